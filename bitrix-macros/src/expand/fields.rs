@@ -1,0 +1,223 @@
+//! What a struct's fields expand to, shared by methods and objects: derives and serde
+//! attributes, the constructor, setters and the validator body.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{GenericArgument, PathArguments, Type};
+
+use crate::ast::{Field, Shape, Struct};
+
+/// Adds derives, the serde crate path and per-field serde attributes to the struct item.
+pub fn annotate(s: &mut Struct, krate: &TokenStream) {
+    let krate_str = krate.to_string().replace(' ', "");
+    let serde_crate = format!("{krate_str}::__private::serde");
+    let all_default = s.fields.iter().all(|f| f.shape.has_default());
+    let default = all_default.then(|| quote!(::core::default::Default,));
+    s.item.attrs.push(syn::parse_quote! {
+        #[derive(
+            ::core::fmt::Debug,
+            ::core::clone::Clone,
+            ::core::cmp::PartialEq,
+            #default
+            #krate::__private::serde::Serialize,
+            #krate::__private::serde::Deserialize
+        )]
+    });
+    s.item.attrs.push(syn::parse_quote!(#[serde(crate = #serde_crate)]));
+    let syn::Fields::Named(named) = &mut s.item.fields else {
+        return;
+    };
+    for (f, item_field) in s.fields.iter().zip(named.named.iter_mut()) {
+        item_field.attrs.push(serde_attr(f, &krate_str));
+    }
+}
+
+fn serde_attr(f: &Field, krate: &str) -> syn::Attribute {
+    if f.args.extra.is_some() {
+        return syn::parse_quote!(#[serde(flatten, default)]);
+    }
+    let wire = &f.wire;
+    let mut parts = vec![quote!(rename = #wire)];
+    if f.shape.is_option() {
+        parts.push(quote!(skip_serializing_if = "::core::option::Option::is_none"));
+    }
+    if f.shape.has_default() {
+        parts.push(quote!(default));
+    }
+    if f.shape.is_lenient() {
+        let path = format!("{krate}::__private::lenient");
+        parts.push(quote!(deserialize_with = #path));
+    }
+    if f.args.yn.is_some() {
+        let path = format!("{krate}::__private::serialize_yn");
+        parts.push(quote!(serialize_with = #path));
+    }
+    syn::parse_quote!(#[serde(#(#parts),*)])
+}
+
+/// `T` of `Option<T>` (looking through nothing else).
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// `new(required...)` and a setter per optional field.
+pub fn builder_methods(s: &Struct, what: &str, krate: &TokenStream) -> TokenStream {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required()).collect();
+    let params = required.iter().map(|f| {
+        let (ident, ty) = (&f.ident, &f.ty);
+        quote!(#ident: impl ::core::convert::Into<#ty>)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let ident = &f.ident;
+        if f.required() {
+            quote!(#ident: #ident.into())
+        } else {
+            quote!(#ident: ::core::default::Default::default())
+        }
+    });
+    let new_doc = if required.is_empty() {
+        format!("Creates {what} with every optional parameter unset.")
+    } else {
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
+        format!("Creates {what} from its required parameters: {}.", names.join(", "))
+    };
+    let setters = s.fields.iter().filter(|f| !f.required()).map(|f| setter(f, krate));
+    quote! {
+        #[doc = #new_doc]
+        #[allow(clippy::too_many_arguments)]
+        #[must_use]
+        pub fn new(#(#params),*) -> Self {
+            Self { #(#inits),* }
+        }
+        #(#setters)*
+    }
+}
+
+fn setter(f: &Field, krate: &TokenStream) -> TokenStream {
+    let ident = &f.ident;
+    let docs = &f.docs;
+    if f.args.extra.is_some() {
+        let doc = "Adds an undocumented key to send as is (the docs' lists are not always complete).";
+        return quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #ident(
+                mut self,
+                key: impl ::core::convert::Into<::std::string::String>,
+                value: impl ::core::convert::Into<#krate::__private::serde_json::Value>,
+            ) -> Self {
+                self.#ident.insert(key.into(), value.into());
+                self
+            }
+        };
+    }
+    let inner = option_inner(&f.ty).unwrap_or(&f.ty);
+    let fallback = format!("Sets `{}`.", f.wire);
+    let doc = if docs.is_empty() {
+        quote!(#[doc = #fallback])
+    } else {
+        quote!(#(#docs)*)
+    };
+    quote! {
+        #doc
+        #[must_use]
+        pub fn #ident(mut self, #ident: impl ::core::convert::Into<#inner>) -> Self {
+            self.#ident = ::core::option::Option::Some(#ident.into());
+            self
+        }
+    }
+}
+
+/// Whether validation has anything to look at inside a value of this shape.
+fn has_nested(shape: &Shape) -> bool {
+    match shape {
+        Shape::Other => true,
+        Shape::Option(i) | Shape::Vec(i) | Shape::Box(i) => has_nested(i),
+        _ => false,
+    }
+}
+
+/// Statements validating every field into `__v`.
+pub fn validate_body(s: &Struct, krate: &TokenStream) -> TokenStream {
+    let check = quote!(#krate::__private::check);
+    let stmts = s.fields.iter().filter(|f| f.args.extra.is_none()).filter_map(|f| {
+        let ident = &f.ident;
+        let wire = &f.wire;
+        let mut checks = Vec::new();
+        if f.required() && f.shape.can_be_empty() {
+            checks.push(quote!(#check::required(__v, __value);));
+        }
+        if f.args.non_empty.is_some() {
+            checks.push(quote!(#check::non_empty(__v, __value);));
+        }
+        if let Some(b) = &f.args.min {
+            let min = b.value;
+            checks.push(quote!(#check::minimum(__v, __value, #min);));
+        }
+        if let Some(b) = &f.args.max {
+            let max = b.value;
+            checks.push(quote!(#check::maximum(__v, __value, #max);));
+        }
+        if let Some(c) = &f.args.min_len {
+            let n = c.value;
+            checks.push(quote!(#check::min_length(__v, __value, #n);));
+        }
+        if let Some(c) = &f.args.max_len {
+            let n = c.value;
+            checks.push(quote!(#check::max_length(__v, __value, #n);));
+        }
+        if let Some(c) = &f.args.min_items {
+            let n = c.value;
+            checks.push(quote!(#check::min_items(__v, __value, #n);));
+        }
+        if let Some(c) = &f.args.max_items {
+            let n = c.value;
+            checks.push(quote!(#check::max_items(__v, __value, #n);));
+        }
+        if has_nested(f.shape.unwrap_option()) {
+            checks.push(quote!(#krate::Validate::validate_into(__value, __v);));
+        }
+        if checks.is_empty() {
+            return None;
+        }
+        let value = format_ident!("__value");
+        Some(if f.shape.is_option() {
+            quote! {
+                if let ::core::option::Option::Some(#value) = &self.#ident {
+                    __v.at(#wire, |__v| { #(#checks)* });
+                }
+            }
+        } else {
+            quote! {
+                let #value = &self.#ident;
+                __v.at(#wire, |__v| { #(#checks)* });
+            }
+        })
+    });
+    quote!(#(#stmts)*)
+}
+
+/// A `Validate` impl from [`validate_body`].
+pub fn validate_impl(s: &Struct, krate: &TokenStream) -> TokenStream {
+    let ident = &s.item.ident;
+    let body = validate_body(s, krate);
+    quote! {
+        impl #krate::Validate for #ident {
+            #[allow(unused_variables)]
+            fn validate_into(&self, __v: &mut #krate::Validator) {
+                #body
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! `#[bitrix_method]`: the request struct, its builder methods, validator, `Method` impl and
+//! error-code enum.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::codes::{self, Code};
+use super::fields;
+use crate::ast::Struct;
+use crate::attr::MethodArgs;
+
+pub fn expand(args: &MethodArgs, mut s: Struct, krate: &TokenStream) -> TokenStream {
+    let name = args.name.as_ref().map(syn::LitStr::value).unwrap_or_default();
+    let version = args.version.as_ref().map(syn::LitStr::value).unwrap_or_default();
+    let scope = args.scope.as_ref().map(syn::LitStr::value).unwrap_or_default();
+    let ident = s.item.ident.clone();
+    let vis = s.item.vis.clone();
+    let error_ident = format_ident!("{}Error", ident);
+
+    fields::annotate(&mut s, krate);
+    let what = format!("a `{name}` request");
+    let builder = fields::builder_methods(&s, &what, krate);
+    let validate = fields::validate_impl(&s, krate);
+
+    let version_variant = if version == "v3" { quote!(V3) } else { quote!(V1) };
+    let mutates = args.mutates;
+    let wrapper = match &args.wrapper {
+        Some(w) => quote!(::core::option::Option::Some(#w)),
+        None => quote!(::core::option::Option::None),
+    };
+    let result = args.result.clone().map_or_else(|| quote!(()), |t| quote!(#t));
+
+    let mut codes = Vec::new();
+    for e in &args.errors {
+        codes::merge(
+            &mut codes,
+            Code {
+                code: e.code.as_ref().map(syn::LitStr::value).unwrap_or_default(),
+                status: e.status.as_ref().and_then(|s| s.base10_parse().ok()),
+                messages: e.message.iter().map(syn::LitStr::value).collect(),
+                exception: e.exception.as_ref().map(syn::LitStr::value),
+                catalogue: None,
+            },
+        );
+    }
+    for c in codes::common_codes() {
+        codes::merge(&mut codes, c);
+    }
+    let error_doc = format!(
+        "Error codes of [`{ident}`] (`{name}`): its documented codes, the shared system and REST 3.0 codes, and `Unknown` for anything else."
+    );
+    let error_enum = codes::error_enum(&vis, &error_ident, &error_doc, &codes, krate);
+    let item = &s.item;
+    quote! {
+        #item
+
+        impl #ident {
+            #builder
+        }
+
+        #validate
+
+        impl #krate::Method for #ident {
+            const NAME: &'static str = #name;
+            const VERSION: #krate::ApiVersion = #krate::ApiVersion::#version_variant;
+            const SCOPE: &'static str = #scope;
+            const MUTATES: bool = #mutates;
+            const RESULT_WRAPPER: ::core::option::Option<&'static str> = #wrapper;
+            type Output = #result;
+            type Error = #error_ident;
+        }
+
+        #error_enum
+    }
+}
+
+/// What is emitted when the attribute has errors: the item without `#[bitrix]` attributes and
+/// stand-in impls, so that one mistake yields its own error and not a cascade at every use.
+pub fn fallback(s: &Struct, krate: &TokenStream) -> TokenStream {
+    let item = &s.item;
+    let ident = &item.ident;
+    let stand_ins = super::stand_in_impls(ident, krate);
+    quote! {
+        #item
+        #stand_ins
+        impl #krate::Method for #ident {
+            const NAME: &'static str = "";
+            const VERSION: #krate::ApiVersion = #krate::ApiVersion::V1;
+            const SCOPE: &'static str = "";
+            const MUTATES: bool = true;
+            type Output = #krate::__private::serde_json::Value;
+            type Error = #krate::CommonError;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! `#[bitrix_object]`: a nested parameter or result structure with the same serde rules,
+//! builder methods and validator as a method.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::fields;
+use crate::ast::Struct;
+
+pub fn expand(mut s: Struct, krate: &TokenStream) -> TokenStream {
+    fields::annotate(&mut s, krate);
+    let ident = s.item.ident.clone();
+    let what = format!("a [`{ident}`]");
+    let builder = fields::builder_methods(&s, &what, krate);
+    let validate = fields::validate_impl(&s, krate);
+    let item = &s.item;
+    quote! {
+        #item
+
+        impl #ident {
+            #builder
+        }
+
+        #validate
+    }
+}
+
+pub fn fallback(s: &Struct, krate: &TokenStream) -> TokenStream {
+    let item = &s.item;
+    let stand_ins = super::stand_in_impls(&item.ident, krate);
+    quote!(#item #stand_ins)
+}

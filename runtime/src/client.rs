@@ -1,0 +1,290 @@
+//! The [`Client`]: builds the URL and body of a call, validates, sends, decodes.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::auth::{self, Credentials, Portal};
+use crate::codes::{CommonError, ErrorCode};
+use crate::error::{ConfigError, Error, FieldError, TransportError, ValidationErrors};
+use crate::method::{ApiVersion, Method};
+use crate::response::{decode, Response};
+use crate::secret::Secret;
+
+/// Default time to wait for an answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A Bitrix24 REST client. Cheap to clone; clones share connections and credentials.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = bitrix_runtime::Client::from_webhook("https://example.bitrix24.com/rest/1/secret/")?;
+/// let answer = client
+///     .call_raw("crm.item.delete", bitrix_runtime::ApiVersion::V1, &serde_json::json!({"entityTypeId": 2, "id": 1}))
+///     .await?;
+/// println!("{:?}", answer.result);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    portal: Portal,
+    credentials: Credentials,
+    timeout: Duration,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("portal", &self.inner.portal.as_str())
+            .field("credentials", &self.inner.credentials)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    webhook_url: Option<Secret>,
+    oauth: Option<(String, Secret)>,
+    allow_http_loopback: bool,
+    timeout: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// Authenticate with an inbound webhook URL, `https://portal/rest/{user_id}/{secret}/`.
+    pub fn webhook(mut self, webhook_url: impl Into<String>) -> Self {
+        self.webhook_url = Some(Secret::new(webhook_url.into()));
+        self.oauth = None;
+        self
+    }
+
+    /// Authenticate with an OAuth access token against `portal` (e.g. `https://example.bitrix24.com`).
+    pub fn oauth(mut self, portal: impl Into<String>, access_token: impl Into<Secret>) -> Self {
+        self.oauth = Some((portal.into(), access_token.into()));
+        self.webhook_url = None;
+        self
+    }
+
+    /// Allow plain `http://` to a loopback address (tests, the emulator). Off by default.
+    pub fn allow_http_loopback(mut self, allow: bool) -> Self {
+        self.allow_http_loopback = allow;
+        self
+    }
+
+    /// Time to wait for an answer (default [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] when the address or credentials are unusable.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let (portal, credentials) = match (self.webhook_url, self.oauth) {
+            (Some(url), _) => auth::parse_webhook_url(url.expose(), self.allow_http_loopback)?,
+            (None, Some((portal, token))) => (
+                Portal::parse(&portal, self.allow_http_loopback)?,
+                Credentials::OAuth {
+                    token: Arc::new(RwLock::new(token)),
+                },
+            ),
+            (None, None) => return Err(ConfigError::MissingCredentials),
+        };
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        // reqwest is built without a bundled crypto provider; ring is ours unless the
+        // application installed another one first.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .user_agent(concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                portal,
+                credentials,
+                timeout,
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// A builder.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for an inbound webhook URL, `https://portal/rest/{user_id}/{secret}/`.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] when the URL is not a webhook URL or not https.
+    pub fn from_webhook(webhook_url: &str) -> Result<Client, ConfigError> {
+        Client::builder().webhook(webhook_url).build()
+    }
+
+    /// A client for an OAuth access token against `portal`.
+    ///
+    /// # Errors
+    /// A [`ConfigError`] when the portal address is not an https URL.
+    pub fn from_oauth(portal: &str, access_token: impl Into<Secret>) -> Result<Client, ConfigError> {
+        Client::builder().oauth(portal, access_token).build()
+    }
+
+    /// The portal's base address (never includes credentials).
+    pub fn portal(&self) -> &str {
+        self.inner.portal.as_str()
+    }
+
+    /// Replaces the OAuth access token (after a refresh). No effect for webhook clients.
+    pub fn set_access_token(&self, access_token: impl Into<Secret>) {
+        if let Credentials::OAuth { token } = &self.inner.credentials {
+            *token.write().unwrap_or_else(std::sync::PoisonError::into_inner) = access_token.into();
+        }
+    }
+
+    /// Calls a typed method: validates it (nothing is sent when it is invalid), sends it,
+    /// and decodes the answer into the method's output type.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] before sending; [`Error::Api`] with the method's typed code;
+    /// [`Error::Transport`], [`Error::Timeout`] and [`Error::Decode`] otherwise.
+    pub async fn call<M: Method>(&self, method: &M) -> Result<Response<M::Output>, Error<M::Error>> {
+        method.validate().map_err(Error::Validation)?;
+        let body = serde_json::to_value(method).map_err(|e| Error::Decode {
+            status: 0,
+            body: String::new(),
+            reason: format!("the request could not be serialized: {e}"),
+        })?;
+        let (status, bytes) = self.send(M::VERSION, M::NAME, body).await?;
+        decode(status, &bytes, M::RESULT_WRAPPER)
+    }
+
+    /// Calls any method by name with JSON parameters, for what the spec does not cover.
+    ///
+    /// # Errors
+    /// As [`Client::call`]; codes are decoded into [`CommonError`].
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        version: ApiVersion,
+        params: &Value,
+    ) -> Result<Response<Value>, Error<CommonError>> {
+        if !is_method_name(method) {
+            return Err(Error::Validation(ValidationErrors(vec![FieldError {
+                field: "method".to_owned(),
+                message: format!("`{method}` is not a method name"),
+            }])));
+        }
+        let (status, bytes) = self.send(version, method, params.clone()).await?;
+        decode(status, &bytes, None)
+    }
+
+    /// Calls a typed method and returns only its result.
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    pub async fn call_result<M: Method>(&self, method: &M) -> Result<M::Output, Error<M::Error>> {
+        self.call(method).await.map(Response::into_result)
+    }
+
+    async fn send<C: ErrorCode>(
+        &self,
+        version: ApiVersion,
+        method: &str,
+        mut body: Value,
+    ) -> Result<(u16, Vec<u8>), Error<C>> {
+        let inner = &*self.inner;
+        if body.is_null() {
+            body = Value::Object(serde_json::Map::new());
+        }
+        auth::add_auth(&mut body, &inner.credentials);
+        let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+        let url = inner.portal.call_url(version, method, &inner.credentials);
+        let started = Instant::now();
+        tracing::debug!(method, %version, "bitrix24 call");
+        let result = inner
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(reqwest::header::ACCEPT, "application/json")
+            .body(bytes)
+            .send()
+            .await;
+        let response = match result {
+            Ok(r) => r,
+            Err(e) => return Err(self.transport_error(e)),
+        };
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(|e| self.transport_error(e))?;
+        tracing::debug!(
+            method,
+            %version,
+            status,
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "bitrix24 answer"
+        );
+        Ok((status, bytes.to_vec()))
+    }
+
+    fn transport_error<C: ErrorCode>(&self, e: reqwest::Error) -> Error<C> {
+        if e.is_timeout() {
+            Error::Timeout(self.inner.timeout)
+        } else {
+            Error::Transport(TransportError::new(e))
+        }
+    }
+}
+
+/// Same rule as the spec: dot-separated segments of ASCII letters, digits and `_`.
+fn is_method_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .split('.')
+            .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_credentials() {
+        let c = Client::from_webhook("https://b24.example.com/rest/7/topsecret42/").unwrap();
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("topsecret42"), "{dbg}");
+        assert!(dbg.contains("b24.example.com"));
+        let c = Client::from_oauth("https://b24.example.com", "tok-abcdef").unwrap();
+        assert!(!format!("{c:?}").contains("tok-abcdef"));
+        let b = Client::builder().webhook("https://b24.example.com/rest/7/topsecret42/");
+        assert!(!format!("{b:?}").contains("topsecret42"));
+    }
+
+    #[test]
+    fn builder_needs_credentials() {
+        assert_eq!(Client::builder().build().unwrap_err(), ConfigError::MissingCredentials);
+        assert_eq!(
+            Client::from_webhook("http://b24.example.com/rest/1/x/").unwrap_err(),
+            ConfigError::InsecureScheme
+        );
+    }
+
+    #[test]
+    fn method_names() {
+        assert!(is_method_name("crm.activity.todo.updateColor"));
+        assert!(!is_method_name("crm..x"));
+        assert!(!is_method_name("../etc"));
+        assert!(!is_method_name(""));
+    }
+}

@@ -1,0 +1,33 @@
+//! Runtime of the `bitrix24` crate: the [`Client`], credentials, transport, response decoding,
+//! the [`Error`] type, local validation and the wire quirks of the Bitrix24 REST API.
+//!
+//! Generated code (and methods declared with `#[bitrix_method]`) implement [`Method`]; the
+//! client runs them. Generated code never does HTTP itself. Most users depend on `bitrix24`,
+//! which re-exports everything here.
+
+pub mod auth;
+pub mod client;
+pub mod codes;
+pub mod error;
+pub mod method;
+pub mod response;
+pub mod secret;
+pub mod validate;
+pub mod wire;
+
+pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use codes::{CommonError, ErrorCode};
+pub use error::{ApiError, ConfigError, Error, FieldError, TransportError, ValidationErrors};
+pub use method::{ApiVersion, Endpoint, Method};
+pub use response::{Response, Time};
+pub use secret::Secret;
+pub use validate::{FieldPath, Validate, Validator};
+
+/// What macro expansions refer to. Not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::validate::check;
+    pub use crate::wire::{lenient, serialize_yn, Lenient};
+    pub use serde;
+    pub use serde_json;
+}

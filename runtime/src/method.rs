@@ -1,0 +1,77 @@
+//! What every typed request is: the [`Method`] trait and the REST generations.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::codes::ErrorCode;
+use crate::validate::Validate;
+
+/// REST API generation of a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApiVersion {
+    /// The classic REST API, served under `/rest/`.
+    V1,
+    /// REST 3.0, served under `/rest/api/`; JSON bodies only.
+    V3,
+}
+
+impl ApiVersion {
+    /// Path prefix of the generation: `/rest/` or `/rest/api/`.
+    pub fn path_prefix(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "/rest/",
+            ApiVersion::V3 => "/rest/api/",
+        }
+    }
+
+    /// The spec spelling, `v1` or `v3`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1",
+            ApiVersion::V3 => "v3",
+        }
+    }
+}
+
+impl fmt::Display for ApiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a method is served: its generation and wire name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// REST generation.
+    pub version: ApiVersion,
+    /// Wire name, e.g. `crm.item.delete`.
+    pub method: &'static str,
+}
+
+/// A typed Bitrix24 REST method: the request parameters as a struct.
+///
+/// Implemented by `#[bitrix_method]` for every generated method and for methods users declare
+/// themselves; [`crate::Client::call`] runs it.
+pub trait Method: Serialize + Validate {
+    /// Wire name, e.g. `crm.activity.todo.updateColor`.
+    const NAME: &'static str;
+    /// REST generation.
+    const VERSION: ApiVersion;
+    /// Permission scope, e.g. `crm`.
+    const SCOPE: &'static str;
+    /// Whether the method changes data (never retried blindly).
+    const MUTATES: bool;
+    /// REST 3.0 key wrapping the payload inside `result` (`item`, `items`, `result`), if any.
+    const RESULT_WRAPPER: Option<&'static str> = None;
+    /// Where the method is served.
+    const ENDPOINT: Endpoint = Endpoint {
+        version: Self::VERSION,
+        method: Self::NAME,
+    };
+    /// What `result` decodes into.
+    type Output: DeserializeOwned;
+    /// The method's error codes: documented ones, the shared ones, and `Unknown`.
+    type Error: ErrorCode;
+}

@@ -1,0 +1,245 @@
+//! Decoding answers: v1 (`result`, `next`, `total`, `time`), REST 3.0 (`result` wrapping
+//! `item`, `items` or `result`), and both error shapes, into one [`Response`] or one [`Error`].
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use crate::codes::ErrorCode;
+use crate::error::{ApiError, Error, FieldError};
+use crate::wire::lenient;
+
+/// A successful answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<T> {
+    /// The decoded `result` (unwrapped from `item`/`items`/`result` for REST 3.0).
+    pub result: T,
+    /// v1 lists: total number of records.
+    pub total: Option<u64>,
+    /// v1 lists: `start` of the next page, absent on the last page.
+    pub next: Option<u64>,
+    /// Timing and operating-limit information.
+    pub time: Option<Time>,
+}
+
+impl<T> Response<T> {
+    /// The result alone.
+    pub fn into_result(self) -> T {
+        self.result
+    }
+}
+
+/// The `time` block of every answer. All keys are optional: the set varies by method.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct Time {
+    /// Unix time the request started, in seconds.
+    #[serde(default, deserialize_with = "lenient")]
+    pub start: Option<f64>,
+    /// Unix time the request finished, in seconds.
+    #[serde(default, deserialize_with = "lenient")]
+    pub finish: Option<f64>,
+    /// Seconds between start and finish.
+    #[serde(default, deserialize_with = "lenient")]
+    pub duration: Option<f64>,
+    /// Seconds spent processing.
+    #[serde(default, deserialize_with = "lenient")]
+    pub processing: Option<f64>,
+    /// Start as a date-time string.
+    #[serde(default, deserialize_with = "lenient")]
+    pub date_start: Option<String>,
+    /// Finish as a date-time string.
+    #[serde(default, deserialize_with = "lenient")]
+    pub date_finish: Option<String>,
+    /// Unix time when part of the method's operating-time budget is released.
+    #[serde(default, deserialize_with = "lenient")]
+    pub operating_reset_at: Option<f64>,
+    /// Seconds of operating time this method has used in the current window.
+    #[serde(default, deserialize_with = "lenient")]
+    pub operating: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    result: Option<&'a RawValue>,
+    #[serde(default)]
+    error: Option<Value>,
+    #[serde(default, deserialize_with = "lenient")]
+    error_description: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    next: Option<u64>,
+    #[serde(default, deserialize_with = "lenient")]
+    total: Option<u64>,
+    #[serde(default)]
+    time: Option<Time>,
+}
+
+/// Decodes an answer body. `wrapper` is the REST 3.0 key inside `result`, if any.
+///
+/// # Errors
+/// [`Error::Api`] for an error answer, [`Error::Decode`] (with the body) for anything that
+/// does not fit.
+pub fn decode<T: DeserializeOwned, C: ErrorCode>(
+    status: u16,
+    body: &[u8],
+    wrapper: Option<&str>,
+) -> Result<Response<T>, Error<C>> {
+    let decode_error = |reason: String| Error::Decode {
+        status,
+        body: String::from_utf8_lossy(body).into_owned(),
+        reason,
+    };
+    let envelope: Envelope<'_> = serde_json::from_slice(body)
+        .map_err(|e| decode_error(format!("the body is not a JSON answer: {e}")))?;
+
+    if let Some(error) = envelope.error {
+        return Err(Error::Api(api_error(
+            status,
+            error,
+            envelope.error_description,
+        )));
+    }
+    if !(200..300).contains(&status) {
+        return Err(decode_error(format!(
+            "HTTP {status} without an error object"
+        )));
+    }
+
+    let null = RawValue::NULL;
+    let mut raw = envelope.result.unwrap_or(null);
+    if let Some(key) = wrapper {
+        let outer: std::collections::BTreeMap<&str, &RawValue> = serde_json::from_str(raw.get())
+            .map_err(|e| decode_error(format!("`result` is not an object: {e}")))?;
+        raw = outer
+            .get(key)
+            .copied()
+            .ok_or_else(|| decode_error(format!("`result.{key}` is missing")))?;
+    }
+    let result = serde_json::from_str(raw.get())
+        .map_err(|e| decode_error(format!("`result` does not match the documented shape: {e}")))?;
+    Ok(Response {
+        result,
+        total: envelope.total,
+        next: envelope.next,
+        time: envelope.time,
+    })
+}
+
+/// v1 `{"error": "CODE", "error_description": "…"}` or REST 3.0
+/// `{"error": {"code", "message", "validation": [{field, message}]}}`.
+fn api_error<C: ErrorCode>(status: u16, error: Value, description: Option<String>) -> ApiError<C> {
+    match error {
+        Value::Object(mut obj) => {
+            let text = |v: Option<Value>| match v {
+                Some(Value::String(s)) => s,
+                Some(Value::Null) | None => String::new(),
+                Some(other) => other.to_string(),
+            };
+            let code = text(obj.remove("code"));
+            let message = text(obj.remove("message"));
+            let validation = match obj.remove("validation") {
+                Some(Value::Array(items)) => items
+                    .into_iter()
+                    .map(|item| FieldError {
+                        field: text(item.get("field").cloned()),
+                        message: text(item.get("message").cloned()),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            ApiError {
+                code: C::from_code(&code),
+                status,
+                message,
+                validation,
+            }
+        }
+        other => {
+            let code = match other {
+                Value::String(s) => s,
+                Value::Null => String::new(),
+                v => v.to_string(),
+            };
+            ApiError {
+                code: C::from_code(&code),
+                status,
+                message: description.unwrap_or_default(),
+                validation: Vec::new(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::CommonError;
+
+    type R<T> = Result<Response<T>, Error<CommonError>>;
+
+    #[test]
+    fn v1_list_with_paging() {
+        let r: R<Vec<Value>> = decode(200, br#"{"result":[{"ID":"1"}],"next":50,"total":"120","time":{"start":1.5,"operating":"0"}}"#, None);
+        let r = r.unwrap();
+        assert_eq!(r.result.len(), 1);
+        assert_eq!(r.next, Some(50));
+        assert_eq!(r.total, Some(120));
+        assert_eq!(r.time.unwrap().operating, Some(0.0));
+    }
+
+    #[test]
+    fn v3_wrapped_item() {
+        let r: R<Value> = decode(200, br#"{"result":{"item":{"id":42}}}"#, Some("item"));
+        assert_eq!(r.unwrap().result, serde_json::json!({"id": 42}));
+        let missing: R<Value> = decode(200, br#"{"result":{}}"#, Some("item"));
+        match missing.unwrap_err() {
+            Error::Decode { reason, body, .. } => {
+                assert!(reason.contains("result.item"), "{reason}");
+                assert_eq!(body, r#"{"result":{}}"#);
+            }
+            e => panic!("unexpected {e:?}"),
+        }
+    }
+
+    #[test]
+    fn v1_error() {
+        let r: R<Value> = decode(401, br#"{"error":"expired_token","error_description":"The access token provided has expired."}"#, None);
+        let e = r.unwrap_err();
+        let api = e.api().unwrap();
+        assert_eq!(api.code, CommonError::ExpiredToken);
+        assert_eq!(api.status, 401);
+        assert_eq!(api.message, "The access token provided has expired.");
+    }
+
+    #[test]
+    fn v3_error_with_validation() {
+        let body = br#"{"error":{"code":"BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION","message":"Error validating request object","validation":[{"message":"Required field `messageId` is missing","field":"messageId"}]}}"#;
+        let r: R<Value> = decode(400, body, None);
+        let e = r.unwrap_err();
+        let api = e.api().unwrap();
+        assert_eq!(api.code, CommonError::RequestValidationException);
+        assert_eq!(api.validation[0].field, "messageId");
+        assert!(e.to_string().contains("messageId"));
+    }
+
+    #[test]
+    fn unknown_code_is_not_a_decode_error() {
+        let r: R<Value> = decode(400, br#"{"error":"BRAND_NEW","error_description":"x"}"#, None);
+        assert_eq!(r.unwrap_err().code(), Some(&CommonError::Unknown("BRAND_NEW".into())));
+    }
+
+    #[test]
+    fn garbage_keeps_the_body() {
+        let r: R<Value> = decode(502, b"<html>bad gateway</html>", None);
+        match r.unwrap_err() {
+            Error::Decode { status, body, .. } => {
+                assert_eq!(status, 502);
+                assert_eq!(body, "<html>bad gateway</html>");
+            }
+            e => panic!("unexpected {e:?}"),
+        }
+        let r: R<i64> = decode(200, br#"{"result":"abc"}"#, None);
+        assert!(matches!(r.unwrap_err(), Error::Decode { .. }));
+    }
+}

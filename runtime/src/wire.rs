@@ -1,0 +1,235 @@
+//! Wire quirks, in one place: numbers that arrive as strings, `Y`/`N` flags, `""` and `null`
+//! for "no value", PHP arrays that arrive as objects with numeric keys.
+//!
+//! The macros attach [`lenient`] to every field whose type is built from numbers, booleans,
+//! strings, `Option` and `Vec`, and [`serialize_yn`] to fields marked `#[bitrix(yn)]`.
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serializer};
+use serde_json::Value;
+
+/// A type that decodes from whatever JSON Bitrix24 sends for it.
+pub trait Lenient: Sized {
+    /// Whether `""` means "absent" for `Option<Self>` (true for everything but strings).
+    const EMPTY_STRING_IS_NONE: bool = true;
+
+    /// Converts a JSON value; the error says what was expected.
+    fn from_json(value: Value) -> Result<Self, String>;
+}
+
+/// `deserialize_with` target for lenient fields.
+///
+/// # Errors
+/// When the value cannot mean a `T` at all (e.g. `"abc"` for a number).
+pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
+    T::from_json(Value::deserialize(d)?).map_err(D::Error::custom)
+}
+
+fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+}
+
+macro_rules! lenient_int {
+    ($($t:ty),*) => {$(
+        impl Lenient for $t {
+            fn from_json(value: Value) -> Result<Self, String> {
+                match &value {
+                    Value::Null => Ok(0),
+                    Value::String(s) if s.trim().is_empty() => Ok(0),
+                    Value::Number(n) => {
+                        if let Some(i) = n.as_i64() {
+                            <$t>::try_from(i).map_err(|_| format!("{i} is out of range"))
+                        } else if let Some(u) = n.as_u64() {
+                            <$t>::try_from(u).map_err(|_| format!("{u} is out of range"))
+                        } else {
+                            integral(n.as_f64().unwrap_or(f64::NAN))
+                        }
+                    }
+                    Value::String(s) => match s.trim().parse::<i128>() {
+                        Ok(i) => <$t>::try_from(i).map_err(|_| format!("{i} is out of range")),
+                        Err(_) => integral(number(&value).unwrap_or(f64::NAN))
+                            .map_err(|_| format!("expected an integer, found {value}")),
+                    },
+                    other => Err(format!("expected an integer, found {other}")),
+                }
+            }
+        }
+    )*};
+}
+
+fn integral<T: TryFrom<i64>>(f: f64) -> Result<T, String> {
+    #[allow(clippy::cast_possible_truncation)]
+    let i = f as i64;
+    #[allow(clippy::cast_precision_loss)]
+    let exact = f.is_finite() && (i as f64 - f).abs() < f64::EPSILON;
+    if exact {
+        T::try_from(i).map_err(|_| format!("{f} is out of range"))
+    } else {
+        Err(format!("expected an integer, found {f}"))
+    }
+}
+
+lenient_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! lenient_float {
+    ($($t:ty),*) => {$(
+        impl Lenient for $t {
+            fn from_json(value: Value) -> Result<Self, String> {
+                match &value {
+                    Value::Null => Ok(0.0),
+                    Value::String(s) if s.trim().is_empty() => Ok(0.0),
+                    #[allow(clippy::cast_possible_truncation)]
+                    _ => number(&value)
+                        .map(|f| f as $t)
+                        .ok_or_else(|| format!("expected a number, found {value}")),
+                }
+            }
+        }
+    )*};
+}
+lenient_float!(f32, f64);
+
+impl Lenient for bool {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match &value {
+            Value::Null => Ok(false),
+            Value::Bool(b) => Ok(*b),
+            Value::Number(n) => Ok(n.as_f64().is_some_and(|f| f != 0.0)),
+            Value::String(s) => match s.trim() {
+                "Y" | "y" | "1" | "true" | "TRUE" | "True" => Ok(true),
+                "N" | "n" | "0" | "false" | "FALSE" | "False" | "" => Ok(false),
+                _ => Err(format!("expected a flag (Y/N, true/false, 1/0), found {value}")),
+            },
+            other => Err(format!("expected a flag (Y/N, true/false, 1/0), found {other}")),
+        }
+    }
+}
+
+impl Lenient for String {
+    const EMPTY_STRING_IS_NONE: bool = false;
+
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Null => Ok(String::new()),
+            Value::String(s) => Ok(s),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(if b { "Y" } else { "N" }.to_owned()),
+            other => Err(format!("expected a string, found {other}")),
+        }
+    }
+}
+
+impl<T: Lenient> Lenient for Option<T> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match &value {
+            Value::Null => Ok(None),
+            Value::String(s) if T::EMPTY_STRING_IS_NONE && s.trim().is_empty() => Ok(None),
+            _ => T::from_json(value).map(Some),
+        }
+    }
+}
+
+impl<T: Lenient> Lenient for Vec<T> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        match value {
+            Value::Null => Ok(Vec::new()),
+            Value::String(s) if s.trim().is_empty() => Ok(Vec::new()),
+            Value::Array(items) => items.into_iter().map(T::from_json).collect(),
+            // PHP sends sparse arrays as objects with numeric keys.
+            Value::Object(map) => map.into_iter().map(|(_, v)| T::from_json(v)).collect(),
+            other => Err(format!("expected an array, found {other}")),
+        }
+    }
+}
+
+impl<T: Lenient> Lenient for Box<T> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        T::from_json(value).map(Box::new)
+    }
+}
+
+/// Flags sent as `"Y"`/`"N"`.
+pub trait YesNo {
+    /// The flag, or `None` to send nothing.
+    fn flag(&self) -> Option<bool>;
+}
+
+impl YesNo for bool {
+    fn flag(&self) -> Option<bool> {
+        Some(*self)
+    }
+}
+
+impl YesNo for Option<bool> {
+    fn flag(&self) -> Option<bool> {
+        *self
+    }
+}
+
+/// `serialize_with` target for `#[bitrix(yn)]` fields: `true` → `"Y"`, `false` → `"N"`.
+///
+/// # Errors
+/// Only those of the serializer.
+pub fn serialize_yn<T: YesNo, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    match value.flag() {
+        Some(true) => s.serialize_str("Y"),
+        Some(false) => s.serialize_str("N"),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_arrive_as_strings() {
+        assert_eq!(i64::from_json(json!("42")), Ok(42));
+        assert_eq!(i64::from_json(json!(42)), Ok(42));
+        assert_eq!(i64::from_json(json!(42.0)), Ok(42));
+        assert_eq!(Option::<i64>::from_json(json!("")), Ok(None));
+        assert_eq!(Option::<i64>::from_json(json!(null)), Ok(None));
+        assert_eq!(f64::from_json(json!("0.5")), Ok(0.5));
+        assert!(i64::from_json(json!("abc")).unwrap_err().contains("expected an integer"));
+        assert!(u8::from_json(json!(300)).unwrap_err().contains("out of range"));
+    }
+
+    #[test]
+    fn flags_and_strings() {
+        assert_eq!(bool::from_json(json!("Y")), Ok(true));
+        assert_eq!(bool::from_json(json!("N")), Ok(false));
+        assert_eq!(bool::from_json(json!(1)), Ok(true));
+        assert!(bool::from_json(json!("maybe")).is_err());
+        assert_eq!(String::from_json(json!(15)), Ok("15".to_owned()));
+        assert_eq!(Option::<String>::from_json(json!("")), Ok(Some(String::new())));
+    }
+
+    #[test]
+    fn php_arrays_as_objects() {
+        assert_eq!(
+            Vec::<i64>::from_json(json!({"0": "1", "1": 2})),
+            Ok(vec![1, 2])
+        );
+        assert_eq!(Vec::<i64>::from_json(json!([])), Ok(vec![]));
+    }
+
+    #[test]
+    fn yn_serializes_as_letters() {
+        let v = serde_json::to_value(Flag(true)).unwrap();
+        assert_eq!(v, json!("Y"));
+        let v = serde_json::to_value(Flag(false)).unwrap();
+        assert_eq!(v, json!("N"));
+    }
+
+    struct Flag(bool);
+    impl serde::Serialize for Flag {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serialize_yn(&self.0, s)
+        }
+    }
+}

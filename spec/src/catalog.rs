@@ -1,0 +1,22 @@
+//! The shared error catalogues, embedded at compile time from `errors/*.json`.
+//!
+//! The same files are part of every spec loaded from this directory; embedding them lets the
+//! proc macros give every method the shared system and REST 3.0 codes without reading files.
+
+use crate::model::ErrorCatalogue;
+
+/// `errors/system.json`: errors any method may return.
+pub const SYSTEM_JSON: &str = include_str!("../errors/system.json");
+/// `errors/rest-v3.json`: REST 3.0 common exceptions.
+pub const REST_V3_JSON: &str = include_str!("../errors/rest-v3.json");
+
+/// Both embedded catalogues, system first.
+///
+/// # Panics
+/// Never for a published crate: the files are validated by this crate's tests.
+pub fn embedded() -> Vec<ErrorCatalogue> {
+    [SYSTEM_JSON, REST_V3_JSON]
+        .iter()
+        .map(|text| serde_json::from_str(text).expect("embedded error catalogue is valid"))
+        .collect()
+}

@@ -1,0 +1,17 @@
+//! The Bitrix24 REST API as data.
+//!
+//! This crate owns the spec format of bitrix24-rs (see `FORMAT.md` beside this crate): the serde
+//! [`model`], [`load`]ing a spec directory, [`validate`]ing it (every problem, with file and JSON
+//! path), the shared error [`catalog`] and the [`naming`] rules that turn wire names into Rust
+//! identifiers. Every tool of the project (generator, macros, importer, emulator) goes through it.
+
+pub mod catalog;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod problem;
+pub mod validate;
+
+pub use load::{load_dir, load_str, LoadedSpec};
+pub use model::*;
+pub use problem::{Problem, Problems, Severity};

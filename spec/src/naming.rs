@@ -1,0 +1,239 @@
+//! Wire names → Rust identifiers, in one place.
+//!
+//! Every generated or macro-expanded identifier comes from here: keywords get a trailing `_`,
+//! names that collide after case conversion get a numeric suffix, and type names that would
+//! shadow the prelude get a suffix. The wire name itself is always kept for serde.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (strict, reserved, and edition-dependent) that cannot be plain identifiers.
+pub const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names a generated item must not take: prelude items the generated code relies on.
+pub const RESERVED_TYPES: &[&str] = &[
+    "Self", "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "ToString",
+    "ToOwned", "Clone", "Copy", "Send", "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce",
+    "From", "Into", "TryFrom", "TryInto", "AsRef", "AsMut", "Default", "Debug", "PartialEq", "Eq",
+    "PartialOrd", "Ord", "Hash", "Iterator", "IntoIterator", "Extend", "FromIterator",
+    "DoubleEndedIterator", "ExactSizeIterator",
+];
+
+/// Method names a field must not take because the generated API defines them.
+pub const RESERVED_MEMBERS: &[&str] = &["new"];
+
+/// Whether `s` is a Rust keyword.
+pub fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// Replaces everything but ASCII letters and digits by `_`, so heck splits words there.
+fn words(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// `snake_case` identifier for a wire name: `ownerTypeId` → `owner_type_id`,
+/// `ID` → `id`, `type` → `type_`, `1C` → `n1c`.
+pub fn snake_ident(wire: &str) -> String {
+    let mut s = words(wire).to_snake_case();
+    if s.is_empty() {
+        s.push_str("value");
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'n');
+    }
+    if is_keyword(&s) || RESERVED_MEMBERS.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+/// `UpperCamelCase` identifier: `crm.activity.todo.updateColor` → `CrmActivityTodoUpdateColor`.
+/// A leading digit gets an `N` prefix; an empty name becomes `Value`.
+pub fn pascal_ident(wire: &str) -> String {
+    let mut s = words(wire).to_upper_camel_case();
+    if s.is_empty() {
+        s.push_str("Value");
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'N');
+    }
+    s
+}
+
+/// Type identifier: [`pascal_ident`], with `suffix` appended when the name would shadow a
+/// prelude item or keyword (`result` → `ResultMethod` with suffix `Method`).
+pub fn type_ident(wire: &str, suffix: &str) -> String {
+    let s = pascal_ident(wire);
+    if RESERVED_TYPES.contains(&s.as_str()) || is_keyword(&s) {
+        format!("{s}{suffix}")
+    } else {
+        s
+    }
+}
+
+/// Field identifiers for the wire names of one object, in order, unique within it.
+///
+/// Names that collide after conversion (`ID` and `id`) are numbered: the wire name that is
+/// already the identifier (`id`) keeps it, the others get `_2`, `_3`, … in order.
+pub fn field_idents<S: AsRef<str>>(wires: &[S]) -> Vec<String> {
+    let bases: Vec<String> = wires.iter().map(|w| snake_ident(w.as_ref())).collect();
+    dedupe(wires, &bases, |base, n| format!("{base}_{n}"))
+}
+
+/// Variant identifier for an error code: `NOT_FOUND` → `NotFound`, `100` → `Code100`,
+/// `insufficient_scope` → `InsufficientScope`. `None` for an empty code.
+pub fn error_variant(code: &str) -> Option<String> {
+    if code.trim().is_empty() {
+        return None;
+    }
+    let s = pascal_ident(code);
+    let s = if code.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("Code{}", s.trim_start_matches('N'))
+    } else {
+        s
+    };
+    Some(reserve_variant(s))
+}
+
+/// Variant identifier for an enum value: its label when the docs give one, else the value
+/// (`1` → `V1`, `-1` → `VMinus1`, `"ASC"` → `Asc`).
+pub fn enum_variant(value: &str, label: Option<&str>) -> String {
+    let from_label = label.map(pascal_ident).filter(|s| !s.starts_with('N'));
+    let s = match from_label {
+        Some(s) => s,
+        None => {
+            if let Some(rest) = value.strip_prefix('-') {
+                format!("VMinus{}", pascal_ident(rest).trim_start_matches('N'))
+            } else if value.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("V{}", pascal_ident(value).trim_start_matches('N'))
+            } else {
+                pascal_ident(value)
+            }
+        }
+    };
+    reserve_variant(s)
+}
+
+/// Makes a list of variant names unique: later duplicates get `2`, `3`, … appended.
+pub fn unique_variants(names: &[String]) -> Vec<String> {
+    dedupe(names, names, |base, n| format!("{base}{n}"))
+}
+
+/// `Unknown` is the catch-all variant of every generated enum; `Self` is a keyword.
+fn reserve_variant(s: String) -> String {
+    match s.as_str() {
+        "Unknown" | "Self" => format!("{s}Value"),
+        _ => s,
+    }
+}
+
+fn dedupe<W: AsRef<str>>(
+    wires: &[W],
+    bases: &[String],
+    numbered: impl Fn(&str, usize) -> String,
+) -> Vec<String> {
+    let mut out: Vec<Option<String>> = vec![None; bases.len()];
+    let mut taken = std::collections::BTreeSet::new();
+    // First pass: a wire name equal to its identifier keeps it; otherwise the first of a group.
+    for (i, base) in bases.iter().enumerate() {
+        let exact = wires[i].as_ref() == base;
+        let first_of_group = !bases[..i].contains(base);
+        let exact_elsewhere = bases
+            .iter()
+            .enumerate()
+            .any(|(j, b)| j != i && b == base && wires[j].as_ref() == b);
+        if !taken.contains(base) && (exact || (first_of_group && !exact_elsewhere)) {
+            taken.insert(base.clone());
+            out[i] = Some(base.clone());
+        }
+    }
+    for (i, base) in bases.iter().enumerate() {
+        if out[i].is_none() {
+            let mut n = 2;
+            let name = loop {
+                let candidate = numbered(base, n);
+                if !taken.contains(&candidate) && !bases.contains(&candidate) {
+                    break candidate;
+                }
+                n += 1;
+            };
+            taken.insert(name.clone());
+            out[i] = Some(name);
+        }
+    }
+    out.into_iter().map(|s| s.unwrap_or_default()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_converts_case_and_escapes_keywords() {
+        assert_eq!(snake_ident("ownerTypeId"), "owner_type_id");
+        assert_eq!(snake_ident("OWNER_TYPE_ID"), "owner_type_id");
+        assert_eq!(snake_ident("ID"), "id");
+        assert_eq!(snake_ident("type"), "type_");
+        assert_eq!(snake_ident("ref"), "ref_");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("new"), "new_");
+        assert_eq!(snake_ident("1C"), "n1c");
+        assert_eq!(snake_ident(""), "value");
+        assert_eq!(snake_ident("data[FIELDS]"), "data_fields");
+    }
+
+    #[test]
+    fn pascal_and_type_idents() {
+        assert_eq!(
+            pascal_ident("crm.activity.todo.updateColor"),
+            "CrmActivityTodoUpdateColor"
+        );
+        assert_eq!(pascal_ident("mail.message.createchat"), "MailMessageCreatechat");
+        assert_eq!(type_ident("result", "Method"), "ResultMethod");
+        assert_eq!(type_ident("option", "Method"), "OptionMethod");
+        assert_eq!(type_ident("vec", "Type"), "VecType");
+        assert_eq!(type_ident("crm.item.delete", "Method"), "CrmItemDelete");
+    }
+
+    #[test]
+    fn colliding_fields_get_numbered() {
+        assert_eq!(field_idents(&["ID", "id"]), ["id_2", "id"]);
+        assert_eq!(field_idents(&["id", "ID"]), ["id", "id_2"]);
+        assert_eq!(field_idents(&["ID", "Id"]), ["id", "id_2"]);
+        assert_eq!(field_idents(&["a", "A", "a_2"]), ["a", "a_3", "a_2"]);
+        assert_eq!(field_idents(&["type", "TYPE"]), ["type_", "type__2"]);
+    }
+
+    #[test]
+    fn error_variants() {
+        assert_eq!(error_variant("NOT_FOUND").as_deref(), Some("NotFound"));
+        assert_eq!(error_variant("100").as_deref(), Some("Code100"));
+        assert_eq!(
+            error_variant("insufficient_scope").as_deref(),
+            Some("InsufficientScope")
+        );
+        assert_eq!(error_variant("UNKNOWN").as_deref(), Some("UnknownValue"));
+        assert_eq!(error_variant(""), None);
+    }
+
+    #[test]
+    fn enum_variants() {
+        assert_eq!(enum_variant("1", Some("meeting")), "Meeting");
+        assert_eq!(enum_variant("1", None), "V1");
+        assert_eq!(enum_variant("-1", None), "VMinus1");
+        assert_eq!(enum_variant("ASC", None), "Asc");
+        assert_eq!(enum_variant("2", Some("2nd")), "V2");
+        assert_eq!(
+            unique_variants(&["A".into(), "B".into(), "A".into()]),
+            ["A", "B", "A2"]
+        );
+    }
+}
