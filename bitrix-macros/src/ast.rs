@@ -3,7 +3,9 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::{Attribute, Fields, GenericArgument, Ident, ItemEnum, ItemStruct, Lit, PathArguments, Type};
+use syn::{
+    Attribute, Fields, GenericArgument, Ident, ItemEnum, ItemStruct, Lit, PathArguments, Type,
+};
 
 use crate::attr::{self, FieldArgs};
 use crate::errors::Errors;
@@ -43,7 +45,9 @@ impl Shape {
                     _ => None,
                 };
                 match last.ident.to_string().as_str() {
-                    "Option" => inner().map_or(Shape::Unsupported("`Option` without a type"), Shape::Option),
+                    "Option" => {
+                        inner().map_or(Shape::Unsupported("`Option` without a type"), Shape::Option)
+                    }
                     "Vec" => inner().map_or(Shape::Unsupported("`Vec` without a type"), Shape::Vec),
                     "Box" => inner().map_or(Shape::Unsupported("`Box` without a type"), Shape::Box),
                     "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" => Shape::Int,
@@ -60,12 +64,16 @@ impl Shape {
                         if matches!(last.arguments, PathArguments::None) {
                             Shape::Other
                         } else {
-                            Shape::Unsupported("a generic type other than Option, Vec, Box or a map")
+                            Shape::Unsupported(
+                                "a generic type other than Option, Vec, Box or a map",
+                            )
                         }
                     }
                 }
             }
-            Type::Reference(_) => Shape::Unsupported("a reference; request and result types own their data"),
+            Type::Reference(_) => {
+                Shape::Unsupported("a reference; request and result types own their data")
+            }
             Type::Tuple(_) => Shape::Unsupported("a tuple; use a struct"),
             Type::Array(_) | Type::Slice(_) => Shape::Unsupported("an array or slice; use Vec"),
             Type::Paren(p) => Shape::of(&p.elem),
@@ -105,16 +113,25 @@ impl Shape {
 
     /// Whether `Default` gives a meaningful "absent" value, so a missing key can decode.
     pub fn has_default(&self) -> bool {
-        match self.core() {
-            Shape::Option(_) | Shape::Vec(_) | Shape::Int | Shape::Float | Shape::Bool | Shape::Str => true,
-            Shape::Json | Shape::Map => true,
-            _ => false,
-        }
+        matches!(
+            self.core(),
+            Shape::Option(_)
+                | Shape::Vec(_)
+                | Shape::Int
+                | Shape::Float
+                | Shape::Bool
+                | Shape::Str
+                | Shape::Json
+                | Shape::Map
+        )
     }
 
     /// Emptiness is meaningful (strings, arrays, maps, JSON values).
     pub fn can_be_empty(&self) -> bool {
-        matches!(self.unwrap_option(), Shape::Str | Shape::Vec(_) | Shape::Map | Shape::Json)
+        matches!(
+            self.unwrap_option(),
+            Shape::Str | Shape::Vec(_) | Shape::Map | Shape::Json
+        )
     }
 
     /// The first unsupported part, if any.
@@ -154,7 +171,10 @@ pub struct Struct {
 
 pub fn parse_struct(mut item: ItemStruct, errors: &mut Errors) -> Struct {
     if !item.generics.params.is_empty() {
-        errors.at(item.generics.span(), "generic request and result types are not supported");
+        errors.at(
+            item.generics.span(),
+            "generic request and result types are not supported",
+        );
     }
     let mut fields = Vec::new();
     match &mut item.fields {
@@ -162,15 +182,25 @@ pub fn parse_struct(mut item: ItemStruct, errors: &mut Errors) -> Struct {
             for f in &mut named.named {
                 let args = attr::field_args(&f.attrs, errors);
                 f.attrs.retain(|a| !a.path().is_ident("bitrix"));
-                let Some(ident) = f.ident.clone() else { continue };
+                let Some(ident) = f.ident.clone() else {
+                    continue;
+                };
                 let (wire, wire_span) = match &args.rename {
                     Some(lit) => (lit.value(), lit.span()),
-                    None => (ident.to_string().trim_start_matches("r#").to_owned(), ident.span()),
+                    None => (
+                        ident.to_string().trim_start_matches("r#").to_owned(),
+                        ident.span(),
+                    ),
                 };
                 fields.push(Field {
                     shape: Shape::of(&f.ty),
                     ty: f.ty.clone(),
-                    docs: f.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect(),
+                    docs: f
+                        .attrs
+                        .iter()
+                        .filter(|a| a.path().is_ident("doc"))
+                        .cloned()
+                        .collect(),
                     ident,
                     args,
                     wire,
@@ -178,7 +208,10 @@ pub fn parse_struct(mut item: ItemStruct, errors: &mut Errors) -> Struct {
                 });
             }
         }
-        Fields::Unnamed(_) => errors.at(item.ident.span(), "tuple structs are not supported: name the fields after the wire parameters"),
+        Fields::Unnamed(_) => errors.at(
+            item.ident.span(),
+            "tuple structs are not supported: name the fields after the wire parameters",
+        ),
         Fields::Unit => {}
     }
     Struct { item, fields }
@@ -206,10 +239,16 @@ pub fn parse_enum(mut item: ItemEnum, errors: &mut Errors) -> Enum {
         let value = attr::variant_value(&v.attrs, errors);
         v.attrs.retain(|a| !a.path().is_ident("bitrix"));
         if !matches!(v.fields, Fields::Unit) {
-            errors.at(v.ident.span(), "documented values are unit variants; `Unknown` is added by the macro");
+            errors.at(
+                v.ident.span(),
+                "documented values are unit variants; `Unknown` is added by the macro",
+            );
         }
         if let Some((_, d)) = &v.discriminant {
-            errors.at(d.span(), "write the wire value as #[bitrix(value = ...)], not as a discriminant");
+            errors.at(
+                d.span(),
+                "write the wire value as #[bitrix(value = ...)], not as a discriminant",
+            );
         }
         variants.push(Variant {
             ident: v.ident.clone(),

@@ -37,7 +37,11 @@ const ERROR_KEYS: &str = "code, status, message, exception, field";
 pub fn method_args(tokens: TokenStream, errors: &mut Errors) -> MethodArgs {
     let mut args = MethodArgs::default();
     let parser = syn::meta::parser(|meta| {
-        let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+        let key = meta
+            .path
+            .get_ident()
+            .map(Ident::to_string)
+            .unwrap_or_default();
         match key.as_str() {
             "name" => args.name = Some(meta.value()?.parse()?),
             "version" => args.version = Some(meta.value()?.parse()?),
@@ -63,10 +67,17 @@ fn error_arg(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Err
         message: None,
         exception: None,
         field: None,
-        span: meta.path.get_ident().map_or_else(Span::call_site, Ident::span),
+        span: meta
+            .path
+            .get_ident()
+            .map_or_else(Span::call_site, Ident::span),
     };
     meta.parse_nested_meta(|inner| {
-        let key = inner.path.get_ident().map(Ident::to_string).unwrap_or_default();
+        let key = inner
+            .path
+            .get_ident()
+            .map(Ident::to_string)
+            .unwrap_or_default();
         match key.as_str() {
             "code" => arg.code = Some(inner.value()?.parse()?),
             "status" => arg.status = Some(inner.value()?.parse()?),
@@ -129,15 +140,23 @@ pub struct FieldArgs {
     pub extra: Option<Span>,
 }
 
-const FIELD_KEYS: &str = "rename, min, max, min_len, max_len, min_items, max_items, non_empty, yn, extra";
+const FIELD_KEYS: &str =
+    "rename, min, max, min_len, max_len, min_items, max_items, non_empty, yn, extra";
 
 /// Parses every `#[bitrix(...)]` among `attrs`.
 pub fn field_args(attrs: &[Attribute], errors: &mut Errors) -> FieldArgs {
     let mut args = FieldArgs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("bitrix")) {
         let result = attr.parse_nested_meta(|meta| {
-            let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
-            let span = meta.path.get_ident().map_or_else(Span::call_site, Ident::span);
+            let key = meta
+                .path
+                .get_ident()
+                .map(Ident::to_string)
+                .unwrap_or_default();
+            let span = meta
+                .path
+                .get_ident()
+                .map_or_else(Span::call_site, Ident::span);
             match key.as_str() {
                 "rename" => args.rename = Some(meta.value()?.parse()?),
                 "min" => args.min = Some(bound(&meta, span)?),
@@ -185,7 +204,9 @@ fn literal(expr: &Expr) -> syn::Result<Lit> {
     match expr {
         Expr::Lit(l) => Ok(l.lit.clone()),
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => match &*u.expr {
-            Expr::Lit(syn::ExprLit { lit: Lit::Int(i), .. }) => {
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Int(i), ..
+            }) => {
                 let text = format!("-{}", i.base10_digits());
                 Ok(Lit::Int(LitInt::new(&text, i.span())))
             }

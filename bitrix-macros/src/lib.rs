@@ -82,7 +82,10 @@ pub fn bitrix_object(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     if !args.is_empty() {
         errors.at(
-            proc_macro2::TokenStream::from(args).into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span()),
+            proc_macro2::TokenStream::from(args)
+                .into_iter()
+                .next()
+                .map_or_else(proc_macro2::Span::call_site, |t| t.span()),
             "#[bitrix_object] takes no arguments",
         );
     }

@@ -32,7 +32,10 @@ pub fn method(args: &MethodArgs, s: &Struct, errors: &mut Errors) {
     }
     let version = match &args.version {
         None => {
-            errors.at(call_site, "missing `version = \"v1\"` or `version = \"v3\"`");
+            errors.at(
+                call_site,
+                "missing `version = \"v1\"` or `version = \"v3\"`",
+            );
             None
         }
         Some(lit) => match lit.value().as_str() {
@@ -45,19 +48,43 @@ pub fn method(args: &MethodArgs, s: &Struct, errors: &mut Errors) {
     };
     match &args.scope {
         None => errors.at(call_site, "missing `scope = \"...\"`, e.g. scope = \"crm\""),
-        Some(lit) if lit.value().is_empty() || !lit.value().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') => {
-            errors.at(lit.span(), format!("malformed scope `{}`: expected lowercase letters, digits and `_`", lit.value()));
+        Some(lit)
+            if lit.value().is_empty()
+                || !lit
+                    .value()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+        {
+            errors.at(
+                lit.span(),
+                format!(
+                    "malformed scope `{}`: expected lowercase letters, digits and `_`",
+                    lit.value()
+                ),
+            );
         }
         Some(_) => {}
     }
     if args.result.is_none() {
-        errors.at(call_site, "missing `result = Type`: what `result` decodes into (e.g. result = bool)");
+        errors.at(
+            call_site,
+            "missing `result = Type`: what `result` decodes into (e.g. result = bool)",
+        );
     }
     if let Some(w) = &args.wrapper {
         if !matches!(w.value().as_str(), "item" | "items" | "result") {
-            errors.at(w.span(), format!("unknown wrapper `{}`: expected \"item\", \"items\" or \"result\"", w.value()));
+            errors.at(
+                w.span(),
+                format!(
+                    "unknown wrapper `{}`: expected \"item\", \"items\" or \"result\"",
+                    w.value()
+                ),
+            );
         } else if version.as_deref() == Some("v1") {
-            errors.at(w.span(), "`wrapper` applies to REST 3.0 (version = \"v3\") methods only");
+            errors.at(
+                w.span(),
+                "`wrapper` applies to REST 3.0 (version = \"v3\") methods only",
+            );
         }
     }
     for e in &args.errors {
@@ -71,7 +98,10 @@ pub fn method(args: &MethodArgs, s: &Struct, errors: &mut Errors) {
         if let Some(status) = &e.status {
             match status.base10_parse::<u16>() {
                 Ok(s) if (100..=599).contains(&s) => {}
-                _ => errors.at(status.span(), "`status` must be an HTTP status between 100 and 599"),
+                _ => errors.at(
+                    status.span(),
+                    "`status` must be an HTTP status between 100 and 599",
+                ),
             }
         }
     }
@@ -99,14 +129,23 @@ fn fields(fields: &[Field], errors: &mut Errors) {
             if let Some(first) = wires.insert(&f.wire, f) {
                 errors.at(
                     f.wire_span,
-                    format!("duplicate wire name `{}` (also used by field `{}`)", f.wire, first.ident),
+                    format!(
+                        "duplicate wire name `{}` (also used by field `{}`)",
+                        f.wire, first.ident
+                    ),
                 );
             }
         }
         constraints(f, errors);
         if let Some(span) = f.args.extra {
             if let Some(first) = extra {
-                errors.at(span, format!("only one `extra` field per struct (already `{}`)", first.ident));
+                errors.at(
+                    span,
+                    format!(
+                        "only one `extra` field per struct (already `{}`)",
+                        first.ident
+                    ),
+                );
             }
             extra = Some(f);
         }
@@ -133,7 +172,11 @@ fn constraints(f: &Field, errors: &mut Errors) {
     }
     if let (Some(lo), Some(hi)) = (&f.args.min, &f.args.max) {
         if lo.value > hi.value {
-            wrong(hi.span, "max below min", "a range whose max is at least its min");
+            wrong(
+                hi.span,
+                "max below min",
+                "a range whose max is at least its min",
+            );
         }
     }
     for (c, what) in [(&f.args.min_len, "min_len"), (&f.args.max_len, "max_len")] {
@@ -143,10 +186,13 @@ fn constraints(f: &Field, errors: &mut Errors) {
             }
         }
     }
-    for (c, what) in [(&f.args.min_items, "min_items"), (&f.args.max_items, "max_items")] {
+    for (c, what) in [
+        (&f.args.min_items, "min_items"),
+        (&f.args.max_items, "max_items"),
+    ] {
         if let Some(c) = c {
-            if !matches!(core, Shape::Vec(_)) {
-                wrong(c.span, what, "Vec");
+            if !matches!(core, Shape::Vec(_) | Shape::Map) {
+                wrong(c.span, what, "Vec and maps");
             }
         }
     }
@@ -162,7 +208,11 @@ fn constraints(f: &Field, errors: &mut Errors) {
     }
     if let Some(span) = f.args.extra {
         if f.shape != Shape::Map {
-            wrong(span, "extra", "a Map<String, Value> that collects undocumented keys");
+            wrong(
+                span,
+                "extra",
+                "a Map<String, Value> that collects undocumented keys",
+            );
         }
     }
 }
@@ -170,14 +220,20 @@ fn constraints(f: &Field, errors: &mut Errors) {
 pub fn enumeration(args: &EnumArgs, e: &Enum, errors: &mut Errors) -> Option<Repr> {
     let repr = match &args.repr {
         None => {
-            errors.at(Span::call_site(), "missing `repr = \"integer\"` or `repr = \"string\"`");
+            errors.at(
+                Span::call_site(),
+                "missing `repr = \"integer\"` or `repr = \"string\"`",
+            );
             None
         }
         Some(lit) => match lit.value().as_str() {
             "integer" => Some(Repr::Integer),
             "string" => Some(Repr::String),
             other => {
-                errors.at(lit.span(), format!("unknown repr `{other}`: expected \"integer\" or \"string\""));
+                errors.at(
+                    lit.span(),
+                    format!("unknown repr `{other}`: expected \"integer\" or \"string\""),
+                );
                 None
             }
         },
@@ -185,10 +241,16 @@ pub fn enumeration(args: &EnumArgs, e: &Enum, errors: &mut Errors) -> Option<Rep
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for v in &e.variants {
         if v.ident == "Unknown" {
-            errors.at(v.span, "`Unknown` is added by the macro for values the docs do not list");
+            errors.at(
+                v.span,
+                "`Unknown` is added by the macro for values the docs do not list",
+            );
         }
         let Some(value) = &v.value else {
-            errors.at(v.span, format!("variant `{}` needs #[bitrix(value = ...)]", v.ident));
+            errors.at(
+                v.span,
+                format!("variant `{}` needs #[bitrix(value = ...)]", v.ident),
+            );
             continue;
         };
         let key = match (value, repr) {
@@ -196,16 +258,25 @@ pub fn enumeration(args: &EnumArgs, e: &Enum, errors: &mut Errors) -> Option<Rep
             (Lit::Str(s), Some(Repr::String)) => s.value(),
             (_, None) => continue,
             (other, Some(Repr::Integer)) => {
-                errors.at(other.span(), "expected an integer value for repr = \"integer\"");
+                errors.at(
+                    other.span(),
+                    "expected an integer value for repr = \"integer\"",
+                );
                 continue;
             }
             (other, Some(Repr::String)) => {
-                errors.at(other.span(), "expected a string value for repr = \"string\"");
+                errors.at(
+                    other.span(),
+                    "expected a string value for repr = \"string\"",
+                );
                 continue;
             }
         };
         if let Some(first) = seen.insert(key.clone(), v.ident.to_string()) {
-            errors.at(value.span(), format!("value `{key}` is already used by `{first}`"));
+            errors.at(
+                value.span(),
+                format!("value `{key}` is already used by `{first}`"),
+            );
         }
     }
     repr

@@ -68,7 +68,12 @@ impl Portal {
     }
 
     /// The URL of a call. For webhooks it holds the secret: never log it.
-    pub(crate) fn call_url(&self, version: ApiVersion, method: &str, creds: &Credentials) -> String {
+    pub(crate) fn call_url(
+        &self,
+        version: ApiVersion,
+        method: &str,
+        creds: &Credentials,
+    ) -> String {
         let mut url = String::with_capacity(self.base.len() + method.len() + 48);
         url.push_str(&self.base);
         url.push_str(version.path_prefix());
@@ -148,10 +153,14 @@ mod tests {
 
     #[test]
     fn webhook_urls() {
-        let (portal, creds) = parse_webhook_url("https://b24.example.com/rest/1/abc123/", false).unwrap();
+        let (portal, creds) =
+            parse_webhook_url("https://b24.example.com/rest/1/abc123/", false).unwrap();
         assert_eq!(portal.as_str(), "https://b24.example.com");
         let url = portal.call_url(ApiVersion::V3, "mail.message.createchat", &creds);
-        assert_eq!(url, "https://b24.example.com/rest/api/1/abc123/mail.message.createchat");
+        assert_eq!(
+            url,
+            "https://b24.example.com/rest/api/1/abc123/mail.message.createchat"
+        );
         let url = portal.call_url(ApiVersion::V1, "crm.item.delete", &creds);
         assert_eq!(url, "https://b24.example.com/rest/1/abc123/crm.item.delete");
         assert!(!format!("{creds:?}").contains("abc123"));
@@ -176,11 +185,22 @@ mod tests {
 
     #[test]
     fn http_only_to_loopback_when_allowed() {
-        assert_eq!(Portal::parse("http://127.0.0.1:8080", false), Err(ConfigError::InsecureScheme));
-        assert_eq!(Portal::parse("http://127.0.0.1:8080", true).unwrap().as_str(), "http://127.0.0.1:8080");
+        assert_eq!(
+            Portal::parse("http://127.0.0.1:8080", false),
+            Err(ConfigError::InsecureScheme)
+        );
+        assert_eq!(
+            Portal::parse("http://127.0.0.1:8080", true)
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:8080"
+        );
         assert!(Portal::parse("http://[::1]:1", true).is_ok());
         assert!(Portal::parse("http://localhost", true).is_ok());
-        assert_eq!(Portal::parse("http://10.0.0.1", true), Err(ConfigError::InsecureScheme));
+        assert_eq!(
+            Portal::parse("http://10.0.0.1", true),
+            Err(ConfigError::InsecureScheme)
+        );
         assert_eq!(Portal::parse("ftp://x", true), Err(ConfigError::InvalidUrl));
     }
 }

@@ -138,7 +138,10 @@ impl Client {
     ///
     /// # Errors
     /// A [`ConfigError`] when the portal address is not an https URL.
-    pub fn from_oauth(portal: &str, access_token: impl Into<Secret>) -> Result<Client, ConfigError> {
+    pub fn from_oauth(
+        portal: &str,
+        access_token: impl Into<Secret>,
+    ) -> Result<Client, ConfigError> {
         Client::builder().oauth(portal, access_token).build()
     }
 
@@ -150,7 +153,9 @@ impl Client {
     /// Replaces the OAuth access token (after a refresh). No effect for webhook clients.
     pub fn set_access_token(&self, access_token: impl Into<Secret>) {
         if let Credentials::OAuth { token } = &self.inner.credentials {
-            *token.write().unwrap_or_else(std::sync::PoisonError::into_inner) = access_token.into();
+            *token
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = access_token.into();
         }
     }
 
@@ -160,7 +165,10 @@ impl Client {
     /// # Errors
     /// [`Error::Validation`] before sending; [`Error::Api`] with the method's typed code;
     /// [`Error::Transport`], [`Error::Timeout`] and [`Error::Decode`] otherwise.
-    pub async fn call<M: Method>(&self, method: &M) -> Result<Response<M::Output>, Error<M::Error>> {
+    pub async fn call<M: Method>(
+        &self,
+        method: &M,
+    ) -> Result<Response<M::Output>, Error<M::Error>> {
         method.validate().map_err(Error::Validation)?;
         let body = serde_json::to_value(method).map_err(|e| Error::Decode {
             status: 0,
@@ -227,7 +235,10 @@ impl Client {
             Err(e) => return Err(self.transport_error(e)),
         };
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|e| self.transport_error(e))?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e))?;
         tracing::debug!(
             method,
             %version,
@@ -273,7 +284,10 @@ mod tests {
 
     #[test]
     fn builder_needs_credentials() {
-        assert_eq!(Client::builder().build().unwrap_err(), ConfigError::MissingCredentials);
+        assert_eq!(
+            Client::builder().build().unwrap_err(),
+            ConfigError::MissingCredentials
+        );
         assert_eq!(
             Client::from_webhook("http://b24.example.com/rest/1/x/").unwrap_err(),
             ConfigError::InsecureScheme

@@ -4,7 +4,9 @@
 use std::fmt;
 
 /// A server error code decoded into a type. Unknown codes are kept, never rejected.
-pub trait ErrorCode: Sized + Clone + fmt::Debug + fmt::Display + PartialEq + Send + Sync + 'static {
+pub trait ErrorCode:
+    Sized + Clone + fmt::Debug + fmt::Display + PartialEq + Send + Sync + 'static
+{
     /// Decodes a wire code; a code the type does not know becomes its `Unknown` variant.
     fn from_code(code: &str) -> Self;
     /// The wire code.
@@ -25,12 +27,17 @@ mod tests {
         assert_eq!(c, CommonError::QueryLimitExceeded);
         assert_eq!(c.code(), "QUERY_LIMIT_EXCEEDED");
         assert!(!c.is_unknown());
-        let v3 = CommonError::from_code("BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION");
+        let v3 = CommonError::from_code(
+            "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+        );
         assert_eq!(v3, CommonError::RequestValidationException);
         let u = CommonError::from_code("SOMETHING_NEW");
         assert_eq!(u, CommonError::Unknown("SOMETHING_NEW".into()));
         assert_eq!(u.code(), "SOMETHING_NEW");
         assert!(u.is_unknown());
-        assert_eq!(CommonError::from_code("expired_token").to_string(), "expired_token");
+        assert_eq!(
+            CommonError::from_code("expired_token").to_string(),
+            "expired_token"
+        );
     }
 }

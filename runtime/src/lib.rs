@@ -23,6 +23,9 @@ pub use response::{Response, Time};
 pub use secret::Secret;
 pub use validate::{FieldPath, Validate, Validator};
 
+/// The JSON library of untyped calls and loose result types.
+pub use serde_json;
+
 /// What macro expansions refer to. Not a stable API.
 #[doc(hidden)]
 pub mod __private {

@@ -225,8 +225,15 @@ mod tests {
 
     #[test]
     fn unknown_code_is_not_a_decode_error() {
-        let r: R<Value> = decode(400, br#"{"error":"BRAND_NEW","error_description":"x"}"#, None);
-        assert_eq!(r.unwrap_err().code(), Some(&CommonError::Unknown("BRAND_NEW".into())));
+        let r: R<Value> = decode(
+            400,
+            br#"{"error":"BRAND_NEW","error_description":"x"}"#,
+            None,
+        );
+        assert_eq!(
+            r.unwrap_err().code(),
+            Some(&CommonError::Unknown("BRAND_NEW".into()))
+        );
     }
 
     #[test]

@@ -249,16 +249,16 @@ pub mod check {
         }
     }
 
-    /// Fewest items.
-    pub fn min_items<T>(v: &mut Validator, value: &[T], min: usize) {
-        if value.len() < min {
+    /// Fewest items (array elements or object keys); `count` is the value's length.
+    pub fn min_items(v: &mut Validator, count: usize, min: usize) {
+        if count < min {
             v.report(format!("must have at least {min} items"));
         }
     }
 
-    /// Most items.
-    pub fn max_items<T>(v: &mut Validator, value: &[T], max: usize) {
-        if value.len() > max {
+    /// Most items (array elements or object keys); `count` is the value's length.
+    pub fn max_items(v: &mut Validator, count: usize, max: usize) {
+        if count > max {
             v.report(format!("must have at most {max} items"));
         }
     }

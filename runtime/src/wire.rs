@@ -102,9 +102,13 @@ impl Lenient for bool {
             Value::String(s) => match s.trim() {
                 "Y" | "y" | "1" | "true" | "TRUE" | "True" => Ok(true),
                 "N" | "n" | "0" | "false" | "FALSE" | "False" | "" => Ok(false),
-                _ => Err(format!("expected a flag (Y/N, true/false, 1/0), found {value}")),
+                _ => Err(format!(
+                    "expected a flag (Y/N, true/false, 1/0), found {value}"
+                )),
             },
-            other => Err(format!("expected a flag (Y/N, true/false, 1/0), found {other}")),
+            other => Err(format!(
+                "expected a flag (Y/N, true/false, 1/0), found {other}"
+            )),
         }
     }
 }
@@ -195,8 +199,12 @@ mod tests {
         assert_eq!(Option::<i64>::from_json(json!("")), Ok(None));
         assert_eq!(Option::<i64>::from_json(json!(null)), Ok(None));
         assert_eq!(f64::from_json(json!("0.5")), Ok(0.5));
-        assert!(i64::from_json(json!("abc")).unwrap_err().contains("expected an integer"));
-        assert!(u8::from_json(json!(300)).unwrap_err().contains("out of range"));
+        assert!(i64::from_json(json!("abc"))
+            .unwrap_err()
+            .contains("expected an integer"));
+        assert!(u8::from_json(json!(300))
+            .unwrap_err()
+            .contains("out of range"));
     }
 
     #[test]
@@ -206,7 +214,10 @@ mod tests {
         assert_eq!(bool::from_json(json!(1)), Ok(true));
         assert!(bool::from_json(json!("maybe")).is_err());
         assert_eq!(String::from_json(json!(15)), Ok("15".to_owned()));
-        assert_eq!(Option::<String>::from_json(json!("")), Ok(Some(String::new())));
+        assert_eq!(
+            Option::<String>::from_json(json!("")),
+            Ok(Some(String::new()))
+        );
     }
 
     #[test]

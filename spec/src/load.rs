@@ -70,7 +70,9 @@ pub fn load_dir(root: &Path) -> LoadedSpec {
                 .replace('\\', "/");
             match fs::read_to_string(&path) {
                 Ok(text) => add_file(&mut loaded, kind, &rel, &text),
-                Err(e) => loaded.problems.error(&rel, "$", format!("cannot read: {e}")),
+                Err(e) => loaded
+                    .problems
+                    .error(&rel, "$", format!("cannot read: {e}")),
             }
         }
     }
@@ -89,14 +91,15 @@ pub fn add_file(loaded: &mut LoadedSpec, kind: FileKind, rel: &str, text: &str) 
             if let Some(m) = parse::<Method>(rel, text, problems) {
                 validate::method_file_name(rel, &m, problems);
                 let key = (m.name.clone(), m.version);
-                if spec.methods.contains_key(&key) {
-                    problems.error(
+                match spec.methods.entry(key) {
+                    std::collections::btree_map::Entry::Occupied(_) => problems.error(
                         rel,
                         "$.name",
                         format!("duplicate method ({}, {})", m.name, m.version),
-                    );
-                } else {
-                    spec.methods.insert(key, m);
+                    ),
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        slot.insert(m);
+                    }
                 }
             }
         }

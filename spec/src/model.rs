@@ -259,10 +259,10 @@ pub struct Constraints {
     /// Longest allowed string, in characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u64>,
-    /// Fewest array items.
+    /// Fewest array items (or object keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_items: Option<u64>,
-    /// Most array items.
+    /// Most array items (or object keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
     /// Regular expression the string must match (documentation only; not checked locally).

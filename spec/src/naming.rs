@@ -17,11 +17,47 @@ pub const KEYWORDS: &[&str] = &[
 
 /// Type names a generated item must not take: prelude items the generated code relies on.
 pub const RESERVED_TYPES: &[&str] = &[
-    "Self", "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "ToString",
-    "ToOwned", "Clone", "Copy", "Send", "Sync", "Sized", "Unpin", "Drop", "Fn", "FnMut", "FnOnce",
-    "From", "Into", "TryFrom", "TryInto", "AsRef", "AsMut", "Default", "Debug", "PartialEq", "Eq",
-    "PartialOrd", "Ord", "Hash", "Iterator", "IntoIterator", "Extend", "FromIterator",
-    "DoubleEndedIterator", "ExactSizeIterator",
+    "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "Default",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Iterator",
+    "IntoIterator",
+    "Extend",
+    "FromIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
 ];
 
 /// Method names a field must not take because the generated API defines them.
@@ -196,7 +232,10 @@ mod tests {
             pascal_ident("crm.activity.todo.updateColor"),
             "CrmActivityTodoUpdateColor"
         );
-        assert_eq!(pascal_ident("mail.message.createchat"), "MailMessageCreatechat");
+        assert_eq!(
+            pascal_ident("mail.message.createchat"),
+            "MailMessageCreatechat"
+        );
         assert_eq!(type_ident("result", "Method"), "ResultMethod");
         assert_eq!(type_ident("option", "Method"), "OptionMethod");
         assert_eq!(type_ident("vec", "Type"), "VecType");

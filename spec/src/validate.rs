@@ -30,7 +30,11 @@ pub fn method_file_name(rel: &str, m: &Method, problems: &mut Problems) {
 pub fn named_file_name(rel: &str, name: &str, problems: &mut Problems) {
     let stem = rel.rsplit('/').next().unwrap_or(rel);
     if stem.strip_suffix(".json") != Some(name) {
-        problems.error(rel, "$.name", format!("`{name}` must live in `{name}.json`"));
+        problems.error(
+            rel,
+            "$.name",
+            format!("`{name}` must live in `{name}.json`"),
+        );
     }
 }
 
@@ -38,9 +42,9 @@ pub fn named_file_name(rel: &str, name: &str, problems: &mut Problems) {
 /// `_`, starting with a letter.
 pub fn is_valid_method_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name
-            .split('.')
-            .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        && name.split('.').all(|seg| {
+            !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
 }
 
 /// Validates everything in `spec`, appending to `problems`.
@@ -109,7 +113,10 @@ impl Checker<'_> {
             self.error("$.title", "missing title");
         }
         if !doc_url.starts_with("https://") {
-            self.error("$.doc_url", format!("doc_url `{doc_url}` is not an https URL"));
+            self.error(
+                "$.doc_url",
+                format!("doc_url `{doc_url}` is not an https URL"),
+            );
         }
     }
 
@@ -117,7 +124,12 @@ impl Checker<'_> {
         if !is_valid_method_name(&m.name) {
             self.error("$.name", format!("malformed method name `{}`", m.name));
         }
-        if m.scope.is_empty() || !m.scope.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        if m.scope.is_empty()
+            || !m
+                .scope
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
             self.error("$.scope", format!("malformed scope `{}`", m.scope));
         }
         self.header(&m.title, &m.doc_url);
@@ -131,14 +143,20 @@ impl Checker<'_> {
             }
         }
         if m.version == Version::V1 && m.result_wrapper.is_some() {
-            self.error("$.result_wrapper", "result_wrapper is a REST 3.0 key; v1 has none");
+            self.error(
+                "$.result_wrapper",
+                "result_wrapper is a REST 3.0 key; v1 has none",
+            );
         }
         self.fields("$.params", &m.params);
         self.ty("$.result", &m.result);
         for (i, e) in m.errors.iter().enumerate() {
             let path = format!("$.errors[{i}]");
             if m.version == Version::V3 && !e.code.is_empty() && e.exception.is_none() {
-                self.warning(&path, format!("REST 3.0 error `{}` has no exception", e.code));
+                self.warning(
+                    &path,
+                    format!("REST 3.0 error `{}` has no exception", e.code),
+                );
             }
             if m.version == Version::V1 && (e.exception.is_some() || e.field.is_some()) {
                 self.error(&path, "exception and field belong to REST 3.0 errors");
@@ -158,7 +176,10 @@ impl Checker<'_> {
                 Some("") => self.error(&fpath, "empty `name`"),
                 Some(name) => {
                     if let Some(first) = seen.insert(name, i) {
-                        self.error(&fpath, format!("duplicate field `{name}` (also {path}[{first}])"));
+                        self.error(
+                            &fpath,
+                            format!("duplicate field `{name}` (also {path}[{first}])"),
+                        );
                     } else {
                         let ident = naming::snake_ident(name);
                         if let Some(first) = idents.insert(ident.clone(), i) {
@@ -177,7 +198,10 @@ impl Checker<'_> {
                 self.error(&fpath, "missing key `required`");
             }
             if f.pattern.is_some() {
-                self.error(&fpath, "`pattern` belongs to `patterns` entries, not to fields");
+                self.error(
+                    &fpath,
+                    "`pattern` belongs to `patterns` entries, not to fields",
+                );
             }
             self.ty(&fpath, f);
         }
@@ -197,22 +221,34 @@ impl Checker<'_> {
         let base = named.map(|n| n.kind.as_str()).unwrap_or(kind);
 
         if t.items.is_some() && kind != "array" {
-            self.error(path, format!("`items` on a `{kind}`; only arrays have items"));
+            self.error(
+                path,
+                format!("`items` on a `{kind}`; only arrays have items"),
+            );
         }
         if let Some(items) = &t.items {
             if items.name.is_some() || items.required.is_some() {
-                self.error(&format!("{path}.items"), "array items take no `name`/`required`");
+                self.error(
+                    &format!("{path}.items"),
+                    "array items take no `name`/`required`",
+                );
             }
             self.ty(&format!("{path}.items"), items);
         }
         if !t.fields.is_empty() && kind != "object" {
-            self.error(path, format!("`fields` on a `{kind}`; only objects have fields"));
+            self.error(
+                path,
+                format!("`fields` on a `{kind}`; only objects have fields"),
+            );
         }
         self.fields(&format!("{path}.fields"), &t.fields);
         for (i, p) in t.patterns.iter().enumerate() {
             let ppath = format!("{path}.patterns[{i}]");
             if kind != "object" {
-                self.error(&ppath, format!("`patterns` on a `{kind}`; only objects have patterns"));
+                self.error(
+                    &ppath,
+                    format!("`patterns` on a `{kind}`; only objects have patterns"),
+                );
             }
             if p.pattern.as_deref().is_none_or(str::is_empty) {
                 self.error(&ppath, "missing key `pattern`");
@@ -223,7 +259,10 @@ impl Checker<'_> {
             self.error(path, "a union needs at least two `variants`");
         }
         if kind != "union" && !t.variants.is_empty() {
-            self.error(path, format!("`variants` on a `{kind}`; only unions have variants"));
+            self.error(
+                path,
+                format!("`variants` on a `{kind}`; only unions have variants"),
+            );
         }
         for (i, v) in t.variants.iter().enumerate() {
             self.ty(&format!("{path}.variants[{i}]"), v);
@@ -236,16 +275,22 @@ impl Checker<'_> {
         let mut seen = BTreeMap::new();
         for (i, v) in t.enum_values.iter().enumerate() {
             let vpath = format!("{path}.enum[{i}]");
-            let fits = match (&v.value, base) {
-                (EnumLiteral::Int(_), "integer") => true,
-                (EnumLiteral::Str(_), "string" | "yn" | "date" | "datetime") => true,
-                _ => false,
-            };
+            let fits = matches!(
+                (&v.value, base),
+                (EnumLiteral::Int(_), "integer")
+                    | (EnumLiteral::Str(_), "string" | "yn" | "date" | "datetime")
+            );
             if !fits {
-                self.error(&vpath, format!("enum value `{}` does not fit type `{base}`", v.value));
+                self.error(
+                    &vpath,
+                    format!("enum value `{}` does not fit type `{base}`", v.value),
+                );
             }
             if let Some(first) = seen.insert(v.value.clone(), i) {
-                self.error(&vpath, format!("enum value `{}` repeats {path}.enum[{first}]", v.value));
+                self.error(
+                    &vpath,
+                    format!("enum value `{}` repeats {path}.enum[{first}]", v.value),
+                );
             }
         }
     }
@@ -280,10 +325,10 @@ impl Checker<'_> {
             wrong("pattern", stringy);
         }
         if c.min_items.is_some() {
-            wrong("min_items", base == "array");
+            wrong("min_items", matches!(base, "array" | "object"));
         }
         if c.max_items.is_some() {
-            wrong("max_items", base == "array");
+            wrong("max_items", matches!(base, "array" | "object"));
         }
     }
 }

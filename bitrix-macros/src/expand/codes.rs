@@ -71,7 +71,12 @@ fn variant_doc(c: &Code) -> String {
         Some(other) => doc.push_str(&format!(", shared `{other}` error")),
         None => {}
     }
-    let messages: Vec<&str> = c.messages.iter().map(String::as_str).filter(|m| !m.is_empty()).collect();
+    let messages: Vec<&str> = c
+        .messages
+        .iter()
+        .map(String::as_str)
+        .filter(|m| !m.is_empty())
+        .collect();
     if !messages.is_empty() {
         doc.push_str(": ");
         doc.push_str(&messages.join("; "));
@@ -80,7 +85,13 @@ fn variant_doc(c: &Code) -> String {
 }
 
 /// The enum, its `ErrorCode` and `Display` impls.
-pub fn error_enum(vis: &Visibility, name: &Ident, doc: &str, codes: &[Code], krate: &TokenStream) -> TokenStream {
+pub fn error_enum(
+    vis: &Visibility,
+    name: &Ident,
+    doc: &str,
+    codes: &[Code],
+    krate: &TokenStream,
+) -> TokenStream {
     let names: Vec<String> = codes.iter().map(variant_name).collect();
     let names = bitrix_spec::naming::unique_variants(&names);
     let idents: Vec<Ident> = names.iter().map(|n| format_ident!("{}", n)).collect();

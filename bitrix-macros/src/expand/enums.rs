@@ -14,8 +14,14 @@ pub fn expand(e: Enum, repr: Repr, krate: &TokenStream) -> TokenStream {
     let serde = quote!(#krate::__private::serde);
     let json = quote!(#krate::__private::serde_json);
     let (raw_ty, unknown_doc) = match repr {
-        Repr::Integer => (quote!(i64), "A value the docs do not list (refused by validation, kept when decoding)."),
-        Repr::String => (quote!(::std::string::String), "A value the docs do not list (refused by validation, kept when decoding)."),
+        Repr::Integer => (
+            quote!(i64),
+            "A value the docs do not list (refused by validation, kept when decoding).",
+        ),
+        Repr::String => (
+            quote!(::std::string::String),
+            "A value the docs do not list (refused by validation, kept when decoding).",
+        ),
     };
     item.variants.push(syn::parse_quote! {
         #[doc = #unknown_doc]

@@ -23,7 +23,9 @@ pub fn annotate(s: &mut Struct, krate: &TokenStream) {
             #krate::__private::serde::Deserialize
         )]
     });
-    s.item.attrs.push(syn::parse_quote!(#[serde(crate = #serde_crate)]));
+    s.item
+        .attrs
+        .push(syn::parse_quote!(#[serde(crate = #serde_crate)]));
     let syn::Fields::Named(named) = &mut s.item.fields else {
         return;
     };
@@ -39,7 +41,9 @@ fn serde_attr(f: &Field, krate: &str) -> syn::Attribute {
     let wire = &f.wire;
     let mut parts = vec![quote!(rename = #wire)];
     if f.shape.is_option() {
-        parts.push(quote!(skip_serializing_if = "::core::option::Option::is_none"));
+        parts.push(quote!(
+            skip_serializing_if = "::core::option::Option::is_none"
+        ));
     }
     if f.shape.has_default() {
         parts.push(quote!(default));
@@ -90,9 +94,16 @@ pub fn builder_methods(s: &Struct, what: &str, krate: &TokenStream) -> TokenStre
         format!("Creates {what} with every optional parameter unset.")
     } else {
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
-        format!("Creates {what} from its required parameters: {}.", names.join(", "))
+        format!(
+            "Creates {what} from its required parameters: {}.",
+            names.join(", ")
+        )
     };
-    let setters = s.fields.iter().filter(|f| !f.required()).map(|f| setter(f, krate));
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| !f.required())
+        .map(|f| setter(f, krate));
     quote! {
         #[doc = #new_doc]
         #[allow(clippy::too_many_arguments)]
@@ -108,7 +119,8 @@ fn setter(f: &Field, krate: &TokenStream) -> TokenStream {
     let ident = &f.ident;
     let docs = &f.docs;
     if f.args.extra.is_some() {
-        let doc = "Adds an undocumented key to send as is (the docs' lists are not always complete).";
+        let doc =
+            "Adds an undocumented key to send as is (the docs' lists are not always complete).";
         return quote! {
             #[doc = #doc]
             #[must_use]
@@ -151,60 +163,64 @@ fn has_nested(shape: &Shape) -> bool {
 /// Statements validating every field into `__v`.
 pub fn validate_body(s: &Struct, krate: &TokenStream) -> TokenStream {
     let check = quote!(#krate::__private::check);
-    let stmts = s.fields.iter().filter(|f| f.args.extra.is_none()).filter_map(|f| {
-        let ident = &f.ident;
-        let wire = &f.wire;
-        let mut checks = Vec::new();
-        if f.required() && f.shape.can_be_empty() {
-            checks.push(quote!(#check::required(__v, __value);));
-        }
-        if f.args.non_empty.is_some() {
-            checks.push(quote!(#check::non_empty(__v, __value);));
-        }
-        if let Some(b) = &f.args.min {
-            let min = b.value;
-            checks.push(quote!(#check::minimum(__v, __value, #min);));
-        }
-        if let Some(b) = &f.args.max {
-            let max = b.value;
-            checks.push(quote!(#check::maximum(__v, __value, #max);));
-        }
-        if let Some(c) = &f.args.min_len {
-            let n = c.value;
-            checks.push(quote!(#check::min_length(__v, __value, #n);));
-        }
-        if let Some(c) = &f.args.max_len {
-            let n = c.value;
-            checks.push(quote!(#check::max_length(__v, __value, #n);));
-        }
-        if let Some(c) = &f.args.min_items {
-            let n = c.value;
-            checks.push(quote!(#check::min_items(__v, __value, #n);));
-        }
-        if let Some(c) = &f.args.max_items {
-            let n = c.value;
-            checks.push(quote!(#check::max_items(__v, __value, #n);));
-        }
-        if has_nested(f.shape.unwrap_option()) {
-            checks.push(quote!(#krate::Validate::validate_into(__value, __v);));
-        }
-        if checks.is_empty() {
-            return None;
-        }
-        let value = format_ident!("__value");
-        Some(if f.shape.is_option() {
-            quote! {
-                if let ::core::option::Option::Some(#value) = &self.#ident {
+    let stmts = s
+        .fields
+        .iter()
+        .filter(|f| f.args.extra.is_none())
+        .filter_map(|f| {
+            let ident = &f.ident;
+            let wire = &f.wire;
+            let mut checks = Vec::new();
+            if f.required() && f.shape.can_be_empty() {
+                checks.push(quote!(#check::required(__v, __value);));
+            }
+            if f.args.non_empty.is_some() {
+                checks.push(quote!(#check::non_empty(__v, __value);));
+            }
+            if let Some(b) = &f.args.min {
+                let min = b.value;
+                checks.push(quote!(#check::minimum(__v, __value, #min);));
+            }
+            if let Some(b) = &f.args.max {
+                let max = b.value;
+                checks.push(quote!(#check::maximum(__v, __value, #max);));
+            }
+            if let Some(c) = &f.args.min_len {
+                let n = c.value;
+                checks.push(quote!(#check::min_length(__v, __value, #n);));
+            }
+            if let Some(c) = &f.args.max_len {
+                let n = c.value;
+                checks.push(quote!(#check::max_length(__v, __value, #n);));
+            }
+            if let Some(c) = &f.args.min_items {
+                let n = c.value;
+                checks.push(quote!(#check::min_items(__v, __value.len(), #n);));
+            }
+            if let Some(c) = &f.args.max_items {
+                let n = c.value;
+                checks.push(quote!(#check::max_items(__v, __value.len(), #n);));
+            }
+            if has_nested(f.shape.unwrap_option()) {
+                checks.push(quote!(#krate::Validate::validate_into(__value, __v);));
+            }
+            if checks.is_empty() {
+                return None;
+            }
+            let value = format_ident!("__value");
+            Some(if f.shape.is_option() {
+                quote! {
+                    if let ::core::option::Option::Some(#value) = &self.#ident {
+                        __v.at(#wire, |__v| { #(#checks)* });
+                    }
+                }
+            } else {
+                quote! {
+                    let #value = &self.#ident;
                     __v.at(#wire, |__v| { #(#checks)* });
                 }
-            }
-        } else {
-            quote! {
-                let #value = &self.#ident;
-                __v.at(#wire, |__v| { #(#checks)* });
-            }
-        })
-    });
+            })
+        });
     quote!(#(#stmts)*)
 }
 

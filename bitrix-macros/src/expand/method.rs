@@ -10,9 +10,21 @@ use crate::ast::Struct;
 use crate::attr::MethodArgs;
 
 pub fn expand(args: &MethodArgs, mut s: Struct, krate: &TokenStream) -> TokenStream {
-    let name = args.name.as_ref().map(syn::LitStr::value).unwrap_or_default();
-    let version = args.version.as_ref().map(syn::LitStr::value).unwrap_or_default();
-    let scope = args.scope.as_ref().map(syn::LitStr::value).unwrap_or_default();
+    let name = args
+        .name
+        .as_ref()
+        .map(syn::LitStr::value)
+        .unwrap_or_default();
+    let version = args
+        .version
+        .as_ref()
+        .map(syn::LitStr::value)
+        .unwrap_or_default();
+    let scope = args
+        .scope
+        .as_ref()
+        .map(syn::LitStr::value)
+        .unwrap_or_default();
     let ident = s.item.ident.clone();
     let vis = s.item.vis.clone();
     let error_ident = format_ident!("{}Error", ident);
@@ -22,13 +34,20 @@ pub fn expand(args: &MethodArgs, mut s: Struct, krate: &TokenStream) -> TokenStr
     let builder = fields::builder_methods(&s, &what, krate);
     let validate = fields::validate_impl(&s, krate);
 
-    let version_variant = if version == "v3" { quote!(V3) } else { quote!(V1) };
+    let version_variant = if version == "v3" {
+        quote!(V3)
+    } else {
+        quote!(V1)
+    };
     let mutates = args.mutates;
     let wrapper = match &args.wrapper {
         Some(w) => quote!(::core::option::Option::Some(#w)),
         None => quote!(::core::option::Option::None),
     };
-    let result = args.result.clone().map_or_else(|| quote!(()), |t| quote!(#t));
+    let result = args
+        .result
+        .clone()
+        .map_or_else(|| quote!(()), |t| quote!(#t));
 
     let mut codes = Vec::new();
     for e in &args.errors {

@@ -1,0 +1,481 @@
+//! Spec → IR: decides every Rust name and type. Deterministic: the spec is walked in its
+//! sorted order and names are claimed in that order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use bitrix_spec::naming::{
+    enum_variant, field_idents, pascal_ident, snake_ident, type_ident, unique_variants,
+};
+use bitrix_spec::{EnumLiteral, Method, Spec, Ty, Version};
+
+use crate::ir::{
+    Alias, Crate, Enum, EnumVariant, Field, FieldFlags, Group, Item, MethodItem, Module, Object,
+    RustTy,
+};
+
+/// How a type is used: it decides optionality and whether objects take undocumented keys.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Request parameters: required flags hold; objects collect extra keys.
+    Request,
+    /// Results and event payloads: everything may be absent.
+    Result,
+    /// Named types, shared by both: required flags hold.
+    Named,
+}
+
+/// Names taken in one group (all items of a group are re-exported side by side).
+#[derive(Default)]
+struct Names(BTreeSet<String>);
+
+impl Names {
+    /// Claims `base`, or `base2`, `base3`, … when taken.
+    fn claim(&mut self, base: &str) -> String {
+        let mut name = base.to_owned();
+        let mut n = 2;
+        while self.0.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.0.insert(name.clone());
+        name
+    }
+
+    /// Claims a method struct name together with its `…Error` enum.
+    fn claim_method(&mut self, base: &str) -> String {
+        let mut name = base.to_owned();
+        let mut n = 2;
+        while self.0.contains(&name) || self.0.contains(&format!("{name}Error")) {
+            name = if n == 2 {
+                format!("{base}Method")
+            } else {
+                format!("{base}Method{n}")
+            };
+            n += 1;
+        }
+        self.0.insert(name.clone());
+        self.0.insert(format!("{name}Error"));
+        name
+    }
+}
+
+/// Lowers a whole spec.
+pub fn lower(spec: &Spec) -> Crate {
+    let type_names = named_type_names(spec);
+    let mut groups = Vec::new();
+
+    // Named types.
+    let mut names = Names(type_names.values().cloned().collect());
+    let mut modules = Vec::new();
+    for t in spec.types.values() {
+        let rust = type_names[&t.name].clone();
+        let mut cx = Cx {
+            spec,
+            type_names: &type_names,
+            names: &mut names,
+            items: Vec::new(),
+            in_types: true,
+        };
+        let doc = format!(
+            "{} (`{}`).\n\n[Official documentation]({})",
+            t.title, t.name, t.doc_url
+        );
+        cx.named(&rust, &t.ty(), &doc);
+        modules.push(Module {
+            name: snake_ident(&t.name),
+            source: format!("spec/types/{}.json", t.name),
+            doc: format!("The `{}` type.", t.name),
+            feature: None,
+            items: cx.items,
+        });
+    }
+    groups.push(Group {
+        name: "types".to_owned(),
+        doc: "Named types of the documentation's data-types pages, shared by methods and events."
+            .to_owned(),
+        feature: None,
+        modules,
+    });
+
+    // Methods, one group per scope.
+    let mut by_scope: BTreeMap<&str, Vec<&Method>> = BTreeMap::new();
+    for m in spec.methods.values() {
+        by_scope.entry(m.scope.as_str()).or_default().push(m);
+    }
+    let scopes: Vec<String> = by_scope.keys().map(|s| (*s).to_owned()).collect();
+    for (scope, methods) in &by_scope {
+        let mut names = Names::default();
+        let mut modules = Vec::new();
+        for m in methods {
+            let both = m.version == Version::V3 && spec.method(&m.name, Version::V1).is_some();
+            let base = type_ident(&m.name, "Method");
+            let base = if both { format!("{base}V3") } else { base };
+            let rust = names.claim_method(&base);
+            let mut cx = Cx {
+                spec,
+                type_names: &type_names,
+                names: &mut names,
+                items: Vec::new(),
+                in_types: false,
+            };
+            cx.method(&rust, m);
+            let file = if both {
+                format!("{}_v3", snake_ident(&m.name))
+            } else {
+                snake_ident(&m.name)
+            };
+            modules.push(Module {
+                name: file,
+                source: format!(
+                    "spec/{}",
+                    bitrix_spec::validate::method_file(&m.name, m.version)
+                ),
+                doc: format!("`{}` (REST {}).", m.name, version_label(m.version)),
+                feature: None,
+                items: cx.items,
+            });
+        }
+        groups.push(Group {
+            name: snake_ident(scope),
+            doc: format!("Methods of the `{scope}` scope (cargo feature `{scope}`)."),
+            feature: Some((*scope).to_owned()),
+            modules,
+        });
+    }
+
+    // Events.
+    if !spec.events.is_empty() {
+        let mut names = Names::default();
+        let mut modules = Vec::new();
+        for e in spec.events.values() {
+            let rust = names.claim(&type_ident(&e.name, "Event"));
+            let mut cx = Cx {
+                spec,
+                type_names: &type_names,
+                names: &mut names,
+                items: Vec::new(),
+                in_types: false,
+            };
+            let doc = format!(
+                "Payload of the `{}` event (scope `{}`): {}.\n\n[Official documentation]({})",
+                e.name, e.scope, e.title, e.doc_url
+            );
+            cx.object(&rust, &e.payload, Role::Result, &doc);
+            modules.push(Module {
+                name: snake_ident(&e.name),
+                source: format!("spec/events/{}.json", e.name),
+                doc: format!("The `{}` event.", e.name),
+                feature: Some(e.scope.clone()),
+                items: cx.items,
+            });
+        }
+        groups.push(Group {
+            name: "events".to_owned(),
+            doc: "Event payloads, each gated by its scope's cargo feature.".to_owned(),
+            feature: None,
+            modules,
+        });
+    }
+
+    Crate {
+        groups,
+        scopes,
+        method_count: spec.methods.len(),
+    }
+}
+
+fn version_label(v: Version) -> &'static str {
+    match v {
+        Version::V1 => "v1",
+        Version::V3 => "3.0",
+    }
+}
+
+/// Rust names of the named types, decided before anything refers to them.
+fn named_type_names(spec: &Spec) -> BTreeMap<String, String> {
+    let mut names = Names::default();
+    spec.types
+        .keys()
+        .map(|n| (n.clone(), names.claim(&type_ident(n, "Type"))))
+        .collect()
+}
+
+/// Lowering context of one module.
+struct Cx<'a> {
+    spec: &'a Spec,
+    type_names: &'a BTreeMap<String, String>,
+    names: &'a mut Names,
+    items: Vec<Item>,
+    in_types: bool,
+}
+
+impl Cx<'_> {
+    fn method(&mut self, rust: &str, m: &Method) {
+        let result = self.ty(&m.result, &format!("{rust}Result"), Role::Result);
+        let fields = self.fields(rust, &m.params, Role::Request, false);
+        let mut doc = format!(
+            "{} — `{}` (REST {}, scope `{}`).\n\n[Official documentation]({})",
+            m.title,
+            m.name,
+            version_label(m.version),
+            m.scope,
+            m.doc_url
+        );
+        if let Some(dep) = &m.deprecated {
+            match &dep.replacement {
+                Some(r) => doc.push_str(&format!(
+                    "\n\nDeprecated by the documentation: use `{r}` instead."
+                )),
+                None => doc.push_str("\n\nDeprecated by the documentation."),
+            }
+        }
+        let item = Item::Method(MethodItem {
+            name: rust.to_owned(),
+            doc,
+            wire: m.name.clone(),
+            version: m.version,
+            scope: m.scope.clone(),
+            mutates: m.mutates,
+            wrapper: m.result_wrapper.map(|w| w.key()),
+            result,
+            errors: m.errors.clone(),
+            fields,
+        });
+        // The method struct first, then the items it needs.
+        self.items.insert(0, item);
+    }
+
+    /// A named type's item.
+    fn named(&mut self, rust: &str, t: &Ty, doc: &str) {
+        if t.kind == "object" && !t.fields.is_empty() {
+            self.object(rust, &t.fields, Role::Named, doc);
+        } else if let Some(e) = self.enumeration(rust, t, doc) {
+            self.items.push(Item::Enum(e));
+        } else {
+            let ty = self.ty(t, &format!("{rust}Item"), Role::Named);
+            self.items.insert(
+                0,
+                Item::Alias(Alias {
+                    name: rust.to_owned(),
+                    doc: doc.to_owned(),
+                    ty,
+                }),
+            );
+        }
+    }
+
+    fn object(&mut self, rust: &str, fields: &[Ty], role: Role, doc: &str) {
+        let pos = self.items.len();
+        let fields = self.fields(rust, fields, role, role == Role::Request);
+        self.items.insert(
+            pos,
+            Item::Object(Object {
+                name: rust.to_owned(),
+                doc: doc.to_owned(),
+                fields,
+            }),
+        );
+    }
+
+    fn fields(&mut self, parent: &str, fields: &[Ty], role: Role, extra: bool) -> Vec<Field> {
+        let wires: Vec<&str> = fields.iter().map(Ty::wire_name).collect();
+        let mut idents = field_idents(&wires);
+        if extra {
+            // The extra map takes `extra` unless a documented field already has it.
+            let extra_ident = if idents.iter().any(|i| i == "extra") {
+                "extra_keys"
+            } else {
+                "extra"
+            };
+            idents.push(extra_ident.to_owned());
+        }
+        let mut out = Vec::new();
+        for (f, ident) in fields.iter().zip(&idents) {
+            let ctx = format!("{parent}{}", pascal_ident(f.wire_name()));
+            let ty = self.ty(f, &ctx, role);
+            let required = role != Role::Result && f.is_required();
+            let mut flags = flags(f, self.base_kind(f));
+            if !matches!(ty, RustTy::Vec(_) | RustTy::Map(_) | RustTy::JsonMap) {
+                // A documented object became a struct: its key count is fixed by the type.
+                flags.min_items = None;
+                flags.max_items = None;
+            }
+            let ty = if required { ty } else { ty.optional() };
+            out.push(Field {
+                ident: ident.clone(),
+                wire: f.wire_name().to_owned(),
+                ty,
+                flags,
+                doc: field_doc(f, required),
+            });
+        }
+        if extra {
+            out.push(Field {
+                ident: idents.last().cloned().unwrap_or_default(),
+                wire: String::new(),
+                ty: RustTy::JsonMap,
+                flags: FieldFlags {
+                    extra: true,
+                    ..FieldFlags::default()
+                },
+                doc: "Undocumented keys sent as they are.".to_owned(),
+            });
+        }
+        out
+    }
+
+    /// The primitive underneath a type (looking through a named type).
+    fn base_kind<'t>(&'t self, t: &'t Ty) -> &'t str {
+        self.spec
+            .types
+            .get(&t.kind)
+            .map_or(t.kind.as_str(), |n| n.kind.as_str())
+    }
+
+    fn ty(&mut self, t: &Ty, ctx: &str, role: Role) -> RustTy {
+        if let Some(rust) = self.type_names.get(&t.kind) {
+            return RustTy::Named(rust.clone());
+        }
+        if let Some(e) = self.enumeration(
+            ctx,
+            t,
+            &format!(
+                "Documented values of `{}`.",
+                t.name.as_deref().unwrap_or(ctx)
+            ),
+        ) {
+            let name = e.name.clone();
+            self.items.push(Item::Enum(e));
+            return RustTy::Local(name);
+        }
+        match t.kind.as_str() {
+            "integer" | "timestamp" => RustTy::Int,
+            "double" => RustTy::Float,
+            "boolean" | "yn" => RustTy::Bool,
+            "string" | "date" | "datetime" => RustTy::Str,
+            "array" => {
+                let item = match &t.items {
+                    Some(items) => self.ty(items, &format!("{ctx}Item"), role),
+                    None => RustTy::Json,
+                };
+                RustTy::Vec(Box::new(item))
+            }
+            "object" if !t.fields.is_empty() => {
+                let name = self.names.claim(ctx);
+                let doc = format!("The `{}` object.", t.name.as_deref().unwrap_or(ctx));
+                self.object(&name, &t.fields, role, &doc);
+                RustTy::Local(name)
+            }
+            "object" => match t.patterns.as_slice() {
+                [only] => RustTy::Map(Box::new(self.ty(only, &format!("{ctx}Value"), role))),
+                _ => RustTy::JsonMap,
+            },
+            _ => RustTy::Json,
+        }
+    }
+
+    /// An inline or named list of documented integer or string values.
+    fn enumeration(&mut self, ctx: &str, t: &Ty, doc: &str) -> Option<Enum> {
+        let integer = match t.kind.as_str() {
+            "integer" => true,
+            "string" => false,
+            _ => return None,
+        };
+        if t.enum_values.is_empty() {
+            return None;
+        }
+        let name = if self.type_names.values().any(|n| n == ctx) && self.in_types {
+            ctx.to_owned()
+        } else {
+            self.names.claim(ctx)
+        };
+        let raw: Vec<String> = t
+            .enum_values
+            .iter()
+            .map(|v| {
+                enum_variant(
+                    &v.value.to_string(),
+                    v.name.as_deref().filter(|s| !s.is_empty()),
+                )
+            })
+            .collect();
+        let idents = unique_variants(&raw);
+        let variants = t
+            .enum_values
+            .iter()
+            .zip(idents)
+            .map(|(v, ident)| EnumVariant {
+                ident,
+                value: v.value.clone(),
+                doc: match &v.name {
+                    Some(label) if !label.is_empty() => format!("`{}`: {label}", literal(&v.value)),
+                    _ => format!("`{}`", literal(&v.value)),
+                },
+            })
+            .collect();
+        Some(Enum {
+            name,
+            doc: doc.to_owned(),
+            integer,
+            variants,
+        })
+    }
+}
+
+fn literal(v: &EnumLiteral) -> String {
+    match v {
+        EnumLiteral::Int(i) => i.to_string(),
+        EnumLiteral::Str(s) => format!("{s:?}"),
+    }
+}
+
+fn flags(t: &Ty, base: &str) -> FieldFlags {
+    let c = t.constraints.clone().unwrap_or_default();
+    let numeric = matches!(base, "integer" | "double" | "timestamp");
+    let stringy = matches!(base, "string" | "date" | "datetime");
+    FieldFlags {
+        min: c.minimum.filter(|_| numeric),
+        max: c.maximum.filter(|_| numeric),
+        min_len: c.min_length.filter(|_| stringy),
+        max_len: c.max_length.filter(|_| stringy),
+        min_items: c.min_items,
+        max_items: c.max_items,
+        non_empty: c.non_empty.unwrap_or(false) && (stringy || t.kind == "array"),
+        yn: t.kind == "yn",
+        extra: false,
+    }
+}
+
+fn describe(t: &Ty) -> String {
+    let mut s = t.doc_type.clone().unwrap_or_else(|| t.kind.clone());
+    if t.kind == "array" {
+        if let Some(items) = &t.items {
+            s = format!("array of {}", describe(items));
+        }
+    }
+    s
+}
+
+fn field_doc(t: &Ty, required: bool) -> String {
+    let mut doc = format!("`{}`: {}", t.wire_name(), describe(t));
+    if required {
+        doc.push_str(", required");
+    }
+    if let Some(d) = &t.default {
+        doc.push_str(&format!("; default `{d}`"));
+    }
+    if !t.patterns.is_empty() {
+        let p: Vec<String> = t
+            .patterns
+            .iter()
+            .filter_map(|p| p.pattern.clone())
+            .map(|p| format!("`{p}`"))
+            .collect();
+        doc.push_str(&format!("; keys: {}", p.join(", ")));
+    }
+    if t.deprecated {
+        doc.push_str("; deprecated by the documentation");
+    }
+    doc.push('.');
+    doc
+}
