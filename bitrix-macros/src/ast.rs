@@ -98,6 +98,11 @@ impl Shape {
         }
     }
 
+    /// `Option` of a user or generated type: decoded with `[]` and `null` as absent.
+    pub fn is_optional_other(&self) -> bool {
+        matches!(self, Shape::Option(inner) if **inner == Shape::Other)
+    }
+
     pub fn is_option(&self) -> bool {
         matches!(self.core(), Shape::Option(_))
     }
@@ -105,7 +110,7 @@ impl Shape {
     /// Built only from numbers, flags, strings, `Option`, `Vec` and `Box`: decoded leniently.
     pub fn is_lenient(&self) -> bool {
         match self {
-            Shape::Int | Shape::Float | Shape::Bool | Shape::Str => true,
+            Shape::Int | Shape::Float | Shape::Bool | Shape::Str | Shape::Map => true,
             Shape::Option(i) | Shape::Vec(i) | Shape::Box(i) => i.is_lenient(),
             _ => false,
         }

@@ -30,7 +30,7 @@ pub use serde_json;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::validate::check;
-    pub use crate::wire::{lenient, serialize_yn, Lenient};
+    pub use crate::wire::{empty_as_none, lenient, serialize_yn, Lenient};
     pub use serde;
     pub use serde_json;
 }

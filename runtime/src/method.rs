@@ -71,7 +71,7 @@ pub trait Method: Serialize + Validate {
         method: Self::NAME,
     };
     /// What `result` decodes into.
-    type Output: DeserializeOwned;
+    type Output: DeserializeOwned + fmt::Debug;
     /// The method's error codes: documented ones, the shared ones, and `Unknown`.
     type Error: ErrorCode;
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::codes::ErrorCode;
 use crate::error::{ApiError, Error, FieldError};
-use crate::wire::lenient;
+use crate::wire::{lenient, tolerant};
 
 /// A successful answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,31 +31,34 @@ impl<T> Response<T> {
 }
 
 /// The `time` block of every answer. All keys are optional: the set varies by method.
+///
+/// Decoding never fails on this block: a value of an unexpected shape (the docs show
+/// `operating_reset_at` as a date string once) becomes `None`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Time {
     /// Unix time the request started, in seconds.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "tolerant")]
     pub start: Option<f64>,
     /// Unix time the request finished, in seconds.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "tolerant")]
     pub finish: Option<f64>,
     /// Seconds between start and finish.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "tolerant")]
     pub duration: Option<f64>,
     /// Seconds spent processing.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "tolerant")]
     pub processing: Option<f64>,
     /// Start as a date-time string.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "tolerant")]
     pub date_start: Option<String>,
     /// Finish as a date-time string.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "tolerant")]
     pub date_finish: Option<String>,
     /// Unix time when part of the method's operating-time budget is released.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "tolerant")]
     pub operating_reset_at: Option<f64>,
     /// Seconds of operating time this method has used in the current window.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "tolerant")]
     pub operating: Option<f64>,
 }
 

@@ -4,7 +4,9 @@
 //! The macros attach [`lenient`] to every field whose type is built from numbers, booleans,
 //! strings, `Option` and `Vec`, and [`serialize_yn`] to fields marked `#[bitrix(yn)]`.
 
-use serde::de::Error as _;
+use std::collections::{BTreeMap, HashMap};
+
+use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serializer};
 use serde_json::Value;
 
@@ -156,6 +158,71 @@ impl<T: Lenient> Lenient for Box<T> {
     }
 }
 
+/// PHP sends an empty object as `[]`; maps accept it.
+fn object_entries(value: Value) -> Result<serde_json::Map<String, Value>, String> {
+    match value {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(serde_json::Map::new()),
+        Value::Array(items) if items.is_empty() => Ok(serde_json::Map::new()),
+        Value::String(s) if s.trim().is_empty() => Ok(serde_json::Map::new()),
+        other => Err(format!("expected an object, found {other}")),
+    }
+}
+
+impl Lenient for serde_json::Map<String, Value> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        object_entries(value)
+    }
+}
+
+impl<T: DeserializeOwned> Lenient for BTreeMap<String, T> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        serde_json::from_value(Value::Object(object_entries(value)?)).map_err(|e| e.to_string())
+    }
+}
+
+impl<T: DeserializeOwned, S: std::hash::BuildHasher + Default> Lenient for HashMap<String, T, S> {
+    fn from_json(value: Value) -> Result<Self, String> {
+        serde_json::from_value::<BTreeMap<String, T>>(Value::Object(object_entries(value)?))
+            .map(|m| m.into_iter().collect())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// `deserialize_with` target for optional nested objects: `null`, `""` and PHP's empty `[]`
+/// mean "absent".
+///
+/// # Errors
+/// When a present value does not fit `T`.
+pub fn empty_as_none<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    let value = Value::deserialize(d)?;
+    let absent = match &value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    };
+    if absent {
+        return Ok(None);
+    }
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(D::Error::custom)
+}
+
+/// `deserialize_with` target for informational fields (the `time` block): a value that does
+/// not fit is dropped rather than failing the whole answer.
+///
+/// # Errors
+/// Only when the input is not JSON at all.
+pub fn tolerant<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(Option::<T>::from_json(Value::deserialize(d)?)
+        .ok()
+        .flatten())
+}
+
 /// Flags sent as `"Y"`/`"N"`.
 pub trait YesNo {
     /// The flag, or `None` to send nothing.
@@ -227,6 +294,19 @@ mod tests {
             Ok(vec![1, 2])
         );
         assert_eq!(Vec::<i64>::from_json(json!([])), Ok(vec![]));
+    }
+
+    #[test]
+    fn empty_php_arrays_are_empty_objects() {
+        let m = serde_json::Map::<String, Value>::from_json(json!([])).unwrap();
+        assert!(m.is_empty());
+        let m = BTreeMap::<String, i64>::from_json(json!({"a": 1})).unwrap();
+        assert_eq!(m["a"], 1);
+        assert!(BTreeMap::<String, i64>::from_json(json!([1])).is_err());
+        let none: Option<BTreeMap<String, i64>> = empty_as_none(json!([])).unwrap();
+        assert_eq!(none, None);
+        let t: Option<f64> = tolerant(json!("2024-08-26T16:11:37+03:00")).unwrap();
+        assert_eq!(t, None);
     }
 
     #[test]

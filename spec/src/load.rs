@@ -147,7 +147,7 @@ fn parse<T: DeserializeOwned>(rel: &str, text: &str, problems: &mut Problems) ->
         Err(e) => {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let path = if path == "." {
+            let path = if path == "." || path == "?" {
                 "$".to_owned()
             } else {
                 format!("$.{path}")

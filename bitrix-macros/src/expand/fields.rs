@@ -51,6 +51,9 @@ fn serde_attr(f: &Field, krate: &str) -> syn::Attribute {
     if f.shape.is_lenient() {
         let path = format!("{krate}::__private::lenient");
         parts.push(quote!(deserialize_with = #path));
+    } else if f.shape.is_optional_other() {
+        let path = format!("{krate}::__private::empty_as_none");
+        parts.push(quote!(deserialize_with = #path));
     }
     if f.args.yn.is_some() {
         let path = format!("{krate}::__private::serialize_yn");

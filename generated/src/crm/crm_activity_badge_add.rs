@@ -22,6 +22,7 @@
         status = 400,
         message = "Required fields are not filled"
     ),
+    error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityBadgeAdd {
     /// `code`: string, required.

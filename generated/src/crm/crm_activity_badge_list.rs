@@ -16,6 +16,7 @@
         status = 403,
         message = "Insufficient permissions to perform the operation"
     ),
+    error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityBadgeList {}
 /// The `CrmActivityBadgeListResult` object.

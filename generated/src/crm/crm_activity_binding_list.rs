@@ -17,6 +17,7 @@
         status = 400,
         message = "Insufficient permissions to perform the operation"
     ),
+    error(code = "NOT_FOUND", status = 400, message = "Element not found"),
 )]
 pub struct CrmActivityBindingList {
     /// `activityId`: integer, required.

@@ -40,6 +40,7 @@ use super::super::types;
         status = 400,
         message = "The layout field must be filled"
     ),
+    error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityConfigurableAdd {
     /// `ownerTypeId`: integer, required.

@@ -32,6 +32,7 @@
         status = 400,
         message = "A custom activity type with the specified `TYPE_ID` already exists"
     ),
+    error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityTypeAdd {
     /// `fields`: object, required.

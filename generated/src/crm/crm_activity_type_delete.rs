@@ -27,6 +27,7 @@
         status = 400,
         message = "Custom activity type with the specified `TYPE_ID` does not exist"
     ),
+    error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityTypeDelete {
     /// `TYPE_ID`: string, required.

@@ -21,6 +21,7 @@
         status = 400,
         message = "The method works only in the context of applications"
     ),
+    error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityTypeList {}
 /// The `CrmActivityTypeListResultItem` object.

@@ -1,0 +1,181 @@
+//! Bad spec input is reported with file and JSON path, every problem at once.
+
+use std::fs;
+use std::path::PathBuf;
+
+use bitrix_spec::{load_dir, Severity};
+
+/// A throwaway spec directory under the target dir.
+fn spec_dir(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("spec-{name}"));
+    let _ = fs::remove_dir_all(&dir);
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn method(name: &str, version: &str, params: &str) -> String {
+    format!(
+        r#"{{"name": "{name}", "version": "{version}", "scope": "crm", "title": "T",
+        "doc_url": "https://apidocs.bitrix24.com/x.html", "source": "x.md", "mutates": false,
+        "deprecated": null, "params": {params}, "result": {{"type": "boolean"}}, "errors": []}}"#
+    )
+}
+
+fn messages(dir: &PathBuf) -> Vec<String> {
+    load_dir(dir)
+        .problems
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn the_checked_in_spec_has_no_errors() {
+    let loaded = load_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    let errors: Vec<_> = loaded.problems.errors().collect();
+    assert!(errors.is_empty(), "{}", loaded.problems);
+    assert!(loaded.spec.methods.len() >= 33);
+}
+
+#[test]
+fn missing_keys_and_unknown_types_are_reported_with_paths() {
+    let dir = spec_dir(
+        "missing",
+        &[
+            (
+                "methods/v1/crm.a.json",
+                &method(
+                    "crm.a",
+                    "v1",
+                    r#"[{"name": "fields", "type": "object", "required": true, "fields": [
+                        {"name": "X", "type": "crm_nowhere", "required": true},
+                        {"type": "integer", "required": false},
+                        {"name": "Y", "type": "integer"}
+                    ]}]"#,
+                ),
+            ),
+            (
+                "methods/v1/crm.b.json",
+                r#"{"name": "crm.b", "version": "v1"}"#,
+            ),
+        ],
+    );
+    let m = messages(&dir);
+    let text = m.join("\n");
+    assert!(
+        text.contains(
+            "error: methods/v1/crm.a.json: $.params[0].fields[0]: unknown type `crm_nowhere`"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("error: methods/v1/crm.a.json: $.params[0].fields[1]: missing key `name`"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "error: methods/v1/crm.a.json: $.params[0].fields[2]: missing key `required`"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("error: methods/v1/crm.b.json: $: missing field `scope`"),
+        "{text}"
+    );
+    assert_eq!(m.len(), 4, "{text}");
+}
+
+#[test]
+fn duplicates_and_collisions() {
+    let dir = spec_dir(
+        "dup",
+        &[
+            (
+                "methods/v1/crm.a.json",
+                &method(
+                    "crm.a",
+                    "v1",
+                    r#"[{"name": "ID", "type": "integer", "required": true},
+                        {"name": "id", "type": "integer", "required": true},
+                        {"name": "id", "type": "string", "required": false}]"#,
+                ),
+            ),
+            // Same key as crm.a in another file.
+            ("methods/v1/crm.copy.json", &method("crm.a", "v1", "[]")),
+        ],
+    );
+    let loaded = load_dir(&dir);
+    let text = loaded.problems.to_string();
+    assert!(
+        text.contains("methods/v1/crm.copy.json: $.name: duplicate method (crm.a, v1)"),
+        "{text}"
+    );
+    assert!(text.contains("methods/v1/crm.copy.json: $.name: method (crm.a, v1) must live in `methods/v1/crm.a.json`"), "{text}");
+    assert!(
+        text.contains("$.params[2]: duplicate field `id` (also $.params[1])"),
+        "{text}"
+    );
+    let collision = loaded
+        .problems
+        .0
+        .iter()
+        .find(|p| p.message.contains("collide after case conversion"))
+        .expect("collision reported");
+    assert_eq!(collision.severity, Severity::Warning);
+    assert_eq!(collision.path, "$.params[1]");
+}
+
+#[test]
+fn malformed_json_and_wrong_constraints() {
+    let dir = spec_dir(
+        "malformed",
+        &[
+            ("methods/v1/crm.bad.json", "{ not json"),
+            (
+                "methods/v1/crm..x.json",
+                &method(
+                    "crm..x",
+                    "v1",
+                    r#"[{"name": "n", "type": "integer", "required": true, "constraints": {"max_length": 3}}]"#,
+                ),
+            ),
+            (
+                "methods/v1/crm.e.json",
+                &method(
+                    "crm.e",
+                    "v1",
+                    r#"[{"name": "n", "type": "integer", "required": true, "enum": [{"value": "a"}]}]"#,
+                ),
+            ),
+        ],
+    );
+    let text = messages(&dir).join("\n");
+    assert!(
+        text.contains("methods/v1/crm.bad.json: $: key must be a string"),
+        "{text}"
+    );
+    assert!(text.contains("malformed method name `crm..x`"), "{text}");
+    assert!(
+        text.contains("constraint `max_length` does not apply to type `integer`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("enum value `a` does not fit type `integer`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_directory_is_an_error_not_a_panic() {
+    let loaded = load_dir(std::path::Path::new("/nonexistent/spec"));
+    assert!(loaded.problems.has_errors());
+    assert!(loaded
+        .problems
+        .to_string()
+        .contains("spec directory does not exist"));
+}
