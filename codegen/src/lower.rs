@@ -64,7 +64,9 @@ pub fn lower(spec: &Spec) -> Crate {
     let type_names = named_type_names(spec);
     let mut groups = Vec::new();
 
-    // Named types.
+    // Named types. Those no request uses are answers only: everything in them may be absent
+    // (list methods return only the selected fields).
+    let sent = named_types_in_requests(spec);
     let mut names = Names(type_names.values().cloned().collect());
     let mut modules = Vec::new();
     for t in spec.types.values() {
@@ -80,7 +82,12 @@ pub fn lower(spec: &Spec) -> Crate {
             "{} (`{}`).\n\n[Official documentation]({})",
             t.title, t.name, t.doc_url
         );
-        cx.named(&rust, &t.ty(), &doc);
+        let role = if sent.contains(&t.name) {
+            Role::Named
+        } else {
+            Role::Result
+        };
+        cx.named(&rust, &t.ty(), &doc, role);
         modules.push(Module {
             name: snake_ident(&t.name),
             source: format!("spec/types/{}.json", t.name),
@@ -191,6 +198,33 @@ fn version_label(v: Version) -> &'static str {
     }
 }
 
+/// Named types reachable from some method's parameters (directly or through other named types).
+fn named_types_in_requests(spec: &Spec) -> BTreeSet<String> {
+    fn walk(t: &Ty, spec: &Spec, seen: &mut BTreeSet<String>) {
+        if let Some(named) = spec.types.get(&t.kind) {
+            if seen.insert(named.name.clone()) {
+                walk(&named.ty(), spec, seen);
+            }
+        }
+        let nested = t
+            .fields
+            .iter()
+            .chain(&t.patterns)
+            .chain(&t.variants)
+            .chain(t.items.as_deref());
+        for n in nested {
+            walk(n, spec, seen);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for m in spec.methods.values() {
+        for p in &m.params {
+            walk(p, spec, &mut seen);
+        }
+    }
+    seen
+}
+
 /// Rust names of the named types, decided before anything refers to them.
 fn named_type_names(spec: &Spec) -> BTreeMap<String, String> {
     let mut names = Names::default();
@@ -246,13 +280,13 @@ impl Cx<'_> {
     }
 
     /// A named type's item.
-    fn named(&mut self, rust: &str, t: &Ty, doc: &str) {
+    fn named(&mut self, rust: &str, t: &Ty, doc: &str, role: Role) {
         if t.kind == "object" && !t.fields.is_empty() {
-            self.object(rust, &t.fields, Role::Named, doc);
+            self.object(rust, &t.fields, role, doc);
         } else if let Some(e) = self.enumeration(rust, t, doc) {
             self.items.push(Item::Enum(e));
         } else {
-            let ty = self.ty(t, &format!("{rust}Item"), Role::Named);
+            let ty = self.ty(t, &format!("{rust}Item"), role);
             self.items.insert(
                 0,
                 Item::Alias(Alias {

@@ -9,24 +9,24 @@ use super::super::types;
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivity {
-    /// `ID`: integer, required.
+    /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: i64,
-    /// `OWNER_ID`: integer, required.
+    pub id: ::core::option::Option<i64>,
+    /// `OWNER_ID`: integer.
     #[bitrix(rename = "OWNER_ID")]
-    pub owner_id: i64,
-    /// `OWNER_TYPE_ID`: integer, required.
+    pub owner_id: ::core::option::Option<i64>,
+    /// `OWNER_TYPE_ID`: integer.
     #[bitrix(rename = "OWNER_TYPE_ID")]
-    pub owner_type_id: i64,
-    /// `TYPE_ID`: crm_enum_activitytype, required.
+    pub owner_type_id: ::core::option::Option<i64>,
+    /// `TYPE_ID`: crm_enum_activitytype.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: types::CrmEnumActivitytype,
+    pub type_id: ::core::option::Option<types::CrmEnumActivitytype>,
     /// `ASSOCIATED_ENTITY_ID`: integer.
     #[bitrix(rename = "ASSOCIATED_ENTITY_ID")]
     pub associated_entity_id: ::core::option::Option<i64>,
-    /// `AUTHOR_ID`: integer, required.
+    /// `AUTHOR_ID`: integer.
     #[bitrix(rename = "AUTHOR_ID")]
-    pub author_id: i64,
+    pub author_id: ::core::option::Option<i64>,
     /// `AUTOCOMPLETE_RULE`: integer.
     #[bitrix(rename = "AUTOCOMPLETE_RULE")]
     pub autocomplete_rule: ::core::option::Option<i64>,
@@ -40,15 +40,17 @@ pub struct CrmActivity {
             >,
         >,
     >,
-    /// `COMMUNICATIONS`: array of crm_activity_communication, required.
+    /// `COMMUNICATIONS`: array of crm_activity_communication.
     #[bitrix(rename = "COMMUNICATIONS")]
-    pub communications: ::std::vec::Vec<types::CrmActivityCommunication>,
-    /// `COMPLETED`: char, required.
+    pub communications: ::core::option::Option<
+        ::std::vec::Vec<types::CrmActivityCommunication>,
+    >,
+    /// `COMPLETED`: char.
     #[bitrix(rename = "COMPLETED", yn)]
-    pub completed: bool,
-    /// `CREATED`: datetime, required.
+    pub completed: ::core::option::Option<bool>,
+    /// `CREATED`: datetime.
     #[bitrix(rename = "CREATED")]
-    pub created: ::std::string::String,
+    pub created: ::core::option::Option<::std::string::String>,
     /// `DEADLINE`: datetime.
     #[bitrix(rename = "DEADLINE")]
     pub deadline: ::core::option::Option<::std::string::String>,
@@ -111,9 +113,9 @@ pub struct CrmActivity {
     pub provider_params: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
-    /// `RESPONSIBLE_ID`: user, required.
+    /// `RESPONSIBLE_ID`: user.
     #[bitrix(rename = "RESPONSIBLE_ID")]
-    pub responsible_id: i64,
+    pub responsible_id: ::core::option::Option<i64>,
     /// `RESULT_CURRENCY_ID`: string.
     #[bitrix(rename = "RESULT_CURRENCY_ID")]
     pub result_currency_id: ::core::option::Option<::std::string::String>,

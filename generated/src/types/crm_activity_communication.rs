@@ -8,22 +8,22 @@
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityCommunication {
-    /// `ID`: integer, required.
+    /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: i64,
-    /// `ACTIVITY_ID`: integer, required.
+    pub id: ::core::option::Option<i64>,
+    /// `ACTIVITY_ID`: integer.
     #[bitrix(rename = "ACTIVITY_ID")]
-    pub activity_id: i64,
-    /// `ENTITY_ID`: integer, required.
+    pub activity_id: ::core::option::Option<i64>,
+    /// `ENTITY_ID`: integer.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: i64,
-    /// `ENTITY_TYPE_ID`: integer, required.
+    pub entity_id: ::core::option::Option<i64>,
+    /// `ENTITY_TYPE_ID`: integer.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
-    pub entity_type_id: i64,
-    /// `TYPE_ID`: integer, required.
+    pub entity_type_id: ::core::option::Option<i64>,
+    /// `TYPE_ID`: integer.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: i64,
-    /// `VALUE`: integer, required.
+    pub type_id: ::core::option::Option<i64>,
+    /// `VALUE`: integer.
     #[bitrix(rename = "VALUE")]
-    pub value: ::std::string::String,
+    pub value: ::core::option::Option<::std::string::String>,
 }

@@ -12,22 +12,22 @@ pub struct EventAuth {
     pub access_token: ::core::option::Option<::std::string::String>,
     /// `expires_in`: integer.
     pub expires_in: ::core::option::Option<i64>,
-    /// `scope`: string, required.
-    pub scope: ::std::string::String,
-    /// `domain`: string, required.
-    pub domain: ::std::string::String,
-    /// `server_endpoint`: string, required.
-    pub server_endpoint: ::std::string::String,
-    /// `status`: string, required.
-    pub status: EventAuthStatus,
-    /// `client_endpoint`: string, required.
-    pub client_endpoint: ::std::string::String,
-    /// `member_id`: string, required.
-    pub member_id: ::std::string::String,
+    /// `scope`: string.
+    pub scope: ::core::option::Option<::std::string::String>,
+    /// `domain`: string.
+    pub domain: ::core::option::Option<::std::string::String>,
+    /// `server_endpoint`: string.
+    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    /// `status`: string.
+    pub status: ::core::option::Option<EventAuthStatus>,
+    /// `client_endpoint`: string.
+    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    /// `member_id`: string.
+    pub member_id: ::core::option::Option<::std::string::String>,
     /// `refresh_token`: string.
     pub refresh_token: ::core::option::Option<::std::string::String>,
-    /// `application_token`: string, required.
-    pub application_token: ::std::string::String,
+    /// `application_token`: string.
+    pub application_token: ::core::option::Option<::std::string::String>,
 }
 /// Documented values of `status`.
 #[::bitrix24::bitrix_enum(repr = "string")]
