@@ -25,7 +25,7 @@ fn method(name: &str, version: &str, params: &str) -> String {
     )
 }
 
-fn messages(dir: &PathBuf) -> Vec<String> {
+fn messages(dir: &std::path::Path) -> Vec<String> {
     load_dir(dir)
         .problems
         .0
