@@ -245,6 +245,7 @@ pub fn enumeration(args: &EnumArgs, e: &Enum, errors: &mut Errors) -> Option<Rep
                 v.span,
                 "`Unknown` is added by the macro for values the docs do not list",
             );
+            continue;
         }
         let Some(value) = &v.value else {
             errors.at(

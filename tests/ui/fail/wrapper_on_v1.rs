@@ -1,0 +1,8 @@
+use bitrix24::bitrix_method;
+
+#[bitrix_method(name = "crm.item.get", version = "v1", scope = "crm", result = bool, wrapper = "item")]
+pub struct Bad {
+    pub id: i64,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use bitrix24::bitrix_method;
+
+#[bitrix_method(name = "crm.item.get", version = "v1", scope = "crm", result = bool)]
+pub struct Bad {
+    #[bitrix(yn)]
+    pub completed: Option<String>,
+}
+
+fn main() {}
