@@ -61,7 +61,7 @@ pub const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// Method names a field must not take because the generated API defines them.
-pub const RESERVED_MEMBERS: &[&str] = &["new"];
+pub const RESERVED_MEMBERS: &[&str] = &["new", "validate", "validate_into"];
 
 /// Whether `s` is a Rust keyword.
 pub fn is_keyword(s: &str) -> bool {
