@@ -203,3 +203,8 @@ pub fn closed_port() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     l.local_addr().expect("local addr").port()
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[doc = include_str!("../../README.md")]
+#[allow(dead_code)]
+mod readme {}
