@@ -77,6 +77,10 @@ pub fn lower(spec: &Spec) -> Crate {
             names: &mut names,
             items: Vec::new(),
             in_types: true,
+            owner: format!(
+                "Part of the `{}` type ([official documentation]({})).",
+                t.name, t.doc_url
+            ),
         };
         let doc = format!(
             "{} (`{}`).\n\n[Official documentation]({})",
@@ -124,6 +128,12 @@ pub fn lower(spec: &Spec) -> Crate {
                 names: &mut names,
                 items: Vec::new(),
                 in_types: false,
+                owner: format!(
+                    "Part of `{}` (REST {}, [official documentation]({})).",
+                    m.name,
+                    version_label(m.version),
+                    m.doc_url
+                ),
             };
             cx.method(&rust, m);
             let file = if both {
@@ -162,6 +172,10 @@ pub fn lower(spec: &Spec) -> Crate {
                 names: &mut names,
                 items: Vec::new(),
                 in_types: false,
+                owner: format!(
+                    "Part of the `{}` event ([official documentation]({})).",
+                    e.name, e.doc_url
+                ),
             };
             let doc = format!(
                 "Payload of the `{}` event (scope `{}`): {}.\n\n[Official documentation]({})",
@@ -241,6 +255,8 @@ struct Cx<'a> {
     names: &'a mut Names,
     items: Vec<Item>,
     in_types: bool,
+    /// Doc sentence naming the method, type or event the nested items belong to.
+    owner: String,
 }
 
 impl Cx<'_> {
@@ -374,8 +390,9 @@ impl Cx<'_> {
             ctx,
             t,
             &format!(
-                "Documented values of `{}`.",
-                t.name.as_deref().unwrap_or(ctx)
+                "Documented values of `{}`. {}",
+                t.name.as_deref().unwrap_or(ctx),
+                self.owner
             ),
         ) {
             let name = e.name.clone();
@@ -396,7 +413,11 @@ impl Cx<'_> {
             }
             "object" if !t.fields.is_empty() => {
                 let name = self.names.claim(ctx);
-                let doc = format!("The `{}` object.", t.name.as_deref().unwrap_or(ctx));
+                let doc = format!(
+                    "The `{}` object. {}",
+                    t.name.as_deref().unwrap_or(ctx),
+                    self.owner
+                );
                 self.object(&name, &t.fields, role, &doc);
                 RustTy::Local(name)
             }

@@ -29,8 +29,18 @@ fn parse_args() -> Result<Args, String> {
     }
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--spec" => args.spec = it.next().ok_or("--spec needs a directory")?.into(),
-            "--out" => args.out = it.next().ok_or("--out needs a directory")?.into(),
+            "--spec" => {
+                args.spec = it
+                    .next()
+                    .ok_or(format!("--spec needs a directory\n{USAGE}"))?
+                    .into()
+            }
+            "--out" => {
+                args.out = it
+                    .next()
+                    .ok_or(format!("--out needs a directory\n{USAGE}"))?
+                    .into()
+            }
             "--check" => args.check = true,
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }

@@ -43,7 +43,7 @@ pub mod demo {
             /// `fields`: object, required.
             pub fields: DemoNoteAddFields,
         }
-        /// The `fields` object.
+        /// The `fields` object. Part of `demo.note.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
         #[::bitrix24::bitrix_object]
         pub struct DemoNoteAddFields {
@@ -96,7 +96,7 @@ pub mod demo {
             /// `select`: array of string.
             pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
         }
-        /// The `DemoNoteGetResult` object.
+        /// The `DemoNoteGetResult` object. Part of `demo.note.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
         #[::bitrix24::bitrix_object]
         pub struct DemoNoteGetResult {
@@ -125,7 +125,7 @@ pub mod events {
             /// `data`: object.
             pub data: ::core::option::Option<OnDemoNoteAddData>,
         }
-        /// The `data` object.
+        /// The `data` object. Part of the `onDemoNoteAdd` event ([official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
         #[::bitrix24::bitrix_object]
         pub struct OnDemoNoteAddData {
@@ -133,7 +133,7 @@ pub mod events {
             #[bitrix(rename = "FIELDS")]
             pub fields: ::core::option::Option<OnDemoNoteAddDataFields>,
         }
-        /// The `FIELDS` object.
+        /// The `FIELDS` object. Part of the `onDemoNoteAdd` event ([official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
         #[::bitrix24::bitrix_object]
         pub struct OnDemoNoteAddDataFields {

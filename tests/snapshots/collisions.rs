@@ -93,7 +93,7 @@ pub mod crm {
             /// `fields`: object, required.
             pub fields: CrmThingUpdateFields,
         }
-        /// The `fields` object.
+        /// The `fields` object. Part of `crm.thing.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
         #[::bitrix24::bitrix_object]
         pub struct CrmThingUpdateFields {
@@ -204,7 +204,7 @@ pub mod task {
             /// `id`: integer, required.
             pub id: i64,
         }
-        /// The `TasksTaskGetV3Result` object.
+        /// The `TasksTaskGetV3Result` object. Part of `tasks.task.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
         #[::bitrix24::bitrix_object]
         pub struct TasksTaskGetV3Result {

@@ -20,7 +20,7 @@ pub struct CrmActivityAdd {
     /// `fields`: array, required.
     pub fields: CrmActivityAddFields,
 }
-/// The `fields` object.
+/// The `fields` object. Part of `crm.activity.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityAddFields {
@@ -125,7 +125,7 @@ pub struct CrmActivityAddFields {
         ::bitrix24::serde_json::Value,
     >,
 }
-/// The `CrmActivityAddFieldsCommunicationsItem` object.
+/// The `CrmActivityAddFieldsCommunicationsItem` object. Part of `crm.activity.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityAddFieldsCommunicationsItem {
@@ -151,7 +151,7 @@ pub struct CrmActivityAddFieldsCommunicationsItem {
         ::bitrix24::serde_json::Value,
     >,
 }
-/// The `SETTINGS` object.
+/// The `SETTINGS` object. Part of `crm.activity.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityAddFieldsSettings {

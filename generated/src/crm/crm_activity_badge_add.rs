@@ -35,14 +35,14 @@ pub struct CrmActivityBadgeAdd {
     #[bitrix(rename = "type")]
     pub type_: CrmActivityBadgeAddType,
 }
-/// The `CrmActivityBadgeAddResult` object.
+/// The `CrmActivityBadgeAddResult` object. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityBadgeAddResult {
     /// `badge`: object.
     pub badge: ::core::option::Option<CrmActivityBadgeAddResultBadge>,
 }
-/// The `badge` object.
+/// The `badge` object. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityBadgeAddResultBadge {
@@ -56,7 +56,7 @@ pub struct CrmActivityBadgeAddResultBadge {
     #[bitrix(rename = "type")]
     pub type_: ::core::option::Option<CrmActivityBadgeAddResultBadgeType>,
 }
-/// Documented values of `type`.
+/// Documented values of `type`. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum CrmActivityBadgeAddResultBadgeType {
     /// `"success"`: green background
@@ -75,7 +75,7 @@ pub enum CrmActivityBadgeAddResultBadgeType {
     #[bitrix(value = "secondary")]
     GrayBackground,
 }
-/// Documented values of `type`.
+/// Documented values of `type`. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum CrmActivityBadgeAddType {
     /// `"success"`: green background

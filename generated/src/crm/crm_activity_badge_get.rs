@@ -26,14 +26,14 @@ pub struct CrmActivityBadgeGet {
     /// `code`: string, required.
     pub code: ::std::string::String,
 }
-/// The `CrmActivityBadgeGetResult` object.
+/// The `CrmActivityBadgeGetResult` object. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityBadgeGetResult {
     /// `badge`: object.
     pub badge: ::core::option::Option<CrmActivityBadgeGetResultBadge>,
 }
-/// The `badge` object.
+/// The `badge` object. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityBadgeGetResultBadge {
@@ -47,7 +47,7 @@ pub struct CrmActivityBadgeGetResultBadge {
     #[bitrix(rename = "type")]
     pub type_: ::core::option::Option<CrmActivityBadgeGetResultBadgeType>,
 }
-/// Documented values of `type`.
+/// Documented values of `type`. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum CrmActivityBadgeGetResultBadgeType {
     /// `"success"`: green background

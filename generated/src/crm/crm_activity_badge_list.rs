@@ -19,7 +19,7 @@
     error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityBadgeList {}
-/// The `CrmActivityBadgeListResult` object.
+/// The `CrmActivityBadgeListResult` object. Part of `crm.activity.badge.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityBadgeListResult {
@@ -28,7 +28,7 @@ pub struct CrmActivityBadgeListResult {
         ::std::vec::Vec<CrmActivityBadgeListResultBadgesItem>,
     >,
 }
-/// The `CrmActivityBadgeListResultBadgesItem` object.
+/// The `CrmActivityBadgeListResultBadgesItem` object. Part of `crm.activity.badge.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityBadgeListResultBadgesItem {
@@ -42,7 +42,7 @@ pub struct CrmActivityBadgeListResultBadgesItem {
     #[bitrix(rename = "type")]
     pub type_: ::core::option::Option<CrmActivityBadgeListResultBadgesItemType>,
 }
-/// Documented values of `type`.
+/// Documented values of `type`. Part of `crm.activity.badge.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum CrmActivityBadgeListResultBadgesItemType {
     /// `"success"`: green background

@@ -24,7 +24,7 @@ pub struct CrmActivityBindingList {
     #[bitrix(rename = "activityId")]
     pub activity_id: i64,
 }
-/// The `CrmActivityBindingListResultItem` object.
+/// The `CrmActivityBindingListResultItem` object. Part of `crm.activity.binding.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityBindingListResultItem {

@@ -19,7 +19,7 @@ pub struct CrmActivityCallGetTranscript {
     #[bitrix(rename = "activityId")]
     pub activity_id: i64,
 }
-/// The `CrmActivityCallGetTranscriptResult` object.
+/// The `CrmActivityCallGetTranscriptResult` object. Part of `crm.activity.call.getTranscript` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-call-get-transcript.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityCallGetTranscriptResult {

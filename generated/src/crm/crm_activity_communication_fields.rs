@@ -14,7 +14,7 @@
     CrmActivityCommunicationFieldsResultValue>,
 )]
 pub struct CrmActivityCommunicationFields {}
-/// The `CrmActivityCommunicationFieldsResultValue` object.
+/// The `CrmActivityCommunicationFieldsResultValue` object. Part of `crm.activity.communication.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityCommunicationFieldsResultValue {

@@ -54,21 +54,21 @@ pub struct CrmActivityConfigurableAdd {
     /// `layout`: LayoutDto, required.
     pub layout: types::LayoutDto,
 }
-/// The `CrmActivityConfigurableAddResult` object.
+/// The `CrmActivityConfigurableAddResult` object. Part of `crm.activity.configurable.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityConfigurableAddResult {
     /// `activity`: object.
     pub activity: ::core::option::Option<CrmActivityConfigurableAddResultActivity>,
 }
-/// The `activity` object.
+/// The `activity` object. Part of `crm.activity.configurable.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityConfigurableAddResultActivity {
     /// `id`: integer.
     pub id: ::core::option::Option<i64>,
 }
-/// The `fields` object.
+/// The `fields` object. Part of `crm.activity.configurable.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityConfigurableAddFields {

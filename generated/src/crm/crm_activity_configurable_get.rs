@@ -28,14 +28,14 @@ pub struct CrmActivityConfigurableGet {
     /// `id`: integer, required.
     pub id: i64,
 }
-/// The `CrmActivityConfigurableGetResult` object.
+/// The `CrmActivityConfigurableGetResult` object. Part of `crm.activity.configurable.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityConfigurableGetResult {
     /// `activity`: object.
     pub activity: ::core::option::Option<CrmActivityConfigurableGetResultActivity>,
 }
-/// The `activity` object.
+/// The `activity` object. Part of `crm.activity.configurable.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityConfigurableGetResultActivity {
@@ -52,7 +52,7 @@ pub struct CrmActivityConfigurableGetResultActivity {
     /// `layout`: LayoutDto.
     pub layout: ::core::option::Option<types::LayoutDto>,
 }
-/// The `fields` object.
+/// The `fields` object. Part of `crm.activity.configurable.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityConfigurableGetResultActivityFields {

@@ -50,21 +50,21 @@ pub struct CrmActivityConfigurableUpdate {
     /// `layout`: LayoutDto, required.
     pub layout: types::LayoutDto,
 }
-/// The `CrmActivityConfigurableUpdateResult` object.
+/// The `CrmActivityConfigurableUpdateResult` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityConfigurableUpdateResult {
     /// `activity`: object.
     pub activity: ::core::option::Option<CrmActivityConfigurableUpdateResultActivity>,
 }
-/// The `activity` object.
+/// The `activity` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityConfigurableUpdateResultActivity {
     /// `id`: integer.
     pub id: ::core::option::Option<i64>,
 }
-/// The `fields` object.
+/// The `fields` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityConfigurableUpdateFields {

@@ -14,7 +14,7 @@
     CrmActivityFieldsResultValue>,
 )]
 pub struct CrmActivityFields {}
-/// The `CrmActivityFieldsResultValue` object.
+/// The `CrmActivityFieldsResultValue` object. Part of `crm.activity.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityFieldsResultValue {

@@ -36,7 +36,7 @@ pub struct CrmActivityLayoutBlocksDelete {
     #[bitrix(rename = "activityId")]
     pub activity_id: i64,
 }
-/// The `CrmActivityLayoutBlocksDeleteResult` object.
+/// The `CrmActivityLayoutBlocksDeleteResult` object. Part of `crm.activity.layout.blocks.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-delete.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityLayoutBlocksDeleteResult {

@@ -36,7 +36,7 @@ pub struct CrmActivityLayoutBlocksGet {
     #[bitrix(rename = "activityId")]
     pub activity_id: i64,
 }
-/// The `CrmActivityLayoutBlocksGetResult` object.
+/// The `CrmActivityLayoutBlocksGetResult` object. Part of `crm.activity.layout.blocks.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityLayoutBlocksGetResult {

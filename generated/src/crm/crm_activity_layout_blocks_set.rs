@@ -49,7 +49,7 @@ pub struct CrmActivityLayoutBlocksSet {
     /// `layout`: RestAppLayoutDto, required.
     pub layout: types::RestAppLayoutDto,
 }
-/// The `CrmActivityLayoutBlocksSetResult` object.
+/// The `CrmActivityLayoutBlocksSetResult` object. Part of `crm.activity.layout.blocks.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-set.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityLayoutBlocksSetResult {

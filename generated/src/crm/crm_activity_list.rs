@@ -30,7 +30,7 @@ pub struct CrmActivityList {
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
 }
-/// Documented values of `CrmActivityListOrderValue`.
+/// Documented values of `CrmActivityListOrderValue`. Part of `crm.activity.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum CrmActivityListOrderValue {
     /// `"ASC"`

@@ -56,14 +56,14 @@ pub struct CrmActivityTodoAdd {
     #[bitrix(rename = "colorId")]
     pub color_id: ::core::option::Option<CrmActivityTodoAddColorId>,
 }
-/// The `CrmActivityTodoAddResult` object.
+/// The `CrmActivityTodoAddResult` object. Part of `crm.activity.todo.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityTodoAddResult {
     /// `id`: integer.
     pub id: ::core::option::Option<i64>,
 }
-/// Documented values of `colorId`.
+/// Documented values of `colorId`. Part of `crm.activity.todo.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum CrmActivityTodoAddColorId {
     /// `"1"`

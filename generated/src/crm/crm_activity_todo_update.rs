@@ -68,14 +68,14 @@ pub struct CrmActivityTodoUpdate {
     #[bitrix(rename = "colorId")]
     pub color_id: ::core::option::Option<CrmActivityTodoUpdateColorId>,
 }
-/// The `CrmActivityTodoUpdateResult` object.
+/// The `CrmActivityTodoUpdateResult` object. Part of `crm.activity.todo.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityTodoUpdateResult {
     /// `id`: integer.
     pub id: ::core::option::Option<i64>,
 }
-/// Documented values of `colorId`.
+/// Documented values of `colorId`. Part of `crm.activity.todo.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum CrmActivityTodoUpdateColorId {
     /// `"1"`

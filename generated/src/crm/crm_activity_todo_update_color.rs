@@ -48,14 +48,14 @@ pub struct CrmActivityTodoUpdateColor {
     #[bitrix(rename = "colorId")]
     pub color_id: CrmActivityTodoUpdateColorColorId,
 }
-/// The `CrmActivityTodoUpdateColorResult` object.
+/// The `CrmActivityTodoUpdateColorResult` object. Part of `crm.activity.todo.updateColor` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-color.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityTodoUpdateColorResult {
     /// `id`: integer.
     pub id: ::core::option::Option<i64>,
 }
-/// Documented values of `colorId`.
+/// Documented values of `colorId`. Part of `crm.activity.todo.updateColor` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-color.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum CrmActivityTodoUpdateColorColorId {
     /// `"1"`

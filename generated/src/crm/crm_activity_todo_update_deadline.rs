@@ -47,7 +47,7 @@ pub struct CrmActivityTodoUpdateDeadline {
     /// `value`: datetime, required.
     pub value: ::std::string::String,
 }
-/// The `CrmActivityTodoUpdateDeadlineResult` object.
+/// The `CrmActivityTodoUpdateDeadlineResult` object. Part of `crm.activity.todo.updateDeadline` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-deadline.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityTodoUpdateDeadlineResult {

@@ -42,7 +42,7 @@ pub struct CrmActivityTodoUpdateDescription {
     /// `value`: string, required.
     pub value: ::std::string::String,
 }
-/// The `CrmActivityTodoUpdateDescriptionResult` object.
+/// The `CrmActivityTodoUpdateDescriptionResult` object. Part of `crm.activity.todo.updateDescription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-description.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityTodoUpdateDescriptionResult {

@@ -48,7 +48,7 @@ pub struct CrmActivityTodoUpdateResponsibleUser {
     #[bitrix(rename = "responsibleId", min = 1)]
     pub responsible_id: i64,
 }
-/// The `CrmActivityTodoUpdateResponsibleUserResult` object.
+/// The `CrmActivityTodoUpdateResponsibleUserResult` object. Part of `crm.activity.todo.updateResponsibleUser` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-responsible-user.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityTodoUpdateResponsibleUserResult {

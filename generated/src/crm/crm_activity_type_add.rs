@@ -38,7 +38,7 @@ pub struct CrmActivityTypeAdd {
     /// `fields`: object, required.
     pub fields: CrmActivityTypeAddFields,
 }
-/// The `fields` object.
+/// The `fields` object. Part of `crm.activity.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityTypeAddFields {

@@ -24,7 +24,7 @@
     error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityTypeList {}
-/// The `CrmActivityTypeListResultItem` object.
+/// The `CrmActivityTypeListResultItem` object. Part of `crm.activity.type.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-list.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityTypeListResultItem {

@@ -22,7 +22,7 @@ pub struct CrmActivityUpdate {
     /// `fields`: array, required.
     pub fields: CrmActivityUpdateFields,
 }
-/// The `fields` object.
+/// The `fields` object. Part of `crm.activity.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityUpdateFields {
@@ -126,7 +126,7 @@ pub struct CrmActivityUpdateFields {
         ::bitrix24::serde_json::Value,
     >,
 }
-/// The `CrmActivityUpdateFieldsCommunicationsItem` object.
+/// The `CrmActivityUpdateFieldsCommunicationsItem` object. Part of `crm.activity.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmActivityUpdateFieldsCommunicationsItem {

@@ -18,7 +18,7 @@ pub struct OnCrmActivityAdd {
     /// `auth`: array.
     pub auth: ::core::option::Option<types::EventAuth>,
 }
-/// The `data` object.
+/// The `data` object. Part of the `onCrmActivityAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmActivityAddData {
@@ -26,7 +26,7 @@ pub struct OnCrmActivityAddData {
     #[bitrix(rename = "FIELDS")]
     pub fields: ::core::option::Option<OnCrmActivityAddDataFields>,
 }
-/// The `FIELDS` object.
+/// The `FIELDS` object. Part of the `onCrmActivityAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmActivityAddDataFields {

@@ -18,7 +18,7 @@ pub struct OnCrmActivityDelete {
     /// `auth`: array.
     pub auth: ::core::option::Option<types::EventAuth>,
 }
-/// The `data` object.
+/// The `data` object. Part of the `onCrmActivityDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-delete.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmActivityDeleteData {
@@ -26,7 +26,7 @@ pub struct OnCrmActivityDeleteData {
     #[bitrix(rename = "FIELDS")]
     pub fields: ::core::option::Option<OnCrmActivityDeleteDataFields>,
 }
-/// The `FIELDS` object.
+/// The `FIELDS` object. Part of the `onCrmActivityDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-delete.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmActivityDeleteDataFields {

@@ -18,7 +18,7 @@ pub struct OnCrmActivityUpdate {
     /// `auth`: array.
     pub auth: ::core::option::Option<types::EventAuth>,
 }
-/// The `data` object.
+/// The `data` object. Part of the `onCrmActivityUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmActivityUpdateData {
@@ -26,7 +26,7 @@ pub struct OnCrmActivityUpdateData {
     #[bitrix(rename = "FIELDS")]
     pub fields: ::core::option::Option<OnCrmActivityUpdateDataFields>,
 }
-/// The `FIELDS` object.
+/// The `FIELDS` object. Part of the `onCrmActivityUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmActivityUpdateDataFields {

@@ -56,7 +56,7 @@ pub struct MailMessageCreatechat {
     #[bitrix(rename = "messageId", min = 1)]
     pub message_id: i64,
 }
-/// The `MailMessageCreatechatResult` object.
+/// The `MailMessageCreatechatResult` object. Part of `mail.message.createchat` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createchat.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct MailMessageCreatechatResult {

@@ -28,7 +28,7 @@ pub struct ActionDto {
     #[bitrix(rename = "sliderParams")]
     pub slider_params: ::core::option::Option<types::ActionSliderParamsDto>,
 }
-/// Documented values of `type`.
+/// Documented values of `type`. Part of the `ActionDto` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/action.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum ActionDtoType {
     /// `"redirect"`: link navigation

@@ -16,7 +16,7 @@ pub struct ContentBlockDto {
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
 }
-/// Documented values of `type`.
+/// Documented values of `type`. Part of the `ContentBlockDto` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/content-block.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum ContentBlockDtoType {
     /// `"text"`: text

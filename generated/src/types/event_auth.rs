@@ -29,7 +29,7 @@ pub struct EventAuth {
     /// `application_token`: string.
     pub application_token: ::core::option::Option<::std::string::String>,
 }
-/// Documented values of `status`.
+/// Documented values of `status`. Part of the `event_auth` type ([official documentation](https://apidocs.bitrix24.com/api-reference/events/index.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum EventAuthStatus {
     /// `"L"`: local

@@ -22,7 +22,7 @@ pub struct FooterButtonDto {
     #[bitrix(rename = "hideIfReadonly")]
     pub hide_if_readonly: ::core::option::Option<bool>,
 }
-/// Documented values of `type`.
+/// Documented values of `type`. Part of the `FooterButtonDto` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/footer.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum FooterButtonDtoType {
     /// `"primary"`: blue button background
