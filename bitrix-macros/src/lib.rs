@@ -93,7 +93,8 @@ pub fn bitrix_object(args: TokenStream, input: TokenStream) -> TokenStream {
     valid::object(&s, &mut errors);
     let krate = krate();
     if errors.is_empty() {
-        expand::object::expand(s, &krate).into()
+        let what = format!("a [`{}`]", s.item.ident);
+        expand::object::expand(s, &what, &krate).into()
     } else {
         let fallback = expand::object::fallback(&s, &krate);
         let errs = errors.to_compile_errors();

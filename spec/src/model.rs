@@ -339,6 +339,9 @@ pub enum ConfidenceLevel {
 }
 
 /// A named type from the docs' data-types pages (structure, enum list or alias).
+///
+/// Repeats the type keys of [`Ty`] rather than flattening it: serde cannot combine
+/// `flatten` with `deny_unknown_fields`, and unknown keys must be rejected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NamedType {

@@ -5,11 +5,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::codes::{self, Code};
-use super::fields;
 use crate::ast::Struct;
 use crate::attr::MethodArgs;
 
-pub fn expand(args: &MethodArgs, mut s: Struct, krate: &TokenStream) -> TokenStream {
+pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream {
     let name = args
         .name
         .as_ref()
@@ -29,10 +28,7 @@ pub fn expand(args: &MethodArgs, mut s: Struct, krate: &TokenStream) -> TokenStr
     let vis = s.item.vis.clone();
     let error_ident = format_ident!("{}Error", ident);
 
-    fields::annotate(&mut s, krate);
     let what = format!("a `{name}` request");
-    let builder = fields::builder_methods(&s, &what, krate);
-    let validate = fields::validate_impl(&s, krate);
 
     let version_variant = if version == "v3" {
         quote!(V3)
@@ -69,15 +65,9 @@ pub fn expand(args: &MethodArgs, mut s: Struct, krate: &TokenStream) -> TokenStr
         "Error codes of [`{ident}`] (`{name}`): its documented codes, the shared system and REST 3.0 codes, and `Unknown` for anything else."
     );
     let error_enum = codes::error_enum(&vis, &error_ident, &error_doc, &codes, krate);
-    let item = &s.item;
+    let core = super::object::expand(s, &what, krate);
     quote! {
-        #item
-
-        impl #ident {
-            #builder
-        }
-
-        #validate
+        #core
 
         impl #krate::Method for #ident {
             const NAME: &'static str = #name;

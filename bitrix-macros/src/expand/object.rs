@@ -7,11 +7,12 @@ use quote::quote;
 use super::fields;
 use crate::ast::Struct;
 
-pub fn expand(mut s: Struct, krate: &TokenStream) -> TokenStream {
+/// The struct with its derives and serde attributes, its constructor and setters, and its
+/// `Validate` impl; `what` names the value in the constructor's doc. Methods build on this.
+pub fn expand(mut s: Struct, what: &str, krate: &TokenStream) -> TokenStream {
     fields::annotate(&mut s, krate);
     let ident = s.item.ident.clone();
-    let what = format!("a [`{ident}`]");
-    let builder = fields::builder_methods(&s, &what, krate);
+    let builder = fields::builder_methods(&s, what, krate);
     let validate = fields::validate_impl(&s, krate);
     let item = &s.item;
     quote! {
