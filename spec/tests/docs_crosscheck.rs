@@ -89,15 +89,13 @@ fn transcription_agrees_with_the_docs() {
         if !page.contains(&m.name) {
             problems.push(format!("{}: page does not name the method", m.name));
         }
-        for p in &m.params {
-            let name = p.wire_name();
-            if p.is_required() != marked_required(&page, name) {
-                problems.push(format!(
-                    "{}: `{name}` required={} disagrees with the page",
-                    m.name,
-                    p.is_required()
-                ));
-            }
+        check_fields(&m.name, &page, "", &m.params, &mut problems);
+    }
+    for t in spec.types.values() {
+        let source = t.source.split('#').next().unwrap_or_default();
+        match std::fs::read_to_string(docs.join(source)) {
+            Ok(page) => check_fields(&t.name, &page, &t.name, &t.fields, &mut problems),
+            Err(_) => problems.push(format!("{}: page {source} missing", t.name)),
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
