@@ -62,7 +62,8 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
         codes::merge(&mut codes, c);
     }
     let error_doc = format!(
-        "Error codes of [`{ident}`] (`{name}`): its documented codes, the shared system and REST 3.0 codes, and `Unknown` for anything else."
+        "Error codes of [`{ident}`] (`{name}`, REST {}; its page is linked there): its documented codes, the shared system and REST 3.0 codes, and `Unknown` for anything else.",
+        if version == "v3" { "3.0" } else { "v1" }
     );
     let error_enum = codes::error_enum(&vis, &error_ident, &error_doc, &codes, krate);
     let core = super::object::expand(s, &what, krate);
