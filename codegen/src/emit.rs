@@ -5,16 +5,8 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Alias, Enum, Field, Item, MethodItem, Module, Object, RustTy};
 
-/// Where the generated modules sit, relative to the `types` group.
-#[derive(Clone, Copy)]
-pub struct Paths {
-    /// `super::super::types` from a module file inside a group.
-    pub types_from_module: &'static str,
-}
-
-pub const PATHS: Paths = Paths {
-    types_from_module: "super::super::types",
-};
+/// The `types` group seen from a module file inside any group (root → group → module).
+const TYPES_FROM_MODULE: &str = "super::super::types";
 
 fn ident(s: &str) -> Ident {
     Ident::new(s, Span::call_site())
@@ -26,6 +18,7 @@ pub fn ty_tokens(ty: &RustTy) -> TokenStream {
         RustTy::Float => quote!(f64),
         RustTy::Bool => quote!(bool),
         RustTy::Str => quote!(::std::string::String),
+        RustTy::Secret => quote!(::bitrix24::Secret),
         RustTy::Json => quote!(::bitrix24::serde_json::Value),
         RustTy::JsonMap => {
             quote!(::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>)
@@ -229,9 +222,9 @@ fn uses_types(items: &[Item]) -> bool {
 }
 
 /// The tokens of one module's items (without the module wrapper).
-pub fn module_body(module: &Module, paths: Paths) -> TokenStream {
+pub fn module_body(module: &Module) -> TokenStream {
     let import = uses_types(&module.items).then(|| {
-        let path: syn::Path = syn::parse_str(paths.types_from_module).expect("static path");
+        let path: syn::Path = syn::parse_str(TYPES_FROM_MODULE).expect("static path");
         quote!(use #path;)
     });
     let items = module.items.iter().map(|i| match i {

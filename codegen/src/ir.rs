@@ -14,6 +14,8 @@ pub enum RustTy {
     Bool,
     /// `String`
     Str,
+    /// `bitrix24::Secret`: a string kept out of `Debug`
+    Secret,
     /// `serde_json::Value`
     Json,
     /// `serde_json::Map<String, Value>`

@@ -113,7 +113,15 @@ pub fn lower(spec: &Spec) -> Crate {
     for m in spec.methods.values() {
         by_scope.entry(m.scope.as_str()).or_default().push(m);
     }
-    let scopes: Vec<String> = by_scope.keys().map(|s| (*s).to_owned()).collect();
+    // Every scope is a cargo feature, also one only events use (they are gated by it).
+    let scopes: Vec<String> = by_scope
+        .keys()
+        .copied()
+        .chain(spec.events.values().map(|e| e.scope.as_str()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     for (scope, methods) in &by_scope {
         let mut names = Names::default();
         let mut modules = Vec::new();
@@ -403,6 +411,7 @@ impl Cx<'_> {
             "integer" | "timestamp" => RustTy::Int,
             "double" => RustTy::Float,
             "boolean" | "yn" => RustTy::Bool,
+            "string" if t.secret => RustTy::Secret,
             "string" | "date" | "datetime" => RustTy::Str,
             "array" => {
                 let item = match &t.items {
@@ -444,14 +453,14 @@ impl Cx<'_> {
         } else {
             self.names.claim(ctx)
         };
+        // String values name their variants (labels are often descriptions, e.g. colours);
+        // integer values take their label.
         let raw: Vec<String> = t
             .enum_values
             .iter()
             .map(|v| {
-                enum_variant(
-                    &v.value.to_string(),
-                    v.name.as_deref().filter(|s| !s.is_empty()),
-                )
+                let label = v.name.as_deref().filter(|s| integer && !s.is_empty());
+                enum_variant(&v.value.to_string(), label)
             })
             .collect();
         let idents = unique_variants(&raw);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::{Ident, Span};
 use quote::quote;
 
-use crate::emit::{self, PATHS};
+use crate::emit;
 use crate::ir::{Crate, Group};
 
 /// Generated files by path relative to the output root, in a stable order.
@@ -59,7 +59,7 @@ pub fn crate_files(krate: &Crate) -> Output {
             emit::format_file(&header("spec/"), &group.doc, group_index(group)),
         );
         for m in &group.modules {
-            let body = emit::module_body(m, PATHS);
+            let body = emit::module_body(m);
             out.insert(
                 format!("{dir}/{}.rs", m.name),
                 emit::format_file(&header(&m.source), &m.doc, body),
@@ -152,7 +152,7 @@ pub fn single_file(krate: &Crate, source: &str) -> String {
         let modules = g.modules.iter().map(|m| {
             let mname = ident(&m.name);
             let mdoc = emit::doc_attrs(&m.doc);
-            let body = emit::module_body(m, PATHS);
+            let body = emit::module_body(m);
             quote! {
                 #mdoc
                 mod #mname {

@@ -107,7 +107,7 @@ fn an_invalid_spec_generates_nothing() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        text(&o).contains("error: methods/v1/crm.x.json: $: missing field `version`"),
+        text(&o).contains("error: methods/v1/crm.x.json: $: missing key `version`"),
         "{}",
         text(&o)
     );

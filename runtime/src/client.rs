@@ -104,7 +104,11 @@ impl ClientBuilder {
         // reqwest is built without a bundled crypto provider; ring is ours unless the
         // application installed another one first.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // No redirects: following one could downgrade to http, and would send the webhook
+        // URL (it holds the secret) as Referer or the OAuth body to another host.
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .timeout(timeout)
             .user_agent(concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")))
             .build()

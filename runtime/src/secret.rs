@@ -2,7 +2,12 @@
 
 use std::fmt;
 
-/// A credential. Its `Debug` prints `Secret(***)`; it has no `Display`.
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::validate::{IsEmpty, Validate, Validator};
+
+/// A credential. Its `Debug` prints `Secret(***)`; it has no `Display`. It serializes as the
+/// plain string (it has to reach the wire), so never log a serialized request.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -33,5 +38,27 @@ impl From<String> for Secret {
 impl From<&str> for Secret {
     fn from(s: &str) -> Self {
         Secret(s.to_owned())
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
+impl Validate for Secret {
+    fn validate_into(&self, _: &mut Validator) {}
+}
+
+impl IsEmpty for Secret {
+    fn is_empty_value(&self) -> bool {
+        self.0.trim().is_empty()
     }
 }

@@ -1,7 +1,7 @@
 //! Local validation: every request is checked before it leaves the process, and every problem
 //! is reported at once, in the server's own shape (field + message).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
@@ -143,6 +143,17 @@ impl<T: Validate> Validate for BTreeMap<String, T> {
     }
 }
 
+impl<T: Validate, S> Validate for HashMap<String, T, S> {
+    fn validate_into(&self, v: &mut Validator) {
+        // Sorted, so reports do not depend on the hasher.
+        let mut entries: Vec<(&String, &T)> = self.iter().collect();
+        entries.sort_by_key(|(k, _)| *k);
+        for (k, x) in entries {
+            v.field(k, x);
+        }
+    }
+}
+
 /// Values that can be "empty" in the server's sense: Bitrix24 treats `""`, `[]`, `{}` and
 /// `null` in a required field as missing.
 pub trait IsEmpty {
@@ -157,6 +168,12 @@ impl IsEmpty for String {
 }
 
 impl<T> IsEmpty for Vec<T> {
+    fn is_empty_value(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl<T, S> IsEmpty for HashMap<String, T, S> {
     fn is_empty_value(&self) -> bool {
         self.is_empty()
     }

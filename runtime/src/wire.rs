@@ -145,8 +145,17 @@ impl<T: Lenient> Lenient for Vec<T> {
             Value::Null => Ok(Vec::new()),
             Value::String(s) if s.trim().is_empty() => Ok(Vec::new()),
             Value::Array(items) => items.into_iter().map(T::from_json).collect(),
-            // PHP sends sparse arrays as objects with numeric keys.
-            Value::Object(map) => map.into_iter().map(|(_, v)| T::from_json(v)).collect(),
+            // PHP sends sparse arrays as objects with numeric keys; keep their numeric order.
+            Value::Object(map) => {
+                let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+                entries.sort_by(
+                    |(a, _), (b, _)| match (a.parse::<u64>(), b.parse::<u64>()) {
+                        (Ok(x), Ok(y)) => x.cmp(&y),
+                        _ => a.cmp(b),
+                    },
+                );
+                entries.into_iter().map(|(_, v)| T::from_json(v)).collect()
+            }
             other => Err(format!("expected an array, found {other}")),
         }
     }
@@ -292,6 +301,10 @@ mod tests {
         assert_eq!(
             Vec::<i64>::from_json(json!({"0": "1", "1": 2})),
             Ok(vec![1, 2])
+        );
+        assert_eq!(
+            Vec::<i64>::from_json(json!({"0": 0, "1": 1, "2": 2, "10": 10})),
+            Ok(vec![0, 1, 2, 10])
         );
         assert_eq!(Vec::<i64>::from_json(json!([])), Ok(vec![]));
     }

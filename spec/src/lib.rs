@@ -6,12 +6,13 @@
 //! identifiers. Every tool of the project (generator, macros, importer, emulator) goes through it.
 
 pub mod catalog;
+mod keys;
 pub mod load;
 pub mod model;
 pub mod naming;
 pub mod problem;
 pub mod validate;
 
-pub use load::{load_dir, load_str, LoadedSpec};
+pub use load::{load_dir, LoadedSpec};
 pub use model::*;
 pub use problem::{Problem, Problems, Severity};

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use crate::keys;
 use crate::model::{ErrorCatalogue, Event, Method, NamedType, Spec};
 use crate::problem::Problems;
 use crate::validate;
@@ -86,6 +87,13 @@ pub fn load_dir(root: &Path) -> LoadedSpec {
 pub fn add_file(loaded: &mut LoadedSpec, kind: FileKind, rel: &str, text: &str) {
     let problems = &mut loaded.problems;
     let spec = &mut loaded.spec;
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(doc) => keys::check(kind, rel, &doc, problems),
+        Err(e) => {
+            problems.error(rel, "$", format!("invalid JSON: {e}"));
+            return;
+        }
+    }
     match kind {
         FileKind::Method => {
             if let Some(m) = parse::<Method>(rel, text, problems) {
@@ -132,14 +140,6 @@ pub fn add_file(loaded: &mut LoadedSpec, kind: FileKind, rel: &str, text: &str) 
     }
 }
 
-/// Parses a single method from text, validating it alone (references to named types are not
-/// checked). Used by tests and by tools that handle one file.
-pub fn load_str(rel: &str, text: &str) -> LoadedSpec {
-    let mut loaded = LoadedSpec::default();
-    add_file(&mut loaded, FileKind::Method, rel, text);
-    loaded
-}
-
 fn parse<T: DeserializeOwned>(rel: &str, text: &str, problems: &mut Problems) -> Option<T> {
     let de = &mut serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, T>(de) {
@@ -147,6 +147,10 @@ fn parse<T: DeserializeOwned>(rel: &str, text: &str, problems: &mut Problems) ->
         Err(e) => {
             let path = e.path().to_string();
             let inner = e.into_inner();
+            // Missing keys are all reported by `keys::check`; serde only names the first.
+            if inner.to_string().starts_with("missing field") {
+                return None;
+            }
             let path = if path == "." || path == "?" {
                 "$".to_owned()
             } else {

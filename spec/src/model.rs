@@ -186,6 +186,9 @@ pub struct Ty {
     /// Whether the docs deprecate this field.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// A credential (token, key): generated code keeps it out of `Debug`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 impl Ty {
@@ -383,6 +386,9 @@ pub struct NamedType {
     /// Whether the docs deprecate the type.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// A credential: generated code keeps it out of `Debug`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 impl NamedType {
@@ -402,6 +408,7 @@ impl NamedType {
             constraints: self.constraints.clone(),
             doc_type: self.doc_type.clone(),
             deprecated: self.deprecated,
+            secret: self.secret,
         }
     }
 }
@@ -463,10 +470,5 @@ impl Spec {
     /// Looks a method up.
     pub fn method(&self, name: &str, version: Version) -> Option<&Method> {
         self.methods.get(&(name.to_owned(), version))
-    }
-
-    /// All errors of all catalogues, in catalogue order (`rest-v3` before `system`).
-    pub fn common_errors(&self) -> impl Iterator<Item = &ErrorEntry> {
-        self.catalogues.values().flat_map(|c| c.errors.iter())
     }
 }

@@ -142,7 +142,10 @@ pub fn error_variant(code: &str) -> Option<String> {
 /// Variant identifier for an enum value: its label when the docs give one, else the value
 /// (`1` → `V1`, `-1` → `VMinus1`, `"ASC"` → `Asc`).
 pub fn enum_variant(value: &str, label: Option<&str>) -> String {
-    let from_label = label.map(pascal_ident).filter(|s| !s.starts_with('N'));
+    // A label starting with a digit would only get an `N` prefix; the value reads better.
+    let from_label = label
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .map(pascal_ident);
     let s = match from_label {
         Some(s) => s,
         None => {
@@ -270,6 +273,8 @@ mod tests {
         assert_eq!(enum_variant("-1", None), "VMinus1");
         assert_eq!(enum_variant("ASC", None), "Asc");
         assert_eq!(enum_variant("2", Some("2nd")), "V2");
+        assert_eq!(enum_variant("1", Some("New")), "New");
+        assert_eq!(enum_variant("0", Some("None")), "None");
         assert_eq!(
             unique_variants(&["A".into(), "B".into(), "A".into()]),
             ["A", "B", "A2"]

@@ -73,7 +73,8 @@ impl Problems {
         self.0.iter().filter(|p| p.severity == Severity::Warning)
     }
 
-    /// Sorts by file, path and message so reports are deterministic.
+    /// Sorts (errors after warnings, then by file, path and message) and drops repeats, so
+    /// reports are deterministic.
     pub fn sort(&mut self) {
         self.0.sort();
         self.0.dedup();

@@ -267,6 +267,9 @@ impl Checker<'_> {
         for (i, v) in t.variants.iter().enumerate() {
             self.ty(&format!("{path}.variants[{i}]"), v);
         }
+        if t.secret && base != "string" {
+            self.error(path, format!("`secret` applies to strings, not `{base}`"));
+        }
         self.enum_values(path, base, t);
         self.constraints(path, base, t);
     }

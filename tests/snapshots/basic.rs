@@ -14,7 +14,7 @@ pub mod types {
             Low,
             /// `2`: normal
             #[bitrix(value = 2)]
-            V2,
+            Normal,
             /// `3`: high
             #[bitrix(value = 3)]
             High,

@@ -52,6 +52,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Wait this long before answering.
     pub delay: Duration,
+    /// A `Location` header, for redirects.
+    pub location: Option<String>,
 }
 
 impl Reply {
@@ -61,6 +63,7 @@ impl Reply {
             status,
             body: serde_json::to_vec(body).expect("JSON serializes"),
             delay: Duration::ZERO,
+            location: None,
         }
     }
 
@@ -70,7 +73,15 @@ impl Reply {
             status,
             body: body.as_bytes().to_vec(),
             delay: Duration::ZERO,
+            location: None,
         }
+    }
+
+    /// The same answer with a `Location` header.
+    #[must_use]
+    pub fn location(mut self, url: &str) -> Reply {
+        self.location = Some(url.to_owned());
+        self
     }
 
     /// The same answer after `delay`.
@@ -151,8 +162,13 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
     };
     thread::sleep(reply.delay);
     let mut stream = stream;
+    let location = reply
+        .location
+        .as_ref()
+        .map(|l| format!("Location: {l}\r\n"))
+        .unwrap_or_default();
     let head = format!(
-        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{location}Connection: close\r\n\r\n",
         reply.status,
         reply.body.len()
     );

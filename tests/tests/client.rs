@@ -392,3 +392,57 @@ fn secrets_stay_out_of_logs() {
         "{logged}"
     );
 }
+
+#[test]
+fn event_payload_tokens_stay_out_of_debug() {
+    let payload: bitrix24::events::OnCrmActivityAdd = serde_json::from_value(json!({
+        "event": "onCrmActivityAdd",
+        "data": {"FIELDS": {"ID": "999"}},
+        "ts": "1466439714",
+        "auth": {"access_token": "acc-SECRET-1", "refresh_token": "ref-SECRET-2",
+                 "application_token": "app-SECRET-3", "domain": "portal.example.com"}
+    }))
+    .unwrap();
+    let auth = payload.auth.as_ref().unwrap();
+    assert_eq!(
+        auth.application_token.as_ref().unwrap().expose(),
+        "app-SECRET-3"
+    );
+    let dbg = format!("{payload:?}");
+    assert!(!dbg.contains("SECRET"), "{dbg}");
+    assert!(dbg.contains("portal.example.com"));
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let target = MockServer::start();
+    let server = MockServer::start();
+    server.reply(Reply::raw(302, "").location(&format!("{}/elsewhere", target.base_url())));
+    let err = webhook(&server)
+        .call(&CrmItemDelete::new(2, 1))
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Decode { status: 302, .. }), "{err:?}");
+    assert!(
+        target.requests().is_empty(),
+        "nothing, and no Referer with the secret, went to the redirect target"
+    );
+}
+
+#[tokio::test]
+async fn values_inside_maps_are_validated() {
+    let server = MockServer::start();
+    let order = std::collections::BTreeMap::from([(
+        "ID".to_owned(),
+        CrmActivityListOrderValue::Unknown("SIDEWAYS".into()),
+    )]);
+    let err = webhook(&server)
+        .call(&CrmActivityList::new().order(order))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.validation().unwrap().field("order.ID").unwrap().message,
+        "value `SIDEWAYS` is not one of the documented values: ASC, DESC"
+    );
+    assert!(server.requests().is_empty());
+}

@@ -111,8 +111,27 @@ where
             )]
         }
     };
-    let success = example(ExampleKind::Response)
-        .map_or_else(|| json!({"result": null}), |e| success_body(&e.body));
+    let mut successes: Vec<Value> = m
+        .examples
+        .iter()
+        .filter(|e| e.kind == ExampleKind::Response)
+        .map(|e| success_body(&e.body))
+        .collect();
+    if successes.is_empty() {
+        successes.push(json!({"result": null}));
+    }
+    let success = successes[0].clone();
+    // Every further documented answer must decode as well.
+    for (i, body) in successes.iter().enumerate().skip(1) {
+        let server = MockServer::start();
+        server.reply(Reply::json(200, body));
+        if let Err(e) = webhook(&server).call(&request).await {
+            failures.push(format!(
+                "{}: documented answer #{i} does not decode: {e}",
+                M::NAME
+            ));
+        }
+    }
     let prefix = if version == Version::V3 {
         "/rest/api/"
     } else {
@@ -178,7 +197,7 @@ where
                     .unwrap_or_default();
                 let known = !code.is_empty();
                 if api.status != status
-                    || api.code != M::Error::from_code(code)
+                    || api.code.code() != code
                     || (known && api.code.is_unknown())
                 {
                     failures.push(format!("{}: error example decoded as {api:?}", M::NAME));

@@ -157,7 +157,8 @@ fn setter(f: &Field, krate: &TokenStream) -> TokenStream {
 /// Whether validation has anything to look at inside a value of this shape.
 fn has_nested(shape: &Shape) -> bool {
     match shape {
-        Shape::Other => true,
+        // Maps may hold generated types (keyed blocks, buttons, sort orders).
+        Shape::Other | Shape::Map => true,
         Shape::Option(i) | Shape::Vec(i) | Shape::Box(i) => has_nested(i),
         _ => false,
     }

@@ -14,7 +14,7 @@
     mutates,
     error(
         code = "ACCESS_DENIED",
-        status = 403,
+        status = 400,
         message = "Insufficient permissions to perform the operation"
     ),
     error(
@@ -61,36 +61,36 @@ pub struct CrmActivityBadgeAddResultBadge {
 pub enum CrmActivityBadgeAddResultBadgeType {
     /// `"success"`: green background
     #[bitrix(value = "success")]
-    GreenBackground,
+    Success,
     /// `"failure"`: red background
     #[bitrix(value = "failure")]
-    RedBackground,
+    Failure,
     /// `"warning"`: yellow background
     #[bitrix(value = "warning")]
-    YellowBackground,
+    Warning,
     /// `"primary"`: blue background
     #[bitrix(value = "primary")]
-    BlueBackground,
+    Primary,
     /// `"secondary"`: gray background
     #[bitrix(value = "secondary")]
-    GrayBackground,
+    Secondary,
 }
 /// Documented values of `type`. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum CrmActivityBadgeAddType {
     /// `"success"`: green background
     #[bitrix(value = "success")]
-    GreenBackground,
+    Success,
     /// `"failure"`: red background
     #[bitrix(value = "failure")]
-    RedBackground,
+    Failure,
     /// `"warning"`: yellow background
     #[bitrix(value = "warning")]
-    YellowBackground,
+    Warning,
     /// `"primary"`: blue background
     #[bitrix(value = "primary")]
-    BlueBackground,
+    Primary,
     /// `"secondary"`: gray background
     #[bitrix(value = "secondary")]
-    GrayBackground,
+    Secondary,
 }

@@ -14,7 +14,7 @@
     mutates,
     error(
         code = "ACCESS_DENIED",
-        status = 403,
+        status = 400,
         message = "Insufficient permissions to perform the operation"
     ),
     error(

@@ -13,7 +13,7 @@
     result = CrmActivityBadgeListResult,
     error(
         code = "ACCESS_DENIED",
-        status = 403,
+        status = 400,
         message = "Insufficient permissions to perform the operation"
     ),
     error(code = "NOT_FOUND", status = 400, message = "Not found."),
@@ -47,17 +47,17 @@ pub struct CrmActivityBadgeListResultBadgesItem {
 pub enum CrmActivityBadgeListResultBadgesItemType {
     /// `"success"`: green background
     #[bitrix(value = "success")]
-    GreenBackground,
+    Success,
     /// `"failure"`: red background
     #[bitrix(value = "failure")]
-    RedBackground,
+    Failure,
     /// `"warning"`: yellow background
     #[bitrix(value = "warning")]
-    YellowBackground,
+    Warning,
     /// `"primary"`: blue background
     #[bitrix(value = "primary")]
-    BlueBackground,
+    Primary,
     /// `"secondary"`: gray background
     #[bitrix(value = "secondary")]
-    GrayBackground,
+    Secondary,
 }

@@ -15,7 +15,7 @@ use super::super::types;
     mutates,
     error(
         code = "ACCESS_DENIED",
-        status = 403,
+        status = 400,
         message = "Insufficient permissions to perform the operation"
     ),
     error(code = "100", status = 400, message = "Required fields are not filled"),

@@ -14,7 +14,7 @@ use super::super::types;
     result = CrmActivityConfigurableGetResult,
     error(
         code = "ACCESS_DENIED",
-        status = 403,
+        status = 400,
         message = "Insufficient permissions to perform the operation"
     ),
     error(code = "NOT_FOUND", status = 400, message = "Element not found"),

@@ -23,7 +23,7 @@
         message = "The element to which the activity is linked was not found"
     ),
     error(code = "NOT_FOUND", status = 400, message = "The activity was not found"),
-    error(code = "ACCESS_DENIED", status = 403, message = "Access denied"),
+    error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct CrmActivityLayoutBlocksDelete {
     /// `entityTypeId`: integer, required.

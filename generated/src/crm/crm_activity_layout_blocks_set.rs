@@ -24,7 +24,7 @@ use super::super::types;
         message = "The element to which the activity is linked was not found"
     ),
     error(code = "NOT_FOUND", status = 400, message = "The activity was not found"),
-    error(code = "ACCESS_DENIED", status = 403, message = "Access denied"),
+    error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
     error(
         code = "UNSUITABLE_ACTIVITY_TYPE_ERROR",
         status = 400,

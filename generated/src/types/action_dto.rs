@@ -33,11 +33,11 @@ pub struct ActionDto {
 pub enum ActionDtoType {
     /// `"redirect"`: link navigation
     #[bitrix(value = "redirect")]
-    LinkNavigation,
+    Redirect,
     /// `"restEvent"`: event
     #[bitrix(value = "restEvent")]
-    Event,
+    RestEvent,
     /// `"openRestApp"`: open application slider
     #[bitrix(value = "openRestApp")]
-    OpenApplicationSlider,
+    OpenRestApp,
 }

@@ -24,17 +24,17 @@ pub enum ContentBlockDtoType {
     Text,
     /// `"largeText"`: long multiline text
     #[bitrix(value = "largeText")]
-    LongMultilineText,
+    LargeText,
     /// `"link"`: link
     #[bitrix(value = "link")]
     Link,
     /// `"withTitle"`: block with title
     #[bitrix(value = "withTitle")]
-    BlockWithTitle,
+    WithTitle,
     /// `"lineOfBlocks"`: multiple content blocks in one line
     #[bitrix(value = "lineOfBlocks")]
-    MultipleContentBlocksInOneLine,
+    LineOfBlocks,
     /// `"deadline"`: deadline selection
     #[bitrix(value = "deadline")]
-    DeadlineSelection,
+    Deadline,
 }

@@ -9,7 +9,7 @@
 #[::bitrix24::bitrix_object]
 pub struct EventAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: ::core::option::Option<::bitrix24::Secret>,
     /// `expires_in`: integer.
     pub expires_in: ::core::option::Option<i64>,
     /// `scope`: string.
@@ -25,17 +25,17 @@ pub struct EventAuth {
     /// `member_id`: string.
     pub member_id: ::core::option::Option<::std::string::String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: ::core::option::Option<::bitrix24::Secret>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: ::core::option::Option<::bitrix24::Secret>,
 }
 /// Documented values of `status`. Part of the `event_auth` type ([official documentation](https://apidocs.bitrix24.com/api-reference/events/index.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum EventAuthStatus {
     /// `"L"`: local
     #[bitrix(value = "L")]
-    Local,
+    L,
     /// `"F"`: free mass-market
     #[bitrix(value = "F")]
-    FreeMassMarket,
+    F,
 }

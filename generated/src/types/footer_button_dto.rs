@@ -27,8 +27,8 @@ pub struct FooterButtonDto {
 pub enum FooterButtonDtoType {
     /// `"primary"`: blue button background
     #[bitrix(value = "primary")]
-    BlueButtonBackground,
+    Primary,
     /// `"secondary"`: white button background
     #[bitrix(value = "secondary")]
-    WhiteButtonBackground,
+    Secondary,
 }

@@ -9,8 +9,8 @@
 pub enum LayoutScope {
     /// `"web"`: browser only
     #[bitrix(value = "web")]
-    BrowserOnly,
+    Web,
     /// `"mobile"`: mobile application only
     #[bitrix(value = "mobile")]
-    MobileApplicationOnly,
+    Mobile,
 }

@@ -27,20 +27,20 @@ pub struct TagDto {
 pub enum TagDtoType {
     /// `"warning"`: yellow background
     #[bitrix(value = "warning")]
-    YellowBackground,
+    Warning,
     /// `"success"`: green background
     #[bitrix(value = "success")]
-    GreenBackground,
+    Success,
     /// `"failure"`: red background
     #[bitrix(value = "failure")]
-    RedBackground,
+    Failure,
     /// `"primary"`: blue background
     #[bitrix(value = "primary")]
-    BlueBackground,
+    Primary,
     /// `"secondary"`: gray background
     #[bitrix(value = "secondary")]
-    GrayBackground,
+    Secondary,
     /// `"lavender"`: light purple
     #[bitrix(value = "lavender")]
-    LightPurple,
+    Lavender,
 }
