@@ -18,11 +18,6 @@
         message = "Insufficient permissions to perform the operation"
     ),
     error(
-        code = "Access denied! Application context required",
-        status = 400,
-        message = "The method works only in the context of applications"
-    ),
-    error(
         code = "INVALID_ARG_VALUE",
         status = 400,
         message = "The required field `TYPE_ID` is not filled"

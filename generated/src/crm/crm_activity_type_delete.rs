@@ -18,11 +18,6 @@
         message = "Insufficient permissions to perform the operation"
     ),
     error(
-        code = "Access denied! Application context required",
-        status = 400,
-        message = "Method works only in the context of applications"
-    ),
-    error(
         code = "INVALID_ARG_VALUE",
         status = 400,
         message = "Custom activity type with the specified `TYPE_ID` does not exist"

@@ -16,11 +16,6 @@
         status = 400,
         message = "Insufficient permissions to perform the operation"
     ),
-    error(
-        code = "Access denied! Application context required",
-        status = 400,
-        message = "The method works only in the context of applications"
-    ),
     error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityTypeList {}

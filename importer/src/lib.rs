@@ -1,0 +1,124 @@
+//! The Bitrix24 REST documentation (Markdown, YFM dialect) → the bitrix24-rs spec.
+//!
+//! This first slice imports method pages: name (title and cURL example agreeing, conflicts
+//! reported), version (REST 3.0 by folder, note or `/rest/api/` URL), scope, title,
+//! deprecation, parameters with every spelling of the required marker, types, enum values,
+//! key patterns and nested field tables, errors, and the documented JSON examples. Each method
+//! carries its confidence and the reasons for it. Named types, events, overrides, `--diff`
+//! and `--check` come next (issue 5); `SURVEY.md` measures the docs' variety.
+
+mod cell;
+mod examples;
+mod page;
+mod text;
+mod types;
+mod yfm;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use bitrix_spec::{ConfidenceLevel, Method, MethodKey, Version};
+
+/// The result of an import.
+#[derive(Debug, Default)]
+pub struct Import {
+    /// Methods by key.
+    pub methods: BTreeMap<MethodKey, Method>,
+    /// Pages that document a method already imported from another page (kept: the first by
+    /// the preference rule).
+    pub duplicates: Vec<String>,
+    /// Pages read.
+    pub pages: usize,
+}
+
+impl Import {
+    /// Number of methods per confidence level.
+    pub fn by_confidence(&self) -> BTreeMap<ConfidenceLevel, usize> {
+        let mut out = BTreeMap::new();
+        for m in self.methods.values() {
+            let level = m
+                .confidence
+                .as_ref()
+                .map_or(ConfidenceLevel::Low, |c| c.level);
+            *out.entry(level).or_insert(0) += 1;
+        }
+        out
+    }
+}
+
+/// Imports every method page under `docs/api-reference`.
+pub fn import(docs: &Path) -> Import {
+    let mut files = Vec::new();
+    walk(&docs.join("api-reference"), &mut files);
+    files.sort();
+    let mut import = Import::default();
+    for file in files {
+        let rel = file
+            .strip_prefix(docs)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        import.pages += 1;
+        let Ok(m) = page::method(docs, &rel) else {
+            continue;
+        };
+        let key = (m.name.clone(), m.version);
+        match import.methods.get(&key) {
+            Some(existing) if !preferred(&m, existing) => import.duplicates.push(rel),
+            Some(existing) => {
+                import.duplicates.push(existing.source.clone());
+                import.methods.insert(key, m);
+            }
+            None => {
+                import.methods.insert(key, m);
+            }
+        }
+    }
+    import
+}
+
+/// Which of two pages of one method to keep: REST 3.0 pages from the `rest-v3` folder, else
+/// the shorter path, else the first in order.
+fn preferred(candidate: &Method, existing: &Method) -> bool {
+    let in_v3_folder = |m: &Method| m.version == Version::V3 && m.source.contains("rest-v3/");
+    match (in_v3_folder(candidate), in_v3_folder(existing)) {
+        (true, false) => true,
+        (false, true) => false,
+        _ => {
+            (candidate.source.len(), &candidate.source) < (existing.source.len(), &existing.source)
+        }
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            if !p.ends_with("_includes") {
+                walk(&p, out);
+            }
+        } else if p.extension().is_some_and(|e| e == "md") {
+            out.push(p);
+        }
+    }
+}
+
+/// Writes the methods as `methods/<version>/<name>.json` under `out`.
+///
+/// # Errors
+/// I/O errors.
+pub fn write_methods(out: &Path, import: &Import) -> std::io::Result<()> {
+    for m in import.methods.values() {
+        let path = out.join(bitrix_spec::validate::method_file(&m.name, m.version));
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut text = serde_json::to_string_pretty(m).map_err(std::io::Error::other)?;
+        text.push('\n');
+        std::fs::write(path, text)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,664 @@
+//! One method page → one spec method, with the reasons for its confidence.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use bitrix_spec::{
+    Confidence, ConfidenceLevel, Deprecation, EnumLiteral, EnumValue, ErrorEntry, ExampleKind,
+    Method, Paging, ResultWrapper, Ty, Version,
+};
+use serde_json::Value;
+
+use crate::cell::{code_spans, name_cell, value_bullets};
+use crate::examples;
+use crate::text::{self, Heading};
+use crate::types;
+use crate::yfm::{self, Table};
+
+/// A page read and outlined.
+struct Page<'a> {
+    lines: Vec<&'a str>,
+    headings: Vec<Heading>,
+    tables: Vec<Table>,
+}
+
+impl Page<'_> {
+    /// Line range of the section under heading `h` (up to the next heading of its level or above).
+    fn section(&self, h: &Heading) -> (usize, usize) {
+        let end = self
+            .headings
+            .iter()
+            .find(|o| o.line > h.line && o.level <= h.level)
+            .map_or(self.lines.len(), |o| o.line);
+        (h.line, end)
+    }
+
+    fn find_section(&self, level: usize, words: &[&str], not: &[&str]) -> Option<(usize, usize)> {
+        self.headings
+            .iter()
+            .find(|h| {
+                let t = h.title.to_lowercase();
+                h.level <= level
+                    && words.iter().any(|w| t.contains(w))
+                    && !not.iter().any(|w| t.contains(w))
+            })
+            .map(|h| self.section(h))
+    }
+
+    fn tables_in(&self, (start, end): (usize, usize)) -> impl Iterator<Item = &Table> {
+        self.tables
+            .iter()
+            .filter(move |t| t.line >= start && t.line < end)
+    }
+
+    /// The heading a table sits under.
+    fn heading_of(&self, t: &Table) -> Option<&Heading> {
+        self.headings.iter().rev().find(|h| h.line < t.line)
+    }
+}
+
+/// Why a page was not imported as a method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// No method name in the H1 or a cURL example.
+    NoMethod,
+}
+
+/// Imports one page. `rel` is its path under the docs root.
+pub fn method(root: &Path, rel: &str) -> Result<Method, Skip> {
+    let text = text::load(root, &root.join(rel)).ok_or(Skip::NoMethod)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let page = Page {
+        headings: text::headings(&lines),
+        tables: yfm::tables(&lines),
+        lines,
+    };
+    let mut reasons = Vec::new();
+    let h1 = page
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| h.title.clone())
+        .unwrap_or_default();
+    let h1_name = h1_method(&h1);
+    let curl_names = curl_methods(&page.lines);
+    let has_scope = page
+        .lines
+        .iter()
+        .any(|l| l.trim_start().starts_with("> Scope"));
+    if rel.contains("widgets/") || (!has_scope && curl_names.is_empty()) {
+        return Err(Skip::NoMethod);
+    }
+    let name = match (&h1_name, curl_names.first()) {
+        (Some(h), _) if curl_names.iter().any(|c| c.eq_ignore_ascii_case(h)) => curl_names
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(h))
+            .cloned()
+            .unwrap_or_default(),
+        (Some(h), Some(c)) => {
+            reasons.push(format!(
+                "the title names `{h}`, the cURL example calls `{c}`; the cURL name is used"
+            ));
+            c.clone()
+        }
+        (Some(h), None) => h.clone(),
+        (None, Some(c)) => c.clone(),
+        (None, None) => return Err(Skip::NoMethod),
+    };
+    if !bitrix_spec::validate::is_valid_method_name(&name) {
+        return Err(Skip::NoMethod);
+    }
+    let v3 = rel.contains("rest-v3/")
+        || text.contains("belongs to REST 3.0")
+        || page.lines.iter().any(|l| l.contains("/rest/api/"));
+    let version = if v3 { Version::V3 } else { Version::V1 };
+    let title = title_without(&h1, &name);
+
+    let params = params(&page, &mut reasons);
+    let examples = examples::extract(&page.lines, &page.headings, &mut reasons);
+    let response = examples
+        .iter()
+        .find(|e| e.kind == ExampleKind::Response)
+        .map(|e| &e.body);
+    let result_wrapper = if v3 { wrapper(response) } else { None };
+    let paging = if params.iter().any(|p| p.wire_name() == "start") && !v3 {
+        Some(Paging::Start)
+    } else if params.iter().any(|p| p.wire_name() == "pagination") && v3 {
+        Some(Paging::Pagination)
+    } else {
+        None
+    };
+    let mut errors = errors(&page, v3);
+    error_example_code(&examples, &mut errors, &mut reasons);
+    let level = if reasons.is_empty() {
+        ConfidenceLevel::High
+    } else {
+        ConfidenceLevel::Medium
+    };
+    reasons.insert(0, "imported".to_owned());
+    Ok(Method {
+        mutates: mutates(&name),
+        scope: scope(&page, rel),
+        title,
+        doc_url: format!(
+            "https://apidocs.bitrix24.com/{}",
+            rel.trim_end_matches(".md").to_owned() + ".html"
+        ),
+        source: rel.to_owned(),
+        deprecated: deprecation(&page.lines),
+        params,
+        result: result_type(&page),
+        result_wrapper,
+        paging,
+        errors,
+        examples,
+        confidence: Some(Confidence { level, reasons }),
+        name,
+        version,
+    })
+}
+
+fn is_dotted(token: &str) -> bool {
+    token.contains('.') && bitrix_spec::validate::is_valid_method_name(token)
+}
+
+/// The dotted method token of the H1 (the last one).
+fn h1_method(h1: &str) -> Option<String> {
+    h1.split_whitespace()
+        .map(|t| t.trim_matches(|c: char| matches!(c, '(' | ')' | ':' | ',' | '`' | '.')))
+        .rfind(|t| is_dotted(t))
+        .map(str::to_owned)
+}
+
+/// Method names called by the page's cURL examples, in order, without repeats.
+fn curl_methods(lines: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in lines {
+        let Some(at) = line.find("/rest/") else {
+            continue;
+        };
+        if !line.contains("https://") && !line.contains("http://") {
+            continue;
+        }
+        let url = &line[at..];
+        let url: String = url
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | '`' | ')'))
+            .collect();
+        let last = url
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        let last = last
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".json");
+        if is_dotted(last) && !out.iter().any(|o| o == last) {
+            out.push(last.to_owned());
+        }
+    }
+    out
+}
+
+fn title_without(h1: &str, name: &str) -> String {
+    let t = h1.replace(name, "").replace("v 3.0", "");
+    let t = t.trim().trim_end_matches(':').trim_end_matches(" -").trim();
+    if t.is_empty() {
+        name.to_owned()
+    } else {
+        t.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+fn scope(page: &Page<'_>, rel: &str) -> String {
+    let from_line = page
+        .lines
+        .iter()
+        .find(|l| l.trim_start().starts_with("> Scope"))
+        .and_then(|l| code_spans(l).into_iter().next());
+    let raw = from_line.unwrap_or_else(|| rel.split('/').nth(1).unwrap_or("common").to_owned());
+    let s: String = raw
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let s = s.trim_matches('_').to_owned();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        "common".to_owned()
+    } else {
+        s
+    }
+}
+
+fn mutates(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or_default().to_lowercase();
+    let reads = [
+        "get",
+        "list",
+        "fields",
+        "search",
+        "count",
+        "getlist",
+        "getfields",
+        "info",
+        "current",
+        "status",
+        "version",
+    ];
+    !(reads.contains(&last.as_str())
+        || last.starts_with("get")
+        || last.starts_with("list")
+        || last.ends_with("fields"))
+}
+
+fn deprecation(lines: &[&str]) -> Option<Deprecation> {
+    let start = lines
+        .iter()
+        .position(|l| l.contains("{% note") && l.to_uppercase().contains("DEPRECATED"))?;
+    let body = lines[start..]
+        .iter()
+        .skip(1)
+        .take_while(|l| !l.contains("{% endnote %}"))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let replacement = link_texts(&body)
+        .into_iter()
+        .map(|t| t.trim_matches('`').to_owned())
+        .find(|t| is_dotted(t));
+    Some(Deprecation { replacement })
+}
+
+/// Texts of `[text](target)` links.
+fn link_texts(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(a) = rest.find('[') {
+        let after = &rest[a + 1..];
+        let Some(b) = after.find("](") else { break };
+        out.push(after[..b].to_owned());
+        rest = &after[b + 2..];
+    }
+    out
+}
+
+/// `#anchor` targets of in-page links.
+fn anchors(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(a) = rest.find("](#") {
+        let after = &rest[a + 3..];
+        let end = after.find(')').unwrap_or(after.len());
+        out.push(after[..end].to_owned());
+        rest = &after[end..];
+    }
+    out
+}
+
+fn is_header(row: &[String]) -> bool {
+    let first = row.first().map(|c| c.to_lowercase()).unwrap_or_default();
+    let word = first
+        .trim_start_matches("**")
+        .split(['*', '\n', ' '])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    matches!(
+        word.as_str(),
+        "name" | "parameter" | "field" | "key" | "value" | "title" | "code" | "status" | "method"
+    ) && !first.contains("***")
+}
+
+fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Ty> {
+    let Some(range) = page.find_section(2, &["parameter"], &["return", "event", "error"]) else {
+        reasons.push("no parameters section".to_owned());
+        return Vec::new();
+    };
+    let Some(table) = page.tables_in(range).next() else {
+        return Vec::new();
+    };
+    let mut used = BTreeSet::from([table.line]);
+    let (fields, _) = fields_of(page, table, &mut used, reasons);
+    fields
+}
+
+/// Fields (and key patterns) of a field table, nested tables resolved.
+fn fields_of(
+    page: &Page<'_>,
+    table: &Table,
+    used: &mut BTreeSet<usize>,
+    reasons: &mut Vec<String>,
+) -> (Vec<Ty>, Vec<Ty>) {
+    let mut fields = Vec::new();
+    let mut patterns = Vec::new();
+    let rows = &table.rows;
+    let header = rows.first().filter(|r| is_header(r));
+    let type_column =
+        header.and_then(|h| h.iter().position(|c| c.to_lowercase().contains("**type**")));
+    let body = if header.is_some() {
+        &rows[1..]
+    } else {
+        &rows[..]
+    };
+    let mut seen = BTreeSet::new();
+    for row in body {
+        let Some(cell) = row.first().and_then(|c| name_cell(c)) else {
+            continue;
+        };
+        let description = match type_column {
+            Some(tc) => row.get(tc + 1).cloned().unwrap_or_default(),
+            None => row.get(1).cloned().unwrap_or_default(),
+        };
+        let words = match type_column {
+            Some(tc) => code_spans(row.get(tc).map_or("", String::as_str)),
+            None => cell.types.clone(),
+        };
+        let mut ty = types::from_words(&words, types::documents_flags(&description));
+        enum_values(&mut ty, &description);
+        if matches!(ty.kind.as_str(), "object" | "array" | "any") {
+            if let Some(child) = child_table(page, &cell.name, &description, used) {
+                used.insert(child.line);
+                let (f, p) = fields_of(page, child, used, reasons);
+                // The docs call associative arrays `array`: a linked field table makes it an
+                // object unless the description says it holds a list of such objects.
+                if ty.kind == "array" && !lists_objects(&description) && ty.items.is_none() {
+                    ty.kind = "object".to_owned();
+                }
+                if ty.kind == "array" {
+                    let mut item = Ty::of("object");
+                    item.fields = f;
+                    item.patterns = p;
+                    ty.items = Some(Box::new(item));
+                } else {
+                    if ty.kind == "any" {
+                        ty.kind = "object".to_owned();
+                    }
+                    ty.fields = f;
+                    ty.patterns = p;
+                }
+            }
+        }
+        if cell.placeholder {
+            ty.pattern = Some(cell.name.clone());
+            patterns.push(ty);
+            continue;
+        }
+        if !seen.insert(cell.name.clone()) {
+            reasons.push(format!(
+                "`{}` is listed twice in one table; the first is kept",
+                cell.name
+            ));
+            continue;
+        }
+        ty.name = Some(cell.name);
+        ty.required = Some(cell.required);
+        fields.push(ty);
+    }
+    (fields, patterns)
+}
+
+/// The table documenting the fields of `name`: linked by anchor, or under a heading naming it.
+fn child_table<'p>(
+    page: &'p Page<'_>,
+    name: &str,
+    description: &str,
+    used: &BTreeSet<usize>,
+) -> Option<&'p Table> {
+    let free = |t: &&Table| !used.contains(&t.line);
+    for anchor in anchors(description) {
+        if let Some(h) = page
+            .headings
+            .iter()
+            .find(|h| h.anchor.as_deref() == Some(anchor.as_str()))
+        {
+            if let Some(t) = page.tables_in(page.section(h)).find(free) {
+                return Some(t);
+            }
+        }
+    }
+    let ticked = format!("`{name}`");
+    page.tables.iter().filter(free).find(|t| {
+        page.heading_of(t).is_some_and(|h| {
+            h.level >= 3
+                && (h.title.contains(&ticked)
+                    || h.title.split_whitespace().any(|w| w == name)
+                    || h.anchor
+                        .as_deref()
+                        .is_some_and(|a| a.eq_ignore_ascii_case(name)))
+        })
+    })
+}
+
+fn lists_objects(description: &str) -> bool {
+    let d = description.to_lowercase();
+    [
+        "array of objects",
+        "array of structures",
+        "list of objects",
+        "each element",
+        "elements of the array",
+        "array of arrays",
+    ]
+    .iter()
+    .any(|w| d.contains(w))
+}
+
+fn enum_values(ty: &mut Ty, description: &str) {
+    let integer = match ty.kind.as_str() {
+        "integer" => true,
+        "string" => false,
+        _ => return,
+    };
+    let bullets = value_bullets(description);
+    if bullets.len() < 2 {
+        return;
+    }
+    let mut values = Vec::new();
+    for (v, label) in bullets {
+        let value = if integer {
+            match v.parse::<i64>() {
+                Ok(i) => EnumLiteral::Int(i),
+                Err(_) => return,
+            }
+        } else {
+            EnumLiteral::Str(v)
+        };
+        if values.iter().any(|e: &EnumValue| e.value == value) {
+            return;
+        }
+        values.push(EnumValue { value, name: label });
+    }
+    ty.enum_values = values;
+}
+
+/// The type of `result` from the returned-data table, loose (`any`) where it is not documented.
+fn result_type(page: &Page<'_>) -> Ty {
+    let Some(range) = page.find_section(3, &["returned", "result"], &["error"]) else {
+        return Ty::of("any");
+    };
+    for table in page.tables_in(range) {
+        for row in &table.rows {
+            let Some(cell) = row.first().and_then(|c| name_cell(c)) else {
+                continue;
+            };
+            if cell.name == "result" {
+                let ty = types::from_words(&cell.types, false);
+                // Object and array results are typed only where a field table is linked;
+                // until then they stay loose.
+                return match ty.kind.as_str() {
+                    "object" | "array" | "union" => Ty::of("any"),
+                    _ => ty,
+                };
+            }
+        }
+    }
+    Ty::of("any")
+}
+
+fn wrapper(response: Option<&Value>) -> Option<ResultWrapper> {
+    let result = response?.get("result")?.as_object()?;
+    if result.contains_key("item") {
+        Some(ResultWrapper::Item)
+    } else if result.contains_key("items") {
+        Some(ResultWrapper::Items)
+    } else {
+        None
+    }
+}
+
+fn errors(page: &Page<'_>, v3: bool) -> Vec<ErrorEntry> {
+    let Some(range) = page.find_section(2, &["error"], &[]) else {
+        return Vec::new();
+    };
+    let status = page.lines[range.0..range.1]
+        .iter()
+        .find(|l| l.to_lowercase().contains("http status"))
+        .and_then(|l| l.split("**").nth(1))
+        .and_then(|s| s.trim().parse::<u16>().ok())
+        .unwrap_or(400);
+    let exceptions: Vec<bitrix_spec::ErrorEntry> = bitrix_spec::catalog::embedded()
+        .into_iter()
+        .flat_map(|c| c.errors)
+        .collect();
+    let mut out = Vec::new();
+    for table in page.tables_in(range) {
+        let Some(header) = table.rows.first() else {
+            continue;
+        };
+        let cols: Vec<String> = header.iter().map(|c| c.to_lowercase()).collect();
+        let col = |words: &[&str]| {
+            cols.iter()
+                .position(|c| words.iter().any(|w| c.contains(w)))
+        };
+        let code_col = col(&["code"]);
+        let field_col = col(&["field"]);
+        let status_col = col(&["status"]);
+        let message_col = col(&["error message", "error text", "error description"])
+            .or_else(|| col(&["description"]));
+        if code_col.is_none() && !(v3 && field_col.is_some()) {
+            continue;
+        }
+        // REST 3.0 groups tables under "Error code: `BITRIX_REST_V3_…`".
+        let group = page.lines[range.0..table.line]
+            .iter()
+            .rev()
+            .find(|l| l.to_lowercase().contains("error code:"))
+            .and_then(|l| code_spans(l).into_iter().next());
+        for row in &table.rows[1..] {
+            let get = |c: Option<usize>| {
+                c.and_then(|i| row.get(i))
+                    .map(|s| s.trim().to_owned())
+                    .unwrap_or_default()
+            };
+            let message = clean(&get(message_col));
+            let row_status = get(status_col).trim_matches('`').parse().unwrap_or(status);
+            if v3 && code_col.is_none() {
+                let Some(code) = group.clone() else { continue };
+                let field = get(field_col);
+                let field = code_spans(&field).into_iter().next().filter(|f| f != "-");
+                let exception = exceptions
+                    .iter()
+                    .find(|e| e.code == code)
+                    .and_then(|e| e.exception.clone());
+                out.push(ErrorEntry {
+                    code,
+                    status: row_status,
+                    message,
+                    exception,
+                    field,
+                });
+                continue;
+            }
+            let raw = get(code_col);
+            let codes = code_spans(&raw);
+            let codes = if codes.is_empty() {
+                vec![raw.clone()]
+            } else {
+                codes
+            };
+            for code in codes {
+                let code = code.trim().to_owned();
+                if code.contains(' ') {
+                    // A message where the code column should be (the page lists messages only).
+                    out.push(ErrorEntry {
+                        code: String::new(),
+                        status: row_status,
+                        message: code,
+                        exception: None,
+                        field: None,
+                    });
+                } else if !code.is_empty() {
+                    out.push(ErrorEntry {
+                        code,
+                        status: row_status,
+                        message: message.clone(),
+                        exception: None,
+                        field: None,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The code of the documented error answer, when the code table does not list it (and it is
+/// not a shared system or REST 3.0 code).
+fn error_example_code(
+    examples: &[bitrix_spec::Example],
+    errors: &mut Vec<ErrorEntry>,
+    reasons: &mut Vec<String>,
+) {
+    let Some(example) = examples.iter().find(|e| e.kind == ExampleKind::Error) else {
+        return;
+    };
+    let error = &example.body["error"];
+    let (code, message) = match error {
+        Value::String(code) => (
+            code.clone(),
+            example.body["error_description"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+        Value::Object(o) => (
+            o.get("code")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            o.get("message")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+        _ => return,
+    };
+    let shared = bitrix_spec::catalog::embedded()
+        .iter()
+        .any(|c| c.errors.iter().any(|e| e.code == code));
+    if code.is_empty() || shared || errors.iter().any(|e| e.code == code) {
+        return;
+    }
+    reasons.push(format!(
+        "error `{code}` comes from the page's error example; the code table does not list it"
+    ));
+    let status = example.status.unwrap_or(400);
+    errors.push(ErrorEntry {
+        code,
+        status,
+        message,
+        exception: None,
+        field: None,
+    });
+}
+
+/// A cell's text without Markdown decoration.
+fn clean(s: &str) -> String {
+    s.replace("**", "")
+        .replace('`', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,128 @@
+//! Page text before parsing: `{% include %}` expansion, build-only blocks dropped, and the
+//! heading outline (outside code fences).
+
+use std::path::{Path, PathBuf};
+
+/// Includes that are not content: the shared system-error table and notes.
+const SKIPPED_INCLUDES: &[&str] = &["system-errors.md"];
+
+/// Reads `file` with every `{% include … (path) %}` replaced by the included text.
+pub fn load(root: &Path, file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    Some(expand(root, file, &text, 0))
+}
+
+fn expand(root: &Path, file: &Path, text: &str, depth: usize) -> String {
+    let text = drop_dev_blocks(text);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("{% include") {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find("%}") else {
+            rest = &rest[start..];
+            break;
+        };
+        let directive = &rest[start..start + end + 2];
+        rest = &rest[start + end + 2..];
+        let Some(target) = include_target(directive) else {
+            continue;
+        };
+        if SKIPPED_INCLUDES.iter().any(|s| target.ends_with(s)) || depth > 4 {
+            continue;
+        }
+        let path = resolve(root, file, &target);
+        if let Ok(included) = std::fs::read_to_string(&path) {
+            out.push_str(&expand(root, &path, &included, depth + 1));
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The path inside `(…)` of an include directive.
+fn include_target(directive: &str) -> Option<String> {
+    let open = directive.rfind('(')?;
+    let close = directive[open..].find(')')? + open;
+    Some(directive[open + 1..close].trim().to_owned())
+}
+
+fn resolve(root: &Path, file: &Path, target: &str) -> PathBuf {
+    if let Some(abs) = target.strip_prefix('/') {
+        return root.join(abs);
+    }
+    let mut p = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    for part in target.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                p.pop();
+            }
+            other => p.push(other),
+        }
+    }
+    p
+}
+
+/// `{% if build == 'dev' %} … {% endif %}` holds unpublished drafts.
+fn drop_dev_blocks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{% if build == 'dev' %}") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("{% endif %}") {
+            Some(end) => rest = &rest[start + end + "{% endif %}".len()..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a line opens or closes a fenced code block.
+pub fn is_fence(line: &str) -> bool {
+    line.trim_start().starts_with("```")
+}
+
+/// A heading: level, title without its `{#anchor}`, the anchor, and its line index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub level: usize,
+    pub title: String,
+    pub anchor: Option<String>,
+    pub line: usize,
+}
+
+/// The headings of `lines`, skipping code fences and table rows.
+pub fn headings(lines: &[&str]) -> Vec<Heading> {
+    let mut out = Vec::new();
+    let mut fence = false;
+    for (i, line) in lines.iter().enumerate() {
+        if is_fence(line) {
+            fence = !fence;
+            continue;
+        }
+        if fence || !line.starts_with('#') || line.starts_with("#|") {
+            continue;
+        }
+        let level = line.chars().take_while(|c| *c == '#').count();
+        let Some(rest) = line[level..].strip_prefix(' ') else {
+            continue;
+        };
+        let (title, anchor) = match (rest.rfind("{#"), rest.rfind('}')) {
+            (Some(a), Some(b)) if b > a => (
+                rest[..a].trim().to_owned(),
+                Some(rest[a + 2..b].trim().to_owned()),
+            ),
+            _ => (rest.trim().to_owned(), None),
+        };
+        out.push(Heading {
+            level,
+            title,
+            anchor,
+            line: i,
+        });
+    }
+    out
+}
