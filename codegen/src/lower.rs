@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use bitrix_spec::naming::{
-    enum_variant, field_idents, pascal_ident, snake_ident, type_ident, unique_variants,
+    enum_variant, field_idents, module_ident, pascal_ident, snake_ident, type_ident,
+    unique_variants,
 };
 use bitrix_spec::{EnumLiteral, Method, Spec, Ty, Version};
 
@@ -161,7 +162,7 @@ pub fn lower(spec: &Spec) -> Crate {
             });
         }
         groups.push(Group {
-            name: snake_ident(scope),
+            name: module_ident(scope),
             doc: format!("Methods of the `{scope}` scope (cargo feature `{scope}`)."),
             feature: Some((*scope).to_owned()),
             modules,

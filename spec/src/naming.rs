@@ -63,6 +63,20 @@ pub const RESERVED_TYPES: &[&str] = &[
 /// Method names a field must not take because the generated API defines them.
 pub const RESERVED_MEMBERS: &[&str] = &["new", "validate", "validate_into"];
 
+/// Module names with a meaning of their own at a crate root (`main.rs`, `lib.rs`) or taken by
+/// the generated crate's fixed modules.
+pub const RESERVED_MODULES: &[&str] = &["main", "lib", "build", "mod", "types", "events", "tests"];
+
+/// Module identifier of a scope group: [`snake_ident`], with `_scope` appended to reserved names.
+pub fn module_ident(scope: &str) -> String {
+    let s = snake_ident(scope);
+    if RESERVED_MODULES.contains(&s.as_str()) {
+        format!("{s}_scope")
+    } else {
+        s
+    }
+}
+
 /// Whether `s` is a Rust keyword.
 pub fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
@@ -243,6 +257,13 @@ mod tests {
         assert_eq!(type_ident("option", "Method"), "OptionMethod");
         assert_eq!(type_ident("vec", "Type"), "VecType");
         assert_eq!(type_ident("crm.item.delete", "Method"), "CrmItemDelete");
+    }
+
+    #[test]
+    fn reserved_modules() {
+        assert_eq!(module_ident("main"), "main_scope");
+        assert_eq!(module_ident("crm"), "crm");
+        assert_eq!(module_ident("sale.cashbox"), "sale_cashbox");
     }
 
     #[test]
