@@ -4,11 +4,14 @@
 //! reported), version (REST 3.0 by folder, note or `/rest/api/` URL), scope, title,
 //! deprecation, parameters with every spelling of the required marker, types, enum values,
 //! key patterns and nested field tables, errors, and the documented JSON examples. Each method
-//! carries its confidence and the reasons for it. Named types, events, overrides, `--diff`
-//! and `--check` come next (issue 5); `SURVEY.md` measures the docs' variety.
+//! carries its confidence and the reasons for it. Hand fixes live in `spec/overrides` and
+//! survive re-import ([`overrides`]); [`diff`] reports what a docs update changed. Named
+//! types and events come next; `SURVEY.md` measures the docs' variety.
 
 mod cell;
+pub mod diff;
 mod examples;
+pub mod overrides;
 mod page;
 mod text;
 mod types;

@@ -1,51 +1,54 @@
-//! `bitrix-import --docs <b24restdocs checkout> --out <dir>`: imports the method pages and
-//! prints a report (counts per scope and confidence, the most frequent reasons).
+//! `bitrix-import --docs <b24restdocs checkout> [--spec DIR] [--out DIR] [--diff] [--check]
+//! [--record-overrides]`
+//!
+//! Imports the method pages, applies the hand fixes of `<spec>/overrides`, prints a report
+//! (counts per scope and confidence, the most frequent reasons), and then: `--out` writes the
+//! methods; `--diff` prints what changed against the checked-in spec (exit 1 when anything
+//! did); `--check` exits 1 unless the checked-in methods equal the import;
+//! `--record-overrides` writes the overrides that keep the checked-in methods as they are.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: bitrix-import --docs <b24restdocs checkout> --out <dir>";
+use bitrix_import::{diff, overrides, Import};
 
-fn main() -> ExitCode {
-    let mut docs = None;
-    let mut out = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--docs" => docs = args.next().map(PathBuf::from),
-            "--out" => out = args.next().map(PathBuf::from),
-            _ => {
-                eprintln!("unknown argument `{a}`\n{USAGE}");
-                return ExitCode::from(2);
-            }
+const USAGE: &str = "usage: bitrix-import --docs <b24restdocs checkout> [--spec DIR] [--out DIR] [--diff] [--check] [--record-overrides]";
+
+#[derive(Default)]
+struct Args {
+    docs: Option<PathBuf>,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    diff: bool,
+    check: bool,
+    record: bool,
+}
+
+fn parse() -> Result<Args, String> {
+    let mut a = Args::default();
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--docs" => a.docs = Some(it.next().ok_or("--docs needs a directory")?.into()),
+            "--spec" => a.spec = Some(it.next().ok_or("--spec needs a directory")?.into()),
+            "--out" => a.out = Some(it.next().ok_or("--out needs a directory")?.into()),
+            "--diff" => a.diff = true,
+            "--check" => a.check = true,
+            "--record-overrides" => a.record = true,
+            other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    let (Some(docs), Some(out)) = (docs, out) else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    };
-    if !docs.join("api-reference").is_dir() {
-        eprintln!(
-            "{} has no api-reference/ folder: not a docs checkout",
-            docs.display()
-        );
-        return ExitCode::FAILURE;
-    }
-    let started = Instant::now();
-    let import = bitrix_import::import(&docs);
-    let elapsed = started.elapsed();
-    if let Err(e) = bitrix_import::write_methods(&out, &import) {
-        eprintln!("cannot write {}: {e}", out.display());
-        return ExitCode::FAILURE;
-    }
+    Ok(a)
+}
+
+fn report(import: &Import, seconds: f64) {
     println!(
-        "{} pages read, {} methods imported ({} duplicate pages) in {:.2} s",
+        "{} pages read, {} methods imported ({} duplicate pages) in {seconds:.2} s",
         import.pages,
         import.methods.len(),
-        import.duplicates.len(),
-        elapsed.as_secs_f64()
+        import.duplicates.len()
     );
     for (level, n) in import.by_confidence() {
         println!("  confidence {level:?}: {n}");
@@ -59,15 +62,104 @@ fn main() -> ExitCode {
             *reasons.entry(general).or_default() += 1;
         }
     }
-    println!("methods per scope:");
-    for (scope, n) in &scopes {
-        println!("  {scope}: {n}");
-    }
+    let scopes: Vec<String> = scopes.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    println!("methods per scope: {}", scopes.join(", "));
     let mut top: Vec<(String, usize)> = reasons.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     println!("most frequent reasons:");
     for (r, n) in top.iter().take(10) {
         println!("  {n:5}  {r}");
     }
-    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let args = match parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(docs) = args.docs else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    if !docs.join("api-reference").is_dir() {
+        eprintln!(
+            "{} has no api-reference/ folder: not a docs checkout",
+            docs.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let spec_dir = args
+        .spec
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec"));
+
+    let started = Instant::now();
+    let mut import = bitrix_import::import(&docs);
+    let (fixes, mut problems) = overrides::load(&spec_dir.join("overrides"));
+    problems.extend(overrides::apply(&mut import, &fixes));
+    report(&import, started.elapsed().as_secs_f64());
+    for p in &problems {
+        eprintln!("override problem: {p}");
+    }
+
+    let checked_in = bitrix_spec::load_dir(&spec_dir).spec.methods;
+    let mut code = ExitCode::SUCCESS;
+    if args.record {
+        match overrides::record(
+            &spec_dir.join("overrides"),
+            &bitrix_import::import(&docs),
+            &checked_in,
+        ) {
+            Ok(n) => println!(
+                "{n} overrides written to {}",
+                spec_dir.join("overrides").display()
+            ),
+            Err(e) => {
+                eprintln!("cannot write overrides: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if args.diff {
+        let changes = diff::methods(&checked_in, &import.methods);
+        for c in &changes {
+            println!("{c}");
+        }
+        println!("{} changes against {}", changes.len(), spec_dir.display());
+        if !changes.is_empty() {
+            code = ExitCode::FAILURE;
+        }
+    }
+    if args.check {
+        let differing: Vec<String> = import
+            .methods
+            .iter()
+            .filter(|(k, m)| checked_in.get(*k) != Some(*m))
+            .map(|(k, _)| format!("{} ({})", k.0, k.1))
+            .chain(
+                checked_in
+                    .keys()
+                    .filter(|k| !import.methods.contains_key(*k))
+                    .map(|k| format!("{} ({}) not imported", k.0, k.1)),
+            )
+            .collect();
+        for d in &differing {
+            println!("differs: {d}");
+        }
+        if differing.is_empty() {
+            println!("the checked-in spec equals a fresh import");
+        } else {
+            eprintln!("{} methods differ from a fresh import", differing.len());
+            code = ExitCode::FAILURE;
+        }
+    }
+    if let Some(out) = args.out {
+        if let Err(e) = bitrix_import::write_methods(&out, &import) {
+            eprintln!("cannot write {}: {e}", out.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    code
 }

@@ -94,3 +94,35 @@ fn imports_the_whole_snapshot() {
     }
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
+
+#[test]
+fn with_overrides_the_seed_methods_come_out_exactly_as_transcribed() {
+    let Some(docs) = docs() else {
+        eprintln!(
+            "skipped: ../shared/b24restdocs is not here (a user's clone has no docs snapshot)"
+        );
+        return;
+    };
+    let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let raw = bitrix_import::import(&docs);
+    let mut import = bitrix_import::Import {
+        methods: raw.methods.clone(),
+        ..Default::default()
+    };
+    let (fixes, mut problems) = bitrix_import::overrides::load(&spec_dir.join("overrides"));
+    problems.extend(bitrix_import::overrides::apply(&mut import, &fixes));
+    assert!(problems.is_empty(), "{problems:?}");
+    let hand = bitrix_spec::load_dir(&spec_dir).into_result().unwrap();
+    for (key, m) in &hand.methods {
+        assert_eq!(import.methods.get(key), Some(m), "{} ({})", key.0, key.1);
+    }
+    // And no override is stale: each one changes something.
+    for (key, fix) in &fixes {
+        let needed = bitrix_import::overrides::needed(raw.methods.get(key), &hand.methods[key]);
+        assert_eq!(
+            &needed, fix,
+            "{} ({}): rerun --record-overrides",
+            key.0, key.1
+        );
+    }
+}
