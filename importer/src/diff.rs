@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use bitrix_spec::{Method, MethodKey, Ty};
+use bitrix_spec::{Event, Method, MethodKey, Ty};
 
 /// One reported change.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,6 +94,44 @@ pub fn methods(
     out
 }
 
+/// Events added, removed, or with payload fields added, removed, retyped or flipped.
+pub fn events(old: &BTreeMap<String, Event>, new: &BTreeMap<String, Event>) -> Vec<Change> {
+    let mut out = Vec::new();
+    for name in old.keys().filter(|k| !new.contains_key(*k)) {
+        out.push(Change::Removed(format!("event {name}")));
+    }
+    for (name, n) in new {
+        let Some(o) = old.get(name) else {
+            out.push(Change::Added(format!("event {name}")));
+            continue;
+        };
+        let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
+        flatten(&o.payload, "", &mut a);
+        flatten(&n.payload, "", &mut b);
+        for path in a.keys().filter(|p| !b.contains_key(*p)) {
+            out.push(Change::Changed(
+                format!("event {name}"),
+                format!("payload `{path}` removed"),
+            ));
+        }
+        for (path, v) in &b {
+            match a.get(path) {
+                None => out.push(Change::Changed(
+                    format!("event {name}"),
+                    format!("payload `{path}` added"),
+                )),
+                Some(old) if old != v => out.push(Change::Changed(
+                    format!("event {name}"),
+                    format!("payload `{path}` changed"),
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Wire path → (required, type description) of every field, nested and array items included.
 fn flatten(fields: &[Ty], path: &str, out: &mut BTreeMap<String, (bool, String)>) {
     for f in fields {
@@ -159,5 +197,33 @@ mod tests {
                 "~ a.get (v1): param `x` added",
             ]
         );
+    }
+
+    fn event(name: &str, payload: serde_json::Value) -> (String, Event) {
+        let e: Event = serde_json::from_value(serde_json::json!({
+            "name": name, "scope": "crm", "title": "T", "doc_url": "https://apidocs.bitrix24.com/x.html",
+            "source": "x.md", "payload": payload
+        }))
+        .unwrap();
+        (name.to_owned(), e)
+    }
+
+    #[test]
+    fn reports_event_payload_changes() {
+        let old: BTreeMap<_, _> = [event(
+            "onA",
+            serde_json::json!([{"name": "ts", "type": "timestamp", "required": false}]),
+        )]
+        .into();
+        let new: BTreeMap<_, _> = [
+            event(
+                "onA",
+                serde_json::json!([{"name": "ts", "type": "integer", "required": false}]),
+            ),
+            event("onB", serde_json::json!([])),
+        ]
+        .into();
+        let text: Vec<String> = events(&old, &new).iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["+ event onB", "~ event onA: payload `ts` changed"]);
     }
 }

@@ -91,7 +91,7 @@ fn curl_body(lines: &[&str]) -> Option<String> {
 }
 
 /// The first fenced block in `lines` whose content starts like JSON.
-fn json_block(lines: &[&str]) -> Option<String> {
+pub(crate) fn json_block(lines: &[&str]) -> Option<String> {
     let mut inside = false;
     let mut buf = Vec::new();
     for line in lines {

@@ -10,6 +10,7 @@
 
 mod cell;
 pub mod diff;
+mod event;
 mod examples;
 pub mod overrides;
 mod page;
@@ -20,13 +21,15 @@ mod yfm;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use bitrix_spec::{ConfidenceLevel, Method, MethodKey, Version};
+use bitrix_spec::{ConfidenceLevel, Event, Method, MethodKey, Version};
 
 /// The result of an import.
 #[derive(Debug, Default)]
 pub struct Import {
     /// Methods by key.
     pub methods: BTreeMap<MethodKey, Method>,
+    /// Events by name.
+    pub events: BTreeMap<String, Event>,
     /// Pages that document a method already imported from another page (kept: the first by
     /// the preference rule).
     pub duplicates: Vec<String>,
@@ -49,7 +52,7 @@ impl Import {
     }
 }
 
-/// Imports every method page under `docs/api-reference`.
+/// Imports every method and event page under `docs/api-reference`.
 pub fn import(docs: &Path) -> Import {
     let mut files = Vec::new();
     walk(&docs.join("api-reference"), &mut files);
@@ -62,6 +65,15 @@ pub fn import(docs: &Path) -> Import {
             .to_string_lossy()
             .replace('\\', "/");
         import.pages += 1;
+        if let Some(e) = event::event(docs, &rel) {
+            // The first page of an event wins (pages are walked in path order).
+            if import.events.contains_key(&e.name) {
+                import.duplicates.push(rel);
+            } else {
+                import.events.insert(e.name.clone(), e);
+            }
+            continue;
+        }
         let Ok(m) = page::method(docs, &rel) else {
             continue;
         };
@@ -109,19 +121,30 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Writes the methods as `methods/<version>/<name>.json` under `out`.
+/// Writes the methods as `methods/<version>/<name>.json` and the events as
+/// `events/<name>.json` under `out`.
 ///
 /// # Errors
 /// I/O errors.
-pub fn write_methods(out: &Path, import: &Import) -> std::io::Result<()> {
+pub fn write(out: &Path, import: &Import) -> std::io::Result<()> {
     for m in import.methods.values() {
-        let path = out.join(bitrix_spec::validate::method_file(&m.name, m.version));
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut text = serde_json::to_string_pretty(m).map_err(std::io::Error::other)?;
-        text.push('\n');
-        std::fs::write(path, text)?;
+        write_json(
+            &out.join(bitrix_spec::validate::method_file(&m.name, m.version)),
+            m,
+        )?;
+    }
+    for e in import.events.values() {
+        write_json(&out.join(format!("events/{}.json", e.name)), e)?;
     }
     Ok(())
+}
+
+/// Writes one spec file: pretty JSON with a final newline.
+pub(crate) fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+    text.push('\n');
+    std::fs::write(path, text)
 }

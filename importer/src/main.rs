@@ -45,9 +45,10 @@ fn parse() -> Result<Args, String> {
 
 fn report(import: &Import, seconds: f64) {
     println!(
-        "{} pages read, {} methods imported ({} duplicate pages) in {seconds:.2} s",
+        "{} pages read, {} methods and {} events imported ({} duplicate pages) in {seconds:.2} s",
         import.pages,
         import.methods.len(),
+        import.events.len(),
         import.duplicates.len()
     );
     for (level, n) in import.by_confidence() {
@@ -104,13 +105,16 @@ fn main() -> ExitCode {
         eprintln!("override problem: {p}");
     }
 
-    let checked_in = bitrix_spec::load_dir(&spec_dir).spec.methods;
+    let checked = bitrix_spec::load_dir(&spec_dir).spec;
+    let checked_in = &checked.methods;
     let mut code = ExitCode::SUCCESS;
     if args.record {
+        let raw = bitrix_import::import(&docs);
         match overrides::record(
             &spec_dir.join("overrides"),
-            &bitrix_import::import(&docs),
-            &checked_in,
+            &raw,
+            checked_in,
+            &checked.events,
         ) {
             Ok(n) => println!(
                 "{n} overrides written to {}",
@@ -123,7 +127,8 @@ fn main() -> ExitCode {
         }
     }
     if args.diff {
-        let changes = diff::methods(&checked_in, &import.methods);
+        let mut changes = diff::methods(checked_in, &import.methods);
+        changes.extend(diff::events(&checked.events, &import.events));
         for c in &changes {
             println!("{c}");
         }
@@ -144,6 +149,20 @@ fn main() -> ExitCode {
                     .filter(|k| !import.methods.contains_key(*k))
                     .map(|k| format!("{} ({}) not imported", k.0, k.1)),
             )
+            .chain(
+                import
+                    .events
+                    .iter()
+                    .filter(|(n, e)| checked.events.get(*n) != Some(*e))
+                    .map(|(n, _)| format!("event {n}")),
+            )
+            .chain(
+                checked
+                    .events
+                    .keys()
+                    .filter(|n| !import.events.contains_key(*n))
+                    .map(|n| format!("event {n} not imported")),
+            )
             .collect();
         for d in &differing {
             println!("differs: {d}");
@@ -151,12 +170,15 @@ fn main() -> ExitCode {
         if differing.is_empty() {
             println!("the checked-in spec equals a fresh import");
         } else {
-            eprintln!("{} methods differ from a fresh import", differing.len());
+            eprintln!(
+                "{} methods and events differ from a fresh import",
+                differing.len()
+            );
             code = ExitCode::FAILURE;
         }
     }
     if let Some(out) = args.out {
-        if let Err(e) = bitrix_import::write_methods(&out, &import) {
+        if let Err(e) = bitrix_import::write(&out, &import) {
             eprintln!("cannot write {}: {e}", out.display());
             return ExitCode::FAILURE;
         }

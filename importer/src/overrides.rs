@@ -1,70 +1,93 @@
-//! Hand fixes that survive re-import: `spec/overrides/methods/<version>/<name>.json` holds the
-//! top-level keys of a method that replace the imported ones (a whole method where the docs
-//! have no page for it). `record` writes them from hand-edited spec files.
+//! Hand fixes that survive re-import. `spec/overrides/methods/<version>/<name>.json` and
+//! `spec/overrides/events/<name>.json` hold the top-level keys that replace the imported ones
+//! (a whole item where the docs have no page for it). `record` writes them from hand-edited
+//! spec files, so the curation is never lost.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use bitrix_spec::{Method, MethodKey};
+use bitrix_spec::{Event, Method, MethodKey, Version};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::Import;
+use crate::{write_json, Import};
 
-/// Overrides by method key.
-pub type Overrides = BTreeMap<MethodKey, Map<String, Value>>;
-
-fn file(dir: &Path, key: &MethodKey) -> PathBuf {
-    dir.join(bitrix_spec::validate::method_file(&key.0, key.1))
+/// Overrides of methods and events.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Overrides {
+    /// By method key.
+    pub methods: BTreeMap<MethodKey, Map<String, Value>>,
+    /// By event name.
+    pub events: BTreeMap<String, Map<String, Value>>,
 }
 
-/// Reads every override under `dir` (`dir/methods/<version>/<name>.json`); problems are
-/// returned, not fatal.
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    paths.sort();
+    paths
+}
+
+fn read(path: &Path) -> Result<(String, Map<String, Value>), String> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let map = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((stem, map))
+}
+
+/// Reads every override under `dir`; problems are returned, not fatal.
 pub fn load(dir: &Path) -> (Overrides, Vec<String>) {
-    let mut out = Overrides::new();
+    let mut out = Overrides::default();
     let mut problems = Vec::new();
-    for version in [bitrix_spec::Version::V1, bitrix_spec::Version::V3] {
-        let folder = dir.join("methods").join(version.as_str());
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        paths.sort();
-        for path in paths {
-            let Some(name) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
-                continue;
-            };
-            let parsed = std::fs::read_to_string(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|t| {
-                    serde_json::from_str::<Map<String, Value>>(&t).map_err(|e| e.to_string())
-                });
-            match parsed {
-                Ok(map) => {
-                    out.insert((name, version), map);
+    for version in [Version::V1, Version::V3] {
+        for path in json_files(&dir.join("methods").join(version.as_str())) {
+            match read(&path) {
+                Ok((name, map)) => {
+                    out.methods.insert((name, version), map);
                 }
-                Err(e) => problems.push(format!("{}: {e}", path.display())),
+                Err(e) => problems.push(e),
             }
+        }
+    }
+    for path in json_files(&dir.join("events")) {
+        match read(&path) {
+            Ok((name, map)) => {
+                out.events.insert(name, map);
+            }
+            Err(e) => problems.push(e),
         }
     }
     (out, problems)
 }
 
+/// `base` (or nothing) with the keys of `patch` replaced.
+fn patched<T: Serialize + DeserializeOwned>(
+    base: Option<&T>,
+    patch: &Map<String, Value>,
+) -> Result<T, String> {
+    let mut merged = match base.map(serde_json::to_value) {
+        Some(Ok(Value::Object(m))) => m,
+        _ => Map::new(),
+    };
+    for (k, v) in patch {
+        merged.insert(k.clone(), v.clone());
+    }
+    serde_json::from_value(Value::Object(merged)).map_err(|e| e.to_string())
+}
+
 /// Applies `overrides` to `import`; returns the problems (an override that does not make a
-/// valid method is skipped).
+/// valid item is skipped).
 pub fn apply(import: &mut Import, overrides: &Overrides) -> Vec<String> {
     let mut problems = Vec::new();
-    for (key, patch) in overrides {
-        let base = match import.methods.get(key) {
-            Some(m) => serde_json::to_value(m).unwrap_or(Value::Null),
-            None => Value::Object(Map::new()),
-        };
-        let Value::Object(mut merged) = base else {
-            continue;
-        };
-        for (k, v) in patch {
-            merged.insert(k.clone(), v.clone());
-        }
-        match serde_json::from_value::<Method>(Value::Object(merged)) {
+    for (key, patch) in &overrides.methods {
+        match patched::<Method>(import.methods.get(key), patch) {
             Ok(m) if (m.name.clone(), m.version) == *key => {
                 import.methods.insert(key.clone(), m);
             }
@@ -78,12 +101,26 @@ pub fn apply(import: &mut Import, overrides: &Overrides) -> Vec<String> {
             )),
         }
     }
+    for (name, patch) in &overrides.events {
+        match patched::<Event>(import.events.get(name), patch) {
+            Ok(e) if e.name == *name => {
+                import.events.insert(name.clone(), e);
+            }
+            Ok(e) => problems.push(format!(
+                "override for event {name} renames it to {}",
+                e.name
+            )),
+            Err(e) => problems.push(format!(
+                "override for event {name} does not make an event: {e}"
+            )),
+        }
+    }
     problems
 }
 
 /// The override that turns `imported` (if any) into `curated`: the top-level keys that differ.
-pub fn needed(imported: Option<&Method>, curated: &Method) -> Map<String, Value> {
-    let Value::Object(curated) = serde_json::to_value(curated).unwrap_or(Value::Null) else {
+pub fn needed<T: Serialize>(imported: Option<&T>, curated: &T) -> Map<String, Value> {
+    let Ok(Value::Object(curated)) = serde_json::to_value(curated) else {
         return Map::new();
     };
     let imported = imported.and_then(|m| serde_json::to_value(m).ok());
@@ -93,35 +130,37 @@ pub fn needed(imported: Option<&Method>, curated: &Method) -> Map<String, Value>
         .collect()
 }
 
-/// Writes under `dir` the overrides that make every method of `curated` come out of a
-/// re-import exactly as it is, and removes overrides that are no longer needed. Returns how
-/// many overrides were written.
+/// Writes (or removes, when nothing differs) one override file.
+fn put(path: &Path, patch: Map<String, Value>) -> std::io::Result<bool> {
+    if patch.is_empty() {
+        if path.exists() {
+            std::fs::remove_file(path)?;
+        }
+        return Ok(false);
+    }
+    write_json(path, &Value::Object(patch))?;
+    Ok(true)
+}
+
+/// Writes under `dir` the overrides that make every curated method and event come out of a
+/// re-import exactly as it is, and removes those no longer needed. Returns how many were written.
 ///
 /// # Errors
 /// I/O errors.
 pub fn record(
     dir: &Path,
     import: &Import,
-    curated: &BTreeMap<MethodKey, Method>,
+    methods: &BTreeMap<MethodKey, Method>,
+    events: &BTreeMap<String, Event>,
 ) -> std::io::Result<usize> {
     let mut written = 0;
-    for (key, method) in curated {
-        let patch = needed(import.methods.get(key), method);
-        let path = file(dir, key);
-        if patch.is_empty() {
-            if path.exists() {
-                std::fs::remove_file(&path)?;
-            }
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let mut text =
-            serde_json::to_string_pretty(&Value::Object(patch)).map_err(std::io::Error::other)?;
-        text.push('\n');
-        std::fs::write(path, text)?;
-        written += 1;
+    for (key, method) in methods {
+        let path = dir.join(bitrix_spec::validate::method_file(&key.0, key.1));
+        written += usize::from(put(&path, needed(import.methods.get(key), method))?);
+    }
+    for (name, event) in events {
+        let path = dir.join(format!("events/{name}.json"));
+        written += usize::from(put(&path, needed(import.events.get(name), event))?);
     }
     Ok(written)
 }

@@ -16,15 +16,25 @@ use crate::types;
 use crate::yfm::{self, Table};
 
 /// A page read and outlined.
-struct Page<'a> {
-    lines: Vec<&'a str>,
-    headings: Vec<Heading>,
-    tables: Vec<Table>,
+pub(crate) struct Page<'a> {
+    pub(crate) lines: Vec<&'a str>,
+    pub(crate) headings: Vec<Heading>,
+    pub(crate) tables: Vec<Table>,
 }
 
-impl Page<'_> {
+impl<'a> Page<'a> {
+    /// Outlines a page's text.
+    pub(crate) fn new(text: &'a str) -> Page<'a> {
+        let lines: Vec<&str> = text.lines().collect();
+        Page {
+            headings: text::headings(&lines),
+            tables: yfm::tables(&lines),
+            lines,
+        }
+    }
+
     /// Line range of the section under heading `h` (up to the next heading of its level or above).
-    fn section(&self, h: &Heading) -> (usize, usize) {
+    pub(crate) fn section(&self, h: &Heading) -> (usize, usize) {
         let end = self
             .headings
             .iter()
@@ -33,7 +43,12 @@ impl Page<'_> {
         (h.line, end)
     }
 
-    fn find_section(&self, level: usize, words: &[&str], not: &[&str]) -> Option<(usize, usize)> {
+    pub(crate) fn find_section(
+        &self,
+        level: usize,
+        words: &[&str],
+        not: &[&str],
+    ) -> Option<(usize, usize)> {
         self.headings
             .iter()
             .find(|h| {
@@ -45,7 +60,7 @@ impl Page<'_> {
             .map(|h| self.section(h))
     }
 
-    fn tables_in(&self, (start, end): (usize, usize)) -> impl Iterator<Item = &Table> {
+    pub(crate) fn tables_in(&self, (start, end): (usize, usize)) -> impl Iterator<Item = &Table> {
         self.tables
             .iter()
             .filter(move |t| t.line >= start && t.line < end)
@@ -67,12 +82,7 @@ pub enum Skip {
 /// Imports one page. `rel` is its path under the docs root.
 pub fn method(root: &Path, rel: &str) -> Result<Method, Skip> {
     let text = text::load(root, &root.join(rel)).ok_or(Skip::NoMethod)?;
-    let lines: Vec<&str> = text.lines().collect();
-    let page = Page {
-        headings: text::headings(&lines),
-        tables: yfm::tables(&lines),
-        lines,
-    };
+    let page = Page::new(&text);
     let mut reasons = Vec::new();
     let h1 = page
         .headings
@@ -202,7 +212,7 @@ fn curl_methods(lines: &[&str]) -> Vec<String> {
     out
 }
 
-fn title_without(h1: &str, name: &str) -> String {
+pub(crate) fn title_without(h1: &str, name: &str) -> String {
     let t = h1.replace(name, "").replace("v 3.0", "");
     let t = t.trim().trim_end_matches(':').trim_end_matches(" -").trim();
     if t.is_empty() {
@@ -212,7 +222,7 @@ fn title_without(h1: &str, name: &str) -> String {
     }
 }
 
-fn scope(page: &Page<'_>, rel: &str) -> String {
+pub(crate) fn scope(page: &Page<'_>, rel: &str) -> String {
     let from_line = page
         .lines
         .iter()
@@ -325,7 +335,7 @@ fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Ty> {
 }
 
 /// Fields (and key patterns) of a field table, nested tables resolved.
-fn fields_of(
+pub(crate) fn fields_of(
     page: &Page<'_>,
     table: &Table,
     used: &mut BTreeSet<usize>,

@@ -26,8 +26,13 @@ fn recorded_overrides_reproduce_the_curated_method() {
     let _ = std::fs::remove_dir_all(&dir);
     let mut import = Import::default();
     import.methods.insert(key.clone(), imported);
-    let written =
-        overrides::record(&dir, &import, &[(key.clone(), curated.clone())].into()).unwrap();
+    let written = overrides::record(
+        &dir,
+        &import,
+        &[(key.clone(), curated.clone())].into(),
+        &Default::default(),
+    )
+    .unwrap();
     assert_eq!(written, 1);
     let (loaded, problems) = overrides::load(&dir);
     assert!(problems.is_empty());
@@ -41,7 +46,10 @@ fn a_bad_override_is_reported_not_applied() {
     let mut import = Import::default();
     import.methods.insert(key.clone(), method("T", true));
     let bad = serde_json::json!({"version": "v9"});
-    let fixes = [(key.clone(), bad.as_object().unwrap().clone())].into();
+    let fixes = overrides::Overrides {
+        methods: [(key.clone(), bad.as_object().unwrap().clone())].into(),
+        ..Default::default()
+    };
     let problems = overrides::apply(&mut import, &fixes);
     assert!(
         problems[0].contains("does not make a method"),

@@ -58,9 +58,11 @@ fn imports_the_whole_snapshot() {
         import.methods.len()
     );
     assert!(v3 >= 100, "{v3} REST 3.0 methods");
+    assert!(import.events.len() >= 150, "{} events", import.events.len());
 
     let spec = Spec {
         methods: import.methods.clone(),
+        events: import.events.clone(),
         ..Spec::default()
     };
     let mut problems = bitrix_spec::Problems::default();
@@ -96,7 +98,7 @@ fn imports_the_whole_snapshot() {
 }
 
 #[test]
-fn with_overrides_the_seed_methods_come_out_exactly_as_transcribed() {
+fn with_overrides_the_seed_methods_and_events_come_out_exactly_as_transcribed() {
     let Some(docs) = docs() else {
         eprintln!(
             "skipped: ../shared/b24restdocs is not here (a user's clone has no docs snapshot)"
@@ -107,6 +109,7 @@ fn with_overrides_the_seed_methods_come_out_exactly_as_transcribed() {
     let raw = bitrix_import::import(&docs);
     let mut import = bitrix_import::Import {
         methods: raw.methods.clone(),
+        events: raw.events.clone(),
         ..Default::default()
     };
     let (fixes, mut problems) = bitrix_import::overrides::load(&spec_dir.join("overrides"));
@@ -116,13 +119,20 @@ fn with_overrides_the_seed_methods_come_out_exactly_as_transcribed() {
     for (key, m) in &hand.methods {
         assert_eq!(import.methods.get(key), Some(m), "{} ({})", key.0, key.1);
     }
-    // And no override is stale: each one changes something.
-    for (key, fix) in &fixes {
+    for (name, e) in &hand.events {
+        assert_eq!(import.events.get(name), Some(e), "event {name}");
+    }
+    // And no override is stale: each one is exactly what the curation needs.
+    for (key, fix) in &fixes.methods {
         let needed = bitrix_import::overrides::needed(raw.methods.get(key), &hand.methods[key]);
         assert_eq!(
             &needed, fix,
             "{} ({}): rerun --record-overrides",
             key.0, key.1
         );
+    }
+    for (name, fix) in &fixes.events {
+        let needed = bitrix_import::overrides::needed(raw.events.get(name), &hand.events[name]);
+        assert_eq!(&needed, fix, "event {name}: rerun --record-overrides");
     }
 }

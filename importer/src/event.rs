@@ -1,0 +1,104 @@
+//! One event page → one spec event: name (title token), scope, payload table with its nested
+//! `data`/`FIELDS`/`auth` tables, and the documented payload when it is JSON.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use bitrix_spec::{Event, Example, ExampleKind};
+
+use crate::examples;
+use crate::page::{fields_of, scope, title_without, Page};
+use crate::text;
+
+/// An event name as the titles spell it: `onCrmDealAdd`, `OnTaskAdd`, `ONIMBOTJOINCHAT`,
+/// `CATALOG.PRODUCT.ON.ADD`.
+fn is_event_name(t: &str) -> bool {
+    let chars: Vec<char> = t.chars().collect();
+    let word = |c: &char| c.is_ascii_alphanumeric() || *c == '_' || *c == '.';
+    if chars.len() < 4 || !chars.iter().all(word) || t.ends_with('.') {
+        return false;
+    }
+    let camel = (t.starts_with("on") || t.starts_with("On"))
+        && chars[2].is_ascii_uppercase()
+        && !t.contains('.');
+    let upper = t.starts_with("ON")
+        && t.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let dotted = t.contains(".ON")
+        && t.chars()
+            .all(|c| c.is_ascii_uppercase() || c == '.' || c == '_');
+    camel || upper || dotted
+}
+
+/// Imports one event page, or `None` when it is not one.
+pub fn event(root: &Path, rel: &str) -> Option<Event> {
+    if rel.ends_with("index.md") || rel.contains("widgets/") {
+        return None;
+    }
+    let text = text::load(root, &root.join(rel))?;
+    let page = Page::new(&text);
+    let h1 = page.headings.iter().find(|h| h.level == 1)?.title.clone();
+    let name = h1
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| matches!(c, '`' | ':' | ',' | '(' | ')')))
+        .rfind(|t| is_event_name(t))?
+        .to_owned();
+    let subscribable = page.lines.iter().any(|l| l.contains("Who can subscribe"))
+        || page.find_section(2, &["handler receives"], &[]).is_some();
+    if !subscribable {
+        return None;
+    }
+    let range = page
+        .find_section(2, &["handler receives"], &[])
+        .or_else(|| page.find_section(2, &["parameters"], &[]))?;
+    let mut reasons = Vec::new();
+    let payload = match page.tables_in(range).next() {
+        Some(table) => {
+            let mut used = BTreeSet::from([table.line]);
+            fields_of(&page, table, &mut used, &mut reasons).0
+        }
+        None => Vec::new(),
+    };
+    let mut examples = Vec::new();
+    if let Some(block) = examples::json_block(&page.lines[range.0..range.1]) {
+        if let Some((body, _)) = examples::parse(&block) {
+            examples.push(Example {
+                kind: ExampleKind::Request,
+                status: None,
+                body,
+            });
+        }
+    }
+    Some(Event {
+        scope: scope(&page, rel),
+        title: title_without(&h1, &name),
+        doc_url: format!(
+            "https://apidocs.bitrix24.com/{}.html",
+            rel.trim_end_matches(".md")
+        ),
+        source: rel.to_owned(),
+        payload,
+        examples,
+        name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_event_name;
+
+    #[test]
+    fn event_name_spellings() {
+        for yes in [
+            "onCrmDealAdd",
+            "OnTaskAdd",
+            "ONIMBOTJOINCHAT",
+            "CATALOG.PRODUCT.ON.ADD",
+        ] {
+            assert!(is_event_name(yes), "{yes}");
+        }
+        for no in ["on", "online", "crm.deal.add", "One", "Event", "ONLY."] {
+            assert!(!is_event_name(no), "{no}");
+        }
+    }
+}
