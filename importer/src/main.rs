@@ -14,6 +14,14 @@ use std::time::Instant;
 
 use bitrix_import::{diff, overrides, Import};
 
+/// Prints a line; a closed stdout (`| head`) is not an error worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 const USAGE: &str = "usage: bitrix-import --docs <b24restdocs checkout> [--spec DIR] [--out DIR] [--diff] [--check] [--record-overrides]";
 
 #[derive(Default)]
@@ -44,7 +52,7 @@ fn parse() -> Result<Args, String> {
 }
 
 fn report(import: &Import, seconds: f64) {
-    println!(
+    say!(
         "{} pages read, {} methods and {} events imported ({} duplicate pages) in {seconds:.2} s",
         import.pages,
         import.methods.len(),
@@ -52,7 +60,7 @@ fn report(import: &Import, seconds: f64) {
         import.duplicates.len()
     );
     for (level, n) in import.by_confidence() {
-        println!("  confidence {level:?}: {n}");
+        say!("  confidence {level:?}: {n}");
     }
     let mut scopes: BTreeMap<&str, usize> = BTreeMap::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
@@ -64,12 +72,12 @@ fn report(import: &Import, seconds: f64) {
         }
     }
     let scopes: Vec<String> = scopes.iter().map(|(s, n)| format!("{s} {n}")).collect();
-    println!("methods per scope: {}", scopes.join(", "));
+    say!("methods per scope: {}", scopes.join(", "));
     let mut top: Vec<(String, usize)> = reasons.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    println!("most frequent reasons:");
+    say!("most frequent reasons:");
     for (r, n) in top.iter().take(10) {
-        println!("  {n:5}  {r}");
+        say!("  {n:5}  {r}");
     }
 }
 
@@ -116,7 +124,7 @@ fn main() -> ExitCode {
             checked_in,
             &checked.events,
         ) {
-            Ok(n) => println!(
+            Ok(n) => say!(
                 "{n} overrides written to {}",
                 spec_dir.join("overrides").display()
             ),
@@ -130,9 +138,9 @@ fn main() -> ExitCode {
         let mut changes = diff::methods(checked_in, &import.methods);
         changes.extend(diff::events(&checked.events, &import.events));
         for c in &changes {
-            println!("{c}");
+            say!("{c}");
         }
-        println!("{} changes against {}", changes.len(), spec_dir.display());
+        say!("{} changes against {}", changes.len(), spec_dir.display());
         if !changes.is_empty() {
             code = ExitCode::FAILURE;
         }
@@ -165,10 +173,10 @@ fn main() -> ExitCode {
             )
             .collect();
         for d in &differing {
-            println!("differs: {d}");
+            say!("differs: {d}");
         }
         if differing.is_empty() {
-            println!("the checked-in spec equals a fresh import");
+            say!("the checked-in spec equals a fresh import");
         } else {
             eprintln!(
                 "{} methods and events differ from a fresh import",
