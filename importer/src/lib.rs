@@ -21,7 +21,7 @@ mod yfm;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use bitrix_spec::{ConfidenceLevel, Event, Method, MethodKey, Version};
+use bitrix_spec::{ConfidenceLevel, ErrorCatalogue, Event, Method, MethodKey, NamedType, Version};
 
 /// The result of an import.
 #[derive(Debug, Default)]
@@ -30,6 +30,10 @@ pub struct Import {
     pub methods: BTreeMap<MethodKey, Method>,
     /// Events by name.
     pub events: BTreeMap<String, Event>,
+    /// Named types by name (from overrides until the data-types pages are imported).
+    pub types: BTreeMap<String, NamedType>,
+    /// Error catalogues by name (from overrides likewise).
+    pub catalogues: BTreeMap<String, ErrorCatalogue>,
     /// Pages that document a method already imported from another page (kept: the first by
     /// the preference rule).
     pub duplicates: Vec<String>,
@@ -121,8 +125,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Writes the methods as `methods/<version>/<name>.json` and the events as
-/// `events/<name>.json` under `out`.
+/// Writes the spec under `out`: `methods/<version>/<name>.json`, `events/`, `types/` and
+/// `errors/`.
 ///
 /// # Errors
 /// I/O errors.
@@ -135,6 +139,12 @@ pub fn write(out: &Path, import: &Import) -> std::io::Result<()> {
     }
     for e in import.events.values() {
         write_json(&out.join(format!("events/{}.json", e.name)), e)?;
+    }
+    for t in import.types.values() {
+        write_json(&out.join(format!("types/{}.json", t.name)), t)?;
+    }
+    for c in import.catalogues.values() {
+        write_json(&out.join(format!("errors/{}.json", c.name)), c)?;
     }
     Ok(())
 }

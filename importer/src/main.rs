@@ -118,12 +118,7 @@ fn main() -> ExitCode {
     let mut code = ExitCode::SUCCESS;
     if args.record {
         let raw = bitrix_import::import(&docs);
-        match overrides::record(
-            &spec_dir.join("overrides"),
-            &raw,
-            checked_in,
-            &checked.events,
-        ) {
+        match overrides::record(&spec_dir.join("overrides"), &raw, &checked) {
             Ok(n) => say!(
                 "{n} overrides written to {}",
                 spec_dir.join("overrides").display()

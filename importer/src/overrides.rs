@@ -1,12 +1,13 @@
-//! Hand fixes that survive re-import. `spec/overrides/methods/<version>/<name>.json` and
-//! `spec/overrides/events/<name>.json` hold the top-level keys that replace the imported ones
-//! (a whole item where the docs have no page for it). `record` writes them from hand-edited
+//! Hand fixes that survive re-import. `spec/overrides/methods/<version>/<name>.json`,
+//! `events/<name>.json`, `types/<name>.json` and `errors/<name>.json` hold the top-level keys
+//! that replace the imported ones (a whole item where the import has none: named types and
+//! error catalogues are curated by hand until the importer reads the data-types pages). `record` writes them from hand-edited
 //! spec files, so the curation is never lost.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use bitrix_spec::{Event, Method, MethodKey, Version};
+use bitrix_spec::{ErrorCatalogue, Event, Method, MethodKey, NamedType, Version};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -20,6 +21,10 @@ pub struct Overrides {
     pub methods: BTreeMap<MethodKey, Map<String, Value>>,
     /// By event name.
     pub events: BTreeMap<String, Map<String, Value>>,
+    /// By named type.
+    pub types: BTreeMap<String, Map<String, Value>>,
+    /// By error catalogue name.
+    pub catalogues: BTreeMap<String, Map<String, Value>>,
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
@@ -56,12 +61,18 @@ pub fn load(dir: &Path) -> (Overrides, Vec<String>) {
             }
         }
     }
-    for path in json_files(&dir.join("events")) {
-        match read(&path) {
-            Ok((name, map)) => {
-                out.events.insert(name, map);
+    for (folder, target) in [
+        ("events", &mut out.events),
+        ("types", &mut out.types),
+        ("errors", &mut out.catalogues),
+    ] {
+        for path in json_files(&dir.join(folder)) {
+            match read(&path) {
+                Ok((name, map)) => {
+                    target.insert(name, map);
+                }
+                Err(e) => problems.push(e),
             }
-            Err(e) => problems.push(e),
         }
     }
     (out, problems)
@@ -101,21 +112,50 @@ pub fn apply(import: &mut Import, overrides: &Overrides) -> Vec<String> {
             )),
         }
     }
-    for (name, patch) in &overrides.events {
-        match patched::<Event>(import.events.get(name), patch) {
-            Ok(e) if e.name == *name => {
-                import.events.insert(name.clone(), e);
+    apply_named(
+        &mut import.events,
+        &overrides.events,
+        "event",
+        |e: &Event| e.name.clone(),
+        &mut problems,
+    );
+    apply_named(
+        &mut import.types,
+        &overrides.types,
+        "type",
+        |t: &NamedType| t.name.clone(),
+        &mut problems,
+    );
+    apply_named(
+        &mut import.catalogues,
+        &overrides.catalogues,
+        "error catalogue",
+        |c: &ErrorCatalogue| c.name.clone(),
+        &mut problems,
+    );
+    problems
+}
+
+/// Applies overrides to items keyed by name.
+fn apply_named<T: Serialize + DeserializeOwned>(
+    items: &mut BTreeMap<String, T>,
+    overrides: &BTreeMap<String, Map<String, Value>>,
+    what: &str,
+    name_of: impl Fn(&T) -> String,
+    problems: &mut Vec<String>,
+) {
+    for (name, patch) in overrides {
+        match patched::<T>(items.get(name), patch) {
+            Ok(item) if name_of(&item) == *name => {
+                items.insert(name.clone(), item);
             }
-            Ok(e) => problems.push(format!(
-                "override for event {name} renames it to {}",
-                e.name
+            Ok(item) => problems.push(format!(
+                "override for {what} {name} renames it to {}",
+                name_of(&item)
             )),
-            Err(e) => problems.push(format!(
-                "override for event {name} does not make an event: {e}"
-            )),
+            Err(e) => problems.push(format!("override for {what} {name} does not make one: {e}")),
         }
     }
-    problems
 }
 
 /// The override that turns `imported` (if any) into `curated`: the top-level keys that differ.
@@ -147,20 +187,23 @@ fn put(path: &Path, patch: Map<String, Value>) -> std::io::Result<bool> {
 ///
 /// # Errors
 /// I/O errors.
-pub fn record(
-    dir: &Path,
-    import: &Import,
-    methods: &BTreeMap<MethodKey, Method>,
-    events: &BTreeMap<String, Event>,
-) -> std::io::Result<usize> {
+pub fn record(dir: &Path, import: &Import, curated: &bitrix_spec::Spec) -> std::io::Result<usize> {
     let mut written = 0;
-    for (key, method) in methods {
+    for (key, method) in &curated.methods {
         let path = dir.join(bitrix_spec::validate::method_file(&key.0, key.1));
         written += usize::from(put(&path, needed(import.methods.get(key), method))?);
     }
-    for (name, event) in events {
+    for (name, event) in &curated.events {
         let path = dir.join(format!("events/{name}.json"));
         written += usize::from(put(&path, needed(import.events.get(name), event))?);
+    }
+    for (name, ty) in &curated.types {
+        let path = dir.join(format!("types/{name}.json"));
+        written += usize::from(put(&path, needed(import.types.get(name), ty))?);
+    }
+    for (name, cat) in &curated.catalogues {
+        let path = dir.join(format!("errors/{name}.json"));
+        written += usize::from(put(&path, needed(import.catalogues.get(name), cat))?);
     }
     Ok(written)
 }

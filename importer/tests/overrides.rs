@@ -29,8 +29,10 @@ fn recorded_overrides_reproduce_the_curated_method() {
     let written = overrides::record(
         &dir,
         &import,
-        &[(key.clone(), curated.clone())].into(),
-        &Default::default(),
+        &bitrix_spec::Spec {
+            methods: [(key.clone(), curated.clone())].into(),
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_eq!(written, 1);

@@ -122,6 +122,8 @@ fn with_overrides_the_seed_methods_and_events_come_out_exactly_as_transcribed() 
     for (name, e) in &hand.events {
         assert_eq!(import.events.get(name), Some(e), "event {name}");
     }
+    assert_eq!(import.types, hand.types);
+    assert_eq!(import.catalogues, hand.catalogues);
     // And no override is stale: each one is exactly what the curation needs.
     for (key, fix) in &fixes.methods {
         let needed = bitrix_import::overrides::needed(raw.methods.get(key), &hand.methods[key]);
