@@ -31,12 +31,12 @@ fn is_event_name(t: &str) -> bool {
 }
 
 /// Imports one event page, or `None` when it is not one.
-pub fn event(root: &Path, rel: &str) -> Option<Event> {
+pub fn event(root: &Path, rel: &str, known: &BTreeSet<String>) -> Option<Event> {
     if rel.ends_with("index.md") || rel.contains("widgets/") {
         return None;
     }
     let text = text::load(root, &root.join(rel))?;
-    let page = Page::new(&text);
+    let page = Page::new(&text, known);
     let h1 = page.headings.iter().find(|h| h.level == 1)?.title.clone();
     let name = h1
         .split_whitespace()

@@ -9,6 +9,7 @@
 //! types and events come next; `SURVEY.md` measures the docs' variety.
 
 mod cell;
+mod datatypes;
 pub mod diff;
 mod event;
 mod examples;
@@ -18,7 +19,7 @@ mod text;
 mod types;
 mod yfm;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use bitrix_spec::{ConfidenceLevel, ErrorCatalogue, Event, Method, MethodKey, NamedType, Version};
@@ -30,9 +31,9 @@ pub struct Import {
     pub methods: BTreeMap<MethodKey, Method>,
     /// Events by name.
     pub events: BTreeMap<String, Event>,
-    /// Named types by name (from overrides until the data-types pages are imported).
+    /// Named types by name: the data-types pages' structures and identifier types.
     pub types: BTreeMap<String, NamedType>,
-    /// Error catalogues by name (from overrides likewise).
+    /// Error catalogues by name (curated by hand, from overrides).
     pub catalogues: BTreeMap<String, ErrorCatalogue>,
     /// Pages that document a method already imported from another page (kept: the first by
     /// the preference rule).
@@ -61,7 +62,11 @@ pub fn import(docs: &Path) -> Import {
     let mut files = Vec::new();
     walk(&docs.join("api-reference"), &mut files);
     files.sort();
-    let mut import = Import::default();
+    let mut import = Import {
+        types: datatypes::import(docs),
+        ..Import::default()
+    };
+    let known: BTreeSet<String> = import.types.keys().cloned().collect();
     for file in files {
         let rel = file
             .strip_prefix(docs)
@@ -69,7 +74,7 @@ pub fn import(docs: &Path) -> Import {
             .to_string_lossy()
             .replace('\\', "/");
         import.pages += 1;
-        if let Some(e) = event::event(docs, &rel) {
+        if let Some(e) = event::event(docs, &rel, &known) {
             // The first page of an event wins (pages are walked in path order).
             if import.events.contains_key(&e.name) {
                 import.duplicates.push(rel);
@@ -78,7 +83,7 @@ pub fn import(docs: &Path) -> Import {
             }
             continue;
         }
-        let Ok(m) = page::method(docs, &rel) else {
+        let Ok(m) = page::method(docs, &rel, &known) else {
             continue;
         };
         let key = (m.name.clone(), m.version);

@@ -17,6 +17,8 @@ use crate::yfm::{self, Table};
 
 /// A page read and outlined.
 pub(crate) struct Page<'a> {
+    /// Named types that type words may refer to.
+    pub(crate) known: &'a BTreeSet<String>,
     pub(crate) lines: Vec<&'a str>,
     pub(crate) headings: Vec<Heading>,
     pub(crate) tables: Vec<Table>,
@@ -24,9 +26,10 @@ pub(crate) struct Page<'a> {
 
 impl<'a> Page<'a> {
     /// Outlines a page's text.
-    pub(crate) fn new(text: &'a str) -> Page<'a> {
+    pub(crate) fn new(text: &'a str, known: &'a BTreeSet<String>) -> Page<'a> {
         let lines: Vec<&str> = text.lines().collect();
         Page {
+            known,
             headings: text::headings(&lines),
             tables: yfm::tables(&lines),
             lines,
@@ -80,9 +83,9 @@ pub enum Skip {
 }
 
 /// Imports one page. `rel` is its path under the docs root.
-pub fn method(root: &Path, rel: &str) -> Result<Method, Skip> {
+pub fn method(root: &Path, rel: &str, known: &BTreeSet<String>) -> Result<Method, Skip> {
     let text = text::load(root, &root.join(rel)).ok_or(Skip::NoMethod)?;
-    let page = Page::new(&text);
+    let page = Page::new(&text, known);
     let mut reasons = Vec::new();
     let h1 = page
         .headings
@@ -365,7 +368,7 @@ pub(crate) fn fields_of(
             Some(tc) => code_spans(row.get(tc).map_or("", String::as_str)),
             None => cell.types.clone(),
         };
-        let mut ty = types::from_words(&words, types::documents_flags(&description));
+        let mut ty = types::from_words(&words, types::documents_flags(&description), page.known);
         enum_values(&mut ty, &description);
         if matches!(ty.kind.as_str(), "object" | "array" | "any") {
             if let Some(child) = child_table(page, &cell.name, &description, used) {
@@ -494,7 +497,7 @@ fn result_type(page: &Page<'_>) -> Ty {
                 continue;
             };
             if cell.name == "result" {
-                let ty = types::from_words(&cell.types, false);
+                let ty = types::from_words(&cell.types, false, page.known);
                 // Object and array results are typed only where a field table is linked;
                 // until then they stay loose.
                 return match ty.kind.as_str() {

@@ -1,6 +1,8 @@
 //! Docs type spellings → spec types. Unknown names become `any` keeping the spelling in
 //! `doc_type`, so an import never references a type the spec does not define.
 
+use std::collections::BTreeSet;
+
 use bitrix_spec::Ty;
 
 /// ID references: integers in the docs' own words.
@@ -32,17 +34,20 @@ fn is_string_ref(t: &str) -> bool {
 }
 
 /// One type word.
-fn word(t: &str, flag_values: bool) -> Ty {
+fn word(t: &str, flag_values: bool, known: &BTreeSet<String>) -> Ty {
     let t = t.trim();
+    if known.contains(t) {
+        return Ty::of(t);
+    }
     if let Some(inner) = t.strip_suffix("[]") {
         let mut ty = Ty::of("array");
-        ty.items = Some(Box::new(word(inner, false)));
+        ty.items = Some(Box::new(word(inner, false, known)));
         ty.doc_type = Some(t.to_owned());
         return ty;
     }
     if let Some(inner) = t.strip_prefix("array<").and_then(|s| s.strip_suffix('>')) {
         let mut ty = Ty::of("array");
-        ty.items = Some(Box::new(word(inner, false)));
+        ty.items = Some(Box::new(word(inner, false, known)));
         ty.doc_type = Some(t.to_owned());
         return ty;
     }
@@ -76,16 +81,16 @@ fn word(t: &str, flag_values: bool) -> Ty {
 
 /// The type of a field from its type words; `flag_values` says the description documents
 /// `Y`/`N` values (then `char` and `boolean` are `yn`).
-pub fn from_words(words: &[String], flag_values: bool) -> Ty {
+pub fn from_words(words: &[String], flag_values: bool, known: &BTreeSet<String>) -> Ty {
     let real: Vec<&String> = words
         .iter()
         .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "null" | "undefined"))
         .collect();
     match real.as_slice() {
         [] => Ty::of("any"),
-        [one] => word(one, flag_values),
+        [one] => word(one, flag_values, known),
         many => {
-            let variants: Vec<Ty> = many.iter().map(|w| word(w, flag_values)).collect();
+            let variants: Vec<Ty> = many.iter().map(|w| word(w, flag_values, known)).collect();
             let mut ty = Ty::of("union");
             ty.doc_type = Some(
                 many.iter()
@@ -113,6 +118,7 @@ mod tests {
         from_words(
             &words.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
             false,
+            &BTreeSet::new(),
         )
     }
 
@@ -132,6 +138,12 @@ mod tests {
         let u = w(&["string", "array"]);
         assert_eq!((u.kind.as_str(), u.variants.len()), ("union", 2));
         assert_eq!(w(&["LayoutDto"]).kind, "any");
-        assert_eq!(from_words(&["char".into()], true).kind, "yn");
+        assert_eq!(
+            from_words(&["char".into()], true, &BTreeSet::new()).kind,
+            "yn"
+        );
+        let known = BTreeSet::from(["crm_multifield".to_owned()]);
+        let t = from_words(&["crm_multifield[]".into()], false, &known);
+        assert_eq!(t.items.unwrap().kind, "crm_multifield");
     }
 }

@@ -59,10 +59,16 @@ fn imports_the_whole_snapshot() {
     );
     assert!(v3 >= 100, "{v3} REST 3.0 methods");
     assert!(import.events.len() >= 150, "{} events", import.events.len());
+    assert!(
+        import.types.len() >= 100,
+        "{} named types",
+        import.types.len()
+    );
 
     let spec = Spec {
         methods: import.methods.clone(),
         events: import.events.clone(),
+        types: import.types.clone(),
         ..Spec::default()
     };
     let mut problems = bitrix_spec::Problems::default();
@@ -110,6 +116,7 @@ fn with_overrides_the_seed_methods_and_events_come_out_exactly_as_transcribed() 
     let mut import = bitrix_import::Import {
         methods: raw.methods.clone(),
         events: raw.events.clone(),
+        types: raw.types.clone(),
         ..Default::default()
     };
     let (fixes, mut problems) = bitrix_import::overrides::load(&spec_dir.join("overrides"));
@@ -122,7 +129,9 @@ fn with_overrides_the_seed_methods_and_events_come_out_exactly_as_transcribed() 
     for (name, e) in &hand.events {
         assert_eq!(import.events.get(name), Some(e), "event {name}");
     }
-    assert_eq!(import.types, hand.types);
+    for (name, t) in &hand.types {
+        assert_eq!(import.types.get(name), Some(t), "type {name}");
+    }
     assert_eq!(import.catalogues, hand.catalogues);
     // And no override is stale: each one is exactly what the curation needs.
     for (key, fix) in &fixes.methods {
@@ -136,5 +145,9 @@ fn with_overrides_the_seed_methods_and_events_come_out_exactly_as_transcribed() 
     for (name, fix) in &fixes.events {
         let needed = bitrix_import::overrides::needed(raw.events.get(name), &hand.events[name]);
         assert_eq!(&needed, fix, "event {name}: rerun --record-overrides");
+    }
+    for (name, fix) in &fixes.types {
+        let needed = bitrix_import::overrides::needed(raw.types.get(name), &hand.types[name]);
+        assert_eq!(&needed, fix, "type {name}: rerun --record-overrides");
     }
 }

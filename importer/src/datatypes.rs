@@ -1,0 +1,202 @@
+//! Named types of the data-types pages (`api-reference/data-types.md` and the module ones):
+//! structures (a heading naming the type over a field table) and identifier types (rows of a
+//! `Type | Description` table: integer or string references).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use bitrix_spec::{NamedType, Ty, PRIMITIVES};
+
+use crate::cell::code_spans;
+use crate::page::{fields_of, Page};
+use crate::text::{self, Heading};
+
+/// Every `data-types.md` under `api-reference`, the general one first.
+fn pages(docs: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.file_name().is_some_and(|n| n == "data-types.md") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&docs.join("api-reference"), &mut out);
+    out.sort_by_key(|p| (p.components().count(), p.clone()));
+    out
+}
+
+fn is_type_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        && !PRIMITIVES.contains(&s)
+        && !matches!(
+            s,
+            "string"
+                | "integer"
+                | "boolean"
+                | "double"
+                | "text"
+                | "char"
+                | "enum"
+                | "function"
+                | "callable"
+        )
+}
+
+/// The type a heading names: its anchor when that is an identifier, else a single-token title,
+/// else the title's last token when it looks like a type name (`… crm_rest_field_description`).
+fn heading_name(h: &Heading) -> Option<String> {
+    if let Some(a) = h.anchor.as_deref().filter(|a| is_type_name(a)) {
+        return Some(a.to_owned());
+    }
+    let title = h.title.trim_matches('`');
+    if is_type_name(title) {
+        return Some(title.to_owned());
+    }
+    h.title
+        .split_whitespace()
+        .last()
+        .map(|t| t.trim_matches('`'))
+        .filter(|t| is_type_name(t) && t.contains('_'))
+        .map(str::to_owned)
+}
+
+/// Names first (so structures can refer to each other), then the types.
+pub fn import(docs: &Path) -> BTreeMap<String, NamedType> {
+    let texts: Vec<(String, String)> = pages(docs)
+        .into_iter()
+        .filter_map(|p| {
+            let rel = p
+                .strip_prefix(docs)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            Some((rel, text::load(docs, &p)?))
+        })
+        .collect();
+    let empty = BTreeSet::new();
+    let mut known = BTreeSet::new();
+    for (_, text) in &texts {
+        let page = Page::new(text, &empty);
+        known.extend(structures(&page).into_iter().map(|(name, _, _)| name));
+        known.extend(identifiers(&page).into_keys());
+    }
+    let mut out = BTreeMap::new();
+    for (rel, text) in &texts {
+        let page = Page::new(text, &known);
+        let url = format!(
+            "https://apidocs.bitrix24.com/{}.html",
+            rel.trim_end_matches(".md")
+        );
+        for (name, h, table) in structures(&page) {
+            let mut used = BTreeSet::from([table]);
+            let t = page
+                .tables
+                .iter()
+                .find(|t| t.line == table)
+                .expect("found above");
+            let (fields, patterns) = fields_of(&page, t, &mut used, &mut Vec::new());
+            let mut ty = Ty::of("object");
+            ty.fields = fields;
+            ty.patterns = patterns;
+            out.entry(name.clone())
+                .or_insert_with(|| named(&name, &h.title, &url, h.anchor.as_deref(), rel, ty));
+        }
+        for (name, kind) in identifiers(&page) {
+            out.entry(name.clone())
+                .or_insert_with(|| named(&name, &name, &url, None, rel, Ty::of(kind)));
+        }
+    }
+    out
+}
+
+fn named(name: &str, title: &str, url: &str, anchor: Option<&str>, rel: &str, ty: Ty) -> NamedType {
+    NamedType {
+        name: name.to_owned(),
+        title: title.to_owned(),
+        doc_url: anchor.map_or_else(|| url.to_owned(), |a| format!("{url}#{a}")),
+        source: rel.to_owned(),
+        kind: ty.kind,
+        items: ty.items,
+        fields: ty.fields,
+        patterns: ty.patterns,
+        variants: ty.variants,
+        enum_values: ty.enum_values,
+        default: None,
+        constraints: None,
+        doc_type: None,
+        deprecated: false,
+        secret: false,
+    }
+}
+
+/// `(name, heading, table line)` of every heading that names a type over a field table.
+fn structures<'p>(page: &'p Page<'_>) -> Vec<(String, &'p Heading, usize)> {
+    let mut out = Vec::new();
+    for h in &page.headings {
+        let Some(name) = heading_name(h) else {
+            continue;
+        };
+        let section = page.section(h);
+        let first = page
+            .headings
+            .iter()
+            .find(|o| o.line > h.line)
+            .map_or(section.1, |o| o.line);
+        let Some(table) = page.tables_in((section.0, first)).next() else {
+            continue;
+        };
+        let has_fields = table
+            .rows
+            .iter()
+            .skip(1)
+            .any(|r| r.first().is_some_and(|c| c.trim_start().starts_with("**")));
+        if has_fields {
+            out.push((name, h, table.line));
+        }
+    }
+    out
+}
+
+/// Identifier types of `Type | Description` tables: `integer` or `string` references.
+fn identifiers(page: &Page<'_>) -> BTreeMap<String, &'static str> {
+    let mut out = BTreeMap::new();
+    for t in &page.tables {
+        let Some(header) = t.rows.first() else {
+            continue;
+        };
+        if !header
+            .first()
+            .is_some_and(|c| c.to_lowercase().contains("**type**"))
+        {
+            continue;
+        }
+        for row in &t.rows[1..] {
+            let Some(name) = row.first().and_then(|c| code_spans(c).into_iter().next()) else {
+                continue;
+            };
+            let description = row.get(1).map(|d| d.to_lowercase()).unwrap_or_default();
+            let kind = if description.contains("integer identifier") {
+                "integer"
+            } else if description.contains("string identifier")
+                || description.contains("string value")
+            {
+                "string"
+            } else {
+                continue;
+            };
+            if is_type_name(&name) {
+                out.insert(name, kind);
+            }
+        }
+    }
+    out
+}
