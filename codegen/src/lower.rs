@@ -72,17 +72,16 @@ pub fn lower(spec: &Spec) -> Crate {
     let mut modules = Vec::new();
     for t in spec.types.values() {
         let rust = type_names[&t.name].clone();
-        let mut cx = Cx {
+        let mut cx = Cx::new(
             spec,
-            type_names: &type_names,
-            names: &mut names,
-            items: Vec::new(),
-            in_types: true,
-            owner: format!(
+            &type_names,
+            &mut names,
+            true,
+            format!(
                 "Part of the `{}` type ([official documentation]({})).",
                 t.name, t.doc_url
             ),
-        };
+        );
         let doc = format!(
             "{} (`{}`).\n\n[Official documentation]({})",
             t.title, t.name, t.doc_url
@@ -131,19 +130,18 @@ pub fn lower(spec: &Spec) -> Crate {
             let base = type_ident(&m.name, "Method");
             let base = if both { format!("{base}V3") } else { base };
             let rust = names.claim_method(&base);
-            let mut cx = Cx {
+            let mut cx = Cx::new(
                 spec,
-                type_names: &type_names,
-                names: &mut names,
-                items: Vec::new(),
-                in_types: false,
-                owner: format!(
+                &type_names,
+                &mut names,
+                false,
+                format!(
                     "Part of `{}` (REST {}, [official documentation]({})).",
                     m.name,
                     version_label(m.version),
                     m.doc_url
                 ),
-            };
+            );
             cx.method(&rust, m);
             let file = if both {
                 format!("{}_v3", snake_ident(&m.name))
@@ -175,17 +173,16 @@ pub fn lower(spec: &Spec) -> Crate {
         let mut modules = Vec::new();
         for e in spec.events.values() {
             let rust = names.claim(&type_ident(&e.name, "Event"));
-            let mut cx = Cx {
+            let mut cx = Cx::new(
                 spec,
-                type_names: &type_names,
-                names: &mut names,
-                items: Vec::new(),
-                in_types: false,
-                owner: format!(
+                &type_names,
+                &mut names,
+                false,
+                format!(
                     "Part of the `{}` event ([official documentation]({})).",
                     e.name, e.doc_url
                 ),
-            };
+            );
             let doc = format!(
                 "Payload of the `{}` event (scope `{}`): {}.\n\n[Official documentation]({})",
                 e.name, e.scope, e.title, e.doc_url
@@ -268,7 +265,24 @@ struct Cx<'a> {
     owner: String,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
+    fn new(
+        spec: &'a Spec,
+        type_names: &'a BTreeMap<String, String>,
+        names: &'a mut Names,
+        in_types: bool,
+        owner: String,
+    ) -> Self {
+        Cx {
+            spec,
+            type_names,
+            names,
+            items: Vec::new(),
+            in_types,
+            owner,
+        }
+    }
+
     fn method(&mut self, rust: &str, m: &Method) {
         let result = self.ty(&m.result, &format!("{rust}Result"), Role::Result);
         let fields = self.fields(rust, &m.params, Role::Request, false);

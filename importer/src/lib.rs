@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use bitrix_spec::{ConfidenceLevel, ErrorCatalogue, Event, Method, MethodKey, NamedType, Version};
 
 /// The result of an import.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Import {
     /// Methods by key.
     pub methods: BTreeMap<MethodKey, Method>,

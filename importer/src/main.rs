@@ -106,6 +106,8 @@ fn main() -> ExitCode {
 
     let started = Instant::now();
     let mut import = bitrix_import::import(&docs);
+    // Recording compares the checked-in spec with the import before any override.
+    let raw = args.record.then(|| import.clone());
     let (fixes, mut problems) = overrides::load(&spec_dir.join("overrides"));
     problems.extend(overrides::apply(&mut import, &fixes));
     report(&import, started.elapsed().as_secs_f64());
@@ -116,9 +118,8 @@ fn main() -> ExitCode {
     let checked = bitrix_spec::load_dir(&spec_dir).spec;
     let checked_in = &checked.methods;
     let mut code = ExitCode::SUCCESS;
-    if args.record {
-        let raw = bitrix_import::import(&docs);
-        match overrides::record(&spec_dir.join("overrides"), &raw, &checked) {
+    if let Some(raw) = &raw {
+        match overrides::record(&spec_dir.join("overrides"), raw, &checked) {
             Ok(n) => say!(
                 "{n} overrides written to {}",
                 spec_dir.join("overrides").display()

@@ -531,10 +531,6 @@ fn errors(page: &Page<'_>, v3: bool) -> Vec<ErrorEntry> {
         .and_then(|l| l.split("**").nth(1))
         .and_then(|s| s.trim().parse::<u16>().ok())
         .unwrap_or(400);
-    let exceptions: Vec<bitrix_spec::ErrorEntry> = bitrix_spec::catalog::embedded()
-        .into_iter()
-        .flat_map(|c| c.errors)
-        .collect();
     let mut out = Vec::new();
     for table in page.tables_in(range) {
         let Some(header) = table.rows.first() else {
@@ -571,10 +567,7 @@ fn errors(page: &Page<'_>, v3: bool) -> Vec<ErrorEntry> {
                 let Some(code) = group.clone() else { continue };
                 let field = get(field_col);
                 let field = code_spans(&field).into_iter().next().filter(|f| f != "-");
-                let exception = exceptions
-                    .iter()
-                    .find(|e| e.code == code)
-                    .and_then(|e| e.exception.clone());
+                let exception = bitrix_spec::catalog::find(&code).and_then(|e| e.exception.clone());
                 out.push(ErrorEntry {
                     code,
                     status: row_status,
@@ -648,9 +641,7 @@ fn error_example_code(
         ),
         _ => return,
     };
-    let shared = bitrix_spec::catalog::embedded()
-        .iter()
-        .any(|c| c.errors.iter().any(|e| e.code == code));
+    let shared = bitrix_spec::catalog::find(&code).is_some();
     if code.is_empty() || shared || errors.iter().any(|e| e.code == code) {
         return;
     }

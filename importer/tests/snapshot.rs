@@ -113,12 +113,7 @@ fn with_overrides_the_seed_methods_and_events_come_out_exactly_as_transcribed() 
     };
     let spec_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
     let raw = bitrix_import::import(&docs);
-    let mut import = bitrix_import::Import {
-        methods: raw.methods.clone(),
-        events: raw.events.clone(),
-        types: raw.types.clone(),
-        ..Default::default()
-    };
+    let mut import = raw.clone();
     let (fixes, mut problems) = bitrix_import::overrides::load(&spec_dir.join("overrides"));
     problems.extend(bitrix_import::overrides::apply(&mut import, &fixes));
     assert!(problems.is_empty(), "{problems:?}");

@@ -37,14 +37,14 @@ pub fn merge(codes: &mut Vec<Code>, entry: Code) {
 pub fn common_codes() -> Vec<Code> {
     let mut codes = Vec::new();
     for cat in bitrix_spec::catalog::embedded() {
-        for e in cat.errors {
+        for e in &cat.errors {
             merge(
                 &mut codes,
                 Code {
-                    code: e.code,
+                    code: e.code.clone(),
                     status: Some(e.status),
-                    messages: vec![e.message],
-                    exception: e.exception,
+                    messages: vec![e.message.clone()],
+                    exception: e.exception.clone(),
                     catalogue: Some(cat.name.clone()),
                 },
             );
