@@ -67,6 +67,7 @@ pub fn import(docs: &Path) -> Import {
         ..Import::default()
     };
     let known: BTreeSet<String> = import.types.keys().cloned().collect();
+    let mut evidences = BTreeMap::new();
     for file in files {
         let rel = file
             .strip_prefix(docs)
@@ -83,17 +84,25 @@ pub fn import(docs: &Path) -> Import {
             }
             continue;
         }
-        let Ok(m) = page::method(docs, &rel, &known) else {
+        let Ok(page::Imported {
+            method: m,
+            evidence,
+        }) = page::method(docs, &rel, &known)
+        else {
             continue;
         };
         let key = (m.name.clone(), m.version);
         match import.methods.get(&key) {
-            Some(existing) if !preferred(&m, existing) => import.duplicates.push(rel),
+            Some(existing) if !preferred((&m, evidence), (existing, evidences[&key])) => {
+                import.duplicates.push(rel)
+            }
             Some(existing) => {
                 import.duplicates.push(existing.source.clone());
+                evidences.insert(key.clone(), evidence);
                 import.methods.insert(key, m);
             }
             None => {
+                evidences.insert(key.clone(), evidence);
                 import.methods.insert(key, m);
             }
         }
@@ -102,16 +111,18 @@ pub fn import(docs: &Path) -> Import {
 }
 
 /// Which of two pages of one method to keep: REST 3.0 pages from the `rest-v3` folder, else
-/// the shorter path, else the first in order.
-fn preferred(candidate: &Method, existing: &Method) -> bool {
+/// the page with more evidence that it documents the method, else the shorter path, else the
+/// first in order.
+fn preferred(candidate: (&Method, usize), existing: (&Method, usize)) -> bool {
     let in_v3_folder = |m: &Method| m.version == Version::V3 && m.source.contains("rest-v3/");
-    match (in_v3_folder(candidate), in_v3_folder(existing)) {
-        (true, false) => true,
-        (false, true) => false,
-        _ => {
-            (candidate.source.len(), &candidate.source) < (existing.source.len(), &existing.source)
-        }
-    }
+    let rank = |(m, evidence): (&Method, usize)| {
+        (
+            in_v3_folder(m),
+            evidence,
+            std::cmp::Reverse((m.source.len(), m.source.clone())),
+        )
+    };
+    rank(candidate) > rank(existing)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -82,8 +82,18 @@ pub enum Skip {
     NoMethod,
 }
 
+/// A method page's import, with how strongly the page is about that method: the number of
+/// signals naming it (title, cURL, opening sentence) plus one for a scope line. When two pages
+/// document one method, the stronger one is kept.
+pub struct Imported {
+    /// The method.
+    pub method: Method,
+    /// Signals backing the page, 0–4.
+    pub evidence: usize,
+}
+
 /// Imports one page. `rel` is its path under the docs root.
-pub fn method(root: &Path, rel: &str, known: &BTreeSet<String>) -> Result<Method, Skip> {
+pub fn method(root: &Path, rel: &str, known: &BTreeSet<String>) -> Result<Imported, Skip> {
     let text = text::load(root, &root.join(rel)).ok_or(Skip::NoMethod)?;
     let page = Page::new(&text, known);
     let mut reasons = Vec::new();
@@ -95,28 +105,24 @@ pub fn method(root: &Path, rel: &str, known: &BTreeSet<String>) -> Result<Method
         .unwrap_or_default();
     let h1_name = h1_method(&h1);
     let curl_names = curl_methods(&page.lines);
+    let sentence_name = sentence_method(&page.lines);
     let has_scope = page
         .lines
         .iter()
         .any(|l| l.trim_start().starts_with("> Scope"));
-    if rel.contains("widgets/") || (!has_scope && curl_names.is_empty()) {
+    // A guide page (no scope line, no method in its title or its opening sentence) may call a
+    // method in its examples without documenting it.
+    let is_guide = !has_scope && h1_name.is_none() && sentence_name.is_none();
+    if rel.contains("widgets/") || is_guide || (!has_scope && curl_names.is_empty()) {
         return Err(Skip::NoMethod);
     }
-    let name = match (&h1_name, curl_names.first()) {
-        (Some(h), _) if curl_names.iter().any(|c| c.eq_ignore_ascii_case(h)) => curl_names
-            .iter()
-            .find(|c| c.eq_ignore_ascii_case(h))
-            .cloned()
-            .unwrap_or_default(),
-        (Some(h), Some(c)) => {
-            reasons.push(format!(
-                "the title names `{h}`, the cURL example calls `{c}`; the cURL name is used"
-            ));
-            c.clone()
-        }
-        (Some(h), None) => h.clone(),
-        (None, Some(c)) => c.clone(),
-        (None, None) => return Err(Skip::NoMethod),
+    let Some((name, evidence)) = decide_name(
+        h1_name.as_deref(),
+        &curl_names,
+        sentence_name.as_deref(),
+        &mut reasons,
+    ) else {
+        return Err(Skip::NoMethod);
     };
     if !bitrix_spec::validate::is_valid_method_name(&name) {
         return Err(Skip::NoMethod);
@@ -149,7 +155,7 @@ pub fn method(root: &Path, rel: &str, known: &BTreeSet<String>) -> Result<Method
         ConfidenceLevel::Medium
     };
     reasons.insert(0, "imported".to_owned());
-    Ok(Method {
+    let method = Method {
         mutates: mutates(&name),
         scope: scope(&page, rel),
         title,
@@ -168,7 +174,64 @@ pub fn method(root: &Path, rel: &str, known: &BTreeSet<String>) -> Result<Method
         confidence: Some(Confidence { level, reasons }),
         name,
         version,
+    };
+    Ok(Imported {
+        method,
+        evidence: evidence + usize::from(has_scope),
     })
+}
+
+/// The method name from the title, the cURL URLs and the "The method `x`" sentence: the
+/// name most of them agree on (case-insensitively), with how many signals back it. A
+/// disagreement is a reason; the cURL name wins a tie because it is what the server answers.
+fn decide_name(
+    h1: Option<&str>,
+    curl: &[String],
+    sentence: Option<&str>,
+    reasons: &mut Vec<String>,
+) -> Option<(String, usize)> {
+    let mut candidates: Vec<&str> = curl.first().map(String::as_str).into_iter().collect();
+    candidates.extend(h1);
+    candidates.extend(sentence);
+    let support = |name: &str| {
+        usize::from(h1.is_some_and(|h| h.eq_ignore_ascii_case(name)))
+            + usize::from(curl.iter().any(|c| c.eq_ignore_ascii_case(name)))
+            + usize::from(sentence.is_some_and(|s| s.eq_ignore_ascii_case(name)))
+    };
+    // The cURL spelling is preferred when it agrees: the title sometimes changes the case.
+    let best = candidates.iter().copied().max_by_key(|c| support(c))?;
+    let spelled = curl
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(best))
+        .map(String::as_str)
+        .unwrap_or(best);
+    let evidence = support(spelled);
+    let named = [
+        ("the title", h1),
+        ("the cURL example", curl.first().map(String::as_str)),
+        ("the opening sentence", sentence),
+    ];
+    for (what, other) in named {
+        match other {
+            Some(other) if !other.eq_ignore_ascii_case(spelled) => reasons.push(format!(
+                "{what} names `{other}`, the page is imported as `{spelled}`"
+            )),
+            _ => {}
+        }
+    }
+    Some((spelled.to_owned(), evidence))
+}
+
+/// The method named by the opening sentence ("The method `x` …"), before the first section.
+fn sentence_method(lines: &[&str]) -> Option<String> {
+    lines
+        .iter()
+        .take_while(|l| !l.starts_with("## "))
+        .find_map(|l| {
+            let at = l.find("method `")? + "method `".len();
+            let name = l[at..].split('`').next()?;
+            is_dotted(name).then(|| name.to_owned())
+        })
 }
 
 fn is_dotted(token: &str) -> bool {
@@ -230,7 +293,9 @@ pub(crate) fn scope(page: &Page<'_>, rel: &str) -> String {
         .lines
         .iter()
         .find(|l| l.trim_start().starts_with("> Scope"))
-        .and_then(|l| code_spans(l).into_iter().next());
+        .and_then(|l| code_spans(l).into_iter().next())
+        // `sale, cashbox`: the method needs both; the first names its module.
+        .map(|s| s.split(',').next().unwrap_or_default().trim().to_owned());
     let raw = from_line.unwrap_or_else(|| rel.split('/').nth(1).unwrap_or("common").to_owned());
     let s: String = raw
         .to_lowercase()
