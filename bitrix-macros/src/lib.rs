@@ -140,5 +140,13 @@ pub fn common_error_codes(input: TokenStream) -> TokenStream {
     let krate = quote!(#path);
     let doc = "The shared system and REST 3.0 error codes (from the spec's catalogues), and `Unknown` for anything else. Untyped calls decode codes into this.";
     let vis: syn::Visibility = syn::parse_quote!(pub);
-    expand::codes::error_enum(&vis, &name, doc, &expand::codes::common_codes(), &krate).into()
+    expand::codes::error_enum(
+        &vis,
+        &name,
+        doc,
+        &expand::codes::common_codes(),
+        expand::codes::Fallback::UnknownOnly,
+        &krate,
+    )
+    .into()
 }

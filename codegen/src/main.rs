@@ -58,6 +58,9 @@ fn main() -> ExitCode {
     };
     let loaded = bitrix_spec::load_dir(&args.spec);
     let warnings = loaded.problems.warnings().count();
+    for w in loaded.problems.warnings() {
+        eprintln!("{w}");
+    }
     let spec = match loaded.into_result() {
         Ok(spec) => spec,
         Err(problems) => {

@@ -10,6 +10,7 @@ pub mod client;
 pub mod codes;
 pub mod error;
 pub mod method;
+pub mod object;
 pub mod response;
 pub mod secret;
 pub mod validate;
@@ -30,6 +31,7 @@ pub use serde_json;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::validate::check;
+    pub use crate::object::{plain, read, Fields, Yn};
     pub use crate::wire::{empty_as_none, lenient, serialize_yn, Lenient};
     pub use serde;
     pub use serde_json;

@@ -1,5 +1,7 @@
-//! Error-code enums: one variant per documented code, the shared system and REST 3.0 codes of
-//! the spec's catalogues, and `Unknown(String)`.
+//! Error-code enums. `CommonError` has a variant per code of the spec's catalogues (system and
+//! REST 3.0); a method's enum has a variant per code its page documents, `Common(CommonError)`
+//! for the shared codes it does not list, and `Unknown(String)`. Nesting the shared codes
+//! instead of repeating them keeps 1,600 method enums small to compile.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -84,19 +86,53 @@ fn variant_doc(c: &Code) -> String {
     doc
 }
 
+/// How an error enum treats codes it does not list itself.
+pub enum Fallback<'a> {
+    /// Everything else is `Unknown` (the shared enum itself).
+    UnknownOnly,
+    /// Shared codes become `Common(path)`, the rest `Unknown` (a method's enum).
+    Common(&'a TokenStream),
+}
+
 /// The enum, its `ErrorCode` and `Display` impls.
 pub fn error_enum(
     vis: &Visibility,
     name: &Ident,
     doc: &str,
     codes: &[Code],
+    fallback: Fallback<'_>,
     krate: &TokenStream,
 ) -> TokenStream {
-    let names: Vec<String> = codes.iter().map(variant_name).collect();
+    let names: Vec<String> = codes
+        .iter()
+        .map(variant_name)
+        // `Common` is the nesting variant of a method's enum.
+        .map(|n| match fallback {
+            Fallback::Common(_) if n == "Common" => "CommonCode".to_owned(),
+            _ => n,
+        })
+        .collect();
     let names = bitrix_spec::naming::unique_variants(&names);
     let idents: Vec<Ident> = names.iter().map(|n| format_ident!("{}", n)).collect();
     let docs: Vec<String> = codes.iter().map(variant_doc).collect();
     let wires: Vec<&str> = codes.iter().map(|c| c.code.as_str()).collect();
+    let unknown = quote!(Self::Unknown(::std::borrow::ToOwned::to_owned(other)));
+    let (common_variant, common_from, common_code) = match fallback {
+        Fallback::UnknownOnly => (quote!(), unknown, quote!()),
+        Fallback::Common(common) => (
+            quote! {
+                /// A shared system or REST 3.0 code that this method's page does not list.
+                Common(#common),
+            },
+            quote! {
+                match <#common as #krate::ErrorCode>::from_code(other) {
+                    shared if #krate::ErrorCode::is_unknown(&shared) => #unknown,
+                    shared => Self::Common(shared),
+                }
+            },
+            quote!(Self::Common(shared) => #krate::ErrorCode::code(shared),),
+        ),
+    };
     quote! {
         #[doc = #doc]
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash)]
@@ -106,6 +142,7 @@ pub fn error_enum(
                 #[doc = #docs]
                 #idents,
             )*
+            #common_variant
             /// A code this version of the crate does not know; the wire code is kept.
             Unknown(::std::string::String),
         }
@@ -114,13 +151,14 @@ pub fn error_enum(
             fn from_code(code: &str) -> Self {
                 match code {
                     #( #wires => Self::#idents, )*
-                    other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+                    other => #common_from,
                 }
             }
 
             fn code(&self) -> &str {
                 match self {
                     #( Self::#idents => #wires, )*
+                    #common_code
                     Self::Unknown(code) => code,
                 }
             }

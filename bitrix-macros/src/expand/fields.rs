@@ -7,59 +7,95 @@ use syn::{GenericArgument, PathArguments, Type};
 
 use crate::ast::{Field, Shape, Struct};
 
-/// Adds derives, the serde crate path and per-field serde attributes to the struct item.
-pub fn annotate(s: &mut Struct, krate: &TokenStream) {
-    let krate_str = krate.to_string().replace(' ', "");
-    let serde_crate = format!("{krate_str}::__private::serde");
+/// Adds the std derives to the struct item; serde comes from [`serde_impls`].
+pub fn annotate(s: &mut Struct) {
     let all_default = s.fields.iter().all(|f| f.shape.has_default());
     let default = all_default.then(|| quote!(::core::default::Default,));
     s.item.attrs.push(syn::parse_quote! {
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            #default
-            #krate::__private::serde::Serialize,
-            #krate::__private::serde::Deserialize
-        )]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, #default)]
     });
-    s.item
-        .attrs
-        .push(syn::parse_quote!(#[serde(crate = #serde_crate)]));
-    let syn::Fields::Named(named) = &mut s.item.fields else {
-        return;
-    };
-    for (f, item_field) in s.fields.iter().zip(named.named.iter_mut()) {
-        item_field.attrs.push(serde_attr(f, &krate_str));
-    }
 }
 
-fn serde_attr(f: &Field, krate: &str) -> syn::Attribute {
-    if f.args.extra.is_some() {
-        return syn::parse_quote!(#[serde(flatten, default)]);
+/// `Serialize` and `Deserialize` as a line per field calling the runtime's `object` helpers
+/// (far cheaper to compile than serde_derive, see `bitrix_runtime::object`).
+pub fn serde_impls(s: &Struct, krate: &TokenStream) -> TokenStream {
+    let ident = &s.item.ident;
+    let private = quote!(#krate::__private);
+    let serde = quote!(#private::serde);
+    let writes = s.fields.iter().map(|f| {
+        let (ident, wire) = (&f.ident, &f.wire);
+        if f.args.extra.is_some() {
+            return quote! {
+                for (__k, __v) in &self.#ident {
+                    __m.serialize_entry(__k, __v)?;
+                }
+            };
+        }
+        let value = |v: TokenStream| {
+            if f.args.yn.is_some() {
+                quote!(&#private::Yn(#v))
+            } else {
+                v
+            }
+        };
+        if f.shape.is_option() {
+            let v = value(quote!(__v));
+            quote! {
+                if let ::core::option::Option::Some(__v) = &self.#ident {
+                    __m.serialize_entry(#wire, #v)?;
+                }
+            }
+        } else {
+            let v = value(quote!(&self.#ident));
+            quote!(__m.serialize_entry(#wire, #v)?;)
+        }
+    });
+    let reads = s.fields.iter().map(|f| {
+        let (ident, wire) = (&f.ident, &f.wire);
+        if f.args.extra.is_some() {
+            return quote!(let #ident = __f.rest(););
+        }
+        let convert = if f.shape.is_lenient() {
+            quote!(#private::lenient)
+        } else if f.shape.is_optional_other() {
+            quote!(#private::empty_as_none)
+        } else {
+            quote!(#private::plain)
+        };
+        let take = if f.shape.has_default() {
+            quote!(defaulted)
+        } else {
+            quote!(required)
+        };
+        quote!(let #ident = __f.#take(#wire, #convert)?;)
+    });
+    // The `extra` map takes what is left, so it is read last.
+    let (last, first): (Vec<_>, Vec<_>) = s
+        .fields
+        .iter()
+        .zip(reads)
+        .partition(|(f, _)| f.args.extra.is_some());
+    let reads = first.into_iter().chain(last).map(|(_, r)| r);
+    let idents = s.fields.iter().map(|f| &f.ident);
+    quote! {
+        impl #serde::Serialize for #ident {
+            fn serialize<__S: #serde::Serializer>(&self, __s: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                use #serde::ser::SerializeMap as _;
+                let mut __m = __s.serialize_map(::core::option::Option::None)?;
+                #(#writes)*
+                __m.end()
+            }
+        }
+
+        impl<'de> #serde::Deserialize<'de> for #ident {
+            fn deserialize<__D: #serde::Deserializer<'de>>(__d: __D) -> ::core::result::Result<Self, __D::Error> {
+                #private::read(__d, |__f| {
+                    #(#reads)*
+                    ::core::result::Result::Ok(Self { #(#idents),* })
+                })
+            }
+        }
     }
-    let wire = &f.wire;
-    let mut parts = vec![quote!(rename = #wire)];
-    if f.shape.is_option() {
-        parts.push(quote!(
-            skip_serializing_if = "::core::option::Option::is_none"
-        ));
-    }
-    if f.shape.has_default() {
-        parts.push(quote!(default));
-    }
-    if f.shape.is_lenient() {
-        let path = format!("{krate}::__private::lenient");
-        parts.push(quote!(deserialize_with = #path));
-    } else if f.shape.is_optional_other() {
-        let path = format!("{krate}::__private::empty_as_none");
-        parts.push(quote!(deserialize_with = #path));
-    }
-    if f.args.yn.is_some() {
-        let path = format!("{krate}::__private::serialize_yn");
-        parts.push(quote!(serialize_with = #path));
-    }
-    syn::parse_quote!(#[serde(#(#parts),*)])
 }
 
 /// `T` of `Option<T>` (looking through nothing else).

@@ -58,14 +58,27 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
             },
         );
     }
-    for c in codes::common_codes() {
-        codes::merge(&mut codes, c);
+    // A documented code that is also a shared one keeps the catalogue's status and message.
+    let shared = codes::common_codes();
+    for c in &mut codes {
+        if let Some(s) = shared.iter().find(|s| s.code == c.code) {
+            c.status = c.status.or(s.status);
+            c.exception = c.exception.take().or_else(|| s.exception.clone());
+        }
     }
     let error_doc = format!(
-        "Error codes of [`{ident}`] (`{name}`, REST {}; its page is linked there): its documented codes, the shared system and REST 3.0 codes, and `Unknown` for anything else.",
+        "Error codes of [`{ident}`] (`{name}`, REST {}; its page is linked there): its documented codes, `Common` for the shared system and REST 3.0 codes, and `Unknown` for anything else.",
         if version == "v3" { "3.0" } else { "v1" }
     );
-    let error_enum = codes::error_enum(&vis, &error_ident, &error_doc, &codes, krate);
+    let common = quote!(#krate::CommonError);
+    let error_enum = codes::error_enum(
+        &vis,
+        &error_ident,
+        &error_doc,
+        &codes,
+        codes::Fallback::Common(&common),
+        krate,
+    );
     let core = super::object::expand(s, &what, krate);
     quote! {
         #core

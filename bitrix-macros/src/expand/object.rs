@@ -7,13 +7,14 @@ use quote::quote;
 use super::fields;
 use crate::ast::Struct;
 
-/// The struct with its derives and serde attributes, its constructor and setters, and its
+/// The struct with its derives and serde impls, its constructor and setters, and its
 /// `Validate` impl; `what` names the value in the constructor's doc. Methods build on this.
 pub fn expand(mut s: Struct, what: &str, krate: &TokenStream) -> TokenStream {
-    fields::annotate(&mut s, krate);
+    fields::annotate(&mut s);
     let ident = s.item.ident.clone();
     let builder = fields::builder_methods(&s, what, krate);
     let validate = fields::validate_impl(&s, krate);
+    let serde = fields::serde_impls(&s, krate);
     let item = &s.item;
     quote! {
         #item
@@ -23,6 +24,8 @@ pub fn expand(mut s: Struct, what: &str, krate: &TokenStream) -> TokenStream {
         }
 
         #validate
+
+        #serde
     }
 }
 

@@ -1,5 +1,5 @@
 //! A method the spec does not have, declared by a user: the same API a generated one has.
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object, ApiVersion, ErrorCode, Method, Validate};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object, ApiVersion, CommonError, ErrorCode, Method, Validate};
 
 /// Answer of `user.current`.
 #[bitrix_object]
@@ -51,7 +51,7 @@ fn main() {
     let body = serde_json::to_value(&request).unwrap();
     assert_eq!(body, serde_json::json!({"LANG": "en", "FULL": "Y", "ORDER": "DESC"}));
     assert_eq!(UserCurrentRequestError::from_code("NO_USER"), UserCurrentRequestError::NoUser);
-    assert_eq!(UserCurrentRequestError::from_code("expired_token"), UserCurrentRequestError::ExpiredToken);
+    assert_eq!(UserCurrentRequestError::from_code("expired_token"), UserCurrentRequestError::Common(CommonError::ExpiredToken));
     assert!(UserCurrentRequestError::from_code("NEW").is_unknown());
     let bad = UserCurrentRequest::new("english").order(Order::Unknown("SIDEWAYS".into()));
     assert_eq!(bad.validate().unwrap_err().len(), 2);
