@@ -141,28 +141,108 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Writes the spec under `out`: `methods/<version>/<name>.json`, `events/`, `types/` and
-/// `errors/`.
+/// The folders of a spec that an import owns; everything else (overrides, schema, docs) is
+/// curated by hand.
+pub const OWNED: [&str; 5] = ["methods/v1", "methods/v3", "events", "types", "errors"];
+
+/// The spec files of an import, by path relative to the spec root: pretty JSON with a final
+/// newline, the bytes `write` puts on disk.
 ///
 /// # Errors
-/// I/O errors.
-pub fn write(out: &Path, import: &Import) -> std::io::Result<()> {
+/// Only if a value cannot be serialized (not expected for the spec model).
+pub fn render(import: &Import) -> serde_json::Result<BTreeMap<PathBuf, String>> {
+    let mut files = BTreeMap::new();
+    let mut add = |path: PathBuf, text: String| {
+        files.insert(path, text + "\n");
+    };
     for m in import.methods.values() {
-        write_json(
-            &out.join(bitrix_spec::validate::method_file(&m.name, m.version)),
-            m,
-        )?;
+        let path = bitrix_spec::validate::method_file(&m.name, m.version);
+        add(path.into(), serde_json::to_string_pretty(m)?);
     }
     for e in import.events.values() {
-        write_json(&out.join(format!("events/{}.json", e.name)), e)?;
+        add(
+            format!("events/{}.json", e.name).into(),
+            serde_json::to_string_pretty(e)?,
+        );
     }
     for t in import.types.values() {
-        write_json(&out.join(format!("types/{}.json", t.name)), t)?;
+        add(
+            format!("types/{}.json", t.name).into(),
+            serde_json::to_string_pretty(t)?,
+        );
     }
     for c in import.catalogues.values() {
-        write_json(&out.join(format!("errors/{}.json", c.name)), c)?;
+        add(
+            format!("errors/{}.json", c.name).into(),
+            serde_json::to_string_pretty(c)?,
+        );
+    }
+    Ok(files)
+}
+
+/// Writes the import into the spec at `out`, removing files of the owned folders that the
+/// import no longer has (a method dropped from the docs).
+///
+/// # Errors
+/// The first file that cannot be written or removed.
+pub fn write(out: &Path, import: &Import) -> std::io::Result<()> {
+    let files = render(import).map_err(std::io::Error::other)?;
+    for (rel, text) in &files {
+        let path = out.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
+            std::fs::write(&path, text)?;
+        }
+    }
+    for rel in owned_files(out) {
+        if !files.contains_key(&rel) {
+            std::fs::remove_file(out.join(rel))?;
+        }
     }
     Ok(())
+}
+
+/// How the spec at `dir` differs from the import: one line per file that differs, is missing
+/// or should not be there. Empty when they are equal byte for byte.
+///
+/// # Errors
+/// Only if the import cannot be rendered.
+pub fn check(dir: &Path, import: &Import) -> serde_json::Result<Vec<String>> {
+    let files = render(import)?;
+    let mut out = Vec::new();
+    for (rel, text) in &files {
+        match std::fs::read(dir.join(rel)) {
+            Ok(bytes) if bytes == text.as_bytes() => {}
+            Ok(_) => out.push(format!("differs: {}", rel.display())),
+            Err(_) => out.push(format!("missing: {}", rel.display())),
+        }
+    }
+    for rel in owned_files(dir) {
+        if !files.contains_key(&rel) {
+            out.push(format!("not in the import: {}", rel.display()));
+        }
+    }
+    Ok(out)
+}
+
+/// The `.json` files of the owned folders, relative to `dir`.
+fn owned_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for folder in OWNED {
+        let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name.to_string_lossy().ends_with(".json") {
+                out.push(Path::new(folder).join(name));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Writes one spec file: pretty JSON with a final newline.

@@ -4,7 +4,7 @@
 //! Imports the method pages, applies the hand fixes of `<spec>/overrides`, prints a report
 //! (counts per scope and confidence, the most frequent reasons), and then: `--out` writes the
 //! methods; `--diff` prints what changed against the checked-in spec (exit 1 when anything
-//! did); `--check` exits 1 unless the checked-in methods equal the import;
+//! did); `--check` exits 1 unless the checked-in spec files equal the import's byte for byte;
 //! `--record-overrides` writes the overrides that keep the checked-in methods as they are.
 
 use std::collections::BTreeMap;
@@ -142,41 +142,24 @@ fn main() -> ExitCode {
         }
     }
     if args.check {
-        let differing: Vec<String> = import
-            .methods
-            .iter()
-            .filter(|(k, m)| checked_in.get(*k) != Some(*m))
-            .map(|(k, _)| format!("{} ({})", k.0, k.1))
-            .chain(
-                checked_in
-                    .keys()
-                    .filter(|k| !import.methods.contains_key(*k))
-                    .map(|k| format!("{} ({}) not imported", k.0, k.1)),
-            )
-            .chain(
-                import
-                    .events
-                    .iter()
-                    .filter(|(n, e)| checked.events.get(*n) != Some(*e))
-                    .map(|(n, _)| format!("event {n}")),
-            )
-            .chain(
-                checked
-                    .events
-                    .keys()
-                    .filter(|n| !import.events.contains_key(*n))
-                    .map(|n| format!("event {n} not imported")),
-            )
-            .collect();
-        for d in &differing {
-            say!("differs: {d}");
+        let differing = match bitrix_import::check(&spec_dir, &import) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("cannot render the import: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        for d in differing.iter().take(50) {
+            say!("{d}");
         }
         if differing.is_empty() {
             say!("the checked-in spec equals a fresh import");
         } else {
             eprintln!(
-                "{} methods and events differ from a fresh import",
-                differing.len()
+                "{} spec files differ from a fresh import of {}; run with --out {} to update",
+                differing.len(),
+                docs.display(),
+                spec_dir.display()
             );
             code = ExitCode::FAILURE;
         }

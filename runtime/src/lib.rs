@@ -30,8 +30,8 @@ pub use serde_json;
 /// What macro expansions refer to. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::validate::check;
     pub use crate::object::{plain, read, Fields, Yn};
+    pub use crate::validate::check;
     pub use crate::wire::{empty_as_none, lenient, serialize_yn, Lenient};
     pub use serde;
     pub use serde_json;

@@ -142,7 +142,11 @@ mod tests {
         let e = serde_json::from_value::<Pair>(json!({"ID": "abc"})).unwrap_err();
         assert_eq!(e.to_string(), "`ID`: expected an integer, found \"abc\"");
         let e = serde_json::from_value::<Pair>(json!({"ID": 1, "NAME": 5})).unwrap_err();
-        assert!(e.to_string().starts_with("`NAME`: invalid type: integer `5`"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("`NAME`: invalid type: integer `5`"),
+            "{e}"
+        );
         let e = serde_json::from_value::<Pair>(json!("x")).unwrap_err();
         assert_eq!(e.to_string(), "expected an object, found string \"x\"");
         let e = serde_json::from_value::<Pair>(json!([1])).unwrap_err();

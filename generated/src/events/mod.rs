@@ -2,6 +2,326 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! Event payloads, each gated by its scope's cargo feature.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+#[cfg(feature = "catalog")]
+mod catalog_measure_on_add;
+#[cfg(feature = "catalog")]
+pub use catalog_measure_on_add::*;
+#[cfg(feature = "catalog")]
+mod catalog_measure_on_delete;
+#[cfg(feature = "catalog")]
+pub use catalog_measure_on_delete::*;
+#[cfg(feature = "catalog")]
+mod catalog_measure_on_update;
+#[cfg(feature = "catalog")]
+pub use catalog_measure_on_update::*;
+#[cfg(feature = "catalog")]
+mod catalog_price_on_add;
+#[cfg(feature = "catalog")]
+pub use catalog_price_on_add::*;
+#[cfg(feature = "catalog")]
+mod catalog_price_on_delete;
+#[cfg(feature = "catalog")]
+pub use catalog_price_on_delete::*;
+#[cfg(feature = "catalog")]
+mod catalog_price_on_update;
+#[cfg(feature = "catalog")]
+pub use catalog_price_on_update::*;
+#[cfg(feature = "catalog")]
+mod catalog_price_type_on_add;
+#[cfg(feature = "catalog")]
+pub use catalog_price_type_on_add::*;
+#[cfg(feature = "catalog")]
+mod catalog_price_type_on_delete;
+#[cfg(feature = "catalog")]
+pub use catalog_price_type_on_delete::*;
+#[cfg(feature = "catalog")]
+mod catalog_price_type_on_update;
+#[cfg(feature = "catalog")]
+pub use catalog_price_type_on_update::*;
+#[cfg(feature = "catalog")]
+mod catalog_product_on_add;
+#[cfg(feature = "catalog")]
+pub use catalog_product_on_add::*;
+#[cfg(feature = "catalog")]
+mod catalog_product_on_delete;
+#[cfg(feature = "catalog")]
+pub use catalog_product_on_delete::*;
+#[cfg(feature = "catalog")]
+mod catalog_product_on_update;
+#[cfg(feature = "catalog")]
+pub use catalog_product_on_update::*;
+#[cfg(feature = "catalog")]
+mod catalog_rounding_on_add;
+#[cfg(feature = "catalog")]
+pub use catalog_rounding_on_add::*;
+#[cfg(feature = "catalog")]
+mod catalog_rounding_on_delete;
+#[cfg(feature = "catalog")]
+pub use catalog_rounding_on_delete::*;
+#[cfg(feature = "catalog")]
+mod catalog_rounding_on_update;
+#[cfg(feature = "catalog")]
+pub use catalog_rounding_on_update::*;
+#[cfg(feature = "telephony")]
+mod onexternalcallbackstart;
+#[cfg(feature = "telephony")]
+pub use onexternalcallbackstart::*;
+#[cfg(feature = "telephony")]
+mod onexternalcallstart;
+#[cfg(feature = "telephony")]
+pub use onexternalcallstart::*;
+#[cfg(feature = "imbot")]
+mod onimbotdelete;
+#[cfg(feature = "imbot")]
+pub use onimbotdelete::*;
+#[cfg(feature = "imbot")]
+mod onimbotjoinchat;
+#[cfg(feature = "imbot")]
+pub use onimbotjoinchat::*;
+#[cfg(feature = "imbot")]
+mod onimbotmessageadd;
+#[cfg(feature = "imbot")]
+pub use onimbotmessageadd::*;
+#[cfg(feature = "imbot")]
+mod onimbotmessagedelete;
+#[cfg(feature = "imbot")]
+pub use onimbotmessagedelete::*;
+#[cfg(feature = "imbot")]
+mod onimbotmessageupdate;
+#[cfg(feature = "imbot")]
+pub use onimbotmessageupdate::*;
+#[cfg(feature = "imbot")]
+mod onimcommandadd;
+#[cfg(feature = "imbot")]
+pub use onimcommandadd::*;
+#[cfg(feature = "telephony")]
+mod onvoximplantcallend;
+#[cfg(feature = "telephony")]
+pub use onvoximplantcallend::*;
+#[cfg(feature = "telephony")]
+mod onvoximplantcallinit;
+#[cfg(feature = "telephony")]
+pub use onvoximplantcallinit::*;
+#[cfg(feature = "telephony")]
+mod onvoximplantcallstart;
+#[cfg(feature = "telephony")]
+pub use onvoximplantcallstart::*;
+#[cfg(feature = "basic")]
+mod on_app_install;
+#[cfg(feature = "basic")]
+pub use on_app_install::*;
+#[cfg(feature = "basic")]
+mod on_app_update;
+#[cfg(feature = "basic")]
+pub use on_app_update::*;
+#[cfg(feature = "calendar")]
+mod on_calendar_entry_add;
+#[cfg(feature = "calendar")]
+pub use on_calendar_entry_add::*;
+#[cfg(feature = "calendar")]
+mod on_calendar_entry_delete;
+#[cfg(feature = "calendar")]
+pub use on_calendar_entry_delete::*;
+#[cfg(feature = "calendar")]
+mod on_calendar_entry_update;
+#[cfg(feature = "calendar")]
+pub use on_calendar_entry_update::*;
+#[cfg(feature = "calendar")]
+mod on_calendar_section_add;
+#[cfg(feature = "calendar")]
+pub use on_calendar_section_add::*;
+#[cfg(feature = "calendar")]
+mod on_calendar_section_delete;
+#[cfg(feature = "calendar")]
+pub use on_calendar_section_delete::*;
+#[cfg(feature = "calendar")]
+mod on_calendar_section_update;
+#[cfg(feature = "calendar")]
+pub use on_calendar_section_update::*;
+#[cfg(feature = "imconnector")]
+mod on_im_connector_dialog_finish;
+#[cfg(feature = "imconnector")]
+pub use on_im_connector_dialog_finish::*;
+#[cfg(feature = "imconnector")]
+mod on_im_connector_dialog_start;
+#[cfg(feature = "imconnector")]
+pub use on_im_connector_dialog_start::*;
+#[cfg(feature = "imconnector")]
+mod on_im_connector_line_delete;
+#[cfg(feature = "imconnector")]
+pub use on_im_connector_line_delete::*;
+#[cfg(feature = "imconnector")]
+mod on_im_connector_message_add;
+#[cfg(feature = "imconnector")]
+pub use on_im_connector_message_add::*;
+#[cfg(feature = "imconnector")]
+mod on_im_connector_message_delete;
+#[cfg(feature = "imconnector")]
+pub use on_im_connector_message_delete::*;
+#[cfg(feature = "imconnector")]
+mod on_im_connector_message_update;
+#[cfg(feature = "imconnector")]
+pub use on_im_connector_message_update::*;
+#[cfg(feature = "imconnector")]
+mod on_im_connector_status_delete;
+#[cfg(feature = "imconnector")]
+pub use on_im_connector_status_delete::*;
+#[cfg(feature = "log")]
+mod on_live_feed_post_add;
+#[cfg(feature = "log")]
+pub use on_live_feed_post_add::*;
+#[cfg(feature = "log")]
+mod on_live_feed_post_delete;
+#[cfg(feature = "log")]
+pub use on_live_feed_post_delete::*;
+#[cfg(feature = "log")]
+mod on_live_feed_post_update;
+#[cfg(feature = "log")]
+pub use on_live_feed_post_update::*;
+#[cfg(feature = "imopenlines")]
+mod on_open_line_message_add;
+#[cfg(feature = "imopenlines")]
+pub use on_open_line_message_add::*;
+#[cfg(feature = "imopenlines")]
+mod on_open_line_message_delete;
+#[cfg(feature = "imopenlines")]
+pub use on_open_line_message_delete::*;
+#[cfg(feature = "imopenlines")]
+mod on_open_line_message_update;
+#[cfg(feature = "imopenlines")]
+pub use on_open_line_message_update::*;
+#[cfg(feature = "sale")]
+mod on_order_deleted;
+#[cfg(feature = "sale")]
+pub use on_order_deleted::*;
+#[cfg(feature = "sale")]
+mod on_order_entity_saved;
+#[cfg(feature = "sale")]
+pub use on_order_entity_saved::*;
+#[cfg(feature = "sale")]
+mod on_payment_deleted;
+#[cfg(feature = "sale")]
+pub use on_payment_deleted::*;
+#[cfg(feature = "sale")]
+mod on_payment_entity_saved;
+#[cfg(feature = "sale")]
+pub use on_payment_entity_saved::*;
+#[cfg(feature = "sale")]
+mod on_property_value_deleted;
+#[cfg(feature = "sale")]
+pub use on_property_value_deleted::*;
+#[cfg(feature = "sale")]
+mod on_property_value_entity_saved;
+#[cfg(feature = "sale")]
+pub use on_property_value_entity_saved::*;
+#[cfg(feature = "sale")]
+mod on_sale_before_order_delete;
+#[cfg(feature = "sale")]
+pub use on_sale_before_order_delete::*;
+#[cfg(feature = "sale")]
+mod on_sale_order_saved;
+#[cfg(feature = "sale")]
+pub use on_sale_order_saved::*;
+#[cfg(feature = "imopenlines")]
+mod on_session_finish;
+#[cfg(feature = "imopenlines")]
+pub use on_session_finish::*;
+#[cfg(feature = "imopenlines")]
+mod on_session_start;
+#[cfg(feature = "imopenlines")]
+pub use on_session_start::*;
+#[cfg(feature = "sale")]
+mod on_shipment_deleted;
+#[cfg(feature = "sale")]
+pub use on_shipment_deleted::*;
+#[cfg(feature = "sale")]
+mod on_shipment_entity_saved;
+#[cfg(feature = "sale")]
+pub use on_shipment_entity_saved::*;
+#[cfg(feature = "sign_b2e")]
+mod on_sign_b2e_document_status_changed;
+#[cfg(feature = "sign_b2e")]
+pub use on_sign_b2e_document_status_changed::*;
+#[cfg(feature = "sign_b2e")]
+mod on_sign_b2e_member_status_changed;
+#[cfg(feature = "sign_b2e")]
+pub use on_sign_b2e_member_status_changed::*;
+#[cfg(feature = "task")]
+mod on_task_add;
+#[cfg(feature = "task")]
+pub use on_task_add::*;
+#[cfg(feature = "task")]
+mod on_task_comment_add;
+#[cfg(feature = "task")]
+pub use on_task_comment_add::*;
+#[cfg(feature = "task")]
+mod on_task_comment_delete;
+#[cfg(feature = "task")]
+pub use on_task_comment_delete::*;
+#[cfg(feature = "task")]
+mod on_task_comment_update;
+#[cfg(feature = "task")]
+pub use on_task_comment_update::*;
+#[cfg(feature = "task")]
+mod on_task_delete;
+#[cfg(feature = "task")]
+pub use on_task_delete::*;
+#[cfg(feature = "task")]
+mod on_task_update;
+#[cfg(feature = "task")]
+pub use on_task_update::*;
+#[cfg(feature = "basic")]
+mod on_app_method_confirm;
+#[cfg(feature = "basic")]
+pub use on_app_method_confirm::*;
+#[cfg(feature = "basic")]
+mod on_app_payment;
+#[cfg(feature = "basic")]
+pub use on_app_payment::*;
+#[cfg(feature = "basic")]
+mod on_app_uninstall;
+#[cfg(feature = "basic")]
+pub use on_app_uninstall::*;
+#[cfg(feature = "booking")]
+mod on_booking_add;
+#[cfg(feature = "booking")]
+pub use on_booking_add::*;
+#[cfg(feature = "booking")]
+mod on_booking_delete;
+#[cfg(feature = "booking")]
+pub use on_booking_delete::*;
+#[cfg(feature = "booking")]
+mod on_booking_resource_add;
+#[cfg(feature = "booking")]
+pub use on_booking_resource_add::*;
+#[cfg(feature = "booking")]
+mod on_booking_resource_type_add;
+#[cfg(feature = "booking")]
+pub use on_booking_resource_type_add::*;
+#[cfg(feature = "booking")]
+mod on_booking_resource_type_delete;
+#[cfg(feature = "booking")]
+pub use on_booking_resource_type_delete::*;
+#[cfg(feature = "booking")]
+mod on_booking_resource_type_update;
+#[cfg(feature = "booking")]
+pub use on_booking_resource_type_update::*;
+#[cfg(feature = "booking")]
+mod on_booking_resource_update;
+#[cfg(feature = "booking")]
+pub use on_booking_resource_update::*;
+#[cfg(feature = "booking")]
+mod on_booking_wait_list_item_add;
+#[cfg(feature = "booking")]
+pub use on_booking_wait_list_item_add::*;
+#[cfg(feature = "booking")]
+mod on_booking_wait_list_item_delete;
+#[cfg(feature = "booking")]
+pub use on_booking_wait_list_item_delete::*;
+#[cfg(feature = "booking")]
+mod on_booking_wait_list_item_update;
+#[cfg(feature = "booking")]
+pub use on_booking_wait_list_item_update::*;
 #[cfg(feature = "crm")]
 mod on_crm_activity_add;
 #[cfg(feature = "crm")]
@@ -14,3 +334,295 @@ pub use on_crm_activity_delete::*;
 mod on_crm_activity_update;
 #[cfg(feature = "crm")]
 pub use on_crm_activity_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_address_register;
+#[cfg(feature = "crm")]
+pub use on_crm_address_register::*;
+#[cfg(feature = "crm")]
+mod on_crm_address_unregister;
+#[cfg(feature = "crm")]
+pub use on_crm_address_unregister::*;
+#[cfg(feature = "crm")]
+mod on_crm_bank_detail_add;
+#[cfg(feature = "crm")]
+pub use on_crm_bank_detail_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_bank_detail_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_bank_detail_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_bank_detail_update;
+#[cfg(feature = "crm")]
+pub use on_crm_bank_detail_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_company_add;
+#[cfg(feature = "crm")]
+pub use on_crm_company_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_company_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_company_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_company_update;
+#[cfg(feature = "crm")]
+pub use on_crm_company_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_company_user_field_add;
+#[cfg(feature = "crm")]
+pub use on_crm_company_user_field_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_company_user_field_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_company_user_field_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_company_user_field_set_enum_values;
+#[cfg(feature = "crm")]
+pub use on_crm_company_user_field_set_enum_values::*;
+#[cfg(feature = "crm")]
+mod on_crm_company_user_field_update;
+#[cfg(feature = "crm")]
+pub use on_crm_company_user_field_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_contact_add;
+#[cfg(feature = "crm")]
+pub use on_crm_contact_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_contact_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_contact_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_contact_update;
+#[cfg(feature = "crm")]
+pub use on_crm_contact_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_contact_user_field_add;
+#[cfg(feature = "crm")]
+pub use on_crm_contact_user_field_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_contact_user_field_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_contact_user_field_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_contact_user_field_set_enum_values;
+#[cfg(feature = "crm")]
+pub use on_crm_contact_user_field_set_enum_values::*;
+#[cfg(feature = "crm")]
+mod on_crm_contact_user_field_update;
+#[cfg(feature = "crm")]
+pub use on_crm_contact_user_field_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_currency_add;
+#[cfg(feature = "crm")]
+pub use on_crm_currency_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_currency_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_currency_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_currency_update;
+#[cfg(feature = "crm")]
+pub use on_crm_currency_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_add;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_move_to_category;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_move_to_category::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_recurring_add;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_recurring_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_recurring_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_recurring_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_recurring_expose;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_recurring_expose::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_recurring_update;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_recurring_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_update;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_user_field_add;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_user_field_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_user_field_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_user_field_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_user_field_set_enum_values;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_user_field_set_enum_values::*;
+#[cfg(feature = "crm")]
+mod on_crm_deal_user_field_update;
+#[cfg(feature = "crm")]
+pub use on_crm_deal_user_field_update::*;
+#[cfg(feature = "documentgenerator")]
+mod on_crm_document_generator_document_add;
+#[cfg(feature = "documentgenerator")]
+pub use on_crm_document_generator_document_add::*;
+#[cfg(feature = "documentgenerator")]
+mod on_crm_document_generator_document_delete;
+#[cfg(feature = "documentgenerator")]
+pub use on_crm_document_generator_document_delete::*;
+#[cfg(feature = "documentgenerator")]
+mod on_crm_document_generator_document_update;
+#[cfg(feature = "documentgenerator")]
+pub use on_crm_document_generator_document_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_dynamic_item_add;
+#[cfg(feature = "crm")]
+pub use on_crm_dynamic_item_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_dynamic_item_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_dynamic_item_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_dynamic_item_update;
+#[cfg(feature = "crm")]
+pub use on_crm_dynamic_item_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_lead_add;
+#[cfg(feature = "crm")]
+pub use on_crm_lead_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_lead_update;
+#[cfg(feature = "crm")]
+pub use on_crm_lead_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_lead_user_field_add;
+#[cfg(feature = "crm")]
+pub use on_crm_lead_user_field_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_lead_user_field_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_lead_user_field_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_lead_user_field_set_enum_values;
+#[cfg(feature = "crm")]
+pub use on_crm_lead_user_field_set_enum_values::*;
+#[cfg(feature = "crm")]
+mod on_crm_lead_user_field_update;
+#[cfg(feature = "crm")]
+pub use on_crm_lead_user_field_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_quote_add;
+#[cfg(feature = "crm")]
+pub use on_crm_quote_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_quote_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_quote_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_quote_update;
+#[cfg(feature = "crm")]
+pub use on_crm_quote_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_quote_user_field_add;
+#[cfg(feature = "crm")]
+pub use on_crm_quote_user_field_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_quote_user_field_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_quote_user_field_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_quote_user_field_set_enum_values;
+#[cfg(feature = "crm")]
+pub use on_crm_quote_user_field_set_enum_values::*;
+#[cfg(feature = "crm")]
+mod on_crm_quote_user_field_update;
+#[cfg(feature = "crm")]
+pub use on_crm_quote_user_field_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_requisite_add;
+#[cfg(feature = "crm")]
+pub use on_crm_requisite_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_requisite_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_requisite_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_requisite_update;
+#[cfg(feature = "crm")]
+pub use on_crm_requisite_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_requisite_user_field_add;
+#[cfg(feature = "crm")]
+pub use on_crm_requisite_user_field_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_requisite_user_field_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_requisite_user_field_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_requisite_user_field_set_enum_values;
+#[cfg(feature = "crm")]
+pub use on_crm_requisite_user_field_set_enum_values::*;
+#[cfg(feature = "crm")]
+mod on_crm_requisite_user_field_update;
+#[cfg(feature = "crm")]
+pub use on_crm_requisite_user_field_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_timeline_comment_add;
+#[cfg(feature = "crm")]
+pub use on_crm_timeline_comment_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_timeline_comment_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_timeline_comment_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_timeline_comment_update;
+#[cfg(feature = "crm")]
+pub use on_crm_timeline_comment_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_type_add;
+#[cfg(feature = "crm")]
+pub use on_crm_type_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_type_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_type_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_type_update;
+#[cfg(feature = "crm")]
+pub use on_crm_type_update::*;
+#[cfg(feature = "crm")]
+mod on_lead_delete;
+#[cfg(feature = "crm")]
+pub use on_lead_delete::*;
+#[cfg(feature = "events")]
+mod on_offline_event;
+#[cfg(feature = "events")]
+pub use on_offline_event::*;
+#[cfg(feature = "booking")]
+mod on_resource_delete;
+#[cfg(feature = "booking")]
+pub use on_resource_delete::*;
+#[cfg(feature = "sonet")]
+mod on_sonet_group_add;
+#[cfg(feature = "sonet")]
+pub use on_sonet_group_add::*;
+#[cfg(feature = "sonet")]
+mod on_sonet_group_delete;
+#[cfg(feature = "sonet")]
+pub use on_sonet_group_delete::*;
+#[cfg(feature = "sonet")]
+mod on_sonet_group_update;
+#[cfg(feature = "sonet")]
+pub use on_sonet_group_update::*;
+#[cfg(feature = "basic")]
+mod on_user_add;
+#[cfg(feature = "basic")]
+pub use on_user_add::*;
