@@ -2,7 +2,8 @@
 //!
 //! Two outputs from the same IR:
 //! - [`generate_crate`]: the checked-in `bitrix24` crate (`Cargo.toml` with one feature per
-//!   scope, `src/lib.rs`, a folder per group and a file per method, named type or event);
+//!   scope, `src/lib.rs`, a folder per group and a file per method, named type or event, and
+//!   `tests/conformance.rs`, which checks the types against the spec's wire examples);
 //! - [`generate_file`]: one self-contained file for a downstream `build.rs`.
 //!
 //! Output is deterministic: the same spec gives the same bytes.
@@ -24,6 +25,7 @@
 //! }
 //! ```
 
+mod conformance;
 mod emit;
 mod ir;
 mod lower;
@@ -44,7 +46,12 @@ pub fn load_spec(dir: &Path) -> Result<Spec, Problems> {
 
 /// The files of the `bitrix24` crate, keyed by path relative to the crate root.
 pub fn generate_crate(spec: &Spec) -> Output {
-    output::crate_files(&lower::lower(spec))
+    let krate = lower::lower(spec);
+    let mut files = output::crate_files(&krate);
+    if let Some(test) = conformance::test_file(spec, &krate, &output::header("spec/")) {
+        files.insert(conformance::PATH.to_owned(), test);
+    }
+    files
 }
 
 /// One self-contained Rust file with every group as an inline module, for `include!`.

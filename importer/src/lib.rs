@@ -15,6 +15,7 @@ mod event;
 mod examples;
 pub mod overrides;
 mod page;
+mod reconcile;
 mod text;
 mod types;
 mod yfm;
@@ -67,6 +68,11 @@ pub fn import(docs: &Path) -> Import {
         ..Import::default()
     };
     let known: BTreeSet<String> = import.types.keys().cloned().collect();
+    let kinds: reconcile::Kinds = import
+        .types
+        .values()
+        .map(|t| (t.name.clone(), t.kind.clone()))
+        .collect();
     let mut evidences = BTreeMap::new();
     for file in files {
         let rel = file
@@ -87,7 +93,7 @@ pub fn import(docs: &Path) -> Import {
         let Ok(page::Imported {
             method: m,
             evidence,
-        }) = page::method(docs, &rel, &known)
+        }) = page::method(docs, &rel, &known, &kinds)
         else {
             continue;
         };

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::cell::{code_spans, name_cell, value_bullets};
 use crate::examples;
+use crate::reconcile;
 use crate::text::{self, Heading};
 use crate::types;
 use crate::yfm::{self, Table};
@@ -93,7 +94,12 @@ pub struct Imported {
 }
 
 /// Imports one page. `rel` is its path under the docs root.
-pub fn method(root: &Path, rel: &str, known: &BTreeSet<String>) -> Result<Imported, Skip> {
+pub fn method(
+    root: &Path,
+    rel: &str,
+    known: &BTreeSet<String>,
+    kinds: &reconcile::Kinds,
+) -> Result<Imported, Skip> {
     let text = text::load(root, &root.join(rel)).ok_or(Skip::NoMethod)?;
     let page = Page::new(&text, known);
     let mut reasons = Vec::new();
@@ -133,13 +139,20 @@ pub fn method(root: &Path, rel: &str, known: &BTreeSet<String>) -> Result<Import
     let version = if v3 { Version::V3 } else { Version::V1 };
     let title = title_without(&h1, &name);
 
-    let params = params(&page, &mut reasons);
+    let mut params = params(&page, &mut reasons);
     let examples = examples::extract(&page.lines, &page.headings, &mut reasons);
     let response = examples
         .iter()
         .find(|e| e.kind == ExampleKind::Response)
         .map(|e| &e.body);
     let result_wrapper = if v3 { wrapper(response) } else { None };
+    if let Some(request) = examples.iter().find(|e| e.kind == ExampleKind::Request) {
+        reconcile::request(&mut params, &request.body, kinds, !v3, &mut reasons);
+    }
+    let mut result = result_type(&page);
+    if let Some(value) = response.and_then(|r| result_value(r, result_wrapper)) {
+        reconcile::result(&mut result, value, kinds, &mut reasons);
+    }
     let paging = if params.iter().any(|p| p.wire_name() == "start") && !v3 {
         Some(Paging::Start)
     } else if params.iter().any(|p| p.wire_name() == "pagination") && v3 {
@@ -166,7 +179,7 @@ pub fn method(root: &Path, rel: &str, known: &BTreeSet<String>) -> Result<Import
         source: rel.to_owned(),
         deprecated: deprecation(&page.lines),
         params,
-        result: result_type(&page),
+        result,
         result_wrapper,
         paging,
         errors,
@@ -390,9 +403,29 @@ fn is_header(row: &[String]) -> bool {
 }
 
 fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Ty> {
-    let Some(range) = page.find_section(2, &["parameter"], &["return", "event", "error"]) else {
-        reasons.push("no parameters section".to_owned());
-        return Vec::new();
+    let range = match page.find_section(2, &["parameter"], &["return", "event", "error"]) {
+        Some(range) => range,
+        None => {
+            // Some pages put the parameter table right after the introduction, with no
+            // heading of its own: a field table before the first section.
+            let intro_end = page
+                .headings
+                .iter()
+                .find(|h| h.level == 2)
+                .map_or(page.lines.len(), |h| h.line);
+            let field_table = page
+                .tables_in((0, intro_end))
+                .find(|t| t.rows.first().is_some_and(|r| is_header(r)));
+            match field_table {
+                Some(t) => {
+                    reasons.push("the parameter table has no section heading".to_owned());
+                    (t.line, intro_end)
+                }
+                // No parameters (`*.fields`, `app.info`); a request example that sends
+                // keys anyway adds them, with reasons (see `reconcile`).
+                None => return Vec::new(),
+            }
+        }
     };
     let Some(table) = page.tables_in(range).next() else {
         return Vec::new();
@@ -573,6 +606,21 @@ fn result_type(page: &Page<'_>) -> Ty {
         }
     }
     Ty::of("any")
+}
+
+/// What a response example says `result` (unwrapped) is; a page may show `result` alone.
+fn result_value(response: &Value, wrapper: Option<ResultWrapper>) -> Option<&Value> {
+    let result = match response.get("result") {
+        Some(r) => r,
+        None if response.get("error").is_none() => response,
+        None => return None,
+    };
+    match wrapper {
+        Some(ResultWrapper::Item) => result.get("item"),
+        Some(ResultWrapper::Items) => result.get("items"),
+        Some(ResultWrapper::Result) => result.get("result"),
+        None => Some(result),
+    }
 }
 
 fn wrapper(response: Option<&Value>) -> Option<ResultWrapper> {

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod client;
 pub mod codes;
+pub mod conformance;
 pub mod error;
 pub mod method;
 pub mod object;
@@ -30,7 +31,7 @@ pub use serde_json;
 /// What macro expansions refer to. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::object::{plain, read, Fields, Yn};
+    pub use crate::object::{plain, read, Fields, Num, Yn};
     pub use crate::validate::check;
     pub use crate::wire::{empty_as_none, lenient, serialize_yn, Lenient};
     pub use serde;

@@ -93,6 +93,23 @@ impl<T: YesNo> Serialize for Yn<'_, T> {
     }
 }
 
+/// Serializes a number field: an integral value as an integer (`15`, not `15.0`), as the docs'
+/// examples and PHP write it.
+pub struct Num<'a>(pub &'a f64);
+
+impl Serialize for Num<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // 2^53: beyond it not every integer is a distinct f64.
+        const EXACT: f64 = 9_007_199_254_740_992.0;
+        let v = *self.0;
+        if v.fract() == 0.0 && v.abs() < EXACT {
+            s.serialize_i64(v as i64)
+        } else {
+            s.serialize_f64(v)
+        }
+    }
+}
+
 fn kind(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
@@ -157,6 +174,15 @@ mod tests {
     fn php_empty_array_is_an_empty_object() {
         let e = serde_json::from_value::<Pair>(json!([])).unwrap_err();
         assert_eq!(e.to_string(), "missing field `ID`");
+    }
+
+    #[test]
+    fn integral_numbers_are_written_as_integers() {
+        assert_eq!(serde_json::to_string(&Num(&15.0)).unwrap(), "15");
+        assert_eq!(serde_json::to_string(&Num(&-3.0)).unwrap(), "-3");
+        assert_eq!(serde_json::to_string(&Num(&2.5)).unwrap(), "2.5");
+        assert_eq!(serde_json::to_string(&Num(&1e300)).unwrap(), "1e+300");
+        assert_eq!(serde_json::to_string(&Num(&f64::NAN)).unwrap(), "null");
     }
 
     #[test]

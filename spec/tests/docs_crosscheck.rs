@@ -12,16 +12,31 @@ fn docs_root() -> Option<PathBuf> {
     root.is_dir().then_some(root)
 }
 
+/// Whether the page's rows contradict the flag, both for the name in its own case and in any
+/// case (a REST v1 method sends the spelling of the page's request example when it differs from
+/// the table's only in case).
+fn disagrees(page: &str, name: &str, required: bool) -> bool {
+    [false, true]
+        .iter()
+        .all(|&any_case| page_says_as(page, name, any_case).is_some_and(|says| says != required))
+}
+
 /// What the page's table rows say of `name`: `Some(required)` when every row naming it
 /// agrees, `None` when rows of different tables disagree (two objects with a field of the same
 /// name) — then the check cannot tell which row is this field's.
-fn page_says(page: &str, name: &str) -> Option<bool> {
+fn page_says_as(page: &str, name: &str, any_case: bool) -> Option<bool> {
     let mut seen = (false, false);
     for line in page.lines() {
         let Some(cell) = line.trim_start().strip_prefix("|| **") else {
             continue;
         };
-        let Some(rest) = cell.strip_prefix(name) else {
+        let head = cell.get(..name.len()).unwrap_or_default();
+        let matches = if any_case {
+            head.eq_ignore_ascii_case(name)
+        } else {
+            head == name
+        };
+        let Some(rest) = cell.get(name.len()..).filter(|_| matches) else {
             continue;
         };
         let (required, optional) = (row_required(rest), rest.starts_with("**"));
@@ -98,8 +113,7 @@ fn check_fields(
         } else {
             format!("{path}.{name}")
         };
-        let disagrees = page_says(page, name).is_some_and(|says| says != f.is_required());
-        if !departs(owner, &here) && disagrees {
+        if !departs(owner, &here) && disagrees(page, name, f.is_required()) {
             problems.push(format!(
                 "{owner}: `{here}` required={} disagrees with the page",
                 f.is_required()

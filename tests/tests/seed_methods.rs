@@ -221,10 +221,18 @@ macro_rules! seed_methods {
                 covered.push(<$ty as Method>::NAME);
             )*
             assert!(failures.is_empty(), "{}", failures.join("\n"));
-            let mut in_spec: Vec<&str> = spec.methods.keys().map(|(n, _)| n.as_str()).collect();
-            in_spec.sort_unstable();
+            // The seed documents: the whole crm.activity family, crm.item.delete and the two
+            // REST 3.0 mail methods.
+            let mut seeds: Vec<&str> = spec
+                .methods
+                .keys()
+                .map(|(n, _)| n.as_str())
+                .filter(|n| n.starts_with("crm.activity."))
+                .chain(["crm.item.delete", "mail.message.createchat", "mail.message.removecrmactivity"])
+                .collect();
+            seeds.sort_unstable();
             covered.sort_unstable();
-            assert_eq!(covered, in_spec, "every spec method is exercised");
+            assert_eq!(covered, seeds, "every seed method is exercised");
         }
     };
 }

@@ -31,9 +31,12 @@ pub fn serde_impls(s: &Struct, krate: &TokenStream) -> TokenStream {
                 }
             };
         }
+        let float = matches!(f.shape.unwrap_option(), crate::ast::Shape::Float);
         let value = |v: TokenStream| {
             if f.args.yn.is_some() {
                 quote!(&#private::Yn(#v))
+            } else if float {
+                quote!(&#private::Num(#v))
             } else {
                 v
             }

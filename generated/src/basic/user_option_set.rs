@@ -21,5 +21,8 @@
 )]
 pub struct UserOptionSet {
     /// `options`: array, required.
-    pub options: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub options: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
 }

@@ -10,7 +10,7 @@
     name = "biconnector.connector.add",
     version = "v1",
     scope = "biconnector",
-    result = i64,
+    result = ::bitrix24::serde_json::Value,
     mutates,
     error(
         code = "VALIDATION_FIELDS_NOT_PROVIDED",

@@ -78,13 +78,23 @@
 pub struct BiconnectorDatasetFieldsUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `add`: object.
+    /// `add`: array of object.
     pub add: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+        ::std::vec::Vec<
+            ::bitrix24::serde_json::Map<
+                ::std::string::String,
+                ::bitrix24::serde_json::Value,
+            >,
+        >,
     >,
-    /// `update`: object.
+    /// `update`: array of object.
     pub update: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+        ::std::vec::Vec<
+            ::bitrix24::serde_json::Map<
+                ::std::string::String,
+                ::bitrix24::serde_json::Value,
+            >,
+        >,
     >,
     /// `delete`: array of integer.
     pub delete: ::core::option::Option<::std::vec::Vec<i64>>,

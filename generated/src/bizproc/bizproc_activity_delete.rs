@@ -35,7 +35,6 @@
     ),
 )]
 pub struct BizprocActivityDelete {
-    /// `CODE`: string, required.
-    #[bitrix(rename = "CODE")]
+    /// `code`: string, required.
     pub code: ::std::string::String,
 }

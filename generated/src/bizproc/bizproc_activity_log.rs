@@ -20,10 +20,8 @@
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct BizprocActivityLog {
-    /// `EVENT_TOKEN`: string, required.
-    #[bitrix(rename = "EVENT_TOKEN")]
+    /// `event_token`: string, required.
     pub event_token: ::std::string::String,
-    /// `LOG_MESSAGE`: string, required.
-    #[bitrix(rename = "LOG_MESSAGE")]
+    /// `log_message`: string, required.
     pub log_message: ::std::string::String,
 }

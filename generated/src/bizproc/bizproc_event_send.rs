@@ -19,11 +19,9 @@
     ),
 )]
 pub struct BizprocEventSend {
-    /// `EVENT_TOKEN`: string.
-    #[bitrix(rename = "EVENT_TOKEN")]
+    /// `event_token`: string.
     pub event_token: ::core::option::Option<::std::string::String>,
-    /// `RETURN_VALUES`: object.
-    #[bitrix(rename = "RETURN_VALUES")]
+    /// `return_values`: object.
     pub return_values: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,

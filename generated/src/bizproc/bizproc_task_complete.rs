@@ -37,8 +37,8 @@ pub struct BizprocTaskComplete {
     /// `COMMENT`: string.
     #[bitrix(rename = "COMMENT")]
     pub comment: ::core::option::Option<::std::string::String>,
-    /// `FIELDS`: object.
-    #[bitrix(rename = "FIELDS")]
+    /// `Fields`: object.
+    #[bitrix(rename = "Fields")]
     pub fields: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,

@@ -15,16 +15,13 @@
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct BizprocWorkflowInstances {
-    /// `SELECT`: array.
-    #[bitrix(rename = "SELECT")]
+    /// `select`: array.
     pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
-    /// `FILTER`: object.
-    #[bitrix(rename = "FILTER")]
+    /// `filter`: object.
     pub filter: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
-    /// `ORDER`: object.
-    #[bitrix(rename = "ORDER")]
+    /// `order`: object.
     pub order: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,

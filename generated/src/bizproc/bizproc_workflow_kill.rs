@@ -22,5 +22,5 @@
 pub struct BizprocWorkflowKill {
     /// `ID`: integer, required.
     #[bitrix(rename = "ID")]
-    pub id: i64,
+    pub id: ::std::string::String,
 }

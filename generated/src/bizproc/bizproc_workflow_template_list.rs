@@ -14,143 +14,16 @@
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct BizprocWorkflowTemplateList {
-    /// `SELECT`: object.
-    #[bitrix(rename = "SELECT")]
-    pub select: ::core::option::Option<BizprocWorkflowTemplateListSelect>,
-    /// `FILTER`: object.
-    #[bitrix(rename = "FILTER")]
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `filter`: object.
     pub filter: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
-    /// `ORDER`: object.
-    #[bitrix(rename = "ORDER")]
+    /// `order`: object.
     pub order: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
-}
-/// The `SELECT` object. Part of `bizproc.workflow.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct BizprocWorkflowTemplateListSelect {
-    /// `ID`: integer.
-    #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
-    /// `MODULE_ID`: string.
-    #[bitrix(rename = "MODULE_ID")]
-    pub module_id: ::core::option::Option<BizprocWorkflowTemplateListSelectModuleId>,
-    /// `ENTITY`: string.
-    #[bitrix(rename = "ENTITY")]
-    pub entity: ::core::option::Option<BizprocWorkflowTemplateListSelectEntity>,
-    /// `DOCUMENT_TYPE`: integer.
-    #[bitrix(rename = "DOCUMENT_TYPE")]
-    pub document_type: ::core::option::Option<i64>,
-    /// `AUTO_EXECUTE`: integer.
-    #[bitrix(rename = "AUTO_EXECUTE")]
-    pub auto_execute: ::core::option::Option<
-        BizprocWorkflowTemplateListSelectAutoExecute,
-    >,
-    /// `NAME`: string.
-    #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
-    /// `TEMPLATE`: array.
-    #[bitrix(rename = "TEMPLATE")]
-    pub template: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
-    /// `PARAMETERS`: array.
-    #[bitrix(rename = "PARAMETERS")]
-    pub parameters: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
-    /// `VARIABLES`: array.
-    #[bitrix(rename = "VARIABLES")]
-    pub variables: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
-    /// `CONSTANTS`: array.
-    #[bitrix(rename = "CONSTANTS")]
-    pub constants: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
-    /// `MODIFIED`: datetime.
-    #[bitrix(rename = "MODIFIED")]
-    pub modified: ::core::option::Option<::std::string::String>,
-    /// `IS_MODIFIED`: boolean.
-    #[bitrix(rename = "IS_MODIFIED", yn)]
-    pub is_modified: ::core::option::Option<bool>,
-    /// `USER_ID`: integer.
-    #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
-    /// `SYSTEM_CODE`: string.
-    #[bitrix(rename = "SYSTEM_CODE")]
-    pub system_code: ::core::option::Option<::std::string::String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
-}
-/// Documented values of `MODULE_ID`. Part of `bizproc.workflow.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
-pub enum BizprocWorkflowTemplateListSelectModuleId {
-    /// `"crm"`: CRM
-    #[bitrix(value = "crm")]
-    Crm,
-    /// `"lists"`: universal lists
-    #[bitrix(value = "lists")]
-    Lists,
-    /// `"disk"`: drive
-    #[bitrix(value = "disk")]
-    Disk,
-}
-/// Documented values of `ENTITY`. Part of `bizproc.workflow.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
-pub enum BizprocWorkflowTemplateListSelectEntity {
-    /// `"CCrmDocumentLead"`: leads
-    #[bitrix(value = "CCrmDocumentLead")]
-    CCrmDocumentLead,
-    /// `"CCrmDocumentContact"`: contacts
-    #[bitrix(value = "CCrmDocumentContact")]
-    CCrmDocumentContact,
-    /// `"CCrmDocumentCompany"`: companies
-    #[bitrix(value = "CCrmDocumentCompany")]
-    CCrmDocumentCompany,
-    /// `"CCrmDocumentDeal"`: deals
-    #[bitrix(value = "CCrmDocumentDeal")]
-    CCrmDocumentDeal,
-    /// `"Bitrix\\Crm\\Integration\\BizProc\\Document\\Quote"`: estimates
-    #[bitrix(value = "Bitrix\\Crm\\Integration\\BizProc\\Document\\Quote")]
-    BitrixCrmIntegrationBizProcDocumentQuote,
-    /// `"Bitrix\\Crm\\Integration\\BizProc\\Document\\SmartInvoice"`: invoices
-    #[bitrix(value = "Bitrix\\Crm\\Integration\\BizProc\\Document\\SmartInvoice")]
-    BitrixCrmIntegrationBizProcDocumentSmartInvoice,
-    /// `"Bitrix\\Crm\\Integration\\BizProc\\Document\\Dynamic"`: SPAs
-    #[bitrix(value = "Bitrix\\Crm\\Integration\\BizProc\\Document\\Dynamic")]
-    BitrixCrmIntegrationBizProcDocumentDynamic,
-    /// `"BizprocDocument"`: processes in the news feed
-    #[bitrix(value = "BizprocDocument")]
-    BizprocDocument,
-    /// `"Bitrix\\Lists\\BizprocDocumentLists"`: lists in groups
-    #[bitrix(value = "Bitrix\\Lists\\BizprocDocumentLists")]
-    BitrixListsBizprocDocumentLists,
-    /// `"Bitrix\\Disk\\BizProcDocument"`
-    #[bitrix(value = "Bitrix\\Disk\\BizProcDocument")]
-    BitrixDiskBizProcDocument,
-}
-/// Documented values of `AUTO_EXECUTE`. Part of `bizproc.workflow.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
-pub enum BizprocWorkflowTemplateListSelectAutoExecute {
-    /// `0`: no auto-execute
-    #[bitrix(value = 0)]
-    NoAutoExecute,
-    /// `1`: execute on creation
-    #[bitrix(value = 1)]
-    ExecuteOnCreation,
-    /// `2`: execute on modification
-    #[bitrix(value = 2)]
-    ExecuteOnModification,
-    /// `3`: execute on creation and modification
-    #[bitrix(value = 3)]
-    ExecuteOnCreationAndModification,
 }

@@ -52,7 +52,7 @@
 pub struct BizprocWorkflowTemplateUpdate {
     /// `ID`: string, required.
     #[bitrix(rename = "ID")]
-    pub id: ::std::string::String,
+    pub id: i64,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: BizprocWorkflowTemplateUpdateFields,

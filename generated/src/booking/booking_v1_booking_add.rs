@@ -10,7 +10,7 @@
     name = "booking.v1.booking.add",
     version = "v1",
     scope = "booking",
-    result = i64,
+    result = ::bitrix24::serde_json::Value,
     mutates,
     error(code = "1018", status = 400, message = "Empty resource collection"),
     error(code = "0", status = 400, message = "Required fields:"),

@@ -17,14 +17,12 @@
     error(code = "422", status = 400, message = "Invalid date period"),
 )]
 pub struct BookingV1BookingList {
-    /// `FILTER`: object.
-    #[bitrix(rename = "FILTER")]
+    /// `filter`: object.
     pub filter: ::core::option::Option<BookingV1BookingListFilter>,
-    /// `ORDER`: object.
-    #[bitrix(rename = "ORDER")]
+    /// `order`: object.
     pub order: ::core::option::Option<BookingV1BookingListOrder>,
 }
-/// The `FILTER` object. Part of `booking.v1.booking.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)).
+/// The `filter` object. Part of `booking.v1.booking.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct BookingV1BookingListFilter {
@@ -43,7 +41,7 @@ pub struct BookingV1BookingListFilter {
         ::bitrix24::serde_json::Value,
     >,
 }
-/// The `ORDER` object. Part of `booking.v1.booking.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)).
+/// The `order` object. Part of `booking.v1.booking.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct BookingV1BookingListOrder {

@@ -23,14 +23,12 @@
     ),
 )]
 pub struct BookingV1ResourceList {
-    /// `FILTER`: object.
-    #[bitrix(rename = "FILTER")]
+    /// `filter`: object.
     pub filter: ::core::option::Option<BookingV1ResourceListFilter>,
-    /// `ORDER`: object.
-    #[bitrix(rename = "ORDER")]
+    /// `order`: object.
     pub order: ::core::option::Option<BookingV1ResourceListOrder>,
 }
-/// The `FILTER` object. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
+/// The `filter` object. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct BookingV1ResourceListFilter {
@@ -64,7 +62,7 @@ pub enum BookingV1ResourceListFilterIsMain {
     #[bitrix(value = "N")]
     N,
 }
-/// The `ORDER` object. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
+/// The `order` object. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct BookingV1ResourceListOrder {

@@ -23,14 +23,12 @@
     ),
 )]
 pub struct BookingV1ResourceTypeList {
-    /// `FILTER`: object.
-    #[bitrix(rename = "FILTER")]
+    /// `filter`: object.
     pub filter: ::core::option::Option<BookingV1ResourceTypeListFilter>,
-    /// `ORDER`: object.
-    #[bitrix(rename = "ORDER")]
+    /// `order`: object.
     pub order: ::core::option::Option<BookingV1ResourceTypeListOrder>,
 }
-/// The `FILTER` object. Part of `booking.v1.resourceType.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html)).
+/// The `filter` object. Part of `booking.v1.resourceType.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct BookingV1ResourceTypeListFilter {
@@ -51,7 +49,7 @@ pub struct BookingV1ResourceTypeListFilter {
         ::bitrix24::serde_json::Value,
     >,
 }
-/// The `ORDER` object. Part of `booking.v1.resourceType.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html)).
+/// The `order` object. Part of `booking.v1.resourceType.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct BookingV1ResourceTypeListOrder {

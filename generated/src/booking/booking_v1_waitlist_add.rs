@@ -10,7 +10,7 @@
     name = "booking.v1.waitlist.add",
     version = "v1",
     scope = "booking",
-    result = i64,
+    result = ::bitrix24::serde_json::Value,
     mutates,
     error(
         code = "100",

@@ -21,7 +21,7 @@ pub struct CalendarSectionUpdate {
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// `id`: string, required.
-    pub id: ::std::string::String,
+    pub id: i64,
     /// `name`: string.
     pub name: ::core::option::Option<::std::string::String>,
     /// `description`: string.
@@ -30,8 +30,8 @@ pub struct CalendarSectionUpdate {
     pub color: ::core::option::Option<::std::string::String>,
     /// `text_color`: string.
     pub text_color: ::core::option::Option<::std::string::String>,
-    /// `export`: object.
-    pub export: ::core::option::Option<CalendarSectionUpdateExport>,
+    /// `export`: array of object.
+    pub export: ::core::option::Option<::std::vec::Vec<CalendarSectionUpdateExportItem>>,
 }
 /// Documented values of `type`. Part of `calendar.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-update.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
@@ -43,16 +43,16 @@ pub enum CalendarSectionUpdateType {
     #[bitrix(value = "group")]
     Group,
 }
-/// The `export` object. Part of `calendar.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-update.html)).
+/// The `CalendarSectionUpdateExportItem` object. Part of `calendar.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
-pub struct CalendarSectionUpdateExport {
+pub struct CalendarSectionUpdateExportItem {
     /// `ALLOW`: boolean.
     #[bitrix(rename = "ALLOW")]
     pub allow: ::core::option::Option<bool>,
     /// `SET`: string.
     #[bitrix(rename = "SET")]
-    pub set: ::core::option::Option<CalendarSectionUpdateExportSet>,
+    pub set: ::core::option::Option<CalendarSectionUpdateExportItemSet>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<
@@ -62,7 +62,7 @@ pub struct CalendarSectionUpdateExport {
 }
 /// Documented values of `SET`. Part of `calendar.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-update.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
-pub enum CalendarSectionUpdateExportSet {
+pub enum CalendarSectionUpdateExportItemSet {
     /// `"all"`: for the entire period
     #[bitrix(value = "all")]
     All,

@@ -155,10 +155,10 @@ pub enum CalendarUserSettingsSetSettingsShowCompletedTasks {
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CalendarUserSettingsSetSettingsDefaultReminders {
-    /// `fullDay`: object.
+    /// `fullDay`: array of object.
     #[bitrix(rename = "fullDay")]
     pub full_day: ::core::option::Option<
-        CalendarUserSettingsSetSettingsDefaultRemindersFullDay,
+        ::std::vec::Vec<CalendarUserSettingsSetSettingsDefaultRemindersFullDayItem>,
     >,
     /// `withTime`: array.
     #[bitrix(rename = "withTime")]
@@ -172,14 +172,14 @@ pub struct CalendarUserSettingsSetSettingsDefaultReminders {
         ::bitrix24::serde_json::Value,
     >,
 }
-/// The `fullDay` object. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
+/// The `CalendarUserSettingsSetSettingsDefaultRemindersFullDayItem` object. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
-pub struct CalendarUserSettingsSetSettingsDefaultRemindersFullDay {
+pub struct CalendarUserSettingsSetSettingsDefaultRemindersFullDayItem {
     /// `type`: string.
     #[bitrix(rename = "type")]
     pub type_: ::core::option::Option<
-        CalendarUserSettingsSetSettingsDefaultRemindersFullDayType,
+        CalendarUserSettingsSetSettingsDefaultRemindersFullDayItemType,
     >,
     /// `count`: integer.
     pub count: ::core::option::Option<i64>,
@@ -192,7 +192,7 @@ pub struct CalendarUserSettingsSetSettingsDefaultRemindersFullDay {
 }
 /// Documented values of `type`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsSetSettingsDefaultRemindersFullDayType {
+pub enum CalendarUserSettingsSetSettingsDefaultRemindersFullDayItemType {
     /// `"min"`: minutes
     #[bitrix(value = "min")]
     Min,

@@ -60,10 +60,8 @@
 pub struct CallFollowupList {
     /// `filter`: object, required.
     pub filter: CallFollowupListFilter,
-    /// `select`: object.
-    pub select: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `order`: object.
     pub order: ::core::option::Option<CallFollowupListOrder>,
     /// `pagination`: object.

@@ -43,8 +43,7 @@ use super::super::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogMeasureUpdate {
-    /// `Id`: catalog_measure.id, required.
-    #[bitrix(rename = "Id")]
+    /// `id`: catalog_measure.id, required.
     pub id: types::CatalogMeasureId,
     /// `fields`: object, required.
     pub fields: CatalogMeasureUpdateFields,

@@ -56,8 +56,8 @@ pub struct CatalogPriceModifyFields {
 pub struct CatalogPriceModifyFieldsProduct {
     /// `id`: catalog_product.id, required.
     pub id: types::CatalogProductId,
-    /// `prices`: object, required.
-    pub prices: CatalogPriceModifyFieldsProductPrices,
+    /// `prices`: array of object, required.
+    pub prices: ::std::vec::Vec<CatalogPriceModifyFieldsProductPricesItem>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<
@@ -65,10 +65,10 @@ pub struct CatalogPriceModifyFieldsProduct {
         ::bitrix24::serde_json::Value,
     >,
 }
-/// The `prices` object. Part of `catalog.price.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)).
+/// The `CatalogPriceModifyFieldsProductPricesItem` object. Part of `catalog.price.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
-pub struct CatalogPriceModifyFieldsProductPrices {
+pub struct CatalogPriceModifyFieldsProductPricesItem {
     /// `id`: catalog_price.id.
     pub id: ::core::option::Option<types::CatalogPriceId>,
     /// `catalogGroupId`: catalog_price_type.id, required.

@@ -52,8 +52,7 @@ use super::super::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeLangUpdate {
-    /// `Id`: catalog_price_type_lang.id, required.
-    #[bitrix(rename = "Id")]
+    /// `id`: catalog_price_type_lang.id, required.
     pub id: types::CatalogPriceTypeLangId,
     /// `fields`: object, required.
     pub fields: ::bitrix24::serde_json::Map<

@@ -37,8 +37,7 @@ use super::super::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogRoundingRuleUpdate {
-    /// `Id`: catalog_rounding_rule.id, required.
-    #[bitrix(rename = "Id")]
+    /// `id`: catalog_rounding_rule.id, required.
     pub id: types::CatalogRoundingRuleId,
     /// `fields`: object, required.
     pub fields: CatalogRoundingRuleUpdateFields,

@@ -29,7 +29,7 @@ pub struct CrmAddressDeleteFields {
     pub entity_type_id: i64,
     /// `ENTITY_ID`: string, required.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::std::string::String,
+    pub entity_id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<

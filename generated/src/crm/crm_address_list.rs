@@ -25,6 +25,8 @@ pub struct CrmAddressList {
     >,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
+    /// `limit`: integer.
+    pub limit: ::core::option::Option<i64>,
 }
 /// The `select` object. Part of `crm.address.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html)).
 #[non_exhaustive]

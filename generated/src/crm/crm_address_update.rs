@@ -29,7 +29,7 @@ pub struct CrmAddressUpdateFields {
     pub entity_type_id: i64,
     /// `ENTITY_ID`: string, required.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::std::string::String,
+    pub entity_id: i64,
     /// `ADDRESS_1`: string.
     #[bitrix(rename = "ADDRESS_1")]
     pub address_1: ::core::option::Option<::std::string::String>,

@@ -16,5 +16,5 @@
 )]
 pub struct CrmCatalogGet {
     /// `id`: integer, required.
-    pub id: i64,
+    pub id: ::std::string::String,
 }

@@ -51,7 +51,7 @@ pub struct CrmCompanyAddFields {
     pub employees: ::core::option::Option<types::CrmStatus>,
     /// `CURRENCY_ID`: crm_currency.
     #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: ::core::option::Option<types::CrmCurrency>,
+    pub currency_id: ::core::option::Option<::std::string::String>,
     /// `REVENUE`: double.
     #[bitrix(rename = "REVENUE")]
     pub revenue: ::core::option::Option<f64>,

@@ -18,6 +18,7 @@
     error(code = "-", status = 400, message = "Company is not found"),
 )]
 pub struct CrmCompanyDelete {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -39,7 +39,9 @@ pub struct CrmCompanyDetailsConfigurationSet {
     #[bitrix(rename = "userId")]
     pub user_id: ::core::option::Option<types::User>,
     /// `data`: array of section, required.
-    pub data: ::std::vec::Vec<i64>,
+    pub data: ::std::vec::Vec<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }
 /// Documented values of `scope`. Part of `crm.company.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]

@@ -17,6 +17,7 @@
     error(code = "-", status = 400, message = "Not found"),
 )]
 pub struct CrmCompanyGet {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
 }

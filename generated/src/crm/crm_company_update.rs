@@ -26,16 +26,19 @@ use super::super::types;
     ),
 )]
 pub struct CrmCompanyUpdate {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `fields`: object, required; keys: `PARENT_ID_`, `UF_`.
+    /// `FIELDS`: object, required; keys: `PARENT_ID_`, `UF_`.
+    #[bitrix(rename = "FIELDS")]
     pub fields: CrmCompanyUpdateFields,
-    /// `params`: object.
+    /// `PARAMS`: object.
+    #[bitrix(rename = "PARAMS")]
     pub params: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
 }
-/// The `fields` object. Part of `crm.company.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html)).
+/// The `FIELDS` object. Part of `crm.company.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmCompanyUpdateFields {
@@ -56,7 +59,7 @@ pub struct CrmCompanyUpdateFields {
     pub employees: ::core::option::Option<types::CrmStatus>,
     /// `CURRENCY_ID`: crm_currency.
     #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: ::core::option::Option<types::CrmCurrency>,
+    pub currency_id: ::core::option::Option<::std::string::String>,
     /// `REVENUE`: double.
     #[bitrix(rename = "REVENUE")]
     pub revenue: ::core::option::Option<f64>,

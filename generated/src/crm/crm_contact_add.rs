@@ -26,12 +26,13 @@ use super::super::types;
     ),
 )]
 pub struct CrmContactAdd {
-    /// `fields`: object; keys: `UF_`, `PARENT_ID_`.
+    /// `FIELDS`: object; keys: `UF_`, `PARENT_ID_`.
+    #[bitrix(rename = "FIELDS")]
     pub fields: ::core::option::Option<CrmContactAddFields>,
     /// `params`: object.
     pub params: ::core::option::Option<CrmContactAddParams>,
 }
-/// The `fields` object. Part of `crm.contact.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html)).
+/// The `FIELDS` object. Part of `crm.contact.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmContactAddFields {

@@ -19,6 +19,7 @@
     error(code = "ERROR_CORE", status = 400, message = "Element not found"),
 )]
 pub struct CrmContactDelete {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
 }

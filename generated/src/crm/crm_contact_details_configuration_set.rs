@@ -23,5 +23,7 @@ pub struct CrmContactDetailsConfigurationSet {
     #[bitrix(rename = "userId")]
     pub user_id: ::core::option::Option<types::User>,
     /// `data`: array of section, required.
-    pub data: ::std::vec::Vec<i64>,
+    pub data: ::std::vec::Vec<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

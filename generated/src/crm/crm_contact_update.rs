@@ -26,14 +26,17 @@ use super::super::types;
     ),
 )]
 pub struct CrmContactUpdate {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `fields`: object, required; keys: `UF_`, `PARENT_ID_`.
+    /// `FIELDS`: object, required; keys: `UF_`, `PARENT_ID_`.
+    #[bitrix(rename = "FIELDS")]
     pub fields: CrmContactUpdateFields,
-    /// `params`: object.
+    /// `PARAMS`: object.
+    #[bitrix(rename = "PARAMS")]
     pub params: ::core::option::Option<CrmContactUpdateParams>,
 }
-/// The `fields` object. Part of `crm.contact.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html)).
+/// The `FIELDS` object. Part of `crm.contact.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmContactUpdateFields {
@@ -132,7 +135,7 @@ pub enum CrmContactUpdateFieldsUtmMedium {
     #[bitrix(value = "CPM")]
     Cpm,
 }
-/// The `params` object. Part of `crm.contact.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html)).
+/// The `PARAMS` object. Part of `crm.contact.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmContactUpdateParams {

@@ -22,12 +22,14 @@ use super::super::types;
     error(code = "-", status = 400, message = "Invalid value for the \"Currency\" field"),
 )]
 pub struct CrmDealAdd {
-    /// `fields`: object; keys: `UF_CRM_`, `PARENT_ID_`.
+    /// `FIELDS`: object; keys: `UF_CRM_`, `PARENT_ID_`.
+    #[bitrix(rename = "FIELDS")]
     pub fields: ::core::option::Option<CrmDealAddFields>,
-    /// `params`: object.
+    /// `PARAMS`: object.
+    #[bitrix(rename = "PARAMS")]
     pub params: ::core::option::Option<CrmDealAddParams>,
 }
-/// The `fields` object. Part of `crm.deal.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html)).
+/// The `FIELDS` object. Part of `crm.deal.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmDealAddFields {
@@ -57,7 +59,7 @@ pub struct CrmDealAddFields {
     pub probability: ::core::option::Option<i64>,
     /// `CURRENCY_ID`: crm_currency.
     #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: ::core::option::Option<types::CrmCurrency>,
+    pub currency_id: ::core::option::Option<::std::string::String>,
     /// `OPPORTUNITY`: double.
     #[bitrix(rename = "OPPORTUNITY")]
     pub opportunity: ::core::option::Option<f64>,
@@ -147,7 +149,7 @@ pub enum CrmDealAddFieldsUtmMedium {
     #[bitrix(value = "CPM")]
     Cpm,
 }
-/// The `params` object. Part of `crm.deal.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html)).
+/// The `PARAMS` object. Part of `crm.deal.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmDealAddParams {

@@ -16,6 +16,7 @@
     mutates,
 )]
 pub struct CrmDealDelete {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -23,7 +23,9 @@ pub struct CrmDealDetailsConfigurationSet {
     #[bitrix(rename = "userId")]
     pub user_id: ::core::option::Option<types::User>,
     /// `data`: array of section, required.
-    pub data: ::std::vec::Vec<i64>,
+    pub data: ::std::vec::Vec<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `extras`: object.
     pub extras: ::core::option::Option<CrmDealDetailsConfigurationSetExtras>,
 }

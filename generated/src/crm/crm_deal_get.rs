@@ -18,6 +18,7 @@
     error(code = "-", status = 400, message = "Not found"),
 )]
 pub struct CrmDealGet {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -19,13 +19,16 @@
     error(code = "-", status = 400, message = "Failed to get list. General error"),
 )]
 pub struct CrmDealList {
-    /// `select`: array of string.
+    /// `SELECT`: array of string.
+    #[bitrix(rename = "SELECT")]
     pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `filter`: object.
+    /// `FILTER`: object.
+    #[bitrix(rename = "FILTER")]
     pub filter: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
-    /// `order`: object.
+    /// `ORDER`: object.
+    #[bitrix(rename = "ORDER")]
     pub order: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,

@@ -14,4 +14,7 @@
     scope = "crm",
     result = ::bitrix24::serde_json::Value,
 )]
-pub struct CrmDealProductrowsGet {}
+pub struct CrmDealProductrowsGet {
+    /// `id`: integer, required.
+    pub id: i64,
+}

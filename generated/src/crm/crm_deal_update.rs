@@ -24,14 +24,17 @@ use super::super::types;
     error(code = "-", status = 400, message = "Invalid value for the \"Currency\" field"),
 )]
 pub struct CrmDealUpdate {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `fields`: object; keys: `UF_CRM_`, `PARENT_ID_`.
+    /// `FIELDS`: object; keys: `UF_CRM_`, `PARENT_ID_`.
+    #[bitrix(rename = "FIELDS")]
     pub fields: ::core::option::Option<CrmDealUpdateFields>,
-    /// `params`: object.
+    /// `PARAMS`: object.
+    #[bitrix(rename = "PARAMS")]
     pub params: ::core::option::Option<CrmDealUpdateParams>,
 }
-/// The `fields` object. Part of `crm.deal.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html)).
+/// The `FIELDS` object. Part of `crm.deal.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmDealUpdateFields {
@@ -145,7 +148,7 @@ pub enum CrmDealUpdateFieldsUtmMedium {
     #[bitrix(value = "CPM")]
     Cpm,
 }
-/// The `params` object. Part of `crm.deal.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html)).
+/// The `PARAMS` object. Part of `crm.deal.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct CrmDealUpdateParams {

@@ -17,5 +17,7 @@
 )]
 pub struct CrmDealcategoryAdd {
     /// `fields`: array.
-    pub fields: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub fields: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

@@ -19,5 +19,7 @@ pub struct CrmDealcategoryUpdate {
     /// `id`: integer.
     pub id: ::core::option::Option<i64>,
     /// `fields`: array.
-    pub fields: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub fields: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

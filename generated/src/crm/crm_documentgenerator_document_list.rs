@@ -20,9 +20,7 @@
 )]
 pub struct CrmDocumentgeneratorDocumentList {
     /// `select`: array of object.
-    pub select: ::core::option::Option<
-        ::std::vec::Vec<CrmDocumentgeneratorDocumentListSelectItem>,
-    >,
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `filter`: object.
     pub filter: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
@@ -33,76 +31,4 @@ pub struct CrmDocumentgeneratorDocumentList {
     >,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
-}
-/// The `CrmDocumentgeneratorDocumentListSelectItem` object. Part of `crm.documentgenerator.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct CrmDocumentgeneratorDocumentListSelectItem {
-    /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
-    /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
-    /// `number`: string.
-    pub number: ::core::option::Option<::std::string::String>,
-    /// `templateId`: integer|string.
-    #[bitrix(rename = "templateId")]
-    pub template_id: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `entityTypeId`: integer|string.
-    #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `entityId`: integer|string.
-    #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `fileId`: integer|string.
-    #[bitrix(rename = "fileId")]
-    pub file_id: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `imageId`: integer|string.
-    #[bitrix(rename = "imageId")]
-    pub image_id: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `pdfId`: integer|string.
-    #[bitrix(rename = "pdfId")]
-    pub pdf_id: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `createTime`: datetime.
-    #[bitrix(rename = "createTime")]
-    pub create_time: ::core::option::Option<::std::string::String>,
-    /// `updateTime`: datetime.
-    #[bitrix(rename = "updateTime")]
-    pub update_time: ::core::option::Option<::std::string::String>,
-    /// `createdBy`: integer|string.
-    #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `updatedBy`: integer|string.
-    #[bitrix(rename = "updatedBy")]
-    pub updated_by: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `values`: object.
-    pub values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `downloadUrl`: string.
-    #[bitrix(rename = "downloadUrl")]
-    pub download_url: ::core::option::Option<::std::string::String>,
-    /// `imageUrl`: string.
-    #[bitrix(rename = "imageUrl")]
-    pub image_url: ::core::option::Option<::std::string::String>,
-    /// `pdfUrl`: string.
-    #[bitrix(rename = "pdfUrl")]
-    pub pdf_url: ::core::option::Option<::std::string::String>,
-    /// `downloadUrlMachine`: string.
-    #[bitrix(rename = "downloadUrlMachine")]
-    pub download_url_machine: ::core::option::Option<::std::string::String>,
-    /// `pdfUrlMachine`: string.
-    #[bitrix(rename = "pdfUrlMachine")]
-    pub pdf_url_machine: ::core::option::Option<::std::string::String>,
-    /// `imageUrlMachine`: string.
-    #[bitrix(rename = "imageUrlMachine")]
-    pub image_url_machine: ::core::option::Option<::std::string::String>,
-    /// `stampsEnabled`: boolean.
-    #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: ::core::option::Option<bool>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
 }

@@ -14,8 +14,8 @@
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
 )]
 pub struct CrmDocumentgeneratorTemplateList {
-    /// `select`: object.
-    pub select: ::core::option::Option<CrmDocumentgeneratorTemplateListSelect>,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `filter`: object.
     pub filter: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
@@ -26,58 +26,4 @@ pub struct CrmDocumentgeneratorTemplateList {
     >,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
-}
-/// The `select` object. Part of `crm.documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct CrmDocumentgeneratorTemplateListSelect {
-    /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
-    /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
-    /// `region`: string.
-    pub region: ::core::option::Option<::std::string::String>,
-    /// `download`: string.
-    pub download: ::core::option::Option<::std::string::String>,
-    /// `users`: array.
-    pub users: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
-    /// `entityTypeId`: array.
-    #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
-    /// `downloadMachine`: string.
-    #[bitrix(rename = "downloadMachine")]
-    pub download_machine: ::core::option::Option<::std::string::String>,
-    /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
-    /// `active`: char.
-    #[bitrix(yn)]
-    pub active: ::core::option::Option<bool>,
-    /// `moduleId`: string.
-    #[bitrix(rename = "moduleId")]
-    pub module_id: ::core::option::Option<::std::string::String>,
-    /// `numeratorId`: integer.
-    #[bitrix(rename = "numeratorId")]
-    pub numerator_id: ::core::option::Option<i64>,
-    /// `withStamps`: char.
-    #[bitrix(rename = "withStamps", yn)]
-    pub with_stamps: ::core::option::Option<bool>,
-    /// `isDeleted`: char.
-    #[bitrix(rename = "isDeleted", yn)]
-    pub is_deleted: ::core::option::Option<bool>,
-    /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
-    /// `createTime`: datetime.
-    #[bitrix(rename = "createTime")]
-    pub create_time: ::core::option::Option<::std::string::String>,
-    /// `updateTime`: datetime.
-    #[bitrix(rename = "updateTime")]
-    pub update_time: ::core::option::Option<::std::string::String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
 }

@@ -16,5 +16,5 @@
 )]
 pub struct CrmInvoiceGet {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: ::core::option::Option<::std::string::String>,
 }

@@ -19,4 +19,6 @@ pub struct CrmInvoiceList {
     pub filter: ::core::option::Option<::bitrix24::serde_json::Value>,
     /// `order`: any.
     pub order: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }

@@ -17,5 +17,5 @@
 )]
 pub struct CrmInvoiceRecurringDelete {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: ::core::option::Option<::std::string::String>,
 }

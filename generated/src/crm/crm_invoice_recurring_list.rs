@@ -14,4 +14,15 @@
     scope = "crm",
     result = ::bitrix24::serde_json::Value,
 )]
-pub struct CrmInvoiceRecurringList {}
+pub struct CrmInvoiceRecurringList {
+    /// `filter`: object.
+    pub filter: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `order`: object.
+    pub order: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+}

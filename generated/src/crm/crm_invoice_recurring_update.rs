@@ -17,7 +17,9 @@
 )]
 pub struct CrmInvoiceRecurringUpdate {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: ::core::option::Option<::std::string::String>,
     /// `fields`: array.
-    pub fields: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub fields: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

@@ -14,4 +14,26 @@
     scope = "crm",
     result = ::bitrix24::serde_json::Value,
 )]
-pub struct CrmInvoiceStatusFields {}
+pub struct CrmInvoiceStatusFields {
+    /// `ENTITY_ID`: string.
+    #[bitrix(rename = "ENTITY_ID")]
+    pub entity_id: ::core::option::Option<::std::string::String>,
+    /// `ID`: integer.
+    #[bitrix(rename = "ID")]
+    pub id: ::core::option::Option<i64>,
+    /// `NAME`: string, required.
+    #[bitrix(rename = "NAME")]
+    pub name: ::std::string::String,
+    /// `NAME_INIT`: string.
+    #[bitrix(rename = "NAME_INIT")]
+    pub name_init: ::core::option::Option<::std::string::String>,
+    /// `SORT`: integer, required.
+    #[bitrix(rename = "SORT")]
+    pub sort: i64,
+    /// `STATUS_ID`: string.
+    #[bitrix(rename = "STATUS_ID")]
+    pub status_id: ::core::option::Option<::std::string::String>,
+    /// `SYSTEM`: char.
+    #[bitrix(rename = "SYSTEM")]
+    pub system: ::core::option::Option<::std::string::String>,
+}

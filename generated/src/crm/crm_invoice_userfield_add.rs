@@ -21,4 +21,12 @@ pub struct CrmInvoiceUserfieldAdd {
     /// `LIST`: any.
     #[bitrix(rename = "LIST")]
     pub list: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `filter`: object.
+    pub filter: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `order`: object.
+    pub order: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

@@ -83,7 +83,7 @@ pub struct CrmItemAddFields {
     pub post: ::core::option::Option<::std::string::String>,
     /// `currencyId`: crm_currency.
     #[bitrix(rename = "currencyId")]
-    pub currency_id: ::core::option::Option<types::CrmCurrency>,
+    pub currency_id: ::core::option::Option<::std::string::String>,
     /// `isManualOpportunity`: boolean.
     #[bitrix(rename = "isManualOpportunity", yn)]
     pub is_manual_opportunity: ::core::option::Option<bool>,

@@ -13,4 +13,14 @@
     result = ::bitrix24::serde_json::Value,
     mutates,
 )]
-pub struct CrmItemUpdate {}
+pub struct CrmItemUpdate {
+    /// `entityTypeId`: integer.
+    #[bitrix(rename = "entityTypeId")]
+    pub entity_type_id: ::core::option::Option<i64>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+}

@@ -73,7 +73,7 @@ pub struct CrmLeadAddFields {
     pub contact_ids: ::core::option::Option<types::CrmContact>,
     /// `CURRENCY_ID`: crm_currency.
     #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: ::core::option::Option<types::CrmCurrency>,
+    pub currency_id: ::core::option::Option<::std::string::String>,
     /// `EMAIL`: crm_multifield.
     #[bitrix(rename = "EMAIL")]
     pub email: ::core::option::Option<types::CrmMultifield>,
@@ -112,7 +112,7 @@ pub struct CrmLeadAddFields {
     pub origin_id: ::core::option::Option<::std::string::String>,
     /// `PHONE`: crm_multifield.
     #[bitrix(rename = "PHONE")]
-    pub phone: ::core::option::Option<types::CrmMultifield>,
+    pub phone: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
     /// `POST`: string.
     #[bitrix(rename = "POST")]
     pub post: ::core::option::Option<::std::string::String>,
@@ -148,7 +148,7 @@ pub struct CrmLeadAddFields {
     pub utm_term: ::core::option::Option<::std::string::String>,
     /// `WEB`: crm_multifield.
     #[bitrix(rename = "WEB")]
-    pub web: ::core::option::Option<types::CrmMultifield>,
+    pub web: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<

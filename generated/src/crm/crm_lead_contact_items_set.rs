@@ -18,9 +18,8 @@
 pub struct CrmLeadContactItemsSet {
     /// `id`: integer, required.
     pub id: i64,
-    /// `items`: object, required.
-    pub items: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
+    /// `items`: array of object, required.
+    pub items: ::std::vec::Vec<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
 }

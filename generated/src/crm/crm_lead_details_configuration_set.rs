@@ -34,7 +34,9 @@ use super::super::types;
 )]
 pub struct CrmLeadDetailsConfigurationSet {
     /// `data`: array of section, required.
-    pub data: ::std::vec::Vec<i64>,
+    pub data: ::std::vec::Vec<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
     pub user_id: ::core::option::Option<types::User>,

@@ -15,6 +15,7 @@
     result = ::bitrix24::serde_json::Value,
 )]
 pub struct CrmLeadGet {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
 }

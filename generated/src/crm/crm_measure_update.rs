@@ -19,5 +19,7 @@ pub struct CrmMeasureUpdate {
     /// `id`: any, required.
     pub id: ::bitrix24::serde_json::Value,
     /// `fields`: array.
-    pub fields: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub fields: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

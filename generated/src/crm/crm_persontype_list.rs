@@ -14,4 +14,9 @@
     scope = "crm",
     result = ::bitrix24::serde_json::Value,
 )]
-pub struct CrmPersontypeList {}
+pub struct CrmPersontypeList {
+    /// `order`: any.
+    pub order: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `filter`: any.
+    pub filter: ::core::option::Option<::bitrix24::serde_json::Value>,
+}

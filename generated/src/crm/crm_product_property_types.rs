@@ -15,4 +15,7 @@
     result = ::bitrix24::serde_json::Value,
     mutates,
 )]
-pub struct CrmProductPropertyTypes {}
+pub struct CrmProductPropertyTypes {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+}

@@ -14,4 +14,9 @@
     scope = "crm",
     result = ::bitrix24::serde_json::Value,
 )]
-pub struct CrmProductrowList {}
+pub struct CrmProductrowList {
+    /// `filter`: object.
+    pub filter: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+}

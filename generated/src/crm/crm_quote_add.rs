@@ -37,7 +37,7 @@ pub struct CrmQuoteAddFields {
     pub status_id: ::core::option::Option<types::CrmStatus>,
     /// `CURRENCY_ID`: crm_currency.
     #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: ::core::option::Option<types::CrmCurrency>,
+    pub currency_id: ::core::option::Option<::std::string::String>,
     /// `OPPORTUNITY`: double.
     #[bitrix(rename = "OPPORTUNITY")]
     pub opportunity: ::core::option::Option<f64>,

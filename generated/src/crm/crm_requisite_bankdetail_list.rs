@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.bankdetail.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
 /// Get a List of Bank Details by Filter — `crm.requisite.bankdetail.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-list.html)
@@ -14,8 +13,8 @@ use super::super::types;
     result = ::bitrix24::serde_json::Value,
 )]
 pub struct CrmRequisiteBankdetailList {
-    /// `select`: object.
-    pub select: ::core::option::Option<CrmRequisiteBankdetailListSelect>,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `filter`: object.
     pub filter: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
@@ -26,111 +25,4 @@ pub struct CrmRequisiteBankdetailList {
     >,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
-}
-/// The `select` object. Part of `crm.requisite.bankdetail.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-list.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct CrmRequisiteBankdetailListSelect {
-    /// `ID`: integer.
-    #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
-    /// `ENTITY_ID`: integer.
-    #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::core::option::Option<i64>,
-    /// `COUNTRY_ID`: integer.
-    #[bitrix(rename = "COUNTRY_ID")]
-    pub country_id: ::core::option::Option<i64>,
-    /// `DATE_CREATE`: datetime.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
-    /// `DATE_MODIFY`: datetime.
-    #[bitrix(rename = "DATE_MODIFY")]
-    pub date_modify: ::core::option::Option<::std::string::String>,
-    /// `CREATED_BY_ID`: user.
-    #[bitrix(rename = "CREATED_BY_ID")]
-    pub created_by_id: ::core::option::Option<types::User>,
-    /// `MODIFY_BY_ID`: user.
-    #[bitrix(rename = "MODIFY_BY_ID")]
-    pub modify_by_id: ::core::option::Option<types::User>,
-    /// `NAME`: string.
-    #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
-    /// `CODE`: string.
-    #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
-    /// `XML_ID`: string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
-    /// `ACTIVE`: char.
-    #[bitrix(rename = "ACTIVE", yn)]
-    pub active: ::core::option::Option<bool>,
-    /// `SORT`: integer.
-    #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
-    /// `RQ_BANK_NAME`: string.
-    #[bitrix(rename = "RQ_BANK_NAME")]
-    pub rq_bank_name: ::core::option::Option<::std::string::String>,
-    /// `RQ_BANK_ADDR`: string.
-    #[bitrix(rename = "RQ_BANK_ADDR")]
-    pub rq_bank_addr: ::core::option::Option<::std::string::String>,
-    /// `RQ_BANK_CODE`: string.
-    #[bitrix(rename = "RQ_BANK_CODE")]
-    pub rq_bank_code: ::core::option::Option<::std::string::String>,
-    /// `RQ_BANK_ROUTE_NUM`: string.
-    #[bitrix(rename = "RQ_BANK_ROUTE_NUM")]
-    pub rq_bank_route_num: ::core::option::Option<::std::string::String>,
-    /// `RQ_BIK`: string.
-    #[bitrix(rename = "RQ_BIK")]
-    pub rq_bik: ::core::option::Option<::std::string::String>,
-    /// `RQ_CODEB`: string.
-    #[bitrix(rename = "RQ_CODEB")]
-    pub rq_codeb: ::core::option::Option<::std::string::String>,
-    /// `RQ_CODEG`: string.
-    #[bitrix(rename = "RQ_CODEG")]
-    pub rq_codeg: ::core::option::Option<::std::string::String>,
-    /// `RQ_RIB`: string.
-    #[bitrix(rename = "RQ_RIB")]
-    pub rq_rib: ::core::option::Option<::std::string::String>,
-    /// `RQ_MFO`: string.
-    #[bitrix(rename = "RQ_MFO")]
-    pub rq_mfo: ::core::option::Option<::std::string::String>,
-    /// `RQ_ACC_NAME`: string.
-    #[bitrix(rename = "RQ_ACC_NAME")]
-    pub rq_acc_name: ::core::option::Option<::std::string::String>,
-    /// `RQ_ACC_NUM`: string.
-    #[bitrix(rename = "RQ_ACC_NUM")]
-    pub rq_acc_num: ::core::option::Option<::std::string::String>,
-    /// `RQ_ACC_TYPE`: string.
-    #[bitrix(rename = "RQ_ACC_TYPE")]
-    pub rq_acc_type: ::core::option::Option<::std::string::String>,
-    /// `RQ_AGENCY_NAME`: string.
-    #[bitrix(rename = "RQ_AGENCY_NAME")]
-    pub rq_agency_name: ::core::option::Option<::std::string::String>,
-    /// `RQ_IIK`: string.
-    #[bitrix(rename = "RQ_IIK")]
-    pub rq_iik: ::core::option::Option<::std::string::String>,
-    /// `RQ_ACC_CURRENCY`: string.
-    #[bitrix(rename = "RQ_ACC_CURRENCY")]
-    pub rq_acc_currency: ::core::option::Option<::std::string::String>,
-    /// `RQ_COR_ACC_NUM`: string.
-    #[bitrix(rename = "RQ_COR_ACC_NUM")]
-    pub rq_cor_acc_num: ::core::option::Option<::std::string::String>,
-    /// `RQ_IBAN`: string.
-    #[bitrix(rename = "RQ_IBAN")]
-    pub rq_iban: ::core::option::Option<::std::string::String>,
-    /// `RQ_SWIFT`: string.
-    #[bitrix(rename = "RQ_SWIFT")]
-    pub rq_swift: ::core::option::Option<::std::string::String>,
-    /// `COMMENTS`: string.
-    #[bitrix(rename = "COMMENTS")]
-    pub comments: ::core::option::Option<::std::string::String>,
-    /// `ORIGINATOR_ID`: string.
-    #[bitrix(rename = "ORIGINATOR_ID")]
-    pub originator_id: ::core::option::Option<::std::string::String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
 }

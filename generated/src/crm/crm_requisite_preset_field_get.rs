@@ -13,7 +13,8 @@
     result = ::bitrix24::serde_json::Value,
 )]
 pub struct CrmRequisitePresetFieldGet {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
     /// `preset`: object, required.
     pub preset: ::bitrix24::serde_json::Map<

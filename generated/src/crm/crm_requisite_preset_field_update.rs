@@ -14,7 +14,8 @@
     mutates,
 )]
 pub struct CrmRequisitePresetFieldUpdate {
-    /// `id`: integer, required.
+    /// `ID`: integer, required.
+    #[bitrix(rename = "ID")]
     pub id: i64,
     /// `preset`: object, required.
     pub preset: ::bitrix24::serde_json::Map<

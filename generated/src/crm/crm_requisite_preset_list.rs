@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.preset.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
 /// Get a List of Requisites Templates by Filter — `crm.requisite.preset.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-list.html)
@@ -14,8 +13,8 @@ use super::super::types;
     result = ::bitrix24::serde_json::Value,
 )]
 pub struct CrmRequisitePresetList {
-    /// `select`: object.
-    pub select: ::core::option::Option<CrmRequisitePresetListSelect>,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `filter`: object.
     pub filter: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
@@ -26,48 +25,4 @@ pub struct CrmRequisitePresetList {
     >,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
-}
-/// The `select` object. Part of `crm.requisite.preset.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-list.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct CrmRequisitePresetListSelect {
-    /// `ID`: integer.
-    #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
-    /// `ENTITY_TYPE_ID`: integer.
-    #[bitrix(rename = "ENTITY_TYPE_ID")]
-    pub entity_type_id: ::core::option::Option<i64>,
-    /// `COUNTRY_ID`: integer.
-    #[bitrix(rename = "COUNTRY_ID")]
-    pub country_id: ::core::option::Option<i64>,
-    /// `DATE_CREATE`: datetime.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
-    /// `DATE_MODIFY`: datetime.
-    #[bitrix(rename = "DATE_MODIFY")]
-    pub date_modify: ::core::option::Option<::std::string::String>,
-    /// `CREATED_BY_ID`: user.
-    #[bitrix(rename = "CREATED_BY_ID")]
-    pub created_by_id: ::core::option::Option<types::User>,
-    /// `MODIFY_BY_ID`: user.
-    #[bitrix(rename = "MODIFY_BY_ID")]
-    pub modify_by_id: ::core::option::Option<types::User>,
-    /// `NAME`: string.
-    #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
-    /// `XML_ID`: string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
-    /// `ACTIVE`: char.
-    #[bitrix(rename = "ACTIVE", yn)]
-    pub active: ::core::option::Option<bool>,
-    /// `SORT`: integer.
-    #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
 }

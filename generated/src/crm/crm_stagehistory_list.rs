@@ -54,10 +54,8 @@ pub struct CrmStagehistoryList {
     pub filter: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
-    /// `select`: object.
-    pub select: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
 }

@@ -55,50 +55,50 @@ pub struct CrmTypeAddFields {
     pub entity_type_id: ::core::option::Option<i64>,
     /// `relations`: object.
     pub relations: ::core::option::Option<CrmTypeAddFieldsRelations>,
-    /// `isUseInUserfieldEnabled`: boolean.
-    #[bitrix(rename = "isUseInUserfieldEnabled")]
+    /// `isUseInUserfieldEnabled`: yn.
+    #[bitrix(rename = "isUseInUserfieldEnabled", yn)]
     pub is_use_in_userfield_enabled: ::core::option::Option<bool>,
     /// `linkedUserFields`: object.
     #[bitrix(rename = "linkedUserFields")]
     pub linked_user_fields: ::core::option::Option<CrmTypeAddFieldsLinkedUserFields>,
-    /// `isAutomationEnabled`: boolean.
-    #[bitrix(rename = "isAutomationEnabled")]
+    /// `isAutomationEnabled`: yn.
+    #[bitrix(rename = "isAutomationEnabled", yn)]
     pub is_automation_enabled: ::core::option::Option<bool>,
-    /// `isBeginCloseDatesEnabled`: boolean.
-    #[bitrix(rename = "isBeginCloseDatesEnabled")]
+    /// `isBeginCloseDatesEnabled`: yn.
+    #[bitrix(rename = "isBeginCloseDatesEnabled", yn)]
     pub is_begin_close_dates_enabled: ::core::option::Option<bool>,
-    /// `isBizProcEnabled`: boolean.
-    #[bitrix(rename = "isBizProcEnabled")]
+    /// `isBizProcEnabled`: yn.
+    #[bitrix(rename = "isBizProcEnabled", yn)]
     pub is_biz_proc_enabled: ::core::option::Option<bool>,
-    /// `isCategoriesEnabled`: boolean.
-    #[bitrix(rename = "isCategoriesEnabled")]
+    /// `isCategoriesEnabled`: yn.
+    #[bitrix(rename = "isCategoriesEnabled", yn)]
     pub is_categories_enabled: ::core::option::Option<bool>,
-    /// `isClientEnabled`: boolean.
-    #[bitrix(rename = "isClientEnabled")]
+    /// `isClientEnabled`: yn.
+    #[bitrix(rename = "isClientEnabled", yn)]
     pub is_client_enabled: ::core::option::Option<bool>,
-    /// `isDocumentsEnabled`: boolean.
-    #[bitrix(rename = "isDocumentsEnabled")]
+    /// `isDocumentsEnabled`: yn.
+    #[bitrix(rename = "isDocumentsEnabled", yn)]
     pub is_documents_enabled: ::core::option::Option<bool>,
-    /// `isLinkWithProductsEnabled`: boolean.
-    #[bitrix(rename = "isLinkWithProductsEnabled")]
+    /// `isLinkWithProductsEnabled`: yn.
+    #[bitrix(rename = "isLinkWithProductsEnabled", yn)]
     pub is_link_with_products_enabled: ::core::option::Option<bool>,
-    /// `isMycompanyEnabled`: boolean.
-    #[bitrix(rename = "isMycompanyEnabled")]
+    /// `isMycompanyEnabled`: yn.
+    #[bitrix(rename = "isMycompanyEnabled", yn)]
     pub is_mycompany_enabled: ::core::option::Option<bool>,
-    /// `isObserversEnabled`: boolean.
-    #[bitrix(rename = "isObserversEnabled")]
+    /// `isObserversEnabled`: yn.
+    #[bitrix(rename = "isObserversEnabled", yn)]
     pub is_observers_enabled: ::core::option::Option<bool>,
-    /// `isRecyclebinEnabled`: boolean.
-    #[bitrix(rename = "isRecyclebinEnabled")]
+    /// `isRecyclebinEnabled`: yn.
+    #[bitrix(rename = "isRecyclebinEnabled", yn)]
     pub is_recyclebin_enabled: ::core::option::Option<bool>,
-    /// `isSetOpenPermissions`: boolean.
-    #[bitrix(rename = "isSetOpenPermissions")]
+    /// `isSetOpenPermissions`: yn.
+    #[bitrix(rename = "isSetOpenPermissions", yn)]
     pub is_set_open_permissions: ::core::option::Option<bool>,
-    /// `isSourceEnabled`: boolean.
-    #[bitrix(rename = "isSourceEnabled")]
+    /// `isSourceEnabled`: yn.
+    #[bitrix(rename = "isSourceEnabled", yn)]
     pub is_source_enabled: ::core::option::Option<bool>,
-    /// `isStagesEnabled`: boolean.
-    #[bitrix(rename = "isStagesEnabled")]
+    /// `isStagesEnabled`: yn.
+    #[bitrix(rename = "isStagesEnabled", yn)]
     pub is_stages_enabled: ::core::option::Option<bool>,
     /// `isExternal`: boolean.
     #[bitrix(rename = "isExternal")]

@@ -45,19 +45,19 @@ pub struct CrmTypeUpdateFields {
     pub relations: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
-    /// `isUseInUserfieldEnabled`: boolean.
-    #[bitrix(rename = "isUseInUserfieldEnabled")]
+    /// `isUseInUserfieldEnabled`: yn.
+    #[bitrix(rename = "isUseInUserfieldEnabled", yn)]
     pub is_use_in_userfield_enabled: ::core::option::Option<bool>,
     /// `linkedUserFields`: object.
     #[bitrix(rename = "linkedUserFields")]
     pub linked_user_fields: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
     >,
-    /// `isAutomationEnabled`: boolean.
-    #[bitrix(rename = "isAutomationEnabled")]
+    /// `isAutomationEnabled`: yn.
+    #[bitrix(rename = "isAutomationEnabled", yn)]
     pub is_automation_enabled: ::core::option::Option<bool>,
-    /// `isBeginCloseDatesEnabled`: boolean.
-    #[bitrix(rename = "isBeginCloseDatesEnabled")]
+    /// `isBeginCloseDatesEnabled`: yn.
+    #[bitrix(rename = "isBeginCloseDatesEnabled", yn)]
     pub is_begin_close_dates_enabled: ::core::option::Option<bool>,
     /// `isBizProcEnabled`: boolean.
     #[bitrix(rename = "isBizProcEnabled")]
@@ -65,8 +65,8 @@ pub struct CrmTypeUpdateFields {
     /// `isCategoriesEnabled`: boolean.
     #[bitrix(rename = "isCategoriesEnabled")]
     pub is_categories_enabled: ::core::option::Option<bool>,
-    /// `isClientEnabled`: boolean.
-    #[bitrix(rename = "isClientEnabled")]
+    /// `isClientEnabled`: yn.
+    #[bitrix(rename = "isClientEnabled", yn)]
     pub is_client_enabled: ::core::option::Option<bool>,
     /// `isDocumentsEnabled`: boolean.
     #[bitrix(rename = "isDocumentsEnabled")]
@@ -77,8 +77,8 @@ pub struct CrmTypeUpdateFields {
     /// `isMycompanyEnabled`: boolean.
     #[bitrix(rename = "isMycompanyEnabled")]
     pub is_mycompany_enabled: ::core::option::Option<bool>,
-    /// `isObserversEnabled`: boolean.
-    #[bitrix(rename = "isObserversEnabled")]
+    /// `isObserversEnabled`: yn.
+    #[bitrix(rename = "isObserversEnabled", yn)]
     pub is_observers_enabled: ::core::option::Option<bool>,
     /// `isRecyclebinEnabled`: boolean.
     #[bitrix(rename = "isRecyclebinEnabled")]
@@ -86,11 +86,11 @@ pub struct CrmTypeUpdateFields {
     /// `isSetOpenPermissions`: boolean.
     #[bitrix(rename = "isSetOpenPermissions")]
     pub is_set_open_permissions: ::core::option::Option<bool>,
-    /// `isSourceEnabled`: boolean.
-    #[bitrix(rename = "isSourceEnabled")]
+    /// `isSourceEnabled`: yn.
+    #[bitrix(rename = "isSourceEnabled", yn)]
     pub is_source_enabled: ::core::option::Option<bool>,
-    /// `isStagesEnabled`: boolean.
-    #[bitrix(rename = "isStagesEnabled")]
+    /// `isStagesEnabled`: yn.
+    #[bitrix(rename = "isStagesEnabled", yn)]
     pub is_stages_enabled: ::core::option::Option<bool>,
     /// `isExternal`: boolean.
     #[bitrix(rename = "isExternal")]

@@ -12,7 +12,7 @@
     name = "crm.vat.update",
     version = "v1",
     scope = "crm",
-    result = bool,
+    result = ::bitrix24::serde_json::Value,
     mutates,
     error(
         code = "400",

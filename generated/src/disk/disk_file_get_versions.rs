@@ -27,7 +27,9 @@ pub struct DiskFileGetVersions {
     /// `id`: integer, required.
     pub id: i64,
     /// `filter`: array.
-    pub filter: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub filter: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
 }

@@ -33,5 +33,8 @@ pub struct DiskFolderAddsubfolder {
     /// `id`: integer, required.
     pub id: i64,
     /// `data`: array, required.
-    pub data: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub data: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
 }

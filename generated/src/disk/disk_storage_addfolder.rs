@@ -33,7 +33,10 @@ pub struct DiskStorageAddfolder {
     /// `id`: integer, required.
     pub id: i64,
     /// `data`: array, required.
-    pub data: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub data: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
     /// `rights`: array.
     pub rights: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
 }

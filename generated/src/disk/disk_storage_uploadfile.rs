@@ -39,7 +39,10 @@ pub struct DiskStorageUploadfile {
     /// `id`: integer, required.
     pub id: i64,
     /// `data`: array, required.
-    pub data: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub data: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
     /// `fileContent`: array, required.
     #[bitrix(rename = "fileContent")]
     pub file_content: ::std::vec::Vec<::bitrix24::serde_json::Value>,

@@ -18,8 +18,8 @@
     ),
 )]
 pub struct DocumentgeneratorDocumentList {
-    /// `select`: object.
-    pub select: ::core::option::Option<DocumentgeneratorDocumentListSelect>,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `order`: object.
     pub order: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
@@ -30,53 +30,4 @@ pub struct DocumentgeneratorDocumentList {
     >,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
-}
-/// The `select` object. Part of `documentgenerator.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct DocumentgeneratorDocumentListSelect {
-    /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
-    /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
-    /// `number`: string.
-    pub number: ::core::option::Option<::std::string::String>,
-    /// `templateId`: integer.
-    #[bitrix(rename = "templateId")]
-    pub template_id: ::core::option::Option<i64>,
-    /// `provider`: string.
-    pub provider: ::core::option::Option<::std::string::String>,
-    /// `value`: string.
-    pub value: ::core::option::Option<::std::string::String>,
-    /// `fileId`: integer.
-    #[bitrix(rename = "fileId")]
-    pub file_id: ::core::option::Option<i64>,
-    /// `imageId`: integer.
-    #[bitrix(rename = "imageId")]
-    pub image_id: ::core::option::Option<i64>,
-    /// `pdfId`: integer.
-    #[bitrix(rename = "pdfId")]
-    pub pdf_id: ::core::option::Option<i64>,
-    /// `createTime`: datetime.
-    #[bitrix(rename = "createTime")]
-    pub create_time: ::core::option::Option<::std::string::String>,
-    /// `updateTime`: datetime.
-    #[bitrix(rename = "updateTime")]
-    pub update_time: ::core::option::Option<::std::string::String>,
-    /// `values`: object.
-    pub values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `createdBy`: integer.
-    #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
-    /// `updatedBy`: integer.
-    #[bitrix(rename = "updatedBy")]
-    pub updated_by: ::core::option::Option<i64>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
 }

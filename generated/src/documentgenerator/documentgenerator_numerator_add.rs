@@ -96,7 +96,7 @@ pub struct DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGenerat
     pub timezone: ::core::option::Option<::std::string::String>,
     /// `isDirectNumeration`: boolean.
     #[bitrix(rename = "isDirectNumeration")]
-    pub is_direct_numeration: ::core::option::Option<bool>,
+    pub is_direct_numeration: ::core::option::Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<

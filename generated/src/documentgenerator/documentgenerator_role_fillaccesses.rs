@@ -34,19 +34,21 @@
     ),
 )]
 pub struct DocumentgeneratorRoleFillaccesses {
-    /// `accesses`: object.
-    pub accesses: ::core::option::Option<DocumentgeneratorRoleFillaccessesAccesses>,
+    /// `accesses`: array of object.
+    pub accesses: ::core::option::Option<
+        ::std::vec::Vec<DocumentgeneratorRoleFillaccessesAccessesItem>,
+    >,
 }
-/// The `accesses` object. Part of `documentgenerator.role.fillaccesses` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html)).
+/// The `DocumentgeneratorRoleFillaccessesAccessesItem` object. Part of `documentgenerator.role.fillaccesses` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
-pub struct DocumentgeneratorRoleFillaccessesAccesses {
+pub struct DocumentgeneratorRoleFillaccessesAccessesItem {
     /// `roleId`: integer, required.
     #[bitrix(rename = "roleId")]
     pub role_id: i64,
     /// `accessCode`: string, required.
     #[bitrix(rename = "accessCode")]
-    pub access_code: DocumentgeneratorRoleFillaccessesAccessesAccessCode,
+    pub access_code: DocumentgeneratorRoleFillaccessesAccessesItemAccessCode,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<
@@ -56,7 +58,7 @@ pub struct DocumentgeneratorRoleFillaccessesAccesses {
 }
 /// Documented values of `accessCode`. Part of `documentgenerator.role.fillaccesses` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
-pub enum DocumentgeneratorRoleFillaccessesAccessesAccessCode {
+pub enum DocumentgeneratorRoleFillaccessesAccessesItemAccessCode {
     /// `"U{id}"`: user
     #[bitrix(value = "U{id}")]
     UId,

@@ -18,8 +18,8 @@
     ),
 )]
 pub struct DocumentgeneratorTemplateList {
-    /// `select`: object.
-    pub select: ::core::option::Option<DocumentgeneratorTemplateListSelect>,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `order`: object.
     pub order: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
@@ -30,46 +30,4 @@ pub struct DocumentgeneratorTemplateList {
     >,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
-}
-/// The `select` object. Part of `documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct DocumentgeneratorTemplateListSelect {
-    /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
-    /// `active`: char.
-    #[bitrix(yn)]
-    pub active: ::core::option::Option<bool>,
-    /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
-    /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
-    /// `region`: string.
-    pub region: ::core::option::Option<::std::string::String>,
-    /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
-    /// `createTime`: datetime.
-    #[bitrix(rename = "createTime")]
-    pub create_time: ::core::option::Option<::std::string::String>,
-    /// `updateTime`: datetime.
-    #[bitrix(rename = "updateTime")]
-    pub update_time: ::core::option::Option<::std::string::String>,
-    /// `numeratorId`: integer.
-    #[bitrix(rename = "numeratorId")]
-    pub numerator_id: ::core::option::Option<i64>,
-    /// `withStamps`: char.
-    #[bitrix(rename = "withStamps", yn)]
-    pub with_stamps: ::core::option::Option<bool>,
-    /// `users`: array.
-    pub users: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
-    /// `providers`: array.
-    pub providers: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
 }

@@ -50,7 +50,7 @@ pub struct EntityItemGet {
 pub struct EntityItemGetSort {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: ::core::option::Option<::std::string::String>,
     /// `TIMESTAMP_X`: datetime.
     #[bitrix(rename = "TIMESTAMP_X")]
     pub timestamp_x: ::core::option::Option<::std::string::String>,

@@ -68,6 +68,9 @@ pub struct EntitySectionUpdate {
     /// `DETAIL_PICTURE`: file.
     #[bitrix(rename = "DETAIL_PICTURE")]
     pub detail_picture: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `UF_COLOR`: string.
+    #[bitrix(rename = "UF_COLOR")]
+    pub uf_color: ::core::option::Option<::std::string::String>,
 }
 /// Documented values of `ACTIVE`. Part of `entity.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-update.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]

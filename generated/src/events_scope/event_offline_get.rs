@@ -14,9 +14,13 @@
 )]
 pub struct EventOfflineGet {
     /// `filter`: array.
-    pub filter: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub filter: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `order`: array.
     pub order: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
     /// `limit`: integer.
     pub limit: ::core::option::Option<i64>,
+    /// `auth_connector`: string.
+    pub auth_connector: ::core::option::Option<::std::string::String>,
 }

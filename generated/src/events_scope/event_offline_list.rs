@@ -14,9 +14,13 @@
 )]
 pub struct EventOfflineList {
     /// `filter`: array.
-    pub filter: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub filter: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `order`: array.
-    pub order: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub order: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
     /// `auth_connector`: string.

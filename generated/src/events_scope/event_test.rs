@@ -13,4 +13,9 @@
     result = ::bitrix24::serde_json::Value,
     mutates,
 )]
-pub struct EventTest {}
+pub struct EventTest {
+    /// `event`: string.
+    pub event: ::core::option::Option<::std::string::String>,
+    /// `handler`: string.
+    pub handler: ::core::option::Option<::std::string::String>,
+}

@@ -46,8 +46,6 @@ pub struct HumanresourcesEmployeeSearch {
     /// `nodeId`: integer.
     #[bitrix(rename = "nodeId")]
     pub node_id: ::core::option::Option<i64>,
-    /// `select`: object.
-    pub select: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }

@@ -64,10 +64,8 @@ pub struct HumanresourcesNodeList {
     /// `type`: string, required.
     #[bitrix(rename = "type")]
     pub type_: HumanresourcesNodeListType,
-    /// `select`: object.
-    pub select: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `pagination`: object.
     pub pagination: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,

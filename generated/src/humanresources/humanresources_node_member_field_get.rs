@@ -43,10 +43,8 @@
 pub struct HumanresourcesNodeMemberFieldGet {
     /// `name`: string, required.
     pub name: HumanresourcesNodeMemberFieldGetName,
-    /// `select`: object.
-    pub select: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// Documented values of `name`. Part of `humanresources.node.member.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-field-get.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]

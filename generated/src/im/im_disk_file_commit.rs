@@ -37,9 +37,9 @@ pub struct ImDiskFileCommit {
     /// `DIALOG_ID`: string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImDiskFileCommitDialogId,
-    /// `FILE_ID`: integer, required.
+    /// `FILE_ID`: array of integer, required.
     #[bitrix(rename = "FILE_ID")]
-    pub file_id: i64,
+    pub file_id: ::std::vec::Vec<i64>,
     /// `UPLOAD_ID`: integer, required.
     #[bitrix(rename = "UPLOAD_ID")]
     pub upload_id: i64,

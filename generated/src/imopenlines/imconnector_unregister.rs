@@ -10,7 +10,7 @@
     name = "imconnector.unregister",
     version = "v1",
     scope = "imopenlines",
-    result = bool,
+    result = ::bitrix24::serde_json::Value,
     mutates,
     error(
         code = "APPLICATION_UNREGISTRATION_ERROR",

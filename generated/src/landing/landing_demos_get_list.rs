@@ -29,9 +29,7 @@ pub struct LandingDemosGetList {
 #[::bitrix24::bitrix_object]
 pub struct LandingDemosGetListParams {
     /// `select`: array of object.
-    pub select: ::core::option::Option<
-        ::std::vec::Vec<LandingDemosGetListParamsSelectItem>,
-    >,
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `filter`: object.
     pub filter: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
@@ -52,106 +50,4 @@ pub struct LandingDemosGetListParams {
         ::std::string::String,
         ::bitrix24::serde_json::Value,
     >,
-}
-/// The `LandingDemosGetListParamsSelectItem` object. Part of `landing.demos.getList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct LandingDemosGetListParamsSelectItem {
-    /// `ID`: integer|string.
-    #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `XML_ID`: string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
-    /// `APP_CODE`: string.
-    #[bitrix(rename = "APP_CODE")]
-    pub app_code: ::core::option::Option<::std::string::String>,
-    /// `ACTIVE`: string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
-    /// `TITLE`: string.
-    #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
-    /// `DESCRIPTION`: string.
-    #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
-    /// `TYPE`: string.
-    #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<LandingDemosGetListParamsSelectItemType>,
-    /// `TPL_TYPE`: string.
-    #[bitrix(rename = "TPL_TYPE")]
-    pub tpl_type: ::core::option::Option<LandingDemosGetListParamsSelectItemTplType>,
-    /// `SHOW_IN_LIST`: string.
-    #[bitrix(rename = "SHOW_IN_LIST")]
-    pub show_in_list: ::core::option::Option<::std::string::String>,
-    /// `PREVIEW_URL`: string.
-    #[bitrix(rename = "PREVIEW_URL")]
-    pub preview_url: ::core::option::Option<::std::string::String>,
-    /// `PREVIEW`: string.
-    #[bitrix(rename = "PREVIEW")]
-    pub preview: ::core::option::Option<::std::string::String>,
-    /// `PREVIEW2X`: string.
-    #[bitrix(rename = "PREVIEW2X")]
-    pub preview2x: ::core::option::Option<::std::string::String>,
-    /// `PREVIEW3X`: string.
-    #[bitrix(rename = "PREVIEW3X")]
-    pub preview3x: ::core::option::Option<::std::string::String>,
-    /// `MANIFEST`: object|boolean.
-    #[bitrix(rename = "MANIFEST")]
-    pub manifest: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `LANG`: object.
-    #[bitrix(rename = "LANG")]
-    pub lang: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `SITE_TEMPLATE_ID`: string.
-    #[bitrix(rename = "SITE_TEMPLATE_ID")]
-    pub site_template_id: ::core::option::Option<::std::string::String>,
-    /// `CREATED_BY_ID`: integer.
-    #[bitrix(rename = "CREATED_BY_ID")]
-    pub created_by_id: ::core::option::Option<i64>,
-    /// `MODIFIED_BY_ID`: integer.
-    #[bitrix(rename = "MODIFIED_BY_ID")]
-    pub modified_by_id: ::core::option::Option<i64>,
-    /// `DATE_CREATE`: string.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
-    /// `DATE_MODIFY`: string.
-    #[bitrix(rename = "DATE_MODIFY")]
-    pub date_modify: ::core::option::Option<::std::string::String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
-}
-/// Documented values of `TYPE`. Part of `landing.demos.getList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
-pub enum LandingDemosGetListParamsSelectItemType {
-    /// `"page"`: templates for pages/sites
-    #[bitrix(value = "page")]
-    Page,
-    /// `"store"`: templates for stores
-    #[bitrix(value = "store")]
-    Store,
-    /// `"knowledge"`: templates for knowledge bases
-    #[bitrix(value = "knowledge")]
-    Knowledge,
-    /// `"group"`: templates for groups
-    #[bitrix(value = "group")]
-    Group,
-    /// `"mainpage"`: templates for main pages
-    #[bitrix(value = "mainpage")]
-    Mainpage,
-}
-/// Documented values of `TPL_TYPE`. Part of `landing.demos.getList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
-pub enum LandingDemosGetListParamsSelectItemTplType {
-    /// `"S"`: site template
-    #[bitrix(value = "S")]
-    S,
-    /// `"P"`: page template
-    #[bitrix(value = "P")]
-    P,
 }

@@ -13,4 +13,9 @@
     result = ::bitrix24::serde_json::Value,
     mutates,
 )]
-pub struct LandingRepoBind {}
+pub struct LandingRepoBind {
+    /// `fields`: object.
+    pub fields: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+}

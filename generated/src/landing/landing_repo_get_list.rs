@@ -33,9 +33,7 @@ pub struct LandingRepoGetList {
 #[::bitrix24::bitrix_object]
 pub struct LandingRepoGetListParams {
     /// `select`: array of object.
-    pub select: ::core::option::Option<
-        ::std::vec::Vec<LandingRepoGetListParamsSelectItem>,
-    >,
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `filter`: object.
     pub filter: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
@@ -50,62 +48,6 @@ pub struct LandingRepoGetListParams {
     pub limit: ::core::option::Option<i64>,
     /// `offset`: integer.
     pub offset: ::core::option::Option<i64>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
-}
-/// The `LandingRepoGetListParamsSelectItem` object. Part of `landing.repo.getList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct LandingRepoGetListParamsSelectItem {
-    /// `ID`: string.
-    #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<::std::string::String>,
-    /// `XML_ID`: string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
-    /// `APP_CODE`: string.
-    #[bitrix(rename = "APP_CODE")]
-    pub app_code: ::core::option::Option<::std::string::String>,
-    /// `ACTIVE`: string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
-    /// `NAME`: string.
-    #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
-    /// `DESCRIPTION`: string.
-    #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
-    /// `SECTIONS`: string.
-    #[bitrix(rename = "SECTIONS")]
-    pub sections: ::core::option::Option<::std::string::String>,
-    /// `SITE_TEMPLATE_ID`: string.
-    #[bitrix(rename = "SITE_TEMPLATE_ID")]
-    pub site_template_id: ::core::option::Option<::std::string::String>,
-    /// `PREVIEW`: string.
-    #[bitrix(rename = "PREVIEW")]
-    pub preview: ::core::option::Option<::std::string::String>,
-    /// `MANIFEST`: object|array|boolean.
-    #[bitrix(rename = "MANIFEST")]
-    pub manifest: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `CONTENT`: string.
-    #[bitrix(rename = "CONTENT")]
-    pub content: ::core::option::Option<::std::string::String>,
-    /// `CREATED_BY_ID`: string.
-    #[bitrix(rename = "CREATED_BY_ID")]
-    pub created_by_id: ::core::option::Option<::std::string::String>,
-    /// `MODIFIED_BY_ID`: string.
-    #[bitrix(rename = "MODIFIED_BY_ID")]
-    pub modified_by_id: ::core::option::Option<::std::string::String>,
-    /// `DATE_CREATE`: string.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
-    /// `DATE_MODIFY`: string.
-    #[bitrix(rename = "DATE_MODIFY")]
-    pub date_modify: ::core::option::Option<::std::string::String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<

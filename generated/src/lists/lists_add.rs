@@ -40,10 +40,14 @@ pub struct ListsAdd {
     pub fields: ListsAddFields,
     /// `MESSAGES`: array.
     #[bitrix(rename = "MESSAGES")]
-    pub messages: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub messages: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `RIGHTS`: array.
     #[bitrix(rename = "RIGHTS")]
-    pub rights: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub rights: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-add.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]

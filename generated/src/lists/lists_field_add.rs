@@ -88,7 +88,9 @@ pub struct ListsFieldAddFields {
     pub default_value: ::core::option::Option<::bitrix24::serde_json::Value>,
     /// `LIST`: array.
     #[bitrix(rename = "LIST")]
-    pub list: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub list: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `LIST_TEXT_VALUES`: string.
     #[bitrix(rename = "LIST_TEXT_VALUES")]
     pub list_text_values: ::core::option::Option<::std::string::String>,
@@ -100,7 +102,9 @@ pub struct ListsFieldAddFields {
     pub code: ::core::option::Option<::std::string::String>,
     /// `SETTINGS`: array.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub settings: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `USER_TYPE_SETTINGS`: array.
     #[bitrix(rename = "USER_TYPE_SETTINGS")]
     pub user_type_settings: ::core::option::Option<

@@ -62,7 +62,9 @@ pub struct LogBlogpostUpdate {
     pub sperm: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
     /// `FILES`: array.
     #[bitrix(rename = "FILES")]
-    pub files: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub files: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `IMPORTANT`: string.
     #[bitrix(rename = "IMPORTANT")]
     pub important: ::core::option::Option<LogBlogpostUpdateImportant>,

@@ -49,10 +49,8 @@
 pub struct MailMailboxFieldGet {
     /// `name`: string, required.
     pub name: MailMailboxFieldGetName,
-    /// `select`: object.
-    pub select: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// Documented values of `name`. Part of `mail.mailbox.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/mailbox/mail-mailbox-field-get.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]

@@ -49,10 +49,8 @@
 pub struct NoteDocumentSearchFieldGet {
     /// `name`: string, required.
     pub name: NoteDocumentSearchFieldGetName,
-    /// `select`: object.
-    pub select: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// Documented values of `name`. Part of `note.document.search.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-search-field-get.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]

@@ -14,4 +14,10 @@
     scope = "rpa",
     result = ::bitrix24::serde_json::Value,
 )]
-pub struct RpaItemGet {}
+pub struct RpaItemGet {
+    /// `typeId`: integer.
+    #[bitrix(rename = "typeId")]
+    pub type_id: ::core::option::Option<i64>,
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+}

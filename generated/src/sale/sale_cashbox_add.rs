@@ -58,7 +58,9 @@ pub struct SaleCashboxAdd {
     pub use_offline: ::core::option::Option<SaleCashboxAddUseOffline>,
     /// `SETTINGS`: array.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub settings: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }
 /// Documented values of `OFD`. Part of `sale.cashbox.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]

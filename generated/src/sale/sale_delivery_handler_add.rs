@@ -45,7 +45,7 @@ pub struct SaleDeliveryHandlerAdd {
     pub sort: ::core::option::Option<i64>,
     /// `DESCRIPTION`: integer.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<i64>,
+    pub description: ::core::option::Option<::std::string::String>,
     /// `SETTINGS`: object, required.
     #[bitrix(rename = "SETTINGS")]
     pub settings: SaleDeliveryHandlerAddSettings,

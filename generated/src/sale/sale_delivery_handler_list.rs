@@ -17,4 +17,18 @@
         message = "Insufficient rights to retrieve the list of delivery services"
     ),
 )]
-pub struct SaleDeliveryHandlerList {}
+pub struct SaleDeliveryHandlerList {
+    /// `FILTER`: object.
+    #[bitrix(rename = "FILTER")]
+    pub filter: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `ORDER`: object.
+    #[bitrix(rename = "ORDER")]
+    pub order: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `SELECT`: array of string.
+    #[bitrix(rename = "SELECT")]
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+}

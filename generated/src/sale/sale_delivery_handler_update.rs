@@ -81,9 +81,11 @@ pub struct SaleDeliveryHandlerUpdateSettings {
     pub has_callback_tracking_support: ::core::option::Option<
         SaleDeliveryHandlerUpdateSettingsHasCallbackTrackingSupport,
     >,
-    /// `CONFIG`: object.
+    /// `CONFIG`: array of object.
     #[bitrix(rename = "CONFIG")]
-    pub config: ::core::option::Option<SaleDeliveryHandlerUpdateSettingsConfig>,
+    pub config: ::core::option::Option<
+        ::std::vec::Vec<SaleDeliveryHandlerUpdateSettingsConfigItem>,
+    >,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<
@@ -101,13 +103,13 @@ pub enum SaleDeliveryHandlerUpdateSettingsHasCallbackTrackingSupport {
     #[bitrix(value = "N")]
     N,
 }
-/// The `CONFIG` object. Part of `sale.delivery.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)).
+/// The `SaleDeliveryHandlerUpdateSettingsConfigItem` object. Part of `sale.delivery.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
-pub struct SaleDeliveryHandlerUpdateSettingsConfig {
+pub struct SaleDeliveryHandlerUpdateSettingsConfigItem {
     /// `TYPE`: string, required.
     #[bitrix(rename = "TYPE")]
-    pub type_: SaleDeliveryHandlerUpdateSettingsConfigType,
+    pub type_: SaleDeliveryHandlerUpdateSettingsConfigItemType,
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
     pub code: ::std::string::String,
@@ -128,7 +130,7 @@ pub struct SaleDeliveryHandlerUpdateSettingsConfig {
 }
 /// Documented values of `TYPE`. Part of `sale.delivery.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
-pub enum SaleDeliveryHandlerUpdateSettingsConfigType {
+pub enum SaleDeliveryHandlerUpdateSettingsConfigItemType {
     /// `"STRING"`: string
     #[bitrix(value = "STRING")]
     String,

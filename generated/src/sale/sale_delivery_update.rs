@@ -55,6 +55,11 @@ pub struct SaleDeliveryUpdate {
     /// `LOGOTYPE`: string.
     #[bitrix(rename = "LOGOTYPE")]
     pub logotype: ::core::option::Option<::std::string::String>,
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }
 /// Documented values of `ACTIVE`. Part of `sale.delivery.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-update.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]

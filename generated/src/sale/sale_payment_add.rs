@@ -125,7 +125,7 @@ pub struct SalePaymentAddFields {
     pub external_payment: ::core::option::Option<SalePaymentAddFieldsExternalPayment>,
     /// `psInvoiceId`: string.
     #[bitrix(rename = "psInvoiceId")]
-    pub ps_invoice_id: ::core::option::Option<::std::string::String>,
+    pub ps_invoice_id: ::core::option::Option<i64>,
     /// `marked`: string.
     pub marked: ::core::option::Option<SalePaymentAddFieldsMarked>,
     /// `reasonMarked`: string.

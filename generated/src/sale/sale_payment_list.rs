@@ -18,4 +18,17 @@
     ),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
-pub struct SalePaymentList {}
+pub struct SalePaymentList {
+    /// `select`: array.
+    pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `filter`: object.
+    pub filter: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `order`: object.
+    pub order: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `start`: integer.
+    pub start: ::core::option::Option<i64>,
+}

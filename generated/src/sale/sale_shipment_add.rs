@@ -58,7 +58,7 @@ pub struct SaleShipmentAddFields {
     pub delivery_id: i64,
     /// `statusId`: sale_status.
     #[bitrix(rename = "statusId")]
-    pub status_id: ::core::option::Option<types::SaleStatus>,
+    pub status_id: ::core::option::Option<::std::string::String>,
     /// `deliveryDocDate`: datetime.
     #[bitrix(rename = "deliveryDocDate")]
     pub delivery_doc_date: ::core::option::Option<::std::string::String>,

@@ -54,10 +54,10 @@ pub struct SaleShipmentUpdateFields {
     pub deducted: SaleShipmentUpdateFieldsDeducted,
     /// `deliveryId`: sale_delivery_service, required.
     #[bitrix(rename = "deliveryId")]
-    pub delivery_id: types::SaleDeliveryService,
+    pub delivery_id: i64,
     /// `statusId`: sale_status.
     #[bitrix(rename = "statusId")]
-    pub status_id: ::core::option::Option<types::SaleStatus>,
+    pub status_id: ::core::option::Option<::std::string::String>,
     /// `deliveryDocDate`: datetime.
     #[bitrix(rename = "deliveryDocDate")]
     pub delivery_doc_date: ::core::option::Option<::std::string::String>,

@@ -54,7 +54,7 @@ pub struct SaleStatusAdd {
 #[::bitrix24::bitrix_object]
 pub struct SaleStatusAddFields {
     /// `id`: sale_status.id, required.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// `type`: string, required.
     #[bitrix(rename = "type")]
     pub type_: SaleStatusAddFieldsType,

@@ -32,5 +32,5 @@
 )]
 pub struct SaleStatusDelete {
     /// `id`: sale_status.id, required.
-    pub id: i64,
+    pub id: ::std::string::String,
 }

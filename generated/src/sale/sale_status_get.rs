@@ -22,5 +22,5 @@
 )]
 pub struct SaleStatusGet {
     /// `id`: sale_status.id, required.
-    pub id: i64,
+    pub id: ::std::string::String,
 }

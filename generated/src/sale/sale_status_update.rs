@@ -57,7 +57,7 @@
 )]
 pub struct SaleStatusUpdate {
     /// `id`: sale_status.id, required.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// `fields`: object, required.
     pub fields: SaleStatusUpdateFields,
 }

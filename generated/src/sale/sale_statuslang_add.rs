@@ -49,7 +49,7 @@ pub struct SaleStatuslangAdd {
 pub struct SaleStatuslangAddFields {
     /// `statusId`: sale_status.id, required.
     #[bitrix(rename = "statusId")]
-    pub status_id: i64,
+    pub status_id: ::std::string::String,
     /// `lid`: sale_lang.lid, required.
     pub lid: ::std::string::String,
     /// `name`: string, required.

@@ -134,15 +134,15 @@ pub struct SignB2eDocumentSend {
 pub struct SignB2eDocumentSendFields {
     /// `company`: object, required.
     pub company: SignB2eDocumentSendFieldsCompany,
-    /// `members`: object, required.
-    pub members: SignB2eDocumentSendFieldsMembers,
+    /// `members`: array of object, required.
+    pub members: ::std::vec::Vec<SignB2eDocumentSendFieldsMembersItem>,
     /// `responsible`: object, required.
     pub responsible: SignB2eDocumentSendFieldsResponsible,
     /// `companyProviderUid`: string, required.
     #[bitrix(rename = "companyProviderUid")]
     pub company_provider_uid: ::std::string::String,
-    /// `files`: object, required.
-    pub files: SignB2eDocumentSendFieldsFiles,
+    /// `files`: array of object, required.
+    pub files: ::std::vec::Vec<SignB2eDocumentSendFieldsFilesItem>,
     /// `regionDocumentType`: string, required.
     #[bitrix(rename = "regionDocumentType")]
     pub region_document_type: ::std::string::String,
@@ -174,10 +174,10 @@ pub struct SignB2eDocumentSendFieldsCompany {
         ::bitrix24::serde_json::Value,
     >,
 }
-/// The `members` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
+/// The `SignB2eDocumentSendFieldsMembersItem` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
-pub struct SignB2eDocumentSendFieldsMembers {
+pub struct SignB2eDocumentSendFieldsMembersItem {
     /// `employeeCode`: string, required.
     #[bitrix(rename = "employeeCode")]
     pub employee_code: ::std::string::String,
@@ -188,7 +188,7 @@ pub struct SignB2eDocumentSendFieldsMembers {
     #[bitrix(rename = "userId")]
     pub user_id: i64,
     /// `role`: string, required.
-    pub role: SignB2eDocumentSendFieldsMembersRole,
+    pub role: SignB2eDocumentSendFieldsMembersItemRole,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<
@@ -198,7 +198,7 @@ pub struct SignB2eDocumentSendFieldsMembers {
 }
 /// Documented values of `role`. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
-pub enum SignB2eDocumentSendFieldsMembersRole {
+pub enum SignB2eDocumentSendFieldsMembersItemRole {
     /// `"signer"`: signer
     #[bitrix(value = "signer")]
     Signer,
@@ -250,10 +250,10 @@ pub enum SignB2eDocumentSendFieldsResponsibleRole {
     #[bitrix(value = "editor")]
     Editor,
 }
-/// The `files` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
+/// The `SignB2eDocumentSendFieldsFilesItem` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
-pub struct SignB2eDocumentSendFieldsFiles {
+pub struct SignB2eDocumentSendFieldsFilesItem {
     /// `fileName`: string, required.
     #[bitrix(rename = "fileName")]
     pub file_name: ::std::string::String,

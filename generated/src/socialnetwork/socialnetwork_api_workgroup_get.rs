@@ -33,75 +33,10 @@ pub struct SocialnetworkApiWorkgroupGetParams {
     /// `groupId`: integer, required.
     #[bitrix(rename = "groupId")]
     pub group_id: i64,
-    /// `select`: object.
-    pub select: ::core::option::Option<SocialnetworkApiWorkgroupGetParamsSelect>,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `mode`: string.
     pub mode: ::core::option::Option<::std::string::String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
-}
-/// The `select` object. Part of `socialnetwork.api.workgroup.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct SocialnetworkApiWorkgroupGetParamsSelect {
-    /// `ACTIONS`: string.
-    #[bitrix(rename = "ACTIONS")]
-    pub actions: ::core::option::Option<::std::string::String>,
-    /// `AVATAR`: string.
-    #[bitrix(rename = "AVATAR")]
-    pub avatar: ::core::option::Option<::std::string::String>,
-    /// `AVATAR_DATA`: string.
-    #[bitrix(rename = "AVATAR_DATA")]
-    pub avatar_data: ::core::option::Option<::std::string::String>,
-    /// `AVATAR_TYPES`: string.
-    #[bitrix(rename = "AVATAR_TYPES")]
-    pub avatar_types: ::core::option::Option<::std::string::String>,
-    /// `COUNTERS`: string.
-    #[bitrix(rename = "COUNTERS")]
-    pub counters: ::core::option::Option<::std::string::String>,
-    /// `DATE_CREATE`: string.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
-    /// `DEPARTMENTS`: string.
-    #[bitrix(rename = "DEPARTMENTS")]
-    pub departments: ::core::option::Option<::std::string::String>,
-    /// `EFFICIENCY`: string.
-    #[bitrix(rename = "EFFICIENCY")]
-    pub efficiency: ::core::option::Option<::std::string::String>,
-    /// `FEATURES`: string.
-    #[bitrix(rename = "FEATURES")]
-    pub features: ::core::option::Option<::std::string::String>,
-    /// `GROUP_MEMBERS_LIST`: string.
-    #[bitrix(rename = "GROUP_MEMBERS_LIST")]
-    pub group_members_list: ::core::option::Option<::std::string::String>,
-    /// `LIST_OF_MEMBERS`: string.
-    #[bitrix(rename = "LIST_OF_MEMBERS")]
-    pub list_of_members: ::core::option::Option<::std::string::String>,
-    /// `LIST_OF_MEMBERS_AWAITING_INVITE`: string.
-    #[bitrix(rename = "LIST_OF_MEMBERS_AWAITING_INVITE")]
-    pub list_of_members_awaiting_invite: ::core::option::Option<::std::string::String>,
-    /// `OWNER_DATA`: string.
-    #[bitrix(rename = "OWNER_DATA")]
-    pub owner_data: ::core::option::Option<::std::string::String>,
-    /// `PIN`: string.
-    #[bitrix(rename = "PIN")]
-    pub pin: ::core::option::Option<::std::string::String>,
-    /// `PRIVACY_TYPE`: string.
-    #[bitrix(rename = "PRIVACY_TYPE")]
-    pub privacy_type: ::core::option::Option<::std::string::String>,
-    /// `SUBJECT_DATA`: string.
-    #[bitrix(rename = "SUBJECT_DATA")]
-    pub subject_data: ::core::option::Option<::std::string::String>,
-    /// `TAGS`: string.
-    #[bitrix(rename = "TAGS")]
-    pub tags: ::core::option::Option<::std::string::String>,
-    /// `USER_DATA`: string.
-    #[bitrix(rename = "USER_DATA")]
-    pub user_data: ::core::option::Option<::std::string::String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<

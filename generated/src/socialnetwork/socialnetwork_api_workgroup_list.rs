@@ -15,8 +15,8 @@
 pub struct SocialnetworkApiWorkgroupList {
     /// `filter`: object.
     pub filter: ::core::option::Option<SocialnetworkApiWorkgroupListFilter>,
-    /// `select`: object.
-    pub select: ::core::option::Option<SocialnetworkApiWorkgroupListSelect>,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `order`: object.
     pub order: ::core::option::Option<
         ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
@@ -69,101 +69,6 @@ pub struct SocialnetworkApiWorkgroupListFilter {
     /// `DATE_ACTIVITY`: datetime.
     #[bitrix(rename = "DATE_ACTIVITY")]
     pub date_activity: ::core::option::Option<::std::string::String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
-}
-/// The `select` object. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
-#[non_exhaustive]
-#[::bitrix24::bitrix_object]
-pub struct SocialnetworkApiWorkgroupListSelect {
-    /// `ID`: integer.
-    #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
-    /// `ACTIVE`: string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
-    /// `SUBJECT_ID`: integer.
-    #[bitrix(rename = "SUBJECT_ID")]
-    pub subject_id: ::core::option::Option<i64>,
-    /// `NAME`: string.
-    #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
-    /// `DESCRIPTION`: string.
-    #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
-    /// `KEYWORDS`: string.
-    #[bitrix(rename = "KEYWORDS")]
-    pub keywords: ::core::option::Option<::std::string::String>,
-    /// `CLOSED`: string.
-    #[bitrix(rename = "CLOSED")]
-    pub closed: ::core::option::Option<::std::string::String>,
-    /// `VISIBLE`: string.
-    #[bitrix(rename = "VISIBLE")]
-    pub visible: ::core::option::Option<::std::string::String>,
-    /// `OPENED`: string.
-    #[bitrix(rename = "OPENED")]
-    pub opened: ::core::option::Option<::std::string::String>,
-    /// `PROJECT`: string.
-    #[bitrix(rename = "PROJECT")]
-    pub project: ::core::option::Option<::std::string::String>,
-    /// `LANDING`: string.
-    #[bitrix(rename = "LANDING")]
-    pub landing: ::core::option::Option<::std::string::String>,
-    /// `DATE_CREATE`: datetime.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
-    /// `DATE_UPDATE`: datetime.
-    #[bitrix(rename = "DATE_UPDATE")]
-    pub date_update: ::core::option::Option<::std::string::String>,
-    /// `DATE_ACTIVITY`: datetime.
-    #[bitrix(rename = "DATE_ACTIVITY")]
-    pub date_activity: ::core::option::Option<::std::string::String>,
-    /// `IMAGE_ID`: integer.
-    #[bitrix(rename = "IMAGE_ID")]
-    pub image_id: ::core::option::Option<i64>,
-    /// `AVATAR_TYPE`: string.
-    #[bitrix(rename = "AVATAR_TYPE")]
-    pub avatar_type: ::core::option::Option<::std::string::String>,
-    /// `OWNER_ID`: integer.
-    #[bitrix(rename = "OWNER_ID")]
-    pub owner_id: ::core::option::Option<i64>,
-    /// `NUMBER_OF_MEMBERS`: integer.
-    #[bitrix(rename = "NUMBER_OF_MEMBERS")]
-    pub number_of_members: ::core::option::Option<i64>,
-    /// `NUMBER_OF_MODERATORS`: integer.
-    #[bitrix(rename = "NUMBER_OF_MODERATORS")]
-    pub number_of_moderators: ::core::option::Option<i64>,
-    /// `INITIATE_PERMS`: string.
-    #[bitrix(rename = "INITIATE_PERMS")]
-    pub initiate_perms: ::core::option::Option<::std::string::String>,
-    /// `PROJECT_DATE_START`: datetime.
-    #[bitrix(rename = "PROJECT_DATE_START")]
-    pub project_date_start: ::core::option::Option<::std::string::String>,
-    /// `PROJECT_DATE_FINISH`: datetime.
-    #[bitrix(rename = "PROJECT_DATE_FINISH")]
-    pub project_date_finish: ::core::option::Option<::std::string::String>,
-    /// `SCRUM_OWNER_ID`: integer.
-    #[bitrix(rename = "SCRUM_OWNER_ID")]
-    pub scrum_owner_id: ::core::option::Option<i64>,
-    /// `SCRUM_MASTER_ID`: integer.
-    #[bitrix(rename = "SCRUM_MASTER_ID")]
-    pub scrum_master_id: ::core::option::Option<i64>,
-    /// `SCRUM_SPRINT_DURATION`: integer.
-    #[bitrix(rename = "SCRUM_SPRINT_DURATION")]
-    pub scrum_sprint_duration: ::core::option::Option<i64>,
-    /// `SCRUM_TASK_RESPONSIBLE`: string.
-    #[bitrix(rename = "SCRUM_TASK_RESPONSIBLE")]
-    pub scrum_task_responsible: ::core::option::Option<::std::string::String>,
-    /// `TYPE`: string.
-    #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<::std::string::String>,
-    /// `AVATAR`: string.
-    #[bitrix(rename = "AVATAR")]
-    pub avatar: ::core::option::Option<::std::string::String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: ::bitrix24::serde_json::Map<

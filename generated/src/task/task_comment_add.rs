@@ -22,4 +22,9 @@ pub struct TaskCommentAdd {
     /// `COMMENTTEXT`: any.
     #[bitrix(rename = "COMMENTTEXT")]
     pub commenttext: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

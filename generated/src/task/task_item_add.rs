@@ -19,4 +19,8 @@ pub struct TaskItemAdd {
     /// `TASKDATA`: array.
     #[bitrix(rename = "TASKDATA")]
     pub taskdata: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

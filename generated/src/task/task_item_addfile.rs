@@ -25,4 +25,9 @@ pub struct TaskItemAddfile {
     /// `CONTENT`: any.
     #[bitrix(rename = "CONTENT")]
     pub content: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `FILE`: object.
+    #[bitrix(rename = "FILE")]
+    pub file: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

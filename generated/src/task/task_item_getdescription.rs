@@ -21,4 +21,7 @@ pub struct TaskItemGetdescription {
     /// `FORMAT`: any.
     #[bitrix(rename = "FORMAT")]
     pub format: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `USERID`: integer.
+    #[bitrix(rename = "USERID")]
+    pub userid: ::core::option::Option<i64>,
 }

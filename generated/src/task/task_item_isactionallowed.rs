@@ -22,4 +22,7 @@ pub struct TaskItemIsactionallowed {
     /// `ACTIONID`: any.
     #[bitrix(rename = "ACTIONID")]
     pub actionid: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `ACTION`: integer.
+    #[bitrix(rename = "ACTION")]
+    pub action: ::core::option::Option<i64>,
 }

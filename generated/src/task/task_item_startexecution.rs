@@ -16,7 +16,7 @@
     mutates,
 )]
 pub struct TaskItemStartexecution {
-    /// `TASKID`: any.
-    #[bitrix(rename = "TASKID")]
-    pub taskid: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `taskId`: any.
+    #[bitrix(rename = "taskId")]
+    pub task_id: ::core::option::Option<::bitrix24::serde_json::Value>,
 }

@@ -16,10 +16,14 @@
     mutates,
 )]
 pub struct TaskItemUpdate {
-    /// `TASKID`: any.
-    #[bitrix(rename = "TASKID")]
-    pub taskid: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `taskId`: any.
+    #[bitrix(rename = "taskId")]
+    pub task_id: ::core::option::Option<::bitrix24::serde_json::Value>,
     /// `TASKDATA`: any.
     #[bitrix(rename = "TASKDATA")]
     pub taskdata: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

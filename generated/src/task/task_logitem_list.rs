@@ -18,4 +18,7 @@ pub struct TaskLogitemList {
     /// `ID`: any, required.
     #[bitrix(rename = "ID")]
     pub id: ::bitrix24::serde_json::Value,
+    /// `taskId`: integer.
+    #[bitrix(rename = "taskId")]
+    pub task_id: ::core::option::Option<i64>,
 }

@@ -15,9 +15,13 @@
 )]
 pub struct TasksApiScrumEpicList {
     /// `order`: array.
-    pub order: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub order: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `filter`: array.
-    pub filter: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub filter: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `select`: array.
     pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
     /// `start`: integer.

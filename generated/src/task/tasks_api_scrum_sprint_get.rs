@@ -28,4 +28,6 @@ pub struct TasksApiScrumSprintGet {
     /// `sprintId`: integer, required.
     #[bitrix(rename = "sprintId")]
     pub sprint_id: i64,
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
 }

@@ -54,10 +54,10 @@ pub struct TasksFlowFlowUpdateFlowData {
     /// `responsibleList`: array, required.
     #[bitrix(rename = "responsibleList")]
     pub responsible_list: ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    /// `taskCreators`: object.
+    /// `taskCreators`: array of array of string.
     #[bitrix(rename = "taskCreators")]
     pub task_creators: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+        ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// `matchWorkTime`: integer.
     #[bitrix(rename = "matchWorkTime")]

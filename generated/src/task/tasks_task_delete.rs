@@ -10,7 +10,7 @@
     name = "tasks.task.delete",
     version = "v1",
     scope = "task",
-    result = bool,
+    result = ::bitrix24::serde_json::Value,
     mutates,
     error(code = "0", status = 400, message = "wrong task id"),
     error(code = "1048582", status = 400, message = "No access to delete the task"),

@@ -10,7 +10,7 @@
     name = "tasks.task.delete",
     version = "v3",
     scope = "tasks",
-    result = bool,
+    result = ::bitrix24::serde_json::Value,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",

@@ -44,9 +44,9 @@ pub struct TelephonyCallAttachTranscription {
     /// `CALL_ID`: string, required.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: ::std::string::String,
-    /// `MESSAGES`: object, required.
+    /// `MESSAGES`: array of object, required.
     #[bitrix(rename = "MESSAGES")]
-    pub messages: TelephonyCallAttachTranscriptionMessages,
+    pub messages: ::std::vec::Vec<TelephonyCallAttachTranscriptionMessagesItem>,
     /// `COST`: double.
     #[bitrix(rename = "COST")]
     pub cost: ::core::option::Option<f64>,
@@ -54,13 +54,13 @@ pub struct TelephonyCallAttachTranscription {
     #[bitrix(rename = "COST_CURRENCY")]
     pub cost_currency: ::core::option::Option<::std::string::String>,
 }
-/// The `MESSAGES` object. Part of `telephony.call.attachTranscription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)).
+/// The `TelephonyCallAttachTranscriptionMessagesItem` object. Part of `telephony.call.attachTranscription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
-pub struct TelephonyCallAttachTranscriptionMessages {
+pub struct TelephonyCallAttachTranscriptionMessagesItem {
     /// `SIDE`: string, required.
     #[bitrix(rename = "SIDE")]
-    pub side: TelephonyCallAttachTranscriptionMessagesSide,
+    pub side: TelephonyCallAttachTranscriptionMessagesItemSide,
     /// `START_TIME`: integer, required.
     #[bitrix(rename = "START_TIME")]
     pub start_time: i64,
@@ -79,7 +79,7 @@ pub struct TelephonyCallAttachTranscriptionMessages {
 }
 /// Documented values of `SIDE`. Part of `telephony.call.attachTranscription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
-pub enum TelephonyCallAttachTranscriptionMessagesSide {
+pub enum TelephonyCallAttachTranscriptionMessagesItemSide {
     /// `"User"`: portal user
     #[bitrix(value = "User")]
     User,

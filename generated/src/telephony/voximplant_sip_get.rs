@@ -39,9 +39,9 @@ pub struct VoximplantSipGetFilter {
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
     pub title: ::core::option::Option<::std::string::String>,
-    /// `CONFIG_ID`: integer.
+    /// `CONFIG_ID`: array of integer.
     #[bitrix(rename = "CONFIG_ID")]
-    pub config_id: ::core::option::Option<i64>,
+    pub config_id: ::core::option::Option<::std::vec::Vec<i64>>,
     /// `REG_ID`: integer.
     #[bitrix(rename = "REG_ID")]
     pub reg_id: ::core::option::Option<i64>,

@@ -30,9 +30,9 @@ pub struct VoximplantStatisticGet {
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct VoximplantStatisticGetFilter {
-    /// `ID`: integer.
+    /// `ID`: array of integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: ::core::option::Option<::std::vec::Vec<i64>>,
     /// `CALL_ID`: string.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: ::core::option::Option<::std::string::String>,

@@ -13,4 +13,8 @@
     result = ::bitrix24::serde_json::Value,
     mutates,
 )]
-pub struct VoximplantUserDeactivatePhone {}
+pub struct VoximplantUserDeactivatePhone {
+    /// `USER_ID`: integer, required.
+    #[bitrix(rename = "USER_ID")]
+    pub user_id: i64,
+}

@@ -10,7 +10,7 @@
     name = "timeman.networkrange.set",
     version = "v1",
     scope = "timeman",
-    result = bool,
+    result = ::bitrix24::serde_json::Value,
     mutates,
     error(
         code = "ACCESS_ERROR",
@@ -24,7 +24,6 @@
     ),
 )]
 pub struct TimemanNetworkrangeSet {
-    /// `RANGES`: string, required.
-    #[bitrix(rename = "RANGES")]
-    pub ranges: ::std::string::String,
+    /// `ranges`: string, required.
+    pub ranges: ::std::vec::Vec<::bitrix24::serde_json::Value>,
 }

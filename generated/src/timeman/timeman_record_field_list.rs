@@ -34,8 +34,6 @@
     ),
 )]
 pub struct TimemanRecordFieldList {
-    /// `select`: object.
-    pub select: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    /// `select`: array of string.
+    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }

@@ -151,9 +151,9 @@ pub struct UserAdd {
     /// `UF_ZOOM`: string.
     #[bitrix(rename = "UF_ZOOM")]
     pub uf_zoom: ::core::option::Option<::std::string::String>,
-    /// `UF_DEPARTMENT`: string.
+    /// `UF_DEPARTMENT`: array of integer.
     #[bitrix(rename = "UF_DEPARTMENT")]
-    pub uf_department: ::core::option::Option<::std::string::String>,
+    pub uf_department: ::core::option::Option<::std::vec::Vec<i64>>,
     /// `UF_INTERESTS`: string.
     #[bitrix(rename = "UF_INTERESTS")]
     pub uf_interests: ::core::option::Option<::std::string::String>,

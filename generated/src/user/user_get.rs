@@ -13,9 +13,11 @@
     result = ::bitrix24::serde_json::Value,
 )]
 pub struct UserGet {
-    /// `sort`: string.
+    /// `SORT`: string.
+    #[bitrix(rename = "SORT")]
     pub sort: ::core::option::Option<::std::string::String>,
-    /// `order`: string.
+    /// `ORDER`: string.
+    #[bitrix(rename = "ORDER")]
     pub order: ::core::option::Option<UserGetOrder>,
     /// `FILTER`: string.
     #[bitrix(rename = "FILTER")]
@@ -25,8 +27,11 @@ pub struct UserGet {
     pub admin_mode: ::core::option::Option<bool>,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
+    /// `UF_DEPARTMENT`: integer.
+    #[bitrix(rename = "UF_DEPARTMENT")]
+    pub uf_department: ::core::option::Option<i64>,
 }
-/// Documented values of `order`. Part of `user.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-get.html)).
+/// Documented values of `ORDER`. Part of `user.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-get.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum UserGetOrder {
     /// `"ASC"`: ascending

@@ -16,15 +16,20 @@ pub struct UserSearch {
     /// `FILTER`: string.
     #[bitrix(rename = "FILTER")]
     pub filter: ::core::option::Option<UserSearchFilter>,
-    /// `sort`: string.
+    /// `SORT`: string.
+    #[bitrix(rename = "SORT")]
     pub sort: ::core::option::Option<::std::string::String>,
-    /// `order`: string.
+    /// `ORDER`: string.
+    #[bitrix(rename = "ORDER")]
     pub order: ::core::option::Option<UserSearchOrder>,
     /// `ADMIN_MODE`: boolean.
     #[bitrix(rename = "ADMIN_MODE")]
     pub admin_mode: ::core::option::Option<bool>,
     /// `start`: integer.
     pub start: ::core::option::Option<i64>,
+    /// `UF_DEPARTMENT`: integer.
+    #[bitrix(rename = "UF_DEPARTMENT")]
+    pub uf_department: ::core::option::Option<i64>,
 }
 /// Documented values of `FILTER`. Part of `user.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
@@ -54,7 +59,7 @@ pub enum UserSearchFilter {
     #[bitrix(value = "email")]
     Email,
 }
-/// Documented values of `order`. Part of `user.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)).
+/// Documented values of `ORDER`. Part of `user.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]
 pub enum UserSearchOrder {
     /// `"ASC"`: ascending

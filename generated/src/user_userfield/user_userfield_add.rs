@@ -72,7 +72,9 @@ pub struct UserUserfieldAddFields {
     pub settings: ::core::option::Option<UserUserfieldAddFieldsSettings>,
     /// `EDIT_FORM_LABEL`: string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
-    pub edit_form_label: ::core::option::Option<::std::string::String>,
+    pub edit_form_label: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
     /// `LIST_COLUMN_LABEL`: string.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
     pub list_column_label: ::core::option::Option<::std::string::String>,

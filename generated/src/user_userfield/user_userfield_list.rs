@@ -16,5 +16,7 @@ pub struct UserUserfieldList {
     /// `order`: string|array.
     pub order: ::core::option::Option<::bitrix24::serde_json::Value>,
     /// `filter`: array.
-    pub filter: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub filter: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
 }

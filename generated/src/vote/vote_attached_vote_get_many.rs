@@ -22,6 +22,9 @@ pub struct VoteAttachedVoteGetMany {
     /// `entityId`: integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
+    /// `entityIds`: array of integer.
+    #[bitrix(rename = "entityIds")]
+    pub entity_ids: ::core::option::Option<::std::vec::Vec<i64>>,
 }
 /// Documented values of `moduleId`. Part of `vote.AttachedVote.getMany` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)).
 #[::bitrix24::bitrix_enum(repr = "string")]

@@ -22,5 +22,5 @@
 pub struct VoteAttachedVoteRecall {
     /// `attachId`: integer, required.
     #[bitrix(rename = "attachId")]
-    pub attach_id: i64,
+    pub attach_id: ::std::string::String,
 }
