@@ -3120,6 +3120,17 @@ fn cases() -> Vec<Case> {
     #[cfg(feature = "crm")]
     cases
         .push(Case {
+            method: "crm.automation.trigger.delete (v1)",
+            run: || check_json::<
+                bitrix24::crm::CrmAutomationTriggerDelete,
+            >(
+                "{\"CODE\":\"c5u4m\"}",
+                "{\"result\":true,\"time\":{\"date_finish\":\"2024-06-20T13:59:46+00:00\",\"date_start\":\"2024-06-20T13:59:33+00:00\",\"duration\":13.29278802871704,\"finish\":1718891986.721889,\"processing\":13.012810945510864,\"start\":1718891973.429101}}",
+            ),
+        });
+    #[cfg(feature = "crm")]
+    cases
+        .push(Case {
             method: "crm.automation.trigger.execute (v1)",
             run: || check_json::<
                 bitrix24::crm::CrmAutomationTriggerExecute,
@@ -6404,17 +6415,6 @@ fn cases() -> Vec<Case> {
             >(
                 "{\"fields\":{\"ACTIVE\":\"N\",\"NAME\":\"VAT 20% (inactive)\"},\"id\":7}",
                 "{\"result\":13,\"time\":{\"date_finish\":\"2025-07-09T10:13:29+02:00\",\"date_start\":\"2025-07-09T10:13:29+02:00\",\"duration\":0.04361891746520996,\"finish\":1752045209.539975,\"operating\":0,\"operating_reset_at\":1752045809,\"processing\":0.009280920028686523,\"start\":1752045209.496356}}",
-            ),
-        });
-    #[cfg(feature = "crm")]
-    cases
-        .push(Case {
-            method: "ctrigger.delete (v1)",
-            run: || check_json::<
-                bitrix24::crm::CtriggerDelete,
-            >(
-                "{\"CODE\":\"c5u4m\"}",
-                "{\"result\":true,\"time\":{\"date_finish\":\"2024-06-20T13:59:46+00:00\",\"date_start\":\"2024-06-20T13:59:33+00:00\",\"duration\":13.29278802871704,\"finish\":1718891986.721889,\"processing\":13.012810945510864,\"start\":1718891973.429101}}",
             ),
         });
     #[cfg(feature = "disk")]

@@ -38,19 +38,37 @@ pub fn event(root: &Path, rel: &str, known: &BTreeSet<String>) -> Option<Event> 
     let text = text::load(root, &root.join(rel))?;
     let page = Page::new(&text, known);
     let h1 = page.headings.iter().find(|h| h.level == 1)?.title.clone();
-    let name = h1
+    let intro_end = page
+        .headings
+        .iter()
+        .find(|h| h.level == 2)
+        .map_or(page.lines.len(), |h| h.line);
+    // The title names the event, or else the introduction does ("The `onBookingUpdate`
+    // event …").
+    let title_name = h1
         .split_whitespace()
         .map(|t| t.trim_matches(|c: char| matches!(c, '`' | ':' | ',' | '(' | ')')))
-        .rfind(|t| is_event_name(t))?
-        .to_owned();
+        .rfind(|t| is_event_name(t))
+        .map(str::to_owned);
+    let name = title_name.clone().or_else(|| {
+        page.lines[..intro_end]
+            .iter()
+            .flat_map(|l| crate::cell::code_spans(l))
+            .find(|t| is_event_name(t))
+    })?;
+    let handler_section = page.find_section(2, &["handler receives"], &[]);
+    let in_events_folder = rel.contains("/events/") || rel.contains("/events-");
     let subscribable = page.lines.iter().any(|l| l.contains("Who can subscribe"))
-        || page.find_section(2, &["handler receives"], &[]).is_some();
+        || handler_section.is_some()
+        // Older event pages: an events folder and the event's name in the title.
+        || (in_events_folder && title_name.is_some());
     if !subscribable {
         return None;
     }
-    let range = page
-        .find_section(2, &["handler receives"], &[])
-        .or_else(|| page.find_section(2, &["parameters"], &[]))?;
+    let range = handler_section
+        .or_else(|| page.find_section(2, &["parameters"], &[]))
+        .or_else(|| page.find_section(2, &["response handling"], &[]))
+        .unwrap_or((intro_end, intro_end));
     let mut reasons = Vec::new();
     let payload = match page.tables_in(range).next() {
         Some(table) => {

@@ -60,9 +60,15 @@ impl Import {
 
 /// Imports every method and event page under `docs/api-reference`.
 pub fn import(docs: &Path) -> Import {
+    import_with_progress(docs, |_, _| {})
+}
+
+/// [`import`], calling `progress(pages done, pages in all)` after each page.
+pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize)) -> Import {
     let mut files = Vec::new();
     walk(&docs.join("api-reference"), &mut files);
     files.sort();
+    let total = files.len();
     let mut import = Import {
         types: datatypes::import(docs),
         ..Import::default()
@@ -81,6 +87,7 @@ pub fn import(docs: &Path) -> Import {
             .to_string_lossy()
             .replace('\\', "/");
         import.pages += 1;
+        progress(import.pages, total);
         if let Some(e) = event::event(docs, &rel, &known) {
             // The first page of an event wins (pages are walked in path order).
             if import.events.contains_key(&e.name) {

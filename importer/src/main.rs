@@ -51,6 +51,32 @@ fn parse() -> Result<Args, String> {
     Ok(a)
 }
 
+/// Draws `[####    ] done/total pages` on stdout when it is a terminal, and nothing otherwise
+/// (a pipe or a CI log gets the report only).
+fn progress_bar() -> impl FnMut(usize, usize) {
+    use std::io::{IsTerminal, Write};
+    let terminal = std::io::stdout().is_terminal();
+    move |done, total| {
+        if !terminal || (done % 25 != 0 && done != total) {
+            return;
+        }
+        const WIDTH: usize = 30;
+        let filled = WIDTH * done / total.max(1);
+        let mut out = std::io::stdout().lock();
+        let _ = write!(
+            out,
+            "\r[{}{}] {done}/{total} pages",
+            "#".repeat(filled),
+            " ".repeat(WIDTH - filled)
+        );
+        if done == total {
+            // Clear the bar so the report starts on a clean line.
+            let _ = write!(out, "\r{}\r", " ".repeat(WIDTH + 24));
+        }
+        let _ = out.flush();
+    }
+}
+
 fn report(import: &Import, seconds: f64) {
     say!(
         "{} pages read, {} methods and {} events imported ({} duplicate pages) in {seconds:.2} s",
@@ -105,7 +131,7 @@ fn main() -> ExitCode {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec"));
 
     let started = Instant::now();
-    let mut import = bitrix_import::import(&docs);
+    let mut import = bitrix_import::import_with_progress(&docs, progress_bar());
     // Recording compares the checked-in spec with the import before any override.
     let raw = args.record.then(|| import.clone());
     let (fixes, mut problems) = overrides::load(&spec_dir.join("overrides"));

@@ -84,12 +84,12 @@ pub enum Skip {
 }
 
 /// A method page's import, with how strongly the page is about that method: the number of
-/// signals naming it (title, cURL, opening sentence) plus one for a scope line. When two pages
+/// signals naming it (title, cURL, opening sentence, SDK call) plus one for a scope line. When two pages
 /// document one method, the stronger one is kept.
 pub struct Imported {
     /// The method.
     pub method: Method,
-    /// Signals backing the page, 0–4.
+    /// Signals backing the page, 0–5.
     pub evidence: usize,
 }
 
@@ -112,6 +112,7 @@ pub fn method(
     let h1_name = h1_method(&h1);
     let curl_names = curl_methods(&page.lines);
     let sentence_name = sentence_method(&page.lines);
+    let sdk_name = sdk_methods(&page.lines).into_iter().next();
     let has_scope = page
         .lines
         .iter()
@@ -126,6 +127,7 @@ pub fn method(
         h1_name.as_deref(),
         &curl_names,
         sentence_name.as_deref(),
+        sdk_name.as_deref(),
         &mut reasons,
     ) else {
         return Err(Skip::NoMethod);
@@ -162,11 +164,7 @@ pub fn method(
     };
     let mut errors = errors(&page, v3);
     error_example_code(&examples, &mut errors, &mut reasons);
-    let level = if reasons.is_empty() {
-        ConfidenceLevel::High
-    } else {
-        ConfidenceLevel::Medium
-    };
+    let level = confidence(&reasons, evidence);
     reasons.insert(0, "imported".to_owned());
     let method = Method {
         mutates: mutates(&name),
@@ -194,25 +192,47 @@ pub fn method(
     })
 }
 
-/// The method name from the title, the cURL URLs and the "The method `x`" sentence: the
-/// name most of them agree on (case-insensitively), with how many signals back it. A
-/// disagreement is a reason; the cURL name wins a tie because it is what the server answers.
+/// High when nothing needed a decision; low when only one signal names the method or the
+/// page needed many decisions (its tables and examples disagree in several places); medium
+/// otherwise.
+fn confidence(reasons: &[String], name_evidence: usize) -> ConfidenceLevel {
+    /// Decisions beyond which a page is more guessed than read.
+    const MANY: usize = 4;
+    if reasons.is_empty() && name_evidence > 1 {
+        ConfidenceLevel::High
+    } else if name_evidence <= 1 || reasons.len() >= MANY {
+        ConfidenceLevel::Low
+    } else {
+        ConfidenceLevel::Medium
+    }
+}
+
+/// The method name from the title, the cURL URLs, the "The method `x`" sentence and the SDK
+/// calls of the examples: the name most of them agree on (case-insensitively), with how many
+/// signals back it. A disagreement is a reason; the cURL name wins a tie because it is what
+/// the server answers.
 fn decide_name(
     h1: Option<&str>,
     curl: &[String],
     sentence: Option<&str>,
+    sdk: Option<&str>,
     reasons: &mut Vec<String>,
 ) -> Option<(String, usize)> {
     let mut candidates: Vec<&str> = curl.first().map(String::as_str).into_iter().collect();
     candidates.extend(h1);
     candidates.extend(sentence);
+    candidates.extend(sdk);
+    let same = |a: Option<&str>, name: &str| a.is_some_and(|a| a.eq_ignore_ascii_case(name));
     let support = |name: &str| {
-        usize::from(h1.is_some_and(|h| h.eq_ignore_ascii_case(name)))
-            + usize::from(curl.iter().any(|c| c.eq_ignore_ascii_case(name)))
-            + usize::from(sentence.is_some_and(|s| s.eq_ignore_ascii_case(name)))
+        usize::from(same(h1, name))
+            + usize::from(same(curl.first().map(String::as_str), name))
+            + usize::from(same(sentence, name))
+            + usize::from(same(sdk, name))
     };
     // The cURL spelling is preferred when it agrees: the title sometimes changes the case.
-    let best = candidates.iter().copied().max_by_key(|c| support(c))?;
+    // The first of the best supported (`max_by_key` would take the last).
+    let top = candidates.iter().map(|c| support(c)).max()?;
+    let best = candidates.iter().copied().find(|c| support(c) == top)?;
     let spelled = curl
         .iter()
         .find(|c| c.eq_ignore_ascii_case(best))
@@ -223,6 +243,7 @@ fn decide_name(
         ("the title", h1),
         ("the cURL example", curl.first().map(String::as_str)),
         ("the opening sentence", sentence),
+        ("the SDK example", sdk),
     ];
     for (what, other) in named {
         match other {
@@ -233,6 +254,32 @@ fn decide_name(
         }
     }
     Some((spelled.to_owned(), evidence))
+}
+
+/// Methods called by the SDK examples (`BX24.callMethod`, `CRest::call`, `->call`, `.call`),
+/// in order: the first quoted name after the call, on its line or the next.
+fn sdk_methods(lines: &[&str]) -> Vec<String> {
+    const CALLS: [&str; 4] = ["callMethod(", "CRest::call(", "->call(", ".call("];
+    let mut out: Vec<String> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(at) = CALLS.iter().find_map(|c| line.find(c).map(|p| p + c.len())) else {
+            continue;
+        };
+        let rest = line[at..].trim();
+        let arg = if rest.is_empty() {
+            lines.get(i + 1).map_or("", |l| l.trim())
+        } else {
+            rest
+        };
+        let Some(quote) = arg.chars().next().filter(|c| matches!(c, '\'' | '"')) else {
+            continue;
+        };
+        let name = arg[1..].split(quote).next().unwrap_or_default();
+        if is_dotted(name) && !out.iter().any(|o| o == name) {
+            out.push(name.to_owned());
+        }
+    }
+    out
 }
 
 /// The method named by the opening sentence ("The method `x` …"), before the first section.

@@ -62,6 +62,10 @@ pub use catalog_rounding_on_delete::*;
 mod catalog_rounding_on_update;
 #[cfg(feature = "catalog")]
 pub use catalog_rounding_on_update::*;
+#[cfg(feature = "booking")]
+mod onbookingupdate;
+#[cfg(feature = "booking")]
+pub use onbookingupdate::*;
 #[cfg(feature = "telephony")]
 mod onexternalcallbackstart;
 #[cfg(feature = "telephony")]
@@ -495,6 +499,54 @@ mod on_crm_dynamic_item_update;
 #[cfg(feature = "crm")]
 pub use on_crm_dynamic_item_update::*;
 #[cfg(feature = "crm")]
+mod on_crm_invoice_add;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_recurring_add;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_recurring_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_recurring_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_recurring_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_recurring_expose;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_recurring_expose::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_recurring_update;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_recurring_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_set_status;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_set_status::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_update;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_user_field_add;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_user_field_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_user_field_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_user_field_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_user_field_set_enum_values;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_user_field_set_enum_values::*;
+#[cfg(feature = "crm")]
+mod on_crm_invoice_user_field_update;
+#[cfg(feature = "crm")]
+pub use on_crm_invoice_user_field_update::*;
+#[cfg(feature = "crm")]
 mod on_crm_lead_add;
 #[cfg(feature = "crm")]
 pub use on_crm_lead_add::*;
@@ -518,6 +570,54 @@ pub use on_crm_lead_user_field_set_enum_values::*;
 mod on_crm_lead_user_field_update;
 #[cfg(feature = "crm")]
 pub use on_crm_lead_user_field_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_measure_add;
+#[cfg(feature = "crm")]
+pub use on_crm_measure_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_measure_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_measure_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_measure_update;
+#[cfg(feature = "crm")]
+pub use on_crm_measure_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_product_add;
+#[cfg(feature = "crm")]
+pub use on_crm_product_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_product_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_product_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_product_property_add;
+#[cfg(feature = "crm")]
+pub use on_crm_product_property_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_product_property_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_product_property_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_product_property_update;
+#[cfg(feature = "crm")]
+pub use on_crm_product_property_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_product_section_add;
+#[cfg(feature = "crm")]
+pub use on_crm_product_section_add::*;
+#[cfg(feature = "crm")]
+mod on_crm_product_section_delete;
+#[cfg(feature = "crm")]
+pub use on_crm_product_section_delete::*;
+#[cfg(feature = "crm")]
+mod on_crm_product_section_update;
+#[cfg(feature = "crm")]
+pub use on_crm_product_section_update::*;
+#[cfg(feature = "crm")]
+mod on_crm_product_update;
+#[cfg(feature = "crm")]
+pub use on_crm_product_update::*;
 #[cfg(feature = "crm")]
 mod on_crm_quote_add;
 #[cfg(feature = "crm")]
@@ -618,6 +718,18 @@ pub use on_sonet_group_add::*;
 mod on_sonet_group_delete;
 #[cfg(feature = "sonet")]
 pub use on_sonet_group_delete::*;
+#[cfg(feature = "sonet")]
+mod on_sonet_group_subject_add;
+#[cfg(feature = "sonet")]
+pub use on_sonet_group_subject_add::*;
+#[cfg(feature = "sonet")]
+mod on_sonet_group_subject_delete;
+#[cfg(feature = "sonet")]
+pub use on_sonet_group_subject_delete::*;
+#[cfg(feature = "sonet")]
+mod on_sonet_group_subject_update;
+#[cfg(feature = "sonet")]
+pub use on_sonet_group_subject_update::*;
 #[cfg(feature = "sonet")]
 mod on_sonet_group_update;
 #[cfg(feature = "sonet")]

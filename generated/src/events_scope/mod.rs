@@ -14,7 +14,5 @@ mod event_offline_get;
 pub use event_offline_get::*;
 mod event_offline_list;
 pub use event_offline_list::*;
-mod event_test;
-pub use event_test::*;
 mod event_unbind;
 pub use event_unbind::*;
