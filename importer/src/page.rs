@@ -554,7 +554,32 @@ pub(crate) fn fields_of(
         ty.required = Some(cell.required);
         fields.push(ty);
     }
+    nest_dotted_rows(&mut fields);
     (fields, patterns)
+}
+
+/// Rows named `parent.child` in the parent's own table (`fields.COMPANY_ID` under `fields`)
+/// are fields of that parent.
+fn nest_dotted_rows(fields: &mut Vec<Ty>) {
+    let mut i = 0;
+    while i < fields.len() {
+        let name = fields[i].wire_name().to_owned();
+        let parent = name
+            .split_once('.')
+            .and_then(|(p, _)| fields.iter().position(|f| f.wire_name() == p));
+        let Some(parent) = parent.filter(|p| matches!(fields[*p].kind.as_str(), "object" | "any"))
+        else {
+            i += 1;
+            continue;
+        };
+        let mut child = fields.remove(i);
+        let parent = if parent > i { parent - 1 } else { parent };
+        let (_, rest) = name.split_once('.').unwrap_or_default();
+        child.name = Some(rest.to_owned());
+        let p = &mut fields[parent];
+        p.kind = "object".to_owned();
+        p.fields.push(child);
+    }
 }
 
 /// The table documenting the fields of `name`: linked by anchor, or under a heading naming it.
@@ -825,4 +850,68 @@ fn clean(s: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, kind: &str) -> Ty {
+        let mut t = Ty::of(kind);
+        t.name = Some(name.to_owned());
+        t.required = Some(true);
+        t
+    }
+
+    #[test]
+    fn dotted_rows_nest_under_their_parent() {
+        let mut fields = vec![
+            field("id", "integer"),
+            field("fields", "object"),
+            field("fields.COMPANY_ID", "integer"),
+            field("other.x", "integer"),
+        ];
+        nest_dotted_rows(&mut fields);
+        let names: Vec<&str> = fields.iter().map(Ty::wire_name).collect();
+        assert_eq!(names, ["id", "fields", "other.x"]);
+        assert_eq!(fields[1].fields[0].wire_name(), "COMPANY_ID");
+    }
+
+    #[test]
+    fn names_by_agreement() {
+        let mut reasons = Vec::new();
+        let curl = vec!["crm.automation.trigger.delete".to_owned()];
+        let (name, evidence) = decide_name(
+            Some("ctrigger.delete"),
+            &curl,
+            None,
+            Some("crm.automation.trigger.delete"),
+            &mut reasons,
+        )
+        .unwrap();
+        assert_eq!(
+            (name.as_str(), evidence),
+            ("crm.automation.trigger.delete", 2)
+        );
+        assert_eq!(
+            reasons,
+            ["the title names `ctrigger.delete`, the page is imported as `crm.automation.trigger.delete`"]
+        );
+        // A tie goes to the first candidate, the cURL name.
+        let (name, _) =
+            decide_name(Some("a.b"), &["a.c".to_owned()], None, None, &mut reasons).unwrap();
+        assert_eq!(name, "a.c");
+        assert_eq!(
+            sdk_methods(&[
+                "BX24.callMethod(",
+                "  'crm.deal.get',",
+                "$b24->call('x.y', [])"
+            ]),
+            ["crm.deal.get", "x.y"]
+        );
+        assert_eq!(
+            sentence_method(&["# T", "The method `crm.deal.get` returns", "## P"]).as_deref(),
+            Some("crm.deal.get")
+        );
+    }
 }

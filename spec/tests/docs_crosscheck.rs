@@ -113,7 +113,18 @@ fn check_fields(
         } else {
             format!("{path}.{name}")
         };
-        if !departs(owner, &here) && disagrees(page, name, f.is_required()) {
+        // A nested field may be a row of its parent's table, spelled `parent.name`.
+        let parent = path
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches("[]");
+        let dotted = format!("{parent}.{name}");
+        let disagree = disagrees(page, name, f.is_required())
+            && (parent.is_empty()
+                || !page.contains(&format!("**{dotted}"))
+                || disagrees(page, &dotted, f.is_required()));
+        if !departs(owner, &here) && disagree {
             problems.push(format!(
                 "{owner}: `{here}` required={} disagrees with the page",
                 f.is_required()

@@ -27,11 +27,19 @@ pub struct CrmCompanyContactDelete {
     /// `id`: integer, required.
     pub id: i64,
     /// `fields`: object, required.
-    pub fields: ::bitrix24::serde_json::Map<
+    pub fields: CrmCompanyContactDeleteFields,
+}
+/// The `fields` object. Part of `crm.company.contact.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-delete.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmCompanyContactDeleteFields {
+    /// `CONTACT_ID`: crm_entity, required.
+    #[bitrix(rename = "CONTACT_ID")]
+    pub contact_id: types::CrmEntity,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
         ::std::string::String,
         ::bitrix24::serde_json::Value,
     >,
-    /// `fields.CONTACT_ID`: crm_entity, required.
-    #[bitrix(rename = "fields.CONTACT_ID")]
-    pub fields_contact_id: types::CrmEntity,
 }

@@ -26,11 +26,19 @@ pub struct CrmContactCompanyDelete {
     /// `id`: integer, required.
     pub id: i64,
     /// `fields`: object, required.
-    pub fields: ::bitrix24::serde_json::Map<
+    pub fields: CrmContactCompanyDeleteFields,
+}
+/// The `fields` object. Part of `crm.contact.company.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-delete.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmContactCompanyDeleteFields {
+    /// `COMPANY_ID`: integer, required.
+    #[bitrix(rename = "COMPANY_ID")]
+    pub company_id: i64,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
         ::std::string::String,
         ::bitrix24::serde_json::Value,
     >,
-    /// `fields.COMPANY_ID`: integer, required.
-    #[bitrix(rename = "fields.COMPANY_ID")]
-    pub fields_company_id: i64,
 }

@@ -13,16 +13,19 @@ pub struct OnBookingResourceTypeAdd {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.ID`: integer.
-    #[bitrix(rename = "data.ID")]
-    pub data_id: ::core::option::Option<i64>,
+    pub data: ::core::option::Option<OnBookingResourceTypeAddData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnBookingResourceTypeAddAuth>,
+}
+/// The `data` object. Part of the `onBookingResourceTypeAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/events/on-booking-resource-type-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnBookingResourceTypeAddData {
+    /// `ID`: integer.
+    #[bitrix(rename = "ID")]
+    pub id: ::core::option::Option<i64>,
 }
 /// The `auth` object. Part of the `onBookingResourceTypeAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/events/on-booking-resource-type-add.html)).
 #[non_exhaustive]

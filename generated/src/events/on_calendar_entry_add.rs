@@ -13,16 +13,18 @@ pub struct OnCalendarEntryAdd {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.id`: string.
-    #[bitrix(rename = "data.id")]
-    pub data_id: ::core::option::Option<::std::string::String>,
+    pub data: ::core::option::Option<OnCalendarEntryAddData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCalendarEntryAddAuth>,
+}
+/// The `data` object. Part of the `OnCalendarEntryAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCalendarEntryAddData {
+    /// `id`: string.
+    pub id: ::core::option::Option<::std::string::String>,
 }
 /// The `auth` object. Part of the `OnCalendarEntryAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-add.html)).
 #[non_exhaustive]

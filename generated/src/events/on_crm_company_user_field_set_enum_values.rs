@@ -13,20 +13,21 @@ pub struct OnCrmCompanyUserFieldSetEnumValues {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<
-        OnCrmCompanyUserFieldSetEnumValuesDataFields,
-    >,
+    pub data: ::core::option::Option<OnCrmCompanyUserFieldSetEnumValuesData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmCompanyUserFieldSetEnumValuesAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmCompanyUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)).
+/// The `data` object. Part of the `onCrmCompanyUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmCompanyUserFieldSetEnumValuesData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmCompanyUserFieldSetEnumValuesDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmCompanyUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmCompanyUserFieldSetEnumValuesDataFields {

@@ -13,18 +13,21 @@ pub struct OnCrmContactAdd {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmContactAddDataFields>,
+    pub data: ::core::option::Option<OnCrmContactAddData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmContactAddAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmContactAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-add.html)).
+/// The `data` object. Part of the `onCrmContactAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmContactAddData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmContactAddDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmContactAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmContactAddDataFields {

@@ -13,18 +13,21 @@ pub struct OnCrmContactDelete {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmContactDeleteDataFields>,
+    pub data: ::core::option::Option<OnCrmContactDeleteData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmContactDeleteAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmContactDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-delete.html)).
+/// The `data` object. Part of the `onCrmContactDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-delete.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmContactDeleteData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmContactDeleteDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmContactDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-delete.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmContactDeleteDataFields {

@@ -13,18 +13,21 @@ pub struct OnCrmContactUpdate {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmContactUpdateDataFields>,
+    pub data: ::core::option::Option<OnCrmContactUpdateData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmContactUpdateAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmContactUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-update.html)).
+/// The `data` object. Part of the `onCrmContactUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmContactUpdateData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmContactUpdateDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmContactUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/events/on-crm-contact-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmContactUpdateDataFields {

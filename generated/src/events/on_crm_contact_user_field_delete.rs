@@ -13,18 +13,21 @@ pub struct OnCrmContactUserFieldDelete {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmContactUserFieldDeleteDataFields>,
+    pub data: ::core::option::Option<OnCrmContactUserFieldDeleteData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmContactUserFieldDeleteAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmContactUserFieldDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html)).
+/// The `data` object. Part of the `onCrmContactUserFieldDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmContactUserFieldDeleteData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmContactUserFieldDeleteDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmContactUserFieldDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmContactUserFieldDeleteDataFields {

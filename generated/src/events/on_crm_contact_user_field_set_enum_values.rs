@@ -13,20 +13,21 @@ pub struct OnCrmContactUserFieldSetEnumValues {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<
-        OnCrmContactUserFieldSetEnumValuesDataFields,
-    >,
+    pub data: ::core::option::Option<OnCrmContactUserFieldSetEnumValuesData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmContactUserFieldSetEnumValuesAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmContactUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-set-enum-values.html)).
+/// The `data` object. Part of the `onCrmContactUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-set-enum-values.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmContactUserFieldSetEnumValuesData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmContactUserFieldSetEnumValuesDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmContactUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-set-enum-values.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmContactUserFieldSetEnumValuesDataFields {

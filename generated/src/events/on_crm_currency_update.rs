@@ -13,18 +13,21 @@ pub struct OnCrmCurrencyUpdate {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmCurrencyUpdateDataFields>,
+    pub data: ::core::option::Option<OnCrmCurrencyUpdateData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmCurrencyUpdateAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmCurrencyUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-update.html)).
+/// The `data` object. Part of the `onCrmCurrencyUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmCurrencyUpdateData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmCurrencyUpdateDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmCurrencyUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmCurrencyUpdateDataFields {

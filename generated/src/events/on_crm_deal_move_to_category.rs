@@ -13,18 +13,21 @@ pub struct OnCrmDealMoveToCategory {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmDealMoveToCategoryDataFields>,
+    pub data: ::core::option::Option<OnCrmDealMoveToCategoryData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmDealMoveToCategoryAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmDealMoveToCategory` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-move-to-category.html)).
+/// The `data` object. Part of the `onCrmDealMoveToCategory` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-move-to-category.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmDealMoveToCategoryData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmDealMoveToCategoryDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmDealMoveToCategory` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-move-to-category.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmDealMoveToCategoryDataFields {

@@ -13,18 +13,21 @@ pub struct OnCrmDealRecurringDelete {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmDealRecurringDeleteDataFields>,
+    pub data: ::core::option::Option<OnCrmDealRecurringDeleteData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmDealRecurringDeleteAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmDealRecurringDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-delete.html)).
+/// The `data` object. Part of the `onCrmDealRecurringDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-delete.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmDealRecurringDeleteData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmDealRecurringDeleteDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmDealRecurringDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-delete.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmDealRecurringDeleteDataFields {

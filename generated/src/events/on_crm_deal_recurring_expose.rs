@@ -13,18 +13,21 @@ pub struct OnCrmDealRecurringExpose {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmDealRecurringExposeDataFields>,
+    pub data: ::core::option::Option<OnCrmDealRecurringExposeData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmDealRecurringExposeAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmDealRecurringExpose` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-expose.html)).
+/// The `data` object. Part of the `onCrmDealRecurringExpose` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-expose.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmDealRecurringExposeData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmDealRecurringExposeDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmDealRecurringExpose` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-expose.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmDealRecurringExposeDataFields {

@@ -13,18 +13,21 @@ pub struct OnCrmDealUserFieldUpdate {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmDealUserFieldUpdateDataFields>,
+    pub data: ::core::option::Option<OnCrmDealUserFieldUpdateData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmDealUserFieldUpdateAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmDealUserFieldUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html)).
+/// The `data` object. Part of the `onCrmDealUserFieldUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmDealUserFieldUpdateData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmDealUserFieldUpdateDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmDealUserFieldUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmDealUserFieldUpdateDataFields {

@@ -13,20 +13,21 @@ pub struct OnCrmDocumentGeneratorDocumentDelete {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<
-        OnCrmDocumentGeneratorDocumentDeleteDataFields,
-    >,
+    pub data: ::core::option::Option<OnCrmDocumentGeneratorDocumentDeleteData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmDocumentGeneratorDocumentDeleteAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmDocumentGeneratorDocumentDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-delete.html)).
+/// The `data` object. Part of the `onCrmDocumentGeneratorDocumentDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-delete.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmDocumentGeneratorDocumentDeleteData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmDocumentGeneratorDocumentDeleteDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmDocumentGeneratorDocumentDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-delete.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmDocumentGeneratorDocumentDeleteDataFields {

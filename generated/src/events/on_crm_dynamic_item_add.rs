@@ -13,18 +13,21 @@ pub struct OnCrmDynamicItemAdd {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmDynamicItemAddDataFields>,
+    pub data: ::core::option::Option<OnCrmDynamicItemAddData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmDynamicItemAddAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmDynamicItemAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-add.html)).
+/// The `data` object. Part of the `onCrmDynamicItemAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmDynamicItemAddData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmDynamicItemAddDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmDynamicItemAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmDynamicItemAddDataFields {

@@ -13,18 +13,21 @@ pub struct OnCrmLeadUserFieldSetEnumValues {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmLeadUserFieldSetEnumValuesDataFields>,
+    pub data: ::core::option::Option<OnCrmLeadUserFieldSetEnumValuesData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmLeadUserFieldSetEnumValuesAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmLeadUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-set-enum-values.html)).
+/// The `data` object. Part of the `onCrmLeadUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-set-enum-values.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmLeadUserFieldSetEnumValuesData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmLeadUserFieldSetEnumValuesDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmLeadUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-set-enum-values.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmLeadUserFieldSetEnumValuesDataFields {

@@ -13,18 +13,21 @@ pub struct OnCrmQuoteUserFieldAdd {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmQuoteUserFieldAddDataFields>,
+    pub data: ::core::option::Option<OnCrmQuoteUserFieldAddData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmQuoteUserFieldAddAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmQuoteUserFieldAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-add.html)).
+/// The `data` object. Part of the `onCrmQuoteUserFieldAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmQuoteUserFieldAddData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmQuoteUserFieldAddDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmQuoteUserFieldAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmQuoteUserFieldAddDataFields {

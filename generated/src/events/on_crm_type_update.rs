@@ -13,18 +13,21 @@ pub struct OnCrmTypeUpdate {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnCrmTypeUpdateDataFields>,
+    pub data: ::core::option::Option<OnCrmTypeUpdateData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnCrmTypeUpdateAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onCrmTypeUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-update.html)).
+/// The `data` object. Part of the `onCrmTypeUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnCrmTypeUpdateData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnCrmTypeUpdateDataFields>,
+}
+/// The `FIELDS` object. Part of the `onCrmTypeUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-update.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnCrmTypeUpdateDataFields {

@@ -13,18 +13,21 @@ pub struct OnLeadDelete {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnLeadDeleteDataFields>,
+    pub data: ::core::option::Option<OnLeadDeleteData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnLeadDeleteAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onLeadDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-delete.html)).
+/// The `data` object. Part of the `onLeadDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-delete.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnLeadDeleteData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnLeadDeleteDataFields>,
+}
+/// The `FIELDS` object. Part of the `onLeadDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-delete.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnLeadDeleteDataFields {

@@ -13,18 +13,21 @@ pub struct OnLiveFeedPostDelete {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnLiveFeedPostDeleteDataFields>,
+    pub data: ::core::option::Option<OnLiveFeedPostDeleteData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnLiveFeedPostDeleteAuth>,
 }
-/// The `data.FIELDS` object. Part of the `OnLiveFeedPostDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html)).
+/// The `data` object. Part of the `OnLiveFeedPostDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnLiveFeedPostDeleteData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnLiveFeedPostDeleteDataFields>,
+}
+/// The `FIELDS` object. Part of the `OnLiveFeedPostDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnLiveFeedPostDeleteDataFields {

@@ -13,28 +13,31 @@ pub struct OnSignB2eMemberStatusChanged {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.memberUid`: string.
-    #[bitrix(rename = "data.memberUid")]
-    pub data_member_uid: ::core::option::Option<::std::string::String>,
-    /// `data.documentUid`: string.
-    #[bitrix(rename = "data.documentUid")]
-    pub data_document_uid: ::core::option::Option<::std::string::String>,
-    /// `data.companyUid`: string.
-    #[bitrix(rename = "data.companyUid")]
-    pub data_company_uid: ::core::option::Option<::std::string::String>,
-    /// `data.statusCode`: string.
-    #[bitrix(rename = "data.statusCode")]
-    pub data_status_code: ::core::option::Option<::std::string::String>,
-    /// `data.statusName`: string.
-    #[bitrix(rename = "data.statusName")]
-    pub data_status_name: ::core::option::Option<::std::string::String>,
+    pub data: ::core::option::Option<OnSignB2eMemberStatusChangedData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnSignB2eMemberStatusChangedAuth>,
+}
+/// The `data` object. Part of the `OnSignB2eMemberStatusChanged` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-member-status-changed.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnSignB2eMemberStatusChangedData {
+    /// `memberUid`: string.
+    #[bitrix(rename = "memberUid")]
+    pub member_uid: ::core::option::Option<::std::string::String>,
+    /// `documentUid`: string.
+    #[bitrix(rename = "documentUid")]
+    pub document_uid: ::core::option::Option<::std::string::String>,
+    /// `companyUid`: string.
+    #[bitrix(rename = "companyUid")]
+    pub company_uid: ::core::option::Option<::std::string::String>,
+    /// `statusCode`: string.
+    #[bitrix(rename = "statusCode")]
+    pub status_code: ::core::option::Option<::std::string::String>,
+    /// `statusName`: string.
+    #[bitrix(rename = "statusName")]
+    pub status_name: ::core::option::Option<::std::string::String>,
 }
 /// The `auth` object. Part of the `OnSignB2eMemberStatusChanged` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-member-status-changed.html)).
 #[non_exhaustive]

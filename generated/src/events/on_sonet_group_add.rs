@@ -13,18 +13,21 @@ pub struct OnSonetGroupAdd {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnSonetGroupAddDataFields>,
+    pub data: ::core::option::Option<OnSonetGroupAddData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnSonetGroupAddAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onSonetGroupAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html)).
+/// The `data` object. Part of the `onSonetGroupAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnSonetGroupAddData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnSonetGroupAddDataFields>,
+}
+/// The `FIELDS` object. Part of the `onSonetGroupAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnSonetGroupAddDataFields {

@@ -13,18 +13,21 @@ pub struct OnSonetGroupDelete {
     /// `event_handler_id`: integer.
     pub event_handler_id: ::core::option::Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
-    /// `data.FIELDS`: object.
-    #[bitrix(rename = "data.FIELDS")]
-    pub data_fields: ::core::option::Option<OnSonetGroupDeleteDataFields>,
+    pub data: ::core::option::Option<OnSonetGroupDeleteData>,
     /// `ts`: timestamp.
     pub ts: ::core::option::Option<i64>,
     /// `auth`: object.
     pub auth: ::core::option::Option<OnSonetGroupDeleteAuth>,
 }
-/// The `data.FIELDS` object. Part of the `onSonetGroupDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-delete.html)).
+/// The `data` object. Part of the `onSonetGroupDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-delete.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct OnSonetGroupDeleteData {
+    /// `FIELDS`: object.
+    #[bitrix(rename = "FIELDS")]
+    pub fields: ::core::option::Option<OnSonetGroupDeleteDataFields>,
+}
+/// The `FIELDS` object. Part of the `onSonetGroupDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-delete.html)).
 #[non_exhaustive]
 #[::bitrix24::bitrix_object]
 pub struct OnSonetGroupDeleteDataFields {

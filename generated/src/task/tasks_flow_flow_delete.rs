@@ -19,11 +19,18 @@
 pub struct TasksFlowFlowDelete {
     /// `flowData`: object, required.
     #[bitrix(rename = "flowData")]
-    pub flow_data: ::bitrix24::serde_json::Map<
+    pub flow_data: TasksFlowFlowDeleteFlowData,
+}
+/// The `flowData` object. Part of `tasks.flow.Flow.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-delete.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksFlowFlowDeleteFlowData {
+    /// `id`: integer, required.
+    pub id: i64,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
         ::std::string::String,
         ::bitrix24::serde_json::Value,
     >,
-    /// `flowData.id`: integer, required.
-    #[bitrix(rename = "flowData.id")]
-    pub flow_data_id: i64,
 }
