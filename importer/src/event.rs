@@ -38,11 +38,7 @@ pub fn event(root: &Path, rel: &str, known: &BTreeSet<String>) -> Option<Event> 
     let text = text::load(root, &root.join(rel))?;
     let page = Page::new(&text, known);
     let h1 = page.headings.iter().find(|h| h.level == 1)?.title.clone();
-    let intro_end = page
-        .headings
-        .iter()
-        .find(|h| h.level == 2)
-        .map_or(page.lines.len(), |h| h.line);
+    let intro_end = page.intro_end();
     // The title names the event, or else the introduction does ("The `onBookingUpdate`
     // event …").
     let title_name = h1

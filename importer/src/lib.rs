@@ -79,7 +79,8 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
         .values()
         .map(|t| (t.name.clone(), t.kind.clone()))
         .collect();
-    let mut evidences = BTreeMap::new();
+    // The kept page of each method, with its evidence, until every page has been seen.
+    let mut kept: BTreeMap<MethodKey, page::Imported> = BTreeMap::new();
     for file in files {
         let rel = file
             .strip_prefix(docs)
@@ -97,41 +98,34 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
             }
             continue;
         }
-        let Ok(page::Imported {
-            method: m,
-            evidence,
-        }) = page::method(docs, &rel, &known, &kinds)
-        else {
+        let Ok(candidate) = page::method(docs, &rel, &known, &kinds) else {
             continue;
         };
-        let key = (m.name.clone(), m.version);
-        match import.methods.get(&key) {
-            Some(existing) if !preferred((&m, evidence), (existing, evidences[&key])) => {
-                import.duplicates.push(rel)
-            }
+        let key = (candidate.method.name.clone(), candidate.method.version);
+        match kept.get(&key) {
+            Some(existing) if !preferred(&candidate, existing) => import.duplicates.push(rel),
             Some(existing) => {
-                import.duplicates.push(existing.source.clone());
-                evidences.insert(key.clone(), evidence);
-                import.methods.insert(key, m);
+                import.duplicates.push(existing.method.source.clone());
+                kept.insert(key, candidate);
             }
             None => {
-                evidences.insert(key.clone(), evidence);
-                import.methods.insert(key, m);
+                kept.insert(key, candidate);
             }
         }
     }
+    import.methods = kept.into_iter().map(|(k, i)| (k, i.method)).collect();
     import
 }
 
 /// Which of two pages of one method to keep: REST 3.0 pages from the `rest-v3` folder, else
 /// the page with more evidence that it documents the method, else the shorter path, else the
 /// first in order.
-fn preferred(candidate: (&Method, usize), existing: (&Method, usize)) -> bool {
-    let in_v3_folder = |m: &Method| m.version == Version::V3 && m.source.contains("rest-v3/");
-    let rank = |(m, evidence): (&Method, usize)| {
+fn preferred(candidate: &page::Imported, existing: &page::Imported) -> bool {
+    let rank = |i: &page::Imported| {
+        let m = &i.method;
         (
-            in_v3_folder(m),
-            evidence,
+            m.version == Version::V3 && m.source.contains("rest-v3/"),
+            i.evidence,
             std::cmp::Reverse((m.source.len(), m.source.clone())),
         )
     };
@@ -165,32 +159,25 @@ pub const OWNED: [&str; 5] = ["methods/v1", "methods/v3", "events", "types", "er
 /// Only if a value cannot be serialized (not expected for the spec model).
 pub fn render(import: &Import) -> serde_json::Result<BTreeMap<PathBuf, String>> {
     let mut files = BTreeMap::new();
-    let mut add = |path: PathBuf, text: String| {
-        files.insert(path, text + "\n");
-    };
     for m in import.methods.values() {
         let path = bitrix_spec::validate::method_file(&m.name, m.version);
-        add(path.into(), serde_json::to_string_pretty(m)?);
+        files.insert(path.into(), json_text(m)?);
     }
     for e in import.events.values() {
-        add(
-            format!("events/{}.json", e.name).into(),
-            serde_json::to_string_pretty(e)?,
-        );
+        files.insert(format!("events/{}.json", e.name).into(), json_text(e)?);
     }
     for t in import.types.values() {
-        add(
-            format!("types/{}.json", t.name).into(),
-            serde_json::to_string_pretty(t)?,
-        );
+        files.insert(format!("types/{}.json", t.name).into(), json_text(t)?);
     }
     for c in import.catalogues.values() {
-        add(
-            format!("errors/{}.json", c.name).into(),
-            serde_json::to_string_pretty(c)?,
-        );
+        files.insert(format!("errors/{}.json", c.name).into(), json_text(c)?);
     }
     Ok(files)
+}
+
+/// A spec file's text: pretty JSON with a final newline.
+fn json_text<T: serde::Serialize>(value: &T) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(value).map(|text| text + "\n")
 }
 
 /// Writes the import into the spec at `out`, removing files of the owned folders that the
@@ -258,12 +245,10 @@ fn owned_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Writes one spec file: pretty JSON with a final newline.
+/// Writes one spec file (see [`json_text`]).
 pub(crate) fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let mut text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
-    text.push('\n');
-    std::fs::write(path, text)
+    std::fs::write(path, json_text(value).map_err(std::io::Error::other)?)
 }

@@ -37,6 +37,14 @@ impl<'a> Page<'a> {
         }
     }
 
+    /// The line where the first section (`## …`) starts: the introduction ends there.
+    pub(crate) fn intro_end(&self) -> usize {
+        self.headings
+            .iter()
+            .find(|h| h.level == 2)
+            .map_or(self.lines.len(), |h| h.line)
+    }
+
     /// Line range of the section under heading `h` (up to the next heading of its level or above).
     pub(crate) fn section(&self, h: &Heading) -> (usize, usize) {
         let end = self
@@ -218,34 +226,29 @@ fn decide_name(
     sdk: Option<&str>,
     reasons: &mut Vec<String>,
 ) -> Option<(String, usize)> {
-    let mut candidates: Vec<&str> = curl.first().map(String::as_str).into_iter().collect();
-    candidates.extend(h1);
-    candidates.extend(sentence);
-    candidates.extend(sdk);
-    let same = |a: Option<&str>, name: &str| a.is_some_and(|a| a.eq_ignore_ascii_case(name));
-    let support = |name: &str| {
-        usize::from(same(h1, name))
-            + usize::from(same(curl.first().map(String::as_str), name))
-            + usize::from(same(sentence, name))
-            + usize::from(same(sdk, name))
-    };
-    // The cURL spelling is preferred when it agrees: the title sometimes changes the case.
-    // The first of the best supported (`max_by_key` would take the last).
-    let top = candidates.iter().map(|c| support(c)).max()?;
-    let best = candidates.iter().copied().find(|c| support(c) == top)?;
-    let spelled = curl
-        .iter()
-        .find(|c| c.eq_ignore_ascii_case(best))
-        .map(String::as_str)
-        .unwrap_or(best);
-    let evidence = support(spelled);
-    let named = [
-        ("the title", h1),
+    // In order of precedence on a tie: the cURL name first.
+    let signals = [
         ("the cURL example", curl.first().map(String::as_str)),
+        ("the title", h1),
         ("the opening sentence", sentence),
         ("the SDK example", sdk),
     ];
-    for (what, other) in named {
+    let support = |name: &str| {
+        signals
+            .iter()
+            .filter(|(_, s)| s.is_some_and(|s| s.eq_ignore_ascii_case(name)))
+            .count()
+    };
+    let candidates = signals.iter().filter_map(|(_, s)| *s);
+    let top = candidates.clone().map(support).max()?;
+    // The first of the best supported (`max_by_key` would take the last).
+    let best = candidates.clone().find(|c| support(c) == top)?;
+    // The cURL spelling is preferred when it agrees: the title sometimes changes the case.
+    let spelled = curl
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(best))
+        .map_or(best, String::as_str);
+    for (what, other) in signals {
         match other {
             Some(other) if !other.eq_ignore_ascii_case(spelled) => reasons.push(format!(
                 "{what} names `{other}`, the page is imported as `{spelled}`"
@@ -253,7 +256,7 @@ fn decide_name(
             _ => {}
         }
     }
-    Some((spelled.to_owned(), evidence))
+    Some((spelled.to_owned(), top))
 }
 
 /// Methods called by the SDK examples (`BX24.callMethod`, `CRest::call`, `->call`, `.call`),
@@ -455,11 +458,7 @@ fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Ty> {
         None => {
             // Some pages put the parameter table right after the introduction, with no
             // heading of its own: a field table before the first section.
-            let intro_end = page
-                .headings
-                .iter()
-                .find(|h| h.level == 2)
-                .map_or(page.lines.len(), |h| h.line);
+            let intro_end = page.intro_end();
             let field_table = page
                 .tables_in((0, intro_end))
                 .find(|t| t.rows.first().is_some_and(|r| is_header(r)));
@@ -688,9 +687,7 @@ fn result_value(response: &Value, wrapper: Option<ResultWrapper>) -> Option<&Val
         None => return None,
     };
     match wrapper {
-        Some(ResultWrapper::Item) => result.get("item"),
-        Some(ResultWrapper::Items) => result.get("items"),
-        Some(ResultWrapper::Result) => result.get("result"),
+        Some(w) => result.get(w.key()),
         None => Some(result),
     }
 }

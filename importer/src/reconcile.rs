@@ -232,17 +232,9 @@ impl Cx<'_> {
             describe(ty)
         ));
         // Within the new type, the example has the last word too.
-        if !self.loosen_only {
-            let mut again = Cx {
-                kinds: self.kinds,
-                reasons: self.reasons,
-                loosen_only: false,
-                adopt_case: self.adopt_case,
-            };
-            if let ("object", Value::Object(map)) = (ty.kind.as_str(), value) {
-                let patterns = ty.patterns.clone();
-                again.fields(&mut ty.fields, &patterns, map, path);
-            }
+        if let ("object", Value::Object(map), false) = (ty.kind.as_str(), value, self.loosen_only) {
+            let patterns = ty.patterns.clone();
+            self.fields(&mut ty.fields, &patterns, map, path);
         }
     }
 }
