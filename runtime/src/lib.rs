@@ -31,9 +31,9 @@ pub use serde_json;
 /// What macro expansions refer to. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::object::{plain, read, Fields, Num, Yn};
+    pub use crate::object::{plain, read, Num, Yn};
     pub use crate::validate::check;
-    pub use crate::wire::{empty_as_none, lenient, serialize_yn, Lenient};
+    pub use crate::wire::{empty_as_none, lenient, Lenient};
     pub use serde;
     pub use serde_json;
 }

@@ -1,8 +1,9 @@
 //! Wire quirks, in one place: numbers that arrive as strings, `Y`/`N` flags, `""` and `null`
 //! for "no value", PHP arrays that arrive as objects with numeric keys.
 //!
-//! The macros attach [`lenient`] to every field whose type is built from numbers, booleans,
-//! strings, `Option` and `Vec`, and [`serialize_yn`] to fields marked `#[bitrix(yn)]`.
+//! The serde impls the macros generate (see [`crate::object`]) read every field whose type is
+//! built from numbers, booleans, strings, `Option` and `Vec` with [`lenient`], and write fields
+//! marked `#[bitrix(yn)]` with [`serialize_yn`].
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -31,7 +31,7 @@ pub fn serde_impls(s: &Struct, krate: &TokenStream) -> TokenStream {
                 }
             };
         }
-        let float = matches!(f.shape.unwrap_option(), crate::ast::Shape::Float);
+        let float = matches!(f.shape.unwrap_option(), Shape::Float);
         let value = |v: TokenStream| {
             if f.args.yn.is_some() {
                 quote!(&#private::Yn(#v))
@@ -53,7 +53,14 @@ pub fn serde_impls(s: &Struct, krate: &TokenStream) -> TokenStream {
             quote!(__m.serialize_entry(#wire, #v)?;)
         }
     });
-    let reads = s.fields.iter().map(|f| {
+    // The `extra` map takes what is left, so it is read last.
+    let is_extra = |f: &&Field| f.args.extra.is_some();
+    let in_read_order = s
+        .fields
+        .iter()
+        .filter(|f| !is_extra(f))
+        .chain(s.fields.iter().filter(is_extra));
+    let reads = in_read_order.map(|f| {
         let (ident, wire) = (&f.ident, &f.wire);
         if f.args.extra.is_some() {
             return quote!(let #ident = __f.rest(););
@@ -72,13 +79,6 @@ pub fn serde_impls(s: &Struct, krate: &TokenStream) -> TokenStream {
         };
         quote!(let #ident = __f.#take(#wire, #convert)?;)
     });
-    // The `extra` map takes what is left, so it is read last.
-    let (last, first): (Vec<_>, Vec<_>) = s
-        .fields
-        .iter()
-        .zip(reads)
-        .partition(|(f, _)| f.args.extra.is_some());
-    let reads = first.into_iter().chain(last).map(|(_, r)| r);
     let idents = s.fields.iter().map(|f| &f.ident);
     quote! {
         impl #serde::Serialize for #ident {
