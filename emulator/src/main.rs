@@ -1,0 +1,43 @@
+//! `bitrix24-emulator`: runs the emulated portal until interrupted. The first line printed is
+//! the base URL; the following lines give the webhook URLs and a pair of OAuth tokens.
+
+use std::process::ExitCode;
+
+use bitrix24_emulator::{parse_args, Command, Emulator, USAGE};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Run(config)) => config,
+        Ok(Command::Help) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("bitrix24-emulator: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let webhooks = config.webhooks.clone();
+    let emulator = match Emulator::start(*config).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("bitrix24-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = emulator.base_url().to_owned();
+    println!("{base}");
+    for hook in &webhooks {
+        println!("webhook: {base}/rest/{}/{}/", hook.user_id, hook.secret);
+    }
+    let tokens = emulator.issue_tokens(webhooks.first().map_or(1, |w| w.user_id));
+    println!(
+        "oauth: access_token={} refresh_token={}",
+        tokens.access_token, tokens.refresh_token
+    );
+    println!("ready (Ctrl-C stops)");
+    // The default SIGINT/SIGTERM behaviour ends the process; nothing needs flushing.
+    std::future::pending::<()>().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,117 @@
+//! `event.bind`, `event.get`, `event.unbind`: handlers for the events of the spec. Delivery
+//! (loopback only) is in `crate::deliver`.
+
+use serde_json::{json, Value};
+
+use super::{Call, Handled};
+use crate::params;
+use crate::reply::{Done, Fail};
+use crate::store::{Data, Handler};
+
+/// Whether `name` is one of the event-binding methods.
+pub fn is_event_method(name: &str) -> bool {
+    matches!(name, "event.bind" | "event.get" | "event.unbind")
+}
+
+pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
+    if !is_event_method(name) {
+        return None;
+    }
+    let event = call
+        .get("event")
+        .and_then(params::text)
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    let handler = call
+        .get("handler")
+        .and_then(params::text)
+        .unwrap_or_default();
+    Some(match name {
+        "event.bind" => bind(data, call, event, handler),
+        "event.get" => Ok(Done::new(Value::Array(
+            data.handlers
+                .iter()
+                .map(|h| json!({"event": h.event, "handler": h.handler, "auth_type": h.auth_type.to_string(), "offline": 0}))
+                .collect(),
+        ))),
+        _ => {
+            let before = data.handlers.len();
+            data.handlers
+                .retain(|h| !(h.event == event && (handler.is_empty() || h.handler == handler)));
+            let count = before - data.handlers.len();
+            call.changed |= count > 0;
+            Ok(Done::new(json!({ "count": count })))
+        }
+    })
+}
+
+fn bind(
+    data: &mut Data,
+    call: &mut Call<'_>,
+    event: String,
+    handler: String,
+) -> Result<Done, Fail> {
+    if !call.event_known(&event) {
+        return Err(call.fail("ERROR_EVENT_NOT_FOUND", "event not found"));
+    }
+    if !is_loopback_http(&handler) {
+        return Err(Fail::new(
+            400,
+            "WRONG_HANDLER_URL",
+            "The emulator delivers events only to http:// handlers on a loopback address",
+        ));
+    }
+    if data
+        .handlers
+        .iter()
+        .any(|h| h.event == event && h.handler == handler)
+    {
+        return Err(Fail::new(400, "ERROR_CORE", "Handler already binded"));
+    }
+    data.last_handler_id += 1;
+    let auth_type = call.id("auth_type");
+    data.handlers.push(Handler {
+        id: data.last_handler_id,
+        event,
+        handler,
+        auth_type,
+    });
+    call.changed = true;
+    Ok(Done::new(json!(true)))
+}
+
+/// `http://127.0.0.1:…`, `http://localhost:…` or `http://[::1]:…`.
+pub fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return false;
+    }
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_http;
+
+    #[test]
+    fn only_loopback_handlers() {
+        assert!(is_loopback_http("http://127.0.0.1:9000/hook"));
+        assert!(is_loopback_http("http://localhost/hook"));
+        assert!(is_loopback_http("http://[::1]:80/"));
+        assert!(!is_loopback_http("https://127.0.0.1/hook"));
+        assert!(!is_loopback_http("http://example.com/hook"));
+        assert!(!is_loopback_http("http://127.0.0.1.example.com/"));
+        assert!(!is_loopback_http("http://user@10.0.0.1/"));
+    }
+}

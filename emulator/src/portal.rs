@@ -1,0 +1,484 @@
+//! The request pipeline: route, faults, body, credentials, leaky bucket, idempotency, then the
+//! call itself (method lookup, scope, operating time, validation, state or spec-shaped answer).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bitrix_spec::Version;
+use serde_json::{json, Map, Value};
+
+use crate::batch;
+use crate::clock;
+use crate::config::{Config, Faults};
+use crate::deliver::Delivery;
+use crate::faults::{Fault, FaultState};
+use crate::form;
+use crate::idempotency::{Decision, Keys, Stored};
+use crate::limits::{Bucket, Operating};
+use crate::methods::{self, Call, Fired};
+use crate::oauth::{OAuth, Tokens};
+use crate::params::{self, BodyError};
+use crate::reply::{self, Done, Fail};
+use crate::route::{self, Route};
+use crate::shape;
+use crate::spec_index::SpecIndex;
+use crate::store::{Data, User};
+use crate::validate;
+
+/// An HTTP request, reduced to what the portal reads.
+#[derive(Debug, Clone, Default)]
+pub struct Incoming {
+    /// The path (`/rest/1/secret/crm.deal.list`).
+    pub path: String,
+    /// The query string, without `?`.
+    pub query: String,
+    /// The `Content-Type` header.
+    pub content_type: String,
+    /// The `Idempotency-Key` header.
+    pub idempotency_key: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// How the answer leaves (faults change it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// Sent as it is.
+    Normal,
+    /// The connection is closed without an answer.
+    Drop,
+    /// Sent after a delay.
+    Slow(Duration),
+    /// Sent with the body cut in half.
+    Truncate,
+}
+
+/// The portal's answer.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// HTTP status.
+    pub status: u16,
+    /// JSON body.
+    pub body: Vec<u8>,
+    /// Whether this is a stored REST 3.0 answer replayed for an `Idempotency-Key`.
+    pub replayed: bool,
+    /// How to send it.
+    pub transport: Transport,
+    /// Event deliveries to make once answered.
+    pub deliveries: Vec<Delivery>,
+}
+
+impl Outgoing {
+    fn json(status: u16, body: &Value) -> Outgoing {
+        Outgoing {
+            status,
+            body: serde_json::to_vec(body).unwrap_or_default(),
+            replayed: false,
+            transport: Transport::Normal,
+            deliveries: Vec::new(),
+        }
+    }
+}
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+struct Caller {
+    user: User,
+    scopes: Option<Vec<String>>,
+    identity: String,
+}
+
+impl Caller {
+    fn allows(&self, scope: &str) -> bool {
+        scope == "basic"
+            || self
+                .scopes
+                .as_ref()
+                .is_none_or(|s| s.iter().any(|x| x.eq_ignore_ascii_case(scope)))
+    }
+}
+
+/// The emulated portal: its data and every limit, behind one lock.
+#[derive(Debug)]
+pub struct Portal {
+    index: Arc<SpecIndex>,
+    base_url: String,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    data: Data,
+    bucket: Option<Bucket>,
+    operating: Operating,
+    oauth: OAuth,
+    keys: Keys,
+    faults: FaultState,
+}
+
+/// What one call produced.
+struct Outcome {
+    answer: Result<Done, Fail>,
+    time: Value,
+    fired: Vec<Fired>,
+    changed: bool,
+}
+
+impl Portal {
+    /// A portal serving `index` at `base_url` with `data`.
+    pub fn new(index: Arc<SpecIndex>, base_url: String, config: Config, data: Data) -> Portal {
+        let inner = Inner {
+            bucket: config.rate_limit.map(Bucket::new),
+            operating: Operating::new(config.operating.clone()),
+            oauth: OAuth::new(config.oauth.clone(), config.faults.seed),
+            keys: Keys::default(),
+            faults: FaultState::new(config.faults.clone()),
+            data,
+            config,
+        };
+        Portal {
+            index,
+            base_url,
+            inner: Mutex::new(inner),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Issues OAuth tokens for `user_id`.
+    pub fn issue_tokens(&self, user_id: u64) -> Tokens {
+        self.lock().oauth.issue(user_id)
+    }
+
+    /// Replaces the fault configuration (draws restart from its seed).
+    pub fn set_faults(&self, faults: Faults) {
+        self.lock().faults.reconfigure(faults);
+    }
+
+    /// A copy of the current data.
+    pub fn data(&self) -> Data {
+        self.lock().data.clone()
+    }
+
+    /// The `application_token` events carry.
+    pub fn application_token(&self) -> String {
+        self.lock().config.oauth.application_token.clone()
+    }
+
+    /// Answers one HTTP request.
+    pub fn answer(&self, req: &Incoming) -> Outgoing {
+        let start = clock::now();
+        match route::parse(&req.path) {
+            Route::NotFound => Outgoing::json(
+                404,
+                &json!({"error": "NOT_FOUND", "error_description": "No such endpoint: REST calls go to /rest/…, tokens to /oauth/token/"}),
+            ),
+            Route::Token => {
+                let mut p = form::decode(&req.query);
+                p.extend(form::decode(&String::from_utf8_lossy(&req.body)));
+                match self.lock().oauth.token_endpoint(&p, &self.base_url) {
+                    Ok(body) => Outgoing::json(200, &body),
+                    Err((status, body)) => Outgoing::json(status, &body),
+                }
+            }
+            Route::Api {
+                version,
+                webhook,
+                method,
+            } => self.api(req, version, webhook, &method, start),
+        }
+    }
+
+    fn api(
+        &self,
+        req: &Incoming,
+        version: Version,
+        webhook: Option<(String, String)>,
+        method: &str,
+        start: f64,
+    ) -> Outgoing {
+        let mut inner = self.lock();
+        let fail = |inner: &mut Inner, f: Fail| {
+            let time = inner.operating.time_block(method, start);
+            Outgoing::json(f.status, &reply::error_body(&f, version, Some(time)))
+        };
+        let fault = inner.faults.draw(method);
+        match fault {
+            Some(Fault::InternalError) => {
+                return fail(
+                    &mut inner,
+                    Fail::new(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
+                )
+            }
+            Some(Fault::Burst503) => {
+                return fail(
+                    &mut inner,
+                    Fail::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
+                )
+            }
+            Some(Fault::DropBefore) => {
+                let mut out = Outgoing::json(500, &Value::Null);
+                out.transport = Transport::Drop;
+                return out;
+            }
+            _ => {}
+        }
+        let parsed = match version {
+            Version::V1 => params::v1(&req.query, &req.content_type, &req.body),
+            Version::V3 => params::v3(&req.content_type, &req.body),
+        };
+        let mut params = match parsed {
+            Ok(p) => p,
+            Err(e) => return fail(&mut inner, body_error(version, &e)),
+        };
+        let caller = match inner.authenticate(webhook, &mut params, &req.query) {
+            Ok(c) => c,
+            Err(f) => return fail(&mut inner, f),
+        };
+        if inner.bucket.as_mut().is_some_and(|b| !b.admit()) {
+            return fail(
+                &mut inner,
+                Fail::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
+            );
+        }
+        let key = req
+            .idempotency_key
+            .as_deref()
+            .filter(|_| version == Version::V3);
+        let fingerprint = json!({"method": method.to_ascii_lowercase(), "params": params});
+        if let Some(key) = key {
+            match inner.keys.check(&caller.identity, key, &fingerprint) {
+                Err(f) => return fail(&mut inner, f),
+                Ok(Decision::Replay(stored)) => {
+                    let mut out = Outgoing::json(stored.status, &Value::Null);
+                    out.body = stored.body;
+                    out.replayed = true;
+                    return out;
+                }
+                Ok(Decision::Run) => {}
+            }
+        }
+
+        let outcome = if version == Version::V1 && method.eq_ignore_ascii_case("batch") {
+            inner.batch(&self.index, &caller, &params, start)
+        } else {
+            inner.call(&self.index, &caller, version, method, params, start)
+        };
+        let mut out = match &outcome.answer {
+            Ok(done) => Outgoing::json(200, &reply::success_body(done, outcome.time.clone())),
+            Err(f) => Outgoing::json(
+                f.status,
+                &reply::error_body(f, version, Some(outcome.time.clone())),
+            ),
+        };
+        if let Some(key) = key {
+            let stored = Stored {
+                status: out.status,
+                body: out.body.clone(),
+            };
+            inner
+                .keys
+                .store(&caller.identity, key, &fingerprint, stored);
+        }
+        if outcome.changed {
+            if let Some(path) = inner.config.state_file.clone() {
+                if let Err(e) = inner.data.save(&path) {
+                    eprintln!("bitrix24-emulator: {e}");
+                }
+            }
+        }
+        out.deliveries = inner.deliveries(&outcome.fired, &self.base_url);
+        out.transport = match fault {
+            Some(Fault::DropAfter) => Transport::Drop,
+            Some(Fault::Slow(d)) => Transport::Slow(d),
+            Some(Fault::Truncated) => Transport::Truncate,
+            _ => Transport::Normal,
+        };
+        out
+    }
+}
+
+fn body_error(version: Version, e: &BodyError) -> Fail {
+    let detail = match e {
+        BodyError::NotJson(why) => format!("The request body is not valid JSON: {why}"),
+        BodyError::NotAnObject => "The request body must be a JSON object".to_owned(),
+    };
+    match version {
+        Version::V1 => Fail::new(400, "INVALID_REQUEST", detail),
+        Version::V3 => Fail::new(400, "BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION", detail),
+    }
+}
+
+impl Inner {
+    fn authenticate(
+        &self,
+        webhook: Option<(String, String)>,
+        params: &mut Map<String, Value>,
+        query: &str,
+    ) -> Result<Caller, Fail> {
+        let no_auth = || Fail::new(401, "NO_AUTH_FOUND", "Wrong authorization data");
+        let (user_id, scopes, identity) = match webhook {
+            Some((user, secret)) => {
+                let hook = self
+                    .config
+                    .webhooks
+                    .iter()
+                    .find(|w| w.user_id.to_string() == user)
+                    .ok_or_else(no_auth)?;
+                if hook.secret != secret {
+                    return Err(Fail::new(
+                        401,
+                        "INVALID_CREDENTIALS",
+                        "Invalid request credentials",
+                    ));
+                }
+                (hook.user_id, hook.scopes.clone(), format!("webhook:{user}"))
+            }
+            None => {
+                let token = params
+                    .remove("auth")
+                    .and_then(|v| params::text(&v))
+                    .or_else(|| form::decode(query).get("auth").and_then(params::text))
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(no_auth)?;
+                let user_id = self.oauth.user(&token)?;
+                (user_id, None, format!("oauth:{user_id}"))
+            }
+        };
+        let user = self.data.user(user_id).cloned().ok_or_else(no_auth)?;
+        Ok(Caller {
+            user,
+            scopes,
+            identity,
+        })
+    }
+
+    /// One method call: lookup, scope, operating time, validation, then state or shape.
+    fn call(
+        &mut self,
+        index: &SpecIndex,
+        caller: &Caller,
+        version: Version,
+        name: &str,
+        params: Map<String, Value>,
+        start: f64,
+    ) -> Outcome {
+        let mut outcome = Outcome {
+            answer: Err(Fail::new(
+                404,
+                "ERROR_METHOD_NOT_FOUND",
+                "Method not found!",
+            )),
+            time: Value::Null,
+            fired: Vec::new(),
+            changed: false,
+        };
+        let now = clock::now();
+        if let Some(method) = index.method(name, version) {
+            outcome.answer = if !caller.allows(&method.scope) {
+                Err(Fail::new(
+                    403,
+                    "insufficient_scope",
+                    "The request requires higher privileges than provided by the webhook token",
+                ))
+            } else if self.operating.exhausted(&method.name, now) {
+                Err(Fail::new(
+                    429,
+                    "OPERATION_TIME_LIMIT",
+                    "Method is blocked due to operation time limit.",
+                ))
+            } else if let Some(f) =
+                validate::failure(method, &validate::check(index, method, &params))
+            {
+                Err(f)
+            } else {
+                let mut call = Call {
+                    index,
+                    method,
+                    params: &params,
+                    user: caller.user.clone(),
+                    fired: Vec::new(),
+                    changed: false,
+                };
+                let answer = methods::handle(&mut self.data, &mut call)
+                    .unwrap_or_else(|| Ok(shape::answer(index, method)));
+                self.operating.charge(&method.name, now);
+                outcome.fired = call.fired;
+                outcome.changed = call.changed;
+                answer
+            };
+        }
+        outcome.time = self.operating.time_block(name, start);
+        outcome
+    }
+
+    fn batch(
+        &mut self,
+        index: &SpecIndex,
+        caller: &Caller,
+        params: &Map<String, Value>,
+        start: f64,
+    ) -> Outcome {
+        let mut fired = Vec::new();
+        let mut changed = false;
+        let answer = batch::run(params, |method, args| {
+            let one = self.call(index, caller, Version::V1, method, args, clock::now());
+            fired.extend(one.fired);
+            changed |= one.changed;
+            one.answer.map(|done| (done, one.time))
+        });
+        Outcome {
+            answer,
+            time: self.operating.time_block("batch", start),
+            fired,
+            changed,
+        }
+    }
+
+    /// Form-encoded event posts for every handler bound to a raised event.
+    fn deliveries(&mut self, fired: &[Fired], base_url: &str) -> Vec<Delivery> {
+        let mut out = Vec::new();
+        for f in fired {
+            let handlers: Vec<_> = self
+                .data
+                .handlers
+                .iter()
+                .filter(|h| h.event == f.event)
+                .cloned()
+                .collect();
+            for h in handlers {
+                let user = if h.auth_type == 0 { 1 } else { h.auth_type };
+                let tokens = self.oauth.issue(user);
+                let body = json!({
+                    "event": f.event,
+                    "event_handler_id": h.id,
+                    "data": {"FIELDS": {"ID": f.id}},
+                    "ts": clock::unix_secs(),
+                    "auth": {
+                        "access_token": tokens.access_token,
+                        "expires_in": self.config.oauth.access_token_lifetime.as_secs(),
+                        "scope": "crm",
+                        "domain": base_url.trim_start_matches("http://"),
+                        "server_endpoint": format!("{base_url}/oauth/rest/"),
+                        "status": "L",
+                        "client_endpoint": format!("{base_url}/rest/"),
+                        "member_id": "emulator",
+                        "user_id": user,
+                        "refresh_token": tokens.refresh_token,
+                        "application_token": self.config.oauth.application_token,
+                    },
+                });
+                out.push(Delivery {
+                    url: h.handler.clone(),
+                    body: form::encode(body.as_object().unwrap_or(&Map::new())),
+                });
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,112 @@
+//! Answers for methods with no state behind them: the page's documented response when it has
+//! one, else a value built from the spec's result type. Never an error.
+
+use bitrix_spec::{ExampleKind, Method, Paging, Ty};
+use serde_json::{json, Map, Value};
+
+use crate::clock;
+use crate::reply::Done;
+use crate::spec_index::SpecIndex;
+
+/// The answer of a stateless method.
+pub fn answer(index: &SpecIndex, method: &Method) -> Done {
+    let documented = method
+        .examples
+        .iter()
+        .filter(|e| e.kind == ExampleKind::Response)
+        .find_map(|e| e.body.get("result"));
+    let result = match documented {
+        Some(result) => result.clone(),
+        None => {
+            let value = build(index, &method.result, 0);
+            match method.result_wrapper {
+                Some(w) => json!({ w.key(): value }),
+                None => value,
+            }
+        }
+    };
+    // A list answers with a consistent `total` and no `next`, so clients stop after one page.
+    let total = (method.paging == Some(Paging::Start)).then(|| rows(&result));
+    Done {
+        result,
+        total,
+        next: None,
+    }
+}
+
+fn rows(result: &Value) -> u64 {
+    let n = match result {
+        Value::Array(a) => a.len(),
+        Value::Object(o) => o.values().find_map(Value::as_array).map_or(0, Vec::len),
+        _ => 0,
+    };
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// A value of type `ty`: enum values take their first documented value, objects get every
+/// documented field, arrays one element (nesting is bounded).
+pub fn build(index: &SpecIndex, ty: &Ty, depth: usize) -> Value {
+    let ty = index.resolve(ty);
+    if let Some(first) = ty.enum_values.first() {
+        return serde_json::to_value(&first.value).unwrap_or(Value::Null);
+    }
+    if let Some(default) = &ty.default {
+        return default.clone();
+    }
+    match ty.kind.as_str() {
+        "integer" => json!(1),
+        "double" => json!(1.5),
+        "string" => json!(""),
+        "boolean" => json!(true),
+        "yn" => json!("Y"),
+        "date" => json!(clock::iso(clock::now())[..10]),
+        "datetime" => json!(clock::iso(clock::now())),
+        "timestamp" => json!(clock::now().floor()),
+        "array" if depth < 4 => match &ty.items {
+            Some(item) => json!([build(index, item, depth + 1)]),
+            None => json!([]),
+        },
+        "array" => json!([]),
+        "object" if depth < 4 => {
+            let map: Map<String, Value> = ty
+                .fields
+                .iter()
+                .map(|f| (f.wire_name().to_owned(), build(index, f, depth + 1)))
+                .collect();
+            Value::Object(map)
+        }
+        "union" => ty
+            .variants
+            .first()
+            .map_or(Value::Null, |v| build(index, v, depth + 1)),
+        "any" => Value::Null,
+        _ => json!({}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitrix_spec::Version;
+
+    #[test]
+    fn documented_answers_first_then_the_result_type() {
+        let index = SpecIndex::embedded();
+        let m = index
+            .method("crm.activity.badge.list", Version::V1)
+            .unwrap();
+        assert_eq!(
+            answer(&index, m).result["badges"][0]["code"],
+            json!("missedCall")
+        );
+        let ty: Ty = serde_json::from_value(json!({"type": "object", "fields": [
+            {"name": "id", "required": true, "type": "integer"},
+            {"name": "tags", "required": false, "type": "array", "items": {"type": "string"}},
+            {"name": "done", "required": false, "type": "yn"}]}))
+        .unwrap();
+        assert_eq!(
+            build(&index, &ty, 0),
+            json!({"id": 1, "tags": [""], "done": "Y"})
+        );
+    }
+}
