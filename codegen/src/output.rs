@@ -128,6 +128,7 @@ bitrix-macros.workspace = true
 
 [dev-dependencies]
 tokio.workspace = true
+bitrix24-emulator.workspace = true
 
 [lints]
 workspace = true
