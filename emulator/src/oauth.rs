@@ -33,12 +33,22 @@ struct Access {
 }
 
 /// Issued tokens.
-#[derive(Debug)]
 pub struct OAuth {
     config: OAuthConfig,
     access: HashMap<String, Access>,
     refresh: HashMap<String, u64>,
     rng: Rng,
+}
+
+impl std::fmt::Debug for OAuth {
+    // Tokens are credentials: only their number is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuth")
+            .field("config", &self.config)
+            .field("access_tokens", &self.access.len())
+            .field("refresh_tokens", &self.refresh.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl OAuth {
@@ -178,6 +188,18 @@ mod tests {
         let mut wrong = refresh_params(&config, new_refresh);
         wrong.insert("client_secret".into(), json!("nope"));
         assert_eq!(oauth.token_endpoint(&wrong, "").unwrap_err().0, 401);
+    }
+
+    #[test]
+    fn debug_shows_no_tokens() {
+        let mut oauth = OAuth::new(OAuthConfig::default(), 1);
+        let t = oauth.issue(1);
+        let dbg = format!("{oauth:?} {t:?}");
+        assert!(
+            !dbg.contains(&t.access_token) && !dbg.contains(&t.refresh_token),
+            "{dbg}"
+        );
+        assert!(!dbg.contains("emulator-client-secret"), "{dbg}");
     }
 
     #[test]
