@@ -13,6 +13,7 @@ mod datatypes;
 pub mod diff;
 mod event;
 mod examples;
+mod linked;
 pub mod overrides;
 mod page;
 mod reconcile;

@@ -150,6 +150,7 @@ pub fn method(
     let title = title_without(&h1, &name);
 
     let mut params = params(&page, &mut reasons);
+    crate::linked::resolve(root, rel, &page, &mut params, &mut reasons);
     let examples = examples::extract(&page.lines, &page.headings, &mut reasons);
     let response = examples
         .iter()
@@ -438,7 +439,7 @@ fn anchors(text: &str) -> Vec<String> {
     out
 }
 
-fn is_header(row: &[String]) -> bool {
+pub(crate) fn is_header(row: &[String]) -> bool {
     let first = row.first().map(|c| c.to_lowercase()).unwrap_or_default();
     let word = first
         .trim_start_matches("**")
@@ -452,7 +453,8 @@ fn is_header(row: &[String]) -> bool {
     ) && !first.contains("***")
 }
 
-fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Ty> {
+/// The parameter table: under a "parameters" section, or right after the introduction.
+pub(crate) fn param_table<'p>(page: &'p Page<'_>, reasons: &mut Vec<String>) -> Option<&'p Table> {
     let range = match page.find_section(2, &["parameter"], &["return", "event", "error"]) {
         Some(range) => range,
         None => {
@@ -469,11 +471,15 @@ fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Ty> {
                 }
                 // No parameters (`*.fields`, `app.info`); a request example that sends
                 // keys anyway adds them, with reasons (see `reconcile`).
-                None => return Vec::new(),
+                None => return None,
             }
         }
     };
-    let Some(table) = page.tables_in(range).next() else {
+    page.tables_in(range).next()
+}
+
+fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Ty> {
+    let Some(table) = param_table(page, reasons) else {
         return Vec::new();
     };
     let mut used = BTreeSet::from([table.line]);

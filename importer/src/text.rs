@@ -46,7 +46,8 @@ fn include_target(directive: &str) -> Option<String> {
     Some(directive[open + 1..close].trim().to_owned())
 }
 
-fn resolve(root: &Path, file: &Path, target: &str) -> PathBuf {
+/// `target` (a link or include path) relative to `file`, or to `root` when it starts with `/`.
+pub(crate) fn resolve(root: &Path, file: &Path, target: &str) -> PathBuf {
     if let Some(abs) = target.strip_prefix('/') {
         return root.join(abs);
     }

@@ -16,8 +16,32 @@
     mutates,
 )]
 pub struct CrmDealcategoryAdd {
-    /// `fields`: array.
-    pub fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<CrmDealcategoryAddFields>,
+}
+/// The `fields` object. Part of `crm.dealcategory.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmDealcategoryAddFields {
+    /// `CREATED_DATE`: datetime.
+    #[bitrix(rename = "CREATED_DATE")]
+    pub created_date: ::core::option::Option<::std::string::String>,
+    /// `ID`: integer.
+    #[bitrix(rename = "ID")]
+    pub id: ::core::option::Option<i64>,
+    /// `IS_LOCKED`: char.
+    #[bitrix(rename = "IS_LOCKED")]
+    pub is_locked: ::core::option::Option<::std::string::String>,
+    /// `NAME`: string.
+    #[bitrix(rename = "NAME")]
+    pub name: ::core::option::Option<::std::string::String>,
+    /// `SORT`: integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: ::core::option::Option<i64>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
     >,
 }

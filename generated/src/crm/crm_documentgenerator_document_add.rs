@@ -59,9 +59,7 @@ pub struct CrmDocumentgeneratorDocumentAdd {
         CrmDocumentgeneratorDocumentAddStampsEnabled,
     >,
     /// `fields`: object.
-    pub fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub fields: ::core::option::Option<CrmDocumentgeneratorDocumentAddFields>,
 }
 /// Documented values of `entityTypeId`. Part of `crm.documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)).
 #[::bitrix24::bitrix_enum(repr = "integer")]
@@ -97,4 +95,27 @@ pub enum CrmDocumentgeneratorDocumentAddStampsEnabled {
     /// `0`: do not include
     #[bitrix(value = 0)]
     DoNotInclude,
+}
+/// The `fields` object. Part of `crm.documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmDocumentgeneratorDocumentAddFields {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `entityTypeId`: integer.
+    #[bitrix(rename = "entityTypeId")]
+    pub entity_type_id: ::core::option::Option<i64>,
+    /// `entityId`: integer.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: ::core::option::Option<i64>,
+    /// `values`: object.
+    pub values: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
 }

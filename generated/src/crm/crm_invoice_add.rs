@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use super::super::types;
 /// Add Invoice — `crm.invoice.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-add.html)
@@ -16,6 +17,147 @@
     mutates,
 )]
 pub struct CrmInvoiceAdd {
-    /// `fields`: array.
-    pub fields: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<CrmInvoiceAddFields>,
+}
+/// The `fields` object. Part of `crm.invoice.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmInvoiceAddFields {
+    /// `ID`: integer.
+    #[bitrix(rename = "ID")]
+    pub id: ::core::option::Option<i64>,
+    /// `ACCOUNT_NUMBER`: string.
+    #[bitrix(rename = "ACCOUNT_NUMBER")]
+    pub account_number: ::core::option::Option<::std::string::String>,
+    /// `COMMENTS`: text.
+    #[bitrix(rename = "COMMENTS")]
+    pub comments: ::core::option::Option<::std::string::String>,
+    /// `CREATED_BY`: integer.
+    #[bitrix(rename = "CREATED_BY")]
+    pub created_by: ::core::option::Option<i64>,
+    /// `CURRENCY`: crm_currency.
+    #[bitrix(rename = "CURRENCY")]
+    pub currency: ::core::option::Option<types::CrmCurrency>,
+    /// `DATE_BILL`: date.
+    #[bitrix(rename = "DATE_BILL")]
+    pub date_bill: ::core::option::Option<::std::string::String>,
+    /// `DATE_INSERT`: datetime.
+    #[bitrix(rename = "DATE_INSERT")]
+    pub date_insert: ::core::option::Option<::std::string::String>,
+    /// `DATE_MARKED`: datetime.
+    #[bitrix(rename = "DATE_MARKED")]
+    pub date_marked: ::core::option::Option<::std::string::String>,
+    /// `DATE_PAY_BEFORE`: date.
+    #[bitrix(rename = "DATE_PAY_BEFORE")]
+    pub date_pay_before: ::core::option::Option<::std::string::String>,
+    /// `DATE_PAYED`: datetime.
+    #[bitrix(rename = "DATE_PAYED")]
+    pub date_payed: ::core::option::Option<::std::string::String>,
+    /// `DATE_STATUS`: datetime.
+    #[bitrix(rename = "DATE_STATUS")]
+    pub date_status: ::core::option::Option<::std::string::String>,
+    /// `DATE_UPDATE`: datetime.
+    #[bitrix(rename = "DATE_UPDATE")]
+    pub date_update: ::core::option::Option<::std::string::String>,
+    /// `EMP_PAYED_ID`: integer.
+    #[bitrix(rename = "EMP_PAYED_ID")]
+    pub emp_payed_id: ::core::option::Option<i64>,
+    /// `EMP_STATUS_ID`: integer.
+    #[bitrix(rename = "EMP_STATUS_ID")]
+    pub emp_status_id: ::core::option::Option<i64>,
+    /// `LID`: integer.
+    #[bitrix(rename = "LID")]
+    pub lid: ::core::option::Option<i64>,
+    /// `XML_ID`: string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: ::core::option::Option<::std::string::String>,
+    /// `ORDER_TOPIC`: string.
+    #[bitrix(rename = "ORDER_TOPIC")]
+    pub order_topic: ::core::option::Option<::std::string::String>,
+    /// `PAY_SYSTEM_ID`: integer.
+    #[bitrix(rename = "PAY_SYSTEM_ID")]
+    pub pay_system_id: ::core::option::Option<i64>,
+    /// `PAY_VOUCHER_DATE`: date.
+    #[bitrix(rename = "PAY_VOUCHER_DATE")]
+    pub pay_voucher_date: ::core::option::Option<::std::string::String>,
+    /// `PAY_VOUCHER_NUM`: string.
+    #[bitrix(rename = "PAY_VOUCHER_NUM")]
+    pub pay_voucher_num: ::core::option::Option<::std::string::String>,
+    /// `PAYED`: char.
+    #[bitrix(rename = "PAYED")]
+    pub payed: ::core::option::Option<::std::string::String>,
+    /// `PERSON_TYPE_ID`: integer.
+    #[bitrix(rename = "PERSON_TYPE_ID")]
+    pub person_type_id: ::core::option::Option<i64>,
+    /// `PRICE`: double.
+    #[bitrix(rename = "PRICE")]
+    pub price: ::core::option::Option<f64>,
+    /// `REASON_MARKED`: string.
+    #[bitrix(rename = "REASON_MARKED")]
+    pub reason_marked: ::core::option::Option<::std::string::String>,
+    /// `RESPONSIBLE_EMAIL`: string.
+    #[bitrix(rename = "RESPONSIBLE_EMAIL")]
+    pub responsible_email: ::core::option::Option<::std::string::String>,
+    /// `RESPONSIBLE_ID`: integer.
+    #[bitrix(rename = "RESPONSIBLE_ID")]
+    pub responsible_id: ::core::option::Option<i64>,
+    /// `RESPONSIBLE_LAST_NAME`: string.
+    #[bitrix(rename = "RESPONSIBLE_LAST_NAME")]
+    pub responsible_last_name: ::core::option::Option<::std::string::String>,
+    /// `RESPONSIBLE_LOGIN`: string.
+    #[bitrix(rename = "RESPONSIBLE_LOGIN")]
+    pub responsible_login: ::core::option::Option<::std::string::String>,
+    /// `RESPONSIBLE_NAME`: string.
+    #[bitrix(rename = "RESPONSIBLE_NAME")]
+    pub responsible_name: ::core::option::Option<::std::string::String>,
+    /// `RESPONSIBLE_PERSONAL_PHOTO`: integer.
+    #[bitrix(rename = "RESPONSIBLE_PERSONAL_PHOTO")]
+    pub responsible_personal_photo: ::core::option::Option<i64>,
+    /// `RESPONSIBLE_SECOND_NAME`: string.
+    #[bitrix(rename = "RESPONSIBLE_SECOND_NAME")]
+    pub responsible_second_name: ::core::option::Option<::std::string::String>,
+    /// `RESPONSIBLE_WORK_POSITION`: string.
+    #[bitrix(rename = "RESPONSIBLE_WORK_POSITION")]
+    pub responsible_work_position: ::core::option::Option<::std::string::String>,
+    /// `STATUS_ID`: crm_status.
+    #[bitrix(rename = "STATUS_ID")]
+    pub status_id: ::core::option::Option<types::CrmStatus>,
+    /// `TAX_VALUE`: double.
+    #[bitrix(rename = "TAX_VALUE")]
+    pub tax_value: ::core::option::Option<f64>,
+    /// `UF_COMPANY_ID`: integer.
+    #[bitrix(rename = "UF_COMPANY_ID")]
+    pub uf_company_id: ::core::option::Option<i64>,
+    /// `UF_CONTACT_ID`: integer.
+    #[bitrix(rename = "UF_CONTACT_ID")]
+    pub uf_contact_id: ::core::option::Option<i64>,
+    /// `UF_MYCOMPANY_ID`: integer.
+    #[bitrix(rename = "UF_MYCOMPANY_ID")]
+    pub uf_mycompany_id: ::core::option::Option<i64>,
+    /// `UF_DEAL_ID`: integer.
+    #[bitrix(rename = "UF_DEAL_ID")]
+    pub uf_deal_id: ::core::option::Option<i64>,
+    /// `USER_DESCRIPTION`: string.
+    #[bitrix(rename = "USER_DESCRIPTION")]
+    pub user_description: ::core::option::Option<::std::string::String>,
+    /// `PR_LOCATION`: integer.
+    #[bitrix(rename = "PR_LOCATION")]
+    pub pr_location: ::core::option::Option<i64>,
+    /// `INVOICE_PROPERTIES`: array.
+    #[bitrix(rename = "INVOICE_PROPERTIES")]
+    pub invoice_properties: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `PRODUCT_ROWS`: array.
+    #[bitrix(rename = "PRODUCT_ROWS")]
+    pub product_rows: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
 }

@@ -16,6 +16,56 @@
     mutates,
 )]
 pub struct CrmInvoiceRecurringAdd {
-    /// `fields`: array.
-    pub fields: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<CrmInvoiceRecurringAddFields>,
+}
+/// The `fields` object. Part of `crm.invoice.recurring.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmInvoiceRecurringAddFields {
+    /// `ID`: integer.
+    #[bitrix(rename = "ID")]
+    pub id: ::core::option::Option<i64>,
+    /// `INVOICE_ID`: integer.
+    #[bitrix(rename = "INVOICE_ID")]
+    pub invoice_id: ::core::option::Option<i64>,
+    /// `ACTIVE`: char.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: ::core::option::Option<bool>,
+    /// `NEXT_EXECUTION`: date.
+    #[bitrix(rename = "NEXT_EXECUTION")]
+    pub next_execution: ::core::option::Option<::std::string::String>,
+    /// `LAST_EXECUTION`: date.
+    #[bitrix(rename = "LAST_EXECUTION")]
+    pub last_execution: ::core::option::Option<::std::string::String>,
+    /// `COUNTER_REPEAT`: integer.
+    #[bitrix(rename = "COUNTER_REPEAT")]
+    pub counter_repeat: ::core::option::Option<i64>,
+    /// `START_DATE`: date.
+    #[bitrix(rename = "START_DATE")]
+    pub start_date: ::core::option::Option<::std::string::String>,
+    /// `SEND_BILL`: char.
+    #[bitrix(rename = "SEND_BILL", yn)]
+    pub send_bill: ::core::option::Option<bool>,
+    /// `EMAIL_ID`: integer.
+    #[bitrix(rename = "EMAIL_ID")]
+    pub email_id: ::core::option::Option<i64>,
+    /// `IS_LIMIT`: char.
+    #[bitrix(rename = "IS_LIMIT")]
+    pub is_limit: ::core::option::Option<::std::string::String>,
+    /// `LIMIT_REPEAT`: integer.
+    #[bitrix(rename = "LIMIT_REPEAT")]
+    pub limit_repeat: ::core::option::Option<i64>,
+    /// `LIMIT_DATE`: date.
+    #[bitrix(rename = "LIMIT_DATE")]
+    pub limit_date: ::core::option::Option<::std::string::String>,
+    /// `PARAMS`: unknown.
+    #[bitrix(rename = "PARAMS")]
+    pub params: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
 }

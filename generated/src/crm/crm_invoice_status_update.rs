@@ -18,6 +18,38 @@
 pub struct CrmInvoiceStatusUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: array, required.
-    pub fields: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    /// `fields`: object, required.
+    pub fields: CrmInvoiceStatusUpdateFields,
+}
+/// The `fields` object. Part of `crm.invoice.status.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmInvoiceStatusUpdateFields {
+    /// `ENTITY_ID`: string.
+    #[bitrix(rename = "ENTITY_ID")]
+    pub entity_id: ::core::option::Option<::std::string::String>,
+    /// `ID`: integer.
+    #[bitrix(rename = "ID")]
+    pub id: ::core::option::Option<i64>,
+    /// `NAME`: string.
+    #[bitrix(rename = "NAME")]
+    pub name: ::core::option::Option<::std::string::String>,
+    /// `NAME_INIT`: string.
+    #[bitrix(rename = "NAME_INIT")]
+    pub name_init: ::core::option::Option<::std::string::String>,
+    /// `SORT`: integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: ::core::option::Option<i64>,
+    /// `STATUS_ID`: string.
+    #[bitrix(rename = "STATUS_ID")]
+    pub status_id: ::core::option::Option<::std::string::String>,
+    /// `SYSTEM`: char.
+    #[bitrix(rename = "SYSTEM")]
+    pub system: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.userfield.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use super::super::types;
 /// Update Custom Field — `crm.invoice.userfield.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-update.html)
@@ -18,9 +19,94 @@
 pub struct CrmInvoiceUserfieldUpdate {
     /// `id`: any.
     pub id: ::core::option::Option<::bitrix24::serde_json::Value>,
-    /// `fields`: any.
-    pub fields: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<CrmInvoiceUserfieldUpdateFields>,
     /// `LIST`: any.
     #[bitrix(rename = "LIST")]
     pub list: ::core::option::Option<::bitrix24::serde_json::Value>,
+}
+/// The `fields` object. Part of `crm.invoice.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmInvoiceUserfieldUpdateFields {
+    /// `result`: object.
+    pub result: ::core::option::Option<CrmInvoiceUserfieldUpdateFieldsResult>,
+    /// `time`: time.
+    pub time: ::core::option::Option<types::Time>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `result` object. Part of `crm.invoice.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmInvoiceUserfieldUpdateFieldsResult {
+    /// `ID`: integer.
+    #[bitrix(rename = "ID")]
+    pub id: ::core::option::Option<i64>,
+    /// `ENTITY_ID`: string.
+    #[bitrix(rename = "ENTITY_ID")]
+    pub entity_id: ::core::option::Option<::std::string::String>,
+    /// `FIELD_NAME`: string.
+    #[bitrix(rename = "FIELD_NAME")]
+    pub field_name: ::core::option::Option<::std::string::String>,
+    /// `USER_TYPE_ID`: string.
+    #[bitrix(rename = "USER_TYPE_ID")]
+    pub user_type_id: ::core::option::Option<::std::string::String>,
+    /// `XML_ID`: string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: ::core::option::Option<::std::string::String>,
+    /// `SORT`: integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: ::core::option::Option<i64>,
+    /// `MULTIPLE`: char.
+    #[bitrix(rename = "MULTIPLE")]
+    pub multiple: ::core::option::Option<::std::string::String>,
+    /// `MANDATORY`: char.
+    #[bitrix(rename = "MANDATORY")]
+    pub mandatory: ::core::option::Option<::std::string::String>,
+    /// `SHOW_FILTER`: char.
+    #[bitrix(rename = "SHOW_FILTER")]
+    pub show_filter: ::core::option::Option<::std::string::String>,
+    /// `SHOW_IN_LIST`: char.
+    #[bitrix(rename = "SHOW_IN_LIST")]
+    pub show_in_list: ::core::option::Option<::std::string::String>,
+    /// `EDIT_IN_LIST`: char.
+    #[bitrix(rename = "EDIT_IN_LIST")]
+    pub edit_in_list: ::core::option::Option<::std::string::String>,
+    /// `IS_SEARCHABLE`: char.
+    #[bitrix(rename = "IS_SEARCHABLE")]
+    pub is_searchable: ::core::option::Option<::std::string::String>,
+    /// `EDIT_FORM_LABEL`: string|lang_map.
+    #[bitrix(rename = "EDIT_FORM_LABEL")]
+    pub edit_form_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `LIST_COLUMN_LABEL`: string|lang_map.
+    #[bitrix(rename = "LIST_COLUMN_LABEL")]
+    pub list_column_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `LIST_FILTER_LABEL`: string|lang_map.
+    #[bitrix(rename = "LIST_FILTER_LABEL")]
+    pub list_filter_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `ERROR_MESSAGE`: string|lang_map.
+    #[bitrix(rename = "ERROR_MESSAGE")]
+    pub error_message: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `HELP_MESSAGE`: string|lang_map.
+    #[bitrix(rename = "HELP_MESSAGE")]
+    pub help_message: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `LIST`: uf_enum_element.
+    #[bitrix(rename = "LIST")]
+    pub list: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `SETTINGS`: object.
+    #[bitrix(rename = "SETTINGS")]
+    pub settings: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
 }

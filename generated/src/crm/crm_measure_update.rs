@@ -18,8 +18,35 @@
 pub struct CrmMeasureUpdate {
     /// `id`: any, required.
     pub id: ::bitrix24::serde_json::Value,
-    /// `fields`: array.
-    pub fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<CrmMeasureUpdateFields>,
+}
+/// The `fields` object. Part of `crm.measure.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmMeasureUpdateFields {
+    /// `CODE`: integer.
+    #[bitrix(rename = "CODE")]
+    pub code: ::core::option::Option<i64>,
+    /// `MEASURE_TITLE`: string.
+    #[bitrix(rename = "MEASURE_TITLE")]
+    pub measure_title: ::core::option::Option<::std::string::String>,
+    /// `SYMBOL_RUS`: string.
+    #[bitrix(rename = "SYMBOL_RUS")]
+    pub symbol_rus: ::core::option::Option<::std::string::String>,
+    /// `SYMBOL_INTL`: string.
+    #[bitrix(rename = "SYMBOL_INTL")]
+    pub symbol_intl: ::core::option::Option<::std::string::String>,
+    /// `SYMBOL_LETTER_INTL`: string.
+    #[bitrix(rename = "SYMBOL_LETTER_INTL")]
+    pub symbol_letter_intl: ::core::option::Option<::std::string::String>,
+    /// `IS_DEFAULT`: char.
+    #[bitrix(rename = "IS_DEFAULT")]
+    pub is_default: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
     >,
 }

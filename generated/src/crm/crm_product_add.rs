@@ -16,8 +16,77 @@
     mutates,
 )]
 pub struct CrmProductAdd {
-    /// `fields`: array.
-    pub fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<CrmProductAddFields>,
+}
+/// The `fields` object. Part of `crm.product.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmProductAddFields {
+    /// `ACTIVE`: char.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: ::core::option::Option<::std::string::String>,
+    /// `CATALOG_ID`: integer.
+    #[bitrix(rename = "CATALOG_ID")]
+    pub catalog_id: ::core::option::Option<i64>,
+    /// `CREATED_BY`: integer.
+    #[bitrix(rename = "CREATED_BY")]
+    pub created_by: ::core::option::Option<i64>,
+    /// `CURRENCY_ID`: string.
+    #[bitrix(rename = "CURRENCY_ID")]
+    pub currency_id: ::core::option::Option<::std::string::String>,
+    /// `DATE_CREATE`: datetime.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: ::core::option::Option<::std::string::String>,
+    /// `DESCRIPTION`: string.
+    #[bitrix(rename = "DESCRIPTION")]
+    pub description: ::core::option::Option<::std::string::String>,
+    /// `DESCRIPTION_TYPE`: string.
+    #[bitrix(rename = "DESCRIPTION_TYPE")]
+    pub description_type: ::core::option::Option<::std::string::String>,
+    /// `DETAIL_PICTURE`: product_file.
+    #[bitrix(rename = "DETAIL_PICTURE")]
+    pub detail_picture: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `ID`: integer.
+    #[bitrix(rename = "ID")]
+    pub id: ::core::option::Option<i64>,
+    /// `MEASURE`: integer.
+    #[bitrix(rename = "MEASURE")]
+    pub measure: ::core::option::Option<i64>,
+    /// `MODIFIED_BY`: integer.
+    #[bitrix(rename = "MODIFIED_BY")]
+    pub modified_by: ::core::option::Option<i64>,
+    /// `NAME`: string.
+    #[bitrix(rename = "NAME")]
+    pub name: ::core::option::Option<::std::string::String>,
+    /// `PREVIEW_PICTURE`: product_file.
+    #[bitrix(rename = "PREVIEW_PICTURE")]
+    pub preview_picture: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `PRICE`: double.
+    #[bitrix(rename = "PRICE")]
+    pub price: ::core::option::Option<f64>,
+    /// `SECTION_ID`: integer.
+    #[bitrix(rename = "SECTION_ID")]
+    pub section_id: ::core::option::Option<i64>,
+    /// `SORT`: integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: ::core::option::Option<i64>,
+    /// `TIMESTAMP_X`: datetime.
+    #[bitrix(rename = "TIMESTAMP_X")]
+    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    /// `VAT_ID`: integer.
+    #[bitrix(rename = "VAT_ID")]
+    pub vat_id: ::core::option::Option<i64>,
+    /// `VAT_INCLUDED`: char.
+    #[bitrix(rename = "VAT_INCLUDED")]
+    pub vat_included: ::core::option::Option<::std::string::String>,
+    /// `XML_ID`: string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
     >,
 }

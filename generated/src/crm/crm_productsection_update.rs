@@ -18,6 +18,32 @@
 pub struct CrmProductsectionUpdate {
     /// `id`: integer, required.
     pub id: i64,
-    /// `fields`: array.
-    pub fields: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<CrmProductsectionUpdateFields>,
+}
+/// The `fields` object. Part of `crm.productsection.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct CrmProductsectionUpdateFields {
+    /// `CATALOG_ID`: integer.
+    #[bitrix(rename = "CATALOG_ID")]
+    pub catalog_id: ::core::option::Option<i64>,
+    /// `ID`: integer.
+    #[bitrix(rename = "ID")]
+    pub id: ::core::option::Option<i64>,
+    /// `NAME`: string.
+    #[bitrix(rename = "NAME")]
+    pub name: ::core::option::Option<::std::string::String>,
+    /// `SECTION_ID`: integer.
+    #[bitrix(rename = "SECTION_ID")]
+    pub section_id: ::core::option::Option<i64>,
+    /// `XML_ID`: string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
 }

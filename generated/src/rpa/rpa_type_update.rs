@@ -18,6 +18,27 @@
 pub struct RpaTypeUpdate {
     /// `id`: number.
     pub id: ::core::option::Option<f64>,
-    /// `fields`: array.
-    pub fields: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<RpaTypeUpdateFields>,
+}
+/// The `fields` object. Part of `rpa.type.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct RpaTypeUpdateFields {
+    /// `title`: string.
+    pub title: ::core::option::Option<::std::string::String>,
+    /// `image`: string.
+    pub image: ::core::option::Option<::std::string::String>,
+    /// `settings`: array.
+    pub settings: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `permissions`: array.
+    pub permissions: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
 }

@@ -52,7 +52,702 @@
 )]
 pub struct TasksTaskAdd {
     /// `fields`: object, required.
-    pub fields: ::bitrix24::serde_json::Map<
+    pub fields: TasksTaskAddFields,
+}
+/// The `fields` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskAddFields {
+    /// `id`: string.
+    pub id: ::core::option::Option<::std::string::String>,
+    /// `parentId`: string.
+    #[bitrix(rename = "parentId")]
+    pub parent_id: ::core::option::Option<::std::string::String>,
+    /// `title`: string.
+    pub title: ::core::option::Option<::std::string::String>,
+    /// `description`: string.
+    pub description: ::core::option::Option<::std::string::String>,
+    /// `chatId`: integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: ::core::option::Option<i64>,
+    /// `mark`: string.
+    pub mark: ::core::option::Option<::std::string::String>,
+    /// `priority`: string.
+    pub priority: ::core::option::Option<TasksTaskAddFieldsPriority>,
+    /// `multitask`: string.
+    pub multitask: ::core::option::Option<TasksTaskAddFieldsMultitask>,
+    /// `notViewed`: string.
+    #[bitrix(rename = "notViewed")]
+    pub not_viewed: ::core::option::Option<TasksTaskAddFieldsNotViewed>,
+    /// `replicate`: string.
+    pub replicate: ::core::option::Option<TasksTaskAddFieldsReplicate>,
+    /// `stageId`: string.
+    #[bitrix(rename = "stageId")]
+    pub stage_id: ::core::option::Option<::std::string::String>,
+    /// `sprintId`: string.
+    #[bitrix(rename = "sprintId")]
+    pub sprint_id: ::core::option::Option<::std::string::String>,
+    /// `backlogId`: string.
+    #[bitrix(rename = "backlogId")]
+    pub backlog_id: ::core::option::Option<::std::string::String>,
+    /// `createdBy`: string.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: ::core::option::Option<::std::string::String>,
+    /// `createdDate`: string.
+    #[bitrix(rename = "createdDate")]
+    pub created_date: ::core::option::Option<::std::string::String>,
+    /// `responsibleId`: string.
+    #[bitrix(rename = "responsibleId")]
+    pub responsible_id: ::core::option::Option<::std::string::String>,
+    /// `changedBy`: string.
+    #[bitrix(rename = "changedBy")]
+    pub changed_by: ::core::option::Option<::std::string::String>,
+    /// `changedDate`: string.
+    #[bitrix(rename = "changedDate")]
+    pub changed_date: ::core::option::Option<::std::string::String>,
+    /// `statusChangedBy`: string.
+    #[bitrix(rename = "statusChangedBy")]
+    pub status_changed_by: ::core::option::Option<::std::string::String>,
+    /// `closedBy`: string.
+    #[bitrix(rename = "closedBy")]
+    pub closed_by: ::core::option::Option<::std::string::String>,
+    /// `closedDate`: string.
+    #[bitrix(rename = "closedDate")]
+    pub closed_date: ::core::option::Option<::std::string::String>,
+    /// `activityDate`: string.
+    #[bitrix(rename = "activityDate")]
+    pub activity_date: ::core::option::Option<::std::string::String>,
+    /// `dateStart`: string.
+    #[bitrix(rename = "dateStart")]
+    pub date_start: ::core::option::Option<::std::string::String>,
+    /// `deadline`: string.
+    pub deadline: ::core::option::Option<::std::string::String>,
+    /// `startDatePlan`: string.
+    #[bitrix(rename = "startDatePlan")]
+    pub start_date_plan: ::core::option::Option<::std::string::String>,
+    /// `endDatePlan`: string.
+    #[bitrix(rename = "endDatePlan")]
+    pub end_date_plan: ::core::option::Option<::std::string::String>,
+    /// `guid`: string.
+    pub guid: ::core::option::Option<::std::string::String>,
+    /// `xmlId`: string.
+    #[bitrix(rename = "xmlId")]
+    pub xml_id: ::core::option::Option<::std::string::String>,
+    /// `commentsCount`: string.
+    #[bitrix(rename = "commentsCount")]
+    pub comments_count: ::core::option::Option<::std::string::String>,
+    /// `serviceCommentsCount`: string.
+    #[bitrix(rename = "serviceCommentsCount")]
+    pub service_comments_count: ::core::option::Option<::std::string::String>,
+    /// `allowChangeDeadline`: string.
+    #[bitrix(rename = "allowChangeDeadline")]
+    pub allow_change_deadline: ::core::option::Option<
+        TasksTaskAddFieldsAllowChangeDeadline,
+    >,
+    /// `allowTimeTracking`: string.
+    #[bitrix(rename = "allowTimeTracking")]
+    pub allow_time_tracking: ::core::option::Option<TasksTaskAddFieldsAllowTimeTracking>,
+    /// `taskControl`: string.
+    #[bitrix(rename = "taskControl")]
+    pub task_control: ::core::option::Option<TasksTaskAddFieldsTaskControl>,
+    /// `addInReport`: string.
+    #[bitrix(rename = "addInReport")]
+    pub add_in_report: ::core::option::Option<TasksTaskAddFieldsAddInReport>,
+    /// `forkedByTemplateId`: string.
+    #[bitrix(rename = "forkedByTemplateId")]
+    pub forked_by_template_id: ::core::option::Option<::std::string::String>,
+    /// `timeEstimate`: string.
+    #[bitrix(rename = "timeEstimate")]
+    pub time_estimate: ::core::option::Option<::std::string::String>,
+    /// `timeSpentInLogs`: string.
+    #[bitrix(rename = "timeSpentInLogs")]
+    pub time_spent_in_logs: ::core::option::Option<::std::string::String>,
+    /// `matchWorkTime`: string.
+    #[bitrix(rename = "matchWorkTime")]
+    pub match_work_time: ::core::option::Option<TasksTaskAddFieldsMatchWorkTime>,
+    /// `forumTopicId`: string.
+    #[bitrix(rename = "forumTopicId")]
+    pub forum_topic_id: ::core::option::Option<::std::string::String>,
+    /// `forumId`: string.
+    #[bitrix(rename = "forumId")]
+    pub forum_id: ::core::option::Option<::std::string::String>,
+    /// `siteId`: string.
+    #[bitrix(rename = "siteId")]
+    pub site_id: ::core::option::Option<::std::string::String>,
+    /// `subordinate`: string.
+    pub subordinate: ::core::option::Option<TasksTaskAddFieldsSubordinate>,
+    /// `exchangeModified`: string.
+    #[bitrix(rename = "exchangeModified")]
+    pub exchange_modified: ::core::option::Option<::std::string::String>,
+    /// `exchangeId`: string.
+    #[bitrix(rename = "exchangeId")]
+    pub exchange_id: ::core::option::Option<::std::string::String>,
+    /// `outlookVersion`: string.
+    #[bitrix(rename = "outlookVersion")]
+    pub outlook_version: ::core::option::Option<::std::string::String>,
+    /// `viewedDate`: string.
+    #[bitrix(rename = "viewedDate")]
+    pub viewed_date: ::core::option::Option<::std::string::String>,
+    /// `sorting`: string.
+    pub sorting: ::core::option::Option<::std::string::String>,
+    /// `durationFact`: string.
+    #[bitrix(rename = "durationFact")]
+    pub duration_fact: ::core::option::Option<::std::string::String>,
+    /// `isMuted`: string.
+    #[bitrix(rename = "isMuted")]
+    pub is_muted: ::core::option::Option<TasksTaskAddFieldsIsMuted>,
+    /// `isPinned`: string.
+    #[bitrix(rename = "isPinned")]
+    pub is_pinned: ::core::option::Option<TasksTaskAddFieldsIsPinned>,
+    /// `isPinnedInGroup`: string.
+    #[bitrix(rename = "isPinnedInGroup")]
+    pub is_pinned_in_group: ::core::option::Option<TasksTaskAddFieldsIsPinnedInGroup>,
+    /// `flowId`: string.
+    #[bitrix(rename = "flowId")]
+    pub flow_id: ::core::option::Option<::std::string::String>,
+    /// `descriptionInBbcode`: string.
+    #[bitrix(rename = "descriptionInBbcode")]
+    pub description_in_bbcode: ::core::option::Option<
+        TasksTaskAddFieldsDescriptionInBbcode,
+    >,
+    /// `status`: string.
+    pub status: ::core::option::Option<TasksTaskAddFieldsStatus>,
+    /// `statusChangedDate`: string.
+    #[bitrix(rename = "statusChangedDate")]
+    pub status_changed_date: ::core::option::Option<::std::string::String>,
+    /// `durationPlan`: string.
+    #[bitrix(rename = "durationPlan")]
+    pub duration_plan: ::core::option::Option<::std::string::String>,
+    /// `durationType`: string.
+    #[bitrix(rename = "durationType")]
+    pub duration_type: ::core::option::Option<::std::string::String>,
+    /// `favorite`: string.
+    pub favorite: ::core::option::Option<TasksTaskAddFieldsFavorite>,
+    /// `groupId`: string.
+    #[bitrix(rename = "groupId")]
+    pub group_id: ::core::option::Option<::std::string::String>,
+    /// `auditors`: array.
+    pub auditors: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `accomplices`: array.
+    pub accomplices: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `checklist`: object.
+    pub checklist: ::core::option::Option<TasksTaskAddFieldsChecklist>,
+    /// `group`: object.
+    pub group: ::core::option::Option<TasksTaskAddFieldsGroup>,
+    /// `creator`: object.
+    pub creator: ::core::option::Option<TasksTaskAddFieldsCreator>,
+    /// `responsible`: object.
+    pub responsible: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `accomplicesData`: array.
+    #[bitrix(rename = "accomplicesData")]
+    pub accomplices_data: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `auditorsData`: object.
+    #[bitrix(rename = "auditorsData")]
+    pub auditors_data: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `newCommentsCount`: integer.
+    #[bitrix(rename = "newCommentsCount")]
+    pub new_comments_count: ::core::option::Option<i64>,
+    /// `action`: object.
+    pub action: ::core::option::Option<TasksTaskAddFieldsAction>,
+    /// `checkListTree`: object.
+    #[bitrix(rename = "checkListTree")]
+    pub check_list_tree: ::core::option::Option<TasksTaskAddFieldsCheckListTree>,
+    /// `checkListCanAdd`: boolean.
+    #[bitrix(rename = "checkListCanAdd")]
+    pub check_list_can_add: ::core::option::Option<bool>,
+    /// `ufCrmTask`: array.
+    #[bitrix(rename = "ufCrmTask")]
+    pub uf_crm_task: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `ufTaskWebdavFiles`: array.
+    #[bitrix(rename = "ufTaskWebdavFiles")]
+    pub uf_task_webdav_files: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `ufMailMessage`: string.
+    #[bitrix(rename = "ufMailMessage")]
+    pub uf_mail_message: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// Documented values of `priority`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsPriority {
+    /// `"2"`: high
+    #[bitrix(value = "2")]
+    V2,
+    /// `"1"`: medium
+    #[bitrix(value = "1")]
+    V1,
+    /// `"0"`: low
+    #[bitrix(value = "0")]
+    V0,
+}
+/// Documented values of `multitask`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsMultitask {
+    /// `"Y"`: yes
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: no
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `notViewed`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsNotViewed {
+    /// `"Y"`: not viewed
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: viewed
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `replicate`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsReplicate {
+    /// `"Y"`: yes, make the task recurring
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: do not repeat
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `allowChangeDeadline`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsAllowChangeDeadline {
+    /// `"Y"`: allowed
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not allowed
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `allowTimeTracking`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsAllowTimeTracking {
+    /// `"Y"`: allowed
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not allowed
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `taskControl`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsTaskControl {
+    /// `"Y"`: enabled
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: disabled
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `addInReport`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsAddInReport {
+    /// `"Y"`: add
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: do not add
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `matchWorkTime`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsMatchWorkTime {
+    /// `"Y"`: yes
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: no
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `subordinate`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsSubordinate {
+    /// `"Y"`: yes
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: no
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `isMuted`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsIsMuted {
+    /// `"Y"`: enabled
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: disabled
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `isPinned`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsIsPinned {
+    /// `"Y"`: enabled
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: disabled
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `isPinnedInGroup`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsIsPinnedInGroup {
+    /// `"Y"`: pinned
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not pinned
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `descriptionInBbcode`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsDescriptionInBbcode {
+    /// `"Y"`: enabled
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: disabled
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `status`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsStatus {
+    /// `"2"`: waiting for execution
+    #[bitrix(value = "2")]
+    V2,
+    /// `"3"`: in progress
+    #[bitrix(value = "3")]
+    V3,
+    /// `"4"`: awaiting control
+    #[bitrix(value = "4")]
+    V4,
+    /// `"5"`: completed
+    #[bitrix(value = "5")]
+    V5,
+    /// `"6"`: postponed
+    #[bitrix(value = "6")]
+    V6,
+}
+/// Documented values of `favorite`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsFavorite {
+    /// `"Y"`: added to favorites
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not added to favorites
+    #[bitrix(value = "N")]
+    N,
+}
+/// The `checklist` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskAddFieldsChecklist {
+    /// `id`: string.
+    pub id: ::core::option::Option<::std::string::String>,
+    /// `taskId`: string.
+    #[bitrix(rename = "taskId")]
+    pub task_id: ::core::option::Option<::std::string::String>,
+    /// `createdBy`: string.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: ::core::option::Option<::std::string::String>,
+    /// `parentId`: string.
+    #[bitrix(rename = "parentId")]
+    pub parent_id: ::core::option::Option<::std::string::String>,
+    /// `title`: string.
+    pub title: ::core::option::Option<::std::string::String>,
+    /// `sortIndex`: string.
+    #[bitrix(rename = "sortIndex")]
+    pub sort_index: ::core::option::Option<::std::string::String>,
+    /// `isComplete`: string.
+    #[bitrix(rename = "isComplete")]
+    pub is_complete: ::core::option::Option<TasksTaskAddFieldsChecklistIsComplete>,
+    /// `isImportant`: string.
+    #[bitrix(rename = "isImportant")]
+    pub is_important: ::core::option::Option<TasksTaskAddFieldsChecklistIsImportant>,
+    /// `toggledBy`: string.
+    #[bitrix(rename = "toggledBy")]
+    pub toggled_by: ::core::option::Option<::std::string::String>,
+    /// `toggledDate`: string.
+    #[bitrix(rename = "toggledDate")]
+    pub toggled_date: ::core::option::Option<::std::string::String>,
+    /// `ufChecklistFiles`: boolean.
+    #[bitrix(rename = "ufChecklistFiles")]
+    pub uf_checklist_files: ::core::option::Option<bool>,
+    /// `members`: array.
+    pub members: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `attachments`: array.
+    pub attachments: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `entityId`: string.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: ::core::option::Option<::std::string::String>,
+    /// `action`: object.
+    pub action: ::core::option::Option<TasksTaskAddFieldsChecklistAction>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// Documented values of `isComplete`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsChecklistIsComplete {
+    /// `"Y"`: item completed
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: item not completed
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `isImportant`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsChecklistIsImportant {
+    /// `"Y"`: important
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not important
+    #[bitrix(value = "N")]
+    N,
+}
+/// The `action` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskAddFieldsChecklistAction {
+    /// `modify`: boolean.
+    pub modify: ::core::option::Option<bool>,
+    /// `remove`: boolean.
+    pub remove: ::core::option::Option<bool>,
+    /// `toggle`: boolean.
+    pub toggle: ::core::option::Option<bool>,
+    /// `add`: boolean.
+    pub add: ::core::option::Option<bool>,
+    /// `addAccomplice`: boolean.
+    #[bitrix(rename = "addAccomplice")]
+    pub add_accomplice: ::core::option::Option<bool>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `group` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskAddFieldsGroup {
+    /// `id`: string.
+    pub id: ::core::option::Option<::std::string::String>,
+    /// `name`: string.
+    pub name: ::core::option::Option<::std::string::String>,
+    /// `opened`: boolean.
+    pub opened: ::core::option::Option<bool>,
+    /// `membersCount`: integer.
+    #[bitrix(rename = "membersCount")]
+    pub members_count: ::core::option::Option<i64>,
+    /// `image`: string.
+    pub image: ::core::option::Option<::std::string::String>,
+    /// `additionalData`: array.
+    #[bitrix(rename = "additionalData")]
+    pub additional_data: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `creator` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskAddFieldsCreator {
+    /// `id`: string.
+    pub id: ::core::option::Option<::std::string::String>,
+    /// `name`: string.
+    pub name: ::core::option::Option<::std::string::String>,
+    /// `link`: string.
+    pub link: ::core::option::Option<::std::string::String>,
+    /// `icon`: string.
+    pub icon: ::core::option::Option<::std::string::String>,
+    /// `workPosition`: string.
+    #[bitrix(rename = "workPosition")]
+    pub work_position: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `action` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskAddFieldsAction {
+    /// `accept`: boolean.
+    pub accept: ::core::option::Option<bool>,
+    /// `decline`: boolean.
+    pub decline: ::core::option::Option<bool>,
+    /// `complete`: boolean.
+    pub complete: ::core::option::Option<bool>,
+    /// `approve`: boolean.
+    pub approve: ::core::option::Option<bool>,
+    /// `disapprove`: boolean.
+    pub disapprove: ::core::option::Option<bool>,
+    /// `start`: boolean.
+    pub start: ::core::option::Option<bool>,
+    /// `pause`: boolean.
+    pub pause: ::core::option::Option<bool>,
+    /// `delegate`: boolean.
+    pub delegate: ::core::option::Option<bool>,
+    /// `remove`: boolean.
+    pub remove: ::core::option::Option<bool>,
+    /// `edit`: boolean.
+    pub edit: ::core::option::Option<bool>,
+    /// `defer`: boolean.
+    pub defer: ::core::option::Option<bool>,
+    /// `renew`: boolean.
+    pub renew: ::core::option::Option<bool>,
+    /// `create`: boolean.
+    pub create: ::core::option::Option<bool>,
+    /// `changeDeadline`: boolean.
+    #[bitrix(rename = "changeDeadline")]
+    pub change_deadline: ::core::option::Option<bool>,
+    /// `checklistAddItems`: boolean.
+    #[bitrix(rename = "checklistAddItems")]
+    pub checklist_add_items: ::core::option::Option<bool>,
+    /// `addFavorite`: boolean.
+    #[bitrix(rename = "addFavorite")]
+    pub add_favorite: ::core::option::Option<bool>,
+    /// `deleteFavorite`: boolean.
+    #[bitrix(rename = "deleteFavorite")]
+    pub delete_favorite: ::core::option::Option<bool>,
+    /// `rate`: boolean.
+    pub rate: ::core::option::Option<bool>,
+    /// `take`: boolean.
+    pub take: ::core::option::Option<bool>,
+    /// `edit.originator`: boolean.
+    #[bitrix(rename = "edit.originator")]
+    pub edit_originator: ::core::option::Option<bool>,
+    /// `checklist.reorder`: boolean.
+    #[bitrix(rename = "checklist.reorder")]
+    pub checklist_reorder: ::core::option::Option<bool>,
+    /// `elapsedtime.add`: boolean.
+    #[bitrix(rename = "elapsedtime.add")]
+    pub elapsedtime_add: ::core::option::Option<bool>,
+    /// `dayplan.timer.toggle`: boolean.
+    #[bitrix(rename = "dayplan.timer.toggle")]
+    pub dayplan_timer_toggle: ::core::option::Option<bool>,
+    /// `edit.plan`: boolean.
+    #[bitrix(rename = "edit.plan")]
+    pub edit_plan: ::core::option::Option<bool>,
+    /// `checklist.add`: boolean.
+    #[bitrix(rename = "checklist.add")]
+    pub checklist_add: ::core::option::Option<bool>,
+    /// `favorite.add`: boolean.
+    #[bitrix(rename = "favorite.add")]
+    pub favorite_add: ::core::option::Option<bool>,
+    /// `favorite.delete`: boolean.
+    #[bitrix(rename = "favorite.delete")]
+    pub favorite_delete: ::core::option::Option<bool>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `checkListTree` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskAddFieldsCheckListTree {
+    /// `nodeId`: integer.
+    #[bitrix(rename = "nodeId")]
+    pub node_id: ::core::option::Option<i64>,
+    /// `fields`: object.
+    pub fields: ::core::option::Option<TasksTaskAddFieldsCheckListTreeFields>,
+    /// `action`: array.
+    pub action: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `descendants`: array.
+    pub descendants: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `fields` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskAddFieldsCheckListTreeFields {
+    /// `id`: string.
+    pub id: ::core::option::Option<::std::string::String>,
+    /// `copiedId`: string.
+    #[bitrix(rename = "copiedId")]
+    pub copied_id: ::core::option::Option<::std::string::String>,
+    /// `entityId`: string.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: ::core::option::Option<::std::string::String>,
+    /// `userId`: integer.
+    #[bitrix(rename = "userId")]
+    pub user_id: ::core::option::Option<i64>,
+    /// `createdBy`: string.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: ::core::option::Option<::std::string::String>,
+    /// `parentId`: string.
+    #[bitrix(rename = "parentId")]
+    pub parent_id: ::core::option::Option<::std::string::String>,
+    /// `title`: string.
+    pub title: ::core::option::Option<::std::string::String>,
+    /// `sortIndex`: string.
+    #[bitrix(rename = "sortIndex")]
+    pub sort_index: ::core::option::Option<::std::string::String>,
+    /// `displaySortIndex`: string.
+    #[bitrix(rename = "displaySortIndex")]
+    pub display_sort_index: ::core::option::Option<::std::string::String>,
+    /// `isComplete`: boolean.
+    #[bitrix(rename = "isComplete")]
+    pub is_complete: ::core::option::Option<bool>,
+    /// `isImportant`: boolean.
+    #[bitrix(rename = "isImportant")]
+    pub is_important: ::core::option::Option<bool>,
+    /// `completedCount`: integer.
+    #[bitrix(rename = "completedCount")]
+    pub completed_count: ::core::option::Option<i64>,
+    /// `members`: array.
+    pub members: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `attachments`: array.
+    pub attachments: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `nodeId`: string.
+    #[bitrix(rename = "nodeId")]
+    pub node_id: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
         ::std::string::String,
         ::bitrix24::serde_json::Value,
     >,

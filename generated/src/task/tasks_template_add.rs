@@ -21,8 +21,156 @@
 )]
 pub struct TasksTemplateAdd {
     /// `fields`: object, required.
-    pub fields: ::bitrix24::serde_json::Map<
+    pub fields: TasksTemplateAddFields,
+}
+/// The `fields` object. Part of `tasks.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTemplateAddFields {
+    /// `ID`: integer.
+    #[bitrix(rename = "ID")]
+    pub id: ::core::option::Option<i64>,
+    /// `PARENT_ID`: integer.
+    #[bitrix(rename = "PARENT_ID")]
+    pub parent_id: ::core::option::Option<i64>,
+    /// `TITLE`: string.
+    #[bitrix(rename = "TITLE")]
+    pub title: ::core::option::Option<::std::string::String>,
+    /// `DESCRIPTION`: string.
+    #[bitrix(rename = "DESCRIPTION")]
+    pub description: ::core::option::Option<::std::string::String>,
+    /// `PRIORITY`: enum.
+    #[bitrix(rename = "PRIORITY")]
+    pub priority: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `GROUP_ID`: integer.
+    #[bitrix(rename = "GROUP_ID")]
+    pub group_id: ::core::option::Option<i64>,
+    /// `STAGE_ID`: integer.
+    #[bitrix(rename = "STAGE_ID")]
+    pub stage_id: ::core::option::Option<i64>,
+    /// `CREATED_BY`: integer.
+    #[bitrix(rename = "CREATED_BY")]
+    pub created_by: ::core::option::Option<i64>,
+    /// `RESPONSIBLE_ID`: integer.
+    #[bitrix(rename = "RESPONSIBLE_ID")]
+    pub responsible_id: ::core::option::Option<i64>,
+    /// `DEPENDS_ON`: array.
+    #[bitrix(rename = "DEPENDS_ON")]
+    pub depends_on: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `RESPONSIBLES`: array.
+    #[bitrix(rename = "RESPONSIBLES")]
+    pub responsibles: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `ACCOMPLICES`: array.
+    #[bitrix(rename = "ACCOMPLICES")]
+    pub accomplices: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `AUDITORS`: array.
+    #[bitrix(rename = "AUDITORS")]
+    pub auditors: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `STATUS`: enum.
+    #[bitrix(rename = "STATUS")]
+    pub status: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `MULTITASK`: enum.
+    #[bitrix(rename = "MULTITASK")]
+    pub multitask: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `REPLICATE`: enum.
+    #[bitrix(rename = "REPLICATE")]
+    pub replicate: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `SITE_ID`: string.
+    #[bitrix(rename = "SITE_ID")]
+    pub site_id: ::core::option::Option<::std::string::String>,
+    /// `TASK_CONTROL`: enum.
+    #[bitrix(rename = "TASK_CONTROL")]
+    pub task_control: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `ADD_IN_REPORT`: enum.
+    #[bitrix(rename = "ADD_IN_REPORT")]
+    pub add_in_report: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `XML_ID`: string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: ::core::option::Option<::std::string::String>,
+    /// `DEADLINE_AFTER`: datetime.
+    #[bitrix(rename = "DEADLINE_AFTER")]
+    pub deadline_after: ::core::option::Option<::std::string::String>,
+    /// `START_DATE_PLAN_AFTER`: datetime.
+    #[bitrix(rename = "START_DATE_PLAN_AFTER")]
+    pub start_date_plan_after: ::core::option::Option<::std::string::String>,
+    /// `END_DATE_PLAN_AFTER`: datetime.
+    #[bitrix(rename = "END_DATE_PLAN_AFTER")]
+    pub end_date_plan_after: ::core::option::Option<::std::string::String>,
+    /// `TPARAM_TYPE`: enum.
+    #[bitrix(rename = "TPARAM_TYPE")]
+    pub tparam_type: ::core::option::Option<::bitrix24::serde_json::Value>,
+    /// `TPARAM_REPLICATION_COUNT`: integer.
+    #[bitrix(rename = "TPARAM_REPLICATION_COUNT")]
+    pub tparam_replication_count: ::core::option::Option<i64>,
+    /// `REPLICATE_PARAMS`: object.
+    #[bitrix(rename = "REPLICATE_PARAMS")]
+    pub replicate_params: ::core::option::Option<TasksTemplateAddFieldsReplicateParams>,
+    /// `BASE_TEMPLATE_ID`: integer.
+    #[bitrix(rename = "BASE_TEMPLATE_ID")]
+    pub base_template_id: ::core::option::Option<i64>,
+    /// `TEMPLATE_CHILDREN_COUNT`: integer.
+    #[bitrix(rename = "TEMPLATE_CHILDREN_COUNT")]
+    pub template_children_count: ::core::option::Option<i64>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
         ::std::string::String,
         ::bitrix24::serde_json::Value,
     >,
+}
+/// The `REPLICATE_PARAMS` object. Part of `tasks.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-add.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTemplateAddFieldsReplicateParams {
+    /// `PERIOD`: string.
+    #[bitrix(rename = "PERIOD")]
+    pub period: ::core::option::Option<::std::string::String>,
+    /// `START_DATE`: datetime.
+    #[bitrix(rename = "START_DATE")]
+    pub start_date: ::core::option::Option<::std::string::String>,
+    /// `TIME`: string.
+    #[bitrix(rename = "TIME")]
+    pub time: ::core::option::Option<::std::string::String>,
+    /// `REPEAT_TILL`: string.
+    #[bitrix(rename = "REPEAT_TILL")]
+    pub repeat_till: ::core::option::Option<
+        TasksTemplateAddFieldsReplicateParamsRepeatTill,
+    >,
+    /// `TIMES`: integer.
+    #[bitrix(rename = "TIMES")]
+    pub times: ::core::option::Option<i64>,
+    /// `END_DATE`: datetime.
+    #[bitrix(rename = "END_DATE")]
+    pub end_date: ::core::option::Option<::std::string::String>,
+    /// `NEXT_EXECUTION_TIME`: datetime.
+    #[bitrix(rename = "NEXT_EXECUTION_TIME")]
+    pub next_execution_time: ::core::option::Option<::std::string::String>,
+    /// `DEADLINE_OFFSET`: integer.
+    #[bitrix(rename = "DEADLINE_OFFSET")]
+    pub deadline_offset: ::core::option::Option<i64>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// Documented values of `REPEAT_TILL`. Part of `tasks.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-add.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTemplateAddFieldsReplicateParamsRepeatTill {
+    /// `"endless"`: repetition without date and count limits
+    #[bitrix(value = "endless")]
+    Endless,
+    /// `"times"`: repetition limited by the number of runs in `TIMES`
+    #[bitrix(value = "times")]
+    Times,
+    /// `"date"`: repetition until the date specified in `END_DATE`
+    #[bitrix(value = "date")]
+    Date,
 }

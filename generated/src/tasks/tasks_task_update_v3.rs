@@ -80,7 +80,681 @@ pub struct TasksTaskUpdateV3 {
     /// `id`: integer, required.
     pub id: i64,
     /// `fields`: object, required.
-    pub fields: ::bitrix24::serde_json::Map<
+    pub fields: TasksTaskUpdateV3Fields,
+}
+/// The `fields` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3Fields {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `title`: string.
+    pub title: ::core::option::Option<::std::string::String>,
+    /// `description`: string.
+    pub description: ::core::option::Option<::std::string::String>,
+    /// `creatorId`: integer.
+    #[bitrix(rename = "creatorId")]
+    pub creator_id: ::core::option::Option<i64>,
+    /// `creator`: object.
+    pub creator: ::core::option::Option<TasksTaskUpdateV3FieldsCreator>,
+    /// `created`: datetime.
+    pub created: ::core::option::Option<::std::string::String>,
+    /// `responsibleId`: integer.
+    #[bitrix(rename = "responsibleId")]
+    pub responsible_id: ::core::option::Option<i64>,
+    /// `responsible`: object.
+    pub responsible: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `deadline`: datetime.
+    pub deadline: ::core::option::Option<::std::string::String>,
+    /// `needsControl`: boolean.
+    #[bitrix(rename = "needsControl", yn)]
+    pub needs_control: ::core::option::Option<bool>,
+    /// `startPlan`: datetime.
+    #[bitrix(rename = "startPlan")]
+    pub start_plan: ::core::option::Option<::std::string::String>,
+    /// `endPlan`: datetime.
+    #[bitrix(rename = "endPlan")]
+    pub end_plan: ::core::option::Option<::std::string::String>,
+    /// `checklist`: array.
+    pub checklist: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `groupId`: integer.
+    #[bitrix(rename = "groupId")]
+    pub group_id: ::core::option::Option<i64>,
+    /// `group`: object.
+    pub group: ::core::option::Option<TasksTaskUpdateV3FieldsGroup>,
+    /// `stageId`: integer.
+    #[bitrix(rename = "stageId")]
+    pub stage_id: ::core::option::Option<i64>,
+    /// `stage`: object.
+    pub stage: ::core::option::Option<TasksTaskUpdateV3FieldsStage>,
+    /// `epicId`: integer.
+    #[bitrix(rename = "epicId")]
+    pub epic_id: ::core::option::Option<i64>,
+    /// `storyPoints`: integer.
+    #[bitrix(rename = "storyPoints")]
+    pub story_points: ::core::option::Option<i64>,
+    /// `flowId`: integer.
+    #[bitrix(rename = "flowId")]
+    pub flow_id: ::core::option::Option<i64>,
+    /// `flow`: object.
+    pub flow: ::core::option::Option<TasksTaskUpdateV3FieldsFlow>,
+    /// `priority`: string.
+    pub priority: ::core::option::Option<TasksTaskUpdateV3FieldsPriority>,
+    /// `status`: string.
+    pub status: ::core::option::Option<TasksTaskUpdateV3FieldsStatus>,
+    /// `statusChanged`: datetime.
+    #[bitrix(rename = "statusChanged")]
+    pub status_changed: ::core::option::Option<::std::string::String>,
+    /// `accomplices`: array of object.
+    pub accomplices: ::core::option::Option<
+        ::std::vec::Vec<
+            ::bitrix24::serde_json::Map<
+                ::std::string::String,
+                ::bitrix24::serde_json::Value,
+            >,
+        >,
+    >,
+    /// `auditors`: array of object.
+    pub auditors: ::core::option::Option<
+        ::std::vec::Vec<
+            ::bitrix24::serde_json::Map<
+                ::std::string::String,
+                ::bitrix24::serde_json::Value,
+            >,
+        >,
+    >,
+    /// `parentId`: integer.
+    #[bitrix(rename = "parentId")]
+    pub parent_id: ::core::option::Option<i64>,
+    /// `parent`: object.
+    pub parent: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `containsChecklist`: boolean.
+    #[bitrix(rename = "containsChecklist")]
+    pub contains_checklist: ::core::option::Option<bool>,
+    /// `containsSubTasks`: boolean.
+    #[bitrix(rename = "containsSubTasks")]
+    pub contains_sub_tasks: ::core::option::Option<bool>,
+    /// `containsRelatedTasks`: boolean.
+    #[bitrix(rename = "containsRelatedTasks")]
+    pub contains_related_tasks: ::core::option::Option<bool>,
+    /// `containsGanttLinks`: boolean.
+    #[bitrix(rename = "containsGanttLinks")]
+    pub contains_gantt_links: ::core::option::Option<bool>,
+    /// `containsPlacements`: boolean.
+    #[bitrix(rename = "containsPlacements")]
+    pub contains_placements: ::core::option::Option<bool>,
+    /// `containsResults`: boolean.
+    #[bitrix(rename = "containsResults")]
+    pub contains_results: ::core::option::Option<bool>,
+    /// `numberOfReminders`: integer.
+    #[bitrix(rename = "numberOfReminders")]
+    pub number_of_reminders: ::core::option::Option<i64>,
+    /// `chatId`: integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: ::core::option::Option<i64>,
+    /// `chat`: object.
+    pub chat: ::core::option::Option<TasksTaskUpdateV3FieldsChat>,
+    /// `plannedDuration`: integer.
+    #[bitrix(rename = "plannedDuration")]
+    pub planned_duration: ::core::option::Option<i64>,
+    /// `actualDuration`: integer.
+    #[bitrix(rename = "actualDuration")]
+    pub actual_duration: ::core::option::Option<i64>,
+    /// `durationType`: string.
+    #[bitrix(rename = "durationType")]
+    pub duration_type: ::core::option::Option<::std::string::String>,
+    /// `started`: datetime.
+    pub started: ::core::option::Option<::std::string::String>,
+    /// `estimatedTime`: integer.
+    #[bitrix(rename = "estimatedTime")]
+    pub estimated_time: ::core::option::Option<i64>,
+    /// `replicate`: boolean.
+    #[bitrix(yn)]
+    pub replicate: ::core::option::Option<bool>,
+    /// `changed`: datetime.
+    pub changed: ::core::option::Option<::std::string::String>,
+    /// `changedById`: integer.
+    #[bitrix(rename = "changedById")]
+    pub changed_by_id: ::core::option::Option<i64>,
+    /// `changedBy`: object.
+    #[bitrix(rename = "changedBy")]
+    pub changed_by: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `statusChangedById`: integer.
+    #[bitrix(rename = "statusChangedById")]
+    pub status_changed_by_id: ::core::option::Option<i64>,
+    /// `statusChangedBy`: object.
+    #[bitrix(rename = "statusChangedBy")]
+    pub status_changed_by: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `closedById`: integer.
+    #[bitrix(rename = "closedById")]
+    pub closed_by_id: ::core::option::Option<i64>,
+    /// `closedBy`: object.
+    #[bitrix(rename = "closedBy")]
+    pub closed_by: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `closed`: datetime.
+    pub closed: ::core::option::Option<::std::string::String>,
+    /// `activity`: datetime.
+    pub activity: ::core::option::Option<::std::string::String>,
+    /// `guid`: string.
+    pub guid: ::core::option::Option<::std::string::String>,
+    /// `xmlId`: string.
+    #[bitrix(rename = "xmlId")]
+    pub xml_id: ::core::option::Option<::std::string::String>,
+    /// `exchangeId`: string.
+    #[bitrix(rename = "exchangeId")]
+    pub exchange_id: ::core::option::Option<::std::string::String>,
+    /// `exchangeModified`: string.
+    #[bitrix(rename = "exchangeModified")]
+    pub exchange_modified: ::core::option::Option<::std::string::String>,
+    /// `outlookVersion`: integer.
+    #[bitrix(rename = "outlookVersion")]
+    pub outlook_version: ::core::option::Option<i64>,
+    /// `mark`: string.
+    pub mark: ::core::option::Option<::std::string::String>,
+    /// `allowsChangeDeadline`: boolean.
+    #[bitrix(rename = "allowsChangeDeadline", yn)]
+    pub allows_change_deadline: ::core::option::Option<bool>,
+    /// `allowsTimeTracking`: boolean.
+    #[bitrix(rename = "allowsTimeTracking", yn)]
+    pub allows_time_tracking: ::core::option::Option<bool>,
+    /// `matchesWorkTime`: boolean.
+    #[bitrix(rename = "matchesWorkTime", yn)]
+    pub matches_work_time: ::core::option::Option<bool>,
+    /// `addInReport`: boolean.
+    #[bitrix(rename = "addInReport", yn)]
+    pub add_in_report: ::core::option::Option<bool>,
+    /// `isMultitask`: boolean.
+    #[bitrix(rename = "isMultitask", yn)]
+    pub is_multitask: ::core::option::Option<bool>,
+    /// `siteId`: string.
+    #[bitrix(rename = "siteId")]
+    pub site_id: ::core::option::Option<::std::string::String>,
+    /// `forkedByTemplateId`: integer.
+    #[bitrix(rename = "forkedByTemplateId")]
+    pub forked_by_template_id: ::core::option::Option<i64>,
+    /// `forkedByTemplate`: object.
+    #[bitrix(rename = "forkedByTemplate")]
+    pub forked_by_template: ::core::option::Option<
+        TasksTaskUpdateV3FieldsForkedByTemplate,
+    >,
+    /// `maxDeadlineChangeDate`: datetime.
+    #[bitrix(rename = "maxDeadlineChangeDate")]
+    pub max_deadline_change_date: ::core::option::Option<::std::string::String>,
+    /// `maxDeadlineChanges`: integer.
+    #[bitrix(rename = "maxDeadlineChanges")]
+    pub max_deadline_changes: ::core::option::Option<i64>,
+    /// `requireDeadlineChangeReason`: boolean.
+    #[bitrix(rename = "requireDeadlineChangeReason", yn)]
+    pub require_deadline_change_reason: ::core::option::Option<bool>,
+    /// `link`: string.
+    pub link: ::core::option::Option<::std::string::String>,
+    /// `rights`: array.
+    pub rights: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `archiveLink`: string.
+    #[bitrix(rename = "archiveLink")]
+    pub archive_link: ::core::option::Option<::std::string::String>,
+    /// `crmItemIds`: array.
+    #[bitrix(rename = "crmItemIds")]
+    pub crm_item_ids: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `emailId`: integer.
+    #[bitrix(rename = "emailId")]
+    pub email_id: ::core::option::Option<i64>,
+    /// `email`: object.
+    pub email: ::core::option::Option<TasksTaskUpdateV3FieldsEmail>,
+    /// `elapsedTime`: object.
+    #[bitrix(rename = "elapsedTime")]
+    pub elapsed_time: ::core::option::Option<TasksTaskUpdateV3FieldsElapsedTime>,
+    /// `requireResult`: boolean.
+    #[bitrix(rename = "requireResult", yn)]
+    pub require_result: ::core::option::Option<bool>,
+    /// `matchesSubTasksTime`: boolean.
+    #[bitrix(rename = "matchesSubTasksTime", yn)]
+    pub matches_sub_tasks_time: ::core::option::Option<bool>,
+    /// `autocompleteSubTasks`: boolean.
+    #[bitrix(rename = "autocompleteSubTasks", yn)]
+    pub autocomplete_sub_tasks: ::core::option::Option<bool>,
+    /// `allowsChangeDatePlan`: boolean.
+    #[bitrix(rename = "allowsChangeDatePlan", yn)]
+    pub allows_change_date_plan: ::core::option::Option<bool>,
+    /// `inFavorite`: array.
+    #[bitrix(rename = "inFavorite")]
+    pub in_favorite: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `inPin`: array.
+    #[bitrix(rename = "inPin")]
+    pub in_pin: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `inGroupPin`: array.
+    #[bitrix(rename = "inGroupPin")]
+    pub in_group_pin: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `inMute`: array.
+    #[bitrix(rename = "inMute")]
+    pub in_mute: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `source`: object.
+    pub source: ::core::option::Option<TasksTaskUpdateV3FieldsSource>,
+    /// `dependsOn`: array.
+    #[bitrix(rename = "dependsOn")]
+    pub depends_on: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `scenarios`: array.
+    pub scenarios: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `creator` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsCreator {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `name`: string.
+    pub name: ::core::option::Option<::std::string::String>,
+    /// `role`: string.
+    pub role: ::core::option::Option<::std::string::String>,
+    /// `image`: object.
+    pub image: ::core::option::Option<TasksTaskUpdateV3FieldsCreatorImage>,
+    /// `gender`: string.
+    pub gender: ::core::option::Option<::std::string::String>,
+    /// `email`: string.
+    pub email: ::core::option::Option<::std::string::String>,
+    /// `externalAuthId`: string.
+    #[bitrix(rename = "externalAuthId")]
+    pub external_auth_id: ::core::option::Option<::std::string::String>,
+    /// `rights`: array.
+    pub rights: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `image` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsCreatorImage {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `src`: string.
+    pub src: ::core::option::Option<::std::string::String>,
+    /// `name`: string.
+    pub name: ::core::option::Option<::std::string::String>,
+    /// `width`: integer.
+    pub width: ::core::option::Option<i64>,
+    /// `height`: integer.
+    pub height: ::core::option::Option<i64>,
+    /// `size`: integer.
+    pub size: ::core::option::Option<i64>,
+    /// `subDir`: string.
+    #[bitrix(rename = "subDir")]
+    pub sub_dir: ::core::option::Option<::std::string::String>,
+    /// `contentType`: string.
+    #[bitrix(rename = "contentType")]
+    pub content_type: ::core::option::Option<::std::string::String>,
+    /// `file`: array.
+    pub file: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `group` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsGroup {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `name`: string.
+    pub name: ::core::option::Option<::std::string::String>,
+    /// `image`: object.
+    pub image: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `type`: string.
+    #[bitrix(rename = "type")]
+    pub type_: ::core::option::Option<::std::string::String>,
+    /// `isVisible`: boolean.
+    #[bitrix(rename = "isVisible")]
+    pub is_visible: ::core::option::Option<bool>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `stage` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsStage {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `title`: string.
+    pub title: ::core::option::Option<::std::string::String>,
+    /// `color`: string.
+    pub color: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `flow` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsFlow {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `name`: string.
+    pub name: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// Documented values of `priority`. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskUpdateV3FieldsPriority {
+    /// `"high"`: high
+    #[bitrix(value = "high")]
+    High,
+    /// `"average"`: average
+    #[bitrix(value = "average")]
+    Average,
+    /// `"low"`: low
+    #[bitrix(value = "low")]
+    Low,
+}
+/// Documented values of `status`. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[::bitrix24::bitrix_enum(repr = "string")]
+pub enum TasksTaskUpdateV3FieldsStatus {
+    /// `"pending"`: waiting for execution
+    #[bitrix(value = "pending")]
+    Pending,
+    /// `"in_progress"`: in progress
+    #[bitrix(value = "in_progress")]
+    InProgress,
+    /// `"supposedly_completed"`: awaiting control
+    #[bitrix(value = "supposedly_completed")]
+    SupposedlyCompleted,
+    /// `"completed"`: completed
+    #[bitrix(value = "completed")]
+    Completed,
+    /// `"deferred"`: deferred
+    #[bitrix(value = "deferred")]
+    Deferred,
+    /// `"declined"`: declined
+    #[bitrix(value = "declined")]
+    Declined,
+}
+/// The `chat` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsChat {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `entityId`: integer.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: ::core::option::Option<i64>,
+    /// `entityType`: string.
+    #[bitrix(rename = "entityType")]
+    pub entity_type: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `forkedByTemplate` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsForkedByTemplate {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `task`: object.
+    pub task: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `title`: string.
+    pub title: ::core::option::Option<::std::string::String>,
+    /// `description`: string.
+    pub description: ::core::option::Option<::std::string::String>,
+    /// `creator`: object.
+    pub creator: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `responsibleCollection`: array.
+    #[bitrix(rename = "responsibleCollection")]
+    pub responsible_collection: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `deadlineAfterTs`: integer.
+    #[bitrix(rename = "deadlineAfterTs")]
+    pub deadline_after_ts: ::core::option::Option<i64>,
+    /// `startDatePlanTs`: integer.
+    #[bitrix(rename = "startDatePlanTs")]
+    pub start_date_plan_ts: ::core::option::Option<i64>,
+    /// `endDatePlanTs`: integer.
+    #[bitrix(rename = "endDatePlanTs")]
+    pub end_date_plan_ts: ::core::option::Option<i64>,
+    /// `replicate`: boolean.
+    pub replicate: ::core::option::Option<bool>,
+    /// `checklist`: array.
+    pub checklist: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `group`: object.
+    pub group: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `priority`: string.
+    pub priority: ::core::option::Option<::std::string::String>,
+    /// `accomplices`: array.
+    pub accomplices: ::core::option::Option<
+        ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    >,
+    /// `auditors`: array.
+    pub auditors: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// `parent`: object.
+    pub parent: ::core::option::Option<
+        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
+    >,
+    /// `replicateParams`: object.
+    #[bitrix(rename = "replicateParams")]
+    pub replicate_params: ::core::option::Option<
+        TasksTaskUpdateV3FieldsForkedByTemplateReplicateParams,
+    >,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `replicateParams` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsForkedByTemplateReplicateParams {
+    /// `period`: string.
+    pub period: ::core::option::Option<::std::string::String>,
+    /// `everyDay`: string.
+    #[bitrix(rename = "everyDay")]
+    pub every_day: ::core::option::Option<::std::string::String>,
+    /// `workdayOnly`: string.
+    #[bitrix(rename = "workdayOnly")]
+    pub workday_only: ::core::option::Option<::std::string::String>,
+    /// `dailyMonthInterval`: string.
+    #[bitrix(rename = "dailyMonthInterval")]
+    pub daily_month_interval: ::core::option::Option<::std::string::String>,
+    /// `everyWeek`: string.
+    #[bitrix(rename = "everyWeek")]
+    pub every_week: ::core::option::Option<::std::string::String>,
+    /// `monthlyType`: string.
+    #[bitrix(rename = "monthlyType")]
+    pub monthly_type: ::core::option::Option<::std::string::String>,
+    /// `monthlyDayNum`: string.
+    #[bitrix(rename = "monthlyDayNum")]
+    pub monthly_day_num: ::core::option::Option<::std::string::String>,
+    /// `monthlyMonthNum1`: string.
+    #[bitrix(rename = "monthlyMonthNum1")]
+    pub monthly_month_num1: ::core::option::Option<::std::string::String>,
+    /// `monthlyWeekDayNum`: string.
+    #[bitrix(rename = "monthlyWeekDayNum")]
+    pub monthly_week_day_num: ::core::option::Option<::std::string::String>,
+    /// `monthlyWeekDay`: string.
+    #[bitrix(rename = "monthlyWeekDay")]
+    pub monthly_week_day: ::core::option::Option<::std::string::String>,
+    /// `monthlyMonthNum2`: string.
+    #[bitrix(rename = "monthlyMonthNum2")]
+    pub monthly_month_num2: ::core::option::Option<::std::string::String>,
+    /// `yearlyType`: string.
+    #[bitrix(rename = "yearlyType")]
+    pub yearly_type: ::core::option::Option<::std::string::String>,
+    /// `yearlyDayNum`: string.
+    #[bitrix(rename = "yearlyDayNum")]
+    pub yearly_day_num: ::core::option::Option<::std::string::String>,
+    /// `yearlyMonth1`: string.
+    #[bitrix(rename = "yearlyMonth1")]
+    pub yearly_month1: ::core::option::Option<::std::string::String>,
+    /// `yearlyWeekDayNum`: string.
+    #[bitrix(rename = "yearlyWeekDayNum")]
+    pub yearly_week_day_num: ::core::option::Option<::std::string::String>,
+    /// `yearlyWeekDay`: string.
+    #[bitrix(rename = "yearlyWeekDay")]
+    pub yearly_week_day: ::core::option::Option<::std::string::String>,
+    /// `yearlyMonth2`: string.
+    #[bitrix(rename = "yearlyMonth2")]
+    pub yearly_month2: ::core::option::Option<::std::string::String>,
+    /// `time`: string.
+    pub time: ::core::option::Option<::std::string::String>,
+    /// `timezoneOffset`: string.
+    #[bitrix(rename = "timezoneOffset")]
+    pub timezone_offset: ::core::option::Option<::std::string::String>,
+    /// `startDate`: string.
+    #[bitrix(rename = "startDate")]
+    pub start_date: ::core::option::Option<::std::string::String>,
+    /// `repeatTill`: string.
+    #[bitrix(rename = "repeatTill")]
+    pub repeat_till: ::core::option::Option<::std::string::String>,
+    /// `endDate`: string.
+    #[bitrix(rename = "endDate")]
+    pub end_date: ::core::option::Option<::std::string::String>,
+    /// `times`: string.
+    pub times: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `email` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsEmail {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `taskId`: integer.
+    #[bitrix(rename = "taskId")]
+    pub task_id: ::core::option::Option<i64>,
+    /// `mailboxId`: integer.
+    #[bitrix(rename = "mailboxId")]
+    pub mailbox_id: ::core::option::Option<i64>,
+    /// `title`: string.
+    pub title: ::core::option::Option<::std::string::String>,
+    /// `body`: string.
+    pub body: ::core::option::Option<::std::string::String>,
+    /// `from`: string.
+    pub from: ::core::option::Option<::std::string::String>,
+    /// `dateTs`: integer.
+    #[bitrix(rename = "dateTs")]
+    pub date_ts: ::core::option::Option<i64>,
+    /// `link`: string.
+    pub link: ::core::option::Option<::std::string::String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `elapsedTime` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsElapsedTime {
+    /// `id`: integer.
+    pub id: ::core::option::Option<i64>,
+    /// `userId`: integer.
+    #[bitrix(rename = "userId")]
+    pub user_id: ::core::option::Option<i64>,
+    /// `taskId`: integer.
+    #[bitrix(rename = "taskId")]
+    pub task_id: ::core::option::Option<i64>,
+    /// `minutes`: integer.
+    pub minutes: ::core::option::Option<i64>,
+    /// `seconds`: integer.
+    pub seconds: ::core::option::Option<i64>,
+    /// `source`: string.
+    pub source: ::core::option::Option<::std::string::String>,
+    /// `text`: string.
+    pub text: ::core::option::Option<::std::string::String>,
+    /// `createdAtTs`: integer.
+    #[bitrix(rename = "createdAtTs")]
+    pub created_at_ts: ::core::option::Option<i64>,
+    /// `startTs`: integer.
+    #[bitrix(rename = "startTs")]
+    pub start_ts: ::core::option::Option<i64>,
+    /// `stopTs`: integer.
+    #[bitrix(rename = "stopTs")]
+    pub stop_ts: ::core::option::Option<i64>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
+        ::std::string::String,
+        ::bitrix24::serde_json::Value,
+    >,
+}
+/// The `source` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[::bitrix24::bitrix_object]
+pub struct TasksTaskUpdateV3FieldsSource {
+    /// `type`: string.
+    #[bitrix(rename = "type")]
+    pub type_: ::core::option::Option<::std::string::String>,
+    /// `data`: array.
+    pub data: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: ::bitrix24::serde_json::Map<
         ::std::string::String,
         ::bitrix24::serde_json::Value,
     >,

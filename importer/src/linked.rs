@@ -1,0 +1,267 @@
+//! Object parameters whose fields are documented on another page: a `fields` row that says
+//! "see [the invoice fields](./crm-invoice-recurring-fields.md)" or links `./rpa-type-add.md`.
+//!
+//! The linked page describes the entity, not this call, so its fields are adopted as optional.
+//! `filter`, `order` and `select` link to field pages too, but their keys carry operators and
+//! directions, so they keep their loose type.
+
+use std::path::Path;
+
+use bitrix_spec::Ty;
+
+use crate::cell::name_cell;
+use crate::page::{self, Page};
+use crate::text;
+
+/// Parameters that link to field lists rather than being documented by them.
+const NOT_FIELD_SETS: [&str; 4] = ["filter", "order", "select", "sort"];
+
+/// Gives every object parameter of `page` without documented fields the fields its row links.
+pub(crate) fn resolve(
+    root: &Path,
+    rel: &str,
+    page: &Page<'_>,
+    params: &mut [Ty],
+    reasons: &mut Vec<String>,
+) {
+    let Some(table) = page::param_table(page, &mut Vec::new()) else {
+        return;
+    };
+    for row in &table.rows {
+        let Some(cell) = row.first().and_then(|c| name_cell(c)) else {
+            continue;
+        };
+        let Some(param) = params.iter_mut().find(|p| p.wire_name() == cell.name) else {
+            continue;
+        };
+        // The docs call associative arrays `array`; one without an item type may be a field set.
+        let loose_array = param.kind == "array" && param.items.is_none();
+        if !(matches!(param.kind.as_str(), "object" | "any") || loose_array)
+            || !param.fields.is_empty()
+            || !param.patterns.is_empty()
+            || NOT_FIELD_SETS
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(&cell.name))
+        {
+            continue;
+        }
+        let description = row[1..].join("\n");
+        // `{"field_1": "value_1", …}`: a map whose keys are named elsewhere, not a structure.
+        if description.contains("field_1") || description.contains("field_N") {
+            continue;
+        }
+        for (target, anchor) in page_links(&description) {
+            let Some(mut fields) =
+                fields_at(root, rel, &target, anchor.as_deref(), &cell.name, page)
+            else {
+                continue;
+            };
+            all_optional(&mut fields);
+            reasons.push(format!(
+                "`{}`: {} fields from {target}{}, none required here",
+                cell.name,
+                fields.len(),
+                anchor.map(|a| format!("#{a}")).unwrap_or_default()
+            ));
+            param.kind = "object".to_owned();
+            param.fields = fields;
+            break;
+        }
+    }
+}
+
+/// Local `.md` links of a cell, with their anchors; data-type and how-to pages are not field lists.
+fn page_links(text: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("](") {
+        let after = &rest[at + 2..];
+        let end = after.find(')').unwrap_or(after.len());
+        let target = &after[..end];
+        rest = &after[end..];
+        let (path, anchor) = match target.split_once('#') {
+            Some((p, a)) => (p, Some(a.to_owned())),
+            None => (target, None),
+        };
+        let local = !path.contains("://") && path.ends_with(".md");
+        let field_list =
+            !path.contains("data-types") && !path.contains("how-to") && !path.ends_with("index.md");
+        if local && field_list {
+            out.push((path.to_owned(), anchor));
+        }
+    }
+    out
+}
+
+/// The fields the link documents: the table under the anchor; or the same-named parameter of
+/// a sibling method's page; or the first field table of a page about the fields.
+fn fields_at(
+    root: &Path,
+    rel: &str,
+    target: &str,
+    anchor: Option<&str>,
+    name: &str,
+    from: &Page<'_>,
+) -> Option<Vec<Ty>> {
+    let path = text::resolve(root, &root.join(rel), target);
+    let content = text::load(root, &path)?;
+    let linked = Page::new(&content, from.known);
+    let mut ignored = Vec::new();
+    let mut used = std::collections::BTreeSet::new();
+    let field_table = |t: &&crate::yfm::Table| t.rows.first().is_some_and(|r| page::is_header(r));
+    let table = match anchor {
+        Some(anchor) => {
+            let heading = linked
+                .headings
+                .iter()
+                .find(|h| h.anchor.as_deref() == Some(anchor))?;
+            linked
+                .tables_in(linked.section(heading))
+                .find(field_table)?
+        }
+        None => {
+            // A sibling method of the same entity (`rpa.type.update` → `rpa-type-add.md`)
+            // documents the same parameter.
+            if siblings(rel, target) {
+                if let Some(params) = page::param_table(&linked, &mut ignored) {
+                    let (fields, _) = page::fields_of(&linked, params, &mut used, &mut ignored);
+                    let same = fields
+                        .into_iter()
+                        .find(|f| f.wire_name().eq_ignore_ascii_case(name));
+                    if let Some(same) = same.filter(|f| !f.fields.is_empty()) {
+                        return Some(same.fields);
+                    }
+                }
+            }
+            // A page of its own about the entity's fields (`crm-invoice-recurring-fields.md`).
+            if !target.ends_with("fields.md") {
+                return None;
+            }
+            linked.tables.iter().find(field_table)?
+        }
+    };
+    used.insert(table.line);
+    let (fields, _) = page::fields_of(&linked, table, &mut used, &mut ignored);
+    Some(fields).filter(|f| !f.is_empty())
+}
+
+/// `…/rpa-type-update.md` and `./rpa-type-add.md`: the same folder and entity, another action.
+fn siblings(rel: &str, target: &str) -> bool {
+    let entity = |path: &str| {
+        let file = path
+            .rsplit('/')
+            .next()
+            .unwrap_or(path)
+            .trim_end_matches(".md")
+            .to_owned();
+        file.rsplit_once('-').map(|(e, _)| e.to_owned())
+    };
+    let same_folder = !target.trim_start_matches("./").contains('/');
+    same_folder && entity(rel).is_some() && entity(rel) == entity(target)
+}
+
+fn all_optional(fields: &mut [Ty]) {
+    for f in fields {
+        f.required = Some(false);
+        all_optional(&mut f.fields);
+        if let Some(item) = &mut f.items {
+            all_optional(&mut item.fields);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::fs;
+
+    use crate::page;
+
+    const THING_FIELDS: &str = "# Thing fields crm.thing.fields\n\n> Scope: [`crm`](../scopes.md)\n\n## Returned Data\n\n#|\n|| **Field** / **Type** | **Description** ||\n|| **TITLE**\n[`string`](../data-types.md) | Title ||\n|| **SORT***\n[`integer`](../data-types.md) | Order ||\n|#\n";
+
+    fn add_page(fields_row: &str) -> String {
+        format!(
+            "# Update a thing crm.thing.update\n\n> Scope: [`crm`](../scopes.md)\n\nThe method `crm.thing.update` updates a thing.\n\n## Method Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **id***\n[`integer`](../data-types.md) | Id ||\n{fields_row}\n|| **filter**\n[`object`](../data-types.md) | Filter by [the fields](./crm-thing-fields.md) ||\n|| **values**\n[`object`](../data-types.md) | Format `{{\"field_1\": \"value_1\"}}`, see [fields](./crm-thing-fields.md) ||\n|#\n"
+        )
+    }
+
+    fn import(fields_row: &str) -> bitrix_spec::Method {
+        let root = std::env::temp_dir().join(format!(
+            "b24-linked-{}-{}",
+            std::process::id(),
+            fields_row.len()
+        ));
+        let dir = root.join("api-reference/crm/thing");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("crm-thing-fields.md"), THING_FIELDS).unwrap();
+        fs::write(dir.join("crm-thing-update.md"), add_page(fields_row)).unwrap();
+        let known = BTreeSet::new();
+        let imported = page::method(
+            &root,
+            "api-reference/crm/thing/crm-thing-update.md",
+            &known,
+            &Default::default(),
+        );
+        fs::remove_dir_all(&root).unwrap();
+        match imported {
+            Ok(i) => i.method,
+            Err(_) => panic!("the test page does not import"),
+        }
+    }
+
+    #[test]
+    fn fields_documented_on_another_page_are_adopted_as_optional() {
+        let m = import("|| **fields***\n[`array`](../data-types.md) | Values; see [thing fields](./crm-thing-fields.md) ||");
+        let fields = m.params.iter().find(|p| p.wire_name() == "fields").unwrap();
+        assert_eq!(fields.kind, "object");
+        let names: Vec<(&str, &str, Option<bool>)> = fields
+            .fields
+            .iter()
+            .map(|f| (f.wire_name(), f.kind.as_str(), f.required))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("TITLE", "string", Some(false)),
+                ("SORT", "integer", Some(false))
+            ]
+        );
+        assert!(m
+            .confidence
+            .unwrap()
+            .reasons
+            .iter()
+            .any(|r| r == "`fields`: 2 fields from ./crm-thing-fields.md, none required here"));
+        // Filters link field pages too, and free-form maps name their keys elsewhere.
+        for loose in ["filter", "values"] {
+            assert!(
+                m.params
+                    .iter()
+                    .find(|p| p.wire_name() == loose)
+                    .unwrap()
+                    .fields
+                    .is_empty(),
+                "{loose}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_to_unrelated_or_missing_pages_change_nothing() {
+        let m = import("|| **fields***\n[`object`](../data-types.md) | See [how to upload](../files/how-to-upload-files.md) and [gone](./crm-gone-fields.md) ||");
+        let fields = m.params.iter().find(|p| p.wire_name() == "fields").unwrap();
+        assert!(fields.fields.is_empty());
+        assert!(super::siblings(
+            "a/crm-thing-update.md",
+            "./crm-thing-add.md"
+        ));
+        assert!(!super::siblings(
+            "a/sale-pay-system-add.md",
+            "./sale-pay-system-handler-add.md"
+        ));
+        assert!(!super::siblings(
+            "a/crm-thing-update.md",
+            "../other/crm-thing-add.md"
+        ));
+    }
+}
