@@ -157,7 +157,32 @@ fn transcription_agrees_with_the_docs() {
         if !page.contains(&m.name) {
             problems.push(format!("{}: page does not name the method", m.name));
         }
-        check_fields(&m.name, &page, "", &m.params, &mut problems);
+        // Fields adopted from another page (the importer says so in a reason) describe the
+        // entity there, not this page's rows; they are all optional by design.
+        let elsewhere: Vec<String> = m
+            .confidence
+            .iter()
+            .flat_map(|c| &c.reasons)
+            .filter(|r| r.contains(" fields from "))
+            .filter_map(|r| r.strip_prefix('`')?.split('`').next().map(str::to_owned))
+            .collect();
+        for param in &m.params {
+            if elsewhere.iter().any(|e| e == param.wire_name()) {
+                let own = bitrix_spec::Ty {
+                    fields: Vec::new(),
+                    ..param.clone()
+                };
+                check_fields(&m.name, &page, "", &[own], &mut problems);
+            } else {
+                check_fields(
+                    &m.name,
+                    &page,
+                    "",
+                    std::slice::from_ref(param),
+                    &mut problems,
+                );
+            }
+        }
     }
     for t in spec.types.values() {
         let source = t.source.split('#').next().unwrap_or_default();
