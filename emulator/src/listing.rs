@@ -86,7 +86,7 @@ impl Query {
             .collect();
         matching.sort_by(|a, b| {
             for (field, desc) in &self.order {
-                let o = compare(a.get(field), b.get(field));
+                let o = compare(params::get(a, field), params::get(b, field));
                 if o != Ordering::Equal {
                     return if *desc { o.reverse() } else { o };
                 }
@@ -149,10 +149,7 @@ fn split_operator(key: &str) -> (Op, &str) {
 }
 
 fn matches(row: &Map<String, Value>, op: Op, field: &str, wanted: &Value) -> bool {
-    let actual = row
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(field))
-        .map(|(_, v)| v);
+    let actual = params::get(row, field);
     let list = match wanted {
         Value::Array(items) => Some(items.as_slice()),
         _ => None,

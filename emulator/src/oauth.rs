@@ -132,10 +132,16 @@ impl OAuth {
         let Some(user_id) = self.refresh.remove(&text("refresh_token")) else {
             return Err(error(400, "invalid_grant", "Invalid refresh token"));
         };
+        Ok(Value::Object(self.grant(user_id, base_url)))
+    }
+
+    /// Issues a token pair for `user_id`, described as the authorization server answers it
+    /// (also the `auth` block of an event). `base_url` fills the endpoints.
+    pub fn grant(&mut self, user_id: u64, base_url: &str) -> Map<String, Value> {
         let tokens = self.issue(user_id);
         let lifetime = self.config.access_token_lifetime.as_secs();
         let domain = base_url.trim_start_matches("http://");
-        Ok(json!({
+        crate::store::obj(json!({
             "access_token": tokens.access_token,
             "refresh_token": tokens.refresh_token,
             "expires": clock::unix_secs() + lifetime,

@@ -88,6 +88,11 @@ pub fn int(value: &Value) -> Option<i64> {
     }
 }
 
+/// A non-negative integer (an id) sent as a number or a numeric string.
+pub fn uint(value: &Value) -> Option<u64> {
+    int(value).and_then(|i| u64::try_from(i).ok())
+}
+
 /// A number sent as a number or a numeric string.
 pub fn number(value: &Value) -> Option<f64> {
     match value {

@@ -205,7 +205,7 @@ impl Portal {
         let mut inner = self.lock();
         let fail = |inner: &mut Inner, f: Fail| {
             let time = inner.operating.time_block(method, start);
-            Outgoing::json(f.status, &reply::error_body(&f, version, Some(time)))
+            Outgoing::json(f.status, &reply::error_body(&f, version, time))
         };
         let fault = inner.faults.draw(method);
         match fault {
@@ -246,13 +246,19 @@ impl Portal {
                 Fail::new(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
             );
         }
-        let key = req
+        // Only REST 3.0 calls with a key pay for the request's fingerprint.
+        let idempotency = req
             .idempotency_key
             .as_deref()
-            .filter(|_| version == Version::V3);
-        let fingerprint = json!({"method": method.to_ascii_lowercase(), "params": params});
-        if let Some(key) = key {
-            match inner.keys.check(&caller.identity, key, &fingerprint) {
+            .filter(|_| version == Version::V3)
+            .map(|key| {
+                (
+                    key,
+                    json!({"method": method.to_ascii_lowercase(), "params": params}),
+                )
+            });
+        if let Some((key, fingerprint)) = &idempotency {
+            match inner.keys.check(&caller.identity, key, fingerprint) {
                 Err(f) => return fail(&mut inner, f),
                 Ok(Decision::Replay(stored)) => {
                     let mut out = Outgoing::json(stored.status, &Value::Null);
@@ -270,20 +276,15 @@ impl Portal {
             inner.call(&self.index, &caller, version, method, params, start)
         };
         let mut out = match &outcome.answer {
-            Ok(done) => Outgoing::json(200, &reply::success_body(done, outcome.time.clone())),
-            Err(f) => Outgoing::json(
-                f.status,
-                &reply::error_body(f, version, Some(outcome.time.clone())),
-            ),
+            Ok(done) => Outgoing::json(200, &reply::success_body(done, outcome.time)),
+            Err(f) => Outgoing::json(f.status, &reply::error_body(f, version, outcome.time)),
         };
-        if let Some(key) = key {
+        if let Some((key, fingerprint)) = &idempotency {
             let stored = Stored {
                 status: out.status,
                 body: out.body.clone(),
             };
-            inner
-                .keys
-                .store(&caller.identity, key, &fingerprint, stored);
+            inner.keys.store(&caller.identity, key, fingerprint, stored);
         }
         if outcome.changed {
             if let Some(path) = inner.config.state_file.clone() {
@@ -452,26 +453,23 @@ impl Inner {
                 .cloned()
                 .collect();
             for h in handlers {
-                let user = if h.auth_type == 0 { 1 } else { h.auth_type };
-                let tokens = self.oauth.issue(user);
+                // auth_type 0: the rights of the user who bound the handler.
+                let user = if h.auth_type == 0 {
+                    h.user_id
+                } else {
+                    h.auth_type
+                };
+                let mut auth = self.oauth.grant(user, base_url);
+                auth.insert(
+                    "application_token".into(),
+                    json!(self.config.oauth.application_token),
+                );
                 let body = json!({
                     "event": f.event,
                     "event_handler_id": h.id,
                     "data": {"FIELDS": {"ID": f.id}},
                     "ts": clock::unix_secs(),
-                    "auth": {
-                        "access_token": tokens.access_token,
-                        "expires_in": self.config.oauth.access_token_lifetime.as_secs(),
-                        "scope": "crm",
-                        "domain": base_url.trim_start_matches("http://"),
-                        "server_endpoint": format!("{base_url}/oauth/rest/"),
-                        "status": "L",
-                        "client_endpoint": format!("{base_url}/rest/"),
-                        "member_id": "emulator",
-                        "user_id": user,
-                        "refresh_token": tokens.refresh_token,
-                        "application_token": self.config.oauth.application_token,
-                    },
+                    "auth": auth,
                 });
                 out.push(Delivery {
                     url: h.handler.clone(),

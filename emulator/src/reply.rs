@@ -69,13 +69,15 @@ impl Fail {
                     .find(matches_hint)
             });
         match chosen {
-            Some(e) => Fail::new(
-                e.status,
-                if e.code == "-" { "" } else { &e.code },
-                &e.message,
-            ),
+            Some(e) => Fail::from_entry(e),
             None => Fail::new(400, code, fallback_message),
         }
+    }
+
+    /// A documented error as the server sends it (`-`, the docs' "no code", is sent empty).
+    pub fn from_entry(e: &ErrorEntry) -> Fail {
+        let code = if e.code == "-" { "" } else { &e.code };
+        Fail::new(e.status, code, &e.message)
     }
 
     /// The body in the shape of `version`.
@@ -112,9 +114,9 @@ pub fn success_body(done: &Done, time: Value) -> Value {
 }
 
 /// The error body with a `time` block added, as the portal sends it.
-pub fn error_body(fail: &Fail, version: Version, time: Option<Value>) -> Value {
+pub fn error_body(fail: &Fail, version: Version, time: Value) -> Value {
     let mut body = fail.body(version);
-    if let (Some(time), Some(map)) = (time, body.as_object_mut()) {
+    if let Some(map) = body.as_object_mut() {
         map.insert("time".into(), time);
     }
     body

@@ -62,13 +62,6 @@ impl SpecIndex {
         self.spec.methods.get(key)
     }
 
-    /// Whether any version of `name` exists.
-    pub fn knows(&self, name: &str) -> bool {
-        [Version::V1, Version::V3]
-            .into_iter()
-            .any(|v| self.method(name, v).is_some())
-    }
-
     /// The named type `ty` refers to, resolved (primitives come back as they are).
     pub fn resolve<'a>(&'a self, ty: &'a Ty) -> std::borrow::Cow<'a, Ty> {
         let mut current = std::borrow::Cow::Borrowed(ty);

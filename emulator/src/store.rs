@@ -70,6 +70,9 @@ pub struct Handler {
     /// The user whose rights the handler gets (`auth_type`, 0 for the binding user).
     #[serde(default)]
     pub auth_type: u64,
+    /// The user who bound the handler.
+    #[serde(default = "first_user")]
+    pub user_id: u64,
 }
 
 /// The chat created for an e-mail message.
@@ -259,6 +262,10 @@ impl Data {
     pub fn user(&self, id: u64) -> Option<&User> {
         self.users.iter().find(|u| u.id == id)
     }
+}
+
+fn first_user() -> u64 {
+    1
 }
 
 /// A JSON object literal as a map.

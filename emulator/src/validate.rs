@@ -219,7 +219,7 @@ fn v1_failure(method: &Method, problem: &Problem) -> Fail {
                 .find(|e| describes(&e.message, problem.missing))
         });
     match documented {
-        Some(e) => Fail::new(400, if e.code == "-" { "" } else { &e.code }, &e.message),
+        Some(e) => Fail::from_entry(e),
         None => Fail::new(400, "INVALID_ARG_VALUE", &problem.message),
     }
 }

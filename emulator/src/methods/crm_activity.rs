@@ -155,11 +155,7 @@ fn code(call: &Call<'_>) -> String {
 
 /// `[(OWNER_TYPE_ID, OWNER_ID)]` of an activity row.
 fn bindings(row: &Map<String, Value>) -> Vec<(u64, u64)> {
-    let read = |v: &Value, key: &str| {
-        v.get(key)
-            .and_then(params::int)
-            .and_then(|i| u64::try_from(i).ok())
-    };
+    let read = |v: &Value, key: &str| v.get(key).and_then(params::uint);
     row.get("BINDINGS")
         .and_then(Value::as_array)
         .map(|list| {
@@ -195,10 +191,7 @@ fn stamp(row: &mut Map<String, Value>, user: u64, created: bool) {
 }
 
 fn int_field(map: &Map<String, Value>, key: &str) -> u64 {
-    params::get(map, key)
-        .and_then(params::int)
-        .and_then(|i| u64::try_from(i).ok())
-        .unwrap_or(0)
+    params::get(map, key).and_then(params::uint).unwrap_or(0)
 }
 
 fn add(data: &mut Data, call: &mut Call<'_>) -> Result<Done, Fail> {

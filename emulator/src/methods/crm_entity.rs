@@ -1,9 +1,10 @@
 //! `crm.lead.*`, `crm.deal.*`, `crm.contact.*`, `crm.company.*`: add, get, list, update,
-//! delete over the CRM item tables, with the portal's upper-case field names.
+//! delete over the CRM item tables, with the portal's upper-case field names. The storing
+//! itself ([`create`], [`modify`], [`remove`]) is shared with `crm.item.*`.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
-use super::{Call, Handled};
+use super::{crm_activity, Call, Handled};
 use crate::clock;
 use crate::listing::Query;
 use crate::reply::Done;
@@ -20,15 +21,8 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
     };
     Some(match action {
         "add" => call.writable().map(|()| {
-            let mut row = call.object("fields");
-            let now = clock::iso(clock::now());
-            row.insert("DATE_CREATE".into(), json!(now));
-            row.insert("DATE_MODIFY".into(), json!(now));
-            row.insert("CREATED_BY_ID".into(), json!(call.user.id));
-            row.entry("ASSIGNED_BY_ID").or_insert(json!(call.user.id));
-            let id = data.table(entity_type_id).insert(row);
-            call.changed = true;
-            Done::new(json!(id))
+            let fields = call.object("fields");
+            Done::new(json!(create(data, call, entity_type_id, fields)))
         }),
         "get" => data
             .table(entity_type_id)
@@ -46,30 +40,63 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
             })
         }
         "update" => call.writable().and_then(|()| {
-            let id = call.id("id");
-            let fields = call.object("fields");
-            let row = data
-                .table(entity_type_id)
-                .rows
-                .get_mut(&id)
-                .ok_or_else(|| not_found(call))?;
-            row.extend(fields);
-            row.insert("ID".into(), json!(id));
-            row.insert("DATE_MODIFY".into(), json!(clock::iso(clock::now())));
-            call.changed = true;
-            Ok(Done::new(json!(true)))
+            let (id, fields) = (call.id("id"), call.object("fields"));
+            match modify(data, call, entity_type_id, id, fields) {
+                Some(_) => Ok(Done::new(json!(true))),
+                None => Err(not_found(call)),
+            }
         }),
         "delete" => call.writable().and_then(|()| {
-            let id = call.id("id");
-            data.table(entity_type_id)
-                .rows
-                .remove(&id)
-                .ok_or_else(|| not_found(call))?;
-            call.changed = true;
-            Ok(Done::new(json!(true)))
+            if remove(data, call, entity_type_id, call.id("id")) {
+                Ok(Done::new(json!(true)))
+            } else {
+                Err(not_found(call))
+            }
         }),
         _ => return None,
     })
+}
+
+/// Stores a new item with the portal's bookkeeping fields; its id.
+pub(super) fn create(
+    data: &mut Data,
+    call: &mut Call<'_>,
+    entity_type_id: u64,
+    mut row: Map<String, Value>,
+) -> u64 {
+    let now = json!(clock::iso(clock::now()));
+    row.insert("DATE_CREATE".into(), now.clone());
+    row.insert("DATE_MODIFY".into(), now);
+    row.insert("CREATED_BY_ID".into(), json!(call.user.id));
+    row.entry("ASSIGNED_BY_ID").or_insert(json!(call.user.id));
+    call.changed = true;
+    data.table(entity_type_id).insert(row)
+}
+
+/// Merges `fields` into an item; the updated row, or `None` when there is no such item.
+pub(super) fn modify<'d>(
+    data: &'d mut Data,
+    call: &mut Call<'_>,
+    entity_type_id: u64,
+    id: u64,
+    fields: Map<String, Value>,
+) -> Option<&'d Map<String, Value>> {
+    let row = data.table(entity_type_id).rows.get_mut(&id)?;
+    row.extend(fields);
+    row.insert("ID".into(), json!(id));
+    row.insert("DATE_MODIFY".into(), json!(clock::iso(clock::now())));
+    call.changed = true;
+    Some(row)
+}
+
+/// Deletes an item, with the activities bound only to it; `false` when there is no such item.
+pub(super) fn remove(data: &mut Data, call: &mut Call<'_>, entity_type_id: u64, id: u64) -> bool {
+    if data.table(entity_type_id).rows.remove(&id).is_none() {
+        return false;
+    }
+    call.changed = true;
+    crm_activity::owner_deleted(data, call, entity_type_id, id);
+    true
 }
 
 fn not_found(call: &Call<'_>) -> crate::reply::Fail {

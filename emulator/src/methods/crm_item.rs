@@ -4,8 +4,8 @@
 use heck::{ToLowerCamelCase, ToShoutySnakeCase};
 use serde_json::{json, Map, Value};
 
-use super::{crm_activity, Call, Handled};
-use crate::clock;
+use super::crm_entity::{create, modify, remove};
+use super::{Call, Handled};
 use crate::listing::Query;
 use crate::reply::{Done, Fail};
 use crate::store::Data;
@@ -21,16 +21,10 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
     }
     Some(match action {
         "add" => call.writable().map(|()| {
-            let mut row = stored_fields(&call.object("fields"));
-            let now = clock::iso(clock::now());
-            row.insert("CREATED_TIME".into(), json!(now));
-            row.insert("UPDATED_TIME".into(), json!(now));
-            row.insert("CREATED_BY".into(), json!(call.user.id));
-            row.entry("ASSIGNED_BY_ID").or_insert(json!(call.user.id));
-            let table = data.table(entity_type_id);
-            let id = table.insert(row);
-            call.changed = true;
-            Done::new(json!({ "item": wire_item(&table.rows[&id], entity_type_id) }))
+            let fields = stored_fields(&call.object("fields"));
+            let id = create(data, call, entity_type_id, fields);
+            let row = &data.table(entity_type_id).rows[&id];
+            Done::new(json!({ "item": wire_item(row, entity_type_id) }))
         }),
         "get" => data
             .table(entity_type_id)
@@ -54,29 +48,18 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
             })
         }
         "update" => call.writable().and_then(|()| {
-            let id = call.id("id");
-            let fields = stored_fields(&call.object("fields"));
-            let row = data
-                .table(entity_type_id)
-                .rows
-                .get_mut(&id)
-                .ok_or_else(|| item_not_found(call))?;
-            row.extend(fields);
-            row.insert("ID".into(), json!(id));
-            row.insert("UPDATED_TIME".into(), json!(clock::iso(clock::now())));
-            let item = wire_item(row, entity_type_id);
-            call.changed = true;
-            Ok(Done::new(json!({ "item": item })))
+            let (id, fields) = (call.id("id"), stored_fields(&call.object("fields")));
+            match modify(data, call, entity_type_id, id, fields) {
+                Some(row) => Ok(Done::new(json!({ "item": wire_item(row, entity_type_id) }))),
+                None => Err(item_not_found(call)),
+            }
         }),
         _ => call.writable().and_then(|()| {
-            let id = call.id("id");
-            data.table(entity_type_id)
-                .rows
-                .remove(&id)
-                .ok_or_else(|| item_not_found(call))?;
-            call.changed = true;
-            crm_activity::owner_deleted(data, call, entity_type_id, id);
-            Ok(Done::new(json!([])))
+            if remove(data, call, entity_type_id, call.id("id")) {
+                Ok(Done::new(json!([])))
+            } else {
+                Err(item_not_found(call))
+            }
         }),
     })
 }

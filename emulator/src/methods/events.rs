@@ -75,6 +75,7 @@ fn bind(
         event,
         handler,
         auth_type,
+        user_id: call.user.id,
     });
     call.changed = true;
     Ok(Done::new(json!(true)))

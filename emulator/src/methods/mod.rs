@@ -55,10 +55,7 @@ impl Call<'_> {
 
     /// A non-negative integer parameter (0 when absent: validation already ran).
     pub fn id(&self, key: &str) -> u64 {
-        self.get(key)
-            .and_then(params::int)
-            .and_then(|i| u64::try_from(i).ok())
-            .unwrap_or(0)
+        self.get(key).and_then(params::uint).unwrap_or(0)
     }
 
     /// An object parameter (empty when absent).
