@@ -1,9 +1,9 @@
 //! Assembling generated files, writing them, and checking checked-in output for staleness.
 
-use std::collections::BTreeMap;
-use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+pub use bitrix_spec::tree::Stale;
 
 use proc_macro2::{Ident, Span};
 use quote::quote;
@@ -12,7 +12,7 @@ use crate::emit;
 use crate::ir::{Crate, Group};
 
 /// Generated files by path relative to the output root, in a stable order.
-pub type Output = BTreeMap<String, String>;
+pub type Output = bitrix_spec::tree::Files;
 
 const REGENERATE: &str =
     "Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.";
@@ -182,16 +182,10 @@ pub fn single_file(krate: &Crate, source: &str) -> String {
 }
 
 /// The folders whose `.rs` files are all generated.
-const GENERATED_DIRS: [&str; 2] = ["src", "tests"];
-
-/// Every `.rs` file of the generated folders under `root`.
-fn generated_rs(root: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for dir in GENERATED_DIRS {
-        out.extend(existing_rs(&root.join(dir))?);
-    }
-    Ok(out)
-}
+const GENERATED: bitrix_spec::tree::Owned<'static> = bitrix_spec::tree::Owned {
+    folders: &["src", "tests"],
+    extension: ".rs",
+};
 
 /// Writes `output` under `root`, and removes generated `.rs` files under `root/src` and
 /// `root/tests` that are no longer produced.
@@ -199,43 +193,7 @@ fn generated_rs(root: &Path) -> io::Result<Vec<PathBuf>> {
 /// # Errors
 /// I/O errors.
 pub fn write(root: &Path, output: &Output) -> io::Result<()> {
-    for stale in generated_rs(root)? {
-        let rel = rel_path(root, &stale);
-        if !output.contains_key(&rel) {
-            fs::remove_file(&stale)?;
-        }
-    }
-    for (rel, text) in output {
-        let path = root.join(rel);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            fs::write(&path, text)?;
-        }
-    }
-    Ok(())
-}
-
-/// A file whose checked-in content differs from a fresh generation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stale {
-    /// Generated but not on disk.
-    Missing(String),
-    /// On disk with other content.
-    Changed(String),
-    /// On disk but no longer generated.
-    Extra(String),
-}
-
-impl std::fmt::Display for Stale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Stale::Missing(p) => write!(f, "missing: {p}"),
-            Stale::Changed(p) => write!(f, "changed: {p}"),
-            Stale::Extra(p) => write!(f, "not generated any more: {p}"),
-        }
-    }
+    bitrix_spec::tree::write(root, output, GENERATED)
 }
 
 /// Compares `output` with what is under `root`.
@@ -243,50 +201,5 @@ impl std::fmt::Display for Stale {
 /// # Errors
 /// I/O errors other than missing files.
 pub fn check(root: &Path, output: &Output) -> io::Result<Vec<Stale>> {
-    let mut stale = Vec::new();
-    for (rel, text) in output {
-        match fs::read_to_string(root.join(rel)) {
-            Ok(existing) if existing == *text => {}
-            Ok(_) => stale.push(Stale::Changed(rel.clone())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                stale.push(Stale::Missing(rel.clone()))
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    for path in generated_rs(root)? {
-        let rel = rel_path(root, &path);
-        if !output.contains_key(&rel) {
-            stale.push(Stale::Extra(rel));
-        }
-    }
-    stale.sort_by_key(ToString::to_string);
-    Ok(stale)
-}
-
-fn rel_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
-fn existing_rs(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    if !dir.exists() {
-        return Ok(out);
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d)? {
-            let p = entry?.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    bitrix_spec::tree::check(root, output, GENERATED)
 }

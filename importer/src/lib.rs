@@ -24,6 +24,7 @@ mod yfm;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use bitrix_spec::tree::{self, Files, Owned, Stale};
 use bitrix_spec::{ConfidenceLevel, ErrorCatalogue, Event, Method, MethodKey, NamedType, Version};
 
 /// The result of an import.
@@ -158,20 +159,20 @@ pub const OWNED: [&str; 5] = ["methods/v1", "methods/v3", "events", "types", "er
 ///
 /// # Errors
 /// Only if a value cannot be serialized (not expected for the spec model).
-pub fn render(import: &Import) -> serde_json::Result<BTreeMap<PathBuf, String>> {
-    let mut files = BTreeMap::new();
+pub fn render(import: &Import) -> serde_json::Result<Files> {
+    let mut files = Files::new();
     for m in import.methods.values() {
         let path = bitrix_spec::validate::method_file(&m.name, m.version);
-        files.insert(path.into(), json_text(m)?);
+        files.insert(path, json_text(m)?);
     }
     for e in import.events.values() {
-        files.insert(format!("events/{}.json", e.name).into(), json_text(e)?);
+        files.insert(format!("events/{}.json", e.name), json_text(e)?);
     }
     for t in import.types.values() {
-        files.insert(format!("types/{}.json", t.name).into(), json_text(t)?);
+        files.insert(format!("types/{}.json", t.name), json_text(t)?);
     }
     for c in import.catalogues.values() {
-        files.insert(format!("errors/{}.json", c.name).into(), json_text(c)?);
+        files.insert(format!("errors/{}.json", c.name), json_text(c)?);
     }
     Ok(files)
 }
@@ -181,6 +182,12 @@ fn json_text<T: serde::Serialize>(value: &T) -> serde_json::Result<String> {
     serde_json::to_string_pretty(value).map(|text| text + "\n")
 }
 
+/// The spec folders an import owns: their `.json` files are all imported.
+const IMPORTED: Owned<'static> = Owned {
+    folders: &OWNED,
+    extension: ".json",
+};
+
 /// Writes the import into the spec at `out`, removing files of the owned folders that the
 /// import no longer has (a method dropped from the docs).
 ///
@@ -188,62 +195,25 @@ fn json_text<T: serde::Serialize>(value: &T) -> serde_json::Result<String> {
 /// The first file that cannot be written or removed.
 pub fn write(out: &Path, import: &Import) -> std::io::Result<()> {
     let files = render(import).map_err(std::io::Error::other)?;
-    for (rel, text) in &files {
-        let path = out.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
-            std::fs::write(&path, text)?;
-        }
-    }
-    for rel in owned_files(out) {
-        if !files.contains_key(&rel) {
-            std::fs::remove_file(out.join(rel))?;
-        }
-    }
-    Ok(())
+    tree::write(out, &files, IMPORTED)
 }
 
 /// How the spec at `dir` differs from the import: one line per file that differs, is missing
 /// or should not be there. Empty when they are equal byte for byte.
 ///
 /// # Errors
-/// Only if the import cannot be rendered.
-pub fn check(dir: &Path, import: &Import) -> serde_json::Result<Vec<String>> {
-    let files = render(import)?;
-    let mut out = Vec::new();
-    for (rel, text) in &files {
-        match std::fs::read(dir.join(rel)) {
-            Ok(bytes) if bytes == text.as_bytes() => {}
-            Ok(_) => out.push(format!("differs: {}", rel.display())),
-            Err(_) => out.push(format!("missing: {}", rel.display())),
-        }
-    }
-    for rel in owned_files(dir) {
-        if !files.contains_key(&rel) {
-            out.push(format!("not in the import: {}", rel.display()));
-        }
-    }
-    Ok(out)
-}
-
-/// The `.json` files of the owned folders, relative to `dir`.
-fn owned_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for folder in OWNED {
-        let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            if name.to_string_lossy().ends_with(".json") {
-                out.push(Path::new(folder).join(name));
-            }
-        }
-    }
-    out.sort();
-    out
+/// If the import cannot be rendered or the spec folder cannot be read.
+pub fn check(dir: &Path, import: &Import) -> std::io::Result<Vec<String>> {
+    let files = render(import).map_err(std::io::Error::other)?;
+    let stale = tree::check(dir, &files, IMPORTED)?;
+    Ok(stale
+        .into_iter()
+        .map(|s| match s {
+            Stale::Missing(p) => format!("missing: {p}"),
+            Stale::Changed(p) => format!("differs: {p}"),
+            Stale::Extra(p) => format!("not in the import: {p}"),
+        })
+        .collect())
 }
 
 /// Writes one spec file (see [`json_text`]).

@@ -171,7 +171,7 @@ fn main() -> ExitCode {
         let differing = match bitrix_import::check(&spec_dir, &import) {
             Ok(d) => d,
             Err(e) => {
-                eprintln!("cannot render the import: {e}");
+                eprintln!("cannot compare the import with {}: {e}", spec_dir.display());
                 return ExitCode::FAILURE;
             }
         };

@@ -2,8 +2,9 @@
 //!
 //! This crate owns the spec format of bitrix24-rs (see `FORMAT.md` beside this crate): the serde
 //! [`model`], [`load`]ing a spec directory, [`validate`]ing it (every problem, with file and JSON
-//! path), the shared error [`catalog`] and the [`naming`] rules that turn wire names into Rust
-//! identifiers. Every tool of the project (generator, macros, importer, emulator) goes through it.
+//! path), the shared error [`catalog`], the [`naming`] rules that turn wire names into Rust
+//! identifiers, and the [`tree`] of produced files kept in sync with its producer. Every tool of
+//! the project (generator, macros, importer, emulator) goes through it.
 
 pub mod catalog;
 mod keys;
@@ -11,6 +12,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod problem;
+pub mod tree;
 pub mod validate;
 
 pub use load::{load_dir, LoadedSpec};
