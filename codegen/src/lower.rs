@@ -7,7 +7,7 @@ use bitrix_spec::naming::{
     enum_variant, field_idents, module_ident, pascal_ident, snake_ident, type_ident,
     unique_variants,
 };
-use bitrix_spec::{EnumLiteral, Method, Spec, Ty, Version};
+use bitrix_spec::{EnumLiteral, Field as SpecField, Kind, Method, Spec, Type, Version};
 
 use crate::ir::{
     Alias, Crate, Enum, EnumVariant, Field, FieldFlags, Group, Item, MethodItem, Module, Object,
@@ -91,7 +91,7 @@ pub fn lower(spec: &Spec) -> Crate {
         } else {
             Role::Result
         };
-        cx.named(&rust, &t.ty(), &doc, role);
+        cx.named(&rust, &t.ty, &doc, role);
         modules.push(Module {
             name: snake_ident(&t.name),
             source: format!("spec/types/{}.json", t.name),
@@ -220,26 +220,20 @@ fn version_label(v: Version) -> &'static str {
 
 /// Named types reachable from some method's parameters (directly or through other named types).
 fn named_types_in_requests(spec: &Spec) -> BTreeSet<String> {
-    fn walk(t: &Ty, spec: &Spec, seen: &mut BTreeSet<String>) {
-        if let Some(named) = spec.types.get(&t.kind) {
+    fn walk(t: &Type, spec: &Spec, seen: &mut BTreeSet<String>) {
+        if let Some(named) = t.kind.named().and_then(|n| spec.types.get(n)) {
             if seen.insert(named.name.clone()) {
-                walk(&named.ty(), spec, seen);
+                walk(&named.ty, spec, seen);
             }
         }
-        let nested = t
-            .fields
-            .iter()
-            .chain(&t.patterns)
-            .chain(&t.variants)
-            .chain(t.items.as_deref());
-        for n in nested {
+        for n in t.children() {
             walk(n, spec, seen);
         }
     }
     let mut seen = BTreeSet::new();
     for m in spec.methods.values() {
         for p in &m.params {
-            walk(p, spec, &mut seen);
+            walk(&p.ty, spec, &mut seen);
         }
     }
     seen
@@ -284,7 +278,7 @@ impl<'a> Cx<'a> {
     }
 
     fn method(&mut self, rust: &str, m: &Method) {
-        let result = self.ty(&m.result, &format!("{rust}Result"), Role::Result);
+        let result = self.ty(&m.result, None, &format!("{rust}Result"), Role::Result);
         let fields = self.fields(rust, &m.params, Role::Request, false);
         let mut doc = format!(
             "{} — `{}` (REST {}, scope `{}`).\n\n[Official documentation]({})",
@@ -319,13 +313,13 @@ impl<'a> Cx<'a> {
     }
 
     /// A named type's item.
-    fn named(&mut self, rust: &str, t: &Ty, doc: &str, role: Role) {
-        if t.kind == "object" && !t.fields.is_empty() {
-            self.object(rust, &t.fields, role, doc);
+    fn named(&mut self, rust: &str, t: &Type, doc: &str, role: Role) {
+        if !t.fields().is_empty() {
+            self.object(rust, t.fields(), role, doc);
         } else if let Some(e) = self.enumeration(rust, t, doc) {
             self.items.push(Item::Enum(e));
         } else {
-            let ty = self.ty(t, &format!("{rust}Item"), role);
+            let ty = self.ty(t, None, &format!("{rust}Item"), role);
             self.items.insert(
                 0,
                 Item::Alias(Alias {
@@ -337,7 +331,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn object(&mut self, rust: &str, fields: &[Ty], role: Role, doc: &str) {
+    fn object(&mut self, rust: &str, fields: &[SpecField], role: Role, doc: &str) {
         let pos = self.items.len();
         let fields = self.fields(rust, fields, role, role == Role::Request);
         self.items.insert(
@@ -350,8 +344,14 @@ impl<'a> Cx<'a> {
         );
     }
 
-    fn fields(&mut self, parent: &str, fields: &[Ty], role: Role, extra: bool) -> Vec<Field> {
-        let wires: Vec<&str> = fields.iter().map(Ty::wire_name).collect();
+    fn fields(
+        &mut self,
+        parent: &str,
+        fields: &[SpecField],
+        role: Role,
+        extra: bool,
+    ) -> Vec<Field> {
+        let wires: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
         let mut idents = field_idents(&wires);
         if extra {
             // The extra map takes `extra` unless a documented field already has it.
@@ -364,10 +364,10 @@ impl<'a> Cx<'a> {
         }
         let mut out = Vec::new();
         for (f, ident) in fields.iter().zip(&idents) {
-            let ctx = format!("{parent}{}", pascal_ident(f.wire_name()));
-            let ty = self.ty(f, &ctx, role);
-            let required = role != Role::Result && f.is_required();
-            let mut flags = flags(f, self.base_kind(f));
+            let ctx = format!("{parent}{}", pascal_ident(&f.name));
+            let ty = self.ty(&f.ty, Some(&f.name), &ctx, role);
+            let required = role != Role::Result && f.required;
+            let mut flags = flags(&f.ty, &self.spec.resolve(&f.ty).kind);
             if !matches!(ty, RustTy::Vec(_) | RustTy::Map(_) | RustTy::JsonMap) {
                 // A documented object became a struct: its key count is fixed by the type.
                 flags.min_items = None;
@@ -376,7 +376,7 @@ impl<'a> Cx<'a> {
             let ty = if required { ty } else { ty.optional() };
             out.push(Field {
                 ident: ident.clone(),
-                wire: f.wire_name().to_owned(),
+                wire: f.name.clone(),
                 ty,
                 flags,
                 doc: field_doc(f, required),
@@ -397,16 +397,10 @@ impl<'a> Cx<'a> {
         out
     }
 
-    /// The primitive underneath a type (looking through a named type).
-    fn base_kind<'t>(&'t self, t: &'t Ty) -> &'t str {
-        self.spec
-            .types
-            .get(&t.kind)
-            .map_or(t.kind.as_str(), |n| n.kind.as_str())
-    }
-
-    fn ty(&mut self, t: &Ty, ctx: &str, role: Role) -> RustTy {
-        if let Some(rust) = self.type_names.get(&t.kind) {
+    /// The Rust type of `t`; `name` is the wire name of the field it types, if any, and `ctx`
+    /// the name for items it needs.
+    fn ty(&mut self, t: &Type, name: Option<&str>, ctx: &str, role: Role) -> RustTy {
+        if let Some(rust) = t.kind.named().and_then(|n| self.type_names.get(n)) {
             return RustTy::Named(rust.clone());
         }
         if let Some(e) = self.enumeration(
@@ -414,7 +408,7 @@ impl<'a> Cx<'a> {
             t,
             &format!(
                 "Documented values of `{}`. {}",
-                t.name.as_deref().unwrap_or(ctx),
+                name.unwrap_or(ctx),
                 self.owner
             ),
         ) {
@@ -422,31 +416,32 @@ impl<'a> Cx<'a> {
             self.items.push(Item::Enum(e));
             return RustTy::Local(name);
         }
-        match t.kind.as_str() {
-            "integer" | "timestamp" => RustTy::Int,
-            "double" => RustTy::Float,
-            "boolean" | "yn" => RustTy::Bool,
-            "string" if t.secret => RustTy::Secret,
-            "string" | "date" | "datetime" => RustTy::Str,
-            "array" => {
-                let item = match &t.items {
-                    Some(items) => self.ty(items, &format!("{ctx}Item"), role),
+        match &t.kind {
+            Kind::Integer | Kind::Timestamp => RustTy::Int,
+            Kind::Double => RustTy::Float,
+            Kind::Boolean | Kind::Yn => RustTy::Bool,
+            Kind::String if t.secret => RustTy::Secret,
+            Kind::String | Kind::Date | Kind::DateTime => RustTy::Str,
+            Kind::Array(items) => {
+                let item = match items {
+                    Some(items) => self.ty(items, None, &format!("{ctx}Item"), role),
                     None => RustTy::Json,
                 };
                 RustTy::Vec(Box::new(item))
             }
-            "object" if !t.fields.is_empty() => {
-                let name = self.names.claim(ctx);
-                let doc = format!(
-                    "The `{}` object. {}",
-                    t.name.as_deref().unwrap_or(ctx),
-                    self.owner
-                );
-                self.object(&name, &t.fields, role, &doc);
-                RustTy::Local(name)
+            Kind::Object { fields, .. } if !fields.is_empty() => {
+                let rust = self.names.claim(ctx);
+                let doc = format!("The `{}` object. {}", name.unwrap_or(ctx), self.owner);
+                self.object(&rust, fields, role, &doc);
+                RustTy::Local(rust)
             }
-            "object" => match t.patterns.as_slice() {
-                [only] => RustTy::Map(Box::new(self.ty(only, &format!("{ctx}Value"), role))),
+            Kind::Object { patterns, .. } => match patterns.as_slice() {
+                [only] => RustTy::Map(Box::new(self.ty(
+                    &only.ty,
+                    None,
+                    &format!("{ctx}Value"),
+                    role,
+                ))),
                 _ => RustTy::JsonMap,
             },
             _ => RustTy::Json,
@@ -454,10 +449,10 @@ impl<'a> Cx<'a> {
     }
 
     /// An inline or named list of documented integer or string values.
-    fn enumeration(&mut self, ctx: &str, t: &Ty, doc: &str) -> Option<Enum> {
-        let integer = match t.kind.as_str() {
-            "integer" => true,
-            "string" => false,
+    fn enumeration(&mut self, ctx: &str, t: &Type, doc: &str) -> Option<Enum> {
+        let integer = match t.kind {
+            Kind::Integer => true,
+            Kind::String => false,
             _ => return None,
         };
         if t.enum_values.is_empty() {
@@ -508,10 +503,10 @@ fn literal(v: &EnumLiteral) -> String {
     }
 }
 
-fn flags(t: &Ty, base: &str) -> FieldFlags {
+fn flags(t: &Type, base: &Kind) -> FieldFlags {
     let c = t.constraints.clone().unwrap_or_default();
-    let numeric = matches!(base, "integer" | "double" | "timestamp");
-    let stringy = matches!(base, "string" | "date" | "datetime");
+    let numeric = base.is_numeric();
+    let stringy = base.is_text();
     FieldFlags {
         min: c.minimum.filter(|_| numeric),
         max: c.maximum.filter(|_| numeric),
@@ -519,36 +514,36 @@ fn flags(t: &Ty, base: &str) -> FieldFlags {
         max_len: c.max_length.filter(|_| stringy),
         min_items: c.min_items,
         max_items: c.max_items,
-        non_empty: c.non_empty.unwrap_or(false) && (stringy || t.kind == "array"),
-        yn: t.kind == "yn",
+        non_empty: c.non_empty.unwrap_or(false) && (stringy || matches!(t.kind, Kind::Array(_))),
+        yn: t.kind == Kind::Yn,
         extra: false,
     }
 }
 
-fn describe(t: &Ty) -> String {
-    let mut s = t.doc_type.clone().unwrap_or_else(|| t.kind.clone());
-    if t.kind == "array" {
-        if let Some(items) = &t.items {
-            s = format!("array of {}", describe(items));
-        }
+fn describe(t: &Type) -> String {
+    match t.items() {
+        Some(items) => format!("array of {}", describe(items)),
+        None => t
+            .doc_type
+            .clone()
+            .unwrap_or_else(|| t.kind.name().to_owned()),
     }
-    s
 }
 
-fn field_doc(t: &Ty, required: bool) -> String {
-    let mut doc = format!("`{}`: {}", t.wire_name(), describe(t));
+fn field_doc(f: &SpecField, required: bool) -> String {
+    let t = &f.ty;
+    let mut doc = format!("`{}`: {}", f.name, describe(t));
     if required {
         doc.push_str(", required");
     }
     if let Some(d) = &t.default {
         doc.push_str(&format!("; default `{d}`"));
     }
-    if !t.patterns.is_empty() {
+    if !t.patterns().is_empty() {
         let p: Vec<String> = t
-            .patterns
+            .patterns()
             .iter()
-            .filter_map(|p| p.pattern.clone())
-            .map(|p| format!("`{p}`"))
+            .map(|p| format!("`{}`", p.pattern))
             .collect();
         doc.push_str(&format!("; keys: {}", p.join(", ")));
     }

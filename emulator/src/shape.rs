@@ -1,7 +1,7 @@
 //! Answers for methods with no state behind them: the page's documented response when it has
 //! one, else a value built from the spec's result type. Never an error.
 
-use bitrix_spec::{ExampleKind, Method, Paging, Ty};
+use bitrix_spec::{ExampleKind, Kind, Method, Paging, Type};
 use serde_json::{json, Map, Value};
 
 use crate::clock;
@@ -45,7 +45,7 @@ fn rows(result: &Value) -> u64 {
 
 /// A value of type `ty`: enum values take their first documented value, objects get every
 /// documented field, arrays one element (nesting is bounded).
-pub fn build(index: &SpecIndex, ty: &Ty, depth: usize) -> Value {
+pub fn build(index: &SpecIndex, ty: &Type, depth: usize) -> Value {
     let ty = index.resolve(ty);
     if let Some(first) = ty.enum_values.first() {
         return serde_json::to_value(&first.value).unwrap_or(Value::Null);
@@ -53,33 +53,28 @@ pub fn build(index: &SpecIndex, ty: &Ty, depth: usize) -> Value {
     if let Some(default) = &ty.default {
         return default.clone();
     }
-    match ty.kind.as_str() {
-        "integer" => json!(1),
-        "double" => json!(1.5),
-        "string" => json!(""),
-        "boolean" => json!(true),
-        "yn" => json!("Y"),
-        "date" => json!(clock::iso(clock::now())[..10]),
-        "datetime" => json!(clock::iso(clock::now())),
-        "timestamp" => json!(clock::now().floor()),
-        "array" if depth < 4 => match &ty.items {
-            Some(item) => json!([build(index, item, depth + 1)]),
-            None => json!([]),
-        },
-        "array" => json!([]),
-        "object" if depth < 4 => {
-            let map: Map<String, Value> = ty
-                .fields
+    match &ty.kind {
+        Kind::Integer => json!(1),
+        Kind::Double => json!(1.5),
+        Kind::String => json!(""),
+        Kind::Boolean => json!(true),
+        Kind::Yn => json!("Y"),
+        Kind::Date => json!(clock::iso(clock::now())[..10]),
+        Kind::DateTime => json!(clock::iso(clock::now())),
+        Kind::Timestamp => json!(clock::now().floor()),
+        Kind::Array(Some(item)) if depth < 4 => json!([build(index, item, depth + 1)]),
+        Kind::Array(_) => json!([]),
+        Kind::Object { fields, .. } if depth < 4 => {
+            let map: Map<String, Value> = fields
                 .iter()
-                .map(|f| (f.wire_name().to_owned(), build(index, f, depth + 1)))
+                .map(|f| (f.name.clone(), build(index, &f.ty, depth + 1)))
                 .collect();
             Value::Object(map)
         }
-        "union" => ty
-            .variants
+        Kind::Union(variants) => variants
             .first()
             .map_or(Value::Null, |v| build(index, v, depth + 1)),
-        "any" => Value::Null,
+        Kind::Any => Value::Null,
         _ => json!({}),
     }
 }
@@ -99,7 +94,7 @@ mod tests {
             answer(&index, m).result["badges"][0]["code"],
             json!("missedCall")
         );
-        let ty: Ty = serde_json::from_value(json!({"type": "object", "fields": [
+        let ty: Type = serde_json::from_value(json!({"type": "object", "fields": [
             {"name": "id", "required": true, "type": "integer"},
             {"name": "tags", "required": false, "type": "array", "items": {"type": "string"}},
             {"name": "done", "required": false, "type": "yn"}]}))

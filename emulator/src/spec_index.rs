@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use bitrix_spec::load::{add_file, FileKind, LoadedSpec};
-use bitrix_spec::{Method, Spec, Ty, Version};
+use bitrix_spec::{Method, Spec, Type, Version};
 
 include!(concat!(env!("OUT_DIR"), "/spec_files.rs"));
 
@@ -63,18 +63,7 @@ impl SpecIndex {
     }
 
     /// The named type `ty` refers to, resolved (primitives come back as they are).
-    pub fn resolve<'a>(&'a self, ty: &'a Ty) -> std::borrow::Cow<'a, Ty> {
-        let mut current = std::borrow::Cow::Borrowed(ty);
-        // Named types may alias other named types; a bound keeps a cycle from looping.
-        for _ in 0..8 {
-            let Some(named) = self.spec.types.get(&current.kind) else {
-                break;
-            };
-            let mut t = named.ty();
-            t.name.clone_from(&ty.name);
-            t.required = ty.required;
-            current = std::borrow::Cow::Owned(t);
-        }
-        current
+    pub fn resolve<'a>(&'a self, ty: &'a Type) -> &'a Type {
+        self.spec.resolve(ty)
     }
 }

@@ -2,7 +2,7 @@
 //! kinds, numeric bounds and date formats. Every problem is collected, as REST 3.0 reports
 //! them all; REST v1 answers with the first.
 
-use bitrix_spec::{Method, Ty, Version};
+use bitrix_spec::{Kind, Method, Type, Version};
 use serde_json::{Map, Value};
 
 use crate::params;
@@ -31,10 +31,9 @@ pub fn check(index: &SpecIndex, method: &Method, params: &Map<String, Value>) ->
         nested_required,
         problems: Vec::new(),
     };
-    for ty in &method.params {
-        let name = ty.wire_name();
-        let value = lookup(params, name, method.version);
-        checker.field(ty, name, value, true);
+    for f in &method.params {
+        let value = lookup(params, &f.name, method.version);
+        checker.field(f.required, &f.ty, &f.name, value, true);
     }
     checker.problems
 }
@@ -62,8 +61,8 @@ impl Checker<'_> {
         });
     }
 
-    fn field(&mut self, ty: &Ty, path: &str, value: Option<&Value>, top: bool) {
-        let must = ty.is_required() && ty.default.is_none() && (top || self.nested_required);
+    fn field(&mut self, required: bool, ty: &Type, path: &str, value: Option<&Value>, top: bool) {
+        let must = required && ty.default.is_none() && (top || self.nested_required);
         if params::is_blank(value) {
             if must {
                 self.report(path, format!("Required field `{path}` is missing"), true);
@@ -75,38 +74,39 @@ impl Checker<'_> {
         }
     }
 
-    fn value(&mut self, ty: &Ty, path: &str, value: &Value) {
-        let ty = self.index.resolve(ty);
-        let ok = match ty.kind.as_str() {
-            "integer" => params::int(value).is_some(),
-            "double" | "timestamp" => params::number(value).is_some(),
-            "boolean" | "yn" => params::flag(value).is_some(),
-            "string" => !matches!(value, Value::Object(_) | Value::Array(_)),
-            "date" | "datetime" => match value {
+    fn value(&mut self, ty: &Type, path: &str, value: &Value) {
+        let index = self.index;
+        let ty = index.resolve(ty);
+        let ok = match &ty.kind {
+            Kind::Integer => params::int(value).is_some(),
+            Kind::Double | Kind::Timestamp => params::number(value).is_some(),
+            Kind::Boolean | Kind::Yn => params::flag(value).is_some(),
+            Kind::String => !matches!(value, Value::Object(_) | Value::Array(_)),
+            Kind::Date | Kind::DateTime => match value {
                 Value::String(s) => crate::clock::is_datetime(s.trim()),
                 _ => false,
             },
-            "object" => self.object(&ty, path, value),
-            "array" => self.array(&ty, path, value),
-            "union" => ty.variants.iter().any(|v| self.accepts(v, value)),
+            Kind::Object { .. } => self.object(ty, path, value),
+            Kind::Array(items) => self.array(items.as_deref(), path, value),
+            Kind::Union(variants) => variants.iter().any(|v| self.accepts(v, value)),
             _ => true,
         };
         if !ok {
-            let expected = match ty.kind.as_str() {
-                "yn" => "Y or N".to_owned(),
-                "date" | "datetime" => "a date in ISO 8601 format".to_owned(),
-                "double" | "timestamp" => "a number".to_owned(),
-                "union" => "one of the documented forms".to_owned(),
+            let expected = match &ty.kind {
+                Kind::Yn => "Y or N".to_owned(),
+                Kind::Date | Kind::DateTime => "a date in ISO 8601 format".to_owned(),
+                Kind::Double | Kind::Timestamp => "a number".to_owned(),
+                Kind::Union(_) => "one of the documented forms".to_owned(),
                 other => format!("of type {other}"),
             };
             self.report(path, format!("Field `{path}` must be {expected}"), false);
             return;
         }
-        self.bounds(&ty, path, value);
+        self.bounds(ty, path, value);
     }
 
     /// Whether `value` fits `ty` with no problem reported (for union variants).
-    fn accepts(&self, ty: &Ty, value: &Value) -> bool {
+    fn accepts(&self, ty: &Type, value: &Value) -> bool {
         let mut probe = Checker {
             index: self.index,
             version: self.version,
@@ -117,25 +117,32 @@ impl Checker<'_> {
         probe.problems.is_empty()
     }
 
-    fn object(&mut self, ty: &Ty, path: &str, value: &Value) -> bool {
+    fn object(&mut self, ty: &Type, path: &str, value: &Value) -> bool {
         let map = match value {
             Value::Object(map) => map,
             // PHP writes an empty map as `[]`.
             Value::Array(items) if items.is_empty() => return true,
             _ => return false,
         };
-        for field in &ty.fields {
-            let name = field.wire_name();
+        for field in ty.fields() {
+            let name = &field.name;
             let v = lookup(map, name, self.version);
-            self.field(field, &format!("{path}.{name}"), v, false);
+            self.field(
+                field.required,
+                &field.ty,
+                &format!("{path}.{name}"),
+                v,
+                false,
+            );
         }
         true
     }
 
-    fn array(&mut self, ty: &Ty, path: &str, value: &Value) -> bool {
+    /// An array of `item` (of anything when the docs do not say).
+    fn array(&mut self, item: Option<&Type>, path: &str, value: &Value) -> bool {
         match value {
             Value::Array(items) => {
-                if let Some(item) = &ty.items {
+                if let Some(item) = item {
                     for (i, v) in items.iter().enumerate() {
                         self.value(item, &format!("{path}[{i}]"), v);
                     }
@@ -145,14 +152,11 @@ impl Checker<'_> {
             // Lists keyed by id, and PHP maps, are sent as objects.
             Value::Object(_) => true,
             // A single value where a list is documented is taken as a list of one.
-            _ => ty
-                .items
-                .as_ref()
-                .is_none_or(|item| self.accepts(item, value)),
+            _ => item.is_none_or(|item| self.accepts(item, value)),
         }
     }
 
-    fn bounds(&mut self, ty: &Ty, path: &str, value: &Value) {
+    fn bounds(&mut self, ty: &Type, path: &str, value: &Value) {
         let Some(c) = &ty.constraints else {
             return;
         };

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use bitrix_spec::{NamedType, Ty, PRIMITIVES};
+use bitrix_spec::{Kind, NamedType, Type};
 
 use crate::cell::code_spans;
 use crate::page::{fields_of, Page};
@@ -36,7 +36,7 @@ fn is_type_name(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_alphabetic())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-        && !PRIMITIVES.contains(&s)
+        && !Kind::is_primitive_name(s)
         && !matches!(
             s,
             "string"
@@ -104,37 +104,32 @@ pub fn import(docs: &Path) -> BTreeMap<String, NamedType> {
                 .find(|t| t.line == table)
                 .expect("found above");
             let (fields, patterns) = fields_of(&page, t, &mut used, &mut Vec::new());
-            let mut ty = Ty::of("object");
-            ty.fields = fields;
-            ty.patterns = patterns;
+            let ty = Type::of(Kind::Object { fields, patterns });
             out.entry(name.clone())
                 .or_insert_with(|| named(&name, &h.title, &url, h.anchor.as_deref(), rel, ty));
         }
         for (name, kind) in identifiers(&page) {
             out.entry(name.clone())
-                .or_insert_with(|| named(&name, &name, &url, None, rel, Ty::of(kind)));
+                .or_insert_with(|| named(&name, &name, &url, None, rel, Type::of(kind)));
         }
     }
     out
 }
 
-fn named(name: &str, title: &str, url: &str, anchor: Option<&str>, rel: &str, ty: Ty) -> NamedType {
+fn named(
+    name: &str,
+    title: &str,
+    url: &str,
+    anchor: Option<&str>,
+    rel: &str,
+    ty: Type,
+) -> NamedType {
     NamedType {
         name: name.to_owned(),
         title: title.to_owned(),
         doc_url: anchor.map_or_else(|| url.to_owned(), |a| format!("{url}#{a}")),
         source: rel.to_owned(),
-        kind: ty.kind,
-        items: ty.items,
-        fields: ty.fields,
-        patterns: ty.patterns,
-        variants: ty.variants,
-        enum_values: ty.enum_values,
-        default: None,
-        constraints: None,
-        doc_type: None,
-        deprecated: false,
-        secret: false,
+        ty,
     }
 }
 
@@ -167,7 +162,7 @@ fn structures<'p>(page: &'p Page<'_>) -> Vec<(String, &'p Heading, usize)> {
 }
 
 /// Identifier types of `Type | Description` tables: `integer` or `string` references.
-fn identifiers(page: &Page<'_>) -> BTreeMap<String, &'static str> {
+fn identifiers(page: &Page<'_>) -> BTreeMap<String, Kind> {
     let mut out = BTreeMap::new();
     for t in &page.tables {
         let Some(header) = t.rows.first() else {
@@ -185,11 +180,11 @@ fn identifiers(page: &Page<'_>) -> BTreeMap<String, &'static str> {
             };
             let description = row.get(1).map(|d| d.to_lowercase()).unwrap_or_default();
             let kind = if description.contains("integer identifier") {
-                "integer"
+                Kind::Integer
             } else if description.contains("string identifier")
                 || description.contains("string value")
             {
-                "string"
+                Kind::String
             } else {
                 continue;
             };

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use bitrix_spec::{Event, Method, MethodKey, Ty};
+use bitrix_spec::{Event, Field, Method, MethodKey};
 
 /// One reported change.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -133,21 +133,21 @@ pub fn events(old: &BTreeMap<String, Event>, new: &BTreeMap<String, Event>) -> V
 }
 
 /// Wire path → (required, type description) of every field, nested and array items included.
-fn flatten(fields: &[Ty], path: &str, out: &mut BTreeMap<String, (bool, String)>) {
+fn flatten(fields: &[Field], path: &str, out: &mut BTreeMap<String, (bool, String)>) {
     for f in fields {
         let p = if path.is_empty() {
-            f.wire_name().to_owned()
+            f.name.clone()
         } else {
-            format!("{path}.{}", f.wire_name())
+            format!("{path}.{}", f.name)
         };
-        let ty = match &f.items {
+        let ty = match f.ty.items() {
             Some(items) => format!("array of {}", items.kind),
-            None => f.kind.clone(),
+            None => f.ty.kind.to_string(),
         };
-        out.insert(p.clone(), (f.is_required(), ty));
-        flatten(&f.fields, &p, out);
-        if let Some(items) = &f.items {
-            flatten(&items.fields, &format!("{p}[]"), out);
+        out.insert(p.clone(), (f.required, ty));
+        flatten(f.ty.fields(), &p, out);
+        if let Some(items) = f.ty.items() {
+            flatten(items.fields(), &format!("{p}[]"), out);
         }
     }
 }

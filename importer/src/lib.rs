@@ -79,7 +79,7 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
     let kinds: reconcile::Kinds = import
         .types
         .values()
-        .map(|t| (t.name.clone(), t.kind.clone()))
+        .map(|t| (t.name.clone(), t.ty.kind.clone()))
         .collect();
     // The kept page of each method, with its evidence, until every page has been seen.
     let mut kept: BTreeMap<MethodKey, page::Imported> = BTreeMap::new();

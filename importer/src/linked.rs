@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use bitrix_spec::Ty;
+use bitrix_spec::{Field, Kind};
 
 use crate::cell::name_cell;
 use crate::page::{self, Page};
@@ -21,7 +21,7 @@ pub(crate) fn resolve(
     root: &Path,
     rel: &str,
     page: &Page<'_>,
-    params: &mut [Ty],
+    params: &mut [Field],
     reasons: &mut Vec<String>,
 ) {
     let Some(table) = page::param_table(page, &mut Vec::new()) else {
@@ -31,14 +31,16 @@ pub(crate) fn resolve(
         let Some(cell) = row.first().and_then(|c| name_cell(c)) else {
             continue;
         };
-        let Some(param) = params.iter_mut().find(|p| p.wire_name() == cell.name) else {
+        let Some(param) = params.iter_mut().find(|p| p.name == cell.name) else {
             continue;
         };
         // The docs call associative arrays `array`; one without an item type may be a field set.
-        let loose_array = param.kind == "array" && param.items.is_none();
-        if !(matches!(param.kind.as_str(), "object" | "any") || loose_array)
-            || !param.fields.is_empty()
-            || !param.patterns.is_empty()
+        let loose = match &param.ty.kind {
+            Kind::Object { fields, patterns } => fields.is_empty() && patterns.is_empty(),
+            Kind::Any | Kind::Array(None) => true,
+            _ => false,
+        };
+        if !loose
             || NOT_FIELD_SETS
                 .iter()
                 .any(|n| n.eq_ignore_ascii_case(&cell.name))
@@ -63,8 +65,7 @@ pub(crate) fn resolve(
                 fields.len(),
                 anchor.map(|a| format!("#{a}")).unwrap_or_default()
             ));
-            param.kind = "object".to_owned();
-            param.fields = fields;
+            param.ty.kind = Kind::object_of(fields);
             break;
         }
     }
@@ -102,7 +103,7 @@ fn fields_at(
     anchor: Option<&str>,
     name: &str,
     from: &Page<'_>,
-) -> Option<Vec<Ty>> {
+) -> Option<Vec<Field>> {
     let path = text::resolve(root, &root.join(rel), target);
     let content = text::load(root, &path)?;
     let linked = Page::new(&content, from.known);
@@ -127,9 +128,11 @@ fn fields_at(
                     let (fields, _) = page::fields_of(&linked, params, &mut used, &mut ignored);
                     let same = fields
                         .into_iter()
-                        .find(|f| f.wire_name().eq_ignore_ascii_case(name));
-                    if let Some(same) = same.filter(|f| !f.fields.is_empty()) {
-                        return Some(same.fields);
+                        .find(|f| f.name.eq_ignore_ascii_case(name));
+                    if let Some(Kind::Object { fields, .. }) = same.map(|f| f.ty.kind) {
+                        if !fields.is_empty() {
+                            return Some(fields);
+                        }
                     }
                 }
             }
@@ -160,12 +163,17 @@ fn siblings(rel: &str, target: &str) -> bool {
     same_folder && entity(rel).is_some() && entity(rel) == entity(target)
 }
 
-fn all_optional(fields: &mut [Ty]) {
+fn all_optional(fields: &mut [Field]) {
     for f in fields {
-        f.required = Some(false);
-        all_optional(&mut f.fields);
-        if let Some(item) = &mut f.items {
-            all_optional(&mut item.fields);
+        f.required = false;
+        match &mut f.ty.kind {
+            Kind::Object { fields, .. } => all_optional(fields),
+            Kind::Array(Some(item)) => {
+                if let Some(fields) = item.fields_mut() {
+                    all_optional(fields);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -212,12 +220,13 @@ mod tests {
     #[test]
     fn fields_documented_on_another_page_are_adopted_as_optional() {
         let m = import("|| **fields***\n[`array`](../data-types.md) | Values; see [thing fields](./crm-thing-fields.md) ||");
-        let fields = m.params.iter().find(|p| p.wire_name() == "fields").unwrap();
-        assert_eq!(fields.kind, "object");
+        let fields = m.params.iter().find(|p| p.name == "fields").unwrap();
+        assert!(matches!(fields.ty.kind, bitrix_spec::Kind::Object { .. }));
         let names: Vec<(&str, &str, Option<bool>)> = fields
-            .fields
+            .ty
+            .fields()
             .iter()
-            .map(|f| (f.wire_name(), f.kind.as_str(), f.required))
+            .map(|f| (f.name.as_str(), f.ty.kind.name(), Some(f.required)))
             .collect();
         assert_eq!(
             names,
@@ -237,9 +246,10 @@ mod tests {
             assert!(
                 m.params
                     .iter()
-                    .find(|p| p.wire_name() == loose)
+                    .find(|p| p.name == loose)
                     .unwrap()
-                    .fields
+                    .ty
+                    .fields()
                     .is_empty(),
                 "{loose}"
             );
@@ -249,8 +259,8 @@ mod tests {
     #[test]
     fn links_to_unrelated_or_missing_pages_change_nothing() {
         let m = import("|| **fields***\n[`object`](../data-types.md) | See [how to upload](../files/how-to-upload-files.md) and [gone](./crm-gone-fields.md) ||");
-        let fields = m.params.iter().find(|p| p.wire_name() == "fields").unwrap();
-        assert!(fields.fields.is_empty());
+        let fields = m.params.iter().find(|p| p.name == "fields").unwrap();
+        assert!(fields.ty.fields().is_empty());
         assert!(super::siblings(
             "a/crm-thing-update.md",
             "./crm-thing-add.md"

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use bitrix_spec::{
     Confidence, ConfidenceLevel, Deprecation, EnumLiteral, EnumValue, ErrorEntry, ExampleKind,
-    Method, Paging, ResultWrapper, Ty, Version,
+    Field, KeyPattern, Kind, Method, Paging, ResultWrapper, Type, Version,
 };
 use serde_json::Value;
 
@@ -164,9 +164,9 @@ pub fn method(
     if let Some(value) = response.and_then(|r| result_value(r, result_wrapper)) {
         reconcile::result(&mut result, value, kinds, &mut reasons);
     }
-    let paging = if params.iter().any(|p| p.wire_name() == "start") && !v3 {
+    let paging = if params.iter().any(|p| p.name == "start") && !v3 {
         Some(Paging::Start)
-    } else if params.iter().any(|p| p.wire_name() == "pagination") && v3 {
+    } else if params.iter().any(|p| p.name == "pagination") && v3 {
         Some(Paging::Pagination)
     } else {
         None
@@ -478,7 +478,7 @@ pub(crate) fn param_table<'p>(page: &'p Page<'_>, reasons: &mut Vec<String>) -> 
     page.tables_in(range).next()
 }
 
-fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Ty> {
+fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Field> {
     let Some(table) = param_table(page, reasons) else {
         return Vec::new();
     };
@@ -493,7 +493,7 @@ pub(crate) fn fields_of(
     table: &Table,
     used: &mut BTreeSet<usize>,
     reasons: &mut Vec<String>,
-) -> (Vec<Ty>, Vec<Ty>) {
+) -> (Vec<Field>, Vec<KeyPattern>) {
     let mut fields = Vec::new();
     let mut patterns = Vec::new();
     let rows = &table.rows;
@@ -520,32 +520,30 @@ pub(crate) fn fields_of(
         };
         let mut ty = types::from_words(&words, types::documents_flags(&description), page.known);
         enum_values(&mut ty, &description);
-        if matches!(ty.kind.as_str(), "object" | "array" | "any") {
+        if matches!(ty.kind, Kind::Object { .. } | Kind::Array(_) | Kind::Any) {
             if let Some(child) = child_table(page, &cell.name, &description, used) {
                 used.insert(child.line);
-                let (f, p) = fields_of(page, child, used, reasons);
+                let (fields, patterns) = fields_of(page, child, used, reasons);
+                let object = Kind::Object { fields, patterns };
                 // The docs call associative arrays `array`: a linked field table makes it an
-                // object unless the description says it holds a list of such objects.
-                if ty.kind == "array" && !lists_objects(&description) && ty.items.is_none() {
-                    ty.kind = "object".to_owned();
-                }
-                if ty.kind == "array" {
-                    let mut item = Ty::of("object");
-                    item.fields = f;
-                    item.patterns = p;
-                    ty.items = Some(Box::new(item));
+                // object unless the array has an item type or the description says it holds
+                // a list of such objects.
+                let list = match &ty.kind {
+                    Kind::Array(items) => items.is_some() || lists_objects(&description),
+                    _ => false,
+                };
+                ty.kind = if list {
+                    Kind::array_of(Type::of(object))
                 } else {
-                    if ty.kind == "any" {
-                        ty.kind = "object".to_owned();
-                    }
-                    ty.fields = f;
-                    ty.patterns = p;
-                }
+                    object
+                };
             }
         }
         if cell.placeholder {
-            ty.pattern = Some(cell.name.clone());
-            patterns.push(ty);
+            patterns.push(KeyPattern {
+                pattern: cell.name.clone(),
+                ty,
+            });
             continue;
         }
         if !seen.insert(cell.name.clone()) {
@@ -555,9 +553,7 @@ pub(crate) fn fields_of(
             ));
             continue;
         }
-        ty.name = Some(cell.name);
-        ty.required = Some(cell.required);
-        fields.push(ty);
+        fields.push(Field::new(cell.name, cell.required, ty));
     }
     nest_dotted_rows(&mut fields);
     (fields, patterns)
@@ -565,14 +561,15 @@ pub(crate) fn fields_of(
 
 /// Rows named `parent.child` in the parent's own table (`fields.COMPANY_ID` under `fields`)
 /// are fields of that parent.
-fn nest_dotted_rows(fields: &mut Vec<Ty>) {
+fn nest_dotted_rows(fields: &mut Vec<Field>) {
     let mut i = 0;
     while i < fields.len() {
-        let name = fields[i].wire_name().to_owned();
+        let name = fields[i].name.clone();
         let parent = name
             .split_once('.')
-            .and_then(|(p, _)| fields.iter().position(|f| f.wire_name() == p));
-        let Some(parent) = parent.filter(|p| matches!(fields[*p].kind.as_str(), "object" | "any"))
+            .and_then(|(p, _)| fields.iter().position(|f| f.name == p));
+        let Some(parent) =
+            parent.filter(|p| matches!(fields[*p].ty.kind, Kind::Object { .. } | Kind::Any))
         else {
             i += 1;
             continue;
@@ -580,10 +577,14 @@ fn nest_dotted_rows(fields: &mut Vec<Ty>) {
         let mut child = fields.remove(i);
         let parent = if parent > i { parent - 1 } else { parent };
         let (_, rest) = name.split_once('.').unwrap_or_default();
-        child.name = Some(rest.to_owned());
-        let p = &mut fields[parent];
-        p.kind = "object".to_owned();
-        p.fields.push(child);
+        child.name = rest.to_owned();
+        let parent = &mut fields[parent].ty;
+        if parent.kind == Kind::Any {
+            parent.kind = Kind::object();
+        }
+        if let Some(fields) = parent.fields_mut() {
+            fields.push(child);
+        }
     }
 }
 
@@ -633,10 +634,10 @@ fn lists_objects(description: &str) -> bool {
     .any(|w| d.contains(w))
 }
 
-fn enum_values(ty: &mut Ty, description: &str) {
-    let integer = match ty.kind.as_str() {
-        "integer" => true,
-        "string" => false,
+fn enum_values(ty: &mut Type, description: &str) {
+    let integer = match ty.kind {
+        Kind::Integer => true,
+        Kind::String => false,
         _ => return,
     };
     let bullets = value_bullets(description);
@@ -662,9 +663,9 @@ fn enum_values(ty: &mut Ty, description: &str) {
 }
 
 /// The type of `result` from the returned-data table, loose (`any`) where it is not documented.
-fn result_type(page: &Page<'_>) -> Ty {
+fn result_type(page: &Page<'_>) -> Type {
     let Some(range) = page.find_section(3, &["returned", "result"], &["error"]) else {
-        return Ty::of("any");
+        return Type::of(Kind::Any);
     };
     for table in page.tables_in(range) {
         for row in &table.rows {
@@ -675,14 +676,14 @@ fn result_type(page: &Page<'_>) -> Ty {
                 let ty = types::from_words(&cell.types, false, page.known);
                 // Object and array results are typed only where a field table is linked;
                 // until then they stay loose.
-                return match ty.kind.as_str() {
-                    "object" | "array" | "union" => Ty::of("any"),
+                return match ty.kind {
+                    Kind::Object { .. } | Kind::Array(_) | Kind::Union(_) => Type::of(Kind::Any),
                     _ => ty,
                 };
             }
         }
     }
-    Ty::of("any")
+    Type::of(Kind::Any)
 }
 
 /// What a response example says `result` (unwrapped) is; a page may show `result` alone.
@@ -859,25 +860,22 @@ fn clean(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn field(name: &str, kind: &str) -> Ty {
-        let mut t = Ty::of(kind);
-        t.name = Some(name.to_owned());
-        t.required = Some(true);
-        t
+    fn field(name: &str, kind: Kind) -> Field {
+        Field::new(name, true, Type::of(kind))
     }
 
     #[test]
     fn dotted_rows_nest_under_their_parent() {
         let mut fields = vec![
-            field("id", "integer"),
-            field("fields", "object"),
-            field("fields.COMPANY_ID", "integer"),
-            field("other.x", "integer"),
+            field("id", Kind::Integer),
+            field("fields", Kind::object()),
+            field("fields.COMPANY_ID", Kind::Integer),
+            field("other.x", Kind::Integer),
         ];
         nest_dotted_rows(&mut fields);
-        let names: Vec<&str> = fields.iter().map(Ty::wire_name).collect();
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["id", "fields", "other.x"]);
-        assert_eq!(fields[1].fields[0].wire_name(), "COMPANY_ID");
+        assert_eq!(fields[1].ty.fields()[0].name, "COMPANY_ID");
     }
 
     #[test]

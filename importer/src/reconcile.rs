@@ -6,16 +6,16 @@
 
 use std::collections::BTreeMap;
 
-use bitrix_spec::Ty;
+use bitrix_spec::{Field, Kind, Type};
 use serde_json::Value;
 
-/// Kinds of the named types, by name (a named type's own `type`).
-pub type Kinds = BTreeMap<String, String>;
+/// Kinds of the named types, by name (a named type's own kind).
+pub type Kinds = BTreeMap<String, Kind>;
 
 /// Reconciles the parameters with the request example (a JSON object); `v1` says whether the
 /// method is REST v1 (which reads top-level keys in any case).
 pub fn request(
-    params: &mut Vec<Ty>,
+    params: &mut Vec<Field>,
     example: &Value,
     kinds: &Kinds,
     v1: bool,
@@ -30,19 +30,56 @@ pub fn request(
         loosen_only: false,
         adopt_case: v1,
     };
-    cx.fields(params, &[], sent, "");
+    cx.fields(params, false, sent, "");
 }
 
 /// Reconciles a result type with the `result` of a response example: where they contradict,
 /// the type becomes loose JSON (`any`) at that point.
-pub fn result(result: &mut Ty, value: &Value, kinds: &Kinds, reasons: &mut Vec<String>) {
+pub fn result(result: &mut Type, value: &Value, kinds: &Kinds, reasons: &mut Vec<String>) {
     let mut cx = Cx {
         kinds,
         reasons,
         loosen_only: true,
         adopt_case: false,
     };
-    cx.ty(result, value, "result");
+    cx.ty(result, "", value, "result");
+}
+
+/// What a type accepts on the wire, as far as reconciling is concerned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    /// Anything: `any`, unions, files.
+    Loose,
+    /// Integers and timestamps.
+    Integer,
+    Double,
+    /// Strings, dates and date-times.
+    Text,
+    /// Exactly `string` (an id sent as a number may retype it).
+    String,
+    Boolean,
+    Yn,
+    Object,
+    Array,
+    /// A named type that names another named type, or one the spec lacks.
+    Unresolved,
+}
+
+impl Wire {
+    fn of(kind: &Kind) -> Wire {
+        match kind {
+            Kind::Any | Kind::Union(_) | Kind::File => Wire::Loose,
+            Kind::Integer | Kind::Timestamp => Wire::Integer,
+            Kind::Double => Wire::Double,
+            Kind::String => Wire::String,
+            Kind::Date | Kind::DateTime => Wire::Text,
+            Kind::Boolean => Wire::Boolean,
+            Kind::Yn => Wire::Yn,
+            Kind::Object { .. } => Wire::Object,
+            Kind::Array(_) => Wire::Array,
+            Kind::Named(_) => Wire::Unresolved,
+        }
+    }
 }
 
 struct Cx<'a> {
@@ -55,23 +92,24 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    /// `has_patterns`: the object also takes keys by pattern, so an unlisted key is one of those.
     fn fields(
         &mut self,
-        fields: &mut Vec<Ty>,
-        patterns: &[Ty],
+        fields: &mut Vec<Field>,
+        has_patterns: bool,
         sent: &serde_json::Map<String, Value>,
         path: &str,
     ) {
         for (key, value) in sent {
             let here = join(path, key);
-            if let Some(f) = fields.iter_mut().find(|f| f.wire_name() == key) {
-                self.ty(f, value, &here);
+            if let Some(f) = fields.iter_mut().find(|f| f.name == *key) {
+                self.ty(&mut f.ty, key, value, &here);
                 continue;
             }
             // A result's extra field, a placeholder's key, or a key of a free-form map (a
             // filter): not a parameter of its own.
             let free_form = !path.is_empty() && fields.is_empty();
-            if self.loosen_only || !patterns.is_empty() || free_form {
+            if self.loosen_only || has_patterns || free_form {
                 continue;
             }
             // Inside a documented object, an unlisted key is more often a slip of the example
@@ -85,14 +123,11 @@ impl Cx<'_> {
             // A key spelled in another case than the table's row: REST v1 reads such keys
             // case-insensitively, and the example is a call the server answered, so a v1 method
             // sends the example's spelling; REST 3.0 keeps the table's.
-            if let Some(f) = fields
-                .iter_mut()
-                .find(|f| f.wire_name().eq_ignore_ascii_case(key))
-            {
-                let table = f.wire_name().to_owned();
+            if let Some(f) = fields.iter_mut().find(|f| f.name.eq_ignore_ascii_case(key)) {
+                let table = f.name.clone();
                 if self.adopt_case {
-                    f.name = Some(key.clone());
-                    self.ty(f, value, &here);
+                    f.name.clone_from(key);
+                    self.ty(&mut f.ty, key, value, &here);
                 }
                 self.reasons.push(format!(
                     "`{here}`: the table spells it `{table}`; {}",
@@ -104,69 +139,70 @@ impl Cx<'_> {
                 ));
                 continue;
             }
-            let mut f = infer(value);
-            f.name = Some(key.clone());
-            f.required = Some(false);
+            let f = Field::new(key.clone(), false, infer(value));
             self.reasons.push(format!(
                 "`{here}` is not in the table; the request example sends it (typed {})",
-                describe(&f)
+                describe(&f.ty)
             ));
             fields.push(f);
         }
     }
 
-    /// The kind a type has on the wire: named types by their own kind.
-    fn base<'k>(&'k self, ty: &'k Ty) -> &'k str {
-        self.kinds
-            .get(&ty.kind)
-            .map_or(ty.kind.as_str(), String::as_str)
+    /// How the type is sent: named types by their own kind.
+    fn wire(&self, ty: &Type) -> Wire {
+        match ty.kind.named().and_then(|n| self.kinds.get(n)) {
+            Some(kind) => Wire::of(kind),
+            None => Wire::of(&ty.kind),
+        }
     }
 
-    fn ty(&mut self, ty: &mut Ty, value: &Value, path: &str) {
-        let base = self.base(ty).to_owned();
-        let fits = match (base.as_str(), value) {
-            (_, Value::Null) | ("any" | "union" | "file", _) => true,
-            ("integer" | "timestamp", Value::Number(n)) => n.is_i64() || n.is_u64(),
-            ("integer" | "timestamp", Value::String(s)) => {
+    /// Checks `ty` (of the field `name`, or `""`) against the `value` an example sends.
+    fn ty(&mut self, ty: &mut Type, name: &str, value: &Value, path: &str) {
+        let fits = match (self.wire(ty), value) {
+            (_, Value::Null) | (Wire::Loose, _) => true,
+            (Wire::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
+            (Wire::Integer, Value::String(s)) => {
                 s.trim().is_empty() || s.trim().parse::<i64>().is_ok()
             }
-            ("double", Value::Number(_)) => true,
-            ("double", Value::String(s)) => s.trim().is_empty() || s.trim().parse::<f64>().is_ok(),
+            (Wire::Double, Value::Number(_)) => true,
+            (Wire::Double, Value::String(s)) => {
+                s.trim().is_empty() || s.trim().parse::<f64>().is_ok()
+            }
             // An identifier the table calls a string but the example sends as an integer is
             // an integer (the tables type many ids loosely).
-            ("string", Value::Number(n)) if !self.loosen_only && (n.is_i64() || n.is_u64()) => {
-                !names_an_id(ty.wire_name())
+            (Wire::String, Value::Number(n)) if !self.loosen_only && (n.is_i64() || n.is_u64()) => {
+                !names_an_id(name)
             }
-            ("string" | "date" | "datetime", Value::String(_) | Value::Number(_)) => true,
-            ("boolean", Value::Bool(_)) | ("yn", Value::Bool(_)) => true,
-            ("yn", Value::String(s)) => matches!(s.as_str(), "Y" | "N"),
-            ("boolean", Value::String(s)) if matches!(s.as_str(), "Y" | "N") => {
+            (Wire::String | Wire::Text, Value::String(_) | Value::Number(_)) => true,
+            (Wire::Boolean | Wire::Yn, Value::Bool(_)) => true,
+            (Wire::Yn, Value::String(s)) => matches!(s.as_str(), "Y" | "N"),
+            (Wire::Boolean, Value::String(s)) if matches!(s.as_str(), "Y" | "N") => {
                 if !self.loosen_only {
-                    ty.kind = "yn".to_owned();
+                    ty.kind = Kind::Yn;
                     self.reasons.push(format!(
                         "`{path}`: the docs say boolean, the example sends `{s}`; typed Y/N"
                     ));
                 }
                 true
             }
-            ("object", Value::Object(map)) => {
-                if ty.kind == "object" {
-                    let patterns = ty.patterns.clone();
-                    self.fields(&mut ty.fields, &patterns, map, path);
+            (Wire::Object, Value::Object(map)) => {
+                // A named object type is checked where it is defined, not at each use.
+                if let Kind::Object { fields, patterns } = &mut ty.kind {
+                    self.fields(fields, !patterns.is_empty(), map, path);
                 }
                 true
             }
-            ("object", Value::Array(items)) => items.is_empty(),
-            ("array", Value::Array(items)) => {
-                if let Some(item) = ty.items.as_deref_mut() {
+            (Wire::Object, Value::Array(items)) => items.is_empty(),
+            (Wire::Array, Value::Array(items)) => {
+                if let Kind::Array(Some(item)) = &mut ty.kind {
                     for (i, v) in items.iter().enumerate() {
-                        self.ty(item, v, &format!("{path}[{i}]"));
+                        self.ty(item, "", v, &format!("{path}[{i}]"));
                     }
                 }
                 true
             }
             // PHP sends a list with holes, or a keyed list, as an object.
-            ("array", Value::Object(map)) => {
+            (Wire::Array, Value::Object(map)) => {
                 self.loosen_only && map.keys().all(|k| k.parse::<u64>().is_ok())
             }
             _ => false,
@@ -176,50 +212,37 @@ impl Cx<'_> {
         }
     }
 
-    fn retype(&mut self, ty: &mut Ty, value: &Value, path: &str) {
+    fn retype(&mut self, ty: &mut Type, value: &Value, path: &str) {
         let before = describe(ty);
-        let name = ty.name.take();
-        let required = ty.required;
         let doc_type = ty.doc_type.clone().or_else(|| Some(before.clone()));
-        let new = if self.loosen_only {
-            Ty::of("any")
+        let kind = if self.loosen_only {
+            Kind::Any
         } else {
-            match (ty.kind.as_str(), value) {
+            match (std::mem::take(&mut ty.kind), value) {
                 // A documented object sent as a list: a list of such objects, or of names.
-                ("object", Value::Array(items)) => {
-                    let mut t = Ty::of("array");
+                (Kind::Object { fields, patterns }, Value::Array(items)) => {
                     let item = if items.iter().all(Value::is_object) {
-                        let mut item = Ty::of("object");
-                        item.fields = std::mem::take(&mut ty.fields);
-                        item.patterns = std::mem::take(&mut ty.patterns);
-                        item
+                        Type::of(Kind::Object { fields, patterns })
                     } else {
                         infer(&items[0])
                     };
-                    t.items = Some(Box::new(item));
-                    t
+                    Kind::array_of(item)
                 }
                 // A documented list sent as an object: an object of its items' fields.
-                ("array", Value::Object(_)) => {
-                    let mut t = Ty::of("object");
-                    if let Some(item) = ty.items.take() {
-                        if item.kind == "object" {
-                            t.fields = item.fields;
-                            t.patterns = item.patterns;
-                        }
-                    }
-                    t
-                }
+                (Kind::Array(item), Value::Object(_)) => match item.map(|i| i.kind) {
+                    Some(Kind::Object { fields, patterns }) => Kind::Object { fields, patterns },
+                    _ => Kind::object(),
+                },
                 // A scalar sent where a list or object is documented, or the other way round,
                 // or a number sent as text: the example's kind.
-                _ => infer(value),
+                _ => infer(value).kind,
             }
         };
-        *ty = Ty {
-            name,
-            required,
+        // Only the page's spelling survives; what the docs said of the old type no longer fits.
+        *ty = Type {
+            kind,
             doc_type,
-            ..new
+            ..Type::default()
         };
         self.reasons.push(format!(
             "`{path}`: the docs say {before}, the {} example sends {}; typed {}",
@@ -232,9 +255,10 @@ impl Cx<'_> {
             describe(ty)
         ));
         // Within the new type, the example has the last word too.
-        if let ("object", Value::Object(map), false) = (ty.kind.as_str(), value, self.loosen_only) {
-            let patterns = ty.patterns.clone();
-            self.fields(&mut ty.fields, &patterns, map, path);
+        if let (Kind::Object { fields, patterns }, Value::Object(map), false) =
+            (&mut ty.kind, value, self.loosen_only)
+        {
+            self.fields(fields, !patterns.is_empty(), map, path);
         }
     }
 }
@@ -246,32 +270,32 @@ fn names_an_id(name: &str) -> bool {
 }
 
 /// A type for a value the tables do not describe.
-fn infer(value: &Value) -> Ty {
-    match value {
-        Value::Bool(_) => Ty::of("boolean"),
-        Value::Number(n) if n.is_i64() || n.is_u64() => Ty::of("integer"),
-        Value::Number(_) => Ty::of("double"),
-        Value::String(_) => Ty::of("string"),
+fn infer(value: &Value) -> Type {
+    let kind = match value {
+        Value::Bool(_) => Kind::Boolean,
+        Value::Number(n) if n.is_i64() || n.is_u64() => Kind::Integer,
+        Value::Number(_) => Kind::Double,
+        Value::String(_) => Kind::String,
         Value::Array(items) => {
-            let mut t = Ty::of("array");
-            if let Some(first) = items.first().filter(|v| !v.is_object() && !v.is_array()) {
-                let item = infer(first);
-                // Every element must fit the first one's type.
-                if items.iter().all(|v| kind_of(v) == kind_of(first)) {
-                    t.items = Some(Box::new(item));
+            let first = items.first().filter(|v| !v.is_object() && !v.is_array());
+            // Every element must fit the first one's type.
+            match first {
+                Some(first) if items.iter().all(|v| kind_of(v) == kind_of(first)) => {
+                    Kind::array_of(infer(first))
                 }
+                _ => Kind::Array(None),
             }
-            t
         }
-        Value::Object(_) => Ty::of("object"),
-        Value::Null => Ty::of("any"),
-    }
+        Value::Object(_) => Kind::object(),
+        Value::Null => Kind::Any,
+    };
+    Type::of(kind)
 }
 
-fn describe(ty: &Ty) -> String {
-    match &ty.items {
+fn describe(ty: &Type) -> String {
+    match ty.items() {
         Some(item) => format!("{}[]", describe(item)),
-        None => ty.kind.clone(),
+        None => ty.kind.name().to_owned(),
     }
 }
 
@@ -301,25 +325,25 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn param(name: &str, kind: &str) -> Ty {
-        let mut t = Ty::of(kind);
-        t.name = Some(name.to_owned());
-        t.required = Some(false);
-        t
+    fn param(name: &str, kind: Kind) -> Field {
+        Field::new(name, false, Type::of(kind))
     }
 
     #[test]
     fn the_example_decides_where_the_kinds_contradict() {
-        let mut select = param("select", "object");
-        select.fields = vec![param("ID", "integer")];
-        let mut params = vec![select, param("id", "integer"), param("filter", "array")];
+        let select = param("select", Kind::object_of(vec![param("ID", Kind::Integer)]));
+        let mut params = vec![
+            select,
+            param("id", Kind::Integer),
+            param("filter", Kind::Array(None)),
+        ];
         let mut reasons = Vec::new();
         let example = json!({"select": ["ID"], "id": "MS", "filter": {"ID": 1}, "extra": 5});
         request(&mut params, &example, &Kinds::new(), true, &mut reasons);
-        let kinds: Vec<String> = params.iter().map(describe).collect();
+        let kinds: Vec<String> = params.iter().map(|p| describe(&p.ty)).collect();
         assert_eq!(kinds, ["string[]", "string", "object", "integer"]);
-        assert_eq!(params[3].wire_name(), "extra");
-        assert_eq!(params[3].required, Some(false));
+        assert_eq!(params[3].name, "extra");
+        assert!(!params[3].required);
         assert_eq!(reasons.len(), 4, "{reasons:?}");
         assert!(
             reasons.contains(
@@ -332,7 +356,10 @@ mod tests {
 
     #[test]
     fn ids_sent_as_integers_are_integers() {
-        let mut params = vec![param("ENTITY_ID", "string"), param("CODE", "string")];
+        let mut params = vec![
+            param("ENTITY_ID", Kind::String),
+            param("CODE", Kind::String),
+        ];
         let mut reasons = Vec::new();
         request(
             &mut params,
@@ -342,15 +369,15 @@ mod tests {
             &mut reasons,
         );
         assert_eq!(
-            (params[0].kind.as_str(), params[1].kind.as_str()),
-            ("integer", "string")
+            (&params[0].ty.kind, &params[1].ty.kind),
+            (&Kind::Integer, &Kind::String)
         );
         assert!(names_an_id("psInvoiceId") && names_an_id("id") && !names_an_id("paid"));
     }
 
     #[test]
     fn agreeing_examples_change_nothing() {
-        let mut params = vec![param("id", "integer"), param("flag", "yn")];
+        let mut params = vec![param("id", Kind::Integer), param("flag", Kind::Yn)];
         let before = params.clone();
         let mut reasons = Vec::new();
         request(
@@ -367,7 +394,7 @@ mod tests {
     #[test]
     fn case_differences_take_the_examples_spelling_in_v1_only() {
         for (v1, sent) in [(true, "FILTER"), (false, "filter")] {
-            let mut params = vec![param("filter", "object")];
+            let mut params = vec![param("filter", Kind::object())];
             let mut reasons = Vec::new();
             request(
                 &mut params,
@@ -376,17 +403,17 @@ mod tests {
                 v1,
                 &mut reasons,
             );
-            assert_eq!(params[0].wire_name(), sent);
+            assert_eq!(params[0].name, sent);
             assert_eq!((params.len(), reasons.len()), (1, 1));
         }
     }
 
     #[test]
     fn results_only_loosen() {
-        let mut t = Ty::of("boolean");
+        let mut t = Type::of(Kind::Boolean);
         let mut reasons = Vec::new();
         result(&mut t, &json!({"task": true}), &Kinds::new(), &mut reasons);
-        assert_eq!(t.kind, "any");
+        assert_eq!(t.kind, Kind::Any);
         assert_eq!(reasons.len(), 1);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use bitrix_spec::Ty;
+use bitrix_spec::{Kind, Type};
 
 /// ID references: integers in the docs' own words.
 fn is_integer_ref(t: &str) -> bool {
@@ -34,45 +34,41 @@ fn is_string_ref(t: &str) -> bool {
 }
 
 /// One type word.
-fn word(t: &str, flag_values: bool, known: &BTreeSet<String>) -> Ty {
+fn word(t: &str, flag_values: bool, known: &BTreeSet<String>) -> Type {
     let t = t.trim();
     if known.contains(t) {
-        return Ty::of(t);
+        return Type::of(Kind::Named(t.to_owned()));
     }
-    if let Some(inner) = t.strip_suffix("[]") {
-        let mut ty = Ty::of("array");
-        ty.items = Some(Box::new(word(inner, false, known)));
-        ty.doc_type = Some(t.to_owned());
-        return ty;
-    }
-    if let Some(inner) = t.strip_prefix("array<").and_then(|s| s.strip_suffix('>')) {
-        let mut ty = Ty::of("array");
-        ty.items = Some(Box::new(word(inner, false, known)));
+    let element = t
+        .strip_suffix("[]")
+        .or_else(|| t.strip_prefix("array<").and_then(|s| s.strip_suffix('>')));
+    if let Some(inner) = element {
+        let mut ty = Type::of(Kind::array_of(word(inner, false, known)));
         ty.doc_type = Some(t.to_owned());
         return ty;
     }
     let lower = t.to_ascii_lowercase();
     let (kind, keep) = match lower.as_str() {
-        "integer" | "int" => ("integer", false),
-        "double" | "float" | "number" => ("double", lower != "double"),
-        "string" => ("string", false),
-        "text" => ("string", true),
-        "boolean" | "bool" if flag_values => ("yn", true),
-        "boolean" | "bool" => ("boolean", lower != "boolean"),
-        "char" if flag_values => ("yn", true),
-        "char" => ("string", true),
-        "date" => ("date", false),
-        "datetime" => ("datetime", false),
-        "timestamp" => ("timestamp", false),
-        "file" | "diskfile" | "attached_diskfile" => ("file", lower != "file"),
-        "object" => ("object", false),
-        "array" => ("array", false),
-        "any" | "mixed" => ("any", lower != "any"),
-        _ if is_integer_ref(t) => ("integer", true),
-        _ if is_string_ref(t) => ("string", true),
-        _ => ("any", true),
+        "integer" | "int" => (Kind::Integer, false),
+        "double" | "float" | "number" => (Kind::Double, lower != "double"),
+        "string" => (Kind::String, false),
+        "text" => (Kind::String, true),
+        "boolean" | "bool" if flag_values => (Kind::Yn, true),
+        "boolean" | "bool" => (Kind::Boolean, lower != "boolean"),
+        "char" if flag_values => (Kind::Yn, true),
+        "char" => (Kind::String, true),
+        "date" => (Kind::Date, false),
+        "datetime" => (Kind::DateTime, false),
+        "timestamp" => (Kind::Timestamp, false),
+        "file" | "diskfile" | "attached_diskfile" => (Kind::File, lower != "file"),
+        "object" => (Kind::object(), false),
+        "array" => (Kind::Array(None), false),
+        "any" | "mixed" => (Kind::Any, lower != "any"),
+        _ if is_integer_ref(t) => (Kind::Integer, true),
+        _ if is_string_ref(t) => (Kind::String, true),
+        _ => (Kind::Any, true),
     };
-    let mut ty = Ty::of(kind);
+    let mut ty = Type::of(kind);
     if keep {
         ty.doc_type = Some(t.to_owned());
     }
@@ -81,24 +77,23 @@ fn word(t: &str, flag_values: bool, known: &BTreeSet<String>) -> Ty {
 
 /// The type of a field from its type words; `flag_values` says the description documents
 /// `Y`/`N` values (then `char` and `boolean` are `yn`).
-pub fn from_words(words: &[String], flag_values: bool, known: &BTreeSet<String>) -> Ty {
+pub fn from_words(words: &[String], flag_values: bool, known: &BTreeSet<String>) -> Type {
     let real: Vec<&String> = words
         .iter()
         .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "null" | "undefined"))
         .collect();
     match real.as_slice() {
-        [] => Ty::of("any"),
+        [] => Type::of(Kind::Any),
         [one] => word(one, flag_values, known),
         many => {
-            let variants: Vec<Ty> = many.iter().map(|w| word(w, flag_values, known)).collect();
-            let mut ty = Ty::of("union");
+            let variants: Vec<Type> = many.iter().map(|w| word(w, flag_values, known)).collect();
+            let mut ty = Type::of(Kind::Union(variants));
             ty.doc_type = Some(
                 many.iter()
                     .map(|s| s.as_str())
                     .collect::<Vec<_>>()
                     .join("|"),
             );
-            ty.variants = variants;
             ty
         }
     }
@@ -114,7 +109,7 @@ pub fn documents_flags(description: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn w(words: &[&str]) -> Ty {
+    fn w(words: &[&str]) -> Type {
         from_words(
             &words.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
             false,
@@ -124,26 +119,29 @@ mod tests {
 
     #[test]
     fn spellings() {
-        assert_eq!(w(&["integer"]).kind, "integer");
-        assert_eq!(w(&["int"]).kind, "integer");
-        assert_eq!(w(&["string", "null"]).kind, "string");
+        assert_eq!(w(&["integer"]).kind, Kind::Integer);
+        assert_eq!(w(&["int"]).kind, Kind::Integer);
+        assert_eq!(w(&["string", "null"]).kind, Kind::String);
         assert_eq!(w(&["user"]).doc_type.as_deref(), Some("user"));
-        assert_eq!(w(&["catalog_vat.id"]).kind, "integer");
-        assert_eq!(w(&["crm_status"]).kind, "string");
+        assert_eq!(w(&["catalog_vat.id"]).kind, Kind::Integer);
+        assert_eq!(w(&["crm_status"]).kind, Kind::String);
         let arr = w(&["crm_contact[]"]);
         assert_eq!(
-            (arr.kind.as_str(), arr.items.unwrap().kind.as_str()),
-            ("array", "integer")
+            (arr.kind.name(), arr.items().map(|i| &i.kind)),
+            ("array", Some(&Kind::Integer))
         );
         let u = w(&["string", "array"]);
-        assert_eq!((u.kind.as_str(), u.variants.len()), ("union", 2));
-        assert_eq!(w(&["LayoutDto"]).kind, "any");
+        assert_eq!((u.kind.name(), u.variants().len()), ("union", 2));
+        assert_eq!(w(&["LayoutDto"]).kind, Kind::Any);
         assert_eq!(
             from_words(&["char".into()], true, &BTreeSet::new()).kind,
-            "yn"
+            Kind::Yn
         );
         let known = BTreeSet::from(["crm_multifield".to_owned()]);
         let t = from_words(&["crm_multifield[]".into()], false, &known);
-        assert_eq!(t.items.unwrap().kind, "crm_multifield");
+        assert_eq!(
+            t.items().map(|i| &i.kind),
+            Some(&Kind::Named("crm_multifield".to_owned()))
+        );
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use bitrix_spec::{Spec, Ty, Version};
+use bitrix_spec::{Field, Spec, Version};
 
 fn docs() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/b24restdocs");
@@ -13,17 +13,17 @@ fn docs() -> Option<PathBuf> {
 }
 
 /// Wire path → required flag, nested fields and array items included.
-fn flags(fields: &[Ty], path: &str, out: &mut BTreeMap<String, bool>) {
+fn flags(fields: &[Field], path: &str, out: &mut BTreeMap<String, bool>) {
     for f in fields {
         let p = if path.is_empty() {
-            f.wire_name().to_owned()
+            f.name.clone()
         } else {
-            format!("{path}.{}", f.wire_name())
+            format!("{path}.{}", f.name)
         };
-        out.insert(p.clone(), f.is_required());
-        flags(&f.fields, &p, out);
-        if let Some(items) = &f.items {
-            flags(&items.fields, &format!("{p}[]"), out);
+        out.insert(p.clone(), f.required);
+        flags(f.ty.fields(), &p, out);
+        if let Some(items) = f.ty.items() {
+            flags(items.fields(), &format!("{p}[]"), out);
         }
     }
 }

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::keys;
 use crate::model::{ErrorCatalogue, Event, Method, NamedType, Spec};
 use crate::problem::Problems;
+use crate::raw;
 use crate::validate;
 
 /// What a spec file holds, decided by its folder.
@@ -87,16 +87,20 @@ pub fn load_dir(root: &Path) -> LoadedSpec {
 pub fn add_file(loaded: &mut LoadedSpec, kind: FileKind, rel: &str, text: &str) {
     let problems = &mut loaded.problems;
     let spec = &mut loaded.spec;
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(doc) => keys::check(kind, rel, &doc, problems),
+    let mut doc = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(doc) => doc,
         Err(e) => {
             problems.error(rel, "$", format!("invalid JSON: {e}"));
             return;
         }
-    }
+    };
+    // A repaired document is read as repaired (its problems are reported already); else the
+    // text is read, so that serde's messages carry line and column.
+    let repaired = raw::check(kind, rel, &mut doc, problems).then_some(&doc);
+    let source = Source { text, repaired };
     match kind {
         FileKind::Method => {
-            if let Some(m) = parse::<Method>(rel, text, problems) {
+            if let Some(m) = parse::<Method>(rel, &source, problems) {
                 validate::method_file_name(rel, &m, problems);
                 let key = (m.name.clone(), m.version);
                 match spec.methods.entry(key) {
@@ -112,7 +116,7 @@ pub fn add_file(loaded: &mut LoadedSpec, kind: FileKind, rel: &str, text: &str) 
             }
         }
         FileKind::Type => {
-            if let Some(t) = parse::<NamedType>(rel, text, problems) {
+            if let Some(t) = parse::<NamedType>(rel, &source, problems) {
                 validate::named_file_name(rel, &t.name, problems);
                 if spec.types.contains_key(&t.name) {
                     problems.error(rel, "$.name", format!("duplicate type `{}`", t.name));
@@ -122,7 +126,7 @@ pub fn add_file(loaded: &mut LoadedSpec, kind: FileKind, rel: &str, text: &str) 
             }
         }
         FileKind::Event => {
-            if let Some(e) = parse::<Event>(rel, text, problems) {
+            if let Some(e) = parse::<Event>(rel, &source, problems) {
                 validate::named_file_name(rel, &e.name, problems);
                 if spec.events.contains_key(&e.name) {
                     problems.error(rel, "$.name", format!("duplicate event `{}`", e.name));
@@ -132,7 +136,7 @@ pub fn add_file(loaded: &mut LoadedSpec, kind: FileKind, rel: &str, text: &str) 
             }
         }
         FileKind::Catalogue => {
-            if let Some(c) = parse::<ErrorCatalogue>(rel, text, problems) {
+            if let Some(c) = parse::<ErrorCatalogue>(rel, &source, problems) {
                 validate::named_file_name(rel, &c.name, problems);
                 spec.catalogues.insert(c.name.clone(), c);
             }
@@ -140,14 +144,34 @@ pub fn add_file(loaded: &mut LoadedSpec, kind: FileKind, rel: &str, text: &str) 
     }
 }
 
-fn parse<T: DeserializeOwned>(rel: &str, text: &str, problems: &mut Problems) -> Option<T> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Some(v),
-        Err(e) => {
+/// What serde reads a file from: its text, or the raw pass's repair of it.
+struct Source<'a> {
+    text: &'a str,
+    repaired: Option<&'a serde_json::Value>,
+}
+
+fn parse<T: DeserializeOwned>(
+    rel: &str,
+    source: &Source<'_>,
+    problems: &mut Problems,
+) -> Option<T> {
+    let result = match source.repaired {
+        Some(doc) => serde_path_to_error::deserialize::<_, T>(doc).map_err(|e| {
             let path = e.path().to_string();
-            let inner = e.into_inner();
-            // Missing keys are all reported by `keys::check`; serde only names the first.
+            (path, e.into_inner())
+        }),
+        None => {
+            let de = &mut serde_json::Deserializer::from_str(source.text);
+            serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+                let path = e.path().to_string();
+                (path, e.into_inner())
+            })
+        }
+    };
+    match result {
+        Ok(v) => Some(v),
+        Err((path, inner)) => {
+            // Missing keys are all reported by the raw pass; serde only names the first.
             if inner.to_string().starts_with("missing field") {
                 return None;
             }

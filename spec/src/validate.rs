@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{EnumLiteral, Method, Spec, Ty, Version};
+use crate::model::{EnumLiteral, Field, Kind, Method, Spec, Type, Version};
 use crate::naming;
 use crate::problem::Problems;
 
@@ -64,7 +64,7 @@ pub fn validate(spec: &Spec, problems: &mut Problems) {
             file: format!("types/{}.json", t.name),
         };
         c.header(&t.title, &t.doc_url);
-        c.ty("$", &t.ty());
+        c.ty("$", &t.ty);
     }
     for e in spec.events.values() {
         let mut c = Checker {
@@ -164,124 +164,83 @@ impl Checker<'_> {
         }
     }
 
-    /// The fields of one object: each must have a name and a required flag, names must be
-    /// unique, and names that collide after case conversion are reported.
-    fn fields(&mut self, path: &str, fields: &[Ty]) {
+    /// The fields of one object: names must be unique, and names that collide after case
+    /// conversion are reported. (Missing and empty names are the raw pass's to report.)
+    fn fields(&mut self, path: &str, fields: &[Field]) {
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         let mut idents: BTreeMap<String, usize> = BTreeMap::new();
         for (i, f) in fields.iter().enumerate() {
             let fpath = format!("{path}[{i}]");
-            match f.name.as_deref() {
-                None => self.error(&fpath, "missing key `name`"),
-                Some("") => self.error(&fpath, "empty `name`"),
-                Some(name) => {
-                    if let Some(first) = seen.insert(name, i) {
-                        self.error(
+            let name = f.name.as_str();
+            if !name.is_empty() {
+                if let Some(first) = seen.insert(name, i) {
+                    self.error(
+                        &fpath,
+                        format!("duplicate field `{name}` (also {path}[{first}])"),
+                    );
+                } else {
+                    let ident = naming::snake_ident(name);
+                    if let Some(first) = idents.insert(ident.clone(), i) {
+                        let other = &fields[first].name;
+                        self.warning(
                             &fpath,
-                            format!("duplicate field `{name}` (also {path}[{first}])"),
+                            format!(
+                                "`{name}` and `{other}` collide after case conversion (`{ident}`); the generator numbers them"
+                            ),
                         );
-                    } else {
-                        let ident = naming::snake_ident(name);
-                        if let Some(first) = idents.insert(ident.clone(), i) {
-                            let other = fields[first].wire_name();
-                            self.warning(
-                                &fpath,
-                                format!(
-                                    "`{name}` and `{other}` collide after case conversion (`{ident}`); the generator numbers them"
-                                ),
-                            );
-                        }
                     }
                 }
             }
-            if f.required.is_none() {
-                self.error(&fpath, "missing key `required`");
-            }
-            if f.pattern.is_some() {
-                self.error(
-                    &fpath,
-                    "`pattern` belongs to `patterns` entries, not to fields",
-                );
-            }
-            self.ty(&fpath, f);
+            self.ty(&fpath, &f.ty);
         }
     }
 
-    fn ty(&mut self, path: &str, t: &Ty) {
-        let kind = t.kind.as_str();
-        if kind.is_empty() {
-            self.error(path, "missing key `type`");
-            return;
-        }
-        let named = self.spec.types.get(kind);
-        if !t.is_primitive() && named.is_none() {
-            self.error(path, format!("unknown type `{kind}`"));
+    fn ty(&mut self, path: &str, t: &Type) {
+        match &t.kind {
+            Kind::Named(name) if name.is_empty() => {
+                self.error(path, "missing key `type`");
+                return;
+            }
+            Kind::Named(name) if !self.spec.types.contains_key(name) => {
+                self.error(path, format!("unknown type `{name}`"));
+            }
+            Kind::Array(Some(items)) => self.ty(&format!("{path}.items"), items),
+            Kind::Object { fields, patterns } => {
+                self.fields(&format!("{path}.fields"), fields);
+                for (i, p) in patterns.iter().enumerate() {
+                    self.ty(&format!("{path}.patterns[{i}]"), &p.ty);
+                }
+            }
+            Kind::Union(variants) => {
+                if variants.len() < 2 {
+                    self.error(path, "a union needs at least two `variants`");
+                }
+                for (i, v) in variants.iter().enumerate() {
+                    self.ty(&format!("{path}.variants[{i}]"), v);
+                }
+            }
+            _ => {}
         }
         // What the value really is, looking through a named type.
-        let base = named.map(|n| n.kind.as_str()).unwrap_or(kind);
-
-        if t.items.is_some() && kind != "array" {
-            self.error(
-                path,
-                format!("`items` on a `{kind}`; only arrays have items"),
-            );
-        }
-        if let Some(items) = &t.items {
-            if items.name.is_some() || items.required.is_some() {
-                self.error(
-                    &format!("{path}.items"),
-                    "array items take no `name`/`required`",
-                );
-            }
-            self.ty(&format!("{path}.items"), items);
-        }
-        if !t.fields.is_empty() && kind != "object" {
-            self.error(
-                path,
-                format!("`fields` on a `{kind}`; only objects have fields"),
-            );
-        }
-        self.fields(&format!("{path}.fields"), &t.fields);
-        for (i, p) in t.patterns.iter().enumerate() {
-            let ppath = format!("{path}.patterns[{i}]");
-            if kind != "object" {
-                self.error(
-                    &ppath,
-                    format!("`patterns` on a `{kind}`; only objects have patterns"),
-                );
-            }
-            if p.pattern.as_deref().is_none_or(str::is_empty) {
-                self.error(&ppath, "missing key `pattern`");
-            }
-            self.ty(&ppath, p);
-        }
-        if kind == "union" && t.variants.len() < 2 {
-            self.error(path, "a union needs at least two `variants`");
-        }
-        if kind != "union" && !t.variants.is_empty() {
-            self.error(
-                path,
-                format!("`variants` on a `{kind}`; only unions have variants"),
-            );
-        }
-        for (i, v) in t.variants.iter().enumerate() {
-            self.ty(&format!("{path}.variants[{i}]"), v);
-        }
-        if t.secret && base != "string" {
+        let base = &self.spec.resolve(t).kind;
+        if t.secret && *base != Kind::String {
             self.error(path, format!("`secret` applies to strings, not `{base}`"));
         }
         self.enum_values(path, base, t);
         self.constraints(path, base, t);
     }
 
-    fn enum_values(&mut self, path: &str, base: &str, t: &Ty) {
+    fn enum_values(&mut self, path: &str, base: &Kind, t: &Type) {
         let mut seen = BTreeMap::new();
         for (i, v) in t.enum_values.iter().enumerate() {
             let vpath = format!("{path}.enum[{i}]");
             let fits = matches!(
                 (&v.value, base),
-                (EnumLiteral::Int(_), "integer")
-                    | (EnumLiteral::Str(_), "string" | "yn" | "date" | "datetime")
+                (EnumLiteral::Int(_), Kind::Integer)
+                    | (
+                        EnumLiteral::Str(_),
+                        Kind::String | Kind::Yn | Kind::Date | Kind::DateTime
+                    )
             );
             if !fits {
                 self.error(
@@ -298,10 +257,11 @@ impl Checker<'_> {
         }
     }
 
-    fn constraints(&mut self, path: &str, base: &str, t: &Ty) {
+    fn constraints(&mut self, path: &str, base: &Kind, t: &Type) {
         let Some(c) = &t.constraints else { return };
-        let numeric = matches!(base, "integer" | "double" | "timestamp");
-        let stringy = matches!(base, "string" | "date" | "datetime");
+        let numeric = base.is_numeric();
+        let stringy = base.is_text();
+        let collection = matches!(base, Kind::Array(_) | Kind::Object { .. });
         let cpath = format!("{path}.constraints");
         let mut wrong = |name: &str, ok: bool| {
             if !ok {
@@ -328,10 +288,10 @@ impl Checker<'_> {
             wrong("pattern", stringy);
         }
         if c.min_items.is_some() {
-            wrong("min_items", matches!(base, "array" | "object"));
+            wrong("min_items", collection);
         }
         if c.max_items.is_some() {
-            wrong("max_items", matches!(base, "array" | "object"));
+            wrong("max_items", collection);
         }
     }
 }

@@ -103,11 +103,11 @@ fn check_fields(
     owner: &str,
     page: &str,
     path: &str,
-    fields: &[bitrix_spec::Ty],
+    fields: &[bitrix_spec::Field],
     problems: &mut Vec<String>,
 ) {
     for f in fields {
-        let name = f.wire_name();
+        let name = f.name.as_str();
         let here = if path.is_empty() {
             name.to_owned()
         } else {
@@ -120,19 +120,19 @@ fn check_fields(
             .unwrap_or_default()
             .trim_end_matches("[]");
         let dotted = format!("{parent}.{name}");
-        let disagree = disagrees(page, name, f.is_required())
+        let disagree = disagrees(page, name, f.required)
             && (parent.is_empty()
                 || !page.contains(&format!("**{dotted}"))
-                || disagrees(page, &dotted, f.is_required()));
+                || disagrees(page, &dotted, f.required));
         if !departs(owner, &here) && disagree {
             problems.push(format!(
                 "{owner}: `{here}` required={} disagrees with the page",
-                f.is_required()
+                f.required
             ));
         }
-        check_fields(owner, page, &here, &f.fields, problems);
-        if let Some(items) = &f.items {
-            check_fields(owner, page, &format!("{here}[]"), &items.fields, problems);
+        check_fields(owner, page, &here, f.ty.fields(), problems);
+        if let Some(items) = f.ty.items() {
+            check_fields(owner, page, &format!("{here}[]"), items.fields(), problems);
         }
     }
 }
@@ -167,11 +167,11 @@ fn transcription_agrees_with_the_docs() {
             .filter_map(|r| r.strip_prefix('`')?.split('`').next().map(str::to_owned))
             .collect();
         for param in &m.params {
-            if elsewhere.iter().any(|e| e == param.wire_name()) {
-                let own = bitrix_spec::Ty {
-                    fields: Vec::new(),
-                    ..param.clone()
-                };
+            if elsewhere.contains(&param.name) {
+                let mut own = param.clone();
+                if let Some(fields) = own.ty.fields_mut() {
+                    fields.clear();
+                }
                 check_fields(&m.name, &page, "", &[own], &mut problems);
             } else {
                 check_fields(
@@ -187,7 +187,7 @@ fn transcription_agrees_with_the_docs() {
     for t in spec.types.values() {
         let source = t.source.split('#').next().unwrap_or_default();
         match std::fs::read_to_string(docs.join(source)) {
-            Ok(page) => check_fields(&t.name, &page, &t.name, &t.fields, &mut problems),
+            Ok(page) => check_fields(&t.name, &page, &t.name, t.ty.fields(), &mut problems),
             Err(_) => problems.push(format!("{}: page {source} missing", t.name)),
         }
     }

@@ -190,3 +190,44 @@ fn a_missing_directory_is_an_error_not_a_panic() {
         .to_string()
         .contains("spec directory does not exist"));
 }
+
+#[test]
+fn parts_that_do_not_fit_their_kind_are_all_reported_and_the_rest_still_checked() {
+    let dir = spec_dir(
+        "misplaced",
+        &[(
+            "methods/v1/crm.m.json",
+            &method(
+                "crm.m",
+                "v1",
+                r#"[{"name": "a", "type": "string", "required": true, "items": {"type": "any"}},
+                    {"name": "b", "type": "array", "required": true, "fields": [
+                        {"name": "x", "type": "integer", "required": true}]},
+                    {"name": "c", "type": "array", "required": true,
+                     "items": {"name": "i", "type": "integer"}},
+                    {"name": "d", "type": "object", "required": true, "pattern": "P_*"},
+                    {"name": "e", "type": "object", "required": true,
+                     "patterns": [{"type": "any"}], "variants": [{"type": "any"}]},
+                    {"name": "f", "type": "crm_nowhere", "required": true}]"#,
+            ),
+        )],
+    );
+    let text = messages(&dir).join("\n");
+    let file = "error: methods/v1/crm.m.json";
+    for expected in [
+        "$.params[0]: `items` on a `string`; only arrays have items",
+        "$.params[1]: `fields` on a `array`; only objects have fields",
+        "$.params[2].items: only fields take `name`/`required`",
+        "$.params[3]: `pattern` belongs to `patterns` entries, not to fields",
+        "$.params[4].patterns[0]: missing key `pattern`",
+        "$.params[4]: `variants` on a `object`; only unions have variants",
+        // The repaired file is still validated as a whole.
+        "$.params[5]: unknown type `crm_nowhere`",
+    ] {
+        assert!(
+            text.contains(&format!("{file}: {expected}")),
+            "{expected}\n{text}"
+        );
+    }
+    assert_eq!(text.lines().count(), 7, "{text}");
+}
