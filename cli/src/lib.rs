@@ -152,11 +152,10 @@ fn stop(tool: &str, command: &mut clap::Command, error: &clap::Error) -> Stop {
         _ => {}
     }
     let (message, shape) = describe(error);
+    // The tool's full usage line, the one its help shows, whatever the error (clap's own
+    // errors show one of only the arguments given, and some none).
     let usage = shape.then(|| {
-        let usage = match error.get(ContextKind::Usage) {
-            Some(ContextValue::StyledStr(usage)) => usage.to_string(),
-            _ => command.render_usage().to_string(),
-        };
+        let usage = command.render_usage().to_string();
         let usage = usage.trim();
         usage
             .strip_prefix("Usage:")

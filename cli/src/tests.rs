@@ -37,6 +37,9 @@ struct Needy {
     /// Required.
     #[arg(long, value_name = "DIR")]
     docs: std::path::PathBuf,
+    /// Optional.
+    #[arg(long)]
+    quiet: bool,
 }
 
 fn positive(v: &str) -> Result<i64, String> {
@@ -113,6 +116,8 @@ fn a_bad_shape_names_the_argument_and_gives_the_usage() {
     }
     let e = usage_error(parse::<Needy, [&str; 0], &str>([]).unwrap_err());
     assert_eq!(e.message, "--docs <DIR> is required");
-    assert_eq!(e.usage.as_deref(), Some("needy --docs <DIR>"));
+    assert_eq!(e.usage.as_deref(), Some("needy [OPTIONS] --docs <DIR>"));
+    let e = usage_error(parse::<Needy, _, _>(["--docs", "d", "--bogus"]).unwrap_err());
+    assert_eq!(e.usage.as_deref(), Some("needy [OPTIONS] --docs <DIR>"));
     assert_eq!(Stop::Usage(e).report(), ExitCode::from(2));
 }
