@@ -4,7 +4,7 @@
 //!
 //! - `-h`/`--help` and `-V`/`--version` print clap's text on stdout and exit 0.
 //! - A bad command line exits 2 with one line on stderr that names the bad argument,
-//!   `<tool>: <what is wrong>`: `bitrix24-emulator: --port: `x` is not a valid number`.
+//!   `<tool>: <what is wrong>`: ``bitrix24-emulator: --port: `x` is not a valid number``.
 //!   When the shape of the line is wrong (an unknown or missing argument, a missing value), a
 //!   second line gives the usage; when only a value is wrong, the one line says it all.
 //! - A value parser is a plain `fn(&str) -> Result<T, String>` whose message shows the value
@@ -29,7 +29,7 @@
 //!     v.parse().ok().filter(|n| *n > 0).ok_or(format!("`{v}` is not a positive number"))
 //! }
 //!
-//! let Err(bitrix_cli::Stop::Usage(e)) = bitrix_cli::parse::<Cli, _, _>(["--runs", "0"]) else {
+//! let Err(bitrix_cli::Stop::Usage(e)) = bitrix_cli::parse::<Cli>(["--runs", "0"]) else {
 //!     panic!("0 is refused");
 //! };
 //! assert_eq!(e.to_string(), "count: --runs: `0` is not a positive number");
@@ -105,12 +105,7 @@ impl std::error::Error for UsageError {}
 ///
 /// # Errors
 /// [`Stop`] for `--help`, `--version` and a bad command line.
-pub fn parse<P, I, T>(args: I) -> Result<P, Stop>
-where
-    P: Parser,
-    I: IntoIterator<Item = T>,
-    T: Into<OsString>,
-{
+pub fn parse<P: Parser>(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<P, Stop> {
     let mut command = with_conventions(P::command());
     let tool = command.get_name().to_owned();
     let argv = std::iter::once(OsString::from(&tool)).chain(args.into_iter().map(Into::into));

@@ -50,7 +50,7 @@ fn positive(v: &str) -> Result<i64, String> {
 }
 
 fn run(args: &[&str]) -> Result<RunArgs, Stop> {
-    parse::<Tool, _, _>(args.iter().copied()).map(|t| match t.command {
+    parse::<Tool>(args.iter().copied()).map(|t| match t.command {
         Commands::Run(args) => args,
     })
 }
@@ -114,10 +114,10 @@ fn a_bad_shape_names_the_argument_and_gives_the_usage() {
             "{args:?}"
         );
     }
-    let e = usage_error(parse::<Needy, [&str; 0], &str>([]).unwrap_err());
+    let e = usage_error(parse::<Needy>([""; 0]).unwrap_err());
     assert_eq!(e.message, "--docs <DIR> is required");
     assert_eq!(e.usage.as_deref(), Some("needy [OPTIONS] --docs <DIR>"));
-    let e = usage_error(parse::<Needy, _, _>(["--docs", "d", "--bogus"]).unwrap_err());
+    let e = usage_error(parse::<Needy>(["--docs", "d", "--bogus"]).unwrap_err());
     assert_eq!(e.usage.as_deref(), Some("needy [OPTIONS] --docs <DIR>"));
     assert_eq!(Stop::Usage(e).report(), ExitCode::from(2));
 }

@@ -28,12 +28,10 @@ pub enum Command {
 /// A [`UsageError`] naming the argument that is wrong (`` --port: `x` is not a valid
 /// number ``); its `Display` is what the binary prints before exiting with
 /// [`UsageError::EXIT_CODE`].
-pub fn parse_args<I, T>(args: I) -> Result<Command, UsageError>
-where
-    I: IntoIterator<Item = T>,
-    T: Into<OsString>,
-{
-    match bitrix_cli::parse::<Cli, _, _>(args) {
+pub fn parse_args(
+    args: impl IntoIterator<Item = impl Into<OsString>>,
+) -> Result<Command, UsageError> {
+    match bitrix_cli::parse::<Cli>(args) {
         Ok(cli) => Ok(Command::Run(Box::new(cli.into_config()))),
         Err(Stop::Help(text)) => Ok(Command::Help(text)),
         Err(Stop::Version(text)) => Ok(Command::Version(text)),
