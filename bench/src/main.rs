@@ -18,49 +18,37 @@ use std::process::ExitCode;
 
 use measure::{median_of, peak_rss_mib, Figure};
 
-const USAGE: &str =
-    "usage: bitrix-bench [--docs <b24restdocs checkout>] [--runs N] [--no-build] [--from-scratch]";
-
+/// Measures import, generation and clean builds of bitrix24-rs, each beside a baseline measured
+/// the same way, and prints their ratios.
+#[derive(clap::Parser, Debug)]
+#[command(version)]
 struct Args {
+    /// A checkout of the Bitrix24 REST docs (b24restdocs), to measure the import [default: no
+    /// import figure].
+    #[arg(long, value_name = "DIR")]
     docs: Option<PathBuf>,
+    /// Runs of each measurement; the median counts.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = positive)]
     runs: usize,
+    /// Skips the clean builds.
+    #[arg(long = "no-build", action = clap::ArgAction::SetFalse)]
     build: bool,
+    /// Also builds `full` with every dependency (what a new user waits for).
+    #[arg(long)]
     from_scratch: bool,
 }
 
-fn parse() -> Result<Args, String> {
-    let mut args = Args {
-        docs: None,
-        runs: 5,
-        build: true,
-        from_scratch: false,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--docs" => args.docs = Some(it.next().ok_or("--docs needs a directory")?.into()),
-            "--runs" => {
-                args.runs = it
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| *n > 0)
-                    .ok_or("--runs needs a positive number")?;
-            }
-            "--no-build" => args.build = false,
-            "--from-scratch" => args.from_scratch = true,
-            other => return Err(format!("unknown argument `{other}`")),
-        }
-    }
-    Ok(args)
+fn positive(v: &str) -> Result<usize, String> {
+    v.parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(format!("`{v}` is not a positive number"))
 }
 
 fn main() -> ExitCode {
-    let args = match parse() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let args = match bitrix_cli::parse_env::<Args>() {
+        Ok(args) => args,
+        Err(code) => return code,
     };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let spec_dir = root.join("spec");
@@ -134,4 +122,45 @@ fn main() -> ExitCode {
         println!("peak memory of import + generation: {rss} MiB");
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitrix_cli::Stop;
+
+    fn parse(args: &[&str]) -> Result<Args, Stop> {
+        bitrix_cli::parse(args.iter().copied())
+    }
+
+    #[test]
+    fn defaults_and_flags() {
+        let a = parse(&[]).unwrap();
+        assert_eq!(
+            (a.docs, a.runs, a.build, a.from_scratch),
+            (None, 5, true, false)
+        );
+        let a = parse(&["--docs", "d", "--runs", "2", "--no-build", "--from-scratch"]).unwrap();
+        assert_eq!(a.docs, Some(PathBuf::from("d")));
+        assert_eq!((a.runs, a.build, a.from_scratch), (2, false, true));
+    }
+
+    #[test]
+    fn help_exits_0_and_bad_arguments_exit_2_naming_them() {
+        let help = parse(&["--help"]).unwrap_err();
+        assert!(matches!(&help, Stop::Help(text) if text.contains("--no-build")));
+        assert_eq!(help.report(), ExitCode::SUCCESS);
+        for (args, message) in [
+            (&["--bogus"][..], "unknown argument `--bogus`"),
+            (&["--runs", "0"], "--runs: `0` is not a positive number"),
+            (&["--runs"], "--runs needs a value"),
+        ] {
+            let bad = parse(args).unwrap_err();
+            assert!(
+                matches!(&bad, Stop::Usage(e) if e.message == message),
+                "{args:?}: {bad:?}"
+            );
+            assert_eq!(bad.report(), ExitCode::from(2));
+        }
+    }
 }

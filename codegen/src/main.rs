@@ -6,55 +6,61 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: bitrix-codegen generate [--spec DIR] [--out DIR] [--check]";
+use clap::{Parser, Subcommand};
 
+/// Generates the typed `bitrix24` crate from the bitrix24-rs spec.
+#[derive(Parser)]
+#[command(version, override_usage = "bitrix-codegen generate [OPTIONS]")]
+#[command(disable_help_subcommand = true, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Rewrites the crate from the spec, or with --check lists the stale files.
+    Generate(Generate),
+}
+
+/// Arguments of `generate`.
+#[derive(clap::Args)]
+struct Generate {
+    /// The spec to generate from [default: the workspace's spec/].
+    #[arg(long, value_name = "DIR")]
+    spec: Option<PathBuf>,
+    /// Where the crate goes [default: the workspace's generated/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Writes nothing: lists the files whose checked-in content differs and exits 1.
+    #[arg(long)]
+    check: bool,
+}
+
+/// What `generate` works on, defaults filled in.
 struct Args {
     spec: PathBuf,
     out: PathBuf,
     check: bool,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut args = Args {
-        spec: workspace.join("spec"),
-        out: workspace.join("generated"),
-        check: false,
-    };
-    let mut it = std::env::args().skip(1);
-    match it.next().as_deref() {
-        Some("generate") => {}
-        Some("-h" | "--help") | None => return Err(USAGE.to_owned()),
-        Some(other) => return Err(format!("unknown command `{other}`\n{USAGE}")),
-    }
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--spec" => {
-                args.spec = it
-                    .next()
-                    .ok_or(format!("--spec needs a directory\n{USAGE}"))?
-                    .into()
-            }
-            "--out" => {
-                args.out = it
-                    .next()
-                    .ok_or(format!("--out needs a directory\n{USAGE}"))?
-                    .into()
-            }
-            "--check" => args.check = true,
-            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+impl From<Generate> for Args {
+    fn from(g: Generate) -> Args {
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        Args {
+            spec: g.spec.unwrap_or_else(|| workspace.join("spec")),
+            out: g.out.unwrap_or_else(|| workspace.join("generated")),
+            check: g.check,
         }
     }
-    Ok(args)
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(msg) => {
-            eprintln!("{msg}");
-            return ExitCode::from(2);
-        }
+    let args: Args = match bitrix_cli::parse_env::<Cli>() {
+        Ok(Cli {
+            command: Command::Generate(generate),
+        }) => generate.into(),
+        Err(code) => return code,
     };
     let loaded = bitrix_spec::load_dir(&args.spec);
     let warnings = loaded.problems.warnings().count();

@@ -132,3 +132,41 @@ fn bad_arguments_exit_with_usage() {
         );
     }
 }
+
+#[test]
+fn help_and_version_exit_0_and_a_bad_flag_is_named() {
+    for args in [&["--help"][..], &["generate", "--help"], &["-h"]] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            out.contains("Usage: bitrix-codegen generate"),
+            "{args:?}: {out}"
+        );
+    }
+    let help = run(&["generate", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in ["--spec <DIR>", "--out <DIR>", "--check"] {
+        assert!(help.contains(flag), "{flag}: {help}");
+    }
+    let o = run(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        format!("bitrix-codegen {}\n", env!("CARGO_PKG_VERSION"))
+    );
+
+    let o = run(&["generate", "--bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.lines().next(),
+        Some("bitrix-codegen: unknown argument `--bogus`"),
+        "{err}"
+    );
+    let o = run(&["generate", "--spec"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).lines().next(),
+        Some("bitrix-codegen: --spec needs a value")
+    );
+}

@@ -59,7 +59,8 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use cli::{parse_args, Command, USAGE};
+pub use bitrix_cli::UsageError;
+pub use cli::{parse_args, Command};
 pub use config::{Config, FaultRates, Faults, OAuthConfig, OperatingLimit, RateLimit, Webhook};
 pub use oauth::Tokens;
 pub use spec_index::SpecIndex;

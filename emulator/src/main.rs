@@ -3,19 +3,19 @@
 
 use std::process::ExitCode;
 
-use bitrix24_emulator::{parse_args, Command, Emulator, USAGE};
+use bitrix24_emulator::{parse_args, Command, Emulator, UsageError};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match parse_args(std::env::args().skip(1)) {
+    let config = match parse_args(std::env::args_os().skip(1)) {
         Ok(Command::Run(config)) => config,
-        Ok(Command::Help) => {
-            print!("{USAGE}");
+        Ok(Command::Help(text) | Command::Version(text)) => {
+            print!("{text}");
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("bitrix24-emulator: {e}");
-            return ExitCode::from(2);
+            eprintln!("{e}");
+            return ExitCode::from(UsageError::EXIT_CODE);
         }
     };
     let webhooks = config.webhooks.clone();

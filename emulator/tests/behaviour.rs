@@ -537,3 +537,35 @@ async fn the_binary_prints_its_base_url_first() {
         "bitrix24-emulator: --port: `x` is not a valid number"
     );
 }
+
+#[tokio::test]
+async fn the_binary_answers_help_and_refuses_a_bad_flag() {
+    let run = |args: &'static [&'static str]| async move {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_bitrix24-emulator"))
+            .args(args)
+            .output()
+            .await
+            .unwrap()
+    };
+    let help = run(&["--help"]).await;
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("Usage: bitrix24-emulator [OPTIONS]"),
+        "{text}"
+    );
+    assert!(text.contains("--rate-limit <BURST/DRAIN|off>"), "{text}");
+    let version = run(&["--version"]).await;
+    assert_eq!(version.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout),
+        format!("bitrix24-emulator {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let bad = run(&["--frobnicate"]).await;
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "bitrix24-emulator: unknown argument `--frobnicate`\n\
+         usage: bitrix24-emulator [OPTIONS]; more with --help\n"
+    );
+}

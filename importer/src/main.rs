@@ -22,33 +22,29 @@ macro_rules! say {
     }};
 }
 
-const USAGE: &str = "usage: bitrix-import --docs <b24restdocs checkout> [--spec DIR] [--out DIR] [--diff] [--check] [--record-overrides]";
-
-#[derive(Default)]
+/// Imports the Bitrix24 REST docs (Markdown) into the bitrix24-rs spec, applies the hand fixes
+/// of <SPEC>/overrides and prints a report.
+#[derive(clap::Parser, Debug)]
+#[command(version)]
 struct Args {
-    docs: Option<PathBuf>,
+    /// A checkout of the Bitrix24 REST docs (b24restdocs).
+    #[arg(long, value_name = "DIR")]
+    docs: PathBuf,
+    /// The checked-in spec [default: the workspace's spec/].
+    #[arg(long, value_name = "DIR")]
     spec: Option<PathBuf>,
+    /// Writes the imported spec here.
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Prints what changed against the checked-in spec; exits 1 when anything did.
+    #[arg(long)]
     diff: bool,
+    /// Exits 1 unless the checked-in spec files equal the import's byte for byte.
+    #[arg(long)]
     check: bool,
+    /// Writes the overrides that keep the checked-in spec as it is.
+    #[arg(long = "record-overrides")]
     record: bool,
-}
-
-fn parse() -> Result<Args, String> {
-    let mut a = Args::default();
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--docs" => a.docs = Some(it.next().ok_or("--docs needs a directory")?.into()),
-            "--spec" => a.spec = Some(it.next().ok_or("--spec needs a directory")?.into()),
-            "--out" => a.out = Some(it.next().ok_or("--out needs a directory")?.into()),
-            "--diff" => a.diff = true,
-            "--check" => a.check = true,
-            "--record-overrides" => a.record = true,
-            other => return Err(format!("unknown argument `{other}`")),
-        }
-    }
-    Ok(a)
 }
 
 /// Draws `[####    ] done/total pages` on stdout when it is a terminal, and nothing otherwise
@@ -108,17 +104,11 @@ fn report(import: &Import, seconds: f64) {
 }
 
 fn main() -> ExitCode {
-    let args = match parse() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let args = match bitrix_cli::parse_env::<Args>() {
+        Ok(args) => args,
+        Err(code) => return code,
     };
-    let Some(docs) = args.docs else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    };
+    let docs = args.docs;
     if !docs.join("api-reference").is_dir() {
         eprintln!(
             "{} has no api-reference/ folder: not a docs checkout",
@@ -197,4 +187,49 @@ fn main() -> ExitCode {
         }
     }
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitrix_cli::Stop;
+
+    fn parse(args: &[&str]) -> Result<Args, Stop> {
+        bitrix_cli::parse(args.iter().copied())
+    }
+
+    #[test]
+    fn the_flags_of_the_readme() {
+        let a = parse(&["--docs", "d", "--diff", "--check", "--record-overrides"]).unwrap();
+        assert_eq!(a.docs, PathBuf::from("d"));
+        assert!(a.diff && a.check && a.record);
+        assert_eq!((a.spec, a.out), (None, None));
+        let a = parse(&["--docs", "d", "--spec", "s", "--out", "o"]).unwrap();
+        assert_eq!(a.spec, Some(PathBuf::from("s")));
+        assert_eq!(a.out, Some(PathBuf::from("o")));
+        assert!(!a.diff && !a.check && !a.record);
+    }
+
+    #[test]
+    fn help_exits_0_and_a_bad_flag_exits_2_naming_it() {
+        let Err(help) = parse(&["--help"]) else {
+            panic!("--help runs nothing");
+        };
+        let Stop::Help(text) = &help else {
+            panic!("{help:?}");
+        };
+        assert!(text.contains("--record-overrides"), "{text}");
+        assert_eq!(help.report(), ExitCode::SUCCESS);
+
+        let bad = parse(&["--docs", "d", "--frobnicate"]).unwrap_err();
+        let Stop::Usage(e) = &bad else {
+            panic!("{bad:?}");
+        };
+        assert_eq!(e.message, "unknown argument `--frobnicate`");
+        assert_eq!(bad.report(), ExitCode::from(2));
+        let Err(Stop::Usage(e)) = parse(&[]) else {
+            panic!("--docs is required");
+        };
+        assert_eq!(e.message, "--docs <DIR> is required");
+    }
 }
