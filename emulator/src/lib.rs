@@ -29,6 +29,7 @@
 //! Data sets (`--fixtures`, `--state`) are the JSON form of [`Data`].
 
 mod batch;
+#[cfg(feature = "cli")]
 mod cli;
 mod clock;
 mod config;
@@ -59,7 +60,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+#[cfg(feature = "cli")]
 pub use bitrix_cli::UsageError;
+#[cfg(feature = "cli")]
 pub use cli::{parse_args, Command};
 pub use config::{Config, FaultRates, Faults, OAuthConfig, OperatingLimit, RateLimit, Webhook};
 pub use oauth::Tokens;
