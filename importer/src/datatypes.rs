@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use bitrix_spec::{Kind, NamedType, Type};
 
 use crate::cell::code_spans;
-use crate::page::{fields_of, Page};
+use crate::fieldtable::fields_of;
+use crate::page::Page;
 use crate::text::{self, Heading};
 
 /// Every `data-types.md` under `api-reference`, the general one first.

@@ -7,7 +7,9 @@ use std::path::Path;
 use bitrix_spec::{Event, Example, ExampleKind};
 
 use crate::examples;
-use crate::page::{fields_of, scope, title_without, Page};
+use crate::fieldtable::fields_of;
+use crate::identity::{scope, title_without};
+use crate::page::Page;
 use crate::text;
 
 /// An event name as the titles spell it: `onCrmDealAdd`, `OnTaskAdd`, `ONIMBOTJOINCHAT`,

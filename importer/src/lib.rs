@@ -1,24 +1,36 @@
 //! The Bitrix24 REST documentation (Markdown, YFM dialect) → the bitrix24-rs spec.
 //!
-//! This first slice imports method pages: name (title and cURL example agreeing, conflicts
-//! reported), version (REST 3.0 by folder, note or `/rest/api/` URL), scope, title,
-//! deprecation, parameters with every spelling of the required marker, types, enum values,
-//! key patterns and nested field tables, errors, and the documented JSON examples. Each method
-//! carries its confidence and the reasons for it. Hand fixes live in `spec/overrides` and
-//! survive re-import ([`overrides`]); [`diff`] reports what a docs update changed. Named
-//! types and events come next; `SURVEY.md` measures the docs' variety.
+//! [`import`] reads every page under `api-reference` and gives the whole spec: methods (name
+//! decided by agreement of title, cURL URL, opening sentence and SDK call; REST 3.0 by folder,
+//! note or `/rest/api/` URL; scope, title, deprecation; parameters with every spelling of the
+//! required marker, types, enum values, key patterns, nested and linked field tables; result,
+//! REST 3.0 wrapper, paging, errors and the documented JSON examples, checked against each
+//! other), events with their payloads, and the named types of the data-types pages. Each
+//! method carries its confidence and the reasons for it. [`render`], [`write`] and [`check`]
+//! turn an import into spec files; hand fixes in `spec/overrides` survive re-import
+//! ([`overrides`]); [`diff`] reports what a docs update changed. `SURVEY.md` measures the
+//! docs' variety.
+//!
+//! Reading a page goes, without cycles: `text` (includes, headings) and `yfm` (tables)
+//! → `page` (the outline) → `cell`, `typewords` and `fieldtable` (field tables) → `linked`
+//! (fields documented on another page), `identity`, `answers`, `examples`, `reconcile` →
+//! `method`, `event` and `datatypes`, one per kind of page.
 
+mod answers;
 mod cell;
 mod datatypes;
 pub mod diff;
 mod event;
 mod examples;
+mod fieldtable;
+mod identity;
 mod linked;
+mod method;
 pub mod overrides;
 mod page;
 mod reconcile;
 mod text;
-mod types;
+mod typewords;
 mod yfm;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -82,7 +94,7 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
         .map(|t| (t.name.clone(), t.ty.kind.clone()))
         .collect();
     // The kept page of each method, with its evidence, until every page has been seen.
-    let mut kept: BTreeMap<MethodKey, page::Imported> = BTreeMap::new();
+    let mut kept: BTreeMap<MethodKey, method::Imported> = BTreeMap::new();
     for file in files {
         let rel = file
             .strip_prefix(docs)
@@ -100,7 +112,7 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
             }
             continue;
         }
-        let Ok(candidate) = page::method(docs, &rel, &known, &kinds) else {
+        let Ok(candidate) = method::method(docs, &rel, &known, &kinds) else {
             continue;
         };
         let key = (candidate.method.name.clone(), candidate.method.version);
@@ -122,8 +134,8 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
 /// Which of two pages of one method to keep: REST 3.0 pages from the `rest-v3` folder, else
 /// the page with more evidence that it documents the method, else the shorter path, else the
 /// first in order.
-fn preferred(candidate: &page::Imported, existing: &page::Imported) -> bool {
-    let rank = |i: &page::Imported| {
+fn preferred(candidate: &method::Imported, existing: &method::Imported) -> bool {
+    let rank = |i: &method::Imported| {
         let m = &i.method;
         (
             m.version == Version::V3 && m.source.contains("rest-v3/"),

@@ -10,7 +10,8 @@ use std::path::Path;
 use bitrix_spec::{Field, Kind};
 
 use crate::cell::name_cell;
-use crate::page::{self, Page};
+use crate::fieldtable;
+use crate::page::Page;
 use crate::text;
 
 /// Parameters that link to field lists rather than being documented by them.
@@ -24,7 +25,7 @@ pub(crate) fn resolve(
     params: &mut [Field],
     reasons: &mut Vec<String>,
 ) {
-    let Some(table) = page::param_table(page, &mut Vec::new()) else {
+    let Some(table) = fieldtable::param_table(page, &mut Vec::new()) else {
         return;
     };
     for row in &table.rows {
@@ -109,7 +110,8 @@ fn fields_at(
     let linked = Page::new(&content, from.known);
     let mut ignored = Vec::new();
     let mut used = std::collections::BTreeSet::new();
-    let field_table = |t: &&crate::yfm::Table| t.rows.first().is_some_and(|r| page::is_header(r));
+    let field_table =
+        |t: &&crate::yfm::Table| t.rows.first().is_some_and(|r| fieldtable::is_header(r));
     let table = match anchor {
         Some(anchor) => {
             let heading = linked
@@ -124,8 +126,9 @@ fn fields_at(
             // A sibling method of the same entity (`rpa.type.update` → `rpa-type-add.md`)
             // documents the same parameter.
             if siblings(rel, target) {
-                if let Some(params) = page::param_table(&linked, &mut ignored) {
-                    let (fields, _) = page::fields_of(&linked, params, &mut used, &mut ignored);
+                if let Some(params) = fieldtable::param_table(&linked, &mut ignored) {
+                    let (fields, _) =
+                        fieldtable::fields_of(&linked, params, &mut used, &mut ignored);
                     let same = fields
                         .into_iter()
                         .find(|f| f.name.eq_ignore_ascii_case(name));
@@ -144,7 +147,7 @@ fn fields_at(
         }
     };
     used.insert(table.line);
-    let (fields, _) = page::fields_of(&linked, table, &mut used, &mut ignored);
+    let (fields, _) = fieldtable::fields_of(&linked, table, &mut used, &mut ignored);
     Some(fields).filter(|f| !f.is_empty())
 }
 
@@ -183,7 +186,7 @@ mod tests {
     use std::collections::BTreeSet;
     use std::fs;
 
-    use crate::page;
+    use crate::method;
 
     const THING_FIELDS: &str = "# Thing fields crm.thing.fields\n\n> Scope: [`crm`](../scopes.md)\n\n## Returned Data\n\n#|\n|| **Field** / **Type** | **Description** ||\n|| **TITLE**\n[`string`](../data-types.md) | Title ||\n|| **SORT***\n[`integer`](../data-types.md) | Order ||\n|#\n";
 
@@ -204,7 +207,7 @@ mod tests {
         fs::write(dir.join("crm-thing-fields.md"), THING_FIELDS).unwrap();
         fs::write(dir.join("crm-thing-update.md"), add_page(fields_row)).unwrap();
         let known = BTreeSet::new();
-        let imported = page::method(
+        let imported = method::method(
             &root,
             "api-reference/crm/thing/crm-thing-update.md",
             &known,

@@ -1,7 +1,8 @@
 //! Hand fixes that survive re-import. `spec/overrides/methods/<version>/<name>.json`,
 //! `events/<name>.json`, `types/<name>.json` and `errors/<name>.json` hold the top-level keys
-//! that replace the imported ones (a whole item where the import has none: named types and
-//! error catalogues are curated by hand until the importer reads the data-types pages). `record` writes them from hand-edited
+//! that replace the imported ones, or a whole item where the import has none: the error
+//! catalogues (`system`, `rest-v3`) are curated by hand, and so are the seed methods, events
+//! and types transcribed before the importer existed. `record` writes them from hand-edited
 //! spec files, so the curation is never lost.
 
 use std::collections::BTreeMap;

@@ -8,20 +8,8 @@ use serde::de::DeserializeOwned;
 use crate::model::{ErrorCatalogue, Event, Method, NamedType, Spec};
 use crate::problem::Problems;
 use crate::raw;
+pub use crate::raw::FileKind;
 use crate::validate;
-
-/// What a spec file holds, decided by its folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    /// `methods/<version>/<name>.json`
-    Method,
-    /// `types/<name>.json`
-    Type,
-    /// `events/<name>.json`
-    Event,
-    /// `errors/<name>.json`
-    Catalogue,
-}
 
 /// A loaded spec with every problem found on the way (parse errors and validation).
 #[derive(Debug, Clone, Default)]

@@ -9,7 +9,6 @@
 
 use serde_json::{Map, Value};
 
-use crate::load::FileKind;
 use crate::model::{message, Kind};
 use crate::problem::Problems;
 
@@ -30,6 +29,19 @@ const NAMED_TYPE: &[&str] = &["name", "title", "doc_url", "source"];
 const EVENT: &[&str] = &["name", "scope", "title", "doc_url", "source", "payload"];
 const CATALOGUE: &[&str] = &["name", "title", "doc_url", "source", "errors"];
 const ERROR: &[&str] = &["code", "status", "message"];
+
+/// What a spec file holds, decided by its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `methods/<version>/<name>.json`
+    Method,
+    /// `types/<name>.json`
+    Type,
+    /// `events/<name>.json`
+    Event,
+    /// `errors/<name>.json`
+    Catalogue,
+}
 
 /// Builds the message about a part on the wrong kind, from the kind's spelling.
 type Message = fn(&str) -> String;

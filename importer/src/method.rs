@@ -1,0 +1,194 @@
+//! One method page → one spec method, with the reasons for its confidence. The parts are read
+//! by their own modules ([`crate::identity`], [`crate::fieldtable`], [`crate::linked`],
+//! [`crate::answers`], [`crate::examples`]); this one puts them together.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use bitrix_spec::{Confidence, ConfidenceLevel, Deprecation, ExampleKind, Method, Version};
+
+use crate::answers;
+use crate::examples;
+use crate::fieldtable;
+use crate::identity::{self, is_dotted};
+use crate::page::Page;
+use crate::reconcile;
+use crate::text;
+
+/// Why a page was not imported as a method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// No method name in the H1 or a cURL example.
+    NoMethod,
+}
+
+/// A method page's import, with how strongly the page is about that method: the number of
+/// signals naming it (title, cURL, opening sentence, SDK call) plus one for a scope line. When two pages
+/// document one method, the stronger one is kept.
+pub struct Imported {
+    /// The method.
+    pub method: Method,
+    /// Signals backing the page, 0–5.
+    pub evidence: usize,
+}
+
+/// Imports one page. `rel` is its path under the docs root.
+pub fn method(
+    root: &Path,
+    rel: &str,
+    known: &BTreeSet<String>,
+    kinds: &reconcile::Kinds,
+) -> Result<Imported, Skip> {
+    let text = text::load(root, &root.join(rel)).ok_or(Skip::NoMethod)?;
+    let page = Page::new(&text, known);
+    let mut reasons = Vec::new();
+    let h1 = page
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| h.title.clone())
+        .unwrap_or_default();
+    let h1_name = identity::h1_method(&h1);
+    let curl_names = identity::curl_methods(&page.lines);
+    let sentence_name = identity::sentence_method(&page.lines);
+    let sdk_name = identity::sdk_methods(&page.lines).into_iter().next();
+    let has_scope = page
+        .lines
+        .iter()
+        .any(|l| l.trim_start().starts_with("> Scope"));
+    // A guide page (no scope line, no method in its title or its opening sentence) may call a
+    // method in its examples without documenting it.
+    let is_guide = !has_scope && h1_name.is_none() && sentence_name.is_none();
+    if rel.contains("widgets/") || is_guide || (!has_scope && curl_names.is_empty()) {
+        return Err(Skip::NoMethod);
+    }
+    let Some((name, evidence)) = identity::decide_name(
+        h1_name.as_deref(),
+        &curl_names,
+        sentence_name.as_deref(),
+        sdk_name.as_deref(),
+        &mut reasons,
+    ) else {
+        return Err(Skip::NoMethod);
+    };
+    if !bitrix_spec::validate::is_valid_method_name(&name) {
+        return Err(Skip::NoMethod);
+    }
+    let v3 = rel.contains("rest-v3/")
+        || text.contains("belongs to REST 3.0")
+        || page.lines.iter().any(|l| l.contains("/rest/api/"));
+    let version = if v3 { Version::V3 } else { Version::V1 };
+    let title = identity::title_without(&h1, &name);
+
+    let mut params = fieldtable::params(&page, &mut reasons);
+    crate::linked::resolve(root, rel, &page, &mut params, &mut reasons);
+    let examples = examples::extract(&page.lines, &page.headings, &mut reasons);
+    let response = examples
+        .iter()
+        .find(|e| e.kind == ExampleKind::Response)
+        .map(|e| &e.body);
+    let result_wrapper = if v3 { answers::wrapper(response) } else { None };
+    if let Some(request) = examples.iter().find(|e| e.kind == ExampleKind::Request) {
+        reconcile::request(&mut params, &request.body, kinds, !v3, &mut reasons);
+    }
+    let mut result = answers::result_type(&page);
+    if let Some(value) = response.and_then(|r| answers::result_value(r, result_wrapper)) {
+        reconcile::result(&mut result, value, kinds, &mut reasons);
+    }
+    let paging = answers::paging(&params, v3);
+    let mut errors = answers::errors(&page, v3);
+    answers::error_example_code(&examples, &mut errors, &mut reasons);
+    let level = confidence(&reasons, evidence);
+    reasons.insert(0, "imported".to_owned());
+    let method = Method {
+        mutates: mutates(&name),
+        scope: identity::scope(&page, rel),
+        title,
+        doc_url: format!(
+            "https://apidocs.bitrix24.com/{}",
+            rel.trim_end_matches(".md").to_owned() + ".html"
+        ),
+        source: rel.to_owned(),
+        deprecated: deprecation(&page.lines),
+        params,
+        result,
+        result_wrapper,
+        paging,
+        errors,
+        examples,
+        confidence: Some(Confidence { level, reasons }),
+        name,
+        version,
+    };
+    Ok(Imported {
+        method,
+        evidence: evidence + usize::from(has_scope),
+    })
+}
+
+/// High when nothing needed a decision; low when only one signal names the method or the
+/// page needed many decisions (its tables and examples disagree in several places); medium
+/// otherwise.
+fn confidence(reasons: &[String], name_evidence: usize) -> ConfidenceLevel {
+    /// Decisions beyond which a page is more guessed than read.
+    const MANY: usize = 4;
+    if reasons.is_empty() && name_evidence > 1 {
+        ConfidenceLevel::High
+    } else if name_evidence <= 1 || reasons.len() >= MANY {
+        ConfidenceLevel::Low
+    } else {
+        ConfidenceLevel::Medium
+    }
+}
+
+fn mutates(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or_default().to_lowercase();
+    let reads = [
+        "get",
+        "list",
+        "fields",
+        "search",
+        "count",
+        "getlist",
+        "getfields",
+        "info",
+        "current",
+        "status",
+        "version",
+    ];
+    !(reads.contains(&last.as_str())
+        || last.starts_with("get")
+        || last.starts_with("list")
+        || last.ends_with("fields"))
+}
+
+fn deprecation(lines: &[&str]) -> Option<Deprecation> {
+    let start = lines
+        .iter()
+        .position(|l| l.contains("{% note") && l.to_uppercase().contains("DEPRECATED"))?;
+    let body = lines[start..]
+        .iter()
+        .skip(1)
+        .take_while(|l| !l.contains("{% endnote %}"))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let replacement = link_texts(&body)
+        .into_iter()
+        .map(|t| t.trim_matches('`').to_owned())
+        .find(|t| is_dotted(t));
+    Some(Deprecation { replacement })
+}
+
+/// Texts of `[text](target)` links.
+fn link_texts(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(a) = rest.find('[') {
+        let after = &rest[a + 1..];
+        let Some(b) = after.find("](") else { break };
+        out.push(after[..b].to_owned());
+        rest = &after[b + 2..];
+    }
+    out
+}
