@@ -11,7 +11,15 @@
 #![deny(missing_docs)]
 extern crate self as bitrix24;
 pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
-pub use bitrix_runtime::*;
+pub use bitrix_runtime::{
+    ApiError, ApiVersion, Client, ClientBuilder, CommonError, ConfigError, Error,
+    ErrorCode, FieldError, FieldPath, Method, Response, Secret, Time, TransportError,
+    Validate, ValidationErrors, Validator, DEFAULT_TIMEOUT,
+};
+/// The JSON library of untyped calls and loose result types.
+pub use bitrix_runtime::serde_json;
+#[doc(hidden)]
+pub use bitrix_runtime::{__private, conformance};
 /// Named types of the documentation's data-types pages, shared by methods and events.
 pub mod types;
 /// Methods of the `ai_admin` scope (cargo feature `ai_admin`).
