@@ -63,7 +63,7 @@ pub mod documentgenerator;
 pub mod entity;
 /// Methods of the `events` scope (cargo feature `events`).
 #[cfg(feature = "events")]
-pub mod events_scope;
+pub mod events;
 /// Methods of the `humanresources` scope (cargo feature `humanresources`).
 #[cfg(feature = "humanresources")]
 pub mod humanresources;
@@ -152,4 +152,4 @@ pub mod userfieldconfig;
 #[cfg(feature = "vote")]
 pub mod vote;
 /// Event payloads, each gated by its scope's cargo feature.
-pub mod events;
+pub mod event_payloads;

@@ -65,7 +65,7 @@ pub const RESERVED_MEMBERS: &[&str] = &["new", "validate", "validate_into"];
 
 /// Module names a scope group must not take: names with a meaning of their own at a crate root
 /// (`main.rs`, `lib.rs`, `build.rs`, `mod.rs`, `tests/`), the generated crate's fixed groups
-/// (`types`, `events`), and the lowercase names its root re-exports from the runtime
+/// (`types`, `event_payloads`), and the lowercase names its root re-exports from the runtime
 /// (`serde_json`, `conformance`). Every other runtime name at the root is a type, trait or
 /// constant in `UpperCamelCase` or `SCREAMING_CASE`, so a scope module cannot collide with it.
 pub const RESERVED_MODULES: &[&str] = &[
@@ -75,7 +75,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "mod",
     "tests",
     "types",
-    "events",
+    "event_payloads",
     "serde_json",
     "conformance",
 ];
@@ -277,6 +277,8 @@ mod tests {
         assert_eq!(module_ident("main"), "main_scope");
         assert_eq!(module_ident("serde_json"), "serde_json_scope");
         assert_eq!(module_ident("client"), "client");
+        assert_eq!(module_ident("events"), "events");
+        assert_eq!(module_ident("event_payloads"), "event_payloads_scope");
         assert_eq!(module_ident("crm"), "crm");
         assert_eq!(module_ident("sale.cashbox"), "sale_cashbox");
     }

@@ -395,7 +395,7 @@ fn secrets_stay_out_of_logs() {
 
 #[test]
 fn event_payload_tokens_stay_out_of_debug() {
-    let payload: bitrix24::events::OnCrmActivityAdd = serde_json::from_value(json!({
+    let payload: bitrix24::event_payloads::OnCrmActivityAdd = serde_json::from_value(json!({
         "event": "onCrmActivityAdd",
         "data": {"FIELDS": {"ID": "999"}},
         "ts": "1466439714",
