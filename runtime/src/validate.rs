@@ -212,7 +212,6 @@ pub trait AsNumber {
 macro_rules! as_number {
     ($($t:ty),*) => {$(
         impl AsNumber for $t {
-            #[allow(clippy::cast_lossless, clippy::cast_precision_loss)]
             fn as_number(&self) -> f64 { *self as f64 }
         }
     )*};
