@@ -95,7 +95,6 @@ fn field_tokens(f: &Field) -> TokenStream {
 
 fn number(key: &str, v: f64) -> TokenStream {
     let key = ident(key);
-    #[allow(clippy::cast_possible_truncation)]
     let lit = if v.fract() == 0.0 && v.abs() < 1e15 {
         let i = v as i64;
         if i < 0 {

@@ -146,7 +146,7 @@ pub struct Module {
     pub items: Vec<Item>,
 }
 
-/// A group of modules: a scope (`crm`), `types` or `events`.
+/// A group of modules: a scope (`crm`), `types` or `event_payloads`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub name: String,
@@ -159,7 +159,7 @@ pub struct Group {
 /// Everything to generate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Crate {
-    /// `types` first, then scopes and `events`, sorted.
+    /// `types` first, then the scopes sorted, then `event_payloads`.
     pub groups: Vec<Group>,
     /// All scopes (cargo features), sorted.
     pub scopes: Vec<String>,

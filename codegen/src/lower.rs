@@ -197,7 +197,7 @@ pub fn lower(spec: &Spec) -> Crate {
             });
         }
         groups.push(Group {
-            name: "events".to_owned(),
+            name: "event_payloads".to_owned(),
             doc: "Event payloads, each gated by its scope's cargo feature.".to_owned(),
             feature: None,
             modules,

@@ -98,7 +98,15 @@ fn lib_rs(krate: &Crate) -> String {
         extern crate self as bitrix24;
 
         pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
-        pub use bitrix_runtime::*;
+        pub use bitrix_runtime::{
+            ApiError, ApiVersion, Client, ClientBuilder, CommonError, ConfigError, Error,
+            ErrorCode, FieldError, FieldPath, Method, Response, Secret, Time, TransportError,
+            Validate, ValidationErrors, Validator, DEFAULT_TIMEOUT,
+        };
+        /// The JSON library of untyped calls and loose result types.
+        pub use bitrix_runtime::serde_json;
+        #[doc(hidden)]
+        pub use bitrix_runtime::{__private, conformance};
 
         #(#groups)*
     };
@@ -202,4 +210,54 @@ pub fn write(root: &Path, output: &Output) -> io::Result<()> {
 /// I/O errors other than missing files.
 pub fn check(root: &Path, output: &Output) -> io::Result<Vec<Stale>> {
     bitrix_spec::tree::check(root, output, GENERATED)
+}
+
+#[cfg(test)]
+mod tests {
+    use bitrix_spec::naming::{snake_ident, RESERVED_MODULES};
+
+    use super::*;
+
+    /// Leaf names of a `use` tree.
+    fn leaves(tree: &syn::UseTree, out: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(p) => leaves(&p.tree, out),
+            syn::UseTree::Name(n) => out.push(n.ident.to_string()),
+            syn::UseTree::Rename(r) => out.push(r.rename.to_string()),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| leaves(t, out)),
+            syn::UseTree::Glob(_) => out.push("*".to_owned()),
+        }
+    }
+
+    /// A scope module can never collide with a name the crate root re-exports: every
+    /// lowercase runtime name is reserved (the macros live in the macro namespace).
+    #[test]
+    fn root_reexports_cannot_collide_with_scope_modules() {
+        let krate = Crate {
+            groups: Vec::new(),
+            scopes: Vec::new(),
+            method_count: 0,
+        };
+        let file = syn::parse_file(&lib_rs(&krate)).expect("lib.rs parses");
+        let mut names = Vec::new();
+        for item in &file.items {
+            if let syn::Item::Use(u) = item {
+                let syn::UseTree::Path(p) = &u.tree else {
+                    panic!("unexpected re-export");
+                };
+                if p.ident != "bitrix_macros" {
+                    leaves(&u.tree, &mut names);
+                }
+            }
+        }
+        assert!(names.contains(&"Client".to_owned()), "{names:?}");
+        assert!(!names.contains(&"*".to_owned()), "no glob re-export");
+        for name in names.iter().filter(|n| !n.starts_with(char::is_uppercase)) {
+            // `__private` is not a name `snake_ident` produces.
+            assert!(
+                RESERVED_MODULES.contains(&name.as_str()) || snake_ident(name) != *name,
+                "`{name}` is re-exported at the crate root but a scope could take it"
+            );
+        }
+    }
 }

@@ -11,7 +11,15 @@
 #![deny(missing_docs)]
 extern crate self as bitrix24;
 pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
-pub use bitrix_runtime::*;
+pub use bitrix_runtime::{
+    ApiError, ApiVersion, Client, ClientBuilder, CommonError, ConfigError, Error,
+    ErrorCode, FieldError, FieldPath, Method, Response, Secret, Time, TransportError,
+    Validate, ValidationErrors, Validator, DEFAULT_TIMEOUT,
+};
+/// The JSON library of untyped calls and loose result types.
+pub use bitrix_runtime::serde_json;
+#[doc(hidden)]
+pub use bitrix_runtime::{__private, conformance};
 /// Named types of the documentation's data-types pages, shared by methods and events.
 pub mod types;
 /// Methods of the `ai_admin` scope (cargo feature `ai_admin`).
@@ -55,7 +63,7 @@ pub mod documentgenerator;
 pub mod entity;
 /// Methods of the `events` scope (cargo feature `events`).
 #[cfg(feature = "events")]
-pub mod events_scope;
+pub mod events;
 /// Methods of the `humanresources` scope (cargo feature `humanresources`).
 #[cfg(feature = "humanresources")]
 pub mod humanresources;
@@ -144,4 +152,4 @@ pub mod userfieldconfig;
 #[cfg(feature = "vote")]
 pub mod vote;
 /// Event payloads, each gated by its scope's cargo feature.
-pub mod events;
+pub mod event_payloads;

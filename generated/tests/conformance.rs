@@ -7313,7 +7313,7 @@ fn cases() -> Vec<Case> {
         .push(Case {
             method: "event.bind (v1)",
             run: || check_json::<
-                bitrix24::events_scope::EventBind,
+                bitrix24::events::EventBind,
             >(
                 "{\"event\":\"ONCRMLEADADD\",\"handler\":\"https://www.my-domain.com/handler/\"}",
                 "{\"result\":true,\"time\":{\"date_finish\":\"2024-07-18T11:55:37+02:00\",\"date_start\":\"2024-07-18T11:55:36+02:00\",\"duration\":0.09885907173156738,\"finish\":1721296537.007365,\"operating\":0,\"processing\":0.03251290321350098,\"start\":1721296536.908506}}",
@@ -7324,7 +7324,7 @@ fn cases() -> Vec<Case> {
         .push(Case {
             method: "event.get (v1)",
             run: || check_json::<
-                bitrix24::events_scope::EventGet,
+                bitrix24::events::EventGet,
             >(
                 "{}",
                 "{\"result\":[{\"auth_type\":\"0\",\"event\":\"ONCRMLEADADD\",\"handler\":\"https://www.my-domain.com/handler/\",\"offline\":0},{\"auth_type\":\"15\",\"event\":\"ONCRMLEADADD\",\"handler\":\"https://www.my-domain.com/handler/\",\"offline\":0}],\"time\":{\"date_finish\":\"2024-07-18T12:19:01+02:00\",\"date_start\":\"2024-07-18T12:19:01+02:00\",\"duration\":0.1244521141052246,\"finish\":1721297941.661148,\"operating\":0,\"processing\":0.0029609203338623047,\"start\":1721297941.536696}}",
@@ -7335,7 +7335,7 @@ fn cases() -> Vec<Case> {
         .push(Case {
             method: "event.offline.clear (v1)",
             run: || check_json::<
-                bitrix24::events_scope::EventOfflineClear,
+                bitrix24::events::EventOfflineClear,
             >(
                 "{\"id\":[2],\"process_id\":\"yh3gu929sf0d32lsfysqas2y1hlpp09q\"}",
                 "{\"result\":true,\"time\":{\"date_finish\":\"2024-07-18T13:00:21+02:00\",\"date_start\":\"2024-07-18T13:00:21+02:00\",\"duration\":0.12031912803649902,\"finish\":1721300421.331026,\"operating\":0,\"processing\":0.0022459030151367188,\"start\":1721300421.210707}}",
@@ -7346,7 +7346,7 @@ fn cases() -> Vec<Case> {
         .push(Case {
             method: "event.offline.error (v1)",
             run: || check_json::<
-                bitrix24::events_scope::EventOfflineError,
+                bitrix24::events::EventOfflineError,
             >(
                 "{\"message_id\":[2],\"process_id\":\"yh3gu929sf0d32lsfysqas2y1hlpp09q\"}",
                 "{\"result\":true,\"time\":{\"date_finish\":\"2024-07-18T12:57:11+02:00\",\"date_start\":\"2024-07-18T12:57:11+02:00\",\"duration\":0.0980229377746582,\"finish\":1721300231.596196,\"operating\":0,\"processing\":0.0019490718841552737,\"start\":1721300231.498173}}",
@@ -7357,7 +7357,7 @@ fn cases() -> Vec<Case> {
         .push(Case {
             method: "event.offline.get (v1)",
             run: || check_json::<
-                bitrix24::events_scope::EventOfflineGet,
+                bitrix24::events::EventOfflineGet,
             >(
                 "{\"auth_connector\":\"BxTest\",\"filter\":{\"=EVENT_NAME\":\"ONCRMLEADADD\",\"=MESSAGE_ID\":1,\">=ID\":1}}",
                 "{\"result\":{\"events\":[{\"EVENT_ADDITIONAL\":false,\"EVENT_DATA\":false,\"EVENT_NAME\":\"ONCRMLEADADD\",\"ID\":\"1\",\"MESSAGE_ID\":\"1\",\"TIMESTAMP_X\":\"2024-07-18T12:32:31+02:00\"}],\"process_id\":null},\"time\":{\"date_finish\":\"2024-07-18T12:48:40+02:00\",\"date_start\":\"2024-07-18T12:48:40+02:00\",\"duration\":0.12130498886108398,\"finish\":1721299720.509809,\"operating\":0,\"processing\":0.008239030838012695,\"start\":1721299720.388504}}",
@@ -7368,7 +7368,7 @@ fn cases() -> Vec<Case> {
         .push(Case {
             method: "event.offline.list (v1)",
             run: || check_json::<
-                bitrix24::events_scope::EventOfflineList,
+                bitrix24::events::EventOfflineList,
             >(
                 "{\"filter\":{\"ERROR\":0},\"order\":{\"ID\":\"DESC\"}}",
                 "{\"result\":[{\"ERROR\":\"0\",\"EVENT_ADDITIONAL\":false,\"EVENT_DATA\":false,\"EVENT_NAME\":\"ONCRMCOMPANYADD\",\"ID\":\"2\",\"MESSAGE_ID\":\"2\",\"PROCESS_ID\":\"\",\"TIMESTAMP_X\":\"2024-07-18T12:32:31+02:00\"},{\"ERROR\":\"0\",\"EVENT_ADDITIONAL\":false,\"EVENT_DATA\":false,\"EVENT_NAME\":\"ONCRMLEADADD\",\"ID\":\"1\",\"MESSAGE_ID\":\"1\",\"PROCESS_ID\":\"\",\"TIMESTAMP_X\":\"2024-07-18T12:32:31+02:00\"}],\"time\":{\"date_finish\":\"2024-07-18T12:45:38+02:00\",\"date_start\":\"2024-07-18T12:45:37+02:00\",\"duration\":0.119340181350708,\"finish\":1721299538.02201,\"operating\":0,\"processing\":0.0029511451721191406,\"start\":1721299537.90267},\"total\":2}",
@@ -7379,7 +7379,7 @@ fn cases() -> Vec<Case> {
         .push(Case {
             method: "event.unbind (v1)",
             run: || check_json::<
-                bitrix24::events_scope::EventUnbind,
+                bitrix24::events::EventUnbind,
             >(
                 "{\"event\":\"ONCRMLEADADD\",\"handler\":\"https://www.my-domain.com/handler/\"}",
                 "{\"result\":{\"count\":1},\"time\":{\"date_finish\":\"2024-07-18T12:26:00+02:00\",\"date_start\":\"2024-07-18T12:26:00+02:00\",\"duration\":0.0859689712524414,\"finish\":1721298360.553977,\"operating\":0,\"processing\":0.002343177795410156,\"start\":1721298360.468008}}",

@@ -1,4 +1,10 @@
 //! The [`Client`]: builds the URL and body of a call, validates, sends, decodes.
+//!
+//! Errors follow the convention of [`crate::error`]: a failure of the HTTP library becomes
+//! [`Error::Transport`] (short message, the library error as the source, its URL stripped),
+//! one of `serde_json` while building the body [`Error::Encode`], and one while building the
+//! HTTP client [`ConfigError::Http`]; their messages are never copied into another error's
+//! text.
 
 use std::fmt;
 use std::sync::{Arc, RwLock};
@@ -112,7 +118,7 @@ impl ClientBuilder {
             .timeout(timeout)
             .user_agent(concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
+            .map_err(|e| ConfigError::Http(Arc::new(e.without_url())))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -167,18 +173,15 @@ impl Client {
     /// and decodes the answer into the method's output type.
     ///
     /// # Errors
-    /// [`Error::Validation`] before sending; [`Error::Api`] with the method's typed code;
-    /// [`Error::Transport`], [`Error::Timeout`] and [`Error::Decode`] otherwise.
+    /// [`Error::Validation`] and [`Error::Encode`] before sending; [`Error::Api`] with the
+    /// method's typed code; [`Error::Transport`], [`Error::Timeout`] and [`Error::Decode`]
+    /// otherwise.
     pub async fn call<M: Method>(
         &self,
         method: &M,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
         method.validate().map_err(Error::Validation)?;
-        let body = serde_json::to_value(method).map_err(|e| Error::Decode {
-            status: 0,
-            body: String::new(),
-            reason: format!("the request could not be serialized: {e}"),
-        })?;
+        let body = serde_json::to_value(method).map_err(Error::Encode)?;
         let (status, bytes) = self.send(M::VERSION, M::NAME, body).await?;
         decode(status, &bytes, M::RESULT_WRAPPER)
     }
@@ -194,7 +197,7 @@ impl Client {
         params: &Value,
     ) -> Result<Response<Value>, Error<CommonError>> {
         if !is_method_name(method) {
-            return Err(Error::Validation(ValidationErrors(vec![FieldError {
+            return Err(Error::Validation(ValidationErrors::new(vec![FieldError {
                 field: "method".to_owned(),
                 message: format!("`{method}` is not a method name"),
             }])));
@@ -222,7 +225,7 @@ impl Client {
             body = Value::Object(serde_json::Map::new());
         }
         auth::add_auth(&mut body, &inner.credentials);
-        let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+        let bytes = serde_json::to_vec(&body).map_err(Error::Encode)?;
         let url = inner.portal.call_url(version, method, &inner.credentials);
         let started = Instant::now();
         tracing::debug!(method, %version, "bitrix24 call");

@@ -1,7 +1,27 @@
 //! The one error type of a call, separating API errors from everything that went wrong before
 //! or around them. Nothing here ever holds a webhook secret or an access token.
+//!
+//! # Messages and sources
+//!
+//! Every error here follows one convention, so that printing a chain (each error's `Display`,
+//! then its [`source()`](std::error::Error::source), and so on, as `anyhow`'s `{:#}` does)
+//! never shows a message twice:
+//!
+//! - `Display` says what happened, in one short message;
+//! - [`source()`](std::error::Error::source) returns the lower-level cause (a `reqwest`,
+//!   `serde_json` or other library error, or the error a variant wraps), and that cause is
+//!   never also printed by `Display`;
+//! - errors that carry their own data rather than a cause ([`ApiError`]: the server's code and
+//!   message; [`ValidationErrors`]: the list of problems; [`Error::Decode`]: the body and the
+//!   reason; [`Error::Timeout`]) print that data in `Display` and have no source. So do the
+//!   [`Error::Api`] and [`Error::Validation`] variants that wrap them.
+//!
+//! So `Error::Transport` displays as `transport error` with the [`TransportError`] as its
+//! source, which displays only the HTTP library's own message and whose source is that
+//! library's cause (e.g. the refused connection).
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -25,10 +45,18 @@ impl fmt::Display for FieldError {
 }
 
 /// Every problem the local validator found in a request; the request was not sent.
+///
+/// Iterate over it (by reference or by value) for the [`FieldError`]s, or look one up with
+/// [`ValidationErrors::field`]. `Display` lists them all, separated by `; `.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ValidationErrors(pub Vec<FieldError>);
+pub struct ValidationErrors(Vec<FieldError>);
 
 impl ValidationErrors {
+    /// The problems found, in the order they were reported.
+    pub(crate) fn new(errors: Vec<FieldError>) -> Self {
+        ValidationErrors(errors)
+    }
+
     /// The problems.
     pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
         self.0.iter()
@@ -47,6 +75,24 @@ impl ValidationErrors {
     /// The problem of a field, if any.
     pub fn field(&self, field: &str) -> Option<&FieldError> {
         self.0.iter().find(|e| e.field == field)
+    }
+}
+
+impl IntoIterator for ValidationErrors {
+    type Item = FieldError;
+    type IntoIter = std::vec::IntoIter<FieldError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a FieldError;
+    type IntoIter = std::slice::Iter<'a, FieldError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 
@@ -92,6 +138,9 @@ impl<C: ErrorCode> fmt::Display for ApiError<C> {
 
 /// The network failed: connection refused or dropped, TLS, DNS. The URL (which holds the
 /// webhook secret) is stripped before this is built.
+///
+/// `Display` is the HTTP library's own message (e.g. `error sending request`); the cause
+/// (e.g. the refused connection) is its [`source()`](std::error::Error::source).
 #[derive(Debug)]
 pub struct TransportError(reqwest::Error);
 
@@ -103,20 +152,21 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)?;
-        let mut source = std::error::Error::source(&self.0);
-        while let Some(s) = source {
-            write!(f, ": {s}")?;
-            source = s.source();
-        }
-        Ok(())
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
-impl std::error::Error for TransportError {}
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
 
 /// A client could not be built from what it was given.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Equality compares variants only: two [`ConfigError::Http`] errors are equal whatever their
+/// causes.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The portal or webhook address is not a valid URL (the address itself is not repeated,
@@ -132,12 +182,27 @@ pub enum ConfigError {
     /// No credentials were given to the builder.
     #[error("no credentials: call webhook() or oauth() on the builder")]
     MissingCredentials,
-    /// The HTTP client could not be created.
-    #[error("the HTTP client could not be created: {0}")]
-    Http(String),
+    /// The HTTP client could not be created; the HTTP library's error is the source.
+    #[error("the HTTP client could not be created")]
+    Http(#[source] Arc<reqwest::Error>),
 }
 
+impl PartialEq for ConfigError {
+    fn eq(&self, other: &Self) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+}
+
+impl Eq for ConfigError {}
+
 /// Everything a call can fail with. `C` is the method's error-code type.
+///
+/// `Display` says what happened in one short message, and never repeats the lower-level cause
+/// that [`source()`](std::error::Error::source) returns, so printing the chain (as `anyhow`'s
+/// `{:#}` does) shows each message once: `transport error: error sending request: client
+/// error (Connect): …`. [`Error::Api`], [`Error::Validation`], [`Error::Decode`] and
+/// [`Error::Timeout`] carry their own data (the server's code and message, the list of
+/// problems, the body and reason, the time waited), print it, and have no source.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<C: ErrorCode = CommonError> {
@@ -147,9 +212,13 @@ pub enum Error<C: ErrorCode = CommonError> {
     /// The request failed local validation and was not sent.
     #[error("request not sent, invalid parameters: {0}")]
     Validation(ValidationErrors),
-    /// The network failed.
-    #[error("transport error: {0}")]
-    Transport(TransportError),
+    /// The request could not be serialized to JSON, and was not sent; the `serde_json` error
+    /// is the source.
+    #[error("request not sent, it could not be serialized")]
+    Encode(#[source] serde_json::Error),
+    /// The network failed; the [`TransportError`] is the source.
+    #[error("transport error")]
+    Transport(#[source] TransportError),
     /// No answer in time.
     #[error("no answer within {0:?}")]
     Timeout(Duration),
@@ -163,8 +232,8 @@ pub enum Error<C: ErrorCode = CommonError> {
         /// What did not fit.
         reason: String,
     },
-    /// The client was misconfigured.
-    #[error("invalid client configuration: {0}")]
+    /// The client was misconfigured; the [`ConfigError`] is the source.
+    #[error("invalid client configuration")]
     Config(#[from] ConfigError),
 }
 
@@ -200,6 +269,7 @@ impl<C: ErrorCode> Error<C> {
                 validation: e.validation,
             }),
             Error::Validation(v) => Error::Validation(v),
+            Error::Encode(e) => Error::Encode(e),
             Error::Transport(t) => Error::Transport(t),
             Error::Timeout(d) => Error::Timeout(d),
             Error::Decode {
@@ -213,5 +283,155 @@ impl<C: ErrorCode> Error<C> {
             },
             Error::Config(c) => Error::Config(c),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    /// Each message of the chain, outermost first (what `{:#}` prints, joined by `: `).
+    fn chain(e: &dyn std::error::Error) -> Vec<String> {
+        let mut out = vec![e.to_string()];
+        let mut source = e.source();
+        while let Some(s) = source {
+            out.push(s.to_string());
+            source = s.source();
+        }
+        out
+    }
+
+    /// No message of the chain repeats a message further down.
+    fn assert_no_repeats(chain: &[String]) {
+        for (i, outer) in chain.iter().enumerate() {
+            assert!(!outer.is_empty(), "{chain:?}");
+            for inner in &chain[i + 1..] {
+                assert!(!outer.contains(inner.as_str()), "repeated: {chain:?}");
+            }
+        }
+    }
+
+    fn reqwest_error() -> reqwest::Error {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::builder()
+            .build()
+            .unwrap()
+            .get("not a url")
+            .build()
+            .unwrap_err()
+    }
+
+    #[test]
+    fn config_errors_chain_to_the_http_library() {
+        let e: Error = Error::Config(ConfigError::Http(Arc::new(reqwest_error())));
+        let messages = chain(&e);
+        assert_eq!(
+            messages[..2],
+            [
+                "invalid client configuration",
+                "the HTTP client could not be created"
+            ]
+        );
+        assert!(
+            messages.len() > 2,
+            "the reqwest error is a source: {messages:?}"
+        );
+        assert_no_repeats(&messages);
+
+        let e: Error = ConfigError::InsecureScheme.into();
+        let messages = chain(&e);
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert_no_repeats(&messages);
+    }
+
+    #[test]
+    fn config_errors_compare_by_variant() {
+        let http = || ConfigError::Http(Arc::new(reqwest_error()));
+        assert_eq!(http(), http());
+        assert_eq!(http().clone(), http());
+        assert_ne!(http(), ConfigError::InvalidUrl);
+        assert_ne!(ConfigError::InvalidUrl, ConfigError::NotAWebhookUrl);
+    }
+
+    #[test]
+    fn encode_errors_keep_serde_json_as_the_source() {
+        let json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        let detail = json.to_string();
+        let e: Error<CommonError> = Error::Encode(json);
+        assert_eq!(
+            chain(&e),
+            [
+                "request not sent, it could not be serialized",
+                detail.as_str()
+            ]
+        );
+        assert!(matches!(e.map_code::<CommonError>(), Error::Encode(_)));
+    }
+
+    #[test]
+    fn data_carrying_errors_print_their_data_and_have_no_source() {
+        let problems = ValidationErrors::new(vec![
+            FieldError {
+                field: "a".to_owned(),
+                message: "x".to_owned(),
+            },
+            FieldError {
+                field: "b".to_owned(),
+                message: "y".to_owned(),
+            },
+        ]);
+        let e: Error = Error::Validation(problems.clone());
+        assert_eq!(
+            chain(&e),
+            ["request not sent, invalid parameters: a: x; b: y"]
+        );
+        let e: Error = Error::Api(ApiError {
+            code: CommonError::from_code("NOT_FOUND"),
+            status: 400,
+            message: "Item not found".to_owned(),
+            validation: Vec::new(),
+        });
+        assert_eq!(
+            chain(&e),
+            ["Bitrix24 API error NOT_FOUND (HTTP 400): Item not found"]
+        );
+        let e: Error = Error::Decode {
+            status: 502,
+            body: "<html>".to_owned(),
+            reason: "not JSON".to_owned(),
+        };
+        assert!(e.source().is_none());
+        assert!(problems.source().is_none());
+    }
+
+    #[test]
+    fn validation_errors_iterate() {
+        let problems = ValidationErrors::new(vec![
+            FieldError {
+                field: "a".to_owned(),
+                message: "x".to_owned(),
+            },
+            FieldError {
+                field: "b".to_owned(),
+                message: "y".to_owned(),
+            },
+        ]);
+        assert_eq!(problems.len(), 2);
+        assert!(!problems.is_empty());
+        assert!(ValidationErrors::default().is_empty());
+        assert_eq!(problems.field("b").unwrap().message, "y");
+        assert!(problems.field("c").is_none());
+        let by_ref: Vec<&str> = (&problems).into_iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(by_ref, ["a", "b"]);
+        let mut fields = Vec::new();
+        for e in &problems {
+            fields.push(e.field.clone());
+        }
+        assert_eq!(fields, ["a", "b"]);
+        assert_eq!(problems.iter().count(), 2);
+        let owned: Vec<FieldError> = problems.into_iter().collect();
+        assert_eq!(owned[1].message, "y");
     }
 }

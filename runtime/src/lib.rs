@@ -3,24 +3,29 @@
 //!
 //! Generated code (and methods declared with `#[bitrix_method]`) implement [`Method`]; the
 //! client runs them. Generated code never does HTTP itself. Most users depend on `bitrix24`,
-//! which re-exports everything here.
+//! which re-exports the public items listed here.
+//!
+//! The public API is the items at the crate root; the modules are private. What macro
+//! expansions need lives in the hidden `__private` module, and the hidden `conformance` module
+//! serves the generated crate's conformance test: neither is a stable API.
 
-pub mod auth;
-pub mod client;
-pub mod codes;
+mod auth;
+mod client;
+mod codes;
+#[doc(hidden)]
 pub mod conformance;
-pub mod error;
-pub mod method;
-pub mod object;
-pub mod response;
-pub mod secret;
-pub mod validate;
-pub mod wire;
+mod error;
+mod method;
+mod object;
+mod response;
+mod secret;
+mod validate;
+mod wire;
 
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use codes::{CommonError, ErrorCode};
 pub use error::{ApiError, ConfigError, Error, FieldError, TransportError, ValidationErrors};
-pub use method::{ApiVersion, Endpoint, Method};
+pub use method::{ApiVersion, Method};
 pub use response::{Response, Time};
 pub use secret::Secret;
 pub use validate::{FieldPath, Validate, Validator};

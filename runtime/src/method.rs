@@ -41,15 +41,6 @@ impl fmt::Display for ApiVersion {
     }
 }
 
-/// Where a method is served: its generation and wire name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Endpoint {
-    /// REST generation.
-    pub version: ApiVersion,
-    /// Wire name, e.g. `crm.item.delete`.
-    pub method: &'static str,
-}
-
 /// A typed Bitrix24 REST method: the request parameters as a struct.
 ///
 /// Implemented by `#[bitrix_method]` for every generated method and for methods users declare
@@ -65,11 +56,6 @@ pub trait Method: Serialize + Validate {
     const MUTATES: bool;
     /// REST 3.0 key wrapping the payload inside `result` (`item`, `items`, `result`), if any.
     const RESULT_WRAPPER: Option<&'static str> = None;
-    /// Where the method is served.
-    const ENDPOINT: Endpoint = Endpoint {
-        version: Self::VERSION,
-        method: Self::NAME,
-    };
     /// What `result` decodes into.
     type Output: DeserializeOwned + fmt::Debug;
     /// The method's error codes: documented ones, the shared ones, and `Unknown`.

@@ -78,7 +78,7 @@ impl Validator {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(ValidationErrors(self.errors))
+            Err(ValidationErrors::new(self.errors))
         }
     }
 }
@@ -212,7 +212,6 @@ pub trait AsNumber {
 macro_rules! as_number {
     ($($t:ty),*) => {$(
         impl AsNumber for $t {
-            #[allow(clippy::cast_lossless, clippy::cast_precision_loss)]
             fn as_number(&self) -> f64 { *self as f64 }
         }
     )*};
@@ -303,11 +302,11 @@ mod tests {
             v.path.truncate(len);
             check::minimum(v, &0_i64, 1.0);
         });
-        let errs = v.finish().unwrap_err();
-        assert_eq!(errs.0[0].field, "fields.COMMUNICATIONS[0].VALUE");
-        assert_eq!(errs.0[0].message, "required field is missing or empty");
-        assert_eq!(errs.0[1].field, "fields");
-        assert_eq!(errs.0[1].message, "must be at least 1");
+        let errs: Vec<FieldError> = v.finish().unwrap_err().into_iter().collect();
+        assert_eq!(errs[0].field, "fields.COMMUNICATIONS[0].VALUE");
+        assert_eq!(errs[0].message, "required field is missing or empty");
+        assert_eq!(errs[1].field, "fields");
+        assert_eq!(errs[1].message, "must be at least 1");
     }
 
     #[test]

@@ -65,9 +65,7 @@ macro_rules! lenient_int {
 }
 
 fn integral<T: TryFrom<i64>>(f: f64) -> Result<T, String> {
-    #[allow(clippy::cast_possible_truncation)]
     let i = f as i64;
-    #[allow(clippy::cast_precision_loss)]
     let exact = f.is_finite() && (i as f64 - f).abs() < f64::EPSILON;
     if exact {
         T::try_from(i).map_err(|_| format!("{f} is out of range"))
@@ -85,7 +83,6 @@ macro_rules! lenient_float {
                 match &value {
                     Value::Null => Ok(0.0),
                     Value::String(s) if s.trim().is_empty() => Ok(0.0),
-                    #[allow(clippy::cast_possible_truncation)]
                     _ => number(&value)
                         .map(|f| f as $t)
                         .ok_or_else(|| format!("expected a number, found {value}")),

@@ -63,9 +63,22 @@ pub const RESERVED_TYPES: &[&str] = &[
 /// Method names a field must not take because the generated API defines them.
 pub const RESERVED_MEMBERS: &[&str] = &["new", "validate", "validate_into"];
 
-/// Module names with a meaning of their own at a crate root (`main.rs`, `lib.rs`) or taken by
-/// the generated crate's fixed modules.
-pub const RESERVED_MODULES: &[&str] = &["main", "lib", "build", "mod", "types", "events", "tests"];
+/// Module names a scope group must not take: names with a meaning of their own at a crate root
+/// (`main.rs`, `lib.rs`, `build.rs`, `mod.rs`, `tests/`), the generated crate's fixed groups
+/// (`types`, `event_payloads`), and the lowercase names its root re-exports from the runtime
+/// (`serde_json`, `conformance`). Every other runtime name at the root is a type, trait or
+/// constant in `UpperCamelCase` or `SCREAMING_CASE`, so a scope module cannot collide with it.
+pub const RESERVED_MODULES: &[&str] = &[
+    "main",
+    "lib",
+    "build",
+    "mod",
+    "tests",
+    "types",
+    "event_payloads",
+    "serde_json",
+    "conformance",
+];
 
 /// Module identifier of a scope group: [`snake_ident`], with `_scope` appended to reserved names.
 pub fn module_ident(scope: &str) -> String {
@@ -262,6 +275,10 @@ mod tests {
     #[test]
     fn reserved_modules() {
         assert_eq!(module_ident("main"), "main_scope");
+        assert_eq!(module_ident("serde_json"), "serde_json_scope");
+        assert_eq!(module_ident("client"), "client");
+        assert_eq!(module_ident("events"), "events");
+        assert_eq!(module_ident("event_payloads"), "event_payloads_scope");
         assert_eq!(module_ident("crm"), "crm");
         assert_eq!(module_ident("sale.cashbox"), "sale_cashbox");
     }

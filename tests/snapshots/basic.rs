@@ -111,7 +111,7 @@ pub mod demo {
     pub use demo_note_get::*;
 }
 /// Event payloads, each gated by its scope's cargo feature.
-pub mod events {
+pub mod event_payloads {
     /// The `onDemoNoteAdd` event.
     mod on_demo_note_add {
         /// Payload of the `onDemoNoteAdd` event (scope `demo`): Note added.

@@ -395,7 +395,7 @@ fn secrets_stay_out_of_logs() {
 
 #[test]
 fn event_payload_tokens_stay_out_of_debug() {
-    let payload: bitrix24::events::OnCrmActivityAdd = serde_json::from_value(json!({
+    let payload: bitrix24::event_payloads::OnCrmActivityAdd = serde_json::from_value(json!({
         "event": "onCrmActivityAdd",
         "data": {"FIELDS": {"ID": "999"}},
         "ts": "1466439714",
@@ -445,4 +445,121 @@ async fn values_inside_maps_are_validated() {
         "value `SIDEWAYS` is not one of the documented values: ASC, DESC"
     );
     assert!(server.requests().is_empty());
+}
+
+/// Each message of an error chain, outermost first: what `anyhow`'s `{:#}` joins with `: `.
+fn chain(e: &dyn std::error::Error) -> Vec<String> {
+    let mut out = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push(s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// No message of a chain repeats one further down, so printing the chain shows each once.
+fn assert_no_repeats(messages: &[String]) {
+    for (i, outer) in messages.iter().enumerate() {
+        assert!(!outer.is_empty(), "{messages:?}");
+        for inner in &messages[i + 1..] {
+            assert!(!outer.contains(inner.as_str()), "repeated: {messages:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn error_chains_print_every_message_once() {
+    let dead = Client::builder()
+        .webhook(format!(
+            "http://127.0.0.1:{}/rest/7/{SECRET}/",
+            closed_port()
+        ))
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    let err = dead.call(&CrmItemDelete::new(2, 1)).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    let messages = chain(&err);
+    assert_eq!(messages[0], "transport error");
+    assert!(
+        messages.len() > 2,
+        "the HTTP library's message and its cause follow: {messages:?}"
+    );
+    assert_no_repeats(&messages);
+    assert!(!messages.join(": ").contains(SECRET), "{messages:?}");
+
+    let err: Error = Client::from_webhook(&format!("http://portal.example.com/rest/7/{SECRET}/"))
+        .unwrap_err()
+        .into();
+    let messages = chain(&err);
+    assert_eq!(messages[0], "invalid client configuration");
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert_no_repeats(&messages);
+    assert!(!messages.join(": ").contains(SECRET), "{messages:?}");
+}
+
+/// A hand-written method whose parameters fail to serialize.
+struct Unserializable;
+
+impl serde::Serialize for Unserializable {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom(
+            "this request cannot be serialized",
+        ))
+    }
+}
+
+impl bitrix24::Validate for Unserializable {
+    fn validate_into(&self, _: &mut bitrix24::Validator) {}
+}
+
+impl bitrix24::Method for Unserializable {
+    const NAME: &'static str = "user.current";
+    const VERSION: ApiVersion = ApiVersion::V1;
+    const SCOPE: &'static str = "user";
+    const MUTATES: bool = false;
+    type Output = serde_json::Value;
+    type Error = CommonError;
+}
+
+#[tokio::test]
+async fn a_request_that_does_not_serialize_is_an_encode_error() {
+    let server = MockServer::start();
+    let err = webhook(&server).call(&Unserializable).await.unwrap_err();
+    assert!(matches!(&err, Error::Encode(_)), "{err:?}");
+    assert_eq!(
+        chain(&err),
+        [
+            "request not sent, it could not be serialized",
+            "this request cannot be serialized"
+        ]
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[tokio::test]
+async fn validation_errors_iterate() {
+    let server = MockServer::start();
+    let request = CrmActivityAdd::new(activity_fields(
+        CrmEnumActivitytype::Unknown(99),
+        vec![CrmActivityAddFieldsCommunicationsItem::new("", 134, 3)],
+    ));
+    let Error::Validation(problems) = webhook(&server).call(&request).await.unwrap_err() else {
+        panic!("expected a validation error");
+    };
+    let expected = ["fields.COMMUNICATIONS[0].VALUE", "fields.TYPE_ID"];
+    let mut by_ref: Vec<&str> = Vec::new();
+    for problem in &problems {
+        by_ref.push(&problem.field);
+    }
+    by_ref.sort_unstable();
+    assert_eq!(by_ref, expected);
+    let mut listed: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    listed.sort_unstable();
+    assert_eq!(listed, expected);
+    assert_eq!(problems.len(), 2);
+    let mut owned: Vec<String> = problems.into_iter().map(|p| p.field).collect();
+    owned.sort_unstable();
+    assert_eq!(owned, expected);
 }

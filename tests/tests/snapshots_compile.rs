@@ -103,7 +103,7 @@ fn basic_fixture_validates_and_serializes() {
         DemoNoteGetError::from_code("BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION"),
         DemoNoteGetError::EntityNotFoundException
     );
-    let payload: basic::events::OnDemoNoteAdd =
+    let payload: basic::event_payloads::OnDemoNoteAdd =
         serde_json::from_value(json!({"event": "onDemoNoteAdd", "data": {"FIELDS": {"ID": "7"}}}))
             .unwrap();
     assert_eq!(payload.data.unwrap().fields.unwrap().id, Some(7));

@@ -273,7 +273,6 @@ pub fn validate_impl(s: &Struct, krate: &TokenStream) -> TokenStream {
     let body = validate_body(s, krate);
     quote! {
         impl #krate::Validate for #ident {
-            #[allow(unused_variables)]
             fn validate_into(&self, __v: &mut #krate::Validator) {
                 #body
             }

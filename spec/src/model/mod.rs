@@ -32,15 +32,6 @@ impl Version {
             Version::V3 => "v3",
         }
     }
-
-    /// Parses the spec spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "v1" => Some(Version::V1),
-            "v3" => Some(Version::V3),
-            _ => None,
-        }
-    }
 }
 
 impl fmt::Display for Version {
