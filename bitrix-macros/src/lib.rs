@@ -121,32 +121,3 @@ pub fn bitrix_enum(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     }
 }
-
-/// `common_error_codes!(path_to_runtime, Name)`: the enum of the shared system and REST 3.0
-/// codes, from the spec's catalogues. Used by the runtime.
-#[doc(hidden)]
-#[proc_macro]
-pub fn common_error_codes(input: TokenStream) -> TokenStream {
-    let parser = |stream: syn::parse::ParseStream<'_>| -> syn::Result<(syn::Path, syn::Ident)> {
-        let path: syn::Path = stream.parse()?;
-        let _: syn::Token![,] = stream.parse()?;
-        let name: syn::Ident = stream.parse()?;
-        Ok((path, name))
-    };
-    let (path, name) = match syn::parse::Parser::parse(parser, input) {
-        Ok(v) => v,
-        Err(e) => return e.to_compile_error().into(),
-    };
-    let krate = quote!(#path);
-    let doc = "The shared system and REST 3.0 error codes (from the spec's catalogues), and `Unknown` for anything else. Untyped calls decode codes into this.";
-    let vis: syn::Visibility = syn::parse_quote!(pub);
-    expand::codes::error_enum(
-        &vis,
-        &name,
-        doc,
-        &expand::codes::common_codes(),
-        expand::codes::Fallback::UnknownOnly,
-        &krate,
-    )
-    .into()
-}

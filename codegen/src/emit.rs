@@ -5,35 +5,43 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Alias, Enum, Field, Item, MethodItem, Module, Object, RustTy};
 
-/// The `types` group seen from a module file inside any group (root → group → module).
-const TYPES_FROM_MODULE: &str = "super::super::types";
+/// Where a module file finds the `types` group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypesPath {
+    /// `crate::types`: the module is part of the `bitrix24` crate.
+    Crate,
+    /// `super::super::types`: the module sits two levels below wherever a downstream crate
+    /// `include!`s the single generated file.
+    Relative,
+}
 
 fn ident(s: &str) -> Ident {
     Ident::new(s, Span::call_site())
 }
 
+/// The type as a person would write it: prelude names bare, everything else imported at the
+/// top of the file by [`module_body`]. Generated names never shadow these (the naming module
+/// reserves them).
 pub fn ty_tokens(ty: &RustTy) -> TokenStream {
     match ty {
         RustTy::Int => quote!(i64),
         RustTy::Float => quote!(f64),
         RustTy::Bool => quote!(bool),
-        RustTy::Str => quote!(::std::string::String),
-        RustTy::Secret => quote!(::bitrix24::Secret),
-        RustTy::Json => quote!(::bitrix24::serde_json::Value),
-        RustTy::JsonMap => {
-            quote!(::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>)
-        }
+        RustTy::Str => quote!(String),
+        RustTy::Secret => quote!(Secret),
+        RustTy::Json => quote!(Value),
+        RustTy::JsonMap => quote!(Map<String, Value>),
         RustTy::Map(v) => {
             let v = ty_tokens(v);
-            quote!(::std::collections::BTreeMap<::std::string::String, #v>)
+            quote!(BTreeMap<String, #v>)
         }
         RustTy::Vec(t) => {
             let t = ty_tokens(t);
-            quote!(::std::vec::Vec<#t>)
+            quote!(Vec<#t>)
         }
         RustTy::Option(t) => {
             let t = ty_tokens(t);
-            quote!(::core::option::Option<#t>)
+            quote!(Option<#t>)
         }
         RustTy::Local(n) => {
             let n = ident(n);
@@ -138,7 +146,7 @@ fn method_tokens(m: &MethodItem) -> TokenStream {
     quote! {
         #doc
         #[non_exhaustive]
-        #[::bitrix24::bitrix_method(
+        #[bitrix_method(
             name = #wire,
             version = #version,
             scope = #scope,
@@ -160,7 +168,7 @@ fn object_tokens(o: &Object) -> TokenStream {
     quote! {
         #doc
         #[non_exhaustive]
-        #[::bitrix24::bitrix_object]
+        #[bitrix_object]
         pub struct #name {
             #(#fields)*
         }
@@ -193,7 +201,7 @@ fn enum_tokens(e: &Enum) -> TokenStream {
     });
     quote! {
         #doc
-        #[::bitrix24::bitrix_enum(repr = #repr)]
+        #[bitrix_enum(repr = #repr)]
         pub enum #name {
             #(#variants)*
         }
@@ -210,22 +218,102 @@ fn alias_tokens(a: &Alias) -> TokenStream {
     }
 }
 
-fn uses_types(items: &[Item]) -> bool {
-    let field_uses = |fields: &[Field]| fields.iter().any(|f| f.ty.uses_named());
-    items.iter().any(|i| match i {
-        Item::Method(m) => m.result.uses_named() || field_uses(&m.fields),
-        Item::Object(o) => field_uses(&o.fields),
-        Item::Alias(a) => a.ty.uses_named(),
-        Item::Enum(_) => false,
-    })
+/// What the items of a module name besides their own types, so that the file imports
+/// exactly that.
+#[derive(Default)]
+struct Uses {
+    types: bool,
+    value: bool,
+    map: bool,
+    btree_map: bool,
+    secret: bool,
+    method: bool,
+    object: bool,
+    enumeration: bool,
 }
 
-/// The tokens of one module's items (without the module wrapper).
-pub fn module_body(module: &Module) -> TokenStream {
-    let import = uses_types(&module.items).then(|| {
-        let path: syn::Path = syn::parse_str(TYPES_FROM_MODULE).expect("static path");
-        quote!(use #path;)
-    });
+impl Uses {
+    fn of(items: &[Item]) -> Uses {
+        let mut uses = Uses::default();
+        for item in items {
+            match item {
+                Item::Method(m) => {
+                    uses.method = true;
+                    uses.ty(&m.result);
+                    uses.fields(&m.fields);
+                }
+                Item::Object(o) => {
+                    uses.object = true;
+                    uses.fields(&o.fields);
+                }
+                Item::Alias(a) => uses.ty(&a.ty),
+                Item::Enum(_) => uses.enumeration = true,
+            }
+        }
+        uses
+    }
+
+    fn fields(&mut self, fields: &[Field]) {
+        for f in fields {
+            self.ty(&f.ty);
+        }
+    }
+
+    fn ty(&mut self, ty: &RustTy) {
+        match ty {
+            RustTy::Named(_) => self.types = true,
+            RustTy::Json => self.value = true,
+            RustTy::JsonMap => {
+                self.map = true;
+                self.value = true;
+            }
+            RustTy::Secret => self.secret = true,
+            RustTy::Map(t) => {
+                self.btree_map = true;
+                self.ty(t);
+            }
+            RustTy::Vec(t) | RustTy::Option(t) => self.ty(t),
+            RustTy::Int | RustTy::Float | RustTy::Bool | RustTy::Str | RustTy::Local(_) => {}
+        }
+    }
+
+    /// The `use` items, std first, then the `bitrix24` crate, then the `types` group.
+    fn imports(&self, types: TypesPath) -> TokenStream {
+        let btree_map = self.btree_map.then(|| {
+            quote!(
+                use std::collections::BTreeMap;
+            )
+        });
+        let json: Vec<TokenStream> = [(self.map, quote!(Map)), (self.value, quote!(Value))]
+            .into_iter()
+            .filter_map(|(used, name)| used.then_some(name))
+            .collect();
+        let json = (!json.is_empty()).then(|| quote!(use bitrix24::serde_json::{#(#json),*};));
+        let names: Vec<TokenStream> = [
+            (self.enumeration, quote!(bitrix_enum)),
+            (self.method, quote!(bitrix_method)),
+            (self.object, quote!(bitrix_object)),
+            (self.secret, quote!(Secret)),
+        ]
+        .into_iter()
+        .filter_map(|(used, name)| used.then_some(name))
+        .collect();
+        let names = (!names.is_empty()).then(|| quote!(use bitrix24::{#(#names),*};));
+        let types = self.types.then(|| match types {
+            TypesPath::Crate => quote!(
+                use crate::types;
+            ),
+            TypesPath::Relative => quote!(
+                use super::super::types;
+            ),
+        });
+        quote!(#btree_map #json #names #types)
+    }
+}
+
+/// The tokens of one module's items (without the module wrapper), with their imports.
+pub fn module_body(module: &Module, types: TypesPath) -> TokenStream {
+    let imports = Uses::of(&module.items).imports(types);
     let items = module.items.iter().map(|i| match i {
         Item::Method(m) => method_tokens(m),
         Item::Object(o) => object_tokens(o),
@@ -233,7 +321,7 @@ pub fn module_body(module: &Module) -> TokenStream {
         Item::Alias(a) => alias_tokens(a),
     });
     quote! {
-        #import
+        #imports
         #(#items)*
     }
 }

@@ -40,15 +40,6 @@ impl RustTy {
             other => RustTy::Option(Box::new(other)),
         }
     }
-
-    /// Whether the type mentions the `types` module.
-    pub fn uses_named(&self) -> bool {
-        match self {
-            RustTy::Named(_) => true,
-            RustTy::Map(t) | RustTy::Vec(t) | RustTy::Option(t) => t.uses_named(),
-            _ => false,
-        }
-    }
 }
 
 /// Constraints and wire flags of a field.

@@ -6,6 +6,9 @@
 //!   `tests/conformance.rs`, which checks the types against the spec's wire examples);
 //! - [`generate_file`]: one self-contained file for a downstream `build.rs`.
 //!
+//! And from the spec's error catalogues, [`generate_runtime`]: the runtime crate's
+//! `CommonError`, checked in beside its hand-written code.
+//!
 //! Output is deterministic: the same spec gives the same bytes.
 //!
 //! # From a `build.rs`
@@ -25,6 +28,7 @@
 //! }
 //! ```
 
+mod common_error;
 mod conformance;
 mod emit;
 mod ir;
@@ -34,7 +38,7 @@ mod output;
 use std::path::Path;
 
 pub use bitrix_spec::{Problems, Spec};
-pub use output::{check, write, Output, Stale};
+pub use output::{check, check_runtime, write, write_runtime, Output, Stale};
 
 /// Loads and validates a spec directory.
 ///
@@ -52,6 +56,12 @@ pub fn generate_crate(spec: &Spec) -> Output {
         files.insert(conformance::PATH.to_owned(), test);
     }
     files
+}
+
+/// The generated files of the runtime crate (`src/common_error.rs`: the shared error codes of
+/// the spec's catalogues), keyed by path relative to the runtime crate's root.
+pub fn generate_runtime(spec: &Spec) -> Output {
+    Output::from([(common_error::PATH.to_owned(), common_error::file(spec))])
 }
 
 /// One self-contained Rust file with every group as an inline module, for `include!`.

@@ -305,11 +305,27 @@ impl<'a> Cx<'a> {
             mutates: m.mutates,
             wrapper: m.result_wrapper.map(|w| w.key()),
             result,
-            errors: m.errors.clone(),
+            errors: self.errors(m),
             fields,
         });
         // The method struct first, then the items it needs.
         self.items.insert(0, item);
+    }
+
+    /// The method's documented errors; a shared code the page lists without its REST 3.0
+    /// exception takes the catalogue's, which names its variant.
+    fn errors(&self, m: &Method) -> Vec<bitrix_spec::ErrorEntry> {
+        let mut errors = m.errors.clone();
+        for e in errors.iter_mut().filter(|e| e.exception.is_none()) {
+            e.exception = self
+                .spec
+                .catalogues
+                .values()
+                .flat_map(|c| &c.errors)
+                .find(|shared| shared.code == e.code)
+                .and_then(|shared| shared.exception.clone());
+        }
+        errors
     }
 
     /// A named type's item.

@@ -59,7 +59,7 @@ pub fn crate_files(krate: &Crate) -> Output {
             emit::format_file(&header("spec/"), &group.doc, group_index(group)),
         );
         for m in &group.modules {
-            let body = emit::module_body(m);
+            let body = emit::module_body(m, emit::TypesPath::Crate);
             out.insert(
                 format!("{dir}/{}.rs", m.name),
                 emit::format_file(&header(&m.source), &m.doc, body),
@@ -161,7 +161,7 @@ pub fn single_file(krate: &Crate, source: &str) -> String {
         let modules = g.modules.iter().map(|m| {
             let mname = ident(&m.name);
             let mdoc = emit::doc_attrs(&m.doc);
-            let body = emit::module_body(m);
+            let body = emit::module_body(m, emit::TypesPath::Relative);
             quote! {
                 #mdoc
                 mod #mname {
@@ -210,6 +210,29 @@ pub fn write(root: &Path, output: &Output) -> io::Result<()> {
 /// I/O errors other than missing files.
 pub fn check(root: &Path, output: &Output) -> io::Result<Vec<Stale>> {
     bitrix_spec::tree::check(root, output, GENERATED)
+}
+
+/// In the runtime crate the generator owns only the files it writes: the rest is hand-written.
+const GENERATED_IN_RUNTIME: bitrix_spec::tree::Owned<'static> = bitrix_spec::tree::Owned {
+    folders: &[],
+    extension: ".rs",
+};
+
+/// Writes the runtime crate's generated files (see [`crate::generate_runtime`]) under `root`,
+/// the runtime crate's folder. Nothing else there is touched.
+///
+/// # Errors
+/// I/O errors.
+pub fn write_runtime(root: &Path, output: &Output) -> io::Result<()> {
+    bitrix_spec::tree::write(root, output, GENERATED_IN_RUNTIME)
+}
+
+/// Compares the runtime crate's generated files with what is under `root`.
+///
+/// # Errors
+/// I/O errors other than missing files.
+pub fn check_runtime(root: &Path, output: &Output) -> io::Result<Vec<Stale>> {
+    bitrix_spec::tree::check(root, output, GENERATED_IN_RUNTIME)
 }
 
 #[cfg(test)]

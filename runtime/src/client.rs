@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::auth::{self, Credentials, Portal};
-use crate::codes::{CommonError, ErrorCode};
+use crate::codes::ErrorCode;
+use crate::common_error::CommonError;
 use crate::error::{ConfigError, Error, FieldError, TransportError, ValidationErrors};
 use crate::method::{ApiVersion, Method};
 use crate::response::{decode, Response};

@@ -1,5 +1,6 @@
-//! Error codes: the [`ErrorCode`] trait every per-method error enum implements, and
-//! [`CommonError`], the shared system and REST 3.0 codes for untyped calls.
+//! Error codes: the [`ErrorCode`] trait every per-method error enum implements. Its shared
+//! implementation, `CommonError`, is generated from the spec's catalogues into
+//! `common_error.rs`.
 
 use std::fmt;
 
@@ -15,11 +16,10 @@ pub trait ErrorCode:
     fn is_unknown(&self) -> bool;
 }
 
-bitrix_macros::common_error_codes!(crate, CommonError);
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::CommonError;
 
     #[test]
     fn common_codes_round_trip_and_unknown_is_kept() {

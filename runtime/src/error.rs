@@ -26,7 +26,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::codes::{CommonError, ErrorCode};
+use crate::codes::ErrorCode;
+use crate::common_error::CommonError;
 
 /// A problem with one field: what the server's REST 3.0 `validation` list holds, and what the
 /// local validator reports in the same shape.

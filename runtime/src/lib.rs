@@ -12,6 +12,7 @@
 mod auth;
 mod client;
 mod codes;
+mod common_error;
 #[doc(hidden)]
 pub mod conformance;
 mod error;
@@ -23,7 +24,8 @@ mod validate;
 mod wire;
 
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
-pub use codes::{CommonError, ErrorCode};
+pub use codes::ErrorCode;
+pub use common_error::CommonError;
 pub use error::{ApiError, ConfigError, Error, FieldError, TransportError, ValidationErrors};
 pub use method::{ApiVersion, Method};
 pub use response::{Response, Time};

@@ -177,7 +177,7 @@ fn api_error<C: ErrorCode>(status: u16, error: Value, description: Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::CommonError;
+    use crate::CommonError;
 
     type R<T> = Result<Response<T>, Error<CommonError>>;
 

@@ -7,6 +7,7 @@
 //! the project (generator, macros, importer, emulator) goes through it.
 
 pub mod catalog;
+pub mod error_codes;
 pub mod load;
 pub mod model;
 pub mod naming;

@@ -58,6 +58,11 @@ pub const RESERVED_TYPES: &[&str] = &[
     "FromIterator",
     "DoubleEndedIterator",
     "ExactSizeIterator",
+    // Imported by name in generated files.
+    "Value",
+    "Map",
+    "BTreeMap",
+    "Secret",
 ];
 
 /// Method names a field must not take because the generated API defines them.

@@ -4,10 +4,11 @@
 pub mod types {
     /// The `priority` type.
     mod priority {
+        use bitrix24::bitrix_enum;
         /// Priority (`priority`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
-        #[::bitrix24::bitrix_enum(repr = "integer")]
+        #[bitrix_enum(repr = "integer")]
         pub enum Priority {
             /// `1`: low
             #[bitrix(value = 1)]
@@ -26,12 +27,14 @@ pub mod types {
 pub mod demo {
     /// `demo.note.add` (REST v1).
     mod demo_note_add {
+        use bitrix24::serde_json::{Map, Value};
+        use bitrix24::{bitrix_method, bitrix_object};
         use super::super::types;
         /// Fixture — `demo.note.add` (REST v1, scope `demo`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_method(
+        #[bitrix_method(
             name = "demo.note.add",
             version = "v1",
             scope = "demo",
@@ -45,37 +48,35 @@ pub mod demo {
         }
         /// The `fields` object. Part of `demo.note.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
-        #[::bitrix24::bitrix_object]
+        #[bitrix_object]
         pub struct DemoNoteAddFields {
             /// `TITLE`: string, required.
             #[bitrix(rename = "TITLE", max_len = 255)]
-            pub title: ::std::string::String,
+            pub title: String,
             /// `PRIORITY`: priority.
             #[bitrix(rename = "PRIORITY")]
-            pub priority: ::core::option::Option<types::Priority>,
+            pub priority: Option<types::Priority>,
             /// `DONE`: yn.
             #[bitrix(rename = "DONE", yn)]
-            pub done: ::core::option::Option<bool>,
+            pub done: Option<bool>,
             /// `TAGS`: array of string.
             #[bitrix(rename = "TAGS", max_items = 5)]
-            pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+            pub tags: Option<Vec<String>>,
             /// Undocumented keys sent as they are.
             #[bitrix(extra)]
-            pub extra: ::bitrix24::serde_json::Map<
-                ::std::string::String,
-                ::bitrix24::serde_json::Value,
-            >,
+            pub extra: Map<String, Value>,
         }
     }
     pub use demo_note_add::*;
     /// `demo.note.get` (REST 3.0).
     mod demo_note_get {
+        use bitrix24::{bitrix_method, bitrix_object};
         use super::super::types;
         /// Fixture — `demo.note.get` (REST 3.0, scope `demo`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_method(
+        #[bitrix_method(
             name = "demo.note.get",
             version = "v3",
             scope = "demo",
@@ -94,18 +95,18 @@ pub mod demo {
             #[bitrix(min = 1)]
             pub id: i64,
             /// `select`: array of string.
-            pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+            pub select: Option<Vec<String>>,
         }
         /// The `DemoNoteGetResult` object. Part of `demo.note.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
-        #[::bitrix24::bitrix_object]
+        #[bitrix_object]
         pub struct DemoNoteGetResult {
             /// `id`: integer.
-            pub id: ::core::option::Option<i64>,
+            pub id: Option<i64>,
             /// `title`: string.
-            pub title: ::core::option::Option<::std::string::String>,
+            pub title: Option<String>,
             /// `priority`: priority.
-            pub priority: ::core::option::Option<types::Priority>,
+            pub priority: Option<types::Priority>,
         }
     }
     pub use demo_note_get::*;
@@ -114,32 +115,33 @@ pub mod demo {
 pub mod event_payloads {
     /// The `onDemoNoteAdd` event.
     mod on_demo_note_add {
+        use bitrix24::bitrix_object;
         /// Payload of the `onDemoNoteAdd` event (scope `demo`): Note added.
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_object]
+        #[bitrix_object]
         pub struct OnDemoNoteAdd {
             /// `event`: string.
-            pub event: ::core::option::Option<::std::string::String>,
+            pub event: Option<String>,
             /// `data`: object.
-            pub data: ::core::option::Option<OnDemoNoteAddData>,
+            pub data: Option<OnDemoNoteAddData>,
         }
         /// The `data` object. Part of the `onDemoNoteAdd` event ([official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
-        #[::bitrix24::bitrix_object]
+        #[bitrix_object]
         pub struct OnDemoNoteAddData {
             /// `FIELDS`: object.
             #[bitrix(rename = "FIELDS")]
-            pub fields: ::core::option::Option<OnDemoNoteAddDataFields>,
+            pub fields: Option<OnDemoNoteAddDataFields>,
         }
         /// The `FIELDS` object. Part of the `onDemoNoteAdd` event ([official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
-        #[::bitrix24::bitrix_object]
+        #[bitrix_object]
         pub struct OnDemoNoteAddDataFields {
             /// `ID`: integer.
             #[bitrix(rename = "ID")]
-            pub id: ::core::option::Option<i64>,
+            pub id: Option<i64>,
         }
     }
     pub use on_demo_note_add::*;

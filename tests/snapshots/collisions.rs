@@ -4,18 +4,19 @@
 pub mod types {
     /// The `option` type.
     mod option {
+        use bitrix24::bitrix_object;
         /// A type named like a Rust type (`option`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_object]
+        #[bitrix_object]
         pub struct OptionType {
             /// `Some`: integer.
             #[bitrix(rename = "Some")]
-            pub some: ::core::option::Option<i64>,
+            pub some: Option<i64>,
             /// `None`: integer.
             #[bitrix(rename = "None")]
-            pub none: ::core::option::Option<i64>,
+            pub none: Option<i64>,
         }
     }
     pub use option::*;
@@ -24,16 +25,12 @@ pub mod types {
 pub mod crm {
     /// `a.b.c.d.e` (REST v1).
     mod a_b_c_d_e {
+        use bitrix24::bitrix_method;
         /// Fixture — `a.b.c.d.e` (REST v1, scope `crm`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_method(
-            name = "a.b.c.d.e",
-            version = "v1",
-            scope = "crm",
-            result = i64,
-        )]
+        #[bitrix_method(name = "a.b.c.d.e", version = "v1", scope = "crm", result = i64)]
         pub struct ABCDE {
             /// `x`: integer, required.
             pub x: i64,
@@ -42,11 +39,13 @@ pub mod crm {
     pub use a_b_c_d_e::*;
     /// `crm.thing.update` (REST v1).
     mod crm_thing_update {
+        use bitrix24::serde_json::{Map, Value};
+        use bitrix24::{bitrix_method, bitrix_object};
         /// Fixture — `crm.thing.update` (REST v1, scope `crm`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_method(
+        #[bitrix_method(
             name = "crm.thing.update",
             version = "v1",
             scope = "crm",
@@ -60,85 +59,86 @@ pub mod crm {
         pub struct CrmThingUpdate {
             /// `type`: string, required.
             #[bitrix(rename = "type")]
-            pub type_: ::std::string::String,
+            pub type_: String,
             /// `ref`: integer.
             #[bitrix(rename = "ref")]
-            pub ref_: ::core::option::Option<i64>,
+            pub ref_: Option<i64>,
             /// `self`: boolean.
             #[bitrix(rename = "self")]
-            pub self_: ::core::option::Option<bool>,
+            pub self_: Option<bool>,
             /// `ID`: integer, required.
             #[bitrix(rename = "ID")]
             pub id_2: i64,
             /// `id`: integer.
-            pub id: ::core::option::Option<i64>,
+            pub id: Option<i64>,
             /// `__v`: string.
             #[bitrix(rename = "__v")]
-            pub v: ::core::option::Option<::std::string::String>,
+            pub v: Option<String>,
             /// `__value`: integer.
             #[bitrix(rename = "__value")]
-            pub value: ::core::option::Option<i64>,
+            pub value: Option<i64>,
             /// `serializer`: string.
-            pub serializer: ::core::option::Option<::std::string::String>,
+            pub serializer: Option<String>,
             /// `deserializer`: string.
-            pub deserializer: ::core::option::Option<::std::string::String>,
+            pub deserializer: Option<String>,
             /// `new`: string.
             #[bitrix(rename = "new")]
-            pub new_: ::core::option::Option<::std::string::String>,
+            pub new_: Option<String>,
             /// `validate`: boolean.
             #[bitrix(rename = "validate")]
-            pub validate_: ::core::option::Option<bool>,
+            pub validate_: Option<bool>,
             /// `extra`: string.
-            pub extra: ::core::option::Option<::std::string::String>,
+            pub extra: Option<String>,
             /// `fields`: object, required.
             pub fields: CrmThingUpdateFields,
         }
         /// The `fields` object. Part of `crm.thing.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
-        #[::bitrix24::bitrix_object]
+        #[bitrix_object]
         pub struct CrmThingUpdateFields {
             /// `ID`: integer, required.
             #[bitrix(rename = "ID")]
             pub id: i64,
             /// `Id`: string.
             #[bitrix(rename = "Id")]
-            pub id_2: ::core::option::Option<::std::string::String>,
+            pub id_2: Option<String>,
             /// `match`: yn.
             #[bitrix(rename = "match", yn)]
-            pub match_: ::core::option::Option<bool>,
+            pub match_: Option<bool>,
             /// Undocumented keys sent as they are.
             #[bitrix(extra)]
-            pub extra: ::bitrix24::serde_json::Map<
-                ::std::string::String,
-                ::bitrix24::serde_json::Value,
-            >,
+            pub extra: Map<String, Value>,
         }
     }
     pub use crm_thing_update::*;
     /// `crm.thing.update.fields` (REST v1).
     mod crm_thing_update_fields {
+        use std::collections::BTreeMap;
+        use bitrix24::serde_json::Value;
+        use bitrix24::bitrix_method;
         /// Fixture — `crm.thing.update.fields` (REST v1, scope `crm`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_method(
+        #[bitrix_method(
             name = "crm.thing.update.fields",
             version = "v1",
             scope = "crm",
-            result = ::std::collections::BTreeMap<::std::string::String,
-            ::bitrix24::serde_json::Value>,
+            result = BTreeMap<String,
+            Value>,
         )]
         pub struct CrmThingUpdateFieldsMethod {}
     }
     pub use crm_thing_update_fields::*;
     /// `result` (REST v1).
     mod result {
+        use bitrix24::bitrix_method;
         use super::super::types;
         /// Fixture — `result` (REST v1, scope `crm`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_method(
+        #[bitrix_method(
             name = "result",
             version = "v1",
             scope = "crm",
@@ -146,22 +146,18 @@ pub mod crm {
         )]
         pub struct ResultMethod {
             /// `option`: integer.
-            pub option: ::core::option::Option<i64>,
+            pub option: Option<i64>,
         }
     }
     pub use result::*;
     /// `string` (REST v1).
     mod string {
+        use bitrix24::bitrix_method;
         /// Fixture — `string` (REST v1, scope `crm`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_method(
-            name = "string",
-            version = "v1",
-            scope = "crm",
-            result = ::std::string::String,
-        )]
+        #[bitrix_method(name = "string", version = "v1", scope = "crm", result = String)]
         pub struct StringMethod {}
     }
     pub use string::*;
@@ -170,15 +166,17 @@ pub mod crm {
 pub mod task {
     /// `tasks.task.get` (REST v1).
     mod tasks_task_get {
+        use bitrix24::serde_json::Value;
+        use bitrix24::bitrix_method;
         /// Fixture — `tasks.task.get` (REST v1, scope `task`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_method(
+        #[bitrix_method(
             name = "tasks.task.get",
             version = "v1",
             scope = "task",
-            result = ::bitrix24::serde_json::Value,
+            result = Value,
         )]
         pub struct TasksTaskGet {
             /// `taskId`: integer, required.
@@ -189,11 +187,12 @@ pub mod task {
     pub use tasks_task_get::*;
     /// `tasks.task.get` (REST 3.0).
     mod tasks_task_get_v3 {
+        use bitrix24::{bitrix_method, bitrix_object};
         /// Fixture — `tasks.task.get` (REST 3.0, scope `task`).
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[::bitrix24::bitrix_method(
+        #[bitrix_method(
             name = "tasks.task.get",
             version = "v3",
             scope = "task",
@@ -206,10 +205,10 @@ pub mod task {
         }
         /// The `TasksTaskGetV3Result` object. Part of `tasks.task.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
-        #[::bitrix24::bitrix_object]
+        #[bitrix_object]
         pub struct TasksTaskGetV3Result {
             /// `id`: integer.
-            pub id: ::core::option::Option<i64>,
+            pub id: Option<i64>,
         }
     }
     pub use tasks_task_get_v3::*;

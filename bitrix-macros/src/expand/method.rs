@@ -45,6 +45,8 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
         .clone()
         .map_or_else(|| quote!(()), |t| quote!(#t));
 
+    // What the attribute says, nothing more: the generator fills in what the spec's
+    // catalogues know, so an expansion reads no files.
     let mut codes = Vec::new();
     for e in &args.errors {
         codes::merge(
@@ -58,27 +60,12 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
             },
         );
     }
-    // A documented code that is also a shared one keeps the catalogue's status and message.
-    let shared = codes::common_codes();
-    for c in &mut codes {
-        if let Some(s) = shared.iter().find(|s| s.code == c.code) {
-            c.status = c.status.or(s.status);
-            c.exception = c.exception.take().or_else(|| s.exception.clone());
-        }
-    }
     let error_doc = format!(
         "Error codes of [`{ident}`] (`{name}`, REST {}; its page is linked there): its documented codes, `Common` for the shared system and REST 3.0 codes, and `Unknown` for anything else.",
         if version == "v3" { "3.0" } else { "v1" }
     );
     let common = quote!(#krate::CommonError);
-    let error_enum = codes::error_enum(
-        &vis,
-        &error_ident,
-        &error_doc,
-        &codes,
-        codes::Fallback::Common(&common),
-        krate,
-    );
+    let error_enum = codes::error_enum(&vis, &error_ident, &error_doc, &codes, &common, krate);
     let core = super::object::expand(s, &what, krate);
     quote! {
         #core

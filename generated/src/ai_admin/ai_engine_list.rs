@@ -2,51 +2,50 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `ai.engine.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Services — `ai.engine.list` (REST v1, scope `ai_admin`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "ai.engine.list",
     version = "v1",
     scope = "ai_admin",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct AiEngineList {
     /// `filter`: object.
-    pub filter: ::core::option::Option<AiEngineListFilter>,
+    pub filter: Option<AiEngineListFilter>,
     /// `limit`: integer.
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
 }
 /// The `filter` object. Part of `ai.engine.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct AiEngineListFilter {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `APP_CODE`: string.
     #[bitrix(rename = "APP_CODE")]
-    pub app_code: ::core::option::Option<::std::string::String>,
+    pub app_code: Option<String>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `CATEGORY`: string.
     #[bitrix(rename = "CATEGORY")]
-    pub category: ::core::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// `COMPLETIONS_URL`: string.
     #[bitrix(rename = "COMPLETIONS_URL")]
-    pub completions_url: ::core::option::Option<::std::string::String>,
+    pub completions_url: Option<String>,
     /// `DATE_CREATE`: datetime.
     #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

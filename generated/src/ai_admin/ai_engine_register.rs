@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `ai.engine.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Register the Service — `ai.engine.register` (REST v1, scope `ai_admin`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "ai.engine.register",
     version = "v1",
     scope = "ai_admin",
@@ -60,18 +62,18 @@
 )]
 pub struct AiEngineRegister {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
     /// `category`: string, required.
     pub category: AiEngineRegisterCategory,
     /// `completions_url`: string, required.
-    pub completions_url: ::std::string::String,
+    pub completions_url: String,
     /// `settings`: object.
-    pub settings: ::core::option::Option<AiEngineRegisterSettings>,
+    pub settings: Option<AiEngineRegisterSettings>,
 }
 /// Documented values of `category`. Part of `ai.engine.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum AiEngineRegisterCategory {
     /// `"text"`
     #[bitrix(value = "text")]
@@ -88,25 +90,20 @@ pub enum AiEngineRegisterCategory {
 }
 /// The `settings` object. Part of `ai.engine.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct AiEngineRegisterSettings {
     /// `code_alias`: string.
-    pub code_alias: ::core::option::Option<::std::string::String>,
+    pub code_alias: Option<String>,
     /// `model_context_type`: string.
-    pub model_context_type: ::core::option::Option<
-        AiEngineRegisterSettingsModelContextType,
-    >,
+    pub model_context_type: Option<AiEngineRegisterSettingsModelContextType>,
     /// `model_context_limit`: integer.
-    pub model_context_limit: ::core::option::Option<i64>,
+    pub model_context_limit: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `model_context_type`. Part of `ai.engine.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum AiEngineRegisterSettingsModelContextType {
     /// `"token"`
     #[bitrix(value = "token")]

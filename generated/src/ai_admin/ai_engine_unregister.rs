@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `ai.engine.unregister` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Remove the Service — `ai.engine.unregister` (REST v1, scope `ai_admin`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-unregister.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "ai.engine.unregister",
     version = "v1",
     scope = "ai_admin",
@@ -15,5 +16,5 @@
 )]
 pub struct AiEngineUnregister {
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
 }

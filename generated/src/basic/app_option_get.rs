@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `app.option.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Application-Linked Data — `app.option.get` (REST v1, scope `basic`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/settings/app-option-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "app.option.get",
     version = "v1",
     scope = "basic",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "AccessException",
         status = 400,
@@ -19,5 +21,5 @@
 )]
 pub struct AppOptionGet {
     /// `option`: string.
-    pub option: ::core::option::Option<::std::string::String>,
+    pub option: Option<String>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `app.option.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Bind Data to the Method — `app.option.set` (REST v1, scope `basic`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/settings/app-option-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "app.option.set",
     version = "v1",
     scope = "basic",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ArgumentNullException", status = 400, message = "options is empty"),
     error(
@@ -21,8 +23,5 @@
 )]
 pub struct AppOptionSet {
     /// `options`: array, required.
-    pub options: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub options: Map<String, Value>,
 }

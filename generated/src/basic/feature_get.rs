@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `feature.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get information about feature availability on the account — `feature.get` (REST v1, scope `basic`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/feature-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "feature.get",
     version = "v1",
     scope = "basic",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "CODE_EMPTY", status = 400, message = "CODE can't be empty"),
 )]
 pub struct FeatureGet {
@@ -19,7 +21,7 @@ pub struct FeatureGet {
     pub code: FeatureGetCode,
 }
 /// Documented values of `CODE`. Part of `feature.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/feature-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum FeatureGetCode {
     /// `"rest_offline_extended"`: availability of offline events
     #[bitrix(value = "rest_offline_extended")]

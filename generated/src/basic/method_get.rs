@@ -2,17 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `method.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get a list of available methods — `method.get` (REST v1, scope `basic`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/method-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "method.get",
-    version = "v1",
-    scope = "basic",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "method.get", version = "v1", scope = "basic", result = Value)]
 pub struct MethodGet {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.access` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Determine the permissions set — `user.access` (REST v1, scope `basic`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/users/user-access.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "user.access",
     version = "v1",
     scope = "basic",
@@ -16,5 +18,5 @@
 pub struct UserAccess {
     /// `ACCESS`: array, required.
     #[bitrix(rename = "ACCESS")]
-    pub access: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub access: Vec<Value>,
 }

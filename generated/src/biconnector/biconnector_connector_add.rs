@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `biconnector.connector.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create Connector — `biconnector.connector.add` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "biconnector.connector.add",
     version = "v1",
     scope = "biconnector",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "VALIDATION_FIELDS_NOT_PROVIDED",
@@ -69,34 +71,31 @@ pub struct BiconnectorConnectorAdd {
 }
 /// The `fields` object. Part of `biconnector.connector.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BiconnectorConnectorAddFields {
     /// `title`: string, required.
-    pub title: ::std::string::String,
+    pub title: String,
     /// `logo`: string, required.
-    pub logo: ::std::string::String,
+    pub logo: String,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `urlCheck`: string, required.
     #[bitrix(rename = "urlCheck")]
-    pub url_check: ::std::string::String,
+    pub url_check: String,
     /// `urlTableList`: string, required.
     #[bitrix(rename = "urlTableList")]
-    pub url_table_list: ::std::string::String,
+    pub url_table_list: String,
     /// `urlTableDescription`: string, required.
     #[bitrix(rename = "urlTableDescription")]
-    pub url_table_description: ::std::string::String,
+    pub url_table_description: String,
     /// `urlData`: string, required.
     #[bitrix(rename = "urlData")]
-    pub url_data: ::std::string::String,
+    pub url_data: String,
     /// `settings`: array, required.
-    pub settings: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub settings: Vec<Value>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `biconnector.connector.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update the — `biconnector.connector.update` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "biconnector.connector.update",
     version = "v1",
     scope = "biconnector",
@@ -77,34 +79,31 @@ pub struct BiconnectorConnectorUpdate {
 }
 /// The `fields` object. Part of `biconnector.connector.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BiconnectorConnectorUpdateFields {
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `logo`: string.
-    pub logo: ::core::option::Option<::std::string::String>,
+    pub logo: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `urlCheck`: string.
     #[bitrix(rename = "urlCheck")]
-    pub url_check: ::core::option::Option<::std::string::String>,
+    pub url_check: Option<String>,
     /// `urlTableList`: string.
     #[bitrix(rename = "urlTableList")]
-    pub url_table_list: ::core::option::Option<::std::string::String>,
+    pub url_table_list: Option<String>,
     /// `urlTableDescription`: string.
     #[bitrix(rename = "urlTableDescription")]
-    pub url_table_description: ::core::option::Option<::std::string::String>,
+    pub url_table_description: Option<String>,
     /// `urlData`: string.
     #[bitrix(rename = "urlData")]
-    pub url_data: ::core::option::Option<::std::string::String>,
+    pub url_data: Option<String>,
     /// `settings`: array.
-    pub settings: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub settings: Option<Vec<Value>>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `biconnector.dataset.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create Dataset — `biconnector.dataset.add` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "biconnector.dataset.add",
     version = "v1",
     scope = "biconnector",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "VALIDATION_FIELDS_NOT_PROVIDED",
@@ -96,27 +98,24 @@ pub struct BiconnectorDatasetAdd {
 }
 /// The `fields` object. Part of `biconnector.dataset.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BiconnectorDatasetAddFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `externalName`: string, required.
     #[bitrix(rename = "externalName")]
-    pub external_name: ::std::string::String,
+    pub external_name: String,
     /// `externalCode`: string, required.
     #[bitrix(rename = "externalCode")]
-    pub external_code: ::std::string::String,
+    pub external_code: String,
     /// `sourceId`: integer, required.
     #[bitrix(rename = "sourceId")]
     pub source_id: i64,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `fields`: array, required.
-    pub fields: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub fields: Vec<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

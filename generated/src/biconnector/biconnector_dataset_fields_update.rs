@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `biconnector.dataset.fields.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Update Dataset Fields — `biconnector.dataset.fields.update` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-fields-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "biconnector.dataset.fields.update",
     version = "v1",
     scope = "biconnector",
@@ -79,23 +81,9 @@ pub struct BiconnectorDatasetFieldsUpdate {
     /// `id`: integer, required.
     pub id: i64,
     /// `add`: array of object.
-    pub add: ::core::option::Option<
-        ::std::vec::Vec<
-            ::bitrix24::serde_json::Map<
-                ::std::string::String,
-                ::bitrix24::serde_json::Value,
-            >,
-        >,
-    >,
+    pub add: Option<Vec<Map<String, Value>>>,
     /// `update`: array of object.
-    pub update: ::core::option::Option<
-        ::std::vec::Vec<
-            ::bitrix24::serde_json::Map<
-                ::std::string::String,
-                ::bitrix24::serde_json::Value,
-            >,
-        >,
-    >,
+    pub update: Option<Vec<Map<String, Value>>>,
     /// `delete`: array of integer.
-    pub delete: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub delete: Option<Vec<i64>>,
 }

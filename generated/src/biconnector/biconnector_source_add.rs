@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `biconnector.source.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create Source — `biconnector.source.add` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "biconnector.source.add",
     version = "v1",
     scope = "biconnector",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "VALIDATION_FIELDS_NOT_PROVIDED",
@@ -69,26 +71,20 @@ pub struct BiconnectorSourceAdd {
 }
 /// The `fields` object. Part of `biconnector.source.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BiconnectorSourceAddFields {
     /// `title`: string, required.
-    pub title: ::std::string::String,
+    pub title: String,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `active`: boolean.
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `connectorId`: integer, required.
     #[bitrix(rename = "connectorId")]
     pub connector_id: i64,
     /// `settings`: object, required.
-    pub settings: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub settings: Map<String, Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.activity.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Action — `bizproc.activity.delete` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-activity/bizproc-activity-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.activity.delete",
     version = "v1",
     scope = "bizproc",
@@ -36,5 +37,5 @@
 )]
 pub struct BizprocActivityDelete {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.activity.log` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Write Information to the Business Process Log — `bizproc.activity.log` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-activity/bizproc-activity-log.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.activity.log",
     version = "v1",
     scope = "bizproc",
@@ -21,7 +22,7 @@
 )]
 pub struct BizprocActivityLog {
     /// `event_token`: string, required.
-    pub event_token: ::std::string::String,
+    pub event_token: String,
     /// `log_message`: string, required.
-    pub log_message: ::std::string::String,
+    pub log_message: String,
 }

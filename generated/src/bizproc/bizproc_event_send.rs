@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.event.send` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Return Parameters to Action or Automation Rule — `bizproc.event.send` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-event-send.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.event.send",
     version = "v1",
     scope = "bizproc",
@@ -20,12 +22,10 @@
 )]
 pub struct BizprocEventSend {
     /// `event_token`: string.
-    pub event_token: ::core::option::Option<::std::string::String>,
+    pub event_token: Option<String>,
     /// `return_values`: object.
-    pub return_values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub return_values: Option<Map<String, Value>>,
     /// `LOG_MESSAGE`: string.
     #[bitrix(rename = "LOG_MESSAGE")]
-    pub log_message: ::core::option::Option<::std::string::String>,
+    pub log_message: Option<String>,
 }

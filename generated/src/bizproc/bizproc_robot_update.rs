@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.robot.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Fields of the Automation Rule — `bizproc.robot.update` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.robot.update",
     version = "v1",
     scope = "bizproc",
@@ -73,95 +75,83 @@
 pub struct BizprocRobotUpdate {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: BizprocRobotUpdateFields,
 }
 /// The `FIELDS` object. Part of `bizproc.robot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BizprocRobotUpdateFields {
     /// `HANDLER`: string, required.
     #[bitrix(rename = "HANDLER")]
-    pub handler: ::std::string::String,
+    pub handler: String,
     /// `AUTH_USER_ID`: integer.
     #[bitrix(rename = "AUTH_USER_ID")]
-    pub auth_user_id: ::core::option::Option<i64>,
+    pub auth_user_id: Option<i64>,
     /// `USE_SUBSCRIPTION`: boolean.
     #[bitrix(rename = "USE_SUBSCRIPTION", yn)]
-    pub use_subscription: ::core::option::Option<bool>,
+    pub use_subscription: Option<bool>,
     /// `NAME`: string|object, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::bitrix24::serde_json::Value,
+    pub name: Value,
     /// `DESCRIPTION`: string|object.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub description: Option<Value>,
     /// `PROPERTIES`: object.
     #[bitrix(rename = "PROPERTIES")]
-    pub properties: ::core::option::Option<BizprocRobotUpdateFieldsProperties>,
+    pub properties: Option<BizprocRobotUpdateFieldsProperties>,
     /// `RETURN_PROPERTIES`: object.
     #[bitrix(rename = "RETURN_PROPERTIES")]
-    pub return_properties: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub return_properties: Option<Map<String, Value>>,
     /// `DOCUMENT_TYPE`: array.
     #[bitrix(rename = "DOCUMENT_TYPE")]
-    pub document_type: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub document_type: Option<Vec<Value>>,
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `USE_PLACEMENT`: boolean.
     #[bitrix(rename = "USE_PLACEMENT", yn)]
-    pub use_placement: ::core::option::Option<bool>,
+    pub use_placement: Option<bool>,
     /// `PLACEMENT_HANDLER`: string, required.
     #[bitrix(rename = "PLACEMENT_HANDLER")]
-    pub placement_handler: ::std::string::String,
+    pub placement_handler: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `PROPERTIES` object. Part of `bizproc.robot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BizprocRobotUpdateFieldsProperties {
     /// `Name`: string|object.
     #[bitrix(rename = "Name")]
-    pub name: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub name: Option<Value>,
     /// `Description`: string|object.
     #[bitrix(rename = "Description")]
-    pub description: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub description: Option<Value>,
     /// `Type`: string.
     #[bitrix(rename = "Type")]
-    pub type_: ::core::option::Option<BizprocRobotUpdateFieldsPropertiesType>,
+    pub type_: Option<BizprocRobotUpdateFieldsPropertiesType>,
     /// `Options`: array.
     #[bitrix(rename = "Options")]
-    pub options: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub options: Option<Vec<Value>>,
     /// `Required`: boolean.
     #[bitrix(rename = "Required", yn)]
-    pub required: ::core::option::Option<bool>,
+    pub required: Option<bool>,
     /// `Multiple`: boolean.
     #[bitrix(rename = "Multiple", yn)]
-    pub multiple: ::core::option::Option<bool>,
+    pub multiple: Option<bool>,
     /// `Default`: any.
     #[bitrix(rename = "Default")]
-    pub default: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub default: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `Type`. Part of `bizproc.robot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BizprocRobotUpdateFieldsPropertiesType {
     /// `"bool"`: yes or no
     #[bitrix(value = "bool")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.task.complete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Complete a business process task — `bizproc.task.complete` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-complete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.task.complete",
     version = "v1",
     scope = "bizproc",
@@ -33,13 +35,11 @@ pub struct BizprocTaskComplete {
     pub task_id: i64,
     /// `STATUS`: integer|string, required.
     #[bitrix(rename = "STATUS")]
-    pub status: ::bitrix24::serde_json::Value,
+    pub status: Value,
     /// `COMMENT`: string.
     #[bitrix(rename = "COMMENT")]
-    pub comment: ::core::option::Option<::std::string::String>,
+    pub comment: Option<String>,
     /// `Fields`: object.
     #[bitrix(rename = "Fields")]
-    pub fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub fields: Option<Map<String, Value>>,
 }

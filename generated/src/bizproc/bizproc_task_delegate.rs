@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.task.delegate` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Delegate a workflow task — `bizproc.task.delegate` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-delegate.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.task.delegate",
     version = "v1",
     scope = "bizproc",
@@ -38,7 +40,7 @@
 pub struct BizprocTaskDelegate {
     /// `TASK_IDS`: array, required.
     #[bitrix(rename = "TASK_IDS")]
-    pub task_ids: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub task_ids: Vec<Value>,
     /// `FROM_USER_ID`: integer, required.
     #[bitrix(rename = "FROM_USER_ID")]
     pub from_user_id: i64,

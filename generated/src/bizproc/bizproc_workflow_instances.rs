@@ -2,29 +2,27 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.workflow.instances` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get a list of running workflows — `bizproc.workflow.instances` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-workflow-instances.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.workflow.instances",
     version = "v1",
     scope = "bizproc",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct BizprocWorkflowInstances {
     /// `select`: array.
-    pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub select: Option<Vec<Value>>,
     /// `filter`: object.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }

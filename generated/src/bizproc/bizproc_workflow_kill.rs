@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.workflow.kill` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Running Process — `bizproc.workflow.kill` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-workflow-kill.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.workflow.kill",
     version = "v1",
     scope = "bizproc",
@@ -22,5 +23,5 @@
 pub struct BizprocWorkflowKill {
     /// `ID`: integer, required.
     #[bitrix(rename = "ID")]
-    pub id: ::std::string::String,
+    pub id: String,
 }

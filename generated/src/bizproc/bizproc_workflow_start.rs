@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.workflow.start` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Start Business Process — `bizproc.workflow.start` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-workflow-start.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.workflow.start",
     version = "v1",
     scope = "bizproc",
-    result = ::std::string::String,
+    result = String,
     mutates,
     error(code = "ERROR_WRONG_WORKFLOW_ID", status = 400, message = "Empty TEMPLATE_ID"),
     error(
@@ -26,10 +28,8 @@ pub struct BizprocWorkflowStart {
     pub template_id: i64,
     /// `DOCUMENT_ID`: array, required.
     #[bitrix(rename = "DOCUMENT_ID")]
-    pub document_id: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub document_id: Vec<Value>,
     /// `PARAMETERS`: object.
     #[bitrix(rename = "PARAMETERS")]
-    pub parameters: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub parameters: Option<Map<String, Value>>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.workflow.template.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Add Business Process Template — `bizproc.workflow.template.add` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.workflow.template.add",
     version = "v1",
     scope = "bizproc",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ACCESS_DENIED",
@@ -42,22 +44,22 @@
 pub struct BizprocWorkflowTemplateAdd {
     /// `DOCUMENT_TYPE`: array, required.
     #[bitrix(rename = "DOCUMENT_TYPE")]
-    pub document_type: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub document_type: Vec<Value>,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `TEMPLATE_DATA`: file, required.
     #[bitrix(rename = "TEMPLATE_DATA")]
-    pub template_data: ::bitrix24::serde_json::Value,
+    pub template_data: Value,
     /// `AUTO_EXECUTE`: integer.
     #[bitrix(rename = "AUTO_EXECUTE")]
-    pub auto_execute: ::core::option::Option<BizprocWorkflowTemplateAddAutoExecute>,
+    pub auto_execute: Option<BizprocWorkflowTemplateAddAutoExecute>,
 }
 /// Documented values of `AUTO_EXECUTE`. Part of `bizproc.workflow.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-add.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum BizprocWorkflowTemplateAddAutoExecute {
     /// `0`: no auto-execution
     #[bitrix(value = 0)]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.workflow.template.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Business Process Template — `bizproc.workflow.template.update` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.workflow.template.update",
     version = "v1",
     scope = "bizproc",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ACCESS_DENIED",
@@ -59,31 +61,26 @@ pub struct BizprocWorkflowTemplateUpdate {
 }
 /// The `FIELDS` object. Part of `bizproc.workflow.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BizprocWorkflowTemplateUpdateFields {
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `TEMPLATE_DATA`: file.
     #[bitrix(rename = "TEMPLATE_DATA")]
-    pub template_data: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub template_data: Option<Value>,
     /// `AUTO_EXECUTE`: integer.
     #[bitrix(rename = "AUTO_EXECUTE")]
-    pub auto_execute: ::core::option::Option<
-        BizprocWorkflowTemplateUpdateFieldsAutoExecute,
-    >,
+    pub auto_execute: Option<BizprocWorkflowTemplateUpdateFieldsAutoExecute>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `AUTO_EXECUTE`. Part of `bizproc.workflow.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-update.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum BizprocWorkflowTemplateUpdateFieldsAutoExecute {
     /// `0`: no auto-execution
     #[bitrix(value = 0)]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.workflow.terminate` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Stop Active Workflow — `bizproc.workflow.terminate` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-workflow-terminate.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "bizproc.workflow.terminate",
     version = "v1",
     scope = "bizproc",
@@ -22,8 +23,8 @@
 pub struct BizprocWorkflowTerminate {
     /// `ID`: string, required.
     #[bitrix(rename = "ID")]
-    pub id: ::std::string::String,
+    pub id: String,
     /// `STATUS`: string.
     #[bitrix(rename = "STATUS")]
-    pub status: ::core::option::Option<::std::string::String>,
+    pub status: Option<String>,
 }

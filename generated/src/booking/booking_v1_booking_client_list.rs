@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.booking.client.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get the list of booking clients — `booking.v1.booking.client.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/client/booking-v1-booking-client-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.booking.client.list",
     version = "v1",
     scope = "booking",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "1021", status = 400, message = "Booking not found"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]

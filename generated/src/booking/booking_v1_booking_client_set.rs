@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.booking.client.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Clients to Booking — `booking.v1.booking.client.set` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/client/booking-v1-booking-client-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.booking.client.set",
     version = "v1",
     scope = "booking",
@@ -21,24 +23,18 @@ pub struct BookingV1BookingClientSet {
     #[bitrix(rename = "bookingId")]
     pub booking_id: i64,
     /// `clients`: array of object, required.
-    pub clients: ::std::vec::Vec<BookingV1BookingClientSetClientsItem>,
+    pub clients: Vec<BookingV1BookingClientSetClientsItem>,
 }
 /// The `BookingV1BookingClientSetClientsItem` object. Part of `booking.v1.booking.client.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/client/booking-v1-booking-client-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1BookingClientSetClientsItem {
     /// `id`: integer, required.
     pub id: i64,
     /// `type`: object, required.
     #[bitrix(rename = "type")]
-    pub type_: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub type_: Map<String, Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

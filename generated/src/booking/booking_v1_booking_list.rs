@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.booking.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the list of bookings — `booking.v1.booking.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.booking.list",
     version = "v1",
     scope = "booking",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "1018", status = 400, message = "Empty resource collection"),
     error(code = "0", status = 400, message = "Required fields:"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
@@ -18,45 +20,35 @@
 )]
 pub struct BookingV1BookingList {
     /// `filter`: object.
-    pub filter: ::core::option::Option<BookingV1BookingListFilter>,
+    pub filter: Option<BookingV1BookingListFilter>,
     /// `order`: object.
-    pub order: ::core::option::Option<BookingV1BookingListOrder>,
+    pub order: Option<BookingV1BookingListOrder>,
 }
 /// The `filter` object. Part of `booking.v1.booking.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1BookingListFilter {
     /// `within`: object.
-    pub within: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub within: Option<Map<String, Value>>,
     /// `client`: object.
-    pub client: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub client: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `order` object. Part of `booking.v1.booking.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1BookingListOrder {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `dateFrom`: string.
     #[bitrix(rename = "dateFrom")]
-    pub date_from: ::core::option::Option<::std::string::String>,
+    pub date_from: Option<String>,
     /// `dateTo`: string.
     #[bitrix(rename = "dateTo")]
-    pub date_to: ::core::option::Option<::std::string::String>,
+    pub date_to: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

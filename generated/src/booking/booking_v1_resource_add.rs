@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.resource.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add a New Resource — `booking.v1.resource.add` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.resource.add",
     version = "v1",
     scope = "booking",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "Required fields: name"),
     error(
@@ -28,99 +30,88 @@ pub struct BookingV1ResourceAdd {
 }
 /// The `fields` object. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1ResourceAddFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `typeId`: integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
     /// `isMain`: string.
     #[bitrix(rename = "isMain")]
-    pub is_main: ::core::option::Option<BookingV1ResourceAddFieldsIsMain>,
+    pub is_main: Option<BookingV1ResourceAddFieldsIsMain>,
     /// `isInfoNotificationOn`: string.
     #[bitrix(rename = "isInfoNotificationOn")]
-    pub is_info_notification_on: ::core::option::Option<
-        BookingV1ResourceAddFieldsIsInfoNotificationOn,
-    >,
+    pub is_info_notification_on: Option<BookingV1ResourceAddFieldsIsInfoNotificationOn>,
     /// `templateTypeInfo`: string.
     #[bitrix(rename = "templateTypeInfo")]
-    pub template_type_info: ::core::option::Option<
-        BookingV1ResourceAddFieldsTemplateTypeInfo,
-    >,
+    pub template_type_info: Option<BookingV1ResourceAddFieldsTemplateTypeInfo>,
     /// `isConfirmationNotificationOn`: string.
     #[bitrix(rename = "isConfirmationNotificationOn")]
-    pub is_confirmation_notification_on: ::core::option::Option<
+    pub is_confirmation_notification_on: Option<
         BookingV1ResourceAddFieldsIsConfirmationNotificationOn,
     >,
     /// `templateTypeConfirmation`: string.
     #[bitrix(rename = "templateTypeConfirmation")]
-    pub template_type_confirmation: ::core::option::Option<
+    pub template_type_confirmation: Option<
         BookingV1ResourceAddFieldsTemplateTypeConfirmation,
     >,
     /// `isReminderNotificationOn`: string.
     #[bitrix(rename = "isReminderNotificationOn")]
-    pub is_reminder_notification_on: ::core::option::Option<
+    pub is_reminder_notification_on: Option<
         BookingV1ResourceAddFieldsIsReminderNotificationOn,
     >,
     /// `templateTypeReminder`: string.
     #[bitrix(rename = "templateTypeReminder")]
-    pub template_type_reminder: ::core::option::Option<::std::string::String>,
+    pub template_type_reminder: Option<String>,
     /// `isFeedbackNotificationOn`: string.
     #[bitrix(rename = "isFeedbackNotificationOn")]
-    pub is_feedback_notification_on: ::core::option::Option<
+    pub is_feedback_notification_on: Option<
         BookingV1ResourceAddFieldsIsFeedbackNotificationOn,
     >,
     /// `templateTypeFeedback`: string.
     #[bitrix(rename = "templateTypeFeedback")]
-    pub template_type_feedback: ::core::option::Option<
-        BookingV1ResourceAddFieldsTemplateTypeFeedback,
-    >,
+    pub template_type_feedback: Option<BookingV1ResourceAddFieldsTemplateTypeFeedback>,
     /// `isDelayedNotificationOn`: string.
     #[bitrix(rename = "isDelayedNotificationOn")]
-    pub is_delayed_notification_on: ::core::option::Option<
+    pub is_delayed_notification_on: Option<
         BookingV1ResourceAddFieldsIsDelayedNotificationOn,
     >,
     /// `templateTypeDelayed`: string.
     #[bitrix(rename = "templateTypeDelayed")]
-    pub template_type_delayed: ::core::option::Option<
-        BookingV1ResourceAddFieldsTemplateTypeDelayed,
-    >,
+    pub template_type_delayed: Option<BookingV1ResourceAddFieldsTemplateTypeDelayed>,
     /// `infoDelay`: integer.
     #[bitrix(rename = "infoDelay")]
-    pub info_delay: ::core::option::Option<i64>,
+    pub info_delay: Option<i64>,
     /// `reminderDelay`: integer.
     #[bitrix(rename = "reminderDelay")]
-    pub reminder_delay: ::core::option::Option<i64>,
+    pub reminder_delay: Option<i64>,
     /// `delayedDelay`: integer.
     #[bitrix(rename = "delayedDelay")]
-    pub delayed_delay: ::core::option::Option<i64>,
+    pub delayed_delay: Option<i64>,
     /// `delayedCounterDelay`: integer.
     #[bitrix(rename = "delayedCounterDelay")]
-    pub delayed_counter_delay: ::core::option::Option<i64>,
+    pub delayed_counter_delay: Option<i64>,
     /// `confirmationDelay`: integer.
     #[bitrix(rename = "confirmationDelay")]
-    pub confirmation_delay: ::core::option::Option<i64>,
+    pub confirmation_delay: Option<i64>,
     /// `confirmationRepetitions`: integer.
     #[bitrix(rename = "confirmationRepetitions")]
-    pub confirmation_repetitions: ::core::option::Option<i64>,
+    pub confirmation_repetitions: Option<i64>,
     /// `confirmationRepetitionsInterval`: integer.
     #[bitrix(rename = "confirmationRepetitionsInterval")]
-    pub confirmation_repetitions_interval: ::core::option::Option<i64>,
+    pub confirmation_repetitions_interval: Option<i64>,
     /// `confirmationCounterDelay`: integer.
     #[bitrix(rename = "confirmationCounterDelay")]
-    pub confirmation_counter_delay: ::core::option::Option<i64>,
+    pub confirmation_counter_delay: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isMain`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsIsMain {
     /// `"Y"`: in the schedule columns
     #[bitrix(value = "Y")]
@@ -130,7 +121,7 @@ pub enum BookingV1ResourceAddFieldsIsMain {
     N,
 }
 /// Documented values of `isInfoNotificationOn`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsIsInfoNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -140,7 +131,7 @@ pub enum BookingV1ResourceAddFieldsIsInfoNotificationOn {
     N,
 }
 /// Documented values of `templateTypeInfo`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsTemplateTypeInfo {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -150,7 +141,7 @@ pub enum BookingV1ResourceAddFieldsTemplateTypeInfo {
     Animate,
 }
 /// Documented values of `isConfirmationNotificationOn`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsIsConfirmationNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -160,7 +151,7 @@ pub enum BookingV1ResourceAddFieldsIsConfirmationNotificationOn {
     N,
 }
 /// Documented values of `templateTypeConfirmation`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsTemplateTypeConfirmation {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -170,7 +161,7 @@ pub enum BookingV1ResourceAddFieldsTemplateTypeConfirmation {
     Animate,
 }
 /// Documented values of `isReminderNotificationOn`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsIsReminderNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -180,7 +171,7 @@ pub enum BookingV1ResourceAddFieldsIsReminderNotificationOn {
     N,
 }
 /// Documented values of `isFeedbackNotificationOn`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsIsFeedbackNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -190,7 +181,7 @@ pub enum BookingV1ResourceAddFieldsIsFeedbackNotificationOn {
     N,
 }
 /// Documented values of `templateTypeFeedback`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsTemplateTypeFeedback {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -200,7 +191,7 @@ pub enum BookingV1ResourceAddFieldsTemplateTypeFeedback {
     Animate,
 }
 /// Documented values of `isDelayedNotificationOn`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsIsDelayedNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -210,7 +201,7 @@ pub enum BookingV1ResourceAddFieldsIsDelayedNotificationOn {
     N,
 }
 /// Documented values of `templateTypeDelayed`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsTemplateTypeDelayed {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.resource.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get the list of resources — `booking.v1.resource.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.resource.list",
     version = "v1",
     scope = "booking",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "100",
         status = 400,
@@ -24,36 +26,33 @@
 )]
 pub struct BookingV1ResourceList {
     /// `filter`: object.
-    pub filter: ::core::option::Option<BookingV1ResourceListFilter>,
+    pub filter: Option<BookingV1ResourceListFilter>,
     /// `order`: object.
-    pub order: ::core::option::Option<BookingV1ResourceListOrder>,
+    pub order: Option<BookingV1ResourceListOrder>,
 }
 /// The `filter` object. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1ResourceListFilter {
     /// `searchQuery`: string.
     #[bitrix(rename = "searchQuery")]
-    pub search_query: ::core::option::Option<::std::string::String>,
+    pub search_query: Option<String>,
     /// `isMain`: string.
     #[bitrix(rename = "isMain")]
-    pub is_main: ::core::option::Option<BookingV1ResourceListFilterIsMain>,
+    pub is_main: Option<BookingV1ResourceListFilterIsMain>,
     /// `typeId`: integer.
     #[bitrix(rename = "typeId")]
-    pub type_id: ::core::option::Option<i64>,
+    pub type_id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isMain`. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceListFilterIsMain {
     /// `"Y"`: in schedule columns
     #[bitrix(value = "Y")]
@@ -64,16 +63,13 @@ pub enum BookingV1ResourceListFilterIsMain {
 }
 /// The `order` object. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1ResourceListOrder {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

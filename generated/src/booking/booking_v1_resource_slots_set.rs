@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.resource.slots.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Set Slots for Resource — `booking.v1.resource.slots.set` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.resource.slots.set",
     version = "v1",
     scope = "booking",
@@ -21,28 +23,25 @@ pub struct BookingV1ResourceSlotsSet {
     #[bitrix(rename = "resourceId")]
     pub resource_id: i64,
     /// `slots`: array of object, required.
-    pub slots: ::std::vec::Vec<BookingV1ResourceSlotsSetSlotsItem>,
+    pub slots: Vec<BookingV1ResourceSlotsSetSlotsItem>,
 }
 /// The `BookingV1ResourceSlotsSetSlotsItem` object. Part of `booking.v1.resource.slots.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1ResourceSlotsSetSlotsItem {
     /// `from`: integer, required.
     pub from: i64,
     /// `to`: integer, required.
     pub to: i64,
     /// `timezone`: string, required.
-    pub timezone: ::std::string::String,
+    pub timezone: String,
     /// `weekDays`: array, required.
     #[bitrix(rename = "weekDays")]
-    pub week_days: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub week_days: Vec<Value>,
     /// `slotSize`: integer, required.
     #[bitrix(rename = "slotSize")]
     pub slot_size: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

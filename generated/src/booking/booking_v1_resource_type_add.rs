@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.resourceType.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add a New Resource Type — `booking.v1.resourceType.add` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.resourceType.add",
     version = "v1",
     scope = "booking",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "Required fields: code"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
@@ -27,93 +29,86 @@ pub struct BookingV1ResourceTypeAdd {
 }
 /// The `fields` object. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1ResourceTypeAddFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
     /// `isInfoNotificationOn`: string.
     #[bitrix(rename = "isInfoNotificationOn")]
-    pub is_info_notification_on: ::core::option::Option<
+    pub is_info_notification_on: Option<
         BookingV1ResourceTypeAddFieldsIsInfoNotificationOn,
     >,
     /// `templateTypeInfo`: string.
     #[bitrix(rename = "templateTypeInfo")]
-    pub template_type_info: ::core::option::Option<
-        BookingV1ResourceTypeAddFieldsTemplateTypeInfo,
-    >,
+    pub template_type_info: Option<BookingV1ResourceTypeAddFieldsTemplateTypeInfo>,
     /// `isConfirmationNotificationOn`: string.
     #[bitrix(rename = "isConfirmationNotificationOn")]
-    pub is_confirmation_notification_on: ::core::option::Option<
+    pub is_confirmation_notification_on: Option<
         BookingV1ResourceTypeAddFieldsIsConfirmationNotificationOn,
     >,
     /// `templateTypeConfirmation`: string.
     #[bitrix(rename = "templateTypeConfirmation")]
-    pub template_type_confirmation: ::core::option::Option<
+    pub template_type_confirmation: Option<
         BookingV1ResourceTypeAddFieldsTemplateTypeConfirmation,
     >,
     /// `isReminderNotificationOn`: string.
     #[bitrix(rename = "isReminderNotificationOn")]
-    pub is_reminder_notification_on: ::core::option::Option<
+    pub is_reminder_notification_on: Option<
         BookingV1ResourceTypeAddFieldsIsReminderNotificationOn,
     >,
     /// `templateTypeReminder`: string.
     #[bitrix(rename = "templateTypeReminder")]
-    pub template_type_reminder: ::core::option::Option<::std::string::String>,
+    pub template_type_reminder: Option<String>,
     /// `isFeedbackNotificationOn`: string.
     #[bitrix(rename = "isFeedbackNotificationOn")]
-    pub is_feedback_notification_on: ::core::option::Option<
+    pub is_feedback_notification_on: Option<
         BookingV1ResourceTypeAddFieldsIsFeedbackNotificationOn,
     >,
     /// `templateTypeFeedback`: string.
     #[bitrix(rename = "templateTypeFeedback")]
-    pub template_type_feedback: ::core::option::Option<
+    pub template_type_feedback: Option<
         BookingV1ResourceTypeAddFieldsTemplateTypeFeedback,
     >,
     /// `isDelayedNotificationOn`: string.
     #[bitrix(rename = "isDelayedNotificationOn")]
-    pub is_delayed_notification_on: ::core::option::Option<
+    pub is_delayed_notification_on: Option<
         BookingV1ResourceTypeAddFieldsIsDelayedNotificationOn,
     >,
     /// `templateTypeDelayed`: string.
     #[bitrix(rename = "templateTypeDelayed")]
-    pub template_type_delayed: ::core::option::Option<
-        BookingV1ResourceTypeAddFieldsTemplateTypeDelayed,
-    >,
+    pub template_type_delayed: Option<BookingV1ResourceTypeAddFieldsTemplateTypeDelayed>,
     /// `infoDelay`: integer.
     #[bitrix(rename = "infoDelay")]
-    pub info_delay: ::core::option::Option<i64>,
+    pub info_delay: Option<i64>,
     /// `reminderDelay`: integer.
     #[bitrix(rename = "reminderDelay")]
-    pub reminder_delay: ::core::option::Option<i64>,
+    pub reminder_delay: Option<i64>,
     /// `delayedDelay`: integer.
     #[bitrix(rename = "delayedDelay")]
-    pub delayed_delay: ::core::option::Option<i64>,
+    pub delayed_delay: Option<i64>,
     /// `delayedCounterDelay`: integer.
     #[bitrix(rename = "delayedCounterDelay")]
-    pub delayed_counter_delay: ::core::option::Option<i64>,
+    pub delayed_counter_delay: Option<i64>,
     /// `confirmationDelay`: integer.
     #[bitrix(rename = "confirmationDelay")]
-    pub confirmation_delay: ::core::option::Option<i64>,
+    pub confirmation_delay: Option<i64>,
     /// `confirmationRepetitions`: integer.
     #[bitrix(rename = "confirmationRepetitions")]
-    pub confirmation_repetitions: ::core::option::Option<i64>,
+    pub confirmation_repetitions: Option<i64>,
     /// `confirmationRepetitionsInterval`: integer.
     #[bitrix(rename = "confirmationRepetitionsInterval")]
-    pub confirmation_repetitions_interval: ::core::option::Option<i64>,
+    pub confirmation_repetitions_interval: Option<i64>,
     /// `confirmationCounterDelay`: integer.
     #[bitrix(rename = "confirmationCounterDelay")]
-    pub confirmation_counter_delay: ::core::option::Option<i64>,
+    pub confirmation_counter_delay: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isInfoNotificationOn`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsIsInfoNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -123,7 +118,7 @@ pub enum BookingV1ResourceTypeAddFieldsIsInfoNotificationOn {
     N,
 }
 /// Documented values of `templateTypeInfo`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsTemplateTypeInfo {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -133,7 +128,7 @@ pub enum BookingV1ResourceTypeAddFieldsTemplateTypeInfo {
     Animate,
 }
 /// Documented values of `isConfirmationNotificationOn`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsIsConfirmationNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -143,7 +138,7 @@ pub enum BookingV1ResourceTypeAddFieldsIsConfirmationNotificationOn {
     N,
 }
 /// Documented values of `templateTypeConfirmation`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsTemplateTypeConfirmation {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -153,7 +148,7 @@ pub enum BookingV1ResourceTypeAddFieldsTemplateTypeConfirmation {
     Animate,
 }
 /// Documented values of `isReminderNotificationOn`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsIsReminderNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -163,7 +158,7 @@ pub enum BookingV1ResourceTypeAddFieldsIsReminderNotificationOn {
     N,
 }
 /// Documented values of `isFeedbackNotificationOn`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsIsFeedbackNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -173,7 +168,7 @@ pub enum BookingV1ResourceTypeAddFieldsIsFeedbackNotificationOn {
     N,
 }
 /// Documented values of `templateTypeFeedback`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsTemplateTypeFeedback {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -183,7 +178,7 @@ pub enum BookingV1ResourceTypeAddFieldsTemplateTypeFeedback {
     Animate,
 }
 /// Documented values of `isDelayedNotificationOn`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsIsDelayedNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -193,7 +188,7 @@ pub enum BookingV1ResourceTypeAddFieldsIsDelayedNotificationOn {
     N,
 }
 /// Documented values of `templateTypeDelayed`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsTemplateTypeDelayed {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]

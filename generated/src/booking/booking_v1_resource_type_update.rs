@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.resourceType.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Resource Type — `booking.v1.resourceType.update` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.resourceType.update",
     version = "v1",
     scope = "booking",
@@ -29,93 +31,88 @@ pub struct BookingV1ResourceTypeUpdate {
 }
 /// The `fields` object. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1ResourceTypeUpdateFields {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `isInfoNotificationOn`: string.
     #[bitrix(rename = "isInfoNotificationOn")]
-    pub is_info_notification_on: ::core::option::Option<
+    pub is_info_notification_on: Option<
         BookingV1ResourceTypeUpdateFieldsIsInfoNotificationOn,
     >,
     /// `templateTypeInfo`: string.
     #[bitrix(rename = "templateTypeInfo")]
-    pub template_type_info: ::core::option::Option<
-        BookingV1ResourceTypeUpdateFieldsTemplateTypeInfo,
-    >,
+    pub template_type_info: Option<BookingV1ResourceTypeUpdateFieldsTemplateTypeInfo>,
     /// `isConfirmationNotificationOn`: string.
     #[bitrix(rename = "isConfirmationNotificationOn")]
-    pub is_confirmation_notification_on: ::core::option::Option<
+    pub is_confirmation_notification_on: Option<
         BookingV1ResourceTypeUpdateFieldsIsConfirmationNotificationOn,
     >,
     /// `templateTypeConfirmation`: string.
     #[bitrix(rename = "templateTypeConfirmation")]
-    pub template_type_confirmation: ::core::option::Option<
+    pub template_type_confirmation: Option<
         BookingV1ResourceTypeUpdateFieldsTemplateTypeConfirmation,
     >,
     /// `isReminderNotificationOn`: string.
     #[bitrix(rename = "isReminderNotificationOn")]
-    pub is_reminder_notification_on: ::core::option::Option<
+    pub is_reminder_notification_on: Option<
         BookingV1ResourceTypeUpdateFieldsIsReminderNotificationOn,
     >,
     /// `templateTypeReminder`: string.
     #[bitrix(rename = "templateTypeReminder")]
-    pub template_type_reminder: ::core::option::Option<::std::string::String>,
+    pub template_type_reminder: Option<String>,
     /// `isFeedbackNotificationOn`: string.
     #[bitrix(rename = "isFeedbackNotificationOn")]
-    pub is_feedback_notification_on: ::core::option::Option<
+    pub is_feedback_notification_on: Option<
         BookingV1ResourceTypeUpdateFieldsIsFeedbackNotificationOn,
     >,
     /// `templateTypeFeedback`: string.
     #[bitrix(rename = "templateTypeFeedback")]
-    pub template_type_feedback: ::core::option::Option<
+    pub template_type_feedback: Option<
         BookingV1ResourceTypeUpdateFieldsTemplateTypeFeedback,
     >,
     /// `isDelayedNotificationOn`: string.
     #[bitrix(rename = "isDelayedNotificationOn")]
-    pub is_delayed_notification_on: ::core::option::Option<
+    pub is_delayed_notification_on: Option<
         BookingV1ResourceTypeUpdateFieldsIsDelayedNotificationOn,
     >,
     /// `templateTypeDelayed`: string.
     #[bitrix(rename = "templateTypeDelayed")]
-    pub template_type_delayed: ::core::option::Option<
+    pub template_type_delayed: Option<
         BookingV1ResourceTypeUpdateFieldsTemplateTypeDelayed,
     >,
     /// `infoDelay`: integer.
     #[bitrix(rename = "infoDelay")]
-    pub info_delay: ::core::option::Option<i64>,
+    pub info_delay: Option<i64>,
     /// `reminderDelay`: integer.
     #[bitrix(rename = "reminderDelay")]
-    pub reminder_delay: ::core::option::Option<i64>,
+    pub reminder_delay: Option<i64>,
     /// `delayedDelay`: integer.
     #[bitrix(rename = "delayedDelay")]
-    pub delayed_delay: ::core::option::Option<i64>,
+    pub delayed_delay: Option<i64>,
     /// `delayedCounterDelay`: integer.
     #[bitrix(rename = "delayedCounterDelay")]
-    pub delayed_counter_delay: ::core::option::Option<i64>,
+    pub delayed_counter_delay: Option<i64>,
     /// `confirmationDelay`: integer.
     #[bitrix(rename = "confirmationDelay")]
-    pub confirmation_delay: ::core::option::Option<i64>,
+    pub confirmation_delay: Option<i64>,
     /// `confirmationRepetitions`: integer.
     #[bitrix(rename = "confirmationRepetitions")]
-    pub confirmation_repetitions: ::core::option::Option<i64>,
+    pub confirmation_repetitions: Option<i64>,
     /// `confirmationRepetitionsInterval`: integer.
     #[bitrix(rename = "confirmationRepetitionsInterval")]
-    pub confirmation_repetitions_interval: ::core::option::Option<i64>,
+    pub confirmation_repetitions_interval: Option<i64>,
     /// `confirmationCounterDelay`: integer.
     #[bitrix(rename = "confirmationCounterDelay")]
-    pub confirmation_counter_delay: ::core::option::Option<i64>,
+    pub confirmation_counter_delay: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isInfoNotificationOn`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsIsInfoNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -125,7 +122,7 @@ pub enum BookingV1ResourceTypeUpdateFieldsIsInfoNotificationOn {
     N,
 }
 /// Documented values of `templateTypeInfo`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeInfo {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -135,7 +132,7 @@ pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeInfo {
     Animate,
 }
 /// Documented values of `isConfirmationNotificationOn`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsIsConfirmationNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -145,7 +142,7 @@ pub enum BookingV1ResourceTypeUpdateFieldsIsConfirmationNotificationOn {
     N,
 }
 /// Documented values of `templateTypeConfirmation`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeConfirmation {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -155,7 +152,7 @@ pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeConfirmation {
     Animate,
 }
 /// Documented values of `isReminderNotificationOn`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsIsReminderNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -165,7 +162,7 @@ pub enum BookingV1ResourceTypeUpdateFieldsIsReminderNotificationOn {
     N,
 }
 /// Documented values of `isFeedbackNotificationOn`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsIsFeedbackNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -175,7 +172,7 @@ pub enum BookingV1ResourceTypeUpdateFieldsIsFeedbackNotificationOn {
     N,
 }
 /// Documented values of `templateTypeFeedback`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeFeedback {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -185,7 +182,7 @@ pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeFeedback {
     Animate,
 }
 /// Documented values of `isDelayedNotificationOn`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsIsDelayedNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -195,7 +192,7 @@ pub enum BookingV1ResourceTypeUpdateFieldsIsDelayedNotificationOn {
     N,
 }
 /// Documented values of `templateTypeDelayed`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeDelayed {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.resource.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update resource — `booking.v1.resource.update` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.resource.update",
     version = "v1",
     scope = "booking",
@@ -25,99 +27,92 @@ pub struct BookingV1ResourceUpdate {
 }
 /// The `fields` object. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1ResourceUpdateFields {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `typeId`: integer.
     #[bitrix(rename = "typeId")]
-    pub type_id: ::core::option::Option<i64>,
+    pub type_id: Option<i64>,
     /// `isMain`: string.
     #[bitrix(rename = "isMain")]
-    pub is_main: ::core::option::Option<BookingV1ResourceUpdateFieldsIsMain>,
+    pub is_main: Option<BookingV1ResourceUpdateFieldsIsMain>,
     /// `isInfoNotificationOn`: string.
     #[bitrix(rename = "isInfoNotificationOn")]
-    pub is_info_notification_on: ::core::option::Option<
+    pub is_info_notification_on: Option<
         BookingV1ResourceUpdateFieldsIsInfoNotificationOn,
     >,
     /// `templateTypeInfo`: string.
     #[bitrix(rename = "templateTypeInfo")]
-    pub template_type_info: ::core::option::Option<
-        BookingV1ResourceUpdateFieldsTemplateTypeInfo,
-    >,
+    pub template_type_info: Option<BookingV1ResourceUpdateFieldsTemplateTypeInfo>,
     /// `isConfirmationNotificationOn`: string.
     #[bitrix(rename = "isConfirmationNotificationOn")]
-    pub is_confirmation_notification_on: ::core::option::Option<
+    pub is_confirmation_notification_on: Option<
         BookingV1ResourceUpdateFieldsIsConfirmationNotificationOn,
     >,
     /// `templateTypeConfirmation`: string.
     #[bitrix(rename = "templateTypeConfirmation")]
-    pub template_type_confirmation: ::core::option::Option<
+    pub template_type_confirmation: Option<
         BookingV1ResourceUpdateFieldsTemplateTypeConfirmation,
     >,
     /// `isReminderNotificationOn`: string.
     #[bitrix(rename = "isReminderNotificationOn")]
-    pub is_reminder_notification_on: ::core::option::Option<
+    pub is_reminder_notification_on: Option<
         BookingV1ResourceUpdateFieldsIsReminderNotificationOn,
     >,
     /// `templateTypeReminder`: string.
     #[bitrix(rename = "templateTypeReminder")]
-    pub template_type_reminder: ::core::option::Option<::std::string::String>,
+    pub template_type_reminder: Option<String>,
     /// `isFeedbackNotificationOn`: string.
     #[bitrix(rename = "isFeedbackNotificationOn")]
-    pub is_feedback_notification_on: ::core::option::Option<
+    pub is_feedback_notification_on: Option<
         BookingV1ResourceUpdateFieldsIsFeedbackNotificationOn,
     >,
     /// `templateTypeFeedback`: string.
     #[bitrix(rename = "templateTypeFeedback")]
-    pub template_type_feedback: ::core::option::Option<
+    pub template_type_feedback: Option<
         BookingV1ResourceUpdateFieldsTemplateTypeFeedback,
     >,
     /// `isDelayedNotificationOn`: string.
     #[bitrix(rename = "isDelayedNotificationOn")]
-    pub is_delayed_notification_on: ::core::option::Option<
+    pub is_delayed_notification_on: Option<
         BookingV1ResourceUpdateFieldsIsDelayedNotificationOn,
     >,
     /// `templateTypeDelayed`: string.
     #[bitrix(rename = "templateTypeDelayed")]
-    pub template_type_delayed: ::core::option::Option<
-        BookingV1ResourceUpdateFieldsTemplateTypeDelayed,
-    >,
+    pub template_type_delayed: Option<BookingV1ResourceUpdateFieldsTemplateTypeDelayed>,
     /// `infoDelay`: integer.
     #[bitrix(rename = "infoDelay")]
-    pub info_delay: ::core::option::Option<i64>,
+    pub info_delay: Option<i64>,
     /// `reminderDelay`: integer.
     #[bitrix(rename = "reminderDelay")]
-    pub reminder_delay: ::core::option::Option<i64>,
+    pub reminder_delay: Option<i64>,
     /// `delayedDelay`: integer.
     #[bitrix(rename = "delayedDelay")]
-    pub delayed_delay: ::core::option::Option<i64>,
+    pub delayed_delay: Option<i64>,
     /// `delayedCounterDelay`: integer.
     #[bitrix(rename = "delayedCounterDelay")]
-    pub delayed_counter_delay: ::core::option::Option<i64>,
+    pub delayed_counter_delay: Option<i64>,
     /// `confirmationDelay`: integer.
     #[bitrix(rename = "confirmationDelay")]
-    pub confirmation_delay: ::core::option::Option<i64>,
+    pub confirmation_delay: Option<i64>,
     /// `confirmationRepetitions`: integer.
     #[bitrix(rename = "confirmationRepetitions")]
-    pub confirmation_repetitions: ::core::option::Option<i64>,
+    pub confirmation_repetitions: Option<i64>,
     /// `confirmationRepetitionsInterval`: integer.
     #[bitrix(rename = "confirmationRepetitionsInterval")]
-    pub confirmation_repetitions_interval: ::core::option::Option<i64>,
+    pub confirmation_repetitions_interval: Option<i64>,
     /// `confirmationCounterDelay`: integer.
     #[bitrix(rename = "confirmationCounterDelay")]
-    pub confirmation_counter_delay: ::core::option::Option<i64>,
+    pub confirmation_counter_delay: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isMain`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsIsMain {
     /// `"Y"`: in schedule columns
     #[bitrix(value = "Y")]
@@ -127,7 +122,7 @@ pub enum BookingV1ResourceUpdateFieldsIsMain {
     N,
 }
 /// Documented values of `isInfoNotificationOn`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsIsInfoNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -137,7 +132,7 @@ pub enum BookingV1ResourceUpdateFieldsIsInfoNotificationOn {
     N,
 }
 /// Documented values of `templateTypeInfo`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsTemplateTypeInfo {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -147,7 +142,7 @@ pub enum BookingV1ResourceUpdateFieldsTemplateTypeInfo {
     Animate,
 }
 /// Documented values of `isConfirmationNotificationOn`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsIsConfirmationNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -157,7 +152,7 @@ pub enum BookingV1ResourceUpdateFieldsIsConfirmationNotificationOn {
     N,
 }
 /// Documented values of `templateTypeConfirmation`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsTemplateTypeConfirmation {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -167,7 +162,7 @@ pub enum BookingV1ResourceUpdateFieldsTemplateTypeConfirmation {
     Animate,
 }
 /// Documented values of `isReminderNotificationOn`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsIsReminderNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -177,7 +172,7 @@ pub enum BookingV1ResourceUpdateFieldsIsReminderNotificationOn {
     N,
 }
 /// Documented values of `isFeedbackNotificationOn`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsIsFeedbackNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -187,7 +182,7 @@ pub enum BookingV1ResourceUpdateFieldsIsFeedbackNotificationOn {
     N,
 }
 /// Documented values of `templateTypeFeedback`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsTemplateTypeFeedback {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]
@@ -197,7 +192,7 @@ pub enum BookingV1ResourceUpdateFieldsTemplateTypeFeedback {
     Animate,
 }
 /// Documented values of `isDelayedNotificationOn`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsIsDelayedNotificationOn {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -207,7 +202,7 @@ pub enum BookingV1ResourceUpdateFieldsIsDelayedNotificationOn {
     N,
 }
 /// Documented values of `templateTypeDelayed`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsTemplateTypeDelayed {
     /// `"inanimate"`: template for booking equipment and rooms
     #[bitrix(value = "inanimate")]

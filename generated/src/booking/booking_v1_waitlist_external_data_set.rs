@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.waitlist.externalData.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Set Connections for Recording in the Waitlist — `booking.v1.waitlist.externalData.set` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.waitlist.externalData.set",
     version = "v1",
     scope = "booking",
@@ -22,24 +24,21 @@ pub struct BookingV1WaitlistExternalDataSet {
     pub wait_list_id: i64,
     /// `externalData`: array of object, required.
     #[bitrix(rename = "externalData")]
-    pub external_data: ::std::vec::Vec<BookingV1WaitlistExternalDataSetExternalDataItem>,
+    pub external_data: Vec<BookingV1WaitlistExternalDataSetExternalDataItem>,
 }
 /// The `BookingV1WaitlistExternalDataSetExternalDataItem` object. Part of `booking.v1.waitlist.externalData.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1WaitlistExternalDataSetExternalDataItem {
     /// `moduleId`: string, required.
     #[bitrix(rename = "moduleId")]
-    pub module_id: ::std::string::String,
+    pub module_id: String,
     /// `entityTypeId`: string, required.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::std::string::String,
+    pub entity_type_id: String,
     /// `value`: string, required.
-    pub value: ::std::string::String,
+    pub value: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.waitlist.externalData.unset` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Remove connections for the waitlist record — `booking.v1.waitlist.externalData.unset` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-unset.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.waitlist.externalData.unset",
     version = "v1",
     scope = "booking",

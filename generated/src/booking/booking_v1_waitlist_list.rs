@@ -2,34 +2,33 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.waitlist.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of records from the waitlist — `booking.v1.waitlist.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "booking.v1.waitlist.list",
     version = "v1",
     scope = "booking",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "0", status = 400, message = "Required fields:"),
     error(code = "422", status = 400, message = "Invalid date"),
 )]
 pub struct BookingV1WaitlistList {
     /// `filter`: object.
-    pub filter: ::core::option::Option<BookingV1WaitlistListFilter>,
+    pub filter: Option<BookingV1WaitlistListFilter>,
 }
 /// The `filter` object. Part of `booking.v1.waitlist.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BookingV1WaitlistListFilter {
     /// `from`: string, required.
-    pub from: ::std::string::String,
+    pub from: String,
     /// `to`: string, required.
-    pub to: ::std::string::String,
+    pub to: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,21 +2,23 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.accessibility.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get User Availability from — `calendar.accessibility.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-accessibility-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.accessibility.get",
     version = "v1",
     scope = "calendar",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CalendarAccessibilityGet {
     /// `users`: array, required.
-    pub users: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub users: Vec<Value>,
     /// `from`: date, required.
-    pub from: ::std::string::String,
+    pub from: String,
     /// `to`: date, required.
-    pub to: ::std::string::String,
+    pub to: String,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.event.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Event — `calendar.event.add` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.event.add",
     version = "v1",
     scope = "calendar",
@@ -21,58 +23,56 @@ pub struct CalendarEventAdd {
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// `from`: datetime|date, required.
-    pub from: ::bitrix24::serde_json::Value,
+    pub from: Value,
     /// `to`: datetime|date, required.
-    pub to: ::bitrix24::serde_json::Value,
+    pub to: Value,
     /// `from_ts`: integer.
-    pub from_ts: ::core::option::Option<i64>,
+    pub from_ts: Option<i64>,
     /// `to_ts`: integer.
-    pub to_ts: ::core::option::Option<i64>,
+    pub to_ts: Option<i64>,
     /// `section`: integer, required.
     pub section: i64,
     /// `auto_detect_section`: string.
-    pub auto_detect_section: ::core::option::Option<CalendarEventAddAutoDetectSection>,
+    pub auto_detect_section: Option<CalendarEventAddAutoDetectSection>,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `skip_time`: string.
-    pub skip_time: ::core::option::Option<CalendarEventAddSkipTime>,
+    pub skip_time: Option<CalendarEventAddSkipTime>,
     /// `timezone_from`: string.
-    pub timezone_from: ::core::option::Option<::std::string::String>,
+    pub timezone_from: Option<String>,
     /// `timezone_to`: string.
-    pub timezone_to: ::core::option::Option<::std::string::String>,
+    pub timezone_to: Option<String>,
     /// `description`: text.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `text_color`: string.
-    pub text_color: ::core::option::Option<::std::string::String>,
+    pub text_color: Option<String>,
     /// `accessibility`: string.
-    pub accessibility: ::core::option::Option<CalendarEventAddAccessibility>,
+    pub accessibility: Option<CalendarEventAddAccessibility>,
     /// `importance`: string.
-    pub importance: ::core::option::Option<CalendarEventAddImportance>,
+    pub importance: Option<CalendarEventAddImportance>,
     /// `private_event`: string.
-    pub private_event: ::core::option::Option<CalendarEventAddPrivateEvent>,
+    pub private_event: Option<CalendarEventAddPrivateEvent>,
     /// `rrule`: object.
-    pub rrule: ::core::option::Option<CalendarEventAddRrule>,
+    pub rrule: Option<CalendarEventAddRrule>,
     /// `is_meeting`: string.
-    pub is_meeting: ::core::option::Option<CalendarEventAddIsMeeting>,
+    pub is_meeting: Option<CalendarEventAddIsMeeting>,
     /// `location`: string.
-    pub location: ::core::option::Option<::std::string::String>,
+    pub location: Option<String>,
     /// `remind`: array of object.
-    pub remind: ::core::option::Option<::std::vec::Vec<CalendarEventAddRemindItem>>,
+    pub remind: Option<Vec<CalendarEventAddRemindItem>>,
     /// `attendees`: array, required.
-    pub attendees: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub attendees: Vec<Value>,
     /// `host`: integer, required.
     pub host: i64,
     /// `meeting`: object.
-    pub meeting: ::core::option::Option<CalendarEventAddMeeting>,
+    pub meeting: Option<CalendarEventAddMeeting>,
     /// `crm_fields`: array.
-    pub crm_fields: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub crm_fields: Option<Vec<Value>>,
 }
 /// Documented values of `type`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventAddType {
     /// `"user"`: user calendar
     #[bitrix(value = "user")]
@@ -85,7 +85,7 @@ pub enum CalendarEventAddType {
     CompanyCalendar,
 }
 /// Documented values of `auto_detect_section`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventAddAutoDetectSection {
     /// `"Y"`: enable auto-detection of the section
     #[bitrix(value = "Y")]
@@ -95,7 +95,7 @@ pub enum CalendarEventAddAutoDetectSection {
     N,
 }
 /// Documented values of `skip_time`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventAddSkipTime {
     /// `"Y"`: use only the date
     #[bitrix(value = "Y")]
@@ -105,7 +105,7 @@ pub enum CalendarEventAddSkipTime {
     N,
 }
 /// Documented values of `accessibility`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventAddAccessibility {
     /// `"busy"`: busy
     #[bitrix(value = "busy")]
@@ -121,7 +121,7 @@ pub enum CalendarEventAddAccessibility {
     Free,
 }
 /// Documented values of `importance`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventAddImportance {
     /// `"high"`: high
     #[bitrix(value = "high")]
@@ -134,7 +134,7 @@ pub enum CalendarEventAddImportance {
     Low,
 }
 /// Documented values of `private_event`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventAddPrivateEvent {
     /// `"Y"`: private
     #[bitrix(value = "Y")]
@@ -145,32 +145,29 @@ pub enum CalendarEventAddPrivateEvent {
 }
 /// The `rrule` object. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarEventAddRrule {
     /// `FREQ`: string.
     #[bitrix(rename = "FREQ")]
-    pub freq: ::core::option::Option<CalendarEventAddRruleFreq>,
+    pub freq: Option<CalendarEventAddRruleFreq>,
     /// `COUNT`: integer.
     #[bitrix(rename = "COUNT")]
-    pub count: ::core::option::Option<i64>,
+    pub count: Option<i64>,
     /// `INTERVAL`: integer.
     #[bitrix(rename = "INTERVAL")]
-    pub interval: ::core::option::Option<i64>,
+    pub interval: Option<i64>,
     /// `BYDAY`: array.
     #[bitrix(rename = "BYDAY")]
-    pub byday: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub byday: Option<Vec<Value>>,
     /// `UNTIL`: date.
     #[bitrix(rename = "UNTIL")]
-    pub until: ::core::option::Option<::std::string::String>,
+    pub until: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `FREQ`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventAddRruleFreq {
     /// `"DAILY"`: daily
     #[bitrix(value = "DAILY")]
@@ -186,7 +183,7 @@ pub enum CalendarEventAddRruleFreq {
     Yearly,
 }
 /// Documented values of `is_meeting`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventAddIsMeeting {
     /// `"Y"`: meeting with participants
     #[bitrix(value = "Y")]
@@ -197,22 +194,19 @@ pub enum CalendarEventAddIsMeeting {
 }
 /// The `CalendarEventAddRemindItem` object. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarEventAddRemindItem {
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CalendarEventAddRemindItemType>,
+    pub type_: Option<CalendarEventAddRemindItemType>,
     /// `count`: integer.
-    pub count: ::core::option::Option<i64>,
+    pub count: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventAddRemindItemType {
     /// `"min"`: minutes
     #[bitrix(value = "min")]
@@ -226,20 +220,17 @@ pub enum CalendarEventAddRemindItemType {
 }
 /// The `meeting` object. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarEventAddMeeting {
     /// `notify`: boolean.
-    pub notify: ::core::option::Option<bool>,
+    pub notify: Option<bool>,
     /// `reinvite`: boolean.
-    pub reinvite: ::core::option::Option<bool>,
+    pub reinvite: Option<bool>,
     /// `allow_invite`: boolean.
-    pub allow_invite: ::core::option::Option<bool>,
+    pub allow_invite: Option<bool>,
     /// `hide_guests`: boolean.
-    pub hide_guests: ::core::option::Option<bool>,
+    pub hide_guests: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.event.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Calendar Events List — `calendar.event.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.event.get",
     version = "v1",
     scope = "calendar",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CalendarEventGet {
     /// `type`: string, required.
@@ -20,14 +22,14 @@ pub struct CalendarEventGet {
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// `from`: date.
-    pub from: ::core::option::Option<::std::string::String>,
+    pub from: Option<String>,
     /// `to`: date.
-    pub to: ::core::option::Option<::std::string::String>,
+    pub to: Option<String>,
     /// `section`: array.
-    pub section: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub section: Option<Vec<Value>>,
 }
 /// Documented values of `type`. Part of `calendar.event.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventGetType {
     /// `"user"`: user calendar
     #[bitrix(value = "user")]

@@ -2,38 +2,40 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.event.get.nearest` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a list of upcoming events — `calendar.event.get.nearest` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.event.get.nearest",
     version = "v1",
     scope = "calendar",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct CalendarEventGetNearest {
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CalendarEventGetNearestType>,
+    pub type_: Option<CalendarEventGetNearestType>,
     /// `ownerId`: integer.
     #[bitrix(rename = "ownerId")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
     /// `days`: integer.
-    pub days: ::core::option::Option<i64>,
+    pub days: Option<i64>,
     /// `forCurrentUser`: boolean.
     #[bitrix(rename = "forCurrentUser")]
-    pub for_current_user: ::core::option::Option<bool>,
+    pub for_current_user: Option<bool>,
     /// `maxEventsCount`: integer.
     #[bitrix(rename = "maxEventsCount")]
-    pub max_events_count: ::core::option::Option<i64>,
+    pub max_events_count: Option<i64>,
     /// `detailUrl`: string.
     #[bitrix(rename = "detailUrl")]
-    pub detail_url: ::core::option::Option<::std::string::String>,
+    pub detail_url: Option<String>,
 }
 /// Documented values of `type`. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventGetNearestType {
     /// `"user"`: user calendar
     #[bitrix(value = "user")]

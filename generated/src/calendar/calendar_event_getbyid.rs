@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.event.getbyid` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Event by ID — `calendar.event.getbyid` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.event.getbyid",
     version = "v1",
     scope = "calendar",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CalendarEventGetbyid {
     /// `id`: integer, required.

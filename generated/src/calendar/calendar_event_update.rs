@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.event.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Event — `calendar.event.update` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.event.update",
     version = "v1",
     scope = "calendar",
@@ -23,60 +25,58 @@ pub struct CalendarEventUpdate {
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// `from`: datetime|date.
-    pub from: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub from: Option<Value>,
     /// `to`: datetime|date.
-    pub to: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub to: Option<Value>,
     /// `from_ts`: integer.
-    pub from_ts: ::core::option::Option<i64>,
+    pub from_ts: Option<i64>,
     /// `to_ts`: integer.
-    pub to_ts: ::core::option::Option<i64>,
+    pub to_ts: Option<i64>,
     /// `section`: integer.
-    pub section: ::core::option::Option<i64>,
+    pub section: Option<i64>,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `skip_time`: string.
-    pub skip_time: ::core::option::Option<CalendarEventUpdateSkipTime>,
+    pub skip_time: Option<CalendarEventUpdateSkipTime>,
     /// `timezone_from`: string.
-    pub timezone_from: ::core::option::Option<::std::string::String>,
+    pub timezone_from: Option<String>,
     /// `timezone_to`: string.
-    pub timezone_to: ::core::option::Option<::std::string::String>,
+    pub timezone_to: Option<String>,
     /// `description`: text.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `text_color`: string.
-    pub text_color: ::core::option::Option<::std::string::String>,
+    pub text_color: Option<String>,
     /// `accessibility`: string.
-    pub accessibility: ::core::option::Option<CalendarEventUpdateAccessibility>,
+    pub accessibility: Option<CalendarEventUpdateAccessibility>,
     /// `importance`: string.
-    pub importance: ::core::option::Option<CalendarEventUpdateImportance>,
+    pub importance: Option<CalendarEventUpdateImportance>,
     /// `private_event`: string.
-    pub private_event: ::core::option::Option<CalendarEventUpdatePrivateEvent>,
+    pub private_event: Option<CalendarEventUpdatePrivateEvent>,
     /// `recurrence_mode`: string.
-    pub recurrence_mode: ::core::option::Option<CalendarEventUpdateRecurrenceMode>,
+    pub recurrence_mode: Option<CalendarEventUpdateRecurrenceMode>,
     /// `current_date_from`: date.
-    pub current_date_from: ::core::option::Option<::std::string::String>,
+    pub current_date_from: Option<String>,
     /// `rrule`: object.
-    pub rrule: ::core::option::Option<CalendarEventUpdateRrule>,
+    pub rrule: Option<CalendarEventUpdateRrule>,
     /// `is_meeting`: string.
-    pub is_meeting: ::core::option::Option<CalendarEventUpdateIsMeeting>,
+    pub is_meeting: Option<CalendarEventUpdateIsMeeting>,
     /// `location`: string.
-    pub location: ::core::option::Option<::std::string::String>,
+    pub location: Option<String>,
     /// `remind`: array of object.
-    pub remind: ::core::option::Option<::std::vec::Vec<CalendarEventUpdateRemindItem>>,
+    pub remind: Option<Vec<CalendarEventUpdateRemindItem>>,
     /// `attendees`: array, required.
-    pub attendees: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub attendees: Vec<Value>,
     /// `host`: string, required.
-    pub host: ::std::string::String,
+    pub host: String,
     /// `meeting`: object.
-    pub meeting: ::core::option::Option<CalendarEventUpdateMeeting>,
+    pub meeting: Option<CalendarEventUpdateMeeting>,
     /// `crm_fields`: array.
-    pub crm_fields: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub crm_fields: Option<Vec<Value>>,
 }
 /// Documented values of `type`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventUpdateType {
     /// `"user"`: user calendar
     #[bitrix(value = "user")]
@@ -89,7 +89,7 @@ pub enum CalendarEventUpdateType {
     CompanyCalendar,
 }
 /// Documented values of `skip_time`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventUpdateSkipTime {
     /// `"Y"`: use only the date
     #[bitrix(value = "Y")]
@@ -99,7 +99,7 @@ pub enum CalendarEventUpdateSkipTime {
     N,
 }
 /// Documented values of `accessibility`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventUpdateAccessibility {
     /// `"busy"`: busy
     #[bitrix(value = "busy")]
@@ -115,7 +115,7 @@ pub enum CalendarEventUpdateAccessibility {
     Free,
 }
 /// Documented values of `importance`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventUpdateImportance {
     /// `"high"`: high
     #[bitrix(value = "high")]
@@ -128,7 +128,7 @@ pub enum CalendarEventUpdateImportance {
     Low,
 }
 /// Documented values of `private_event`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventUpdatePrivateEvent {
     /// `"Y"`: private
     #[bitrix(value = "Y")]
@@ -138,7 +138,7 @@ pub enum CalendarEventUpdatePrivateEvent {
     N,
 }
 /// Documented values of `recurrence_mode`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventUpdateRecurrenceMode {
     /// `"this"`
     #[bitrix(value = "this")]
@@ -152,32 +152,29 @@ pub enum CalendarEventUpdateRecurrenceMode {
 }
 /// The `rrule` object. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarEventUpdateRrule {
     /// `FREQ`: string.
     #[bitrix(rename = "FREQ")]
-    pub freq: ::core::option::Option<CalendarEventUpdateRruleFreq>,
+    pub freq: Option<CalendarEventUpdateRruleFreq>,
     /// `COUNT`: integer.
     #[bitrix(rename = "COUNT")]
-    pub count: ::core::option::Option<i64>,
+    pub count: Option<i64>,
     /// `INTERVAL`: integer.
     #[bitrix(rename = "INTERVAL")]
-    pub interval: ::core::option::Option<i64>,
+    pub interval: Option<i64>,
     /// `BYDAY`: array.
     #[bitrix(rename = "BYDAY")]
-    pub byday: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub byday: Option<Vec<Value>>,
     /// `UNTIL`: date.
     #[bitrix(rename = "UNTIL")]
-    pub until: ::core::option::Option<::std::string::String>,
+    pub until: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `FREQ`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventUpdateRruleFreq {
     /// `"DAILY"`: daily
     #[bitrix(value = "DAILY")]
@@ -193,7 +190,7 @@ pub enum CalendarEventUpdateRruleFreq {
     Yearly,
 }
 /// Documented values of `is_meeting`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventUpdateIsMeeting {
     /// `"Y"`: meeting with participants
     #[bitrix(value = "Y")]
@@ -204,22 +201,19 @@ pub enum CalendarEventUpdateIsMeeting {
 }
 /// The `CalendarEventUpdateRemindItem` object. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarEventUpdateRemindItem {
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CalendarEventUpdateRemindItemType>,
+    pub type_: Option<CalendarEventUpdateRemindItemType>,
     /// `count`: integer.
-    pub count: ::core::option::Option<i64>,
+    pub count: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarEventUpdateRemindItemType {
     /// `"min"`: minutes
     #[bitrix(value = "min")]
@@ -233,20 +227,17 @@ pub enum CalendarEventUpdateRemindItemType {
 }
 /// The `meeting` object. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarEventUpdateMeeting {
     /// `notify`: boolean.
-    pub notify: ::core::option::Option<bool>,
+    pub notify: Option<bool>,
     /// `reinvite`: boolean.
-    pub reinvite: ::core::option::Option<bool>,
+    pub reinvite: Option<bool>,
     /// `allow_invite`: boolean.
-    pub allow_invite: ::core::option::Option<bool>,
+    pub allow_invite: Option<bool>,
     /// `hide_guests`: boolean.
-    pub hide_guests: ::core::option::Option<bool>,
+    pub hide_guests: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.meeting.status.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Get the participation status of the current user in the event — `calendar.meeting.status.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-meeting-status-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.meeting.status.get",
     version = "v1",
     scope = "calendar",
-    result = ::std::string::String,
+    result = String,
 )]
 pub struct CalendarMeetingStatusGet {
     /// `eventId`: integer, required.

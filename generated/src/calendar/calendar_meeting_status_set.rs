@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.meeting.status.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Set Participation Status in Event for Current User — `calendar.meeting.status.set` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-meeting-status-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.meeting.status.set",
     version = "v1",
     scope = "calendar",
@@ -21,7 +22,7 @@ pub struct CalendarMeetingStatusSet {
     pub status: CalendarMeetingStatusSetStatus,
 }
 /// Documented values of `status`. Part of `calendar.meeting.status.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-meeting-status-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarMeetingStatusSetStatus {
     /// `"Y"`: accepted
     #[bitrix(value = "Y")]

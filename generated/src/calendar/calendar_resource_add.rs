@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.resource.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Add a new resource — `calendar.resource.add` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.resource.add",
     version = "v1",
     scope = "calendar",
@@ -15,5 +16,5 @@
 )]
 pub struct CalendarResourceAdd {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
 }

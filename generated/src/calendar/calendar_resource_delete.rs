@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.resource.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Delete Resource — `calendar.resource.delete` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.resource.delete",
     version = "v1",
     scope = "calendar",
@@ -16,5 +18,5 @@
 pub struct CalendarResourceDelete {
     /// `resourceId`: any, required.
     #[bitrix(rename = "resourceId")]
-    pub resource_id: ::bitrix24::serde_json::Value,
+    pub resource_id: Value,
 }

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.resource.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get a list of all resources — `calendar.resource.list` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.resource.list",
     version = "v1",
     scope = "calendar",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CalendarResourceList {}

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.resource.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Update resource — `calendar.resource.update` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.resource.update",
     version = "v1",
     scope = "calendar",
@@ -18,5 +19,5 @@ pub struct CalendarResourceUpdate {
     #[bitrix(rename = "resourceId")]
     pub resource_id: i64,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.section.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Calendar — `calendar.section.add` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.section.add",
     version = "v1",
     scope = "calendar",
@@ -21,18 +23,18 @@ pub struct CalendarSectionAdd {
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `text_color`: string.
-    pub text_color: ::core::option::Option<::std::string::String>,
+    pub text_color: Option<String>,
     /// `export`: object.
-    pub export: ::core::option::Option<CalendarSectionAddExport>,
+    pub export: Option<CalendarSectionAddExport>,
 }
 /// Documented values of `type`. Part of `calendar.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarSectionAddType {
     /// `"user"`: user calendar
     #[bitrix(value = "user")]
@@ -43,23 +45,20 @@ pub enum CalendarSectionAddType {
 }
 /// The `export` object. Part of `calendar.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarSectionAddExport {
     /// `ALLOW`: boolean.
     #[bitrix(rename = "ALLOW")]
-    pub allow: ::core::option::Option<bool>,
+    pub allow: Option<bool>,
     /// `SET`: string.
     #[bitrix(rename = "SET")]
-    pub set: ::core::option::Option<CalendarSectionAddExportSet>,
+    pub set: Option<CalendarSectionAddExportSet>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `SET`. Part of `calendar.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarSectionAddExportSet {
     /// `"all"`: for the entire period
     #[bitrix(value = "all")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.section.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Delete Calendar — `calendar.section.delete` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.section.delete",
     version = "v1",
     scope = "calendar",
@@ -24,7 +25,7 @@ pub struct CalendarSectionDelete {
     pub id: i64,
 }
 /// Documented values of `type`. Part of `calendar.section.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-delete.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarSectionDeleteType {
     /// `"user"`: user calendar
     #[bitrix(value = "user")]

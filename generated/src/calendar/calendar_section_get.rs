@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.section.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Calendar List — `calendar.section.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.section.get",
     version = "v1",
     scope = "calendar",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CalendarSectionGet {
     /// `type`: string, required.
@@ -21,7 +23,7 @@ pub struct CalendarSectionGet {
     pub owner_id: i64,
 }
 /// Documented values of `type`. Part of `calendar.section.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarSectionGetType {
     /// `"user"`: user calendar
     #[bitrix(value = "user")]

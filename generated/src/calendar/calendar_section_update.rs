@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.section.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Calendar — `calendar.section.update` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.section.update",
     version = "v1",
     scope = "calendar",
@@ -23,18 +25,18 @@ pub struct CalendarSectionUpdate {
     /// `id`: string, required.
     pub id: i64,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `text_color`: string.
-    pub text_color: ::core::option::Option<::std::string::String>,
+    pub text_color: Option<String>,
     /// `export`: array of object.
-    pub export: ::core::option::Option<::std::vec::Vec<CalendarSectionUpdateExportItem>>,
+    pub export: Option<Vec<CalendarSectionUpdateExportItem>>,
 }
 /// Documented values of `type`. Part of `calendar.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarSectionUpdateType {
     /// `"user"`: user calendar
     #[bitrix(value = "user")]
@@ -45,23 +47,20 @@ pub enum CalendarSectionUpdateType {
 }
 /// The `CalendarSectionUpdateExportItem` object. Part of `calendar.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarSectionUpdateExportItem {
     /// `ALLOW`: boolean.
     #[bitrix(rename = "ALLOW")]
-    pub allow: ::core::option::Option<bool>,
+    pub allow: Option<bool>,
     /// `SET`: string.
     #[bitrix(rename = "SET")]
-    pub set: ::core::option::Option<CalendarSectionUpdateExportItemSet>,
+    pub set: Option<CalendarSectionUpdateExportItemSet>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `SET`. Part of `calendar.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarSectionUpdateExportItemSet {
     /// `"all"`: for the entire period
     #[bitrix(value = "all")]

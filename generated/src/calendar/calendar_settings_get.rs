@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.settings.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get main calendar settings — `calendar.settings.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-settings-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.settings.get",
     version = "v1",
     scope = "calendar",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CalendarSettingsGet {}

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.user.settings.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Set User Calendar Settings — `calendar.user.settings.set` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "calendar.user.settings.set",
     version = "v1",
     scope = "calendar",
@@ -19,74 +21,61 @@ pub struct CalendarUserSettingsSet {
 }
 /// The `settings` object. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarUserSettingsSetSettings {
     /// `view`: string.
-    pub view: ::core::option::Option<CalendarUserSettingsSetSettingsView>,
+    pub view: Option<CalendarUserSettingsSetSettingsView>,
     /// `meetSection`: string.
     #[bitrix(rename = "meetSection")]
-    pub meet_section: ::core::option::Option<::std::string::String>,
+    pub meet_section: Option<String>,
     /// `crmSection`: string.
     #[bitrix(rename = "crmSection")]
-    pub crm_section: ::core::option::Option<::std::string::String>,
+    pub crm_section: Option<String>,
     /// `showDeclined`: boolean.
     #[bitrix(rename = "showDeclined")]
-    pub show_declined: ::core::option::Option<bool>,
+    pub show_declined: Option<bool>,
     /// `denyBusyInvitation`: boolean.
     #[bitrix(rename = "denyBusyInvitation")]
-    pub deny_busy_invitation: ::core::option::Option<bool>,
+    pub deny_busy_invitation: Option<bool>,
     /// `collapseOffHours`: string.
     #[bitrix(rename = "collapseOffHours")]
-    pub collapse_off_hours: ::core::option::Option<
-        CalendarUserSettingsSetSettingsCollapseOffHours,
-    >,
+    pub collapse_off_hours: Option<CalendarUserSettingsSetSettingsCollapseOffHours>,
     /// `showWeekNumbers`: string.
     #[bitrix(rename = "showWeekNumbers")]
-    pub show_week_numbers: ::core::option::Option<
-        CalendarUserSettingsSetSettingsShowWeekNumbers,
-    >,
+    pub show_week_numbers: Option<CalendarUserSettingsSetSettingsShowWeekNumbers>,
     /// `showTasks`: string.
     #[bitrix(rename = "showTasks")]
-    pub show_tasks: ::core::option::Option<CalendarUserSettingsSetSettingsShowTasks>,
+    pub show_tasks: Option<CalendarUserSettingsSetSettingsShowTasks>,
     /// `syncTasks`: string.
     #[bitrix(rename = "syncTasks")]
-    pub sync_tasks: ::core::option::Option<CalendarUserSettingsSetSettingsSyncTasks>,
+    pub sync_tasks: Option<CalendarUserSettingsSetSettingsSyncTasks>,
     /// `showCompletedTasks`: string.
     #[bitrix(rename = "showCompletedTasks")]
-    pub show_completed_tasks: ::core::option::Option<
-        CalendarUserSettingsSetSettingsShowCompletedTasks,
-    >,
+    pub show_completed_tasks: Option<CalendarUserSettingsSetSettingsShowCompletedTasks>,
     /// `lastUsedSection`: string.
     #[bitrix(rename = "lastUsedSection")]
-    pub last_used_section: ::core::option::Option<::std::string::String>,
+    pub last_used_section: Option<String>,
     /// `sendFromEmail`: string.
     #[bitrix(rename = "sendFromEmail")]
-    pub send_from_email: ::core::option::Option<::std::string::String>,
+    pub send_from_email: Option<String>,
     /// `defaultSections`: object.
     #[bitrix(rename = "defaultSections")]
-    pub default_sections: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub default_sections: Option<Map<String, Value>>,
     /// `syncPeriodPast`: string.
     #[bitrix(rename = "syncPeriodPast")]
-    pub sync_period_past: ::core::option::Option<::std::string::String>,
+    pub sync_period_past: Option<String>,
     /// `syncPeriodFuture`: string.
     #[bitrix(rename = "syncPeriodFuture")]
-    pub sync_period_future: ::core::option::Option<::std::string::String>,
+    pub sync_period_future: Option<String>,
     /// `defaultReminders`: object.
     #[bitrix(rename = "defaultReminders")]
-    pub default_reminders: ::core::option::Option<
-        CalendarUserSettingsSetSettingsDefaultReminders,
-    >,
+    pub default_reminders: Option<CalendarUserSettingsSetSettingsDefaultReminders>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `view`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarUserSettingsSetSettingsView {
     /// `"day"`: day
     #[bitrix(value = "day")]
@@ -102,7 +91,7 @@ pub enum CalendarUserSettingsSetSettingsView {
     List,
 }
 /// Documented values of `collapseOffHours`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarUserSettingsSetSettingsCollapseOffHours {
     /// `"Y"`: hide
     #[bitrix(value = "Y")]
@@ -112,7 +101,7 @@ pub enum CalendarUserSettingsSetSettingsCollapseOffHours {
     N,
 }
 /// Documented values of `showWeekNumbers`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarUserSettingsSetSettingsShowWeekNumbers {
     /// `"Y"`: show
     #[bitrix(value = "Y")]
@@ -122,7 +111,7 @@ pub enum CalendarUserSettingsSetSettingsShowWeekNumbers {
     N,
 }
 /// Documented values of `showTasks`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarUserSettingsSetSettingsShowTasks {
     /// `"Y"`: display
     #[bitrix(value = "Y")]
@@ -132,7 +121,7 @@ pub enum CalendarUserSettingsSetSettingsShowTasks {
     N,
 }
 /// Documented values of `syncTasks`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarUserSettingsSetSettingsSyncTasks {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -142,7 +131,7 @@ pub enum CalendarUserSettingsSetSettingsSyncTasks {
     N,
 }
 /// Documented values of `showCompletedTasks`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarUserSettingsSetSettingsShowCompletedTasks {
     /// `"Y"`: display
     #[bitrix(value = "Y")]
@@ -153,45 +142,35 @@ pub enum CalendarUserSettingsSetSettingsShowCompletedTasks {
 }
 /// The `defaultReminders` object. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarUserSettingsSetSettingsDefaultReminders {
     /// `fullDay`: array of object.
     #[bitrix(rename = "fullDay")]
-    pub full_day: ::core::option::Option<
-        ::std::vec::Vec<CalendarUserSettingsSetSettingsDefaultRemindersFullDayItem>,
+    pub full_day: Option<
+        Vec<CalendarUserSettingsSetSettingsDefaultRemindersFullDayItem>,
     >,
     /// `withTime`: array.
     #[bitrix(rename = "withTime")]
-    pub with_time: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub with_time: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `CalendarUserSettingsSetSettingsDefaultRemindersFullDayItem` object. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CalendarUserSettingsSetSettingsDefaultRemindersFullDayItem {
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<
-        CalendarUserSettingsSetSettingsDefaultRemindersFullDayItemType,
-    >,
+    pub type_: Option<CalendarUserSettingsSetSettingsDefaultRemindersFullDayItemType>,
     /// `count`: integer.
-    pub count: ::core::option::Option<i64>,
+    pub count: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CalendarUserSettingsSetSettingsDefaultRemindersFullDayItemType {
     /// `"min"`: minutes
     #[bitrix(value = "min")]

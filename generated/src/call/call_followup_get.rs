@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `call.followup.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Call Follow-up — `call.followup.get` (REST 3.0, scope `call`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "call.followup.get",
     version = "v3",
     scope = "call",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION",
         status = 403,
@@ -56,15 +58,13 @@ pub struct CallFollowupGet {
     #[bitrix(rename = "callId")]
     pub call_id: i64,
     /// `select`: object.
-    pub select: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub select: Option<Map<String, Value>>,
     /// `mentionFormat`: string.
     #[bitrix(rename = "mentionFormat")]
-    pub mention_format: ::core::option::Option<CallFollowupGetMentionFormat>,
+    pub mention_format: Option<CallFollowupGetMentionFormat>,
 }
 /// Documented values of `mentionFormat`. Part of `call.followup.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CallFollowupGetMentionFormat {
     /// `"bb"`: BBCode format
     #[bitrix(value = "bb")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `call.followup.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get a List of Follow-up Calls — `call.followup.list` (REST 3.0, scope `call`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "call.followup.list",
     version = "v3",
     scope = "call",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION",
@@ -61,63 +63,54 @@ pub struct CallFollowupList {
     /// `filter`: object, required.
     pub filter: CallFollowupListFilter,
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
     /// `order`: object.
-    pub order: ::core::option::Option<CallFollowupListOrder>,
+    pub order: Option<CallFollowupListOrder>,
     /// `pagination`: object.
-    pub pagination: ::core::option::Option<CallFollowupListPagination>,
+    pub pagination: Option<CallFollowupListPagination>,
     /// `mentionFormat`: string.
     #[bitrix(rename = "mentionFormat")]
-    pub mention_format: ::core::option::Option<CallFollowupListMentionFormat>,
+    pub mention_format: Option<CallFollowupListMentionFormat>,
 }
 /// The `filter` object. Part of `call.followup.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CallFollowupListFilter {
     /// `startDate`: object, required.
     #[bitrix(rename = "startDate")]
     pub start_date: CallFollowupListFilterStartDate,
     /// `participantId`: integer.
     #[bitrix(rename = "participantId")]
-    pub participant_id: ::core::option::Option<i64>,
+    pub participant_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `startDate` object. Part of `call.followup.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CallFollowupListFilterStartDate {
     /// `from`: string, required.
-    pub from: ::std::string::String,
+    pub from: String,
     /// `to`: string, required.
-    pub to: ::std::string::String,
+    pub to: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `order` object. Part of `call.followup.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CallFollowupListOrder {
     /// `startDate`: string.
     #[bitrix(rename = "startDate")]
-    pub start_date: ::core::option::Option<CallFollowupListOrderStartDate>,
+    pub start_date: Option<CallFollowupListOrderStartDate>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `startDate`. Part of `call.followup.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CallFollowupListOrderStartDate {
     /// `"asc"`: ascending
     #[bitrix(value = "asc")]
@@ -128,38 +121,32 @@ pub enum CallFollowupListOrderStartDate {
 }
 /// The `pagination` object. Part of `call.followup.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CallFollowupListPagination {
     /// `limit`: integer.
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
     /// `afterCursor`: object.
     #[bitrix(rename = "afterCursor")]
-    pub after_cursor: ::core::option::Option<CallFollowupListPaginationAfterCursor>,
+    pub after_cursor: Option<CallFollowupListPaginationAfterCursor>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `afterCursor` object. Part of `call.followup.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CallFollowupListPaginationAfterCursor {
     /// `startDate`: string, required.
     #[bitrix(rename = "startDate")]
-    pub start_date: ::std::string::String,
+    pub start_date: String,
     /// `id`: integer, required.
     pub id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `mentionFormat`. Part of `call.followup.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CallFollowupListMentionFormat {
     /// `"bb"`: BBCode format
     #[bitrix(value = "bb")]

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.catalog.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Fields of the Trade Catalog — `catalog.catalog.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.catalog.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_CORE",
@@ -94,28 +96,25 @@ pub struct CatalogCatalogUpdate {
 }
 /// The `fields` object. Part of `catalog.catalog.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogCatalogUpdateFields {
     /// `subscription`: string.
-    pub subscription: ::core::option::Option<CatalogCatalogUpdateFieldsSubscription>,
+    pub subscription: Option<CatalogCatalogUpdateFieldsSubscription>,
     /// `vatId`: catalog_vat.id.
     #[bitrix(rename = "vatId")]
-    pub vat_id: ::core::option::Option<types::CatalogVatId>,
+    pub vat_id: Option<types::CatalogVatId>,
     /// `productIblockId`: catalog_catalog.id.
     #[bitrix(rename = "productIblockId")]
-    pub product_iblock_id: ::core::option::Option<types::CatalogCatalogId>,
+    pub product_iblock_id: Option<types::CatalogCatalogId>,
     /// `skuPropertyId`: catalog_product_property.id.
     #[bitrix(rename = "skuPropertyId")]
-    pub sku_property_id: ::core::option::Option<types::CatalogProductPropertyId>,
+    pub sku_property_id: Option<types::CatalogProductPropertyId>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `subscription`. Part of `catalog.catalog.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogCatalogUpdateFieldsSubscription {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

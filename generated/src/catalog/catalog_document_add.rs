@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.document.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create Inventory Document — `catalog.document.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.document.add",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "0",
@@ -31,43 +33,40 @@ pub struct CatalogDocumentAdd {
 }
 /// The `fields` object. Part of `catalog.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogDocumentAddFields {
     /// `docType`: char, required.
     #[bitrix(rename = "docType")]
     pub doc_type: CatalogDocumentAddFieldsDocType,
     /// `currency`: crm_currency.CURRENCY, required.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// `responsibleId`: user.id, required.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: i64,
     /// `siteId`: char.
     #[bitrix(rename = "siteId")]
-    pub site_id: ::core::option::Option<::std::string::String>,
+    pub site_id: Option<String>,
     /// `dateDocument`: datetime.
     #[bitrix(rename = "dateDocument")]
-    pub date_document: ::core::option::Option<::std::string::String>,
+    pub date_document: Option<String>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `commentary`: char.
-    pub commentary: ::core::option::Option<::std::string::String>,
+    pub commentary: Option<String>,
     /// `total`: double.
-    pub total: ::core::option::Option<f64>,
+    pub total: Option<f64>,
     /// `docNumber`: string.
     #[bitrix(rename = "docNumber")]
-    pub doc_number: ::core::option::Option<::std::string::String>,
+    pub doc_number: Option<String>,
     /// `createdBy`: user.id.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `docType`. Part of `catalog.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogDocumentAddFieldsDocType {
     /// `"A"`: receipt
     #[bitrix(value = "A")]

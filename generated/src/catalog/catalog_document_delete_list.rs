@@ -2,12 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.document.deleteList` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Delete Multiple Inventory Documents — `catalog.document.deleteList` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-delete-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.document.deleteList",
     version = "v1",
     scope = "catalog",
@@ -37,5 +38,5 @@ use super::super::types;
 pub struct CatalogDocumentDeleteList {
     /// `documentIds`: array of catalog_document.id, required.
     #[bitrix(rename = "documentIds")]
-    pub document_ids: ::std::vec::Vec<types::CatalogDocumentId>,
+    pub document_ids: Vec<types::CatalogDocumentId>,
 }

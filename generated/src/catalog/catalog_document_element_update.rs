@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.document.element.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Product in Inventory Document — `catalog.document.element.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.document.element.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ERROR_DOCUMENT_RIGHTS", status = 400, message = "Access denied"),
     error(
@@ -29,23 +31,20 @@ pub struct CatalogDocumentElementUpdate {
 }
 /// The `fields` object. Part of `catalog.document.element.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogDocumentElementUpdateFields {
     /// `storeFrom`: catalog_store.id.
     #[bitrix(rename = "storeFrom")]
-    pub store_from: ::core::option::Option<types::CatalogStoreId>,
+    pub store_from: Option<types::CatalogStoreId>,
     /// `storeTo`: catalog_store.id.
     #[bitrix(rename = "storeTo")]
-    pub store_to: ::core::option::Option<types::CatalogStoreId>,
+    pub store_to: Option<types::CatalogStoreId>,
     /// `amount`: double.
-    pub amount: ::core::option::Option<f64>,
+    pub amount: Option<f64>,
     /// `purchasingPrice`: double.
     #[bitrix(rename = "purchasingPrice")]
-    pub purchasing_price: ::core::option::Option<f64>,
+    pub purchasing_price: Option<f64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

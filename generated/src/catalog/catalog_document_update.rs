@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.document.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Warehouse Accounting Document — `catalog.document.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.document.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "0",
@@ -32,33 +34,30 @@ pub struct CatalogDocumentUpdate {
 }
 /// The `fields` object. Part of `catalog.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogDocumentUpdateFields {
     /// `responsibleId`: user.id.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `dateModify`: datetime.
     #[bitrix(rename = "dateModify")]
-    pub date_modify: ::core::option::Option<::std::string::String>,
+    pub date_modify: Option<String>,
     /// `dateDocument`: datetime.
     #[bitrix(rename = "dateDocument")]
-    pub date_document: ::core::option::Option<::std::string::String>,
+    pub date_document: Option<String>,
     /// `total`: double.
-    pub total: ::core::option::Option<f64>,
+    pub total: Option<f64>,
     /// `commentary`: char.
-    pub commentary: ::core::option::Option<::std::string::String>,
+    pub commentary: Option<String>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `docNumber`: string.
     #[bitrix(rename = "docNumber")]
-    pub doc_number: ::core::option::Option<::std::string::String>,
+    pub doc_number: Option<String>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.documentcontractor.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Description of Fields for Binding Vendor to Inventory Document — `catalog.documentcontractor.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-get-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.documentcontractor.getFields",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Contractors should be provided by CRM"),
 )]

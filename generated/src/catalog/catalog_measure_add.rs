@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.measure.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Measurement Unit — `catalog.measure.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.measure.add",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "200040300020", status = 400, message = "No access to edit"),
     error(
@@ -37,33 +39,30 @@ pub struct CatalogMeasureAdd {
 }
 /// The `fields` object. Part of `catalog.measure.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogMeasureAddFields {
     /// `code`: integer, required.
     pub code: i64,
     /// `isDefault`: string.
     #[bitrix(rename = "isDefault")]
-    pub is_default: ::core::option::Option<CatalogMeasureAddFieldsIsDefault>,
+    pub is_default: Option<CatalogMeasureAddFieldsIsDefault>,
     /// `measureTitle`: string, required.
     #[bitrix(rename = "measureTitle")]
-    pub measure_title: ::std::string::String,
+    pub measure_title: String,
     /// `symbol`: string.
-    pub symbol: ::core::option::Option<::std::string::String>,
+    pub symbol: Option<String>,
     /// `symbolIntl`: string.
     #[bitrix(rename = "symbolIntl")]
-    pub symbol_intl: ::core::option::Option<::std::string::String>,
+    pub symbol_intl: Option<String>,
     /// `symbolLetterIntl`: string.
     #[bitrix(rename = "symbolLetterIntl")]
-    pub symbol_letter_intl: ::core::option::Option<::std::string::String>,
+    pub symbol_letter_intl: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isDefault`. Part of `catalog.measure.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogMeasureAddFieldsIsDefault {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

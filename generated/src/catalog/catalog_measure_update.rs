@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.measure.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Measurement Unit — `catalog.measure.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.measure.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "200040300020", status = 400, message = "No access to edit"),
     error(
@@ -50,33 +52,30 @@ pub struct CatalogMeasureUpdate {
 }
 /// The `fields` object. Part of `catalog.measure.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogMeasureUpdateFields {
     /// `code`: integer.
-    pub code: ::core::option::Option<i64>,
+    pub code: Option<i64>,
     /// `isDefault`: string.
     #[bitrix(rename = "isDefault")]
-    pub is_default: ::core::option::Option<CatalogMeasureUpdateFieldsIsDefault>,
+    pub is_default: Option<CatalogMeasureUpdateFieldsIsDefault>,
     /// `measureTitle`: string.
     #[bitrix(rename = "measureTitle")]
-    pub measure_title: ::core::option::Option<::std::string::String>,
+    pub measure_title: Option<String>,
     /// `symbol`: string.
-    pub symbol: ::core::option::Option<::std::string::String>,
+    pub symbol: Option<String>,
     /// `symbolIntl`: string.
     #[bitrix(rename = "symbolIntl")]
-    pub symbol_intl: ::core::option::Option<::std::string::String>,
+    pub symbol_intl: Option<String>,
     /// `symbolLetterIntl`: string.
     #[bitrix(rename = "symbolLetterIntl")]
-    pub symbol_letter_intl: ::core::option::Option<::std::string::String>,
+    pub symbol_letter_intl: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isDefault`. Part of `catalog.measure.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogMeasureUpdateFieldsIsDefault {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

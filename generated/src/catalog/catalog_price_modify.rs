@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.price.modify` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Product Price Collection — `catalog.price.modify` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.price.modify",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "200040300020", status = 400, message = "Access Denied"),
     error(code = "200040300030", status = 400, message = "Access Denied"),
@@ -39,49 +41,40 @@ pub struct CatalogPriceModify {
 }
 /// The `fields` object. Part of `catalog.price.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogPriceModifyFields {
     /// `product`: object, required.
     pub product: CatalogPriceModifyFieldsProduct,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `product` object. Part of `catalog.price.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogPriceModifyFieldsProduct {
     /// `id`: catalog_product.id, required.
     pub id: types::CatalogProductId,
     /// `prices`: array of object, required.
-    pub prices: ::std::vec::Vec<CatalogPriceModifyFieldsProductPricesItem>,
+    pub prices: Vec<CatalogPriceModifyFieldsProductPricesItem>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `CatalogPriceModifyFieldsProductPricesItem` object. Part of `catalog.price.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogPriceModifyFieldsProductPricesItem {
     /// `id`: catalog_price.id.
-    pub id: ::core::option::Option<types::CatalogPriceId>,
+    pub id: Option<types::CatalogPriceId>,
     /// `catalogGroupId`: catalog_price_type.id, required.
     #[bitrix(rename = "catalogGroupId")]
     pub catalog_group_id: types::CatalogPriceTypeId,
     /// `price`: double, required.
     pub price: f64,
     /// `currency`: string, required.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

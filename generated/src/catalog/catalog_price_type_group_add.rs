@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.priceTypeGroup.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Price Type Binding to Customer Group — `catalog.priceTypeGroup.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.priceTypeGroup.add",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "200040300020", status = 400, message = "Access Denied"),
     error(
@@ -38,7 +40,7 @@ pub struct CatalogPriceTypeGroupAdd {
 }
 /// The `fields` object. Part of `catalog.priceTypeGroup.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogPriceTypeGroupAddFields {
     /// `catalogGroupId`: catalog_price_type.id, required.
     #[bitrix(rename = "catalogGroupId")]
@@ -51,8 +53,5 @@ pub struct CatalogPriceTypeGroupAddFields {
     pub access: bool,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.priceTypeGroup.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Price Type Group Binding Fields — `catalog.priceTypeGroup.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-get-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.priceTypeGroup.getFields",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "200040300010", status = 400, message = "Access Denied"),
 )]
 pub struct CatalogPriceTypeGroupGetFields {}

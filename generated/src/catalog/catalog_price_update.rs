@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.price.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Product Price — `catalog.price.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.price.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "200040300020", status = 400, message = "Access Denied"),
     error(code = "200040300030", status = 400, message = "Access Denied"),
@@ -37,16 +39,13 @@ pub struct CatalogPriceUpdate {
 }
 /// The `fields` object. Part of `catalog.price.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogPriceUpdateFields {
     /// `price`: double, required.
     pub price: f64,
     /// `currency`: string, required.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

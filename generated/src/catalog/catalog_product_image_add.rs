@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productImage.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Image to Product — `catalog.productImage.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.productImage.add",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300020",
@@ -57,27 +59,24 @@ pub struct CatalogProductImageAdd {
     pub fields: CatalogProductImageAddFields,
     /// `fileContent`: array, required.
     #[bitrix(rename = "fileContent")]
-    pub file_content: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub file_content: Vec<Value>,
 }
 /// The `fields` object. Part of `catalog.productImage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductImageAddFields {
     /// `productId`: catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id, required.
     #[bitrix(rename = "productId")]
-    pub product_id: ::bitrix24::serde_json::Value,
+    pub product_id: Value,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CatalogProductImageAddFieldsType>,
+    pub type_: Option<CatalogProductImageAddFieldsType>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `catalog.productImage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductImageAddFieldsType {
     /// `"DETAIL_PICTURE"`: detailed image, field available in the old product card
     #[bitrix(value = "DETAIL_PICTURE")]

@@ -2,12 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productImage.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Delete Image from Product — `catalog.productImage.delete` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.productImage.delete",
     version = "v1",
     scope = "catalog",
@@ -44,7 +46,7 @@ use super::super::types;
 pub struct CatalogProductImageDelete {
     /// `productId`: catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id, required.
     #[bitrix(rename = "productId")]
-    pub product_id: ::bitrix24::serde_json::Value,
+    pub product_id: Value,
     /// `id`: catalog_product_image.id, required.
     pub id: types::CatalogProductImageId,
 }

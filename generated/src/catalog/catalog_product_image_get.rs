@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productImage.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get Information About Product Image — `catalog.productImage.get` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.productImage.get",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "200040300010",
         status = 400,
@@ -39,7 +41,7 @@ use super::super::types;
 pub struct CatalogProductImageGet {
     /// `productId`: catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id, required.
     #[bitrix(rename = "productId")]
-    pub product_id: ::bitrix24::serde_json::Value,
+    pub product_id: Value,
     /// `id`: catalog_product_image.id, required.
     pub id: types::CatalogProductImageId,
 }

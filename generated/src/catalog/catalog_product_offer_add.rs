@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.product.offer.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Product Variation — `catalog.product.offer.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.product.offer.add",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300050",
@@ -82,140 +84,123 @@ pub struct CatalogProductOfferAdd {
 }
 /// The `fields` object. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductOfferAddFields {
     /// `iblockId`: catalog_catalog.id, required.
     #[bitrix(rename = "iblockId")]
     pub iblock_id: types::CatalogCatalogId,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogProductOfferAddFieldsActive>,
+    pub active: Option<CatalogProductOfferAddFieldsActive>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `barcodeMulti`: string.
     #[bitrix(rename = "barcodeMulti")]
-    pub barcode_multi: ::core::option::Option<CatalogProductOfferAddFieldsBarcodeMulti>,
+    pub barcode_multi: Option<CatalogProductOfferAddFieldsBarcodeMulti>,
     /// `canBuyZero`: string.
     #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: ::core::option::Option<CatalogProductOfferAddFieldsCanBuyZero>,
+    pub can_buy_zero: Option<CatalogProductOfferAddFieldsCanBuyZero>,
     /// `createdBy`: user.id.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
     #[bitrix(rename = "dateActiveFrom")]
-    pub date_active_from: ::core::option::Option<::std::string::String>,
+    pub date_active_from: Option<String>,
     /// `dateActiveTo`: datetime.
     #[bitrix(rename = "dateActiveTo")]
-    pub date_active_to: ::core::option::Option<::std::string::String>,
+    pub date_active_to: Option<String>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `iblockSectionId`: catalog_section.id.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: ::core::option::Option<types::CatalogSectionId>,
+    pub iblock_section_id: Option<types::CatalogSectionId>,
     /// `IblockSection`: array.
     #[bitrix(rename = "IblockSection")]
-    pub iblock_section: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub iblock_section: Option<Vec<Value>>,
     /// `measure`: catalog_measure.id.
-    pub measure: ::core::option::Option<types::CatalogMeasureId>,
+    pub measure: Option<types::CatalogMeasureId>,
     /// `previewText`: string.
     #[bitrix(rename = "previewText")]
-    pub preview_text: ::core::option::Option<::std::string::String>,
+    pub preview_text: Option<String>,
     /// `detailText`: string.
     #[bitrix(rename = "detailText")]
-    pub detail_text: ::core::option::Option<::std::string::String>,
+    pub detail_text: Option<String>,
     /// `previewPicture`: object.
     #[bitrix(rename = "previewPicture")]
-    pub preview_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub preview_picture: Option<Map<String, Value>>,
     /// `detailPicture`: object.
     #[bitrix(rename = "detailPicture")]
-    pub detail_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub detail_picture: Option<Map<String, Value>>,
     /// `previewTextType`: string.
     #[bitrix(rename = "previewTextType")]
-    pub preview_text_type: ::core::option::Option<
-        CatalogProductOfferAddFieldsPreviewTextType,
-    >,
+    pub preview_text_type: Option<CatalogProductOfferAddFieldsPreviewTextType>,
     /// `detailTextType`: string.
     #[bitrix(rename = "detailTextType")]
-    pub detail_text_type: ::core::option::Option<
-        CatalogProductOfferAddFieldsDetailTextType,
-    >,
+    pub detail_text_type: Option<CatalogProductOfferAddFieldsDetailTextType>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `subscribe`: string.
-    pub subscribe: ::core::option::Option<CatalogProductOfferAddFieldsSubscribe>,
+    pub subscribe: Option<CatalogProductOfferAddFieldsSubscribe>,
     /// `vatId`: catalog_vat.id.
     #[bitrix(rename = "vatId")]
-    pub vat_id: ::core::option::Option<types::CatalogVatId>,
+    pub vat_id: Option<types::CatalogVatId>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<CatalogProductOfferAddFieldsVatIncluded>,
+    pub vat_included: Option<CatalogProductOfferAddFieldsVatIncluded>,
     /// `height`: double.
-    pub height: ::core::option::Option<f64>,
+    pub height: Option<f64>,
     /// `length`: double.
-    pub length: ::core::option::Option<f64>,
+    pub length: Option<f64>,
     /// `weight`: double.
-    pub weight: ::core::option::Option<f64>,
+    pub weight: Option<f64>,
     /// `width`: double.
-    pub width: ::core::option::Option<f64>,
+    pub width: Option<f64>,
     /// `quantityTrace`: string.
     #[bitrix(rename = "quantityTrace")]
-    pub quantity_trace: ::core::option::Option<
-        CatalogProductOfferAddFieldsQuantityTrace,
-    >,
+    pub quantity_trace: Option<CatalogProductOfferAddFieldsQuantityTrace>,
     /// `purchasingCurrency`: string.
     #[bitrix(rename = "purchasingCurrency")]
-    pub purchasing_currency: ::core::option::Option<::std::string::String>,
+    pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: double.
     #[bitrix(rename = "purchasingPrice")]
-    pub purchasing_price: ::core::option::Option<f64>,
+    pub purchasing_price: Option<f64>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `quantityReserved`: double.
     #[bitrix(rename = "quantityReserved")]
-    pub quantity_reserved: ::core::option::Option<f64>,
+    pub quantity_reserved: Option<f64>,
     /// `recurSchemeLength`: integer.
     #[bitrix(rename = "recurSchemeLength")]
-    pub recur_scheme_length: ::core::option::Option<i64>,
+    pub recur_scheme_length: Option<i64>,
     /// `recurSchemeType`: string.
     #[bitrix(rename = "recurSchemeType")]
-    pub recur_scheme_type: ::core::option::Option<
-        CatalogProductOfferAddFieldsRecurSchemeType,
-    >,
+    pub recur_scheme_type: Option<CatalogProductOfferAddFieldsRecurSchemeType>,
     /// `trialPriceId`: integer.
     #[bitrix(rename = "trialPriceId")]
-    pub trial_price_id: ::core::option::Option<i64>,
+    pub trial_price_id: Option<i64>,
     /// `withoutOrder`: string.
     #[bitrix(rename = "withoutOrder")]
-    pub without_order: ::core::option::Option<CatalogProductOfferAddFieldsWithoutOrder>,
+    pub without_order: Option<CatalogProductOfferAddFieldsWithoutOrder>,
     /// `parentId`: integer.
     #[bitrix(rename = "parentId")]
-    pub parent_id: ::core::option::Option<i64>,
+    pub parent_id: Option<i64>,
     /// `propertyN`: any.
     #[bitrix(rename = "propertyN")]
-    pub property_n: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAddFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -225,7 +210,7 @@ pub enum CatalogProductOfferAddFieldsActive {
     N,
 }
 /// Documented values of `barcodeMulti`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAddFieldsBarcodeMulti {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -235,7 +220,7 @@ pub enum CatalogProductOfferAddFieldsBarcodeMulti {
     N,
 }
 /// Documented values of `canBuyZero`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAddFieldsCanBuyZero {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -245,7 +230,7 @@ pub enum CatalogProductOfferAddFieldsCanBuyZero {
     N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAddFieldsPreviewTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -255,7 +240,7 @@ pub enum CatalogProductOfferAddFieldsPreviewTextType {
     Html,
 }
 /// Documented values of `detailTextType`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAddFieldsDetailTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -265,7 +250,7 @@ pub enum CatalogProductOfferAddFieldsDetailTextType {
     Html,
 }
 /// Documented values of `subscribe`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAddFieldsSubscribe {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -278,7 +263,7 @@ pub enum CatalogProductOfferAddFieldsSubscribe {
     D,
 }
 /// Documented values of `vatIncluded`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAddFieldsVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -288,7 +273,7 @@ pub enum CatalogProductOfferAddFieldsVatIncluded {
     N,
 }
 /// Documented values of `quantityTrace`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAddFieldsQuantityTrace {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -301,7 +286,7 @@ pub enum CatalogProductOfferAddFieldsQuantityTrace {
     D,
 }
 /// Documented values of `recurSchemeType`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAddFieldsRecurSchemeType {
     /// `"H"`: hour
     #[bitrix(value = "H")]
@@ -326,7 +311,7 @@ pub enum CatalogProductOfferAddFieldsRecurSchemeType {
     Y,
 }
 /// Documented values of `withoutOrder`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAddFieldsWithoutOrder {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

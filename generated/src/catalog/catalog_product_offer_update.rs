@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.product.offer.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Product Variation Fields — `catalog.product.offer.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.product.offer.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300043",
@@ -89,143 +91,120 @@ pub struct CatalogProductOfferUpdate {
 }
 /// The `fields` object. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductOfferUpdateFields {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogProductOfferUpdateFieldsActive>,
+    pub active: Option<CatalogProductOfferUpdateFieldsActive>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `barcodeMulti`: string.
     #[bitrix(rename = "barcodeMulti")]
-    pub barcode_multi: ::core::option::Option<
-        CatalogProductOfferUpdateFieldsBarcodeMulti,
-    >,
+    pub barcode_multi: Option<CatalogProductOfferUpdateFieldsBarcodeMulti>,
     /// `canBuyZero`: string.
     #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: ::core::option::Option<CatalogProductOfferUpdateFieldsCanBuyZero>,
+    pub can_buy_zero: Option<CatalogProductOfferUpdateFieldsCanBuyZero>,
     /// `createdBy`: user.id.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
     #[bitrix(rename = "dateActiveFrom")]
-    pub date_active_from: ::core::option::Option<::std::string::String>,
+    pub date_active_from: Option<String>,
     /// `dateActiveTo`: datetime.
     #[bitrix(rename = "dateActiveTo")]
-    pub date_active_to: ::core::option::Option<::std::string::String>,
+    pub date_active_to: Option<String>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `iblockSectionId`: catalog_section.id.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: ::core::option::Option<types::CatalogSectionId>,
+    pub iblock_section_id: Option<types::CatalogSectionId>,
     /// `IblockSection`: array.
     #[bitrix(rename = "IblockSection")]
-    pub iblock_section: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub iblock_section: Option<Vec<Value>>,
     /// `measure`: catalog_measure.id.
-    pub measure: ::core::option::Option<types::CatalogMeasureId>,
+    pub measure: Option<types::CatalogMeasureId>,
     /// `previewText`: string.
     #[bitrix(rename = "previewText")]
-    pub preview_text: ::core::option::Option<::std::string::String>,
+    pub preview_text: Option<String>,
     /// `detailText`: string.
     #[bitrix(rename = "detailText")]
-    pub detail_text: ::core::option::Option<::std::string::String>,
+    pub detail_text: Option<String>,
     /// `previewPicture`: object.
     #[bitrix(rename = "previewPicture")]
-    pub preview_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub preview_picture: Option<Map<String, Value>>,
     /// `detailPicture`: object.
     #[bitrix(rename = "detailPicture")]
-    pub detail_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub detail_picture: Option<Map<String, Value>>,
     /// `previewTextType`: string.
     #[bitrix(rename = "previewTextType")]
-    pub preview_text_type: ::core::option::Option<
-        CatalogProductOfferUpdateFieldsPreviewTextType,
-    >,
+    pub preview_text_type: Option<CatalogProductOfferUpdateFieldsPreviewTextType>,
     /// `detailTextType`: string.
     #[bitrix(rename = "detailTextType")]
-    pub detail_text_type: ::core::option::Option<
-        CatalogProductOfferUpdateFieldsDetailTextType,
-    >,
+    pub detail_text_type: Option<CatalogProductOfferUpdateFieldsDetailTextType>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `subscribe`: string.
-    pub subscribe: ::core::option::Option<CatalogProductOfferUpdateFieldsSubscribe>,
+    pub subscribe: Option<CatalogProductOfferUpdateFieldsSubscribe>,
     /// `vatId`: catalog_vat.id.
     #[bitrix(rename = "vatId")]
-    pub vat_id: ::core::option::Option<types::CatalogVatId>,
+    pub vat_id: Option<types::CatalogVatId>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<CatalogProductOfferUpdateFieldsVatIncluded>,
+    pub vat_included: Option<CatalogProductOfferUpdateFieldsVatIncluded>,
     /// `height`: double.
-    pub height: ::core::option::Option<f64>,
+    pub height: Option<f64>,
     /// `length`: double.
-    pub length: ::core::option::Option<f64>,
+    pub length: Option<f64>,
     /// `weight`: double.
-    pub weight: ::core::option::Option<f64>,
+    pub weight: Option<f64>,
     /// `width`: double.
-    pub width: ::core::option::Option<f64>,
+    pub width: Option<f64>,
     /// `quantityTrace`: string.
     #[bitrix(rename = "quantityTrace")]
-    pub quantity_trace: ::core::option::Option<
-        CatalogProductOfferUpdateFieldsQuantityTrace,
-    >,
+    pub quantity_trace: Option<CatalogProductOfferUpdateFieldsQuantityTrace>,
     /// `purchasingCurrency`: string.
     #[bitrix(rename = "purchasingCurrency")]
-    pub purchasing_currency: ::core::option::Option<::std::string::String>,
+    pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: double.
     #[bitrix(rename = "purchasingPrice")]
-    pub purchasing_price: ::core::option::Option<f64>,
+    pub purchasing_price: Option<f64>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `quantityReserved`: double.
     #[bitrix(rename = "quantityReserved")]
-    pub quantity_reserved: ::core::option::Option<f64>,
+    pub quantity_reserved: Option<f64>,
     /// `recurSchemeLength`: integer.
     #[bitrix(rename = "recurSchemeLength")]
-    pub recur_scheme_length: ::core::option::Option<i64>,
+    pub recur_scheme_length: Option<i64>,
     /// `recurSchemeType`: string.
     #[bitrix(rename = "recurSchemeType")]
-    pub recur_scheme_type: ::core::option::Option<
-        CatalogProductOfferUpdateFieldsRecurSchemeType,
-    >,
+    pub recur_scheme_type: Option<CatalogProductOfferUpdateFieldsRecurSchemeType>,
     /// `trialPriceId`: integer.
     #[bitrix(rename = "trialPriceId")]
-    pub trial_price_id: ::core::option::Option<i64>,
+    pub trial_price_id: Option<i64>,
     /// `withoutOrder`: string.
     #[bitrix(rename = "withoutOrder")]
-    pub without_order: ::core::option::Option<
-        CatalogProductOfferUpdateFieldsWithoutOrder,
-    >,
+    pub without_order: Option<CatalogProductOfferUpdateFieldsWithoutOrder>,
     /// `parentId`: object.
     #[bitrix(rename = "parentId")]
-    pub parent_id: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub parent_id: Option<Map<String, Value>>,
     /// `propertyN`: object|array.
     #[bitrix(rename = "propertyN")]
-    pub property_n: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferUpdateFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -235,7 +214,7 @@ pub enum CatalogProductOfferUpdateFieldsActive {
     N,
 }
 /// Documented values of `barcodeMulti`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferUpdateFieldsBarcodeMulti {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -245,7 +224,7 @@ pub enum CatalogProductOfferUpdateFieldsBarcodeMulti {
     N,
 }
 /// Documented values of `canBuyZero`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferUpdateFieldsCanBuyZero {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -255,7 +234,7 @@ pub enum CatalogProductOfferUpdateFieldsCanBuyZero {
     N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferUpdateFieldsPreviewTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -265,7 +244,7 @@ pub enum CatalogProductOfferUpdateFieldsPreviewTextType {
     Html,
 }
 /// Documented values of `detailTextType`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferUpdateFieldsDetailTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -275,7 +254,7 @@ pub enum CatalogProductOfferUpdateFieldsDetailTextType {
     Html,
 }
 /// Documented values of `subscribe`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferUpdateFieldsSubscribe {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -288,7 +267,7 @@ pub enum CatalogProductOfferUpdateFieldsSubscribe {
     D,
 }
 /// Documented values of `vatIncluded`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferUpdateFieldsVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -298,7 +277,7 @@ pub enum CatalogProductOfferUpdateFieldsVatIncluded {
     N,
 }
 /// Documented values of `quantityTrace`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferUpdateFieldsQuantityTrace {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -311,7 +290,7 @@ pub enum CatalogProductOfferUpdateFieldsQuantityTrace {
     D,
 }
 /// Documented values of `recurSchemeType`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferUpdateFieldsRecurSchemeType {
     /// `"H"`: hour
     #[bitrix(value = "H")]
@@ -336,7 +315,7 @@ pub enum CatalogProductOfferUpdateFieldsRecurSchemeType {
     Y,
 }
 /// Documented values of `withoutOrder`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferUpdateFieldsWithoutOrder {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

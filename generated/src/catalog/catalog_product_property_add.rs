@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productProperty.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Product Property or Variation — `catalog.productProperty.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.productProperty.add",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "0",
@@ -40,81 +42,76 @@ pub struct CatalogProductPropertyAdd {
 }
 /// The `fields` object. Part of `catalog.productProperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductPropertyAddFields {
     /// `iblockId`: catalog_catalog.id, required.
     #[bitrix(rename = "iblockId")]
     pub iblock_id: types::CatalogCatalogId,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `propertyType`: string, required.
     #[bitrix(rename = "propertyType")]
     pub property_type: CatalogProductPropertyAddFieldsPropertyType,
     /// `active`: char.
     #[bitrix(yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `defaultValue`: text.
     #[bitrix(rename = "defaultValue")]
-    pub default_value: ::core::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// `userType`: string.
     #[bitrix(rename = "userType")]
-    pub user_type: ::core::option::Option<CatalogProductPropertyAddFieldsUserType>,
+    pub user_type: Option<CatalogProductPropertyAddFieldsUserType>,
     /// `rowCount`: integer.
     #[bitrix(rename = "rowCount")]
-    pub row_count: ::core::option::Option<i64>,
+    pub row_count: Option<i64>,
     /// `colCount`: integer.
     #[bitrix(rename = "colCount")]
-    pub col_count: ::core::option::Option<i64>,
+    pub col_count: Option<i64>,
     /// `listType`: char.
     #[bitrix(rename = "listType")]
-    pub list_type: ::core::option::Option<CatalogProductPropertyAddFieldsListType>,
+    pub list_type: Option<CatalogProductPropertyAddFieldsListType>,
     /// `multiple`: char.
     #[bitrix(yn)]
-    pub multiple: ::core::option::Option<bool>,
+    pub multiple: Option<bool>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `fileType`: string.
     #[bitrix(rename = "fileType")]
-    pub file_type: ::core::option::Option<::std::string::String>,
+    pub file_type: Option<String>,
     /// `multipleCnt`: integer.
     #[bitrix(rename = "multipleCnt")]
-    pub multiple_cnt: ::core::option::Option<i64>,
+    pub multiple_cnt: Option<i64>,
     /// `linkIblockId`: catalog_catalog.id.
     #[bitrix(rename = "linkIblockId")]
-    pub link_iblock_id: ::core::option::Option<types::CatalogCatalogId>,
+    pub link_iblock_id: Option<types::CatalogCatalogId>,
     /// `withDescription`: char.
     #[bitrix(rename = "withDescription", yn)]
-    pub with_description: ::core::option::Option<bool>,
+    pub with_description: Option<bool>,
     /// `searchable`: char.
     #[bitrix(yn)]
-    pub searchable: ::core::option::Option<bool>,
+    pub searchable: Option<bool>,
     /// `filtrable`: char.
     #[bitrix(yn)]
-    pub filtrable: ::core::option::Option<bool>,
+    pub filtrable: Option<bool>,
     /// `isRequired`: char.
     #[bitrix(rename = "isRequired", yn)]
-    pub is_required: ::core::option::Option<bool>,
+    pub is_required: Option<bool>,
     /// `hint`: string.
-    pub hint: ::core::option::Option<::std::string::String>,
+    pub hint: Option<String>,
     /// `userTypeSettings`: object.
     #[bitrix(rename = "userTypeSettings")]
-    pub user_type_settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub user_type_settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `propertyType`. Part of `catalog.productProperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductPropertyAddFieldsPropertyType {
     /// `"N"`: number
     #[bitrix(value = "N")]
@@ -136,7 +133,7 @@ pub enum CatalogProductPropertyAddFieldsPropertyType {
     G,
 }
 /// Documented values of `userType`. Part of `catalog.productProperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductPropertyAddFieldsUserType {
     /// `"DateTime"`: date and time
     #[bitrix(value = "DateTime")]
@@ -182,7 +179,7 @@ pub enum CatalogProductPropertyAddFieldsUserType {
     BoolEnum,
 }
 /// Documented values of `listType`. Part of `catalog.productProperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductPropertyAddFieldsListType {
     /// `"L"`: dropdown list
     #[bitrix(value = "L")]

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productPropertySection.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Set Section Settings for Property — `catalog.productPropertySection.set` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.productPropertySection.set",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "Access Denied"),
     error(code = "0", status = 400, message = "productPropertySection does not exist."),
@@ -31,31 +33,26 @@ pub struct CatalogProductPropertySectionSet {
 }
 /// The `fields` object. Part of `catalog.productPropertySection.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductPropertySectionSetFields {
     /// `smartFilter`: char.
     #[bitrix(rename = "smartFilter", yn)]
-    pub smart_filter: ::core::option::Option<bool>,
+    pub smart_filter: Option<bool>,
     /// `displayType`: char.
     #[bitrix(rename = "displayType")]
-    pub display_type: ::core::option::Option<
-        CatalogProductPropertySectionSetFieldsDisplayType,
-    >,
+    pub display_type: Option<CatalogProductPropertySectionSetFieldsDisplayType>,
     /// `displayExpanded`: char.
     #[bitrix(rename = "displayExpanded", yn)]
-    pub display_expanded: ::core::option::Option<bool>,
+    pub display_expanded: Option<bool>,
     /// `filterHint`: string.
     #[bitrix(rename = "filterHint")]
-    pub filter_hint: ::core::option::Option<::std::string::String>,
+    pub filter_hint: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `displayType`. Part of `catalog.productPropertySection.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductPropertySectionSetFieldsDisplayType {
     /// `"F"`: checkboxes
     #[bitrix(value = "F")]

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productProperty.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Product or Variation Property — `catalog.productProperty.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.productProperty.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "Required fields: iblockId"),
     error(code = "0", status = 400, message = "Access Denied"),
@@ -44,81 +46,76 @@ pub struct CatalogProductPropertyUpdate {
 }
 /// The `fields` object. Part of `catalog.productProperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductPropertyUpdateFields {
     /// `iblockId`: catalog_catalog.id, required.
     #[bitrix(rename = "iblockId")]
     pub iblock_id: types::CatalogCatalogId,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `propertyType`: string.
     #[bitrix(rename = "propertyType")]
-    pub property_type: ::core::option::Option<::std::string::String>,
+    pub property_type: Option<String>,
     /// `active`: char.
     #[bitrix(yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `defaultValue`: text.
     #[bitrix(rename = "defaultValue")]
-    pub default_value: ::core::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// `userType`: string.
     #[bitrix(rename = "userType")]
-    pub user_type: ::core::option::Option<::std::string::String>,
+    pub user_type: Option<String>,
     /// `rowCount`: integer.
     #[bitrix(rename = "rowCount")]
-    pub row_count: ::core::option::Option<i64>,
+    pub row_count: Option<i64>,
     /// `colCount`: integer.
     #[bitrix(rename = "colCount")]
-    pub col_count: ::core::option::Option<i64>,
+    pub col_count: Option<i64>,
     /// `listType`: char.
     #[bitrix(rename = "listType")]
-    pub list_type: ::core::option::Option<CatalogProductPropertyUpdateFieldsListType>,
+    pub list_type: Option<CatalogProductPropertyUpdateFieldsListType>,
     /// `multiple`: char.
     #[bitrix(yn)]
-    pub multiple: ::core::option::Option<bool>,
+    pub multiple: Option<bool>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `fileType`: string.
     #[bitrix(rename = "fileType")]
-    pub file_type: ::core::option::Option<::std::string::String>,
+    pub file_type: Option<String>,
     /// `multipleCnt`: integer.
     #[bitrix(rename = "multipleCnt")]
-    pub multiple_cnt: ::core::option::Option<i64>,
+    pub multiple_cnt: Option<i64>,
     /// `linkIblockId`: catalog_catalog.id.
     #[bitrix(rename = "linkIblockId")]
-    pub link_iblock_id: ::core::option::Option<types::CatalogCatalogId>,
+    pub link_iblock_id: Option<types::CatalogCatalogId>,
     /// `withDescription`: char.
     #[bitrix(rename = "withDescription", yn)]
-    pub with_description: ::core::option::Option<bool>,
+    pub with_description: Option<bool>,
     /// `searchable`: char.
     #[bitrix(yn)]
-    pub searchable: ::core::option::Option<bool>,
+    pub searchable: Option<bool>,
     /// `filtrable`: char.
     #[bitrix(yn)]
-    pub filtrable: ::core::option::Option<bool>,
+    pub filtrable: Option<bool>,
     /// `isRequired`: char.
     #[bitrix(rename = "isRequired", yn)]
-    pub is_required: ::core::option::Option<bool>,
+    pub is_required: Option<bool>,
     /// `hint`: string.
-    pub hint: ::core::option::Option<::std::string::String>,
+    pub hint: Option<String>,
     /// `userTypeSettings`: object.
     #[bitrix(rename = "userTypeSettings")]
-    pub user_type_settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub user_type_settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `listType`. Part of `catalog.productProperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductPropertyUpdateFieldsListType {
     /// `"L"`: dropdown list
     #[bitrix(value = "L")]

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.product.service.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Service Fields — `catalog.product.service.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.product.service.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300043",
@@ -89,90 +91,75 @@ pub struct CatalogProductServiceUpdate {
 }
 /// The `fields` object. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductServiceUpdateFields {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogProductServiceUpdateFieldsActive>,
+    pub active: Option<CatalogProductServiceUpdateFieldsActive>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `createdBy`: user.id.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
     #[bitrix(rename = "dateActiveFrom")]
-    pub date_active_from: ::core::option::Option<::std::string::String>,
+    pub date_active_from: Option<String>,
     /// `dateActiveTo`: datetime.
     #[bitrix(rename = "dateActiveTo")]
-    pub date_active_to: ::core::option::Option<::std::string::String>,
+    pub date_active_to: Option<String>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `iblockSectionId`: catalog_section.id.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: ::core::option::Option<types::CatalogSectionId>,
+    pub iblock_section_id: Option<types::CatalogSectionId>,
     /// `IblockSection`: array.
     #[bitrix(rename = "IblockSection")]
-    pub iblock_section: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub iblock_section: Option<Vec<Value>>,
     /// `measure`: catalog_measure.id.
-    pub measure: ::core::option::Option<types::CatalogMeasureId>,
+    pub measure: Option<types::CatalogMeasureId>,
     /// `previewText`: string.
     #[bitrix(rename = "previewText")]
-    pub preview_text: ::core::option::Option<::std::string::String>,
+    pub preview_text: Option<String>,
     /// `detailText`: string.
     #[bitrix(rename = "detailText")]
-    pub detail_text: ::core::option::Option<::std::string::String>,
+    pub detail_text: Option<String>,
     /// `previewPicture`: object.
     #[bitrix(rename = "previewPicture")]
-    pub preview_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub preview_picture: Option<Map<String, Value>>,
     /// `detailPicture`: object.
     #[bitrix(rename = "detailPicture")]
-    pub detail_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub detail_picture: Option<Map<String, Value>>,
     /// `previewTextType`: string.
     #[bitrix(rename = "previewTextType")]
-    pub preview_text_type: ::core::option::Option<
-        CatalogProductServiceUpdateFieldsPreviewTextType,
-    >,
+    pub preview_text_type: Option<CatalogProductServiceUpdateFieldsPreviewTextType>,
     /// `detailTextType`: string.
     #[bitrix(rename = "detailTextType")]
-    pub detail_text_type: ::core::option::Option<
-        CatalogProductServiceUpdateFieldsDetailTextType,
-    >,
+    pub detail_text_type: Option<CatalogProductServiceUpdateFieldsDetailTextType>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `vatId`: catalog_vat.id.
     #[bitrix(rename = "vatId")]
-    pub vat_id: ::core::option::Option<types::CatalogVatId>,
+    pub vat_id: Option<types::CatalogVatId>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<
-        CatalogProductServiceUpdateFieldsVatIncluded,
-    >,
+    pub vat_included: Option<CatalogProductServiceUpdateFieldsVatIncluded>,
     /// `propertyN`: object|array.
     #[bitrix(rename = "propertyN")]
-    pub property_n: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductServiceUpdateFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -182,7 +169,7 @@ pub enum CatalogProductServiceUpdateFieldsActive {
     N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductServiceUpdateFieldsPreviewTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -192,7 +179,7 @@ pub enum CatalogProductServiceUpdateFieldsPreviewTextType {
     Html,
 }
 /// Documented values of `detailTextType`. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductServiceUpdateFieldsDetailTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -202,7 +189,7 @@ pub enum CatalogProductServiceUpdateFieldsDetailTextType {
     Html,
 }
 /// Documented values of `vatIncluded`. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductServiceUpdateFieldsVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

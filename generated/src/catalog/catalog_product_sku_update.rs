@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.product.sku.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update the main product fields — `catalog.product.sku.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.product.sku.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300043",
@@ -89,109 +91,96 @@ pub struct CatalogProductSkuUpdate {
 }
 /// The `fields` object. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductSkuUpdateFields {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogProductSkuUpdateFieldsActive>,
+    pub active: Option<CatalogProductSkuUpdateFieldsActive>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `canBuyZero`: string.
     #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: ::core::option::Option<CatalogProductSkuUpdateFieldsCanBuyZero>,
+    pub can_buy_zero: Option<CatalogProductSkuUpdateFieldsCanBuyZero>,
     /// `createdBy`: user.id.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
     #[bitrix(rename = "dateActiveFrom")]
-    pub date_active_from: ::core::option::Option<::std::string::String>,
+    pub date_active_from: Option<String>,
     /// `dateActiveTo`: datetime.
     #[bitrix(rename = "dateActiveTo")]
-    pub date_active_to: ::core::option::Option<::std::string::String>,
+    pub date_active_to: Option<String>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `iblockSectionId`: catalog_section.id.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: ::core::option::Option<types::CatalogSectionId>,
+    pub iblock_section_id: Option<types::CatalogSectionId>,
     /// `IblockSection`: array.
     #[bitrix(rename = "IblockSection")]
-    pub iblock_section: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub iblock_section: Option<Vec<Value>>,
     /// `measure`: catalog_measure.id.
-    pub measure: ::core::option::Option<types::CatalogMeasureId>,
+    pub measure: Option<types::CatalogMeasureId>,
     /// `previewText`: string.
     #[bitrix(rename = "previewText")]
-    pub preview_text: ::core::option::Option<::std::string::String>,
+    pub preview_text: Option<String>,
     /// `detailText`: string.
     #[bitrix(rename = "detailText")]
-    pub detail_text: ::core::option::Option<::std::string::String>,
+    pub detail_text: Option<String>,
     /// `previewPicture`: object.
     #[bitrix(rename = "previewPicture")]
-    pub preview_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub preview_picture: Option<Map<String, Value>>,
     /// `detailPicture`: object.
     #[bitrix(rename = "detailPicture")]
-    pub detail_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub detail_picture: Option<Map<String, Value>>,
     /// `previewTextType`: string.
     #[bitrix(rename = "previewTextType")]
-    pub preview_text_type: ::core::option::Option<
-        CatalogProductSkuUpdateFieldsPreviewTextType,
-    >,
+    pub preview_text_type: Option<CatalogProductSkuUpdateFieldsPreviewTextType>,
     /// `detailTextType`: string.
     #[bitrix(rename = "detailTextType")]
-    pub detail_text_type: ::core::option::Option<
-        CatalogProductSkuUpdateFieldsDetailTextType,
-    >,
+    pub detail_text_type: Option<CatalogProductSkuUpdateFieldsDetailTextType>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `subscribe`: string.
-    pub subscribe: ::core::option::Option<CatalogProductSkuUpdateFieldsSubscribe>,
+    pub subscribe: Option<CatalogProductSkuUpdateFieldsSubscribe>,
     /// `vatId`: catalog_vat.id.
     #[bitrix(rename = "vatId")]
-    pub vat_id: ::core::option::Option<types::CatalogVatId>,
+    pub vat_id: Option<types::CatalogVatId>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<CatalogProductSkuUpdateFieldsVatIncluded>,
+    pub vat_included: Option<CatalogProductSkuUpdateFieldsVatIncluded>,
     /// `height`: double.
-    pub height: ::core::option::Option<f64>,
+    pub height: Option<f64>,
     /// `length`: double.
-    pub length: ::core::option::Option<f64>,
+    pub length: Option<f64>,
     /// `weight`: double.
-    pub weight: ::core::option::Option<f64>,
+    pub weight: Option<f64>,
     /// `width`: double.
-    pub width: ::core::option::Option<f64>,
+    pub width: Option<f64>,
     /// `purchasingCurrency`: string.
     #[bitrix(rename = "purchasingCurrency")]
-    pub purchasing_currency: ::core::option::Option<::std::string::String>,
+    pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: double.
     #[bitrix(rename = "purchasingPrice")]
-    pub purchasing_price: ::core::option::Option<f64>,
+    pub purchasing_price: Option<f64>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `propertyN`: object|array.
     #[bitrix(rename = "propertyN")]
-    pub property_n: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuUpdateFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -201,7 +190,7 @@ pub enum CatalogProductSkuUpdateFieldsActive {
     N,
 }
 /// Documented values of `canBuyZero`. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuUpdateFieldsCanBuyZero {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -211,7 +200,7 @@ pub enum CatalogProductSkuUpdateFieldsCanBuyZero {
     N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuUpdateFieldsPreviewTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -221,7 +210,7 @@ pub enum CatalogProductSkuUpdateFieldsPreviewTextType {
     Html,
 }
 /// Documented values of `detailTextType`. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuUpdateFieldsDetailTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -231,7 +220,7 @@ pub enum CatalogProductSkuUpdateFieldsDetailTextType {
     Html,
 }
 /// Documented values of `subscribe`. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuUpdateFieldsSubscribe {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -244,7 +233,7 @@ pub enum CatalogProductSkuUpdateFieldsSubscribe {
     D,
 }
 /// Documented values of `vatIncluded`. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuUpdateFieldsVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.product.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Product — `catalog.product.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.product.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300043",
@@ -89,132 +91,117 @@ pub struct CatalogProductUpdate {
 }
 /// The `fields` object. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductUpdateFields {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogProductUpdateFieldsActive>,
+    pub active: Option<CatalogProductUpdateFieldsActive>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `barcodeMulti`: string.
     #[bitrix(rename = "barcodeMulti")]
-    pub barcode_multi: ::core::option::Option<CatalogProductUpdateFieldsBarcodeMulti>,
+    pub barcode_multi: Option<CatalogProductUpdateFieldsBarcodeMulti>,
     /// `canBuyZero`: string.
     #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: ::core::option::Option<CatalogProductUpdateFieldsCanBuyZero>,
+    pub can_buy_zero: Option<CatalogProductUpdateFieldsCanBuyZero>,
     /// `createdBy`: user.id.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
     #[bitrix(rename = "dateActiveFrom")]
-    pub date_active_from: ::core::option::Option<::std::string::String>,
+    pub date_active_from: Option<String>,
     /// `dateActiveTo`: datetime.
     #[bitrix(rename = "dateActiveTo")]
-    pub date_active_to: ::core::option::Option<::std::string::String>,
+    pub date_active_to: Option<String>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `iblockSectionId`: catalog_section.id.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: ::core::option::Option<types::CatalogSectionId>,
+    pub iblock_section_id: Option<types::CatalogSectionId>,
     /// `IblockSection`: array.
     #[bitrix(rename = "IblockSection")]
-    pub iblock_section: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub iblock_section: Option<Vec<Value>>,
     /// `measure`: catalog_measure.id.
-    pub measure: ::core::option::Option<types::CatalogMeasureId>,
+    pub measure: Option<types::CatalogMeasureId>,
     /// `previewText`: string.
     #[bitrix(rename = "previewText")]
-    pub preview_text: ::core::option::Option<::std::string::String>,
+    pub preview_text: Option<String>,
     /// `detailText`: string.
     #[bitrix(rename = "detailText")]
-    pub detail_text: ::core::option::Option<::std::string::String>,
+    pub detail_text: Option<String>,
     /// `previewPicture`: object.
     #[bitrix(rename = "previewPicture")]
-    pub preview_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub preview_picture: Option<Map<String, Value>>,
     /// `detailPicture`: object.
     #[bitrix(rename = "detailPicture")]
-    pub detail_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub detail_picture: Option<Map<String, Value>>,
     /// `previewTextType`: string.
     #[bitrix(rename = "previewTextType")]
-    pub preview_text_type: ::core::option::Option<
-        CatalogProductUpdateFieldsPreviewTextType,
-    >,
+    pub preview_text_type: Option<CatalogProductUpdateFieldsPreviewTextType>,
     /// `detailTextType`: string.
     #[bitrix(rename = "detailTextType")]
-    pub detail_text_type: ::core::option::Option<
-        CatalogProductUpdateFieldsDetailTextType,
-    >,
+    pub detail_text_type: Option<CatalogProductUpdateFieldsDetailTextType>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `subscribe`: string.
-    pub subscribe: ::core::option::Option<CatalogProductUpdateFieldsSubscribe>,
+    pub subscribe: Option<CatalogProductUpdateFieldsSubscribe>,
     /// `vatId`: catalog_vat.id.
     #[bitrix(rename = "vatId")]
-    pub vat_id: ::core::option::Option<types::CatalogVatId>,
+    pub vat_id: Option<types::CatalogVatId>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<CatalogProductUpdateFieldsVatIncluded>,
+    pub vat_included: Option<CatalogProductUpdateFieldsVatIncluded>,
     /// `height`: double.
-    pub height: ::core::option::Option<f64>,
+    pub height: Option<f64>,
     /// `length`: double.
-    pub length: ::core::option::Option<f64>,
+    pub length: Option<f64>,
     /// `weight`: double.
-    pub weight: ::core::option::Option<f64>,
+    pub weight: Option<f64>,
     /// `width`: double.
-    pub width: ::core::option::Option<f64>,
+    pub width: Option<f64>,
     /// `quantityTrace`: string.
     #[bitrix(rename = "quantityTrace")]
-    pub quantity_trace: ::core::option::Option<CatalogProductUpdateFieldsQuantityTrace>,
+    pub quantity_trace: Option<CatalogProductUpdateFieldsQuantityTrace>,
     /// `purchasingCurrency`: string.
     #[bitrix(rename = "purchasingCurrency")]
-    pub purchasing_currency: ::core::option::Option<::std::string::String>,
+    pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: double.
     #[bitrix(rename = "purchasingPrice")]
-    pub purchasing_price: ::core::option::Option<f64>,
+    pub purchasing_price: Option<f64>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `quantityReserved`: double.
     #[bitrix(rename = "quantityReserved")]
-    pub quantity_reserved: ::core::option::Option<f64>,
+    pub quantity_reserved: Option<f64>,
     /// `recurSchemeLength`: integer.
     #[bitrix(rename = "recurSchemeLength")]
-    pub recur_scheme_length: ::core::option::Option<i64>,
+    pub recur_scheme_length: Option<i64>,
     /// `recurSchemeType`: string.
     #[bitrix(rename = "recurSchemeType")]
-    pub recur_scheme_type: ::core::option::Option<
-        CatalogProductUpdateFieldsRecurSchemeType,
-    >,
+    pub recur_scheme_type: Option<CatalogProductUpdateFieldsRecurSchemeType>,
     /// `trialPriceId`: integer.
     #[bitrix(rename = "trialPriceId")]
-    pub trial_price_id: ::core::option::Option<i64>,
+    pub trial_price_id: Option<i64>,
     /// `withoutOrder`: string.
     #[bitrix(rename = "withoutOrder")]
-    pub without_order: ::core::option::Option<CatalogProductUpdateFieldsWithoutOrder>,
+    pub without_order: Option<CatalogProductUpdateFieldsWithoutOrder>,
     /// `propertyN`: object|array.
     #[bitrix(rename = "propertyN")]
-    pub property_n: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductUpdateFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -224,7 +211,7 @@ pub enum CatalogProductUpdateFieldsActive {
     N,
 }
 /// Documented values of `barcodeMulti`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductUpdateFieldsBarcodeMulti {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -234,7 +221,7 @@ pub enum CatalogProductUpdateFieldsBarcodeMulti {
     N,
 }
 /// Documented values of `canBuyZero`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductUpdateFieldsCanBuyZero {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -244,7 +231,7 @@ pub enum CatalogProductUpdateFieldsCanBuyZero {
     N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductUpdateFieldsPreviewTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -254,7 +241,7 @@ pub enum CatalogProductUpdateFieldsPreviewTextType {
     Html,
 }
 /// Documented values of `detailTextType`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductUpdateFieldsDetailTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -264,7 +251,7 @@ pub enum CatalogProductUpdateFieldsDetailTextType {
     Html,
 }
 /// Documented values of `subscribe`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductUpdateFieldsSubscribe {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -277,7 +264,7 @@ pub enum CatalogProductUpdateFieldsSubscribe {
     D,
 }
 /// Documented values of `vatIncluded`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductUpdateFieldsVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -287,7 +274,7 @@ pub enum CatalogProductUpdateFieldsVatIncluded {
     N,
 }
 /// Documented values of `quantityTrace`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductUpdateFieldsQuantityTrace {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -300,7 +287,7 @@ pub enum CatalogProductUpdateFieldsQuantityTrace {
     D,
 }
 /// Documented values of `recurSchemeType`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductUpdateFieldsRecurSchemeType {
     /// `"H"`: hour
     #[bitrix(value = "H")]
@@ -325,7 +312,7 @@ pub enum CatalogProductUpdateFieldsRecurSchemeType {
     Y,
 }
 /// Documented values of `withoutOrder`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductUpdateFieldsWithoutOrder {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

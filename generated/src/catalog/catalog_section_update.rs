@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.section.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update the catalog section — `catalog.section.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.section.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "200040300040", status = 400, message = "No access to edit"),
     error(
@@ -55,39 +57,36 @@ pub struct CatalogSectionUpdate {
 }
 /// The `fields` object. Part of `catalog.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogSectionUpdateFields {
     /// `iblockId`: catalog_catalog.id, required.
     #[bitrix(rename = "iblockId")]
     pub iblock_id: types::CatalogCatalogId,
     /// `iblockSectionId`: catalog_section.id.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: ::core::option::Option<types::CatalogSectionId>,
+    pub iblock_section_id: Option<types::CatalogSectionId>,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogSectionUpdateFieldsActive>,
+    pub active: Option<CatalogSectionUpdateFieldsActive>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `descriptionType`: string.
     #[bitrix(rename = "descriptionType")]
-    pub description_type: ::core::option::Option<::std::string::String>,
+    pub description_type: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of `catalog.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogSectionUpdateFieldsActive {
     /// `"Y"`: active
     #[bitrix(value = "Y")]

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.userfield.document.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update User Field Values for Inventory Accounting Documents — `catalog.userfield.document.update` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "catalog.userfield.document.update",
     version = "v1",
     scope = "catalog",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "The specified document does not exist"),
     error(code = "0", status = 400, message = "Access Denied"),
@@ -25,18 +27,15 @@ pub struct CatalogUserfieldDocumentUpdate {
 }
 /// The `fields` object. Part of `catalog.userfield.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogUserfieldDocumentUpdateFields {
     /// `documentType`: string, required.
     #[bitrix(rename = "documentType")]
-    pub document_type: ::std::string::String,
+    pub document_type: String,
     /// `fieldN`: mixed.
     #[bitrix(rename = "fieldN")]
-    pub field_n: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub field_n: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

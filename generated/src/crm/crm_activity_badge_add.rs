@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.badge.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Badge — `crm.activity.badge.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.badge.add",
     version = "v1",
     scope = "crm",
@@ -26,38 +28,38 @@
 )]
 pub struct CrmActivityBadgeAdd {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
     /// `title`: string|array, required.
-    pub title: ::bitrix24::serde_json::Value,
+    pub title: Value,
     /// `value`: string|array, required.
-    pub value: ::bitrix24::serde_json::Value,
+    pub value: Value,
     /// `type`: string, required.
     #[bitrix(rename = "type")]
     pub type_: CrmActivityBadgeAddType,
 }
 /// The `CrmActivityBadgeAddResult` object. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityBadgeAddResult {
     /// `badge`: object.
-    pub badge: ::core::option::Option<CrmActivityBadgeAddResultBadge>,
+    pub badge: Option<CrmActivityBadgeAddResultBadge>,
 }
 /// The `badge` object. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityBadgeAddResultBadge {
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `title`: string|array.
-    pub title: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub title: Option<Value>,
     /// `value`: string|array.
-    pub value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub value: Option<Value>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CrmActivityBadgeAddResultBadgeType>,
+    pub type_: Option<CrmActivityBadgeAddResultBadgeType>,
 }
 /// Documented values of `type`. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmActivityBadgeAddResultBadgeType {
     /// `"success"`: green background
     #[bitrix(value = "success")]
@@ -76,7 +78,7 @@ pub enum CrmActivityBadgeAddResultBadgeType {
     Secondary,
 }
 /// Documented values of `type`. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmActivityBadgeAddType {
     /// `"success"`: green background
     #[bitrix(value = "success")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.badge.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Badge by Code — `crm.activity.badge.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.badge.delete",
     version = "v1",
     scope = "crm",
@@ -25,5 +26,5 @@
 )]
 pub struct CrmActivityBadgeDelete {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.badge.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Badge Information by Code — `crm.activity.badge.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.badge.get",
     version = "v1",
     scope = "crm",
@@ -24,31 +26,31 @@
 )]
 pub struct CrmActivityBadgeGet {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
 }
 /// The `CrmActivityBadgeGetResult` object. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityBadgeGetResult {
     /// `badge`: object.
-    pub badge: ::core::option::Option<CrmActivityBadgeGetResultBadge>,
+    pub badge: Option<CrmActivityBadgeGetResultBadge>,
 }
 /// The `badge` object. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityBadgeGetResultBadge {
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `title`: string|array.
-    pub title: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub title: Option<Value>,
     /// `value`: string|array.
-    pub value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub value: Option<Value>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CrmActivityBadgeGetResultBadgeType>,
+    pub type_: Option<CrmActivityBadgeGetResultBadgeType>,
 }
 /// Documented values of `type`. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmActivityBadgeGetResultBadgeType {
     /// `"success"`: green background
     #[bitrix(value = "success")]

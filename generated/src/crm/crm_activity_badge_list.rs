@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.badge.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get the list of badges — `crm.activity.badge.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.badge.list",
     version = "v1",
     scope = "crm",
@@ -21,29 +23,27 @@
 pub struct CrmActivityBadgeList {}
 /// The `CrmActivityBadgeListResult` object. Part of `crm.activity.badge.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityBadgeListResult {
     /// `badges`: array of object.
-    pub badges: ::core::option::Option<
-        ::std::vec::Vec<CrmActivityBadgeListResultBadgesItem>,
-    >,
+    pub badges: Option<Vec<CrmActivityBadgeListResultBadgesItem>>,
 }
 /// The `CrmActivityBadgeListResultBadgesItem` object. Part of `crm.activity.badge.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityBadgeListResultBadgesItem {
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `title`: string|array.
-    pub title: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub title: Option<Value>,
     /// `value`: string|array.
-    pub value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub value: Option<Value>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CrmActivityBadgeListResultBadgesItemType>,
+    pub type_: Option<CrmActivityBadgeListResultBadgesItemType>,
 }
 /// Documented values of `type`. Part of `crm.activity.badge.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmActivityBadgeListResultBadgesItemType {
     /// `"success"`: green background
     #[bitrix(value = "success")]

@@ -2,15 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.binding.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of all bindings for the deal — `crm.activity.binding.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.binding.list",
     version = "v1",
     scope = "crm",
-    result = ::std::vec::Vec<CrmActivityBindingListResultItem>,
+    result = Vec<CrmActivityBindingListResultItem>,
     error(code = "100", status = 400, message = "Required fields not provided"),
     error(
         code = "ACCESS_DENIED",
@@ -26,12 +27,12 @@ pub struct CrmActivityBindingList {
 }
 /// The `CrmActivityBindingListResultItem` object. Part of `crm.activity.binding.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityBindingListResultItem {
     /// `entityTypeId`: integer.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<i64>,
+    pub entity_type_id: Option<i64>,
     /// `entityId`: integer.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
 }

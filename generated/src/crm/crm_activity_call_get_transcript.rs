@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.call.getTranscript` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Call Transcription — `crm.activity.call.getTranscript` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-call-get-transcript.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.call.getTranscript",
     version = "v1",
     scope = "crm",
@@ -21,8 +22,8 @@ pub struct CrmActivityCallGetTranscript {
 }
 /// The `CrmActivityCallGetTranscriptResult` object. Part of `crm.activity.call.getTranscript` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-call-get-transcript.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityCallGetTranscriptResult {
     /// `transcription`: string.
-    pub transcription: ::core::option::Option<::std::string::String>,
+    pub transcription: Option<String>,
 }

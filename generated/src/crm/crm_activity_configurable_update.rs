@@ -2,12 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.configurable.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Configurable Activity — `crm.activity.configurable.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.configurable.update",
     version = "v1",
     scope = "crm",
@@ -52,51 +54,48 @@ pub struct CrmActivityConfigurableUpdate {
 }
 /// The `CrmActivityConfigurableUpdateResult` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityConfigurableUpdateResult {
     /// `activity`: object.
-    pub activity: ::core::option::Option<CrmActivityConfigurableUpdateResultActivity>,
+    pub activity: Option<CrmActivityConfigurableUpdateResultActivity>,
 }
 /// The `activity` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityConfigurableUpdateResultActivity {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }
 /// The `fields` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityConfigurableUpdateFields {
     /// `typeId`: string; default `"CONFIGURABLE"`.
     #[bitrix(rename = "typeId")]
-    pub type_id: ::core::option::Option<::std::string::String>,
+    pub type_id: Option<String>,
     /// `completed`: boolean.
-    pub completed: ::core::option::Option<bool>,
+    pub completed: Option<bool>,
     /// `deadline`: datetime.
-    pub deadline: ::core::option::Option<::std::string::String>,
+    pub deadline: Option<String>,
     /// `pingOffsets`: array of integer.
     #[bitrix(rename = "pingOffsets")]
-    pub ping_offsets: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub ping_offsets: Option<Vec<i64>>,
     /// `isIncomingChannel`: boolean.
     #[bitrix(rename = "isIncomingChannel")]
-    pub is_incoming_channel: ::core::option::Option<bool>,
+    pub is_incoming_channel: Option<bool>,
     /// `responsibleId`: integer.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `badgeCode`: string.
     #[bitrix(rename = "badgeCode")]
-    pub badge_code: ::core::option::Option<::std::string::String>,
+    pub badge_code: Option<String>,
     /// `originatorId`: string.
     #[bitrix(rename = "originatorId")]
-    pub originator_id: ::core::option::Option<::std::string::String>,
+    pub originator_id: Option<String>,
     /// `originId`: string.
     #[bitrix(rename = "originId")]
-    pub origin_id: ::core::option::Option<::std::string::String>,
+    pub origin_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,43 +2,45 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of fields for — `crm.activity.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.fields",
     version = "v1",
     scope = "crm",
-    result = ::std::collections::BTreeMap<::std::string::String,
+    result = BTreeMap<String,
     CrmActivityFieldsResultValue>,
 )]
 pub struct CrmActivityFields {}
 /// The `CrmActivityFieldsResultValue` object. Part of `crm.activity.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityFieldsResultValue {
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// `isRequired`: boolean.
     #[bitrix(rename = "isRequired")]
-    pub is_required: ::core::option::Option<bool>,
+    pub is_required: Option<bool>,
     /// `isReadOnly`: boolean.
     #[bitrix(rename = "isReadOnly")]
-    pub is_read_only: ::core::option::Option<bool>,
+    pub is_read_only: Option<bool>,
     /// `isImmutable`: boolean.
     #[bitrix(rename = "isImmutable")]
-    pub is_immutable: ::core::option::Option<bool>,
+    pub is_immutable: Option<bool>,
     /// `isMultiple`: boolean.
     #[bitrix(rename = "isMultiple")]
-    pub is_multiple: ::core::option::Option<bool>,
+    pub is_multiple: Option<bool>,
     /// `isDynamic`: boolean.
     #[bitrix(rename = "isDynamic")]
-    pub is_dynamic: ::core::option::Option<bool>,
+    pub is_dynamic: Option<bool>,
     /// `isDeprecated`: boolean.
     #[bitrix(rename = "isDeprecated")]
-    pub is_deprecated: ::core::option::Option<bool>,
+    pub is_deprecated: Option<bool>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
 }

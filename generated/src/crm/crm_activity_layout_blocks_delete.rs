@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.layout.blocks.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_method, bitrix_object};
 /// Delete a set of additional content blocks in the CRM activity — `crm.activity.layout.blocks.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.layout.blocks.delete",
     version = "v1",
     scope = "crm",
@@ -38,8 +39,8 @@ pub struct CrmActivityLayoutBlocksDelete {
 }
 /// The `CrmActivityLayoutBlocksDeleteResult` object. Part of `crm.activity.layout.blocks.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityLayoutBlocksDeleteResult {
     /// `success`: boolean.
-    pub success: ::core::option::Option<bool>,
+    pub success: Option<bool>,
 }

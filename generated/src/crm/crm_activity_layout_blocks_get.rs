@@ -2,12 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.layout.blocks.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a Set of Additional Content Blocks in the activity — `crm.activity.layout.blocks.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.layout.blocks.get",
     version = "v1",
     scope = "crm",
@@ -38,8 +39,8 @@ pub struct CrmActivityLayoutBlocksGet {
 }
 /// The `CrmActivityLayoutBlocksGetResult` object. Part of `crm.activity.layout.blocks.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityLayoutBlocksGetResult {
     /// `layout`: RestAppLayoutDto.
-    pub layout: ::core::option::Option<types::RestAppLayoutDto>,
+    pub layout: Option<types::RestAppLayoutDto>,
 }

@@ -2,12 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.layout.blocks.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Set a set of additional content blocks in the activity — `crm.activity.layout.blocks.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.layout.blocks.set",
     version = "v1",
     scope = "crm",
@@ -51,8 +52,8 @@ pub struct CrmActivityLayoutBlocksSet {
 }
 /// The `CrmActivityLayoutBlocksSetResult` object. Part of `crm.activity.layout.blocks.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityLayoutBlocksSetResult {
     /// `success`: boolean.
-    pub success: ::core::option::Option<bool>,
+    pub success: Option<bool>,
 }

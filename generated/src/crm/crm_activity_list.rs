@@ -2,36 +2,32 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use std::collections::BTreeMap;
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get the list of activities — `crm.activity.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.list",
     version = "v1",
     scope = "crm",
-    result = ::std::vec::Vec<types::CrmActivity>,
+    result = Vec<types::CrmActivity>,
 )]
 pub struct CrmActivityList {
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
     /// `filter`: object; keys: `*`.
-    pub filter: ::core::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::bitrix24::serde_json::Value,
-        >,
-    >,
+    pub filter: Option<BTreeMap<String, Value>>,
     /// `order`: object; keys: `*`.
-    pub order: ::core::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CrmActivityListOrderValue>,
-    >,
+    pub order: Option<BTreeMap<String, CrmActivityListOrderValue>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// Documented values of `CrmActivityListOrderValue`. Part of `crm.activity.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmActivityListOrderValue {
     /// `"ASC"`
     #[bitrix(value = "ASC")]

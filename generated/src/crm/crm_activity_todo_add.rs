@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.todo.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Universal Activity — `crm.activity.todo.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.todo.add",
     version = "v1",
     scope = "crm",
@@ -38,33 +39,33 @@ pub struct CrmActivityTodoAdd {
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// `deadline`: datetime, required.
-    pub deadline: ::std::string::String,
+    pub deadline: String,
     /// `title`: string; default `""`.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `description`: string; default `""`.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `responsibleId`: integer.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `parentActivityId`: integer.
     #[bitrix(rename = "parentActivityId")]
-    pub parent_activity_id: ::core::option::Option<i64>,
+    pub parent_activity_id: Option<i64>,
     /// `pingOffsets`: array of integer; default `[]`.
     #[bitrix(rename = "pingOffsets")]
-    pub ping_offsets: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub ping_offsets: Option<Vec<i64>>,
     /// `colorId`: string.
     #[bitrix(rename = "colorId")]
-    pub color_id: ::core::option::Option<CrmActivityTodoAddColorId>,
+    pub color_id: Option<CrmActivityTodoAddColorId>,
 }
 /// The `CrmActivityTodoAddResult` object. Part of `crm.activity.todo.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityTodoAddResult {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }
 /// Documented values of `colorId`. Part of `crm.activity.todo.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmActivityTodoAddColorId {
     /// `"1"`
     #[bitrix(value = "1")]

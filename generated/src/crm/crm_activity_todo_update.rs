@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.todo.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update universal deal — `crm.activity.todo.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.todo.update",
     version = "v1",
     scope = "crm",
@@ -50,33 +51,33 @@ pub struct CrmActivityTodoUpdate {
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// `deadline`: datetime, required.
-    pub deadline: ::std::string::String,
+    pub deadline: String,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `responsibleId`: integer.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `parentActivityId`: integer.
     #[bitrix(rename = "parentActivityId")]
-    pub parent_activity_id: ::core::option::Option<i64>,
+    pub parent_activity_id: Option<i64>,
     /// `pingOffsets`: array of integer; default `[]`.
     #[bitrix(rename = "pingOffsets")]
-    pub ping_offsets: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub ping_offsets: Option<Vec<i64>>,
     /// `colorId`: string.
     #[bitrix(rename = "colorId")]
-    pub color_id: ::core::option::Option<CrmActivityTodoUpdateColorId>,
+    pub color_id: Option<CrmActivityTodoUpdateColorId>,
 }
 /// The `CrmActivityTodoUpdateResult` object. Part of `crm.activity.todo.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityTodoUpdateResult {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }
 /// Documented values of `colorId`. Part of `crm.activity.todo.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmActivityTodoUpdateColorId {
     /// `"1"`
     #[bitrix(value = "1")]

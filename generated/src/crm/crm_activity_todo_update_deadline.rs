@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.todo.updateDeadline` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Deadline for Universal Activity — `crm.activity.todo.updateDeadline` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-deadline.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.todo.updateDeadline",
     version = "v1",
     scope = "crm",
@@ -45,12 +46,12 @@ pub struct CrmActivityTodoUpdateDeadline {
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// `value`: datetime, required.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 /// The `CrmActivityTodoUpdateDeadlineResult` object. Part of `crm.activity.todo.updateDeadline` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-deadline.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityTodoUpdateDeadlineResult {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }

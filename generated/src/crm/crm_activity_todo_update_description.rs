@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.todo.updateDescription` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update the description of the universal activity — `crm.activity.todo.updateDescription` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-description.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.todo.updateDescription",
     version = "v1",
     scope = "crm",
@@ -40,12 +41,12 @@ pub struct CrmActivityTodoUpdateDescription {
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// `value`: string, required.
-    pub value: ::std::string::String,
+    pub value: String,
 }
 /// The `CrmActivityTodoUpdateDescriptionResult` object. Part of `crm.activity.todo.updateDescription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-description.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityTodoUpdateDescriptionResult {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }

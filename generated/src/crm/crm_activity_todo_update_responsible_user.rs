@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.todo.updateResponsibleUser` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update the responsible user for the universal activity — `crm.activity.todo.updateResponsibleUser` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-responsible-user.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.todo.updateResponsibleUser",
     version = "v1",
     scope = "crm",
@@ -50,8 +51,8 @@ pub struct CrmActivityTodoUpdateResponsibleUser {
 }
 /// The `CrmActivityTodoUpdateResponsibleUserResult` object. Part of `crm.activity.todo.updateResponsibleUser` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-responsible-user.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityTodoUpdateResponsibleUserResult {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }

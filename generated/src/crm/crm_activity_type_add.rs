@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.type.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Custom Activity Type — `crm.activity.type.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.type.add",
     version = "v1",
     scope = "crm",
@@ -35,24 +37,21 @@ pub struct CrmActivityTypeAdd {
 }
 /// The `fields` object. Part of `crm.activity.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityTypeAddFields {
     /// `TYPE_ID`: string, required.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: ::std::string::String,
+    pub type_id: String,
     /// `NAME`: string; default `""`.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `ICON_FILE`: attached_diskfile.
     #[bitrix(rename = "ICON_FILE")]
-    pub icon_file: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub icon_file: Option<Value>,
     /// `IS_CONFIGURABLE_TYPE`: string; default `"N"`.
     #[bitrix(rename = "IS_CONFIGURABLE_TYPE", yn)]
-    pub is_configurable_type: ::core::option::Option<bool>,
+    pub is_configurable_type: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

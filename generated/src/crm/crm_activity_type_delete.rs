@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.type.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Custom Activity Type — `crm.activity.type.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.type.delete",
     version = "v1",
     scope = "crm",
@@ -27,5 +28,5 @@
 pub struct CrmActivityTypeDelete {
     /// `TYPE_ID`: string, required.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: ::std::string::String,
+    pub type_id: String,
 }

@@ -2,15 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.type.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of custom activity types — `crm.activity.type.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.type.list",
     version = "v1",
     scope = "crm",
-    result = ::std::vec::Vec<CrmActivityTypeListResultItem>,
+    result = Vec<CrmActivityTypeListResultItem>,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -21,18 +22,18 @@
 pub struct CrmActivityTypeList {}
 /// The `CrmActivityTypeListResultItem` object. Part of `crm.activity.type.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityTypeListResultItem {
     /// `TYPE_ID`: string.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: ::core::option::Option<::std::string::String>,
+    pub type_id: Option<String>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `IS_CONFIGURABLE_TYPE`: yn.
     #[bitrix(rename = "IS_CONFIGURABLE_TYPE", yn)]
-    pub is_configurable_type: ::core::option::Option<bool>,
+    pub is_configurable_type: Option<bool>,
     /// `ICON_ID`: integer.
     #[bitrix(rename = "ICON_ID")]
-    pub icon_id: ::core::option::Option<i64>,
+    pub icon_id: Option<i64>,
 }

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update System CRM Activity — `crm.activity.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html)
 ///
 /// Deprecated by the documentation: use `crm.activity.todo.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.activity.update",
     version = "v1",
     scope = "crm",
@@ -24,7 +26,7 @@ pub struct CrmActivityUpdate {
 }
 /// The `fields` object. Part of `crm.activity.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityUpdateFields {
     /// `OWNER_ID`: integer, required.
     #[bitrix(rename = "OWNER_ID")]
@@ -37,102 +39,93 @@ pub struct CrmActivityUpdateFields {
     pub type_id: types::CrmEnumActivitytype,
     /// `ASSOCIATED_ENTITY_ID`: integer.
     #[bitrix(rename = "ASSOCIATED_ENTITY_ID")]
-    pub associated_entity_id: ::core::option::Option<i64>,
+    pub associated_entity_id: Option<i64>,
     /// `COMMUNICATIONS`: array of crm_activity_communication, required.
     #[bitrix(rename = "COMMUNICATIONS")]
-    pub communications: ::std::vec::Vec<CrmActivityUpdateFieldsCommunicationsItem>,
+    pub communications: Vec<CrmActivityUpdateFieldsCommunicationsItem>,
     /// `DEADLINE`: datetime.
     #[bitrix(rename = "DEADLINE")]
-    pub deadline: ::core::option::Option<::std::string::String>,
+    pub deadline: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: crm.enum.contenttype.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
-    pub description_type: ::core::option::Option<types::CrmEnumContenttype>,
+    pub description_type: Option<types::CrmEnumContenttype>,
     /// `DIRECTION`: crm.enum.activitydirection.
     #[bitrix(rename = "DIRECTION")]
-    pub direction: ::core::option::Option<types::CrmEnumActivitydirection>,
+    pub direction: Option<types::CrmEnumActivitydirection>,
     /// `END_TIME`: datetime.
     #[bitrix(rename = "END_TIME")]
-    pub end_time: ::core::option::Option<::std::string::String>,
+    pub end_time: Option<String>,
     /// `FILES`: array of diskfile.
     #[bitrix(rename = "FILES")]
-    pub files: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub files: Option<Vec<Value>>,
     /// `LOCATION`: string.
     #[bitrix(rename = "LOCATION")]
-    pub location: ::core::option::Option<::std::string::String>,
+    pub location: Option<String>,
     /// `NOTIFY_TYPE`: crm.enum.activitynotifytype.
     #[bitrix(rename = "NOTIFY_TYPE")]
-    pub notify_type: ::core::option::Option<types::CrmEnumActivitynotifytype>,
+    pub notify_type: Option<types::CrmEnumActivitynotifytype>,
     /// `ORIGINATOR_ID`: string.
     #[bitrix(rename = "ORIGINATOR_ID")]
-    pub originator_id: ::core::option::Option<::std::string::String>,
+    pub originator_id: Option<String>,
     /// `ORIGIN_ID`: string.
     #[bitrix(rename = "ORIGIN_ID")]
-    pub origin_id: ::core::option::Option<::std::string::String>,
+    pub origin_id: Option<String>,
     /// `ORIGIN_VERSION`: string.
     #[bitrix(rename = "ORIGIN_VERSION")]
-    pub origin_version: ::core::option::Option<::std::string::String>,
+    pub origin_version: Option<String>,
     /// `PRIORITY`: crm.enum.activitypriority.
     #[bitrix(rename = "PRIORITY")]
-    pub priority: ::core::option::Option<types::CrmEnumActivitypriority>,
+    pub priority: Option<types::CrmEnumActivitypriority>,
     /// `PROVIDER_DATA`: string.
     #[bitrix(rename = "PROVIDER_DATA")]
-    pub provider_data: ::core::option::Option<::std::string::String>,
+    pub provider_data: Option<String>,
     /// `PROVIDER_GROUP_ID`: string.
     #[bitrix(rename = "PROVIDER_GROUP_ID")]
-    pub provider_group_id: ::core::option::Option<::std::string::String>,
+    pub provider_group_id: Option<String>,
     /// `PROVIDER_ID`: string.
     #[bitrix(rename = "PROVIDER_ID")]
-    pub provider_id: ::core::option::Option<::std::string::String>,
+    pub provider_id: Option<String>,
     /// `PROVIDER_TYPE_ID`: string.
     #[bitrix(rename = "PROVIDER_TYPE_ID")]
-    pub provider_type_id: ::core::option::Option<::std::string::String>,
+    pub provider_type_id: Option<String>,
     /// `PROVIDER_PARAMS`: object.
     #[bitrix(rename = "PROVIDER_PARAMS")]
-    pub provider_params: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub provider_params: Option<Map<String, Value>>,
     /// `RESPONSIBLE_ID`: user, required.
     #[bitrix(rename = "RESPONSIBLE_ID")]
     pub responsible_id: i64,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// `START_TIME`: datetime.
     #[bitrix(rename = "START_TIME")]
-    pub start_time: ::core::option::Option<::std::string::String>,
+    pub start_time: Option<String>,
     /// `STATUS`: crm_enum_activitystatus.
     #[bitrix(rename = "STATUS")]
-    pub status: ::core::option::Option<types::CrmEnumActivitystatus>,
+    pub status: Option<types::CrmEnumActivitystatus>,
     /// `SUBJECT`: string.
     #[bitrix(rename = "SUBJECT")]
-    pub subject: ::core::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// `WEBDAV_ELEMENTS`: array of diskfile; deprecated by the documentation.
     #[bitrix(rename = "WEBDAV_ELEMENTS")]
-    pub webdav_elements: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub webdav_elements: Option<Vec<Value>>,
     /// `IS_INCOMING_CHANNEL`: char.
     #[bitrix(rename = "IS_INCOMING_CHANNEL", yn)]
-    pub is_incoming_channel: ::core::option::Option<bool>,
+    pub is_incoming_channel: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `CrmActivityUpdateFieldsCommunicationsItem` object. Part of `crm.activity.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityUpdateFieldsCommunicationsItem {
     /// `VALUE`: integer, required.
     #[bitrix(rename = "VALUE")]
-    pub value: ::std::string::String,
+    pub value: String,
     /// `ENTITY_ID`: integer, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: i64,
@@ -141,14 +134,11 @@ pub struct CrmActivityUpdateFieldsCommunicationsItem {
     pub entity_type_id: i64,
     /// `TYPE_ID`: integer.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: ::core::option::Option<i64>,
+    pub type_id: Option<i64>,
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,82 +2,77 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.address.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Addresses by Filter — `crm.address.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.address.list",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmAddressList {
     /// `select`: object.
-    pub select: ::core::option::Option<CrmAddressListSelect>,
+    pub select: Option<CrmAddressListSelect>,
     /// `filter`: object.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
     /// `limit`: integer.
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
 }
 /// The `select` object. Part of `crm.address.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmAddressListSelect {
     /// `TYPE_ID`: integer.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: ::core::option::Option<i64>,
+    pub type_id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
-    pub entity_type_id: ::core::option::Option<i64>,
+    pub entity_type_id: Option<i64>,
     /// `ENTITY_ID`: string.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::core::option::Option<::std::string::String>,
+    pub entity_id: Option<String>,
     /// `ADDRESS_1`: string.
     #[bitrix(rename = "ADDRESS_1")]
-    pub address_1: ::core::option::Option<::std::string::String>,
+    pub address_1: Option<String>,
     /// `ADDRESS_2`: string.
     #[bitrix(rename = "ADDRESS_2")]
-    pub address_2: ::core::option::Option<::std::string::String>,
+    pub address_2: Option<String>,
     /// `CITY`: string.
     #[bitrix(rename = "CITY")]
-    pub city: ::core::option::Option<::std::string::String>,
+    pub city: Option<String>,
     /// `POSTAL_CODE`: string.
     #[bitrix(rename = "POSTAL_CODE")]
-    pub postal_code: ::core::option::Option<::std::string::String>,
+    pub postal_code: Option<String>,
     /// `REGION`: string.
     #[bitrix(rename = "REGION")]
-    pub region: ::core::option::Option<::std::string::String>,
+    pub region: Option<String>,
     /// `PROVINCE`: string.
     #[bitrix(rename = "PROVINCE")]
-    pub province: ::core::option::Option<::std::string::String>,
+    pub province: Option<String>,
     /// `COUNTRY`: string.
     #[bitrix(rename = "COUNTRY")]
-    pub country: ::core::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// `COUNTRY_CODE`: string.
     #[bitrix(rename = "COUNTRY_CODE")]
-    pub country_code: ::core::option::Option<::std::string::String>,
+    pub country_code: Option<String>,
     /// `LOC_ADDR_ID`: integer.
     #[bitrix(rename = "LOC_ADDR_ID")]
-    pub loc_addr_id: ::core::option::Option<i64>,
+    pub loc_addr_id: Option<i64>,
     /// `ANCHOR_TYPE_ID`: integer.
     #[bitrix(rename = "ANCHOR_TYPE_ID")]
-    pub anchor_type_id: ::core::option::Option<i64>,
+    pub anchor_type_id: Option<i64>,
     /// `ANCHOR_ID`: integer.
     #[bitrix(rename = "ANCHOR_ID")]
-    pub anchor_id: ::core::option::Option<i64>,
+    pub anchor_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.address.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Address for — `crm.address.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.address.update",
     version = "v1",
     scope = "crm",
@@ -19,7 +21,7 @@ pub struct CrmAddressUpdate {
 }
 /// The `fields` object. Part of `crm.address.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmAddressUpdateFields {
     /// `TYPE_ID`: integer, required.
     #[bitrix(rename = "TYPE_ID")]
@@ -32,35 +34,32 @@ pub struct CrmAddressUpdateFields {
     pub entity_id: i64,
     /// `ADDRESS_1`: string.
     #[bitrix(rename = "ADDRESS_1")]
-    pub address_1: ::core::option::Option<::std::string::String>,
+    pub address_1: Option<String>,
     /// `ADDRESS_2`: string.
     #[bitrix(rename = "ADDRESS_2")]
-    pub address_2: ::core::option::Option<::std::string::String>,
+    pub address_2: Option<String>,
     /// `CITY`: string.
     #[bitrix(rename = "CITY")]
-    pub city: ::core::option::Option<::std::string::String>,
+    pub city: Option<String>,
     /// `POSTAL_CODE`: string.
     #[bitrix(rename = "POSTAL_CODE")]
-    pub postal_code: ::core::option::Option<::std::string::String>,
+    pub postal_code: Option<String>,
     /// `REGION`: string.
     #[bitrix(rename = "REGION")]
-    pub region: ::core::option::Option<::std::string::String>,
+    pub region: Option<String>,
     /// `PROVINCE`: string.
     #[bitrix(rename = "PROVINCE")]
-    pub province: ::core::option::Option<::std::string::String>,
+    pub province: Option<String>,
     /// `COUNTRY`: string.
     #[bitrix(rename = "COUNTRY")]
-    pub country: ::core::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// `COUNTRY_CODE`: string.
     #[bitrix(rename = "COUNTRY_CODE")]
-    pub country_code: ::core::option::Option<::std::string::String>,
+    pub country_code: Option<String>,
     /// `LOC_ADDR_ID`: integer.
     #[bitrix(rename = "LOC_ADDR_ID")]
-    pub loc_addr_id: ::core::option::Option<i64>,
+    pub loc_addr_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

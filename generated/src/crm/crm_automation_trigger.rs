@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.automation.trigger` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Activate the — `crm.automation.trigger` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automation/crm-automation-trigger.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.automation.trigger",
     version = "v1",
     scope = "crm",
@@ -20,7 +21,7 @@
 )]
 pub struct CrmAutomationTrigger {
     /// `target`: string, required.
-    pub target: ::std::string::String,
+    pub target: String,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.automation.trigger.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Add Trigger — `crm.automation.trigger.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automation/triggers/crm-automation-trigger-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.automation.trigger.add",
     version = "v1",
     scope = "crm",
@@ -26,8 +27,8 @@
 pub struct CrmAutomationTriggerAdd {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
 }

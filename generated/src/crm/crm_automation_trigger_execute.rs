@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.automation.trigger.execute` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Execute the Trigger — `crm.automation.trigger.execute` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automation/triggers/crm-automation-trigger-execute.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.automation.trigger.execute",
     version = "v1",
     scope = "crm",
@@ -26,7 +27,7 @@
 pub struct CrmAutomationTriggerExecute {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `OWNER_TYPE_ID`: integer, required.
     #[bitrix(rename = "OWNER_TYPE_ID")]
     pub owner_type_id: i64,

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.calllist.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Create a New Call List — `crm.calllist.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.calllist.add",
     version = "v1",
     scope = "crm",
@@ -35,13 +37,13 @@ pub struct CrmCalllistAdd {
     pub entity_type: CrmCalllistAddEntityType,
     /// `ENTITIES`: array, required.
     #[bitrix(rename = "ENTITIES")]
-    pub entities: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub entities: Vec<Value>,
     /// `WEBFORM_ID`: integer.
     #[bitrix(rename = "WEBFORM_ID")]
-    pub webform_id: ::core::option::Option<i64>,
+    pub webform_id: Option<i64>,
 }
 /// Documented values of `ENTITY_TYPE`. Part of `crm.calllist.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmCalllistAddEntityType {
     /// `"CONTACT"`: contact
     #[bitrix(value = "CONTACT")]

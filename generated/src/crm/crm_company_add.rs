@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Create a New Company — `crm.company.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html)
 ///
 /// Deprecated by the documentation: use `crm.item.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.company.add",
     version = "v1",
     scope = "crm",
@@ -29,83 +31,78 @@ pub struct CrmCompanyAdd {
     /// `fields`: object, required; keys: `UF_`, `PARENT_ID_`.
     pub fields: CrmCompanyAddFields,
     /// `params`: object.
-    pub params: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub params: Option<Map<String, Value>>,
 }
 /// The `fields` object. Part of `crm.company.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCompanyAddFields {
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `COMPANY_TYPE`: crm_status.
     #[bitrix(rename = "COMPANY_TYPE")]
-    pub company_type: ::core::option::Option<types::CrmStatus>,
+    pub company_type: Option<types::CrmStatus>,
     /// `INDUSTRY`: crm_status.
     #[bitrix(rename = "INDUSTRY")]
-    pub industry: ::core::option::Option<types::CrmStatus>,
+    pub industry: Option<types::CrmStatus>,
     /// `EMPLOYEES`: crm_status.
     #[bitrix(rename = "EMPLOYEES")]
-    pub employees: ::core::option::Option<types::CrmStatus>,
+    pub employees: Option<types::CrmStatus>,
     /// `CURRENCY_ID`: crm_currency.
     #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: ::core::option::Option<::std::string::String>,
+    pub currency_id: Option<String>,
     /// `REVENUE`: double.
     #[bitrix(rename = "REVENUE")]
-    pub revenue: ::core::option::Option<f64>,
+    pub revenue: Option<f64>,
     /// `LOGO`: file.
     #[bitrix(rename = "LOGO")]
-    pub logo: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub logo: Option<Value>,
     /// `OPENED`: char.
     #[bitrix(rename = "OPENED", yn)]
-    pub opened: ::core::option::Option<bool>,
+    pub opened: Option<bool>,
     /// `ASSIGNED_BY_ID`: user.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: ::core::option::Option<types::User>,
+    pub assigned_by_id: Option<types::User>,
     /// `COMMENTS`: string.
     #[bitrix(rename = "COMMENTS")]
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `PHONE`: array of crm_multifield.
     #[bitrix(rename = "PHONE")]
-    pub phone: ::core::option::Option<::std::vec::Vec<types::CrmMultifield>>,
+    pub phone: Option<Vec<types::CrmMultifield>>,
     /// `EMAIL`: array of crm_multifield.
     #[bitrix(rename = "EMAIL")]
-    pub email: ::core::option::Option<::std::vec::Vec<types::CrmMultifield>>,
+    pub email: Option<Vec<types::CrmMultifield>>,
     /// `WEB`: array of crm_multifield.
     #[bitrix(rename = "WEB")]
-    pub web: ::core::option::Option<::std::vec::Vec<types::CrmMultifield>>,
+    pub web: Option<Vec<types::CrmMultifield>>,
     /// `IM`: array of crm_multifield.
     #[bitrix(rename = "IM")]
-    pub im: ::core::option::Option<::std::vec::Vec<types::CrmMultifield>>,
+    pub im: Option<Vec<types::CrmMultifield>>,
     /// `UTM_SOURCE`: string.
     #[bitrix(rename = "UTM_SOURCE")]
-    pub utm_source: ::core::option::Option<::std::string::String>,
+    pub utm_source: Option<String>,
     /// `UTM_MEDIUM`: string.
     #[bitrix(rename = "UTM_MEDIUM")]
-    pub utm_medium: ::core::option::Option<CrmCompanyAddFieldsUtmMedium>,
+    pub utm_medium: Option<CrmCompanyAddFieldsUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
     #[bitrix(rename = "UTM_CAMPAIGN")]
-    pub utm_campaign: ::core::option::Option<::std::string::String>,
+    pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: string.
     #[bitrix(rename = "UTM_CONTENT")]
-    pub utm_content: ::core::option::Option<::std::string::String>,
+    pub utm_content: Option<String>,
     /// `UTM_TERM`: string.
     #[bitrix(rename = "UTM_TERM")]
-    pub utm_term: ::core::option::Option<::std::string::String>,
+    pub utm_term: Option<String>,
     /// `IS_MY_COMPANY`: char.
     #[bitrix(rename = "IS_MY_COMPANY", yn)]
-    pub is_my_company: ::core::option::Option<bool>,
+    pub is_my_company: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `UTM_MEDIUM`. Part of `crm.company.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmCompanyAddFieldsUtmMedium {
     /// `"CPC"`: ads
     #[bitrix(value = "CPC")]

@@ -2,12 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.contact.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Contact to the Specified Company — `crm.company.contact.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.company.contact.add",
     version = "v1",
     scope = "crm",
@@ -31,21 +33,18 @@ pub struct CrmCompanyContactAdd {
 }
 /// The `fields` object. Part of `crm.company.contact.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCompanyContactAddFields {
     /// `CONTACT_ID`: crm_entity, required.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: types::CrmEntity,
     /// `IS_PRIMARY`: char.
     #[bitrix(rename = "IS_PRIMARY", yn)]
-    pub is_primary: ::core::option::Option<bool>,
+    pub is_primary: Option<bool>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,12 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.contact.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Delete Contact from Specified Company — `crm.company.contact.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.company.contact.delete",
     version = "v1",
     scope = "crm",
@@ -31,15 +33,12 @@ pub struct CrmCompanyContactDelete {
 }
 /// The `fields` object. Part of `crm.company.contact.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCompanyContactDeleteFields {
     /// `CONTACT_ID`: crm_entity, required.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: types::CrmEntity,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

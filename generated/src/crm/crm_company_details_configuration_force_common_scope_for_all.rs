@@ -2,13 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.details.configuration.forceCommonScopeForAll` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Set Common Company Card for All Users — `crm.company.details.configuration.forceCommonScopeForAll` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-force-common-scope-for-all.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.forceCommonScopeForAll` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.company.details.configuration.forceCommonScopeForAll",
     version = "v1",
     scope = "crm",

@@ -2,29 +2,31 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.details.configuration.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Parameters For — `crm.company.details.configuration.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.get` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.company.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "-", status = 400, message = "Access denied"),
 )]
 pub struct CrmCompanyDetailsConfigurationGet {
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmCompanyDetailsConfigurationGetScope>,
+    pub scope: Option<CrmCompanyDetailsConfigurationGetScope>,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
 }
 /// Documented values of `scope`. Part of `crm.company.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmCompanyDetailsConfigurationGetScope {
     /// `"P"`: personal settings
     #[bitrix(value = "P")]

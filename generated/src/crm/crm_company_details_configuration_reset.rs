@@ -2,14 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.details.configuration.reset` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Reset Company Card Settings — `crm.company.details.configuration.reset` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-reset.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.reset` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.company.details.configuration.reset",
     version = "v1",
     scope = "crm",
@@ -19,13 +20,13 @@ use super::super::types;
 )]
 pub struct CrmCompanyDetailsConfigurationReset {
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmCompanyDetailsConfigurationResetScope>,
+    pub scope: Option<CrmCompanyDetailsConfigurationResetScope>,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
 }
 /// Documented values of `scope`. Part of `crm.company.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-reset.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmCompanyDetailsConfigurationResetScope {
     /// `"P"`: personal settings
     #[bitrix(value = "P")]

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.details.configuration.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Set Parameters for — `crm.company.details.configuration.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.set` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.company.details.configuration.set",
     version = "v1",
     scope = "crm",
@@ -34,17 +36,15 @@ use super::super::types;
 )]
 pub struct CrmCompanyDetailsConfigurationSet {
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmCompanyDetailsConfigurationSetScope>,
+    pub scope: Option<CrmCompanyDetailsConfigurationSetScope>,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `data`: array of section, required.
-    pub data: ::std::vec::Vec<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub data: Vec<Map<String, Value>>,
 }
 /// Documented values of `scope`. Part of `crm.company.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmCompanyDetailsConfigurationSetScope {
     /// `"P"`: personal settings
     #[bitrix(value = "P")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.userfield.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Company User Field — `crm.company.userfield.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.company.userfield.update",
     version = "v1",
     scope = "crm",
@@ -34,96 +36,85 @@ pub struct CrmCompanyUserfieldUpdate {
 }
 /// The `fields` object. Part of `crm.company.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCompanyUserfieldUpdateFields {
     /// `MANDATORY`: boolean.
     #[bitrix(rename = "MANDATORY", yn)]
-    pub mandatory: ::core::option::Option<bool>,
+    pub mandatory: Option<bool>,
     /// `SHOW_FILTER`: boolean.
     #[bitrix(rename = "SHOW_FILTER", yn)]
-    pub show_filter: ::core::option::Option<bool>,
+    pub show_filter: Option<bool>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<CrmCompanyUserfieldUpdateFieldsSettings>,
+    pub settings: Option<CrmCompanyUserfieldUpdateFieldsSettings>,
     /// `LIST`: array of object.
     #[bitrix(rename = "LIST")]
-    pub list: ::core::option::Option<
-        ::std::vec::Vec<CrmCompanyUserfieldUpdateFieldsListItem>,
-    >,
+    pub list: Option<Vec<CrmCompanyUserfieldUpdateFieldsListItem>>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `SHOW_IN_LIST`: boolean.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
-    pub show_in_list: ::core::option::Option<bool>,
+    pub show_in_list: Option<bool>,
     /// `EDIT_IN_LIST`: boolean.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
-    pub edit_in_list: ::core::option::Option<bool>,
+    pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: boolean.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
-    pub is_searchable: ::core::option::Option<bool>,
+    pub is_searchable: Option<bool>,
     /// `LIST_FILTER_LABEL`: string|lang_map.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
-    pub list_filter_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub list_filter_label: Option<Value>,
     /// `LIST_COLUMN_LABEL`: string|lang_map.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
-    pub list_column_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub list_column_label: Option<Value>,
     /// `EDIT_FORM_LABEL`: string|lang_map.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
-    pub edit_form_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub edit_form_label: Option<Value>,
     /// `ERROR_MESSAGE`: string|lang_map.
     #[bitrix(rename = "ERROR_MESSAGE")]
-    pub error_message: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub error_message: Option<Value>,
     /// `HELP_MESSAGE`: string|lang_map.
     #[bitrix(rename = "HELP_MESSAGE")]
-    pub help_message: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub help_message: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `SETTINGS` object. Part of `crm.company.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCompanyUserfieldUpdateFieldsSettings {
     /// `DEFAULT_VALUE`: string.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: ::core::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// `ROWS`: integer.
     #[bitrix(rename = "ROWS")]
-    pub rows: ::core::option::Option<i64>,
+    pub rows: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `CrmCompanyUserfieldUpdateFieldsListItem` object. Part of `crm.company.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCompanyUserfieldUpdateFieldsListItem {
     /// `VALUE`: string.
     #[bitrix(rename = "VALUE")]
-    pub value: ::core::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `DEF`: boolean.
     #[bitrix(rename = "DEF", yn)]
-    pub def: ::core::option::Option<bool>,
+    pub def: Option<bool>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.contact.company.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Remove a Company from the Specified Contact — `crm.contact.company.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.contact.company.delete",
     version = "v1",
     scope = "crm",
@@ -30,15 +32,12 @@ pub struct CrmContactCompanyDelete {
 }
 /// The `fields` object. Part of `crm.contact.company.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmContactCompanyDeleteFields {
     /// `COMPANY_ID`: integer, required.
     #[bitrix(rename = "COMPANY_ID")]
     pub company_id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

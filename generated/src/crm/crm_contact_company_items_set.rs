@@ -2,12 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.contact.company.items.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Set the Set of Companies Associated with the Specified Contact — `crm.contact.company.items.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-items-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.contact.company.items.set",
     version = "v1",
     scope = "crm",
@@ -26,25 +28,22 @@ pub struct CrmContactCompanyItemsSet {
     /// `id`: integer, required.
     pub id: i64,
     /// `items`: array of object, required.
-    pub items: ::std::vec::Vec<CrmContactCompanyItemsSetItemsItem>,
+    pub items: Vec<CrmContactCompanyItemsSetItemsItem>,
 }
 /// The `CrmContactCompanyItemsSetItemsItem` object. Part of `crm.contact.company.items.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-items-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmContactCompanyItemsSetItemsItem {
     /// `COMPANY_ID`: crm_entity, required.
     #[bitrix(rename = "COMPANY_ID")]
     pub company_id: types::CrmEntity,
     /// `IS_PRIMARY`: boolean.
     #[bitrix(rename = "IS_PRIMARY", yn)]
-    pub is_primary: ::core::option::Option<bool>,
+    pub is_primary: Option<bool>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

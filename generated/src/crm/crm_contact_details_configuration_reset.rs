@@ -2,14 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.contact.details.configuration.reset` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Resetting the Parameters Of — `crm.contact.details.configuration.reset` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-reset.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.reset` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.contact.details.configuration.reset",
     version = "v1",
     scope = "crm",
@@ -18,8 +19,8 @@ use super::super::types;
 )]
 pub struct CrmContactDetailsConfigurationReset {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
 }

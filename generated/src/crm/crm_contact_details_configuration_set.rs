@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.contact.details.configuration.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Set Parameters for the Individual Card — `crm.contact.details.configuration.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-set.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.set` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.contact.details.configuration.set",
     version = "v1",
     scope = "crm",
@@ -18,12 +20,10 @@ use super::super::types;
 )]
 pub struct CrmContactDetailsConfigurationSet {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `data`: array of section, required.
-    pub data: ::std::vec::Vec<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub data: Vec<Map<String, Value>>,
 }

@@ -2,18 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.contact.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Contact by Id — `crm.contact.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html)
 ///
 /// Deprecated by the documentation: use `crm.item.get` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "crm.contact.get",
-    version = "v1",
-    scope = "crm",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "crm.contact.get", version = "v1", scope = "crm", result = Value)]
 pub struct CrmContactGet {
     /// `ID`: integer, required.
     #[bitrix(rename = "ID")]

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.contact.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Contact — `crm.contact.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html)
 ///
 /// Deprecated by the documentation: use `crm.item.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.contact.update",
     version = "v1",
     scope = "crm",
@@ -34,99 +36,96 @@ pub struct CrmContactUpdate {
     pub fields: CrmContactUpdateFields,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<CrmContactUpdateParams>,
+    pub params: Option<CrmContactUpdateParams>,
 }
 /// The `FIELDS` object. Part of `crm.contact.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmContactUpdateFields {
     /// `HONORIFIC`: crm_status.
     #[bitrix(rename = "HONORIFIC")]
-    pub honorific: ::core::option::Option<types::CrmStatus>,
+    pub honorific: Option<types::CrmStatus>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `SECOND_NAME`: string.
     #[bitrix(rename = "SECOND_NAME")]
-    pub second_name: ::core::option::Option<::std::string::String>,
+    pub second_name: Option<String>,
     /// `LAST_NAME`: string.
     #[bitrix(rename = "LAST_NAME")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `PHOTO`: file.
     #[bitrix(rename = "PHOTO")]
-    pub photo: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub photo: Option<Value>,
     /// `BIRTHDATE`: date.
     #[bitrix(rename = "BIRTHDATE")]
-    pub birthdate: ::core::option::Option<::std::string::String>,
+    pub birthdate: Option<String>,
     /// `TYPE_ID`: crm_status.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: ::core::option::Option<types::CrmStatus>,
+    pub type_id: Option<types::CrmStatus>,
     /// `SOURCE_ID`: crm_status.
     #[bitrix(rename = "SOURCE_ID")]
-    pub source_id: ::core::option::Option<types::CrmStatus>,
+    pub source_id: Option<types::CrmStatus>,
     /// `SOURCE_DESCRIPTION`: string.
     #[bitrix(rename = "SOURCE_DESCRIPTION")]
-    pub source_description: ::core::option::Option<::std::string::String>,
+    pub source_description: Option<String>,
     /// `POST`: string.
     #[bitrix(rename = "POST")]
-    pub post: ::core::option::Option<::std::string::String>,
+    pub post: Option<String>,
     /// `COMMENTS`: string.
     #[bitrix(rename = "COMMENTS")]
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `OPENED`: boolean.
     #[bitrix(rename = "OPENED", yn)]
-    pub opened: ::core::option::Option<bool>,
+    pub opened: Option<bool>,
     /// `EXPORT`: boolean.
     #[bitrix(rename = "EXPORT", yn)]
-    pub export: ::core::option::Option<bool>,
+    pub export: Option<bool>,
     /// `ASSIGNED_BY_ID`: user.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: ::core::option::Option<types::User>,
+    pub assigned_by_id: Option<types::User>,
     /// `COMPANY_ID`: crm_company.
     #[bitrix(rename = "COMPANY_ID")]
-    pub company_id: ::core::option::Option<types::CrmCompany>,
+    pub company_id: Option<types::CrmCompany>,
     /// `COMPANY_IDS`: array of crm_company.
     #[bitrix(rename = "COMPANY_IDS")]
-    pub company_ids: ::core::option::Option<::std::vec::Vec<types::CrmCompany>>,
+    pub company_ids: Option<Vec<types::CrmCompany>>,
     /// `UTM_SOURCE`: string.
     #[bitrix(rename = "UTM_SOURCE")]
-    pub utm_source: ::core::option::Option<::std::string::String>,
+    pub utm_source: Option<String>,
     /// `UTM_MEDIUM`: string.
     #[bitrix(rename = "UTM_MEDIUM")]
-    pub utm_medium: ::core::option::Option<CrmContactUpdateFieldsUtmMedium>,
+    pub utm_medium: Option<CrmContactUpdateFieldsUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
     #[bitrix(rename = "UTM_CAMPAIGN")]
-    pub utm_campaign: ::core::option::Option<::std::string::String>,
+    pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: string.
     #[bitrix(rename = "UTM_CONTENT")]
-    pub utm_content: ::core::option::Option<::std::string::String>,
+    pub utm_content: Option<String>,
     /// `UTM_TERM`: string.
     #[bitrix(rename = "UTM_TERM")]
-    pub utm_term: ::core::option::Option<::std::string::String>,
+    pub utm_term: Option<String>,
     /// `PHONE`: array of crm_multifield.
     #[bitrix(rename = "PHONE")]
-    pub phone: ::core::option::Option<::std::vec::Vec<types::CrmMultifield>>,
+    pub phone: Option<Vec<types::CrmMultifield>>,
     /// `EMAIL`: array of crm_multifield.
     #[bitrix(rename = "EMAIL")]
-    pub email: ::core::option::Option<::std::vec::Vec<types::CrmMultifield>>,
+    pub email: Option<Vec<types::CrmMultifield>>,
     /// `WEB`: array of crm_multifield.
     #[bitrix(rename = "WEB")]
-    pub web: ::core::option::Option<::std::vec::Vec<types::CrmMultifield>>,
+    pub web: Option<Vec<types::CrmMultifield>>,
     /// `IM`: array of crm_multifield.
     #[bitrix(rename = "IM")]
-    pub im: ::core::option::Option<::std::vec::Vec<types::CrmMultifield>>,
+    pub im: Option<Vec<types::CrmMultifield>>,
     /// `LINK`: array of crm_multifield.
     #[bitrix(rename = "LINK")]
-    pub link: ::core::option::Option<::std::vec::Vec<types::CrmMultifield>>,
+    pub link: Option<Vec<types::CrmMultifield>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `UTM_MEDIUM`. Part of `crm.contact.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmContactUpdateFieldsUtmMedium {
     /// `"CPC"`: ads
     #[bitrix(value = "CPC")]
@@ -137,18 +136,15 @@ pub enum CrmContactUpdateFieldsUtmMedium {
 }
 /// The `PARAMS` object. Part of `crm.contact.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmContactUpdateParams {
     /// `REGISTER_SONET_EVENT`: boolean.
     #[bitrix(rename = "REGISTER_SONET_EVENT", yn)]
-    pub register_sonet_event: ::core::option::Option<bool>,
+    pub register_sonet_event: Option<bool>,
     /// `REGISTER_HISTORY_EVENT`: boolean.
     #[bitrix(rename = "REGISTER_HISTORY_EVENT", yn)]
-    pub register_history_event: ::core::option::Option<bool>,
+    pub register_history_event: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

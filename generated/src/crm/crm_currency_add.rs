@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Currency — `crm.currency.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.currency.add",
     version = "v1",
     scope = "crm",
-    result = ::std::string::String,
+    result = String,
     mutates,
     error(
         code = "ERROR_CORE",
@@ -29,14 +31,14 @@ pub struct CrmCurrencyAdd {
 }
 /// The `fields` object. Part of `crm.currency.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCurrencyAddFields {
     /// `CURRENCY`: string, required.
     #[bitrix(rename = "CURRENCY")]
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// `BASE`: string.
     #[bitrix(rename = "BASE")]
-    pub base: ::core::option::Option<CrmCurrencyAddFieldsBase>,
+    pub base: Option<CrmCurrencyAddFieldsBase>,
     /// `AMOUNT_CNT`: integer, required.
     #[bitrix(rename = "AMOUNT_CNT")]
     pub amount_cnt: i64,
@@ -45,19 +47,16 @@ pub struct CrmCurrencyAddFields {
     pub amount: f64,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `LANG`: object.
     #[bitrix(rename = "LANG")]
-    pub lang: ::core::option::Option<CrmCurrencyAddFieldsLang>,
+    pub lang: Option<CrmCurrencyAddFieldsLang>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `BASE`. Part of `crm.currency.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmCurrencyAddFieldsBase {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -68,33 +67,30 @@ pub enum CrmCurrencyAddFieldsBase {
 }
 /// The `LANG` object. Part of `crm.currency.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCurrencyAddFieldsLang {
     /// `DECIMALS`: integer, required.
     #[bitrix(rename = "DECIMALS")]
     pub decimals: i64,
     /// `DEC_POINT`: string.
     #[bitrix(rename = "DEC_POINT")]
-    pub dec_point: ::core::option::Option<::std::string::String>,
+    pub dec_point: Option<String>,
     /// `FORMAT_STRING`: string.
     #[bitrix(rename = "FORMAT_STRING")]
-    pub format_string: ::core::option::Option<::std::string::String>,
+    pub format_string: Option<String>,
     /// `FULL_NAME`: string.
     #[bitrix(rename = "FULL_NAME")]
-    pub full_name: ::core::option::Option<::std::string::String>,
+    pub full_name: Option<String>,
     /// `HIDE_ZERO`: string.
     #[bitrix(rename = "HIDE_ZERO")]
-    pub hide_zero: ::core::option::Option<::std::string::String>,
+    pub hide_zero: Option<String>,
     /// `THOUSANDS_SEP`: string.
     #[bitrix(rename = "THOUSANDS_SEP")]
-    pub thousands_sep: ::core::option::Option<::std::string::String>,
+    pub thousands_sep: Option<String>,
     /// `THOUSANDS_VARIANT`: string.
     #[bitrix(rename = "THOUSANDS_VARIANT")]
-    pub thousands_variant: ::core::option::Option<::std::string::String>,
+    pub thousands_variant: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.base.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Get the Symbolic Identifier of the Base Currency — `crm.currency.base.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-base-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.currency.base.get",
     version = "v1",
     scope = "crm",
-    result = ::std::string::String,
+    result = String,
     error(
         code = " ERROR_UNEXPECTED_ANSWER ",
         status = 400,

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.base.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Set Currency as Base — `crm.currency.base.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-base-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.currency.base.set",
     version = "v1",
     scope = "crm",
@@ -15,5 +17,5 @@
 )]
 pub struct CrmCurrencyBaseSet {
     /// `id`: srting.
-    pub id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub id: Option<Value>,
 }

@@ -2,12 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get Currency by ID — `crm.currency.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.currency.get",
     version = "v1",
     scope = "crm",
@@ -15,5 +16,5 @@ use super::super::types;
 )]
 pub struct CrmCurrencyGet {
     /// `id`: crm_currency.CURRENCY.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.localizations.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Delete Currency Localizations — `crm.currency.localizations.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.currency.localizations.delete",
     version = "v1",
     scope = "crm",
@@ -15,7 +17,7 @@
 )]
 pub struct CrmCurrencyLocalizationsDelete {
     /// `id`: string, required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `lids`: array, required.
-    pub lids: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub lids: Vec<Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.localizations.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Set Localizations for Currency — `crm.currency.localizations.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.currency.localizations.set",
     version = "v1",
     scope = "crm",
@@ -15,10 +17,7 @@
 )]
 pub struct CrmCurrencyLocalizationsSet {
     /// `id`: string, required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `localizations`: object, required.
-    pub localizations: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub localizations: Map<String, Value>,
 }

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.details.configuration.forceCommonScopeForAll` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Set a Common Detail Form for All Users — `crm.deal.details.configuration.forceCommonScopeForAll` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.forceCommonScopeForAll` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.deal.details.configuration.forceCommonScopeForAll",
     version = "v1",
     scope = "crm",
@@ -17,21 +19,16 @@
 )]
 pub struct CrmDealDetailsConfigurationForceCommonScopeForAll {
     /// `extras`: object.
-    pub extras: ::core::option::Option<
-        CrmDealDetailsConfigurationForceCommonScopeForAllExtras,
-    >,
+    pub extras: Option<CrmDealDetailsConfigurationForceCommonScopeForAllExtras>,
 }
 /// The `extras` object. Part of `crm.deal.details.configuration.forceCommonScopeForAll` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDealDetailsConfigurationForceCommonScopeForAllExtras {
     /// `dealCategoryId`: integer.
     #[bitrix(rename = "dealCategoryId")]
-    pub deal_category_id: ::core::option::Option<i64>,
+    pub deal_category_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

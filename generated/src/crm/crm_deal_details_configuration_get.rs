@@ -2,30 +2,32 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.details.configuration.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get Parameters of the Deal Card — `crm.deal.details.configuration.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.get` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.deal.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmDealDetailsConfigurationGet {
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmDealDetailsConfigurationGetScope>,
+    pub scope: Option<CrmDealDetailsConfigurationGetScope>,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `extras`: object.
-    pub extras: ::core::option::Option<CrmDealDetailsConfigurationGetExtras>,
+    pub extras: Option<CrmDealDetailsConfigurationGetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.deal.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDealDetailsConfigurationGetScope {
     /// `"P"`: personal settings
     #[bitrix(value = "P")]
@@ -36,15 +38,12 @@ pub enum CrmDealDetailsConfigurationGetScope {
 }
 /// The `extras` object. Part of `crm.deal.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDealDetailsConfigurationGetExtras {
     /// `dealCategoryId`: integer.
     #[bitrix(rename = "dealCategoryId")]
-    pub deal_category_id: ::core::option::Option<i64>,
+    pub deal_category_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

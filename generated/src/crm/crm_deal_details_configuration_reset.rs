@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.details.configuration.reset` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Reset Deal Card Settings — `crm.deal.details.configuration.reset` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-reset.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.reset` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.deal.details.configuration.reset",
     version = "v1",
     scope = "crm",
@@ -18,15 +20,15 @@ use super::super::types;
 )]
 pub struct CrmDealDetailsConfigurationReset {
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmDealDetailsConfigurationResetScope>,
+    pub scope: Option<CrmDealDetailsConfigurationResetScope>,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `extras`: object.
-    pub extras: ::core::option::Option<CrmDealDetailsConfigurationResetExtras>,
+    pub extras: Option<CrmDealDetailsConfigurationResetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.deal.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-reset.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDealDetailsConfigurationResetScope {
     /// `"P"`: personal settings
     #[bitrix(value = "P")]
@@ -37,15 +39,12 @@ pub enum CrmDealDetailsConfigurationResetScope {
 }
 /// The `extras` object. Part of `crm.deal.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-reset.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDealDetailsConfigurationResetExtras {
     /// `dealCategoryId`: integer.
     #[bitrix(rename = "dealCategoryId")]
-    pub deal_category_id: ::core::option::Option<i64>,
+    pub deal_category_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.details.configuration.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Set Parameters for the Deal Card — `crm.deal.details.configuration.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.set` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.deal.details.configuration.set",
     version = "v1",
     scope = "crm",
@@ -18,19 +20,17 @@ use super::super::types;
 )]
 pub struct CrmDealDetailsConfigurationSet {
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmDealDetailsConfigurationSetScope>,
+    pub scope: Option<CrmDealDetailsConfigurationSetScope>,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `data`: array of section, required.
-    pub data: ::std::vec::Vec<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub data: Vec<Map<String, Value>>,
     /// `extras`: object.
-    pub extras: ::core::option::Option<CrmDealDetailsConfigurationSetExtras>,
+    pub extras: Option<CrmDealDetailsConfigurationSetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.deal.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDealDetailsConfigurationSetScope {
     /// `"P"`: personal settings
     #[bitrix(value = "P")]
@@ -41,15 +41,12 @@ pub enum CrmDealDetailsConfigurationSetScope {
 }
 /// The `extras` object. Part of `crm.deal.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDealDetailsConfigurationSetExtras {
     /// `dealCategoryId`: integer.
     #[bitrix(rename = "dealCategoryId")]
-    pub deal_category_id: ::core::option::Option<i64>,
+    pub deal_category_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

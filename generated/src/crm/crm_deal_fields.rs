@@ -2,16 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Fields of the Deal — `crm.deal.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html)
 ///
 /// Deprecated by the documentation: use `crm.item.fields` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "crm.deal.fields",
-    version = "v1",
-    scope = "crm",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "crm.deal.fields", version = "v1", scope = "crm", result = Value)]
 pub struct CrmDealFields {}

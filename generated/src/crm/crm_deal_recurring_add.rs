@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.recurring.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create a Template for Recurring Deal — `crm.deal.recurring.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.deal.recurring.add",
     version = "v1",
     scope = "crm",
@@ -19,74 +21,68 @@ pub struct CrmDealRecurringAdd {
 }
 /// The `fields` object. Part of `crm.deal.recurring.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDealRecurringAddFields {
     /// `DEAL_ID`: integer.
     #[bitrix(rename = "DEAL_ID")]
-    pub deal_id: ::core::option::Option<i64>,
+    pub deal_id: Option<i64>,
     /// `ACTIVE`: char.
     #[bitrix(rename = "ACTIVE", yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `CATEGORY_ID`: char.
     #[bitrix(rename = "CATEGORY_ID")]
-    pub category_id: ::core::option::Option<::std::string::String>,
+    pub category_id: Option<String>,
     /// `IS_LIMIT`: char.
     #[bitrix(rename = "IS_LIMIT")]
-    pub is_limit: ::core::option::Option<::std::string::String>,
+    pub is_limit: Option<String>,
     /// `LIMIT_REPEAT`: integer.
     #[bitrix(rename = "LIMIT_REPEAT")]
-    pub limit_repeat: ::core::option::Option<i64>,
+    pub limit_repeat: Option<i64>,
     /// `LIMIT_DATE`: date.
     #[bitrix(rename = "LIMIT_DATE")]
-    pub limit_date: ::core::option::Option<::std::string::String>,
+    pub limit_date: Option<String>,
     /// `START_DATE`: date.
     #[bitrix(rename = "START_DATE")]
-    pub start_date: ::core::option::Option<::std::string::String>,
+    pub start_date: Option<String>,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<CrmDealRecurringAddFieldsParams>,
+    pub params: Option<CrmDealRecurringAddFieldsParams>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `PARAMS` object. Part of `crm.deal.recurring.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDealRecurringAddFieldsParams {
     /// `MODE`: string.
     #[bitrix(rename = "MODE")]
-    pub mode: ::core::option::Option<::std::string::String>,
+    pub mode: Option<String>,
     /// `MULTIPLE_TYPE`: string.
     #[bitrix(rename = "MULTIPLE_TYPE")]
-    pub multiple_type: ::core::option::Option<::std::string::String>,
+    pub multiple_type: Option<String>,
     /// `MULTIPLE_INTERVAL`: integer.
     #[bitrix(rename = "MULTIPLE_INTERVAL")]
-    pub multiple_interval: ::core::option::Option<i64>,
+    pub multiple_interval: Option<i64>,
     /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
     #[bitrix(rename = "SINGLE_BEFORE_START_DATE_TYPE")]
-    pub single_before_start_date_type: ::core::option::Option<::std::string::String>,
+    pub single_before_start_date_type: Option<String>,
     /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
     #[bitrix(rename = "SINGLE_BEFORE_START_DATE_VALUE")]
-    pub single_before_start_date_value: ::core::option::Option<i64>,
+    pub single_before_start_date_value: Option<i64>,
     /// `OFFSET_BEGINDATE_TYPE`: string.
     #[bitrix(rename = "OFFSET_BEGINDATE_TYPE")]
-    pub offset_begindate_type: ::core::option::Option<::std::string::String>,
+    pub offset_begindate_type: Option<String>,
     /// `OFFSET_BEGINDATE_VALUE`: integer.
     #[bitrix(rename = "OFFSET_BEGINDATE_VALUE")]
-    pub offset_begindate_value: ::core::option::Option<i64>,
+    pub offset_begindate_value: Option<i64>,
     /// `OFFSET_CLOSEDATE_TYPE`: string.
     #[bitrix(rename = "OFFSET_CLOSEDATE_TYPE")]
-    pub offset_closedate_type: ::core::option::Option<::std::string::String>,
+    pub offset_closedate_type: Option<String>,
     /// `OFFSET_CLOSEDATE_VALUE`: integer.
     #[bitrix(rename = "OFFSET_CLOSEDATE_VALUE")]
-    pub offset_closedate_value: ::core::option::Option<i64>,
+    pub offset_closedate_value: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.recurring.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Recurring Deal Template Settings by ID — `crm.deal.recurring.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.deal.recurring.get",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmDealRecurringGet {
     /// `id`: integer, required.

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.recurring.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update the Recurring Deal Template Settings — `crm.deal.recurring.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.deal.recurring.update",
     version = "v1",
     scope = "crm",
@@ -17,42 +19,39 @@ pub struct CrmDealRecurringUpdate {
     /// `id`: integer, required.
     pub id: i64,
     /// `fields`: object.
-    pub fields: ::core::option::Option<CrmDealRecurringUpdateFields>,
+    pub fields: Option<CrmDealRecurringUpdateFields>,
 }
 /// The `fields` object. Part of `crm.deal.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDealRecurringUpdateFields {
     /// `ACTIVE`: char.
     #[bitrix(rename = "ACTIVE", yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `CATEGORY_ID`: char.
     #[bitrix(rename = "CATEGORY_ID")]
-    pub category_id: ::core::option::Option<::std::string::String>,
+    pub category_id: Option<String>,
     /// `IS_LIMIT`: char.
     #[bitrix(rename = "IS_LIMIT")]
-    pub is_limit: ::core::option::Option<CrmDealRecurringUpdateFieldsIsLimit>,
+    pub is_limit: Option<CrmDealRecurringUpdateFieldsIsLimit>,
     /// `LIMIT_REPEAT`: integer.
     #[bitrix(rename = "LIMIT_REPEAT")]
-    pub limit_repeat: ::core::option::Option<i64>,
+    pub limit_repeat: Option<i64>,
     /// `LIMIT_DATE`: date.
     #[bitrix(rename = "LIMIT_DATE")]
-    pub limit_date: ::core::option::Option<::std::string::String>,
+    pub limit_date: Option<String>,
     /// `START_DATE`: date.
     #[bitrix(rename = "START_DATE")]
-    pub start_date: ::core::option::Option<::std::string::String>,
+    pub start_date: Option<String>,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<CrmDealRecurringUpdateFieldsParams>,
+    pub params: Option<CrmDealRecurringUpdateFieldsParams>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `IS_LIMIT`. Part of `crm.deal.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDealRecurringUpdateFieldsIsLimit {
     /// `"N"`: no limits
     #[bitrix(value = "N")]
@@ -66,52 +65,47 @@ pub enum CrmDealRecurringUpdateFieldsIsLimit {
 }
 /// The `PARAMS` object. Part of `crm.deal.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDealRecurringUpdateFieldsParams {
     /// `MODE`: string.
     #[bitrix(rename = "MODE")]
-    pub mode: ::core::option::Option<CrmDealRecurringUpdateFieldsParamsMode>,
+    pub mode: Option<CrmDealRecurringUpdateFieldsParamsMode>,
     /// `MULTIPLE_TYPE`: string.
     #[bitrix(rename = "MULTIPLE_TYPE")]
-    pub multiple_type: ::core::option::Option<
-        CrmDealRecurringUpdateFieldsParamsMultipleType,
-    >,
+    pub multiple_type: Option<CrmDealRecurringUpdateFieldsParamsMultipleType>,
     /// `MULTIPLE_INTERVAL`: integer.
     #[bitrix(rename = "MULTIPLE_INTERVAL")]
-    pub multiple_interval: ::core::option::Option<i64>,
+    pub multiple_interval: Option<i64>,
     /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
     #[bitrix(rename = "SINGLE_BEFORE_START_DATE_TYPE")]
-    pub single_before_start_date_type: ::core::option::Option<
+    pub single_before_start_date_type: Option<
         CrmDealRecurringUpdateFieldsParamsSingleBeforeStartDateType,
     >,
     /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
     #[bitrix(rename = "SINGLE_BEFORE_START_DATE_VALUE")]
-    pub single_before_start_date_value: ::core::option::Option<i64>,
+    pub single_before_start_date_value: Option<i64>,
     /// `OFFSET_BEGINDATE_TYPE`: string.
     #[bitrix(rename = "OFFSET_BEGINDATE_TYPE")]
-    pub offset_begindate_type: ::core::option::Option<
+    pub offset_begindate_type: Option<
         CrmDealRecurringUpdateFieldsParamsOffsetBegindateType,
     >,
     /// `OFFSET_BEGINDATE_VALUE`: integer.
     #[bitrix(rename = "OFFSET_BEGINDATE_VALUE")]
-    pub offset_begindate_value: ::core::option::Option<i64>,
+    pub offset_begindate_value: Option<i64>,
     /// `OFFSET_CLOSEDATE_TYPE`: string.
     #[bitrix(rename = "OFFSET_CLOSEDATE_TYPE")]
-    pub offset_closedate_type: ::core::option::Option<
+    pub offset_closedate_type: Option<
         CrmDealRecurringUpdateFieldsParamsOffsetClosedateType,
     >,
     /// `OFFSET_CLOSEDATE_VALUE`: integer.
     #[bitrix(rename = "OFFSET_CLOSEDATE_VALUE")]
-    pub offset_closedate_value: ::core::option::Option<i64>,
+    pub offset_closedate_value: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MODE`. Part of `crm.deal.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDealRecurringUpdateFieldsParamsMode {
     /// `"single"`: single
     #[bitrix(value = "single")]
@@ -121,7 +115,7 @@ pub enum CrmDealRecurringUpdateFieldsParamsMode {
     Multiple,
 }
 /// Documented values of `MULTIPLE_TYPE`. Part of `crm.deal.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDealRecurringUpdateFieldsParamsMultipleType {
     /// `"day"`
     #[bitrix(value = "day")]
@@ -137,7 +131,7 @@ pub enum CrmDealRecurringUpdateFieldsParamsMultipleType {
     Year,
 }
 /// Documented values of `SINGLE_BEFORE_START_DATE_TYPE`. Part of `crm.deal.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDealRecurringUpdateFieldsParamsSingleBeforeStartDateType {
     /// `"day"`
     #[bitrix(value = "day")]
@@ -153,7 +147,7 @@ pub enum CrmDealRecurringUpdateFieldsParamsSingleBeforeStartDateType {
     Year,
 }
 /// Documented values of `OFFSET_BEGINDATE_TYPE`. Part of `crm.deal.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDealRecurringUpdateFieldsParamsOffsetBegindateType {
     /// `"day"`
     #[bitrix(value = "day")]
@@ -169,7 +163,7 @@ pub enum CrmDealRecurringUpdateFieldsParamsOffsetBegindateType {
     Year,
 }
 /// Documented values of `OFFSET_CLOSEDATE_TYPE`. Part of `crm.deal.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDealRecurringUpdateFieldsParamsOffsetClosedateType {
     /// `"day"`
     #[bitrix(value = "day")]

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Deal — `crm.deal.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html)
 ///
 /// Deprecated by the documentation: use `crm.item.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.deal.update",
     version = "v1",
     scope = "crm",
@@ -29,117 +31,114 @@ pub struct CrmDealUpdate {
     pub id: i64,
     /// `FIELDS`: object; keys: `UF_CRM_`, `PARENT_ID_`.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<CrmDealUpdateFields>,
+    pub fields: Option<CrmDealUpdateFields>,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<CrmDealUpdateParams>,
+    pub params: Option<CrmDealUpdateParams>,
 }
 /// The `FIELDS` object. Part of `crm.deal.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDealUpdateFields {
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `TYPE_ID`: crm_status.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: ::core::option::Option<types::CrmStatus>,
+    pub type_id: Option<types::CrmStatus>,
     /// `STAGE_ID`: crm_status.
     #[bitrix(rename = "STAGE_ID")]
-    pub stage_id: ::core::option::Option<types::CrmStatus>,
+    pub stage_id: Option<types::CrmStatus>,
     /// `IS_RECURRING`: char.
     #[bitrix(rename = "IS_RECURRING", yn)]
-    pub is_recurring: ::core::option::Option<bool>,
+    pub is_recurring: Option<bool>,
     /// `IS_RETURN_CUSTOMER`: char.
     #[bitrix(rename = "IS_RETURN_CUSTOMER", yn)]
-    pub is_return_customer: ::core::option::Option<bool>,
+    pub is_return_customer: Option<bool>,
     /// `IS_REPEATED_APPROACH`: char.
     #[bitrix(rename = "IS_REPEATED_APPROACH", yn)]
-    pub is_repeated_approach: ::core::option::Option<bool>,
+    pub is_repeated_approach: Option<bool>,
     /// `PROBABILITY`: integer.
     #[bitrix(rename = "PROBABILITY")]
-    pub probability: ::core::option::Option<i64>,
+    pub probability: Option<i64>,
     /// `CURRENCY_ID`: crm_currency.
     #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: ::core::option::Option<types::CrmCurrency>,
+    pub currency_id: Option<types::CrmCurrency>,
     /// `OPPORTUNITY`: double.
     #[bitrix(rename = "OPPORTUNITY")]
-    pub opportunity: ::core::option::Option<f64>,
+    pub opportunity: Option<f64>,
     /// `IS_MANUAL_OPPORTUNITY`: char.
     #[bitrix(rename = "IS_MANUAL_OPPORTUNITY", yn)]
-    pub is_manual_opportunity: ::core::option::Option<bool>,
+    pub is_manual_opportunity: Option<bool>,
     /// `TAX_VALUE`: double.
     #[bitrix(rename = "TAX_VALUE")]
-    pub tax_value: ::core::option::Option<f64>,
+    pub tax_value: Option<f64>,
     /// `COMPANY_ID`: crm_company.
     #[bitrix(rename = "COMPANY_ID")]
-    pub company_id: ::core::option::Option<types::CrmCompany>,
+    pub company_id: Option<types::CrmCompany>,
     /// `CONTACT_ID`: crm_contact.
     #[bitrix(rename = "CONTACT_ID")]
-    pub contact_id: ::core::option::Option<types::CrmContact>,
+    pub contact_id: Option<types::CrmContact>,
     /// `CONTACT_IDS`: array of crm_contact.
     #[bitrix(rename = "CONTACT_IDS")]
-    pub contact_ids: ::core::option::Option<::std::vec::Vec<types::CrmContact>>,
+    pub contact_ids: Option<Vec<types::CrmContact>>,
     /// `BEGINDATE`: date.
     #[bitrix(rename = "BEGINDATE")]
-    pub begindate: ::core::option::Option<::std::string::String>,
+    pub begindate: Option<String>,
     /// `CLOSEDATE`: date.
     #[bitrix(rename = "CLOSEDATE")]
-    pub closedate: ::core::option::Option<::std::string::String>,
+    pub closedate: Option<String>,
     /// `OPENED`: char.
     #[bitrix(rename = "OPENED", yn)]
-    pub opened: ::core::option::Option<bool>,
+    pub opened: Option<bool>,
     /// `CLOSED`: char.
     #[bitrix(rename = "CLOSED", yn)]
-    pub closed: ::core::option::Option<bool>,
+    pub closed: Option<bool>,
     /// `COMMENTS`: string.
     #[bitrix(rename = "COMMENTS")]
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `ASSIGNED_BY_ID`: user.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: ::core::option::Option<types::User>,
+    pub assigned_by_id: Option<types::User>,
     /// `SOURCE_ID`: crm_status.
     #[bitrix(rename = "SOURCE_ID")]
-    pub source_id: ::core::option::Option<types::CrmStatus>,
+    pub source_id: Option<types::CrmStatus>,
     /// `SOURCE_DESCRIPTION`: string.
     #[bitrix(rename = "SOURCE_DESCRIPTION")]
-    pub source_description: ::core::option::Option<::std::string::String>,
+    pub source_description: Option<String>,
     /// `ADDITIONAL_INFO`: string.
     #[bitrix(rename = "ADDITIONAL_INFO")]
-    pub additional_info: ::core::option::Option<::std::string::String>,
+    pub additional_info: Option<String>,
     /// `LOCATION_ID`: location.
     #[bitrix(rename = "LOCATION_ID")]
-    pub location_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub location_id: Option<Value>,
     /// `ORIGINATOR_ID`: string.
     #[bitrix(rename = "ORIGINATOR_ID")]
-    pub originator_id: ::core::option::Option<::std::string::String>,
+    pub originator_id: Option<String>,
     /// `ORIGIN_ID`: string.
     #[bitrix(rename = "ORIGIN_ID")]
-    pub origin_id: ::core::option::Option<::std::string::String>,
+    pub origin_id: Option<String>,
     /// `UTM_SOURCE`: string.
     #[bitrix(rename = "UTM_SOURCE")]
-    pub utm_source: ::core::option::Option<::std::string::String>,
+    pub utm_source: Option<String>,
     /// `UTM_MEDIUM`: string.
     #[bitrix(rename = "UTM_MEDIUM")]
-    pub utm_medium: ::core::option::Option<CrmDealUpdateFieldsUtmMedium>,
+    pub utm_medium: Option<CrmDealUpdateFieldsUtmMedium>,
     /// `UTM_CAMPAIGN`: string.
     #[bitrix(rename = "UTM_CAMPAIGN")]
-    pub utm_campaign: ::core::option::Option<::std::string::String>,
+    pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: string.
     #[bitrix(rename = "UTM_CONTENT")]
-    pub utm_content: ::core::option::Option<::std::string::String>,
+    pub utm_content: Option<String>,
     /// `UTM_TERM`: string.
     #[bitrix(rename = "UTM_TERM")]
-    pub utm_term: ::core::option::Option<::std::string::String>,
+    pub utm_term: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `UTM_MEDIUM`. Part of `crm.deal.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDealUpdateFieldsUtmMedium {
     /// `"CPC"`: ads
     #[bitrix(value = "CPC")]
@@ -150,18 +149,15 @@ pub enum CrmDealUpdateFieldsUtmMedium {
 }
 /// The `PARAMS` object. Part of `crm.deal.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDealUpdateParams {
     /// `REGISTER_SONET_EVENT`: boolean.
     #[bitrix(rename = "REGISTER_SONET_EVENT", yn)]
-    pub register_sonet_event: ::core::option::Option<bool>,
+    pub register_sonet_event: Option<bool>,
     /// `REGISTER_HISTORY_EVENT`: boolean.
     #[bitrix(rename = "REGISTER_HISTORY_EVENT", yn)]
-    pub register_history_event: ::core::option::Option<bool>,
+    pub register_history_event: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,19 +2,21 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.dealcategory.status` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get the Identifier of the Directory Where Deal Stages are Stored — `crm.dealcategory.status` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-status.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.dealcategory.status",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmDealcategoryStatus {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.document.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a New Document — `crm.documentgenerator.document.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.documentgenerator.document.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "No provider for entityTypeId"),
     error(code = "0", status = 400, message = "Empty required parameter \"value\""),
@@ -50,19 +52,15 @@ pub struct CrmDocumentgeneratorDocumentAdd {
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
     /// `values`: object.
-    pub values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub values: Option<Map<String, Value>>,
     /// `stampsEnabled`: integer.
     #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: ::core::option::Option<
-        CrmDocumentgeneratorDocumentAddStampsEnabled,
-    >,
+    pub stamps_enabled: Option<CrmDocumentgeneratorDocumentAddStampsEnabled>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<CrmDocumentgeneratorDocumentAddFields>,
+    pub fields: Option<CrmDocumentgeneratorDocumentAddFields>,
 }
 /// Documented values of `entityTypeId`. Part of `crm.documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmDocumentgeneratorDocumentAddEntityTypeId {
     /// `1`: lead
     #[bitrix(value = 1)]
@@ -87,7 +85,7 @@ pub enum CrmDocumentgeneratorDocumentAddEntityTypeId {
     Invoice,
 }
 /// Documented values of `stampsEnabled`. Part of `crm.documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmDocumentgeneratorDocumentAddStampsEnabled {
     /// `1`: include
     #[bitrix(value = 1)]
@@ -98,24 +96,19 @@ pub enum CrmDocumentgeneratorDocumentAddStampsEnabled {
 }
 /// The `fields` object. Part of `crm.documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDocumentgeneratorDocumentAddFields {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `entityTypeId`: integer.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<i64>,
+    pub entity_type_id: Option<i64>,
     /// `entityId`: integer.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
     /// `values`: object.
-    pub values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub values: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

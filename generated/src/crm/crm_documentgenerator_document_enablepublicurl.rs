@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.document.enablepublicurl` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Enable or Disable Public Link for Document — `crm.documentgenerator.document.enablepublicurl` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.documentgenerator.document.enablepublicurl",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -24,12 +26,10 @@ pub struct CrmDocumentgeneratorDocumentEnablepublicurl {
     /// `id`: integer, required.
     pub id: i64,
     /// `status`: integer.
-    pub status: ::core::option::Option<
-        CrmDocumentgeneratorDocumentEnablepublicurlStatus,
-    >,
+    pub status: Option<CrmDocumentgeneratorDocumentEnablepublicurlStatus>,
 }
 /// Documented values of `status`. Part of `crm.documentgenerator.document.enablepublicurl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmDocumentgeneratorDocumentEnablepublicurlStatus {
     /// `1`: enable
     #[bitrix(value = 1)]

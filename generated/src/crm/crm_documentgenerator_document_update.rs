@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.document.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Update Document — `crm.documentgenerator.document.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.documentgenerator.document.update",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -37,17 +39,13 @@ pub struct CrmDocumentgeneratorDocumentUpdate {
     /// `id`: integer, required.
     pub id: i64,
     /// `values`: object.
-    pub values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub values: Option<Map<String, Value>>,
     /// `stampsEnabled`: integer.
     #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: ::core::option::Option<
-        CrmDocumentgeneratorDocumentUpdateStampsEnabled,
-    >,
+    pub stamps_enabled: Option<CrmDocumentgeneratorDocumentUpdateStampsEnabled>,
 }
 /// Documented values of `stampsEnabled`. Part of `crm.documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmDocumentgeneratorDocumentUpdateStampsEnabled {
     /// `1`: include
     #[bitrix(value = 1)]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.document.upload` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Upload Document — `crm.documentgenerator.document.upload` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.documentgenerator.document.upload",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -45,7 +47,7 @@ pub struct CrmDocumentgeneratorDocumentUpload {
 }
 /// The `fields` object. Part of `crm.documentgenerator.document.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDocumentgeneratorDocumentUploadFields {
     /// `entityTypeId`: integer, required.
     #[bitrix(rename = "entityTypeId")]
@@ -55,28 +57,25 @@ pub struct CrmDocumentgeneratorDocumentUploadFields {
     pub entity_id: i64,
     /// `fileContent`: string, required.
     #[bitrix(rename = "fileContent")]
-    pub file_content: ::std::string::String,
+    pub file_content: String,
     /// `region`: string, required.
-    pub region: ::std::string::String,
+    pub region: String,
     /// `title`: string, required.
-    pub title: ::std::string::String,
+    pub title: String,
     /// `number`: string, required.
-    pub number: ::std::string::String,
+    pub number: String,
     /// `pdfContent`: string.
     #[bitrix(rename = "pdfContent")]
-    pub pdf_content: ::core::option::Option<::std::string::String>,
+    pub pdf_content: Option<String>,
     /// `imageContent`: string.
     #[bitrix(rename = "imageContent")]
-    pub image_content: ::core::option::Option<::std::string::String>,
+    pub image_content: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `entityTypeId`. Part of `crm.documentgenerator.document.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmDocumentgeneratorDocumentUploadFieldsEntityTypeId {
     /// `1`: lead
     #[bitrix(value = 1)]

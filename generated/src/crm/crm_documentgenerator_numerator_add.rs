@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.numerator.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add a New Numerator — `crm.documentgenerator.numerator.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.documentgenerator.numerator.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -25,69 +27,60 @@ pub struct CrmDocumentgeneratorNumeratorAdd {
 }
 /// The `fields` object. Part of `crm.documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDocumentgeneratorNumeratorAddFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `template`: string, required.
-    pub template: ::std::string::String,
+    pub template: String,
     /// `settings`: object.
-    pub settings: ::core::option::Option<CrmDocumentgeneratorNumeratorAddFieldsSettings>,
+    pub settings: Option<CrmDocumentgeneratorNumeratorAddFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `settings` object. Part of `crm.documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDocumentgeneratorNumeratorAddFieldsSettings {
     /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: object.
     #[bitrix(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
-    pub bitrix_main_numerator_generator_sequent_number_generator: ::core::option::Option<
+    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
     >,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` object. Part of `crm.documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
     /// `step`: integer.
-    pub step: ::core::option::Option<i64>,
+    pub step: Option<i64>,
     /// `length`: integer.
-    pub length: ::core::option::Option<i64>,
+    pub length: Option<i64>,
     /// `padString`: string.
     #[bitrix(rename = "padString")]
-    pub pad_string: ::core::option::Option<::std::string::String>,
+    pub pad_string: Option<String>,
     /// `periodicBy`: string.
     #[bitrix(rename = "periodicBy")]
-    pub periodic_by: ::core::option::Option<
+    pub periodic_by: Option<
         CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy,
     >,
     /// `timezone`: string.
-    pub timezone: ::core::option::Option<::std::string::String>,
+    pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
     #[bitrix(rename = "isDirectNumeration")]
-    pub is_direct_numeration: ::core::option::Option<bool>,
+    pub is_direct_numeration: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `periodicBy`. Part of `crm.documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy {
     /// `"''"`: no reset
     #[bitrix(value = "''")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.template.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add a New Template — `crm.documentgenerator.template.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.documentgenerator.template.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -36,34 +38,31 @@ pub struct CrmDocumentgeneratorTemplateAdd {
 }
 /// The `fields` object. Part of `crm.documentgenerator.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmDocumentgeneratorTemplateAddFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `file`: file, required.
-    pub file: ::bitrix24::serde_json::Value,
+    pub file: Value,
     /// `numeratorId`: integer, required.
     #[bitrix(rename = "numeratorId")]
     pub numerator_id: i64,
     /// `region`: string, required.
-    pub region: ::std::string::String,
+    pub region: String,
     /// `entityTypeId`: array, required.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub entity_type_id: Vec<Value>,
     /// `users`: array.
-    pub users: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub users: Option<Vec<Value>>,
     /// `active`: char.
     #[bitrix(yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `withStamps`: char.
     #[bitrix(rename = "withStamps", yn)]
-    pub with_stamps: ::core::option::Option<bool>,
+    pub with_stamps: Option<bool>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

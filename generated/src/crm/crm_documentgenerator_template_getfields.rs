@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.template.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get Document Template Fields — `crm.documentgenerator.template.getfields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.documentgenerator.template.getfields",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Template not found"),
     error(
@@ -27,9 +29,7 @@ pub struct CrmDocumentgeneratorTemplateGetfields {
     pub entity_type_id: i64,
     /// `entityId`: integer.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
     /// `values`: object.
-    pub values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub values: Option<Map<String, Value>>,
 }

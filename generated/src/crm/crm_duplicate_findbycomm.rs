@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.duplicate.findbycomm` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Leads, Contacts, and Companies with Matching Data — `crm.duplicate.findbycomm` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.duplicate.findbycomm",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "403", status = 400, message = "Access denied"),
     error(code = "400", status = 400, message = "Communication type is not defined"),
@@ -31,12 +33,12 @@ pub struct CrmDuplicateFindbycomm {
     #[bitrix(rename = "type")]
     pub type_: CrmDuplicateFindbycommType,
     /// `values`: array of string, required.
-    pub values: ::std::vec::Vec<::std::string::String>,
+    pub values: Vec<String>,
     /// `entity_type`: string.
-    pub entity_type: ::core::option::Option<CrmDuplicateFindbycommEntityType>,
+    pub entity_type: Option<CrmDuplicateFindbycommEntityType>,
 }
 /// Documented values of `type`. Part of `crm.duplicate.findbycomm` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDuplicateFindbycommType {
     /// `"EMAIL"`: email address
     #[bitrix(value = "EMAIL")]
@@ -46,7 +48,7 @@ pub enum CrmDuplicateFindbycommType {
     Phone,
 }
 /// Documented values of `entity_type`. Part of `crm.duplicate.findbycomm` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmDuplicateFindbycommEntityType {
     /// `"LEAD"`: lead
     #[bitrix(value = "LEAD")]

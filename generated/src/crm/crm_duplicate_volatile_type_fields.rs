@@ -2,25 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.duplicate.volatileType.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a List of Fields for Duplicate Search — `crm.duplicate.volatileType.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.duplicate.volatileType.fields",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmDuplicateVolatileTypeFields {
     /// `entityTypeId`: integer.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<
-        CrmDuplicateVolatileTypeFieldsEntityTypeId,
-    >,
+    pub entity_type_id: Option<CrmDuplicateVolatileTypeFieldsEntityTypeId>,
 }
 /// Documented values of `entityTypeId`. Part of `crm.duplicate.volatileType.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-fields.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmDuplicateVolatileTypeFieldsEntityTypeId {
     /// `1`: [lead](../../leads/index.md)
     #[bitrix(value = 1)]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.duplicate.volatileType.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Add Field to Duplicate Search — `crm.duplicate.volatileType.register` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-register.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.duplicate.volatileType.register",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "400", status = 400, message = "Field not found"),
     error(code = "400", status = 400, message = "MAX_TYPES_COUNT_EXCEEDED"),
@@ -22,10 +24,10 @@ pub struct CrmDuplicateVolatileTypeRegister {
     pub entity_type_id: CrmDuplicateVolatileTypeRegisterEntityTypeId,
     /// `fieldCode`: string, required.
     #[bitrix(rename = "fieldCode")]
-    pub field_code: ::std::string::String,
+    pub field_code: String,
 }
 /// Documented values of `entityTypeId`. Part of `crm.duplicate.volatileType.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-register.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmDuplicateVolatileTypeRegisterEntityTypeId {
     /// `1`: [lead](../../leads/index.md)
     #[bitrix(value = 1)]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.duplicate.volatileType.unregister` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Remove Field from Duplicate Search — `crm.duplicate.volatileType.unregister` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-unregister.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.duplicate.volatileType.unregister",
     version = "v1",
     scope = "crm",

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.entity.mergeBatch` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Merge Duplicates — `crm.entity.mergeBatch` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.entity.mergeBatch",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "403", status = 400, message = "Access denied"),
     error(
@@ -42,23 +44,20 @@ pub struct CrmEntityMergeBatch {
 }
 /// The `params` object. Part of `crm.entity.mergeBatch` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmEntityMergeBatchParams {
     /// `entityTypeId`: integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: CrmEntityMergeBatchParamsEntityTypeId,
     /// `entityIds`: array of integer, required.
     #[bitrix(rename = "entityIds")]
-    pub entity_ids: ::std::vec::Vec<i64>,
+    pub entity_ids: Vec<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `entityTypeId`. Part of `crm.entity.mergeBatch` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmEntityMergeBatchParamsEntityTypeId {
     /// `1`: [lead](../leads/index.md)
     #[bitrix(value = 1)]

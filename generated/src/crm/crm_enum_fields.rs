@@ -2,14 +2,11 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.enum.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Enumeration Item Fields — `crm.enum.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "crm.enum.fields",
-    version = "v1",
-    scope = "crm",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "crm.enum.fields", version = "v1", scope = "crm", result = Value)]
 pub struct CrmEnumFields {}

@@ -2,72 +2,71 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.recurring.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Change Settings for Recurring Invoice — `crm.invoice.recurring.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-update.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.invoice.recurring.update",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct CrmInvoiceRecurringUpdate {
     /// `id`: integer.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<CrmInvoiceRecurringUpdateFields>,
+    pub fields: Option<CrmInvoiceRecurringUpdateFields>,
 }
 /// The `fields` object. Part of `crm.invoice.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmInvoiceRecurringUpdateFields {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `INVOICE_ID`: integer.
     #[bitrix(rename = "INVOICE_ID")]
-    pub invoice_id: ::core::option::Option<i64>,
+    pub invoice_id: Option<i64>,
     /// `ACTIVE`: char.
     #[bitrix(rename = "ACTIVE", yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `NEXT_EXECUTION`: date.
     #[bitrix(rename = "NEXT_EXECUTION")]
-    pub next_execution: ::core::option::Option<::std::string::String>,
+    pub next_execution: Option<String>,
     /// `LAST_EXECUTION`: date.
     #[bitrix(rename = "LAST_EXECUTION")]
-    pub last_execution: ::core::option::Option<::std::string::String>,
+    pub last_execution: Option<String>,
     /// `COUNTER_REPEAT`: integer.
     #[bitrix(rename = "COUNTER_REPEAT")]
-    pub counter_repeat: ::core::option::Option<i64>,
+    pub counter_repeat: Option<i64>,
     /// `START_DATE`: date.
     #[bitrix(rename = "START_DATE")]
-    pub start_date: ::core::option::Option<::std::string::String>,
+    pub start_date: Option<String>,
     /// `SEND_BILL`: char.
     #[bitrix(rename = "SEND_BILL", yn)]
-    pub send_bill: ::core::option::Option<bool>,
+    pub send_bill: Option<bool>,
     /// `EMAIL_ID`: integer.
     #[bitrix(rename = "EMAIL_ID")]
-    pub email_id: ::core::option::Option<i64>,
+    pub email_id: Option<i64>,
     /// `IS_LIMIT`: char.
     #[bitrix(rename = "IS_LIMIT")]
-    pub is_limit: ::core::option::Option<::std::string::String>,
+    pub is_limit: Option<String>,
     /// `LIMIT_REPEAT`: integer.
     #[bitrix(rename = "LIMIT_REPEAT")]
-    pub limit_repeat: ::core::option::Option<i64>,
+    pub limit_repeat: Option<i64>,
     /// `LIMIT_DATE`: date.
     #[bitrix(rename = "LIMIT_DATE")]
-    pub limit_date: ::core::option::Option<::std::string::String>,
+    pub limit_date: Option<String>,
     /// `PARAMS`: unknown.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub params: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

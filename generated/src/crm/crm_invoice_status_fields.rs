@@ -2,38 +2,40 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.status.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Invoice Status Fields — `crm.invoice.status.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.invoice.status.fields",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmInvoiceStatusFields {
     /// `ENTITY_ID`: string.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::core::option::Option<::std::string::String>,
+    pub entity_id: Option<String>,
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `NAME_INIT`: string.
     #[bitrix(rename = "NAME_INIT")]
-    pub name_init: ::core::option::Option<::std::string::String>,
+    pub name_init: Option<String>,
     /// `SORT`: integer, required.
     #[bitrix(rename = "SORT")]
     pub sort: i64,
     /// `STATUS_ID`: string.
     #[bitrix(rename = "STATUS_ID")]
-    pub status_id: ::core::option::Option<::std::string::String>,
+    pub status_id: Option<String>,
     /// `SYSTEM`: char.
     #[bitrix(rename = "SYSTEM")]
-    pub system: ::core::option::Option<::std::string::String>,
+    pub system: Option<String>,
 }

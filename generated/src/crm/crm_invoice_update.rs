@@ -2,164 +2,159 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Invoice — `crm.invoice.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-update.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.invoice.update",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct CrmInvoiceUpdate {
     /// `id`: integer.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<CrmInvoiceUpdateFields>,
+    pub fields: Option<CrmInvoiceUpdateFields>,
 }
 /// The `fields` object. Part of `crm.invoice.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmInvoiceUpdateFields {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `ACCOUNT_NUMBER`: string.
     #[bitrix(rename = "ACCOUNT_NUMBER")]
-    pub account_number: ::core::option::Option<::std::string::String>,
+    pub account_number: Option<String>,
     /// `COMMENTS`: text.
     #[bitrix(rename = "COMMENTS")]
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `CREATED_BY`: integer.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `CURRENCY`: crm_currency.
     #[bitrix(rename = "CURRENCY")]
-    pub currency: ::core::option::Option<types::CrmCurrency>,
+    pub currency: Option<types::CrmCurrency>,
     /// `DATE_BILL`: date.
     #[bitrix(rename = "DATE_BILL")]
-    pub date_bill: ::core::option::Option<::std::string::String>,
+    pub date_bill: Option<String>,
     /// `DATE_INSERT`: datetime.
     #[bitrix(rename = "DATE_INSERT")]
-    pub date_insert: ::core::option::Option<::std::string::String>,
+    pub date_insert: Option<String>,
     /// `DATE_MARKED`: datetime.
     #[bitrix(rename = "DATE_MARKED")]
-    pub date_marked: ::core::option::Option<::std::string::String>,
+    pub date_marked: Option<String>,
     /// `DATE_PAY_BEFORE`: date.
     #[bitrix(rename = "DATE_PAY_BEFORE")]
-    pub date_pay_before: ::core::option::Option<::std::string::String>,
+    pub date_pay_before: Option<String>,
     /// `DATE_PAYED`: datetime.
     #[bitrix(rename = "DATE_PAYED")]
-    pub date_payed: ::core::option::Option<::std::string::String>,
+    pub date_payed: Option<String>,
     /// `DATE_STATUS`: datetime.
     #[bitrix(rename = "DATE_STATUS")]
-    pub date_status: ::core::option::Option<::std::string::String>,
+    pub date_status: Option<String>,
     /// `DATE_UPDATE`: datetime.
     #[bitrix(rename = "DATE_UPDATE")]
-    pub date_update: ::core::option::Option<::std::string::String>,
+    pub date_update: Option<String>,
     /// `EMP_PAYED_ID`: integer.
     #[bitrix(rename = "EMP_PAYED_ID")]
-    pub emp_payed_id: ::core::option::Option<i64>,
+    pub emp_payed_id: Option<i64>,
     /// `EMP_STATUS_ID`: integer.
     #[bitrix(rename = "EMP_STATUS_ID")]
-    pub emp_status_id: ::core::option::Option<i64>,
+    pub emp_status_id: Option<i64>,
     /// `LID`: integer.
     #[bitrix(rename = "LID")]
-    pub lid: ::core::option::Option<i64>,
+    pub lid: Option<i64>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `ORDER_TOPIC`: string.
     #[bitrix(rename = "ORDER_TOPIC")]
-    pub order_topic: ::core::option::Option<::std::string::String>,
+    pub order_topic: Option<String>,
     /// `PAY_SYSTEM_ID`: integer.
     #[bitrix(rename = "PAY_SYSTEM_ID")]
-    pub pay_system_id: ::core::option::Option<i64>,
+    pub pay_system_id: Option<i64>,
     /// `PAY_VOUCHER_DATE`: date.
     #[bitrix(rename = "PAY_VOUCHER_DATE")]
-    pub pay_voucher_date: ::core::option::Option<::std::string::String>,
+    pub pay_voucher_date: Option<String>,
     /// `PAY_VOUCHER_NUM`: string.
     #[bitrix(rename = "PAY_VOUCHER_NUM")]
-    pub pay_voucher_num: ::core::option::Option<::std::string::String>,
+    pub pay_voucher_num: Option<String>,
     /// `PAYED`: char.
     #[bitrix(rename = "PAYED")]
-    pub payed: ::core::option::Option<::std::string::String>,
+    pub payed: Option<String>,
     /// `PERSON_TYPE_ID`: integer.
     #[bitrix(rename = "PERSON_TYPE_ID")]
-    pub person_type_id: ::core::option::Option<i64>,
+    pub person_type_id: Option<i64>,
     /// `PRICE`: double.
     #[bitrix(rename = "PRICE")]
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `REASON_MARKED`: string.
     #[bitrix(rename = "REASON_MARKED")]
-    pub reason_marked: ::core::option::Option<::std::string::String>,
+    pub reason_marked: Option<String>,
     /// `RESPONSIBLE_EMAIL`: string.
     #[bitrix(rename = "RESPONSIBLE_EMAIL")]
-    pub responsible_email: ::core::option::Option<::std::string::String>,
+    pub responsible_email: Option<String>,
     /// `RESPONSIBLE_ID`: integer.
     #[bitrix(rename = "RESPONSIBLE_ID")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `RESPONSIBLE_LAST_NAME`: string.
     #[bitrix(rename = "RESPONSIBLE_LAST_NAME")]
-    pub responsible_last_name: ::core::option::Option<::std::string::String>,
+    pub responsible_last_name: Option<String>,
     /// `RESPONSIBLE_LOGIN`: string.
     #[bitrix(rename = "RESPONSIBLE_LOGIN")]
-    pub responsible_login: ::core::option::Option<::std::string::String>,
+    pub responsible_login: Option<String>,
     /// `RESPONSIBLE_NAME`: string.
     #[bitrix(rename = "RESPONSIBLE_NAME")]
-    pub responsible_name: ::core::option::Option<::std::string::String>,
+    pub responsible_name: Option<String>,
     /// `RESPONSIBLE_PERSONAL_PHOTO`: integer.
     #[bitrix(rename = "RESPONSIBLE_PERSONAL_PHOTO")]
-    pub responsible_personal_photo: ::core::option::Option<i64>,
+    pub responsible_personal_photo: Option<i64>,
     /// `RESPONSIBLE_SECOND_NAME`: string.
     #[bitrix(rename = "RESPONSIBLE_SECOND_NAME")]
-    pub responsible_second_name: ::core::option::Option<::std::string::String>,
+    pub responsible_second_name: Option<String>,
     /// `RESPONSIBLE_WORK_POSITION`: string.
     #[bitrix(rename = "RESPONSIBLE_WORK_POSITION")]
-    pub responsible_work_position: ::core::option::Option<::std::string::String>,
+    pub responsible_work_position: Option<String>,
     /// `STATUS_ID`: crm_status.
     #[bitrix(rename = "STATUS_ID")]
-    pub status_id: ::core::option::Option<types::CrmStatus>,
+    pub status_id: Option<types::CrmStatus>,
     /// `TAX_VALUE`: double.
     #[bitrix(rename = "TAX_VALUE")]
-    pub tax_value: ::core::option::Option<f64>,
+    pub tax_value: Option<f64>,
     /// `UF_COMPANY_ID`: integer.
     #[bitrix(rename = "UF_COMPANY_ID")]
-    pub uf_company_id: ::core::option::Option<i64>,
+    pub uf_company_id: Option<i64>,
     /// `UF_CONTACT_ID`: integer.
     #[bitrix(rename = "UF_CONTACT_ID")]
-    pub uf_contact_id: ::core::option::Option<i64>,
+    pub uf_contact_id: Option<i64>,
     /// `UF_MYCOMPANY_ID`: integer.
     #[bitrix(rename = "UF_MYCOMPANY_ID")]
-    pub uf_mycompany_id: ::core::option::Option<i64>,
+    pub uf_mycompany_id: Option<i64>,
     /// `UF_DEAL_ID`: integer.
     #[bitrix(rename = "UF_DEAL_ID")]
-    pub uf_deal_id: ::core::option::Option<i64>,
+    pub uf_deal_id: Option<i64>,
     /// `USER_DESCRIPTION`: string.
     #[bitrix(rename = "USER_DESCRIPTION")]
-    pub user_description: ::core::option::Option<::std::string::String>,
+    pub user_description: Option<String>,
     /// `PR_LOCATION`: integer.
     #[bitrix(rename = "PR_LOCATION")]
-    pub pr_location: ::core::option::Option<i64>,
+    pub pr_location: Option<i64>,
     /// `INVOICE_PROPERTIES`: array.
     #[bitrix(rename = "INVOICE_PROPERTIES")]
-    pub invoice_properties: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub invoice_properties: Option<Vec<Value>>,
     /// `PRODUCT_ROWS`: array.
     #[bitrix(rename = "PRODUCT_ROWS")]
-    pub product_rows: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub product_rows: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,19 +2,21 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.userfield.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get User Field by ID — `crm.invoice.userfield.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-get.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.invoice.userfield.get",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmInvoiceUserfieldGet {
     /// `id`: integer.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
 }

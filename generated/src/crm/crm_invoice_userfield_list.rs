@@ -2,21 +2,23 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.userfield.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get a List of Custom Fields by Filter — `crm.invoice.userfield.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-list.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.invoice.userfield.list",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmInvoiceUserfieldList {
     /// `order`: any.
-    pub order: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub order: Option<Value>,
     /// `filter`: any.
-    pub filter: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub filter: Option<Value>,
 }

@@ -2,111 +2,105 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.userfield.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Custom Field — `crm.invoice.userfield.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-update.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.invoice.userfield.update",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct CrmInvoiceUserfieldUpdate {
     /// `id`: any.
-    pub id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub id: Option<Value>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<CrmInvoiceUserfieldUpdateFields>,
+    pub fields: Option<CrmInvoiceUserfieldUpdateFields>,
     /// `LIST`: any.
     #[bitrix(rename = "LIST")]
-    pub list: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub list: Option<Value>,
 }
 /// The `fields` object. Part of `crm.invoice.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmInvoiceUserfieldUpdateFields {
     /// `result`: object.
-    pub result: ::core::option::Option<CrmInvoiceUserfieldUpdateFieldsResult>,
+    pub result: Option<CrmInvoiceUserfieldUpdateFieldsResult>,
     /// `time`: time.
-    pub time: ::core::option::Option<types::Time>,
+    pub time: Option<types::Time>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `result` object. Part of `crm.invoice.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmInvoiceUserfieldUpdateFieldsResult {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `ENTITY_ID`: string.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::core::option::Option<::std::string::String>,
+    pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
     #[bitrix(rename = "FIELD_NAME")]
-    pub field_name: ::core::option::Option<::std::string::String>,
+    pub field_name: Option<String>,
     /// `USER_TYPE_ID`: string.
     #[bitrix(rename = "USER_TYPE_ID")]
-    pub user_type_id: ::core::option::Option<::std::string::String>,
+    pub user_type_id: Option<String>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `MULTIPLE`: char.
     #[bitrix(rename = "MULTIPLE")]
-    pub multiple: ::core::option::Option<::std::string::String>,
+    pub multiple: Option<String>,
     /// `MANDATORY`: char.
     #[bitrix(rename = "MANDATORY")]
-    pub mandatory: ::core::option::Option<::std::string::String>,
+    pub mandatory: Option<String>,
     /// `SHOW_FILTER`: char.
     #[bitrix(rename = "SHOW_FILTER")]
-    pub show_filter: ::core::option::Option<::std::string::String>,
+    pub show_filter: Option<String>,
     /// `SHOW_IN_LIST`: char.
     #[bitrix(rename = "SHOW_IN_LIST")]
-    pub show_in_list: ::core::option::Option<::std::string::String>,
+    pub show_in_list: Option<String>,
     /// `EDIT_IN_LIST`: char.
     #[bitrix(rename = "EDIT_IN_LIST")]
-    pub edit_in_list: ::core::option::Option<::std::string::String>,
+    pub edit_in_list: Option<String>,
     /// `IS_SEARCHABLE`: char.
     #[bitrix(rename = "IS_SEARCHABLE")]
-    pub is_searchable: ::core::option::Option<::std::string::String>,
+    pub is_searchable: Option<String>,
     /// `EDIT_FORM_LABEL`: string|lang_map.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
-    pub edit_form_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub edit_form_label: Option<Value>,
     /// `LIST_COLUMN_LABEL`: string|lang_map.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
-    pub list_column_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub list_column_label: Option<Value>,
     /// `LIST_FILTER_LABEL`: string|lang_map.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
-    pub list_filter_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub list_filter_label: Option<Value>,
     /// `ERROR_MESSAGE`: string|lang_map.
     #[bitrix(rename = "ERROR_MESSAGE")]
-    pub error_message: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub error_message: Option<Value>,
     /// `HELP_MESSAGE`: string|lang_map.
     #[bitrix(rename = "HELP_MESSAGE")]
-    pub help_message: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub help_message: Option<Value>,
     /// `LIST`: uf_enum_element.
     #[bitrix(rename = "LIST")]
-    pub list: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub list: Option<Value>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

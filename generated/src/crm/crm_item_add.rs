@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Create a New CRM object — `crm.item.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "allowed_only_intranet_user",
@@ -44,105 +46,102 @@ pub struct CrmItemAdd {
     pub fields: CrmItemAddFields,
     /// `useOriginalUfNames`: boolean.
     #[bitrix(rename = "useOriginalUfNames", yn)]
-    pub use_original_uf_names: ::core::option::Option<bool>,
+    pub use_original_uf_names: Option<bool>,
 }
 /// The `fields` object. Part of `crm.item.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmItemAddFields {
     /// `title`: string.
-    pub title: ::core::option::Option<CrmItemAddFieldsTitle>,
+    pub title: Option<CrmItemAddFieldsTitle>,
     /// `honorific`: crm_status.
-    pub honorific: ::core::option::Option<types::CrmStatus>,
+    pub honorific: Option<types::CrmStatus>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `secondName`: string.
     #[bitrix(rename = "secondName")]
-    pub second_name: ::core::option::Option<::std::string::String>,
+    pub second_name: Option<String>,
     /// `lastName`: string.
     #[bitrix(rename = "lastName")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `birthdate`: date.
-    pub birthdate: ::core::option::Option<::std::string::String>,
+    pub birthdate: Option<String>,
     /// `companyTitle`: string.
     #[bitrix(rename = "companyTitle")]
-    pub company_title: ::core::option::Option<::std::string::String>,
+    pub company_title: Option<String>,
     /// `sourceId`: crm_status.
     #[bitrix(rename = "sourceId")]
-    pub source_id: ::core::option::Option<types::CrmStatus>,
+    pub source_id: Option<types::CrmStatus>,
     /// `sourceDescription`: text.
     #[bitrix(rename = "sourceDescription")]
-    pub source_description: ::core::option::Option<::std::string::String>,
+    pub source_description: Option<String>,
     /// `stageId`: crm_status.
     #[bitrix(rename = "stageId")]
-    pub stage_id: ::core::option::Option<types::CrmStatus>,
+    pub stage_id: Option<types::CrmStatus>,
     /// `statusDescription`: text.
     #[bitrix(rename = "statusDescription")]
-    pub status_description: ::core::option::Option<::std::string::String>,
+    pub status_description: Option<String>,
     /// `post`: string.
-    pub post: ::core::option::Option<::std::string::String>,
+    pub post: Option<String>,
     /// `currencyId`: crm_currency.
     #[bitrix(rename = "currencyId")]
-    pub currency_id: ::core::option::Option<::std::string::String>,
+    pub currency_id: Option<String>,
     /// `isManualOpportunity`: boolean.
     #[bitrix(rename = "isManualOpportunity", yn)]
-    pub is_manual_opportunity: ::core::option::Option<bool>,
+    pub is_manual_opportunity: Option<bool>,
     /// `opportunity`: double.
-    pub opportunity: ::core::option::Option<f64>,
+    pub opportunity: Option<f64>,
     /// `opened`: boolean.
     #[bitrix(yn)]
-    pub opened: ::core::option::Option<bool>,
+    pub opened: Option<bool>,
     /// `comments`: text.
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `assignedById`: user.
     #[bitrix(rename = "assignedById")]
-    pub assigned_by_id: ::core::option::Option<types::User>,
+    pub assigned_by_id: Option<types::User>,
     /// `companyId`: crm_company.
     #[bitrix(rename = "companyId")]
-    pub company_id: ::core::option::Option<types::CrmCompany>,
+    pub company_id: Option<types::CrmCompany>,
     /// `contactId`: crm_contact.
     #[bitrix(rename = "contactId")]
-    pub contact_id: ::core::option::Option<types::CrmContact>,
+    pub contact_id: Option<types::CrmContact>,
     /// `contactIds`: array of crm_contact.
     #[bitrix(rename = "contactIds")]
-    pub contact_ids: ::core::option::Option<::std::vec::Vec<types::CrmContact>>,
+    pub contact_ids: Option<Vec<types::CrmContact>>,
     /// `originatorId`: string.
     #[bitrix(rename = "originatorId")]
-    pub originator_id: ::core::option::Option<::std::string::String>,
+    pub originator_id: Option<String>,
     /// `originId`: string.
     #[bitrix(rename = "originId")]
-    pub origin_id: ::core::option::Option<::std::string::String>,
+    pub origin_id: Option<String>,
     /// `webformId`: integer.
     #[bitrix(rename = "webformId")]
-    pub webform_id: ::core::option::Option<i64>,
+    pub webform_id: Option<i64>,
     /// `observers`: array of user.
-    pub observers: ::core::option::Option<::std::vec::Vec<types::User>>,
+    pub observers: Option<Vec<types::User>>,
     /// `utmSource`: string.
     #[bitrix(rename = "utmSource")]
-    pub utm_source: ::core::option::Option<::std::string::String>,
+    pub utm_source: Option<String>,
     /// `utmMedium`: string.
     #[bitrix(rename = "utmMedium")]
-    pub utm_medium: ::core::option::Option<::std::string::String>,
+    pub utm_medium: Option<String>,
     /// `utmCampaign`: string.
     #[bitrix(rename = "utmCampaign")]
-    pub utm_campaign: ::core::option::Option<::std::string::String>,
+    pub utm_campaign: Option<String>,
     /// `utmContent`: string.
     #[bitrix(rename = "utmContent")]
-    pub utm_content: ::core::option::Option<::std::string::String>,
+    pub utm_content: Option<String>,
     /// `utmTerm`: string.
     #[bitrix(rename = "utmTerm")]
-    pub utm_term: ::core::option::Option<::std::string::String>,
+    pub utm_term: Option<String>,
     /// `fm`: array of multifield.
-    pub fm: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub fm: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `title`. Part of `crm.item.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmItemAddFieldsTitle {
     /// `"entityTypeName"`: entity name
     #[bitrix(value = "entityTypeName")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.batchImport` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Importing a Batch of CRM Records — `crm.item.batchImport` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-batch-import.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.batchImport",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "NOT_FOUND", status = 400, message = "SPA not found"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
@@ -50,8 +52,8 @@ pub struct CrmItemBatchImport {
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
     /// `data`: array, required.
-    pub data: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub data: Vec<Value>,
     /// `useOriginalUfNames`: boolean.
     #[bitrix(rename = "useOriginalUfNames", yn)]
-    pub use_original_uf_names: ::core::option::Option<bool>,
+    pub use_original_uf_names: Option<bool>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.delivery.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get the List of Deliveries for a CRM object — `crm.item.delivery.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/delivery/crm-item-delivery-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.delivery.list",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "100", status = 400, message = "Required fields are not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
@@ -23,11 +25,7 @@ pub struct CrmItemDeliveryList {
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
     /// `filter`: object.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
 }

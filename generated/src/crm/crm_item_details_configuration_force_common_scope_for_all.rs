@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.details.configuration.forceCommonScopeForAll` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Set a Common Detail Form for All Users — `crm.item.details.configuration.forceCommonScopeForAll` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.details.configuration.forceCommonScopeForAll",
     version = "v1",
     scope = "crm",
@@ -18,30 +20,25 @@ pub struct CrmItemDetailsConfigurationForceCommonScopeForAll {
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
     /// `extras`: object.
-    pub extras: ::core::option::Option<
-        CrmItemDetailsConfigurationForceCommonScopeForAllExtras,
-    >,
+    pub extras: Option<CrmItemDetailsConfigurationForceCommonScopeForAllExtras>,
 }
 /// The `extras` object. Part of `crm.item.details.configuration.forceCommonScopeForAll` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmItemDetailsConfigurationForceCommonScopeForAllExtras {
     /// `CRM`: any.
     #[bitrix(rename = "CRM")]
-    pub crm: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub crm: Option<Value>,
     /// `SPA`: any.
     #[bitrix(rename = "SPA")]
-    pub spa: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub spa: Option<Value>,
     /// `Deal`: any.
     #[bitrix(rename = "Deal")]
-    pub deal: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub deal: Option<Value>,
     /// `Lead`: any.
     #[bitrix(rename = "Lead")]
-    pub lead: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub lead: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.details.configuration.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get Parameters of CRM Item Detail Configuration — `crm.item.details.configuration.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmItemDetailsConfigurationGet {
     /// `entityTypeId`: integer, required.
@@ -19,14 +21,14 @@ pub struct CrmItemDetailsConfigurationGet {
     pub entity_type_id: i64,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmItemDetailsConfigurationGetScope>,
+    pub scope: Option<CrmItemDetailsConfigurationGetScope>,
     /// `extras`: object.
-    pub extras: ::core::option::Option<CrmItemDetailsConfigurationGetExtras>,
+    pub extras: Option<CrmItemDetailsConfigurationGetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.item.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmItemDetailsConfigurationGetScope {
     /// `"'P'"`: personal settings
     #[bitrix(value = "'P'")]
@@ -37,24 +39,21 @@ pub enum CrmItemDetailsConfigurationGetScope {
 }
 /// The `extras` object. Part of `crm.item.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmItemDetailsConfigurationGetExtras {
     /// `CRM`: any.
     #[bitrix(rename = "CRM")]
-    pub crm: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub crm: Option<Value>,
     /// `SPA`: any.
     #[bitrix(rename = "SPA")]
-    pub spa: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub spa: Option<Value>,
     /// `Deal`: any.
     #[bitrix(rename = "Deal")]
-    pub deal: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub deal: Option<Value>,
     /// `Lead`: any.
     #[bitrix(rename = "Lead")]
-    pub lead: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub lead: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

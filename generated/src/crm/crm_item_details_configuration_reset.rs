@@ -2,12 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.details.configuration.reset` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Reset Item Card Parameters — `crm.item.details.configuration.reset` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-reset.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.details.configuration.reset",
     version = "v1",
     scope = "crm",
@@ -20,14 +22,14 @@ pub struct CrmItemDetailsConfigurationReset {
     pub entity_type_id: i64,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmItemDetailsConfigurationResetScope>,
+    pub scope: Option<CrmItemDetailsConfigurationResetScope>,
     /// `extras`: object.
-    pub extras: ::core::option::Option<CrmItemDetailsConfigurationResetExtras>,
+    pub extras: Option<CrmItemDetailsConfigurationResetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.item.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-reset.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmItemDetailsConfigurationResetScope {
     /// `"'P'"`: personal settings
     #[bitrix(value = "'P'")]
@@ -38,24 +40,21 @@ pub enum CrmItemDetailsConfigurationResetScope {
 }
 /// The `extras` object. Part of `crm.item.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-reset.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmItemDetailsConfigurationResetExtras {
     /// `CRM`: any.
     #[bitrix(rename = "CRM")]
-    pub crm: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub crm: Option<Value>,
     /// `SPA`: any.
     #[bitrix(rename = "SPA")]
-    pub spa: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub spa: Option<Value>,
     /// `Deal`: any.
     #[bitrix(rename = "Deal")]
-    pub deal: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub deal: Option<Value>,
     /// `Lead`: any.
     #[bitrix(rename = "Lead")]
-    pub lead: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub lead: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

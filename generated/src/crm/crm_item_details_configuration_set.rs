@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.details.configuration.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Set Parameters For — `crm.item.details.configuration.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.details.configuration.set",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct CrmItemDetailsConfigurationSet {
@@ -19,19 +21,17 @@ pub struct CrmItemDetailsConfigurationSet {
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
     /// `data`: array of section, required.
-    pub data: ::std::vec::Vec<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub data: Vec<Map<String, Value>>,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmItemDetailsConfigurationSetScope>,
+    pub scope: Option<CrmItemDetailsConfigurationSetScope>,
     /// `extras`: object.
-    pub extras: ::core::option::Option<CrmItemDetailsConfigurationSetExtras>,
+    pub extras: Option<CrmItemDetailsConfigurationSetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.item.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmItemDetailsConfigurationSetScope {
     /// `"'P'"`: personal settings
     #[bitrix(value = "'P'")]
@@ -42,24 +42,21 @@ pub enum CrmItemDetailsConfigurationSetScope {
 }
 /// The `extras` object. Part of `crm.item.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmItemDetailsConfigurationSetExtras {
     /// `CRM`: any.
     #[bitrix(rename = "CRM")]
-    pub crm: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub crm: Option<Value>,
     /// `SPA`: any.
     #[bitrix(rename = "SPA")]
-    pub spa: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub spa: Option<Value>,
     /// `Deal`: any.
     #[bitrix(rename = "Deal")]
-    pub deal: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub deal: Option<Value>,
     /// `Lead`: any.
     #[bitrix(rename = "Lead")]
-    pub lead: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub lead: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Retrieve Fields of CRM Item — `crm.item.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.fields",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "allowed_only_intranet_user",
         status = 403,
@@ -29,5 +31,5 @@ pub struct CrmItemFields {
     pub entity_type_id: i64,
     /// `useOriginalUfNames`: boolean.
     #[bitrix(rename = "useOriginalUfNames", yn)]
-    pub use_original_uf_names: ::core::option::Option<bool>,
+    pub use_original_uf_names: Option<bool>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.payment.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Payment Fields — `crm.item.payment.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.payment.update",
     version = "v1",
     scope = "crm",
@@ -25,22 +27,19 @@ pub struct CrmItemPaymentUpdate {
 }
 /// The `fields` object. Part of `crm.item.payment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmItemPaymentUpdateFields {
     /// `paid`: string.
-    pub paid: ::core::option::Option<CrmItemPaymentUpdateFieldsPaid>,
+    pub paid: Option<CrmItemPaymentUpdateFieldsPaid>,
     /// `paySystemId`: sale_paysystem.id.
     #[bitrix(rename = "paySystemId")]
-    pub pay_system_id: ::core::option::Option<i64>,
+    pub pay_system_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `paid`. Part of `crm.item.payment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmItemPaymentUpdateFieldsPaid {
     /// `"Y"`: Paid
     #[bitrix(value = "Y")]

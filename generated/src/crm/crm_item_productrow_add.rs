@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.productrow.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Product Row to CRM Object — `crm.item.productrow.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.productrow.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ENTITY_TYPE_NOT_SUPPORTED",
@@ -33,55 +35,50 @@ pub struct CrmItemProductrowAdd {
 }
 /// The `fields` object. Part of `crm.item.productrow.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmItemProductrowAddFields {
     /// `ownerId`: integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// `ownerType`: string, required.
     #[bitrix(rename = "ownerType")]
-    pub owner_type: ::std::string::String,
+    pub owner_type: String,
     /// `productId`: catalog_product.id.
     #[bitrix(rename = "productId")]
-    pub product_id: ::core::option::Option<types::CatalogProductId>,
+    pub product_id: Option<types::CatalogProductId>,
     /// `productName`: string.
     #[bitrix(rename = "productName")]
-    pub product_name: ::core::option::Option<::std::string::String>,
+    pub product_name: Option<String>,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `discountTypeId`: integer.
     #[bitrix(rename = "discountTypeId")]
-    pub discount_type_id: ::core::option::Option<
-        CrmItemProductrowAddFieldsDiscountTypeId,
-    >,
+    pub discount_type_id: Option<CrmItemProductrowAddFieldsDiscountTypeId>,
     /// `discountRate`: double.
     #[bitrix(rename = "discountRate")]
-    pub discount_rate: ::core::option::Option<f64>,
+    pub discount_rate: Option<f64>,
     /// `discountSum`: double.
     #[bitrix(rename = "discountSum")]
-    pub discount_sum: ::core::option::Option<f64>,
+    pub discount_sum: Option<f64>,
     /// `taxRate`: double.
     #[bitrix(rename = "taxRate")]
-    pub tax_rate: ::core::option::Option<f64>,
+    pub tax_rate: Option<f64>,
     /// `taxIncluded`: string.
     #[bitrix(rename = "taxIncluded")]
-    pub tax_included: ::core::option::Option<CrmItemProductrowAddFieldsTaxIncluded>,
+    pub tax_included: Option<CrmItemProductrowAddFieldsTaxIncluded>,
     /// `measureCode`: catalog_measure.code.
     #[bitrix(rename = "measureCode")]
-    pub measure_code: ::core::option::Option<::std::string::String>,
+    pub measure_code: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `discountTypeId`. Part of `crm.item.productrow.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmItemProductrowAddFieldsDiscountTypeId {
     /// `1`: absolute value
     #[bitrix(value = 1)]
@@ -91,7 +88,7 @@ pub enum CrmItemProductrowAddFieldsDiscountTypeId {
     PercentageValue,
 }
 /// Documented values of `taxIncluded`. Part of `crm.item.productrow.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmItemProductrowAddFieldsTaxIncluded {
     /// `"Y"`: tax included
     #[bitrix(value = "Y")]

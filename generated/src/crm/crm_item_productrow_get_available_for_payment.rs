@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.productrow.getAvailableForPayment` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Unpaid Product Rows of CRM Object — `crm.item.productrow.getAvailableForPayment` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get-available-for-payment.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.productrow.getAvailableForPayment",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
     error(code = "100", status = 400, message = "Required parameters not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
@@ -21,5 +23,5 @@ pub struct CrmItemProductrowGetAvailableForPayment {
     pub owner_id: i64,
     /// `ownerType`: string, required.
     #[bitrix(rename = "ownerType")]
-    pub owner_type: ::std::string::String,
+    pub owner_type: String,
 }

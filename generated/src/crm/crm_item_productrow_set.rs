@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.productrow.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Save Product Row of CRM Object — `crm.item.productrow.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.item.productrow.set",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ENTITY_TYPE_NOT_SUPPORTED",
@@ -33,58 +35,51 @@ pub struct CrmItemProductrowSet {
     pub owner_id: i64,
     /// `ownerType`: string, required.
     #[bitrix(rename = "ownerType")]
-    pub owner_type: ::std::string::String,
+    pub owner_type: String,
     /// `productRows`: array of object, required.
     #[bitrix(rename = "productRows")]
-    pub product_rows: ::std::vec::Vec<CrmItemProductrowSetProductRowsItem>,
+    pub product_rows: Vec<CrmItemProductrowSetProductRowsItem>,
 }
 /// The `CrmItemProductrowSetProductRowsItem` object. Part of `crm.item.productrow.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmItemProductrowSetProductRowsItem {
     /// `productId`: catalog_product.id.
     #[bitrix(rename = "productId")]
-    pub product_id: ::core::option::Option<types::CatalogProductId>,
+    pub product_id: Option<types::CatalogProductId>,
     /// `productName`: string.
     #[bitrix(rename = "productName")]
-    pub product_name: ::core::option::Option<::std::string::String>,
+    pub product_name: Option<String>,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `discountTypeId`: integer.
     #[bitrix(rename = "discountTypeId")]
-    pub discount_type_id: ::core::option::Option<
-        CrmItemProductrowSetProductRowsItemDiscountTypeId,
-    >,
+    pub discount_type_id: Option<CrmItemProductrowSetProductRowsItemDiscountTypeId>,
     /// `discountRate`: double.
     #[bitrix(rename = "discountRate")]
-    pub discount_rate: ::core::option::Option<f64>,
+    pub discount_rate: Option<f64>,
     /// `discountSum`: double.
     #[bitrix(rename = "discountSum")]
-    pub discount_sum: ::core::option::Option<f64>,
+    pub discount_sum: Option<f64>,
     /// `taxRate`: double.
     #[bitrix(rename = "taxRate")]
-    pub tax_rate: ::core::option::Option<f64>,
+    pub tax_rate: Option<f64>,
     /// `taxIncluded`: string.
     #[bitrix(rename = "taxIncluded")]
-    pub tax_included: ::core::option::Option<
-        CrmItemProductrowSetProductRowsItemTaxIncluded,
-    >,
+    pub tax_included: Option<CrmItemProductrowSetProductRowsItemTaxIncluded>,
     /// `measureCode`: catalog_measure.code.
     #[bitrix(rename = "measureCode")]
-    pub measure_code: ::core::option::Option<::std::string::String>,
+    pub measure_code: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `discountTypeId`. Part of `crm.item.productrow.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-set.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmItemProductrowSetProductRowsItemDiscountTypeId {
     /// `1`: absolute value
     #[bitrix(value = 1)]
@@ -94,7 +89,7 @@ pub enum CrmItemProductrowSetProductRowsItemDiscountTypeId {
     PercentageValue,
 }
 /// Documented values of `taxIncluded`. Part of `crm.item.productrow.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmItemProductrowSetProductRowsItemTaxIncluded {
     /// `"Y"`: tax included
     #[bitrix(value = "Y")]

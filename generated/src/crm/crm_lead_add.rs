@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Create a New Lead — `crm.lead.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html)
 ///
 /// Deprecated by the documentation: use `crm.item.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.lead.add",
     version = "v1",
     scope = "crm",
@@ -18,155 +20,149 @@ use super::super::types;
 )]
 pub struct CrmLeadAdd {
     /// `fields`: object; keys: `UF_`.
-    pub fields: ::core::option::Option<CrmLeadAddFields>,
+    pub fields: Option<CrmLeadAddFields>,
     /// `params`: object.
-    pub params: ::core::option::Option<CrmLeadAddParams>,
+    pub params: Option<CrmLeadAddParams>,
 }
 /// The `fields` object. Part of `crm.lead.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmLeadAddFields {
     /// `ADDRESS`: string.
     #[bitrix(rename = "ADDRESS")]
-    pub address: ::core::option::Option<::std::string::String>,
+    pub address: Option<String>,
     /// `ADDRESS_2`: string.
     #[bitrix(rename = "ADDRESS_2")]
-    pub address_2: ::core::option::Option<::std::string::String>,
+    pub address_2: Option<String>,
     /// `ADDRESS_CITY`: string.
     #[bitrix(rename = "ADDRESS_CITY")]
-    pub address_city: ::core::option::Option<::std::string::String>,
+    pub address_city: Option<String>,
     /// `ADDRESS_COUNTRY`: string.
     #[bitrix(rename = "ADDRESS_COUNTRY")]
-    pub address_country: ::core::option::Option<::std::string::String>,
+    pub address_country: Option<String>,
     /// `ADDRESS_COUNTRY_CODE`: string.
     #[bitrix(rename = "ADDRESS_COUNTRY_CODE")]
-    pub address_country_code: ::core::option::Option<::std::string::String>,
+    pub address_country_code: Option<String>,
     /// `ADDRESS_POSTAL_CODE`: string.
     #[bitrix(rename = "ADDRESS_POSTAL_CODE")]
-    pub address_postal_code: ::core::option::Option<::std::string::String>,
+    pub address_postal_code: Option<String>,
     /// `ADDRESS_PROVINCE`: string.
     #[bitrix(rename = "ADDRESS_PROVINCE")]
-    pub address_province: ::core::option::Option<::std::string::String>,
+    pub address_province: Option<String>,
     /// `ADDRESS_REGION`: string.
     #[bitrix(rename = "ADDRESS_REGION")]
-    pub address_region: ::core::option::Option<::std::string::String>,
+    pub address_region: Option<String>,
     /// `ASSIGNED_BY_ID`: user.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: ::core::option::Option<types::User>,
+    pub assigned_by_id: Option<types::User>,
     /// `BIRTHDATE`: date.
     #[bitrix(rename = "BIRTHDATE")]
-    pub birthdate: ::core::option::Option<::std::string::String>,
+    pub birthdate: Option<String>,
     /// `COMMENTS`: string.
     #[bitrix(rename = "COMMENTS")]
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `COMPANY_ID`: crm_company.
     #[bitrix(rename = "COMPANY_ID")]
-    pub company_id: ::core::option::Option<types::CrmCompany>,
+    pub company_id: Option<types::CrmCompany>,
     /// `COMPANY_TITLE`: string.
     #[bitrix(rename = "COMPANY_TITLE")]
-    pub company_title: ::core::option::Option<::std::string::String>,
+    pub company_title: Option<String>,
     /// `CONTACT_ID`: crm_contact.
     #[bitrix(rename = "CONTACT_ID")]
-    pub contact_id: ::core::option::Option<types::CrmContact>,
+    pub contact_id: Option<types::CrmContact>,
     /// `CONTACT_IDS`: crm_contact.
     #[bitrix(rename = "CONTACT_IDS")]
-    pub contact_ids: ::core::option::Option<types::CrmContact>,
+    pub contact_ids: Option<types::CrmContact>,
     /// `CURRENCY_ID`: crm_currency.
     #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: ::core::option::Option<::std::string::String>,
+    pub currency_id: Option<String>,
     /// `EMAIL`: crm_multifield.
     #[bitrix(rename = "EMAIL")]
-    pub email: ::core::option::Option<types::CrmMultifield>,
+    pub email: Option<types::CrmMultifield>,
     /// `HONORIFIC`: crm_status.
     #[bitrix(rename = "HONORIFIC")]
-    pub honorific: ::core::option::Option<types::CrmStatus>,
+    pub honorific: Option<types::CrmStatus>,
     /// `IM`: crm_multifield.
     #[bitrix(rename = "IM")]
-    pub im: ::core::option::Option<types::CrmMultifield>,
+    pub im: Option<types::CrmMultifield>,
     /// `LINK`: crm_multifield.
     #[bitrix(rename = "LINK")]
-    pub link: ::core::option::Option<types::CrmMultifield>,
+    pub link: Option<types::CrmMultifield>,
     /// `LAST_NAME`: string.
     #[bitrix(rename = "LAST_NAME")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `SECOND_NAME`: string.
     #[bitrix(rename = "SECOND_NAME")]
-    pub second_name: ::core::option::Option<::std::string::String>,
+    pub second_name: Option<String>,
     /// `OPENED`: char.
     #[bitrix(rename = "OPENED", yn)]
-    pub opened: ::core::option::Option<bool>,
+    pub opened: Option<bool>,
     /// `OPPORTUNITY`: double.
     #[bitrix(rename = "OPPORTUNITY")]
-    pub opportunity: ::core::option::Option<f64>,
+    pub opportunity: Option<f64>,
     /// `IS_MANUAL_OPPORTUNITY`: char.
     #[bitrix(rename = "IS_MANUAL_OPPORTUNITY")]
-    pub is_manual_opportunity: ::core::option::Option<::std::string::String>,
+    pub is_manual_opportunity: Option<String>,
     /// `ORIGINATOR_ID`: string.
     #[bitrix(rename = "ORIGINATOR_ID")]
-    pub originator_id: ::core::option::Option<::std::string::String>,
+    pub originator_id: Option<String>,
     /// `ORIGIN_ID`: string.
     #[bitrix(rename = "ORIGIN_ID")]
-    pub origin_id: ::core::option::Option<::std::string::String>,
+    pub origin_id: Option<String>,
     /// `PHONE`: crm_multifield.
     #[bitrix(rename = "PHONE")]
-    pub phone: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub phone: Option<Vec<Value>>,
     /// `POST`: string.
     #[bitrix(rename = "POST")]
-    pub post: ::core::option::Option<::std::string::String>,
+    pub post: Option<String>,
     /// `SOURCE_DESCRIPTION`: string.
     #[bitrix(rename = "SOURCE_DESCRIPTION")]
-    pub source_description: ::core::option::Option<::std::string::String>,
+    pub source_description: Option<String>,
     /// `SOURCE_ID`: crm_status.
     #[bitrix(rename = "SOURCE_ID")]
-    pub source_id: ::core::option::Option<types::CrmStatus>,
+    pub source_id: Option<types::CrmStatus>,
     /// `STATUS_DESCRIPTION`: string.
     #[bitrix(rename = "STATUS_DESCRIPTION")]
-    pub status_description: ::core::option::Option<::std::string::String>,
+    pub status_description: Option<String>,
     /// `STATUS_ID`: crm_status.
     #[bitrix(rename = "STATUS_ID")]
-    pub status_id: ::core::option::Option<types::CrmStatus>,
+    pub status_id: Option<types::CrmStatus>,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `UTM_CAMPAIGN`: string.
     #[bitrix(rename = "UTM_CAMPAIGN")]
-    pub utm_campaign: ::core::option::Option<::std::string::String>,
+    pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: string.
     #[bitrix(rename = "UTM_CONTENT")]
-    pub utm_content: ::core::option::Option<::std::string::String>,
+    pub utm_content: Option<String>,
     /// `UTM_MEDIUM`: string.
     #[bitrix(rename = "UTM_MEDIUM")]
-    pub utm_medium: ::core::option::Option<::std::string::String>,
+    pub utm_medium: Option<String>,
     /// `UTM_SOURCE`: string.
     #[bitrix(rename = "UTM_SOURCE")]
-    pub utm_source: ::core::option::Option<::std::string::String>,
+    pub utm_source: Option<String>,
     /// `UTM_TERM`: string.
     #[bitrix(rename = "UTM_TERM")]
-    pub utm_term: ::core::option::Option<::std::string::String>,
+    pub utm_term: Option<String>,
     /// `WEB`: crm_multifield.
     #[bitrix(rename = "WEB")]
-    pub web: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub web: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `params` object. Part of `crm.lead.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmLeadAddParams {
     /// `REGISTER_SONET_EVENT`: boolean.
     #[bitrix(rename = "REGISTER_SONET_EVENT", yn)]
-    pub register_sonet_event: ::core::option::Option<bool>,
+    pub register_sonet_event: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.contact.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Contact Binding to Lead — `crm.lead.contact.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.lead.contact.add",
     version = "v1",
     scope = "crm",
@@ -23,26 +25,23 @@ pub struct CrmLeadContactAdd {
 }
 /// The `fields` object. Part of `crm.lead.contact.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmLeadContactAddFields {
     /// `CONTACT_ID`: integer, required.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: i64,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `IS_PRIMARY`: string.
     #[bitrix(rename = "IS_PRIMARY")]
-    pub is_primary: ::core::option::Option<CrmLeadContactAddFieldsIsPrimary>,
+    pub is_primary: Option<CrmLeadContactAddFieldsIsPrimary>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `IS_PRIMARY`. Part of `crm.lead.contact.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmLeadContactAddFieldsIsPrimary {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.contact.items.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Attach a list of contacts to a lead — `crm.lead.contact.items.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.lead.contact.items.set",
     version = "v1",
     scope = "crm",
@@ -19,7 +21,5 @@ pub struct CrmLeadContactItemsSet {
     /// `id`: integer, required.
     pub id: i64,
     /// `items`: array of object, required.
-    pub items: ::std::vec::Vec<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub items: Vec<Map<String, Value>>,
 }

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.details.configuration.forceCommonScopeForAll` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Set Common Lead Card for All Users — `crm.lead.details.configuration.forceCommonScopeForAll` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.forceCommonScopeForAll` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.lead.details.configuration.forceCommonScopeForAll",
     version = "v1",
     scope = "crm",
@@ -18,28 +20,23 @@
 )]
 pub struct CrmLeadDetailsConfigurationForceCommonScopeForAll {
     /// `extras`: object.
-    pub extras: ::core::option::Option<
-        CrmLeadDetailsConfigurationForceCommonScopeForAllExtras,
-    >,
+    pub extras: Option<CrmLeadDetailsConfigurationForceCommonScopeForAllExtras>,
 }
 /// The `extras` object. Part of `crm.lead.details.configuration.forceCommonScopeForAll` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
     /// `leadCustomerType`: integer.
     #[bitrix(rename = "leadCustomerType")]
-    pub lead_customer_type: ::core::option::Option<
+    pub lead_customer_type: Option<
         CrmLeadDetailsConfigurationForceCommonScopeForAllExtrasLeadCustomerType,
     >,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `leadCustomerType`. Part of `crm.lead.details.configuration.forceCommonScopeForAll` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmLeadDetailsConfigurationForceCommonScopeForAllExtrasLeadCustomerType {
     /// `1`: simple lead
     #[bitrix(value = 1)]

@@ -2,31 +2,33 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.details.configuration.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get Parameters of — `crm.lead.details.configuration.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.get` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.lead.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "-", status = 400, message = "Access denied"),
 )]
 pub struct CrmLeadDetailsConfigurationGet {
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmLeadDetailsConfigurationGetScope>,
+    pub scope: Option<CrmLeadDetailsConfigurationGetScope>,
     /// `extras`: object.
-    pub extras: ::core::option::Option<CrmLeadDetailsConfigurationGetExtras>,
+    pub extras: Option<CrmLeadDetailsConfigurationGetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.lead.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmLeadDetailsConfigurationGetScope {
     /// `"'P'"`: personal settings
     #[bitrix(value = "'P'")]
@@ -37,22 +39,17 @@ pub enum CrmLeadDetailsConfigurationGetScope {
 }
 /// The `extras` object. Part of `crm.lead.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmLeadDetailsConfigurationGetExtras {
     /// `lead.customer.type`: integer.
     #[bitrix(rename = "lead.customer.type")]
-    pub lead_customer_type: ::core::option::Option<
-        CrmLeadDetailsConfigurationGetExtrasLeadCustomerType,
-    >,
+    pub lead_customer_type: Option<CrmLeadDetailsConfigurationGetExtrasLeadCustomerType>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `lead.customer.type`. Part of `crm.lead.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmLeadDetailsConfigurationGetExtrasLeadCustomerType {
     /// `1`: simple lead
     #[bitrix(value = 1)]

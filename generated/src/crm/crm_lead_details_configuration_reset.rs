@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.details.configuration.reset` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Resetting the Parameters of — `crm.lead.details.configuration.reset` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-reset.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.reset` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.lead.details.configuration.reset",
     version = "v1",
     scope = "crm",
@@ -20,14 +22,14 @@ use super::super::types;
 pub struct CrmLeadDetailsConfigurationReset {
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmLeadDetailsConfigurationResetScope>,
+    pub scope: Option<CrmLeadDetailsConfigurationResetScope>,
     /// `extras`: object.
-    pub extras: ::core::option::Option<CrmLeadDetailsConfigurationResetExtras>,
+    pub extras: Option<CrmLeadDetailsConfigurationResetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.lead.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-reset.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmLeadDetailsConfigurationResetScope {
     /// `"'P'"`: personal settings
     #[bitrix(value = "'P'")]
@@ -38,22 +40,19 @@ pub enum CrmLeadDetailsConfigurationResetScope {
 }
 /// The `extras` object. Part of `crm.lead.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-reset.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmLeadDetailsConfigurationResetExtras {
     /// `lead.customer.type`: integer.
     #[bitrix(rename = "lead.customer.type")]
-    pub lead_customer_type: ::core::option::Option<
+    pub lead_customer_type: Option<
         CrmLeadDetailsConfigurationResetExtrasLeadCustomerType,
     >,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `lead.customer.type`. Part of `crm.lead.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-reset.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmLeadDetailsConfigurationResetExtrasLeadCustomerType {
     /// `1`: simple lead
     #[bitrix(value = 1)]

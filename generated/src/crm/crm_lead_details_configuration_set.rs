@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.details.configuration.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Set Parameters for — `crm.lead.details.configuration.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)
 ///
 /// Deprecated by the documentation: use `crm.item.details.configuration.set` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.lead.details.configuration.set",
     version = "v1",
     scope = "crm",
@@ -34,19 +36,17 @@ use super::super::types;
 )]
 pub struct CrmLeadDetailsConfigurationSet {
     /// `data`: array of section, required.
-    pub data: ::std::vec::Vec<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub data: Vec<Map<String, Value>>,
     /// `userId`: user.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<types::User>,
+    pub user_id: Option<types::User>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<CrmLeadDetailsConfigurationSetScope>,
+    pub scope: Option<CrmLeadDetailsConfigurationSetScope>,
     /// `extras`: object.
-    pub extras: ::core::option::Option<CrmLeadDetailsConfigurationSetExtras>,
+    pub extras: Option<CrmLeadDetailsConfigurationSetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.lead.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmLeadDetailsConfigurationSetScope {
     /// `"'P'"`: personal settings
     #[bitrix(value = "'P'")]
@@ -57,22 +57,17 @@ pub enum CrmLeadDetailsConfigurationSetScope {
 }
 /// The `extras` object. Part of `crm.lead.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmLeadDetailsConfigurationSetExtras {
     /// `leadCustomerType`: integer.
     #[bitrix(rename = "leadCustomerType")]
-    pub lead_customer_type: ::core::option::Option<
-        CrmLeadDetailsConfigurationSetExtrasLeadCustomerType,
-    >,
+    pub lead_customer_type: Option<CrmLeadDetailsConfigurationSetExtrasLeadCustomerType>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `leadCustomerType`. Part of `crm.lead.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmLeadDetailsConfigurationSetExtrasLeadCustomerType {
     /// `1`: simple lead
     #[bitrix(value = 1)]

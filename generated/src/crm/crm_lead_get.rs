@@ -2,18 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Lead by Id — `crm.lead.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html)
 ///
 /// Deprecated by the documentation: use `crm.item.get` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "crm.lead.get",
-    version = "v1",
-    scope = "crm",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "crm.lead.get", version = "v1", scope = "crm", result = Value)]
 pub struct CrmLeadGet {
     /// `ID`: integer, required.
     #[bitrix(rename = "ID")]

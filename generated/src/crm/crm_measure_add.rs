@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.measure.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Measurement Unit — `crm.measure.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html)
 ///
 /// Deprecated by the documentation: use `catalog.measure.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.measure.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct CrmMeasureAdd {
@@ -21,30 +23,27 @@ pub struct CrmMeasureAdd {
 }
 /// The `fields` object. Part of `crm.measure.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmMeasureAddFields {
     /// `CODE`: integer, required.
     #[bitrix(rename = "CODE")]
     pub code: i64,
     /// `MEASURE_TITLE`: string, required.
     #[bitrix(rename = "MEASURE_TITLE")]
-    pub measure_title: ::std::string::String,
+    pub measure_title: String,
     /// `SYMBOL_RUS`: string.
     #[bitrix(rename = "SYMBOL_RUS")]
-    pub symbol_rus: ::core::option::Option<::std::string::String>,
+    pub symbol_rus: Option<String>,
     /// `SYMBOL_INTL`: string.
     #[bitrix(rename = "SYMBOL_INTL")]
-    pub symbol_intl: ::core::option::Option<::std::string::String>,
+    pub symbol_intl: Option<String>,
     /// `SYMBOL_LETTER_INTL`: string.
     #[bitrix(rename = "SYMBOL_LETTER_INTL")]
-    pub symbol_letter_intl: ::core::option::Option<::std::string::String>,
+    pub symbol_letter_intl: Option<String>,
     /// `IS_DEFAULT`: char.
     #[bitrix(rename = "IS_DEFAULT")]
-    pub is_default: ::core::option::Option<::std::string::String>,
+    pub is_default: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

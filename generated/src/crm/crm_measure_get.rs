@@ -2,19 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.measure.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Field Values of Measurement Unit — `crm.measure.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-get.html)
 ///
 /// Deprecated by the documentation: use `catalog.measure.get` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "crm.measure.get",
-    version = "v1",
-    scope = "crm",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "crm.measure.get", version = "v1", scope = "crm", result = Value)]
 pub struct CrmMeasureGet {
     /// `id`: any, required.
-    pub id: ::bitrix24::serde_json::Value,
+    pub id: Value,
 }

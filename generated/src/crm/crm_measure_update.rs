@@ -2,51 +2,50 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.measure.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Measurement Unit — `crm.measure.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-update.html)
 ///
 /// Deprecated by the documentation: use `catalog.measure.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.measure.update",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct CrmMeasureUpdate {
     /// `id`: any, required.
-    pub id: ::bitrix24::serde_json::Value,
+    pub id: Value,
     /// `fields`: object.
-    pub fields: ::core::option::Option<CrmMeasureUpdateFields>,
+    pub fields: Option<CrmMeasureUpdateFields>,
 }
 /// The `fields` object. Part of `crm.measure.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmMeasureUpdateFields {
     /// `CODE`: integer.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<i64>,
+    pub code: Option<i64>,
     /// `MEASURE_TITLE`: string.
     #[bitrix(rename = "MEASURE_TITLE")]
-    pub measure_title: ::core::option::Option<::std::string::String>,
+    pub measure_title: Option<String>,
     /// `SYMBOL_RUS`: string.
     #[bitrix(rename = "SYMBOL_RUS")]
-    pub symbol_rus: ::core::option::Option<::std::string::String>,
+    pub symbol_rus: Option<String>,
     /// `SYMBOL_INTL`: string.
     #[bitrix(rename = "SYMBOL_INTL")]
-    pub symbol_intl: ::core::option::Option<::std::string::String>,
+    pub symbol_intl: Option<String>,
     /// `SYMBOL_LETTER_INTL`: string.
     #[bitrix(rename = "SYMBOL_LETTER_INTL")]
-    pub symbol_letter_intl: ::core::option::Option<::std::string::String>,
+    pub symbol_letter_intl: Option<String>,
     /// `IS_DEFAULT`: char.
     #[bitrix(rename = "IS_DEFAULT")]
-    pub is_default: ::core::option::Option<::std::string::String>,
+    pub is_default: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.orderentity.deletebyfilter` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Remove Order Binding to CRM Object crm.orderentity.deleteByFilter — `crm.orderentity.deletebyfilter` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-delete-by-filter.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.orderentity.deletebyfilter",
     version = "v1",
     scope = "crm",
@@ -40,7 +42,7 @@ pub struct CrmOrderentityDeletebyfilter {
 }
 /// The `fields` object. Part of `crm.orderentity.deletebyfilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-delete-by-filter.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmOrderentityDeletebyfilterFields {
     /// `orderId`: sale_order.id, required.
     #[bitrix(rename = "orderId")]
@@ -53,8 +55,5 @@ pub struct CrmOrderentityDeletebyfilterFields {
     pub owner_id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,21 +2,23 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.paysystem.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get a List of Payment Methods — `crm.paysystem.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-pay-system-list.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.paysystem.list",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmPaysystemList {
     /// `order`: any.
-    pub order: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub order: Option<Value>,
     /// `filter`: any.
-    pub filter: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub filter: Option<Value>,
 }

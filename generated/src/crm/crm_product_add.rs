@@ -2,91 +2,90 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.product.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Product — `crm.product.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html)
 ///
 /// Deprecated by the documentation: use `catalog.product.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.product.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct CrmProductAdd {
     /// `fields`: object.
-    pub fields: ::core::option::Option<CrmProductAddFields>,
+    pub fields: Option<CrmProductAddFields>,
 }
 /// The `fields` object. Part of `crm.product.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmProductAddFields {
     /// `ACTIVE`: char.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
+    pub active: Option<String>,
     /// `CATALOG_ID`: integer.
     #[bitrix(rename = "CATALOG_ID")]
-    pub catalog_id: ::core::option::Option<i64>,
+    pub catalog_id: Option<i64>,
     /// `CREATED_BY`: integer.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `CURRENCY_ID`: string.
     #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: ::core::option::Option<::std::string::String>,
+    pub currency_id: Option<String>,
     /// `DATE_CREATE`: datetime.
     #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: string.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
-    pub description_type: ::core::option::Option<::std::string::String>,
+    pub description_type: Option<String>,
     /// `DETAIL_PICTURE`: product_file.
     #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub detail_picture: Option<Value>,
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `MEASURE`: integer.
     #[bitrix(rename = "MEASURE")]
-    pub measure: ::core::option::Option<i64>,
+    pub measure: Option<i64>,
     /// `MODIFIED_BY`: integer.
     #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `PREVIEW_PICTURE`: product_file.
     #[bitrix(rename = "PREVIEW_PICTURE")]
-    pub preview_picture: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub preview_picture: Option<Value>,
     /// `PRICE`: double.
     #[bitrix(rename = "PRICE")]
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `SECTION_ID`: integer.
     #[bitrix(rename = "SECTION_ID")]
-    pub section_id: ::core::option::Option<i64>,
+    pub section_id: Option<i64>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `TIMESTAMP_X`: datetime.
     #[bitrix(rename = "TIMESTAMP_X")]
-    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    pub timestamp_x: Option<String>,
     /// `VAT_ID`: integer.
     #[bitrix(rename = "VAT_ID")]
-    pub vat_id: ::core::option::Option<i64>,
+    pub vat_id: Option<i64>,
     /// `VAT_INCLUDED`: char.
     #[bitrix(rename = "VAT_INCLUDED")]
-    pub vat_included: ::core::option::Option<::std::string::String>,
+    pub vat_included: Option<String>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

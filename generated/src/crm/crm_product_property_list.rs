@@ -2,21 +2,23 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.product.property.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get a List of Product Properties — `crm.product.property.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-list.html)
 ///
 /// Deprecated by the documentation: use `catalog.productProperty.list` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.product.property.list",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmProductPropertyList {
     /// `order`: any.
-    pub order: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub order: Option<Value>,
     /// `filter`: any.
-    pub filter: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub filter: Option<Value>,
 }

@@ -2,23 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.product.property.settings.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Retrieve Additional Settings Fields for Custom Type — `crm.product.property.settings.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-property-settings-fields.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.product.property.settings.fields",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmProductPropertySettingsFields {
     /// `propertyType`: any.
     #[bitrix(rename = "propertyType")]
-    pub property_type: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_type: Option<Value>,
     /// `userType`: any.
     #[bitrix(rename = "userType")]
-    pub user_type: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub user_type: Option<Value>,
 }

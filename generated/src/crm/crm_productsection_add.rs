@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.productsection.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add a New Product Section — `crm.productsection.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-add.html)
 ///
 /// Deprecated by the documentation: use `catalog.section.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.productsection.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct CrmProductsectionAdd {
@@ -21,27 +23,24 @@ pub struct CrmProductsectionAdd {
 }
 /// The `fields` object. Part of `crm.productsection.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmProductsectionAddFields {
     /// `CATALOG_ID`: integer.
     #[bitrix(rename = "CATALOG_ID")]
-    pub catalog_id: ::core::option::Option<i64>,
+    pub catalog_id: Option<i64>,
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `SECTION_ID`: integer.
     #[bitrix(rename = "SECTION_ID")]
-    pub section_id: ::core::option::Option<i64>,
+    pub section_id: Option<i64>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

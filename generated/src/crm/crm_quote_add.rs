@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.quote.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Estimate — `crm.quote.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html)
 ///
 /// Deprecated by the documentation: use `crm.item.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.quote.add",
     version = "v1",
     scope = "crm",
@@ -23,81 +25,75 @@ pub struct CrmQuoteAdd {
     /// `fields`: object, required.
     pub fields: CrmQuoteAddFields,
     /// `params`: object.
-    pub params: ::core::option::Option<CrmQuoteAddParams>,
+    pub params: Option<CrmQuoteAddParams>,
 }
 /// The `fields` object. Part of `crm.quote.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmQuoteAddFields {
     /// `TITLE`: string, required.
     #[bitrix(rename = "TITLE")]
-    pub title: ::std::string::String,
+    pub title: String,
     /// `STATUS_ID`: crm_status.
     #[bitrix(rename = "STATUS_ID")]
-    pub status_id: ::core::option::Option<types::CrmStatus>,
+    pub status_id: Option<types::CrmStatus>,
     /// `CURRENCY_ID`: crm_currency.
     #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: ::core::option::Option<::std::string::String>,
+    pub currency_id: Option<String>,
     /// `OPPORTUNITY`: double.
     #[bitrix(rename = "OPPORTUNITY")]
-    pub opportunity: ::core::option::Option<f64>,
+    pub opportunity: Option<f64>,
     /// `ASSIGNED_BY_ID`: user.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: ::core::option::Option<types::User>,
+    pub assigned_by_id: Option<types::User>,
     /// `COMPANY_ID`: crm_company.
     #[bitrix(rename = "COMPANY_ID")]
-    pub company_id: ::core::option::Option<types::CrmCompany>,
+    pub company_id: Option<types::CrmCompany>,
     /// `CONTACT_IDS`: array of crm_contact.
     #[bitrix(rename = "CONTACT_IDS")]
-    pub contact_ids: ::core::option::Option<::std::vec::Vec<types::CrmContact>>,
+    pub contact_ids: Option<Vec<types::CrmContact>>,
     /// `MYCOMPANY_ID`: crm_company.
     #[bitrix(rename = "MYCOMPANY_ID")]
-    pub mycompany_id: ::core::option::Option<types::CrmCompany>,
+    pub mycompany_id: Option<types::CrmCompany>,
     /// `OPENED`: char.
     #[bitrix(rename = "OPENED", yn)]
-    pub opened: ::core::option::Option<bool>,
+    pub opened: Option<bool>,
     /// `PERSON_TYPE_ID`: integer.
     #[bitrix(rename = "PERSON_TYPE_ID")]
-    pub person_type_id: ::core::option::Option<i64>,
+    pub person_type_id: Option<i64>,
     /// `BEGINDATE`: date.
     #[bitrix(rename = "BEGINDATE")]
-    pub begindate: ::core::option::Option<::std::string::String>,
+    pub begindate: Option<String>,
     /// `CLOSEDATE`: date.
     #[bitrix(rename = "CLOSEDATE")]
-    pub closedate: ::core::option::Option<::std::string::String>,
+    pub closedate: Option<String>,
     /// `CLIENT_TITLE`: string.
     #[bitrix(rename = "CLIENT_TITLE")]
-    pub client_title: ::core::option::Option<::std::string::String>,
+    pub client_title: Option<String>,
     /// `CLIENT_ADDR`: string.
     #[bitrix(rename = "CLIENT_ADDR")]
-    pub client_addr: ::core::option::Option<::std::string::String>,
+    pub client_addr: Option<String>,
     /// `CLIENT_EMAIL`: string.
     #[bitrix(rename = "CLIENT_EMAIL")]
-    pub client_email: ::core::option::Option<::std::string::String>,
+    pub client_email: Option<String>,
     /// `CLIENT_PHONE`: string.
     #[bitrix(rename = "CLIENT_PHONE")]
-    pub client_phone: ::core::option::Option<::std::string::String>,
+    pub client_phone: Option<String>,
     /// `COMMENTS`: string.
     #[bitrix(rename = "COMMENTS")]
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `params` object. Part of `crm.quote.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmQuoteAddParams {
     /// `IMPORT`: boolean.
     #[bitrix(rename = "IMPORT", yn)]
-    pub import: ::core::option::Option<bool>,
+    pub import: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

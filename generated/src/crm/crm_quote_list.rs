@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.quote.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get a List of Estimates by Filter — `crm.quote.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-list.html)
 ///
 /// Deprecated by the documentation: use `crm.item.list` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.quote.list",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "-", status = 400, message = "Parameter 'order' must be array."),
     error(code = "-", status = 400, message = "Parameter 'filter' must be array."),
     error(code = "-", status = 400, message = "Access denied."),
@@ -20,15 +22,11 @@
 )]
 pub struct CrmQuoteList {
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
     /// `filter`: object.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.quote.productrows.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Set Product Rows for the Quote — `crm.quote.productrows.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.quote.productrows.set",
     version = "v1",
     scope = "crm",
@@ -28,62 +30,57 @@ pub struct CrmQuoteProductrowsSet {
     /// `id`: integer, required.
     pub id: i64,
     /// `rows`: array of object.
-    pub rows: ::core::option::Option<::std::vec::Vec<CrmQuoteProductrowsSetRowsItem>>,
+    pub rows: Option<Vec<CrmQuoteProductrowsSetRowsItem>>,
 }
 /// The `CrmQuoteProductrowsSetRowsItem` object. Part of `crm.quote.productrows.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmQuoteProductrowsSetRowsItem {
     /// `PRODUCT_ID`: integer.
     #[bitrix(rename = "PRODUCT_ID")]
-    pub product_id: ::core::option::Option<i64>,
+    pub product_id: Option<i64>,
     /// `PRODUCT_NAME`: string.
     #[bitrix(rename = "PRODUCT_NAME")]
-    pub product_name: ::core::option::Option<::std::string::String>,
+    pub product_name: Option<String>,
     /// `PRODUCT_DESCRIPTION`: string.
     #[bitrix(rename = "PRODUCT_DESCRIPTION")]
-    pub product_description: ::core::option::Option<::std::string::String>,
+    pub product_description: Option<String>,
     /// `PRICE`: double.
     #[bitrix(rename = "PRICE")]
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `QUANTITY`: double.
     #[bitrix(rename = "QUANTITY")]
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `DISCOUNT_TYPE_ID`: integer.
     #[bitrix(rename = "DISCOUNT_TYPE_ID")]
-    pub discount_type_id: ::core::option::Option<
-        CrmQuoteProductrowsSetRowsItemDiscountTypeId,
-    >,
+    pub discount_type_id: Option<CrmQuoteProductrowsSetRowsItemDiscountTypeId>,
     /// `DISCOUNT_RATE`: double.
     #[bitrix(rename = "DISCOUNT_RATE")]
-    pub discount_rate: ::core::option::Option<f64>,
+    pub discount_rate: Option<f64>,
     /// `DISCOUNT_SUM`: double.
     #[bitrix(rename = "DISCOUNT_SUM")]
-    pub discount_sum: ::core::option::Option<f64>,
+    pub discount_sum: Option<f64>,
     /// `TAX_RATE`: double.
     #[bitrix(rename = "TAX_RATE")]
-    pub tax_rate: ::core::option::Option<f64>,
+    pub tax_rate: Option<f64>,
     /// `TAX_INCLUDED`: char.
     #[bitrix(rename = "TAX_INCLUDED", yn)]
-    pub tax_included: ::core::option::Option<bool>,
+    pub tax_included: Option<bool>,
     /// `MEASURE_CODE`: catalog_measure.code.
     #[bitrix(rename = "MEASURE_CODE")]
-    pub measure_code: ::core::option::Option<::std::string::String>,
+    pub measure_code: Option<String>,
     /// `MEASURE_NAME`: string.
     #[bitrix(rename = "MEASURE_NAME")]
-    pub measure_name: ::core::option::Option<::std::string::String>,
+    pub measure_name: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `DISCOUNT_TYPE_ID`. Part of `crm.quote.productrows.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmQuoteProductrowsSetRowsItemDiscountTypeId {
     /// `1`: absolute
     #[bitrix(value = 1)]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.quote.userfield.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a Custom Field for Estimates — `crm.quote.userfield.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.quote.userfield.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct CrmQuoteUserfieldAdd {
@@ -19,71 +21,68 @@ pub struct CrmQuoteUserfieldAdd {
 }
 /// The `fields` object. Part of `crm.quote.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmQuoteUserfieldAddFields {
     /// `USER_TYPE_ID`: string, required.
     #[bitrix(rename = "USER_TYPE_ID")]
     pub user_type_id: CrmQuoteUserfieldAddFieldsUserTypeId,
     /// `FIELD_NAME`: string, required.
     #[bitrix(rename = "FIELD_NAME")]
-    pub field_name: ::std::string::String,
+    pub field_name: String,
     /// `LABEL`: string.
     #[bitrix(rename = "LABEL")]
-    pub label: ::core::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `LIST_FILTER_LABEL`: string|lang_map.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
-    pub list_filter_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub list_filter_label: Option<Value>,
     /// `LIST_COLUMN_LABEL`: string|lang_map.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
-    pub list_column_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub list_column_label: Option<Value>,
     /// `EDIT_FORM_LABEL`: string|lang_map.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
-    pub edit_form_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub edit_form_label: Option<Value>,
     /// `ERROR_MESSAGE`: string|lang_map.
     #[bitrix(rename = "ERROR_MESSAGE")]
-    pub error_message: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub error_message: Option<Value>,
     /// `HELP_MESSAGE`: string|lang_map.
     #[bitrix(rename = "HELP_MESSAGE")]
-    pub help_message: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub help_message: Option<Value>,
     /// `MULTIPLE`: boolean.
     #[bitrix(rename = "MULTIPLE", yn)]
-    pub multiple: ::core::option::Option<bool>,
+    pub multiple: Option<bool>,
     /// `MANDATORY`: boolean.
     #[bitrix(rename = "MANDATORY", yn)]
-    pub mandatory: ::core::option::Option<bool>,
+    pub mandatory: Option<bool>,
     /// `SHOW_FILTER`: boolean.
     #[bitrix(rename = "SHOW_FILTER", yn)]
-    pub show_filter: ::core::option::Option<bool>,
+    pub show_filter: Option<bool>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<CrmQuoteUserfieldAddFieldsSettings>,
+    pub settings: Option<CrmQuoteUserfieldAddFieldsSettings>,
     /// `LIST`: array of uf_enum_element.
     #[bitrix(rename = "LIST")]
-    pub list: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub list: Option<Vec<Value>>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `SHOW_IN_LIST`: boolean.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
-    pub show_in_list: ::core::option::Option<bool>,
+    pub show_in_list: Option<bool>,
     /// `EDIT_IN_LIST`: boolean.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
-    pub edit_in_list: ::core::option::Option<bool>,
+    pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: boolean.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
-    pub is_searchable: ::core::option::Option<bool>,
+    pub is_searchable: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `USER_TYPE_ID`. Part of `crm.quote.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmQuoteUserfieldAddFieldsUserTypeId {
     /// `"string"`: string
     #[bitrix(value = "string")]
@@ -136,18 +135,15 @@ pub enum CrmQuoteUserfieldAddFieldsUserTypeId {
 }
 /// The `SETTINGS` object. Part of `crm.quote.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmQuoteUserfieldAddFieldsSettings {
     /// `DEFAULT_VALUE`: string.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: ::core::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// `ROWS`: integer.
     #[bitrix(rename = "ROWS")]
-    pub rows: ::core::option::Option<i64>,
+    pub rows: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,75 +2,72 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.quote.userfield.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get a List of Custom Fields For — `crm.quote.userfield.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.quote.userfield.list",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "400", status = 400, message = "Parameter 'order' must be array"),
     error(code = "400", status = 400, message = "Parameter 'filter' must be array"),
 )]
 pub struct CrmQuoteUserfieldList {
     /// `filter`: object.
-    pub filter: ::core::option::Option<CrmQuoteUserfieldListFilter>,
+    pub filter: Option<CrmQuoteUserfieldListFilter>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
 }
 /// The `filter` object. Part of `crm.quote.userfield.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmQuoteUserfieldListFilter {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `FIELD_NAME`: string.
     #[bitrix(rename = "FIELD_NAME")]
-    pub field_name: ::core::option::Option<::std::string::String>,
+    pub field_name: Option<String>,
     /// `USER_TYPE_ID`: string.
     #[bitrix(rename = "USER_TYPE_ID")]
-    pub user_type_id: ::core::option::Option<CrmQuoteUserfieldListFilterUserTypeId>,
+    pub user_type_id: Option<CrmQuoteUserfieldListFilterUserTypeId>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `MULTIPLE`: boolean.
     #[bitrix(rename = "MULTIPLE", yn)]
-    pub multiple: ::core::option::Option<bool>,
+    pub multiple: Option<bool>,
     /// `MANDATORY`: boolean.
     #[bitrix(rename = "MANDATORY", yn)]
-    pub mandatory: ::core::option::Option<bool>,
+    pub mandatory: Option<bool>,
     /// `SHOW_FILTER`: char.
     #[bitrix(rename = "SHOW_FILTER")]
-    pub show_filter: ::core::option::Option<CrmQuoteUserfieldListFilterShowFilter>,
+    pub show_filter: Option<CrmQuoteUserfieldListFilterShowFilter>,
     /// `SHOW_IN_LIST`: boolean.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
-    pub show_in_list: ::core::option::Option<bool>,
+    pub show_in_list: Option<bool>,
     /// `EDIT_IN_LIST`: boolean.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
-    pub edit_in_list: ::core::option::Option<bool>,
+    pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: boolean.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
-    pub is_searchable: ::core::option::Option<bool>,
+    pub is_searchable: Option<bool>,
     /// `LANG`: string.
     #[bitrix(rename = "LANG")]
-    pub lang: ::core::option::Option<CrmQuoteUserfieldListFilterLang>,
+    pub lang: Option<CrmQuoteUserfieldListFilterLang>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `USER_TYPE_ID`. Part of `crm.quote.userfield.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmQuoteUserfieldListFilterUserTypeId {
     /// `"string"`: string
     #[bitrix(value = "string")]
@@ -122,7 +119,7 @@ pub enum CrmQuoteUserfieldListFilterUserTypeId {
     Crm,
 }
 /// Documented values of `SHOW_FILTER`. Part of `crm.quote.userfield.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmQuoteUserfieldListFilterShowFilter {
     /// `"N"`: do not show
     #[bitrix(value = "N")]
@@ -138,7 +135,7 @@ pub enum CrmQuoteUserfieldListFilterShowFilter {
     S,
 }
 /// Documented values of `LANG`. Part of `crm.quote.userfield.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmQuoteUserfieldListFilterLang {
     /// `"EDIT_FORM_LABEL"`: label in the edit form
     #[bitrix(value = "EDIT_FORM_LABEL")]

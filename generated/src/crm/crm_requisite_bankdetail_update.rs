@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.bankdetail.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Bank Details — `crm.requisite.bankdetail.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.requisite.bankdetail.update",
     version = "v1",
     scope = "crm",
@@ -21,87 +23,84 @@ pub struct CrmRequisiteBankdetailUpdate {
 }
 /// The `fields` object. Part of `crm.requisite.bankdetail.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmRequisiteBankdetailUpdateFields {
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `ACTIVE`: char.
     #[bitrix(rename = "ACTIVE", yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `RQ_BANK_NAME`: string.
     #[bitrix(rename = "RQ_BANK_NAME")]
-    pub rq_bank_name: ::core::option::Option<::std::string::String>,
+    pub rq_bank_name: Option<String>,
     /// `RQ_BANK_ADDR`: string.
     #[bitrix(rename = "RQ_BANK_ADDR")]
-    pub rq_bank_addr: ::core::option::Option<::std::string::String>,
+    pub rq_bank_addr: Option<String>,
     /// `RQ_BANK_CODE`: string.
     #[bitrix(rename = "RQ_BANK_CODE")]
-    pub rq_bank_code: ::core::option::Option<::std::string::String>,
+    pub rq_bank_code: Option<String>,
     /// `RQ_BANK_ROUTE_NUM`: string.
     #[bitrix(rename = "RQ_BANK_ROUTE_NUM")]
-    pub rq_bank_route_num: ::core::option::Option<::std::string::String>,
+    pub rq_bank_route_num: Option<String>,
     /// `RQ_BIK`: string.
     #[bitrix(rename = "RQ_BIK")]
-    pub rq_bik: ::core::option::Option<::std::string::String>,
+    pub rq_bik: Option<String>,
     /// `RQ_CODEB`: string.
     #[bitrix(rename = "RQ_CODEB")]
-    pub rq_codeb: ::core::option::Option<::std::string::String>,
+    pub rq_codeb: Option<String>,
     /// `RQ_CODEG`: string.
     #[bitrix(rename = "RQ_CODEG")]
-    pub rq_codeg: ::core::option::Option<::std::string::String>,
+    pub rq_codeg: Option<String>,
     /// `RQ_RIB`: string.
     #[bitrix(rename = "RQ_RIB")]
-    pub rq_rib: ::core::option::Option<::std::string::String>,
+    pub rq_rib: Option<String>,
     /// `RQ_MFO`: string.
     #[bitrix(rename = "RQ_MFO")]
-    pub rq_mfo: ::core::option::Option<::std::string::String>,
+    pub rq_mfo: Option<String>,
     /// `RQ_ACC_NAME`: string.
     #[bitrix(rename = "RQ_ACC_NAME")]
-    pub rq_acc_name: ::core::option::Option<::std::string::String>,
+    pub rq_acc_name: Option<String>,
     /// `RQ_ACC_NUM`: string.
     #[bitrix(rename = "RQ_ACC_NUM")]
-    pub rq_acc_num: ::core::option::Option<::std::string::String>,
+    pub rq_acc_num: Option<String>,
     /// `RQ_ACC_TYPE`: string.
     #[bitrix(rename = "RQ_ACC_TYPE")]
-    pub rq_acc_type: ::core::option::Option<::std::string::String>,
+    pub rq_acc_type: Option<String>,
     /// `RQ_AGENCY_NAME`: string.
     #[bitrix(rename = "RQ_AGENCY_NAME")]
-    pub rq_agency_name: ::core::option::Option<::std::string::String>,
+    pub rq_agency_name: Option<String>,
     /// `RQ_IIK`: string.
     #[bitrix(rename = "RQ_IIK")]
-    pub rq_iik: ::core::option::Option<::std::string::String>,
+    pub rq_iik: Option<String>,
     /// `RQ_ACC_CURRENCY`: string.
     #[bitrix(rename = "RQ_ACC_CURRENCY")]
-    pub rq_acc_currency: ::core::option::Option<::std::string::String>,
+    pub rq_acc_currency: Option<String>,
     /// `RQ_COR_ACC_NUM`: string.
     #[bitrix(rename = "RQ_COR_ACC_NUM")]
-    pub rq_cor_acc_num: ::core::option::Option<::std::string::String>,
+    pub rq_cor_acc_num: Option<String>,
     /// `RQ_IBAN`: string.
     #[bitrix(rename = "RQ_IBAN")]
-    pub rq_iban: ::core::option::Option<::std::string::String>,
+    pub rq_iban: Option<String>,
     /// `RQ_SWIFT`: string.
     #[bitrix(rename = "RQ_SWIFT")]
-    pub rq_swift: ::core::option::Option<::std::string::String>,
+    pub rq_swift: Option<String>,
     /// `COMMENTS`: string.
     #[bitrix(rename = "COMMENTS")]
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `ORIGINATOR_ID`: string.
     #[bitrix(rename = "ORIGINATOR_ID")]
-    pub originator_id: ::core::option::Option<::std::string::String>,
+    pub originator_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,56 +2,51 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.link.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Links for Requisites — `crm.requisite.link.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.requisite.link.list",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct CrmRequisiteLinkList {
     /// `select`: object.
-    pub select: ::core::option::Option<CrmRequisiteLinkListSelect>,
+    pub select: Option<CrmRequisiteLinkListSelect>,
     /// `filter`: object.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// The `select` object. Part of `crm.requisite.link.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmRequisiteLinkListSelect {
     /// `ENTITY_TYPE_ID`: integer.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
-    pub entity_type_id: ::core::option::Option<i64>,
+    pub entity_type_id: Option<i64>,
     /// `ENTITY_ID`: integer.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
     /// `REQUISITE_ID`: integer.
     #[bitrix(rename = "REQUISITE_ID")]
-    pub requisite_id: ::core::option::Option<i64>,
+    pub requisite_id: Option<i64>,
     /// `BANK_DETAIL_ID`: integer.
     #[bitrix(rename = "BANK_DETAIL_ID")]
-    pub bank_detail_id: ::core::option::Option<i64>,
+    pub bank_detail_id: Option<i64>,
     /// `MC_REQUISITE_ID`: integer.
     #[bitrix(rename = "MC_REQUISITE_ID")]
-    pub mc_requisite_id: ::core::option::Option<i64>,
+    pub mc_requisite_id: Option<i64>,
     /// `MC_BANK_DETAIL_ID`: integer.
     #[bitrix(rename = "MC_BANK_DETAIL_ID")]
-    pub mc_bank_detail_id: ::core::option::Option<i64>,
+    pub mc_bank_detail_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.link.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Register Requisite Link with Object — `crm.requisite.link.register` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-register.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.requisite.link.register",
     version = "v1",
     scope = "crm",
@@ -19,7 +21,7 @@ pub struct CrmRequisiteLinkRegister {
 }
 /// The `fields` object. Part of `crm.requisite.link.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmRequisiteLinkRegisterFields {
     /// `ENTITY_TYPE_ID`: integer, required.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
@@ -41,8 +43,5 @@ pub struct CrmRequisiteLinkRegisterFields {
     pub mc_bank_detail_id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.preset.field.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add a Custom Field to the CRM Requisite Template — `crm.requisite.preset.field.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.requisite.preset.field.add",
     version = "v1",
     scope = "crm",
@@ -15,33 +17,27 @@
 )]
 pub struct CrmRequisitePresetFieldAdd {
     /// `preset`: object, required.
-    pub preset: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub preset: Map<String, Value>,
     /// `fields`: object, required.
     pub fields: CrmRequisitePresetFieldAddFields,
 }
 /// The `fields` object. Part of `crm.requisite.preset.field.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmRequisitePresetFieldAddFields {
     /// `FIELD_NAME`: string, required.
     #[bitrix(rename = "FIELD_NAME")]
-    pub field_name: ::std::string::String,
+    pub field_name: String,
     /// `FIELD_TITLE`: string.
     #[bitrix(rename = "FIELD_TITLE")]
-    pub field_title: ::core::option::Option<::std::string::String>,
+    pub field_title: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `IN_SHORT_LIST`: char.
     #[bitrix(rename = "IN_SHORT_LIST", yn)]
-    pub in_short_list: ::core::option::Option<bool>,
+    pub in_short_list: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.preset.field.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Delete Custom Field from CRM Requisite Template — `crm.requisite.preset.field.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.requisite.preset.field.delete",
     version = "v1",
     scope = "crm",
@@ -18,8 +20,5 @@ pub struct CrmRequisitePresetFieldDelete {
     #[bitrix(rename = "ID")]
     pub id: i64,
     /// `preset`: object, required.
-    pub preset: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub preset: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.userfield.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a New Custom Field For — `crm.requisite.userfield.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.requisite.userfield.add",
     version = "v1",
     scope = "crm",
@@ -30,73 +32,68 @@ pub struct CrmRequisiteUserfieldAdd {
 }
 /// The `fields` object. Part of `crm.requisite.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmRequisiteUserfieldAddFields {
     /// `ENTITY_ID`: string, required.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::std::string::String,
+    pub entity_id: String,
     /// `FIELD_NAME`: string, required.
     #[bitrix(rename = "FIELD_NAME")]
-    pub field_name: ::std::string::String,
+    pub field_name: String,
     /// `USER_TYPE_ID`: string, required.
     #[bitrix(rename = "USER_TYPE_ID")]
-    pub user_type_id: ::std::string::String,
+    pub user_type_id: String,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `MULTIPLE`: char.
     #[bitrix(rename = "MULTIPLE", yn)]
-    pub multiple: ::core::option::Option<bool>,
+    pub multiple: Option<bool>,
     /// `MANDATORY`: char.
     #[bitrix(rename = "MANDATORY", yn)]
-    pub mandatory: ::core::option::Option<bool>,
+    pub mandatory: Option<bool>,
     /// `SHOW_FILTER`: char.
     #[bitrix(rename = "SHOW_FILTER")]
-    pub show_filter: ::core::option::Option<CrmRequisiteUserfieldAddFieldsShowFilter>,
+    pub show_filter: Option<CrmRequisiteUserfieldAddFieldsShowFilter>,
     /// `SHOW_IN_LIST`: char.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
-    pub show_in_list: ::core::option::Option<bool>,
+    pub show_in_list: Option<bool>,
     /// `EDIT_IN_LIST`: char.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
-    pub edit_in_list: ::core::option::Option<bool>,
+    pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: char.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
-    pub is_searchable: ::core::option::Option<bool>,
+    pub is_searchable: Option<bool>,
     /// `EDIT_FORM_LABEL`: string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
-    pub edit_form_label: ::core::option::Option<::std::string::String>,
+    pub edit_form_label: Option<String>,
     /// `LIST_COLUMN_LABEL`: string.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
-    pub list_column_label: ::core::option::Option<::std::string::String>,
+    pub list_column_label: Option<String>,
     /// `LIST_FILTER_LABEL`: string.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
-    pub list_filter_label: ::core::option::Option<::std::string::String>,
+    pub list_filter_label: Option<String>,
     /// `ERROR_MESSAGE`: string.
     #[bitrix(rename = "ERROR_MESSAGE")]
-    pub error_message: ::core::option::Option<::std::string::String>,
+    pub error_message: Option<String>,
     /// `HELP_MESSAGE`: string.
     #[bitrix(rename = "HELP_MESSAGE")]
-    pub help_message: ::core::option::Option<::std::string::String>,
+    pub help_message: Option<String>,
     /// `LIST`: uf_enum_element.
     #[bitrix(rename = "LIST")]
-    pub list: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub list: Option<Value>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `SHOW_FILTER`. Part of `crm.requisite.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmRequisiteUserfieldAddFieldsShowFilter {
     /// `"N"`: do not show
     #[bitrix(value = "N")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.stagehistory.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Stage History with — `crm.stagehistory.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.stagehistory.list",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "allowed_only_intranet_user",
         status = 403,
@@ -45,22 +47,18 @@
 pub struct CrmStagehistoryList {
     /// `entityTypeId`: integer.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<CrmStagehistoryListEntityTypeId>,
+    pub entity_type_id: Option<CrmStagehistoryListEntityTypeId>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `filter`: object.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// Documented values of `entityTypeId`. Part of `crm.stagehistory.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmStagehistoryListEntityTypeId {
     /// `1`: lead
     #[bitrix(value = 1)]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.status.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create CRM Status Element — `crm.status.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.status.add",
     version = "v1",
     scope = "crm",
@@ -37,35 +39,32 @@ pub struct CrmStatusAdd {
 }
 /// The `fields` object. Part of `crm.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmStatusAddFields {
     /// `ENTITY_ID`: string, required.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::std::string::String,
+    pub entity_id: String,
     /// `STATUS_ID`: string, required.
     #[bitrix(rename = "STATUS_ID")]
-    pub status_id: ::std::string::String,
+    pub status_id: String,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `COLOR`: string.
     #[bitrix(rename = "COLOR")]
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `SEMANTICS`: string.
     #[bitrix(rename = "SEMANTICS")]
-    pub semantics: ::core::option::Option<CrmStatusAddFieldsSemantics>,
+    pub semantics: Option<CrmStatusAddFieldsSemantics>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `SEMANTICS`. Part of `crm.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmStatusAddFieldsSemantics {
     /// `"\"S\""`: "Success"
     #[bitrix(value = "\"S\"")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.status.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete CRM Status Element — `crm.status.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.status.delete",
     version = "v1",
     scope = "crm",
@@ -36,5 +37,5 @@ pub struct CrmStatusDelete {
     /// `id`: integer, required.
     pub id: i64,
     /// `params`: string.
-    pub params: ::core::option::Option<::std::string::String>,
+    pub params: Option<String>,
 }

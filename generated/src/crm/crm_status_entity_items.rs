@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.status.entity.items` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get directory items by type — `crm.status.entity.items` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-items.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.status.entity.items",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "400", status = 400, message = "Access denied."),
     error(
@@ -27,5 +29,5 @@
 pub struct CrmStatusEntityItems {
     /// `entityId`: string, required.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::std::string::String,
+    pub entity_id: String,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.bindings.bind` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Timeline Record Binding to CRM Entity — `crm.timeline.bindings.bind` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.bindings.bind",
     version = "v1",
     scope = "crm",
@@ -19,7 +21,7 @@ pub struct CrmTimelineBindingsBind {
 }
 /// The `fields` object. Part of `crm.timeline.bindings.bind` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmTimelineBindingsBindFields {
     /// `OWNER_ID`: integer, required.
     #[bitrix(rename = "OWNER_ID")]
@@ -32,13 +34,10 @@ pub struct CrmTimelineBindingsBindFields {
     pub entity_type: CrmTimelineBindingsBindFieldsEntityType,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ENTITY_TYPE`. Part of `crm.timeline.bindings.bind` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmTimelineBindingsBindFieldsEntityType {
     /// `"lead"`: lead
     #[bitrix(value = "lead")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.bindings.unbind` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Unbind Timeline Record from CRM Entity — `crm.timeline.bindings.unbind` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-unbind.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.bindings.unbind",
     version = "v1",
     scope = "crm",
@@ -19,7 +21,7 @@ pub struct CrmTimelineBindingsUnbind {
 }
 /// The `fields` object. Part of `crm.timeline.bindings.unbind` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-unbind.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmTimelineBindingsUnbindFields {
     /// `OWNER_ID`: integer, required.
     #[bitrix(rename = "OWNER_ID")]
@@ -32,13 +34,10 @@ pub struct CrmTimelineBindingsUnbindFields {
     pub entity_type: CrmTimelineBindingsUnbindFieldsEntityType,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ENTITY_TYPE`. Part of `crm.timeline.bindings.unbind` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-unbind.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmTimelineBindingsUnbindFieldsEntityType {
     /// `"lead"`: lead
     #[bitrix(value = "lead")]

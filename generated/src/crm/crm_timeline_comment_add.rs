@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.comment.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Comment — `crm.timeline.comment.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.comment.add",
     version = "v1",
     scope = "crm",
@@ -28,24 +30,21 @@ pub struct CrmTimelineCommentAdd {
 }
 /// The `fields` object. Part of `crm.timeline.comment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmTimelineCommentAddFields {
     /// `ENTITY_ID`: integer, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: i64,
     /// `ENTITY_TYPE`: string, required.
     #[bitrix(rename = "ENTITY_TYPE")]
-    pub entity_type: ::std::string::String,
+    pub entity_type: String,
     /// `COMMENT`: string, required.
     #[bitrix(rename = "COMMENT")]
-    pub comment: ::std::string::String,
+    pub comment: String,
     /// `FILES`: attached_diskfile.
     #[bitrix(rename = "FILES")]
-    pub files: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub files: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

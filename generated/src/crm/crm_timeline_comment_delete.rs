@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.comment.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Delete Comment — `crm.timeline.comment.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.comment.delete",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
     error(code = "NOT_FOUND", status = 400, message = "Element not found"),
@@ -31,8 +33,8 @@ pub struct CrmTimelineCommentDelete {
     pub id: i64,
     /// `ownerTypeId`: integer.
     #[bitrix(rename = "ownerTypeId")]
-    pub owner_type_id: ::core::option::Option<i64>,
+    pub owner_type_id: Option<i64>,
     /// `ownerId`: integer.
     #[bitrix(rename = "ownerId")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.comment.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Comment — `crm.timeline.comment.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.comment.update",
     version = "v1",
     scope = "crm",
@@ -29,25 +31,22 @@ pub struct CrmTimelineCommentUpdate {
     pub fields: CrmTimelineCommentUpdateFields,
     /// `ownerTypeId`: integer.
     #[bitrix(rename = "ownerTypeId")]
-    pub owner_type_id: ::core::option::Option<i64>,
+    pub owner_type_id: Option<i64>,
     /// `ownerId`: integer.
     #[bitrix(rename = "ownerId")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
 }
 /// The `fields` object. Part of `crm.timeline.comment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmTimelineCommentUpdateFields {
     /// `COMMENT`: string.
     #[bitrix(rename = "COMMENT")]
-    pub comment: ::core::option::Option<::std::string::String>,
+    pub comment: Option<String>,
     /// `FILES`: attached_diskfile.
     #[bitrix(rename = "FILES")]
-    pub files: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub files: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.icon.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Icon — `crm.timeline.icon.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.icon.delete",
     version = "v1",
     scope = "crm",
@@ -23,5 +24,5 @@
 )]
 pub struct CrmTimelineIconDelete {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.layout.blocks.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Set a Set of Additional Content Blocks in the CRM Timeline Record — `crm.timeline.layout.blocks.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.layout.blocks.set",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_WRONG_CONTEXT",
@@ -46,5 +48,5 @@ pub struct CrmTimelineLayoutBlocksSet {
     #[bitrix(rename = "timelineId")]
     pub timeline_id: i64,
     /// `layout`: RestAppLayoutDto, required.
-    pub layout: ::bitrix24::serde_json::Value,
+    pub layout: Value,
 }

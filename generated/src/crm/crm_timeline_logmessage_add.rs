@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.logmessage.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Log Entry — `crm.timeline.logmessage.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.logmessage.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
     error(
@@ -27,7 +29,7 @@ pub struct CrmTimelineLogmessageAdd {
 }
 /// The `fields` object. Part of `crm.timeline.logmessage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmTimelineLogmessageAddFields {
     /// `entityTypeId`: integer, required.
     #[bitrix(rename = "entityTypeId")]
@@ -36,16 +38,13 @@ pub struct CrmTimelineLogmessageAddFields {
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
     /// `title`: string, required.
-    pub title: ::std::string::String,
+    pub title: String,
     /// `text`: string, required.
-    pub text: ::std::string::String,
+    pub text: String,
     /// `iconCode`: string, required.
     #[bitrix(rename = "iconCode")]
-    pub icon_code: ::std::string::String,
+    pub icon_code: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.logo.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Logo — `crm.timeline.logo.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.logo.delete",
     version = "v1",
     scope = "crm",
@@ -23,5 +24,5 @@
 )]
 pub struct CrmTimelineLogoDelete {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
 }

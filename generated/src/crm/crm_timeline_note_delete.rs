@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.note.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Delete Note — `crm.timeline.note.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.note.delete",
     version = "v1",
     scope = "crm",
@@ -32,7 +33,7 @@ pub struct CrmTimelineNoteDelete {
     pub item_id: i64,
 }
 /// Documented values of `itemType`. Part of `crm.timeline.note.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-delete.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmTimelineNoteDeleteItemType {
     /// `1`: history record
     #[bitrix(value = 1)]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.note.save` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Save Note — `crm.timeline.note.save` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-save.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.timeline.note.save",
     version = "v1",
     scope = "crm",
@@ -31,10 +32,10 @@ pub struct CrmTimelineNoteSave {
     #[bitrix(rename = "itemId")]
     pub item_id: i64,
     /// `text`: string, required.
-    pub text: ::std::string::String,
+    pub text: String,
 }
 /// Documented values of `itemType`. Part of `crm.timeline.note.save` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-save.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmTimelineNoteSaveItemType {
     /// `1`: history record
     #[bitrix(value = 1)]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.tracking.trace.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a Sales Intelligence Trace — `crm.tracking.trace.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/tracking/crm-tracking-trace-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.tracking.trace.add",
     version = "v1",
     scope = "crm",
@@ -37,16 +39,14 @@
 pub struct CrmTrackingTraceAdd {
     /// `TRACE`: string, required.
     #[bitrix(rename = "TRACE")]
-    pub trace: ::std::string::String,
+    pub trace: String,
     /// `ENTITIES`: array of object.
     #[bitrix(rename = "ENTITIES")]
-    pub entities: ::core::option::Option<
-        ::std::vec::Vec<CrmTrackingTraceAddEntitiesItem>,
-    >,
+    pub entities: Option<Vec<CrmTrackingTraceAddEntitiesItem>>,
 }
 /// The `CrmTrackingTraceAddEntitiesItem` object. Part of `crm.tracking.trace.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/tracking/crm-tracking-trace-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmTrackingTraceAddEntitiesItem {
     /// `TYPE`: string, required.
     #[bitrix(rename = "TYPE")]
@@ -56,13 +56,10 @@ pub struct CrmTrackingTraceAddEntitiesItem {
     pub id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `TYPE`. Part of `crm.tracking.trace.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/tracking/crm-tracking-trace-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmTrackingTraceAddEntitiesItemType {
     /// `"COMPANY"`
     #[bitrix(value = "COMPANY")]

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.type.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Create a new custom type — `crm.type.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.type.add",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "INVALID_ARG_VALUE",
@@ -46,110 +48,99 @@ pub struct CrmTypeAdd {
 }
 /// The `fields` object. Part of `crm.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmTypeAddFields {
     /// `title`: string, required.
-    pub title: ::std::string::String,
+    pub title: String,
     /// `entityTypeId`: integer.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<i64>,
+    pub entity_type_id: Option<i64>,
     /// `relations`: object.
-    pub relations: ::core::option::Option<CrmTypeAddFieldsRelations>,
+    pub relations: Option<CrmTypeAddFieldsRelations>,
     /// `isUseInUserfieldEnabled`: yn.
     #[bitrix(rename = "isUseInUserfieldEnabled", yn)]
-    pub is_use_in_userfield_enabled: ::core::option::Option<bool>,
+    pub is_use_in_userfield_enabled: Option<bool>,
     /// `linkedUserFields`: object.
     #[bitrix(rename = "linkedUserFields")]
-    pub linked_user_fields: ::core::option::Option<CrmTypeAddFieldsLinkedUserFields>,
+    pub linked_user_fields: Option<CrmTypeAddFieldsLinkedUserFields>,
     /// `isAutomationEnabled`: yn.
     #[bitrix(rename = "isAutomationEnabled", yn)]
-    pub is_automation_enabled: ::core::option::Option<bool>,
+    pub is_automation_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: yn.
     #[bitrix(rename = "isBeginCloseDatesEnabled", yn)]
-    pub is_begin_close_dates_enabled: ::core::option::Option<bool>,
+    pub is_begin_close_dates_enabled: Option<bool>,
     /// `isBizProcEnabled`: yn.
     #[bitrix(rename = "isBizProcEnabled", yn)]
-    pub is_biz_proc_enabled: ::core::option::Option<bool>,
+    pub is_biz_proc_enabled: Option<bool>,
     /// `isCategoriesEnabled`: yn.
     #[bitrix(rename = "isCategoriesEnabled", yn)]
-    pub is_categories_enabled: ::core::option::Option<bool>,
+    pub is_categories_enabled: Option<bool>,
     /// `isClientEnabled`: yn.
     #[bitrix(rename = "isClientEnabled", yn)]
-    pub is_client_enabled: ::core::option::Option<bool>,
+    pub is_client_enabled: Option<bool>,
     /// `isDocumentsEnabled`: yn.
     #[bitrix(rename = "isDocumentsEnabled", yn)]
-    pub is_documents_enabled: ::core::option::Option<bool>,
+    pub is_documents_enabled: Option<bool>,
     /// `isLinkWithProductsEnabled`: yn.
     #[bitrix(rename = "isLinkWithProductsEnabled", yn)]
-    pub is_link_with_products_enabled: ::core::option::Option<bool>,
+    pub is_link_with_products_enabled: Option<bool>,
     /// `isMycompanyEnabled`: yn.
     #[bitrix(rename = "isMycompanyEnabled", yn)]
-    pub is_mycompany_enabled: ::core::option::Option<bool>,
+    pub is_mycompany_enabled: Option<bool>,
     /// `isObserversEnabled`: yn.
     #[bitrix(rename = "isObserversEnabled", yn)]
-    pub is_observers_enabled: ::core::option::Option<bool>,
+    pub is_observers_enabled: Option<bool>,
     /// `isRecyclebinEnabled`: yn.
     #[bitrix(rename = "isRecyclebinEnabled", yn)]
-    pub is_recyclebin_enabled: ::core::option::Option<bool>,
+    pub is_recyclebin_enabled: Option<bool>,
     /// `isSetOpenPermissions`: yn.
     #[bitrix(rename = "isSetOpenPermissions", yn)]
-    pub is_set_open_permissions: ::core::option::Option<bool>,
+    pub is_set_open_permissions: Option<bool>,
     /// `isSourceEnabled`: yn.
     #[bitrix(rename = "isSourceEnabled", yn)]
-    pub is_source_enabled: ::core::option::Option<bool>,
+    pub is_source_enabled: Option<bool>,
     /// `isStagesEnabled`: yn.
     #[bitrix(rename = "isStagesEnabled", yn)]
-    pub is_stages_enabled: ::core::option::Option<bool>,
+    pub is_stages_enabled: Option<bool>,
     /// `isExternal`: boolean.
     #[bitrix(rename = "isExternal")]
-    pub is_external: ::core::option::Option<bool>,
+    pub is_external: Option<bool>,
     /// `customSectionId`: integer.
     #[bitrix(rename = "customSectionId")]
-    pub custom_section_id: ::core::option::Option<i64>,
+    pub custom_section_id: Option<i64>,
     /// `customSections`: array.
     #[bitrix(rename = "customSections")]
-    pub custom_sections: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub custom_sections: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `relations` object. Part of `crm.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmTypeAddFieldsRelations {
     /// `parent`: array of relation.
-    pub parent: ::core::option::Option<::std::vec::Vec<types::Relation>>,
+    pub parent: Option<Vec<types::Relation>>,
     /// `child`: array of relation.
-    pub child: ::core::option::Option<::std::vec::Vec<types::Relation>>,
+    pub child: Option<Vec<types::Relation>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `linkedUserFields` object. Part of `crm.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmTypeAddFieldsLinkedUserFields {
     /// `CALENDAR_EVENT`: boolean.
     #[bitrix(rename = "CALENDAR_EVENT")]
-    pub calendar_event: ::core::option::Option<bool>,
+    pub calendar_event: Option<bool>,
     /// `TASKS_TASK`: boolean.
     #[bitrix(rename = "TASKS_TASK")]
-    pub tasks_task: ::core::option::Option<bool>,
+    pub tasks_task: Option<bool>,
     /// `TASKS_TASK_TEMPLATE`: boolean.
     #[bitrix(rename = "TASKS_TASK_TEMPLATE")]
-    pub tasks_task_template: ::core::option::Option<bool>,
+    pub tasks_task_template: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.type.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update User Type — `crm.type.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.type.update",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
     error(
@@ -33,80 +35,71 @@ pub struct CrmTypeUpdate {
     /// `id`: integer, required.
     pub id: i64,
     /// `fields`: object.
-    pub fields: ::core::option::Option<CrmTypeUpdateFields>,
+    pub fields: Option<CrmTypeUpdateFields>,
 }
 /// The `fields` object. Part of `crm.type.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmTypeUpdateFields {
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `relations`: object.
-    pub relations: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub relations: Option<Map<String, Value>>,
     /// `isUseInUserfieldEnabled`: yn.
     #[bitrix(rename = "isUseInUserfieldEnabled", yn)]
-    pub is_use_in_userfield_enabled: ::core::option::Option<bool>,
+    pub is_use_in_userfield_enabled: Option<bool>,
     /// `linkedUserFields`: object.
     #[bitrix(rename = "linkedUserFields")]
-    pub linked_user_fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub linked_user_fields: Option<Map<String, Value>>,
     /// `isAutomationEnabled`: yn.
     #[bitrix(rename = "isAutomationEnabled", yn)]
-    pub is_automation_enabled: ::core::option::Option<bool>,
+    pub is_automation_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: yn.
     #[bitrix(rename = "isBeginCloseDatesEnabled", yn)]
-    pub is_begin_close_dates_enabled: ::core::option::Option<bool>,
+    pub is_begin_close_dates_enabled: Option<bool>,
     /// `isBizProcEnabled`: boolean.
     #[bitrix(rename = "isBizProcEnabled")]
-    pub is_biz_proc_enabled: ::core::option::Option<bool>,
+    pub is_biz_proc_enabled: Option<bool>,
     /// `isCategoriesEnabled`: boolean.
     #[bitrix(rename = "isCategoriesEnabled")]
-    pub is_categories_enabled: ::core::option::Option<bool>,
+    pub is_categories_enabled: Option<bool>,
     /// `isClientEnabled`: yn.
     #[bitrix(rename = "isClientEnabled", yn)]
-    pub is_client_enabled: ::core::option::Option<bool>,
+    pub is_client_enabled: Option<bool>,
     /// `isDocumentsEnabled`: boolean.
     #[bitrix(rename = "isDocumentsEnabled")]
-    pub is_documents_enabled: ::core::option::Option<bool>,
+    pub is_documents_enabled: Option<bool>,
     /// `isLinkWithProductsEnabled`: boolean.
     #[bitrix(rename = "isLinkWithProductsEnabled")]
-    pub is_link_with_products_enabled: ::core::option::Option<bool>,
+    pub is_link_with_products_enabled: Option<bool>,
     /// `isMycompanyEnabled`: boolean.
     #[bitrix(rename = "isMycompanyEnabled")]
-    pub is_mycompany_enabled: ::core::option::Option<bool>,
+    pub is_mycompany_enabled: Option<bool>,
     /// `isObserversEnabled`: yn.
     #[bitrix(rename = "isObserversEnabled", yn)]
-    pub is_observers_enabled: ::core::option::Option<bool>,
+    pub is_observers_enabled: Option<bool>,
     /// `isRecyclebinEnabled`: boolean.
     #[bitrix(rename = "isRecyclebinEnabled")]
-    pub is_recyclebin_enabled: ::core::option::Option<bool>,
+    pub is_recyclebin_enabled: Option<bool>,
     /// `isSetOpenPermissions`: boolean.
     #[bitrix(rename = "isSetOpenPermissions")]
-    pub is_set_open_permissions: ::core::option::Option<bool>,
+    pub is_set_open_permissions: Option<bool>,
     /// `isSourceEnabled`: yn.
     #[bitrix(rename = "isSourceEnabled", yn)]
-    pub is_source_enabled: ::core::option::Option<bool>,
+    pub is_source_enabled: Option<bool>,
     /// `isStagesEnabled`: yn.
     #[bitrix(rename = "isStagesEnabled", yn)]
-    pub is_stages_enabled: ::core::option::Option<bool>,
+    pub is_stages_enabled: Option<bool>,
     /// `isExternal`: boolean.
     #[bitrix(rename = "isExternal")]
-    pub is_external: ::core::option::Option<bool>,
+    pub is_external: Option<bool>,
     /// `customSectionId`: integer.
     #[bitrix(rename = "customSectionId")]
-    pub custom_section_id: ::core::option::Option<i64>,
+    pub custom_section_id: Option<i64>,
     /// `customSections`: array.
     #[bitrix(rename = "customSections")]
-    pub custom_sections: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub custom_sections: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.vat.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create VAT Rate — `crm.vat.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html)
 ///
 /// Deprecated by the documentation: use `catalog.vat.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.vat.add",
     version = "v1",
     scope = "crm",
@@ -33,29 +35,26 @@ pub struct CrmVatAdd {
 }
 /// The `fields` object. Part of `crm.vat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmVatAddFields {
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<CrmVatAddFieldsActive>,
+    pub active: Option<CrmVatAddFieldsActive>,
     /// `C_SORT`: integer.
     #[bitrix(rename = "C_SORT")]
-    pub c_sort: ::core::option::Option<i64>,
+    pub c_sort: Option<i64>,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `RATE`: double, required.
     #[bitrix(rename = "RATE")]
     pub rate: f64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ACTIVE`. Part of `crm.vat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmVatAddFieldsActive {
     /// `"Y"`: active
     #[bitrix(value = "Y")]

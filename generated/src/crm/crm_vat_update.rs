@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.vat.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Existing VAT Rate — `crm.vat.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html)
 ///
 /// Deprecated by the documentation: use `catalog.vat.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "crm.vat.update",
     version = "v1",
     scope = "crm",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "400",
@@ -37,29 +39,26 @@ pub struct CrmVatUpdate {
 }
 /// The `fields` object. Part of `crm.vat.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmVatUpdateFields {
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<CrmVatUpdateFieldsActive>,
+    pub active: Option<CrmVatUpdateFieldsActive>,
     /// `C_SORT`: integer.
     #[bitrix(rename = "C_SORT")]
-    pub c_sort: ::core::option::Option<i64>,
+    pub c_sort: Option<i64>,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `RATE`: double, required.
     #[bitrix(rename = "RATE")]
     pub rate: f64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ACTIVE`. Part of `crm.vat.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmVatUpdateFieldsActive {
     /// `"Y"`: active
     #[bitrix(value = "Y")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `department.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Create Department — `department.add` (REST v1, scope `department`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "department.add",
     version = "v1",
     scope = "department",
@@ -27,14 +28,14 @@
 pub struct DepartmentAdd {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `PARENT`: integer, required.
     #[bitrix(rename = "PARENT")]
     pub parent: i64,
     /// `UF_HEAD`: integer.
     #[bitrix(rename = "UF_HEAD")]
-    pub uf_head: ::core::option::Option<i64>,
+    pub uf_head: Option<i64>,
 }

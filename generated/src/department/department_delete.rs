@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `department.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete department. — `department.delete` (REST v1, scope `department`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "department.delete",
     version = "v1",
     scope = "department",

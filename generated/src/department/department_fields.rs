@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `department.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get a list of department field names — `department.fields` (REST v1, scope `department`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "department.fields",
     version = "v1",
     scope = "department",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct DepartmentFields {}

@@ -2,42 +2,44 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `department.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get the list of departments — `department.get` (REST v1, scope `department`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "department.get",
     version = "v1",
     scope = "department",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct DepartmentGet {
     /// `sort`: string.
-    pub sort: ::core::option::Option<DepartmentGetSort>,
+    pub sort: Option<DepartmentGetSort>,
     /// `order`: string.
-    pub order: ::core::option::Option<DepartmentGetOrder>,
+    pub order: Option<DepartmentGetOrder>,
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort_2: ::core::option::Option<i64>,
+    pub sort_2: Option<i64>,
     /// `PARENT`: integer.
     #[bitrix(rename = "PARENT")]
-    pub parent: ::core::option::Option<i64>,
+    pub parent: Option<i64>,
     /// `UF_HEAD`: integer.
     #[bitrix(rename = "UF_HEAD")]
-    pub uf_head: ::core::option::Option<i64>,
+    pub uf_head: Option<i64>,
     /// `START`: integer.
     #[bitrix(rename = "START")]
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// Documented values of `sort`. Part of `department.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DepartmentGetSort {
     /// `"ID"`: department identifier
     #[bitrix(value = "ID")]
@@ -56,7 +58,7 @@ pub enum DepartmentGetSort {
     UfHead,
 }
 /// Documented values of `order`. Part of `department.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DepartmentGetOrder {
     /// `"ASC"`: ascending
     #[bitrix(value = "ASC")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `department.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Update Department — `department.update` (REST v1, scope `department`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "department.update",
     version = "v1",
     scope = "department",
@@ -21,14 +22,14 @@ pub struct DepartmentUpdate {
     pub id: i64,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `PARENT`: integer.
     #[bitrix(rename = "PARENT")]
-    pub parent: ::core::option::Option<i64>,
+    pub parent: Option<i64>,
     /// `UF_HEAD`: integer.
     #[bitrix(rename = "UF_HEAD")]
-    pub uf_head: ::core::option::Option<i64>,
+    pub uf_head: Option<i64>,
 }

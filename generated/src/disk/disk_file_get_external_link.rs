@@ -2,15 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.file.getExternalLink` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Get Public Link for File — `disk.file.getExternalLink` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-external-link.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "disk.file.getExternalLink",
     version = "v1",
     scope = "disk",
-    result = ::std::string::String,
+    result = String,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,

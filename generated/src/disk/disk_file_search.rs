@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.file.search` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Search Files and Folders — `disk.file.search` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "disk.file.search",
     version = "v1",
     scope = "disk",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -45,30 +47,27 @@
 pub struct DiskFileSearch {
     /// `QUERY`: string, required.
     #[bitrix(rename = "QUERY")]
-    pub query: ::std::string::String,
+    pub query: String,
     /// `TYPE`: enum.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub type_: Option<Value>,
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<DiskFileSearchFilter>,
+    pub filter: Option<DiskFileSearchFilter>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// The `FILTER` object. Part of `disk.file.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DiskFileSearchFilter {
     /// `STORAGE_ID`: integer.
     #[bitrix(rename = "STORAGE_ID")]
-    pub storage_id: ::core::option::Option<i64>,
+    pub storage_id: Option<i64>,
     /// `FOLDER_ID`: integer.
     #[bitrix(rename = "FOLDER_ID")]
-    pub folder_id: ::core::option::Option<i64>,
+    pub folder_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

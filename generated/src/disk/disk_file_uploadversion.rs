@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.file.uploadversion` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Upload a New Version of a File — `disk.file.uploadversion` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-upload-version.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "disk.file.uploadversion",
     version = "v1",
     scope = "disk",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -32,5 +34,5 @@ pub struct DiskFileUploadversion {
     pub id: i64,
     /// `fileContent`: array, required.
     #[bitrix(rename = "fileContent")]
-    pub file_content: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub file_content: Vec<Value>,
 }

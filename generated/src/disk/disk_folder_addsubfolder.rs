@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.folder.addsubfolder` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Create a Subfolder — `disk.folder.addsubfolder` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "disk.folder.addsubfolder",
     version = "v1",
     scope = "disk",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -33,8 +35,5 @@ pub struct DiskFolderAddsubfolder {
     /// `id`: integer, required.
     pub id: i64,
     /// `data`: array, required.
-    pub data: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub data: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.folder.getchildren` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get a list of files and folders in the folder — `disk.folder.getchildren` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-children.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "disk.folder.getchildren",
     version = "v1",
     scope = "disk",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -26,13 +28,9 @@ pub struct DiskFolderGetchildren {
     /// `id`: integer, required.
     pub id: i64,
     /// `filter`: array.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `order`: array.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }

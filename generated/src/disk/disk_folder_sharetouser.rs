@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.folder.sharetouser` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Assign Access Permissions to Folder — `disk.folder.sharetouser` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-share-to-user.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "disk.folder.sharetouser",
     version = "v1",
     scope = "disk",
@@ -36,7 +37,7 @@ pub struct DiskFolderSharetouser {
     pub task_name: DiskFolderSharetouserTaskName,
 }
 /// Documented values of `taskName`. Part of `disk.folder.sharetouser` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-share-to-user.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DiskFolderSharetouserTaskName {
     /// `"disk_access_read"`: read
     #[bitrix(value = "disk_access_read")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.folder.uploadfile` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Upload a New File to the Specified Folder — `disk.folder.uploadfile` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-upload-file.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "disk.folder.uploadfile",
     version = "v1",
     scope = "disk",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -38,18 +40,13 @@ pub struct DiskFolderUploadfile {
     /// `id`: integer, required.
     pub id: i64,
     /// `data`: array, required.
-    pub data: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub data: Map<String, Value>,
     /// `fileContent`: array.
     #[bitrix(rename = "fileContent")]
-    pub file_content: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub file_content: Option<Vec<Value>>,
     /// `rights`: array.
-    pub rights: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub rights: Option<Vec<Value>>,
     /// `generateUniqueName`: boolean.
     #[bitrix(rename = "generateUniqueName")]
-    pub generate_unique_name: ::core::option::Option<bool>,
+    pub generate_unique_name: Option<bool>,
 }

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.rights.getTasks` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get a List of Available Access Levels — `disk.rights.getTasks` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/rights/disk-rights-get-tasks.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "disk.rights.getTasks",
     version = "v1",
     scope = "disk",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct DiskRightsGetTasks {}

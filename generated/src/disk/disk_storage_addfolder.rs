@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.storage.addfolder` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Create a Folder in the Root of the Storage — `disk.storage.addfolder` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "disk.storage.addfolder",
     version = "v1",
     scope = "disk",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -33,10 +35,7 @@ pub struct DiskStorageAddfolder {
     /// `id`: integer, required.
     pub id: i64,
     /// `data`: array, required.
-    pub data: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub data: Map<String, Value>,
     /// `rights`: array.
-    pub rights: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub rights: Option<Vec<Value>>,
 }

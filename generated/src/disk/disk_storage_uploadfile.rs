@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.storage.uploadfile` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Upload a New File to the Root of the Storage — `disk.storage.uploadfile` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-upload-file.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "disk.storage.uploadfile",
     version = "v1",
     scope = "disk",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -39,16 +41,13 @@ pub struct DiskStorageUploadfile {
     /// `id`: integer, required.
     pub id: i64,
     /// `data`: array, required.
-    pub data: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub data: Map<String, Value>,
     /// `fileContent`: array, required.
     #[bitrix(rename = "fileContent")]
-    pub file_content: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub file_content: Vec<Value>,
     /// `rights`: array.
-    pub rights: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub rights: Option<Vec<Value>>,
     /// `generateUniqueName`: boolean.
     #[bitrix(rename = "generateUniqueName")]
-    pub generate_unique_name: ::core::option::Option<bool>,
+    pub generate_unique_name: Option<bool>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.document.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a New Document Based on a Template — `documentgenerator.document.add` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.document.add",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -43,21 +45,19 @@ pub struct DocumentgeneratorDocumentAdd {
     pub template_id: i64,
     /// `providerClassName`: string.
     #[bitrix(rename = "providerClassName")]
-    pub provider_class_name: ::core::option::Option<::std::string::String>,
+    pub provider_class_name: Option<String>,
     /// `value`: string, required.
     pub value: DocumentgeneratorDocumentAddValue,
     /// `values`: object; keys: `<field_code>`.
-    pub values: ::core::option::Option<DocumentgeneratorDocumentAddValues>,
+    pub values: Option<DocumentgeneratorDocumentAddValues>,
     /// `stampsEnabled`: integer.
     #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: ::core::option::Option<
-        DocumentgeneratorDocumentAddStampsEnabled,
-    >,
+    pub stamps_enabled: Option<DocumentgeneratorDocumentAddStampsEnabled>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<DocumentgeneratorDocumentAddFields>,
+    pub fields: Option<DocumentgeneratorDocumentAddFields>,
 }
 /// Documented values of `value`. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorDocumentAddValue {
     /// `"<OBJECT_TYPE>"`: string code of the object type in uppercase
     #[bitrix(value = "<OBJECT_TYPE>")]
@@ -68,23 +68,20 @@ pub enum DocumentgeneratorDocumentAddValue {
 }
 /// The `values` object. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorDocumentAddValues {
     /// `_creationMethod`: string.
     #[bitrix(rename = "_creationMethod")]
-    pub creation_method: ::core::option::Option<::std::string::String>,
+    pub creation_method: Option<String>,
     /// `stampsEnabled`: boolean.
     #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: ::core::option::Option<bool>,
+    pub stamps_enabled: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `stampsEnabled`. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum DocumentgeneratorDocumentAddStampsEnabled {
     /// `1`: enable
     #[bitrix(value = 1)]
@@ -95,31 +92,26 @@ pub enum DocumentgeneratorDocumentAddStampsEnabled {
 }
 /// The `fields` object. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorDocumentAddFields {
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<DocumentgeneratorDocumentAddFieldsType>,
+    pub type_: Option<DocumentgeneratorDocumentAddFieldsType>,
     /// `FORMAT`: object.
     #[bitrix(rename = "FORMAT")]
-    pub format: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub format: Option<Map<String, Value>>,
     /// `PROVIDER`: string.
     #[bitrix(rename = "PROVIDER")]
-    pub provider: ::core::option::Option<::std::string::String>,
+    pub provider: Option<String>,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `TYPE`. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorDocumentAddFieldsType {
     /// `"DATE"`: date or date-time
     #[bitrix(value = "DATE")]

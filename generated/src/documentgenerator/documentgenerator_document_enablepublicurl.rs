@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.document.enablepublicurl` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Enable or disable public link for document — `documentgenerator.document.enablepublicurl` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.document.enablepublicurl",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -28,10 +30,10 @@ pub struct DocumentgeneratorDocumentEnablepublicurl {
     /// `id`: integer, required.
     pub id: i64,
     /// `status`: integer.
-    pub status: ::core::option::Option<DocumentgeneratorDocumentEnablepublicurlStatus>,
+    pub status: Option<DocumentgeneratorDocumentEnablepublicurlStatus>,
 }
 /// Documented values of `status`. Part of `documentgenerator.document.enablepublicurl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum DocumentgeneratorDocumentEnablepublicurlStatus {
     /// `1`: enable
     #[bitrix(value = 1)]

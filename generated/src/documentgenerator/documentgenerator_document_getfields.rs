@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.document.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get the list of fields for the document — `documentgenerator.document.getfields` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.document.getfields",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "100",
         status = 400,
@@ -27,7 +29,5 @@ pub struct DocumentgeneratorDocumentGetfields {
     /// `id`: integer, required.
     pub id: i64,
     /// `values`: object.
-    pub values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub values: Option<Map<String, Value>>,
 }

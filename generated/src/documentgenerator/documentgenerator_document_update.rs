@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.document.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Existing Document — `documentgenerator.document.update` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.document.update",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -28,37 +30,32 @@ pub struct DocumentgeneratorDocumentUpdate {
     /// `id`: integer, required.
     pub id: i64,
     /// `values`: object; keys: `<field_code>`.
-    pub values: ::core::option::Option<DocumentgeneratorDocumentUpdateValues>,
+    pub values: Option<DocumentgeneratorDocumentUpdateValues>,
     /// `stampsEnabled`: integer.
     #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: ::core::option::Option<
-        DocumentgeneratorDocumentUpdateStampsEnabled,
-    >,
+    pub stamps_enabled: Option<DocumentgeneratorDocumentUpdateStampsEnabled>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<DocumentgeneratorDocumentUpdateFields>,
+    pub fields: Option<DocumentgeneratorDocumentUpdateFields>,
 }
 /// The `values` object. Part of `documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorDocumentUpdateValues {
     /// `productsTableVariant`: string.
     #[bitrix(rename = "productsTableVariant")]
-    pub products_table_variant: ::core::option::Option<::std::string::String>,
+    pub products_table_variant: Option<String>,
     /// `_creationMethod`: string.
     #[bitrix(rename = "_creationMethod")]
-    pub creation_method: ::core::option::Option<::std::string::String>,
+    pub creation_method: Option<String>,
     /// `stampsEnabled`: boolean.
     #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: ::core::option::Option<bool>,
+    pub stamps_enabled: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `stampsEnabled`. Part of `documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum DocumentgeneratorDocumentUpdateStampsEnabled {
     /// `1`: enable
     #[bitrix(value = 1)]
@@ -69,31 +66,26 @@ pub enum DocumentgeneratorDocumentUpdateStampsEnabled {
 }
 /// The `fields` object. Part of `documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorDocumentUpdateFields {
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<DocumentgeneratorDocumentUpdateFieldsType>,
+    pub type_: Option<DocumentgeneratorDocumentUpdateFieldsType>,
     /// `FORMAT`: object.
     #[bitrix(rename = "FORMAT")]
-    pub format: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub format: Option<Map<String, Value>>,
     /// `PROVIDER`: string.
     #[bitrix(rename = "PROVIDER")]
-    pub provider: ::core::option::Option<::std::string::String>,
+    pub provider: Option<String>,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `TYPE`. Part of `documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorDocumentUpdateFieldsType {
     /// `"DATE"`: date or date-time
     #[bitrix(value = "DATE")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.numerator.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Document Generator Numerator — `documentgenerator.numerator.add` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.numerator.add",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -30,23 +32,20 @@ pub struct DocumentgeneratorNumeratorAdd {
 }
 /// The `fields` object. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorNumeratorAddFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `template`: string, required.
     pub template: DocumentgeneratorNumeratorAddFieldsTemplate,
     /// `settings`: object.
-    pub settings: ::core::option::Option<DocumentgeneratorNumeratorAddFieldsSettings>,
+    pub settings: Option<DocumentgeneratorNumeratorAddFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `template`. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorNumeratorAddFieldsTemplate {
     /// `"{NUMBER}"`: → `1000`
     #[bitrix(value = "{NUMBER}")]
@@ -60,52 +59,46 @@ pub enum DocumentgeneratorNumeratorAddFieldsTemplate {
 }
 /// The `settings` object. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorNumeratorAddFieldsSettings {
     /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: object.
     #[bitrix(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
-    pub bitrix_main_numerator_generator_sequent_number_generator: ::core::option::Option<
+    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
     >,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` object. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
     /// `step`: integer.
-    pub step: ::core::option::Option<i64>,
+    pub step: Option<i64>,
     /// `length`: integer.
-    pub length: ::core::option::Option<i64>,
+    pub length: Option<i64>,
     /// `padString`: string.
     #[bitrix(rename = "padString")]
-    pub pad_string: ::core::option::Option<::std::string::String>,
+    pub pad_string: Option<String>,
     /// `periodicBy`: string.
     #[bitrix(rename = "periodicBy")]
-    pub periodic_by: ::core::option::Option<
+    pub periodic_by: Option<
         DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy,
     >,
     /// `timezone`: string.
-    pub timezone: ::core::option::Option<::std::string::String>,
+    pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
     #[bitrix(rename = "isDirectNumeration")]
-    pub is_direct_numeration: ::core::option::Option<i64>,
+    pub is_direct_numeration: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `periodicBy`. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy {
     /// `"''"`: no reset
     #[bitrix(value = "''")]

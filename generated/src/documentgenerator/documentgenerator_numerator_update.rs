@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.numerator.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update the — `documentgenerator.numerator.update` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.numerator.update",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -42,23 +44,20 @@ pub struct DocumentgeneratorNumeratorUpdate {
 }
 /// The `fields` object. Part of `documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorNumeratorUpdateFields {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `template`: string.
-    pub template: ::core::option::Option<DocumentgeneratorNumeratorUpdateFieldsTemplate>,
+    pub template: Option<DocumentgeneratorNumeratorUpdateFieldsTemplate>,
     /// `settings`: object.
-    pub settings: ::core::option::Option<DocumentgeneratorNumeratorUpdateFieldsSettings>,
+    pub settings: Option<DocumentgeneratorNumeratorUpdateFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `template`. Part of `documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorNumeratorUpdateFieldsTemplate {
     /// `"{NUMBER}"`: → `1000`
     #[bitrix(value = "{NUMBER}")]
@@ -72,52 +71,46 @@ pub enum DocumentgeneratorNumeratorUpdateFieldsTemplate {
 }
 /// The `settings` object. Part of `documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorNumeratorUpdateFieldsSettings {
     /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: object.
     #[bitrix(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
-    pub bitrix_main_numerator_generator_sequent_number_generator: ::core::option::Option<
+    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
     >,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` object. Part of `documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
     /// `step`: integer.
-    pub step: ::core::option::Option<i64>,
+    pub step: Option<i64>,
     /// `length`: integer.
-    pub length: ::core::option::Option<i64>,
+    pub length: Option<i64>,
     /// `padString`: string.
     #[bitrix(rename = "padString")]
-    pub pad_string: ::core::option::Option<::std::string::String>,
+    pub pad_string: Option<String>,
     /// `periodicBy`: string.
     #[bitrix(rename = "periodicBy")]
-    pub periodic_by: ::core::option::Option<
+    pub periodic_by: Option<
         DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy,
     >,
     /// `timezone`: string.
-    pub timezone: ::core::option::Option<::std::string::String>,
+    pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
     #[bitrix(rename = "isDirectNumeration")]
-    pub is_direct_numeration: ::core::option::Option<i64>,
+    pub is_direct_numeration: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `periodicBy`. Part of `documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy {
     /// `"''"`: no reset
     #[bitrix(value = "''")]

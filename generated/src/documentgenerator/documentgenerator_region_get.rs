@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.region.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Region by ID — `documentgenerator.region.get` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.region.get",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "100",
         status = 400,
@@ -25,5 +27,5 @@
 )]
 pub struct DocumentgeneratorRegionGet {
     /// `id`: string, required.
-    pub id: ::std::string::String,
+    pub id: String,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.region.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Region — `documentgenerator.region.update` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.region.update",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -37,37 +39,30 @@ pub struct DocumentgeneratorRegionUpdate {
 }
 /// The `fields` object. Part of `documentgenerator.region.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRegionUpdateFields {
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `languageId`: string.
     #[bitrix(rename = "languageId")]
-    pub language_id: ::core::option::Option<::std::string::String>,
+    pub language_id: Option<String>,
     /// `formatDate`: string.
     #[bitrix(rename = "formatDate")]
-    pub format_date: ::core::option::Option<::std::string::String>,
+    pub format_date: Option<String>,
     /// `formatDatetime`: string.
     #[bitrix(rename = "formatDatetime")]
-    pub format_datetime: ::core::option::Option<::std::string::String>,
+    pub format_datetime: Option<String>,
     /// `formatName`: string.
     #[bitrix(rename = "formatName")]
-    pub format_name: ::core::option::Option<
-        DocumentgeneratorRegionUpdateFieldsFormatName,
-    >,
+    pub format_name: Option<DocumentgeneratorRegionUpdateFieldsFormatName>,
     /// `phrases`: object.
-    pub phrases: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub phrases: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `formatName`. Part of `documentgenerator.region.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRegionUpdateFieldsFormatName {
     /// `"#TITLE#"`: salutation
     #[bitrix(value = "#TITLE#")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.role.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Role — `documentgenerator.role.add` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.role.add",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -39,65 +41,48 @@ pub struct DocumentgeneratorRoleAdd {
 }
 /// The `fields` object. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleAddFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `permissions`: object.
-    pub permissions: ::core::option::Option<DocumentgeneratorRoleAddFieldsPermissions>,
+    pub permissions: Option<DocumentgeneratorRoleAddFieldsPermissions>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `permissions` object. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleAddFieldsPermissions {
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        DocumentgeneratorRoleAddFieldsPermissionsSettings,
-    >,
+    pub settings: Option<DocumentgeneratorRoleAddFieldsPermissionsSettings>,
     /// `TEMPLATES`: object.
     #[bitrix(rename = "TEMPLATES")]
-    pub templates: ::core::option::Option<
-        DocumentgeneratorRoleAddFieldsPermissionsTemplates,
-    >,
+    pub templates: Option<DocumentgeneratorRoleAddFieldsPermissionsTemplates>,
     /// `DOCUMENTS`: object.
     #[bitrix(rename = "DOCUMENTS")]
-    pub documents: ::core::option::Option<
-        DocumentgeneratorRoleAddFieldsPermissionsDocuments,
-    >,
+    pub documents: Option<DocumentgeneratorRoleAddFieldsPermissionsDocuments>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `SETTINGS` object. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleAddFieldsPermissionsSettings {
     /// `MODIFY`: string.
     #[bitrix(rename = "MODIFY")]
-    pub modify: ::core::option::Option<
-        DocumentgeneratorRoleAddFieldsPermissionsSettingsModify,
-    >,
+    pub modify: Option<DocumentgeneratorRoleAddFieldsPermissionsSettingsModify>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleAddFieldsPermissionsSettingsModify {
     /// `"\"\""`: no access
     #[bitrix(value = "\"\"")]
@@ -108,22 +93,17 @@ pub enum DocumentgeneratorRoleAddFieldsPermissionsSettingsModify {
 }
 /// The `TEMPLATES` object. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleAddFieldsPermissionsTemplates {
     /// `MODIFY`: string.
     #[bitrix(rename = "MODIFY")]
-    pub modify: ::core::option::Option<
-        DocumentgeneratorRoleAddFieldsPermissionsTemplatesModify,
-    >,
+    pub modify: Option<DocumentgeneratorRoleAddFieldsPermissionsTemplatesModify>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleAddFieldsPermissionsTemplatesModify {
     /// `"\"\""`: no access
     #[bitrix(value = "\"\"")]
@@ -140,27 +120,20 @@ pub enum DocumentgeneratorRoleAddFieldsPermissionsTemplatesModify {
 }
 /// The `DOCUMENTS` object. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleAddFieldsPermissionsDocuments {
     /// `MODIFY`: string.
     #[bitrix(rename = "MODIFY")]
-    pub modify: ::core::option::Option<
-        DocumentgeneratorRoleAddFieldsPermissionsDocumentsModify,
-    >,
+    pub modify: Option<DocumentgeneratorRoleAddFieldsPermissionsDocumentsModify>,
     /// `VIEW`: string.
     #[bitrix(rename = "VIEW")]
-    pub view: ::core::option::Option<
-        DocumentgeneratorRoleAddFieldsPermissionsDocumentsView,
-    >,
+    pub view: Option<DocumentgeneratorRoleAddFieldsPermissionsDocumentsView>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleAddFieldsPermissionsDocumentsModify {
     /// `"\"\""`: no access
     #[bitrix(value = "\"\"")]
@@ -170,7 +143,7 @@ pub enum DocumentgeneratorRoleAddFieldsPermissionsDocumentsModify {
     X,
 }
 /// Documented values of `VIEW`. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleAddFieldsPermissionsDocumentsView {
     /// `"\"\""`: no access
     #[bitrix(value = "\"\"")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.role.fillaccesses` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Bind Users to Roles — `documentgenerator.role.fillaccesses` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.role.fillaccesses",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BX_EMPTY_REQUIRED",
@@ -35,13 +37,11 @@
 )]
 pub struct DocumentgeneratorRoleFillaccesses {
     /// `accesses`: array of object.
-    pub accesses: ::core::option::Option<
-        ::std::vec::Vec<DocumentgeneratorRoleFillaccessesAccessesItem>,
-    >,
+    pub accesses: Option<Vec<DocumentgeneratorRoleFillaccessesAccessesItem>>,
 }
 /// The `DocumentgeneratorRoleFillaccessesAccessesItem` object. Part of `documentgenerator.role.fillaccesses` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleFillaccessesAccessesItem {
     /// `roleId`: integer, required.
     #[bitrix(rename = "roleId")]
@@ -51,13 +51,10 @@ pub struct DocumentgeneratorRoleFillaccessesAccessesItem {
     pub access_code: DocumentgeneratorRoleFillaccessesAccessesItemAccessCode,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `accessCode`. Part of `documentgenerator.role.fillaccesses` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleFillaccessesAccessesItemAccessCode {
     /// `"U{id}"`: user
     #[bitrix(value = "U{id}")]

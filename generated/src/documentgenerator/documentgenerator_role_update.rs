@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.role.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Change Role — `documentgenerator.role.update` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.role.update",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -42,67 +44,48 @@ pub struct DocumentgeneratorRoleUpdate {
 }
 /// The `fields` object. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleUpdateFields {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `permissions`: object.
-    pub permissions: ::core::option::Option<
-        DocumentgeneratorRoleUpdateFieldsPermissions,
-    >,
+    pub permissions: Option<DocumentgeneratorRoleUpdateFieldsPermissions>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `permissions` object. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleUpdateFieldsPermissions {
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        DocumentgeneratorRoleUpdateFieldsPermissionsSettings,
-    >,
+    pub settings: Option<DocumentgeneratorRoleUpdateFieldsPermissionsSettings>,
     /// `TEMPLATES`: object.
     #[bitrix(rename = "TEMPLATES")]
-    pub templates: ::core::option::Option<
-        DocumentgeneratorRoleUpdateFieldsPermissionsTemplates,
-    >,
+    pub templates: Option<DocumentgeneratorRoleUpdateFieldsPermissionsTemplates>,
     /// `DOCUMENTS`: object.
     #[bitrix(rename = "DOCUMENTS")]
-    pub documents: ::core::option::Option<
-        DocumentgeneratorRoleUpdateFieldsPermissionsDocuments,
-    >,
+    pub documents: Option<DocumentgeneratorRoleUpdateFieldsPermissionsDocuments>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `SETTINGS` object. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleUpdateFieldsPermissionsSettings {
     /// `MODIFY`: string.
     #[bitrix(rename = "MODIFY")]
-    pub modify: ::core::option::Option<
-        DocumentgeneratorRoleUpdateFieldsPermissionsSettingsModify,
-    >,
+    pub modify: Option<DocumentgeneratorRoleUpdateFieldsPermissionsSettingsModify>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleUpdateFieldsPermissionsSettingsModify {
     /// `"\"\""`: no access
     #[bitrix(value = "\"\"")]
@@ -113,22 +96,17 @@ pub enum DocumentgeneratorRoleUpdateFieldsPermissionsSettingsModify {
 }
 /// The `TEMPLATES` object. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleUpdateFieldsPermissionsTemplates {
     /// `MODIFY`: string.
     #[bitrix(rename = "MODIFY")]
-    pub modify: ::core::option::Option<
-        DocumentgeneratorRoleUpdateFieldsPermissionsTemplatesModify,
-    >,
+    pub modify: Option<DocumentgeneratorRoleUpdateFieldsPermissionsTemplatesModify>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleUpdateFieldsPermissionsTemplatesModify {
     /// `"\"\""`: no access
     #[bitrix(value = "\"\"")]
@@ -145,27 +123,20 @@ pub enum DocumentgeneratorRoleUpdateFieldsPermissionsTemplatesModify {
 }
 /// The `DOCUMENTS` object. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorRoleUpdateFieldsPermissionsDocuments {
     /// `MODIFY`: string.
     #[bitrix(rename = "MODIFY")]
-    pub modify: ::core::option::Option<
-        DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsModify,
-    >,
+    pub modify: Option<DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsModify>,
     /// `VIEW`: string.
     #[bitrix(rename = "VIEW")]
-    pub view: ::core::option::Option<
-        DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsView,
-    >,
+    pub view: Option<DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsView>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsModify {
     /// `"\"\""`: no access
     #[bitrix(value = "\"\"")]
@@ -175,7 +146,7 @@ pub enum DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsModify {
     X,
 }
 /// Documented values of `VIEW`. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsView {
     /// `"\"\""`: no access
     #[bitrix(value = "\"\"")]

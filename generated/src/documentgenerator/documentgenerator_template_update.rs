@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.template.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Template — `documentgenerator.template.update` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "documentgenerator.template.update",
     version = "v1",
     scope = "documentgenerator",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -42,37 +44,32 @@ pub struct DocumentgeneratorTemplateUpdate {
 }
 /// The `fields` object. Part of `documentgenerator.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct DocumentgeneratorTemplateUpdateFields {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `file`: file.
-    pub file: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub file: Option<Value>,
     /// `numeratorId`: integer.
     #[bitrix(rename = "numeratorId")]
-    pub numerator_id: ::core::option::Option<i64>,
+    pub numerator_id: Option<i64>,
     /// `region`: string.
-    pub region: ::core::option::Option<::std::string::String>,
+    pub region: Option<String>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `users`: array.
-    pub users: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub users: Option<Vec<Value>>,
     /// `providers`: array.
-    pub providers: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub providers: Option<Vec<Value>>,
     /// `active`: char.
     #[bitrix(yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `withStamps`: char.
     #[bitrix(rename = "withStamps", yn)]
-    pub with_stamps: ::core::option::Option<bool>,
+    pub with_stamps: Option<bool>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Storage Parameters or List of Storages — `entity.get` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.get",
     version = "v1",
     scope = "entity",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -31,5 +33,5 @@
 pub struct EntityGet {
     /// `ENTITY`: string.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::core::option::Option<::std::string::String>,
+    pub entity: Option<String>,
 }

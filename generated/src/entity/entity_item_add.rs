@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.item.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Add Item to the Storage — `entity.item.add` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.item.add",
     version = "v1",
     scope = "entity",
@@ -43,28 +45,26 @@
 pub struct EntityItemAdd {
     /// `ENTITY`: string, required.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `PROPERTY_VALUES`: object.
     #[bitrix(rename = "PROPERTY_VALUES")]
-    pub property_values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub property_values: Option<Map<String, Value>>,
     /// `SECTION`: integer.
     #[bitrix(rename = "SECTION")]
-    pub section: ::core::option::Option<i64>,
+    pub section: Option<i64>,
     /// `DATE_ACTIVE_FROM`: datetime.
     #[bitrix(rename = "DATE_ACTIVE_FROM")]
-    pub date_active_from: ::core::option::Option<::std::string::String>,
+    pub date_active_from: Option<String>,
     /// `DATE_ACTIVE_TO`: datetime.
     #[bitrix(rename = "DATE_ACTIVE_TO")]
-    pub date_active_to: ::core::option::Option<::std::string::String>,
+    pub date_active_to: Option<String>,
     /// `PREVIEW_PICTURE`: file.
     #[bitrix(rename = "PREVIEW_PICTURE")]
-    pub preview_picture: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub preview_picture: Option<Value>,
     /// `DETAIL_PICTURE`: file.
     #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub detail_picture: Option<Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.item.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Storage Items — `entity.item.get` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.item.get",
     version = "v1",
     scope = "entity",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -32,82 +34,75 @@
 pub struct EntityItemGet {
     /// `ENTITY`: string, required.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// `SORT`: object.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<EntityItemGetSort>,
+    pub sort: Option<EntityItemGetSort>,
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// The `SORT` object. Part of `entity.item.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct EntityItemGetSort {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `TIMESTAMP_X`: datetime.
     #[bitrix(rename = "TIMESTAMP_X")]
-    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    pub timestamp_x: Option<String>,
     /// `MODIFIED_BY`: integer.
     #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `DATE_CREATE`: datetime.
     #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `CREATED_BY`: integer.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
+    pub active: Option<String>,
     /// `DATE_ACTIVE_FROM`: datetime|string.
     #[bitrix(rename = "DATE_ACTIVE_FROM")]
-    pub date_active_from: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub date_active_from: Option<Value>,
     /// `DATE_ACTIVE_TO`: datetime|string.
     #[bitrix(rename = "DATE_ACTIVE_TO")]
-    pub date_active_to: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub date_active_to: Option<Value>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `PREVIEW_PICTURE`: string.
     #[bitrix(rename = "PREVIEW_PICTURE")]
-    pub preview_picture: ::core::option::Option<::std::string::String>,
+    pub preview_picture: Option<String>,
     /// `PREVIEW_TEXT`: string.
     #[bitrix(rename = "PREVIEW_TEXT")]
-    pub preview_text: ::core::option::Option<::std::string::String>,
+    pub preview_text: Option<String>,
     /// `DETAIL_PICTURE`: string.
     #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: ::core::option::Option<::std::string::String>,
+    pub detail_picture: Option<String>,
     /// `DETAIL_TEXT`: string.
     #[bitrix(rename = "DETAIL_TEXT")]
-    pub detail_text: ::core::option::Option<::std::string::String>,
+    pub detail_text: Option<String>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `ENTITY`: string.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::core::option::Option<::std::string::String>,
+    pub entity: Option<String>,
     /// `SECTION`: integer.
     #[bitrix(rename = "SECTION")]
-    pub section: ::core::option::Option<i64>,
+    pub section: Option<i64>,
     /// `PROPERTY_VALUES`: object.
     #[bitrix(rename = "PROPERTY_VALUES")]
-    pub property_values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub property_values: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.item.property.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Add Property to Data Storage Elements — `entity.item.property.add` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.item.property.add",
     version = "v1",
     scope = "entity",
@@ -63,22 +64,22 @@
 pub struct EntityItemPropertyAdd {
     /// `ENTITY`: string, required.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// `PROPERTY`: string, required.
     #[bitrix(rename = "PROPERTY")]
-    pub property: ::std::string::String,
+    pub property: String,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<EntityItemPropertyAddType>,
+    pub type_: Option<EntityItemPropertyAddType>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
 }
 /// Documented values of `TYPE`. Part of `entity.item.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum EntityItemPropertyAddType {
     /// `"S"`: string
     #[bitrix(value = "S")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.item.property.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Property of Storage Elements — `entity.item.property.delete` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.item.property.delete",
     version = "v1",
     scope = "entity",
@@ -43,8 +44,8 @@
 pub struct EntityItemPropertyDelete {
     /// `ENTITY`: string, required.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// `PROPERTY`: string, required.
     #[bitrix(rename = "PROPERTY")]
-    pub property: ::std::string::String,
+    pub property: String,
 }

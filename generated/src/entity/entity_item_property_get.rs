@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.item.property.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Properties of Storage Elements — `entity.item.property.get` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.item.property.get",
     version = "v1",
     scope = "entity",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -36,8 +38,8 @@
 pub struct EntityItemPropertyGet {
     /// `ENTITY`: string, required.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// `PROPERTY`: string.
     #[bitrix(rename = "PROPERTY")]
-    pub property: ::core::option::Option<::std::string::String>,
+    pub property: Option<String>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.item.property.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Update Property of Storage Elements — `entity.item.property.update` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.item.property.update",
     version = "v1",
     scope = "entity",
@@ -58,25 +59,25 @@
 pub struct EntityItemPropertyUpdate {
     /// `ENTITY`: string, required.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// `PROPERTY`: string, required.
     #[bitrix(rename = "PROPERTY")]
-    pub property: ::std::string::String,
+    pub property: String,
     /// `PROPERTY_NEW`: string.
     #[bitrix(rename = "PROPERTY_NEW")]
-    pub property_new: ::core::option::Option<::std::string::String>,
+    pub property_new: Option<String>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<EntityItemPropertyUpdateType>,
+    pub type_: Option<EntityItemPropertyUpdateType>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
 }
 /// Documented values of `TYPE`. Part of `entity.item.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum EntityItemPropertyUpdateType {
     /// `"S"`: string
     #[bitrix(value = "S")]

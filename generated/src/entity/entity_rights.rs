@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.rights` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get or Modify Access Permissions for — `entity.rights` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-rights.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.rights",
     version = "v1",
     scope = "entity",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -27,10 +29,8 @@
 pub struct EntityRights {
     /// `ENTITY`: string, required.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// `ACCESS`: object.
     #[bitrix(rename = "ACCESS")]
-    pub access: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub access: Option<Map<String, Value>>,
 }

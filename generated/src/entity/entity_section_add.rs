@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.section.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Add Section to the Storage — `entity.section.add` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.section.add",
     version = "v1",
     scope = "entity",
@@ -40,34 +42,34 @@
 pub struct EntitySectionAdd {
     /// `ENTITY`: string, required.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `SECTION`: integer.
     #[bitrix(rename = "SECTION")]
-    pub section: ::core::option::Option<i64>,
+    pub section: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<EntitySectionAddActive>,
+    pub active: Option<EntitySectionAddActive>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `PICTURE`: file.
     #[bitrix(rename = "PICTURE")]
-    pub picture: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub picture: Option<Value>,
     /// `DETAIL_PICTURE`: file.
     #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub detail_picture: Option<Value>,
 }
 /// Documented values of `ACTIVE`. Part of `entity.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum EntitySectionAddActive {
     /// `"Y"`: section is active
     #[bitrix(value = "Y")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.section.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Sections with — `entity.section.get` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.section.get",
     version = "v1",
     scope = "entity",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -26,77 +28,72 @@
 pub struct EntitySectionGet {
     /// `ENTITY`: string, required.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// `SORT`: object.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<EntitySectionGetSort>,
+    pub sort: Option<EntitySectionGetSort>,
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// The `SORT` object. Part of `entity.section.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct EntitySectionGetSort {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `TIMESTAMP_X`: datetime.
     #[bitrix(rename = "TIMESTAMP_X")]
-    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    pub timestamp_x: Option<String>,
     /// `DATE_CREATE`: datetime.
     #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `CREATED_BY`: integer.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `MODIFIED_BY`: integer.
     #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
+    pub active: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `PICTURE`: string.
     #[bitrix(rename = "PICTURE")]
-    pub picture: ::core::option::Option<::std::string::String>,
+    pub picture: Option<String>,
     /// `DETAIL_PICTURE`: string.
     #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: ::core::option::Option<::std::string::String>,
+    pub detail_picture: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `LEFT_MARGIN`: integer.
     #[bitrix(rename = "LEFT_MARGIN")]
-    pub left_margin: ::core::option::Option<i64>,
+    pub left_margin: Option<i64>,
     /// `RIGHT_MARGIN`: integer.
     #[bitrix(rename = "RIGHT_MARGIN")]
-    pub right_margin: ::core::option::Option<i64>,
+    pub right_margin: Option<i64>,
     /// `DEPTH_LEVEL`: integer.
     #[bitrix(rename = "DEPTH_LEVEL")]
-    pub depth_level: ::core::option::Option<i64>,
+    pub depth_level: Option<i64>,
     /// `ENTITY`: string.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::core::option::Option<::std::string::String>,
+    pub entity: Option<String>,
     /// `SECTION`: integer.
     #[bitrix(rename = "SECTION")]
-    pub section: ::core::option::Option<i64>,
+    pub section: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

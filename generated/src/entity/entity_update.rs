@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Change Parameters of — `entity.update` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "entity.update",
     version = "v1",
     scope = "entity",
@@ -38,16 +40,14 @@
 pub struct EntityUpdate {
     /// `ENTITY`: string, required.
     #[bitrix(rename = "ENTITY")]
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `ENTITY_NEW`: string.
     #[bitrix(rename = "ENTITY_NEW")]
-    pub entity_new: ::core::option::Option<::std::string::String>,
+    pub entity_new: Option<String>,
     /// `ACCESS`: object.
     #[bitrix(rename = "ACCESS")]
-    pub access: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub access: Option<Map<String, Value>>,
 }

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `CATALOG.PRICE.TYPE.ON.DELETE` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `CATALOG.PRICE.TYPE.ON.DELETE` event (scope `catalog`): Event on Deletion of Price Type.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogPriceTypeOnDelete {}

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `CATALOG.PRODUCT.ON.ADD` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `CATALOG.PRODUCT.ON.ADD` event (scope `catalog`): Event on Adding Product.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductOnAdd {}

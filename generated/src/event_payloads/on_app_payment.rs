@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onAppPayment` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `onAppPayment` event (scope `basic`): Event on Application Payment.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-payment.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnAppPayment {}

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnAppUpdate` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `OnAppUpdate` event (scope `basic`): Event After Application Update.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnAppUpdate {}

@@ -2,35 +2,36 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmActivityAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// Payload of the `onCrmActivityAdd` event (scope `crm`): Event for Creating a New Deal.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmActivityAdd {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `data`: array.
-    pub data: ::core::option::Option<OnCrmActivityAddData>,
+    pub data: Option<OnCrmActivityAddData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: array.
-    pub auth: ::core::option::Option<types::EventAuth>,
+    pub auth: Option<types::EventAuth>,
 }
 /// The `data` object. Part of the `onCrmActivityAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmActivityAddData {
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<OnCrmActivityAddDataFields>,
+    pub fields: Option<OnCrmActivityAddDataFields>,
 }
 /// The `FIELDS` object. Part of the `onCrmActivityAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmActivityAddDataFields {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }

@@ -2,35 +2,36 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmActivityDelete` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// Payload of the `onCrmActivityDelete` event (scope `crm`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmActivityDelete {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `data`: array.
-    pub data: ::core::option::Option<OnCrmActivityDeleteData>,
+    pub data: Option<OnCrmActivityDeleteData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: array.
-    pub auth: ::core::option::Option<types::EventAuth>,
+    pub auth: Option<types::EventAuth>,
 }
 /// The `data` object. Part of the `onCrmActivityDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmActivityDeleteData {
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<OnCrmActivityDeleteDataFields>,
+    pub fields: Option<OnCrmActivityDeleteDataFields>,
 }
 /// The `FIELDS` object. Part of the `onCrmActivityDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmActivityDeleteDataFields {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }

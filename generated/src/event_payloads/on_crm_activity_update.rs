@@ -2,35 +2,36 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmActivityUpdate` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// Payload of the `onCrmActivityUpdate` event (scope `crm`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmActivityUpdate {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `data`: array.
-    pub data: ::core::option::Option<OnCrmActivityUpdateData>,
+    pub data: Option<OnCrmActivityUpdateData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: array.
-    pub auth: ::core::option::Option<types::EventAuth>,
+    pub auth: Option<types::EventAuth>,
 }
 /// The `data` object. Part of the `onCrmActivityUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmActivityUpdateData {
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<OnCrmActivityUpdateDataFields>,
+    pub fields: Option<OnCrmActivityUpdateDataFields>,
 }
 /// The `FIELDS` object. Part of the `onCrmActivityUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmActivityUpdateDataFields {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmInvoiceRecurringUpdate` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_object;
 /// Payload of the `onCrmInvoiceRecurringUpdate` event (scope `crm`): Event on Update Recurring Invoice.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmInvoiceRecurringUpdate {
     /// `FIELDS`: array.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub fields: Option<Vec<Value>>,
 }

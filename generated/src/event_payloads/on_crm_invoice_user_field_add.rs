@@ -2,18 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmInvoiceUserFieldAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `onCrmInvoiceUserFieldAdd` event (scope `crm`): Event for Adding Custom Field.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmInvoiceUserFieldAdd {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `entityId`: string.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<::std::string::String>,
+    pub entity_id: Option<String>,
     /// `fieldName`: string.
     #[bitrix(rename = "fieldName")]
-    pub field_name: ::core::option::Option<::std::string::String>,
+    pub field_name: Option<String>,
 }

@@ -2,18 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmInvoiceUserFieldSetEnumValues` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `onCrmInvoiceUserFieldSetEnumValues` event (scope `crm`): Event for Changing Values of Custom List Field.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-set-enum-values.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmInvoiceUserFieldSetEnumValues {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `entityId`: string.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<::std::string::String>,
+    pub entity_id: Option<String>,
     /// `fieldName`: string.
     #[bitrix(rename = "fieldName")]
-    pub field_name: ::core::option::Option<::std::string::String>,
+    pub field_name: Option<String>,
 }

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmProductDelete` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_object;
 /// Payload of the `onCrmProductDelete` event (scope `crm`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmProductDelete {
     /// `FIELDS`: any.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub fields: Option<Value>,
 }

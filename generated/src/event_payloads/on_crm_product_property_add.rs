@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmProductPropertyAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_object;
 /// Payload of the `onCrmProductPropertyAdd` event (scope `crm`): Event for Adding Product Property.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-property-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmProductPropertyAdd {
     /// `FIELDS`: any.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub fields: Option<Value>,
 }

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmProductSectionAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `onCrmProductSectionAdd` event (scope `crm`): Event for Adding a New Product Section.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/events/on-crm-product-section-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmProductSectionAdd {}

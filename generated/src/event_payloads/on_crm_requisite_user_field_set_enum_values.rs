@@ -2,18 +2,20 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmRequisiteUserFieldSetEnumValues` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_object;
 /// Payload of the `onCrmRequisiteUserFieldSetEnumValues` event (scope `crm`): Event on changing the set of values for a custom list-type field.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-set-enum-values.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnCrmRequisiteUserFieldSetEnumValues {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `data`: array.
-    pub data: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub data: Option<Vec<Value>>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: array.
-    pub auth: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub auth: Option<Vec<Value>>,
 }

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnImConnectorDialogFinish` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `OnImConnectorDialogFinish` event (scope `imconnector`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorDialogFinish {}

@@ -2,102 +2,101 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnImConnectorMessageAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `OnImConnectorMessageAdd` event (scope `imconnector`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageAdd {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: integer.
-    pub event_handler_id: ::core::option::Option<i64>,
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnImConnectorMessageAddData>,
+    pub data: Option<OnImConnectorMessageAddData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnImConnectorMessageAddAuth>,
+    pub auth: Option<OnImConnectorMessageAddAuth>,
 }
 /// The `data` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageAddData {
     /// `CONNECTOR`: string.
     #[bitrix(rename = "CONNECTOR")]
-    pub connector: ::core::option::Option<::std::string::String>,
+    pub connector: Option<String>,
     /// `LINE`: integer.
     #[bitrix(rename = "LINE")]
-    pub line: ::core::option::Option<i64>,
+    pub line: Option<i64>,
     /// `MESSAGES`: array of object.
     #[bitrix(rename = "MESSAGES")]
-    pub messages: ::core::option::Option<
-        ::std::vec::Vec<OnImConnectorMessageAddDataMessagesItem>,
-    >,
+    pub messages: Option<Vec<OnImConnectorMessageAddDataMessagesItem>>,
 }
 /// The `OnImConnectorMessageAddDataMessagesItem` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageAddDataMessagesItem {
     /// `im`: object.
-    pub im: ::core::option::Option<OnImConnectorMessageAddDataMessagesItemIm>,
+    pub im: Option<OnImConnectorMessageAddDataMessagesItemIm>,
     /// `message`: object.
-    pub message: ::core::option::Option<OnImConnectorMessageAddDataMessagesItemMessage>,
+    pub message: Option<OnImConnectorMessageAddDataMessagesItemMessage>,
     /// `chat`: object.
-    pub chat: ::core::option::Option<OnImConnectorMessageAddDataMessagesItemChat>,
+    pub chat: Option<OnImConnectorMessageAddDataMessagesItemChat>,
 }
 /// The `im` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageAddDataMessagesItemIm {
     /// `chat_id`: integer.
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `message_id`: integer.
-    pub message_id: ::core::option::Option<i64>,
+    pub message_id: Option<i64>,
 }
 /// The `message` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageAddDataMessagesItemMessage {
     /// `user_id`: integer.
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `text`: string.
-    pub text: ::core::option::Option<::std::string::String>,
+    pub text: Option<String>,
 }
 /// The `chat` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageAddDataMessagesItemChat {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
 }
 /// The `auth` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageAddAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnImConnectorMessageAddAuthStatus>,
+    pub status: Option<OnImConnectorMessageAddAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnImConnectorMessageAddAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

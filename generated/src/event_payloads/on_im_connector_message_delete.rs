@@ -2,102 +2,99 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnImConnectorMessageDelete` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `OnImConnectorMessageDelete` event (scope `imconnector`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageDelete {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: integer.
-    pub event_handler_id: ::core::option::Option<i64>,
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnImConnectorMessageDeleteData>,
+    pub data: Option<OnImConnectorMessageDeleteData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnImConnectorMessageDeleteAuth>,
+    pub auth: Option<OnImConnectorMessageDeleteAuth>,
 }
 /// The `data` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageDeleteData {
     /// `CONNECTOR`: string.
     #[bitrix(rename = "CONNECTOR")]
-    pub connector: ::core::option::Option<::std::string::String>,
+    pub connector: Option<String>,
     /// `LINE`: integer.
     #[bitrix(rename = "LINE")]
-    pub line: ::core::option::Option<i64>,
+    pub line: Option<i64>,
     /// `MESSAGES`: array of object.
     #[bitrix(rename = "MESSAGES")]
-    pub messages: ::core::option::Option<
-        ::std::vec::Vec<OnImConnectorMessageDeleteDataMessagesItem>,
-    >,
+    pub messages: Option<Vec<OnImConnectorMessageDeleteDataMessagesItem>>,
 }
 /// The `OnImConnectorMessageDeleteDataMessagesItem` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageDeleteDataMessagesItem {
     /// `im`: object.
-    pub im: ::core::option::Option<OnImConnectorMessageDeleteDataMessagesItemIm>,
+    pub im: Option<OnImConnectorMessageDeleteDataMessagesItemIm>,
     /// `message`: object.
-    pub message: ::core::option::Option<
-        OnImConnectorMessageDeleteDataMessagesItemMessage,
-    >,
+    pub message: Option<OnImConnectorMessageDeleteDataMessagesItemMessage>,
     /// `chat`: object.
-    pub chat: ::core::option::Option<OnImConnectorMessageDeleteDataMessagesItemChat>,
+    pub chat: Option<OnImConnectorMessageDeleteDataMessagesItemChat>,
 }
 /// The `im` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageDeleteDataMessagesItemIm {
     /// `chat_id`: integer.
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `message_id`: integer.
-    pub message_id: ::core::option::Option<i64>,
+    pub message_id: Option<i64>,
 }
 /// The `message` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageDeleteDataMessagesItemMessage {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
 }
 /// The `chat` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageDeleteDataMessagesItemChat {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
 }
 /// The `auth` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnImConnectorMessageDeleteAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnImConnectorMessageDeleteAuthStatus>,
+    pub status: Option<OnImConnectorMessageDeleteAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnImConnectorMessageDeleteAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

@@ -2,66 +2,67 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnLiveFeedPostAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `OnLiveFeedPostAdd` event (scope `log`): Event for Adding a Message to the News Feed.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnLiveFeedPostAdd {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: integer.
-    pub event_handler_id: ::core::option::Option<i64>,
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnLiveFeedPostAddData>,
+    pub data: Option<OnLiveFeedPostAddData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnLiveFeedPostAddAuth>,
+    pub auth: Option<OnLiveFeedPostAddAuth>,
 }
 /// The `data` object. Part of the `OnLiveFeedPostAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnLiveFeedPostAddData {
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<OnLiveFeedPostAddDataFields>,
+    pub fields: Option<OnLiveFeedPostAddDataFields>,
 }
 /// The `FIELDS` object. Part of the `OnLiveFeedPostAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnLiveFeedPostAddDataFields {
     /// `POST_ID`: integer.
     #[bitrix(rename = "POST_ID")]
-    pub post_id: ::core::option::Option<i64>,
+    pub post_id: Option<i64>,
 }
 /// The `auth` object. Part of the `OnLiveFeedPostAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnLiveFeedPostAddAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnLiveFeedPostAddAuthStatus>,
+    pub status: Option<OnLiveFeedPostAddAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `OnLiveFeedPostAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnLiveFeedPostAddAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnOrderDeleted` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `OnOrderDeleted` event (scope `sale`): Event When Deleting an Order.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-deleted.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnOrderDeleted {}

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnOrderEntitySaved` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `OnOrderEntitySaved` event (scope `sale`): After Saving the Order.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-entity-saved.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnOrderEntitySaved {}

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnPaymentDeleted` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `OnPaymentDeleted` event (scope `sale`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-deleted.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnPaymentDeleted {}

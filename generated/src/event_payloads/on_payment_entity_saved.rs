@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnPaymentEntitySaved` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `OnPaymentEntitySaved` event (scope `sale`): After Saving Payment.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-entity-saved.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnPaymentEntitySaved {}

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnPropertyValueDeleted` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `OnPropertyValueDeleted` event (scope `sale`): When Deleting an Order Property from the Database.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-deleted.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnPropertyValueDeleted {}

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnSaleBeforeOrderDelete` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `OnSaleBeforeOrderDelete` event (scope `sale`): Before Deleting an Order.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-before-order-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnSaleBeforeOrderDelete {}

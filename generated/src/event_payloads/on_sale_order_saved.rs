@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnSaleOrderSaved` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `OnSaleOrderSaved` event (scope `sale`): At the End of Order Saving.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-order-saved.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnSaleOrderSaved {}

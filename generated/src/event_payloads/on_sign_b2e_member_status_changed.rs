@@ -2,70 +2,71 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnSignB2eMemberStatusChanged` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `OnSignB2eMemberStatusChanged` event (scope `sign_b2e`): Event on Participant Status Change.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-member-status-changed.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnSignB2eMemberStatusChanged {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: integer.
-    pub event_handler_id: ::core::option::Option<i64>,
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnSignB2eMemberStatusChangedData>,
+    pub data: Option<OnSignB2eMemberStatusChangedData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnSignB2eMemberStatusChangedAuth>,
+    pub auth: Option<OnSignB2eMemberStatusChangedAuth>,
 }
 /// The `data` object. Part of the `OnSignB2eMemberStatusChanged` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-member-status-changed.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnSignB2eMemberStatusChangedData {
     /// `memberUid`: string.
     #[bitrix(rename = "memberUid")]
-    pub member_uid: ::core::option::Option<::std::string::String>,
+    pub member_uid: Option<String>,
     /// `documentUid`: string.
     #[bitrix(rename = "documentUid")]
-    pub document_uid: ::core::option::Option<::std::string::String>,
+    pub document_uid: Option<String>,
     /// `companyUid`: string.
     #[bitrix(rename = "companyUid")]
-    pub company_uid: ::core::option::Option<::std::string::String>,
+    pub company_uid: Option<String>,
     /// `statusCode`: string.
     #[bitrix(rename = "statusCode")]
-    pub status_code: ::core::option::Option<::std::string::String>,
+    pub status_code: Option<String>,
     /// `statusName`: string.
     #[bitrix(rename = "statusName")]
-    pub status_name: ::core::option::Option<::std::string::String>,
+    pub status_name: Option<String>,
 }
 /// The `auth` object. Part of the `OnSignB2eMemberStatusChanged` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-member-status-changed.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnSignB2eMemberStatusChangedAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnSignB2eMemberStatusChangedAuthStatus>,
+    pub status: Option<OnSignB2eMemberStatusChangedAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `OnSignB2eMemberStatusChanged` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-member-status-changed.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnSignB2eMemberStatusChangedAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onSonetGroupSubjectAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `onSonetGroupSubjectAdd` event (scope `sonet`): Event on creating a workgroup topic.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/outdated/on-sonet-group-subject-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnSonetGroupSubjectAdd {}

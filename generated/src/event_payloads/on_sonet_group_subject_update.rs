@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onSonetGroupSubjectUpdate` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Payload of the `onSonetGroupSubjectUpdate` event (scope `sonet`): Event for Changing Workgroup Subject.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/outdated/on-sonet-group-subject-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnSonetGroupSubjectUpdate {}

@@ -2,73 +2,74 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONEXTERNALCALLBACKSTART` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `ONEXTERNALCALLBACKSTART` event (scope `telephony`): Callback Request Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Onexternalcallbackstart {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: integer.
-    pub event_handler_id: ::core::option::Option<i64>,
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnexternalcallbackstartData>,
+    pub data: Option<OnexternalcallbackstartData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnexternalcallbackstartAuth>,
+    pub auth: Option<OnexternalcallbackstartAuth>,
 }
 /// The `data` object. Part of the `ONEXTERNALCALLBACKSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnexternalcallbackstartData {
     /// `PHONE_NUMBER`: string.
     #[bitrix(rename = "PHONE_NUMBER")]
-    pub phone_number: ::core::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
     /// `TEXT`: string.
     #[bitrix(rename = "TEXT")]
-    pub text: ::core::option::Option<::std::string::String>,
+    pub text: Option<String>,
     /// `VOICE`: string.
     #[bitrix(rename = "VOICE")]
-    pub voice: ::core::option::Option<::std::string::String>,
+    pub voice: Option<String>,
     /// `CRM_ENTITY_TYPE`: string.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
-    pub crm_entity_type: ::core::option::Option<::std::string::String>,
+    pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID`: integer.
     #[bitrix(rename = "CRM_ENTITY_ID")]
-    pub crm_entity_id: ::core::option::Option<i64>,
+    pub crm_entity_id: Option<i64>,
     /// `LINE_NUMBER`: string.
     #[bitrix(rename = "LINE_NUMBER")]
-    pub line_number: ::core::option::Option<::std::string::String>,
+    pub line_number: Option<String>,
 }
 /// The `auth` object. Part of the `ONEXTERNALCALLBACKSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnexternalcallbackstartAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnexternalcallbackstartAuthStatus>,
+    pub status: Option<OnexternalcallbackstartAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `ONEXTERNALCALLBACKSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnexternalcallbackstartAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

@@ -2,60 +2,61 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONEXTERNALCALLSTART` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `ONEXTERNALCALLSTART` event (scope `telephony`): Event of Outgoing Call Start.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Onexternalcallstart {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: integer.
-    pub event_handler_id: ::core::option::Option<i64>,
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnexternalcallstartData>,
+    pub data: Option<OnexternalcallstartData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnexternalcallstartAuth>,
+    pub auth: Option<OnexternalcallstartAuth>,
 }
 /// The `data` object. Part of the `ONEXTERNALCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnexternalcallstartData {
     /// `PHONE_NUMBER`: string.
     #[bitrix(rename = "PHONE_NUMBER")]
-    pub phone_number: ::core::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
     /// `PHONE_NUMBER_INTERNATIONAL`: string.
     #[bitrix(rename = "PHONE_NUMBER_INTERNATIONAL")]
-    pub phone_number_international: ::core::option::Option<::std::string::String>,
+    pub phone_number_international: Option<String>,
     /// `EXTENSION`: string.
     #[bitrix(rename = "EXTENSION")]
-    pub extension: ::core::option::Option<::std::string::String>,
+    pub extension: Option<String>,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `CALL_LIST_ID`: integer.
     #[bitrix(rename = "CALL_LIST_ID")]
-    pub call_list_id: ::core::option::Option<i64>,
+    pub call_list_id: Option<i64>,
     /// `LINE_NUMBER`: string.
     #[bitrix(rename = "LINE_NUMBER")]
-    pub line_number: ::core::option::Option<::std::string::String>,
+    pub line_number: Option<String>,
     /// `IS_MOBILE`: string.
     #[bitrix(rename = "IS_MOBILE")]
-    pub is_mobile: ::core::option::Option<OnexternalcallstartDataIsMobile>,
+    pub is_mobile: Option<OnexternalcallstartDataIsMobile>,
     /// `CALL_ID`: string.
     #[bitrix(rename = "CALL_ID")]
-    pub call_id: ::core::option::Option<::std::string::String>,
+    pub call_id: Option<String>,
     /// `CRM_ENTITY_TYPE`: string.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
-    pub crm_entity_type: ::core::option::Option<::std::string::String>,
+    pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID`: integer.
     #[bitrix(rename = "CRM_ENTITY_ID")]
-    pub crm_entity_id: ::core::option::Option<i64>,
+    pub crm_entity_id: Option<i64>,
 }
 /// Documented values of `IS_MOBILE`. Part of the `ONEXTERNALCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnexternalcallstartDataIsMobile {
     /// `"0"`: the call was not initiated from a mobile application
     #[bitrix(value = "0")]
@@ -66,31 +67,31 @@ pub enum OnexternalcallstartDataIsMobile {
 }
 /// The `auth` object. Part of the `ONEXTERNALCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnexternalcallstartAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnexternalcallstartAuthStatus>,
+    pub status: Option<OnexternalcallstartAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `ONEXTERNALCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnexternalcallstartAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

@@ -2,88 +2,88 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONIMBOTJOINCHAT` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `ONIMBOTJOINCHAT` event (scope `imbot`): Event When Adding a Bot to a Chat.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Onimbotjoinchat {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: integer.
-    pub event_handler_id: ::core::option::Option<i64>,
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnimbotjoinchatData>,
+    pub data: Option<OnimbotjoinchatData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnimbotjoinchatAuth>,
+    pub auth: Option<OnimbotjoinchatAuth>,
 }
 /// The `data` object. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotjoinchatData {
     /// `BOT`: object.
     #[bitrix(rename = "BOT")]
-    pub bot: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub bot: Option<Map<String, Value>>,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<OnimbotjoinchatDataParams>,
+    pub params: Option<OnimbotjoinchatDataParams>,
     /// `USER`: object.
     #[bitrix(rename = "USER")]
-    pub user: ::core::option::Option<OnimbotjoinchatDataUser>,
+    pub user: Option<OnimbotjoinchatDataUser>,
 }
 /// The `PARAMS` object. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotjoinchatDataParams {
     /// `CHAT_TYPE`: string.
     #[bitrix(rename = "CHAT_TYPE")]
-    pub chat_type: ::core::option::Option<OnimbotjoinchatDataParamsChatType>,
+    pub chat_type: Option<OnimbotjoinchatDataParamsChatType>,
     /// `MESSAGE_TYPE`: string.
     #[bitrix(rename = "MESSAGE_TYPE")]
-    pub message_type: ::core::option::Option<OnimbotjoinchatDataParamsMessageType>,
+    pub message_type: Option<OnimbotjoinchatDataParamsMessageType>,
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `TO_USER_ID`: integer.
     #[bitrix(rename = "TO_USER_ID")]
-    pub to_user_id: ::core::option::Option<i64>,
+    pub to_user_id: Option<i64>,
     /// `FROM_USER_ID`: integer.
     #[bitrix(rename = "FROM_USER_ID")]
-    pub from_user_id: ::core::option::Option<i64>,
+    pub from_user_id: Option<i64>,
     /// `CHAT_ID`: integer.
     #[bitrix(rename = "CHAT_ID")]
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `CHAT_AUTHOR_ID`: integer.
     #[bitrix(rename = "CHAT_AUTHOR_ID")]
-    pub chat_author_id: ::core::option::Option<i64>,
+    pub chat_author_id: Option<i64>,
     /// `CHAT_ENTITY_TYPE`: string.
     #[bitrix(rename = "CHAT_ENTITY_TYPE")]
-    pub chat_entity_type: ::core::option::Option<::std::string::String>,
+    pub chat_entity_type: Option<String>,
     /// `CHAT_ENTITY_ID`: string.
     #[bitrix(rename = "CHAT_ENTITY_ID")]
-    pub chat_entity_id: ::core::option::Option<::std::string::String>,
+    pub chat_entity_id: Option<String>,
     /// `ACCESS_HISTORY`: integer.
     #[bitrix(rename = "ACCESS_HISTORY")]
-    pub access_history: ::core::option::Option<i64>,
+    pub access_history: Option<i64>,
     /// `SILENT_JOIN`: string.
     #[bitrix(rename = "SILENT_JOIN")]
-    pub silent_join: ::core::option::Option<::std::string::String>,
+    pub silent_join: Option<String>,
     /// `DIALOG_ID`: string.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ::core::option::Option<::std::string::String>,
+    pub dialog_id: Option<String>,
     /// `LANGUAGE`: string.
     #[bitrix(rename = "LANGUAGE")]
-    pub language: ::core::option::Option<::std::string::String>,
+    pub language: Option<String>,
 }
 /// Documented values of `CHAT_TYPE`. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimbotjoinchatDataParamsChatType {
     /// `"P"`: private, personal chat
     #[bitrix(value = "P")]
@@ -120,7 +120,7 @@ pub enum OnimbotjoinchatDataParamsChatType {
     X,
 }
 /// Documented values of `MESSAGE_TYPE`. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimbotjoinchatDataParamsMessageType {
     /// `"P"`: private, personal chat
     #[bitrix(value = "P")]
@@ -158,54 +158,54 @@ pub enum OnimbotjoinchatDataParamsMessageType {
 }
 /// The `USER` object. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotjoinchatDataUser {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `FIRST_NAME`: string.
     #[bitrix(rename = "FIRST_NAME")]
-    pub first_name: ::core::option::Option<::std::string::String>,
+    pub first_name: Option<String>,
     /// `LAST_NAME`: string.
     #[bitrix(rename = "LAST_NAME")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `WORK_POSITION`: string.
     #[bitrix(rename = "WORK_POSITION")]
-    pub work_position: ::core::option::Option<::std::string::String>,
+    pub work_position: Option<String>,
     /// `GENDER`: string.
     #[bitrix(rename = "GENDER")]
-    pub gender: ::core::option::Option<::std::string::String>,
+    pub gender: Option<String>,
 }
 /// The `auth` object. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotjoinchatAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnimbotjoinchatAuthStatus>,
+    pub status: Option<OnimbotjoinchatAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimbotjoinchatAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

@@ -2,180 +2,179 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONIMBOTMESSAGEADD` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `ONIMBOTMESSAGEADD` event (scope `imbot`): Event on Message Sent.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Onimbotmessageadd {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: integer.
-    pub event_handler_id: ::core::option::Option<i64>,
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnimbotmessageaddData>,
+    pub data: Option<OnimbotmessageaddData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnimbotmessageaddAuth>,
+    pub auth: Option<OnimbotmessageaddAuth>,
 }
 /// The `data` object. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotmessageaddData {
     /// `BOT`: object.
     #[bitrix(rename = "BOT")]
-    pub bot: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub bot: Option<Map<String, Value>>,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<OnimbotmessageaddDataParams>,
+    pub params: Option<OnimbotmessageaddDataParams>,
     /// `USER`: object.
     #[bitrix(rename = "USER")]
-    pub user: ::core::option::Option<OnimbotmessageaddDataUser>,
+    pub user: Option<OnimbotmessageaddDataUser>,
 }
 /// The `PARAMS` object. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotmessageaddDataParams {
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `TEMPLATE_ID`: string.
     #[bitrix(rename = "TEMPLATE_ID")]
-    pub template_id: ::core::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
     /// `MESSAGE_TYPE`: string.
     #[bitrix(rename = "MESSAGE_TYPE")]
-    pub message_type: ::core::option::Option<OnimbotmessageaddDataParamsMessageType>,
+    pub message_type: Option<OnimbotmessageaddDataParamsMessageType>,
     /// `FROM_USER_ID`: integer.
     #[bitrix(rename = "FROM_USER_ID")]
-    pub from_user_id: ::core::option::Option<i64>,
+    pub from_user_id: Option<i64>,
     /// `DIALOG_ID`: string.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ::core::option::Option<::std::string::String>,
+    pub dialog_id: Option<String>,
     /// `TO_CHAT_ID`: integer.
     #[bitrix(rename = "TO_CHAT_ID")]
-    pub to_chat_id: ::core::option::Option<i64>,
+    pub to_chat_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
     #[bitrix(rename = "AUTHOR_ID")]
-    pub author_id: ::core::option::Option<i64>,
+    pub author_id: Option<i64>,
     /// `SYSTEM`: string.
     #[bitrix(rename = "SYSTEM")]
-    pub system: ::core::option::Option<::std::string::String>,
+    pub system: Option<String>,
     /// `TO_USER_ID`: integer.
     #[bitrix(rename = "TO_USER_ID")]
-    pub to_user_id: ::core::option::Option<i64>,
+    pub to_user_id: Option<i64>,
     /// `CHAT_ID`: integer.
     #[bitrix(rename = "CHAT_ID")]
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `CHAT_TITLE`: string.
     #[bitrix(rename = "CHAT_TITLE")]
-    pub chat_title: ::core::option::Option<::std::string::String>,
+    pub chat_title: Option<String>,
     /// `CHAT_AUTHOR_ID`: integer.
     #[bitrix(rename = "CHAT_AUTHOR_ID")]
-    pub chat_author_id: ::core::option::Option<i64>,
+    pub chat_author_id: Option<i64>,
     /// `CHAT_TYPE`: string.
     #[bitrix(rename = "CHAT_TYPE")]
-    pub chat_type: ::core::option::Option<OnimbotmessageaddDataParamsChatType>,
+    pub chat_type: Option<OnimbotmessageaddDataParamsChatType>,
     /// `CHAT_AVATAR`: string.
     #[bitrix(rename = "CHAT_AVATAR")]
-    pub chat_avatar: ::core::option::Option<::std::string::String>,
+    pub chat_avatar: Option<String>,
     /// `CHAT_COLOR`: string.
     #[bitrix(rename = "CHAT_COLOR")]
-    pub chat_color: ::core::option::Option<::std::string::String>,
+    pub chat_color: Option<String>,
     /// `CHAT_ENTITY_TYPE`: string.
     #[bitrix(rename = "CHAT_ENTITY_TYPE")]
-    pub chat_entity_type: ::core::option::Option<::std::string::String>,
+    pub chat_entity_type: Option<String>,
     /// `CHAT_ENTITY_ID`: string.
     #[bitrix(rename = "CHAT_ENTITY_ID")]
-    pub chat_entity_id: ::core::option::Option<::std::string::String>,
+    pub chat_entity_id: Option<String>,
     /// `CHAT_ENTITY_DATA_1`: string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_1")]
-    pub chat_entity_data_1: ::core::option::Option<::std::string::String>,
+    pub chat_entity_data_1: Option<String>,
     /// `CHAT_ENTITY_DATA_2`: string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_2")]
-    pub chat_entity_data_2: ::core::option::Option<::std::string::String>,
+    pub chat_entity_data_2: Option<String>,
     /// `CHAT_ENTITY_DATA_3`: string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_3")]
-    pub chat_entity_data_3: ::core::option::Option<::std::string::String>,
+    pub chat_entity_data_3: Option<String>,
     /// `CHAT_EXTRANET`: string.
     #[bitrix(rename = "CHAT_EXTRANET")]
-    pub chat_extranet: ::core::option::Option<::std::string::String>,
+    pub chat_extranet: Option<String>,
     /// `CHAT_PREV_MESSAGE_ID`: integer.
     #[bitrix(rename = "CHAT_PREV_MESSAGE_ID")]
-    pub chat_prev_message_id: ::core::option::Option<i64>,
+    pub chat_prev_message_id: Option<i64>,
     /// `CHAT_CAN_POST`: string.
     #[bitrix(rename = "CHAT_CAN_POST")]
-    pub chat_can_post: ::core::option::Option<::std::string::String>,
+    pub chat_can_post: Option<String>,
     /// `RID`: integer.
     #[bitrix(rename = "RID")]
-    pub rid: ::core::option::Option<i64>,
+    pub rid: Option<i64>,
     /// `IS_MANAGER`: string.
     #[bitrix(rename = "IS_MANAGER")]
-    pub is_manager: ::core::option::Option<::std::string::String>,
+    pub is_manager: Option<String>,
     /// `PUSH`: string.
     #[bitrix(rename = "PUSH")]
-    pub push: ::core::option::Option<::std::string::String>,
+    pub push: Option<String>,
     /// `PUSH_IMPORTANT`: string.
     #[bitrix(rename = "PUSH_IMPORTANT")]
-    pub push_important: ::core::option::Option<::std::string::String>,
+    pub push_important: Option<String>,
     /// `RECENT_SKIP_AUTHOR`: string.
     #[bitrix(rename = "RECENT_SKIP_AUTHOR")]
-    pub recent_skip_author: ::core::option::Option<::std::string::String>,
+    pub recent_skip_author: Option<String>,
     /// `CONVERT`: string.
     #[bitrix(rename = "CONVERT")]
-    pub convert: ::core::option::Option<::std::string::String>,
+    pub convert: Option<String>,
     /// `SKIP_COMMAND`: string.
     #[bitrix(rename = "SKIP_COMMAND")]
-    pub skip_command: ::core::option::Option<::std::string::String>,
+    pub skip_command: Option<String>,
     /// `SKIP_COUNTER_INCREMENTS`: string.
     #[bitrix(rename = "SKIP_COUNTER_INCREMENTS")]
-    pub skip_counter_increments: ::core::option::Option<::std::string::String>,
+    pub skip_counter_increments: Option<String>,
     /// `SILENT_CONNECTOR`: string.
     #[bitrix(rename = "SILENT_CONNECTOR")]
-    pub silent_connector: ::core::option::Option<::std::string::String>,
+    pub silent_connector: Option<String>,
     /// `SKIP_CONNECTOR`: string.
     #[bitrix(rename = "SKIP_CONNECTOR")]
-    pub skip_connector: ::core::option::Option<::std::string::String>,
+    pub skip_connector: Option<String>,
     /// `IMPORTANT_CONNECTOR`: string.
     #[bitrix(rename = "IMPORTANT_CONNECTOR")]
-    pub important_connector: ::core::option::Option<::std::string::String>,
+    pub important_connector: Option<String>,
     /// `NO_SESSION_OL`: string.
     #[bitrix(rename = "NO_SESSION_OL")]
-    pub no_session_ol: ::core::option::Option<::std::string::String>,
+    pub no_session_ol: Option<String>,
     /// `FAKE_RELATION`: integer.
     #[bitrix(rename = "FAKE_RELATION")]
-    pub fake_relation: ::core::option::Option<i64>,
+    pub fake_relation: Option<i64>,
     /// `SKIP_URL_INDEX`: string.
     #[bitrix(rename = "SKIP_URL_INDEX")]
-    pub skip_url_index: ::core::option::Option<::std::string::String>,
+    pub skip_url_index: Option<String>,
     /// `COMMAND_CONTEXT`: string.
     #[bitrix(rename = "COMMAND_CONTEXT")]
-    pub command_context: ::core::option::Option<::std::string::String>,
+    pub command_context: Option<String>,
     /// `CHAT_USER_COUNT`: integer.
     #[bitrix(rename = "CHAT_USER_COUNT")]
-    pub chat_user_count: ::core::option::Option<i64>,
+    pub chat_user_count: Option<i64>,
     /// `MENTIONED_LIST`: object; keys: `{USER_ID}`.
     #[bitrix(rename = "MENTIONED_LIST")]
-    pub mentioned_list: ::core::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, i64>,
-    >,
+    pub mentioned_list: Option<BTreeMap<String, i64>>,
     /// `PLATFORM_CONTEXT`: string.
     #[bitrix(rename = "PLATFORM_CONTEXT")]
-    pub platform_context: ::core::option::Option<::std::string::String>,
+    pub platform_context: Option<String>,
     /// `MESSAGE_ORIGINAL`: string.
     #[bitrix(rename = "MESSAGE_ORIGINAL")]
-    pub message_original: ::core::option::Option<::std::string::String>,
+    pub message_original: Option<String>,
     /// `MESSAGE_ID`: integer.
     #[bitrix(rename = "MESSAGE_ID")]
-    pub message_id: ::core::option::Option<i64>,
+    pub message_id: Option<i64>,
     /// `LANGUAGE`: string.
     #[bitrix(rename = "LANGUAGE")]
-    pub language: ::core::option::Option<::std::string::String>,
+    pub language: Option<String>,
 }
 /// Documented values of `MESSAGE_TYPE`. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimbotmessageaddDataParamsMessageType {
     /// `"P"`: private, personal chat
     #[bitrix(value = "P")]
@@ -212,7 +211,7 @@ pub enum OnimbotmessageaddDataParamsMessageType {
     X,
 }
 /// Documented values of `CHAT_TYPE`. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimbotmessageaddDataParamsChatType {
     /// `"P"`: private, personal chat
     #[bitrix(value = "P")]
@@ -250,66 +249,66 @@ pub enum OnimbotmessageaddDataParamsChatType {
 }
 /// The `USER` object. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotmessageaddDataUser {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `FIRST_NAME`: string.
     #[bitrix(rename = "FIRST_NAME")]
-    pub first_name: ::core::option::Option<::std::string::String>,
+    pub first_name: Option<String>,
     /// `LAST_NAME`: string.
     #[bitrix(rename = "LAST_NAME")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `WORK_POSITION`: string.
     #[bitrix(rename = "WORK_POSITION")]
-    pub work_position: ::core::option::Option<::std::string::String>,
+    pub work_position: Option<String>,
     /// `GENDER`: string.
     #[bitrix(rename = "GENDER")]
-    pub gender: ::core::option::Option<::std::string::String>,
+    pub gender: Option<String>,
     /// `IS_BOT`: string.
     #[bitrix(rename = "IS_BOT")]
-    pub is_bot: ::core::option::Option<::std::string::String>,
+    pub is_bot: Option<String>,
     /// `IS_CONNECTOR`: string.
     #[bitrix(rename = "IS_CONNECTOR")]
-    pub is_connector: ::core::option::Option<::std::string::String>,
+    pub is_connector: Option<String>,
     /// `IS_NETWORK`: string.
     #[bitrix(rename = "IS_NETWORK")]
-    pub is_network: ::core::option::Option<::std::string::String>,
+    pub is_network: Option<String>,
     /// `IS_EXTRANET`: string.
     #[bitrix(rename = "IS_EXTRANET")]
-    pub is_extranet: ::core::option::Option<::std::string::String>,
+    pub is_extranet: Option<String>,
 }
 /// The `auth` object. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotmessageaddAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnimbotmessageaddAuthStatus>,
+    pub status: Option<OnimbotmessageaddAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimbotmessageaddAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

@@ -2,111 +2,107 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONIMBOTMESSAGEUPDATE` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `ONIMBOTMESSAGEUPDATE` event (scope `imbot`): Event on Message Update.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Onimbotmessageupdate {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: integer.
-    pub event_handler_id: ::core::option::Option<i64>,
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnimbotmessageupdateData>,
+    pub data: Option<OnimbotmessageupdateData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub auth: Option<Map<String, Value>>,
 }
 /// The `data` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotmessageupdateData {
     /// `BOT`: object; keys: `{BOT_ID}`.
     #[bitrix(rename = "BOT")]
-    pub bot: ::core::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            OnimbotmessageupdateDataBotValue,
-        >,
-    >,
+    pub bot: Option<BTreeMap<String, OnimbotmessageupdateDataBotValue>>,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<OnimbotmessageupdateDataParams>,
+    pub params: Option<OnimbotmessageupdateDataParams>,
     /// `USER`: object.
     #[bitrix(rename = "USER")]
-    pub user: ::core::option::Option<OnimbotmessageupdateDataUser>,
+    pub user: Option<OnimbotmessageupdateDataUser>,
 }
 /// The `OnimbotmessageupdateDataBotValue` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotmessageupdateDataBotValue {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires`: timestamp.
-    pub expires: ::core::option::Option<i64>,
+    pub expires: Option<i64>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `user_id`: integer.
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `client_id`: string.
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
     /// `AUTH`: object.
     #[bitrix(rename = "AUTH")]
-    pub auth: ::core::option::Option<OnimbotmessageupdateDataBotValueAuth>,
+    pub auth: Option<OnimbotmessageupdateDataBotValueAuth>,
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `BOT_CODE`: string.
     #[bitrix(rename = "BOT_CODE")]
-    pub bot_code: ::core::option::Option<::std::string::String>,
+    pub bot_code: Option<String>,
 }
 /// The `AUTH` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotmessageupdateDataBotValueAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnimbotmessageupdateDataBotValueAuthStatus>,
+    pub status: Option<OnimbotmessageupdateDataBotValueAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimbotmessageupdateDataBotValueAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]
@@ -117,76 +113,74 @@ pub enum OnimbotmessageupdateDataBotValueAuthStatus {
 }
 /// The `PARAMS` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotmessageupdateDataParams {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `CHAT_ID`: integer.
     #[bitrix(rename = "CHAT_ID")]
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
     #[bitrix(rename = "AUTHOR_ID")]
-    pub author_id: ::core::option::Option<i64>,
+    pub author_id: Option<i64>,
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `MESSAGE_TYPE`: string.
     #[bitrix(rename = "MESSAGE_TYPE")]
-    pub message_type: ::core::option::Option<OnimbotmessageupdateDataParamsMessageType>,
+    pub message_type: Option<OnimbotmessageupdateDataParamsMessageType>,
     /// `CHAT_AUTHOR_ID`: integer.
     #[bitrix(rename = "CHAT_AUTHOR_ID")]
-    pub chat_author_id: ::core::option::Option<i64>,
+    pub chat_author_id: Option<i64>,
     /// `CHAT_ENTITY_TYPE`: string.
     #[bitrix(rename = "CHAT_ENTITY_TYPE")]
-    pub chat_entity_type: ::core::option::Option<::std::string::String>,
+    pub chat_entity_type: Option<String>,
     /// `CHAT_ENTITY_ID`: string.
     #[bitrix(rename = "CHAT_ENTITY_ID")]
-    pub chat_entity_id: ::core::option::Option<::std::string::String>,
+    pub chat_entity_id: Option<String>,
     /// `CHAT_ENTITY_DATA_1`: string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_1")]
-    pub chat_entity_data_1: ::core::option::Option<::std::string::String>,
+    pub chat_entity_data_1: Option<String>,
     /// `CHAT_ENTITY_DATA_2`: string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_2")]
-    pub chat_entity_data_2: ::core::option::Option<::std::string::String>,
+    pub chat_entity_data_2: Option<String>,
     /// `CHAT_ENTITY_DATA_3`: string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_3")]
-    pub chat_entity_data_3: ::core::option::Option<::std::string::String>,
+    pub chat_entity_data_3: Option<String>,
     /// `FROM_USER_ID`: integer.
     #[bitrix(rename = "FROM_USER_ID")]
-    pub from_user_id: ::core::option::Option<i64>,
+    pub from_user_id: Option<i64>,
     /// `TO_USER_ID`: integer.
     #[bitrix(rename = "TO_USER_ID")]
-    pub to_user_id: ::core::option::Option<i64>,
+    pub to_user_id: Option<i64>,
     /// `CHAT_USER_COUNT`: integer.
     #[bitrix(rename = "CHAT_USER_COUNT")]
-    pub chat_user_count: ::core::option::Option<i64>,
+    pub chat_user_count: Option<i64>,
     /// `MENTIONED_LIST`: object; keys: `{USER_ID}`.
     #[bitrix(rename = "MENTIONED_LIST")]
-    pub mentioned_list: ::core::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, i64>,
-    >,
+    pub mentioned_list: Option<BTreeMap<String, i64>>,
     /// `PLATFORM_CONTEXT`: string.
     #[bitrix(rename = "PLATFORM_CONTEXT")]
-    pub platform_context: ::core::option::Option<::std::string::String>,
+    pub platform_context: Option<String>,
     /// `MESSAGE_ORIGINAL`: string.
     #[bitrix(rename = "MESSAGE_ORIGINAL")]
-    pub message_original: ::core::option::Option<::std::string::String>,
+    pub message_original: Option<String>,
     /// `DIALOG_ID`: string.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ::core::option::Option<::std::string::String>,
+    pub dialog_id: Option<String>,
     /// `MESSAGE_ID`: integer.
     #[bitrix(rename = "MESSAGE_ID")]
-    pub message_id: ::core::option::Option<i64>,
+    pub message_id: Option<i64>,
     /// `CHAT_TYPE`: string.
     #[bitrix(rename = "CHAT_TYPE")]
-    pub chat_type: ::core::option::Option<OnimbotmessageupdateDataParamsChatType>,
+    pub chat_type: Option<OnimbotmessageupdateDataParamsChatType>,
     /// `LANGUAGE`: string.
     #[bitrix(rename = "LANGUAGE")]
-    pub language: ::core::option::Option<::std::string::String>,
+    pub language: Option<String>,
 }
 /// Documented values of `MESSAGE_TYPE`. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimbotmessageupdateDataParamsMessageType {
     /// `"P"`: private, personal chat
     #[bitrix(value = "P")]
@@ -223,7 +217,7 @@ pub enum OnimbotmessageupdateDataParamsMessageType {
     X,
 }
 /// Documented values of `CHAT_TYPE`. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimbotmessageupdateDataParamsChatType {
     /// `"P"`: private, personal chat
     #[bitrix(value = "P")]
@@ -261,36 +255,36 @@ pub enum OnimbotmessageupdateDataParamsChatType {
 }
 /// The `USER` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimbotmessageupdateDataUser {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `FIRST_NAME`: string.
     #[bitrix(rename = "FIRST_NAME")]
-    pub first_name: ::core::option::Option<::std::string::String>,
+    pub first_name: Option<String>,
     /// `LAST_NAME`: string.
     #[bitrix(rename = "LAST_NAME")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `WORK_POSITION`: string.
     #[bitrix(rename = "WORK_POSITION")]
-    pub work_position: ::core::option::Option<::std::string::String>,
+    pub work_position: Option<String>,
     /// `GENDER`: string.
     #[bitrix(rename = "GENDER")]
-    pub gender: ::core::option::Option<::std::string::String>,
+    pub gender: Option<String>,
     /// `IS_BOT`: string.
     #[bitrix(rename = "IS_BOT")]
-    pub is_bot: ::core::option::Option<::std::string::String>,
+    pub is_bot: Option<String>,
     /// `IS_CONNECTOR`: string.
     #[bitrix(rename = "IS_CONNECTOR")]
-    pub is_connector: ::core::option::Option<::std::string::String>,
+    pub is_connector: Option<String>,
     /// `IS_NETWORK`: string.
     #[bitrix(rename = "IS_NETWORK")]
-    pub is_network: ::core::option::Option<::std::string::String>,
+    pub is_network: Option<String>,
     /// `IS_EXTRANET`: string.
     #[bitrix(rename = "IS_EXTRANET")]
-    pub is_extranet: ::core::option::Option<::std::string::String>,
+    pub is_extranet: Option<String>,
 }

@@ -2,128 +2,122 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONIMCOMMANDADD` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `ONIMCOMMANDADD` event (scope `imbot`): Event Triggered by Chat Bot Command.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Onimcommandadd {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: integer.
-    pub event_handler_id: ::core::option::Option<i64>,
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnimcommandaddData>,
+    pub data: Option<OnimcommandaddData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub auth: Option<Map<String, Value>>,
 }
 /// The `data` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimcommandaddData {
     /// `COMMAND`: object; keys: `{COMMAND_ID}`.
     #[bitrix(rename = "COMMAND")]
-    pub command: ::core::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            OnimcommandaddDataCommandValue,
-        >,
-    >,
+    pub command: Option<BTreeMap<String, OnimcommandaddDataCommandValue>>,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<OnimcommandaddDataParams>,
+    pub params: Option<OnimcommandaddDataParams>,
     /// `USER`: object.
     #[bitrix(rename = "USER")]
-    pub user: ::core::option::Option<OnimcommandaddDataUser>,
+    pub user: Option<OnimcommandaddDataUser>,
 }
 /// The `OnimcommandaddDataCommandValue` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimcommandaddDataCommandValue {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires`: timestamp.
-    pub expires: ::core::option::Option<i64>,
+    pub expires: Option<i64>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `user_id`: integer.
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `client_id`: string.
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
     /// `AUTH`: object.
     #[bitrix(rename = "AUTH")]
-    pub auth: ::core::option::Option<OnimcommandaddDataCommandValueAuth>,
+    pub auth: Option<OnimcommandaddDataCommandValueAuth>,
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `BOT_CODE`: string.
     #[bitrix(rename = "BOT_CODE")]
-    pub bot_code: ::core::option::Option<::std::string::String>,
+    pub bot_code: Option<String>,
     /// `COMMAND`: string.
     #[bitrix(rename = "COMMAND")]
-    pub command: ::core::option::Option<::std::string::String>,
+    pub command: Option<String>,
     /// `COMMAND_ID`: integer.
     #[bitrix(rename = "COMMAND_ID")]
-    pub command_id: ::core::option::Option<i64>,
+    pub command_id: Option<i64>,
     /// `COMMAND_PARAMS`: string.
     #[bitrix(rename = "COMMAND_PARAMS")]
-    pub command_params: ::core::option::Option<::std::string::String>,
+    pub command_params: Option<String>,
     /// `COMMAND_CONTEXT`: string.
     #[bitrix(rename = "COMMAND_CONTEXT")]
-    pub command_context: ::core::option::Option<
-        OnimcommandaddDataCommandValueCommandContext,
-    >,
+    pub command_context: Option<OnimcommandaddDataCommandValueCommandContext>,
     /// `MESSAGE_ID`: integer.
     #[bitrix(rename = "MESSAGE_ID")]
-    pub message_id: ::core::option::Option<i64>,
+    pub message_id: Option<i64>,
 }
 /// The `AUTH` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimcommandaddDataCommandValueAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnimcommandaddDataCommandValueAuthStatus>,
+    pub status: Option<OnimcommandaddDataCommandValueAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimcommandaddDataCommandValueAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]
@@ -133,7 +127,7 @@ pub enum OnimcommandaddDataCommandValueAuthStatus {
     F,
 }
 /// Documented values of `COMMAND_CONTEXT`. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimcommandaddDataCommandValueCommandContext {
     /// `"TEXTAREA"`: command entered manually
     #[bitrix(value = "TEXTAREA")]
@@ -144,145 +138,143 @@ pub enum OnimcommandaddDataCommandValueCommandContext {
 }
 /// The `PARAMS` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimcommandaddDataParams {
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `TEMPLATE_ID`: string.
     #[bitrix(rename = "TEMPLATE_ID")]
-    pub template_id: ::core::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
     /// `MESSAGE_TYPE`: string.
     #[bitrix(rename = "MESSAGE_TYPE")]
-    pub message_type: ::core::option::Option<OnimcommandaddDataParamsMessageType>,
+    pub message_type: Option<OnimcommandaddDataParamsMessageType>,
     /// `FROM_USER_ID`: integer.
     #[bitrix(rename = "FROM_USER_ID")]
-    pub from_user_id: ::core::option::Option<i64>,
+    pub from_user_id: Option<i64>,
     /// `DIALOG_ID`: string.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ::core::option::Option<::std::string::String>,
+    pub dialog_id: Option<String>,
     /// `TO_CHAT_ID`: integer.
     #[bitrix(rename = "TO_CHAT_ID")]
-    pub to_chat_id: ::core::option::Option<i64>,
+    pub to_chat_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
     #[bitrix(rename = "AUTHOR_ID")]
-    pub author_id: ::core::option::Option<i64>,
+    pub author_id: Option<i64>,
     /// `SYSTEM`: string.
     #[bitrix(rename = "SYSTEM")]
-    pub system: ::core::option::Option<::std::string::String>,
+    pub system: Option<String>,
     /// `TO_USER_ID`: integer.
     #[bitrix(rename = "TO_USER_ID")]
-    pub to_user_id: ::core::option::Option<i64>,
+    pub to_user_id: Option<i64>,
     /// `SKIP_USER_CHECK`: string.
     #[bitrix(rename = "SKIP_USER_CHECK")]
-    pub skip_user_check: ::core::option::Option<::std::string::String>,
+    pub skip_user_check: Option<String>,
     /// `PUSH`: string.
     #[bitrix(rename = "PUSH")]
-    pub push: ::core::option::Option<::std::string::String>,
+    pub push: Option<String>,
     /// `PUSH_IMPORTANT`: string.
     #[bitrix(rename = "PUSH_IMPORTANT")]
-    pub push_important: ::core::option::Option<::std::string::String>,
+    pub push_important: Option<String>,
     /// `RECENT_ADD`: string.
     #[bitrix(rename = "RECENT_ADD")]
-    pub recent_add: ::core::option::Option<::std::string::String>,
+    pub recent_add: Option<String>,
     /// `RECENT_SKIP_AUTHOR`: string.
     #[bitrix(rename = "RECENT_SKIP_AUTHOR")]
-    pub recent_skip_author: ::core::option::Option<::std::string::String>,
+    pub recent_skip_author: Option<String>,
     /// `CONVERT`: string.
     #[bitrix(rename = "CONVERT")]
-    pub convert: ::core::option::Option<::std::string::String>,
+    pub convert: Option<String>,
     /// `SKIP_COMMAND`: string.
     #[bitrix(rename = "SKIP_COMMAND")]
-    pub skip_command: ::core::option::Option<::std::string::String>,
+    pub skip_command: Option<String>,
     /// `SKIP_COUNTER_INCREMENTS`: string.
     #[bitrix(rename = "SKIP_COUNTER_INCREMENTS")]
-    pub skip_counter_increments: ::core::option::Option<::std::string::String>,
+    pub skip_counter_increments: Option<String>,
     /// `SILENT_CONNECTOR`: string.
     #[bitrix(rename = "SILENT_CONNECTOR")]
-    pub silent_connector: ::core::option::Option<::std::string::String>,
+    pub silent_connector: Option<String>,
     /// `SKIP_CONNECTOR`: string.
     #[bitrix(rename = "SKIP_CONNECTOR")]
-    pub skip_connector: ::core::option::Option<::std::string::String>,
+    pub skip_connector: Option<String>,
     /// `IMPORTANT_CONNECTOR`: string.
     #[bitrix(rename = "IMPORTANT_CONNECTOR")]
-    pub important_connector: ::core::option::Option<::std::string::String>,
+    pub important_connector: Option<String>,
     /// `NO_SESSION_OL`: string.
     #[bitrix(rename = "NO_SESSION_OL")]
-    pub no_session_ol: ::core::option::Option<::std::string::String>,
+    pub no_session_ol: Option<String>,
     /// `FAKE_RELATION`: integer.
     #[bitrix(rename = "FAKE_RELATION")]
-    pub fake_relation: ::core::option::Option<i64>,
+    pub fake_relation: Option<i64>,
     /// `SKIP_URL_INDEX`: string.
     #[bitrix(rename = "SKIP_URL_INDEX")]
-    pub skip_url_index: ::core::option::Option<::std::string::String>,
+    pub skip_url_index: Option<String>,
     /// `MESSAGE_ID`: integer.
     #[bitrix(rename = "MESSAGE_ID")]
-    pub message_id: ::core::option::Option<i64>,
+    pub message_id: Option<i64>,
     /// `CHAT_TYPE`: string.
     #[bitrix(rename = "CHAT_TYPE")]
-    pub chat_type: ::core::option::Option<OnimcommandaddDataParamsChatType>,
+    pub chat_type: Option<OnimcommandaddDataParamsChatType>,
     /// `LANGUAGE`: string.
     #[bitrix(rename = "LANGUAGE")]
-    pub language: ::core::option::Option<::std::string::String>,
+    pub language: Option<String>,
     /// `CHAT_ID`: integer.
     #[bitrix(rename = "CHAT_ID")]
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `CHAT_PARENT_ID`: integer.
     #[bitrix(rename = "CHAT_PARENT_ID")]
-    pub chat_parent_id: ::core::option::Option<i64>,
+    pub chat_parent_id: Option<i64>,
     /// `CHAT_PARENT_MID`: integer.
     #[bitrix(rename = "CHAT_PARENT_MID")]
-    pub chat_parent_mid: ::core::option::Option<i64>,
+    pub chat_parent_mid: Option<i64>,
     /// `CHAT_TITLE`: string.
     #[bitrix(rename = "CHAT_TITLE")]
-    pub chat_title: ::core::option::Option<::std::string::String>,
+    pub chat_title: Option<String>,
     /// `CHAT_AUTHOR_ID`: integer.
     #[bitrix(rename = "CHAT_AUTHOR_ID")]
-    pub chat_author_id: ::core::option::Option<i64>,
+    pub chat_author_id: Option<i64>,
     /// `CHAT_AVATAR`: string.
     #[bitrix(rename = "CHAT_AVATAR")]
-    pub chat_avatar: ::core::option::Option<::std::string::String>,
+    pub chat_avatar: Option<String>,
     /// `CHAT_COLOR`: string.
     #[bitrix(rename = "CHAT_COLOR")]
-    pub chat_color: ::core::option::Option<::std::string::String>,
+    pub chat_color: Option<String>,
     /// `CHAT_ENTITY_TYPE`: string.
     #[bitrix(rename = "CHAT_ENTITY_TYPE")]
-    pub chat_entity_type: ::core::option::Option<::std::string::String>,
+    pub chat_entity_type: Option<String>,
     /// `CHAT_ENTITY_ID`: string.
     #[bitrix(rename = "CHAT_ENTITY_ID")]
-    pub chat_entity_id: ::core::option::Option<::std::string::String>,
+    pub chat_entity_id: Option<String>,
     /// `CHAT_ENTITY_DATA_1`: string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_1")]
-    pub chat_entity_data_1: ::core::option::Option<::std::string::String>,
+    pub chat_entity_data_1: Option<String>,
     /// `CHAT_ENTITY_DATA_2`: string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_2")]
-    pub chat_entity_data_2: ::core::option::Option<::std::string::String>,
+    pub chat_entity_data_2: Option<String>,
     /// `CHAT_ENTITY_DATA_3`: string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_3")]
-    pub chat_entity_data_3: ::core::option::Option<::std::string::String>,
+    pub chat_entity_data_3: Option<String>,
     /// `CHAT_EXTRANET`: string.
     #[bitrix(rename = "CHAT_EXTRANET")]
-    pub chat_extranet: ::core::option::Option<::std::string::String>,
+    pub chat_extranet: Option<String>,
     /// `CHAT_PREV_MESSAGE_ID`: integer.
     #[bitrix(rename = "CHAT_PREV_MESSAGE_ID")]
-    pub chat_prev_message_id: ::core::option::Option<i64>,
+    pub chat_prev_message_id: Option<i64>,
     /// `CHAT_CAN_POST`: string.
     #[bitrix(rename = "CHAT_CAN_POST")]
-    pub chat_can_post: ::core::option::Option<::std::string::String>,
+    pub chat_can_post: Option<String>,
     /// `RID`: integer.
     #[bitrix(rename = "RID")]
-    pub rid: ::core::option::Option<i64>,
+    pub rid: Option<i64>,
     /// `IS_MANAGER`: string.
     #[bitrix(rename = "IS_MANAGER")]
-    pub is_manager: ::core::option::Option<::std::string::String>,
+    pub is_manager: Option<String>,
     /// `BOT_IN_CHAT`: object; keys: `{BOT_ID}`.
     #[bitrix(rename = "BOT_IN_CHAT")]
-    pub bot_in_chat: ::core::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, i64>,
-    >,
+    pub bot_in_chat: Option<BTreeMap<String, i64>>,
 }
 /// Documented values of `MESSAGE_TYPE`. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimcommandaddDataParamsMessageType {
     /// `"P"`: private, personal chat
     #[bitrix(value = "P")]
@@ -319,7 +311,7 @@ pub enum OnimcommandaddDataParamsMessageType {
     X,
 }
 /// Documented values of `CHAT_TYPE`. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnimcommandaddDataParamsChatType {
     /// `"P"`: private, personal chat
     #[bitrix(value = "P")]
@@ -357,21 +349,21 @@ pub enum OnimcommandaddDataParamsChatType {
 }
 /// The `USER` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnimcommandaddDataUser {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `FIRST_NAME`: string.
     #[bitrix(rename = "FIRST_NAME")]
-    pub first_name: ::core::option::Option<::std::string::String>,
+    pub first_name: Option<String>,
     /// `LAST_NAME`: string.
     #[bitrix(rename = "LAST_NAME")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `GENDER`: string.
     #[bitrix(rename = "GENDER")]
-    pub gender: ::core::option::Option<::std::string::String>,
+    pub gender: Option<String>,
 }

@@ -2,66 +2,67 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONVOXIMPLANTCALLEND` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `ONVOXIMPLANTCALLEND` event (scope `telephony`): Event of Call End.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Onvoximplantcallend {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: string.
-    pub event_handler_id: ::core::option::Option<::std::string::String>,
+    pub event_handler_id: Option<String>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnvoximplantcallendData>,
+    pub data: Option<OnvoximplantcallendData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnvoximplantcallendAuth>,
+    pub auth: Option<OnvoximplantcallendAuth>,
 }
 /// The `data` object. Part of the `ONVOXIMPLANTCALLEND` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnvoximplantcallendData {
     /// `CALL_ID`: string.
     #[bitrix(rename = "CALL_ID")]
-    pub call_id: ::core::option::Option<::std::string::String>,
+    pub call_id: Option<String>,
     /// `CALL_TYPE`: integer.
     #[bitrix(rename = "CALL_TYPE")]
-    pub call_type: ::core::option::Option<OnvoximplantcallendDataCallType>,
+    pub call_type: Option<OnvoximplantcallendDataCallType>,
     /// `PHONE_NUMBER`: string.
     #[bitrix(rename = "PHONE_NUMBER")]
-    pub phone_number: ::core::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
     /// `PORTAL_NUMBER`: string.
     #[bitrix(rename = "PORTAL_NUMBER")]
-    pub portal_number: ::core::option::Option<::std::string::String>,
+    pub portal_number: Option<String>,
     /// `PORTAL_USER_ID`: integer.
     #[bitrix(rename = "PORTAL_USER_ID")]
-    pub portal_user_id: ::core::option::Option<i64>,
+    pub portal_user_id: Option<i64>,
     /// `CALL_DURATION`: integer.
     #[bitrix(rename = "CALL_DURATION")]
-    pub call_duration: ::core::option::Option<i64>,
+    pub call_duration: Option<i64>,
     /// `CALL_START_DATE`: datetime.
     #[bitrix(rename = "CALL_START_DATE")]
-    pub call_start_date: ::core::option::Option<::std::string::String>,
+    pub call_start_date: Option<String>,
     /// `COST`: double.
     #[bitrix(rename = "COST")]
-    pub cost: ::core::option::Option<f64>,
+    pub cost: Option<f64>,
     /// `COST_CURRENCY`: string.
     #[bitrix(rename = "COST_CURRENCY")]
-    pub cost_currency: ::core::option::Option<::std::string::String>,
+    pub cost_currency: Option<String>,
     /// `CALL_FAILED_CODE`: string.
     #[bitrix(rename = "CALL_FAILED_CODE")]
-    pub call_failed_code: ::core::option::Option<OnvoximplantcallendDataCallFailedCode>,
+    pub call_failed_code: Option<OnvoximplantcallendDataCallFailedCode>,
     /// `CALL_FAILED_REASON`: string.
     #[bitrix(rename = "CALL_FAILED_REASON")]
-    pub call_failed_reason: ::core::option::Option<::std::string::String>,
+    pub call_failed_reason: Option<String>,
     /// `CRM_ACTIVITY_ID`: integer.
     #[bitrix(rename = "CRM_ACTIVITY_ID")]
-    pub crm_activity_id: ::core::option::Option<i64>,
+    pub crm_activity_id: Option<i64>,
 }
 /// Documented values of `CALL_TYPE`. Part of the `ONVOXIMPLANTCALLEND` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum OnvoximplantcallendDataCallType {
     /// `1`: outgoing
     #[bitrix(value = 1)]
@@ -80,7 +81,7 @@ pub enum OnvoximplantcallendDataCallType {
     InformationalCall,
 }
 /// Documented values of `CALL_FAILED_CODE`. Part of the `ONVOXIMPLANTCALLEND` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnvoximplantcallendDataCallFailedCode {
     /// `"200"`: successful call
     #[bitrix(value = "200")]
@@ -124,31 +125,31 @@ pub enum OnvoximplantcallendDataCallFailedCode {
 }
 /// The `auth` object. Part of the `ONVOXIMPLANTCALLEND` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnvoximplantcallendAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnvoximplantcallendAuthStatus>,
+    pub status: Option<OnvoximplantcallendAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `ONVOXIMPLANTCALLEND` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnvoximplantcallendAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

@@ -2,50 +2,49 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONVOXIMPLANTCALLINIT` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `ONVOXIMPLANTCALLINIT` event (scope `telephony`): Call Initialization Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Onvoximplantcallinit {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: string.
-    pub event_handler_id: ::core::option::Option<::std::string::String>,
+    pub event_handler_id: Option<String>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnvoximplantcallinitData>,
+    pub data: Option<OnvoximplantcallinitData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnvoximplantcallinitAuth>,
+    pub auth: Option<OnvoximplantcallinitAuth>,
 }
 /// The `data` object. Part of the `ONVOXIMPLANTCALLINIT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnvoximplantcallinitData {
     /// `CALL_ID`: string.
     #[bitrix(rename = "CALL_ID")]
-    pub call_id: ::core::option::Option<::std::string::String>,
+    pub call_id: Option<String>,
     /// `CALL_TYPE`: integer.
     #[bitrix(rename = "CALL_TYPE")]
-    pub call_type: ::core::option::Option<OnvoximplantcallinitDataCallType>,
+    pub call_type: Option<OnvoximplantcallinitDataCallType>,
     /// `ACCOUNT_SEARCH_ID`: string.
     #[bitrix(rename = "ACCOUNT_SEARCH_ID")]
-    pub account_search_id: ::core::option::Option<
-        OnvoximplantcallinitDataAccountSearchId,
-    >,
+    pub account_search_id: Option<OnvoximplantcallinitDataAccountSearchId>,
     /// `PHONE_NUMBER`: string.
     #[bitrix(rename = "PHONE_NUMBER")]
-    pub phone_number: ::core::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
     /// `CALLER_ID`: string.
     #[bitrix(rename = "CALLER_ID")]
-    pub caller_id: ::core::option::Option<::std::string::String>,
+    pub caller_id: Option<String>,
     /// `REST_APP_ID`: integer.
     #[bitrix(rename = "REST_APP_ID")]
-    pub rest_app_id: ::core::option::Option<i64>,
+    pub rest_app_id: Option<i64>,
 }
 /// Documented values of `CALL_TYPE`. Part of the `ONVOXIMPLANTCALLINIT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum OnvoximplantcallinitDataCallType {
     /// `1`: outgoing
     #[bitrix(value = 1)]
@@ -64,7 +63,7 @@ pub enum OnvoximplantcallinitDataCallType {
     InformationalCall,
 }
 /// Documented values of `ACCOUNT_SEARCH_ID`. Part of the `ONVOXIMPLANTCALLINIT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnvoximplantcallinitDataAccountSearchId {
     /// `"XXX"`: for rented numbers
     #[bitrix(value = "XXX")]
@@ -78,31 +77,31 @@ pub enum OnvoximplantcallinitDataAccountSearchId {
 }
 /// The `auth` object. Part of the `ONVOXIMPLANTCALLINIT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnvoximplantcallinitAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnvoximplantcallinitAuthStatus>,
+    pub status: Option<OnvoximplantcallinitAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `ONVOXIMPLANTCALLINIT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnvoximplantcallinitAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

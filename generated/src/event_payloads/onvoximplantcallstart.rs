@@ -2,61 +2,62 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONVOXIMPLANTCALLSTART` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Payload of the `ONVOXIMPLANTCALLSTART` event (scope `telephony`): Event of Call Start.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Onvoximplantcallstart {
     /// `event`: string.
-    pub event: ::core::option::Option<::std::string::String>,
+    pub event: Option<String>,
     /// `event_handler_id`: string.
-    pub event_handler_id: ::core::option::Option<::std::string::String>,
+    pub event_handler_id: Option<String>,
     /// `data`: object.
-    pub data: ::core::option::Option<OnvoximplantcallstartData>,
+    pub data: Option<OnvoximplantcallstartData>,
     /// `ts`: timestamp.
-    pub ts: ::core::option::Option<i64>,
+    pub ts: Option<i64>,
     /// `auth`: object.
-    pub auth: ::core::option::Option<OnvoximplantcallstartAuth>,
+    pub auth: Option<OnvoximplantcallstartAuth>,
 }
 /// The `data` object. Part of the `ONVOXIMPLANTCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnvoximplantcallstartData {
     /// `CALL_ID`: string.
     #[bitrix(rename = "CALL_ID")]
-    pub call_id: ::core::option::Option<::std::string::String>,
+    pub call_id: Option<String>,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
 }
 /// The `auth` object. Part of the `ONVOXIMPLANTCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct OnvoximplantcallstartAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::std::string::String>,
+    pub access_token: Option<String>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<OnvoximplantcallstartAuthStatus>,
+    pub status: Option<OnvoximplantcallstartAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::std::string::String>,
+    pub application_token: Option<String>,
 }
 /// Documented values of `status`. Part of the `ONVOXIMPLANTCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum OnvoximplantcallstartAuthStatus {
     /// `"L"`: [local](/local-integrations/local-apps.html) application
     #[bitrix(value = "L")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `event.bind` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Register a New Event Handler — `event.bind` (REST v1, scope `events`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-bind.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "event.bind",
     version = "v1",
     scope = "events",
@@ -16,17 +18,15 @@
 )]
 pub struct EventBind {
     /// `event`: string, required.
-    pub event: ::std::string::String,
+    pub event: String,
     /// `handler`: string, required.
-    pub handler: ::std::string::String,
+    pub handler: String,
     /// `auth_type`: integer.
-    pub auth_type: ::core::option::Option<i64>,
+    pub auth_type: Option<i64>,
     /// `event_type`: string.
-    pub event_type: ::core::option::Option<::std::string::String>,
+    pub event_type: Option<String>,
     /// `auth_connector`: string.
-    pub auth_connector: ::core::option::Option<::std::string::String>,
+    pub auth_connector: Option<String>,
     /// `options`: object.
-    pub options: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub options: Option<Map<String, Value>>,
 }

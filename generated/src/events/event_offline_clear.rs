@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `event.offline.clear` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Clear Records in the Offline Events Queue — `event.offline.clear` (REST v1, scope `events`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-clear.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "event.offline.clear",
     version = "v1",
     scope = "events",
@@ -15,11 +17,9 @@
 )]
 pub struct EventOfflineClear {
     /// `process_id`: string, required.
-    pub process_id: ::std::string::String,
+    pub process_id: String,
     /// `id`: array.
-    pub id: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub id: Option<Vec<Value>>,
     /// `message_id`: array.
-    pub message_id: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub message_id: Option<Vec<Value>>,
 }

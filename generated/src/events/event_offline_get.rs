@@ -2,25 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `event.offline.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get a List of Offline Events with — `event.offline.get` (REST v1, scope `events`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "event.offline.get",
     version = "v1",
     scope = "events",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct EventOfflineGet {
     /// `filter`: array.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `order`: array.
-    pub order: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub order: Option<Vec<Value>>,
     /// `limit`: integer.
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
     /// `auth_connector`: string.
-    pub auth_connector: ::core::option::Option<::std::string::String>,
+    pub auth_connector: Option<String>,
 }

@@ -2,24 +2,26 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `event.unbind` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Unbind Registered Event Handler — `event.unbind` (REST v1, scope `events`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-unbind.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "event.unbind",
     version = "v1",
     scope = "events",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct EventUnbind {
     /// `event`: string, required.
-    pub event: ::std::string::String,
+    pub event: String,
     /// `handler`: string, required.
-    pub handler: ::std::string::String,
+    pub handler: String,
     /// `auth_type`: integer.
-    pub auth_type: ::core::option::Option<i64>,
+    pub auth_type: Option<i64>,
     /// `event_type`: string.
-    pub event_type: ::core::option::Option<::std::string::String>,
+    pub event_type: Option<String>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.add` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create Department — `humanresources.node.add` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "humanresources.node.add",
     version = "v3",
     scope = "humanresources",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -57,50 +59,44 @@ pub struct HumanresourcesNodeAdd {
     #[bitrix(rename = "type")]
     pub type_: HumanresourcesNodeAddType,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `parentId`: integer, required.
     #[bitrix(rename = "parentId")]
     pub parent_id: i64,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `colorName`: string.
     #[bitrix(rename = "colorName")]
-    pub color_name: ::core::option::Option<HumanresourcesNodeAddColorName>,
+    pub color_name: Option<HumanresourcesNodeAddColorName>,
     /// `userIds`: object.
     #[bitrix(rename = "userIds")]
-    pub user_ids: ::core::option::Option<HumanresourcesNodeAddUserIds>,
+    pub user_ids: Option<HumanresourcesNodeAddUserIds>,
     /// `moveUsersToNode`: boolean.
     #[bitrix(rename = "moveUsersToNode")]
-    pub move_users_to_node: ::core::option::Option<bool>,
+    pub move_users_to_node: Option<bool>,
     /// `createChat`: boolean.
     #[bitrix(rename = "createChat")]
-    pub create_chat: ::core::option::Option<bool>,
+    pub create_chat: Option<bool>,
     /// `bindingChatIds`: array.
     #[bitrix(rename = "bindingChatIds")]
-    pub binding_chat_ids: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub binding_chat_ids: Option<Vec<Value>>,
     /// `createChannel`: boolean.
     #[bitrix(rename = "createChannel")]
-    pub create_channel: ::core::option::Option<bool>,
+    pub create_channel: Option<bool>,
     /// `bindingChannelIds`: array.
     #[bitrix(rename = "bindingChannelIds")]
-    pub binding_channel_ids: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub binding_channel_ids: Option<Vec<Value>>,
     /// `createCollab`: boolean.
     #[bitrix(rename = "createCollab")]
-    pub create_collab: ::core::option::Option<bool>,
+    pub create_collab: Option<bool>,
     /// `bindingCollabIds`: array.
     #[bitrix(rename = "bindingCollabIds")]
-    pub binding_collab_ids: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub binding_collab_ids: Option<Vec<Value>>,
     /// `settings`: object.
-    pub settings: ::core::option::Option<HumanresourcesNodeAddSettings>,
+    pub settings: Option<HumanresourcesNodeAddSettings>,
 }
 /// Documented values of `type`. Part of `humanresources.node.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum HumanresourcesNodeAddType {
     /// `"DEPARTMENT"`: department
     #[bitrix(value = "DEPARTMENT")]
@@ -110,7 +106,7 @@ pub enum HumanresourcesNodeAddType {
     Team,
 }
 /// Documented values of `colorName`. Part of `humanresources.node.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum HumanresourcesNodeAddColorName {
     /// `"blue"`: blue
     #[bitrix(value = "blue")]
@@ -133,63 +129,41 @@ pub enum HumanresourcesNodeAddColorName {
 }
 /// The `userIds` object. Part of `humanresources.node.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct HumanresourcesNodeAddUserIds {
     /// `MEMBER_HEAD`: array.
     #[bitrix(rename = "MEMBER_HEAD")]
-    pub member_head: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_head: Option<Vec<Value>>,
     /// `MEMBER_DEPUTY_HEAD`: array.
     #[bitrix(rename = "MEMBER_DEPUTY_HEAD")]
-    pub member_deputy_head: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_deputy_head: Option<Vec<Value>>,
     /// `MEMBER_EMPLOYEE`: array.
     #[bitrix(rename = "MEMBER_EMPLOYEE")]
-    pub member_employee: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_employee: Option<Vec<Value>>,
     /// `MEMBER_TEAM_HEAD`: array.
     #[bitrix(rename = "MEMBER_TEAM_HEAD")]
-    pub member_team_head: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_team_head: Option<Vec<Value>>,
     /// `MEMBER_TEAM_DEPUTY_HEAD`: array.
     #[bitrix(rename = "MEMBER_TEAM_DEPUTY_HEAD")]
-    pub member_team_deputy_head: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_team_deputy_head: Option<Vec<Value>>,
     /// `MEMBER_TEAM_EMPLOYEE`: array.
     #[bitrix(rename = "MEMBER_TEAM_EMPLOYEE")]
-    pub member_team_employee: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_team_employee: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `settings` object. Part of `humanresources.node.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct HumanresourcesNodeAddSettings {
     /// `BUSINESS_PROC_AUTHORITY`: array.
     #[bitrix(rename = "BUSINESS_PROC_AUTHORITY")]
-    pub business_proc_authority: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub business_proc_authority: Option<Vec<Value>>,
     /// `REPORTS_AUTHORITY`: array.
     #[bitrix(rename = "REPORTS_AUTHORITY")]
-    pub reports_authority: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub reports_authority: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.communication.edit` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Edit Communications of the — `humanresources.node.communication.edit` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-edit.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "humanresources.node.communication.edit",
     version = "v3",
     scope = "humanresources",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -56,20 +58,18 @@ pub struct HumanresourcesNodeCommunicationEdit {
     pub communication_type: HumanresourcesNodeCommunicationEditCommunicationType,
     /// `createDefault`: boolean.
     #[bitrix(rename = "createDefault")]
-    pub create_default: ::core::option::Option<bool>,
+    pub create_default: Option<bool>,
     /// `ids`: array.
-    pub ids: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub ids: Option<Vec<Value>>,
     /// `removeIds`: array.
     #[bitrix(rename = "removeIds")]
-    pub remove_ids: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub remove_ids: Option<Vec<Value>>,
     /// `withChildren`: boolean.
     #[bitrix(rename = "withChildren")]
-    pub with_children: ::core::option::Option<bool>,
+    pub with_children: Option<bool>,
 }
 /// Documented values of `communicationType`. Part of `humanresources.node.communication.edit` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-edit.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum HumanresourcesNodeCommunicationEditCommunicationType {
     /// `"CHAT"`: chat
     #[bitrix(value = "CHAT")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.edit` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Update Department — `humanresources.node.edit` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-edit.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "humanresources.node.edit",
     version = "v3",
     scope = "humanresources",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -57,15 +59,15 @@ pub struct HumanresourcesNodeEdit {
     /// `id`: integer, required.
     pub id: i64,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `colorName`: string.
     #[bitrix(rename = "colorName")]
-    pub color_name: ::core::option::Option<HumanresourcesNodeEditColorName>,
+    pub color_name: Option<HumanresourcesNodeEditColorName>,
 }
 /// Documented values of `colorName`. Part of `humanresources.node.edit` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-edit.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum HumanresourcesNodeEditColorName {
     /// `"blue"`: blue
     #[bitrix(value = "blue")]

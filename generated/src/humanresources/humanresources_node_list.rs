@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a List of Departments — `humanresources.node.list` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "humanresources.node.list",
     version = "v3",
     scope = "humanresources",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_INVALIDPAGINATIONEXCEPTION",
@@ -65,14 +67,12 @@ pub struct HumanresourcesNodeList {
     #[bitrix(rename = "type")]
     pub type_: HumanresourcesNodeListType,
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
     /// `pagination`: object.
-    pub pagination: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub pagination: Option<Map<String, Value>>,
 }
 /// Documented values of `type`. Part of `humanresources.node.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum HumanresourcesNodeListType {
     /// `"DEPARTMENT"`: department
     #[bitrix(value = "DEPARTMENT")]

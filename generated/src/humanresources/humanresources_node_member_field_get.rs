@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.member.field.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a Department or Team Member Field — `humanresources.node.member.field.get` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-field-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "humanresources.node.member.field.get",
     version = "v3",
     scope = "humanresources",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -44,10 +46,10 @@ pub struct HumanresourcesNodeMemberFieldGet {
     /// `name`: string, required.
     pub name: HumanresourcesNodeMemberFieldGetName,
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
 }
 /// Documented values of `name`. Part of `humanresources.node.member.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-field-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum HumanresourcesNodeMemberFieldGetName {
     /// `"userId"`: user identifier
     #[bitrix(value = "userId")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.member.field.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Retrieve a List of Department Member Fields — `humanresources.node.member.field.list` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-field-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "humanresources.node.member.field.list",
     version = "v3",
     scope = "humanresources",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_UNKNOWNDTOPROPERTYEXCEPTION",
@@ -29,5 +31,5 @@
 )]
 pub struct HumanresourcesNodeMemberFieldList {
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
 }

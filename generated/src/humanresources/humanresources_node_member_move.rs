@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.member.move` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Move Participants to the Department — `humanresources.node.member.move` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-move.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "humanresources.node.member.move",
     version = "v3",
     scope = "humanresources",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -59,12 +61,12 @@ pub struct HumanresourcesNodeMemberMove {
     pub node_id: i64,
     /// `userIds`: array, required.
     #[bitrix(rename = "userIds")]
-    pub user_ids: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub user_ids: Vec<Value>,
     /// `role`: string.
-    pub role: ::core::option::Option<HumanresourcesNodeMemberMoveRole>,
+    pub role: Option<HumanresourcesNodeMemberMoveRole>,
 }
 /// Documented values of `role`. Part of `humanresources.node.member.move` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-move.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum HumanresourcesNodeMemberMoveRole {
     /// `"MEMBER_HEAD"`: department head
     #[bitrix(value = "MEMBER_HEAD")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.member.set` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update the Composition of Participants in — `humanresources.node.member.set` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "humanresources.node.member.set",
     version = "v3",
     scope = "humanresources",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -63,42 +65,27 @@ pub struct HumanresourcesNodeMemberSet {
 }
 /// The `userIds` object. Part of `humanresources.node.member.set` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct HumanresourcesNodeMemberSetUserIds {
     /// `MEMBER_HEAD`: array.
     #[bitrix(rename = "MEMBER_HEAD")]
-    pub member_head: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_head: Option<Vec<Value>>,
     /// `MEMBER_DEPUTY_HEAD`: array.
     #[bitrix(rename = "MEMBER_DEPUTY_HEAD")]
-    pub member_deputy_head: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_deputy_head: Option<Vec<Value>>,
     /// `MEMBER_EMPLOYEE`: array.
     #[bitrix(rename = "MEMBER_EMPLOYEE")]
-    pub member_employee: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_employee: Option<Vec<Value>>,
     /// `MEMBER_TEAM_HEAD`: array.
     #[bitrix(rename = "MEMBER_TEAM_HEAD")]
-    pub member_team_head: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_team_head: Option<Vec<Value>>,
     /// `MEMBER_TEAM_DEPUTY_HEAD`: array.
     #[bitrix(rename = "MEMBER_TEAM_DEPUTY_HEAD")]
-    pub member_team_deputy_head: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_team_deputy_head: Option<Vec<Value>>,
     /// `MEMBER_TEAM_EMPLOYEE`: array.
     #[bitrix(rename = "MEMBER_TEAM_EMPLOYEE")]
-    pub member_team_employee: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub member_team_employee: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Create Chat — `im.chat.add` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.chat.add",
     version = "v1",
     scope = "im",
@@ -16,37 +18,37 @@
 pub struct ImChatAdd {
     /// `USERS`: array.
     #[bitrix(rename = "USERS")]
-    pub users: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub users: Option<Vec<Value>>,
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<ImChatAddType>,
+    pub type_: Option<ImChatAddType>,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `COLOR`: string.
     #[bitrix(rename = "COLOR")]
-    pub color: ::core::option::Option<ImChatAddColor>,
+    pub color: Option<ImChatAddColor>,
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `AVATAR`: string.
     #[bitrix(rename = "AVATAR")]
-    pub avatar: ::core::option::Option<::std::string::String>,
+    pub avatar: Option<String>,
     /// `ENTITY_TYPE`: string.
     #[bitrix(rename = "ENTITY_TYPE")]
-    pub entity_type: ::core::option::Option<ImChatAddEntityType>,
+    pub entity_type: Option<ImChatAddEntityType>,
     /// `ENTITY_ID`: string.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::core::option::Option<ImChatAddEntityId>,
+    pub entity_id: Option<ImChatAddEntityId>,
     /// `COPILOT_MAIN_ROLE`: string.
     #[bitrix(rename = "COPILOT_MAIN_ROLE")]
-    pub copilot_main_role: ::core::option::Option<::std::string::String>,
+    pub copilot_main_role: Option<String>,
 }
 /// Documented values of `TYPE`. Part of `im.chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImChatAddType {
     /// `"OPEN"`: open chat
     #[bitrix(value = "OPEN")]
@@ -56,7 +58,7 @@ pub enum ImChatAddType {
     Chat,
 }
 /// Documented values of `COLOR`. Part of `im.chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImChatAddColor {
     /// `"RED"`: red
     #[bitrix(value = "RED")]
@@ -108,7 +110,7 @@ pub enum ImChatAddColor {
     Graphite,
 }
 /// Documented values of `ENTITY_TYPE`. Part of `im.chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImChatAddEntityType {
     /// `"VIDEOCONF"`: video conference chat
     #[bitrix(value = "VIDEOCONF")]
@@ -145,7 +147,7 @@ pub enum ImChatAddEntityType {
     Call,
 }
 /// Documented values of `ENTITY_ID`. Part of `im.chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImChatAddEntityId {
     /// `"CRM"`
     #[bitrix(value = "CRM")]

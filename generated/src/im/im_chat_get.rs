@@ -2,16 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Chat ID — `im.chat.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "im.chat.get",
-    version = "v1",
-    scope = "im",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "im.chat.get", version = "v1", scope = "im", result = Value)]
 pub struct ImChatGet {
     /// `ENTITY_TYPE`: string, required.
     #[bitrix(rename = "ENTITY_TYPE")]
@@ -21,7 +18,7 @@ pub struct ImChatGet {
     pub entity_id: ImChatGetEntityId,
 }
 /// Documented values of `ENTITY_TYPE`. Part of `im.chat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImChatGetEntityType {
     /// `"VIDEOCONF"`: video conference chat
     #[bitrix(value = "VIDEOCONF")]
@@ -61,7 +58,7 @@ pub enum ImChatGetEntityType {
     Call,
 }
 /// Documented values of `ENTITY_ID`. Part of `im.chat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImChatGetEntityId {
     /// `"CRM"`
     #[bitrix(value = "CRM")]

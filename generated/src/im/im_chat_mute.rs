@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.mute` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Disable Notifications from Chat — `im.chat.mute` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-chat-mute.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.chat.mute",
     version = "v1",
     scope = "im",
@@ -25,10 +26,10 @@ pub struct ImChatMute {
     pub dialog_id: ImChatMuteDialogId,
     /// `MUTE`: string.
     #[bitrix(rename = "MUTE")]
-    pub mute: ::core::option::Option<ImChatMuteMute>,
+    pub mute: Option<ImChatMuteMute>,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.chat.mute` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-chat-mute.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImChatMuteDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]
@@ -41,7 +42,7 @@ pub enum ImChatMuteDialogId {
     Xxx,
 }
 /// Documented values of `MUTE`. Part of `im.chat.mute` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-chat-mute.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImChatMuteMute {
     /// `"Y"`: disable notifications
     #[bitrix(value = "Y")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.updateAvatar` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Update Chat Avatar — `im.chat.updateAvatar` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-update/im-chat-update-avatar.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.chat.updateAvatar",
     version = "v1",
     scope = "im",
@@ -34,5 +35,5 @@ pub struct ImChatUpdateAvatar {
     pub chat_id: i64,
     /// `AVATAR`: string, required.
     #[bitrix(rename = "AVATAR")]
-    pub avatar: ::std::string::String,
+    pub avatar: String,
 }

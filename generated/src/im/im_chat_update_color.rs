@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.updateColor` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Change Chat Color — `im.chat.updateColor` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-update/im-chat-update-color.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.chat.updateColor",
     version = "v1",
     scope = "im",
@@ -34,7 +35,7 @@ pub struct ImChatUpdateColor {
     pub color: ImChatUpdateColorColor,
 }
 /// Documented values of `COLOR`. Part of `im.chat.updateColor` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-update/im-chat-update-color.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImChatUpdateColorColor {
     /// `"RED"`: red
     #[bitrix(value = "RED")]

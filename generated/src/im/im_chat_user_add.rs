@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.user.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Invite Participants to Chat — `im.chat.user.add` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-chat-user-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.chat.user.add",
     version = "v1",
     scope = "im",
@@ -31,13 +33,13 @@ pub struct ImChatUserAdd {
     pub chat_id: i64,
     /// `USERS`: array, required.
     #[bitrix(rename = "USERS")]
-    pub users: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub users: Vec<Value>,
     /// `HIDE_HISTORY`: string.
     #[bitrix(rename = "HIDE_HISTORY")]
-    pub hide_history: ::core::option::Option<ImChatUserAddHideHistory>,
+    pub hide_history: Option<ImChatUserAddHideHistory>,
 }
 /// Documented values of `HIDE_HISTORY`. Part of `im.chat.user.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-chat-user-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImChatUserAddHideHistory {
     /// `"Y"`: hide
     #[bitrix(value = "Y")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.department.colleagues.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get the List of Colleagues for the Current User — `im.department.colleagues.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-colleagues-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.department.colleagues.list",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ACCESS_ERROR",
         status = 403,
@@ -20,16 +22,16 @@
 pub struct ImDepartmentColleaguesList {
     /// `USER_DATA`: string.
     #[bitrix(rename = "USER_DATA")]
-    pub user_data: ::core::option::Option<ImDepartmentColleaguesListUserData>,
+    pub user_data: Option<ImDepartmentColleaguesListUserData>,
     /// `OFFSET`: integer.
     #[bitrix(rename = "OFFSET")]
-    pub offset: ::core::option::Option<i64>,
+    pub offset: Option<i64>,
     /// `LIMIT`: integer.
     #[bitrix(rename = "LIMIT")]
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
 }
 /// Documented values of `USER_DATA`. Part of `im.department.colleagues.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-colleagues-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDepartmentColleaguesListUserData {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

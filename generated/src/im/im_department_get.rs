@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.department.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Information About the Department — `im.department.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.department.get",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "INVALID_FORMAT",
         status = 400,
@@ -25,13 +27,13 @@
 pub struct ImDepartmentGet {
     /// `ID`: array, required.
     #[bitrix(rename = "ID")]
-    pub id: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub id: Vec<Value>,
     /// `USER_DATA`: string.
     #[bitrix(rename = "USER_DATA")]
-    pub user_data: ::core::option::Option<ImDepartmentGetUserData>,
+    pub user_data: Option<ImDepartmentGetUserData>,
 }
 /// Documented values of `USER_DATA`. Part of `im.department.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDepartmentGetUserData {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.department.managers.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a List of Department Managers — `im.department.managers.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-managers-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.department.managers.get",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ID_EMPTY", status = 400, message = "Department ID can't be empty"),
     error(
         code = "ACCESS_ERROR",
@@ -21,13 +23,13 @@
 pub struct ImDepartmentManagersGet {
     /// `ID`: array, required.
     #[bitrix(rename = "ID")]
-    pub id: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub id: Vec<Value>,
     /// `USER_DATA`: string.
     #[bitrix(rename = "USER_DATA")]
-    pub user_data: ::core::option::Option<ImDepartmentManagersGetUserData>,
+    pub user_data: Option<ImDepartmentManagersGetUserData>,
 }
 /// Documented values of `USER_DATA`. Part of `im.department.managers.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-managers-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDepartmentManagersGetUserData {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

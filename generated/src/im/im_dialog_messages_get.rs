@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.messages.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get the List of Recent Messages — `im.dialog.messages.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.dialog.messages.get",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
     error(code = "FIRST_ID_STRING", status = 400, message = "First ID can't be string"),
     error(code = "LAST_ID_STRING", status = 400, message = "Last ID can't be string"),
@@ -26,16 +28,16 @@ pub struct ImDialogMessagesGet {
     pub dialog_id: ImDialogMessagesGetDialogId,
     /// `LAST_ID`: integer.
     #[bitrix(rename = "LAST_ID")]
-    pub last_id: ::core::option::Option<i64>,
+    pub last_id: Option<i64>,
     /// `FIRST_ID`: integer.
     #[bitrix(rename = "FIRST_ID")]
-    pub first_id: ::core::option::Option<i64>,
+    pub first_id: Option<i64>,
     /// `LIMIT`: integer.
     #[bitrix(rename = "LIMIT")]
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDialogMessagesGetDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]

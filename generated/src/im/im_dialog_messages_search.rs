@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.messages.search` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Find Message in Chat — `im.dialog.messages.search` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.dialog.messages.search",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "CHAT_ID_EMPTY", status = 400, message = "CHAT_ID can't be empty"),
     error(
         code = "ACCESS_ERROR",
@@ -24,25 +26,23 @@ pub struct ImDialogMessagesSearch {
     pub chat_id: i64,
     /// `SEARCH_MESSAGE`: string.
     #[bitrix(rename = "SEARCH_MESSAGE")]
-    pub search_message: ::core::option::Option<::std::string::String>,
+    pub search_message: Option<String>,
     /// `DATE_FROM`: datetime.
     #[bitrix(rename = "DATE_FROM")]
-    pub date_from: ::core::option::Option<::std::string::String>,
+    pub date_from: Option<String>,
     /// `DATE_TO`: datetime.
     #[bitrix(rename = "DATE_TO")]
-    pub date_to: ::core::option::Option<::std::string::String>,
+    pub date_to: Option<String>,
     /// `DATE`: datetime.
     #[bitrix(rename = "DATE")]
-    pub date: ::core::option::Option<::std::string::String>,
+    pub date: Option<String>,
     /// `ORDER`: object.
     #[bitrix(rename = "ORDER")]
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `LIMIT`: integer.
     #[bitrix(rename = "LIMIT")]
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
     /// `LAST_ID`: integer.
     #[bitrix(rename = "LAST_ID")]
-    pub last_id: ::core::option::Option<i64>,
+    pub last_id: Option<i64>,
 }

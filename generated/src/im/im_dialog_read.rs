@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.read` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Set the "read" flag for messages — `im.dialog.read` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-read.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.dialog.read",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
 )]
@@ -20,10 +22,10 @@ pub struct ImDialogRead {
     pub dialog_id: ImDialogReadDialogId,
     /// `MESSAGE_ID`: integer.
     #[bitrix(rename = "MESSAGE_ID")]
-    pub message_id: ::core::option::Option<i64>,
+    pub message_id: Option<i64>,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.dialog.read` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-read.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDialogReadDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.unread` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Set the "unread" flag for messages — `im.dialog.unread` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-unread.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.dialog.unread",
     version = "v1",
     scope = "im",
@@ -28,7 +29,7 @@ pub struct ImDialogUnread {
     pub message_id: i64,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.dialog.unread` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-unread.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDialogUnreadDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]

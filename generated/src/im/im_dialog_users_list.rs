@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.users.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get the List of Participants — `im.dialog.users.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-dialog-users-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.dialog.users.list",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
     error(
         code = "ACCESS_ERROR",
@@ -29,22 +31,22 @@ pub struct ImDialogUsersList {
     pub dialog_id: ImDialogUsersListDialogId,
     /// `SKIP_EXTERNAL`: string.
     #[bitrix(rename = "SKIP_EXTERNAL")]
-    pub skip_external: ::core::option::Option<ImDialogUsersListSkipExternal>,
+    pub skip_external: Option<ImDialogUsersListSkipExternal>,
     /// `SKIP_EXTERNAL_EXCEPT_TYPES`: string.
     #[bitrix(rename = "SKIP_EXTERNAL_EXCEPT_TYPES")]
-    pub skip_external_except_types: ::core::option::Option<::std::string::String>,
+    pub skip_external_except_types: Option<String>,
     /// `LIMIT`: integer.
     #[bitrix(rename = "LIMIT")]
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
     /// `LAST_ID`: integer.
     #[bitrix(rename = "LAST_ID")]
-    pub last_id: ::core::option::Option<i64>,
+    pub last_id: Option<i64>,
     /// `OFFSET`: integer.
     #[bitrix(rename = "OFFSET")]
-    pub offset: ::core::option::Option<i64>,
+    pub offset: Option<i64>,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.dialog.users.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-dialog-users-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDialogUsersListDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]
@@ -57,7 +59,7 @@ pub enum ImDialogUsersListDialogId {
     Xxx,
 }
 /// Documented values of `SKIP_EXTERNAL`. Part of `im.dialog.users.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-dialog-users-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDialogUsersListSkipExternal {
     /// `"Y"`: exclude
     #[bitrix(value = "Y")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.writing` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Send "User is typing" indicator — `im.dialog.writing` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-writing.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.dialog.writing",
     version = "v1",
     scope = "im",
@@ -21,7 +22,7 @@ pub struct ImDialogWriting {
     pub dialog_id: ImDialogWritingDialogId,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.dialog.writing` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-writing.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDialogWritingDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.disk.file.commit` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Add File to Chat — `im.disk.file.commit` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.disk.file.commit",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "CHAT_ID_EMPTY", status = 400, message = "Chat ID can't be empty"),
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
@@ -39,22 +41,22 @@ pub struct ImDiskFileCommit {
     pub dialog_id: ImDiskFileCommitDialogId,
     /// `FILE_ID`: array of integer, required.
     #[bitrix(rename = "FILE_ID")]
-    pub file_id: ::std::vec::Vec<i64>,
+    pub file_id: Vec<i64>,
     /// `UPLOAD_ID`: integer, required.
     #[bitrix(rename = "UPLOAD_ID")]
     pub upload_id: i64,
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `SILENT_MODE`: string.
     #[bitrix(rename = "SILENT_MODE")]
-    pub silent_mode: ::core::option::Option<ImDiskFileCommitSilentMode>,
+    pub silent_mode: Option<ImDiskFileCommitSilentMode>,
     /// `AS_FILE`: string.
     #[bitrix(rename = "AS_FILE")]
-    pub as_file: ::core::option::Option<ImDiskFileCommitAsFile>,
+    pub as_file: Option<ImDiskFileCommitAsFile>,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDiskFileCommitDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]
@@ -67,7 +69,7 @@ pub enum ImDiskFileCommitDialogId {
     Xxx,
 }
 /// Documented values of `SILENT_MODE`. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDiskFileCommitSilentMode {
     /// `"Y"`: send notification to the client
     #[bitrix(value = "Y")]
@@ -77,7 +79,7 @@ pub enum ImDiskFileCommitSilentMode {
     N,
 }
 /// Documented values of `AS_FILE`. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImDiskFileCommitAsFile {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

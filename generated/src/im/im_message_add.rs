@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.message.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Send Message — `im.message.add` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.message.add",
     version = "v1",
     scope = "im",
@@ -39,28 +41,28 @@ pub struct ImMessageAdd {
     pub dialog_id: ImMessageAddDialogId,
     /// `MESSAGE`: string, required.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::std::string::String,
+    pub message: String,
     /// `ATTACH`: object|string.
     #[bitrix(rename = "ATTACH")]
-    pub attach: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub attach: Option<Value>,
     /// `KEYBOARD`: object|string.
     #[bitrix(rename = "KEYBOARD")]
-    pub keyboard: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub keyboard: Option<Value>,
     /// `MENU`: object|string.
     #[bitrix(rename = "MENU")]
-    pub menu: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub menu: Option<Value>,
     /// `SYSTEM`: string.
     #[bitrix(rename = "SYSTEM")]
-    pub system: ::core::option::Option<ImMessageAddSystem>,
+    pub system: Option<ImMessageAddSystem>,
     /// `URL_PREVIEW`: string.
     #[bitrix(rename = "URL_PREVIEW")]
-    pub url_preview: ::core::option::Option<ImMessageAddUrlPreview>,
+    pub url_preview: Option<ImMessageAddUrlPreview>,
     /// `REPLY_ID`: integer.
     #[bitrix(rename = "REPLY_ID")]
-    pub reply_id: ::core::option::Option<i64>,
+    pub reply_id: Option<i64>,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImMessageAddDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]
@@ -73,7 +75,7 @@ pub enum ImMessageAddDialogId {
     Xxx,
 }
 /// Documented values of `SYSTEM`. Part of `im.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImMessageAddSystem {
     /// `"Y"`: system message
     #[bitrix(value = "Y")]
@@ -83,7 +85,7 @@ pub enum ImMessageAddSystem {
     N,
 }
 /// Documented values of `URL_PREVIEW`. Part of `im.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImMessageAddUrlPreview {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]

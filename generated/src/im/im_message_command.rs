@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.message.command` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Execute the chat-bot command — `im.message.command` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-command.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.message.command",
     version = "v1",
     scope = "im",
@@ -30,8 +31,8 @@ pub struct ImMessageCommand {
     pub bot_id: i64,
     /// `COMMAND`: string, required.
     #[bitrix(rename = "COMMAND")]
-    pub command: ::std::string::String,
+    pub command: String,
     /// `COMMAND_PARAMS`: string.
     #[bitrix(rename = "COMMAND_PARAMS")]
-    pub command_params: ::core::option::Option<::std::string::String>,
+    pub command_params: Option<String>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.message.like` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Change Status to "Like" — `im.message.like` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-like.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.message.like",
     version = "v1",
     scope = "im",
@@ -29,10 +30,10 @@ pub struct ImMessageLike {
     pub message_id: i64,
     /// `ACTION`: string.
     #[bitrix(rename = "ACTION")]
-    pub action: ::core::option::Option<ImMessageLikeAction>,
+    pub action: Option<ImMessageLikeAction>,
 }
 /// Documented values of `ACTION`. Part of `im.message.like` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-like.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImMessageLikeAction {
     /// `"auto"`
     #[bitrix(value = "auto")]

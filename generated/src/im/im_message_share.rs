@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.message.share` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Create an Object Based on the Message — `im.message.share` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-share.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.message.share",
     version = "v1",
     scope = "im",
@@ -37,7 +38,7 @@ pub struct ImMessageShare {
     pub type_: ImMessageShareType,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.message.share` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-share.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImMessageShareDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]
@@ -50,7 +51,7 @@ pub enum ImMessageShareDialogId {
     Xxx,
 }
 /// Documented values of `TYPE`. Part of `im.message.share` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-share.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImMessageShareType {
     /// `"CHAT"`: chat
     #[bitrix(value = "CHAT")]

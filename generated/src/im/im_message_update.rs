@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.message.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Update Message — `im.message.update` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.message.update",
     version = "v1",
     scope = "im",
@@ -47,25 +49,25 @@ pub struct ImMessageUpdate {
     pub message_id: i64,
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `ATTACH`: object|string.
     #[bitrix(rename = "ATTACH")]
-    pub attach: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub attach: Option<Value>,
     /// `KEYBOARD`: object|string.
     #[bitrix(rename = "KEYBOARD")]
-    pub keyboard: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub keyboard: Option<Value>,
     /// `MENU`: object|string.
     #[bitrix(rename = "MENU")]
-    pub menu: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub menu: Option<Value>,
     /// `URL_PREVIEW`: string.
     #[bitrix(rename = "URL_PREVIEW")]
-    pub url_preview: ::core::option::Option<ImMessageUpdateUrlPreview>,
+    pub url_preview: Option<ImMessageUpdateUrlPreview>,
     /// `IS_EDITED`: string.
     #[bitrix(rename = "IS_EDITED")]
-    pub is_edited: ::core::option::Option<ImMessageUpdateIsEdited>,
+    pub is_edited: Option<ImMessageUpdateIsEdited>,
 }
 /// Documented values of `URL_PREVIEW`. Part of `im.message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImMessageUpdateUrlPreview {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -75,7 +77,7 @@ pub enum ImMessageUpdateUrlPreview {
     N,
 }
 /// Documented values of `IS_EDITED`. Part of `im.message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImMessageUpdateIsEdited {
     /// `"Y"`: mark
     #[bitrix(value = "Y")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Send Notification — `im.notify` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.notify",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -32,25 +34,25 @@ pub struct ImNotify {
     pub user_id: i64,
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<ImNotifyType>,
+    pub type_: Option<ImNotifyType>,
     /// `MESSAGE`: string, required.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::std::string::String,
+    pub message: String,
     /// `MESSAGE_OUT`: string.
     #[bitrix(rename = "MESSAGE_OUT")]
-    pub message_out: ::core::option::Option<::std::string::String>,
+    pub message_out: Option<String>,
     /// `TAG`: string.
     #[bitrix(rename = "TAG")]
-    pub tag: ::core::option::Option<::std::string::String>,
+    pub tag: Option<String>,
     /// `SUB_TAG`: string.
     #[bitrix(rename = "SUB_TAG")]
-    pub sub_tag: ::core::option::Option<::std::string::String>,
+    pub sub_tag: Option<String>,
     /// `ATTACH`: object|string.
     #[bitrix(rename = "ATTACH")]
-    pub attach: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub attach: Option<Value>,
 }
 /// Documented values of `TYPE`. Part of `im.notify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImNotifyType {
     /// `"USER"`: personal notification
     #[bitrix(value = "USER")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.answer` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Responding to Notifications with Quick Response — `im.notify.answer` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-answer.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.notify.answer",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ID_ERROR", status = 400, message = "Notification ID can't be empty"),
     error(
@@ -25,5 +27,5 @@ pub struct ImNotifyAnswer {
     pub notify_id: i64,
     /// `ANSWER_TEXT`: string, required.
     #[bitrix(rename = "ANSWER_TEXT")]
-    pub answer_text: ::std::string::String,
+    pub answer_text: String,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.confirm` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Interacting with Notification Buttons — `im.notify.confirm` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-confirm.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.notify.confirm",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ID_ERROR", status = 400, message = "Notification ID can't be empty"),
     error(
@@ -25,5 +27,5 @@ pub struct ImNotifyConfirm {
     pub notify_id: i64,
     /// `NOTIFY_VALUE`: string, required.
     #[bitrix(rename = "NOTIFY_VALUE")]
-    pub notify_value: ::std::string::String,
+    pub notify_value: String,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Notification — `im.notify.delete` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.notify.delete",
     version = "v1",
     scope = "im",
@@ -25,11 +26,11 @@ pub struct ImNotifyDelete {
     pub id: i64,
     /// `TAG`: string, required.
     #[bitrix(rename = "TAG")]
-    pub tag: ::std::string::String,
+    pub tag: String,
     /// `SUB_TAG`: string, required.
     #[bitrix(rename = "SUB_TAG")]
-    pub sub_tag: ::std::string::String,
+    pub sub_tag: String,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }

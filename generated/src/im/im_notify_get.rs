@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Notifications — `im.notify.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.notify.get",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "LAST_ID_AND_LAST_TYPE",
         status = 400,
@@ -25,19 +27,19 @@
 pub struct ImNotifyGet {
     /// `LAST_ID`: integer.
     #[bitrix(rename = "LAST_ID")]
-    pub last_id: ::core::option::Option<i64>,
+    pub last_id: Option<i64>,
     /// `LAST_TYPE`: integer.
     #[bitrix(rename = "LAST_TYPE")]
-    pub last_type: ::core::option::Option<ImNotifyGetLastType>,
+    pub last_type: Option<ImNotifyGetLastType>,
     /// `LIMIT`: integer.
     #[bitrix(rename = "LIMIT")]
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
     /// `CONVERT_TEXT`: string.
     #[bitrix(rename = "CONVERT_TEXT")]
-    pub convert_text: ::core::option::Option<::std::string::String>,
+    pub convert_text: Option<String>,
 }
 /// Documented values of `LAST_TYPE`. Part of `im.notify.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum ImNotifyGetLastType {
     /// `1`: continue selection from the confirmations stage
     #[bitrix(value = 1)]

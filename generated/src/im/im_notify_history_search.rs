@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.history.search` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Searching Notification History — `im.notify.history.search` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.notify.history.search",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "SEARCH_TEXT_ERROR",
         status = 400,
@@ -25,39 +27,35 @@
 pub struct ImNotifyHistorySearch {
     /// `SEARCH_TEXT`: string.
     #[bitrix(rename = "SEARCH_TEXT")]
-    pub search_text: ::core::option::Option<::std::string::String>,
+    pub search_text: Option<String>,
     /// `SEARCH_TYPE`: string.
     #[bitrix(rename = "SEARCH_TYPE")]
-    pub search_type: ::core::option::Option<::std::string::String>,
+    pub search_type: Option<String>,
     /// `SEARCH_TYPES`: array.
     #[bitrix(rename = "SEARCH_TYPES")]
-    pub search_types: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub search_types: Option<Vec<Value>>,
     /// `SEARCH_DATE`: string.
     #[bitrix(rename = "SEARCH_DATE")]
-    pub search_date: ::core::option::Option<::std::string::String>,
+    pub search_date: Option<String>,
     /// `SEARCH_DATE_FROM`: string.
     #[bitrix(rename = "SEARCH_DATE_FROM")]
-    pub search_date_from: ::core::option::Option<::std::string::String>,
+    pub search_date_from: Option<String>,
     /// `SEARCH_DATE_TO`: string.
     #[bitrix(rename = "SEARCH_DATE_TO")]
-    pub search_date_to: ::core::option::Option<::std::string::String>,
+    pub search_date_to: Option<String>,
     /// `SEARCH_AUTHORS`: array.
     #[bitrix(rename = "SEARCH_AUTHORS")]
-    pub search_authors: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub search_authors: Option<Vec<Value>>,
     /// `LAST_ID`: integer.
     #[bitrix(rename = "LAST_ID")]
-    pub last_id: ::core::option::Option<i64>,
+    pub last_id: Option<i64>,
     /// `LIMIT`: integer.
     #[bitrix(rename = "LIMIT")]
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
     /// `CONVERT_TEXT`: string.
     #[bitrix(rename = "CONVERT_TEXT")]
-    pub convert_text: ::core::option::Option<::std::string::String>,
+    pub convert_text: Option<String>,
     /// `GROUP_TAG`: string.
     #[bitrix(rename = "GROUP_TAG")]
-    pub group_tag: ::core::option::Option<::std::string::String>,
+    pub group_tag: Option<String>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.personal.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Send Personal Notification — `im.notify.personal.add` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-personal-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.notify.personal.add",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -32,17 +34,17 @@ pub struct ImNotifyPersonalAdd {
     pub user_id: i64,
     /// `MESSAGE`: string, required.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::std::string::String,
+    pub message: String,
     /// `MESSAGE_OUT`: string.
     #[bitrix(rename = "MESSAGE_OUT")]
-    pub message_out: ::core::option::Option<::std::string::String>,
+    pub message_out: Option<String>,
     /// `TAG`: string.
     #[bitrix(rename = "TAG")]
-    pub tag: ::core::option::Option<::std::string::String>,
+    pub tag: Option<String>,
     /// `SUB_TAG`: string.
     #[bitrix(rename = "SUB_TAG")]
-    pub sub_tag: ::core::option::Option<::std::string::String>,
+    pub sub_tag: Option<String>,
     /// `ATTACH`: object|string.
     #[bitrix(rename = "ATTACH")]
-    pub attach: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub attach: Option<Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.read` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Read or Mark Notification as Unread — `im.notify.read` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.notify.read",
     version = "v1",
     scope = "im",
@@ -16,16 +17,16 @@
 pub struct ImNotifyRead {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `ACTION`: string.
     #[bitrix(rename = "ACTION")]
-    pub action: ::core::option::Option<ImNotifyReadAction>,
+    pub action: Option<ImNotifyReadAction>,
     /// `ONLY_CURRENT`: string.
     #[bitrix(rename = "ONLY_CURRENT")]
-    pub only_current: ::core::option::Option<::std::string::String>,
+    pub only_current: Option<String>,
 }
 /// Documented values of `ACTION`. Part of `im.notify.read` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImNotifyReadAction {
     /// `"Y"`: mark as read
     #[bitrix(value = "Y")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.read.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Read the list of notifications — `im.notify.read.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.notify.read.list",
     version = "v1",
     scope = "im",
@@ -20,13 +22,13 @@
 pub struct ImNotifyReadList {
     /// `IDS`: array, required.
     #[bitrix(rename = "IDS")]
-    pub ids: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub ids: Vec<Value>,
     /// `ACTION`: string.
     #[bitrix(rename = "ACTION")]
-    pub action: ::core::option::Option<ImNotifyReadListAction>,
+    pub action: Option<ImNotifyReadListAction>,
 }
 /// Documented values of `ACTION`. Part of `im.notify.read.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImNotifyReadListAction {
     /// `"Y"`: mark as read
     #[bitrix(value = "Y")]

@@ -2,38 +2,35 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.recent.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a Shortened List of Recent Chats — `im.recent.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "im.recent.get",
-    version = "v1",
-    scope = "im",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "im.recent.get", version = "v1", scope = "im", result = Value)]
 pub struct ImRecentGet {
     /// `SKIP_OPENLINES`: string.
     #[bitrix(rename = "SKIP_OPENLINES")]
-    pub skip_openlines: ::core::option::Option<ImRecentGetSkipOpenlines>,
+    pub skip_openlines: Option<ImRecentGetSkipOpenlines>,
     /// `SKIP_CHAT`: string.
     #[bitrix(rename = "SKIP_CHAT")]
-    pub skip_chat: ::core::option::Option<ImRecentGetSkipChat>,
+    pub skip_chat: Option<ImRecentGetSkipChat>,
     /// `SKIP_DIALOG`: string.
     #[bitrix(rename = "SKIP_DIALOG")]
-    pub skip_dialog: ::core::option::Option<ImRecentGetSkipDialog>,
+    pub skip_dialog: Option<ImRecentGetSkipDialog>,
     /// `LAST_UPDATE`: datetime.
     #[bitrix(rename = "LAST_UPDATE")]
-    pub last_update: ::core::option::Option<::std::string::String>,
+    pub last_update: Option<String>,
     /// `ONLY_OPENLINES`: string.
     #[bitrix(rename = "ONLY_OPENLINES")]
-    pub only_openlines: ::core::option::Option<ImRecentGetOnlyOpenlines>,
+    pub only_openlines: Option<ImRecentGetOnlyOpenlines>,
     /// `LAST_SYNC_DATE`: datetime.
     #[bitrix(rename = "LAST_SYNC_DATE")]
-    pub last_sync_date: ::core::option::Option<::std::string::String>,
+    pub last_sync_date: Option<String>,
 }
 /// Documented values of `SKIP_OPENLINES`. Part of `im.recent.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentGetSkipOpenlines {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -43,7 +40,7 @@ pub enum ImRecentGetSkipOpenlines {
     N,
 }
 /// Documented values of `SKIP_CHAT`. Part of `im.recent.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentGetSkipChat {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -53,7 +50,7 @@ pub enum ImRecentGetSkipChat {
     N,
 }
 /// Documented values of `SKIP_DIALOG`. Part of `im.recent.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentGetSkipDialog {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -63,7 +60,7 @@ pub enum ImRecentGetSkipDialog {
     N,
 }
 /// Documented values of `ONLY_OPENLINES`. Part of `im.recent.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentGetOnlyOpenlines {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

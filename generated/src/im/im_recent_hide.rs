@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.recent.hide` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Remove Chat from the Recent List — `im.recent.hide` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-hide.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.recent.hide",
     version = "v1",
     scope = "im",
@@ -20,7 +21,7 @@ pub struct ImRecentHide {
     pub dialog_id: ImRecentHideDialogId,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.recent.hide` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-hide.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentHideDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]

@@ -2,61 +2,56 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.recent.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get the List of Chats — `im.recent.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "im.recent.list",
-    version = "v1",
-    scope = "im",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "im.recent.list", version = "v1", scope = "im", result = Value)]
 pub struct ImRecentList {
     /// `SKIP_OPENLINES`: string.
     #[bitrix(rename = "SKIP_OPENLINES")]
-    pub skip_openlines: ::core::option::Option<ImRecentListSkipOpenlines>,
+    pub skip_openlines: Option<ImRecentListSkipOpenlines>,
     /// `SKIP_DIALOG`: string.
     #[bitrix(rename = "SKIP_DIALOG")]
-    pub skip_dialog: ::core::option::Option<ImRecentListSkipDialog>,
+    pub skip_dialog: Option<ImRecentListSkipDialog>,
     /// `SKIP_CHAT`: string.
     #[bitrix(rename = "SKIP_CHAT")]
-    pub skip_chat: ::core::option::Option<ImRecentListSkipChat>,
+    pub skip_chat: Option<ImRecentListSkipChat>,
     /// `LAST_MESSAGE_DATE`: datetime.
     #[bitrix(rename = "LAST_MESSAGE_DATE")]
-    pub last_message_date: ::core::option::Option<::std::string::String>,
+    pub last_message_date: Option<String>,
     /// `UNREAD_ONLY`: string.
     #[bitrix(rename = "UNREAD_ONLY")]
-    pub unread_only: ::core::option::Option<ImRecentListUnreadOnly>,
+    pub unread_only: Option<ImRecentListUnreadOnly>,
     /// `PARSE_TEXT`: string.
     #[bitrix(rename = "PARSE_TEXT")]
-    pub parse_text: ::core::option::Option<ImRecentListParseText>,
+    pub parse_text: Option<ImRecentListParseText>,
     /// `GET_ORIGINAL_TEXT`: string.
     #[bitrix(rename = "GET_ORIGINAL_TEXT")]
-    pub get_original_text: ::core::option::Option<ImRecentListGetOriginalText>,
+    pub get_original_text: Option<ImRecentListGetOriginalText>,
     /// `SKIP_UNDISTRIBUTED_OPENLINES`: string.
     #[bitrix(rename = "SKIP_UNDISTRIBUTED_OPENLINES")]
-    pub skip_undistributed_openlines: ::core::option::Option<
-        ImRecentListSkipUndistributedOpenlines,
-    >,
+    pub skip_undistributed_openlines: Option<ImRecentListSkipUndistributedOpenlines>,
     /// `ONLY_COPILOT`: string.
     #[bitrix(rename = "ONLY_COPILOT")]
-    pub only_copilot: ::core::option::Option<ImRecentListOnlyCopilot>,
+    pub only_copilot: Option<ImRecentListOnlyCopilot>,
     /// `ONLY_CHANNEL`: string.
     #[bitrix(rename = "ONLY_CHANNEL")]
-    pub only_channel: ::core::option::Option<ImRecentListOnlyChannel>,
+    pub only_channel: Option<ImRecentListOnlyChannel>,
     /// `CAN_MANAGE_MESSAGES`: string.
     #[bitrix(rename = "CAN_MANAGE_MESSAGES")]
-    pub can_manage_messages: ::core::option::Option<ImRecentListCanManageMessages>,
+    pub can_manage_messages: Option<ImRecentListCanManageMessages>,
     /// `OFFSET`: integer.
     #[bitrix(rename = "OFFSET")]
-    pub offset: ::core::option::Option<i64>,
+    pub offset: Option<i64>,
     /// `LIMIT`: integer.
     #[bitrix(rename = "LIMIT")]
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
 }
 /// Documented values of `SKIP_OPENLINES`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentListSkipOpenlines {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -66,7 +61,7 @@ pub enum ImRecentListSkipOpenlines {
     N,
 }
 /// Documented values of `SKIP_DIALOG`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentListSkipDialog {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -76,7 +71,7 @@ pub enum ImRecentListSkipDialog {
     N,
 }
 /// Documented values of `SKIP_CHAT`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentListSkipChat {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -86,7 +81,7 @@ pub enum ImRecentListSkipChat {
     N,
 }
 /// Documented values of `UNREAD_ONLY`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentListUnreadOnly {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -96,7 +91,7 @@ pub enum ImRecentListUnreadOnly {
     N,
 }
 /// Documented values of `PARSE_TEXT`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentListParseText {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -106,7 +101,7 @@ pub enum ImRecentListParseText {
     N,
 }
 /// Documented values of `GET_ORIGINAL_TEXT`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentListGetOriginalText {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -116,7 +111,7 @@ pub enum ImRecentListGetOriginalText {
     N,
 }
 /// Documented values of `SKIP_UNDISTRIBUTED_OPENLINES`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentListSkipUndistributedOpenlines {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -126,7 +121,7 @@ pub enum ImRecentListSkipUndistributedOpenlines {
     N,
 }
 /// Documented values of `ONLY_COPILOT`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentListOnlyCopilot {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -136,7 +131,7 @@ pub enum ImRecentListOnlyCopilot {
     N,
 }
 /// Documented values of `ONLY_CHANNEL`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentListOnlyChannel {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -146,7 +141,7 @@ pub enum ImRecentListOnlyChannel {
     N,
 }
 /// Documented values of `CAN_MANAGE_MESSAGES`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentListCanManageMessages {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.recent.pin` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Pin a Chat at the Top of the im.recent List — `im.recent.pin` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.recent.pin",
     version = "v1",
     scope = "im",
@@ -29,10 +30,10 @@ pub struct ImRecentPin {
     pub dialog_id: ImRecentPinDialogId,
     /// `PIN`: string.
     #[bitrix(rename = "PIN")]
-    pub pin: ::core::option::Option<ImRecentPinPin>,
+    pub pin: Option<ImRecentPinPin>,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.recent.pin` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentPinDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]
@@ -45,7 +46,7 @@ pub enum ImRecentPinDialogId {
     Xxx,
 }
 /// Documented values of `PIN`. Part of `im.recent.pin` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentPinPin {
     /// `"Y"`: pin the conversation at the top of the list
     #[bitrix(value = "Y")]

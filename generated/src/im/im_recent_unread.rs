@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.recent.unread` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Set or Remove the "Read" Flag for the Chat — `im.recent.unread` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-unread.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.recent.unread",
     version = "v1",
     scope = "im",
@@ -20,10 +21,10 @@ pub struct ImRecentUnread {
     pub dialog_id: ImRecentUnreadDialogId,
     /// `ACTION`: string.
     #[bitrix(rename = "ACTION")]
-    pub action: ::core::option::Option<ImRecentUnreadAction>,
+    pub action: Option<ImRecentUnreadAction>,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.recent.unread` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-unread.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentUnreadDialogId {
     /// `"chatXXX"`: chat
     #[bitrix(value = "chatXXX")]
@@ -36,7 +37,7 @@ pub enum ImRecentUnreadDialogId {
     Xxx,
 }
 /// Documented values of `ACTION`. Part of `im.recent.unread` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-unread.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImRecentUnreadAction {
     /// `"Y"`: set the flag
     #[bitrix(value = "Y")]

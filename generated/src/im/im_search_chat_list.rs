@@ -2,28 +2,30 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.chat.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Find Chats — `im.search.chat.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.search.chat.list",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "FIND_SHORT", status = 400, message = "Too short a search phrase"),
 )]
 pub struct ImSearchChatList {
     /// `FIND`: string.
     #[bitrix(rename = "FIND")]
-    pub find: ::core::option::Option<::std::string::String>,
+    pub find: Option<String>,
     /// `FIND_LINES`: string.
     #[bitrix(rename = "FIND_LINES")]
-    pub find_lines: ::core::option::Option<::std::string::String>,
+    pub find_lines: Option<String>,
     /// `OFFSET`: integer.
     #[bitrix(rename = "OFFSET")]
-    pub offset: ::core::option::Option<i64>,
+    pub offset: Option<i64>,
     /// `LIMIT`: integer.
     #[bitrix(rename = "LIMIT")]
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
 }

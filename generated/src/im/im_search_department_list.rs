@@ -2,33 +2,35 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.department.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Find Departments — `im.search.department.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.search.department.list",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "FIND_SHORT", status = 400, message = "Too short a search phrase"),
 )]
 pub struct ImSearchDepartmentList {
     /// `FIND`: string, required.
     #[bitrix(rename = "FIND")]
-    pub find: ::std::string::String,
+    pub find: String,
     /// `USER_DATA`: string.
     #[bitrix(rename = "USER_DATA")]
-    pub user_data: ::core::option::Option<ImSearchDepartmentListUserData>,
+    pub user_data: Option<ImSearchDepartmentListUserData>,
     /// `OFFSET`: integer.
     #[bitrix(rename = "OFFSET")]
-    pub offset: ::core::option::Option<i64>,
+    pub offset: Option<i64>,
     /// `LIMIT`: integer.
     #[bitrix(rename = "LIMIT")]
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
 }
 /// Documented values of `USER_DATA`. Part of `im.search.department.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImSearchDepartmentListUserData {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

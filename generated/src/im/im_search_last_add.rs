@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.last.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Add Entry to Search History — `im.search.last.add` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.search.last.add",
     version = "v1",
     scope = "im",
@@ -20,7 +21,7 @@ pub struct ImSearchLastAdd {
     pub dialog_id: ImSearchLastAddDialogId,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.search.last.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImSearchLastAddDialogId {
     /// `"USER_ID"`
     #[bitrix(value = "USER_ID")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.last.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Delete Record from Search History — `im.search.last.delete` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.search.last.delete",
     version = "v1",
     scope = "im",
@@ -20,7 +21,7 @@ pub struct ImSearchLastDelete {
     pub dialog_id: ImSearchLastDeleteDialogId,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.search.last.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-delete.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImSearchLastDeleteDialogId {
     /// `"USER_ID"`
     #[bitrix(value = "USER_ID")]

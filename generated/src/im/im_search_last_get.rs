@@ -2,29 +2,31 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.last.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Search History — `im.search.last.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.search.last.get",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct ImSearchLastGet {
     /// `SKIP_OPENLINES`: string.
     #[bitrix(rename = "SKIP_OPENLINES")]
-    pub skip_openlines: ::core::option::Option<ImSearchLastGetSkipOpenlines>,
+    pub skip_openlines: Option<ImSearchLastGetSkipOpenlines>,
     /// `SKIP_CHAT`: string.
     #[bitrix(rename = "SKIP_CHAT")]
-    pub skip_chat: ::core::option::Option<ImSearchLastGetSkipChat>,
+    pub skip_chat: Option<ImSearchLastGetSkipChat>,
     /// `SKIP_DIALOG`: string.
     #[bitrix(rename = "SKIP_DIALOG")]
-    pub skip_dialog: ::core::option::Option<ImSearchLastGetSkipDialog>,
+    pub skip_dialog: Option<ImSearchLastGetSkipDialog>,
 }
 /// Documented values of `SKIP_OPENLINES`. Part of `im.search.last.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImSearchLastGetSkipOpenlines {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -34,7 +36,7 @@ pub enum ImSearchLastGetSkipOpenlines {
     N,
 }
 /// Documented values of `SKIP_CHAT`. Part of `im.search.last.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImSearchLastGetSkipChat {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -44,7 +46,7 @@ pub enum ImSearchLastGetSkipChat {
     N,
 }
 /// Documented values of `SKIP_DIALOG`. Part of `im.search.last.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImSearchLastGetSkipDialog {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

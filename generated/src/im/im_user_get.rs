@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.user.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get User Data — `im.user.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.user.get",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ID_EMPTY", status = 400, message = "User ID can't be empty"),
     error(code = "USER_NOT_EXISTS", status = 400, message = "User does not exist"),
     error(
@@ -22,8 +24,8 @@
 pub struct ImUserGet {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `AVATAR_HR`: string.
     #[bitrix(rename = "AVATAR_HR")]
-    pub avatar_hr: ::core::option::Option<::std::string::String>,
+    pub avatar_hr: Option<String>,
 }

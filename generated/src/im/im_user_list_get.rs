@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.user.list.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get User Data with — `im.user.list.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-list-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.user.list.get",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "INVALID_FORMAT",
         status = 400,
@@ -20,11 +22,11 @@
 pub struct ImUserListGet {
     /// `ID`: array|string, required.
     #[bitrix(rename = "ID")]
-    pub id: ::bitrix24::serde_json::Value,
+    pub id: Value,
     /// `AVATAR_HR`: string.
     #[bitrix(rename = "AVATAR_HR")]
-    pub avatar_hr: ::core::option::Option<::std::string::String>,
+    pub avatar_hr: Option<String>,
     /// `RESULT_TYPE`: string.
     #[bitrix(rename = "RESULT_TYPE")]
-    pub result_type: ::core::option::Option<::std::string::String>,
+    pub result_type: Option<String>,
 }

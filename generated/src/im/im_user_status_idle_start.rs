@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.user.status.idle.start` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Enable Automatic Status "Away" — `im.user.status.idle.start` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-status-idle-start.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.user.status.idle.start",
     version = "v1",
     scope = "im",
@@ -16,5 +17,5 @@
 pub struct ImUserStatusIdleStart {
     /// `AGO`: integer.
     #[bitrix(rename = "AGO")]
-    pub ago: ::core::option::Option<i64>,
+    pub ago: Option<i64>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.user.status.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Set User Status — `im.user.status.set` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-status-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.user.status.set",
     version = "v1",
     scope = "im",
@@ -20,7 +21,7 @@ pub struct ImUserStatusSet {
     pub status: ImUserStatusSetStatus,
 }
 /// Documented values of `STATUS`. Part of `im.user.status.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-status-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImUserStatusSetStatus {
     /// `"online"`: online, the user receives all notifications
     #[bitrix(value = "online")]

@@ -2,19 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.v2.Event.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Retrieve User Events — `im.v2.Event.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/event-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "im.v2.Event.get",
-    version = "v1",
-    scope = "im",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "im.v2.Event.get", version = "v1", scope = "im", result = Value)]
 pub struct ImV2EventGet {
     /// `offset`: integer.
-    pub offset: ::core::option::Option<i64>,
+    pub offset: Option<i64>,
     /// `limit`: integer.
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.v2.File.upload` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Upload File to Chat — `im.v2.File.upload` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "im.v2.File.upload",
     version = "v1",
     scope = "im",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "FILE_EMPTY", status = 400, message = "File name or content is empty"),
     error(code = "INVALID_CONTENT", status = 400, message = "Invalid base64 content"),
@@ -23,24 +25,21 @@
 pub struct ImV2FileUpload {
     /// `dialogId`: string, required.
     #[bitrix(rename = "dialogId")]
-    pub dialog_id: ::std::string::String,
+    pub dialog_id: String,
     /// `fields`: object, required.
     pub fields: ImV2FileUploadFields,
 }
 /// The `fields` object. Part of `im.v2.File.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImV2FileUploadFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `content`: string, required.
-    pub content: ::std::string::String,
+    pub content: String,
     /// `message`: string.
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

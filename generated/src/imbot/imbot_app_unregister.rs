@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.app.unregister` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Unregister Chat Application — `imbot.app.unregister` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/outdated/create-app/imbot-app-unregister.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.app.unregister",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "CHAT_APP_ID_ERROR", status = 400, message = "Application not found"),
     error(
@@ -23,5 +25,5 @@
 pub struct ImbotAppUnregister {
     /// `APP_ID`: any.
     #[bitrix(rename = "APP_ID")]
-    pub app_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub app_id: Option<Value>,
 }

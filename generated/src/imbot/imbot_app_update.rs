@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.app.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Update Application Data in Chat — `imbot.app.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/outdated/create-app/imbot-app-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.app.update",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "CHAT_APP_ID_ERROR", status = 400, message = "Application not found"),
     error(
@@ -28,53 +30,53 @@
 pub struct ImbotAppUpdate {
     /// `APP_ID`: any, required.
     #[bitrix(rename = "APP_ID")]
-    pub app_id: ::bitrix24::serde_json::Value,
+    pub app_id: Value,
     /// `IFRAME`: any.
     #[bitrix(rename = "IFRAME")]
-    pub iframe: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub iframe: Option<Value>,
     /// `IFRAME_WIDTH`: any.
     #[bitrix(rename = "IFRAME_WIDTH")]
-    pub iframe_width: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub iframe_width: Option<Value>,
     /// `IFRAME_HEIGHT`: any.
     #[bitrix(rename = "IFRAME_HEIGHT")]
-    pub iframe_height: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub iframe_height: Option<Value>,
     /// `JS_METHOD`: any.
     #[bitrix(rename = "JS_METHOD")]
-    pub js_method: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub js_method: Option<Value>,
     /// `JS_PARAM`: any.
     #[bitrix(rename = "JS_PARAM")]
-    pub js_param: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub js_param: Option<Value>,
     /// `HASH`: any.
     #[bitrix(rename = "HASH")]
-    pub hash: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub hash: Option<Value>,
     /// `ICON_FILE`: any.
     #[bitrix(rename = "ICON_FILE")]
-    pub icon_file: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub icon_file: Option<Value>,
     /// `CONTEXT`: any.
     #[bitrix(rename = "CONTEXT")]
-    pub context: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub context: Option<Value>,
     /// `EXTRANET_SUPPORT`: any.
     #[bitrix(rename = "EXTRANET_SUPPORT")]
-    pub extranet_support: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub extranet_support: Option<Value>,
     /// `LIVECHAT_SUPPORT`: any.
     #[bitrix(rename = "LIVECHAT_SUPPORT")]
-    pub livechat_support: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub livechat_support: Option<Value>,
     /// `IFRAME_POPUP`: any.
     #[bitrix(rename = "IFRAME_POPUP")]
-    pub iframe_popup: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub iframe_popup: Option<Value>,
     /// `LANG`: any.
     #[bitrix(rename = "LANG")]
-    pub lang: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub lang: Option<Value>,
     /// `LANGUAGE_ID`: any.
     #[bitrix(rename = "LANGUAGE_ID")]
-    pub language_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub language_id: Option<Value>,
     /// `TITLE`: any.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub title: Option<Value>,
     /// `DESCRIPTION`: any.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub description: Option<Value>,
     /// `COPYRIGHT`: any.
     #[bitrix(rename = "COPYRIGHT")]
-    pub copyright: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub copyright: Option<Value>,
 }

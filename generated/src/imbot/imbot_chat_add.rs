@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Create a chat on behalf of the chat bot — `imbot.chat.add` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-add.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Chat.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.chat.add",
     version = "v1",
     scope = "imbot",
@@ -30,40 +32,40 @@
 pub struct ImbotChatAdd {
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<ImbotChatAddType>,
+    pub type_: Option<ImbotChatAddType>,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `COLOR`: string.
     #[bitrix(rename = "COLOR")]
-    pub color: ::core::option::Option<ImbotChatAddColor>,
+    pub color: Option<ImbotChatAddColor>,
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `USERS`: array.
     #[bitrix(rename = "USERS")]
-    pub users: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub users: Option<Vec<Value>>,
     /// `AVATAR`: string.
     #[bitrix(rename = "AVATAR")]
-    pub avatar: ::core::option::Option<::std::string::String>,
+    pub avatar: Option<String>,
     /// `ENTITY_TYPE`: string.
     #[bitrix(rename = "ENTITY_TYPE")]
-    pub entity_type: ::core::option::Option<::std::string::String>,
+    pub entity_type: Option<String>,
     /// `ENTITY_ID`: string.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::core::option::Option<::std::string::String>,
+    pub entity_id: Option<String>,
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// Documented values of `TYPE`. Part of `imbot.chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotChatAddType {
     /// `"OPEN"`: open chat
     #[bitrix(value = "OPEN")]
@@ -73,7 +75,7 @@ pub enum ImbotChatAddType {
     Chat,
 }
 /// Documented values of `COLOR`. Part of `imbot.chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotChatAddColor {
     /// `"RED"`: red
     #[bitrix(value = "RED")]

@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Chat ID — `imbot.chat.get` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Chat.get` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.chat.get",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "AUTHORIZE_ERROR",
         status = 400,
@@ -27,8 +29,8 @@
 pub struct ImbotChatGet {
     /// `ENTITY_TYPE`: string, required.
     #[bitrix(rename = "ENTITY_TYPE")]
-    pub entity_type: ::std::string::String,
+    pub entity_type: String,
     /// `ENTITY_ID`: string, required.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::std::string::String,
+    pub entity_id: String,
 }

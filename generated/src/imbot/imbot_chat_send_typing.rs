@@ -2,13 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.sendTyping` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Send Typing Indicator — `imbot.chat.sendTyping` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-send-typing.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Chat.InputAction.notify` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.chat.sendTyping",
     version = "v1",
     scope = "imbot",
@@ -25,16 +26,16 @@
 pub struct ImbotChatSendTyping {
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `DIALOG_ID`: string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImbotChatSendTypingDialogId,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// Documented values of `DIALOG_ID`. Part of `imbot.chat.sendTyping` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-send-typing.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotChatSendTypingDialogId {
     /// `"USER_ID"`
     #[bitrix(value = "USER_ID")]

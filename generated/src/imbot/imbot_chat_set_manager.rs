@@ -2,13 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.setManager` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Assign or Revoke Chat Administrator Rights — `imbot.chat.setManager` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-manager.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Chat.Manager.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.chat.setManager",
     version = "v1",
     scope = "imbot",
@@ -37,16 +38,16 @@ pub struct ImbotChatSetManager {
     pub user_id: i64,
     /// `IS_MANAGER`: string.
     #[bitrix(rename = "IS_MANAGER")]
-    pub is_manager: ::core::option::Option<ImbotChatSetManagerIsManager>,
+    pub is_manager: Option<ImbotChatSetManagerIsManager>,
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// Documented values of `IS_MANAGER`. Part of `imbot.chat.setManager` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-manager.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotChatSetManagerIsManager {
     /// `"Y"`: assign as administrator
     #[bitrix(value = "Y")]

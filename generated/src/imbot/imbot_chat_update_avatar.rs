@@ -2,13 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.updateAvatar` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Change Chat Avatar — `imbot.chat.updateAvatar` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-update-avatar.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Chat.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.chat.updateAvatar",
     version = "v1",
     scope = "imbot",
@@ -42,11 +43,11 @@ pub struct ImbotChatUpdateAvatar {
     pub chat_id: i64,
     /// `AVATAR`: string, required.
     #[bitrix(rename = "AVATAR")]
-    pub avatar: ::std::string::String,
+    pub avatar: String,
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }

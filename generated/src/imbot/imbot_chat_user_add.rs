@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.user.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Add Participants to Chat — `imbot.chat.user.add` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-add.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Chat.User.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.chat.user.add",
     version = "v1",
     scope = "imbot",
@@ -44,19 +46,19 @@ pub struct ImbotChatUserAdd {
     pub chat_id: i64,
     /// `USERS`: array, required.
     #[bitrix(rename = "USERS")]
-    pub users: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub users: Vec<Value>,
     /// `HIDE_HISTORY`: string.
     #[bitrix(rename = "HIDE_HISTORY")]
-    pub hide_history: ::core::option::Option<ImbotChatUserAddHideHistory>,
+    pub hide_history: Option<ImbotChatUserAddHideHistory>,
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// Documented values of `HIDE_HISTORY`. Part of `imbot.chat.user.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotChatUserAddHideHistory {
     /// `"Y"`: hide
     #[bitrix(value = "Y")]

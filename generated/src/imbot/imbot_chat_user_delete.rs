@@ -2,13 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.user.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Exclude Participants from Chat — `imbot.chat.user.delete` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-delete.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Chat.User.delete` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.chat.user.delete",
     version = "v1",
     scope = "imbot",
@@ -44,8 +45,8 @@ pub struct ImbotChatUserDelete {
     pub user_id: i64,
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.command.answer` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Send a response to the command — `imbot.command.answer` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Command.answer` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.command.answer",
     version = "v1",
     scope = "imbot",
@@ -47,40 +49,34 @@ pub struct ImbotCommandAnswer {
     pub command_id: i64,
     /// `COMMAND`: string, required.
     #[bitrix(rename = "COMMAND")]
-    pub command: ::std::string::String,
+    pub command: String,
     /// `MESSAGE_ID`: integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `ATTACH`: object.
     #[bitrix(rename = "ATTACH")]
-    pub attach: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub attach: Option<Map<String, Value>>,
     /// `KEYBOARD`: object.
     #[bitrix(rename = "KEYBOARD")]
-    pub keyboard: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub keyboard: Option<Map<String, Value>>,
     /// `MENU`: object.
     #[bitrix(rename = "MENU")]
-    pub menu: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub menu: Option<Map<String, Value>>,
     /// `SYSTEM`: string.
     #[bitrix(rename = "SYSTEM")]
-    pub system: ::core::option::Option<ImbotCommandAnswerSystem>,
+    pub system: Option<ImbotCommandAnswerSystem>,
     /// `URL_PREVIEW`: string.
     #[bitrix(rename = "URL_PREVIEW")]
-    pub url_preview: ::core::option::Option<ImbotCommandAnswerUrlPreview>,
+    pub url_preview: Option<ImbotCommandAnswerUrlPreview>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// Documented values of `SYSTEM`. Part of `imbot.command.answer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotCommandAnswerSystem {
     /// `"Y"`: system message
     #[bitrix(value = "Y")]
@@ -90,7 +86,7 @@ pub enum ImbotCommandAnswerSystem {
     N,
 }
 /// Documented values of `URL_PREVIEW`. Part of `imbot.command.answer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotCommandAnswerUrlPreview {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]

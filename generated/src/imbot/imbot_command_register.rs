@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.command.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add the Command — `imbot.command.register` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Command.register` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.command.register",
     version = "v1",
     scope = "imbot",
@@ -36,48 +38,45 @@ pub struct ImbotCommandRegister {
     pub bot_id: i64,
     /// `COMMAND`: string, required.
     #[bitrix(rename = "COMMAND")]
-    pub command: ::std::string::String,
+    pub command: String,
     /// `EVENT_COMMAND_ADD`: string, required.
     #[bitrix(rename = "EVENT_COMMAND_ADD")]
-    pub event_command_add: ::std::string::String,
+    pub event_command_add: String,
     /// `LANG`: object, required.
     #[bitrix(rename = "LANG")]
     pub lang: ImbotCommandRegisterLang,
     /// `COMMON`: string.
     #[bitrix(rename = "COMMON")]
-    pub common: ::core::option::Option<ImbotCommandRegisterCommon>,
+    pub common: Option<ImbotCommandRegisterCommon>,
     /// `HIDDEN`: string.
     #[bitrix(rename = "HIDDEN")]
-    pub hidden: ::core::option::Option<ImbotCommandRegisterHidden>,
+    pub hidden: Option<ImbotCommandRegisterHidden>,
     /// `EXTRANET_SUPPORT`: string.
     #[bitrix(rename = "EXTRANET_SUPPORT")]
-    pub extranet_support: ::core::option::Option<ImbotCommandRegisterExtranetSupport>,
+    pub extranet_support: Option<ImbotCommandRegisterExtranetSupport>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// The `LANG` object. Part of `imbot.command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotCommandRegisterLang {
     /// `LANGUAGE_ID`: string, required.
     #[bitrix(rename = "LANGUAGE_ID")]
-    pub language_id: ::std::string::String,
+    pub language_id: String,
     /// `TITLE`: string, required.
     #[bitrix(rename = "TITLE")]
-    pub title: ::std::string::String,
+    pub title: String,
     /// `PARAMS`: string.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<::std::string::String>,
+    pub params: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `COMMON`. Part of `imbot.command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotCommandRegisterCommon {
     /// `"Y"`: the command is available in any chats
     #[bitrix(value = "Y")]
@@ -87,7 +86,7 @@ pub enum ImbotCommandRegisterCommon {
     N,
 }
 /// Documented values of `HIDDEN`. Part of `imbot.command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotCommandRegisterHidden {
     /// `"Y"`: hidden command
     #[bitrix(value = "Y")]
@@ -97,7 +96,7 @@ pub enum ImbotCommandRegisterHidden {
     N,
 }
 /// Documented values of `EXTRANET_SUPPORT`. Part of `imbot.command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotCommandRegisterExtranetSupport {
     /// `"Y"`: available
     #[bitrix(value = "Y")]

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.command.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update the — `imbot.command.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Command.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.command.update",
     version = "v1",
     scope = "imbot",
@@ -37,38 +39,33 @@ pub struct ImbotCommandUpdate {
     pub fields: ImbotCommandUpdateFields,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// The `FIELDS` object. Part of `imbot.command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotCommandUpdateFields {
     /// `COMMAND`: string.
     #[bitrix(rename = "COMMAND")]
-    pub command: ::core::option::Option<::std::string::String>,
+    pub command: Option<String>,
     /// `EVENT_COMMAND_ADD`: string.
     #[bitrix(rename = "EVENT_COMMAND_ADD")]
-    pub event_command_add: ::core::option::Option<::std::string::String>,
+    pub event_command_add: Option<String>,
     /// `HIDDEN`: string.
     #[bitrix(rename = "HIDDEN")]
-    pub hidden: ::core::option::Option<ImbotCommandUpdateFieldsHidden>,
+    pub hidden: Option<ImbotCommandUpdateFieldsHidden>,
     /// `EXTRANET_SUPPORT`: string.
     #[bitrix(rename = "EXTRANET_SUPPORT")]
-    pub extranet_support: ::core::option::Option<
-        ImbotCommandUpdateFieldsExtranetSupport,
-    >,
+    pub extranet_support: Option<ImbotCommandUpdateFieldsExtranetSupport>,
     /// `LANG`: object.
     #[bitrix(rename = "LANG")]
-    pub lang: ::core::option::Option<ImbotCommandUpdateFieldsLang>,
+    pub lang: Option<ImbotCommandUpdateFieldsLang>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `HIDDEN`. Part of `imbot.command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotCommandUpdateFieldsHidden {
     /// `"Y"`: hidden
     #[bitrix(value = "Y")]
@@ -78,7 +75,7 @@ pub enum ImbotCommandUpdateFieldsHidden {
     N,
 }
 /// Documented values of `EXTRANET_SUPPORT`. Part of `imbot.command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotCommandUpdateFieldsExtranetSupport {
     /// `"Y"`: available
     #[bitrix(value = "Y")]
@@ -89,21 +86,18 @@ pub enum ImbotCommandUpdateFieldsExtranetSupport {
 }
 /// The `LANG` object. Part of `imbot.command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotCommandUpdateFieldsLang {
     /// `LANGUAGE_ID`: string, required.
     #[bitrix(rename = "LANGUAGE_ID")]
-    pub language_id: ::std::string::String,
+    pub language_id: String,
     /// `TITLE`: string, required.
     #[bitrix(rename = "TITLE")]
-    pub title: ::std::string::String,
+    pub title: String,
     /// `PARAMS`: string.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<::std::string::String>,
+    pub params: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.message.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Send Message — `imbot.message.add` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Chat.Message.send` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.message.add",
     version = "v1",
     scope = "imbot",
@@ -45,43 +47,43 @@
 pub struct ImbotMessageAdd {
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `DIALOG_ID`: string.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ::core::option::Option<ImbotMessageAddDialogId>,
+    pub dialog_id: Option<ImbotMessageAddDialogId>,
     /// `FROM_USER_ID`: integer.
     #[bitrix(rename = "FROM_USER_ID")]
-    pub from_user_id: ::core::option::Option<i64>,
+    pub from_user_id: Option<i64>,
     /// `TO_USER_ID`: integer.
     #[bitrix(rename = "TO_USER_ID")]
-    pub to_user_id: ::core::option::Option<i64>,
+    pub to_user_id: Option<i64>,
     /// `MESSAGE`: string, required.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::std::string::String,
+    pub message: String,
     /// `ATTACH`: object|string.
     #[bitrix(rename = "ATTACH")]
-    pub attach: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub attach: Option<Value>,
     /// `KEYBOARD`: object|string.
     #[bitrix(rename = "KEYBOARD")]
-    pub keyboard: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub keyboard: Option<Value>,
     /// `MENU`: object|string.
     #[bitrix(rename = "MENU")]
-    pub menu: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub menu: Option<Value>,
     /// `SYSTEM`: string.
     #[bitrix(rename = "SYSTEM")]
-    pub system: ::core::option::Option<ImbotMessageAddSystem>,
+    pub system: Option<ImbotMessageAddSystem>,
     /// `URL_PREVIEW`: string.
     #[bitrix(rename = "URL_PREVIEW")]
-    pub url_preview: ::core::option::Option<ImbotMessageAddUrlPreview>,
+    pub url_preview: Option<ImbotMessageAddUrlPreview>,
     /// `SKIP_CONNECTOR`: string.
     #[bitrix(rename = "SKIP_CONNECTOR")]
-    pub skip_connector: ::core::option::Option<ImbotMessageAddSkipConnector>,
+    pub skip_connector: Option<ImbotMessageAddSkipConnector>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// Documented values of `DIALOG_ID`. Part of `imbot.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotMessageAddDialogId {
     /// `"USER_ID"`
     #[bitrix(value = "USER_ID")]
@@ -91,7 +93,7 @@ pub enum ImbotMessageAddDialogId {
     ChatXxx,
 }
 /// Documented values of `SYSTEM`. Part of `imbot.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotMessageAddSystem {
     /// `"Y"`: system message
     #[bitrix(value = "Y")]
@@ -101,7 +103,7 @@ pub enum ImbotMessageAddSystem {
     N,
 }
 /// Documented values of `URL_PREVIEW`. Part of `imbot.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotMessageAddUrlPreview {
     /// `"Y"`: enabled, default
     #[bitrix(value = "Y")]
@@ -111,7 +113,7 @@ pub enum ImbotMessageAddUrlPreview {
     N,
 }
 /// Documented values of `SKIP_CONNECTOR`. Part of `imbot.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotMessageAddSkipConnector {
     /// `"Y"`: skip
     #[bitrix(value = "Y")]

@@ -2,13 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.message.like` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Set "Like" for the message — `imbot.message.like` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-like.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Chat.Message.Reaction.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.message.like",
     version = "v1",
     scope = "imbot",
@@ -34,19 +35,19 @@
 pub struct ImbotMessageLike {
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `MESSAGE_ID`: integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
     /// `ACTION`: string.
     #[bitrix(rename = "ACTION")]
-    pub action: ::core::option::Option<ImbotMessageLikeAction>,
+    pub action: Option<ImbotMessageLikeAction>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// Documented values of `ACTION`. Part of `imbot.message.like` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-like.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotMessageLikeAction {
     /// `"auto"`
     #[bitrix(value = "auto")]

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.message.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Update Sent Message — `imbot.message.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-update.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Chat.Message.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.message.update",
     version = "v1",
     scope = "imbot",
@@ -52,34 +54,34 @@
 pub struct ImbotMessageUpdate {
     /// `BOT_ID`: integer.
     #[bitrix(rename = "BOT_ID")]
-    pub bot_id: ::core::option::Option<i64>,
+    pub bot_id: Option<i64>,
     /// `MESSAGE_ID`: integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `ATTACH`: object|string.
     #[bitrix(rename = "ATTACH")]
-    pub attach: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub attach: Option<Value>,
     /// `KEYBOARD`: object|string.
     #[bitrix(rename = "KEYBOARD")]
-    pub keyboard: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub keyboard: Option<Value>,
     /// `MENU`: object|string.
     #[bitrix(rename = "MENU")]
-    pub menu: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub menu: Option<Value>,
     /// `URL_PREVIEW`: string.
     #[bitrix(rename = "URL_PREVIEW")]
-    pub url_preview: ::core::option::Option<ImbotMessageUpdateUrlPreview>,
+    pub url_preview: Option<ImbotMessageUpdateUrlPreview>,
     /// `SKIP_CONNECTOR`: string.
     #[bitrix(rename = "SKIP_CONNECTOR")]
-    pub skip_connector: ::core::option::Option<ImbotMessageUpdateSkipConnector>,
+    pub skip_connector: Option<ImbotMessageUpdateSkipConnector>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// Documented values of `URL_PREVIEW`. Part of `imbot.message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotMessageUpdateUrlPreview {
     /// `"Y"`: enabled, default value
     #[bitrix(value = "Y")]
@@ -89,7 +91,7 @@ pub enum ImbotMessageUpdateUrlPreview {
     N,
 }
 /// Documented values of `SKIP_CONNECTOR`. Part of `imbot.message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotMessageUpdateSkipConnector {
     /// `"Y"`: skip
     #[bitrix(value = "Y")]

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a Chat-Bot — `imbot.register` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Bot.register` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.register",
     version = "v1",
     scope = "imbot",
@@ -68,40 +70,40 @@
 pub struct ImbotRegister {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<ImbotRegisterType>,
+    pub type_: Option<ImbotRegisterType>,
     /// `OPENLINE`: string.
     #[bitrix(rename = "OPENLINE")]
-    pub openline: ::core::option::Option<ImbotRegisterOpenline>,
+    pub openline: Option<ImbotRegisterOpenline>,
     /// `EVENT_HANDLER`: string.
     #[bitrix(rename = "EVENT_HANDLER")]
-    pub event_handler: ::core::option::Option<::std::string::String>,
+    pub event_handler: Option<String>,
     /// `EVENT_MESSAGE_ADD`: string, required.
     #[bitrix(rename = "EVENT_MESSAGE_ADD")]
-    pub event_message_add: ::std::string::String,
+    pub event_message_add: String,
     /// `EVENT_MESSAGE_UPDATE`: string.
     #[bitrix(rename = "EVENT_MESSAGE_UPDATE")]
-    pub event_message_update: ::core::option::Option<::std::string::String>,
+    pub event_message_update: Option<String>,
     /// `EVENT_MESSAGE_DELETE`: string.
     #[bitrix(rename = "EVENT_MESSAGE_DELETE")]
-    pub event_message_delete: ::core::option::Option<::std::string::String>,
+    pub event_message_delete: Option<String>,
     /// `EVENT_WELCOME_MESSAGE`: string, required.
     #[bitrix(rename = "EVENT_WELCOME_MESSAGE")]
-    pub event_welcome_message: ::std::string::String,
+    pub event_welcome_message: String,
     /// `EVENT_BOT_DELETE`: string, required.
     #[bitrix(rename = "EVENT_BOT_DELETE")]
-    pub event_bot_delete: ::std::string::String,
+    pub event_bot_delete: String,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
     /// `PROPERTIES`: object, required.
     #[bitrix(rename = "PROPERTIES")]
     pub properties: ImbotRegisterProperties,
 }
 /// Documented values of `TYPE`. Part of `imbot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotRegisterType {
     /// `"B"`
     #[bitrix(value = "B")]
@@ -117,7 +119,7 @@ pub enum ImbotRegisterType {
     S,
 }
 /// Documented values of `OPENLINE`. Part of `imbot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImbotRegisterOpenline {
     /// `"Y"`: enable Open Channels support mode
     #[bitrix(value = "Y")]
@@ -128,39 +130,36 @@ pub enum ImbotRegisterOpenline {
 }
 /// The `PROPERTIES` object. Part of `imbot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotRegisterProperties {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `LAST_NAME`: string, required.
     #[bitrix(rename = "LAST_NAME")]
-    pub last_name: ::std::string::String,
+    pub last_name: String,
     /// `COLOR`: string.
     #[bitrix(rename = "COLOR")]
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `EMAIL`: string.
     #[bitrix(rename = "EMAIL")]
-    pub email: ::core::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `PERSONAL_BIRTHDAY`: string.
     #[bitrix(rename = "PERSONAL_BIRTHDAY")]
-    pub personal_birthday: ::core::option::Option<::std::string::String>,
+    pub personal_birthday: Option<String>,
     /// `WORK_POSITION`: string.
     #[bitrix(rename = "WORK_POSITION")]
-    pub work_position: ::core::option::Option<::std::string::String>,
+    pub work_position: Option<String>,
     /// `PERSONAL_WWW`: string.
     #[bitrix(rename = "PERSONAL_WWW")]
-    pub personal_www: ::core::option::Option<::std::string::String>,
+    pub personal_www: Option<String>,
     /// `PERSONAL_GENDER`: string.
     #[bitrix(rename = "PERSONAL_GENDER")]
-    pub personal_gender: ::core::option::Option<::std::string::String>,
+    pub personal_gender: Option<String>,
     /// `PERSONAL_PHOTO`: file.
     #[bitrix(rename = "PERSONAL_PHOTO")]
-    pub personal_photo: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub personal_photo: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

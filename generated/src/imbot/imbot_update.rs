@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Chat-Bot — `imbot.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html)
 ///
 /// Deprecated by the documentation: use `imbot.v2.Bot.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.update",
     version = "v1",
     scope = "imbot",
@@ -64,78 +66,72 @@ pub struct ImbotUpdate {
     pub fields: ImbotUpdateFields,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }
 /// The `FIELDS` object. Part of `imbot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotUpdateFields {
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `EVENT_HANDLER`: string.
     #[bitrix(rename = "EVENT_HANDLER")]
-    pub event_handler: ::core::option::Option<::std::string::String>,
+    pub event_handler: Option<String>,
     /// `EVENT_MESSAGE_ADD`: string.
     #[bitrix(rename = "EVENT_MESSAGE_ADD")]
-    pub event_message_add: ::core::option::Option<::std::string::String>,
+    pub event_message_add: Option<String>,
     /// `EVENT_MESSAGE_UPDATE`: string.
     #[bitrix(rename = "EVENT_MESSAGE_UPDATE")]
-    pub event_message_update: ::core::option::Option<::std::string::String>,
+    pub event_message_update: Option<String>,
     /// `EVENT_MESSAGE_DELETE`: string.
     #[bitrix(rename = "EVENT_MESSAGE_DELETE")]
-    pub event_message_delete: ::core::option::Option<::std::string::String>,
+    pub event_message_delete: Option<String>,
     /// `EVENT_WELCOME_MESSAGE`: string.
     #[bitrix(rename = "EVENT_WELCOME_MESSAGE")]
-    pub event_welcome_message: ::core::option::Option<::std::string::String>,
+    pub event_welcome_message: Option<String>,
     /// `EVENT_BOT_DELETE`: string.
     #[bitrix(rename = "EVENT_BOT_DELETE")]
-    pub event_bot_delete: ::core::option::Option<::std::string::String>,
+    pub event_bot_delete: Option<String>,
     /// `PROPERTIES`: object.
     #[bitrix(rename = "PROPERTIES")]
-    pub properties: ::core::option::Option<ImbotUpdateFieldsProperties>,
+    pub properties: Option<ImbotUpdateFieldsProperties>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `PROPERTIES` object. Part of `imbot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotUpdateFieldsProperties {
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `LAST_NAME`: string.
     #[bitrix(rename = "LAST_NAME")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `COLOR`: string.
     #[bitrix(rename = "COLOR")]
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `EMAIL`: string.
     #[bitrix(rename = "EMAIL")]
-    pub email: ::core::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `PERSONAL_BIRTHDAY`: string.
     #[bitrix(rename = "PERSONAL_BIRTHDAY")]
-    pub personal_birthday: ::core::option::Option<::std::string::String>,
+    pub personal_birthday: Option<String>,
     /// `WORK_POSITION`: string.
     #[bitrix(rename = "WORK_POSITION")]
-    pub work_position: ::core::option::Option<::std::string::String>,
+    pub work_position: Option<String>,
     /// `PERSONAL_WWW`: string.
     #[bitrix(rename = "PERSONAL_WWW")]
-    pub personal_www: ::core::option::Option<::std::string::String>,
+    pub personal_www: Option<String>,
     /// `PERSONAL_GENDER`: string.
     #[bitrix(rename = "PERSONAL_GENDER")]
-    pub personal_gender: ::core::option::Option<::std::string::String>,
+    pub personal_gender: Option<String>,
     /// `PERSONAL_PHOTO`: file.
     #[bitrix(rename = "PERSONAL_PHOTO")]
-    pub personal_photo: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub personal_photo: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Bot.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update the — `imbot.v2.Bot.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.v2.Bot.update",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -48,66 +50,60 @@ pub struct ImbotV2BotUpdate {
     pub bot_id: i64,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
     /// `fields`: object, required.
     pub fields: ImbotV2BotUpdateFields,
 }
 /// The `fields` object. Part of `imbot.v2.Bot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotV2BotUpdateFields {
     /// `properties`: object.
-    pub properties: ::core::option::Option<ImbotV2BotUpdateFieldsProperties>,
+    pub properties: Option<ImbotV2BotUpdateFieldsProperties>,
     /// `isHidden`: boolean.
     #[bitrix(rename = "isHidden")]
-    pub is_hidden: ::core::option::Option<bool>,
+    pub is_hidden: Option<bool>,
     /// `isReactionsEnabled`: boolean.
     #[bitrix(rename = "isReactionsEnabled")]
-    pub is_reactions_enabled: ::core::option::Option<bool>,
+    pub is_reactions_enabled: Option<bool>,
     /// `isSupportOpenline`: boolean.
     #[bitrix(rename = "isSupportOpenline")]
-    pub is_support_openline: ::core::option::Option<bool>,
+    pub is_support_openline: Option<bool>,
     /// `backgroundId`: string.
     #[bitrix(rename = "backgroundId")]
-    pub background_id: ::core::option::Option<::std::string::String>,
+    pub background_id: Option<String>,
     /// `eventMode`: string.
     #[bitrix(rename = "eventMode")]
-    pub event_mode: ::core::option::Option<::std::string::String>,
+    pub event_mode: Option<String>,
     /// `webhookUrl`: string.
     #[bitrix(rename = "webhookUrl")]
-    pub webhook_url: ::core::option::Option<::std::string::String>,
+    pub webhook_url: Option<String>,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `properties` object. Part of `imbot.v2.Bot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotV2BotUpdateFieldsProperties {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `lastName`: string.
     #[bitrix(rename = "lastName")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `workPosition`: string.
     #[bitrix(rename = "workPosition")]
-    pub work_position: ::core::option::Option<::std::string::String>,
+    pub work_position: Option<String>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `gender`: string.
-    pub gender: ::core::option::Option<::std::string::String>,
+    pub gender: Option<String>,
     /// `avatar`: file.
-    pub avatar: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub avatar: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Chat.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create a Group Chat — `imbot.v2.Chat.add` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.v2.Chat.add",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -31,34 +33,31 @@ pub struct ImbotV2ChatAdd {
     pub bot_id: i64,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<ImbotV2ChatAddFields>,
+    pub fields: Option<ImbotV2ChatAddFields>,
 }
 /// The `fields` object. Part of `imbot.v2.Chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotV2ChatAddFields {
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `avatar`: file.
-    pub avatar: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub avatar: Option<Value>,
     /// `userIds`: array of integer.
     #[bitrix(rename = "userIds")]
-    pub user_ids: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub user_ids: Option<Vec<i64>>,
     /// `ownerId`: integer.
     #[bitrix(rename = "ownerId")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
     /// `message`: string.
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

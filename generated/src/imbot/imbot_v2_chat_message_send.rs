@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Chat.Message.send` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Send Message — `imbot.v2.Chat.Message.send` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-send.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.v2.Chat.Message.send",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -34,43 +36,38 @@ pub struct ImbotV2ChatMessageSend {
     pub bot_id: i64,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
     /// `dialogId`: string, required.
     #[bitrix(rename = "dialogId")]
-    pub dialog_id: ::std::string::String,
+    pub dialog_id: String,
     /// `fields`: object.
-    pub fields: ::core::option::Option<ImbotV2ChatMessageSendFields>,
+    pub fields: Option<ImbotV2ChatMessageSendFields>,
 }
 /// The `fields` object. Part of `imbot.v2.Chat.Message.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-send.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotV2ChatMessageSendFields {
     /// `message`: string.
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `attach`: array.
-    pub attach: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub attach: Option<Vec<Value>>,
     /// `keyboard`: array.
-    pub keyboard: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub keyboard: Option<Vec<Value>>,
     /// `system`: boolean.
-    pub system: ::core::option::Option<bool>,
+    pub system: Option<bool>,
     /// `urlPreview`: boolean.
     #[bitrix(rename = "urlPreview")]
-    pub url_preview: ::core::option::Option<bool>,
+    pub url_preview: Option<bool>,
     /// `replyId`: integer.
     #[bitrix(rename = "replyId")]
-    pub reply_id: ::core::option::Option<i64>,
+    pub reply_id: Option<i64>,
     /// `templateId`: string.
     #[bitrix(rename = "templateId")]
-    pub template_id: ::core::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
     /// `forwardIds`: object.
     #[bitrix(rename = "forwardIds")]
-    pub forward_ids: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub forward_ids: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

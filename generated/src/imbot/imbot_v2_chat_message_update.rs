@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Chat.Message.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Message — `imbot.v2.Chat.Message.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.v2.Chat.Message.update",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -32,7 +34,7 @@ pub struct ImbotV2ChatMessageUpdate {
     pub bot_id: i64,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
     /// `messageId`: integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
@@ -41,21 +43,18 @@ pub struct ImbotV2ChatMessageUpdate {
 }
 /// The `fields` object. Part of `imbot.v2.Chat.Message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotV2ChatMessageUpdateFields {
     /// `message`: string.
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `attach`: array.
-    pub attach: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub attach: Option<Vec<Value>>,
     /// `keyboard`: array.
-    pub keyboard: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub keyboard: Option<Vec<Value>>,
     /// `urlPreview`: string.
     #[bitrix(rename = "urlPreview")]
-    pub url_preview: ::core::option::Option<::std::string::String>,
+    pub url_preview: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Chat.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Chat Properties — `imbot.v2.Chat.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.v2.Chat.update",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -32,29 +34,26 @@ pub struct ImbotV2ChatUpdate {
     pub bot_id: i64,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
     /// `dialogId`: string, required.
     #[bitrix(rename = "dialogId")]
-    pub dialog_id: ::std::string::String,
+    pub dialog_id: String,
     /// `fields`: object, required.
     pub fields: ImbotV2ChatUpdateFields,
 }
 /// The `fields` object. Part of `imbot.v2.Chat.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotV2ChatUpdateFields {
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `avatar`: file.
-    pub avatar: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub avatar: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Command.answer` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Responding to the Command — `imbot.v2.Command.answer` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.v2.Command.answer",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -36,7 +38,7 @@ pub struct ImbotV2CommandAnswer {
     pub bot_id: i64,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
     /// `commandId`: integer, required.
     #[bitrix(rename = "commandId")]
     pub command_id: i64,
@@ -45,29 +47,26 @@ pub struct ImbotV2CommandAnswer {
     pub message_id: i64,
     /// `dialogId`: string, required.
     #[bitrix(rename = "dialogId")]
-    pub dialog_id: ::std::string::String,
+    pub dialog_id: String,
     /// `fields`: object.
-    pub fields: ::core::option::Option<ImbotV2CommandAnswerFields>,
+    pub fields: Option<ImbotV2CommandAnswerFields>,
 }
 /// The `fields` object. Part of `imbot.v2.Command.answer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotV2CommandAnswerFields {
     /// `message`: string.
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// `attach`: array.
-    pub attach: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub attach: Option<Vec<Value>>,
     /// `keyboard`: array.
-    pub keyboard: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub keyboard: Option<Vec<Value>>,
     /// `system`: boolean.
-    pub system: ::core::option::Option<bool>,
+    pub system: Option<bool>,
     /// `urlPreview`: boolean.
     #[bitrix(rename = "urlPreview")]
-    pub url_preview: ::core::option::Option<bool>,
+    pub url_preview: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

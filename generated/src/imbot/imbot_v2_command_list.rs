@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Command.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get a List of Commands — `imbot.v2.Command.list` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.v2.Command.list",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
         status = 400,
@@ -30,5 +32,5 @@ pub struct ImbotV2CommandList {
     pub bot_id: i64,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Command.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Register the Team — `imbot.v2.Command.register` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.v2.Command.register",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -47,35 +49,28 @@ pub struct ImbotV2CommandRegister {
     pub bot_id: i64,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
     /// `fields`: object, required.
     pub fields: ImbotV2CommandRegisterFields,
 }
 /// The `fields` object. Part of `imbot.v2.Command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotV2CommandRegisterFields {
     /// `command`: string, required.
-    pub command: ::std::string::String,
+    pub command: String,
     /// `title`: object.
-    pub title: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub title: Option<Map<String, Value>>,
     /// `params`: object.
-    pub params: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub params: Option<Map<String, Value>>,
     /// `common`: boolean.
-    pub common: ::core::option::Option<bool>,
+    pub common: Option<bool>,
     /// `hidden`: boolean.
-    pub hidden: ::core::option::Option<bool>,
+    pub hidden: Option<bool>,
     /// `extranetSupport`: boolean.
     #[bitrix(rename = "extranetSupport")]
-    pub extranet_support: ::core::option::Option<bool>,
+    pub extranet_support: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Event.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Events from — `imbot.v2.Event.get` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/event-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.v2.Event.get",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
         status = 400,
@@ -33,12 +35,12 @@ pub struct ImbotV2EventGet {
     pub bot_id: i64,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
     /// `offset`: integer.
-    pub offset: ::core::option::Option<i64>,
+    pub offset: Option<i64>,
     /// `limit`: integer.
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
     /// `withUserEvents`: boolean.
     #[bitrix(rename = "withUserEvents")]
-    pub with_user_events: ::core::option::Option<bool>,
+    pub with_user_events: Option<bool>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.File.upload` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Upload File to Chat — `imbot.v2.File.upload` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/files/file-upload.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imbot.v2.File.upload",
     version = "v1",
     scope = "imbot",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -45,27 +47,24 @@ pub struct ImbotV2FileUpload {
     pub bot_id: i64,
     /// `botToken`: string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: ::core::option::Option<::std::string::String>,
+    pub bot_token: Option<String>,
     /// `dialogId`: string, required.
     #[bitrix(rename = "dialogId")]
-    pub dialog_id: ::std::string::String,
+    pub dialog_id: String,
     /// `fields`: object, required.
     pub fields: ImbotV2FileUploadFields,
 }
 /// The `fields` object. Part of `imbot.v2.File.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/files/file-upload.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImbotV2FileUploadFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `content`: string, required.
-    pub content: ::std::string::String,
+    pub content: String,
     /// `message`: string.
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

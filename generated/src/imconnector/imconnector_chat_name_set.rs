@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.chat.name.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Set a New Chat Name — `imconnector.chat.name.set` (REST v1, scope `imconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imconnector.chat.name.set",
     version = "v1",
     scope = "imconnector",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "NOT_ACTIVE_LINE",
@@ -36,17 +38,17 @@
 pub struct ImconnectorChatNameSet {
     /// `CONNECTOR`: string, required.
     #[bitrix(rename = "CONNECTOR")]
-    pub connector: ::std::string::String,
+    pub connector: String,
     /// `LINE`: integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
     /// `CHAT_ID`: string, required.
     #[bitrix(rename = "CHAT_ID")]
-    pub chat_id: ::std::string::String,
+    pub chat_id: String,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `USER_ID`: string.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.activate` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Activate Connector — `imconnector.activate` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-activate.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imconnector.activate",
     version = "v1",
     scope = "imopenlines",
@@ -36,11 +37,11 @@
 pub struct ImconnectorActivate {
     /// `CONNECTOR`: string, required.
     #[bitrix(rename = "CONNECTOR")]
-    pub connector: ::std::string::String,
+    pub connector: String,
     /// `LINE`: integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
     /// `ACTIVE`: string, required.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::std::string::String,
+    pub active: String,
 }

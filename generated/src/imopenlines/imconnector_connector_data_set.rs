@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.connector.data.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Set Connector Settings — `imconnector.connector.data.set` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imconnector.connector.data.set",
     version = "v1",
     scope = "imopenlines",
@@ -36,7 +38,7 @@
 pub struct ImconnectorConnectorDataSet {
     /// `CONNECTOR`: string, required.
     #[bitrix(rename = "CONNECTOR")]
-    pub connector: ::std::string::String,
+    pub connector: String,
     /// `LINE`: integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
@@ -46,24 +48,21 @@ pub struct ImconnectorConnectorDataSet {
 }
 /// The `DATA` object. Part of `imconnector.connector.data.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-connector-data-set.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorConnectorDataSetData {
     /// `ID`: string.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `URL`: string.
     #[bitrix(rename = "URL")]
-    pub url: ::core::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// `URL_IM`: string.
     #[bitrix(rename = "URL_IM")]
-    pub url_im: ::core::option::Option<::std::string::String>,
+    pub url_im: Option<String>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

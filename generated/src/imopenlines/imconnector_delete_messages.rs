@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.delete.messages` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Delete Sent Messages — `imconnector.delete.messages` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imconnector.delete.messages",
     version = "v1",
     scope = "imopenlines",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -46,67 +48,55 @@
 pub struct ImconnectorDeleteMessages {
     /// `CONNECTOR`: string, required.
     #[bitrix(rename = "CONNECTOR")]
-    pub connector: ::std::string::String,
+    pub connector: String,
     /// `LINE`: integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
     /// `MESSAGES`: array of object, required.
     #[bitrix(rename = "MESSAGES")]
-    pub messages: ::std::vec::Vec<ImconnectorDeleteMessagesMessagesItem>,
+    pub messages: Vec<ImconnectorDeleteMessagesMessagesItem>,
 }
 /// The `ImconnectorDeleteMessagesMessagesItem` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorDeleteMessagesMessagesItem {
     /// `user`: object.
-    pub user: ::core::option::Option<ImconnectorDeleteMessagesMessagesItemUser>,
+    pub user: Option<ImconnectorDeleteMessagesMessagesItemUser>,
     /// `message`: object.
-    pub message: ::core::option::Option<ImconnectorDeleteMessagesMessagesItemMessage>,
+    pub message: Option<ImconnectorDeleteMessagesMessagesItemMessage>,
     /// `chat`: object.
-    pub chat: ::core::option::Option<ImconnectorDeleteMessagesMessagesItemChat>,
+    pub chat: Option<ImconnectorDeleteMessagesMessagesItemChat>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `user` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorDeleteMessagesMessagesItemUser {
     /// `id`: string, required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `message` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorDeleteMessagesMessagesItemMessage {
     /// `id`: string, required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `chat` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorDeleteMessagesMessagesItemChat {
     /// `id`: string, required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

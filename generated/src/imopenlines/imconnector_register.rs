@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Register the Connector — `imconnector.register` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imconnector.register",
     version = "v1",
     scope = "imopenlines",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "APPLICATION_REGISTRATION_ERROR_POINT",
@@ -61,84 +63,78 @@
 pub struct ImconnectorRegister {
     /// `ID`: string, required.
     #[bitrix(rename = "ID")]
-    pub id: ::std::string::String,
+    pub id: String,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `ICON`: object, required.
     #[bitrix(rename = "ICON")]
     pub icon: ImconnectorRegisterIcon,
     /// `PLACEMENT_HANDLER`: string, required.
     #[bitrix(rename = "PLACEMENT_HANDLER")]
-    pub placement_handler: ::std::string::String,
+    pub placement_handler: String,
     /// `ICON_DISABLED`: object.
     #[bitrix(rename = "ICON_DISABLED")]
-    pub icon_disabled: ::core::option::Option<ImconnectorRegisterIconDisabled>,
+    pub icon_disabled: Option<ImconnectorRegisterIconDisabled>,
     /// `DEL_EXTERNAL_MESSAGES`: boolean.
     #[bitrix(rename = "DEL_EXTERNAL_MESSAGES")]
-    pub del_external_messages: ::core::option::Option<bool>,
+    pub del_external_messages: Option<bool>,
     /// `EDIT_INTERNAL_MESSAGES`: boolean.
     #[bitrix(rename = "EDIT_INTERNAL_MESSAGES")]
-    pub edit_internal_messages: ::core::option::Option<bool>,
+    pub edit_internal_messages: Option<bool>,
     /// `DEL_INTERNAL_MESSAGES`: boolean.
     #[bitrix(rename = "DEL_INTERNAL_MESSAGES")]
-    pub del_internal_messages: ::core::option::Option<bool>,
+    pub del_internal_messages: Option<bool>,
     /// `NEWSLETTER`: boolean.
     #[bitrix(rename = "NEWSLETTER")]
-    pub newsletter: ::core::option::Option<bool>,
+    pub newsletter: Option<bool>,
     /// `NEED_SYSTEM_MESSAGES`: boolean.
     #[bitrix(rename = "NEED_SYSTEM_MESSAGES")]
-    pub need_system_messages: ::core::option::Option<bool>,
+    pub need_system_messages: Option<bool>,
     /// `NEED_SIGNATURE`: boolean.
     #[bitrix(rename = "NEED_SIGNATURE")]
-    pub need_signature: ::core::option::Option<bool>,
+    pub need_signature: Option<bool>,
     /// `CHAT_GROUP`: boolean.
     #[bitrix(rename = "CHAT_GROUP")]
-    pub chat_group: ::core::option::Option<bool>,
+    pub chat_group: Option<bool>,
 }
 /// The `ICON` object. Part of `imconnector.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorRegisterIcon {
     /// `DATA_IMAGE`: string, required.
     #[bitrix(rename = "DATA_IMAGE")]
-    pub data_image: ::std::string::String,
+    pub data_image: String,
     /// `COLOR`: string.
     #[bitrix(rename = "COLOR")]
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `SIZE`: string.
     #[bitrix(rename = "SIZE")]
-    pub size: ::core::option::Option<::std::string::String>,
+    pub size: Option<String>,
     /// `POSITION`: string.
     #[bitrix(rename = "POSITION")]
-    pub position: ::core::option::Option<::std::string::String>,
+    pub position: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `ICON_DISABLED` object. Part of `imconnector.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorRegisterIconDisabled {
     /// `DATA_IMAGE`: string.
     #[bitrix(rename = "DATA_IMAGE")]
-    pub data_image: ::core::option::Option<::std::string::String>,
+    pub data_image: Option<String>,
     /// `COLOR`: string.
     #[bitrix(rename = "COLOR")]
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `SIZE`: string.
     #[bitrix(rename = "SIZE")]
-    pub size: ::core::option::Option<::std::string::String>,
+    pub size: Option<String>,
     /// `POSITION`: string.
     #[bitrix(rename = "POSITION")]
-    pub position: ::core::option::Option<::std::string::String>,
+    pub position: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

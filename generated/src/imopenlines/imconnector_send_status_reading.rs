@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.send.status.reading` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Status to "Read" — `imconnector.send.status.reading` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imconnector.send.status.reading",
     version = "v1",
     scope = "imopenlines",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -41,69 +43,57 @@
 pub struct ImconnectorSendStatusReading {
     /// `CONNECTOR`: string, required.
     #[bitrix(rename = "CONNECTOR")]
-    pub connector: ::std::string::String,
+    pub connector: String,
     /// `LINE`: integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
     /// `MESSAGES`: array of object, required.
     #[bitrix(rename = "MESSAGES")]
-    pub messages: ::std::vec::Vec<ImconnectorSendStatusReadingMessagesItem>,
+    pub messages: Vec<ImconnectorSendStatusReadingMessagesItem>,
 }
 /// The `ImconnectorSendStatusReadingMessagesItem` object. Part of `imconnector.send.status.reading` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorSendStatusReadingMessagesItem {
     /// `im`: object.
-    pub im: ::core::option::Option<ImconnectorSendStatusReadingMessagesItemIm>,
+    pub im: Option<ImconnectorSendStatusReadingMessagesItemIm>,
     /// `message`: object.
-    pub message: ::core::option::Option<ImconnectorSendStatusReadingMessagesItemMessage>,
+    pub message: Option<ImconnectorSendStatusReadingMessagesItemMessage>,
     /// `chat`: object.
-    pub chat: ::core::option::Option<ImconnectorSendStatusReadingMessagesItemChat>,
+    pub chat: Option<ImconnectorSendStatusReadingMessagesItemChat>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `im` object. Part of `imconnector.send.status.reading` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorSendStatusReadingMessagesItemIm {
     /// `chat_id`: integer.
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `message_id`: integer.
-    pub message_id: ::core::option::Option<i64>,
+    pub message_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `message` object. Part of `imconnector.send.status.reading` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorSendStatusReadingMessagesItemMessage {
     /// `id`: array.
-    pub id: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub id: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `chat` object. Part of `imconnector.send.status.reading` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorSendStatusReadingMessagesItemChat {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

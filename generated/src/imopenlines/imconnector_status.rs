@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.status` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get the Status of the Connector — `imconnector.status` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imconnector.status",
     version = "v1",
     scope = "imopenlines",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "WRONG_AUTH_TYPE",
         status = 403,
@@ -25,8 +27,8 @@
 pub struct ImconnectorStatus {
     /// `CONNECTOR`: string, required.
     #[bitrix(rename = "CONNECTOR")]
-    pub connector: ::std::string::String,
+    pub connector: String,
     /// `LINE`: string.
     #[bitrix(rename = "LINE")]
-    pub line: ::core::option::Option<::std::string::String>,
+    pub line: Option<String>,
 }

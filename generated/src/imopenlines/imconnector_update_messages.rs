@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.update.messages` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Sent Messages with — `imconnector.update.messages` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imconnector.update.messages",
     version = "v1",
     scope = "imopenlines",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -46,99 +48,85 @@
 pub struct ImconnectorUpdateMessages {
     /// `CONNECTOR`: string, required.
     #[bitrix(rename = "CONNECTOR")]
-    pub connector: ::std::string::String,
+    pub connector: String,
     /// `LINE`: integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
     /// `MESSAGES`: array of object, required.
     #[bitrix(rename = "MESSAGES")]
-    pub messages: ::std::vec::Vec<ImconnectorUpdateMessagesMessagesItem>,
+    pub messages: Vec<ImconnectorUpdateMessagesMessagesItem>,
 }
 /// The `ImconnectorUpdateMessagesMessagesItem` object. Part of `imconnector.update.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorUpdateMessagesMessagesItem {
     /// `user`: object.
-    pub user: ::core::option::Option<ImconnectorUpdateMessagesMessagesItemUser>,
+    pub user: Option<ImconnectorUpdateMessagesMessagesItemUser>,
     /// `message`: object.
-    pub message: ::core::option::Option<ImconnectorUpdateMessagesMessagesItemMessage>,
+    pub message: Option<ImconnectorUpdateMessagesMessagesItemMessage>,
     /// `chat`: object.
-    pub chat: ::core::option::Option<ImconnectorUpdateMessagesMessagesItemChat>,
+    pub chat: Option<ImconnectorUpdateMessagesMessagesItemChat>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `user` object. Part of `imconnector.update.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorUpdateMessagesMessagesItemUser {
     /// `id`: string, required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `last_name`: string.
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `picture`: object.
-    pub picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub picture: Option<Map<String, Value>>,
     /// `url`: string.
-    pub url: ::core::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// `gender`: string.
-    pub gender: ::core::option::Option<::std::string::String>,
+    pub gender: Option<String>,
     /// `email`: string.
-    pub email: ::core::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `phone`: string.
-    pub phone: ::core::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// `skip_phone_validate`: string.
-    pub skip_phone_validate: ::core::option::Option<::std::string::String>,
+    pub skip_phone_validate: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `message` object. Part of `imconnector.update.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorUpdateMessagesMessagesItemMessage {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `date`: integer.
-    pub date: ::core::option::Option<i64>,
+    pub date: Option<i64>,
     /// `text`: string.
-    pub text: ::core::option::Option<::std::string::String>,
+    pub text: Option<String>,
     /// `files`: array.
-    pub files: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub files: Option<Vec<Value>>,
     /// `disable_crm`: string.
-    pub disable_crm: ::core::option::Option<::std::string::String>,
+    pub disable_crm: Option<String>,
     /// `user_id`: integer.
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `chat` object. Part of `imconnector.update.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImconnectorUpdateMessagesMessagesItemChat {
     /// `id`: string, required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `url`: string.
-    pub url: ::core::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

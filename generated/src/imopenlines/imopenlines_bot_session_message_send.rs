@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.bot.session.message.send` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Send an Automatic Message in the Dialog — `imopenlines.bot.session.message.send` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-message-send.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.bot.session.message.send",
     version = "v1",
     scope = "imopenlines",
@@ -25,13 +26,13 @@ pub struct ImopenlinesBotSessionMessageSend {
     pub chat_id: i64,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<ImopenlinesBotSessionMessageSendName>,
+    pub name: Option<ImopenlinesBotSessionMessageSendName>,
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
 }
 /// Documented values of `NAME`. Part of `imopenlines.bot.session.message.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-message-send.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesBotSessionMessageSendName {
     /// `"WELCOME"`
     #[bitrix(value = "WELCOME")]

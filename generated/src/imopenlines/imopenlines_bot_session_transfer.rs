@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.bot.session.transfer` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Transfer a Dialogue to an Operator or Queue using — `imopenlines.bot.session.transfer` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-transfer.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.bot.session.transfer",
     version = "v1",
     scope = "imopenlines",
@@ -38,17 +40,17 @@ pub struct ImopenlinesBotSessionTransfer {
     pub chat_id: i64,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `QUEUE_ID`: integer.
     #[bitrix(rename = "QUEUE_ID")]
-    pub queue_id: ::core::option::Option<i64>,
+    pub queue_id: Option<i64>,
     /// `TRANSFER_ID`: string|integer.
     #[bitrix(rename = "TRANSFER_ID")]
-    pub transfer_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub transfer_id: Option<Value>,
     /// `LEAVE`: boolean.
     #[bitrix(rename = "LEAVE", yn)]
-    pub leave: ::core::option::Option<bool>,
+    pub leave: Option<bool>,
     /// `CLIENT_ID`: string.
     #[bitrix(rename = "CLIENT_ID")]
-    pub client_id: ::core::option::Option<::std::string::String>,
+    pub client_id: Option<String>,
 }

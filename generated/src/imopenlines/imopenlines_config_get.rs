@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.config.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Open Line by ID — `imopenlines.config.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.config.get",
     version = "v1",
     scope = "imopenlines",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "CONFIG_ID_EMPTY", status = 400, message = "Config ID can't be empty"),
 )]
 pub struct ImopenlinesConfigGet {
@@ -19,8 +21,8 @@ pub struct ImopenlinesConfigGet {
     pub config_id: i64,
     /// `WITH_QUEUE`: char.
     #[bitrix(rename = "WITH_QUEUE", yn)]
-    pub with_queue: ::core::option::Option<bool>,
+    pub with_queue: Option<bool>,
     /// `SHOW_OFFLINE`: char.
     #[bitrix(rename = "SHOW_OFFLINE", yn)]
-    pub show_offline: ::core::option::Option<bool>,
+    pub show_offline: Option<bool>,
 }

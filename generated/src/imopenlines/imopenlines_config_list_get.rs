@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.config.list.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Open Channels — `imopenlines.config.list.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.config.list.get",
     version = "v1",
     scope = "imopenlines",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "INVALID_FORMAT",
         status = 400,
@@ -30,50 +32,40 @@
 pub struct ImopenlinesConfigListGet {
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<ImopenlinesConfigListGetParams>,
+    pub params: Option<ImopenlinesConfigListGetParams>,
     /// `OPTIONS`: object.
     #[bitrix(rename = "OPTIONS")]
-    pub options: ::core::option::Option<ImopenlinesConfigListGetOptions>,
+    pub options: Option<ImopenlinesConfigListGetOptions>,
 }
 /// The `PARAMS` object. Part of `imopenlines.config.list.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImopenlinesConfigListGetParams {
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `filter`: object.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `limit`: integer.
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
     /// `offset`: integer.
-    pub offset: ::core::option::Option<i64>,
+    pub offset: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `OPTIONS` object. Part of `imopenlines.config.list.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImopenlinesConfigListGetOptions {
     /// `QUEUE`: char.
     #[bitrix(rename = "QUEUE", yn)]
-    pub queue: ::core::option::Option<bool>,
+    pub queue: Option<bool>,
     /// `CONFIG_QUEUE`: char.
     #[bitrix(rename = "CONFIG_QUEUE", yn)]
-    pub config_queue: ::core::option::Option<bool>,
+    pub config_queue: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.config.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Open Channel — `imopenlines.config.update` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.config.update",
     version = "v1",
     scope = "imopenlines",
@@ -25,288 +27,267 @@ pub struct ImopenlinesConfigUpdate {
     pub config_id: i64,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<ImopenlinesConfigUpdateParams>,
+    pub params: Option<ImopenlinesConfigUpdateParams>,
 }
 /// The `PARAMS` object. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ImopenlinesConfigUpdateParams {
     /// `LINE_NAME`: string.
     #[bitrix(rename = "LINE_NAME")]
-    pub line_name: ::core::option::Option<::std::string::String>,
+    pub line_name: Option<String>,
     /// `ACTIVE`: char.
     #[bitrix(rename = "ACTIVE", yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `QUEUE`: array.
     #[bitrix(rename = "QUEUE")]
-    pub queue: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub queue: Option<Vec<Value>>,
     /// `QUEUE_TYPE`: string.
     #[bitrix(rename = "QUEUE_TYPE")]
-    pub queue_type: ::core::option::Option<ImopenlinesConfigUpdateParamsQueueType>,
+    pub queue_type: Option<ImopenlinesConfigUpdateParamsQueueType>,
     /// `QUEUE_TIME`: integer.
     #[bitrix(rename = "QUEUE_TIME")]
-    pub queue_time: ::core::option::Option<i64>,
+    pub queue_time: Option<i64>,
     /// `NO_ANSWER_TIME`: integer.
     #[bitrix(rename = "NO_ANSWER_TIME")]
-    pub no_answer_time: ::core::option::Option<i64>,
+    pub no_answer_time: Option<i64>,
     /// `WELCOME_MESSAGE`: char.
     #[bitrix(rename = "WELCOME_MESSAGE", yn)]
-    pub welcome_message: ::core::option::Option<bool>,
+    pub welcome_message: Option<bool>,
     /// `WELCOME_MESSAGE_TEXT`: string.
     #[bitrix(rename = "WELCOME_MESSAGE_TEXT")]
-    pub welcome_message_text: ::core::option::Option<::std::string::String>,
+    pub welcome_message_text: Option<String>,
     /// `WORKTIME_ENABLE`: char.
     #[bitrix(rename = "WORKTIME_ENABLE", yn)]
-    pub worktime_enable: ::core::option::Option<bool>,
+    pub worktime_enable: Option<bool>,
     /// `WORKTIME_FROM`: string.
     #[bitrix(rename = "WORKTIME_FROM")]
-    pub worktime_from: ::core::option::Option<::std::string::String>,
+    pub worktime_from: Option<String>,
     /// `WORKTIME_TO`: string.
     #[bitrix(rename = "WORKTIME_TO")]
-    pub worktime_to: ::core::option::Option<::std::string::String>,
+    pub worktime_to: Option<String>,
     /// `WORKTIME_TIMEZONE`: string.
     #[bitrix(rename = "WORKTIME_TIMEZONE")]
-    pub worktime_timezone: ::core::option::Option<::std::string::String>,
+    pub worktime_timezone: Option<String>,
     /// `CRM`: char.
     #[bitrix(rename = "CRM", yn)]
-    pub crm: ::core::option::Option<bool>,
+    pub crm: Option<bool>,
     /// `CRM_CREATE`: string.
     #[bitrix(rename = "CRM_CREATE")]
-    pub crm_create: ::core::option::Option<::std::string::String>,
+    pub crm_create: Option<String>,
     /// `VOTE_MESSAGE`: char.
     #[bitrix(rename = "VOTE_MESSAGE", yn)]
-    pub vote_message: ::core::option::Option<bool>,
+    pub vote_message: Option<bool>,
     /// `LANGUAGE_ID`: string.
     #[bitrix(rename = "LANGUAGE_ID")]
-    pub language_id: ::core::option::Option<::std::string::String>,
+    pub language_id: Option<String>,
     /// `CRM_CREATE_SECOND`: string.
     #[bitrix(rename = "CRM_CREATE_SECOND")]
-    pub crm_create_second: ::core::option::Option<::std::string::String>,
+    pub crm_create_second: Option<String>,
     /// `CRM_CREATE_THIRD`: char.
     #[bitrix(rename = "CRM_CREATE_THIRD", yn)]
-    pub crm_create_third: ::core::option::Option<bool>,
+    pub crm_create_third: Option<bool>,
     /// `CRM_CHAT_TRACKER`: char.
     #[bitrix(rename = "CRM_CHAT_TRACKER", yn)]
-    pub crm_chat_tracker: ::core::option::Option<bool>,
+    pub crm_chat_tracker: Option<bool>,
     /// `CRM_FORWARD`: char.
     #[bitrix(rename = "CRM_FORWARD", yn)]
-    pub crm_forward: ::core::option::Option<bool>,
+    pub crm_forward: Option<bool>,
     /// `CRM_TRANSFER_CHANGE`: char.
     #[bitrix(rename = "CRM_TRANSFER_CHANGE", yn)]
-    pub crm_transfer_change: ::core::option::Option<bool>,
+    pub crm_transfer_change: Option<bool>,
     /// `CRM_SOURCE`: string.
     #[bitrix(rename = "CRM_SOURCE")]
-    pub crm_source: ::core::option::Option<::std::string::String>,
+    pub crm_source: Option<String>,
     /// `MAX_CHAT`: integer.
     #[bitrix(rename = "MAX_CHAT")]
-    pub max_chat: ::core::option::Option<i64>,
+    pub max_chat: Option<i64>,
     /// `TYPE_MAX_CHAT`: string.
     #[bitrix(rename = "TYPE_MAX_CHAT")]
-    pub type_max_chat: ::core::option::Option<ImopenlinesConfigUpdateParamsTypeMaxChat>,
+    pub type_max_chat: Option<ImopenlinesConfigUpdateParamsTypeMaxChat>,
     /// `CATEGORY_ENABLE`: char.
     #[bitrix(rename = "CATEGORY_ENABLE", yn)]
-    pub category_enable: ::core::option::Option<bool>,
+    pub category_enable: Option<bool>,
     /// `CATEGORY_ID`: integer.
     #[bitrix(rename = "CATEGORY_ID")]
-    pub category_id: ::core::option::Option<i64>,
+    pub category_id: Option<i64>,
     /// `SESSION_PRIORITY`: integer.
     #[bitrix(rename = "SESSION_PRIORITY")]
-    pub session_priority: ::core::option::Option<i64>,
+    pub session_priority: Option<i64>,
     /// `WELCOME_BOT_ENABLE`: char.
     #[bitrix(rename = "WELCOME_BOT_ENABLE", yn)]
-    pub welcome_bot_enable: ::core::option::Option<bool>,
+    pub welcome_bot_enable: Option<bool>,
     /// `WELCOME_BOT_JOIN`: string.
     #[bitrix(rename = "WELCOME_BOT_JOIN")]
-    pub welcome_bot_join: ::core::option::Option<
-        ImopenlinesConfigUpdateParamsWelcomeBotJoin,
-    >,
+    pub welcome_bot_join: Option<ImopenlinesConfigUpdateParamsWelcomeBotJoin>,
     /// `WELCOME_BOT_ID`: integer.
     #[bitrix(rename = "WELCOME_BOT_ID")]
-    pub welcome_bot_id: ::core::option::Option<i64>,
+    pub welcome_bot_id: Option<i64>,
     /// `WELCOME_BOT_TIME`: integer.
     #[bitrix(rename = "WELCOME_BOT_TIME")]
-    pub welcome_bot_time: ::core::option::Option<i64>,
+    pub welcome_bot_time: Option<i64>,
     /// `WELCOME_BOT_LEFT`: string.
     #[bitrix(rename = "WELCOME_BOT_LEFT")]
-    pub welcome_bot_left: ::core::option::Option<
-        ImopenlinesConfigUpdateParamsWelcomeBotLeft,
-    >,
+    pub welcome_bot_left: Option<ImopenlinesConfigUpdateParamsWelcomeBotLeft>,
     /// `CHECK_AVAILABLE`: char.
     #[bitrix(rename = "CHECK_AVAILABLE", yn)]
-    pub check_available: ::core::option::Option<bool>,
+    pub check_available: Option<bool>,
     /// `WATCH_TYPING`: char.
     #[bitrix(rename = "WATCH_TYPING", yn)]
-    pub watch_typing: ::core::option::Option<bool>,
+    pub watch_typing: Option<bool>,
     /// `SEND_WELCOME_EACH_SESSION`: char.
     #[bitrix(rename = "SEND_WELCOME_EACH_SESSION", yn)]
-    pub send_welcome_each_session: ::core::option::Option<bool>,
+    pub send_welcome_each_session: Option<bool>,
     /// `OPERATOR_DATA`: string.
     #[bitrix(rename = "OPERATOR_DATA")]
-    pub operator_data: ::core::option::Option<ImopenlinesConfigUpdateParamsOperatorData>,
+    pub operator_data: Option<ImopenlinesConfigUpdateParamsOperatorData>,
     /// `DEFAULT_OPERATOR_DATA`: object.
     #[bitrix(rename = "DEFAULT_OPERATOR_DATA")]
-    pub default_operator_data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub default_operator_data: Option<Map<String, Value>>,
     /// `NO_ANSWER_RULE`: string.
     #[bitrix(rename = "NO_ANSWER_RULE")]
-    pub no_answer_rule: ::core::option::Option<
-        ImopenlinesConfigUpdateParamsNoAnswerRule,
-    >,
+    pub no_answer_rule: Option<ImopenlinesConfigUpdateParamsNoAnswerRule>,
     /// `NO_ANSWER_FORM_ID`: integer.
     #[bitrix(rename = "NO_ANSWER_FORM_ID")]
-    pub no_answer_form_id: ::core::option::Option<i64>,
+    pub no_answer_form_id: Option<i64>,
     /// `NO_ANSWER_BOT_ID`: integer.
     #[bitrix(rename = "NO_ANSWER_BOT_ID")]
-    pub no_answer_bot_id: ::core::option::Option<i64>,
+    pub no_answer_bot_id: Option<i64>,
     /// `NO_ANSWER_TEXT`: string.
     #[bitrix(rename = "NO_ANSWER_TEXT")]
-    pub no_answer_text: ::core::option::Option<::std::string::String>,
+    pub no_answer_text: Option<String>,
     /// `WORKTIME_DAYOFF`: array.
     #[bitrix(rename = "WORKTIME_DAYOFF")]
-    pub worktime_dayoff: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub worktime_dayoff: Option<Vec<Value>>,
     /// `WORKTIME_HOLIDAYS`: string.
     #[bitrix(rename = "WORKTIME_HOLIDAYS")]
-    pub worktime_holidays: ::core::option::Option<::std::string::String>,
+    pub worktime_holidays: Option<String>,
     /// `WORKTIME_DAYOFF_RULE`: string.
     #[bitrix(rename = "WORKTIME_DAYOFF_RULE")]
-    pub worktime_dayoff_rule: ::core::option::Option<
-        ImopenlinesConfigUpdateParamsWorktimeDayoffRule,
-    >,
+    pub worktime_dayoff_rule: Option<ImopenlinesConfigUpdateParamsWorktimeDayoffRule>,
     /// `WORKTIME_DAYOFF_FORM_ID`: integer.
     #[bitrix(rename = "WORKTIME_DAYOFF_FORM_ID")]
-    pub worktime_dayoff_form_id: ::core::option::Option<i64>,
+    pub worktime_dayoff_form_id: Option<i64>,
     /// `WORKTIME_DAYOFF_BOT_ID`: integer.
     #[bitrix(rename = "WORKTIME_DAYOFF_BOT_ID")]
-    pub worktime_dayoff_bot_id: ::core::option::Option<i64>,
+    pub worktime_dayoff_bot_id: Option<i64>,
     /// `WORKTIME_DAYOFF_TEXT`: string.
     #[bitrix(rename = "WORKTIME_DAYOFF_TEXT")]
-    pub worktime_dayoff_text: ::core::option::Option<::std::string::String>,
+    pub worktime_dayoff_text: Option<String>,
     /// `CLOSE_RULE`: string.
     #[bitrix(rename = "CLOSE_RULE")]
-    pub close_rule: ::core::option::Option<ImopenlinesConfigUpdateParamsCloseRule>,
+    pub close_rule: Option<ImopenlinesConfigUpdateParamsCloseRule>,
     /// `CLOSE_FORM_ID`: integer.
     #[bitrix(rename = "CLOSE_FORM_ID")]
-    pub close_form_id: ::core::option::Option<i64>,
+    pub close_form_id: Option<i64>,
     /// `CLOSE_BOT_ID`: integer.
     #[bitrix(rename = "CLOSE_BOT_ID")]
-    pub close_bot_id: ::core::option::Option<i64>,
+    pub close_bot_id: Option<i64>,
     /// `CLOSE_TEXT`: string.
     #[bitrix(rename = "CLOSE_TEXT")]
-    pub close_text: ::core::option::Option<::std::string::String>,
+    pub close_text: Option<String>,
     /// `VOTE_TIME_LIMIT`: integer.
     #[bitrix(rename = "VOTE_TIME_LIMIT")]
-    pub vote_time_limit: ::core::option::Option<i64>,
+    pub vote_time_limit: Option<i64>,
     /// `VOTE_CLOSING_DELAY`: char.
     #[bitrix(rename = "VOTE_CLOSING_DELAY", yn)]
-    pub vote_closing_delay: ::core::option::Option<bool>,
+    pub vote_closing_delay: Option<bool>,
     /// `VOTE_BEFORE_FINISH`: char.
     #[bitrix(rename = "VOTE_BEFORE_FINISH", yn)]
-    pub vote_before_finish: ::core::option::Option<bool>,
+    pub vote_before_finish: Option<bool>,
     /// `VOTE_MESSAGE_1_TEXT`: string.
     #[bitrix(rename = "VOTE_MESSAGE_1_TEXT")]
-    pub vote_message_1_text: ::core::option::Option<::std::string::String>,
+    pub vote_message_1_text: Option<String>,
     /// `VOTE_MESSAGE_1_LIKE`: string.
     #[bitrix(rename = "VOTE_MESSAGE_1_LIKE")]
-    pub vote_message_1_like: ::core::option::Option<::std::string::String>,
+    pub vote_message_1_like: Option<String>,
     /// `VOTE_MESSAGE_1_DISLIKE`: string.
     #[bitrix(rename = "VOTE_MESSAGE_1_DISLIKE")]
-    pub vote_message_1_dislike: ::core::option::Option<::std::string::String>,
+    pub vote_message_1_dislike: Option<String>,
     /// `VOTE_MESSAGE_2_TEXT`: string.
     #[bitrix(rename = "VOTE_MESSAGE_2_TEXT")]
-    pub vote_message_2_text: ::core::option::Option<::std::string::String>,
+    pub vote_message_2_text: Option<String>,
     /// `VOTE_MESSAGE_2_LIKE`: string.
     #[bitrix(rename = "VOTE_MESSAGE_2_LIKE")]
-    pub vote_message_2_like: ::core::option::Option<::std::string::String>,
+    pub vote_message_2_like: Option<String>,
     /// `VOTE_MESSAGE_2_DISLIKE`: string.
     #[bitrix(rename = "VOTE_MESSAGE_2_DISLIKE")]
-    pub vote_message_2_dislike: ::core::option::Option<::std::string::String>,
+    pub vote_message_2_dislike: Option<String>,
     /// `AUTO_CLOSE_RULE`: string.
     #[bitrix(rename = "AUTO_CLOSE_RULE")]
-    pub auto_close_rule: ::core::option::Option<
-        ImopenlinesConfigUpdateParamsAutoCloseRule,
-    >,
+    pub auto_close_rule: Option<ImopenlinesConfigUpdateParamsAutoCloseRule>,
     /// `FULL_CLOSE_TIME`: integer.
     #[bitrix(rename = "FULL_CLOSE_TIME")]
-    pub full_close_time: ::core::option::Option<i64>,
+    pub full_close_time: Option<i64>,
     /// `AUTO_CLOSE_TIME`: integer.
     #[bitrix(rename = "AUTO_CLOSE_TIME")]
-    pub auto_close_time: ::core::option::Option<i64>,
+    pub auto_close_time: Option<i64>,
     /// `AUTO_CLOSE_FORM_ID`: integer.
     #[bitrix(rename = "AUTO_CLOSE_FORM_ID")]
-    pub auto_close_form_id: ::core::option::Option<i64>,
+    pub auto_close_form_id: Option<i64>,
     /// `AUTO_CLOSE_BOT_ID`: integer.
     #[bitrix(rename = "AUTO_CLOSE_BOT_ID")]
-    pub auto_close_bot_id: ::core::option::Option<i64>,
+    pub auto_close_bot_id: Option<i64>,
     /// `AUTO_CLOSE_TEXT`: string.
     #[bitrix(rename = "AUTO_CLOSE_TEXT")]
-    pub auto_close_text: ::core::option::Option<::std::string::String>,
+    pub auto_close_text: Option<String>,
     /// `AUTO_EXPIRE_TIME`: integer.
     #[bitrix(rename = "AUTO_EXPIRE_TIME")]
-    pub auto_expire_time: ::core::option::Option<i64>,
+    pub auto_expire_time: Option<i64>,
     /// `TEMPORARY`: char.
     #[bitrix(rename = "TEMPORARY", yn)]
-    pub temporary: ::core::option::Option<bool>,
+    pub temporary: Option<bool>,
     /// `QUICK_ANSWERS_IBLOCK_ID`: integer.
     #[bitrix(rename = "QUICK_ANSWERS_IBLOCK_ID")]
-    pub quick_answers_iblock_id: ::core::option::Option<i64>,
+    pub quick_answers_iblock_id: Option<i64>,
     /// `KPI_FIRST_ANSWER_TIME`: integer.
     #[bitrix(rename = "KPI_FIRST_ANSWER_TIME")]
-    pub kpi_first_answer_time: ::core::option::Option<i64>,
+    pub kpi_first_answer_time: Option<i64>,
     /// `KPI_FIRST_ANSWER_ALERT`: char.
     #[bitrix(rename = "KPI_FIRST_ANSWER_ALERT", yn)]
-    pub kpi_first_answer_alert: ::core::option::Option<bool>,
+    pub kpi_first_answer_alert: Option<bool>,
     /// `KPI_FIRST_ANSWER_LIST`: array.
     #[bitrix(rename = "KPI_FIRST_ANSWER_LIST")]
-    pub kpi_first_answer_list: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub kpi_first_answer_list: Option<Vec<Value>>,
     /// `KPI_FIRST_ANSWER_TEXT`: string.
     #[bitrix(rename = "KPI_FIRST_ANSWER_TEXT")]
-    pub kpi_first_answer_text: ::core::option::Option<::std::string::String>,
+    pub kpi_first_answer_text: Option<String>,
     /// `KPI_FURTHER_ANSWER_TIME`: integer.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_TIME")]
-    pub kpi_further_answer_time: ::core::option::Option<i64>,
+    pub kpi_further_answer_time: Option<i64>,
     /// `KPI_FURTHER_ANSWER_ALERT`: char.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_ALERT", yn)]
-    pub kpi_further_answer_alert: ::core::option::Option<bool>,
+    pub kpi_further_answer_alert: Option<bool>,
     /// `KPI_FURTHER_ANSWER_LIST`: array.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_LIST")]
-    pub kpi_further_answer_list: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub kpi_further_answer_list: Option<Vec<Value>>,
     /// `KPI_FURTHER_ANSWER_TEXT`: string.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_TEXT")]
-    pub kpi_further_answer_text: ::core::option::Option<::std::string::String>,
+    pub kpi_further_answer_text: Option<String>,
     /// `KPI_CHECK_OPERATOR_ACTIVITY`: char.
     #[bitrix(rename = "KPI_CHECK_OPERATOR_ACTIVITY", yn)]
-    pub kpi_check_operator_activity: ::core::option::Option<bool>,
+    pub kpi_check_operator_activity: Option<bool>,
     /// `USE_WELCOME_FORM`: char.
     #[bitrix(rename = "USE_WELCOME_FORM", yn)]
-    pub use_welcome_form: ::core::option::Option<bool>,
+    pub use_welcome_form: Option<bool>,
     /// `WELCOME_FORM_ID`: integer.
     #[bitrix(rename = "WELCOME_FORM_ID")]
-    pub welcome_form_id: ::core::option::Option<i64>,
+    pub welcome_form_id: Option<i64>,
     /// `WELCOME_FORM_DELAY`: char.
     #[bitrix(rename = "WELCOME_FORM_DELAY", yn)]
-    pub welcome_form_delay: ::core::option::Option<bool>,
+    pub welcome_form_delay: Option<bool>,
     /// `CONFIRM_CLOSE`: char.
     #[bitrix(rename = "CONFIRM_CLOSE", yn)]
-    pub confirm_close: ::core::option::Option<bool>,
+    pub confirm_close: Option<bool>,
     /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: char.
     #[bitrix(rename = "IGNORE_WELCOME_FORM_RESPONSIBLE", yn)]
-    pub ignore_welcome_form_responsible: ::core::option::Option<bool>,
+    pub ignore_welcome_form_responsible: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `QUEUE_TYPE`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesConfigUpdateParamsQueueType {
     /// `"evenly"`: distribute requests evenly among operators
     #[bitrix(value = "evenly")]
@@ -319,7 +300,7 @@ pub enum ImopenlinesConfigUpdateParamsQueueType {
     All,
 }
 /// Documented values of `TYPE_MAX_CHAT`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesConfigUpdateParamsTypeMaxChat {
     /// `"answered"`
     #[bitrix(value = "answered")]
@@ -332,7 +313,7 @@ pub enum ImopenlinesConfigUpdateParamsTypeMaxChat {
     Closed,
 }
 /// Documented values of `WELCOME_BOT_JOIN`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesConfigUpdateParamsWelcomeBotJoin {
     /// `"first"`: connect the bot only at the beginning of the dialogue
     #[bitrix(value = "first")]
@@ -342,7 +323,7 @@ pub enum ImopenlinesConfigUpdateParamsWelcomeBotJoin {
     Always,
 }
 /// Documented values of `WELCOME_BOT_LEFT`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesConfigUpdateParamsWelcomeBotLeft {
     /// `"queue"`: disconnect the bot when transferring to the operators' queue
     #[bitrix(value = "queue")]
@@ -352,7 +333,7 @@ pub enum ImopenlinesConfigUpdateParamsWelcomeBotLeft {
     Close,
 }
 /// Documented values of `OPERATOR_DATA`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesConfigUpdateParamsOperatorData {
     /// `"profile"`: show operator profile
     #[bitrix(value = "profile")]
@@ -365,7 +346,7 @@ pub enum ImopenlinesConfigUpdateParamsOperatorData {
     Hide,
 }
 /// Documented values of `NO_ANSWER_RULE`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesConfigUpdateParamsNoAnswerRule {
     /// `"none"`: do not execute the scenario
     #[bitrix(value = "none")]
@@ -375,7 +356,7 @@ pub enum ImopenlinesConfigUpdateParamsNoAnswerRule {
     Text,
 }
 /// Documented values of `WORKTIME_DAYOFF_RULE`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesConfigUpdateParamsWorktimeDayoffRule {
     /// `"none"`: do not execute the scenario
     #[bitrix(value = "none")]
@@ -385,7 +366,7 @@ pub enum ImopenlinesConfigUpdateParamsWorktimeDayoffRule {
     Text,
 }
 /// Documented values of `CLOSE_RULE`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesConfigUpdateParamsCloseRule {
     /// `"none"`: do not execute the scenario
     #[bitrix(value = "none")]
@@ -395,7 +376,7 @@ pub enum ImopenlinesConfigUpdateParamsCloseRule {
     Text,
 }
 /// Documented values of `AUTO_CLOSE_RULE`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesConfigUpdateParamsAutoCloseRule {
     /// `"none"`: do not execute the scenario
     #[bitrix(value = "none")]

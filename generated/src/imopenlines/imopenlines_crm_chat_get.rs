@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.crm.chat.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Chats for CRM Object — `imopenlines.crm.chat.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.crm.chat.get",
     version = "v1",
     scope = "imopenlines",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ACCESS_DENIED",
         status = 403,
@@ -41,10 +43,10 @@ pub struct ImopenlinesCrmChatGet {
     pub crm_entity: i64,
     /// `ACTIVE_ONLY`: char.
     #[bitrix(rename = "ACTIVE_ONLY", yn)]
-    pub active_only: ::core::option::Option<bool>,
+    pub active_only: Option<bool>,
 }
 /// Documented values of `CRM_ENTITY_TYPE`. Part of `imopenlines.crm.chat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesCrmChatGetCrmEntityType {
     /// `"lead"`: lead
     #[bitrix(value = "lead")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.crm.chat.getLastId` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get the Id of the Last Chat — `imopenlines.crm.chat.getLastId` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get-last-id.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.crm.chat.getLastId",
     version = "v1",
     scope = "imopenlines",
@@ -32,7 +33,7 @@ pub struct ImopenlinesCrmChatGetLastId {
     pub crm_entity: i64,
 }
 /// Documented values of `CRM_ENTITY_TYPE`. Part of `imopenlines.crm.chat.getLastId` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get-last-id.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesCrmChatGetLastIdCrmEntityType {
     /// `"lead"`: lead
     #[bitrix(value = "lead")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.crm.chat.user.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Remove User from Chat — `imopenlines.crm.chat.user.delete` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.crm.chat.user.delete",
     version = "v1",
     scope = "imopenlines",
@@ -76,10 +77,10 @@ pub struct ImopenlinesCrmChatUserDelete {
     pub user_id: i64,
     /// `CHAT_ID`: integer.
     #[bitrix(rename = "CHAT_ID")]
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
 }
 /// Documented values of `CRM_ENTITY_TYPE`. Part of `imopenlines.crm.chat.user.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-delete.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesCrmChatUserDeleteCrmEntityType {
     /// `"lead"`: lead
     #[bitrix(value = "lead")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.crm.message.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Send a Message to Open Channel — `imopenlines.crm.message.add` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/messages/imopenlines-crm-message-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.crm.message.add",
     version = "v1",
     scope = "imopenlines",
@@ -51,7 +52,7 @@
 pub struct ImopenlinesCrmMessageAdd {
     /// `CRM_ENTITY_TYPE`: string, required.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
-    pub crm_entity_type: ::std::string::String,
+    pub crm_entity_type: String,
     /// `CRM_ENTITY`: integer, required.
     #[bitrix(rename = "CRM_ENTITY")]
     pub crm_entity: i64,
@@ -63,5 +64,5 @@ pub struct ImopenlinesCrmMessageAdd {
     pub chat_id: i64,
     /// `MESSAGE`: string, required.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::std::string::String,
+    pub message: String,
 }

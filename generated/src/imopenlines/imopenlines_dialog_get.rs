@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.dialog.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Information About the Operator's Dialog — `imopenlines.dialog.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.dialog.get",
     version = "v1",
     scope = "imopenlines",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ACCESS_ERROR",
         status = 400,
@@ -20,19 +22,19 @@
 pub struct ImopenlinesDialogGet {
     /// `CHAT_ID`: integer.
     #[bitrix(rename = "CHAT_ID")]
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `DIALOG_ID`: string.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ::core::option::Option<::std::string::String>,
+    pub dialog_id: Option<String>,
     /// `SESSION_ID`: integer.
     #[bitrix(rename = "SESSION_ID")]
-    pub session_id: ::core::option::Option<i64>,
+    pub session_id: Option<i64>,
     /// `USER_CODE`: string.
     #[bitrix(rename = "USER_CODE")]
-    pub user_code: ::core::option::Option<ImopenlinesDialogGetUserCode>,
+    pub user_code: Option<ImopenlinesDialogGetUserCode>,
 }
 /// Documented values of `USER_CODE`. Part of `imopenlines.dialog.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesDialogGetUserCode {
     /// `"<connector>"`
     #[bitrix(value = "<connector>")]

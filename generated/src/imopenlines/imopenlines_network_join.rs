@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.network.join` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Connect an External Open Channel to the Account — `imopenlines.network.join` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-join.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.network.join",
     version = "v1",
     scope = "imopenlines",
@@ -20,5 +21,5 @@
 pub struct ImopenlinesNetworkJoin {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
 }

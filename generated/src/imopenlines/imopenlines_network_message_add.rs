@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.network.message.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Send a message to a user on behalf of the Open Channel — `imopenlines.network.message.add` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-message-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.network.message.add",
     version = "v1",
     scope = "imopenlines",
@@ -39,24 +41,20 @@
 pub struct ImopenlinesNetworkMessageAdd {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `USER_ID`: integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
     /// `MESSAGE`: string, required.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::std::string::String,
+    pub message: String,
     /// `ATTACH`: object.
     #[bitrix(rename = "ATTACH")]
-    pub attach: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub attach: Option<Map<String, Value>>,
     /// `KEYBOARD`: object.
     #[bitrix(rename = "KEYBOARD")]
-    pub keyboard: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub keyboard: Option<Map<String, Value>>,
     /// `URL_PREVIEW`: char.
     #[bitrix(rename = "URL_PREVIEW", yn)]
-    pub url_preview: ::core::option::Option<bool>,
+    pub url_preview: Option<bool>,
 }

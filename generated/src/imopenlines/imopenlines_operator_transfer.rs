@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.operator.transfer` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Transfer a dialog to another operator or to another line — `imopenlines.operator.transfer` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-transfer.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.operator.transfer",
     version = "v1",
     scope = "imopenlines",
@@ -32,11 +34,11 @@ pub struct ImopenlinesOperatorTransfer {
     pub chat_id: i64,
     /// `TRANSFER_ID`: string|integer.
     #[bitrix(rename = "TRANSFER_ID")]
-    pub transfer_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub transfer_id: Option<Value>,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `QUEUE_ID`: integer.
     #[bitrix(rename = "QUEUE_ID")]
-    pub queue_id: ::core::option::Option<i64>,
+    pub queue_id: Option<i64>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.session.head.vote` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Rate Employee Performance in the Dialog — `imopenlines.session.head.vote` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-head-vote.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.session.head.vote",
     version = "v1",
     scope = "imopenlines",
@@ -34,8 +35,8 @@ pub struct ImopenlinesSessionHeadVote {
     pub session_id: i64,
     /// `RATING`: integer.
     #[bitrix(rename = "RATING")]
-    pub rating: ::core::option::Option<i64>,
+    pub rating: Option<i64>,
     /// `COMMENT`: string.
     #[bitrix(rename = "COMMENT")]
-    pub comment: ::core::option::Option<::std::string::String>,
+    pub comment: Option<String>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.session.history.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Message History of the Dialogue — `imopenlines.session.history.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.session.history.get",
     version = "v1",
     scope = "imopenlines",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "MISSING_REQUIRED_PARAM",
         status = 400,
@@ -30,8 +32,8 @@
 pub struct ImopenlinesSessionHistoryGet {
     /// `SESSION_ID`: integer.
     #[bitrix(rename = "SESSION_ID")]
-    pub session_id: ::core::option::Option<i64>,
+    pub session_id: Option<i64>,
     /// `CHAT_ID`: integer.
     #[bitrix(rename = "CHAT_ID")]
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
 }

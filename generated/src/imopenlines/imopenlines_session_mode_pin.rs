@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.session.mode.pin` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Pin or Unpin a Dialog — `imopenlines.session.mode.pin` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.session.mode.pin",
     version = "v1",
     scope = "imopenlines",
@@ -32,10 +33,10 @@ pub struct ImopenlinesSessionModePin {
     pub chat_id: i64,
     /// `ACTIVATE`: string.
     #[bitrix(rename = "ACTIVATE")]
-    pub activate: ::core::option::Option<ImopenlinesSessionModePinActivate>,
+    pub activate: Option<ImopenlinesSessionModePinActivate>,
 }
 /// Documented values of `ACTIVATE`. Part of `imopenlines.session.mode.pin` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ImopenlinesSessionModePinActivate {
     /// `"Y"`: pin
     #[bitrix(value = "Y")]

@@ -2,13 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.session.mode.silent` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Switch the dialog to silent mode — `imopenlines.session.mode.silent` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-silent.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "imopenlines.session.mode.silent",
     version = "v1",
     scope = "imopenlines",
@@ -41,5 +42,5 @@ pub struct ImopenlinesSessionModeSilent {
     pub chat_id: i64,
     /// `ACTIVATE`: string.
     #[bitrix(rename = "ACTIVATE")]
-    pub activate: ::core::option::Option<::std::string::String>,
+    pub activate: Option<String>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.changeAnchor` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Change the Anchor of the Block — `landing.block.changeAnchor` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-change-anchor.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.changeAnchor",
     version = "v1",
     scope = "landing",
@@ -40,14 +41,14 @@
 )]
 pub struct LandingBlockChangeAnchor {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `data`: string, required.
-    pub data: ::std::string::String,
+    pub data: String,
     /// `preventHistory`: boolean.
     #[bitrix(rename = "preventHistory")]
-    pub prevent_history: ::core::option::Option<bool>,
+    pub prevent_history: Option<bool>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.changeNodeName` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
+use bitrix24::bitrix_method;
 /// Change HTML Tag of a Block Element — `landing.block.changeNodeName` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-change-node-name.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.changeNodeName",
     version = "v1",
     scope = "landing",
@@ -35,14 +37,14 @@
 )]
 pub struct LandingBlockChangeNodeName {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `data`: object, required; keys: `<selector>`.
-    pub data: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    pub data: BTreeMap<String, String>,
     /// `preventHistory`: boolean.
     #[bitrix(rename = "preventHistory")]
-    pub prevent_history: ::core::option::Option<bool>,
+    pub prevent_history: Option<bool>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.clonecard` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Clone Card of Block — `landing.block.clonecard` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-clone-card.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.clonecard",
     version = "v1",
     scope = "landing",
@@ -40,14 +41,14 @@
 )]
 pub struct LandingBlockClonecard {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `selector`: string, required.
-    pub selector: ::std::string::String,
+    pub selector: String,
     /// `preventHistory`: boolean.
     #[bitrix(rename = "preventHistory")]
-    pub prevent_history: ::core::option::Option<bool>,
+    pub prevent_history: Option<bool>,
 }

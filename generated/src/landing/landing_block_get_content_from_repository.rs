@@ -2,15 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.getContentFromRepository` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Get Block Content from Repository — `landing.block.getContentFromRepository` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content-from-repository.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.getContentFromRepository",
     version = "v1",
     scope = "landing",
-    result = ::std::string::String,
+    result = String,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -24,5 +25,5 @@
 )]
 pub struct LandingBlockGetContentFromRepository {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
 }

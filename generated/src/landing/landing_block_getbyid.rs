@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.getbyid` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Block by ID — `landing.block.getbyid` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.getbyid",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -39,26 +41,23 @@
 )]
 pub struct LandingBlockGetbyid {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `block`: integer, required.
     pub block: i64,
     /// `params`: object.
-    pub params: ::core::option::Option<LandingBlockGetbyidParams>,
+    pub params: Option<LandingBlockGetbyidParams>,
 }
 /// The `params` object. Part of `landing.block.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingBlockGetbyidParams {
     /// `edit_mode`: boolean|integer.
-    pub edit_mode: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub edit_mode: Option<Value>,
     /// `deleted`: boolean|integer.
-    pub deleted: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub deleted: Option<Value>,
     /// `get_content`: boolean|integer.
-    pub get_content: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub get_content: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.getcontent` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Content of Block — `landing.block.getcontent` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.getcontent",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -34,29 +36,26 @@
 )]
 pub struct LandingBlockGetcontent {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `editMode`: boolean.
     #[bitrix(rename = "editMode")]
-    pub edit_mode: ::core::option::Option<bool>,
+    pub edit_mode: Option<bool>,
     /// `params`: object.
-    pub params: ::core::option::Option<LandingBlockGetcontentParams>,
+    pub params: Option<LandingBlockGetcontentParams>,
 }
 /// The `params` object. Part of `landing.block.getcontent` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingBlockGetcontentParams {
     /// `wrapper_show`: boolean.
-    pub wrapper_show: ::core::option::Option<bool>,
+    pub wrapper_show: Option<bool>,
     /// `force_unactive`: boolean.
-    pub force_unactive: ::core::option::Option<bool>,
+    pub force_unactive: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.getmanifest` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the Manifest of the Method — `landing.block.getmanifest` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.getmanifest",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -34,24 +36,21 @@
 )]
 pub struct LandingBlockGetmanifest {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `params`: object.
-    pub params: ::core::option::Option<LandingBlockGetmanifestParams>,
+    pub params: Option<LandingBlockGetmanifestParams>,
 }
 /// The `params` object. Part of `landing.block.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingBlockGetmanifestParams {
     /// `edit_mode`: boolean|integer.
-    pub edit_mode: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub edit_mode: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.removecard` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Remove Card from Block — `landing.block.removecard` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-remove-card.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.removecard",
     version = "v1",
     scope = "landing",
@@ -40,7 +41,7 @@
 )]
 pub struct LandingBlockRemovecard {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
@@ -49,10 +50,10 @@ pub struct LandingBlockRemovecard {
     pub selector: LandingBlockRemovecardSelector,
     /// `preventHistory`: boolean.
     #[bitrix(rename = "preventHistory")]
-    pub prevent_history: ::core::option::Option<bool>,
+    pub prevent_history: Option<bool>,
 }
 /// Documented values of `selector`. Part of `landing.block.removecard` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-remove-card.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum LandingBlockRemovecardSelector {
     /// `".landing-block-card@0"`: removes the first found card
     #[bitrix(value = ".landing-block-card@0")]

@@ -2,11 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.updateCards` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Cards in — `landing.block.updateCards` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-cards.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.updateCards",
     version = "v1",
     scope = "landing",
@@ -40,50 +43,36 @@
 )]
 pub struct LandingBlockUpdateCards {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `data`: object, required; keys: `<card`.
-    pub data: ::std::collections::BTreeMap<
-        ::std::string::String,
-        LandingBlockUpdateCardsDataValue,
-    >,
+    pub data: BTreeMap<String, LandingBlockUpdateCardsDataValue>,
 }
 /// The `LandingBlockUpdateCardsDataValue` object. Part of `landing.block.updateCards` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-cards.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingBlockUpdateCardsDataValue {
     /// `source`: object.
-    pub source: ::core::option::Option<LandingBlockUpdateCardsDataValueSource>,
+    pub source: Option<LandingBlockUpdateCardsDataValueSource>,
     /// `values`: object; keys: `<node`.
-    pub values: ::core::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::bitrix24::serde_json::Value,
-        >,
-    >,
+    pub values: Option<BTreeMap<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `source` object. Part of `landing.block.updateCards` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-cards.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingBlockUpdateCardsDataValueSource {
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// `value`: integer|string.
-    pub value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub value: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.updateattrs` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Change Attributes of Block Elements — `landing.block.updateattrs` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-attrs.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.updateattrs",
     version = "v1",
     scope = "landing",
@@ -35,14 +38,11 @@
 )]
 pub struct LandingBlockUpdateattrs {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `data`: object, required; keys: `<selector>`.
-    pub data: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub data: BTreeMap<String, Map<String, Value>>,
 }

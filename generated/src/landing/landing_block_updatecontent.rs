@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.updatecontent` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Update Content of the Block — `landing.block.updatecontent` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-content.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.updatecontent",
     version = "v1",
     scope = "landing",
@@ -35,16 +37,16 @@
 )]
 pub struct LandingBlockUpdatecontent {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `content`: string, required.
-    pub content: ::std::string::String,
+    pub content: String,
     /// `designed`: boolean|integer|string.
-    pub designed: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub designed: Option<Value>,
     /// `preventHistory`: boolean.
     #[bitrix(rename = "preventHistory")]
-    pub prevent_history: ::core::option::Option<bool>,
+    pub prevent_history: Option<bool>,
 }

@@ -2,11 +2,14 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.updatenodes` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Nodes of the Block — `landing.block.updatenodes` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-nodes.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.updatenodes",
     version = "v1",
     scope = "landing",
@@ -50,33 +53,27 @@
 )]
 pub struct LandingBlockUpdatenodes {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `data`: object, required; keys: `<selector>`.
-    pub data: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub data: BTreeMap<String, Value>,
     /// `additional`: object.
-    pub additional: ::core::option::Option<LandingBlockUpdatenodesAdditional>,
+    pub additional: Option<LandingBlockUpdatenodesAdditional>,
     /// `preventHistory`: boolean.
     #[bitrix(rename = "preventHistory")]
-    pub prevent_history: ::core::option::Option<bool>,
+    pub prevent_history: Option<bool>,
 }
 /// The `additional` object. Part of `landing.block.updatenodes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-nodes.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingBlockUpdatenodesAdditional {
     /// `appendMenu`: boolean.
     #[bitrix(rename = "appendMenu")]
-    pub append_menu: ::core::option::Option<bool>,
+    pub append_menu: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

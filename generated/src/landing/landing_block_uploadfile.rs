@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.uploadfile` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Upload and Attach an Image to the Block — `landing.block.uploadfile` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-upload-file.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.block.uploadfile",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "MISSING_PARAMS",
@@ -30,32 +32,29 @@
 )]
 pub struct LandingBlockUploadfile {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `block`: integer, required.
     pub block: i64,
     /// `picture`: string|string[], required.
-    pub picture: ::bitrix24::serde_json::Value,
+    pub picture: Value,
     /// `ext`: string.
-    pub ext: ::core::option::Option<::std::string::String>,
+    pub ext: Option<String>,
     /// `params`: object.
-    pub params: ::core::option::Option<LandingBlockUploadfileParams>,
+    pub params: Option<LandingBlockUploadfileParams>,
     /// `temp`: boolean|integer.
-    pub temp: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub temp: Option<Value>,
 }
 /// The `params` object. Part of `landing.block.uploadfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-upload-file.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingBlockUploadfileParams {
     /// `width`: integer.
-    pub width: ::core::option::Option<i64>,
+    pub width: Option<i64>,
     /// `height`: integer.
-    pub height: ::core::option::Option<i64>,
+    pub height: Option<i64>,
     /// `resize_type`: integer.
-    pub resize_type: ::core::option::Option<i64>,
+    pub resize_type: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.demos.getSiteList` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get a List of Templates for Creating Websites — `landing.demos.getSiteList` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.demos.getSiteList",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -30,10 +32,10 @@ pub struct LandingDemosGetSiteList {
     #[bitrix(rename = "type")]
     pub type_: LandingDemosGetSiteListType,
     /// `filter`: object.
-    pub filter: ::core::option::Option<LandingDemosGetSiteListFilter>,
+    pub filter: Option<LandingDemosGetSiteListFilter>,
 }
 /// Documented values of `type`. Part of `landing.demos.getSiteList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum LandingDemosGetSiteListType {
     /// `"page"`: templates for pages
     #[bitrix(value = "page")]
@@ -53,63 +55,60 @@ pub enum LandingDemosGetSiteListType {
 }
 /// The `filter` object. Part of `landing.demos.getSiteList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingDemosGetSiteListFilter {
     /// `ID`: string.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `TYPE`: string[]|string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub type_: Option<Value>,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `ACTIVE`: boolean.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `PUBLICATION`: boolean.
     #[bitrix(rename = "PUBLICATION")]
-    pub publication: ::core::option::Option<bool>,
+    pub publication: Option<bool>,
     /// `LOCK_DELETE`: boolean.
     #[bitrix(rename = "LOCK_DELETE")]
-    pub lock_delete: ::core::option::Option<bool>,
+    pub lock_delete: Option<bool>,
     /// `AVAILABLE`: boolean.
     #[bitrix(rename = "AVAILABLE")]
-    pub available: ::core::option::Option<bool>,
+    pub available: Option<bool>,
     /// `SINGLETON`: boolean.
     #[bitrix(rename = "SINGLETON")]
-    pub singleton: ::core::option::Option<bool>,
+    pub singleton: Option<bool>,
     /// `SECTION`: array of string.
     #[bitrix(rename = "SECTION")]
-    pub section: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub section: Option<Vec<String>>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `PREVIEW`: string.
     #[bitrix(rename = "PREVIEW")]
-    pub preview: ::core::option::Option<::std::string::String>,
+    pub preview: Option<String>,
     /// `PREVIEW2X`: string.
     #[bitrix(rename = "PREVIEW2X")]
-    pub preview2x: ::core::option::Option<::std::string::String>,
+    pub preview2x: Option<String>,
     /// `PREVIEW3X`: string.
     #[bitrix(rename = "PREVIEW3X")]
-    pub preview3x: ::core::option::Option<::std::string::String>,
+    pub preview3x: Option<String>,
     /// `APP_CODE`: string.
     #[bitrix(rename = "APP_CODE")]
-    pub app_code: ::core::option::Option<::std::string::String>,
+    pub app_code: Option<String>,
     /// `REST`: integer.
     #[bitrix(rename = "REST")]
-    pub rest: ::core::option::Option<i64>,
+    pub rest: Option<i64>,
     /// `DATA`: object|array.
     #[bitrix(rename = "DATA")]
-    pub data: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub data: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

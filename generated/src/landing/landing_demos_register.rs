@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.demos.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Register a Template in the Site Creation Wizard — `landing.demos.register` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-register.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.demos.register",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -36,26 +38,21 @@
 )]
 pub struct LandingDemosRegister {
     /// `data`: object|array, required.
-    pub data: ::bitrix24::serde_json::Value,
+    pub data: Value,
     /// `params`: object.
-    pub params: ::core::option::Option<LandingDemosRegisterParams>,
+    pub params: Option<LandingDemosRegisterParams>,
 }
 /// The `params` object. Part of `landing.demos.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingDemosRegisterParams {
     /// `site_template_id`: string.
-    pub site_template_id: ::core::option::Option<::std::string::String>,
+    pub site_template_id: Option<String>,
     /// `lang`: object.
-    pub lang: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub lang: Option<Map<String, Value>>,
     /// `lang_original`: string.
-    pub lang_original: ::core::option::Option<::std::string::String>,
+    pub lang_original: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.demos.unregister` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Registered Template — `landing.demos.unregister` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-unregister.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.demos.unregister",
     version = "v1",
     scope = "landing",
@@ -22,5 +23,5 @@
 )]
 pub struct LandingDemosUnregister {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
 }

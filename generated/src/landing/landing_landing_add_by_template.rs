@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.addByTemplate` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Page by Template — `landing.landing.addByTemplate` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-add-by-template.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.addByTemplate",
     version = "v1",
     scope = "landing",
@@ -60,74 +62,64 @@
 )]
 pub struct LandingLandingAddByTemplate {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `siteId`: integer, required.
     #[bitrix(rename = "siteId")]
     pub site_id: i64,
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
     /// `fields`: object.
-    pub fields: ::core::option::Option<LandingLandingAddByTemplateFields>,
+    pub fields: Option<LandingLandingAddByTemplateFields>,
 }
 /// The `fields` object. Part of `landing.landing.addByTemplate` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-add-by-template.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingLandingAddByTemplateFields {
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `FOLDER_ID`: integer.
     #[bitrix(rename = "FOLDER_ID")]
-    pub folder_id: ::core::option::Option<i64>,
+    pub folder_id: Option<i64>,
     /// `SITE_TYPE`: string.
     #[bitrix(rename = "SITE_TYPE")]
-    pub site_type: ::core::option::Option<::std::string::String>,
+    pub site_type: Option<String>,
     /// `PREPARE_BLOCKS`: boolean.
     #[bitrix(rename = "PREPARE_BLOCKS")]
-    pub prepare_blocks: ::core::option::Option<bool>,
+    pub prepare_blocks: Option<bool>,
     /// `PREPARE_BLOCKS_DATA`: object.
     #[bitrix(rename = "PREPARE_BLOCKS_DATA")]
-    pub prepare_blocks_data: ::core::option::Option<
-        LandingLandingAddByTemplateFieldsPrepareBlocksData,
-    >,
+    pub prepare_blocks_data: Option<LandingLandingAddByTemplateFieldsPrepareBlocksData>,
     /// `ADD_IN_MENU`: string.
     #[bitrix(rename = "ADD_IN_MENU")]
-    pub add_in_menu: ::core::option::Option<::std::string::String>,
+    pub add_in_menu: Option<String>,
     /// `BLOCK_ID`: integer.
     #[bitrix(rename = "BLOCK_ID")]
-    pub block_id: ::core::option::Option<i64>,
+    pub block_id: Option<i64>,
     /// `MENU_CODE`: string.
     #[bitrix(rename = "MENU_CODE")]
-    pub menu_code: ::core::option::Option<::std::string::String>,
+    pub menu_code: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `PREPARE_BLOCKS_DATA` object. Part of `landing.landing.addByTemplate` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-add-by-template.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingLandingAddByTemplateFieldsPrepareBlocksData {
     /// `ACTION`: string.
     #[bitrix(rename = "ACTION")]
-    pub action: ::core::option::Option<::std::string::String>,
+    pub action: Option<String>,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub params: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

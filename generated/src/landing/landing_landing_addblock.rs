@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.addblock` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Block to Page — `landing.landing.addblock` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-add-block.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.addblock",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "MISSING_PARAMS",
@@ -45,38 +47,35 @@
 )]
 pub struct LandingLandingAddblock {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `fields`: object, required.
     pub fields: LandingLandingAddblockFields,
     /// `preventHistory`: boolean.
     #[bitrix(rename = "preventHistory")]
-    pub prevent_history: ::core::option::Option<bool>,
+    pub prevent_history: Option<bool>,
 }
 /// The `fields` object. Part of `landing.landing.addblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-add-block.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingLandingAddblockFields {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `AFTER_ID`: integer.
     #[bitrix(rename = "AFTER_ID")]
-    pub after_id: ::core::option::Option<i64>,
+    pub after_id: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
+    pub active: Option<String>,
     /// `CONTENT`: string.
     #[bitrix(rename = "CONTENT")]
-    pub content: ::core::option::Option<::std::string::String>,
+    pub content: Option<String>,
     /// `RETURN_CONTENT`: string.
     #[bitrix(rename = "RETURN_CONTENT")]
-    pub return_content: ::core::option::Option<::std::string::String>,
+    pub return_content: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

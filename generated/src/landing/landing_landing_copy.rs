@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.copy` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Copy Page — `landing.landing.copy` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-copy.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.copy",
     version = "v1",
     scope = "landing",
@@ -30,16 +31,16 @@
 )]
 pub struct LandingLandingCopy {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `toSiteId`: integer.
     #[bitrix(rename = "toSiteId")]
-    pub to_site_id: ::core::option::Option<i64>,
+    pub to_site_id: Option<i64>,
     /// `toFolderId`: integer.
     #[bitrix(rename = "toFolderId")]
-    pub to_folder_id: ::core::option::Option<i64>,
+    pub to_folder_id: Option<i64>,
     /// `skipSystem`: boolean.
     #[bitrix(rename = "skipSystem")]
-    pub skip_system: ::core::option::Option<bool>,
+    pub skip_system: Option<bool>,
 }

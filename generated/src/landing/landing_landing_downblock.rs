@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.downblock` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Move Block Down — `landing.landing.downblock` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-down-block.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.downblock",
     version = "v1",
     scope = "landing",
@@ -45,12 +46,12 @@
 )]
 pub struct LandingLandingDownblock {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `preventHistory`: boolean.
     #[bitrix(rename = "preventHistory")]
-    pub prevent_history: ::core::option::Option<bool>,
+    pub prevent_history: Option<bool>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.favoriteBlock` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Save to the list of blocks — `landing.landing.favoriteBlock` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-favorite-block.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.favoriteBlock",
     version = "v1",
     scope = "landing",
@@ -50,30 +52,27 @@
 )]
 pub struct LandingLandingFavoriteBlock {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `meta`: object.
-    pub meta: ::core::option::Option<LandingLandingFavoriteBlockMeta>,
+    pub meta: Option<LandingLandingFavoriteBlockMeta>,
 }
 /// The `meta` object. Part of `landing.landing.favoriteBlock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-favorite-block.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingLandingFavoriteBlockMeta {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `section`: array|string.
-    pub section: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub section: Option<Value>,
     /// `preview`: integer.
-    pub preview: ::core::option::Option<i64>,
+    pub preview: Option<i64>,
     /// `tpl_code`: string.
-    pub tpl_code: ::core::option::Option<::std::string::String>,
+    pub tpl_code: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

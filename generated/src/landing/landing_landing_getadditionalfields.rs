@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.getadditionalfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Additional Fields of the Page — `landing.landing.getadditionalfields` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-additional-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.getadditionalfields",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -29,7 +31,7 @@
 )]
 pub struct LandingLandingGetadditionalfields {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
 }

@@ -2,15 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.getpublicurl` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Get Public URL of the Page — `landing.landing.getpublicurl` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-public-url.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.getpublicurl",
     version = "v1",
     scope = "landing",
-    result = ::std::string::String,
+    result = String,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -39,7 +40,7 @@
 )]
 pub struct LandingLandingGetpublicurl {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
 }

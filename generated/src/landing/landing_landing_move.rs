@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.move` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Move Page — `landing.landing.move` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-move.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.move",
     version = "v1",
     scope = "landing",
@@ -50,13 +51,13 @@
 )]
 pub struct LandingLandingMove {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `toSiteId`: integer.
     #[bitrix(rename = "toSiteId")]
-    pub to_site_id: ::core::option::Option<i64>,
+    pub to_site_id: Option<i64>,
     /// `toFolderId`: integer.
     #[bitrix(rename = "toFolderId")]
-    pub to_folder_id: ::core::option::Option<i64>,
+    pub to_folder_id: Option<i64>,
 }

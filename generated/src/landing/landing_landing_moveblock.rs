@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.moveblock` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Move Block to Page — `landing.landing.moveblock` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.moveblock",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "MISSING_PARAMS",
@@ -35,28 +37,25 @@
 )]
 pub struct LandingLandingMoveblock {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
     /// `params`: object.
-    pub params: ::core::option::Option<LandingLandingMoveblockParams>,
+    pub params: Option<LandingLandingMoveblockParams>,
 }
 /// The `params` object. Part of `landing.landing.moveblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingLandingMoveblockParams {
     /// `AFTER_ID`: integer.
     #[bitrix(rename = "AFTER_ID")]
-    pub after_id: ::core::option::Option<i64>,
+    pub after_id: Option<i64>,
     /// `RETURN_CONTENT`: string.
     #[bitrix(rename = "RETURN_CONTENT")]
-    pub return_content: ::core::option::Option<::std::string::String>,
+    pub return_content: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

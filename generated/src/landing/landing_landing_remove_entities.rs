@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.removeEntities` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Remove Blocks and Clear Image File Bindings on Page — `landing.landing.removeEntities` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-remove-entities.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.removeEntities",
     version = "v1",
     scope = "landing",
@@ -35,7 +37,7 @@
 )]
 pub struct LandingLandingRemoveEntities {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `lid`: integer, required.
     pub lid: i64,
     /// `data`: object, required.
@@ -43,24 +45,19 @@ pub struct LandingLandingRemoveEntities {
 }
 /// The `data` object. Part of `landing.landing.removeEntities` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-remove-entities.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingLandingRemoveEntitiesData {
     /// `blocks`: array of integer.
-    pub blocks: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub blocks: Option<Vec<i64>>,
     /// `images`: array of object.
-    pub images: ::core::option::Option<
-        ::std::vec::Vec<LandingLandingRemoveEntitiesDataImagesItem>,
-    >,
+    pub images: Option<Vec<LandingLandingRemoveEntitiesDataImagesItem>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `LandingLandingRemoveEntitiesDataImagesItem` object. Part of `landing.landing.removeEntities` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-remove-entities.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingLandingRemoveEntitiesDataImagesItem {
     /// `block`: integer, required.
     pub block: i64,
@@ -68,8 +65,5 @@ pub struct LandingLandingRemoveEntitiesDataImagesItem {
     pub image: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.resolveIdByPublicUrl` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Get Page ID by Public URL — `landing.landing.resolveIdByPublicUrl` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-resolve-id-by-public-url.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.resolveIdByPublicUrl",
     version = "v1",
     scope = "landing",
@@ -35,10 +36,10 @@
 )]
 pub struct LandingLandingResolveIdByPublicUrl {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `landingUrl`: string, required.
     #[bitrix(rename = "landingUrl")]
-    pub landing_url: ::std::string::String,
+    pub landing_url: String,
     /// `siteId`: integer, required.
     #[bitrix(rename = "siteId")]
     pub site_id: i64,

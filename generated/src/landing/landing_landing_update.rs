@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Page — `landing.landing.update` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.landing.update",
     version = "v1",
     scope = "landing",
@@ -71,50 +73,45 @@ pub struct LandingLandingUpdate {
 }
 /// The `fields` object. Part of `landing.landing.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingLandingUpdateFields {
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `SITE_ID`: integer.
     #[bitrix(rename = "SITE_ID")]
-    pub site_id: ::core::option::Option<i64>,
+    pub site_id: Option<i64>,
     /// `SITEMAP`: string.
     #[bitrix(rename = "SITEMAP")]
-    pub sitemap: ::core::option::Option<::std::string::String>,
+    pub sitemap: Option<String>,
     /// `FOLDER`: string.
     #[bitrix(rename = "FOLDER")]
-    pub folder: ::core::option::Option<::std::string::String>,
+    pub folder: Option<String>,
     /// `FOLDER_ID`: integer.
     #[bitrix(rename = "FOLDER_ID")]
-    pub folder_id: ::core::option::Option<i64>,
+    pub folder_id: Option<i64>,
     /// `TPL_ID`: integer.
     #[bitrix(rename = "TPL_ID")]
-    pub tpl_id: ::core::option::Option<i64>,
+    pub tpl_id: Option<i64>,
     /// `DELETED`: string.
     #[bitrix(rename = "DELETED")]
-    pub deleted: ::core::option::Option<::std::string::String>,
+    pub deleted: Option<String>,
     /// `DATE_PUBLIC`: string.
     #[bitrix(rename = "DATE_PUBLIC")]
-    pub date_public: ::core::option::Option<::std::string::String>,
+    pub date_public: Option<String>,
     /// `ADDITIONAL_FIELDS`: object.
     #[bitrix(rename = "ADDITIONAL_FIELDS")]
-    pub additional_fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub additional_fields: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

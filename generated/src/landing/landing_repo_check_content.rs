@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.repo.checkContent` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Check Content for Dangerous Substrings — `landing.repo.checkContent` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-check-content.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.repo.checkContent",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "MISSING_PARAMS",
@@ -31,7 +33,7 @@
 )]
 pub struct LandingRepoCheckContent {
     /// `content`: string, required.
-    pub content: ::std::string::String,
+    pub content: String,
     /// `splitter`: string.
-    pub splitter: ::core::option::Option<::std::string::String>,
+    pub splitter: Option<String>,
 }

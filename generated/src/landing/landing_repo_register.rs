@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.repo.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add a Custom Block to the Repository — `landing.repo.register` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-register.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.repo.register",
     version = "v1",
     scope = "landing",
@@ -54,46 +56,41 @@
 )]
 pub struct LandingRepoRegister {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
     /// `fields`: object, required.
     pub fields: LandingRepoRegisterFields,
     /// `manifest`: object.
-    pub manifest: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub manifest: Option<Map<String, Value>>,
 }
 /// The `fields` object. Part of `landing.repo.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingRepoRegisterFields {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `CONTENT`: string, required.
     #[bitrix(rename = "CONTENT")]
-    pub content: ::std::string::String,
+    pub content: String,
     /// `SECTIONS`: string, required.
     #[bitrix(rename = "SECTIONS")]
-    pub sections: ::std::string::String,
+    pub sections: String,
     /// `PREVIEW`: string, required.
     #[bitrix(rename = "PREVIEW")]
-    pub preview: ::std::string::String,
+    pub preview: String,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
+    pub active: Option<String>,
     /// `SITE_TEMPLATE_ID`: string.
     #[bitrix(rename = "SITE_TEMPLATE_ID")]
-    pub site_template_id: ::core::option::Option<::std::string::String>,
+    pub site_template_id: Option<String>,
     /// `RESET`: string.
     #[bitrix(rename = "RESET")]
-    pub reset: ::core::option::Option<::std::string::String>,
+    pub reset: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

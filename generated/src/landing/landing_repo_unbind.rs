@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.repo.unbind` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Remove Embedding Placement — `landing.repo.unbind` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/landing-repo-unbind.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.repo.unbind",
     version = "v1",
     scope = "landing",
@@ -26,7 +27,7 @@
 )]
 pub struct LandingRepoUnbind {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
     /// `handler`: string.
-    pub handler: ::core::option::Option<::std::string::String>,
+    pub handler: Option<String>,
 }

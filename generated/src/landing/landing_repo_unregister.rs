@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.repo.unregister` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete User Block — `landing.repo.unregister` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-unregister.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.repo.unregister",
     version = "v1",
     scope = "landing",
@@ -32,5 +33,5 @@
 )]
 pub struct LandingRepoUnregister {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.repowidget.debug` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Enable Debug Mode — `landing.repowidget.debug` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-debug.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.repowidget.debug",
     version = "v1",
     scope = "landing",
@@ -20,5 +21,5 @@
 )]
 pub struct LandingRepowidgetDebug {
     /// `enable`: boolean.
-    pub enable: ::core::option::Option<bool>,
+    pub enable: Option<bool>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.repowidget.getlist` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the list of widgets — `landing.repowidget.getlist` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.repowidget.getlist",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct LandingRepowidgetGetlist {
     /// `params`: object, required.
@@ -18,87 +20,73 @@ pub struct LandingRepowidgetGetlist {
 }
 /// The `params` object. Part of `landing.repowidget.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingRepowidgetGetlistParams {
     /// `select`: object.
-    pub select: ::core::option::Option<LandingRepowidgetGetlistParamsSelect>,
+    pub select: Option<LandingRepowidgetGetlistParamsSelect>,
     /// `filter`: object.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `group`: array.
-    pub group: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub group: Option<Vec<Value>>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `select` object. Part of `landing.repowidget.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingRepowidgetGetlistParamsSelect {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `APP_CODE`: string.
     #[bitrix(rename = "APP_CODE")]
-    pub app_code: ::core::option::Option<::std::string::String>,
+    pub app_code: Option<String>,
     /// `ACTIVE`: char.
     #[bitrix(rename = "ACTIVE", yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `SECTIONS`: string.
     #[bitrix(rename = "SECTIONS")]
-    pub sections: ::core::option::Option<::std::string::String>,
+    pub sections: Option<String>,
     /// `PREVIEW`: string.
     #[bitrix(rename = "PREVIEW")]
-    pub preview: ::core::option::Option<::std::string::String>,
+    pub preview: Option<String>,
     /// `WIDGET_PARAMS`: object.
     #[bitrix(rename = "WIDGET_PARAMS")]
-    pub widget_params: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub widget_params: Option<Map<String, Value>>,
     /// `CONTENT`: string.
     #[bitrix(rename = "CONTENT")]
-    pub content: ::core::option::Option<::std::string::String>,
+    pub content: Option<String>,
     /// `MANIFEST`: object.
     #[bitrix(rename = "MANIFEST")]
-    pub manifest: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub manifest: Option<Map<String, Value>>,
     /// `CREATED_BY_ID`: integer.
     #[bitrix(rename = "CREATED_BY_ID")]
-    pub created_by_id: ::core::option::Option<i64>,
+    pub created_by_id: Option<i64>,
     /// `MODIFIED_BY_ID`: integer.
     #[bitrix(rename = "MODIFIED_BY_ID")]
-    pub modified_by_id: ::core::option::Option<i64>,
+    pub modified_by_id: Option<i64>,
     /// `DATE_CREATE`: date.
     #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `DATE_MODIFY`: date.
     #[bitrix(rename = "DATE_MODIFY")]
-    pub date_modify: ::core::option::Option<::std::string::String>,
+    pub date_modify: Option<String>,
     /// `SITE_TEMPLATE_ID`: string.
     #[bitrix(rename = "SITE_TEMPLATE_ID")]
-    pub site_template_id: ::core::option::Option<::std::string::String>,
+    pub site_template_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.repowidget.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Widget to Start Page: the Vibe — `landing.repowidget.register` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-register.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.repowidget.register",
     version = "v1",
     scope = "landing",
@@ -15,49 +17,44 @@
 )]
 pub struct LandingRepowidgetRegister {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
     /// `fields`: object, required.
     pub fields: LandingRepowidgetRegisterFields,
 }
 /// The `fields` object. Part of `landing.repowidget.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingRepowidgetRegisterFields {
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `PREVIEW`: string.
     #[bitrix(rename = "PREVIEW")]
-    pub preview: ::core::option::Option<::std::string::String>,
+    pub preview: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `CONTENT`: string.
     #[bitrix(rename = "CONTENT")]
-    pub content: ::core::option::Option<::std::string::String>,
+    pub content: Option<String>,
     /// `SECTIONS`: string.
     #[bitrix(rename = "SECTIONS")]
-    pub sections: ::core::option::Option<LandingRepowidgetRegisterFieldsSections>,
+    pub sections: Option<LandingRepowidgetRegisterFieldsSections>,
     /// `WIDGET_PARAMS`: object.
     #[bitrix(rename = "WIDGET_PARAMS")]
-    pub widget_params: ::core::option::Option<
-        LandingRepowidgetRegisterFieldsWidgetParams,
-    >,
+    pub widget_params: Option<LandingRepowidgetRegisterFieldsWidgetParams>,
     /// `ACTIVE`: char.
     #[bitrix(rename = "ACTIVE", yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `SITE_TEMPLATE_ID`: string.
     #[bitrix(rename = "SITE_TEMPLATE_ID")]
-    pub site_template_id: ::core::option::Option<::std::string::String>,
+    pub site_template_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `SECTIONS`. Part of `landing.repowidget.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-register.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum LandingRepowidgetRegisterFieldsSections {
     /// `"widgets_company_life"`: Company Life
     #[bitrix(value = "widgets_company_life")]
@@ -104,27 +101,21 @@ pub enum LandingRepowidgetRegisterFieldsSections {
 }
 /// The `WIDGET_PARAMS` object. Part of `landing.repowidget.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-register.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingRepowidgetRegisterFieldsWidgetParams {
     /// `rootNode`: string, required.
     #[bitrix(rename = "rootNode")]
-    pub root_node: ::std::string::String,
+    pub root_node: String,
     /// `lang`: string.
-    pub lang: ::core::option::Option<::std::string::String>,
+    pub lang: Option<String>,
     /// `handler`: string, required.
-    pub handler: ::std::string::String,
+    pub handler: String,
     /// `style`: string.
-    pub style: ::core::option::Option<::std::string::String>,
+    pub style: Option<String>,
     /// `demoData`: object, required.
     #[bitrix(rename = "demoData")]
-    pub demo_data: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub demo_data: Map<String, Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.repowidget.unregister` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Unregister Widget for Vibe — `landing.repowidget.unregister` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-unregister.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.repowidget.unregister",
     version = "v1",
     scope = "landing",
@@ -15,5 +16,5 @@
 )]
 pub struct LandingRepowidgetUnregister {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.role.enable` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Enable or Disable Role-Based Access Model — `landing.role.enable` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/landing-role-enable.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.role.enable",
     version = "v1",
     scope = "landing",
@@ -38,7 +39,7 @@ pub struct LandingRoleEnable {
     pub mode: LandingRoleEnableMode,
 }
 /// Documented values of `mode`. Part of `landing.role.enable` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/landing-role-enable.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum LandingRoleEnableMode {
     /// `1`: enable role-based access model
     #[bitrix(value = 1)]

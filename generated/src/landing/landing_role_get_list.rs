@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.role.getList` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get the List of Roles — `landing.role.getList` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.role.getList",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -29,5 +31,5 @@
 )]
 pub struct LandingRoleGetList {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
 }

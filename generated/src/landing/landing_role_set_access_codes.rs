@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.role.setAccessCodes` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Set Access Codes for Role — `landing.role.setAccessCodes` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-set-access-codes.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.role.setAccessCodes",
     version = "v1",
     scope = "landing",
@@ -42,5 +43,5 @@ pub struct LandingRoleSetAccessCodes {
     /// `id`: integer, required.
     pub id: i64,
     /// `codes`: array of string.
-    pub codes: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub codes: Option<Vec<String>>,
 }

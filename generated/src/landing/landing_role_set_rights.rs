@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.role.setRights` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Set Role Permissions for the Site List — `landing.role.setRights` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-set-rights.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.role.setRights",
     version = "v1",
     scope = "landing",
@@ -37,7 +39,7 @@ pub struct LandingRoleSetRights {
     /// `id`: integer, required.
     pub id: i64,
     /// `rights`: object|array, required.
-    pub rights: ::bitrix24::serde_json::Value,
+    pub rights: Value,
     /// `additional`: array of string.
-    pub additional: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub additional: Option<Vec<String>>,
 }

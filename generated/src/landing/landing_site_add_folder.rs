@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.addFolder` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Folder to Site — `landing.site.addFolder` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-add-folder.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.site.addFolder",
     version = "v1",
     scope = "landing",
@@ -35,7 +37,7 @@
 )]
 pub struct LandingSiteAddFolder {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `siteId`: integer, required.
     #[bitrix(rename = "siteId")]
     pub site_id: i64,
@@ -44,24 +46,21 @@ pub struct LandingSiteAddFolder {
 }
 /// The `fields` object. Part of `landing.site.addFolder` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-add-folder.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingSiteAddFolderFields {
     /// `TITLE`: string, required.
     #[bitrix(rename = "TITLE")]
-    pub title: ::std::string::String,
+    pub title: String,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `PARENT_ID`: integer.
     #[bitrix(rename = "PARENT_ID")]
-    pub parent_id: ::core::option::Option<i64>,
+    pub parent_id: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
+    pub active: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.fullExport` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Exporting the site — `landing.site.fullExport` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.site.fullExport",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "MISSING_PARAMS",
@@ -37,36 +39,33 @@ pub struct LandingSiteFullExport {
     /// `id`: integer, required.
     pub id: i64,
     /// `params`: object.
-    pub params: ::core::option::Option<LandingSiteFullExportParams>,
+    pub params: Option<LandingSiteFullExportParams>,
 }
 /// The `params` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingSiteFullExportParams {
     /// `edit_mode`: string.
-    pub edit_mode: ::core::option::Option<::std::string::String>,
+    pub edit_mode: Option<String>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `hooks_disable`: array of string.
-    pub hooks_disable: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub hooks_disable: Option<Vec<String>>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `preview`: string.
-    pub preview: ::core::option::Option<::std::string::String>,
+    pub preview: Option<String>,
     /// `preview2x`: string.
-    pub preview2x: ::core::option::Option<::std::string::String>,
+    pub preview2x: Option<String>,
     /// `preview3x`: string.
-    pub preview3x: ::core::option::Option<::std::string::String>,
+    pub preview3x: Option<String>,
     /// `preview_url`: string.
-    pub preview_url: ::core::option::Option<::std::string::String>,
+    pub preview_url: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.getFolders` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Site Folders — `landing.site.getFolders` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-folders.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.site.getFolders",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -34,54 +36,51 @@
 )]
 pub struct LandingSiteGetFolders {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `siteId`: integer, required.
     #[bitrix(rename = "siteId")]
     pub site_id: i64,
     /// `filter`: object.
-    pub filter: ::core::option::Option<LandingSiteGetFoldersFilter>,
+    pub filter: Option<LandingSiteGetFoldersFilter>,
 }
 /// The `filter` object. Part of `landing.site.getFolders` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-folders.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingSiteGetFoldersFilter {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `PARENT_ID`: integer.
     #[bitrix(rename = "PARENT_ID")]
-    pub parent_id: ::core::option::Option<i64>,
+    pub parent_id: Option<i64>,
     /// `INDEX_ID`: integer.
     #[bitrix(rename = "INDEX_ID")]
-    pub index_id: ::core::option::Option<i64>,
+    pub index_id: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
+    pub active: Option<String>,
     /// `DELETED`: string.
     #[bitrix(rename = "DELETED")]
-    pub deleted: ::core::option::Option<::std::string::String>,
+    pub deleted: Option<String>,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `CREATED_BY_ID`: integer.
     #[bitrix(rename = "CREATED_BY_ID")]
-    pub created_by_id: ::core::option::Option<i64>,
+    pub created_by_id: Option<i64>,
     /// `MODIFIED_BY_ID`: integer.
     #[bitrix(rename = "MODIFIED_BY_ID")]
-    pub modified_by_id: ::core::option::Option<i64>,
+    pub modified_by_id: Option<i64>,
     /// `DATE_CREATE`: datetime.
     #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `DATE_MODIFY`: datetime.
     #[bitrix(rename = "DATE_MODIFY")]
-    pub date_modify: ::core::option::Option<::std::string::String>,
+    pub date_modify: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,20 +2,22 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.getGroupBindings` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Group Bindings — `landing.site.getGroupBindings` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-group-bindings.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.site.getGroupBindings",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "TYPE_ERROR", status = 400, message = "Data type error"),
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
 )]
 pub struct LandingSiteGetGroupBindings {
     /// `groupId`: integer.
     #[bitrix(rename = "groupId")]
-    pub group_id: ::core::option::Option<i64>,
+    pub group_id: Option<i64>,
 }

@@ -2,20 +2,22 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.getMenuBindings` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Menu Bindings with — `landing.site.getMenuBindings` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-menu-bindings.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.site.getMenuBindings",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "TYPE_ERROR", status = 400, message = "Data type error"),
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
 )]
 pub struct LandingSiteGetMenuBindings {
     /// `menuCode`: string.
     #[bitrix(rename = "menuCode")]
-    pub menu_code: ::core::option::Option<::std::string::String>,
+    pub menu_code: Option<String>,
 }

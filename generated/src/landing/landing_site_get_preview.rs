@@ -2,21 +2,22 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.getPreview` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Get URL Preview of the Site — `landing.site.getPreview` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-preview.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.site.getPreview",
     version = "v1",
     scope = "landing",
-    result = ::std::string::String,
+    result = String,
     error(code = "MISSING_PARAMS", status = 400, message = "error_description"),
     error(code = "ACCESS_DENIED", status = 400, message = "error_description"),
 )]
 pub struct LandingSiteGetPreview {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `id`: integer, required.
     pub id: i64,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.publicationFolder` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Publish the Website Folder — `landing.site.publicationFolder` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-publication-folder.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.site.publicationFolder",
     version = "v1",
     scope = "landing",
@@ -35,10 +36,10 @@
 )]
 pub struct LandingSitePublicationFolder {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `folderId`: integer, required.
     #[bitrix(rename = "folderId")]
     pub folder_id: i64,
     /// `mark`: boolean.
-    pub mark: ::core::option::Option<bool>,
+    pub mark: Option<bool>,
 }

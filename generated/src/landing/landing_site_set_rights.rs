@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.setRights` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Set Access Permissions for — `landing.site.setRights` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/extended-model/landing-site-set-rights.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.site.setRights",
     version = "v1",
     scope = "landing",
@@ -35,7 +37,7 @@
 )]
 pub struct LandingSiteSetRights {
     /// `id`: integer|string, required.
-    pub id: ::bitrix24::serde_json::Value,
+    pub id: Value,
     /// `rights`: object|array.
-    pub rights: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub rights: Option<Value>,
 }

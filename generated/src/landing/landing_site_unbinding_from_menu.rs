@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.unbindingFromMenu` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Unbind Knowledge Base from Menu — `landing.site.unbindingFromMenu` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-unbinding-from-menu.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.site.unbindingFromMenu",
     version = "v1",
     scope = "landing",
@@ -34,5 +35,5 @@ pub struct LandingSiteUnbindingFromMenu {
     pub id: i64,
     /// `menuCode`: string, required.
     #[bitrix(rename = "menuCode")]
-    pub menu_code: ::std::string::String,
+    pub menu_code: String,
 }

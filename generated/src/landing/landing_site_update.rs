@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Site — `landing.site.update` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.site.update",
     version = "v1",
     scope = "landing",
@@ -75,7 +77,7 @@
 )]
 pub struct LandingSiteUpdate {
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `id`: integer, required.
     pub id: i64,
     /// `fields`: object, required.
@@ -83,39 +85,36 @@ pub struct LandingSiteUpdate {
 }
 /// The `fields` object. Part of `landing.site.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LandingSiteUpdateFields {
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// `DOMAIN_ID`: integer|string.
     #[bitrix(rename = "DOMAIN_ID")]
-    pub domain_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub domain_id: Option<Value>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `LANDING_ID_INDEX`: integer.
     #[bitrix(rename = "LANDING_ID_INDEX")]
-    pub landing_id_index: ::core::option::Option<i64>,
+    pub landing_id_index: Option<i64>,
     /// `LANDING_ID_404`: integer.
     #[bitrix(rename = "LANDING_ID_404")]
-    pub landing_id_404: ::core::option::Option<i64>,
+    pub landing_id_404: Option<i64>,
     /// `LANDING_ID_503`: integer.
     #[bitrix(rename = "LANDING_ID_503")]
-    pub landing_id_503: ::core::option::Option<i64>,
+    pub landing_id_503: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.syspage.getSpecialPage` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get the URL of the special page using — `landing.syspage.getSpecialPage` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get-special-page.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.syspage.getSpecialPage",
     version = "v1",
     scope = "landing",
-    result = ::std::string::String,
+    result = String,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -40,12 +42,10 @@ pub struct LandingSyspageGetSpecialPage {
     #[bitrix(rename = "type")]
     pub type_: LandingSyspageGetSpecialPageType,
     /// `additional`: object.
-    pub additional: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub additional: Option<Map<String, Value>>,
 }
 /// Documented values of `type`. Part of `landing.syspage.getSpecialPage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get-special-page.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum LandingSyspageGetSpecialPageType {
     /// `"mainpage"`: main page
     #[bitrix(value = "mainpage")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.syspage.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Set a Special Page for the Site — `landing.syspage.set` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.syspage.set",
     version = "v1",
     scope = "landing",
@@ -35,10 +36,10 @@ pub struct LandingSyspageSet {
     #[bitrix(rename = "type")]
     pub type_: LandingSyspageSetType,
     /// `lid`: integer.
-    pub lid: ::core::option::Option<i64>,
+    pub lid: Option<i64>,
 }
 /// Documented values of `type`. Part of `landing.syspage.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum LandingSyspageSetType {
     /// `"mainpage"`: main page
     #[bitrix(value = "mainpage")]

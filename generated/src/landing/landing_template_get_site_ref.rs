@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.template.getSiteRef` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get a List of Included Areas for the Site — `landing.template.getSiteRef` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/template/landing-template-get-site-ref.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.template.getSiteRef",
     version = "v1",
     scope = "landing",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "MISSING_PARAMS",
         status = 400,

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.template.setSiteRef` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Set Included Areas for the Site — `landing.template.setSiteRef` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/template/landing-template-set-site-ref.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "landing.template.setSiteRef",
     version = "v1",
     scope = "landing",
@@ -32,5 +34,5 @@ pub struct LandingTemplateSetSiteRef {
     /// `id`: integer, required.
     pub id: i64,
     /// `data`: object|array.
-    pub data: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub data: Option<Value>,
 }

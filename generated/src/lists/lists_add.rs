@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a universal list — `lists.add` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.add",
     version = "v1",
     scope = "lists",
@@ -31,26 +33,22 @@ pub struct ListsAdd {
     pub iblock_type_id: ListsAddIblockTypeId,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `SOCNET_GROUP_ID`: integer.
     #[bitrix(rename = "SOCNET_GROUP_ID")]
-    pub socnet_group_id: ::core::option::Option<i64>,
+    pub socnet_group_id: Option<i64>,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsAddFields,
     /// `MESSAGES`: array.
     #[bitrix(rename = "MESSAGES")]
-    pub messages: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub messages: Option<Map<String, Value>>,
     /// `RIGHTS`: array.
     #[bitrix(rename = "RIGHTS")]
-    pub rights: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub rights: Option<Map<String, Value>>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsAddIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]
@@ -64,32 +62,29 @@ pub enum ListsAddIblockTypeId {
 }
 /// The `FIELDS` object. Part of `lists.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ListsAddFields {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `PICTURE`: array.
     #[bitrix(rename = "PICTURE")]
-    pub picture: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub picture: Option<Vec<Value>>,
     /// `BIZPROC`: string.
     #[bitrix(rename = "BIZPROC")]
-    pub bizproc: ::core::option::Option<ListsAddFieldsBizproc>,
+    pub bizproc: Option<ListsAddFieldsBizproc>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `BIZPROC`. Part of `lists.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsAddFieldsBizproc {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

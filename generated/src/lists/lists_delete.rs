@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Delete universal list — `lists.delete` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.delete",
     version = "v1",
     scope = "lists",
@@ -29,10 +30,10 @@ pub struct ListsDelete {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-delete.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsDeleteIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.element.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a list element — `lists.element.add` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.element.add",
     version = "v1",
     scope = "lists",
@@ -40,22 +42,22 @@ pub struct ListsElementAdd {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `ELEMENT_CODE`: string, required.
     #[bitrix(rename = "ELEMENT_CODE")]
-    pub element_code: ::std::string::String,
+    pub element_code: String,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsElementAddFields,
     /// `IBLOCK_SECTION_ID`: integer.
     #[bitrix(rename = "IBLOCK_SECTION_ID")]
-    pub iblock_section_id: ::core::option::Option<i64>,
+    pub iblock_section_id: Option<i64>,
     /// `LIST_ELEMENT_URL`: string.
     #[bitrix(rename = "LIST_ELEMENT_URL")]
-    pub list_element_url: ::core::option::Option<::std::string::String>,
+    pub list_element_url: Option<String>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.element.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsElementAddIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]
@@ -69,18 +71,15 @@ pub enum ListsElementAddIblockTypeId {
 }
 /// The `FIELDS` object. Part of `lists.element.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ListsElementAddFields {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `PROPERTY_PropertyId`: any.
     #[bitrix(rename = "PROPERTY_PropertyId")]
-    pub property_property_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_property_id: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.element.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Delete List Element — `lists.element.delete` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.element.delete",
     version = "v1",
     scope = "lists",
@@ -31,16 +32,16 @@ pub struct ListsElementDelete {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `ELEMENT_ID`: integer, required.
     #[bitrix(rename = "ELEMENT_ID")]
     pub element_id: i64,
     /// `ELEMENT_CODE`: string, required.
     #[bitrix(rename = "ELEMENT_CODE")]
-    pub element_code: ::std::string::String,
+    pub element_code: String,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.element.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-delete.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsElementDeleteIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.element.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Element Parameters or List of Elements — `lists.element.get` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.element.get",
     version = "v1",
     scope = "lists",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
         status = 400,
@@ -28,31 +30,27 @@ pub struct ListsElementGet {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `ELEMENT_ID`: integer.
     #[bitrix(rename = "ELEMENT_ID")]
-    pub element_id: ::core::option::Option<i64>,
+    pub element_id: Option<i64>,
     /// `ELEMENT_CODE`: string.
     #[bitrix(rename = "ELEMENT_CODE")]
-    pub element_code: ::core::option::Option<::std::string::String>,
+    pub element_code: Option<String>,
     /// `SELECT`: array.
     #[bitrix(rename = "SELECT")]
-    pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub select: Option<Vec<Value>>,
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `ELEMENT_ORDER`: object.
     #[bitrix(rename = "ELEMENT_ORDER")]
-    pub element_order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub element_order: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.element.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsElementGetIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]

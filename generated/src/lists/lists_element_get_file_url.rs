@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.element.get.file.url` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get File Path — `lists.element.get.file.url` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-get-file-url.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.element.get.file.url",
     version = "v1",
     scope = "lists",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
@@ -30,19 +32,19 @@ pub struct ListsElementGetFileUrl {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `ELEMENT_ID`: integer, required.
     #[bitrix(rename = "ELEMENT_ID")]
     pub element_id: i64,
     /// `ELEMENT_CODE`: string, required.
     #[bitrix(rename = "ELEMENT_CODE")]
-    pub element_code: ::std::string::String,
+    pub element_code: String,
     /// `FIELD_ID`: integer, required.
     #[bitrix(rename = "FIELD_ID")]
     pub field_id: i64,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.element.get.file.url` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-get-file-url.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsElementGetFileUrlIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.element.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update List Element — `lists.element.update` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.element.update",
     version = "v1",
     scope = "lists",
@@ -36,19 +38,19 @@ pub struct ListsElementUpdate {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `ELEMENT_ID`: integer, required.
     #[bitrix(rename = "ELEMENT_ID")]
     pub element_id: i64,
     /// `ELEMENT_CODE`: string, required.
     #[bitrix(rename = "ELEMENT_CODE")]
-    pub element_code: ::std::string::String,
+    pub element_code: String,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsElementUpdateFields,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.element.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsElementUpdateIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]
@@ -62,18 +64,15 @@ pub enum ListsElementUpdateIblockTypeId {
 }
 /// The `FIELDS` object. Part of `lists.element.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ListsElementUpdateFields {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `PROPERTY_PropertyId`: any.
     #[bitrix(rename = "PROPERTY_PropertyId")]
-    pub property_property_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_property_id: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.field.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a Field for Universal List — `lists.field.add` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.field.add",
     version = "v1",
     scope = "lists",
-    result = ::std::string::String,
+    result = String,
     mutates,
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
@@ -46,13 +48,13 @@ pub struct ListsFieldAdd {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsFieldAddFields,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.field.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldAddIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]
@@ -66,68 +68,59 @@ pub enum ListsFieldAddIblockTypeId {
 }
 /// The `FIELDS` object. Part of `lists.field.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ListsFieldAddFields {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `TYPE`: string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: ListsFieldAddFieldsType,
     /// `IS_REQUIRED`: string.
     #[bitrix(rename = "IS_REQUIRED")]
-    pub is_required: ::core::option::Option<ListsFieldAddFieldsIsRequired>,
+    pub is_required: Option<ListsFieldAddFieldsIsRequired>,
     /// `MULTIPLE`: string.
     #[bitrix(rename = "MULTIPLE")]
-    pub multiple: ::core::option::Option<ListsFieldAddFieldsMultiple>,
+    pub multiple: Option<ListsFieldAddFieldsMultiple>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `DEFAULT_VALUE`: any.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub default_value: Option<Value>,
     /// `LIST`: array.
     #[bitrix(rename = "LIST")]
-    pub list: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub list: Option<Map<String, Value>>,
     /// `LIST_TEXT_VALUES`: string.
     #[bitrix(rename = "LIST_TEXT_VALUES")]
-    pub list_text_values: ::core::option::Option<::std::string::String>,
+    pub list_text_values: Option<String>,
     /// `LIST_DEF`: array.
     #[bitrix(rename = "LIST_DEF")]
-    pub list_def: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub list_def: Option<Vec<Value>>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `SETTINGS`: array.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// `USER_TYPE_SETTINGS`: array.
     #[bitrix(rename = "USER_TYPE_SETTINGS")]
-    pub user_type_settings: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub user_type_settings: Option<Vec<Value>>,
     /// `ROW_COUNT`: integer.
     #[bitrix(rename = "ROW_COUNT")]
-    pub row_count: ::core::option::Option<i64>,
+    pub row_count: Option<i64>,
     /// `COL_COUNT`: integer.
     #[bitrix(rename = "COL_COUNT")]
-    pub col_count: ::core::option::Option<i64>,
+    pub col_count: Option<i64>,
     /// `LINK_IBLOCK_ID`: integer.
     #[bitrix(rename = "LINK_IBLOCK_ID")]
-    pub link_iblock_id: ::core::option::Option<i64>,
+    pub link_iblock_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `TYPE`. Part of `lists.field.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldAddFieldsType {
     /// `"S"`: String
     #[bitrix(value = "S")]
@@ -209,7 +202,7 @@ pub enum ListsFieldAddFieldsType {
     ModifiedBy,
 }
 /// Documented values of `IS_REQUIRED`. Part of `lists.field.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldAddFieldsIsRequired {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -219,7 +212,7 @@ pub enum ListsFieldAddFieldsIsRequired {
     N,
 }
 /// Documented values of `MULTIPLE`. Part of `lists.field.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldAddFieldsMultiple {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

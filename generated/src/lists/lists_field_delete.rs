@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.field.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Delete Field from Universal List — `lists.field.delete` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.field.delete",
     version = "v1",
     scope = "lists",
@@ -29,13 +30,13 @@ pub struct ListsFieldDelete {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `FIELD_ID`: string, required.
     #[bitrix(rename = "FIELD_ID")]
-    pub field_id: ::std::string::String,
+    pub field_id: String,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.field.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-delete.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldDeleteIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.field.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Field Parameters or List of Fields — `lists.field.get` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.field.get",
     version = "v1",
     scope = "lists",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
         status = 400,
@@ -28,13 +30,13 @@ pub struct ListsFieldGet {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `FIELD_ID`: string.
     #[bitrix(rename = "FIELD_ID")]
-    pub field_id: ::core::option::Option<::std::string::String>,
+    pub field_id: Option<String>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.field.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldGetIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]

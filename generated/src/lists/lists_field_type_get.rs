@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.field.type.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Available Field Types for Universal List — `lists.field.type.get` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-type-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.field.type.get",
     version = "v1",
     scope = "lists",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
         status = 400,
@@ -28,13 +30,13 @@ pub struct ListsFieldTypeGet {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `FIELD_ID`: integer.
     #[bitrix(rename = "FIELD_ID")]
-    pub field_id: ::core::option::Option<i64>,
+    pub field_id: Option<i64>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.field.type.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-type-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldTypeGetIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]

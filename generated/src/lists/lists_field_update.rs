@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.field.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update the Universal List Field — `lists.field.update` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.field.update",
     version = "v1",
     scope = "lists",
@@ -44,16 +46,16 @@ pub struct ListsFieldUpdate {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsFieldUpdateFields,
     /// `FIELD_ID`: string, required.
     #[bitrix(rename = "FIELD_ID")]
-    pub field_id: ::std::string::String,
+    pub field_id: String,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.field.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldUpdateIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]
@@ -67,68 +69,59 @@ pub enum ListsFieldUpdateIblockTypeId {
 }
 /// The `FIELDS` object. Part of `lists.field.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ListsFieldUpdateFields {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `TYPE`: string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: ListsFieldUpdateFieldsType,
     /// `IS_REQUIRED`: string.
     #[bitrix(rename = "IS_REQUIRED")]
-    pub is_required: ::core::option::Option<ListsFieldUpdateFieldsIsRequired>,
+    pub is_required: Option<ListsFieldUpdateFieldsIsRequired>,
     /// `MULTIPLE`: string.
     #[bitrix(rename = "MULTIPLE")]
-    pub multiple: ::core::option::Option<ListsFieldUpdateFieldsMultiple>,
+    pub multiple: Option<ListsFieldUpdateFieldsMultiple>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `DEFAULT_VALUE`: any.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub default_value: Option<Value>,
     /// `LIST`: array.
     #[bitrix(rename = "LIST")]
-    pub list: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub list: Option<Map<String, Value>>,
     /// `LIST_TEXT_VALUES`: string.
     #[bitrix(rename = "LIST_TEXT_VALUES")]
-    pub list_text_values: ::core::option::Option<::std::string::String>,
+    pub list_text_values: Option<String>,
     /// `LIST_DEF`: array.
     #[bitrix(rename = "LIST_DEF")]
-    pub list_def: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub list_def: Option<Vec<Value>>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `SETTINGS`: array.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// `USER_TYPE_SETTINGS`: array.
     #[bitrix(rename = "USER_TYPE_SETTINGS")]
-    pub user_type_settings: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub user_type_settings: Option<Vec<Value>>,
     /// `ROW_COUNT`: integer.
     #[bitrix(rename = "ROW_COUNT")]
-    pub row_count: ::core::option::Option<i64>,
+    pub row_count: Option<i64>,
     /// `COL_COUNT`: integer.
     #[bitrix(rename = "COL_COUNT")]
-    pub col_count: ::core::option::Option<i64>,
+    pub col_count: Option<i64>,
     /// `LINK_IBLOCK_ID`: integer.
     #[bitrix(rename = "LINK_IBLOCK_ID")]
-    pub link_iblock_id: ::core::option::Option<i64>,
+    pub link_iblock_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `TYPE`. Part of `lists.field.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldUpdateFieldsType {
     /// `"S"`: String
     #[bitrix(value = "S")]
@@ -210,7 +203,7 @@ pub enum ListsFieldUpdateFieldsType {
     ModifiedBy,
 }
 /// Documented values of `IS_REQUIRED`. Part of `lists.field.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldUpdateFieldsIsRequired {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -220,7 +213,7 @@ pub enum ListsFieldUpdateFieldsIsRequired {
     N,
 }
 /// Documented values of `MULTIPLE`. Part of `lists.field.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsFieldUpdateFieldsMultiple {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Retrieve Data from Universal List or Array of Lists — `lists.get` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.get",
     version = "v1",
     scope = "lists",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
         status = 400,
@@ -24,23 +26,21 @@ pub struct ListsGet {
     pub iblock_type_id: ListsGetIblockTypeId,
     /// `IBLOCK_ID`: integer.
     #[bitrix(rename = "IBLOCK_ID")]
-    pub iblock_id: ::core::option::Option<i64>,
+    pub iblock_id: Option<i64>,
     /// `IBLOCK_CODE`: string.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::core::option::Option<::std::string::String>,
+    pub iblock_code: Option<String>,
     /// `SOCNET_GROUP_ID`: integer.
     #[bitrix(rename = "SOCNET_GROUP_ID")]
-    pub socnet_group_id: ::core::option::Option<i64>,
+    pub socnet_group_id: Option<i64>,
     /// `IBLOCK_ORDER`: object.
     #[bitrix(rename = "IBLOCK_ORDER")]
-    pub iblock_order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub iblock_order: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsGetIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]

@@ -2,15 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.get.iblock.type.id` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Get the information block type ID — `lists.get.iblock.type.id` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-get-iblock-type-id.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.get.iblock.type.id",
     version = "v1",
     scope = "lists",
-    result = ::std::string::String,
+    result = String,
     mutates,
 )]
 pub struct ListsGetIblockTypeIdMethod {
@@ -19,5 +20,5 @@ pub struct ListsGetIblockTypeIdMethod {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
 }

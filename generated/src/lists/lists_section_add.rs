@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.section.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a section of the universal list — `lists.section.add` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.section.add",
     version = "v1",
     scope = "lists",
@@ -29,19 +31,19 @@ pub struct ListsSectionAdd {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `IBLOCK_SECTION_ID`: integer.
     #[bitrix(rename = "IBLOCK_SECTION_ID")]
-    pub iblock_section_id: ::core::option::Option<i64>,
+    pub iblock_section_id: Option<i64>,
     /// `SECTION_CODE`: string, required.
     #[bitrix(rename = "SECTION_CODE")]
-    pub section_code: ::std::string::String,
+    pub section_code: String,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsSectionAddFields,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsSectionAddIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]
@@ -55,51 +57,44 @@ pub enum ListsSectionAddIblockTypeId {
 }
 /// The `FIELDS` object. Part of `lists.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ListsSectionAddFields {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `EXTERNAL_ID`: string.
     #[bitrix(rename = "EXTERNAL_ID")]
-    pub external_id: ::core::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<ListsSectionAddFieldsActive>,
+    pub active: Option<ListsSectionAddFieldsActive>,
     /// `PICTURE`: array.
     #[bitrix(rename = "PICTURE")]
-    pub picture: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub picture: Option<Vec<Value>>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: string.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
-    pub description_type: ::core::option::Option<ListsSectionAddFieldsDescriptionType>,
+    pub description_type: Option<ListsSectionAddFieldsDescriptionType>,
     /// `DETAIL_PICTURE`: array.
     #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub detail_picture: Option<Vec<Value>>,
     /// `SECTION_PROPERTY`: array.
     #[bitrix(rename = "SECTION_PROPERTY")]
-    pub section_property: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub section_property: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ACTIVE`. Part of `lists.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsSectionAddFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -109,7 +104,7 @@ pub enum ListsSectionAddFieldsActive {
     N,
 }
 /// Documented values of `DESCRIPTION_TYPE`. Part of `lists.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsSectionAddFieldsDescriptionType {
     /// `"text"`: text
     #[bitrix(value = "text")]

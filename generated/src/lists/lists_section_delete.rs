@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.section.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Delete the section of the universal list — `lists.section.delete` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.section.delete",
     version = "v1",
     scope = "lists",
@@ -30,16 +31,16 @@ pub struct ListsSectionDelete {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `SECTION_ID`: integer, required.
     #[bitrix(rename = "SECTION_ID")]
     pub section_id: i64,
     /// `SECTION_CODE`: string, required.
     #[bitrix(rename = "SECTION_CODE")]
-    pub section_code: ::std::string::String,
+    pub section_code: String,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.section.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-delete.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsSectionDeleteIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.section.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get section parameters or list of sections using — `lists.section.get` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.section.get",
     version = "v1",
     scope = "lists",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
         status = 400,
@@ -27,18 +29,16 @@ pub struct ListsSectionGet {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `SELECT`: array.
     #[bitrix(rename = "SELECT")]
-    pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub select: Option<Vec<Value>>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.section.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsSectionGetIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.section.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update the section of the universal list — `lists.section.update` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.section.update",
     version = "v1",
     scope = "lists",
@@ -30,19 +32,19 @@ pub struct ListsSectionUpdate {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `SECTION_ID`: integer, required.
     #[bitrix(rename = "SECTION_ID")]
     pub section_id: i64,
     /// `SECTION_CODE`: string, required.
     #[bitrix(rename = "SECTION_CODE")]
-    pub section_code: ::std::string::String,
+    pub section_code: String,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsSectionUpdateFields,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsSectionUpdateIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]
@@ -56,53 +58,44 @@ pub enum ListsSectionUpdateIblockTypeId {
 }
 /// The `FIELDS` object. Part of `lists.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ListsSectionUpdateFields {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `EXTERNAL_ID`: string.
     #[bitrix(rename = "EXTERNAL_ID")]
-    pub external_id: ::core::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<ListsSectionUpdateFieldsActive>,
+    pub active: Option<ListsSectionUpdateFieldsActive>,
     /// `PICTURE`: array.
     #[bitrix(rename = "PICTURE")]
-    pub picture: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub picture: Option<Vec<Value>>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: string.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
-    pub description_type: ::core::option::Option<
-        ListsSectionUpdateFieldsDescriptionType,
-    >,
+    pub description_type: Option<ListsSectionUpdateFieldsDescriptionType>,
     /// `DETAIL_PICTURE`: array.
     #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub detail_picture: Option<Vec<Value>>,
     /// `SECTION_PROPERTY`: array.
     #[bitrix(rename = "SECTION_PROPERTY")]
-    pub section_property: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub section_property: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ACTIVE`. Part of `lists.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsSectionUpdateFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -112,7 +105,7 @@ pub enum ListsSectionUpdateFieldsActive {
     N,
 }
 /// Documented values of `DESCRIPTION_TYPE`. Part of `lists.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsSectionUpdateFieldsDescriptionType {
     /// `"text"`: text
     #[bitrix(value = "text")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Universal List — `lists.update` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "lists.update",
     version = "v1",
     scope = "lists",
@@ -30,26 +32,22 @@ pub struct ListsUpdate {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: ::std::string::String,
+    pub iblock_code: String,
     /// `SOCNET_GROUP_ID`: integer.
     #[bitrix(rename = "SOCNET_GROUP_ID")]
-    pub socnet_group_id: ::core::option::Option<i64>,
+    pub socnet_group_id: Option<i64>,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsUpdateFields,
     /// `MESSAGES`: array.
     #[bitrix(rename = "MESSAGES")]
-    pub messages: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub messages: Option<Map<String, Value>>,
     /// `RIGHTS`: array.
     #[bitrix(rename = "RIGHTS")]
-    pub rights: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub rights: Option<Map<String, Value>>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsUpdateIblockTypeId {
     /// `"lists"`: list information block type
     #[bitrix(value = "lists")]
@@ -63,32 +61,29 @@ pub enum ListsUpdateIblockTypeId {
 }
 /// The `FIELDS` object. Part of `lists.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ListsUpdateFields {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `PICTURE`: array.
     #[bitrix(rename = "PICTURE")]
-    pub picture: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub picture: Option<Vec<Value>>,
     /// `BIZPROC`: string.
     #[bitrix(rename = "BIZPROC")]
-    pub bizproc: ::core::option::Option<ListsUpdateFieldsBizproc>,
+    pub bizproc: Option<ListsUpdateFieldsBizproc>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `BIZPROC`. Part of `lists.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ListsUpdateFieldsBizproc {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

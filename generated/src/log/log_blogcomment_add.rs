@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogcomment.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Add a comment to the message — `log.blogcomment.add` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "log.blogcomment.add",
     version = "v1",
     scope = "log",
@@ -25,11 +27,11 @@ pub struct LogBlogcommentAdd {
     pub post_id: i64,
     /// `TEXT`: string, required.
     #[bitrix(rename = "TEXT")]
-    pub text: ::std::string::String,
+    pub text: String,
     /// `FILES`: array.
     #[bitrix(rename = "FILES")]
-    pub files: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub files: Option<Vec<Value>>,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
 }

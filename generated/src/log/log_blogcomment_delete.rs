@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogcomment.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete comment from — `log.blogcomment.delete` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "log.blogcomment.delete",
     version = "v1",
     scope = "log",
@@ -23,5 +24,5 @@ pub struct LogBlogcommentDelete {
     pub comment_id: i64,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
 }

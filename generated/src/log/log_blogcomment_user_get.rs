@@ -2,27 +2,29 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogcomment.user.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get User Comments — `log.blogcomment.user.get` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "log.blogcomment.user.get",
     version = "v1",
     scope = "log",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct LogBlogcommentUserGet {
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `FIRST_ID`: integer.
     #[bitrix(rename = "FIRST_ID")]
-    pub first_id: ::core::option::Option<i64>,
+    pub first_id: Option<i64>,
     /// `LAST_ID`: integer.
     #[bitrix(rename = "LAST_ID")]
-    pub last_id: ::core::option::Option<i64>,
+    pub last_id: Option<i64>,
     /// `LIMIT`: integer.
     #[bitrix(rename = "LIMIT")]
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
 }

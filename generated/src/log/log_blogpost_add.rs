@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogpost.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Add a Message to the News Feed — `log.blogpost.add` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "log.blogpost.add",
     version = "v1",
     scope = "log",
@@ -37,43 +39,43 @@
 pub struct LogBlogpostAdd {
     /// `POST_MESSAGE`: string, required.
     #[bitrix(rename = "POST_MESSAGE")]
-    pub post_message: ::std::string::String,
+    pub post_message: String,
     /// `POST_TITLE`: string.
     #[bitrix(rename = "POST_TITLE")]
-    pub post_title: ::core::option::Option<::std::string::String>,
+    pub post_title: Option<String>,
     /// `DEST`: array.
     #[bitrix(rename = "DEST")]
-    pub dest: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub dest: Option<Vec<Value>>,
     /// `SPERM`: array.
     #[bitrix(rename = "SPERM")]
-    pub sperm: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub sperm: Option<Vec<Value>>,
     /// `FILES`: array.
     #[bitrix(rename = "FILES")]
-    pub files: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub files: Option<Vec<Value>>,
     /// `IMPORTANT`: string.
     #[bitrix(rename = "IMPORTANT")]
-    pub important: ::core::option::Option<LogBlogpostAddImportant>,
+    pub important: Option<LogBlogpostAddImportant>,
     /// `IMPORTANT_DATE_END`: string.
     #[bitrix(rename = "IMPORTANT_DATE_END")]
-    pub important_date_end: ::core::option::Option<::std::string::String>,
+    pub important_date_end: Option<String>,
     /// `SITE_ID`: string.
     #[bitrix(rename = "SITE_ID")]
-    pub site_id: ::core::option::Option<::std::string::String>,
+    pub site_id: Option<String>,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `TAGS`: string.
     #[bitrix(rename = "TAGS")]
-    pub tags: ::core::option::Option<::std::string::String>,
+    pub tags: Option<String>,
     /// `BACKGROUND_CODE`: string.
     #[bitrix(rename = "BACKGROUND_CODE")]
-    pub background_code: ::core::option::Option<::std::string::String>,
+    pub background_code: Option<String>,
     /// `PARSE_PREVIEW`: string.
     #[bitrix(rename = "PARSE_PREVIEW")]
-    pub parse_preview: ::core::option::Option<LogBlogpostAddParsePreview>,
+    pub parse_preview: Option<LogBlogpostAddParsePreview>,
 }
 /// Documented values of `IMPORTANT`. Part of `log.blogpost.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum LogBlogpostAddImportant {
     /// `"Y"`: message is important
     #[bitrix(value = "Y")]
@@ -83,7 +85,7 @@ pub enum LogBlogpostAddImportant {
     N,
 }
 /// Documented values of `PARSE_PREVIEW`. Part of `log.blogpost.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum LogBlogpostAddParsePreview {
     /// `"Y"`: attempt to generate a link preview from `POST_MESSAGE`
     #[bitrix(value = "Y")]

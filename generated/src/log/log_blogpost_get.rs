@@ -2,25 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogpost.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Access Available User Messages from the News Feed — `log.blogpost.get` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "log.blogpost.get",
     version = "v1",
     scope = "log",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct LogBlogpostGet {
     /// `POST_ID`: integer.
     #[bitrix(rename = "POST_ID")]
-    pub post_id: ::core::option::Option<i64>,
+    pub post_id: Option<i64>,
     /// `LOG_RIGHTS`: array.
     #[bitrix(rename = "LOG_RIGHTS")]
-    pub log_rights: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub log_rights: Option<Vec<Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }

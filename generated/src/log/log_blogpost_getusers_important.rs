@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogpost.getusers.important` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// View Users Who Read an Important Message — `log.blogpost.getusers.important` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-getusers-important.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "log.blogpost.getusers.important",
     version = "v1",
     scope = "log",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "—", status = 400, message = "Wrong post ID"),
 )]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogpost.share` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Add Recipients to News Feed Message — `log.blogpost.share` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-share.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "log.blogpost.share",
     version = "v1",
     scope = "log",
@@ -28,8 +30,8 @@ pub struct LogBlogpostShare {
     pub post_id: i64,
     /// `DEST`: array, required.
     #[bitrix(rename = "DEST")]
-    pub dest: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub dest: Vec<Value>,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogpost.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Update News Feed Message — `log.blogpost.update` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "log.blogpost.update",
     version = "v1",
     scope = "log",
@@ -50,36 +52,34 @@ pub struct LogBlogpostUpdate {
     pub post_id: i64,
     /// `POST_MESSAGE`: string.
     #[bitrix(rename = "POST_MESSAGE")]
-    pub post_message: ::core::option::Option<::std::string::String>,
+    pub post_message: Option<String>,
     /// `POST_TITLE`: string.
     #[bitrix(rename = "POST_TITLE")]
-    pub post_title: ::core::option::Option<::std::string::String>,
+    pub post_title: Option<String>,
     /// `DEST`: array.
     #[bitrix(rename = "DEST")]
-    pub dest: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub dest: Option<Vec<Value>>,
     /// `SPERM`: array.
     #[bitrix(rename = "SPERM")]
-    pub sperm: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub sperm: Option<Vec<Value>>,
     /// `FILES`: array.
     #[bitrix(rename = "FILES")]
-    pub files: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub files: Option<Map<String, Value>>,
     /// `IMPORTANT`: string.
     #[bitrix(rename = "IMPORTANT")]
-    pub important: ::core::option::Option<LogBlogpostUpdateImportant>,
+    pub important: Option<LogBlogpostUpdateImportant>,
     /// `IMPORTANT_DATE_END`: string.
     #[bitrix(rename = "IMPORTANT_DATE_END")]
-    pub important_date_end: ::core::option::Option<::std::string::String>,
+    pub important_date_end: Option<String>,
     /// `SITE_ID`: string.
     #[bitrix(rename = "SITE_ID")]
-    pub site_id: ::core::option::Option<::std::string::String>,
+    pub site_id: Option<String>,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
 }
 /// Documented values of `IMPORTANT`. Part of `log.blogpost.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum LogBlogpostUpdateImportant {
     /// `"Y"`: message is important
     #[bitrix(value = "Y")]

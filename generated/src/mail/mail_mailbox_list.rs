@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.mailbox.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get a list of mailboxes — `mail.mailbox.list` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/mailbox/mail-mailbox-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mail.mailbox.list",
     version = "v3",
     scope = "mail",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -28,11 +30,9 @@
 )]
 pub struct MailMailboxList {
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `email`: string.
-    pub email: ::core::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `pagination`: object.
-    pub pagination: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub pagination: Option<Map<String, Value>>,
 }

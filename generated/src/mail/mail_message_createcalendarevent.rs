@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.createcalendarevent` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Create a calendar event from an e-mail — `mail.message.createcalendarevent` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createcalendarevent.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mail.message.createcalendarevent",
     version = "v3",
     scope = "mail",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -72,12 +74,12 @@ pub struct MailMessageCreatecalendarevent {
     pub message_id: i64,
     /// `dateFrom`: string, required.
     #[bitrix(rename = "dateFrom")]
-    pub date_from: ::std::string::String,
+    pub date_from: String,
     /// `dateTo`: string, required.
     #[bitrix(rename = "dateTo")]
-    pub date_to: ::std::string::String,
+    pub date_to: String,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
 }

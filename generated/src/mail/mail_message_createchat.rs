@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.createchat` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create a chat from e-mail — `mail.message.createchat` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createchat.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mail.message.createchat",
     version = "v3",
     scope = "mail",
@@ -58,16 +59,16 @@ pub struct MailMessageCreatechat {
 }
 /// The `MailMessageCreatechatResult` object. Part of `mail.message.createchat` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createchat.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct MailMessageCreatechatResult {
     /// `success`: boolean.
-    pub success: ::core::option::Option<bool>,
+    pub success: Option<bool>,
     /// `chatId`: integer.
     #[bitrix(rename = "chatId")]
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `messageId`: integer.
     #[bitrix(rename = "messageId")]
-    pub message_id: ::core::option::Option<i64>,
+    pub message_id: Option<i64>,
     /// `existing`: boolean.
-    pub existing: ::core::option::Option<bool>,
+    pub existing: Option<bool>,
 }

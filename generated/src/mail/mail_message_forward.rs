@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.forward` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Forward e-mail — `mail.message.forward` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-forward.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mail.message.forward",
     version = "v3",
     scope = "mail",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -80,15 +82,15 @@ pub struct MailMessageForward {
     #[bitrix(rename = "forwardMessageId")]
     pub forward_message_id: i64,
     /// `from`: string, required.
-    pub from: ::std::string::String,
+    pub from: String,
     /// `to`: array, required.
-    pub to: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub to: Vec<Value>,
     /// `subject`: string, required.
-    pub subject: ::std::string::String,
+    pub subject: String,
     /// `body`: string, required.
-    pub body: ::std::string::String,
+    pub body: String,
     /// `cc`: array.
-    pub cc: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub cc: Option<Vec<Value>>,
     /// `bcc`: array.
-    pub bcc: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub bcc: Option<Vec<Value>>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get a list of e-mails — `mail.message.list` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mail.message.list",
     version = "v3",
     scope = "mail",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -43,26 +45,24 @@
 pub struct MailMessageList {
     /// `mailboxId`: integer.
     #[bitrix(rename = "mailboxId")]
-    pub mailbox_id: ::core::option::Option<i64>,
+    pub mailbox_id: Option<i64>,
     /// `searchQuery`: string.
     #[bitrix(rename = "searchQuery")]
-    pub search_query: ::core::option::Option<::std::string::String>,
+    pub search_query: Option<String>,
     /// `dateFrom`: string.
     #[bitrix(rename = "dateFrom")]
-    pub date_from: ::core::option::Option<::std::string::String>,
+    pub date_from: Option<String>,
     /// `dateTo`: string.
     #[bitrix(rename = "dateTo")]
-    pub date_to: ::core::option::Option<::std::string::String>,
+    pub date_to: Option<String>,
     /// `isSeen`: boolean.
     #[bitrix(rename = "isSeen")]
-    pub is_seen: ::core::option::Option<bool>,
+    pub is_seen: Option<bool>,
     /// `hasAttachments`: boolean.
     #[bitrix(rename = "hasAttachments")]
-    pub has_attachments: ::core::option::Option<bool>,
+    pub has_attachments: Option<bool>,
     /// `folder`: string.
-    pub folder: ::core::option::Option<::std::string::String>,
+    pub folder: Option<String>,
     /// `pagination`: object.
-    pub pagination: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub pagination: Option<Map<String, Value>>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.movetofolder` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Move emails to folder — `mail.message.movetofolder` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-movetofolder.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mail.message.movetofolder",
     version = "v3",
     scope = "mail",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -64,14 +66,14 @@
 pub struct MailMessageMovetofolder {
     /// `messageIds`: array, required.
     #[bitrix(rename = "messageIds")]
-    pub message_ids: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub message_ids: Vec<Value>,
     /// `action`: string, required.
     pub action: MailMessageMovetofolderAction,
     /// `folder`: string.
-    pub folder: ::core::option::Option<::std::string::String>,
+    pub folder: Option<String>,
 }
 /// Documented values of `action`. Part of `mail.message.movetofolder` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-movetofolder.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum MailMessageMovetofolderAction {
     /// `"move"`: move to the folder specified in `folder`
     #[bitrix(value = "move")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.recipient.listemployees` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get a list of employees — `mail.recipient.listemployees` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/recipient/mail-recipient-listemployees.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mail.recipient.listemployees",
     version = "v3",
     scope = "mail",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -35,9 +37,7 @@
 )]
 pub struct MailRecipientListemployees {
     /// `query`: string, required.
-    pub query: ::std::string::String,
+    pub query: String,
     /// `pagination`: object.
-    pub pagination: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub pagination: Option<Map<String, Value>>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mailservice.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Create Mail Service — `mailservice.add` (REST v1, scope `mailservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mailservice.add",
     version = "v1",
     scope = "mailservice",
@@ -27,31 +29,31 @@
 pub struct MailserviceAdd {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<MailserviceAddActive>,
+    pub active: Option<MailserviceAddActive>,
     /// `SERVER`: string.
     #[bitrix(rename = "SERVER")]
-    pub server: ::core::option::Option<::std::string::String>,
+    pub server: Option<String>,
     /// `PORT`: integer.
     #[bitrix(rename = "PORT")]
-    pub port: ::core::option::Option<i64>,
+    pub port: Option<i64>,
     /// `ENCRYPTION`: string.
     #[bitrix(rename = "ENCRYPTION")]
-    pub encryption: ::core::option::Option<MailserviceAddEncryption>,
+    pub encryption: Option<MailserviceAddEncryption>,
     /// `LINK`: string.
     #[bitrix(rename = "LINK")]
-    pub link: ::core::option::Option<::std::string::String>,
+    pub link: Option<String>,
     /// `ICON`: file|integer|string.
     #[bitrix(rename = "ICON")]
-    pub icon: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub icon: Option<Value>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
 }
 /// Documented values of `ACTIVE`. Part of `mailservice.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum MailserviceAddActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -61,7 +63,7 @@ pub enum MailserviceAddActive {
     N,
 }
 /// Documented values of `ENCRYPTION`. Part of `mailservice.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum MailserviceAddEncryption {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

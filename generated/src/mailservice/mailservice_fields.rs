@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mailservice.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Mail Service Fields — `mailservice.fields` (REST v1, scope `mailservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mailservice.fields",
     version = "v1",
     scope = "mailservice",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct MailserviceFields {}

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mailservice.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get the method — `mailservice.get` (REST v1, scope `mailservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mailservice.get",
     version = "v1",
     scope = "mailservice",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ERROR_CORE", status = 400, message = "Mail service ID not specified"),
     error(code = "ERROR_CORE", status = 400, message = "Mail service not found"),
 )]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mailservice.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Update Mail Service — `mailservice.update` (REST v1, scope `mailservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "mailservice.update",
     version = "v1",
     scope = "mailservice",
@@ -27,31 +29,31 @@ pub struct MailserviceUpdate {
     pub id: i64,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<MailserviceUpdateActive>,
+    pub active: Option<MailserviceUpdateActive>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `SERVER`: string.
     #[bitrix(rename = "SERVER")]
-    pub server: ::core::option::Option<::std::string::String>,
+    pub server: Option<String>,
     /// `PORT`: integer.
     #[bitrix(rename = "PORT")]
-    pub port: ::core::option::Option<i64>,
+    pub port: Option<i64>,
     /// `ENCRYPTION`: string.
     #[bitrix(rename = "ENCRYPTION")]
-    pub encryption: ::core::option::Option<MailserviceUpdateEncryption>,
+    pub encryption: Option<MailserviceUpdateEncryption>,
     /// `LINK`: string.
     #[bitrix(rename = "LINK")]
-    pub link: ::core::option::Option<::std::string::String>,
+    pub link: Option<String>,
     /// `ICON`: file|integer|string.
     #[bitrix(rename = "ICON")]
-    pub icon: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub icon: Option<Value>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
 }
 /// Documented values of `ACTIVE`. Part of `mailservice.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum MailserviceUpdateActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -61,7 +63,7 @@ pub enum MailserviceUpdateActive {
     N,
 }
 /// Documented values of `ENCRYPTION`. Part of `mailservice.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum MailserviceUpdateEncryption {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

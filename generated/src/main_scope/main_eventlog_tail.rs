@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `main.eventlog.tail` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get New Log Entries — `main.eventlog.tail` (REST 3.0, scope `main`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/main/main-eventlog-tail.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "main.eventlog.tail",
     version = "v3",
     scope = "main",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     wrapper = "items",
     error(
@@ -36,11 +38,9 @@
 )]
 pub struct MainEventlogTail {
     /// `select`: array.
-    pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub select: Option<Vec<Value>>,
     /// `filter`: array.
-    pub filter: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub filter: Option<Vec<Value>>,
     /// `cursor`: object.
-    pub cursor: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub cursor: Option<Map<String, Value>>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `messageservice.message.status.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Update Message Delivery Status — `messageservice.message.status.update` (REST v1, scope `messageservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/messageservice/messageservice-message-status-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "messageservice.message.status.update",
     version = "v1",
     scope = "messageservice",
@@ -42,16 +43,16 @@
 pub struct MessageserviceMessageStatusUpdate {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `MESSAGE_ID`: string, required.
     #[bitrix(rename = "MESSAGE_ID")]
-    pub message_id: ::std::string::String,
+    pub message_id: String,
     /// `STATUS`: string, required.
     #[bitrix(rename = "STATUS")]
     pub status: MessageserviceMessageStatusUpdateStatus,
 }
 /// Documented values of `STATUS`. Part of `messageservice.message.status.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/messageservice/messageservice-message-status-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum MessageserviceMessageStatusUpdateStatus {
     /// `"queued"`: message is queued for sending
     #[bitrix(value = "queued")]

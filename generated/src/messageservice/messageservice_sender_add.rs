@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `messageservice.sender.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Register an SMS Provider or Message Provider — `messageservice.sender.add` (REST v1, scope `messageservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/messageservice/messageservice-sender-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "messageservice.sender.add",
     version = "v1",
     scope = "messageservice",
@@ -58,17 +60,17 @@
 pub struct MessageserviceSenderAdd {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `TYPE`: string, required.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::std::string::String,
+    pub type_: String,
     /// `HANDLER`: string, required.
     #[bitrix(rename = "HANDLER")]
-    pub handler: ::std::string::String,
+    pub handler: String,
     /// `NAME`: string|object, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::bitrix24::serde_json::Value,
+    pub name: Value,
     /// `DESCRIPTION`: string|object.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub description: Option<Value>,
 }

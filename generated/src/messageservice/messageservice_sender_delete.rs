@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `messageservice.sender.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete SMS Provider or Message Provider — `messageservice.sender.delete` (REST v1, scope `messageservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/messageservice/messageservice-sender-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "messageservice.sender.delete",
     version = "v1",
     scope = "messageservice",
@@ -33,5 +34,5 @@
 pub struct MessageserviceSenderDelete {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `messageservice.sender.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Update Message Provider — `messageservice.sender.update` (REST v1, scope `messageservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/messageservice/messageservice-sender-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "messageservice.sender.update",
     version = "v1",
     scope = "messageservice",
@@ -38,14 +40,14 @@
 pub struct MessageserviceSenderUpdate {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `HANDLER`: string.
     #[bitrix(rename = "HANDLER")]
-    pub handler: ::core::option::Option<::std::string::String>,
+    pub handler: Option<String>,
     /// `NAME`: string|object.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub name: Option<Value>,
     /// `DESCRIPTION`: string|object.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub description: Option<Value>,
 }

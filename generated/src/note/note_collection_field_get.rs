@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.collection.field.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Knowledge Base Field — `note.collection.field.get` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-field-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "note.collection.field.get",
     version = "v3",
     scope = "note",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -50,10 +52,10 @@ pub struct NoteCollectionFieldGet {
     /// `name`: string, required.
     pub name: NoteCollectionFieldGetName,
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
 }
 /// Documented values of `name`. Part of `note.collection.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-field-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum NoteCollectionFieldGetName {
     /// `"id"`: knowledge base identifier
     #[bitrix(value = "id")]

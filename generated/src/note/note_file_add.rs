@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.file.add` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Upload a File to Document — `note.file.add` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/file/note-file-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "note.file.add",
     version = "v3",
     scope = "note",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     wrapper = "item",
     error(
@@ -73,8 +75,8 @@ pub struct NoteFileAdd {
     pub document_id: i64,
     /// `fileName`: string, required.
     #[bitrix(rename = "fileName")]
-    pub file_name: ::std::string::String,
+    pub file_name: String,
     /// `fileContent`: string, required.
     #[bitrix(rename = "fileContent")]
-    pub file_content: ::std::string::String,
+    pub file_content: String,
 }

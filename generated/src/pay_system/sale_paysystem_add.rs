@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Add Payment System — `sale.paysystem.add` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.paysystem.add",
     version = "v1",
     scope = "pay_system",
@@ -41,39 +43,37 @@
 pub struct SalePaysystemAdd {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `PERSON_TYPE_ID`: sale_person_type.id, required.
     #[bitrix(rename = "PERSON_TYPE_ID")]
     pub person_type_id: i64,
     /// `BX_REST_HANDLER`: sale_paysystem_handler.CODE, required.
     #[bitrix(rename = "BX_REST_HANDLER")]
-    pub bx_rest_handler: ::std::string::String,
+    pub bx_rest_handler: String,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<SalePaysystemAddActive>,
+    pub active: Option<SalePaysystemAddActive>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// `ENTITY_REGISTRY_TYPE`: string, required.
     #[bitrix(rename = "ENTITY_REGISTRY_TYPE")]
     pub entity_registry_type: SalePaysystemAddEntityRegistryType,
     /// `LOGOTYPE`: string.
     #[bitrix(rename = "LOGOTYPE")]
-    pub logotype: ::core::option::Option<::std::string::String>,
+    pub logotype: Option<String>,
     /// `NEW_WINDOW`: string.
     #[bitrix(rename = "NEW_WINDOW")]
-    pub new_window: ::core::option::Option<SalePaysystemAddNewWindow>,
+    pub new_window: Option<SalePaysystemAddNewWindow>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
 }
 /// Documented values of `ACTIVE`. Part of `sale.paysystem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemAddActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -83,7 +83,7 @@ pub enum SalePaysystemAddActive {
     N,
 }
 /// Documented values of `ENTITY_REGISTRY_TYPE`. Part of `sale.paysystem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemAddEntityRegistryType {
     /// `"ORDER"`: value for store orders, deals, smart processes
     #[bitrix(value = "ORDER")]
@@ -96,7 +96,7 @@ pub enum SalePaysystemAddEntityRegistryType {
     CrmQuote,
 }
 /// Documented values of `NEW_WINDOW`. Part of `sale.paysystem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemAddNewWindow {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

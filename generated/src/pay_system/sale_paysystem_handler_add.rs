@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.handler.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add REST Handler for Payment System — `sale.paysystem.handler.add` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.paysystem.handler.add",
     version = "v1",
     scope = "pay_system",
@@ -36,165 +38,139 @@
 pub struct SalePaysystemHandlerAdd {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `SETTINGS`: object, required.
     #[bitrix(rename = "SETTINGS")]
     pub settings: SalePaysystemHandlerAddSettings,
 }
 /// The `SETTINGS` object. Part of `sale.paysystem.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaysystemHandlerAddSettings {
     /// `CODES`: object, required.
     #[bitrix(rename = "CODES")]
     pub codes: SalePaysystemHandlerAddSettingsCodes,
     /// `FORM_DATA`: object.
     #[bitrix(rename = "FORM_DATA")]
-    pub form_data: ::core::option::Option<SalePaysystemHandlerAddSettingsFormData>,
+    pub form_data: Option<SalePaysystemHandlerAddSettingsFormData>,
     /// `CHECKOUT_DATA`: object.
     #[bitrix(rename = "CHECKOUT_DATA")]
-    pub checkout_data: ::core::option::Option<
-        SalePaysystemHandlerAddSettingsCheckoutData,
-    >,
+    pub checkout_data: Option<SalePaysystemHandlerAddSettingsCheckoutData>,
     /// `IFRAME_DATA`: object.
     #[bitrix(rename = "IFRAME_DATA")]
-    pub iframe_data: ::core::option::Option<SalePaysystemHandlerAddSettingsIframeData>,
+    pub iframe_data: Option<SalePaysystemHandlerAddSettingsIframeData>,
     /// `CLIENT_TYPE`: string.
     #[bitrix(rename = "CLIENT_TYPE")]
-    pub client_type: ::core::option::Option<SalePaysystemHandlerAddSettingsClientType>,
+    pub client_type: Option<SalePaysystemHandlerAddSettingsClientType>,
     /// `CURRENCY`: array of crm_currency.CURRENCY.
     #[bitrix(rename = "CURRENCY")]
-    pub currency: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub currency: Option<Vec<String>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `CODES` object. Part of `sale.paysystem.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaysystemHandlerAddSettingsCodes {
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `GROUP`: string.
     #[bitrix(rename = "GROUP")]
-    pub group: ::core::option::Option<::std::string::String>,
+    pub group: Option<String>,
     /// `DEFAULT`: object.
     #[bitrix(rename = "DEFAULT")]
-    pub default: ::core::option::Option<SalePaysystemHandlerAddSettingsCodesDefault>,
+    pub default: Option<SalePaysystemHandlerAddSettingsCodesDefault>,
     /// `INPUT`: object.
     #[bitrix(rename = "INPUT")]
-    pub input: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub input: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `DEFAULT` object. Part of `sale.paysystem.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaysystemHandlerAddSettingsCodesDefault {
     /// `PROVIDER_KEY`: string.
     #[bitrix(rename = "PROVIDER_KEY")]
-    pub provider_key: ::core::option::Option<::std::string::String>,
+    pub provider_key: Option<String>,
     /// `PROVIDER_VALUE`: string.
     #[bitrix(rename = "PROVIDER_VALUE")]
-    pub provider_value: ::core::option::Option<::std::string::String>,
+    pub provider_value: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `FORM_DATA` object. Part of `sale.paysystem.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaysystemHandlerAddSettingsFormData {
     /// `BX_PAYSYSTEM_ID`: sale_paysystem.ID.
     #[bitrix(rename = "BX_PAYSYSTEM_ID")]
-    pub bx_paysystem_id: ::core::option::Option<i64>,
+    pub bx_paysystem_id: Option<i64>,
     /// `BX_RETURN_URL`: string.
     #[bitrix(rename = "BX_RETURN_URL")]
-    pub bx_return_url: ::core::option::Option<::std::string::String>,
+    pub bx_return_url: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `CHECKOUT_DATA` object. Part of `sale.paysystem.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaysystemHandlerAddSettingsCheckoutData {
     /// `RETURN_URL`: string.
     #[bitrix(rename = "RETURN_URL")]
-    pub return_url: ::core::option::Option<::std::string::String>,
+    pub return_url: Option<String>,
     /// `PAYSYSTEM_ID`: sale_paysystem.ID.
     #[bitrix(rename = "PAYSYSTEM_ID")]
-    pub paysystem_id: ::core::option::Option<i64>,
+    pub paysystem_id: Option<i64>,
     /// `PAYMENT_ID`: sale_order_payment.id.
     #[bitrix(rename = "PAYMENT_ID")]
-    pub payment_id: ::core::option::Option<i64>,
+    pub payment_id: Option<i64>,
     /// `SUM`: double.
     #[bitrix(rename = "SUM")]
-    pub sum: ::core::option::Option<f64>,
+    pub sum: Option<f64>,
     /// `CURRENCY`: string.
     #[bitrix(rename = "CURRENCY")]
-    pub currency: ::core::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// `EXTERNAL_PAYMENT_ID`: string.
     #[bitrix(rename = "EXTERNAL_PAYMENT_ID")]
-    pub external_payment_id: ::core::option::Option<::std::string::String>,
+    pub external_payment_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `IFRAME_DATA` object. Part of `sale.paysystem.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaysystemHandlerAddSettingsIframeData {
     /// `BX_SYSTEM_PARAMS`: object.
     #[bitrix(rename = "BX_SYSTEM_PARAMS")]
-    pub bx_system_params: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub bx_system_params: Option<Map<String, Value>>,
     /// `BX_COMPUTED_STYLE`: object.
     #[bitrix(rename = "BX_COMPUTED_STYLE")]
-    pub bx_computed_style: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub bx_computed_style: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `CLIENT_TYPE`. Part of `sale.paysystem.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemHandlerAddSettingsClientType {
     /// `"b2c"`: individuals
     #[bitrix(value = "b2c")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.handler.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update REST Handler for Payment System — `sale.paysystem.handler.update` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.paysystem.handler.update",
     version = "v1",
     scope = "pay_system",
@@ -48,26 +50,21 @@ pub struct SalePaysystemHandlerUpdate {
 }
 /// The `FIELDS` object. Part of `sale.paysystem.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaysystemHandlerUpdateFields {
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

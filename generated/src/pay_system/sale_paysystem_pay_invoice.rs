@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.pay.invoice` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Pay Invoice Through a Specific Payment System — `sale.paysystem.pay.invoice` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/outdated/sale-pay-system-pay-invoice.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.paysystem.pay.invoice",
     version = "v1",
     scope = "pay_system",
@@ -44,8 +45,8 @@ pub struct SalePaysystemPayInvoice {
     pub invoice_id: i64,
     /// `PAY_SYSTEM_ID`: sale_paysystem.ID.
     #[bitrix(rename = "PAY_SYSTEM_ID")]
-    pub pay_system_id: ::core::option::Option<i64>,
+    pub pay_system_id: Option<i64>,
     /// `BX_REST_HANDLER`: string.
     #[bitrix(rename = "BX_REST_HANDLER")]
-    pub bx_rest_handler: ::core::option::Option<::std::string::String>,
+    pub bx_rest_handler: Option<String>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.settings.invoice.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Payment System Settings for a Specific Invoice — `sale.paysystem.settings.invoice.get` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/outdated/sale-pay-system-settings-invoice-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.paysystem.settings.invoice.get",
     version = "v1",
     scope = "pay_system",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ACCESS_DENIED",
         status = 403,
@@ -33,8 +35,8 @@ pub struct SalePaysystemSettingsInvoiceGet {
     pub invoice_id: i64,
     /// `PAY_SYSTEM_ID`: sale_paysystem.ID.
     #[bitrix(rename = "PAY_SYSTEM_ID")]
-    pub pay_system_id: ::core::option::Option<i64>,
+    pub pay_system_id: Option<i64>,
     /// `BX_REST_HANDLER`: sale_paysystem.ACTION_FILE.
     #[bitrix(rename = "BX_REST_HANDLER")]
-    pub bx_rest_handler: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub bx_rest_handler: Option<Value>,
 }

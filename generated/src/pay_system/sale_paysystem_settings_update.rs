@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.settings.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Payment System Settings — `sale.paysystem.settings.update` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-settings-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.paysystem.settings.update",
     version = "v1",
     scope = "pay_system",
@@ -34,25 +36,22 @@ pub struct SalePaysystemSettingsUpdate {
     pub id: i64,
     /// `PERSON_TYPE_ID`: sale_person_type.id.
     #[bitrix(rename = "PERSON_TYPE_ID")]
-    pub person_type_id: ::core::option::Option<i64>,
+    pub person_type_id: Option<i64>,
     /// `SETTINGS`: object, required.
     #[bitrix(rename = "SETTINGS")]
     pub settings: SalePaysystemSettingsUpdateSettings,
 }
 /// The `SETTINGS` object. Part of `sale.paysystem.settings.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-settings-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaysystemSettingsUpdateSettings {
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// `VALUE`: string.
     #[bitrix(rename = "VALUE")]
-    pub value: ::core::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Payment System — `sale.paysystem.update` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.paysystem.update",
     version = "v1",
     scope = "pay_system",
@@ -44,45 +46,42 @@ pub struct SalePaysystemUpdate {
     pub id: i64,
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<SalePaysystemUpdateFields>,
+    pub fields: Option<SalePaysystemUpdateFields>,
 }
 /// The `FIELDS` object. Part of `sale.paysystem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaysystemUpdateFields {
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `PERSON_TYPE_ID`: sale_person_type.id.
     #[bitrix(rename = "PERSON_TYPE_ID")]
-    pub person_type_id: ::core::option::Option<i64>,
+    pub person_type_id: Option<i64>,
     /// `BX_REST_HANDLER`: sale_paysystem_handler.CODE.
     #[bitrix(rename = "BX_REST_HANDLER")]
-    pub bx_rest_handler: ::core::option::Option<::std::string::String>,
+    pub bx_rest_handler: Option<String>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<SalePaysystemUpdateFieldsActive>,
+    pub active: Option<SalePaysystemUpdateFieldsActive>,
     /// `LOGOTYPE`: string.
     #[bitrix(rename = "LOGOTYPE")]
-    pub logotype: ::core::option::Option<::std::string::String>,
+    pub logotype: Option<String>,
     /// `NEW_WINDOW`: string.
     #[bitrix(rename = "NEW_WINDOW")]
-    pub new_window: ::core::option::Option<SalePaysystemUpdateFieldsNewWindow>,
+    pub new_window: Option<SalePaysystemUpdateFieldsNewWindow>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ACTIVE`. Part of `sale.paysystem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemUpdateFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -92,7 +91,7 @@ pub enum SalePaysystemUpdateFieldsActive {
     N,
 }
 /// Documented values of `NEW_WINDOW`. Part of `sale.paysystem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemUpdateFieldsNewWindow {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

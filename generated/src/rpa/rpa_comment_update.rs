@@ -2,37 +2,36 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.comment.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Timeline Entry — `rpa.comment.update` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-update.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "rpa.comment.update",
     version = "v1",
     scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct RpaCommentUpdate {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<RpaCommentUpdateFields>,
+    pub fields: Option<RpaCommentUpdateFields>,
 }
 /// The `fields` object. Part of `rpa.comment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct RpaCommentUpdateFields {
     /// `description`: integer.
-    pub description: ::core::option::Option<i64>,
+    pub description: Option<i64>,
     /// `files`: integer.
-    pub files: ::core::option::Option<i64>,
+    pub files: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.fields.getSettings` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get the Complete Set of Field Visibility Settings — `rpa.fields.getSettings` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "rpa.fields.getSettings",
     version = "v1",
     scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct RpaFieldsGetSettings {
     /// `typeId`: integer, required.
@@ -20,5 +22,5 @@ pub struct RpaFieldsGetSettings {
     pub type_id: i64,
     /// `stageId`: integer.
     #[bitrix(rename = "stageId")]
-    pub stage_id: ::core::option::Option<i64>,
+    pub stage_id: Option<i64>,
 }

@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.fields.setVisibilitySettings` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Change Field Visibility Settings — `rpa.fields.setVisibilitySettings` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "rpa.fields.setVisibilitySettings",
     version = "v1",
     scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct RpaFieldsSetVisibilitySettings {
@@ -20,10 +22,10 @@ pub struct RpaFieldsSetVisibilitySettings {
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
     /// `visibility`: string, required.
-    pub visibility: ::std::string::String,
+    pub visibility: String,
     /// `stageId`: integer.
     #[bitrix(rename = "stageId")]
-    pub stage_id: ::core::option::Option<i64>,
+    pub stage_id: Option<i64>,
     /// `fields`: array, required.
-    pub fields: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub fields: Vec<Value>,
 }

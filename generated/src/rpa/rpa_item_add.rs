@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.item.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Add Process Element — `rpa.item.add` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-add.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "rpa.item.add",
     version = "v1",
     scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct RpaItemAdd {
@@ -20,5 +22,5 @@ pub struct RpaItemAdd {
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
     /// `fields`: array.
-    pub fields: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub fields: Option<Vec<Value>>,
 }

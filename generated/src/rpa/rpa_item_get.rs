@@ -2,22 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.item.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Information About the Element — `rpa.item.get` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "rpa.item.get",
-    version = "v1",
-    scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "rpa.item.get", version = "v1", scope = "rpa", result = Value)]
 pub struct RpaItemGet {
     /// `typeId`: integer.
     #[bitrix(rename = "typeId")]
-    pub type_id: ::core::option::Option<i64>,
+    pub type_id: Option<i64>,
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
 }

@@ -2,26 +2,23 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.item.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Retrieve an Array of Process Elements — `rpa.item.list` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-list.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "rpa.item.list",
-    version = "v1",
-    scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "rpa.item.list", version = "v1", scope = "rpa", result = Value)]
 pub struct RpaItemList {
     /// `typeId`: integer.
     #[bitrix(rename = "typeId")]
-    pub type_id: ::core::option::Option<i64>,
+    pub type_id: Option<i64>,
     /// `order`: number.
-    pub order: ::core::option::Option<f64>,
+    pub order: Option<f64>,
     /// `filter`: number.
-    pub filter: ::core::option::Option<f64>,
+    pub filter: Option<f64>,
     /// `start`: number.
-    pub start: ::core::option::Option<f64>,
+    pub start: Option<f64>,
 }

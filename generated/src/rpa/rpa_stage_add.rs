@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.stage.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create a New Stage — `rpa.stage.add` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "rpa.stage.add",
     version = "v1",
     scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct RpaStageAdd {
@@ -21,25 +23,22 @@ pub struct RpaStageAdd {
 }
 /// The `fields` object. Part of `rpa.stage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct RpaStageAddFields {
     /// `name`: any, required.
-    pub name: ::bitrix24::serde_json::Value,
+    pub name: Value,
     /// `typeId`: any, required.
     #[bitrix(rename = "typeId")]
-    pub type_id: ::bitrix24::serde_json::Value,
+    pub type_id: Value,
     /// `code`: any.
-    pub code: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub code: Option<Value>,
     /// `color`: any.
-    pub color: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub color: Option<Value>,
     /// `sort`: any.
-    pub sort: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub sort: Option<Value>,
     /// `semantic`: any.
-    pub semantic: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub semantic: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,18 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.stage.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Information About Stage — `rpa.stage.get` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "rpa.stage.get",
-    version = "v1",
-    scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "rpa.stage.get", version = "v1", scope = "rpa", result = Value)]
 pub struct RpaStageGet {
     /// `id`: number, required.
     pub id: f64,

@@ -2,22 +2,24 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.stage.listForType` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get the List of Stages for the Process — `rpa.stage.listForType` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-list-for-type.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "rpa.stage.listForType",
     version = "v1",
     scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct RpaStageListForType {
     /// `typeId`: integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }

@@ -2,30 +2,32 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.task.addUser` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Add User to Existing Task — `rpa.task.addUser` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-add-user.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "rpa.task.addUser",
     version = "v1",
     scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct RpaTaskAddUser {
     /// `typeId`: integer.
     #[bitrix(rename = "typeId")]
-    pub type_id: ::core::option::Option<i64>,
+    pub type_id: Option<i64>,
     /// `stageId`: integer.
     #[bitrix(rename = "stageId")]
-    pub stage_id: ::core::option::Option<i64>,
+    pub stage_id: Option<i64>,
     /// `Automation`: string.
     #[bitrix(rename = "Automation")]
-    pub automation: ::core::option::Option<::std::string::String>,
+    pub automation: Option<String>,
     /// `userValue`: string.
     #[bitrix(rename = "userValue")]
-    pub user_value: ::core::option::Option<::std::string::String>,
+    pub user_value: Option<String>,
 }

@@ -2,27 +2,29 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.task.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Remove Automation Rule from Process — `rpa.task.delete` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/task/rpa-task-delete.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "rpa.task.delete",
     version = "v1",
     scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct RpaTaskDelete {
     /// `typeId`: integer.
     #[bitrix(rename = "typeId")]
-    pub type_id: ::core::option::Option<i64>,
+    pub type_id: Option<i64>,
     /// `stageId`: integer.
     #[bitrix(rename = "stageId")]
-    pub stage_id: ::core::option::Option<i64>,
+    pub stage_id: Option<i64>,
     /// `robotName`: string.
     #[bitrix(rename = "robotName")]
-    pub robot_name: ::core::option::Option<::std::string::String>,
+    pub robot_name: Option<String>,
 }

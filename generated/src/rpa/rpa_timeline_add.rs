@@ -2,41 +2,40 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.timeline.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add a New Timeline Entry — `rpa.timeline.add` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "rpa.timeline.add",
     version = "v1",
     scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct RpaTimelineAdd {
     /// `typeId`: integer.
     #[bitrix(rename = "typeId")]
-    pub type_id: ::core::option::Option<i64>,
+    pub type_id: Option<i64>,
     /// `itemId`: integer.
     #[bitrix(rename = "itemId")]
-    pub item_id: ::core::option::Option<i64>,
+    pub item_id: Option<i64>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<RpaTimelineAddFields>,
+    pub fields: Option<RpaTimelineAddFields>,
 }
 /// The `fields` object. Part of `rpa.timeline.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct RpaTimelineAddFields {
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

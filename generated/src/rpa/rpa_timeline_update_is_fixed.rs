@@ -2,28 +2,30 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.timeline.updateIsFixed` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Update the Attachment Flag of — `rpa.timeline.updateIsFixed` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "rpa.timeline.updateIsFixed",
     version = "v1",
     scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct RpaTimelineUpdateIsFixed {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `isFixed`: string.
     #[bitrix(rename = "isFixed")]
-    pub is_fixed: ::core::option::Option<RpaTimelineUpdateIsFixedIsFixed>,
+    pub is_fixed: Option<RpaTimelineUpdateIsFixedIsFixed>,
 }
 /// Documented values of `isFixed`. Part of `rpa.timeline.updateIsFixed` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum RpaTimelineUpdateIsFixedIsFixed {
     /// `"Y"`: the record will be attached
     #[bitrix(value = "Y")]

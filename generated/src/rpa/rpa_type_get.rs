@@ -2,18 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.type.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Process Information by ID — `rpa.type.get` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "rpa.type.get",
-    version = "v1",
-    scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "rpa.type.get", version = "v1", scope = "rpa", result = Value)]
 pub struct RpaTypeGet {
     /// `id`: number, required.
     pub id: f64,

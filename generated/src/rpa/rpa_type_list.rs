@@ -2,29 +2,22 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.type.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Retrieve a List of Processes with Their Fields — `rpa.type.list` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-list.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "rpa.type.list",
-    version = "v1",
-    scope = "rpa",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "rpa.type.list", version = "v1", scope = "rpa", result = Value)]
 pub struct RpaTypeList {
     /// `select`: array.
-    pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub select: Option<Vec<Value>>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `filter`: object.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.basketitem.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Item (Position) to the Cart of an Existing Order — `sale.basketitem.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.basketitem.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200140400007",
@@ -47,69 +49,66 @@ pub struct SaleBasketitemAdd {
 }
 /// The `fields` object. Part of `sale.basketitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleBasketitemAddFields {
     /// `orderId`: sale_order.id, required.
     #[bitrix(rename = "orderId")]
     pub order_id: i64,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `productid`: catalog_product.id, required.
     pub productid: types::CatalogProductId,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `basePrice`: double.
     #[bitrix(rename = "basePrice")]
-    pub base_price: ::core::option::Option<f64>,
+    pub base_price: Option<f64>,
     /// `discountPrice`: double.
     #[bitrix(rename = "discountPrice")]
-    pub discount_price: ::core::option::Option<f64>,
+    pub discount_price: Option<f64>,
     /// `currency`: crm_currency.CURRENCY, required.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// `customPrice`: string.
     #[bitrix(rename = "customPrice")]
-    pub custom_price: ::core::option::Option<SaleBasketitemAddFieldsCustomPrice>,
+    pub custom_price: Option<SaleBasketitemAddFieldsCustomPrice>,
     /// `quantity`: double, required.
     pub quantity: f64,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `weight`: integer.
-    pub weight: ::core::option::Option<i64>,
+    pub weight: Option<i64>,
     /// `dimensions`: string.
-    pub dimensions: ::core::option::Option<::std::string::String>,
+    pub dimensions: Option<String>,
     /// `measureCode`: catalog_measure.code.
     #[bitrix(rename = "measureCode")]
-    pub measure_code: ::core::option::Option<::std::string::String>,
+    pub measure_code: Option<String>,
     /// `measureName`: catalog_measure.symbol.
     #[bitrix(rename = "measureName")]
-    pub measure_name: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub measure_name: Option<Value>,
     /// `canBuy`: string.
     #[bitrix(rename = "canBuy")]
-    pub can_buy: ::core::option::Option<SaleBasketitemAddFieldsCanBuy>,
+    pub can_buy: Option<SaleBasketitemAddFieldsCanBuy>,
     /// `vatRate`: double.
     #[bitrix(rename = "vatRate")]
-    pub vat_rate: ::core::option::Option<f64>,
+    pub vat_rate: Option<f64>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<SaleBasketitemAddFieldsVatIncluded>,
+    pub vat_included: Option<SaleBasketitemAddFieldsVatIncluded>,
     /// `catalogXmlId`: string.
     #[bitrix(rename = "catalogXmlId")]
-    pub catalog_xml_id: ::core::option::Option<::std::string::String>,
+    pub catalog_xml_id: Option<String>,
     /// `productXmlId`: string.
     #[bitrix(rename = "productXmlId")]
-    pub product_xml_id: ::core::option::Option<::std::string::String>,
+    pub product_xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `customPrice`. Part of `sale.basketitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketitemAddFieldsCustomPrice {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -119,7 +118,7 @@ pub enum SaleBasketitemAddFieldsCustomPrice {
     N,
 }
 /// Documented values of `canBuy`. Part of `sale.basketitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketitemAddFieldsCanBuy {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -129,7 +128,7 @@ pub enum SaleBasketitemAddFieldsCanBuy {
     N,
 }
 /// Documented values of `vatIncluded`. Part of `sale.basketitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketitemAddFieldsVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

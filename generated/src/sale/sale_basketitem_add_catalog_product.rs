@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.basketitem.addCatalogProduct` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add a position with a product or service from the catalog module to the cart of an existing order — `sale.basketitem.addCatalogProduct` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.basketitem.addCatalogProduct",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200140400006",
@@ -48,46 +50,41 @@ pub struct SaleBasketitemAddCatalogProduct {
 }
 /// The `fields` object. Part of `sale.basketitem.addCatalogProduct` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleBasketitemAddCatalogProductFields {
     /// `orderId`: sale_order.id, required.
     #[bitrix(rename = "orderId")]
     pub order_id: i64,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `productid`: catalog_product.id, required.
     pub productid: types::CatalogProductId,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `basePrice`: double.
     #[bitrix(rename = "basePrice")]
-    pub base_price: ::core::option::Option<f64>,
+    pub base_price: Option<f64>,
     /// `discountPrice`: double.
     #[bitrix(rename = "discountPrice")]
-    pub discount_price: ::core::option::Option<f64>,
+    pub discount_price: Option<f64>,
     /// `currency`: crm_currency.CURRENCY, required.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// `customPrice`: string.
     #[bitrix(rename = "customPrice")]
-    pub custom_price: ::core::option::Option<
-        SaleBasketitemAddCatalogProductFieldsCustomPrice,
-    >,
+    pub custom_price: Option<SaleBasketitemAddCatalogProductFieldsCustomPrice>,
     /// `quantity`: double, required.
     pub quantity: f64,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `customPrice`. Part of `sale.basketitem.addCatalogProduct` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketitemAddCatalogProductFieldsCustomPrice {
     /// `"Y"`: price is set manually
     #[bitrix(value = "Y")]

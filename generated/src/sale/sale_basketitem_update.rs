@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.basketitem.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Change the position of the basket in an existing order — `sale.basketitem.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.basketitem.update",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200140400001",
@@ -48,59 +50,56 @@ pub struct SaleBasketitemUpdate {
 }
 /// The `fields` object. Part of `sale.basketitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleBasketitemUpdateFields {
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `basePrice`: double.
     #[bitrix(rename = "basePrice")]
-    pub base_price: ::core::option::Option<f64>,
+    pub base_price: Option<f64>,
     /// `discountPrice`: double.
     #[bitrix(rename = "discountPrice")]
-    pub discount_price: ::core::option::Option<f64>,
+    pub discount_price: Option<f64>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `weight`: integer.
-    pub weight: ::core::option::Option<i64>,
+    pub weight: Option<i64>,
     /// `dimensions`: string.
-    pub dimensions: ::core::option::Option<::std::string::String>,
+    pub dimensions: Option<String>,
     /// `measureCode`: catalog_measure.code.
     #[bitrix(rename = "measureCode")]
-    pub measure_code: ::core::option::Option<::std::string::String>,
+    pub measure_code: Option<String>,
     /// `measureName`: catalog_measure.symbol.
     #[bitrix(rename = "measureName")]
-    pub measure_name: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub measure_name: Option<Value>,
     /// `canBuy`: string.
     #[bitrix(rename = "canBuy")]
-    pub can_buy: ::core::option::Option<SaleBasketitemUpdateFieldsCanBuy>,
+    pub can_buy: Option<SaleBasketitemUpdateFieldsCanBuy>,
     /// `vatRate`: double.
     #[bitrix(rename = "vatRate")]
-    pub vat_rate: ::core::option::Option<f64>,
+    pub vat_rate: Option<f64>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<SaleBasketitemUpdateFieldsVatIncluded>,
+    pub vat_included: Option<SaleBasketitemUpdateFieldsVatIncluded>,
     /// `catalogXmlId`: string.
     #[bitrix(rename = "catalogXmlId")]
-    pub catalog_xml_id: ::core::option::Option<::std::string::String>,
+    pub catalog_xml_id: Option<String>,
     /// `productXmlId`: string.
     #[bitrix(rename = "productXmlId")]
-    pub product_xml_id: ::core::option::Option<::std::string::String>,
+    pub product_xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `canBuy`. Part of `sale.basketitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketitemUpdateFieldsCanBuy {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -110,7 +109,7 @@ pub enum SaleBasketitemUpdateFieldsCanBuy {
     N,
 }
 /// Documented values of `vatIncluded`. Part of `sale.basketitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketitemUpdateFieldsVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

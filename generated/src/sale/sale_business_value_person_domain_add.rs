@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.businessValuePersonDomain.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Correspondence to a Natural or Legal Person — `sale.businessValuePersonDomain.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.businessValuePersonDomain.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "201250000001",
@@ -37,7 +39,7 @@ pub struct SaleBusinessValuePersonDomainAdd {
 }
 /// The `fields` object. Part of `sale.businessValuePersonDomain.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleBusinessValuePersonDomainAddFields {
     /// `personTypeId`: sale_person_type.id, required.
     #[bitrix(rename = "personTypeId")]
@@ -46,13 +48,10 @@ pub struct SaleBusinessValuePersonDomainAddFields {
     pub domain: SaleBusinessValuePersonDomainAddFieldsDomain,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `domain`. Part of `sale.businessValuePersonDomain.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBusinessValuePersonDomainAddFieldsDomain {
     /// `"I"`: natural person
     #[bitrix(value = "I")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.businessValuePersonDomain.deleteByFilter` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Delete the correspondence with a natural or legal person — `sale.businessValuePersonDomain.deleteByFilter` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-delete-by-filter.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.businessValuePersonDomain.deleteByFilter",
     version = "v1",
     scope = "sale",
@@ -42,7 +44,7 @@ pub struct SaleBusinessValuePersonDomainDeleteByFilter {
 }
 /// The `fields` object. Part of `sale.businessValuePersonDomain.deleteByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-delete-by-filter.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleBusinessValuePersonDomainDeleteByFilterFields {
     /// `personTypeId`: sale_person_type.id, required.
     #[bitrix(rename = "personTypeId")]
@@ -51,13 +53,10 @@ pub struct SaleBusinessValuePersonDomainDeleteByFilterFields {
     pub domain: SaleBusinessValuePersonDomainDeleteByFilterFieldsDomain,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `domain`. Part of `sale.businessValuePersonDomain.deleteByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-delete-by-filter.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBusinessValuePersonDomainDeleteByFilterFieldsDomain {
     /// `"I"`: natural person
     #[bitrix(value = "I")]

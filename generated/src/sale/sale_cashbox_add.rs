@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.cashbox.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Cash Register — `sale.cashbox.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.cashbox.add",
     version = "v1",
     scope = "sale",
@@ -31,39 +33,37 @@
 pub struct SaleCashboxAdd {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `REST_CODE`: sale_cashbox_handler.CODE, required.
     #[bitrix(rename = "REST_CODE")]
-    pub rest_code: ::std::string::String,
+    pub rest_code: String,
     /// `EMAIL`: string, required.
     #[bitrix(rename = "EMAIL")]
-    pub email: ::std::string::String,
+    pub email: String,
     /// `OFD`: string.
     #[bitrix(rename = "OFD")]
-    pub ofd: ::core::option::Option<SaleCashboxAddOfd>,
+    pub ofd: Option<SaleCashboxAddOfd>,
     /// `OFD_SETTINGS`: object.
     #[bitrix(rename = "OFD_SETTINGS")]
-    pub ofd_settings: ::core::option::Option<SaleCashboxAddOfdSettings>,
+    pub ofd_settings: Option<SaleCashboxAddOfdSettings>,
     /// `NUMBER_KKM`: string.
     #[bitrix(rename = "NUMBER_KKM")]
-    pub number_kkm: ::core::option::Option<::std::string::String>,
+    pub number_kkm: Option<String>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<SaleCashboxAddActive>,
+    pub active: Option<SaleCashboxAddActive>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `USE_OFFLINE`: string.
     #[bitrix(rename = "USE_OFFLINE")]
-    pub use_offline: ::core::option::Option<SaleCashboxAddUseOffline>,
+    pub use_offline: Option<SaleCashboxAddUseOffline>,
     /// `SETTINGS`: array.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
 }
 /// Documented values of `OFD`. Part of `sale.cashbox.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxAddOfd {
     /// `"bx_firstofd"`: First OFD
     #[bitrix(value = "bx_firstofd")]
@@ -89,38 +89,29 @@ pub enum SaleCashboxAddOfd {
 }
 /// The `OFD_SETTINGS` object. Part of `sale.cashbox.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleCashboxAddOfdSettings {
     /// `Settings`: any.
     #[bitrix(rename = "Settings")]
-    pub settings: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub settings: Option<Value>,
     /// `OFD_MODE`: object.
     #[bitrix(rename = "OFD_MODE")]
-    pub ofd_mode: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub ofd_mode: Option<Map<String, Value>>,
     /// `Additional`: any.
     #[bitrix(rename = "Additional")]
-    pub additional: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub additional: Option<Value>,
     /// `SELLER_INFO`: object.
     #[bitrix(rename = "SELLER_INFO")]
-    pub seller_info: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub seller_info: Option<Map<String, Value>>,
     /// `AUTH`: object.
     #[bitrix(rename = "AUTH")]
-    pub auth: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub auth: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ACTIVE`. Part of `sale.cashbox.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxAddActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -130,7 +121,7 @@ pub enum SaleCashboxAddActive {
     N,
 }
 /// Documented values of `USE_OFFLINE`. Part of `sale.cashbox.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxAddUseOffline {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.cashbox.check.apply` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Save the result of printing the receipt — `sale.cashbox.check.apply` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-check-apply.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.cashbox.check.apply",
     version = "v1",
     scope = "sale",
@@ -36,26 +37,26 @@
 pub struct SaleCashboxCheckApply {
     /// `UUID`: string, required.
     #[bitrix(rename = "UUID")]
-    pub uuid: ::std::string::String,
+    pub uuid: String,
     /// `PRINT_END_TIME`: string.
     #[bitrix(rename = "PRINT_END_TIME")]
-    pub print_end_time: ::core::option::Option<::std::string::String>,
+    pub print_end_time: Option<String>,
     /// `REG_NUMBER_KKT`: string.
     #[bitrix(rename = "REG_NUMBER_KKT")]
-    pub reg_number_kkt: ::core::option::Option<::std::string::String>,
+    pub reg_number_kkt: Option<String>,
     /// `FISCAL_DOC_ATTR`: string.
     #[bitrix(rename = "FISCAL_DOC_ATTR")]
-    pub fiscal_doc_attr: ::core::option::Option<::std::string::String>,
+    pub fiscal_doc_attr: Option<String>,
     /// `FISCAL_DOC_NUMBER`: string.
     #[bitrix(rename = "FISCAL_DOC_NUMBER")]
-    pub fiscal_doc_number: ::core::option::Option<::std::string::String>,
+    pub fiscal_doc_number: Option<String>,
     /// `FISCAL_RECEIPT_NUMBER`: string.
     #[bitrix(rename = "FISCAL_RECEIPT_NUMBER")]
-    pub fiscal_receipt_number: ::core::option::Option<::std::string::String>,
+    pub fiscal_receipt_number: Option<String>,
     /// `FN_NUMBER`: string.
     #[bitrix(rename = "FN_NUMBER")]
-    pub fn_number: ::core::option::Option<::std::string::String>,
+    pub fn_number: Option<String>,
     /// `SHIFT_NUMBER`: string.
     #[bitrix(rename = "SHIFT_NUMBER")]
-    pub shift_number: ::core::option::Option<::std::string::String>,
+    pub shift_number: Option<String>,
 }

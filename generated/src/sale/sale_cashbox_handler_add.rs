@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.cashbox.handler.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Cashbox Handler — `sale.cashbox.handler.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.cashbox.handler.add",
     version = "v1",
     scope = "sale",
@@ -36,22 +38,22 @@
 pub struct SaleCashboxHandlerAdd {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `SUPPORTS_FFD105`: string.
     #[bitrix(rename = "SUPPORTS_FFD105")]
-    pub supports_ffd105: ::core::option::Option<SaleCashboxHandlerAddSupportsFfd105>,
+    pub supports_ffd105: Option<SaleCashboxHandlerAddSupportsFfd105>,
     /// `SETTINGS`: object, required.
     #[bitrix(rename = "SETTINGS")]
     pub settings: SaleCashboxHandlerAddSettings,
 }
 /// Documented values of `SUPPORTS_FFD105`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxHandlerAddSupportsFfd105 {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -62,90 +64,72 @@ pub enum SaleCashboxHandlerAddSupportsFfd105 {
 }
 /// The `SETTINGS` object. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleCashboxHandlerAddSettings {
     /// `PRINT_URL`: string, required.
     #[bitrix(rename = "PRINT_URL")]
-    pub print_url: ::std::string::String,
+    pub print_url: String,
     /// `CHECK_URL`: string, required.
     #[bitrix(rename = "CHECK_URL")]
-    pub check_url: ::std::string::String,
+    pub check_url: String,
     /// `HTTP_VERSION`: string.
     #[bitrix(rename = "HTTP_VERSION")]
-    pub http_version: ::core::option::Option<::std::string::String>,
+    pub http_version: Option<String>,
     /// `CONFIG`: object, required.
     #[bitrix(rename = "CONFIG")]
     pub config: SaleCashboxHandlerAddSettingsConfig,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `CONFIG` object. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleCashboxHandlerAddSettingsConfig {
     /// `LABEL`: string, required.
     #[bitrix(rename = "LABEL")]
-    pub label: ::std::string::String,
+    pub label: String,
     /// `ITEMS`: object, required.
     #[bitrix(rename = "ITEMS")]
     pub items: SaleCashboxHandlerAddSettingsConfigItems,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `ITEMS` object. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleCashboxHandlerAddSettingsConfigItems {
     /// `TYPE`: string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: SaleCashboxHandlerAddSettingsConfigItemsType,
     /// `LABEL`: string, required.
     #[bitrix(rename = "LABEL")]
-    pub label: ::std::string::String,
+    pub label: String,
     /// `REQUIRED`: string, required.
     #[bitrix(rename = "REQUIRED")]
     pub required: SaleCashboxHandlerAddSettingsConfigItemsRequired,
     /// `DISABLED`: string.
     #[bitrix(rename = "DISABLED")]
-    pub disabled: ::core::option::Option<
-        SaleCashboxHandlerAddSettingsConfigItemsDisabled,
-    >,
+    pub disabled: Option<SaleCashboxHandlerAddSettingsConfigItemsDisabled>,
     /// `MULTIPLE`: string.
     #[bitrix(rename = "MULTIPLE")]
-    pub multiple: ::core::option::Option<
-        SaleCashboxHandlerAddSettingsConfigItemsMultiple,
-    >,
+    pub multiple: Option<SaleCashboxHandlerAddSettingsConfigItemsMultiple>,
     /// `MULTILINE`: string.
     #[bitrix(rename = "MULTILINE")]
-    pub multiline: ::core::option::Option<
-        SaleCashboxHandlerAddSettingsConfigItemsMultiline,
-    >,
+    pub multiline: Option<SaleCashboxHandlerAddSettingsConfigItemsMultiline>,
     /// `OPTIONS`: object, required.
     #[bitrix(rename = "OPTIONS")]
-    pub options: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub options: Map<String, Value>,
     /// `TIME`: string.
     #[bitrix(rename = "TIME")]
-    pub time: ::core::option::Option<SaleCashboxHandlerAddSettingsConfigItemsTime>,
+    pub time: Option<SaleCashboxHandlerAddSettingsConfigItemsTime>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `TYPE`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxHandlerAddSettingsConfigItemsType {
     /// `"STRING"`: string
     #[bitrix(value = "STRING")]
@@ -164,7 +148,7 @@ pub enum SaleCashboxHandlerAddSettingsConfigItemsType {
     Date,
 }
 /// Documented values of `REQUIRED`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxHandlerAddSettingsConfigItemsRequired {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -174,7 +158,7 @@ pub enum SaleCashboxHandlerAddSettingsConfigItemsRequired {
     N,
 }
 /// Documented values of `DISABLED`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxHandlerAddSettingsConfigItemsDisabled {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -184,7 +168,7 @@ pub enum SaleCashboxHandlerAddSettingsConfigItemsDisabled {
     N,
 }
 /// Documented values of `MULTIPLE`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxHandlerAddSettingsConfigItemsMultiple {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -194,7 +178,7 @@ pub enum SaleCashboxHandlerAddSettingsConfigItemsMultiple {
     N,
 }
 /// Documented values of `MULTILINE`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxHandlerAddSettingsConfigItemsMultiline {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -204,7 +188,7 @@ pub enum SaleCashboxHandlerAddSettingsConfigItemsMultiline {
     N,
 }
 /// Documented values of `TIME`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxHandlerAddSettingsConfigItemsTime {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.cashbox.handler.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Update Cash Register Handler — `sale.cashbox.handler.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.cashbox.handler.update",
     version = "v1",
     scope = "sale",
@@ -39,8 +41,5 @@ pub struct SaleCashboxHandlerUpdate {
     pub id: i64,
     /// `FIELDS`: object, required.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub fields: Map<String, Value>,
 }

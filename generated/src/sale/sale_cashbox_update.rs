@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.cashbox.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Existing Cash Register — `sale.cashbox.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.cashbox.update",
     version = "v1",
     scope = "sale",
@@ -43,46 +45,41 @@ pub struct SaleCashboxUpdate {
 }
 /// The `FIELDS` object. Part of `sale.cashbox.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleCashboxUpdateFields {
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `EMAIL`: string.
     #[bitrix(rename = "EMAIL")]
-    pub email: ::core::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `OFD`: string.
     #[bitrix(rename = "OFD")]
-    pub ofd: ::core::option::Option<SaleCashboxUpdateFieldsOfd>,
+    pub ofd: Option<SaleCashboxUpdateFieldsOfd>,
     /// `OFD_SETTINGS`: object.
     #[bitrix(rename = "OFD_SETTINGS")]
-    pub ofd_settings: ::core::option::Option<SaleCashboxUpdateFieldsOfdSettings>,
+    pub ofd_settings: Option<SaleCashboxUpdateFieldsOfdSettings>,
     /// `NUMBER_KKM`: string.
     #[bitrix(rename = "NUMBER_KKM")]
-    pub number_kkm: ::core::option::Option<::std::string::String>,
+    pub number_kkm: Option<String>,
     /// `ACTIVE`: string|Y|N.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub active: Option<Value>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `USE_OFFLINE`: string.
     #[bitrix(rename = "USE_OFFLINE")]
-    pub use_offline: ::core::option::Option<SaleCashboxUpdateFieldsUseOffline>,
+    pub use_offline: Option<SaleCashboxUpdateFieldsUseOffline>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `OFD`. Part of `sale.cashbox.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxUpdateFieldsOfd {
     /// `"bx_firstofd"`: First OFD
     #[bitrix(value = "bx_firstofd")]
@@ -108,38 +105,29 @@ pub enum SaleCashboxUpdateFieldsOfd {
 }
 /// The `OFD_SETTINGS` object. Part of `sale.cashbox.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleCashboxUpdateFieldsOfdSettings {
     /// `Settings`: any.
     #[bitrix(rename = "Settings")]
-    pub settings: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub settings: Option<Value>,
     /// `OFD_MODE`: object.
     #[bitrix(rename = "OFD_MODE")]
-    pub ofd_mode: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub ofd_mode: Option<Map<String, Value>>,
     /// `Additional`: any.
     #[bitrix(rename = "Additional")]
-    pub additional: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub additional: Option<Value>,
     /// `SELLER_INFO`: object.
     #[bitrix(rename = "SELLER_INFO")]
-    pub seller_info: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub seller_info: Option<Map<String, Value>>,
     /// `AUTH`: object.
     #[bitrix(rename = "AUTH")]
-    pub auth: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub auth: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `USE_OFFLINE`. Part of `sale.cashbox.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleCashboxUpdateFieldsUseOffline {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Delivery Service — `sale.delivery.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.delivery.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_CHECK_FAILURE",
@@ -36,31 +38,31 @@
 pub struct SaleDeliveryAdd {
     /// `REST_CODE`: string, required.
     #[bitrix(rename = "REST_CODE")]
-    pub rest_code: ::std::string::String,
+    pub rest_code: String,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `CURRENCY`: crm_currency.CURRENCY, required.
     #[bitrix(rename = "CURRENCY")]
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<SaleDeliveryAddActive>,
+    pub active: Option<SaleDeliveryAddActive>,
     /// `CONFIG`: array of object.
     #[bitrix(rename = "CONFIG")]
-    pub config: ::core::option::Option<::std::vec::Vec<SaleDeliveryAddConfigItem>>,
+    pub config: Option<Vec<SaleDeliveryAddConfigItem>>,
     /// `LOGOTYPE`: string.
     #[bitrix(rename = "LOGOTYPE")]
-    pub logotype: ::core::option::Option<::std::string::String>,
+    pub logotype: Option<String>,
 }
 /// Documented values of `ACTIVE`. Part of `sale.delivery.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryAddActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -71,18 +73,15 @@ pub enum SaleDeliveryAddActive {
 }
 /// The `SaleDeliveryAddConfigItem` object. Part of `sale.delivery.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryAddConfigItem {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `VALUE`: any, required.
     #[bitrix(rename = "VALUE")]
-    pub value: ::bitrix24::serde_json::Value,
+    pub value: Value,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

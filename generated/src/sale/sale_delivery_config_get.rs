@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.config.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Delivery Service Settings — `sale.delivery.config.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-config-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.delivery.config.get",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ERROR_DELIVERY_NOT_FOUND",
         status = 400,

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.config.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Delivery Service Settings — `sale.delivery.config.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-config-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.delivery.config.update",
     version = "v1",
     scope = "sale",
@@ -39,24 +41,19 @@ pub struct SaleDeliveryConfigUpdate {
     pub id: i64,
     /// `CONFIG`: array of object.
     #[bitrix(rename = "CONFIG")]
-    pub config: ::core::option::Option<
-        ::std::vec::Vec<SaleDeliveryConfigUpdateConfigItem>,
-    >,
+    pub config: Option<Vec<SaleDeliveryConfigUpdateConfigItem>>,
 }
 /// The `SaleDeliveryConfigUpdateConfigItem` object. Part of `sale.delivery.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-config-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryConfigUpdateConfigItem {
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `VALUE`: any, required.
     #[bitrix(rename = "VALUE")]
-    pub value: ::bitrix24::serde_json::Value,
+    pub value: Value,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

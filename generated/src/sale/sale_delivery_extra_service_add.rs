@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.extra.service.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Delivery Service — `sale.delivery.extra.service.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.delivery.extra.service.add",
     version = "v1",
     scope = "sale",
@@ -42,28 +44,28 @@ pub struct SaleDeliveryExtraServiceAdd {
     pub type_: SaleDeliveryExtraServiceAddType,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<SaleDeliveryExtraServiceAddActive>,
+    pub active: Option<SaleDeliveryExtraServiceAddActive>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `PRICE`: double.
     #[bitrix(rename = "PRICE")]
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `ITEMS`: array of object, required.
     #[bitrix(rename = "ITEMS")]
-    pub items: ::std::vec::Vec<SaleDeliveryExtraServiceAddItemsItem>,
+    pub items: Vec<SaleDeliveryExtraServiceAddItemsItem>,
 }
 /// Documented values of `TYPE`. Part of `sale.delivery.extra.service.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryExtraServiceAddType {
     /// `"enum"`: list (selecting an option from a pre-defined list)
     #[bitrix(value = "enum")]
@@ -76,7 +78,7 @@ pub enum SaleDeliveryExtraServiceAddType {
     Quantity,
 }
 /// Documented values of `ACTIVE`. Part of `sale.delivery.extra.service.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryExtraServiceAddActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -87,21 +89,18 @@ pub enum SaleDeliveryExtraServiceAddActive {
 }
 /// The `SaleDeliveryExtraServiceAddItemsItem` object. Part of `sale.delivery.extra.service.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryExtraServiceAddItemsItem {
     /// `TITLE`: string, required.
     #[bitrix(rename = "TITLE")]
-    pub title: ::std::string::String,
+    pub title: String,
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `PRICE`: double.
     #[bitrix(rename = "PRICE")]
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

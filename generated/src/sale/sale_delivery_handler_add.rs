@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.handler.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Delivery Service Handler — `sale.delivery.handler.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.delivery.handler.add",
     version = "v1",
     scope = "sale",
@@ -36,55 +38,50 @@
 pub struct SaleDeliveryHandlerAdd {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `DESCRIPTION`: integer.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `SETTINGS`: object, required.
     #[bitrix(rename = "SETTINGS")]
     pub settings: SaleDeliveryHandlerAddSettings,
     /// `PROFILES`: array of object, required.
     #[bitrix(rename = "PROFILES")]
-    pub profiles: ::std::vec::Vec<SaleDeliveryHandlerAddProfilesItem>,
+    pub profiles: Vec<SaleDeliveryHandlerAddProfilesItem>,
 }
 /// The `SETTINGS` object. Part of `sale.delivery.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryHandlerAddSettings {
     /// `CALCULATE_URL`: string, required.
     #[bitrix(rename = "CALCULATE_URL")]
-    pub calculate_url: ::std::string::String,
+    pub calculate_url: String,
     /// `CREATE_DELIVERY_REQUEST_URL`: string.
     #[bitrix(rename = "CREATE_DELIVERY_REQUEST_URL")]
-    pub create_delivery_request_url: ::core::option::Option<::std::string::String>,
+    pub create_delivery_request_url: Option<String>,
     /// `CANCEL_DELIVERY_REQUEST_URL`: string.
     #[bitrix(rename = "CANCEL_DELIVERY_REQUEST_URL")]
-    pub cancel_delivery_request_url: ::core::option::Option<::std::string::String>,
+    pub cancel_delivery_request_url: Option<String>,
     /// `HAS_CALLBACK_TRACKING_SUPPORT`: string.
     #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT")]
-    pub has_callback_tracking_support: ::core::option::Option<
+    pub has_callback_tracking_support: Option<
         SaleDeliveryHandlerAddSettingsHasCallbackTrackingSupport,
     >,
     /// `CONFIG`: array of object.
     #[bitrix(rename = "CONFIG")]
-    pub config: ::core::option::Option<
-        ::std::vec::Vec<SaleDeliveryHandlerAddSettingsConfigItem>,
-    >,
+    pub config: Option<Vec<SaleDeliveryHandlerAddSettingsConfigItem>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `HAS_CALLBACK_TRACKING_SUPPORT`. Part of `sale.delivery.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryHandlerAddSettingsHasCallbackTrackingSupport {
     /// `"Y"`: support available
     #[bitrix(value = "Y")]
@@ -95,31 +92,26 @@ pub enum SaleDeliveryHandlerAddSettingsHasCallbackTrackingSupport {
 }
 /// The `SaleDeliveryHandlerAddSettingsConfigItem` object. Part of `sale.delivery.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryHandlerAddSettingsConfigItem {
     /// `TYPE`: string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: SaleDeliveryHandlerAddSettingsConfigItemType,
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `OPTIONS`: object.
     #[bitrix(rename = "OPTIONS")]
-    pub options: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub options: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `TYPE`. Part of `sale.delivery.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryHandlerAddSettingsConfigItemType {
     /// `"STRING"`: string
     #[bitrix(value = "STRING")]
@@ -142,21 +134,18 @@ pub enum SaleDeliveryHandlerAddSettingsConfigItemType {
 }
 /// The `SaleDeliveryHandlerAddProfilesItem` object. Part of `sale.delivery.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryHandlerAddProfilesItem {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.handler.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Delivery Service Handler — `sale.delivery.handler.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.delivery.handler.update",
     version = "v1",
     scope = "sale",
@@ -44,57 +46,50 @@ pub struct SaleDeliveryHandlerUpdate {
     pub id: i64,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<SaleDeliveryHandlerUpdateSettings>,
+    pub settings: Option<SaleDeliveryHandlerUpdateSettings>,
     /// `PROFILES`: array of object.
     #[bitrix(rename = "PROFILES")]
-    pub profiles: ::core::option::Option<
-        ::std::vec::Vec<SaleDeliveryHandlerUpdateProfilesItem>,
-    >,
+    pub profiles: Option<Vec<SaleDeliveryHandlerUpdateProfilesItem>>,
 }
 /// The `SETTINGS` object. Part of `sale.delivery.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryHandlerUpdateSettings {
     /// `CALCULATE_URL`: string, required.
     #[bitrix(rename = "CALCULATE_URL")]
-    pub calculate_url: ::std::string::String,
+    pub calculate_url: String,
     /// `CREATE_DELIVERY_REQUEST_URL`: string.
     #[bitrix(rename = "CREATE_DELIVERY_REQUEST_URL")]
-    pub create_delivery_request_url: ::core::option::Option<::std::string::String>,
+    pub create_delivery_request_url: Option<String>,
     /// `CANCEL_DELIVERY_REQUEST_URL`: string.
     #[bitrix(rename = "CANCEL_DELIVERY_REQUEST_URL")]
-    pub cancel_delivery_request_url: ::core::option::Option<::std::string::String>,
+    pub cancel_delivery_request_url: Option<String>,
     /// `HAS_CALLBACK_TRACKING_SUPPORT`: string.
     #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT")]
-    pub has_callback_tracking_support: ::core::option::Option<
+    pub has_callback_tracking_support: Option<
         SaleDeliveryHandlerUpdateSettingsHasCallbackTrackingSupport,
     >,
     /// `CONFIG`: array of object.
     #[bitrix(rename = "CONFIG")]
-    pub config: ::core::option::Option<
-        ::std::vec::Vec<SaleDeliveryHandlerUpdateSettingsConfigItem>,
-    >,
+    pub config: Option<Vec<SaleDeliveryHandlerUpdateSettingsConfigItem>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `HAS_CALLBACK_TRACKING_SUPPORT`. Part of `sale.delivery.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryHandlerUpdateSettingsHasCallbackTrackingSupport {
     /// `"Y"`: support available
     #[bitrix(value = "Y")]
@@ -105,31 +100,26 @@ pub enum SaleDeliveryHandlerUpdateSettingsHasCallbackTrackingSupport {
 }
 /// The `SaleDeliveryHandlerUpdateSettingsConfigItem` object. Part of `sale.delivery.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryHandlerUpdateSettingsConfigItem {
     /// `TYPE`: string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: SaleDeliveryHandlerUpdateSettingsConfigItemType,
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `OPTIONS`: object.
     #[bitrix(rename = "OPTIONS")]
-    pub options: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub options: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `TYPE`. Part of `sale.delivery.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryHandlerUpdateSettingsConfigItemType {
     /// `"STRING"`: string
     #[bitrix(value = "STRING")]
@@ -152,21 +142,18 @@ pub enum SaleDeliveryHandlerUpdateSettingsConfigItemType {
 }
 /// The `SaleDeliveryHandlerUpdateProfilesItem` object. Part of `sale.delivery.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryHandlerUpdateProfilesItem {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `CODE`: string, required.
     #[bitrix(rename = "CODE")]
-    pub code: ::std::string::String,
+    pub code: String,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.request.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Delivery Request — `sale.delivery.request.delete` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.delivery.request.delete",
     version = "v1",
     scope = "sale",
@@ -49,5 +50,5 @@ pub struct SaleDeliveryRequestDelete {
     pub delivery_id: i64,
     /// `REQUEST_ID`: string, required.
     #[bitrix(rename = "REQUEST_ID")]
-    pub request_id: ::std::string::String,
+    pub request_id: String,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.request.sendmessage` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create Notifications for Delivery Request — `sale.delivery.request.sendmessage` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.delivery.request.sendmessage",
     version = "v1",
     scope = "sale",
@@ -79,7 +81,7 @@ pub struct SaleDeliveryRequestSendmessage {
     pub delivery_id: i64,
     /// `REQUEST_ID`: string, required.
     #[bitrix(rename = "REQUEST_ID")]
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// `ADDRESSEE`: string, required.
     #[bitrix(rename = "ADDRESSEE")]
     pub addressee: SaleDeliveryRequestSendmessageAddressee,
@@ -88,7 +90,7 @@ pub struct SaleDeliveryRequestSendmessage {
     pub message: SaleDeliveryRequestSendmessageMessage,
 }
 /// Documented values of `ADDRESSEE`. Part of `sale.delivery.request.sendmessage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryRequestSendmessageAddressee {
     /// `"MANAGER"`: manager
     #[bitrix(value = "MANAGER")]
@@ -99,48 +101,40 @@ pub enum SaleDeliveryRequestSendmessageAddressee {
 }
 /// The `MESSAGE` object. Part of `sale.delivery.request.sendmessage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryRequestSendmessageMessage {
     /// `SUBJECT`: string, required.
     #[bitrix(rename = "SUBJECT")]
-    pub subject: ::std::string::String,
+    pub subject: String,
     /// `BODY`: string, required.
     #[bitrix(rename = "BODY")]
-    pub body: ::std::string::String,
+    pub body: String,
     /// `STATUS`: object.
     #[bitrix(rename = "STATUS")]
-    pub status: ::core::option::Option<SaleDeliveryRequestSendmessageMessageStatus>,
+    pub status: Option<SaleDeliveryRequestSendmessageMessageStatus>,
     /// `MONEY_VALUES`: object.
     #[bitrix(rename = "MONEY_VALUES")]
-    pub money_values: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub money_values: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `STATUS` object. Part of `sale.delivery.request.sendmessage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryRequestSendmessageMessageStatus {
     /// `MESSAGE`: string, required.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::std::string::String,
+    pub message: String,
     /// `SEMANTIC`: string, required.
     #[bitrix(rename = "SEMANTIC")]
     pub semantic: SaleDeliveryRequestSendmessageMessageStatusSemantic,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `SEMANTIC`. Part of `sale.delivery.request.sendmessage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-send-message.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryRequestSendmessageMessageStatusSemantic {
     /// `"success"`: success
     #[bitrix(value = "success")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.request.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Delivery Request — `sale.delivery.request.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.delivery.request.update",
     version = "v1",
     scope = "sale",
@@ -99,26 +101,22 @@ pub struct SaleDeliveryRequestUpdate {
     pub delivery_id: i64,
     /// `REQUEST_ID`: string, required.
     #[bitrix(rename = "REQUEST_ID")]
-    pub request_id: ::std::string::String,
+    pub request_id: String,
     /// `FINALIZE`: string.
     #[bitrix(rename = "FINALIZE")]
-    pub finalize: ::core::option::Option<SaleDeliveryRequestUpdateFinalize>,
+    pub finalize: Option<SaleDeliveryRequestUpdateFinalize>,
     /// `STATUS`: object.
     #[bitrix(rename = "STATUS")]
-    pub status: ::core::option::Option<SaleDeliveryRequestUpdateStatus>,
+    pub status: Option<SaleDeliveryRequestUpdateStatus>,
     /// `PROPERTIES`: array of object.
     #[bitrix(rename = "PROPERTIES")]
-    pub properties: ::core::option::Option<
-        ::std::vec::Vec<SaleDeliveryRequestUpdatePropertiesItem>,
-    >,
+    pub properties: Option<Vec<SaleDeliveryRequestUpdatePropertiesItem>>,
     /// `OVERWRITE_PROPERTIES`: string.
     #[bitrix(rename = "OVERWRITE_PROPERTIES")]
-    pub overwrite_properties: ::core::option::Option<
-        SaleDeliveryRequestUpdateOverwriteProperties,
-    >,
+    pub overwrite_properties: Option<SaleDeliveryRequestUpdateOverwriteProperties>,
 }
 /// Documented values of `FINALIZE`. Part of `sale.delivery.request.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryRequestUpdateFinalize {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -129,23 +127,20 @@ pub enum SaleDeliveryRequestUpdateFinalize {
 }
 /// The `STATUS` object. Part of `sale.delivery.request.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryRequestUpdateStatus {
     /// `TEXT`: string, required.
     #[bitrix(rename = "TEXT")]
-    pub text: ::std::string::String,
+    pub text: String,
     /// `SEMANTIC`: string, required.
     #[bitrix(rename = "SEMANTIC")]
     pub semantic: SaleDeliveryRequestUpdateStatusSemantic,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `SEMANTIC`. Part of `sale.delivery.request.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryRequestUpdateStatusSemantic {
     /// `"process"`: request in progress
     #[bitrix(value = "process")]
@@ -156,26 +151,23 @@ pub enum SaleDeliveryRequestUpdateStatusSemantic {
 }
 /// The `SaleDeliveryRequestUpdatePropertiesItem` object. Part of `sale.delivery.request.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryRequestUpdatePropertiesItem {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `VALUE`: string, required.
     #[bitrix(rename = "VALUE")]
-    pub value: ::std::string::String,
+    pub value: String,
     /// `TAGS`: array of string.
     #[bitrix(rename = "TAGS")]
-    pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: Option<Vec<String>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `OVERWRITE_PROPERTIES`. Part of `sale.delivery.request.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryRequestUpdateOverwriteProperties {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

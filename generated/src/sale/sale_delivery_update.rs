@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Update Delivery Service — `sale.delivery.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.delivery.update",
     version = "v1",
     scope = "sale",
@@ -39,30 +41,28 @@ pub struct SaleDeliveryUpdate {
     pub id: i64,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `CURRENCY`: crm_currency.CURRENCY.
     #[bitrix(rename = "CURRENCY")]
-    pub currency: ::core::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<SaleDeliveryUpdateActive>,
+    pub active: Option<SaleDeliveryUpdateActive>,
     /// `LOGOTYPE`: string.
     #[bitrix(rename = "LOGOTYPE")]
-    pub logotype: ::core::option::Option<::std::string::String>,
+    pub logotype: Option<String>,
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub fields: Option<Map<String, Value>>,
 }
 /// Documented values of `ACTIVE`. Part of `sale.delivery.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleDeliveryUpdateActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.order.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Order — `sale.order.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.order.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300020",
@@ -31,95 +33,92 @@ pub struct SaleOrderAdd {
 }
 /// The `fields` object. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderAddFields {
     /// `lid`: string, required.
-    pub lid: ::std::string::String,
+    pub lid: String,
     /// `personTypeId`: sale_person_type.id, required.
     #[bitrix(rename = "personTypeId")]
     pub person_type_id: i64,
     /// `currency`: string, required.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `discountValue`: double.
     #[bitrix(rename = "discountValue")]
-    pub discount_value: ::core::option::Option<f64>,
+    pub discount_value: Option<f64>,
     /// `statusId`: sale_status.id.
     #[bitrix(rename = "statusId")]
-    pub status_id: ::core::option::Option<i64>,
+    pub status_id: Option<i64>,
     /// `empStatusId`: user.id.
     #[bitrix(rename = "empStatusId")]
-    pub emp_status_id: ::core::option::Option<i64>,
+    pub emp_status_id: Option<i64>,
     /// `dateInsert`: datetime.
     #[bitrix(rename = "dateInsert")]
-    pub date_insert: ::core::option::Option<::std::string::String>,
+    pub date_insert: Option<String>,
     /// `marked`: string.
-    pub marked: ::core::option::Option<SaleOrderAddFieldsMarked>,
+    pub marked: Option<SaleOrderAddFieldsMarked>,
     /// `empMarkedId`: user.id.
     #[bitrix(rename = "empMarkedId")]
-    pub emp_marked_id: ::core::option::Option<i64>,
+    pub emp_marked_id: Option<i64>,
     /// `reasonMarked`: string.
     #[bitrix(rename = "reasonMarked")]
-    pub reason_marked: ::core::option::Option<::std::string::String>,
+    pub reason_marked: Option<String>,
     /// `userDescription`: string.
     #[bitrix(rename = "userDescription")]
-    pub user_description: ::core::option::Option<::std::string::String>,
+    pub user_description: Option<String>,
     /// `additionalInfo`: string.
     #[bitrix(rename = "additionalInfo")]
-    pub additional_info: ::core::option::Option<::std::string::String>,
+    pub additional_info: Option<String>,
     /// `comments`: string.
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `responsibleId`: user.id.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `recurringId`: integer.
     #[bitrix(rename = "recurringId")]
-    pub recurring_id: ::core::option::Option<i64>,
+    pub recurring_id: Option<i64>,
     /// `lockedBy`: user.id.
     #[bitrix(rename = "lockedBy")]
-    pub locked_by: ::core::option::Option<i64>,
+    pub locked_by: Option<i64>,
     /// `recountFlag`: string.
     #[bitrix(rename = "recountFlag")]
-    pub recount_flag: ::core::option::Option<SaleOrderAddFieldsRecountFlag>,
+    pub recount_flag: Option<SaleOrderAddFieldsRecountFlag>,
     /// `affiliateId`: integer.
     #[bitrix(rename = "affiliateId")]
-    pub affiliate_id: ::core::option::Option<i64>,
+    pub affiliate_id: Option<i64>,
     /// `updated1c`: string.
-    pub updated1c: ::core::option::Option<SaleOrderAddFieldsUpdated1c>,
+    pub updated1c: Option<SaleOrderAddFieldsUpdated1c>,
     /// `orderTopic`: string.
     #[bitrix(rename = "orderTopic")]
-    pub order_topic: ::core::option::Option<::std::string::String>,
+    pub order_topic: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `id1c`: string.
-    pub id1c: ::core::option::Option<::std::string::String>,
+    pub id1c: Option<String>,
     /// `version1c`: string.
-    pub version1c: ::core::option::Option<::std::string::String>,
+    pub version1c: Option<String>,
     /// `externalOrder`: string.
     #[bitrix(rename = "externalOrder")]
-    pub external_order: ::core::option::Option<SaleOrderAddFieldsExternalOrder>,
+    pub external_order: Option<SaleOrderAddFieldsExternalOrder>,
     /// `canceled`: string.
-    pub canceled: ::core::option::Option<SaleOrderAddFieldsCanceled>,
+    pub canceled: Option<SaleOrderAddFieldsCanceled>,
     /// `empCanceledId`: user.id.
     #[bitrix(rename = "empCanceledId")]
-    pub emp_canceled_id: ::core::option::Option<i64>,
+    pub emp_canceled_id: Option<i64>,
     /// `reasonCanceled`: string.
     #[bitrix(rename = "reasonCanceled")]
-    pub reason_canceled: ::core::option::Option<::std::string::String>,
+    pub reason_canceled: Option<String>,
     /// `userId`: user.id.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `marked`. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderAddFieldsMarked {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -129,7 +128,7 @@ pub enum SaleOrderAddFieldsMarked {
     N,
 }
 /// Documented values of `recountFlag`. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderAddFieldsRecountFlag {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -139,7 +138,7 @@ pub enum SaleOrderAddFieldsRecountFlag {
     N,
 }
 /// Documented values of `updated1c`. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderAddFieldsUpdated1c {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -149,7 +148,7 @@ pub enum SaleOrderAddFieldsUpdated1c {
     N,
 }
 /// Documented values of `externalOrder`. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderAddFieldsExternalOrder {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -159,7 +158,7 @@ pub enum SaleOrderAddFieldsExternalOrder {
     N,
 }
 /// Documented values of `canceled`. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderAddFieldsCanceled {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

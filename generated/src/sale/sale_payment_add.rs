@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.payment.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Payment — `sale.payment.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.payment.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300020",
@@ -31,7 +33,7 @@ pub struct SalePaymentAdd {
 }
 /// The `fields` object. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaymentAddFields {
     /// `orderId`: sale_order.id, required.
     #[bitrix(rename = "orderId")]
@@ -40,109 +42,106 @@ pub struct SalePaymentAddFields {
     #[bitrix(rename = "paySystemId")]
     pub pay_system_id: i64,
     /// `paid`: string.
-    pub paid: ::core::option::Option<SalePaymentAddFieldsPaid>,
+    pub paid: Option<SalePaymentAddFieldsPaid>,
     /// `datePaid`: datetime.
     #[bitrix(rename = "datePaid")]
-    pub date_paid: ::core::option::Option<::std::string::String>,
+    pub date_paid: Option<String>,
     /// `empPaidId`: user.id.
     #[bitrix(rename = "empPaidId")]
-    pub emp_paid_id: ::core::option::Option<i64>,
+    pub emp_paid_id: Option<i64>,
     /// `psStatus`: string.
     #[bitrix(rename = "psStatus")]
-    pub ps_status: ::core::option::Option<SalePaymentAddFieldsPsStatus>,
+    pub ps_status: Option<SalePaymentAddFieldsPsStatus>,
     /// `psStatusCode`: string.
     #[bitrix(rename = "psStatusCode")]
-    pub ps_status_code: ::core::option::Option<::std::string::String>,
+    pub ps_status_code: Option<String>,
     /// `psStatusDescription`: string.
     #[bitrix(rename = "psStatusDescription")]
-    pub ps_status_description: ::core::option::Option<::std::string::String>,
+    pub ps_status_description: Option<String>,
     /// `psStatusMessage`: string.
     #[bitrix(rename = "psStatusMessage")]
-    pub ps_status_message: ::core::option::Option<::std::string::String>,
+    pub ps_status_message: Option<String>,
     /// `psSum`: double.
     #[bitrix(rename = "psSum")]
-    pub ps_sum: ::core::option::Option<f64>,
+    pub ps_sum: Option<f64>,
     /// `psCurrency`: string.
     #[bitrix(rename = "psCurrency")]
-    pub ps_currency: ::core::option::Option<::std::string::String>,
+    pub ps_currency: Option<String>,
     /// `psResponseDate`: datetime.
     #[bitrix(rename = "psResponseDate")]
-    pub ps_response_date: ::core::option::Option<::std::string::String>,
+    pub ps_response_date: Option<String>,
     /// `payVoucherNum`: string.
     #[bitrix(rename = "payVoucherNum")]
-    pub pay_voucher_num: ::core::option::Option<::std::string::String>,
+    pub pay_voucher_num: Option<String>,
     /// `payVoucherDate`: datetime.
     #[bitrix(rename = "payVoucherDate")]
-    pub pay_voucher_date: ::core::option::Option<::std::string::String>,
+    pub pay_voucher_date: Option<String>,
     /// `datePayBefore`: datetime.
     #[bitrix(rename = "datePayBefore")]
-    pub date_pay_before: ::core::option::Option<::std::string::String>,
+    pub date_pay_before: Option<String>,
     /// `dateBill`: datetime.
     #[bitrix(rename = "dateBill")]
-    pub date_bill: ::core::option::Option<::std::string::String>,
+    pub date_bill: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `sum`: double.
-    pub sum: ::core::option::Option<f64>,
+    pub sum: Option<f64>,
     /// `companyId`: integer.
     #[bitrix(rename = "companyId")]
-    pub company_id: ::core::option::Option<i64>,
+    pub company_id: Option<i64>,
     /// `payReturnNum`: string.
     #[bitrix(rename = "payReturnNum")]
-    pub pay_return_num: ::core::option::Option<::std::string::String>,
+    pub pay_return_num: Option<String>,
     /// `priceCod`: double.
     #[bitrix(rename = "priceCod")]
-    pub price_cod: ::core::option::Option<f64>,
+    pub price_cod: Option<f64>,
     /// `payReturnDate`: date.
     #[bitrix(rename = "payReturnDate")]
-    pub pay_return_date: ::core::option::Option<::std::string::String>,
+    pub pay_return_date: Option<String>,
     /// `empReturnId`: user.id.
     #[bitrix(rename = "empReturnId")]
-    pub emp_return_id: ::core::option::Option<i64>,
+    pub emp_return_id: Option<i64>,
     /// `payReturnComment`: string.
     #[bitrix(rename = "payReturnComment")]
-    pub pay_return_comment: ::core::option::Option<::std::string::String>,
+    pub pay_return_comment: Option<String>,
     /// `responsibleId`: user.id.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `empResponsibleId`: user.id.
     #[bitrix(rename = "empResponsibleId")]
-    pub emp_responsible_id: ::core::option::Option<i64>,
+    pub emp_responsible_id: Option<i64>,
     /// `isReturn`: string.
     #[bitrix(rename = "isReturn")]
-    pub is_return: ::core::option::Option<SalePaymentAddFieldsIsReturn>,
+    pub is_return: Option<SalePaymentAddFieldsIsReturn>,
     /// `comments`: string.
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `updated1c`: string.
-    pub updated1c: ::core::option::Option<SalePaymentAddFieldsUpdated1c>,
+    pub updated1c: Option<SalePaymentAddFieldsUpdated1c>,
     /// `id1c`: string.
-    pub id1c: ::core::option::Option<::std::string::String>,
+    pub id1c: Option<String>,
     /// `version1c`: string.
-    pub version1c: ::core::option::Option<::std::string::String>,
+    pub version1c: Option<String>,
     /// `externalPayment`: string.
     #[bitrix(rename = "externalPayment")]
-    pub external_payment: ::core::option::Option<SalePaymentAddFieldsExternalPayment>,
+    pub external_payment: Option<SalePaymentAddFieldsExternalPayment>,
     /// `psInvoiceId`: string.
     #[bitrix(rename = "psInvoiceId")]
-    pub ps_invoice_id: ::core::option::Option<i64>,
+    pub ps_invoice_id: Option<i64>,
     /// `marked`: string.
-    pub marked: ::core::option::Option<SalePaymentAddFieldsMarked>,
+    pub marked: Option<SalePaymentAddFieldsMarked>,
     /// `reasonMarked`: string.
     #[bitrix(rename = "reasonMarked")]
-    pub reason_marked: ::core::option::Option<::std::string::String>,
+    pub reason_marked: Option<String>,
     /// `empMarkedId`: user.id.
     #[bitrix(rename = "empMarkedId")]
-    pub emp_marked_id: ::core::option::Option<i64>,
+    pub emp_marked_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `paid`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaymentAddFieldsPaid {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -152,7 +151,7 @@ pub enum SalePaymentAddFieldsPaid {
     N,
 }
 /// Documented values of `psStatus`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaymentAddFieldsPsStatus {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -162,7 +161,7 @@ pub enum SalePaymentAddFieldsPsStatus {
     N,
 }
 /// Documented values of `isReturn`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaymentAddFieldsIsReturn {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -172,7 +171,7 @@ pub enum SalePaymentAddFieldsIsReturn {
     N,
 }
 /// Documented values of `updated1c`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaymentAddFieldsUpdated1c {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -182,7 +181,7 @@ pub enum SalePaymentAddFieldsUpdated1c {
     N,
 }
 /// Documented values of `externalPayment`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaymentAddFieldsExternalPayment {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -195,7 +194,7 @@ pub enum SalePaymentAddFieldsExternalPayment {
     N,
 }
 /// Documented values of `marked`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaymentAddFieldsMarked {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

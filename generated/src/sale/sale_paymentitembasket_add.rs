@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paymentitembasket.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Basket Item Binding to Payment — `sale.paymentitembasket.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.paymentitembasket.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "201250000001",
@@ -46,7 +48,7 @@ pub struct SalePaymentitembasketAdd {
 }
 /// The `fields` object. Part of `sale.paymentitembasket.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaymentitembasketAddFields {
     /// `paymentId`: sale_order_payment.id, required.
     #[bitrix(rename = "paymentId")]
@@ -55,14 +57,11 @@ pub struct SalePaymentitembasketAddFields {
     #[bitrix(rename = "basketId")]
     pub basket_id: i64,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.property.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Order Property — `sale.property.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.property.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct SalePropertyAdd {
@@ -19,7 +21,7 @@ pub struct SalePropertyAdd {
 }
 /// The `fields` object. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePropertyAddFields {
     /// `personTypeId`: sale_person_type.id, required.
     #[bitrix(rename = "personTypeId")]
@@ -28,47 +30,44 @@ pub struct SalePropertyAddFields {
     #[bitrix(rename = "propsGroupId")]
     pub props_group_id: i64,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `type`: string, required.
     #[bitrix(rename = "type")]
     pub type_: SalePropertyAddFieldsType,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<SalePropertyAddFieldsActive>,
+    pub active: Option<SalePropertyAddFieldsActive>,
     /// `util`: string.
-    pub util: ::core::option::Option<SalePropertyAddFieldsUtil>,
+    pub util: Option<SalePropertyAddFieldsUtil>,
     /// `userProps`: string.
     #[bitrix(rename = "userProps")]
-    pub user_props: ::core::option::Option<SalePropertyAddFieldsUserProps>,
+    pub user_props: Option<SalePropertyAddFieldsUserProps>,
     /// `isFiltered`: string.
     #[bitrix(rename = "isFiltered")]
-    pub is_filtered: ::core::option::Option<SalePropertyAddFieldsIsFiltered>,
+    pub is_filtered: Option<SalePropertyAddFieldsIsFiltered>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `required`: string.
-    pub required: ::core::option::Option<SalePropertyAddFieldsRequired>,
+    pub required: Option<SalePropertyAddFieldsRequired>,
     /// `multiple`: string.
-    pub multiple: ::core::option::Option<SalePropertyAddFieldsMultiple>,
+    pub multiple: Option<SalePropertyAddFieldsMultiple>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `defaultValue`: any.
     #[bitrix(rename = "defaultValue")]
-    pub default_value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub default_value: Option<Value>,
     /// `settings`: object.
-    pub settings: ::core::option::Option<SalePropertyAddFieldsSettings>,
+    pub settings: Option<SalePropertyAddFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyAddFieldsType {
     /// `"STRING"`
     #[bitrix(value = "STRING")]
@@ -96,7 +95,7 @@ pub enum SalePropertyAddFieldsType {
     Address,
 }
 /// Documented values of `active`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyAddFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -106,7 +105,7 @@ pub enum SalePropertyAddFieldsActive {
     N,
 }
 /// Documented values of `util`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyAddFieldsUtil {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -116,7 +115,7 @@ pub enum SalePropertyAddFieldsUtil {
     N,
 }
 /// Documented values of `userProps`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyAddFieldsUserProps {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -126,7 +125,7 @@ pub enum SalePropertyAddFieldsUserProps {
     N,
 }
 /// Documented values of `isFiltered`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyAddFieldsIsFiltered {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -136,7 +135,7 @@ pub enum SalePropertyAddFieldsIsFiltered {
     N,
 }
 /// Documented values of `required`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyAddFieldsRequired {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -146,7 +145,7 @@ pub enum SalePropertyAddFieldsRequired {
     N,
 }
 /// Documented values of `multiple`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyAddFieldsMultiple {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -157,23 +156,20 @@ pub enum SalePropertyAddFieldsMultiple {
 }
 /// The `settings` object. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePropertyAddFieldsSettings {
     /// `minlength`: integer.
-    pub minlength: ::core::option::Option<i64>,
+    pub minlength: Option<i64>,
     /// `maxlength`: integer.
-    pub maxlength: ::core::option::Option<i64>,
+    pub maxlength: Option<i64>,
     /// `pattern`: string.
-    pub pattern: ::core::option::Option<SalePropertyAddFieldsSettingsPattern>,
+    pub pattern: Option<SalePropertyAddFieldsSettingsPattern>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `pattern`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyAddFieldsSettingsPattern {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

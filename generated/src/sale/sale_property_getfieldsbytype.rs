@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.property.getfieldsbytype` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Fields and Settings of Order Properties for a Specific Property Type — `sale.property.getfieldsbytype` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.property.getfieldsbytype",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "200040300010",
         status = 400,
@@ -24,7 +26,7 @@ pub struct SalePropertyGetfieldsbytype {
     pub type_: SalePropertyGetfieldsbytypeType,
 }
 /// Documented values of `type`. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyGetfieldsbytypeType {
     /// `"STRING"`
     #[bitrix(value = "STRING")]

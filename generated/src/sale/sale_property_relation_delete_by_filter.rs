@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.propertyRelation.deleteByFilter` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Remove Property Relation with — `sale.propertyRelation.deleteByFilter` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-delete-by-filter.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.propertyRelation.deleteByFilter",
     version = "v1",
     scope = "sale",
@@ -36,7 +38,7 @@ pub struct SalePropertyRelationDeleteByFilter {
 }
 /// The `fields` object. Part of `sale.propertyRelation.deleteByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-delete-by-filter.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePropertyRelationDeleteByFilterFields {
     /// `entityId`: integer, required.
     #[bitrix(rename = "entityId")]
@@ -49,13 +51,10 @@ pub struct SalePropertyRelationDeleteByFilterFields {
     pub property_id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `entityType`. Part of `sale.propertyRelation.deleteByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-delete-by-filter.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyRelationDeleteByFilterFieldsEntityType {
     /// `"P"`: payment system
     #[bitrix(value = "P")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.property.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Order Property — `sale.property.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.property.update",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200840400001",
@@ -84,49 +86,44 @@ pub struct SalePropertyUpdate {
 }
 /// The `fields` object. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePropertyUpdateFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<SalePropertyUpdateFieldsActive>,
+    pub active: Option<SalePropertyUpdateFieldsActive>,
     /// `util`: string.
-    pub util: ::core::option::Option<SalePropertyUpdateFieldsUtil>,
+    pub util: Option<SalePropertyUpdateFieldsUtil>,
     /// `userProps`: string.
     #[bitrix(rename = "userProps")]
-    pub user_props: ::core::option::Option<SalePropertyUpdateFieldsUserProps>,
+    pub user_props: Option<SalePropertyUpdateFieldsUserProps>,
     /// `isFiltered`: string.
     #[bitrix(rename = "isFiltered")]
-    pub is_filtered: ::core::option::Option<SalePropertyUpdateFieldsIsFiltered>,
+    pub is_filtered: Option<SalePropertyUpdateFieldsIsFiltered>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `required`: string.
-    pub required: ::core::option::Option<SalePropertyUpdateFieldsRequired>,
+    pub required: Option<SalePropertyUpdateFieldsRequired>,
     /// `multiple`: string.
-    pub multiple: ::core::option::Option<SalePropertyUpdateFieldsMultiple>,
+    pub multiple: Option<SalePropertyUpdateFieldsMultiple>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `defaultValue`: any.
     #[bitrix(rename = "defaultValue")]
-    pub default_value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub default_value: Option<Value>,
     /// `settings`: object.
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyUpdateFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -136,7 +133,7 @@ pub enum SalePropertyUpdateFieldsActive {
     N,
 }
 /// Documented values of `util`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyUpdateFieldsUtil {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -146,7 +143,7 @@ pub enum SalePropertyUpdateFieldsUtil {
     N,
 }
 /// Documented values of `userProps`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyUpdateFieldsUserProps {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -156,7 +153,7 @@ pub enum SalePropertyUpdateFieldsUserProps {
     N,
 }
 /// Documented values of `isFiltered`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyUpdateFieldsIsFiltered {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -166,7 +163,7 @@ pub enum SalePropertyUpdateFieldsIsFiltered {
     N,
 }
 /// Documented values of `required`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyUpdateFieldsRequired {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -176,7 +173,7 @@ pub enum SalePropertyUpdateFieldsRequired {
     N,
 }
 /// Documented values of `multiple`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePropertyUpdateFieldsMultiple {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.propertygroup.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create Property Group — `sale.propertygroup.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.propertygroup.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200950000006",
@@ -36,19 +38,16 @@ pub struct SalePropertygroupAdd {
 }
 /// The `fields` object. Part of `sale.propertygroup.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePropertygroupAddFields {
     /// `personTypeId`: sale_person_type.id, required.
     #[bitrix(rename = "personTypeId")]
     pub person_type_id: i64,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

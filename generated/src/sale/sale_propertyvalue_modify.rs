@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.propertyvalue.modify` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Change the Value of the Property — `sale.propertyvalue.modify` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.propertyvalue.modify",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300020",
@@ -32,48 +34,37 @@ pub struct SalePropertyvalueModify {
 }
 /// The `fields` object. Part of `sale.propertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePropertyvalueModifyFields {
     /// `order`: object, required.
     pub order: SalePropertyvalueModifyFieldsOrder,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `order` object. Part of `sale.propertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePropertyvalueModifyFieldsOrder {
     /// `id`: sale_order.id, required.
     pub id: i64,
     /// `propertyValues`: array of object, required.
     #[bitrix(rename = "propertyValues")]
-    pub property_values: ::std::vec::Vec<
-        SalePropertyvalueModifyFieldsOrderPropertyValuesItem,
-    >,
+    pub property_values: Vec<SalePropertyvalueModifyFieldsOrderPropertyValuesItem>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `SalePropertyvalueModifyFieldsOrderPropertyValuesItem` object. Part of `sale.propertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePropertyvalueModifyFieldsOrderPropertyValuesItem {
     /// `orderPropsId`: sale_order_property.id, required.
     #[bitrix(rename = "orderPropsId")]
     pub order_props_id: i64,
     /// `value`: any, required.
-    pub value: ::bitrix24::serde_json::Value,
+    pub value: Value,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipment.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Shipment — `sale.shipment.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.shipment.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300020",
@@ -43,7 +45,7 @@ pub struct SaleShipmentAdd {
 }
 /// The `fields` object. Part of `sale.shipment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleShipmentAddFields {
     /// `orderId`: sale_order.id, required.
     #[bitrix(rename = "orderId")]
@@ -58,39 +60,36 @@ pub struct SaleShipmentAddFields {
     pub delivery_id: i64,
     /// `statusId`: sale_status.
     #[bitrix(rename = "statusId")]
-    pub status_id: ::core::option::Option<::std::string::String>,
+    pub status_id: Option<String>,
     /// `deliveryDocDate`: datetime.
     #[bitrix(rename = "deliveryDocDate")]
-    pub delivery_doc_date: ::core::option::Option<::std::string::String>,
+    pub delivery_doc_date: Option<String>,
     /// `deliveryDocNum`: string.
     #[bitrix(rename = "deliveryDocNum")]
-    pub delivery_doc_num: ::core::option::Option<::std::string::String>,
+    pub delivery_doc_num: Option<String>,
     /// `trackingNumber`: string.
     #[bitrix(rename = "trackingNumber")]
-    pub tracking_number: ::core::option::Option<::std::string::String>,
+    pub tracking_number: Option<String>,
     /// `basePriceDelivery`: double.
     #[bitrix(rename = "basePriceDelivery")]
-    pub base_price_delivery: ::core::option::Option<f64>,
+    pub base_price_delivery: Option<f64>,
     /// `comments`: string.
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `companyId`: integer.
     #[bitrix(rename = "companyId")]
-    pub company_id: ::core::option::Option<i64>,
+    pub company_id: Option<i64>,
     /// `responsibleId`: user.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<types::User>,
+    pub responsible_id: Option<types::User>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `allowDelivery`. Part of `sale.shipment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentAddFieldsAllowDelivery {
     /// `"Y"`: yes (delivery allowed)
     #[bitrix(value = "Y")]
@@ -100,7 +99,7 @@ pub enum SaleShipmentAddFieldsAllowDelivery {
     N,
 }
 /// Documented values of `deducted`. Part of `sale.shipment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentAddFieldsDeducted {
     /// `"Y"`: yes (shipped)
     #[bitrix(value = "Y")]

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipment.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Shipment — `sale.shipment.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.shipment.update",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "201140400001", status = 400, message = "Shipment not found"),
     error(
@@ -45,7 +47,7 @@ pub struct SaleShipmentUpdate {
 }
 /// The `fields` object. Part of `sale.shipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleShipmentUpdateFields {
     /// `allowDelivery`: string, required.
     #[bitrix(rename = "allowDelivery")]
@@ -57,42 +59,39 @@ pub struct SaleShipmentUpdateFields {
     pub delivery_id: i64,
     /// `statusId`: sale_status.
     #[bitrix(rename = "statusId")]
-    pub status_id: ::core::option::Option<::std::string::String>,
+    pub status_id: Option<String>,
     /// `deliveryDocDate`: datetime.
     #[bitrix(rename = "deliveryDocDate")]
-    pub delivery_doc_date: ::core::option::Option<::std::string::String>,
+    pub delivery_doc_date: Option<String>,
     /// `deliveryDocNum`: string.
     #[bitrix(rename = "deliveryDocNum")]
-    pub delivery_doc_num: ::core::option::Option<::std::string::String>,
+    pub delivery_doc_num: Option<String>,
     /// `trackingNumber`: string.
     #[bitrix(rename = "trackingNumber")]
-    pub tracking_number: ::core::option::Option<::std::string::String>,
+    pub tracking_number: Option<String>,
     /// `basePriceDelivery`: double.
     #[bitrix(rename = "basePriceDelivery")]
-    pub base_price_delivery: ::core::option::Option<f64>,
+    pub base_price_delivery: Option<f64>,
     /// `priceDelivery`: double.
     #[bitrix(rename = "priceDelivery")]
-    pub price_delivery: ::core::option::Option<f64>,
+    pub price_delivery: Option<f64>,
     /// `comments`: string.
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `companyId`: integer.
     #[bitrix(rename = "companyId")]
-    pub company_id: ::core::option::Option<i64>,
+    pub company_id: Option<i64>,
     /// `responsibleId`: user.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<types::User>,
+    pub responsible_id: Option<types::User>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `allowDelivery`. Part of `sale.shipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentUpdateFieldsAllowDelivery {
     /// `"Y"`: yes (delivery allowed)
     #[bitrix(value = "Y")]
@@ -102,7 +101,7 @@ pub enum SaleShipmentUpdateFieldsAllowDelivery {
     N,
 }
 /// Documented values of `deducted`. Part of `sale.shipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentUpdateFieldsDeducted {
     /// `"Y"`: yes (shipped)
     #[bitrix(value = "Y")]

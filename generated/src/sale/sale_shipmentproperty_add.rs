@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipmentproperty.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Shipment Property — `sale.shipmentproperty.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.shipmentproperty.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct SaleShipmentpropertyAdd {
@@ -19,7 +21,7 @@ pub struct SaleShipmentpropertyAdd {
 }
 /// The `fields` object. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleShipmentpropertyAddFields {
     /// `personTypeId`: sale_person_type.id, required.
     #[bitrix(rename = "personTypeId")]
@@ -28,47 +30,44 @@ pub struct SaleShipmentpropertyAddFields {
     #[bitrix(rename = "propsGroupId")]
     pub props_group_id: i64,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `type`: string, required.
     #[bitrix(rename = "type")]
     pub type_: SaleShipmentpropertyAddFieldsType,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<SaleShipmentpropertyAddFieldsActive>,
+    pub active: Option<SaleShipmentpropertyAddFieldsActive>,
     /// `util`: string.
-    pub util: ::core::option::Option<SaleShipmentpropertyAddFieldsUtil>,
+    pub util: Option<SaleShipmentpropertyAddFieldsUtil>,
     /// `userProps`: string.
     #[bitrix(rename = "userProps")]
-    pub user_props: ::core::option::Option<SaleShipmentpropertyAddFieldsUserProps>,
+    pub user_props: Option<SaleShipmentpropertyAddFieldsUserProps>,
     /// `isFiltered`: string.
     #[bitrix(rename = "isFiltered")]
-    pub is_filtered: ::core::option::Option<SaleShipmentpropertyAddFieldsIsFiltered>,
+    pub is_filtered: Option<SaleShipmentpropertyAddFieldsIsFiltered>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `required`: string.
-    pub required: ::core::option::Option<SaleShipmentpropertyAddFieldsRequired>,
+    pub required: Option<SaleShipmentpropertyAddFieldsRequired>,
     /// `multiple`: string.
-    pub multiple: ::core::option::Option<SaleShipmentpropertyAddFieldsMultiple>,
+    pub multiple: Option<SaleShipmentpropertyAddFieldsMultiple>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `defaultValue`: any.
     #[bitrix(rename = "defaultValue")]
-    pub default_value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub default_value: Option<Value>,
     /// `settings`: object.
-    pub settings: ::core::option::Option<SaleShipmentpropertyAddFieldsSettings>,
+    pub settings: Option<SaleShipmentpropertyAddFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyAddFieldsType {
     /// `"STRING"`
     #[bitrix(value = "STRING")]
@@ -96,7 +95,7 @@ pub enum SaleShipmentpropertyAddFieldsType {
     Address,
 }
 /// Documented values of `active`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyAddFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -106,7 +105,7 @@ pub enum SaleShipmentpropertyAddFieldsActive {
     N,
 }
 /// Documented values of `util`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyAddFieldsUtil {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -116,7 +115,7 @@ pub enum SaleShipmentpropertyAddFieldsUtil {
     N,
 }
 /// Documented values of `userProps`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyAddFieldsUserProps {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -126,7 +125,7 @@ pub enum SaleShipmentpropertyAddFieldsUserProps {
     N,
 }
 /// Documented values of `isFiltered`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyAddFieldsIsFiltered {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -136,7 +135,7 @@ pub enum SaleShipmentpropertyAddFieldsIsFiltered {
     N,
 }
 /// Documented values of `required`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyAddFieldsRequired {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -146,7 +145,7 @@ pub enum SaleShipmentpropertyAddFieldsRequired {
     N,
 }
 /// Documented values of `multiple`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyAddFieldsMultiple {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -157,23 +156,20 @@ pub enum SaleShipmentpropertyAddFieldsMultiple {
 }
 /// The `settings` object. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleShipmentpropertyAddFieldsSettings {
     /// `minlength`: integer.
-    pub minlength: ::core::option::Option<i64>,
+    pub minlength: Option<i64>,
     /// `maxlength`: integer.
-    pub maxlength: ::core::option::Option<i64>,
+    pub maxlength: Option<i64>,
     /// `pattern`: string.
-    pub pattern: ::core::option::Option<SaleShipmentpropertyAddFieldsSettingsPattern>,
+    pub pattern: Option<SaleShipmentpropertyAddFieldsSettingsPattern>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `pattern`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyAddFieldsSettingsPattern {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

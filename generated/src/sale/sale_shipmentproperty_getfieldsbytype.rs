@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipmentproperty.getfieldsbytype` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Fields and Settings of Shipment Property for a Specific Property Type — `sale.shipmentproperty.getfieldsbytype` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.shipmentproperty.getfieldsbytype",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "200040300010",
         status = 400,
@@ -21,5 +23,5 @@
 pub struct SaleShipmentpropertyGetfieldsbytype {
     /// `type`: string, required.
     #[bitrix(rename = "type")]
-    pub type_: ::std::string::String,
+    pub type_: String,
 }

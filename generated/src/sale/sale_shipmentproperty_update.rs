@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipmentproperty.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Shipment Property — `sale.shipmentproperty.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.shipmentproperty.update",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200840400001",
@@ -84,49 +86,44 @@ pub struct SaleShipmentpropertyUpdate {
 }
 /// The `fields` object. Part of `sale.shipmentproperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleShipmentpropertyUpdateFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<SaleShipmentpropertyUpdateFieldsActive>,
+    pub active: Option<SaleShipmentpropertyUpdateFieldsActive>,
     /// `util`: string.
-    pub util: ::core::option::Option<SaleShipmentpropertyUpdateFieldsUtil>,
+    pub util: Option<SaleShipmentpropertyUpdateFieldsUtil>,
     /// `userProps`: string.
     #[bitrix(rename = "userProps")]
-    pub user_props: ::core::option::Option<SaleShipmentpropertyUpdateFieldsUserProps>,
+    pub user_props: Option<SaleShipmentpropertyUpdateFieldsUserProps>,
     /// `isFiltered`: string.
     #[bitrix(rename = "isFiltered")]
-    pub is_filtered: ::core::option::Option<SaleShipmentpropertyUpdateFieldsIsFiltered>,
+    pub is_filtered: Option<SaleShipmentpropertyUpdateFieldsIsFiltered>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `required`: string.
-    pub required: ::core::option::Option<SaleShipmentpropertyUpdateFieldsRequired>,
+    pub required: Option<SaleShipmentpropertyUpdateFieldsRequired>,
     /// `multiple`: string.
-    pub multiple: ::core::option::Option<SaleShipmentpropertyUpdateFieldsMultiple>,
+    pub multiple: Option<SaleShipmentpropertyUpdateFieldsMultiple>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `defaultValue`: any.
     #[bitrix(rename = "defaultValue")]
-    pub default_value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub default_value: Option<Value>,
     /// `settings`: object.
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of `sale.shipmentproperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyUpdateFieldsActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -136,7 +133,7 @@ pub enum SaleShipmentpropertyUpdateFieldsActive {
     N,
 }
 /// Documented values of `util`. Part of `sale.shipmentproperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyUpdateFieldsUtil {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -146,7 +143,7 @@ pub enum SaleShipmentpropertyUpdateFieldsUtil {
     N,
 }
 /// Documented values of `userProps`. Part of `sale.shipmentproperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyUpdateFieldsUserProps {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -156,7 +153,7 @@ pub enum SaleShipmentpropertyUpdateFieldsUserProps {
     N,
 }
 /// Documented values of `isFiltered`. Part of `sale.shipmentproperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyUpdateFieldsIsFiltered {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -166,7 +163,7 @@ pub enum SaleShipmentpropertyUpdateFieldsIsFiltered {
     N,
 }
 /// Documented values of `required`. Part of `sale.shipmentproperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyUpdateFieldsRequired {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -176,7 +173,7 @@ pub enum SaleShipmentpropertyUpdateFieldsRequired {
     N,
 }
 /// Documented values of `multiple`. Part of `sale.shipmentproperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleShipmentpropertyUpdateFieldsMultiple {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

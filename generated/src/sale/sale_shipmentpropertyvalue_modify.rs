@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipmentpropertyvalue.modify` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Shipment Property Values — `sale.shipmentpropertyvalue.modify` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.shipmentpropertyvalue.modify",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "200040300020",
@@ -29,48 +31,39 @@ pub struct SaleShipmentpropertyvalueModify {
 }
 /// The `fields` object. Part of `sale.shipmentpropertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleShipmentpropertyvalueModifyFields {
     /// `shipment`: object, required.
     pub shipment: SaleShipmentpropertyvalueModifyFieldsShipment,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `shipment` object. Part of `sale.shipmentpropertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleShipmentpropertyvalueModifyFieldsShipment {
     /// `id`: sale_order_shipment.id, required.
     pub id: i64,
     /// `propertyValues`: array of object, required.
     #[bitrix(rename = "propertyValues")]
-    pub property_values: ::std::vec::Vec<
+    pub property_values: Vec<
         SaleShipmentpropertyvalueModifyFieldsShipmentPropertyValuesItem,
     >,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `SaleShipmentpropertyvalueModifyFieldsShipmentPropertyValuesItem` object. Part of `sale.shipmentpropertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleShipmentpropertyvalueModifyFieldsShipmentPropertyValuesItem {
     /// `shipmentPropsId`: sale_shipment_property.id, required.
     #[bitrix(rename = "shipmentPropsId")]
     pub shipment_props_id: i64,
     /// `value`: string, required.
-    pub value: ::std::string::String,
+    pub value: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

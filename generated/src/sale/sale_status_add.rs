@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.status.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create status — `sale.status.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.status.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "201350000001",
@@ -51,31 +53,28 @@ pub struct SaleStatusAdd {
 }
 /// The `fields` object. Part of `sale.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleStatusAddFields {
     /// `id`: sale_status.id, required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `type`: string, required.
     #[bitrix(rename = "type")]
     pub type_: SaleStatusAddFieldsType,
     /// `notify`: string.
-    pub notify: ::core::option::Option<SaleStatusAddFieldsNotify>,
+    pub notify: Option<SaleStatusAddFieldsNotify>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `sale.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleStatusAddFieldsType {
     /// `"O"`: order status
     #[bitrix(value = "O")]
@@ -85,7 +84,7 @@ pub enum SaleStatusAddFieldsType {
     D,
 }
 /// Documented values of `notify`. Part of `sale.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleStatusAddFieldsNotify {
     /// `"Y"`: notify
     #[bitrix(value = "Y")]

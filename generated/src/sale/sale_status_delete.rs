@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.status.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete Status — `sale.status.delete` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.status.delete",
     version = "v1",
     scope = "sale",
@@ -32,5 +33,5 @@
 )]
 pub struct SaleStatusDelete {
     /// `id`: sale_status.id, required.
-    pub id: ::std::string::String,
+    pub id: String,
 }

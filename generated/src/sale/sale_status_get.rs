@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.status.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Values of All Status Fields by ID — `sale.status.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.status.get",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "201340400001", status = 400, message = "Status not found"),
     error(
         code = "200040300010",
@@ -22,5 +24,5 @@
 )]
 pub struct SaleStatusGet {
     /// `id`: sale_status.id, required.
-    pub id: ::std::string::String,
+    pub id: String,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.statusLang.deleteByFilter` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Delete localization — `sale.statusLang.deleteByFilter` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-delete-by-filter.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.statusLang.deleteByFilter",
     version = "v1",
     scope = "sale",
@@ -45,19 +47,16 @@ pub struct SaleStatusLangDeleteByFilter {
 }
 /// The `fields` object. Part of `sale.statusLang.deleteByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-delete-by-filter.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleStatusLangDeleteByFilterFields {
     /// `statusId`: sale_status.id, required.
     #[bitrix(rename = "statusId")]
-    pub status_id: ::std::string::String,
+    pub status_id: String,
     /// `lid`: sale_lang.lid, required.
-    pub lid: ::std::string::String,
+    pub lid: String,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

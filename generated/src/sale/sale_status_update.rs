@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.status.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update status — `sale.status.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.status.update",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "201340400001",
@@ -57,35 +59,32 @@
 )]
 pub struct SaleStatusUpdate {
     /// `id`: sale_status.id, required.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `fields`: object, required.
     pub fields: SaleStatusUpdateFields,
 }
 /// The `fields` object. Part of `sale.status.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleStatusUpdateFields {
     /// `type`: string, required.
     #[bitrix(rename = "type")]
     pub type_: SaleStatusUpdateFieldsType,
     /// `notify`: string.
-    pub notify: ::core::option::Option<SaleStatusUpdateFieldsNotify>,
+    pub notify: Option<SaleStatusUpdateFieldsNotify>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `sale.status.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleStatusUpdateFieldsType {
     /// `"O"`: order status
     #[bitrix(value = "O")]
@@ -95,7 +94,7 @@ pub enum SaleStatusUpdateFieldsType {
     D,
 }
 /// Documented values of `notify`. Part of `sale.status.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleStatusUpdateFieldsNotify {
     /// `"Y"`: notify
     #[bitrix(value = "Y")]

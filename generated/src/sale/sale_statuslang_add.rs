@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.statuslang.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Localization sale.statusLang.add — `sale.statuslang.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sale.statuslang.add",
     version = "v1",
     scope = "sale",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "201750000003",
@@ -45,21 +47,18 @@ pub struct SaleStatuslangAdd {
 }
 /// The `fields` object. Part of `sale.statuslang.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleStatuslangAddFields {
     /// `statusId`: sale_status.id, required.
     #[bitrix(rename = "statusId")]
-    pub status_id: ::std::string::String,
+    pub status_id: String,
     /// `lid`: sale_lang.lid, required.
-    pub lid: ::std::string::String,
+    pub lid: String,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

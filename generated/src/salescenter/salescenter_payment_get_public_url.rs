@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `salescenter.payment.getPublicUrl` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Generate a Link for a Specific Payment — `salescenter.payment.getPublicUrl` (REST v1, scope `salescenter`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/salescenter-payment-get-public-url.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "salescenter.payment.getPublicUrl",
     version = "v1",
     scope = "salescenter",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "200640400001", status = 400, message = "Payment not found"),
     error(code = "100", status = 400, message = "Required fields are not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),

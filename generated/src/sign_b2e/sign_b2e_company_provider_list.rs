@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sign.b2e.company.provider.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get the List of Providers for — `sign.b2e.company.provider.list` (REST v1, scope `sign_b2e`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-company-provider-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sign.b2e.company.provider.list",
     version = "v1",
     scope = "sign_b2e",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ACCESS_DENIED", status = 200, message = "Access denied!"),
     error(
         code = "WRONG_AUTH_TYPE",
@@ -30,14 +32,14 @@
 pub struct SignB2eCompanyProviderList {
     /// `companyUuid`: string, required.
     #[bitrix(rename = "companyUuid")]
-    pub company_uuid: ::std::string::String,
+    pub company_uuid: String,
     /// `companyCrmId`: integer, required.
     #[bitrix(rename = "companyCrmId")]
     pub company_crm_id: i64,
     /// `language`: string.
-    pub language: ::core::option::Option<::std::string::String>,
+    pub language: Option<String>,
     /// `limit`: integer.
-    pub limit: ::core::option::Option<i64>,
+    pub limit: Option<i64>,
     /// `offset`: integer.
-    pub offset: ::core::option::Option<i64>,
+    pub offset: Option<i64>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sign.b2e.document.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Document — `sign.b2e.document.get` (REST v1, scope `sign_b2e`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sign.b2e.document.get",
     version = "v1",
     scope = "sign_b2e",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ACCESS_DENIED", status = 200, message = "Access denied!"),
     error(
         code = "WRONG_AUTH_TYPE",
@@ -23,7 +25,7 @@
 )]
 pub struct SignB2eDocumentGet {
     /// `uid`: string.
-    pub uid: ::core::option::Option<::std::string::String>,
+    pub uid: Option<String>,
     /// `language`: string.
-    pub language: ::core::option::Option<::std::string::String>,
+    pub language: Option<String>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sign.b2e.document.send` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Send Document for Signing — `sign.b2e.document.send` (REST v1, scope `sign_b2e`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sign.b2e.document.send",
     version = "v1",
     scope = "sign_b2e",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ACCESS_DENIED", status = 200, message = "Access denied!"),
     error(
@@ -126,61 +128,55 @@ pub struct SignB2eDocumentSend {
     /// `fields`: object, required.
     pub fields: SignB2eDocumentSendFields,
     /// `language`: string.
-    pub language: ::core::option::Option<::std::string::String>,
+    pub language: Option<String>,
 }
 /// The `fields` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SignB2eDocumentSendFields {
     /// `company`: object, required.
     pub company: SignB2eDocumentSendFieldsCompany,
     /// `members`: array of object, required.
-    pub members: ::std::vec::Vec<SignB2eDocumentSendFieldsMembersItem>,
+    pub members: Vec<SignB2eDocumentSendFieldsMembersItem>,
     /// `responsible`: object, required.
     pub responsible: SignB2eDocumentSendFieldsResponsible,
     /// `companyProviderUid`: string, required.
     #[bitrix(rename = "companyProviderUid")]
-    pub company_provider_uid: ::std::string::String,
+    pub company_provider_uid: String,
     /// `files`: array of object, required.
-    pub files: ::std::vec::Vec<SignB2eDocumentSendFieldsFilesItem>,
+    pub files: Vec<SignB2eDocumentSendFieldsFilesItem>,
     /// `regionDocumentType`: string, required.
     #[bitrix(rename = "regionDocumentType")]
-    pub region_document_type: ::std::string::String,
+    pub region_document_type: String,
     /// `externalSettings`: object, required.
     #[bitrix(rename = "externalSettings")]
     pub external_settings: SignB2eDocumentSendFieldsExternalSettings,
     /// `language`: string.
-    pub language: ::core::option::Option<::std::string::String>,
+    pub language: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `company` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SignB2eDocumentSendFieldsCompany {
     /// `uuid`: string, required.
-    pub uuid: ::std::string::String,
+    pub uuid: String,
     /// `crmId`: integer, required.
     #[bitrix(rename = "crmId")]
     pub crm_id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `SignB2eDocumentSendFieldsMembersItem` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SignB2eDocumentSendFieldsMembersItem {
     /// `employeeCode`: string, required.
     #[bitrix(rename = "employeeCode")]
-    pub employee_code: ::std::string::String,
+    pub employee_code: String,
     /// `employeeId`: integer, required.
     #[bitrix(rename = "employeeId")]
     pub employee_id: i64,
@@ -191,13 +187,10 @@ pub struct SignB2eDocumentSendFieldsMembersItem {
     pub role: SignB2eDocumentSendFieldsMembersItemRole,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `role`. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SignB2eDocumentSendFieldsMembersItemRole {
     /// `"signer"`: signer
     #[bitrix(value = "signer")]
@@ -214,11 +207,11 @@ pub enum SignB2eDocumentSendFieldsMembersItemRole {
 }
 /// The `responsible` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SignB2eDocumentSendFieldsResponsible {
     /// `employeeCode`: string, required.
     #[bitrix(rename = "employeeCode")]
-    pub employee_code: ::std::string::String,
+    pub employee_code: String,
     /// `employeeId`: integer, required.
     #[bitrix(rename = "employeeId")]
     pub employee_id: i64,
@@ -226,16 +219,13 @@ pub struct SignB2eDocumentSendFieldsResponsible {
     #[bitrix(rename = "userId")]
     pub user_id: i64,
     /// `role`: string.
-    pub role: ::core::option::Option<SignB2eDocumentSendFieldsResponsibleRole>,
+    pub role: Option<SignB2eDocumentSendFieldsResponsibleRole>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `role`. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SignB2eDocumentSendFieldsResponsibleRole {
     /// `"signer"`: signer
     #[bitrix(value = "signer")]
@@ -252,38 +242,32 @@ pub enum SignB2eDocumentSendFieldsResponsibleRole {
 }
 /// The `SignB2eDocumentSendFieldsFilesItem` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SignB2eDocumentSendFieldsFilesItem {
     /// `fileName`: string, required.
     #[bitrix(rename = "fileName")]
-    pub file_name: ::std::string::String,
+    pub file_name: String,
     /// `fileType`: string, required.
     #[bitrix(rename = "fileType")]
-    pub file_type: ::std::string::String,
+    pub file_type: String,
     /// `fileContent`: string, required.
     #[bitrix(rename = "fileContent")]
-    pub file_content: ::std::string::String,
+    pub file_content: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `externalSettings` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SignB2eDocumentSendFieldsExternalSettings {
     /// `externalId`: string, required.
     #[bitrix(rename = "externalId")]
-    pub external_id: ::std::string::String,
+    pub external_id: String,
     /// `externalDateCreate`: string, required.
     #[bitrix(rename = "externalDateCreate")]
-    pub external_date_create: ::std::string::String,
+    pub external_date_create: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `socialnetwork.api.workgroup.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Retrieve Data on Workgroup — `socialnetwork.api.workgroup.get` (REST v1, scope `socialnetwork`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "socialnetwork.api.workgroup.get",
     version = "v1",
     scope = "socialnetwork",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "SONET_CONTROLLER_WORKGROUP_EMPTY",
         status = 400,
@@ -28,19 +30,16 @@ pub struct SocialnetworkApiWorkgroupGet {
 }
 /// The `params` object. Part of `socialnetwork.api.workgroup.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SocialnetworkApiWorkgroupGetParams {
     /// `groupId`: integer, required.
     #[bitrix(rename = "groupId")]
     pub group_id: i64,
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
     /// `mode`: string.
-    pub mode: ::core::option::Option<::std::string::String>,
+    pub mode: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,113 +2,105 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `socialnetwork.api.workgroup.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get a List of Workgroups — `socialnetwork.api.workgroup.list` (REST v1, scope `socialnetwork`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "socialnetwork.api.workgroup.list",
     version = "v1",
     scope = "socialnetwork",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct SocialnetworkApiWorkgroupList {
     /// `filter`: object.
-    pub filter: ::core::option::Option<SocialnetworkApiWorkgroupListFilter>,
+    pub filter: Option<SocialnetworkApiWorkgroupListFilter>,
     /// `select`: array of string.
-    pub select: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub select: Option<Vec<String>>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `params`: object.
-    pub params: ::core::option::Option<SocialnetworkApiWorkgroupListParams>,
+    pub params: Option<SocialnetworkApiWorkgroupListParams>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// The `filter` object. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SocialnetworkApiWorkgroupListFilter {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `OWNER_ID`: integer.
     #[bitrix(rename = "OWNER_ID")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
+    pub active: Option<String>,
     /// `VISIBLE`: string.
     #[bitrix(rename = "VISIBLE")]
-    pub visible: ::core::option::Option<::std::string::String>,
+    pub visible: Option<String>,
     /// `OPENED`: string.
     #[bitrix(rename = "OPENED")]
-    pub opened: ::core::option::Option<::std::string::String>,
+    pub opened: Option<String>,
     /// `CLOSED`: string.
     #[bitrix(rename = "CLOSED")]
-    pub closed: ::core::option::Option<::std::string::String>,
+    pub closed: Option<String>,
     /// `PROJECT`: string.
     #[bitrix(rename = "PROJECT")]
-    pub project: ::core::option::Option<::std::string::String>,
+    pub project: Option<String>,
     /// `SUBJECT_ID`: integer.
     #[bitrix(rename = "SUBJECT_ID")]
-    pub subject_id: ::core::option::Option<i64>,
+    pub subject_id: Option<i64>,
     /// `SITE_ID`: string.
     #[bitrix(rename = "SITE_ID")]
-    pub site_id: ::core::option::Option<::std::string::String>,
+    pub site_id: Option<String>,
     /// `DATE_CREATE`: datetime.
     #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `DATE_UPDATE`: datetime.
     #[bitrix(rename = "DATE_UPDATE")]
-    pub date_update: ::core::option::Option<::std::string::String>,
+    pub date_update: Option<String>,
     /// `DATE_ACTIVITY`: datetime.
     #[bitrix(rename = "DATE_ACTIVITY")]
-    pub date_activity: ::core::option::Option<::std::string::String>,
+    pub date_activity: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `params` object. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SocialnetworkApiWorkgroupListParams {
     /// `IS_ADMIN`: string.
     #[bitrix(rename = "IS_ADMIN")]
-    pub is_admin: ::core::option::Option<::std::string::String>,
+    pub is_admin: Option<String>,
     /// `siteId`: string.
     #[bitrix(rename = "siteId")]
-    pub site_id: ::core::option::Option<::std::string::String>,
+    pub site_id: Option<String>,
     /// `mode`: string.
-    pub mode: ::core::option::Option<SocialnetworkApiWorkgroupListParamsMode>,
+    pub mode: Option<SocialnetworkApiWorkgroupListParamsMode>,
     /// `features`: array.
-    pub features: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub features: Option<Vec<Value>>,
     /// `mandatoryFeatures`: array.
     #[bitrix(rename = "mandatoryFeatures")]
-    pub mandatory_features: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub mandatory_features: Option<Vec<Value>>,
     /// `shouldSelectDialogId`: string.
     #[bitrix(rename = "shouldSelectDialogId")]
-    pub should_select_dialog_id: ::core::option::Option<
+    pub should_select_dialog_id: Option<
         SocialnetworkApiWorkgroupListParamsShouldSelectDialogId,
     >,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `mode`. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SocialnetworkApiWorkgroupListParamsMode {
     /// `"mobile"`: adds the `additionalData` field to each list item
     #[bitrix(value = "mobile")]
@@ -130,7 +122,7 @@ pub enum SocialnetworkApiWorkgroupListParamsMode {
     Features,
 }
 /// Documented values of `shouldSelectDialogId`. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SocialnetworkApiWorkgroupListParamsShouldSelectDialogId {
     /// `"Y"`: add `dialogId`
     #[bitrix(value = "Y")]

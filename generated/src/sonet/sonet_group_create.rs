@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sonet_group.create` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Create a group or project — `sonet_group.create` (REST v1, scope `sonet`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sonet_group.create",
     version = "v1",
     scope = "sonet",
@@ -28,55 +30,55 @@
 pub struct SonetGroupCreate {
     /// `NAME`: string, required.
     #[bitrix(rename = "NAME")]
-    pub name: ::std::string::String,
+    pub name: String,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `VISIBLE`: string.
     #[bitrix(rename = "VISIBLE")]
-    pub visible: ::core::option::Option<SonetGroupCreateVisible>,
+    pub visible: Option<SonetGroupCreateVisible>,
     /// `OPENED`: string.
     #[bitrix(rename = "OPENED")]
-    pub opened: ::core::option::Option<SonetGroupCreateOpened>,
+    pub opened: Option<SonetGroupCreateOpened>,
     /// `CLOSED`: string.
     #[bitrix(rename = "CLOSED")]
-    pub closed: ::core::option::Option<SonetGroupCreateClosed>,
+    pub closed: Option<SonetGroupCreateClosed>,
     /// `KEYWORDS`: string.
     #[bitrix(rename = "KEYWORDS")]
-    pub keywords: ::core::option::Option<::std::string::String>,
+    pub keywords: Option<String>,
     /// `INITIATE_PERMS`: string.
     #[bitrix(rename = "INITIATE_PERMS")]
-    pub initiate_perms: ::core::option::Option<SonetGroupCreateInitiatePerms>,
+    pub initiate_perms: Option<SonetGroupCreateInitiatePerms>,
     /// `PROJECT`: string.
     #[bitrix(rename = "PROJECT")]
-    pub project: ::core::option::Option<SonetGroupCreateProject>,
+    pub project: Option<SonetGroupCreateProject>,
     /// `PROJECT_DATE_START`: datetime.
     #[bitrix(rename = "PROJECT_DATE_START")]
-    pub project_date_start: ::core::option::Option<::std::string::String>,
+    pub project_date_start: Option<String>,
     /// `PROJECT_DATE_FINISH`: datetime.
     #[bitrix(rename = "PROJECT_DATE_FINISH")]
-    pub project_date_finish: ::core::option::Option<::std::string::String>,
+    pub project_date_finish: Option<String>,
     /// `SCRUM_MASTER_ID`: integer.
     #[bitrix(rename = "SCRUM_MASTER_ID")]
-    pub scrum_master_id: ::core::option::Option<i64>,
+    pub scrum_master_id: Option<i64>,
     /// `OWNER_ID`: integer.
     #[bitrix(rename = "OWNER_ID")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
     /// `IMAGE`: file.
     #[bitrix(rename = "IMAGE")]
-    pub image: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub image: Option<Value>,
     /// `IMAGE_FILE_ID`: integer.
     #[bitrix(rename = "IMAGE_FILE_ID")]
-    pub image_file_id: ::core::option::Option<i64>,
+    pub image_file_id: Option<i64>,
     /// `SITE_ID`: array.
     #[bitrix(rename = "SITE_ID")]
-    pub site_id: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub site_id: Option<Vec<Value>>,
     /// `SUBJECT_ID`: integer.
     #[bitrix(rename = "SUBJECT_ID")]
-    pub subject_id: ::core::option::Option<i64>,
+    pub subject_id: Option<i64>,
 }
 /// Documented values of `VISIBLE`. Part of `sonet_group.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupCreateVisible {
     /// `"Y"`: the group is visible in the general list
     #[bitrix(value = "Y")]
@@ -86,7 +88,7 @@ pub enum SonetGroupCreateVisible {
     N,
 }
 /// Documented values of `OPENED`. Part of `sonet_group.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupCreateOpened {
     /// `"Y"`: the user can join the group without confirmation
     #[bitrix(value = "Y")]
@@ -96,7 +98,7 @@ pub enum SonetGroupCreateOpened {
     N,
 }
 /// Documented values of `CLOSED`. Part of `sonet_group.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupCreateClosed {
     /// `"Y"`: the group is archived
     #[bitrix(value = "Y")]
@@ -106,7 +108,7 @@ pub enum SonetGroupCreateClosed {
     N,
 }
 /// Documented values of `INITIATE_PERMS`. Part of `sonet_group.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupCreateInitiatePerms {
     /// `"A"`: only the group owner
     #[bitrix(value = "A")]
@@ -119,7 +121,7 @@ pub enum SonetGroupCreateInitiatePerms {
     K,
 }
 /// Documented values of `PROJECT`. Part of `sonet_group.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupCreateProject {
     /// `"Y"`: create a project
     #[bitrix(value = "Y")]

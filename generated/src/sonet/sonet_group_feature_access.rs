@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sonet_group.feature.access` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Check the access permissions of the current user — `sonet_group.feature.access` (REST v1, scope `sonet`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-feature-access.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sonet_group.feature.access",
     version = "v1",
     scope = "sonet",
@@ -25,10 +26,10 @@ pub struct SonetGroupFeatureAccess {
     pub feature: SonetGroupFeatureAccessFeature,
     /// `OPERATION`: string, required.
     #[bitrix(rename = "OPERATION")]
-    pub operation: ::std::string::String,
+    pub operation: String,
 }
 /// Documented values of `FEATURE`. Part of `sonet_group.feature.access` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-feature-access.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupFeatureAccessFeature {
     /// `"photo"`: photo gallery
     #[bitrix(value = "photo")]

@@ -2,80 +2,77 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sonet_group.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get a list of groups and projects — `sonet_group.get` (REST v1, scope `sonet`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sonet_group.get",
     version = "v1",
     scope = "sonet",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct SonetGroupGet {
     /// `ORDER`: object.
     #[bitrix(rename = "ORDER")]
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<SonetGroupGetFilter>,
+    pub filter: Option<SonetGroupGetFilter>,
     /// `GROUP_ID`: integer.
     #[bitrix(rename = "GROUP_ID")]
-    pub group_id: ::core::option::Option<i64>,
+    pub group_id: Option<i64>,
     /// `IS_ADMIN`: string.
     #[bitrix(rename = "IS_ADMIN")]
-    pub is_admin: ::core::option::Option<::std::string::String>,
+    pub is_admin: Option<String>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// The `FILTER` object. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SonetGroupGetFilter {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `OWNER_ID`: integer.
     #[bitrix(rename = "OWNER_ID")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<SonetGroupGetFilterActive>,
+    pub active: Option<SonetGroupGetFilterActive>,
     /// `VISIBLE`: string.
     #[bitrix(rename = "VISIBLE")]
-    pub visible: ::core::option::Option<SonetGroupGetFilterVisible>,
+    pub visible: Option<SonetGroupGetFilterVisible>,
     /// `OPENED`: string.
     #[bitrix(rename = "OPENED")]
-    pub opened: ::core::option::Option<SonetGroupGetFilterOpened>,
+    pub opened: Option<SonetGroupGetFilterOpened>,
     /// `CLOSED`: string.
     #[bitrix(rename = "CLOSED")]
-    pub closed: ::core::option::Option<SonetGroupGetFilterClosed>,
+    pub closed: Option<SonetGroupGetFilterClosed>,
     /// `DATE_CREATE`: datetime.
     #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `DATE_UPDATE`: datetime.
     #[bitrix(rename = "DATE_UPDATE")]
-    pub date_update: ::core::option::Option<::std::string::String>,
+    pub date_update: Option<String>,
     /// `DATE_ACTIVITY`: datetime.
     #[bitrix(rename = "DATE_ACTIVITY")]
-    pub date_activity: ::core::option::Option<::std::string::String>,
+    pub date_activity: Option<String>,
     /// `IS_EXTRANET`: string.
     #[bitrix(rename = "IS_EXTRANET")]
-    pub is_extranet: ::core::option::Option<SonetGroupGetFilterIsExtranet>,
+    pub is_extranet: Option<SonetGroupGetFilterIsExtranet>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ACTIVE`. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupGetFilterActive {
     /// `"Y"`: group is active
     #[bitrix(value = "Y")]
@@ -85,7 +82,7 @@ pub enum SonetGroupGetFilterActive {
     N,
 }
 /// Documented values of `VISIBLE`. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupGetFilterVisible {
     /// `"Y"`: group is visible in the general list
     #[bitrix(value = "Y")]
@@ -95,7 +92,7 @@ pub enum SonetGroupGetFilterVisible {
     N,
 }
 /// Documented values of `OPENED`. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupGetFilterOpened {
     /// `"Y"`: user can join the group without confirmation
     #[bitrix(value = "Y")]
@@ -105,7 +102,7 @@ pub enum SonetGroupGetFilterOpened {
     N,
 }
 /// Documented values of `CLOSED`. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupGetFilterClosed {
     /// `"Y"`: group is archived
     #[bitrix(value = "Y")]
@@ -115,7 +112,7 @@ pub enum SonetGroupGetFilterClosed {
     N,
 }
 /// Documented values of `IS_EXTRANET`. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupGetFilterIsExtranet {
     /// `"Y"`: extranet groups
     #[bitrix(value = "Y")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sonet_group.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Change group or project — `sonet_group.update` (REST v1, scope `sonet`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sonet_group.update",
     version = "v1",
     scope = "sonet",
@@ -31,46 +33,46 @@ pub struct SonetGroupUpdate {
     pub group_id: i64,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `VISIBLE`: string.
     #[bitrix(rename = "VISIBLE")]
-    pub visible: ::core::option::Option<SonetGroupUpdateVisible>,
+    pub visible: Option<SonetGroupUpdateVisible>,
     /// `OPENED`: string.
     #[bitrix(rename = "OPENED")]
-    pub opened: ::core::option::Option<SonetGroupUpdateOpened>,
+    pub opened: Option<SonetGroupUpdateOpened>,
     /// `CLOSED`: string.
     #[bitrix(rename = "CLOSED")]
-    pub closed: ::core::option::Option<SonetGroupUpdateClosed>,
+    pub closed: Option<SonetGroupUpdateClosed>,
     /// `KEYWORDS`: string.
     #[bitrix(rename = "KEYWORDS")]
-    pub keywords: ::core::option::Option<::std::string::String>,
+    pub keywords: Option<String>,
     /// `INITIATE_PERMS`: string.
     #[bitrix(rename = "INITIATE_PERMS")]
-    pub initiate_perms: ::core::option::Option<SonetGroupUpdateInitiatePerms>,
+    pub initiate_perms: Option<SonetGroupUpdateInitiatePerms>,
     /// `PROJECT_DATE_START`: datetime.
     #[bitrix(rename = "PROJECT_DATE_START")]
-    pub project_date_start: ::core::option::Option<::std::string::String>,
+    pub project_date_start: Option<String>,
     /// `PROJECT_DATE_FINISH`: datetime.
     #[bitrix(rename = "PROJECT_DATE_FINISH")]
-    pub project_date_finish: ::core::option::Option<::std::string::String>,
+    pub project_date_finish: Option<String>,
     /// `OWNER_ID`: integer.
     #[bitrix(rename = "OWNER_ID")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
     /// `IMAGE`: file.
     #[bitrix(rename = "IMAGE")]
-    pub image: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub image: Option<Value>,
     /// `IMAGE_FILE_ID`: integer.
     #[bitrix(rename = "IMAGE_FILE_ID")]
-    pub image_file_id: ::core::option::Option<i64>,
+    pub image_file_id: Option<i64>,
     /// `SITE_ID`: array.
     #[bitrix(rename = "SITE_ID")]
-    pub site_id: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub site_id: Option<Vec<Value>>,
 }
 /// Documented values of `VISIBLE`. Part of `sonet_group.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupUpdateVisible {
     /// `"Y"`: group is visible in the general list
     #[bitrix(value = "Y")]
@@ -80,7 +82,7 @@ pub enum SonetGroupUpdateVisible {
     N,
 }
 /// Documented values of `OPENED`. Part of `sonet_group.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupUpdateOpened {
     /// `"Y"`: user can join the group without confirmation
     #[bitrix(value = "Y")]
@@ -90,7 +92,7 @@ pub enum SonetGroupUpdateOpened {
     N,
 }
 /// Documented values of `CLOSED`. Part of `sonet_group.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupUpdateClosed {
     /// `"Y"`: group is archived
     #[bitrix(value = "Y")]
@@ -100,7 +102,7 @@ pub enum SonetGroupUpdateClosed {
     N,
 }
 /// Documented values of `INITIATE_PERMS`. Part of `sonet_group.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupUpdateInitiatePerms {
     /// `"A"`: only the owner of the group
     #[bitrix(value = "A")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sonet_group.user.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Remove users from group — `sonet_group.user.delete` (REST v1, scope `sonet`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sonet_group.user.delete",
     version = "v1",
     scope = "sonet",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "—", status = 400, message = "Wrong group ID"),
     error(code = "—", status = 400, message = "No permissions to update users role"),
@@ -23,5 +25,5 @@ pub struct SonetGroupUserDelete {
     pub group_id: i64,
     /// `USER_ID`: integer|array, required.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::bitrix24::serde_json::Value,
+    pub user_id: Value,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sonet_group.user.request` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Send a request to join the group — `sonet_group.user.request` (REST v1, scope `sonet`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-request.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sonet_group.user.request",
     version = "v1",
     scope = "sonet",
@@ -22,5 +23,5 @@ pub struct SonetGroupUserRequest {
     pub group_id: i64,
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sonet_group.user.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Change Role of Group Participants — `sonet_group.user.update` (REST v1, scope `sonet`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "sonet_group.user.update",
     version = "v1",
     scope = "sonet",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "—", status = 400, message = "Wrong group ID"),
     error(code = "—", status = 400, message = "No permissions to update users role"),
@@ -24,13 +26,13 @@ pub struct SonetGroupUserUpdate {
     pub group_id: i64,
     /// `USER_ID`: integer|array, required.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::bitrix24::serde_json::Value,
+    pub user_id: Value,
     /// `ROLE`: string, required.
     #[bitrix(rename = "ROLE")]
     pub role: SonetGroupUserUpdateRole,
 }
 /// Documented values of `ROLE`. Part of `sonet_group.user.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SonetGroupUserUpdateRole {
     /// `"E"`: moderator
     #[bitrix(value = "E")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.checklistitem.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Checklist Item with — `task.checklistitem.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.checklistitem.add",
     version = "v1",
     scope = "task",
@@ -43,32 +45,27 @@ pub struct TaskChecklistitemAdd {
 }
 /// The `FIELDS` object. Part of `task.checklistitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskChecklistitemAddFields {
     /// `TITLE`: string, required.
     #[bitrix(rename = "TITLE")]
-    pub title: ::std::string::String,
+    pub title: String,
     /// `SORT_INDEX`: integer.
     #[bitrix(rename = "SORT_INDEX")]
-    pub sort_index: ::core::option::Option<i64>,
+    pub sort_index: Option<i64>,
     /// `IS_COMPLETE`: boolean.
     #[bitrix(rename = "IS_COMPLETE", yn)]
-    pub is_complete: ::core::option::Option<bool>,
+    pub is_complete: Option<bool>,
     /// `IS_IMPORTANT`: boolean.
     #[bitrix(rename = "IS_IMPORTANT", yn)]
-    pub is_important: ::core::option::Option<bool>,
+    pub is_important: Option<bool>,
     /// `MEMBERS`: object.
     #[bitrix(rename = "MEMBERS")]
-    pub members: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub members: Option<Map<String, Value>>,
     /// `PARENT_ID`: integer.
     #[bitrix(rename = "PARENT_ID")]
-    pub parent_id: ::core::option::Option<i64>,
+    pub parent_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.checklistitem.isactionallowed` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Check Action Permission for — `task.checklistitem.isactionallowed` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-is-action-allowed.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.checklistitem.isactionallowed",
     version = "v1",
     scope = "task",
@@ -35,7 +36,7 @@ pub struct TaskChecklistitemIsactionallowed {
     pub actionid: TaskChecklistitemIsactionallowedActionid,
 }
 /// Documented values of `ACTIONID`. Part of `task.checklistitem.isactionallowed` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-is-action-allowed.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum TaskChecklistitemIsactionallowedActionid {
     /// `1`: add item `ACTION_ADD`
     #[bitrix(value = 1)]

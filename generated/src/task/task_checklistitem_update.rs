@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.checklistitem.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Checklist Item with — `task.checklistitem.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.checklistitem.update",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_CORE",
@@ -51,32 +53,27 @@ pub struct TaskChecklistitemUpdate {
 }
 /// The `FIELDS` object. Part of `task.checklistitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskChecklistitemUpdateFields {
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `SORT_INDEX`: integer.
     #[bitrix(rename = "SORT_INDEX")]
-    pub sort_index: ::core::option::Option<i64>,
+    pub sort_index: Option<i64>,
     /// `IS_COMPLETE`: boolean.
     #[bitrix(rename = "IS_COMPLETE", yn)]
-    pub is_complete: ::core::option::Option<bool>,
+    pub is_complete: Option<bool>,
     /// `IS_IMPORTANT`: boolean.
     #[bitrix(rename = "IS_IMPORTANT", yn)]
-    pub is_important: ::core::option::Option<bool>,
+    pub is_important: Option<bool>,
     /// `MEMBERS`: object.
     #[bitrix(rename = "MEMBERS")]
-    pub members: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub members: Option<Map<String, Value>>,
     /// `PARENT_ID`: integer.
     #[bitrix(rename = "PARENT_ID")]
-    pub parent_id: ::core::option::Option<i64>,
+    pub parent_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,29 +2,29 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.comment.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Add Comment to Task — `task.comment.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-comment-add.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.chat.message.send` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.comment.add",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskCommentAdd {
     /// `TASKID`: any.
     #[bitrix(rename = "TASKID")]
-    pub taskid: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub taskid: Option<Value>,
     /// `COMMENTTEXT`: any.
     #[bitrix(rename = "COMMENTTEXT")]
-    pub commenttext: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub commenttext: Option<Value>,
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
-    pub fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub fields: Option<Map<String, Value>>,
 }

@@ -2,13 +2,15 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.commentitem.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Comment — `task.commentitem.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-add.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.chat.message.send` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.commentitem.add",
     version = "v1",
     scope = "task",
@@ -47,26 +49,21 @@ pub struct TaskCommentitemAdd {
 }
 /// The `FIELDS` object. Part of `task.commentitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskCommentitemAddFields {
     /// `POST_MESSAGE`: string, required.
     #[bitrix(rename = "POST_MESSAGE")]
-    pub post_message: ::std::string::String,
+    pub post_message: String,
     /// `AUTHOR_ID`: integer.
     #[bitrix(rename = "AUTHOR_ID")]
-    pub author_id: ::core::option::Option<i64>,
+    pub author_id: Option<i64>,
     /// `POST_DATE`: string.
     #[bitrix(rename = "POST_DATE")]
-    pub post_date: ::core::option::Option<::std::string::String>,
+    pub post_date: Option<String>,
     /// `UF_FORUM_MESSAGE_DOC`: array.
     #[bitrix(rename = "UF_FORUM_MESSAGE_DOC")]
-    pub uf_forum_message_doc: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub uf_forum_message_doc: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.commentitem.isactionallowed` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Check if the action is allowed for the comment — `task.commentitem.isactionallowed` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-is-action-allowed.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.commentitem.isactionallowed",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_CORE",
@@ -36,7 +38,7 @@ pub struct TaskCommentitemIsactionallowed {
     pub actionid: TaskCommentitemIsactionallowedActionid,
 }
 /// Documented values of `ACTIONID`. Part of `task.commentitem.isactionallowed` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-is-action-allowed.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum TaskCommentitemIsactionallowedActionid {
     /// `1`: add comment
     #[bitrix(value = 1)]

@@ -2,17 +2,19 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.commentitem.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Comment — `task.commentitem.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-update.html)
 ///
 /// Deprecated by the documentation: use `im.message.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.commentitem.update",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskCommentitemUpdate {
@@ -28,20 +30,15 @@ pub struct TaskCommentitemUpdate {
 }
 /// The `FIELDS` object. Part of `task.commentitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskCommentitemUpdateFields {
     /// `POST_MESSAGE`: string, required.
     #[bitrix(rename = "POST_MESSAGE")]
-    pub post_message: ::std::string::String,
+    pub post_message: String,
     /// `UF_FORUM_MESSAGE_DOC`: array.
     #[bitrix(rename = "UF_FORUM_MESSAGE_DOC")]
-    pub uf_forum_message_doc: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub uf_forum_message_doc: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

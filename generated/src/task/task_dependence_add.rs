@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.dependence.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Create a Link Between Tasks — `task.dependence.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/task-dependence-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.dependence.add",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ILLEGAL_NEW_LINK",
@@ -35,7 +37,7 @@ pub struct TaskDependenceAdd {
     pub link_type: TaskDependenceAddLinkType,
 }
 /// Documented values of `linkType`. Part of `task.dependence.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/task-dependence-add.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum TaskDependenceAddLinkType {
     /// `0`: start-start link
     #[bitrix(value = 0)]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.elapseditem.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Elapsed Time Record — `task.elapseditem.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.elapseditem.add",
     version = "v1",
     scope = "task",
@@ -28,21 +30,18 @@ pub struct TaskElapseditemAdd {
 }
 /// The `ARFIELDS` object. Part of `task.elapseditem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskElapseditemAddArfields {
     /// `SECONDS`: integer, required.
     #[bitrix(rename = "SECONDS")]
     pub seconds: i64,
     /// `COMMENT_TEXT`: string, required.
     #[bitrix(rename = "COMMENT_TEXT")]
-    pub comment_text: ::std::string::String,
+    pub comment_text: String,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.elapseditem.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Time Entry by ID — `task.elapseditem.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.elapseditem.get",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "0x000001", status = 400, message = "Task not found"),
     error(code = "0x100002", status = 400, message = "Access denied"),
     error(code = "0x000004", status = 400, message = "Action not allowed"),

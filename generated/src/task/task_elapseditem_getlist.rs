@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.elapseditem.getlist` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get a List of Time Tracking Records — `task.elapseditem.getlist` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.elapseditem.getlist",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "0x100002", status = 400, message = "Access denied"),
     error(code = "0x000004", status = 400, message = "Action not allowed"),
     error(code = "0x000040", status = 400, message = "Unknown error"),
@@ -24,56 +26,51 @@
 pub struct TaskElapseditemGetlist {
     /// `TASKID`: integer.
     #[bitrix(rename = "TASKID")]
-    pub taskid: ::core::option::Option<i64>,
+    pub taskid: Option<i64>,
     /// `ORDER`: object.
     #[bitrix(rename = "ORDER")]
-    pub order: ::core::option::Option<TaskElapseditemGetlistOrder>,
+    pub order: Option<TaskElapseditemGetlistOrder>,
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<TaskElapseditemGetlistFilter>,
+    pub filter: Option<TaskElapseditemGetlistFilter>,
     /// `SELECT`: array.
     #[bitrix(rename = "SELECT")]
-    pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub select: Option<Vec<Value>>,
     /// `PARAMS`: object.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub params: Option<Map<String, Value>>,
 }
 /// The `ORDER` object. Part of `task.elapseditem.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskElapseditemGetlistOrder {
     /// `ID`: string.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<TaskElapseditemGetlistOrderId>,
+    pub id: Option<TaskElapseditemGetlistOrderId>,
     /// `USER_ID`: string.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<TaskElapseditemGetlistOrderUserId>,
+    pub user_id: Option<TaskElapseditemGetlistOrderUserId>,
     /// `MINUTES`: string.
     #[bitrix(rename = "MINUTES")]
-    pub minutes: ::core::option::Option<TaskElapseditemGetlistOrderMinutes>,
+    pub minutes: Option<TaskElapseditemGetlistOrderMinutes>,
     /// `SECONDS`: string.
     #[bitrix(rename = "SECONDS")]
-    pub seconds: ::core::option::Option<TaskElapseditemGetlistOrderSeconds>,
+    pub seconds: Option<TaskElapseditemGetlistOrderSeconds>,
     /// `CREATED_DATE`: string.
     #[bitrix(rename = "CREATED_DATE")]
-    pub created_date: ::core::option::Option<TaskElapseditemGetlistOrderCreatedDate>,
+    pub created_date: Option<TaskElapseditemGetlistOrderCreatedDate>,
     /// `DATE_START`: string.
     #[bitrix(rename = "DATE_START")]
-    pub date_start: ::core::option::Option<TaskElapseditemGetlistOrderDateStart>,
+    pub date_start: Option<TaskElapseditemGetlistOrderDateStart>,
     /// `DATE_STOP`: string.
     #[bitrix(rename = "DATE_STOP")]
-    pub date_stop: ::core::option::Option<TaskElapseditemGetlistOrderDateStop>,
+    pub date_stop: Option<TaskElapseditemGetlistOrderDateStop>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ID`. Part of `task.elapseditem.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskElapseditemGetlistOrderId {
     /// `"asc"`: ascending
     #[bitrix(value = "asc")]
@@ -83,7 +80,7 @@ pub enum TaskElapseditemGetlistOrderId {
     Desc,
 }
 /// Documented values of `USER_ID`. Part of `task.elapseditem.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskElapseditemGetlistOrderUserId {
     /// `"asc"`: ascending
     #[bitrix(value = "asc")]
@@ -93,7 +90,7 @@ pub enum TaskElapseditemGetlistOrderUserId {
     Desc,
 }
 /// Documented values of `MINUTES`. Part of `task.elapseditem.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskElapseditemGetlistOrderMinutes {
     /// `"asc"`: ascending
     #[bitrix(value = "asc")]
@@ -103,7 +100,7 @@ pub enum TaskElapseditemGetlistOrderMinutes {
     Desc,
 }
 /// Documented values of `SECONDS`. Part of `task.elapseditem.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskElapseditemGetlistOrderSeconds {
     /// `"asc"`: ascending
     #[bitrix(value = "asc")]
@@ -113,7 +110,7 @@ pub enum TaskElapseditemGetlistOrderSeconds {
     Desc,
 }
 /// Documented values of `CREATED_DATE`. Part of `task.elapseditem.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskElapseditemGetlistOrderCreatedDate {
     /// `"asc"`: ascending
     #[bitrix(value = "asc")]
@@ -123,7 +120,7 @@ pub enum TaskElapseditemGetlistOrderCreatedDate {
     Desc,
 }
 /// Documented values of `DATE_START`. Part of `task.elapseditem.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskElapseditemGetlistOrderDateStart {
     /// `"asc"`: ascending
     #[bitrix(value = "asc")]
@@ -133,7 +130,7 @@ pub enum TaskElapseditemGetlistOrderDateStart {
     Desc,
 }
 /// Documented values of `DATE_STOP`. Part of `task.elapseditem.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskElapseditemGetlistOrderDateStop {
     /// `"asc"`: ascending
     #[bitrix(value = "asc")]
@@ -144,21 +141,18 @@ pub enum TaskElapseditemGetlistOrderDateStop {
 }
 /// The `FILTER` object. Part of `task.elapseditem.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskElapseditemGetlistFilter {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `CREATED_DATE`: datetime.
     #[bitrix(rename = "CREATED_DATE")]
-    pub created_date: ::core::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

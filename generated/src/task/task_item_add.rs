@@ -2,25 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Add Task — `task.item.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.add",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskItemAdd {
     /// `TASKDATA`: array.
     #[bitrix(rename = "TASKDATA")]
-    pub taskdata: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub taskdata: Option<Vec<Value>>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub fields: Option<Map<String, Value>>,
 }

@@ -2,32 +2,32 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.addfile` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Upload a File to the Task — `task.item.addfile` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-file.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.files.attach` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.addfile",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskItemAddfile {
     /// `TASK_ID`: any.
     #[bitrix(rename = "TASK_ID")]
-    pub task_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub task_id: Option<Value>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `CONTENT`: any.
     #[bitrix(rename = "CONTENT")]
-    pub content: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub content: Option<Value>,
     /// `FILE`: object.
     #[bitrix(rename = "FILE")]
-    pub file: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub file: Option<Map<String, Value>>,
 }

@@ -2,26 +2,28 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.addtofavorite` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Add Task to Favorites — `task.item.addtofavorite` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-add-to-favourite.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.favorite.add` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.addtofavorite",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskItemAddtofavorite {
     /// `auth`: any.
-    pub auth: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub auth: Option<Value>,
     /// `TASK_ID`: any.
     #[bitrix(rename = "TASK_ID")]
-    pub task_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub task_id: Option<Value>,
     /// `PARAMS`: any.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub params: Option<Value>,
 }

@@ -2,21 +2,23 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.approve` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Move a Pending Control Task to "Completed" Status — `task.item.approve` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-approve.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.approve` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.approve",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskItemApprove {
     /// `TASKID`: any.
     #[bitrix(rename = "TASKID")]
-    pub taskid: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub taskid: Option<Value>,
 }

@@ -2,24 +2,26 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.delegate` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Delegate Task — `task.item.delegate` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delegate.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.delegate` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.delegate",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskItemDelegate {
     /// `TASKID`: any.
     #[bitrix(rename = "TASKID")]
-    pub taskid: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub taskid: Option<Value>,
     /// `USERID`: any.
     #[bitrix(rename = "USERID")]
-    pub userid: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub userid: Option<Value>,
 }

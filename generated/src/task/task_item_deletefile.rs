@@ -2,26 +2,28 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.deletefile` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Remove File Link from Task — `task.item.deletefile` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-file.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.update` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.deletefile",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskItemDeletefile {
     /// `auth`: any.
-    pub auth: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub auth: Option<Value>,
     /// `TASK_ID`: any.
     #[bitrix(rename = "TASK_ID")]
-    pub task_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub task_id: Option<Value>,
     /// `ATTACHMENT_ID`: any.
     #[bitrix(rename = "ATTACHMENT_ID")]
-    pub attachment_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub attachment_id: Option<Value>,
 }

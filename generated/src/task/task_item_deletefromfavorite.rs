@@ -2,26 +2,28 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.deletefromfavorite` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Remove Task from Favorites — `task.item.deletefromfavorite` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-delete-from-favorite.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.favorite.remove` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.deletefromfavorite",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskItemDeletefromfavorite {
     /// `auth`: any.
-    pub auth: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub auth: Option<Value>,
     /// `TASK_ID`: any.
     #[bitrix(rename = "TASK_ID")]
-    pub task_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub task_id: Option<Value>,
     /// `PARAMS`: any.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub params: Option<Value>,
 }

@@ -2,26 +2,28 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.getdescription` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Task Description — `task.item.getdescription` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-get-description.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.get` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.getdescription",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct TaskItemGetdescription {
     /// `TASKID`: any.
     #[bitrix(rename = "TASKID")]
-    pub taskid: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub taskid: Option<Value>,
     /// `FORMAT`: any.
     #[bitrix(rename = "FORMAT")]
-    pub format: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub format: Option<Value>,
     /// `USERID`: integer.
     #[bitrix(rename = "USERID")]
-    pub userid: ::core::option::Option<i64>,
+    pub userid: Option<i64>,
 }

@@ -2,27 +2,29 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.isactionallowed` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Check if the action is permitted — `task.item.isactionallowed` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-is-action-allowed.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.getAccess` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.isactionallowed",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskItemIsactionallowed {
     /// `TASKID`: any.
     #[bitrix(rename = "TASKID")]
-    pub taskid: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub taskid: Option<Value>,
     /// `ACTIONID`: any.
     #[bitrix(rename = "ACTIONID")]
-    pub actionid: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub actionid: Option<Value>,
     /// `ACTION`: integer.
     #[bitrix(rename = "ACTION")]
-    pub action: ::core::option::Option<i64>,
+    pub action: Option<i64>,
 }

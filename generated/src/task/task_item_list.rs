@@ -2,33 +2,26 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get the List of Tasks — `task.item.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-list.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.list` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "task.item.list",
-    version = "v1",
-    scope = "task",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "task.item.list", version = "v1", scope = "task", result = Value)]
 pub struct TaskItemList {
     /// `ORDER`: object.
     #[bitrix(rename = "ORDER")]
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `PARAMS`: array.
     #[bitrix(rename = "PARAMS")]
-    pub params: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub params: Option<Vec<Value>>,
     /// `SELECT`: array.
     #[bitrix(rename = "SELECT")]
-    pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub select: Option<Vec<Value>>,
 }

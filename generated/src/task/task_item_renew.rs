@@ -2,21 +2,23 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.renew` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Change Task Status to "Not Executed" — `task.item.renew` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-renew.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.renew` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.renew",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
 )]
 pub struct TaskItemRenew {
     /// `taskId`: any.
     #[bitrix(rename = "taskId")]
-    pub task_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub task_id: Option<Value>,
 }

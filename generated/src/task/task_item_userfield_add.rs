@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.userfield.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Custom Field — `task.item.userfield.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.userfield.add",
     version = "v1",
     scope = "task",
@@ -37,44 +39,41 @@ pub struct TaskItemUserfieldAdd {
 }
 /// The `PARAMS` object. Part of `task.item.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskItemUserfieldAddParams {
     /// `USER_TYPE_ID`: string, required.
     #[bitrix(rename = "USER_TYPE_ID")]
     pub user_type_id: TaskItemUserfieldAddParamsUserTypeId,
     /// `FIELD_NAME`: string, required.
     #[bitrix(rename = "FIELD_NAME")]
-    pub field_name: ::std::string::String,
+    pub field_name: String,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `EDIT_FORM_LABEL`: object.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
-    pub edit_form_label: ::core::option::Option<TaskItemUserfieldAddParamsEditFormLabel>,
+    pub edit_form_label: Option<TaskItemUserfieldAddParamsEditFormLabel>,
     /// `LABEL`: string.
     #[bitrix(rename = "LABEL")]
-    pub label: ::core::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `MULTIPLE`: string.
     #[bitrix(rename = "MULTIPLE")]
-    pub multiple: ::core::option::Option<TaskItemUserfieldAddParamsMultiple>,
+    pub multiple: Option<TaskItemUserfieldAddParamsMultiple>,
     /// `MANDATORY`: string.
     #[bitrix(rename = "MANDATORY")]
-    pub mandatory: ::core::option::Option<TaskItemUserfieldAddParamsMandatory>,
+    pub mandatory: Option<TaskItemUserfieldAddParamsMandatory>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<TaskItemUserfieldAddParamsSettings>,
+    pub settings: Option<TaskItemUserfieldAddParamsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `USER_TYPE_ID`. Part of `task.item.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskItemUserfieldAddParamsUserTypeId {
     /// `"string"`: string
     #[bitrix(value = "string")]
@@ -91,21 +90,18 @@ pub enum TaskItemUserfieldAddParamsUserTypeId {
 }
 /// The `EDIT_FORM_LABEL` object. Part of `task.item.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskItemUserfieldAddParamsEditFormLabel {
     /// `de`: string.
-    pub de: ::core::option::Option<::std::string::String>,
+    pub de: Option<String>,
     /// `en`: string.
-    pub en: ::core::option::Option<::std::string::String>,
+    pub en: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MULTIPLE`. Part of `task.item.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskItemUserfieldAddParamsMultiple {
     /// `"Y"`: multiple
     #[bitrix(value = "Y")]
@@ -115,7 +111,7 @@ pub enum TaskItemUserfieldAddParamsMultiple {
     N,
 }
 /// Documented values of `MANDATORY`. Part of `task.item.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskItemUserfieldAddParamsMandatory {
     /// `"Y"`: mandatory
     #[bitrix(value = "Y")]
@@ -126,18 +122,15 @@ pub enum TaskItemUserfieldAddParamsMandatory {
 }
 /// The `SETTINGS` object. Part of `task.item.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskItemUserfieldAddParamsSettings {
     /// `DEFAULT_VALUE`: string.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: ::core::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// `ROWS`: integer.
     #[bitrix(rename = "ROWS")]
-    pub rows: ::core::option::Option<i64>,
+    pub rows: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

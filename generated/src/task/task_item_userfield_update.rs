@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.userfield.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update User Field — `task.item.userfield.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.item.userfield.update",
     version = "v1",
     scope = "task",
@@ -35,55 +37,47 @@ pub struct TaskItemUserfieldUpdate {
 }
 /// The `DATA` object. Part of `task.item.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskItemUserfieldUpdateData {
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `EDIT_FORM_LABEL`: object.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
-    pub edit_form_label: ::core::option::Option<
-        TaskItemUserfieldUpdateDataEditFormLabel,
-    >,
+    pub edit_form_label: Option<TaskItemUserfieldUpdateDataEditFormLabel>,
     /// `LABEL`: string.
     #[bitrix(rename = "LABEL")]
-    pub label: ::core::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `MULTIPLE`: string.
     #[bitrix(rename = "MULTIPLE")]
-    pub multiple: ::core::option::Option<TaskItemUserfieldUpdateDataMultiple>,
+    pub multiple: Option<TaskItemUserfieldUpdateDataMultiple>,
     /// `MANDATORY`: string.
     #[bitrix(rename = "MANDATORY")]
-    pub mandatory: ::core::option::Option<TaskItemUserfieldUpdateDataMandatory>,
+    pub mandatory: Option<TaskItemUserfieldUpdateDataMandatory>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<TaskItemUserfieldUpdateDataSettings>,
+    pub settings: Option<TaskItemUserfieldUpdateDataSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `EDIT_FORM_LABEL` object. Part of `task.item.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskItemUserfieldUpdateDataEditFormLabel {
     /// `ru`: string.
-    pub ru: ::core::option::Option<::std::string::String>,
+    pub ru: Option<String>,
     /// `en`: string.
-    pub en: ::core::option::Option<::std::string::String>,
+    pub en: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MULTIPLE`. Part of `task.item.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskItemUserfieldUpdateDataMultiple {
     /// `"Y"`: multiple
     #[bitrix(value = "Y")]
@@ -93,7 +87,7 @@ pub enum TaskItemUserfieldUpdateDataMultiple {
     N,
 }
 /// Documented values of `MANDATORY`. Part of `task.item.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskItemUserfieldUpdateDataMandatory {
     /// `"Y"`: mandatory
     #[bitrix(value = "Y")]
@@ -104,18 +98,15 @@ pub enum TaskItemUserfieldUpdateDataMandatory {
 }
 /// The `SETTINGS` object. Part of `task.item.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskItemUserfieldUpdateDataSettings {
     /// `DEFAULT_VALUE`: string.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: ::core::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// `ROWS`: integer.
     #[bitrix(rename = "ROWS")]
-    pub rows: ::core::option::Option<i64>,
+    pub rows: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

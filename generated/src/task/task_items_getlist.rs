@@ -2,35 +2,31 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.items.getlist` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get the List of Tasks — `task.items.getlist` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-items-get-list.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.list` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.items.getlist",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct TaskItemsGetlist {
     /// `ORDER`: object.
     #[bitrix(rename = "ORDER")]
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `TASKDATA`: array.
     #[bitrix(rename = "TASKDATA")]
-    pub taskdata: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub taskdata: Option<Vec<Value>>,
     /// `NAV_PARAMS`: array.
     #[bitrix(rename = "NAV_PARAMS")]
-    pub nav_params: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub nav_params: Option<Vec<Value>>,
 }

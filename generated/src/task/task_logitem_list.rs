@@ -2,23 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.logitem.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// View Task Change History — `task.logitem.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-log-item-list.html)
 ///
 /// Deprecated by the documentation: use `tasks.task.history.list` instead.
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.logitem.list",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct TaskLogitemList {
     /// `ID`: any, required.
     #[bitrix(rename = "ID")]
-    pub id: ::bitrix24::serde_json::Value,
+    pub id: Value,
     /// `taskId`: integer.
     #[bitrix(rename = "taskId")]
-    pub task_id: ::core::option::Option<i64>,
+    pub task_id: Option<i64>,
 }

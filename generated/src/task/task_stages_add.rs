@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.stages.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add a Kanban or "My Plan" Stage — `task.stages.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.stages.add",
     version = "v1",
     scope = "task",
@@ -24,28 +26,25 @@ pub struct TaskStagesAdd {
     pub fields: TaskStagesAddFields,
     /// `isAdmin`: boolean.
     #[bitrix(rename = "isAdmin")]
-    pub is_admin: ::core::option::Option<bool>,
+    pub is_admin: Option<bool>,
 }
 /// The `fields` object. Part of `task.stages.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskStagesAddFields {
     /// `TITLE`: string, required.
     #[bitrix(rename = "TITLE")]
-    pub title: ::std::string::String,
+    pub title: String,
     /// `COLOR`: string.
     #[bitrix(rename = "COLOR")]
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `AFTER_ID`: integer.
     #[bitrix(rename = "AFTER_ID")]
-    pub after_id: ::core::option::Option<i64>,
+    pub after_id: Option<i64>,
     /// `ENTITY_ID`: integer.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.stages.canmovetask` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Check the Ability to Move Task — `task.stages.canmovetask` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-can-move-task.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.stages.canmovetask",
     version = "v1",
     scope = "task",
@@ -22,7 +23,7 @@ pub struct TaskStagesCanmovetask {
     pub entity_type: TaskStagesCanmovetaskEntityType,
 }
 /// Documented values of `entityType`. Part of `task.stages.canmovetask` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-can-move-task.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TaskStagesCanmovetaskEntityType {
     /// `"U"`: user
     #[bitrix(value = "U")]

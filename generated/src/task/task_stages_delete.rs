@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.stages.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Delete a Kanban or "My Plan" Stage — `task.stages.delete` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.stages.delete",
     version = "v1",
     scope = "task",
@@ -30,5 +31,5 @@ pub struct TaskStagesDelete {
     pub id: i64,
     /// `isAdmin`: boolean.
     #[bitrix(rename = "isAdmin")]
-    pub is_admin: ::core::option::Option<bool>,
+    pub is_admin: Option<bool>,
 }

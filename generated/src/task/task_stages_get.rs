@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.stages.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get the List of Kanban Stages or "My Plan" — `task.stages.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.stages.get",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -23,5 +25,5 @@ pub struct TaskStagesGet {
     pub entity_id: i64,
     /// `isAdmin`: boolean.
     #[bitrix(rename = "isAdmin")]
-    pub is_admin: ::core::option::Option<bool>,
+    pub is_admin: Option<bool>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.stages.movetask` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Move Task from One Stage to Another — `task.stages.movetask` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-move-task.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.stages.movetask",
     version = "v1",
     scope = "task",
@@ -31,7 +32,7 @@ pub struct TaskStagesMovetask {
     #[bitrix(rename = "stageId")]
     pub stage_id: i64,
     /// `before`: integer.
-    pub before: ::core::option::Option<i64>,
+    pub before: Option<i64>,
     /// `after`: integer.
-    pub after: ::core::option::Option<i64>,
+    pub after: Option<i64>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.stages.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Kanban Stage or "My Plan" — `task.stages.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "task.stages.update",
     version = "v1",
     scope = "task",
@@ -26,25 +28,22 @@ pub struct TaskStagesUpdate {
     pub fields: TaskStagesUpdateFields,
     /// `isAdmin`: boolean.
     #[bitrix(rename = "isAdmin")]
-    pub is_admin: ::core::option::Option<bool>,
+    pub is_admin: Option<bool>,
 }
 /// The `fields` object. Part of `task.stages.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TaskStagesUpdateFields {
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `COLOR`: string.
     #[bitrix(rename = "COLOR")]
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `AFTER_ID`: integer.
     #[bitrix(rename = "AFTER_ID")]
-    pub after_id: ::core::option::Option<i64>,
+    pub after_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.backlog.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add backlog in Scrum — `tasks.api.scrum.backlog.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.api.scrum.backlog.add",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "Backlog already added"),
     error(code = "0", status = 400, message = "Access denied"),
@@ -24,7 +26,7 @@ pub struct TasksApiScrumBacklogAdd {
 }
 /// The `fields` object. Part of `tasks.api.scrum.backlog.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksApiScrumBacklogAddFields {
     /// `groupId`: integer, required.
     #[bitrix(rename = "groupId")]
@@ -34,11 +36,8 @@ pub struct TasksApiScrumBacklogAddFields {
     pub created_by: i64,
     /// `modifiedBy`: integer.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

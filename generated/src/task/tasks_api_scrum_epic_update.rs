@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.epic.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Epic in Scrum — `tasks.api.scrum.epic.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.api.scrum.epic.update",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Epic not found"),
@@ -36,23 +38,20 @@ pub struct TasksApiScrumEpicUpdate {
 }
 /// The `fields` object. Part of `tasks.api.scrum.epic.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksApiScrumEpicUpdateFields {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `groupId`: integer, required.
     #[bitrix(rename = "groupId")]
     pub group_id: i64,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `files`: array.
-    pub files: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub files: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.kanban.updateStage` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Scrum Kanban Stage — `tasks.api.scrum.kanban.updateStage` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-update-stage.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.api.scrum.kanban.updateStage",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "Stage id not found"),
     error(code = "0", status = 400, message = "Stage not found"),
@@ -27,24 +29,21 @@ pub struct TasksApiScrumKanbanUpdateStage {
 }
 /// The `fields` object. Part of `tasks.api.scrum.kanban.updateStage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-update-stage.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksApiScrumKanbanUpdateStageFields {
     /// `sprintId`: integer.
     #[bitrix(rename = "sprintId")]
-    pub sprint_id: ::core::option::Option<i64>,
+    pub sprint_id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

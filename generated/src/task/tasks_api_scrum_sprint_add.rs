@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.sprint.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Sprint in Scrum — `tasks.api.scrum.sprint.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.api.scrum.sprint.add",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Sprint not created"),
@@ -35,27 +37,24 @@ pub struct TasksApiScrumSprintAdd {
 }
 /// The `fields` object. Part of `tasks.api.scrum.sprint.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksApiScrumSprintAddFields {
     /// `groupId`: integer, required.
     #[bitrix(rename = "groupId")]
     pub group_id: i64,
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `dateStart`: string.
     #[bitrix(rename = "dateStart")]
-    pub date_start: ::core::option::Option<::std::string::String>,
+    pub date_start: Option<String>,
     /// `dateEnd`: string.
     #[bitrix(rename = "dateEnd")]
-    pub date_end: ::core::option::Option<::std::string::String>,
+    pub date_end: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

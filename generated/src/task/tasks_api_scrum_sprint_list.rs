@@ -2,74 +2,67 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.sprint.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the list of sprints — `tasks.api.scrum.sprint.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.api.scrum.sprint.list",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "0", status = 400, message = "Could not load list"),
 )]
 pub struct TasksApiScrumSprintList {
     /// `order`: object.
-    pub order: ::core::option::Option<TasksApiScrumSprintListOrder>,
+    pub order: Option<TasksApiScrumSprintListOrder>,
     /// `filter`: object.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
     /// `select`: object.
-    pub select: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub select: Option<Map<String, Value>>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// The `order` object. Part of `tasks.api.scrum.sprint.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksApiScrumSprintListOrder {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `GROUP_ID`: integer.
     #[bitrix(rename = "GROUP_ID")]
-    pub group_id: ::core::option::Option<i64>,
+    pub group_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
     #[bitrix(rename = "ENTITY_TYPE")]
-    pub entity_type: ::core::option::Option<::std::string::String>,
+    pub entity_type: Option<String>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `CREATED_BY`: integer.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `MODIFIED_BY`: integer.
     #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `DATE_START`: string.
     #[bitrix(rename = "DATE_START")]
-    pub date_start: ::core::option::Option<::std::string::String>,
+    pub date_start: Option<String>,
     /// `DATE_END`: string.
     #[bitrix(rename = "DATE_END")]
-    pub date_end: ::core::option::Option<::std::string::String>,
+    pub date_end: Option<String>,
     /// `STATUS`: string.
     #[bitrix(rename = "STATUS")]
-    pub status: ::core::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// `INFO`: object.
     #[bitrix(rename = "INFO")]
-    pub info: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub info: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.task.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create or Update a Scrum Task — `tasks.api.scrum.task.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.api.scrum.task.update",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "Epic not found"),
     error(code = "0", status = 400, message = "Task not found"),
@@ -25,23 +27,20 @@ pub struct TasksApiScrumTaskUpdate {
 }
 /// The `fields` object. Part of `tasks.api.scrum.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksApiScrumTaskUpdateFields {
     /// `entityId`: integer.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
     /// `storyPoints`: string.
     #[bitrix(rename = "storyPoints")]
-    pub story_points: ::core::option::Option<::std::string::String>,
+    pub story_points: Option<String>,
     /// `epicId`: integer.
     #[bitrix(rename = "epicId")]
-    pub epic_id: ::core::option::Option<i64>,
+    pub epic_id: Option<i64>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

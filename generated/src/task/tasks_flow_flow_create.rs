@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.flow.Flow.create` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a New Flow — `tasks.flow.Flow.create` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.flow.Flow.create",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "Access denied or flow not found"),
     error(code = "0", status = 400, message = "Unknown error"),
@@ -28,21 +30,21 @@ pub struct TasksFlowFlowCreate {
 }
 /// The `flowData` object. Part of `tasks.flow.Flow.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksFlowFlowCreateFlowData {
     /// `name`: string, required.
-    pub name: ::std::string::String,
+    pub name: String,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `groupId`: integer.
     #[bitrix(rename = "groupId")]
-    pub group_id: ::core::option::Option<i64>,
+    pub group_id: Option<i64>,
     /// `ownerId`: integer.
     #[bitrix(rename = "ownerId")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
     /// `templateId`: integer.
     #[bitrix(rename = "templateId")]
-    pub template_id: ::core::option::Option<i64>,
+    pub template_id: Option<i64>,
     /// `plannedCompletionTime`: integer, required.
     #[bitrix(rename = "plannedCompletionTime")]
     pub planned_completion_time: i64,
@@ -51,44 +53,37 @@ pub struct TasksFlowFlowCreateFlowData {
     pub distribution_type: TasksFlowFlowCreateFlowDataDistributionType,
     /// `responsibleList`: array of array, required.
     #[bitrix(rename = "responsibleList")]
-    pub responsible_list: ::std::vec::Vec<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub responsible_list: Vec<Vec<Value>>,
     /// `taskCreators`: array of array of string.
     #[bitrix(rename = "taskCreators")]
-    pub task_creators: ::core::option::Option<
-        ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
-    >,
+    pub task_creators: Option<Vec<Vec<String>>>,
     /// `matchWorkTime`: integer.
     #[bitrix(rename = "matchWorkTime")]
-    pub match_work_time: ::core::option::Option<i64>,
+    pub match_work_time: Option<i64>,
     /// `responsibleCanChangeDeadline`: integer.
     #[bitrix(rename = "responsibleCanChangeDeadline")]
-    pub responsible_can_change_deadline: ::core::option::Option<i64>,
+    pub responsible_can_change_deadline: Option<i64>,
     /// `notifyAtHalfTime`: integer.
     #[bitrix(rename = "notifyAtHalfTime")]
-    pub notify_at_half_time: ::core::option::Option<i64>,
+    pub notify_at_half_time: Option<i64>,
     /// `taskControl`: integer.
     #[bitrix(rename = "taskControl")]
-    pub task_control: ::core::option::Option<i64>,
+    pub task_control: Option<i64>,
     /// `notifyOnQueueOverflow`: integer.
     #[bitrix(rename = "notifyOnQueueOverflow")]
-    pub notify_on_queue_overflow: ::core::option::Option<i64>,
+    pub notify_on_queue_overflow: Option<i64>,
     /// `notifyOnTasksInProgressOverflow`: integer.
     #[bitrix(rename = "notifyOnTasksInProgressOverflow")]
-    pub notify_on_tasks_in_progress_overflow: ::core::option::Option<i64>,
+    pub notify_on_tasks_in_progress_overflow: Option<i64>,
     /// `notifyWhenEfficiencyDecreases`: integer.
     #[bitrix(rename = "notifyWhenEfficiencyDecreases")]
-    pub notify_when_efficiency_decreases: ::core::option::Option<i64>,
+    pub notify_when_efficiency_decreases: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `distributionType`. Part of `tasks.flow.Flow.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksFlowFlowCreateFlowDataDistributionType {
     /// `"manually"`: manual distribution
     #[bitrix(value = "manually")]

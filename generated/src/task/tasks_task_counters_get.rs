@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.counters.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get User Counters — `tasks.task.counters.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.task.counters.get",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "0",
         status = 400,
@@ -25,16 +27,16 @@
 pub struct TasksTaskCountersGet {
     /// `userId`: integer.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `groupId`: integer.
     #[bitrix(rename = "groupId")]
-    pub group_id: ::core::option::Option<i64>,
+    pub group_id: Option<i64>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<TasksTaskCountersGetType>,
+    pub type_: Option<TasksTaskCountersGetType>,
 }
 /// Documented values of `type`. Part of `tasks.task.counters.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskCountersGetType {
     /// `"view_all"`: all roles
     #[bitrix(value = "view_all")]

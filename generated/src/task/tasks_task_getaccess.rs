@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.getaccess` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Check Access to Task — `tasks.task.getaccess` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.task.getaccess",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "0", status = 400, message = "wrong task id"),
     error(
         code = "100",
@@ -28,5 +30,5 @@ pub struct TasksTaskGetaccess {
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
     /// `users`: array.
-    pub users: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub users: Option<Vec<Value>>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.history.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Task History — `tasks.task.history.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.task.history.list",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "100",
         status = 400,
@@ -24,38 +26,31 @@ pub struct TasksTaskHistoryList {
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
     /// `filter`: object.
-    pub filter: ::core::option::Option<TasksTaskHistoryListFilter>,
+    pub filter: Option<TasksTaskHistoryListFilter>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
 }
 /// The `filter` object. Part of `tasks.task.history.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskHistoryListFilter {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `createdDate`: string.
     #[bitrix(rename = "createdDate")]
-    pub created_date: ::core::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// `field`: string.
-    pub field: ::core::option::Option<TasksTaskHistoryListFilterField>,
+    pub field: Option<TasksTaskHistoryListFilterField>,
     /// `value`: object.
-    pub value: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub value: Option<Map<String, Value>>,
     /// `user`: object.
-    pub user: ::core::option::Option<TasksTaskHistoryListFilterUser>,
+    pub user: Option<TasksTaskHistoryListFilterUser>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `field`. Part of `tasks.task.history.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskHistoryListFilterField {
     /// `"TITLE"`: change of task title
     #[bitrix(value = "TITLE")]
@@ -183,24 +178,21 @@ pub enum TasksTaskHistoryListFilterField {
 }
 /// The `user` object. Part of `tasks.task.history.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskHistoryListFilterUser {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `lastName`: string.
     #[bitrix(rename = "lastName")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `secondName`: string.
     #[bitrix(rename = "secondName")]
-    pub second_name: ::core::option::Option<::std::string::String>,
+    pub second_name: Option<String>,
     /// `login`: string.
-    pub login: ::core::option::Option<::std::string::String>,
+    pub login: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Task — `tasks.task.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.task.update",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "0", status = 400, message = "wrong task id"),
     error(
@@ -69,237 +71,216 @@ pub struct TasksTaskUpdate {
 }
 /// The `fields` object. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateFields {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `parentId`: string.
     #[bitrix(rename = "parentId")]
-    pub parent_id: ::core::option::Option<::std::string::String>,
+    pub parent_id: Option<String>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `chatId`: integer.
     #[bitrix(rename = "chatId")]
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `mark`: string.
-    pub mark: ::core::option::Option<::std::string::String>,
+    pub mark: Option<String>,
     /// `priority`: string.
-    pub priority: ::core::option::Option<TasksTaskUpdateFieldsPriority>,
+    pub priority: Option<TasksTaskUpdateFieldsPriority>,
     /// `multitask`: string.
-    pub multitask: ::core::option::Option<TasksTaskUpdateFieldsMultitask>,
+    pub multitask: Option<TasksTaskUpdateFieldsMultitask>,
     /// `notViewed`: string.
     #[bitrix(rename = "notViewed")]
-    pub not_viewed: ::core::option::Option<TasksTaskUpdateFieldsNotViewed>,
+    pub not_viewed: Option<TasksTaskUpdateFieldsNotViewed>,
     /// `replicate`: string.
-    pub replicate: ::core::option::Option<TasksTaskUpdateFieldsReplicate>,
+    pub replicate: Option<TasksTaskUpdateFieldsReplicate>,
     /// `stageId`: string.
     #[bitrix(rename = "stageId")]
-    pub stage_id: ::core::option::Option<::std::string::String>,
+    pub stage_id: Option<String>,
     /// `sprintId`: string.
     #[bitrix(rename = "sprintId")]
-    pub sprint_id: ::core::option::Option<::std::string::String>,
+    pub sprint_id: Option<String>,
     /// `backlogId`: string.
     #[bitrix(rename = "backlogId")]
-    pub backlog_id: ::core::option::Option<::std::string::String>,
+    pub backlog_id: Option<String>,
     /// `createdBy`: string.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// `createdDate`: string.
     #[bitrix(rename = "createdDate")]
-    pub created_date: ::core::option::Option<::std::string::String>,
+    pub created_date: Option<String>,
     /// `responsibleId`: string.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<::std::string::String>,
+    pub responsible_id: Option<String>,
     /// `changedBy`: string.
     #[bitrix(rename = "changedBy")]
-    pub changed_by: ::core::option::Option<::std::string::String>,
+    pub changed_by: Option<String>,
     /// `changedDate`: string.
     #[bitrix(rename = "changedDate")]
-    pub changed_date: ::core::option::Option<::std::string::String>,
+    pub changed_date: Option<String>,
     /// `statusChangedBy`: string.
     #[bitrix(rename = "statusChangedBy")]
-    pub status_changed_by: ::core::option::Option<::std::string::String>,
+    pub status_changed_by: Option<String>,
     /// `closedBy`: string.
     #[bitrix(rename = "closedBy")]
-    pub closed_by: ::core::option::Option<::std::string::String>,
+    pub closed_by: Option<String>,
     /// `closedDate`: string.
     #[bitrix(rename = "closedDate")]
-    pub closed_date: ::core::option::Option<::std::string::String>,
+    pub closed_date: Option<String>,
     /// `activityDate`: string.
     #[bitrix(rename = "activityDate")]
-    pub activity_date: ::core::option::Option<::std::string::String>,
+    pub activity_date: Option<String>,
     /// `dateStart`: string.
     #[bitrix(rename = "dateStart")]
-    pub date_start: ::core::option::Option<::std::string::String>,
+    pub date_start: Option<String>,
     /// `deadline`: string.
-    pub deadline: ::core::option::Option<::std::string::String>,
+    pub deadline: Option<String>,
     /// `startDatePlan`: string.
     #[bitrix(rename = "startDatePlan")]
-    pub start_date_plan: ::core::option::Option<::std::string::String>,
+    pub start_date_plan: Option<String>,
     /// `endDatePlan`: string.
     #[bitrix(rename = "endDatePlan")]
-    pub end_date_plan: ::core::option::Option<::std::string::String>,
+    pub end_date_plan: Option<String>,
     /// `guid`: string.
-    pub guid: ::core::option::Option<::std::string::String>,
+    pub guid: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `commentsCount`: string.
     #[bitrix(rename = "commentsCount")]
-    pub comments_count: ::core::option::Option<::std::string::String>,
+    pub comments_count: Option<String>,
     /// `serviceCommentsCount`: string.
     #[bitrix(rename = "serviceCommentsCount")]
-    pub service_comments_count: ::core::option::Option<::std::string::String>,
+    pub service_comments_count: Option<String>,
     /// `allowChangeDeadline`: string.
     #[bitrix(rename = "allowChangeDeadline")]
-    pub allow_change_deadline: ::core::option::Option<
-        TasksTaskUpdateFieldsAllowChangeDeadline,
-    >,
+    pub allow_change_deadline: Option<TasksTaskUpdateFieldsAllowChangeDeadline>,
     /// `allowTimeTracking`: string.
     #[bitrix(rename = "allowTimeTracking")]
-    pub allow_time_tracking: ::core::option::Option<
-        TasksTaskUpdateFieldsAllowTimeTracking,
-    >,
+    pub allow_time_tracking: Option<TasksTaskUpdateFieldsAllowTimeTracking>,
     /// `taskControl`: string.
     #[bitrix(rename = "taskControl")]
-    pub task_control: ::core::option::Option<TasksTaskUpdateFieldsTaskControl>,
+    pub task_control: Option<TasksTaskUpdateFieldsTaskControl>,
     /// `addInReport`: string.
     #[bitrix(rename = "addInReport")]
-    pub add_in_report: ::core::option::Option<TasksTaskUpdateFieldsAddInReport>,
+    pub add_in_report: Option<TasksTaskUpdateFieldsAddInReport>,
     /// `forkedByTemplateId`: string.
     #[bitrix(rename = "forkedByTemplateId")]
-    pub forked_by_template_id: ::core::option::Option<::std::string::String>,
+    pub forked_by_template_id: Option<String>,
     /// `timeEstimate`: string.
     #[bitrix(rename = "timeEstimate")]
-    pub time_estimate: ::core::option::Option<::std::string::String>,
+    pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
     #[bitrix(rename = "timeSpentInLogs")]
-    pub time_spent_in_logs: ::core::option::Option<::std::string::String>,
+    pub time_spent_in_logs: Option<String>,
     /// `matchWorkTime`: string.
     #[bitrix(rename = "matchWorkTime")]
-    pub match_work_time: ::core::option::Option<TasksTaskUpdateFieldsMatchWorkTime>,
+    pub match_work_time: Option<TasksTaskUpdateFieldsMatchWorkTime>,
     /// `forumTopicId`: string.
     #[bitrix(rename = "forumTopicId")]
-    pub forum_topic_id: ::core::option::Option<::std::string::String>,
+    pub forum_topic_id: Option<String>,
     /// `forumId`: string.
     #[bitrix(rename = "forumId")]
-    pub forum_id: ::core::option::Option<::std::string::String>,
+    pub forum_id: Option<String>,
     /// `siteId`: string.
     #[bitrix(rename = "siteId")]
-    pub site_id: ::core::option::Option<::std::string::String>,
+    pub site_id: Option<String>,
     /// `subordinate`: string.
-    pub subordinate: ::core::option::Option<TasksTaskUpdateFieldsSubordinate>,
+    pub subordinate: Option<TasksTaskUpdateFieldsSubordinate>,
     /// `exchangeModified`: string.
     #[bitrix(rename = "exchangeModified")]
-    pub exchange_modified: ::core::option::Option<::std::string::String>,
+    pub exchange_modified: Option<String>,
     /// `exchangeId`: string.
     #[bitrix(rename = "exchangeId")]
-    pub exchange_id: ::core::option::Option<::std::string::String>,
+    pub exchange_id: Option<String>,
     /// `outlookVersion`: string.
     #[bitrix(rename = "outlookVersion")]
-    pub outlook_version: ::core::option::Option<::std::string::String>,
+    pub outlook_version: Option<String>,
     /// `viewedDate`: string.
     #[bitrix(rename = "viewedDate")]
-    pub viewed_date: ::core::option::Option<::std::string::String>,
+    pub viewed_date: Option<String>,
     /// `sorting`: string.
-    pub sorting: ::core::option::Option<::std::string::String>,
+    pub sorting: Option<String>,
     /// `durationFact`: string.
     #[bitrix(rename = "durationFact")]
-    pub duration_fact: ::core::option::Option<::std::string::String>,
+    pub duration_fact: Option<String>,
     /// `isMuted`: string.
     #[bitrix(rename = "isMuted")]
-    pub is_muted: ::core::option::Option<TasksTaskUpdateFieldsIsMuted>,
+    pub is_muted: Option<TasksTaskUpdateFieldsIsMuted>,
     /// `isPinned`: string.
     #[bitrix(rename = "isPinned")]
-    pub is_pinned: ::core::option::Option<TasksTaskUpdateFieldsIsPinned>,
+    pub is_pinned: Option<TasksTaskUpdateFieldsIsPinned>,
     /// `isPinnedInGroup`: string.
     #[bitrix(rename = "isPinnedInGroup")]
-    pub is_pinned_in_group: ::core::option::Option<TasksTaskUpdateFieldsIsPinnedInGroup>,
+    pub is_pinned_in_group: Option<TasksTaskUpdateFieldsIsPinnedInGroup>,
     /// `flowId`: string.
     #[bitrix(rename = "flowId")]
-    pub flow_id: ::core::option::Option<::std::string::String>,
+    pub flow_id: Option<String>,
     /// `descriptionInBbcode`: string.
     #[bitrix(rename = "descriptionInBbcode")]
-    pub description_in_bbcode: ::core::option::Option<
-        TasksTaskUpdateFieldsDescriptionInBbcode,
-    >,
+    pub description_in_bbcode: Option<TasksTaskUpdateFieldsDescriptionInBbcode>,
     /// `status`: string.
-    pub status: ::core::option::Option<TasksTaskUpdateFieldsStatus>,
+    pub status: Option<TasksTaskUpdateFieldsStatus>,
     /// `statusChangedDate`: string.
     #[bitrix(rename = "statusChangedDate")]
-    pub status_changed_date: ::core::option::Option<::std::string::String>,
+    pub status_changed_date: Option<String>,
     /// `durationPlan`: string.
     #[bitrix(rename = "durationPlan")]
-    pub duration_plan: ::core::option::Option<::std::string::String>,
+    pub duration_plan: Option<String>,
     /// `durationType`: string.
     #[bitrix(rename = "durationType")]
-    pub duration_type: ::core::option::Option<::std::string::String>,
+    pub duration_type: Option<String>,
     /// `favorite`: string.
-    pub favorite: ::core::option::Option<TasksTaskUpdateFieldsFavorite>,
+    pub favorite: Option<TasksTaskUpdateFieldsFavorite>,
     /// `groupId`: string.
     #[bitrix(rename = "groupId")]
-    pub group_id: ::core::option::Option<::std::string::String>,
+    pub group_id: Option<String>,
     /// `auditors`: array.
-    pub auditors: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub auditors: Option<Vec<Value>>,
     /// `accomplices`: array.
-    pub accomplices: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub accomplices: Option<Vec<Value>>,
     /// `checklist`: object.
-    pub checklist: ::core::option::Option<TasksTaskUpdateFieldsChecklist>,
+    pub checklist: Option<TasksTaskUpdateFieldsChecklist>,
     /// `group`: object.
-    pub group: ::core::option::Option<TasksTaskUpdateFieldsGroup>,
+    pub group: Option<TasksTaskUpdateFieldsGroup>,
     /// `creator`: object.
-    pub creator: ::core::option::Option<TasksTaskUpdateFieldsCreator>,
+    pub creator: Option<TasksTaskUpdateFieldsCreator>,
     /// `responsible`: object.
-    pub responsible: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub responsible: Option<Map<String, Value>>,
     /// `accomplicesData`: array.
     #[bitrix(rename = "accomplicesData")]
-    pub accomplices_data: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub accomplices_data: Option<Vec<Value>>,
     /// `auditorsData`: object.
     #[bitrix(rename = "auditorsData")]
-    pub auditors_data: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub auditors_data: Option<Map<String, Value>>,
     /// `newCommentsCount`: integer.
     #[bitrix(rename = "newCommentsCount")]
-    pub new_comments_count: ::core::option::Option<i64>,
+    pub new_comments_count: Option<i64>,
     /// `action`: object.
-    pub action: ::core::option::Option<TasksTaskUpdateFieldsAction>,
+    pub action: Option<TasksTaskUpdateFieldsAction>,
     /// `checkListTree`: object.
     #[bitrix(rename = "checkListTree")]
-    pub check_list_tree: ::core::option::Option<TasksTaskUpdateFieldsCheckListTree>,
+    pub check_list_tree: Option<TasksTaskUpdateFieldsCheckListTree>,
     /// `checkListCanAdd`: boolean.
     #[bitrix(rename = "checkListCanAdd")]
-    pub check_list_can_add: ::core::option::Option<bool>,
+    pub check_list_can_add: Option<bool>,
     /// `ufCrmTask`: array.
     #[bitrix(rename = "ufCrmTask")]
-    pub uf_crm_task: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub uf_crm_task: Option<Vec<Value>>,
     /// `ufTaskWebdavFiles`: array.
     #[bitrix(rename = "ufTaskWebdavFiles")]
-    pub uf_task_webdav_files: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub uf_task_webdav_files: Option<Vec<Value>>,
     /// `ufMailMessage`: string.
     #[bitrix(rename = "ufMailMessage")]
-    pub uf_mail_message: ::core::option::Option<::std::string::String>,
+    pub uf_mail_message: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `priority`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsPriority {
     /// `"2"`: high
     #[bitrix(value = "2")]
@@ -312,7 +293,7 @@ pub enum TasksTaskUpdateFieldsPriority {
     V0,
 }
 /// Documented values of `multitask`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsMultitask {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -322,7 +303,7 @@ pub enum TasksTaskUpdateFieldsMultitask {
     N,
 }
 /// Documented values of `notViewed`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsNotViewed {
     /// `"Y"`: not viewed
     #[bitrix(value = "Y")]
@@ -332,7 +313,7 @@ pub enum TasksTaskUpdateFieldsNotViewed {
     N,
 }
 /// Documented values of `replicate`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsReplicate {
     /// `"Y"`: yes, make the task recurring
     #[bitrix(value = "Y")]
@@ -342,7 +323,7 @@ pub enum TasksTaskUpdateFieldsReplicate {
     N,
 }
 /// Documented values of `allowChangeDeadline`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsAllowChangeDeadline {
     /// `"Y"`: allowed
     #[bitrix(value = "Y")]
@@ -352,7 +333,7 @@ pub enum TasksTaskUpdateFieldsAllowChangeDeadline {
     N,
 }
 /// Documented values of `allowTimeTracking`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsAllowTimeTracking {
     /// `"Y"`: allowed
     #[bitrix(value = "Y")]
@@ -362,7 +343,7 @@ pub enum TasksTaskUpdateFieldsAllowTimeTracking {
     N,
 }
 /// Documented values of `taskControl`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsTaskControl {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -372,7 +353,7 @@ pub enum TasksTaskUpdateFieldsTaskControl {
     N,
 }
 /// Documented values of `addInReport`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsAddInReport {
     /// `"Y"`: add
     #[bitrix(value = "Y")]
@@ -382,7 +363,7 @@ pub enum TasksTaskUpdateFieldsAddInReport {
     N,
 }
 /// Documented values of `matchWorkTime`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsMatchWorkTime {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -392,7 +373,7 @@ pub enum TasksTaskUpdateFieldsMatchWorkTime {
     N,
 }
 /// Documented values of `subordinate`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsSubordinate {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -402,7 +383,7 @@ pub enum TasksTaskUpdateFieldsSubordinate {
     N,
 }
 /// Documented values of `isMuted`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsIsMuted {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -412,7 +393,7 @@ pub enum TasksTaskUpdateFieldsIsMuted {
     N,
 }
 /// Documented values of `isPinned`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsIsPinned {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -422,7 +403,7 @@ pub enum TasksTaskUpdateFieldsIsPinned {
     N,
 }
 /// Documented values of `isPinnedInGroup`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsIsPinnedInGroup {
     /// `"Y"`: pinned
     #[bitrix(value = "Y")]
@@ -432,7 +413,7 @@ pub enum TasksTaskUpdateFieldsIsPinnedInGroup {
     N,
 }
 /// Documented values of `descriptionInBbcode`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsDescriptionInBbcode {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -442,7 +423,7 @@ pub enum TasksTaskUpdateFieldsDescriptionInBbcode {
     N,
 }
 /// Documented values of `status`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsStatus {
     /// `"2"`: waiting for execution
     #[bitrix(value = "2")]
@@ -461,7 +442,7 @@ pub enum TasksTaskUpdateFieldsStatus {
     V6,
 }
 /// Documented values of `favorite`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsFavorite {
     /// `"Y"`: added to favorites
     #[bitrix(value = "Y")]
@@ -472,59 +453,54 @@ pub enum TasksTaskUpdateFieldsFavorite {
 }
 /// The `checklist` object. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateFieldsChecklist {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `taskId`: string.
     #[bitrix(rename = "taskId")]
-    pub task_id: ::core::option::Option<::std::string::String>,
+    pub task_id: Option<String>,
     /// `createdBy`: string.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// `parentId`: string.
     #[bitrix(rename = "parentId")]
-    pub parent_id: ::core::option::Option<::std::string::String>,
+    pub parent_id: Option<String>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `sortIndex`: string.
     #[bitrix(rename = "sortIndex")]
-    pub sort_index: ::core::option::Option<::std::string::String>,
+    pub sort_index: Option<String>,
     /// `isComplete`: string.
     #[bitrix(rename = "isComplete")]
-    pub is_complete: ::core::option::Option<TasksTaskUpdateFieldsChecklistIsComplete>,
+    pub is_complete: Option<TasksTaskUpdateFieldsChecklistIsComplete>,
     /// `isImportant`: string.
     #[bitrix(rename = "isImportant")]
-    pub is_important: ::core::option::Option<TasksTaskUpdateFieldsChecklistIsImportant>,
+    pub is_important: Option<TasksTaskUpdateFieldsChecklistIsImportant>,
     /// `toggledBy`: string.
     #[bitrix(rename = "toggledBy")]
-    pub toggled_by: ::core::option::Option<::std::string::String>,
+    pub toggled_by: Option<String>,
     /// `toggledDate`: string.
     #[bitrix(rename = "toggledDate")]
-    pub toggled_date: ::core::option::Option<::std::string::String>,
+    pub toggled_date: Option<String>,
     /// `ufChecklistFiles`: boolean.
     #[bitrix(rename = "ufChecklistFiles")]
-    pub uf_checklist_files: ::core::option::Option<bool>,
+    pub uf_checklist_files: Option<bool>,
     /// `members`: array.
-    pub members: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub members: Option<Vec<Value>>,
     /// `attachments`: array.
-    pub attachments: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub attachments: Option<Vec<Value>>,
     /// `entityId`: string.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<::std::string::String>,
+    pub entity_id: Option<String>,
     /// `action`: object.
-    pub action: ::core::option::Option<TasksTaskUpdateFieldsChecklistAction>,
+    pub action: Option<TasksTaskUpdateFieldsChecklistAction>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isComplete`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsChecklistIsComplete {
     /// `"Y"`: item completed
     #[bitrix(value = "Y")]
@@ -534,7 +510,7 @@ pub enum TasksTaskUpdateFieldsChecklistIsComplete {
     N,
 }
 /// Documented values of `isImportant`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateFieldsChecklistIsImportant {
     /// `"Y"`: important
     #[bitrix(value = "Y")]
@@ -545,225 +521,201 @@ pub enum TasksTaskUpdateFieldsChecklistIsImportant {
 }
 /// The `action` object. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateFieldsChecklistAction {
     /// `modify`: boolean.
-    pub modify: ::core::option::Option<bool>,
+    pub modify: Option<bool>,
     /// `remove`: boolean.
-    pub remove: ::core::option::Option<bool>,
+    pub remove: Option<bool>,
     /// `toggle`: boolean.
-    pub toggle: ::core::option::Option<bool>,
+    pub toggle: Option<bool>,
     /// `add`: boolean.
-    pub add: ::core::option::Option<bool>,
+    pub add: Option<bool>,
     /// `addAccomplice`: boolean.
     #[bitrix(rename = "addAccomplice")]
-    pub add_accomplice: ::core::option::Option<bool>,
+    pub add_accomplice: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `group` object. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateFieldsGroup {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `opened`: boolean.
-    pub opened: ::core::option::Option<bool>,
+    pub opened: Option<bool>,
     /// `membersCount`: integer.
     #[bitrix(rename = "membersCount")]
-    pub members_count: ::core::option::Option<i64>,
+    pub members_count: Option<i64>,
     /// `image`: string.
-    pub image: ::core::option::Option<::std::string::String>,
+    pub image: Option<String>,
     /// `additionalData`: array.
     #[bitrix(rename = "additionalData")]
-    pub additional_data: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub additional_data: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `creator` object. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateFieldsCreator {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `link`: string.
-    pub link: ::core::option::Option<::std::string::String>,
+    pub link: Option<String>,
     /// `icon`: string.
-    pub icon: ::core::option::Option<::std::string::String>,
+    pub icon: Option<String>,
     /// `workPosition`: string.
     #[bitrix(rename = "workPosition")]
-    pub work_position: ::core::option::Option<::std::string::String>,
+    pub work_position: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `action` object. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateFieldsAction {
     /// `accept`: boolean.
-    pub accept: ::core::option::Option<bool>,
+    pub accept: Option<bool>,
     /// `decline`: boolean.
-    pub decline: ::core::option::Option<bool>,
+    pub decline: Option<bool>,
     /// `complete`: boolean.
-    pub complete: ::core::option::Option<bool>,
+    pub complete: Option<bool>,
     /// `approve`: boolean.
-    pub approve: ::core::option::Option<bool>,
+    pub approve: Option<bool>,
     /// `disapprove`: boolean.
-    pub disapprove: ::core::option::Option<bool>,
+    pub disapprove: Option<bool>,
     /// `start`: boolean.
-    pub start: ::core::option::Option<bool>,
+    pub start: Option<bool>,
     /// `pause`: boolean.
-    pub pause: ::core::option::Option<bool>,
+    pub pause: Option<bool>,
     /// `delegate`: boolean.
-    pub delegate: ::core::option::Option<bool>,
+    pub delegate: Option<bool>,
     /// `remove`: boolean.
-    pub remove: ::core::option::Option<bool>,
+    pub remove: Option<bool>,
     /// `edit`: boolean.
-    pub edit: ::core::option::Option<bool>,
+    pub edit: Option<bool>,
     /// `defer`: boolean.
-    pub defer: ::core::option::Option<bool>,
+    pub defer: Option<bool>,
     /// `renew`: boolean.
-    pub renew: ::core::option::Option<bool>,
+    pub renew: Option<bool>,
     /// `create`: boolean.
-    pub create: ::core::option::Option<bool>,
+    pub create: Option<bool>,
     /// `changeDeadline`: boolean.
     #[bitrix(rename = "changeDeadline")]
-    pub change_deadline: ::core::option::Option<bool>,
+    pub change_deadline: Option<bool>,
     /// `checklistAddItems`: boolean.
     #[bitrix(rename = "checklistAddItems")]
-    pub checklist_add_items: ::core::option::Option<bool>,
+    pub checklist_add_items: Option<bool>,
     /// `addFavorite`: boolean.
     #[bitrix(rename = "addFavorite")]
-    pub add_favorite: ::core::option::Option<bool>,
+    pub add_favorite: Option<bool>,
     /// `deleteFavorite`: boolean.
     #[bitrix(rename = "deleteFavorite")]
-    pub delete_favorite: ::core::option::Option<bool>,
+    pub delete_favorite: Option<bool>,
     /// `rate`: boolean.
-    pub rate: ::core::option::Option<bool>,
+    pub rate: Option<bool>,
     /// `take`: boolean.
-    pub take: ::core::option::Option<bool>,
+    pub take: Option<bool>,
     /// `edit.originator`: boolean.
     #[bitrix(rename = "edit.originator")]
-    pub edit_originator: ::core::option::Option<bool>,
+    pub edit_originator: Option<bool>,
     /// `checklist.reorder`: boolean.
     #[bitrix(rename = "checklist.reorder")]
-    pub checklist_reorder: ::core::option::Option<bool>,
+    pub checklist_reorder: Option<bool>,
     /// `elapsedtime.add`: boolean.
     #[bitrix(rename = "elapsedtime.add")]
-    pub elapsedtime_add: ::core::option::Option<bool>,
+    pub elapsedtime_add: Option<bool>,
     /// `dayplan.timer.toggle`: boolean.
     #[bitrix(rename = "dayplan.timer.toggle")]
-    pub dayplan_timer_toggle: ::core::option::Option<bool>,
+    pub dayplan_timer_toggle: Option<bool>,
     /// `edit.plan`: boolean.
     #[bitrix(rename = "edit.plan")]
-    pub edit_plan: ::core::option::Option<bool>,
+    pub edit_plan: Option<bool>,
     /// `checklist.add`: boolean.
     #[bitrix(rename = "checklist.add")]
-    pub checklist_add: ::core::option::Option<bool>,
+    pub checklist_add: Option<bool>,
     /// `favorite.add`: boolean.
     #[bitrix(rename = "favorite.add")]
-    pub favorite_add: ::core::option::Option<bool>,
+    pub favorite_add: Option<bool>,
     /// `favorite.delete`: boolean.
     #[bitrix(rename = "favorite.delete")]
-    pub favorite_delete: ::core::option::Option<bool>,
+    pub favorite_delete: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `checkListTree` object. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateFieldsCheckListTree {
     /// `nodeId`: integer.
     #[bitrix(rename = "nodeId")]
-    pub node_id: ::core::option::Option<i64>,
+    pub node_id: Option<i64>,
     /// `fields`: object.
-    pub fields: ::core::option::Option<TasksTaskUpdateFieldsCheckListTreeFields>,
+    pub fields: Option<TasksTaskUpdateFieldsCheckListTreeFields>,
     /// `action`: array.
-    pub action: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub action: Option<Vec<Value>>,
     /// `descendants`: array.
-    pub descendants: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub descendants: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateFieldsCheckListTreeFields {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `copiedId`: string.
     #[bitrix(rename = "copiedId")]
-    pub copied_id: ::core::option::Option<::std::string::String>,
+    pub copied_id: Option<String>,
     /// `entityId`: string.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<::std::string::String>,
+    pub entity_id: Option<String>,
     /// `userId`: integer.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `createdBy`: string.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<::std::string::String>,
+    pub created_by: Option<String>,
     /// `parentId`: string.
     #[bitrix(rename = "parentId")]
-    pub parent_id: ::core::option::Option<::std::string::String>,
+    pub parent_id: Option<String>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `sortIndex`: string.
     #[bitrix(rename = "sortIndex")]
-    pub sort_index: ::core::option::Option<::std::string::String>,
+    pub sort_index: Option<String>,
     /// `displaySortIndex`: string.
     #[bitrix(rename = "displaySortIndex")]
-    pub display_sort_index: ::core::option::Option<::std::string::String>,
+    pub display_sort_index: Option<String>,
     /// `isComplete`: boolean.
     #[bitrix(rename = "isComplete")]
-    pub is_complete: ::core::option::Option<bool>,
+    pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
     #[bitrix(rename = "isImportant")]
-    pub is_important: ::core::option::Option<bool>,
+    pub is_important: Option<bool>,
     /// `completedCount`: integer.
     #[bitrix(rename = "completedCount")]
-    pub completed_count: ::core::option::Option<i64>,
+    pub completed_count: Option<i64>,
     /// `members`: array.
-    pub members: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub members: Option<Vec<Value>>,
     /// `attachments`: array.
-    pub attachments: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub attachments: Option<Vec<Value>>,
     /// `nodeId`: string.
     #[bitrix(rename = "nodeId")]
-    pub node_id: ::core::option::Option<::std::string::String>,
+    pub node_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

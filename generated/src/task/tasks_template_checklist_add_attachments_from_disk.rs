@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.template.checklist.addAttachmentsFromDisk` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Add Attachments from Drive to Checklist Item — `tasks.template.checklist.addAttachmentsFromDisk` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.template.checklist.addAttachmentsFromDisk",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -48,5 +50,5 @@ pub struct TasksTemplateChecklistAddAttachmentsFromDisk {
     pub check_list_item_id: i64,
     /// `filesIds`: array, required.
     #[bitrix(rename = "filesIds")]
-    pub files_ids: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub files_ids: Vec<Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.template.checklist.removeAttachments` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Remove Attachments from Checklist Item — `tasks.template.checklist.removeAttachments` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.template.checklist.removeAttachments",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -48,5 +50,5 @@ pub struct TasksTemplateChecklistRemoveAttachments {
     pub check_list_item_id: i64,
     /// `attachmentsIds`: array, required.
     #[bitrix(rename = "attachmentsIds")]
-    pub attachments_ids: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub attachments_ids: Vec<Value>,
 }

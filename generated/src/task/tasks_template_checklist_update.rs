@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.template.checklist.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Checklist Item of Task Template — `tasks.template.checklist.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.template.checklist.update",
     version = "v1",
     scope = "task",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "100",
@@ -51,66 +53,58 @@ pub struct TasksTemplateChecklistUpdate {
 }
 /// The `fields` object. Part of `tasks.template.checklist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTemplateChecklistUpdateFields {
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `PARENT_ID`: integer.
     #[bitrix(rename = "PARENT_ID")]
-    pub parent_id: ::core::option::Option<i64>,
+    pub parent_id: Option<i64>,
     /// `SORT_INDEX`: integer.
     #[bitrix(rename = "SORT_INDEX")]
-    pub sort_index: ::core::option::Option<i64>,
+    pub sort_index: Option<i64>,
     /// `IS_COMPLETE`: boolean.
     #[bitrix(rename = "IS_COMPLETE", yn)]
-    pub is_complete: ::core::option::Option<bool>,
+    pub is_complete: Option<bool>,
     /// `IS_IMPORTANT`: boolean.
     #[bitrix(rename = "IS_IMPORTANT", yn)]
-    pub is_important: ::core::option::Option<bool>,
+    pub is_important: Option<bool>,
     /// `MEMBERS`: object.
     #[bitrix(rename = "MEMBERS")]
-    pub members: ::core::option::Option<TasksTemplateChecklistUpdateFieldsMembers>,
+    pub members: Option<TasksTemplateChecklistUpdateFieldsMembers>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `MEMBERS` object. Part of `tasks.template.checklist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTemplateChecklistUpdateFieldsMembers {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<TasksTemplateChecklistUpdateFieldsMembersType>,
+    pub type_: Option<TasksTemplateChecklistUpdateFieldsMembersType>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `personalPhoto`: string.
     #[bitrix(rename = "personalPhoto")]
-    pub personal_photo: ::core::option::Option<::std::string::String>,
+    pub personal_photo: Option<String>,
     /// `personalGender`: string.
     #[bitrix(rename = "personalGender")]
-    pub personal_gender: ::core::option::Option<
-        TasksTemplateChecklistUpdateFieldsMembersPersonalGender,
-    >,
+    pub personal_gender: Option<TasksTemplateChecklistUpdateFieldsMembersPersonalGender>,
     /// `image`: string.
-    pub image: ::core::option::Option<::std::string::String>,
+    pub image: Option<String>,
     /// `isCollaber`: boolean.
     #[bitrix(rename = "isCollaber")]
-    pub is_collaber: ::core::option::Option<bool>,
+    pub is_collaber: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `tasks.template.checklist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTemplateChecklistUpdateFieldsMembersType {
     /// `"A"`: Participant
     #[bitrix(value = "A")]
@@ -120,7 +114,7 @@ pub enum TasksTemplateChecklistUpdateFieldsMembersType {
     U,
 }
 /// Documented values of `personalGender`. Part of `tasks.template.checklist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTemplateChecklistUpdateFieldsMembersPersonalGender {
     /// `"M"`: Male
     #[bitrix(value = "M")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.template.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Task Template — `tasks.template.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.template.update",
     version = "v1",
     scope = "task",
@@ -37,146 +39,130 @@ pub struct TasksTemplateUpdate {
 }
 /// The `fields` object. Part of `tasks.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTemplateUpdateFields {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `PARENT_ID`: integer.
     #[bitrix(rename = "PARENT_ID")]
-    pub parent_id: ::core::option::Option<i64>,
+    pub parent_id: Option<i64>,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `PRIORITY`: enum.
     #[bitrix(rename = "PRIORITY")]
-    pub priority: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub priority: Option<Value>,
     /// `GROUP_ID`: integer.
     #[bitrix(rename = "GROUP_ID")]
-    pub group_id: ::core::option::Option<i64>,
+    pub group_id: Option<i64>,
     /// `STAGE_ID`: integer.
     #[bitrix(rename = "STAGE_ID")]
-    pub stage_id: ::core::option::Option<i64>,
+    pub stage_id: Option<i64>,
     /// `CREATED_BY`: integer.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `RESPONSIBLE_ID`: integer.
     #[bitrix(rename = "RESPONSIBLE_ID")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `DEPENDS_ON`: array.
     #[bitrix(rename = "DEPENDS_ON")]
-    pub depends_on: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub depends_on: Option<Vec<Value>>,
     /// `RESPONSIBLES`: array.
     #[bitrix(rename = "RESPONSIBLES")]
-    pub responsibles: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub responsibles: Option<Vec<Value>>,
     /// `ACCOMPLICES`: array.
     #[bitrix(rename = "ACCOMPLICES")]
-    pub accomplices: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub accomplices: Option<Vec<Value>>,
     /// `AUDITORS`: array.
     #[bitrix(rename = "AUDITORS")]
-    pub auditors: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub auditors: Option<Vec<Value>>,
     /// `STATUS`: enum.
     #[bitrix(rename = "STATUS")]
-    pub status: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub status: Option<Value>,
     /// `MULTITASK`: enum.
     #[bitrix(rename = "MULTITASK")]
-    pub multitask: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub multitask: Option<Value>,
     /// `REPLICATE`: enum.
     #[bitrix(rename = "REPLICATE")]
-    pub replicate: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub replicate: Option<Value>,
     /// `SITE_ID`: string.
     #[bitrix(rename = "SITE_ID")]
-    pub site_id: ::core::option::Option<::std::string::String>,
+    pub site_id: Option<String>,
     /// `TASK_CONTROL`: enum.
     #[bitrix(rename = "TASK_CONTROL")]
-    pub task_control: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub task_control: Option<Value>,
     /// `ADD_IN_REPORT`: enum.
     #[bitrix(rename = "ADD_IN_REPORT")]
-    pub add_in_report: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub add_in_report: Option<Value>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `DEADLINE_AFTER`: datetime.
     #[bitrix(rename = "DEADLINE_AFTER")]
-    pub deadline_after: ::core::option::Option<::std::string::String>,
+    pub deadline_after: Option<String>,
     /// `START_DATE_PLAN_AFTER`: datetime.
     #[bitrix(rename = "START_DATE_PLAN_AFTER")]
-    pub start_date_plan_after: ::core::option::Option<::std::string::String>,
+    pub start_date_plan_after: Option<String>,
     /// `END_DATE_PLAN_AFTER`: datetime.
     #[bitrix(rename = "END_DATE_PLAN_AFTER")]
-    pub end_date_plan_after: ::core::option::Option<::std::string::String>,
+    pub end_date_plan_after: Option<String>,
     /// `TPARAM_TYPE`: enum.
     #[bitrix(rename = "TPARAM_TYPE")]
-    pub tparam_type: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub tparam_type: Option<Value>,
     /// `TPARAM_REPLICATION_COUNT`: integer.
     #[bitrix(rename = "TPARAM_REPLICATION_COUNT")]
-    pub tparam_replication_count: ::core::option::Option<i64>,
+    pub tparam_replication_count: Option<i64>,
     /// `REPLICATE_PARAMS`: object.
     #[bitrix(rename = "REPLICATE_PARAMS")]
-    pub replicate_params: ::core::option::Option<
-        TasksTemplateUpdateFieldsReplicateParams,
-    >,
+    pub replicate_params: Option<TasksTemplateUpdateFieldsReplicateParams>,
     /// `BASE_TEMPLATE_ID`: integer.
     #[bitrix(rename = "BASE_TEMPLATE_ID")]
-    pub base_template_id: ::core::option::Option<i64>,
+    pub base_template_id: Option<i64>,
     /// `TEMPLATE_CHILDREN_COUNT`: integer.
     #[bitrix(rename = "TEMPLATE_CHILDREN_COUNT")]
-    pub template_children_count: ::core::option::Option<i64>,
+    pub template_children_count: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `REPLICATE_PARAMS` object. Part of `tasks.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTemplateUpdateFieldsReplicateParams {
     /// `PERIOD`: string.
     #[bitrix(rename = "PERIOD")]
-    pub period: ::core::option::Option<::std::string::String>,
+    pub period: Option<String>,
     /// `START_DATE`: datetime.
     #[bitrix(rename = "START_DATE")]
-    pub start_date: ::core::option::Option<::std::string::String>,
+    pub start_date: Option<String>,
     /// `TIME`: string.
     #[bitrix(rename = "TIME")]
-    pub time: ::core::option::Option<::std::string::String>,
+    pub time: Option<String>,
     /// `REPEAT_TILL`: string.
     #[bitrix(rename = "REPEAT_TILL")]
-    pub repeat_till: ::core::option::Option<
-        TasksTemplateUpdateFieldsReplicateParamsRepeatTill,
-    >,
+    pub repeat_till: Option<TasksTemplateUpdateFieldsReplicateParamsRepeatTill>,
     /// `TIMES`: integer.
     #[bitrix(rename = "TIMES")]
-    pub times: ::core::option::Option<i64>,
+    pub times: Option<i64>,
     /// `END_DATE`: datetime.
     #[bitrix(rename = "END_DATE")]
-    pub end_date: ::core::option::Option<::std::string::String>,
+    pub end_date: Option<String>,
     /// `NEXT_EXECUTION_TIME`: datetime.
     #[bitrix(rename = "NEXT_EXECUTION_TIME")]
-    pub next_execution_time: ::core::option::Option<::std::string::String>,
+    pub next_execution_time: Option<String>,
     /// `DEADLINE_OFFSET`: integer.
     #[bitrix(rename = "DEADLINE_OFFSET")]
-    pub deadline_offset: ::core::option::Option<i64>,
+    pub deadline_offset: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `REPEAT_TILL`. Part of `tasks.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTemplateUpdateFieldsReplicateParamsRepeatTill {
     /// `"endless"`: repetition without date and count limits
     #[bitrix(value = "endless")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.add` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Task — `tasks.task.add` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.task.add",
     version = "v3",
     scope = "tasks",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     wrapper = "item",
     error(
@@ -69,10 +71,10 @@ pub struct TasksTaskAddV3 {
 }
 /// The `fields` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskAddV3Fields {
     /// `title`: string, required.
-    pub title: ::std::string::String,
+    pub title: String,
     /// `creatorId`: integer, required.
     #[bitrix(rename = "creatorId")]
     pub creator_id: i64,
@@ -81,8 +83,5 @@ pub struct TasksTaskAddV3Fields {
     pub responsible_id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Task — `tasks.task.get` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.task.get",
     version = "v3",
     scope = "tasks",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -44,5 +46,5 @@ pub struct TasksTaskGetV3 {
     /// `id`: integer, required.
     pub id: i64,
     /// `select`: array.
-    pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub select: Option<Vec<Value>>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.result.add` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Result to Task — `tasks.task.result.add` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.task.result.add",
     version = "v3",
     scope = "tasks",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     wrapper = "item",
     error(
@@ -83,17 +85,14 @@ pub struct TasksTaskResultAdd {
 }
 /// The `fields` object. Part of `tasks.task.result.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskResultAddFields {
     /// `taskId`: integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
     /// `text`: string, required.
-    pub text: ::std::string::String,
+    pub text: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

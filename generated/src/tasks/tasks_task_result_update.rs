@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.result.update` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Task Result — `tasks.task.result.update` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.task.result.update",
     version = "v3",
     scope = "tasks",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     wrapper = "item",
     error(
@@ -71,14 +73,11 @@ pub struct TasksTaskResultUpdate {
 }
 /// The `fields` object. Part of `tasks.task.result.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskResultUpdateFields {
     /// `text`: string, required.
-    pub text: ::std::string::String,
+    pub text: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

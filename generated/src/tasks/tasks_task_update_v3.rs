@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.update` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Task — `tasks.task.update` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "tasks.task.update",
     version = "v3",
     scope = "tasks",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -84,404 +86,346 @@ pub struct TasksTaskUpdateV3 {
 }
 /// The `fields` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3Fields {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `creatorId`: integer.
     #[bitrix(rename = "creatorId")]
-    pub creator_id: ::core::option::Option<i64>,
+    pub creator_id: Option<i64>,
     /// `creator`: object.
-    pub creator: ::core::option::Option<TasksTaskUpdateV3FieldsCreator>,
+    pub creator: Option<TasksTaskUpdateV3FieldsCreator>,
     /// `created`: datetime.
-    pub created: ::core::option::Option<::std::string::String>,
+    pub created: Option<String>,
     /// `responsibleId`: integer.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `responsible`: object.
-    pub responsible: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub responsible: Option<Map<String, Value>>,
     /// `deadline`: datetime.
-    pub deadline: ::core::option::Option<::std::string::String>,
+    pub deadline: Option<String>,
     /// `needsControl`: boolean.
     #[bitrix(rename = "needsControl", yn)]
-    pub needs_control: ::core::option::Option<bool>,
+    pub needs_control: Option<bool>,
     /// `startPlan`: datetime.
     #[bitrix(rename = "startPlan")]
-    pub start_plan: ::core::option::Option<::std::string::String>,
+    pub start_plan: Option<String>,
     /// `endPlan`: datetime.
     #[bitrix(rename = "endPlan")]
-    pub end_plan: ::core::option::Option<::std::string::String>,
+    pub end_plan: Option<String>,
     /// `checklist`: array.
-    pub checklist: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub checklist: Option<Vec<Value>>,
     /// `groupId`: integer.
     #[bitrix(rename = "groupId")]
-    pub group_id: ::core::option::Option<i64>,
+    pub group_id: Option<i64>,
     /// `group`: object.
-    pub group: ::core::option::Option<TasksTaskUpdateV3FieldsGroup>,
+    pub group: Option<TasksTaskUpdateV3FieldsGroup>,
     /// `stageId`: integer.
     #[bitrix(rename = "stageId")]
-    pub stage_id: ::core::option::Option<i64>,
+    pub stage_id: Option<i64>,
     /// `stage`: object.
-    pub stage: ::core::option::Option<TasksTaskUpdateV3FieldsStage>,
+    pub stage: Option<TasksTaskUpdateV3FieldsStage>,
     /// `epicId`: integer.
     #[bitrix(rename = "epicId")]
-    pub epic_id: ::core::option::Option<i64>,
+    pub epic_id: Option<i64>,
     /// `storyPoints`: integer.
     #[bitrix(rename = "storyPoints")]
-    pub story_points: ::core::option::Option<i64>,
+    pub story_points: Option<i64>,
     /// `flowId`: integer.
     #[bitrix(rename = "flowId")]
-    pub flow_id: ::core::option::Option<i64>,
+    pub flow_id: Option<i64>,
     /// `flow`: object.
-    pub flow: ::core::option::Option<TasksTaskUpdateV3FieldsFlow>,
+    pub flow: Option<TasksTaskUpdateV3FieldsFlow>,
     /// `priority`: string.
-    pub priority: ::core::option::Option<TasksTaskUpdateV3FieldsPriority>,
+    pub priority: Option<TasksTaskUpdateV3FieldsPriority>,
     /// `status`: string.
-    pub status: ::core::option::Option<TasksTaskUpdateV3FieldsStatus>,
+    pub status: Option<TasksTaskUpdateV3FieldsStatus>,
     /// `statusChanged`: datetime.
     #[bitrix(rename = "statusChanged")]
-    pub status_changed: ::core::option::Option<::std::string::String>,
+    pub status_changed: Option<String>,
     /// `accomplices`: array of object.
-    pub accomplices: ::core::option::Option<
-        ::std::vec::Vec<
-            ::bitrix24::serde_json::Map<
-                ::std::string::String,
-                ::bitrix24::serde_json::Value,
-            >,
-        >,
-    >,
+    pub accomplices: Option<Vec<Map<String, Value>>>,
     /// `auditors`: array of object.
-    pub auditors: ::core::option::Option<
-        ::std::vec::Vec<
-            ::bitrix24::serde_json::Map<
-                ::std::string::String,
-                ::bitrix24::serde_json::Value,
-            >,
-        >,
-    >,
+    pub auditors: Option<Vec<Map<String, Value>>>,
     /// `parentId`: integer.
     #[bitrix(rename = "parentId")]
-    pub parent_id: ::core::option::Option<i64>,
+    pub parent_id: Option<i64>,
     /// `parent`: object.
-    pub parent: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub parent: Option<Map<String, Value>>,
     /// `containsChecklist`: boolean.
     #[bitrix(rename = "containsChecklist")]
-    pub contains_checklist: ::core::option::Option<bool>,
+    pub contains_checklist: Option<bool>,
     /// `containsSubTasks`: boolean.
     #[bitrix(rename = "containsSubTasks")]
-    pub contains_sub_tasks: ::core::option::Option<bool>,
+    pub contains_sub_tasks: Option<bool>,
     /// `containsRelatedTasks`: boolean.
     #[bitrix(rename = "containsRelatedTasks")]
-    pub contains_related_tasks: ::core::option::Option<bool>,
+    pub contains_related_tasks: Option<bool>,
     /// `containsGanttLinks`: boolean.
     #[bitrix(rename = "containsGanttLinks")]
-    pub contains_gantt_links: ::core::option::Option<bool>,
+    pub contains_gantt_links: Option<bool>,
     /// `containsPlacements`: boolean.
     #[bitrix(rename = "containsPlacements")]
-    pub contains_placements: ::core::option::Option<bool>,
+    pub contains_placements: Option<bool>,
     /// `containsResults`: boolean.
     #[bitrix(rename = "containsResults")]
-    pub contains_results: ::core::option::Option<bool>,
+    pub contains_results: Option<bool>,
     /// `numberOfReminders`: integer.
     #[bitrix(rename = "numberOfReminders")]
-    pub number_of_reminders: ::core::option::Option<i64>,
+    pub number_of_reminders: Option<i64>,
     /// `chatId`: integer.
     #[bitrix(rename = "chatId")]
-    pub chat_id: ::core::option::Option<i64>,
+    pub chat_id: Option<i64>,
     /// `chat`: object.
-    pub chat: ::core::option::Option<TasksTaskUpdateV3FieldsChat>,
+    pub chat: Option<TasksTaskUpdateV3FieldsChat>,
     /// `plannedDuration`: integer.
     #[bitrix(rename = "plannedDuration")]
-    pub planned_duration: ::core::option::Option<i64>,
+    pub planned_duration: Option<i64>,
     /// `actualDuration`: integer.
     #[bitrix(rename = "actualDuration")]
-    pub actual_duration: ::core::option::Option<i64>,
+    pub actual_duration: Option<i64>,
     /// `durationType`: string.
     #[bitrix(rename = "durationType")]
-    pub duration_type: ::core::option::Option<::std::string::String>,
+    pub duration_type: Option<String>,
     /// `started`: datetime.
-    pub started: ::core::option::Option<::std::string::String>,
+    pub started: Option<String>,
     /// `estimatedTime`: integer.
     #[bitrix(rename = "estimatedTime")]
-    pub estimated_time: ::core::option::Option<i64>,
+    pub estimated_time: Option<i64>,
     /// `replicate`: boolean.
     #[bitrix(yn)]
-    pub replicate: ::core::option::Option<bool>,
+    pub replicate: Option<bool>,
     /// `changed`: datetime.
-    pub changed: ::core::option::Option<::std::string::String>,
+    pub changed: Option<String>,
     /// `changedById`: integer.
     #[bitrix(rename = "changedById")]
-    pub changed_by_id: ::core::option::Option<i64>,
+    pub changed_by_id: Option<i64>,
     /// `changedBy`: object.
     #[bitrix(rename = "changedBy")]
-    pub changed_by: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub changed_by: Option<Map<String, Value>>,
     /// `statusChangedById`: integer.
     #[bitrix(rename = "statusChangedById")]
-    pub status_changed_by_id: ::core::option::Option<i64>,
+    pub status_changed_by_id: Option<i64>,
     /// `statusChangedBy`: object.
     #[bitrix(rename = "statusChangedBy")]
-    pub status_changed_by: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub status_changed_by: Option<Map<String, Value>>,
     /// `closedById`: integer.
     #[bitrix(rename = "closedById")]
-    pub closed_by_id: ::core::option::Option<i64>,
+    pub closed_by_id: Option<i64>,
     /// `closedBy`: object.
     #[bitrix(rename = "closedBy")]
-    pub closed_by: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub closed_by: Option<Map<String, Value>>,
     /// `closed`: datetime.
-    pub closed: ::core::option::Option<::std::string::String>,
+    pub closed: Option<String>,
     /// `activity`: datetime.
-    pub activity: ::core::option::Option<::std::string::String>,
+    pub activity: Option<String>,
     /// `guid`: string.
-    pub guid: ::core::option::Option<::std::string::String>,
+    pub guid: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `exchangeId`: string.
     #[bitrix(rename = "exchangeId")]
-    pub exchange_id: ::core::option::Option<::std::string::String>,
+    pub exchange_id: Option<String>,
     /// `exchangeModified`: string.
     #[bitrix(rename = "exchangeModified")]
-    pub exchange_modified: ::core::option::Option<::std::string::String>,
+    pub exchange_modified: Option<String>,
     /// `outlookVersion`: integer.
     #[bitrix(rename = "outlookVersion")]
-    pub outlook_version: ::core::option::Option<i64>,
+    pub outlook_version: Option<i64>,
     /// `mark`: string.
-    pub mark: ::core::option::Option<::std::string::String>,
+    pub mark: Option<String>,
     /// `allowsChangeDeadline`: boolean.
     #[bitrix(rename = "allowsChangeDeadline", yn)]
-    pub allows_change_deadline: ::core::option::Option<bool>,
+    pub allows_change_deadline: Option<bool>,
     /// `allowsTimeTracking`: boolean.
     #[bitrix(rename = "allowsTimeTracking", yn)]
-    pub allows_time_tracking: ::core::option::Option<bool>,
+    pub allows_time_tracking: Option<bool>,
     /// `matchesWorkTime`: boolean.
     #[bitrix(rename = "matchesWorkTime", yn)]
-    pub matches_work_time: ::core::option::Option<bool>,
+    pub matches_work_time: Option<bool>,
     /// `addInReport`: boolean.
     #[bitrix(rename = "addInReport", yn)]
-    pub add_in_report: ::core::option::Option<bool>,
+    pub add_in_report: Option<bool>,
     /// `isMultitask`: boolean.
     #[bitrix(rename = "isMultitask", yn)]
-    pub is_multitask: ::core::option::Option<bool>,
+    pub is_multitask: Option<bool>,
     /// `siteId`: string.
     #[bitrix(rename = "siteId")]
-    pub site_id: ::core::option::Option<::std::string::String>,
+    pub site_id: Option<String>,
     /// `forkedByTemplateId`: integer.
     #[bitrix(rename = "forkedByTemplateId")]
-    pub forked_by_template_id: ::core::option::Option<i64>,
+    pub forked_by_template_id: Option<i64>,
     /// `forkedByTemplate`: object.
     #[bitrix(rename = "forkedByTemplate")]
-    pub forked_by_template: ::core::option::Option<
-        TasksTaskUpdateV3FieldsForkedByTemplate,
-    >,
+    pub forked_by_template: Option<TasksTaskUpdateV3FieldsForkedByTemplate>,
     /// `maxDeadlineChangeDate`: datetime.
     #[bitrix(rename = "maxDeadlineChangeDate")]
-    pub max_deadline_change_date: ::core::option::Option<::std::string::String>,
+    pub max_deadline_change_date: Option<String>,
     /// `maxDeadlineChanges`: integer.
     #[bitrix(rename = "maxDeadlineChanges")]
-    pub max_deadline_changes: ::core::option::Option<i64>,
+    pub max_deadline_changes: Option<i64>,
     /// `requireDeadlineChangeReason`: boolean.
     #[bitrix(rename = "requireDeadlineChangeReason", yn)]
-    pub require_deadline_change_reason: ::core::option::Option<bool>,
+    pub require_deadline_change_reason: Option<bool>,
     /// `link`: string.
-    pub link: ::core::option::Option<::std::string::String>,
+    pub link: Option<String>,
     /// `rights`: array.
-    pub rights: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub rights: Option<Vec<Value>>,
     /// `archiveLink`: string.
     #[bitrix(rename = "archiveLink")]
-    pub archive_link: ::core::option::Option<::std::string::String>,
+    pub archive_link: Option<String>,
     /// `crmItemIds`: array.
     #[bitrix(rename = "crmItemIds")]
-    pub crm_item_ids: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub crm_item_ids: Option<Vec<Value>>,
     /// `emailId`: integer.
     #[bitrix(rename = "emailId")]
-    pub email_id: ::core::option::Option<i64>,
+    pub email_id: Option<i64>,
     /// `email`: object.
-    pub email: ::core::option::Option<TasksTaskUpdateV3FieldsEmail>,
+    pub email: Option<TasksTaskUpdateV3FieldsEmail>,
     /// `elapsedTime`: object.
     #[bitrix(rename = "elapsedTime")]
-    pub elapsed_time: ::core::option::Option<TasksTaskUpdateV3FieldsElapsedTime>,
+    pub elapsed_time: Option<TasksTaskUpdateV3FieldsElapsedTime>,
     /// `requireResult`: boolean.
     #[bitrix(rename = "requireResult", yn)]
-    pub require_result: ::core::option::Option<bool>,
+    pub require_result: Option<bool>,
     /// `matchesSubTasksTime`: boolean.
     #[bitrix(rename = "matchesSubTasksTime", yn)]
-    pub matches_sub_tasks_time: ::core::option::Option<bool>,
+    pub matches_sub_tasks_time: Option<bool>,
     /// `autocompleteSubTasks`: boolean.
     #[bitrix(rename = "autocompleteSubTasks", yn)]
-    pub autocomplete_sub_tasks: ::core::option::Option<bool>,
+    pub autocomplete_sub_tasks: Option<bool>,
     /// `allowsChangeDatePlan`: boolean.
     #[bitrix(rename = "allowsChangeDatePlan", yn)]
-    pub allows_change_date_plan: ::core::option::Option<bool>,
+    pub allows_change_date_plan: Option<bool>,
     /// `inFavorite`: array.
     #[bitrix(rename = "inFavorite")]
-    pub in_favorite: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub in_favorite: Option<Vec<Value>>,
     /// `inPin`: array.
     #[bitrix(rename = "inPin")]
-    pub in_pin: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub in_pin: Option<Vec<Value>>,
     /// `inGroupPin`: array.
     #[bitrix(rename = "inGroupPin")]
-    pub in_group_pin: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub in_group_pin: Option<Vec<Value>>,
     /// `inMute`: array.
     #[bitrix(rename = "inMute")]
-    pub in_mute: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub in_mute: Option<Vec<Value>>,
     /// `source`: object.
-    pub source: ::core::option::Option<TasksTaskUpdateV3FieldsSource>,
+    pub source: Option<TasksTaskUpdateV3FieldsSource>,
     /// `dependsOn`: array.
     #[bitrix(rename = "dependsOn")]
-    pub depends_on: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub depends_on: Option<Vec<Value>>,
     /// `scenarios`: array.
-    pub scenarios: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub scenarios: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `creator` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsCreator {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `role`: string.
-    pub role: ::core::option::Option<::std::string::String>,
+    pub role: Option<String>,
     /// `image`: object.
-    pub image: ::core::option::Option<TasksTaskUpdateV3FieldsCreatorImage>,
+    pub image: Option<TasksTaskUpdateV3FieldsCreatorImage>,
     /// `gender`: string.
-    pub gender: ::core::option::Option<::std::string::String>,
+    pub gender: Option<String>,
     /// `email`: string.
-    pub email: ::core::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `externalAuthId`: string.
     #[bitrix(rename = "externalAuthId")]
-    pub external_auth_id: ::core::option::Option<::std::string::String>,
+    pub external_auth_id: Option<String>,
     /// `rights`: array.
-    pub rights: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub rights: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `image` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsCreatorImage {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `src`: string.
-    pub src: ::core::option::Option<::std::string::String>,
+    pub src: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `width`: integer.
-    pub width: ::core::option::Option<i64>,
+    pub width: Option<i64>,
     /// `height`: integer.
-    pub height: ::core::option::Option<i64>,
+    pub height: Option<i64>,
     /// `size`: integer.
-    pub size: ::core::option::Option<i64>,
+    pub size: Option<i64>,
     /// `subDir`: string.
     #[bitrix(rename = "subDir")]
-    pub sub_dir: ::core::option::Option<::std::string::String>,
+    pub sub_dir: Option<String>,
     /// `contentType`: string.
     #[bitrix(rename = "contentType")]
-    pub content_type: ::core::option::Option<::std::string::String>,
+    pub content_type: Option<String>,
     /// `file`: array.
-    pub file: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub file: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `group` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsGroup {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `image`: object.
-    pub image: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub image: Option<Map<String, Value>>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// `isVisible`: boolean.
     #[bitrix(rename = "isVisible")]
-    pub is_visible: ::core::option::Option<bool>,
+    pub is_visible: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `stage` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsStage {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `flow` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsFlow {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `priority`. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateV3FieldsPriority {
     /// `"high"`: high
     #[bitrix(value = "high")]
@@ -494,7 +438,7 @@ pub enum TasksTaskUpdateV3FieldsPriority {
     Low,
 }
 /// Documented values of `status`. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TasksTaskUpdateV3FieldsStatus {
     /// `"pending"`: waiting for execution
     #[bitrix(value = "pending")]
@@ -517,245 +461,211 @@ pub enum TasksTaskUpdateV3FieldsStatus {
 }
 /// The `chat` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsChat {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `entityId`: integer.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
     /// `entityType`: string.
     #[bitrix(rename = "entityType")]
-    pub entity_type: ::core::option::Option<::std::string::String>,
+    pub entity_type: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `forkedByTemplate` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsForkedByTemplate {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `task`: object.
-    pub task: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub task: Option<Map<String, Value>>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `creator`: object.
-    pub creator: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub creator: Option<Map<String, Value>>,
     /// `responsibleCollection`: array.
     #[bitrix(rename = "responsibleCollection")]
-    pub responsible_collection: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub responsible_collection: Option<Vec<Value>>,
     /// `deadlineAfterTs`: integer.
     #[bitrix(rename = "deadlineAfterTs")]
-    pub deadline_after_ts: ::core::option::Option<i64>,
+    pub deadline_after_ts: Option<i64>,
     /// `startDatePlanTs`: integer.
     #[bitrix(rename = "startDatePlanTs")]
-    pub start_date_plan_ts: ::core::option::Option<i64>,
+    pub start_date_plan_ts: Option<i64>,
     /// `endDatePlanTs`: integer.
     #[bitrix(rename = "endDatePlanTs")]
-    pub end_date_plan_ts: ::core::option::Option<i64>,
+    pub end_date_plan_ts: Option<i64>,
     /// `replicate`: boolean.
-    pub replicate: ::core::option::Option<bool>,
+    pub replicate: Option<bool>,
     /// `checklist`: array.
-    pub checklist: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub checklist: Option<Vec<Value>>,
     /// `group`: object.
-    pub group: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub group: Option<Map<String, Value>>,
     /// `priority`: string.
-    pub priority: ::core::option::Option<::std::string::String>,
+    pub priority: Option<String>,
     /// `accomplices`: array.
-    pub accomplices: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub accomplices: Option<Vec<Value>>,
     /// `auditors`: array.
-    pub auditors: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub auditors: Option<Vec<Value>>,
     /// `parent`: object.
-    pub parent: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub parent: Option<Map<String, Value>>,
     /// `replicateParams`: object.
     #[bitrix(rename = "replicateParams")]
-    pub replicate_params: ::core::option::Option<
-        TasksTaskUpdateV3FieldsForkedByTemplateReplicateParams,
-    >,
+    pub replicate_params: Option<TasksTaskUpdateV3FieldsForkedByTemplateReplicateParams>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `replicateParams` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsForkedByTemplateReplicateParams {
     /// `period`: string.
-    pub period: ::core::option::Option<::std::string::String>,
+    pub period: Option<String>,
     /// `everyDay`: string.
     #[bitrix(rename = "everyDay")]
-    pub every_day: ::core::option::Option<::std::string::String>,
+    pub every_day: Option<String>,
     /// `workdayOnly`: string.
     #[bitrix(rename = "workdayOnly")]
-    pub workday_only: ::core::option::Option<::std::string::String>,
+    pub workday_only: Option<String>,
     /// `dailyMonthInterval`: string.
     #[bitrix(rename = "dailyMonthInterval")]
-    pub daily_month_interval: ::core::option::Option<::std::string::String>,
+    pub daily_month_interval: Option<String>,
     /// `everyWeek`: string.
     #[bitrix(rename = "everyWeek")]
-    pub every_week: ::core::option::Option<::std::string::String>,
+    pub every_week: Option<String>,
     /// `monthlyType`: string.
     #[bitrix(rename = "monthlyType")]
-    pub monthly_type: ::core::option::Option<::std::string::String>,
+    pub monthly_type: Option<String>,
     /// `monthlyDayNum`: string.
     #[bitrix(rename = "monthlyDayNum")]
-    pub monthly_day_num: ::core::option::Option<::std::string::String>,
+    pub monthly_day_num: Option<String>,
     /// `monthlyMonthNum1`: string.
     #[bitrix(rename = "monthlyMonthNum1")]
-    pub monthly_month_num1: ::core::option::Option<::std::string::String>,
+    pub monthly_month_num1: Option<String>,
     /// `monthlyWeekDayNum`: string.
     #[bitrix(rename = "monthlyWeekDayNum")]
-    pub monthly_week_day_num: ::core::option::Option<::std::string::String>,
+    pub monthly_week_day_num: Option<String>,
     /// `monthlyWeekDay`: string.
     #[bitrix(rename = "monthlyWeekDay")]
-    pub monthly_week_day: ::core::option::Option<::std::string::String>,
+    pub monthly_week_day: Option<String>,
     /// `monthlyMonthNum2`: string.
     #[bitrix(rename = "monthlyMonthNum2")]
-    pub monthly_month_num2: ::core::option::Option<::std::string::String>,
+    pub monthly_month_num2: Option<String>,
     /// `yearlyType`: string.
     #[bitrix(rename = "yearlyType")]
-    pub yearly_type: ::core::option::Option<::std::string::String>,
+    pub yearly_type: Option<String>,
     /// `yearlyDayNum`: string.
     #[bitrix(rename = "yearlyDayNum")]
-    pub yearly_day_num: ::core::option::Option<::std::string::String>,
+    pub yearly_day_num: Option<String>,
     /// `yearlyMonth1`: string.
     #[bitrix(rename = "yearlyMonth1")]
-    pub yearly_month1: ::core::option::Option<::std::string::String>,
+    pub yearly_month1: Option<String>,
     /// `yearlyWeekDayNum`: string.
     #[bitrix(rename = "yearlyWeekDayNum")]
-    pub yearly_week_day_num: ::core::option::Option<::std::string::String>,
+    pub yearly_week_day_num: Option<String>,
     /// `yearlyWeekDay`: string.
     #[bitrix(rename = "yearlyWeekDay")]
-    pub yearly_week_day: ::core::option::Option<::std::string::String>,
+    pub yearly_week_day: Option<String>,
     /// `yearlyMonth2`: string.
     #[bitrix(rename = "yearlyMonth2")]
-    pub yearly_month2: ::core::option::Option<::std::string::String>,
+    pub yearly_month2: Option<String>,
     /// `time`: string.
-    pub time: ::core::option::Option<::std::string::String>,
+    pub time: Option<String>,
     /// `timezoneOffset`: string.
     #[bitrix(rename = "timezoneOffset")]
-    pub timezone_offset: ::core::option::Option<::std::string::String>,
+    pub timezone_offset: Option<String>,
     /// `startDate`: string.
     #[bitrix(rename = "startDate")]
-    pub start_date: ::core::option::Option<::std::string::String>,
+    pub start_date: Option<String>,
     /// `repeatTill`: string.
     #[bitrix(rename = "repeatTill")]
-    pub repeat_till: ::core::option::Option<::std::string::String>,
+    pub repeat_till: Option<String>,
     /// `endDate`: string.
     #[bitrix(rename = "endDate")]
-    pub end_date: ::core::option::Option<::std::string::String>,
+    pub end_date: Option<String>,
     /// `times`: string.
-    pub times: ::core::option::Option<::std::string::String>,
+    pub times: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `email` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsEmail {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `taskId`: integer.
     #[bitrix(rename = "taskId")]
-    pub task_id: ::core::option::Option<i64>,
+    pub task_id: Option<i64>,
     /// `mailboxId`: integer.
     #[bitrix(rename = "mailboxId")]
-    pub mailbox_id: ::core::option::Option<i64>,
+    pub mailbox_id: Option<i64>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `body`: string.
-    pub body: ::core::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// `from`: string.
-    pub from: ::core::option::Option<::std::string::String>,
+    pub from: Option<String>,
     /// `dateTs`: integer.
     #[bitrix(rename = "dateTs")]
-    pub date_ts: ::core::option::Option<i64>,
+    pub date_ts: Option<i64>,
     /// `link`: string.
-    pub link: ::core::option::Option<::std::string::String>,
+    pub link: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `elapsedTime` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsElapsedTime {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `userId`: integer.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `taskId`: integer.
     #[bitrix(rename = "taskId")]
-    pub task_id: ::core::option::Option<i64>,
+    pub task_id: Option<i64>,
     /// `minutes`: integer.
-    pub minutes: ::core::option::Option<i64>,
+    pub minutes: Option<i64>,
     /// `seconds`: integer.
-    pub seconds: ::core::option::Option<i64>,
+    pub seconds: Option<i64>,
     /// `source`: string.
-    pub source: ::core::option::Option<::std::string::String>,
+    pub source: Option<String>,
     /// `text`: string.
-    pub text: ::core::option::Option<::std::string::String>,
+    pub text: Option<String>,
     /// `createdAtTs`: integer.
     #[bitrix(rename = "createdAtTs")]
-    pub created_at_ts: ::core::option::Option<i64>,
+    pub created_at_ts: Option<i64>,
     /// `startTs`: integer.
     #[bitrix(rename = "startTs")]
-    pub start_ts: ::core::option::Option<i64>,
+    pub start_ts: Option<i64>,
     /// `stopTs`: integer.
     #[bitrix(rename = "stopTs")]
-    pub stop_ts: ::core::option::Option<i64>,
+    pub stop_ts: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `source` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsSource {
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// `data`: array.
-    pub data: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub data: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

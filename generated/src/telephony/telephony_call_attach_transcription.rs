@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.call.attachTranscription` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Transcription to Call with — `telephony.call.attachTranscription` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "telephony.call.attachTranscription",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ERROR_CORE", status = 400, message = "CALL_ID should be set"),
     error(code = "ERROR_CORE", status = 400, message = "MESSAGES should be an array"),
@@ -43,20 +45,20 @@
 pub struct TelephonyCallAttachTranscription {
     /// `CALL_ID`: string, required.
     #[bitrix(rename = "CALL_ID")]
-    pub call_id: ::std::string::String,
+    pub call_id: String,
     /// `MESSAGES`: array of object, required.
     #[bitrix(rename = "MESSAGES")]
-    pub messages: ::std::vec::Vec<TelephonyCallAttachTranscriptionMessagesItem>,
+    pub messages: Vec<TelephonyCallAttachTranscriptionMessagesItem>,
     /// `COST`: double.
     #[bitrix(rename = "COST")]
-    pub cost: ::core::option::Option<f64>,
+    pub cost: Option<f64>,
     /// `COST_CURRENCY`: string.
     #[bitrix(rename = "COST_CURRENCY")]
-    pub cost_currency: ::core::option::Option<::std::string::String>,
+    pub cost_currency: Option<String>,
 }
 /// The `TelephonyCallAttachTranscriptionMessagesItem` object. Part of `telephony.call.attachTranscription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TelephonyCallAttachTranscriptionMessagesItem {
     /// `SIDE`: string, required.
     #[bitrix(rename = "SIDE")]
@@ -69,16 +71,13 @@ pub struct TelephonyCallAttachTranscriptionMessagesItem {
     pub stop_time: i64,
     /// `MESSAGE`: string, required.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::std::string::String,
+    pub message: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `SIDE`. Part of `telephony.call.attachTranscription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TelephonyCallAttachTranscriptionMessagesItemSide {
     /// `"User"`: portal user
     #[bitrix(value = "User")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalCall.attachRecord` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Attach a Record to a Completed Call — `telephony.externalCall.attachRecord` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-attach-record.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "telephony.externalCall.attachRecord",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_CORE",
@@ -43,19 +45,19 @@
 pub struct TelephonyExternalCallAttachRecord {
     /// `CALL_ID`: string, required.
     #[bitrix(rename = "CALL_ID")]
-    pub call_id: ::std::string::String,
+    pub call_id: String,
     /// `RECORD_URL`: string.
     #[bitrix(rename = "RECORD_URL")]
-    pub record_url: ::core::option::Option<::std::string::String>,
+    pub record_url: Option<String>,
     /// `FILENAME`: string.
     #[bitrix(rename = "FILENAME")]
-    pub filename: ::core::option::Option<TelephonyExternalCallAttachRecordFilename>,
+    pub filename: Option<TelephonyExternalCallAttachRecordFilename>,
     /// `FILE_CONTENT`: string.
     #[bitrix(rename = "FILE_CONTENT")]
-    pub file_content: ::core::option::Option<::std::string::String>,
+    pub file_content: Option<String>,
 }
 /// Documented values of `FILENAME`. Part of `telephony.externalCall.attachRecord` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-attach-record.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TelephonyExternalCallAttachRecordFilename {
     /// `"wav"`
     #[bitrix(value = "wav")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalCall.finish` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Finish Call and Log It in Telephony Statistics — `telephony.externalCall.finish` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "telephony.externalCall.finish",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -38,40 +40,40 @@
 pub struct TelephonyExternalCallFinish {
     /// `CALL_ID`: string, required.
     #[bitrix(rename = "CALL_ID")]
-    pub call_id: ::std::string::String,
+    pub call_id: String,
     /// `USER_ID`: integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
     /// `USER_PHONE_INNER`: string, required.
     #[bitrix(rename = "USER_PHONE_INNER")]
-    pub user_phone_inner: ::std::string::String,
+    pub user_phone_inner: String,
     /// `DURATION`: integer.
     #[bitrix(rename = "DURATION")]
-    pub duration: ::core::option::Option<i64>,
+    pub duration: Option<i64>,
     /// `COST`: double.
     #[bitrix(rename = "COST")]
-    pub cost: ::core::option::Option<f64>,
+    pub cost: Option<f64>,
     /// `COST_CURRENCY`: string.
     #[bitrix(rename = "COST_CURRENCY")]
-    pub cost_currency: ::core::option::Option<::std::string::String>,
+    pub cost_currency: Option<String>,
     /// `STATUS_CODE`: string.
     #[bitrix(rename = "STATUS_CODE")]
-    pub status_code: ::core::option::Option<::std::string::String>,
+    pub status_code: Option<String>,
     /// `FAILED_REASON`: string.
     #[bitrix(rename = "FAILED_REASON")]
-    pub failed_reason: ::core::option::Option<::std::string::String>,
+    pub failed_reason: Option<String>,
     /// `RECORD_URL`: string.
     #[bitrix(rename = "RECORD_URL")]
-    pub record_url: ::core::option::Option<::std::string::String>,
+    pub record_url: Option<String>,
     /// `VOTE`: integer.
     #[bitrix(rename = "VOTE")]
-    pub vote: ::core::option::Option<i64>,
+    pub vote: Option<i64>,
     /// `ADD_TO_CHAT`: integer.
     #[bitrix(rename = "ADD_TO_CHAT")]
-    pub add_to_chat: ::core::option::Option<TelephonyExternalCallFinishAddToChat>,
+    pub add_to_chat: Option<TelephonyExternalCallFinishAddToChat>,
 }
 /// Documented values of `ADD_TO_CHAT`. Part of `telephony.externalCall.finish` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum TelephonyExternalCallFinishAddToChat {
     /// `0`: do not add
     #[bitrix(value = 0)]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalCall.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Register an External Call in Bitrix24 — `telephony.externalCall.register` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "telephony.externalCall.register",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -45,48 +47,46 @@ pub struct TelephonyExternalCallRegister {
     pub user_id: i64,
     /// `USER_PHONE_INNER`: string, required.
     #[bitrix(rename = "USER_PHONE_INNER")]
-    pub user_phone_inner: ::std::string::String,
+    pub user_phone_inner: String,
     /// `PHONE_NUMBER`: string, required.
     #[bitrix(rename = "PHONE_NUMBER")]
-    pub phone_number: ::std::string::String,
+    pub phone_number: String,
     /// `TYPE`: integer, required.
     #[bitrix(rename = "TYPE")]
     pub type_: TelephonyExternalCallRegisterType,
     /// `CALL_START_DATE`: string.
     #[bitrix(rename = "CALL_START_DATE")]
-    pub call_start_date: ::core::option::Option<::std::string::String>,
+    pub call_start_date: Option<String>,
     /// `CRM_CREATE`: integer.
     #[bitrix(rename = "CRM_CREATE")]
-    pub crm_create: ::core::option::Option<TelephonyExternalCallRegisterCrmCreate>,
+    pub crm_create: Option<TelephonyExternalCallRegisterCrmCreate>,
     /// `CRM_SOURCE`: string.
     #[bitrix(rename = "CRM_SOURCE")]
-    pub crm_source: ::core::option::Option<::std::string::String>,
+    pub crm_source: Option<String>,
     /// `CRM_ENTITY_TYPE`: string.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
-    pub crm_entity_type: ::core::option::Option<
-        TelephonyExternalCallRegisterCrmEntityType,
-    >,
+    pub crm_entity_type: Option<TelephonyExternalCallRegisterCrmEntityType>,
     /// `CRM_ENTITY_ID`: integer.
     #[bitrix(rename = "CRM_ENTITY_ID")]
-    pub crm_entity_id: ::core::option::Option<i64>,
+    pub crm_entity_id: Option<i64>,
     /// `SHOW`: integer.
     #[bitrix(rename = "SHOW")]
-    pub show: ::core::option::Option<TelephonyExternalCallRegisterShow>,
+    pub show: Option<TelephonyExternalCallRegisterShow>,
     /// `ADD_TO_CHAT`: integer.
     #[bitrix(rename = "ADD_TO_CHAT")]
-    pub add_to_chat: ::core::option::Option<TelephonyExternalCallRegisterAddToChat>,
+    pub add_to_chat: Option<TelephonyExternalCallRegisterAddToChat>,
     /// `CALL_LIST_ID`: integer.
     #[bitrix(rename = "CALL_LIST_ID")]
-    pub call_list_id: ::core::option::Option<i64>,
+    pub call_list_id: Option<i64>,
     /// `LINE_NUMBER`: string.
     #[bitrix(rename = "LINE_NUMBER")]
-    pub line_number: ::core::option::Option<::std::string::String>,
+    pub line_number: Option<String>,
     /// `EXTERNAL_CALL_ID`: string.
     #[bitrix(rename = "EXTERNAL_CALL_ID")]
-    pub external_call_id: ::core::option::Option<::std::string::String>,
+    pub external_call_id: Option<String>,
 }
 /// Documented values of `TYPE`. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum TelephonyExternalCallRegisterType {
     /// `1`: outgoing
     #[bitrix(value = 1)]
@@ -105,7 +105,7 @@ pub enum TelephonyExternalCallRegisterType {
     InformationalCall,
 }
 /// Documented values of `CRM_CREATE`. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum TelephonyExternalCallRegisterCrmCreate {
     /// `0`: do not create
     #[bitrix(value = 0)]
@@ -115,7 +115,7 @@ pub enum TelephonyExternalCallRegisterCrmCreate {
     Create,
 }
 /// Documented values of `CRM_ENTITY_TYPE`. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TelephonyExternalCallRegisterCrmEntityType {
     /// `"CONTACT"`: contact
     #[bitrix(value = "CONTACT")]
@@ -128,7 +128,7 @@ pub enum TelephonyExternalCallRegisterCrmEntityType {
     Lead,
 }
 /// Documented values of `SHOW`. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum TelephonyExternalCallRegisterShow {
     /// `0`: do not show
     #[bitrix(value = 0)]
@@ -138,7 +138,7 @@ pub enum TelephonyExternalCallRegisterShow {
     Show,
 }
 /// Documented values of `ADD_TO_CHAT`. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum TelephonyExternalCallRegisterAddToChat {
     /// `0`: do not add
     #[bitrix(value = 0)]

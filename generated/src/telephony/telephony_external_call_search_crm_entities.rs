@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalCall.searchCrmEntities` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Find a Client in CRM by Phone Number — `telephony.externalCall.searchCrmEntities` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "telephony.externalCall.searchCrmEntities",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "ERROR_CORE", status = 400, message = "PHONE_NUMBER is empty"),
     error(code = "ERROR_CORE", status = 400, message = "CRM is not installed."),
@@ -18,5 +20,5 @@
 pub struct TelephonyExternalCallSearchCrmEntities {
     /// `PHONE_NUMBER`: string, required.
     #[bitrix(rename = "PHONE_NUMBER")]
-    pub phone_number: ::std::string::String,
+    pub phone_number: String,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalCall.show` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Show Call Card to User — `telephony.externalCall.show` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-show.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "telephony.externalCall.show",
     version = "v1",
     scope = "telephony",
@@ -16,8 +18,8 @@
 pub struct TelephonyExternalCallShow {
     /// `CALL_ID`: string, required.
     #[bitrix(rename = "CALL_ID")]
-    pub call_id: ::std::string::String,
+    pub call_id: String,
     /// `USER_ID`: integer|array.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub user_id: Option<Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalLine.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Delete External Line — `telephony.externalLine.delete` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "telephony.externalLine.delete",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -27,5 +29,5 @@
 pub struct TelephonyExternalLineDelete {
     /// `NUMBER`: string, required.
     #[bitrix(rename = "NUMBER")]
-    pub number: ::std::string::String,
+    pub number: String,
 }

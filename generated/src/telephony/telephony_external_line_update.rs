@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalLine.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Update External Line — `telephony.externalLine.update` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "telephony.externalLine.update",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -28,11 +30,11 @@
 pub struct TelephonyExternalLineUpdate {
     /// `NUMBER`: string, required.
     #[bitrix(rename = "NUMBER")]
-    pub number: ::std::string::String,
+    pub number: String,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `CRM_AUTO_CREATE`: string.
     #[bitrix(rename = "CRM_AUTO_CREATE")]
-    pub crm_auto_create: ::core::option::Option<::std::string::String>,
+    pub crm_auto_create: Option<String>,
 }

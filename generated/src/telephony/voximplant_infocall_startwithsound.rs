@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.infocall.startwithsound` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Make an Auto-Call with MP3 Playback using — `voximplant.infocall.startwithsound` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-sound.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "voximplant.infocall.startwithsound",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_CORE",
@@ -34,11 +36,11 @@
 pub struct VoximplantInfocallStartwithsound {
     /// `FROM_LINE`: string, required.
     #[bitrix(rename = "FROM_LINE")]
-    pub from_line: ::std::string::String,
+    pub from_line: String,
     /// `TO_NUMBER`: string, required.
     #[bitrix(rename = "TO_NUMBER")]
-    pub to_number: ::std::string::String,
+    pub to_number: String,
     /// `URL`: string, required.
     #[bitrix(rename = "URL")]
-    pub url: ::std::string::String,
+    pub url: String,
 }

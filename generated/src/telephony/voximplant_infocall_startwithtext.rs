@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.infocall.startwithtext` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Initiate an Auto-Call with the Voice Automation Rule — `voximplant.infocall.startwithtext` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-text.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "voximplant.infocall.startwithtext",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_CORE",
@@ -34,14 +36,14 @@
 pub struct VoximplantInfocallStartwithtext {
     /// `FROM_LINE`: string, required.
     #[bitrix(rename = "FROM_LINE")]
-    pub from_line: ::std::string::String,
+    pub from_line: String,
     /// `TO_NUMBER`: string, required.
     #[bitrix(rename = "TO_NUMBER")]
-    pub to_number: ::std::string::String,
+    pub to_number: String,
     /// `TEXT_TO_PRONOUNCE`: string, required.
     #[bitrix(rename = "TEXT_TO_PRONOUNCE")]
-    pub text_to_pronounce: ::std::string::String,
+    pub text_to_pronounce: String,
     /// `VOICE`: string.
     #[bitrix(rename = "VOICE")]
-    pub voice: ::core::option::Option<::std::string::String>,
+    pub voice: Option<String>,
 }

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.line.outgoing.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Set Outgoing Line — `voximplant.line.outgoing.set` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/lines/voximplant-line-outgoing-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "voximplant.line.outgoing.set",
     version = "v1",
     scope = "telephony",
@@ -17,5 +18,5 @@
 pub struct VoximplantLineOutgoingSet {
     /// `LINE_ID`: string, required.
     #[bitrix(rename = "LINE_ID")]
-    pub line_id: ::std::string::String,
+    pub line_id: String,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.sip.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Create SIP Line — `voximplant.sip.add` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "voximplant.sip.add",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "CHECK_FIELDS_ERROR",
@@ -42,22 +44,22 @@
 pub struct VoximplantSipAdd {
     /// `SERVER`: string, required.
     #[bitrix(rename = "SERVER")]
-    pub server: ::std::string::String,
+    pub server: String,
     /// `LOGIN`: string, required.
     #[bitrix(rename = "LOGIN")]
-    pub login: ::std::string::String,
+    pub login: String,
     /// `PASSWORD`: string.
     #[bitrix(rename = "PASSWORD")]
-    pub password: ::core::option::Option<::std::string::String>,
+    pub password: Option<String>,
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<VoximplantSipAddType>,
+    pub type_: Option<VoximplantSipAddType>,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
 }
 /// Documented values of `TYPE`. Part of `voximplant.sip.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum VoximplantSipAddType {
     /// `"cloud"`: cloud PBX
     #[bitrix(value = "cloud")]

@@ -2,99 +2,96 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.sip.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get SIP Lines of the Application — `voximplant.sip.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "voximplant.sip.get",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct VoximplantSipGet {
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<VoximplantSipGetFilter>,
+    pub filter: Option<VoximplantSipGetFilter>,
     /// `SORT`: string.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<::std::string::String>,
+    pub sort: Option<String>,
     /// `ORDER`: string.
     #[bitrix(rename = "ORDER")]
-    pub order: ::core::option::Option<VoximplantSipGetOrder>,
+    pub order: Option<VoximplantSipGetOrder>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// The `FILTER` object. Part of `voximplant.sip.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct VoximplantSipGetFilter {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<VoximplantSipGetFilterType>,
+    pub type_: Option<VoximplantSipGetFilterType>,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `CONFIG_ID`: array of integer.
     #[bitrix(rename = "CONFIG_ID")]
-    pub config_id: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub config_id: Option<Vec<i64>>,
     /// `REG_ID`: integer.
     #[bitrix(rename = "REG_ID")]
-    pub reg_id: ::core::option::Option<i64>,
+    pub reg_id: Option<i64>,
     /// `APP_ID`: string.
     #[bitrix(rename = "APP_ID")]
-    pub app_id: ::core::option::Option<::std::string::String>,
+    pub app_id: Option<String>,
     /// `SERVER`: string.
     #[bitrix(rename = "SERVER")]
-    pub server: ::core::option::Option<::std::string::String>,
+    pub server: Option<String>,
     /// `LOGIN`: string.
     #[bitrix(rename = "LOGIN")]
-    pub login: ::core::option::Option<::std::string::String>,
+    pub login: Option<String>,
     /// `PASSWORD`: string.
     #[bitrix(rename = "PASSWORD")]
-    pub password: ::core::option::Option<::std::string::String>,
+    pub password: Option<String>,
     /// `INCOMING_SERVER`: string.
     #[bitrix(rename = "INCOMING_SERVER")]
-    pub incoming_server: ::core::option::Option<::std::string::String>,
+    pub incoming_server: Option<String>,
     /// `INCOMING_LOGIN`: string.
     #[bitrix(rename = "INCOMING_LOGIN")]
-    pub incoming_login: ::core::option::Option<::std::string::String>,
+    pub incoming_login: Option<String>,
     /// `INCOMING_PASSWORD`: string.
     #[bitrix(rename = "INCOMING_PASSWORD")]
-    pub incoming_password: ::core::option::Option<::std::string::String>,
+    pub incoming_password: Option<String>,
     /// `AUTH_USER`: string.
     #[bitrix(rename = "AUTH_USER")]
-    pub auth_user: ::core::option::Option<::std::string::String>,
+    pub auth_user: Option<String>,
     /// `OUTBOUND_PROXY`: string.
     #[bitrix(rename = "OUTBOUND_PROXY")]
-    pub outbound_proxy: ::core::option::Option<::std::string::String>,
+    pub outbound_proxy: Option<String>,
     /// `DETECT_LINE_NUMBER`: string.
     #[bitrix(rename = "DETECT_LINE_NUMBER")]
-    pub detect_line_number: ::core::option::Option<
-        VoximplantSipGetFilterDetectLineNumber,
-    >,
+    pub detect_line_number: Option<VoximplantSipGetFilterDetectLineNumber>,
     /// `LINE_DETECT_HEADER_ORDER`: string.
     #[bitrix(rename = "LINE_DETECT_HEADER_ORDER")]
-    pub line_detect_header_order: ::core::option::Option<::std::string::String>,
+    pub line_detect_header_order: Option<String>,
     /// `REGISTRATION_STATUS_CODE`: integer.
     #[bitrix(rename = "REGISTRATION_STATUS_CODE")]
-    pub registration_status_code: ::core::option::Option<i64>,
+    pub registration_status_code: Option<i64>,
     /// `REGISTRATION_ERROR_MESSAGE`: string.
     #[bitrix(rename = "REGISTRATION_ERROR_MESSAGE")]
-    pub registration_error_message: ::core::option::Option<::std::string::String>,
+    pub registration_error_message: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `TYPE`. Part of `voximplant.sip.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum VoximplantSipGetFilterType {
     /// `"cloud"`: cloud PBX
     #[bitrix(value = "cloud")]
@@ -104,7 +101,7 @@ pub enum VoximplantSipGetFilterType {
     Office,
 }
 /// Documented values of `DETECT_LINE_NUMBER`. Part of `voximplant.sip.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum VoximplantSipGetFilterDetectLineNumber {
     /// `"Y"`: line number detection enabled
     #[bitrix(value = "Y")]
@@ -114,7 +111,7 @@ pub enum VoximplantSipGetFilterDetectLineNumber {
     N,
 }
 /// Documented values of `ORDER`. Part of `voximplant.sip.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum VoximplantSipGetOrder {
     /// `"ASC"`: ascending order
     #[bitrix(value = "ASC")]

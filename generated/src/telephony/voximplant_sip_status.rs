@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.sip.status` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get SIP Registration Status — `voximplant.sip.status` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-status.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "voximplant.sip.status",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "REG_ID_NOT_FOUND", status = 400, message = "Settings not found"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]

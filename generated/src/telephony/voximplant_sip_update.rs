@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.sip.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Update SIP Line — `voximplant.sip.update` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "voximplant.sip.update",
     version = "v1",
     scope = "telephony",
@@ -45,14 +46,14 @@ pub struct VoximplantSipUpdate {
     pub config_id: i64,
     /// `TITLE`: string.
     #[bitrix(rename = "TITLE")]
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `SERVER`: string.
     #[bitrix(rename = "SERVER")]
-    pub server: ::core::option::Option<::std::string::String>,
+    pub server: Option<String>,
     /// `LOGIN`: string.
     #[bitrix(rename = "LOGIN")]
-    pub login: ::core::option::Option<::std::string::String>,
+    pub login: Option<String>,
     /// `PASSWORD`: string.
     #[bitrix(rename = "PASSWORD")]
-    pub password: ::core::option::Option<::std::string::String>,
+    pub password: Option<String>,
 }

@@ -2,133 +2,126 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.statistic.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Call History List — `voximplant.statistic.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "voximplant.statistic.get",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct VoximplantStatisticGet {
     /// `FILTER`: object.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<VoximplantStatisticGetFilter>,
+    pub filter: Option<VoximplantStatisticGetFilter>,
     /// `SORT`: string.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<::std::string::String>,
+    pub sort: Option<String>,
     /// `ORDER`: string.
     #[bitrix(rename = "ORDER")]
-    pub order: ::core::option::Option<VoximplantStatisticGetOrder>,
+    pub order: Option<VoximplantStatisticGetOrder>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// The `FILTER` object. Part of `voximplant.statistic.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct VoximplantStatisticGetFilter {
     /// `ID`: array of integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub id: Option<Vec<i64>>,
     /// `CALL_ID`: string.
     #[bitrix(rename = "CALL_ID")]
-    pub call_id: ::core::option::Option<::std::string::String>,
+    pub call_id: Option<String>,
     /// `EXTERNAL_CALL_ID`: string.
     #[bitrix(rename = "EXTERNAL_CALL_ID")]
-    pub external_call_id: ::core::option::Option<::std::string::String>,
+    pub external_call_id: Option<String>,
     /// `CALL_CATEGORY`: string.
     #[bitrix(rename = "CALL_CATEGORY")]
-    pub call_category: ::core::option::Option<::std::string::String>,
+    pub call_category: Option<String>,
     /// `PORTAL_USER_ID`: integer.
     #[bitrix(rename = "PORTAL_USER_ID")]
-    pub portal_user_id: ::core::option::Option<i64>,
+    pub portal_user_id: Option<i64>,
     /// `PORTAL_NUMBER`: string.
     #[bitrix(rename = "PORTAL_NUMBER")]
-    pub portal_number: ::core::option::Option<::std::string::String>,
+    pub portal_number: Option<String>,
     /// `PHONE_NUMBER`: string.
     #[bitrix(rename = "PHONE_NUMBER")]
-    pub phone_number: ::core::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
     /// `CALL_TYPE`: integer.
     #[bitrix(rename = "CALL_TYPE")]
-    pub call_type: ::core::option::Option<VoximplantStatisticGetFilterCallType>,
+    pub call_type: Option<VoximplantStatisticGetFilterCallType>,
     /// `CALL_DURATION`: integer.
     #[bitrix(rename = "CALL_DURATION")]
-    pub call_duration: ::core::option::Option<i64>,
+    pub call_duration: Option<i64>,
     /// `CALL_START_DATE`: datetime.
     #[bitrix(rename = "CALL_START_DATE")]
-    pub call_start_date: ::core::option::Option<::std::string::String>,
+    pub call_start_date: Option<String>,
     /// `CALL_LOG`: string.
     #[bitrix(rename = "CALL_LOG")]
-    pub call_log: ::core::option::Option<::std::string::String>,
+    pub call_log: Option<String>,
     /// `CALL_RECORD_URL`: string.
     #[bitrix(rename = "CALL_RECORD_URL")]
-    pub call_record_url: ::core::option::Option<::std::string::String>,
+    pub call_record_url: Option<String>,
     /// `CALL_VOTE`: integer.
     #[bitrix(rename = "CALL_VOTE")]
-    pub call_vote: ::core::option::Option<i64>,
+    pub call_vote: Option<i64>,
     /// `COST`: double.
     #[bitrix(rename = "COST")]
-    pub cost: ::core::option::Option<f64>,
+    pub cost: Option<f64>,
     /// `COST_CURRENCY`: string.
     #[bitrix(rename = "COST_CURRENCY")]
-    pub cost_currency: ::core::option::Option<::std::string::String>,
+    pub cost_currency: Option<String>,
     /// `CALL_FAILED_CODE`: string.
     #[bitrix(rename = "CALL_FAILED_CODE")]
-    pub call_failed_code: ::core::option::Option<
-        VoximplantStatisticGetFilterCallFailedCode,
-    >,
+    pub call_failed_code: Option<VoximplantStatisticGetFilterCallFailedCode>,
     /// `CALL_FAILED_REASON`: string.
     #[bitrix(rename = "CALL_FAILED_REASON")]
-    pub call_failed_reason: ::core::option::Option<::std::string::String>,
+    pub call_failed_reason: Option<String>,
     /// `CRM_ENTITY_TYPE`: string.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
-    pub crm_entity_type: ::core::option::Option<
-        VoximplantStatisticGetFilterCrmEntityType,
-    >,
+    pub crm_entity_type: Option<VoximplantStatisticGetFilterCrmEntityType>,
     /// `CRM_ENTITY_ID`: integer.
     #[bitrix(rename = "CRM_ENTITY_ID")]
-    pub crm_entity_id: ::core::option::Option<i64>,
+    pub crm_entity_id: Option<i64>,
     /// `CRM_ACTIVITY_ID`: integer.
     #[bitrix(rename = "CRM_ACTIVITY_ID")]
-    pub crm_activity_id: ::core::option::Option<i64>,
+    pub crm_activity_id: Option<i64>,
     /// `REST_APP_ID`: integer.
     #[bitrix(rename = "REST_APP_ID")]
-    pub rest_app_id: ::core::option::Option<i64>,
+    pub rest_app_id: Option<i64>,
     /// `REST_APP_NAME`: string.
     #[bitrix(rename = "REST_APP_NAME")]
-    pub rest_app_name: ::core::option::Option<::std::string::String>,
+    pub rest_app_name: Option<String>,
     /// `TRANSCRIPT_ID`: integer.
     #[bitrix(rename = "TRANSCRIPT_ID")]
-    pub transcript_id: ::core::option::Option<i64>,
+    pub transcript_id: Option<i64>,
     /// `TRANSCRIPT_PENDING`: string.
     #[bitrix(rename = "TRANSCRIPT_PENDING")]
-    pub transcript_pending: ::core::option::Option<
-        VoximplantStatisticGetFilterTranscriptPending,
-    >,
+    pub transcript_pending: Option<VoximplantStatisticGetFilterTranscriptPending>,
     /// `SESSION_ID`: integer.
     #[bitrix(rename = "SESSION_ID")]
-    pub session_id: ::core::option::Option<i64>,
+    pub session_id: Option<i64>,
     /// `REDIAL_ATTEMPT`: integer.
     #[bitrix(rename = "REDIAL_ATTEMPT")]
-    pub redial_attempt: ::core::option::Option<i64>,
+    pub redial_attempt: Option<i64>,
     /// `COMMENT`: string.
     #[bitrix(rename = "COMMENT")]
-    pub comment: ::core::option::Option<::std::string::String>,
+    pub comment: Option<String>,
     /// `RECORD_DURATION`: integer.
     #[bitrix(rename = "RECORD_DURATION")]
-    pub record_duration: ::core::option::Option<i64>,
+    pub record_duration: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `CALL_TYPE`. Part of `voximplant.statistic.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum VoximplantStatisticGetFilterCallType {
     /// `1`: outgoing
     #[bitrix(value = 1)]
@@ -147,7 +140,7 @@ pub enum VoximplantStatisticGetFilterCallType {
     InformationalCall,
 }
 /// Documented values of `CALL_FAILED_CODE`. Part of `voximplant.statistic.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum VoximplantStatisticGetFilterCallFailedCode {
     /// `"200"`: successful call
     #[bitrix(value = "200")]
@@ -190,7 +183,7 @@ pub enum VoximplantStatisticGetFilterCallFailedCode {
     Other,
 }
 /// Documented values of `CRM_ENTITY_TYPE`. Part of `voximplant.statistic.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum VoximplantStatisticGetFilterCrmEntityType {
     /// `"CONTACT"`: contact
     #[bitrix(value = "CONTACT")]
@@ -203,7 +196,7 @@ pub enum VoximplantStatisticGetFilterCrmEntityType {
     Lead,
 }
 /// Documented values of `TRANSCRIPT_PENDING`. Part of `voximplant.statistic.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum VoximplantStatisticGetFilterTranscriptPending {
     /// `"Y"`: transcription pending
     #[bitrix(value = "Y")]
@@ -213,7 +206,7 @@ pub enum VoximplantStatisticGetFilterTranscriptPending {
     N,
 }
 /// Documented values of `ORDER`. Part of `voximplant.statistic.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum VoximplantStatisticGetOrder {
     /// `"ASC"`: ascending order
     #[bitrix(value = "ASC")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.user.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get User Settings — `voximplant.user.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/users/voximplant-user-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "voximplant.user.get",
     version = "v1",
     scope = "telephony",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "—", status = 400, message = "Parameter USER_ID is not set"),
     error(
         code = "METHOD_CONFIRM_WAITING",
@@ -27,5 +29,5 @@
 pub struct VoximplantUserGet {
     /// `USER_ID`: integer|array, required.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::bitrix24::serde_json::Value,
+    pub user_id: Value,
 }

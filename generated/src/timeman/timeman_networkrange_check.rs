@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.networkrange.check` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Check IP Address — `timeman.networkrange.check` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-check.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "timeman.networkrange.check",
     version = "v1",
     scope = "timeman",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ACCESS_ERROR",
@@ -21,5 +23,5 @@
 pub struct TimemanNetworkrangeCheck {
     /// `IP`: string.
     #[bitrix(rename = "IP")]
-    pub ip: ::core::option::Option<::std::string::String>,
+    pub ip: Option<String>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.networkrange.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Set Network Address Ranges — `timeman.networkrange.set` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "timeman.networkrange.set",
     version = "v1",
     scope = "timeman",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ACCESS_ERROR",
@@ -25,5 +27,5 @@
 )]
 pub struct TimemanNetworkrangeSet {
     /// `ranges`: string, required.
-    pub ranges: ::std::vec::Vec<::bitrix24::serde_json::Value>,
+    pub ranges: Vec<Value>,
 }

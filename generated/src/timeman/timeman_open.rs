@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.open` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Start a New Workday — `timeman.open` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-open.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "timeman.open",
     version = "v1",
     scope = "timeman",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "WRONG_DATETIME",
@@ -26,17 +28,17 @@
 pub struct TimemanOpen {
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `TIME`: datetime.
     #[bitrix(rename = "TIME")]
-    pub time: ::core::option::Option<::std::string::String>,
+    pub time: Option<String>,
     /// `REPORT`: string.
     #[bitrix(rename = "REPORT")]
-    pub report: ::core::option::Option<::std::string::String>,
+    pub report: Option<String>,
     /// `LAT`: double.
     #[bitrix(rename = "LAT")]
-    pub lat: ::core::option::Option<f64>,
+    pub lat: Option<f64>,
     /// `LON`: double.
     #[bitrix(rename = "LON")]
-    pub lon: ::core::option::Option<f64>,
+    pub lon: Option<f64>,
 }

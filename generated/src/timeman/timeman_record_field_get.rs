@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.record.field.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get the Record Field of Working Time — `timeman.record.field.get` (REST 3.0, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/timeman/timeman-record-field-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "timeman.record.field.get",
     version = "v3",
     scope = "timeman",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -50,10 +52,10 @@ pub struct TimemanRecordFieldGet {
     /// `name`: string, required.
     pub name: TimemanRecordFieldGetName,
     /// `select`: array.
-    pub select: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub select: Option<Vec<Value>>,
 }
 /// Documented values of `name`. Part of `timeman.record.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/timeman/timeman-record-field-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TimemanRecordFieldGetName {
     /// `"id"`: record identifier
     #[bitrix(value = "id")]

@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.timecontrol.report.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Add Absence Report — `timeman.timecontrol.report.add` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-report-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "timeman.timecontrol.report.add",
     version = "v1",
     scope = "timeman",
@@ -25,19 +26,19 @@ pub struct TimemanTimecontrolReportAdd {
     pub report_id: i64,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `TEXT`: string, required.
     #[bitrix(rename = "TEXT")]
-    pub text: ::std::string::String,
+    pub text: String,
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<TimemanTimecontrolReportAddType>,
+    pub type_: Option<TimemanTimecontrolReportAddType>,
     /// `CALENDAR`: string.
     #[bitrix(rename = "CALENDAR")]
-    pub calendar: ::core::option::Option<TimemanTimecontrolReportAddCalendar>,
+    pub calendar: Option<TimemanTimecontrolReportAddCalendar>,
 }
 /// Documented values of `TYPE`. Part of `timeman.timecontrol.report.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-report-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TimemanTimecontrolReportAddType {
     /// `"WORK"`: work-related
     #[bitrix(value = "WORK")]
@@ -47,7 +48,7 @@ pub enum TimemanTimecontrolReportAddType {
     Private,
 }
 /// Documented values of `CALENDAR`. Part of `timeman.timecontrol.report.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-report-add.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TimemanTimecontrolReportAddCalendar {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.timecontrol.reports.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Report on Identified Absences — `timeman.timecontrol.reports.get` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "timeman.timecontrol.reports.get",
     version = "v1",
     scope = "timeman",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "ACCESS_ERROR",
         status = 400,
@@ -34,8 +36,8 @@ pub struct TimemanTimecontrolReportsGet {
     pub year: i64,
     /// `IDLE_MINUTES`: integer.
     #[bitrix(rename = "IDLE_MINUTES")]
-    pub idle_minutes: ::core::option::Option<i64>,
+    pub idle_minutes: Option<i64>,
     /// `WORKDAY_HOURS`: integer.
     #[bitrix(rename = "WORKDAY_HOURS")]
-    pub workday_hours: ::core::option::Option<i64>,
+    pub workday_hours: Option<i64>,
 }

@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.timecontrol.reports.settings.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Report Settings — `timeman.timecontrol.reports.settings.get` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-settings-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "timeman.timecontrol.reports.settings.get",
     version = "v1",
     scope = "timeman",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct TimemanTimecontrolReportsSettingsGet {}

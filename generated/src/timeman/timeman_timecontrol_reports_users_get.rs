@@ -2,18 +2,20 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.timecontrol.reports.users.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get the list of users for the — `timeman.timecontrol.reports.users.get` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-users-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "timeman.timecontrol.reports.users.get",
     version = "v1",
     scope = "timeman",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct TimemanTimecontrolReportsUsersGet {
     /// `DEPARTMENT_ID`: integer.
     #[bitrix(rename = "DEPARTMENT_ID")]
-    pub department_id: ::core::option::Option<i64>,
+    pub department_id: Option<i64>,
 }

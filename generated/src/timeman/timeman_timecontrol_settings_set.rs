@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.timecontrol.settings.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Set Time Control Settings — `timeman.timecontrol.settings.set` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-settings-set.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "timeman.timecontrol.settings.set",
     version = "v1",
     scope = "timeman",
@@ -21,52 +23,40 @@
 pub struct TimemanTimecontrolSettingsSet {
     /// `ACTIVE`: boolean.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `MINIMUM_IDLE_FOR_REPORT`: integer.
     #[bitrix(rename = "MINIMUM_IDLE_FOR_REPORT")]
-    pub minimum_idle_for_report: ::core::option::Option<i64>,
+    pub minimum_idle_for_report: Option<i64>,
     /// `REGISTER_OFFLINE`: boolean.
     #[bitrix(rename = "REGISTER_OFFLINE")]
-    pub register_offline: ::core::option::Option<bool>,
+    pub register_offline: Option<bool>,
     /// `REGISTER_IDLE`: boolean.
     #[bitrix(rename = "REGISTER_IDLE")]
-    pub register_idle: ::core::option::Option<bool>,
+    pub register_idle: Option<bool>,
     /// `REGISTER_DESKTOP`: boolean.
     #[bitrix(rename = "REGISTER_DESKTOP")]
-    pub register_desktop: ::core::option::Option<bool>,
+    pub register_desktop: Option<bool>,
     /// `REPORT_REQUEST_TYPE`: string.
     #[bitrix(rename = "REPORT_REQUEST_TYPE")]
-    pub report_request_type: ::core::option::Option<
-        TimemanTimecontrolSettingsSetReportRequestType,
-    >,
+    pub report_request_type: Option<TimemanTimecontrolSettingsSetReportRequestType>,
     /// `REPORT_REQUEST_USERS`: array.
     #[bitrix(rename = "REPORT_REQUEST_USERS")]
-    pub report_request_users: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub report_request_users: Option<Vec<Value>>,
     /// `REPORT_SIMPLE_TYPE`: string.
     #[bitrix(rename = "REPORT_SIMPLE_TYPE")]
-    pub report_simple_type: ::core::option::Option<
-        TimemanTimecontrolSettingsSetReportSimpleType,
-    >,
+    pub report_simple_type: Option<TimemanTimecontrolSettingsSetReportSimpleType>,
     /// `REPORT_SIMPLE_USERS`: array.
     #[bitrix(rename = "REPORT_SIMPLE_USERS")]
-    pub report_simple_users: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub report_simple_users: Option<Vec<Value>>,
     /// `REPORT_FULL_TYPE`: string.
     #[bitrix(rename = "REPORT_FULL_TYPE")]
-    pub report_full_type: ::core::option::Option<
-        TimemanTimecontrolSettingsSetReportFullType,
-    >,
+    pub report_full_type: Option<TimemanTimecontrolSettingsSetReportFullType>,
     /// `REPORT_FULL_USERS`: array.
     #[bitrix(rename = "REPORT_FULL_USERS")]
-    pub report_full_users: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub report_full_users: Option<Vec<Value>>,
 }
 /// Documented values of `REPORT_REQUEST_TYPE`. Part of `timeman.timecontrol.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-settings-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TimemanTimecontrolSettingsSetReportRequestType {
     /// `"all"`: for everyone
     #[bitrix(value = "all")]
@@ -79,7 +69,7 @@ pub enum TimemanTimecontrolSettingsSetReportRequestType {
     None,
 }
 /// Documented values of `REPORT_SIMPLE_TYPE`. Part of `timeman.timecontrol.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-settings-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TimemanTimecontrolSettingsSetReportSimpleType {
     /// `"all"`: for everyone
     #[bitrix(value = "all")]
@@ -92,7 +82,7 @@ pub enum TimemanTimecontrolSettingsSetReportSimpleType {
     None,
 }
 /// Documented values of `REPORT_FULL_TYPE`. Part of `timeman.timecontrol.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-settings-set.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TimemanTimecontrolSettingsSetReportFullType {
     /// `"all"`: for everyone
     #[bitrix(value = "all")]

@@ -2,34 +2,34 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ActionDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// Click Reaction (`ActionDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/action.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ActionDto {
     /// `type`: const, required.
     #[bitrix(rename = "type")]
     pub type_: ActionDtoType,
     /// `uri`: string.
-    pub uri: ::core::option::Option<::std::string::String>,
+    pub uri: Option<String>,
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `actionParams`: array.
     #[bitrix(rename = "actionParams")]
-    pub action_params: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub action_params: Option<Map<String, Value>>,
     /// `animationType`: string.
     #[bitrix(rename = "animationType")]
-    pub animation_type: ::core::option::Option<::std::string::String>,
+    pub animation_type: Option<String>,
     /// `sliderParams`: ActionSliderParamsDto.
     #[bitrix(rename = "sliderParams")]
-    pub slider_params: ::core::option::Option<types::ActionSliderParamsDto>,
+    pub slider_params: Option<types::ActionSliderParamsDto>,
 }
 /// Documented values of `type`. Part of the `ActionDto` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/action.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ActionDtoType {
     /// `"redirect"`: link navigation
     #[bitrix(value = "redirect")]

@@ -2,17 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ActionSliderParamsDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// ActionSliderParamsDto (`ActionSliderParamsDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/action.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ActionSliderParamsDto {
     /// `width`: int.
-    pub width: ::core::option::Option<i64>,
+    pub width: Option<i64>,
     /// `leftBoundary`: int.
     #[bitrix(rename = "leftBoundary")]
-    pub left_boundary: ::core::option::Option<i64>,
+    pub left_boundary: Option<i64>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
 }

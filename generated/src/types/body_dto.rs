@@ -2,18 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `BodyDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use std::collections::BTreeMap;
+use bitrix24::bitrix_object;
+use crate::types;
 /// Main Content Area of Configurable Activity (`BodyDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/body.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct BodyDto {
     /// `logo`: LogoDto, required.
     pub logo: types::LogoDto,
     /// `blocks`: ContentBlockDto; keys: `*`.
     #[bitrix(min_items = 1, max_items = 20)]
-    pub blocks: ::core::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, types::ContentBlockDto>,
-    >,
+    pub blocks: Option<BTreeMap<String, types::ContentBlockDto>>,
 }

@@ -2,39 +2,40 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_catalog` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// catalog_catalog (`catalog_catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogCatalog {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `iblockId`: integer.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: ::core::option::Option<i64>,
+    pub iblock_id: Option<i64>,
     /// `iblockTypeId`: string.
     #[bitrix(rename = "iblockTypeId")]
-    pub iblock_type_id: ::core::option::Option<::std::string::String>,
+    pub iblock_type_id: Option<String>,
     /// `lid`: string.
-    pub lid: ::core::option::Option<::std::string::String>,
+    pub lid: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `productIblockId`: integer.
     #[bitrix(rename = "productIblockId")]
-    pub product_iblock_id: ::core::option::Option<i64>,
+    pub product_iblock_id: Option<i64>,
     /// `skuPropertyId`: integer.
     #[bitrix(rename = "skuPropertyId")]
-    pub sku_property_id: ::core::option::Option<i64>,
+    pub sku_property_id: Option<i64>,
     /// `subscription`: string.
-    pub subscription: ::core::option::Option<CatalogCatalogSubscription>,
+    pub subscription: Option<CatalogCatalogSubscription>,
     /// `vatId`: catalog_vat.id.
     #[bitrix(rename = "vatId")]
-    pub vat_id: ::core::option::Option<types::CatalogVatId>,
+    pub vat_id: Option<types::CatalogVatId>,
 }
 /// Documented values of `subscription`. Part of the `catalog_catalog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogCatalogSubscription {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,60 +2,61 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_document` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_document (`catalog_document`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogDocument {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `docType`: string.
     #[bitrix(rename = "docType")]
-    pub doc_type: ::core::option::Option<::std::string::String>,
+    pub doc_type: Option<String>,
     /// `docNumber`: string.
     #[bitrix(rename = "docNumber")]
-    pub doc_number: ::core::option::Option<::std::string::String>,
+    pub doc_number: Option<String>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `siteId`: string.
     #[bitrix(rename = "siteId")]
-    pub site_id: ::core::option::Option<::std::string::String>,
+    pub site_id: Option<String>,
     /// `responsibleId`: integer.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `createdBy`: integer.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `status`: string.
-    pub status: ::core::option::Option<CatalogDocumentStatus>,
+    pub status: Option<CatalogDocumentStatus>,
     /// `statusBy`: integer.
     #[bitrix(rename = "statusBy")]
-    pub status_by: ::core::option::Option<i64>,
+    pub status_by: Option<i64>,
     /// `dateStatus`: datetime.
     #[bitrix(rename = "dateStatus")]
-    pub date_status: ::core::option::Option<::std::string::String>,
+    pub date_status: Option<String>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `dateModify`: datetime.
     #[bitrix(rename = "dateModify")]
-    pub date_modify: ::core::option::Option<::std::string::String>,
+    pub date_modify: Option<String>,
     /// `dateDocument`: datetime.
     #[bitrix(rename = "dateDocument")]
-    pub date_document: ::core::option::Option<::std::string::String>,
+    pub date_document: Option<String>,
     /// `currency`: string.
-    pub currency: ::core::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// `total`: double.
-    pub total: ::core::option::Option<f64>,
+    pub total: Option<f64>,
     /// `commentary`: string.
-    pub commentary: ::core::option::Option<::std::string::String>,
+    pub commentary: Option<String>,
 }
 /// Documented values of `status`. Part of the `catalog_document` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogDocumentStatus {
     /// `"N"`: draft
     #[bitrix(value = "N")]

@@ -2,30 +2,31 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_document_element` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// catalog_document_element (`catalog_document_element`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogDocumentElement {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `docId`: catalog_document.id.
     #[bitrix(rename = "docId")]
-    pub doc_id: ::core::option::Option<types::CatalogDocumentId>,
+    pub doc_id: Option<types::CatalogDocumentId>,
     /// `elementId`: catalog_product.id.
     #[bitrix(rename = "elementId")]
-    pub element_id: ::core::option::Option<types::CatalogProductId>,
+    pub element_id: Option<types::CatalogProductId>,
     /// `storeFrom`: catalog_store.id.
     #[bitrix(rename = "storeFrom")]
-    pub store_from: ::core::option::Option<types::CatalogStoreId>,
+    pub store_from: Option<types::CatalogStoreId>,
     /// `storeTo`: catalog_store.id.
     #[bitrix(rename = "storeTo")]
-    pub store_to: ::core::option::Option<types::CatalogStoreId>,
+    pub store_to: Option<types::CatalogStoreId>,
     /// `amount`: double.
-    pub amount: ::core::option::Option<f64>,
+    pub amount: Option<f64>,
     /// `purchasingPrice`: double.
     #[bitrix(rename = "purchasingPrice")]
-    pub purchasing_price: ::core::option::Option<f64>,
+    pub purchasing_price: Option<f64>,
 }

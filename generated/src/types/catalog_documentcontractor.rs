@@ -2,22 +2,23 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_documentcontractor` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// catalog_documentcontractor (`catalog_documentcontractor`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogDocumentcontractor {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `documentId`: catalog_document.id.
     #[bitrix(rename = "documentId")]
-    pub document_id: ::core::option::Option<types::CatalogDocumentId>,
+    pub document_id: Option<types::CatalogDocumentId>,
     /// `entityTypeId`: integer.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<i64>,
+    pub entity_type_id: Option<i64>,
     /// `entityId`: integer.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
 }

@@ -2,21 +2,22 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_language` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_language (`catalog_language`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogLanguage {
     /// `lid`: string.
-    pub lid: ::core::option::Option<::std::string::String>,
+    pub lid: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogLanguageActive>,
+    pub active: Option<CatalogLanguageActive>,
 }
 /// Documented values of `active`. Part of the `catalog_language` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogLanguageActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

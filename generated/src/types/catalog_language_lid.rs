@@ -5,4 +5,4 @@
 /// catalog_language.lid (`catalog_language.lid`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-pub type CatalogLanguageLid = ::std::string::String;
+pub type CatalogLanguageLid = String;

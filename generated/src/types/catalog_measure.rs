@@ -2,33 +2,34 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_measure` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_measure (`catalog_measure`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogMeasure {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `code`: integer.
-    pub code: ::core::option::Option<i64>,
+    pub code: Option<i64>,
     /// `isDefault`: string.
     #[bitrix(rename = "isDefault")]
-    pub is_default: ::core::option::Option<CatalogMeasureIsDefault>,
+    pub is_default: Option<CatalogMeasureIsDefault>,
     /// `measureTitle`: string.
     #[bitrix(rename = "measureTitle")]
-    pub measure_title: ::core::option::Option<::std::string::String>,
+    pub measure_title: Option<String>,
     /// `symbol`: string.
-    pub symbol: ::core::option::Option<::std::string::String>,
+    pub symbol: Option<String>,
     /// `symbolIntl`: string.
     #[bitrix(rename = "symbolIntl")]
-    pub symbol_intl: ::core::option::Option<::std::string::String>,
+    pub symbol_intl: Option<String>,
     /// `symbolLetterIntl`: string.
     #[bitrix(rename = "symbolLetterIntl")]
-    pub symbol_letter_intl: ::core::option::Option<::std::string::String>,
+    pub symbol_letter_intl: Option<String>,
 }
 /// Documented values of `isDefault`. Part of the `catalog_measure` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogMeasureIsDefault {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

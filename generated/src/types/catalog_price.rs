@@ -2,38 +2,39 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_price` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// catalog_price (`catalog_price`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogPrice {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `productId`: catalog_product.id.
     #[bitrix(rename = "productId")]
-    pub product_id: ::core::option::Option<types::CatalogProductId>,
+    pub product_id: Option<types::CatalogProductId>,
     /// `catalogGroupId`: catalog_price_type.id.
     #[bitrix(rename = "catalogGroupId")]
-    pub catalog_group_id: ::core::option::Option<types::CatalogPriceTypeId>,
+    pub catalog_group_id: Option<types::CatalogPriceTypeId>,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `priceScale`: double.
     #[bitrix(rename = "priceScale")]
-    pub price_scale: ::core::option::Option<f64>,
+    pub price_scale: Option<f64>,
     /// `currency`: string.
-    pub currency: ::core::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// `quantityFrom`: double.
     #[bitrix(rename = "quantityFrom")]
-    pub quantity_from: ::core::option::Option<f64>,
+    pub quantity_from: Option<f64>,
     /// `quantityTo`: double.
     #[bitrix(rename = "quantityTo")]
-    pub quantity_to: ::core::option::Option<f64>,
+    pub quantity_to: Option<f64>,
     /// `extraId`: catalog_extra.id.
     #[bitrix(rename = "extraId")]
-    pub extra_id: ::core::option::Option<types::CatalogExtraId>,
+    pub extra_id: Option<types::CatalogExtraId>,
     /// `timestampX`: datetime.
     #[bitrix(rename = "timestampX")]
-    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    pub timestamp_x: Option<String>,
 }

@@ -2,22 +2,23 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_price_type_group` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// catalog_price_type_group (`catalog_price_type_group`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogPriceTypeGroup {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `catalogGroupId`: catalog_price_type.id.
     #[bitrix(rename = "catalogGroupId")]
-    pub catalog_group_id: ::core::option::Option<types::CatalogPriceTypeId>,
+    pub catalog_group_id: Option<types::CatalogPriceTypeId>,
     /// `groupId`: integer.
     #[bitrix(rename = "groupId")]
-    pub group_id: ::core::option::Option<i64>,
+    pub group_id: Option<i64>,
     /// `access`: char.
     #[bitrix(yn)]
-    pub access: ::core::option::Option<bool>,
+    pub access: Option<bool>,
 }

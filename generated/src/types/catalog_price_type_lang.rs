@@ -2,20 +2,21 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_price_type_lang` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// catalog_price_type_lang (`catalog_price_type_lang`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogPriceTypeLang {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `catalogGroupId`: catalog_price_type.id.
     #[bitrix(rename = "catalogGroupId")]
-    pub catalog_group_id: ::core::option::Option<types::CatalogPriceTypeId>,
+    pub catalog_group_id: Option<types::CatalogPriceTypeId>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `lang`: catalog_language.lid.
-    pub lang: ::core::option::Option<types::CatalogLanguageLid>,
+    pub lang: Option<types::CatalogLanguageLid>,
 }

@@ -2,34 +2,35 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_image` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_product_image (`catalog_product_image`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductImage {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `productId`: integer.
     #[bitrix(rename = "productId")]
-    pub product_id: ::core::option::Option<i64>,
+    pub product_id: Option<i64>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CatalogProductImageType>,
+    pub type_: Option<CatalogProductImageType>,
     /// `createTime`: datetime.
     #[bitrix(rename = "createTime")]
-    pub create_time: ::core::option::Option<::std::string::String>,
+    pub create_time: Option<String>,
     /// `downloadUrl`: string.
     #[bitrix(rename = "downloadUrl")]
-    pub download_url: ::core::option::Option<::std::string::String>,
+    pub download_url: Option<String>,
     /// `detailUrl`: string.
     #[bitrix(rename = "detailUrl")]
-    pub detail_url: ::core::option::Option<::std::string::String>,
+    pub detail_url: Option<String>,
 }
 /// Documented values of `type`. Part of the `catalog_product_image` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductImageType {
     /// `"DETAIL_PICTURE"`: detailed picture, field available in the old product card
     #[bitrix(value = "DETAIL_PICTURE")]

@@ -2,135 +2,133 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_offer` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// catalog_product_offer (`catalog_product_offer`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductOffer {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `iblockId`: catalog_catalog.id.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: ::core::option::Option<types::CatalogCatalogId>,
+    pub iblock_id: Option<types::CatalogCatalogId>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogProductOfferActive>,
+    pub active: Option<CatalogProductOfferActive>,
     /// `available`: string.
-    pub available: ::core::option::Option<CatalogProductOfferAvailable>,
+    pub available: Option<CatalogProductOfferAvailable>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `barcodeMulti`: string.
     #[bitrix(rename = "barcodeMulti")]
-    pub barcode_multi: ::core::option::Option<CatalogProductOfferBarcodeMulti>,
+    pub barcode_multi: Option<CatalogProductOfferBarcodeMulti>,
     /// `bundle`: string.
-    pub bundle: ::core::option::Option<CatalogProductOfferBundle>,
+    pub bundle: Option<CatalogProductOfferBundle>,
     /// `canBuyZero`: string.
     #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: ::core::option::Option<CatalogProductOfferCanBuyZero>,
+    pub can_buy_zero: Option<CatalogProductOfferCanBuyZero>,
     /// `createdBy`: user.id.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
     #[bitrix(rename = "dateActiveFrom")]
-    pub date_active_from: ::core::option::Option<::std::string::String>,
+    pub date_active_from: Option<String>,
     /// `dateActiveTo`: datetime.
     #[bitrix(rename = "dateActiveTo")]
-    pub date_active_to: ::core::option::Option<::std::string::String>,
+    pub date_active_to: Option<String>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `timestampX`: datetime.
     #[bitrix(rename = "timestampX")]
-    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    pub timestamp_x: Option<String>,
     /// `iblockSectionId`: catalog_section.id.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: ::core::option::Option<types::CatalogSectionId>,
+    pub iblock_section_id: Option<types::CatalogSectionId>,
     /// `measure`: catalog_measure.id.
-    pub measure: ::core::option::Option<types::CatalogMeasureId>,
+    pub measure: Option<types::CatalogMeasureId>,
     /// `previewText`: string.
     #[bitrix(rename = "previewText")]
-    pub preview_text: ::core::option::Option<::std::string::String>,
+    pub preview_text: Option<String>,
     /// `detailText`: string.
     #[bitrix(rename = "detailText")]
-    pub detail_text: ::core::option::Option<::std::string::String>,
+    pub detail_text: Option<String>,
     /// `previewPicture`: object.
     #[bitrix(rename = "previewPicture")]
-    pub preview_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub preview_picture: Option<Map<String, Value>>,
     /// `detailPicture`: object.
     #[bitrix(rename = "detailPicture")]
-    pub detail_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub detail_picture: Option<Map<String, Value>>,
     /// `previewTextType`: string.
     #[bitrix(rename = "previewTextType")]
-    pub preview_text_type: ::core::option::Option<CatalogProductOfferPreviewTextType>,
+    pub preview_text_type: Option<CatalogProductOfferPreviewTextType>,
     /// `detailTextType`: string.
     #[bitrix(rename = "detailTextType")]
-    pub detail_text_type: ::core::option::Option<CatalogProductOfferDetailTextType>,
+    pub detail_text_type: Option<CatalogProductOfferDetailTextType>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `subscribe`: string.
-    pub subscribe: ::core::option::Option<CatalogProductOfferSubscribe>,
+    pub subscribe: Option<CatalogProductOfferSubscribe>,
     /// `vatId`: catalog_vat.id.
     #[bitrix(rename = "vatId")]
-    pub vat_id: ::core::option::Option<types::CatalogVatId>,
+    pub vat_id: Option<types::CatalogVatId>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<CatalogProductOfferVatIncluded>,
+    pub vat_included: Option<CatalogProductOfferVatIncluded>,
     /// `height`: float.
-    pub height: ::core::option::Option<f64>,
+    pub height: Option<f64>,
     /// `length`: float.
-    pub length: ::core::option::Option<f64>,
+    pub length: Option<f64>,
     /// `weight`: float.
-    pub weight: ::core::option::Option<f64>,
+    pub weight: Option<f64>,
     /// `width`: float.
-    pub width: ::core::option::Option<f64>,
+    pub width: Option<f64>,
     /// `quantityTrace`: string.
     #[bitrix(rename = "quantityTrace")]
-    pub quantity_trace: ::core::option::Option<CatalogProductOfferQuantityTrace>,
+    pub quantity_trace: Option<CatalogProductOfferQuantityTrace>,
     /// `type`: integer.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CatalogProductOfferType>,
+    pub type_: Option<CatalogProductOfferType>,
     /// `purchasingCurrency`: string.
     #[bitrix(rename = "purchasingCurrency")]
-    pub purchasing_currency: ::core::option::Option<::std::string::String>,
+    pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: float.
     #[bitrix(rename = "purchasingPrice")]
-    pub purchasing_price: ::core::option::Option<f64>,
+    pub purchasing_price: Option<f64>,
     /// `quantity`: float.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `quantityReserved`: float.
     #[bitrix(rename = "quantityReserved")]
-    pub quantity_reserved: ::core::option::Option<f64>,
+    pub quantity_reserved: Option<f64>,
     /// `recurSchemeLength`: integer.
     #[bitrix(rename = "recurSchemeLength")]
-    pub recur_scheme_length: ::core::option::Option<i64>,
+    pub recur_scheme_length: Option<i64>,
     /// `recurSchemeType`: string.
     #[bitrix(rename = "recurSchemeType")]
-    pub recur_scheme_type: ::core::option::Option<CatalogProductOfferRecurSchemeType>,
+    pub recur_scheme_type: Option<CatalogProductOfferRecurSchemeType>,
     /// `trialPriceId`: integer.
     #[bitrix(rename = "trialPriceId")]
-    pub trial_price_id: ::core::option::Option<i64>,
+    pub trial_price_id: Option<i64>,
     /// `withoutOrder`: string.
     #[bitrix(rename = "withoutOrder")]
-    pub without_order: ::core::option::Option<CatalogProductOfferWithoutOrder>,
+    pub without_order: Option<CatalogProductOfferWithoutOrder>,
     /// `propertyN`: object\|array.
     #[bitrix(rename = "propertyN")]
-    pub property_n: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_n: Option<Value>,
 }
 /// Documented values of `active`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -140,7 +138,7 @@ pub enum CatalogProductOfferActive {
     N,
 }
 /// Documented values of `available`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferAvailable {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -150,7 +148,7 @@ pub enum CatalogProductOfferAvailable {
     N,
 }
 /// Documented values of `barcodeMulti`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferBarcodeMulti {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -160,7 +158,7 @@ pub enum CatalogProductOfferBarcodeMulti {
     N,
 }
 /// Documented values of `bundle`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferBundle {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -170,7 +168,7 @@ pub enum CatalogProductOfferBundle {
     N,
 }
 /// Documented values of `canBuyZero`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferCanBuyZero {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -180,7 +178,7 @@ pub enum CatalogProductOfferCanBuyZero {
     N,
 }
 /// Documented values of `previewTextType`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferPreviewTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -190,7 +188,7 @@ pub enum CatalogProductOfferPreviewTextType {
     Html,
 }
 /// Documented values of `detailTextType`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferDetailTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -200,7 +198,7 @@ pub enum CatalogProductOfferDetailTextType {
     Html,
 }
 /// Documented values of `subscribe`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferSubscribe {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -213,7 +211,7 @@ pub enum CatalogProductOfferSubscribe {
     D,
 }
 /// Documented values of `vatIncluded`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -223,7 +221,7 @@ pub enum CatalogProductOfferVatIncluded {
     N,
 }
 /// Documented values of `quantityTrace`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferQuantityTrace {
     /// `"Y"`: enabled
     #[bitrix(value = "Y")]
@@ -236,7 +234,7 @@ pub enum CatalogProductOfferQuantityTrace {
     D,
 }
 /// Documented values of `type`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CatalogProductOfferType {
     /// `4`: variation
     #[bitrix(value = 4)]
@@ -246,7 +244,7 @@ pub enum CatalogProductOfferType {
     VariationWithoutProduct,
 }
 /// Documented values of `recurSchemeType`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferRecurSchemeType {
     /// `"H"`: hour
     #[bitrix(value = "H")]
@@ -271,7 +269,7 @@ pub enum CatalogProductOfferRecurSchemeType {
     Y,
 }
 /// Documented values of `withoutOrder`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductOfferWithoutOrder {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

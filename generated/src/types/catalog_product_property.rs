@@ -2,84 +2,84 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_property` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// catalog_product_property (`catalog_product_property`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductProperty {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `timestampX`: datetime.
     #[bitrix(rename = "timestampX")]
-    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    pub timestamp_x: Option<String>,
     /// `iblockId`: catalog_catalog.id.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: ::core::option::Option<types::CatalogCatalogId>,
+    pub iblock_id: Option<types::CatalogCatalogId>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `active`: char.
     #[bitrix(yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `defaultValue`: text.
     #[bitrix(rename = "defaultValue")]
-    pub default_value: ::core::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// `propertyType`: string.
     #[bitrix(rename = "propertyType")]
-    pub property_type: ::core::option::Option<CatalogProductPropertyPropertyType>,
+    pub property_type: Option<CatalogProductPropertyPropertyType>,
     /// `userType`: string.
     #[bitrix(rename = "userType")]
-    pub user_type: ::core::option::Option<CatalogProductPropertyUserType>,
+    pub user_type: Option<CatalogProductPropertyUserType>,
     /// `rowCount`: integer.
     #[bitrix(rename = "rowCount")]
-    pub row_count: ::core::option::Option<i64>,
+    pub row_count: Option<i64>,
     /// `colCount`: integer.
     #[bitrix(rename = "colCount")]
-    pub col_count: ::core::option::Option<i64>,
+    pub col_count: Option<i64>,
     /// `listType`: char.
     #[bitrix(rename = "listType")]
-    pub list_type: ::core::option::Option<::std::string::String>,
+    pub list_type: Option<String>,
     /// `multiple`: char.
     #[bitrix(yn)]
-    pub multiple: ::core::option::Option<bool>,
+    pub multiple: Option<bool>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `fileType`: string.
     #[bitrix(rename = "fileType")]
-    pub file_type: ::core::option::Option<::std::string::String>,
+    pub file_type: Option<String>,
     /// `multipleCnt`: integer.
     #[bitrix(rename = "multipleCnt")]
-    pub multiple_cnt: ::core::option::Option<i64>,
+    pub multiple_cnt: Option<i64>,
     /// `linkIblockId`: catalog_catalog.id.
     #[bitrix(rename = "linkIblockId")]
-    pub link_iblock_id: ::core::option::Option<types::CatalogCatalogId>,
+    pub link_iblock_id: Option<types::CatalogCatalogId>,
     /// `withDescription`: char.
     #[bitrix(rename = "withDescription")]
-    pub with_description: ::core::option::Option<::std::string::String>,
+    pub with_description: Option<String>,
     /// `searchable`: char.
     #[bitrix(yn)]
-    pub searchable: ::core::option::Option<bool>,
+    pub searchable: Option<bool>,
     /// `filtrable`: char.
-    pub filtrable: ::core::option::Option<::std::string::String>,
+    pub filtrable: Option<String>,
     /// `isRequired`: char.
     #[bitrix(rename = "isRequired", yn)]
-    pub is_required: ::core::option::Option<bool>,
+    pub is_required: Option<bool>,
     /// `hint`: string.
-    pub hint: ::core::option::Option<::std::string::String>,
+    pub hint: Option<String>,
     /// `userTypeSettings`: object.
     #[bitrix(rename = "userTypeSettings")]
-    pub user_type_settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub user_type_settings: Option<Map<String, Value>>,
 }
 /// Documented values of `propertyType`. Part of the `catalog_product_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductPropertyPropertyType {
     /// `"N"`: number
     #[bitrix(value = "N")]
@@ -101,7 +101,7 @@ pub enum CatalogProductPropertyPropertyType {
     G,
 }
 /// Documented values of `userType`. Part of the `catalog_product_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductPropertyUserType {
     /// `"DateTime"`: date and time
     #[bitrix(value = "DateTime")]

@@ -2,26 +2,27 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_property_enum` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// catalog_product_property_enum (`catalog_product_property_enum`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductPropertyEnum {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `propertyId`: catalog_product_property.id.
     #[bitrix(rename = "propertyId")]
-    pub property_id: ::core::option::Option<types::CatalogProductPropertyId>,
+    pub property_id: Option<types::CatalogProductPropertyId>,
     /// `value`: string.
-    pub value: ::core::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `def`: char.
     #[bitrix(yn)]
-    pub def: ::core::option::Option<bool>,
+    pub def: Option<bool>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
 }

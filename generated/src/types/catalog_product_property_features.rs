@@ -2,25 +2,26 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_property_features` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// catalog_product_property_features (`catalog_product_property_features`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductPropertyFeatures {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `propertyId`: catalog_product_property.id.
     #[bitrix(rename = "propertyId")]
-    pub property_id: ::core::option::Option<types::CatalogProductPropertyId>,
+    pub property_id: Option<types::CatalogProductPropertyId>,
     /// `moduleId`: string.
     #[bitrix(rename = "moduleId")]
-    pub module_id: ::core::option::Option<::std::string::String>,
+    pub module_id: Option<String>,
     /// `featureId`: string.
     #[bitrix(rename = "featureId")]
-    pub feature_id: ::core::option::Option<::std::string::String>,
+    pub feature_id: Option<String>,
     /// `isEnabled`: char.
     #[bitrix(rename = "isEnabled", yn)]
-    pub is_enabled: ::core::option::Option<bool>,
+    pub is_enabled: Option<bool>,
 }

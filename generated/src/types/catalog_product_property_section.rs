@@ -2,37 +2,38 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_property_section` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// catalog_product_property_section (`catalog_product_property_section`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductPropertySection {
     /// `iblockId`: catalog_catalog.id.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: ::core::option::Option<types::CatalogCatalogId>,
+    pub iblock_id: Option<types::CatalogCatalogId>,
     /// `propertyId`: catalog_product_property.id.
     #[bitrix(rename = "propertyId")]
-    pub property_id: ::core::option::Option<types::CatalogProductPropertyId>,
+    pub property_id: Option<types::CatalogProductPropertyId>,
     /// `sectionId`: integer.
     #[bitrix(rename = "sectionId")]
-    pub section_id: ::core::option::Option<i64>,
+    pub section_id: Option<i64>,
     /// `smartFilter`: char.
     #[bitrix(rename = "smartFilter", yn)]
-    pub smart_filter: ::core::option::Option<bool>,
+    pub smart_filter: Option<bool>,
     /// `displayType`: char.
     #[bitrix(rename = "displayType")]
-    pub display_type: ::core::option::Option<CatalogProductPropertySectionDisplayType>,
+    pub display_type: Option<CatalogProductPropertySectionDisplayType>,
     /// `displayExpanded`: char.
     #[bitrix(rename = "displayExpanded", yn)]
-    pub display_expanded: ::core::option::Option<bool>,
+    pub display_expanded: Option<bool>,
     /// `filterHint`: string.
     #[bitrix(rename = "filterHint")]
-    pub filter_hint: ::core::option::Option<::std::string::String>,
+    pub filter_hint: Option<String>,
 }
 /// Documented values of `displayType`. Part of the `catalog_product_property_section` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductPropertySectionDisplayType {
     /// `"F"`: checkboxes
     #[bitrix(value = "F")]

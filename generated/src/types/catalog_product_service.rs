@@ -2,93 +2,91 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_service` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// catalog_product_service (`catalog_product_service`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductService {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `iblockId`: catalog_catalog.id.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: ::core::option::Option<types::CatalogCatalogId>,
+    pub iblock_id: Option<types::CatalogCatalogId>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogProductServiceActive>,
+    pub active: Option<CatalogProductServiceActive>,
     /// `available`: string.
-    pub available: ::core::option::Option<CatalogProductServiceAvailable>,
+    pub available: Option<CatalogProductServiceAvailable>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `bundle`: string.
-    pub bundle: ::core::option::Option<CatalogProductServiceBundle>,
+    pub bundle: Option<CatalogProductServiceBundle>,
     /// `createdBy`: user.id.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
     #[bitrix(rename = "dateActiveFrom")]
-    pub date_active_from: ::core::option::Option<::std::string::String>,
+    pub date_active_from: Option<String>,
     /// `dateActiveTo`: datetime.
     #[bitrix(rename = "dateActiveTo")]
-    pub date_active_to: ::core::option::Option<::std::string::String>,
+    pub date_active_to: Option<String>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `timestampX`: datetime.
     #[bitrix(rename = "timestampX")]
-    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    pub timestamp_x: Option<String>,
     /// `iblockSectionId`: catalog_section.id.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: ::core::option::Option<types::CatalogSectionId>,
+    pub iblock_section_id: Option<types::CatalogSectionId>,
     /// `measure`: catalog_measure.id.
-    pub measure: ::core::option::Option<types::CatalogMeasureId>,
+    pub measure: Option<types::CatalogMeasureId>,
     /// `previewText`: string.
     #[bitrix(rename = "previewText")]
-    pub preview_text: ::core::option::Option<::std::string::String>,
+    pub preview_text: Option<String>,
     /// `detailText`: string.
     #[bitrix(rename = "detailText")]
-    pub detail_text: ::core::option::Option<::std::string::String>,
+    pub detail_text: Option<String>,
     /// `previewPicture`: object.
     #[bitrix(rename = "previewPicture")]
-    pub preview_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub preview_picture: Option<Map<String, Value>>,
     /// `detailPicture`: object.
     #[bitrix(rename = "detailPicture")]
-    pub detail_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub detail_picture: Option<Map<String, Value>>,
     /// `previewTextType`: string.
     #[bitrix(rename = "previewTextType")]
-    pub preview_text_type: ::core::option::Option<CatalogProductServicePreviewTextType>,
+    pub preview_text_type: Option<CatalogProductServicePreviewTextType>,
     /// `detailTextType`: string.
     #[bitrix(rename = "detailTextType")]
-    pub detail_text_type: ::core::option::Option<CatalogProductServiceDetailTextType>,
+    pub detail_text_type: Option<CatalogProductServiceDetailTextType>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `vatId`: catalog_vat.id.
     #[bitrix(rename = "vatId")]
-    pub vat_id: ::core::option::Option<types::CatalogVatId>,
+    pub vat_id: Option<types::CatalogVatId>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<CatalogProductServiceVatIncluded>,
+    pub vat_included: Option<CatalogProductServiceVatIncluded>,
     /// `type`: integer.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<i64>,
+    pub type_: Option<i64>,
     /// `propertyN`: object\|array.
     #[bitrix(rename = "propertyN")]
-    pub property_n: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_n: Option<Value>,
 }
 /// Documented values of `active`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductServiceActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -98,7 +96,7 @@ pub enum CatalogProductServiceActive {
     N,
 }
 /// Documented values of `available`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductServiceAvailable {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -108,7 +106,7 @@ pub enum CatalogProductServiceAvailable {
     N,
 }
 /// Documented values of `bundle`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductServiceBundle {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -118,7 +116,7 @@ pub enum CatalogProductServiceBundle {
     N,
 }
 /// Documented values of `previewTextType`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductServicePreviewTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -128,7 +126,7 @@ pub enum CatalogProductServicePreviewTextType {
     Html,
 }
 /// Documented values of `detailTextType`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductServiceDetailTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -138,7 +136,7 @@ pub enum CatalogProductServiceDetailTextType {
     Html,
 }
 /// Documented values of `vatIncluded`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductServiceVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,114 +2,112 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_sku` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// catalog_product_sku (`catalog_product_sku`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogProductSku {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `iblockId`: catalog_catalog.id.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: ::core::option::Option<types::CatalogCatalogId>,
+    pub iblock_id: Option<types::CatalogCatalogId>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogProductSkuActive>,
+    pub active: Option<CatalogProductSkuActive>,
     /// `available`: string.
-    pub available: ::core::option::Option<CatalogProductSkuAvailable>,
+    pub available: Option<CatalogProductSkuAvailable>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `bundle`: string.
-    pub bundle: ::core::option::Option<CatalogProductSkuBundle>,
+    pub bundle: Option<CatalogProductSkuBundle>,
     /// `canBuyZero`: string.
     #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: ::core::option::Option<CatalogProductSkuCanBuyZero>,
+    pub can_buy_zero: Option<CatalogProductSkuCanBuyZero>,
     /// `createdBy`: user.id.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
     #[bitrix(rename = "dateActiveFrom")]
-    pub date_active_from: ::core::option::Option<::std::string::String>,
+    pub date_active_from: Option<String>,
     /// `dateActiveTo`: datetime.
     #[bitrix(rename = "dateActiveTo")]
-    pub date_active_to: ::core::option::Option<::std::string::String>,
+    pub date_active_to: Option<String>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `timestampX`: datetime.
     #[bitrix(rename = "timestampX")]
-    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    pub timestamp_x: Option<String>,
     /// `iblockSectionId`: catalog_section.id.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: ::core::option::Option<types::CatalogSectionId>,
+    pub iblock_section_id: Option<types::CatalogSectionId>,
     /// `measure`: catalog_measure.id.
-    pub measure: ::core::option::Option<types::CatalogMeasureId>,
+    pub measure: Option<types::CatalogMeasureId>,
     /// `previewText`: string.
     #[bitrix(rename = "previewText")]
-    pub preview_text: ::core::option::Option<::std::string::String>,
+    pub preview_text: Option<String>,
     /// `detailText`: string.
     #[bitrix(rename = "detailText")]
-    pub detail_text: ::core::option::Option<::std::string::String>,
+    pub detail_text: Option<String>,
     /// `previewPicture`: object.
     #[bitrix(rename = "previewPicture")]
-    pub preview_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub preview_picture: Option<Map<String, Value>>,
     /// `detailPicture`: object.
     #[bitrix(rename = "detailPicture")]
-    pub detail_picture: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub detail_picture: Option<Map<String, Value>>,
     /// `previewTextType`: string.
     #[bitrix(rename = "previewTextType")]
-    pub preview_text_type: ::core::option::Option<CatalogProductSkuPreviewTextType>,
+    pub preview_text_type: Option<CatalogProductSkuPreviewTextType>,
     /// `detailTextType`: string.
     #[bitrix(rename = "detailTextType")]
-    pub detail_text_type: ::core::option::Option<CatalogProductSkuDetailTextType>,
+    pub detail_text_type: Option<CatalogProductSkuDetailTextType>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `subscribe`: string.
-    pub subscribe: ::core::option::Option<CatalogProductSkuSubscribe>,
+    pub subscribe: Option<CatalogProductSkuSubscribe>,
     /// `vatId`: catalog_vat.id.
     #[bitrix(rename = "vatId")]
-    pub vat_id: ::core::option::Option<types::CatalogVatId>,
+    pub vat_id: Option<types::CatalogVatId>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<CatalogProductSkuVatIncluded>,
+    pub vat_included: Option<CatalogProductSkuVatIncluded>,
     /// `height`: float.
-    pub height: ::core::option::Option<f64>,
+    pub height: Option<f64>,
     /// `length`: float.
-    pub length: ::core::option::Option<f64>,
+    pub length: Option<f64>,
     /// `weight`: float.
-    pub weight: ::core::option::Option<f64>,
+    pub weight: Option<f64>,
     /// `width`: float.
-    pub width: ::core::option::Option<f64>,
+    pub width: Option<f64>,
     /// `type`: integer.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CatalogProductSkuType>,
+    pub type_: Option<CatalogProductSkuType>,
     /// `purchasingCurrency`: string.
     #[bitrix(rename = "purchasingCurrency")]
-    pub purchasing_currency: ::core::option::Option<::std::string::String>,
+    pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: float.
     #[bitrix(rename = "purchasingPrice")]
-    pub purchasing_price: ::core::option::Option<f64>,
+    pub purchasing_price: Option<f64>,
     /// `quantity`: float.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `propertyN`: object\|array.
     #[bitrix(rename = "propertyN")]
-    pub property_n: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub property_n: Option<Value>,
 }
 /// Documented values of `active`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -119,7 +117,7 @@ pub enum CatalogProductSkuActive {
     N,
 }
 /// Documented values of `available`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuAvailable {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -129,7 +127,7 @@ pub enum CatalogProductSkuAvailable {
     N,
 }
 /// Documented values of `bundle`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuBundle {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -139,7 +137,7 @@ pub enum CatalogProductSkuBundle {
     N,
 }
 /// Documented values of `canBuyZero`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuCanBuyZero {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -149,7 +147,7 @@ pub enum CatalogProductSkuCanBuyZero {
     N,
 }
 /// Documented values of `previewTextType`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuPreviewTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -159,7 +157,7 @@ pub enum CatalogProductSkuPreviewTextType {
     Html,
 }
 /// Documented values of `detailTextType`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuDetailTextType {
     /// `"text"`: text
     #[bitrix(value = "text")]
@@ -169,7 +167,7 @@ pub enum CatalogProductSkuDetailTextType {
     Html,
 }
 /// Documented values of `subscribe`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuSubscribe {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -182,7 +180,7 @@ pub enum CatalogProductSkuSubscribe {
     D,
 }
 /// Documented values of `vatIncluded`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogProductSkuVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -192,7 +190,7 @@ pub enum CatalogProductSkuVatIncluded {
     N,
 }
 /// Documented values of `type`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CatalogProductSkuType {
     /// `3`: parent product with variations
     #[bitrix(value = 3)]

@@ -2,25 +2,26 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_ratio` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_ratio (`catalog_ratio`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogRatio {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `productId`: integer.
     #[bitrix(rename = "productId")]
-    pub product_id: ::core::option::Option<i64>,
+    pub product_id: Option<i64>,
     /// `ratio`: double.
-    pub ratio: ::core::option::Option<f64>,
+    pub ratio: Option<f64>,
     /// `isDefault`: string.
     #[bitrix(rename = "isDefault")]
-    pub is_default: ::core::option::Option<CatalogRatioIsDefault>,
+    pub is_default: Option<CatalogRatioIsDefault>,
 }
 /// Documented values of `isDefault`. Part of the `catalog_ratio` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogRatioIsDefault {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

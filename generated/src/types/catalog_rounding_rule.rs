@@ -2,41 +2,42 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_rounding_rule` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// catalog_rounding_rule (`catalog_rounding_rule`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogRoundingRule {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `catalogGroupId`: catalog_price_type.id.
     #[bitrix(rename = "catalogGroupId")]
-    pub catalog_group_id: ::core::option::Option<types::CatalogPriceTypeId>,
+    pub catalog_group_id: Option<types::CatalogPriceTypeId>,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `roundType`: integer.
     #[bitrix(rename = "roundType")]
-    pub round_type: ::core::option::Option<CatalogRoundingRuleRoundType>,
+    pub round_type: Option<CatalogRoundingRuleRoundType>,
     /// `roundPrecision`: double.
     #[bitrix(rename = "roundPrecision")]
-    pub round_precision: ::core::option::Option<f64>,
+    pub round_precision: Option<f64>,
     /// `createdBy`: user.id.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `dateModify`: datetime.
     #[bitrix(rename = "dateModify")]
-    pub date_modify: ::core::option::Option<::std::string::String>,
+    pub date_modify: Option<String>,
 }
 /// Documented values of `roundType`. Part of the `catalog_rounding_rule` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CatalogRoundingRuleRoundType {
     /// `1`: mathematical rounding
     #[bitrix(value = 1)]

@@ -2,40 +2,41 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_section` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// catalog_section (`catalog_section`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogSection {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `iblockId`: catalog_catalog.id.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: ::core::option::Option<types::CatalogCatalogId>,
+    pub iblock_id: Option<types::CatalogCatalogId>,
     /// `iblockSectionId`: catalog_section.id.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: ::core::option::Option<types::CatalogSectionId>,
+    pub iblock_section_id: Option<types::CatalogSectionId>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogSectionActive>,
+    pub active: Option<CatalogSectionActive>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `descriptionType`: string.
     #[bitrix(rename = "descriptionType")]
-    pub description_type: ::core::option::Option<::std::string::String>,
+    pub description_type: Option<String>,
 }
 /// Documented values of `active`. Part of the `catalog_section` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogSectionActive {
     /// `"Y"`: active
     #[bitrix(value = "Y")]

@@ -2,64 +2,64 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_store` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_store (`catalog_store`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogStore {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `address`: string.
-    pub address: ::core::option::Option<::std::string::String>,
+    pub address: Option<String>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogStoreActive>,
+    pub active: Option<CatalogStoreActive>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `gpsN`: double.
     #[bitrix(rename = "gpsN")]
-    pub gps_n: ::core::option::Option<f64>,
+    pub gps_n: Option<f64>,
     /// `gpsS`: double.
     #[bitrix(rename = "gpsS")]
-    pub gps_s: ::core::option::Option<f64>,
+    pub gps_s: Option<f64>,
     /// `imageId`: object.
     #[bitrix(rename = "imageId")]
-    pub image_id: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub image_id: Option<Map<String, Value>>,
     /// `dateModify`: datetime.
     #[bitrix(rename = "dateModify")]
-    pub date_modify: ::core::option::Option<::std::string::String>,
+    pub date_modify: Option<String>,
     /// `dateCreate`: datetime.
     #[bitrix(rename = "dateCreate")]
-    pub date_create: ::core::option::Option<::std::string::String>,
+    pub date_create: Option<String>,
     /// `userId`: user.id.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `modifiedBy`: user.id.
     #[bitrix(rename = "modifiedBy")]
-    pub modified_by: ::core::option::Option<i64>,
+    pub modified_by: Option<i64>,
     /// `phone`: string.
-    pub phone: ::core::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// `schedule`: string.
-    pub schedule: ::core::option::Option<::std::string::String>,
+    pub schedule: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `email`: string.
-    pub email: ::core::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `issuingCenter`: string.
     #[bitrix(rename = "issuingCenter")]
-    pub issuing_center: ::core::option::Option<CatalogStoreIssuingCenter>,
+    pub issuing_center: Option<CatalogStoreIssuingCenter>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
 }
 /// Documented values of `active`. Part of the `catalog_store` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogStoreActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -69,7 +69,7 @@ pub enum CatalogStoreActive {
     N,
 }
 /// Documented values of `issuingCenter`. Part of the `catalog_store` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogStoreIssuingCenter {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

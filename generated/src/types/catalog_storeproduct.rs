@@ -2,24 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_storeproduct` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// catalog_storeproduct (`catalog_storeproduct`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogStoreproduct {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `productId`: catalog_product.id.
     #[bitrix(rename = "productId")]
-    pub product_id: ::core::option::Option<types::CatalogProductId>,
+    pub product_id: Option<types::CatalogProductId>,
     /// `storeId`: catalog_store.id.
     #[bitrix(rename = "storeId")]
-    pub store_id: ::core::option::Option<types::CatalogStoreId>,
+    pub store_id: Option<types::CatalogStoreId>,
     /// `amount`: double.
-    pub amount: ::core::option::Option<f64>,
+    pub amount: Option<f64>,
     /// `quantityReserved`: double.
     #[bitrix(rename = "quantityReserved")]
-    pub quantity_reserved: ::core::option::Option<f64>,
+    pub quantity_reserved: Option<f64>,
 }

@@ -2,20 +2,22 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_userfield_document` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_object;
+use crate::types;
 /// catalog_userfield_document (`catalog_userfield_document`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogUserfieldDocument {
     /// `documentId`: catalog_document.id.
     #[bitrix(rename = "documentId")]
-    pub document_id: ::core::option::Option<types::CatalogDocumentId>,
+    pub document_id: Option<types::CatalogDocumentId>,
     /// `documentType`: string.
     #[bitrix(rename = "documentType")]
-    pub document_type: ::core::option::Option<::std::string::String>,
+    pub document_type: Option<String>,
     /// `fieldN`: mixed.
     #[bitrix(rename = "fieldN")]
-    pub field_n: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub field_n: Option<Value>,
 }

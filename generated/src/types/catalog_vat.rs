@@ -2,28 +2,29 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_vat` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_vat (`catalog_vat`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CatalogVat {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<CatalogVatActive>,
+    pub active: Option<CatalogVatActive>,
     /// `rate`: double.
-    pub rate: ::core::option::Option<f64>,
+    pub rate: Option<f64>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `timestampX`: datetime.
     #[bitrix(rename = "timestampX")]
-    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    pub timestamp_x: Option<String>,
 }
 /// Documented values of `active`. Part of the `catalog_vat` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CatalogVatActive {
     /// `"Y"`: active
     #[bitrix(value = "Y")]

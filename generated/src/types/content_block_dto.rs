@@ -2,22 +2,22 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ContentBlockDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Content Block of Configurable Deal (`ContentBlockDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/content-block.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct ContentBlockDto {
     /// `type`: string, required.
     #[bitrix(rename = "type")]
     pub type_: ContentBlockDtoType,
     /// `properties`: object.
-    pub properties: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub properties: Option<Map<String, Value>>,
 }
 /// Documented values of `type`. Part of the `ContentBlockDto` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/content-block.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum ContentBlockDtoType {
     /// `"text"`: text
     #[bitrix(value = "text")]

@@ -2,161 +2,148 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_activity` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_object;
+use crate::types;
 /// Overview of System Activity Fields (`crm_activity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivity {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `OWNER_ID`: integer.
     #[bitrix(rename = "OWNER_ID")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
     /// `OWNER_TYPE_ID`: integer.
     #[bitrix(rename = "OWNER_TYPE_ID")]
-    pub owner_type_id: ::core::option::Option<i64>,
+    pub owner_type_id: Option<i64>,
     /// `TYPE_ID`: crm_enum_activitytype.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: ::core::option::Option<types::CrmEnumActivitytype>,
+    pub type_id: Option<types::CrmEnumActivitytype>,
     /// `ASSOCIATED_ENTITY_ID`: integer.
     #[bitrix(rename = "ASSOCIATED_ENTITY_ID")]
-    pub associated_entity_id: ::core::option::Option<i64>,
+    pub associated_entity_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
     #[bitrix(rename = "AUTHOR_ID")]
-    pub author_id: ::core::option::Option<i64>,
+    pub author_id: Option<i64>,
     /// `AUTOCOMPLETE_RULE`: integer.
     #[bitrix(rename = "AUTOCOMPLETE_RULE")]
-    pub autocomplete_rule: ::core::option::Option<i64>,
+    pub autocomplete_rule: Option<i64>,
     /// `BINDINGS`: array of crm_activity_binding.
     #[bitrix(rename = "BINDINGS")]
-    pub bindings: ::core::option::Option<
-        ::std::vec::Vec<
-            ::bitrix24::serde_json::Map<
-                ::std::string::String,
-                ::bitrix24::serde_json::Value,
-            >,
-        >,
-    >,
+    pub bindings: Option<Vec<Map<String, Value>>>,
     /// `COMMUNICATIONS`: array of crm_activity_communication.
     #[bitrix(rename = "COMMUNICATIONS")]
-    pub communications: ::core::option::Option<
-        ::std::vec::Vec<types::CrmActivityCommunication>,
-    >,
+    pub communications: Option<Vec<types::CrmActivityCommunication>>,
     /// `COMPLETED`: char.
     #[bitrix(rename = "COMPLETED", yn)]
-    pub completed: ::core::option::Option<bool>,
+    pub completed: Option<bool>,
     /// `CREATED`: datetime.
     #[bitrix(rename = "CREATED")]
-    pub created: ::core::option::Option<::std::string::String>,
+    pub created: Option<String>,
     /// `DEADLINE`: datetime.
     #[bitrix(rename = "DEADLINE")]
-    pub deadline: ::core::option::Option<::std::string::String>,
+    pub deadline: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: crm.enum.contenttype.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
-    pub description_type: ::core::option::Option<types::CrmEnumContenttype>,
+    pub description_type: Option<types::CrmEnumContenttype>,
     /// `DIRECTION`: crm.enum.activitydirection.
     #[bitrix(rename = "DIRECTION")]
-    pub direction: ::core::option::Option<types::CrmEnumActivitydirection>,
+    pub direction: Option<types::CrmEnumActivitydirection>,
     /// `EDITOR_ID`: user.
     #[bitrix(rename = "EDITOR_ID")]
-    pub editor_id: ::core::option::Option<i64>,
+    pub editor_id: Option<i64>,
     /// `END_TIME`: datetime.
     #[bitrix(rename = "END_TIME")]
-    pub end_time: ::core::option::Option<::std::string::String>,
+    pub end_time: Option<String>,
     /// `FILES`: array of diskfile.
     #[bitrix(rename = "FILES")]
-    pub files: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub files: Option<Vec<Value>>,
     /// `LAST_UPDATED`: datetime.
     #[bitrix(rename = "LAST_UPDATED")]
-    pub last_updated: ::core::option::Option<::std::string::String>,
+    pub last_updated: Option<String>,
     /// `LOCATION`: string.
     #[bitrix(rename = "LOCATION")]
-    pub location: ::core::option::Option<::std::string::String>,
+    pub location: Option<String>,
     /// `NOTIFY_TYPE`: crm.enum.activitynotifytype.
     #[bitrix(rename = "NOTIFY_TYPE")]
-    pub notify_type: ::core::option::Option<types::CrmEnumActivitynotifytype>,
+    pub notify_type: Option<types::CrmEnumActivitynotifytype>,
     /// `NOTIFY_VALUE`: integer.
     #[bitrix(rename = "NOTIFY_VALUE")]
-    pub notify_value: ::core::option::Option<i64>,
+    pub notify_value: Option<i64>,
     /// `ORIGINATOR_ID`: string.
     #[bitrix(rename = "ORIGINATOR_ID")]
-    pub originator_id: ::core::option::Option<::std::string::String>,
+    pub originator_id: Option<String>,
     /// `ORIGIN_ID`: string.
     #[bitrix(rename = "ORIGIN_ID")]
-    pub origin_id: ::core::option::Option<::std::string::String>,
+    pub origin_id: Option<String>,
     /// `ORIGIN_VERSION`: string.
     #[bitrix(rename = "ORIGIN_VERSION")]
-    pub origin_version: ::core::option::Option<::std::string::String>,
+    pub origin_version: Option<String>,
     /// `PRIORITY`: crm.enum.activitypriority.
     #[bitrix(rename = "PRIORITY")]
-    pub priority: ::core::option::Option<types::CrmEnumActivitypriority>,
+    pub priority: Option<types::CrmEnumActivitypriority>,
     /// `PROVIDER_DATA`: string.
     #[bitrix(rename = "PROVIDER_DATA")]
-    pub provider_data: ::core::option::Option<::std::string::String>,
+    pub provider_data: Option<String>,
     /// `PROVIDER_GROUP_ID`: string.
     #[bitrix(rename = "PROVIDER_GROUP_ID")]
-    pub provider_group_id: ::core::option::Option<::std::string::String>,
+    pub provider_group_id: Option<String>,
     /// `PROVIDER_ID`: string.
     #[bitrix(rename = "PROVIDER_ID")]
-    pub provider_id: ::core::option::Option<::std::string::String>,
+    pub provider_id: Option<String>,
     /// `PROVIDER_TYPE_ID`: string.
     #[bitrix(rename = "PROVIDER_TYPE_ID")]
-    pub provider_type_id: ::core::option::Option<::std::string::String>,
+    pub provider_type_id: Option<String>,
     /// `PROVIDER_PARAMS`: object.
     #[bitrix(rename = "PROVIDER_PARAMS")]
-    pub provider_params: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub provider_params: Option<Map<String, Value>>,
     /// `RESPONSIBLE_ID`: user.
     #[bitrix(rename = "RESPONSIBLE_ID")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `RESULT_CURRENCY_ID`: string.
     #[bitrix(rename = "RESULT_CURRENCY_ID")]
-    pub result_currency_id: ::core::option::Option<::std::string::String>,
+    pub result_currency_id: Option<String>,
     /// `RESULT_MARK`: integer.
     #[bitrix(rename = "RESULT_MARK")]
-    pub result_mark: ::core::option::Option<i64>,
+    pub result_mark: Option<i64>,
     /// `RESULT_SOURCE_ID`: string.
     #[bitrix(rename = "RESULT_SOURCE_ID")]
-    pub result_source_id: ::core::option::Option<::std::string::String>,
+    pub result_source_id: Option<String>,
     /// `RESULT_STATUS`: integer.
     #[bitrix(rename = "RESULT_STATUS")]
-    pub result_status: ::core::option::Option<i64>,
+    pub result_status: Option<i64>,
     /// `RESULT_STREAM`: integer.
     #[bitrix(rename = "RESULT_STREAM")]
-    pub result_stream: ::core::option::Option<i64>,
+    pub result_stream: Option<i64>,
     /// `RESULT_SUM`: double.
     #[bitrix(rename = "RESULT_SUM")]
-    pub result_sum: ::core::option::Option<f64>,
+    pub result_sum: Option<f64>,
     /// `RESULT_VALUE`: double.
     #[bitrix(rename = "RESULT_VALUE")]
-    pub result_value: ::core::option::Option<f64>,
+    pub result_value: Option<f64>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// `START_TIME`: datetime.
     #[bitrix(rename = "START_TIME")]
-    pub start_time: ::core::option::Option<::std::string::String>,
+    pub start_time: Option<String>,
     /// `STATUS`: crm_enum_activitystatus.
     #[bitrix(rename = "STATUS")]
-    pub status: ::core::option::Option<types::CrmEnumActivitystatus>,
+    pub status: Option<types::CrmEnumActivitystatus>,
     /// `SUBJECT`: string.
     #[bitrix(rename = "SUBJECT")]
-    pub subject: ::core::option::Option<::std::string::String>,
+    pub subject: Option<String>,
     /// `WEBDAV_ELEMENTS`: array of diskfile; deprecated by the documentation.
     #[bitrix(rename = "WEBDAV_ELEMENTS")]
-    pub webdav_elements: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub webdav_elements: Option<Vec<Value>>,
     /// `IS_INCOMING_CHANNEL`: char.
     #[bitrix(rename = "IS_INCOMING_CHANNEL", yn)]
-    pub is_incoming_channel: ::core::option::Option<bool>,
+    pub is_incoming_channel: Option<bool>,
 }

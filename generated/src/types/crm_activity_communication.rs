@@ -2,28 +2,29 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_activity_communication` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Overview of Activity Communication Fields (`crm_activity_communication`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmActivityCommunication {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `ACTIVITY_ID`: integer.
     #[bitrix(rename = "ACTIVITY_ID")]
-    pub activity_id: ::core::option::Option<i64>,
+    pub activity_id: Option<i64>,
     /// `ENTITY_ID`: integer.
     #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
-    pub entity_type_id: ::core::option::Option<i64>,
+    pub entity_type_id: Option<i64>,
     /// `TYPE_ID`: integer.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: ::core::option::Option<i64>,
+    pub type_id: Option<i64>,
     /// `VALUE`: integer.
     #[bitrix(rename = "VALUE")]
-    pub value: ::core::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }

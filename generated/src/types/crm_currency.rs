@@ -2,57 +2,59 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_currency` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_object;
 /// crm_currency (`crm_currency`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCurrency {
     /// `AMOUNT`: double.
     #[bitrix(rename = "AMOUNT")]
-    pub amount: ::core::option::Option<f64>,
+    pub amount: Option<f64>,
     /// `AMOUNT_CNT`: integer.
     #[bitrix(rename = "AMOUNT_CNT")]
-    pub amount_cnt: ::core::option::Option<i64>,
+    pub amount_cnt: Option<i64>,
     /// `BASE`: string.
     #[bitrix(rename = "BASE")]
-    pub base: ::core::option::Option<::std::string::String>,
+    pub base: Option<String>,
     /// `CURRENCY`: string.
     #[bitrix(rename = "CURRENCY")]
-    pub currency: ::core::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// `DATE_UPDATE`: datetime.
     #[bitrix(rename = "DATE_UPDATE")]
-    pub date_update: ::core::option::Option<::std::string::String>,
+    pub date_update: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `LID`: string.
     #[bitrix(rename = "LID")]
-    pub lid: ::core::option::Option<::std::string::String>,
+    pub lid: Option<String>,
     /// `DECIMALS`: integer.
     #[bitrix(rename = "DECIMALS")]
-    pub decimals: ::core::option::Option<i64>,
+    pub decimals: Option<i64>,
     /// `DEC_POINT`: string.
     #[bitrix(rename = "DEC_POINT")]
-    pub dec_point: ::core::option::Option<::std::string::String>,
+    pub dec_point: Option<String>,
     /// `FORMAT_STRING`: string.
     #[bitrix(rename = "FORMAT_STRING")]
-    pub format_string: ::core::option::Option<::std::string::String>,
+    pub format_string: Option<String>,
     /// `FULL_NAME`: string.
     #[bitrix(rename = "FULL_NAME")]
-    pub full_name: ::core::option::Option<::std::string::String>,
+    pub full_name: Option<String>,
     /// `THOUSANDS_SEP`: string.
     #[bitrix(rename = "THOUSANDS_SEP")]
-    pub thousands_sep: ::core::option::Option<::std::string::String>,
+    pub thousands_sep: Option<String>,
     /// `LANG`: object.
     #[bitrix(rename = "LANG")]
-    pub lang: ::core::option::Option<CrmCurrencyLang>,
+    pub lang: Option<CrmCurrencyLang>,
 }
 /// The `LANG` object. Part of the `crm_currency` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCurrencyLang {
     /// `Language`: any.
     #[bitrix(rename = "Language")]
-    pub language: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub language: Option<Value>,
 }

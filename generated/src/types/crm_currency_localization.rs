@@ -2,38 +2,37 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_currency_localization` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// crm_currency_localization (`crm_currency_localization`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmCurrencyLocalization {
     /// `DECIMALS`: integer.
     #[bitrix(rename = "DECIMALS")]
-    pub decimals: ::core::option::Option<i64>,
+    pub decimals: Option<i64>,
     /// `DEC_POINT`: string.
     #[bitrix(rename = "DEC_POINT")]
-    pub dec_point: ::core::option::Option<::std::string::String>,
+    pub dec_point: Option<String>,
     /// `FORMAT_STRING`: string.
     #[bitrix(rename = "FORMAT_STRING")]
-    pub format_string: ::core::option::Option<CrmCurrencyLocalizationFormatString>,
+    pub format_string: Option<CrmCurrencyLocalizationFormatString>,
     /// `FULL_NAME`: string.
     #[bitrix(rename = "FULL_NAME")]
-    pub full_name: ::core::option::Option<::std::string::String>,
+    pub full_name: Option<String>,
     /// `HIDE_ZERO`: string.
     #[bitrix(rename = "HIDE_ZERO")]
-    pub hide_zero: ::core::option::Option<::std::string::String>,
+    pub hide_zero: Option<String>,
     /// `THOUSANDS_SEP`: string.
     #[bitrix(rename = "THOUSANDS_SEP")]
-    pub thousands_sep: ::core::option::Option<::std::string::String>,
+    pub thousands_sep: Option<String>,
     /// `THOUSANDS_VARIANT`: string.
     #[bitrix(rename = "THOUSANDS_VARIANT")]
-    pub thousands_variant: ::core::option::Option<
-        CrmCurrencyLocalizationThousandsVariant,
-    >,
+    pub thousands_variant: Option<CrmCurrencyLocalizationThousandsVariant>,
 }
 /// Documented values of `FORMAT_STRING`. Part of the `crm_currency_localization` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmCurrencyLocalizationFormatString {
     /// `"$ #"`: $ 1000
     #[bitrix(value = "$ #")]
@@ -46,7 +45,7 @@ pub enum CrmCurrencyLocalizationFormatString {
     Value2,
 }
 /// Documented values of `THOUSANDS_VARIANT`. Part of the `crm_currency_localization` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmCurrencyLocalizationThousandsVariant {
     /// `"N"`: empty, no thousands separator. Example: 12345678
     #[bitrix(value = "N")]

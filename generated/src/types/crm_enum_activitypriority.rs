@@ -2,10 +2,11 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_enum_activitypriority` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_enum;
 /// Get Enumeration Items for "Activity Priorities" (`crm_enum_activitypriority`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-priority.html)
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmEnumActivitypriority {
     /// `0`
     #[bitrix(value = 0)]

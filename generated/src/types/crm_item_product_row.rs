@@ -2,80 +2,81 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_item_product_row` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// crm_item_product_row (`crm_item_product_row`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmItemProductRow {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `ownerId`: integer.
     #[bitrix(rename = "ownerId")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
     /// `ownerType`: string.
     #[bitrix(rename = "ownerType")]
-    pub owner_type: ::core::option::Option<::std::string::String>,
+    pub owner_type: Option<String>,
     /// `productId`: catalog_product.id.
     #[bitrix(rename = "productId")]
-    pub product_id: ::core::option::Option<types::CatalogProductId>,
+    pub product_id: Option<types::CatalogProductId>,
     /// `productName`: string.
     #[bitrix(rename = "productName")]
-    pub product_name: ::core::option::Option<::std::string::String>,
+    pub product_name: Option<String>,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `priceAccount`: double.
     #[bitrix(rename = "priceAccount")]
-    pub price_account: ::core::option::Option<f64>,
+    pub price_account: Option<f64>,
     /// `priceExclusive`: double.
     #[bitrix(rename = "priceExclusive")]
-    pub price_exclusive: ::core::option::Option<f64>,
+    pub price_exclusive: Option<f64>,
     /// `priceNetto`: double.
     #[bitrix(rename = "priceNetto")]
-    pub price_netto: ::core::option::Option<f64>,
+    pub price_netto: Option<f64>,
     /// `priceBrutto`: double.
     #[bitrix(rename = "priceBrutto")]
-    pub price_brutto: ::core::option::Option<f64>,
+    pub price_brutto: Option<f64>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `discountTypeId`: integer.
     #[bitrix(rename = "discountTypeId")]
-    pub discount_type_id: ::core::option::Option<CrmItemProductRowDiscountTypeId>,
+    pub discount_type_id: Option<CrmItemProductRowDiscountTypeId>,
     /// `discountRate`: double.
     #[bitrix(rename = "discountRate")]
-    pub discount_rate: ::core::option::Option<f64>,
+    pub discount_rate: Option<f64>,
     /// `discountSum`: double.
     #[bitrix(rename = "discountSum")]
-    pub discount_sum: ::core::option::Option<f64>,
+    pub discount_sum: Option<f64>,
     /// `taxRate`: double.
     #[bitrix(rename = "taxRate")]
-    pub tax_rate: ::core::option::Option<f64>,
+    pub tax_rate: Option<f64>,
     /// `taxIncluded`: string.
     #[bitrix(rename = "taxIncluded")]
-    pub tax_included: ::core::option::Option<CrmItemProductRowTaxIncluded>,
+    pub tax_included: Option<CrmItemProductRowTaxIncluded>,
     /// `customized`: string.
-    pub customized: ::core::option::Option<::std::string::String>,
+    pub customized: Option<String>,
     /// `measureCode`: catalog_measure.code.
     #[bitrix(rename = "measureCode")]
-    pub measure_code: ::core::option::Option<::std::string::String>,
+    pub measure_code: Option<String>,
     /// `measureName`: string.
     #[bitrix(rename = "measureName")]
-    pub measure_name: ::core::option::Option<::std::string::String>,
+    pub measure_name: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `type`: integer.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<CrmItemProductRowType>,
+    pub type_: Option<CrmItemProductRowType>,
     /// `storeId`: integer.
     #[bitrix(rename = "storeId")]
-    pub store_id: ::core::option::Option<i64>,
+    pub store_id: Option<i64>,
 }
 /// Documented values of `discountTypeId`. Part of the `crm_item_product_row` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmItemProductRowDiscountTypeId {
     /// `1`: absolute value
     #[bitrix(value = 1)]
@@ -85,7 +86,7 @@ pub enum CrmItemProductRowDiscountTypeId {
     PercentageValue,
 }
 /// Documented values of `taxIncluded`. Part of the `crm_item_product_row` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum CrmItemProductRowTaxIncluded {
     /// `"Y"`: tax included
     #[bitrix(value = "Y")]
@@ -95,7 +96,7 @@ pub enum CrmItemProductRowTaxIncluded {
     N,
 }
 /// Documented values of `type`. Part of the `crm_item_product_row` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum CrmItemProductRowType {
     /// `1`: Simple product
     #[bitrix(value = 1)]

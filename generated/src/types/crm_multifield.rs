@@ -2,22 +2,23 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_multifield` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// crm_multifield (`crm_multifield`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_multifield)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmMultifield {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `TYPE_ID`: string.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: ::core::option::Option<::std::string::String>,
+    pub type_id: Option<String>,
     /// `VALUE`: string.
     #[bitrix(rename = "VALUE")]
-    pub value: ::core::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// `VALUE_TYPE`: string.
     #[bitrix(rename = "VALUE_TYPE")]
-    pub value_type: ::core::option::Option<::std::string::String>,
+    pub value_type: Option<String>,
 }

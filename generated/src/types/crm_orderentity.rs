@@ -2,19 +2,20 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_orderentity` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// crm_orderentity (`crm_orderentity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmOrderentity {
     /// `OWNER_ID`: integer.
     #[bitrix(rename = "OWNER_ID")]
-    pub owner_id: ::core::option::Option<i64>,
+    pub owner_id: Option<i64>,
     /// `OWNER_TYPE_ID`: integer.
     #[bitrix(rename = "OWNER_TYPE_ID")]
-    pub owner_type_id: ::core::option::Option<i64>,
+    pub owner_type_id: Option<i64>,
     /// `ORDER_ID`: sale_order.id.
     #[bitrix(rename = "ORDER_ID")]
-    pub order_id: ::core::option::Option<i64>,
+    pub order_id: Option<i64>,
 }

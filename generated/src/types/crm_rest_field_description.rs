@@ -2,33 +2,34 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_rest_field_description` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Description of a Single Field crm_rest_field_description (`crm_rest_field_description`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmRestFieldDescription {
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// `isRequired`: boolean.
     #[bitrix(rename = "isRequired")]
-    pub is_required: ::core::option::Option<bool>,
+    pub is_required: Option<bool>,
     /// `isReadOnly`: boolean.
     #[bitrix(rename = "isReadOnly")]
-    pub is_read_only: ::core::option::Option<bool>,
+    pub is_read_only: Option<bool>,
     /// `isImmutable`: boolean.
     #[bitrix(rename = "isImmutable")]
-    pub is_immutable: ::core::option::Option<bool>,
+    pub is_immutable: Option<bool>,
     /// `isMultiple`: boolean.
     #[bitrix(rename = "isMultiple")]
-    pub is_multiple: ::core::option::Option<bool>,
+    pub is_multiple: Option<bool>,
     /// `isDynamic`: boolean.
     #[bitrix(rename = "isDynamic")]
-    pub is_dynamic: ::core::option::Option<bool>,
+    pub is_dynamic: Option<bool>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `upperName`: string.
     #[bitrix(rename = "upperName")]
-    pub upper_name: ::core::option::Option<::std::string::String>,
+    pub upper_name: Option<String>,
 }

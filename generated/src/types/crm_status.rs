@@ -5,4 +5,4 @@
 /// crm_status (`crm_status`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
-pub type CrmStatus = ::std::string::String;
+pub type CrmStatus = String;

@@ -2,40 +2,41 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_user_field_address` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Description of User Field Type Address (`crm_user_field_address`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_user_field_address)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct CrmUserFieldAddress {
     /// `ADDRESS_1`: string.
     #[bitrix(rename = "ADDRESS_1")]
-    pub address_1: ::core::option::Option<::std::string::String>,
+    pub address_1: Option<String>,
     /// `ADDRESS_2`: string.
     #[bitrix(rename = "ADDRESS_2")]
-    pub address_2: ::core::option::Option<::std::string::String>,
+    pub address_2: Option<String>,
     /// `POSTAL_CODE`: string.
     #[bitrix(rename = "POSTAL_CODE")]
-    pub postal_code: ::core::option::Option<::std::string::String>,
+    pub postal_code: Option<String>,
     /// `CITY`: string.
     #[bitrix(rename = "CITY")]
-    pub city: ::core::option::Option<::std::string::String>,
+    pub city: Option<String>,
     /// `REGION`: string.
     #[bitrix(rename = "REGION")]
-    pub region: ::core::option::Option<::std::string::String>,
+    pub region: Option<String>,
     /// `PROVINCE`: string.
     #[bitrix(rename = "PROVINCE")]
-    pub province: ::core::option::Option<::std::string::String>,
+    pub province: Option<String>,
     /// `COUNTRY`: string.
     #[bitrix(rename = "COUNTRY")]
-    pub country: ::core::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// `LATITUDE`: string.
     #[bitrix(rename = "LATITUDE")]
-    pub latitude: ::core::option::Option<::std::string::String>,
+    pub latitude: Option<String>,
     /// `LONGITUDE`: string.
     #[bitrix(rename = "LONGITUDE")]
-    pub longitude: ::core::option::Option<::std::string::String>,
+    pub longitude: Option<String>,
     /// `LOC_ADDR_ID`: string.
     #[bitrix(rename = "LOC_ADDR_ID")]
-    pub loc_addr_id: ::core::option::Option<::std::string::String>,
+    pub loc_addr_id: Option<String>,
 }

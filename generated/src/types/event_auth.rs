@@ -2,35 +2,36 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `event_auth` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object, Secret};
 /// Keys in the auth array (`event_auth`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/index.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct EventAuth {
     /// `access_token`: string.
-    pub access_token: ::core::option::Option<::bitrix24::Secret>,
+    pub access_token: Option<Secret>,
     /// `expires_in`: integer.
-    pub expires_in: ::core::option::Option<i64>,
+    pub expires_in: Option<i64>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<::std::string::String>,
+    pub domain: Option<String>,
     /// `server_endpoint`: string.
-    pub server_endpoint: ::core::option::Option<::std::string::String>,
+    pub server_endpoint: Option<String>,
     /// `status`: string.
-    pub status: ::core::option::Option<EventAuthStatus>,
+    pub status: Option<EventAuthStatus>,
     /// `client_endpoint`: string.
-    pub client_endpoint: ::core::option::Option<::std::string::String>,
+    pub client_endpoint: Option<String>,
     /// `member_id`: string.
-    pub member_id: ::core::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
     /// `refresh_token`: string.
-    pub refresh_token: ::core::option::Option<::bitrix24::Secret>,
+    pub refresh_token: Option<Secret>,
     /// `application_token`: string.
-    pub application_token: ::core::option::Option<::bitrix24::Secret>,
+    pub application_token: Option<Secret>,
 }
 /// Documented values of `status`. Part of the `event_auth` type ([official documentation](https://apidocs.bitrix24.com/api-reference/events/index.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum EventAuthStatus {
     /// `"L"`: local
     #[bitrix(value = "L")]

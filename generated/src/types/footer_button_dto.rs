@@ -2,12 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `FooterButtonDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// FooterButtonDto (`FooterButtonDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/footer.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct FooterButtonDto {
     /// `title`: textWithTranslation, required.
     pub title: types::TextWithTranslation,
@@ -17,13 +18,13 @@ pub struct FooterButtonDto {
     /// `action`: ActionDto, required.
     pub action: types::ActionDto,
     /// `scope`: string.
-    pub scope: ::core::option::Option<types::LayoutScope>,
+    pub scope: Option<types::LayoutScope>,
     /// `hideIfReadonly`: boolean; default `false`.
     #[bitrix(rename = "hideIfReadonly")]
-    pub hide_if_readonly: ::core::option::Option<bool>,
+    pub hide_if_readonly: Option<bool>,
 }
 /// Documented values of `type`. Part of the `FooterButtonDto` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/footer.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum FooterButtonDtoType {
     /// `"primary"`: blue button background
     #[bitrix(value = "primary")]

@@ -2,18 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `FooterDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use std::collections::BTreeMap;
+use bitrix24::bitrix_object;
+use crate::types;
 /// Bottom Part of the Record (`FooterDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/footer.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct FooterDto {
     /// `buttons`: FooterButtonDto; keys: `*`.
     #[bitrix(max_items = 2)]
-    pub buttons: ::core::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, types::FooterButtonDto>,
-    >,
+    pub buttons: Option<BTreeMap<String, types::FooterButtonDto>>,
     /// `menu`: FooterMenuDto.
-    pub menu: ::core::option::Option<types::FooterMenuDto>,
+    pub menu: Option<types::FooterMenuDto>,
 }

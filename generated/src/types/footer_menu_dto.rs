@@ -2,24 +2,24 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `FooterMenuDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use std::collections::BTreeMap;
+use bitrix24::bitrix_object;
+use crate::types;
 /// FooterMenuDto (`FooterMenuDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/footer.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct FooterMenuDto {
     /// `showPinItem`: boolean; default `true`.
     #[bitrix(rename = "showPinItem")]
-    pub show_pin_item: ::core::option::Option<bool>,
+    pub show_pin_item: Option<bool>,
     /// `showPostponeItem`: boolean; default `true`.
     #[bitrix(rename = "showPostponeItem")]
-    pub show_postpone_item: ::core::option::Option<bool>,
+    pub show_postpone_item: Option<bool>,
     /// `showDeleteItem`: boolean; default `true`.
     #[bitrix(rename = "showDeleteItem")]
-    pub show_delete_item: ::core::option::Option<bool>,
+    pub show_delete_item: Option<bool>,
     /// `items`: MenuItemDto; keys: `*`.
-    pub items: ::core::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, types::MenuItemDto>,
-    >,
+    pub items: Option<BTreeMap<String, types::MenuItemDto>>,
 }

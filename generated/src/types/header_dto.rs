@@ -2,21 +2,21 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `HeaderDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use std::collections::BTreeMap;
+use bitrix24::bitrix_object;
+use crate::types;
 /// Record Header (`HeaderDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/header.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct HeaderDto {
     /// `title`: textWithTranslation, required.
     pub title: types::TextWithTranslation,
     /// `titleAction`: ActionDto.
     #[bitrix(rename = "titleAction")]
-    pub title_action: ::core::option::Option<types::ActionDto>,
+    pub title_action: Option<types::ActionDto>,
     /// `tags`: TagDto[]; keys: `*`.
     #[bitrix(max_items = 2)]
-    pub tags: ::core::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, types::TagDto>,
-    >,
+    pub tags: Option<BTreeMap<String, types::TagDto>>,
 }

@@ -2,12 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `LayoutDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// Structure of Configurable Activity (`LayoutDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/layout.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LayoutDto {
     /// `icon`: IconDto, required.
     pub icon: types::IconDto,
@@ -16,5 +17,5 @@ pub struct LayoutDto {
     /// `body`: BodyDto, required.
     pub body: types::BodyDto,
     /// `footer`: FooterDto.
-    pub footer: ::core::option::Option<types::FooterDto>,
+    pub footer: Option<types::FooterDto>,
 }

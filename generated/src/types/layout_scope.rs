@@ -2,10 +2,11 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `LayoutScope` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_enum;
 /// Scope (`LayoutScope`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/field-types.html)
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum LayoutScope {
     /// `"web"`: browser only
     #[bitrix(value = "web")]

@@ -2,15 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `LogoDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// LogoDto Object (`LogoDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/body.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct LogoDto {
     /// `code`: string, required.
-    pub code: ::std::string::String,
+    pub code: String,
     /// `action`: ActionDto.
-    pub action: ::core::option::Option<types::ActionDto>,
+    pub action: Option<types::ActionDto>,
 }

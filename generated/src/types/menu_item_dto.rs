@@ -2,20 +2,21 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `MenuItemDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// Bottom Dropdown Menu (`MenuItemDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/menu-item.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct MenuItemDto {
     /// `title`: textWithTranslation, required.
     pub title: types::TextWithTranslation,
     /// `action`: ActionDto, required.
     pub action: types::ActionDto,
     /// `scope`: string.
-    pub scope: ::core::option::Option<types::LayoutScope>,
+    pub scope: Option<types::LayoutScope>,
     /// `hideIfReadonly`: boolean; default `false`.
     #[bitrix(rename = "hideIfReadonly")]
-    pub hide_if_readonly: ::core::option::Option<bool>,
+    pub hide_if_readonly: Option<bool>,
 }

@@ -2,19 +2,20 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `relation` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// relation (`relation`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Relation {
     /// `entityTypeId`: integer.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<i64>,
+    pub entity_type_id: Option<i64>,
     /// `isChildrenListEnabled`: boolean.
     #[bitrix(rename = "isChildrenListEnabled")]
-    pub is_children_list_enabled: ::core::option::Option<bool>,
+    pub is_children_list_enabled: Option<bool>,
     /// `isPredefined`: boolean.
     #[bitrix(rename = "isPredefined")]
-    pub is_predefined: ::core::option::Option<bool>,
+    pub is_predefined: Option<bool>,
 }

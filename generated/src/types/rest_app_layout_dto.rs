@@ -2,17 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `RestAppLayoutDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use std::collections::BTreeMap;
+use bitrix24::bitrix_object;
+use crate::types;
 /// Set of Additional Content Blocks (`RestAppLayoutDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/rest-app-layout-dto.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct RestAppLayoutDto {
     /// `blocks`: ContentBlockDto, required; keys: `*`.
     #[bitrix(min_items = 1, max_items = 20)]
-    pub blocks: ::std::collections::BTreeMap<
-        ::std::string::String,
-        types::ContentBlockDto,
-    >,
+    pub blocks: BTreeMap<String, types::ContentBlockDto>,
 }

@@ -2,27 +2,28 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `rest_field_description` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// rest_field_description (`rest_field_description`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#rest_field_description)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct RestFieldDescription {
     /// `isImmutable`: boolean.
     #[bitrix(rename = "isImmutable")]
-    pub is_immutable: ::core::option::Option<bool>,
+    pub is_immutable: Option<bool>,
     /// `isReadOnly`: boolean.
     #[bitrix(rename = "isReadOnly")]
-    pub is_read_only: ::core::option::Option<bool>,
+    pub is_read_only: Option<bool>,
     /// `isRequired`: boolean.
     #[bitrix(rename = "isRequired")]
-    pub is_required: ::core::option::Option<bool>,
+    pub is_required: Option<bool>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<RestFieldDescriptionType>,
+    pub type_: Option<RestFieldDescriptionType>,
 }
 /// Documented values of `type`. Part of the `rest_field_description` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#rest_field_description)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum RestFieldDescriptionType {
     /// `"integer"`
     #[bitrix(value = "integer")]

@@ -2,91 +2,88 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_basket_item` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// sale_basket_item (`sale_basket_item`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleBasketItem {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `orderId`: sale_order.id.
     #[bitrix(rename = "orderId")]
-    pub order_id: ::core::option::Option<i64>,
+    pub order_id: Option<i64>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `productId`: integer.
     #[bitrix(rename = "productId")]
-    pub product_id: ::core::option::Option<i64>,
+    pub product_id: Option<i64>,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `customPrice`: string.
     #[bitrix(rename = "customPrice")]
-    pub custom_price: ::core::option::Option<SaleBasketItemCustomPrice>,
+    pub custom_price: Option<SaleBasketItemCustomPrice>,
     /// `currency`: string.
-    pub currency: ::core::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
     #[bitrix(rename = "dateInsert")]
-    pub date_insert: ::core::option::Option<::std::string::String>,
+    pub date_insert: Option<String>,
     /// `dateUpdate`: datetime.
     #[bitrix(rename = "dateUpdate")]
-    pub date_update: ::core::option::Option<::std::string::String>,
+    pub date_update: Option<String>,
     /// `properties`: array of sale_basket_item_property.
-    pub properties: ::core::option::Option<
-        ::std::vec::Vec<types::SaleBasketItemProperty>,
-    >,
+    pub properties: Option<Vec<types::SaleBasketItemProperty>>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `basePrice`: double.
     #[bitrix(rename = "basePrice")]
-    pub base_price: ::core::option::Option<f64>,
+    pub base_price: Option<f64>,
     /// `discountPrice`: double.
     #[bitrix(rename = "discountPrice")]
-    pub discount_price: ::core::option::Option<f64>,
+    pub discount_price: Option<f64>,
     /// `weight`: double.
-    pub weight: ::core::option::Option<f64>,
+    pub weight: Option<f64>,
     /// `dimensions`: string.
-    pub dimensions: ::core::option::Option<SaleBasketItemDimensions>,
+    pub dimensions: Option<SaleBasketItemDimensions>,
     /// `measureCode`: string.
     #[bitrix(rename = "measureCode")]
-    pub measure_code: ::core::option::Option<::std::string::String>,
+    pub measure_code: Option<String>,
     /// `measureName`: string.
     #[bitrix(rename = "measureName")]
-    pub measure_name: ::core::option::Option<::std::string::String>,
+    pub measure_name: Option<String>,
     /// `canBuy`: string.
     #[bitrix(rename = "canBuy")]
-    pub can_buy: ::core::option::Option<SaleBasketItemCanBuy>,
+    pub can_buy: Option<SaleBasketItemCanBuy>,
     /// `vatRate`: double.
     #[bitrix(rename = "vatRate")]
-    pub vat_rate: ::core::option::Option<f64>,
+    pub vat_rate: Option<f64>,
     /// `vatIncluded`: string.
     #[bitrix(rename = "vatIncluded")]
-    pub vat_included: ::core::option::Option<SaleBasketItemVatIncluded>,
+    pub vat_included: Option<SaleBasketItemVatIncluded>,
     /// `barcodeMulti`: string.
     #[bitrix(rename = "barcodeMulti")]
-    pub barcode_multi: ::core::option::Option<SaleBasketItemBarcodeMulti>,
+    pub barcode_multi: Option<SaleBasketItemBarcodeMulti>,
     /// `type`: integer.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<i64>,
+    pub type_: Option<i64>,
     /// `catalogXmlId`: string.
     #[bitrix(rename = "catalogXmlId")]
-    pub catalog_xml_id: ::core::option::Option<::std::string::String>,
+    pub catalog_xml_id: Option<String>,
     /// `productXmlId`: string.
     #[bitrix(rename = "productXmlId")]
-    pub product_xml_id: ::core::option::Option<::std::string::String>,
+    pub product_xml_id: Option<String>,
     /// `reservations`: array of sale_basket_item_reservation.
-    pub reservations: ::core::option::Option<
-        ::std::vec::Vec<types::SaleBasketItemReservation>,
-    >,
+    pub reservations: Option<Vec<types::SaleBasketItemReservation>>,
 }
 /// Documented values of `customPrice`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketItemCustomPrice {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -96,7 +93,7 @@ pub enum SaleBasketItemCustomPrice {
     N,
 }
 /// Documented values of `dimensions`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketItemDimensions {
     /// `"WIDTH"`: width
     #[bitrix(value = "WIDTH")]
@@ -109,7 +106,7 @@ pub enum SaleBasketItemDimensions {
     Length,
 }
 /// Documented values of `canBuy`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketItemCanBuy {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -119,7 +116,7 @@ pub enum SaleBasketItemCanBuy {
     N,
 }
 /// Documented values of `vatIncluded`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketItemVatIncluded {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -129,7 +126,7 @@ pub enum SaleBasketItemVatIncluded {
     N,
 }
 /// Documented values of `barcodeMulti`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBasketItemBarcodeMulti {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,29 +2,30 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_basket_item_reservation` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// sale_basket_item_reservation (`sale_basket_item_reservation`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleBasketItemReservation {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `basketId`: sale_basket_item.id.
     #[bitrix(rename = "basketId")]
-    pub basket_id: ::core::option::Option<i64>,
+    pub basket_id: Option<i64>,
     /// `storeId`: integer.
     #[bitrix(rename = "storeId")]
-    pub store_id: ::core::option::Option<i64>,
+    pub store_id: Option<i64>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `dateReserve`: datetime.
     #[bitrix(rename = "dateReserve")]
-    pub date_reserve: ::core::option::Option<::std::string::String>,
+    pub date_reserve: Option<String>,
     /// `dateReserveEnd`: datetime.
     #[bitrix(rename = "dateReserveEnd")]
-    pub date_reserve_end: ::core::option::Option<::std::string::String>,
+    pub date_reserve_end: Option<String>,
     /// `reservedBy`: user.id.
     #[bitrix(rename = "reservedBy")]
-    pub reserved_by: ::core::option::Option<i64>,
+    pub reserved_by: Option<i64>,
 }

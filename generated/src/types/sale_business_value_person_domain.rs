@@ -2,20 +2,21 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_business_value_person_domain` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_business_value_person_domain (`sale_business_value_person_domain`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleBusinessValuePersonDomain {
     /// `personTypeId`: sale_person_type.id.
     #[bitrix(rename = "personTypeId")]
-    pub person_type_id: ::core::option::Option<i64>,
+    pub person_type_id: Option<i64>,
     /// `domain`: string.
-    pub domain: ::core::option::Option<SaleBusinessValuePersonDomainDomain>,
+    pub domain: Option<SaleBusinessValuePersonDomainDomain>,
 }
 /// Documented values of `domain`. Part of the `sale_business_value_person_domain` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleBusinessValuePersonDomainDomain {
     /// `"I"`: individual
     #[bitrix(value = "I")]

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_delivery_config_value_item` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_object;
 /// sale_delivery_config_value_item (`sale_delivery_config_value_item`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryConfigValueItem {
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `VALUE`: any.
     #[bitrix(rename = "VALUE")]
-    pub value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub value: Option<Value>,
 }

@@ -2,40 +2,39 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_delivery_extra_service` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// sale_delivery_extra_service (`sale_delivery_extra_service`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryExtraService {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `TYPE`: string.
     #[bitrix(rename = "TYPE")]
-    pub type_: ::core::option::Option<::std::string::String>,
+    pub type_: Option<String>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<::std::string::String>,
+    pub active: Option<String>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `PRICE`: double.
     #[bitrix(rename = "PRICE")]
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `ITEMS`: array of sale_delivery_extra_service_enum_item.
     #[bitrix(rename = "ITEMS")]
-    pub items: ::core::option::Option<
-        ::std::vec::Vec<types::SaleDeliveryExtraServiceEnumItem>,
-    >,
+    pub items: Option<Vec<types::SaleDeliveryExtraServiceEnumItem>>,
 }

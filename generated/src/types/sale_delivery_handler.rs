@@ -2,34 +2,33 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_delivery_handler` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// sale_delivery_handler (`sale_delivery_handler`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryHandler {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `CODE`: string.
     #[bitrix(rename = "CODE")]
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `SETTINGS`: sale_delivery_handler_settings.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<types::SaleDeliveryHandlerSettings>,
+    pub settings: Option<types::SaleDeliveryHandlerSettings>,
     /// `PROFILES`: array of sale_delivery_handler_profile.
     #[bitrix(rename = "PROFILES")]
-    pub profiles: ::core::option::Option<
-        ::std::vec::Vec<types::SaleDeliveryHandlerProfile>,
-    >,
+    pub profiles: Option<Vec<types::SaleDeliveryHandlerProfile>>,
 }

@@ -2,28 +2,27 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_delivery_handler_settings` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// sale_delivery_handler_settings (`sale_delivery_handler_settings`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleDeliveryHandlerSettings {
     /// `CALCULATE_URL`: string.
     #[bitrix(rename = "CALCULATE_URL")]
-    pub calculate_url: ::core::option::Option<::std::string::String>,
+    pub calculate_url: Option<String>,
     /// `CREATE_DELIVERY_REQUEST_URL`: string.
     #[bitrix(rename = "CREATE_DELIVERY_REQUEST_URL")]
-    pub create_delivery_request_url: ::core::option::Option<::std::string::String>,
+    pub create_delivery_request_url: Option<String>,
     /// `CANCEL_DELIVERY_REQUEST_URL`: string.
     #[bitrix(rename = "CANCEL_DELIVERY_REQUEST_URL")]
-    pub cancel_delivery_request_url: ::core::option::Option<::std::string::String>,
+    pub cancel_delivery_request_url: Option<String>,
     /// `HAS_CALLBACK_TRACKING_SUPPORT`: string.
     #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT")]
-    pub has_callback_tracking_support: ::core::option::Option<::std::string::String>,
+    pub has_callback_tracking_support: Option<String>,
     /// `CONFIG`: array of sale_delivery_handler_settings_config_item.
     #[bitrix(rename = "CONFIG")]
-    pub config: ::core::option::Option<
-        ::std::vec::Vec<types::SaleDeliveryHandlerSettingsConfigItem>,
-    >,
+    pub config: Option<Vec<types::SaleDeliveryHandlerSettingsConfigItem>>,
 }

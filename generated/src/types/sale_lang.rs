@@ -2,21 +2,22 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_lang` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_lang (`sale_lang`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleLang {
     /// `active`: string.
-    pub active: ::core::option::Option<SaleLangActive>,
+    pub active: Option<SaleLangActive>,
     /// `lid`: string.
-    pub lid: ::core::option::Option<::std::string::String>,
+    pub lid: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 /// Documented values of `active`. Part of the `sale_lang` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleLangActive {
     /// `"Y"`: active
     #[bitrix(value = "Y")]

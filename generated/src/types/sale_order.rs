@@ -2,151 +2,149 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// sale_order (`sale_order`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrder {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `lid`: string.
-    pub lid: ::core::option::Option<::std::string::String>,
+    pub lid: Option<String>,
     /// `dateInsert`: datetime.
     #[bitrix(rename = "dateInsert")]
-    pub date_insert: ::core::option::Option<::std::string::String>,
+    pub date_insert: Option<String>,
     /// `dateUpdate`: datetime.
     #[bitrix(rename = "dateUpdate")]
-    pub date_update: ::core::option::Option<::std::string::String>,
+    pub date_update: Option<String>,
     /// `personTypeId`: sale_person_type.id.
     #[bitrix(rename = "personTypeId")]
-    pub person_type_id: ::core::option::Option<i64>,
+    pub person_type_id: Option<i64>,
     /// `personTypeXmlId`: string.
     #[bitrix(rename = "personTypeXmlId")]
-    pub person_type_xml_id: ::core::option::Option<::std::string::String>,
+    pub person_type_xml_id: Option<String>,
     /// `statusId`: sale_status.id.
     #[bitrix(rename = "statusId")]
-    pub status_id: ::core::option::Option<i64>,
+    pub status_id: Option<i64>,
     /// `empStatusId`: user.id.
     #[bitrix(rename = "empStatusId")]
-    pub emp_status_id: ::core::option::Option<i64>,
+    pub emp_status_id: Option<i64>,
     /// `dateStatus`: datetime.
     #[bitrix(rename = "dateStatus")]
-    pub date_status: ::core::option::Option<::std::string::String>,
+    pub date_status: Option<String>,
     /// `marked`: string.
-    pub marked: ::core::option::Option<SaleOrderMarked>,
+    pub marked: Option<SaleOrderMarked>,
     /// `dateMarked`: datetime.
     #[bitrix(rename = "dateMarked")]
-    pub date_marked: ::core::option::Option<::std::string::String>,
+    pub date_marked: Option<String>,
     /// `empMarkedId`: user.id.
     #[bitrix(rename = "empMarkedId")]
-    pub emp_marked_id: ::core::option::Option<i64>,
+    pub emp_marked_id: Option<i64>,
     /// `reasonMarked`: string.
     #[bitrix(rename = "reasonMarked")]
-    pub reason_marked: ::core::option::Option<::std::string::String>,
+    pub reason_marked: Option<String>,
     /// `price`: double.
-    pub price: ::core::option::Option<f64>,
+    pub price: Option<f64>,
     /// `discountValue`: double.
     #[bitrix(rename = "discountValue")]
-    pub discount_value: ::core::option::Option<f64>,
+    pub discount_value: Option<f64>,
     /// `taxValue`: double.
     #[bitrix(rename = "taxValue")]
-    pub tax_value: ::core::option::Option<f64>,
+    pub tax_value: Option<f64>,
     /// `userDescription`: string.
     #[bitrix(rename = "userDescription")]
-    pub user_description: ::core::option::Option<::std::string::String>,
+    pub user_description: Option<String>,
     /// `additionalInfo`: string.
     #[bitrix(rename = "additionalInfo")]
-    pub additional_info: ::core::option::Option<::std::string::String>,
+    pub additional_info: Option<String>,
     /// `comments`: string.
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `responsibleId`: user.id.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `recurringId`: integer.
     #[bitrix(rename = "recurringId")]
-    pub recurring_id: ::core::option::Option<i64>,
+    pub recurring_id: Option<i64>,
     /// `lockedBy`: user.id.
     #[bitrix(rename = "lockedBy")]
-    pub locked_by: ::core::option::Option<i64>,
+    pub locked_by: Option<i64>,
     /// `dateLock`: datetime.
     #[bitrix(rename = "dateLock")]
-    pub date_lock: ::core::option::Option<::std::string::String>,
+    pub date_lock: Option<String>,
     /// `recountFlag`: string.
     #[bitrix(rename = "recountFlag")]
-    pub recount_flag: ::core::option::Option<SaleOrderRecountFlag>,
+    pub recount_flag: Option<SaleOrderRecountFlag>,
     /// `affiliateId`: integer.
     #[bitrix(rename = "affiliateId")]
-    pub affiliate_id: ::core::option::Option<i64>,
+    pub affiliate_id: Option<i64>,
     /// `updated1c`: string.
-    pub updated1c: ::core::option::Option<SaleOrderUpdated1c>,
+    pub updated1c: Option<SaleOrderUpdated1c>,
     /// `orderTopic`: string.
     #[bitrix(rename = "orderTopic")]
-    pub order_topic: ::core::option::Option<::std::string::String>,
+    pub order_topic: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `statusXmlId`: string.
     #[bitrix(rename = "statusXmlId")]
-    pub status_xml_id: ::core::option::Option<::std::string::String>,
+    pub status_xml_id: Option<String>,
     /// `id1c`: string.
-    pub id1c: ::core::option::Option<::std::string::String>,
+    pub id1c: Option<String>,
     /// `version`: integer.
-    pub version: ::core::option::Option<i64>,
+    pub version: Option<i64>,
     /// `version1c`: string.
-    pub version1c: ::core::option::Option<::std::string::String>,
+    pub version1c: Option<String>,
     /// `externalOrder`: string.
     #[bitrix(rename = "externalOrder")]
-    pub external_order: ::core::option::Option<SaleOrderExternalOrder>,
+    pub external_order: Option<SaleOrderExternalOrder>,
     /// `canceled`: string.
-    pub canceled: ::core::option::Option<SaleOrderCanceled>,
+    pub canceled: Option<SaleOrderCanceled>,
     /// `dateCanceled`: datetime.
     #[bitrix(rename = "dateCanceled")]
-    pub date_canceled: ::core::option::Option<::std::string::String>,
+    pub date_canceled: Option<String>,
     /// `empCanceledId`: user.id.
     #[bitrix(rename = "empCanceledId")]
-    pub emp_canceled_id: ::core::option::Option<i64>,
+    pub emp_canceled_id: Option<i64>,
     /// `reasonCanceled`: string.
     #[bitrix(rename = "reasonCanceled")]
-    pub reason_canceled: ::core::option::Option<::std::string::String>,
+    pub reason_canceled: Option<String>,
     /// `userId`: user.id.
     #[bitrix(rename = "userId")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `currency`: string.
-    pub currency: ::core::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// `accountNumber`: string.
     #[bitrix(rename = "accountNumber")]
-    pub account_number: ::core::option::Option<::std::string::String>,
+    pub account_number: Option<String>,
     /// `payed`: string.
-    pub payed: ::core::option::Option<SaleOrderPayed>,
+    pub payed: Option<SaleOrderPayed>,
     /// `deducted`: string.
-    pub deducted: ::core::option::Option<SaleOrderDeducted>,
+    pub deducted: Option<SaleOrderDeducted>,
     /// `basketItems`: array of sale_basket_item.
     #[bitrix(rename = "basketItems")]
-    pub basket_items: ::core::option::Option<::std::vec::Vec<types::SaleBasketItem>>,
+    pub basket_items: Option<Vec<types::SaleBasketItem>>,
     /// `clients`: array of sale_order_crm_client.
-    pub clients: ::core::option::Option<::std::vec::Vec<types::SaleOrderCrmClient>>,
+    pub clients: Option<Vec<types::SaleOrderCrmClient>>,
     /// `payments`: array of sale_order_payment.
-    pub payments: ::core::option::Option<::std::vec::Vec<types::SaleOrderPayment>>,
+    pub payments: Option<Vec<types::SaleOrderPayment>>,
     /// `shipments`: array of sale_order_shipment.
-    pub shipments: ::core::option::Option<::std::vec::Vec<types::SaleOrderShipment>>,
+    pub shipments: Option<Vec<types::SaleOrderShipment>>,
     /// `propertyValues`: array of sale_order_property.
     #[bitrix(rename = "propertyValues")]
-    pub property_values: ::core::option::Option<
-        ::std::vec::Vec<types::SaleOrderProperty>,
-    >,
+    pub property_values: Option<Vec<types::SaleOrderProperty>>,
     /// `requisiteLink`: any.
     #[bitrix(rename = "requisiteLink")]
-    pub requisite_link: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub requisite_link: Option<Value>,
     /// `tradeBindings`: array of sale_order_trade_binding.
     #[bitrix(rename = "tradeBindings")]
-    pub trade_bindings: ::core::option::Option<
-        ::std::vec::Vec<types::SaleOrderTradeBinding>,
-    >,
+    pub trade_bindings: Option<Vec<types::SaleOrderTradeBinding>>,
 }
 /// Documented values of `marked`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderMarked {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -156,7 +154,7 @@ pub enum SaleOrderMarked {
     N,
 }
 /// Documented values of `recountFlag`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderRecountFlag {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -166,7 +164,7 @@ pub enum SaleOrderRecountFlag {
     N,
 }
 /// Documented values of `updated1c`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderUpdated1c {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -176,7 +174,7 @@ pub enum SaleOrderUpdated1c {
     N,
 }
 /// Documented values of `externalOrder`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderExternalOrder {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -186,7 +184,7 @@ pub enum SaleOrderExternalOrder {
     N,
 }
 /// Documented values of `canceled`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderCanceled {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -196,7 +194,7 @@ pub enum SaleOrderCanceled {
     N,
 }
 /// Documented values of `payed`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPayed {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -206,7 +204,7 @@ pub enum SaleOrderPayed {
     N,
 }
 /// Documented values of `deducted`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderDeducted {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

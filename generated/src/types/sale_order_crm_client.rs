@@ -2,34 +2,35 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_crm_client` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_order_crm_client (`sale_order_crm_client`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderCrmClient {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `entityId`: integer.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
     /// `entityTypeId`: integer.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<i64>,
+    pub entity_type_id: Option<i64>,
     /// `isPrimary`: string.
     #[bitrix(rename = "isPrimary")]
-    pub is_primary: ::core::option::Option<SaleOrderCrmClientIsPrimary>,
+    pub is_primary: Option<SaleOrderCrmClientIsPrimary>,
     /// `orderId`: sale_order.id.
     #[bitrix(rename = "orderId")]
-    pub order_id: ::core::option::Option<i64>,
+    pub order_id: Option<i64>,
     /// `roleId`: integer.
     #[bitrix(rename = "roleId")]
-    pub role_id: ::core::option::Option<i64>,
+    pub role_id: Option<i64>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
 }
 /// Documented values of `isPrimary`. Part of the `sale_order_crm_client` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderCrmClientIsPrimary {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

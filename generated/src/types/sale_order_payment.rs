@@ -2,138 +2,139 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_payment` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_order_payment (`sale_order_payment`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderPayment {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `orderId`: sale_order.id.
     #[bitrix(rename = "orderId")]
-    pub order_id: ::core::option::Option<i64>,
+    pub order_id: Option<i64>,
     /// `paySystemXmlId`: string.
     #[bitrix(rename = "paySystemXmlId")]
-    pub pay_system_xml_id: ::core::option::Option<::std::string::String>,
+    pub pay_system_xml_id: Option<String>,
     /// `paySystemIsCash`: string.
     #[bitrix(rename = "paySystemIsCash")]
-    pub pay_system_is_cash: ::core::option::Option<SaleOrderPaymentPaySystemIsCash>,
+    pub pay_system_is_cash: Option<SaleOrderPaymentPaySystemIsCash>,
     /// `accountNumber`: string.
     #[bitrix(rename = "accountNumber")]
-    pub account_number: ::core::option::Option<::std::string::String>,
+    pub account_number: Option<String>,
     /// `paid`: string.
-    pub paid: ::core::option::Option<SaleOrderPaymentPaid>,
+    pub paid: Option<SaleOrderPaymentPaid>,
     /// `datePaid`: datetime.
     #[bitrix(rename = "datePaid")]
-    pub date_paid: ::core::option::Option<::std::string::String>,
+    pub date_paid: Option<String>,
     /// `empPaidId`: user.id.
     #[bitrix(rename = "empPaidId")]
-    pub emp_paid_id: ::core::option::Option<i64>,
+    pub emp_paid_id: Option<i64>,
     /// `paySystemId`: sale_paysystem.id.
     #[bitrix(rename = "paySystemId")]
-    pub pay_system_id: ::core::option::Option<i64>,
+    pub pay_system_id: Option<i64>,
     /// `psStatus`: string.
     #[bitrix(rename = "psStatus")]
-    pub ps_status: ::core::option::Option<SaleOrderPaymentPsStatus>,
+    pub ps_status: Option<SaleOrderPaymentPsStatus>,
     /// `psStatusCode`: string.
     #[bitrix(rename = "psStatusCode")]
-    pub ps_status_code: ::core::option::Option<::std::string::String>,
+    pub ps_status_code: Option<String>,
     /// `psStatusDescription`: string.
     #[bitrix(rename = "psStatusDescription")]
-    pub ps_status_description: ::core::option::Option<::std::string::String>,
+    pub ps_status_description: Option<String>,
     /// `psStatusMessage`: string.
     #[bitrix(rename = "psStatusMessage")]
-    pub ps_status_message: ::core::option::Option<::std::string::String>,
+    pub ps_status_message: Option<String>,
     /// `psSum`: double.
     #[bitrix(rename = "psSum")]
-    pub ps_sum: ::core::option::Option<f64>,
+    pub ps_sum: Option<f64>,
     /// `psCurrency`: string.
     #[bitrix(rename = "psCurrency")]
-    pub ps_currency: ::core::option::Option<::std::string::String>,
+    pub ps_currency: Option<String>,
     /// `psResponseDate`: datetime.
     #[bitrix(rename = "psResponseDate")]
-    pub ps_response_date: ::core::option::Option<::std::string::String>,
+    pub ps_response_date: Option<String>,
     /// `payVoucherNum`: string.
     #[bitrix(rename = "payVoucherNum")]
-    pub pay_voucher_num: ::core::option::Option<::std::string::String>,
+    pub pay_voucher_num: Option<String>,
     /// `payVoucherDate`: date.
     #[bitrix(rename = "payVoucherDate")]
-    pub pay_voucher_date: ::core::option::Option<::std::string::String>,
+    pub pay_voucher_date: Option<String>,
     /// `datePayBefore`: datetime.
     #[bitrix(rename = "datePayBefore")]
-    pub date_pay_before: ::core::option::Option<::std::string::String>,
+    pub date_pay_before: Option<String>,
     /// `dateBill`: datetime.
     #[bitrix(rename = "dateBill")]
-    pub date_bill: ::core::option::Option<::std::string::String>,
+    pub date_bill: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `sum`: double.
-    pub sum: ::core::option::Option<f64>,
+    pub sum: Option<f64>,
     /// `currency`: string.
-    pub currency: ::core::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// `paySystemName`: string.
     #[bitrix(rename = "paySystemName")]
-    pub pay_system_name: ::core::option::Option<::std::string::String>,
+    pub pay_system_name: Option<String>,
     /// `companyId`: integer.
     #[bitrix(rename = "companyId")]
-    pub company_id: ::core::option::Option<i64>,
+    pub company_id: Option<i64>,
     /// `payReturnNum`: string.
     #[bitrix(rename = "payReturnNum")]
-    pub pay_return_num: ::core::option::Option<::std::string::String>,
+    pub pay_return_num: Option<String>,
     /// `priceCod`: double.
     #[bitrix(rename = "priceCod")]
-    pub price_cod: ::core::option::Option<f64>,
+    pub price_cod: Option<f64>,
     /// `payReturnDate`: date.
     #[bitrix(rename = "payReturnDate")]
-    pub pay_return_date: ::core::option::Option<::std::string::String>,
+    pub pay_return_date: Option<String>,
     /// `empReturnId`: user.id.
     #[bitrix(rename = "empReturnId")]
-    pub emp_return_id: ::core::option::Option<i64>,
+    pub emp_return_id: Option<i64>,
     /// `payReturnComment`: string.
     #[bitrix(rename = "payReturnComment")]
-    pub pay_return_comment: ::core::option::Option<::std::string::String>,
+    pub pay_return_comment: Option<String>,
     /// `responsibleId`: user.id.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `empResponsibleId`: user.id.
     #[bitrix(rename = "empResponsibleId")]
-    pub emp_responsible_id: ::core::option::Option<i64>,
+    pub emp_responsible_id: Option<i64>,
     /// `dateResponsibleId`: datetime.
     #[bitrix(rename = "dateResponsibleId")]
-    pub date_responsible_id: ::core::option::Option<::std::string::String>,
+    pub date_responsible_id: Option<String>,
     /// `isReturn`: string.
     #[bitrix(rename = "isReturn")]
-    pub is_return: ::core::option::Option<SaleOrderPaymentIsReturn>,
+    pub is_return: Option<SaleOrderPaymentIsReturn>,
     /// `comments`: string.
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `updated1c`: string.
-    pub updated1c: ::core::option::Option<SaleOrderPaymentUpdated1c>,
+    pub updated1c: Option<SaleOrderPaymentUpdated1c>,
     /// `id1c`: string.
-    pub id1c: ::core::option::Option<::std::string::String>,
+    pub id1c: Option<String>,
     /// `version1c`: string.
-    pub version1c: ::core::option::Option<::std::string::String>,
+    pub version1c: Option<String>,
     /// `externalPayment`: string.
     #[bitrix(rename = "externalPayment")]
-    pub external_payment: ::core::option::Option<SaleOrderPaymentExternalPayment>,
+    pub external_payment: Option<SaleOrderPaymentExternalPayment>,
     /// `psInvoiceId`: string.
     #[bitrix(rename = "psInvoiceId")]
-    pub ps_invoice_id: ::core::option::Option<::std::string::String>,
+    pub ps_invoice_id: Option<String>,
     /// `marked`: string.
-    pub marked: ::core::option::Option<SaleOrderPaymentMarked>,
+    pub marked: Option<SaleOrderPaymentMarked>,
     /// `reasonMarked`: string.
     #[bitrix(rename = "reasonMarked")]
-    pub reason_marked: ::core::option::Option<::std::string::String>,
+    pub reason_marked: Option<String>,
     /// `dateMarked`: datetime.
     #[bitrix(rename = "dateMarked")]
-    pub date_marked: ::core::option::Option<::std::string::String>,
+    pub date_marked: Option<String>,
     /// `empMarkedId`: user.id.
     #[bitrix(rename = "empMarkedId")]
-    pub emp_marked_id: ::core::option::Option<i64>,
+    pub emp_marked_id: Option<i64>,
 }
 /// Documented values of `paySystemIsCash`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPaymentPaySystemIsCash {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -143,7 +144,7 @@ pub enum SaleOrderPaymentPaySystemIsCash {
     N,
 }
 /// Documented values of `paid`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPaymentPaid {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -153,7 +154,7 @@ pub enum SaleOrderPaymentPaid {
     N,
 }
 /// Documented values of `psStatus`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPaymentPsStatus {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -163,7 +164,7 @@ pub enum SaleOrderPaymentPsStatus {
     N,
 }
 /// Documented values of `isReturn`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPaymentIsReturn {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -173,7 +174,7 @@ pub enum SaleOrderPaymentIsReturn {
     N,
 }
 /// Documented values of `updated1c`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPaymentUpdated1c {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -183,7 +184,7 @@ pub enum SaleOrderPaymentUpdated1c {
     N,
 }
 /// Documented values of `externalPayment`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPaymentExternalPayment {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -193,7 +194,7 @@ pub enum SaleOrderPaymentExternalPayment {
     N,
 }
 /// Documented values of `marked`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPaymentMarked {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

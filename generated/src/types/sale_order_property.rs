@@ -2,91 +2,91 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_property` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_order_property (`sale_order_property`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderProperty {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `personTypeId`: sale_person_type.id.
     #[bitrix(rename = "personTypeId")]
-    pub person_type_id: ::core::option::Option<i64>,
+    pub person_type_id: Option<i64>,
     /// `propsGroupId`: sale_order_property_group.id.
     #[bitrix(rename = "propsGroupId")]
-    pub props_group_id: ::core::option::Option<i64>,
+    pub props_group_id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<SaleOrderPropertyType>,
+    pub type_: Option<SaleOrderPropertyType>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<SaleOrderPropertyActive>,
+    pub active: Option<SaleOrderPropertyActive>,
     /// `util`: string.
-    pub util: ::core::option::Option<SaleOrderPropertyUtil>,
+    pub util: Option<SaleOrderPropertyUtil>,
     /// `userProps`: string.
     #[bitrix(rename = "userProps")]
-    pub user_props: ::core::option::Option<SaleOrderPropertyUserProps>,
+    pub user_props: Option<SaleOrderPropertyUserProps>,
     /// `isFiltered`: string.
     #[bitrix(rename = "isFiltered")]
-    pub is_filtered: ::core::option::Option<SaleOrderPropertyIsFiltered>,
+    pub is_filtered: Option<SaleOrderPropertyIsFiltered>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `required`: string.
-    pub required: ::core::option::Option<SaleOrderPropertyRequired>,
+    pub required: Option<SaleOrderPropertyRequired>,
     /// `multiple`: string.
-    pub multiple: ::core::option::Option<SaleOrderPropertyMultiple>,
+    pub multiple: Option<SaleOrderPropertyMultiple>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `defaultValue`: string|number|string[]|number[].
     #[bitrix(rename = "defaultValue")]
-    pub default_value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub default_value: Option<Value>,
     /// `settings`: object.
-    pub settings: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub settings: Option<Map<String, Value>>,
     /// `isProfileName`: string.
     #[bitrix(rename = "isProfileName")]
-    pub is_profile_name: ::core::option::Option<SaleOrderPropertyIsProfileName>,
+    pub is_profile_name: Option<SaleOrderPropertyIsProfileName>,
     /// `isPayer`: string.
     #[bitrix(rename = "isPayer")]
-    pub is_payer: ::core::option::Option<SaleOrderPropertyIsPayer>,
+    pub is_payer: Option<SaleOrderPropertyIsPayer>,
     /// `isEmail`: string.
     #[bitrix(rename = "isEmail")]
-    pub is_email: ::core::option::Option<SaleOrderPropertyIsEmail>,
+    pub is_email: Option<SaleOrderPropertyIsEmail>,
     /// `isPhone`: string.
     #[bitrix(rename = "isPhone")]
-    pub is_phone: ::core::option::Option<SaleOrderPropertyIsPhone>,
+    pub is_phone: Option<SaleOrderPropertyIsPhone>,
     /// `isZip`: string.
     #[bitrix(rename = "isZip")]
-    pub is_zip: ::core::option::Option<SaleOrderPropertyIsZip>,
+    pub is_zip: Option<SaleOrderPropertyIsZip>,
     /// `isAddress`: string.
     #[bitrix(rename = "isAddress")]
-    pub is_address: ::core::option::Option<SaleOrderPropertyIsAddress>,
+    pub is_address: Option<SaleOrderPropertyIsAddress>,
     /// `isLocation`: string.
     #[bitrix(rename = "isLocation")]
-    pub is_location: ::core::option::Option<SaleOrderPropertyIsLocation>,
+    pub is_location: Option<SaleOrderPropertyIsLocation>,
     /// `isLocation4tax`: string.
     #[bitrix(rename = "isLocation4tax")]
-    pub is_location4tax: ::core::option::Option<SaleOrderPropertyIsLocation4tax>,
+    pub is_location4tax: Option<SaleOrderPropertyIsLocation4tax>,
     /// `inputFieldLocation`: string.
     #[bitrix(rename = "inputFieldLocation")]
-    pub input_field_location: ::core::option::Option<::std::string::String>,
+    pub input_field_location: Option<String>,
     /// `isAddressFrom`: string.
     #[bitrix(rename = "isAddressFrom")]
-    pub is_address_from: ::core::option::Option<SaleOrderPropertyIsAddressFrom>,
+    pub is_address_from: Option<SaleOrderPropertyIsAddressFrom>,
     /// `isAddressTo`: string.
     #[bitrix(rename = "isAddressTo")]
-    pub is_address_to: ::core::option::Option<SaleOrderPropertyIsAddressTo>,
+    pub is_address_to: Option<SaleOrderPropertyIsAddressTo>,
 }
 /// Documented values of `type`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyType {
     /// `"STRING"`
     #[bitrix(value = "STRING")]
@@ -114,7 +114,7 @@ pub enum SaleOrderPropertyType {
     Address,
 }
 /// Documented values of `active`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -124,7 +124,7 @@ pub enum SaleOrderPropertyActive {
     N,
 }
 /// Documented values of `util`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyUtil {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -134,7 +134,7 @@ pub enum SaleOrderPropertyUtil {
     N,
 }
 /// Documented values of `userProps`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyUserProps {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -144,7 +144,7 @@ pub enum SaleOrderPropertyUserProps {
     N,
 }
 /// Documented values of `isFiltered`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsFiltered {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -154,7 +154,7 @@ pub enum SaleOrderPropertyIsFiltered {
     N,
 }
 /// Documented values of `required`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyRequired {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -164,7 +164,7 @@ pub enum SaleOrderPropertyRequired {
     N,
 }
 /// Documented values of `multiple`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyMultiple {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -174,7 +174,7 @@ pub enum SaleOrderPropertyMultiple {
     N,
 }
 /// Documented values of `isProfileName`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsProfileName {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -184,7 +184,7 @@ pub enum SaleOrderPropertyIsProfileName {
     N,
 }
 /// Documented values of `isPayer`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsPayer {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -194,7 +194,7 @@ pub enum SaleOrderPropertyIsPayer {
     N,
 }
 /// Documented values of `isEmail`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsEmail {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -204,7 +204,7 @@ pub enum SaleOrderPropertyIsEmail {
     N,
 }
 /// Documented values of `isPhone`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsPhone {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -214,7 +214,7 @@ pub enum SaleOrderPropertyIsPhone {
     N,
 }
 /// Documented values of `isZip`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsZip {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -224,7 +224,7 @@ pub enum SaleOrderPropertyIsZip {
     N,
 }
 /// Documented values of `isAddress`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsAddress {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -234,7 +234,7 @@ pub enum SaleOrderPropertyIsAddress {
     N,
 }
 /// Documented values of `isLocation`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsLocation {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -244,7 +244,7 @@ pub enum SaleOrderPropertyIsLocation {
     N,
 }
 /// Documented values of `isLocation4tax`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsLocation4tax {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -254,7 +254,7 @@ pub enum SaleOrderPropertyIsLocation4tax {
     N,
 }
 /// Documented values of `isAddressFrom`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsAddressFrom {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -264,7 +264,7 @@ pub enum SaleOrderPropertyIsAddressFrom {
     N,
 }
 /// Documented values of `isAddressTo`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyIsAddressTo {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

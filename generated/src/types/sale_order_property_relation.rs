@@ -2,24 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_property_relation` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_order_property_relation (`sale_order_property_relation`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderPropertyRelation {
     /// `entityId`: integer.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<i64>,
+    pub entity_id: Option<i64>,
     /// `entityType`: string.
     #[bitrix(rename = "entityType")]
-    pub entity_type: ::core::option::Option<SaleOrderPropertyRelationEntityType>,
+    pub entity_type: Option<SaleOrderPropertyRelationEntityType>,
     /// `propertyId`: sale_order_property.id.
     #[bitrix(rename = "propertyId")]
-    pub property_id: ::core::option::Option<i64>,
+    pub property_id: Option<i64>,
 }
 /// Documented values of `entityType`. Part of the `sale_order_property_relation` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderPropertyRelationEntityType {
     /// `"P"`: payment system
     #[bitrix(value = "P")]

@@ -2,27 +2,29 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_property_value` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_object;
 /// sale_order_property_value (`sale_order_property_value`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderPropertyValue {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `orderId`: sale_order.id.
     #[bitrix(rename = "orderId")]
-    pub order_id: ::core::option::Option<i64>,
+    pub order_id: Option<i64>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `value`: string|sale_order_property_value_file_value.
-    pub value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub value: Option<Value>,
     /// `orderPropsId`: sale_order_property.id.
     #[bitrix(rename = "orderPropsId")]
-    pub order_props_id: ::core::option::Option<i64>,
+    pub order_props_id: Option<i64>,
     /// `orderPropsXmlId`: string.
     #[bitrix(rename = "orderPropsXmlId")]
-    pub order_props_xml_id: ::core::option::Option<::std::string::String>,
+    pub order_props_xml_id: Option<String>,
 }

@@ -2,46 +2,47 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_property_value_file_value` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// sale_order_property_value_file_value (`sale_order_property_value_file_value`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderPropertyValueFileValue {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `contentType`: string.
     #[bitrix(rename = "contentType")]
-    pub content_type: ::core::option::Option<::std::string::String>,
+    pub content_type: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `externalId`: string.
     #[bitrix(rename = "externalId")]
-    pub external_id: ::core::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// `fileName`: string.
     #[bitrix(rename = "fileName")]
-    pub file_name: ::core::option::Option<::std::string::String>,
+    pub file_name: Option<String>,
     /// `fileSize`: integer.
     #[bitrix(rename = "fileSize")]
-    pub file_size: ::core::option::Option<i64>,
+    pub file_size: Option<i64>,
     /// `moduleId`: string.
     #[bitrix(rename = "moduleId")]
-    pub module_id: ::core::option::Option<::std::string::String>,
+    pub module_id: Option<String>,
     /// `originalName`: string.
     #[bitrix(rename = "originalName")]
-    pub original_name: ::core::option::Option<::std::string::String>,
+    pub original_name: Option<String>,
     /// `src`: string.
-    pub src: ::core::option::Option<::std::string::String>,
+    pub src: Option<String>,
     /// `subdir`: string.
-    pub subdir: ::core::option::Option<::std::string::String>,
+    pub subdir: Option<String>,
     /// `timestampX`: string.
     #[bitrix(rename = "timestampX")]
-    pub timestamp_x: ::core::option::Option<::std::string::String>,
+    pub timestamp_x: Option<String>,
     /// `versionOriginalId`: string.
     #[bitrix(rename = "versionOriginalId")]
-    pub version_original_id: ::core::option::Option<::std::string::String>,
+    pub version_original_id: Option<String>,
     /// `width`: string.
-    pub width: ::core::option::Option<::std::string::String>,
+    pub width: Option<String>,
     /// `height`: string.
-    pub height: ::core::option::Option<::std::string::String>,
+    pub height: Option<String>,
 }

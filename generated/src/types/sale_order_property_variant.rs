@@ -2,23 +2,24 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_property_variant` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// sale_order_property_variant (`sale_order_property_variant`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderPropertyVariant {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `value`: string.
-    pub value: ::core::option::Option<::std::string::String>,
+    pub value: Option<String>,
     /// `orderPropsId`: sale_order_property.id.
     #[bitrix(rename = "orderPropsId")]
-    pub order_props_id: ::core::option::Option<i64>,
+    pub order_props_id: Option<i64>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
 }

@@ -2,148 +2,145 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_shipment` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// sale_order_shipment (`sale_order_shipment`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderShipment {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `dateInsert`: datetime.
     #[bitrix(rename = "dateInsert")]
-    pub date_insert: ::core::option::Option<::std::string::String>,
+    pub date_insert: Option<String>,
     /// `orderId`: sale_order.id.
     #[bitrix(rename = "orderId")]
-    pub order_id: ::core::option::Option<i64>,
+    pub order_id: Option<i64>,
     /// `accountNumber`: string.
     #[bitrix(rename = "accountNumber")]
-    pub account_number: ::core::option::Option<::std::string::String>,
+    pub account_number: Option<String>,
     /// `allowDelivery`: string.
     #[bitrix(rename = "allowDelivery")]
-    pub allow_delivery: ::core::option::Option<SaleOrderShipmentAllowDelivery>,
+    pub allow_delivery: Option<SaleOrderShipmentAllowDelivery>,
     /// `dateAllowDelivery`: datetime.
     #[bitrix(rename = "dateAllowDelivery")]
-    pub date_allow_delivery: ::core::option::Option<::std::string::String>,
+    pub date_allow_delivery: Option<String>,
     /// `empAllowDeliveryId`: user.id.
     #[bitrix(rename = "empAllowDeliveryId")]
-    pub emp_allow_delivery_id: ::core::option::Option<i64>,
+    pub emp_allow_delivery_id: Option<i64>,
     /// `deducted`: string.
-    pub deducted: ::core::option::Option<SaleOrderShipmentDeducted>,
+    pub deducted: Option<SaleOrderShipmentDeducted>,
     /// `dateDeducted`: datetime.
     #[bitrix(rename = "dateDeducted")]
-    pub date_deducted: ::core::option::Option<::std::string::String>,
+    pub date_deducted: Option<String>,
     /// `empDeductedId`: user.id.
     #[bitrix(rename = "empDeductedId")]
-    pub emp_deducted_id: ::core::option::Option<i64>,
+    pub emp_deducted_id: Option<i64>,
     /// `reasonUndoDeducted`: string.
     #[bitrix(rename = "reasonUndoDeducted")]
-    pub reason_undo_deducted: ::core::option::Option<::std::string::String>,
+    pub reason_undo_deducted: Option<String>,
     /// `system`: string.
-    pub system: ::core::option::Option<SaleOrderShipmentSystem>,
+    pub system: Option<SaleOrderShipmentSystem>,
     /// `deliveryId`: sale_delivery_service.id.
     #[bitrix(rename = "deliveryId")]
-    pub delivery_id: ::core::option::Option<i64>,
+    pub delivery_id: Option<i64>,
     /// `deliveryName`: string.
     #[bitrix(rename = "deliveryName")]
-    pub delivery_name: ::core::option::Option<::std::string::String>,
+    pub delivery_name: Option<String>,
     /// `deliveryXmlId`: string.
     #[bitrix(rename = "deliveryXmlId")]
-    pub delivery_xml_id: ::core::option::Option<::std::string::String>,
+    pub delivery_xml_id: Option<String>,
     /// `statusId`: sale_status.id.
     #[bitrix(rename = "statusId")]
-    pub status_id: ::core::option::Option<i64>,
+    pub status_id: Option<i64>,
     /// `statusXmlId`: string.
     #[bitrix(rename = "statusXmlId")]
-    pub status_xml_id: ::core::option::Option<::std::string::String>,
+    pub status_xml_id: Option<String>,
     /// `canceled`: string.
-    pub canceled: ::core::option::Option<SaleOrderShipmentCanceled>,
+    pub canceled: Option<SaleOrderShipmentCanceled>,
     /// `dateCanceled`: datetime.
     #[bitrix(rename = "dateCanceled")]
-    pub date_canceled: ::core::option::Option<::std::string::String>,
+    pub date_canceled: Option<String>,
     /// `empCanceledId`: user.id.
     #[bitrix(rename = "empCanceledId")]
-    pub emp_canceled_id: ::core::option::Option<i64>,
+    pub emp_canceled_id: Option<i64>,
     /// `marked`: string.
-    pub marked: ::core::option::Option<SaleOrderShipmentMarked>,
+    pub marked: Option<SaleOrderShipmentMarked>,
     /// `dateMarked`: datetime.
     #[bitrix(rename = "dateMarked")]
-    pub date_marked: ::core::option::Option<::std::string::String>,
+    pub date_marked: Option<String>,
     /// `reasonMarked`: string.
     #[bitrix(rename = "reasonMarked")]
-    pub reason_marked: ::core::option::Option<::std::string::String>,
+    pub reason_marked: Option<String>,
     /// `empMarkedId`: user.id.
     #[bitrix(rename = "empMarkedId")]
-    pub emp_marked_id: ::core::option::Option<i64>,
+    pub emp_marked_id: Option<i64>,
     /// `deliveryDocDate`: datetime.
     #[bitrix(rename = "deliveryDocDate")]
-    pub delivery_doc_date: ::core::option::Option<::std::string::String>,
+    pub delivery_doc_date: Option<String>,
     /// `deliveryDocNum`: string.
     #[bitrix(rename = "deliveryDocNum")]
-    pub delivery_doc_num: ::core::option::Option<::std::string::String>,
+    pub delivery_doc_num: Option<String>,
     /// `trackingNumber`: string.
     #[bitrix(rename = "trackingNumber")]
-    pub tracking_number: ::core::option::Option<::std::string::String>,
+    pub tracking_number: Option<String>,
     /// `trackingDescription`: string.
     #[bitrix(rename = "trackingDescription")]
-    pub tracking_description: ::core::option::Option<::std::string::String>,
+    pub tracking_description: Option<String>,
     /// `trackingLastCheck`: datetime.
     #[bitrix(rename = "trackingLastCheck")]
-    pub tracking_last_check: ::core::option::Option<::std::string::String>,
+    pub tracking_last_check: Option<String>,
     /// `trackingStatus`: string.
     #[bitrix(rename = "trackingStatus")]
-    pub tracking_status: ::core::option::Option<::std::string::String>,
+    pub tracking_status: Option<String>,
     /// `currency`: string.
-    pub currency: ::core::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// `customPriceDelivery`: string.
     #[bitrix(rename = "customPriceDelivery")]
-    pub custom_price_delivery: ::core::option::Option<
-        SaleOrderShipmentCustomPriceDelivery,
-    >,
+    pub custom_price_delivery: Option<SaleOrderShipmentCustomPriceDelivery>,
     /// `basePriceDelivery`: double.
     #[bitrix(rename = "basePriceDelivery")]
-    pub base_price_delivery: ::core::option::Option<f64>,
+    pub base_price_delivery: Option<f64>,
     /// `priceDelivery`: double.
     #[bitrix(rename = "priceDelivery")]
-    pub price_delivery: ::core::option::Option<f64>,
+    pub price_delivery: Option<f64>,
     /// `discountPrice`: double.
     #[bitrix(rename = "discountPrice")]
-    pub discount_price: ::core::option::Option<f64>,
+    pub discount_price: Option<f64>,
     /// `comments`: string.
-    pub comments: ::core::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// `companyId`: integer.
     #[bitrix(rename = "companyId")]
-    pub company_id: ::core::option::Option<i64>,
+    pub company_id: Option<i64>,
     /// `responsibleId`: user.id.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: ::core::option::Option<i64>,
+    pub responsible_id: Option<i64>,
     /// `dateResponsibleId`: datetime.
     #[bitrix(rename = "dateResponsibleId")]
-    pub date_responsible_id: ::core::option::Option<::std::string::String>,
+    pub date_responsible_id: Option<String>,
     /// `empResponsibleId`: user.id.
     #[bitrix(rename = "empResponsibleId")]
-    pub emp_responsible_id: ::core::option::Option<i64>,
+    pub emp_responsible_id: Option<i64>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `externalDelivery`: string.
     #[bitrix(rename = "externalDelivery")]
-    pub external_delivery: ::core::option::Option<SaleOrderShipmentExternalDelivery>,
+    pub external_delivery: Option<SaleOrderShipmentExternalDelivery>,
     /// `id1c`: string.
-    pub id1c: ::core::option::Option<::std::string::String>,
+    pub id1c: Option<String>,
     /// `updated1c`: string.
-    pub updated1c: ::core::option::Option<::std::string::String>,
+    pub updated1c: Option<String>,
     /// `version1c`: string.
-    pub version1c: ::core::option::Option<::std::string::String>,
+    pub version1c: Option<String>,
     /// `shipmentItems`: array of sale_order_shipment_item.
     #[bitrix(rename = "shipmentItems")]
-    pub shipment_items: ::core::option::Option<
-        ::std::vec::Vec<types::SaleOrderShipmentItem>,
-    >,
+    pub shipment_items: Option<Vec<types::SaleOrderShipmentItem>>,
 }
 /// Documented values of `allowDelivery`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderShipmentAllowDelivery {
     /// `"Y"`: yes (delivery allowed)
     #[bitrix(value = "Y")]
@@ -153,7 +150,7 @@ pub enum SaleOrderShipmentAllowDelivery {
     N,
 }
 /// Documented values of `deducted`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderShipmentDeducted {
     /// `"Y"`: yes (shipped)
     #[bitrix(value = "Y")]
@@ -163,7 +160,7 @@ pub enum SaleOrderShipmentDeducted {
     N,
 }
 /// Documented values of `system`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderShipmentSystem {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -173,7 +170,7 @@ pub enum SaleOrderShipmentSystem {
     N,
 }
 /// Documented values of `canceled`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderShipmentCanceled {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -183,7 +180,7 @@ pub enum SaleOrderShipmentCanceled {
     N,
 }
 /// Documented values of `marked`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderShipmentMarked {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -193,7 +190,7 @@ pub enum SaleOrderShipmentMarked {
     N,
 }
 /// Documented values of `customPriceDelivery`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderShipmentCustomPriceDelivery {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -203,7 +200,7 @@ pub enum SaleOrderShipmentCustomPriceDelivery {
     N,
 }
 /// Documented values of `externalDelivery`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderShipmentExternalDelivery {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,29 +2,30 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_shipment_item` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// sale_order_shipment_item (`sale_order_shipment_item`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderShipmentItem {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `orderDeliveryId`: sale_order_shipment.id.
     #[bitrix(rename = "orderDeliveryId")]
-    pub order_delivery_id: ::core::option::Option<i64>,
+    pub order_delivery_id: Option<i64>,
     /// `basketId`: sale_basket_item.id.
     #[bitrix(rename = "basketId")]
-    pub basket_id: ::core::option::Option<i64>,
+    pub basket_id: Option<i64>,
     /// `quantity`: float.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `reservedQuantity`: float.
     #[bitrix(rename = "reservedQuantity")]
-    pub reserved_quantity: ::core::option::Option<f64>,
+    pub reserved_quantity: Option<f64>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
     #[bitrix(rename = "dateInsert")]
-    pub date_insert: ::core::option::Option<::std::string::String>,
+    pub date_insert: Option<String>,
 }

@@ -2,29 +2,30 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_trade_binding` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// sale_order_trade_binding (`sale_order_trade_binding`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderTradeBinding {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `externalOrderId`: string.
     #[bitrix(rename = "externalOrderId")]
-    pub external_order_id: ::core::option::Option<::std::string::String>,
+    pub external_order_id: Option<String>,
     /// `orderId`: sale_order.id.
     #[bitrix(rename = "orderId")]
-    pub order_id: ::core::option::Option<i64>,
+    pub order_id: Option<i64>,
     /// `tradingPlatformId`: sale_order_trade_platform.id.
     #[bitrix(rename = "tradingPlatformId")]
-    pub trading_platform_id: ::core::option::Option<i64>,
+    pub trading_platform_id: Option<i64>,
     /// `tradingPlatformXmlId`: string.
     #[bitrix(rename = "tradingPlatformXmlId")]
-    pub trading_platform_xml_id: ::core::option::Option<::std::string::String>,
+    pub trading_platform_xml_id: Option<String>,
     /// `params`: string.
-    pub params: ::core::option::Option<::std::string::String>,
+    pub params: Option<String>,
 }

@@ -2,35 +2,36 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_trade_platform` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_order_trade_platform (`sale_order_trade_platform`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleOrderTradePlatform {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `active`: string.
-    pub active: ::core::option::Option<SaleOrderTradePlatformActive>,
+    pub active: Option<SaleOrderTradePlatformActive>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `settings`: string.
-    pub settings: ::core::option::Option<::std::string::String>,
+    pub settings: Option<String>,
     /// `catalogSectionTabClassName`: string.
     #[bitrix(rename = "catalogSectionTabClassName")]
-    pub catalog_section_tab_class_name: ::core::option::Option<::std::string::String>,
+    pub catalog_section_tab_class_name: Option<String>,
     /// `class`: string.
-    pub class: ::core::option::Option<::std::string::String>,
+    pub class: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
 }
 /// Documented values of `active`. Part of the `sale_order_trade_platform` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleOrderTradePlatformActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]

@@ -2,26 +2,27 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_payment_item_basket` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// sale_payment_item_basket (`sale_payment_item_basket`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaymentItemBasket {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `paymentId`: sale_order_payment.id.
     #[bitrix(rename = "paymentId")]
-    pub payment_id: ::core::option::Option<i64>,
+    pub payment_id: Option<i64>,
     /// `basketId`: sale_basket_item.id.
     #[bitrix(rename = "basketId")]
-    pub basket_id: ::core::option::Option<i64>,
+    pub basket_id: Option<i64>,
     /// `quantity`: double.
-    pub quantity: ::core::option::Option<f64>,
+    pub quantity: Option<f64>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
     #[bitrix(rename = "dateInsert")]
-    pub date_insert: ::core::option::Option<::std::string::String>,
+    pub date_insert: Option<String>,
 }

@@ -2,24 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_payment_item_shipment` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// sale_payment_item_shipment (`sale_payment_item_shipment`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaymentItemShipment {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `shipmentId`: sale_order_shipment.id.
     #[bitrix(rename = "shipmentId")]
-    pub shipment_id: ::core::option::Option<i64>,
+    pub shipment_id: Option<i64>,
     /// `paymentId`: sale_order_payment.id.
     #[bitrix(rename = "paymentId")]
-    pub payment_id: ::core::option::Option<i64>,
+    pub payment_id: Option<i64>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
     #[bitrix(rename = "dateInsert")]
-    pub date_insert: ::core::option::Option<::std::string::String>,
+    pub date_insert: Option<String>,
 }

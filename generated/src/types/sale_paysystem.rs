@@ -2,69 +2,70 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_paysystem` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_paysystem (`sale_paysystem`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SalePaysystem {
     /// `ID`: string.
     #[bitrix(rename = "ID")]
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `DESCRIPTION`: string.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `PERSON_TYPE_ID`: sale_person_type.id.
     #[bitrix(rename = "PERSON_TYPE_ID")]
-    pub person_type_id: ::core::option::Option<i64>,
+    pub person_type_id: Option<i64>,
     /// `ACTION_FILE`: string.
     #[bitrix(rename = "ACTION_FILE")]
-    pub action_file: ::core::option::Option<::std::string::String>,
+    pub action_file: Option<String>,
     /// `ACTIVE`: string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: ::core::option::Option<SalePaysystemActive>,
+    pub active: Option<SalePaysystemActive>,
     /// `ENTITY_REGISTRY_TYPE`: string.
     #[bitrix(rename = "ENTITY_REGISTRY_TYPE")]
-    pub entity_registry_type: ::core::option::Option<SalePaysystemEntityRegistryType>,
+    pub entity_registry_type: Option<SalePaysystemEntityRegistryType>,
     /// `NEW_WINDOW`: string.
     #[bitrix(rename = "NEW_WINDOW")]
-    pub new_window: ::core::option::Option<SalePaysystemNewWindow>,
+    pub new_window: Option<SalePaysystemNewWindow>,
     /// `ALLOW_EDIT_PAYMENT`: string.
     #[bitrix(rename = "ALLOW_EDIT_PAYMENT")]
-    pub allow_edit_payment: ::core::option::Option<SalePaysystemAllowEditPayment>,
+    pub allow_edit_payment: Option<SalePaysystemAllowEditPayment>,
     /// `AUTO_CHANGE_1C`: string.
     #[bitrix(rename = "AUTO_CHANGE_1C")]
-    pub auto_change_1c: ::core::option::Option<SalePaysystemAutoChange1c>,
+    pub auto_change_1c: Option<SalePaysystemAutoChange1c>,
     /// `CAN_PRINT_CHECK`: string.
     #[bitrix(rename = "CAN_PRINT_CHECK")]
-    pub can_print_check: ::core::option::Option<SalePaysystemCanPrintCheck>,
+    pub can_print_check: Option<SalePaysystemCanPrintCheck>,
     /// `ENCODING`: string.
     #[bitrix(rename = "ENCODING")]
-    pub encoding: ::core::option::Option<::std::string::String>,
+    pub encoding: Option<String>,
     /// `IS_CASH`: string.
     #[bitrix(rename = "IS_CASH")]
-    pub is_cash: ::core::option::Option<SalePaysystemIsCash>,
+    pub is_cash: Option<SalePaysystemIsCash>,
     /// `PSA_NAME`: string.
     #[bitrix(rename = "PSA_NAME")]
-    pub psa_name: ::core::option::Option<::std::string::String>,
+    pub psa_name: Option<String>,
     /// `PS_MODE`: string.
     #[bitrix(rename = "PS_MODE")]
-    pub ps_mode: ::core::option::Option<::std::string::String>,
+    pub ps_mode: Option<String>,
     /// `SORT`: string.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<::std::string::String>,
+    pub sort: Option<String>,
     /// `TARIFF`: string.
     #[bitrix(rename = "TARIFF")]
-    pub tariff: ::core::option::Option<::std::string::String>,
+    pub tariff: Option<String>,
 }
 /// Documented values of `ACTIVE`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemActive {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -74,7 +75,7 @@ pub enum SalePaysystemActive {
     N,
 }
 /// Documented values of `ENTITY_REGISTRY_TYPE`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemEntityRegistryType {
     /// `"ORDER"`: value for store orders, deals, smart processes
     #[bitrix(value = "ORDER")]
@@ -87,7 +88,7 @@ pub enum SalePaysystemEntityRegistryType {
     CrmQuote,
 }
 /// Documented values of `NEW_WINDOW`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemNewWindow {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -97,7 +98,7 @@ pub enum SalePaysystemNewWindow {
     N,
 }
 /// Documented values of `ALLOW_EDIT_PAYMENT`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemAllowEditPayment {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -107,7 +108,7 @@ pub enum SalePaysystemAllowEditPayment {
     N,
 }
 /// Documented values of `AUTO_CHANGE_1C`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemAutoChange1c {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -117,7 +118,7 @@ pub enum SalePaysystemAutoChange1c {
     N,
 }
 /// Documented values of `CAN_PRINT_CHECK`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemCanPrintCheck {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
@@ -127,7 +128,7 @@ pub enum SalePaysystemCanPrintCheck {
     N,
 }
 /// Documented values of `IS_CASH`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SalePaysystemIsCash {
     /// `"N"`: cashless
     #[bitrix(value = "N")]

@@ -2,27 +2,29 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_shipment_property_value` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_object;
 /// sale_shipment_property_value (`sale_shipment_property_value`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleShipmentPropertyValue {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `shipmentId`: sale_order_shipment.id.
     #[bitrix(rename = "shipmentId")]
-    pub shipment_id: ::core::option::Option<i64>,
+    pub shipment_id: Option<i64>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `value`: string|sale_order_property_value_file_value.
-    pub value: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub value: Option<Value>,
     /// `shipmentPropsId`: sale_shipment_property.id.
     #[bitrix(rename = "shipmentPropsId")]
-    pub shipment_props_id: ::core::option::Option<i64>,
+    pub shipment_props_id: Option<i64>,
     /// `shipmentPropsXmlId`: string.
     #[bitrix(rename = "shipmentPropsXmlId")]
-    pub shipment_props_xml_id: ::core::option::Option<::std::string::String>,
+    pub shipment_props_xml_id: Option<String>,
 }

@@ -2,29 +2,30 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_status` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_status (`sale_status`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleStatus {
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `type`: string.
     #[bitrix(rename = "type")]
-    pub type_: ::core::option::Option<SaleStatusType>,
+    pub type_: Option<SaleStatusType>,
     /// `notify`: string.
-    pub notify: ::core::option::Option<SaleStatusNotify>,
+    pub notify: Option<SaleStatusNotify>,
     /// `color`: string.
-    pub color: ::core::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
 }
 /// Documented values of `type`. Part of the `sale_status` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleStatusType {
     /// `"O"`: order status
     #[bitrix(value = "O")]
@@ -34,7 +35,7 @@ pub enum SaleStatusType {
     D,
 }
 /// Documented values of `notify`. Part of the `sale_status` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum SaleStatusNotify {
     /// `"Y"`: notify
     #[bitrix(value = "Y")]

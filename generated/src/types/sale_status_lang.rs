@@ -2,19 +2,20 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_status_lang` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// sale_status_lang (`sale_status_lang`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct SaleStatusLang {
     /// `statusId`: sale_status.id.
     #[bitrix(rename = "statusId")]
-    pub status_id: ::core::option::Option<i64>,
+    pub status_id: Option<i64>,
     /// `lid`: sale_lang.lid.
-    pub lid: ::core::option::Option<::std::string::String>,
+    pub lid: Option<String>,
     /// `name`: string.
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `description`: string.
-    pub description: ::core::option::Option<::std::string::String>,
+    pub description: Option<String>,
 }

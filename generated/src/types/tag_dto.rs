@@ -2,12 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `TagDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
 /// TagDto Object (`TagDto`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/header.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TagDto {
     /// `title`: textWithTranslation, required.
     pub title: types::TextWithTranslation,
@@ -15,15 +16,15 @@ pub struct TagDto {
     #[bitrix(rename = "type")]
     pub type_: TagDtoType,
     /// `action`: ActionDto.
-    pub action: ::core::option::Option<types::ActionDto>,
+    pub action: Option<types::ActionDto>,
     /// `scope`: string.
-    pub scope: ::core::option::Option<types::LayoutScope>,
+    pub scope: Option<types::LayoutScope>,
     /// `hideIfReadonly`: boolean; default `false`.
     #[bitrix(rename = "hideIfReadonly")]
-    pub hide_if_readonly: ::core::option::Option<bool>,
+    pub hide_if_readonly: Option<bool>,
 }
 /// Documented values of `type`. Part of the `TagDto` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/header.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum TagDtoType {
     /// `"warning"`: yellow background
     #[bitrix(value = "warning")]

@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `textWithTranslation` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
 /// textWithTranslation (`textWithTranslation`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/field-types.html)
-pub type TextWithTranslation = ::bitrix24::serde_json::Value;
+pub type TextWithTranslation = Value;

@@ -2,26 +2,27 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `time` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// Time Object (`time`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/data-types.html#time)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Time {
     /// `start`: double.
-    pub start: ::core::option::Option<f64>,
+    pub start: Option<f64>,
     /// `finish`: double.
-    pub finish: ::core::option::Option<f64>,
+    pub finish: Option<f64>,
     /// `duration`: double.
-    pub duration: ::core::option::Option<f64>,
+    pub duration: Option<f64>,
     /// `processing`: double.
-    pub processing: ::core::option::Option<f64>,
+    pub processing: Option<f64>,
     /// `date_start`: string.
-    pub date_start: ::core::option::Option<::std::string::String>,
+    pub date_start: Option<String>,
     /// `date_finish`: string.
-    pub date_finish: ::core::option::Option<::std::string::String>,
+    pub date_finish: Option<String>,
     /// `operating_reset_at`: timestamp.
-    pub operating_reset_at: ::core::option::Option<i64>,
+    pub operating_reset_at: Option<i64>,
     /// `operating`: double.
-    pub operating: ::core::option::Option<f64>,
+    pub operating: Option<f64>,
 }

@@ -2,96 +2,92 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `type` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_object;
 /// type (`type`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct Type {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `title`: string.
-    pub title: ::core::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `code`: string.
-    pub code: ::core::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// `createdBy`: integer.
     #[bitrix(rename = "createdBy")]
-    pub created_by: ::core::option::Option<i64>,
+    pub created_by: Option<i64>,
     /// `entityTypeId`: integer.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: ::core::option::Option<i64>,
+    pub entity_type_id: Option<i64>,
     /// `isCategoriesEnabled`: boolean.
     #[bitrix(rename = "isCategoriesEnabled")]
-    pub is_categories_enabled: ::core::option::Option<bool>,
+    pub is_categories_enabled: Option<bool>,
     /// `isStagesEnabled`: boolean.
     #[bitrix(rename = "isStagesEnabled")]
-    pub is_stages_enabled: ::core::option::Option<bool>,
+    pub is_stages_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: boolean.
     #[bitrix(rename = "isBeginCloseDatesEnabled")]
-    pub is_begin_close_dates_enabled: ::core::option::Option<bool>,
+    pub is_begin_close_dates_enabled: Option<bool>,
     /// `isClientEnabled`: boolean.
     #[bitrix(rename = "isClientEnabled")]
-    pub is_client_enabled: ::core::option::Option<bool>,
+    pub is_client_enabled: Option<bool>,
     /// `isUseInUserfieldEnabled`: boolean.
     #[bitrix(rename = "isUseInUserfieldEnabled")]
-    pub is_use_in_userfield_enabled: ::core::option::Option<bool>,
+    pub is_use_in_userfield_enabled: Option<bool>,
     /// `isLinkWithProductsEnabled`: boolean.
     #[bitrix(rename = "isLinkWithProductsEnabled")]
-    pub is_link_with_products_enabled: ::core::option::Option<bool>,
+    pub is_link_with_products_enabled: Option<bool>,
     /// `isMycompanyEnabled`: boolean.
     #[bitrix(rename = "isMycompanyEnabled")]
-    pub is_mycompany_enabled: ::core::option::Option<bool>,
+    pub is_mycompany_enabled: Option<bool>,
     /// `isDocumentsEnabled`: boolean.
     #[bitrix(rename = "isDocumentsEnabled")]
-    pub is_documents_enabled: ::core::option::Option<bool>,
+    pub is_documents_enabled: Option<bool>,
     /// `isSourceEnabled`: boolean.
     #[bitrix(rename = "isSourceEnabled")]
-    pub is_source_enabled: ::core::option::Option<bool>,
+    pub is_source_enabled: Option<bool>,
     /// `isObserversEnabled`: boolean.
     #[bitrix(rename = "isObserversEnabled")]
-    pub is_observers_enabled: ::core::option::Option<bool>,
+    pub is_observers_enabled: Option<bool>,
     /// `isRecyclebinEnabled`: boolean.
     #[bitrix(rename = "isRecyclebinEnabled")]
-    pub is_recyclebin_enabled: ::core::option::Option<bool>,
+    pub is_recyclebin_enabled: Option<bool>,
     /// `isAutomationEnabled`: boolean.
     #[bitrix(rename = "isAutomationEnabled")]
-    pub is_automation_enabled: ::core::option::Option<bool>,
+    pub is_automation_enabled: Option<bool>,
     /// `isBizProcEnabled`: boolean.
     #[bitrix(rename = "isBizProcEnabled")]
-    pub is_biz_proc_enabled: ::core::option::Option<bool>,
+    pub is_biz_proc_enabled: Option<bool>,
     /// `isSetOpenPermissions`: boolean.
     #[bitrix(rename = "isSetOpenPermissions")]
-    pub is_set_open_permissions: ::core::option::Option<bool>,
+    pub is_set_open_permissions: Option<bool>,
     /// `isPaymentsEnabled`: boolean.
     #[bitrix(rename = "isPaymentsEnabled")]
-    pub is_payments_enabled: ::core::option::Option<bool>,
+    pub is_payments_enabled: Option<bool>,
     /// `isCountersEnabled`: boolean.
     #[bitrix(rename = "isCountersEnabled")]
-    pub is_counters_enabled: ::core::option::Option<bool>,
+    pub is_counters_enabled: Option<bool>,
     /// `createdTime`: datetime.
     #[bitrix(rename = "createdTime")]
-    pub created_time: ::core::option::Option<::std::string::String>,
+    pub created_time: Option<String>,
     /// `updatedTime`: datetime.
     #[bitrix(rename = "updatedTime")]
-    pub updated_time: ::core::option::Option<::std::string::String>,
+    pub updated_time: Option<String>,
     /// `updatedBy`: integer.
     #[bitrix(rename = "updatedBy")]
-    pub updated_by: ::core::option::Option<i64>,
+    pub updated_by: Option<i64>,
     /// `relations`: object.
-    pub relations: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub relations: Option<Map<String, Value>>,
     /// `linkedUserFields`: object.
     #[bitrix(rename = "linkedUserFields")]
-    pub linked_user_fields: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub linked_user_fields: Option<Map<String, Value>>,
     /// `customSections`: array.
     #[bitrix(rename = "customSections")]
-    pub custom_sections: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub custom_sections: Option<Vec<Value>>,
     /// `customSectionId`: integer.
     #[bitrix(rename = "customSectionId")]
-    pub custom_section_id: ::core::option::Option<i64>,
+    pub custom_section_id: Option<i64>,
 }

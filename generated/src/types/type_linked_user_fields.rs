@@ -2,19 +2,20 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `type.linkedUserFields` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_object;
 /// type.linkedUserFields (`type.linkedUserFields`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TypeLinkedUserFields {
     /// `CALENDAR_EVENT`: boolean.
     #[bitrix(rename = "CALENDAR_EVENT")]
-    pub calendar_event: ::core::option::Option<bool>,
+    pub calendar_event: Option<bool>,
     /// `TASKS_TASK`: boolean.
     #[bitrix(rename = "TASKS_TASK")]
-    pub tasks_task: ::core::option::Option<bool>,
+    pub tasks_task: Option<bool>,
     /// `TASKS_TASK_TEMPLATE`: boolean.
     #[bitrix(rename = "TASKS_TASK_TEMPLATE")]
-    pub tasks_task_template: ::core::option::Option<bool>,
+    pub tasks_task_template: Option<bool>,
 }

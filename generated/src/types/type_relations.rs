@@ -2,15 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `type.relations` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use super::super::types;
+use bitrix24::bitrix_object;
+use crate::types;
 /// type.relations (`type.relations`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct TypeRelations {
     /// `parent`: array of relation.
-    pub parent: ::core::option::Option<::std::vec::Vec<types::Relation>>,
+    pub parent: Option<Vec<types::Relation>>,
     /// `child`: array of relation.
-    pub child: ::core::option::Option<::std::vec::Vec<types::Relation>>,
+    pub child: Option<Vec<types::Relation>>,
 }

@@ -2,14 +2,11 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.current` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get information about the current user — `user.current` (REST v1, scope `user`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-current.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "user.current",
-    version = "v1",
-    scope = "user",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "user.current", version = "v1", scope = "user", result = Value)]
 pub struct UserCurrent {}

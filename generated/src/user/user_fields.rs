@@ -2,14 +2,11 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get user fields — `user.fields` (REST v1, scope `user`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-fields.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "user.fields",
-    version = "v1",
-    scope = "user",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "user.fields", version = "v1", scope = "user", result = Value)]
 pub struct UserFields {}

@@ -2,37 +2,34 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a list of users by filter — `user.get` (REST v1, scope `user`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "user.get",
-    version = "v1",
-    scope = "user",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "user.get", version = "v1", scope = "user", result = Value)]
 pub struct UserGet {
     /// `SORT`: string.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<::std::string::String>,
+    pub sort: Option<String>,
     /// `ORDER`: string.
     #[bitrix(rename = "ORDER")]
-    pub order: ::core::option::Option<UserGetOrder>,
+    pub order: Option<UserGetOrder>,
     /// `FILTER`: string.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<UserGetFilter>,
+    pub filter: Option<UserGetFilter>,
     /// `ADMIN_MODE`: boolean.
     #[bitrix(rename = "ADMIN_MODE")]
-    pub admin_mode: ::core::option::Option<bool>,
+    pub admin_mode: Option<bool>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
     /// `UF_DEPARTMENT`: integer.
     #[bitrix(rename = "UF_DEPARTMENT")]
-    pub uf_department: ::core::option::Option<i64>,
+    pub uf_department: Option<i64>,
 }
 /// Documented values of `ORDER`. Part of `user.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum UserGetOrder {
     /// `"ASC"`: ascending
     #[bitrix(value = "ASC")]
@@ -42,7 +39,7 @@ pub enum UserGetOrder {
     Desc,
 }
 /// Documented values of `FILTER`. Part of `user.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-get.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum UserGetFilter {
     /// `"UF_DEPARTMENT"`: belonging to the company structure
     #[bitrix(value = "UF_DEPARTMENT")]

@@ -2,37 +2,34 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.search` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a list of users with personal data search — `user.search` (REST v1, scope `user`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
-    name = "user.search",
-    version = "v1",
-    scope = "user",
-    result = ::bitrix24::serde_json::Value,
-)]
+#[bitrix_method(name = "user.search", version = "v1", scope = "user", result = Value)]
 pub struct UserSearch {
     /// `FILTER`: string.
     #[bitrix(rename = "FILTER")]
-    pub filter: ::core::option::Option<UserSearchFilter>,
+    pub filter: Option<UserSearchFilter>,
     /// `SORT`: string.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<::std::string::String>,
+    pub sort: Option<String>,
     /// `ORDER`: string.
     #[bitrix(rename = "ORDER")]
-    pub order: ::core::option::Option<UserSearchOrder>,
+    pub order: Option<UserSearchOrder>,
     /// `ADMIN_MODE`: boolean.
     #[bitrix(rename = "ADMIN_MODE")]
-    pub admin_mode: ::core::option::Option<bool>,
+    pub admin_mode: Option<bool>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
     /// `UF_DEPARTMENT`: integer.
     #[bitrix(rename = "UF_DEPARTMENT")]
-    pub uf_department: ::core::option::Option<i64>,
+    pub uf_department: Option<i64>,
 }
 /// Documented values of `FILTER`. Part of `user.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum UserSearchFilter {
     /// `"NAME"`: first name
     #[bitrix(value = "NAME")]
@@ -60,7 +57,7 @@ pub enum UserSearchFilter {
     Email,
 }
 /// Documented values of `ORDER`. Part of `user.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum UserSearchOrder {
     /// `"ASC"`: ascending
     #[bitrix(value = "ASC")]

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Update user data — `user.update` (REST v1, scope `user`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "user.update",
     version = "v1",
     scope = "user",
@@ -22,159 +24,155 @@ pub struct UserUpdate {
     pub id: i64,
     /// `ACTIVE`: boolean.
     #[bitrix(rename = "ACTIVE", yn)]
-    pub active: ::core::option::Option<bool>,
+    pub active: Option<bool>,
     /// `EMAIL`: string.
     #[bitrix(rename = "EMAIL")]
-    pub email: ::core::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `NAME`: string.
     #[bitrix(rename = "NAME")]
-    pub name: ::core::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `LAST_NAME`: string.
     #[bitrix(rename = "LAST_NAME")]
-    pub last_name: ::core::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// `SECOND_NAME`: string.
     #[bitrix(rename = "SECOND_NAME")]
-    pub second_name: ::core::option::Option<::std::string::String>,
+    pub second_name: Option<String>,
     /// `PERSONAL_GENDER`: string.
     #[bitrix(rename = "PERSONAL_GENDER")]
-    pub personal_gender: ::core::option::Option<::std::string::String>,
+    pub personal_gender: Option<String>,
     /// `PERSONAL_PROFESSION`: string.
     #[bitrix(rename = "PERSONAL_PROFESSION")]
-    pub personal_profession: ::core::option::Option<::std::string::String>,
+    pub personal_profession: Option<String>,
     /// `PERSONAL_WWW`: string.
     #[bitrix(rename = "PERSONAL_WWW")]
-    pub personal_www: ::core::option::Option<::std::string::String>,
+    pub personal_www: Option<String>,
     /// `PERSONAL_BIRTHDAY`: string.
     #[bitrix(rename = "PERSONAL_BIRTHDAY")]
-    pub personal_birthday: ::core::option::Option<::std::string::String>,
+    pub personal_birthday: Option<String>,
     /// `PERSONAL_PHOTO`: array.
     #[bitrix(rename = "PERSONAL_PHOTO")]
-    pub personal_photo: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub personal_photo: Option<Vec<Value>>,
     /// `PERSONAL_ICQ`: string.
     #[bitrix(rename = "PERSONAL_ICQ")]
-    pub personal_icq: ::core::option::Option<::std::string::String>,
+    pub personal_icq: Option<String>,
     /// `PERSONAL_PHONE`: string.
     #[bitrix(rename = "PERSONAL_PHONE")]
-    pub personal_phone: ::core::option::Option<::std::string::String>,
+    pub personal_phone: Option<String>,
     /// `PERSONAL_FAX`: string.
     #[bitrix(rename = "PERSONAL_FAX")]
-    pub personal_fax: ::core::option::Option<::std::string::String>,
+    pub personal_fax: Option<String>,
     /// `PERSONAL_MOBILE`: string.
     #[bitrix(rename = "PERSONAL_MOBILE")]
-    pub personal_mobile: ::core::option::Option<::std::string::String>,
+    pub personal_mobile: Option<String>,
     /// `PERSONAL_PAGER`: string.
     #[bitrix(rename = "PERSONAL_PAGER")]
-    pub personal_pager: ::core::option::Option<::std::string::String>,
+    pub personal_pager: Option<String>,
     /// `PERSONAL_STREET`: string.
     #[bitrix(rename = "PERSONAL_STREET")]
-    pub personal_street: ::core::option::Option<::std::string::String>,
+    pub personal_street: Option<String>,
     /// `PERSONAL_CITY`: string.
     #[bitrix(rename = "PERSONAL_CITY")]
-    pub personal_city: ::core::option::Option<::std::string::String>,
+    pub personal_city: Option<String>,
     /// `PERSONAL_STATE`: string.
     #[bitrix(rename = "PERSONAL_STATE")]
-    pub personal_state: ::core::option::Option<::std::string::String>,
+    pub personal_state: Option<String>,
     /// `PERSONAL_ZIP`: string.
     #[bitrix(rename = "PERSONAL_ZIP")]
-    pub personal_zip: ::core::option::Option<::std::string::String>,
+    pub personal_zip: Option<String>,
     /// `PERSONAL_COUNTRY`: string.
     #[bitrix(rename = "PERSONAL_COUNTRY")]
-    pub personal_country: ::core::option::Option<::std::string::String>,
+    pub personal_country: Option<String>,
     /// `PERSONAL_MAILBOX`: string.
     #[bitrix(rename = "PERSONAL_MAILBOX")]
-    pub personal_mailbox: ::core::option::Option<::std::string::String>,
+    pub personal_mailbox: Option<String>,
     /// `PERSONAL_NOTES`: string.
     #[bitrix(rename = "PERSONAL_NOTES")]
-    pub personal_notes: ::core::option::Option<::std::string::String>,
+    pub personal_notes: Option<String>,
     /// `WORK_PHONE`: string.
     #[bitrix(rename = "WORK_PHONE")]
-    pub work_phone: ::core::option::Option<::std::string::String>,
+    pub work_phone: Option<String>,
     /// `WORK_COMPANY`: string.
     #[bitrix(rename = "WORK_COMPANY")]
-    pub work_company: ::core::option::Option<::std::string::String>,
+    pub work_company: Option<String>,
     /// `WORK_POSITION`: string.
     #[bitrix(rename = "WORK_POSITION")]
-    pub work_position: ::core::option::Option<::std::string::String>,
+    pub work_position: Option<String>,
     /// `WORK_DEPARTMENT`: string.
     #[bitrix(rename = "WORK_DEPARTMENT")]
-    pub work_department: ::core::option::Option<::std::string::String>,
+    pub work_department: Option<String>,
     /// `WORK_WWW`: string.
     #[bitrix(rename = "WORK_WWW")]
-    pub work_www: ::core::option::Option<::std::string::String>,
+    pub work_www: Option<String>,
     /// `WORK_FAX`: string.
     #[bitrix(rename = "WORK_FAX")]
-    pub work_fax: ::core::option::Option<::std::string::String>,
+    pub work_fax: Option<String>,
     /// `WORK_PAGER`: string.
     #[bitrix(rename = "WORK_PAGER")]
-    pub work_pager: ::core::option::Option<::std::string::String>,
+    pub work_pager: Option<String>,
     /// `WORK_STREET`: string.
     #[bitrix(rename = "WORK_STREET")]
-    pub work_street: ::core::option::Option<::std::string::String>,
+    pub work_street: Option<String>,
     /// `WORK_MAILBOX`: string.
     #[bitrix(rename = "WORK_MAILBOX")]
-    pub work_mailbox: ::core::option::Option<::std::string::String>,
+    pub work_mailbox: Option<String>,
     /// `WORK_CITY`: string.
     #[bitrix(rename = "WORK_CITY")]
-    pub work_city: ::core::option::Option<::std::string::String>,
+    pub work_city: Option<String>,
     /// `WORK_STATE`: string.
     #[bitrix(rename = "WORK_STATE")]
-    pub work_state: ::core::option::Option<::std::string::String>,
+    pub work_state: Option<String>,
     /// `WORK_ZIP`: string.
     #[bitrix(rename = "WORK_ZIP")]
-    pub work_zip: ::core::option::Option<::std::string::String>,
+    pub work_zip: Option<String>,
     /// `WORK_COUNTRY`: string.
     #[bitrix(rename = "WORK_COUNTRY")]
-    pub work_country: ::core::option::Option<::std::string::String>,
+    pub work_country: Option<String>,
     /// `WORK_PROFILE`: string.
     #[bitrix(rename = "WORK_PROFILE")]
-    pub work_profile: ::core::option::Option<::std::string::String>,
+    pub work_profile: Option<String>,
     /// `WORK_LOGO`: array.
     #[bitrix(rename = "WORK_LOGO")]
-    pub work_logo: ::core::option::Option<
-        ::std::vec::Vec<::bitrix24::serde_json::Value>,
-    >,
+    pub work_logo: Option<Vec<Value>>,
     /// `WORK_NOTES`: string.
     #[bitrix(rename = "WORK_NOTES")]
-    pub work_notes: ::core::option::Option<::std::string::String>,
+    pub work_notes: Option<String>,
     /// `UF_SKYPE_LINK`: string.
     #[bitrix(rename = "UF_SKYPE_LINK")]
-    pub uf_skype_link: ::core::option::Option<::std::string::String>,
+    pub uf_skype_link: Option<String>,
     /// `UF_ZOOM`: string.
     #[bitrix(rename = "UF_ZOOM")]
-    pub uf_zoom: ::core::option::Option<::std::string::String>,
+    pub uf_zoom: Option<String>,
     /// `UF_DEPARTMENT`: string.
     #[bitrix(rename = "UF_DEPARTMENT")]
-    pub uf_department: ::core::option::Option<::std::string::String>,
+    pub uf_department: Option<String>,
     /// `UF_INTERESTS`: string.
     #[bitrix(rename = "UF_INTERESTS")]
-    pub uf_interests: ::core::option::Option<::std::string::String>,
+    pub uf_interests: Option<String>,
     /// `UF_SKILLS`: string.
     #[bitrix(rename = "UF_SKILLS")]
-    pub uf_skills: ::core::option::Option<::std::string::String>,
+    pub uf_skills: Option<String>,
     /// `UF_WEB_SITES`: string.
     #[bitrix(rename = "UF_WEB_SITES")]
-    pub uf_web_sites: ::core::option::Option<::std::string::String>,
+    pub uf_web_sites: Option<String>,
     /// `UF_XING`: string.
     #[bitrix(rename = "UF_XING")]
-    pub uf_xing: ::core::option::Option<::std::string::String>,
+    pub uf_xing: Option<String>,
     /// `UF_LINKEDIN`: string.
     #[bitrix(rename = "UF_LINKEDIN")]
-    pub uf_linkedin: ::core::option::Option<::std::string::String>,
+    pub uf_linkedin: Option<String>,
     /// `UF_FACEBOOK`: string.
     #[bitrix(rename = "UF_FACEBOOK")]
-    pub uf_facebook: ::core::option::Option<::std::string::String>,
+    pub uf_facebook: Option<String>,
     /// `UF_TWITTER`: string.
     #[bitrix(rename = "UF_TWITTER")]
-    pub uf_twitter: ::core::option::Option<::std::string::String>,
+    pub uf_twitter: Option<String>,
     /// `UF_SKYPE`: string.
     #[bitrix(rename = "UF_SKYPE")]
-    pub uf_skype: ::core::option::Option<::std::string::String>,
+    pub uf_skype: Option<String>,
     /// `UF_DISTRICT`: string.
     #[bitrix(rename = "UF_DISTRICT")]
-    pub uf_district: ::core::option::Option<::std::string::String>,
+    pub uf_district: Option<String>,
     /// `UF_PHONE_INNER`: string.
     #[bitrix(rename = "UF_PHONE_INNER")]
-    pub uf_phone_inner: ::core::option::Option<::std::string::String>,
+    pub uf_phone_inner: Option<String>,
 }

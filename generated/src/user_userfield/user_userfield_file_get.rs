@@ -2,14 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.userfield.file.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get File from User Field — `user.userfield.file.get` (REST v1, scope `user_userfield`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-file-get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "user.userfield.file.get",
     version = "v1",
     scope = "user_userfield",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct UserUserfieldFileGet {}

@@ -2,21 +2,21 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.userfield.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get a list of custom fields — `user.userfield.list` (REST v1, scope `user_userfield`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "user.userfield.list",
     version = "v1",
     scope = "user_userfield",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct UserUserfieldList {
     /// `order`: string|array.
-    pub order: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub order: Option<Value>,
     /// `filter`: array.
-    pub filter: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub filter: Option<Map<String, Value>>,
 }

@@ -2,11 +2,13 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.userfield.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update custom field — `user.userfield.update` (REST v1, scope `user_userfield`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "user.userfield.update",
     version = "v1",
     scope = "user_userfield",
@@ -17,75 +19,69 @@ pub struct UserUserfieldUpdate {
     /// `id`: integer, required.
     pub id: i64,
     /// `fields`: object.
-    pub fields: ::core::option::Option<UserUserfieldUpdateFields>,
+    pub fields: Option<UserUserfieldUpdateFields>,
 }
 /// The `fields` object. Part of `user.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct UserUserfieldUpdateFields {
     /// `XML_ID`: string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `SORT`: integer.
     #[bitrix(rename = "SORT")]
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `MANDATORY`: boolean.
     #[bitrix(rename = "MANDATORY", yn)]
-    pub mandatory: ::core::option::Option<bool>,
+    pub mandatory: Option<bool>,
     /// `SHOW_FILTER`: boolean.
     #[bitrix(rename = "SHOW_FILTER", yn)]
-    pub show_filter: ::core::option::Option<bool>,
+    pub show_filter: Option<bool>,
     /// `SHOW_IN_LIST`: boolean.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
-    pub show_in_list: ::core::option::Option<bool>,
+    pub show_in_list: Option<bool>,
     /// `EDIT_IN_LIST`: boolean.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
-    pub edit_in_list: ::core::option::Option<bool>,
+    pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: boolean.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
-    pub is_searchable: ::core::option::Option<bool>,
+    pub is_searchable: Option<bool>,
     /// `SETTINGS`: object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: ::core::option::Option<UserUserfieldUpdateFieldsSettings>,
+    pub settings: Option<UserUserfieldUpdateFieldsSettings>,
     /// `EDIT_FORM_LABEL`: string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
-    pub edit_form_label: ::core::option::Option<::std::string::String>,
+    pub edit_form_label: Option<String>,
     /// `LIST_COLUMN_LABEL`: string.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
-    pub list_column_label: ::core::option::Option<::std::string::String>,
+    pub list_column_label: Option<String>,
     /// `LIST_FILTER_LABEL`: string.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
-    pub list_filter_label: ::core::option::Option<::std::string::String>,
+    pub list_filter_label: Option<String>,
     /// `ERROR_MESSAGE`: string.
     #[bitrix(rename = "ERROR_MESSAGE")]
-    pub error_message: ::core::option::Option<::std::string::String>,
+    pub error_message: Option<String>,
     /// `HELP_MESSAGE`: string.
     #[bitrix(rename = "HELP_MESSAGE")]
-    pub help_message: ::core::option::Option<::std::string::String>,
+    pub help_message: Option<String>,
     /// `LABEL`: string.
     #[bitrix(rename = "LABEL")]
-    pub label: ::core::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `SETTINGS` object. Part of `user.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct UserUserfieldUpdateFieldsSettings {
     /// `DEFAULT_VALUE`: string.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: ::core::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// `ROWS`: integer.
     #[bitrix(rename = "ROWS")]
-    pub rows: ::core::option::Option<i64>,
+    pub rows: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

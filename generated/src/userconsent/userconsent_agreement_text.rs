@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userconsent.agreement.text` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the text of the agreement — `userconsent.agreement.text` (REST v1, scope `userconsent`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "userconsent.agreement.text",
     version = "v1",
     scope = "userconsent",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -28,31 +30,28 @@ pub struct UserconsentAgreementText {
     /// `id`: integer, required.
     pub id: i64,
     /// `replace`: object.
-    pub replace: ::core::option::Option<UserconsentAgreementTextReplace>,
+    pub replace: Option<UserconsentAgreementTextReplace>,
 }
 /// The `replace` object. Part of `userconsent.agreement.text` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct UserconsentAgreementTextReplace {
     /// `COMPANY_NAME`: text.
     #[bitrix(rename = "COMPANY_NAME")]
-    pub company_name: ::core::option::Option<::std::string::String>,
+    pub company_name: Option<String>,
     /// `COMPANY_ADDRESS`: text.
     #[bitrix(rename = "COMPANY_ADDRESS")]
-    pub company_address: ::core::option::Option<::std::string::String>,
+    pub company_address: Option<String>,
     /// `PURPOSES`: text.
     #[bitrix(rename = "PURPOSES")]
-    pub purposes: ::core::option::Option<::std::string::String>,
+    pub purposes: Option<String>,
     /// `THIRD_PARTIES`: text.
     #[bitrix(rename = "THIRD_PARTIES")]
-    pub third_parties: ::core::option::Option<::std::string::String>,
+    pub third_parties: Option<String>,
     /// `EMAIL`: string.
     #[bitrix(rename = "EMAIL")]
-    pub email: ::core::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

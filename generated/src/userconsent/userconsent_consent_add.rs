@@ -2,11 +2,12 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userconsent.consent.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::bitrix_method;
 /// Save the User Consent — `userconsent.consent.add` (REST v1, scope `userconsent`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-consent-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "userconsent.consent.add",
     version = "v1",
     scope = "userconsent",
@@ -31,17 +32,17 @@ pub struct UserconsentConsentAdd {
     pub agreement_id: i64,
     /// `IP`: string, required.
     #[bitrix(rename = "IP")]
-    pub ip: ::std::string::String,
+    pub ip: String,
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: ::core::option::Option<i64>,
+    pub user_id: Option<i64>,
     /// `URL`: string.
     #[bitrix(rename = "URL")]
-    pub url: ::core::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// `ORIGIN_ID`: string.
     #[bitrix(rename = "ORIGIN_ID")]
-    pub origin_id: ::core::option::Option<::std::string::String>,
+    pub origin_id: Option<String>,
     /// `ORIGINATOR_ID`: string.
     #[bitrix(rename = "ORIGINATOR_ID")]
-    pub originator_id: ::core::option::Option<::std::string::String>,
+    pub originator_id: Option<String>,
 }

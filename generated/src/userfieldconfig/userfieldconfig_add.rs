@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userfieldconfig.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Custom Field — `userfieldconfig.add` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "userfieldconfig.add",
     version = "v1",
     scope = "userfieldconfig",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "-", status = 400, message = "Access denied"),
     error(code = "-", status = 400, message = "You cannot create custom fields"),
@@ -23,87 +25,81 @@
 pub struct UserfieldconfigAdd {
     /// `moduleId`: string, required.
     #[bitrix(rename = "moduleId")]
-    pub module_id: ::std::string::String,
+    pub module_id: String,
     /// `field`: object, required.
     pub field: UserfieldconfigAddField,
 }
 /// The `field` object. Part of `userfieldconfig.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct UserfieldconfigAddField {
     /// `entityId`: string, required.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::std::string::String,
+    pub entity_id: String,
     /// `fieldName`: string, required.
     #[bitrix(rename = "fieldName")]
-    pub field_name: ::std::string::String,
+    pub field_name: String,
     /// `userTypeId`: string, required.
     #[bitrix(rename = "userTypeId")]
-    pub user_type_id: ::std::string::String,
+    pub user_type_id: String,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `multiple`: boolean.
     #[bitrix(yn)]
-    pub multiple: ::core::option::Option<bool>,
+    pub multiple: Option<bool>,
     /// `mandatory`: boolean.
     #[bitrix(yn)]
-    pub mandatory: ::core::option::Option<bool>,
+    pub mandatory: Option<bool>,
     /// `showFilter`: boolean.
     #[bitrix(rename = "showFilter", yn)]
-    pub show_filter: ::core::option::Option<bool>,
+    pub show_filter: Option<bool>,
     /// `editInList`: boolean.
     #[bitrix(rename = "editInList", yn)]
-    pub edit_in_list: ::core::option::Option<bool>,
+    pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
     #[bitrix(rename = "isSearchable", yn)]
-    pub is_searchable: ::core::option::Option<bool>,
+    pub is_searchable: Option<bool>,
     /// `settings`: object.
-    pub settings: ::core::option::Option<UserfieldconfigAddFieldSettings>,
+    pub settings: Option<UserfieldconfigAddFieldSettings>,
     /// `editFormLabel`: string|lang_map.
     #[bitrix(rename = "editFormLabel")]
-    pub edit_form_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub edit_form_label: Option<Value>,
     /// `helpMessage`: string|lang_map.
     #[bitrix(rename = "helpMessage")]
-    pub help_message: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub help_message: Option<Value>,
     /// `enum`: array of uf_enum_element.
     #[bitrix(rename = "enum")]
-    pub enum_: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub enum_: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `settings` object. Part of `userfieldconfig.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct UserfieldconfigAddFieldSettings {
     /// `DEFAULT_VALUE`: string.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: ::core::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// `ROWS`: integer.
     #[bitrix(rename = "ROWS")]
-    pub rows: ::core::option::Option<i64>,
+    pub rows: Option<i64>,
     /// `SIZE`: integer.
     #[bitrix(rename = "SIZE")]
-    pub size: ::core::option::Option<i64>,
+    pub size: Option<i64>,
     /// `REGEXP`: string.
     #[bitrix(rename = "REGEXP")]
-    pub regexp: ::core::option::Option<::std::string::String>,
+    pub regexp: Option<String>,
     /// `MIN_LENGTH`: integer.
     #[bitrix(rename = "MIN_LENGTH")]
-    pub min_length: ::core::option::Option<i64>,
+    pub min_length: Option<i64>,
     /// `MAX_LENGTH`: integer.
     #[bitrix(rename = "MAX_LENGTH")]
-    pub max_length: ::core::option::Option<i64>,
+    pub max_length: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userfieldconfig.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Delete User Field — `userfieldconfig.delete` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-delete.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "userfieldconfig.delete",
     version = "v1",
     scope = "userfieldconfig",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "-", status = 400, message = "You cannot delete the user field"),
     error(
@@ -28,7 +30,7 @@
 pub struct UserfieldconfigDelete {
     /// `moduleId`: string, required.
     #[bitrix(rename = "moduleId")]
-    pub module_id: ::std::string::String,
+    pub module_id: String,
     /// `id`: integer, required.
     pub id: i64,
 }

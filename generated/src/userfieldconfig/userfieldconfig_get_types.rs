@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userfieldconfig.getTypes` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Available User Field Types — `userfieldconfig.getTypes` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "userfieldconfig.getTypes",
     version = "v1",
     scope = "userfieldconfig",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "-",
         status = 400,
@@ -21,5 +23,5 @@
 pub struct UserfieldconfigGetTypes {
     /// `moduleId`: string, required.
     #[bitrix(rename = "moduleId")]
-    pub module_id: ::std::string::String,
+    pub module_id: String,
 }

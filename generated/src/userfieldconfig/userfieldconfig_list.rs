@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userfieldconfig.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get a List of User Field Settings — `userfieldconfig.list` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "userfieldconfig.list",
     version = "v1",
     scope = "userfieldconfig",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(
         code = "-",
         status = 400,
@@ -26,70 +28,65 @@
 pub struct UserfieldconfigList {
     /// `moduleId`: string, required.
     #[bitrix(rename = "moduleId")]
-    pub module_id: ::std::string::String,
+    pub module_id: String,
     /// `select`: object.
-    pub select: ::core::option::Option<UserfieldconfigListSelect>,
+    pub select: Option<UserfieldconfigListSelect>,
     /// `order`: object.
-    pub order: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub order: Option<Map<String, Value>>,
     /// `filter`: object.
-    pub filter: ::core::option::Option<UserfieldconfigListFilter>,
+    pub filter: Option<UserfieldconfigListFilter>,
     /// `start`: integer.
-    pub start: ::core::option::Option<i64>,
+    pub start: Option<i64>,
 }
 /// The `select` object. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct UserfieldconfigListSelect {
     /// `language`: string.
-    pub language: ::core::option::Option<::std::string::String>,
+    pub language: Option<String>,
     /// `id`: string.
-    pub id: ::core::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `entityId`: string.
     #[bitrix(rename = "entityId")]
-    pub entity_id: ::core::option::Option<::std::string::String>,
+    pub entity_id: Option<String>,
     /// `fieldName`: string.
     #[bitrix(rename = "fieldName")]
-    pub field_name: ::core::option::Option<::std::string::String>,
+    pub field_name: Option<String>,
     /// `userTypeId`: string.
     #[bitrix(rename = "userTypeId")]
-    pub user_type_id: ::core::option::Option<::std::string::String>,
+    pub user_type_id: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `sort`: string.
-    pub sort: ::core::option::Option<::std::string::String>,
+    pub sort: Option<String>,
     /// `multiple`: string.
-    pub multiple: ::core::option::Option<::std::string::String>,
+    pub multiple: Option<String>,
     /// `mandatory`: string.
-    pub mandatory: ::core::option::Option<::std::string::String>,
+    pub mandatory: Option<String>,
     /// `showFilter`: string.
     #[bitrix(rename = "showFilter")]
-    pub show_filter: ::core::option::Option<::std::string::String>,
+    pub show_filter: Option<String>,
     /// `showInList`: string.
     #[bitrix(rename = "showInList")]
-    pub show_in_list: ::core::option::Option<::std::string::String>,
+    pub show_in_list: Option<String>,
     /// `editInList`: string.
     #[bitrix(rename = "editInList")]
-    pub edit_in_list: ::core::option::Option<::std::string::String>,
+    pub edit_in_list: Option<String>,
     /// `isSearchable`: string.
     #[bitrix(rename = "isSearchable")]
-    pub is_searchable: ::core::option::Option<::std::string::String>,
+    pub is_searchable: Option<String>,
     /// `settings`: string.
-    pub settings: ::core::option::Option<::std::string::String>,
+    pub settings: Option<String>,
     /// `languageId`: string.
     #[bitrix(rename = "languageId")]
-    pub language_id: ::core::option::Option<UserfieldconfigListSelectLanguageId>,
+    pub language_id: Option<UserfieldconfigListSelectLanguageId>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `languageId`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum UserfieldconfigListSelectLanguageId {
     /// `"editFormLabel"`: label in the edit form
     #[bitrix(value = "editFormLabel")]
@@ -109,43 +106,40 @@ pub enum UserfieldconfigListSelectLanguageId {
 }
 /// The `filter` object. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct UserfieldconfigListFilter {
     /// `id`: integer.
-    pub id: ::core::option::Option<i64>,
+    pub id: Option<i64>,
     /// `fieldName`: string.
     #[bitrix(rename = "fieldName")]
-    pub field_name: ::core::option::Option<::std::string::String>,
+    pub field_name: Option<String>,
     /// `userTypeId`: string.
     #[bitrix(rename = "userTypeId")]
-    pub user_type_id: ::core::option::Option<::std::string::String>,
+    pub user_type_id: Option<String>,
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `multiple`: boolean.
     #[bitrix(yn)]
-    pub multiple: ::core::option::Option<bool>,
+    pub multiple: Option<bool>,
     /// `mandatory`: boolean.
     #[bitrix(yn)]
-    pub mandatory: ::core::option::Option<bool>,
+    pub mandatory: Option<bool>,
     /// `showFilter`: char.
     #[bitrix(rename = "showFilter")]
-    pub show_filter: ::core::option::Option<::std::string::String>,
+    pub show_filter: Option<String>,
     /// `showInList`: boolean.
     #[bitrix(rename = "showInList", yn)]
-    pub show_in_list: ::core::option::Option<bool>,
+    pub show_in_list: Option<bool>,
     /// `editInList`: boolean.
     #[bitrix(rename = "editInList", yn)]
-    pub edit_in_list: ::core::option::Option<bool>,
+    pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
     #[bitrix(rename = "isSearchable", yn)]
-    pub is_searchable: ::core::option::Option<bool>,
+    pub is_searchable: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

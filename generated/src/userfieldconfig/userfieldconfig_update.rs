@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userfieldconfig.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update User Field — `userfieldconfig.update` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "userfieldconfig.update",
     version = "v1",
     scope = "userfieldconfig",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(
         code = "-",
@@ -32,77 +34,71 @@
 pub struct UserfieldconfigUpdate {
     /// `moduleId`: string, required.
     #[bitrix(rename = "moduleId")]
-    pub module_id: ::std::string::String,
+    pub module_id: String,
     /// `id`: integer, required.
     pub id: i64,
     /// `field`: object.
-    pub field: ::core::option::Option<UserfieldconfigUpdateField>,
+    pub field: Option<UserfieldconfigUpdateField>,
 }
 /// The `field` object. Part of `userfieldconfig.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct UserfieldconfigUpdateField {
     /// `xmlId`: string.
     #[bitrix(rename = "xmlId")]
-    pub xml_id: ::core::option::Option<::std::string::String>,
+    pub xml_id: Option<String>,
     /// `sort`: integer.
-    pub sort: ::core::option::Option<i64>,
+    pub sort: Option<i64>,
     /// `mandatory`: boolean.
     #[bitrix(yn)]
-    pub mandatory: ::core::option::Option<bool>,
+    pub mandatory: Option<bool>,
     /// `showFilter`: boolean.
     #[bitrix(rename = "showFilter", yn)]
-    pub show_filter: ::core::option::Option<bool>,
+    pub show_filter: Option<bool>,
     /// `isSearchable`: boolean.
     #[bitrix(rename = "isSearchable", yn)]
-    pub is_searchable: ::core::option::Option<bool>,
+    pub is_searchable: Option<bool>,
     /// `editFormLabel`: lang_map.
     #[bitrix(rename = "editFormLabel")]
-    pub edit_form_label: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub edit_form_label: Option<Value>,
     /// `helpMessage`: lang_map.
     #[bitrix(rename = "helpMessage")]
-    pub help_message: ::core::option::Option<::bitrix24::serde_json::Value>,
+    pub help_message: Option<Value>,
     /// `settings`: object.
-    pub settings: ::core::option::Option<UserfieldconfigUpdateFieldSettings>,
+    pub settings: Option<UserfieldconfigUpdateFieldSettings>,
     /// `enum`: array of uf_enum_element.
     #[bitrix(rename = "enum")]
-    pub enum_: ::core::option::Option<::std::vec::Vec<::bitrix24::serde_json::Value>>,
+    pub enum_: Option<Vec<Value>>,
     /// `userTypeId`: string.
     #[bitrix(rename = "userTypeId")]
-    pub user_type_id: ::core::option::Option<::std::string::String>,
+    pub user_type_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `settings` object. Part of `userfieldconfig.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct UserfieldconfigUpdateFieldSettings {
     /// `DEFAULT_VALUE`: string.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: ::core::option::Option<::std::string::String>,
+    pub default_value: Option<String>,
     /// `ROWS`: integer.
     #[bitrix(rename = "ROWS")]
-    pub rows: ::core::option::Option<i64>,
+    pub rows: Option<i64>,
     /// `SIZE`: integer.
     #[bitrix(rename = "SIZE")]
-    pub size: ::core::option::Option<i64>,
+    pub size: Option<i64>,
     /// `REGEXP`: string.
     #[bitrix(rename = "REGEXP")]
-    pub regexp: ::core::option::Option<::std::string::String>,
+    pub regexp: Option<String>,
     /// `MIN_LENGTH`: integer.
     #[bitrix(rename = "MIN_LENGTH")]
-    pub min_length: ::core::option::Option<i64>,
+    pub min_length: Option<i64>,
     /// `MAX_LENGTH`: integer.
     #[bitrix(rename = "MAX_LENGTH")]
-    pub max_length: ::core::option::Option<i64>,
+    pub max_length: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }

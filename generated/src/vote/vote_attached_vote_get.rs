@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `vote.AttachedVote.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Data of Attached Vote — `vote.AttachedVote.get` (REST v1, scope `vote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "vote.AttachedVote.get",
     version = "v1",
     scope = "vote",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ATTACH_NOT_FOUND", status = 400, message = "Vote not found"),
     error(
         code = "ATTACH_READ_ACCESS_DENIED",

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `vote.AttachedVote.getAnswerVoted` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Get the list of users who voted for the answer — `vote.AttachedVote.getAnswerVoted` (REST v1, scope `vote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "vote.AttachedVote.getAnswerVoted",
     version = "v1",
     scope = "vote",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ATTACH_NOT_FOUND", status = 400, message = "Vote not found"),
     error(
         code = "ATTACH_READ_ACCESS_DENIED",
@@ -27,10 +29,8 @@ pub struct VoteAttachedVoteGetAnswerVoted {
     pub answer_id: i64,
     /// `pageNavigation`: object.
     #[bitrix(rename = "pageNavigation")]
-    pub page_navigation: ::core::option::Option<
-        ::bitrix24::serde_json::Map<::std::string::String, ::bitrix24::serde_json::Value>,
-    >,
+    pub page_navigation: Option<Map<String, Value>>,
     /// `userForMobileFormat`: boolean.
     #[bitrix(rename = "userForMobileFormat")]
-    pub user_for_mobile_format: ::core::option::Option<bool>,
+    pub user_for_mobile_format: Option<bool>,
 }

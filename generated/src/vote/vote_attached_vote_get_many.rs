@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `vote.AttachedVote.getMany` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Multiple Votes — `vote.AttachedVote.getMany` (REST v1, scope `vote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "vote.AttachedVote.getMany",
     version = "v1",
     scope = "vote",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
 )]
 pub struct VoteAttachedVoteGetMany {
     /// `moduleId`: string, required.
@@ -24,10 +26,10 @@ pub struct VoteAttachedVoteGetMany {
     pub entity_id: i64,
     /// `entityIds`: array of integer.
     #[bitrix(rename = "entityIds")]
-    pub entity_ids: ::core::option::Option<::std::vec::Vec<i64>>,
+    pub entity_ids: Option<Vec<i64>>,
 }
 /// Documented values of `moduleId`. Part of `vote.AttachedVote.getMany` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum VoteAttachedVoteGetManyModuleId {
     /// `"im"`: for chat poll
     #[bitrix(value = "im")]
@@ -37,7 +39,7 @@ pub enum VoteAttachedVoteGetManyModuleId {
     Blog,
 }
 /// Documented values of `entityType`. Part of `vote.AttachedVote.getMany` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)).
-#[::bitrix24::bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "string")]
 pub enum VoteAttachedVoteGetManyEntityType {
     /// `"Bitrix\\\\Vote\\\\Attachment\\\\ImMessageConnector"`: for chat poll
     #[bitrix(value = "Bitrix\\\\Vote\\\\Attachment\\\\ImMessageConnector")]

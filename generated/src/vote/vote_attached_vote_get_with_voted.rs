@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `vote.AttachedVote.getWithVoted` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
 /// Get Voting Data with Voter Information — `vote.AttachedVote.getWithVoted` (REST v1, scope `vote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "vote.AttachedVote.getWithVoted",
     version = "v1",
     scope = "vote",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     error(code = "ATTACH_NOT_FOUND", status = 400, message = "Voting not found"),
     error(
         code = "ATTACH_READ_ACCESS_DENIED",
@@ -24,8 +26,8 @@ pub struct VoteAttachedVoteGetWithVoted {
     pub attach_id: i64,
     /// `pageSize`: integer.
     #[bitrix(rename = "pageSize")]
-    pub page_size: ::core::option::Option<i64>,
+    pub page_size: Option<i64>,
     /// `userForMobileFormat`: boolean.
     #[bitrix(rename = "userForMobileFormat")]
-    pub user_for_mobile_format: ::core::option::Option<bool>,
+    pub user_for_mobile_format: Option<bool>,
 }

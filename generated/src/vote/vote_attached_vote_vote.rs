@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `vote.AttachedVote.vote` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_method;
 /// Vote in the attached voting — `vote.AttachedVote.vote` (REST v1, scope `vote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.vote.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "vote.AttachedVote.vote",
     version = "v1",
     scope = "vote",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "400", status = 403, message = "Failed to save the voting"),
     error(
@@ -25,8 +27,5 @@ pub struct VoteAttachedVoteVote {
     #[bitrix(rename = "attachId")]
     pub attach_id: i64,
     /// `ballot`: object, required.
-    pub ballot: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub ballot: Map<String, Value>,
 }

@@ -2,15 +2,17 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `vote.Integration.Im.send` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create and Send a Vote in Chat — `vote.Integration.Im.send` (REST v1, scope `vote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)
 #[non_exhaustive]
-#[::bitrix24::bitrix_method(
+#[bitrix_method(
     name = "vote.Integration.Im.send",
     version = "v1",
     scope = "vote",
-    result = ::bitrix24::serde_json::Value,
+    result = Value,
     mutates,
     error(code = "403", status = 400, message = "Creating a survey is not available"),
     error(
@@ -37,56 +39,44 @@ pub struct VoteIntegrationImSend {
     pub im_message_vote_data: VoteIntegrationImSendImMessageVoteData,
     /// `templateId`: string.
     #[bitrix(rename = "templateId")]
-    pub template_id: ::core::option::Option<::std::string::String>,
+    pub template_id: Option<String>,
 }
 /// The `IM_MESSAGE_VOTE_DATA` object. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct VoteIntegrationImSendImMessageVoteData {
     /// `QUESTIONS`: object, required.
     #[bitrix(rename = "QUESTIONS")]
     pub questions: VoteIntegrationImSendImMessageVoteDataQuestions,
     /// `ANONYMITY`: integer.
     #[bitrix(rename = "ANONYMITY")]
-    pub anonymity: ::core::option::Option<
-        VoteIntegrationImSendImMessageVoteDataAnonymity,
-    >,
+    pub anonymity: Option<VoteIntegrationImSendImMessageVoteDataAnonymity>,
     /// `OPTIONS`: integer.
     #[bitrix(rename = "OPTIONS")]
-    pub options: ::core::option::Option<VoteIntegrationImSendImMessageVoteDataOptions>,
+    pub options: Option<VoteIntegrationImSendImMessageVoteDataOptions>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// The `QUESTIONS` object. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct VoteIntegrationImSendImMessageVoteDataQuestions {
     /// `QUESTION`: string.
     #[bitrix(rename = "QUESTION")]
-    pub question: ::core::option::Option<::std::string::String>,
+    pub question: Option<String>,
     /// `FIELD_TYPE`: integer.
     #[bitrix(rename = "FIELD_TYPE")]
-    pub field_type: ::core::option::Option<
-        VoteIntegrationImSendImMessageVoteDataQuestionsFieldType,
-    >,
+    pub field_type: Option<VoteIntegrationImSendImMessageVoteDataQuestionsFieldType>,
     /// `ANSWERS`: object.
     #[bitrix(rename = "ANSWERS")]
-    pub answers: ::core::option::Option<
-        VoteIntegrationImSendImMessageVoteDataQuestionsAnswers,
-    >,
+    pub answers: Option<VoteIntegrationImSendImMessageVoteDataQuestionsAnswers>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `FIELD_TYPE`. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum VoteIntegrationImSendImMessageVoteDataQuestionsFieldType {
     /// `0`: radio buttons, one answer option
     #[bitrix(value = 0)]
@@ -97,20 +87,17 @@ pub enum VoteIntegrationImSendImMessageVoteDataQuestionsFieldType {
 }
 /// The `ANSWERS` object. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
 #[non_exhaustive]
-#[::bitrix24::bitrix_object]
+#[bitrix_object]
 pub struct VoteIntegrationImSendImMessageVoteDataQuestionsAnswers {
     /// `MESSAGE`: string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: ::core::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
-    pub extra: ::bitrix24::serde_json::Map<
-        ::std::string::String,
-        ::bitrix24::serde_json::Value,
-    >,
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ANONYMITY`. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum VoteIntegrationImSendImMessageVoteDataAnonymity {
     /// `0`: non-anonymous vote
     #[bitrix(value = 0)]
@@ -120,7 +107,7 @@ pub enum VoteIntegrationImSendImMessageVoteDataAnonymity {
     AnonymousVote,
 }
 /// Documented values of `OPTIONS`. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
-#[::bitrix24::bitrix_enum(repr = "integer")]
+#[bitrix_enum(repr = "integer")]
 pub enum VoteIntegrationImSendImMessageVoteDataOptions {
     /// `0`: no
     #[bitrix(value = 0)]
