@@ -119,7 +119,7 @@ impl ClientBuilder {
             .timeout(timeout)
             .user_agent(concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ConfigError::Http(Arc::new(e.without_url())))?;
+            .map_err(|e| ConfigError::Http(TransportError::new(e)))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

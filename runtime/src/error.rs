@@ -142,12 +142,14 @@ impl<C: ErrorCode> fmt::Display for ApiError<C> {
 ///
 /// `Display` is the HTTP library's own message (e.g. `error sending request`); the cause
 /// (e.g. the refused connection) is its [`source()`](std::error::Error::source).
-#[derive(Debug)]
-pub struct TransportError(reqwest::Error);
+///
+/// Cheap to clone: clones share the underlying error.
+#[derive(Debug, Clone)]
+pub struct TransportError(Arc<reqwest::Error>);
 
 impl TransportError {
     pub(crate) fn new(e: reqwest::Error) -> Self {
-        TransportError(e.without_url())
+        TransportError(Arc::new(e.without_url()))
     }
 }
 
@@ -185,7 +187,7 @@ pub enum ConfigError {
     MissingCredentials,
     /// The HTTP client could not be created; the HTTP library's error is the source.
     #[error("the HTTP client could not be created")]
-    Http(#[source] Arc<reqwest::Error>),
+    Http(#[source] TransportError),
 }
 
 impl PartialEq for ConfigError {
@@ -326,7 +328,7 @@ mod tests {
 
     #[test]
     fn config_errors_chain_to_the_http_library() {
-        let e: Error = Error::Config(ConfigError::Http(Arc::new(reqwest_error())));
+        let e: Error = Error::Config(ConfigError::Http(TransportError::new(reqwest_error())));
         let messages = chain(&e);
         assert_eq!(
             messages[..2],
@@ -349,7 +351,7 @@ mod tests {
 
     #[test]
     fn config_errors_compare_by_variant() {
-        let http = || ConfigError::Http(Arc::new(reqwest_error()));
+        let http = || ConfigError::Http(TransportError::new(reqwest_error()));
         assert_eq!(http(), http());
         assert_eq!(http().clone(), http());
         assert_ne!(http(), ConfigError::InvalidUrl);
