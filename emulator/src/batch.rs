@@ -3,9 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::form;
-use crate::params;
-use crate::reply::{Done, Fail};
+use crate::http::form;
+use crate::http::params;
+use crate::http::reply::{Done, Fail};
 
 /// Commands one batch may hold.
 pub const MAX_COMMANDS: usize = 50;

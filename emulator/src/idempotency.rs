@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::reply::Fail;
+use crate::http::reply::Fail;
 
 /// A stored answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

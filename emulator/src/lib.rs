@@ -35,18 +35,14 @@ mod clock;
 mod config;
 mod deliver;
 mod faults;
-mod form;
+mod http;
 mod idempotency;
 mod limits;
 mod listing;
 mod methods;
 mod oauth;
-mod params;
 mod portal;
-mod reply;
 mod rng;
-mod route;
-mod server;
 mod shape;
 mod spec_index;
 mod store;
@@ -129,7 +125,7 @@ impl Emulator {
             data,
         ));
         let (shutdown, stop) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, Arc::clone(&portal), stop));
+        let task = tokio::spawn(http::server::serve(listener, Arc::clone(&portal), stop));
         Ok(Emulator {
             base_url,
             webhook,

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Value};
 
-use crate::params;
+use crate::http::params;
 
 /// Page size of every v1 list.
 pub const PAGE: usize = 50;

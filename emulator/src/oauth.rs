@@ -7,8 +7,8 @@ use serde_json::{json, Map, Value};
 
 use crate::clock;
 use crate::config::OAuthConfig;
-use crate::params;
-use crate::reply::Fail;
+use crate::http::params;
+use crate::http::reply::Fail;
 use crate::rng::Rng;
 
 /// A pair of tokens for a user.

@@ -2,7 +2,6 @@
 //! call itself (method lookup, scope, operating time, validation, state or spec-shaped answer).
 
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use bitrix_spec::Version;
 use serde_json::{json, Map, Value};
@@ -12,73 +11,19 @@ use crate::clock;
 use crate::config::{Config, Faults};
 use crate::deliver::Delivery;
 use crate::faults::{Fault, FaultState};
-use crate::form;
+use crate::http::form;
+use crate::http::params;
+use crate::http::reply::{self, Done, Fail};
+use crate::http::route::{self, Route};
+use crate::http::{Incoming, Outgoing, Transport};
 use crate::idempotency::{Decision, Keys, Stored};
 use crate::limits::{Bucket, Operating};
 use crate::methods::{self, Call, Fired};
 use crate::oauth::{OAuth, Tokens};
-use crate::params::{self, BodyError};
-use crate::reply::{self, Done, Fail};
-use crate::route::{self, Route};
 use crate::shape;
 use crate::spec_index::SpecIndex;
 use crate::store::{Data, User};
 use crate::validate;
-
-/// An HTTP request, reduced to what the portal reads.
-#[derive(Debug, Clone, Default)]
-pub struct Incoming {
-    /// The path (`/rest/1/secret/crm.deal.list`).
-    pub path: String,
-    /// The query string, without `?`.
-    pub query: String,
-    /// The `Content-Type` header.
-    pub content_type: String,
-    /// The `Idempotency-Key` header.
-    pub idempotency_key: Option<String>,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
-/// How the answer leaves (faults change it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
-    /// Sent as it is.
-    Normal,
-    /// The connection is closed without an answer.
-    Drop,
-    /// Sent after a delay.
-    Slow(Duration),
-    /// Sent with the body cut in half.
-    Truncate,
-}
-
-/// The portal's answer.
-#[derive(Debug, Clone)]
-pub struct Outgoing {
-    /// HTTP status.
-    pub status: u16,
-    /// JSON body.
-    pub body: Vec<u8>,
-    /// Whether this is a stored REST 3.0 answer replayed for an `Idempotency-Key`.
-    pub replayed: bool,
-    /// How to send it.
-    pub transport: Transport,
-    /// Event deliveries to make once answered.
-    pub deliveries: Vec<Delivery>,
-}
-
-impl Outgoing {
-    fn json(status: u16, body: &Value) -> Outgoing {
-        Outgoing {
-            status,
-            body: serde_json::to_vec(body).unwrap_or_default(),
-            replayed: false,
-            transport: Transport::Normal,
-            deliveries: Vec::new(),
-        }
-    }
-}
 
 /// Who is calling.
 #[derive(Debug, Clone)]
@@ -234,7 +179,7 @@ impl Portal {
         };
         let mut params = match parsed {
             Ok(p) => p,
-            Err(e) => return fail(&mut inner, body_error(version, &e)),
+            Err(e) => return fail(&mut inner, e.fail(version)),
         };
         let caller = match inner.authenticate(webhook, &mut params, &req.query) {
             Ok(c) => c,
@@ -301,17 +246,6 @@ impl Portal {
             _ => Transport::Normal,
         };
         out
-    }
-}
-
-fn body_error(version: Version, e: &BodyError) -> Fail {
-    let detail = match e {
-        BodyError::NotJson(why) => format!("The request body is not valid JSON: {why}"),
-        BodyError::NotAnObject => "The request body must be a JSON object".to_owned(),
-    };
-    match version {
-        Version::V1 => Fail::new(400, "INVALID_REQUEST", detail),
-        Version::V3 => Fail::new(400, "BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION", detail),
     }
 }
 

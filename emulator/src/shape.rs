@@ -5,7 +5,7 @@ use bitrix_spec::{ExampleKind, Kind, Method, Paging, Type};
 use serde_json::{json, Map, Value};
 
 use crate::clock;
-use crate::reply::Done;
+use crate::http::reply::Done;
 use crate::spec_index::SpecIndex;
 
 /// The answer of a stateless method.

@@ -5,8 +5,8 @@
 use bitrix_spec::{Kind, Method, Type, Version};
 use serde_json::{Map, Value};
 
-use crate::params;
-use crate::reply::Fail;
+use crate::http::params;
+use crate::http::reply::Fail;
 use crate::spec_index::SpecIndex;
 
 /// One problem with a request.

@@ -6,9 +6,9 @@ use serde_json::{json, Map, Value};
 
 use super::{Call, Handled};
 use crate::clock;
+use crate::http::params;
+use crate::http::reply::{Done, Fail};
 use crate::listing::Query;
-use crate::params;
-use crate::reply::{Done, Fail};
 use crate::store::{obj, Data};
 
 const ADD: &str = "ONCRMACTIVITYADD";

@@ -6,8 +6,8 @@ use serde_json::{json, Map, Value};
 
 use super::{crm_activity, Call, Handled};
 use crate::clock;
+use crate::http::reply::Done;
 use crate::listing::Query;
-use crate::reply::Done;
 use crate::store::Data;
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
@@ -99,6 +99,6 @@ pub(super) fn remove(data: &mut Data, call: &mut Call<'_>, entity_type_id: u64, 
     true
 }
 
-fn not_found(call: &Call<'_>) -> crate::reply::Fail {
+fn not_found(call: &Call<'_>) -> crate::http::reply::Fail {
     call.fail("", "not found")
 }

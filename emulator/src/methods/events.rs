@@ -4,8 +4,8 @@
 use serde_json::{json, Value};
 
 use super::{Call, Handled};
-use crate::params;
-use crate::reply::{Done, Fail};
+use crate::http::params;
+use crate::http::reply::{Done, Fail};
 use crate::store::{Data, Handler};
 
 /// Whether `name` is one of the event-binding methods.

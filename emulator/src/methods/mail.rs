@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{Call, Handled};
-use crate::reply::{Done, Fail};
+use crate::http::reply::{Done, Fail};
 use crate::store::{Chat, Data};
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {

@@ -11,8 +11,8 @@ mod portal_info;
 use bitrix_spec::{Method, Version};
 use serde_json::{Map, Value};
 
-use crate::params;
-use crate::reply::{Done, Fail};
+use crate::http::params;
+use crate::http::reply::{Done, Fail};
 use crate::store::{Data, User};
 
 /// An event raised by a call, delivered once the call is answered.
