@@ -41,10 +41,8 @@ mod methods;
 mod oauth;
 mod portal;
 mod rng;
-mod shape;
-mod spec_index;
+mod spec;
 mod store;
-mod validate;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -60,7 +58,7 @@ pub use bitrix_cli::UsageError;
 pub use cli::{parse_args, Command};
 pub use config::{Config, FaultRates, Faults, OAuthConfig, OperatingLimit, RateLimit, Webhook};
 pub use oauth::Tokens;
-pub use spec_index::SpecIndex;
+pub use spec::index::SpecIndex;
 pub use store::{Data, Handler, Table, User};
 
 use portal::Portal;

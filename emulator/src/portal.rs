@@ -21,10 +21,10 @@ use crate::limits::idempotency::{Decision, Keys, Stored};
 use crate::limits::operating::Operating;
 use crate::methods::{self, Call, Fired};
 use crate::oauth::{OAuth, Tokens};
-use crate::shape;
-use crate::spec_index::SpecIndex;
+use crate::spec::index::SpecIndex;
+use crate::spec::shape;
+use crate::spec::validate;
 use crate::store::{Data, User};
-use crate::validate;
 
 /// Who is calling.
 #[derive(Debug, Clone)]

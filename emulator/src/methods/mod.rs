@@ -28,7 +28,7 @@ pub struct Fired {
 #[derive(Debug)]
 pub struct Call<'a> {
     /// The spec (for event names).
-    pub index: &'a crate::spec_index::SpecIndex,
+    pub index: &'a crate::spec::index::SpecIndex,
     /// The method's spec.
     pub method: &'a Method,
     /// The parameters (already validated against the spec).

@@ -4,9 +4,9 @@
 use bitrix_spec::{ExampleKind, Kind, Method, Paging, Type};
 use serde_json::{json, Map, Value};
 
+use super::index::SpecIndex;
 use crate::clock;
 use crate::http::reply::Done;
-use crate::spec_index::SpecIndex;
 
 /// The answer of a stateless method.
 pub fn answer(index: &SpecIndex, method: &Method) -> Done {
