@@ -5,7 +5,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::methods::is_loopback_http;
+use crate::state::methods::is_loopback_http;
 
 /// One event post.
 #[derive(Clone, PartialEq, Eq)]

@@ -28,7 +28,6 @@
 //!
 //! Data sets (`--fixtures`, `--state`) are the JSON form of [`Data`].
 
-mod batch;
 #[cfg(feature = "cli")]
 mod cli;
 mod clock;
@@ -36,13 +35,11 @@ mod config;
 mod deliver;
 mod http;
 mod limits;
-mod listing;
-mod methods;
 mod oauth;
 mod portal;
 mod rng;
 mod spec;
-mod store;
+mod state;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -59,7 +56,7 @@ pub use cli::{parse_args, Command};
 pub use config::{Config, FaultRates, Faults, OAuthConfig, OperatingLimit, RateLimit, Webhook};
 pub use oauth::Tokens;
 pub use spec::index::SpecIndex;
-pub use store::{Data, Handler, Table, User};
+pub use state::store::{Data, Handler, Table, User};
 
 use portal::Portal;
 

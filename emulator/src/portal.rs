@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use bitrix_spec::Version;
 use serde_json::{json, Map, Value};
 
-use crate::batch;
 use crate::clock;
 use crate::config::{Config, Faults};
 use crate::deliver::Delivery;
@@ -19,12 +18,13 @@ use crate::limits::bucket::Bucket;
 use crate::limits::faults::{Fault, FaultState};
 use crate::limits::idempotency::{Decision, Keys, Stored};
 use crate::limits::operating::Operating;
-use crate::methods::{self, Call, Fired};
 use crate::oauth::{OAuth, Tokens};
 use crate::spec::index::SpecIndex;
 use crate::spec::shape;
 use crate::spec::validate;
-use crate::store::{Data, User};
+use crate::state::batch;
+use crate::state::methods::{self, Call, Fired};
+use crate::state::store::{Data, User};
 
 /// Who is calling.
 #[derive(Debug, Clone)]

@@ -8,8 +8,8 @@ use super::{Call, Handled};
 use crate::clock;
 use crate::http::params;
 use crate::http::reply::{Done, Fail};
-use crate::listing::Query;
-use crate::store::{obj, Data};
+use crate::state::listing::Query;
+use crate::state::store::{obj, Data};
 
 const ADD: &str = "ONCRMACTIVITYADD";
 const UPDATE: &str = "ONCRMACTIVITYUPDATE";

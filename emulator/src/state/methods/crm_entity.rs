@@ -7,8 +7,8 @@ use serde_json::{json, Map, Value};
 use super::{crm_activity, Call, Handled};
 use crate::clock;
 use crate::http::reply::Done;
-use crate::listing::Query;
-use crate::store::Data;
+use crate::state::listing::Query;
+use crate::state::store::Data;
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     let (entity, action) = name.strip_prefix("crm.")?.split_once('.')?;

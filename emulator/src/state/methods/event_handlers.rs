@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::{Call, Handled};
 use crate::http::params;
 use crate::http::reply::{Done, Fail};
-use crate::store::{Data, Handler};
+use crate::state::store::{Data, Handler};
 
 /// Whether `name` is one of the event-binding methods.
 pub fn is_event_method(name: &str) -> bool {

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{Call, Handled};
 use crate::clock;
 use crate::http::reply::Done;
-use crate::store::Data;
+use crate::state::store::Data;
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     match name {

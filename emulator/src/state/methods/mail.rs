@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::{Call, Handled};
 use crate::http::reply::{Done, Fail};
-use crate::store::{Chat, Data};
+use crate::state::store::{Chat, Data};
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     let action = name.strip_prefix("mail.message.")?;

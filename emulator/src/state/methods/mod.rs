@@ -4,7 +4,7 @@
 mod crm_activity;
 mod crm_entity;
 mod crm_item;
-mod events;
+mod event_handlers;
 mod mail;
 mod portal_info;
 
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::http::params;
 use crate::http::reply::{Done, Fail};
-use crate::store::{Data, User};
+use crate::state::store::{Data, User};
 
 /// An event raised by a call, delivered once the call is answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,9 +115,9 @@ pub fn handle(data: &mut Data, call: &mut Call<'_>) -> Handled {
         Version::V1 => crm_activity::handle(data, call, &name)
             .or_else(|| crm_item::handle(data, call, &name))
             .or_else(|| crm_entity::handle(data, call, &name))
-            .or_else(|| events::handle(data, call, &name))
+            .or_else(|| event_handlers::handle(data, call, &name))
             .or_else(|| portal_info::handle(data, call, &name)),
     }
 }
 
-pub use events::is_loopback_http;
+pub use event_handlers::is_loopback_http;
