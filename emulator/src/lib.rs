@@ -28,6 +28,7 @@
 //!
 //! Data sets (`--fixtures`, `--state`) are the JSON form of [`Data`].
 
+mod auth;
 #[cfg(feature = "cli")]
 mod cli;
 mod clock;
@@ -35,7 +36,6 @@ mod config;
 mod deliver;
 mod http;
 mod limits;
-mod oauth;
 mod portal;
 mod rng;
 mod spec;
@@ -49,12 +49,12 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use auth::oauth::Tokens;
 #[cfg(feature = "cli")]
 pub use bitrix_cli::UsageError;
 #[cfg(feature = "cli")]
 pub use cli::{parse_args, Command};
 pub use config::{Config, FaultRates, Faults, OAuthConfig, OperatingLimit, RateLimit, Webhook};
-pub use oauth::Tokens;
 pub use spec::index::SpecIndex;
 pub use state::store::{Data, Handler, Table, User};
 

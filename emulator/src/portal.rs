@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use bitrix_spec::Version;
 use serde_json::{json, Map, Value};
 
+use crate::auth::credentials::{authenticate, Caller};
+use crate::auth::oauth::{OAuth, Tokens};
 use crate::clock;
 use crate::config::{Config, Faults};
 use crate::deliver::Delivery;
@@ -18,31 +20,12 @@ use crate::limits::bucket::Bucket;
 use crate::limits::faults::{Fault, FaultState};
 use crate::limits::idempotency::{Decision, Keys, Stored};
 use crate::limits::operating::Operating;
-use crate::oauth::{OAuth, Tokens};
 use crate::spec::index::SpecIndex;
 use crate::spec::shape;
 use crate::spec::validate;
 use crate::state::batch;
 use crate::state::methods::{self, Call, Fired};
-use crate::state::store::{Data, User};
-
-/// Who is calling.
-#[derive(Debug, Clone)]
-struct Caller {
-    user: User,
-    scopes: Option<Vec<String>>,
-    identity: String,
-}
-
-impl Caller {
-    fn allows(&self, scope: &str) -> bool {
-        scope == "basic"
-            || self
-                .scopes
-                .as_ref()
-                .is_none_or(|s| s.iter().any(|x| x.eq_ignore_ascii_case(scope)))
-    }
-}
+use crate::state::store::Data;
 
 /// The emulated portal: its data and every limit, behind one lock.
 #[derive(Debug)]
@@ -182,7 +165,14 @@ impl Portal {
             Ok(p) => p,
             Err(e) => return fail(&mut inner, e.fail(version)),
         };
-        let caller = match inner.authenticate(webhook, &mut params, &req.query) {
+        let caller = match authenticate(
+            &inner.config.webhooks,
+            &inner.oauth,
+            &inner.data,
+            webhook,
+            &mut params,
+            &req.query,
+        ) {
             Ok(c) => c,
             Err(f) => return fail(&mut inner, f),
         };
@@ -251,49 +241,6 @@ impl Portal {
 }
 
 impl Inner {
-    fn authenticate(
-        &self,
-        webhook: Option<(String, String)>,
-        params: &mut Map<String, Value>,
-        query: &str,
-    ) -> Result<Caller, Fail> {
-        let no_auth = || Fail::new(401, "NO_AUTH_FOUND", "Wrong authorization data");
-        let (user_id, scopes, identity) = match webhook {
-            Some((user, secret)) => {
-                let hook = self
-                    .config
-                    .webhooks
-                    .iter()
-                    .find(|w| w.user_id.to_string() == user)
-                    .ok_or_else(no_auth)?;
-                if hook.secret != secret {
-                    return Err(Fail::new(
-                        401,
-                        "INVALID_CREDENTIALS",
-                        "Invalid request credentials",
-                    ));
-                }
-                (hook.user_id, hook.scopes.clone(), format!("webhook:{user}"))
-            }
-            None => {
-                let token = params
-                    .remove("auth")
-                    .and_then(|v| params::text(&v))
-                    .or_else(|| form::decode(query).get("auth").and_then(params::text))
-                    .filter(|t| !t.is_empty())
-                    .ok_or_else(no_auth)?;
-                let user_id = self.oauth.user(&token)?;
-                (user_id, None, format!("oauth:{user_id}"))
-            }
-        };
-        let user = self.data.user(user_id).cloned().ok_or_else(no_auth)?;
-        Ok(Caller {
-            user,
-            scopes,
-            identity,
-        })
-    }
-
     /// One method call: lookup, scope, operating time, validation, then state or shape.
     fn call(
         &mut self,
