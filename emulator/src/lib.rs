@@ -33,7 +33,7 @@ mod auth;
 mod cli;
 mod clock;
 mod config;
-mod deliver;
+mod events;
 mod http;
 mod limits;
 mod portal;

@@ -10,7 +10,7 @@ use crate::auth::credentials::{authenticate, Caller};
 use crate::auth::oauth::{OAuth, Tokens};
 use crate::clock;
 use crate::config::{Config, Faults};
-use crate::deliver::Delivery;
+use crate::events::post::posts;
 use crate::http::form;
 use crate::http::params;
 use crate::http::reply::{self, Done, Fail};
@@ -229,7 +229,19 @@ impl Portal {
                 }
             }
         }
-        out.deliveries = inner.deliveries(&outcome.fired, &self.base_url);
+        let Inner {
+            data,
+            oauth,
+            config,
+            ..
+        } = &mut *inner;
+        out.deliveries = posts(
+            &outcome.fired,
+            &data.handlers,
+            oauth,
+            &config.oauth.application_token,
+            &self.base_url,
+        );
         out.transport = match fault {
             Some(Fault::DropAfter) => Transport::Drop,
             Some(Fault::Slow(d)) => Transport::Slow(d),
@@ -321,44 +333,5 @@ impl Inner {
             fired,
             changed,
         }
-    }
-
-    /// Form-encoded event posts for every handler bound to a raised event.
-    fn deliveries(&mut self, fired: &[Fired], base_url: &str) -> Vec<Delivery> {
-        let mut out = Vec::new();
-        for f in fired {
-            let handlers: Vec<_> = self
-                .data
-                .handlers
-                .iter()
-                .filter(|h| h.event == f.event)
-                .cloned()
-                .collect();
-            for h in handlers {
-                // auth_type 0: the rights of the user who bound the handler.
-                let user = if h.auth_type == 0 {
-                    h.user_id
-                } else {
-                    h.auth_type
-                };
-                let mut auth = self.oauth.grant(user, base_url);
-                auth.insert(
-                    "application_token".into(),
-                    json!(self.config.oauth.application_token),
-                );
-                let body = json!({
-                    "event": f.event,
-                    "event_handler_id": h.id,
-                    "data": {"FIELDS": {"ID": f.id}},
-                    "ts": clock::unix_secs(),
-                    "auth": auth,
-                });
-                out.push(Delivery {
-                    url: h.handler.clone(),
-                    body: form::encode(body.as_object().unwrap_or(&Map::new())),
-                });
-            }
-        }
-        out
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::deliver::Delivery;
+use crate::events::post::Delivery;
 
 /// An HTTP request, reduced to what the portal reads.
 #[derive(Debug, Clone, Default)]

@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use super::{Incoming, Transport};
-use crate::deliver::deliver;
+use crate::events::deliver::deliver;
 use crate::portal::Portal;
 
 /// Largest request body accepted (the portal's own limit is far above what tests send).

@@ -119,5 +119,3 @@ pub fn handle(data: &mut Data, call: &mut Call<'_>) -> Handled {
             .or_else(|| portal_info::handle(data, call, &name)),
     }
 }
-
-pub use event_handlers::is_loopback_http;

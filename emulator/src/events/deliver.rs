@@ -1,29 +1,12 @@
-//! Delivering events: a form-encoded POST to a loopback handler, as the portal sends them.
+//! Delivering an event post to its loopback handler, as the portal sends them.
 
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::state::methods::is_loopback_http;
-
-/// One event post.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Delivery {
-    /// The handler URL (`http://127.0.0.1:…/…`).
-    pub url: String,
-    /// The form-encoded body.
-    pub body: String,
-}
-
-impl std::fmt::Debug for Delivery {
-    // The body carries tokens.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Delivery")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
-    }
-}
+use super::handler_url::is_loopback_http;
+use super::post::Delivery;
 
 /// Time allowed for a handler to answer.
 const TIMEOUT: Duration = Duration::from_secs(5);
