@@ -18,7 +18,7 @@ use crate::http::route::{self, Route};
 use crate::http::{Incoming, Outgoing, Transport};
 use crate::limits::bucket::Bucket;
 use crate::limits::faults::{Fault, FaultState};
-use crate::limits::idempotency::{Decision, Keys, Stored};
+use crate::limits::idempotency::{fingerprint, Decision, Keys, Stored};
 use crate::limits::operating::Operating;
 use crate::spec::index::SpecIndex;
 use crate::spec::shape;
@@ -187,12 +187,7 @@ impl Portal {
             .idempotency_key
             .as_deref()
             .filter(|_| version == Version::V3)
-            .map(|key| {
-                (
-                    key,
-                    json!({"method": method.to_ascii_lowercase(), "params": params}),
-                )
-            });
+            .map(|key| (key, fingerprint(method, &params)));
         if let Some((key, fingerprint)) = &idempotency {
             match inner.keys.check(&caller.identity, key, fingerprint) {
                 Err(f) => return fail(&mut inner, f),
