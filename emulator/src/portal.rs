@@ -24,7 +24,8 @@ use crate::spec::index::SpecIndex;
 use crate::spec::shape;
 use crate::spec::validate;
 use crate::state::batch;
-use crate::state::methods::{self, Call, Fired};
+use crate::state::methods;
+use crate::state::methods::call::{Call, Fired};
 use crate::state::store::Data;
 
 /// The emulated portal: its data and every limit, behind one lock.

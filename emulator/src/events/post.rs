@@ -6,7 +6,7 @@ use serde_json::{json, Map};
 use crate::auth::oauth::OAuth;
 use crate::clock;
 use crate::http::form;
-use crate::state::methods::Fired;
+use crate::state::methods::call::Fired;
 use crate::state::store::Handler;
 
 /// One event post.

@@ -4,7 +4,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{crm_activity, Call, Handled};
+use super::call::{Call, Handled};
+use super::crm_activity;
 use crate::clock;
 use crate::http::reply::Done;
 use crate::state::listing::Query;

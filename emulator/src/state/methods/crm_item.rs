@@ -4,8 +4,8 @@
 use heck::{ToLowerCamelCase, ToShoutySnakeCase};
 use serde_json::{json, Map, Value};
 
+use super::call::{Call, Handled};
 use super::crm_entity::{create, modify, remove};
-use super::{Call, Handled};
 use crate::http::reply::{Done, Fail};
 use crate::state::listing::Query;
 use crate::state::store::Data;

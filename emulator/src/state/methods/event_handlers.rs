@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{Call, Handled};
+use super::call::{Call, Handled};
 use crate::events::handler_url::is_loopback_http;
 use crate::http::params;
 use crate::http::reply::{Done, Fail};

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Call, Handled};
+use super::call::{Call, Handled};
 use crate::http::reply::{Done, Fail};
 use crate::state::store::{Chat, Data};
 

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Call, Handled};
+use super::call::{Call, Handled};
 use crate::clock;
 use crate::http::reply::Done;
 use crate::state::store::Data;

@@ -9,16 +9,11 @@ use super::row::{
 use crate::http::params;
 use crate::http::reply::{Done, Fail};
 use crate::state::listing::Query;
-use crate::state::methods::Call;
+use crate::state::methods::call::Call;
 use crate::state::store::Data;
 
 /// Deleting a CRM item removes its bindings; activities left without any are deleted.
-pub(in crate::state::methods) fn owner_deleted(
-    data: &mut Data,
-    call: &mut Call<'_>,
-    entity_type_id: u64,
-    id: u64,
-) {
+pub(crate) fn owner_deleted(data: &mut Data, call: &mut Call<'_>, entity_type_id: u64, id: u64) {
     let mut orphans = Vec::new();
     for (activity_id, row) in &mut data.activities.rows {
         let before = bindings(row);

@@ -18,7 +18,7 @@ use timeline::{
 use todo::{todo_add, todo_update};
 
 use crate::http::reply::{Done, Fail};
-use crate::state::methods::{Call, Handled};
+use crate::state::methods::call::{Call, Handled};
 use crate::state::store::Data;
 
 pub(super) use activity::owner_deleted;

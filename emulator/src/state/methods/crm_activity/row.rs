@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use crate::clock;
 use crate::http::params;
 use crate::http::reply::Fail;
-use crate::state::methods::Call;
+use crate::state::methods::call::Call;
 use crate::state::store::Data;
 
 /// Events raised by adding, updating and deleting an activity.

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use super::row::{activity, activity_and_owner, bindings, set_bindings, stamp, ADD, UPDATE};
 use crate::http::params;
 use crate::http::reply::{Done, Fail};
-use crate::state::methods::Call;
+use crate::state::methods::call::Call;
 use crate::state::store::{obj, Data};
 
 pub(super) fn badge_add(data: &mut Data, call: &mut Call<'_>) -> Result<Done, Fail> {

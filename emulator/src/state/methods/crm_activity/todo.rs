@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use super::row::{bindings, set_bindings, stamp, ADD, UPDATE};
 use crate::http::params;
 use crate::http::reply::{Done, Fail};
-use crate::state::methods::Call;
+use crate::state::methods::call::Call;
 use crate::state::store::{obj, Data};
 
 pub(super) fn todo_add(data: &mut Data, call: &mut Call<'_>) -> Result<Done, Fail> {
