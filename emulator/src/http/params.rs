@@ -93,11 +93,7 @@ pub fn int(value: &Value) -> Option<i64> {
             n.as_f64()
                 .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
                 // Checked just above: integral and in range.
-                .map(|f| {
-                    #[allow(clippy::cast_possible_truncation)]
-                    let i = f as i64;
-                    i
-                })
+                .map(|f| f as i64)
         }),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,

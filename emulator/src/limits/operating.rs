@@ -44,11 +44,9 @@ impl Operating {
         let buckets = self.window(method, now);
         // Folded from +0.0: an empty float sum is -0.0.
         let used = buckets.iter().fold(0.0, |acc, (_, s)| acc + s);
+        // Minutes are small integers; exact in f64.
         let reset_at = buckets.front().map_or(now.floor() + 600.0, |(m, _)| {
-            // Minutes are small integers; exact in f64.
-            #[allow(clippy::cast_precision_loss)]
-            let at = ((m + WINDOW_MINUTES) * 60) as f64;
-            at
+            ((m + WINDOW_MINUTES) * 60) as f64
         });
         (used, reset_at)
     }
@@ -98,16 +96,12 @@ impl Operating {
 /// Whole Unix seconds as a JSON integer.
 fn whole(secs: f64) -> Value {
     // Unix seconds are positive and far below 2^53.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let s = secs.max(0.0) as u64;
-    json!(s)
+    json!(secs.max(0.0) as u64)
 }
 
 fn minute(now: f64) -> u64 {
     // Unix seconds are positive and far below 2^53.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let m = (now.max(0.0) / 60.0) as u64;
-    m
+    (now.max(0.0) / 60.0) as u64
 }
 
 #[cfg(test)]
