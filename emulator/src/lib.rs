@@ -28,6 +28,10 @@
 //!
 //! Data sets (`--fixtures`, `--state`) are the JSON form of [`Data`].
 
+// `portal` runs a request through the stages, each a folder: `http` (route, body, answer
+// shapes), `limits` (faults, leaky bucket, idempotency, operating time), `auth` (webhooks,
+// OAuth), `spec` (lookup, validation, spec-shaped answers), `state` (data and the method
+// handlers), `events` (posts to bound handlers).
 mod auth;
 #[cfg(feature = "cli")]
 mod cli;

@@ -1,5 +1,7 @@
 //! The request pipeline: route, faults, body, credentials, leaky bucket, idempotency, then the
-//! call itself (method lookup, scope, operating time, validation, state or spec-shaped answer).
+//! call itself (method lookup, scope, operating time, validation, state or spec-shaped answer),
+//! then saving changed data and turning raised events into posts. Each stage lives in its own
+//! module; this one only orders them.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 

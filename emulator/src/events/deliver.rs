@@ -33,7 +33,7 @@ async fn post(url: &str, body: String) -> Result<(), String> {
     let stream = TcpStream::connect(target.address)
         .await
         .map_err(|e| e.to_string())?;
-    // Title-Case header names, as the portal's engine (and the hand-written posts before) send.
+    // Title-Case header names, as the portal's own posts carry them.
     let (mut sender, connection) = http1::Builder::new()
         .title_case_headers(true)
         .handshake(TokioIo::new(stream))
@@ -44,6 +44,7 @@ async fn post(url: &str, body: String) -> Result<(), String> {
         .header(HOST, target.host)
         .header(USER_AGENT, "Bitrix24 Webhook Engine")
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        // One post per connection: nothing is kept open between events.
         .header(CONNECTION, "close")
         .body(Full::new(Bytes::from(body)))
         .map_err(|e| e.to_string())?;

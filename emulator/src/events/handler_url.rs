@@ -19,7 +19,7 @@ pub fn is_loopback_http(url: &str) -> bool {
     } else {
         authority.split(':').next().unwrap_or_default()
     };
-    match host.parse::<std::net::IpAddr>() {
+    match host.parse::<IpAddr>() {
         Ok(ip) => ip.is_loopback(),
         Err(_) => host.eq_ignore_ascii_case("localhost"),
     }
@@ -30,7 +30,7 @@ pub fn is_loopback_http(url: &str) -> bool {
 pub struct Target {
     /// The loopback address to connect to (`localhost` is the IPv4 loopback, not looked up).
     pub address: SocketAddr,
-    /// The `Host` header: the URL's host and port as written.
+    /// The `Host` header: the URL's host, and its port unless it is the default 80.
     pub host: String,
     /// The request target: path and query, without the fragment.
     pub path: String,
