@@ -19,7 +19,6 @@ pub fn unix_secs() -> u64 {
 /// `secs` as `YYYY-MM-DDThh:mm:ss+00:00`, the portal's date-time format.
 pub fn iso(secs: f64) -> String {
     // Truncation to whole seconds is the format's precision.
-    #[allow(clippy::cast_possible_truncation)]
     let total = secs.max(0.0) as i64;
     let (days, rest) = (total.div_euclid(86_400), total.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);

@@ -28,29 +28,22 @@
 //!
 //! Data sets (`--fixtures`, `--state`) are the JSON form of [`Data`].
 
-mod batch;
+// `portal` runs a request through the stages, each a folder: `http` (route, body, answer
+// shapes), `limits` (faults, leaky bucket, idempotency, operating time), `auth` (webhooks,
+// OAuth), `spec` (lookup, validation, spec-shaped answers), `state` (data and the method
+// handlers), `events` (posts to bound handlers).
+mod auth;
 #[cfg(feature = "cli")]
 mod cli;
 mod clock;
 mod config;
-mod deliver;
-mod faults;
-mod form;
-mod idempotency;
+mod events;
+mod http;
 mod limits;
-mod listing;
-mod methods;
-mod oauth;
-mod params;
 mod portal;
-mod reply;
 mod rng;
-mod route;
-mod server;
-mod shape;
-mod spec_index;
-mod store;
-mod validate;
+mod spec;
+mod state;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -60,14 +53,14 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use auth::oauth::Tokens;
 #[cfg(feature = "cli")]
 pub use bitrix_cli::UsageError;
 #[cfg(feature = "cli")]
 pub use cli::{parse_args, Command};
 pub use config::{Config, FaultRates, Faults, OAuthConfig, OperatingLimit, RateLimit, Webhook};
-pub use oauth::Tokens;
-pub use spec_index::SpecIndex;
-pub use store::{Data, Handler, Table, User};
+pub use spec::index::SpecIndex;
+pub use state::store::{Data, Handler, Table, User};
 
 use portal::Portal;
 
@@ -129,7 +122,7 @@ impl Emulator {
             data,
         ));
         let (shutdown, stop) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, Arc::clone(&portal), stop));
+        let task = tokio::spawn(http::server::serve(listener, Arc::clone(&portal), stop));
         Ok(Emulator {
             base_url,
             webhook,

@@ -1,102 +1,34 @@
 //! The request pipeline: route, faults, body, credentials, leaky bucket, idempotency, then the
-//! call itself (method lookup, scope, operating time, validation, state or spec-shaped answer).
+//! call itself (method lookup, scope, operating time, validation, state or spec-shaped answer),
+//! then saving changed data and turning raised events into posts. Each stage lives in its own
+//! module; this one only orders them.
 
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use bitrix_spec::Version;
 use serde_json::{json, Map, Value};
 
-use crate::batch;
+use crate::auth::credentials::{authenticate, Caller};
+use crate::auth::oauth::{OAuth, Tokens};
 use crate::clock;
 use crate::config::{Config, Faults};
-use crate::deliver::Delivery;
-use crate::faults::{Fault, FaultState};
-use crate::form;
-use crate::idempotency::{Decision, Keys, Stored};
-use crate::limits::{Bucket, Operating};
-use crate::methods::{self, Call, Fired};
-use crate::oauth::{OAuth, Tokens};
-use crate::params::{self, BodyError};
-use crate::reply::{self, Done, Fail};
-use crate::route::{self, Route};
-use crate::shape;
-use crate::spec_index::SpecIndex;
-use crate::store::{Data, User};
-use crate::validate;
-
-/// An HTTP request, reduced to what the portal reads.
-#[derive(Debug, Clone, Default)]
-pub struct Incoming {
-    /// The path (`/rest/1/secret/crm.deal.list`).
-    pub path: String,
-    /// The query string, without `?`.
-    pub query: String,
-    /// The `Content-Type` header.
-    pub content_type: String,
-    /// The `Idempotency-Key` header.
-    pub idempotency_key: Option<String>,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
-/// How the answer leaves (faults change it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
-    /// Sent as it is.
-    Normal,
-    /// The connection is closed without an answer.
-    Drop,
-    /// Sent after a delay.
-    Slow(Duration),
-    /// Sent with the body cut in half.
-    Truncate,
-}
-
-/// The portal's answer.
-#[derive(Debug, Clone)]
-pub struct Outgoing {
-    /// HTTP status.
-    pub status: u16,
-    /// JSON body.
-    pub body: Vec<u8>,
-    /// Whether this is a stored REST 3.0 answer replayed for an `Idempotency-Key`.
-    pub replayed: bool,
-    /// How to send it.
-    pub transport: Transport,
-    /// Event deliveries to make once answered.
-    pub deliveries: Vec<Delivery>,
-}
-
-impl Outgoing {
-    fn json(status: u16, body: &Value) -> Outgoing {
-        Outgoing {
-            status,
-            body: serde_json::to_vec(body).unwrap_or_default(),
-            replayed: false,
-            transport: Transport::Normal,
-            deliveries: Vec::new(),
-        }
-    }
-}
-
-/// Who is calling.
-#[derive(Debug, Clone)]
-struct Caller {
-    user: User,
-    scopes: Option<Vec<String>>,
-    identity: String,
-}
-
-impl Caller {
-    fn allows(&self, scope: &str) -> bool {
-        scope == "basic"
-            || self
-                .scopes
-                .as_ref()
-                .is_none_or(|s| s.iter().any(|x| x.eq_ignore_ascii_case(scope)))
-    }
-}
+use crate::events::post::posts;
+use crate::http::form;
+use crate::http::params;
+use crate::http::reply::{self, Done, Fail};
+use crate::http::route::{self, Route};
+use crate::http::{Incoming, Outgoing, Transport};
+use crate::limits::bucket::Bucket;
+use crate::limits::faults::{Fault, FaultState};
+use crate::limits::idempotency::{fingerprint, Decision, Keys, Stored};
+use crate::limits::operating::Operating;
+use crate::spec::index::SpecIndex;
+use crate::spec::shape;
+use crate::spec::validate;
+use crate::state::batch;
+use crate::state::methods;
+use crate::state::methods::call::{Call, Fired};
+use crate::state::store::Data;
 
 /// The emulated portal: its data and every limit, behind one lock.
 #[derive(Debug)]
@@ -234,9 +166,16 @@ impl Portal {
         };
         let mut params = match parsed {
             Ok(p) => p,
-            Err(e) => return fail(&mut inner, body_error(version, &e)),
+            Err(e) => return fail(&mut inner, e.fail(version)),
         };
-        let caller = match inner.authenticate(webhook, &mut params, &req.query) {
+        let caller = match authenticate(
+            &inner.config.webhooks,
+            &inner.oauth,
+            &inner.data,
+            webhook,
+            &mut params,
+            &req.query,
+        ) {
             Ok(c) => c,
             Err(f) => return fail(&mut inner, f),
         };
@@ -251,12 +190,7 @@ impl Portal {
             .idempotency_key
             .as_deref()
             .filter(|_| version == Version::V3)
-            .map(|key| {
-                (
-                    key,
-                    json!({"method": method.to_ascii_lowercase(), "params": params}),
-                )
-            });
+            .map(|key| (key, fingerprint(method, &params)));
         if let Some((key, fingerprint)) = &idempotency {
             match inner.keys.check(&caller.identity, key, fingerprint) {
                 Err(f) => return fail(&mut inner, f),
@@ -293,7 +227,19 @@ impl Portal {
                 }
             }
         }
-        out.deliveries = inner.deliveries(&outcome.fired, &self.base_url);
+        let Inner {
+            data,
+            oauth,
+            config,
+            ..
+        } = &mut *inner;
+        out.deliveries = posts(
+            &outcome.fired,
+            &data.handlers,
+            oauth,
+            &config.oauth.application_token,
+            &self.base_url,
+        );
         out.transport = match fault {
             Some(Fault::DropAfter) => Transport::Drop,
             Some(Fault::Slow(d)) => Transport::Slow(d),
@@ -304,61 +250,7 @@ impl Portal {
     }
 }
 
-fn body_error(version: Version, e: &BodyError) -> Fail {
-    let detail = match e {
-        BodyError::NotJson(why) => format!("The request body is not valid JSON: {why}"),
-        BodyError::NotAnObject => "The request body must be a JSON object".to_owned(),
-    };
-    match version {
-        Version::V1 => Fail::new(400, "INVALID_REQUEST", detail),
-        Version::V3 => Fail::new(400, "BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION", detail),
-    }
-}
-
 impl Inner {
-    fn authenticate(
-        &self,
-        webhook: Option<(String, String)>,
-        params: &mut Map<String, Value>,
-        query: &str,
-    ) -> Result<Caller, Fail> {
-        let no_auth = || Fail::new(401, "NO_AUTH_FOUND", "Wrong authorization data");
-        let (user_id, scopes, identity) = match webhook {
-            Some((user, secret)) => {
-                let hook = self
-                    .config
-                    .webhooks
-                    .iter()
-                    .find(|w| w.user_id.to_string() == user)
-                    .ok_or_else(no_auth)?;
-                if hook.secret != secret {
-                    return Err(Fail::new(
-                        401,
-                        "INVALID_CREDENTIALS",
-                        "Invalid request credentials",
-                    ));
-                }
-                (hook.user_id, hook.scopes.clone(), format!("webhook:{user}"))
-            }
-            None => {
-                let token = params
-                    .remove("auth")
-                    .and_then(|v| params::text(&v))
-                    .or_else(|| form::decode(query).get("auth").and_then(params::text))
-                    .filter(|t| !t.is_empty())
-                    .ok_or_else(no_auth)?;
-                let user_id = self.oauth.user(&token)?;
-                (user_id, None, format!("oauth:{user_id}"))
-            }
-        };
-        let user = self.data.user(user_id).cloned().ok_or_else(no_auth)?;
-        Ok(Caller {
-            user,
-            scopes,
-            identity,
-        })
-    }
-
     /// One method call: lookup, scope, operating time, validation, then state or shape.
     fn call(
         &mut self,
@@ -439,44 +331,5 @@ impl Inner {
             fired,
             changed,
         }
-    }
-
-    /// Form-encoded event posts for every handler bound to a raised event.
-    fn deliveries(&mut self, fired: &[Fired], base_url: &str) -> Vec<Delivery> {
-        let mut out = Vec::new();
-        for f in fired {
-            let handlers: Vec<_> = self
-                .data
-                .handlers
-                .iter()
-                .filter(|h| h.event == f.event)
-                .cloned()
-                .collect();
-            for h in handlers {
-                // auth_type 0: the rights of the user who bound the handler.
-                let user = if h.auth_type == 0 {
-                    h.user_id
-                } else {
-                    h.auth_type
-                };
-                let mut auth = self.oauth.grant(user, base_url);
-                auth.insert(
-                    "application_token".into(),
-                    json!(self.config.oauth.application_token),
-                );
-                let body = json!({
-                    "event": f.event,
-                    "event_handler_id": h.id,
-                    "data": {"FIELDS": {"ID": f.id}},
-                    "ts": clock::unix_secs(),
-                    "auth": auth,
-                });
-                out.push(Delivery {
-                    url: h.handler.clone(),
-                    body: form::encode(body.as_object().unwrap_or(&Map::new())),
-                });
-            }
-        }
-        out
     }
 }

@@ -22,9 +22,7 @@ impl Rng {
     /// A uniform number in `[0, 1)`.
     pub fn unit(&mut self) -> f64 {
         // 53 random bits are exactly representable.
-        #[allow(clippy::cast_precision_loss)]
-        let x = (self.next_u64() >> 11) as f64;
-        x / (1u64 << 53) as f64
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// 32 lower-case hex digits, like the portal's tokens.

@@ -3,9 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Call, Handled};
-use crate::reply::{Done, Fail};
-use crate::store::{Chat, Data};
+use super::call::{Call, Handled};
+use crate::http::reply::{Done, Fail};
+use crate::state::store::{Chat, Data};
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     let action = name.strip_prefix("mail.message.")?;

@@ -4,11 +4,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{crm_activity, Call, Handled};
+use super::call::{Call, Handled};
+use super::crm_activity;
 use crate::clock;
-use crate::listing::Query;
-use crate::reply::Done;
-use crate::store::Data;
+use crate::http::reply::Done;
+use crate::state::listing::Query;
+use crate::state::store::Data;
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     let (entity, action) = name.strip_prefix("crm.")?.split_once('.')?;
@@ -99,6 +100,6 @@ pub(super) fn remove(data: &mut Data, call: &mut Call<'_>, entity_type_id: u64, 
     true
 }
 
-fn not_found(call: &Call<'_>) -> crate::reply::Fail {
+fn not_found(call: &Call<'_>) -> crate::http::reply::Fail {
     call.fail("", "not found")
 }

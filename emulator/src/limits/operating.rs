@@ -1,45 +1,12 @@
-//! The portal's limits: a leaky bucket per portal (HTTP 503 `QUERY_LIMIT_EXCEEDED`) and
-//! operating time per method over ten one-minute buckets (HTTP 429 `OPERATION_TIME_LIMIT`).
+//! Operating time per method over ten one-minute buckets (HTTP 429 `OPERATION_TIME_LIMIT`),
+//! and the `time` block every answer carries.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::Instant;
 
 use serde_json::{json, Value};
 
 use crate::clock;
-use crate::config::{OperatingLimit, RateLimit};
-
-/// A leaky bucket: each request adds one, the bucket drains at a fixed rate.
-#[derive(Debug)]
-pub struct Bucket {
-    limit: RateLimit,
-    level: f64,
-    last: Instant,
-}
-
-impl Bucket {
-    /// An empty bucket.
-    pub fn new(limit: RateLimit) -> Bucket {
-        Bucket {
-            limit,
-            level: 0.0,
-            last: Instant::now(),
-        }
-    }
-
-    /// Counts a request; `false` when the bucket is full (the request is refused).
-    pub fn admit(&mut self) -> bool {
-        let now = Instant::now();
-        let drained = now.duration_since(self.last).as_secs_f64() * self.limit.drain_per_sec;
-        self.level = (self.level - drained).max(0.0);
-        self.last = now;
-        if self.level + 1.0 > self.limit.burst {
-            return false;
-        }
-        self.level += 1.0;
-        true
-    }
-}
+use crate::config::OperatingLimit;
 
 /// Operating time used per method, in one-minute buckets over the last ten minutes.
 #[derive(Debug)]
@@ -77,11 +44,9 @@ impl Operating {
         let buckets = self.window(method, now);
         // Folded from +0.0: an empty float sum is -0.0.
         let used = buckets.iter().fold(0.0, |acc, (_, s)| acc + s);
+        // Minutes are small integers; exact in f64.
         let reset_at = buckets.front().map_or(now.floor() + 600.0, |(m, _)| {
-            // Minutes are small integers; exact in f64.
-            #[allow(clippy::cast_precision_loss)]
-            let at = ((m + WINDOW_MINUTES) * 60) as f64;
-            at
+            ((m + WINDOW_MINUTES) * 60) as f64
         });
         (used, reset_at)
     }
@@ -131,38 +96,17 @@ impl Operating {
 /// Whole Unix seconds as a JSON integer.
 fn whole(secs: f64) -> Value {
     // Unix seconds are positive and far below 2^53.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let s = secs.max(0.0) as u64;
-    json!(s)
+    json!(secs.max(0.0) as u64)
 }
 
 fn minute(now: f64) -> u64 {
     // Unix seconds are positive and far below 2^53.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let m = (now.max(0.0) / 60.0) as u64;
-    m
+    (now.max(0.0) / 60.0) as u64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bucket_refuses_past_its_burst() {
-        let mut b = Bucket::new(RateLimit {
-            burst: 3.0,
-            drain_per_sec: 0.001,
-        });
-        assert!(b.admit() && b.admit() && b.admit());
-        assert!(!b.admit());
-        let mut fast = Bucket::new(RateLimit {
-            burst: 1.0,
-            drain_per_sec: 1e9,
-        });
-        assert!(fast.admit());
-        std::thread::sleep(std::time::Duration::from_millis(2));
-        assert!(fast.admit());
-    }
 
     #[test]
     fn operating_time_adds_up_per_method_and_expires() {

@@ -4,9 +4,9 @@
 use bitrix_spec::{ExampleKind, Kind, Method, Paging, Type};
 use serde_json::{json, Map, Value};
 
+use super::index::SpecIndex;
 use crate::clock;
-use crate::reply::Done;
-use crate::spec_index::SpecIndex;
+use crate::http::reply::Done;
 
 /// The answer of a stateless method.
 pub fn answer(index: &SpecIndex, method: &Method) -> Done {

@@ -1,9 +1,11 @@
 //! Request parameters: decoding a body by version and content type, and reading values the
 //! way the portal does (v1 keys in any case, numbers sent as strings).
 
+use bitrix_spec::Version;
 use serde_json::{Map, Value};
 
-use crate::form;
+use super::form;
+use super::reply::Fail;
 
 /// Why a body could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +14,20 @@ pub enum BodyError {
     NotJson(String),
     /// The JSON is valid but not an object.
     NotAnObject,
+}
+
+impl BodyError {
+    /// The HTTP 400 the server answers with, in the code of `version`.
+    pub fn fail(&self, version: Version) -> Fail {
+        let detail = match self {
+            BodyError::NotJson(why) => format!("The request body is not valid JSON: {why}"),
+            BodyError::NotAnObject => "The request body must be a JSON object".to_owned(),
+        };
+        match version {
+            Version::V1 => Fail::new(400, "INVALID_REQUEST", detail),
+            Version::V3 => Fail::new(400, "BITRIX_REST_V3_EXCEPTION_INVALIDJSONEXCEPTION", detail),
+        }
+    }
 }
 
 /// Parameters of a REST v1 call: the query string, then the body (JSON or form) over it.
@@ -77,11 +93,7 @@ pub fn int(value: &Value) -> Option<i64> {
             n.as_f64()
                 .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
                 // Checked just above: integral and in range.
-                .map(|f| {
-                    #[allow(clippy::cast_possible_truncation)]
-                    let i = f as i64;
-                    i
-                })
+                .map(|f| f as i64)
         }),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,

@@ -5,9 +5,9 @@
 use bitrix_spec::{Kind, Method, Type, Version};
 use serde_json::{Map, Value};
 
-use crate::params;
-use crate::reply::Fail;
-use crate::spec_index::SpecIndex;
+use super::index::SpecIndex;
+use crate::http::params;
+use crate::http::reply::Fail;
 
 /// One problem with a request.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,11 +4,11 @@
 use heck::{ToLowerCamelCase, ToShoutySnakeCase};
 use serde_json::{json, Map, Value};
 
+use super::call::{Call, Handled};
 use super::crm_entity::{create, modify, remove};
-use super::{Call, Handled};
-use crate::listing::Query;
-use crate::reply::{Done, Fail};
-use crate::store::Data;
+use crate::http::reply::{Done, Fail};
+use crate::state::listing::Query;
+use crate::state::store::Data;
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     let action = name.strip_prefix("crm.item.")?;

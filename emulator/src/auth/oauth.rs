@@ -7,8 +7,8 @@ use serde_json::{json, Map, Value};
 
 use crate::clock;
 use crate::config::OAuthConfig;
-use crate::params;
-use crate::reply::Fail;
+use crate::http::params;
+use crate::http::reply::Fail;
 use crate::rng::Rng;
 
 /// A pair of tokens for a user.
@@ -141,7 +141,7 @@ impl OAuth {
         let tokens = self.issue(user_id);
         let lifetime = self.config.access_token_lifetime.as_secs();
         let domain = base_url.trim_start_matches("http://");
-        crate::store::obj(json!({
+        crate::state::store::obj(json!({
             "access_token": tokens.access_token,
             "refresh_token": tokens.refresh_token,
             "expires": clock::unix_secs() + lifetime,
@@ -163,7 +163,7 @@ mod tests {
     use std::time::Duration;
 
     fn refresh_params(o: &OAuthConfig, token: &str) -> Map<String, Value> {
-        crate::store::obj(
+        crate::state::store::obj(
             json!({"grant_type": "refresh_token", "client_id": o.client_id,
             "client_secret": o.client_secret, "refresh_token": token}),
         )

@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
-use crate::reply::Fail;
+use crate::http::reply::Fail;
 
 /// A stored answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +29,11 @@ pub enum Decision {
 #[derive(Debug, Default)]
 pub struct Keys {
     seen: HashMap<(String, String), (String, Option<Stored>)>,
+}
+
+/// What makes two calls "the same request" for a key: the method (any case) and its parameters.
+pub fn fingerprint(method: &str, params: &Map<String, Value>) -> Value {
+    json!({"method": method.to_ascii_lowercase(), "params": params})
 }
 
 /// 1–255 printable ASCII characters.

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Value};
 
-use crate::params;
+use crate::http::params;
 
 /// Page size of every v1 list.
 pub const PAGE: usize = 50;
@@ -193,7 +193,7 @@ mod tests {
 
     fn rows(n: u64) -> Vec<Map<String, Value>> {
         (1..=n)
-            .map(|i| crate::store::obj(json!({"ID": i, "TITLE": format!("t{i}"), "STAGE_ID": if i % 2 == 0 {"WON"} else {"NEW"}})))
+            .map(|i| crate::state::store::obj(json!({"ID": i, "TITLE": format!("t{i}"), "STAGE_ID": if i % 2 == 0 {"WON"} else {"NEW"}})))
             .collect()
     }
 

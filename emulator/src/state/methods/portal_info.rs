@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
-use super::{Call, Handled};
+use super::call::{Call, Handled};
 use crate::clock;
-use crate::reply::Done;
-use crate::store::Data;
+use crate::http::reply::Done;
+use crate::state::store::Data;
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     match name {

@@ -3,9 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::form;
-use crate::params;
-use crate::reply::{Done, Fail};
+use crate::http::form;
+use crate::http::params;
+use crate::http::reply::{Done, Fail};
 
 /// Commands one batch may hold.
 pub const MAX_COMMANDS: usize = 50;
@@ -208,7 +208,7 @@ mod tests {
 
     #[test]
     fn references_and_answer_shape() {
-        let p = crate::store::obj(json!({"cmd": {
+        let p = crate::state::store::obj(json!({"cmd": {
             "a": "list",
             "b": "get?id=$result[a][1][ID]&label=x$result[a][0][ID]y&all=$result[a]",
         }}));
@@ -226,14 +226,14 @@ mod tests {
 
     #[test]
     fn halt_stops_at_the_first_error_and_lists_stay_lists() {
-        let p = crate::store::obj(json!({"halt": 1, "cmd": ["list", "fail", "list"]}));
+        let p = crate::state::store::obj(json!({"halt": 1, "cmd": ["list", "fail", "list"]}));
         let r = run(&p, echo).unwrap().result;
         assert_eq!(
             r["result_error"],
             json!({"1": {"error": "NOT_FOUND", "error_description": "Not found"}})
         );
         assert_eq!(r["result"], json!([[{"ID": 7}, {"ID": 9}]]));
-        let p = crate::store::obj(json!({"halt": "0", "cmd": ["list", "fail", "list"]}));
+        let p = crate::state::store::obj(json!({"halt": "0", "cmd": ["list", "fail", "list"]}));
         let r = run(&p, echo).unwrap().result;
         assert_eq!(
             r["result"],
@@ -244,12 +244,12 @@ mod tests {
     #[test]
     fn limits_and_nesting() {
         let cmds: Map<String, Value> = (0..51).map(|i| (format!("c{i}"), json!("x"))).collect();
-        let p = crate::store::obj(json!({"cmd": cmds}));
+        let p = crate::state::store::obj(json!({"cmd": cmds}));
         assert_eq!(
             run(&p, echo).unwrap_err().code,
             "ERROR_BATCH_LENGTH_EXCEEDED"
         );
-        let p = crate::store::obj(json!({"cmd": {"inner": "batch?cmd[x]=y"}}));
+        let p = crate::state::store::obj(json!({"cmd": {"inner": "batch?cmd[x]=y"}}));
         let r = run(&p, echo).unwrap().result;
         assert_eq!(
             r["result_error"]["inner"]["error"],

@@ -1,12 +1,13 @@
-//! `event.bind`, `event.get`, `event.unbind`: handlers for the events of the spec. Delivery
-//! (loopback only) is in `crate::deliver`.
+//! `event.bind`, `event.get`, `event.unbind`: handlers for the events of the spec. Posting to
+//! them (loopback only) is `crate::events`.
 
 use serde_json::{json, Value};
 
-use super::{Call, Handled};
-use crate::params;
-use crate::reply::{Done, Fail};
-use crate::store::{Data, Handler};
+use super::call::{Call, Handled};
+use crate::events::handler_url::is_loopback_http;
+use crate::http::params;
+use crate::http::reply::{Done, Fail};
+use crate::state::store::{Data, Handler};
 
 /// Whether `name` is one of the event-binding methods.
 pub fn is_event_method(name: &str) -> bool {
@@ -79,40 +80,4 @@ fn bind(
     });
     call.changed = true;
     Ok(Done::new(json!(true)))
-}
-
-/// `http://127.0.0.1:…`, `http://localhost:…` or `http://[::1]:…`.
-pub fn is_loopback_http(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
-        return false;
-    }
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
-    } else {
-        authority.split(':').next().unwrap_or_default()
-    };
-    match host.parse::<std::net::IpAddr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => host.eq_ignore_ascii_case("localhost"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_loopback_http;
-
-    #[test]
-    fn only_loopback_handlers() {
-        assert!(is_loopback_http("http://127.0.0.1:9000/hook"));
-        assert!(is_loopback_http("http://localhost/hook"));
-        assert!(is_loopback_http("http://[::1]:80/"));
-        assert!(!is_loopback_http("https://127.0.0.1/hook"));
-        assert!(!is_loopback_http("http://example.com/hook"));
-        assert!(!is_loopback_http("http://127.0.0.1.example.com/"));
-        assert!(!is_loopback_http("http://user@10.0.0.1/"));
-    }
 }

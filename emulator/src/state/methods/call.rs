@@ -1,19 +1,12 @@
-//! Methods with state behind them. Each module answers the calls of one family and returns
-//! `None` for any other method, which then gets an answer shaped by its spec result type.
-
-mod crm_activity;
-mod crm_entity;
-mod crm_item;
-mod events;
-mod mail;
-mod portal_info;
+//! One call being answered from the data: its method, parameters and user, the helpers every
+//! family handler reads them with, and what the call changed and raised.
 
 use bitrix_spec::{Method, Version};
 use serde_json::{Map, Value};
 
-use crate::params;
-use crate::reply::{Done, Fail};
-use crate::store::{Data, User};
+use crate::http::params;
+use crate::http::reply::{Done, Fail};
+use crate::state::store::User;
 
 /// An event raised by a call, delivered once the call is answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +21,7 @@ pub struct Fired {
 #[derive(Debug)]
 pub struct Call<'a> {
     /// The spec (for event names).
-    pub index: &'a crate::spec_index::SpecIndex,
+    pub index: &'a crate::spec::index::SpecIndex,
     /// The method's spec.
     pub method: &'a Method,
     /// The parameters (already validated against the spec).
@@ -106,18 +99,3 @@ impl Call<'_> {
         });
     }
 }
-
-/// Answers `call` from the data, or `None` when no state is behind the method.
-pub fn handle(data: &mut Data, call: &mut Call<'_>) -> Handled {
-    let name = call.method.name.to_ascii_lowercase();
-    match call.method.version {
-        Version::V3 => mail::handle(data, call, &name),
-        Version::V1 => crm_activity::handle(data, call, &name)
-            .or_else(|| crm_item::handle(data, call, &name))
-            .or_else(|| crm_entity::handle(data, call, &name))
-            .or_else(|| events::handle(data, call, &name))
-            .or_else(|| portal_info::handle(data, call, &name)),
-    }
-}
-
-pub use events::is_loopback_http;

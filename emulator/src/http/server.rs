@@ -14,8 +14,9 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::deliver::deliver;
-use crate::portal::{Incoming, Portal, Transport};
+use super::{Incoming, Transport};
+use crate::events::deliver::deliver;
+use crate::portal::Portal;
 
 /// Largest request body accepted (the portal's own limit is far above what tests send).
 const MAX_BODY: usize = 32 * 1024 * 1024;
