@@ -99,9 +99,11 @@ fn lib_rs(krate: &Crate) -> String {
 
         pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
         pub use bitrix_runtime::{
-            ApiError, ApiVersion, Client, ClientBuilder, CommonError, ConfigError, Error,
-            ErrorCode, FieldError, FieldPath, Method, Response, Secret, Time, TransportError,
-            Validate, ValidationErrors, Validator, DEFAULT_TIMEOUT,
+            ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, Client, ClientBuilder,
+            CommonError, ConfigError, Error, ErrorCode, FieldError, FieldPath, Handle,
+            LimitError, LimitFuture, Limits, LocalBucket, Method, Paging, PagingKind, Placeholder,
+            RateLimiter, Ref, Response, Secret, Time, TransportError, Validate, ValidationErrors,
+            Validator, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS,
         };
         /// The JSON library of untyped calls and loose result types.
         pub use bitrix_runtime::serde_json;

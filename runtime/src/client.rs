@@ -16,6 +16,8 @@ use crate::auth::{self, Credentials, Portal};
 use crate::codes::ErrorCode;
 use crate::common_error::CommonError;
 use crate::error::{ConfigError, Error, FieldError, TransportError, ValidationErrors};
+use crate::exchange::Answer;
+use crate::limit::{Limits, LocalBucket, OperatingTime, RateLimiter};
 use crate::method::{ApiVersion, Method};
 use crate::response::{decode, Response};
 use crate::secret::Secret;
@@ -39,11 +41,16 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+/// What every call of a client (and of its clones) shares.
+pub(crate) struct Inner {
     http: reqwest::Client,
-    portal: Portal,
+    pub(crate) portal: Portal,
     credentials: Credentials,
     timeout: Duration,
+    pub(crate) limits: Limits,
+    /// The portal's bucket; `None` when [`Limits::bucket`] is `None`.
+    pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
+    pub(crate) operating: OperatingTime,
 }
 
 impl fmt::Debug for Client {
@@ -52,6 +59,7 @@ impl fmt::Debug for Client {
             .field("portal", &self.inner.portal.as_str())
             .field("credentials", &self.inner.credentials)
             .field("timeout", &self.inner.timeout)
+            .field("limits", &self.inner.limits)
             .finish_non_exhaustive()
     }
 }
@@ -63,6 +71,8 @@ pub struct ClientBuilder {
     oauth: Option<(String, Secret)>,
     allow_http_loopback: bool,
     timeout: Option<Duration>,
+    limits: Option<Limits>,
+    limiter: Option<Arc<dyn RateLimiter>>,
 }
 
 impl ClientBuilder {
@@ -89,6 +99,21 @@ impl ClientBuilder {
     /// Time to wait for an answer (default [`DEFAULT_TIMEOUT`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The limits the client keeps to (default [`Limits::standard`]: the standard plan's
+    /// bucket of 50 requests draining 2 per second, and the 480 s operating-time budget).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+
+    /// Shares a portal's bucket with other clients or processes (a [`LocalBucket`] shared by
+    /// several clients, or a store shared across processes). By default each client has its
+    /// own [`LocalBucket`] of [`Limits::bucket`].
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
+        self.limiter = Some(limiter);
         self
     }
 
@@ -120,18 +145,32 @@ impl ClientBuilder {
             .user_agent(concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ConfigError::Http(TransportError::new(e)))?;
+        let limits = self.limits.unwrap_or_default();
+        let limiter = self.limiter.or_else(|| {
+            limits
+                .bucket
+                .map(|b| Arc::new(LocalBucket::new(b)) as Arc<dyn RateLimiter>)
+        });
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 portal,
                 credentials,
                 timeout,
+                limits,
+                limiter,
+                operating: OperatingTime::new(limits.operating_budget, limits.operating_slowdown),
             }),
         })
     }
 }
 
 impl Client {
+    /// What every call of this client shares (the pipeline's state).
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
     /// A builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -183,8 +222,8 @@ impl Client {
     ) -> Result<Response<M::Output>, Error<M::Error>> {
         method.validate().map_err(Error::Validation)?;
         let body = serde_json::to_value(method).map_err(Error::Encode)?;
-        let (status, bytes) = self.send(M::VERSION, M::NAME, body).await?;
-        decode(status, &bytes, M::RESULT_WRAPPER)
+        let answer = self.inner.exchange(M::VERSION, M::NAME, &body).await?;
+        decode(answer.status, &answer.body, M::RESULT_WRAPPER)
     }
 
     /// Calls any method by name with JSON parameters, for what the spec does not cover.
@@ -203,8 +242,8 @@ impl Client {
                 message: format!("`{method}` is not a method name"),
             }])));
         }
-        let (status, bytes) = self.send(version, method, params.clone()).await?;
-        decode(status, &bytes, None)
+        let answer = self.inner.exchange(version, method, params).await?;
+        decode(answer.status, &answer.body, None)
     }
 
     /// Calls a typed method and returns only its result.
@@ -214,39 +253,40 @@ impl Client {
     pub async fn call_result<M: Method>(&self, method: &M) -> Result<M::Output, Error<M::Error>> {
         self.call(method).await.map(Response::into_result)
     }
+}
 
-    async fn send<C: ErrorCode>(
+impl Inner {
+    /// The transport: one POST of `body` (with the credentials) to `method`.
+    pub(crate) async fn post<C: ErrorCode>(
         &self,
         version: ApiVersion,
         method: &str,
-        mut body: Value,
-    ) -> Result<(u16, Vec<u8>), Error<C>> {
-        let inner = &*self.inner;
-        if body.is_null() {
-            body = Value::Object(serde_json::Map::new());
-        }
-        auth::add_auth(&mut body, &inner.credentials);
+        body: &Value,
+    ) -> Result<Answer, Error<C>> {
+        let mut body = match body {
+            Value::Null => Value::Object(serde_json::Map::new()),
+            other => other.clone(),
+        };
+        auth::add_auth(&mut body, &self.credentials);
         let bytes = serde_json::to_vec(&body).map_err(Error::Encode)?;
-        let url = inner.portal.call_url(version, method, &inner.credentials);
+        let url = self.portal.call_url(version, method, &self.credentials);
         let started = Instant::now();
         tracing::debug!(method, %version, "bitrix24 call");
-        let result = inner
+        let response = self
             .http
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(reqwest::header::ACCEPT, "application/json")
             .body(bytes)
             .send()
-            .await;
-        let response = match result {
-            Ok(r) => r,
-            Err(e) => return Err(self.transport_error(e)),
-        };
-        let status = response.status().as_u16();
-        let bytes = response
-            .bytes()
             .await
             .map_err(|e| self.transport_error(e))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e))?
+            .to_vec();
         tracing::debug!(
             method,
             %version,
@@ -254,12 +294,12 @@ impl Client {
             elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "bitrix24 answer"
         );
-        Ok((status, bytes.to_vec()))
+        Ok(Answer { status, body })
     }
 
     fn transport_error<C: ErrorCode>(&self, e: reqwest::Error) -> Error<C> {
         if e.is_timeout() {
-            Error::Timeout(self.inner.timeout)
+            Error::Timeout(self.timeout)
         } else {
             Error::Transport(TransportError::new(e))
         }

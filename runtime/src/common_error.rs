@@ -41,6 +41,8 @@ pub enum CommonError {
     UserAccessError,
     /// `PORTAL_DELETED` (HTTP 500), a system error any method may return: Portal was deleted
     PortalDeleted,
+    /// `OPERATION_TIME_LIMIT` (HTTP 429), shared `limits` error
+    OperationTimeLimit,
     /// `BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION` (HTTP 400), shared `rest-v3` error: Error validating request object
     RequestValidationException,
     /// `BITRIX_REST_V3_EXCEPTION_UNKNOWNDTOPROPERTYEXCEPTION` (HTTP 400), shared `rest-v3` error: Unknown field `#FIELD#` for entity `DtoFieldDto`
@@ -86,6 +88,7 @@ impl ErrorCode for CommonError {
             "expired_token" => Self::ExpiredToken,
             "user_access_error" => Self::UserAccessError,
             "PORTAL_DELETED" => Self::PortalDeleted,
+            "OPERATION_TIME_LIMIT" => Self::OperationTimeLimit,
             "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION" => {
                 Self::RequestValidationException
             }
@@ -142,6 +145,7 @@ impl ErrorCode for CommonError {
             Self::ExpiredToken => "expired_token",
             Self::UserAccessError => "user_access_error",
             Self::PortalDeleted => "PORTAL_DELETED",
+            Self::OperationTimeLimit => "OPERATION_TIME_LIMIT",
             Self::RequestValidationException => {
                 "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION"
             }

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::ErrorCode;
 use crate::common_error::CommonError;
+use crate::limit::LimitError;
 
 /// A problem with one field: what the server's REST 3.0 `validation` list holds, and what the
 /// local validator reports in the same shape.
@@ -235,6 +236,14 @@ pub enum Error<C: ErrorCode = CommonError> {
         /// What did not fit.
         reason: String,
     },
+    /// A call of a batch did not run: an earlier call of its batch failed and the batch halts
+    /// on errors.
+    #[error("not run: an earlier call of the batch failed")]
+    NotRun,
+    /// The rate limiter could not be consulted (a shared store was unreachable); nothing was
+    /// sent. The [`LimitError`] is the source.
+    #[error("the rate limiter failed")]
+    Limit(#[source] LimitError),
     /// The client was misconfigured; the [`ConfigError`] is the source.
     #[error("invalid client configuration")]
     Config(#[from] ConfigError),
@@ -284,6 +293,8 @@ impl<C: ErrorCode> Error<C> {
                 body,
                 reason,
             },
+            Error::NotRun => Error::NotRun,
+            Error::Limit(l) => Error::Limit(l),
             Error::Config(c) => Error::Config(c),
         }
     }

@@ -10,12 +10,15 @@
 //! serves the generated crate's conformance test: neither is a stable API.
 
 mod auth;
+mod batch;
 mod client;
 mod codes;
 mod common_error;
 #[doc(hidden)]
 pub mod conformance;
 mod error;
+mod exchange;
+mod limit;
 mod method;
 mod object;
 mod response;
@@ -23,11 +26,13 @@ mod secret;
 mod validate;
 mod wire;
 
+pub use batch::{Batch, BatchAnswers, Bind, Handle, Placeholder, Ref, MAX_BATCH_COMMANDS};
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use codes::ErrorCode;
 pub use common_error::CommonError;
 pub use error::{ApiError, ConfigError, Error, FieldError, TransportError, ValidationErrors};
-pub use method::{ApiVersion, Method};
+pub use limit::{Bucket, LimitError, LimitFuture, Limits, LocalBucket, RateLimiter};
+pub use method::{ApiVersion, Method, Paging, PagingKind};
 pub use response::{Response, Time};
 pub use secret::Secret;
 pub use validate::{FieldPath, Validate, Validator};

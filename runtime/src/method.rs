@@ -41,6 +41,40 @@ impl fmt::Display for ApiVersion {
     }
 }
 
+/// How a list method pages: what a list stream needs to traverse it with no per-method code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// The paging scheme.
+    pub kind: PagingKind,
+    /// Key of a row's id (`ID`, `id`), when the rows are entities with ids.
+    pub id_field: Option<&'static str>,
+    /// Name of the order parameter (`order`, `ORDER`), when the method takes one.
+    pub order: Option<&'static str>,
+    /// Name of the filter parameter (`filter`, `FILTER`), when the method takes one.
+    pub filter: Option<&'static str>,
+    /// Key of the rows inside `result` when the answer wraps them (`tasks`, `items`); `None`
+    /// when `result` is the list.
+    pub items: Option<&'static str>,
+}
+
+/// A paging scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PagingKind {
+    /// v1: `start` in the request (`-1`: no count), `next` and `total` in the answer.
+    Start,
+    /// v1 with the parameter spelled `START`.
+    StartUpper,
+    /// REST 3.0: a `pagination` object (`page`, `limit`, `offset`).
+    Pagination,
+    /// REST 3.0: a cursor.
+    Cursor,
+    /// v1 `NAV_PARAMS` (`nPageSize`, `iNumPage`).
+    NavParams,
+    /// `offset` and `limit` parameters.
+    OffsetLimit,
+}
+
 /// A typed Bitrix24 REST method: the request parameters as a struct.
 ///
 /// Implemented by `#[bitrix_method]` for every generated method and for methods users declare
@@ -56,6 +90,8 @@ pub trait Method: Serialize + Validate {
     const MUTATES: bool;
     /// REST 3.0 key wrapping the payload inside `result` (`item`, `items`, `result`), if any.
     const RESULT_WRAPPER: Option<&'static str> = None;
+    /// How the method pages, when it is a list.
+    const PAGING: Option<Paging> = None;
     /// What `result` decodes into.
     type Output: DeserializeOwned + fmt::Debug;
     /// The method's error codes: documented ones, the shared ones, and `Unknown`.

@@ -129,9 +129,41 @@ pub fn decode<T: DeserializeOwned, C: ErrorCode>(
     })
 }
 
+/// Decodes a `result` that arrived inside another answer (a batch command's), unwrapping the
+/// REST 3.0 `wrapper` key. `status` is the status of the answer it arrived in.
+///
+/// # Errors
+/// [`Error::Decode`] (with the result as its body) when it does not fit `T`.
+pub(crate) fn from_result<T: DeserializeOwned, C: ErrorCode>(
+    status: u16,
+    result: &RawValue,
+    wrapper: Option<&str>,
+) -> Result<T, Error<C>> {
+    let decode_error = |reason: String| Error::Decode {
+        status,
+        body: result.get().to_owned(),
+        reason,
+    };
+    let mut raw = result;
+    if let Some(key) = wrapper {
+        let outer: std::collections::BTreeMap<&str, &RawValue> = serde_json::from_str(raw.get())
+            .map_err(|e| decode_error(format!("`result` is not an object: {e}")))?;
+        raw = outer
+            .get(key)
+            .copied()
+            .ok_or_else(|| decode_error(format!("`result.{key}` is missing")))?;
+    }
+    serde_json::from_str(raw.get())
+        .map_err(|e| decode_error(format!("`result` does not match the documented shape: {e}")))
+}
+
 /// v1 `{"error": "CODE", "error_description": "…"}` or REST 3.0
 /// `{"error": {"code", "message", "validation": [{field, message}]}}`.
-fn api_error<C: ErrorCode>(status: u16, error: Value, description: Option<String>) -> ApiError<C> {
+pub(crate) fn api_error<C: ErrorCode>(
+    status: u16,
+    error: Value,
+    description: Option<String>,
+) -> ApiError<C> {
     match error {
         Value::Object(mut obj) => {
             let text = |v: Option<Value>| match v {

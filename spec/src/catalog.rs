@@ -9,16 +9,18 @@ use crate::model::{ErrorCatalogue, ErrorEntry};
 pub const SYSTEM_JSON: &str = include_str!("../errors/system.json");
 /// `errors/rest-v3.json`: REST 3.0 common exceptions.
 pub const REST_V3_JSON: &str = include_str!("../errors/rest-v3.json");
+/// `errors/limits.json`: the refusal of a method whose operating time is spent.
+pub const LIMITS_JSON: &str = include_str!("../errors/limits.json");
 
-/// Both embedded catalogues, system first. Parsed once per process: the macros ask for them
-/// in every method's expansion and the importer on every page.
+/// The embedded catalogues, system first. Parsed once per process: the importer asks for
+/// them on every page.
 ///
 /// # Panics
 /// Never for a published crate: the files are validated by this crate's tests.
 pub fn embedded() -> &'static [ErrorCatalogue] {
     static PARSED: std::sync::OnceLock<Vec<ErrorCatalogue>> = std::sync::OnceLock::new();
     PARSED.get_or_init(|| {
-        [SYSTEM_JSON, REST_V3_JSON]
+        [SYSTEM_JSON, LIMITS_JSON, REST_V3_JSON]
             .iter()
             .map(|text| serde_json::from_str(text).expect("embedded error catalogue is valid"))
             .collect()
