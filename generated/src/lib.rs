@@ -14,9 +14,9 @@ pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
 pub use bitrix_runtime::{
     ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, Client, ClientBuilder,
     CommonError, ConfigError, Error, ErrorCode, FieldError, FieldPath, Handle,
-    LimitError, LimitFuture, Limits, LocalBucket, Method, Paging, PagingKind,
+    LimitError, LimitFuture, Limits, List, LocalBucket, Method, Page, Paging, PagingKind,
     Placeholder, RateLimiter, Ref, Response, Secret, Time, TransportError, Validate,
-    ValidationErrors, Validator, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS,
+    ValidationErrors, Validator, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
 };
 /// The JSON library of untyped calls and loose result types.
 pub use bitrix_runtime::serde_json;

@@ -1,5 +1,5 @@
 //! References from one call of a v1 batch to the result of an earlier one
-//! (`$result[c0][ID]`), typed: a [`Ref<T>`] can only fill a parameter of type `T` (or
+//! (`$result[c00][ID]`), typed: a [`Ref<T>`] can only fill a parameter of type `T` (or
 //! `Option<T>`), which the compiler checks.
 //!
 //! A bound parameter holds a stand-in value ([`Placeholder`]) in the typed call; once the call
@@ -236,9 +236,9 @@ mod tests {
             "fields": {"OWNER": call.owner, "LIST": [1, 2]},
         });
         let paths = place(&mut params, &placed, ApiVersion::V1).unwrap();
-        assert_eq!(params["id"], json!("$result[c3][0][ID]"));
+        assert_eq!(params["id"], json!("$result[c03][0][ID]"));
         // A command's key is its place within its group of 50.
-        assert_eq!(params["fields"]["OWNER"], json!("$result[c2][NAME]"));
+        assert_eq!(params["fields"]["OWNER"], json!("$result[c02][NAME]"));
         assert_eq!(paths, ["id", "fields.OWNER"]);
         assert_eq!(
             place(&mut json!({}), &placed, ApiVersion::V3).unwrap_err(),

@@ -1,4 +1,4 @@
-//! Batches on the wire. REST v1: `{"halt": 0, "cmd": {"c0": "method?query", …}}`, answered
+//! Batches on the wire. REST v1: `{"halt": 0, "cmd": {"c00": "method?query", …}}`, answered
 //! with `result` holding `result`, `result_error`, `result_total`, `result_next` and
 //! `result_time`, each keyed by command (PHP writes an empty one as `[]` and one keyed
 //! `0, 1, …` as a list). REST 3.0: a JSON array of `{"method", "query"}`, answered with a
@@ -76,10 +76,12 @@ impl PartialEq for Outcome {
     }
 }
 
-/// The key of the `i`th command of a v1 batch. Not `0, 1, …`, so that PHP writes the answer's
-/// maps as objects.
+/// The key of the `i`th command of a v1 batch: `c00` … `c49`. Not `0, 1, …`, so that PHP
+/// writes the answer's maps as objects; zero-padded, so that the keys' text order (the order
+/// a JSON object is written in here) is the order the commands must run in, references to an
+/// earlier command included.
 pub(crate) fn key(i: usize) -> String {
-    format!("c{i}")
+    format!("c{i:02}")
 }
 
 /// The body of a v1 batch.
@@ -267,7 +269,7 @@ mod tests {
         );
         assert_eq!(
             body,
-            json!({"halt": 1, "cmd": {"c0": "crm.deal.get?id=7", "c1": "server.time"}})
+            json!({"halt": 1, "cmd": {"c00": "crm.deal.get?id=7", "c01": "server.time"}})
         );
     }
 
@@ -285,11 +287,11 @@ mod tests {
     #[test]
     fn v1_answers_give_every_commands_outcome() {
         let result = raw(json!({
-            "result": {"c0": [{"ID": "1"}], "c2": true},
-            "result_error": {"c1": {"error": "NOT_FOUND", "error_description": "Not found"}},
-            "result_total": {"c0": "120"},
-            "result_next": {"c0": 50},
-            "result_time": {"c0": {"operating": 0.5, "duration": 0.1}},
+            "result": {"c00": [{"ID": "1"}], "c02": true},
+            "result_error": {"c01": {"error": "NOT_FOUND", "error_description": "Not found"}},
+            "result_total": {"c00": "120"},
+            "result_next": {"c00": 50},
+            "result_time": {"c00": {"operating": 0.5, "duration": 0.1}},
         }));
         let outcomes = v1_outcomes(&result, 4);
         let Outcome::Done {

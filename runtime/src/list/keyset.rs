@@ -1,0 +1,422 @@
+//! Keyset traversal of a v1 list: pages ordered by id, each filtered past the previous page's
+//! last id, with `start=-1` so the portal never counts. A batch chains up to 50 pages by
+//! referring to the previous page's last id (`$result[c3][49][ID]`); several chains walk
+//! disjoint id ranges at once, and a range that lags is split for an idle chain.
+//!
+//! A page shorter than 50 rows ends its range: the pages chained after it in the same batch
+//! referred to a row that does not exist, and are dropped. A page whose last id does not move
+//! past the previous one also ends the range, so a traversal never loops.
+
+use std::collections::VecDeque;
+
+use serde_json::value::RawValue;
+use serde_json::{json, Map, Value};
+use tokio::task::JoinSet;
+
+use super::{rows, Planned, RawPage, PAGE_SIZE};
+use crate::batch::{self, wire::Command, wire::Outcome};
+use crate::common_error::CommonError;
+use crate::error::Error;
+use crate::method::ApiVersion;
+use crate::response;
+
+/// One id range being walked.
+#[derive(Debug)]
+struct Chain {
+    /// Rows above this id (exclusive) belong to the range…
+    low: i64,
+    /// …up to this one (inclusive).
+    high: i64,
+    /// The next page starts after (ascending) or before (descending) this id.
+    cursor: i64,
+    done: bool,
+    /// Pages of the batch in flight, if one is.
+    in_flight: Option<usize>,
+    /// Rows per id seen so far (ids have gaps), to size the next batch.
+    density: f64,
+}
+
+/// A finished batch: its chain, the pages it asked for, and the answer.
+type Finished = (usize, Result<(u16, Vec<Outcome>), Error<CommonError>>);
+
+/// The keyset traversal of one list.
+pub(crate) struct Keyset {
+    request: Planned,
+    /// Parameters of every page but the id bounds.
+    base: Map<String, Value>,
+    /// The user's filter, to which the id bounds are added.
+    filter: Map<String, Value>,
+    filter_key: &'static str,
+    id: &'static str,
+    descending: bool,
+    chains: Vec<Chain>,
+    tasks: JoinSet<Finished>,
+    ready: VecDeque<RawPage>,
+    started: bool,
+    failed: bool,
+}
+
+impl std::fmt::Debug for Keyset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyset")
+            .field("method", &self.request.method)
+            .field("chains", &self.chains)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Keyset {
+    /// A keyset traversal, when the list has an id and a filter and is ordered by id or not at
+    /// all; else the request back, for another strategy.
+    pub(crate) fn plan(request: Planned) -> Result<Keyset, Box<Planned>> {
+        let paging = request.paging;
+        let (Some(id), Some(filter_key)) = (paging.id_field, paging.filter) else {
+            return Err(Box::new(request));
+        };
+        let mut base = request.params.clone();
+        base.remove(request.start_key());
+        let order_key = paging.order;
+        let order = order_key.and_then(|k| base.remove(k));
+        let descending = match order.as_ref().and_then(Value::as_object) {
+            None => false,
+            Some(o) if o.is_empty() => false,
+            Some(o) if o.len() == 1 => match o.get(id).and_then(Value::as_str) {
+                Some(dir) => dir.eq_ignore_ascii_case("desc"),
+                None => return Err(Box::new(request)),
+            },
+            Some(_) => return Err(Box::new(request)),
+        };
+        if order_key.is_none() {
+            // Without an order parameter the portal's order is its own: keyset needs id order.
+            return Err(Box::new(request));
+        }
+        let filter = match base.remove(filter_key) {
+            Some(Value::Object(f)) => f,
+            _ => Map::new(),
+        };
+        Ok(Keyset {
+            request,
+            base,
+            filter,
+            filter_key,
+            id,
+            descending,
+            chains: Vec::new(),
+            tasks: JoinSet::new(),
+            ready: VecDeque::new(),
+            started: false,
+            failed: false,
+        })
+    }
+
+    /// The next page, in id order within each range.
+    pub(crate) async fn next(&mut self) -> Option<Result<RawPage, Error<CommonError>>> {
+        if self.failed {
+            return None;
+        }
+        if !self.started {
+            self.started = true;
+            if let Err(e) = self.probe().await {
+                self.failed = true;
+                return Some(Err(e));
+            }
+        }
+        loop {
+            self.fill();
+            if let Some(page) = self.ready.pop_front() {
+                return Some(Ok(page));
+            }
+            let (chain, result) = match self.tasks.join_next().await? {
+                Ok(finished) => finished,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => return None,
+            };
+            if let Err(e) = result.and_then(|(status, outcomes)| self.take(chain, status, outcomes))
+            {
+                self.failed = true;
+                self.tasks.abort_all();
+                return Some(Err(e));
+            }
+        }
+    }
+
+    /// The parameters of a page between the bounds, `after` being the id the page starts
+    /// past (a number, or a reference to the previous page's last id).
+    fn page(&self, after: Value, chain: &Chain) -> Value {
+        let mut filter = self.filter.clone();
+        let id = self.id;
+        if self.descending {
+            filter.insert(format!("<{id}"), after);
+            filter.insert(format!(">{id}"), json!(chain.low));
+        } else {
+            filter.insert(format!(">{id}"), after);
+            filter.insert(format!("<={id}"), json!(chain.high));
+        }
+        let mut params = self.base.clone();
+        params.insert(self.filter_key.to_owned(), Value::Object(filter));
+        if let Some(order) = self.request.paging.order {
+            let dir = if self.descending { "DESC" } else { "ASC" };
+            params.insert(order.to_owned(), json!({ id: dir }));
+        }
+        params.insert(self.request.start_key().to_owned(), json!(-1));
+        Value::Object(params)
+    }
+
+    /// Finds the lowest and highest ids (two cheap pages in one batch) and splits the range
+    /// between them.
+    async fn probe(&mut self) -> Result<(), Error<CommonError>> {
+        let mut ends = Vec::new();
+        for dir in ["ASC", "DESC"] {
+            let mut params = self.base.clone();
+            params.insert(
+                self.filter_key.to_owned(),
+                Value::Object(self.filter.clone()),
+            );
+            if let Some(order) = self.request.paging.order {
+                params.insert(order.to_owned(), json!({ self.id: dir }));
+            }
+            params.insert(self.request.start_key().to_owned(), json!(-1));
+            ends.push(Command {
+                method: self.request.method.clone(),
+                params: Value::Object(params),
+            });
+        }
+        let (status, outcomes) =
+            batch::run(&self.request.client, ApiVersion::V1, ends, false).await?;
+        let mut firsts = Vec::new();
+        let mut first_page = Vec::new();
+        for (i, outcome) in outcomes.into_iter().enumerate() {
+            let page = self.rows(status, outcome)?;
+            firsts.push(page.first().and_then(|r| rows::id(r, self.id)));
+            if i == 0 {
+                first_page = page;
+            }
+        }
+        let (Some(Some(min)), Some(Some(max))) = (firsts.first(), firsts.get(1)) else {
+            return Ok(()); // An empty list.
+        };
+        let (min, max) = (*min, *max);
+        if first_page.len() < PAGE_SIZE {
+            // The whole list fits on the probe's page.
+            if self.descending {
+                first_page.reverse();
+            }
+            self.ready.push_back(RawPage {
+                rows: first_page,
+                total: None,
+            });
+            return Ok(());
+        }
+        let span = u64::try_from(max.saturating_sub(min)).unwrap_or(0) + 1;
+        let per_batch = (PAGE_SIZE * self.request.options.pages_per_batch) as u64;
+        let count = span
+            .div_ceil(per_batch)
+            .clamp(1, self.request.options.chains as u64);
+        let count = i64::try_from(count).unwrap_or(1);
+        let step = max.saturating_sub(min).saturating_add(1) / count;
+        for k in 0..count {
+            let low = min - 1 + k * step;
+            let high = if k == count - 1 { max } else { low + step };
+            self.chains.push(Chain::new(low, high, self.descending));
+        }
+        Ok(())
+    }
+
+    /// The rows of one page's outcome, or its failure as a typed error.
+    fn rows(
+        &self,
+        status: u16,
+        outcome: Outcome,
+    ) -> Result<Vec<Box<RawValue>>, Error<CommonError>> {
+        match outcome {
+            Outcome::Done { result, .. } => {
+                rows::of(&result, self.request.items).map_err(|reason| Error::Decode {
+                    status,
+                    body: result.get().to_owned(),
+                    reason,
+                })
+            }
+            Outcome::Failed { error, description } => {
+                Err(Error::Api(response::api_error(status, error, description)))
+            }
+            Outcome::NotRun => Ok(Vec::new()),
+        }
+    }
+
+    /// Starts batches while there is room: for idle ranges first, then by splitting the range
+    /// with the most left to walk.
+    fn fill(&mut self) {
+        let room = |k: &Keyset| {
+            k.tasks.len() < k.request.options.in_flight
+                && k.ready.len() < k.request.options.in_flight * k.request.options.pages_per_batch
+        };
+        while room(self) {
+            let idle = self
+                .chains
+                .iter()
+                .position(|c| !c.done && c.in_flight.is_none());
+            let Some(chain) = idle.or_else(|| self.split()) else {
+                break;
+            };
+            self.launch(chain);
+        }
+    }
+
+    /// Splits the range with the most ids left beyond its batch in flight, when that is more
+    /// than two batches' worth; the new range's index.
+    fn split(&mut self) -> Option<usize> {
+        if self.chains.iter().filter(|c| !c.done).count() >= self.request.options.chains {
+            return None;
+        }
+        let per_batch = (PAGE_SIZE * self.request.options.pages_per_batch) as f64;
+        let (index, left) = self
+            .chains
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.done)
+            .map(|(i, c)| (i, c.left_after_flight(self.descending)))
+            .max_by_key(|(_, (lo, hi))| hi - lo)?;
+        let (lo, hi) = left;
+        let c = &self.chains[index];
+        if ((hi - lo) as f64) * c.density <= 2.0 * per_batch {
+            return None;
+        }
+        let mid = lo + (hi - lo) / 2;
+        let new = if self.descending {
+            // The new range takes the low half; this one keeps walking down to `mid`.
+            let new = Chain::new(c.low, mid, true);
+            self.chains[index].low = mid;
+            new
+        } else {
+            let new = Chain::new(mid, c.high, false);
+            self.chains[index].high = mid;
+            new
+        };
+        let density = self.chains[index].density;
+        self.chains.push(Chain { density, ..new });
+        Some(self.chains.len() - 1)
+    }
+
+    /// Starts the next batch of `chain`.
+    fn launch(&mut self, chain: usize) {
+        let c = &self.chains[chain];
+        let (lo, hi) = c.left_after_flight(self.descending);
+        let expected = ((hi - lo) as f64 * c.density / PAGE_SIZE as f64).ceil();
+        let pages = (expected as usize).clamp(1, self.request.options.pages_per_batch);
+        let items = self
+            .request
+            .items
+            .map(|k| format!("[{k}]"))
+            .unwrap_or_default();
+        let commands: Vec<Command> = (0..pages)
+            .map(|i| {
+                let after = if i == 0 {
+                    json!(c.cursor)
+                } else {
+                    let prev = batch::wire::key(i - 1);
+                    json!(format!(
+                        "$result[{prev}]{items}[{}][{}]",
+                        PAGE_SIZE - 1,
+                        self.id
+                    ))
+                };
+                Command {
+                    method: self.request.method.clone(),
+                    params: self.page(after, c),
+                }
+            })
+            .collect();
+        self.chains[chain].in_flight = Some(pages);
+        let client = self.request.client.clone();
+        self.tasks.spawn(async move {
+            let result = batch::run(&client, ApiVersion::V1, commands, false).await;
+            (chain, result)
+        });
+    }
+
+    /// Takes a finished batch of `chain`: its pages in order, up to the first short one.
+    fn take(
+        &mut self,
+        chain: usize,
+        status: u16,
+        outcomes: Vec<Outcome>,
+    ) -> Result<(), Error<CommonError>> {
+        let descending = self.descending;
+        self.chains[chain].in_flight = None;
+        for outcome in outcomes {
+            let page = self.rows(status, outcome)?;
+            let c = &mut self.chains[chain];
+            let full = page.len() >= PAGE_SIZE;
+            let start = c.cursor;
+            let mut last = None;
+            let mut kept = Vec::with_capacity(page.len());
+            for row in page {
+                let Some(id) = rows::id(&row, self.id) else {
+                    return Err(Error::Decode {
+                        status,
+                        body: row.get().to_owned(),
+                        reason: format!("a row has no `{}`", self.id),
+                    });
+                };
+                last = Some(id);
+                // Rows past a bound belong to a range split off while this batch was out.
+                if id > c.low && id <= c.high {
+                    kept.push(row);
+                }
+            }
+            let moved = match last {
+                Some(last) if descending => last < start,
+                Some(last) => last > start,
+                None => false,
+            };
+            if !kept.is_empty() {
+                self.ready.push_back(RawPage {
+                    rows: kept,
+                    total: None,
+                });
+            }
+            let c = &mut self.chains[chain];
+            if let (Some(last), true) = (last, moved) {
+                let walked = (last - start).unsigned_abs().max(1) as f64;
+                c.density = (c.density * 0.5 + (PAGE_SIZE as f64 / walked).min(1.0) * 0.5)
+                    .clamp(0.001, 1.0);
+                c.cursor = last;
+            }
+            let past_end = if descending {
+                c.cursor <= c.low + 1
+            } else {
+                c.cursor >= c.high
+            };
+            if !full || !moved || past_end {
+                c.done = true;
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Chain {
+    fn new(low: i64, high: i64, descending: bool) -> Chain {
+        Chain {
+            low,
+            high,
+            cursor: if descending { high + 1 } else { low },
+            done: low >= high,
+            in_flight: None,
+            density: 1.0,
+        }
+    }
+
+    /// The ids left to walk once the batch in flight (if any) is back, as (low, high).
+    fn left_after_flight(&self, descending: bool) -> (i64, i64) {
+        let ahead = self.in_flight.map_or(0, |pages| {
+            ((pages * PAGE_SIZE) as f64 / self.density) as i64
+        });
+        if descending {
+            (self.low, (self.cursor - ahead).max(self.low))
+        } else {
+            ((self.cursor + ahead).min(self.high), self.high)
+        }
+    }
+}

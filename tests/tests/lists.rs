@@ -1,0 +1,178 @@
+//! List streams against the emulator: every row exactly once whatever the strategy (keyset
+//! chains over id ranges, ascending or descending, with a filter; offsets for another order),
+//! pages with the counted total, and the refusals.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use bitrix24::crm::CrmDealList;
+use bitrix24::{Client, Paging, PagingKind};
+use bitrix24_emulator::{Config, Data, Emulator};
+use futures_util::TryStreamExt;
+use serde_json::{json, Map, Value};
+
+/// Deals with ids 10, 13, 16, … (gaps, so ranges are not dense) and two stages.
+fn deals(count: u64) -> (Data, Vec<u64>) {
+    let mut data = Data::demo();
+    let table = data.table(2);
+    table.rows.clear();
+    let mut ids = Vec::new();
+    for i in 0..count {
+        let id = 10 + 3 * i;
+        let row: Map<String, Value> = json!({
+            "ID": id.to_string(),
+            "TITLE": format!("deal {:05}", (i * 7919) % count),
+            "STAGE_ID": if i % 4 == 0 { "WON" } else { "NEW" },
+        })
+        .as_object()
+        .cloned()
+        .unwrap();
+        table.rows.insert(id, row);
+        ids.push(id);
+    }
+    table.next_id = 10 + 3 * count;
+    (data, ids)
+}
+
+async fn portal(name: &str, data: &Data) -> (Client, Emulator) {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("lists-{name}.json"));
+    std::fs::write(&path, serde_json::to_vec(data).unwrap()).unwrap();
+    let emulator = Emulator::start(Config {
+        rate_limit: None,
+        fixtures: Some(path),
+        ..Config::default()
+    })
+    .await
+    .expect("the emulator starts");
+    let client = Client::builder()
+        .webhook(emulator.webhook_url().unwrap())
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    (client, emulator)
+}
+
+/// `crm.deal.list` as its page documents it: upper-case `ORDER` and `FILTER`, rows with `ID`.
+const DEALS: Paging = Paging {
+    kind: PagingKind::Start,
+    id_field: Some("ID"),
+    order: Some("ORDER"),
+    filter: Some("FILTER"),
+    items: None,
+};
+
+fn id_of(row: &Value) -> u64 {
+    // The portal writes ids as text; accept numbers too.
+    row["ID"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| row["ID"].as_u64())
+        .unwrap_or_else(|| panic!("a row without an ID: {row}"))
+}
+
+fn map(v: Value) -> Map<String, Value> {
+    v.as_object().cloned().unwrap()
+}
+
+#[tokio::test]
+async fn keyset_chains_hand_out_every_row_once() {
+    let (data, ids) = deals(7_321);
+    let (client, _emulator) = portal("keyset", &data).await;
+    let rows: Vec<Value> = client
+        .list(CrmDealList::new())
+        .paging(DEALS)
+        .chains(5)
+        .in_flight(4)
+        .rows()
+        .try_collect()
+        .await
+        .unwrap();
+    let got: Vec<u64> = rows.iter().map(id_of).collect();
+    let unique: BTreeSet<u64> = got.iter().copied().collect();
+    assert_eq!(got.len(), ids.len(), "no row twice");
+    assert_eq!(unique.into_iter().collect::<Vec<_>>(), ids, "no row lost");
+}
+
+#[tokio::test]
+async fn keyset_keeps_the_filter_and_walks_down_when_asked() {
+    let (data, ids) = deals(3_000);
+    let (client, _emulator) = portal("filtered", &data).await;
+    let won: BTreeSet<u64> = ids.iter().copied().step_by(4).collect();
+    let request = CrmDealList::new()
+        .filter(map(json!({"STAGE_ID": "WON"})))
+        .order(map(json!({"ID": "DESC"})));
+    let rows: Vec<Value> = client
+        .list(request)
+        .paging(DEALS)
+        .chains(3)
+        .rows()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(rows.iter().all(|r| r["STAGE_ID"] == "WON"));
+    let got: BTreeSet<u64> = rows.iter().map(id_of).collect();
+    assert_eq!((rows.len(), got), (won.len(), won));
+}
+
+#[tokio::test]
+async fn another_order_goes_by_offsets_in_that_order() {
+    let (data, ids) = deals(1_234);
+    let (client, _emulator) = portal("offset", &data).await;
+    let request = CrmDealList::new().order(map(json!({"TITLE": "ASC"})));
+    let pages: Vec<bitrix24::Page<Value>> = client
+        .list(request)
+        .paging(DEALS)
+        .pages_per_batch(7)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        pages[0].total,
+        Some(ids.len() as u64),
+        "the first page is counted"
+    );
+    let titles: Vec<String> = pages
+        .iter()
+        .flat_map(|p| &p.rows)
+        .map(|r| r["TITLE"].as_str().unwrap().to_owned())
+        .collect();
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(titles, sorted, "in the requested order");
+    assert_eq!(titles.len(), ids.len());
+}
+
+#[tokio::test]
+async fn short_and_empty_lists_and_refusals() {
+    let (data, _) = deals(7);
+    let (client, _emulator) = portal("short", &data).await;
+    let rows: Vec<Value> = client
+        .list(CrmDealList::new())
+        .paging(DEALS)
+        .rows()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 7);
+    let none: Vec<Value> = client
+        .list(CrmDealList::new().filter(map(json!({"STAGE_ID": "LOST"}))))
+        .paging(DEALS)
+        .rows()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+
+    // Without paging there is nothing to traverse by.
+    let err = client
+        .list(CrmDealList::new())
+        .rows::<Value>()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.validation().unwrap().field("list").unwrap().message,
+        "`crm.deal.list` has no paging in the spec; give one with List::paging"
+    );
+}
