@@ -99,7 +99,7 @@ fn lib_rs(krate: &Crate) -> String {
 
         pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
         pub use bitrix_runtime::{
-            ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, Client, ClientBuilder,
+            ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, CallStats, Client, ClientBuilder,
             CommonError, ConfigError, Error, ErrorCode, FieldError, FieldPath, Handle,
             LimitError, LimitFuture, Limits, List, LocalBucket, Method, Page, Paging, PagingKind,
             Placeholder, RateLimiter, Ref, Response, Secret, Time, TransportError, Validate,

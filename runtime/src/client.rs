@@ -21,6 +21,7 @@ use crate::limit::{Limits, LocalBucket, OperatingTime, RateLimiter};
 use crate::method::{ApiVersion, Method};
 use crate::response::{decode, Response};
 use crate::secret::Secret;
+use crate::stats::{CallStats, Counters};
 
 /// Default time to wait for an answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -51,6 +52,8 @@ pub(crate) struct Inner {
     /// The portal's bucket; `None` when [`Limits::bucket`] is `None`.
     pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
     pub(crate) operating: OperatingTime,
+    /// What was sent and refused.
+    pub(crate) counters: Counters,
 }
 
 impl fmt::Debug for Client {
@@ -160,6 +163,7 @@ impl ClientBuilder {
                 limits,
                 limiter,
                 operating: OperatingTime::new(limits.operating_budget, limits.operating_slowdown),
+                counters: Counters::default(),
             }),
         })
     }
@@ -198,6 +202,12 @@ impl Client {
     /// The portal's base address (never includes credentials).
     pub fn portal(&self) -> &str {
         self.inner.portal.as_str()
+    }
+
+    /// How many requests this client (and its clones) sent, and how many the portal refused
+    /// for its limits.
+    pub fn stats(&self) -> CallStats {
+        self.inner.counters.snapshot()
     }
 
     /// Replaces the OAuth access token (after a refresh). No effect for webhook clients.

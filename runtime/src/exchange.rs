@@ -77,6 +77,7 @@ impl Inner {
         let limits: &Limits = &self.limits;
         loop {
             self.wait_for_limits(method).await?;
+            self.counters.sent();
             let answer = self.post(version, method, body).await?;
             let peek = Peek::of(&answer.body);
             let now = Instant::now();
@@ -86,6 +87,7 @@ impl Inner {
                     return Ok(answer);
                 }
                 Some(Refusal::Bucket) => {
+                    self.counters.bucket_refused();
                     self.operating.answered(method, peek.time.as_ref(), now);
                     if let Some(limiter) = &self.limiter {
                         limiter
@@ -95,7 +97,10 @@ impl Inner {
                     }
                     Duration::ZERO
                 }
-                Some(Refusal::Operating) => self.operating.blocked(method, peek.time.as_ref(), now),
+                Some(Refusal::Operating) => {
+                    self.counters.operating_refused();
+                    self.operating.blocked(method, peek.time.as_ref(), now)
+                }
             };
             if started.elapsed() + wait > limits.max_wait {
                 tracing::debug!(method, status = answer.status, "limit wait too long");

@@ -24,6 +24,7 @@ mod method;
 mod object;
 mod response;
 mod secret;
+mod stats;
 mod validate;
 mod wire;
 
@@ -37,6 +38,7 @@ pub use list::{List, Page, PAGE_SIZE};
 pub use method::{ApiVersion, Method, Paging, PagingKind};
 pub use response::{Response, Time};
 pub use secret::Secret;
+pub use stats::CallStats;
 pub use validate::{FieldPath, Validate, Validator};
 
 /// The JSON library of untyped calls and loose result types.

@@ -1,0 +1,46 @@
+//! What a client has sent and how often the portal refused it: the figures that show whether
+//! the client-side limits keep up with the portal's.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Counts of a client's requests (shared by its clones), from [`crate::Client::stats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallStats {
+    /// HTTP requests sent (a batch is one), refused ones included.
+    pub requests: u64,
+    /// Answers `503 QUERY_LIMIT_EXCEEDED`: the portal's bucket was full.
+    pub bucket_refusals: u64,
+    /// Answers `429 OPERATION_TIME_LIMIT`: a method's operating time was spent.
+    pub operating_refusals: u64,
+}
+
+/// The live counters behind [`CallStats`].
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    requests: AtomicU64,
+    bucket_refusals: AtomicU64,
+    operating_refusals: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn sent(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn bucket_refused(&self) {
+        self.bucket_refusals.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn operating_refused(&self) {
+        self.operating_refusals.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn snapshot(&self) -> CallStats {
+        CallStats {
+            requests: self.requests.load(Ordering::Relaxed),
+            bucket_refusals: self.bucket_refusals.load(Ordering::Relaxed),
+            operating_refusals: self.operating_refusals.load(Ordering::Relaxed),
+        }
+    }
+}
