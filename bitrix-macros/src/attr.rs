@@ -18,7 +18,18 @@ pub struct MethodArgs {
     pub result: Option<Type>,
     pub wrapper: Option<LitStr>,
     pub mutates: bool,
+    pub paging: Option<PagingArg>,
     pub errors: Vec<ErrorArg>,
+}
+
+/// `paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER", items = "tasks")`.
+pub struct PagingArg {
+    pub kind: Option<LitStr>,
+    pub id: Option<LitStr>,
+    pub order: Option<LitStr>,
+    pub filter: Option<LitStr>,
+    pub items: Option<LitStr>,
+    pub span: Span,
 }
 
 /// One `error(code = "...", status = 400, message = "...", exception = "...", field = "...")`.
@@ -31,7 +42,8 @@ pub struct ErrorArg {
     pub span: Span,
 }
 
-const METHOD_KEYS: &str = "name, version, scope, result, wrapper, mutates, error(...)";
+const METHOD_KEYS: &str = "name, version, scope, result, wrapper, mutates, paging(...), error(...)";
+const PAGING_KEYS: &str = "kind, id, order, filter, items";
 const ERROR_KEYS: &str = "code, status, message, exception, field";
 
 pub fn method_args(tokens: TokenStream, errors: &mut Errors) -> MethodArgs {
@@ -49,6 +61,7 @@ pub fn method_args(tokens: TokenStream, errors: &mut Errors) -> MethodArgs {
             "wrapper" => args.wrapper = Some(meta.value()?.parse()?),
             "result" => args.result = Some(meta.value()?.parse()?),
             "mutates" => args.mutates = true,
+            "paging" => args.paging = Some(paging_arg(&meta, errors)?),
             "error" => args.errors.push(error_arg(&meta, errors)?),
             _ => unknown(&meta, METHOD_KEYS, errors)?,
         }
@@ -58,6 +71,37 @@ pub fn method_args(tokens: TokenStream, errors: &mut Errors) -> MethodArgs {
         errors.push(e);
     }
     args
+}
+
+fn paging_arg(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<PagingArg> {
+    let mut arg = PagingArg {
+        kind: None,
+        id: None,
+        order: None,
+        filter: None,
+        items: None,
+        span: meta
+            .path
+            .get_ident()
+            .map_or_else(Span::call_site, Ident::span),
+    };
+    meta.parse_nested_meta(|inner| {
+        let key = inner
+            .path
+            .get_ident()
+            .map(Ident::to_string)
+            .unwrap_or_default();
+        match key.as_str() {
+            "kind" => arg.kind = Some(inner.value()?.parse()?),
+            "id" => arg.id = Some(inner.value()?.parse()?),
+            "order" => arg.order = Some(inner.value()?.parse()?),
+            "filter" => arg.filter = Some(inner.value()?.parse()?),
+            "items" => arg.items = Some(inner.value()?.parse()?),
+            _ => unknown(&inner, PAGING_KEYS, errors)?,
+        }
+        Ok(())
+    })?;
+    Ok(arg)
 }
 
 fn error_arg(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<ErrorArg> {

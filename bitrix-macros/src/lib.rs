@@ -55,8 +55,12 @@ fn krate() -> TokenStream2 {
 /// ```
 ///
 /// Arguments: `name`, `version` (`"v1"` or `"v3"`), `scope`, `result` (what `result` decodes
-/// into), optional `wrapper` (REST 3.0: `"item"`, `"items"` or `"result"`), `mutates`, and any
-/// number of `error(code = "...", status = 400, message = "...", exception = "...", field = "...")`.
+/// into), optional `wrapper` (REST 3.0: `"item"`, `"items"` or `"result"`), `mutates`, for a
+/// list `paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER", items = "tasks")`
+/// (kinds: `start`, `start_upper`, `nav_params`, `offset_limit` for v1; `pagination`,
+/// `cursor` for v3; `id`, `order`, `filter` and `items` are optional keys: the rows' id, the
+/// order and filter parameters, the key of the rows inside `result`), and any number of
+/// `error(code = "...", status = 400, message = "...", exception = "...", field = "...")`.
 #[proc_macro_attribute]
 pub fn bitrix_method(args: TokenStream, input: TokenStream) -> TokenStream {
     let item = parse_macro_input!(input as syn::ItemStruct);

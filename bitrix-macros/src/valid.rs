@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 use syn::Lit;
 
 use crate::ast::{Enum, Field, Shape, Struct};
-use crate::attr::{EnumArgs, MethodArgs};
+use crate::attr::{EnumArgs, MethodArgs, PagingArg};
 use crate::errors::Errors;
 
 /// Enum representation on the wire.
@@ -86,6 +86,9 @@ pub fn method(args: &MethodArgs, s: &Struct, errors: &mut Errors) {
                 "`wrapper` applies to REST 3.0 (version = \"v3\") methods only",
             );
         }
+    }
+    if let Some(paging) = &args.paging {
+        self::paging(paging, version.as_deref(), errors);
     }
     for e in &args.errors {
         match &e.code {
@@ -281,4 +284,53 @@ pub fn enumeration(args: &EnumArgs, e: &Enum, errors: &mut Errors) -> Option<Rep
         }
     }
     repr
+}
+
+/// The paging schemes `paging(kind = ...)` names, with the generation each belongs to.
+pub const PAGING_KINDS: [(&str, &str); 6] = [
+    ("start", "v1"),
+    ("start_upper", "v1"),
+    ("nav_params", "v1"),
+    ("offset_limit", "v1"),
+    ("pagination", "v3"),
+    ("cursor", "v3"),
+];
+
+fn paging(p: &PagingArg, version: Option<&str>, errors: &mut Errors) {
+    match &p.kind {
+        None => errors.at(
+            p.span,
+            "`paging(...)` needs `kind = \"...\"`, e.g. kind = \"start\"",
+        ),
+        Some(kind) => match PAGING_KINDS.iter().find(|(k, _)| *k == kind.value()) {
+            None => {
+                let known: Vec<&str> = PAGING_KINDS.iter().map(|(k, _)| *k).collect();
+                errors.at(
+                    kind.span(),
+                    format!(
+                        "unknown paging kind `{}`: expected one of {}",
+                        kind.value(),
+                        known.join(", ")
+                    ),
+                );
+            }
+            Some((_, generation)) if version.is_some_and(|v| v != *generation) => errors.at(
+                kind.span(),
+                format!(
+                    "paging kind `{}` belongs to {generation} methods",
+                    kind.value()
+                ),
+            ),
+            Some(_) => {}
+        },
+    }
+    for lit in [&p.id, &p.order, &p.filter, &p.items].into_iter().flatten() {
+        let v = lit.value();
+        if v.is_empty() || v.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '_')) {
+            errors.at(
+                lit.span(),
+                format!("malformed key `{v}`: expected letters, digits and `_`"),
+            );
+        }
+    }
 }

@@ -130,6 +130,7 @@ fn method_tokens(m: &MethodItem) -> TokenStream {
     let result = ty_tokens(&m.result);
     let mutates = m.mutates.then(|| quote!(mutates,));
     let wrapper = m.wrapper.map(|w| quote!(wrapper = #w,));
+    let paging = m.paging.as_deref().map(paging_tokens);
     let errors = m
         .errors
         .iter()
@@ -153,12 +154,32 @@ fn method_tokens(m: &MethodItem) -> TokenStream {
             result = #result,
             #mutates
             #wrapper
+            #paging
             #(#errors)*
         )]
         pub struct #name {
             #(#fields)*
         }
     }
+}
+
+/// `paging(kind = "start", id = "ID", ...)`, with the keys the spec knows.
+fn paging_tokens(shape: &bitrix_spec::ListShape) -> TokenStream {
+    let kind = match shape.paging {
+        bitrix_spec::Paging::Start => "start",
+        bitrix_spec::Paging::Pagination => "pagination",
+    };
+    let key = |name: &str, value: &Option<String>| {
+        value.as_ref().map(|v| {
+            let name = ident(name);
+            quote!(, #name = #v)
+        })
+    };
+    let id = key("id", &shape.id_field);
+    let order = key("order", &shape.order);
+    let filter = key("filter", &shape.filter);
+    let items = key("items", &shape.items);
+    quote!(paging(kind = #kind #id #order #filter #items),)
 }
 
 fn object_tokens(o: &Object) -> TokenStream {

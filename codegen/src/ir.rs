@@ -109,6 +109,8 @@ pub struct MethodItem {
     pub scope: String,
     pub mutates: bool,
     pub wrapper: Option<&'static str>,
+    /// How a list stream traverses it, for list methods.
+    pub paging: Option<Box<bitrix_spec::ListShape>>,
     pub result: RustTy,
     pub errors: Vec<ErrorEntry>,
     pub fields: Vec<Field>,

@@ -304,6 +304,7 @@ impl<'a> Cx<'a> {
             scope: m.scope.clone(),
             mutates: m.mutates,
             wrapper: m.result_wrapper.map(|w| w.key()),
+            paging: m.list_shape().map(Box::new),
             result,
             errors: self.errors(m),
             fields,

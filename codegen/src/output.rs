@@ -52,6 +52,7 @@ pub fn crate_files(krate: &Crate) -> Output {
     let mut out = Output::new();
     out.insert("Cargo.toml".to_owned(), cargo_toml(krate));
     out.insert("src/lib.rs".to_owned(), lib_rs(krate));
+    out.insert("src/list_paging.rs".to_owned(), list_paging_rs(krate));
     for group in &krate.groups {
         let dir = format!("src/{}", group.name);
         out.insert(
@@ -110,9 +111,58 @@ fn lib_rs(krate: &Crate) -> String {
         #[doc(hidden)]
         pub use bitrix_runtime::{__private, conformance};
 
+        mod list_paging;
+        pub use list_paging::list_paging;
+
         #(#groups)*
     };
     emit::format_file(&header("spec/"), &doc, tokens)
+}
+
+/// `list_paging`: every list method's paging by wire name, for tools that pick a list at run
+/// time (an export of any list). Each arm reads the method's own `PAGING`, so the table holds
+/// no copy of it.
+fn list_paging_rs(krate: &Crate) -> String {
+    let arms = krate.groups.iter().flat_map(|g| {
+        let group = ident(&g.name);
+        g.modules.iter().flat_map(move |m| {
+            let cfg = cfg(g.feature.as_ref().or(m.feature.as_ref()));
+            let group = group.clone();
+            m.items.iter().filter_map(move |item| match item {
+                crate::ir::Item::Method(method) if method.paging.is_some() => {
+                    let name = ident(&method.name);
+                    let wire = &method.wire;
+                    let version = match method.version {
+                        bitrix_spec::Version::V1 => quote!(V1),
+                        bitrix_spec::Version::V3 => quote!(V3),
+                    };
+                    Some(quote! {
+                        #cfg
+                        (ApiVersion::#version, #wire) => <crate::#group::#name as Method>::PAGING,
+                    })
+                }
+                _ => None,
+            })
+        })
+    });
+    let tokens = quote! {
+        use crate::{ApiVersion, Method, Paging};
+
+        /// How the list method `name` of REST generation `version` pages, when the spec has
+        /// it as a list (and its scope's feature is on): what [`crate::Client::list_raw`]
+        /// needs to stream a list chosen at run time.
+        pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
+            match (version, name) {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    };
+    emit::format_file(
+        &header("spec/"),
+        "The paging of every list method, by name.",
+        tokens,
+    )
 }
 
 fn cargo_toml(krate: &Crate) -> String {

@@ -12,16 +12,18 @@
 extern crate self as bitrix24;
 pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
 pub use bitrix_runtime::{
-    ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, Client, ClientBuilder,
-    CommonError, ConfigError, Error, ErrorCode, FieldError, FieldPath, Handle,
-    LimitError, LimitFuture, Limits, List, LocalBucket, Method, Page, Paging, PagingKind,
-    Placeholder, RateLimiter, Ref, Response, Secret, Time, TransportError, Validate,
-    ValidationErrors, Validator, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
+    ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, CallStats, Client,
+    ClientBuilder, CommonError, ConfigError, Error, ErrorCode, FieldError, FieldPath,
+    Handle, LimitError, LimitFuture, Limits, List, LocalBucket, Method, Page, Paging,
+    PagingKind, Placeholder, RateLimiter, Ref, Response, Secret, Time, TransportError,
+    Validate, ValidationErrors, Validator, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
 };
 /// The JSON library of untyped calls and loose result types.
 pub use bitrix_runtime::serde_json;
 #[doc(hidden)]
 pub use bitrix_runtime::{__private, conformance};
+mod list_paging;
+pub use list_paging::list_paging;
 /// Named types of the documentation's data-types pages, shared by methods and events.
 pub mod types;
 /// Methods of the `ai_admin` scope (cargo feature `ai_admin`).

@@ -8,6 +8,7 @@
 
 pub mod catalog;
 pub mod error_codes;
+pub mod listing;
 pub mod load;
 pub mod model;
 pub mod naming;
@@ -16,6 +17,7 @@ mod raw;
 pub mod tree;
 pub mod validate;
 
+pub use listing::ListShape;
 pub use load::{load_dir, LoadedSpec};
 pub use model::*;
 pub use problem::{Problem, Problems, Severity};

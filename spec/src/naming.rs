@@ -70,8 +70,8 @@ pub const RESERVED_MEMBERS: &[&str] = &["new", "validate", "validate_into"];
 
 /// Module names a scope group must not take: names with a meaning of their own at a crate root
 /// (`main.rs`, `lib.rs`, `build.rs`, `mod.rs`, `tests/`), the generated crate's fixed groups
-/// (`types`, `event_payloads`), and the lowercase names its root re-exports from the runtime
-/// (`serde_json`, `conformance`). Every other runtime name at the root is a type, trait or
+/// and files (`types`, `event_payloads`, `list_paging`), and the lowercase names its root
+/// re-exports from the runtime (`serde_json`, `conformance`). Every other runtime name at the root is a type, trait or
 /// constant in `UpperCamelCase` or `SCREAMING_CASE`, so a scope module cannot collide with it.
 pub const RESERVED_MODULES: &[&str] = &[
     "main",
@@ -81,6 +81,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "tests",
     "types",
     "event_payloads",
+    "list_paging",
     "serde_json",
     "conformance",
 ];

@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use bitrix24::crm::CrmDealList;
-use bitrix24::{Client, Paging, PagingKind};
+use bitrix24::crm::{CrmDealGet, CrmDealList};
+use bitrix24::{ApiVersion, Client, Method, Paging, PagingKind};
 use bitrix24_emulator::{Config, Data, Emulator};
 use futures_util::TryStreamExt;
 use serde_json::{json, Map, Value};
@@ -53,6 +53,7 @@ async fn portal(name: &str, data: &Data) -> (Client, Emulator) {
 }
 
 /// `crm.deal.list` as its page documents it: upper-case `ORDER` and `FILTER`, rows with `ID`.
+/// The generated method carries it; tools that pick a list by name look it up.
 const DEALS: Paging = Paging {
     kind: PagingKind::Start,
     id_field: Some("ID"),
@@ -74,13 +75,33 @@ fn map(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap()
 }
 
+#[test]
+fn the_spec_gives_every_list_its_paging() {
+    assert_eq!(CrmDealList::PAGING, Some(DEALS));
+    assert_eq!(CrmDealGet::PAGING, None);
+    assert_eq!(
+        bitrix24::list_paging(ApiVersion::V1, "crm.deal.list"),
+        Some(DEALS)
+    );
+    assert_eq!(bitrix24::list_paging(ApiVersion::V3, "crm.deal.list"), None);
+    assert_eq!(bitrix24::list_paging(ApiVersion::V1, "crm.deal.get"), None);
+    // Rows under a key of `result`, ids in lower case, as the catalog's pages show them.
+    let products = bitrix24::list_paging(ApiVersion::V1, "catalog.product.list").unwrap();
+    assert_eq!(
+        (products.items, products.id_field, products.filter),
+        (Some("products"), Some("id"), Some("filter"))
+    );
+    // REST 3.0 lists page with `pagination`, rows inside the `items` wrapper.
+    let tasks = bitrix24::list_paging(ApiVersion::V3, "tasks.task.list").unwrap();
+    assert_eq!((tasks.kind, tasks.items), (PagingKind::Pagination, None));
+}
+
 #[tokio::test]
 async fn keyset_chains_hand_out_every_row_once() {
     let (data, ids) = deals(7_321);
     let (client, _emulator) = portal("keyset", &data).await;
     let rows: Vec<Value> = client
         .list(CrmDealList::new())
-        .paging(DEALS)
         .chains(5)
         .in_flight(4)
         .rows()
@@ -103,7 +124,6 @@ async fn keyset_keeps_the_filter_and_walks_down_when_asked() {
         .order(map(json!({"ID": "DESC"})));
     let rows: Vec<Value> = client
         .list(request)
-        .paging(DEALS)
         .chains(3)
         .rows()
         .try_collect()
@@ -121,7 +141,6 @@ async fn another_order_goes_by_offsets_in_that_order() {
     let request = CrmDealList::new().order(map(json!({"TITLE": "ASC"})));
     let pages: Vec<bitrix24::Page<Value>> = client
         .list(request)
-        .paging(DEALS)
         .pages_per_batch(7)
         .pages()
         .try_collect()
@@ -149,7 +168,6 @@ async fn short_and_empty_lists_and_refusals() {
     let (client, _emulator) = portal("short", &data).await;
     let rows: Vec<Value> = client
         .list(CrmDealList::new())
-        .paging(DEALS)
         .rows()
         .try_collect()
         .await
@@ -157,7 +175,6 @@ async fn short_and_empty_lists_and_refusals() {
     assert_eq!(rows.len(), 7);
     let none: Vec<Value> = client
         .list(CrmDealList::new().filter(map(json!({"STAGE_ID": "LOST"}))))
-        .paging(DEALS)
         .rows()
         .try_collect()
         .await
@@ -166,13 +183,13 @@ async fn short_and_empty_lists_and_refusals() {
 
     // Without paging there is nothing to traverse by.
     let err = client
-        .list(CrmDealList::new())
+        .list(CrmDealGet::new(1))
         .rows::<Value>()
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
     assert_eq!(
         err.validation().unwrap().field("list").unwrap().message,
-        "`crm.deal.list` has no paging in the spec; give one with List::paging"
+        "`crm.deal.get` has no paging in the spec; give one with List::paging"
     );
 }

@@ -40,6 +40,7 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
         Some(w) => quote!(::core::option::Option::Some(#w)),
         None => quote!(::core::option::Option::None),
     };
+    let paging = paging(args, krate);
     let result = args
         .result
         .clone()
@@ -76,11 +77,42 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
             const SCOPE: &'static str = #scope;
             const MUTATES: bool = #mutates;
             const RESULT_WRAPPER: ::core::option::Option<&'static str> = #wrapper;
+            #paging
             type Output = #result;
             type Error = #error_ident;
         }
 
         #error_enum
+    }
+}
+
+/// `const PAGING` from `paging(...)`; nothing (the trait's `None`) without it.
+fn paging(args: &MethodArgs, krate: &TokenStream) -> TokenStream {
+    let Some(p) = &args.paging else {
+        return TokenStream::new();
+    };
+    let kind = match p.kind.as_ref().map(syn::LitStr::value).as_deref() {
+        Some("start_upper") => quote!(StartUpper),
+        Some("nav_params") => quote!(NavParams),
+        Some("offset_limit") => quote!(OffsetLimit),
+        Some("pagination") => quote!(Pagination),
+        Some("cursor") => quote!(Cursor),
+        _ => quote!(Start),
+    };
+    let key = |lit: &Option<syn::LitStr>| match lit {
+        Some(l) => quote!(::core::option::Option::Some(#l)),
+        None => quote!(::core::option::Option::None),
+    };
+    let (id, order, filter, items) = (key(&p.id), key(&p.order), key(&p.filter), key(&p.items));
+    quote! {
+        const PAGING: ::core::option::Option<#krate::Paging> =
+            ::core::option::Option::Some(#krate::Paging {
+                kind: #krate::PagingKind::#kind,
+                id_field: #id,
+                order: #order,
+                filter: #filter,
+                items: #items,
+            });
     }
 }
 

@@ -14,6 +14,7 @@ use bitrix24::bitrix_method;
     scope = "bizproc",
     result = Value,
     mutates,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct BizprocWorkflowInstances {

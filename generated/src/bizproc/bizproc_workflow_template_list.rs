@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "bizproc",
     result = Value,
+    paging(kind = "start", order = "order", filter = "filter"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct BizprocWorkflowTemplateList {

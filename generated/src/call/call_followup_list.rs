@@ -14,6 +14,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "call",
     result = Value,
     wrapper = "items",
+    paging(kind = "pagination", order = "order", filter = "filter"),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION",
         status = 400,

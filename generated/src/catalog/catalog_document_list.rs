@@ -13,6 +13,13 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "catalog",
     result = Value,
+    paging(
+        kind = "start",
+        id = "id",
+        order = "order",
+        filter = "filter",
+        items = "documents"
+    ),
     error(
         code = "0",
         status = 400,

@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "catalog",
     result = Value,
+    paging(kind = "start", order = "order", filter = "filter"),
     error(code = "200040300010", status = 400, message = "Insufficient rights to read"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]

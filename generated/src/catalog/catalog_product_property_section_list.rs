@@ -13,6 +13,12 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "catalog",
     result = Value,
+    paging(
+        kind = "start",
+        order = "order",
+        filter = "filter",
+        items = "productPropertySections"
+    ),
     error(code = "0", status = 400, message = "Access Denied"),
     error(
         code = "100",

@@ -15,6 +15,7 @@ use crate::types;
     version = "v1",
     scope = "crm",
     result = Vec<types::CrmActivity>,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
 )]
 pub struct CrmActivityList {
     /// `select`: array of string.

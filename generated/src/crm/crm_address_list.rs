@@ -13,6 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     version = "v1",
     scope = "crm",
     result = Value,
+    paging(kind = "start", order = "order", filter = "filter"),
 )]
 pub struct CrmAddressList {
     /// `select`: object.

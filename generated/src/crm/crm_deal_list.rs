@@ -15,6 +15,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
+    paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER"),
     error(code = "-", status = 400, message = "Access denied"),
     error(code = "-", status = 400, message = "Parameter 'order' must be array"),
     error(code = "-", status = 400, message = "Parameter 'filter' must be array"),

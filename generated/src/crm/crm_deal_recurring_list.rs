@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
+    paging(kind = "start", id = "id", order = "order", filter = "filter"),
 )]
 pub struct CrmDealRecurringList {
     /// `order`: object.

@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
+    paging(kind = "start", id = "id", items = "numerators"),
 )]
 pub struct CrmDocumentgeneratorNumeratorList {
     /// `start`: integer.

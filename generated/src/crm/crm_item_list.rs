@@ -13,6 +13,13 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
+    paging(
+        kind = "start",
+        id = "id",
+        order = "order",
+        filter = "filter",
+        items = "items"
+    ),
     error(
         code = "allowed_only_intranet_user",
         status = 403,

@@ -13,6 +13,13 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
+    paging(
+        kind = "start",
+        id = "id",
+        order = "order",
+        filter = "filter",
+        items = "productRows"
+    ),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
     error(
         code = "INVALID_ARG_VALUE",

@@ -10,7 +10,13 @@ use bitrix24::bitrix_method;
 ///
 /// Deprecated by the documentation: use `crm.item.list` instead.
 #[non_exhaustive]
-#[bitrix_method(name = "crm.lead.list", version = "v1", scope = "crm", result = Value)]
+#[bitrix_method(
+    name = "crm.lead.list",
+    version = "v1",
+    scope = "crm",
+    result = Value,
+    paging(kind = "start", order = "order", filter = "filter"),
+)]
 pub struct CrmLeadList {
     /// `select`: array.
     pub select: Option<Vec<Value>>,

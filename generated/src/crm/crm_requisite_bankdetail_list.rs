@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
 )]
 pub struct CrmRequisiteBankdetailList {
     /// `select`: array of string.

@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
     error(code = "0", status = 400, message = "Access denied."),
 )]
 pub struct CrmRequisiteList {

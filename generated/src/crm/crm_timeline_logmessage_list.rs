@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
+    paging(kind = "start", id = "id", order = "order"),
     error(code = "100", status = 400, message = "Required fields are not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal)"),
 )]

@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "disk",
     result = Value,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
     error(
         code = "ERROR_ARGUMENT",
         status = 400,

@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "documentgenerator",
     result = Value,
+    paging(kind = "start"),
     error(
         code = "0",
         status = 400,

@@ -13,6 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     version = "v1",
     scope = "entity",
     result = Value,
+    paging(kind = "start", id = "ID", filter = "FILTER"),
     error(
         code = "ERROR_ARGUMENT",
         status = 400,

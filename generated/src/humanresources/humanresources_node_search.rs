@@ -14,6 +14,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     scope = "humanresources",
     result = Value,
     wrapper = "items",
+    paging(kind = "pagination", id = "id"),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
         status = 400,

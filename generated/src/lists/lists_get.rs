@@ -13,6 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     version = "v1",
     scope = "lists",
     result = Value,
+    paging(kind = "start", id = "ID"),
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
         status = 400,

@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "log",
     result = Value,
+    paging(kind = "start"),
 )]
 pub struct LogBlogpostGet {
     /// `POST_ID`: integer.

@@ -15,6 +15,7 @@ use bitrix24::bitrix_method;
     result = Value,
     mutates,
     wrapper = "items",
+    paging(kind = "pagination"),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
         status = 400,

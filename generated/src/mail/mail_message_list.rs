@@ -14,6 +14,7 @@ use bitrix24::bitrix_method;
     scope = "mail",
     result = Value,
     wrapper = "items",
+    paging(kind = "pagination", id = "id"),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
         status = 400,

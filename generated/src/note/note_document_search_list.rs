@@ -14,6 +14,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "note",
     result = Value,
     wrapper = "items",
+    paging(kind = "pagination"),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
         status = 400,

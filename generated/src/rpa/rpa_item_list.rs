@@ -10,7 +10,13 @@ use bitrix24::bitrix_method;
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[bitrix_method(name = "rpa.item.list", version = "v1", scope = "rpa", result = Value)]
+#[bitrix_method(
+    name = "rpa.item.list",
+    version = "v1",
+    scope = "rpa",
+    result = Value,
+    paging(kind = "start", order = "order", filter = "filter"),
+)]
 pub struct RpaItemList {
     /// `typeId`: integer.
     #[bitrix(rename = "typeId")]

@@ -15,6 +15,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "rpa",
     result = Value,
+    paging(kind = "start"),
 )]
 pub struct RpaStageListForType {
     /// `typeId`: integer, required.

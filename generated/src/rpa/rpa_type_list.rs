@@ -10,7 +10,13 @@ use bitrix24::bitrix_method;
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[bitrix_method(name = "rpa.type.list", version = "v1", scope = "rpa", result = Value)]
+#[bitrix_method(
+    name = "rpa.type.list",
+    version = "v1",
+    scope = "rpa",
+    result = Value,
+    paging(kind = "start", order = "order", filter = "filter"),
+)]
 pub struct RpaTypeList {
     /// `select`: array.
     pub select: Option<Vec<Value>>,

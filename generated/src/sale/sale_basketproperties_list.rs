@@ -13,6 +13,13 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "sale",
     result = Value,
+    paging(
+        kind = "start",
+        id = "id",
+        order = "order",
+        filter = "filter",
+        items = "basketProperties"
+    ),
     error(
         code = "200040300010",
         status = 400,

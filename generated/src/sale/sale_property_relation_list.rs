@@ -13,6 +13,12 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "sale",
     result = Value,
+    paging(
+        kind = "start",
+        order = "order",
+        filter = "filter",
+        items = "propertyRelations"
+    ),
     error(
         code = "200040300010",
         status = 400,

@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "sale",
     result = Value,
+    paging(kind = "start", order = "order", filter = "filter", items = "statusLangs"),
     error(
         code = "200040300010",
         status = 400,

@@ -13,6 +13,13 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     version = "v1",
     scope = "socialnetwork",
     result = Value,
+    paging(
+        kind = "start",
+        id = "id",
+        order = "order",
+        filter = "filter",
+        items = "workgroups"
+    ),
 )]
 pub struct SocialnetworkApiWorkgroupList {
     /// `filter`: object.

@@ -13,6 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     version = "v1",
     scope = "sonet",
     result = Value,
+    paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER"),
 )]
 pub struct SonetGroupGet {
     /// `ORDER`: object.

@@ -13,6 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     version = "v1",
     scope = "task",
     result = Value,
+    paging(kind = "start", order = "order", filter = "filter"),
     error(code = "0", status = 400, message = "Could not load list"),
 )]
 pub struct TasksApiScrumSprintList {

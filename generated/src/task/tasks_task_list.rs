@@ -13,6 +13,13 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "task",
     result = Value,
+    paging(
+        kind = "start",
+        id = "id",
+        order = "order",
+        filter = "filter",
+        items = "tasks"
+    ),
     error(code = "0", status = 400, message = "Invalid sorting key (internal error)"),
 )]
 pub struct TasksTaskList {

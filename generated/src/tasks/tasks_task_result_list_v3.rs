@@ -14,6 +14,7 @@ use bitrix24::bitrix_method;
     scope = "tasks",
     result = Value,
     wrapper = "items",
+    paging(kind = "pagination", id = "id", order = "order", filter = "filter"),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
         status = 400,

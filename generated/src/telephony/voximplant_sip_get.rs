@@ -13,6 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     version = "v1",
     scope = "telephony",
     result = Value,
+    paging(kind = "start", order = "ORDER", filter = "FILTER"),
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct VoximplantSipGet {

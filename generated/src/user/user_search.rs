@@ -8,7 +8,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)
 #[non_exhaustive]
-#[bitrix_method(name = "user.search", version = "v1", scope = "user", result = Value)]
+#[bitrix_method(
+    name = "user.search",
+    version = "v1",
+    scope = "user",
+    result = Value,
+    paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER"),
+)]
 pub struct UserSearch {
     /// `FILTER`: string.
     #[bitrix(rename = "FILTER")]

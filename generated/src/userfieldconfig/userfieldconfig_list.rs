@@ -13,6 +13,13 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     version = "v1",
     scope = "userfieldconfig",
     result = Value,
+    paging(
+        kind = "start",
+        id = "id",
+        order = "order",
+        filter = "filter",
+        items = "fields"
+    ),
     error(
         code = "-",
         status = 400,
