@@ -2,6 +2,10 @@
 //! each figure beside a baseline measured the same way, and prints their ratio (absolute times
 //! on shared machines are noisy; ratios are what to compare between runs).
 //!
+//! `bitrix-bench throughput [--rows N] [--profile fast|realistic]`: a full export from an
+//! emulated portal against the ceiling of its leaky bucket (see [`throughput`]).
+//!
+//! Without a command:
 //! - import of the whole docs snapshot, against reading its Markdown files;
 //! - generation of the whole spec, against loading (parsing and validating) it;
 //! - clean builds of `bitrix24` with only `mail`, only `crm`, and `full`, against a clean
@@ -12,7 +16,9 @@
 
 mod build;
 mod measure;
+mod throughput;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,8 +27,10 @@ use measure::{median_of, peak_rss_mib, Figure};
 /// Measures import, generation and clean builds of bitrix24-rs, each beside a baseline measured
 /// the same way, and prints their ratios.
 #[derive(clap::Parser, Debug)]
-#[command(version)]
+#[command(version, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// A checkout of the Bitrix24 REST docs (b24restdocs), to measure the import [default: no
     /// import figure].
     #[arg(long, value_name = "DIR")]
@@ -38,7 +46,22 @@ struct Args {
     from_scratch: bool,
 }
 
-fn positive(v: &str) -> Result<usize, String> {
+/// The other benchmarks.
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// A full export of an emulated portal's deals against the ceiling of its leaky bucket,
+    /// and beside fast_bitrix24 when Python has it.
+    Throughput(throughput::Args),
+    /// The emulator, with its own arguments (the throughput benchmark's portal process).
+    #[command(hide = true)]
+    Emulator {
+        /// The emulator's arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
+}
+
+pub(crate) fn positive(v: &str) -> Result<usize, String> {
     v.parse()
         .ok()
         .filter(|n| *n > 0)
@@ -50,6 +73,11 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
+    match args.command {
+        Some(Command::Throughput(t)) => return throughput::run(&t),
+        Some(Command::Emulator { args }) => return throughput::serve(args),
+        None => {}
+    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let spec_dir = root.join("spec");
     if cfg!(debug_assertions) {
@@ -136,6 +164,7 @@ mod tests {
     #[test]
     fn defaults_and_flags() {
         let a = parse(&[]).unwrap();
+        assert!(a.command.is_none());
         assert_eq!(
             (a.docs, a.runs, a.build, a.from_scratch),
             (None, 5, true, false)
@@ -143,6 +172,43 @@ mod tests {
         let a = parse(&["--docs", "d", "--runs", "2", "--no-build", "--from-scratch"]).unwrap();
         assert_eq!(a.docs, Some(PathBuf::from("d")));
         assert_eq!((a.runs, a.build, a.from_scratch), (2, false, true));
+    }
+
+    #[test]
+    fn throughput_takes_its_own_flags() {
+        let a = parse(&["throughput"]).unwrap();
+        let Some(Command::Throughput(t)) = a.command else {
+            panic!("a throughput command");
+        };
+        assert_eq!(
+            (t.rows, t.profile.as_str(), t.time_scale),
+            (250_000, "fast", 1.0)
+        );
+        let a = parse(&["throughput", "--rows", "1000", "--profile", "realistic"]).unwrap();
+        let Some(Command::Throughput(t)) = a.command else {
+            panic!("a throughput command");
+        };
+        assert_eq!((t.rows, t.profile.as_str()), (1000, "realistic"));
+        for (args, message) in [
+            (
+                &["throughput", "--profile", "slow"][..],
+                "--profile: `slow` is not a profile: expected fast or realistic",
+            ),
+            (
+                &["throughput", "--rows", "0"],
+                "--rows: `0` is not a positive number",
+            ),
+            (
+                &["throughput", "--time-scale", "0"],
+                "--time-scale: `0` is not a time scale: expected a number in (0, 1]",
+            ),
+        ] {
+            let bad = parse(args).unwrap_err();
+            assert!(
+                matches!(&bad, Stop::Usage(e) if e.message == message),
+                "{args:?}: {bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,63 @@
+//! fast_bitrix24 (Python), the fastest peer at exports, on the same portal: its `get_all`
+//! pages `crm.deal.list` by offsets, 50 pages per batch, batches in parallel under its own
+//! 50 / 2 limiter.
+
+use std::time::Duration;
+
+use tokio::process::Command;
+
+/// What fast_bitrix24 did.
+pub struct PeerRun {
+    /// Its version.
+    pub version: String,
+    /// Rows it returned.
+    pub rows: usize,
+    /// Seconds its `get_all` took.
+    pub time: Duration,
+}
+
+/// The script Python runs: prints the version, the rows and the seconds.
+const SCRIPT: &str = r#"
+import sys, time, logging
+logging.disable(logging.CRITICAL)
+from fast_bitrix24 import Bitrix
+from fast_bitrix24.__version__ import __version__
+scale = float(sys.argv[2])
+b = Bitrix(sys.argv[1], verbose=False, ssl=False, requests_per_second=2.0 / scale,
+           operating_time_limit=480 * scale)
+t = time.monotonic()
+rows = b.get_all("crm.deal.list")
+print(__version__, len(rows), time.monotonic() - t)
+"#;
+
+/// Runs fast_bitrix24's `get_all` against `webhook`; an error says why it could not.
+pub async fn fast_bitrix24(webhook: &str, scale: f64) -> Result<PeerRun, String> {
+    let out = Command::new("python3")
+        .args(["-c", SCRIPT, webhook, &scale.to_string()])
+        .output()
+        .await
+        .map_err(|e| format!("python3 is not available: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        let last = stderr.lines().last().unwrap_or("no message");
+        return Err(if stderr.contains("No module named 'fast_bitrix24'") {
+            "fast_bitrix24 is not installed: pip install fast_bitrix24".to_owned()
+        } else {
+            format!("it failed: {last}")
+        });
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    let mut words = line.split_whitespace();
+    let parsed = (|| {
+        let version = words.next()?.to_owned();
+        let rows = words.next()?.parse().ok()?;
+        let secs: f64 = words.next()?.parse().ok()?;
+        Some(PeerRun {
+            version,
+            rows,
+            time: Duration::from_secs_f64(secs),
+        })
+    })();
+    parsed.ok_or_else(|| format!("unexpected output: {line}"))
+}
