@@ -117,8 +117,16 @@ async fn measure(args: &Args) -> Result<(), String> {
         // A fresh portal: the same data, an empty bucket and fresh operating budgets.
         drop(portal);
         let portal = portal::Portal::start(args).await?;
-        match peer::fast_bitrix24(&portal.webhook, args.time_scale).await {
-            Ok(p) => {
+        // Ten times our time, and at least two minutes: enough to tell a slower peer's rate.
+        let limit = (export.time * 10).max(Duration::from_secs(120));
+        match peer::fast_bitrix24(&portal.webhook, args.time_scale, limit).await {
+            Ok(peer::PeerOutcome::TimedOut(limit)) => println!(
+                "fast_bitrix24: not done after {:.0} s, so under {:.0} rows/s; bitrix24-rs is over {:.1}x its rows/s",
+                limit.as_secs_f64(),
+                args.rows as f64 / limit.as_secs_f64(),
+                rate / (args.rows as f64 / limit.as_secs_f64())
+            ),
+            Ok(peer::PeerOutcome::Done(p)) => {
                 let peer_rate = p.rows as f64 / p.time.as_secs_f64();
                 println!(
                     "fast_bitrix24 {}: {} rows in {:.2} s; bitrix24-rs is {:.2}x its rows/s",

@@ -30,13 +30,29 @@ rows = b.get_all("crm.deal.list")
 print(__version__, len(rows), time.monotonic() - t)
 "#;
 
-/// Runs fast_bitrix24's `get_all` against `webhook`; an error says why it could not.
-pub async fn fast_bitrix24(webhook: &str, scale: f64) -> Result<PeerRun, String> {
-    let out = Command::new("python3")
+/// How fast_bitrix24 ended.
+pub enum PeerOutcome {
+    /// It exported.
+    Done(PeerRun),
+    /// It was still running when its time was up.
+    TimedOut(Duration),
+}
+
+/// Runs fast_bitrix24's `get_all` against `webhook`, for at most `limit`; an error says why it
+/// could not run.
+pub async fn fast_bitrix24(
+    webhook: &str,
+    scale: f64,
+    limit: Duration,
+) -> Result<PeerOutcome, String> {
+    let run = Command::new("python3")
         .args(["-c", SCRIPT, webhook, &scale.to_string()])
-        .output()
-        .await
-        .map_err(|e| format!("python3 is not available: {e}"))?;
+        .kill_on_drop(true)
+        .output();
+    let Ok(out) = tokio::time::timeout(limit, run).await else {
+        return Ok(PeerOutcome::TimedOut(limit));
+    };
+    let out = out.map_err(|e| format!("python3 is not available: {e}"))?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
         let last = stderr.lines().last().unwrap_or("no message");
@@ -59,5 +75,7 @@ pub async fn fast_bitrix24(webhook: &str, scale: f64) -> Result<PeerRun, String>
             time: Duration::from_secs_f64(secs),
         })
     })();
-    parsed.ok_or_else(|| format!("unexpected output: {line}"))
+    parsed
+        .map(PeerOutcome::Done)
+        .ok_or_else(|| format!("unexpected output: {line}"))
 }
