@@ -2,10 +2,12 @@
 //! `@` operators), `order`, `select`, and pages of 50 from `start` (`-1`: no `total`).
 
 use std::cmp::Ordering;
+use std::ops::Bound;
 
 use serde_json::{Map, Value};
 
 use crate::http::params;
+use crate::state::table::Table;
 
 /// Page size of every v1 list.
 pub const PAGE: usize = 50;
@@ -41,6 +43,10 @@ pub struct Page {
     pub total: Option<u64>,
     /// `start` of the next page, when there is one (absent for `start=-1`).
     pub next: Option<u64>,
+    /// Rows counted for `total` (0 for `start=-1`): what the cost model charges for.
+    pub counted: u64,
+    /// Rows read to build the page (synthetic rows computed, stored rows looked up).
+    pub examined: u64,
 }
 
 impl Query {
@@ -79,39 +85,129 @@ impl Query {
         q
     }
 
-    /// Filters, orders, pages and projects `rows`.
-    pub fn run<'a>(&self, rows: impl Iterator<Item = &'a Map<String, Value>>) -> Page {
-        let mut matching: Vec<&Map<String, Value>> = rows
-            .filter(|row| self.filter.iter().all(|(op, f, v)| matches(row, *op, f, v)))
-            .collect();
-        matching.sort_by(|a, b| {
-            for (field, desc) in &self.order {
-                let o = compare(params::get(a, field), params::get(b, field));
-                if o != Ordering::Equal {
-                    return if *desc { o.reverse() } else { o };
-                }
+    /// Filters, orders, pages and projects the rows of `table`.
+    ///
+    /// `>ID`, `>=ID`, `<ID`, `<=ID` and `ID` filters become a range of the table's id index,
+    /// and an order by `ID` (or none) walks that range in order: a page with `start=-1` reads
+    /// O(page) rows however large the table is. Counting (`start` ≥ 0) counts every match:
+    /// from the index alone when no other filter is left, else by reading the rows. Other
+    /// orders read and sort every match.
+    pub fn run(&self, table: &Table) -> Page {
+        let Some((lo, hi, rest)) = self.id_range() else {
+            return self.page(Vec::new(), 0, 0);
+        };
+        let (lower, upper) = (Bound::Included(lo), Bound::Included(hi));
+        let keep = |row: &Map<String, Value>| rest.iter().all(|(op, f, v)| matches(row, *op, f, v));
+        let mut examined = 0u64;
+        let mut read = |id: u64| {
+            examined += 1;
+            table.get(id)
+        };
+        let descending = match self.order.as_slice() {
+            [] => Some(false),
+            order if order.iter().all(|(f, _)| f == "ID") => Some(order[0].1),
+            _ => None,
+        };
+        let Some(descending) = descending else {
+            let mut matching: Vec<_> = table
+                .ids(lower, upper, false)
+                .filter_map(&mut read)
+                .filter(|row| keep(row))
+                .collect();
+            matching.sort_by(|a, b| self.compare_rows(a, b));
+            let total = matching.len();
+            let offset = self.start.unwrap_or(0).min(total);
+            let rows = matching[offset..]
+                .iter()
+                .take(PAGE)
+                .map(|r| self.project(r))
+                .collect();
+            return self.page(rows, total, examined);
+        };
+        let ids = table.ids(lower, upper, descending);
+        let Some(offset) = self.start else {
+            let rows = ids
+                .filter_map(&mut read)
+                .filter(|row| keep(row))
+                .take(PAGE)
+                .map(|r| self.project(&r))
+                .collect();
+            return self.page(rows, 0, examined);
+        };
+        if rest.is_empty() {
+            let total = table.ids(lower, upper, descending).count();
+            let rows = ids
+                .skip(offset)
+                .take(PAGE)
+                .filter_map(&mut read)
+                .map(|r| self.project(&r))
+                .collect();
+            return self.page(rows, total, examined);
+        }
+        let mut total = 0;
+        let mut rows = Vec::new();
+        for row in ids.filter_map(&mut read).filter(|row| keep(row)) {
+            if (offset..offset + PAGE).contains(&total) {
+                rows.push(self.project(&row));
             }
-            compare(a.get("ID"), b.get("ID"))
-        });
-        let total = matching.len();
-        let offset = self.start.unwrap_or(0).min(total);
-        let rows: Vec<Value> = matching[offset..]
-            .iter()
-            .take(PAGE)
-            .map(|row| Value::Object(self.project(row)))
-            .collect();
+            total += 1;
+        }
+        self.page(rows, total, examined)
+    }
+
+    /// The id range the filter allows (inclusive), and the filters left over; `None` when
+    /// the range is empty.
+    fn id_range(&self) -> Option<(u64, u64, Vec<&(Op, String, Value)>)> {
+        let (mut lo, mut hi) = (0i128, i128::from(u64::MAX));
+        let mut rest = Vec::new();
+        for clause in &self.filter {
+            let (op, field, value) = clause;
+            let n = if field == "ID" && !value.is_array() {
+                params::int(value).map(i128::from)
+            } else {
+                None
+            };
+            match (op, n) {
+                (Op::Gt, Some(n)) => lo = lo.max(n + 1),
+                (Op::Ge, Some(n)) => lo = lo.max(n),
+                (Op::Lt, Some(n)) => hi = hi.min(n - 1),
+                (Op::Le, Some(n)) => hi = hi.min(n),
+                (Op::Eq, Some(n)) => (lo, hi) = (lo.max(n), hi.min(n)),
+                _ => rest.push(clause),
+            }
+        }
+        let lo = u64::try_from(lo.max(0)).ok()?;
+        let hi = u64::try_from(hi).ok()?;
+        (lo <= hi).then_some((lo, hi, rest))
+    }
+
+    fn compare_rows(&self, a: &Map<String, Value>, b: &Map<String, Value>) -> Ordering {
+        for (field, desc) in &self.order {
+            let o = compare(params::get(a, field), params::get(b, field));
+            if o != Ordering::Equal {
+                return if *desc { o.reverse() } else { o };
+            }
+        }
+        compare(a.get("ID"), b.get("ID"))
+    }
+
+    /// A page of `rows` out of `total` matches (ignored for `start=-1`).
+    fn page(&self, rows: Vec<Value>, total: usize, examined: u64) -> Page {
         let counted = self.start.is_some();
-        let next = offset + PAGE;
+        let total = u64::try_from(total).unwrap_or(u64::MAX);
+        let next = self.start.unwrap_or(0) as u64 + PAGE as u64;
         Page {
             rows,
-            total: counted.then(|| u64::try_from(total).unwrap_or(u64::MAX)),
-            next: (counted && next < total).then(|| u64::try_from(next).unwrap_or(u64::MAX)),
+            total: counted.then_some(total),
+            next: (counted && next < total).then_some(next),
+            counted: if counted { total } else { 0 },
+            examined,
         }
     }
 
-    fn project(&self, row: &Map<String, Value>) -> Map<String, Value> {
+    fn project(&self, row: &Map<String, Value>) -> Value {
         if self.select.is_empty() || self.select.iter().any(|s| s == "*") {
-            return row.clone();
+            return Value::Object(row.clone());
         }
         let mut out = Map::new();
         if let Some(id) = row.get("ID") {
@@ -122,7 +218,7 @@ impl Query {
                 out.insert(key.clone(), v.clone());
             }
         }
-        out
+        Value::Object(out)
     }
 }
 
@@ -191,10 +287,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn rows(n: u64) -> Vec<Map<String, Value>> {
-        (1..=n)
-            .map(|i| crate::state::store::obj(json!({"ID": i, "TITLE": format!("t{i}"), "STAGE_ID": if i % 2 == 0 {"WON"} else {"NEW"}})))
-            .collect()
+    fn rows(n: u64) -> Table {
+        let mut t = Table::default();
+        for i in 1..=n {
+            t.insert(crate::state::store::obj(
+                json!({"TITLE": format!("t{i}"), "STAGE_ID": if i % 2 == 0 {"WON"} else {"NEW"}}),
+            ));
+        }
+        t
     }
 
     fn query(p: Value) -> Query {
@@ -204,12 +304,12 @@ mod tests {
     #[test]
     fn pages_of_fifty_with_next_and_total() {
         let data = rows(120);
-        let first = query(json!({})).run(data.iter());
+        let first = query(json!({})).run(&data);
         assert_eq!(
             (first.rows.len(), first.total, first.next),
             (50, Some(120), Some(50))
         );
-        let last = query(json!({"start": "100"})).run(data.iter());
+        let last = query(json!({"start": "100"})).run(&data);
         assert_eq!(
             (last.rows.len(), last.total, last.next),
             (20, Some(120), None)
@@ -220,8 +320,8 @@ mod tests {
     #[test]
     fn start_minus_one_skips_counting() {
         let data = rows(120);
-        let page = query(json!({"start": -1, "filter": {">ID": 60}, "order": {"ID": "ASC"}}))
-            .run(data.iter());
+        let page =
+            query(json!({"start": -1, "filter": {">ID": 60}, "order": {"ID": "ASC"}})).run(&data);
         assert_eq!((page.rows.len(), page.total, page.next), (50, None, None));
         assert_eq!(page.rows[0]["ID"], json!(61));
     }
@@ -229,7 +329,7 @@ mod tests {
     #[test]
     fn filter_order_and_select() {
         let data = rows(10);
-        let page = query(json!({"filter": {"STAGE_ID": "WON", "<=ID": "8"}, "order": {"ID": "DESC"}, "select": ["TITLE"]})).run(data.iter());
+        let page = query(json!({"filter": {"STAGE_ID": "WON", "<=ID": "8"}, "order": {"ID": "DESC"}, "select": ["TITLE"]})).run(&data);
         assert_eq!(
             page.rows,
             vec![
@@ -239,9 +339,44 @@ mod tests {
                 json!({"ID": 2, "TITLE": "t2"})
             ]
         );
-        let page = query(json!({"filter": {"@ID": [1, 3], "%TITLE": "T"}})).run(data.iter());
+        let page = query(json!({"filter": {"@ID": [1, 3], "%TITLE": "T"}})).run(&data);
         assert_eq!(page.total, Some(2));
-        let page = query(json!({"filter": {"!STAGE_ID": "WON"}})).run(data.iter());
+        let page = query(json!({"filter": {"!STAGE_ID": "WON"}})).run(&data);
         assert_eq!(page.total, Some(5));
+    }
+
+    #[test]
+    fn id_filters_and_order_read_only_the_page_of_a_big_table() {
+        let big = Table::generated(1_000_000, 1);
+        let fast = query(json!({"start": -1, "filter": {">ID": 700_000}, "order": {"ID": "ASC"}}))
+            .run(&big);
+        assert_eq!((fast.rows.len(), fast.total, fast.counted), (50, None, 0));
+        assert_eq!(fast.rows[0]["ID"], json!(700001));
+        assert_eq!(fast.examined, 50);
+        let down = query(
+            json!({"start": -1, "filter": {"<ID": 300, ">=ID": "10"}, "order": {"ID": "desc"}}),
+        )
+        .run(&big);
+        assert_eq!(down.rows[0]["ID"], json!(299));
+        assert_eq!(down.examined, 50);
+        // Counting counts every match, from the index: still only the page is read.
+        let counted = query(json!({"start": 100, "filter": {">ID": 999_000}})).run(&big);
+        assert_eq!(
+            (counted.total, counted.counted, counted.next),
+            (Some(1000), 1000, Some(150))
+        );
+        assert_eq!(
+            (counted.examined, counted.rows[0]["ID"].clone()),
+            (50, json!(999101))
+        );
+        // Another filter is evaluated on each row in the range.
+        let won = query(json!({"filter": {">ID": 999_000, "STAGE_ID": "WON"}})).run(&big);
+        assert_eq!(won.examined, 1000);
+        assert!(won.total.is_some_and(|t| t > 0 && t < 1000) && won.counted == won.total.unwrap());
+        let empty = query(json!({"filter": {">ID": 10, "<ID": 5}})).run(&big);
+        assert_eq!(
+            (empty.rows.len(), empty.total, empty.examined),
+            (0, Some(0), 0)
+        );
     }
 }

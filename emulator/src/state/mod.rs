@@ -5,3 +5,5 @@ pub mod batch;
 pub mod listing;
 pub mod methods;
 pub mod store;
+pub mod synthetic;
+pub mod table;

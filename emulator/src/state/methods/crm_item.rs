@@ -23,18 +23,17 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
         "add" => call.writable().map(|()| {
             let fields = stored_fields(&call.object("fields"));
             let id = create(data, call, entity_type_id, fields);
-            let row = &data.table(entity_type_id).rows[&id];
-            Done::new(json!({ "item": wire_item(row, entity_type_id) }))
+            let row = data.table(entity_type_id).get(id).unwrap_or_default();
+            Done::new(json!({ "item": wire_item(&row, entity_type_id) }))
         }),
         "get" => data
             .table(entity_type_id)
-            .rows
-            .get(&call.id("id"))
-            .map(|row| Done::new(json!({ "item": wire_item(row, entity_type_id) })))
+            .get(call.id("id"))
+            .map(|row| Done::new(json!({ "item": wire_item(&row, entity_type_id) })))
             .ok_or_else(|| item_not_found(call)),
         "list" => {
             let query = Query::read(call.params, &|f: &str| stored_name(f));
-            let page = query.run(data.table(entity_type_id).rows.values());
+            let page = query.run(data.table(entity_type_id));
             let items: Vec<Value> = page
                 .rows
                 .iter()

@@ -67,8 +67,7 @@ pub(super) fn get(data: &mut Data, call: &mut Call<'_>) -> Result<Done, Fail> {
 }
 
 pub(super) fn list(data: &Data, call: &Call<'_>) -> Done {
-    let page = Query::read(call.params, &|f: &str| f.to_ascii_uppercase())
-        .run(data.activities.rows.values());
+    let page = Query::read(call.params, &|f: &str| f.to_ascii_uppercase()).run(&data.activities);
     Done {
         result: Value::Array(page.rows),
         total: page.total,
