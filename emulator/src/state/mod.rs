@@ -7,3 +7,4 @@ pub mod methods;
 pub mod store;
 pub mod synthetic;
 pub mod table;
+pub mod wire;

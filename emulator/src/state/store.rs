@@ -129,7 +129,7 @@ impl Data {
                 "TITLE": format!("Demo deal {n}"),
                 "STAGE_ID": "NEW",
                 "CATEGORY_ID": 0,
-                "OPPORTUNITY": 1000 * n,
+                "OPPORTUNITY": format!("{}.00", 1000 * n),
                 "CURRENCY_ID": "USD",
                 "CONTACT_ID": n,
                 "ASSIGNED_BY_ID": 1,

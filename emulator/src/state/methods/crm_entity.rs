@@ -10,6 +10,7 @@ use crate::clock;
 use crate::http::reply::Done;
 use crate::state::listing::Query;
 use crate::state::store::Data;
+use crate::state::wire;
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     let (entity, action) = name.strip_prefix("crm.")?.split_once('.')?;
@@ -28,13 +29,13 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
         "get" => data
             .table(entity_type_id)
             .get(call.id("id"))
-            .map(|row| Done::new(Value::Object(row.into_owned())))
+            .map(|row| Done::new(wire::v1_row(&row)))
             .ok_or_else(|| not_found(call)),
         "list" => {
             let page = Query::read(call.params, &|f: &str| f.to_ascii_uppercase())
                 .run(data.table(entity_type_id));
             Ok(Done {
-                result: Value::Array(page.rows),
+                result: Value::Array(page.rows.iter().map(wire::v1).collect()),
                 total: page.total,
                 next: page.next,
             })

@@ -9,6 +9,7 @@ use super::crm_entity::{create, modify, remove};
 use crate::http::reply::{Done, Fail};
 use crate::state::listing::Query;
 use crate::state::store::Data;
+use crate::state::wire;
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     let action = name.strip_prefix("crm.item.")?;
@@ -93,7 +94,8 @@ fn wire_item(row: &Map<String, Value>, entity_type_id: u64) -> Value {
             } else {
                 k.to_lower_camel_case()
             };
-            (key, v.clone())
+            let value = wire::item_field(&key, v);
+            (key, value)
         })
         .collect();
     item.insert("entityTypeId".into(), json!(entity_type_id));
