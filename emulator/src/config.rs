@@ -5,6 +5,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::profile::{CostModel, Profile};
+
 /// How the emulator is set up. `Config::default()` is the portal of the README: loopback, a
 /// free port, webhook `1:secret`, the demo data, the documented limits, no faults.
 #[derive(Debug, Clone)]
@@ -27,6 +29,37 @@ pub struct Config {
     pub oauth: OAuthConfig,
     /// Injected faults (none by default).
     pub faults: Faults,
+    /// The profile the cost model came from (`--profile`; [`Config::with_profile`] sets both).
+    pub profile: Profile,
+    /// What each call costs: answer latency and operating time (all zero by default).
+    pub cost: CostModel,
+    /// Multiplies every duration of the load model alike: the cost of calls, the bucket's
+    /// drain interval, the operating-time window, budget and charges. `0.01` runs a
+    /// benchmark 100 times faster with the same ratios. Everything the portal reports
+    /// (`time.operating`, `operating_reset_at`, `duration`) is on the scaled clock, so the
+    /// budget a client should assume is `operating.budget_secs * time_scale` and the drain
+    /// `rate_limit.drain_per_sec / time_scale`. Default 1.
+    pub time_scale: f64,
+    /// Replaces the deals with this many synthetic ones, ids `1..=N` (`--generate-deals`);
+    /// not applied when the data comes from an existing state file.
+    pub generate_deals: Option<u64>,
+    /// Seed of the synthetic deals' content.
+    pub generate_seed: u64,
+}
+
+impl Config {
+    /// This config with the defaults of `profile`: its cost model, and the fixed
+    /// operating-time charge per call (0.01 s when fast; none when realistic, where the
+    /// model's cost is charged).
+    pub fn with_profile(mut self, profile: Profile) -> Config {
+        self.profile = profile;
+        self.cost = profile.cost_model();
+        self.operating.cost_secs = match profile {
+            Profile::Fast => OperatingLimit::default().cost_secs,
+            Profile::Realistic => 0.0,
+        };
+        self
+    }
 }
 
 impl Default for Config {
@@ -45,6 +78,11 @@ impl Default for Config {
             operating: OperatingLimit::default(),
             oauth: OAuthConfig::default(),
             faults: Faults::default(),
+            profile: Profile::Fast,
+            cost: CostModel::default(),
+            time_scale: 1.0,
+            generate_deals: None,
+            generate_seed: 1,
         }
     }
 }

@@ -34,6 +34,7 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
         "list" => {
             let page = Query::read(call.params, &|f: &str| f.to_ascii_uppercase())
                 .run(data.table(entity_type_id));
+            call.counted += page.counted;
             Ok(Done {
                 result: Value::Array(page.rows.iter().map(wire::v1).collect()),
                 total: page.total,

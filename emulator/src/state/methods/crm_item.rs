@@ -35,6 +35,7 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
         "list" => {
             let query = Query::read(call.params, &|f: &str| stored_name(f));
             let page = query.run(data.table(entity_type_id));
+            call.counted += page.counted;
             let items: Vec<Value> = page
                 .rows
                 .iter()

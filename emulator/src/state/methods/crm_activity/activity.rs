@@ -67,8 +67,9 @@ pub(super) fn get(data: &mut Data, call: &mut Call<'_>) -> Result<Done, Fail> {
     activity(data, call, call.id("id")).map(|row| Done::new(wire::v1_row(row)))
 }
 
-pub(super) fn list(data: &Data, call: &Call<'_>) -> Done {
+pub(super) fn list(data: &Data, call: &mut Call<'_>) -> Done {
     let page = Query::read(call.params, &|f: &str| f.to_ascii_uppercase()).run(&data.activities);
+    call.counted += page.counted;
     Done {
         result: Value::Array(page.rows.iter().map(wire::v1).collect()),
         total: page.total,
