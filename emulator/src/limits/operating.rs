@@ -101,7 +101,9 @@ impl Operating {
             "date_start": clock::iso(start),
             "date_finish": clock::iso(finish),
             "operating_reset_at": reset_time(reset_at),
-            "operating": (operating * 10_000.0).round() / 10_000.0,
+            // Nanosecond precision: the scaled clock (`--time-scale`) needs more than the
+            // portal's usual four decimals; float noise is cut off.
+            "operating": (operating * 1e9).round() / 1e9,
         })
     }
 }

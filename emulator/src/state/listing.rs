@@ -12,10 +12,13 @@ use crate::state::table::Table;
 /// Page size of every v1 list.
 pub const PAGE: usize = 50;
 
+/// One `filter` entry: operator, field, wanted value.
+type Clause = (Op, String, Value);
+
 /// A list request, read from `filter`, `order`, `select` and `start`.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
-    filter: Vec<(Op, String, Value)>,
+    filter: Vec<Clause>,
     order: Vec<(String, bool)>,
     select: Vec<String>,
     start: Option<usize>,
@@ -157,7 +160,7 @@ impl Query {
 
     /// The id range the filter allows (inclusive), and the filters left over; `None` when
     /// the range is empty.
-    fn id_range(&self) -> Option<(u64, u64, Vec<&(Op, String, Value)>)> {
+    fn id_range(&self) -> Option<(u64, u64, Vec<&Clause>)> {
         let (mut lo, mut hi) = (0i128, i128::from(u64::MAX));
         let mut rest = Vec::new();
         for clause in &self.filter {
