@@ -78,6 +78,16 @@ impl Table {
         Some(Cow::Owned(synthetic::deal(g.seed, id)))
     }
 
+    /// The row `id` with at least the fields `names`: a stored row whole, a synthetic one
+    /// with only those fields (what a filter or a sort reads).
+    pub fn fields(&self, id: u64, names: &[&str]) -> Option<Cow<'_, Map<String, Value>>> {
+        if let Some(row) = self.rows.get(&id) {
+            return Some(Cow::Borrowed(row));
+        }
+        let g = self.generated.as_ref().filter(|g| g.has(id))?;
+        Some(Cow::Owned(synthetic::fields(g.seed, id, names)))
+    }
+
     /// Whether the row `id` exists.
     pub fn contains(&self, id: u64) -> bool {
         self.rows.contains_key(&id) || self.generated.as_ref().is_some_and(|g| g.has(id))
