@@ -117,21 +117,41 @@ impl Query {
             _ => None,
         };
         let Some(descending) = descending else {
-            let mut sorted: Vec<&str> = self.order.iter().map(|(f, _)| f.as_str()).collect();
-            sorted.push("ID");
-            let mut matching: Vec<_> = table
+            let sorted: Vec<&str> = self.order.iter().map(|(f, _)| f.as_str()).collect();
+            // Sort keys are read once per row, not once per comparison.
+            let mut matching: Vec<(Vec<Key>, u64)> = table
                 .ids(lower, upper, false)
                 .filter(&mut test)
-                .filter_map(|id| table.fields(id, &sorted))
+                .filter_map(|id| {
+                    let row = table.fields(id, &sorted)?;
+                    Some((
+                        sorted
+                            .iter()
+                            .map(|f| Key::of(params::get(&row, f)))
+                            .collect(),
+                        id,
+                    ))
+                })
                 .collect();
-            matching.sort_by(|a, b| self.compare_rows(a, b));
+            matching.sort_by(|(a, x), (b, y)| {
+                let by_fields = a.iter().zip(b).zip(&self.order).map(|((a, b), (_, desc))| {
+                    let o = a.cmp(b);
+                    if *desc {
+                        o.reverse()
+                    } else {
+                        o
+                    }
+                });
+                by_fields
+                    .fold(Ordering::Equal, Ordering::then)
+                    .then(x.cmp(y))
+            });
             let total = matching.len();
             let offset = self.start.unwrap_or(0).min(total);
             let rows = matching[offset..]
                 .iter()
                 .take(PAGE)
-                .filter_map(|r| r.get("ID").and_then(params::uint))
-                .filter_map(whole)
+                .filter_map(|(_, id)| whole(*id))
                 .collect();
             return self.page(rows, total, examined);
         };
@@ -181,16 +201,6 @@ impl Query {
         let lo = u64::try_from(lo.max(0)).ok()?;
         let hi = u64::try_from(hi).ok()?;
         (lo <= hi).then_some((lo, hi, rest))
-    }
-
-    fn compare_rows(&self, a: &Map<String, Value>, b: &Map<String, Value>) -> Ordering {
-        for (field, desc) in &self.order {
-            let o = compare(params::get(a, field), params::get(b, field));
-            if o != Ordering::Equal {
-                return if *desc { o.reverse() } else { o };
-            }
-        }
-        compare(a.get("ID"), b.get("ID"))
     }
 
     /// A page of `rows` out of `total` matches (ignored for `start=-1`).
@@ -265,6 +275,43 @@ fn matches(row: &Map<String, Value>, op: Op, field: &str, wanted: &Value) -> boo
             actual
                 .and_then(params::text)
                 .is_some_and(|a| a.to_lowercase().contains(needle.trim_matches('%')))
+        }
+    }
+}
+
+/// A value as a sort key, read once: [`compare`]'s order.
+#[derive(Debug)]
+struct Key {
+    present: bool,
+    number: Option<f64>,
+    text: String,
+}
+
+impl Key {
+    fn of(value: Option<&Value>) -> Key {
+        match value.filter(|v| !v.is_null()) {
+            None => Key {
+                present: false,
+                number: None,
+                text: String::new(),
+            },
+            Some(v) => Key {
+                present: true,
+                number: params::number(v),
+                text: params::text(v).unwrap_or_default(),
+            },
+        }
+    }
+
+    fn cmp(&self, other: &Key) -> Ordering {
+        match (self.present, other.present) {
+            (false, false) => Ordering::Equal,
+            (false, true) => Ordering::Less,
+            (true, false) => Ordering::Greater,
+            (true, true) => match (self.number, other.number) {
+                (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+                _ => self.text.cmp(&other.text),
+            },
         }
     }
 }
