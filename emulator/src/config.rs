@@ -60,6 +60,35 @@ impl Config {
         };
         self
     }
+
+    /// The time scale in force: [`Config::time_scale`] when positive and finite, else 1.
+    pub fn scale(&self) -> f64 {
+        if self.time_scale.is_finite() && self.time_scale > 0.0 {
+            self.time_scale
+        } else {
+            1.0
+        }
+    }
+
+    /// The operating-time budget per method as the portal enforces and reports it: what a
+    /// client's `Limits::operating_budget` should be (`budget_secs` × the time scale).
+    pub fn scaled_operating_budget(&self) -> Duration {
+        Duration::from_secs_f64(self.operating.budget_secs.max(0.0) * self.scale())
+    }
+
+    /// The window the budget is counted over: ten minutes × the time scale.
+    pub fn scaled_operating_window(&self) -> Duration {
+        Duration::from_secs_f64(600.0 * self.scale())
+    }
+
+    /// The leaky bucket as the portal enforces it: the same burst, drained `1 / time scale`
+    /// times faster.
+    pub fn scaled_rate_limit(&self) -> Option<RateLimit> {
+        self.rate_limit.map(|r| RateLimit {
+            drain_per_sec: r.drain_per_sec / self.scale(),
+            ..r
+        })
+    }
 }
 
 impl Default for Config {
@@ -240,5 +269,37 @@ impl Default for Faults {
             slow_delay: Duration::from_secs(2),
             burst_len: 5,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scaled_figures_keep_their_ratios() {
+        let c = Config {
+            time_scale: 0.01,
+            ..Config::default()
+        };
+        assert_eq!(c.scaled_operating_budget(), Duration::from_secs_f64(4.8));
+        assert_eq!(c.scaled_operating_window(), Duration::from_secs(6));
+        let bucket = c.scaled_rate_limit().unwrap();
+        assert_eq!((bucket.burst, bucket.drain_per_sec), (50.0, 200.0));
+        // A scale that is no scale counts as 1.
+        for k in [0.0, -1.0, f64::NAN] {
+            let c = Config {
+                time_scale: k,
+                ..Config::default()
+            };
+            assert_eq!(c.scaled_operating_window(), Duration::from_secs(600));
+        }
+        let fast = Config::default().with_profile(Profile::Fast);
+        assert_eq!(format!("{fast:?}"), format!("{:?}", Config::default()));
+        let real = Config::default().with_profile(Profile::Realistic);
+        assert_eq!(
+            (real.cost, real.operating.cost_secs),
+            (CostModel::realistic(), 0.0)
+        );
     }
 }

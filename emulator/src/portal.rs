@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::auth::credentials::{authenticate, Caller};
 use crate::auth::oauth::{OAuth, Tokens};
 use crate::clock;
-use crate::config::{Config, Faults, RateLimit};
+use crate::config::{Config, Faults};
 use crate::events::post::posts;
 use crate::http::form;
 use crate::http::params;
@@ -69,24 +69,15 @@ impl Portal {
     /// A portal serving `index` at `base_url` with `data`.
     pub fn new(index: Arc<SpecIndex>, base_url: String, config: Config, data: Data) -> Portal {
         // Every duration of the load model on the scaled clock (see `Config::time_scale`).
-        let k = if config.time_scale.is_finite() && config.time_scale > 0.0 {
-            config.time_scale
-        } else {
-            1.0
-        };
+        let k = config.scale();
         let mut operating = config.operating.clone();
-        operating.budget_secs *= k;
+        operating.budget_secs = config.scaled_operating_budget().as_secs_f64();
         operating.cost_secs *= k;
         for (_, secs) in &mut operating.method_costs {
             *secs *= k;
         }
         let inner = Inner {
-            bucket: config.rate_limit.map(|r| {
-                Bucket::new(RateLimit {
-                    drain_per_sec: r.drain_per_sec / k,
-                    ..r
-                })
-            }),
+            bucket: config.scaled_rate_limit().map(Bucket::new),
             operating: Operating::new(operating, 60.0 * k),
             cost: config.cost.scaled(k),
             stats: Stats::default(),

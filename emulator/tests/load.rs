@@ -245,3 +245,71 @@ async fn a_million_synthetic_deals_answer_like_a_portal() {
         .json();
     assert_eq!(added["result"], json!(1_000_001));
 }
+
+#[tokio::test]
+async fn the_binary_runs_the_realistic_profile_and_refuses_bad_values() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let bin = env!("CARGO_BIN_EXE_bitrix24-emulator");
+    let mut child = tokio::process::Command::new(bin)
+        .args(["--profile", "realistic", "--generate-deals", "2000"])
+        .args(["--time-scale", "0.01", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        let ready = line.starts_with("ready");
+        printed.push(line);
+        if ready {
+            break;
+        }
+    }
+    let base = printed[0].clone();
+    assert!(
+        printed.iter().any(|l| l
+            == "profile: realistic (time scale 0.01: operating budget 4.8 s per 6 s per \
+                method, bucket 50 drained 200/s, 2000 synthetic deals)"),
+        "{printed:?}"
+    );
+    let a = post_json(
+        &base,
+        "/rest/1/secret/crm.deal.list",
+        &json!({"start": -1, "filter": {">ID": 1950}}),
+    )
+    .await
+    .json();
+    assert_eq!(a["result"][0]["ID"], json!("1951"));
+    assert!(close(
+        num(&a["time"]["operating"]),
+        REALISTIC_COMMAND_SECS * 0.01
+    ));
+    child.kill().await.unwrap();
+
+    for (args, message) in [
+        (
+            ["--profile", "nope"],
+            "--profile: unknown profile `nope` (fast or realistic)",
+        ),
+        (
+            ["--time-scale", "0"],
+            "--time-scale: `0` must be a positive number",
+        ),
+        (
+            ["--generate-deals", "x"],
+            "--generate-deals: `x` is not a valid number",
+        ),
+    ] {
+        let out = tokio::process::Command::new(bin)
+            .args(args)
+            .output()
+            .await
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            format!("bitrix24-emulator: {message}")
+        );
+    }
+}
