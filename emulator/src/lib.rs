@@ -16,7 +16,15 @@
 //!   `Idempotency-Key`;
 //! - **faults**, seeded: 500s, dropped connections before or after the write, slow and
 //!   truncated answers, bursts of 503;
-//! - **events**: `onCrmActivityAdd/Update/Delete` posted form-encoded to loopback handlers.
+//! - **events**: `onCrmActivityAdd/Update/Delete` posted form-encoded to loopback handlers;
+//! - **load**: off by default ([`Profile::Fast`]); [`Profile::Realistic`] delays answers and
+//!   charges operating time by a [`CostModel`] calibrated from the docs (per request, per
+//!   command, per row counted for `total`), [`Config::time_scale`] shrinks every duration
+//!   alike, [`Config::generate_deals`] adds synthetic deals listed from an id index, and
+//!   [`Emulator::stats`] counts the limit refusals sent.
+//!
+//! Answers are written as the portal writes them: v1 entity rows with ids and numbers as
+//! strings, `Y`/`N` flags and `[]` for an empty object; `crm.item` with integer ids.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

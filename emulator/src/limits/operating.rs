@@ -50,15 +50,14 @@ impl Operating {
 
     /// Seconds used by `method` in the window, and when the oldest minute is released.
     pub fn usage(&mut self, method: &str, now: f64) -> (f64, f64) {
-        let window = self.minute_secs * WINDOW_MINUTES as f64;
-        let minute_secs = self.minute_secs;
+        let (minute_secs, current) = (self.minute_secs, self.minute(now));
         let buckets = self.window(method, now);
         // Folded from +0.0: an empty float sum is -0.0.
         let used = buckets.iter().fold(0.0, |acc, (_, s)| acc + s);
-        // Minutes are integers far below 2^53; exact in f64.
-        let reset_at = buckets.front().map_or(now + window, |(m, _)| {
-            (m + WINDOW_MINUTES) as f64 * minute_secs
-        });
+        // With nothing used, when time charged now would be released. Minutes are integers
+        // far below 2^53; exact in f64.
+        let oldest = buckets.front().map_or(current, |(m, _)| *m);
+        let reset_at = (oldest + WINDOW_MINUTES) as f64 * minute_secs;
         (used, reset_at)
     }
 
