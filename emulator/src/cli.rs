@@ -10,6 +10,7 @@ use bitrix_cli::{Stop, UsageError};
 use clap::Parser;
 
 use crate::config::{Config, FaultRates, RateLimit, Webhook};
+use crate::profile::Profile;
 
 /// What the command line asks for.
 #[derive(Debug)]
@@ -74,10 +75,10 @@ struct Cli {
     #[arg(long, value_name = "SECS", value_parser = non_negative,
           default_value_t = Config::default().operating.budget_secs)]
     operating_budget: f64,
-    /// Simulated operating time of each call, in seconds.
-    #[arg(long, value_name = "SECS", value_parser = non_negative,
-          default_value_t = Config::default().operating.cost_secs)]
-    operating_cost: f64,
+    /// Operating time charged for each call, in seconds, on top of the cost model's
+    /// [default: 0.01 with --profile fast, 0 with realistic].
+    #[arg(long, value_name = "SECS", value_parser = non_negative)]
+    operating_cost: Option<f64>,
     /// Simulated operating time of one method, in seconds; repeat for more.
     #[arg(long = "method-cost", value_name = "METHOD=SECS", value_parser = method_cost)]
     method_costs: Vec<(String, f64)>,
@@ -112,6 +113,25 @@ struct Cli {
     #[arg(long, value_name = "N", value_parser = number::<u32>,
           default_value_t = Config::default().faults.burst_len)]
     burst_len: u32,
+    /// fast: answers at once (for tests); realistic: a loaded portal, with latency per
+    /// command, a counting cost per row of `total`, and operating time charged from them,
+    /// calibrated from the docs' figures (see the README).
+    #[arg(long, value_name = "fast|realistic", value_parser = profile,
+          default_value_t = Config::default().profile)]
+    profile: Profile,
+    /// Multiplies every duration of the load model (latency, counting cost, bucket drain
+    /// interval, operating-time window and budget) by K; 0.01 runs 100 times faster with
+    /// the same ratios. The portal reports scaled times.
+    #[arg(long, value_name = "K", value_parser = positive,
+          default_value_t = Config::default().time_scale)]
+    time_scale: f64,
+    /// Replaces the deals with N synthetic ones, ids 1..N (not when --state loads a file).
+    #[arg(long, value_name = "N", value_parser = number::<u64>)]
+    generate_deals: Option<u64>,
+    /// Seed of the synthetic deals' content.
+    #[arg(long, value_name = "N", value_parser = number::<u64>,
+          default_value_t = Config::default().generate_seed)]
+    generate_seed: u64,
 }
 
 impl Cli {
@@ -122,13 +142,19 @@ impl Cli {
             fixtures: self.fixtures,
             state_file: self.state_file,
             rate_limit: self.rate_limit.0,
+            time_scale: self.time_scale,
+            generate_deals: self.generate_deals,
+            generate_seed: self.generate_seed,
             ..Config::default()
-        };
+        }
+        .with_profile(self.profile);
         if !self.webhooks.is_empty() {
             config.webhooks = self.webhooks;
         }
         config.operating.budget_secs = self.operating_budget;
-        config.operating.cost_secs = self.operating_cost;
+        if let Some(cost) = self.operating_cost {
+            config.operating.cost_secs = cost;
+        }
         config.operating.method_costs = self.method_costs;
         config.oauth.access_token_lifetime = Duration::from_secs(self.token_lifetime);
         config.oauth.client_id = self.client_id;
@@ -164,6 +190,19 @@ fn non_negative(v: &str) -> Result<f64, String> {
     } else {
         Err(format!("`{v}` must be a non-negative number"))
     }
+}
+
+fn positive(v: &str) -> Result<f64, String> {
+    let n: f64 = number(v)?;
+    if n.is_finite() && n > 0.0 {
+        Ok(n)
+    } else {
+        Err(format!("`{v}` must be a positive number"))
+    }
+}
+
+fn profile(v: &str) -> Result<Profile, String> {
+    v.parse()
 }
 
 fn host(v: &str) -> Result<IpAddr, String> {

@@ -5,6 +5,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::profile::{CostModel, Profile};
+
 /// How the emulator is set up. `Config::default()` is the portal of the README: loopback, a
 /// free port, webhook `1:secret`, the demo data, the documented limits, no faults.
 #[derive(Debug, Clone)]
@@ -27,6 +29,66 @@ pub struct Config {
     pub oauth: OAuthConfig,
     /// Injected faults (none by default).
     pub faults: Faults,
+    /// The profile the cost model came from (`--profile`; [`Config::with_profile`] sets both).
+    pub profile: Profile,
+    /// What each call costs: answer latency and operating time (all zero by default).
+    pub cost: CostModel,
+    /// Multiplies every duration of the load model alike: the cost of calls, the bucket's
+    /// drain interval, the operating-time window, budget and charges. `0.01` runs a
+    /// benchmark 100 times faster with the same ratios. Everything the portal reports
+    /// (`time.operating`, `operating_reset_at`, `duration`) is on the scaled clock, so the
+    /// budget a client should assume is `operating.budget_secs * time_scale` and the drain
+    /// `rate_limit.drain_per_sec / time_scale`. Default 1.
+    pub time_scale: f64,
+    /// Replaces the deals with this many synthetic ones, ids `1..=N` (`--generate-deals`);
+    /// not applied when the data comes from an existing state file.
+    pub generate_deals: Option<u64>,
+    /// Seed of the synthetic deals' content.
+    pub generate_seed: u64,
+}
+
+impl Config {
+    /// This config with the defaults of `profile`: its cost model, and the fixed
+    /// operating-time charge per call (0.01 s when fast; none when realistic, where the
+    /// model's cost is charged).
+    pub fn with_profile(mut self, profile: Profile) -> Config {
+        self.profile = profile;
+        self.cost = profile.cost_model();
+        self.operating.cost_secs = match profile {
+            Profile::Fast => OperatingLimit::default().cost_secs,
+            Profile::Realistic => 0.0,
+        };
+        self
+    }
+
+    /// The time scale in force: [`Config::time_scale`] when positive and finite, else 1.
+    pub fn scale(&self) -> f64 {
+        if self.time_scale.is_finite() && self.time_scale > 0.0 {
+            self.time_scale
+        } else {
+            1.0
+        }
+    }
+
+    /// The operating-time budget per method as the portal enforces and reports it: what a
+    /// client's `Limits::operating_budget` should be (`budget_secs` × the time scale).
+    pub fn scaled_operating_budget(&self) -> Duration {
+        Duration::from_secs_f64(self.operating.budget_secs.max(0.0) * self.scale())
+    }
+
+    /// The window the budget is counted over: ten minutes × the time scale.
+    pub fn scaled_operating_window(&self) -> Duration {
+        Duration::from_secs_f64(600.0 * self.scale())
+    }
+
+    /// The leaky bucket as the portal enforces it: the same burst, drained `1 / time scale`
+    /// times faster.
+    pub fn scaled_rate_limit(&self) -> Option<RateLimit> {
+        self.rate_limit.map(|r| RateLimit {
+            drain_per_sec: r.drain_per_sec / self.scale(),
+            ..r
+        })
+    }
 }
 
 impl Default for Config {
@@ -45,6 +107,11 @@ impl Default for Config {
             operating: OperatingLimit::default(),
             oauth: OAuthConfig::default(),
             faults: Faults::default(),
+            profile: Profile::Fast,
+            cost: CostModel::default(),
+            time_scale: 1.0,
+            generate_deals: None,
+            generate_seed: 1,
         }
     }
 }
@@ -202,5 +269,37 @@ impl Default for Faults {
             slow_delay: Duration::from_secs(2),
             burst_len: 5,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scaled_figures_keep_their_ratios() {
+        let c = Config {
+            time_scale: 0.01,
+            ..Config::default()
+        };
+        assert_eq!(c.scaled_operating_budget(), Duration::from_secs_f64(4.8));
+        assert_eq!(c.scaled_operating_window(), Duration::from_secs(6));
+        let bucket = c.scaled_rate_limit().unwrap();
+        assert_eq!((bucket.burst, bucket.drain_per_sec), (50.0, 200.0));
+        // A scale that is no scale counts as 1.
+        for k in [0.0, -1.0, f64::NAN] {
+            let c = Config {
+                time_scale: k,
+                ..Config::default()
+            };
+            assert_eq!(c.scaled_operating_window(), Duration::from_secs(600));
+        }
+        let fast = Config::default().with_profile(Profile::Fast);
+        assert_eq!(format!("{fast:?}"), format!("{:?}", Config::default()));
+        let real = Config::default().with_profile(Profile::Realistic);
+        assert_eq!(
+            (real.cost, real.operating.cost_secs),
+            (CostModel::realistic(), 0.0)
+        );
     }
 }

@@ -16,7 +16,15 @@
 //!   `Idempotency-Key`;
 //! - **faults**, seeded: 500s, dropped connections before or after the write, slow and
 //!   truncated answers, bursts of 503;
-//! - **events**: `onCrmActivityAdd/Update/Delete` posted form-encoded to loopback handlers.
+//! - **events**: `onCrmActivityAdd/Update/Delete` posted form-encoded to loopback handlers;
+//! - **load**: off by default ([`Profile::Fast`]); [`Profile::Realistic`] delays answers and
+//!   charges operating time by a [`CostModel`] calibrated from the docs (per request, per
+//!   command, per row counted for `total`), [`Config::time_scale`] shrinks every duration
+//!   alike, [`Config::generate_deals`] adds synthetic deals listed from an id index, and
+//!   [`Emulator::stats`] counts the limit refusals sent.
+//!
+//! Answers are written as the portal writes them: v1 entity rows with ids and numbers as
+//! strings, `Y`/`N` flags and `[]` for an empty object; `crm.item` with integer ids.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -41,9 +49,11 @@ mod events;
 mod http;
 mod limits;
 mod portal;
+mod profile;
 mod rng;
 mod spec;
 mod state;
+mod stats;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -59,8 +69,13 @@ pub use bitrix_cli::UsageError;
 #[cfg(feature = "cli")]
 pub use cli::{parse_args, Command};
 pub use config::{Config, FaultRates, Faults, OAuthConfig, OperatingLimit, RateLimit, Webhook};
+pub use profile::{
+    CostModel, Profile, REALISTIC_COMMAND_SECS, REALISTIC_COUNT_SECS_PER_ROW,
+    REALISTIC_REQUEST_SECS,
+};
 pub use spec::index::SpecIndex;
 pub use state::store::{Data, Handler, Table, User};
+pub use stats::Stats;
 
 use portal::Portal;
 
@@ -95,17 +110,22 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// Loads the data (state file, else fixtures, else the demo data), binds the address and
-    /// starts serving on the current tokio runtime.
+    /// Loads the data (state file, else fixtures, else the demo data; then the synthetic
+    /// deals of [`Config::generate_deals`] unless a state file was loaded), binds the address
+    /// and starts serving on the current tokio runtime.
     ///
     /// # Errors
     /// [`StartError`] when the address cannot be bound or a data file cannot be read.
     pub async fn start(config: Config) -> Result<Emulator, StartError> {
-        let data = match (&config.state_file, &config.fixtures) {
+        let mut data = match (&config.state_file, &config.fixtures) {
             (Some(state), _) if state.exists() => Data::load(state).map_err(StartError::Data)?,
             (_, Some(fixtures)) => Data::load(fixtures).map_err(StartError::Data)?,
             _ => Data::demo(),
         };
+        let from_state = config.state_file.as_ref().is_some_and(|s| s.exists());
+        if let (Some(n), false) = (config.generate_deals, from_state) {
+            data.generate_deals(n, config.generate_seed);
+        }
         let addr = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(addr)
             .await
@@ -157,6 +177,11 @@ impl Emulator {
     /// Replaces the fault configuration; draws restart from its seed.
     pub fn set_faults(&self, faults: Faults) {
         self.portal.set_faults(faults);
+    }
+
+    /// Counts of requests, commands and limit refusals answered so far.
+    pub fn stats(&self) -> Stats {
+        self.portal.stats()
     }
 
     /// A copy of the portal's current data.

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use bitrix24_emulator::{parse_args, Command, Emulator, UsageError};
+use bitrix24_emulator::{parse_args, Command, Config, Emulator, UsageError};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
         }
     };
     let webhooks = config.webhooks.clone();
+    let load = describe_load(&config);
     let emulator = match Emulator::start(*config).await {
         Ok(e) => e,
         Err(e) => {
@@ -36,8 +37,26 @@ async fn main() -> ExitCode {
         "oauth: access_token={} refresh_token={}",
         tokens.access_token, tokens.refresh_token
     );
+    println!("{load}");
     println!("ready (Ctrl-C stops)");
     // The default SIGINT/SIGTERM behaviour ends the process; nothing needs flushing.
     std::future::pending::<()>().await;
     ExitCode::SUCCESS
+}
+
+/// One line on the load model in force, with the scaled figures a client should assume.
+fn describe_load(config: &Config) -> String {
+    let bucket = config.scaled_rate_limit().map_or("off".to_owned(), |r| {
+        format!("{} drained {}/s", r.burst, r.drain_per_sec)
+    });
+    let deals = config
+        .generate_deals
+        .map_or(String::new(), |n| format!(", {n} synthetic deals"));
+    format!(
+        "profile: {} (time scale {}: operating budget {} s per {} s per method, bucket {bucket}{deals})",
+        config.profile,
+        config.scale(),
+        config.scaled_operating_budget().as_secs_f64(),
+        config.scaled_operating_window().as_secs_f64(),
+    )
 }

@@ -4,6 +4,7 @@
 //! module; this one only orders them.
 
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use bitrix_spec::Version;
 use serde_json::{json, Map, Value};
@@ -22,6 +23,7 @@ use crate::limits::bucket::Bucket;
 use crate::limits::faults::{Fault, FaultState};
 use crate::limits::idempotency::{fingerprint, Decision, Keys, Stored};
 use crate::limits::operating::Operating;
+use crate::profile::CostModel;
 use crate::spec::index::SpecIndex;
 use crate::spec::shape;
 use crate::spec::validate;
@@ -29,6 +31,7 @@ use crate::state::batch;
 use crate::state::methods;
 use crate::state::methods::call::{Call, Fired};
 use crate::state::store::Data;
+use crate::stats::Stats;
 
 /// The emulated portal: its data and every limit, behind one lock.
 #[derive(Debug)]
@@ -47,6 +50,9 @@ struct Inner {
     oauth: OAuth,
     keys: Keys,
     faults: FaultState,
+    /// The cost model, on the scaled clock.
+    cost: CostModel,
+    stats: Stats,
 }
 
 /// What one call produced.
@@ -55,14 +61,26 @@ struct Outcome {
     time: Value,
     fired: Vec<Fired>,
     changed: bool,
+    /// Seconds the commands took (cost model, scaled).
+    cost: f64,
 }
 
 impl Portal {
     /// A portal serving `index` at `base_url` with `data`.
     pub fn new(index: Arc<SpecIndex>, base_url: String, config: Config, data: Data) -> Portal {
+        // Every duration of the load model on the scaled clock (see `Config::time_scale`).
+        let k = config.scale();
+        let mut operating = config.operating.clone();
+        operating.budget_secs = config.scaled_operating_budget().as_secs_f64();
+        operating.cost_secs *= k;
+        for (_, secs) in &mut operating.method_costs {
+            *secs *= k;
+        }
         let inner = Inner {
-            bucket: config.rate_limit.map(Bucket::new),
-            operating: Operating::new(config.operating.clone()),
+            bucket: config.scaled_rate_limit().map(Bucket::new),
+            operating: Operating::new(operating, 60.0 * k),
+            cost: config.cost.scaled(k),
+            stats: Stats::default(),
             oauth: OAuth::new(config.oauth.clone(), config.faults.seed),
             keys: Keys::default(),
             faults: FaultState::new(config.faults.clone()),
@@ -97,6 +115,11 @@ impl Portal {
         self.lock().data.clone()
     }
 
+    /// Counts of answers so far.
+    pub fn stats(&self) -> Stats {
+        self.lock().stats
+    }
+
     /// The `application_token` events carry.
     pub fn application_token(&self) -> String {
         self.lock().config.oauth.application_token.clone()
@@ -122,7 +145,19 @@ impl Portal {
                 version,
                 webhook,
                 method,
-            } => self.api(req, version, webhook, &method, start),
+            } => {
+                let out = self.api(req, version, webhook, &method, start);
+                let mut inner = self.lock();
+                let stats = &mut inner.stats;
+                stats.requests += 1;
+                let limit_code = |code: &[u8]| out.body.windows(code.len()).any(|w| w == code);
+                match out.status {
+                    503 if limit_code(b"QUERY_LIMIT_EXCEEDED") => stats.bucket_refusals += 1,
+                    429 => stats.operating_refusals += 1,
+                    _ => {}
+                }
+                out
+            }
         }
     }
 
@@ -136,7 +171,7 @@ impl Portal {
     ) -> Outgoing {
         let mut inner = self.lock();
         let fail = |inner: &mut Inner, f: Fail| {
-            let time = inner.operating.time_block(method, start);
+            let time = inner.operating.time_block(method, start, clock::now());
             Outgoing::json(f.status, &reply::error_body(&f, version, time))
         };
         let fault = inner.faults.draw(method);
@@ -204,10 +239,19 @@ impl Portal {
             }
         }
 
+        let request_secs = inner.cost.request_secs;
         let outcome = if version == Version::V1 && method.eq_ignore_ascii_case("batch") {
             inner.batch(&self.index, &caller, &params, start)
         } else {
-            inner.call(&self.index, &caller, version, method, params, start)
+            inner.call(
+                &self.index,
+                &caller,
+                version,
+                method,
+                params,
+                start,
+                request_secs,
+            )
         };
         let mut out = match &outcome.answer {
             Ok(done) => Outgoing::json(200, &reply::success_body(done, outcome.time)),
@@ -240,6 +284,9 @@ impl Portal {
             &config.oauth.application_token,
             &self.base_url,
         );
+        // The answer leaves when the cost model says the commands are done.
+        let done_at = start + request_secs + outcome.cost;
+        out.delay = Duration::try_from_secs_f64(done_at - clock::now()).unwrap_or_default();
         out.transport = match fault {
             Some(Fault::DropAfter) => Transport::Drop,
             Some(Fault::Slow(d)) => Transport::Slow(d),
@@ -251,7 +298,9 @@ impl Portal {
 }
 
 impl Inner {
-    /// One method call: lookup, scope, operating time, validation, then state or shape.
+    /// One method call: lookup, scope, operating time, validation, then state or shape. It
+    /// starts at `start` and, by the cost model, ends `overhead` plus its own cost later.
+    #[allow(clippy::too_many_arguments)]
     fn call(
         &mut self,
         index: &SpecIndex,
@@ -260,7 +309,9 @@ impl Inner {
         name: &str,
         params: Map<String, Value>,
         start: f64,
+        overhead: f64,
     ) -> Outcome {
+        self.stats.commands += 1;
         let mut outcome = Outcome {
             answer: Err(Fail::new(
                 404,
@@ -270,6 +321,7 @@ impl Inner {
             time: Value::Null,
             fired: Vec::new(),
             changed: false,
+            cost: 0.0,
         };
         let now = clock::now();
         if let Some(method) = index.method(name, version) {
@@ -280,6 +332,7 @@ impl Inner {
                     "The request requires higher privileges than provided by the webhook token",
                 ))
             } else if self.operating.exhausted(&method.name, now) {
+                self.stats.operating_refused_commands += 1;
                 Err(Fail::new(
                     429,
                     "OPERATION_TIME_LIMIT",
@@ -297,16 +350,19 @@ impl Inner {
                     user: caller.user.clone(),
                     fired: Vec::new(),
                     changed: false,
+                    counted: 0,
                 };
                 let answer = methods::handle(&mut self.data, &mut call)
                     .unwrap_or_else(|| Ok(shape::answer(index, method)));
-                self.operating.charge(&method.name, now);
+                outcome.cost = self.cost.command(call.counted);
+                self.operating.charge(&method.name, now, outcome.cost);
                 outcome.fired = call.fired;
                 outcome.changed = call.changed;
                 answer
             };
         }
-        outcome.time = self.operating.time_block(name, start);
+        let finish = clock::now().max(start + overhead + outcome.cost);
+        outcome.time = self.operating.time_block(name, start, finish);
         outcome
     }
 
@@ -319,17 +375,24 @@ impl Inner {
     ) -> Outcome {
         let mut fired = Vec::new();
         let mut changed = false;
+        // Commands run one after another: each starts when the one before it is done.
+        let request_secs = self.cost.request_secs;
+        let mut cost = 0.0;
         let answer = batch::run(params, |method, args| {
-            let one = self.call(index, caller, Version::V1, method, args, clock::now());
+            let at = clock::now().max(start + request_secs + cost);
+            let one = self.call(index, caller, Version::V1, method, args, at, 0.0);
+            cost += one.cost;
             fired.extend(one.fired);
             changed |= one.changed;
             one.answer.map(|done| (done, one.time))
         });
+        let finish = clock::now().max(start + request_secs + cost);
         Outcome {
             answer,
-            time: self.operating.time_block("batch", start),
+            time: self.operating.time_block("batch", start, finish),
             fired,
             changed,
+            cost,
         }
     }
 }

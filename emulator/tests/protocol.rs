@@ -255,7 +255,10 @@ async fn lists_page_by_fifty() {
         (json!(95), json!(50))
     );
     assert_eq!(first["result"].as_array().unwrap().len(), 50);
-    assert_eq!(first["result"][0], json!({"ID": 1, "TITLE": "Demo deal 1"}));
+    assert_eq!(
+        first["result"][0],
+        json!({"ID": "1", "TITLE": "Demo deal 1"})
+    );
     let last = v1(&emu, "crm.deal.list", json!({"start": 50})).await.json();
     assert_eq!(last["result"].as_array().unwrap().len(), 45);
     assert!(last.get("next").is_none());
@@ -280,7 +283,7 @@ async fn lists_page_by_fifty() {
             filtered["total"].clone(),
             filtered["result"][0]["ID"].clone()
         ),
-        (json!(5), json!(5))
+        (json!(5), json!("5"))
     );
 }
 
@@ -331,5 +334,5 @@ async fn batch_limits_references_and_halt() {
         "halt=0&cmd[a]=crm.deal.get%3Fid%3D2",
     )
     .await;
-    assert_eq!(a.json()["result"]["result"]["a"]["ID"], json!(2));
+    assert_eq!(a.json()["result"]["result"]["a"]["ID"], json!("2"));
 }

@@ -220,3 +220,70 @@ fn help_lists_every_option_and_version_is_the_crate_s() {
         format!("bitrix24-emulator {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn the_realistic_profile_and_its_knobs() {
+    let c = run(&[
+        "--profile",
+        "realistic",
+        "--generate-deals",
+        "1000000",
+        "--time-scale",
+        "0.01",
+        "--generate-seed",
+        "9",
+    ])
+    .unwrap();
+    assert_eq!(c.profile, Profile::Realistic);
+    assert_eq!(c.cost, crate::profile::CostModel::realistic());
+    assert_eq!(c.operating.cost_secs, 0.0);
+    assert_eq!(
+        (c.generate_deals, c.generate_seed, c.time_scale),
+        (Some(1_000_000), 9, 0.01)
+    );
+    // An explicit charge is kept, whatever the profile.
+    let c = run(&["--operating-cost", "0.5", "--profile=realistic"]).unwrap();
+    assert_eq!(c.operating.cost_secs, 0.5);
+    let fast = run(&["--profile", "fast"]).unwrap();
+    assert_eq!(format!("{fast:?}"), format!("{:?}", Config::default()));
+}
+
+#[test]
+fn bad_profile_scale_and_counts_say_what_is_wrong() {
+    assert_eq!(
+        run(&["--profile", "nope"]).unwrap_err(),
+        "--profile: unknown profile `nope` (fast or realistic)"
+    );
+    assert_eq!(
+        run(&["--time-scale", "0"]).unwrap_err(),
+        "--time-scale: `0` must be a positive number"
+    );
+    assert_eq!(
+        run(&["--time-scale", "-1"]).unwrap_err(),
+        "--time-scale: `-1` must be a positive number"
+    );
+    assert_eq!(
+        run(&["--time-scale", "inf"]).unwrap_err(),
+        "--time-scale: `inf` must be a positive number"
+    );
+    assert_eq!(
+        run(&["--time-scale", "fast"]).unwrap_err(),
+        "--time-scale: `fast` is not a valid number"
+    );
+    assert_eq!(
+        run(&["--generate-deals", "x"]).unwrap_err(),
+        "--generate-deals: `x` is not a valid number"
+    );
+    assert_eq!(
+        run(&["--generate-deals", "-5"]).unwrap_err(),
+        "--generate-deals: `-5` is not a valid number"
+    );
+    assert_eq!(
+        run(&["--generate-seed", "1.5"]).unwrap_err(),
+        "--generate-seed: `1.5` is not a valid number"
+    );
+    assert_eq!(
+        run(&["--generate-deals"]).unwrap_err(),
+        "--generate-deals needs a value"
+    );
+}

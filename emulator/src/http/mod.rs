@@ -50,6 +50,8 @@ pub struct Outgoing {
     pub body: Vec<u8>,
     /// Whether this is a stored REST 3.0 answer replayed for an `Idempotency-Key`.
     pub replayed: bool,
+    /// How long the portal takes before answering (the cost model's latency).
+    pub delay: Duration,
     /// How to send it.
     pub transport: Transport,
     /// Event deliveries to make once answered.
@@ -63,6 +65,7 @@ impl Outgoing {
             status,
             body: serde_json::to_vec(body).unwrap_or_default(),
             replayed: false,
+            delay: Duration::ZERO,
             transport: Transport::Normal,
             deliveries: Vec::new(),
         }

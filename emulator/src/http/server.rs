@@ -86,6 +86,9 @@ async fn handle(portal: Arc<Portal>, req: Request<Body>) -> Result<Response<Full
         tokio::spawn(deliver(delivery));
     }
     let mut bytes = out.body;
+    if !out.delay.is_zero() {
+        tokio::time::sleep(out.delay).await;
+    }
     match out.transport {
         Transport::Drop => return Err(Dropped),
         Transport::Slow(delay) => tokio::time::sleep(delay).await,

@@ -5,3 +5,6 @@ pub mod batch;
 pub mod listing;
 pub mod methods;
 pub mod store;
+pub mod synthetic;
+pub mod table;
+pub mod wire;

@@ -5,34 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use super::table::Table;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-
-/// Rows of one kind, by id, and the next id to hand out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Table {
-    /// The next id `insert` hands out (fixed up to exceed every row's id on load).
-    pub next_id: u64,
-    /// Rows by id; keys are the portal's field names (`ID`, `TITLE`, …).
-    pub rows: BTreeMap<u64, Map<String, Value>>,
-}
-
-impl Table {
-    /// Adds a row, sets its `ID`, returns the id.
-    pub fn insert(&mut self, mut row: Map<String, Value>) -> u64 {
-        let id = self.next_id.max(1);
-        self.next_id = id + 1;
-        row.insert("ID".into(), json!(id));
-        self.rows.insert(id, row);
-        id
-    }
-
-    fn fix_next_id(&mut self) {
-        let max = self.rows.keys().max().copied().unwrap_or(0);
-        self.next_id = self.next_id.max(max + 1);
-    }
-}
 
 /// A user of the portal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -153,7 +129,7 @@ impl Data {
                 "TITLE": format!("Demo deal {n}"),
                 "STAGE_ID": "NEW",
                 "CATEGORY_ID": 0,
-                "OPPORTUNITY": 1000 * n,
+                "OPPORTUNITY": format!("{}.00", 1000 * n),
                 "CURRENCY_ID": "USD",
                 "CONTACT_ID": n,
                 "ASSIGNED_BY_ID": 1,
@@ -224,10 +200,7 @@ impl Data {
             .values_mut()
             .chain([&mut self.activities, &mut self.mail_messages]);
         for table in tables {
-            for (id, row) in &mut table.rows {
-                row.insert("ID".into(), json!(id));
-            }
-            table.fix_next_id();
+            table.fix_up();
         }
         let chats = self
             .mail_chats
@@ -255,7 +228,12 @@ impl Data {
     pub fn item_exists(&self, entity_type_id: u64, id: u64) -> bool {
         self.items
             .get(&entity_type_id.to_string())
-            .is_some_and(|t| t.rows.contains_key(&id))
+            .is_some_and(|t| t.contains(id))
+    }
+
+    /// Replaces the deals with `count` synthetic ones from `seed` (ids `1..=count`).
+    pub fn generate_deals(&mut self, count: u64, seed: u64) {
+        self.items.insert("2".into(), Table::generated(count, seed));
     }
 
     /// A user by id.

@@ -32,6 +32,8 @@ pub struct Call<'a> {
     pub fired: Vec<Fired>,
     /// Whether the call changed the data (it is then saved to `--state`).
     pub changed: bool,
+    /// Rows a list counted for `total` (the cost model charges for them).
+    pub counted: u64,
 }
 
 /// What a family handler gives back: `None` when the method is not its own.

@@ -10,6 +10,7 @@ use crate::clock;
 use crate::http::reply::Done;
 use crate::state::listing::Query;
 use crate::state::store::Data;
+use crate::state::wire;
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     let (entity, action) = name.strip_prefix("crm.")?.split_once('.')?;
@@ -27,15 +28,15 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
         }),
         "get" => data
             .table(entity_type_id)
-            .rows
-            .get(&call.id("id"))
-            .map(|row| Done::new(Value::Object(row.clone())))
+            .get(call.id("id"))
+            .map(|row| Done::new(wire::v1_row(&row)))
             .ok_or_else(|| not_found(call)),
         "list" => {
             let page = Query::read(call.params, &|f: &str| f.to_ascii_uppercase())
-                .run(data.table(entity_type_id).rows.values());
+                .run(data.table(entity_type_id));
+            call.counted += page.counted;
             Ok(Done {
-                result: Value::Array(page.rows),
+                result: Value::Array(page.rows.iter().map(wire::v1).collect()),
                 total: page.total,
                 next: page.next,
             })
@@ -82,7 +83,7 @@ pub(super) fn modify<'d>(
     id: u64,
     fields: Map<String, Value>,
 ) -> Option<&'d Map<String, Value>> {
-    let row = data.table(entity_type_id).rows.get_mut(&id)?;
+    let row = data.table(entity_type_id).get_mut(id)?;
     row.extend(fields);
     row.insert("ID".into(), json!(id));
     row.insert("DATE_MODIFY".into(), json!(clock::iso(clock::now())));
@@ -92,7 +93,7 @@ pub(super) fn modify<'d>(
 
 /// Deletes an item, with the activities bound only to it; `false` when there is no such item.
 pub(super) fn remove(data: &mut Data, call: &mut Call<'_>, entity_type_id: u64, id: u64) -> bool {
-    if data.table(entity_type_id).rows.remove(&id).is_none() {
+    if !data.table(entity_type_id).remove(id) {
         return false;
     }
     call.changed = true;

@@ -9,6 +9,7 @@ use super::crm_entity::{create, modify, remove};
 use crate::http::reply::{Done, Fail};
 use crate::state::listing::Query;
 use crate::state::store::Data;
+use crate::state::wire;
 
 pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handled {
     let action = name.strip_prefix("crm.item.")?;
@@ -23,18 +24,18 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
         "add" => call.writable().map(|()| {
             let fields = stored_fields(&call.object("fields"));
             let id = create(data, call, entity_type_id, fields);
-            let row = &data.table(entity_type_id).rows[&id];
-            Done::new(json!({ "item": wire_item(row, entity_type_id) }))
+            let row = data.table(entity_type_id).get(id).unwrap_or_default();
+            Done::new(json!({ "item": wire_item(&row, entity_type_id) }))
         }),
         "get" => data
             .table(entity_type_id)
-            .rows
-            .get(&call.id("id"))
-            .map(|row| Done::new(json!({ "item": wire_item(row, entity_type_id) })))
+            .get(call.id("id"))
+            .map(|row| Done::new(json!({ "item": wire_item(&row, entity_type_id) })))
             .ok_or_else(|| item_not_found(call)),
         "list" => {
             let query = Query::read(call.params, &|f: &str| stored_name(f));
-            let page = query.run(data.table(entity_type_id).rows.values());
+            let page = query.run(data.table(entity_type_id));
+            call.counted += page.counted;
             let items: Vec<Value> = page
                 .rows
                 .iter()
@@ -94,7 +95,8 @@ fn wire_item(row: &Map<String, Value>, entity_type_id: u64) -> Value {
             } else {
                 k.to_lower_camel_case()
             };
-            (key, v.clone())
+            let value = wire::item_field(&key, v);
+            (key, value)
         })
         .collect();
     item.insert("entityTypeId".into(), json!(entity_type_id));

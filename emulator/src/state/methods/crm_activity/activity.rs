@@ -11,6 +11,7 @@ use crate::http::reply::{Done, Fail};
 use crate::state::listing::Query;
 use crate::state::methods::call::Call;
 use crate::state::store::Data;
+use crate::state::wire;
 
 /// Deleting a CRM item removes its bindings; activities left without any are deleted.
 pub(crate) fn owner_deleted(data: &mut Data, call: &mut Call<'_>, entity_type_id: u64, id: u64) {
@@ -63,14 +64,14 @@ pub(super) fn add(data: &mut Data, call: &mut Call<'_>) -> Result<Done, Fail> {
 }
 
 pub(super) fn get(data: &mut Data, call: &mut Call<'_>) -> Result<Done, Fail> {
-    activity(data, call, call.id("id")).map(|row| Done::new(Value::Object(row.clone())))
+    activity(data, call, call.id("id")).map(|row| Done::new(wire::v1_row(row)))
 }
 
-pub(super) fn list(data: &Data, call: &Call<'_>) -> Done {
-    let page = Query::read(call.params, &|f: &str| f.to_ascii_uppercase())
-        .run(data.activities.rows.values());
+pub(super) fn list(data: &Data, call: &mut Call<'_>) -> Done {
+    let page = Query::read(call.params, &|f: &str| f.to_ascii_uppercase()).run(&data.activities);
+    call.counted += page.counted;
     Done {
-        result: Value::Array(page.rows),
+        result: Value::Array(page.rows.iter().map(wire::v1).collect()),
         total: page.total,
         next: page.next,
     }
