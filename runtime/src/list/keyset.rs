@@ -36,8 +36,18 @@ struct Chain {
     density: f64,
 }
 
-/// A finished batch: its chain, the pages it asked for, and the answer.
-type Finished = (usize, Result<(u16, Vec<Outcome>), Error<CommonError>>);
+/// The pages of one range in a batch: `pages` commands in a row, each after the previous.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    chain: usize,
+    pages: usize,
+}
+
+/// A finished batch: the ranges it walked, and the answer.
+type Finished = (
+    Vec<Segment>,
+    Result<(u16, Vec<Outcome>), Error<CommonError>>,
+);
 
 /// The keyset traversal of one list.
 pub(crate) struct Keyset {
@@ -126,12 +136,13 @@ impl Keyset {
             if let Some(page) = self.ready.pop_front() {
                 return Some(Ok(page));
             }
-            let (chain, result) = match self.tasks.join_next().await? {
+            let (segments, result) = match self.tasks.join_next().await? {
                 Ok(finished) => finished,
                 Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
                 Err(_) => return None,
             };
-            if let Err(e) = result.and_then(|(status, outcomes)| self.take(chain, status, outcomes))
+            if let Err(e) =
+                result.and_then(|(status, outcomes)| self.take(segments, status, outcomes))
             {
                 self.failed = true;
                 self.tasks.abort_all();
@@ -207,17 +218,26 @@ impl Keyset {
             });
             return Ok(());
         }
+        // The probe's page tells how many rows an id holds here; ids with gaps mean fewer
+        // pages per range than its span suggests.
+        let last = first_page.last().and_then(|r| rows::id(r, self.id));
+        let density = match last {
+            Some(last) if last > min => (PAGE_SIZE as f64 / (last - min + 1) as f64).min(1.0),
+            _ => 1.0,
+        };
         let span = u64::try_from(max.saturating_sub(min)).unwrap_or(0) + 1;
-        let per_batch = (PAGE_SIZE * self.request.options.pages_per_batch) as u64;
-        let count = span
-            .div_ceil(per_batch)
+        let per_batch = (PAGE_SIZE * self.request.options.pages_per_batch) as f64;
+        let count = ((span as f64 * density / per_batch).ceil() as u64)
             .clamp(1, self.request.options.chains as u64);
         let count = i64::try_from(count).unwrap_or(1);
         let step = max.saturating_sub(min).saturating_add(1) / count;
         for k in 0..count {
             let low = min - 1 + k * step;
             let high = if k == count - 1 { max } else { low + step };
-            self.chains.push(Chain::new(low, high, self.descending));
+            self.chains.push(Chain {
+                density,
+                ..Chain::new(low, high, self.descending)
+            });
         }
         Ok(())
     }
@@ -243,23 +263,13 @@ impl Keyset {
         }
     }
 
-    /// Starts batches while there is room: for idle ranges first, then by splitting the range
-    /// with the most left to walk.
+    /// Starts batches while there is room.
     fn fill(&mut self) {
         let room = |k: &Keyset| {
             k.tasks.len() < k.request.options.in_flight
                 && k.ready.len() < k.request.options.in_flight * k.request.options.pages_per_batch
         };
-        while room(self) {
-            let idle = self
-                .chains
-                .iter()
-                .position(|c| !c.done && c.in_flight.is_none());
-            let Some(chain) = idle.or_else(|| self.split()) else {
-                break;
-            };
-            self.launch(chain);
-        }
+        while room(self) && self.launch() {}
     }
 
     /// Splits the range with the most ids left beyond its batch in flight, when that is more
@@ -297,52 +307,95 @@ impl Keyset {
         Some(self.chains.len() - 1)
     }
 
-    /// Starts the next batch of `chain`.
-    fn launch(&mut self, chain: usize) {
-        let c = &self.chains[chain];
-        let (lo, hi) = c.left_after_flight(self.descending);
-        let expected = ((hi - lo) as f64 * c.density / PAGE_SIZE as f64).ceil();
-        let pages = (expected as usize).clamp(1, self.request.options.pages_per_batch);
+    /// Starts one batch, filled with the next pages of idle ranges (as many as each is
+    /// expected to have left, in order), splitting ranges for the room that remains: a batch
+    /// counts once against the bucket however many pages it carries, so it goes full.
+    /// `false` when there was nothing to start.
+    fn launch(&mut self) -> bool {
+        let capacity = self.request.options.pages_per_batch;
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut commands: Vec<Command> = Vec::new();
+        while commands.len() < capacity {
+            let idle = self
+                .chains
+                .iter()
+                .position(|c| !c.done && c.in_flight.is_none());
+            let Some(chain) = idle.or_else(|| self.split()) else {
+                break;
+            };
+            let room = capacity - commands.len();
+            let pages = self.chains[chain]
+                .expected_pages(self.descending)
+                .clamp(1, room);
+            for i in 0..pages {
+                let after = if i == 0 {
+                    json!(self.chains[chain].cursor)
+                } else {
+                    json!(self.reference(commands.len() - 1))
+                };
+                commands.push(Command {
+                    method: self.request.method.clone(),
+                    params: self.page(after, &self.chains[chain]),
+                });
+            }
+            self.chains[chain].in_flight = Some(pages);
+            segments.push(Segment { chain, pages });
+        }
+        // A batch not full waits for a batch in flight to come back with more pages to walk:
+        // a request slot of the bucket is worth more than a moment.
+        if commands.is_empty() || (commands.len() < capacity && !self.tasks.is_empty()) {
+            for s in &segments {
+                self.chains[s.chain].in_flight = None;
+            }
+            return false;
+        }
+        let client = self.request.client.clone();
+        self.tasks.spawn(async move {
+            let result = batch::run(&client, ApiVersion::V1, commands, false).await;
+            (segments, result)
+        });
+        true
+    }
+
+    /// `$result[c07][49][ID]`: the last id of the page command `index` of a batch asks for.
+    fn reference(&self, index: usize) -> String {
         let items = self
             .request
             .items
             .map(|k| format!("[{k}]"))
             .unwrap_or_default();
-        let commands: Vec<Command> = (0..pages)
-            .map(|i| {
-                let after = if i == 0 {
-                    json!(c.cursor)
-                } else {
-                    let prev = batch::wire::key(i - 1);
-                    json!(format!(
-                        "$result[{prev}]{items}[{}][{}]",
-                        PAGE_SIZE - 1,
-                        self.id
-                    ))
-                };
-                Command {
-                    method: self.request.method.clone(),
-                    params: self.page(after, c),
-                }
-            })
-            .collect();
-        self.chains[chain].in_flight = Some(pages);
-        let client = self.request.client.clone();
-        self.tasks.spawn(async move {
-            let result = batch::run(&client, ApiVersion::V1, commands, false).await;
-            (chain, result)
-        });
+        format!(
+            "$result[{}]{items}[{}][{}]",
+            batch::wire::key(index),
+            PAGE_SIZE - 1,
+            self.id
+        )
     }
 
-    /// Takes a finished batch of `chain`: its pages in order, up to the first short one.
+    /// Takes a finished batch: each range's pages in order, up to its first short one.
     fn take(
+        &mut self,
+        segments: Vec<Segment>,
+        status: u16,
+        outcomes: Vec<Outcome>,
+    ) -> Result<(), Error<CommonError>> {
+        let mut outcomes = outcomes.into_iter();
+        for Segment { chain, pages } in segments {
+            self.chains[chain].in_flight = None;
+            let mine: Vec<Outcome> = outcomes.by_ref().take(pages).collect();
+            self.take_pages(chain, status, mine)?;
+        }
+        Ok(())
+    }
+
+    /// Takes the pages of `chain` from a batch, in order, up to the first short one.
+    fn take_pages(
         &mut self,
         chain: usize,
         status: u16,
         outcomes: Vec<Outcome>,
     ) -> Result<(), Error<CommonError>> {
         let descending = self.descending;
-        self.chains[chain].in_flight = None;
         for outcome in outcomes {
             let page = self.rows(status, outcome)?;
             let c = &mut self.chains[chain];
@@ -406,6 +459,14 @@ impl Chain {
             in_flight: None,
             density: 1.0,
         }
+    }
+
+    /// Pages the range is expected to have left, from the rows per id seen so far (one more
+    /// when the estimate is short: that page ends the range).
+    fn expected_pages(&self, descending: bool) -> usize {
+        let (lo, hi) = self.left_after_flight(descending);
+        let rows = (hi - lo) as f64 * self.density;
+        (rows / PAGE_SIZE as f64).ceil().max(1.0) as usize
     }
 
     /// The ids left to walk once the batch in flight (if any) is back, as (low, high).
