@@ -24,7 +24,7 @@ from fast_bitrix24 import Bitrix
 from fast_bitrix24.__version__ import __version__
 scale = float(sys.argv[2])
 b = Bitrix(sys.argv[1], verbose=False, ssl=False, requests_per_second=2.0 / scale,
-           operating_time_limit=480 * scale)
+           operating_time_limit=max(1, round(480 * scale)))
 t = time.monotonic()
 rows = b.get_all("crm.deal.list")
 print(__version__, len(rows), time.monotonic() - t)
@@ -45,6 +45,7 @@ pub async fn fast_bitrix24(
     scale: f64,
     limit: Duration,
 ) -> Result<PeerOutcome, String> {
+    let started = std::time::Instant::now();
     let run = Command::new("python3")
         .args(["-c", SCRIPT, webhook, &scale.to_string()])
         .kill_on_drop(true)
@@ -58,8 +59,13 @@ pub async fn fast_bitrix24(
         let last = stderr.lines().last().unwrap_or("no message");
         return Err(if stderr.contains("No module named 'fast_bitrix24'") {
             "fast_bitrix24 is not installed: pip install fast_bitrix24".to_owned()
+        } else if stderr.contains("ClientResponseError: 503") {
+            format!("it failed after {:.1} s: the portal answered 503 (its limiter let more requests through than the bucket holds) until its retries ran out: {last}", started.elapsed().as_secs_f64())
         } else {
-            format!("it failed: {last}")
+            format!(
+                "it failed after {:.1} s: {last}",
+                started.elapsed().as_secs_f64()
+            )
         });
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
