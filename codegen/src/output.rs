@@ -189,6 +189,9 @@ bitrix-macros.workspace = true
 [dev-dependencies]
 tokio.workspace = true
 bitrix24-emulator.workspace = true
+clap.workspace = true
+futures-util.workspace = true
+indicatif.workspace = true
 
 [lints]
 workspace = true
