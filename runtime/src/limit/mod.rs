@@ -12,9 +12,11 @@
 mod bucket;
 mod operating;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use bucket::LocalBucket;
@@ -33,10 +35,55 @@ pub trait RateLimiter: Send + Sync + fmt::Debug {
     fn refused<'a>(&'a self, portal: &'a str) -> LimitFuture<'a>;
 }
 
-/// The limiter itself failed (a shared store could not be reached).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the rate limiter failed: {0}")]
-pub struct LimitError(pub String);
+/// The limiter itself failed (a shared store could not be reached, or answered nonsense).
+///
+/// Like the crate's other errors, `Display` is one short message of what failed (e.g. `cannot
+/// reach the Redis bucket`) and the lower-level cause, when there is one, is its
+/// [`source()`](std::error::Error::source), never repeated in the message. Neither ever holds
+/// a password of the store's URL.
+///
+/// Cheap to clone: clones share the cause.
+#[derive(Debug, Clone)]
+pub struct LimitError {
+    message: Cow<'static, str>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl LimitError {
+    /// A failure without a lower-level cause.
+    pub fn new(message: impl Into<Cow<'static, str>>) -> LimitError {
+        LimitError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A failure caused by `source` (e.g. the store client's error). `message` says what
+    /// failed and should not repeat `source`'s own message.
+    pub fn with_source(
+        message: impl Into<Cow<'static, str>>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> LimitError {
+        LimitError {
+            message: message.into(),
+            source: Some(Arc::new(source)),
+        }
+    }
+}
+
+impl fmt::Display for LimitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LimitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// A portal's leaky bucket: `burst` requests at once, then `drain_per_sec` per second.
 #[derive(Debug, Clone, Copy, PartialEq)]
