@@ -11,6 +11,8 @@
 
 mod bucket;
 mod operating;
+#[cfg(feature = "redis")]
+mod redis_bucket;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -21,13 +23,15 @@ use std::time::Duration;
 
 pub use bucket::LocalBucket;
 pub(crate) use operating::OperatingTime;
+#[cfg(feature = "redis")]
+pub use redis_bucket::RedisBucket;
 
 /// A future the limiter returns; boxed so that the trait stays object-safe.
 pub type LimitFuture<'a> = Pin<Box<dyn Future<Output = Result<(), LimitError>> + Send + 'a>>;
 
-/// A portal's request budget. The in-process [`LocalBucket`] is the default; an
-/// implementation shared through Redis (cargo feature `redis`) lets many processes share one
-/// portal's budget.
+/// A portal's request budget. The in-process [`LocalBucket`] is the default; `RedisBucket`
+/// (cargo feature `redis`) keeps it in Redis, so that many processes on many machines share
+/// one portal's budget.
 pub trait RateLimiter: Send + Sync + fmt::Debug {
     /// Waits until one more request fits `portal`'s bucket, and takes its place.
     fn acquire<'a>(&'a self, portal: &'a str) -> LimitFuture<'a>;
@@ -105,6 +109,27 @@ impl Bucket {
         burst: 250,
         drain_per_sec: 5.0,
     };
+
+    /// Time between two requests once the burst is spent; a drain rate that is not a positive
+    /// number is taken as one per second, and one slower than a request a day as one a day.
+    pub(crate) fn interval(&self) -> Duration {
+        const SLOWEST: f64 = 1.0 / 86_400.0;
+        let rate = if self.drain_per_sec.is_finite() && self.drain_per_sec > 0.0 {
+            self.drain_per_sec.max(SLOWEST)
+        } else {
+            1.0
+        };
+        Duration::from_secs_f64(1.0 / rate)
+    }
+
+    /// How far ahead of now the next request's place may be and still go at once: the burst
+    /// less one, in intervals (at most ten years, which keeps clock arithmetic in range).
+    pub(crate) fn tolerance(&self) -> Duration {
+        const LONGEST: Duration = Duration::from_secs(10 * 365 * 86_400);
+        self.interval()
+            .checked_mul(self.burst.saturating_sub(1))
+            .map_or(LONGEST, |t| t.min(LONGEST))
+    }
 }
 
 /// What the client keeps to: the portal's bucket and the methods' operating-time budget.
