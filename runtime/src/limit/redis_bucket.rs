@@ -61,7 +61,7 @@ impl RedisBucket {
     /// Redis client's error is its source. Neither repeats the URL.
     pub async fn connect(url: &str, bucket: Bucket) -> Result<RedisBucket, LimitError> {
         let client = redis::Client::open(url)
-            .map_err(|e| LimitError::with_source("the Redis URL is not valid", e))?;
+            .map_err(|e| LimitError::with_source("the Redis URL is not valid", StoreError(e)))?;
         let info = client.get_connection_info();
         let server = format!("{}/{}", info.addr(), info.redis_settings().db());
         // Reconnect quickly: a limiter that cannot answer holds every call back.
@@ -71,7 +71,9 @@ impl RedisBucket {
             .set_response_timeout(Some(Duration::from_secs(2)));
         let connection = ConnectionManager::new_with_config(client, config)
             .await
-            .map_err(|e| LimitError::with_source("cannot connect to the Redis bucket", e))?;
+            .map_err(|e| {
+                LimitError::with_source("cannot connect to the Redis bucket", StoreError(e))
+            })?;
         Ok(RedisBucket {
             connection,
             script: redis::Script::new(GCRA),
@@ -106,7 +108,7 @@ impl RedisBucket {
             .arg(self.tolerance_us)
             .invoke_async(&mut connection)
             .await
-            .map_err(|e| LimitError::with_source("the Redis bucket failed", e))?;
+            .map_err(|e| LimitError::with_source("the Redis bucket failed", StoreError(e)))?;
         Ok(Duration::from_micros(u64::try_from(wait).unwrap_or(0)))
     }
 }
@@ -135,6 +137,25 @@ impl fmt::Debug for RedisBucket {
             .field("interval", &Duration::from_micros(self.interval_us))
             .field("tolerance", &Duration::from_micros(self.tolerance_us))
             .finish_non_exhaustive()
+    }
+}
+
+/// The Redis client's error, as the source of a [`LimitError`]. Its message already prints
+/// its cause (e.g. `Connection refused (os error 111)`), which its `source()` returns again;
+/// this one skips that cause and goes on with the cause's own source, so that a printed chain
+/// shows each message once (as [`TransportError`](crate::TransportError) does for reqwest).
+#[derive(Debug)]
+struct StoreError(redis::RedisError);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.0).and_then(std::error::Error::source)
     }
 }
 

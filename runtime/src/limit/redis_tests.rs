@@ -148,6 +148,15 @@ async fn bad_urls_and_absent_servers_are_errors_that_keep_the_password() {
         .unwrap_err();
     assert_eq!(e.to_string(), "cannot connect to the Redis bucket");
     assert!(!format!("{e:?}").contains("hunter2"), "{e:?}");
+    // The chain prints each message once: what failed, then Redis's own message.
+    let mut chain = vec![e.to_string()];
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    assert_eq!(chain.len(), 2, "{chain:?}");
+    assert!(chain[1].contains("refused"), "{chain:?}");
 }
 
 #[tokio::test]
