@@ -87,7 +87,9 @@ fn lib_rs(krate: &Crate) -> String {
          Every method is a struct: required parameters are constructor arguments, optional ones \
          setters; [`Client::call`] validates it, sends it and decodes the typed result or the \
          typed error. Each method's docs link its official page.\n\n\
-         Cargo features: one per scope ({}), and `full` (the default) for all of them.\n\n\
+         Cargo features: one per scope ({}), `full` (the default) for all of them, and `redis` \
+         for `RedisBucket`, a portal's request budget shared across processes through \
+         Redis.\n\n\
          Methods the spec lacks can be declared with [`bitrix_method`] and get the same API, or \
          called untyped with [`Client::call_raw`].",
         krate.method_count,
@@ -106,6 +108,8 @@ fn lib_rs(krate: &Crate) -> String {
             Placeholder, RateLimiter, Ref, Response, Secret, Time, TransportError, Validate,
             ValidationErrors, Validator, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
         };
+        #[cfg(feature = "redis")]
+        pub use bitrix_runtime::RedisBucket;
         /// The JSON library of untyped calls and loose result types.
         pub use bitrix_runtime::serde_json;
         #[doc(hidden)]
@@ -198,6 +202,8 @@ workspace = true
 
 [features]
 default = ["full"]
+# A portal's leaky bucket kept in Redis, shared across processes (`RedisBucket`).
+redis = ["bitrix-runtime/redis"]
 "#,
     );
     let all: Vec<String> = krate.scopes.iter().map(|s| format!("{s:?}")).collect();

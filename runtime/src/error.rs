@@ -370,6 +370,27 @@ mod tests {
     }
 
     #[test]
+    fn limit_errors_chain_to_the_store_error() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let e: Error = Error::Limit(LimitError::with_source("cannot reach the store", refused));
+        let messages = chain(&e);
+        assert_eq!(
+            messages,
+            [
+                "the rate limiter failed",
+                "cannot reach the store",
+                "refused"
+            ]
+        );
+        assert_no_repeats(&messages);
+        let e: Error = Error::Limit(LimitError::new("the store answered nonsense"));
+        assert_eq!(
+            chain(&e.map_code::<CommonError>()),
+            ["the rate limiter failed", "the store answered nonsense"]
+        );
+    }
+
+    #[test]
     fn encode_errors_keep_serde_json_as_the_source() {
         let json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
         let detail = json.to_string();

@@ -33,6 +33,8 @@ pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use codes::ErrorCode;
 pub use common_error::CommonError;
 pub use error::{ApiError, ConfigError, Error, FieldError, TransportError, ValidationErrors};
+#[cfg(feature = "redis")]
+pub use limit::RedisBucket;
 pub use limit::{Bucket, LimitError, LimitFuture, Limits, LocalBucket, RateLimiter};
 pub use list::{List, Page, PAGE_SIZE};
 pub use method::{ApiVersion, Method, Paging, PagingKind};

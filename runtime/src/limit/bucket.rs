@@ -25,15 +25,9 @@ impl LocalBucket {
     /// # Panics
     /// Never: a drain rate that is not a positive number is taken as one per second.
     pub fn new(bucket: Bucket) -> LocalBucket {
-        let rate = if bucket.drain_per_sec.is_finite() && bucket.drain_per_sec > 0.0 {
-            bucket.drain_per_sec
-        } else {
-            1.0
-        };
-        let interval = Duration::from_secs_f64(1.0 / rate);
         LocalBucket {
-            interval,
-            tolerance: interval * bucket.burst.saturating_sub(1),
+            interval: bucket.interval(),
+            tolerance: bucket.tolerance(),
             next: Mutex::new(HashMap::new()),
         }
     }
@@ -125,6 +119,11 @@ mod tests {
 
     #[test]
     fn a_nonsense_rate_does_not_panic() {
+        let t0 = Instant::now();
+        for rate in [f64::MIN_POSITIVE, 1e-300] {
+            let b = bucket(u32::MAX, rate);
+            assert_eq!(b.reserve("p", t0), Duration::ZERO);
+        }
         for rate in [0.0, -1.0, f64::NAN, f64::INFINITY] {
             let b = bucket(1, rate);
             let t0 = Instant::now();
