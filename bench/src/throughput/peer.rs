@@ -56,9 +56,17 @@ pub async fn fast_bitrix24(
     let out = out.map_err(|e| format!("python3 is not available: {e}"))?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
-        let last = stderr.lines().last().unwrap_or("no message");
+        let last: String = stderr
+            .lines()
+            .last()
+            .unwrap_or("no message")
+            .chars()
+            .take(200)
+            .collect();
         return Err(if stderr.contains("No module named 'fast_bitrix24'") {
             "fast_bitrix24 is not installed: pip install fast_bitrix24".to_owned()
+        } else if stderr.contains("OPERATION_TIME_LIMIT") {
+            format!("it failed after {:.1} s: the portal blocked crm.deal.list with OPERATION_TIME_LIMIT (429): its pages are counted, and counting spends the method's operating time", started.elapsed().as_secs_f64())
         } else if stderr.contains("ClientResponseError: 503") {
             format!("it failed after {:.1} s: the portal answered 503 (its limiter let more requests through than the bucket holds) until its retries ran out: {last}", started.elapsed().as_secs_f64())
         } else {
