@@ -136,7 +136,7 @@ async fn measure(args: &Args) -> Result<(), String> {
                     rate / peer_rate
                 );
             }
-            Err(why) => println!("fast_bitrix24: not run ({why})"),
+            Err(why) => println!("fast_bitrix24: {why}"),
         }
     }
 

@@ -53,7 +53,7 @@ pub async fn fast_bitrix24(
     let Ok(out) = tokio::time::timeout(limit, run).await else {
         return Ok(PeerOutcome::TimedOut(limit));
     };
-    let out = out.map_err(|e| format!("python3 is not available: {e}"))?;
+    let out = out.map_err(|e| format!("not run: python3 is not available ({e})"))?;
     let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.status.success() {
         let last: String = stderr
@@ -64,7 +64,7 @@ pub async fn fast_bitrix24(
             .take(200)
             .collect();
         return Err(if stderr.contains("No module named 'fast_bitrix24'") {
-            "fast_bitrix24 is not installed: pip install fast_bitrix24".to_owned()
+            "not run: it is not installed (pip install fast_bitrix24)".to_owned()
         } else if stderr.contains("OPERATION_TIME_LIMIT") {
             format!("it failed after {:.1} s: the portal blocked crm.deal.list with OPERATION_TIME_LIMIT (429): its pages are counted, and counting spends the method's operating time", started.elapsed().as_secs_f64())
         } else if stderr.contains("ClientResponseError: 503") {
@@ -91,5 +91,5 @@ pub async fn fast_bitrix24(
     })();
     parsed
         .map(PeerOutcome::Done)
-        .ok_or_else(|| format!("unexpected output: {line}"))
+        .ok_or_else(|| format!("ran, but printed something unexpected: {line}"))
 }
