@@ -112,6 +112,9 @@ async fn keyset_chains_hand_out_every_row_once() {
     let unique: BTreeSet<u64> = got.iter().copied().collect();
     assert_eq!(got.len(), ids.len(), "no row twice");
     assert_eq!(unique.into_iter().collect::<Vec<_>>(), ids, "no row lost");
+    // 147 pages: three batches of 50 pages would do; the first also finds the far end.
+    let requests = client.stats().requests;
+    assert!(requests <= 4, "{requests} requests for 147 pages");
 }
 
 #[tokio::test]

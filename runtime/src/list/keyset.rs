@@ -173,73 +173,116 @@ impl Keyset {
         Value::Object(params)
     }
 
-    /// Finds the lowest and highest ids (two cheap pages in one batch) and splits the range
-    /// between them.
+    /// The first batch: the first page in the traversal's order, one page in the other order
+    /// (for the far end's id), and the pages after the first chained to it, so the probe
+    /// costs no request of its own. Then the ids left are split into ranges.
     async fn probe(&mut self) -> Result<(), Error<CommonError>> {
-        let mut ends = Vec::new();
-        for dir in ["ASC", "DESC"] {
-            let mut params = self.base.clone();
-            params.insert(
-                self.filter_key.to_owned(),
-                Value::Object(self.filter.clone()),
-            );
-            if let Some(order) = self.request.paging.order {
-                params.insert(order.to_owned(), json!({ self.id: dir }));
-            }
-            params.insert(self.request.start_key().to_owned(), json!(-1));
-            ends.push(Command {
-                method: self.request.method.clone(),
-                params: Value::Object(params),
-            });
+        let (near, far) = if self.descending {
+            ("DESC", "ASC")
+        } else {
+            ("ASC", "DESC")
+        };
+        let mut commands = vec![self.unbounded(near, None), self.unbounded(far, None)];
+        let capacity = self.request.options.pages_per_batch.max(2);
+        let mut previous = 0;
+        while commands.len() < capacity {
+            let after = json!(self.reference(previous));
+            previous = commands.len();
+            commands.push(self.unbounded(near, Some(after)));
         }
         let (status, outcomes) =
-            batch::run(&self.request.client, ApiVersion::V1, ends, false).await?;
-        let mut firsts = Vec::new();
-        let mut first_page = Vec::new();
-        for (i, outcome) in outcomes.into_iter().enumerate() {
-            let page = self.rows(status, outcome)?;
-            firsts.push(page.first().and_then(|r| rows::id(r, self.id)));
-            if i == 0 {
-                first_page = page;
-            }
-        }
-        let (Some(Some(min)), Some(Some(max))) = (firsts.first(), firsts.get(1)) else {
+            batch::run(&self.request.client, ApiVersion::V1, commands, false).await?;
+        let mut outcomes = outcomes.into_iter();
+        let Some(first_page) = outcomes.next() else {
+            return Ok(());
+        };
+        let first = self.rows(status, first_page.clone())?;
+        let other_end = outcomes
+            .next()
+            .map_or(Ok(Vec::new()), |o| self.rows(status, o))?;
+        let ids = |page: &[Box<RawValue>]| page.first().and_then(|r| rows::id(r, self.id));
+        let (Some(start), Some(end)) = (ids(&first), ids(&other_end)) else {
             return Ok(()); // An empty list.
         };
-        let (min, max) = (*min, *max);
-        if first_page.len() < PAGE_SIZE {
-            // The whole list fits on the probe's page.
-            if self.descending {
-                first_page.reverse();
-            }
-            self.ready.push_back(RawPage {
-                rows: first_page,
-                total: None,
-            });
-            return Ok(());
-        }
-        // The probe's page tells how many rows an id holds here; ids with gaps mean fewer
-        // pages per range than its span suggests.
-        let last = first_page.last().and_then(|r| rows::id(r, self.id));
-        let density = match last {
-            Some(last) if last > min => (PAGE_SIZE as f64 / (last - min + 1) as f64).min(1.0),
-            _ => 1.0,
+        // One range over every id for now; its first pages are this batch's.
+        let (low, high) = if self.descending {
+            (end.saturating_sub(1), start)
+        } else {
+            (start.saturating_sub(1), end)
         };
-        let span = u64::try_from(max.saturating_sub(min)).unwrap_or(0) + 1;
-        let per_batch = (PAGE_SIZE * self.request.options.pages_per_batch) as f64;
-        let count = ((span as f64 * density / per_batch).ceil() as u64)
-            .clamp(1, self.request.options.chains as u64);
-        let count = i64::try_from(count).unwrap_or(1);
-        let step = max.saturating_sub(min).saturating_add(1) / count;
-        for k in 0..count {
-            let low = min - 1 + k * step;
-            let high = if k == count - 1 { max } else { low + step };
-            self.chains.push(Chain {
-                density,
-                ..Chain::new(low, high, self.descending)
-            });
+        self.chains.push(Chain::new(low, high, self.descending));
+        let pages = std::iter::once(first_page).chain(outcomes).collect();
+        self.take_pages(0, status, pages)?;
+        if !self.chains[0].done {
+            self.split_first(start);
         }
         Ok(())
+    }
+
+    /// A page of the list with the user's filter and, after the first, past the previous
+    /// page's last id; no upper bound.
+    fn unbounded(&self, dir: &str, after: Option<Value>) -> Command {
+        let mut filter = self.filter.clone();
+        if let Some(after) = after {
+            let op = if self.descending { "<" } else { ">" };
+            filter.insert(format!("{op}{}", self.id), after);
+        }
+        let mut params = self.base.clone();
+        params.insert(self.filter_key.to_owned(), Value::Object(filter));
+        if let Some(order) = self.request.paging.order {
+            params.insert(order.to_owned(), json!({ self.id: dir }));
+        }
+        params.insert(self.request.start_key().to_owned(), json!(-1));
+        Command {
+            method: self.request.method.clone(),
+            params: Value::Object(params),
+        }
+    }
+
+    /// Splits what the first range has left into ranges of about equal rows, from the rows
+    /// per id its first pages showed.
+    fn split_first(&mut self, start: i64) {
+        let c = &self.chains[0];
+        let walked = (c.cursor - start).unsigned_abs() + 1;
+        // Only this range has handed out pages yet.
+        let seen: usize = self.ready.iter().map(|p| p.rows.len()).sum();
+        let seen = seen as f64;
+        let density = (seen / walked as f64).clamp(0.001, 1.0);
+        let (lo, hi) = c.left_after_flight(self.descending);
+        let per_batch = (PAGE_SIZE * self.request.options.pages_per_batch) as f64;
+        let rows_left = (hi - lo) as f64 * density;
+        let count =
+            ((rows_left / per_batch).ceil() as i64).clamp(1, self.request.options.chains as i64);
+        let step = (hi - lo) / count;
+        self.chains[0].density = density;
+        for k in 1..count {
+            // Range 0 keeps the part next to its cursor; the others take the rest in order.
+            let (a, b) = if self.descending {
+                (hi - (k + 1) * step, hi - k * step)
+            } else {
+                (lo + k * step, lo + (k + 1) * step)
+            };
+            let (a, b) = if k == count - 1 {
+                if self.descending {
+                    (lo, b)
+                } else {
+                    (a, hi)
+                }
+            } else {
+                (a, b)
+            };
+            self.chains.push(Chain {
+                density,
+                ..Chain::new(a, b, self.descending)
+            });
+        }
+        if count > 1 {
+            if self.descending {
+                self.chains[0].low = hi - step;
+            } else {
+                self.chains[0].high = lo + step;
+            }
+        }
     }
 
     /// The rows of one page's outcome, or its failure as a typed error.
