@@ -6,6 +6,8 @@
 //! HTTP client [`ConfigError::Http`]; their messages are never copied into another error's
 //! text.
 
+mod exchange;
+
 use std::fmt;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -16,12 +18,12 @@ use crate::auth::{self, Credentials, Portal};
 use crate::codes::ErrorCode;
 use crate::common_error::CommonError;
 use crate::error::{ConfigError, Error, FieldError, TransportError, ValidationErrors};
-use crate::exchange::Answer;
 use crate::limit::{Limits, LocalBucket, OperatingTime, RateLimiter};
 use crate::method::{ApiVersion, Method};
 use crate::response::{decode, Response};
 use crate::secret::Secret;
 use crate::stats::{CallStats, Counters};
+use exchange::Answer;
 
 /// Default time to wait for an answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

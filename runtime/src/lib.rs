@@ -17,7 +17,6 @@ mod common_error;
 #[doc(hidden)]
 pub mod conformance;
 mod error;
-mod exchange;
 mod limit;
 mod list;
 mod method;

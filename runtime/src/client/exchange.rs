@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::client::Inner;
+use super::Inner;
 use crate::codes::ErrorCode;
 use crate::error::Error;
 use crate::limit::Limits;
