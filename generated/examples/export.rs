@@ -100,8 +100,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
 
     let mut params = Map::new();
-    if let (Some(key), Some(filter)) = (paging.filter, &args.filter) {
-        params.insert(key.to_owned(), Value::Object(filter.clone()));
+    match (paging.filter, &args.filter) {
+        (Some(key), Some(filter)) => {
+            params.insert(key.to_owned(), Value::Object(filter.clone()));
+        }
+        (None, Some(_)) => return Err(format!("`{}` takes no filter", args.method).into()),
+        (_, None) => {}
     }
     if !args.select.is_empty() {
         let key = if paging.filter.is_some_and(|f| f == "FILTER") {

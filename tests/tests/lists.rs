@@ -196,3 +196,39 @@ async fn short_and_empty_lists_and_refusals() {
         "`crm.deal.get` has no paging in the spec; give one with List::paging"
     );
 }
+
+#[tokio::test]
+async fn a_list_that_breaks_the_keyset_is_an_error_not_a_silent_loss() {
+    let (data, _) = deals(300);
+    let (client, _emulator) = portal("broken", &data).await;
+    let collect = |paging: Paging| {
+        let client = client.clone();
+        async move {
+            client
+                .list_raw("crm.deal.list", ApiVersion::V1, Map::new(), paging)
+                .rows::<Value>()
+                .try_collect::<Vec<_>>()
+                .await
+        }
+    };
+    // Rows without the id the paging names: the traversal cannot go on from them.
+    let err = collect(Paging {
+        id_field: Some("UID"),
+        ..DEALS
+    })
+    .await
+    .unwrap_err();
+    assert!(format!("{err:?}").contains("a row has no `UID`"), "{err:?}");
+    // A filter parameter the portal does not know: the `>ID` bound is not applied, pages
+    // repeat, and the stream says so instead of handing out rows twice.
+    let err = collect(Paging {
+        filter: Some("NO_SUCH_FILTER"),
+        ..DEALS
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        format!("{err:?}").contains("the id filter was not applied"),
+        "{err:?}"
+    );
+}

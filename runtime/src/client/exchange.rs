@@ -19,7 +19,7 @@ use crate::limit::Limits;
 use crate::method::ApiVersion;
 use crate::response::Time;
 
-/// An answer as it came: status, body and the `time` block.
+/// An answer as it came: its status and body.
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub(crate) status: u16,

@@ -1,6 +1,6 @@
 //! Keyset traversal of a v1 list: pages ordered by id, each filtered past the previous page's
 //! last id, with `start=-1` so the portal never counts. A batch chains up to 50 pages by
-//! referring to the previous page's last id (`$result[c3][49][ID]`); several chains walk
+//! referring to the previous page's last id (`$result[c03][49][ID]`); several chains walk
 //! disjoint id ranges at once, and a range that lags is split for an idle chain.
 //!
 //! A page shorter than 50 rows ends its range: the pages chained after it in the same batch
@@ -85,8 +85,11 @@ impl Keyset {
         };
         let mut base = request.params.clone();
         base.remove(request.start_key());
-        let order_key = paging.order;
-        let order = order_key.and_then(|k| base.remove(k));
+        let Some(order_key) = paging.order else {
+            // Without an order parameter the portal's order is its own: keyset needs id order.
+            return Err(Box::new(request));
+        };
+        let order = base.remove(order_key);
         let descending = match order.as_ref().and_then(Value::as_object) {
             None => false,
             Some(o) if o.is_empty() => false,
@@ -96,13 +99,12 @@ impl Keyset {
             },
             Some(_) => return Err(Box::new(request)),
         };
-        if order_key.is_none() {
-            // Without an order parameter the portal's order is its own: keyset needs id order.
-            return Err(Box::new(request));
-        }
         let filter = match base.remove(filter_key) {
             Some(Value::Object(f)) => f,
-            _ => Map::new(),
+            None | Some(Value::Null) => Map::new(),
+            // A filter of another shape cannot take the id bounds: the list goes by offsets,
+            // with the filter as given.
+            Some(_) => return Err(Box::new(request)),
         };
         Ok(Keyset {
             request,
@@ -183,6 +185,7 @@ impl Keyset {
             ("ASC", "DESC")
         };
         let mut commands = vec![self.unbounded(near, None), self.unbounded(far, None)];
+        // The two ends always go, even with `pages_per_batch(1)`.
         let capacity = self.request.options.pages_per_batch.max(2);
         let mut previous = 0;
         while commands.len() < capacity {
@@ -200,9 +203,21 @@ impl Keyset {
         let other_end = outcomes
             .next()
             .map_or(Ok(Vec::new()), |o| self.rows(status, o))?;
-        let ids = |page: &[Box<RawValue>]| page.first().and_then(|r| rows::id(r, self.id));
-        let (Some(start), Some(end)) = (ids(&first), ids(&other_end)) else {
+        let Some(first_row) = first.first() else {
             return Ok(()); // An empty list.
+        };
+        let id_of = |row: &RawValue| {
+            rows::id(row, self.id).ok_or_else(|| Error::Decode {
+                status,
+                body: row.get().to_owned(),
+                reason: format!("a row has no `{}`", self.id),
+            })
+        };
+        let start = id_of(first_row)?;
+        // Rows added between the two pages aside, the other end exists when the first does.
+        let end = match other_end.first() {
+            Some(row) => id_of(row)?,
+            None => start,
         };
         // One range over every id for now; its first pages are this batch's.
         let (low, high) = if self.descending {
@@ -302,7 +317,9 @@ impl Keyset {
             Outcome::Failed { error, description } => {
                 Err(Error::Api(response::api_error(status, error, description)))
             }
-            Outcome::NotRun => Ok(Vec::new()),
+            // With `halt` off every command runs; one that did not means the answer is
+            // incomplete, and its rows would be lost.
+            Outcome::NotRun => Err(Error::NotRun),
         }
     }
 
@@ -455,8 +472,11 @@ impl Keyset {
                     });
                 };
                 last = Some(id);
-                // Rows past a bound belong to a range split off while this batch was out.
-                if id > c.low && id <= c.high {
+                // A row not past the cursor was handed out already (a portal that ignored the
+                // id filter repeats a page); a row past a bound belongs to a range split off
+                // while this batch was out.
+                let past_cursor = if descending { id < start } else { id > start };
+                if past_cursor && id > c.low && id <= c.high {
                     kept.push(row);
                 }
             }
@@ -465,6 +485,18 @@ impl Keyset {
                 Some(last) => last > start,
                 None => false,
             };
+            if full && !moved {
+                // A full page that stays behind the cursor: the portal did not apply the id
+                // bound, and going on would repeat rows or lose them.
+                return Err(Error::Decode {
+                    status,
+                    body: String::new(),
+                    reason: format!(
+                        "a full page of `{}` did not move past {} {start}: the id filter was not applied",
+                        self.request.method, self.id
+                    ),
+                });
+            }
             if !kept.is_empty() {
                 self.ready.push_back(RawPage {
                     rows: kept,
@@ -504,8 +536,8 @@ impl Chain {
         }
     }
 
-    /// Pages the range is expected to have left, from the rows per id seen so far (one more
-    /// when the estimate is short: that page ends the range).
+    /// Pages the range is expected to have left, from the rows per id seen so far, rounded
+    /// up (at least one). An estimate that falls short leaves the range for the next batch.
     fn expected_pages(&self, descending: bool) -> usize {
         let (lo, hi) = self.left_after_flight(descending);
         let rows = (hi - lo) as f64 * self.density;

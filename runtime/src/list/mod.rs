@@ -17,15 +17,17 @@
 //! - **keyset** (v1 `start` lists with an id and a filter, ordered by id or not at all): pages
 //!   ordered by id, filtered `>ID` (`<ID` descending) with `start=-1`, so the portal never
 //!   counts the table; 50 pages chained in one batch by references to the previous page's
-//!   last id; several chains over disjoint id ranges at once (found with two cheap probes and
-//!   split further when one range lags), in id order within a range;
+//!   last id; several chains over disjoint id ranges at once (the first batch also fetches
+//!   the far end's id; ranges are split further when one lags), every batch full, in id
+//!   order within a range;
 //! - **offset** (v1 lists with another order): the first page gives `total`, the other pages
 //!   go 50 per batch, batches concurrently, rows in the requested order;
 //! - **pages** (REST 3.0 `pagination` or cursor, `NAV_PARAMS`, offset/limit): one page after
 //!   another until a short one.
 //!
 //! Memory stays flat: a stream holds the pages of the batches in flight, not the rows it has
-//! handed out.
+//! handed out. The offset strategy alone also keeps the ids it handed out, to drop the rows a
+//! list that changes under it repeats.
 
 mod keyset;
 mod offset;

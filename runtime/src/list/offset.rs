@@ -119,7 +119,12 @@ impl Offset {
             body: page.result.get().to_owned(),
             reason,
         })?;
-        self.total = page.total.unwrap_or(0);
+        // A list that gives `next` but no `total` goes on until a short page.
+        self.total = match (page.total, page.next) {
+            (Some(total), _) => total,
+            (None, Some(_)) => u64::MAX,
+            (None, None) => rows.len() as u64,
+        };
         self.next_start = Some(match page.next {
             Some(next) => next,
             None => self.total.max(rows.len() as u64),
@@ -178,15 +183,20 @@ impl Offset {
                             body: result.get().to_owned(),
                             reason,
                         })?;
-                    out.push(RawPage {
-                        rows: self.unseen(rows),
-                        total,
-                    });
+                    if rows.len() < PAGE_SIZE && self.total == u64::MAX {
+                        // The end of a list that gave no `total`: no batch starts past it.
+                        self.total = self.next_start.unwrap_or(0);
+                    }
+                    let rows = self.unseen(rows);
+                    if !rows.is_empty() {
+                        out.push(RawPage { rows, total });
+                    }
                 }
                 Outcome::Failed { error, description } => {
                     return Err(Error::Api(response::api_error(status, error, description)));
                 }
-                Outcome::NotRun => {}
+                // With `halt` off every command runs: an answer without one is incomplete.
+                Outcome::NotRun => return Err(Error::NotRun),
             }
         }
         Ok(out)

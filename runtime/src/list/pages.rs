@@ -94,13 +94,24 @@ impl Pages {
             reason,
         })?;
         self.asked += 1;
+        let previous = self.last_id;
         if let Some(id) = r.paging.id_field {
             self.last_id = rows
                 .last()
                 .and_then(|row| rows::id(row, id))
                 .or(self.last_id);
         }
-        if rows.len() < PAGE_SIZE || page.next.is_none() && r.paging.kind == PagingKind::Start {
+        // A cursor that does not move would ask for the same page again: the end.
+        let stuck = r.paging.kind == PagingKind::Cursor
+            && match (previous, self.last_id) {
+                (Some(before), Some(now)) => now <= before,
+                (None, Some(_)) => false,
+                (_, None) => true,
+            };
+        if stuck
+            || rows.len() < PAGE_SIZE
+            || page.next.is_none() && r.paging.kind == PagingKind::Start
+        {
             self.done = true;
         }
         Ok(RawPage {
