@@ -49,11 +49,7 @@ const ERROR_KEYS: &str = "code, status, message, exception, field";
 pub fn method_args(tokens: TokenStream, errors: &mut Errors) -> MethodArgs {
     let mut args = MethodArgs::default();
     let parser = syn::meta::parser(|meta| {
-        let key = meta
-            .path
-            .get_ident()
-            .map(Ident::to_string)
-            .unwrap_or_default();
+        let key = key(&meta);
         match key.as_str() {
             "name" => args.name = Some(meta.value()?.parse()?),
             "version" => args.version = Some(meta.value()?.parse()?),
@@ -80,17 +76,10 @@ fn paging_arg(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Pa
         order: None,
         filter: None,
         items: None,
-        span: meta
-            .path
-            .get_ident()
-            .map_or_else(Span::call_site, Ident::span),
+        span: key_span(meta),
     };
     meta.parse_nested_meta(|inner| {
-        let key = inner
-            .path
-            .get_ident()
-            .map(Ident::to_string)
-            .unwrap_or_default();
+        let key = key(&inner);
         match key.as_str() {
             "kind" => arg.kind = Some(inner.value()?.parse()?),
             "id" => arg.id = Some(inner.value()?.parse()?),
@@ -111,17 +100,10 @@ fn error_arg(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Err
         message: None,
         exception: None,
         field: None,
-        span: meta
-            .path
-            .get_ident()
-            .map_or_else(Span::call_site, Ident::span),
+        span: key_span(meta),
     };
     meta.parse_nested_meta(|inner| {
-        let key = inner
-            .path
-            .get_ident()
-            .map(Ident::to_string)
-            .unwrap_or_default();
+        let key = key(&inner);
         match key.as_str() {
             "code" => arg.code = Some(inner.value()?.parse()?),
             "status" => arg.status = Some(inner.value()?.parse()?),
@@ -192,15 +174,8 @@ pub fn field_args(attrs: &[Attribute], errors: &mut Errors) -> FieldArgs {
     let mut args = FieldArgs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("bitrix")) {
         let result = attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(Ident::to_string)
-                .unwrap_or_default();
-            let span = meta
-                .path
-                .get_ident()
-                .map_or_else(Span::call_site, Ident::span);
+            let key = key(&meta);
+            let span = key_span(&meta);
             match key.as_str() {
                 "rename" => args.rename = Some(meta.value()?.parse()?),
                 "min" => args.min = Some(bound(&meta, span)?),
@@ -276,6 +251,21 @@ fn count(meta: &ParseNestedMeta<'_>, span: Span) -> syn::Result<Count> {
         value: lit.base10_parse()?,
         span,
     })
+}
+
+/// The key a nested attribute item names (`""` when its path is not a plain identifier).
+fn key(meta: &ParseNestedMeta<'_>) -> String {
+    meta.path
+        .get_ident()
+        .map(Ident::to_string)
+        .unwrap_or_default()
+}
+
+/// Where that key is written, for errors about the item as a whole.
+fn key_span(meta: &ParseNestedMeta<'_>) -> Span {
+    meta.path
+        .get_ident()
+        .map_or_else(Span::call_site, Ident::span)
 }
 
 /// Records an unknown key and skips its value, so the keys after it are still read.
