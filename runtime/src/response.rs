@@ -109,18 +109,11 @@ pub fn decode<T: DeserializeOwned, C: ErrorCode>(
         )));
     }
 
-    let null = RawValue::NULL;
-    let mut raw = envelope.result.unwrap_or(null);
-    if let Some(key) = wrapper {
-        let outer: std::collections::BTreeMap<&str, &RawValue> = serde_json::from_str(raw.get())
-            .map_err(|e| decode_error(format!("`result` is not an object: {e}")))?;
-        raw = outer
-            .get(key)
-            .copied()
-            .ok_or_else(|| decode_error(format!("`result.{key}` is missing")))?;
-    }
-    let result = serde_json::from_str(raw.get())
-        .map_err(|e| decode_error(format!("`result` does not match the documented shape: {e}")))?;
+    let result = unwrap_result(
+        envelope.result.unwrap_or(RawValue::NULL),
+        wrapper,
+        decode_error,
+    )?;
     Ok(Response {
         result,
         total: envelope.total,
@@ -139,11 +132,20 @@ pub(crate) fn from_result<T: DeserializeOwned, C: ErrorCode>(
     result: &RawValue,
     wrapper: Option<&str>,
 ) -> Result<T, Error<C>> {
-    let decode_error = |reason: String| Error::Decode {
+    unwrap_result(result, wrapper, |reason| Error::Decode {
         status,
         body: result.get().to_owned(),
         reason,
-    };
+    })
+}
+
+/// `result` (or, for REST 3.0, its `wrapper` key) decoded as `T`; `decode_error` turns a
+/// reason into the caller's error.
+fn unwrap_result<T: DeserializeOwned, C: ErrorCode>(
+    result: &RawValue,
+    wrapper: Option<&str>,
+    decode_error: impl Fn(String) -> Error<C>,
+) -> Result<T, Error<C>> {
     let mut raw = result;
     if let Some(key) = wrapper {
         let outer: std::collections::BTreeMap<&str, &RawValue> = serde_json::from_str(raw.get())
