@@ -220,6 +220,26 @@ pub fn closed_port() -> u16 {
     l.local_addr().expect("local addr").port()
 }
 
+/// A portal emulated in this process with `config`, and a client of its webhook. Keep the
+/// emulator as long as the client is used.
+///
+/// # Panics
+/// When the emulator cannot start.
+pub async fn emulated(
+    config: bitrix24_emulator::Config,
+) -> (bitrix24::Client, bitrix24_emulator::Emulator) {
+    let emulator = bitrix24_emulator::Emulator::start(config)
+        .await
+        .expect("the emulator starts");
+    let webhook = emulator.webhook_url().expect("the emulator has a webhook");
+    let client = bitrix24::Client::builder()
+        .webhook(webhook)
+        .allow_http_loopback(true)
+        .build()
+        .expect("a loopback webhook makes a client");
+    (client, emulator)
+}
+
 /// The README's examples, compiled and run as doc tests.
 #[doc = include_str!("../../README.md")]
 #[allow(dead_code)]

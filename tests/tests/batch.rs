@@ -9,18 +9,11 @@ use bitrix24_emulator::{Config, Emulator};
 use serde_json::Value;
 
 async fn client() -> (Client, Emulator) {
-    let emulator = Emulator::start(Config {
+    bitrix24_tests::emulated(Config {
         rate_limit: None,
         ..Config::default()
     })
     .await
-    .expect("the emulator starts");
-    let client = Client::builder()
-        .webhook(emulator.webhook_url().unwrap())
-        .allow_http_loopback(true)
-        .build()
-        .unwrap();
-    (client, emulator)
 }
 
 fn deal(title: &str) -> CrmDealAdd {

@@ -37,19 +37,12 @@ fn deals(count: u64) -> (Data, Vec<u64>) {
 async fn portal(name: &str, data: &Data) -> (Client, Emulator) {
     let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("lists-{name}.json"));
     std::fs::write(&path, serde_json::to_vec(data).unwrap()).unwrap();
-    let emulator = Emulator::start(Config {
+    bitrix24_tests::emulated(Config {
         rate_limit: None,
         fixtures: Some(path),
         ..Config::default()
     })
     .await
-    .expect("the emulator starts");
-    let client = Client::builder()
-        .webhook(emulator.webhook_url().unwrap())
-        .allow_http_loopback(true)
-        .build()
-        .unwrap();
-    (client, emulator)
 }
 
 /// `crm.deal.list` as its page documents it: upper-case `ORDER` and `FILTER`, rows with `ID`.
