@@ -102,11 +102,12 @@ fn lib_rs(krate: &Crate) -> String {
 
         pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
         pub use bitrix_runtime::{
-            ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, CallStats, Client, ClientBuilder,
-            CommonError, ConfigError, Error, ErrorCode, FieldError, FieldPath, Handle,
+            ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, CallOptions, CallStats, Client,
+            ClientBuilder, CommonError, ConfigError, Error, ErrorCode, FieldError, FieldPath, Handle,
             LimitError, LimitFuture, Limits, List, LocalBucket, Method, Page, Paging, PagingKind,
-            Placeholder, RateLimiter, Ref, Response, Secret, Time, TransportError, Validate,
-            ValidationErrors, Validator, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
+            Placeholder, RateLimiter, Ref, Response, RetryPolicy, Secret, Time, TransportError,
+            UnknownOutcome, Validate, ValidationErrors, Validator, DEFAULT_TIMEOUT,
+            MAX_BATCH_COMMANDS, PAGE_SIZE,
         };
         #[cfg(feature = "redis")]
         pub use bitrix_runtime::RedisBucket;

@@ -7,6 +7,7 @@
 //! text.
 
 mod exchange;
+mod options;
 
 use std::fmt;
 use std::sync::{Arc, RwLock};
@@ -15,15 +16,17 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::auth::{self, Credentials, Portal};
-use crate::codes::ErrorCode;
 use crate::common_error::CommonError;
 use crate::error::{ConfigError, Error, FieldError, TransportError, ValidationErrors};
 use crate::limit::{Limits, LocalBucket, OperatingTime, RateLimiter};
 use crate::method::{ApiVersion, Method};
 use crate::response::{decode, Response};
+use crate::retry::{RetryBudget, RetryPolicy};
 use crate::secret::Secret;
 use crate::stats::{CallStats, Counters};
-use exchange::Answer;
+use exchange::{Answer, PostError};
+pub use options::CallOptions;
+pub(crate) use options::Plan;
 
 /// Default time to wait for an answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -56,6 +59,10 @@ pub(crate) struct Inner {
     pub(crate) operating: OperatingTime,
     /// What was sent and refused.
     pub(crate) counters: Counters,
+    /// The client's retry policy.
+    pub(crate) retry: RetryPolicy,
+    /// Retries left to spend, shared by every call.
+    pub(crate) retry_budget: RetryBudget,
 }
 
 impl fmt::Debug for Client {
@@ -65,6 +72,7 @@ impl fmt::Debug for Client {
             .field("credentials", &self.inner.credentials)
             .field("timeout", &self.inner.timeout)
             .field("limits", &self.inner.limits)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -78,6 +86,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     limits: Option<Limits>,
     limiter: Option<Arc<dyn RateLimiter>>,
+    retry: Option<RetryPolicy>,
 }
 
 impl ClientBuilder {
@@ -122,6 +131,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How calls go again after failures in transit (default [`RetryPolicy::standard`]);
+    /// [`CallOptions`] overrides it for one call. Only calls that cannot be applied twice go
+    /// again: reads, and REST 3.0 writes, which carry an `Idempotency-Key`.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -151,6 +168,7 @@ impl ClientBuilder {
             .build()
             .map_err(|e| ConfigError::Http(TransportError::new(e)))?;
         let limits = self.limits.unwrap_or_default();
+        let retry = self.retry.unwrap_or_default();
         let limiter = self.limiter.or_else(|| {
             limits
                 .bucket
@@ -166,6 +184,8 @@ impl ClientBuilder {
                 limiter,
                 operating: OperatingTime::new(limits.operating_budget, limits.operating_slowdown),
                 counters: Counters::default(),
+                retry,
+                retry_budget: RetryBudget::new(retry.budget),
             }),
         })
     }
@@ -222,23 +242,44 @@ impl Client {
     }
 
     /// Calls a typed method: validates it (nothing is sent when it is invalid), sends it,
-    /// and decodes the answer into the method's output type.
+    /// and decodes the answer into the method's output type. A REST 3.0 method that changes
+    /// data is sent with a fresh `Idempotency-Key`, the same on every retry.
     ///
     /// # Errors
     /// [`Error::Validation`] and [`Error::Encode`] before sending; [`Error::Api`] with the
-    /// method's typed code; [`Error::Transport`], [`Error::Timeout`] and [`Error::Decode`]
-    /// otherwise.
+    /// method's typed code; [`Error::OutcomeUnknown`] for a v1 write whose answer was lost;
+    /// [`Error::Transport`], [`Error::Timeout`] and [`Error::Decode`] otherwise.
     pub async fn call<M: Method>(
         &self,
         method: &M,
     ) -> Result<Response<M::Output>, Error<M::Error>> {
+        self.call_with(method, &CallOptions::default()).await
+    }
+
+    /// [`Client::call`] with settings of this call's own: a retry policy, or an
+    /// `Idempotency-Key`.
+    ///
+    /// # Errors
+    /// As [`Client::call`], and [`Error::Validation`] for a malformed key.
+    pub async fn call_with<M: Method>(
+        &self,
+        method: &M,
+        options: &CallOptions,
+    ) -> Result<Response<M::Output>, Error<M::Error>> {
         method.validate().map_err(Error::Validation)?;
+        let plan = Plan::new(M::VERSION, M::MUTATES, options, self.inner.retry)?;
         let body = serde_json::to_value(method).map_err(Error::Encode)?;
-        let answer = self.inner.exchange(M::VERSION, M::NAME, &body).await?;
-        decode(answer.status, &answer.body, M::RESULT_WRAPPER)
+        let answer = self
+            .inner
+            .exchange(M::VERSION, M::NAME, &body, &plan)
+            .await?;
+        decode(answer.status, &answer.body, M::RESULT_WRAPPER).map(|r| r.replayed(answer.replayed))
     }
 
     /// Calls any method by name with JSON parameters, for what the spec does not cover.
+    /// Whether it changes data is not known, so it is treated as a write: a v1 call whose
+    /// answer is lost ends in [`Error::OutcomeUnknown`], and a REST 3.0 call carries an
+    /// `Idempotency-Key`.
     ///
     /// # Errors
     /// As [`Client::call`]; codes are decoded into [`CommonError`].
@@ -248,14 +289,30 @@ impl Client {
         version: ApiVersion,
         params: &Value,
     ) -> Result<Response<Value>, Error<CommonError>> {
+        self.call_raw_with(method, version, params, &CallOptions::default())
+            .await
+    }
+
+    /// [`Client::call_raw`] with settings of this call's own.
+    ///
+    /// # Errors
+    /// As [`Client::call_raw`], and [`Error::Validation`] for a malformed key.
+    pub async fn call_raw_with(
+        &self,
+        method: &str,
+        version: ApiVersion,
+        params: &Value,
+        options: &CallOptions,
+    ) -> Result<Response<Value>, Error<CommonError>> {
         if !is_method_name(method) {
             return Err(Error::Validation(ValidationErrors::new(vec![FieldError {
                 field: "method".to_owned(),
                 message: format!("`{method}` is not a method name"),
             }])));
         }
-        let answer = self.inner.exchange(version, method, params).await?;
-        decode(answer.status, &answer.body, None)
+        let plan = Plan::new(version, true, options, self.inner.retry)?;
+        let answer = self.inner.exchange(version, method, params, &plan).await?;
+        decode(answer.status, &answer.body, None).map(|r| r.replayed(answer.replayed))
     }
 
     /// Calls a typed method and returns only its result.
@@ -268,52 +325,65 @@ impl Client {
 }
 
 impl Inner {
-    /// The transport: one POST of `body` (with the credentials) to `method`.
-    pub(crate) async fn post<C: ErrorCode>(
+    /// The transport: one POST of `body` (with the credentials, and the `Idempotency-Key`
+    /// when there is one) to `method`.
+    pub(crate) async fn post(
         &self,
         version: ApiVersion,
         method: &str,
         body: &Value,
-    ) -> Result<Answer, Error<C>> {
+        idempotency_key: Option<&str>,
+    ) -> Result<Answer, PostError> {
         let mut body = match body {
             Value::Null => Value::Object(serde_json::Map::new()),
             other => other.clone(),
         };
         auth::add_auth(&mut body, &self.credentials);
-        let bytes = serde_json::to_vec(&body).map_err(Error::Encode)?;
+        let bytes = serde_json::to_vec(&body).map_err(PostError::Encode)?;
         let url = self.portal.call_url(version, method, &self.credentials);
         let started = Instant::now();
         tracing::debug!(method, %version, "bitrix24 call");
-        let response = self
+        let mut request = self
             .http
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .header(reqwest::header::ACCEPT, "application/json")
-            .body(bytes)
-            .send()
-            .await
-            .map_err(|e| self.transport_error(e))?;
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = request.body(bytes).send().await.map_err(|e| {
+            if e.is_connect() {
+                PostError::NotSent(TransportError::new(e))
+            } else {
+                self.lost(e)
+            }
+        })?;
         let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(e))?
-            .to_vec();
+        let replayed = response
+            .headers()
+            .get("idempotent-replayed")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"));
+        let body = response.bytes().await.map_err(|e| self.lost(e))?.to_vec();
         tracing::debug!(
             method,
             %version,
             status,
+            replayed,
             elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             "bitrix24 answer"
         );
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            body,
+            replayed,
+        })
     }
 
-    fn transport_error<C: ErrorCode>(&self, e: reqwest::Error) -> Error<C> {
+    fn lost(&self, e: reqwest::Error) -> PostError {
         if e.is_timeout() {
-            Error::Timeout(self.timeout)
+            PostError::Timeout
         } else {
-            Error::Transport(TransportError::new(e))
+            PostError::Lost(TransportError::new(e))
         }
     }
 }

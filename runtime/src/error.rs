@@ -247,6 +247,45 @@ pub enum Error<C: ErrorCode = CommonError> {
     /// The client was misconfigured; the [`ConfigError`] is the source.
     #[error("invalid client configuration")]
     Config(#[from] ConfigError),
+    /// A call that changes data was sent and no usable answer came back, so it may or may
+    /// not have been applied. It was not sent again, since a repeat could apply it twice
+    /// (v1 writes have no idempotency key). Check the portal before repeating it. The
+    /// [`UnknownOutcome`] says what happened and is the source.
+    #[error(
+        "outcome unknown: `{method}` may or may not have been applied, and was not sent again"
+    )]
+    OutcomeUnknown {
+        /// The method called.
+        method: String,
+        /// What happened to the answer.
+        #[source]
+        cause: UnknownOutcome,
+    },
+}
+
+/// Why the outcome of a write is unknown ([`Error::OutcomeUnknown`]).
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnknownOutcome {
+    /// The connection failed after the request went out; the [`TransportError`] is the
+    /// source.
+    #[error("the connection failed after the request was sent")]
+    Transport(#[source] TransportError),
+    /// No answer in time.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    /// The answer was cut short: it is not the JSON the portal sends.
+    #[error("the answer was cut short (HTTP {status})")]
+    Truncated {
+        /// HTTP status of the answer.
+        status: u16,
+    },
+    /// The portal, or a gateway in front of it, failed while handling the call.
+    #[error("the server failed while handling it (HTTP {status})")]
+    ServerFailed {
+        /// HTTP status of the answer (500, 502 or 504).
+        status: u16,
+    },
 }
 
 impl<C: ErrorCode> Error<C> {
@@ -296,6 +335,7 @@ impl<C: ErrorCode> Error<C> {
             Error::NotRun => Error::NotRun,
             Error::Limit(l) => Error::Limit(l),
             Error::Config(c) => Error::Config(c),
+            Error::OutcomeUnknown { method, cause } => Error::OutcomeUnknown { method, cause },
         }
     }
 }
@@ -388,6 +428,36 @@ mod tests {
             chain(&e.map_code::<CommonError>()),
             ["the rate limiter failed", "the store answered nonsense"]
         );
+    }
+
+    #[test]
+    fn outcome_unknown_says_what_was_lost_once() {
+        let e: Error = Error::OutcomeUnknown {
+            method: "crm.deal.add".to_owned(),
+            cause: UnknownOutcome::Truncated { status: 200 },
+        };
+        let messages = chain(&e);
+        assert_eq!(
+            messages,
+            [
+                "outcome unknown: `crm.deal.add` may or may not have been applied, and was not sent again",
+                "the answer was cut short (HTTP 200)"
+            ]
+        );
+        let e: Error = Error::OutcomeUnknown {
+            method: "crm.deal.add".to_owned(),
+            cause: UnknownOutcome::Transport(TransportError::new(reqwest_error())),
+        };
+        let messages = chain(&e);
+        assert!(
+            messages.len() > 2,
+            "the reqwest error is a source: {messages:?}"
+        );
+        assert_no_repeats(&messages);
+        assert!(matches!(
+            e.map_code::<CommonError>(),
+            Error::OutcomeUnknown { .. }
+        ));
     }
 
     #[test]

@@ -22,22 +22,26 @@ mod list;
 mod method;
 mod object;
 mod response;
+mod retry;
 mod secret;
 mod stats;
 mod validate;
 mod wire;
 
 pub use batch::{Batch, BatchAnswers, Bind, Handle, Placeholder, Ref, MAX_BATCH_COMMANDS};
-pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use client::{CallOptions, Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use codes::ErrorCode;
 pub use common_error::CommonError;
-pub use error::{ApiError, ConfigError, Error, FieldError, TransportError, ValidationErrors};
+pub use error::{
+    ApiError, ConfigError, Error, FieldError, TransportError, UnknownOutcome, ValidationErrors,
+};
 #[cfg(feature = "redis")]
 pub use limit::RedisBucket;
 pub use limit::{Bucket, LimitError, LimitFuture, Limits, LocalBucket, RateLimiter};
 pub use list::{List, Page, PAGE_SIZE};
 pub use method::{ApiVersion, Method, Paging, PagingKind};
 pub use response::{Response, Time};
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use stats::CallStats;
 pub use validate::{FieldPath, Validate, Validator};

@@ -21,9 +21,19 @@ pub struct Response<T> {
     pub next: Option<u64>,
     /// Timing and operating-limit information.
     pub time: Option<Time>,
+    /// REST 3.0: the portal answered from its store of `Idempotency-Key`s
+    /// (`Idempotent-Replayed: true`): an earlier attempt of this call ran, and this is its
+    /// answer; the call did not run again.
+    pub replayed: bool,
 }
 
 impl<T> Response<T> {
+    /// With the replay flag set as the answer's headers said.
+    pub(crate) fn replayed(mut self, replayed: bool) -> Self {
+        self.replayed = replayed;
+        self
+    }
+
     /// The result alone.
     pub fn into_result(self) -> T {
         self.result
@@ -119,6 +129,7 @@ pub fn decode<T: DeserializeOwned, C: ErrorCode>(
         total: envelope.total,
         next: envelope.next,
         time: envelope.time,
+        replayed: false,
     })
 }
 

@@ -13,6 +13,8 @@ pub struct CallStats {
     pub bucket_refusals: u64,
     /// Answers `429 OPERATION_TIME_LIMIT`: a method's operating time was spent.
     pub operating_refusals: u64,
+    /// Attempts sent again after a failure in transit (see [`crate::RetryPolicy`]).
+    pub retries: u64,
 }
 
 /// The live counters behind [`CallStats`].
@@ -21,6 +23,7 @@ pub(crate) struct Counters {
     requests: AtomicU64,
     bucket_refusals: AtomicU64,
     operating_refusals: AtomicU64,
+    retries: AtomicU64,
 }
 
 impl Counters {
@@ -36,11 +39,16 @@ impl Counters {
         self.operating_refusals.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub(crate) fn retried(&self) {
+        self.retries.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn snapshot(&self) -> CallStats {
         CallStats {
             requests: self.requests.load(Ordering::Relaxed),
             bucket_refusals: self.bucket_refusals.load(Ordering::Relaxed),
             operating_refusals: self.operating_refusals.load(Ordering::Relaxed),
+            retries: self.retries.load(Ordering::Relaxed),
         }
     }
 }

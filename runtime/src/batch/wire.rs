@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use super::query;
+use crate::error::UnknownOutcome;
 use crate::response::Time;
 
 /// One command, as sent.
@@ -41,6 +42,13 @@ pub(crate) enum Outcome {
     },
     /// It did not run: an earlier command failed and the batch halts on errors.
     NotRun,
+    /// It was sent again, alone, and that answer was lost: it may or may not have run.
+    Unknown {
+        /// Wire name of the method.
+        method: String,
+        /// What happened to the answer.
+        cause: UnknownOutcome,
+    },
 }
 
 impl PartialEq for Outcome {
@@ -71,6 +79,7 @@ impl PartialEq for Outcome {
                 },
             ) => (a, da) == (b, db),
             (Outcome::NotRun, Outcome::NotRun) => true,
+            (Outcome::Unknown { method: a, .. }, Outcome::Unknown { method: b, .. }) => a == b,
             _ => false,
         }
     }

@@ -1,29 +1,53 @@
-//! One request through the call pipeline, the path every call takes (single calls, batches,
-//! list pages): limits → transport → classify → wait and go again, or answer.
+//! One call through the pipeline, the path every call takes (single calls, batches, list
+//! pages): limits → transport → classify → wait and go again, or answer.
 //!
-//! Only the portal's refusals are gone through again here, because the portal did not run the
-//! refused call: `503 QUERY_LIMIT_EXCEEDED` (the bucket was full) and `429
-//! OPERATION_TIME_LIMIT` (the method's budget was spent). Everything else is the caller's
-//! answer. A refusal that would need a longer wait than [`Limits::max_wait`] is answered as
-//! the refusal it is.
+//! Two kinds of failure are gone through again here:
+//!
+//! - the portal's refusals for its limits, `503 QUERY_LIMIT_EXCEEDED` (the bucket was full)
+//!   and `429 OPERATION_TIME_LIMIT` (the method's budget was spent): the portal did not run
+//!   the call, so any call goes again, after the wait the limits call for, unless that wait
+//!   is longer than [`Limits::max_wait`];
+//! - failures in transit (`500`/`502`/`504`, a dropped connection, a timeout, a body cut
+//!   short): only a call that cannot be applied twice goes again (see [`Plan::repeatable`]),
+//!   by the call's [`crate::RetryPolicy`] and within the client's retry budget. A write that
+//!   cannot go again ends in [`Error::OutcomeUnknown`], unless the connection was refused
+//!   (then nothing was sent, and it goes again like a read).
+//!
+//! Everything else is the caller's answer.
 
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::options::Plan;
 use super::Inner;
 use crate::codes::ErrorCode;
-use crate::error::Error;
-use crate::limit::Limits;
+use crate::error::{Error, TransportError, UnknownOutcome};
 use crate::method::ApiVersion;
 use crate::response::Time;
+use crate::retry::{RETRY_COST, SUCCESS_REFUND, TIMEOUT_RETRY_COST};
 
 /// An answer as it came: its status and body.
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
+    /// `Idempotent-Replayed: true`: a REST 3.0 answer from the portal's store of keys.
+    pub(crate) replayed: bool,
+}
+
+/// Why one attempt got no answer.
+#[derive(Debug)]
+pub(crate) enum PostError {
+    /// The body could not be serialized; nothing was sent.
+    Encode(serde_json::Error),
+    /// The connection could not be made; nothing was sent.
+    NotSent(TransportError),
+    /// The request went out and the connection failed before the whole answer came back.
+    Lost(TransportError),
+    /// No answer in time.
+    Timeout,
 }
 
 /// What the pipeline reads of every answer before the caller decodes it.
@@ -36,8 +60,9 @@ struct Peek {
 }
 
 impl Peek {
-    fn of(body: &[u8]) -> Peek {
-        serde_json::from_slice(body).unwrap_or_default()
+    /// `None` when the body is not JSON.
+    fn of(body: &[u8]) -> Option<Peek> {
+        serde_json::from_slice(body).ok()
     }
 
     fn code(&self) -> Option<&str> {
@@ -49,73 +74,194 @@ impl Peek {
     }
 }
 
-/// A refusal the pipeline waits out.
-enum Refusal {
+/// What an answer is, for the pipeline.
+#[derive(Debug, PartialEq, Eq)]
+enum Class {
+    /// The portal's answer, success or error: the caller's.
+    Answer,
     /// The portal's bucket was full.
-    Bucket,
+    BucketRefusal,
     /// The method's operating time was spent.
-    Operating,
+    OperatingRefusal,
+    /// Not the portal's answer to the call: a failure in transit.
+    Failed(FailedAnswer),
 }
 
-fn refusal(status: u16, peek: &Peek) -> Option<Refusal> {
-    match (status, peek.code()) {
-        (503, Some("QUERY_LIMIT_EXCEEDED")) => Some(Refusal::Bucket),
-        (429, Some("OPERATION_TIME_LIMIT")) => Some(Refusal::Operating),
-        _ => None,
+#[derive(Debug, PartialEq, Eq)]
+enum FailedAnswer {
+    /// 500, 502, 504.
+    Server,
+    /// A success status with a body that is not JSON.
+    Truncated,
+}
+
+fn classify(status: u16, peek: Option<&Peek>) -> Class {
+    let code = peek.and_then(Peek::code);
+    match (status, code) {
+        (503, Some("QUERY_LIMIT_EXCEEDED")) => Class::BucketRefusal,
+        (429, Some("OPERATION_TIME_LIMIT")) => Class::OperatingRefusal,
+        (500 | 502 | 504, _) => Class::Failed(FailedAnswer::Server),
+        (200..=299, _) if peek.is_none() => Class::Failed(FailedAnswer::Truncated),
+        _ => Class::Answer,
+    }
+}
+
+/// An attempt that failed in transit.
+enum Transient {
+    NotSent(TransportError),
+    Lost(TransportError),
+    TimedOut,
+    Failed(Answer, FailedAnswer),
+}
+
+impl Transient {
+    fn outcome(self, timeout: Duration) -> UnknownOutcome {
+        match self {
+            Transient::NotSent(e) | Transient::Lost(e) => UnknownOutcome::Transport(e),
+            Transient::TimedOut => UnknownOutcome::Timeout(timeout),
+            Transient::Failed(answer, FailedAnswer::Server) => UnknownOutcome::ServerFailed {
+                status: answer.status,
+            },
+            Transient::Failed(answer, FailedAnswer::Truncated) => UnknownOutcome::Truncated {
+                status: answer.status,
+            },
+        }
+    }
+
+    /// The failure as the caller gets it when the call does not go again: a failed answer
+    /// is decoded as any answer (an API error, or a decode error that keeps the body).
+    fn into_result<C: ErrorCode>(self, timeout: Duration) -> Result<Answer, Error<C>> {
+        match self {
+            Transient::NotSent(e) | Transient::Lost(e) => Err(Error::Transport(e)),
+            Transient::TimedOut => Err(Error::Timeout(timeout)),
+            Transient::Failed(answer, _) => Ok(answer),
+        }
     }
 }
 
 impl Inner {
-    /// Sends `body` to `method`, keeping to the limits and waiting out the portal's refusals.
+    /// Sends `body` to `method` as `plan` says, keeping to the limits, waiting out the
+    /// portal's refusals and going again after failures in transit when that is safe.
     pub(crate) async fn exchange<C: ErrorCode>(
         &self,
         version: ApiVersion,
         method: &str,
         body: &Value,
+        plan: &Plan,
     ) -> Result<Answer, Error<C>> {
         let started = Instant::now();
-        let limits: &Limits = &self.limits;
+        let key = plan.idempotency_key.as_deref();
+        let mut attempts = 0u32;
         loop {
             self.wait_for_limits(method).await?;
             self.counters.sent();
-            let answer = self.post(version, method, body).await?;
-            let peek = Peek::of(&answer.body);
-            let now = Instant::now();
-            let wait = match refusal(answer.status, &peek) {
-                None => {
-                    self.operating.answered(method, peek.time.as_ref(), now);
-                    return Ok(answer);
-                }
-                Some(Refusal::Bucket) => {
-                    self.counters.bucket_refused();
-                    self.operating.answered(method, peek.time.as_ref(), now);
-                    if let Some(limiter) = &self.limiter {
-                        limiter
-                            .refused(self.portal.as_str())
-                            .await
-                            .map_err(Error::Limit)?;
+            let transient = match self.post(version, method, body, key).await {
+                Ok(answer) => {
+                    let peek = Peek::of(&answer.body);
+                    let time = peek.as_ref().and_then(|p| p.time.as_ref());
+                    let now = Instant::now();
+                    let wait = match classify(answer.status, peek.as_ref()) {
+                        Class::Answer => {
+                            self.operating.answered(method, time, now);
+                            self.retry_budget.refund(SUCCESS_REFUND);
+                            return Ok(answer);
+                        }
+                        Class::BucketRefusal => {
+                            self.counters.bucket_refused();
+                            self.operating.answered(method, time, now);
+                            if let Some(limiter) = &self.limiter {
+                                limiter
+                                    .refused(self.portal.as_str())
+                                    .await
+                                    .map_err(Error::Limit)?;
+                            }
+                            Duration::ZERO
+                        }
+                        Class::OperatingRefusal => {
+                            self.counters.operating_refused();
+                            self.operating.blocked(method, time, now)
+                        }
+                        Class::Failed(failed) => {
+                            self.operating.answered(method, time, now);
+                            let status = answer.status;
+                            tracing::debug!(method, status, ?failed, "failed answer");
+                            match self
+                                .retry_or_answer(
+                                    method,
+                                    plan,
+                                    &mut attempts,
+                                    Transient::Failed(answer, failed),
+                                )
+                                .await
+                            {
+                                Some(result) => return result,
+                                None => continue,
+                            }
+                        }
+                    };
+                    if started.elapsed() + wait > self.limits.max_wait {
+                        tracing::debug!(method, status = answer.status, "limit wait too long");
+                        return Ok(answer);
                     }
-                    Duration::ZERO
+                    tracing::debug!(
+                        method,
+                        status = answer.status,
+                        wait_ms = millis(wait),
+                        "refused; waiting"
+                    );
+                    if !wait.is_zero() {
+                        tokio::time::sleep(wait).await;
+                    }
+                    continue;
                 }
-                Some(Refusal::Operating) => {
-                    self.counters.operating_refused();
-                    self.operating.blocked(method, peek.time.as_ref(), now)
-                }
+                Err(PostError::Encode(e)) => return Err(Error::Encode(e)),
+                Err(PostError::NotSent(e)) => Transient::NotSent(e),
+                Err(PostError::Lost(e)) => Transient::Lost(e),
+                Err(PostError::Timeout) => Transient::TimedOut,
             };
-            if started.elapsed() + wait > limits.max_wait {
-                tracing::debug!(method, status = answer.status, "limit wait too long");
-                return Ok(answer);
-            }
-            tracing::debug!(
-                method,
-                status = answer.status,
-                wait_ms = millis(wait),
-                "refused; waiting"
-            );
-            if !wait.is_zero() {
-                tokio::time::sleep(wait).await;
+            if let Some(result) = self
+                .retry_or_answer(method, plan, &mut attempts, transient)
+                .await
+            {
+                return result;
             }
         }
+    }
+
+    /// After a failure in transit: `None` when the call goes again (after its backoff), or
+    /// what the caller gets.
+    async fn retry_or_answer<C: ErrorCode>(
+        &self,
+        method: &str,
+        plan: &Plan,
+        attempts: &mut u32,
+        transient: Transient,
+    ) -> Option<Result<Answer, Error<C>>> {
+        *attempts += 1;
+        let nothing_sent = matches!(transient, Transient::NotSent(_));
+        if !plan.repeatable() && !nothing_sent {
+            return Some(Err(Error::OutcomeUnknown {
+                method: method.to_owned(),
+                cause: transient.outcome(self.timeout),
+            }));
+        }
+        let cost = match transient {
+            Transient::TimedOut => TIMEOUT_RETRY_COST,
+            _ => RETRY_COST,
+        };
+        if *attempts >= plan.retry.max_attempts || !self.retry_budget.try_spend(cost) {
+            return Some(transient.into_result(self.timeout));
+        }
+        let wait = plan.retry.backoff(*attempts);
+        self.counters.retried();
+        tracing::debug!(
+            method,
+            attempt = *attempts + 1,
+            wait_ms = millis(wait),
+            "retrying"
+        );
+        tokio::time::sleep(wait).await;
+        None
     }
 
     /// Takes a place in the portal's bucket and waits while the method's budget is nearly
@@ -153,23 +299,46 @@ fn millis(d: Duration) -> u64 {
 mod tests {
     use super::*;
 
+    fn class(status: u16, body: &str) -> Class {
+        classify(status, Peek::of(body.as_bytes()).as_ref())
+    }
+
     #[test]
-    fn only_the_two_limit_refusals_are_waited_out() {
-        let peek = |body: &str| Peek::of(body.as_bytes());
-        let bucket = peek(r#"{"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many"}"#);
-        assert!(matches!(refusal(503, &bucket), Some(Refusal::Bucket)));
+    fn limit_refusals_failures_in_transit_and_answers() {
+        let bucket = r#"{"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many"}"#;
+        assert_eq!(class(503, bucket), Class::BucketRefusal);
         let operating =
-            peek(r#"{"error": {"code": "OPERATION_TIME_LIMIT"}, "time": {"operating": 481}}"#);
-        assert!(matches!(refusal(429, &operating), Some(Refusal::Operating)));
-        assert_eq!(operating.time.and_then(|t| t.operating), Some(481.0));
-        // A manual block, another code, or a body that is not JSON: the caller's answer.
+            r#"{"error": {"code": "OPERATION_TIME_LIMIT"}, "time": {"operating": 481}}"#;
+        assert_eq!(class(429, operating), Class::OperatingRefusal);
+        let peek = Peek::of(operating.as_bytes()).unwrap();
+        assert_eq!(peek.time.and_then(|t| t.operating), Some(481.0));
+        for (status, body) in [
+            (500, r#"{"error": "INTERNAL_SERVER_ERROR"}"#),
+            (500, r#"{"error": "QUERY_LIMIT_EXCEEDED"}"#),
+            (502, "<html>bad gateway</html>"),
+            (504, ""),
+        ] {
+            assert_eq!(
+                class(status, body),
+                Class::Failed(FailedAnswer::Server),
+                "{status} {body}"
+            );
+        }
+        assert_eq!(
+            class(200, r#"{"result": [1, 2"#),
+            Class::Failed(FailedAnswer::Truncated)
+        );
+        assert_eq!(class(200, ""), Class::Failed(FailedAnswer::Truncated));
+        // A manual block, validation, a 503 that is not the bucket, a success: the caller's.
         for (status, body) in [
             (503, r#"{"error": "OVERLOAD_LIMIT"}"#),
-            (500, r#"{"error": "QUERY_LIMIT_EXCEEDED"}"#),
             (503, "<html>"),
+            (400, r#"{"error": "VALIDATION"}"#),
+            (401, r#"{"error": "expired_token"}"#),
+            (404, "<html>not found</html>"),
             (200, r#"{"result": 1}"#),
         ] {
-            assert!(refusal(status, &peek(body)).is_none(), "{status} {body}");
+            assert_eq!(class(status, body), Class::Answer, "{status} {body}");
         }
     }
 }

@@ -194,7 +194,7 @@ impl Keyset {
             commands.push(self.unbounded(near, Some(after)));
         }
         let (status, outcomes) =
-            batch::run(&self.request.client, ApiVersion::V1, commands, false).await?;
+            batch::run(&self.request.client, ApiVersion::V1, commands, false, false).await?;
         let mut outcomes = outcomes.into_iter();
         let Some(first_page) = outcomes.next() else {
             return Ok(());
@@ -320,6 +320,7 @@ impl Keyset {
             // With `halt` off every command runs; one that did not means the answer is
             // incomplete, and its rows would be lost.
             Outcome::NotRun => Err(Error::NotRun),
+            Outcome::Unknown { method, cause } => Err(Error::OutcomeUnknown { method, cause }),
         }
     }
 
@@ -411,7 +412,7 @@ impl Keyset {
         }
         let client = self.request.client.clone();
         self.tasks.spawn(async move {
-            let result = batch::run(&client, ApiVersion::V1, commands, false).await;
+            let result = batch::run(&client, ApiVersion::V1, commands, false, false).await;
             (segments, result)
         });
         true

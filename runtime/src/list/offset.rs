@@ -5,6 +5,7 @@
 //! Rows added or removed while the traversal runs shift the offsets; when the list has ids,
 //! a row seen twice is handed out once.
 
+use crate::client::Plan;
 use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use serde_json::{json, Map, Value};
@@ -107,10 +108,10 @@ impl Offset {
     /// The first page, which counts the list.
     async fn first(&mut self) -> Result<RawPage, Error<CommonError>> {
         let r = &self.request;
-        let answer = r
-            .client
-            .inner()
-            .exchange(r.version, &r.method, &self.params(0))
+        let inner = r.client.inner();
+        let plan = Plan::read(inner.retry);
+        let answer = inner
+            .exchange(r.version, &r.method, &self.params(0), &plan)
             .await?;
         let page: Response<Box<serde_json::value::RawValue>> =
             decode(answer.status, &answer.body, None)?;
@@ -162,7 +163,7 @@ impl Offset {
             self.tasks.spawn(async move {
                 (
                     index,
-                    batch::run(&client, ApiVersion::V1, commands, false).await,
+                    batch::run(&client, ApiVersion::V1, commands, false, false).await,
                 )
             });
         }
@@ -197,6 +198,9 @@ impl Offset {
                 }
                 // With `halt` off every command runs: an answer without one is incomplete.
                 Outcome::NotRun => return Err(Error::NotRun),
+                Outcome::Unknown { method, cause } => {
+                    return Err(Error::OutcomeUnknown { method, cause })
+                }
             }
         }
         Ok(out)

@@ -2,6 +2,7 @@
 //! (`page`, `limit`) and cursor (`field`, `value`, `order`, `limit`), v1 `NAV_PARAMS`
 //! (`nPageSize`, `iNumPage`) and `offset`/`limit`. A page shorter than asked for is the last.
 
+use crate::client::Plan;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
@@ -82,11 +83,9 @@ impl Pages {
     async fn fetch(&mut self) -> Result<RawPage, Error<CommonError>> {
         let r = &self.request;
         let params = self.params();
-        let answer = r
-            .client
-            .inner()
-            .exchange(r.version, &r.method, &params)
-            .await?;
+        let inner = r.client.inner();
+        let plan = Plan::read(inner.retry);
+        let answer = inner.exchange(r.version, &r.method, &params, &plan).await?;
         let page: Response<Box<RawValue>> = decode(answer.status, &answer.body, None)?;
         let rows = rows::of(&page.result, r.items).map_err(|reason| Error::Decode {
             status: answer.status,
