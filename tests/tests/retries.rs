@@ -309,3 +309,27 @@ async fn timeouts_of_reads_go_again_then_surface_as_timeouts() {
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(client.stats().retries, 1);
 }
+
+#[tokio::test]
+async fn a_rest3_create_lost_on_the_way_back_is_stored_once() {
+    use bitrix24::note::{NoteCollectionAdd, NoteCollectionAddFields};
+    for rates in [
+        FaultRates {
+            truncated: 1.0,
+            ..FaultRates::default()
+        },
+        FaultRates {
+            slow: 1.0,
+            ..FaultRates::default()
+        },
+    ] {
+        let (client, emulator) =
+            faulty("note.collection.add", rates, RetryPolicy::standard()).await;
+        let add = NoteCollectionAdd::new(NoteCollectionAddFields::new("Inbox".to_owned()));
+        let answer = client.call(&add).await.unwrap();
+        assert!(answer.replayed, "{rates:?}");
+        assert_eq!(answer.result["name"], "Inbox");
+        assert_eq!(emulator.data().note_collections.len(), 1, "{rates:?}");
+        assert_eq!(client.stats().retries, 1, "{rates:?}");
+    }
+}

@@ -83,6 +83,8 @@ pub struct Data {
     pub mail_chats: BTreeMap<u64, Chat>,
     /// The last chat id handed out.
     pub last_chat_id: u64,
+    /// Note collections (REST 3.0 `note.collection.*`).
+    pub note_collections: Table,
     /// Bound event handlers.
     pub handlers: Vec<Handler>,
     /// The last handler id handed out.
@@ -195,10 +197,11 @@ impl Data {
 
     /// Makes ids consistent after loading: every row's `ID` is its key, counters are past them.
     fn fix_up(&mut self) {
-        let tables = self
-            .items
-            .values_mut()
-            .chain([&mut self.activities, &mut self.mail_messages]);
+        let tables = self.items.values_mut().chain([
+            &mut self.activities,
+            &mut self.mail_messages,
+            &mut self.note_collections,
+        ]);
         for table in tables {
             table.fix_up();
         }

@@ -7,6 +7,7 @@ mod crm_entity;
 mod crm_item;
 mod event_handlers;
 mod mail;
+mod note;
 mod portal_info;
 
 use bitrix_spec::Version;
@@ -18,7 +19,7 @@ use call::{Call, Handled};
 pub fn handle(data: &mut Data, call: &mut Call<'_>) -> Handled {
     let name = call.method.name.to_ascii_lowercase();
     match call.method.version {
-        Version::V3 => mail::handle(data, call, &name),
+        Version::V3 => mail::handle(data, call, &name).or_else(|| note::handle(data, call, &name)),
         Version::V1 => crm_activity::handle(data, call, &name)
             .or_else(|| crm_item::handle(data, call, &name))
             .or_else(|| crm_entity::handle(data, call, &name))
