@@ -5,6 +5,9 @@
 //! `bitrix-bench throughput [--rows N] [--profile fast|realistic]`: a full export from an
 //! emulated portal against the ceiling of its leaky bucket (see [`throughput`]).
 //!
+//! `bitrix-bench soak [--ops N] [--fault-rate R] [--seed S]`: mixed operations against an
+//! emulated portal that injects faults, then a check of its data (see [`soak`]).
+//!
 //! Without a command:
 //! - import of the whole docs snapshot, against reading its Markdown files;
 //! - generation of the whole spec, against loading (parsing and validating) it;
@@ -16,6 +19,7 @@
 
 mod build;
 mod measure;
+mod soak;
 mod throughput;
 
 use std::ffi::OsString;
@@ -52,6 +56,9 @@ enum Command {
     /// A full export of an emulated portal's deals against the ceiling of its leaky bucket,
     /// and beside fast_bitrix24 when Python has it.
     Throughput(throughput::Args),
+    /// Thousands of mixed operations against an emulated portal with injected faults, then
+    /// a check of its data: nothing lost, nothing applied twice.
+    Soak(soak::Args),
     /// The emulator, with its own arguments (the throughput benchmark's portal process).
     #[command(hide = true)]
     Emulator {
@@ -75,6 +82,7 @@ fn main() -> ExitCode {
     };
     match args.command {
         Some(Command::Throughput(t)) => return throughput::run(&t),
+        Some(Command::Soak(s)) => return soak::run(&s),
         Some(Command::Emulator { args }) => return throughput::serve(args),
         None => {}
     }
