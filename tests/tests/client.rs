@@ -7,7 +7,9 @@ use std::time::Duration;
 use bitrix24::crm::*;
 use bitrix24::mail::{MailMessageCreatechat, MailMessageCreatechatError};
 use bitrix24::types::CrmEnumActivitytype;
-use bitrix24::{ApiVersion, Client, CommonError, ConfigError, Error, ErrorCode};
+use bitrix24::{
+    ApiVersion, CallOptions, Client, CommonError, ConfigError, Error, ErrorCode, UnknownOutcome,
+};
 use bitrix24_tests::{closed_port, MockServer, Reply};
 use serde_json::json;
 
@@ -207,10 +209,12 @@ async fn lists_expose_paging_and_time() {
 
 #[tokio::test]
 async fn transport_timeout_and_decode_errors_are_separate() {
+    // Reads, not retried here, so that the first failure is the answer.
+    let once = CallOptions::new().no_retry();
     let server = MockServer::start();
     server.reply(Reply::raw(502, "<html>Bad gateway</html>"));
     match webhook(&server)
-        .call(&CrmItemDelete::new(2, 1))
+        .call_with(&CrmItemGet::new(2, 1), &once)
         .await
         .unwrap_err()
     {
@@ -229,7 +233,10 @@ async fn transport_timeout_and_decode_errors_are_separate() {
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let err = client.call(&CrmItemDelete::new(2, 1)).await.unwrap_err();
+    let err = client
+        .call_with(&CrmItemGet::new(2, 1), &once)
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, Error::Timeout(d) if d == Duration::from_millis(200)),
         "{err:?}"
@@ -243,8 +250,51 @@ async fn transport_timeout_and_decode_errors_are_separate() {
         .allow_http_loopback(true)
         .build()
         .unwrap();
-    let err = dead.call(&CrmItemDelete::new(2, 1)).await.unwrap_err();
+    let err = dead
+        .call_with(&CrmItemGet::new(2, 1), &once)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains(SECRET), "secret leaked: {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_v1_write_without_a_usable_answer_has_an_unknown_outcome() {
+    let server = MockServer::start();
+    server.reply(Reply::raw(502, "<html>Bad gateway</html>"));
+    let err = webhook(&server)
+        .call(&CrmItemDelete::new(2, 1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::OutcomeUnknown { method, cause: UnknownOutcome::ServerFailed { status: 502 } }
+                if method == "crm.item.delete"
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.requests().len(), 1, "not sent again");
+
+    let slow = MockServer::start();
+    slow.reply(Reply::json(200, &json!({"result": true})).delayed(Duration::from_secs(3)));
+    let client = Client::builder()
+        .webhook(format!("{}/rest/7/{SECRET}/", slow.base_url()))
+        .allow_http_loopback(true)
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = client.call(&CrmItemDelete::new(2, 1)).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::OutcomeUnknown { cause: UnknownOutcome::Timeout(d), .. }
+                if d == Duration::from_millis(200)
+        ),
+        "{err:?}"
+    );
     for text in [err.to_string(), format!("{err:?}")] {
         assert!(!text.contains(SECRET), "secret leaked: {text}");
     }
