@@ -248,15 +248,17 @@ pub enum Error<C: ErrorCode = CommonError> {
     #[error("invalid client configuration")]
     Config(#[from] ConfigError),
     /// A call that changes data was sent and no usable answer came back, so it may or may
-    /// not have been applied. It was not sent again, since a repeat could apply it twice
-    /// (v1 writes have no idempotency key). Check the portal before repeating it. The
-    /// [`UnknownOutcome`] says what happened and is the source.
-    #[error(
-        "outcome unknown: `{method}` may or may not have been applied, and was not sent again"
-    )]
+    /// not have been applied. A v1 write is not sent again, since a repeat could apply it
+    /// twice: check the portal before repeating it. A REST 3.0 write went again under its
+    /// `Idempotency-Key` until the retry policy or budget said stop: repeat it with the same
+    /// key (within 24 hours, see [`crate::CallOptions::idempotency_key`]) and the portal
+    /// runs it at most once. The [`UnknownOutcome`] says what happened and is the source.
+    #[error("outcome unknown: `{method}` may or may not have been applied")]
     OutcomeUnknown {
         /// The method called.
         method: String,
+        /// The `Idempotency-Key` the call went with (REST 3.0 writes).
+        idempotency_key: Option<String>,
         /// What happened to the answer.
         #[source]
         cause: UnknownOutcome,
@@ -335,7 +337,15 @@ impl<C: ErrorCode> Error<C> {
             Error::NotRun => Error::NotRun,
             Error::Limit(l) => Error::Limit(l),
             Error::Config(c) => Error::Config(c),
-            Error::OutcomeUnknown { method, cause } => Error::OutcomeUnknown { method, cause },
+            Error::OutcomeUnknown {
+                method,
+                idempotency_key,
+                cause,
+            } => Error::OutcomeUnknown {
+                method,
+                idempotency_key,
+                cause,
+            },
         }
     }
 }
@@ -434,18 +444,20 @@ mod tests {
     fn outcome_unknown_says_what_was_lost_once() {
         let e: Error = Error::OutcomeUnknown {
             method: "crm.deal.add".to_owned(),
+            idempotency_key: None,
             cause: UnknownOutcome::Truncated { status: 200 },
         };
         let messages = chain(&e);
         assert_eq!(
             messages,
             [
-                "outcome unknown: `crm.deal.add` may or may not have been applied, and was not sent again",
+                "outcome unknown: `crm.deal.add` may or may not have been applied",
                 "the answer was cut short (HTTP 200)"
             ]
         );
         let e: Error = Error::OutcomeUnknown {
             method: "crm.deal.add".to_owned(),
+            idempotency_key: None,
             cause: UnknownOutcome::Transport(TransportError::new(reqwest_error())),
         };
         let messages = chain(&e);

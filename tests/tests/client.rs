@@ -271,7 +271,7 @@ async fn a_v1_write_without_a_usable_answer_has_an_unknown_outcome() {
     assert!(
         matches!(
             &err,
-            Error::OutcomeUnknown { method, cause: UnknownOutcome::ServerFailed { status: 502 } }
+            Error::OutcomeUnknown { method, cause: UnknownOutcome::ServerFailed { status: 502 }, .. }
                 if method == "crm.item.delete"
         ),
         "{err:?}"

@@ -109,7 +109,7 @@ async fn a_v1_write_whose_answer_is_lost_is_reported_not_repeated() {
         let before = deals(&emulator);
         let err = client.call(&add("Once")).await.unwrap_err();
         match &err {
-            Error::OutcomeUnknown { method, cause } => {
+            Error::OutcomeUnknown { method, cause, .. } => {
                 assert_eq!(method, "crm.deal.add");
                 let expected = match (rates.drop_after, rates.truncated) {
                     (d, _) if d > 0.0 => matches!(cause, UnknownOutcome::Transport(_)),
@@ -121,7 +121,7 @@ async fn a_v1_write_whose_answer_is_lost_is_reported_not_repeated() {
             other => panic!("{rates:?}: expected OutcomeUnknown, got {other:?}"),
         }
         assert!(
-            err.to_string().contains("may or may not have been applied"),
+            err.to_string() == "outcome unknown: `crm.deal.add` may or may not have been applied",
             "{err}"
         );
         assert_eq!(client.stats().retries, 0, "{rates:?}: never sent again");
@@ -332,4 +332,30 @@ async fn a_rest3_create_lost_on_the_way_back_is_stored_once() {
         assert_eq!(emulator.data().note_collections.len(), 1, "{rates:?}");
         assert_eq!(client.stats().retries, 1, "{rates:?}");
     }
+}
+
+#[tokio::test]
+async fn a_rest3_write_out_of_attempts_is_unknown_and_names_its_key() {
+    use bitrix24::note::{NoteCollectionAdd, NoteCollectionAddFields};
+    let rates = FaultRates {
+        drop_before: 1.0,
+        ..FaultRates::default()
+    };
+    let (client, emulator) = faulty("note.collection.add", rates, RetryPolicy::standard()).await;
+    let add = NoteCollectionAdd::new(NoteCollectionAddFields::new("Inbox".to_owned()));
+    let key = match client.call(&add).await.unwrap_err() {
+        Error::OutcomeUnknown {
+            idempotency_key: Some(key),
+            cause: UnknownOutcome::Transport(_),
+            ..
+        } => key,
+        other => panic!("expected OutcomeUnknown with a key, got {other:?}"),
+    };
+    assert_eq!(client.stats().retries, 3);
+    // Repeated with its key once the portal is well: it runs once.
+    emulator.set_faults(Faults::default());
+    let again = CallOptions::new().idempotency_key(key);
+    let answer = client.call_with(&add, &again).await.unwrap();
+    assert!(!answer.replayed, "no earlier attempt ran");
+    assert_eq!(emulator.data().note_collections.len(), 1);
 }

@@ -325,6 +325,7 @@ impl BatchAnswers {
             Some(Outcome::NotRun) | None => Err(Error::NotRun),
             Some(Outcome::Unknown { method, cause }) => Err(Error::OutcomeUnknown {
                 method: method.clone(),
+                idempotency_key: None,
                 cause: cause.clone(),
             }),
         }

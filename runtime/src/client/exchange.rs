@@ -11,7 +11,8 @@
 //!   short): only a call that cannot be applied twice goes again (see [`Plan::repeatable`]),
 //!   by the call's [`crate::RetryPolicy`] and within the client's retry budget. A write that
 //!   cannot go again ends in [`Error::OutcomeUnknown`], unless the connection was refused
-//!   (then nothing was sent, and it goes again like a read).
+//!   (then nothing was sent, and it goes again like a read); so does a REST 3.0 write still
+//!   without an answer when its attempts or the budget are spent.
 //!
 //! Everything else is the caller's answer.
 
@@ -238,19 +239,28 @@ impl Inner {
         transient: Transient,
     ) -> Option<Result<Answer, Error<C>>> {
         *attempts += 1;
-        let nothing_sent = matches!(transient, Transient::NotSent(_));
-        if !plan.repeatable() && !nothing_sent {
-            return Some(Err(Error::OutcomeUnknown {
+        // A write that may have run: its outcome is unknown unless a repeat finds it out.
+        let maybe_applied = plan.mutates && !matches!(transient, Transient::NotSent(_));
+        let unknown = |transient: Transient| {
+            Some(Err(Error::OutcomeUnknown {
                 method: method.to_owned(),
+                idempotency_key: plan.idempotency_key.clone(),
                 cause: transient.outcome(self.timeout),
-            }));
+            }))
+        };
+        if maybe_applied && !plan.repeatable() {
+            return unknown(transient);
         }
         let cost = match transient {
             Transient::TimedOut => TIMEOUT_RETRY_COST,
             _ => RETRY_COST,
         };
         if *attempts >= plan.retry.max_attempts || !self.retry_budget.try_spend(cost) {
-            return Some(transient.into_result(self.timeout));
+            return if maybe_applied {
+                unknown(transient)
+            } else {
+                Some(transient.into_result(self.timeout))
+            };
         }
         let wait = plan.retry.backoff(*attempts);
         self.counters.retried();

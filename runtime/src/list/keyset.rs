@@ -320,7 +320,11 @@ impl Keyset {
             // With `halt` off every command runs; one that did not means the answer is
             // incomplete, and its rows would be lost.
             Outcome::NotRun => Err(Error::NotRun),
-            Outcome::Unknown { method, cause } => Err(Error::OutcomeUnknown { method, cause }),
+            Outcome::Unknown { method, cause } => Err(Error::OutcomeUnknown {
+                method,
+                idempotency_key: None,
+                cause,
+            }),
         }
     }
 

@@ -199,7 +199,11 @@ impl Offset {
                 // With `halt` off every command runs: an answer without one is incomplete.
                 Outcome::NotRun => return Err(Error::NotRun),
                 Outcome::Unknown { method, cause } => {
-                    return Err(Error::OutcomeUnknown { method, cause })
+                    return Err(Error::OutcomeUnknown {
+                        method,
+                        idempotency_key: None,
+                        cause,
+                    })
                 }
             }
         }
