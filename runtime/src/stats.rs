@@ -13,6 +13,11 @@ pub struct CallStats {
     pub bucket_refusals: u64,
     /// Answers `429 OPERATION_TIME_LIMIT`: a method's operating time was spent.
     pub operating_refusals: u64,
+    /// Answers `401 expired_token`: the access token had expired.
+    pub expired_tokens: u64,
+    /// Refresh tokens this client spent at the authorization server (renewals taken from a
+    /// shared store, or from another call's renewal, are not counted).
+    pub token_refreshes: u64,
 }
 
 /// The live counters behind [`CallStats`].
@@ -21,6 +26,8 @@ pub(crate) struct Counters {
     requests: AtomicU64,
     bucket_refusals: AtomicU64,
     operating_refusals: AtomicU64,
+    expired_tokens: AtomicU64,
+    token_refreshes: AtomicU64,
 }
 
 impl Counters {
@@ -36,11 +43,21 @@ impl Counters {
         self.operating_refusals.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub(crate) fn expired_token(&self) {
+        self.expired_tokens.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn token_refreshed(&self) {
+        self.token_refreshes.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn snapshot(&self) -> CallStats {
         CallStats {
             requests: self.requests.load(Ordering::Relaxed),
             bucket_refusals: self.bucket_refusals.load(Ordering::Relaxed),
             operating_refusals: self.operating_refusals.load(Ordering::Relaxed),
+            expired_tokens: self.expired_tokens.load(Ordering::Relaxed),
+            token_refreshes: self.token_refreshes.load(Ordering::Relaxed),
         }
     }
 }

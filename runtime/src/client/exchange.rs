@@ -3,8 +3,9 @@
 //!
 //! Only the portal's refusals are gone through again here, because the portal did not run the
 //! refused call: `503 QUERY_LIMIT_EXCEEDED` (the bucket was full) and `429
-//! OPERATION_TIME_LIMIT` (the method's budget was spent). Everything else is the caller's
-//! answer. A refusal that would need a longer wait than [`Limits::max_wait`] is answered as
+//! OPERATION_TIME_LIMIT` (the method's budget was spent); and, once, a call answered `401
+//! expired_token` by a client that can renew its token ([`CallAuth`]). Everything else is the
+//! caller's answer. A refusal that would need a longer wait than [`Limits::max_wait`] is answered as
 //! the refusal it is.
 
 use std::time::{Duration, Instant};
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::refresh::CallAuth;
 use super::Inner;
 use crate::codes::ErrorCode;
 use crate::error::Error;
@@ -75,11 +77,16 @@ impl Inner {
     ) -> Result<Answer, Error<C>> {
         let started = Instant::now();
         let limits: &Limits = &self.limits;
+        let mut auth = CallAuth::default();
         loop {
             self.wait_for_limits(method).await?;
+            auth.before_send(self).await?;
             self.counters.sent();
             let answer = self.post(version, method, body).await?;
             let peek = Peek::of(&answer.body);
+            if auth.renewed_after(self, answer.status, peek.code()).await? {
+                continue;
+            }
             let now = Instant::now();
             let wait = match refusal(answer.status, &peek) {
                 None => {
