@@ -145,7 +145,7 @@ impl fmt::Debug for RedisBucket {
 /// this one skips that cause and goes on with the cause's own source, so that a printed chain
 /// shows each message once (as [`TransportError`](crate::TransportError) does for reqwest).
 #[derive(Debug)]
-struct StoreError(redis::RedisError);
+pub(crate) struct StoreError(pub(crate) redis::RedisError);
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -13,6 +13,8 @@
 mod error;
 mod file_store;
 pub(crate) mod grant;
+#[cfg(feature = "redis")]
+mod redis_store;
 pub(crate) mod refresh;
 mod store;
 
@@ -24,6 +26,8 @@ use crate::secret::Secret;
 
 pub use error::{AuthError, StoreError, StoreErrorKind};
 pub use file_store::FileStore;
+#[cfg(feature = "redis")]
+pub use redis_store::RedisTokenStore;
 pub use store::{MemoryStore, RefreshLock, StoreFuture, TokenStore};
 
 /// How long before its expiry an access token is renewed, unless
