@@ -93,10 +93,14 @@ fn answer(status: u16, body: &[u8], now: u64) -> Result<TokenSet, AuthError> {
         Some(Value::String(s)) => s.parse().ok(),
         _ => None,
     };
+    let expires_in = number("expires_in");
     let expires_at = number("expires")
-        .or_else(|| number("expires_in").map(|secs| now.saturating_add(secs)))
+        .or_else(|| expires_in.map(|secs| now.saturating_add(secs)))
         .unwrap_or(0);
-    Ok(TokenSet::new(access, refresh, expires_at))
+    Ok(TokenSet {
+        expires_in: expires_in.unwrap_or(0),
+        ..TokenSet::new(access, refresh, expires_at)
+    })
 }
 
 fn server(status: u16, code: &str, message: &str) -> AuthError {
@@ -144,9 +148,14 @@ mod tests {
     fn a_new_pair() {
         let body = br#"{"access_token": "a2", "refresh_token": "r2", "expires": 1700003600,
             "expires_in": 3600, "member_id": "m", "scope": "app"}"#;
+        let tokens = answer(200, body, 5).unwrap();
         assert_eq!(
-            answer(200, body, 5).unwrap(),
-            TokenSet::new("a2", "r2", 1_700_003_600)
+            (tokens.access_token.expose(), tokens.refresh_token.expose()),
+            ("a2", "r2")
+        );
+        assert_eq!(
+            (tokens.expires_at, tokens.expires_in),
+            (1_700_003_600, 3600)
         );
         let body = br#"{"access_token": "a2", "refresh_token": "r2", "expires_in": "3600"}"#;
         assert_eq!(answer(200, body, 5).unwrap().expires_at, 3605);

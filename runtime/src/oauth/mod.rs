@@ -75,7 +75,7 @@ impl OAuthApp {
 /// An access token, the refresh token that renews it, and when the access token expires.
 ///
 /// Stores keep it as JSON: `{"access_token": …, "refresh_token": …, "expires_at": <unix
-/// seconds>}`. `Debug` shows the expiry only.
+/// seconds>, "expires_in": <seconds>}`. `Debug` shows the times only.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenSet {
     /// The access token, sent with every call.
@@ -86,10 +86,16 @@ pub struct TokenSet {
     /// server's `expires`). `0` when unknown: the token is then used until a call is answered
     /// `expired_token`.
     pub expires_at: u64,
+    /// The access token's lifetime in seconds (the server's `expires_in`); `0` when unknown.
+    /// A token is renewed no earlier than halfway through it, however long the client's
+    /// [`refresh_ahead`](crate::ClientBuilder::refresh_ahead).
+    #[serde(default)]
+    pub expires_in: u64,
 }
 
 impl TokenSet {
-    /// A pair whose access token expires at `expires_at` (seconds since the Unix epoch).
+    /// A pair whose access token expires at `expires_at` (seconds since the Unix epoch), of
+    /// unknown lifetime.
     pub fn new(
         access_token: impl Into<Secret>,
         refresh_token: impl Into<Secret>,
@@ -99,32 +105,50 @@ impl TokenSet {
             access_token: access_token.into(),
             refresh_token: refresh_token.into(),
             expires_at,
+            expires_in: 0,
         }
     }
 
-    /// A pair whose access token expires `lifetime` from now.
+    /// A pair whose access token was just issued for `lifetime`.
     pub fn expiring_in(
         access_token: impl Into<Secret>,
         refresh_token: impl Into<Secret>,
         lifetime: Duration,
     ) -> TokenSet {
-        TokenSet::new(
-            access_token,
-            refresh_token,
-            unix_now().saturating_add(lifetime.as_secs()),
-        )
+        TokenSet {
+            expires_in: lifetime.as_secs(),
+            ..TokenSet::new(
+                access_token,
+                refresh_token,
+                unix_now().saturating_add(lifetime.as_secs()),
+            )
+        }
     }
 
-    /// Whether the access token expires within `slack` from now (never, when its expiry is
+    /// The unix second from which the access token is renewed: `ahead` before it expires,
+    /// but not before half its lifetime (a client renewing a minute ahead would otherwise
+    /// renew a token that lives less than a minute on every call). `0`: never (the expiry is
     /// unknown).
-    pub(crate) fn expires_within(&self, slack: Duration) -> bool {
-        expires_within(self.expires_at, slack)
+    pub(crate) fn renew_from(&self, ahead: Duration) -> u64 {
+        if self.expires_at == 0 {
+            return 0;
+        }
+        let mut ahead = ahead.as_secs();
+        if self.expires_in > 0 {
+            ahead = ahead.min(self.expires_in / 2);
+        }
+        self.expires_at.saturating_sub(ahead).max(1)
+    }
+
+    /// Whether the access token is to be renewed now (see [`TokenSet::renew_from`]).
+    pub(crate) fn due(&self, ahead: Duration) -> bool {
+        is_due(self.renew_from(ahead))
     }
 }
 
-/// Whether an expiry (unix seconds; `0` is unknown) falls within `slack` from now.
-pub(crate) fn expires_within(expires_at: u64, slack: Duration) -> bool {
-    expires_at != 0 && expires_at <= unix_now().saturating_add(slack.as_secs())
+/// Whether the time of [`TokenSet::renew_from`] has come.
+pub(crate) fn is_due(renew_from: u64) -> bool {
+    renew_from != 0 && renew_from <= unix_now()
 }
 
 /// Seconds since the Unix epoch (0 on a clock set before it).
@@ -162,14 +186,23 @@ mod tests {
     }
 
     #[test]
-    fn expiry() {
+    fn renewal_time() {
+        let minute = Duration::from_secs(60);
         let hour = Duration::from_secs(3600);
         let fresh = TokenSet::expiring_in("a", "r", hour);
-        assert!(!fresh.expires_within(Duration::from_secs(60)));
-        assert!(fresh.expires_within(2 * hour));
-        assert!(TokenSet::new("a", "r", 1).expires_within(Duration::ZERO));
+        assert!(!fresh.due(minute));
+        assert_eq!(fresh.renew_from(minute), fresh.expires_at - 60);
+        // Never earlier than halfway through the token's life.
+        assert_eq!(fresh.renew_from(2 * hour), fresh.expires_at - 1800);
+        let short = TokenSet::expiring_in("a", "r", Duration::from_secs(10));
+        assert!(!short.due(minute), "a new ten-second token is used first");
+        // Of unknown lifetime: the whole slack.
+        let unknown = TokenSet::new("a", "r", short.expires_at);
+        assert!(unknown.due(minute));
+        assert!(TokenSet::new("a", "r", 1).due(Duration::ZERO));
         // Unknown expiry: used until the portal says it expired.
-        assert!(!TokenSet::new("a", "r", 0).expires_within(hour));
+        assert_eq!(TokenSet::new("a", "r", 0).renew_from(hour), 0);
+        assert!(!TokenSet::new("a", "r", 0).due(hour));
     }
 
     #[test]
@@ -178,8 +211,10 @@ mod tests {
         let json = serde_json::to_value(&tokens).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"access_token": "a", "refresh_token": "r", "expires_at": 5})
+            serde_json::json!({"access_token": "a", "refresh_token": "r", "expires_at": 5, "expires_in": 0})
         );
         assert_eq!(serde_json::from_value::<TokenSet>(json).unwrap(), tokens);
+        let old = serde_json::json!({"access_token": "a", "refresh_token": "r", "expires_at": 5});
+        assert_eq!(serde_json::from_value::<TokenSet>(old).unwrap(), tokens);
     }
 }

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use super::{expires_within, grant, AuthError, OAuthApp, TokenSet, TokenStore};
+use super::{grant, is_due, AuthError, OAuthApp, TokenSet, TokenStore};
 use crate::error::ConfigError;
 use crate::secret::Secret;
 use crate::stats::Counters;
@@ -35,8 +35,9 @@ pub(crate) struct Refresher {
     lock_ttl: Duration,
     /// The access token calls send (the client's credentials hold the same one).
     access: Arc<RwLock<Secret>>,
-    /// When `access` expires (unix seconds; `0` unknown, or not read from the store yet).
-    expires_at: AtomicU64,
+    /// When `access` is to be renewed ([`TokenSet::renew_from`]; `0`: not before a call is
+    /// answered `expired_token`, or not read from the store yet).
+    renew_from: AtomicU64,
     /// One renewal at a time. It holds a renewed pair the store failed to save: that pair is
     /// the only one the server still honours, so it is saved before anything else is tried.
     flight: tokio::sync::Mutex<Option<TokenSet>>,
@@ -66,7 +67,7 @@ impl Refresher {
             ahead,
             lock_ttl: timeout.saturating_add(LOCK_MARGIN),
             access,
-            expires_at: AtomicU64::new(0),
+            renew_from: AtomicU64::new(0),
             flight: tokio::sync::Mutex::new(None),
         })
     }
@@ -84,7 +85,7 @@ impl Refresher {
     pub(crate) async fn fresh(&self, counters: &Counters) -> Result<Secret, AuthError> {
         let current = self.current();
         let unread = current.expose().is_empty();
-        if unread || expires_within(self.expires_at.load(Ordering::Acquire), self.ahead) {
+        if unread || is_due(self.renew_from.load(Ordering::Acquire)) {
             self.renew(&current, false, counters).await?;
             return Ok(self.current());
         }
@@ -126,7 +127,7 @@ impl Refresher {
         if stored.access_token != stale {
             // The store's is newer than what this client had: take it, unless it too is about
             // to expire (then renew it).
-            if expired || !stored.expires_within(self.ahead) {
+            if expired || !stored.due(self.ahead) {
                 self.publish(&stored);
                 return Ok(());
             }
@@ -218,6 +219,7 @@ impl Refresher {
             .access
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = tokens.access_token.clone();
-        self.expires_at.store(tokens.expires_at, Ordering::Release);
+        self.renew_from
+            .store(tokens.renew_from(self.ahead), Ordering::Release);
     }
 }
