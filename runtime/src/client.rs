@@ -60,7 +60,7 @@ pub(crate) struct Inner {
     /// What was sent and refused.
     pub(crate) counters: Counters,
     /// Renews the access token; `None` unless built with [`ClientBuilder::oauth_app`].
-    pub(crate) oauth: Option<Refresher>,
+    pub(crate) oauth: Option<Arc<Refresher>>,
 }
 
 impl fmt::Debug for Client {
@@ -122,7 +122,8 @@ impl ClientBuilder {
     }
 
     /// How long before its expiry an OAuth application's access token is renewed (default
-    /// [`DEFAULT_REFRESH_AHEAD`]). Keep it well under the token's lifetime (an hour).
+    /// [`DEFAULT_REFRESH_AHEAD`]); never before half the token's lifetime, when the
+    /// authorization server told it.
     pub fn refresh_ahead(mut self, slack: Duration) -> Self {
         self.refresh_ahead = Some(slack);
         self
@@ -190,15 +191,17 @@ impl ClientBuilder {
             .build()
             .map_err(|e| ConfigError::Http(TransportError::new(e)))?;
         let oauth = match (self.oauth_app, &credentials) {
-            (Some((_, app, store)), Credentials::OAuth { token }) => Some(Refresher::new(
-                app,
-                store,
-                http.clone(),
-                timeout,
-                self.refresh_ahead.unwrap_or(DEFAULT_REFRESH_AHEAD),
-                self.allow_http_loopback,
-                Arc::clone(token),
-            )?),
+            (Some((_, app, store)), Credentials::OAuth { token }) => {
+                Some(Arc::new(Refresher::new(
+                    app,
+                    store,
+                    http.clone(),
+                    timeout,
+                    self.refresh_ahead.unwrap_or(DEFAULT_REFRESH_AHEAD),
+                    self.allow_http_loopback,
+                    Arc::clone(token),
+                )?))
+            }
             _ => None,
         };
         let limits = self.limits.unwrap_or_default();
@@ -261,10 +264,16 @@ impl Client {
     /// How many requests this client (and its clones) sent, and how many the portal refused
     /// for its limits.
     pub fn stats(&self) -> CallStats {
-        self.inner.counters.snapshot()
+        let mut stats = self.inner.counters.snapshot();
+        if let Some(refresher) = &self.inner.oauth {
+            stats.token_refreshes = refresher.refreshes();
+        }
+        stats
     }
 
-    /// Replaces the OAuth access token (after a refresh). No effect for webhook clients.
+    /// Replaces the OAuth access token (after a refresh done elsewhere). No effect for webhook
+    /// clients; a client of an [`OAuthApp`] renews its token itself, and this one is used
+    /// until that client's next renewal.
     pub fn set_access_token(&self, access_token: impl Into<Secret>) {
         if let Credentials::OAuth { token } = &self.inner.credentials {
             *token

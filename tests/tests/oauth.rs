@@ -341,6 +341,40 @@ async fn a_call_goes_again_only_once_after_expired_token() {
     assert_eq!((stats.expired_tokens, stats.token_refreshes), (2, 1));
 }
 
+#[tokio::test]
+async fn a_caller_that_gives_up_does_not_lose_the_renewed_pair() {
+    let server = MockServer::start();
+    server.reply(Reply::json(401, &json!({"error": "expired_token"})));
+    server.reply(
+        Reply::json(
+            200,
+            &json!({"access_token": "acc-2", "refresh_token": "ref-2", "expires_in": 3600}),
+        )
+        .delayed(Duration::from_millis(400)),
+    );
+    let store = Arc::new(MemoryStore::new(TokenSet::new("acc-1", "ref-1", 0)));
+    let client = Client::builder()
+        .oauth_app(
+            server.base_url(),
+            OAuthApp::new("app-id", "app-secret").server(server.base_url()),
+            store.clone(),
+        )
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    // The call is dropped while the authorization server is answering; the refresh token is
+    // spent all the same, so its successor must still be saved.
+    let gave_up = tokio::time::timeout(Duration::from_millis(150), user_current(&client)).await;
+    assert!(gave_up.is_err(), "{gave_up:?}");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let saved = store.tokens().unwrap();
+    assert_eq!(
+        (saved.access_token.expose(), saved.refresh_token.expose()),
+        ("acc-2", "ref-2")
+    );
+    assert_eq!(client.stats().token_refreshes, 1);
+}
+
 #[test]
 fn the_authorization_server_must_be_https_and_debug_shows_no_secret() {
     let store = Arc::new(MemoryStore::new(TokenSet::new("acc-x", "ref-x", 0)));

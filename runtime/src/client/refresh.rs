@@ -30,12 +30,7 @@ impl CallAuth {
         inner: &Inner,
     ) -> Result<(), Error<C>> {
         if let Some(refresher) = &inner.oauth {
-            self.sent = Some(
-                refresher
-                    .fresh(&inner.counters)
-                    .await
-                    .map_err(Error::Auth)?,
-            );
+            self.sent = Some(refresher.fresh().await.map_err(Error::Auth)?);
         }
         Ok(())
     }
@@ -64,10 +59,7 @@ impl CallAuth {
         }
         self.replayed = true;
         tracing::debug!("access token expired; renewing it and sending the call again");
-        refresher
-            .expired(sent, &inner.counters)
-            .await
-            .map_err(Error::Auth)?;
+        refresher.expired(sent).await.map_err(Error::Auth)?;
         Ok(true)
     }
 }

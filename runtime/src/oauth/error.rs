@@ -51,6 +51,9 @@ pub enum AuthError {
     /// The token store failed; the [`StoreError`] is the source.
     #[error("the token store failed")]
     Store(#[source] StoreError),
+    /// The runtime shut down while the token was being renewed.
+    #[error("the renewal was interrupted: the runtime is shutting down")]
+    Interrupted,
     /// Another process held the store's refresh lock and saved no new tokens in this time.
     #[error("no new tokens within {0:?}: another process holds the refresh lock")]
     LockTimeout(Duration),

@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 use super::{grant, is_due, AuthError, OAuthApp, TokenSet, TokenStore};
 use crate::error::ConfigError;
 use crate::secret::Secret;
-use crate::stats::Counters;
 
 /// How often a process waiting for another's renewal looks at the store.
 const POLL: Duration = Duration::from_millis(50);
@@ -41,6 +40,8 @@ pub(crate) struct Refresher {
     /// One renewal at a time. It holds a renewed pair the store failed to save: that pair is
     /// the only one the server still honours, so it is saved before anything else is tried.
     flight: tokio::sync::Mutex<Option<TokenSet>>,
+    /// Refresh tokens spent.
+    refreshes: AtomicU64,
 }
 
 impl Refresher {
@@ -69,6 +70,7 @@ impl Refresher {
             access,
             renew_from: AtomicU64::new(0),
             flight: tokio::sync::Mutex::new(None),
+            refreshes: AtomicU64::new(0),
         })
     }
 
@@ -80,13 +82,18 @@ impl Refresher {
             .clone()
     }
 
-    /// Before a call: reads the store the first time, and renews a token that expires within
-    /// the slack. Answers the token the call goes with.
-    pub(crate) async fn fresh(&self, counters: &Counters) -> Result<Secret, AuthError> {
+    /// How many refresh tokens this client spent.
+    pub(crate) fn refreshes(&self) -> u64 {
+        self.refreshes.load(Ordering::Relaxed)
+    }
+
+    /// Before a call: reads the store the first time, and renews a token that is about to
+    /// expire. Answers the token the call goes with.
+    pub(crate) async fn fresh(self: &Arc<Self>) -> Result<Secret, AuthError> {
         let current = self.current();
         let unread = current.expose().is_empty();
         if unread || is_due(self.renew_from.load(Ordering::Acquire)) {
-            self.renew(&current, false, counters).await?;
+            self.renew(&current, false).await?;
             return Ok(self.current());
         }
         Ok(current)
@@ -94,22 +101,25 @@ impl Refresher {
 
     /// A call sent with `sent` was answered `expired_token`: renews it unless that was done
     /// already.
-    pub(crate) async fn expired(
-        &self,
-        sent: &Secret,
-        counters: &Counters,
-    ) -> Result<(), AuthError> {
-        self.renew(sent, true, counters).await
+    pub(crate) async fn expired(self: &Arc<Self>, sent: &Secret) -> Result<(), AuthError> {
+        self.renew(sent, true).await
     }
 
     /// Replaces `stale` (the token the caller found expired, or about to expire when not
     /// `expired`) unless someone already did.
-    async fn renew(
-        &self,
-        stale: &Secret,
-        expired: bool,
-        counters: &Counters,
-    ) -> Result<(), AuthError> {
+    async fn renew(self: &Arc<Self>, stale: &Secret, expired: bool) -> Result<(), AuthError> {
+        // In a task of its own: a caller that gives up (a timeout, a dropped future) must not
+        // stop a renewal between spending the refresh token and saving the new pair.
+        let this = Arc::clone(self);
+        let stale = stale.clone();
+        match tokio::spawn(async move { this.renew_now(&stale, expired).await }).await {
+            Ok(renewed) => renewed,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(AuthError::Interrupted),
+        }
+    }
+
+    async fn renew_now(&self, stale: &Secret, expired: bool) -> Result<(), AuthError> {
         let mut unsaved = self.flight.lock().await;
         if self.current() != *stale {
             return Ok(());
@@ -141,7 +151,7 @@ impl Refresher {
                 .await
                 .map_err(AuthError::Store)?;
             if let Some(lock) = lock {
-                let renewed = self.refresh_locked(&stale, &mut unsaved, counters).await;
+                let renewed = self.refresh_locked(&stale, &mut unsaved).await;
                 if let Err(e) = self.store.unlock_refresh(lock).await {
                     // It expires by itself; the others only wait longer.
                     tracing::warn!(error = %e, "cannot release the token store's refresh lock");
@@ -149,8 +159,8 @@ impl Refresher {
                 self.publish(&renewed?);
                 return Ok(());
             }
-            // Another process renews: wait for the pair it saves.
-            // Past twice the lock's lifetime, its holders keep failing.
+            // Another process renews: wait for the pair it saves (past twice the lock's
+            // lifetime, its holders keep failing).
             let patience = self.lock_ttl.saturating_mul(2);
             if waiting_since.elapsed() > patience {
                 return Err(AuthError::LockTimeout(patience));
@@ -170,14 +180,13 @@ impl Refresher {
         &self,
         stale: &Secret,
         unsaved: &mut Option<TokenSet>,
-        counters: &Counters,
     ) -> Result<TokenSet, AuthError> {
         // Again under the lock: another process may have saved since the last look.
         let stored = self.load().await?;
         if stored.access_token != *stale {
             return Ok(stored);
         }
-        counters.token_refreshed();
+        self.refreshes.fetch_add(1, Ordering::Relaxed);
         let tokens = match grant::refresh(
             &self.http,
             &self.token_url,
