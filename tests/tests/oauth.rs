@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use bitrix24::{
     ApiVersion, AuthError, Client, CommonError, ConfigError, Error, FileStore, Limits, MemoryStore,
-    OAuthApp, StoreError, StoreErrorKind, StoreFuture, TokenSet, TokenStore,
+    OAuthApp, RefreshLock, StoreError, StoreErrorKind, StoreFuture, TokenSet, TokenStore,
 };
 use bitrix24_emulator::{Config, Emulator, Tokens};
-use bitrix24_tests::{MockServer, Reply};
+use bitrix24_tests::{closed_port, MockServer, Reply};
 use serde_json::json;
 
 const TASKS: usize = 100;
@@ -373,6 +373,74 @@ async fn a_caller_that_gives_up_does_not_lose_the_renewed_pair() {
         ("acc-2", "ref-2")
     );
     assert_eq!(client.stats().token_refreshes, 1);
+}
+
+/// A shared store whose refresh lock another process holds, and never saves a pair.
+#[derive(Debug)]
+struct LockedElsewhere(MemoryStore);
+
+impl TokenStore for LockedElsewhere {
+    fn load(&self) -> StoreFuture<'_, Option<TokenSet>> {
+        self.0.load()
+    }
+
+    fn save<'a>(&'a self, tokens: &'a TokenSet) -> StoreFuture<'a, ()> {
+        self.0.save(tokens)
+    }
+
+    fn lock_refresh(&self, _: Duration) -> StoreFuture<'_, Option<RefreshLock>> {
+        Box::pin(async { Ok(None) })
+    }
+}
+
+#[tokio::test]
+async fn waiting_for_another_process_ends_and_an_unreachable_server_is_typed() {
+    let server = MockServer::start();
+    server.reply(Reply::json(401, &json!({"error": "expired_token"})));
+    let store = LockedElsewhere(MemoryStore::new(TokenSet::new("acc-1", "ref-1", 0)));
+    let client = Client::builder()
+        .oauth_app(
+            server.base_url(),
+            OAuthApp::new("app-id", "app-secret").server(server.base_url()),
+            Arc::new(store),
+        )
+        .allow_http_loopback(true)
+        // The shortest lock (two seconds): the client gives up after twice that.
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let e = user_current(&client).await.unwrap_err();
+    assert!(
+        matches!(e, Error::Auth(AuthError::LockTimeout(d)) if d == Duration::from_secs(4)),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "no valid OAuth access token",
+        "the cause is the source"
+    );
+    assert_eq!(server.requests().len(), 1, "no refresh, no second call");
+
+    let server = MockServer::start();
+    server.reply(Reply::json(401, &json!({"error": "expired_token"})));
+    let nowhere = format!("http://127.0.0.1:{}", closed_port());
+    let client = Client::builder()
+        .oauth_app(
+            server.base_url(),
+            OAuthApp::new("app-id", "app-secret").server(nowhere),
+            Arc::new(MemoryStore::new(TokenSet::new("acc-1", "ref-1", 0))),
+        )
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    let e = user_current(&client).await.unwrap_err();
+    assert!(matches!(e, Error::Auth(AuthError::Transport(_))), "{e:?}");
+    assert!(
+        chain(&e)
+            .starts_with("no valid OAuth access token: cannot reach the authorization server: "),
+        "{}",
+        chain(&e)
+    );
 }
 
 #[test]

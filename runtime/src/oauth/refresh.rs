@@ -17,9 +17,8 @@ use crate::secret::Secret;
 
 /// How often a process waiting for another's renewal looks at the store.
 const POLL: Duration = Duration::from_millis(50);
-/// How long the refresh lock outlives the longest renewal (a request's timeout), so that a
-/// lock is never lost while its holder still renews.
-const LOCK_MARGIN: Duration = Duration::from_secs(15);
+/// The shortest refresh lock: room for saving the pair, whatever the request timeout.
+const MIN_LOCK_TTL: Duration = Duration::from_secs(2);
 
 /// The renewal side of an OAuth application's client.
 #[derive(Debug)]
@@ -66,7 +65,9 @@ impl Refresher {
             store,
             http,
             ahead,
-            lock_ttl: timeout.saturating_add(LOCK_MARGIN),
+            // Twice the longest renewal request, so that a lock is not lost while its holder
+            // still renews.
+            lock_ttl: timeout.saturating_mul(2).max(MIN_LOCK_TTL),
             access,
             renew_from: AtomicU64::new(0),
             flight: tokio::sync::Mutex::new(None),
