@@ -5,8 +5,8 @@
 //! refused call: `503 QUERY_LIMIT_EXCEEDED` (the bucket was full) and `429
 //! OPERATION_TIME_LIMIT` (the method's budget was spent); and, once, a call answered `401
 //! expired_token` by a client that can renew its token ([`CallAuth`]). Everything else is the
-//! caller's answer. A refusal that would need a longer wait than [`Limits::max_wait`] is answered as
-//! the refusal it is.
+//! caller's answer. A refusal that would need a longer wait than [`Limits::max_wait`] is
+//! answered as the refusal it is.
 
 use std::time::{Duration, Instant};
 
