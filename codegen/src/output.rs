@@ -88,8 +88,8 @@ fn lib_rs(krate: &Crate) -> String {
          setters; [`Client::call`] validates it, sends it and decodes the typed result or the \
          typed error. Each method's docs link its official page.\n\n\
          Cargo features: one per scope ({}), `full` (the default) for all of them, and `redis` \
-         for `RedisBucket`, a portal's request budget shared across processes through \
-         Redis.\n\n\
+         for `RedisBucket` and `RedisTokenStore`, a portal's request budget and an \
+         application's OAuth tokens shared across processes through Redis.\n\n\
          Methods the spec lacks can be declared with [`bitrix_method`] and get the same API, or \
          called untyped with [`Client::call_raw`].",
         krate.method_count,
@@ -102,15 +102,17 @@ fn lib_rs(krate: &Crate) -> String {
 
         pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
         pub use bitrix_runtime::{
-            ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, CallOptions, CallStats, Client,
-            ClientBuilder, CommonError, ConfigError, Error, ErrorCode, FieldError, FieldPath, Handle,
-            LimitError, LimitFuture, Limits, List, LocalBucket, Method, Page, Paging, PagingKind,
-            Placeholder, RateLimiter, Ref, Response, RetryPolicy, Secret, Time, TransportError,
-            UnknownOutcome, Validate, ValidationErrors, Validator, DEFAULT_TIMEOUT,
-            MAX_BATCH_COMMANDS, PAGE_SIZE,
+            ApiError, ApiVersion, AuthError, Batch, BatchAnswers, Bind, Bucket, CallOptions,
+            CallStats, Client, ClientBuilder, CommonError, ConfigError, Error, ErrorCode,
+            FieldError, FieldPath, FileStore, Handle, LimitError, LimitFuture, Limits, List,
+            LocalBucket, MemoryStore, Method, OAuthApp, Page, Paging, PagingKind, Placeholder,
+            RateLimiter, Ref, RefreshLock, Response, RetryPolicy, Secret, StoreError,
+            StoreErrorKind, StoreFuture, Time, TokenSet, TokenStore, TransportError,
+            UnknownOutcome, Validate, ValidationErrors, Validator, DEFAULT_REFRESH_AHEAD,
+            DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
         };
         #[cfg(feature = "redis")]
-        pub use bitrix_runtime::RedisBucket;
+        pub use bitrix_runtime::{RedisBucket, RedisTokenStore};
         /// The JSON library of untyped calls and loose result types.
         pub use bitrix_runtime::serde_json;
         #[doc(hidden)]
@@ -203,7 +205,8 @@ workspace = true
 
 [features]
 default = ["full"]
-# A portal's leaky bucket kept in Redis, shared across processes (`RedisBucket`).
+# A portal's leaky bucket and an application's OAuth tokens kept in Redis, shared across
+# processes (`RedisBucket`, `RedisTokenStore`).
 redis = ["bitrix-runtime/redis"]
 "#,
     );

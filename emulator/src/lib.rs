@@ -169,6 +169,12 @@ impl Emulator {
         self.portal.issue_tokens(user_id)
     }
 
+    /// Makes every access token issued so far expired (calls with one are answered `401
+    /// expired_token`), as if its lifetime had passed; their refresh tokens still work.
+    pub fn expire_access_tokens(&self) {
+        self.portal.expire_access_tokens();
+    }
+
     /// The `application_token` every event carries.
     pub fn application_token(&self) -> String {
         self.portal.application_token()

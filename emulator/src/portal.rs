@@ -105,6 +105,11 @@ impl Portal {
         self.lock().oauth.issue(user_id)
     }
 
+    /// Makes every access token issued so far expired.
+    pub fn expire_access_tokens(&self) {
+        self.lock().oauth.expire_access_tokens();
+    }
+
     /// Replaces the fault configuration (draws restart from its seed).
     pub fn set_faults(&self, faults: Faults) {
         self.lock().faults.reconfigure(faults);
@@ -136,7 +141,9 @@ impl Portal {
             Route::Token => {
                 let mut p = form::decode(&req.query);
                 p.extend(form::decode(&String::from_utf8_lossy(&req.body)));
-                match self.lock().oauth.token_endpoint(&p, &self.base_url) {
+                let mut inner = self.lock();
+                inner.stats.token_requests += 1;
+                match inner.oauth.token_endpoint(&p, &self.base_url) {
                     Ok(body) => Outgoing::json(200, &body),
                     Err((status, body)) => Outgoing::json(status, &body),
                 }
@@ -150,10 +157,11 @@ impl Portal {
                 let mut inner = self.lock();
                 let stats = &mut inner.stats;
                 stats.requests += 1;
-                let limit_code = |code: &[u8]| out.body.windows(code.len()).any(|w| w == code);
+                let has_code = |code: &[u8]| out.body.windows(code.len()).any(|w| w == code);
                 match out.status {
-                    503 if limit_code(b"QUERY_LIMIT_EXCEEDED") => stats.bucket_refusals += 1,
+                    503 if has_code(b"QUERY_LIMIT_EXCEEDED") => stats.bucket_refusals += 1,
                     429 => stats.operating_refusals += 1,
+                    401 if has_code(b"expired_token") => stats.expired_tokens += 1,
                     _ => {}
                 }
                 out

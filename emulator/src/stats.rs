@@ -15,4 +15,8 @@ pub struct Stats {
     /// Commands refused for operating time, single calls and batch commands alike (a batch
     /// answers HTTP 200 and puts the refusal in `result_error`).
     pub operating_refused_commands: u64,
+    /// Requests to the authorization server (`/oauth/token/`), refused ones included.
+    pub token_requests: u64,
+    /// REST answers HTTP 401 `expired_token`.
+    pub expired_tokens: u64,
 }

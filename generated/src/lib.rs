@@ -4,7 +4,7 @@
 //!
 //! Every method is a struct: required parameters are constructor arguments, optional ones setters; [`Client::call`] validates it, sends it and decodes the typed result or the typed error. Each method's docs link its official page.
 //!
-//! Cargo features: one per scope (`ai_admin`, `basic`, `biconnector`, `bizproc`, `booking`, `calendar`, `call`, `catalog`, `crm`, `department`, `disk`, `documentgenerator`, `entity`, `events`, `humanresources`, `im`, `imbot`, `imconnector`, `imopenlines`, `landing`, `lists`, `log`, `mail`, `mailservice`, `main`, `messageservice`, `note`, `pay_system`, `rpa`, `sale`, `salescenter`, `sign_b2e`, `socialnetwork`, `sonet`, `task`, `tasks`, `telephony`, `timeman`, `user`, `user_userfield`, `userconsent`, `userfieldconfig`, `vote`), `full` (the default) for all of them, and `redis` for `RedisBucket`, a portal's request budget shared across processes through Redis.
+//! Cargo features: one per scope (`ai_admin`, `basic`, `biconnector`, `bizproc`, `booking`, `calendar`, `call`, `catalog`, `crm`, `department`, `disk`, `documentgenerator`, `entity`, `events`, `humanresources`, `im`, `imbot`, `imconnector`, `imopenlines`, `landing`, `lists`, `log`, `mail`, `mailservice`, `main`, `messageservice`, `note`, `pay_system`, `rpa`, `sale`, `salescenter`, `sign_b2e`, `socialnetwork`, `sonet`, `task`, `tasks`, `telephony`, `timeman`, `user`, `user_userfield`, `userconsent`, `userfieldconfig`, `vote`), `full` (the default) for all of them, and `redis` for `RedisBucket` and `RedisTokenStore`, a portal's request budget and an application's OAuth tokens shared across processes through Redis.
 //!
 //! Methods the spec lacks can be declared with [`bitrix_method`] and get the same API, or called untyped with [`Client::call_raw`].
 #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -12,15 +12,17 @@
 extern crate self as bitrix24;
 pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
 pub use bitrix_runtime::{
-    ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, CallOptions, CallStats,
-    Client, ClientBuilder, CommonError, ConfigError, Error, ErrorCode, FieldError,
-    FieldPath, Handle, LimitError, LimitFuture, Limits, List, LocalBucket, Method, Page,
-    Paging, PagingKind, Placeholder, RateLimiter, Ref, Response, RetryPolicy, Secret,
-    Time, TransportError, UnknownOutcome, Validate, ValidationErrors, Validator,
+    ApiError, ApiVersion, AuthError, Batch, BatchAnswers, Bind, Bucket, CallOptions,
+    CallStats, Client, ClientBuilder, CommonError, ConfigError, Error, ErrorCode,
+    FieldError, FieldPath, FileStore, Handle, LimitError, LimitFuture, Limits, List,
+    LocalBucket, MemoryStore, Method, OAuthApp, Page, Paging, PagingKind, Placeholder,
+    RateLimiter, Ref, RefreshLock, Response, RetryPolicy, Secret, StoreError,
+    StoreErrorKind, StoreFuture, Time, TokenSet, TokenStore, TransportError,
+    UnknownOutcome, Validate, ValidationErrors, Validator, DEFAULT_REFRESH_AHEAD,
     DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
 };
 #[cfg(feature = "redis")]
-pub use bitrix_runtime::RedisBucket;
+pub use bitrix_runtime::{RedisBucket, RedisTokenStore};
 /// The JSON library of untyped calls and loose result types.
 pub use bitrix_runtime::serde_json;
 #[doc(hidden)]

@@ -8,6 +8,7 @@
 
 mod exchange;
 mod options;
+mod refresh;
 
 use std::fmt;
 use std::sync::{Arc, RwLock};
@@ -20,6 +21,8 @@ use crate::common_error::CommonError;
 use crate::error::{ConfigError, Error, FieldError, TransportError, ValidationErrors};
 use crate::limit::{Limits, LocalBucket, OperatingTime, RateLimiter};
 use crate::method::{ApiVersion, Method};
+use crate::oauth::refresh::Refresher;
+use crate::oauth::{OAuthApp, TokenStore, DEFAULT_REFRESH_AHEAD};
 use crate::response::{decode, Response};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::secret::Secret;
@@ -63,6 +66,8 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     /// Retries left to spend, shared by every call.
     pub(crate) retry_budget: RetryBudget,
+    /// Renews the access token; `None` unless built with [`ClientBuilder::oauth_app`].
+    pub(crate) oauth: Option<Arc<Refresher>>,
 }
 
 impl fmt::Debug for Client {
@@ -82,6 +87,8 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     webhook_url: Option<Secret>,
     oauth: Option<(String, Secret)>,
+    oauth_app: Option<(String, OAuthApp, Arc<dyn TokenStore>)>,
+    refresh_ahead: Option<Duration>,
     allow_http_loopback: bool,
     timeout: Option<Duration>,
     limits: Option<Limits>,
@@ -94,6 +101,7 @@ impl ClientBuilder {
     pub fn webhook(mut self, webhook_url: impl Into<String>) -> Self {
         self.webhook_url = Some(Secret::new(webhook_url.into()));
         self.oauth = None;
+        self.oauth_app = None;
         self
     }
 
@@ -101,6 +109,32 @@ impl ClientBuilder {
     pub fn oauth(mut self, portal: impl Into<String>, access_token: impl Into<Secret>) -> Self {
         self.oauth = Some((portal.into(), access_token.into()));
         self.webhook_url = None;
+        self.oauth_app = None;
+        self
+    }
+
+    /// Authenticate as OAuth application `app` against `portal`, with the tokens kept in
+    /// `store` (which must hold the first pair). The access token is renewed shortly before
+    /// it expires (see [`ClientBuilder::refresh_ahead`]) and when a call is answered `401
+    /// expired_token`; that call then goes again, once. Each renewed pair is saved in `store`
+    /// before any call uses it.
+    pub fn oauth_app(
+        mut self,
+        portal: impl Into<String>,
+        app: OAuthApp,
+        store: Arc<dyn TokenStore>,
+    ) -> Self {
+        self.oauth_app = Some((portal.into(), app, store));
+        self.webhook_url = None;
+        self.oauth = None;
+        self
+    }
+
+    /// How long before its expiry an OAuth application's access token is renewed (default
+    /// [`DEFAULT_REFRESH_AHEAD`]); never before half the token's lifetime, when the
+    /// authorization server told it.
+    pub fn refresh_ahead(mut self, slack: Duration) -> Self {
+        self.refresh_ahead = Some(slack);
         self
     }
 
@@ -144,15 +178,21 @@ impl ClientBuilder {
     /// # Errors
     /// A [`ConfigError`] when the address or credentials are unusable.
     pub fn build(self) -> Result<Client, ConfigError> {
-        let (portal, credentials) = match (self.webhook_url, self.oauth) {
-            (Some(url), _) => auth::parse_webhook_url(url.expose(), self.allow_http_loopback)?,
-            (None, Some((portal, token))) => (
-                Portal::parse(&portal, self.allow_http_loopback)?,
-                Credentials::OAuth {
-                    token: Arc::new(RwLock::new(token)),
-                },
+        let loopback = self.allow_http_loopback;
+        let token_credentials = |token: Secret| Credentials::OAuth {
+            token: Arc::new(RwLock::new(token)),
+        };
+        let (portal, credentials) = match (self.webhook_url, self.oauth, &self.oauth_app) {
+            (Some(url), _, _) => auth::parse_webhook_url(url.expose(), loopback)?,
+            (None, Some((portal, token)), _) => {
+                (Portal::parse(&portal, loopback)?, token_credentials(token))
+            }
+            // An application's access token is read from its store by the first call.
+            (None, None, Some((portal, _, _))) => (
+                Portal::parse(portal, loopback)?,
+                token_credentials(Secret::new(String::new())),
             ),
-            (None, None) => return Err(ConfigError::MissingCredentials),
+            (None, None, None) => return Err(ConfigError::MissingCredentials),
         };
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         // reqwest is built without a bundled crypto provider; ring is ours unless the
@@ -167,6 +207,20 @@ impl ClientBuilder {
             .user_agent(concat!("bitrix24-rs/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ConfigError::Http(TransportError::new(e)))?;
+        let oauth = match (self.oauth_app, &credentials) {
+            (Some((_, app, store)), Credentials::OAuth { token }) => {
+                Some(Arc::new(Refresher::new(
+                    app,
+                    store,
+                    http.clone(),
+                    timeout,
+                    self.refresh_ahead.unwrap_or(DEFAULT_REFRESH_AHEAD),
+                    self.allow_http_loopback,
+                    Arc::clone(token),
+                )?))
+            }
+            _ => None,
+        };
         let limits = self.limits.unwrap_or_default();
         let retry = self.retry.unwrap_or_default();
         let limiter = self.limiter.or_else(|| {
@@ -186,6 +240,7 @@ impl ClientBuilder {
                 counters: Counters::default(),
                 retry,
                 retry_budget: RetryBudget::new(retry.budget),
+                oauth,
             }),
         })
     }
@@ -229,10 +284,16 @@ impl Client {
     /// How many requests this client (and its clones) sent, and how many the portal refused
     /// for its limits.
     pub fn stats(&self) -> CallStats {
-        self.inner.counters.snapshot()
+        let mut stats = self.inner.counters.snapshot();
+        if let Some(refresher) = &self.inner.oauth {
+            stats.token_refreshes = refresher.refreshes();
+        }
+        stats
     }
 
-    /// Replaces the OAuth access token (after a refresh). No effect for webhook clients.
+    /// Replaces the OAuth access token (after a refresh done elsewhere). No effect for webhook
+    /// clients; a client of an [`OAuthApp`] renews its token itself, and this one is used
+    /// until that client's next renewal.
     pub fn set_access_token(&self, access_token: impl Into<Secret>) {
         if let Credentials::OAuth { token } = &self.inner.credentials {
             *token

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::codes::ErrorCode;
 use crate::common_error::CommonError;
 use crate::limit::LimitError;
+use crate::oauth::AuthError;
 
 /// A problem with one field: what the server's REST 3.0 `validation` list holds, and what the
 /// local validator reports in the same shape.
@@ -184,8 +185,12 @@ pub enum ConfigError {
     #[error("the portal address must use https (plain http is allowed only to loopback when enabled with allow_http_loopback)")]
     InsecureScheme,
     /// No credentials were given to the builder.
-    #[error("no credentials: call webhook() or oauth() on the builder")]
+    #[error("no credentials: call webhook(), oauth() or oauth_app() on the builder")]
     MissingCredentials,
+    /// An OAuth application's authorization server must be an https URL (plain http only to
+    /// loopback, when allowed).
+    #[error("the authorization server address must be an https URL (plain http is allowed only to loopback when enabled with allow_http_loopback)")]
+    InvalidAuthServer,
     /// The HTTP client could not be created; the HTTP library's error is the source.
     #[error("the HTTP client could not be created")]
     Http(#[source] TransportError),
@@ -244,6 +249,11 @@ pub enum Error<C: ErrorCode = CommonError> {
     /// sent. The [`LimitError`] is the source.
     #[error("the rate limiter failed")]
     Limit(#[source] LimitError),
+    /// No valid OAuth access token could be had (renewing it failed, or its store did);
+    /// nothing was sent, or the call answered `expired_token` was not sent again. The
+    /// [`AuthError`] is the source.
+    #[error("no valid OAuth access token")]
+    Auth(#[source] AuthError),
     /// The client was misconfigured; the [`ConfigError`] is the source.
     #[error("invalid client configuration")]
     Config(#[from] ConfigError),
@@ -336,6 +346,7 @@ impl<C: ErrorCode> Error<C> {
             },
             Error::NotRun => Error::NotRun,
             Error::Limit(l) => Error::Limit(l),
+            Error::Auth(a) => Error::Auth(a),
             Error::Config(c) => Error::Config(c),
             Error::OutcomeUnknown {
                 method,
@@ -438,6 +449,37 @@ mod tests {
             chain(&e.map_code::<CommonError>()),
             ["the rate limiter failed", "the store answered nonsense"]
         );
+    }
+
+    #[test]
+    fn auth_errors_chain_to_the_store_error() {
+        let full = std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full");
+        let store = crate::oauth::StoreError::with_source(
+            crate::oauth::StoreErrorKind::Unavailable,
+            "cannot write the token file",
+            full,
+        );
+        let e: Error = Error::Auth(AuthError::Store(store));
+        let messages = chain(&e);
+        assert_eq!(
+            messages,
+            [
+                "no valid OAuth access token",
+                "the token store failed",
+                "cannot write the token file",
+                "disk full"
+            ]
+        );
+        assert_no_repeats(&messages);
+        let e: Error = Error::Auth(AuthError::InvalidGrant {
+            message: "Invalid refresh token".to_owned(),
+        });
+        let e = e.map_code::<CommonError>();
+        assert!(
+            matches!(&e, Error::Auth(AuthError::InvalidGrant { .. })),
+            "{e:?}"
+        );
+        assert_no_repeats(&chain(&e));
     }
 
     #[test]

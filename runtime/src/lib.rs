@@ -20,6 +20,7 @@ mod error;
 mod limit;
 mod list;
 mod method;
+mod oauth;
 mod object;
 mod response;
 mod retry;
@@ -40,6 +41,12 @@ pub use limit::RedisBucket;
 pub use limit::{Bucket, LimitError, LimitFuture, Limits, LocalBucket, RateLimiter};
 pub use list::{List, Page, PAGE_SIZE};
 pub use method::{ApiVersion, Method, Paging, PagingKind};
+#[cfg(feature = "redis")]
+pub use oauth::RedisTokenStore;
+pub use oauth::{
+    AuthError, FileStore, MemoryStore, OAuthApp, RefreshLock, StoreError, StoreErrorKind,
+    StoreFuture, TokenSet, TokenStore, DEFAULT_REFRESH_AHEAD,
+};
 pub use response::{Response, Time};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -1,5 +1,6 @@
-//! What a client has sent and how often the portal refused it: the figures that show whether
-//! the client-side limits keep up with the portal's.
+//! What a client has sent, how often the portal refused it, and how often its OAuth token
+//! expired and was renewed: the figures that show whether the client-side limits keep up with
+//! the portal's, and that renewals do not race.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -15,6 +16,11 @@ pub struct CallStats {
     pub operating_refusals: u64,
     /// Attempts sent again after a failure in transit (see [`crate::RetryPolicy`]).
     pub retries: u64,
+    /// Answers `401 expired_token`: the access token had expired.
+    pub expired_tokens: u64,
+    /// Refresh tokens this client spent at the authorization server (renewals taken from a
+    /// shared store, or from another call's renewal, are not counted).
+    pub token_refreshes: u64,
 }
 
 /// The live counters behind [`CallStats`].
@@ -24,6 +30,7 @@ pub(crate) struct Counters {
     bucket_refusals: AtomicU64,
     operating_refusals: AtomicU64,
     retries: AtomicU64,
+    expired_tokens: AtomicU64,
 }
 
 impl Counters {
@@ -43,12 +50,18 @@ impl Counters {
         self.retries.fetch_add(1, Ordering::Relaxed);
     }
 
+    pub(crate) fn expired_token(&self) {
+        self.expired_tokens.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn snapshot(&self) -> CallStats {
         CallStats {
             requests: self.requests.load(Ordering::Relaxed),
             bucket_refusals: self.bucket_refusals.load(Ordering::Relaxed),
             operating_refusals: self.operating_refusals.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
+            expired_tokens: self.expired_tokens.load(Ordering::Relaxed),
+            token_refreshes: 0,
         }
     }
 }

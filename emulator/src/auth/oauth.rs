@@ -80,6 +80,14 @@ impl OAuth {
         tokens
     }
 
+    /// Makes every access token issued so far expired, as if its lifetime had passed.
+    pub fn expire_access_tokens(&mut self) {
+        let now = clock::now();
+        for access in self.access.values_mut() {
+            access.expires_at = access.expires_at.min(now);
+        }
+    }
+
     /// The user an access token belongs to.
     ///
     /// # Errors
@@ -221,5 +229,20 @@ mod tests {
             "expired_token"
         );
         assert_eq!(oauth.user("nope").unwrap_err().code, "invalid_token");
+    }
+
+    #[test]
+    fn access_tokens_can_be_expired_at_once() {
+        let mut oauth = OAuth::new(OAuthConfig::default(), 1);
+        let t = oauth.issue(1);
+        assert_eq!(oauth.user(&t.access_token), Ok(1));
+        oauth.expire_access_tokens();
+        assert_eq!(
+            oauth.user(&t.access_token).unwrap_err().code,
+            "expired_token"
+        );
+        // Tokens issued afterwards live their lifetime.
+        let fresh = oauth.issue(1);
+        assert_eq!(oauth.user(&fresh.access_token), Ok(1));
     }
 }

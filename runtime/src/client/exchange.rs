@@ -14,6 +14,10 @@
 //!   (then nothing was sent, and it goes again like a read); so does a REST 3.0 write still
 //!   without an answer when its attempts or the budget are spent.
 //!
+//! And once per call, a call answered `401 expired_token` by a client that can renew its
+//! token goes again with the renewed one ([`CallAuth`]): the portal ran nothing with an
+//! expired token, so this is not a retry and spends no budget.
+//!
 //! Everything else is the caller's answer.
 
 use std::time::{Duration, Instant};
@@ -22,6 +26,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::options::Plan;
+use super::refresh::CallAuth;
 use super::Inner;
 use crate::codes::ErrorCode;
 use crate::error::{Error, TransportError, UnknownOutcome};
@@ -153,12 +158,18 @@ impl Inner {
         let started = Instant::now();
         let key = plan.idempotency_key.as_deref();
         let mut attempts = 0u32;
+        let mut auth = CallAuth::default();
         loop {
             self.wait_for_limits(method).await?;
+            auth.before_send(self).await?;
             self.counters.sent();
             let transient = match self.post(version, method, body, key).await {
                 Ok(answer) => {
                     let peek = Peek::of(&answer.body);
+                    let code = peek.as_ref().and_then(Peek::code);
+                    if auth.renewed_after(self, answer.status, code).await? {
+                        continue;
+                    }
                     let time = peek.as_ref().and_then(|p| p.time.as_ref());
                     let now = Instant::now();
                     let wait = match classify(answer.status, peek.as_ref()) {

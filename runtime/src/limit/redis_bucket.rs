@@ -140,12 +140,13 @@ impl fmt::Debug for RedisBucket {
     }
 }
 
-/// The Redis client's error, as the source of a [`LimitError`]. Its message already prints
-/// its cause (e.g. `Connection refused (os error 111)`), which its `source()` returns again;
-/// this one skips that cause and goes on with the cause's own source, so that a printed chain
-/// shows each message once (as [`TransportError`](crate::TransportError) does for reqwest).
+/// The Redis client's error, as the source of a [`LimitError`] (and of the token store's
+/// errors). Its message already prints its cause (e.g. `Connection refused (os error 111)`),
+/// which its `source()` returns again; this one skips that cause and goes on with the cause's
+/// own source, so that a printed chain shows each message once (as
+/// [`TransportError`](crate::TransportError) does for reqwest).
 #[derive(Debug)]
-struct StoreError(redis::RedisError);
+pub(crate) struct StoreError(pub(crate) redis::RedisError);
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
