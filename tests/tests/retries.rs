@@ -198,6 +198,21 @@ async fn the_per_call_override_and_the_budget_stop_retries() {
     assert!(client.call(&CrmDealGet::new(1)).await.is_err());
     assert!(client.call(&CrmDealGet::new(1)).await.is_err());
     assert_eq!(client.stats().retries, 2);
+
+    // A call that gets through gives back what its retries took: the same small budget
+    // lasts through many failures that each end well.
+    let flaky = FaultRates {
+        internal_error: 0.3,
+        ..FaultRates::default()
+    };
+    let policy = policy.with_budget(30);
+    let (client, _emulator) = faulty("crm.deal.get", flaky, policy).await;
+    for _ in 0..40 {
+        let r = client.call(&CrmDealGet::new(1)).await;
+        assert!(r.is_ok(), "{r:?} {:?}", client.stats());
+    }
+    // More retries than 30 tokens pay for at 5 each.
+    assert!(client.stats().retries > 6, "{:?}", client.stats());
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bitrix24::crm::{CrmDealAdd, CrmDealAddFields};
-use bitrix24::{Client, Limits, RetryPolicy};
+use bitrix24::{Client, Limits, MemoryStore, OAuthApp, RetryPolicy, TokenSet};
 use bitrix24_emulator::{Config, Emulator, FaultRates, Faults, OAuthConfig};
 use futures_util::StreamExt;
 
@@ -229,10 +229,12 @@ async fn soak(args: &Args) -> Result<bool, String> {
         TOKEN_LIFETIME.as_secs()
     );
     println!(
-        "requests {}, retries {}, limit refusals {}",
+        "requests {}, retries {}, limit refusals {}; OAuth: {} answers expired_token, {} token renewals",
         stats.0.requests + stats.1.requests,
         stats.0.retries + stats.1.retries,
-        stats.0.bucket_refusals + stats.1.bucket_refusals
+        stats.0.bucket_refusals + stats.1.bucket_refusals,
+        stats.1.expired_tokens,
+        stats.1.token_refreshes
     );
     println!(
         "writes {}: acknowledged {acknowledged}, outcome unknown {unknown} ({} of them applied), other errors {}; REST 3.0 writes not acknowledged {rest3_not_acknowledged}",
@@ -279,10 +281,20 @@ fn clients(emulator: &Emulator) -> Result<Clients, String> {
     let webhook = emulator
         .webhook_url()
         .ok_or("the emulator has no webhook")?;
+    // The first pair claims an hour: the client learns that it expired from the portal's
+    // `401 expired_token`; later pairs say 2 s, and are renewed ahead of time as well.
     let tokens = emulator.issue_tokens(1);
+    let first = TokenSet::expiring_in(
+        tokens.access_token.as_str(),
+        tokens.refresh_token.as_str(),
+        Duration::from_secs(3_600),
+    );
+    let oauth = OAuthConfig::default();
+    let app = OAuthApp::new(oauth.client_id, oauth.client_secret).server(emulator.base_url());
+    let store = Arc::new(MemoryStore::new(first));
     Ok(Clients {
         webhook: build(Client::builder().webhook(webhook))?,
-        oauth: build(Client::builder().oauth(emulator.base_url(), tokens.access_token))?,
+        oauth: build(Client::builder().oauth_app(emulator.base_url(), app, store))?,
     })
 }
 

@@ -112,6 +112,13 @@ fn classify(status: u16, peek: Option<&Peek>) -> Class {
     }
 }
 
+/// The attempts of one call that failed in transit, and the budget its retries took.
+#[derive(Debug, Default)]
+struct Tries {
+    attempts: u32,
+    spent: u32,
+}
+
 /// An attempt that failed in transit.
 enum Transient {
     NotSent(TransportError),
@@ -157,7 +164,7 @@ impl Inner {
     ) -> Result<Answer, Error<C>> {
         let started = Instant::now();
         let key = plan.idempotency_key.as_deref();
-        let mut attempts = 0u32;
+        let mut tries = Tries::default();
         let mut auth = CallAuth::default();
         loop {
             self.wait_for_limits(method).await?;
@@ -175,7 +182,10 @@ impl Inner {
                     let wait = match classify(answer.status, peek.as_ref()) {
                         Class::Answer => {
                             self.operating.answered(method, time, now);
-                            self.retry_budget.refund(SUCCESS_REFUND);
+                            // A call that got through gives back what its retries took, or
+                            // one token when it needed none: the budget drains only while
+                            // calls keep failing.
+                            self.retry_budget.refund(tries.spent.max(SUCCESS_REFUND));
                             return Ok(answer);
                         }
                         Class::BucketRefusal => {
@@ -201,7 +211,7 @@ impl Inner {
                                 .retry_or_answer(
                                     method,
                                     plan,
-                                    &mut attempts,
+                                    &mut tries,
                                     Transient::Failed(answer, failed),
                                 )
                                 .await
@@ -232,7 +242,7 @@ impl Inner {
                 Err(PostError::Timeout) => Transient::TimedOut,
             };
             if let Some(result) = self
-                .retry_or_answer(method, plan, &mut attempts, transient)
+                .retry_or_answer(method, plan, &mut tries, transient)
                 .await
             {
                 return result;
@@ -246,10 +256,10 @@ impl Inner {
         &self,
         method: &str,
         plan: &Plan,
-        attempts: &mut u32,
+        tries: &mut Tries,
         transient: Transient,
     ) -> Option<Result<Answer, Error<C>>> {
-        *attempts += 1;
+        tries.attempts += 1;
         // A write that may have run: its outcome is unknown unless a repeat finds it out.
         let maybe_applied = plan.mutates && !matches!(transient, Transient::NotSent(_));
         let unknown = |transient: Transient| {
@@ -266,18 +276,19 @@ impl Inner {
             Transient::TimedOut => TIMEOUT_RETRY_COST,
             _ => RETRY_COST,
         };
-        if *attempts >= plan.retry.max_attempts || !self.retry_budget.try_spend(cost) {
+        if tries.attempts >= plan.retry.max_attempts || !self.retry_budget.try_spend(cost) {
             return if maybe_applied {
                 unknown(transient)
             } else {
                 Some(transient.into_result(self.timeout))
             };
         }
-        let wait = plan.retry.backoff(*attempts);
+        tries.spent += cost;
+        let wait = plan.retry.backoff(tries.attempts);
         self.counters.retried();
         tracing::debug!(
             method,
-            attempt = *attempts + 1,
+            attempt = tries.attempts + 1,
             wait_ms = millis(wait),
             "retrying"
         );

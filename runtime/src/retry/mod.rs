@@ -23,9 +23,11 @@ pub(crate) use budget::RetryBudget;
 ///
 /// The default is [`RetryPolicy::standard`]. Backoff is exponential with full jitter: before
 /// retry *n* the client waits a random time up to `initial_backoff × 2ⁿ⁻¹`, capped at
-/// `max_backoff`. A retry budget shared by the client's clones (a token bucket of
-/// `budget` tokens; a retry costs 5, one after a timeout 10, a success puts 1 back) stops
-/// retry storms when the portal is down: once it is spent, failures reach the caller at once.
+/// `max_backoff`. A retry budget shared by the client's clones stops retry storms when the
+/// portal is down: a token bucket of `budget` tokens, where a retry costs 5 (10 after a
+/// timeout), and a call that gets through gives back what its retries took (1 when it took
+/// none). It drains only while calls keep failing; once it is spent, failures reach the
+/// caller at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
@@ -43,12 +45,12 @@ pub struct RetryPolicy {
 pub(crate) const RETRY_COST: u32 = 5;
 /// Cost of a retry after a timeout: timeouts are the likeliest sign of an overloaded portal.
 pub(crate) const TIMEOUT_RETRY_COST: u32 = 10;
-/// Tokens a successful call puts back.
+/// Tokens a call that got through with no retry puts back.
 pub(crate) const SUCCESS_REFUND: u32 = 1;
 
 impl RetryPolicy {
-    /// Four attempts, backoff from 200 ms up to 10 s, a budget of 500 tokens (100 retries in
-    /// a row with no success in between).
+    /// Four attempts, backoff from 200 ms up to 10 s, a budget of 500 tokens (100 retries
+    /// that come to nothing).
     pub const fn standard() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 4,
