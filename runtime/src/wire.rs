@@ -28,12 +28,15 @@ pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Erro
     T::from_json(Value::deserialize(d)?).map_err(D::Error::custom)
 }
 
+/// A finite number, from a JSON number or a numeric string. Rust's float parser also takes
+/// `"inf"`, `"NaN"` and `"1e400"` (as infinity); none of them is a number Bitrix24 means.
 fn number(value: &Value) -> Option<f64> {
     match value {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse::<f64>().ok(),
         _ => None,
     }
+    .filter(|f| f.is_finite())
 }
 
 macro_rules! lenient_int {
@@ -52,10 +55,10 @@ macro_rules! lenient_int {
                             integral(n.as_f64().unwrap_or(f64::NAN))
                         }
                     }
-                    Value::String(s) => match s.trim().parse::<i128>() {
-                        Ok(i) => <$t>::try_from(i).map_err(|_| format!("{i} is out of range")),
-                        Err(_) => integral(number(&value).unwrap_or(f64::NAN))
-                            .map_err(|_| format!("expected an integer, found {value}")),
+                    Value::String(s) => match (s.trim().parse::<i128>(), number(&value)) {
+                        (Ok(i), _) => <$t>::try_from(i).map_err(|_| format!("{i} is out of range")),
+                        (Err(_), Some(f)) => integral(f),
+                        (Err(_), None) => Err(format!("expected an integer, found {value}")),
                     },
                     other => Err(format!("expected an integer, found {other}")),
                 }
@@ -64,14 +67,18 @@ macro_rules! lenient_int {
     )*};
 }
 
-fn integral<T: TryFrom<i64>>(f: f64) -> Result<T, String> {
-    let i = f as i64;
-    let exact = f.is_finite() && (i as f64 - f).abs() < f64::EPSILON;
-    if exact {
-        T::try_from(i).map_err(|_| format!("{f} is out of range"))
-    } else {
-        Err(format!("expected an integer, found {f}"))
+/// A whole float as an integer. Through `i128`, which holds every whole `f64` up to 2^127,
+/// so that `1e19` still fits a `u64` and `1.8446744073709552e19` is out of range rather than
+/// "not an integer" (a cast to `i64` would saturate).
+fn integral<T: TryFrom<i128>>(f: f64) -> Result<T, String> {
+    const LIMIT: f64 = 1.7e38; // below 2^127
+    if !f.is_finite() || f.fract() != 0.0 {
+        return Err(format!("expected an integer, found {f}"));
     }
+    if f.abs() >= LIMIT {
+        return Err(format!("{f} is out of range"));
+    }
+    T::try_from(f as i128).map_err(|_| format!("{f} is out of range"))
 }
 
 lenient_int!(i8, i16, i32, i64, u8, u16, u32, u64);
@@ -279,6 +286,42 @@ mod tests {
         assert!(u8::from_json(json!(300))
             .unwrap_err()
             .contains("out of range"));
+    }
+
+    #[test]
+    fn huge_and_odd_numbers_are_out_of_range_or_not_numbers() {
+        // Past i64::MAX: a cast to i64 saturated, and the message said "expected an integer".
+        let big = json!(18_446_744_073_709_551_616.0_f64);
+        assert_eq!(
+            i64::from_json(big.clone()),
+            Err("18446744073709552000 is out of range".to_owned())
+        );
+        assert_eq!(u64::from_json(json!(1e19)), Ok(10_000_000_000_000_000_000));
+        assert_eq!(
+            i64::from_json(json!("18446744073709551616")),
+            Err("18446744073709551616 is out of range".to_owned())
+        );
+        assert_eq!(
+            u8::from_json(json!("1e3")),
+            Err("1000 is out of range".to_owned())
+        );
+        assert_eq!(i64::from_json(json!(-0.0)), Ok(0));
+        assert_eq!(
+            i64::from_json(json!("2.5")),
+            Err("expected an integer, found 2.5".to_owned())
+        );
+        // Rust's float parser takes these; Bitrix24 never means them.
+        for text in ["1e400", "inf", "-infinity", "NaN"] {
+            let found = Value::String(text.to_owned());
+            assert_eq!(
+                i64::from_json(found.clone()),
+                Err(format!("expected an integer, found {found}"))
+            );
+            assert_eq!(
+                f64::from_json(found.clone()),
+                Err(format!("expected a number, found {found}"))
+            );
+        }
     }
 
     #[test]
