@@ -67,18 +67,20 @@ macro_rules! lenient_int {
     )*};
 }
 
-/// A whole float as an integer. Through `i128`, which holds every whole `f64` up to 2^127,
-/// so that `1e19` still fits a `u64` and `1.8446744073709552e19` is out of range rather than
-/// "not an integer" (a cast to `i64` would saturate).
-fn integral<T: TryFrom<i128>>(f: f64) -> Result<T, String> {
-    const LIMIT: f64 = 1.7e38; // below 2^127
+/// A whole float as an integer, when it stands for one integer only. serde_json reads an
+/// integer past the 64-bit range as a float, and past 2^53 a float stands for many integers:
+/// `-9223372036854775809` reads as `i64::MIN` exactly.
+fn integral<T: TryFrom<i64>>(f: f64) -> Result<T, String> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     if !f.is_finite() || f.fract() != 0.0 {
         return Err(format!("expected an integer, found {f}"));
     }
-    if f.abs() >= LIMIT {
-        return Err(format!("{f} is out of range"));
+    if f.abs() > EXACT {
+        return Err(format!(
+            "{f} is out of range (past 2^53 a number is not exact)"
+        ));
     }
-    T::try_from(f as i128).map_err(|_| format!("{f} is out of range"))
+    T::try_from(f as i64).map_err(|_| format!("{f} is out of range"))
 }
 
 lenient_int!(i8, i16, i32, i64, u8, u16, u32, u64);
@@ -293,10 +295,24 @@ mod tests {
         // Past i64::MAX: a cast to i64 saturated, and the message said "expected an integer".
         let big = json!(18_446_744_073_709_551_616.0_f64);
         assert_eq!(
-            i64::from_json(big.clone()),
-            Err("18446744073709552000 is out of range".to_owned())
+            i64::from_json(big),
+            Err(
+                "18446744073709552000 is out of range (past 2^53 a number is not exact)".to_owned()
+            )
         );
-        assert_eq!(u64::from_json(json!(1e19)), Ok(10_000_000_000_000_000_000));
+        // Found by `hostile::response::huge_numbers_where_integers_are_expected`: serde_json
+        // reads this as the float -2^63, which was taken as i64::MIN.
+        let below_min: Value = serde_json::from_str("-9223372036854775809").unwrap();
+        assert_eq!(
+            i64::from_json(below_min),
+            Err(
+                "-9223372036854776000 is out of range (past 2^53 a number is not exact)".to_owned()
+            )
+        );
+        assert_eq!(
+            u64::from_json(json!(9_007_199_254_740_992.0)),
+            Ok(9_007_199_254_740_992)
+        );
         assert_eq!(
             i64::from_json(json!("18446744073709551616")),
             Err("18446744073709551616 is out of range".to_owned())

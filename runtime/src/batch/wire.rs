@@ -177,12 +177,11 @@ pub(crate) fn v1_outcomes(result: &RawValue, count_of: usize) -> Result<Vec<Outc
     (0..count_of)
         .map(|i| {
             if let Some((k, error)) = errors.take(i) {
-                return serde_json::from_str(error.get())
-                    .ok()
-                    .and_then(|entry| failure(&entry))
-                    .ok_or_else(|| {
-                        format!("`result.result_error.{k}` is not an error object with `error`")
-                    });
+                let entry: Value = serde_json::from_str(error.get())
+                    .map_err(|e| format!("`result.result_error.{k}`: {e}"))?;
+                return failure(&entry).ok_or_else(|| {
+                    format!("`result.result_error.{k}` is not an error object with `error`")
+                });
             }
             let Some((_, result)) = results.take(i) else {
                 return Ok(Outcome::NotRun);
@@ -224,35 +223,35 @@ pub(crate) fn v3_outcomes(result: &RawValue, count_of: usize) -> Result<Vec<Outc
             items.len()
         ));
     }
-    let mut items = items.into_iter();
-    Ok((0..count_of)
+    let mut items = items.into_iter().enumerate();
+    (0..count_of)
         .map(|_| match items.next() {
-            Some(raw) => v3_outcome(raw),
-            None => Outcome::NotRun,
+            Some((i, raw)) => v3_outcome(raw).map_err(|e| format!("`result[{i}].error`: {e}")),
+            None => Ok(Outcome::NotRun),
         })
-        .collect())
+        .collect()
 }
 
 /// One entry of a REST 3.0 batch answer: `{"error": …}`, `{"result": …, "time": …}`, or the
-/// command's result itself.
-fn v3_outcome(raw: Box<RawValue>) -> Outcome {
+/// command's result itself. Fails only when its `error` cannot be read (nested too deep).
+fn v3_outcome(raw: Box<RawValue>) -> Result<Outcome, serde_json::Error> {
     // Only an object can be an envelope: serde would read a list as one, field by field.
     let mut entry: BTreeMap<String, Box<RawValue>> = if raw.get().starts_with('{') {
         serde_json::from_str(raw.get()).unwrap_or_default()
     } else {
         BTreeMap::new()
     };
-    let error = entry
-        .get("error")
-        .and_then(|e| serde_json::from_str::<Value>(e.get()).ok())
-        .filter(|e| !e.is_null());
-    if let Some(error) = error {
-        return Outcome::Failed {
+    let error = match entry.get("error") {
+        Some(e) => serde_json::from_str::<Value>(e.get())?,
+        None => Value::Null,
+    };
+    if !error.is_null() {
+        return Ok(Outcome::Failed {
             error,
             description: None,
-        };
+        });
     }
-    match entry.remove("result") {
+    Ok(match entry.remove("result") {
         Some(result) => Outcome::Done {
             result,
             total: None,
@@ -267,7 +266,7 @@ fn v3_outcome(raw: Box<RawValue>) -> Outcome {
             next: None,
             time: None,
         },
-    }
+    })
 }
 
 /// A failed v1 command: `{"error", "error_description"}`; `None` when `entry` has no `error`.
