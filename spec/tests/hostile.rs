@@ -12,13 +12,16 @@ use bitrix_spec::load::{add_file, FileKind};
 use bitrix_spec::{load_dir, validate, LoadedSpec, Severity};
 use proptest::prelude::*;
 use proptest::sample::Index;
-use proptest::test_runner::Config;
+use proptest::test_runner::{Config, TestCaseResult, TestRunner};
 use serde_json::Value;
 
 /// Cases of a property in CI, unless `PROPTEST_CASES` asks for more (or fewer).
 const CASES: u32 = 2000;
 
 /// The run's config: `CASES / share` cases, or `PROPTEST_CASES / share` when it is set.
+///
+/// `proptest!` applies `PROPTEST_CASES` over the config it is given, so properties with a
+/// share other than 1 run through [`run_shared`].
 fn config(share: u32) -> Config {
     // `Config::default()` reads `PROPTEST_CASES`; only its absence gets the CI count.
     let mut config = Config::default();
@@ -29,6 +32,14 @@ fn config(share: u32) -> Config {
     // A failure becomes a named regression test below, not an opaque seed file.
     config.failure_persistence = None;
     config
+}
+
+/// Runs a property whose cases are costly on a share of the cases, `PROPTEST_CASES` or not.
+/// Panics with the smallest failing input.
+fn run_shared<S: Strategy>(share: u32, strategy: S, test: impl Fn(S::Value) -> TestCaseResult) {
+    if let Err(e) = TestRunner::new(config(share)).run(&strategy, test) {
+        panic!("{e}");
+    }
 }
 
 /// Every checked-in spec file: its kind, path relative to the spec root, and text.
@@ -265,18 +276,17 @@ proptest! {
     }
 }
 
-proptest! {
-    // Each case is up to 200 kB of text.
-    #![proptest_config(config(20))]
-
-    #[test]
-    fn deep_nesting_is_reported(
-        file in any::<Index>(),
-        at in any::<Index>(),
-        depth in 1usize..20_000,
-        style in 0usize..3,
-        closed in any::<bool>(),
-    ) {
+/// Each case is up to 200 kB of text.
+#[test]
+fn deep_nesting_is_reported() {
+    let cases = (
+        any::<Index>(),
+        any::<Index>(),
+        1usize..20_000,
+        0usize..3,
+        any::<bool>(),
+    );
+    run_shared(20, cases, |(file, at, depth, style, closed)| {
         let (kind, rel, text) = file.get(samples());
         let doc: Value = serde_json::from_str(text).unwrap();
         let mutated = replace_node(&doc, at, &deep(depth, style, closed));
@@ -287,18 +297,20 @@ proptest! {
         } else if depth > 128 {
             assert_not_json(&loaded, rel);
             let message = &loaded.problems.0[0].message;
-            prop_assert!(message.starts_with("invalid JSON: recursion limit exceeded"), "{message}");
+            prop_assert!(
+                message.starts_with("invalid JSON: recursion limit exceeded"),
+                "{message}"
+            );
         }
         validate::validate(&loaded.spec.clone(), &mut loaded.problems);
-    }
+        Ok(())
+    });
 }
 
-proptest! {
-    // Each case writes a spec directory.
-    #![proptest_config(config(40))]
-
-    #[test]
-    fn unreadable_files_are_reported(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+/// Each case writes a spec directory.
+#[test]
+fn unreadable_files_are_reported() {
+    run_shared(40, prop::collection::vec(any::<u8>(), 0..256), |bytes| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("spec-hostile-bytes");
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("methods/v1")).unwrap();
@@ -314,7 +326,8 @@ proptest! {
             prop_assert_eq!(ours.len(), 1);
             prop_assert!(ours[0].message.starts_with("cannot read: "), "{}", ours[0]);
         }
-    }
+        Ok(())
+    });
 }
 
 /// The deepest type trees JSON lets through (serde_json stops at 128 levels) are read and

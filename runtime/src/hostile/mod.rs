@@ -9,7 +9,7 @@ mod events;
 mod response;
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
@@ -20,6 +20,9 @@ use crate::wire::{empty_as_none, lenient};
 const CASES: u32 = 2000;
 
 /// The run's config: `CASES / share` cases, or `PROPTEST_CASES / share` when it is set.
+///
+/// `proptest!` applies `PROPTEST_CASES` over the config it is given, so properties with a
+/// share other than 1 run through [`run_shared`].
 pub(crate) fn config(share: u32) -> Config {
     // `Config::default()` reads `PROPTEST_CASES`; only its absence gets the CI count.
     let mut config = Config::default();
@@ -31,6 +34,18 @@ pub(crate) fn config(share: u32) -> Config {
     // seed file.
     config.failure_persistence = None;
     config
+}
+
+/// Runs a property whose cases are costly (deep nesting: up to 400 kB each) on a share of the
+/// cases, `PROPTEST_CASES` or not. Panics with the smallest failing input.
+pub(crate) fn run_shared<S: Strategy>(
+    share: u32,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) {
+    if let Err(e) = TestRunner::new(config(share)).run(&strategy, test) {
+        panic!("{e}");
+    }
 }
 
 /// Numbers that do not fit where integers are expected, or fit only just.

@@ -7,7 +7,7 @@ use proptest::sample::Index;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 
-use super::{config, deep, json_text, key, object, Probe};
+use super::{config, deep, json_text, key, object, run_shared, Probe};
 use crate::error::Error;
 use crate::response::{decode, Response};
 use crate::CommonError;
@@ -184,18 +184,16 @@ fn means(number: &str, n: i128) -> bool {
     }
 }
 
-proptest! {
-    // Each case is up to 400 kB of body.
-    #![proptest_config(config(20))]
-
-    #[test]
-    fn deep_nesting(
-        status in status(),
-        depth in 1usize..50_000,
-        style in 0usize..3,
-        closed in any::<bool>(),
-        place in 0usize..5,
-    ) {
+#[test]
+fn deep_nesting() {
+    let cases = (
+        status(),
+        1usize..50_000,
+        0usize..3,
+        any::<bool>(),
+        0usize..5,
+    );
+    run_shared(20, cases, |(status, depth, style, closed, place)| {
         let nest = deep(depth, style, closed);
         let body = match place {
             0 => nest,
@@ -208,13 +206,17 @@ proptest! {
         if closed && depth > 128 && place == 1 && status == 200 {
             match check::<Value>(status, body.as_bytes(), None) {
                 Err(Error::Decode { reason, .. }) => prop_assert!(
-                    reason.starts_with("`result` does not match the documented shape: recursion limit exceeded"),
-                    "{}", reason
+                    reason.starts_with(
+                        "`result` does not match the documented shape: recursion limit exceeded"
+                    ),
+                    "{}",
+                    reason
                 ),
                 other => prop_assert!(false, "{:?}", other.map(|_| ())),
             }
         }
-    }
+        Ok(())
+    });
 }
 
 /// A million levels: the envelope skips `result` without recursing, and `T` stops at serde's
