@@ -17,6 +17,8 @@ mod common_error;
 #[doc(hidden)]
 pub mod conformance;
 mod error;
+#[cfg(test)]
+mod hostile;
 mod limit;
 mod list;
 mod method;

@@ -103,8 +103,7 @@ pub fn decode<T: DeserializeOwned, C: ErrorCode>(
         body: String::from_utf8_lossy(body).into_owned(),
         reason,
     };
-    let envelope: Envelope<'_> = serde_json::from_slice(body)
-        .map_err(|e| decode_error(format!("the body is not a JSON answer: {e}")))?;
+    let envelope = envelope(body).map_err(decode_error)?;
 
     if let Some(error) = envelope.error {
         return Err(Error::Api(api_error(
@@ -133,6 +132,43 @@ pub fn decode<T: DeserializeOwned, C: ErrorCode>(
     })
 }
 
+/// The answer's envelope, or what is wrong with it: broken JSON, or the key that does not fit
+/// (`total`, `time`, …; one type, so naming the path costs one instantiation).
+fn envelope(body: &[u8]) -> Result<Envelope<'_>, String> {
+    // Serde reads a struct from a list too, field by field: `[null, "CODE"]` was an error
+    // answer. Only an object is an answer.
+    let first = body.trim_ascii_start().first().copied();
+    if first != Some(b'{') {
+        serde_json::from_slice::<serde::de::IgnoredAny>(body)
+            .map_err(|e| format!("the body is not JSON: {e}"))?;
+        let found = match first {
+            Some(b'[') => "a list",
+            Some(b'"') => "a string",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
+            _ => "a number",
+        };
+        return Err(format!(
+            "the body is not a JSON answer: expected an object, found {found}"
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let problem = |e: serde_path_to_error::Error<serde_json::Error>| {
+        let path = e.path().to_string();
+        let e = e.into_inner();
+        if e.is_syntax() || e.is_eof() || e.is_io() {
+            format!("the body is not JSON: {e}")
+        } else if path == "." {
+            format!("the body is not a JSON answer: {e}")
+        } else {
+            format!("`{path}` does not fit: {e}")
+        }
+    };
+    let envelope = serde_path_to_error::deserialize(&mut *de).map_err(problem)?;
+    de.end().map_err(|e| format!("the body is not JSON: {e}"))?;
+    Ok(envelope)
+}
+
 /// Decodes a `result` that arrived inside another answer (a batch command's), unwrapping the
 /// REST 3.0 `wrapper` key. `status` is the status of the answer it arrived in.
 ///
@@ -157,17 +193,19 @@ fn unwrap_result<T: DeserializeOwned, C: ErrorCode>(
     wrapper: Option<&str>,
     decode_error: impl Fn(String) -> Error<C>,
 ) -> Result<T, Error<C>> {
-    let mut raw = result;
+    let (mut raw, mut at) = (result, "result".to_owned());
     if let Some(key) = wrapper {
-        let outer: std::collections::BTreeMap<&str, &RawValue> = serde_json::from_str(raw.get())
-            .map_err(|e| decode_error(format!("`result` is not an object: {e}")))?;
+        // Owned keys: a borrowed `&str` cannot hold a key written with escapes (`"it\u0065m"`).
+        let mut outer: std::collections::BTreeMap<String, &RawValue> =
+            serde_json::from_str(raw.get())
+                .map_err(|e| decode_error(format!("`result` is not an object: {e}")))?;
         raw = outer
-            .get(key)
-            .copied()
+            .remove(key)
             .ok_or_else(|| decode_error(format!("`result.{key}` is missing")))?;
+        at = format!("result.{key}");
     }
     serde_json::from_str(raw.get())
-        .map_err(|e| decode_error(format!("`result` does not match the documented shape: {e}")))
+        .map_err(|e| decode_error(format!("`{at}` does not match the documented shape: {e}")))
 }
 
 /// v1 `{"error": "CODE", "error_description": "…"}` or REST 3.0
@@ -282,6 +320,69 @@ mod tests {
             r.unwrap_err().code(),
             Some(&CommonError::Unknown("BRAND_NEW".into()))
         );
+    }
+
+    fn reason<T: DeserializeOwned + std::fmt::Debug>(body: &str, wrapper: Option<&str>) -> String {
+        match decode::<T, CommonError>(200, body.as_bytes(), wrapper) {
+            Err(Error::Decode { reason, .. }) => reason,
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_answers_say_what_is_wrong() {
+        assert_eq!(
+            reason::<Value>(r#"{"result":[],"total":-5}"#, None),
+            "`total` does not fit: -5 is out of range at line 1 column 24"
+        );
+        assert_eq!(
+            reason::<Value>(r#"{"result":1,"time":"soon"}"#, None),
+            "`time` does not fit: invalid type: string \"soon\", expected struct Time at line 1 column 25"
+        );
+        // A list was read as the envelope, field by field: this was an error answer.
+        let list: R<Value> = decode(400, br#"[null, "ACCESS_DENIED"]"#, None);
+        match list.unwrap_err() {
+            Error::Decode { reason, .. } => assert_eq!(
+                reason,
+                "the body is not a JSON answer: expected an object, found a list"
+            ),
+            e => panic!("unexpected {e:?}"),
+        }
+        assert_eq!(
+            reason::<Value>(" 5", None),
+            "the body is not a JSON answer: expected an object, found a number"
+        );
+        assert_eq!(
+            reason::<Value>(r#"{"result":1,"result":2}"#, None),
+            "the body is not a JSON answer: duplicate field `result` at line 1 column 20"
+        );
+        assert_eq!(
+            reason::<Value>("", None),
+            "the body is not JSON: EOF while parsing a value at line 1 column 0"
+        );
+        assert_eq!(
+            reason::<Value>(r#"{"result":1} x"#, None),
+            "the body is not JSON: trailing characters at line 1 column 14"
+        );
+        assert_eq!(
+            reason::<Value>(r#"{"result":[1"#, None),
+            "the body is not JSON: EOF while parsing a list at line 1 column 12"
+        );
+        assert_eq!(
+            reason::<i64>(r#"{"result":{"item":"x"}}"#, Some("item")),
+            "`result.item` does not match the documented shape: invalid type: string \"x\", expected i64 at line 1 column 3"
+        );
+    }
+
+    #[test]
+    fn wrapper_keys_written_with_escapes_are_found() {
+        // A borrowed key could not hold the escape, and the whole `result` was "not an object".
+        let r: R<Value> = decode(
+            200,
+            br#"{"result":{"it\u0065m":{"id":1},"\u00e9":2}}"#,
+            Some("item"),
+        );
+        assert_eq!(r.unwrap().result, serde_json::json!({"id": 1}));
     }
 
     #[test]

@@ -28,12 +28,15 @@ pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Erro
     T::from_json(Value::deserialize(d)?).map_err(D::Error::custom)
 }
 
+/// A finite number, from a JSON number or a numeric string. Rust's float parser also takes
+/// `"inf"`, `"NaN"` and `"1e400"` (as infinity); none of them is a number Bitrix24 means.
 fn number(value: &Value) -> Option<f64> {
     match value {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse::<f64>().ok(),
         _ => None,
     }
+    .filter(|f| f.is_finite())
 }
 
 macro_rules! lenient_int {
@@ -52,10 +55,10 @@ macro_rules! lenient_int {
                             integral(n.as_f64().unwrap_or(f64::NAN))
                         }
                     }
-                    Value::String(s) => match s.trim().parse::<i128>() {
-                        Ok(i) => <$t>::try_from(i).map_err(|_| format!("{i} is out of range")),
-                        Err(_) => integral(number(&value).unwrap_or(f64::NAN))
-                            .map_err(|_| format!("expected an integer, found {value}")),
+                    Value::String(s) => match (s.trim().parse::<i128>(), number(&value)) {
+                        (Ok(i), _) => <$t>::try_from(i).map_err(|_| format!("{i} is out of range")),
+                        (Err(_), Some(f)) => integral(f),
+                        (Err(_), None) => Err(format!("expected an integer, found {value}")),
                     },
                     other => Err(format!("expected an integer, found {other}")),
                 }
@@ -64,14 +67,20 @@ macro_rules! lenient_int {
     )*};
 }
 
+/// A whole float as an integer, when it stands for one integer only. serde_json reads an
+/// integer past the 64-bit range as a float, and past 2^53 a float stands for many integers:
+/// `-9223372036854775809` reads as `i64::MIN` exactly.
 fn integral<T: TryFrom<i64>>(f: f64) -> Result<T, String> {
-    let i = f as i64;
-    let exact = f.is_finite() && (i as f64 - f).abs() < f64::EPSILON;
-    if exact {
-        T::try_from(i).map_err(|_| format!("{f} is out of range"))
-    } else {
-        Err(format!("expected an integer, found {f}"))
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if !f.is_finite() || f.fract() != 0.0 {
+        return Err(format!("expected an integer, found {f}"));
     }
+    if f.abs() > EXACT {
+        return Err(format!(
+            "{f} is out of range (past 2^53 a number is not exact)"
+        ));
+    }
+    T::try_from(f as i64).map_err(|_| format!("{f} is out of range"))
 }
 
 lenient_int!(i8, i16, i32, i64, u8, u16, u32, u64);
@@ -279,6 +288,56 @@ mod tests {
         assert!(u8::from_json(json!(300))
             .unwrap_err()
             .contains("out of range"));
+    }
+
+    #[test]
+    fn huge_and_odd_numbers_are_out_of_range_or_not_numbers() {
+        // Past i64::MAX: a cast to i64 saturated, and the message said "expected an integer".
+        let big = json!(18_446_744_073_709_551_616.0_f64);
+        assert_eq!(
+            i64::from_json(big),
+            Err(
+                "18446744073709552000 is out of range (past 2^53 a number is not exact)".to_owned()
+            )
+        );
+        // Found by `hostile::response::huge_numbers_where_integers_are_expected`: serde_json
+        // reads this as the float -2^63, which was taken as i64::MIN.
+        let below_min: Value = serde_json::from_str("-9223372036854775809").unwrap();
+        assert_eq!(
+            i64::from_json(below_min),
+            Err(
+                "-9223372036854776000 is out of range (past 2^53 a number is not exact)".to_owned()
+            )
+        );
+        assert_eq!(
+            u64::from_json(json!(9_007_199_254_740_992.0)),
+            Ok(9_007_199_254_740_992)
+        );
+        assert_eq!(
+            i64::from_json(json!("18446744073709551616")),
+            Err("18446744073709551616 is out of range".to_owned())
+        );
+        assert_eq!(
+            u8::from_json(json!("1e3")),
+            Err("1000 is out of range".to_owned())
+        );
+        assert_eq!(i64::from_json(json!(-0.0)), Ok(0));
+        assert_eq!(
+            i64::from_json(json!("2.5")),
+            Err("expected an integer, found 2.5".to_owned())
+        );
+        // Rust's float parser takes these; Bitrix24 never means them.
+        for text in ["1e400", "inf", "-infinity", "NaN"] {
+            let found = Value::String(text.to_owned());
+            assert_eq!(
+                i64::from_json(found.clone()),
+                Err(format!("expected an integer, found {found}"))
+            );
+            assert_eq!(
+                f64::from_json(found.clone()),
+                Err(format!("expected a number, found {found}"))
+            );
+        }
     }
 
     #[test]

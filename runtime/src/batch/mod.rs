@@ -267,7 +267,12 @@ pub(crate) async fn run(
     let outcomes = match version {
         ApiVersion::V1 => wire::v1_outcomes(&result.result, commands.len()),
         ApiVersion::V3 => wire::v3_outcomes(&result.result, commands.len()),
-    };
+    }
+    .map_err(|reason| Error::Decode {
+        status: answer.status,
+        body: String::from_utf8_lossy(&answer.body).into_owned(),
+        reason: format!("batch answer: {reason}"),
+    })?;
     let now = Instant::now();
     for (command, outcome) in commands.iter().zip(&outcomes) {
         if let Outcome::Done {

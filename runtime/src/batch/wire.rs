@@ -6,13 +6,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 use super::query;
 use crate::error::UnknownOutcome;
 use crate::response::Time;
+use crate::wire::Lenient;
 
 /// One command, as sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,80 +111,99 @@ pub(crate) fn v1_body(commands: &[Command], halt: bool) -> Value {
     json!({"halt": u8::from(halt), "cmd": cmd})
 }
 
-/// One part of a v1 batch answer (`result`, `result_error`, …) by command key. PHP writes an
-/// empty one as `[]`, and one keyed `0, 1, …` as a list.
+/// One part of a v1 batch answer (`result`, `result_error`, …) by command key.
 #[derive(Default)]
 struct Keyed(BTreeMap<String, Box<RawValue>>);
 
-impl<'de> Deserialize<'de> for Keyed {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keyed, D::Error> {
-        // Raw values cannot go through serde's untagged enums: look at the text instead.
-        let raw = Box::<RawValue>::deserialize(d)?;
+impl Keyed {
+    /// Part `name` of the answer: an object by command key, PHP's list form (keys `0, 1, …`),
+    /// or `[]`/`null` when empty. Every key must name one of the `count_of` commands sent: an
+    /// answer about other commands is not this batch's.
+    fn read(raw: Option<Box<RawValue>>, name: &str, count_of: usize) -> Result<Keyed, String> {
+        let Some(raw) = raw else {
+            return Ok(Keyed::default());
+        };
         let text = raw.get().trim_start();
-        let map = if text.starts_with('{') {
-            serde_json::from_str(text).map_err(serde::de::Error::custom)?
-        } else if text.starts_with('[') {
-            let items: Vec<Box<RawValue>> =
-                serde_json::from_str(text).map_err(serde::de::Error::custom)?;
+        let problem = |e: serde_json::Error| format!("`result.{name}` is not an object: {e}");
+        let map: BTreeMap<String, Box<RawValue>> = if text.starts_with('[') {
+            let items: Vec<Box<RawValue>> = serde_json::from_str(text).map_err(problem)?;
             items
                 .into_iter()
                 .enumerate()
                 .map(|(i, v)| (i.to_string(), v))
                 .collect()
-        } else {
+        } else if text == "null" {
             BTreeMap::new()
+        } else {
+            serde_json::from_str(text).map_err(problem)?
         };
+        let names_a_command = |k: &str| (0..count_of).any(|i| k == key(i) || k == i.to_string());
+        if let Some(k) = map.keys().find(|k| !names_a_command(k)) {
+            return Err(format!(
+                "`result.{name}` has `{k}`, which names none of the {count_of} commands sent"
+            ));
+        }
         Ok(Keyed(map))
     }
-}
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct V1Answer {
-    result: Keyed,
-    result_error: Keyed,
-    result_total: Keyed,
-    result_next: Keyed,
-    result_time: Keyed,
-}
-
-impl Keyed {
-    /// The entry of the `i`th command (`c{i}`, or `{i}` in the list form).
-    fn take(&mut self, i: usize) -> Option<Box<RawValue>> {
+    /// The key and entry of the `i`th command (`c{i}`, or `{i}` in the list form).
+    fn take(&mut self, i: usize) -> Option<(String, Box<RawValue>)> {
         self.0
-            .remove(&key(i))
-            .or_else(|| self.0.remove(&i.to_string()))
+            .remove_entry(&key(i))
+            .or_else(|| self.0.remove_entry(&i.to_string()))
     }
 }
 
-fn count(raw: Option<Box<RawValue>>) -> Option<u64> {
-    match serde_json::from_str::<Value>(raw?.get()).ok()? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+/// A command's `result_total` or `result_next`: a count, as a number or a numeric string.
+fn count(entry: Option<(String, Box<RawValue>)>, name: &str) -> Result<Option<u64>, String> {
+    let Some((k, raw)) = entry else {
+        return Ok(None);
+    };
+    serde_json::from_str::<Value>(raw.get())
+        .map_err(|e| e.to_string())
+        .and_then(Option::<u64>::from_json)
+        .map_err(|e| format!("`result.{name}.{k}`: {e}"))
 }
 
 /// The outcome of every command of a v1 batch from the answer's `result`.
-pub(crate) fn v1_outcomes(result: &RawValue, count_of: usize) -> Vec<Outcome> {
-    let mut answer: V1Answer = serde_json::from_str(result.get()).unwrap_or_default();
+///
+/// # Errors
+/// What does not fit: `result` or one of its parts is not an object, a key names no command
+/// sent, an error entry has no `error`, a count is not a count.
+pub(crate) fn v1_outcomes(result: &RawValue, count_of: usize) -> Result<Vec<Outcome>, String> {
+    let text = result.get().trim();
+    let mut parts: BTreeMap<String, Box<RawValue>> = if text == "[]" {
+        BTreeMap::new()
+    } else {
+        serde_json::from_str(text).map_err(|e| format!("`result` is not an object: {e}"))?
+    };
+    let mut part = |name: &str| Keyed::read(parts.remove(name), name, count_of);
+    let mut results = part("result")?;
+    let mut errors = part("result_error")?;
+    let mut totals = part("result_total")?;
+    let mut nexts = part("result_next")?;
+    let mut times = part("result_time")?;
     (0..count_of)
         .map(|i| {
-            if let Some(error) = answer.result_error.take(i) {
-                return failure(&serde_json::from_str(error.get()).unwrap_or(Value::Null));
+            if let Some((k, error)) = errors.take(i) {
+                let entry: Value = serde_json::from_str(error.get())
+                    .map_err(|e| format!("`result.result_error.{k}`: {e}"))?;
+                return failure(&entry).ok_or_else(|| {
+                    format!("`result.result_error.{k}` is not an error object with `error`")
+                });
             }
-            match answer.result.take(i) {
-                Some(result) => Outcome::Done {
-                    result,
-                    total: count(answer.result_total.take(i)),
-                    next: count(answer.result_next.take(i)),
-                    time: answer
-                        .result_time
-                        .take(i)
-                        .and_then(|t| serde_json::from_str(t.get()).ok()),
-                },
-                None => Outcome::NotRun,
-            }
+            let Some((_, result)) = results.take(i) else {
+                return Ok(Outcome::NotRun);
+            };
+            Ok(Outcome::Done {
+                result,
+                total: count(totals.take(i), "result_total")?,
+                next: count(nexts.take(i), "result_next")?,
+                // Informational: a block that does not fit is dropped, as in any answer.
+                time: times
+                    .take(i)
+                    .and_then(|(_, t)| serde_json::from_str(t.get()).ok()),
+            })
         })
         .collect()
 }
@@ -201,59 +220,74 @@ pub(crate) fn v3_body(commands: &[Command]) -> Value {
 
 /// The outcome of every command of a REST 3.0 batch from the answer's `result` array, where a
 /// failed command's entry is an `error` object.
-pub(crate) fn v3_outcomes(result: &RawValue, count_of: usize) -> Vec<Outcome> {
-    #[derive(Deserialize)]
-    struct Entry {
-        #[serde(default)]
-        error: Option<Value>,
-        #[serde(default)]
-        result: Option<Box<RawValue>>,
-        #[serde(default)]
-        time: Option<Time>,
+///
+/// # Errors
+/// What does not fit: `result` is not a list, or holds more answers than commands were sent.
+pub(crate) fn v3_outcomes(result: &RawValue, count_of: usize) -> Result<Vec<Outcome>, String> {
+    let items: Vec<Box<RawValue>> =
+        serde_json::from_str(result.get()).map_err(|e| format!("`result` is not a list: {e}"))?;
+    if items.len() > count_of {
+        return Err(format!(
+            "`result` has {} answers for the {count_of} commands sent",
+            items.len()
+        ));
     }
-    let items: Vec<Box<RawValue>> = serde_json::from_str(result.get()).unwrap_or_default();
-    let mut items = items.into_iter();
+    let mut items = items.into_iter().enumerate();
     (0..count_of)
-        .map(|_| {
-            let Some(raw) = items.next() else {
-                return Outcome::NotRun;
-            };
-            match serde_json::from_str::<Entry>(raw.get()) {
-                Ok(Entry {
-                    error: Some(error), ..
-                }) => failure(&json!({ "error": error })),
-                Ok(Entry {
-                    result: Some(result),
-                    time,
-                    ..
-                }) => Outcome::Done {
-                    result,
-                    total: None,
-                    next: None,
-                    time,
-                },
-                // The entry is the command's result itself.
-                _ => Outcome::Done {
-                    result: raw,
-                    total: None,
-                    next: None,
-                    time: None,
-                },
-            }
+        .map(|_| match items.next() {
+            Some((i, raw)) => v3_outcome(raw).map_err(|e| format!("`result[{i}].error`: {e}")),
+            None => Ok(Outcome::NotRun),
         })
         .collect()
 }
 
-/// A failed command: v1 `{"error", "error_description"}` or REST 3.0 `{"error": {"code",
-/// "message"}}`.
-fn failure(entry: &Value) -> Outcome {
-    Outcome::Failed {
-        error: entry.get("error").cloned().unwrap_or(Value::Null),
+/// One entry of a REST 3.0 batch answer: `{"error": …}`, `{"result": …, "time": …}`, or the
+/// command's result itself. Fails only when its `error` cannot be read (nested too deep).
+fn v3_outcome(raw: Box<RawValue>) -> Result<Outcome, serde_json::Error> {
+    // Only an object can be an envelope: serde would read a list as one, field by field.
+    let mut entry: BTreeMap<String, Box<RawValue>> = if raw.get().starts_with('{') {
+        serde_json::from_str(raw.get()).unwrap_or_default()
+    } else {
+        BTreeMap::new()
+    };
+    let error = match entry.get("error") {
+        Some(e) => serde_json::from_str::<Value>(e.get())?,
+        None => Value::Null,
+    };
+    if !error.is_null() {
+        return Ok(Outcome::Failed {
+            error,
+            description: None,
+        });
+    }
+    Ok(match entry.remove("result") {
+        Some(result) => Outcome::Done {
+            result,
+            total: None,
+            next: None,
+            time: entry
+                .get("time")
+                .and_then(|t| serde_json::from_str(t.get()).ok()),
+        },
+        None => Outcome::Done {
+            result: raw,
+            total: None,
+            next: None,
+            time: None,
+        },
+    })
+}
+
+/// A failed v1 command: `{"error", "error_description"}`; `None` when `entry` has no `error`.
+fn failure(entry: &Value) -> Option<Outcome> {
+    let error = entry.get("error").filter(|e| !e.is_null())?;
+    Some(Outcome::Failed {
+        error: error.clone(),
         description: entry
             .get("error_description")
             .and_then(Value::as_str)
             .map(str::to_owned),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -302,7 +336,7 @@ mod tests {
             "result_next": {"c00": 50},
             "result_time": {"c00": {"operating": 0.5, "duration": 0.1}},
         }));
-        let outcomes = v1_outcomes(&result, 4);
+        let outcomes = v1_outcomes(&result, 4).unwrap();
         let Outcome::Done {
             total, next, time, ..
         } = &outcomes[0]
@@ -323,9 +357,9 @@ mod tests {
         assert_eq!(outcomes[3], Outcome::NotRun);
         // PHP's empty arrays, and the list form.
         let empty = raw(json!({"result": [], "result_error": [], "result_total": []}));
-        assert_eq!(v1_outcomes(&empty, 1), [Outcome::NotRun]);
+        assert_eq!(v1_outcomes(&empty, 1).unwrap(), [Outcome::NotRun]);
         let list = raw(json!({"result": [7, 8]}));
-        assert_eq!(done_result(&v1_outcomes(&list, 2)[1]), json!(8));
+        assert_eq!(done_result(&v1_outcomes(&list, 2).unwrap()[1]), json!(8));
     }
 
     #[test]
@@ -340,12 +374,80 @@ mod tests {
             {"error": {"code": "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION", "message": "Access denied"}},
             {"result": {"item": {"id": 2}}, "time": {"operating": 1}}
         ]));
-        let outcomes = v3_outcomes(&result, 4);
+        let outcomes = v3_outcomes(&result, 4).unwrap();
         assert_eq!(done_result(&outcomes[0]), json!({"item": {"id": 1}}));
         assert!(
             matches!(&outcomes[1], Outcome::Failed { error, .. } if error["code"] == "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION")
         );
         assert_eq!(done_result(&outcomes[2]), json!({"item": {"id": 2}}));
         assert_eq!(outcomes[3], Outcome::NotRun);
+    }
+
+    fn v1_problem(text: &str, count_of: usize) -> String {
+        let raw = RawValue::from_string(text.to_owned()).unwrap();
+        v1_outcomes(&raw, count_of).unwrap_err()
+    }
+
+    #[test]
+    fn bad_v1_answers_say_what_is_wrong() {
+        // Each of these was read as "no command ran", or as an error without a code.
+        assert_eq!(
+            v1_problem("5", 1),
+            "`result` is not an object: invalid type: integer `5`, expected a map at line 1 column 1"
+        );
+        assert_eq!(
+            v1_problem(r#"{"result":"x"}"#, 1),
+            "`result.result` is not an object: invalid type: string \"x\", expected a map at line 1 column 3"
+        );
+        assert_eq!(
+            v1_problem(r#"{"result":{"c00":1,"c07":2}}"#, 2),
+            "`result.result` has `c07`, which names none of the 2 commands sent"
+        );
+        assert_eq!(
+            v1_problem(r#"{"result_total":[1,2,3]}"#, 2),
+            "`result.result_total` has `2`, which names none of the 2 commands sent"
+        );
+        assert_eq!(
+            v1_problem(r#"{"result_error":{"c00":5}}"#, 1),
+            "`result.result_error.c00` is not an error object with `error`"
+        );
+        assert_eq!(
+            v1_problem(r#"{"result":{"c00":[]},"result_total":{"c00":"many"}}"#, 1),
+            "`result.result_total.c00`: expected an integer, found \"many\""
+        );
+        assert_eq!(
+            v1_problem(r#"{"result":{"c00":[]},"result_next":{"c00":-1}}"#, 1),
+            "`result.result_next.c00`: -1 is out of range"
+        );
+        // PHP's empty parts, `null` parts and an informational block that does not fit are
+        // not problems.
+        let fine =
+            raw(json!({"result": {"c00": 1}, "result_error": null, "result_time": {"c00": 5}}));
+        assert_eq!(done_result(&v1_outcomes(&fine, 1).unwrap()[0]), json!(1));
+        assert_eq!(v1_outcomes(&raw(json!([])), 1).unwrap(), [Outcome::NotRun]);
+    }
+
+    #[test]
+    fn bad_v3_answers_say_what_is_wrong() {
+        let problem = |v: Value, n| v3_outcomes(&raw(v), n).unwrap_err();
+        assert_eq!(
+            problem(json!({"a": 1}), 1),
+            "`result` is not a list: invalid type: map, expected a sequence at line 1 column 0"
+        );
+        assert_eq!(
+            problem(json!([1, 2, 3]), 2),
+            "`result` has 3 answers for the 2 commands sent"
+        );
+        // A list is a result, not an envelope read field by field (its first item was the
+        // `error`).
+        let outcomes = v3_outcomes(&raw(json!([["CODE", 1]])), 1).unwrap();
+        assert_eq!(done_result(&outcomes[0]), json!(["CODE", 1]));
+        // `error: null` is no error; a `time` that does not fit is dropped.
+        let outcomes = v3_outcomes(
+            &raw(json!([{"error": null, "result": {"item": 1}, "time": "x"}])),
+            1,
+        )
+        .unwrap();
+        assert_eq!(done_result(&outcomes[0]), json!({"item": 1}));
     }
 }

@@ -13,7 +13,9 @@ use serde_json::value::RawValue;
 pub(crate) fn of(result: &RawValue, items: Option<&str>) -> Result<Vec<Box<RawValue>>, String> {
     let list = match items {
         Some(key) => {
-            let outer: BTreeMap<&str, &RawValue> = serde_json::from_str(result.get())
+            // Owned keys throughout: a borrowed `&str` cannot hold a key PHP wrote with
+            // escapes (`json_encode` writes non-ASCII as `\u041d…`), and the whole map failed.
+            let outer: BTreeMap<String, &RawValue> = serde_json::from_str(result.get())
                 .map_err(|e| format!("`result` is not an object: {e}"))?;
             match outer.get(key) {
                 Some(list) => *list,
@@ -42,7 +44,7 @@ pub(crate) fn of(result: &RawValue, items: Option<&str>) -> Result<Vec<Box<RawVa
 
 /// The id of a row (`"161"` or `161`), when it has one.
 pub(crate) fn id(row: &RawValue, field: &str) -> Option<i64> {
-    let map: BTreeMap<&str, &RawValue> = serde_json::from_str(row.get()).ok()?;
+    let map: BTreeMap<String, &RawValue> = serde_json::from_str(row.get()).ok()?;
     let raw = map.get(field)?.get();
     raw.trim_matches('"').trim().parse().ok()
 }
@@ -89,5 +91,13 @@ mod tests {
         assert_eq!(id(&raw(r#"{"id":7}"#), "id"), Some(7));
         assert_eq!(id(&raw(r#"{"ID":"x"}"#), "ID"), None);
         assert_eq!(id(&raw(r#"{"id":7}"#), "ID"), None);
+    }
+
+    #[test]
+    fn keys_written_with_escapes_are_read() {
+        let row = raw(r#"{"ID":"5","\u041d\u0430\u0437\u0432\u0430\u043d\u0438\u0435":"x"}"#);
+        assert_eq!(id(&row, "ID"), Some(5));
+        let page = raw(r#"{"\u0074asks":[{"id":3}],"\u00e9":1}"#);
+        assert_eq!(texts(&of(&page, Some("tasks")).unwrap()), [r#"{"id":3}"#]);
     }
 }
