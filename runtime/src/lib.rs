@@ -17,6 +17,7 @@ mod common_error;
 #[doc(hidden)]
 pub mod conformance;
 mod error;
+mod event;
 mod limit;
 mod list;
 mod method;
@@ -32,6 +33,10 @@ pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use codes::ErrorCode;
 pub use common_error::CommonError;
 pub use error::{ApiError, ConfigError, Error, FieldError, TransportError, ValidationErrors};
+pub use event::{
+    EventAuth, EventDecodeError, EventDecoder, EventPayloadError, EventPost, FromEventPost,
+    OfflineAck, OfflineEvent, OfflineEvents,
+};
 #[cfg(feature = "redis")]
 pub use limit::RedisBucket;
 pub use limit::{Bucket, LimitError, LimitFuture, Limits, LocalBucket, RateLimiter};
