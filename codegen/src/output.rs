@@ -53,6 +53,9 @@ pub fn crate_files(krate: &Crate) -> Output {
     out.insert("Cargo.toml".to_owned(), cargo_toml(krate));
     out.insert("src/lib.rs".to_owned(), lib_rs(krate));
     out.insert("src/list_paging.rs".to_owned(), list_paging_rs(krate));
+    if let Some(event) = crate::event_enum::event_rs(krate) {
+        out.insert("src/event.rs".to_owned(), event);
+    }
     for group in &krate.groups {
         let dir = format!("src/{}", group.name);
         out.insert(
@@ -81,6 +84,12 @@ fn lib_rs(krate: &Crate) -> String {
             pub mod #name;
         }
     });
+    let event = (!krate.events.is_empty()).then(|| {
+        quote! {
+            mod event;
+            pub use event::Event;
+        }
+    });
     let features: Vec<String> = krate.scopes.iter().map(|s| format!("`{s}`")).collect();
     let doc = format!(
         "Typed Bitrix24 REST client, generated from the bitrix24-rs spec ({} methods).\n\n\
@@ -103,10 +112,12 @@ fn lib_rs(krate: &Crate) -> String {
         pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
         pub use bitrix_runtime::{
             ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, CallStats, Client, ClientBuilder,
-            CommonError, ConfigError, Error, ErrorCode, FieldError, FieldPath, Handle,
-            LimitError, LimitFuture, Limits, List, LocalBucket, Method, Page, Paging, PagingKind,
-            Placeholder, RateLimiter, Ref, Response, Secret, Time, TransportError, Validate,
-            ValidationErrors, Validator, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
+            CommonError, ConfigError, Error, ErrorCode, EventAuth, EventDecodeError, EventDecoder,
+            EventPayloadError, EventPost, FieldError, FieldPath, FromEventPost, Handle,
+            LimitError, LimitFuture, Limits, List, LocalBucket, Method, OfflineAck, OfflineEvent,
+            OfflineEvents, Page, Paging, PagingKind, Placeholder, RateLimiter, Ref, Response,
+            Secret, Time, TransportError, Validate, ValidationErrors, Validator, DEFAULT_TIMEOUT,
+            MAX_BATCH_COMMANDS, PAGE_SIZE,
         };
         #[cfg(feature = "redis")]
         pub use bitrix_runtime::RedisBucket;
@@ -117,6 +128,7 @@ fn lib_rs(krate: &Crate) -> String {
 
         mod list_paging;
         pub use list_paging::list_paging;
+        #event
 
         #(#groups)*
     };

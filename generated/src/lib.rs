@@ -13,10 +13,12 @@ extern crate self as bitrix24;
 pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
 pub use bitrix_runtime::{
     ApiError, ApiVersion, Batch, BatchAnswers, Bind, Bucket, CallStats, Client,
-    ClientBuilder, CommonError, ConfigError, Error, ErrorCode, FieldError, FieldPath,
-    Handle, LimitError, LimitFuture, Limits, List, LocalBucket, Method, Page, Paging,
-    PagingKind, Placeholder, RateLimiter, Ref, Response, Secret, Time, TransportError,
-    Validate, ValidationErrors, Validator, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
+    ClientBuilder, CommonError, ConfigError, Error, ErrorCode, EventAuth,
+    EventDecodeError, EventDecoder, EventPayloadError, EventPost, FieldError, FieldPath,
+    FromEventPost, Handle, LimitError, LimitFuture, Limits, List, LocalBucket, Method,
+    OfflineAck, OfflineEvent, OfflineEvents, Page, Paging, PagingKind, Placeholder,
+    RateLimiter, Ref, Response, Secret, Time, TransportError, Validate, ValidationErrors,
+    Validator, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
 };
 #[cfg(feature = "redis")]
 pub use bitrix_runtime::RedisBucket;
@@ -26,6 +28,8 @@ pub use bitrix_runtime::serde_json;
 pub use bitrix_runtime::{__private, conformance};
 mod list_paging;
 pub use list_paging::list_paging;
+mod event;
+pub use event::Event;
 /// Named types of the documentation's data-types pages, shared by methods and events.
 pub mod types;
 /// Methods of the `ai_admin` scope (cargo feature `ai_admin`).

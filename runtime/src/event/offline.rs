@@ -1,13 +1,15 @@
 //! Offline events: what a portal queues for an application that has no public handler
 //! (`event.bind` with `event_type=offline`), polled with `event.offline.get` as a stream.
 //!
-//! Each poll asks with `clear=0` and the stream's `process_id`, so the portal reserves the
-//! records for this stream instead of deleting them. Nothing is removed until the consumer says
-//! so: [`OfflineAck::done`] queues the record's id for `event.offline.clear`,
-//! [`OfflineAck::failed`] its `MESSAGE_ID` for `event.offline.error`; both are sent before the
-//! next poll. A record whose ack is dropped undecided stays in the queue and comes again.
+//! Each poll asks with `clear=0`, so the portal reserves the records it returns under a
+//! `process_id` instead of deleting them (and other pollers do not get them). Nothing is
+//! removed until the consumer says so: [`OfflineAck::done`] queues the record's id for
+//! `event.offline.clear`, [`OfflineAck::failed`] its `MESSAGE_ID` for `event.offline.error`,
+//! each with the `process_id` that reserved it; both are sent before the next poll. A record
+//! whose ack is dropped undecided stays in the queue: the next poll names its `process_id`,
+//! which asks the portal for that process's unprocessed records again.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -69,6 +71,7 @@ pub struct OfflineEvent<E> {
 #[derive(Debug)]
 pub struct OfflineAck {
     shared: Arc<Mutex<Acks>>,
+    process_id: Arc<str>,
     id: i64,
     message_id: Option<String>,
     decided: bool,
@@ -78,17 +81,20 @@ impl OfflineAck {
     /// The event was processed: `event.offline.clear` removes its record.
     pub fn done(mut self) {
         self.decided = true;
-        lock(&self.shared).done.push(self.id);
+        lock(&self.shared)
+            .done
+            .push((Arc::clone(&self.process_id), self.id));
     }
 
     /// The event could not be processed: `event.offline.error` marks its record (by
     /// `MESSAGE_ID`; a record without one stays queued as if dropped).
     pub fn failed(mut self) {
         self.decided = true;
+        let process = Arc::clone(&self.process_id);
         let mut acks = lock(&self.shared);
         match self.message_id.take() {
-            Some(m) => acks.failed.push(m),
-            None => acks.released.push(self.id),
+            Some(m) => acks.failed.push((process, m)),
+            None => acks.released.push((process, self.id)),
         }
     }
 }
@@ -96,17 +102,18 @@ impl OfflineAck {
 impl Drop for OfflineAck {
     fn drop(&mut self) {
         if !self.decided {
-            lock(&self.shared).released.push(self.id);
+            let process = Arc::clone(&self.process_id);
+            lock(&self.shared).released.push((process, self.id));
         }
     }
 }
 
-/// Decisions not yet sent.
+/// Decisions not yet sent, each with the process that reserved its record.
 #[derive(Debug, Default)]
 struct Acks {
-    done: Vec<i64>,
-    failed: Vec<String>,
-    released: Vec<i64>,
+    done: Vec<(Arc<str>, i64)>,
+    failed: Vec<(Arc<str>, String)>,
+    released: Vec<(Arc<str>, i64)>,
 }
 
 fn lock(m: &Mutex<Acks>) -> std::sync::MutexGuard<'_, Acks> {
@@ -161,7 +168,7 @@ impl OfflineEvents {
         let state = Poller {
             config: self,
             shared: Arc::default(),
-            process_id: None,
+            retry: BTreeSet::new(),
             outstanding: BTreeSet::new(),
             buffer: VecDeque::new(),
             ended: false,
@@ -175,7 +182,8 @@ impl OfflineEvents {
 struct Poller<E> {
     config: OfflineEvents,
     shared: Arc<Mutex<Acks>>,
-    process_id: Option<String>,
+    /// Processes holding records dropped undecided, to ask for again.
+    retry: BTreeSet<Arc<str>>,
     /// Records handed out and not yet decided: a poll that brings them again skips them.
     outstanding: BTreeSet<i64>,
     buffer: VecDeque<OfflineEvent<E>>,
@@ -203,48 +211,73 @@ impl<E: FromEventPost> Poller<E> {
         }
     }
 
-    /// Sends the decisions made since the last poll; on failure they are kept for the next.
+    /// Sends the decisions made since the last poll, one call per process and kind; on
+    /// failure the unsent ones are kept for the next poll.
     async fn flush(&mut self) -> Result<(), Error<CommonError>> {
         let (done, failed) = {
             let mut acks = lock(&self.shared);
-            for id in acks.released.drain(..) {
+            for (process, id) in acks.released.drain(..) {
                 self.outstanding.remove(&id);
+                if !process.is_empty() {
+                    self.retry.insert(process);
+                }
             }
             (
                 std::mem::take(&mut acks.done),
                 std::mem::take(&mut acks.failed),
             )
         };
-        let Some(process_id) = self.process_id.clone() else {
-            return Ok(());
-        };
-        if !done.is_empty() {
-            let params = json!({"process_id": process_id, "id": done});
+        let mut done = by_process(done);
+        let mut failed = by_process(failed);
+        // Records read without a process id were never reserved: nothing to send for them.
+        done.remove("");
+        failed.remove("");
+        while let Some((process, ids)) = done.pop_first() {
+            let params = json!({"process_id": &*process, "id": ids});
             if let Err(e) = call(&self.config.client, "event.offline.clear", &params).await {
-                lock(&self.shared).done.extend(done);
-                lock(&self.shared).failed.extend(failed);
+                self.keep(Some((process, ids)), done, failed);
                 return Err(e);
             }
-            for id in &done {
+            for id in &ids {
                 self.outstanding.remove(id);
             }
         }
-        if !failed.is_empty() {
-            let params = json!({"process_id": process_id, "message_id": failed});
+        while let Some((process, messages)) = failed.pop_first() {
+            let params = json!({"process_id": &*process, "message_id": messages});
             if let Err(e) = call(&self.config.client, "event.offline.error", &params).await {
-                lock(&self.shared).failed.extend(failed);
+                failed.insert(process, messages);
+                self.keep(None, BTreeMap::new(), failed);
                 return Err(e);
             }
         }
         Ok(())
     }
 
+    /// Puts decisions that were not sent back, for the next flush.
+    fn keep(
+        &self,
+        first: Option<(Arc<str>, Vec<i64>)>,
+        done: BTreeMap<Arc<str>, Vec<i64>>,
+        failed: BTreeMap<Arc<str>, Vec<String>>,
+    ) {
+        let mut acks = lock(&self.shared);
+        for (process, ids) in first.into_iter().chain(done) {
+            acks.done
+                .extend(ids.into_iter().map(|id| (Arc::clone(&process), id)));
+        }
+        for (process, messages) in failed {
+            acks.failed
+                .extend(messages.into_iter().map(|m| (Arc::clone(&process), m)));
+        }
+    }
+
     async fn poll(&mut self) -> Result<(), Error<CommonError>> {
         let mut params = Map::new();
         params.insert("clear".into(), json!(0));
         params.insert("limit".into(), json!(self.config.limit));
-        if let Some(p) = &self.process_id {
-            params.insert("process_id".into(), json!(p));
+        // Without a process id the portal reserves fresh records under a new one.
+        if let Some(p) = self.retry.pop_first() {
+            params.insert("process_id".into(), json!(&*p));
         }
         if let Some(c) = &self.config.auth_connector {
             params.insert("auth_connector".into(), json!(c));
@@ -255,15 +288,17 @@ impl<E: FromEventPost> Poller<E> {
             &Value::Object(params),
         )
         .await?;
-        if let Some(p) = result.get("process_id").and_then(Value::as_str) {
-            self.process_id = Some(p.to_owned());
-        }
+        let process: Arc<str> = match result.get("process_id") {
+            Some(Value::String(p)) => Arc::from(p.as_str()),
+            // Without one the records were not reserved; acks of them do nothing.
+            _ => Arc::from(""),
+        };
         let records = match result.get("events") {
             Some(Value::Array(records)) => records.clone(),
             _ => Vec::new(),
         };
         for record in records {
-            let Some(event) = self.record(record) else {
+            let Some(event) = self.record(record, &process) else {
                 continue;
             };
             self.buffer.push_back(event);
@@ -272,7 +307,7 @@ impl<E: FromEventPost> Poller<E> {
     }
 
     /// One queue record, unless it is already out (or has no id or name to act on).
-    fn record(&mut self, record: Value) -> Option<OfflineEvent<E>> {
+    fn record(&mut self, record: Value, process: &Arc<str>) -> Option<OfflineEvent<E>> {
         let Value::Object(mut r) = record else {
             return None;
         };
@@ -308,6 +343,7 @@ impl<E: FromEventPost> Poller<E> {
             additional: r.remove("EVENT_ADDITIONAL").unwrap_or(Value::Null),
             ack: OfflineAck {
                 shared: Arc::clone(&self.shared),
+                process_id: Arc::clone(process),
                 id,
                 message_id,
                 decided: false,
@@ -318,6 +354,14 @@ impl<E: FromEventPost> Poller<E> {
 
 /// One v1 call's result. A free function, so the stream's future holds a `&Client` (which is
 /// `Sync`), not a `&Poller` (whose buffered events need not be).
+fn by_process<T>(items: Vec<(Arc<str>, T)>) -> BTreeMap<Arc<str>, Vec<T>> {
+    let mut out: BTreeMap<Arc<str>, Vec<T>> = BTreeMap::new();
+    for (process, item) in items {
+        out.entry(process).or_default().push(item);
+    }
+    out
+}
+
 async fn call(client: &Client, method: &str, params: &Value) -> Result<Value, Error<CommonError>> {
     let answer = client.call_raw(method, ApiVersion::V1, params).await?;
     Ok(answer.result)
