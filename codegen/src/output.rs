@@ -96,9 +96,11 @@ fn lib_rs(krate: &Crate) -> String {
          Every method is a struct: required parameters are constructor arguments, optional ones \
          setters; [`Client::call`] validates it, sends it and decodes the typed result or the \
          typed error. Each method's docs link its official page.\n\n\
-         Cargo features: one per scope ({}), `full` (the default) for all of them, and `redis` \
+         Cargo features: one per scope ({}), `full` (the default) for all of them, `redis` \
          for `RedisBucket`, a portal's request budget shared across processes through \
-         Redis.\n\n\
+         Redis, and `axum` for `event_route`, an axum route for event posts.\n\n\
+         Event posts decode with [`EventDecoder`] and type into [`Event`]; \
+         [`Client::offline_events`] polls the events a portal queued.\n\n\
          Methods the spec lacks can be declared with [`bitrix_method`] and get the same API, or \
          called untyped with [`Client::call_raw`].",
         krate.method_count,
@@ -121,6 +123,8 @@ fn lib_rs(krate: &Crate) -> String {
         };
         #[cfg(feature = "redis")]
         pub use bitrix_runtime::RedisBucket;
+        #[cfg(feature = "axum")]
+        pub use bitrix_runtime::{axum, event_route, event_route_with, ReceivedEvent};
         /// The JSON library of untyped calls and loose result types.
         pub use bitrix_runtime::serde_json;
         #[doc(hidden)]
@@ -216,6 +220,8 @@ workspace = true
 default = ["full"]
 # A portal's leaky bucket kept in Redis, shared across processes (`RedisBucket`).
 redis = ["bitrix-runtime/redis"]
+# `event_route`: an axum route that answers event posts at once and hands them to a channel.
+axum = ["bitrix-runtime/axum"]
 "#,
     );
     let all: Vec<String> = krate.scopes.iter().map(|s| format!("{s:?}")).collect();
@@ -223,6 +229,13 @@ redis = ["bitrix-runtime/redis"]
     for scope in &krate.scopes {
         s.push_str(&format!("{scope} = []\n"));
     }
+    s.push_str(
+        r#"
+[[example]]
+name = "events_axum"
+required-features = ["axum", "crm"]
+"#,
+    );
     s
 }
 

@@ -4,7 +4,9 @@
 //!
 //! Every method is a struct: required parameters are constructor arguments, optional ones setters; [`Client::call`] validates it, sends it and decodes the typed result or the typed error. Each method's docs link its official page.
 //!
-//! Cargo features: one per scope (`ai_admin`, `basic`, `biconnector`, `bizproc`, `booking`, `calendar`, `call`, `catalog`, `crm`, `department`, `disk`, `documentgenerator`, `entity`, `events`, `humanresources`, `im`, `imbot`, `imconnector`, `imopenlines`, `landing`, `lists`, `log`, `mail`, `mailservice`, `main`, `messageservice`, `note`, `pay_system`, `rpa`, `sale`, `salescenter`, `sign_b2e`, `socialnetwork`, `sonet`, `task`, `tasks`, `telephony`, `timeman`, `user`, `user_userfield`, `userconsent`, `userfieldconfig`, `vote`), `full` (the default) for all of them, and `redis` for `RedisBucket`, a portal's request budget shared across processes through Redis.
+//! Cargo features: one per scope (`ai_admin`, `basic`, `biconnector`, `bizproc`, `booking`, `calendar`, `call`, `catalog`, `crm`, `department`, `disk`, `documentgenerator`, `entity`, `events`, `humanresources`, `im`, `imbot`, `imconnector`, `imopenlines`, `landing`, `lists`, `log`, `mail`, `mailservice`, `main`, `messageservice`, `note`, `pay_system`, `rpa`, `sale`, `salescenter`, `sign_b2e`, `socialnetwork`, `sonet`, `task`, `tasks`, `telephony`, `timeman`, `user`, `user_userfield`, `userconsent`, `userfieldconfig`, `vote`), `full` (the default) for all of them, `redis` for `RedisBucket`, a portal's request budget shared across processes through Redis, and `axum` for `event_route`, an axum route for event posts.
+//!
+//! Event posts decode with [`EventDecoder`] and type into [`Event`]; [`Client::offline_events`] polls the events a portal queued.
 //!
 //! Methods the spec lacks can be declared with [`bitrix_method`] and get the same API, or called untyped with [`Client::call_raw`].
 #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -22,6 +24,8 @@ pub use bitrix_runtime::{
 };
 #[cfg(feature = "redis")]
 pub use bitrix_runtime::RedisBucket;
+#[cfg(feature = "axum")]
+pub use bitrix_runtime::{axum, event_route, event_route_with, ReceivedEvent};
 /// The JSON library of untyped calls and loose result types.
 pub use bitrix_runtime::serde_json;
 #[doc(hidden)]

@@ -33,6 +33,8 @@ pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use codes::ErrorCode;
 pub use common_error::CommonError;
 pub use error::{ApiError, ConfigError, Error, FieldError, TransportError, ValidationErrors};
+#[cfg(feature = "axum")]
+pub use event::{event_route, event_route_with, ReceivedEvent};
 pub use event::{
     EventAuth, EventDecodeError, EventDecoder, EventPayloadError, EventPost, FromEventPost,
     OfflineAck, OfflineEvent, OfflineEvents,
@@ -49,6 +51,10 @@ pub use validate::{FieldPath, Validate, Validator};
 
 /// The JSON library of untyped calls and loose result types.
 pub use serde_json;
+
+/// The web framework of [`event_route`], at the version it was built with.
+#[cfg(feature = "axum")]
+pub use axum;
 
 /// What macro expansions refer to. Not a stable API.
 #[doc(hidden)]

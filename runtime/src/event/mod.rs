@@ -4,6 +4,8 @@
 //! (`bitrix24::Event`); `offline` polls the events a portal keeps for applications without a
 //! public handler.
 
+#[cfg(feature = "axum")]
+mod axum_route;
 mod form;
 mod offline;
 mod post;
@@ -11,6 +13,8 @@ mod post;
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "axum")]
+pub use axum_route::{event_route, event_route_with, ReceivedEvent};
 pub use offline::{FromEventPost, OfflineAck, OfflineEvent, OfflineEvents};
 pub use post::{EventAuth, EventDecoder, EventPost};
 

@@ -119,16 +119,20 @@ fn bad_envelopes_are_typed_errors() {
 
 #[test]
 fn caps_hold() {
-    let mut d = EventDecoder::default();
-    d.max_body_bytes = 16;
+    let d = EventDecoder {
+        max_body_bytes: 16,
+        ..EventDecoder::default()
+    };
     let e = d.form(b"event=A&data=0123456789").unwrap_err();
     assert_eq!(e.to_string(), "event body is larger than 16 bytes");
     assert_eq!(
         d.json(&[b' '; 17]).unwrap_err(),
         EventDecodeError::BodyTooLarge { limit: 16 }
     );
-    let mut d = EventDecoder::default();
-    d.max_depth = 3;
+    let d = EventDecoder {
+        max_depth: 3,
+        ..EventDecoder::default()
+    };
     let deep = br#"{"event":"A","data":{"a":{"b":{"c":1}}}}"#;
     assert_eq!(
         d.json(deep).unwrap_err(),
@@ -138,8 +142,10 @@ fn caps_hold() {
         d.form(b"event=A&data[a][b][c]=1").unwrap_err(),
         EventDecodeError::TooDeep { limit: 3 }
     );
-    let mut d = EventDecoder::default();
-    d.max_fields = 2;
+    let d = EventDecoder {
+        max_fields: 2,
+        ..EventDecoder::default()
+    };
     assert_eq!(
         d.form(b"event=A&a=1&b=2").unwrap_err(),
         EventDecodeError::TooManyFields { limit: 2 }
