@@ -344,6 +344,7 @@ mod tests {
     fn root_reexports_cannot_collide_with_scope_modules() {
         let krate = Crate {
             groups: Vec::new(),
+            events: Vec::new(),
             scopes: Vec::new(),
             method_count: 0,
         };
