@@ -18,7 +18,9 @@ async fn call(client: &Client, method: &str, params: Value) -> Value {
 
 /// Three deals added after an offline binding: three queued records.
 async fn queued_deals(client: &Client) -> Vec<i64> {
-    let bind = json!({"event": "ONCRMDEALADD", "event_type": "offline"});
+    // The docs leave `handler` out for offline bindings; the spec (and so the emulator's
+    // validation) still requires it, and an offline binding never posts to it.
+    let bind = json!({"event": "ONCRMDEALADD", "event_type": "offline", "handler": "offline"});
     call(client, "event.bind", bind).await;
     let mut ids = Vec::new();
     for title in ["a", "b", "c"] {

@@ -5,7 +5,8 @@
 //! only moves its timestamp); `get` with `clear=0` reserves the records it returns under a
 //! `process_id` (a new one unless the call names one, whose unprocessed records it returns
 //! again first); `clear` deletes a process's records (all, or those by `id` / `message_id`);
-//! `error` marks records of a process as failed, which `get` then returns only with `error=1`.
+//! `error` marks records of a process as failed, which `get` then returns only with `error=1`
+//! (whichever process reserved them).
 
 use serde_json::{json, Map, Value};
 
@@ -109,10 +110,13 @@ fn get(data: &mut Data, call: &mut Call<'_>) -> Done {
     let mut picked: Vec<usize> = (0..data.offline.len())
         .filter(|&i| data.offline[i].error == errors && mine(&data.offline[i]))
         .collect();
-    picked.extend(
-        (0..data.offline.len())
-            .filter(|&i| data.offline[i].error == errors && data.offline[i].process_id.is_none()),
-    );
+    // Failed records are asked for on their own (`error=1`), whoever reserved them.
+    let free = |r: &OfflineRecord| r.process_id.is_none() || errors;
+    let others: Vec<usize> = (0..data.offline.len())
+        .filter(|&i| data.offline[i].error == errors && free(&data.offline[i]))
+        .filter(|i| !picked.contains(i))
+        .collect();
+    picked.extend(others);
     picked.truncate(limit);
     let events: Vec<Value> = picked
         .iter()
