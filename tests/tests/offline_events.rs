@@ -105,3 +105,64 @@ async fn nothing_is_cleared_without_an_ack() {
     let left = call(&client, "event.offline.list", json!({})).await;
     assert_eq!(left.as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn a_failed_clear_is_sent_again_and_records_without_id_or_name_are_skipped() {
+    use bitrix24_tests::{MockServer, Reply};
+
+    let server = MockServer::start();
+    let record = json!({
+        "ID": "1", "EVENT_NAME": "ONCRMDEALADD", "EVENT_DATA": {"FIELDS": {"ID": "5"}},
+        "MESSAGE_ID": "m1", "TIMESTAMP_X": "2024-07-18T12:32:31+02:00", "EVENT_ADDITIONAL": false,
+    });
+    let odd = [
+        json!({"EVENT_NAME": "ONCRMDEALADD"}),
+        json!({"ID": "2"}),
+        json!("junk"),
+    ];
+    let events: Vec<Value> = std::iter::once(record).chain(odd).collect();
+    server.reply(Reply::json(
+        200,
+        &json!({"result": {"process_id": "p1", "events": events}}),
+    ));
+    server.reply(Reply::json(
+        400,
+        &json!({"error": "ERROR_CORE", "error_description": "busy"}),
+    ));
+    server.reply(Reply::json(200, &json!({"result": true})));
+    server.reply(Reply::json(
+        200,
+        &json!({"result": {"process_id": null, "events": []}}),
+    ));
+    let client = Client::builder()
+        .webhook(format!("{}/rest/1/secret/", server.base_url()))
+        .allow_http_loopback(true)
+        .build()
+        .unwrap();
+    let mut stream = Box::pin(client.offline_events().until_empty().stream::<Event>());
+    let first = stream.try_next().await.unwrap().unwrap();
+    assert_eq!((first.id, first.message_id.as_deref()), (1, Some("m1")));
+    assert_eq!(deal_id(&first), 5);
+    first.ack.done();
+    let e = stream.try_next().await.unwrap_err();
+    assert!(e.to_string().contains("ERROR_CORE"), "{e}");
+    assert!(stream.try_next().await.unwrap().is_none());
+    let requests = server.requests();
+    let methods: Vec<&str> = requests
+        .iter()
+        .map(|r| r.path.rsplit('/').next().unwrap().trim_end_matches(".json"))
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "event.offline.get",
+            "event.offline.clear",
+            "event.offline.clear",
+            "event.offline.get"
+        ]
+    );
+    assert_eq!(requests[0].json()["clear"], 0);
+    let cleared = json!({"process_id": "p1", "id": [1]});
+    assert_eq!(requests[1].json(), cleared);
+    assert_eq!(requests[2].json(), cleared);
+}
