@@ -20,9 +20,9 @@ pub fn event_rs(krate: &Crate) -> Option<String> {
     let variants = krate.events.iter().map(|e| {
         let name = ident(&e.payload);
         let scope = &e.scope;
-        let doc = format!("`{}` (scope `{}`): {}.", e.wire, e.scope, e.title);
+        let doc = emit::doc_attrs(&format!("`{}` (scope `{}`): {}.", e.wire, e.scope, e.title));
         quote! {
-            #[doc = #doc]
+            #doc
             #[cfg(feature = #scope)]
             #name(Box<event_payloads::#name>),
         }

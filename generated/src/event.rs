@@ -31,576 +31,576 @@ use crate::{EventPayloadError, EventPost, FromEventPost};
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
-    ///`CATALOG.MEASURE.ON.ADD` (scope `catalog`): Event on Adding a Measurement Unit.
+    /// `CATALOG.MEASURE.ON.ADD` (scope `catalog`): Event on Adding a Measurement Unit.
     #[cfg(feature = "catalog")]
     CatalogMeasureOnAdd(Box<event_payloads::CatalogMeasureOnAdd>),
-    ///`CATALOG.MEASURE.ON.DELETE` (scope `catalog`): Event on Deleting Measurement Unit.
+    /// `CATALOG.MEASURE.ON.DELETE` (scope `catalog`): Event on Deleting Measurement Unit.
     #[cfg(feature = "catalog")]
     CatalogMeasureOnDelete(Box<event_payloads::CatalogMeasureOnDelete>),
-    ///`CATALOG.MEASURE.ON.UPDATE` (scope `catalog`): Event on Measurement Unit Change.
+    /// `CATALOG.MEASURE.ON.UPDATE` (scope `catalog`): Event on Measurement Unit Change.
     #[cfg(feature = "catalog")]
     CatalogMeasureOnUpdate(Box<event_payloads::CatalogMeasureOnUpdate>),
-    ///`CATALOG.PRICE.ON.ADD` (scope `catalog`): Event on Adding Price.
+    /// `CATALOG.PRICE.ON.ADD` (scope `catalog`): Event on Adding Price.
     #[cfg(feature = "catalog")]
     CatalogPriceOnAdd(Box<event_payloads::CatalogPriceOnAdd>),
-    ///`CATALOG.PRICE.ON.DELETE` (scope `catalog`): Event on Price Deletion.
+    /// `CATALOG.PRICE.ON.DELETE` (scope `catalog`): Event on Price Deletion.
     #[cfg(feature = "catalog")]
     CatalogPriceOnDelete(Box<event_payloads::CatalogPriceOnDelete>),
-    ///`CATALOG.PRICE.ON.UPDATE` (scope `catalog`): Event on Price Change.
+    /// `CATALOG.PRICE.ON.UPDATE` (scope `catalog`): Event on Price Change.
     #[cfg(feature = "catalog")]
     CatalogPriceOnUpdate(Box<event_payloads::CatalogPriceOnUpdate>),
-    ///`CATALOG.PRICE.TYPE.ON.ADD` (scope `catalog`): Event on Adding Price Type.
+    /// `CATALOG.PRICE.TYPE.ON.ADD` (scope `catalog`): Event on Adding Price Type.
     #[cfg(feature = "catalog")]
     CatalogPriceTypeOnAdd(Box<event_payloads::CatalogPriceTypeOnAdd>),
-    ///`CATALOG.PRICE.TYPE.ON.DELETE` (scope `catalog`): Event on Deletion of Price Type.
+    /// `CATALOG.PRICE.TYPE.ON.DELETE` (scope `catalog`): Event on Deletion of Price Type.
     #[cfg(feature = "catalog")]
     CatalogPriceTypeOnDelete(Box<event_payloads::CatalogPriceTypeOnDelete>),
-    ///`CATALOG.PRICE.TYPE.ON.UPDATE` (scope `catalog`): Event on Price Type Change.
+    /// `CATALOG.PRICE.TYPE.ON.UPDATE` (scope `catalog`): Event on Price Type Change.
     #[cfg(feature = "catalog")]
     CatalogPriceTypeOnUpdate(Box<event_payloads::CatalogPriceTypeOnUpdate>),
-    ///`CATALOG.PRODUCT.ON.ADD` (scope `catalog`): Event on Adding Product.
+    /// `CATALOG.PRODUCT.ON.ADD` (scope `catalog`): Event on Adding Product.
     #[cfg(feature = "catalog")]
     CatalogProductOnAdd(Box<event_payloads::CatalogProductOnAdd>),
-    ///`CATALOG.PRODUCT.ON.DELETE` (scope `catalog`): Event on Product Deletion.
+    /// `CATALOG.PRODUCT.ON.DELETE` (scope `catalog`): Event on Product Deletion.
     #[cfg(feature = "catalog")]
     CatalogProductOnDelete(Box<event_payloads::CatalogProductOnDelete>),
-    ///`CATALOG.PRODUCT.ON.UPDATE` (scope `catalog`): Event on Product Update.
+    /// `CATALOG.PRODUCT.ON.UPDATE` (scope `catalog`): Event on Product Update.
     #[cfg(feature = "catalog")]
     CatalogProductOnUpdate(Box<event_payloads::CatalogProductOnUpdate>),
-    ///`CATALOG.ROUNDING.ON.ADD` (scope `catalog`): Event on Adding Price Rounding Rule.
+    /// `CATALOG.ROUNDING.ON.ADD` (scope `catalog`): Event on Adding Price Rounding Rule.
     #[cfg(feature = "catalog")]
     CatalogRoundingOnAdd(Box<event_payloads::CatalogRoundingOnAdd>),
-    ///`CATALOG.ROUNDING.ON.DELETE` (scope `catalog`): Event on Deletion of Price Rounding Rule.
+    /// `CATALOG.ROUNDING.ON.DELETE` (scope `catalog`): Event on Deletion of Price Rounding Rule.
     #[cfg(feature = "catalog")]
     CatalogRoundingOnDelete(Box<event_payloads::CatalogRoundingOnDelete>),
-    ///`CATALOG.ROUNDING.ON.UPDATE` (scope `catalog`): Event on Price Rounding Rule Update.
+    /// `CATALOG.ROUNDING.ON.UPDATE` (scope `catalog`): Event on Price Rounding Rule Update.
     #[cfg(feature = "catalog")]
     CatalogRoundingOnUpdate(Box<event_payloads::CatalogRoundingOnUpdate>),
-    ///`ONBOOKINGUPDATE` (scope `booking`): Event on Booking Update.
+    /// `ONBOOKINGUPDATE` (scope `booking`): Event on Booking Update.
     #[cfg(feature = "booking")]
     Onbookingupdate(Box<event_payloads::Onbookingupdate>),
-    ///`ONEXTERNALCALLBACKSTART` (scope `telephony`): Callback Request Event.
+    /// `ONEXTERNALCALLBACKSTART` (scope `telephony`): Callback Request Event.
     #[cfg(feature = "telephony")]
     Onexternalcallbackstart(Box<event_payloads::Onexternalcallbackstart>),
-    ///`ONEXTERNALCALLSTART` (scope `telephony`): Event of Outgoing Call Start.
+    /// `ONEXTERNALCALLSTART` (scope `telephony`): Event of Outgoing Call Start.
     #[cfg(feature = "telephony")]
     Onexternalcallstart(Box<event_payloads::Onexternalcallstart>),
-    ///`ONIMBOTDELETE` (scope `imbot`): Event for Deleting Chat-Bot.
+    /// `ONIMBOTDELETE` (scope `imbot`): Event for Deleting Chat-Bot.
     #[cfg(feature = "imbot")]
     Onimbotdelete(Box<event_payloads::Onimbotdelete>),
-    ///`ONIMBOTJOINCHAT` (scope `imbot`): Event When Adding a Bot to a Chat.
+    /// `ONIMBOTJOINCHAT` (scope `imbot`): Event When Adding a Bot to a Chat.
     #[cfg(feature = "imbot")]
     Onimbotjoinchat(Box<event_payloads::Onimbotjoinchat>),
-    ///`ONIMBOTMESSAGEADD` (scope `imbot`): Event on Message Sent.
+    /// `ONIMBOTMESSAGEADD` (scope `imbot`): Event on Message Sent.
     #[cfg(feature = "imbot")]
     Onimbotmessageadd(Box<event_payloads::Onimbotmessageadd>),
-    ///`ONIMBOTMESSAGEDELETE` (scope `imbot`): Event on Message Deletion.
+    /// `ONIMBOTMESSAGEDELETE` (scope `imbot`): Event on Message Deletion.
     #[cfg(feature = "imbot")]
     Onimbotmessagedelete(Box<event_payloads::Onimbotmessagedelete>),
-    ///`ONIMBOTMESSAGEUPDATE` (scope `imbot`): Event on Message Update.
+    /// `ONIMBOTMESSAGEUPDATE` (scope `imbot`): Event on Message Update.
     #[cfg(feature = "imbot")]
     Onimbotmessageupdate(Box<event_payloads::Onimbotmessageupdate>),
-    ///`ONIMCOMMANDADD` (scope `imbot`): Event Triggered by Chat Bot Command.
+    /// `ONIMCOMMANDADD` (scope `imbot`): Event Triggered by Chat Bot Command.
     #[cfg(feature = "imbot")]
     Onimcommandadd(Box<event_payloads::Onimcommandadd>),
-    ///`ONVOXIMPLANTCALLEND` (scope `telephony`): Event of Call End.
+    /// `ONVOXIMPLANTCALLEND` (scope `telephony`): Event of Call End.
     #[cfg(feature = "telephony")]
     Onvoximplantcallend(Box<event_payloads::Onvoximplantcallend>),
-    ///`ONVOXIMPLANTCALLINIT` (scope `telephony`): Call Initialization Event.
+    /// `ONVOXIMPLANTCALLINIT` (scope `telephony`): Call Initialization Event.
     #[cfg(feature = "telephony")]
     Onvoximplantcallinit(Box<event_payloads::Onvoximplantcallinit>),
-    ///`ONVOXIMPLANTCALLSTART` (scope `telephony`): Event of Call Start.
+    /// `ONVOXIMPLANTCALLSTART` (scope `telephony`): Event of Call Start.
     #[cfg(feature = "telephony")]
     Onvoximplantcallstart(Box<event_payloads::Onvoximplantcallstart>),
-    ///`OnAppInstall` (scope `basic`): Event After Successful Application Installation.
+    /// `OnAppInstall` (scope `basic`): Event After Successful Application Installation.
     #[cfg(feature = "basic")]
     OnAppInstall(Box<event_payloads::OnAppInstall>),
-    ///`OnAppUpdate` (scope `basic`): Event After Application Update.
+    /// `OnAppUpdate` (scope `basic`): Event After Application Update.
     #[cfg(feature = "basic")]
     OnAppUpdate(Box<event_payloads::OnAppUpdate>),
-    ///`OnCalendarEntryAdd` (scope `calendar`): When Adding an Event.
+    /// `OnCalendarEntryAdd` (scope `calendar`): When Adding an Event.
     #[cfg(feature = "calendar")]
     OnCalendarEntryAdd(Box<event_payloads::OnCalendarEntryAdd>),
-    ///`OnCalendarEntryDelete` (scope `calendar`): Event.
+    /// `OnCalendarEntryDelete` (scope `calendar`): Event.
     #[cfg(feature = "calendar")]
     OnCalendarEntryDelete(Box<event_payloads::OnCalendarEntryDelete>),
-    ///`OnCalendarEntryUpdate` (scope `calendar`): When the Event Changes.
+    /// `OnCalendarEntryUpdate` (scope `calendar`): When the Event Changes.
     #[cfg(feature = "calendar")]
     OnCalendarEntryUpdate(Box<event_payloads::OnCalendarEntryUpdate>),
-    ///`OnCalendarSectionAdd` (scope `calendar`): Event When Adding a Calendar Section or Resource.
+    /// `OnCalendarSectionAdd` (scope `calendar`): Event When Adding a Calendar Section or Resource.
     #[cfg(feature = "calendar")]
     OnCalendarSectionAdd(Box<event_payloads::OnCalendarSectionAdd>),
-    ///`OnCalendarSectionDelete` (scope `calendar`): Event When Deleting a Calendar Section or Resource.
+    /// `OnCalendarSectionDelete` (scope `calendar`): Event When Deleting a Calendar Section or Resource.
     #[cfg(feature = "calendar")]
     OnCalendarSectionDelete(Box<event_payloads::OnCalendarSectionDelete>),
-    ///`OnCalendarSectionUpdate` (scope `calendar`): Event When Changing Calendar Section or Resource.
+    /// `OnCalendarSectionUpdate` (scope `calendar`): Event When Changing Calendar Section or Resource.
     #[cfg(feature = "calendar")]
     OnCalendarSectionUpdate(Box<event_payloads::OnCalendarSectionUpdate>),
-    ///`OnImConnectorDialogFinish` (scope `imconnector`): Event.
+    /// `OnImConnectorDialogFinish` (scope `imconnector`): Event.
     #[cfg(feature = "imconnector")]
     OnImConnectorDialogFinish(Box<event_payloads::OnImConnectorDialogFinish>),
-    ///`OnImConnectorDialogStart` (scope `imconnector`): When Creating a Dialog.
+    /// `OnImConnectorDialogStart` (scope `imconnector`): When Creating a Dialog.
     #[cfg(feature = "imconnector")]
     OnImConnectorDialogStart(Box<event_payloads::OnImConnectorDialogStart>),
-    ///`OnImConnectorLineDelete` (scope `imconnector`): Event.
+    /// `OnImConnectorLineDelete` (scope `imconnector`): Event.
     #[cfg(feature = "imconnector")]
     OnImConnectorLineDelete(Box<event_payloads::OnImConnectorLineDelete>),
-    ///`OnImConnectorMessageAdd` (scope `imconnector`): Event.
+    /// `OnImConnectorMessageAdd` (scope `imconnector`): Event.
     #[cfg(feature = "imconnector")]
     OnImConnectorMessageAdd(Box<event_payloads::OnImConnectorMessageAdd>),
-    ///`OnImConnectorMessageDelete` (scope `imconnector`): Event.
+    /// `OnImConnectorMessageDelete` (scope `imconnector`): Event.
     #[cfg(feature = "imconnector")]
     OnImConnectorMessageDelete(Box<event_payloads::OnImConnectorMessageDelete>),
-    ///`OnImConnectorMessageUpdate` (scope `imconnector`): Event.
+    /// `OnImConnectorMessageUpdate` (scope `imconnector`): Event.
     #[cfg(feature = "imconnector")]
     OnImConnectorMessageUpdate(Box<event_payloads::OnImConnectorMessageUpdate>),
-    ///`OnImConnectorStatusDelete` (scope `imconnector`): Event for Disabling Open Channels.
+    /// `OnImConnectorStatusDelete` (scope `imconnector`): Event for Disabling Open Channels.
     #[cfg(feature = "imconnector")]
     OnImConnectorStatusDelete(Box<event_payloads::OnImConnectorStatusDelete>),
-    ///`OnLiveFeedPostAdd` (scope `log`): Event for Adding a Message to the News Feed.
+    /// `OnLiveFeedPostAdd` (scope `log`): Event for Adding a Message to the News Feed.
     #[cfg(feature = "log")]
     OnLiveFeedPostAdd(Box<event_payloads::OnLiveFeedPostAdd>),
-    ///`OnLiveFeedPostDelete` (scope `log`): Event for Deleting a Message from the News Feed.
+    /// `OnLiveFeedPostDelete` (scope `log`): Event for Deleting a Message from the News Feed.
     #[cfg(feature = "log")]
     OnLiveFeedPostDelete(Box<event_payloads::OnLiveFeedPostDelete>),
-    ///`OnLiveFeedPostUpdate` (scope `log`): Event for Message Update in the News Feed.
+    /// `OnLiveFeedPostUpdate` (scope `log`): Event for Message Update in the News Feed.
     #[cfg(feature = "log")]
     OnLiveFeedPostUpdate(Box<event_payloads::OnLiveFeedPostUpdate>),
-    ///`OnOpenLineMessageAdd` (scope `imopenlines`): When Adding a Message to the Chat.
+    /// `OnOpenLineMessageAdd` (scope `imopenlines`): When Adding a Message to the Chat.
     #[cfg(feature = "imopenlines")]
     OnOpenLineMessageAdd(Box<event_payloads::OnOpenLineMessageAdd>),
-    ///`OnOpenLineMessageDelete` (scope `imopenlines`): Chat Message Deletion Event.
+    /// `OnOpenLineMessageDelete` (scope `imopenlines`): Chat Message Deletion Event.
     #[cfg(feature = "imopenlines")]
     OnOpenLineMessageDelete(Box<event_payloads::OnOpenLineMessageDelete>),
-    ///`OnOpenLineMessageUpdate` (scope `imopenlines`): Chat Message Change.
+    /// `OnOpenLineMessageUpdate` (scope `imopenlines`): Chat Message Change.
     #[cfg(feature = "imopenlines")]
     OnOpenLineMessageUpdate(Box<event_payloads::OnOpenLineMessageUpdate>),
-    ///`OnOrderDeleted` (scope `sale`): Event When Deleting an Order.
+    /// `OnOrderDeleted` (scope `sale`): Event When Deleting an Order.
     #[cfg(feature = "sale")]
     OnOrderDeleted(Box<event_payloads::OnOrderDeleted>),
-    ///`OnOrderEntitySaved` (scope `sale`): After Saving the Order.
+    /// `OnOrderEntitySaved` (scope `sale`): After Saving the Order.
     #[cfg(feature = "sale")]
     OnOrderEntitySaved(Box<event_payloads::OnOrderEntitySaved>),
-    ///`OnPaymentDeleted` (scope `sale`): Event.
+    /// `OnPaymentDeleted` (scope `sale`): Event.
     #[cfg(feature = "sale")]
     OnPaymentDeleted(Box<event_payloads::OnPaymentDeleted>),
-    ///`OnPaymentEntitySaved` (scope `sale`): After Saving Payment.
+    /// `OnPaymentEntitySaved` (scope `sale`): After Saving Payment.
     #[cfg(feature = "sale")]
     OnPaymentEntitySaved(Box<event_payloads::OnPaymentEntitySaved>),
-    ///`OnPropertyValueDeleted` (scope `sale`): When Deleting an Order Property from the Database.
+    /// `OnPropertyValueDeleted` (scope `sale`): When Deleting an Order Property from the Database.
     #[cfg(feature = "sale")]
     OnPropertyValueDeleted(Box<event_payloads::OnPropertyValueDeleted>),
-    ///`OnPropertyValueEntitySaved` (scope `sale`): After Saving the Order Property.
+    /// `OnPropertyValueEntitySaved` (scope `sale`): After Saving the Order Property.
     #[cfg(feature = "sale")]
     OnPropertyValueEntitySaved(Box<event_payloads::OnPropertyValueEntitySaved>),
-    ///`OnSaleBeforeOrderDelete` (scope `sale`): Before Deleting an Order.
+    /// `OnSaleBeforeOrderDelete` (scope `sale`): Before Deleting an Order.
     #[cfg(feature = "sale")]
     OnSaleBeforeOrderDelete(Box<event_payloads::OnSaleBeforeOrderDelete>),
-    ///`OnSaleOrderSaved` (scope `sale`): At the End of Order Saving.
+    /// `OnSaleOrderSaved` (scope `sale`): At the End of Order Saving.
     #[cfg(feature = "sale")]
     OnSaleOrderSaved(Box<event_payloads::OnSaleOrderSaved>),
-    ///`OnSessionFinish` (scope `imopenlines`): Chat Closure.
+    /// `OnSessionFinish` (scope `imopenlines`): Chat Closure.
     #[cfg(feature = "imopenlines")]
     OnSessionFinish(Box<event_payloads::OnSessionFinish>),
-    ///`OnSessionStart` (scope `imopenlines`): Chat Creation.
+    /// `OnSessionStart` (scope `imopenlines`): Chat Creation.
     #[cfg(feature = "imopenlines")]
     OnSessionStart(Box<event_payloads::OnSessionStart>),
-    ///`OnShipmentDeleted` (scope `sale`): Event.
+    /// `OnShipmentDeleted` (scope `sale`): Event.
     #[cfg(feature = "sale")]
     OnShipmentDeleted(Box<event_payloads::OnShipmentDeleted>),
-    ///`OnShipmentEntitySaved` (scope `sale`): After Saving the Shipment.
+    /// `OnShipmentEntitySaved` (scope `sale`): After Saving the Shipment.
     #[cfg(feature = "sale")]
     OnShipmentEntitySaved(Box<event_payloads::OnShipmentEntitySaved>),
-    ///`OnSignB2eDocumentStatusChanged` (scope `sign_b2e`): Event on Document Status Change.
+    /// `OnSignB2eDocumentStatusChanged` (scope `sign_b2e`): Event on Document Status Change.
     #[cfg(feature = "sign_b2e")]
     OnSignB2eDocumentStatusChanged(Box<event_payloads::OnSignB2eDocumentStatusChanged>),
-    ///`OnSignB2eMemberStatusChanged` (scope `sign_b2e`): Event on Participant Status Change.
+    /// `OnSignB2eMemberStatusChanged` (scope `sign_b2e`): Event on Participant Status Change.
     #[cfg(feature = "sign_b2e")]
     OnSignB2eMemberStatusChanged(Box<event_payloads::OnSignB2eMemberStatusChanged>),
-    ///`OnTaskAdd` (scope `task`): Event on Task Addition.
+    /// `OnTaskAdd` (scope `task`): Event on Task Addition.
     #[cfg(feature = "task")]
     OnTaskAdd(Box<event_payloads::OnTaskAdd>),
-    ///`OnTaskCommentAdd` (scope `task`): Event on Adding a Comment.
+    /// `OnTaskCommentAdd` (scope `task`): Event on Adding a Comment.
     #[cfg(feature = "task")]
     OnTaskCommentAdd(Box<event_payloads::OnTaskCommentAdd>),
-    ///`OnTaskCommentDelete` (scope `task`): Event on Comment Deletion.
+    /// `OnTaskCommentDelete` (scope `task`): Event on Comment Deletion.
     #[cfg(feature = "task")]
     OnTaskCommentDelete(Box<event_payloads::OnTaskCommentDelete>),
-    ///`OnTaskCommentUpdate` (scope `task`): Event on Comment Update.
+    /// `OnTaskCommentUpdate` (scope `task`): Event on Comment Update.
     #[cfg(feature = "task")]
     OnTaskCommentUpdate(Box<event_payloads::OnTaskCommentUpdate>),
-    ///`OnTaskDelete` (scope `task`): Event on Task Deletion.
+    /// `OnTaskDelete` (scope `task`): Event on Task Deletion.
     #[cfg(feature = "task")]
     OnTaskDelete(Box<event_payloads::OnTaskDelete>),
-    ///`OnTaskUpdate` (scope `task`): Event on Task Update.
+    /// `OnTaskUpdate` (scope `task`): Event on Task Update.
     #[cfg(feature = "task")]
     OnTaskUpdate(Box<event_payloads::OnTaskUpdate>),
-    ///`onAppMethodConfirm` (scope `basic`): Event on Receiving Permission for Using Methods.
+    /// `onAppMethodConfirm` (scope `basic`): Event on Receiving Permission for Using Methods.
     #[cfg(feature = "basic")]
     OnAppMethodConfirm(Box<event_payloads::OnAppMethodConfirm>),
-    ///`onAppPayment` (scope `basic`): Event on Application Payment.
+    /// `onAppPayment` (scope `basic`): Event on Application Payment.
     #[cfg(feature = "basic")]
     OnAppPayment(Box<event_payloads::OnAppPayment>),
-    ///`onAppUninstall` (scope `basic`): Event on Application Uninstallation.
+    /// `onAppUninstall` (scope `basic`): Event on Application Uninstallation.
     #[cfg(feature = "basic")]
     OnAppUninstall(Box<event_payloads::OnAppUninstall>),
-    ///`onBookingAdd` (scope `booking`): Event on Booking Creation.
+    /// `onBookingAdd` (scope `booking`): Event on Booking Creation.
     #[cfg(feature = "booking")]
     OnBookingAdd(Box<event_payloads::OnBookingAdd>),
-    ///`onBookingDelete` (scope `booking`): Event.
+    /// `onBookingDelete` (scope `booking`): Event.
     #[cfg(feature = "booking")]
     OnBookingDelete(Box<event_payloads::OnBookingDelete>),
-    ///`onBookingResourceAdd` (scope `booking`): Event when creating a resource.
+    /// `onBookingResourceAdd` (scope `booking`): Event when creating a resource.
     #[cfg(feature = "booking")]
     OnBookingResourceAdd(Box<event_payloads::OnBookingResourceAdd>),
-    ///`onBookingResourceTypeAdd` (scope `booking`): Event when creating a resource type.
+    /// `onBookingResourceTypeAdd` (scope `booking`): Event when creating a resource type.
     #[cfg(feature = "booking")]
     OnBookingResourceTypeAdd(Box<event_payloads::OnBookingResourceTypeAdd>),
-    ///`onBookingResourceTypeDelete` (scope `booking`): Event onDeleting Resource Type.
+    /// `onBookingResourceTypeDelete` (scope `booking`): Event onDeleting Resource Type.
     #[cfg(feature = "booking")]
     OnBookingResourceTypeDelete(Box<event_payloads::OnBookingResourceTypeDelete>),
-    ///`onBookingResourceTypeUpdate` (scope `booking`): Event on updating resource type.
+    /// `onBookingResourceTypeUpdate` (scope `booking`): Event on updating resource type.
     #[cfg(feature = "booking")]
     OnBookingResourceTypeUpdate(Box<event_payloads::OnBookingResourceTypeUpdate>),
-    ///`onBookingResourceUpdate` (scope `booking`): Event onUpdating Resource.
+    /// `onBookingResourceUpdate` (scope `booking`): Event onUpdating Resource.
     #[cfg(feature = "booking")]
     OnBookingResourceUpdate(Box<event_payloads::OnBookingResourceUpdate>),
-    ///`onBookingWaitListItemAdd` (scope `booking`): Event when creating a record in the waitlist.
+    /// `onBookingWaitListItemAdd` (scope `booking`): Event when creating a record in the waitlist.
     #[cfg(feature = "booking")]
     OnBookingWaitListItemAdd(Box<event_payloads::OnBookingWaitListItemAdd>),
-    ///`onBookingWaitListItemDelete` (scope `booking`): Event onDeletingRecordFromWaitList.
+    /// `onBookingWaitListItemDelete` (scope `booking`): Event onDeletingRecordFromWaitList.
     #[cfg(feature = "booking")]
     OnBookingWaitListItemDelete(Box<event_payloads::OnBookingWaitListItemDelete>),
-    ///`onBookingWaitListItemUpdate` (scope `booking`): Event on updating a record in the waitlist.
+    /// `onBookingWaitListItemUpdate` (scope `booking`): Event on updating a record in the waitlist.
     #[cfg(feature = "booking")]
     OnBookingWaitListItemUpdate(Box<event_payloads::OnBookingWaitListItemUpdate>),
-    ///`onCrmActivityAdd` (scope `crm`): Event for Creating a New Deal.
+    /// `onCrmActivityAdd` (scope `crm`): Event for Creating a New Deal.
     #[cfg(feature = "crm")]
     OnCrmActivityAdd(Box<event_payloads::OnCrmActivityAdd>),
-    ///`onCrmActivityDelete` (scope `crm`): Event.
+    /// `onCrmActivityDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmActivityDelete(Box<event_payloads::OnCrmActivityDelete>),
-    ///`onCrmActivityUpdate` (scope `crm`): Event.
+    /// `onCrmActivityUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmActivityUpdate(Box<event_payloads::OnCrmActivityUpdate>),
-    ///`onCrmAddressRegister` (scope `crm`): Event.
+    /// `onCrmAddressRegister` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmAddressRegister(Box<event_payloads::OnCrmAddressRegister>),
-    ///`onCrmAddressUnregister` (scope `crm`): Event.
+    /// `onCrmAddressUnregister` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmAddressUnregister(Box<event_payloads::OnCrmAddressUnregister>),
-    ///`onCrmBankDetailAdd` (scope `crm`): Event on adding bank details.
+    /// `onCrmBankDetailAdd` (scope `crm`): Event on adding bank details.
     #[cfg(feature = "crm")]
     OnCrmBankDetailAdd(Box<event_payloads::OnCrmBankDetailAdd>),
-    ///`onCrmBankDetailDelete` (scope `crm`): Event.
+    /// `onCrmBankDetailDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmBankDetailDelete(Box<event_payloads::OnCrmBankDetailDelete>),
-    ///`onCrmBankDetailUpdate` (scope `crm`): Event.
+    /// `onCrmBankDetailUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmBankDetailUpdate(Box<event_payloads::OnCrmBankDetailUpdate>),
-    ///`onCrmCompanyAdd` (scope `crm`): Event on creating a company.
+    /// `onCrmCompanyAdd` (scope `crm`): Event on creating a company.
     #[cfg(feature = "crm")]
     OnCrmCompanyAdd(Box<event_payloads::OnCrmCompanyAdd>),
-    ///`onCrmCompanyDelete` (scope `crm`): Event.
+    /// `onCrmCompanyDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmCompanyDelete(Box<event_payloads::OnCrmCompanyDelete>),
-    ///`onCrmCompanyUpdate` (scope `crm`): Event on Company Update.
+    /// `onCrmCompanyUpdate` (scope `crm`): Event on Company Update.
     #[cfg(feature = "crm")]
     OnCrmCompanyUpdate(Box<event_payloads::OnCrmCompanyUpdate>),
-    ///`onCrmCompanyUserFieldAdd` (scope `crm`): When Adding a Custom Field.
+    /// `onCrmCompanyUserFieldAdd` (scope `crm`): When Adding a Custom Field.
     #[cfg(feature = "crm")]
     OnCrmCompanyUserFieldAdd(Box<event_payloads::OnCrmCompanyUserFieldAdd>),
-    ///`onCrmCompanyUserFieldDelete` (scope `crm`): When Deleting a Custom Field.
+    /// `onCrmCompanyUserFieldDelete` (scope `crm`): When Deleting a Custom Field.
     #[cfg(feature = "crm")]
     OnCrmCompanyUserFieldDelete(Box<event_payloads::OnCrmCompanyUserFieldDelete>),
-    ///`onCrmCompanyUserFieldSetEnumValues` (scope `crm`): When setting list values for the custom field.
+    /// `onCrmCompanyUserFieldSetEnumValues` (scope `crm`): When setting list values for the custom field.
     #[cfg(feature = "crm")]
     OnCrmCompanyUserFieldSetEnumValues(
         Box<event_payloads::OnCrmCompanyUserFieldSetEnumValues>,
     ),
-    ///`onCrmCompanyUserFieldUpdate` (scope `crm`): When updating a custom field.
+    /// `onCrmCompanyUserFieldUpdate` (scope `crm`): When updating a custom field.
     #[cfg(feature = "crm")]
     OnCrmCompanyUserFieldUpdate(Box<event_payloads::OnCrmCompanyUserFieldUpdate>),
-    ///`onCrmContactAdd` (scope `crm`): Event.
+    /// `onCrmContactAdd` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmContactAdd(Box<event_payloads::OnCrmContactAdd>),
-    ///`onCrmContactDelete` (scope `crm`): Event.
+    /// `onCrmContactDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmContactDelete(Box<event_payloads::OnCrmContactDelete>),
-    ///`onCrmContactUpdate` (scope `crm`): Event.
+    /// `onCrmContactUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmContactUpdate(Box<event_payloads::OnCrmContactUpdate>),
-    ///`onCrmContactUserFieldAdd` (scope `crm`): Event.
+    /// `onCrmContactUserFieldAdd` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmContactUserFieldAdd(Box<event_payloads::OnCrmContactUserFieldAdd>),
-    ///`onCrmContactUserFieldDelete` (scope `crm`): Event.
+    /// `onCrmContactUserFieldDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmContactUserFieldDelete(Box<event_payloads::OnCrmContactUserFieldDelete>),
-    ///`onCrmContactUserFieldSetEnumValues` (scope `crm`): Event on changing the set of values for a custom list-type field.
+    /// `onCrmContactUserFieldSetEnumValues` (scope `crm`): Event on changing the set of values for a custom list-type field.
     #[cfg(feature = "crm")]
     OnCrmContactUserFieldSetEnumValues(
         Box<event_payloads::OnCrmContactUserFieldSetEnumValues>,
     ),
-    ///`onCrmContactUserFieldUpdate` (scope `crm`): Event.
+    /// `onCrmContactUserFieldUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmContactUserFieldUpdate(Box<event_payloads::OnCrmContactUserFieldUpdate>),
-    ///`onCrmCurrencyAdd` (scope `crm`): Event when adding currency.
+    /// `onCrmCurrencyAdd` (scope `crm`): Event when adding currency.
     #[cfg(feature = "crm")]
     OnCrmCurrencyAdd(Box<event_payloads::OnCrmCurrencyAdd>),
-    ///`onCrmCurrencyDelete` (scope `crm`): Event.
+    /// `onCrmCurrencyDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmCurrencyDelete(Box<event_payloads::OnCrmCurrencyDelete>),
-    ///`onCrmCurrencyUpdate` (scope `crm`): Event.
+    /// `onCrmCurrencyUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmCurrencyUpdate(Box<event_payloads::OnCrmCurrencyUpdate>),
-    ///`onCrmDealAdd` (scope `crm`): Event when creating a deal.
+    /// `onCrmDealAdd` (scope `crm`): Event when creating a deal.
     #[cfg(feature = "crm")]
     OnCrmDealAdd(Box<event_payloads::OnCrmDealAdd>),
-    ///`onCrmDealDelete` (scope `crm`): Event on deal deletion.
+    /// `onCrmDealDelete` (scope `crm`): Event on deal deletion.
     #[cfg(feature = "crm")]
     OnCrmDealDelete(Box<event_payloads::OnCrmDealDelete>),
-    ///`onCrmDealMoveToCategory` (scope `crm`): Event on changing the deal's Sales Funnel.
+    /// `onCrmDealMoveToCategory` (scope `crm`): Event on changing the deal's Sales Funnel.
     #[cfg(feature = "crm")]
     OnCrmDealMoveToCategory(Box<event_payloads::OnCrmDealMoveToCategory>),
-    ///`onCrmDealRecurringAdd` (scope `crm`): Event when creating a recurring deal template.
+    /// `onCrmDealRecurringAdd` (scope `crm`): Event when creating a recurring deal template.
     #[cfg(feature = "crm")]
     OnCrmDealRecurringAdd(Box<event_payloads::OnCrmDealRecurringAdd>),
-    ///`onCrmDealRecurringDelete` (scope `crm`): Event on Deleting a Recurring Deal Template.
+    /// `onCrmDealRecurringDelete` (scope `crm`): Event on Deleting a Recurring Deal Template.
     #[cfg(feature = "crm")]
     OnCrmDealRecurringDelete(Box<event_payloads::OnCrmDealRecurringDelete>),
-    ///`onCrmDealRecurringExpose` (scope `crm`): Event when creating a new deal from a recurring deal template.
+    /// `onCrmDealRecurringExpose` (scope `crm`): Event when creating a new deal from a recurring deal template.
     #[cfg(feature = "crm")]
     OnCrmDealRecurringExpose(Box<event_payloads::OnCrmDealRecurringExpose>),
-    ///`onCrmDealRecurringUpdate` (scope `crm`): Event on Regular Deal Template Change.
+    /// `onCrmDealRecurringUpdate` (scope `crm`): Event on Regular Deal Template Change.
     #[cfg(feature = "crm")]
     OnCrmDealRecurringUpdate(Box<event_payloads::OnCrmDealRecurringUpdate>),
-    ///`onCrmDealUpdate` (scope `crm`): Event on deal update.
+    /// `onCrmDealUpdate` (scope `crm`): Event on deal update.
     #[cfg(feature = "crm")]
     OnCrmDealUpdate(Box<event_payloads::OnCrmDealUpdate>),
-    ///`onCrmDealUserFieldAdd` (scope `crm`): Event when adding a custom field.
+    /// `onCrmDealUserFieldAdd` (scope `crm`): Event when adding a custom field.
     #[cfg(feature = "crm")]
     OnCrmDealUserFieldAdd(Box<event_payloads::OnCrmDealUserFieldAdd>),
-    ///`onCrmDealUserFieldDelete` (scope `crm`): Event.
+    /// `onCrmDealUserFieldDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmDealUserFieldDelete(Box<event_payloads::OnCrmDealUserFieldDelete>),
-    ///`onCrmDealUserFieldSetEnumValues` (scope `crm`): Event on changing the set of values for a custom list-type field.
+    /// `onCrmDealUserFieldSetEnumValues` (scope `crm`): Event on changing the set of values for a custom list-type field.
     #[cfg(feature = "crm")]
     OnCrmDealUserFieldSetEnumValues(
         Box<event_payloads::OnCrmDealUserFieldSetEnumValues>,
     ),
-    ///`onCrmDealUserFieldUpdate` (scope `crm`): Event on user field change.
+    /// `onCrmDealUserFieldUpdate` (scope `crm`): Event on user field change.
     #[cfg(feature = "crm")]
     OnCrmDealUserFieldUpdate(Box<event_payloads::OnCrmDealUserFieldUpdate>),
-    ///`onCrmDocumentGeneratorDocumentAdd` (scope `documentgenerator`): Event of Document Creation.
+    /// `onCrmDocumentGeneratorDocumentAdd` (scope `documentgenerator`): Event of Document Creation.
     #[cfg(feature = "documentgenerator")]
     OnCrmDocumentGeneratorDocumentAdd(
         Box<event_payloads::OnCrmDocumentGeneratorDocumentAdd>,
     ),
-    ///`onCrmDocumentGeneratorDocumentDelete` (scope `documentgenerator`): Document Deletion Event.
+    /// `onCrmDocumentGeneratorDocumentDelete` (scope `documentgenerator`): Document Deletion Event.
     #[cfg(feature = "documentgenerator")]
     OnCrmDocumentGeneratorDocumentDelete(
         Box<event_payloads::OnCrmDocumentGeneratorDocumentDelete>,
     ),
-    ///`onCrmDocumentGeneratorDocumentUpdate` (scope `documentgenerator`): Document Update Event.
+    /// `onCrmDocumentGeneratorDocumentUpdate` (scope `documentgenerator`): Document Update Event.
     #[cfg(feature = "documentgenerator")]
     OnCrmDocumentGeneratorDocumentUpdate(
         Box<event_payloads::OnCrmDocumentGeneratorDocumentUpdate>,
     ),
-    ///`onCrmDynamicItemAdd` (scope `crm`): Event for Creating a Custom Type CRM Object.
+    /// `onCrmDynamicItemAdd` (scope `crm`): Event for Creating a Custom Type CRM Object.
     #[cfg(feature = "crm")]
     OnCrmDynamicItemAdd(Box<event_payloads::OnCrmDynamicItemAdd>),
-    ///`onCrmDynamicItemDelete` (scope `crm`): Event for Deleting a Custom CRM Object.
+    /// `onCrmDynamicItemDelete` (scope `crm`): Event for Deleting a Custom CRM Object.
     #[cfg(feature = "crm")]
     OnCrmDynamicItemDelete(Box<event_payloads::OnCrmDynamicItemDelete>),
-    ///`onCrmDynamicItemUpdate` (scope `crm`): Event for updating a custom type CRM object.
+    /// `onCrmDynamicItemUpdate` (scope `crm`): Event for updating a custom type CRM object.
     #[cfg(feature = "crm")]
     OnCrmDynamicItemUpdate(Box<event_payloads::OnCrmDynamicItemUpdate>),
-    ///`onCrmInvoiceAdd` (scope `crm`): Event on invoice addition.
+    /// `onCrmInvoiceAdd` (scope `crm`): Event on invoice addition.
     #[cfg(feature = "crm")]
     OnCrmInvoiceAdd(Box<event_payloads::OnCrmInvoiceAdd>),
-    ///`onCrmInvoiceDelete` (scope `crm`): Event.
+    /// `onCrmInvoiceDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmInvoiceDelete(Box<event_payloads::OnCrmInvoiceDelete>),
-    ///`onCrmInvoiceRecurringAdd` (scope `crm`): Event for Adding a New Recurring Invoice.
+    /// `onCrmInvoiceRecurringAdd` (scope `crm`): Event for Adding a New Recurring Invoice.
     #[cfg(feature = "crm")]
     OnCrmInvoiceRecurringAdd(Box<event_payloads::OnCrmInvoiceRecurringAdd>),
-    ///`onCrmInvoiceRecurringDelete` (scope `crm`): Event for Deleting Recurring Invoice.
+    /// `onCrmInvoiceRecurringDelete` (scope `crm`): Event for Deleting Recurring Invoice.
     #[cfg(feature = "crm")]
     OnCrmInvoiceRecurringDelete(Box<event_payloads::OnCrmInvoiceRecurringDelete>),
-    ///`onCrmInvoiceRecurringExpose` (scope `crm`): Event for Issuing a New Invoice from Regular.
+    /// `onCrmInvoiceRecurringExpose` (scope `crm`): Event for Issuing a New Invoice from Regular.
     #[cfg(feature = "crm")]
     OnCrmInvoiceRecurringExpose(Box<event_payloads::OnCrmInvoiceRecurringExpose>),
-    ///`onCrmInvoiceRecurringUpdate` (scope `crm`): Event on Update Recurring Invoice.
+    /// `onCrmInvoiceRecurringUpdate` (scope `crm`): Event on Update Recurring Invoice.
     #[cfg(feature = "crm")]
     OnCrmInvoiceRecurringUpdate(Box<event_payloads::OnCrmInvoiceRecurringUpdate>),
-    ///`onCrmInvoiceSetStatus` (scope `crm`): Event for Invoice Status Change.
+    /// `onCrmInvoiceSetStatus` (scope `crm`): Event for Invoice Status Change.
     #[cfg(feature = "crm")]
     OnCrmInvoiceSetStatus(Box<event_payloads::OnCrmInvoiceSetStatus>),
-    ///`onCrmInvoiceUpdate` (scope `crm`): Event.
+    /// `onCrmInvoiceUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmInvoiceUpdate(Box<event_payloads::OnCrmInvoiceUpdate>),
-    ///`onCrmInvoiceUserFieldAdd` (scope `crm`): Event for Adding Custom Field.
+    /// `onCrmInvoiceUserFieldAdd` (scope `crm`): Event for Adding Custom Field.
     #[cfg(feature = "crm")]
     OnCrmInvoiceUserFieldAdd(Box<event_payloads::OnCrmInvoiceUserFieldAdd>),
-    ///`onCrmInvoiceUserFieldDelete` (scope `crm`): Event for Deleting a Custom Field.
+    /// `onCrmInvoiceUserFieldDelete` (scope `crm`): Event for Deleting a Custom Field.
     #[cfg(feature = "crm")]
     OnCrmInvoiceUserFieldDelete(Box<event_payloads::OnCrmInvoiceUserFieldDelete>),
-    ///`onCrmInvoiceUserFieldSetEnumValues` (scope `crm`): Event for Changing Values of Custom List Field.
+    /// `onCrmInvoiceUserFieldSetEnumValues` (scope `crm`): Event for Changing Values of Custom List Field.
     #[cfg(feature = "crm")]
     OnCrmInvoiceUserFieldSetEnumValues(
         Box<event_payloads::OnCrmInvoiceUserFieldSetEnumValues>,
     ),
-    ///`onCrmInvoiceUserFieldUpdate` (scope `crm`): Event.
+    /// `onCrmInvoiceUserFieldUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmInvoiceUserFieldUpdate(Box<event_payloads::OnCrmInvoiceUserFieldUpdate>),
-    ///`onCrmLeadAdd` (scope `crm`): Event.
+    /// `onCrmLeadAdd` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmLeadAdd(Box<event_payloads::OnCrmLeadAdd>),
-    ///`onCrmLeadUpdate` (scope `crm`): Event.
+    /// `onCrmLeadUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmLeadUpdate(Box<event_payloads::OnCrmLeadUpdate>),
-    ///`onCrmLeadUserFieldAdd` (scope `crm`): When Adding a Custom Field.
+    /// `onCrmLeadUserFieldAdd` (scope `crm`): When Adding a Custom Field.
     #[cfg(feature = "crm")]
     OnCrmLeadUserFieldAdd(Box<event_payloads::OnCrmLeadUserFieldAdd>),
-    ///`onCrmLeadUserFieldDelete` (scope `crm`): When Deleting a Custom Field.
+    /// `onCrmLeadUserFieldDelete` (scope `crm`): When Deleting a Custom Field.
     #[cfg(feature = "crm")]
     OnCrmLeadUserFieldDelete(Box<event_payloads::OnCrmLeadUserFieldDelete>),
-    ///`onCrmLeadUserFieldSetEnumValues` (scope `crm`): When setting list values for the custom field.
+    /// `onCrmLeadUserFieldSetEnumValues` (scope `crm`): When setting list values for the custom field.
     #[cfg(feature = "crm")]
     OnCrmLeadUserFieldSetEnumValues(
         Box<event_payloads::OnCrmLeadUserFieldSetEnumValues>,
     ),
-    ///`onCrmLeadUserFieldUpdate` (scope `crm`): When updating a custom field.
+    /// `onCrmLeadUserFieldUpdate` (scope `crm`): When updating a custom field.
     #[cfg(feature = "crm")]
     OnCrmLeadUserFieldUpdate(Box<event_payloads::OnCrmLeadUserFieldUpdate>),
-    ///`onCrmMeasureAdd` (scope `crm`): Event for Adding a New Unit of Measurement.
+    /// `onCrmMeasureAdd` (scope `crm`): Event for Adding a New Unit of Measurement.
     #[cfg(feature = "crm")]
     OnCrmMeasureAdd(Box<event_payloads::OnCrmMeasureAdd>),
-    ///`onCrmMeasureDelete` (scope `crm`): Event.
+    /// `onCrmMeasureDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmMeasureDelete(Box<event_payloads::OnCrmMeasureDelete>),
-    ///`onCrmMeasureUpdate` (scope `crm`): Event.
+    /// `onCrmMeasureUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmMeasureUpdate(Box<event_payloads::OnCrmMeasureUpdate>),
-    ///`onCrmProductAdd` (scope `crm`): Event.
+    /// `onCrmProductAdd` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmProductAdd(Box<event_payloads::OnCrmProductAdd>),
-    ///`onCrmProductDelete` (scope `crm`): Event.
+    /// `onCrmProductDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmProductDelete(Box<event_payloads::OnCrmProductDelete>),
-    ///`onCrmProductPropertyAdd` (scope `crm`): Event for Adding Product Property.
+    /// `onCrmProductPropertyAdd` (scope `crm`): Event for Adding Product Property.
     #[cfg(feature = "crm")]
     OnCrmProductPropertyAdd(Box<event_payloads::OnCrmProductPropertyAdd>),
-    ///`onCrmProductPropertyDelete` (scope `crm`): Event.
+    /// `onCrmProductPropertyDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmProductPropertyDelete(Box<event_payloads::OnCrmProductPropertyDelete>),
-    ///`onCrmProductPropertyUpdate` (scope `crm`): Event.
+    /// `onCrmProductPropertyUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmProductPropertyUpdate(Box<event_payloads::OnCrmProductPropertyUpdate>),
-    ///`onCrmProductSectionAdd` (scope `crm`): Event for Adding a New Product Section.
+    /// `onCrmProductSectionAdd` (scope `crm`): Event for Adding a New Product Section.
     #[cfg(feature = "crm")]
     OnCrmProductSectionAdd(Box<event_payloads::OnCrmProductSectionAdd>),
-    ///`onCrmProductSectionDelete` (scope `crm`): Event.
+    /// `onCrmProductSectionDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmProductSectionDelete(Box<event_payloads::OnCrmProductSectionDelete>),
-    ///`onCrmProductSectionUpdate` (scope `crm`): Event.
+    /// `onCrmProductSectionUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmProductSectionUpdate(Box<event_payloads::OnCrmProductSectionUpdate>),
-    ///`onCrmProductUpdate` (scope `crm`): Event.
+    /// `onCrmProductUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmProductUpdate(Box<event_payloads::OnCrmProductUpdate>),
-    ///`onCrmQuoteAdd` (scope `crm`): Event when adding an estimate.
+    /// `onCrmQuoteAdd` (scope `crm`): Event when adding an estimate.
     #[cfg(feature = "crm")]
     OnCrmQuoteAdd(Box<event_payloads::OnCrmQuoteAdd>),
-    ///`onCrmQuoteDelete` (scope `crm`): Event on deleting an estimate.
+    /// `onCrmQuoteDelete` (scope `crm`): Event on deleting an estimate.
     #[cfg(feature = "crm")]
     OnCrmQuoteDelete(Box<event_payloads::OnCrmQuoteDelete>),
-    ///`onCrmQuoteUpdate` (scope `crm`): Event on updating the estimate.
+    /// `onCrmQuoteUpdate` (scope `crm`): Event on updating the estimate.
     #[cfg(feature = "crm")]
     OnCrmQuoteUpdate(Box<event_payloads::OnCrmQuoteUpdate>),
-    ///`onCrmQuoteUserFieldAdd` (scope `crm`): When Adding a Custom Field.
+    /// `onCrmQuoteUserFieldAdd` (scope `crm`): When Adding a Custom Field.
     #[cfg(feature = "crm")]
     OnCrmQuoteUserFieldAdd(Box<event_payloads::OnCrmQuoteUserFieldAdd>),
-    ///`onCrmQuoteUserFieldDelete` (scope `crm`): When Deleting a Custom Field.
+    /// `onCrmQuoteUserFieldDelete` (scope `crm`): When Deleting a Custom Field.
     #[cfg(feature = "crm")]
     OnCrmQuoteUserFieldDelete(Box<event_payloads::OnCrmQuoteUserFieldDelete>),
-    ///`onCrmQuoteUserFieldSetEnumValues` (scope `crm`): When setting list values for the custom field.
+    /// `onCrmQuoteUserFieldSetEnumValues` (scope `crm`): When setting list values for the custom field.
     #[cfg(feature = "crm")]
     OnCrmQuoteUserFieldSetEnumValues(
         Box<event_payloads::OnCrmQuoteUserFieldSetEnumValues>,
     ),
-    ///`onCrmQuoteUserFieldUpdate` (scope `crm`): When updating a custom field.
+    /// `onCrmQuoteUserFieldUpdate` (scope `crm`): When updating a custom field.
     #[cfg(feature = "crm")]
     OnCrmQuoteUserFieldUpdate(Box<event_payloads::OnCrmQuoteUserFieldUpdate>),
-    ///`onCrmRequisiteAdd` (scope `crm`): Event.
+    /// `onCrmRequisiteAdd` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmRequisiteAdd(Box<event_payloads::OnCrmRequisiteAdd>),
-    ///`onCrmRequisiteDelete` (scope `crm`): Event.
+    /// `onCrmRequisiteDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmRequisiteDelete(Box<event_payloads::OnCrmRequisiteDelete>),
-    ///`onCrmRequisiteUpdate` (scope `crm`): Event.
+    /// `onCrmRequisiteUpdate` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmRequisiteUpdate(Box<event_payloads::OnCrmRequisiteUpdate>),
-    ///`onCrmRequisiteUserFieldAdd` (scope `crm`): Event when adding a custom field of a requisite.
+    /// `onCrmRequisiteUserFieldAdd` (scope `crm`): Event when adding a custom field of a requisite.
     #[cfg(feature = "crm")]
     OnCrmRequisiteUserFieldAdd(Box<event_payloads::OnCrmRequisiteUserFieldAdd>),
-    ///`onCrmRequisiteUserFieldDelete` (scope `crm`): Event.
+    /// `onCrmRequisiteUserFieldDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnCrmRequisiteUserFieldDelete(Box<event_payloads::OnCrmRequisiteUserFieldDelete>),
-    ///`onCrmRequisiteUserFieldSetEnumValues` (scope `crm`): Event on changing the set of values for a custom list-type field.
+    /// `onCrmRequisiteUserFieldSetEnumValues` (scope `crm`): Event on changing the set of values for a custom list-type field.
     #[cfg(feature = "crm")]
     OnCrmRequisiteUserFieldSetEnumValues(
         Box<event_payloads::OnCrmRequisiteUserFieldSetEnumValues>,
     ),
-    ///`onCrmRequisiteUserFieldUpdate` (scope `crm`): Event on changing user field of the requisite.
+    /// `onCrmRequisiteUserFieldUpdate` (scope `crm`): Event on changing user field of the requisite.
     #[cfg(feature = "crm")]
     OnCrmRequisiteUserFieldUpdate(Box<event_payloads::OnCrmRequisiteUserFieldUpdate>),
-    ///`onCrmTimelineCommentAdd` (scope `crm`): Event for Creating a New Deal Type "Comment".
+    /// `onCrmTimelineCommentAdd` (scope `crm`): Event for Creating a New Deal Type "Comment".
     #[cfg(feature = "crm")]
     OnCrmTimelineCommentAdd(Box<event_payloads::OnCrmTimelineCommentAdd>),
-    ///`onCrmTimelineCommentDelete` (scope `crm`): Event for Deleting a "Comment" Activity.
+    /// `onCrmTimelineCommentDelete` (scope `crm`): Event for Deleting a "Comment" Activity.
     #[cfg(feature = "crm")]
     OnCrmTimelineCommentDelete(Box<event_payloads::OnCrmTimelineCommentDelete>),
-    ///`onCrmTimelineCommentUpdate` (scope `crm`): Event on deal update of type "Comment".
+    /// `onCrmTimelineCommentUpdate` (scope `crm`): Event on deal update of type "Comment".
     #[cfg(feature = "crm")]
     OnCrmTimelineCommentUpdate(Box<event_payloads::OnCrmTimelineCommentUpdate>),
-    ///`onCrmTypeAdd` (scope `crm`): Event for Adding Custom CRM Type.
+    /// `onCrmTypeAdd` (scope `crm`): Event for Adding Custom CRM Type.
     #[cfg(feature = "crm")]
     OnCrmTypeAdd(Box<event_payloads::OnCrmTypeAdd>),
-    ///`onCrmTypeDelete` (scope `crm`): Event on Deleting Custom CRM Type.
+    /// `onCrmTypeDelete` (scope `crm`): Event on Deleting Custom CRM Type.
     #[cfg(feature = "crm")]
     OnCrmTypeDelete(Box<event_payloads::OnCrmTypeDelete>),
-    ///`onCrmTypeUpdate` (scope `crm`): Event for updating custom CRM type.
+    /// `onCrmTypeUpdate` (scope `crm`): Event for updating custom CRM type.
     #[cfg(feature = "crm")]
     OnCrmTypeUpdate(Box<event_payloads::OnCrmTypeUpdate>),
-    ///`onLeadDelete` (scope `crm`): Event.
+    /// `onLeadDelete` (scope `crm`): Event.
     #[cfg(feature = "crm")]
     OnLeadDelete(Box<event_payloads::OnLeadDelete>),
-    ///`onOfflineEvent` (scope `events`): Queue Change Event.
+    /// `onOfflineEvent` (scope `events`): Queue Change Event.
     #[cfg(feature = "events")]
     OnOfflineEvent(Box<event_payloads::OnOfflineEvent>),
-    ///`onResourceDelete` (scope `booking`): Event.
+    /// `onResourceDelete` (scope `booking`): Event.
     #[cfg(feature = "booking")]
     OnResourceDelete(Box<event_payloads::OnResourceDelete>),
-    ///`onSonetGroupAdd` (scope `sonet`): Event for Adding a New Workgroup.
+    /// `onSonetGroupAdd` (scope `sonet`): Event for Adding a New Workgroup.
     #[cfg(feature = "sonet")]
     OnSonetGroupAdd(Box<event_payloads::OnSonetGroupAdd>),
-    ///`onSonetGroupDelete` (scope `sonet`): Event.
+    /// `onSonetGroupDelete` (scope `sonet`): Event.
     #[cfg(feature = "sonet")]
     OnSonetGroupDelete(Box<event_payloads::OnSonetGroupDelete>),
-    ///`onSonetGroupSubjectAdd` (scope `sonet`): Event on creating a workgroup topic.
+    /// `onSonetGroupSubjectAdd` (scope `sonet`): Event on creating a workgroup topic.
     #[cfg(feature = "sonet")]
     OnSonetGroupSubjectAdd(Box<event_payloads::OnSonetGroupSubjectAdd>),
-    ///`onSonetGroupSubjectDelete` (scope `sonet`): Event.
+    /// `onSonetGroupSubjectDelete` (scope `sonet`): Event.
     #[cfg(feature = "sonet")]
     OnSonetGroupSubjectDelete(Box<event_payloads::OnSonetGroupSubjectDelete>),
-    ///`onSonetGroupSubjectUpdate` (scope `sonet`): Event for Changing Workgroup Subject.
+    /// `onSonetGroupSubjectUpdate` (scope `sonet`): Event for Changing Workgroup Subject.
     #[cfg(feature = "sonet")]
     OnSonetGroupSubjectUpdate(Box<event_payloads::OnSonetGroupSubjectUpdate>),
-    ///`onSonetGroupUpdate` (scope `sonet`): Event.
+    /// `onSonetGroupUpdate` (scope `sonet`): Event.
     #[cfg(feature = "sonet")]
     OnSonetGroupUpdate(Box<event_payloads::OnSonetGroupUpdate>),
-    ///`onUserAdd` (scope `basic`): Event.
+    /// `onUserAdd` (scope `basic`): Event.
     #[cfg(feature = "basic")]
     OnUserAdd(Box<event_payloads::OnUserAdd>),
     /// An event the spec does not have, or whose scope's cargo feature is off.
