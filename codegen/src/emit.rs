@@ -29,6 +29,7 @@ pub fn ty_tokens(ty: &RustTy) -> TokenStream {
         RustTy::Bool => quote!(bool),
         RustTy::Str => quote!(String),
         RustTy::Secret => quote!(Secret),
+        RustTy::EventAuth => quote!(EventAuth),
         RustTy::Json => quote!(Value),
         RustTy::JsonMap => quote!(Map<String, Value>),
         RustTy::Map(v) => {
@@ -248,6 +249,7 @@ struct Uses {
     map: bool,
     btree_map: bool,
     secret: bool,
+    event_auth: bool,
     method: bool,
     object: bool,
     enumeration: bool,
@@ -289,6 +291,7 @@ impl Uses {
                 self.value = true;
             }
             RustTy::Secret => self.secret = true,
+            RustTy::EventAuth => self.event_auth = true,
             RustTy::Map(t) => {
                 self.btree_map = true;
                 self.ty(t);
@@ -314,6 +317,7 @@ impl Uses {
             (self.enumeration, quote!(bitrix_enum)),
             (self.method, quote!(bitrix_method)),
             (self.object, quote!(bitrix_object)),
+            (self.event_auth, quote!(EventAuth)),
             (self.secret, quote!(Secret)),
         ]
         .into_iter()

@@ -18,6 +18,8 @@ pub enum RustTy {
     Secret,
     /// `serde_json::Value`
     Json,
+    /// `bitrix24::EventAuth`: the `auth` block of an event post
+    EventAuth,
     /// `serde_json::Map<String, Value>`
     JsonMap,
     /// `BTreeMap<String, T>`
@@ -149,11 +151,29 @@ pub struct Group {
     pub modules: Vec<Module>,
 }
 
+/// One event of the spec, for the `Event` enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventItem {
+    /// The name as the spec spells it (`onCrmDealAdd`).
+    pub wire: String,
+    /// Its scope, the cargo feature that gates it.
+    pub scope: String,
+    /// Page title.
+    pub title: String,
+    /// The payload struct in `event_payloads` (also the variant's name).
+    pub payload: String,
+    /// Other names, upper case, that the event's documented examples post it under (a page
+    /// whose title names the event otherwise).
+    pub aliases: Vec<String>,
+}
+
 /// Everything to generate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Crate {
     /// `types` first, then the scopes sorted, then `event_payloads`.
     pub groups: Vec<Group>,
+    /// The spec's events, in its order.
+    pub events: Vec<EventItem>,
     /// All scopes (cargo features), sorted.
     pub scopes: Vec<String>,
     pub method_count: usize,

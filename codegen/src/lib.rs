@@ -31,6 +31,7 @@
 mod common_error;
 mod conformance;
 mod emit;
+mod event_enum;
 mod ir;
 mod lower;
 mod output;

@@ -10,8 +10,8 @@ use bitrix_spec::naming::{
 use bitrix_spec::{EnumLiteral, Field as SpecField, Kind, Method, Spec, Type, Version};
 
 use crate::ir::{
-    Alias, Crate, Enum, EnumVariant, Field, FieldFlags, Group, Item, MethodItem, Module, Object,
-    RustTy,
+    Alias, Crate, Enum, EnumVariant, EventItem, Field, FieldFlags, Group, Item, MethodItem, Module,
+    Object, RustTy,
 };
 
 /// How a type is used: it decides optionality and whether objects take undocumented keys.
@@ -19,8 +19,11 @@ use crate::ir::{
 enum Role {
     /// Request parameters: required flags hold; objects collect extra keys.
     Request,
-    /// Results and event payloads: everything may be absent.
+    /// Results: everything may be absent.
     Result,
+    /// Event payloads: everything may be absent, objects keep undocumented keys, and an
+    /// untyped `array` is PHP's (a list or a map), so it stays JSON.
+    Event,
     /// Named types, shared by both: required flags hold.
     Named,
 }
@@ -168,6 +171,7 @@ pub fn lower(spec: &Spec) -> Crate {
     }
 
     // Events.
+    let mut events = Vec::new();
     if !spec.events.is_empty() {
         let mut names = Names::default();
         let mut modules = Vec::new();
@@ -187,13 +191,20 @@ pub fn lower(spec: &Spec) -> Crate {
                 "Payload of the `{}` event (scope `{}`): {}.\n\n[Official documentation]({})",
                 e.name, e.scope, e.title, e.doc_url
             );
-            cx.object(&rust, &e.payload, Role::Result, &doc);
+            cx.event(&rust, &e.payload, &doc);
             modules.push(Module {
                 name: snake_ident(&e.name),
                 source: format!("spec/events/{}.json", e.name),
                 doc: format!("The `{}` event.", e.name),
                 feature: Some(e.scope.clone()),
                 items: cx.items,
+            });
+            events.push(EventItem {
+                wire: e.name.clone(),
+                scope: e.scope.clone(),
+                title: e.title.clone(),
+                payload: rust,
+                aliases: event_aliases(spec, e),
             });
         }
         groups.push(Group {
@@ -206,9 +217,25 @@ pub fn lower(spec: &Spec) -> Crate {
 
     Crate {
         groups,
+        events,
         scopes,
         method_count: spec.methods.len(),
     }
+}
+
+/// The names an event's request examples post it under, upper case, where they are not its
+/// own name nor another event's.
+fn event_aliases(spec: &Spec, e: &bitrix_spec::Event) -> Vec<String> {
+    let taken: BTreeSet<String> = spec.events.keys().map(|n| n.to_ascii_uppercase()).collect();
+    let posted: BTreeSet<String> = e
+        .examples
+        .iter()
+        .filter(|x| x.kind == bitrix_spec::ExampleKind::Request)
+        .filter_map(|x| x.body.get("event")?.as_str())
+        .map(str::to_ascii_uppercase)
+        .filter(|n| !n.is_empty() && !taken.contains(n))
+        .collect();
+    posted.into_iter().collect()
 }
 
 fn version_label(v: Version) -> &'static str {
@@ -329,6 +356,60 @@ impl<'a> Cx<'a> {
         errors
     }
 
+    /// An event's payload struct: the envelope every post has (`event`, `event_handler_id`,
+    /// `data`, `ts`, `auth`), with `data` as the spec describes it. A spec payload without a
+    /// `data` key lists the keys of `data` itself (the older pages do so); `auth` is always
+    /// the runtime's `EventAuth`, whose tokens stay out of `Debug`.
+    fn event(&mut self, rust: &str, payload: &[SpecField], doc: &str) {
+        let field = |name: &str, kind: Kind| SpecField {
+            name: name.to_owned(),
+            required: false,
+            ty: Type {
+                kind,
+                ..Type::default()
+            },
+        };
+        let documented = |name: &str| payload.iter().find(|f| f.name == name).cloned();
+        let data = match documented("data") {
+            Some(data) => data,
+            None if payload.is_empty() => field("data", Kind::Any),
+            None => field(
+                "data",
+                Kind::Object {
+                    fields: payload.to_vec(),
+                    patterns: Vec::new(),
+                },
+            ),
+        };
+        let envelope = [
+            documented("event").unwrap_or_else(|| field("event", Kind::String)),
+            field("event_handler_id", Kind::Integer),
+            data,
+            field("ts", Kind::Timestamp),
+        ];
+        let pos = self.items.len();
+        let mut fields = self.fields(rust, &envelope, Role::Event, true);
+        // Before the `extra` map, which comes last.
+        fields.insert(
+            envelope.len(),
+            Field {
+                ident: "auth".to_owned(),
+                wire: "auth".to_owned(),
+                ty: RustTy::EventAuth.optional(),
+                flags: FieldFlags::default(),
+                doc: "`auth`: the portal's credentials for this post.".to_owned(),
+            },
+        );
+        self.items.insert(
+            pos,
+            Item::Object(Object {
+                name: rust.to_owned(),
+                doc: doc.to_owned(),
+                fields,
+            }),
+        );
+    }
+
     /// A named type's item.
     fn named(&mut self, rust: &str, t: &Type, doc: &str, role: Role) {
         if !t.fields().is_empty() {
@@ -350,7 +431,8 @@ impl<'a> Cx<'a> {
 
     fn object(&mut self, rust: &str, fields: &[SpecField], role: Role, doc: &str) {
         let pos = self.items.len();
-        let fields = self.fields(rust, fields, role, role == Role::Request);
+        let extra = matches!(role, Role::Request | Role::Event);
+        let fields = self.fields(rust, fields, role, extra);
         self.items.insert(
             pos,
             Item::Object(Object {
@@ -383,7 +465,7 @@ impl<'a> Cx<'a> {
         for (f, ident) in fields.iter().zip(&idents) {
             let ctx = format!("{parent}{}", pascal_ident(&f.name));
             let ty = self.ty(&f.ty, Some(&f.name), &ctx, role);
-            let required = role != Role::Result && f.required;
+            let required = matches!(role, Role::Request | Role::Named) && f.required;
             let mut flags = flags(&f.ty, &self.spec.resolve(&f.ty).kind);
             if !matches!(ty, RustTy::Vec(_) | RustTy::Map(_) | RustTy::JsonMap) {
                 // A documented object became a struct: its key count is fixed by the type.
@@ -408,7 +490,12 @@ impl<'a> Cx<'a> {
                     extra: true,
                     ..FieldFlags::default()
                 },
-                doc: "Undocumented keys sent as they are.".to_owned(),
+                doc: if role == Role::Event {
+                    "Undocumented keys, kept as they came."
+                } else {
+                    "Undocumented keys sent as they are."
+                }
+                .to_owned(),
             });
         }
         out
@@ -439,6 +526,7 @@ impl<'a> Cx<'a> {
             Kind::Boolean | Kind::Yn => RustTy::Bool,
             Kind::String if t.secret => RustTy::Secret,
             Kind::String | Kind::Date | Kind::DateTime => RustTy::Str,
+            Kind::Array(None) if role == Role::Event => RustTy::Json,
             Kind::Array(items) => {
                 let item = match items {
                     Some(items) => self.ty(items, None, &format!("{ctx}Item"), role),

@@ -53,6 +53,9 @@ pub fn crate_files(krate: &Crate) -> Output {
     out.insert("Cargo.toml".to_owned(), cargo_toml(krate));
     out.insert("src/lib.rs".to_owned(), lib_rs(krate));
     out.insert("src/list_paging.rs".to_owned(), list_paging_rs(krate));
+    if let Some(event) = crate::event_enum::event_rs(krate) {
+        out.insert("src/event.rs".to_owned(), event);
+    }
     for group in &krate.groups {
         let dir = format!("src/{}", group.name);
         out.insert(
@@ -81,15 +84,24 @@ fn lib_rs(krate: &Crate) -> String {
             pub mod #name;
         }
     });
+    let event = (!krate.events.is_empty()).then(|| {
+        quote! {
+            mod event;
+            pub use event::Event;
+        }
+    });
     let features: Vec<String> = krate.scopes.iter().map(|s| format!("`{s}`")).collect();
     let doc = format!(
         "Typed Bitrix24 REST client, generated from the bitrix24-rs spec ({} methods).\n\n\
          Every method is a struct: required parameters are constructor arguments, optional ones \
          setters; [`Client::call`] validates it, sends it and decodes the typed result or the \
          typed error. Each method's docs link its official page.\n\n\
-         Cargo features: one per scope ({}), `full` (the default) for all of them, and `redis` \
+         Cargo features: one per scope ({}), `full` (the default) for all of them, `redis` \
          for `RedisBucket` and `RedisTokenStore`, a portal's request budget and an \
-         application's OAuth tokens shared across processes through Redis.\n\n\
+         application's OAuth tokens shared across processes through Redis, and `axum` for \
+         `event_route`, an axum route for event posts.\n\n\
+         Event posts decode with [`EventDecoder`] and type into [`Event`]; \
+         [`Client::offline_events`] polls the events a portal queued.\n\n\
          Methods the spec lacks can be declared with [`bitrix_method`] and get the same API, or \
          called untyped with [`Client::call_raw`].",
         krate.method_count,
@@ -104,15 +116,18 @@ fn lib_rs(krate: &Crate) -> String {
         pub use bitrix_runtime::{
             ApiError, ApiVersion, AuthError, Batch, BatchAnswers, Bind, Bucket, CallOptions,
             CallStats, Client, ClientBuilder, CommonError, ConfigError, Error, ErrorCode,
-            FieldError, FieldPath, FileStore, Handle, LimitError, LimitFuture, Limits, List,
-            LocalBucket, MemoryStore, Method, OAuthApp, Page, Paging, PagingKind, Placeholder,
-            RateLimiter, Ref, RefreshLock, Response, RetryPolicy, Secret, StoreError,
-            StoreErrorKind, StoreFuture, Time, TokenSet, TokenStore, TransportError,
-            UnknownOutcome, Validate, ValidationErrors, Validator, DEFAULT_REFRESH_AHEAD,
-            DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
+            EventAuth, EventDecodeError, EventDecoder, EventPayloadError, EventPost, FieldError,
+            FieldPath, FileStore, FromEventPost, Handle, LimitError, LimitFuture, Limits, List,
+            LocalBucket, MemoryStore, Method, OAuthApp, OfflineAck, OfflineEvent, OfflineEvents,
+            Page, Paging, PagingKind, Placeholder, RateLimiter, Ref, RefreshLock, Response,
+            RetryPolicy, Secret, StoreError, StoreErrorKind, StoreFuture, Time, TokenSet,
+            TokenStore, TransportError, UnknownOutcome, Validate, ValidationErrors, Validator,
+            DEFAULT_REFRESH_AHEAD, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
         };
         #[cfg(feature = "redis")]
         pub use bitrix_runtime::{RedisBucket, RedisTokenStore};
+        #[cfg(feature = "axum")]
+        pub use bitrix_runtime::{axum, event_route, event_route_with, ReceivedEvent};
         /// The JSON library of untyped calls and loose result types.
         pub use bitrix_runtime::serde_json;
         #[doc(hidden)]
@@ -120,6 +135,7 @@ fn lib_rs(krate: &Crate) -> String {
 
         mod list_paging;
         pub use list_paging::list_paging;
+        #event
 
         #(#groups)*
     };
@@ -208,6 +224,8 @@ default = ["full"]
 # A portal's leaky bucket and an application's OAuth tokens kept in Redis, shared across
 # processes (`RedisBucket`, `RedisTokenStore`).
 redis = ["bitrix-runtime/redis"]
+# `event_route`: an axum route that answers event posts at once and hands them to a channel.
+axum = ["bitrix-runtime/axum"]
 "#,
     );
     let all: Vec<String> = krate.scopes.iter().map(|s| format!("{s:?}")).collect();
@@ -215,6 +233,13 @@ redis = ["bitrix-runtime/redis"]
     for scope in &krate.scopes {
         s.push_str(&format!("{scope} = []\n"));
     }
+    s.push_str(
+        r#"
+[[example]]
+name = "events_axum"
+required-features = ["axum", "crm"]
+"#,
+    );
     s
 }
 
@@ -323,6 +348,7 @@ mod tests {
     fn root_reexports_cannot_collide_with_scope_modules() {
         let krate = Crate {
             groups: Vec::new(),
+            events: Vec::new(),
             scopes: Vec::new(),
             method_count: 0,
         };

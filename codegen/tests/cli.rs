@@ -58,7 +58,7 @@ fn generate_is_idempotent_and_check_finds_stale_files() {
     let first = run(&["generate", "--spec", &spec, "--out", &out_s]);
     assert!(first.status.success(), "{}", text(&first));
     assert!(
-        text(&first).contains("generated 10 files for 2 methods, 1 types, 1 events"),
+        text(&first).contains("generated 11 files for 2 methods, 1 types, 1 events"),
         "{}",
         text(&first)
     );

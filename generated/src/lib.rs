@@ -4,7 +4,9 @@
 //!
 //! Every method is a struct: required parameters are constructor arguments, optional ones setters; [`Client::call`] validates it, sends it and decodes the typed result or the typed error. Each method's docs link its official page.
 //!
-//! Cargo features: one per scope (`ai_admin`, `basic`, `biconnector`, `bizproc`, `booking`, `calendar`, `call`, `catalog`, `crm`, `department`, `disk`, `documentgenerator`, `entity`, `events`, `humanresources`, `im`, `imbot`, `imconnector`, `imopenlines`, `landing`, `lists`, `log`, `mail`, `mailservice`, `main`, `messageservice`, `note`, `pay_system`, `rpa`, `sale`, `salescenter`, `sign_b2e`, `socialnetwork`, `sonet`, `task`, `tasks`, `telephony`, `timeman`, `user`, `user_userfield`, `userconsent`, `userfieldconfig`, `vote`), `full` (the default) for all of them, and `redis` for `RedisBucket` and `RedisTokenStore`, a portal's request budget and an application's OAuth tokens shared across processes through Redis.
+//! Cargo features: one per scope (`ai_admin`, `basic`, `biconnector`, `bizproc`, `booking`, `calendar`, `call`, `catalog`, `crm`, `department`, `disk`, `documentgenerator`, `entity`, `events`, `humanresources`, `im`, `imbot`, `imconnector`, `imopenlines`, `landing`, `lists`, `log`, `mail`, `mailservice`, `main`, `messageservice`, `note`, `pay_system`, `rpa`, `sale`, `salescenter`, `sign_b2e`, `socialnetwork`, `sonet`, `task`, `tasks`, `telephony`, `timeman`, `user`, `user_userfield`, `userconsent`, `userfieldconfig`, `vote`), `full` (the default) for all of them, `redis` for `RedisBucket` and `RedisTokenStore`, a portal's request budget and an application's OAuth tokens shared across processes through Redis, and `axum` for `event_route`, an axum route for event posts.
+//!
+//! Event posts decode with [`EventDecoder`] and type into [`Event`]; [`Client::offline_events`] polls the events a portal queued.
 //!
 //! Methods the spec lacks can be declared with [`bitrix_method`] and get the same API, or called untyped with [`Client::call_raw`].
 #![cfg_attr(rustfmt, rustfmt::skip)]
@@ -14,21 +16,26 @@ pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
 pub use bitrix_runtime::{
     ApiError, ApiVersion, AuthError, Batch, BatchAnswers, Bind, Bucket, CallOptions,
     CallStats, Client, ClientBuilder, CommonError, ConfigError, Error, ErrorCode,
-    FieldError, FieldPath, FileStore, Handle, LimitError, LimitFuture, Limits, List,
-    LocalBucket, MemoryStore, Method, OAuthApp, Page, Paging, PagingKind, Placeholder,
-    RateLimiter, Ref, RefreshLock, Response, RetryPolicy, Secret, StoreError,
-    StoreErrorKind, StoreFuture, Time, TokenSet, TokenStore, TransportError,
-    UnknownOutcome, Validate, ValidationErrors, Validator, DEFAULT_REFRESH_AHEAD,
-    DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
+    EventAuth, EventDecodeError, EventDecoder, EventPayloadError, EventPost, FieldError,
+    FieldPath, FileStore, FromEventPost, Handle, LimitError, LimitFuture, Limits, List,
+    LocalBucket, MemoryStore, Method, OAuthApp, OfflineAck, OfflineEvent, OfflineEvents,
+    Page, Paging, PagingKind, Placeholder, RateLimiter, Ref, RefreshLock, Response,
+    RetryPolicy, Secret, StoreError, StoreErrorKind, StoreFuture, Time, TokenSet,
+    TokenStore, TransportError, UnknownOutcome, Validate, ValidationErrors, Validator,
+    DEFAULT_REFRESH_AHEAD, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
 };
 #[cfg(feature = "redis")]
 pub use bitrix_runtime::{RedisBucket, RedisTokenStore};
+#[cfg(feature = "axum")]
+pub use bitrix_runtime::{axum, event_route, event_route_with, ReceivedEvent};
 /// The JSON library of untyped calls and loose result types.
 pub use bitrix_runtime::serde_json;
 #[doc(hidden)]
 pub use bitrix_runtime::{__private, conformance};
 mod list_paging;
 pub use list_paging::list_paging;
+mod event;
+pub use event::Event;
 /// Named types of the documentation's data-types pages, shared by methods and events.
 pub mod types;
 /// Methods of the `ai_admin` scope (cargo feature `ai_admin`).

@@ -36,6 +36,8 @@ const CURATED: &[&str] = &[
     "crm.activity.update",
     // Its `fields` table is on the crm.activity.configurable.add page.
     "crm.activity.configurable.update",
+    // `clear`, `process_id` and `error` from the page's second ("additional") table.
+    "event.offline.get",
 ];
 
 #[test]

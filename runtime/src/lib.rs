@@ -17,6 +17,7 @@ mod common_error;
 #[doc(hidden)]
 pub mod conformance;
 mod error;
+mod event;
 #[cfg(test)]
 mod hostile;
 mod limit;
@@ -38,6 +39,12 @@ pub use common_error::CommonError;
 pub use error::{
     ApiError, ConfigError, Error, FieldError, TransportError, UnknownOutcome, ValidationErrors,
 };
+#[cfg(feature = "axum")]
+pub use event::{event_route, event_route_with, ReceivedEvent};
+pub use event::{
+    EventAuth, EventDecodeError, EventDecoder, EventPayloadError, EventPost, FromEventPost,
+    OfflineAck, OfflineEvent, OfflineEvents,
+};
 #[cfg(feature = "redis")]
 pub use limit::RedisBucket;
 pub use limit::{Bucket, LimitError, LimitFuture, Limits, LocalBucket, RateLimiter};
@@ -57,6 +64,10 @@ pub use validate::{FieldPath, Validate, Validator};
 
 /// The JSON library of untyped calls and loose result types.
 pub use serde_json;
+
+/// The web framework of [`event_route`], at the version it was built with.
+#[cfg(feature = "axum")]
+pub use axum;
 
 /// What macro expansions refer to. Not a stable API.
 #[doc(hidden)]

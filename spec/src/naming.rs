@@ -70,8 +70,9 @@ pub const RESERVED_MEMBERS: &[&str] = &["new", "validate", "validate_into"];
 
 /// Module names a scope group must not take: names with a meaning of their own at a crate root
 /// (`main.rs`, `lib.rs`, `build.rs`, `mod.rs`, `tests/`), the generated crate's fixed groups
-/// and files (`types`, `event_payloads`, `list_paging`), and the lowercase names its root
-/// re-exports from the runtime (`serde_json`, `conformance`). Every other runtime name at the root is a type, trait or
+/// and files (`types`, `event_payloads`, `list_paging`, `event`), and the lowercase names its
+/// root re-exports from the runtime (`serde_json`, `conformance`, and with the `axum` feature
+/// `axum`, `event_route`, `event_route_with`). Every other runtime name at the root is a type, trait or
 /// constant in `UpperCamelCase` or `SCREAMING_CASE`, so a scope module cannot collide with it.
 pub const RESERVED_MODULES: &[&str] = &[
     "main",
@@ -82,8 +83,12 @@ pub const RESERVED_MODULES: &[&str] = &[
     "types",
     "event_payloads",
     "list_paging",
+    "event",
     "serde_json",
     "conformance",
+    "axum",
+    "event_route",
+    "event_route_with",
 ];
 
 /// Module identifier of a scope group: [`snake_ident`], with `_scope` appended to reserved names.

@@ -115,7 +115,8 @@ pub mod demo {
 pub mod event_payloads {
     /// The `onDemoNoteAdd` event.
     mod on_demo_note_add {
-        use bitrix24::bitrix_object;
+        use bitrix24::serde_json::{Map, Value};
+        use bitrix24::{bitrix_object, EventAuth};
         /// Payload of the `onDemoNoteAdd` event (scope `demo`): Note added.
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
@@ -124,8 +125,17 @@ pub mod event_payloads {
         pub struct OnDemoNoteAdd {
             /// `event`: string.
             pub event: Option<String>,
+            /// `event_handler_id`: integer.
+            pub event_handler_id: Option<i64>,
             /// `data`: object.
             pub data: Option<OnDemoNoteAddData>,
+            /// `ts`: timestamp.
+            pub ts: Option<i64>,
+            /// `auth`: the portal's credentials for this post.
+            pub auth: Option<EventAuth>,
+            /// Undocumented keys, kept as they came.
+            #[bitrix(extra)]
+            pub extra: Map<String, Value>,
         }
         /// The `data` object. Part of the `onDemoNoteAdd` event ([official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
@@ -134,6 +144,9 @@ pub mod event_payloads {
             /// `FIELDS`: object.
             #[bitrix(rename = "FIELDS")]
             pub fields: Option<OnDemoNoteAddDataFields>,
+            /// Undocumented keys, kept as they came.
+            #[bitrix(extra)]
+            pub extra: Map<String, Value>,
         }
         /// The `FIELDS` object. Part of the `onDemoNoteAdd` event ([official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
@@ -142,6 +155,9 @@ pub mod event_payloads {
             /// `ID`: integer.
             #[bitrix(rename = "ID")]
             pub id: Option<i64>,
+            /// Undocumented keys, kept as they came.
+            #[bitrix(extra)]
+            pub extra: Map<String, Value>,
         }
     }
     pub use on_demo_note_add::*;

@@ -38,7 +38,7 @@ pub fn posts(
 ) -> Vec<Delivery> {
     let mut out = Vec::new();
     for f in fired {
-        for h in handlers.iter().filter(|h| h.event == f.event) {
+        for h in handlers.iter().filter(|h| h.event == f.event && !h.offline) {
             // auth_type 0: the rights of the user who bound the handler.
             let user = if h.auth_type == 0 {
                 h.user_id

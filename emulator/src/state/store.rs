@@ -49,6 +49,29 @@ pub struct Handler {
     /// The user who bound the handler.
     #[serde(default = "first_user")]
     pub user_id: u64,
+    /// Bound with `event_type=offline`: events are queued, not posted.
+    #[serde(default)]
+    pub offline: bool,
+}
+
+/// One record of the offline event queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineRecord {
+    /// `ID`.
+    pub id: u64,
+    /// `MESSAGE_ID`.
+    pub message_id: String,
+    /// `EVENT_NAME`, upper case.
+    pub event: String,
+    /// The object the event is about (`EVENT_DATA[FIELDS][ID]`).
+    pub object_id: u64,
+    /// `TIMESTAMP_X`: the last change.
+    pub timestamp: String,
+    /// The process that reserved it (`event.offline.get` with `clear=0`).
+    pub process_id: Option<String>,
+    /// Marked by `event.offline.error`.
+    pub error: bool,
 }
 
 /// The chat created for an e-mail message.
@@ -89,6 +112,12 @@ pub struct Data {
     pub handlers: Vec<Handler>,
     /// The last handler id handed out.
     pub last_handler_id: u64,
+    /// The offline event queue.
+    pub offline: Vec<OfflineRecord>,
+    /// The last offline record id handed out.
+    pub last_offline_id: u64,
+    /// The last `process_id` handed out (as a number).
+    pub last_offline_process: u64,
 }
 
 /// CRM entity types the portal knows without configuration.

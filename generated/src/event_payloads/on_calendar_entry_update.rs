@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnCalendarEntryUpdate` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `OnCalendarEntryUpdate` event (scope `calendar`): When the Event Changes.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-update.html)
@@ -17,8 +18,11 @@ pub struct OnCalendarEntryUpdate {
     pub data: Option<OnCalendarEntryUpdateData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<OnCalendarEntryUpdateAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `OnCalendarEntryUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-update.html)).
 #[non_exhaustive]
@@ -26,39 +30,7 @@ pub struct OnCalendarEntryUpdate {
 pub struct OnCalendarEntryUpdateData {
     /// `id`: string.
     pub id: Option<String>,
-}
-/// The `auth` object. Part of the `OnCalendarEntryUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct OnCalendarEntryUpdateAuth {
-    /// `access_token`: string.
-    pub access_token: Option<String>,
-    /// `expires_in`: integer.
-    pub expires_in: Option<i64>,
-    /// `scope`: string.
-    pub scope: Option<String>,
-    /// `domain`: string.
-    pub domain: Option<String>,
-    /// `server_endpoint`: string.
-    pub server_endpoint: Option<String>,
-    /// `status`: string.
-    pub status: Option<OnCalendarEntryUpdateAuthStatus>,
-    /// `client_endpoint`: string.
-    pub client_endpoint: Option<String>,
-    /// `member_id`: string.
-    pub member_id: Option<String>,
-    /// `refresh_token`: string.
-    pub refresh_token: Option<String>,
-    /// `application_token`: string.
-    pub application_token: Option<String>,
-}
-/// Documented values of `status`. Part of the `OnCalendarEntryUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum OnCalendarEntryUpdateAuthStatus {
-    /// `"L"`: [local](/local-integrations/local-apps.html) application
-    #[bitrix(value = "L")]
-    L,
-    /// `"F"`: [free mass-market](/market/index.html) application
-    #[bitrix(value = "F")]
-    F,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmActivityAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_object;
-use crate::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onCrmActivityAdd` event (scope `crm`): Event for Creating a New Deal.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html)
@@ -12,12 +12,17 @@ use crate::types;
 pub struct OnCrmActivityAdd {
     /// `event`: string.
     pub event: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
     /// `data`: array.
     pub data: Option<OnCrmActivityAddData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: array.
-    pub auth: Option<types::EventAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `onCrmActivityAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html)).
 #[non_exhaustive]
@@ -26,6 +31,9 @@ pub struct OnCrmActivityAddData {
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<OnCrmActivityAddDataFields>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `FIELDS` object. Part of the `onCrmActivityAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-add.html)).
 #[non_exhaustive]
@@ -34,4 +42,7 @@ pub struct OnCrmActivityAddDataFields {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

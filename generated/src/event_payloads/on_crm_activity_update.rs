@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmActivityUpdate` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_object;
-use crate::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onCrmActivityUpdate` event (scope `crm`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html)
@@ -12,12 +12,17 @@ use crate::types;
 pub struct OnCrmActivityUpdate {
     /// `event`: string.
     pub event: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
     /// `data`: array.
     pub data: Option<OnCrmActivityUpdateData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: array.
-    pub auth: Option<types::EventAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `onCrmActivityUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html)).
 #[non_exhaustive]
@@ -26,6 +31,9 @@ pub struct OnCrmActivityUpdateData {
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<OnCrmActivityUpdateDataFields>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `FIELDS` object. Part of the `onCrmActivityUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/events/on-crm-activity-update.html)).
 #[non_exhaustive]
@@ -34,4 +42,7 @@ pub struct OnCrmActivityUpdateDataFields {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

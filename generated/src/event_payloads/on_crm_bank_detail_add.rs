@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmBankDetailAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_object;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onCrmBankDetailAdd` event (scope `crm`): Event on adding bank details.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-bank-detail-add.html)
@@ -12,10 +12,15 @@ use bitrix24::bitrix_object;
 pub struct OnCrmBankDetailAdd {
     /// `event`: string.
     pub event: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
     /// `data`: array.
-    pub data: Option<Vec<Value>>,
+    pub data: Option<Value>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: array.
-    pub auth: Option<Vec<Value>>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmCompanyUserFieldSetEnumValues` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onCrmCompanyUserFieldSetEnumValues` event (scope `crm`): When setting list values for the custom field.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)
@@ -17,8 +18,11 @@ pub struct OnCrmCompanyUserFieldSetEnumValues {
     pub data: Option<OnCrmCompanyUserFieldSetEnumValuesData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<OnCrmCompanyUserFieldSetEnumValuesAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `onCrmCompanyUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)).
 #[non_exhaustive]
@@ -27,6 +31,9 @@ pub struct OnCrmCompanyUserFieldSetEnumValuesData {
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<OnCrmCompanyUserFieldSetEnumValuesDataFields>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `FIELDS` object. Part of the `onCrmCompanyUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)).
 #[non_exhaustive]
@@ -41,39 +48,7 @@ pub struct OnCrmCompanyUserFieldSetEnumValuesDataFields {
     /// `FIELD_NAME`: string.
     #[bitrix(rename = "FIELD_NAME")]
     pub field_name: Option<String>,
-}
-/// The `auth` object. Part of the `onCrmCompanyUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct OnCrmCompanyUserFieldSetEnumValuesAuth {
-    /// `access_token`: string.
-    pub access_token: Option<String>,
-    /// `expires_in`: integer.
-    pub expires_in: Option<i64>,
-    /// `scope`: string.
-    pub scope: Option<String>,
-    /// `domain`: string.
-    pub domain: Option<String>,
-    /// `server_endpoint`: string.
-    pub server_endpoint: Option<String>,
-    /// `status`: string.
-    pub status: Option<OnCrmCompanyUserFieldSetEnumValuesAuthStatus>,
-    /// `client_endpoint`: string.
-    pub client_endpoint: Option<String>,
-    /// `member_id`: string.
-    pub member_id: Option<String>,
-    /// `refresh_token`: string.
-    pub refresh_token: Option<String>,
-    /// `application_token`: string.
-    pub application_token: Option<String>,
-}
-/// Documented values of `status`. Part of the `onCrmCompanyUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)).
-#[bitrix_enum(repr = "string")]
-pub enum OnCrmCompanyUserFieldSetEnumValuesAuthStatus {
-    /// `"L"`: [local](/local-integrations/local-apps.html) application
-    #[bitrix(value = "L")]
-    L,
-    /// `"F"`: [free mass-market](/market/index.html) application
-    #[bitrix(value = "F")]
-    F,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

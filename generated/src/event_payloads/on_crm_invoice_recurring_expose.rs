@@ -2,15 +2,36 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmInvoiceRecurringExpose` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_object;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onCrmInvoiceRecurringExpose` event (scope `crm`): Event for Issuing a New Invoice from Regular.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-expose.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnCrmInvoiceRecurringExpose {
+    /// `event`: string.
+    pub event: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
+    /// `data`: object.
+    pub data: Option<OnCrmInvoiceRecurringExposeData>,
+    /// `ts`: timestamp.
+    pub ts: Option<i64>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `data` object. Part of the `onCrmInvoiceRecurringExpose` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-expose.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct OnCrmInvoiceRecurringExposeData {
     /// `FIELDS`: array.
     #[bitrix(rename = "FIELDS")]
-    pub fields: Option<Vec<Value>>,
+    pub fields: Option<Value>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,13 +2,32 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmInvoiceUserFieldUpdate` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_object;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onCrmInvoiceUserFieldUpdate` event (scope `crm`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-update.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnCrmInvoiceUserFieldUpdate {
+    /// `event`: string.
+    pub event: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
+    /// `data`: object.
+    pub data: Option<OnCrmInvoiceUserFieldUpdateData>,
+    /// `ts`: timestamp.
+    pub ts: Option<i64>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `data` object. Part of the `onCrmInvoiceUserFieldUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct OnCrmInvoiceUserFieldUpdateData {
     /// `id`: integer.
     pub id: Option<i64>,
     /// `entityId`: string.
@@ -17,4 +36,7 @@ pub struct OnCrmInvoiceUserFieldUpdate {
     /// `fieldName`: string.
     #[bitrix(rename = "fieldName")]
     pub field_name: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

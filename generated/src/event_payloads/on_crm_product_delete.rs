@@ -2,15 +2,36 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmProductDelete` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_object;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onCrmProductDelete` event (scope `crm`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-delete.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnCrmProductDelete {
+    /// `event`: string.
+    pub event: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
+    /// `data`: object.
+    pub data: Option<OnCrmProductDeleteData>,
+    /// `ts`: timestamp.
+    pub ts: Option<i64>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `data` object. Part of the `onCrmProductDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-delete.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct OnCrmProductDeleteData {
     /// `FIELDS`: any.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<Value>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

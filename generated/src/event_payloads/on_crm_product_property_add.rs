@@ -2,15 +2,36 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmProductPropertyAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_object;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onCrmProductPropertyAdd` event (scope `crm`): Event for Adding Product Property.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-property-add.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnCrmProductPropertyAdd {
+    /// `event`: string.
+    pub event: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
+    /// `data`: object.
+    pub data: Option<OnCrmProductPropertyAddData>,
+    /// `ts`: timestamp.
+    pub ts: Option<i64>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `data` object. Part of the `onCrmProductPropertyAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-property-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct OnCrmProductPropertyAddData {
     /// `FIELDS`: any.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<Value>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

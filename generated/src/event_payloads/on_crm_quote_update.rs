@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmQuoteUpdate` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onCrmQuoteUpdate` event (scope `crm`): Event on updating the estimate.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html)
@@ -17,8 +18,11 @@ pub struct OnCrmQuoteUpdate {
     pub data: Option<OnCrmQuoteUpdateData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<OnCrmQuoteUpdateAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `onCrmQuoteUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html)).
 #[non_exhaustive]
@@ -27,6 +31,9 @@ pub struct OnCrmQuoteUpdateData {
     /// `FIELDS`: object.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<OnCrmQuoteUpdateDataFields>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `FIELDS` object. Part of the `onCrmQuoteUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html)).
 #[non_exhaustive]
@@ -35,39 +42,7 @@ pub struct OnCrmQuoteUpdateDataFields {
     /// `ID`: integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-}
-/// The `auth` object. Part of the `onCrmQuoteUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct OnCrmQuoteUpdateAuth {
-    /// `access_token`: string.
-    pub access_token: Option<String>,
-    /// `expires_in`: integer.
-    pub expires_in: Option<i64>,
-    /// `scope`: string.
-    pub scope: Option<String>,
-    /// `domain`: string.
-    pub domain: Option<String>,
-    /// `server_endpoint`: string.
-    pub server_endpoint: Option<String>,
-    /// `status`: string.
-    pub status: Option<OnCrmQuoteUpdateAuthStatus>,
-    /// `client_endpoint`: string.
-    pub client_endpoint: Option<String>,
-    /// `member_id`: string.
-    pub member_id: Option<String>,
-    /// `refresh_token`: string.
-    pub refresh_token: Option<String>,
-    /// `application_token`: string.
-    pub application_token: Option<String>,
-}
-/// Documented values of `status`. Part of the `onCrmQuoteUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum OnCrmQuoteUpdateAuthStatus {
-    /// `"L"`: [local](/local-integrations/local-apps.html) application
-    #[bitrix(value = "L")]
-    L,
-    /// `"F"`: [free mass-market](/market/index.html) application
-    #[bitrix(value = "F")]
-    F,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onCrmTimelineCommentAdd` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_object;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onCrmTimelineCommentAdd` event (scope `crm`): Event for Creating a New Deal Type "Comment".
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/events/on-Crm-Timeline-Comment-Add.html)
@@ -12,10 +12,15 @@ use bitrix24::bitrix_object;
 pub struct OnCrmTimelineCommentAdd {
     /// `event`: string.
     pub event: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
     /// `data`: array.
-    pub data: Option<Vec<Value>>,
+    pub data: Option<Value>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: array.
-    pub auth: Option<Vec<Value>>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `OnImConnectorMessageDelete` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `OnImConnectorMessageDelete` event (scope `imconnector`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)
@@ -17,8 +18,11 @@ pub struct OnImConnectorMessageDelete {
     pub data: Option<OnImConnectorMessageDeleteData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<OnImConnectorMessageDeleteAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
@@ -33,6 +37,9 @@ pub struct OnImConnectorMessageDeleteData {
     /// `MESSAGES`: array of object.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Option<Vec<OnImConnectorMessageDeleteDataMessagesItem>>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `OnImConnectorMessageDeleteDataMessagesItem` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
@@ -44,6 +51,9 @@ pub struct OnImConnectorMessageDeleteDataMessagesItem {
     pub message: Option<OnImConnectorMessageDeleteDataMessagesItemMessage>,
     /// `chat`: object.
     pub chat: Option<OnImConnectorMessageDeleteDataMessagesItemChat>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `im` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
@@ -53,6 +63,9 @@ pub struct OnImConnectorMessageDeleteDataMessagesItemIm {
     pub chat_id: Option<i64>,
     /// `message_id`: integer.
     pub message_id: Option<i64>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `message` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
@@ -60,6 +73,9 @@ pub struct OnImConnectorMessageDeleteDataMessagesItemIm {
 pub struct OnImConnectorMessageDeleteDataMessagesItemMessage {
     /// `id`: string.
     pub id: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `chat` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
@@ -67,39 +83,7 @@ pub struct OnImConnectorMessageDeleteDataMessagesItemMessage {
 pub struct OnImConnectorMessageDeleteDataMessagesItemChat {
     /// `id`: string.
     pub id: Option<String>,
-}
-/// The `auth` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct OnImConnectorMessageDeleteAuth {
-    /// `access_token`: string.
-    pub access_token: Option<String>,
-    /// `expires_in`: integer.
-    pub expires_in: Option<i64>,
-    /// `scope`: string.
-    pub scope: Option<String>,
-    /// `domain`: string.
-    pub domain: Option<String>,
-    /// `server_endpoint`: string.
-    pub server_endpoint: Option<String>,
-    /// `status`: string.
-    pub status: Option<OnImConnectorMessageDeleteAuthStatus>,
-    /// `client_endpoint`: string.
-    pub client_endpoint: Option<String>,
-    /// `member_id`: string.
-    pub member_id: Option<String>,
-    /// `refresh_token`: string.
-    pub refresh_token: Option<String>,
-    /// `application_token`: string.
-    pub application_token: Option<String>,
-}
-/// Documented values of `status`. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
-#[bitrix_enum(repr = "string")]
-pub enum OnImConnectorMessageDeleteAuthStatus {
-    /// `"L"`: [local](/local-integrations/local-apps.html) application
-    #[bitrix(value = "L")]
-    L,
-    /// `"F"`: [free mass-market](/market/index.html) application
-    #[bitrix(value = "F")]
-    F,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,10 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `onSonetGroupSubjectDelete` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_object;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `onSonetGroupSubjectDelete` event (scope `sonet`): Event.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/outdated/on-sonet-group-subject-delete.html)
 #[non_exhaustive]
 #[bitrix_object]
-pub struct OnSonetGroupSubjectDelete {}
+pub struct OnSonetGroupSubjectDelete {
+    /// `event`: string.
+    pub event: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
+    /// `data`: any.
+    pub data: Option<Value>,
+    /// `ts`: timestamp.
+    pub ts: Option<i64>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

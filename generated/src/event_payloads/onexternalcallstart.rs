@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONEXTERNALCALLSTART` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 /// Payload of the `ONEXTERNALCALLSTART` event (scope `telephony`): Event of Outgoing Call Start.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)
@@ -17,8 +18,11 @@ pub struct Onexternalcallstart {
     pub data: Option<OnexternalcallstartData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<OnexternalcallstartAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `ONEXTERNALCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)).
 #[non_exhaustive]
@@ -54,6 +58,9 @@ pub struct OnexternalcallstartData {
     /// `CRM_ENTITY_ID`: integer.
     #[bitrix(rename = "CRM_ENTITY_ID")]
     pub crm_entity_id: Option<i64>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `IS_MOBILE`. Part of the `ONEXTERNALCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)).
 #[bitrix_enum(repr = "string")]
@@ -64,39 +71,4 @@ pub enum OnexternalcallstartDataIsMobile {
     /// `"1"`: the call was initiated from a mobile application
     #[bitrix(value = "1")]
     V1,
-}
-/// The `auth` object. Part of the `ONEXTERNALCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct OnexternalcallstartAuth {
-    /// `access_token`: string.
-    pub access_token: Option<String>,
-    /// `expires_in`: integer.
-    pub expires_in: Option<i64>,
-    /// `scope`: string.
-    pub scope: Option<String>,
-    /// `domain`: string.
-    pub domain: Option<String>,
-    /// `server_endpoint`: string.
-    pub server_endpoint: Option<String>,
-    /// `status`: string.
-    pub status: Option<OnexternalcallstartAuthStatus>,
-    /// `client_endpoint`: string.
-    pub client_endpoint: Option<String>,
-    /// `member_id`: string.
-    pub member_id: Option<String>,
-    /// `refresh_token`: string.
-    pub refresh_token: Option<String>,
-    /// `application_token`: string.
-    pub application_token: Option<String>,
-}
-/// Documented values of `status`. Part of the `ONEXTERNALCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)).
-#[bitrix_enum(repr = "string")]
-pub enum OnexternalcallstartAuthStatus {
-    /// `"L"`: [local](/local-integrations/local-apps.html) application
-    #[bitrix(value = "L")]
-    L,
-    /// `"F"`: [free mass-market](/market/index.html) application
-    #[bitrix(value = "F")]
-    F,
 }

@@ -3,7 +3,7 @@
 //! The `ONIMBOTJOINCHAT` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 /// Payload of the `ONIMBOTJOINCHAT` event (scope `imbot`): Event When Adding a Bot to a Chat.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
@@ -18,8 +18,11 @@ pub struct Onimbotjoinchat {
     pub data: Option<OnimbotjoinchatData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<OnimbotjoinchatAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
 #[non_exhaustive]
@@ -34,6 +37,9 @@ pub struct OnimbotjoinchatData {
     /// `USER`: object.
     #[bitrix(rename = "USER")]
     pub user: Option<OnimbotjoinchatDataUser>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `PARAMS` object. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
 #[non_exhaustive]
@@ -81,6 +87,9 @@ pub struct OnimbotjoinchatDataParams {
     /// `LANGUAGE`: string.
     #[bitrix(rename = "LANGUAGE")]
     pub language: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `CHAT_TYPE`. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
 #[bitrix_enum(repr = "string")]
@@ -178,39 +187,7 @@ pub struct OnimbotjoinchatDataUser {
     /// `GENDER`: string.
     #[bitrix(rename = "GENDER")]
     pub gender: Option<String>,
-}
-/// The `auth` object. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct OnimbotjoinchatAuth {
-    /// `access_token`: string.
-    pub access_token: Option<String>,
-    /// `expires_in`: integer.
-    pub expires_in: Option<i64>,
-    /// `scope`: string.
-    pub scope: Option<String>,
-    /// `domain`: string.
-    pub domain: Option<String>,
-    /// `server_endpoint`: string.
-    pub server_endpoint: Option<String>,
-    /// `status`: string.
-    pub status: Option<OnimbotjoinchatAuthStatus>,
-    /// `client_endpoint`: string.
-    pub client_endpoint: Option<String>,
-    /// `member_id`: string.
-    pub member_id: Option<String>,
-    /// `refresh_token`: string.
-    pub refresh_token: Option<String>,
-    /// `application_token`: string.
-    pub application_token: Option<String>,
-}
-/// Documented values of `status`. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
-#[bitrix_enum(repr = "string")]
-pub enum OnimbotjoinchatAuthStatus {
-    /// `"L"`: [local](/local-integrations/local-apps.html) application
-    #[bitrix(value = "L")]
-    L,
-    /// `"F"`: [free mass-market](/market/index.html) application
-    #[bitrix(value = "F")]
-    F,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

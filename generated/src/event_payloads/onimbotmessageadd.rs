@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 /// Payload of the `ONIMBOTMESSAGEADD` event (scope `imbot`): Event on Message Sent.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)
@@ -19,8 +19,11 @@ pub struct Onimbotmessageadd {
     pub data: Option<OnimbotmessageaddData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<OnimbotmessageaddAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
 #[non_exhaustive]
@@ -35,6 +38,9 @@ pub struct OnimbotmessageaddData {
     /// `USER`: object.
     #[bitrix(rename = "USER")]
     pub user: Option<OnimbotmessageaddDataUser>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `PARAMS` object. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
 #[non_exhaustive]
@@ -172,6 +178,9 @@ pub struct OnimbotmessageaddDataParams {
     /// `LANGUAGE`: string.
     #[bitrix(rename = "LANGUAGE")]
     pub language: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MESSAGE_TYPE`. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -281,39 +290,7 @@ pub struct OnimbotmessageaddDataUser {
     /// `IS_EXTRANET`: string.
     #[bitrix(rename = "IS_EXTRANET")]
     pub is_extranet: Option<String>,
-}
-/// The `auth` object. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct OnimbotmessageaddAuth {
-    /// `access_token`: string.
-    pub access_token: Option<String>,
-    /// `expires_in`: integer.
-    pub expires_in: Option<i64>,
-    /// `scope`: string.
-    pub scope: Option<String>,
-    /// `domain`: string.
-    pub domain: Option<String>,
-    /// `server_endpoint`: string.
-    pub server_endpoint: Option<String>,
-    /// `status`: string.
-    pub status: Option<OnimbotmessageaddAuthStatus>,
-    /// `client_endpoint`: string.
-    pub client_endpoint: Option<String>,
-    /// `member_id`: string.
-    pub member_id: Option<String>,
-    /// `refresh_token`: string.
-    pub refresh_token: Option<String>,
-    /// `application_token`: string.
-    pub application_token: Option<String>,
-}
-/// Documented values of `status`. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum OnimbotmessageaddAuthStatus {
-    /// `"L"`: [local](/local-integrations/local-apps.html) application
-    #[bitrix(value = "L")]
-    L,
-    /// `"F"`: [free mass-market](/market/index.html) application
-    #[bitrix(value = "F")]
-    F,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

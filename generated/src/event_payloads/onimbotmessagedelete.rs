@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 /// Payload of the `ONIMBOTMESSAGEDELETE` event (scope `imbot`): Event on Message Deletion.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)
@@ -19,8 +19,11 @@ pub struct Onimbotmessagedelete {
     pub data: Option<OnimbotmessagedeleteData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<Map<String, Value>>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `ONIMBOTMESSAGEDELETE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)).
 #[non_exhaustive]
@@ -35,6 +38,9 @@ pub struct OnimbotmessagedeleteData {
     /// `USER`: object.
     #[bitrix(rename = "USER")]
     pub user: Option<OnimbotmessagedeleteDataUser>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `OnimbotmessagedeleteDataBotValue` object. Part of the `ONIMBOTMESSAGEDELETE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)).
 #[non_exhaustive]
@@ -75,6 +81,9 @@ pub struct OnimbotmessagedeleteDataBotValue {
     /// `BOT_CODE`: string.
     #[bitrix(rename = "BOT_CODE")]
     pub bot_code: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `AUTH` object. Part of the `ONIMBOTMESSAGEDELETE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)).
 #[non_exhaustive]
@@ -100,6 +109,9 @@ pub struct OnimbotmessagedeleteDataBotValueAuth {
     pub refresh_token: Option<String>,
     /// `application_token`: string.
     pub application_token: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `status`. Part of the `ONIMBOTMESSAGEDELETE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)).
 #[bitrix_enum(repr = "string")]
@@ -160,6 +172,9 @@ pub struct OnimbotmessagedeleteDataParams {
     /// `LANGUAGE`: string.
     #[bitrix(rename = "LANGUAGE")]
     pub language: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MESSAGE_TYPE`. Part of the `ONIMBOTMESSAGEDELETE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)).
 #[bitrix_enum(repr = "string")]
@@ -269,4 +284,7 @@ pub struct OnimbotmessagedeleteDataUser {
     /// `IS_EXTRANET`: string.
     #[bitrix(rename = "IS_EXTRANET")]
     pub is_extranet: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 /// Payload of the `ONIMBOTMESSAGEUPDATE` event (scope `imbot`): Event on Message Update.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)
@@ -19,8 +19,11 @@ pub struct Onimbotmessageupdate {
     pub data: Option<OnimbotmessageupdateData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<Map<String, Value>>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
@@ -35,6 +38,9 @@ pub struct OnimbotmessageupdateData {
     /// `USER`: object.
     #[bitrix(rename = "USER")]
     pub user: Option<OnimbotmessageupdateDataUser>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `OnimbotmessageupdateDataBotValue` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
@@ -75,6 +81,9 @@ pub struct OnimbotmessageupdateDataBotValue {
     /// `BOT_CODE`: string.
     #[bitrix(rename = "BOT_CODE")]
     pub bot_code: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `AUTH` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
@@ -100,6 +109,9 @@ pub struct OnimbotmessageupdateDataBotValueAuth {
     pub refresh_token: Option<String>,
     /// `application_token`: string.
     pub application_token: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `status`. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -178,6 +190,9 @@ pub struct OnimbotmessageupdateDataParams {
     /// `LANGUAGE`: string.
     #[bitrix(rename = "LANGUAGE")]
     pub language: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MESSAGE_TYPE`. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -287,4 +302,7 @@ pub struct OnimbotmessageupdateDataUser {
     /// `IS_EXTRANET`: string.
     #[bitrix(rename = "IS_EXTRANET")]
     pub is_extranet: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

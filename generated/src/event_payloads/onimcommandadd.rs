@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 /// Payload of the `ONIMCOMMANDADD` event (scope `imbot`): Event Triggered by Chat Bot Command.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)
@@ -19,8 +19,11 @@ pub struct Onimcommandadd {
     pub data: Option<OnimcommandaddData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<Map<String, Value>>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
@@ -35,6 +38,9 @@ pub struct OnimcommandaddData {
     /// `USER`: object.
     #[bitrix(rename = "USER")]
     pub user: Option<OnimcommandaddDataUser>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `OnimcommandaddDataCommandValue` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
@@ -90,6 +96,9 @@ pub struct OnimcommandaddDataCommandValue {
     /// `MESSAGE_ID`: integer.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: Option<i64>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `AUTH` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
@@ -115,6 +124,9 @@ pub struct OnimcommandaddDataCommandValueAuth {
     pub refresh_token: Option<String>,
     /// `application_token`: string.
     pub application_token: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `status`. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -272,6 +284,9 @@ pub struct OnimcommandaddDataParams {
     /// `BOT_IN_CHAT`: object; keys: `{BOT_ID}`.
     #[bitrix(rename = "BOT_IN_CHAT")]
     pub bot_in_chat: Option<BTreeMap<String, i64>>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `MESSAGE_TYPE`. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -366,4 +381,7 @@ pub struct OnimcommandaddDataUser {
     /// `GENDER`: string.
     #[bitrix(rename = "GENDER")]
     pub gender: Option<String>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

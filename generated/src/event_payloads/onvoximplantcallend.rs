@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONVOXIMPLANTCALLEND` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 /// Payload of the `ONVOXIMPLANTCALLEND` event (scope `telephony`): Event of Call End.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)
@@ -11,14 +12,17 @@ use bitrix24::{bitrix_enum, bitrix_object};
 pub struct Onvoximplantcallend {
     /// `event`: string.
     pub event: Option<String>,
-    /// `event_handler_id`: string.
-    pub event_handler_id: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
     pub data: Option<OnvoximplantcallendData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<OnvoximplantcallendAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `ONVOXIMPLANTCALLEND` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)).
 #[non_exhaustive]
@@ -60,6 +64,9 @@ pub struct OnvoximplantcallendData {
     /// `CRM_ACTIVITY_ID`: integer.
     #[bitrix(rename = "CRM_ACTIVITY_ID")]
     pub crm_activity_id: Option<i64>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `CALL_TYPE`. Part of the `ONVOXIMPLANTCALLEND` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)).
 #[bitrix_enum(repr = "integer")]
@@ -122,39 +129,4 @@ pub enum OnvoximplantcallendDataCallFailedCode {
     /// `"OTHER"`: undefined
     #[bitrix(value = "OTHER")]
     Other,
-}
-/// The `auth` object. Part of the `ONVOXIMPLANTCALLEND` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct OnvoximplantcallendAuth {
-    /// `access_token`: string.
-    pub access_token: Option<String>,
-    /// `expires_in`: integer.
-    pub expires_in: Option<i64>,
-    /// `scope`: string.
-    pub scope: Option<String>,
-    /// `domain`: string.
-    pub domain: Option<String>,
-    /// `server_endpoint`: string.
-    pub server_endpoint: Option<String>,
-    /// `status`: string.
-    pub status: Option<OnvoximplantcallendAuthStatus>,
-    /// `client_endpoint`: string.
-    pub client_endpoint: Option<String>,
-    /// `member_id`: string.
-    pub member_id: Option<String>,
-    /// `refresh_token`: string.
-    pub refresh_token: Option<String>,
-    /// `application_token`: string.
-    pub application_token: Option<String>,
-}
-/// Documented values of `status`. Part of the `ONVOXIMPLANTCALLEND` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)).
-#[bitrix_enum(repr = "string")]
-pub enum OnvoximplantcallendAuthStatus {
-    /// `"L"`: [local](/local-integrations/local-apps.html) application
-    #[bitrix(value = "L")]
-    L,
-    /// `"F"`: [free mass-market](/market/index.html) application
-    #[bitrix(value = "F")]
-    F,
 }

@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ONVOXIMPLANTCALLSTART` event.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_object, EventAuth};
 /// Payload of the `ONVOXIMPLANTCALLSTART` event (scope `telephony`): Event of Call Start.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html)
@@ -11,14 +12,17 @@ use bitrix24::{bitrix_enum, bitrix_object};
 pub struct Onvoximplantcallstart {
     /// `event`: string.
     pub event: Option<String>,
-    /// `event_handler_id`: string.
-    pub event_handler_id: Option<String>,
+    /// `event_handler_id`: integer.
+    pub event_handler_id: Option<i64>,
     /// `data`: object.
     pub data: Option<OnvoximplantcallstartData>,
     /// `ts`: timestamp.
     pub ts: Option<i64>,
-    /// `auth`: object.
-    pub auth: Option<OnvoximplantcallstartAuth>,
+    /// `auth`: the portal's credentials for this post.
+    pub auth: Option<EventAuth>,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `data` object. Part of the `ONVOXIMPLANTCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html)).
 #[non_exhaustive]
@@ -30,39 +34,7 @@ pub struct OnvoximplantcallstartData {
     /// `USER_ID`: integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
-}
-/// The `auth` object. Part of the `ONVOXIMPLANTCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct OnvoximplantcallstartAuth {
-    /// `access_token`: string.
-    pub access_token: Option<String>,
-    /// `expires_in`: integer.
-    pub expires_in: Option<i64>,
-    /// `scope`: string.
-    pub scope: Option<String>,
-    /// `domain`: string.
-    pub domain: Option<String>,
-    /// `server_endpoint`: string.
-    pub server_endpoint: Option<String>,
-    /// `status`: string.
-    pub status: Option<OnvoximplantcallstartAuthStatus>,
-    /// `client_endpoint`: string.
-    pub client_endpoint: Option<String>,
-    /// `member_id`: string.
-    pub member_id: Option<String>,
-    /// `refresh_token`: string.
-    pub refresh_token: Option<String>,
-    /// `application_token`: string.
-    pub application_token: Option<String>,
-}
-/// Documented values of `status`. Part of the `ONVOXIMPLANTCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html)).
-#[bitrix_enum(repr = "string")]
-pub enum OnvoximplantcallstartAuthStatus {
-    /// `"L"`: [local](/local-integrations/local-apps.html) application
-    #[bitrix(value = "L")]
-    L,
-    /// `"F"`: [free mass-market](/market/index.html) application
-    #[bitrix(value = "F")]
-    F,
+    /// Undocumented keys, kept as they came.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

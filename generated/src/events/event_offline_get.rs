@@ -21,6 +21,12 @@ pub struct EventOfflineGet {
     pub order: Option<Vec<Value>>,
     /// `limit`: integer.
     pub limit: Option<i64>,
+    /// `clear`: integer; default `1`.
+    pub clear: Option<i64>,
+    /// `process_id`: string.
+    pub process_id: Option<String>,
+    /// `error`: integer; default `0`.
+    pub error: Option<i64>,
     /// `auth_connector`: string.
     pub auth_connector: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! `crm.lead.*`, `crm.deal.*`, `crm.contact.*`, `crm.company.*`: add, get, list, update,
 //! delete over the CRM item tables, with the portal's upper-case field names. The storing
-//! itself ([`create`], [`modify`], [`remove`]) is shared with `crm.item.*`.
+//! itself ([`create`], [`modify`], [`remove`]) is shared with `crm.item.*`. Changes raise
+//! `ONCRM{ENTITY}ADD`/`UPDATE`/`DELETE` for bound handlers.
 
 use serde_json::{json, Map, Value};
 
@@ -24,7 +25,9 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
     Some(match action {
         "add" => call.writable().map(|()| {
             let fields = call.object("fields");
-            Done::new(json!(create(data, call, entity_type_id, fields)))
+            let id = create(data, call, entity_type_id, fields);
+            call.fire(&event(entity, "ADD"), id);
+            Done::new(json!(id))
         }),
         "get" => data
             .table(entity_type_id)
@@ -44,12 +47,17 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
         "update" => call.writable().and_then(|()| {
             let (id, fields) = (call.id("id"), call.object("fields"));
             match modify(data, call, entity_type_id, id, fields) {
-                Some(_) => Ok(Done::new(json!(true))),
+                Some(_) => {
+                    call.fire(&event(entity, "UPDATE"), id);
+                    Ok(Done::new(json!(true)))
+                }
                 None => Err(not_found(call)),
             }
         }),
         "delete" => call.writable().and_then(|()| {
-            if remove(data, call, entity_type_id, call.id("id")) {
+            let id = call.id("id");
+            if remove(data, call, entity_type_id, id) {
+                call.fire(&event(entity, "DELETE"), id);
                 Ok(Done::new(json!(true)))
             } else {
                 Err(not_found(call))
@@ -57,6 +65,11 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
         }),
         _ => return None,
     })
+}
+
+/// The event a change raises: `ONCRMDEALADD`, `ONCRMLEADUPDATE`, … (upper case, as posted).
+fn event(entity: &str, action: &str) -> String {
+    format!("ONCRM{}{action}", entity.to_ascii_uppercase())
 }
 
 /// Stores a new item with the portal's bookkeeping fields; its id.

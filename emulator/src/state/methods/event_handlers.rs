@@ -32,7 +32,7 @@ pub(super) fn handle(data: &mut Data, call: &mut Call<'_>, name: &str) -> Handle
         "event.get" => Ok(Done::new(Value::Array(
             data.handlers
                 .iter()
-                .map(|h| json!({"event": h.event, "handler": h.handler, "auth_type": h.auth_type.to_string(), "offline": 0}))
+                .map(|h| json!({"event": h.event, "handler": h.handler, "auth_type": h.auth_type.to_string(), "offline": u8::from(h.offline)}))
                 .collect(),
         ))),
         _ => {
@@ -55,7 +55,11 @@ fn bind(
     if !call.event_known(&event) {
         return Err(call.fail("ERROR_EVENT_NOT_FOUND", "event not found"));
     }
-    if !is_loopback_http(&handler) {
+    let offline = call
+        .get("event_type")
+        .and_then(params::text)
+        .is_some_and(|t| t.eq_ignore_ascii_case("offline"));
+    if !offline && !is_loopback_http(&handler) {
         return Err(Fail::new(
             400,
             "WRONG_HANDLER_URL",
@@ -77,6 +81,7 @@ fn bind(
         handler,
         auth_type,
         user_id: call.user.id,
+        offline,
     });
     call.changed = true;
     Ok(Done::new(json!(true)))
