@@ -29,14 +29,28 @@ pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Erro
 }
 
 /// A finite number, from a JSON number or a numeric string. Rust's float parser also takes
-/// `"inf"`, `"NaN"` and `"1e400"` (as infinity); none of them is a number Bitrix24 means.
+/// `"inf"`, `"NaN"`, `"1e400"` (as infinity) and `"1e-400"` (as zero); none of them is a
+/// number Bitrix24 means.
 fn number(value: &Value) -> Option<f64> {
     match value {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok(),
+        Value::String(s) => {
+            let text = s.trim();
+            text.parse::<f64>()
+                .ok()
+                .filter(|f| *f != 0.0 || !underflows(text))
+        }
         _ => None,
     }
     .filter(|f| f.is_finite())
+}
+
+/// Whether a number's text has a non-zero digit before its exponent (it parsed as zero, so
+/// it was too small for a float).
+fn underflows(text: &str) -> bool {
+    text.split(['e', 'E'])
+        .next()
+        .is_some_and(|mantissa| mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)))
 }
 
 macro_rules! lenient_int {
@@ -322,6 +336,14 @@ mod tests {
             Err("1000 is out of range".to_owned())
         );
         assert_eq!(i64::from_json(json!(-0.0)), Ok(0));
+        // Found by `hostile::events::huge_numbers_in_the_envelope`: a number too small for a
+        // float parsed as 0 and was taken as the integer 0.
+        assert_eq!(
+            i64::from_json(json!("1e-400")),
+            Err(r#"expected an integer, found "1e-400""#.to_owned())
+        );
+        assert_eq!(i64::from_json(json!("0e-400")), Ok(0));
+        assert_eq!(f64::from_json(json!("-0.000e5")), Ok(0.0));
         assert_eq!(
             i64::from_json(json!("2.5")),
             Err("expected an integer, found 2.5".to_owned())

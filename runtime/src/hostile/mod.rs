@@ -49,7 +49,7 @@ pub(crate) fn run_shared<S: Strategy>(
 }
 
 /// Numbers that do not fit where integers are expected, or fit only just.
-const ODD_NUMBERS: &[&str] = &[
+pub(crate) const ODD_NUMBERS: &[&str] = &[
     "1e400",
     "-1e400",
     "1e-400",
