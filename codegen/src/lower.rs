@@ -9,9 +9,11 @@ use bitrix_spec::naming::{
 };
 use bitrix_spec::{EnumLiteral, Field as SpecField, Kind, Method, Spec, Type, Version};
 
+mod events;
+
 use crate::ir::{
-    Alias, Crate, Enum, EnumVariant, EventItem, Field, FieldFlags, Group, Item, MethodItem, Module,
-    Object, RustTy,
+    Alias, Crate, Enum, EnumVariant, Field, FieldFlags, Group, Item, MethodItem, Module, Object,
+    RustTy,
 };
 
 /// How a type is used: it decides optionality and whether objects take undocumented keys.
@@ -170,50 +172,13 @@ pub fn lower(spec: &Spec) -> Crate {
         });
     }
 
-    // Events.
-    let mut events = Vec::new();
-    if !spec.events.is_empty() {
-        let mut names = Names::default();
-        let mut modules = Vec::new();
-        for e in spec.events.values() {
-            let rust = names.claim(&type_ident(&e.name, "Event"));
-            let mut cx = Cx::new(
-                spec,
-                &type_names,
-                &mut names,
-                false,
-                format!(
-                    "Part of the `{}` event ([official documentation]({})).",
-                    e.name, e.doc_url
-                ),
-            );
-            let doc = format!(
-                "Payload of the `{}` event (scope `{}`): {}.\n\n[Official documentation]({})",
-                e.name, e.scope, e.title, e.doc_url
-            );
-            cx.event(&rust, &e.payload, &doc);
-            modules.push(Module {
-                name: snake_ident(&e.name),
-                source: format!("spec/events/{}.json", e.name),
-                doc: format!("The `{}` event.", e.name),
-                feature: Some(e.scope.clone()),
-                items: cx.items,
-            });
-            events.push(EventItem {
-                wire: e.name.clone(),
-                scope: e.scope.clone(),
-                title: e.title.clone(),
-                payload: rust,
-                aliases: event_aliases(spec, e),
-            });
+    let events = match events::lower_events(spec, &type_names) {
+        Some((group, events)) => {
+            groups.push(group);
+            events
         }
-        groups.push(Group {
-            name: "event_payloads".to_owned(),
-            doc: "Event payloads, each gated by its scope's cargo feature.".to_owned(),
-            feature: None,
-            modules,
-        });
-    }
+        None => Vec::new(),
+    };
 
     Crate {
         groups,
@@ -221,21 +186,6 @@ pub fn lower(spec: &Spec) -> Crate {
         scopes,
         method_count: spec.methods.len(),
     }
-}
-
-/// The names an event's request examples post it under, upper case, where they are not its
-/// own name nor another event's.
-fn event_aliases(spec: &Spec, e: &bitrix_spec::Event) -> Vec<String> {
-    let taken: BTreeSet<String> = spec.events.keys().map(|n| n.to_ascii_uppercase()).collect();
-    let posted: BTreeSet<String> = e
-        .examples
-        .iter()
-        .filter(|x| x.kind == bitrix_spec::ExampleKind::Request)
-        .filter_map(|x| x.body.get("event")?.as_str())
-        .map(str::to_ascii_uppercase)
-        .filter(|n| !n.is_empty() && !taken.contains(n))
-        .collect();
-    posted.into_iter().collect()
 }
 
 fn version_label(v: Version) -> &'static str {
@@ -354,60 +304,6 @@ impl<'a> Cx<'a> {
                 .and_then(|shared| shared.exception.clone());
         }
         errors
-    }
-
-    /// An event's payload struct: the envelope every post has (`event`, `event_handler_id`,
-    /// `data`, `ts`, `auth`), with `data` as the spec describes it. A spec payload without a
-    /// `data` key lists the keys of `data` itself (the older pages do so); `auth` is always
-    /// the runtime's `EventAuth`, whose tokens stay out of `Debug`.
-    fn event(&mut self, rust: &str, payload: &[SpecField], doc: &str) {
-        let field = |name: &str, kind: Kind| SpecField {
-            name: name.to_owned(),
-            required: false,
-            ty: Type {
-                kind,
-                ..Type::default()
-            },
-        };
-        let documented = |name: &str| payload.iter().find(|f| f.name == name).cloned();
-        let data = match documented("data") {
-            Some(data) => data,
-            None if payload.is_empty() => field("data", Kind::Any),
-            None => field(
-                "data",
-                Kind::Object {
-                    fields: payload.to_vec(),
-                    patterns: Vec::new(),
-                },
-            ),
-        };
-        let envelope = [
-            documented("event").unwrap_or_else(|| field("event", Kind::String)),
-            field("event_handler_id", Kind::Integer),
-            data,
-            field("ts", Kind::Timestamp),
-        ];
-        let pos = self.items.len();
-        let mut fields = self.fields(rust, &envelope, Role::Event, true);
-        // Before the `extra` map, which comes last.
-        fields.insert(
-            envelope.len(),
-            Field {
-                ident: "auth".to_owned(),
-                wire: "auth".to_owned(),
-                ty: RustTy::EventAuth.optional(),
-                flags: FieldFlags::default(),
-                doc: "`auth`: the portal's credentials for this post.".to_owned(),
-            },
-        );
-        self.items.insert(
-            pos,
-            Item::Object(Object {
-                name: rust.to_owned(),
-                doc: doc.to_owned(),
-                fields,
-            }),
-        );
     }
 
     /// A named type's item.

@@ -374,3 +374,52 @@ async fn a_rest3_write_out_of_attempts_is_unknown_and_names_its_key() {
     assert!(!answer.replayed, "no earlier attempt ran");
     assert_eq!(emulator.data().note_collections.len(), 1);
 }
+
+/// A client of a mock server.
+fn mock_client(server: &MockServer) -> Client {
+    Client::builder()
+        .webhook(format!("{}/rest/7/w3bh00k-code/", server.base_url()))
+        .allow_http_loopback(true)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_v1_write_without_a_usable_answer_has_an_unknown_outcome() {
+    let server = MockServer::start();
+    server.reply(Reply::raw(502, "<html>Bad gateway</html>"));
+    let err = mock_client(&server)
+        .call(&CrmItemDelete::new(2, 1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::OutcomeUnknown { method, cause: UnknownOutcome::ServerFailed { status: 502 }, .. }
+                if method == "crm.item.delete"
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.requests().len(), 1, "not sent again");
+
+    let slow = MockServer::start();
+    slow.reply(Reply::json(200, &json!({"result": true})).delayed(Duration::from_secs(3)));
+    let client = Client::builder()
+        .webhook(format!("{}/rest/7/w3bh00k-code/", slow.base_url()))
+        .allow_http_loopback(true)
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let err = client.call(&CrmItemDelete::new(2, 1)).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::OutcomeUnknown { cause: UnknownOutcome::Timeout(d), .. }
+                if d == Duration::from_millis(200)
+        ),
+        "{err:?}"
+    );
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains("w3bh00k-code"), "secret leaked: {text}");
+    }
+}
