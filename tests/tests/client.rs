@@ -368,6 +368,9 @@ mod logs {
 fn secrets_stay_out_of_logs() {
     let capture = logs::Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
+    // Another test of this binary may have hit the client's callsites first, with no
+    // subscriber, and cached "never log" for them; ask again now that there is one.
+    tracing::callsite::rebuild_interest_cache();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
