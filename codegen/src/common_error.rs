@@ -9,7 +9,7 @@ use proc_macro2::{Ident, Span};
 use quote::quote;
 
 use crate::emit;
-use crate::output::header;
+use crate::emit::header;
 
 /// The file's path inside the runtime crate.
 pub const PATH: &str = "src/common_error.rs";

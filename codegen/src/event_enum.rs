@@ -5,8 +5,8 @@ use proc_macro2::{Ident, Span};
 use quote::quote;
 
 use crate::emit;
+use crate::emit::header;
 use crate::ir::Crate;
-use crate::output::header;
 
 fn ident(s: &str) -> Ident {
     Ident::new(s, Span::call_site())

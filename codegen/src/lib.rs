@@ -53,7 +53,7 @@ pub fn load_spec(dir: &Path) -> Result<Spec, Problems> {
 pub fn generate_crate(spec: &Spec) -> Output {
     let krate = lower::lower(spec);
     let mut files = output::crate_files(&krate);
-    if let Some(test) = conformance::test_file(spec, &krate, &output::header("spec/")) {
+    if let Some(test) = conformance::test_file(spec, &krate, &emit::header("spec/")) {
         files.insert(conformance::PATH.to_owned(), test);
     }
     files

@@ -21,7 +21,6 @@
 //! library's cause (e.g. the refused connection).
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -29,7 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::codes::ErrorCode;
 use crate::common_error::CommonError;
 use crate::limit::LimitError;
-use crate::oauth::AuthError;
+use crate::oauth::error::AuthError;
+pub use crate::transport_error::TransportError;
 
 /// A problem with one field: what the server's REST 3.0 `validation` list holds, and what the
 /// local validator reports in the same shape.
@@ -136,34 +136,6 @@ impl<C: ErrorCode> fmt::Display for ApiError<C> {
             write!(f, "; {v}")?;
         }
         Ok(())
-    }
-}
-
-/// The network failed: connection refused or dropped, TLS, DNS. The URL (which holds the
-/// webhook secret) is stripped before this is built.
-///
-/// `Display` is the HTTP library's own message (e.g. `error sending request`); the cause
-/// (e.g. the refused connection) is its [`source()`](std::error::Error::source).
-///
-/// Cheap to clone: clones share the underlying error.
-#[derive(Debug, Clone)]
-pub struct TransportError(Arc<reqwest::Error>);
-
-impl TransportError {
-    pub(crate) fn new(e: reqwest::Error) -> Self {
-        TransportError(Arc::new(e.without_url()))
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
     }
 }
 

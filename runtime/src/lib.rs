@@ -29,6 +29,7 @@ mod response;
 mod retry;
 mod secret;
 mod stats;
+mod transport_error;
 mod validate;
 mod wire;
 

@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::TransportError;
+use crate::transport_error::TransportError;
 
 /// The access token could not be renewed (or first read from its store).
 #[derive(Debug, Clone, thiserror::Error)]

@@ -5,8 +5,9 @@ use serde_json::Value;
 
 use super::{unix_now, AuthError, OAuthApp, TokenSet};
 use crate::auth::Portal;
-use crate::error::{ConfigError, TransportError};
+use crate::error::ConfigError;
 use crate::secret::Secret;
+use crate::transport_error::TransportError;
 
 /// The token endpoint of `app`'s server: `<server>/oauth/token/`, where the server is https,
 /// or http to loopback when `allow_http_loopback`.

@@ -10,7 +10,7 @@
 //! once, one renewal runs per client and the others take its result; a store shared across
 //! processes ([`RedisTokenStore`], cargo feature `redis`) also lets only one process renew.
 
-mod error;
+pub(crate) mod error;
 mod file_store;
 pub(crate) mod grant;
 #[cfg(feature = "redis")]
