@@ -154,7 +154,7 @@ fn list_paging_rs(krate: &Crate) -> String {
                     };
                     Some(quote! {
                         #cfg
-                        (ApiVersion::#version, #wire) => <crate::#group::#name as Method>::PAGING,
+                        (ApiVersion::#version, #wire) => <crate::#group::#name as crate::Method>::PAGING,
                     })
                 }
                 _ => None,
@@ -162,7 +162,8 @@ fn list_paging_rs(krate: &Crate) -> String {
         })
     });
     let tokens = quote! {
-        use crate::{ApiVersion, Method, Paging};
+        // `Method` by its path: with no scope feature on, no arm names it.
+        use crate::{ApiVersion, Paging};
 
         /// How the list method `name` of REST generation `version` pages, when the spec has
         /// it as a list (and its scope's feature is on): what [`crate::Client::list_raw`]

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The paging of every list method, by name.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use crate::{ApiVersion, Method, Paging};
+use crate::{ApiVersion, Paging};
 /// How the list method `name` of REST generation `version` pages, when the spec has
 /// it as a list (and its scope's feature is on): what [`crate::Client::list_raw`]
 /// needs to stream a list chosen at run time.
@@ -10,429 +10,445 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
     match (version, name) {
         #[cfg(feature = "bizproc")]
         (ApiVersion::V1, "bizproc.workflow.instances") => {
-            <crate::bizproc::BizprocWorkflowInstances as Method>::PAGING
+            <crate::bizproc::BizprocWorkflowInstances as crate::Method>::PAGING
         }
         #[cfg(feature = "bizproc")]
         (ApiVersion::V1, "bizproc.workflow.template.list") => {
-            <crate::bizproc::BizprocWorkflowTemplateList as Method>::PAGING
+            <crate::bizproc::BizprocWorkflowTemplateList as crate::Method>::PAGING
         }
         #[cfg(feature = "call")]
         (ApiVersion::V3, "call.followup.list") => {
-            <crate::call::CallFollowupList as Method>::PAGING
+            <crate::call::CallFollowupList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.catalog.list") => {
-            <crate::catalog::CatalogCatalogList as Method>::PAGING
+            <crate::catalog::CatalogCatalogList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.document.element.list") => {
-            <crate::catalog::CatalogDocumentElementList as Method>::PAGING
+            <crate::catalog::CatalogDocumentElementList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.document.list") => {
-            <crate::catalog::CatalogDocumentList as Method>::PAGING
+            <crate::catalog::CatalogDocumentList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.documentcontractor.list") => {
-            <crate::catalog::CatalogDocumentcontractorList as Method>::PAGING
+            <crate::catalog::CatalogDocumentcontractorList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.extra.list") => {
-            <crate::catalog::CatalogExtraList as Method>::PAGING
+            <crate::catalog::CatalogExtraList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.measure.list") => {
-            <crate::catalog::CatalogMeasureList as Method>::PAGING
+            <crate::catalog::CatalogMeasureList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.price.list") => {
-            <crate::catalog::CatalogPriceList as Method>::PAGING
+            <crate::catalog::CatalogPriceList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.priceType.list") => {
-            <crate::catalog::CatalogPriceTypeList as Method>::PAGING
+            <crate::catalog::CatalogPriceTypeList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.priceTypeGroup.list") => {
-            <crate::catalog::CatalogPriceTypeGroupList as Method>::PAGING
+            <crate::catalog::CatalogPriceTypeGroupList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.priceTypeLang.list") => {
-            <crate::catalog::CatalogPriceTypeLangList as Method>::PAGING
+            <crate::catalog::CatalogPriceTypeLangList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.product.list") => {
-            <crate::catalog::CatalogProductList as Method>::PAGING
+            <crate::catalog::CatalogProductList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.product.offer.list") => {
-            <crate::catalog::CatalogProductOfferList as Method>::PAGING
+            <crate::catalog::CatalogProductOfferList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.product.service.list") => {
-            <crate::catalog::CatalogProductServiceList as Method>::PAGING
+            <crate::catalog::CatalogProductServiceList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.product.sku.list") => {
-            <crate::catalog::CatalogProductSkuList as Method>::PAGING
+            <crate::catalog::CatalogProductSkuList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.productProperty.list") => {
-            <crate::catalog::CatalogProductPropertyList as Method>::PAGING
+            <crate::catalog::CatalogProductPropertyList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.productPropertyEnum.list") => {
-            <crate::catalog::CatalogProductPropertyEnumList as Method>::PAGING
+            <crate::catalog::CatalogProductPropertyEnumList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.productPropertyFeature.list") => {
-            <crate::catalog::CatalogProductPropertyFeatureList as Method>::PAGING
+            <crate::catalog::CatalogProductPropertyFeatureList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.productPropertySection.list") => {
-            <crate::catalog::CatalogProductPropertySectionList as Method>::PAGING
+            <crate::catalog::CatalogProductPropertySectionList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.ratio.list") => {
-            <crate::catalog::CatalogRatioList as Method>::PAGING
+            <crate::catalog::CatalogRatioList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.roundingrule.list") => {
-            <crate::catalog::CatalogRoundingruleList as Method>::PAGING
+            <crate::catalog::CatalogRoundingruleList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.section.list") => {
-            <crate::catalog::CatalogSectionList as Method>::PAGING
+            <crate::catalog::CatalogSectionList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.store.list") => {
-            <crate::catalog::CatalogStoreList as Method>::PAGING
+            <crate::catalog::CatalogStoreList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.storeproduct.list") => {
-            <crate::catalog::CatalogStoreproductList as Method>::PAGING
+            <crate::catalog::CatalogStoreproductList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.userfield.document.list") => {
-            <crate::catalog::CatalogUserfieldDocumentList as Method>::PAGING
+            <crate::catalog::CatalogUserfieldDocumentList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.vat.list") => {
-            <crate::catalog::CatalogVatList as Method>::PAGING
+            <crate::catalog::CatalogVatList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.activity.list") => {
-            <crate::crm::CrmActivityList as Method>::PAGING
+            <crate::crm::CrmActivityList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.address.list") => {
-            <crate::crm::CrmAddressList as Method>::PAGING
+            <crate::crm::CrmAddressList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.automatedsolution.list") => {
-            <crate::crm::CrmAutomatedsolutionList as Method>::PAGING
+            <crate::crm::CrmAutomatedsolutionList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.company.list") => {
-            <crate::crm::CrmCompanyList as Method>::PAGING
+            <crate::crm::CrmCompanyList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.contact.list") => {
-            <crate::crm::CrmContactList as Method>::PAGING
+            <crate::crm::CrmContactList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
-        (ApiVersion::V1, "crm.deal.list") => <crate::crm::CrmDealList as Method>::PAGING,
+        (ApiVersion::V1, "crm.deal.list") => {
+            <crate::crm::CrmDealList as crate::Method>::PAGING
+        }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.deal.recurring.list") => {
-            <crate::crm::CrmDealRecurringList as Method>::PAGING
+            <crate::crm::CrmDealRecurringList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.documentgenerator.document.list") => {
-            <crate::crm::CrmDocumentgeneratorDocumentList as Method>::PAGING
+            <crate::crm::CrmDocumentgeneratorDocumentList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.documentgenerator.numerator.list") => {
-            <crate::crm::CrmDocumentgeneratorNumeratorList as Method>::PAGING
+            <crate::crm::CrmDocumentgeneratorNumeratorList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.documentgenerator.template.list") => {
-            <crate::crm::CrmDocumentgeneratorTemplateList as Method>::PAGING
+            <crate::crm::CrmDocumentgeneratorTemplateList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
-        (ApiVersion::V1, "crm.item.list") => <crate::crm::CrmItemList as Method>::PAGING,
+        (ApiVersion::V1, "crm.item.list") => {
+            <crate::crm::CrmItemList as crate::Method>::PAGING
+        }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.item.productrow.list") => {
-            <crate::crm::CrmItemProductrowList as Method>::PAGING
+            <crate::crm::CrmItemProductrowList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
-        (ApiVersion::V1, "crm.lead.list") => <crate::crm::CrmLeadList as Method>::PAGING,
+        (ApiVersion::V1, "crm.lead.list") => {
+            <crate::crm::CrmLeadList as crate::Method>::PAGING
+        }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.orderentity.list") => {
-            <crate::crm::CrmOrderentityList as Method>::PAGING
+            <crate::crm::CrmOrderentityList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.quote.list") => {
-            <crate::crm::CrmQuoteList as Method>::PAGING
+            <crate::crm::CrmQuoteList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.requisite.bankdetail.list") => {
-            <crate::crm::CrmRequisiteBankdetailList as Method>::PAGING
+            <crate::crm::CrmRequisiteBankdetailList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.requisite.link.list") => {
-            <crate::crm::CrmRequisiteLinkList as Method>::PAGING
+            <crate::crm::CrmRequisiteLinkList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.requisite.list") => {
-            <crate::crm::CrmRequisiteList as Method>::PAGING
+            <crate::crm::CrmRequisiteList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.requisite.preset.list") => {
-            <crate::crm::CrmRequisitePresetList as Method>::PAGING
+            <crate::crm::CrmRequisitePresetList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.stagehistory.list") => {
-            <crate::crm::CrmStagehistoryList as Method>::PAGING
+            <crate::crm::CrmStagehistoryList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.timeline.comment.list") => {
-            <crate::crm::CrmTimelineCommentList as Method>::PAGING
+            <crate::crm::CrmTimelineCommentList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.timeline.logmessage.list") => {
-            <crate::crm::CrmTimelineLogmessageList as Method>::PAGING
+            <crate::crm::CrmTimelineLogmessageList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
-        (ApiVersion::V1, "crm.type.list") => <crate::crm::CrmTypeList as Method>::PAGING,
+        (ApiVersion::V1, "crm.type.list") => {
+            <crate::crm::CrmTypeList as crate::Method>::PAGING
+        }
         #[cfg(feature = "disk")]
         (ApiVersion::V1, "disk.file.getVersions") => {
-            <crate::disk::DiskFileGetVersions as Method>::PAGING
+            <crate::disk::DiskFileGetVersions as crate::Method>::PAGING
         }
         #[cfg(feature = "disk")]
         (ApiVersion::V1, "disk.file.search") => {
-            <crate::disk::DiskFileSearch as Method>::PAGING
+            <crate::disk::DiskFileSearch as crate::Method>::PAGING
         }
         #[cfg(feature = "disk")]
         (ApiVersion::V1, "disk.folder.getchildren") => {
-            <crate::disk::DiskFolderGetchildren as Method>::PAGING
+            <crate::disk::DiskFolderGetchildren as crate::Method>::PAGING
         }
         #[cfg(feature = "disk")]
         (ApiVersion::V1, "disk.storage.getchildren") => {
-            <crate::disk::DiskStorageGetchildren as Method>::PAGING
+            <crate::disk::DiskStorageGetchildren as crate::Method>::PAGING
         }
         #[cfg(feature = "disk")]
         (ApiVersion::V1, "disk.storage.getlist") => {
-            <crate::disk::DiskStorageGetlist as Method>::PAGING
+            <crate::disk::DiskStorageGetlist as crate::Method>::PAGING
         }
         #[cfg(feature = "documentgenerator")]
         (ApiVersion::V1, "documentgenerator.document.list") => {
-            <crate::documentgenerator::DocumentgeneratorDocumentList as Method>::PAGING
+            <crate::documentgenerator::DocumentgeneratorDocumentList as crate::Method>::PAGING
         }
         #[cfg(feature = "documentgenerator")]
         (ApiVersion::V1, "documentgenerator.numerator.list") => {
-            <crate::documentgenerator::DocumentgeneratorNumeratorList as Method>::PAGING
+            <crate::documentgenerator::DocumentgeneratorNumeratorList as crate::Method>::PAGING
         }
         #[cfg(feature = "documentgenerator")]
         (ApiVersion::V1, "documentgenerator.role.list") => {
-            <crate::documentgenerator::DocumentgeneratorRoleList as Method>::PAGING
+            <crate::documentgenerator::DocumentgeneratorRoleList as crate::Method>::PAGING
         }
         #[cfg(feature = "documentgenerator")]
         (ApiVersion::V1, "documentgenerator.template.list") => {
-            <crate::documentgenerator::DocumentgeneratorTemplateList as Method>::PAGING
+            <crate::documentgenerator::DocumentgeneratorTemplateList as crate::Method>::PAGING
         }
         #[cfg(feature = "entity")]
         (ApiVersion::V1, "entity.item.get") => {
-            <crate::entity::EntityItemGet as Method>::PAGING
+            <crate::entity::EntityItemGet as crate::Method>::PAGING
         }
         #[cfg(feature = "entity")]
         (ApiVersion::V1, "entity.section.get") => {
-            <crate::entity::EntitySectionGet as Method>::PAGING
+            <crate::entity::EntitySectionGet as crate::Method>::PAGING
         }
         #[cfg(feature = "events")]
         (ApiVersion::V1, "event.offline.list") => {
-            <crate::events::EventOfflineList as Method>::PAGING
+            <crate::events::EventOfflineList as crate::Method>::PAGING
         }
         #[cfg(feature = "humanresources")]
         (ApiVersion::V3, "humanresources.node.list") => {
-            <crate::humanresources::HumanresourcesNodeList as Method>::PAGING
+            <crate::humanresources::HumanresourcesNodeList as crate::Method>::PAGING
         }
         #[cfg(feature = "humanresources")]
         (ApiVersion::V3, "humanresources.node.search") => {
-            <crate::humanresources::HumanresourcesNodeSearch as Method>::PAGING
+            <crate::humanresources::HumanresourcesNodeSearch as crate::Method>::PAGING
         }
         #[cfg(feature = "lists")]
         (ApiVersion::V1, "lists.element.get") => {
-            <crate::lists::ListsElementGet as Method>::PAGING
+            <crate::lists::ListsElementGet as crate::Method>::PAGING
         }
         #[cfg(feature = "lists")]
-        (ApiVersion::V1, "lists.get") => <crate::lists::ListsGet as Method>::PAGING,
+        (ApiVersion::V1, "lists.get") => {
+            <crate::lists::ListsGet as crate::Method>::PAGING
+        }
         #[cfg(feature = "log")]
         (ApiVersion::V1, "log.blogpost.get") => {
-            <crate::log::LogBlogpostGet as Method>::PAGING
+            <crate::log::LogBlogpostGet as crate::Method>::PAGING
         }
         #[cfg(feature = "mail")]
         (ApiVersion::V3, "mail.mailbox.list") => {
-            <crate::mail::MailMailboxList as Method>::PAGING
+            <crate::mail::MailMailboxList as crate::Method>::PAGING
         }
         #[cfg(feature = "mail")]
         (ApiVersion::V3, "mail.mailbox.senders") => {
-            <crate::mail::MailMailboxSenders as Method>::PAGING
+            <crate::mail::MailMailboxSenders as crate::Method>::PAGING
         }
         #[cfg(feature = "mail")]
         (ApiVersion::V3, "mail.message.list") => {
-            <crate::mail::MailMessageList as Method>::PAGING
+            <crate::mail::MailMessageList as crate::Method>::PAGING
         }
         #[cfg(feature = "mail")]
         (ApiVersion::V3, "mail.recipient.listcontacts") => {
-            <crate::mail::MailRecipientListcontacts as Method>::PAGING
+            <crate::mail::MailRecipientListcontacts as crate::Method>::PAGING
         }
         #[cfg(feature = "mail")]
         (ApiVersion::V3, "mail.recipient.listemployees") => {
-            <crate::mail::MailRecipientListemployees as Method>::PAGING
+            <crate::mail::MailRecipientListemployees as crate::Method>::PAGING
         }
         #[cfg(feature = "main")]
         (ApiVersion::V3, "main.eventlog.list") => {
-            <crate::main_scope::MainEventlogList as Method>::PAGING
+            <crate::main_scope::MainEventlogList as crate::Method>::PAGING
         }
         #[cfg(feature = "note")]
         (ApiVersion::V3, "note.collection.list") => {
-            <crate::note::NoteCollectionList as Method>::PAGING
+            <crate::note::NoteCollectionList as crate::Method>::PAGING
         }
         #[cfg(feature = "note")]
         (ApiVersion::V3, "note.document.search.list") => {
-            <crate::note::NoteDocumentSearchList as Method>::PAGING
+            <crate::note::NoteDocumentSearchList as crate::Method>::PAGING
         }
         #[cfg(feature = "rpa")]
-        (ApiVersion::V1, "rpa.item.list") => <crate::rpa::RpaItemList as Method>::PAGING,
+        (ApiVersion::V1, "rpa.item.list") => {
+            <crate::rpa::RpaItemList as crate::Method>::PAGING
+        }
         #[cfg(feature = "rpa")]
         (ApiVersion::V1, "rpa.stage.listForType") => {
-            <crate::rpa::RpaStageListForType as Method>::PAGING
+            <crate::rpa::RpaStageListForType as crate::Method>::PAGING
         }
         #[cfg(feature = "rpa")]
-        (ApiVersion::V1, "rpa.type.list") => <crate::rpa::RpaTypeList as Method>::PAGING,
+        (ApiVersion::V1, "rpa.type.list") => {
+            <crate::rpa::RpaTypeList as crate::Method>::PAGING
+        }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.basketitem.list") => {
-            <crate::sale::SaleBasketitemList as Method>::PAGING
+            <crate::sale::SaleBasketitemList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.basketproperties.list") => {
-            <crate::sale::SaleBasketpropertiesList as Method>::PAGING
+            <crate::sale::SaleBasketpropertiesList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.businessValuePersonDomain.list") => {
-            <crate::sale::SaleBusinessValuePersonDomainList as Method>::PAGING
+            <crate::sale::SaleBusinessValuePersonDomainList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.order.list") => {
-            <crate::sale::SaleOrderList as Method>::PAGING
+            <crate::sale::SaleOrderList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.payment.list") => {
-            <crate::sale::SalePaymentList as Method>::PAGING
+            <crate::sale::SalePaymentList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.paymentitembasket.list") => {
-            <crate::sale::SalePaymentitembasketList as Method>::PAGING
+            <crate::sale::SalePaymentitembasketList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.paymentitemshipment.list") => {
-            <crate::sale::SalePaymentitemshipmentList as Method>::PAGING
+            <crate::sale::SalePaymentitemshipmentList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.persontype.list") => {
-            <crate::sale::SalePersontypeList as Method>::PAGING
+            <crate::sale::SalePersontypeList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.property.list") => {
-            <crate::sale::SalePropertyList as Method>::PAGING
+            <crate::sale::SalePropertyList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.propertyRelation.list") => {
-            <crate::sale::SalePropertyRelationList as Method>::PAGING
+            <crate::sale::SalePropertyRelationList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.propertyvalue.list") => {
-            <crate::sale::SalePropertyvalueList as Method>::PAGING
+            <crate::sale::SalePropertyvalueList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.shipment.list") => {
-            <crate::sale::SaleShipmentList as Method>::PAGING
+            <crate::sale::SaleShipmentList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.shipmentitem.list") => {
-            <crate::sale::SaleShipmentitemList as Method>::PAGING
+            <crate::sale::SaleShipmentitemList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.shipmentproperty.list") => {
-            <crate::sale::SaleShipmentpropertyList as Method>::PAGING
+            <crate::sale::SaleShipmentpropertyList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.shipmentpropertyvalue.list") => {
-            <crate::sale::SaleShipmentpropertyvalueList as Method>::PAGING
+            <crate::sale::SaleShipmentpropertyvalueList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.status.list") => {
-            <crate::sale::SaleStatusList as Method>::PAGING
+            <crate::sale::SaleStatusList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.statuslang.list") => {
-            <crate::sale::SaleStatuslangList as Method>::PAGING
+            <crate::sale::SaleStatuslangList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.tradeBinding.list") => {
-            <crate::sale::SaleTradeBindingList as Method>::PAGING
+            <crate::sale::SaleTradeBindingList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.tradePlatform.list") => {
-            <crate::sale::SaleTradePlatformList as Method>::PAGING
+            <crate::sale::SaleTradePlatformList as crate::Method>::PAGING
         }
         #[cfg(feature = "socialnetwork")]
         (ApiVersion::V1, "socialnetwork.api.workgroup.list") => {
-            <crate::socialnetwork::SocialnetworkApiWorkgroupList as Method>::PAGING
+            <crate::socialnetwork::SocialnetworkApiWorkgroupList as crate::Method>::PAGING
         }
         #[cfg(feature = "sonet")]
         (ApiVersion::V1, "sonet_group.get") => {
-            <crate::sonet::SonetGroupGet as Method>::PAGING
+            <crate::sonet::SonetGroupGet as crate::Method>::PAGING
         }
         #[cfg(feature = "task")]
         (ApiVersion::V1, "tasks.api.scrum.epic.list") => {
-            <crate::task::TasksApiScrumEpicList as Method>::PAGING
+            <crate::task::TasksApiScrumEpicList as crate::Method>::PAGING
         }
         #[cfg(feature = "task")]
         (ApiVersion::V1, "tasks.api.scrum.sprint.list") => {
-            <crate::task::TasksApiScrumSprintList as Method>::PAGING
+            <crate::task::TasksApiScrumSprintList as crate::Method>::PAGING
         }
         #[cfg(feature = "task")]
         (ApiVersion::V1, "tasks.task.list") => {
-            <crate::task::TasksTaskList as Method>::PAGING
+            <crate::task::TasksTaskList as crate::Method>::PAGING
         }
         #[cfg(feature = "tasks")]
         (ApiVersion::V3, "tasks.task.list") => {
-            <crate::tasks::TasksTaskListV3 as Method>::PAGING
+            <crate::tasks::TasksTaskListV3 as crate::Method>::PAGING
         }
         #[cfg(feature = "tasks")]
         (ApiVersion::V3, "tasks.task.result.list") => {
-            <crate::tasks::TasksTaskResultListV3 as Method>::PAGING
+            <crate::tasks::TasksTaskResultListV3 as crate::Method>::PAGING
         }
         #[cfg(feature = "telephony")]
         (ApiVersion::V1, "voximplant.sip.get") => {
-            <crate::telephony::VoximplantSipGet as Method>::PAGING
+            <crate::telephony::VoximplantSipGet as crate::Method>::PAGING
         }
         #[cfg(feature = "telephony")]
         (ApiVersion::V1, "voximplant.statistic.get") => {
-            <crate::telephony::VoximplantStatisticGet as Method>::PAGING
+            <crate::telephony::VoximplantStatisticGet as crate::Method>::PAGING
         }
         #[cfg(feature = "timeman")]
         (ApiVersion::V3, "timeman.record.list") => {
-            <crate::timeman::TimemanRecordList as Method>::PAGING
+            <crate::timeman::TimemanRecordList as crate::Method>::PAGING
         }
         #[cfg(feature = "user")]
-        (ApiVersion::V1, "user.get") => <crate::user::UserGet as Method>::PAGING,
+        (ApiVersion::V1, "user.get") => <crate::user::UserGet as crate::Method>::PAGING,
         #[cfg(feature = "user")]
-        (ApiVersion::V1, "user.search") => <crate::user::UserSearch as Method>::PAGING,
+        (ApiVersion::V1, "user.search") => {
+            <crate::user::UserSearch as crate::Method>::PAGING
+        }
         #[cfg(feature = "userfieldconfig")]
         (ApiVersion::V1, "userfieldconfig.list") => {
-            <crate::userfieldconfig::UserfieldconfigList as Method>::PAGING
+            <crate::userfieldconfig::UserfieldconfigList as crate::Method>::PAGING
         }
         _ => None,
     }
