@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "events",
     result = Value,
+    mutates,
 )]
 pub struct EventOfflineGet {
     /// `filter`: array.

@@ -13,6 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     version = "v1",
     scope = "im",
     result = bool,
+    mutates,
     error(
         code = "PARAMS_ERROR",
         status = 400,

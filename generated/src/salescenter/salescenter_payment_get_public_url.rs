@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "salescenter",
     result = Value,
+    mutates,
     error(code = "200640400001", status = 400, message = "Payment not found"),
     error(code = "100", status = 400, message = "Required fields are not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
