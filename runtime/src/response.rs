@@ -208,6 +208,15 @@ fn unwrap_result<T: DeserializeOwned, C: ErrorCode>(
         .map_err(|e| decode_error(format!("`{at}` does not match the documented shape: {e}")))
 }
 
+/// The code of an `error` value in either shape: v1 `"CODE"`, REST 3.0 `{"code": "CODE", …}`.
+pub(crate) fn error_code(error: &Value) -> Option<&str> {
+    match error {
+        Value::String(code) => Some(code),
+        Value::Object(e) => e.get("code").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
 /// v1 `{"error": "CODE", "error_description": "…"}` or REST 3.0
 /// `{"error": {"code", "message", "validation": [{field, message}]}}`.
 pub(crate) fn api_error<C: ErrorCode>(

@@ -4,27 +4,18 @@
 //! only when it is a read. Commands bound to other commands' results, or whose results others
 //! use, stay as they are: run alone, their references would not resolve.
 
-use serde_json::Value;
-
 use super::wire::{Command, Outcome};
 use super::{Queued, MAX_BATCH_COMMANDS};
 use crate::client::Client;
 use crate::error::Error;
 use crate::method::ApiVersion;
-use crate::retry::RETRY_COST;
+use crate::response::error_code;
+use crate::retry::{BUCKET_REFUSAL, OPERATING_REFUSAL, RETRY_COST};
 
 /// Codes of a command the portal did not run because of its limits.
-const NOT_RUN_CODES: [&str; 2] = ["QUERY_LIMIT_EXCEEDED", "OPERATION_TIME_LIMIT"];
+const NOT_RUN_CODES: [&str; 2] = [BUCKET_REFUSAL, OPERATING_REFUSAL];
 /// Codes of a command that failed inside the portal, which a read may retry.
 const FAILED_CODES: [&str; 1] = ["INTERNAL_SERVER_ERROR"];
-
-fn code(error: &Value) -> Option<&str> {
-    match error {
-        Value::String(code) => Some(code),
-        Value::Object(e) => e.get("code").and_then(Value::as_str),
-        _ => None,
-    }
-}
 
 /// Whether the command at `index` of `group` may run again after `outcome`.
 fn may_go_again(group: &[Queued], index: usize, outcome: &Outcome) -> bool {
@@ -39,7 +30,7 @@ fn may_go_again(group: &[Queued], index: usize, outcome: &Outcome) -> bool {
     if bound {
         return false;
     }
-    match code(error) {
+    match error_code(error) {
         Some(c) if NOT_RUN_CODES.contains(&c) => true,
         Some(c) if FAILED_CODES.contains(&c) => !queued.mutates,
         _ => false,

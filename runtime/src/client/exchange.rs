@@ -31,8 +31,10 @@ use super::Inner;
 use crate::codes::ErrorCode;
 use crate::error::{Error, TransportError, UnknownOutcome};
 use crate::method::ApiVersion;
-use crate::response::Time;
-use crate::retry::{RETRY_COST, SUCCESS_REFUND, TIMEOUT_RETRY_COST};
+use crate::response::{error_code, Time};
+use crate::retry::{
+    BUCKET_REFUSAL, OPERATING_REFUSAL, RETRY_COST, SUCCESS_REFUND, TIMEOUT_RETRY_COST,
+};
 
 /// An answer as it came: its status and body.
 #[derive(Debug)]
@@ -72,11 +74,7 @@ impl Peek {
     }
 
     fn code(&self) -> Option<&str> {
-        match self.error.as_ref()? {
-            Value::String(code) => Some(code),
-            Value::Object(e) => e.get("code").and_then(Value::as_str),
-            _ => None,
-        }
+        error_code(self.error.as_ref()?)
     }
 }
 
@@ -104,8 +102,8 @@ enum FailedAnswer {
 fn classify(status: u16, peek: Option<&Peek>) -> Class {
     let code = peek.and_then(Peek::code);
     match (status, code) {
-        (503, Some("QUERY_LIMIT_EXCEEDED")) => Class::BucketRefusal,
-        (429, Some("OPERATION_TIME_LIMIT")) => Class::OperatingRefusal,
+        (503, Some(BUCKET_REFUSAL)) => Class::BucketRefusal,
+        (429, Some(OPERATING_REFUSAL)) => Class::OperatingRefusal,
         (500 | 502 | 504, _) => Class::Failed(FailedAnswer::Server),
         (200..=299, _) if peek.is_none() => Class::Failed(FailedAnswer::Truncated),
         _ => Class::Answer,

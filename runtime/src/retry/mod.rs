@@ -41,6 +41,12 @@ pub struct RetryPolicy {
     pub budget: u32,
 }
 
+/// The code of the portal's refusal when its bucket is full (HTTP 503): the call did not run.
+pub(crate) const BUCKET_REFUSAL: &str = "QUERY_LIMIT_EXCEEDED";
+/// The code of the portal's refusal when a method's operating time is spent (HTTP 429): the
+/// call did not run.
+pub(crate) const OPERATING_REFUSAL: &str = "OPERATION_TIME_LIMIT";
+
 /// Cost of a retry in budget tokens.
 pub(crate) const RETRY_COST: u32 = 5;
 /// Cost of a retry after a timeout: timeouts are the likeliest sign of an overloaded portal.
