@@ -25,6 +25,8 @@ mod list;
 mod method;
 mod oauth;
 mod object;
+#[cfg(feature = "redis")]
+mod redis_connection;
 mod response;
 mod retry;
 mod secret;

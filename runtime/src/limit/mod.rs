@@ -25,10 +25,6 @@ pub use bucket::LocalBucket;
 pub(crate) use operating::OperatingTime;
 #[cfg(feature = "redis")]
 pub use redis_bucket::RedisBucket;
-/// The Redis client's error as a source, its cause not printed twice (the token store's too).
-#[cfg(feature = "redis")]
-pub(crate) use redis_bucket::StoreError as RedisCause;
-
 /// A future the limiter returns; boxed so that the trait stays object-safe.
 pub type LimitFuture<'a> = Pin<Box<dyn Future<Output = Result<(), LimitError>> + Send + 'a>>;
 

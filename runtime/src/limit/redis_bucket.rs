@@ -6,9 +6,10 @@
 use std::fmt;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 
 use super::{Bucket, LimitError, LimitFuture, RateLimiter};
+use crate::redis_connection::{connect, ConnectFailure, Connected, RedisCause};
 
 /// The script: `acquire` or `refused` for one portal's key; answers the wait in microseconds.
 const GCRA: &str = include_str!("gcra.lua");
@@ -60,20 +61,12 @@ impl RedisBucket {
     /// A [`LimitError`] when the URL is not a Redis URL or the server cannot be reached; the
     /// Redis client's error is its source. Neither repeats the URL.
     pub async fn connect(url: &str, bucket: Bucket) -> Result<RedisBucket, LimitError> {
-        let client = redis::Client::open(url)
-            .map_err(|e| LimitError::with_source("the Redis URL is not valid", StoreError(e)))?;
-        let info = client.get_connection_info();
-        let server = format!("{}/{}", info.addr(), info.redis_settings().db());
-        // Reconnect quickly: a limiter that cannot answer holds every call back.
-        let config = ConnectionManagerConfig::new()
-            .set_number_of_retries(2)
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)));
-        let connection = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(|e| {
-                LimitError::with_source("cannot connect to the Redis bucket", StoreError(e))
-            })?;
+        let Connected { connection, server } = connect(url).await.map_err(|e| match e {
+            ConnectFailure::BadUrl(e) => LimitError::with_source("the Redis URL is not valid", e),
+            ConnectFailure::Unreachable(e) => {
+                LimitError::with_source("cannot connect to the Redis bucket", e)
+            }
+        })?;
         Ok(RedisBucket {
             connection,
             script: redis::Script::new(GCRA),
@@ -108,7 +101,7 @@ impl RedisBucket {
             .arg(self.tolerance_us)
             .invoke_async(&mut connection)
             .await
-            .map_err(|e| LimitError::with_source("the Redis bucket failed", StoreError(e)))?;
+            .map_err(|e| LimitError::with_source("the Redis bucket failed", RedisCause(e)))?;
         Ok(Duration::from_micros(u64::try_from(wait).unwrap_or(0)))
     }
 }
@@ -137,26 +130,6 @@ impl fmt::Debug for RedisBucket {
             .field("interval", &Duration::from_micros(self.interval_us))
             .field("tolerance", &Duration::from_micros(self.tolerance_us))
             .finish_non_exhaustive()
-    }
-}
-
-/// The Redis client's error, as the source of a [`LimitError`] (and of the token store's
-/// errors). Its message already prints its cause (e.g. `Connection refused (os error 111)`),
-/// which its `source()` returns again; this one skips that cause and goes on with the cause's
-/// own source, so that a printed chain shows each message once (as
-/// [`TransportError`](crate::TransportError) does for reqwest).
-#[derive(Debug)]
-pub(crate) struct StoreError(pub(crate) redis::RedisError);
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for StoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        std::error::Error::source(&self.0).and_then(std::error::Error::source)
     }
 }
 

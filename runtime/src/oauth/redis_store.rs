@@ -9,10 +9,10 @@ use std::hash::BuildHasher as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 
 use super::{RefreshLock, StoreError, StoreErrorKind, StoreFuture, TokenSet, TokenStore};
-use crate::limit::RedisCause;
+use crate::redis_connection::{connect, ConnectFailure, Connected, RedisCause};
 
 /// Deletes `KEYS[1]` if it holds `ARGV[1]`.
 const UNLOCK: &str = r"
@@ -62,17 +62,12 @@ impl RedisTokenStore {
     /// the server cannot be reached; the Redis client's error is its source. Neither repeats
     /// the URL.
     pub async fn connect(url: &str, key: impl Into<String>) -> Result<RedisTokenStore, StoreError> {
-        let client =
-            redis::Client::open(url).map_err(|e| unavailable("the Redis URL is not valid", e))?;
-        let info = client.get_connection_info();
-        let server = format!("{}/{}", info.addr(), info.redis_settings().db());
-        let config = ConnectionManagerConfig::new()
-            .set_number_of_retries(2)
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)));
-        let connection = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(|e| unavailable("cannot connect to the Redis token store", e))?;
+        let Connected { connection, server } = connect(url).await.map_err(|e| match e {
+            ConnectFailure::BadUrl(RedisCause(e)) => unavailable("the Redis URL is not valid", e),
+            ConnectFailure::Unreachable(RedisCause(e)) => {
+                unavailable("cannot connect to the Redis token store", e)
+            }
+        })?;
         let key = key.into();
         Ok(RedisTokenStore {
             connection,
