@@ -240,6 +240,61 @@ pub async fn emulated(
     (client, emulator)
 }
 
+/// The error and its sources, as `anyhow`'s `{:#}` prints them.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// The `main` of a worker binary that a test starts: reads the arguments with `parse`, runs
+/// `work` on a multi-threaded runtime and prints the line it returns. Exits 2 (with `usage`)
+/// for bad arguments, 1 for a failure, both said on stderr after `name`.
+pub fn run_worker<A, Fut>(
+    name: &str,
+    usage: &str,
+    parse: impl FnOnce(&[String]) -> Result<A, String>,
+    work: impl FnOnce(A) -> Fut,
+) -> std::process::ExitCode
+where
+    Fut: std::future::Future<Output = Result<String, Box<dyn std::error::Error>>>,
+{
+    use std::process::ExitCode;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse(&args) {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("{name}: {e}\n{usage}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("{name}: cannot start tokio: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(work(args)) {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{name}: {}", error_chain(e.as_ref()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// The README's examples, compiled and run as doc tests.
 #[doc = include_str!("../../README.md")]
 #[allow(dead_code)]

@@ -11,7 +11,7 @@ use bitrix24::{
     OAuthApp, RefreshLock, StoreError, StoreErrorKind, StoreFuture, TokenSet, TokenStore,
 };
 use bitrix24_emulator::{Config, Emulator, Tokens};
-use bitrix24_tests::{closed_port, MockServer, Reply};
+use bitrix24_tests::{closed_port, error_chain, MockServer, Reply};
 use serde_json::json;
 
 const TASKS: usize = 100;
@@ -191,7 +191,7 @@ async fn a_spent_refresh_token_is_a_typed_invalid_grant() {
         "{e:?}"
     );
     assert_eq!(
-        chain(&e),
+        error_chain(&e),
         "no valid OAuth access token: the refresh token was refused (invalid_grant): Invalid refresh token"
     );
     assert!(!format!("{e:?}").contains(&first.access_token));
@@ -217,7 +217,7 @@ async fn a_wrong_client_secret_and_an_empty_store_are_typed_errors() {
         matches!(&e, Error::Auth(AuthError::Server { status: 401, code, .. }) if code == "invalid_client"),
         "{e:?}"
     );
-    assert!(!chain(&e).contains("not-the-secret"), "{e}");
+    assert!(!error_chain(&e).contains("not-the-secret"), "{e}");
 
     // Nothing to send with: nothing is sent.
     let before = emulator.stats().requests;
@@ -261,7 +261,7 @@ async fn a_renewed_pair_is_used_only_once_saved() {
     let client = client(&emulator, app, store.clone());
     let e = user_current(&client).await.unwrap_err();
     assert_eq!(
-        chain(&e),
+        error_chain(&e),
         "no valid OAuth access token: the token store failed: disk full"
     );
     assert_eq!(
@@ -436,10 +436,10 @@ async fn waiting_for_another_process_ends_and_an_unreachable_server_is_typed() {
     let e = user_current(&client).await.unwrap_err();
     assert!(matches!(e, Error::Auth(AuthError::Transport(_))), "{e:?}");
     assert!(
-        chain(&e)
+        error_chain(&e)
             .starts_with("no valid OAuth access token: cannot reach the authorization server: "),
         "{}",
-        chain(&e)
+        error_chain(&e)
     );
 }
 
@@ -469,16 +469,4 @@ fn the_authorization_server_must_be_https_and_debug_shows_no_secret() {
     for secret in ["acc-x", "ref-x", "app-id-x", "app-secret-x"] {
         assert!(!dbg.contains(secret), "{dbg}");
     }
-}
-
-/// The error and its sources, as `anyhow`'s `{:#}` prints them.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }

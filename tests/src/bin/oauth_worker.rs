@@ -92,45 +92,6 @@ async fn work(args: Args) -> Result<String, Box<dyn std::error::Error>> {
     ))
 }
 
-/// The error and its sources, as `anyhow`'s `{:#}` prints them.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
-}
-
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args = match parse(&args) {
-        Ok(args) => args,
-        Err(e) => {
-            eprintln!("oauth_worker: {e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("oauth_worker: cannot start tokio: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(work(args)) {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("oauth_worker: {}", chain(e.as_ref()));
-            ExitCode::FAILURE
-        }
-    }
+    bitrix24_tests::run_worker("oauth_worker", USAGE, parse, work)
 }
