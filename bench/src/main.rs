@@ -68,6 +68,13 @@ enum Command {
     },
 }
 
+/// The async runtime of a subcommand, or `None`, said on stderr, when it cannot start.
+pub(crate) fn async_runtime() -> Option<tokio::runtime::Runtime> {
+    tokio::runtime::Runtime::new()
+        .map_err(|e| eprintln!("bitrix-bench: cannot start the async runtime: {e}"))
+        .ok()
+}
+
 pub(crate) fn positive(v: &str) -> Result<usize, String> {
     v.parse()
         .ok()

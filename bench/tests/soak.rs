@@ -1,19 +1,9 @@
 //! `bitrix-bench soak` end to end, small: its own emulator, faults of every kind, the state
 //! file checked, and the one summary line the checks read.
 
-use std::process::Command;
+mod common;
 
-fn bench(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_bitrix-bench"))
-        .args(args)
-        .output()
-        .expect("bitrix-bench runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::bench;
 
 /// The counts of the summary line, by name.
 fn summary(stdout: &str) -> Vec<(String, u64)> {

@@ -1,19 +1,9 @@
 //! `bitrix-bench throughput` end to end, small: its own emulator process, an export checked row
 //! by row, and the one summary line the checks read.
 
-use std::process::Command;
+mod common;
 
-fn bench(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_bitrix-bench"))
-        .args(args)
-        .output()
-        .expect("bitrix-bench runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::bench;
 
 #[test]
 fn an_export_past_the_burst_reports_its_share_of_the_ceiling() {

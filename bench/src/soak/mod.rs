@@ -111,12 +111,8 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Runs the soak and prints its report; the last line is the summary.
 pub fn run(args: &Args) -> ExitCode {
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("bitrix-bench: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = crate::async_runtime() else {
+        return ExitCode::FAILURE;
     };
     match runtime.block_on(soak(args)) {
         Ok(true) => ExitCode::SUCCESS,

@@ -73,12 +73,8 @@ pub fn ceiling_secs(rows: usize, bucket: Bucket, scale: f64) -> f64 {
 
 /// Runs the benchmark and prints its figures; the last line is the summary.
 pub fn run(args: &Args) -> ExitCode {
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("bitrix-bench: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = crate::async_runtime() else {
+        return ExitCode::FAILURE;
     };
     match runtime.block_on(measure(args)) {
         Ok(()) => ExitCode::SUCCESS,
