@@ -83,12 +83,18 @@ impl Peek {
 enum Class {
     /// The portal's answer, success or error: the caller's.
     Answer,
-    /// The portal's bucket was full.
-    BucketRefusal,
-    /// The method's operating time was spent.
-    OperatingRefusal,
+    /// The portal refused the call for its limits and did not run it.
+    Refused(Refusal),
     /// Not the portal's answer to the call: a failure in transit.
     Failed(FailedAnswer),
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Refusal {
+    /// The portal's bucket was full.
+    Bucket,
+    /// The method's operating time was spent.
+    Operating,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -102,8 +108,8 @@ enum FailedAnswer {
 fn classify(status: u16, peek: Option<&Peek>) -> Class {
     let code = peek.and_then(Peek::code);
     match (status, code) {
-        (503, Some(BUCKET_REFUSAL)) => Class::BucketRefusal,
-        (429, Some(OPERATING_REFUSAL)) => Class::OperatingRefusal,
+        (503, Some(BUCKET_REFUSAL)) => Class::Refused(Refusal::Bucket),
+        (429, Some(OPERATING_REFUSAL)) => Class::Refused(Refusal::Operating),
         (500 | 502 | 504, _) => Class::Failed(FailedAnswer::Server),
         (200..=299, _) if peek.is_none() => Class::Failed(FailedAnswer::Truncated),
         _ => Class::Answer,
@@ -177,7 +183,7 @@ impl Inner {
                     }
                     let time = peek.as_ref().and_then(|p| p.time.as_ref());
                     let now = Instant::now();
-                    let wait = match classify(answer.status, peek.as_ref()) {
+                    match classify(answer.status, peek.as_ref()) {
                         Class::Answer => {
                             self.operating.answered(method, time, now);
                             // A call that got through gives back what its retries took, or
@@ -186,53 +192,34 @@ impl Inner {
                             self.retry_budget.refund(tries.spent.max(SUCCESS_REFUND));
                             return Ok(answer);
                         }
-                        Class::BucketRefusal => {
-                            self.counters.bucket_refused();
-                            self.operating.answered(method, time, now);
-                            if let Some(limiter) = &self.limiter {
-                                limiter
-                                    .refused(self.portal.as_str())
-                                    .await
-                                    .map_err(Error::Limit)?;
-                            }
-                            Duration::ZERO
-                        }
-                        Class::OperatingRefusal => {
-                            self.counters.operating_refused();
-                            self.operating.blocked(method, time, now)
-                        }
                         Class::Failed(failed) => {
                             self.operating.answered(method, time, now);
                             let status = answer.status;
                             tracing::debug!(method, status, ?failed, "failed answer");
-                            match self
-                                .retry_or_answer(
-                                    method,
-                                    plan,
-                                    &mut tries,
-                                    Transient::Failed(answer, failed),
-                                )
-                                .await
-                            {
-                                Some(result) => return result,
-                                None => continue,
-                            }
+                            Transient::Failed(answer, failed)
                         }
-                    };
-                    if started.elapsed() + wait > self.limits.max_wait {
-                        tracing::debug!(method, status = answer.status, "limit wait too long");
-                        return Ok(answer);
+                        Class::Refused(refusal) => {
+                            let wait = self.refused(method, refusal, time, now).await?;
+                            if started.elapsed() + wait > self.limits.max_wait {
+                                tracing::debug!(
+                                    method,
+                                    status = answer.status,
+                                    "limit wait too long"
+                                );
+                                return Ok(answer);
+                            }
+                            tracing::debug!(
+                                method,
+                                status = answer.status,
+                                wait_ms = millis(wait),
+                                "refused; waiting"
+                            );
+                            if !wait.is_zero() {
+                                tokio::time::sleep(wait).await;
+                            }
+                            continue;
+                        }
                     }
-                    tracing::debug!(
-                        method,
-                        status = answer.status,
-                        wait_ms = millis(wait),
-                        "refused; waiting"
-                    );
-                    if !wait.is_zero() {
-                        tokio::time::sleep(wait).await;
-                    }
-                    continue;
                 }
                 Err(PostError::Encode(e)) => return Err(Error::Encode(e)),
                 Err(PostError::NotSent(e)) => Transient::NotSent(e),
@@ -244,6 +231,35 @@ impl Inner {
                 .await
             {
                 return result;
+            }
+        }
+    }
+
+    /// Counts a refusal and says how long to wait before going again: at once after a full
+    /// bucket (the limiter, told of it, paces the next request), until budget comes back after
+    /// spent operating time.
+    async fn refused<C: ErrorCode>(
+        &self,
+        method: &str,
+        refusal: Refusal,
+        time: Option<&Time>,
+        now: Instant,
+    ) -> Result<Duration, Error<C>> {
+        match refusal {
+            Refusal::Bucket => {
+                self.counters.bucket_refused();
+                self.operating.answered(method, time, now);
+                if let Some(limiter) = &self.limiter {
+                    limiter
+                        .refused(self.portal.as_str())
+                        .await
+                        .map_err(Error::Limit)?;
+                }
+                Ok(Duration::ZERO)
+            }
+            Refusal::Operating => {
+                self.counters.operating_refused();
+                Ok(self.operating.blocked(method, time, now))
             }
         }
     }
@@ -336,10 +352,10 @@ mod tests {
     #[test]
     fn limit_refusals_failures_in_transit_and_answers() {
         let bucket = r#"{"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many"}"#;
-        assert_eq!(class(503, bucket), Class::BucketRefusal);
+        assert_eq!(class(503, bucket), Class::Refused(Refusal::Bucket));
         let operating =
             r#"{"error": {"code": "OPERATION_TIME_LIMIT"}, "time": {"operating": 481}}"#;
-        assert_eq!(class(429, operating), Class::OperatingRefusal);
+        assert_eq!(class(429, operating), Class::Refused(Refusal::Operating));
         let peek = Peek::of(operating.as_bytes()).unwrap();
         assert_eq!(peek.time.and_then(|t| t.operating), Some(481.0));
         for (status, body) in [
