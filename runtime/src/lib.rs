@@ -25,6 +25,7 @@ mod list;
 mod method;
 mod oauth;
 mod object;
+mod random;
 #[cfg(feature = "redis")]
 mod redis_connection;
 mod response;

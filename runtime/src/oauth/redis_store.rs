@@ -3,15 +3,13 @@
 //! and a script deletes it only if that value is still there (a holder whose lock expired
 //! must not release the next holder's).
 
-use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::hash::BuildHasher as _;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use redis::aio::ConnectionManager;
 
 use super::{RefreshLock, StoreError, StoreErrorKind, StoreFuture, TokenSet, TokenStore};
+use crate::random::random_u64;
 use crate::redis_connection::{connect, ConnectFailure, Connected, RedisCause};
 
 /// Deletes `KEYS[1]` if it holds `ARGV[1]`.
@@ -170,18 +168,9 @@ impl fmt::Debug for RedisTokenStore {
     }
 }
 
-/// A value no other holder has: this process, this moment, a count, and std's random seed.
+/// A value no other holder has: this process and a number that differs on every call.
 fn lock_token() -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let random = RandomState::new().hash_one(nanos);
-    format!(
-        "{}-{nanos}-{}-{random:016x}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
+    format!("{}-{:016x}", std::process::id(), random_u64())
 }
 
 fn unavailable(message: &'static str, e: redis::RedisError) -> StoreError {

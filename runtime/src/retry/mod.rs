@@ -12,10 +12,9 @@
 
 mod budget;
 
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::random::random_u64;
 pub(crate) use budget::RetryBudget;
 
 /// How a client goes again after failures in transit: `500`/`502`/`504` answers, dropped or
@@ -110,33 +109,15 @@ impl Default for RetryPolicy {
     }
 }
 
-/// A number in `[0, 1)`, different on each call; good enough to spread retries apart, and
-/// with no dependency.
+/// A number in `[0, 1)`, different on each call: enough to spread retries apart.
 fn jitter() -> f64 {
-    static CALLS: AtomicU64 = AtomicU64::new(0);
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(CALLS.fetch_add(1, Ordering::Relaxed));
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// A fresh `Idempotency-Key`: 32 hex digits, unique for practical purposes.
 pub(crate) fn new_idempotency_key() -> String {
-    let mut out = String::with_capacity(32);
-    for _ in 0..2 {
-        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_nanos(),
-        );
-        hasher.write_u64(KEYS.fetch_add(1, Ordering::Relaxed));
-        out.push_str(&format!("{:016x}", hasher.finish()));
-    }
-    out
+    format!("{:016x}{:016x}", random_u64(), random_u64())
 }
-
-static KEYS: AtomicU64 = AtomicU64::new(0);
 
 /// Whether `key` may be sent as an `Idempotency-Key`: 1 to 255 printable ASCII characters.
 pub(crate) fn valid_idempotency_key(key: &str) -> bool {
