@@ -98,15 +98,14 @@ fn add(title: &str) -> CrmDealAdd {
 /// may change (no other operation touches it).
 pub async fn run(clients: &Clients, op: Op, mark: &str, own_deal: Option<i64>) -> Record {
     let mut record = Record::default();
-    let read = |result: Result<(), String>| result.err();
     match op {
         Op::Read => {
             let r = clients.webhook.call(&CrmDealGet::new(1)).await;
-            record.read_error = read(r.map(drop).map_err(|e| kind(&e)));
+            record.read_error = r.err().map(|e| kind(&e));
         }
         Op::OAuthRead => {
             let r = clients.oauth.call(&CrmDealGet::new(2)).await;
-            record.read_error = read(r.map(drop).map_err(|e| kind(&e)));
+            record.read_error = r.err().map(|e| kind(&e));
         }
         Op::List => {
             let rows = clients
@@ -116,7 +115,7 @@ pub async fn run(clients: &Clients, op: Op, mark: &str, own_deal: Option<i64>) -
                 .take(120)
                 .try_collect::<Vec<_>>()
                 .await;
-            record.read_error = read(rows.map(drop).map_err(|e| kind(&e)));
+            record.read_error = rows.err().map(|e| kind(&e));
         }
         Op::V1Create => {
             let r = clients.webhook.call(&add(mark)).await;
