@@ -103,6 +103,16 @@ impl Shape {
         matches!(self, Shape::Option(inner) if **inner == Shape::Other)
     }
 
+    /// A list (or optional list) of user or generated types: a PHP list sent as an object
+    /// with the keys `"0"`, `"1"`, … is accepted.
+    pub fn is_list_of_other(&self) -> bool {
+        match self {
+            Shape::Option(inner) => matches!(&**inner, Shape::Vec(i) if **i == Shape::Other),
+            Shape::Vec(i) => **i == Shape::Other,
+            _ => false,
+        }
+    }
+
     pub fn is_option(&self) -> bool {
         matches!(self.core(), Shape::Option(_))
     }

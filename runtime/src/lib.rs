@@ -76,9 +76,9 @@ pub use axum;
 /// What macro expansions refer to. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::object::{plain, read, Num, Yn};
+    pub use crate::object::{lenient, list, optional, plain, read, read_keeping, Num, Yn};
     pub use crate::validate::check;
-    pub use crate::wire::{empty_as_none, lenient, Lenient};
+    pub use crate::wire::Lenient;
     pub use serde;
     pub use serde_json;
 }

@@ -3,27 +3,85 @@
 //! was most of the crate's build time.
 //!
 //! Reading goes through a JSON object map, so an object is accepted as Bitrix24 sends it:
-//! unknown keys are ignored, PHP's empty array `[]` is an empty object, and each field is
-//! converted by the same functions the wire rules use ([`lenient`](crate::wire::lenient),
-//! [`empty_as_none`](crate::wire::empty_as_none), or plain serde).
+//! PHP's empty array `[]` is an empty object, and each field is converted by the same
+//! functions the wire rules use ([`lenient`], [`optional`], [`list`], [`plain`]).
+//!
+//! A struct with an `extra` map ([`read_keeping`]) keeps what the docs do not describe: keys
+//! they do not list, and — unless [`strict`] is on — a documented key whose value does not fit
+//! its documented type even after the wire quirks (the field stays `None`, the raw value goes
+//! to `extra` under its key, and a `tracing` debug event names it). So a real answer always
+//! decodes and re-encodes to what came; the conformance check runs strict to find the misfits.
+//!
+//! Errors name the JSON path of the value that does not fit, as `` `CONTACT.ID`: reason ``;
+//! each enclosing object or list prepends its key or index ([`nest`]).
+
+use std::cell::Cell;
+use std::fmt::Display;
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::wire::{serialize_yn, YesNo};
+use crate::wire::{serialize_yn, Lenient, YesNo};
+
+thread_local! {
+    static STRICT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with strict decoding on this thread: a documented key whose value does not fit
+/// fails the decode (naming its path) instead of being kept in the struct's `extra` map.
+pub fn strict<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STRICT.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(STRICT.with(|s| s.replace(true)));
+    f()
+}
+
+fn is_strict() -> bool {
+    STRICT.with(Cell::get)
+}
 
 /// The keys of one JSON object, taken field by field.
 pub struct Fields {
     map: Map<String, Value>,
+    /// The struct's name, for the debug event of a kept misfit; `None` when the struct has no
+    /// `extra` map to keep one in.
+    keeper: Option<&'static str>,
+    /// Documented keys whose values did not fit, kept raw for the `extra` map.
+    misfits: Map<String, Value>,
 }
 
 /// Decodes an object: reads it, then lets `build` take its fields.
 ///
 /// # Errors
-/// When the input is not an object (or `[]`), or `build` fails; the message names the field.
+/// When the input is not an object (or `[]`), or `build` fails; the message names the path.
 pub fn read<'de, D: Deserializer<'de>, T>(
     d: D,
+    build: impl FnOnce(&mut Fields) -> Result<T, String>,
+) -> Result<T, D::Error> {
+    read_object(d, None, build)
+}
+
+/// As [`read`], for a struct named `name` whose `extra` map keeps what does not fit (see the
+/// module docs); `build` must end with [`Fields::rest`].
+///
+/// # Errors
+/// When the input is not an object (or `[]`), or a value does not fit and [`strict`] is on.
+pub fn read_keeping<'de, D: Deserializer<'de>, T>(
+    d: D,
+    name: &'static str,
+    build: impl FnOnce(&mut Fields) -> Result<T, String>,
+) -> Result<T, D::Error> {
+    read_object(d, Some(name), build)
+}
+
+fn read_object<'de, D: Deserializer<'de>, T>(
+    d: D,
+    keeper: Option<&'static str>,
     build: impl FnOnce(&mut Fields) -> Result<T, String>,
 ) -> Result<T, D::Error> {
     let map = match Value::deserialize(d)? {
@@ -36,7 +94,12 @@ pub fn read<'de, D: Deserializer<'de>, T>(
             )))
         }
     };
-    build(&mut Fields { map }).map_err(D::Error::custom)
+    let mut fields = Fields {
+        map,
+        keeper,
+        misfits: Map::new(),
+    };
+    build(&mut fields).map_err(D::Error::custom)
 }
 
 impl Fields {
@@ -44,44 +107,134 @@ impl Fields {
     ///
     /// # Errors
     /// When the key is missing or its value does not convert.
-    pub fn required<T>(
+    pub fn required<T, E: Display>(
         &mut self,
         wire: &str,
-        convert: impl FnOnce(Value) -> Result<T, serde_json::Error>,
+        convert: impl FnOnce(Value) -> Result<T, E>,
     ) -> Result<T, String> {
         match self.map.remove(wire) {
-            Some(value) => convert(value).map_err(|e| format!("`{wire}`: {e}")),
+            Some(value) => convert(value).map_err(|e| nest(wire, &e.to_string())),
             None => Err(format!("missing field `{wire}`")),
         }
     }
 
-    /// A field whose absence means its default (`None`, empty list or map).
+    /// A field whose absence means its default (`None`, empty list or map). In a struct read
+    /// by [`read_keeping`], a value that does not convert is kept raw for the `extra` map and
+    /// the field takes its default, unless [`strict`] is on.
     ///
     /// # Errors
-    /// When a present value does not convert.
-    pub fn defaulted<T: Default>(
+    /// When a present value does not convert and cannot be kept.
+    pub fn defaulted<T: Default, E: Display>(
         &mut self,
         wire: &str,
-        convert: impl FnOnce(Value) -> Result<T, serde_json::Error>,
+        convert: impl FnOnce(Value) -> Result<T, E>,
     ) -> Result<T, String> {
-        match self.map.remove(wire) {
-            Some(value) => convert(value).map_err(|e| format!("`{wire}`: {e}")),
-            None => Ok(T::default()),
-        }
+        let Some(value) = self.map.remove(wire) else {
+            return Ok(T::default());
+        };
+        let keeper = self.keeper.filter(|_| !is_strict());
+        let Some(name) = keeper else {
+            return convert(value).map_err(|e| nest(wire, &e.to_string()));
+        };
+        // Scalars are cheap to copy; the copy is what survives a misfit.
+        let raw = value.clone();
+        convert(value).or_else(|e| {
+            let error = nest(wire, &e.to_string());
+            tracing::debug!(
+                target: "bitrix24::decode",
+                object = name,
+                %error,
+                "a value does not fit its documented type; kept in `extra`"
+            );
+            self.misfits.insert(wire.to_owned(), raw);
+            Ok(T::default())
+        })
     }
 
-    /// The keys no field took (for a struct's `extra` map).
+    /// The keys no field took, and the misfits kept by [`Fields::defaulted`] (for a struct's
+    /// `extra` map).
     pub fn rest<C: FromIterator<(String, Value)>>(&mut self) -> C {
-        std::mem::take(&mut self.map).into_iter().collect()
+        let mut rest = std::mem::take(&mut self.map);
+        rest.append(&mut self.misfits);
+        rest.into_iter().collect()
     }
 }
 
-/// Plain serde conversion of a field's value.
+/// Puts `segment` (a key, or an index as `[3]`) in front of the path an error message names:
+/// `` `ID`: reason `` under `CONTACT` becomes `` `CONTACT.ID`: reason ``; a message without a
+/// path becomes `` `CONTACT`: message ``.
+pub fn nest(segment: &str, message: &str) -> String {
+    match split_path(message) {
+        Some((path, reason)) if path.starts_with('[') => format!("`{segment}{path}`: {reason}"),
+        Some((path, reason)) => format!("`{segment}.{path}`: {reason}"),
+        None => format!("`{segment}`: {message}"),
+    }
+}
+
+/// The path a message names and the reason, for messages made by [`nest`].
+pub(crate) fn split_path(message: &str) -> Option<(&str, &str)> {
+    let (path, reason) = message.strip_prefix('`')?.split_once("`: ")?;
+    (!path.is_empty() && !path.contains('`')).then_some((path, reason))
+}
+
+/// A serde error with the path serde walked (lists, maps, `Option`s of std types) put in front
+/// of the path the message names.
+pub(crate) fn with_path(e: serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = e.path().to_string();
+    let message = e.into_inner().to_string();
+    if path == "." {
+        message
+    } else {
+        nest(&path, &message)
+    }
+}
+
+/// Plain serde conversion of a field's value (nested structs, enums, lists of them).
 ///
 /// # Errors
-/// When the value does not fit `T`.
-pub fn plain<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
-    serde_json::from_value(value)
+/// When the value does not fit `T`; the message names the path inside the value.
+pub fn plain<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(with_path)
+}
+
+/// A field built from numbers, flags, strings and lists of them (see [`Lenient`]).
+///
+/// # Errors
+/// When the value cannot mean a `T` at all (e.g. `"abc"` for a number).
+pub fn lenient<T: Lenient>(value: Value) -> Result<T, String> {
+    T::from_json(value)
+}
+
+/// An optional nested object: `null`, `""`, `false` and PHP's empty `[]` mean "absent".
+///
+/// # Errors
+/// When a present value does not fit `T`.
+pub fn optional<T: DeserializeOwned>(value: Value) -> Result<Option<T>, String> {
+    match &value {
+        Value::Null | Value::Bool(false) => Ok(None),
+        Value::Array(items) if items.is_empty() => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        _ => plain(value).map(Some),
+    }
+}
+
+/// A list of nested objects (`T` is `Vec<_>` or `Option<Vec<_>>`): `""` and `false` mean
+/// "absent", and a PHP list sent as an object with the keys `"0"`, `"1"`, … is that list.
+///
+/// # Errors
+/// When the value does not fit `T`; an object with other keys (PHP's sparse array, keyed by
+/// something that may matter) is not a list.
+pub fn list<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    let value = match value {
+        Value::Bool(false) => Value::Null,
+        Value::String(s) if s.trim().is_empty() => Value::Null,
+        Value::Object(map) => match crate::wire::dense_list(map) {
+            Ok(items) => Value::Array(items),
+            Err(map) => Value::Object(map),
+        },
+        other => other,
+    };
+    plain(value)
 }
 
 /// Serializes a flag as `"Y"`/`"N"` (fields marked `#[bitrix(yn)]`).
@@ -122,72 +275,4 @@ fn kind(value: &Value) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[derive(Debug, PartialEq)]
-    struct Pair {
-        id: i64,
-        name: Option<String>,
-        rest: Map<String, Value>,
-    }
-
-    impl<'de> Deserialize<'de> for Pair {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            read(d, |f| {
-                let id = f.required("ID", crate::wire::lenient)?;
-                let name = f.defaulted("NAME", plain)?;
-                let rest = f.rest();
-                Ok(Pair { id, name, rest })
-            })
-        }
-    }
-
-    #[test]
-    fn fields_are_taken_by_wire_name_and_the_rest_is_kept() {
-        let p: Pair = serde_json::from_value(json!({"ID": "7", "X": 1})).unwrap();
-        assert_eq!(p.id, 7);
-        assert_eq!(p.name, None);
-        assert_eq!(p.rest.get("X"), Some(&json!(1)));
-    }
-
-    #[test]
-    fn bad_input_names_the_field() {
-        let e = serde_json::from_value::<Pair>(json!({"NAME": "x"})).unwrap_err();
-        assert_eq!(e.to_string(), "missing field `ID`");
-        let e = serde_json::from_value::<Pair>(json!({"ID": "abc"})).unwrap_err();
-        assert_eq!(e.to_string(), "`ID`: expected an integer, found \"abc\"");
-        let e = serde_json::from_value::<Pair>(json!({"ID": 1, "NAME": 5})).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("`NAME`: invalid type: integer `5`"),
-            "{e}"
-        );
-        let e = serde_json::from_value::<Pair>(json!("x")).unwrap_err();
-        assert_eq!(e.to_string(), "expected an object, found string \"x\"");
-        let e = serde_json::from_value::<Pair>(json!([1])).unwrap_err();
-        assert_eq!(e.to_string(), "expected an object, found a non-empty array");
-    }
-
-    #[test]
-    fn php_empty_array_is_an_empty_object() {
-        let e = serde_json::from_value::<Pair>(json!([])).unwrap_err();
-        assert_eq!(e.to_string(), "missing field `ID`");
-    }
-
-    #[test]
-    fn integral_numbers_are_written_as_integers() {
-        assert_eq!(serde_json::to_string(&Num(&15.0)).unwrap(), "15");
-        assert_eq!(serde_json::to_string(&Num(&-3.0)).unwrap(), "-3");
-        assert_eq!(serde_json::to_string(&Num(&2.5)).unwrap(), "2.5");
-        assert_eq!(serde_json::to_string(&Num(&1e300)).unwrap(), "1e+300");
-        assert_eq!(serde_json::to_string(&Num(&f64::NAN)).unwrap(), "null");
-    }
-
-    #[test]
-    fn yn_flags() {
-        assert_eq!(serde_json::to_value(Yn(&true)).unwrap(), json!("Y"));
-        assert_eq!(serde_json::to_value(Yn(&false)).unwrap(), json!("N"));
-    }
-}
+mod tests;

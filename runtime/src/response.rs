@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::codes::ErrorCode;
 use crate::error::{ApiError, Error, FieldError};
+use crate::object;
 use crate::wire::{lenient, tolerant};
 
 /// A successful answer.
@@ -204,8 +205,29 @@ fn unwrap_result<T: DeserializeOwned, C: ErrorCode>(
             .ok_or_else(|| decode_error(format!("`result.{key}` is missing")))?;
         at = format!("result.{key}");
     }
-    serde_json::from_str(raw.get())
-        .map_err(|e| decode_error(format!("`{at}` does not match the documented shape: {e}")))
+    let de = &mut serde_json::Deserializer::from_str(raw.get());
+    let error = match serde_path_to_error::deserialize(de) {
+        Ok(value) => return Ok(value),
+        Err(e) if e.inner().is_syntax() || e.inner().is_eof() => e.into_inner().to_string(),
+        Err(e) => match php_list(raw) {
+            Some(Ok(value)) => return Ok(value),
+            _ => object::nest(&at, &object::with_path(e)),
+        },
+    };
+    let (path, reason) = object::split_path(&error).unwrap_or((&at, &error));
+    Err(decode_error(format!(
+        "`{path}` does not match the documented shape: {reason}"
+    )))
+}
+
+/// A result documented as a list that PHP sent as an object with the keys `"0"`, `"1"`, …:
+/// `None` when it is not such an object.
+fn php_list<T: DeserializeOwned>(raw: &RawValue) -> Option<Result<T, String>> {
+    let Ok(Value::Object(map)) = serde_json::from_str(raw.get()) else {
+        return None;
+    };
+    let items = crate::wire::dense_list(map).ok()?;
+    Some(object::plain(Value::Array(items)))
 }
 
 /// The code of an `error` value in either shape: v1 `"CODE"`, REST 3.0 `{"code": "CODE", …}`.
@@ -281,6 +303,37 @@ mod tests {
         assert_eq!(r.next, Some(50));
         assert_eq!(r.total, Some(120));
         assert_eq!(r.time.unwrap().operating, Some(0.0));
+    }
+
+    #[test]
+    fn a_result_that_does_not_fit_names_its_json_path() {
+        let reason =
+            |body: &[u8], wrapper| match decode::<Vec<Vec<i64>>, CommonError>(200, body, wrapper) {
+                Err(Error::Decode { reason, .. }) => reason,
+                other => panic!("unexpected {other:?}"),
+            };
+        assert_eq!(
+            reason(br#"{"result":[[1],[2,{"a":1}]]}"#, None),
+            "`result[1][1]` does not match the documented shape: invalid type: map, \
+             expected i64 at line 1 column 8"
+        );
+        assert_eq!(
+            reason(br#"{"result":{"items":5}}"#, Some("items")),
+            "`result.items` does not match the documented shape: invalid type: integer `5`, \
+             expected a sequence at line 1 column 1"
+        );
+    }
+
+    #[test]
+    fn a_php_list_sent_as_an_object_is_a_list() {
+        let r: R<Vec<i64>> = decode(200, br#"{"result":{"1":20,"0":10}}"#, None);
+        assert_eq!(r.unwrap().result, [10, 20]);
+        // Sparse keys may be ids: not a list.
+        let r: R<Vec<i64>> = decode(200, br#"{"result":{"0":10,"7":20}}"#, None);
+        assert!(
+            matches!(&r, Err(Error::Decode { reason, .. }) if reason.starts_with("`result` does not match the documented shape: invalid type: map")),
+            "{r:?}"
+        );
     }
 
     #[test]

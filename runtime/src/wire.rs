@@ -11,10 +11,16 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serializer};
 use serde_json::Value;
 
+use crate::object::{nest, with_path};
+
 /// A type that decodes from whatever JSON Bitrix24 sends for it.
 pub trait Lenient: Sized {
     /// Whether `""` means "absent" for `Option<Self>` (true for everything but strings).
     const EMPTY_STRING_IS_NONE: bool = true;
+
+    /// Whether `false` means "absent" for `Option<Self>` (PHP's way of sending no value; not
+    /// for flags, where it is a value, nor for strings, where it reads as `"N"`).
+    const FALSE_IS_NONE: bool = true;
 
     /// Converts a JSON value; the error says what was expected.
     fn from_json(value: Value) -> Result<Self, String>;
@@ -117,6 +123,8 @@ macro_rules! lenient_float {
 lenient_float!(f32, f64);
 
 impl Lenient for bool {
+    const FALSE_IS_NONE: bool = false;
+
     fn from_json(value: Value) -> Result<Self, String> {
         match &value {
             Value::Null => Ok(false),
@@ -138,6 +146,7 @@ impl Lenient for bool {
 
 impl Lenient for String {
     const EMPTY_STRING_IS_NONE: bool = false;
+    const FALSE_IS_NONE: bool = false;
 
     fn from_json(value: Value) -> Result<Self, String> {
         match value {
@@ -154,6 +163,7 @@ impl<T: Lenient> Lenient for Option<T> {
     fn from_json(value: Value) -> Result<Self, String> {
         match &value {
             Value::Null => Ok(None),
+            Value::Bool(false) if T::FALSE_IS_NONE => Ok(None),
             Value::String(s) if T::EMPTY_STRING_IS_NONE && s.trim().is_empty() => Ok(None),
             _ => T::from_json(value).map(Some),
         }
@@ -165,21 +175,43 @@ impl<T: Lenient> Lenient for Vec<T> {
         match value {
             Value::Null => Ok(Vec::new()),
             Value::String(s) if s.trim().is_empty() => Ok(Vec::new()),
-            Value::Array(items) => items.into_iter().map(T::from_json).collect(),
-            // PHP sends sparse arrays as objects with numeric keys; keep their numeric order.
-            Value::Object(map) => {
-                let mut entries: Vec<(String, Value)> = map.into_iter().collect();
-                entries.sort_by(
-                    |(a, _), (b, _)| match (a.parse::<u64>(), b.parse::<u64>()) {
-                        (Ok(x), Ok(y)) => x.cmp(&y),
-                        _ => a.cmp(b),
-                    },
-                );
-                entries.into_iter().map(|(_, v)| T::from_json(v)).collect()
-            }
+            Value::Array(items) => items_of(items),
+            // PHP sends a list as an object with the keys "0", "1", …; a sparse array's keys
+            // may be ids, so it is not taken for a list (that would drop them).
+            Value::Object(map) => match dense_list(map) {
+                Ok(items) => items_of(items),
+                Err(map) => Err(format!("expected an array, found {}", Value::Object(map))),
+            },
             other => Err(format!("expected an array, found {other}")),
         }
     }
+}
+
+/// Each item converted; an error names the item's index.
+fn items_of<T: Lenient>(items: Vec<Value>) -> Result<Vec<T>, String> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| T::from_json(v).map_err(|e| nest(&format!("[{i}]"), &e)))
+        .collect()
+}
+
+/// The values of a PHP list sent as an object: its keys are exactly `"0"`, `"1"`, …, `"n-1"`
+/// (in any order). Any other object comes back unchanged.
+///
+/// # Errors
+/// The map itself, when it is not such a list.
+pub fn dense_list(
+    map: serde_json::Map<String, Value>,
+) -> Result<Vec<Value>, serde_json::Map<String, Value>> {
+    let dense = (0..map.len()).all(|i| map.contains_key(&i.to_string()));
+    if !dense || map.is_empty() {
+        return Err(map);
+    }
+    let mut map = map;
+    Ok((0..map.len())
+        .map(|i| map.remove(&i.to_string()).unwrap_or_default())
+        .collect())
 }
 
 impl<T: Lenient> Lenient for Box<T> {
@@ -207,15 +239,13 @@ impl Lenient for serde_json::Map<String, Value> {
 
 impl<T: DeserializeOwned> Lenient for BTreeMap<String, T> {
     fn from_json(value: Value) -> Result<Self, String> {
-        serde_json::from_value(Value::Object(object_entries(value)?)).map_err(|e| e.to_string())
+        serde_path_to_error::deserialize(Value::Object(object_entries(value)?)).map_err(with_path)
     }
 }
 
 impl<T: DeserializeOwned, S: std::hash::BuildHasher + Default> Lenient for HashMap<String, T, S> {
     fn from_json(value: Value) -> Result<Self, String> {
-        serde_json::from_value::<BTreeMap<String, T>>(Value::Object(object_entries(value)?))
-            .map(|m| m.into_iter().collect())
-            .map_err(|e| e.to_string())
+        BTreeMap::<String, T>::from_json(value).map(|m| m.into_iter().collect())
     }
 }
 
@@ -295,6 +325,17 @@ mod tests {
         assert_eq!(i64::from_json(json!(42.0)), Ok(42));
         assert_eq!(Option::<i64>::from_json(json!("")), Ok(None));
         assert_eq!(Option::<i64>::from_json(json!(null)), Ok(None));
+        assert_eq!(Option::<i64>::from_json(json!(false)), Ok(None));
+        assert_eq!(Option::<Vec<i64>>::from_json(json!(false)), Ok(None));
+        assert_eq!(Option::<bool>::from_json(json!(false)), Ok(Some(false)));
+        assert_eq!(
+            Option::<String>::from_json(json!(false)),
+            Ok(Some("N".to_owned()))
+        );
+        assert_eq!(
+            i64::from_json(json!(true)),
+            Err("expected an integer, found true".to_owned())
+        );
         assert_eq!(f64::from_json(json!("0.5")), Ok(0.5));
         assert!(i64::from_json(json!("abc"))
             .unwrap_err()
@@ -382,8 +423,21 @@ mod tests {
             Ok(vec![1, 2])
         );
         assert_eq!(
-            Vec::<i64>::from_json(json!({"0": 0, "1": 1, "2": 2, "10": 10})),
-            Ok(vec![0, 1, 2, 10])
+            Vec::<i64>::from_json(json!({"1": 1, "0": 0, "2": 2})),
+            Ok(vec![0, 1, 2])
+        );
+        // Sparse keys may be ids: taking the values alone would lose them.
+        assert_eq!(
+            Vec::<i64>::from_json(json!({"0": 0, "10": 10})),
+            Err(r#"expected an array, found {"0":0,"10":10}"#.to_owned())
+        );
+        assert_eq!(
+            Vec::<i64>::from_json(json!({"a": 1})),
+            Err(r#"expected an array, found {"a":1}"#.to_owned())
+        );
+        assert_eq!(
+            dense_list(serde_json::Map::new()),
+            Err(serde_json::Map::new())
         );
         assert_eq!(Vec::<i64>::from_json(json!([])), Ok(vec![]));
     }

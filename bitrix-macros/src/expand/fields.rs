@@ -68,7 +68,9 @@ pub fn serde_impls(s: &Struct, krate: &TokenStream) -> TokenStream {
         let convert = if f.shape.is_lenient() {
             quote!(#private::lenient)
         } else if f.shape.is_optional_other() {
-            quote!(#private::empty_as_none)
+            quote!(#private::optional)
+        } else if f.shape.is_list_of_other() {
+            quote!(#private::list)
         } else {
             quote!(#private::plain)
         };
@@ -80,6 +82,13 @@ pub fn serde_impls(s: &Struct, krate: &TokenStream) -> TokenStream {
         quote!(let #ident = __f.#take(#wire, #convert)?;)
     });
     let idents = s.fields.iter().map(|f| &f.ident);
+    // With an `extra` map, a value that does not fit is kept there rather than failing.
+    let (read, name) = if s.fields.iter().any(|f| f.args.extra.is_some()) {
+        let name = ident.to_string();
+        (quote!(#private::read_keeping), quote!(#name,))
+    } else {
+        (quote!(#private::read), quote!())
+    };
     quote! {
         impl #serde::Serialize for #ident {
             fn serialize<__S: #serde::Serializer>(&self, __s: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
@@ -92,7 +101,7 @@ pub fn serde_impls(s: &Struct, krate: &TokenStream) -> TokenStream {
 
         impl<'de> #serde::Deserialize<'de> for #ident {
             fn deserialize<__D: #serde::Deserializer<'de>>(__d: __D) -> ::core::result::Result<Self, __D::Error> {
-                #private::read(__d, |__f| {
+                #read(__d, #name |__f| {
                     #(#reads)*
                     ::core::result::Result::Ok(Self { #(#idents),* })
                 })
@@ -189,6 +198,30 @@ fn setter(f: &Field, krate: &TokenStream) -> TokenStream {
         pub fn #ident(mut self, #ident: impl ::core::convert::Into<#inner>) -> Self {
             self.#ident = ::core::option::Option::Some(#ident.into());
             self
+        }
+    }
+}
+
+/// `get_extra(key)`: an undocumented key's value (a custom field `UF_CRM_…`, a key added after
+/// the docs), for a struct with an `extra` map; nothing when a field already has the name.
+pub fn extra_accessor(s: &Struct, krate: &TokenStream) -> TokenStream {
+    let Some(extra) = s.fields.iter().find(|f| f.args.extra.is_some()) else {
+        return TokenStream::new();
+    };
+    if s.fields.iter().any(|f| f.ident == "get_extra") {
+        return TokenStream::new();
+    }
+    let ident = &extra.ident;
+    let doc = format!(
+        "The value of a key the documentation does not list (a custom field such as \
+         `UF_CRM_…`, a key added later), or of a documented key whose value did not fit its \
+         type; `None` when absent. Shorthand for `self.{ident}.get(key)`."
+    );
+    quote! {
+        #[doc = #doc]
+        #[must_use]
+        pub fn get_extra(&self, key: &str) -> ::core::option::Option<&#krate::__private::serde_json::Value> {
+            self.#ident.get(key)
         }
     }
 }

@@ -13,6 +13,7 @@ pub fn expand(mut s: Struct, what: &str, krate: &TokenStream) -> TokenStream {
     fields::annotate(&mut s);
     let ident = s.item.ident.clone();
     let builder = fields::builder_methods(&s, what, krate);
+    let accessor = fields::extra_accessor(&s, krate);
     let validate = fields::validate_impl(&s, krate);
     let serde = fields::serde_impls(&s, krate);
     let item = &s.item;
@@ -21,6 +22,7 @@ pub fn expand(mut s: Struct, what: &str, krate: &TokenStream) -> TokenStream {
 
         impl #ident {
             #builder
+            #accessor
         }
 
         #validate

@@ -36,6 +36,10 @@ fn names_the_problem(reason: &str, status: u16) -> bool {
     if let Some(rest) = serde.iter().find_map(|p| reason.strip_prefix(p)) {
         return at_position(rest) || names_a_field(rest);
     }
+    // A value inside the result: its JSON path names the problem.
+    if let Some((path, rest)) = reason.split_once("` does not match the documented shape: ") {
+        return path.starts_with("`result") && !rest.is_empty();
+    }
     // A key of the envelope: `total`, `time.start`, …
     match reason.split_once("` does not fit: ") {
         Some((path, rest)) => path.starts_with('`') && at_position(rest),
