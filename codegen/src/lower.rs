@@ -16,17 +16,19 @@ use crate::ir::{
     RustTy,
 };
 
-/// How a type is used: it decides optionality and whether objects take undocumented keys.
+/// How a type is used: it decides optionality and what the `extra` map every object has says.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Role {
-    /// Request parameters: required flags hold; objects collect extra keys.
+    /// Request parameters: required flags hold; the extra map sends undocumented keys.
     Request,
-    /// Results: everything may be absent.
+    /// Results, and named types some result or event reaches: everything may be absent (servers
+    /// omit keys, list methods return only the selected fields), and the extra map keeps
+    /// undocumented keys and misfits, so no answer fails to decode or loses a value.
     Result,
-    /// Event payloads: everything may be absent, objects keep undocumented keys, and an
-    /// untyped `array` is PHP's (a list or a map), so it stays JSON.
+    /// Event payloads: as results, and an untyped `array` is PHP's (a list or a map), so it
+    /// stays JSON.
     Event,
-    /// Named types, shared by both: required flags hold.
+    /// Named types only requests use: required flags hold.
     Named,
 }
 
@@ -70,9 +72,9 @@ pub fn lower(spec: &Spec) -> Crate {
     let type_names = named_type_names(spec);
     let mut groups = Vec::new();
 
-    // Named types. Those no request uses are answers only: everything in them may be absent
-    // (list methods return only the selected fields).
-    let sent = named_types_in_requests(spec);
+    // Named types. Those an answer reaches (a result or an event) decode what servers send:
+    // everything in them may be absent; only those that requests alone use keep required flags.
+    let received = named_types_in_answers(spec);
     let mut names = Names(type_names.values().cloned().collect());
     let mut modules = Vec::new();
     for t in spec.types.values() {
@@ -87,14 +89,11 @@ pub fn lower(spec: &Spec) -> Crate {
                 t.name, t.doc_url
             ),
         );
-        let doc = format!(
-            "{} (`{}`).\n\n[Official documentation]({})",
-            t.title, t.name, t.doc_url
-        );
-        let role = if sent.contains(&t.name) {
-            Role::Named
-        } else {
+        let doc = named_type_doc(t);
+        let role = if received.contains(&t.name) {
             Role::Result
+        } else {
+            Role::Named
         };
         cx.named(&rust, &t.ty, &doc, role);
         modules.push(Module {
@@ -195,8 +194,9 @@ fn version_label(v: Version) -> &'static str {
     }
 }
 
-/// Named types reachable from some method's parameters (directly or through other named types).
-fn named_types_in_requests(spec: &Spec) -> BTreeSet<String> {
+/// Named types reachable from some method's result or some event's payload (directly or
+/// through other named types).
+fn named_types_in_answers(spec: &Spec) -> BTreeSet<String> {
     fn walk(t: &Type, spec: &Spec, seen: &mut BTreeSet<String>) {
         if let Some(named) = t.kind.named().and_then(|n| spec.types.get(n)) {
             if seen.insert(named.name.clone()) {
@@ -209,11 +209,23 @@ fn named_types_in_requests(spec: &Spec) -> BTreeSet<String> {
     }
     let mut seen = BTreeSet::new();
     for m in spec.methods.values() {
-        for p in &m.params {
-            walk(&p.ty, spec, &mut seen);
+        walk(&m.result, spec, &mut seen);
+    }
+    for e in spec.events.values() {
+        for f in &e.payload {
+            walk(&f.ty, spec, &mut seen);
         }
     }
     seen
+}
+
+/// A named type's doc: its title and name, and the page it comes from.
+fn named_type_doc(t: &bitrix_spec::NamedType) -> String {
+    let mut doc = format!("{} (`{}`).", t.title, t.name);
+    if !t.doc_url.is_empty() {
+        doc.push_str(&format!("\n\n[Official documentation]({})", t.doc_url));
+    }
+    doc
 }
 
 /// Rust names of the named types, decided before anything refers to them.
@@ -327,8 +339,7 @@ impl<'a> Cx<'a> {
 
     fn object(&mut self, rust: &str, fields: &[SpecField], role: Role, doc: &str) {
         let pos = self.items.len();
-        let extra = matches!(role, Role::Request | Role::Event);
-        let fields = self.fields(rust, fields, role, extra);
+        let fields = self.fields(rust, fields, role, true);
         self.items.insert(
             pos,
             Item::Object(Object {
@@ -386,10 +397,12 @@ impl<'a> Cx<'a> {
                     extra: true,
                     ..FieldFlags::default()
                 },
-                doc: if role == Role::Event {
-                    "Undocumented keys, kept as they came."
-                } else {
-                    "Undocumented keys sent as they are."
+                doc: match role {
+                    Role::Request | Role::Named => "Undocumented keys sent as they are.",
+                    Role::Result | Role::Event => {
+                        "Undocumented keys (custom fields such as `UF_CRM_…`) and values \
+                         that do not fit their documented type, as they came; see `get_extra`."
+                    }
                 }
                 .to_owned(),
             });
@@ -521,19 +534,49 @@ fn flags(t: &Type, base: &Kind) -> FieldFlags {
     }
 }
 
+/// The docs' type of `t` in words, as the docs spell it: "integer", "`crm_currency`",
+/// "Y/N flag", "array of `crm_activity_communication`".
 fn describe(t: &Type) -> String {
-    match t.items() {
-        Some(items) => format!("array of {}", describe(items)),
-        None => t
-            .doc_type
-            .clone()
-            .unwrap_or_else(|| t.kind.name().to_owned()),
+    /// Type words of the docs that read as plain English; anything else is a name.
+    const WORDS: &[&str] = &[
+        "integer",
+        "int",
+        "double",
+        "float",
+        "number",
+        "string",
+        "text",
+        "char",
+        "boolean",
+        "bool",
+        "date",
+        "datetime",
+        "time",
+        "timestamp",
+        "file",
+        "array",
+        "object",
+    ];
+    if let Some(items) = t.items() {
+        return format!("array of {}", describe(items));
+    }
+    if t.kind == Kind::Yn {
+        return "Y/N flag".to_owned();
+    }
+    if t.kind == Kind::Any && t.doc_type.is_none() {
+        return "any JSON value".to_owned();
+    }
+    let name = t.doc_type.as_deref().unwrap_or_else(|| t.kind.name());
+    if t.kind.named().is_none() && WORDS.contains(&name.to_ascii_lowercase().as_str()) {
+        name.to_owned()
+    } else {
+        format!("`{name}`")
     }
 }
 
 fn field_doc(f: &SpecField, required: bool) -> String {
     let t = &f.ty;
-    let mut doc = format!("`{}`: {}", f.name, describe(t));
+    let mut doc = format!("`{}`: documented as {}", f.name, describe(t));
     if required {
         doc.push_str(", required");
     }
