@@ -249,29 +249,6 @@ impl<T: DeserializeOwned, S: std::hash::BuildHasher + Default> Lenient for HashM
     }
 }
 
-/// `deserialize_with` target for optional nested objects: `null`, `""` and PHP's empty `[]`
-/// mean "absent".
-///
-/// # Errors
-/// When a present value does not fit `T`.
-pub fn empty_as_none<'de, D: Deserializer<'de>, T: DeserializeOwned>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    let value = Value::deserialize(d)?;
-    let absent = match &value {
-        Value::Null => true,
-        Value::Array(items) => items.is_empty(),
-        Value::String(s) => s.trim().is_empty(),
-        _ => false,
-    };
-    if absent {
-        return Ok(None);
-    }
-    serde_json::from_value(value)
-        .map(Some)
-        .map_err(D::Error::custom)
-}
-
 /// `deserialize_with` target for informational fields (the `time` block): a value that does
 /// not fit is dropped rather than failing the whole answer.
 ///
@@ -449,8 +426,6 @@ mod tests {
         let m = BTreeMap::<String, i64>::from_json(json!({"a": 1})).unwrap();
         assert_eq!(m["a"], 1);
         assert!(BTreeMap::<String, i64>::from_json(json!([1])).is_err());
-        let none: Option<BTreeMap<String, i64>> = empty_as_none(json!([])).unwrap();
-        assert_eq!(none, None);
         let t: Option<f64> = tolerant(json!("2024-08-26T16:11:37+03:00")).unwrap();
         assert_eq!(t, None);
     }

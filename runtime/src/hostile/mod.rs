@@ -13,8 +13,8 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use crate::object::{plain, read};
-use crate::wire::{empty_as_none, lenient};
+use crate::object::{optional, plain, read};
+use crate::wire::lenient;
 
 /// Cases of a property in CI, unless `PROPTEST_CASES` asks for more (or fewer).
 const CASES: u32 = 2000;
@@ -198,7 +198,7 @@ impl<'de> Deserialize<'de> for Probe {
                 name: f.defaulted("NAME", lenient)?,
                 flag: f.defaulted("FLAG", lenient)?,
                 ids: f.defaulted("IDS", lenient)?,
-                inner: f.defaulted("INNER", empty_as_none)?,
+                inner: f.defaulted("INNER", optional)?,
                 tags: f.defaulted("TAGS", plain)?,
                 extra: f.rest(),
             })

@@ -1,15 +1,21 @@
 //! Checks a method type against wire examples: the request example must decode into the typed
 //! request and serialize back to the same JSON (key order aside), and the response example must
-//! decode into the typed result. The generated crate runs this for every method of its spec
-//! that has both examples; it works as well for methods declared with `#[bitrix_method]`.
+//! decode into the typed result — strictly, every documented key in its documented type — and
+//! serialize back to the same answer modulo the wire quirks ([`answer`]), so that no value is
+//! lost. The generated crate runs this for every method of its spec that has both examples; it
+//! works as well for methods declared with `#[bitrix_method]`.
 
 use std::fmt;
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::method::Method;
+use crate::object;
 use crate::response::decode;
+
+mod answer;
 
 /// Why a method does not conform, grouped so failures can be counted by cause.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,6 +30,10 @@ pub enum Cause {
     RequestValueChanged,
     /// The response example does not decode into the result type.
     ResponseDoesNotDecode,
+    /// A value of the response example is gone once the typed result is serialized again.
+    ResponseValueLost,
+    /// A value of the response example comes back different (beyond the wire quirks).
+    ResponseValueChanged,
     /// The examples themselves are unusable (not the expected JSON shape).
     BadExample,
 }
@@ -43,6 +53,10 @@ impl fmt::Display for Cause {
             Cause::RequestValueChanged => "a request value comes back changed",
             Cause::ResponseDoesNotDecode => {
                 "the response example does not decode into the result type"
+            }
+            Cause::ResponseValueLost => "a response value is lost by decoding and re-encoding",
+            Cause::ResponseValueChanged => {
+                "a response value comes back changed after decoding and re-encoding"
             }
             Cause::BadExample => "the example is not a JSON object",
         })
@@ -75,10 +89,11 @@ fn fail(cause: Cause, detail: impl Into<String>) -> Failure {
 ///
 /// # Errors
 /// The first way in which `M` does not reproduce the examples.
-pub fn check<M: Method + DeserializeOwned>(
-    request: &Value,
-    response: &Value,
-) -> Result<(), Failure> {
+pub fn check<M>(request: &Value, response: &Value) -> Result<(), Failure>
+where
+    M: Method + DeserializeOwned,
+    M::Output: Serialize,
+{
     if !request.is_object() {
         return Err(fail(
             Cause::BadExample,
@@ -104,9 +119,26 @@ pub fn check<M: Method + DeserializeOwned>(
         serde_json::to_vec(&serde_json::json!({ "result": response }))
     }
     .unwrap_or_default();
-    decode::<M::Output, M::Error>(200, &body, M::RESULT_WRAPPER)
-        .map(|_| ())
-        .map_err(|e| fail(Cause::ResponseDoesNotDecode, e.to_string()))
+    let decoded = object::strict(|| decode::<M::Output, M::Error>(200, &body, M::RESULT_WRAPPER))
+        .map_err(|e| fail(Cause::ResponseDoesNotDecode, e.to_string()))?;
+    let back = serde_json::to_value(&decoded.result).map_err(|e| {
+        fail(
+            Cause::ResponseDoesNotDecode,
+            format!("the result does not serialize: {e}"),
+        )
+    })?;
+    let mut sent = if whole {
+        response.get("result").unwrap_or(&Value::Null)
+    } else {
+        response
+    };
+    let mut path = "result".to_owned();
+    if let Some(key) = M::RESULT_WRAPPER {
+        // The decode found it, so it is there.
+        sent = sent.get(key).unwrap_or(&Value::Null);
+        path = format!("result.{key}");
+    }
+    answer::lost(&path, sent, &back).map_or(Ok(()), Err)
 }
 
 /// The first difference between the example and what the typed request serializes to.
@@ -166,10 +198,11 @@ fn compare_maps(
 ///
 /// # Errors
 /// As [`check`]; [`Cause::BadExample`] when a text is not JSON.
-pub fn check_json<M: Method + DeserializeOwned>(
-    request: &str,
-    response: &str,
-) -> Result<(), Failure> {
+pub fn check_json<M>(request: &str, response: &str) -> Result<(), Failure>
+where
+    M: Method + DeserializeOwned,
+    M::Output: Serialize,
+{
     let parse = |what: &str, text: &str| {
         serde_json::from_str::<Value>(text).map_err(|e| {
             fail(
