@@ -209,9 +209,9 @@ fn unwrap_result<T: DeserializeOwned, C: ErrorCode>(
     let error = match serde_path_to_error::deserialize(de) {
         Ok(value) => return Ok(value),
         Err(e) if e.inner().is_syntax() || e.inner().is_eof() => e.into_inner().to_string(),
-        Err(e) => match php_list(raw) {
-            Some(Ok(value)) => return Ok(value),
-            _ => object::nest(&at, &object::with_path(e)),
+        Err(e) => match quirk_forms(raw) {
+            Some(value) => return Ok(value),
+            None => object::nest(&at, &object::with_path(e)),
         },
     };
     let (path, reason) = object::split_path(&error).unwrap_or((&at, &error));
@@ -220,14 +220,34 @@ fn unwrap_result<T: DeserializeOwned, C: ErrorCode>(
     )))
 }
 
-/// A result documented as a list that PHP sent as an object with the keys `"0"`, `"1"`, …:
-/// `None` when it is not such an object.
-fn php_list<T: DeserializeOwned>(raw: &RawValue) -> Option<Result<T, String>> {
-    let Ok(Value::Object(map)) = serde_json::from_str(raw.get()) else {
-        return None;
-    };
-    let items = crate::wire::dense_list(map).ok()?;
-    Some(object::plain(Value::Array(items)))
+/// A result that does not fit as sent, read in the forms its wire quirks stand for: a PHP list
+/// sent as an object with the keys `"0"`, `"1"`, …, a number sent as a string, a flag sent as
+/// `Y`/`N`, `"true"`/`"false"` or `0`/`1`. `None` when no form fits.
+fn quirk_forms<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
+    let sent: Value = serde_json::from_str(raw.get()).ok()?;
+    let mut forms = Vec::new();
+    match &sent {
+        Value::Object(map) => {
+            forms.extend(crate::wire::dense_list(map.clone()).ok().map(Value::Array))
+        }
+        Value::String(text) => {
+            let text = text.trim();
+            forms.extend(text.parse::<i64>().ok().map(Value::from));
+            forms.extend(
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map(Value::from),
+            );
+        }
+        _ => {}
+    }
+    forms.extend(
+        <bool as crate::wire::Lenient>::from_json(sent)
+            .ok()
+            .map(Value::Bool),
+    );
+    forms.into_iter().find_map(|form| object::plain(form).ok())
 }
 
 /// The code of an `error` value in either shape: v1 `"CODE"`, REST 3.0 `{"code": "CODE", …}`.
@@ -321,6 +341,26 @@ mod tests {
             reason(br#"{"result":{"items":5}}"#, Some("items")),
             "`result.items` does not match the documented shape: invalid type: integer `5`, \
              expected a sequence at line 1 column 1"
+        );
+    }
+
+    #[test]
+    fn a_scalar_result_is_read_through_its_wire_quirks() {
+        let flag: R<bool> = decode(200, br#"{"result":"Y"}"#, None);
+        assert!(flag.unwrap().result);
+        let flag: R<bool> = decode(200, br#"{"result":0}"#, None);
+        assert!(!flag.unwrap().result);
+        let id: R<i64> = decode(200, br#"{"result":"42"}"#, None);
+        assert_eq!(id.unwrap().result, 42);
+        let sum: R<f64> = decode(200, br#"{"result":"12.50"}"#, None);
+        assert_eq!(sum.unwrap().result, 12.5);
+        // A string stays a string.
+        let text: R<String> = decode(200, br#"{"result":"Y"}"#, None);
+        assert_eq!(text.unwrap().result, "Y");
+        let bad: R<i64> = decode(200, br#"{"result":"abc"}"#, None);
+        assert!(
+            matches!(&bad, Err(Error::Decode { reason, .. }) if reason == "`result` does not match the documented shape: invalid type: string \"abc\", expected i64 at line 1 column 5"),
+            "{bad:?}"
         );
     }
 
