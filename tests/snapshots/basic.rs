@@ -43,23 +43,23 @@ pub mod demo {
             error(code = "ACCESS_DENIED", status = 403, message = "Access denied"),
         )]
         pub struct DemoNoteAdd {
-            /// `fields`: object, required.
+            /// `fields`: documented as object, required.
             pub fields: DemoNoteAddFields,
         }
         /// The `fields` object. Part of `demo.note.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
         #[bitrix_object]
         pub struct DemoNoteAddFields {
-            /// `TITLE`: string, required.
+            /// `TITLE`: documented as string, required.
             #[bitrix(rename = "TITLE", max_len = 255)]
             pub title: String,
-            /// `PRIORITY`: priority.
+            /// `PRIORITY`: documented as `priority`.
             #[bitrix(rename = "PRIORITY")]
             pub priority: Option<types::Priority>,
-            /// `DONE`: yn.
+            /// `DONE`: documented as Y/N flag.
             #[bitrix(rename = "DONE", yn)]
             pub done: Option<bool>,
-            /// `TAGS`: array of string.
+            /// `TAGS`: documented as array of string.
             #[bitrix(rename = "TAGS", max_items = 5)]
             pub tags: Option<Vec<String>>,
             /// Undocumented keys sent as they are.
@@ -70,6 +70,7 @@ pub mod demo {
     pub use demo_note_add::*;
     /// `demo.note.get` (REST 3.0).
     mod demo_note_get {
+        use bitrix24::serde_json::{Map, Value};
         use bitrix24::{bitrix_method, bitrix_object};
         use super::super::types;
         /// Fixture — `demo.note.get` (REST 3.0, scope `demo`).
@@ -91,22 +92,25 @@ pub mod demo {
             ),
         )]
         pub struct DemoNoteGet {
-            /// `id`: integer, required.
+            /// `id`: documented as integer, required.
             #[bitrix(min = 1)]
             pub id: i64,
-            /// `select`: array of string.
+            /// `select`: documented as array of string.
             pub select: Option<Vec<String>>,
         }
         /// The `DemoNoteGetResult` object. Part of `demo.note.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
         #[bitrix_object]
         pub struct DemoNoteGetResult {
-            /// `id`: integer.
+            /// `id`: documented as integer.
             pub id: Option<i64>,
-            /// `title`: string.
+            /// `title`: documented as string.
             pub title: Option<String>,
-            /// `priority`: priority.
+            /// `priority`: documented as `priority`.
             pub priority: Option<types::Priority>,
+            /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+            #[bitrix(extra)]
+            pub extra: Map<String, Value>,
         }
     }
     pub use demo_note_get::*;
@@ -123,17 +127,17 @@ pub mod event_payloads {
         #[non_exhaustive]
         #[bitrix_object]
         pub struct OnDemoNoteAdd {
-            /// `event`: string.
+            /// `event`: documented as string.
             pub event: Option<String>,
-            /// `event_handler_id`: integer.
+            /// `event_handler_id`: documented as integer.
             pub event_handler_id: Option<i64>,
-            /// `data`: object.
+            /// `data`: documented as object.
             pub data: Option<OnDemoNoteAddData>,
-            /// `ts`: timestamp.
+            /// `ts`: documented as timestamp.
             pub ts: Option<i64>,
             /// `auth`: the portal's credentials for this post.
             pub auth: Option<EventAuth>,
-            /// Undocumented keys, kept as they came.
+            /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
             #[bitrix(extra)]
             pub extra: Map<String, Value>,
         }
@@ -141,10 +145,10 @@ pub mod event_payloads {
         #[non_exhaustive]
         #[bitrix_object]
         pub struct OnDemoNoteAddData {
-            /// `FIELDS`: object.
+            /// `FIELDS`: documented as object.
             #[bitrix(rename = "FIELDS")]
             pub fields: Option<OnDemoNoteAddDataFields>,
-            /// Undocumented keys, kept as they came.
+            /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
             #[bitrix(extra)]
             pub extra: Map<String, Value>,
         }
@@ -152,10 +156,10 @@ pub mod event_payloads {
         #[non_exhaustive]
         #[bitrix_object]
         pub struct OnDemoNoteAddDataFields {
-            /// `ID`: integer.
+            /// `ID`: documented as integer.
             #[bitrix(rename = "ID")]
             pub id: Option<i64>,
-            /// Undocumented keys, kept as they came.
+            /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
             #[bitrix(extra)]
             pub extra: Map<String, Value>,
         }

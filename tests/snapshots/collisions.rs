@@ -4,6 +4,7 @@
 pub mod types {
     /// The `option` type.
     mod option {
+        use bitrix24::serde_json::{Map, Value};
         use bitrix24::bitrix_object;
         /// A type named like a Rust type (`option`).
         ///
@@ -11,12 +12,15 @@ pub mod types {
         #[non_exhaustive]
         #[bitrix_object]
         pub struct OptionType {
-            /// `Some`: integer.
+            /// `Some`: documented as integer.
             #[bitrix(rename = "Some")]
             pub some: Option<i64>,
-            /// `None`: integer.
+            /// `None`: documented as integer.
             #[bitrix(rename = "None")]
             pub none: Option<i64>,
+            /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+            #[bitrix(extra)]
+            pub extra: Map<String, Value>,
         }
     }
     pub use option::*;
@@ -32,7 +36,7 @@ pub mod crm {
         #[non_exhaustive]
         #[bitrix_method(name = "a.b.c.d.e", version = "v1", scope = "crm", result = i64)]
         pub struct ABCDE {
-            /// `x`: integer, required.
+            /// `x`: documented as integer, required.
             pub x: i64,
         }
     }
@@ -57,52 +61,52 @@ pub mod crm {
             error(code = "UNKNOWN", status = 400, message = "d"),
         )]
         pub struct CrmThingUpdate {
-            /// `type`: string, required.
+            /// `type`: documented as string, required.
             #[bitrix(rename = "type")]
             pub type_: String,
-            /// `ref`: integer.
+            /// `ref`: documented as integer.
             #[bitrix(rename = "ref")]
             pub ref_: Option<i64>,
-            /// `self`: boolean.
+            /// `self`: documented as boolean.
             #[bitrix(rename = "self")]
             pub self_: Option<bool>,
-            /// `ID`: integer, required.
+            /// `ID`: documented as integer, required.
             #[bitrix(rename = "ID")]
             pub id_2: i64,
-            /// `id`: integer.
+            /// `id`: documented as integer.
             pub id: Option<i64>,
-            /// `__v`: string.
+            /// `__v`: documented as string.
             #[bitrix(rename = "__v")]
             pub v: Option<String>,
-            /// `__value`: integer.
+            /// `__value`: documented as integer.
             #[bitrix(rename = "__value")]
             pub value: Option<i64>,
-            /// `serializer`: string.
+            /// `serializer`: documented as string.
             pub serializer: Option<String>,
-            /// `deserializer`: string.
+            /// `deserializer`: documented as string.
             pub deserializer: Option<String>,
-            /// `new`: string.
+            /// `new`: documented as string.
             #[bitrix(rename = "new")]
             pub new_: Option<String>,
-            /// `validate`: boolean.
+            /// `validate`: documented as boolean.
             #[bitrix(rename = "validate")]
             pub validate_: Option<bool>,
-            /// `extra`: string.
+            /// `extra`: documented as string.
             pub extra: Option<String>,
-            /// `fields`: object, required.
+            /// `fields`: documented as object, required.
             pub fields: CrmThingUpdateFields,
         }
         /// The `fields` object. Part of `crm.thing.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
         #[bitrix_object]
         pub struct CrmThingUpdateFields {
-            /// `ID`: integer, required.
+            /// `ID`: documented as integer, required.
             #[bitrix(rename = "ID")]
             pub id: i64,
-            /// `Id`: string.
+            /// `Id`: documented as string.
             #[bitrix(rename = "Id")]
             pub id_2: Option<String>,
-            /// `match`: yn.
+            /// `match`: documented as Y/N flag.
             #[bitrix(rename = "match", yn)]
             pub match_: Option<bool>,
             /// Undocumented keys sent as they are.
@@ -145,7 +149,7 @@ pub mod crm {
             result = types::OptionType,
         )]
         pub struct ResultMethod {
-            /// `option`: integer.
+            /// `option`: documented as integer.
             pub option: Option<i64>,
         }
     }
@@ -179,7 +183,7 @@ pub mod task {
             result = Value,
         )]
         pub struct TasksTaskGet {
-            /// `taskId`: integer, required.
+            /// `taskId`: documented as integer, required.
             #[bitrix(rename = "taskId")]
             pub task_id: i64,
         }
@@ -187,6 +191,7 @@ pub mod task {
     pub use tasks_task_get::*;
     /// `tasks.task.get` (REST 3.0).
     mod tasks_task_get_v3 {
+        use bitrix24::serde_json::{Map, Value};
         use bitrix24::{bitrix_method, bitrix_object};
         /// Fixture — `tasks.task.get` (REST 3.0, scope `task`).
         ///
@@ -200,15 +205,18 @@ pub mod task {
             wrapper = "item",
         )]
         pub struct TasksTaskGetV3 {
-            /// `id`: integer, required.
+            /// `id`: documented as integer, required.
             pub id: i64,
         }
         /// The `TasksTaskGetV3Result` object. Part of `tasks.task.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
         #[bitrix_object]
         pub struct TasksTaskGetV3Result {
-            /// `id`: integer.
+            /// `id`: documented as integer.
             pub id: Option<i64>,
+            /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+            #[bitrix(extra)]
+            pub extra: Map<String, Value>,
         }
     }
     pub use tasks_task_get_v3::*;
