@@ -22,6 +22,10 @@ pub trait Lenient: Sized {
     /// for flags, where it is a value, nor for strings, where it reads as `"N"`).
     const FALSE_IS_NONE: bool = true;
 
+    /// Whether `null` (and, where `""` is absent, `""`) is a value of its own, so a list item
+    /// may be one (`Option`); for other types it would come back as `0`, `false` or `""`.
+    const HOLDS_NULL: bool = false;
+
     /// Converts a JSON value; the error says what was expected.
     fn from_json(value: Value) -> Result<Self, String>;
 }
@@ -160,6 +164,8 @@ impl Lenient for String {
 }
 
 impl<T: Lenient> Lenient for Option<T> {
+    const HOLDS_NULL: bool = true;
+
     fn from_json(value: Value) -> Result<Self, String> {
         match &value {
             Value::Null => Ok(None),
@@ -192,7 +198,18 @@ fn items_of<T: Lenient>(items: Vec<Value>) -> Result<Vec<T>, String> {
     items
         .into_iter()
         .enumerate()
-        .map(|(i, v)| T::from_json(v).map_err(|e| nest(&format!("[{i}]"), &e)))
+        .map(|(i, v)| {
+            let blank = v.is_null()
+                || (T::EMPTY_STRING_IS_NONE && v.as_str().is_some_and(|s| s.trim().is_empty()));
+            if blank && !T::HOLDS_NULL {
+                // Read as 0 it would come back changed: the list does not fit.
+                return Err(nest(
+                    &format!("[{i}]"),
+                    &format!("expected a value, found {v}"),
+                ));
+            }
+            T::from_json(v).map_err(|e| nest(&format!("[{i}]"), &e))
+        })
         .collect()
 }
 
@@ -417,6 +434,15 @@ mod tests {
             Err(serde_json::Map::new())
         );
         assert_eq!(Vec::<i64>::from_json(json!([])), Ok(vec![]));
+        // Found by `hostile::no_loss`: a null item was read as 0 and came back changed.
+        assert_eq!(
+            Vec::<i64>::from_json(json!([1, null])),
+            Err("`[1]`: expected a value, found null".to_owned())
+        );
+        assert_eq!(
+            Vec::<Option<i64>>::from_json(json!([null, ""])),
+            Ok(vec![None, None])
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::wire::dense_list;
 
 /// The first value of `sent` that `back` (its re-encoding) lost or changed, with its JSON path
 /// (`result[3].CONTACT.ID`).
-pub(super) fn lost(path: &str, sent: &Value, back: &Value) -> Option<Failure> {
+pub(crate) fn lost(path: &str, sent: &Value, back: &Value) -> Option<Failure> {
     match (sent, back) {
         (Value::Object(a), Value::Object(b)) => objects(path, a, b),
         (Value::Object(a), Value::Array(b)) => match dense_list(a.clone()) {
@@ -113,18 +113,15 @@ fn number(v: &Value) -> Option<f64> {
 }
 
 fn is_yn(v: &Value) -> bool {
-    matches!(v.as_str(), Some("Y" | "N"))
+    matches!(v.as_str(), Some("Y" | "N" | "y" | "n"))
 }
 
+/// A flag in any spelling the decoder reads as one.
 fn flag(v: &Value) -> Option<bool> {
     match v {
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) => n.as_f64().map(|f| f != 0.0),
-        Value::String(s) => match s.trim() {
-            "Y" | "1" | "true" => Some(true),
-            "N" | "0" | "false" | "" => Some(false),
-            _ => None,
-        },
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            <bool as crate::wire::Lenient>::from_json(v.clone()).ok()
+        }
         _ => None,
     }
 }

@@ -15,7 +15,7 @@ use crate::method::Method;
 use crate::object;
 use crate::response::decode;
 
-mod answer;
+pub(crate) mod answer;
 
 /// Why a method does not conform, grouped so failures can be counted by cause.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -6,6 +6,7 @@
 
 mod batch;
 mod events;
+mod no_loss;
 mod response;
 
 use proptest::prelude::*;
