@@ -32,5 +32,5 @@ pub fn find(code: &str) -> Option<&'static ErrorEntry> {
     embedded()
         .iter()
         .flat_map(|c| &c.errors)
-        .find(|e| e.code == code)
+        .find(|e| e.code.as_deref() == Some(code))
 }

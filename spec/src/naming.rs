@@ -177,6 +177,51 @@ pub fn error_variant(code: &str) -> Option<String> {
     Some(reserve_variant(s))
 }
 
+/// Words a message-named variant leaves out: they make names long and tell nothing apart.
+const MESSAGE_STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "for", "of", "to", "is", "are", "was", "be", "by", "in", "on", "with",
+    "this", "that", "method", "or",
+];
+
+/// Longest message-named variant, in words.
+const MESSAGE_WORDS: usize = 6;
+
+/// Variant identifier for an error the docs list by its message only:
+/// `Access denied.` → `AccessDenied`, `The required parameter "name" for the method
+/// "calendar.event.add" is not set` → `RequiredParameterNameNotSet`. Quoted dotted names
+/// (method names) and filler words are left out, and the name stops after six words.
+pub fn message_variant(message: &str) -> String {
+    let mut kept = Vec::new();
+    for quoted_or_word in message
+        .split(['"', '\'', '`'])
+        .enumerate()
+        .flat_map(|(i, part)| {
+            // Odd parts sit between quotes: a dotted one names a method, not the error.
+            let skip = i % 2 == 1 && part.contains('.');
+            (!skip).then_some(part)
+        })
+    {
+        for word in quoted_or_word.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if word.is_empty() || MESSAGE_STOP_WORDS.contains(&word.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            if kept.len() < MESSAGE_WORDS {
+                kept.push(word.to_ascii_lowercase());
+            }
+        }
+    }
+    if kept.is_empty() {
+        return "Message".to_owned();
+    }
+    let s = pascal_ident(&kept.join("_"));
+    let s = if s.starts_with('N') && kept[0].starts_with(|c: char| c.is_ascii_digit()) {
+        format!("Message{}", &s[1..])
+    } else {
+        s
+    };
+    reserve_variant(s)
+}
+
 /// Variant identifier for an enum value: its label when the docs give one, else the value
 /// (`1` → `V1`, `-1` → `VMinus1`, `"ASC"` → `Asc`).
 pub fn enum_variant(value: &str, label: Option<&str>) -> String {
@@ -313,6 +358,24 @@ mod tests {
         );
         assert_eq!(error_variant("UNKNOWN").as_deref(), Some("UnknownValue"));
         assert_eq!(error_variant(""), None);
+    }
+
+    #[test]
+    fn message_variants() {
+        assert_eq!(message_variant("Access denied."), "AccessDenied");
+        assert_eq!(
+            message_variant(
+                r#"The required parameter "name" for the method "calendar.event.add" is not set"#
+            ),
+            "RequiredParameterNameNotSet"
+        );
+        assert_eq!(
+            message_variant("ID is not defined or invalid"),
+            "IdNotDefinedInvalid"
+        );
+        assert_eq!(message_variant("404 page"), "Message404Page");
+        assert_eq!(message_variant("Unknown"), "UnknownValue");
+        assert_eq!(message_variant("..."), "Message");
     }
 
     #[test]

@@ -6,6 +6,12 @@ use crate::model::{EnumLiteral, Field, Kind, Method, Spec, Type, Version};
 use crate::naming;
 use crate::problem::Problems;
 
+/// What the docs write in a code cell for "no code"; the spec leaves `code` out instead.
+pub const PLACEHOLDERS: [&str; 3] = ["", "-", "\u{2014}"];
+
+const EMPTY_CODE: &str =
+    "an error without a code leaves `code` out (not \"\", \"-\" or \"\u{2014}\")";
+
 /// The file a method lives in: `methods/<version>/<name>.json`.
 pub fn method_file(name: &str, version: Version) -> String {
     format!("methods/{version}/{name}.json")
@@ -80,14 +86,18 @@ pub fn validate(spec: &Spec, problems: &mut Problems) {
         let mut seen = BTreeMap::new();
         for (i, e) in cat.errors.iter().enumerate() {
             let path = format!("$.errors[{i}]");
-            if e.code.trim().is_empty() {
-                problems.error(&file, &path, "catalogue error without a code");
-            } else if let Some(first) = seen.insert(e.code.clone(), i) {
-                problems.error(
-                    &file,
-                    &path,
-                    format!("code `{}` repeats $.errors[{first}]", e.code),
-                );
+            match e.code.as_deref() {
+                None => problems.error(&file, &path, "catalogue error without a code"),
+                Some(code) if code.trim().is_empty() => problems.error(&file, &path, EMPTY_CODE),
+                Some(code) => {
+                    if let Some(first) = seen.insert(code.to_owned(), i) {
+                        problems.error(
+                            &file,
+                            &path,
+                            format!("code `{code}` repeats $.errors[{first}]"),
+                        );
+                    }
+                }
             }
         }
     }
@@ -152,11 +162,20 @@ impl Checker<'_> {
         self.ty("$.result", &m.result);
         for (i, e) in m.errors.iter().enumerate() {
             let path = format!("$.errors[{i}]");
-            if m.version == Version::V3 && !e.code.is_empty() && e.exception.is_none() {
-                self.warning(
-                    &path,
-                    format!("REST 3.0 error `{}` has no exception", e.code),
-                );
+            match e.code.as_deref() {
+                Some(code) if code.trim().is_empty() || PLACEHOLDERS.contains(&code) => {
+                    self.error(&path, EMPTY_CODE);
+                }
+                Some(code) if m.version == Version::V3 && e.exception.is_none() => {
+                    self.warning(&path, format!("REST 3.0 error `{code}` has no exception"));
+                }
+                None if e.message.trim().is_empty() => {
+                    self.error(
+                        &path,
+                        "an error without a code needs its message: nothing else tells it apart",
+                    );
+                }
+                _ => {}
             }
             if m.version == Version::V1 && (e.exception.is_some() || e.field.is_some()) {
                 self.error(&path, "exception and field belong to REST 3.0 errors");

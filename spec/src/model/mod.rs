@@ -125,8 +125,10 @@ pub enum Paging {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorEntry {
-    /// Wire code (`error` in v1, `error.code` in v3); may be empty.
-    pub code: String,
+    /// Wire code (`error` in v1, `error.code` in v3). Absent where the docs list the error by
+    /// its message only: the server then sends an empty code, and the message tells it apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// HTTP status.
     pub status: u16,
     /// The server's message.
