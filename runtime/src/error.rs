@@ -298,7 +298,7 @@ impl<C: ErrorCode> Error<C> {
     pub fn map_code<D: ErrorCode>(self) -> Error<D> {
         match self {
             Error::Api(e) => Error::Api(ApiError {
-                code: D::from_code(e.code.code()),
+                code: D::from_answer(e.code.code(), &e.message),
                 status: e.status,
                 message: e.message,
                 validation: e.validation,

@@ -76,6 +76,7 @@ pub use axum;
 /// What macro expansions refer to. Not a stable API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::codes::is_message;
     pub use crate::object::{lenient, list, optional, plain, read, read_keeping, Num, Yn};
     pub use crate::validate::check;
     pub use crate::wire::Lenient;

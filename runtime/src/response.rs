@@ -286,7 +286,7 @@ pub(crate) fn api_error<C: ErrorCode>(
                 _ => Vec::new(),
             };
             ApiError {
-                code: C::from_code(&code),
+                code: C::from_answer(&code, &message),
                 status,
                 message,
                 validation,
@@ -298,10 +298,11 @@ pub(crate) fn api_error<C: ErrorCode>(
                 Value::Null => String::new(),
                 v => v.to_string(),
             };
+            let message = description.unwrap_or_default();
             ApiError {
-                code: C::from_code(&code),
+                code: C::from_answer(&code, &message),
                 status,
-                message: description.unwrap_or_default(),
+                message,
                 validation: Vec::new(),
             }
         }
