@@ -91,12 +91,20 @@ pub fn method(args: &MethodArgs, s: &Struct, errors: &mut Errors) {
         self::paging(paging, version.as_deref(), errors);
     }
     for e in &args.errors {
-        match &e.code {
-            None => errors.at(e.span, "an `error(...)` needs `code = \"...\"`"),
-            Some(code) if code.value().trim().is_empty() => {
-                errors.at(code.span(), "an error code must not be empty");
-            }
-            Some(_) => {}
+        match (&e.code, &e.message) {
+            (None, None) => errors.at(
+                e.span,
+                "an `error(...)` needs `code = \"...\"`, or `message = \"...\"` for an error the server sends without a code",
+            ),
+            (Some(code), _) if code.value().trim().is_empty() => errors.at(
+                code.span(),
+                "an error code must not be empty: leave `code` out for an error the server sends without one",
+            ),
+            (None, Some(message)) if message.value().trim().is_empty() => errors.at(
+                message.span(),
+                "an error without a code is recognised by its message, which must not be empty",
+            ),
+            _ => {}
         }
         if let Some(status) = &e.status {
             match status.base10_parse::<u16>() {

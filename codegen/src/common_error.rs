@@ -20,13 +20,15 @@ pub fn file(spec: &Spec) -> String {
     let mut catalogues: Vec<_> = spec.catalogues.values().collect();
     catalogues.sort_by_key(|c| order(&c.name));
     let codes = error_codes::shared(&catalogues);
+    let codes: Vec<Code> = codes.into_iter().filter(|c| c.code.is_some()).collect();
     let names = unique_variants(&codes.iter().map(Code::variant_name).collect::<Vec<_>>());
     let idents: Vec<Ident> = names
         .iter()
         .map(|n| Ident::new(n, Span::call_site()))
         .collect();
     let docs = codes.iter().map(|c| emit::doc_attrs(&c.variant_doc()));
-    let wires: Vec<&str> = codes.iter().map(|c| c.code.as_str()).collect();
+    // Catalogue entries always have a code (the spec's validation says so).
+    let wires: Vec<&str> = codes.iter().filter_map(|c| c.code.as_deref()).collect();
     let tokens = quote! {
         use std::fmt;
 

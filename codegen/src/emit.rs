@@ -144,14 +144,15 @@ fn method_tokens(m: &MethodItem) -> TokenStream {
     let errors = m
         .errors
         .iter()
-        .filter(|e| !e.code.trim().is_empty())
+        // An error without a code is recognised by its message: without one it cannot be.
+        .filter(|e| e.code.is_some() || !e.message.trim().is_empty())
         .map(|e| {
-            let code = &e.code;
+            let code = e.code.as_ref().map(|c| quote!(code = #c,));
             let status = proc_macro2::Literal::u16_unsuffixed(e.status);
             let message = &e.message;
             let exception = e.exception.as_ref().map(|x| quote!(, exception = #x));
             let field = e.field.as_ref().map(|x| quote!(, field = #x));
-            quote!(error(code = #code, status = #status, message = #message #exception #field),)
+            quote!(error(#code status = #status, message = #message #exception #field),)
         });
     let fields = m.fields.iter().map(field_tokens);
     quote! {

@@ -315,7 +315,7 @@ impl<'a> Cx<'a> {
                 .catalogues
                 .values()
                 .flat_map(|c| &c.errors)
-                .find(|shared| shared.code == e.code)
+                .find(|shared| e.code.is_some() && shared.code == e.code)
                 .and_then(|shared| shared.exception.clone());
         }
         errors

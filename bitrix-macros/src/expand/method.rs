@@ -53,7 +53,7 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
         codes::merge(
             &mut codes,
             Code {
-                code: e.code.as_ref().map(syn::LitStr::value).unwrap_or_default(),
+                code: e.code.as_ref().map(syn::LitStr::value),
                 status: e.status.as_ref().and_then(|s| s.base10_parse().ok()),
                 messages: e.message.iter().map(syn::LitStr::value).collect(),
                 exception: e.exception.as_ref().map(syn::LitStr::value),

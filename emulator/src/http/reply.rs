@@ -55,7 +55,10 @@ impl Fail {
     pub fn documented(method: &Method, code: &str, hint: &str, fallback_message: &str) -> Fail {
         let hint = hint.to_ascii_lowercase();
         let matches_hint = |e: &&ErrorEntry| e.message.to_ascii_lowercase().contains(&hint);
-        let same_code = method.errors.iter().filter(|e| e.code == code);
+        let same_code = method
+            .errors
+            .iter()
+            .filter(|e| e.code.as_deref() == Some(code));
         let chosen = same_code
             .clone()
             .find(matches_hint)
@@ -65,7 +68,7 @@ impl Fail {
                 method
                     .errors
                     .iter()
-                    .filter(|e| e.code.is_empty() || e.code == "-")
+                    .filter(|e| e.code.is_none())
                     .find(matches_hint)
             });
         match chosen {
@@ -74,10 +77,9 @@ impl Fail {
         }
     }
 
-    /// A documented error as the server sends it (`-`, the docs' "no code", is sent empty).
+    /// A documented error as the server sends it (an error without a code, with an empty one).
     pub fn from_entry(e: &ErrorEntry) -> Fail {
-        let code = if e.code == "-" { "" } else { &e.code };
-        Fail::new(e.status, code, &e.message)
+        Fail::new(e.status, e.code.as_deref().unwrap_or_default(), &e.message)
     }
 
     /// The body in the shape of `version`.

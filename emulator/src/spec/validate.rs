@@ -191,7 +191,9 @@ pub fn failure(method: &Method, problems: &[Problem]) -> Option<Fail> {
                 .map(|p| {
                     let documented = method.errors.iter().find(|e| {
                         e.field.as_deref() == Some(p.field.as_str())
-                            && e.code.ends_with("REQUESTVALIDATIONEXCEPTION")
+                            && e.code
+                                .as_deref()
+                                .is_some_and(|c| c.ends_with("REQUESTVALIDATIONEXCEPTION"))
                             && describes(&e.message, p.missing)
                     });
                     let message =

@@ -30,6 +30,7 @@ pub enum Order {
     scope = "user",
     result = UserCurrent,
     error(code = "NO_USER", status = 400, message = "No user"),
+    error(status = 403, message = "Access denied"),
 )]
 pub struct UserCurrentRequest {
     /// A made-up required parameter.
@@ -53,6 +54,11 @@ fn main() {
     assert_eq!(UserCurrentRequestError::from_code("NO_USER"), UserCurrentRequestError::NoUser);
     assert_eq!(UserCurrentRequestError::from_code("expired_token"), UserCurrentRequestError::Common(CommonError::ExpiredToken));
     assert!(UserCurrentRequestError::from_code("NEW").is_unknown());
+    // An error the server sends without a code is recognised by its message.
+    assert_eq!(UserCurrentRequestError::from_answer("", "Access denied."), UserCurrentRequestError::AccessDenied);
+    assert_eq!(UserCurrentRequestError::AccessDenied.code(), "");
+    assert_eq!(UserCurrentRequestError::AccessDenied.to_string(), "Access denied");
+    assert!(UserCurrentRequestError::from_answer("", "Something else").is_unknown());
     let bad = UserCurrentRequest::new("english").order(Order::Unknown("SIDEWAYS".into()));
     assert_eq!(bad.validate().unwrap_err().len(), 2);
     let user: UserCurrent = serde_json::from_value(serde_json::json!({"ID": "1", "ACTIVE": "Y"})).unwrap();
