@@ -69,15 +69,19 @@ pub fn methods(
         let codes = |m: &Method| {
             m.errors
                 .iter()
-                .map(|e| e.code.clone())
+                // An error without a code is known by its message.
+                .map(|e| match &e.code {
+                    Some(code) => format!("`{code}`"),
+                    None => format!("\"{}\" (no code)", e.message),
+                })
                 .collect::<BTreeSet<_>>()
         };
         let (oc, nc) = (codes(o), codes(n));
         for c in nc.difference(&oc) {
-            what.push(format!("error `{c}` added"));
+            what.push(format!("error {c} added"));
         }
         for c in oc.difference(&nc) {
-            what.push(format!("error `{c}` removed"));
+            what.push(format!("error {c} removed"));
         }
         if o.deprecated != n.deprecated {
             what.push(match &n.deprecated {

@@ -20,6 +20,8 @@ mod answers;
 mod cell;
 mod datatypes;
 pub mod diff;
+mod errors;
+pub use errors::report as error_report;
 mod event;
 mod examples;
 mod fieldtable;

@@ -95,6 +95,9 @@ fn report(import: &Import, seconds: f64) {
     }
     let scopes: Vec<String> = scopes.iter().map(|(s, n)| format!("{s} {n}")).collect();
     say!("methods per scope: {}", scopes.join(", "));
+    for line in bitrix_import::error_report(import.methods.values()) {
+        say!("{line}");
+    }
     let mut top: Vec<(String, usize)> = reasons.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     say!("most frequent reasons:");

@@ -1,6 +1,6 @@
 //! One method page → one spec method, with the reasons for its confidence. The parts are read
 //! by their own modules ([`crate::identity`], [`crate::fieldtable`], [`crate::linked`],
-//! [`crate::answers`], [`crate::examples`]); this one puts them together.
+//! [`crate::answers`], [`crate::errors`], [`crate::examples`]); this one puts them together.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -8,6 +8,7 @@ use std::path::Path;
 use bitrix_spec::{Confidence, ConfidenceLevel, Deprecation, ExampleKind, Method, Version};
 
 use crate::answers;
+use crate::errors;
 use crate::examples;
 use crate::fieldtable;
 use crate::identity::{self, is_dotted};
@@ -96,10 +97,13 @@ pub fn method(
         reconcile::result(&mut result, value, kinds, &mut reasons);
     }
     let paging = answers::paging(&params, v3);
-    let mut errors = answers::errors(&page, v3);
-    answers::error_example_code(&examples, &mut errors, &mut reasons);
+    let errors::Read {
+        errors,
+        none_because,
+    } = errors::read(&page, v3, &mut reasons);
     let level = confidence(&reasons, evidence);
     reasons.insert(0, "imported".to_owned());
+    reasons.extend(none_because);
     let method = Method {
         mutates: mutates(&name),
         scope: identity::scope(&page, rel),

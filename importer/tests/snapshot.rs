@@ -91,7 +91,7 @@ fn imports_the_whole_snapshot() {
         flags(&m.params, "", &mut a);
         flags(&imported.params, "", &mut b);
         let codes = |errors: &[bitrix_spec::ErrorEntry]| {
-            let mut c: Vec<String> = errors.iter().map(|e| e.code.clone()).collect();
+            let mut c: Vec<Option<String>> = errors.iter().map(|e| e.code.clone()).collect();
             c.sort();
             c.dedup();
             c
