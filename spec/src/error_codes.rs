@@ -32,8 +32,12 @@ impl Code {
     }
 
     /// The variant name: from the exception class when there is one, else from the code,
-    /// else from the message.
+    /// else from the message's first [`naming::MESSAGE_WORDS`] words.
     pub fn variant_name(&self) -> String {
+        self.name_of(naming::MESSAGE_WORDS)
+    }
+
+    fn name_of(&self, words: usize) -> String {
         let from_code = self
             .exception
             .as_deref()
@@ -41,7 +45,7 @@ impl Code {
             .or_else(|| self.code.as_deref().and_then(naming::error_variant));
         match from_code {
             Some(name) => name,
-            None => naming::message_variant(self.matched_message().unwrap_or_default()),
+            None => naming::message_variant(self.matched_message().unwrap_or_default(), words),
         }
     }
 
@@ -109,23 +113,53 @@ pub fn merge(codes: &mut Vec<Code>, mut entry: Code) {
     }
 }
 
-/// Two documented messages that differ only in case, spacing or a final full stop name one
-/// error.
+/// Two documented messages that differ only in case, spacing, surrounding quotes or a final
+/// full stop name one error (the runtime compares received messages the same way).
 fn message_key(message: &str) -> String {
     message
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+        .trim_matches(['"', '\'', '`'])
         .trim_end_matches(['.', '!'])
+        .trim()
         .to_lowercase()
 }
 
 /// The variant names of `codes`, in order: unique, and never `Common` (the variant nesting
 /// the shared codes) nor `Unknown` (the catch-all).
 pub fn variant_names(codes: &[Code]) -> Vec<String> {
+    let short: Vec<String> = codes.iter().map(Code::variant_name).collect();
+    // Messages that agree in their first words are named by all of their words.
     let names: Vec<String> = codes
         .iter()
-        .map(Code::variant_name)
+        .zip(&short)
+        .map(|(c, n)| {
+            let clash = short.iter().filter(|o| *o == n).count() > 1;
+            if clash && c.code.is_none() {
+                c.name_of(usize::MAX)
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    // A message named like one of the codes says how it differs.
+    let coded: Vec<&String> = codes
+        .iter()
+        .zip(&names)
+        .filter(|(c, _)| c.code.is_some())
+        .map(|(_, n)| n)
+        .collect();
+    let names: Vec<String> = codes
+        .iter()
+        .zip(&names)
+        .map(|(c, n)| {
+            if c.code.is_none() && coded.contains(&n) {
+                format!("{n}WithoutCode")
+            } else {
+                n.clone()
+            }
+        })
         .map(|n| {
             if n == "Common" {
                 "CommonCode".to_owned()
@@ -214,6 +248,7 @@ mod tests {
         merge(&mut codes, code(Some("NOT_FOUND"), "Item not found"));
         merge(&mut codes, code(None, "Access denied"));
         merge(&mut codes, code(None, "Access  denied."));
+        merge(&mut codes, code(None, "\"Access denied"));
         merge(&mut codes, code(None, " "));
         assert_eq!(codes.len(), 2);
         assert_eq!(
@@ -229,6 +264,21 @@ mod tests {
     }
 
     #[test]
+    fn messages_alike_in_their_first_words_are_named_by_all_of_them() {
+        let codes = [
+            code(None, "Section at index i does not have a title"),
+            code(None, "Section at index i does not have a name"),
+        ];
+        assert_eq!(
+            variant_names(&codes),
+            [
+                "SectionAtIndexIDoesNotHaveTitle",
+                "SectionAtIndexIDoesNotHaveName"
+            ]
+        );
+    }
+
+    #[test]
     fn names_never_collide_nor_take_the_nesting_variant() {
         let codes = [
             code(Some("ACCESS_DENIED"), "Access denied"),
@@ -237,7 +287,7 @@ mod tests {
         ];
         assert_eq!(
             variant_names(&codes),
-            ["AccessDenied", "AccessDenied2", "CommonCode"]
+            ["AccessDenied", "AccessDeniedWithoutCode", "CommonCode"]
         );
     }
 

@@ -183,21 +183,22 @@ const MESSAGE_STOP_WORDS: &[&str] = &[
     "this", "that", "method", "or",
 ];
 
-/// Longest message-named variant, in words.
-const MESSAGE_WORDS: usize = 6;
+/// Longest message-named variant, in words, unless two messages need more to differ.
+pub const MESSAGE_WORDS: usize = 6;
 
 /// Variant identifier for an error the docs list by its message only:
 /// `Access denied.` → `AccessDenied`, `The required parameter "name" for the method
 /// "calendar.event.add" is not set` → `RequiredParameterNameNotSet`. Quoted dotted names
-/// (method names) and filler words are left out, and the name stops after six words.
-pub fn message_variant(message: &str) -> String {
+/// (method names) and filler words are left out, and the name stops after `words` words
+/// ([`MESSAGE_WORDS`] unless two messages of one enum need more to differ).
+pub fn message_variant(message: &str, words: usize) -> String {
     let mut kept = Vec::new();
     for quoted_or_word in message
         .split(['"', '\'', '`'])
         .enumerate()
         .flat_map(|(i, part)| {
             // Odd parts sit between quotes: a dotted one names a method, not the error.
-            let skip = i % 2 == 1 && part.contains('.');
+            let skip = i % 2 == 1 && part.contains('.') && !part.contains(' ');
             (!skip).then_some(part)
         })
     {
@@ -205,7 +206,7 @@ pub fn message_variant(message: &str) -> String {
             if word.is_empty() || MESSAGE_STOP_WORDS.contains(&word.to_ascii_lowercase().as_str()) {
                 continue;
             }
-            if kept.len() < MESSAGE_WORDS {
+            if kept.len() < words {
                 kept.push(word.to_ascii_lowercase());
             }
         }
@@ -362,20 +363,28 @@ mod tests {
 
     #[test]
     fn message_variants() {
-        assert_eq!(message_variant("Access denied."), "AccessDenied");
+        assert_eq!(
+            message_variant("Access denied.", MESSAGE_WORDS),
+            "AccessDenied"
+        );
         assert_eq!(
             message_variant(
-                r#"The required parameter "name" for the method "calendar.event.add" is not set"#
+                r#"The required parameter "name" for the method "calendar.event.add" is not set"#,
+                MESSAGE_WORDS
             ),
             "RequiredParameterNameNotSet"
         );
         assert_eq!(
-            message_variant("ID is not defined or invalid"),
+            message_variant("ID is not defined or invalid", MESSAGE_WORDS),
             "IdNotDefinedInvalid"
         );
-        assert_eq!(message_variant("404 page"), "Message404Page");
-        assert_eq!(message_variant("Unknown"), "UnknownValue");
-        assert_eq!(message_variant("..."), "Message");
+        assert_eq!(message_variant("404 page", MESSAGE_WORDS), "Message404Page");
+        assert_eq!(message_variant("Unknown", MESSAGE_WORDS), "UnknownValue");
+        assert_eq!(message_variant("...", MESSAGE_WORDS), "Message");
+        assert_eq!(
+            message_variant("\"Inadmissible fields for selection.", MESSAGE_WORDS),
+            "InadmissibleFieldsSelection"
+        );
     }
 
     #[test]
