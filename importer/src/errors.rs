@@ -478,13 +478,19 @@ fn dedupe(out: &mut Vec<ErrorEntry>) {
     });
 }
 
-/// A cell's text without Markdown decoration.
+/// A cell's text without Markdown decoration, and without a quote the docs left unclosed.
 fn clean(s: &str) -> String {
-    s.replace("**", "")
+    let text = s
+        .replace("**", "")
         .replace('`', "")
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    if text.matches('"').count() % 2 == 1 {
+        text.trim_matches('"').to_owned()
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ fn empty_string_in_the_code_column_means_no_code_and_the_message_is_kept() {
 #[test]
 fn a_table_without_a_code_column_gives_message_only_errors() {
     let (out, _) = errors(
-        "## Error Handling\n\nHTTP Status: **400**\n\n```json\n{\n    \"error\": \"\",\n    \"error_description\": \"ID is not defined or invalid.\"\n}\n```\n\n#|\n|| **Description** | **Value** ||\n|| `ID is not defined or invalid` | The `id` is not a positive integer ||\n|| `Access denied` | No permission ||\n|#\n",
+        "## Error Handling\n\nHTTP Status: **400**\n\n```json\n{\n    \"error\": \"\",\n    \"error_description\": \"ID is not defined or invalid.\"\n}\n```\n\n#|\n|| **Description** | **Value** ||\n|| `ID is not defined or invalid` | The `id` is not a positive integer ||\n|| `Access denied` | No permission ||\n|| \"Inadmissible fields | Unclosed quote ||\n|#\n",
         false,
     );
     assert_eq!(
@@ -59,6 +59,7 @@ fn a_table_without_a_code_column_gives_message_only_errors() {
         [
             entry(None, 400, "ID is not defined or invalid"),
             entry(None, 400, "Access denied"),
+            entry(None, 400, "Inadmissible fields"),
         ]
     );
 }
