@@ -78,6 +78,7 @@ pub use axum;
 pub mod __private {
     pub use crate::codes::is_message;
     pub use crate::object::{lenient, list, optional, plain, read, read_keeping, Num, Yn};
+    pub use crate::response::decode as decode_answer;
     pub use crate::validate::check;
     pub use crate::wire::Lenient;
     pub use serde;
