@@ -231,3 +231,38 @@ fn parts_that_do_not_fit_their_kind_are_all_reported_and_the_rest_still_checked(
     }
     assert_eq!(text.lines().count(), 7, "{text}");
 }
+
+#[test]
+fn no_code_is_spelled_by_leaving_code_out() {
+    let errors = r#"[
+        {"code": "", "status": 400, "message": "Empty"},
+        {"code": "-", "status": 400, "message": "Dash"},
+        {"code": "\u2014", "status": 400, "message": "Em dash"},
+        {"status": 400, "message": " "},
+        {"status": 400, "message": "Access denied"},
+        {"code": "NOT_FOUND", "status": 400, "message": ""}
+    ]"#;
+    let text =
+        method("crm.a", "v1", "[]").replace(r#""errors": []"#, &format!(r#""errors": {errors}"#));
+    let catalogue = r#"{"name": "system", "title": "T", "doc_url": "https://apidocs.bitrix24.com/e.html",
+        "source": "e.md", "errors": [{"status": 500, "message": "No code"}, {"code": " ", "status": 500, "message": "Blank"}]}"#;
+    let dir = spec_dir(
+        "no-code",
+        &[
+            ("methods/v1/crm.a.json", &text),
+            ("errors/system.json", catalogue),
+        ],
+    );
+    let empty = "an error without a code leaves `code` out (not \"\", \"-\" or \"\u{2014}\")";
+    assert_eq!(
+        messages(&dir),
+        [
+            "error: errors/system.json: $.errors[0]: catalogue error without a code".to_owned(),
+            format!("error: errors/system.json: $.errors[1]: {empty}"),
+            format!("error: methods/v1/crm.a.json: $.errors[0]: {empty}"),
+            format!("error: methods/v1/crm.a.json: $.errors[1]: {empty}"),
+            format!("error: methods/v1/crm.a.json: $.errors[2]: {empty}"),
+            "error: methods/v1/crm.a.json: $.errors[3]: an error without a code needs its message: nothing else tells it apart".to_owned(),
+        ]
+    );
+}
