@@ -176,10 +176,8 @@ fn method_tokens(m: &MethodItem) -> TokenStream {
 
 /// `paging(kind = "start", id = "ID", ...)`, with the keys the spec knows.
 fn paging_tokens(shape: &bitrix_spec::ListShape) -> TokenStream {
-    let kind = match shape.paging {
-        bitrix_spec::Paging::Start => "start",
-        bitrix_spec::Paging::Pagination => "pagination",
-    };
+    // Lowering keeps only the kinds the runtime walks.
+    let kind = shape.kind.runtime_kind().unwrap_or_default();
     let key = |name: &str, value: &Option<String>| {
         value.as_ref().map(|v| {
             let name = ident(name);

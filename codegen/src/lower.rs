@@ -296,7 +296,11 @@ impl<'a> Cx<'a> {
             scope: m.scope.clone(),
             mutates: m.mutates,
             wrapper: m.result_wrapper.map(|w| w.key()),
-            paging: m.list_shape().map(Box::new),
+            // `page` and `last_id` lists stay plain calls: no list stream walks them.
+            paging: m
+                .list_shape()
+                .filter(|s| s.kind.runtime_kind().is_some())
+                .map(Box::new),
             result,
             errors: self.errors(m),
             fields,

@@ -2,19 +2,21 @@
 //! its order and filter parameters, where the rows sit in `result` and which key holds a row's
 //! id. A list stream needs nothing else, so every list method gets one with no per-method code.
 //!
-//! The parameters give the order and filter names; the first documented successful answer
-//! gives where the rows are and their id key (the pages spell them as the portal does: `ID`
-//! for the classic CRM, `id` for the catalog, rows under `products`, `tasks`, …).
+//! The spec records these spellings in the method's `paging` object; what it does not record
+//! (files written before the object form) is derived here: the parameters give the order and
+//! filter names; the first documented successful answer gives where the rows are and their id
+//! key (the pages spell them as the portal does: `ID` for the classic CRM, `id` for the
+//! catalog, rows under `products`, `tasks`, …). The importer records what this derives.
 
 use serde_json::Value;
 
-use crate::model::{ExampleKind, Kind, Method, Paging, Type};
+use crate::model::{ExampleKind, Kind, Method, PagingKind, Type};
 
 /// What a list stream needs to know of a list method.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListShape {
     /// The paging scheme.
-    pub paging: Paging,
+    pub kind: PagingKind,
     /// Key of a row's id (`ID`, `id`), when the rows carry one.
     pub id_field: Option<String>,
     /// Name of the order parameter, when the method takes one.
@@ -29,22 +31,28 @@ pub struct ListShape {
 impl Method {
     /// How the method's rows are traversed; `None` when it is not a list.
     pub fn list_shape(&self) -> Option<ListShape> {
-        let paging = self.paging?;
-        let param = |name: &str| {
-            self.params
-                .iter()
-                .find(|p| p.name.eq_ignore_ascii_case(name))
-                .map(|p| p.name.clone())
+        let paging = self.paging.as_ref()?;
+        let param = |names: &[&str]| {
+            names.iter().find_map(|name| {
+                self.params
+                    .iter()
+                    .find(|p| p.name.eq_ignore_ascii_case(name))
+                    .map(|p| p.name.clone())
+            })
         };
-        let (items, id_field) = match self.documented_rows() {
-            Some((items, first_row)) => (items, first_row.as_ref().and_then(id_key_of_row)),
-            None => (None, id_key_of_type(&self.result)),
+        let recorded = paging.id.is_some() || paging.items.is_some();
+        let (items, id_field) = match (recorded, self.documented_rows()) {
+            (true, _) => (paging.items.clone(), paging.id.clone()),
+            (false, Some((items, first_row))) => {
+                (items, first_row.as_ref().and_then(id_key_of_row))
+            }
+            (false, None) => (None, id_key_of_type(&self.result)),
         };
         Some(ListShape {
-            paging,
+            kind: paging.kind,
             id_field,
-            order: param("order"),
-            filter: param("filter"),
+            order: paging.order.clone().or_else(|| param(&["order", "sort"])),
+            filter: paging.filter.clone().or_else(|| param(&["filter"])),
             items,
         })
     }
@@ -137,7 +145,7 @@ mod tests {
         assert_eq!(
             shape,
             ListShape {
-                paging: Paging::Start,
+                kind: PagingKind::Start,
                 id_field: Some("ID".into()),
                 order: Some("ORDER".into()),
                 filter: Some("FILTER".into()),
@@ -179,8 +187,35 @@ mod tests {
             "examples": [{"kind": "response", "body": {"result": {"items": [{"id": 1}]}}}],
         }));
         let shape = m.list_shape().unwrap();
-        assert_eq!(shape.paging, Paging::Pagination);
+        assert_eq!(shape.kind, PagingKind::Pagination);
         assert_eq!((shape.items, shape.id_field.as_deref()), (None, Some("id")));
         assert_eq!((shape.order, shape.filter), (None, None));
+    }
+
+    #[test]
+    fn recorded_spellings_win_over_derived_ones() {
+        let m = method(json!({
+            "paging": {"kind": "offset_limit", "id": "chatId", "items": "chats",
+                       "order": "SORT_BY"},
+            "params": [{"name": "sort", "required": false, "type": "any"},
+                       {"name": "FILTER", "required": false, "type": "any"}],
+            "examples": [{"kind": "response", "body": {"result": [{"ID": 1}]}}],
+        }));
+        assert_eq!(
+            m.list_shape().unwrap(),
+            ListShape {
+                kind: PagingKind::OffsetLimit,
+                id_field: Some("chatId".into()),
+                order: Some("SORT_BY".into()),
+                filter: Some("FILTER".into()),
+                items: Some("chats".into()),
+            }
+        );
+        // Unrecorded, `sort` is the order parameter when there is no `order`.
+        let m = method(json!({
+            "paging": "offset_limit",
+            "params": [{"name": "sort", "required": false, "type": "any"}],
+        }));
+        assert_eq!(m.list_shape().unwrap().order.as_deref(), Some("sort"));
     }
 }

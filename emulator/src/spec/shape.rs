@@ -1,7 +1,7 @@
 //! Answers for methods with no state behind them: the page's documented response when it has
 //! one, else a value built from the spec's result type. Never an error.
 
-use bitrix_spec::{ExampleKind, Kind, Method, Paging, Type};
+use bitrix_spec::{ExampleKind, Kind, Method, PagingKind, Type};
 use serde_json::{json, Map, Value};
 
 use super::index::SpecIndex;
@@ -26,7 +26,11 @@ pub fn answer(index: &SpecIndex, method: &Method) -> Done {
         }
     };
     // A list answers with a consistent `total` and no `next`, so clients stop after one page.
-    let total = (method.paging == Some(Paging::Start)).then(|| rows(&result));
+    let counted = method
+        .paging
+        .as_ref()
+        .is_some_and(|p| matches!(p.kind, PagingKind::Start | PagingKind::StartUpper));
+    let total = counted.then(|| rows(&result));
     Done {
         result,
         total,

@@ -1,8 +1,10 @@
 //! The model of the spec files. `FORMAT.md` describes every key.
 
 mod json;
+mod paging;
 mod ty;
 
+pub use paging::{Paging, PagingKind};
 pub use ty::{Constraints, EnumLiteral, EnumValue, Field, KeyPattern, Kind, NamedType, Type};
 
 pub(crate) use json::message;
@@ -67,7 +69,7 @@ pub struct Method {
     /// REST 3.0 key wrapping the payload inside `result`.
     #[serde(default)]
     pub result_wrapper: Option<ResultWrapper>,
-    /// Paging style of list methods.
+    /// How a list method pages; `None` for a method that is not a paged list.
     #[serde(default)]
     pub paging: Option<Paging>,
     /// Documented method-specific errors.
@@ -109,16 +111,6 @@ impl ResultWrapper {
             ResultWrapper::Result => "result",
         }
     }
-}
-
-/// Paging style of a list method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Paging {
-    /// v1: `start` in the request, `next` and `total` in the answer.
-    Start,
-    /// v3: a `pagination` object (`page`, `limit`, `offset`).
-    Pagination,
 }
 
 /// A documented error.
