@@ -1,8 +1,8 @@
 //! What a method page says comes back: the type of `result` (checked against the response
-//! example by the caller), the REST 3.0 wrapper key and list paging. The documented errors are
-//! [`crate::errors`]' job.
+//! example by the caller) and the REST 3.0 wrapper key. List paging is [`crate::paging`]'s
+//! job and the documented errors [`crate::errors`]'.
 
-use bitrix_spec::{Field, Kind, Paging, ResultWrapper, Type};
+use bitrix_spec::{ExampleKind, Kind, ResultWrapper, Type};
 use serde_json::Value;
 
 use crate::cell::name_cell;
@@ -57,14 +57,4 @@ pub(crate) fn wrapper(response: Option<&Value>) -> Option<ResultWrapper> {
     }
 }
 
-/// How a list method pages, from its parameters: v1 `start`, REST 3.0 `pagination`.
-pub(crate) fn paging(params: &[Field], v3: bool) -> Option<Paging> {
-    let has = |name: &str| params.iter().any(|p| p.name == name);
-    if has("start") && !v3 {
-        Some(Paging::Start)
-    } else if has("pagination") && v3 {
-        Some(Paging::Pagination)
-    } else {
-        None
-    }
 }

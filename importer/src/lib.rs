@@ -28,11 +28,14 @@ mod fieldtable;
 mod identity;
 mod linked;
 mod method;
+pub mod mutates;
 pub mod overrides;
 mod page;
+pub mod paging;
 mod reconcile;
 mod text;
 mod typewords;
+mod verbs;
 mod yfm;
 
 use std::collections::{BTreeMap, BTreeSet};

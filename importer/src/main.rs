@@ -88,7 +88,9 @@ fn report(import: &Import, seconds: f64) {
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for m in import.methods.values() {
         *scopes.entry(m.scope.as_str()).or_default() += 1;
-        for r in m.confidence.iter().flat_map(|c| c.reasons.iter()).skip(1) {
+        let reasons_of = m.confidence.iter().flat_map(|c| c.reasons.iter()).skip(1);
+        // Paging and `mutates` decisions have report lines of their own.
+        for r in reasons_of.filter(|r| !r.starts_with("paging: ") && !r.starts_with("mutates: ")) {
             let general: String = r.split('`').step_by(2).collect::<Vec<_>>().join("…");
             *reasons.entry(general).or_default() += 1;
         }
@@ -98,12 +100,64 @@ fn report(import: &Import, seconds: f64) {
     for line in bitrix_import::error_report(import.methods.values()) {
         say!("{line}");
     }
+    paging_report(import);
+    mutates_report(import);
     let mut top: Vec<(String, usize)> = reasons.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     say!("most frequent reasons:");
     for (r, n) in top.iter().take(10) {
         say!("  {n:5}  {r}");
     }
+}
+
+/// List methods with a paging kind among those whose page documents paging, per kind, and
+/// the list-named methods without one, grouped by why.
+fn paging_report(import: &Import) {
+    let c = bitrix_import::paging::census(import.methods.values());
+    let share = 100.0 * c.paged as f64 / c.documented.max(1) as f64;
+    say!(
+        "list methods with a paging kind: {}/{} ({share:.0}%)",
+        c.paged,
+        c.documented
+    );
+    let kinds: Vec<String> = c
+        .by_kind
+        .iter()
+        .map(|(k, n)| format!("{} {n}", k.as_str()))
+        .collect();
+    say!("  paging kinds: {}", kinds.join(", "));
+    if !c.missing.is_empty() {
+        say!(
+            "  documented paging without a kind: {}",
+            c.missing.join(", ")
+        );
+    }
+    let mut why: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, reason) in &c.unpaged_lists {
+        why.entry(reason).or_default().push(name);
+    }
+    say!(
+        "list-named methods without paging: {}",
+        c.unpaged_lists.len()
+    );
+    for (reason, names) in why {
+        say!("  {} — {reason}: {}", names.len(), names.join(", "));
+    }
+}
+
+/// The `mutates` flags and where their decisions come from.
+fn mutates_report(import: &Import) {
+    let c = bitrix_import::mutates::census(import.methods.values());
+    let by: Vec<String> =
+        c.by.iter()
+            .map(|(s, n)| format!("{} {n}", s.map_or("override", |s| s.as_str())))
+            .collect();
+    say!(
+        "mutates: {} writes, {} reads; decided by: {}",
+        c.writes,
+        c.reads,
+        by.join(", ")
+    );
 }
 
 fn main() -> ExitCode {

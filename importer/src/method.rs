@@ -5,14 +5,16 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use bitrix_spec::{Confidence, ConfidenceLevel, Deprecation, ExampleKind, Method, Version};
+use bitrix_spec::{Confidence, ConfidenceLevel, Deprecation, ExampleKind, Method, Paging, Version};
 
 use crate::answers;
 use crate::errors;
 use crate::examples;
 use crate::fieldtable;
 use crate::identity::{self, is_dotted};
+use crate::mutates;
 use crate::page::Page;
+use crate::paging;
 use crate::reconcile;
 use crate::text;
 
@@ -96,16 +98,33 @@ pub fn method(
     if let Some(value) = response.and_then(|r| answers::result_value(r, result_wrapper)) {
         reconcile::result(&mut result, value, kinds, &mut reasons);
     }
-    let paging = answers::paging(&params, v3);
+    // Decisions read plainly off the page are recorded without lowering the confidence.
+    let mut decided = Vec::new();
+    let paging = paging::decide(&params, &examples, &page.lines, v3, &mut decided).map(Paging::of);
     let errors::Read {
         errors,
         none_because,
     } = errors::read(&page, v3, &mut reasons);
+    let flag = mutates::decide(&mutates::Page {
+        name: &name,
+        title: &title,
+        lines: &page.lines,
+        intro_end: page.intro_end(),
+        params: &params,
+        examples: &examples,
+    });
+    // Weak evidence (an ambiguous verb, the name alone) lowers the confidence.
+    if flag.doubtful {
+        reasons.push(flag.reason());
+    } else {
+        decided.push(flag.reason());
+    }
     let level = confidence(&reasons, evidence);
     reasons.insert(0, "imported".to_owned());
     reasons.extend(none_because);
-    let method = Method {
-        mutates: mutates(&name),
+    reasons.extend(decided);
+    let mut method = Method {
+        mutates: flag.mutates,
         scope: identity::scope(&page, rel),
         title,
         doc_url: format!(
@@ -124,6 +143,7 @@ pub fn method(
         name,
         version,
     };
+    paging::record_shape(&mut method);
     Ok(Imported {
         method,
         evidence: evidence + usize::from(has_scope),
@@ -143,27 +163,6 @@ fn confidence(reasons: &[String], name_evidence: usize) -> ConfidenceLevel {
     } else {
         ConfidenceLevel::Medium
     }
-}
-
-fn mutates(name: &str) -> bool {
-    let last = name.rsplit('.').next().unwrap_or_default().to_lowercase();
-    let reads = [
-        "get",
-        "list",
-        "fields",
-        "search",
-        "count",
-        "getlist",
-        "getfields",
-        "info",
-        "current",
-        "status",
-        "version",
-    ];
-    !(reads.contains(&last.as_str())
-        || last.starts_with("get")
-        || last.starts_with("list")
-        || last.ends_with("fields"))
 }
 
 fn deprecation(lines: &[&str]) -> Option<Deprecation> {
