@@ -158,6 +158,19 @@ impl Checker<'_> {
                 "result_wrapper is a REST 3.0 key; v1 has none",
             );
         }
+        if let Some(p) = &m.paging {
+            // A v3 kind on a v1 method (or the reverse) would not compile in the macro.
+            if p.kind.is_v3() != (m.version == Version::V3) {
+                self.error(
+                    "$.paging.kind",
+                    format!(
+                        "paging kind `{}` does not belong to {} methods",
+                        p.kind.as_str(),
+                        m.version
+                    ),
+                );
+            }
+        }
         self.fields("$.params", &m.params);
         self.ty("$.result", &m.result);
         for (i, e) in m.errors.iter().enumerate() {

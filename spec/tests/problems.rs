@@ -182,6 +182,50 @@ fn malformed_json_and_wrong_constraints() {
 }
 
 #[test]
+fn paging_of_the_wrong_generation_or_shape_is_reported() {
+    let with_paging = |name: &str, version: &str, paging: &str| {
+        let m = method(name, version, "[]");
+        format!("{}, \"paging\": {paging}}}", m.trim_end_matches('}'))
+    };
+    let dir = spec_dir(
+        "paging",
+        &[
+            (
+                "methods/v1/crm.a.list.json",
+                &with_paging("crm.a.list", "v1", r#"{"kind": "cursor", "id": "id"}"#),
+            ),
+            (
+                "methods/v3/crm.b.list.json",
+                &with_paging("crm.b.list", "v3", r#""start""#),
+            ),
+            (
+                "methods/v1/crm.c.list.json",
+                &with_paging("crm.c.list", "v1", r#"{"kind": "start", "rows": "x"}"#),
+            ),
+            (
+                "methods/v1/crm.d.list.json",
+                &with_paging("crm.d.list", "v1", r#"{"kind": "start_upper", "id": "ID"}"#),
+            ),
+        ],
+    );
+    let text = messages(&dir).join("\n");
+    assert!(
+        text.contains(
+            "crm.a.list.json: $.paging.kind: paging kind `cursor` does not belong to v1 methods"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "crm.b.list.json: $.paging.kind: paging kind `start` does not belong to v3 methods"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("unknown field `rows`"), "{text}");
+    assert!(!text.contains("crm.d.list"), "{text}");
+}
+
+#[test]
 fn a_missing_directory_is_an_error_not_a_panic() {
     let loaded = load_dir(std::path::Path::new("/nonexistent/spec"));
     assert!(loaded.problems.has_errors());
