@@ -13,8 +13,9 @@
 //!
 //! Reading a page goes, without cycles: `text` (includes, headings) and `yfm` (tables)
 //! → `page` (the outline) → `cell`, `typewords` and `fieldtable` (field tables) → `linked`
-//! (fields documented on another page), `identity`, `answers`, `examples`, `reconcile` →
-//! `method`, `event` and `datatypes`, one per kind of page.
+//! (fields documented on another page), `identity`, `answers`, `examples`, `reconcile`,
+//! `paging` (list kinds) and `mutates` (with `verbs`) → `method`, `event` and `datatypes`, one
+//! per kind of page.
 
 mod answers;
 mod cell;
