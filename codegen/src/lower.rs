@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use bitrix_spec::naming::{
-    enum_variant, field_idents, module_ident, pascal_ident, snake_ident, type_ident,
-    unique_variants,
+    enum_variant, field_idents, method_type_base, module_ident, pascal_ident, snake_ident,
+    type_ident, unique_variants,
 };
 use bitrix_spec::{EnumLiteral, Field as SpecField, Kind, Method, Spec, Type, Version};
 
@@ -131,12 +131,21 @@ pub fn lower(spec: &Spec) -> Crate {
         .collect();
     for (scope, methods) in &by_scope {
         let mut names = Names::default();
+        // Recorded names are claimed first, so that the items a method nests never take them.
+        let recorded: BTreeMap<(&str, Version), String> = methods
+            .iter()
+            .filter_map(|m| {
+                let rust = m.rust_name.as_deref()?;
+                Some(((m.name.as_str(), m.version), names.claim_method(rust)))
+            })
+            .collect();
         let mut modules = Vec::new();
         for m in methods {
             let both = m.version == Version::V3 && spec.method(&m.name, Version::V1).is_some();
-            let base = type_ident(&m.name, "Method");
-            let base = if both { format!("{base}V3") } else { base };
-            let rust = names.claim_method(&base);
+            let rust = match recorded.get(&(m.name.as_str(), m.version)) {
+                Some(rust) => rust.clone(),
+                None => names.claim_method(&method_type_base(&m.name, both)),
+            };
             let mut cx = Cx::new(
                 spec,
                 &type_names,

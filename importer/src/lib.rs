@@ -34,6 +34,7 @@ pub mod overrides;
 mod page;
 pub mod paging;
 mod reconcile;
+pub mod rust_names;
 mod text;
 mod typewords;
 mod verbs;

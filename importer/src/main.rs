@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use bitrix_import::{diff, overrides, Import};
+use bitrix_import::{diff, overrides, rust_names, Import};
 
 /// Prints a line; a closed stdout (`| head`) is not an error worth a panic.
 macro_rules! say {
@@ -179,16 +179,25 @@ fn main() -> ExitCode {
 
     let started = Instant::now();
     let mut import = bitrix_import::import_with_progress(&docs, progress_bar());
-    // Recording compares the checked-in spec with the import before any override.
-    let raw = args.record.then(|| import.clone());
+    // The checked-in spec records the methods' Rust names, as overrides record hand fixes.
+    let checked = bitrix_spec::load_dir(&spec_dir).spec;
+    // Recording compares the checked-in spec with the import before any override, with the
+    // Rust names a spec without recorded names would get: a name that differs is a hand
+    // decision (a rename, or a name kept from before) and is recorded like any other.
+    let raw = args.record.then(|| {
+        let mut raw = import.clone();
+        rust_names::assign(&mut raw, &bitrix_spec::Spec::default());
+        raw
+    });
     let (fixes, mut problems) = overrides::load(&spec_dir.join("overrides"));
     problems.extend(overrides::apply(&mut import, &fixes));
+    let derived = rust_names::assign(&mut import, &checked);
     report(&import, started.elapsed().as_secs_f64());
+    say!("{derived} methods got a new Rust name (the others keep the recorded one)");
     for p in &problems {
         eprintln!("override problem: {p}");
     }
 
-    let checked = bitrix_spec::load_dir(&spec_dir).spec;
     let checked_in = &checked.methods;
     let mut code = ExitCode::SUCCESS;
     if let Some(raw) = &raw {

@@ -142,6 +142,7 @@ pub fn method(
         confidence: Some(Confidence { level, reasons }),
         name,
         version,
+        rust_name: None,
     };
     paging::record_shape(&mut method);
     Ok(Imported {

@@ -153,6 +153,52 @@ pub fn type_ident(wire: &str, suffix: &str) -> String {
     }
 }
 
+/// Suffix of a method's error enum (`CrmDealAdd` → `CrmDealAddError`): a method type name
+/// must not take another method's error enum name.
+pub const ERROR_SUFFIX: &str = "Error";
+
+/// The base Rust type name of a method: [`type_ident`] of the wire name (suffix `Method`),
+/// with `V3` appended to the REST 3.0 twin of a v1 method of the same name.
+pub fn method_type_base(name: &str, v3_twin_of_v1: bool) -> String {
+    let base = type_ident(name, "Method");
+    if v3_twin_of_v1 {
+        format!("{base}V3")
+    } else {
+        base
+    }
+}
+
+/// A method type name from `base` that neither `taken` nor the error enums of `taken` hold,
+/// and whose own error enum is free: `base`, else `baseMethod`, `baseMethod3`, ….
+pub fn unique_method_type(base: &str, taken: &std::collections::BTreeSet<String>) -> String {
+    let free = |n: &str| {
+        !taken.contains(n)
+            && !taken.contains(&format!("{n}{ERROR_SUFFIX}"))
+            && n.strip_suffix(ERROR_SUFFIX)
+                .is_none_or(|owner| !taken.contains(owner))
+    };
+    let mut name = base.to_owned();
+    let mut n = 2;
+    while !free(&name) {
+        name = if n == 2 {
+            format!("{base}Method")
+        } else {
+            format!("{base}Method{n}")
+        };
+        n += 1;
+    }
+    name
+}
+
+/// Whether `s` can be a method's recorded type name: an ASCII `UpperCamelCase` identifier
+/// that is no keyword or reserved prelude name.
+pub fn is_method_type_name(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_uppercase())
+        && s.chars().all(|c| c.is_ascii_alphanumeric())
+        && !RESERVED_TYPES.contains(&s)
+        && !is_keyword(s)
+}
+
 /// Field identifiers for the wire names of one object, in order, unique within it.
 ///
 /// Names that collide after conversion (`ID` and `id`) are numbered: the wire name that is
@@ -327,6 +373,29 @@ mod tests {
         assert_eq!(type_ident("option", "Method"), "OptionMethod");
         assert_eq!(type_ident("vec", "Type"), "VecType");
         assert_eq!(type_ident("crm.item.delete", "Method"), "CrmItemDelete");
+    }
+
+    #[test]
+    fn method_type_names() {
+        assert_eq!(
+            method_type_base("disk.file.copyTo", false),
+            "DiskFileCopyTo"
+        );
+        assert_eq!(method_type_base("tasks.task.get", true), "TasksTaskGetV3");
+        assert_eq!(method_type_base("result", false), "ResultMethod");
+        let taken: std::collections::BTreeSet<String> =
+            ["AB".to_owned(), "ABMethod".to_owned(), "CD".to_owned()].into();
+        assert_eq!(unique_method_type("AB", &taken), "ABMethod3");
+        assert_eq!(unique_method_type("X", &taken), "X");
+        // `CDError` is the error enum of the method `CD`.
+        assert_eq!(unique_method_type("CDError", &taken), "CDErrorMethod");
+        let taken: std::collections::BTreeSet<String> = ["EFError".to_owned()].into();
+        assert_eq!(unique_method_type("EF", &taken), "EFMethod");
+        assert!(is_method_type_name("CrmDealAdd"));
+        assert!(!is_method_type_name("crmDealAdd"));
+        assert!(!is_method_type_name("Crm_Deal"));
+        assert!(!is_method_type_name("Result"));
+        assert!(!is_method_type_name(""));
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub fn is_valid_method_name(name: &str) -> bool {
 
 /// Validates everything in `spec`, appending to `problems`.
 pub fn validate(spec: &Spec, problems: &mut Problems) {
+    rust_names(spec, problems);
     for m in spec.methods.values() {
         let mut c = Checker {
             spec,
@@ -100,6 +101,50 @@ pub fn validate(spec: &Spec, problems: &mut Problems) {
                 }
             }
         }
+    }
+}
+
+/// Recorded Rust type names: well formed, and unique across the spec together with their
+/// error enums; and no two methods whose names differ only by case (one identity on the wire).
+fn rust_names(spec: &Spec, problems: &mut Problems) {
+    let mut owners: BTreeMap<String, &Method> = BTreeMap::new();
+    let mut spellings: BTreeMap<(String, Version), &str> = BTreeMap::new();
+    for m in spec.methods.values() {
+        let file = method_file(&m.name, m.version);
+        if let Some(first) = spellings.insert((m.name.to_lowercase(), m.version), &m.name) {
+            problems.error(
+                &file,
+                "$.name",
+                format!(
+                    "`{}` and `{first}` differ only by case: the server takes them for one method",
+                    m.name
+                ),
+            );
+        }
+        let Some(rust) = &m.rust_name else { continue };
+        if !naming::is_method_type_name(rust) {
+            problems.error(
+                &file,
+                "$.rust_name",
+                format!("`{rust}` is not an UpperCamelCase type name of ASCII letters and digits"),
+            );
+            continue;
+        }
+        let error_enum = format!("{rust}{}", naming::ERROR_SUFFIX);
+        for taken in [rust, &error_enum] {
+            if let Some(other) = owners.get(taken.as_str()) {
+                problems.error(
+                    &file,
+                    "$.rust_name",
+                    format!(
+                        "`{taken}` is also a name of {} ({})",
+                        other.name, other.version
+                    ),
+                );
+            }
+        }
+        owners.insert(rust.clone(), m);
+        owners.insert(error_enum, m);
     }
 }
 

@@ -310,3 +310,61 @@ fn no_code_is_spelled_by_leaving_code_out() {
         ]
     );
 }
+
+/// `method` with a recorded Rust name.
+fn named(name: &str, rust_name: &str) -> String {
+    method(name, "v1", "[]").replacen(
+        r#""scope""#,
+        &format!(r#""rust_name": "{rust_name}", "scope""#),
+        1,
+    )
+}
+
+#[test]
+fn rust_names_must_be_type_names_unique_with_their_error_enums() {
+    let dir = spec_dir(
+        "rust-names",
+        &[
+            ("methods/v1/a.b.json", &named("a.b", "AB")),
+            ("methods/v1/a.c.json", &named("a.c", "AB")),
+            ("methods/v1/a.d.json", &named("a.d", "ABError")),
+            ("methods/v1/a.e.json", &named("a.e", "snake_case")),
+            ("methods/v1/a.f.json", &named("a.f", "Result")),
+        ],
+    );
+    assert_eq!(
+        messages(&dir),
+        [
+            "error: methods/v1/a.c.json: $.rust_name: `ABError` is also a name of a.b (v1)",
+            "error: methods/v1/a.c.json: $.rust_name: `AB` is also a name of a.b (v1)",
+            "error: methods/v1/a.d.json: $.rust_name: `ABError` is also a name of a.c (v1)",
+            "error: methods/v1/a.e.json: $.rust_name: `snake_case` is not an UpperCamelCase type name of ASCII letters and digits",
+            "error: methods/v1/a.f.json: $.rust_name: `Result` is not an UpperCamelCase type name of ASCII letters and digits",
+        ]
+    );
+}
+
+#[test]
+fn two_spellings_of_one_method_are_an_error() {
+    let dir = spec_dir(
+        "spellings",
+        &[
+            (
+                "methods/v1/disk.file.copyto.json",
+                &method("disk.file.copyto", "v1", "[]"),
+            ),
+            (
+                "methods/v1/disk.file.copyTo.json",
+                &method("disk.file.copyTo", "v1", "[]"),
+            ),
+            (
+                "methods/v3/disk.file.copyto.json",
+                &method("disk.file.copyto", "v3", "[]"),
+            ),
+        ],
+    );
+    assert_eq!(
+        messages(&dir),
+        ["error: methods/v1/disk.file.copyto.json: $.name: `disk.file.copyto` and `disk.file.copyTo` differ only by case: the server takes them for one method"]
+    );
+}

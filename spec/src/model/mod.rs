@@ -50,6 +50,11 @@ pub struct Method {
     pub name: String,
     /// REST generation.
     pub version: Version,
+    /// The generated Rust type name (`CrmDealAdd`), recorded so that it survives a change of
+    /// the wire name's casing in the docs; absent in hand-written specs, where the generator
+    /// derives it from the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust_name: Option<String>,
     /// Permission scope; also the cargo feature of the generated code.
     pub scope: String,
     /// Page title without the method name.
@@ -237,6 +242,17 @@ impl Spec {
     /// Looks a method up.
     pub fn method(&self, name: &str, version: Version) -> Option<&Method> {
         self.methods.get(&(name.to_owned(), version))
+    }
+
+    /// Looks a method up by its name in any casing: the server does not tell `disk.file.copyto`
+    /// from `disk.file.copyTo`, so neither does a method's identity.
+    pub fn method_ignoring_case(&self, name: &str, version: Version) -> Option<&Method> {
+        self.method(name, version).or_else(|| {
+            self.methods
+                .iter()
+                .find(|((n, v), _)| *v == version && n.eq_ignore_ascii_case(name))
+                .map(|(_, m)| m)
+        })
     }
 
     /// What a type is underneath its named-type references: `ty` itself unless it refers to a
