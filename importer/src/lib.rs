@@ -46,6 +46,8 @@ use std::path::{Path, PathBuf};
 use bitrix_spec::tree::{self, Files, Owned, Stale};
 use bitrix_spec::{ConfidenceLevel, ErrorCatalogue, Event, Method, MethodKey, NamedType, Version};
 
+pub use identity::Skip;
+
 /// The result of an import.
 #[derive(Debug, Default, Clone)]
 pub struct Import {
@@ -60,6 +62,8 @@ pub struct Import {
     /// Pages that document a method already imported from another page (kept: the first by
     /// the preference rule).
     pub duplicates: Vec<String>,
+    /// Pages that name a method but are not imported as one, with the reason, in path order.
+    pub skipped: Vec<(String, Skip)>,
     /// Pages read.
     pub pages: usize,
 }
@@ -100,8 +104,11 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
         .values()
         .map(|t| (t.name.clone(), t.ty.kind.clone()))
         .collect();
-    // The kept page of each method, with its evidence, until every page has been seen.
+    // The kept page of each method, with its evidence, until every page has been seen. Keyed
+    // by the lowercase name: the server does not tell `copyto` from `copyTo`.
     let mut kept: BTreeMap<MethodKey, method::Imported> = BTreeMap::new();
+    // Spellings of each method other than the kept page's, with their page.
+    let mut spellings: BTreeMap<MethodKey, BTreeSet<(String, String)>> = BTreeMap::new();
     for file in files {
         let rel = file
             .strip_prefix(docs)
@@ -119,10 +126,22 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
             }
             continue;
         }
-        let Ok(candidate) = method::method(docs, &rel, &known, &kinds) else {
-            continue;
+        let candidate = match method::method(docs, &rel, &known, &kinds) {
+            Ok(candidate) => candidate,
+            Err(Skip::NoMethod) => continue,
+            Err(skip) => {
+                import.skipped.push((rel, skip));
+                continue;
+            }
         };
-        let key = (candidate.method.name.clone(), candidate.method.version);
+        let key = (
+            candidate.method.name.to_lowercase(),
+            candidate.method.version,
+        );
+        spellings
+            .entry(key.clone())
+            .or_default()
+            .insert((candidate.method.name.clone(), rel.clone()));
         match kept.get(&key) {
             Some(existing) if !preferred(&candidate, existing) => import.duplicates.push(rel),
             Some(existing) => {
@@ -134,8 +153,35 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
             }
         }
     }
-    import.methods = kept.into_iter().map(|(k, i)| (k, i.method)).collect();
+    import.methods = kept
+        .into_iter()
+        .map(|(key, i)| {
+            let mut m = i.method;
+            note_spellings(&mut m, spellings.get(&key));
+            ((m.name.clone(), m.version), m)
+        })
+        .collect();
     import
+}
+
+/// Records in the kept method's reasons the other spellings its pages use: one is kept, the
+/// kept page's, because the server takes them all for one method.
+fn note_spellings(m: &mut Method, seen: Option<&BTreeSet<(String, String)>>) {
+    let others: Vec<String> = seen
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| *name != m.name)
+        .map(|(name, page)| format!("`{name}` (`{page}`)"))
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    if let Some(c) = m.confidence.as_mut() {
+        c.reasons.push(format!(
+            "also spelled {}; one method on the wire, named as on its kept page",
+            others.join(", ")
+        ));
+    }
 }
 
 /// Which of two pages of one method to keep: REST 3.0 pages from the `rest-v3` folder, else

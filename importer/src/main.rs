@@ -45,6 +45,10 @@ struct Args {
     /// Writes the overrides that keep the checked-in spec as it is.
     #[arg(long = "record-overrides")]
     record: bool,
+    /// Lists every page that names a method but is not imported, with the reason (the report
+    /// counts them per reason, and lists them only when they are few).
+    #[arg(long)]
+    skipped: bool,
 }
 
 /// Draws `[####    ] done/total pages` on stdout when it is a terminal, and nothing otherwise
@@ -73,7 +77,36 @@ fn progress_bar() -> impl FnMut(usize, usize) {
     }
 }
 
-fn report(import: &Import, seconds: f64) {
+/// Pages listed in full without `--skipped`.
+const FEW_SKIPPED: usize = 20;
+
+/// The pages that name a method but are not imported: a count per reason, and the pages
+/// themselves when asked or when they are few.
+fn skipped_report(import: &Import, list: bool) {
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, skip) in &import.skipped {
+        *by_kind.entry(skip.kind()).or_default() += 1;
+    }
+    say!(
+        "{} pages name a method but are not imported{}",
+        import.skipped.len(),
+        if list || import.skipped.len() <= FEW_SKIPPED {
+            ""
+        } else {
+            " (--skipped lists them)"
+        }
+    );
+    for (kind, n) in by_kind {
+        say!("  {n:5}  {kind}");
+    }
+    if list || import.skipped.len() <= FEW_SKIPPED {
+        for (page, skip) in &import.skipped {
+            say!("  skipped {page}: {skip}");
+        }
+    }
+}
+
+fn report(import: &Import, seconds: f64, list_skipped: bool) {
     say!(
         "{} pages read, {} methods and {} events imported ({} duplicate pages) in {seconds:.2} s",
         import.pages,
@@ -84,6 +117,7 @@ fn report(import: &Import, seconds: f64) {
     for (level, n) in import.by_confidence() {
         say!("  confidence {level:?}: {n}");
     }
+    skipped_report(import, list_skipped);
     let mut scopes: BTreeMap<&str, usize> = BTreeMap::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for m in import.methods.values() {
@@ -192,7 +226,7 @@ fn main() -> ExitCode {
     let (fixes, mut problems) = overrides::load(&spec_dir.join("overrides"));
     problems.extend(overrides::apply(&mut import, &fixes));
     let derived = rust_names::assign(&mut import, &checked);
-    report(&import, started.elapsed().as_secs_f64());
+    report(&import, started.elapsed().as_secs_f64(), args.skipped);
     say!("{derived} methods got a new Rust name (the others keep the recorded one)");
     for p in &problems {
         eprintln!("override problem: {p}");

@@ -18,20 +18,15 @@ use crate::paging;
 use crate::reconcile;
 use crate::text;
 
-/// Why a page was not imported as a method.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Skip {
-    /// No method name in the H1 or a cURL example.
-    NoMethod,
-}
+use crate::identity::Skip;
 
 /// A method page's import, with how strongly the page is about that method: the number of
-/// signals naming it (title, cURL, opening sentence, SDK call) plus one for a scope line. When two pages
-/// document one method, the stronger one is kept.
+/// signals naming it (title, cURL, opening sentence, SDK call, file name) plus one for a scope
+/// line. When two pages document one method, the stronger one is kept.
 pub struct Imported {
     /// The method.
     pub method: Method,
-    /// Signals backing the page, 0–5.
+    /// Signals backing the page, 0–6.
     pub evidence: usize,
 }
 
@@ -42,7 +37,7 @@ pub fn method(
     known: &BTreeSet<String>,
     kinds: &reconcile::Kinds,
 ) -> Result<Imported, Skip> {
-    let text = text::load(root, &root.join(rel)).ok_or(Skip::NoMethod)?;
+    let text = text::load(root, &root.join(rel)).ok_or(Skip::Unreadable)?;
     let page = Page::new(&text, known);
     let mut reasons = Vec::new();
     let h1 = page
@@ -52,30 +47,38 @@ pub fn method(
         .map(|h| h.title.clone())
         .unwrap_or_default();
     let h1_name = identity::h1_method(&h1);
-    let curl_names = identity::curl_methods(&page.lines);
+    let curl_names = identity::curl_methods(&page.lines, identity::file_stem(rel));
     let sentence_name = identity::sentence_method(&page.lines);
     let sdk_name = identity::sdk_methods(&page.lines).into_iter().next();
     let has_scope = page
         .lines
         .iter()
         .any(|l| l.trim_start().starts_with("> Scope"));
-    // A guide page (no scope line, no method in its title or its opening sentence) may call a
-    // method in its examples without documenting it.
-    let is_guide = !has_scope && h1_name.is_none() && sentence_name.is_none();
-    if rel.contains("widgets/") || is_guide || (!has_scope && curl_names.is_empty()) {
-        return Err(Skip::NoMethod);
-    }
+    let called: Vec<&str> = curl_names
+        .iter()
+        .map(String::as_str)
+        .chain(sdk_name.as_deref())
+        .collect();
+    identity::documents(
+        rel,
+        h1_name.as_deref(),
+        sentence_name.as_deref(),
+        &called,
+        has_scope,
+        !curl_names.is_empty(),
+    )?;
     let Some((name, evidence)) = identity::decide_name(
         h1_name.as_deref(),
         &curl_names,
         sentence_name.as_deref(),
         sdk_name.as_deref(),
+        identity::file_stem(rel),
         &mut reasons,
     ) else {
-        return Err(Skip::NoMethod);
+        return Err(Skip::Malformed);
     };
     if !bitrix_spec::validate::is_valid_method_name(&name) {
-        return Err(Skip::NoMethod);
+        return Err(Skip::Malformed);
     }
     let v3 = rel.contains("rest-v3/")
         || text.contains("belongs to REST 3.0")
