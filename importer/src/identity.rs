@@ -256,6 +256,27 @@ pub(crate) fn title_without(h1: &str, name: &str) -> String {
     }
 }
 
+/// A method's scope: [`scope`], unless the page's `> Scope` line names no scope in one word
+/// ("depending on the placement"): then the method family (`userfieldtype`) stands in.
+pub(crate) fn method_scope(page: &Page<'_>, rel: &str, name: &str) -> String {
+    let named = page
+        .lines
+        .iter()
+        .find(|l| l.trim_start().starts_with("> Scope"))
+        .is_none_or(|l| {
+            code_spans(l)
+                .iter()
+                .flat_map(|s| s.split(','))
+                .any(|s| !s.trim().is_empty() && !s.trim().contains(char::is_whitespace))
+        });
+    if named {
+        scope(page, rel)
+    } else {
+        clean_scope(name.split('.').next().unwrap_or_default())
+    }
+}
+
+/// The scope of the page's `> Scope` line, else the docs folder.
 pub(crate) fn scope(page: &Page<'_>, rel: &str) -> String {
     let from_line = page
         .lines
@@ -265,6 +286,11 @@ pub(crate) fn scope(page: &Page<'_>, rel: &str) -> String {
         // `sale, cashbox`: the method needs both; the first names its module.
         .map(|s| s.split(',').next().unwrap_or_default().trim().to_owned());
     let raw = from_line.unwrap_or_else(|| rel.split('/').nth(1).unwrap_or("common").to_owned());
+    clean_scope(&raw)
+}
+
+/// A scope as a cargo feature: lowercase letters, digits and `_`, `common` when nothing is left.
+fn clean_scope(raw: &str) -> String {
     let s: String = raw
         .to_lowercase()
         .chars()

@@ -14,11 +14,18 @@ use std::time::Instant;
 
 use bitrix_import::{diff, overrides, rust_names, Import};
 
-/// Prints a line; a closed stdout (`| head`) is not an error worth a panic.
+/// Set by `--diff --json`: stdout carries the JSON alone, the report goes to stderr.
+static REPORT_TO_STDERR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Prints a report line; a closed stdout (`| head`) is not an error worth a panic.
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+        if REPORT_TO_STDERR.load(std::sync::atomic::Ordering::Relaxed) {
+            let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+        } else {
+            let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+        }
     }};
 }
 
@@ -36,9 +43,14 @@ struct Args {
     /// Writes the imported spec here.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Prints what changed against the checked-in spec; exits 1 when anything did.
+    /// Prints what changed against the checked-in spec, each change classed breaking, additive
+    /// or patch, and the semver bump they imply; exits 1 when anything changed.
     #[arg(long)]
     diff: bool,
+    /// With --diff: prints the changes as JSON instead (alone on stdout, after the report on
+    /// stderr).
+    #[arg(long, requires = "diff")]
+    json: bool,
     /// Exits 1 unless the checked-in spec files equal the import's byte for byte.
     #[arg(long)]
     check: bool,
@@ -211,6 +223,7 @@ fn main() -> ExitCode {
         .spec
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec"));
 
+    REPORT_TO_STDERR.store(args.json, std::sync::atomic::Ordering::Relaxed);
     let started = Instant::now();
     let mut import = bitrix_import::import_with_progress(&docs, progress_bar());
     // The checked-in spec records the methods' Rust names, as overrides record hand fixes.
@@ -249,10 +262,16 @@ fn main() -> ExitCode {
     if args.diff {
         let mut changes = diff::methods(checked_in, &import.methods);
         changes.extend(diff::events(&checked.events, &import.events));
-        for c in &changes {
-            say!("{c}");
+        if args.json {
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stdout().lock(), "{:#}", diff::json(&changes));
+        } else {
+            for c in &changes {
+                say!("{c}");
+            }
+            say!("{}", diff::summary(&changes));
+            say!("{} changes against {}", changes.len(), spec_dir.display());
         }
-        say!("{} changes against {}", changes.len(), spec_dir.display());
         if !changes.is_empty() {
             code = ExitCode::FAILURE;
         }

@@ -128,7 +128,7 @@ pub fn method(
     reasons.extend(decided);
     let mut method = Method {
         mutates: flag.mutates,
-        scope: identity::scope(&page, rel),
+        scope: identity::method_scope(&page, rel, &name),
         title,
         doc_url: format!(
             "https://apidocs.bitrix24.com/{}",

@@ -82,9 +82,19 @@ fn imports_the_whole_snapshot() {
         .into_result()
         .unwrap();
     let mut differ = Vec::new();
+    // Methods the docs have no page for are whole overrides (`landing.repo.bind`).
+    let (fixes, _) = bitrix_import::overrides::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/overrides"),
+    );
     for (key, m) in &hand.methods {
         let Some(imported) = import.methods.get(key) else {
-            differ.push(format!("{} ({}) not imported", key.0, key.1));
+            if !fixes
+                .methods
+                .get(key)
+                .is_some_and(|f| f.contains_key("name"))
+            {
+                differ.push(format!("{} ({}) not imported", key.0, key.1));
+            }
             continue;
         };
         let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
