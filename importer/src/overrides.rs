@@ -99,6 +99,19 @@ fn patched<T: Serialize + DeserializeOwned>(
 pub fn apply(import: &mut Import, overrides: &Overrides) -> Vec<String> {
     let mut problems = Vec::new();
     for (key, patch) in &overrides.methods {
+        // A fix of the keys only follows the method when the docs respell it (the server
+        // ignores case); a whole method keeps its own spelling.
+        let key = if import.methods.contains_key(key) || patch.contains_key("name") {
+            key.clone()
+        } else {
+            import
+                .methods
+                .keys()
+                .find(|(n, v)| *v == key.1 && n.eq_ignore_ascii_case(&key.0))
+                .unwrap_or(key)
+                .clone()
+        };
+        let key = &key;
         match patched::<Method>(import.methods.get(key), patch) {
             Ok(m) if (m.name.clone(), m.version) == *key => {
                 import.methods.insert(key.clone(), m);

@@ -59,3 +59,24 @@ fn a_bad_override_is_reported_not_applied() {
     );
     assert_eq!(import.methods[&key].title, "T");
 }
+
+#[test]
+fn a_fix_follows_its_method_when_the_docs_respell_it() {
+    let mut respelled = method("T", false);
+    respelled.name = "a.B".to_owned();
+    let key = ("a.B".to_owned(), Version::V1);
+    let mut import = Import::default();
+    import.methods.insert(key.clone(), respelled);
+    let fix = serde_json::json!({"title": "Fixed"});
+    let fixes = overrides::Overrides {
+        methods: [(
+            ("a.b".to_owned(), Version::V1),
+            fix.as_object().unwrap().clone(),
+        )]
+        .into(),
+        ..Default::default()
+    };
+    assert!(overrides::apply(&mut import, &fixes).is_empty());
+    assert_eq!(import.methods.len(), 1);
+    assert_eq!(import.methods[&key].title, "Fixed");
+}
