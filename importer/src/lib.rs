@@ -13,8 +13,9 @@
 //!
 //! Reading a page goes, without cycles: `text` (includes, headings) and `yfm` (tables)
 //! → `page` (the outline) → `cell`, `typewords` and `fieldtable` (field tables) → `linked`
-//! (fields documented on another page), `identity`, `answers`, `examples`, `reconcile`,
-//! `paging` (list kinds) and `mutates` (with `verbs`) → `method`, `event` and `datatypes`, one
+//! (fields documented on another page), `identity`, `answers`, `examples`, `shape` (a
+//! type from an example), `reconcile`, `paging` (list kinds) and `mutates` (with `verbs`)
+//! → `results` (result types, shared entity types) → `method`, `event` and `datatypes`, one
 //! per kind of page.
 
 mod answers;
@@ -34,7 +35,9 @@ pub mod overrides;
 mod page;
 pub mod paging;
 mod reconcile;
+pub mod results;
 pub mod rust_names;
+mod shape;
 mod text;
 mod typewords;
 mod verbs;
@@ -66,6 +69,8 @@ pub struct Import {
     pub skipped: Vec<(String, Skip)>,
     /// Pages read.
     pub pages: usize,
+    /// Methods whose page documents a result (a returned-data table or a response example).
+    pub documented_results: BTreeSet<MethodKey>,
 }
 
 impl Import {
@@ -153,14 +158,20 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
             }
         }
     }
-    import.methods = kept
-        .into_iter()
-        .map(|(key, i)| {
-            let mut m = i.method;
-            note_spellings(&mut m, spellings.get(&key));
-            ((m.name.clone(), m.version), m)
-        })
-        .collect();
+    let mut entities = BTreeMap::new();
+    for (key, imported) in kept {
+        let mut m = imported.method;
+        note_spellings(&mut m, spellings.get(&key));
+        let key = (m.name.clone(), m.version);
+        if imported.documents_result {
+            import.documented_results.insert(key.clone());
+        }
+        if let Some(entity) = imported.entity {
+            entities.insert(key.clone(), entity);
+        }
+        import.methods.insert(key, m);
+    }
+    results::entity::share(&mut import, entities);
     import
 }
 

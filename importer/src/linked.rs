@@ -54,7 +54,7 @@ pub(crate) fn resolve(
             continue;
         }
         for (target, anchor) in page_links(&description) {
-            let Some(mut fields) =
+            let Some(Linked { mut fields, .. }) =
                 fields_at(root, rel, &target, anchor.as_deref(), &cell.name, page)
             else {
                 continue;
@@ -73,7 +73,7 @@ pub(crate) fn resolve(
 }
 
 /// Local `.md` links of a cell, with their anchors; data-type and how-to pages are not field lists.
-fn page_links(text: &str) -> Vec<(String, Option<String>)> {
+pub(crate) fn page_links(text: &str) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find("](") {
@@ -95,19 +95,41 @@ fn page_links(text: &str) -> Vec<(String, Option<String>)> {
     out
 }
 
+/// Fields documented on another page, and where.
+#[derive(Debug)]
+pub(crate) struct Linked {
+    /// The fields, as that page documents them.
+    pub(crate) fields: Vec<Field>,
+    /// The page, relative to the docs root.
+    pub(crate) source: String,
+    /// The heading over the table: the anchor's, else the page's title.
+    pub(crate) title: String,
+}
+
 /// The fields the link documents: the table under the anchor; or the same-named parameter of
 /// a sibling method's page; or the first field table of a page about the fields.
-fn fields_at(
+pub(crate) fn fields_at(
     root: &Path,
     rel: &str,
     target: &str,
     anchor: Option<&str>,
     name: &str,
     from: &Page<'_>,
-) -> Option<Vec<Field>> {
+) -> Option<Linked> {
     let path = text::resolve(root, &root.join(rel), target);
     let content = text::load(root, &path)?;
     let linked = Page::new(&content, from.known);
+    let source = path
+        .strip_prefix(root)
+        .unwrap_or(&path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let mut title = linked
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| h.title.clone())
+        .unwrap_or_default();
     let mut ignored = Vec::new();
     let mut used = std::collections::BTreeSet::new();
     let field_table =
@@ -118,6 +140,7 @@ fn fields_at(
                 .headings
                 .iter()
                 .find(|h| h.anchor.as_deref() == Some(anchor))?;
+            title.clone_from(&heading.title);
             linked
                 .tables_in(linked.section(heading))
                 .find(field_table)?
@@ -134,7 +157,11 @@ fn fields_at(
                         .find(|f| f.name.eq_ignore_ascii_case(name));
                     if let Some(Kind::Object { fields, .. }) = same.map(|f| f.ty.kind) {
                         if !fields.is_empty() {
-                            return Some(fields);
+                            return Some(Linked {
+                                fields,
+                                source,
+                                title,
+                            });
                         }
                     }
                 }
@@ -148,7 +175,11 @@ fn fields_at(
     };
     used.insert(table.line);
     let (fields, _) = fieldtable::fields_of(&linked, table, &mut used, &mut ignored);
-    Some(fields).filter(|f| !f.is_empty())
+    (!fields.is_empty()).then_some(Linked {
+        fields,
+        source,
+        title,
+    })
 }
 
 /// `…/rpa-type-update.md` and `./rpa-type-add.md`: the same folder and entity, another action.
@@ -166,7 +197,8 @@ fn siblings(rel: &str, target: &str) -> bool {
     same_folder && entity(rel).is_some() && entity(rel) == entity(target)
 }
 
-fn all_optional(fields: &mut [Field]) {
+/// Makes every field, at every depth, optional: the fields describe an entity, not this call.
+pub(crate) fn all_optional(fields: &mut [Field]) {
     for f in fields {
         f.required = false;
         match &mut f.ty.kind {

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use bitrix_import::{diff, overrides, rust_names, Import};
+use bitrix_import::{diff, overrides, results, rust_names, Import};
 
 /// Set by `--diff --json`: stdout carries the JSON alone, the report goes to stderr.
 static REPORT_TO_STDERR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -154,6 +154,20 @@ fn report(import: &Import, seconds: f64, list_skipped: bool) {
     for (r, n) in top.iter().take(10) {
         say!("  {n:5}  {r}");
     }
+    let typed = results::measure::measure(import);
+    say!(
+        "typed results: {}",
+        results::measure::ratio(typed.typed_results)
+    );
+    say!(
+        "typed lists: {}",
+        results::measure::ratio(typed.typed_lists)
+    );
+    say!("untyped results, why:");
+    for (r, n) in typed.untyped_reasons.iter().take(5) {
+        say!("  {n:5}  {r}");
+    }
+    say!("{}", typed.line());
 }
 
 /// List methods with a paging kind among those whose page documents paging, per kind, and

@@ -16,6 +16,7 @@ use crate::mutates;
 use crate::page::Page;
 use crate::paging;
 use crate::reconcile;
+use crate::results;
 use crate::text;
 
 use crate::identity::Skip;
@@ -28,6 +29,10 @@ pub struct Imported {
     pub method: Method,
     /// Signals backing the page, 0–6.
     pub evidence: usize,
+    /// The entity object in the result, shared once every page is read.
+    pub(crate) entity: Option<results::EntityUse>,
+    /// Whether the page documents a result (a returned-data table or a response example).
+    pub documents_result: bool,
 }
 
 /// Imports one page. `rel` is its path under the docs root.
@@ -97,10 +102,8 @@ pub fn method(
     if let Some(request) = examples.iter().find(|e| e.kind == ExampleKind::Request) {
         reconcile::request(&mut params, &request.body, kinds, !v3, &mut reasons);
     }
-    let mut result = answers::result_type(&page);
-    if let Some(value) = response.and_then(|r| answers::result_value(r, result_wrapper)) {
-        reconcile::result(&mut result, value, kinds, &mut reasons);
-    }
+    let example = response.and_then(|r| answers::result_value(r, result_wrapper));
+    let found = results::result(root, rel, &page, &name, example, kinds, &mut reasons);
     // Decisions read plainly off the page are recorded without lowering the confidence.
     let mut decided = Vec::new();
     let paging = paging::decide(&params, &examples, &page.lines, v3, &mut decided).map(Paging::of);
@@ -126,6 +129,8 @@ pub fn method(
     reasons.insert(0, "imported".to_owned());
     reasons.extend(none_because);
     reasons.extend(decided);
+    // Where the result type comes from is recorded, not counted as a doubt.
+    reasons.extend(found.notes);
     let mut method = Method {
         mutates: flag.mutates,
         scope: identity::method_scope(&page, rel, &name),
@@ -137,7 +142,7 @@ pub fn method(
         source: rel.to_owned(),
         deprecated: deprecation(&page.lines),
         params,
-        result,
+        result: found.ty,
         result_wrapper,
         paging,
         errors,
@@ -151,6 +156,8 @@ pub fn method(
     Ok(Imported {
         method,
         evidence: evidence + usize::from(has_scope),
+        entity: found.entity,
+        documents_result: found.documented,
     })
 }
 

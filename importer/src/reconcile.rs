@@ -34,7 +34,7 @@ pub fn request(
 }
 
 /// Reconciles a result type with the `result` of a response example: where they contradict,
-/// the type becomes loose JSON (`any`) at that point.
+/// the type follows the example at that point (its shape as [`crate::shape`] infers it).
 pub fn result(result: &mut Type, value: &Value, kinds: &Kinds, reasons: &mut Vec<String>) {
     let mut cx = Cx {
         kinds,
@@ -216,7 +216,7 @@ impl Cx<'_> {
         let before = describe(ty);
         let doc_type = ty.doc_type.clone().or_else(|| Some(before.clone()));
         let kind = if self.loosen_only {
-            Kind::Any
+            crate::shape::infer(value).kind
         } else {
             match (std::mem::take(&mut ty.kind), value) {
                 // A documented object sent as a list: a list of such objects, or of names.
@@ -409,11 +409,15 @@ mod tests {
     }
 
     #[test]
-    fn results_only_loosen() {
+    fn results_follow_the_example_where_they_contradict() {
         let mut t = Type::of(Kind::Boolean);
         let mut reasons = Vec::new();
         result(&mut t, &json!({"task": true}), &Kinds::new(), &mut reasons);
-        assert_eq!(t.kind, Kind::Any);
-        assert_eq!(reasons.len(), 1);
+        assert_eq!(t.fields()[0].name, "task");
+        assert_eq!(t.fields()[0].ty.kind, Kind::Boolean);
+        assert_eq!(
+            reasons,
+            ["`result`: the docs say boolean, the response example sends an object; typed object"]
+        );
     }
 }

@@ -1,0 +1,313 @@
+//! The type of a method's `result`, from the page's evidence in this order: the returned-data
+//! table (nested tables by anchor or heading), a row linking an entity's fields on another
+//! page, the sibling `*.fields` method's field map (in [`entity`], once every page is read),
+//! and last the response example's shape. Each decision is a reason on the method; an answer
+//! that stays untyped says why.
+//!
+//! A page is read alone ([`result`]); objects that describe an entity (`crm.deal.get`'s deal,
+//! `crm.deal.list`'s items) are then shared by every method of that entity as one named type
+//! ([`entity::share`]). [`measure`] counts how much of the API is typed.
+
+pub(crate) mod entity;
+pub mod measure;
+mod table;
+
+use std::path::Path;
+
+use bitrix_spec::{Field, KeyPattern, Kind, Type};
+use serde_json::Value;
+
+use crate::linked::Linked;
+use crate::page::Page;
+use crate::reconcile;
+use crate::shape;
+
+/// One step from `result` down to an object inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// The value of this key.
+    Field(String),
+    /// The elements of a list.
+    Items,
+}
+
+/// Where an entity's object sits in a result, and what documents its fields.
+#[derive(Debug)]
+pub(crate) struct EntityUse {
+    /// The steps from `result` to the object.
+    pub(crate) path: Vec<Step>,
+    /// What documents the fields.
+    pub(crate) origin: Origin,
+}
+
+/// What documents an entity's fields, strongest first.
+#[derive(Debug)]
+pub(crate) enum Origin {
+    /// A field table on another page (or under an anchor of one).
+    Linked(Linked),
+    /// This page's returned-data table.
+    Table,
+    /// Only this page's response example.
+    Example,
+    /// The field table of the entity's `*.fields` page, whose own answer is a map of field
+    /// descriptions: it offers the fields without using the entity.
+    FieldsTable(Vec<Field>),
+}
+
+/// The result of one page.
+pub(crate) struct Found {
+    /// The type of `result` (inside the REST 3.0 wrapper).
+    pub(crate) ty: Type,
+    /// The entity object inside it, for methods that answer with an entity.
+    pub(crate) entity: Option<EntityUse>,
+    /// Whether the page documents a result (a returned-data table or a response example).
+    pub(crate) documented: bool,
+    /// Where the type comes from: reasons that record evidence rather than doubt.
+    pub(crate) notes: Vec<String>,
+}
+
+/// Last name segments of methods that answer with their entity (or a list of them).
+const ENTITY_ACTIONS: [&str; 7] = ["get", "list", "getlist", "search", "add", "update", "set"];
+
+/// The page's result type, checked against its response example (`example` is `result`
+/// without the REST 3.0 wrapper). Contradictions and gaps go to `reasons`.
+pub(crate) fn result(
+    root: &Path,
+    rel: &str,
+    page: &Page<'_>,
+    name: &str,
+    example: Option<&Value>,
+    kinds: &reconcile::Kinds,
+    reasons: &mut Vec<String>,
+) -> Found {
+    let mut notes = Vec::new();
+    let action = name
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let from_table = table::read(root, rel, page, 0);
+    let has_section = table::section(page).is_some();
+    let documented = from_table.is_some() || example.is_some();
+    let mut origin = Origin::Table;
+    let mut path = None;
+    let fields_method = matches!(action.as_str(), "fields" | "getfields");
+    let map = example.and_then(|v| field_map(v, name, page));
+    let mut ty = match from_table {
+        // A `*.fields` table lists the entity's fields; the answer describes each of them.
+        Some(t) if fields_method && map.is_some() => {
+            if !t.ty.fields().is_empty() {
+                origin = Origin::FieldsTable(t.ty.fields().to_vec());
+                path = Some(Vec::new());
+            }
+            notes.push(
+                "result: a map of field descriptions (response example); the table's fields describe the entity"
+                    .to_owned(),
+            );
+            map.clone().unwrap_or_default()
+        }
+        Some(t) if is_typed(&t.ty) => {
+            notes.push("result: typed by the returned-data table".to_owned());
+            if let Some((p, linked)) = t.linked {
+                notes.push(format!(
+                    "result: {} entity fields from {}",
+                    linked.fields.len(),
+                    linked.source
+                ));
+                path = Some(p);
+                origin = Origin::Linked(linked);
+            }
+            let mut ty = t.ty;
+            // A table of the keys of `result` for an answer that is a list of such objects.
+            if !t.has_result_row && example.is_some_and(Value::is_array) {
+                ty = Type::of(Kind::array_of(ty));
+                notes.push("result: the table's keys are those of each listed object".to_owned());
+            }
+            ty
+        }
+        _ => Type::of(Kind::Any),
+    };
+    if !is_typed(&ty) {
+        if let Some(value) = example {
+            ty = match map {
+                Some(map) => {
+                    notes.push("result: a map of field descriptions (response example)".to_owned());
+                    map
+                }
+                None => {
+                    origin = Origin::Example;
+                    reasons.push(
+                        "result: shape inferred from the response example, every field optional"
+                            .to_owned(),
+                    );
+                    shape::infer(value)
+                }
+            };
+        }
+    }
+    let list = measure::is_list(name);
+    match example {
+        Some(value) => {
+            fit_to_example(&mut ty, value, reasons);
+            reconcile::result(&mut ty, value, kinds, reasons);
+        }
+        // A list answers with a list: a table of one object's keys describes each element.
+        None if list && main_object(&ty, true).is_none() && !ty.fields().is_empty() => {
+            ty = Type::of(Kind::array_of(ty));
+            reasons.push(
+                "result: the table's fields are those of each listed object (a list method)"
+                    .to_owned(),
+            );
+        }
+        None => {}
+    }
+    let path = path.or_else(|| {
+        ENTITY_ACTIONS
+            .contains(&action.as_str())
+            .then(|| main_object(&ty, list))
+            .flatten()
+    });
+    if !is_typed(&ty) && documented {
+        reasons.push(format!(
+            "result untyped: {}",
+            why_untyped(&ty, example, has_section)
+        ));
+    }
+    Found {
+        entity: path.map(|path| EntityUse { path, origin }),
+        ty,
+        documented,
+        notes,
+    }
+}
+
+/// A documented object none of whose keys the response example has: the table describes the
+/// object under the example's one key (`{booking: [{…}]}`), or else the example is followed.
+fn fit_to_example(ty: &mut Type, value: &Value, reasons: &mut Vec<String>) {
+    let Value::Object(sent) = value else { return };
+    let own = ty.fields();
+    if own.is_empty() || sent.is_empty() || own.iter().any(|f| sent.contains_key(&f.name)) {
+        return;
+    }
+    let object = std::mem::take(ty);
+    let mut keys = sent.iter();
+    *ty = match (keys.next(), keys.next()) {
+        (Some((key, Value::Array(_))), None) => {
+            reasons.push(format!(
+                "result: the table's fields are those of each `{key}` element in the response example"
+            ));
+            Type::of(Kind::object_of(vec![Field::new(
+                key.clone(),
+                false,
+                Type::of(Kind::array_of(object)),
+            )]))
+        }
+        (Some((key, Value::Object(_))), None) => {
+            reasons.push(format!(
+                "result: the table's fields are those of `{key}` in the response example"
+            ));
+            Type::of(Kind::object_of(vec![Field::new(
+                key.clone(),
+                false,
+                object,
+            )]))
+        }
+        _ => {
+            reasons.push(
+                "result: the response example has none of the table's keys; typed from the example"
+                    .to_owned(),
+            );
+            shape::infer(value)
+        }
+    };
+}
+
+/// Why a documented result stays `any`.
+fn why_untyped(ty: &Type, example: Option<&Value>, has_section: bool) -> &'static str {
+    match example {
+        Some(Value::Null) => "the response example's result is null",
+        Some(Value::Array(a)) if a.is_empty() => "the response example's result is an empty list",
+        Some(Value::Object(o)) if o.is_empty() => {
+            "the response example's result is an empty object"
+        }
+        Some(_) => "the response example's result mixes kinds",
+        None if !has_section => "no returned-data section and no response example",
+        None => match ty.kind {
+            Kind::Union(_) => "the table documents alternatives and there is no response example",
+            _ => "the table documents no fields and there is no response example",
+        },
+    }
+}
+
+/// A result worth a name: anything but `any`, an object without keys, a list of unknowns, or
+/// a union (which generated code holds as JSON).
+pub(crate) fn is_typed(ty: &Type) -> bool {
+    match &ty.kind {
+        Kind::Any | Kind::Union(_) | Kind::Array(None) => false,
+        Kind::Object { fields, patterns } => !fields.is_empty() || !patterns.is_empty(),
+        Kind::Array(Some(item)) => is_typed(item),
+        _ => true,
+    }
+}
+
+/// The object an entity answer is about: the result itself, the elements of a result list,
+/// or the object or list under the one key that wraps it (`{item: …}`, `{tasks: […]}`). A
+/// `list` answer is about the elements of a list.
+pub(crate) fn main_object(ty: &Type, list: bool) -> Option<Vec<Step>> {
+    // Entities may take custom fields by pattern (`UF_CRM_*`) beside their named ones.
+    let described = |t: &Type| !t.fields().is_empty();
+    let listed = |t: &Type| t.items().is_some_and(described);
+    match &ty.kind {
+        Kind::Array(Some(item)) if described(item) => Some(vec![Step::Items]),
+        Kind::Object { fields, .. } if list => {
+            let mut lists = fields.iter().filter(|f| listed(&f.ty));
+            match (lists.next(), lists.next()) {
+                (Some(f), None) => Some(vec![Step::Field(f.name.clone()), Step::Items]),
+                _ => None,
+            }
+        }
+        Kind::Object { fields, .. } => match fields.as_slice() {
+            [one] if described(&one.ty) => Some(vec![Step::Field(one.name.clone())]),
+            [one] => match one.ty.items() {
+                Some(item) if described(item) => {
+                    Some(vec![Step::Field(one.name.clone()), Step::Items])
+                }
+                _ => None,
+            },
+            [_, _, ..] => Some(Vec::new()),
+            [] => None,
+        },
+        _ => None,
+    }
+}
+
+/// A `*.fields` answer: every key a field name, every value a description with its `type`.
+/// Typed as a map of the docs' field description type.
+fn field_map(value: &Value, method: &str, page: &Page<'_>) -> Option<Type> {
+    let map = value.as_object()?;
+    let described = map.len() >= 2
+        && map.values().all(|v| {
+            v.get("type").is_some_and(Value::is_string)
+                && ["isRequired", "isReadOnly", "title"]
+                    .iter()
+                    .any(|k| v.get(k).is_some())
+        });
+    if !described {
+        return None;
+    }
+    let crm = method.to_ascii_lowercase().starts_with("crm.");
+    let name = ["crm_rest_field_description", "rest_field_description"]
+        .into_iter()
+        .filter(|n| crm || !n.starts_with("crm_"))
+        .find(|n| page.known.contains(*n))?;
+    Some(Type::of(Kind::Object {
+        fields: Vec::new(),
+        patterns: vec![KeyPattern {
+            pattern: "*".to_owned(),
+            ty: Type::of(Kind::Named(name.to_owned())),
+        }],
+    }))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,219 @@
+//! The returned-data table of a method page → the type of `result`: the `result` row with its
+//! nested tables (by anchor or heading), the rows beside it that describe its keys, and fields
+//! documented on another page that a row links (`deal[]` → `crm-deal-get.md#deal`,
+//! `./fields.md`).
+
+use std::path::Path;
+
+use bitrix_spec::{Field, KeyPattern, Kind, Type};
+
+use super::{is_typed, main_object, Step};
+use crate::cell::{code_spans, name_cell};
+use crate::fieldtable;
+use crate::linked::{self, Linked};
+use crate::page::Page;
+use crate::text;
+
+/// Rows of the answer beside `result`: the envelope, not the payload.
+const ENVELOPE: [&str; 5] = ["time", "total", "next", "error", "error_description"];
+
+/// What the returned-data table says.
+pub(crate) struct FromTable {
+    /// The type of `result`.
+    pub(crate) ty: Type,
+    /// An object whose fields another page documents, and where it sits in `ty`.
+    pub(crate) linked: Option<(Vec<Step>, Linked)>,
+    /// Whether the table has a `result` row (else its rows are the keys of `result`).
+    pub(crate) has_result_row: bool,
+}
+
+/// The returned-data section: `### Returned Data` and its spellings (SURVEY.md §2).
+pub(crate) fn section(page: &Page<'_>) -> Option<(usize, usize)> {
+    page.find_section(
+        3,
+        &["returned", "result", "success", "fields returned"],
+        &["error"],
+    )
+}
+
+/// Reads the first field table of the returned-data section; `None` when there is none.
+/// `depth` 0 follows links to other method pages; their own links are not followed.
+pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option<FromTable> {
+    let range = section(page)?;
+    let table = page.tables_in(range).find(|t| {
+        t.rows.first().is_some_and(|r| {
+            fieldtable::is_header(r) || r.first().and_then(|c| name_cell(c)).is_some()
+        })
+    })?;
+    let mut used = std::collections::BTreeSet::from([table.line]);
+    let (fields, patterns) = fieldtable::fields_of(page, table, &mut used, &mut Vec::new());
+    // Each row's whole text, for the links it holds.
+    let rows: Vec<(String, String)> = table
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let cell = r.first().and_then(|c| name_cell(c))?;
+            Some((cell.name, r.join("\n")))
+        })
+        .collect();
+    let row_text = |name: &str| {
+        rows.iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, t)| t.as_str())
+    };
+    let envelope = |f: &Field| ENVELOPE.iter().any(|e| f.name.eq_ignore_ascii_case(e));
+    let result = fields.iter().find(|f| f.name == "result").cloned();
+    let mut others: Vec<Field> = fields
+        .into_iter()
+        .filter(|f| f.name != "result" && !envelope(f))
+        .collect();
+    let mut linked = None;
+    let has_result_row = result.is_some();
+    let ty = match result {
+        Some(r) if is_typed(&r.ty) => r.ty,
+        Some(r) if others.is_empty() && patterns.is_empty() => {
+            let mut ty = r.ty;
+            let text = row_text("result");
+            if let Some(map) = field_map(text, page) {
+                ty = map;
+            } else if let Some((ty_linked, l)) = follow(root, rel, page, &ty, text, "result", depth)
+            {
+                ty = ty_linked;
+                let step = ty.items().map(|_| vec![Step::Items]).unwrap_or_default();
+                linked = Some((step, l));
+            }
+            ty
+        }
+        // The rows beside a loose `result` are its keys (`result` → `measure`, `items`).
+        result => {
+            for f in &mut others {
+                if is_typed(&f.ty) || linked.is_some() {
+                    continue;
+                }
+                let text = row_text(&f.name);
+                if let Some((ty, l)) = follow(root, rel, page, &f.ty, text, &f.name, depth) {
+                    let mut path = vec![Step::Field(f.name.clone())];
+                    if ty.items().is_some() {
+                        path.push(Step::Items);
+                    }
+                    f.ty = ty;
+                    linked = Some((path, l));
+                }
+            }
+            let object = Type::of(Kind::Object {
+                fields: others,
+                patterns: patterns.clone(),
+            });
+            match result.map(|r| r.ty.kind) {
+                Some(Kind::Array(_)) => {
+                    if let Some((path, _)) = &mut linked {
+                        path.insert(0, Step::Items);
+                    }
+                    Type::of(Kind::array_of(object))
+                }
+                _ => object,
+            }
+        }
+    };
+    Some(FromTable {
+        ty,
+        linked,
+        has_result_row,
+    })
+}
+
+/// The fields a row's links document, as an object (or a list of them when the row says so).
+fn follow(
+    root: &Path,
+    rel: &str,
+    page: &Page<'_>,
+    ty: &Type,
+    text: &str,
+    name: &str,
+    depth: u8,
+) -> Option<(Type, Linked)> {
+    for (target, anchor) in linked::page_links(text) {
+        let found =
+            linked::fields_at(root, rel, &target, anchor.as_deref(), name, page).or_else(|| {
+                (depth == 0)
+                    .then(|| method_result(root, rel, &target, page))
+                    .flatten()
+            });
+        let Some(mut l) = found else {
+            continue;
+        };
+        linked::all_optional(&mut l.fields);
+        let object = Type::of(Kind::object_of(l.fields.clone()));
+        let lower = text.to_lowercase();
+        let list = matches!(ty.kind, Kind::Array(_))
+            || lower.contains("array of")
+            || lower.contains("list of");
+        let ty = if list {
+            Type::of(Kind::array_of(object))
+        } else {
+            object
+        };
+        return Some((ty, l));
+    }
+    None
+}
+
+/// The entity a linked method page answers with ("see [`crm.lead.get`](./crm-lead-get.md)"):
+/// the object of its returned-data table.
+fn method_result(root: &Path, rel: &str, target: &str, from: &Page<'_>) -> Option<Linked> {
+    let path = text::resolve(root, &root.join(rel), target);
+    let content = text::load(root, &path)?;
+    let linked = Page::new(&content, from.known);
+    let source = path
+        .strip_prefix(root)
+        .ok()?
+        .to_string_lossy()
+        .replace('\\', "/");
+    let ty = read(root, &source, &linked, 1)?.ty;
+    let path = main_object(&ty, false)?;
+    let object = path.iter().try_fold(&ty, |t, step| match step {
+        Step::Items => t.items(),
+        Step::Field(k) => t.fields().iter().find(|f| f.name == *k).map(|f| &f.ty),
+    })?;
+    let title = linked
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .map(|h| h.title.clone())
+        .unwrap_or_default();
+    Some(Linked {
+        fields: object.fields().to_vec(),
+        source,
+        title,
+    })
+}
+
+/// `{field_1: value_1, …}` where each value is a documented named type
+/// (`crm_rest_field_description`): a map of that type under the `*` pattern.
+fn field_map(text: &str, page: &Page<'_>) -> Option<Type> {
+    if !(text.contains("field_1") || text.contains("field_n") || text.contains("field_N")) {
+        return None;
+    }
+    let named = code_spans(text)
+        .into_iter()
+        .chain(anchors(text))
+        .find(|w| page.known.contains(w))?;
+    Some(Type::of(Kind::Object {
+        fields: Vec::new(),
+        patterns: vec![KeyPattern {
+            pattern: "*".to_owned(),
+            ty: Type::of(Kind::Named(named)),
+        }],
+    }))
+}
+
+/// Anchors of links (`…/data-types.md#crm_rest_field_description`).
+fn anchors(text: &str) -> Vec<String> {
+    text.split("](")
+        .skip(1)
+        .filter_map(|s| {
+            let target = &s[..s.find(')').unwrap_or(s.len())];
+            target.split_once('#').map(|(_, a)| a.to_owned())
+        })
+        .collect()
+}

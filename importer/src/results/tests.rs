@@ -1,0 +1,1 @@
+//! Synthetic pages for each kind of evidence.
