@@ -201,10 +201,9 @@ impl Cx<'_> {
                 }
                 true
             }
-            // PHP sends a list with holes, or a keyed list, as an object.
-            (Wire::Array, Value::Object(map)) => {
-                self.loosen_only && map.keys().all(|k| k.parse::<u64>().is_ok())
-            }
+            // PHP sends a list with holes, or a keyed list, as an object: a request may send
+            // either; an answer that does so does not decode as a list (see `retype`).
+            (Wire::Array, Value::Object(_)) => false,
             _ => false,
         };
         if !fits {
@@ -216,7 +215,31 @@ impl Cx<'_> {
         let before = describe(ty);
         let doc_type = ty.doc_type.clone().or_else(|| Some(before.clone()));
         let kind = if self.loosen_only {
-            crate::shape::infer(value).kind
+            match (std::mem::take(&mut ty.kind), value) {
+                // A documented object sent as a list of such objects.
+                (Kind::Object { fields, patterns }, Value::Array(items))
+                    if !fields.is_empty() && items.iter().all(Value::is_object) =>
+                {
+                    Kind::array_of(Type::of(Kind::Object { fields, patterns }))
+                }
+                // A documented list of objects sent as one such object.
+                (Kind::Array(Some(item)), Value::Object(map))
+                    if !item.fields().is_empty()
+                        && !map.keys().all(|k| k.parse::<u64>().is_ok()) =>
+                {
+                    item.kind
+                }
+                // A scalar documented where the example sends a structure: the structure.
+                (old, Value::Array(_) | Value::Object(_))
+                    if !matches!(old, Kind::Object { .. } | Kind::Array(_)) =>
+                {
+                    crate::shape::infer(value).kind
+                }
+                // Otherwise what both allow, `any` where they differ: an answer typed one way
+                // by one example and another way by the next settles on `any`, not on the
+                // last one seen.
+                (old, _) => crate::shape::merge(Type::of(old), crate::shape::infer(value)).kind,
+            }
         } else {
             match (std::mem::take(&mut ty.kind), value) {
                 // A documented object sent as a list: a list of such objects, or of names.

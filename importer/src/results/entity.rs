@@ -136,6 +136,56 @@ pub(crate) fn share(import: &mut Import, uses: BTreeMap<MethodKey, EntityUse>) {
     }
     undocumented_lists(import, &entities);
     check_against_examples(import);
+    inline_aliases(import);
+}
+
+/// Identifier aliases (`user.id`: an integer) inside answers become their primitive, keeping
+/// the docs' name as `doc_type`: answers send them in every spelling of that primitive
+/// (`"139"` for 139), which the primitive's decoding accepts. Enum lists stay named.
+fn inline_aliases(import: &mut Import) {
+    let aliases: BTreeMap<String, Kind> = import
+        .types
+        .values()
+        .filter(|t| t.ty.enum_values.is_empty() && is_scalar(&t.ty.kind))
+        .map(|t| (t.name.clone(), t.ty.kind.clone()))
+        .collect();
+    for m in import.methods.values_mut() {
+        inline_in(&mut m.result, &aliases);
+    }
+    for t in import.types.values_mut() {
+        if matches!(t.ty.kind, Kind::Object { .. }) {
+            inline_in(&mut t.ty, &aliases);
+        }
+    }
+}
+
+fn is_scalar(kind: &Kind) -> bool {
+    !matches!(
+        kind,
+        Kind::Object { .. } | Kind::Array(_) | Kind::Union(_) | Kind::Named(_) | Kind::Any
+    )
+}
+
+fn inline_in(ty: &mut Type, aliases: &BTreeMap<String, Kind>) {
+    match &mut ty.kind {
+        Kind::Named(n) => {
+            if let Some(kind) = aliases.get(n) {
+                ty.doc_type.get_or_insert_with(|| n.clone());
+                ty.kind = kind.clone();
+            }
+        }
+        Kind::Object { fields, patterns } => {
+            fields
+                .iter_mut()
+                .for_each(|f| inline_in(&mut f.ty, aliases));
+            patterns
+                .iter_mut()
+                .for_each(|p| inline_in(&mut p.ty, aliases));
+        }
+        Kind::Array(Some(item)) => inline_in(item, aliases),
+        Kind::Union(variants) => variants.iter_mut().for_each(|v| inline_in(v, aliases)),
+        _ => {}
+    }
 }
 
 /// A list method whose page documents no answer at all returns the list of its entity, when
@@ -348,7 +398,10 @@ fn rename(import: &mut Import, from: &str, to: &str) {
 
 fn rename_in(ty: &mut Type, from: &str, to: &str) {
     match &mut ty.kind {
-        Kind::Named(n) if n == from => *n = to.to_owned(),
+        Kind::Named(n) if n == from => {
+            *n = to.to_owned();
+            ty.doc_type.get_or_insert_with(|| from.to_owned());
+        }
         Kind::Object { fields, patterns } => {
             fields
                 .iter_mut()
