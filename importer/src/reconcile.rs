@@ -176,8 +176,9 @@ impl Cx<'_> {
             (Wire::String | Wire::Text, Value::String(_) | Value::Number(_)) => true,
             (Wire::Boolean | Wire::Yn, Value::Bool(_)) => true,
             (Wire::Yn, Value::String(s)) => matches!(s.as_str(), "Y" | "N"),
+            // Requests and answers alike: a flag sent as `Y`/`N` is a Y/N flag.
             (Wire::Boolean, Value::String(s)) if matches!(s.as_str(), "Y" | "N") => {
-                if !self.loosen_only {
+                if ty.kind == Kind::Boolean {
                     ty.kind = Kind::Yn;
                     self.reasons.push(format!(
                         "`{path}`: the docs say boolean, the example sends `{s}`; typed Y/N"
@@ -277,10 +278,9 @@ impl Cx<'_> {
             kind_of(value),
             describe(ty)
         ));
-        // Within the new type, the example has the last word too.
-        if let (Kind::Object { fields, patterns }, Value::Object(map), false) =
-            (&mut ty.kind, value, self.loosen_only)
-        {
+        // Within the new type, the example has the last word too (a documented object kept
+        // from a list the answer does not send is checked key by key).
+        if let (Kind::Object { fields, patterns }, Value::Object(map)) = (&mut ty.kind, value) {
             self.fields(fields, !patterns.is_empty(), map, path);
         }
     }

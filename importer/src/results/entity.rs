@@ -41,8 +41,9 @@ pub(crate) fn entity_name(method: &str) -> Option<String> {
 
 /// One definition offered for an entity, by one method.
 struct Offer {
-    /// Strength of the evidence: 3 a field table (linked or the page's own), 2 the
-    /// sibling `*.fields` map, 1 a response example.
+    /// Strength of the evidence: 4 a field table of its own (a fields page, an anchor other
+    /// pages link), 3 a method's returned-data table, 2 the sibling `*.fields` map, 1 a
+    /// response example.
     rank: u8,
     fields: Vec<Field>,
     title: String,
@@ -51,6 +52,18 @@ struct Offer {
 
 /// Replaces the entity objects of `uses` by one named type per entity and adds those types.
 pub(crate) fn share(import: &mut Import, uses: BTreeMap<MethodKey, EntityUse>) {
+    let mut uses = uses;
+    // A list whose page documents no answer joins its entity's group without offering
+    // anything: it returns that entity when the other pages define it (see `undocumented_lists`).
+    for (key, m) in &import.methods {
+        let documented = import.documented_results.contains(key);
+        if !documented && m.result.kind == Kind::Any && super::measure::is_list(&m.name) {
+            uses.entry(key.clone()).or_insert(EntityUse {
+                path: vec![Step::Items],
+                origin: Origin::Example,
+            });
+        }
+    }
     // Entities by (type name, version), with their users.
     let mut groups: BTreeMap<(String, Version), Vec<(MethodKey, EntityUse)>> = BTreeMap::new();
     for (key, u) in uses {
@@ -212,7 +225,7 @@ fn undocumented_lists(import: &mut Import, entities: &BTreeMap<(Option<String>, 
 /// What a method's own answer says of its entity.
 fn offer(m: &Method, u: &EntityUse) -> Option<Offer> {
     let (rank, fields, title, source) = match &u.origin {
-        Origin::Linked(l) => (3, l.fields.clone(), l.title.clone(), l.source.clone()),
+        Origin::Linked(l) => (4, l.fields.clone(), l.title.clone(), l.source.clone()),
         Origin::FieldsTable(fields) => (2, fields.clone(), m.title.clone(), m.source.clone()),
         Origin::Table | Origin::Example => {
             let object = at(&m.result, &u.path)?;

@@ -146,6 +146,11 @@ pub(crate) fn result(
         }
     }
     let list = measure::is_list(name);
+    // An answer whose result is `null` has no shape to decode, whatever the table says.
+    if example == Some(&Value::Null) && ty.kind != Kind::Any {
+        reasons.push("result: the response example's result is null; typed any".to_owned());
+        ty = Type::of(Kind::Any);
+    }
     match example {
         Some(value) => {
             fit_to_example(&mut ty, value, reasons);
@@ -181,17 +186,35 @@ pub(crate) fn result(
     }
 }
 
-/// A documented object none of whose keys the response example has: the table describes the
-/// object under the example's one key (`{booking: [{…}]}`), or else the example is followed.
+/// A documented object (or list of objects) none of whose keys the response example has: the
+/// table describes the object under the example's one key (`{booking: [{…}]}`, or a map keyed
+/// by ids), or else the example is followed.
 fn fit_to_example(ty: &mut Type, value: &Value, reasons: &mut Vec<String>) {
     let Value::Object(sent) = value else { return };
-    let own = ty.fields();
+    let object = match ty.items() {
+        Some(item) => item,
+        None => &*ty,
+    };
+    let own = object.fields();
     if own.is_empty() || sent.is_empty() || own.iter().any(|f| sent.contains_key(&f.name)) {
         return;
     }
-    let object = std::mem::take(ty);
+    let object = object.clone();
     let mut keys = sent.iter();
     *ty = match (keys.next(), keys.next()) {
+        (Some((key, _)), None) if key.parse::<u64>().is_ok() => {
+            reasons.push(
+                "result: the table's fields are those of each value of a map keyed by id in the response example"
+                    .to_owned(),
+            );
+            Type::of(Kind::Object {
+                fields: Vec::new(),
+                patterns: vec![KeyPattern {
+                    pattern: "*".to_owned(),
+                    ty: object,
+                }],
+            })
+        }
         (Some((key, Value::Array(_))), None) => {
             reasons.push(format!(
                 "result: the table's fields are those of each `{key}` element in the response example"
@@ -281,30 +304,51 @@ pub(crate) fn main_object(ty: &Type, list: bool) -> Option<Vec<Step>> {
     }
 }
 
-/// A `*.fields` answer: every key a field name, every value a description with its `type`.
-/// Typed as a map of the docs' field description type.
+/// A `*.fields` answer: every key a field name, every value a description with its `type`
+/// (`TYPE` in older modules). A map of the docs' field description type where the keys are
+/// that type's, else of the descriptions' shape.
 fn field_map(value: &Value, method: &str, page: &Page<'_>) -> Option<Type> {
     let map = value.as_object()?;
+    let has = |v: &Value, keys: &[&str]| keys.iter().any(|k| v.get(k).is_some());
     let described = map.len() >= 2
         && map.values().all(|v| {
-            v.get("type").is_some_and(Value::is_string)
-                && ["isRequired", "isReadOnly", "title"]
-                    .iter()
-                    .any(|k| v.get(k).is_some())
+            ["type", "TYPE"]
+                .iter()
+                .any(|k| v.get(k).is_some_and(Value::is_string))
+                && has(
+                    v,
+                    &[
+                        "isRequired",
+                        "isReadOnly",
+                        "title",
+                        "USE_IN_FILTER",
+                        "TITLE",
+                    ],
+                )
         });
     if !described {
         return None;
     }
     let crm = method.to_ascii_lowercase().starts_with("crm.");
-    let name = ["crm_rest_field_description", "rest_field_description"]
-        .into_iter()
-        .filter(|n| crm || !n.starts_with("crm_"))
-        .find(|n| page.known.contains(*n))?;
+    let named = map
+        .values()
+        .all(|v| has(v, &["type"]))
+        .then(|| {
+            ["crm_rest_field_description", "rest_field_description"]
+                .into_iter()
+                .filter(|n| crm || !n.starts_with("crm_"))
+                .find(|n| page.known.contains(*n))
+        })
+        .flatten();
+    let ty = match named {
+        Some(name) => Type::of(Kind::Named(name.to_owned())),
+        None => map.values().map(shape::infer).reduce(shape::merge)?,
+    };
     Some(Type::of(Kind::Object {
         fields: Vec::new(),
         patterns: vec![KeyPattern {
             pattern: "*".to_owned(),
-            ty: Type::of(Kind::Named(name.to_owned())),
+            ty,
         }],
     }))
 }
