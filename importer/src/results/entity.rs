@@ -257,11 +257,17 @@ fn sibling_fields(import: &Import, user: &MethodKey) -> Option<Offer> {
     let m = ["fields", "getFields", "getfields"]
         .iter()
         .find_map(|a| import.methods.get(&(format!("{prefix}.{a}"), user.1)))?;
-    let example = m
-        .examples
-        .iter()
-        .find(|e| e.kind == ExampleKind::Response)?;
-    let map = example.body.get("result")?.as_object()?;
+    let example = m.examples.iter().find(|e| e.kind == ExampleKind::Response);
+    let Some(map) = example.and_then(|e| e.body.get("result")?.as_object()) else {
+        // No example: the fields page's own table lists the entity's fields with their types.
+        let fields = m.result.fields();
+        return (fields.len() >= 2 && super::is_typed(&m.result)).then(|| Offer {
+            rank: 2,
+            fields: fields.to_vec(),
+            title: m.title.clone(),
+            source: m.source.clone(),
+        });
+    };
     let known = import.types.keys().cloned().collect();
     let mut fields = Vec::new();
     for (key, description) in map {
@@ -281,8 +287,9 @@ fn sibling_fields(import: &Import, user: &MethodKey) -> Option<Offer> {
 }
 
 fn define(import: &mut Import, name: &str, offer: Offer) {
-    let mut fields = offer.fields;
-    crate::linked::all_optional(&mut fields);
+    // The docs' required flags stay (a type may also be sent in requests); generated result
+    // types read every field as optional whatever the flag.
+    let fields = offer.fields;
     let doc_url = format!(
         "https://apidocs.bitrix24.com/{}.html",
         offer.source.trim_end_matches(".md")

@@ -16,7 +16,8 @@ const UNTYPED: &str = "result untyped: ";
 pub struct Measures {
     /// Methods whose page documents a result and whose result is typed, and those documented.
     pub typed_results: (usize, usize),
-    /// List methods (`.list`, `.getlist`, `.search`) returning a list of entities, and all of them.
+    /// List methods (`.list`, `.getlist`, `.search`) returning a typed list, and all of them: a
+    /// list of entities, or of the scalars (ids, codes) the page documents it to hold.
     pub typed_lists: (usize, usize),
     /// Why documented results stay untyped, most frequent first.
     pub untyped_reasons: Vec<(String, usize)>,
@@ -59,7 +60,7 @@ pub fn measure(import: &Import) -> Measures {
         }
         if is_list(&m.name) {
             out.typed_lists.1 += 1;
-            if lists_entities(&m.result, import) {
+            if lists_typed(&m.result, import) {
                 out.typed_lists.0 += 1;
             }
         }
@@ -87,19 +88,17 @@ pub fn is_list(name: &str) -> bool {
 }
 
 /// A list of entities (named structures or objects with keys), or an object wrapping one.
-fn lists_entities(ty: &Type, import: &Import) -> bool {
-    let entity = |t: &Type| match &t.kind {
-        Kind::Named(n) => import
-            .types
-            .get(n)
-            .is_some_and(|t| matches!(t.ty.kind, Kind::Object { .. })),
-        Kind::Object { .. } => is_typed(t),
-        _ => false,
+fn lists_typed(ty: &Type, import: &Import) -> bool {
+    let element = |t: &Type| match &t.kind {
+        Kind::Named(n) => import.types.contains_key(n.as_str()),
+        Kind::Object { .. } | Kind::Array(_) => is_typed(t),
+        Kind::Any | Kind::Union(_) => false,
+        _ => true,
     };
-    let list = |t: &Type| t.items().is_some_and(entity);
-    list(ty)
-        || ty.fields().iter().any(|f| list(&f.ty))
-        || ty.patterns().iter().any(|p| entity(&p.ty))
+    // A list, or a map keyed by id (`{"12": {…}}`, documented as a key pattern).
+    let list =
+        |t: &Type| t.items().is_some_and(element) || t.patterns().iter().any(|p| element(&p.ty));
+    list(ty) || ty.fields().iter().any(|f| list(&f.ty))
 }
 
 #[cfg(test)]
@@ -153,20 +152,26 @@ mod tests {
                 &["result untyped: the response example's result is null"],
             ),
             method("crm.deal.delete", Type::of(Kind::Boolean), &[]),
+            // A documented list of ids is a typed list too.
+            method(
+                "im.chat.user.list",
+                Type::of(Kind::array_of(Type::of(Kind::Integer))),
+                &[],
+            ),
             method("crm.deal.fields", Type::of(Kind::object()), &[]),
             // Not documented: counts for lists only.
             method("crm.y.getlist", Type::of(Kind::Any), &[]),
         ];
         for (i, m) in methods.into_iter().enumerate() {
             let key = (m.name.clone(), Version::V1);
-            if i < 5 {
+            if i < 6 {
                 import.documented_results.insert(key.clone());
             }
             import.methods.insert(key, m);
         }
         let m = measure(&import);
-        assert_eq!(m.typed_results, (3, 5));
-        assert_eq!(m.typed_lists, (2, 4));
+        assert_eq!(m.typed_results, (4, 6));
+        assert_eq!(m.typed_lists, (3, 5));
         assert_eq!(
             m.untyped_reasons,
             [
@@ -174,8 +179,8 @@ mod tests {
                 ("the response example's result is null".to_owned(), 1)
             ]
         );
-        assert_eq!(m.line(), "measures: typed_results=3/5 typed_lists=2/4");
-        assert_eq!(ratio(m.typed_results), "3/5 (60%)");
+        assert_eq!(m.line(), "measures: typed_results=4/6 typed_lists=3/5");
+        assert_eq!(ratio(m.typed_results), "4/6 (67%)");
         assert_eq!(ratio((0, 0)), "0/0 (0%)");
     }
 }

@@ -127,6 +127,13 @@ pub(crate) fn result(
         }
         _ => Type::of(Kind::Any),
     };
+    if let Some(inner) = example.and_then(|value| wrapped_key(&ty, value)) {
+        notes.push(format!(
+            "result: the table documents the wrapper key `{}`; typed by its value",
+            inner.name
+        ));
+        ty = inner.ty;
+    }
     if !is_typed(&ty) {
         if let Some(value) = example {
             ty = match map {
@@ -145,7 +152,9 @@ pub(crate) fn result(
             };
         }
     }
-    let list = measure::is_list(name);
+    // A list by name (`*.list`), or by its title ("Get Calendar Events List" for
+    // `calendar.event.get`).
+    let list = measure::is_list(name) || title_says_list(page);
     // An answer whose result is `null` has no shape to decode, whatever the table says.
     if example == Some(&Value::Null) && ty.kind != Kind::Any {
         reasons.push("result: the response example's result is null; typed any".to_owned());
@@ -184,6 +193,24 @@ pub(crate) fn result(
         documented,
         notes,
     }
+}
+
+/// The one key of a documented object whose value the response example is: a REST 3.0 table
+/// documents `result` → `items` (the wrapper the example is already taken out of).
+fn wrapped_key(ty: &Type, value: &Value) -> Option<Field> {
+    let [only] = ty.fields() else { return None };
+    if value
+        .as_object()
+        .is_some_and(|o| o.contains_key(&only.name))
+    {
+        return None;
+    }
+    let fits = match &only.ty.kind {
+        Kind::Array(_) => value.is_array(),
+        Kind::Object { .. } => value.is_object(),
+        _ => false,
+    };
+    fits.then(|| only.clone())
 }
 
 /// A documented object (or list of objects) none of whose keys the response example has: the
@@ -355,3 +382,15 @@ fn field_map(value: &Value, method: &str, page: &Page<'_>) -> Option<Type> {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether the page's title calls what the method returns a list.
+fn title_says_list(page: &Page<'_>) -> bool {
+    page.headings
+        .iter()
+        .find(|h| h.level == 1)
+        .is_some_and(|h| {
+            h.title
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w.eq_ignore_ascii_case("list"))
+        })
+}

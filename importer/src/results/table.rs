@@ -46,7 +46,8 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
         })
     })?;
     let mut used = std::collections::BTreeSet::from([table.line]);
-    let (fields, patterns) = fieldtable::fields_of(page, table, &mut used, &mut Vec::new());
+    let (mut fields, patterns) = fieldtable::fields_of(page, table, &mut used, &mut Vec::new());
+    merge_element_rows(&mut fields);
     // Each row's whole text, for the links it holds.
     let rows: Vec<(String, String)> = table
         .rows
@@ -56,10 +57,14 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
             Some((cell.name, r.join("\n")))
         })
         .collect();
+    // A list row's text includes its element row's (`items[]` links the element's fields).
     let row_text = |name: &str| {
+        let element = format!("{name}[]");
         rows.iter()
-            .find(|(n, _)| n == name)
-            .map_or("", |(_, t)| t.as_str())
+            .filter(|(n, _)| n == name || *n == element)
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     let envelope = |f: &Field| ENVELOPE.iter().any(|e| f.name.eq_ignore_ascii_case(e));
     let result = fields.iter().find(|f| f.name == "result").cloned();
@@ -73,7 +78,7 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
         Some(r) if is_typed(&r.ty) => r.ty,
         Some(r) if others.is_empty() && patterns.is_empty() => {
             let mut ty = r.ty;
-            let text = row_text("result");
+            let text = &row_text("result");
             if let Some(map) = field_map(text, page) {
                 ty = map;
             } else if let Some((ty_linked, l)) = follow(root, rel, page, &ty, text, "result", depth)
@@ -90,7 +95,7 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
                 if is_typed(&f.ty) || linked.is_some() {
                     continue;
                 }
-                let text = row_text(&f.name);
+                let text = &row_text(&f.name);
                 if let Some((ty, l)) = follow(root, rel, page, &f.ty, text, &f.name, depth) {
                     let mut path = vec![Step::Field(f.name.clone())];
                     if ty.items().is_some() {
@@ -139,10 +144,10 @@ fn follow(
                     .then(|| method_result(root, rel, &target, page))
                     .flatten()
             });
-        let Some(mut l) = found else {
+        // The docs' required flags stay: generated result types read every field as optional.
+        let Some(l) = found else {
             continue;
         };
-        linked::all_optional(&mut l.fields);
         let object = Type::of(Kind::object_of(l.fields.clone()));
         let lower = text.to_lowercase();
         let list = matches!(ty.kind, Kind::Array(_))
@@ -216,4 +221,63 @@ fn anchors(text: &str) -> Vec<String> {
             target.split_once('#').map(|(_, a)| a.to_owned())
         })
         .collect()
+}
+
+/// Tables document a list as two rows: `items` (`array`) and `items[]`, the type of each
+/// element. The pair is one field: `items`, a list of that element.
+fn merge_element_rows(fields: &mut Vec<Field>) {
+    let mut i = 0;
+    while i < fields.len() {
+        let Some(list) = fields[i].name.strip_suffix("[]").map(str::to_owned) else {
+            i += 1;
+            continue;
+        };
+        let Some(at) = fields.iter().position(|f| f.name == list) else {
+            i += 1;
+            continue;
+        };
+        let loose = matches!(fields[at].ty.kind, Kind::Array(None) | Kind::Any);
+        if !loose {
+            i += 1;
+            continue;
+        }
+        let element = fields.remove(i);
+        let at = if at > i { at - 1 } else { at };
+        fields[at].ty.kind = Kind::array_of(element.ty);
+    }
+}
+
+#[cfg(test)]
+mod element_rows {
+    use bitrix_spec::{Field, Kind, Type};
+
+    fn field(name: &str, kind: Kind) -> Field {
+        Field {
+            name: name.to_owned(),
+            required: false,
+            ty: Type::of(kind),
+        }
+    }
+
+    #[test]
+    fn a_list_row_and_its_element_row_are_one_list_field() {
+        let task = Kind::object_of(vec![field("id", Kind::Integer)]);
+        let mut fields = vec![
+            field("items", Kind::Array(None)),
+            field("items[]", task.clone()),
+            field("total", Kind::Integer),
+        ];
+        super::merge_element_rows(&mut fields);
+        assert_eq!(
+            fields,
+            vec![
+                field("items", Kind::array_of(Type::of(task))),
+                field("total", Kind::Integer)
+            ]
+        );
+        // An element row without its list row, or beside a typed one, stays as documented.
+        let mut alone = vec![field("deal[]", Kind::Any), field("ids", Kind::Integer)];
+        super::merge_element_rows(&mut alone);
+        assert_eq!(alone.len(), 2);
+    }
 }

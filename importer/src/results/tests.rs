@@ -245,3 +245,39 @@ fn entity_names_are_the_method_prefix_in_snake_case() {
     );
     assert_eq!(entity_name("profile"), None);
 }
+
+#[test]
+fn a_table_of_the_wrapper_key_types_the_wrapped_answer() {
+    use bitrix_spec::{Field, Kind, Type};
+    let task = Type::of(Kind::object_of(vec![Field {
+        name: "id".to_owned(),
+        required: false,
+        ty: Type::of(Kind::Integer),
+    }]));
+    let documented = Type::of(Kind::object_of(vec![Field {
+        name: "items".to_owned(),
+        required: false,
+        ty: Type::of(Kind::array_of(task.clone())),
+    }]));
+    let inner = super::wrapped_key(&documented, &serde_json::json!([{"id": 1}])).unwrap();
+    assert_eq!(inner.ty, Type::of(Kind::array_of(task)));
+    // An answer that still has the key is the documented object itself.
+    assert!(super::wrapped_key(&documented, &serde_json::json!({"items": []})).is_none());
+    assert!(super::wrapped_key(&documented, &serde_json::json!(true)).is_none());
+}
+
+#[test]
+fn a_method_whose_title_says_list_returns_a_list_of_the_documented_object() {
+    // `calendar.event.get` is titled "Get Calendar Events List"; its table documents one event.
+    let text = page("crm.thing.get", None, THING_ROWS, "")
+        .replace("# Do it crm.thing.get", "# Get Things List crm.thing.get");
+    let i = import("title-list", &[("crm-thing-get.md", text)]);
+    let m = method(&i, "crm.thing.get");
+    let item = m.result.items().expect("a list");
+    let fields = match &item.kind {
+        Kind::Named(n) => i.types[n.as_str()].ty.fields().to_vec(),
+        _ => item.fields().to_vec(),
+    };
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["ID", "TITLE"]);
+}
