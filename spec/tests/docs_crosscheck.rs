@@ -104,6 +104,7 @@ fn check_fields(
     page: &str,
     path: &str,
     fields: &[bitrix_spec::Field],
+    answer: bool,
     problems: &mut Vec<String>,
 ) {
     for f in fields {
@@ -124,15 +125,24 @@ fn check_fields(
             && (parent.is_empty()
                 || !page.contains(&format!("**{dotted}"))
                 || disagrees(page, &dotted, f.required));
-        if !departs(owner, &here) && disagree {
+        // An answer's field is optional whatever a request table of its page says.
+        let optional_answer = answer && !f.required;
+        if !departs(owner, &here) && disagree && !optional_answer {
             problems.push(format!(
                 "{owner}: `{here}` required={} disagrees with the page",
                 f.required
             ));
         }
-        check_fields(owner, page, &here, f.ty.fields(), problems);
+        check_fields(owner, page, &here, f.ty.fields(), answer, problems);
         if let Some(items) = f.ty.items() {
-            check_fields(owner, page, &format!("{here}[]"), items.fields(), problems);
+            check_fields(
+                owner,
+                page,
+                &format!("{here}[]"),
+                items.fields(),
+                answer,
+                problems,
+            );
         }
     }
 }
@@ -172,13 +182,14 @@ fn transcription_agrees_with_the_docs() {
                 if let Some(fields) = own.ty.fields_mut() {
                     fields.clear();
                 }
-                check_fields(&m.name, &page, "", &[own], &mut problems);
+                check_fields(&m.name, &page, "", &[own], false, &mut problems);
             } else {
                 check_fields(
                     &m.name,
                     &page,
                     "",
                     std::slice::from_ref(param),
+                    false,
                     &mut problems,
                 );
             }
@@ -187,7 +198,19 @@ fn transcription_agrees_with_the_docs() {
     for t in spec.types.values() {
         let source = t.source.split('#').next().unwrap_or_default();
         match std::fs::read_to_string(docs.join(source)) {
-            Ok(page) => check_fields(&t.name, &page, &t.name, t.ty.fields(), &mut problems),
+            // A type read off a method page (an entity its answers return) describes answers;
+            // the data-types pages' structures are checked flag for flag.
+            Ok(page) => {
+                let answer = page.contains("> Scope");
+                check_fields(
+                    &t.name,
+                    &page,
+                    &t.name,
+                    t.ty.fields(),
+                    answer,
+                    &mut problems,
+                )
+            }
             Err(_) => problems.push(format!("{}: page {source} missing", t.name)),
         }
     }
