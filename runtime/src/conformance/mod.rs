@@ -214,6 +214,37 @@ where
     check::<M>(&parse("request", request)?, &parse("response", response)?)
 }
 
+/// Checks `M`'s typed result against a whole answer recorded from a portal, decoded as the
+/// client decodes it (values that do not fit their documented type are kept, not refused):
+/// the answer must decode, and serializing the result again must give back every value it
+/// held, the wire quirks aside.
+///
+/// # Errors
+/// [`Cause::ResponseDoesNotDecode`] when the answer does not decode, or the first value lost
+/// or changed ([`Cause::ResponseValueLost`], [`Cause::ResponseValueChanged`]) with its path.
+pub fn check_answer<M>(answer: &Value) -> Result<(), Failure>
+where
+    M: Method,
+    M::Output: Serialize,
+{
+    let body = serde_json::to_vec(answer).unwrap_or_default();
+    let decoded = decode::<M::Output, M::Error>(200, &body, M::RESULT_WRAPPER)
+        .map_err(|e| fail(Cause::ResponseDoesNotDecode, e.to_string()))?;
+    let back = serde_json::to_value(&decoded.result).map_err(|e| {
+        fail(
+            Cause::ResponseDoesNotDecode,
+            format!("the result does not serialize: {e}"),
+        )
+    })?;
+    let mut sent = answer.get("result").unwrap_or(&Value::Null);
+    let mut path = "result".to_owned();
+    if let Some(key) = M::RESULT_WRAPPER {
+        sent = sent.get(key).unwrap_or(&Value::Null);
+        path = format!("result.{key}");
+    }
+    answer::lost(&path, sent, &back).map_or(Ok(()), Err)
+}
+
 /// One method's check, as the generated conformance test lists them.
 #[derive(Debug, Clone, Copy)]
 pub struct Case {
