@@ -6,7 +6,6 @@ use bitrix24::crm::*;
 use bitrix24::mail::MailMessageCreatechat;
 use bitrix24::{Client, Error};
 use bitrix24_emulator::{Config, Emulator};
-use serde_json::Value;
 
 async fn client() -> (Client, Emulator) {
     bitrix24_tests::emulated(Config {
@@ -34,15 +33,9 @@ async fn each_call_gets_its_typed_answer_and_references_fill_later_calls() {
     assert_eq!(answers.len(), 3);
 
     let id: i64 = answers.get(added).unwrap().result;
-    let got: Value = answers.get(fetched).unwrap().result;
-    assert_eq!(got["TITLE"], "From a batch");
-    assert_eq!(
-        got["ID"]
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| got["ID"].to_string()),
-        id.to_string()
-    );
+    let got = answers.get(fetched).unwrap().result;
+    assert_eq!(got.title.as_deref(), Some("From a batch"));
+    assert_eq!(got.id, Some(id));
     assert!(
         answers.time(fetched).is_some(),
         "each call's time block is kept"

@@ -45,7 +45,10 @@ fn a_realistic_answer_decodes_with_its_quirks_and_custom_fields() {
     let communication = &first.communications.as_ref().unwrap()[0];
     assert_eq!(communication.id, Some(3));
     assert_eq!(communication.get_extra("ENTITY_SETTINGS"), Some(&json!([])));
-    assert_eq!(first.get_extra("UF_CRM_1714000000"), Some(&json!(["17", "18"])));
+    assert_eq!(
+        first.get_extra("UF_CRM_1714000000"),
+        Some(&json!(["17", "18"]))
+    );
     assert_eq!(first.get_extra("UF_CRM_TASK"), Some(&json!([])));
     assert_eq!(first.get_extra("ufCrm5Mark"), Some(&Value::Null));
     assert_eq!(second.id, Some(12));
@@ -78,7 +81,10 @@ fn a_value_that_does_not_fit_is_kept_and_the_strict_check_names_its_path() {
     let communication = &list[0].communications.as_ref().unwrap()[0];
     assert_eq!(communication.id, None);
     assert_eq!(communication.get_extra("ID"), Some(&json!("three")));
-    assert_eq!(serde_json::to_value(&list).unwrap()[1]["OWNER_ID"], json!({"id": 5}));
+    assert_eq!(
+        serde_json::to_value(&list).unwrap()[1]["OWNER_ID"],
+        json!({"id": 5})
+    );
 
     let response = json!({ "result": sent }).to_string();
     let failure = check_json::<CrmActivityList>("{}", &response).unwrap_err();
@@ -101,8 +107,14 @@ fn a_value_lost_on_the_way_back_is_named() {
     let sparse = json!({ "result": [{ "COMMUNICATIONS": {"4": {"ID": 1}} }] });
     let list = decode(sparse["result"].clone());
     assert_eq!(list[0].communications, None);
-    assert_eq!(list[0].get_extra("COMMUNICATIONS"), Some(&json!({"4": {"ID": 1}})));
+    assert_eq!(
+        list[0].get_extra("COMMUNICATIONS"),
+        Some(&json!({"4": {"ID": 1}}))
+    );
     let failure = check_json::<CrmActivityList>("{}", &sparse.to_string()).unwrap_err();
     assert_eq!(failure.cause, Cause::ResponseDoesNotDecode);
-    assert!(failure.detail.contains("`result[0].COMMUNICATIONS`"), "{failure}");
+    assert!(
+        failure.detail.contains("`result[0].COMMUNICATIONS`"),
+        "{failure}"
+    );
 }

@@ -343,7 +343,7 @@ async fn a_rest3_create_lost_on_the_way_back_is_stored_once() {
         let add = NoteCollectionAdd::new(NoteCollectionAddFields::new("Inbox".to_owned()));
         let answer = client.call(&add).await.unwrap();
         assert!(answer.replayed, "{rates:?}");
-        assert_eq!(answer.result["name"], "Inbox");
+        assert_eq!(answer.result.name.as_deref(), Some("Inbox"));
         assert_eq!(emulator.data().note_collections.len(), 1, "{rates:?}");
         assert_eq!(client.stats().retries, 1, "{rates:?}");
     }
