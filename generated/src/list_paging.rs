@@ -9,6 +9,10 @@ use crate::{ApiVersion, Paging};
 pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
     match (version, name) {
         #[cfg(feature = "bizproc")]
+        (ApiVersion::V1, "bizproc.task.list") => {
+            <crate::bizproc::BizprocTaskList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "bizproc")]
         (ApiVersion::V1, "bizproc.workflow.instances") => {
             <crate::bizproc::BizprocWorkflowInstances as crate::Method>::PAGING
         }
@@ -57,6 +61,10 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
             <crate::catalog::CatalogPriceTypeGroupList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
+        (ApiVersion::V1, "catalog.priceTypeLang.getLanguages") => {
+            <crate::catalog::CatalogPriceTypeLangGetLanguages as crate::Method>::PAGING
+        }
+        #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.priceTypeLang.list") => {
             <crate::catalog::CatalogPriceTypeLangList as crate::Method>::PAGING
         }
@@ -75,6 +83,10 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.product.sku.list") => {
             <crate::catalog::CatalogProductSkuList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "catalog")]
+        (ApiVersion::V1, "catalog.productImage.list") => {
+            <crate::catalog::CatalogProductImageList as crate::Method>::PAGING
         }
         #[cfg(feature = "catalog")]
         (ApiVersion::V1, "catalog.productProperty.list") => {
@@ -133,12 +145,32 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
             <crate::crm::CrmAutomatedsolutionList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.catalog.list") => {
+            <crate::crm::CrmCatalogList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.category.list") => {
+            <crate::crm::CrmCategoryList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.company.list") => {
             <crate::crm::CrmCompanyList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.company.userfield.list") => {
+            <crate::crm::CrmCompanyUserfieldList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.contact.list") => {
             <crate::crm::CrmContactList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.contact.userfield.list") => {
+            <crate::crm::CrmContactUserfieldList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.currency.list") => {
+            <crate::crm::CrmCurrencyList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.deal.list") => {
@@ -147,6 +179,14 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.deal.recurring.list") => {
             <crate::crm::CrmDealRecurringList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.deal.userfield.list") => {
+            <crate::crm::CrmDealUserfieldList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.dealcategory.list") => {
+            <crate::crm::CrmDealcategoryList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.documentgenerator.document.list") => {
@@ -161,6 +201,18 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
             <crate::crm::CrmDocumentgeneratorTemplateList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.invoice.list") => {
+            <crate::crm::CrmInvoiceList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.invoice.recurring.list") => {
+            <crate::crm::CrmInvoiceRecurringList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.invoice.status.list") => {
+            <crate::crm::CrmInvoiceStatusList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.item.list") => {
             <crate::crm::CrmItemList as crate::Method>::PAGING
         }
@@ -173,12 +225,32 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
             <crate::crm::CrmLeadList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.lead.userfield.list") => {
+            <crate::crm::CrmLeadUserfieldList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.measure.list") => {
+            <crate::crm::CrmMeasureList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.orderentity.list") => {
             <crate::crm::CrmOrderentityList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.product.list") => {
+            <crate::crm::CrmProductList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.productrow.list") => {
+            <crate::crm::CrmProductrowList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.quote.list") => {
             <crate::crm::CrmQuoteList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.quote.userfield.list") => {
+            <crate::crm::CrmQuoteUserfieldList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.requisite.bankdetail.list") => {
@@ -197,20 +269,48 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
             <crate::crm::CrmRequisitePresetList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.requisite.userfield.list") => {
+            <crate::crm::CrmRequisiteUserfieldList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.stagehistory.list") => {
             <crate::crm::CrmStagehistoryList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.status.list") => {
+            <crate::crm::CrmStatusList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.timeline.bindings.list") => {
+            <crate::crm::CrmTimelineBindingsList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.timeline.comment.list") => {
             <crate::crm::CrmTimelineCommentList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.timeline.icon.list") => {
+            <crate::crm::CrmTimelineIconList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.timeline.logmessage.list") => {
             <crate::crm::CrmTimelineLogmessageList as crate::Method>::PAGING
         }
         #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.timeline.logo.list") => {
+            <crate::crm::CrmTimelineLogoList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
         (ApiVersion::V1, "crm.type.list") => {
             <crate::crm::CrmTypeList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "crm")]
+        (ApiVersion::V1, "crm.vat.list") => {
+            <crate::crm::CrmVatList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "department")]
+        (ApiVersion::V1, "department.get") => {
+            <crate::department::DepartmentGet as crate::Method>::PAGING
         }
         #[cfg(feature = "disk")]
         (ApiVersion::V1, "disk.file.getVersions") => {
@@ -268,6 +368,42 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
         (ApiVersion::V3, "humanresources.node.search") => {
             <crate::humanresources::HumanresourcesNodeSearch as crate::Method>::PAGING
         }
+        #[cfg(feature = "im")]
+        (ApiVersion::V1, "im.department.colleagues.list") => {
+            <crate::im::ImDepartmentColleaguesList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "im")]
+        (ApiVersion::V1, "im.dialog.users.list") => {
+            <crate::im::ImDialogUsersList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "im")]
+        (ApiVersion::V1, "im.recent.list") => {
+            <crate::im::ImRecentList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "im")]
+        (ApiVersion::V1, "im.search.chat.list") => {
+            <crate::im::ImSearchChatList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "im")]
+        (ApiVersion::V1, "im.search.department.list") => {
+            <crate::im::ImSearchDepartmentList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "im")]
+        (ApiVersion::V1, "im.search.user.list") => {
+            <crate::im::ImSearchUserList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "im")]
+        (ApiVersion::V1, "im.v2.Event.get") => {
+            <crate::im::ImV2EventGet as crate::Method>::PAGING
+        }
+        #[cfg(feature = "imbot")]
+        (ApiVersion::V1, "imbot.v2.Bot.list") => {
+            <crate::imbot::ImbotV2BotList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "imbot")]
+        (ApiVersion::V1, "imbot.v2.Event.get") => {
+            <crate::imbot::ImbotV2EventGet as crate::Method>::PAGING
+        }
         #[cfg(feature = "lists")]
         (ApiVersion::V1, "lists.element.get") => {
             <crate::lists::ListsElementGet as crate::Method>::PAGING
@@ -275,6 +411,10 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
         #[cfg(feature = "lists")]
         (ApiVersion::V1, "lists.get") => {
             <crate::lists::ListsGet as crate::Method>::PAGING
+        }
+        #[cfg(feature = "lists")]
+        (ApiVersion::V1, "lists.section.get") => {
+            <crate::lists::ListsSectionGet as crate::Method>::PAGING
         }
         #[cfg(feature = "log")]
         (ApiVersion::V1, "log.blogpost.get") => {
@@ -304,6 +444,10 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
         (ApiVersion::V3, "main.eventlog.list") => {
             <crate::main_scope::MainEventlogList as crate::Method>::PAGING
         }
+        #[cfg(feature = "main")]
+        (ApiVersion::V3, "main.eventlog.tail") => {
+            <crate::main_scope::MainEventlogTail as crate::Method>::PAGING
+        }
         #[cfg(feature = "note")]
         (ApiVersion::V3, "note.collection.list") => {
             <crate::note::NoteCollectionList as crate::Method>::PAGING
@@ -319,6 +463,10 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
         #[cfg(feature = "rpa")]
         (ApiVersion::V1, "rpa.stage.listForType") => {
             <crate::rpa::RpaStageListForType as crate::Method>::PAGING
+        }
+        #[cfg(feature = "rpa")]
+        (ApiVersion::V1, "rpa.timeline.listForItem") => {
+            <crate::rpa::RpaTimelineListForItem as crate::Method>::PAGING
         }
         #[cfg(feature = "rpa")]
         (ApiVersion::V1, "rpa.type.list") => {
@@ -365,8 +513,16 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
             <crate::sale::SalePropertyRelationList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
+        (ApiVersion::V1, "sale.propertygroup.list") => {
+            <crate::sale::SalePropertygroupList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.propertyvalue.list") => {
             <crate::sale::SalePropertyvalueList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "sale")]
+        (ApiVersion::V1, "sale.propertyvariant.list") => {
+            <crate::sale::SalePropertyvariantList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.shipment.list") => {
@@ -389,6 +545,10 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
             <crate::sale::SaleStatusList as crate::Method>::PAGING
         }
         #[cfg(feature = "sale")]
+        (ApiVersion::V1, "sale.statuslang.getlistlangs") => {
+            <crate::sale::SaleStatuslangGetlistlangs as crate::Method>::PAGING
+        }
+        #[cfg(feature = "sale")]
         (ApiVersion::V1, "sale.statuslang.list") => {
             <crate::sale::SaleStatuslangList as crate::Method>::PAGING
         }
@@ -400,6 +560,18 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
         (ApiVersion::V1, "sale.tradePlatform.list") => {
             <crate::sale::SaleTradePlatformList as crate::Method>::PAGING
         }
+        #[cfg(feature = "sign_b2e")]
+        (ApiVersion::V1, "sign.b2e.company.provider.list") => {
+            <crate::sign_b2e::SignB2eCompanyProviderList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "sign_b2e")]
+        (ApiVersion::V1, "sign.b2e.mysafe.tail") => {
+            <crate::sign_b2e::SignB2eMysafeTail as crate::Method>::PAGING
+        }
+        #[cfg(feature = "sign_b2e")]
+        (ApiVersion::V1, "sign.b2e.personal.tail") => {
+            <crate::sign_b2e::SignB2ePersonalTail as crate::Method>::PAGING
+        }
         #[cfg(feature = "socialnetwork")]
         (ApiVersion::V1, "socialnetwork.api.workgroup.list") => {
             <crate::socialnetwork::SocialnetworkApiWorkgroupList as crate::Method>::PAGING
@@ -407,6 +579,22 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
         #[cfg(feature = "sonet")]
         (ApiVersion::V1, "sonet_group.get") => {
             <crate::sonet::SonetGroupGet as crate::Method>::PAGING
+        }
+        #[cfg(feature = "task")]
+        (ApiVersion::V1, "task.elapseditem.getlist") => {
+            <crate::task::TaskElapseditemGetlist as crate::Method>::PAGING
+        }
+        #[cfg(feature = "task")]
+        (ApiVersion::V1, "task.item.userfield.getlist") => {
+            <crate::task::TaskItemUserfieldGetlist as crate::Method>::PAGING
+        }
+        #[cfg(feature = "task")]
+        (ApiVersion::V1, "task.item.userfield.gettypes") => {
+            <crate::task::TaskItemUserfieldGettypes as crate::Method>::PAGING
+        }
+        #[cfg(feature = "task")]
+        (ApiVersion::V1, "task.items.getlist") => {
+            <crate::task::TaskItemsGetlist as crate::Method>::PAGING
         }
         #[cfg(feature = "task")]
         (ApiVersion::V1, "tasks.api.scrum.epic.list") => {
@@ -446,9 +634,21 @@ pub fn list_paging(version: ApiVersion, name: &str) -> Option<Paging> {
         (ApiVersion::V1, "user.search") => {
             <crate::user::UserSearch as crate::Method>::PAGING
         }
+        #[cfg(feature = "user_userfield")]
+        (ApiVersion::V1, "user.userfield.list") => {
+            <crate::user_userfield::UserUserfieldList as crate::Method>::PAGING
+        }
         #[cfg(feature = "userfieldconfig")]
         (ApiVersion::V1, "userfieldconfig.list") => {
             <crate::userfieldconfig::UserfieldconfigList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "userfieldtype")]
+        (ApiVersion::V1, "userfieldtype.list") => {
+            <crate::userfieldtype::UserfieldtypeList as crate::Method>::PAGING
+        }
+        #[cfg(feature = "vote")]
+        (ApiVersion::V1, "vote.AttachedVote.getAnswerVoted") => {
+            <crate::vote::VoteAttachedVoteGetAnswerVoted as crate::Method>::PAGING
         }
         _ => None,
     }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the List of Services — `ai.engine.list` (REST v1, scope `ai_admin`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html)
@@ -12,37 +13,37 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "ai.engine.list",
     version = "v1",
     scope = "ai_admin",
-    result = Value,
+    result = Vec<types::AiEngine>,
 )]
 pub struct AiEngineList {
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<AiEngineListFilter>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
 }
 /// The `filter` object. Part of `ai.engine.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct AiEngineListFilter {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `APP_CODE`: string.
+    /// `APP_CODE`: documented as string.
     #[bitrix(rename = "APP_CODE")]
     pub app_code: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `CATEGORY`: string.
+    /// `CATEGORY`: documented as string.
     #[bitrix(rename = "CATEGORY")]
     pub category: Option<String>,
-    /// `COMPLETIONS_URL`: string.
+    /// `COMPLETIONS_URL`: documented as string.
     #[bitrix(rename = "COMPLETIONS_URL")]
     pub completions_url: Option<String>,
-    /// `DATE_CREATE`: datetime.
+    /// `DATE_CREATE`: documented as datetime.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
     /// Undocumented keys sent as they are.

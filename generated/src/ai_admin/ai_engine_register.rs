@@ -61,15 +61,15 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct AiEngineRegister {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
-    /// `category`: string, required.
+    /// `category`: documented as string, required.
     pub category: AiEngineRegisterCategory,
-    /// `completions_url`: string, required.
+    /// `completions_url`: documented as string, required.
     pub completions_url: String,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<AiEngineRegisterSettings>,
 }
 /// Documented values of `category`. Part of `ai.engine.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-register.html)).
@@ -92,11 +92,11 @@ pub enum AiEngineRegisterCategory {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct AiEngineRegisterSettings {
-    /// `code_alias`: string.
+    /// `code_alias`: documented as string.
     pub code_alias: Option<String>,
-    /// `model_context_type`: string.
+    /// `model_context_type`: documented as string.
     pub model_context_type: Option<AiEngineRegisterSettingsModelContextType>,
-    /// `model_context_limit`: integer.
+    /// `model_context_limit`: documented as integer.
     pub model_context_limit: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

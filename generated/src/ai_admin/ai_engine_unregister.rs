@@ -15,6 +15,6 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct AiEngineUnregister {
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `access.name` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Access Permission Names — `access.name` (REST v1, scope `basic`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)
@@ -12,11 +12,52 @@ use bitrix24::bitrix_method;
     name = "access.name",
     version = "v1",
     scope = "basic",
-    result = Value,
-    mutates,
+    result = AccessNameResult,
 )]
 pub struct AccessName {
-    /// `ACCESS`: array, required.
+    /// `ACCESS`: documented as array, required.
     #[bitrix(rename = "ACCESS")]
     pub access: Vec<Value>,
+}
+/// The `AccessNameResult` object. Part of `access.name` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct AccessNameResult {
+    /// `AU`: documented as object.
+    #[bitrix(rename = "AU")]
+    pub au: Option<AccessNameResultAu>,
+    /// `G2`: documented as object.
+    #[bitrix(rename = "G2")]
+    pub g2: Option<AccessNameResultG2>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `AU` object. Part of `access.name` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct AccessNameResultAu {
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `provider`: documented as string.
+    pub provider: Option<String>,
+    /// `provider_id`: documented as string.
+    pub provider_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `G2` object. Part of `access.name` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct AccessNameResultG2 {
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `provider`: documented as string.
+    pub provider: Option<String>,
+    /// `provider_id`: documented as string.
+    pub provider_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `app.info` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Show information about the app — `app.info` (REST v1, scope `basic`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/app-info.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "app.info",
     version = "v1",
     scope = "basic",
-    result = Value,
+    result = AppInfoResult,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -20,3 +20,44 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct AppInfo {}
+/// The `AppInfoResult` object. Part of `app.info` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/app-info.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct AppInfoResult {
+    /// `CODE`: documented as string.
+    #[bitrix(rename = "CODE")]
+    pub code: Option<String>,
+    /// `DAYS`: documented as any JSON value.
+    #[bitrix(rename = "DAYS")]
+    pub days: Option<Value>,
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `INSTALLED`: documented as boolean.
+    #[bitrix(rename = "INSTALLED")]
+    pub installed: Option<bool>,
+    /// `LANGUAGE_ID`: documented as string.
+    #[bitrix(rename = "LANGUAGE_ID")]
+    pub language_id: Option<String>,
+    /// `LICENSE`: documented as string.
+    #[bitrix(rename = "LICENSE")]
+    pub license: Option<String>,
+    /// `LICENSE_FAMILY`: documented as string.
+    #[bitrix(rename = "LICENSE_FAMILY")]
+    pub license_family: Option<String>,
+    /// `LICENSE_TYPE`: documented as string.
+    #[bitrix(rename = "LICENSE_TYPE")]
+    pub license_type: Option<String>,
+    /// `PAYMENT_EXPIRED`: documented as string.
+    #[bitrix(rename = "PAYMENT_EXPIRED")]
+    pub payment_expired: Option<String>,
+    /// `STATUS`: documented as string.
+    #[bitrix(rename = "STATUS")]
+    pub status: Option<String>,
+    /// `VERSION`: documented as integer.
+    #[bitrix(rename = "VERSION")]
+    pub version: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

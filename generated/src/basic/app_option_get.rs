@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `app.option.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Application-Linked Data — `app.option.get` (REST v1, scope `basic`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/settings/app-option-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "app.option.get",
     version = "v1",
     scope = "basic",
-    result = Value,
+    result = types::AppOption,
     error(
         code = "AccessException",
         status = 400,
@@ -20,6 +20,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct AppOptionGet {
-    /// `option`: string.
+    /// `option`: documented as string.
     pub option: Option<String>,
 }

@@ -22,6 +22,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct AppOptionSet {
-    /// `options`: array, required.
+    /// `options`: documented as array, required.
     pub options: Map<String, Value>,
 }

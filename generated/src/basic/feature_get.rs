@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `feature.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get information about feature availability on the account — `feature.get` (REST v1, scope `basic`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/feature-get.html)
@@ -12,13 +12,23 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "feature.get",
     version = "v1",
     scope = "basic",
-    result = Value,
+    result = FeatureGetResult,
     error(code = "CODE_EMPTY", status = 400, message = "CODE can't be empty"),
 )]
 pub struct FeatureGet {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: FeatureGetCode,
+}
+/// The `FeatureGetResult` object. Part of `feature.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/feature-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct FeatureGetResult {
+    /// `value`: documented as string.
+    pub value: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `CODE`. Part of `feature.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/feature-get.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,14 +2,33 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `method.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of available methods — `method.get` (REST v1, scope `basic`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/method-get.html)
 #[non_exhaustive]
-#[bitrix_method(name = "method.get", version = "v1", scope = "basic", result = Value)]
+#[bitrix_method(
+    name = "method.get",
+    version = "v1",
+    scope = "basic",
+    result = MethodGetResult,
+)]
 pub struct MethodGet {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
+}
+/// The `MethodGetResult` object. Part of `method.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/method-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct MethodGetResult {
+    /// `isAvailable`: documented as boolean.
+    #[bitrix(rename = "isAvailable")]
+    pub is_available: Option<bool>,
+    /// `isExisting`: documented as boolean.
+    #[bitrix(rename = "isExisting")]
+    pub is_existing: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -7,11 +7,5 @@ use bitrix24::bitrix_method;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/server-time.html)
 #[non_exhaustive]
-#[bitrix_method(
-    name = "server.time",
-    version = "v1",
-    scope = "basic",
-    result = String,
-    mutates,
-)]
+#[bitrix_method(name = "server.time", version = "v1", scope = "basic", result = String)]
 pub struct ServerTime {}

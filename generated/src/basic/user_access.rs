@@ -8,15 +8,9 @@ use bitrix24::bitrix_method;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/users/user-access.html)
 #[non_exhaustive]
-#[bitrix_method(
-    name = "user.access",
-    version = "v1",
-    scope = "basic",
-    result = bool,
-    mutates,
-)]
+#[bitrix_method(name = "user.access", version = "v1", scope = "basic", result = bool)]
 pub struct UserAccess {
-    /// `ACCESS`: array, required.
+    /// `ACCESS`: documented as array, required.
     #[bitrix(rename = "ACCESS")]
     pub access: Vec<Value>,
 }

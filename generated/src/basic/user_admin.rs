@@ -7,11 +7,5 @@ use bitrix24::bitrix_method;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/users/user-admin.html)
 #[non_exhaustive]
-#[bitrix_method(
-    name = "user.admin",
-    version = "v1",
-    scope = "basic",
-    result = bool,
-    mutates,
-)]
+#[bitrix_method(name = "user.admin", version = "v1", scope = "basic", result = bool)]
 pub struct UserAdmin {}

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "biconnector.connector.add",
     version = "v1",
     scope = "biconnector",
-    result = Value,
+    result = BiconnectorConnectorAddResult,
     mutates,
     error(
         code = "VALIDATION_FIELDS_NOT_PROVIDED",
@@ -66,34 +66,44 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct BiconnectorConnectorAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BiconnectorConnectorAddFields,
+}
+/// The `BiconnectorConnectorAddResult` object. Part of `biconnector.connector.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BiconnectorConnectorAddResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `biconnector.connector.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorConnectorAddFields {
-    /// `title`: string, required.
+    /// `title`: documented as string, required.
     pub title: String,
-    /// `logo`: string, required.
+    /// `logo`: documented as string, required.
     pub logo: String,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `urlCheck`: string, required.
+    /// `urlCheck`: documented as string, required.
     #[bitrix(rename = "urlCheck")]
     pub url_check: String,
-    /// `urlTableList`: string, required.
+    /// `urlTableList`: documented as string, required.
     #[bitrix(rename = "urlTableList")]
     pub url_table_list: String,
-    /// `urlTableDescription`: string, required.
+    /// `urlTableDescription`: documented as string, required.
     #[bitrix(rename = "urlTableDescription")]
     pub url_table_description: String,
-    /// `urlData`: string, required.
+    /// `urlData`: documented as string, required.
     #[bitrix(rename = "urlData")]
     pub url_data: String,
-    /// `settings`: array, required.
+    /// `settings`: documented as array, required.
     pub settings: Vec<Value>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

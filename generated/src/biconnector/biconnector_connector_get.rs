@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `biconnector.connector.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Connector by ID — `biconnector.connector.get` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "biconnector.connector.get",
     version = "v1",
     scope = "biconnector",
-    result = Value,
+    result = BiconnectorConnectorGetResult,
     error(code = "VALIDATION_ID_NOT_PROVIDED", status = 200, message = "ID is missing."),
     error(
         code = "VALIDATION_INVALID_ID_FORMAT",
@@ -26,6 +27,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BiconnectorConnectorGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `BiconnectorConnectorGetResult` object. Part of `biconnector.connector.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BiconnectorConnectorGetResult {
+    /// `item`: documented as `biconnector_connector`.
+    pub item: Option<types::BiconnectorConnector>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

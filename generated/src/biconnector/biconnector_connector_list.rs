@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of connectors — `biconnector.connector.list` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "biconnector.connector.list",
     version = "v1",
     scope = "biconnector",
-    result = Value,
+    result = Vec<types::BiconnectorConnector>,
     error(
         code = "VALIDATION_SELECT_TYPE",
         status = 200,
@@ -50,15 +51,15 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BiconnectorConnectorList {
-    /// `SELECT`: array of string.
+    /// `SELECT`: documented as array of string.
     #[bitrix(rename = "SELECT")]
     pub select: Option<Vec<String>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
-    /// `page`: integer.
+    /// `page`: documented as integer.
     pub page: Option<i64>,
 }

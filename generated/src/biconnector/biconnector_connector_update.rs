@@ -72,36 +72,36 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct BiconnectorConnectorUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BiconnectorConnectorUpdateFields,
 }
 /// The `fields` object. Part of `biconnector.connector.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorConnectorUpdateFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `logo`: string.
+    /// `logo`: documented as string.
     pub logo: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `urlCheck`: string.
+    /// `urlCheck`: documented as string.
     #[bitrix(rename = "urlCheck")]
     pub url_check: Option<String>,
-    /// `urlTableList`: string.
+    /// `urlTableList`: documented as string.
     #[bitrix(rename = "urlTableList")]
     pub url_table_list: Option<String>,
-    /// `urlTableDescription`: string.
+    /// `urlTableDescription`: documented as string.
     #[bitrix(rename = "urlTableDescription")]
     pub url_table_description: Option<String>,
-    /// `urlData`: string.
+    /// `urlData`: documented as string.
     #[bitrix(rename = "urlData")]
     pub url_data: Option<String>,
-    /// `settings`: array.
+    /// `settings`: documented as array.
     pub settings: Option<Vec<Value>>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

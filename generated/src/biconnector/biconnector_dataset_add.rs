@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "biconnector.dataset.add",
     version = "v1",
     scope = "biconnector",
-    result = Value,
+    result = BiconnectorDatasetAddResult,
     mutates,
     error(
         code = "VALIDATION_FIELDS_NOT_PROVIDED",
@@ -90,30 +90,40 @@ use bitrix24::{bitrix_method, bitrix_object};
         status = 200,
         message = "Invalid field type."
     ),
-    error(code = "-", status = 200, message = "Error adding dataset"),
+    error(status = 200, message = "Error adding dataset"),
 )]
 pub struct BiconnectorDatasetAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BiconnectorDatasetAddFields,
+}
+/// The `BiconnectorDatasetAddResult` object. Part of `biconnector.dataset.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BiconnectorDatasetAddResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `biconnector.dataset.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorDatasetAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `externalName`: string, required.
+    /// `externalName`: documented as string, required.
     #[bitrix(rename = "externalName")]
     pub external_name: String,
-    /// `externalCode`: string, required.
+    /// `externalCode`: documented as string, required.
     #[bitrix(rename = "externalCode")]
     pub external_code: String,
-    /// `sourceId`: integer, required.
+    /// `sourceId`: documented as integer, required.
     #[bitrix(rename = "sourceId")]
     pub source_id: i64,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `fields`: array, required.
+    /// `fields`: documented as array, required.
     pub fields: Vec<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

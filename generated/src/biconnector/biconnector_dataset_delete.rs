@@ -20,9 +20,9 @@ use bitrix24::bitrix_method;
         message = "ID has to be a positive integer."
     ),
     error(code = "DATASET_NOT_FOUND", status = 200, message = "Dataset was not found."),
-    error(code = "-", status = 200, message = "Error deleting dataset"),
+    error(status = 200, message = "Error deleting dataset"),
 )]
 pub struct BiconnectorDatasetDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

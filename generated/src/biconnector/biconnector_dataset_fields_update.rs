@@ -78,12 +78,12 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BiconnectorDatasetFieldsUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `add`: array of object.
+    /// `add`: documented as array of object.
     pub add: Option<Vec<Map<String, Value>>>,
-    /// `update`: array of object.
+    /// `update`: documented as array of object.
     pub update: Option<Vec<Map<String, Value>>>,
-    /// `delete`: array of integer.
+    /// `delete`: documented as array of integer.
     pub delete: Option<Vec<i64>>,
 }

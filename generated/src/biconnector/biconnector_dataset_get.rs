@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `biconnector.dataset.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get dataset by id — `biconnector.dataset.get` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "biconnector.dataset.get",
     version = "v1",
     scope = "biconnector",
-    result = Value,
+    result = BiconnectorDatasetGetResult,
     error(code = "VALIDATION_ID_NOT_PROVIDED", status = 200, message = "ID is missing."),
     error(
         code = "VALIDATION_INVALID_ID_FORMAT",
@@ -22,6 +23,16 @@ use bitrix24::bitrix_method;
     error(code = "DATASET_NOT_FOUND", status = 200, message = "Dataset was not found."),
 )]
 pub struct BiconnectorDatasetGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `BiconnectorDatasetGetResult` object. Part of `biconnector.dataset.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BiconnectorDatasetGetResult {
+    /// `item`: documented as `biconnector_dataset`.
+    pub item: Option<types::BiconnectorDataset>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

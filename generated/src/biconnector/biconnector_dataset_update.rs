@@ -56,19 +56,19 @@ use bitrix24::{bitrix_method, bitrix_object};
         status = 200,
         message = "Use the method \"biconnector.dataset.fields.update\" to update the dataset fields."
     ),
-    error(code = "-", status = 200, message = "Error updating dataset."),
+    error(status = 200, message = "Error updating dataset."),
 )]
 pub struct BiconnectorDatasetUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BiconnectorDatasetUpdateFields,
 }
 /// The `fields` object. Part of `biconnector.dataset.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorDatasetUpdateFields {
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

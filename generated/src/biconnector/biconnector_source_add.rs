@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "biconnector.source.add",
     version = "v1",
     scope = "biconnector",
-    result = Value,
+    result = BiconnectorSourceAddResult,
     mutates,
     error(
         code = "VALIDATION_FIELDS_NOT_PROVIDED",
@@ -66,23 +66,33 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct BiconnectorSourceAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BiconnectorSourceAddFields,
+}
+/// The `BiconnectorSourceAddResult` object. Part of `biconnector.source.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BiconnectorSourceAddResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `biconnector.source.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorSourceAddFields {
-    /// `title`: string, required.
+    /// `title`: documented as string, required.
     pub title: String,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `active`: boolean.
+    /// `active`: documented as boolean.
     pub active: Option<bool>,
-    /// `connectorId`: integer, required.
+    /// `connectorId`: documented as integer, required.
     #[bitrix(rename = "connectorId")]
     pub connector_id: i64,
-    /// `settings`: object, required.
+    /// `settings`: documented as object, required.
     pub settings: Map<String, Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

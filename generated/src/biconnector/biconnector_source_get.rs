@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `biconnector.source.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Source by ID — `biconnector.source.get` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "biconnector.source.get",
     version = "v1",
     scope = "biconnector",
-    result = Value,
+    result = BiconnectorSourceGetResult,
     error(code = "VALIDATION_ID_NOT_PROVIDED", status = 200, message = "ID is missing."),
     error(
         code = "VALIDATION_INVALID_ID_FORMAT",
@@ -22,6 +22,83 @@ use bitrix24::bitrix_method;
     error(code = "SOURCE_NOT_FOUND", status = 200, message = "Source was not found."),
 )]
 pub struct BiconnectorSourceGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `BiconnectorSourceGetResult` object. Part of `biconnector.source.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BiconnectorSourceGetResult {
+    /// `item`: documented as object.
+    pub item: Option<BiconnectorSourceGetResultItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `item` object. Part of `biconnector.source.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BiconnectorSourceGetResultItem {
+    /// `connection`: documented as object.
+    pub connection: Option<BiconnectorSourceGetResultItemConnection>,
+    /// `connectorId`: documented as integer.
+    #[bitrix(rename = "connectorId")]
+    pub connector_id: Option<i64>,
+    /// `settings`: documented as array of object.
+    pub settings: Option<Vec<BiconnectorSourceGetResultItemSettingsItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `connection` object. Part of `biconnector.source.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BiconnectorSourceGetResultItemConnection {
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `createdById`: documented as integer.
+    #[bitrix(rename = "createdById")]
+    pub created_by_id: Option<i64>,
+    /// `dateCreate`: documented as string.
+    #[bitrix(rename = "dateCreate")]
+    pub date_create: Option<String>,
+    /// `dateUpdate`: documented as string.
+    #[bitrix(rename = "dateUpdate")]
+    pub date_update: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `updatedById`: documented as integer.
+    #[bitrix(rename = "updatedById")]
+    pub updated_by_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `BiconnectorSourceGetResultItemSettingsItem` object. Part of `biconnector.source.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BiconnectorSourceGetResultItemSettingsItem {
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `value`: documented as string.
+    pub value: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

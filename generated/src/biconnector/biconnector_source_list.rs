@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of sources — `biconnector.source.list` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "biconnector.source.list",
     version = "v1",
     scope = "biconnector",
-    result = Value,
+    result = Vec<types::BiconnectorSource>,
     error(
         code = "VALIDATION_SELECT_TYPE",
         status = 200,
@@ -45,12 +46,12 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BiconnectorSourceList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `page`: integer.
+    /// `page`: documented as integer.
     pub page: Option<i64>,
 }

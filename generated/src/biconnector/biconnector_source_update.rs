@@ -68,22 +68,22 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct BiconnectorSourceUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BiconnectorSourceUpdateFields,
 }
 /// The `fields` object. Part of `biconnector.source.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorSourceUpdateFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `active`: boolean.
+    /// `active`: documented as boolean.
     pub active: Option<bool>,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -36,6 +36,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BizprocActivityDelete {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
 }

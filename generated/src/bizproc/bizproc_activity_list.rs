@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.activity.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Get a List of Application Actions — `bizproc.activity.list` (REST v1, scope `bizproc`).
 ///
@@ -12,7 +11,7 @@ use bitrix24::bitrix_method;
     name = "bizproc.activity.list",
     version = "v1",
     scope = "bizproc",
-    result = Value,
+    result = Vec<String>,
     error(
         code = "ACCESS_DENIED",
         status = 400,

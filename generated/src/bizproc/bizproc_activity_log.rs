@@ -19,10 +19,11 @@ use bitrix24::bitrix_method;
         message = "Empty log message!"
     ),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
+    error(status = 400, message = "Depends on the business process error"),
 )]
 pub struct BizprocActivityLog {
-    /// `event_token`: string, required.
+    /// `event_token`: documented as string, required.
     pub event_token: String,
-    /// `log_message`: string, required.
+    /// `log_message`: documented as string, required.
     pub log_message: String,
 }

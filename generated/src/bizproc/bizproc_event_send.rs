@@ -14,18 +14,14 @@ use bitrix24::bitrix_method;
     scope = "bizproc",
     result = bool,
     mutates,
-    error(
-        code = "ACCESS_DENIED",
-        status = 403,
-        message = "Invalid or expired EVENT_TOKEN"
-    ),
+    error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct BizprocEventSend {
-    /// `event_token`: string.
+    /// `event_token`: documented as string.
     pub event_token: Option<String>,
-    /// `return_values`: object.
+    /// `return_values`: documented as object.
     pub return_values: Option<Map<String, Value>>,
-    /// `LOG_MESSAGE`: string.
+    /// `LOG_MESSAGE`: documented as string.
     #[bitrix(rename = "LOG_MESSAGE")]
     pub log_message: Option<String>,
 }

@@ -88,40 +88,40 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct BizprocRobotAdd {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `HANDLER`: string, required.
+    /// `HANDLER`: documented as string, required.
     #[bitrix(rename = "HANDLER")]
     pub handler: String,
-    /// `AUTH_USER_ID`: integer.
+    /// `AUTH_USER_ID`: documented as integer.
     #[bitrix(rename = "AUTH_USER_ID")]
     pub auth_user_id: Option<i64>,
-    /// `USE_SUBSCRIPTION`: boolean.
+    /// `USE_SUBSCRIPTION`: documented as Y/N flag.
     #[bitrix(rename = "USE_SUBSCRIPTION", yn)]
     pub use_subscription: Option<bool>,
-    /// `NAME`: string|object, required.
+    /// `NAME`: documented as `string|object`, required.
     #[bitrix(rename = "NAME")]
     pub name: Value,
-    /// `DESCRIPTION`: string|object.
+    /// `DESCRIPTION`: documented as `string|object`.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<Value>,
-    /// `PROPERTIES`: object.
+    /// `PROPERTIES`: documented as object.
     #[bitrix(rename = "PROPERTIES")]
     pub properties: Option<BizprocRobotAddProperties>,
-    /// `RETURN_PROPERTIES`: object.
+    /// `RETURN_PROPERTIES`: documented as object.
     #[bitrix(rename = "RETURN_PROPERTIES")]
     pub return_properties: Option<Map<String, Value>>,
-    /// `DOCUMENT_TYPE`: array.
+    /// `DOCUMENT_TYPE`: documented as array.
     #[bitrix(rename = "DOCUMENT_TYPE")]
     pub document_type: Option<Vec<Value>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `USE_PLACEMENT`: boolean.
+    /// `USE_PLACEMENT`: documented as Y/N flag.
     #[bitrix(rename = "USE_PLACEMENT", yn)]
     pub use_placement: Option<bool>,
-    /// `PLACEMENT_HANDLER`: string, required.
+    /// `PLACEMENT_HANDLER`: documented as string, required.
     #[bitrix(rename = "PLACEMENT_HANDLER")]
     pub placement_handler: String,
 }
@@ -129,25 +129,25 @@ pub struct BizprocRobotAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BizprocRobotAddProperties {
-    /// `Name`: string|object.
+    /// `Name`: documented as `string|object`.
     #[bitrix(rename = "Name")]
     pub name: Option<Value>,
-    /// `Description`: string|object.
+    /// `Description`: documented as `string|object`.
     #[bitrix(rename = "Description")]
     pub description: Option<Value>,
-    /// `Type`: string.
+    /// `Type`: documented as string.
     #[bitrix(rename = "Type")]
     pub type_: Option<BizprocRobotAddPropertiesType>,
-    /// `Options`: array.
+    /// `Options`: documented as array.
     #[bitrix(rename = "Options")]
     pub options: Option<Vec<Value>>,
-    /// `Required`: boolean.
+    /// `Required`: documented as Y/N flag.
     #[bitrix(rename = "Required", yn)]
     pub required: Option<bool>,
-    /// `Multiple`: boolean.
+    /// `Multiple`: documented as Y/N flag.
     #[bitrix(rename = "Multiple", yn)]
     pub multiple: Option<bool>,
-    /// `Default`: any.
+    /// `Default`: documented as any JSON value.
     #[bitrix(rename = "Default")]
     pub default: Option<Value>,
     /// Undocumented keys sent as they are.

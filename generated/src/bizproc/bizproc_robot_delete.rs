@@ -36,7 +36,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BizprocRobotDelete {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
 }

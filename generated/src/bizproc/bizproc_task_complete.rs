@@ -30,16 +30,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BizprocTaskComplete {
-    /// `TASK_ID`: integer, required.
+    /// `TASK_ID`: documented as integer, required.
     #[bitrix(rename = "TASK_ID")]
     pub task_id: i64,
-    /// `STATUS`: integer|string, required.
+    /// `STATUS`: documented as `integer|string`, required.
     #[bitrix(rename = "STATUS")]
     pub status: Value,
-    /// `COMMENT`: string.
+    /// `COMMENT`: documented as string.
     #[bitrix(rename = "COMMENT")]
     pub comment: Option<String>,
-    /// `Fields`: object.
+    /// `Fields`: documented as object.
     #[bitrix(rename = "Fields")]
     pub fields: Option<Map<String, Value>>,
 }

@@ -38,13 +38,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BizprocTaskDelegate {
-    /// `TASK_IDS`: array, required.
+    /// `TASK_IDS`: documented as array, required.
     #[bitrix(rename = "TASK_IDS")]
     pub task_ids: Vec<Value>,
-    /// `FROM_USER_ID`: integer, required.
+    /// `FROM_USER_ID`: documented as integer, required.
     #[bitrix(rename = "FROM_USER_ID")]
     pub from_user_id: i64,
-    /// `TO_USER_ID`: integer, required.
+    /// `TO_USER_ID`: documented as integer, required.
     #[bitrix(rename = "TO_USER_ID")]
     pub to_user_id: i64,
 }

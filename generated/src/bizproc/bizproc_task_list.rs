@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Workflow Tasks — `bizproc.task.list` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
@@ -12,17 +13,18 @@ use bitrix24::bitrix_method;
     name = "bizproc.task.list",
     version = "v1",
     scope = "bizproc",
-    result = Value,
+    result = Vec<types::BizprocTask>,
+    paging(kind = "start_upper", id = "ID", order = "order", filter = "filter"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct BizprocTaskList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `START`: integer.
+    /// `START`: documented as integer.
     #[bitrix(rename = "START")]
     pub start: Option<i64>,
 }

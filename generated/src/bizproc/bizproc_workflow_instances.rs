@@ -3,7 +3,7 @@
 //! `bizproc.workflow.instances` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of running workflows — `bizproc.workflow.instances` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-workflow-instances.html)
@@ -12,18 +12,49 @@ use bitrix24::bitrix_method;
     name = "bizproc.workflow.instances",
     version = "v1",
     scope = "bizproc",
-    result = Value,
-    mutates,
+    result = Vec<BizprocWorkflowInstancesResultItem>,
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct BizprocWorkflowInstances {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `BizprocWorkflowInstancesResultItem` object. Part of `bizproc.workflow.instances` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-workflow-instances.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BizprocWorkflowInstancesResultItem {
+    /// `DOCUMENT_ID`: documented as string.
+    #[bitrix(rename = "DOCUMENT_ID")]
+    pub document_id: Option<String>,
+    /// `ENTITY`: documented as string.
+    #[bitrix(rename = "ENTITY")]
+    pub entity: Option<String>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `MODULE_ID`: documented as string.
+    #[bitrix(rename = "MODULE_ID")]
+    pub module_id: Option<String>,
+    /// `OWNED_UNTIL`: documented as any JSON value.
+    #[bitrix(rename = "OWNED_UNTIL")]
+    pub owned_until: Option<Value>,
+    /// `STARTED`: documented as string.
+    #[bitrix(rename = "STARTED")]
+    pub started: Option<String>,
+    /// `STARTED_BY`: documented as string.
+    #[bitrix(rename = "STARTED_BY")]
+    pub started_by: Option<String>,
+    /// `TEMPLATE_ID`: documented as string.
+    #[bitrix(rename = "TEMPLATE_ID")]
+    pub template_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -21,7 +21,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BizprocWorkflowKill {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: String,
 }

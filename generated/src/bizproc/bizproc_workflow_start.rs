@@ -20,16 +20,19 @@ use bitrix24::bitrix_method;
         status = 400,
         message = "Template not found"
     ),
+    error(status = 400, message = "Wrong DOCUMENT_ID!"),
+    error(status = 400, message = "Incorrect document type!"),
+    error(status = 400, message = "Template type and DOCUMENT_ID mismatch!"),
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct BizprocWorkflowStart {
-    /// `TEMPLATE_ID`: integer, required.
+    /// `TEMPLATE_ID`: documented as integer, required.
     #[bitrix(rename = "TEMPLATE_ID")]
     pub template_id: i64,
-    /// `DOCUMENT_ID`: array, required.
+    /// `DOCUMENT_ID`: documented as array, required.
     #[bitrix(rename = "DOCUMENT_ID")]
     pub document_id: Vec<Value>,
-    /// `PARAMETERS`: object.
+    /// `PARAMETERS`: documented as object.
     #[bitrix(rename = "PARAMETERS")]
     pub parameters: Option<Map<String, Value>>,
 }

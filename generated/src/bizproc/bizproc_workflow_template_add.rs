@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "bizproc.workflow.template.add",
     version = "v1",
     scope = "bizproc",
-    result = Value,
+    result = i64,
     mutates,
     error(
         code = "ACCESS_DENIED",
@@ -42,19 +42,19 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct BizprocWorkflowTemplateAdd {
-    /// `DOCUMENT_TYPE`: array, required.
+    /// `DOCUMENT_TYPE`: documented as array, required.
     #[bitrix(rename = "DOCUMENT_TYPE")]
     pub document_type: Vec<Value>,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `TEMPLATE_DATA`: file, required.
+    /// `TEMPLATE_DATA`: documented as file, required.
     #[bitrix(rename = "TEMPLATE_DATA")]
     pub template_data: Value,
-    /// `AUTO_EXECUTE`: integer.
+    /// `AUTO_EXECUTE`: documented as integer.
     #[bitrix(rename = "AUTO_EXECUTE")]
     pub auto_execute: Option<BizprocWorkflowTemplateAddAutoExecute>,
 }

@@ -27,7 +27,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BizprocWorkflowTemplateDelete {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

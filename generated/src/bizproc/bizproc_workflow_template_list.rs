@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of templates — `bizproc.workflow.template.list` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
@@ -12,17 +13,17 @@ use bitrix24::bitrix_method;
     name = "bizproc.workflow.template.list",
     version = "v1",
     scope = "bizproc",
-    result = Value,
-    paging(kind = "start", order = "order", filter = "filter"),
+    result = Vec<types::BizprocWorkflowTemplate>,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct BizprocWorkflowTemplateList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "bizproc.workflow.template.update",
     version = "v1",
     scope = "bizproc",
-    result = Value,
+    result = i64,
     mutates,
     error(
         code = "ACCESS_DENIED",
@@ -52,10 +52,10 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct BizprocWorkflowTemplateUpdate {
-    /// `ID`: string, required.
+    /// `ID`: documented as string, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: BizprocWorkflowTemplateUpdateFields,
 }
@@ -63,16 +63,16 @@ pub struct BizprocWorkflowTemplateUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BizprocWorkflowTemplateUpdateFields {
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `TEMPLATE_DATA`: file.
+    /// `TEMPLATE_DATA`: documented as file.
     #[bitrix(rename = "TEMPLATE_DATA")]
     pub template_data: Option<Value>,
-    /// `AUTO_EXECUTE`: integer.
+    /// `AUTO_EXECUTE`: documented as integer.
     #[bitrix(rename = "AUTO_EXECUTE")]
     pub auto_execute: Option<BizprocWorkflowTemplateUpdateFieldsAutoExecute>,
     /// Undocumented keys sent as they are.

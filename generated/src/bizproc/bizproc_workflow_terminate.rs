@@ -21,10 +21,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BizprocWorkflowTerminate {
-    /// `ID`: string, required.
+    /// `ID`: documented as string, required.
     #[bitrix(rename = "ID")]
     pub id: String,
-    /// `STATUS`: string.
+    /// `STATUS`: documented as string.
     #[bitrix(rename = "STATUS")]
     pub status: Option<String>,
 }

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "booking.v1.booking.add",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1BookingAddResult,
     mutates,
     error(code = "1018", status = 400, message = "Empty resource collection"),
     error(code = "0", status = 400, message = "Required fields:"),
@@ -20,21 +20,31 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "422", status = 400, message = "Invalid date period"),
 )]
 pub struct BookingV1BookingAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BookingV1BookingAddFields,
+}
+/// The `BookingV1BookingAddResult` object. Part of `booking.v1.booking.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1BookingAddResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `booking.v1.booking.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingAddFields {
-    /// `resourceIds`: array, required.
+    /// `resourceIds`: documented as array, required.
     #[bitrix(rename = "resourceIds")]
     pub resource_ids: Vec<Value>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `datePeriod`: object, required.
+    /// `datePeriod`: documented as object, required.
     #[bitrix(rename = "datePeriod")]
     pub date_period: BookingV1BookingAddFieldsDatePeriod,
     /// Undocumented keys sent as they are.
@@ -45,9 +55,9 @@ pub struct BookingV1BookingAddFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingAddFieldsDatePeriod {
-    /// `from`: object, required.
+    /// `from`: documented as object, required.
     pub from: Map<String, Value>,
-    /// `to`: object, required.
+    /// `to`: documented as object, required.
     pub to: Map<String, Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

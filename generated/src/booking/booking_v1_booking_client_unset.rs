@@ -17,7 +17,7 @@ use bitrix24::bitrix_method;
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1BookingClientUnset {
-    /// `bookingId`: integer, required.
+    /// `bookingId`: documented as integer, required.
     #[bitrix(rename = "bookingId")]
     pub booking_id: i64,
 }

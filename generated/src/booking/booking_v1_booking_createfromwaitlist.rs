@@ -20,24 +20,24 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "422", status = 400, message = "Invalid date period"),
 )]
 pub struct BookingV1BookingCreatefromwaitlist {
-    /// `waitListId`: integer, required.
+    /// `waitListId`: documented as integer, required.
     #[bitrix(rename = "waitListId")]
     pub wait_list_id: i64,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<BookingV1BookingCreatefromwaitlistFields>,
 }
 /// The `fields` object. Part of `booking.v1.booking.createfromwaitlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-createfromwaitlist.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingCreatefromwaitlistFields {
-    /// `resourceIds`: array, required.
+    /// `resourceIds`: documented as array, required.
     #[bitrix(rename = "resourceIds")]
     pub resource_ids: Vec<Value>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `datePeriod`: object, required.
+    /// `datePeriod`: documented as object, required.
     #[bitrix(rename = "datePeriod")]
     pub date_period: BookingV1BookingCreatefromwaitlistFieldsDatePeriod,
     /// Undocumented keys sent as they are.
@@ -48,9 +48,9 @@ pub struct BookingV1BookingCreatefromwaitlistFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingCreatefromwaitlistFieldsDatePeriod {
-    /// `from`: object, required.
+    /// `from`: documented as object, required.
     pub from: Map<String, Value>,
-    /// `to`: object, required.
+    /// `to`: documented as object, required.
     pub to: Map<String, Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

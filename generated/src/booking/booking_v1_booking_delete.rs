@@ -20,6 +20,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BookingV1BookingDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.booking.externalData.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Booking Connections — `booking.v1.booking.externalData.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/external-data/booking-v1-booking-externaldata-list.html)
@@ -12,12 +13,23 @@ use bitrix24::bitrix_method;
     name = "booking.v1.booking.externalData.list",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1BookingExternalDataListResult,
     error(code = "1021", status = 400, message = "Booking not found"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1BookingExternalDataList {
-    /// `bookingId`: integer, required.
+    /// `bookingId`: documented as integer, required.
     #[bitrix(rename = "bookingId")]
     pub booking_id: i64,
+}
+/// The `BookingV1BookingExternalDataListResult` object. Part of `booking.v1.booking.externalData.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/external-data/booking-v1-booking-externaldata-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1BookingExternalDataListResult {
+    /// `externalData`: documented as array of `booking_v1_booking_external_data`.
+    #[bitrix(rename = "externalData")]
+    pub external_data: Option<Vec<types::BookingV1BookingExternalData>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

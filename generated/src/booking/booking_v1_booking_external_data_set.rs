@@ -19,10 +19,10 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1BookingExternalDataSet {
-    /// `bookingId`: integer, required.
+    /// `bookingId`: documented as integer, required.
     #[bitrix(rename = "bookingId")]
     pub booking_id: i64,
-    /// `externalData`: array of object, required.
+    /// `externalData`: documented as array of object, required.
     #[bitrix(rename = "externalData")]
     pub external_data: Vec<BookingV1BookingExternalDataSetExternalDataItem>,
 }
@@ -30,13 +30,13 @@ pub struct BookingV1BookingExternalDataSet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingExternalDataSetExternalDataItem {
-    /// `moduleId`: string, required.
+    /// `moduleId`: documented as string, required.
     #[bitrix(rename = "moduleId")]
     pub module_id: String,
-    /// `entityTypeId`: string, required.
+    /// `entityTypeId`: documented as string, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: String,
-    /// `value`: string, required.
+    /// `value`: documented as string, required.
     pub value: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

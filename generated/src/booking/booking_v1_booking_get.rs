@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.booking.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Information About Booking — `booking.v1.booking.get` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html)
@@ -12,11 +13,21 @@ use bitrix24::bitrix_method;
     name = "booking.v1.booking.get",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1BookingGetResult,
     error(code = "1021", status = 400, message = "Booking not found"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1BookingGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `BookingV1BookingGetResult` object. Part of `booking.v1.booking.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1BookingGetResult {
+    /// `booking`: documented as `booking_v1_booking`.
+    pub booking: Option<types::BookingV1Booking>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the list of bookings — `booking.v1.booking.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)
@@ -12,25 +13,35 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "booking.v1.booking.list",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1BookingListResult,
     error(code = "1018", status = 400, message = "Empty resource collection"),
     error(code = "0", status = 400, message = "Required fields:"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
     error(code = "422", status = 400, message = "Invalid date period"),
 )]
 pub struct BookingV1BookingList {
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<BookingV1BookingListFilter>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<BookingV1BookingListOrder>,
+}
+/// The `BookingV1BookingListResult` object. Part of `booking.v1.booking.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1BookingListResult {
+    /// `booking`: documented as array of `booking_v1_booking`.
+    pub booking: Option<Vec<types::BookingV1Booking>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `filter` object. Part of `booking.v1.booking.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingListFilter {
-    /// `within`: object.
+    /// `within`: documented as object.
     pub within: Option<Map<String, Value>>,
-    /// `client`: object.
+    /// `client`: documented as object.
     pub client: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -40,12 +51,12 @@ pub struct BookingV1BookingListFilter {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingListOrder {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `dateFrom`: string.
+    /// `dateFrom`: documented as string.
     #[bitrix(rename = "dateFrom")]
     pub date_from: Option<String>,
-    /// `dateTo`: string.
+    /// `dateTo`: documented as string.
     #[bitrix(rename = "dateTo")]
     pub date_to: Option<String>,
     /// Undocumented keys sent as they are.

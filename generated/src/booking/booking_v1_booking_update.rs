@@ -21,23 +21,23 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "422", status = 400, message = "Invalid date period"),
 )]
 pub struct BookingV1BookingUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BookingV1BookingUpdateFields,
 }
 /// The `fields` object. Part of `booking.v1.booking.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingUpdateFields {
-    /// `resourceIds`: array.
+    /// `resourceIds`: documented as array.
     #[bitrix(rename = "resourceIds")]
     pub resource_ids: Option<Vec<Value>>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `datePeriod`: object.
+    /// `datePeriod`: documented as object.
     #[bitrix(rename = "datePeriod")]
     pub date_period: Option<BookingV1BookingUpdateFieldsDatePeriod>,
     /// Undocumented keys sent as they are.
@@ -48,9 +48,9 @@ pub struct BookingV1BookingUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingUpdateFieldsDatePeriod {
-    /// `from`: object, required.
+    /// `from`: documented as object, required.
     pub from: Map<String, Value>,
-    /// `to`: object, required.
+    /// `to`: documented as object, required.
     pub to: Map<String, Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.clienttype.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of client types — `booking.v1.clienttype.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking-v1-clienttype-list.html)
@@ -12,6 +13,17 @@ use bitrix24::bitrix_method;
     name = "booking.v1.clienttype.list",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1ClienttypeListResult,
 )]
 pub struct BookingV1ClienttypeList {}
+/// The `BookingV1ClienttypeListResult` object. Part of `booking.v1.clienttype.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking-v1-clienttype-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1ClienttypeListResult {
+    /// `clientType`: documented as array of `booking_v1_clienttype`.
+    #[bitrix(rename = "clientType")]
+    pub client_type: Option<Vec<types::BookingV1Clienttype>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "booking.v1.resource.add",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1ResourceAddResult,
     mutates,
     error(code = "0", status = 400, message = "Required fields: name"),
     error(
@@ -22,88 +22,98 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
     error(code = "1006", status = 400, message = "ResourceType not found"),
     error(code = "1013", status = 400, message = "Resource type with id does not exist"),
-    error(code = "422", status = 400, message = "Invalid value of the field"),
+    error(status = 422, message = "Invalid value of the field"),
 )]
 pub struct BookingV1ResourceAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BookingV1ResourceAddFields,
+}
+/// The `BookingV1ResourceAddResult` object. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1ResourceAddResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `typeId`: integer, required.
+    /// `typeId`: documented as integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
-    /// `isMain`: string.
+    /// `isMain`: documented as string.
     #[bitrix(rename = "isMain")]
     pub is_main: Option<BookingV1ResourceAddFieldsIsMain>,
-    /// `isInfoNotificationOn`: string.
+    /// `isInfoNotificationOn`: documented as string.
     #[bitrix(rename = "isInfoNotificationOn")]
     pub is_info_notification_on: Option<BookingV1ResourceAddFieldsIsInfoNotificationOn>,
-    /// `templateTypeInfo`: string.
+    /// `templateTypeInfo`: documented as string.
     #[bitrix(rename = "templateTypeInfo")]
     pub template_type_info: Option<BookingV1ResourceAddFieldsTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: string.
+    /// `isConfirmationNotificationOn`: documented as string.
     #[bitrix(rename = "isConfirmationNotificationOn")]
     pub is_confirmation_notification_on: Option<
         BookingV1ResourceAddFieldsIsConfirmationNotificationOn,
     >,
-    /// `templateTypeConfirmation`: string.
+    /// `templateTypeConfirmation`: documented as string.
     #[bitrix(rename = "templateTypeConfirmation")]
     pub template_type_confirmation: Option<
         BookingV1ResourceAddFieldsTemplateTypeConfirmation,
     >,
-    /// `isReminderNotificationOn`: string.
+    /// `isReminderNotificationOn`: documented as string.
     #[bitrix(rename = "isReminderNotificationOn")]
     pub is_reminder_notification_on: Option<
         BookingV1ResourceAddFieldsIsReminderNotificationOn,
     >,
-    /// `templateTypeReminder`: string.
+    /// `templateTypeReminder`: documented as string.
     #[bitrix(rename = "templateTypeReminder")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: string.
+    /// `isFeedbackNotificationOn`: documented as string.
     #[bitrix(rename = "isFeedbackNotificationOn")]
     pub is_feedback_notification_on: Option<
         BookingV1ResourceAddFieldsIsFeedbackNotificationOn,
     >,
-    /// `templateTypeFeedback`: string.
+    /// `templateTypeFeedback`: documented as string.
     #[bitrix(rename = "templateTypeFeedback")]
     pub template_type_feedback: Option<BookingV1ResourceAddFieldsTemplateTypeFeedback>,
-    /// `isDelayedNotificationOn`: string.
+    /// `isDelayedNotificationOn`: documented as string.
     #[bitrix(rename = "isDelayedNotificationOn")]
     pub is_delayed_notification_on: Option<
         BookingV1ResourceAddFieldsIsDelayedNotificationOn,
     >,
-    /// `templateTypeDelayed`: string.
+    /// `templateTypeDelayed`: documented as string.
     #[bitrix(rename = "templateTypeDelayed")]
     pub template_type_delayed: Option<BookingV1ResourceAddFieldsTemplateTypeDelayed>,
-    /// `infoDelay`: integer.
+    /// `infoDelay`: documented as integer.
     #[bitrix(rename = "infoDelay")]
     pub info_delay: Option<i64>,
-    /// `reminderDelay`: integer.
+    /// `reminderDelay`: documented as integer.
     #[bitrix(rename = "reminderDelay")]
     pub reminder_delay: Option<i64>,
-    /// `delayedDelay`: integer.
+    /// `delayedDelay`: documented as integer.
     #[bitrix(rename = "delayedDelay")]
     pub delayed_delay: Option<i64>,
-    /// `delayedCounterDelay`: integer.
+    /// `delayedCounterDelay`: documented as integer.
     #[bitrix(rename = "delayedCounterDelay")]
     pub delayed_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
+    /// `confirmationDelay`: documented as integer.
     #[bitrix(rename = "confirmationDelay")]
     pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
+    /// `confirmationRepetitions`: documented as integer.
     #[bitrix(rename = "confirmationRepetitions")]
     pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
+    /// `confirmationRepetitionsInterval`: documented as integer.
     #[bitrix(rename = "confirmationRepetitionsInterval")]
     pub confirmation_repetitions_interval: Option<i64>,
-    /// `confirmationCounterDelay`: integer.
+    /// `confirmationCounterDelay`: documented as integer.
     #[bitrix(rename = "confirmationCounterDelay")]
     pub confirmation_counter_delay: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -21,6 +21,6 @@ use bitrix24::bitrix_method;
     error(code = "1008", status = 400, message = "Resource has not been found"),
 )]
 pub struct BookingV1ResourceDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.resource.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get resource — `booking.v1.resource.get` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html)
@@ -12,15 +13,26 @@ use bitrix24::bitrix_method;
     name = "booking.v1.resource.get",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1ResourceGetResult,
     error(code = "1009", status = 400, message = "Resource not found"),
     error(
         code = "100",
         status = 400,
         message = "Could not find value for parameter {id}"
     ),
+    error(code = "1021", status = 400, message = "Resource not found"),
 )]
 pub struct BookingV1ResourceGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `BookingV1ResourceGetResult` object. Part of `booking.v1.resource.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1ResourceGetResult {
+    /// `resource`: documented as `booking_v1_resource`.
+    pub resource: Option<types::BookingV1Resource>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

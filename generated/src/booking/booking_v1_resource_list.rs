@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get the list of resources — `booking.v1.resource.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "booking.v1.resource.list",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1ResourceListResult,
     error(
         code = "100",
         status = 400,
@@ -25,27 +26,37 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct BookingV1ResourceList {
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<BookingV1ResourceListFilter>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<BookingV1ResourceListOrder>,
+}
+/// The `BookingV1ResourceListResult` object. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1ResourceListResult {
+    /// `resource`: documented as array of `booking_v1_resource`.
+    pub resource: Option<Vec<types::BookingV1Resource>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `filter` object. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceListFilter {
-    /// `searchQuery`: string.
+    /// `searchQuery`: documented as string.
     #[bitrix(rename = "searchQuery")]
     pub search_query: Option<String>,
-    /// `isMain`: string.
+    /// `isMain`: documented as string.
     #[bitrix(rename = "isMain")]
     pub is_main: Option<BookingV1ResourceListFilterIsMain>,
-    /// `typeId`: integer.
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -65,9 +76,9 @@ pub enum BookingV1ResourceListFilterIsMain {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceListOrder {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

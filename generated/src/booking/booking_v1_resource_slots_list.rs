@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.resource.slots.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Slot Settings for Resource — `booking.v1.resource.slots.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-list.html)
@@ -12,12 +13,22 @@ use bitrix24::bitrix_method;
     name = "booking.v1.resource.slots.list",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1ResourceSlotsListResult,
     error(code = "1009", status = 400, message = "Resource not found"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1ResourceSlotsList {
-    /// `resourceId`: integer, required.
+    /// `resourceId`: documented as integer, required.
     #[bitrix(rename = "resourceId")]
     pub resource_id: i64,
+}
+/// The `BookingV1ResourceSlotsListResult` object. Part of `booking.v1.resource.slots.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1ResourceSlotsListResult {
+    /// `slots`: documented as array of `booking_v1_resource_slots`.
+    pub slots: Option<Vec<types::BookingV1ResourceSlots>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -19,26 +19,26 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1ResourceSlotsSet {
-    /// `resourceId`: integer, required.
+    /// `resourceId`: documented as integer, required.
     #[bitrix(rename = "resourceId")]
     pub resource_id: i64,
-    /// `slots`: array of object, required.
+    /// `slots`: documented as array of object, required.
     pub slots: Vec<BookingV1ResourceSlotsSetSlotsItem>,
 }
 /// The `BookingV1ResourceSlotsSetSlotsItem` object. Part of `booking.v1.resource.slots.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-set.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceSlotsSetSlotsItem {
-    /// `from`: integer, required.
+    /// `from`: documented as integer, required.
     pub from: i64,
-    /// `to`: integer, required.
+    /// `to`: documented as integer, required.
     pub to: i64,
-    /// `timezone`: string, required.
+    /// `timezone`: documented as string, required.
     pub timezone: String,
-    /// `weekDays`: array, required.
+    /// `weekDays`: documented as array, required.
     #[bitrix(rename = "weekDays")]
     pub week_days: Vec<Value>,
-    /// `slotSize`: integer, required.
+    /// `slotSize`: documented as integer, required.
     #[bitrix(rename = "slotSize")]
     pub slot_size: i64,
     /// Undocumented keys sent as they are.

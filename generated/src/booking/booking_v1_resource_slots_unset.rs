@@ -17,7 +17,7 @@ use bitrix24::bitrix_method;
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1ResourceSlotsUnset {
-    /// `resourceId`: integer, required.
+    /// `resourceId`: documented as integer, required.
     #[bitrix(rename = "resourceId")]
     pub resource_id: i64,
 }

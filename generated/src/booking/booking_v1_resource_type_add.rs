@@ -12,11 +12,11 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "booking.v1.resourceType.add",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1ResourceTypeAddResult,
     mutates,
     error(code = "0", status = 400, message = "Required fields: code"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
-    error(code = "422", status = 400, message = "Invalid value of the field"),
+    error(status = 422, message = "Invalid value of the field"),
     error(
         code = "1010",
         status = 400,
@@ -24,83 +24,93 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct BookingV1ResourceTypeAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BookingV1ResourceTypeAddFields,
+}
+/// The `BookingV1ResourceTypeAddResult` object. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1ResourceTypeAddResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceTypeAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
-    /// `isInfoNotificationOn`: string.
+    /// `isInfoNotificationOn`: documented as string.
     #[bitrix(rename = "isInfoNotificationOn")]
     pub is_info_notification_on: Option<
         BookingV1ResourceTypeAddFieldsIsInfoNotificationOn,
     >,
-    /// `templateTypeInfo`: string.
+    /// `templateTypeInfo`: documented as string.
     #[bitrix(rename = "templateTypeInfo")]
     pub template_type_info: Option<BookingV1ResourceTypeAddFieldsTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: string.
+    /// `isConfirmationNotificationOn`: documented as string.
     #[bitrix(rename = "isConfirmationNotificationOn")]
     pub is_confirmation_notification_on: Option<
         BookingV1ResourceTypeAddFieldsIsConfirmationNotificationOn,
     >,
-    /// `templateTypeConfirmation`: string.
+    /// `templateTypeConfirmation`: documented as string.
     #[bitrix(rename = "templateTypeConfirmation")]
     pub template_type_confirmation: Option<
         BookingV1ResourceTypeAddFieldsTemplateTypeConfirmation,
     >,
-    /// `isReminderNotificationOn`: string.
+    /// `isReminderNotificationOn`: documented as string.
     #[bitrix(rename = "isReminderNotificationOn")]
     pub is_reminder_notification_on: Option<
         BookingV1ResourceTypeAddFieldsIsReminderNotificationOn,
     >,
-    /// `templateTypeReminder`: string.
+    /// `templateTypeReminder`: documented as string.
     #[bitrix(rename = "templateTypeReminder")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: string.
+    /// `isFeedbackNotificationOn`: documented as string.
     #[bitrix(rename = "isFeedbackNotificationOn")]
     pub is_feedback_notification_on: Option<
         BookingV1ResourceTypeAddFieldsIsFeedbackNotificationOn,
     >,
-    /// `templateTypeFeedback`: string.
+    /// `templateTypeFeedback`: documented as string.
     #[bitrix(rename = "templateTypeFeedback")]
     pub template_type_feedback: Option<
         BookingV1ResourceTypeAddFieldsTemplateTypeFeedback,
     >,
-    /// `isDelayedNotificationOn`: string.
+    /// `isDelayedNotificationOn`: documented as string.
     #[bitrix(rename = "isDelayedNotificationOn")]
     pub is_delayed_notification_on: Option<
         BookingV1ResourceTypeAddFieldsIsDelayedNotificationOn,
     >,
-    /// `templateTypeDelayed`: string.
+    /// `templateTypeDelayed`: documented as string.
     #[bitrix(rename = "templateTypeDelayed")]
     pub template_type_delayed: Option<BookingV1ResourceTypeAddFieldsTemplateTypeDelayed>,
-    /// `infoDelay`: integer.
+    /// `infoDelay`: documented as integer.
     #[bitrix(rename = "infoDelay")]
     pub info_delay: Option<i64>,
-    /// `reminderDelay`: integer.
+    /// `reminderDelay`: documented as integer.
     #[bitrix(rename = "reminderDelay")]
     pub reminder_delay: Option<i64>,
-    /// `delayedDelay`: integer.
+    /// `delayedDelay`: documented as integer.
     #[bitrix(rename = "delayedDelay")]
     pub delayed_delay: Option<i64>,
-    /// `delayedCounterDelay`: integer.
+    /// `delayedCounterDelay`: documented as integer.
     #[bitrix(rename = "delayedCounterDelay")]
     pub delayed_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
+    /// `confirmationDelay`: documented as integer.
     #[bitrix(rename = "confirmationDelay")]
     pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
+    /// `confirmationRepetitions`: documented as integer.
     #[bitrix(rename = "confirmationRepetitions")]
     pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
+    /// `confirmationRepetitionsInterval`: documented as integer.
     #[bitrix(rename = "confirmationRepetitionsInterval")]
     pub confirmation_repetitions_interval: Option<i64>,
-    /// `confirmationCounterDelay`: integer.
+    /// `confirmationCounterDelay`: documented as integer.
     #[bitrix(rename = "confirmationCounterDelay")]
     pub confirmation_counter_delay: Option<i64>,
     /// Undocumented keys sent as they are.

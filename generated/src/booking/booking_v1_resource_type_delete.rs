@@ -21,6 +21,6 @@ use bitrix24::bitrix_method;
     error(code = "1012", status = 400, message = "Resource type has not been found"),
 )]
 pub struct BookingV1ResourceTypeDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.resourceType.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Resource Type — `booking.v1.resourceType.get` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "booking.v1.resourceType.get",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1ResourceTypeGetResult,
     error(
         code = "100",
         status = 400,
@@ -21,6 +22,17 @@ use bitrix24::bitrix_method;
     error(code = "1013", status = 400, message = "Resource type not found"),
 )]
 pub struct BookingV1ResourceTypeGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `BookingV1ResourceTypeGetResult` object. Part of `booking.v1.resourceType.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1ResourceTypeGetResult {
+    /// `resourceType`: documented as `booking_v1_resource_type`.
+    #[bitrix(rename = "resourceType")]
+    pub resource_type: Option<types::BookingV1ResourceType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

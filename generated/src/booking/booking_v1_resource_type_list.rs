@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of resource types — `booking.v1.resourceType.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "booking.v1.resourceType.list",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1ResourceTypeListResult,
     error(
         code = "100",
         status = 400,
@@ -25,24 +26,34 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct BookingV1ResourceTypeList {
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<BookingV1ResourceTypeListFilter>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<BookingV1ResourceTypeListOrder>,
+}
+/// The `BookingV1ResourceTypeListResult` object. Part of `booking.v1.resourceType.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1ResourceTypeListResult {
+    /// `resource`: documented as array of `booking_v1_resource_type`.
+    pub resource: Option<Vec<types::BookingV1ResourceType>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `filter` object. Part of `booking.v1.resourceType.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceTypeListFilter {
-    /// `searchQuery`: string.
+    /// `searchQuery`: documented as string.
     #[bitrix(rename = "searchQuery")]
     pub search_query: Option<String>,
-    /// `moduleId`: string.
+    /// `moduleId`: documented as string.
     #[bitrix(rename = "moduleId")]
     pub module_id: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -52,11 +63,11 @@ pub struct BookingV1ResourceTypeListFilter {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceTypeListOrder {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -16,7 +16,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     mutates,
     error(code = "1007", status = 400, message = "Resource type not found"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
-    error(code = "422", status = 400, message = "Invalid value of the field"),
+    error(status = 422, message = "Invalid value of the field"),
     error(
         code = "1011",
         status = 400,
@@ -24,87 +24,87 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct BookingV1ResourceTypeUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BookingV1ResourceTypeUpdateFields,
 }
 /// The `fields` object. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceTypeUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `isInfoNotificationOn`: string.
+    /// `isInfoNotificationOn`: documented as string.
     #[bitrix(rename = "isInfoNotificationOn")]
     pub is_info_notification_on: Option<
         BookingV1ResourceTypeUpdateFieldsIsInfoNotificationOn,
     >,
-    /// `templateTypeInfo`: string.
+    /// `templateTypeInfo`: documented as string.
     #[bitrix(rename = "templateTypeInfo")]
     pub template_type_info: Option<BookingV1ResourceTypeUpdateFieldsTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: string.
+    /// `isConfirmationNotificationOn`: documented as string.
     #[bitrix(rename = "isConfirmationNotificationOn")]
     pub is_confirmation_notification_on: Option<
         BookingV1ResourceTypeUpdateFieldsIsConfirmationNotificationOn,
     >,
-    /// `templateTypeConfirmation`: string.
+    /// `templateTypeConfirmation`: documented as string.
     #[bitrix(rename = "templateTypeConfirmation")]
     pub template_type_confirmation: Option<
         BookingV1ResourceTypeUpdateFieldsTemplateTypeConfirmation,
     >,
-    /// `isReminderNotificationOn`: string.
+    /// `isReminderNotificationOn`: documented as string.
     #[bitrix(rename = "isReminderNotificationOn")]
     pub is_reminder_notification_on: Option<
         BookingV1ResourceTypeUpdateFieldsIsReminderNotificationOn,
     >,
-    /// `templateTypeReminder`: string.
+    /// `templateTypeReminder`: documented as string.
     #[bitrix(rename = "templateTypeReminder")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: string.
+    /// `isFeedbackNotificationOn`: documented as string.
     #[bitrix(rename = "isFeedbackNotificationOn")]
     pub is_feedback_notification_on: Option<
         BookingV1ResourceTypeUpdateFieldsIsFeedbackNotificationOn,
     >,
-    /// `templateTypeFeedback`: string.
+    /// `templateTypeFeedback`: documented as string.
     #[bitrix(rename = "templateTypeFeedback")]
     pub template_type_feedback: Option<
         BookingV1ResourceTypeUpdateFieldsTemplateTypeFeedback,
     >,
-    /// `isDelayedNotificationOn`: string.
+    /// `isDelayedNotificationOn`: documented as string.
     #[bitrix(rename = "isDelayedNotificationOn")]
     pub is_delayed_notification_on: Option<
         BookingV1ResourceTypeUpdateFieldsIsDelayedNotificationOn,
     >,
-    /// `templateTypeDelayed`: string.
+    /// `templateTypeDelayed`: documented as string.
     #[bitrix(rename = "templateTypeDelayed")]
     pub template_type_delayed: Option<
         BookingV1ResourceTypeUpdateFieldsTemplateTypeDelayed,
     >,
-    /// `infoDelay`: integer.
+    /// `infoDelay`: documented as integer.
     #[bitrix(rename = "infoDelay")]
     pub info_delay: Option<i64>,
-    /// `reminderDelay`: integer.
+    /// `reminderDelay`: documented as integer.
     #[bitrix(rename = "reminderDelay")]
     pub reminder_delay: Option<i64>,
-    /// `delayedDelay`: integer.
+    /// `delayedDelay`: documented as integer.
     #[bitrix(rename = "delayedDelay")]
     pub delayed_delay: Option<i64>,
-    /// `delayedCounterDelay`: integer.
+    /// `delayedCounterDelay`: documented as integer.
     #[bitrix(rename = "delayedCounterDelay")]
     pub delayed_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
+    /// `confirmationDelay`: documented as integer.
     #[bitrix(rename = "confirmationDelay")]
     pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
+    /// `confirmationRepetitions`: documented as integer.
     #[bitrix(rename = "confirmationRepetitions")]
     pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
+    /// `confirmationRepetitionsInterval`: documented as integer.
     #[bitrix(rename = "confirmationRepetitionsInterval")]
     pub confirmation_repetitions_interval: Option<i64>,
-    /// `confirmationCounterDelay`: integer.
+    /// `confirmationCounterDelay`: documented as integer.
     #[bitrix(rename = "confirmationCounterDelay")]
     pub confirmation_counter_delay: Option<i64>,
     /// Undocumented keys sent as they are.

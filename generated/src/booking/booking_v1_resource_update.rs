@@ -17,94 +17,94 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "100", status = 400, message = "Could not find value for parameter"),
     error(code = "1007", status = 400, message = "Resource not found"),
     error(code = "1013", status = 400, message = "Resource type with id does not exist"),
-    error(code = "422", status = 400, message = "Invalid value of the field"),
+    error(status = 422, message = "Invalid value of the field"),
 )]
 pub struct BookingV1ResourceUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BookingV1ResourceUpdateFields,
 }
 /// The `fields` object. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `typeId`: integer.
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
-    /// `isMain`: string.
+    /// `isMain`: documented as string.
     #[bitrix(rename = "isMain")]
     pub is_main: Option<BookingV1ResourceUpdateFieldsIsMain>,
-    /// `isInfoNotificationOn`: string.
+    /// `isInfoNotificationOn`: documented as string.
     #[bitrix(rename = "isInfoNotificationOn")]
     pub is_info_notification_on: Option<
         BookingV1ResourceUpdateFieldsIsInfoNotificationOn,
     >,
-    /// `templateTypeInfo`: string.
+    /// `templateTypeInfo`: documented as string.
     #[bitrix(rename = "templateTypeInfo")]
     pub template_type_info: Option<BookingV1ResourceUpdateFieldsTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: string.
+    /// `isConfirmationNotificationOn`: documented as string.
     #[bitrix(rename = "isConfirmationNotificationOn")]
     pub is_confirmation_notification_on: Option<
         BookingV1ResourceUpdateFieldsIsConfirmationNotificationOn,
     >,
-    /// `templateTypeConfirmation`: string.
+    /// `templateTypeConfirmation`: documented as string.
     #[bitrix(rename = "templateTypeConfirmation")]
     pub template_type_confirmation: Option<
         BookingV1ResourceUpdateFieldsTemplateTypeConfirmation,
     >,
-    /// `isReminderNotificationOn`: string.
+    /// `isReminderNotificationOn`: documented as string.
     #[bitrix(rename = "isReminderNotificationOn")]
     pub is_reminder_notification_on: Option<
         BookingV1ResourceUpdateFieldsIsReminderNotificationOn,
     >,
-    /// `templateTypeReminder`: string.
+    /// `templateTypeReminder`: documented as string.
     #[bitrix(rename = "templateTypeReminder")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: string.
+    /// `isFeedbackNotificationOn`: documented as string.
     #[bitrix(rename = "isFeedbackNotificationOn")]
     pub is_feedback_notification_on: Option<
         BookingV1ResourceUpdateFieldsIsFeedbackNotificationOn,
     >,
-    /// `templateTypeFeedback`: string.
+    /// `templateTypeFeedback`: documented as string.
     #[bitrix(rename = "templateTypeFeedback")]
     pub template_type_feedback: Option<
         BookingV1ResourceUpdateFieldsTemplateTypeFeedback,
     >,
-    /// `isDelayedNotificationOn`: string.
+    /// `isDelayedNotificationOn`: documented as string.
     #[bitrix(rename = "isDelayedNotificationOn")]
     pub is_delayed_notification_on: Option<
         BookingV1ResourceUpdateFieldsIsDelayedNotificationOn,
     >,
-    /// `templateTypeDelayed`: string.
+    /// `templateTypeDelayed`: documented as string.
     #[bitrix(rename = "templateTypeDelayed")]
     pub template_type_delayed: Option<BookingV1ResourceUpdateFieldsTemplateTypeDelayed>,
-    /// `infoDelay`: integer.
+    /// `infoDelay`: documented as integer.
     #[bitrix(rename = "infoDelay")]
     pub info_delay: Option<i64>,
-    /// `reminderDelay`: integer.
+    /// `reminderDelay`: documented as integer.
     #[bitrix(rename = "reminderDelay")]
     pub reminder_delay: Option<i64>,
-    /// `delayedDelay`: integer.
+    /// `delayedDelay`: documented as integer.
     #[bitrix(rename = "delayedDelay")]
     pub delayed_delay: Option<i64>,
-    /// `delayedCounterDelay`: integer.
+    /// `delayedCounterDelay`: documented as integer.
     #[bitrix(rename = "delayedCounterDelay")]
     pub delayed_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
+    /// `confirmationDelay`: documented as integer.
     #[bitrix(rename = "confirmationDelay")]
     pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
+    /// `confirmationRepetitions`: documented as integer.
     #[bitrix(rename = "confirmationRepetitions")]
     pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
+    /// `confirmationRepetitionsInterval`: documented as integer.
     #[bitrix(rename = "confirmationRepetitionsInterval")]
     pub confirmation_repetitions_interval: Option<i64>,
-    /// `confirmationCounterDelay`: integer.
+    /// `confirmationCounterDelay`: documented as integer.
     #[bitrix(rename = "confirmationCounterDelay")]
     pub confirmation_counter_delay: Option<i64>,
     /// Undocumented keys sent as they are.

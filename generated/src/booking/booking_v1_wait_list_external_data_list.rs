@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.waitList.externalData.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get External Data Links for Waitlist Entry — `booking.v1.waitList.externalData.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-list.html)
@@ -12,12 +13,23 @@ use bitrix24::bitrix_method;
     name = "booking.v1.waitList.externalData.list",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1WaitListExternalDataListResult,
     error(code = "1040", status = 400, message = "Wait list not found"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1WaitListExternalDataList {
-    /// `waitListId`: integer, required.
+    /// `waitListId`: documented as integer, required.
     #[bitrix(rename = "waitListId")]
     pub wait_list_id: i64,
+}
+/// The `BookingV1WaitListExternalDataListResult` object. Part of `booking.v1.waitList.externalData.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1WaitListExternalDataListResult {
+    /// `externalData`: documented as array of `booking_v1_wait_list_external_data`.
+    #[bitrix(rename = "externalData")]
+    pub external_data: Option<Vec<types::BookingV1WaitListExternalData>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

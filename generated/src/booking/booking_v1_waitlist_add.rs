@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "booking.v1.waitlist.add",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1WaitlistAddResult,
     mutates,
     error(
         code = "100",
@@ -21,14 +21,24 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct BookingV1WaitlistAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BookingV1WaitlistAddFields,
+}
+/// The `BookingV1WaitlistAddResult` object. Part of `booking.v1.waitlist.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1WaitlistAddResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `booking.v1.waitlist.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1WaitlistAddFields {
-    /// `note`: string, required.
+    /// `note`: documented as string, required.
     pub note: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

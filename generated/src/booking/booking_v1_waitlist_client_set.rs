@@ -19,19 +19,19 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1WaitlistClientSet {
-    /// `waitListId`: integer, required.
+    /// `waitListId`: documented as integer, required.
     #[bitrix(rename = "waitListId")]
     pub wait_list_id: i64,
-    /// `clients`: array of object, required.
+    /// `clients`: documented as array of object, required.
     pub clients: Vec<BookingV1WaitlistClientSetClientsItem>,
 }
 /// The `BookingV1WaitlistClientSetClientsItem` object. Part of `booking.v1.waitlist.client.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/client/booking-v1-waitlist-client-set.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1WaitlistClientSetClientsItem {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `type`: object, required.
+    /// `type`: documented as object, required.
     #[bitrix(rename = "type")]
     pub type_: Map<String, Value>,
     /// Undocumented keys sent as they are.

@@ -21,6 +21,6 @@ use bitrix24::bitrix_method;
     error(code = "1036", status = 400, message = "wait list item not found"),
 )]
 pub struct BookingV1WaitlistDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

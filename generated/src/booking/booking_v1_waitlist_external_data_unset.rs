@@ -17,7 +17,7 @@ use bitrix24::bitrix_method;
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1WaitlistExternalDataUnset {
-    /// `waitListId`: integer, required.
+    /// `waitListId`: documented as integer, required.
     #[bitrix(rename = "waitListId")]
     pub wait_list_id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `booking.v1.waitlist.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a Record from the Waitlist — `booking.v1.waitlist.get` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-get.html)
@@ -12,11 +13,22 @@ use bitrix24::bitrix_method;
     name = "booking.v1.waitlist.get",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1WaitlistGetResult,
     error(code = "1040", status = 400, message = "Wait list not found"),
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1WaitlistGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `BookingV1WaitlistGetResult` object. Part of `booking.v1.waitlist.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1WaitlistGetResult {
+    /// `waitList`: documented as `booking_v1_waitlist`.
+    #[bitrix(rename = "waitList")]
+    pub wait_list: Option<types::BookingV1Waitlist>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

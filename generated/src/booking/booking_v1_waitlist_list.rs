@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of records from the waitlist — `booking.v1.waitlist.list` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html)
@@ -12,21 +13,32 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "booking.v1.waitlist.list",
     version = "v1",
     scope = "booking",
-    result = Value,
+    result = BookingV1WaitlistListResult,
     error(code = "0", status = 400, message = "Required fields:"),
     error(code = "422", status = 400, message = "Invalid date"),
 )]
 pub struct BookingV1WaitlistList {
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<BookingV1WaitlistListFilter>,
+}
+/// The `BookingV1WaitlistListResult` object. Part of `booking.v1.waitlist.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BookingV1WaitlistListResult {
+    /// `waitList`: documented as array of `booking_v1_waitlist`.
+    #[bitrix(rename = "waitList")]
+    pub wait_list: Option<Vec<types::BookingV1Waitlist>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `filter` object. Part of `booking.v1.waitlist.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1WaitlistListFilter {
-    /// `from`: string, required.
+    /// `from`: documented as string, required.
     pub from: String,
-    /// `to`: string, required.
+    /// `to`: documented as string, required.
     pub to: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -18,16 +18,16 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "100", status = 400, message = "Could not find value for parameter"),
 )]
 pub struct BookingV1WaitlistUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: BookingV1WaitlistUpdateFields,
 }
 /// The `fields` object. Part of `booking.v1.waitlist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1WaitlistUpdateFields {
-    /// `note`: string, required.
+    /// `note`: documented as string, required.
     pub note: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

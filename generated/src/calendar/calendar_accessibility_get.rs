@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get User Availability from — `calendar.accessibility.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-accessibility-get.html)
@@ -12,13 +13,26 @@ use bitrix24::bitrix_method;
     name = "calendar.accessibility.get",
     version = "v1",
     scope = "calendar",
-    result = Value,
+    result = types::CalendarAccessibility,
+    error(
+        status = 400,
+        message = "The required parameter \"from\" for the method \"calendar.accessibility.get\" is not set."
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"to\" for the method \"calendar.accessibility.get\" is not set."
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"users\" for the method \"calendar.accessibility.get\" is not set."
+    ),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CalendarAccessibilityGet {
-    /// `users`: array, required.
+    /// `users`: documented as array, required.
     pub users: Vec<Value>,
-    /// `from`: date, required.
+    /// `from`: documented as date, required.
     pub from: String,
-    /// `to`: date, required.
+    /// `to`: documented as date, required.
     pub to: String,
 }

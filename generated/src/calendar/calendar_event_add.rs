@@ -14,61 +14,90 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "calendar",
     result = i64,
     mutates,
+    error(
+        status = 400,
+        message = "The required parameter \"type\" for the method \"calendar.event.add\" is not set"
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"ownerId\" for the method \"calendar.event.add\" is not set"
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"name\" for the method \"calendar.event.add\" is not set"
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"from\" for the method \"calendar.event.add\" is not set"
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"to\" for the method \"calendar.event.add\" is not set"
+    ),
+    error(status = 400, message = "Invalid value for the parameter \"name\""),
+    error(status = 400, message = "Invalid value for the parameter \"description\""),
+    error(status = 400, message = "Access denied"),
+    error(
+        status = 400,
+        message = "You specified an invalid calendar section ID or the user does not have access to it"
+    ),
+    error(status = 400, message = "The list of event links to CRM must be an array"),
+    error(status = 400, message = "An error occurred while creating the event"),
 )]
 pub struct CalendarEventAdd {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: CalendarEventAddType,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `from`: datetime|date, required.
+    /// `from`: documented as `datetime|date`, required.
     pub from: Value,
-    /// `to`: datetime|date, required.
+    /// `to`: documented as `datetime|date`, required.
     pub to: Value,
-    /// `from_ts`: integer.
+    /// `from_ts`: documented as integer.
     pub from_ts: Option<i64>,
-    /// `to_ts`: integer.
+    /// `to_ts`: documented as integer.
     pub to_ts: Option<i64>,
-    /// `section`: integer, required.
+    /// `section`: documented as integer, required.
     pub section: i64,
-    /// `auto_detect_section`: string.
+    /// `auto_detect_section`: documented as string.
     pub auto_detect_section: Option<CalendarEventAddAutoDetectSection>,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `skip_time`: string.
+    /// `skip_time`: documented as string.
     pub skip_time: Option<CalendarEventAddSkipTime>,
-    /// `timezone_from`: string.
+    /// `timezone_from`: documented as string.
     pub timezone_from: Option<String>,
-    /// `timezone_to`: string.
+    /// `timezone_to`: documented as string.
     pub timezone_to: Option<String>,
-    /// `description`: text.
+    /// `description`: documented as text.
     pub description: Option<String>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
-    /// `text_color`: string.
+    /// `text_color`: documented as string.
     pub text_color: Option<String>,
-    /// `accessibility`: string.
+    /// `accessibility`: documented as string.
     pub accessibility: Option<CalendarEventAddAccessibility>,
-    /// `importance`: string.
+    /// `importance`: documented as string.
     pub importance: Option<CalendarEventAddImportance>,
-    /// `private_event`: string.
+    /// `private_event`: documented as string.
     pub private_event: Option<CalendarEventAddPrivateEvent>,
-    /// `rrule`: object.
+    /// `rrule`: documented as object.
     pub rrule: Option<CalendarEventAddRrule>,
-    /// `is_meeting`: string.
+    /// `is_meeting`: documented as string.
     pub is_meeting: Option<CalendarEventAddIsMeeting>,
-    /// `location`: string.
+    /// `location`: documented as string.
     pub location: Option<String>,
-    /// `remind`: array of object.
+    /// `remind`: documented as array of object.
     pub remind: Option<Vec<CalendarEventAddRemindItem>>,
-    /// `attendees`: array, required.
+    /// `attendees`: documented as array, required.
     pub attendees: Vec<Value>,
-    /// `host`: integer, required.
+    /// `host`: documented as integer, required.
     pub host: i64,
-    /// `meeting`: object.
+    /// `meeting`: documented as object.
     pub meeting: Option<CalendarEventAddMeeting>,
-    /// `crm_fields`: array.
+    /// `crm_fields`: documented as array.
     pub crm_fields: Option<Vec<Value>>,
 }
 /// Documented values of `type`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
@@ -147,19 +176,19 @@ pub enum CalendarEventAddPrivateEvent {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarEventAddRrule {
-    /// `FREQ`: string.
+    /// `FREQ`: documented as string.
     #[bitrix(rename = "FREQ")]
     pub freq: Option<CalendarEventAddRruleFreq>,
-    /// `COUNT`: integer.
+    /// `COUNT`: documented as integer.
     #[bitrix(rename = "COUNT")]
     pub count: Option<i64>,
-    /// `INTERVAL`: integer.
+    /// `INTERVAL`: documented as integer.
     #[bitrix(rename = "INTERVAL")]
     pub interval: Option<i64>,
-    /// `BYDAY`: array.
+    /// `BYDAY`: documented as array.
     #[bitrix(rename = "BYDAY")]
     pub byday: Option<Vec<Value>>,
-    /// `UNTIL`: date.
+    /// `UNTIL`: documented as date.
     #[bitrix(rename = "UNTIL")]
     pub until: Option<String>,
     /// Undocumented keys sent as they are.
@@ -196,10 +225,10 @@ pub enum CalendarEventAddIsMeeting {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarEventAddRemindItem {
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<CalendarEventAddRemindItemType>,
-    /// `count`: integer.
+    /// `count`: documented as integer.
     pub count: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -222,13 +251,13 @@ pub enum CalendarEventAddRemindItemType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarEventAddMeeting {
-    /// `notify`: boolean.
+    /// `notify`: documented as boolean.
     pub notify: Option<bool>,
-    /// `reinvite`: boolean.
+    /// `reinvite`: documented as boolean.
     pub reinvite: Option<bool>,
-    /// `allow_invite`: boolean.
+    /// `allow_invite`: documented as boolean.
     pub allow_invite: Option<bool>,
-    /// `hide_guests`: boolean.
+    /// `hide_guests`: documented as boolean.
     pub hide_guests: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -13,8 +13,10 @@ use bitrix24::bitrix_method;
     scope = "calendar",
     result = bool,
     mutates,
+    error(status = 400, message = "Event id not specified"),
+    error(status = 400, message = "An error occurred while deleting the event"),
 )]
 pub struct CalendarEventDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Calendar Events List — `calendar.event.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)
@@ -12,20 +13,25 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "calendar.event.get",
     version = "v1",
     scope = "calendar",
-    result = Value,
+    result = Vec<types::CalendarEvent>,
+    error(
+        status = 400,
+        message = "The required parameter \"type\" for the method \"calendar.event.get\" is not set"
+    ),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CalendarEventGet {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: CalendarEventGetType,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `from`: date.
+    /// `from`: documented as date.
     pub from: Option<String>,
-    /// `to`: date.
+    /// `to`: documented as date.
     pub to: Option<String>,
-    /// `section`: array.
+    /// `section`: documented as array.
     pub section: Option<Vec<Value>>,
 }
 /// Documented values of `type`. Part of `calendar.event.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.event.getbyid` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Event by ID — `calendar.event.getbyid` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)
@@ -12,9 +12,381 @@ use bitrix24::bitrix_method;
     name = "calendar.event.getbyid",
     version = "v1",
     scope = "calendar",
-    result = Value,
+    result = CalendarEventGetbyidResult,
+    error(
+        status = 400,
+        message = "The required parameter \"id\" for the method \"calendar.event.getbyid\" is not set"
+    ),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CalendarEventGetbyid {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `CalendarEventGetbyidResult` object. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CalendarEventGetbyidResult {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `PARENT_ID`: documented as string.
+    #[bitrix(rename = "PARENT_ID")]
+    pub parent_id: Option<String>,
+    /// `DELETED`: documented as string.
+    #[bitrix(rename = "DELETED")]
+    pub deleted: Option<CalendarEventGetbyidResultDeleted>,
+    /// `CAL_TYPE`: documented as string.
+    #[bitrix(rename = "CAL_TYPE")]
+    pub cal_type: Option<String>,
+    /// `OWNER_ID`: documented as string.
+    #[bitrix(rename = "OWNER_ID")]
+    pub owner_id: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `DATE_FROM`: documented as datetime.
+    #[bitrix(rename = "DATE_FROM")]
+    pub date_from: Option<String>,
+    /// `DATE_TO`: documented as datetime.
+    #[bitrix(rename = "DATE_TO")]
+    pub date_to: Option<String>,
+    /// `ORIGINAL_DATE_FROM`: documented as datetime.
+    #[bitrix(rename = "ORIGINAL_DATE_FROM")]
+    pub original_date_from: Option<String>,
+    /// `TZ_FROM`: documented as string.
+    #[bitrix(rename = "TZ_FROM")]
+    pub tz_from: Option<String>,
+    /// `TZ_TO`: documented as string.
+    #[bitrix(rename = "TZ_TO")]
+    pub tz_to: Option<String>,
+    /// `TZ_OFFSET_FROM`: documented as string.
+    #[bitrix(rename = "TZ_OFFSET_FROM")]
+    pub tz_offset_from: Option<String>,
+    /// `TZ_OFFSET_TO`: documented as string.
+    #[bitrix(rename = "TZ_OFFSET_TO")]
+    pub tz_offset_to: Option<String>,
+    /// `DATE_FROM_TS_UTC`: documented as string.
+    #[bitrix(rename = "DATE_FROM_TS_UTC")]
+    pub date_from_ts_utc: Option<String>,
+    /// `DATE_TO_TS_UTC`: documented as string.
+    #[bitrix(rename = "DATE_TO_TS_UTC")]
+    pub date_to_ts_utc: Option<String>,
+    /// `DT_SKIP_TIME`: documented as string.
+    #[bitrix(rename = "DT_SKIP_TIME")]
+    pub dt_skip_time: Option<CalendarEventGetbyidResultDtSkipTime>,
+    /// `DT_LENGTH`: documented as integer.
+    #[bitrix(rename = "DT_LENGTH")]
+    pub dt_length: Option<i64>,
+    /// `EVENT_TYPE`: documented as string.
+    #[bitrix(rename = "EVENT_TYPE")]
+    pub event_type: Option<String>,
+    /// `CREATED_BY`: documented as string.
+    #[bitrix(rename = "CREATED_BY")]
+    pub created_by: Option<String>,
+    /// `DATE_CREATE`: documented as datetime.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<String>,
+    /// `TIMESTAMP_X`: documented as datetime.
+    #[bitrix(rename = "TIMESTAMP_X")]
+    pub timestamp_x: Option<String>,
+    /// `DESCRIPTION`: documented as string.
+    #[bitrix(rename = "DESCRIPTION")]
+    pub description: Option<String>,
+    /// `PRIVATE_EVENT`: documented as string.
+    #[bitrix(rename = "PRIVATE_EVENT")]
+    pub private_event: Option<CalendarEventGetbyidResultPrivateEvent>,
+    /// `ACCESSIBILITY`: documented as string.
+    #[bitrix(rename = "ACCESSIBILITY")]
+    pub accessibility: Option<String>,
+    /// `IMPORTANCE`: documented as string.
+    #[bitrix(rename = "IMPORTANCE")]
+    pub importance: Option<String>,
+    /// `IS_MEETING`: documented as Y/N flag.
+    #[bitrix(rename = "IS_MEETING", yn)]
+    pub is_meeting: Option<bool>,
+    /// `MEETING_STATUS`: documented as string.
+    #[bitrix(rename = "MEETING_STATUS")]
+    pub meeting_status: Option<CalendarEventGetbyidResultMeetingStatus>,
+    /// `MEETING_HOST`: documented as string.
+    #[bitrix(rename = "MEETING_HOST")]
+    pub meeting_host: Option<String>,
+    /// `MEETING`: documented as object.
+    #[bitrix(rename = "MEETING")]
+    pub meeting: Option<CalendarEventGetbyidResultMeeting>,
+    /// `LOCATION`: documented as string.
+    #[bitrix(rename = "LOCATION")]
+    pub location: Option<String>,
+    /// `REMIND`: documented as array of object.
+    #[bitrix(rename = "REMIND")]
+    pub remind: Option<Vec<CalendarEventGetbyidResultRemindItem>>,
+    /// `COLOR`: documented as string.
+    #[bitrix(rename = "COLOR")]
+    pub color: Option<String>,
+    /// `RRULE`: documented as object.
+    #[bitrix(rename = "RRULE")]
+    pub rrule: Option<CalendarEventGetbyidResultRrule>,
+    /// `EXDATE`: documented as string.
+    #[bitrix(rename = "EXDATE")]
+    pub exdate: Option<String>,
+    /// `DAV_XML_ID`: documented as string.
+    #[bitrix(rename = "DAV_XML_ID")]
+    pub dav_xml_id: Option<String>,
+    /// `G_EVENT_ID`: documented as string.
+    #[bitrix(rename = "G_EVENT_ID")]
+    pub g_event_id: Option<String>,
+    /// `CAL_DAV_LABEL`: documented as string.
+    #[bitrix(rename = "CAL_DAV_LABEL")]
+    pub cal_dav_label: Option<String>,
+    /// `VERSION`: documented as string.
+    #[bitrix(rename = "VERSION")]
+    pub version: Option<String>,
+    /// `ATTENDEES_CODES`: documented as array.
+    #[bitrix(rename = "ATTENDEES_CODES")]
+    pub attendees_codes: Option<Vec<Value>>,
+    /// `RECURRENCE_ID`: documented as string.
+    #[bitrix(rename = "RECURRENCE_ID")]
+    pub recurrence_id: Option<String>,
+    /// `RELATIONS`: documented as object.
+    #[bitrix(rename = "RELATIONS")]
+    pub relations: Option<CalendarEventGetbyidResultRelations>,
+    /// `SECTION_ID`: documented as string.
+    #[bitrix(rename = "SECTION_ID")]
+    pub section_id: Option<String>,
+    /// `SYNC_STATUS`: documented as string.
+    #[bitrix(rename = "SYNC_STATUS")]
+    pub sync_status: Option<String>,
+    /// `UF_CRM_CAL_EVENT`: documented as array.
+    #[bitrix(rename = "UF_CRM_CAL_EVENT")]
+    pub uf_crm_cal_event: Option<Vec<Value>>,
+    /// `UF_WEBDAV_CAL_EVENT`: documented as array.
+    #[bitrix(rename = "UF_WEBDAV_CAL_EVENT")]
+    pub uf_webdav_cal_event: Option<Value>,
+    /// `SECTION_DAV_XML_ID`: documented as array.
+    #[bitrix(rename = "SECTION_DAV_XML_ID")]
+    pub section_dav_xml_id: Option<Vec<Value>>,
+    /// `DATE_FROM_FORMATTED`: documented as string.
+    #[bitrix(rename = "DATE_FROM_FORMATTED")]
+    pub date_from_formatted: Option<String>,
+    /// `DATE_TO_FORMATTED`: documented as string.
+    #[bitrix(rename = "DATE_TO_FORMATTED")]
+    pub date_to_formatted: Option<String>,
+    /// `SECT_ID`: documented as string.
+    #[bitrix(rename = "SECT_ID")]
+    pub sect_id: Option<String>,
+    /// `ATTENDEE_LIST`: documented as array of object.
+    #[bitrix(rename = "ATTENDEE_LIST")]
+    pub attendee_list: Option<Vec<CalendarEventGetbyidResultAttendeeListItem>>,
+    /// `COLLAB_ID`: documented as integer.
+    #[bitrix(rename = "COLLAB_ID")]
+    pub collab_id: Option<i64>,
+    /// `attendeesEntityList`: documented as array of object.
+    #[bitrix(rename = "attendeesEntityList")]
+    pub attendees_entity_list: Option<
+        Vec<CalendarEventGetbyidResultAttendeesEntityListItem>,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `DELETED`. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CalendarEventGetbyidResultDeleted {
+    /// `"Y"`: event is deleted
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: event is not deleted
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `DT_SKIP_TIME`. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CalendarEventGetbyidResultDtSkipTime {
+    /// `"Y"`: all day
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not all day
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `PRIVATE_EVENT`. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CalendarEventGetbyidResultPrivateEvent {
+    /// `"Y"`: private
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not private
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `MEETING_STATUS`. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CalendarEventGetbyidResultMeetingStatus {
+    /// `"Y"`: accepted
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: declined
+    #[bitrix(value = "N")]
+    N,
+    /// `"Q"`: invited but not yet responded
+    #[bitrix(value = "Q")]
+    Q,
+    /// `"H"`: event organizer
+    #[bitrix(value = "H")]
+    H,
+}
+/// The `MEETING` object. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CalendarEventGetbyidResultMeeting {
+    /// `HOST_NAME`: documented as string.
+    #[bitrix(rename = "HOST_NAME")]
+    pub host_name: Option<String>,
+    /// `NOTIFY`: documented as boolean.
+    #[bitrix(rename = "NOTIFY")]
+    pub notify: Option<bool>,
+    /// `REINVITE`: documented as boolean.
+    #[bitrix(rename = "REINVITE")]
+    pub reinvite: Option<bool>,
+    /// `ALLOW_INVITE`: documented as boolean.
+    #[bitrix(rename = "ALLOW_INVITE")]
+    pub allow_invite: Option<bool>,
+    /// `HIDE_GUESTS`: documented as boolean.
+    #[bitrix(rename = "HIDE_GUESTS")]
+    pub hide_guests: Option<bool>,
+    /// `MEETING_CREATOR`: documented as integer.
+    #[bitrix(rename = "MEETING_CREATOR")]
+    pub meeting_creator: Option<i64>,
+    /// `LANGUAGE_ID`: documented as string.
+    #[bitrix(rename = "LANGUAGE_ID")]
+    pub language_id: Option<String>,
+    /// `MAIL_FROM`: documented as string.
+    #[bitrix(rename = "MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CalendarEventGetbyidResultRemindItem` object. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CalendarEventGetbyidResultRemindItem {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<CalendarEventGetbyidResultRemindItemType>,
+    /// `count`: documented as integer.
+    pub count: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `type`. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CalendarEventGetbyidResultRemindItemType {
+    /// `"min"`: minutes
+    #[bitrix(value = "min")]
+    Min,
+    /// `"hour"`: hours
+    #[bitrix(value = "hour")]
+    Hour,
+    /// `"day"`: days
+    #[bitrix(value = "day")]
+    Day,
+}
+/// The `RRULE` object. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CalendarEventGetbyidResultRrule {
+    /// `FREQ`: documented as string.
+    #[bitrix(rename = "FREQ")]
+    pub freq: Option<CalendarEventGetbyidResultRruleFreq>,
+    /// `BYDAY`: documented as object.
+    #[bitrix(rename = "BYDAY")]
+    pub byday: Option<Map<String, Value>>,
+    /// `INTERVAL`: documented as integer.
+    #[bitrix(rename = "INTERVAL")]
+    pub interval: Option<i64>,
+    /// `UNTIL`: documented as date.
+    #[bitrix(rename = "UNTIL")]
+    pub until: Option<String>,
+    /// `UNTIL_TS`: documented as integer.
+    #[bitrix(rename = "UNTIL_TS")]
+    pub until_ts: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `FREQ`. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CalendarEventGetbyidResultRruleFreq {
+    /// `"DAILY"`: daily
+    #[bitrix(value = "DAILY")]
+    Daily,
+    /// `"WEEKLY"`: weekly
+    #[bitrix(value = "WEEKLY")]
+    Weekly,
+    /// `"MONTHLY"`: monthly
+    #[bitrix(value = "MONTHLY")]
+    Monthly,
+    /// `"YEARLY"`: yearly
+    #[bitrix(value = "YEARLY")]
+    Yearly,
+}
+/// The `RELATIONS` object. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CalendarEventGetbyidResultRelations {
+    /// `ORIGINAL_RECURSION_ID`: documented as integer.
+    #[bitrix(rename = "ORIGINAL_RECURSION_ID")]
+    pub original_recursion_id: Option<i64>,
+    /// `COMMENT_XML_ID`: documented as string.
+    #[bitrix(rename = "COMMENT_XML_ID")]
+    pub comment_xml_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CalendarEventGetbyidResultAttendeeListItem` object. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CalendarEventGetbyidResultAttendeeListItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `entryId`: documented as string.
+    #[bitrix(rename = "entryId")]
+    pub entry_id: Option<String>,
+    /// `status`: documented as string.
+    pub status: Option<CalendarEventGetbyidResultAttendeeListItemStatus>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `status`. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CalendarEventGetbyidResultAttendeeListItemStatus {
+    /// `"Y"`: accepted
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: declined
+    #[bitrix(value = "N")]
+    N,
+    /// `"Q"`: invited but not yet responded
+    #[bitrix(value = "Q")]
+    Q,
+    /// `"H"`: event organizer
+    #[bitrix(value = "H")]
+    H,
+}
+/// The `CalendarEventGetbyidResultAttendeesEntityListItem` object. Part of `calendar.event.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-by-id.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CalendarEventGetbyidResultAttendeesEntityListItem {
+    /// `entityId`: documented as string.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: Option<String>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -14,65 +14,90 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "calendar",
     result = i64,
     mutates,
+    error(
+        status = 400,
+        message = "The required parameter \"id\" for the method \"calendar.event.update\" is not set."
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"ownerId\" for the method \"calendar.event.update\" is not set."
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"type\" for the method \"calendar.event.update\" is not set."
+    ),
+    error(status = 400, message = "Invalid value for the \"name\" parameter."),
+    error(status = 400, message = "Invalid value for the \"description\" parameter."),
+    error(status = 400, message = "Access denied."),
+    error(
+        status = 400,
+        message = "You specified an invalid calendar section ID or the user does not have access to it."
+    ),
+    error(
+        status = 400,
+        message = "An invalid editing type for the recurring event is specified."
+    ),
+    error(status = 400, message = "The event's CRM links list must be an array."),
+    error(status = 400, message = "An error occurred while changing the event."),
 )]
 pub struct CalendarEventUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: CalendarEventUpdateType,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `from`: datetime|date.
+    /// `from`: documented as `datetime|date`.
     pub from: Option<Value>,
-    /// `to`: datetime|date.
+    /// `to`: documented as `datetime|date`.
     pub to: Option<Value>,
-    /// `from_ts`: integer.
+    /// `from_ts`: documented as integer.
     pub from_ts: Option<i64>,
-    /// `to_ts`: integer.
+    /// `to_ts`: documented as integer.
     pub to_ts: Option<i64>,
-    /// `section`: integer.
+    /// `section`: documented as integer.
     pub section: Option<i64>,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `skip_time`: string.
+    /// `skip_time`: documented as string.
     pub skip_time: Option<CalendarEventUpdateSkipTime>,
-    /// `timezone_from`: string.
+    /// `timezone_from`: documented as string.
     pub timezone_from: Option<String>,
-    /// `timezone_to`: string.
+    /// `timezone_to`: documented as string.
     pub timezone_to: Option<String>,
-    /// `description`: text.
+    /// `description`: documented as text.
     pub description: Option<String>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
-    /// `text_color`: string.
+    /// `text_color`: documented as string.
     pub text_color: Option<String>,
-    /// `accessibility`: string.
+    /// `accessibility`: documented as string.
     pub accessibility: Option<CalendarEventUpdateAccessibility>,
-    /// `importance`: string.
+    /// `importance`: documented as string.
     pub importance: Option<CalendarEventUpdateImportance>,
-    /// `private_event`: string.
+    /// `private_event`: documented as string.
     pub private_event: Option<CalendarEventUpdatePrivateEvent>,
-    /// `recurrence_mode`: string.
+    /// `recurrence_mode`: documented as string.
     pub recurrence_mode: Option<CalendarEventUpdateRecurrenceMode>,
-    /// `current_date_from`: date.
+    /// `current_date_from`: documented as date.
     pub current_date_from: Option<String>,
-    /// `rrule`: object.
+    /// `rrule`: documented as object.
     pub rrule: Option<CalendarEventUpdateRrule>,
-    /// `is_meeting`: string.
+    /// `is_meeting`: documented as string.
     pub is_meeting: Option<CalendarEventUpdateIsMeeting>,
-    /// `location`: string.
+    /// `location`: documented as string.
     pub location: Option<String>,
-    /// `remind`: array of object.
+    /// `remind`: documented as array of object.
     pub remind: Option<Vec<CalendarEventUpdateRemindItem>>,
-    /// `attendees`: array, required.
+    /// `attendees`: documented as array, required.
     pub attendees: Vec<Value>,
-    /// `host`: string, required.
+    /// `host`: documented as string, required.
     pub host: String,
-    /// `meeting`: object.
+    /// `meeting`: documented as object.
     pub meeting: Option<CalendarEventUpdateMeeting>,
-    /// `crm_fields`: array.
+    /// `crm_fields`: documented as array.
     pub crm_fields: Option<Vec<Value>>,
 }
 /// Documented values of `type`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
@@ -154,19 +179,19 @@ pub enum CalendarEventUpdateRecurrenceMode {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarEventUpdateRrule {
-    /// `FREQ`: string.
+    /// `FREQ`: documented as string.
     #[bitrix(rename = "FREQ")]
     pub freq: Option<CalendarEventUpdateRruleFreq>,
-    /// `COUNT`: integer.
+    /// `COUNT`: documented as integer.
     #[bitrix(rename = "COUNT")]
     pub count: Option<i64>,
-    /// `INTERVAL`: integer.
+    /// `INTERVAL`: documented as integer.
     #[bitrix(rename = "INTERVAL")]
     pub interval: Option<i64>,
-    /// `BYDAY`: array.
+    /// `BYDAY`: documented as array.
     #[bitrix(rename = "BYDAY")]
     pub byday: Option<Vec<Value>>,
-    /// `UNTIL`: date.
+    /// `UNTIL`: documented as date.
     #[bitrix(rename = "UNTIL")]
     pub until: Option<String>,
     /// Undocumented keys sent as they are.
@@ -203,10 +228,10 @@ pub enum CalendarEventUpdateIsMeeting {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarEventUpdateRemindItem {
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<CalendarEventUpdateRemindItemType>,
-    /// `count`: integer.
+    /// `count`: documented as integer.
     pub count: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -229,13 +254,13 @@ pub enum CalendarEventUpdateRemindItemType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarEventUpdateMeeting {
-    /// `notify`: boolean.
+    /// `notify`: documented as boolean.
     pub notify: Option<bool>,
-    /// `reinvite`: boolean.
+    /// `reinvite`: documented as boolean.
     pub reinvite: Option<bool>,
-    /// `allow_invite`: boolean.
+    /// `allow_invite`: documented as boolean.
     pub allow_invite: Option<bool>,
-    /// `hide_guests`: boolean.
+    /// `hide_guests`: documented as boolean.
     pub hide_guests: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

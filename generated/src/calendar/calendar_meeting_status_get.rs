@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.meeting.status.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get the participation status of the current user in the event — `calendar.meeting.status.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-meeting-status-get.html)
@@ -11,10 +11,28 @@ use bitrix24::bitrix_method;
     name = "calendar.meeting.status.get",
     version = "v1",
     scope = "calendar",
-    result = String,
+    result = CalendarMeetingStatusGetResult,
+    error(
+        status = 400,
+        message = "The required parameter \"eventId\" for the method \"calendar.meeting.status.set\" is not set"
+    ),
+    error(status = 400, message = "An error occurred while retrieving the status"),
 )]
 pub struct CalendarMeetingStatusGet {
-    /// `eventId`: integer, required.
+    /// `eventId`: documented as integer, required.
     #[bitrix(rename = "eventId")]
     pub event_id: i64,
+}
+/// Documented values of `CalendarMeetingStatusGetResult`. Part of `calendar.meeting.status.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-meeting-status-get.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CalendarMeetingStatusGetResult {
+    /// `"Y"`: agreed
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: declined
+    #[bitrix(value = "N")]
+    N,
+    /// `"Q"`: invited but not yet responded
+    #[bitrix(value = "Q")]
+    Q,
 }

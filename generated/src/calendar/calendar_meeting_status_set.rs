@@ -13,12 +13,21 @@ use bitrix24::{bitrix_enum, bitrix_method};
     scope = "calendar",
     result = bool,
     mutates,
+    error(
+        status = 400,
+        message = "The required parameter \"status\" for the method \"calendar.meeting.status.set\" is not set"
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"eventId\" for the method \"calendar.meeting.status.set\" is not set"
+    ),
+    error(status = 400, message = "Invalid value for the parameter \"status\""),
 )]
 pub struct CalendarMeetingStatusSet {
-    /// `eventId`: integer, required.
+    /// `eventId`: documented as integer, required.
     #[bitrix(rename = "eventId")]
     pub event_id: i64,
-    /// `status`: string, required.
+    /// `status`: documented as string, required.
     pub status: CalendarMeetingStatusSetStatus,
 }
 /// Documented values of `status`. Part of `calendar.meeting.status.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-meeting-status-set.html)).

@@ -13,8 +13,14 @@ use bitrix24::bitrix_method;
     scope = "calendar",
     result = i64,
     mutates,
+    error(
+        status = 400,
+        message = "The required parameter \"name\" for the method \"calendar.resource.add\" is not set"
+    ),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "An error occurred while creating the resource"),
 )]
 pub struct CalendarResourceAdd {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Resource Bookings by Filter — `calendar.resource.booking.list` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-booking-list.html)
@@ -12,9 +13,14 @@ use bitrix24::bitrix_method;
     name = "calendar.resource.booking.list",
     version = "v1",
     scope = "calendar",
-    result = Value,
+    result = Vec<types::CalendarResourceBooking>,
+    error(status = 400, message = "Access denied"),
+    error(
+        status = 400,
+        message = "The required parameter \"filter['resourceTypeIdList']\" is not set for the method \"calendar.resource.booking.list\""
+    ),
 )]
 pub struct CalendarResourceBookingList {
-    /// `filter`: object, required.
+    /// `filter`: documented as object, required.
     pub filter: Map<String, Value>,
 }

@@ -14,9 +14,15 @@ use bitrix24::bitrix_method;
     scope = "calendar",
     result = bool,
     mutates,
+    error(
+        status = 400,
+        message = "The required parameter \"resourceId\" for the method \"calendar.resource.delete\" is not set"
+    ),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "An error occurred while deleting the section"),
 )]
 pub struct CalendarResourceDelete {
-    /// `resourceId`: any, required.
+    /// `resourceId`: documented as any JSON value, required.
     #[bitrix(rename = "resourceId")]
     pub resource_id: Value,
 }

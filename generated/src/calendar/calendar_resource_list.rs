@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.resource.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a list of all resources — `calendar.resource.list` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-list.html)
@@ -12,6 +12,7 @@ use bitrix24::bitrix_method;
     name = "calendar.resource.list",
     version = "v1",
     scope = "calendar",
-    result = Value,
+    result = Vec<types::CalendarResource>,
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CalendarResourceList {}

@@ -13,11 +13,21 @@ use bitrix24::bitrix_method;
     scope = "calendar",
     result = i64,
     mutates,
+    error(
+        status = 400,
+        message = "The required parameter \"id\" for the method \"calendar.resource.update\" is not set"
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"name\" for the method \"calendar.resource.update\" is not set"
+    ),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "An error occurred while updating the resource"),
 )]
 pub struct CalendarResourceUpdate {
-    /// `resourceId`: integer, required.
+    /// `resourceId`: documented as integer, required.
     #[bitrix(rename = "resourceId")]
     pub resource_id: i64,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
 }

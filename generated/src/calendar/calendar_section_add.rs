@@ -14,23 +14,35 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "calendar",
     result = i64,
     mutates,
+    error(
+        status = 400,
+        message = "The required parameter \"type\" for the method \"calendar.section.add\" is not set."
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"ownerId\" for the method \"calendar.section.add\" is not set."
+    ),
+    error(status = 400, message = "Invalid value for the \"name\" parameter"),
+    error(status = 400, message = "Invalid value for the \"description\" parameter"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "An error occurred while creating the section"),
 )]
 pub struct CalendarSectionAdd {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: CalendarSectionAddType,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
-    /// `text_color`: string.
+    /// `text_color`: documented as string.
     pub text_color: Option<String>,
-    /// `export`: object.
+    /// `export`: documented as object.
     pub export: Option<CalendarSectionAddExport>,
 }
 /// Documented values of `type`. Part of `calendar.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html)).
@@ -47,10 +59,10 @@ pub enum CalendarSectionAddType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarSectionAddExport {
-    /// `ALLOW`: boolean.
+    /// `ALLOW`: documented as boolean.
     #[bitrix(rename = "ALLOW")]
     pub allow: Option<bool>,
-    /// `SET`: string.
+    /// `SET`: documented as string.
     #[bitrix(rename = "SET")]
     pub set: Option<CalendarSectionAddExportSet>,
     /// Undocumented keys sent as they are.

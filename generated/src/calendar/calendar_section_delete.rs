@@ -13,15 +13,26 @@ use bitrix24::{bitrix_enum, bitrix_method};
     scope = "calendar",
     result = bool,
     mutates,
+    error(
+        status = 400,
+        message = "The required parameter \"type\" for the method \"calendar.section.delete\" is not set."
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"ownerId\" for the method \"calendar.section.add\" is not set."
+    ),
+    error(status = 400, message = "Section ID is not set."),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "An error occurred while deleting the section."),
 )]
 pub struct CalendarSectionDelete {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: CalendarSectionDeleteType,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }
 /// Documented values of `type`. Part of `calendar.section.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-delete.html)).

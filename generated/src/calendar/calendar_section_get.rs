@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.section.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Calendar List — `calendar.section.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html)
@@ -12,13 +12,22 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "calendar.section.get",
     version = "v1",
     scope = "calendar",
-    result = Value,
+    result = Vec<types::CalendarSection>,
+    error(
+        status = 400,
+        message = "The required parameter \"type\" for the method \"calendar.section.get\" is not set"
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"ownerId\" for the method \"calendar.section.get\" is not set"
+    ),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CalendarSectionGet {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: CalendarSectionGetType,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
 }

@@ -14,25 +14,38 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "calendar",
     result = i64,
     mutates,
+    error(
+        status = 400,
+        message = "The required parameter \"type\" for the method \"calendar.section.update\" is not set"
+    ),
+    error(
+        status = 400,
+        message = "The required parameter \"ownerId\" for the method \"calendar.section.update\" is not set"
+    ),
+    error(status = 400, message = "Section ID is not set"),
+    error(status = 400, message = "Invalid value for the \"name\" parameter"),
+    error(status = 400, message = "Invalid value for the \"description\" parameter"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "An error occurred while updating the section"),
 )]
 pub struct CalendarSectionUpdate {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: CalendarSectionUpdateType,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `id`: string, required.
+    /// `id`: documented as string, required.
     pub id: i64,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
-    /// `text_color`: string.
+    /// `text_color`: documented as string.
     pub text_color: Option<String>,
-    /// `export`: array of object.
+    /// `export`: documented as array of object.
     pub export: Option<Vec<CalendarSectionUpdateExportItem>>,
 }
 /// Documented values of `type`. Part of `calendar.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-update.html)).
@@ -49,10 +62,10 @@ pub enum CalendarSectionUpdateType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarSectionUpdateExportItem {
-    /// `ALLOW`: boolean.
+    /// `ALLOW`: documented as boolean.
     #[bitrix(rename = "ALLOW")]
     pub allow: Option<bool>,
-    /// `SET`: string.
+    /// `SET`: documented as string.
     #[bitrix(rename = "SET")]
     pub set: Option<CalendarSectionUpdateExportItemSet>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.settings.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get main calendar settings — `calendar.settings.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-settings-get.html)
@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
     name = "calendar.settings.get",
     version = "v1",
     scope = "calendar",
-    result = Value,
+    result = types::CalendarSettings,
 )]
 pub struct CalendarSettingsGet {}

@@ -14,60 +14,64 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "calendar",
     result = bool,
     mutates,
+    error(
+        status = 400,
+        message = "The required parameter \"settings\" for the method \"calendar.user.settings.set\" is not set"
+    ),
 )]
 pub struct CalendarUserSettingsSet {
-    /// `settings`: object, required.
+    /// `settings`: documented as object, required.
     pub settings: CalendarUserSettingsSetSettings,
 }
 /// The `settings` object. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarUserSettingsSetSettings {
-    /// `view`: string.
+    /// `view`: documented as string.
     pub view: Option<CalendarUserSettingsSetSettingsView>,
-    /// `meetSection`: string.
+    /// `meetSection`: documented as string.
     #[bitrix(rename = "meetSection")]
     pub meet_section: Option<String>,
-    /// `crmSection`: string.
+    /// `crmSection`: documented as string.
     #[bitrix(rename = "crmSection")]
     pub crm_section: Option<String>,
-    /// `showDeclined`: boolean.
+    /// `showDeclined`: documented as boolean.
     #[bitrix(rename = "showDeclined")]
     pub show_declined: Option<bool>,
-    /// `denyBusyInvitation`: boolean.
+    /// `denyBusyInvitation`: documented as boolean.
     #[bitrix(rename = "denyBusyInvitation")]
     pub deny_busy_invitation: Option<bool>,
-    /// `collapseOffHours`: string.
+    /// `collapseOffHours`: documented as string.
     #[bitrix(rename = "collapseOffHours")]
     pub collapse_off_hours: Option<CalendarUserSettingsSetSettingsCollapseOffHours>,
-    /// `showWeekNumbers`: string.
+    /// `showWeekNumbers`: documented as string.
     #[bitrix(rename = "showWeekNumbers")]
     pub show_week_numbers: Option<CalendarUserSettingsSetSettingsShowWeekNumbers>,
-    /// `showTasks`: string.
+    /// `showTasks`: documented as string.
     #[bitrix(rename = "showTasks")]
     pub show_tasks: Option<CalendarUserSettingsSetSettingsShowTasks>,
-    /// `syncTasks`: string.
+    /// `syncTasks`: documented as string.
     #[bitrix(rename = "syncTasks")]
     pub sync_tasks: Option<CalendarUserSettingsSetSettingsSyncTasks>,
-    /// `showCompletedTasks`: string.
+    /// `showCompletedTasks`: documented as string.
     #[bitrix(rename = "showCompletedTasks")]
     pub show_completed_tasks: Option<CalendarUserSettingsSetSettingsShowCompletedTasks>,
-    /// `lastUsedSection`: string.
+    /// `lastUsedSection`: documented as string.
     #[bitrix(rename = "lastUsedSection")]
     pub last_used_section: Option<String>,
-    /// `sendFromEmail`: string.
+    /// `sendFromEmail`: documented as string.
     #[bitrix(rename = "sendFromEmail")]
     pub send_from_email: Option<String>,
-    /// `defaultSections`: object.
+    /// `defaultSections`: documented as object.
     #[bitrix(rename = "defaultSections")]
     pub default_sections: Option<Map<String, Value>>,
-    /// `syncPeriodPast`: string.
+    /// `syncPeriodPast`: documented as string.
     #[bitrix(rename = "syncPeriodPast")]
     pub sync_period_past: Option<String>,
-    /// `syncPeriodFuture`: string.
+    /// `syncPeriodFuture`: documented as string.
     #[bitrix(rename = "syncPeriodFuture")]
     pub sync_period_future: Option<String>,
-    /// `defaultReminders`: object.
+    /// `defaultReminders`: documented as object.
     #[bitrix(rename = "defaultReminders")]
     pub default_reminders: Option<CalendarUserSettingsSetSettingsDefaultReminders>,
     /// Undocumented keys sent as they are.
@@ -144,12 +148,12 @@ pub enum CalendarUserSettingsSetSettingsShowCompletedTasks {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarUserSettingsSetSettingsDefaultReminders {
-    /// `fullDay`: array of object.
+    /// `fullDay`: documented as array of object.
     #[bitrix(rename = "fullDay")]
     pub full_day: Option<
         Vec<CalendarUserSettingsSetSettingsDefaultRemindersFullDayItem>,
     >,
-    /// `withTime`: array.
+    /// `withTime`: documented as array.
     #[bitrix(rename = "withTime")]
     pub with_time: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
@@ -160,10 +164,10 @@ pub struct CalendarUserSettingsSetSettingsDefaultReminders {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CalendarUserSettingsSetSettingsDefaultRemindersFullDayItem {
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<CalendarUserSettingsSetSettingsDefaultRemindersFullDayItemType>,
-    /// `count`: integer.
+    /// `count`: documented as integer.
     pub count: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `call.followup.field.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Follow-up Field Description — `call.followup.field.get` (REST 3.0, scope `call`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-field-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "call.followup.field.get",
     version = "v3",
     scope = "call",
-    result = Value,
+    result = types::CallFollowupField,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION",
@@ -55,8 +55,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CallFollowupFieldGet {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `call.followup.field.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Follow-up Fields List — `call.followup.field.list` (REST 3.0, scope `call`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-field-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "call.followup.field.list",
     version = "v3",
     scope = "call",
-    result = Value,
+    result = Vec<types::CallFollowupField>,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION",
@@ -42,6 +42,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CallFollowupFieldList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

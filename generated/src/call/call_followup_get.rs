@@ -3,7 +3,7 @@
 //! `call.followup.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Call Follow-up — `call.followup.get` (REST 3.0, scope `call`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "call.followup.get",
     version = "v3",
     scope = "call",
-    result = Value,
+    result = CallFollowupGetResult,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION",
         status = 403,
@@ -54,14 +54,24 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct CallFollowupGet {
-    /// `callId`: integer, required.
+    /// `callId`: documented as integer, required.
     #[bitrix(rename = "callId")]
     pub call_id: i64,
-    /// `select`: object.
+    /// `select`: documented as object.
     pub select: Option<Map<String, Value>>,
-    /// `mentionFormat`: string.
+    /// `mentionFormat`: documented as string.
     #[bitrix(rename = "mentionFormat")]
     pub mention_format: Option<CallFollowupGetMentionFormat>,
+}
+/// The `CallFollowupGetResult` object. Part of `call.followup.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CallFollowupGetResult {
+    /// `item`: documented as object.
+    pub item: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `mentionFormat`. Part of `call.followup.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html)).
 #[bitrix_enum(repr = "string")]

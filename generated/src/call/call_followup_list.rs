@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Follow-up Calls — `call.followup.list` (REST 3.0, scope `call`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "call.followup.list",
     version = "v3",
     scope = "call",
-    result = Value,
+    result = Vec<types::CallFollowup>,
     wrapper = "items",
     paging(kind = "pagination", order = "order", filter = "filter"),
     error(
@@ -61,15 +62,15 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CallFollowupList {
-    /// `filter`: object, required.
+    /// `filter`: documented as object, required.
     pub filter: CallFollowupListFilter,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<CallFollowupListOrder>,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<CallFollowupListPagination>,
-    /// `mentionFormat`: string.
+    /// `mentionFormat`: documented as string.
     #[bitrix(rename = "mentionFormat")]
     pub mention_format: Option<CallFollowupListMentionFormat>,
 }
@@ -77,10 +78,10 @@ pub struct CallFollowupList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CallFollowupListFilter {
-    /// `startDate`: object, required.
+    /// `startDate`: documented as object, required.
     #[bitrix(rename = "startDate")]
     pub start_date: CallFollowupListFilterStartDate,
-    /// `participantId`: integer.
+    /// `participantId`: documented as integer.
     #[bitrix(rename = "participantId")]
     pub participant_id: Option<i64>,
     /// Undocumented keys sent as they are.
@@ -91,9 +92,9 @@ pub struct CallFollowupListFilter {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CallFollowupListFilterStartDate {
-    /// `from`: string, required.
+    /// `from`: documented as string, required.
     pub from: String,
-    /// `to`: string, required.
+    /// `to`: documented as string, required.
     pub to: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -103,7 +104,7 @@ pub struct CallFollowupListFilterStartDate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CallFollowupListOrder {
-    /// `startDate`: string.
+    /// `startDate`: documented as string.
     #[bitrix(rename = "startDate")]
     pub start_date: Option<CallFollowupListOrderStartDate>,
     /// Undocumented keys sent as they are.
@@ -124,9 +125,9 @@ pub enum CallFollowupListOrderStartDate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CallFollowupListPagination {
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `afterCursor`: object.
+    /// `afterCursor`: documented as object.
     #[bitrix(rename = "afterCursor")]
     pub after_cursor: Option<CallFollowupListPaginationAfterCursor>,
     /// Undocumented keys sent as they are.
@@ -137,10 +138,10 @@ pub struct CallFollowupListPagination {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CallFollowupListPaginationAfterCursor {
-    /// `startDate`: string, required.
+    /// `startDate`: documented as string, required.
     #[bitrix(rename = "startDate")]
     pub start_date: String,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

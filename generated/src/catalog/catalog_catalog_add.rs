@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.catalog.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogCatalogAddResult,
     mutates,
     error(
         code = "ERROR_CORE",
@@ -89,25 +89,35 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogCatalogAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogCatalogAddFields,
+}
+/// The `CatalogCatalogAddResult` object. Part of `catalog.catalog.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogCatalogAddResult {
+    /// `catalog`: documented as `catalog_catalog`.
+    pub catalog: Option<types::CatalogCatalog>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.catalog.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogCatalogAddFields {
-    /// `iblockId`: integer, required.
+    /// `iblockId`: documented as integer, required.
     #[bitrix(rename = "iblockId")]
     pub iblock_id: i64,
-    /// `subscription`: string.
+    /// `subscription`: documented as string.
     pub subscription: Option<CatalogCatalogAddFieldsSubscription>,
-    /// `vatId`: catalog_vat.id.
+    /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `productIblockId`: catalog_catalog.id.
+    /// `productIblockId`: documented as `catalog_catalog.id`.
     #[bitrix(rename = "productIblockId")]
     pub product_iblock_id: Option<types::CatalogCatalogId>,
-    /// `skuPropertyId`: catalog_product_property.id.
+    /// `skuPropertyId`: documented as `catalog_product_property.id`.
     #[bitrix(rename = "skuPropertyId")]
     pub sku_property_id: Option<types::CatalogProductPropertyId>,
     /// Undocumented keys sent as they are.

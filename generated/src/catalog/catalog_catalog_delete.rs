@@ -38,6 +38,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogCatalogDelete {
-    /// `id`: catalog_catalog.id, required.
+    /// `id`: documented as `catalog_catalog.id`, required.
     pub id: types::CatalogCatalogId,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.catalog.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Values of All Fields in the Trade Catalog — `catalog.catalog.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.catalog.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogCatalogGetResult,
     error(
         code = "200040300010",
         status = 400,
@@ -33,6 +33,16 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogCatalogGet {
-    /// `id`: catalog_catalog.id, required.
+    /// `id`: documented as `catalog_catalog.id`, required.
     pub id: types::CatalogCatalogId,
+}
+/// The `CatalogCatalogGetResult` object. Part of `catalog.catalog.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogCatalogGetResult {
+    /// `catalog`: documented as `catalog_catalog`.
+    pub catalog: Option<types::CatalogCatalog>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

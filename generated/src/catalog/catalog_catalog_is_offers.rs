@@ -13,7 +13,6 @@ use crate::types;
     version = "v1",
     scope = "catalog",
     result = bool,
-    mutates,
     error(
         code = "200040300010",
         status = 400,
@@ -33,6 +32,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogCatalogIsOffers {
-    /// `id`: catalog_catalog.id, required.
+    /// `id`: documented as `catalog_catalog.id`, required.
     pub id: types::CatalogCatalogId,
 }

@@ -3,7 +3,8 @@
 //! `catalog.catalog.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of trade catalogs — `catalog.catalog.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.catalog.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogCatalogListResult,
     paging(
         kind = "start",
         id = "id",
@@ -33,12 +34,22 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogCatalogList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogCatalogListResult` object. Part of `catalog.catalog.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogCatalogListResult {
+    /// `catalogs`: documented as array of `catalog_catalog`.
+    pub catalogs: Option<Vec<types::CatalogCatalog>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Create Inventory Document — `catalog.document.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "catalog.document.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogDocumentAddResult,
     mutates,
     error(
         code = "0",
@@ -25,40 +26,50 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         status = 400,
         message = "Inventory accounting is not available on your plan"
     ),
-    error(code = "0", status = 400, message = "-"),
+    error(code = "0", status = 400, message = ""),
 )]
 pub struct CatalogDocumentAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogDocumentAddFields,
+}
+/// The `CatalogDocumentAddResult` object. Part of `catalog.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogDocumentAddResult {
+    /// `document`: documented as `catalog_document`.
+    pub document: Option<types::CatalogDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogDocumentAddFields {
-    /// `docType`: char, required.
+    /// `docType`: documented as char, required.
     #[bitrix(rename = "docType")]
     pub doc_type: CatalogDocumentAddFieldsDocType,
-    /// `currency`: crm_currency.CURRENCY, required.
+    /// `currency`: documented as `crm_currency.CURRENCY`, required.
     pub currency: String,
-    /// `responsibleId`: user.id, required.
+    /// `responsibleId`: documented as `user.id`, required.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: i64,
-    /// `siteId`: char.
+    /// `siteId`: documented as char.
     #[bitrix(rename = "siteId")]
     pub site_id: Option<String>,
-    /// `dateDocument`: datetime.
+    /// `dateDocument`: documented as datetime.
     #[bitrix(rename = "dateDocument")]
     pub date_document: Option<String>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `commentary`: char.
+    /// `commentary`: documented as char.
     pub commentary: Option<String>,
-    /// `total`: double.
+    /// `total`: documented as double.
     pub total: Option<f64>,
-    /// `docNumber`: string.
+    /// `docNumber`: documented as string.
     #[bitrix(rename = "docNumber")]
     pub doc_number: Option<String>,
-    /// `createdBy`: user.id.
+    /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
     /// Undocumented keys sent as they are.

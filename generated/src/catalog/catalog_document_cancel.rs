@@ -36,6 +36,6 @@ use crate::types;
     ),
 )]
 pub struct CatalogDocumentCancel {
-    /// `id`: catalog_document.id, required.
+    /// `id`: documented as `catalog_document.id`, required.
     pub id: types::CatalogDocumentId,
 }

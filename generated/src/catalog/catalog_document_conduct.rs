@@ -42,6 +42,6 @@ use crate::types;
     ),
 )]
 pub struct CatalogDocumentConduct {
-    /// `id`: catalog_document.id, required.
+    /// `id`: documented as `catalog_document.id`, required.
     pub id: types::CatalogDocumentId,
 }

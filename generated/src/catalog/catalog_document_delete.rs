@@ -27,6 +27,6 @@ use crate::types;
     ),
 )]
 pub struct CatalogDocumentDelete {
-    /// `id`: catalog_document.id, required.
+    /// `id`: documented as `catalog_document.id`, required.
     pub id: types::CatalogDocumentId,
 }

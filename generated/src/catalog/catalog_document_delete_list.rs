@@ -36,7 +36,7 @@ use crate::types;
     ),
 )]
 pub struct CatalogDocumentDeleteList {
-    /// `documentIds`: array of catalog_document.id, required.
+    /// `documentIds`: documented as array of `catalog_document.id`, required.
     #[bitrix(rename = "documentIds")]
     pub document_ids: Vec<types::CatalogDocumentId>,
 }

@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.document.element.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogDocumentElementAddResult,
     mutates,
     error(code = "ERROR_DOCUMENT_RIGHTS", status = 400, message = "Access denied"),
     error(
@@ -24,28 +24,39 @@ use crate::types;
     error(code = "0", status = 400, message = "Error of adding new document element"),
 )]
 pub struct CatalogDocumentElementAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogDocumentElementAddFields,
+}
+/// The `CatalogDocumentElementAddResult` object. Part of `catalog.document.element.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogDocumentElementAddResult {
+    /// `documentElement`: documented as `catalog_document_element`.
+    #[bitrix(rename = "documentElement")]
+    pub document_element: Option<types::CatalogDocumentElement>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.document.element.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogDocumentElementAddFields {
-    /// `docId`: catalog_document.id, required.
+    /// `docId`: documented as `catalog_document.id`, required.
     #[bitrix(rename = "docId")]
     pub doc_id: types::CatalogDocumentId,
-    /// `elementId`: catalog_product.id, required.
+    /// `elementId`: documented as `catalog_product.id`, required.
     #[bitrix(rename = "elementId")]
     pub element_id: types::CatalogProductId,
-    /// `storeFrom`: catalog_store.id.
+    /// `storeFrom`: documented as `catalog_store.id`.
     #[bitrix(rename = "storeFrom")]
     pub store_from: Option<types::CatalogStoreId>,
-    /// `storeTo`: catalog_store.id.
+    /// `storeTo`: documented as `catalog_store.id`.
     #[bitrix(rename = "storeTo")]
     pub store_to: Option<types::CatalogStoreId>,
-    /// `amount`: double.
+    /// `amount`: documented as double.
     pub amount: Option<f64>,
-    /// `purchasingPrice`: double.
+    /// `purchasingPrice`: documented as double.
     #[bitrix(rename = "purchasingPrice")]
     pub purchasing_price: Option<f64>,
     /// Undocumented keys sent as they are.

@@ -23,6 +23,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Error of deleting document"),
 )]
 pub struct CatalogDocumentElementDelete {
-    /// `id`: catalog_document_element.id, required.
+    /// `id`: documented as `catalog_document_element.id`, required.
     pub id: types::CatalogDocumentElementId,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.document.element.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the list of product fields for the inventory document — `catalog.document.element.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-get-fields.html)
@@ -12,8 +12,19 @@ use bitrix24::bitrix_method;
     name = "catalog.document.element.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogDocumentElementGetFieldsResult,
     error(code = "ERROR_DOCUMENT_RIGHTS", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = ""),
 )]
 pub struct CatalogDocumentElementGetFields {}
+/// The `CatalogDocumentElementGetFieldsResult` object. Part of `catalog.document.element.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogDocumentElementGetFieldsResult {
+    /// `documentElement`: documented as object.
+    #[bitrix(rename = "documentElement")]
+    pub document_element: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.document.element.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogDocumentElementUpdateResult,
     mutates,
     error(code = "ERROR_DOCUMENT_RIGHTS", status = 400, message = "Access denied"),
     error(
@@ -24,24 +24,35 @@ use crate::types;
     error(code = "0", status = 400, message = "Error of modifying new document"),
 )]
 pub struct CatalogDocumentElementUpdate {
-    /// `id`: catalog_document_element.id, required.
+    /// `id`: documented as `catalog_document_element.id`, required.
     pub id: types::CatalogDocumentElementId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogDocumentElementUpdateFields,
+}
+/// The `CatalogDocumentElementUpdateResult` object. Part of `catalog.document.element.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogDocumentElementUpdateResult {
+    /// `documentElement`: documented as `catalog_document_element`.
+    #[bitrix(rename = "documentElement")]
+    pub document_element: Option<types::CatalogDocumentElement>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.document.element.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogDocumentElementUpdateFields {
-    /// `storeFrom`: catalog_store.id.
+    /// `storeFrom`: documented as `catalog_store.id`.
     #[bitrix(rename = "storeFrom")]
     pub store_from: Option<types::CatalogStoreId>,
-    /// `storeTo`: catalog_store.id.
+    /// `storeTo`: documented as `catalog_store.id`.
     #[bitrix(rename = "storeTo")]
     pub store_to: Option<types::CatalogStoreId>,
-    /// `amount`: double.
+    /// `amount`: documented as double.
     pub amount: Option<f64>,
-    /// `purchasingPrice`: double.
+    /// `purchasingPrice`: documented as double.
     #[bitrix(rename = "purchasingPrice")]
     pub purchasing_price: Option<f64>,
     /// Undocumented keys sent as they are.

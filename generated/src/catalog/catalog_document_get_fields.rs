@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.document.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Description of Fields for Inventory Document — `catalog.document.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "catalog.document.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogDocumentGetFieldsResult,
     error(
         code = "0",
         status = 400,
@@ -20,3 +20,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CatalogDocumentGetFields {}
+/// The `CatalogDocumentGetFieldsResult` object. Part of `catalog.document.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogDocumentGetFieldsResult {
+    /// `document`: documented as object.
+    pub document: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -3,7 +3,8 @@
 //! `catalog.document.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Warehouse Accounting Documents — `catalog.document.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.document.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogDocumentListResult,
     paging(
         kind = "start",
         id = "id",
@@ -27,12 +28,22 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CatalogDocumentList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogDocumentListResult` object. Part of `catalog.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogDocumentListResult {
+    /// `documents`: documented as array of `catalog_document`.
+    pub documents: Option<Vec<types::CatalogDocument>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

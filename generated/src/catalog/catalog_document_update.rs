@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.document.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogDocumentUpdateResult,
     mutates,
     error(
         code = "0",
@@ -27,34 +27,44 @@ use crate::types;
     ),
 )]
 pub struct CatalogDocumentUpdate {
-    /// `id`: catalog_document.id, required.
+    /// `id`: documented as `catalog_document.id`, required.
     pub id: types::CatalogDocumentId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogDocumentUpdateFields,
+}
+/// The `CatalogDocumentUpdateResult` object. Part of `catalog.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogDocumentUpdateResult {
+    /// `document`: documented as `catalog_document`.
+    pub document: Option<types::CatalogDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogDocumentUpdateFields {
-    /// `responsibleId`: user.id.
+    /// `responsibleId`: documented as `user.id`.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `dateModify`: datetime.
+    /// `dateModify`: documented as datetime.
     #[bitrix(rename = "dateModify")]
     pub date_modify: Option<String>,
-    /// `dateDocument`: datetime.
+    /// `dateDocument`: documented as datetime.
     #[bitrix(rename = "dateDocument")]
     pub date_document: Option<String>,
-    /// `total`: double.
+    /// `total`: documented as double.
     pub total: Option<f64>,
-    /// `commentary`: char.
+    /// `commentary`: documented as char.
     pub commentary: Option<String>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `docNumber`: string.
+    /// `docNumber`: documented as string.
     #[bitrix(rename = "docNumber")]
     pub doc_number: Option<String>,
-    /// `modifiedBy`: user.id.
+    /// `modifiedBy`: documented as `user.id`.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
     /// Undocumented keys sent as they are.

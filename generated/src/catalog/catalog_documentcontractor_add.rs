@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.documentcontractor.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogDocumentcontractorAddResult,
     mutates,
     error(code = "0", status = 400, message = "Store document was not found"),
     error(code = "0", status = 400, message = "Type of store document is wrong"),
@@ -34,20 +34,31 @@ use crate::types;
     error(code = "0", status = 400, message = "Contractors should be provided by CRM"),
 )]
 pub struct CatalogDocumentcontractorAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogDocumentcontractorAddFields,
+}
+/// The `CatalogDocumentcontractorAddResult` object. Part of `catalog.documentcontractor.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogDocumentcontractorAddResult {
+    /// `documentContractor`: documented as `catalog_documentContractor`.
+    #[bitrix(rename = "documentContractor")]
+    pub document_contractor: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.documentcontractor.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogDocumentcontractorAddFields {
-    /// `documentId`: catalog_document.id, required.
+    /// `documentId`: documented as `catalog_document.id`, required.
     #[bitrix(rename = "documentId")]
     pub document_id: types::CatalogDocumentId,
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
     /// Undocumented keys sent as they are.

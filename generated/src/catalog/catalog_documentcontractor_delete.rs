@@ -19,6 +19,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Contractors should be provided by CRM"),
 )]
 pub struct CatalogDocumentcontractorDelete {
-    /// `id`: catalog_documentcontractor.id, required.
+    /// `id`: documented as `catalog_documentcontractor.id`, required.
     pub id: types::CatalogDocumentcontractorId,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.documentcontractor.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Description of Fields for Binding Vendor to Inventory Document — `catalog.documentcontractor.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-get-fields.html)
@@ -12,8 +12,19 @@ use bitrix24::bitrix_method;
     name = "catalog.documentcontractor.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogDocumentcontractorGetFieldsResult,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Contractors should be provided by CRM"),
 )]
 pub struct CatalogDocumentcontractorGetFields {}
+/// The `CatalogDocumentcontractorGetFieldsResult` object. Part of `catalog.documentcontractor.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogDocumentcontractorGetFieldsResult {
+    /// `documentContractor`: documented as object.
+    #[bitrix(rename = "documentContractor")]
+    pub document_contractor: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -3,7 +3,7 @@
 //! `catalog.documentcontractor.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Vendor Bindings to Documents — `catalog.documentcontractor.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "catalog.documentcontractor.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogDocumentcontractorListResult,
     paging(
         kind = "start",
         id = "id",
@@ -24,12 +24,23 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Contractors should be provided by CRM"),
 )]
 pub struct CatalogDocumentcontractorList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogDocumentcontractorListResult` object. Part of `catalog.documentcontractor.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogDocumentcontractorListResult {
+    /// `documentContractor`: documented as array of `catalog_documentContractor`.
+    #[bitrix(rename = "documentContractor")]
+    pub document_contractor: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.enum.getRoundTypes` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Rounding Types — `catalog.enum.getRoundTypes` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/enum/catalog-enum-get-round-types.html)
@@ -12,6 +13,17 @@ use bitrix24::bitrix_method;
     name = "catalog.enum.getRoundTypes",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogEnumGetRoundTypesResult,
 )]
 pub struct CatalogEnumGetRoundTypes {}
+/// The `CatalogEnumGetRoundTypesResult` object. Part of `catalog.enum.getRoundTypes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/enum/catalog-enum-get-round-types.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogEnumGetRoundTypesResult {
+    /// `enum`: documented as array of `catalog_enum`.
+    #[bitrix(rename = "enum")]
+    pub enum_: Option<Vec<types::CatalogEnum>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.extra.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Margin Field Values by ID — `catalog.extra.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.extra.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogExtraGetResult,
     error(
         code = "200040300010",
         status = 400,
@@ -28,6 +28,16 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogExtraGet {
-    /// `id`: catalog_extra.id, required.
+    /// `id`: documented as `catalog_extra.id`, required.
     pub id: types::CatalogExtraId,
+}
+/// The `CatalogExtraGetResult` object. Part of `catalog.extra.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/extra/catalog-extra-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogExtraGetResult {
+    /// `extra`: documented as `catalog_extra`.
+    pub extra: Option<types::CatalogExtra>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra_keys: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.extra.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Fields for — `catalog.extra.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/extra/catalog-extra-get-fields.html)
@@ -12,8 +12,18 @@ use bitrix24::bitrix_method;
     name = "catalog.extra.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogExtraGetFieldsResult,
     error(code = "200040300010", status = 400, message = "Insufficient rights to read"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogExtraGetFields {}
+/// The `CatalogExtraGetFieldsResult` object. Part of `catalog.extra.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/extra/catalog-extra-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogExtraGetFieldsResult {
+    /// `extra`: documented as object.
+    pub extra: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra_keys: Map<String, Value>,
+}

@@ -3,7 +3,8 @@
 //! `catalog.extra.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the list of markups — `catalog.extra.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/extra/catalog-extra-list.html)
@@ -12,18 +13,28 @@ use bitrix24::bitrix_method;
     name = "catalog.extra.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogExtraListResult,
     paging(kind = "start", order = "order", filter = "filter"),
     error(code = "200040300010", status = 400, message = "Insufficient rights to read"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogExtraList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogExtraListResult` object. Part of `catalog.extra.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/extra/catalog-extra-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogExtraListResult {
+    /// `extras`: documented as array of `catalog_extra`.
+    pub extras: Option<Vec<types::CatalogExtra>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Measurement Unit — `catalog.measure.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "catalog.measure.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogMeasureAddResult,
     mutates,
     error(code = "200040300020", status = 400, message = "No access to edit"),
     error(
@@ -34,27 +35,37 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogMeasureAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogMeasureAddFields,
+}
+/// The `CatalogMeasureAddResult` object. Part of `catalog.measure.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogMeasureAddResult {
+    /// `measure`: documented as `catalog_measure`.
+    pub measure: Option<types::CatalogMeasure>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.measure.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogMeasureAddFields {
-    /// `code`: integer, required.
+    /// `code`: documented as integer, required.
     pub code: i64,
-    /// `isDefault`: string.
+    /// `isDefault`: documented as string.
     #[bitrix(rename = "isDefault")]
     pub is_default: Option<CatalogMeasureAddFieldsIsDefault>,
-    /// `measureTitle`: string, required.
+    /// `measureTitle`: documented as string, required.
     #[bitrix(rename = "measureTitle")]
     pub measure_title: String,
-    /// `symbol`: string.
+    /// `symbol`: documented as string.
     pub symbol: Option<String>,
-    /// `symbolIntl`: string.
+    /// `symbolIntl`: documented as string.
     #[bitrix(rename = "symbolIntl")]
     pub symbol_intl: Option<String>,
-    /// `symbolLetterIntl`: string.
+    /// `symbolLetterIntl`: documented as string.
     #[bitrix(rename = "symbolLetterIntl")]
     pub symbol_letter_intl: Option<String>,
     /// Undocumented keys sent as they are.

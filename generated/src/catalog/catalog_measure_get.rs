@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.measure.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Information About a Unit of Measurement by ID — `catalog.measure.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.measure.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogMeasureGetResult,
     error(code = "200040300010", status = 400, message = "No access to read"),
     error(
         code = "200600000020",
@@ -24,6 +24,16 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogMeasureGet {
-    /// `id`: catalog_measure.id, required.
+    /// `id`: documented as `catalog_measure.id`, required.
     pub id: types::CatalogMeasureId,
+}
+/// The `CatalogMeasureGetResult` object. Part of `catalog.measure.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogMeasureGetResult {
+    /// `measure`: documented as `catalog_measure`.
+    pub measure: Option<types::CatalogMeasure>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.measure.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Available Fields of Measurement — `catalog.measure.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get-fields.html)
@@ -12,8 +12,18 @@ use bitrix24::bitrix_method;
     name = "catalog.measure.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogMeasureGetFieldsResult,
     error(code = "200040300010", status = 400, message = "No access to read"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogMeasureGetFields {}
+/// The `CatalogMeasureGetFieldsResult` object. Part of `catalog.measure.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogMeasureGetFieldsResult {
+    /// `measure`: documented as object.
+    pub measure: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

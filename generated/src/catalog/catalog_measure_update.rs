@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.measure.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogMeasureUpdateResult,
     mutates,
     error(code = "200040300020", status = 400, message = "No access to edit"),
     error(
@@ -45,29 +45,39 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogMeasureUpdate {
-    /// `id`: catalog_measure.id, required.
+    /// `id`: documented as `catalog_measure.id`, required.
     pub id: types::CatalogMeasureId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogMeasureUpdateFields,
+}
+/// The `CatalogMeasureUpdateResult` object. Part of `catalog.measure.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogMeasureUpdateResult {
+    /// `measure`: documented as `catalog_measure`.
+    pub measure: Option<types::CatalogMeasure>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.measure.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogMeasureUpdateFields {
-    /// `code`: integer.
+    /// `code`: documented as integer.
     pub code: Option<i64>,
-    /// `isDefault`: string.
+    /// `isDefault`: documented as string.
     #[bitrix(rename = "isDefault")]
     pub is_default: Option<CatalogMeasureUpdateFieldsIsDefault>,
-    /// `measureTitle`: string.
+    /// `measureTitle`: documented as string.
     #[bitrix(rename = "measureTitle")]
     pub measure_title: Option<String>,
-    /// `symbol`: string.
+    /// `symbol`: documented as string.
     pub symbol: Option<String>,
-    /// `symbolIntl`: string.
+    /// `symbolIntl`: documented as string.
     #[bitrix(rename = "symbolIntl")]
     pub symbol_intl: Option<String>,
-    /// `symbolLetterIntl`: string.
+    /// `symbolLetterIntl`: documented as string.
     #[bitrix(rename = "symbolLetterIntl")]
     pub symbol_letter_intl: Option<String>,
     /// Undocumented keys sent as they are.

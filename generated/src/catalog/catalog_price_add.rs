@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.price.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceAddResult,
     mutates,
     error(code = "200040300020", status = 400, message = "Access Denied"),
     error(
@@ -34,22 +34,32 @@ use crate::types;
     ),
 )]
 pub struct CatalogPriceAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogPriceAddFields,
+}
+/// The `CatalogPriceAddResult` object. Part of `catalog.price.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceAddResult {
+    /// `price`: documented as `catalog_price`.
+    pub price: Option<types::CatalogPrice>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.price.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceAddFields {
-    /// `productId`: catalog_product.id, required.
+    /// `productId`: documented as `catalog_product.id`, required.
     #[bitrix(rename = "productId")]
     pub product_id: types::CatalogProductId,
-    /// `catalogGroupId`: catalog_price_type.id, required.
+    /// `catalogGroupId`: documented as `catalog_price_type.id`, required.
     #[bitrix(rename = "catalogGroupId")]
     pub catalog_group_id: types::CatalogPriceTypeId,
-    /// `price`: double, required.
+    /// `price`: documented as double, required.
     pub price: f64,
-    /// `currency`: string, required.
+    /// `currency`: documented as string, required.
     pub currency: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

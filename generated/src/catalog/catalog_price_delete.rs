@@ -15,7 +15,7 @@ use crate::types;
     result = bool,
     mutates,
     error(code = "200040300020", status = 400, message = "Access Denied"),
-    error(code = "-", status = 400, message = "Price does not exist"),
+    error(status = 400, message = "Price does not exist"),
     error(
         code = "100",
         status = 400,
@@ -24,6 +24,6 @@ use crate::types;
     error(code = "0", status = 400, message = ""),
 )]
 pub struct CatalogPriceDelete {
-    /// `id`: catalog_price.id, required.
+    /// `id`: documented as `catalog_price.id`, required.
     pub id: types::CatalogPriceId,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.price.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Product Price by ID — `catalog.price.get` (REST v1, scope `catalog`).
 ///
@@ -13,9 +13,9 @@ use crate::types;
     name = "catalog.price.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceGetResult,
     error(code = "200040300010", status = 400, message = "Access Denied"),
-    error(code = "-", status = 400, message = "Price does not exist"),
+    error(status = 400, message = "Price does not exist"),
     error(
         code = "100",
         status = 400,
@@ -24,6 +24,16 @@ use crate::types;
     error(code = "0", status = 400, message = ""),
 )]
 pub struct CatalogPriceGet {
-    /// `id`: catalog_price.id, required.
+    /// `id`: documented as `catalog_price.id`, required.
     pub id: types::CatalogPriceId,
+}
+/// The `CatalogPriceGetResult` object. Part of `catalog.price.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceGetResult {
+    /// `price`: documented as `catalog_price`.
+    pub price: Option<types::CatalogPrice>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

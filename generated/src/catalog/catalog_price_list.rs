@@ -3,7 +3,8 @@
 //! `catalog.price.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Prices by Filter — `catalog.price.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.price.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceListResult,
     paging(
         kind = "start",
         id = "id",
@@ -24,12 +25,22 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = ""),
 )]
 pub struct CatalogPriceList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogPriceListResult` object. Part of `catalog.price.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceListResult {
+    /// `prices`: documented as array of `catalog_price`.
+    pub prices: Option<Vec<types::CatalogPrice>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

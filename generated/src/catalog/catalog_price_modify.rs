@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.price.modify",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceModifyResult,
     mutates,
     error(code = "200040300020", status = 400, message = "Access Denied"),
     error(code = "200040300030", status = 400, message = "Access Denied"),
@@ -36,14 +36,41 @@ use crate::types;
     error(code = "0", status = 400, message = ""),
 )]
 pub struct CatalogPriceModify {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogPriceModifyFields,
+}
+/// The `CatalogPriceModifyResult` object. Part of `catalog.price.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceModifyResult {
+    /// `prices`: documented as array of object.
+    pub prices: Option<Vec<CatalogPriceModifyResultPricesItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CatalogPriceModifyResultPricesItem` object. Part of `catalog.price.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceModifyResultPricesItem {
+    /// `id`: documented as `catalog_price.id`.
+    pub id: Option<i64>,
+    /// `catalogGroupId`: documented as `catalog_price_type.id`.
+    #[bitrix(rename = "catalogGroupId")]
+    pub catalog_group_id: Option<i64>,
+    /// `price`: documented as double.
+    pub price: Option<f64>,
+    /// `currency`: documented as string.
+    pub currency: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.price.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceModifyFields {
-    /// `product`: object, required.
+    /// `product`: documented as object, required.
     pub product: CatalogPriceModifyFieldsProduct,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -53,9 +80,9 @@ pub struct CatalogPriceModifyFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceModifyFieldsProduct {
-    /// `id`: catalog_product.id, required.
+    /// `id`: documented as `catalog_product.id`, required.
     pub id: types::CatalogProductId,
-    /// `prices`: array of object, required.
+    /// `prices`: documented as array of object, required.
     pub prices: Vec<CatalogPriceModifyFieldsProductPricesItem>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -65,14 +92,14 @@ pub struct CatalogPriceModifyFieldsProduct {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceModifyFieldsProductPricesItem {
-    /// `id`: catalog_price.id.
+    /// `id`: documented as `catalog_price.id`.
     pub id: Option<types::CatalogPriceId>,
-    /// `catalogGroupId`: catalog_price_type.id, required.
+    /// `catalogGroupId`: documented as `catalog_price_type.id`, required.
     #[bitrix(rename = "catalogGroupId")]
     pub catalog_group_id: types::CatalogPriceTypeId,
-    /// `price`: double, required.
+    /// `price`: documented as double, required.
     pub price: f64,
-    /// `currency`: string, required.
+    /// `currency`: documented as string, required.
     pub currency: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

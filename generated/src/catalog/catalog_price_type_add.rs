@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Create Price Type — `catalog.priceType.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "catalog.priceType.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeAddResult,
     mutates,
     error(
         code = "200040300020",
@@ -28,20 +29,31 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogPriceTypeAddFields,
+}
+/// The `CatalogPriceTypeAddResult` object. Part of `catalog.priceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeAddResult {
+    /// `priceType`: documented as `catalog_price_type`.
+    #[bitrix(rename = "priceType")]
+    pub price_type: Option<types::CatalogPriceType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.priceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceTypeAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `base`: string.
+    /// `base`: documented as string.
     pub base: Option<CatalogPriceTypeAddFieldsBase>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

@@ -33,6 +33,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeDelete {
-    /// `id`: catalog_price_type.id, required.
+    /// `id`: documented as `catalog_price_type.id`, required.
     pub id: types::CatalogPriceTypeId,
 }

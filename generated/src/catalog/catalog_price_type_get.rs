@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.priceType.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Price Type Field Values — `catalog.priceType.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.priceType.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeGetResult,
     error(
         code = "200040300010",
         status = 400,
@@ -28,6 +28,17 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeGet {
-    /// `id`: catalog_price_type.id, required.
+    /// `id`: documented as `catalog_price_type.id`, required.
     pub id: types::CatalogPriceTypeId,
+}
+/// The `CatalogPriceTypeGetResult` object. Part of `catalog.priceType.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeGetResult {
+    /// `priceType`: documented as `catalog_price_type`.
+    #[bitrix(rename = "priceType")]
+    pub price_type: Option<types::CatalogPriceType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

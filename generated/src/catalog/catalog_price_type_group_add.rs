@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.priceTypeGroup.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeGroupAddResult,
     mutates,
     error(code = "200040300020", status = 400, message = "Access Denied"),
     error(
@@ -35,20 +35,31 @@ use crate::types;
     ),
 )]
 pub struct CatalogPriceTypeGroupAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogPriceTypeGroupAddFields,
+}
+/// The `CatalogPriceTypeGroupAddResult` object. Part of `catalog.priceTypeGroup.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeGroupAddResult {
+    /// `priceTypeGroup`: documented as `catalog_price_type_group`.
+    #[bitrix(rename = "priceTypeGroup")]
+    pub price_type_group: Option<types::CatalogPriceTypeGroup>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.priceTypeGroup.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceTypeGroupAddFields {
-    /// `catalogGroupId`: catalog_price_type.id, required.
+    /// `catalogGroupId`: documented as `catalog_price_type.id`, required.
     #[bitrix(rename = "catalogGroupId")]
     pub catalog_group_id: types::CatalogPriceTypeId,
-    /// `groupId`: integer, required.
+    /// `groupId`: documented as integer, required.
     #[bitrix(rename = "groupId")]
     pub group_id: i64,
-    /// `access`: char, required.
+    /// `access`: documented as Y/N flag, required.
     #[bitrix(yn)]
     pub access: bool,
     /// Undocumented keys sent as they are.

@@ -22,6 +22,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CatalogPriceTypeGroupDelete {
-    /// `id`: catalog_price_type_group.id, required.
+    /// `id`: documented as `catalog_price_type_group.id`, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.priceTypeGroup.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Price Type Group Binding Fields — `catalog.priceTypeGroup.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-get-fields.html)
@@ -12,7 +12,18 @@ use bitrix24::bitrix_method;
     name = "catalog.priceTypeGroup.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeGroupGetFieldsResult,
     error(code = "200040300010", status = 400, message = "Access Denied"),
 )]
 pub struct CatalogPriceTypeGroupGetFields {}
+/// The `CatalogPriceTypeGroupGetFieldsResult` object. Part of `catalog.priceTypeGroup.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeGroupGetFieldsResult {
+    /// `priceTypeGroup`: documented as object.
+    #[bitrix(rename = "priceTypeGroup")]
+    pub price_type_group: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -3,7 +3,8 @@
 //! `catalog.priceTypeGroup.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Price Type Bindings to Customer Groups — `catalog.priceTypeGroup.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.priceTypeGroup.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeGroupListResult,
     paging(
         kind = "start",
         id = "id",
@@ -23,12 +24,23 @@ use bitrix24::bitrix_method;
     error(code = "200040300010", status = 400, message = "Access Denied"),
 )]
 pub struct CatalogPriceTypeGroupList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogPriceTypeGroupListResult` object. Part of `catalog.priceTypeGroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeGroupListResult {
+    /// `priceTypeGroups`: documented as array of `catalog_price_type_group`.
+    #[bitrix(rename = "priceTypeGroups")]
+    pub price_type_groups: Option<Vec<types::CatalogPriceTypeGroup>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.priceTypeLang.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeLangAddResult,
     mutates,
     error(
         code = "200040300020",
@@ -31,7 +31,6 @@ use crate::types;
         message = "Price type with the specified identifier does not exist"
     ),
     error(
-        code = "400",
         status = 400,
         message = "Translation for the specified pair: price type and language identifier already exists"
     ),
@@ -44,19 +43,30 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeLangAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogPriceTypeLangAddFields,
+}
+/// The `CatalogPriceTypeLangAddResult` object. Part of `catalog.priceTypeLang.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeLangAddResult {
+    /// `priceTypeLang`: documented as `catalog_price_type_lang`.
+    #[bitrix(rename = "priceTypeLang")]
+    pub price_type_lang: Option<types::CatalogPriceTypeLang>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.priceTypeLang.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceTypeLangAddFields {
-    /// `catalogGroupId`: catalog_price_type.id, required.
+    /// `catalogGroupId`: documented as `catalog_price_type.id`, required.
     #[bitrix(rename = "catalogGroupId")]
     pub catalog_group_id: types::CatalogPriceTypeId,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `lang`: catalog_language.lid, required.
+    /// `lang`: documented as `catalog_language.lid`, required.
     pub lang: types::CatalogLanguageLid,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

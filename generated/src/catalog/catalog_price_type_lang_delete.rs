@@ -28,6 +28,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeLangDelete {
-    /// `id`: catalog_price_type_lang.id, required.
+    /// `id`: documented as `catalog_price_type_lang.id`, required.
     pub id: types::CatalogPriceTypeLangId,
 }

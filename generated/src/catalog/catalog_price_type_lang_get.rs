@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.priceTypeLang.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get the values of the fields for the price type name translation — `catalog.priceTypeLang.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.priceTypeLang.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeLangGetResult,
     error(code = "200040300010", status = 400, message = "Insufficient rights to read"),
     error(
         code = "201200000000",
@@ -24,6 +24,17 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeLangGet {
-    /// `id`: catalog_price_type_lang.id, required.
+    /// `id`: documented as `catalog_price_type_lang.id`, required.
     pub id: types::CatalogPriceTypeLangId,
+}
+/// The `CatalogPriceTypeLangGetResult` object. Part of `catalog.priceTypeLang.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeLangGetResult {
+    /// `priceTypeLang`: documented as `catalog_price_type_lang`.
+    #[bitrix(rename = "priceTypeLang")]
+    pub price_type_lang: Option<types::CatalogPriceTypeLang>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.priceTypeLang.getLanguages` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Available Languages for Translation — `catalog.priceTypeLang.getLanguages` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get-languages.html)
@@ -12,7 +13,8 @@ use bitrix24::bitrix_method;
     name = "catalog.priceTypeLang.getLanguages",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeLangGetLanguagesResult,
+    paging(kind = "start", items = "languages"),
     error(
         code = "200040300010",
         status = 400,
@@ -21,3 +23,13 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeLangGetLanguages {}
+/// The `CatalogPriceTypeLangGetLanguagesResult` object. Part of `catalog.priceTypeLang.getLanguages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get-languages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeLangGetLanguagesResult {
+    /// `languages`: documented as array of `catalog_language`.
+    pub languages: Option<Vec<types::CatalogLanguage>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -3,7 +3,8 @@
 //! `catalog.priceTypeLang.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of translations for price type names by the filter — `catalog.priceTypeLang.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-list.html)
@@ -12,18 +13,29 @@ use bitrix24::bitrix_method;
     name = "catalog.priceTypeLang.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeLangListResult,
     paging(kind = "start", order = "order", filter = "filter", items = "priceTypeLangs"),
     error(code = "200040300010", status = 400, message = "Insufficient rights to read"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeLangList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogPriceTypeLangListResult` object. Part of `catalog.priceTypeLang.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeLangListResult {
+    /// `priceTypeLangs`: documented as array of `catalog_price_type_lang`.
+    #[bitrix(rename = "priceTypeLangs")]
+    pub price_type_langs: Option<Vec<types::CatalogPriceTypeLang>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,7 @@
 //! `catalog.priceTypeLang.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update the translation of the price type name — `catalog.priceTypeLang.update` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.priceTypeLang.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeLangUpdateResult,
     mutates,
     error(
         code = "200040300020",
@@ -36,7 +36,6 @@ use crate::types;
         message = "Price type with the specified identifier does not exist"
     ),
     error(
-        code = "400",
         status = 400,
         message = "Translation for the specified pair: price type and language identifier already exists"
     ),
@@ -54,8 +53,19 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeLangUpdate {
-    /// `id`: catalog_price_type_lang.id, required.
+    /// `id`: documented as `catalog_price_type_lang.id`, required.
     pub id: types::CatalogPriceTypeLangId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: Map<String, Value>,
+}
+/// The `CatalogPriceTypeLangUpdateResult` object. Part of `catalog.priceTypeLang.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeLangUpdateResult {
+    /// `priceTypeLang`: documented as `catalog_price_type_lang`.
+    #[bitrix(rename = "priceTypeLang")]
+    pub price_type_lang: Option<types::CatalogPriceTypeLang>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.priceType.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceTypeUpdateResult,
     mutates,
     error(
         code = "200040300020",
@@ -39,22 +39,33 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogPriceTypeUpdate {
-    /// `id`: catalog_price_type.id, required.
+    /// `id`: documented as `catalog_price_type.id`, required.
     pub id: types::CatalogPriceTypeId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogPriceTypeUpdateFields,
+}
+/// The `CatalogPriceTypeUpdateResult` object. Part of `catalog.priceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceTypeUpdateResult {
+    /// `priceType`: documented as `catalog_price_type`.
+    #[bitrix(rename = "priceType")]
+    pub price_type: Option<types::CatalogPriceType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.priceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceTypeUpdateFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `base`: string.
+    /// `base`: documented as string.
     pub base: Option<CatalogPriceTypeUpdateFieldsBase>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

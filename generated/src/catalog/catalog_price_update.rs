@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.price.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogPriceUpdateResult,
     mutates,
     error(code = "200040300020", status = 400, message = "Access Denied"),
     error(code = "200040300030", status = 400, message = "Access Denied"),
@@ -27,23 +27,33 @@ use crate::types;
         status = 400,
         message = "Could not find value for parameter {id}"
     ),
-    error(code = "-", status = 400, message = "Price does not exist"),
+    error(status = 400, message = "Price does not exist"),
     error(code = "0", status = 400, message = "Required fields:"),
     error(code = "0", status = 400, message = ""),
 )]
 pub struct CatalogPriceUpdate {
-    /// `id`: catalog_price.id, required.
+    /// `id`: documented as `catalog_price.id`, required.
     pub id: types::CatalogPriceId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogPriceUpdateFields,
+}
+/// The `CatalogPriceUpdateResult` object. Part of `catalog.price.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogPriceUpdateResult {
+    /// `price`: documented as `catalog_price`.
+    pub price: Option<types::CatalogPrice>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.price.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceUpdateFields {
-    /// `price`: double, required.
+    /// `price`: documented as double, required.
     pub price: f64,
-    /// `currency`: string, required.
+    /// `currency`: documented as string, required.
     pub currency: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

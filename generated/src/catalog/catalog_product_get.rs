@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.product.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Product by ID — `catalog.product.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.product.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductGetResult,
     error(
         code = "200040300000",
         status = 400,
@@ -34,6 +34,16 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductGet {
-    /// `id`: catalog_product.id, required.
+    /// `id`: documented as `catalog_product.id`, required.
     pub id: types::CatalogProductId,
+}
+/// The `CatalogProductGetResult` object. Part of `catalog.product.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductGetResult {
+    /// `product`: documented as `catalog_product`.
+    pub product: Option<types::CatalogProduct>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Image to Product — `catalog.productImage.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "catalog.productImage.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductImageAddResult,
     mutates,
     error(
         code = "200040300020",
@@ -55,20 +56,31 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductImageAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogProductImageAddFields,
-    /// `fileContent`: array, required.
+    /// `fileContent`: documented as array, required.
     #[bitrix(rename = "fileContent")]
     pub file_content: Vec<Value>,
+}
+/// The `CatalogProductImageAddResult` object. Part of `catalog.productImage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductImageAddResult {
+    /// `productImage`: documented as `catalog_product_image`.
+    #[bitrix(rename = "productImage")]
+    pub product_image: Option<types::CatalogProductImage>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.productImage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductImageAddFields {
-    /// `productId`: catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id, required.
+    /// `productId`: documented as `catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id`, required.
     #[bitrix(rename = "productId")]
     pub product_id: Value,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<CatalogProductImageAddFieldsType>,
     /// Undocumented keys sent as they are.

@@ -44,9 +44,9 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductImageDelete {
-    /// `productId`: catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id, required.
+    /// `productId`: documented as `catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id`, required.
     #[bitrix(rename = "productId")]
     pub product_id: Value,
-    /// `id`: catalog_product_image.id, required.
+    /// `id`: documented as `catalog_product_image.id`, required.
     pub id: types::CatalogProductImageId,
 }

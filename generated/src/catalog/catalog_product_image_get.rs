@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productImage.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Information About Product Image — `catalog.productImage.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.productImage.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductImageGetResult,
     error(
         code = "200040300010",
         status = 400,
@@ -39,9 +39,20 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductImageGet {
-    /// `productId`: catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id, required.
+    /// `productId`: documented as `catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id`, required.
     #[bitrix(rename = "productId")]
     pub product_id: Value,
-    /// `id`: catalog_product_image.id, required.
+    /// `id`: documented as `catalog_product_image.id`, required.
     pub id: types::CatalogProductImageId,
+}
+/// The `CatalogProductImageGetResult` object. Part of `catalog.productImage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductImageGetResult {
+    /// `productImage`: documented as `catalog_product_image`.
+    #[bitrix(rename = "productImage")]
+    pub product_image: Option<types::CatalogProductImage>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

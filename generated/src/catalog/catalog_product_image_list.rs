@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productImage.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the list of product images — `catalog.productImage.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-list.html)
@@ -12,7 +13,8 @@ use bitrix24::bitrix_method;
     name = "catalog.productImage.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductImageListResult,
+    paging(kind = "start", id = "id", items = "productImages"),
     error(
         code = "200040300010",
         status = 400,
@@ -36,9 +38,20 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductImageList {
-    /// `productId`: catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id, required.
+    /// `productId`: documented as `catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id`, required.
     #[bitrix(rename = "productId")]
     pub product_id: Value,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
+}
+/// The `CatalogProductImageListResult` object. Part of `catalog.productImage.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductImageListResult {
+    /// `productImages`: documented as array of `catalog_product_image`.
+    #[bitrix(rename = "productImages")]
+    pub product_images: Option<Vec<types::CatalogProductImage>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

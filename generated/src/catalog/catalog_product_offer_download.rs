@@ -14,7 +14,6 @@ use crate::types;
     version = "v1",
     scope = "catalog",
     result = Value,
-    mutates,
     error(
         code = "200040300010",
         status = 400,
@@ -39,20 +38,20 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductOfferDownload {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogProductOfferDownloadFields,
 }
 /// The `fields` object. Part of `catalog.product.offer.download` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-download.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductOfferDownloadFields {
-    /// `fileId`: integer, required.
+    /// `fileId`: documented as integer, required.
     #[bitrix(rename = "fileId")]
     pub file_id: i64,
-    /// `productId`: catalog_product_offer.id, required.
+    /// `productId`: documented as `catalog_product_offer.id`, required.
     #[bitrix(rename = "productId")]
     pub product_id: types::CatalogProductOfferId,
-    /// `fieldName`: string, required.
+    /// `fieldName`: documented as string, required.
     #[bitrix(rename = "fieldName")]
     pub field_name: CatalogProductOfferDownloadFieldsFieldName,
     /// Undocumented keys sent as they are.

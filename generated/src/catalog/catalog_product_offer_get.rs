@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.product.offer.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Product Variation Field Values — `catalog.product.offer.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.product.offer.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductOfferGetResult,
     error(
         code = "200040300000",
         status = 400,
@@ -34,6 +34,16 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductOfferGet {
-    /// `id`: catalog_product_offer.id, required.
+    /// `id`: documented as `catalog_product_offer.id`, required.
     pub id: types::CatalogProductOfferId,
+}
+/// The `CatalogProductOfferGetResult` object. Part of `catalog.product.offer.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductOfferGetResult {
+    /// `offer`: documented as `catalog_product_offer`.
+    pub offer: Option<types::CatalogProductOffer>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -15,6 +15,7 @@ use crate::types;
     result = bool,
     mutates,
     error(code = "0", status = 400, message = "Access Denied"),
+    error(status = 400, message = "productProperty does not exist"),
     error(
         code = "0",
         status = 400,
@@ -23,6 +24,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Error deleting product property"),
 )]
 pub struct CatalogProductPropertyDelete {
-    /// `id`: catalog_product_property.id, required.
+    /// `id`: documented as `catalog_product_property.id`, required.
     pub id: types::CatalogProductPropertyId,
 }

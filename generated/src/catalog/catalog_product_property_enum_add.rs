@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.productPropertyEnum.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyEnumAddResult,
     mutates,
     error(code = "0", status = 400, message = "Access Denied"),
     error(code = "0", status = 400, message = "productPropertyEnum does not exist."),
@@ -36,25 +36,36 @@ use crate::types;
     ),
 )]
 pub struct CatalogProductPropertyEnumAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogProductPropertyEnumAddFields,
+}
+/// The `CatalogProductPropertyEnumAddResult` object. Part of `catalog.productPropertyEnum.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyEnumAddResult {
+    /// `productPropertyEnum`: documented as `catalog_product_property_enum`.
+    #[bitrix(rename = "productPropertyEnum")]
+    pub product_property_enum: Option<types::CatalogProductPropertyEnum>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.productPropertyEnum.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductPropertyEnumAddFields {
-    /// `propertyId`: catalog_product_property.id, required.
+    /// `propertyId`: documented as `catalog_product_property.id`, required.
     #[bitrix(rename = "propertyId")]
     pub property_id: types::CatalogProductPropertyId,
-    /// `value`: string, required.
+    /// `value`: documented as string, required.
     pub value: String,
-    /// `xmlId`: string, required.
+    /// `xmlId`: documented as string, required.
     #[bitrix(rename = "xmlId")]
     pub xml_id: String,
-    /// `def`: char.
+    /// `def`: documented as Y/N flag.
     #[bitrix(yn)]
     pub def: Option<bool>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

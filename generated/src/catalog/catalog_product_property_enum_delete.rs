@@ -27,6 +27,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CatalogProductPropertyEnumDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

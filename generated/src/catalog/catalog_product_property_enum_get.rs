@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productPropertyEnum.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the Value of the List Property — `catalog.productPropertyEnum.get` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.productPropertyEnum.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyEnumGetResult,
     error(code = "0", status = 400, message = "Access Denied"),
     error(code = "0", status = 400, message = "productPropertyEnum does not exist."),
     error(
@@ -22,6 +23,17 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CatalogProductPropertyEnumGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `CatalogProductPropertyEnumGetResult` object. Part of `catalog.productPropertyEnum.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyEnumGetResult {
+    /// `productPropertyEnum`: documented as `catalog_product_property_enum`.
+    #[bitrix(rename = "productPropertyEnum")]
+    pub product_property_enum: Option<types::CatalogProductPropertyEnum>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

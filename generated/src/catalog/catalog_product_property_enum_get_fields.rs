@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productPropertyEnum.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Fields of List Property Values — `catalog.productPropertyEnum.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-get-fields.html)
@@ -12,7 +12,18 @@ use bitrix24::bitrix_method;
     name = "catalog.productPropertyEnum.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyEnumGetFieldsResult,
     error(code = "0", status = 400, message = "Access Denied"),
 )]
 pub struct CatalogProductPropertyEnumGetFields {}
+/// The `CatalogProductPropertyEnumGetFieldsResult` object. Part of `catalog.productPropertyEnum.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyEnumGetFieldsResult {
+    /// `productPropertyEnum`: documented as object.
+    #[bitrix(rename = "productPropertyEnum")]
+    pub product_property_enum: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

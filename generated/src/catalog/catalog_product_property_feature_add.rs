@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.productPropertyFeature.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyFeatureAddResult,
     mutates,
     error(code = "0", status = 400, message = "Access Denied"),
     error(code = "0", status = 400, message = "productPropertyFeature does not exist."),
@@ -30,23 +30,34 @@ use crate::types;
     ),
 )]
 pub struct CatalogProductPropertyFeatureAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogProductPropertyFeatureAddFields,
+}
+/// The `CatalogProductPropertyFeatureAddResult` object. Part of `catalog.productPropertyFeature.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyFeatureAddResult {
+    /// `productPropertyFeature`: documented as `catalog_product_property_features`.
+    #[bitrix(rename = "productPropertyFeature")]
+    pub product_property_feature: Option<types::CatalogProductPropertyFeatures>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.productPropertyFeature.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductPropertyFeatureAddFields {
-    /// `propertyId`: catalog_product_property.id, required.
+    /// `propertyId`: documented as `catalog_product_property.id`, required.
     #[bitrix(rename = "propertyId")]
     pub property_id: types::CatalogProductPropertyId,
-    /// `moduleId`: string, required.
+    /// `moduleId`: documented as string, required.
     #[bitrix(rename = "moduleId")]
     pub module_id: String,
-    /// `featureId`: string, required.
+    /// `featureId`: documented as string, required.
     #[bitrix(rename = "featureId")]
     pub feature_id: String,
-    /// `isEnabled`: char, required.
+    /// `isEnabled`: documented as Y/N flag, required.
     #[bitrix(rename = "isEnabled", yn)]
     pub is_enabled: bool,
     /// Undocumented keys sent as they are.

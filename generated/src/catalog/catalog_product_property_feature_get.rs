@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productPropertyFeature.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Product Property Feature Parameter or Variations — `catalog.productPropertyFeature.get` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.productPropertyFeature.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyFeatureGetResult,
     error(code = "0", status = 400, message = "Access Denied"),
     error(code = "0", status = 400, message = "productPropertyFeature does not exist."),
     error(
@@ -22,6 +23,17 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CatalogProductPropertyFeatureGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `CatalogProductPropertyFeatureGetResult` object. Part of `catalog.productPropertyFeature.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyFeatureGetResult {
+    /// `productPropertyFeature`: documented as `catalog_product_property_features`.
+    #[bitrix(rename = "productPropertyFeature")]
+    pub product_property_feature: Option<types::CatalogProductPropertyFeatures>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productPropertyFeature.getAvailableFeaturesByProperty` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Available Product Property Features or Variations — `catalog.productPropertyFeature.getAvailableFeaturesByProperty` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.productPropertyFeature.getAvailableFeaturesByProperty",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyResult,
     error(code = "0", status = 400, message = "Access Denied"),
     error(code = "0", status = 400, message = "productPropertyFeature does not exist."),
     error(
@@ -28,7 +28,17 @@ use crate::types;
     ),
 )]
 pub struct CatalogProductPropertyFeatureGetAvailableFeaturesByProperty {
-    /// `propertyId`: catalog_product_property.id, required.
+    /// `propertyId`: documented as `catalog_product_property.id`, required.
     #[bitrix(rename = "propertyId")]
     pub property_id: types::CatalogProductPropertyId,
+}
+/// The `CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyResult` object. Part of `catalog.productPropertyFeature.getAvailableFeaturesByProperty` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-available-features-by-property.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyResult {
+    /// `features`: documented as array.
+    pub features: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

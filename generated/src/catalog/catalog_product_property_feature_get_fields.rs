@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productPropertyFeature.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Fields of Product Property Features or Variations — `catalog.productPropertyFeature.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-fields.html)
@@ -12,7 +12,18 @@ use bitrix24::bitrix_method;
     name = "catalog.productPropertyFeature.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyFeatureGetFieldsResult,
     error(code = "0", status = 400, message = "Access Denied"),
 )]
 pub struct CatalogProductPropertyFeatureGetFields {}
+/// The `CatalogProductPropertyFeatureGetFieldsResult` object. Part of `catalog.productPropertyFeature.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyFeatureGetFieldsResult {
+    /// `productPropertyFeature`: documented as object.
+    #[bitrix(rename = "productPropertyFeature")]
+    pub product_property_feature: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -3,7 +3,8 @@
 //! `catalog.productPropertyFeature.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Product Property Feature Parameters or Variations — `catalog.productPropertyFeature.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.productPropertyFeature.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyFeatureListResult,
     paging(
         kind = "start",
         id = "id",
@@ -38,12 +39,23 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CatalogProductPropertyFeatureList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogProductPropertyFeatureListResult` object. Part of `catalog.productPropertyFeature.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyFeatureListResult {
+    /// `productPropertyFeatures`: documented as array of `catalog_product_property_features`.
+    #[bitrix(rename = "productPropertyFeatures")]
+    pub product_property_features: Option<Vec<types::CatalogProductPropertyFeatures>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

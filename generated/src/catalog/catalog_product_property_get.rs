@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productProperty.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Values of Product or Variation Property Fields — `catalog.productProperty.get` (REST v1, scope `catalog`).
 ///
@@ -13,10 +13,22 @@ use crate::types;
     name = "catalog.productProperty.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyGetResult,
     error(code = "0", status = 400, message = "Access Denied"),
+    error(status = 400, message = "productProperty does not exist"),
 )]
 pub struct CatalogProductPropertyGet {
-    /// `id`: catalog_product_property.id, required.
+    /// `id`: documented as `catalog_product_property.id`, required.
     pub id: types::CatalogProductPropertyId,
+}
+/// The `CatalogProductPropertyGetResult` object. Part of `catalog.productProperty.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyGetResult {
+    /// `productProperty`: documented as `catalog_product_property`.
+    #[bitrix(rename = "productProperty")]
+    pub product_property: Option<types::CatalogProductProperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

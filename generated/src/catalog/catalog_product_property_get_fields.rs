@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productProperty.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Product or Variation Property Fields — `catalog.productProperty.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get-fields.html)
@@ -12,7 +12,18 @@ use bitrix24::bitrix_method;
     name = "catalog.productProperty.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyGetFieldsResult,
     error(code = "0", status = 400, message = "Access Denied"),
 )]
 pub struct CatalogProductPropertyGetFields {}
+/// The `CatalogProductPropertyGetFieldsResult` object. Part of `catalog.productProperty.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyGetFieldsResult {
+    /// `productProperty`: documented as object.
+    #[bitrix(rename = "productProperty")]
+    pub product_property: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

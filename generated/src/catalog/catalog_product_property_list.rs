@@ -3,7 +3,8 @@
 //! `catalog.productProperty.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of product properties or variations — `catalog.productProperty.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.productProperty.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = Vec<CatalogProductPropertyListResultItem>,
     paging(kind = "start", order = "order", filter = "filter"),
     error(code = "0", status = 400, message = "Access Denied"),
     error(
@@ -32,12 +33,23 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CatalogProductPropertyList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogProductPropertyListResultItem` object. Part of `catalog.productProperty.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyListResultItem {
+    /// `productProperties`: documented as array of `catalog_product_property`.
+    #[bitrix(rename = "productProperties")]
+    pub product_properties: Option<Vec<types::CatalogProductProperty>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productPropertySection.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Section Settings of Property — `catalog.productPropertySection.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.productPropertySection.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertySectionGetResult,
     error(code = "0", status = 400, message = "Access Denied"),
     error(code = "0", status = 400, message = "productPropertySection does not exist."),
     error(
@@ -28,7 +28,18 @@ use crate::types;
     ),
 )]
 pub struct CatalogProductPropertySectionGet {
-    /// `propertyId`: catalog_product_property.id, required.
+    /// `propertyId`: documented as `catalog_product_property.id`, required.
     #[bitrix(rename = "propertyId")]
     pub property_id: types::CatalogProductPropertyId,
+}
+/// The `CatalogProductPropertySectionGetResult` object. Part of `catalog.productPropertySection.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertySectionGetResult {
+    /// `productPropertySection`: documented as `catalog_product_property_section`.
+    #[bitrix(rename = "productPropertySection")]
+    pub product_property_section: Option<types::CatalogProductPropertySection>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

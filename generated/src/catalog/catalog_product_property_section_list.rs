@@ -3,7 +3,8 @@
 //! `catalog.productPropertySection.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Section Settings for — `catalog.productPropertySection.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.productPropertySection.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertySectionListResult,
     paging(
         kind = "start",
         order = "order",
@@ -37,12 +38,23 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CatalogProductPropertySectionList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogProductPropertySectionListResult` object. Part of `catalog.productPropertySection.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertySectionListResult {
+    /// `productPropertySections`: documented as array of `catalog_product_property_section`.
+    #[bitrix(rename = "productPropertySections")]
+    pub product_property_sections: Option<Vec<types::CatalogProductPropertySection>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.productPropertySection.set",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertySectionSetResult,
     mutates,
     error(code = "0", status = 400, message = "Access Denied"),
     error(code = "0", status = 400, message = "productPropertySection does not exist."),
@@ -25,26 +25,37 @@ use crate::types;
     error(code = "0", status = 400, message = "Error setting section properties"),
 )]
 pub struct CatalogProductPropertySectionSet {
-    /// `propertyId`: catalog_product_property.id, required.
+    /// `propertyId`: documented as `catalog_product_property.id`, required.
     #[bitrix(rename = "propertyId")]
     pub property_id: types::CatalogProductPropertyId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogProductPropertySectionSetFields,
+}
+/// The `CatalogProductPropertySectionSetResult` object. Part of `catalog.productPropertySection.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertySectionSetResult {
+    /// `productPropertySection`: documented as `catalog_product_property_section`.
+    #[bitrix(rename = "productPropertySection")]
+    pub product_property_section: Option<types::CatalogProductPropertySection>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.productPropertySection.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductPropertySectionSetFields {
-    /// `smartFilter`: char.
+    /// `smartFilter`: documented as Y/N flag.
     #[bitrix(rename = "smartFilter", yn)]
     pub smart_filter: Option<bool>,
-    /// `displayType`: char.
+    /// `displayType`: documented as char.
     #[bitrix(rename = "displayType")]
     pub display_type: Option<CatalogProductPropertySectionSetFieldsDisplayType>,
-    /// `displayExpanded`: char.
+    /// `displayExpanded`: documented as Y/N flag.
     #[bitrix(rename = "displayExpanded", yn)]
     pub display_expanded: Option<bool>,
-    /// `filterHint`: string.
+    /// `filterHint`: documented as string.
     #[bitrix(rename = "filterHint")]
     pub filter_hint: Option<String>,
     /// Undocumented keys sent as they are.

@@ -13,10 +13,11 @@ use crate::types;
     name = "catalog.productProperty.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductPropertyUpdateResult,
     mutates,
     error(code = "0", status = 400, message = "Required fields: iblockId"),
     error(code = "0", status = 400, message = "Access Denied"),
+    error(status = 400, message = "productProperty does not exist"),
     error(
         code = "0",
         status = 400,
@@ -39,75 +40,86 @@ use crate::types;
     error(code = "0", status = 400, message = "Error updating product property"),
 )]
 pub struct CatalogProductPropertyUpdate {
-    /// `id`: catalog_product_property.id, required.
+    /// `id`: documented as `catalog_product_property.id`, required.
     pub id: types::CatalogProductPropertyId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogProductPropertyUpdateFields,
+}
+/// The `CatalogProductPropertyUpdateResult` object. Part of `catalog.productProperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductPropertyUpdateResult {
+    /// `productProperty`: documented as `catalog_product_property`.
+    #[bitrix(rename = "productProperty")]
+    pub product_property: Option<types::CatalogProductProperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.productProperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductPropertyUpdateFields {
-    /// `iblockId`: catalog_catalog.id, required.
+    /// `iblockId`: documented as `catalog_catalog.id`, required.
     #[bitrix(rename = "iblockId")]
     pub iblock_id: types::CatalogCatalogId,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `propertyType`: string.
+    /// `propertyType`: documented as string.
     #[bitrix(rename = "propertyType")]
     pub property_type: Option<String>,
-    /// `active`: char.
+    /// `active`: documented as Y/N flag.
     #[bitrix(yn)]
     pub active: Option<bool>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `defaultValue`: text.
+    /// `defaultValue`: documented as text.
     #[bitrix(rename = "defaultValue")]
     pub default_value: Option<String>,
-    /// `userType`: string.
+    /// `userType`: documented as string.
     #[bitrix(rename = "userType")]
     pub user_type: Option<String>,
-    /// `rowCount`: integer.
+    /// `rowCount`: documented as integer.
     #[bitrix(rename = "rowCount")]
     pub row_count: Option<i64>,
-    /// `colCount`: integer.
+    /// `colCount`: documented as integer.
     #[bitrix(rename = "colCount")]
     pub col_count: Option<i64>,
-    /// `listType`: char.
+    /// `listType`: documented as char.
     #[bitrix(rename = "listType")]
     pub list_type: Option<CatalogProductPropertyUpdateFieldsListType>,
-    /// `multiple`: char.
+    /// `multiple`: documented as Y/N flag.
     #[bitrix(yn)]
     pub multiple: Option<bool>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `fileType`: string.
+    /// `fileType`: documented as string.
     #[bitrix(rename = "fileType")]
     pub file_type: Option<String>,
-    /// `multipleCnt`: integer.
+    /// `multipleCnt`: documented as integer.
     #[bitrix(rename = "multipleCnt")]
     pub multiple_cnt: Option<i64>,
-    /// `linkIblockId`: catalog_catalog.id.
+    /// `linkIblockId`: documented as `catalog_catalog.id`.
     #[bitrix(rename = "linkIblockId")]
     pub link_iblock_id: Option<types::CatalogCatalogId>,
-    /// `withDescription`: char.
+    /// `withDescription`: documented as Y/N flag.
     #[bitrix(rename = "withDescription", yn)]
     pub with_description: Option<bool>,
-    /// `searchable`: char.
+    /// `searchable`: documented as Y/N flag.
     #[bitrix(yn)]
     pub searchable: Option<bool>,
-    /// `filtrable`: char.
+    /// `filtrable`: documented as Y/N flag.
     #[bitrix(yn)]
     pub filtrable: Option<bool>,
-    /// `isRequired`: char.
+    /// `isRequired`: documented as Y/N flag.
     #[bitrix(rename = "isRequired", yn)]
     pub is_required: Option<bool>,
-    /// `hint`: string.
+    /// `hint`: documented as string.
     pub hint: Option<String>,
-    /// `userTypeSettings`: object.
+    /// `userTypeSettings`: documented as object.
     #[bitrix(rename = "userTypeSettings")]
     pub user_type_settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

@@ -33,6 +33,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductServiceDelete {
-    /// `id`: catalog_product_service.id, required.
+    /// `id`: documented as `catalog_product_service.id`, required.
     pub id: types::CatalogProductServiceId,
 }

@@ -3,7 +3,7 @@
 //! `catalog.product.service.getFieldsByFilter` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Service Fields by Filter — `catalog.product.service.getFieldsByFilter` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-get-fields-by-filter.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "catalog.product.service.getFieldsByFilter",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductServiceGetFieldsByFilterResult,
     error(
         code = "200040300010",
         status = 400,
@@ -31,6 +31,16 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductServiceGetFieldsByFilter {
-    /// `filter`: object, required.
+    /// `filter`: documented as object, required.
     pub filter: Map<String, Value>,
+}
+/// The `CatalogProductServiceGetFieldsByFilterResult` object. Part of `catalog.product.service.getFieldsByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-get-fields-by-filter.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductServiceGetFieldsByFilterResult {
+    /// `service`: documented as object.
+    pub service: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,8 @@
 //! `catalog.product.service.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of services — `catalog.product.service.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.product.service.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductServiceListResult,
     paging(
         kind = "start",
         id = "id",
@@ -38,12 +39,22 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductServiceList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogProductServiceListResult` object. Part of `catalog.product.service.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductServiceListResult {
+    /// `services`: documented as array of `catalog_product_service`.
+    pub services: Option<Vec<types::CatalogProductService>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.product.service.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductServiceUpdateResult,
     mutates,
     error(
         code = "200040300043",
@@ -84,74 +84,84 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductServiceUpdate {
-    /// `id`: catalog_product_service.id, required.
+    /// `id`: documented as `catalog_product_service.id`, required.
     pub id: types::CatalogProductServiceId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogProductServiceUpdateFields,
+}
+/// The `CatalogProductServiceUpdateResult` object. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductServiceUpdateResult {
+    /// `service`: documented as `catalog_product_service`.
+    pub service: Option<types::CatalogProductService>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductServiceUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogProductServiceUpdateFieldsActive>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `createdBy`: user.id.
+    /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
-    /// `modifiedBy`: user.id.
+    /// `modifiedBy`: documented as `user.id`.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
-    /// `dateActiveFrom`: datetime.
+    /// `dateActiveFrom`: documented as datetime.
     #[bitrix(rename = "dateActiveFrom")]
     pub date_active_from: Option<String>,
-    /// `dateActiveTo`: datetime.
+    /// `dateActiveTo`: documented as datetime.
     #[bitrix(rename = "dateActiveTo")]
     pub date_active_to: Option<String>,
-    /// `dateCreate`: datetime.
+    /// `dateCreate`: documented as datetime.
     #[bitrix(rename = "dateCreate")]
     pub date_create: Option<String>,
-    /// `iblockSectionId`: catalog_section.id.
+    /// `iblockSectionId`: documented as `catalog_section.id`.
     #[bitrix(rename = "iblockSectionId")]
     pub iblock_section_id: Option<types::CatalogSectionId>,
-    /// `IblockSection`: array.
+    /// `IblockSection`: documented as array.
     #[bitrix(rename = "IblockSection")]
     pub iblock_section: Option<Vec<Value>>,
-    /// `measure`: catalog_measure.id.
+    /// `measure`: documented as `catalog_measure.id`.
     pub measure: Option<types::CatalogMeasureId>,
-    /// `previewText`: string.
+    /// `previewText`: documented as string.
     #[bitrix(rename = "previewText")]
     pub preview_text: Option<String>,
-    /// `detailText`: string.
+    /// `detailText`: documented as string.
     #[bitrix(rename = "detailText")]
     pub detail_text: Option<String>,
-    /// `previewPicture`: object.
+    /// `previewPicture`: documented as object.
     #[bitrix(rename = "previewPicture")]
     pub preview_picture: Option<Map<String, Value>>,
-    /// `detailPicture`: object.
+    /// `detailPicture`: documented as object.
     #[bitrix(rename = "detailPicture")]
     pub detail_picture: Option<Map<String, Value>>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: documented as string.
     #[bitrix(rename = "previewTextType")]
     pub preview_text_type: Option<CatalogProductServiceUpdateFieldsPreviewTextType>,
-    /// `detailTextType`: string.
+    /// `detailTextType`: documented as string.
     #[bitrix(rename = "detailTextType")]
     pub detail_text_type: Option<CatalogProductServiceUpdateFieldsDetailTextType>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `vatId`: catalog_vat.id.
+    /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: string.
+    /// `vatIncluded`: documented as string.
     #[bitrix(rename = "vatIncluded")]
     pub vat_included: Option<CatalogProductServiceUpdateFieldsVatIncluded>,
-    /// `propertyN`: object|array.
+    /// `propertyN`: documented as `object|array`.
     #[bitrix(rename = "propertyN")]
     pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.

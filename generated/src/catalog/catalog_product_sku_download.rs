@@ -14,7 +14,6 @@ use crate::types;
     version = "v1",
     scope = "catalog",
     result = Value,
-    mutates,
     error(
         code = "200040300010",
         status = 400,
@@ -39,20 +38,20 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductSkuDownload {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogProductSkuDownloadFields,
 }
 /// The `fields` object. Part of `catalog.product.sku.download` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-download.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductSkuDownloadFields {
-    /// `fileId`: integer, required.
+    /// `fileId`: documented as integer, required.
     #[bitrix(rename = "fileId")]
     pub file_id: i64,
-    /// `productId`: catalog_product_sku.id, required.
+    /// `productId`: documented as `catalog_product_sku.id`, required.
     #[bitrix(rename = "productId")]
     pub product_id: types::CatalogProductSkuId,
-    /// `fieldName`: string, required.
+    /// `fieldName`: documented as string, required.
     #[bitrix(rename = "fieldName")]
     pub field_name: CatalogProductSkuDownloadFieldsFieldName,
     /// Undocumented keys sent as they are.

@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.product.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogProductUpdateResult,
     mutates,
     error(
         code = "200040300043",
@@ -84,116 +84,126 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogProductUpdate {
-    /// `id`: catalog_product.id, required.
+    /// `id`: documented as `catalog_product.id`, required.
     pub id: types::CatalogProductId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogProductUpdateFields,
+}
+/// The `CatalogProductUpdateResult` object. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogProductUpdateResult {
+    /// `element`: documented as `catalog_product`.
+    pub element: Option<types::CatalogProduct>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogProductUpdateFieldsActive>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: string.
+    /// `barcodeMulti`: documented as string.
     #[bitrix(rename = "barcodeMulti")]
     pub barcode_multi: Option<CatalogProductUpdateFieldsBarcodeMulti>,
-    /// `canBuyZero`: string.
+    /// `canBuyZero`: documented as string.
     #[bitrix(rename = "canBuyZero")]
     pub can_buy_zero: Option<CatalogProductUpdateFieldsCanBuyZero>,
-    /// `createdBy`: user.id.
+    /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
-    /// `modifiedBy`: user.id.
+    /// `modifiedBy`: documented as `user.id`.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
-    /// `dateActiveFrom`: datetime.
+    /// `dateActiveFrom`: documented as datetime.
     #[bitrix(rename = "dateActiveFrom")]
     pub date_active_from: Option<String>,
-    /// `dateActiveTo`: datetime.
+    /// `dateActiveTo`: documented as datetime.
     #[bitrix(rename = "dateActiveTo")]
     pub date_active_to: Option<String>,
-    /// `dateCreate`: datetime.
+    /// `dateCreate`: documented as datetime.
     #[bitrix(rename = "dateCreate")]
     pub date_create: Option<String>,
-    /// `iblockSectionId`: catalog_section.id.
+    /// `iblockSectionId`: documented as `catalog_section.id`.
     #[bitrix(rename = "iblockSectionId")]
     pub iblock_section_id: Option<types::CatalogSectionId>,
-    /// `IblockSection`: array.
+    /// `IblockSection`: documented as array.
     #[bitrix(rename = "IblockSection")]
     pub iblock_section: Option<Vec<Value>>,
-    /// `measure`: catalog_measure.id.
+    /// `measure`: documented as `catalog_measure.id`.
     pub measure: Option<types::CatalogMeasureId>,
-    /// `previewText`: string.
+    /// `previewText`: documented as string.
     #[bitrix(rename = "previewText")]
     pub preview_text: Option<String>,
-    /// `detailText`: string.
+    /// `detailText`: documented as string.
     #[bitrix(rename = "detailText")]
     pub detail_text: Option<String>,
-    /// `previewPicture`: object.
+    /// `previewPicture`: documented as object.
     #[bitrix(rename = "previewPicture")]
     pub preview_picture: Option<Map<String, Value>>,
-    /// `detailPicture`: object.
+    /// `detailPicture`: documented as object.
     #[bitrix(rename = "detailPicture")]
     pub detail_picture: Option<Map<String, Value>>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: documented as string.
     #[bitrix(rename = "previewTextType")]
     pub preview_text_type: Option<CatalogProductUpdateFieldsPreviewTextType>,
-    /// `detailTextType`: string.
+    /// `detailTextType`: documented as string.
     #[bitrix(rename = "detailTextType")]
     pub detail_text_type: Option<CatalogProductUpdateFieldsDetailTextType>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `subscribe`: string.
+    /// `subscribe`: documented as string.
     pub subscribe: Option<CatalogProductUpdateFieldsSubscribe>,
-    /// `vatId`: catalog_vat.id.
+    /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: string.
+    /// `vatIncluded`: documented as string.
     #[bitrix(rename = "vatIncluded")]
     pub vat_included: Option<CatalogProductUpdateFieldsVatIncluded>,
-    /// `height`: double.
+    /// `height`: documented as double.
     pub height: Option<f64>,
-    /// `length`: double.
+    /// `length`: documented as double.
     pub length: Option<f64>,
-    /// `weight`: double.
+    /// `weight`: documented as double.
     pub weight: Option<f64>,
-    /// `width`: double.
+    /// `width`: documented as double.
     pub width: Option<f64>,
-    /// `quantityTrace`: string.
+    /// `quantityTrace`: documented as string.
     #[bitrix(rename = "quantityTrace")]
     pub quantity_trace: Option<CatalogProductUpdateFieldsQuantityTrace>,
-    /// `purchasingCurrency`: string.
+    /// `purchasingCurrency`: documented as string.
     #[bitrix(rename = "purchasingCurrency")]
     pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: double.
+    /// `purchasingPrice`: documented as double.
     #[bitrix(rename = "purchasingPrice")]
     pub purchasing_price: Option<f64>,
-    /// `quantity`: double.
+    /// `quantity`: documented as double.
     pub quantity: Option<f64>,
-    /// `quantityReserved`: double.
+    /// `quantityReserved`: documented as double.
     #[bitrix(rename = "quantityReserved")]
     pub quantity_reserved: Option<f64>,
-    /// `recurSchemeLength`: integer.
+    /// `recurSchemeLength`: documented as integer.
     #[bitrix(rename = "recurSchemeLength")]
     pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: string.
+    /// `recurSchemeType`: documented as string.
     #[bitrix(rename = "recurSchemeType")]
     pub recur_scheme_type: Option<CatalogProductUpdateFieldsRecurSchemeType>,
-    /// `trialPriceId`: integer.
+    /// `trialPriceId`: documented as integer.
     #[bitrix(rename = "trialPriceId")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: string.
+    /// `withoutOrder`: documented as string.
     #[bitrix(rename = "withoutOrder")]
     pub without_order: Option<CatalogProductUpdateFieldsWithoutOrder>,
-    /// `propertyN`: object|array.
+    /// `propertyN`: documented as `object|array`.
     #[bitrix(rename = "propertyN")]
     pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.

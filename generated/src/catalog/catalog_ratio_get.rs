@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.ratio.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Unit of Measure Ratio Field Values — `catalog.ratio.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.ratio.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogRatioGetResult,
     error(
         code = "200040300010",
         status = 400,
@@ -24,6 +24,16 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogRatioGet {
-    /// `id`: catalog_ratio.id, required.
+    /// `id`: documented as `catalog_ratio.id`, required.
     pub id: types::CatalogRatioId,
+}
+/// The `CatalogRatioGetResult` object. Part of `catalog.ratio.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogRatioGetResult {
+    /// `ratio`: documented as `catalog_ratio`.
+    pub ratio: Option<types::CatalogRatio>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -28,6 +28,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogRoundingRuleDelete {
-    /// `id`: catalog_rounding_rule.id, required.
+    /// `id`: documented as `catalog_rounding_rule.id`, required.
     pub id: types::CatalogRoundingRuleId,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.roundingRule.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Values of the Price Rounding Rule Fields — `catalog.roundingRule.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.roundingRule.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogRoundingRuleGetResult,
     error(code = "200040300010", status = 400, message = "Insufficient rights to read"),
     error(
         code = "200900000000",
@@ -24,6 +24,17 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogRoundingRuleGet {
-    /// `id`: catalog_rounding_rule.id, required.
+    /// `id`: documented as `catalog_rounding_rule.id`, required.
     pub id: types::CatalogRoundingRuleId,
+}
+/// The `CatalogRoundingRuleGetResult` object. Part of `catalog.roundingRule.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogRoundingRuleGetResult {
+    /// `roundingRule`: documented as `catalog_rounding_rule`.
+    #[bitrix(rename = "roundingRule")]
+    pub rounding_rule: Option<types::CatalogRoundingRule>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

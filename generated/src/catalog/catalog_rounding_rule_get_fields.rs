@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.roundingRule.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Fields of the Price Rounding Rule — `catalog.roundingRule.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "catalog.roundingRule.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogRoundingRuleGetFieldsResult,
     error(
         code = "200040300010",
         status = 400,
@@ -21,3 +21,14 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogRoundingRuleGetFields {}
+/// The `CatalogRoundingRuleGetFieldsResult` object. Part of `catalog.roundingRule.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogRoundingRuleGetFieldsResult {
+    /// `roundingRule`: documented as object.
+    #[bitrix(rename = "roundingRule")]
+    pub rounding_rule: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.roundingRule.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogRoundingRuleUpdateResult,
     mutates,
     error(
         code = "200040300020",
@@ -39,24 +39,35 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogRoundingRuleUpdate {
-    /// `id`: catalog_rounding_rule.id, required.
+    /// `id`: documented as `catalog_rounding_rule.id`, required.
     pub id: types::CatalogRoundingRuleId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogRoundingRuleUpdateFields,
+}
+/// The `CatalogRoundingRuleUpdateResult` object. Part of `catalog.roundingRule.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogRoundingRuleUpdateResult {
+    /// `roundingRule`: documented as `catalog_rounding_rule`.
+    #[bitrix(rename = "roundingRule")]
+    pub rounding_rule: Option<types::CatalogRoundingRule>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.roundingRule.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogRoundingRuleUpdateFields {
-    /// `catalogGroupId`: catalog_price_type.id, required.
+    /// `catalogGroupId`: documented as `catalog_price_type.id`, required.
     #[bitrix(rename = "catalogGroupId")]
     pub catalog_group_id: types::CatalogPriceTypeId,
-    /// `price`: double, required.
+    /// `price`: documented as double, required.
     pub price: f64,
-    /// `roundType`: integer, required.
+    /// `roundType`: documented as integer, required.
     #[bitrix(rename = "roundType")]
     pub round_type: CatalogRoundingRuleUpdateFieldsRoundType,
-    /// `roundPrecision`: double, required.
+    /// `roundPrecision`: documented as double, required.
     #[bitrix(rename = "roundPrecision")]
     pub round_precision: f64,
     /// Undocumented keys sent as they are.

@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.section.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogSectionAddResult,
     mutates,
     error(code = "200040300040", status = 400, message = "No access to editing"),
     error(
@@ -40,33 +40,43 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogSectionAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogSectionAddFields,
+}
+/// The `CatalogSectionAddResult` object. Part of `catalog.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogSectionAddResult {
+    /// `section`: documented as `catalog_section`.
+    pub section: Option<types::CatalogSection>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogSectionAddFields {
-    /// `iblockId`: catalog_catalog.id, required.
+    /// `iblockId`: documented as `catalog_catalog.id`, required.
     #[bitrix(rename = "iblockId")]
     pub iblock_id: types::CatalogCatalogId,
-    /// `iblockSectionId`: catalog_section.id.
+    /// `iblockSectionId`: documented as `catalog_section.id`.
     #[bitrix(rename = "iblockSectionId")]
     pub iblock_section_id: Option<types::CatalogSectionId>,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogSectionAddFieldsActive>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `descriptionType`: string.
+    /// `descriptionType`: documented as string.
     #[bitrix(rename = "descriptionType")]
     pub description_type: Option<String>,
     /// Undocumented keys sent as they are.

@@ -33,6 +33,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogSectionDelete {
-    /// `id`: catalog_section.id, required.
+    /// `id`: documented as `catalog_section.id`, required.
     pub id: types::CatalogSectionId,
 }

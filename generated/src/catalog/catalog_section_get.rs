@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.section.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Field Values of the Trade Catalog Section — `catalog.section.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.section.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogSectionGetResult,
     error(code = "200040300040", status = 400, message = "No access to read"),
     error(
         code = "200700300030",
@@ -24,6 +24,16 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogSectionGet {
-    /// `id`: catalog_section.id, required.
+    /// `id`: documented as `catalog_section.id`, required.
     pub id: types::CatalogSectionId,
+}
+/// The `CatalogSectionGetResult` object. Part of `catalog.section.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogSectionGetResult {
+    /// `section`: documented as `catalog_section`.
+    pub section: Option<types::CatalogSection>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.section.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Fields of the Catalog Section — `catalog.section.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get-fields.html)
@@ -12,7 +12,17 @@ use bitrix24::bitrix_method;
     name = "catalog.section.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogSectionGetFieldsResult,
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogSectionGetFields {}
+/// The `CatalogSectionGetFieldsResult` object. Part of `catalog.section.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogSectionGetFieldsResult {
+    /// `section`: documented as object.
+    pub section: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -3,7 +3,8 @@
 //! `catalog.section.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Sections in the Trade Catalog — `catalog.section.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.section.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogSectionListResult,
     paging(kind = "start", order = "order", filter = "filter"),
     error(
         code = "200040300030",
@@ -27,12 +28,48 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogSectionList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogSectionListResult` object. Part of `catalog.section.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogSectionListResult {
+    /// `sections`: documented as array of `catalog_section`.
+    pub sections: Option<Vec<types::CatalogSection>>,
+    /// `time`: documented as object.
+    pub time: Option<CatalogSectionListResultTime>,
+    /// `total`: documented as integer.
+    pub total: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `time` object. Part of `catalog.section.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogSectionListResultTime {
+    /// `date_finish`: documented as string.
+    pub date_finish: Option<String>,
+    /// `date_start`: documented as string.
+    pub date_start: Option<String>,
+    /// `duration`: documented as double.
+    pub duration: Option<f64>,
+    /// `finish`: documented as double.
+    pub finish: Option<f64>,
+    /// `operating`: documented as integer.
+    pub operating: Option<i64>,
+    /// `processing`: documented as double.
+    pub processing: Option<f64>,
+    /// `start`: documented as double.
+    pub start: Option<f64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

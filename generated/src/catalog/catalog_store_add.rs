@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Inventory — `catalog.store.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "catalog.store.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogStoreAddResult,
     mutates,
     error(
         code = "200040300020",
@@ -32,57 +33,67 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogStoreAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogStoreAddFields,
+}
+/// The `CatalogStoreAddResult` object. Part of `catalog.store.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogStoreAddResult {
+    /// `store`: documented as `catalog_store`.
+    pub store: Option<types::CatalogStore>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.store.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogStoreAddFields {
-    /// `address`: string, required.
+    /// `address`: documented as string, required.
     pub address: String,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogStoreAddFieldsActive>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `gpsN`: double.
+    /// `gpsN`: documented as double.
     #[bitrix(rename = "gpsN")]
     pub gps_n: Option<f64>,
-    /// `gpsS`: double.
+    /// `gpsS`: documented as double.
     #[bitrix(rename = "gpsS")]
     pub gps_s: Option<f64>,
-    /// `imageId`: object.
+    /// `imageId`: documented as object.
     #[bitrix(rename = "imageId")]
     pub image_id: Option<Map<String, Value>>,
-    /// `dateModify`: datetime.
+    /// `dateModify`: documented as datetime.
     #[bitrix(rename = "dateModify")]
     pub date_modify: Option<String>,
-    /// `dateCreate`: datetime.
+    /// `dateCreate`: documented as datetime.
     #[bitrix(rename = "dateCreate")]
     pub date_create: Option<String>,
-    /// `userId`: user.id.
+    /// `userId`: documented as `user.id`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,
-    /// `modifiedBy`: user.id.
+    /// `modifiedBy`: documented as `user.id`.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
-    /// `phone`: string.
+    /// `phone`: documented as string.
     pub phone: Option<String>,
-    /// `schedule`: string.
+    /// `schedule`: documented as string.
     pub schedule: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `email`: string.
+    /// `email`: documented as string.
     pub email: Option<String>,
-    /// `issuingCenter`: string.
+    /// `issuingCenter`: documented as string.
     #[bitrix(rename = "issuingCenter")]
     pub issuing_center: Option<CatalogStoreAddFieldsIssuingCenter>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

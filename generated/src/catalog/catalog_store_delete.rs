@@ -29,6 +29,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogStoreDelete {
-    /// `id`: catalog_store.id, required.
+    /// `id`: documented as `catalog_store.id`, required.
     pub id: types::CatalogStoreId,
 }

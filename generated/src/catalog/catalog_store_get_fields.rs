@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.store.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Available Store Fields — `catalog.store.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "catalog.store.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogStoreGetFieldsResult,
     error(
         code = "200040300010",
         status = 400,
@@ -21,3 +21,13 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogStoreGetFields {}
+/// The `CatalogStoreGetFieldsResult` object. Part of `catalog.store.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogStoreGetFieldsResult {
+    /// `store`: documented as object.
+    pub store: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

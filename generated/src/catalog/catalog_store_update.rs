@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.store.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogStoreUpdateResult,
     mutates,
     error(
         code = "200040300020",
@@ -37,61 +37,72 @@ use crate::types;
     ),
     error(code = "0", status = 400, message = "Empty parameter address"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
+    error(code = "200040300010", status = 400, message = "Access denied"),
 )]
 pub struct CatalogStoreUpdate {
-    /// `id`: catalog_store.id, required.
+    /// `id`: documented as `catalog_store.id`, required.
     pub id: types::CatalogStoreId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogStoreUpdateFields,
+}
+/// The `CatalogStoreUpdateResult` object. Part of `catalog.store.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogStoreUpdateResult {
+    /// `store`: documented as `catalog_store`.
+    pub store: Option<types::CatalogStore>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.store.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogStoreUpdateFields {
-    /// `address`: string.
+    /// `address`: documented as string.
     pub address: Option<String>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogStoreUpdateFieldsActive>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `gpsN`: double.
+    /// `gpsN`: documented as double.
     #[bitrix(rename = "gpsN")]
     pub gps_n: Option<f64>,
-    /// `gpsS`: double.
+    /// `gpsS`: documented as double.
     #[bitrix(rename = "gpsS")]
     pub gps_s: Option<f64>,
-    /// `imageId`: object.
+    /// `imageId`: documented as object.
     #[bitrix(rename = "imageId")]
     pub image_id: Option<Map<String, Value>>,
-    /// `dateModify`: datetime.
+    /// `dateModify`: documented as datetime.
     #[bitrix(rename = "dateModify")]
     pub date_modify: Option<String>,
-    /// `dateCreate`: datetime.
+    /// `dateCreate`: documented as datetime.
     #[bitrix(rename = "dateCreate")]
     pub date_create: Option<String>,
-    /// `userId`: user.id.
+    /// `userId`: documented as `user.id`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,
-    /// `modifiedBy`: user.id.
+    /// `modifiedBy`: documented as `user.id`.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
-    /// `phone`: string.
+    /// `phone`: documented as string.
     pub phone: Option<String>,
-    /// `schedule`: string.
+    /// `schedule`: documented as string.
     pub schedule: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `email`: string.
+    /// `email`: documented as string.
     pub email: Option<String>,
-    /// `issuingCenter`: string.
+    /// `issuingCenter`: documented as string.
     #[bitrix(rename = "issuingCenter")]
     pub issuing_center: Option<CatalogStoreUpdateFieldsIssuingCenter>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

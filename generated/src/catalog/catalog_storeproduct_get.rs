@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.storeproduct.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Product Inventory by ID — `catalog.storeproduct.get` (REST v1, scope `catalog`).
 ///
@@ -13,9 +13,9 @@ use crate::types;
     name = "catalog.storeproduct.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogStoreproductGetResult,
     error(code = "200040300010", status = 400, message = "Access Denied"),
-    error(code = "-", status = 400, message = "Store product does not exist"),
+    error(status = 400, message = "Store product does not exist"),
     error(
         code = "100",
         status = 400,
@@ -24,6 +24,17 @@ use crate::types;
     error(code = "0", status = 400, message = ""),
 )]
 pub struct CatalogStoreproductGet {
-    /// `id`: catalog_storeproduct.id, required.
+    /// `id`: documented as `catalog_storeproduct.id`, required.
     pub id: types::CatalogStoreproductId,
+}
+/// The `CatalogStoreproductGetResult` object. Part of `catalog.storeproduct.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogStoreproductGetResult {
+    /// `storeProduct`: documented as `catalog_storeproduct`.
+    #[bitrix(rename = "storeProduct")]
+    pub store_product: Option<types::CatalogStoreproduct>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.storeproduct.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Inventory Balances Fields — `catalog.storeproduct.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-get-fields.html)
@@ -12,8 +12,19 @@ use bitrix24::bitrix_method;
     name = "catalog.storeproduct.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogStoreproductGetFieldsResult,
     error(code = "200040300010", status = 400, message = "Access Denied"),
     error(code = "0", status = 400, message = ""),
 )]
 pub struct CatalogStoreproductGetFields {}
+/// The `CatalogStoreproductGetFieldsResult` object. Part of `catalog.storeproduct.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogStoreproductGetFieldsResult {
+    /// `storeProduct`: documented as object.
+    #[bitrix(rename = "storeProduct")]
+    pub store_product: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

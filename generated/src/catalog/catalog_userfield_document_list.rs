@@ -3,7 +3,8 @@
 //! `catalog.userfield.document.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Custom Field Values for Inventory Accounting Documents — `catalog.userfield.document.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "catalog.userfield.document.list",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogUserfieldDocumentListResult,
     paging(kind = "start", order = "order", filter = "filter", items = "documents"),
     error(
         code = "0",
@@ -27,12 +28,22 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Access Denied"),
 )]
 pub struct CatalogUserfieldDocumentList {
-    /// `select`: array, required.
+    /// `select`: documented as array, required.
     pub select: Vec<Value>,
-    /// `filter`: object, required.
+    /// `filter`: documented as object, required.
     pub filter: Map<String, Value>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CatalogUserfieldDocumentListResult` object. Part of `catalog.userfield.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogUserfieldDocumentListResult {
+    /// `documents`: documented as array of `catalog_userfield_document`.
+    pub documents: Option<Vec<types::CatalogUserfieldDocument>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

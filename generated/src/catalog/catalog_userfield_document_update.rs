@@ -13,26 +13,36 @@ use crate::types;
     name = "catalog.userfield.document.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogUserfieldDocumentUpdateResult,
     mutates,
     error(code = "0", status = 400, message = "The specified document does not exist"),
     error(code = "0", status = 400, message = "Access Denied"),
 )]
 pub struct CatalogUserfieldDocumentUpdate {
-    /// `documentId`: catalog_document.id, required.
+    /// `documentId`: documented as `catalog_document.id`, required.
     #[bitrix(rename = "documentId")]
     pub document_id: types::CatalogDocumentId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogUserfieldDocumentUpdateFields,
+}
+/// The `CatalogUserfieldDocumentUpdateResult` object. Part of `catalog.userfield.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogUserfieldDocumentUpdateResult {
+    /// `document`: documented as `catalog_userfield_document`.
+    pub document: Option<types::CatalogUserfieldDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.userfield.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogUserfieldDocumentUpdateFields {
-    /// `documentType`: string, required.
+    /// `documentType`: documented as string, required.
     #[bitrix(rename = "documentType")]
     pub document_type: String,
-    /// `fieldN`: mixed.
+    /// `fieldN`: documented as `mixed`.
     #[bitrix(rename = "fieldN")]
     pub field_n: Option<Value>,
     /// Undocumented keys sent as they are.

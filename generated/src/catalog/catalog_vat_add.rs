@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add VAT Rate — `catalog.vat.add` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "catalog.vat.add",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogVatAddResult,
     mutates,
     error(
         code = "200040300020",
@@ -28,20 +29,30 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogVatAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogVatAddFields,
+}
+/// The `CatalogVatAddResult` object. Part of `catalog.vat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogVatAddResult {
+    /// `vat`: documented as `catalog_vat`.
+    pub vat: Option<types::CatalogVat>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.vat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogVatAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogVatAddFieldsActive>,
-    /// `rate`: double, required.
+    /// `rate`: documented as double, required.
     pub rate: f64,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

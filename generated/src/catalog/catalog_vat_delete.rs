@@ -28,6 +28,6 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogVatDelete {
-    /// `id`: catalog_vat.id, required.
+    /// `id`: documented as `catalog_vat.id`, required.
     pub id: types::CatalogVatId,
 }

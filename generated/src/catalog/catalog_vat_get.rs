@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.vat.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get VAT Rate Field Values — `catalog.vat.get` (REST v1, scope `catalog`).
 ///
@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.vat.get",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogVatGetResult,
     error(
         code = "200040300010",
         status = 400,
@@ -28,6 +28,16 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogVatGet {
-    /// `id`: catalog_vat.id, required.
+    /// `id`: documented as `catalog_vat.id`, required.
     pub id: types::CatalogVatId,
+}
+/// The `CatalogVatGetResult` object. Part of `catalog.vat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogVatGetResult {
+    /// `vat`: documented as `catalog_vat`.
+    pub vat: Option<types::CatalogVat>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

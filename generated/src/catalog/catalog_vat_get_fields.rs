@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.vat.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get VAT Rate Fields — `catalog.vat.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "catalog.vat.getFields",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogVatGetFieldsResult,
     error(
         code = "200040300010",
         status = 400,
@@ -21,3 +21,13 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogVatGetFields {}
+/// The `CatalogVatGetFieldsResult` object. Part of `catalog.vat.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogVatGetFieldsResult {
+    /// `vat`: documented as object.
+    pub vat: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -13,7 +13,7 @@ use crate::types;
     name = "catalog.vat.update",
     version = "v1",
     scope = "catalog",
-    result = Value,
+    result = CatalogVatUpdateResult,
     mutates,
     error(
         code = "200040300020",
@@ -39,22 +39,32 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogVatUpdate {
-    /// `id`: catalog_vat.id, required.
+    /// `id`: documented as `catalog_vat.id`, required.
     pub id: types::CatalogVatId,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CatalogVatUpdateFields,
+}
+/// The `CatalogVatUpdateResult` object. Part of `catalog.vat.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CatalogVatUpdateResult {
+    /// `vat`: documented as `catalog_vat`.
+    pub vat: Option<types::CatalogVat>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `catalog.vat.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogVatUpdateFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogVatUpdateFieldsActive>,
-    /// `rate`: double, required.
+    /// `rate`: documented as double, required.
     pub rate: f64,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.badge.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Badge — `crm.activity.badge.add` (REST v1, scope `crm`).
 ///
@@ -27,13 +27,13 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityBadgeAdd {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
-    /// `title`: string|array, required.
+    /// `title`: documented as `string|array`, required.
     pub title: Value,
-    /// `value`: string|array, required.
+    /// `value`: documented as `string|array`, required.
     pub value: Value,
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: CrmActivityBadgeAddType,
 }
@@ -41,22 +41,28 @@ pub struct CrmActivityBadgeAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityBadgeAddResult {
-    /// `badge`: object.
+    /// `badge`: documented as object.
     pub badge: Option<CrmActivityBadgeAddResultBadge>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `badge` object. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityBadgeAddResultBadge {
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `title`: string|array.
+    /// `title`: documented as `string|array`.
     pub title: Option<Value>,
-    /// `value`: string|array.
+    /// `value`: documented as `string|array`.
     pub value: Option<Value>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<CrmActivityBadgeAddResultBadgeType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[bitrix_enum(repr = "string")]

@@ -25,6 +25,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmActivityBadgeDelete {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
 }

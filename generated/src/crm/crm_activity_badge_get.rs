@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.badge.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Badge Information by Code — `crm.activity.badge.get` (REST v1, scope `crm`).
 ///
@@ -25,29 +25,35 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmActivityBadgeGet {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
 }
 /// The `CrmActivityBadgeGetResult` object. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityBadgeGetResult {
-    /// `badge`: object.
+    /// `badge`: documented as object.
     pub badge: Option<CrmActivityBadgeGetResultBadge>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `badge` object. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityBadgeGetResultBadge {
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `title`: string|array.
+    /// `title`: documented as `string|array`.
     pub title: Option<Value>,
-    /// `value`: string|array.
+    /// `value`: documented as `string|array`.
     pub value: Option<Value>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<CrmActivityBadgeGetResultBadgeType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
 #[bitrix_enum(repr = "string")]

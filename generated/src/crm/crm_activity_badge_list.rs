@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.badge.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get the list of badges — `crm.activity.badge.list` (REST v1, scope `crm`).
 ///
@@ -25,22 +25,28 @@ pub struct CrmActivityBadgeList {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityBadgeListResult {
-    /// `badges`: array of object.
+    /// `badges`: documented as array of object.
     pub badges: Option<Vec<CrmActivityBadgeListResultBadgesItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `CrmActivityBadgeListResultBadgesItem` object. Part of `crm.activity.badge.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityBadgeListResultBadgesItem {
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `title`: string|array.
+    /// `title`: documented as `string|array`.
     pub title: Option<Value>,
-    /// `value`: string|array.
+    /// `value`: documented as `string|array`.
     pub value: Option<Value>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<CrmActivityBadgeListResultBadgesItemType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `crm.activity.badge.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)).
 #[bitrix_enum(repr = "string")]

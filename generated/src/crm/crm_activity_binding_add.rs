@@ -32,13 +32,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmActivityBindingAdd {
-    /// `activityId`: integer, required.
+    /// `activityId`: documented as integer, required.
     #[bitrix(rename = "activityId")]
     pub activity_id: i64,
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
 }

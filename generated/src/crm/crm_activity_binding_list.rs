@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.binding.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of all bindings for the deal — `crm.activity.binding.list` (REST v1, scope `crm`).
 ///
@@ -21,7 +22,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "NOT_FOUND", status = 400, message = "Element not found"),
 )]
 pub struct CrmActivityBindingList {
-    /// `activityId`: integer, required.
+    /// `activityId`: documented as integer, required.
     #[bitrix(rename = "activityId")]
     pub activity_id: i64,
 }
@@ -29,10 +30,13 @@ pub struct CrmActivityBindingList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityBindingListResultItem {
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<i64>,
-    /// `entityId`: integer.
+    /// `entityId`: documented as integer.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

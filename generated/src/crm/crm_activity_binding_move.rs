@@ -47,19 +47,19 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmActivityBindingMove {
-    /// `activityId`: integer, required.
+    /// `activityId`: documented as integer, required.
     #[bitrix(rename = "activityId")]
     pub activity_id: i64,
-    /// `sourceEntityTypeId`: integer, required.
+    /// `sourceEntityTypeId`: documented as integer, required.
     #[bitrix(rename = "sourceEntityTypeId")]
     pub source_entity_type_id: i64,
-    /// `sourceEntityId`: integer, required.
+    /// `sourceEntityId`: documented as integer, required.
     #[bitrix(rename = "sourceEntityId")]
     pub source_entity_id: i64,
-    /// `targetEntityTypeId`: integer, required.
+    /// `targetEntityTypeId`: documented as integer, required.
     #[bitrix(rename = "targetEntityTypeId")]
     pub target_entity_type_id: i64,
-    /// `targetEntityId`: integer, required.
+    /// `targetEntityId`: documented as integer, required.
     #[bitrix(rename = "targetEntityId")]
     pub target_entity_id: i64,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.call.getTranscript` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get Call Transcription — `crm.activity.call.getTranscript` (REST v1, scope `crm`).
 ///
@@ -16,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied"),
 )]
 pub struct CrmActivityCallGetTranscript {
-    /// `activityId`: integer, required.
+    /// `activityId`: documented as integer, required.
     #[bitrix(rename = "activityId")]
     pub activity_id: i64,
 }
@@ -24,6 +25,9 @@ pub struct CrmActivityCallGetTranscript {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityCallGetTranscriptResult {
-    /// `transcription`: string.
+    /// `transcription`: documented as string.
     pub transcription: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,6 +3,7 @@
 //! `crm.activity.communication.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get Description of Communication — `crm.activity.communication.fields` (REST v1, scope `crm`).
 ///
@@ -14,30 +15,34 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = BTreeMap<String,
     CrmActivityCommunicationFieldsResultValue>,
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmActivityCommunicationFields {}
 /// The `CrmActivityCommunicationFieldsResultValue` object. Part of `crm.activity.communication.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityCommunicationFieldsResultValue {
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
-    /// `isRequired`: boolean.
+    /// `isRequired`: documented as boolean.
     #[bitrix(rename = "isRequired")]
     pub is_required: Option<bool>,
-    /// `isReadOnly`: boolean.
+    /// `isReadOnly`: documented as boolean.
     #[bitrix(rename = "isReadOnly")]
     pub is_read_only: Option<bool>,
-    /// `isImmutable`: boolean.
+    /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
     pub is_immutable: Option<bool>,
-    /// `isMultiple`: boolean.
+    /// `isMultiple`: documented as boolean.
     #[bitrix(rename = "isMultiple")]
     pub is_multiple: Option<bool>,
-    /// `isDynamic`: boolean.
+    /// `isDynamic`: documented as boolean.
     #[bitrix(rename = "isDynamic")]
     pub is_dynamic: Option<bool>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

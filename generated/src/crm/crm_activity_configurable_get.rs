@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.configurable.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Configurable Activity by ID — `crm.activity.configurable.get` (REST v1, scope `crm`).
@@ -26,60 +27,69 @@ use crate::types;
     ),
 )]
 pub struct CrmActivityConfigurableGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }
 /// The `CrmActivityConfigurableGetResult` object. Part of `crm.activity.configurable.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityConfigurableGetResult {
-    /// `activity`: object.
+    /// `activity`: documented as object.
     pub activity: Option<CrmActivityConfigurableGetResultActivity>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `activity` object. Part of `crm.activity.configurable.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityConfigurableGetResultActivity {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `ownerTypeId`: integer.
+    /// `ownerTypeId`: documented as integer.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: Option<i64>,
-    /// `ownerId`: integer.
+    /// `ownerId`: documented as integer.
     #[bitrix(rename = "ownerId")]
     pub owner_id: Option<i64>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmActivityConfigurableGetResultActivityFields>,
-    /// `layout`: LayoutDto.
+    /// `layout`: documented as `LayoutDto`.
     pub layout: Option<types::LayoutDto>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.activity.configurable.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityConfigurableGetResultActivityFields {
-    /// `typeId`: string.
+    /// `typeId`: documented as string.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<String>,
-    /// `completed`: boolean.
+    /// `completed`: documented as boolean.
     pub completed: Option<bool>,
-    /// `deadline`: datetime.
+    /// `deadline`: documented as datetime.
     pub deadline: Option<String>,
-    /// `pingOffsets`: array of integer.
+    /// `pingOffsets`: documented as array of integer.
     #[bitrix(rename = "pingOffsets")]
     pub ping_offsets: Option<Vec<i64>>,
-    /// `isIncomingChannel`: boolean.
+    /// `isIncomingChannel`: documented as boolean.
     #[bitrix(rename = "isIncomingChannel")]
     pub is_incoming_channel: Option<bool>,
-    /// `responsibleId`: integer.
+    /// `responsibleId`: documented as integer.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `badgeCode`: string.
+    /// `badgeCode`: documented as string.
     #[bitrix(rename = "badgeCode")]
     pub badge_code: Option<String>,
-    /// `originatorId`: string.
+    /// `originatorId`: documented as string.
     #[bitrix(rename = "originatorId")]
     pub originator_id: Option<String>,
-    /// `originId`: string.
+    /// `originId`: documented as string.
     #[bitrix(rename = "originId")]
     pub origin_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -45,54 +45,60 @@ use crate::types;
     ),
 )]
 pub struct CrmActivityConfigurableUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: array, required.
+    /// `fields`: documented as array, required.
     pub fields: CrmActivityConfigurableUpdateFields,
-    /// `layout`: LayoutDto, required.
+    /// `layout`: documented as `LayoutDto`, required.
     pub layout: types::LayoutDto,
 }
 /// The `CrmActivityConfigurableUpdateResult` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityConfigurableUpdateResult {
-    /// `activity`: object.
+    /// `activity`: documented as object.
     pub activity: Option<CrmActivityConfigurableUpdateResultActivity>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `activity` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityConfigurableUpdateResultActivity {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityConfigurableUpdateFields {
-    /// `typeId`: string; default `"CONFIGURABLE"`.
+    /// `typeId`: documented as string; default `"CONFIGURABLE"`.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<String>,
-    /// `completed`: boolean.
+    /// `completed`: documented as boolean.
     pub completed: Option<bool>,
-    /// `deadline`: datetime.
+    /// `deadline`: documented as datetime.
     pub deadline: Option<String>,
-    /// `pingOffsets`: array of integer.
+    /// `pingOffsets`: documented as array of integer.
     #[bitrix(rename = "pingOffsets")]
     pub ping_offsets: Option<Vec<i64>>,
-    /// `isIncomingChannel`: boolean.
+    /// `isIncomingChannel`: documented as boolean.
     #[bitrix(rename = "isIncomingChannel")]
     pub is_incoming_channel: Option<bool>,
-    /// `responsibleId`: integer.
+    /// `responsibleId`: documented as integer.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `badgeCode`: string.
+    /// `badgeCode`: documented as string.
     #[bitrix(rename = "badgeCode")]
     pub badge_code: Option<String>,
-    /// `originatorId`: string.
+    /// `originatorId`: documented as string.
     #[bitrix(rename = "originatorId")]
     pub originator_id: Option<String>,
-    /// `originId`: string.
+    /// `originId`: documented as string.
     #[bitrix(rename = "originId")]
     pub origin_id: Option<String>,
     /// Undocumented keys sent as they are.

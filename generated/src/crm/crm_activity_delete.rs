@@ -13,8 +13,11 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Activity is not found"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Application context required"),
 )]
 pub struct CrmActivityDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

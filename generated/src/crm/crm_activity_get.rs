@@ -13,8 +13,11 @@ use crate::types;
     version = "v1",
     scope = "crm",
     result = types::CrmActivity,
+    error(status = 400, message = "Activity is not found"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Application context required"),
 )]
 pub struct CrmActivityGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.layout.blocks.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get a Set of Additional Content Blocks in the activity — `crm.activity.layout.blocks.get` (REST v1, scope `crm`).
@@ -27,13 +28,13 @@ use crate::types;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct CrmActivityLayoutBlocksGet {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `activityId`: integer, required.
+    /// `activityId`: documented as integer, required.
     #[bitrix(rename = "activityId")]
     pub activity_id: i64,
 }
@@ -41,6 +42,9 @@ pub struct CrmActivityLayoutBlocksGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityLayoutBlocksGetResult {
-    /// `layout`: RestAppLayoutDto.
+    /// `layout`: documented as `RestAppLayoutDto`.
     pub layout: Option<types::RestAppLayoutDto>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

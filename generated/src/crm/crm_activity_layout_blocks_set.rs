@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.layout.blocks.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Set a set of additional content blocks in the activity — `crm.activity.layout.blocks.set` (REST v1, scope `crm`).
@@ -38,22 +39,25 @@ use crate::types;
     ),
 )]
 pub struct CrmActivityLayoutBlocksSet {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `activityId`: integer, required.
+    /// `activityId`: documented as integer, required.
     #[bitrix(rename = "activityId")]
     pub activity_id: i64,
-    /// `layout`: RestAppLayoutDto, required.
+    /// `layout`: documented as `RestAppLayoutDto`, required.
     pub layout: types::RestAppLayoutDto,
 }
 /// The `CrmActivityLayoutBlocksSetResult` object. Part of `crm.activity.layout.blocks.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-set.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityLayoutBlocksSetResult {
-    /// `success`: boolean.
+    /// `success`: documented as boolean.
     pub success: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -18,13 +18,13 @@ use crate::types;
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
 )]
 pub struct CrmActivityList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `filter`: object; keys: `*`.
+    /// `filter`: documented as object; keys: `*`.
     pub filter: Option<BTreeMap<String, Value>>,
-    /// `order`: object; keys: `*`.
+    /// `order`: documented as object; keys: `*`.
     pub order: Option<BTreeMap<String, CrmActivityListOrderValue>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// Documented values of `CrmActivityListOrderValue`. Part of `crm.activity.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)).

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.todo.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Universal Activity — `crm.activity.todo.add` (REST v1, scope `crm`).
 ///
@@ -32,28 +33,28 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmActivityTodoAdd {
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `deadline`: datetime, required.
+    /// `deadline`: documented as datetime, required.
     pub deadline: String,
-    /// `title`: string; default `""`.
+    /// `title`: documented as string; default `""`.
     pub title: Option<String>,
-    /// `description`: string; default `""`.
+    /// `description`: documented as string; default `""`.
     pub description: Option<String>,
-    /// `responsibleId`: integer.
+    /// `responsibleId`: documented as integer.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `parentActivityId`: integer.
+    /// `parentActivityId`: documented as integer.
     #[bitrix(rename = "parentActivityId")]
     pub parent_activity_id: Option<i64>,
-    /// `pingOffsets`: array of integer; default `[]`.
+    /// `pingOffsets`: documented as array of integer; default `[]`.
     #[bitrix(rename = "pingOffsets")]
     pub ping_offsets: Option<Vec<i64>>,
-    /// `colorId`: string.
+    /// `colorId`: documented as string.
     #[bitrix(rename = "colorId")]
     pub color_id: Option<CrmActivityTodoAddColorId>,
 }
@@ -61,8 +62,11 @@ pub struct CrmActivityTodoAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityTodoAddResult {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `colorId`. Part of `crm.activity.todo.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.todo.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update universal deal — `crm.activity.todo.update` (REST v1, scope `crm`).
 ///
@@ -42,30 +43,30 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmActivityTodoUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `deadline`: datetime, required.
+    /// `deadline`: documented as datetime, required.
     pub deadline: String,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `responsibleId`: integer.
+    /// `responsibleId`: documented as integer.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `parentActivityId`: integer.
+    /// `parentActivityId`: documented as integer.
     #[bitrix(rename = "parentActivityId")]
     pub parent_activity_id: Option<i64>,
-    /// `pingOffsets`: array of integer; default `[]`.
+    /// `pingOffsets`: documented as array of integer; default `[]`.
     #[bitrix(rename = "pingOffsets")]
     pub ping_offsets: Option<Vec<i64>>,
-    /// `colorId`: string.
+    /// `colorId`: documented as string.
     #[bitrix(rename = "colorId")]
     pub color_id: Option<CrmActivityTodoUpdateColorId>,
 }
@@ -73,8 +74,11 @@ pub struct CrmActivityTodoUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityTodoUpdateResult {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `colorId`. Part of `crm.activity.todo.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.todo.updateColor` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update the color of the universal deal — `crm.activity.todo.updateColor` (REST v1, scope `crm`).
 ///
@@ -37,15 +38,15 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmActivityTodoUpdateColor {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `colorId`: string, required.
+    /// `colorId`: documented as string, required.
     #[bitrix(rename = "colorId")]
     pub color_id: CrmActivityTodoUpdateColorColorId,
 }
@@ -53,8 +54,11 @@ pub struct CrmActivityTodoUpdateColor {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityTodoUpdateColorResult {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `colorId`. Part of `crm.activity.todo.updateColor` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-color.html)).
 #[bitrix_enum(repr = "string")]

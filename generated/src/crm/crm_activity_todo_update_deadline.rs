@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.todo.updateDeadline` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Update Deadline for Universal Activity — `crm.activity.todo.updateDeadline` (REST v1, scope `crm`).
 ///
@@ -37,21 +38,24 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmActivityTodoUpdateDeadline {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `value`: datetime, required.
+    /// `value`: documented as datetime, required.
     pub value: String,
 }
 /// The `CrmActivityTodoUpdateDeadlineResult` object. Part of `crm.activity.todo.updateDeadline` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-deadline.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityTodoUpdateDeadlineResult {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

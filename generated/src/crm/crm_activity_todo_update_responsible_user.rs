@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.todo.updateResponsibleUser` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Update the responsible user for the universal activity — `crm.activity.todo.updateResponsibleUser` (REST v1, scope `crm`).
 ///
@@ -37,15 +38,15 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmActivityTodoUpdateResponsibleUser {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `responsibleId`: integer, required.
+    /// `responsibleId`: documented as integer, required.
     #[bitrix(rename = "responsibleId", min = 1)]
     pub responsible_id: i64,
 }
@@ -53,6 +54,9 @@ pub struct CrmActivityTodoUpdateResponsibleUser {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityTodoUpdateResponsibleUserResult {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

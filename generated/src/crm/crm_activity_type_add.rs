@@ -19,6 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
         status = 400,
         message = "Insufficient permissions to perform the operation"
     ),
+    error(status = 400, message = "Access denied! Application context required"),
     error(
         code = "INVALID_ARG_VALUE",
         status = 400,
@@ -32,23 +33,23 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityTypeAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmActivityTypeAddFields,
 }
 /// The `fields` object. Part of `crm.activity.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityTypeAddFields {
-    /// `TYPE_ID`: string, required.
+    /// `TYPE_ID`: documented as string, required.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: String,
-    /// `NAME`: string; default `""`.
+    /// `NAME`: documented as string; default `""`.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `ICON_FILE`: attached_diskfile.
+    /// `ICON_FILE`: documented as `attached_diskfile`.
     #[bitrix(rename = "ICON_FILE")]
     pub icon_file: Option<Value>,
-    /// `IS_CONFIGURABLE_TYPE`: string; default `"N"`.
+    /// `IS_CONFIGURABLE_TYPE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IS_CONFIGURABLE_TYPE", yn)]
     pub is_configurable_type: Option<bool>,
     /// Undocumented keys sent as they are.

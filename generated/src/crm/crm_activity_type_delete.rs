@@ -18,6 +18,7 @@ use bitrix24::bitrix_method;
         status = 400,
         message = "Insufficient permissions to perform the operation"
     ),
+    error(status = 400, message = "Access denied! Application context required"),
     error(
         code = "INVALID_ARG_VALUE",
         status = 400,
@@ -26,7 +27,7 @@ use bitrix24::bitrix_method;
     error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityTypeDelete {
-    /// `TYPE_ID`: string, required.
+    /// `TYPE_ID`: documented as string, required.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: String,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.activity.type.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of custom activity types — `crm.activity.type.list` (REST v1, scope `crm`).
 ///
@@ -17,6 +18,7 @@ use bitrix24::{bitrix_method, bitrix_object};
         status = 400,
         message = "Insufficient permissions to perform the operation"
     ),
+    error(status = 400, message = "Access denied! Application context required"),
     error(code = "NOT_FOUND", status = 400, message = "Not found."),
 )]
 pub struct CrmActivityTypeList {}
@@ -24,16 +26,19 @@ pub struct CrmActivityTypeList {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityTypeListResultItem {
-    /// `TYPE_ID`: string.
+    /// `TYPE_ID`: documented as string.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `IS_CONFIGURABLE_TYPE`: yn.
+    /// `IS_CONFIGURABLE_TYPE`: documented as Y/N flag.
     #[bitrix(rename = "IS_CONFIGURABLE_TYPE", yn)]
     pub is_configurable_type: Option<bool>,
-    /// `ICON_ID`: integer.
+    /// `ICON_ID`: documented as integer.
     #[bitrix(rename = "ICON_ID")]
     pub icon_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -17,102 +17,125 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Activity is not found"),
+    error(status = 400, message = "The field SUBJECT is not defined or empty"),
+    error(status = 400, message = "The field RESPONSIBLE_ID is not defined or invalid"),
+    error(status = 400, message = "The field TYPE_ID is not defined or invalid"),
+    error(status = 400, message = "The field COMMUNICATIONS is not defined or invalid"),
+    error(
+        status = 400,
+        message = "The only one communication is allowed for activity of specified type"
+    ),
+    error(
+        status = 400,
+        message = "Could not build binding. Please ensure that owner info and communications are defined correctly"
+    ),
+    error(
+        status = 400,
+        message = "The custom activity without provider is not supported in current context"
+    ),
+    error(
+        status = 400,
+        message = "Use crm.activity.configurable.update for this activity provider"
+    ),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Application context required"),
 )]
 pub struct CrmActivityUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: array, required.
+    /// `fields`: documented as array, required.
     pub fields: CrmActivityUpdateFields,
 }
 /// The `fields` object. Part of `crm.activity.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityUpdateFields {
-    /// `OWNER_ID`: integer, required.
+    /// `OWNER_ID`: documented as integer, required.
     #[bitrix(rename = "OWNER_ID")]
     pub owner_id: i64,
-    /// `OWNER_TYPE_ID`: integer, required.
+    /// `OWNER_TYPE_ID`: documented as integer, required.
     #[bitrix(rename = "OWNER_TYPE_ID")]
     pub owner_type_id: i64,
-    /// `TYPE_ID`: crm_enum_activitytype, required.
+    /// `TYPE_ID`: documented as `crm_enum_activitytype`, required.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: types::CrmEnumActivitytype,
-    /// `ASSOCIATED_ENTITY_ID`: integer.
+    /// `ASSOCIATED_ENTITY_ID`: documented as integer.
     #[bitrix(rename = "ASSOCIATED_ENTITY_ID")]
     pub associated_entity_id: Option<i64>,
-    /// `COMMUNICATIONS`: array of crm_activity_communication, required.
+    /// `COMMUNICATIONS`: documented as array of `crm_activity_communication`, required.
     #[bitrix(rename = "COMMUNICATIONS")]
     pub communications: Vec<CrmActivityUpdateFieldsCommunicationsItem>,
-    /// `DEADLINE`: datetime.
+    /// `DEADLINE`: documented as datetime.
     #[bitrix(rename = "DEADLINE")]
     pub deadline: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: crm.enum.contenttype.
+    /// `DESCRIPTION_TYPE`: documented as `crm.enum.contenttype`.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
     pub description_type: Option<types::CrmEnumContenttype>,
-    /// `DIRECTION`: crm.enum.activitydirection.
+    /// `DIRECTION`: documented as `crm.enum.activitydirection`.
     #[bitrix(rename = "DIRECTION")]
     pub direction: Option<types::CrmEnumActivitydirection>,
-    /// `END_TIME`: datetime.
+    /// `END_TIME`: documented as datetime.
     #[bitrix(rename = "END_TIME")]
     pub end_time: Option<String>,
-    /// `FILES`: array of diskfile.
+    /// `FILES`: documented as array of `diskfile`.
     #[bitrix(rename = "FILES")]
     pub files: Option<Vec<Value>>,
-    /// `LOCATION`: string.
+    /// `LOCATION`: documented as string.
     #[bitrix(rename = "LOCATION")]
     pub location: Option<String>,
-    /// `NOTIFY_TYPE`: crm.enum.activitynotifytype.
+    /// `NOTIFY_TYPE`: documented as `crm.enum.activitynotifytype`.
     #[bitrix(rename = "NOTIFY_TYPE")]
     pub notify_type: Option<types::CrmEnumActivitynotifytype>,
-    /// `ORIGINATOR_ID`: string.
+    /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
+    /// `ORIGIN_ID`: documented as string.
     #[bitrix(rename = "ORIGIN_ID")]
     pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`: string.
+    /// `ORIGIN_VERSION`: documented as string.
     #[bitrix(rename = "ORIGIN_VERSION")]
     pub origin_version: Option<String>,
-    /// `PRIORITY`: crm.enum.activitypriority.
+    /// `PRIORITY`: documented as `crm.enum.activitypriority`.
     #[bitrix(rename = "PRIORITY")]
     pub priority: Option<types::CrmEnumActivitypriority>,
-    /// `PROVIDER_DATA`: string.
+    /// `PROVIDER_DATA`: documented as string.
     #[bitrix(rename = "PROVIDER_DATA")]
     pub provider_data: Option<String>,
-    /// `PROVIDER_GROUP_ID`: string.
+    /// `PROVIDER_GROUP_ID`: documented as string.
     #[bitrix(rename = "PROVIDER_GROUP_ID")]
     pub provider_group_id: Option<String>,
-    /// `PROVIDER_ID`: string.
+    /// `PROVIDER_ID`: documented as string.
     #[bitrix(rename = "PROVIDER_ID")]
     pub provider_id: Option<String>,
-    /// `PROVIDER_TYPE_ID`: string.
+    /// `PROVIDER_TYPE_ID`: documented as string.
     #[bitrix(rename = "PROVIDER_TYPE_ID")]
     pub provider_type_id: Option<String>,
-    /// `PROVIDER_PARAMS`: object.
+    /// `PROVIDER_PARAMS`: documented as object.
     #[bitrix(rename = "PROVIDER_PARAMS")]
     pub provider_params: Option<Map<String, Value>>,
-    /// `RESPONSIBLE_ID`: user, required.
+    /// `RESPONSIBLE_ID`: documented as `user`, required.
     #[bitrix(rename = "RESPONSIBLE_ID")]
     pub responsible_id: i64,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
-    /// `START_TIME`: datetime.
+    /// `START_TIME`: documented as datetime.
     #[bitrix(rename = "START_TIME")]
     pub start_time: Option<String>,
-    /// `STATUS`: crm_enum_activitystatus.
+    /// `STATUS`: documented as `crm_enum_activitystatus`.
     #[bitrix(rename = "STATUS")]
     pub status: Option<types::CrmEnumActivitystatus>,
-    /// `SUBJECT`: string.
+    /// `SUBJECT`: documented as string.
     #[bitrix(rename = "SUBJECT")]
     pub subject: Option<String>,
-    /// `WEBDAV_ELEMENTS`: array of diskfile; deprecated by the documentation.
+    /// `WEBDAV_ELEMENTS`: documented as array of `diskfile`; deprecated by the documentation.
     #[bitrix(rename = "WEBDAV_ELEMENTS")]
     pub webdav_elements: Option<Vec<Value>>,
-    /// `IS_INCOMING_CHANNEL`: char.
+    /// `IS_INCOMING_CHANNEL`: documented as Y/N flag.
     #[bitrix(rename = "IS_INCOMING_CHANNEL", yn)]
     pub is_incoming_channel: Option<bool>,
     /// Undocumented keys sent as they are.
@@ -123,19 +146,19 @@ pub struct CrmActivityUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityUpdateFieldsCommunicationsItem {
-    /// `VALUE`: integer, required.
+    /// `VALUE`: documented as integer, required.
     #[bitrix(rename = "VALUE")]
     pub value: String,
-    /// `ENTITY_ID`: integer, required.
+    /// `ENTITY_ID`: documented as integer, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: i64,
-    /// `ENTITY_TYPE_ID`: integer, required.
+    /// `ENTITY_TYPE_ID`: documented as integer, required.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
     pub entity_type_id: i64,
-    /// `TYPE_ID`: integer.
+    /// `TYPE_ID`: documented as integer.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: Option<i64>,
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -14,22 +14,27 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "TYPE_ID is not defined or invalid"),
+    error(status = 400, message = "ENTITY_TYPE_ID is not defined or invalid"),
+    error(status = 400, message = "ENTITY_ID is not defined or invalid"),
+    error(status = 400, message = "TypeAddress not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmAddressDelete {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmAddressDeleteFields,
 }
 /// The `fields` object. Part of `crm.address.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-delete.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmAddressDeleteFields {
-    /// `TYPE_ID`: integer, required.
+    /// `TYPE_ID`: documented as integer, required.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: i64,
-    /// `ENTITY_TYPE_ID`: integer, required.
+    /// `ENTITY_TYPE_ID`: documented as integer, required.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
     pub entity_type_id: i64,
-    /// `ENTITY_ID`: string, required.
+    /// `ENTITY_ID`: documented as string, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: i64,
     /// Undocumented keys sent as they are.

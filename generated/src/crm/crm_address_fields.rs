@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.address.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Description of Address Fields — `crm.address.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-fields.html)
@@ -12,6 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.address.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
 )]
 pub struct CrmAddressFields {}

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Addresses by Filter — `crm.address.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html)
@@ -12,65 +13,67 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.address.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmAddress>,
     paging(kind = "start", order = "order", filter = "filter"),
+    error(status = 400, message = "Access denied"),
+    error(code = "0", status = 400, message = "error"),
 )]
 pub struct CrmAddressList {
-    /// `select`: object.
+    /// `select`: documented as object.
     pub select: Option<CrmAddressListSelect>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
 }
 /// The `select` object. Part of `crm.address.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmAddressListSelect {
-    /// `TYPE_ID`: integer.
+    /// `TYPE_ID`: documented as integer.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: Option<i64>,
-    /// `ENTITY_TYPE_ID`: integer.
+    /// `ENTITY_TYPE_ID`: documented as integer.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
     pub entity_type_id: Option<i64>,
-    /// `ENTITY_ID`: string.
+    /// `ENTITY_ID`: documented as string.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: Option<String>,
-    /// `ADDRESS_1`: string.
+    /// `ADDRESS_1`: documented as string.
     #[bitrix(rename = "ADDRESS_1")]
     pub address_1: Option<String>,
-    /// `ADDRESS_2`: string.
+    /// `ADDRESS_2`: documented as string.
     #[bitrix(rename = "ADDRESS_2")]
     pub address_2: Option<String>,
-    /// `CITY`: string.
+    /// `CITY`: documented as string.
     #[bitrix(rename = "CITY")]
     pub city: Option<String>,
-    /// `POSTAL_CODE`: string.
+    /// `POSTAL_CODE`: documented as string.
     #[bitrix(rename = "POSTAL_CODE")]
     pub postal_code: Option<String>,
-    /// `REGION`: string.
+    /// `REGION`: documented as string.
     #[bitrix(rename = "REGION")]
     pub region: Option<String>,
-    /// `PROVINCE`: string.
+    /// `PROVINCE`: documented as string.
     #[bitrix(rename = "PROVINCE")]
     pub province: Option<String>,
-    /// `COUNTRY`: string.
+    /// `COUNTRY`: documented as string.
     #[bitrix(rename = "COUNTRY")]
     pub country: Option<String>,
-    /// `COUNTRY_CODE`: string.
+    /// `COUNTRY_CODE`: documented as string.
     #[bitrix(rename = "COUNTRY_CODE")]
     pub country_code: Option<String>,
-    /// `LOC_ADDR_ID`: integer.
+    /// `LOC_ADDR_ID`: documented as integer.
     #[bitrix(rename = "LOC_ADDR_ID")]
     pub loc_addr_id: Option<i64>,
-    /// `ANCHOR_TYPE_ID`: integer.
+    /// `ANCHOR_TYPE_ID`: documented as integer.
     #[bitrix(rename = "ANCHOR_TYPE_ID")]
     pub anchor_type_id: Option<i64>,
-    /// `ANCHOR_ID`: integer.
+    /// `ANCHOR_ID`: documented as integer.
     #[bitrix(rename = "ANCHOR_ID")]
     pub anchor_id: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -14,49 +14,54 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "TYPE_ID is not defined or invalid"),
+    error(status = 400, message = "ENTITY_TYPE_ID is not defined or invalid"),
+    error(status = 400, message = "ENTITY_ID is not defined or invalid"),
+    error(status = 400, message = "TypeAddress not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmAddressUpdate {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmAddressUpdateFields,
 }
 /// The `fields` object. Part of `crm.address.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmAddressUpdateFields {
-    /// `TYPE_ID`: integer, required.
+    /// `TYPE_ID`: documented as integer, required.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: i64,
-    /// `ENTITY_TYPE_ID`: integer, required.
+    /// `ENTITY_TYPE_ID`: documented as integer, required.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
     pub entity_type_id: i64,
-    /// `ENTITY_ID`: string, required.
+    /// `ENTITY_ID`: documented as string, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: i64,
-    /// `ADDRESS_1`: string.
+    /// `ADDRESS_1`: documented as string.
     #[bitrix(rename = "ADDRESS_1")]
     pub address_1: Option<String>,
-    /// `ADDRESS_2`: string.
+    /// `ADDRESS_2`: documented as string.
     #[bitrix(rename = "ADDRESS_2")]
     pub address_2: Option<String>,
-    /// `CITY`: string.
+    /// `CITY`: documented as string.
     #[bitrix(rename = "CITY")]
     pub city: Option<String>,
-    /// `POSTAL_CODE`: string.
+    /// `POSTAL_CODE`: documented as string.
     #[bitrix(rename = "POSTAL_CODE")]
     pub postal_code: Option<String>,
-    /// `REGION`: string.
+    /// `REGION`: documented as string.
     #[bitrix(rename = "REGION")]
     pub region: Option<String>,
-    /// `PROVINCE`: string.
+    /// `PROVINCE`: documented as string.
     #[bitrix(rename = "PROVINCE")]
     pub province: Option<String>,
-    /// `COUNTRY`: string.
+    /// `COUNTRY`: documented as string.
     #[bitrix(rename = "COUNTRY")]
     pub country: Option<String>,
-    /// `COUNTRY_CODE`: string.
+    /// `COUNTRY_CODE`: documented as string.
     #[bitrix(rename = "COUNTRY_CODE")]
     pub country_code: Option<String>,
-    /// `LOC_ADDR_ID`: integer.
+    /// `LOC_ADDR_ID`: documented as integer.
     #[bitrix(rename = "LOC_ADDR_ID")]
     pub loc_addr_id: Option<i64>,
     /// Undocumented keys sent as they are.

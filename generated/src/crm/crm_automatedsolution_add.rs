@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.automatedsolution.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmAutomatedsolutionAddResult,
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
     error(
@@ -27,16 +27,27 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmAutomatedsolutionAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmAutomatedsolutionAddFields,
+}
+/// The `CrmAutomatedsolutionAddResult` object. Part of `crm.automatedsolution.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmAutomatedsolutionAddResult {
+    /// `automatedSolution`: documented as object.
+    #[bitrix(rename = "automatedSolution")]
+    pub automated_solution: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.automatedsolution.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmAutomatedsolutionAddFields {
-    /// `title`: string, required.
+    /// `title`: documented as string, required.
     pub title: String,
-    /// `typeIds`: array of crm_dynamic_type.id.
+    /// `typeIds`: documented as array of `crm_dynamic_type.id`.
     #[bitrix(rename = "typeIds")]
     pub type_ids: Option<Vec<i64>>,
     /// Undocumented keys sent as they are.

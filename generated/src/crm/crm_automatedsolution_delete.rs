@@ -22,6 +22,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmAutomatedsolutionDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.automatedsolution.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get data about the digital workplace by id — `crm.automatedsolution.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.automatedsolution.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmAutomatedsolutionGetResult,
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
     error(
         code = "NOT_FOUND",
@@ -21,6 +21,17 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmAutomatedsolutionGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `CrmAutomatedsolutionGetResult` object. Part of `crm.automatedsolution.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmAutomatedsolutionGetResult {
+    /// `automatedSolution`: documented as object.
+    #[bitrix(rename = "automatedSolution")]
+    pub automated_solution: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,7 @@
 //! `crm.automatedsolution.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of digital workspaces — `crm.automatedsolution.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.automatedsolution.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmAutomatedsolutionListResult,
     paging(
         kind = "start",
         id = "id",
@@ -28,10 +28,21 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmAutomatedsolutionList {
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CrmAutomatedsolutionListResult` object. Part of `crm.automatedsolution.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmAutomatedsolutionListResult {
+    /// `automatedSolutions`: documented as object.
+    #[bitrix(rename = "automatedSolutions")]
+    pub automated_solutions: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

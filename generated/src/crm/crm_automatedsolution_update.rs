@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.automatedsolution.update",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmAutomatedsolutionUpdateResult,
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
     error(
@@ -22,18 +22,29 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmAutomatedsolutionUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmAutomatedsolutionUpdateFields,
+}
+/// The `CrmAutomatedsolutionUpdateResult` object. Part of `crm.automatedsolution.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmAutomatedsolutionUpdateResult {
+    /// `automatedSolution`: documented as object.
+    #[bitrix(rename = "automatedSolution")]
+    pub automated_solution: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.automatedsolution.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmAutomatedsolutionUpdateFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `typeIds`: array of crm_dynamic_type.id.
+    /// `typeIds`: documented as array of `crm_dynamic_type.id`.
     #[bitrix(rename = "typeIds")]
     pub type_ids: Option<Vec<i64>>,
     /// Undocumented keys sent as they are.

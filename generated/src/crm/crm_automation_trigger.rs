@@ -13,15 +13,19 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Target is not set."),
+    error(status = 400, message = "Incorrect target format."),
+    error(status = 400, message = "Target is not found."),
     error(
         code = "ACCESS_DENIED",
         status = 400,
         message = "Access denied! There are no permissions to update the entity."
     ),
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmAutomationTrigger {
-    /// `target`: string, required.
+    /// `target`: documented as string, required.
     pub target: String,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
 }

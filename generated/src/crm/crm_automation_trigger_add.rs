@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -23,12 +24,15 @@ use bitrix24::bitrix_method;
         status = 400,
         message = "Access denied! Application context required"
     ),
+    error(status = 400, message = "Empty trigger code!"),
+    error(status = 400, message = "Wrong trigger code!"),
+    error(status = 400, message = "Empty trigger name!"),
 )]
 pub struct CrmAutomationTriggerAdd {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
 }

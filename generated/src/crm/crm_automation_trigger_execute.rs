@@ -13,6 +13,7 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -23,15 +24,20 @@ use bitrix24::bitrix_method;
         status = 400,
         message = "Access denied! Application context required"
     ),
+    error(status = 400, message = "Empty trigger code!"),
+    error(status = 400, message = "Wrong trigger code!"),
+    error(status = 400, message = "Trigger with code {$code} is not registered."),
+    error(status = 400, message = "Incorrect parameter OWNER_TYPE_ID."),
+    error(status = 400, message = "Incorrect parameter OWNER_ID."),
 )]
 pub struct CrmAutomationTriggerExecute {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `OWNER_TYPE_ID`: integer, required.
+    /// `OWNER_TYPE_ID`: documented as integer, required.
     #[bitrix(rename = "OWNER_TYPE_ID")]
     pub owner_type_id: i64,
-    /// `OWNER_ID`: integer, required.
+    /// `OWNER_ID`: documented as integer, required.
     #[bitrix(rename = "OWNER_ID")]
     pub owner_id: i64,
 }

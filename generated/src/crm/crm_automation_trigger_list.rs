@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.automation.trigger.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of triggers — `crm.automation.trigger.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automation/triggers/crm-automation-trigger-list.html)
@@ -12,7 +12,8 @@ use bitrix24::bitrix_method;
     name = "crm.automation.trigger.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmAutomationTrigger>,
+    error(status = 400, message = "Access denied."),
     error(
         code = "ACCESS_DENIED",
         status = 400,

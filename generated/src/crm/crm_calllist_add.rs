@@ -14,31 +14,22 @@ use bitrix24::{bitrix_enum, bitrix_method};
     scope = "crm",
     result = i64,
     mutates,
-    error(code = "400", status = 400, message = "Access denied"),
-    error(code = "400", status = 400, message = "Invalid parameters"),
-    error(code = "400", status = 400, message = "Incorrect entity type"),
-    error(code = "400", status = 400, message = "Entities is not array"),
-    error(code = "400", status = 400, message = "Incorrect entities id"),
-    error(
-        code = "403",
-        status = 400,
-        message = "You don't have access to these entities"
-    ),
-    error(code = "400", status = 400, message = "Incorrect webform id"),
-    error(
-        code = "Invalid parameters.",
-        status = 400,
-        message = "Invalid parameters were provided."
-    ),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Invalid parameters"),
+    error(status = 400, message = "Incorrect entity type"),
+    error(status = 400, message = "Entities is not array"),
+    error(status = 400, message = "Incorrect entities id"),
+    error(status = 403, message = "You don't have access to these entities"),
+    error(status = 400, message = "Incorrect webform id"),
 )]
 pub struct CrmCalllistAdd {
-    /// `ENTITY_TYPE`: string, required.
+    /// `ENTITY_TYPE`: documented as string, required.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: CrmCalllistAddEntityType,
-    /// `ENTITIES`: array, required.
+    /// `ENTITIES`: documented as array, required.
     #[bitrix(rename = "ENTITIES")]
     pub entities: Vec<Value>,
-    /// `WEBFORM_ID`: integer.
+    /// `WEBFORM_ID`: documented as integer.
     #[bitrix(rename = "WEBFORM_ID")]
     pub webform_id: Option<i64>,
 }

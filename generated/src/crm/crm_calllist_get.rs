@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.calllist.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Information About the Call List — `crm.calllist.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-get.html)
@@ -12,16 +12,37 @@ use bitrix24::bitrix_method;
     name = "crm.calllist.get",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "400", status = 400, message = "Incorrect list id"),
-    error(
-        code = "Incorrect list id",
-        status = 400,
-        message = "An incorrect list identifier was provided."
-    ),
+    result = CrmCalllistGetResult,
+    error(status = 400, message = "Incorrect list id"),
 )]
 pub struct CrmCalllistGet {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
+}
+/// The `CrmCalllistGetResult` object. Part of `crm.calllist.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCalllistGetResult {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `DATE_CREATE`: documented as datetime.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<String>,
+    /// `CREATED_BY_ID`: documented as integer.
+    #[bitrix(rename = "CREATED_BY_ID")]
+    pub created_by_id: Option<i64>,
+    /// `WEBFORM_ID`: documented as integer.
+    #[bitrix(rename = "WEBFORM_ID")]
+    pub webform_id: Option<i64>,
+    /// `ENTITY_TYPE_ID`: documented as integer.
+    #[bitrix(rename = "ENTITY_TYPE_ID")]
+    pub entity_type_id: Option<i64>,
+    /// `ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "ENTITY_TYPE")]
+    pub entity_type: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of call participants — `crm.calllist.items.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-items-get.html)
@@ -12,21 +13,16 @@ use bitrix24::bitrix_method;
     name = "crm.calllist.items.get",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "400", status = 400, message = "Incorrect list id"),
-    error(code = "400", status = 400, message = "Incorrect status"),
-    error(code = "403", status = 400, message = "Access denied"),
-    error(
-        code = "Incorrect list id",
-        status = 400,
-        message = "An incorrect list identifier was provided."
-    ),
+    result = Vec<types::CrmCalllistItems>,
+    error(status = 400, message = "Incorrect list id"),
+    error(status = 400, message = "Incorrect status"),
+    error(status = 403, message = "Access denied"),
 )]
 pub struct CrmCalllistItemsGet {
-    /// `LIST_ID`: integer, required.
+    /// `LIST_ID`: documented as integer, required.
     #[bitrix(rename = "LIST_ID")]
     pub list_id: i64,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
 }

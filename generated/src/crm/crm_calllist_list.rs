@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of call lists — `crm.calllist.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-list.html)
@@ -12,23 +13,18 @@ use bitrix24::bitrix_method;
     name = "crm.calllist.list",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "400", status = 400, message = "Invalid parameters"),
+    result = Vec<types::CrmCalllist>,
+    error(status = 400, message = "Invalid parameters"),
     error(code = "100", status = 400, message = "Unknown field definition \"TITLE\""),
-    error(
-        code = "Invalid parameters.",
-        status = 400,
-        message = "Invalid parameters were provided."
-    ),
 )]
 pub struct CrmCalllistList {
-    /// `SELECT`: array.
+    /// `SELECT`: documented as array.
     #[bitrix(rename = "SELECT")]
     pub select: Option<Vec<Value>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.calllist.statuslist` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the list of call statuses — `crm.calllist.statuslist` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-statuslist.html)
@@ -12,7 +12,26 @@ use bitrix24::bitrix_method;
     name = "crm.calllist.statuslist",
     version = "v1",
     scope = "crm",
-    result = Value,
-    mutates,
+    result = Vec<CrmCalllistStatuslistResultItem>,
 )]
 pub struct CrmCalllistStatuslist {}
+/// The `CrmCalllistStatuslistResultItem` object. Part of `crm.calllist.statuslist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-statuslist.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCalllistStatuslistResultItem {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
+    /// `STATUS_ID`: documented as string.
+    #[bitrix(rename = "STATUS_ID")]
+    pub status_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -14,34 +14,28 @@ use bitrix24::{bitrix_enum, bitrix_method};
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "400", status = 400, message = "Invalid parameters"),
-    error(code = "400", status = 400, message = "Incorrect entity type"),
-    error(code = "400", status = 400, message = "Entities is not array"),
-    error(code = "400", status = 400, message = "Incorrect entities id"),
-    error(code = "400", status = 400, message = "Incorrect list id or access denied"),
+    error(status = 400, message = "Invalid parameters"),
+    error(status = 400, message = "Incorrect entity type"),
+    error(status = 400, message = "Entities is not array"),
+    error(status = 400, message = "Incorrect entities id"),
+    error(status = 400, message = "Incorrect list id or access denied"),
     error(
-        code = "400",
         status = 400,
         message = "Discrepancy between the type of call participants and incoming type"
     ),
-    error(code = "400", status = 400, message = "Incorrect webform id"),
-    error(
-        code = "Invalid parameters.",
-        status = 400,
-        message = "Invalid parameters were provided."
-    ),
+    error(status = 400, message = "Incorrect webform id"),
 )]
 pub struct CrmCalllistUpdate {
-    /// `LIST_ID`: integer, required.
+    /// `LIST_ID`: documented as integer, required.
     #[bitrix(rename = "LIST_ID")]
     pub list_id: i64,
-    /// `ENTITY_TYPE`: string, required.
+    /// `ENTITY_TYPE`: documented as string, required.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: CrmCalllistUpdateEntityType,
-    /// `ENTITIES`: array, required.
+    /// `ENTITIES`: documented as array, required.
     #[bitrix(rename = "ENTITIES")]
     pub entities: Vec<Value>,
-    /// `WEBFORM_ID`: integer.
+    /// `WEBFORM_ID`: documented as integer.
     #[bitrix(rename = "WEBFORM_ID")]
     pub webform_id: Option<i64>,
 }

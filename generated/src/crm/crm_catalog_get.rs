@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
 #[non_exhaustive]
 #[bitrix_method(name = "crm.catalog.get", version = "v1", scope = "crm", result = Value)]
 pub struct CrmCatalogGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: String,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.catalog.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Product Catalogs — `crm.catalog.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-list.html)
@@ -14,6 +14,7 @@ use bitrix24::bitrix_method;
     name = "crm.catalog.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmCatalog>,
+    paging(kind = "start"),
 )]
 pub struct CrmCatalogList {}

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add a New Sales Funnel — `crm.category.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.category.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmCategoryAddResult,
     mutates,
     error(code = "NOT_FOUND", status = 160, message = "SPA not found"),
     error(
@@ -34,21 +35,31 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmCategoryAdd {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmCategoryAddFields,
+}
+/// The `CrmCategoryAddResult` object. Part of `crm.category.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryAddResult {
+    /// `category`: documented as `crm_category`.
+    pub category: Option<types::CrmCategory>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.category.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCategoryAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `isDefault`: boolean.
+    /// `isDefault`: documented as Y/N flag.
     #[bitrix(rename = "isDefault", yn)]
     pub is_default: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -41,9 +41,9 @@ use bitrix24::bitrix_method;
     error(code = "BX_ERROR", status = 160, message = "This funnel is the default funnel"),
 )]
 pub struct CrmCategoryDelete {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.category.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Fields of the Sales Funnel — `crm.category.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.category.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmCategoryFieldsResult,
     error(code = "NOT_FOUND", status = 400, message = "SPA not found"),
     error(
         code = "ENTITY_TYPE_NOT_SUPPORTED",
@@ -21,7 +21,265 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmCategoryFields {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
+}
+/// The `CrmCategoryFieldsResult` object. Part of `crm.category.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryFieldsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<CrmCategoryFieldsResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `crm.category.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryFieldsResultFields {
+    /// `id`: documented as integer.
+    pub id: Option<CrmCategoryFieldsResultFieldsId>,
+    /// `name`: documented as string.
+    pub name: Option<CrmCategoryFieldsResultFieldsName>,
+    /// `sort`: documented as integer.
+    pub sort: Option<CrmCategoryFieldsResultFieldsSort>,
+    /// `entityTypeId`: documented as integer.
+    #[bitrix(rename = "entityTypeId")]
+    pub entity_type_id: Option<CrmCategoryFieldsResultFieldsEntityTypeId>,
+    /// `isDefault`: documented as boolean.
+    #[bitrix(rename = "isDefault")]
+    pub is_default: Option<CrmCategoryFieldsResultFieldsIsDefault>,
+    /// `originId`: documented as string.
+    #[bitrix(rename = "originId")]
+    pub origin_id: Option<CrmCategoryFieldsResultFieldsOriginId>,
+    /// `originatorId`: documented as string.
+    #[bitrix(rename = "originatorId")]
+    pub originator_id: Option<CrmCategoryFieldsResultFieldsOriginatorId>,
+    /// `isSystem`: documented as boolean.
+    #[bitrix(rename = "isSystem")]
+    pub is_system: Option<bool>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `id` object. Part of `crm.category.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryFieldsResultFieldsId {
+    /// `isDynamic`: documented as boolean.
+    #[bitrix(rename = "isDynamic")]
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: documented as boolean.
+    #[bitrix(rename = "isMultiple")]
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `upperName`: documented as string.
+    #[bitrix(rename = "upperName")]
+    pub upper_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `name` object. Part of `crm.category.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryFieldsResultFieldsName {
+    /// `isDynamic`: documented as boolean.
+    #[bitrix(rename = "isDynamic")]
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: documented as boolean.
+    #[bitrix(rename = "isMultiple")]
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `upperName`: documented as string.
+    #[bitrix(rename = "upperName")]
+    pub upper_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `sort` object. Part of `crm.category.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryFieldsResultFieldsSort {
+    /// `isDynamic`: documented as boolean.
+    #[bitrix(rename = "isDynamic")]
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: documented as boolean.
+    #[bitrix(rename = "isMultiple")]
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `upperName`: documented as string.
+    #[bitrix(rename = "upperName")]
+    pub upper_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `entityTypeId` object. Part of `crm.category.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryFieldsResultFieldsEntityTypeId {
+    /// `isDynamic`: documented as boolean.
+    #[bitrix(rename = "isDynamic")]
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: documented as boolean.
+    #[bitrix(rename = "isMultiple")]
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `upperName`: documented as string.
+    #[bitrix(rename = "upperName")]
+    pub upper_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `isDefault` object. Part of `crm.category.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryFieldsResultFieldsIsDefault {
+    /// `isDynamic`: documented as boolean.
+    #[bitrix(rename = "isDynamic")]
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: documented as boolean.
+    #[bitrix(rename = "isMultiple")]
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `upperName`: documented as string.
+    #[bitrix(rename = "upperName")]
+    pub upper_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `originId` object. Part of `crm.category.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryFieldsResultFieldsOriginId {
+    /// `isDynamic`: documented as boolean.
+    #[bitrix(rename = "isDynamic")]
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: documented as boolean.
+    #[bitrix(rename = "isMultiple")]
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `upperName`: documented as string.
+    #[bitrix(rename = "upperName")]
+    pub upper_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `originatorId` object. Part of `crm.category.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryFieldsResultFieldsOriginatorId {
+    /// `isDynamic`: documented as boolean.
+    #[bitrix(rename = "isDynamic")]
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: documented as boolean.
+    #[bitrix(rename = "isMultiple")]
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `upperName`: documented as string.
+    #[bitrix(rename = "upperName")]
+    pub upper_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.category.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the list of Sales Funnels — `crm.category.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-list.html)
@@ -12,7 +12,8 @@ use bitrix24::bitrix_method;
     name = "crm.category.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmCategoryListResult,
+    paging(kind = "start", id = "id", items = "categories"),
     error(code = "NOT_FOUND", status = 400, message = "Smart process not found"),
     error(
         code = "ENTITY_TYPE_NOT_SUPPORTED",
@@ -21,7 +22,48 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmCategoryList {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
+}
+/// The `CrmCategoryListResult` object. Part of `crm.category.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryListResult {
+    /// `categories`: documented as array of object.
+    pub categories: Option<Vec<CrmCategoryListResultCategoriesItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CrmCategoryListResultCategoriesItem` object. Part of `crm.category.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryListResultCategoriesItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `sort`: documented as integer.
+    pub sort: Option<i64>,
+    /// `entityTypeId`: documented as integer.
+    #[bitrix(rename = "entityTypeId")]
+    pub entity_type_id: Option<i64>,
+    /// `isDefault`: documented as Y/N flag.
+    #[bitrix(rename = "isDefault", yn)]
+    pub is_default: Option<bool>,
+    /// `originId`: documented as string.
+    #[bitrix(rename = "originId")]
+    pub origin_id: Option<String>,
+    /// `originatorId`: documented as string.
+    #[bitrix(rename = "originatorId")]
+    pub originator_id: Option<String>,
+    /// `isSystem`: documented as boolean.
+    #[bitrix(rename = "isSystem")]
+    pub is_system: Option<bool>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

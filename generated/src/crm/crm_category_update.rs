@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.category.update",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmCategoryUpdateResult,
     mutates,
     error(code = "NOT_FOUND", status = 400, message = "Smart process not found"),
     error(
@@ -24,23 +24,64 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct CrmCategoryUpdate {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmCategoryUpdateFields,
+}
+/// The `CrmCategoryUpdateResult` object. Part of `crm.category.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryUpdateResult {
+    /// `category`: documented as object.
+    pub category: Option<CrmCategoryUpdateResultCategory>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `category` object. Part of `crm.category.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategoryUpdateResultCategory {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `sort`: documented as integer.
+    pub sort: Option<i64>,
+    /// `entityTypeId`: documented as integer.
+    #[bitrix(rename = "entityTypeId")]
+    pub entity_type_id: Option<i64>,
+    /// `isDefault`: documented as Y/N flag.
+    #[bitrix(rename = "isDefault", yn)]
+    pub is_default: Option<bool>,
+    /// `originId`: documented as string.
+    #[bitrix(rename = "originId")]
+    pub origin_id: Option<String>,
+    /// `originatorId`: documented as string.
+    #[bitrix(rename = "originatorId")]
+    pub originator_id: Option<String>,
+    /// `isSystem`: documented as boolean.
+    #[bitrix(rename = "isSystem")]
+    pub is_system: Option<bool>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.category.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCategoryUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `isDefault`: boolean.
+    /// `isDefault`: documented as Y/N flag.
     #[bitrix(rename = "isDefault", yn)]
     pub is_default: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -17,10 +17,10 @@ use crate::types;
     scope = "crm",
     result = i64,
     mutates,
-    error(code = "-", status = 400, message = "Parameter 'fields' must be array"),
-    error(code = "-", status = 400, message = "Parameter 'params' must be array"),
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "Disk resource exhausted"),
+    error(status = 400, message = "Parameter 'fields' must be array"),
+    error(status = 400, message = "Parameter 'params' must be array"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Disk resource exhausted"),
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -28,73 +28,73 @@ use crate::types;
     ),
 )]
 pub struct CrmCompanyAdd {
-    /// `fields`: object, required; keys: `UF_`, `PARENT_ID_`.
+    /// `fields`: documented as object, required; keys: `UF_`, `PARENT_ID_`.
     pub fields: CrmCompanyAddFields,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<Map<String, Value>>,
 }
 /// The `fields` object. Part of `crm.company.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCompanyAddFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `COMPANY_TYPE`: crm_status.
+    /// `COMPANY_TYPE`: documented as `crm_status`.
     #[bitrix(rename = "COMPANY_TYPE")]
-    pub company_type: Option<types::CrmStatus>,
-    /// `INDUSTRY`: crm_status.
+    pub company_type: Option<types::CrmStatusId>,
+    /// `INDUSTRY`: documented as `crm_status`.
     #[bitrix(rename = "INDUSTRY")]
-    pub industry: Option<types::CrmStatus>,
-    /// `EMPLOYEES`: crm_status.
+    pub industry: Option<types::CrmStatusId>,
+    /// `EMPLOYEES`: documented as `crm_status`.
     #[bitrix(rename = "EMPLOYEES")]
-    pub employees: Option<types::CrmStatus>,
-    /// `CURRENCY_ID`: crm_currency.
+    pub employees: Option<types::CrmStatusId>,
+    /// `CURRENCY_ID`: documented as `crm_currency`.
     #[bitrix(rename = "CURRENCY_ID")]
     pub currency_id: Option<String>,
-    /// `REVENUE`: double.
+    /// `REVENUE`: documented as double.
     #[bitrix(rename = "REVENUE")]
     pub revenue: Option<f64>,
-    /// `LOGO`: file.
+    /// `LOGO`: documented as file.
     #[bitrix(rename = "LOGO")]
     pub logo: Option<Value>,
-    /// `OPENED`: char.
+    /// `OPENED`: documented as Y/N flag.
     #[bitrix(rename = "OPENED", yn)]
     pub opened: Option<bool>,
-    /// `ASSIGNED_BY_ID`: user.
+    /// `ASSIGNED_BY_ID`: documented as `user`.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: Option<types::User>,
-    /// `COMMENTS`: string.
+    pub assigned_by_id: Option<types::UserId>,
+    /// `COMMENTS`: documented as string.
     #[bitrix(rename = "COMMENTS")]
     pub comments: Option<String>,
-    /// `PHONE`: array of crm_multifield.
+    /// `PHONE`: documented as array of `crm_multifield`.
     #[bitrix(rename = "PHONE")]
     pub phone: Option<Vec<types::CrmMultifield>>,
-    /// `EMAIL`: array of crm_multifield.
+    /// `EMAIL`: documented as array of `crm_multifield`.
     #[bitrix(rename = "EMAIL")]
     pub email: Option<Vec<types::CrmMultifield>>,
-    /// `WEB`: array of crm_multifield.
+    /// `WEB`: documented as array of `crm_multifield`.
     #[bitrix(rename = "WEB")]
     pub web: Option<Vec<types::CrmMultifield>>,
-    /// `IM`: array of crm_multifield.
+    /// `IM`: documented as array of `crm_multifield`.
     #[bitrix(rename = "IM")]
     pub im: Option<Vec<types::CrmMultifield>>,
-    /// `UTM_SOURCE`: string.
+    /// `UTM_SOURCE`: documented as string.
     #[bitrix(rename = "UTM_SOURCE")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: documented as string.
     #[bitrix(rename = "UTM_MEDIUM")]
     pub utm_medium: Option<CrmCompanyAddFieldsUtmMedium>,
-    /// `UTM_CAMPAIGN`: string.
+    /// `UTM_CAMPAIGN`: documented as string.
     #[bitrix(rename = "UTM_CAMPAIGN")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
+    /// `UTM_CONTENT`: documented as string.
     #[bitrix(rename = "UTM_CONTENT")]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`: string.
+    /// `UTM_TERM`: documented as string.
     #[bitrix(rename = "UTM_TERM")]
     pub utm_term: Option<String>,
-    /// `IS_MY_COMPANY`: char.
+    /// `IS_MY_COMPANY`: documented as Y/N flag.
     #[bitrix(rename = "IS_MY_COMPANY", yn)]
     pub is_my_company: Option<bool>,
     /// Undocumented keys sent as they are.

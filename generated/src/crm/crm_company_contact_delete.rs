@@ -16,26 +16,25 @@ use crate::types;
     result = bool,
     mutates,
     error(
-        code = "-",
         status = 400,
         message = "The parameter 'ownerEntityID' is invalid or not defined."
     ),
-    error(code = "-", status = 400, message = "The parameter 'item' must be array."),
+    error(status = 400, message = "The parameter 'item' must be array."),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
-    error(code = "-", status = 400, message = "Not found."),
-    error(code = "-", status = 400, message = "The parameter 'fields' is not valid."),
+    error(status = 400, message = "Not found."),
+    error(status = 400, message = "The parameter 'fields' is not valid."),
 )]
 pub struct CrmCompanyContactDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmCompanyContactDeleteFields,
 }
 /// The `fields` object. Part of `crm.company.contact.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-delete.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCompanyContactDeleteFields {
-    /// `CONTACT_ID`: crm_entity, required.
+    /// `CONTACT_ID`: documented as `crm_entity`, required.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: types::CrmEntity,
     /// Undocumented keys sent as they are.

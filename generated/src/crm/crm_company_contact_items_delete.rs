@@ -14,13 +14,12 @@ use bitrix24::bitrix_method;
     result = bool,
     mutates,
     error(
-        code = "-",
         status = 400,
         message = "The parameter ownerEntityID is invalid or not defined"
     ),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct CrmCompanyContactItemsDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.contact.items.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Retrieve a Set of Contacts Associated with a Specified Company — `crm.company.contact.items.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-items-get.html)
@@ -12,15 +12,14 @@ use bitrix24::bitrix_method;
     name = "crm.company.contact.items.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmCompanyContactItems>,
     error(
-        code = "-",
         status = 400,
         message = "The parameter ownerEntityID is invalid or not defined"
     ),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct CrmCompanyContactItemsGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

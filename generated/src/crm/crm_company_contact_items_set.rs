@@ -16,31 +16,30 @@ use crate::types;
     result = bool,
     mutates,
     error(
-        code = "-",
         status = 400,
         message = "The parameter ownerEntityID is invalid or not defined"
     ),
-    error(code = "-", status = 400, message = "The parameter items must be array"),
+    error(status = 400, message = "The parameter items must be array"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
-    error(code = "-", status = 400, message = "Not found"),
+    error(status = 400, message = "Not found"),
 )]
 pub struct CrmCompanyContactItemsSet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `items`: array of object, required.
+    /// `items`: documented as array of object, required.
     pub items: Vec<CrmCompanyContactItemsSetItemsItem>,
 }
 /// The `CrmCompanyContactItemsSetItemsItem` object. Part of `crm.company.contact.items.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/contacts/crm-company-contact-items-set.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCompanyContactItemsSetItemsItem {
-    /// `CONTACT_ID`: crm_entity, required.
+    /// `CONTACT_ID`: documented as `crm_entity`, required.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: types::CrmEntity,
-    /// `IS_PRIMARY`: char.
+    /// `IS_PRIMARY`: documented as Y/N flag.
     #[bitrix(rename = "IS_PRIMARY", yn)]
     pub is_primary: Option<bool>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -15,11 +15,11 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "Company is not found"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Company is not found"),
 )]
 pub struct CrmCompanyDelete {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

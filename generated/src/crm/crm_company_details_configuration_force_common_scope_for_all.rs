@@ -15,6 +15,6 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "Access denied"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmCompanyDetailsConfigurationForceCommonScopeForAll {}

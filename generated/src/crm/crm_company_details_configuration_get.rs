@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.details.configuration.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 use crate::types;
 /// Get Parameters For — `crm.company.details.configuration.get` (REST v1, scope `crm`).
@@ -15,15 +14,15 @@ use crate::types;
     name = "crm.company.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "-", status = 400, message = "Access denied"),
+    result = Vec<types::CrmCompanyDetailsConfiguration>,
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmCompanyDetailsConfigurationGet {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<CrmCompanyDetailsConfigurationGetScope>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
+    pub user_id: Option<types::UserId>,
 }
 /// Documented values of `scope`. Part of `crm.company.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html)).
 #[bitrix_enum(repr = "string")]

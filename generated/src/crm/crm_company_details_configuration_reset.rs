@@ -16,14 +16,14 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "Access denied"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmCompanyDetailsConfigurationReset {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<CrmCompanyDetailsConfigurationResetScope>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
+    pub user_id: Option<types::UserId>,
 }
 /// Documented values of `scope`. Part of `crm.company.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-reset.html)).
 #[bitrix_enum(repr = "string")]

@@ -17,30 +17,28 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "Parameter 'data' must be array"),
-    error(code = "-", status = 400, message = "The data must be indexed array"),
-    error(code = "-", status = 400, message = "There are no data to write"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Parameter 'data' must be array"),
+    error(status = 400, message = "The data must be indexed array"),
+    error(status = 400, message = "There are no data to write"),
     error(
-        code = "-",
         status = 400,
         message = "Section at index # has type data[i].type. The expected type is 'section'"
     ),
-    error(code = "-", status = 400, message = "Section at index # does not have name"),
-    error(code = "-", status = 400, message = "Section at index # does not have title"),
+    error(status = 400, message = "Section at index # does not have name"),
+    error(status = 400, message = "Section at index # does not have title"),
     error(
-        code = "-",
         status = 400,
         message = "Element at index # in section at index # does not have name"
     ),
 )]
 pub struct CrmCompanyDetailsConfigurationSet {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<CrmCompanyDetailsConfigurationSetScope>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
-    /// `data`: array of section, required.
+    pub user_id: Option<types::UserId>,
+    /// `data`: documented as array of `section`, required.
     pub data: Vec<Map<String, Value>>,
 }
 /// Documented values of `scope`. Part of `crm.company.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html)).

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Company Fields Description — `crm.company.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html)
@@ -14,7 +15,8 @@ use bitrix24::bitrix_method;
     name = "crm.company.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "-", status = 400, message = "Access denied"),
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmCompanyFields {}

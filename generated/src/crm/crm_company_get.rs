@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.company.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Company Information — `crm.company.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-get.html)
@@ -14,12 +14,12 @@ use bitrix24::bitrix_method;
     name = "crm.company.get",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "Not found"),
+    result = types::CrmCompany,
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Not found"),
 )]
 pub struct CrmCompanyGet {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

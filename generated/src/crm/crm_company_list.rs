@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Companies by Filter — `crm.company.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html)
@@ -14,23 +15,23 @@ use bitrix24::bitrix_method;
     name = "crm.company.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmCompany>,
     paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER"),
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "Parameter 'order' must be array"),
-    error(code = "-", status = 400, message = "Parameter 'filter' must be array"),
-    error(code = "-", status = 400, message = "Failed to get list. General error"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Parameter 'order' must be array"),
+    error(status = 400, message = "Parameter 'filter' must be array"),
+    error(status = 400, message = "Failed to get list. General error"),
 )]
 pub struct CrmCompanyList {
-    /// `SELECT`: array of string.
+    /// `SELECT`: documented as array of string.
     #[bitrix(rename = "SELECT")]
     pub select: Option<Vec<String>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -17,10 +17,10 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "Parameter 'fields' must be an array"),
-    error(code = "-", status = 400, message = "Parameter 'params' must be an array"),
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "Exhausted allocated disk resource"),
+    error(status = 400, message = "Parameter 'fields' must be an array"),
+    error(status = 400, message = "Parameter 'params' must be an array"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Exhausted allocated disk resource"),
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -28,13 +28,13 @@ use crate::types;
     ),
 )]
 pub struct CrmCompanyUpdate {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `FIELDS`: object, required; keys: `PARENT_ID_`, `UF_`.
+    /// `FIELDS`: documented as object, required; keys: `PARENT_ID_`, `UF_`.
     #[bitrix(rename = "FIELDS")]
     pub fields: CrmCompanyUpdateFields,
-    /// `PARAMS`: object.
+    /// `PARAMS`: documented as object.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<Map<String, Value>>,
 }
@@ -42,76 +42,76 @@ pub struct CrmCompanyUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCompanyUpdateFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `COMPANY_TYPE`: crm_status.
+    /// `COMPANY_TYPE`: documented as `crm_status`.
     #[bitrix(rename = "COMPANY_TYPE")]
-    pub company_type: Option<types::CrmStatus>,
-    /// `LOGO`: file.
+    pub company_type: Option<types::CrmStatusId>,
+    /// `LOGO`: documented as file.
     #[bitrix(rename = "LOGO")]
     pub logo: Option<Value>,
-    /// `INDUSTRY`: crm_status.
+    /// `INDUSTRY`: documented as `crm_status`.
     #[bitrix(rename = "INDUSTRY")]
-    pub industry: Option<types::CrmStatus>,
-    /// `EMPLOYEES`: crm_status.
+    pub industry: Option<types::CrmStatusId>,
+    /// `EMPLOYEES`: documented as `crm_status`.
     #[bitrix(rename = "EMPLOYEES")]
-    pub employees: Option<types::CrmStatus>,
-    /// `CURRENCY_ID`: crm_currency.
+    pub employees: Option<types::CrmStatusId>,
+    /// `CURRENCY_ID`: documented as `crm_currency`.
     #[bitrix(rename = "CURRENCY_ID")]
     pub currency_id: Option<String>,
-    /// `REVENUE`: double.
+    /// `REVENUE`: documented as double.
     #[bitrix(rename = "REVENUE")]
     pub revenue: Option<f64>,
-    /// `OPENED`: char.
+    /// `OPENED`: documented as Y/N flag.
     #[bitrix(rename = "OPENED", yn)]
     pub opened: Option<bool>,
-    /// `COMMENTS`: string.
+    /// `COMMENTS`: documented as string.
     #[bitrix(rename = "COMMENTS")]
     pub comments: Option<String>,
-    /// `ASSIGNED_BY_ID`: user.
+    /// `ASSIGNED_BY_ID`: documented as `user`.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: Option<types::User>,
-    /// `CONTACT_ID`: crm_contact.
+    pub assigned_by_id: Option<types::UserId>,
+    /// `CONTACT_ID`: documented as `crm_contact`.
     #[bitrix(rename = "CONTACT_ID")]
-    pub contact_id: Option<types::CrmContact>,
-    /// `ORIGINATOR_ID`: string.
+    pub contact_id: Option<types::CrmContactId>,
+    /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
+    /// `ORIGIN_ID`: documented as string.
     #[bitrix(rename = "ORIGIN_ID")]
     pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`: string.
+    /// `ORIGIN_VERSION`: documented as string.
     #[bitrix(rename = "ORIGIN_VERSION")]
     pub origin_version: Option<String>,
-    /// `UTM_SOURCE`: string.
+    /// `UTM_SOURCE`: documented as string.
     #[bitrix(rename = "UTM_SOURCE")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: documented as string.
     #[bitrix(rename = "UTM_MEDIUM")]
     pub utm_medium: Option<CrmCompanyUpdateFieldsUtmMedium>,
-    /// `UTM_CAMPAIGN`: string.
+    /// `UTM_CAMPAIGN`: documented as string.
     #[bitrix(rename = "UTM_CAMPAIGN")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
+    /// `UTM_CONTENT`: documented as string.
     #[bitrix(rename = "UTM_CONTENT")]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`: string.
+    /// `UTM_TERM`: documented as string.
     #[bitrix(rename = "UTM_TERM")]
     pub utm_term: Option<String>,
-    /// `PHONE`: array of crm_multifield.
+    /// `PHONE`: documented as array of `crm_multifield`.
     #[bitrix(rename = "PHONE")]
     pub phone: Option<Vec<types::CrmMultifield>>,
-    /// `EMAIL`: array of crm_multifield.
+    /// `EMAIL`: documented as array of `crm_multifield`.
     #[bitrix(rename = "EMAIL")]
     pub email: Option<Vec<types::CrmMultifield>>,
-    /// `WEB`: array of crm_multifield.
+    /// `WEB`: documented as array of `crm_multifield`.
     #[bitrix(rename = "WEB")]
     pub web: Option<Vec<types::CrmMultifield>>,
-    /// `IM`: array of crm_multifield.
+    /// `IM`: documented as array of `crm_multifield`.
     #[bitrix(rename = "IM")]
     pub im: Option<Vec<types::CrmMultifield>>,
-    /// `LINK`: array of crm_multifield.
+    /// `LINK`: documented as array of `crm_multifield`.
     #[bitrix(rename = "LINK")]
     pub link: Option<Vec<types::CrmMultifield>>,
     /// Undocumented keys sent as they are.

@@ -17,10 +17,10 @@ use crate::types;
     scope = "crm",
     result = i64,
     mutates,
-    error(code = "-", status = 400, message = "Parameter 'fields' must be array"),
-    error(code = "-", status = 400, message = "Parameter 'params' must be array"),
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "Disk resource exhausted"),
+    error(status = 400, message = "Parameter 'fields' must be array"),
+    error(status = 400, message = "Parameter 'params' must be array"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Disk resource exhausted"),
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -28,95 +28,95 @@ use crate::types;
     ),
 )]
 pub struct CrmContactAdd {
-    /// `FIELDS`: object; keys: `UF_`, `PARENT_ID_`.
+    /// `FIELDS`: documented as object; keys: `UF_`, `PARENT_ID_`.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<CrmContactAddFields>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<CrmContactAddParams>,
 }
 /// The `FIELDS` object. Part of `crm.contact.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmContactAddFields {
-    /// `HONORIFIC`: crm_status.
+    /// `HONORIFIC`: documented as `crm_status`.
     #[bitrix(rename = "HONORIFIC")]
-    pub honorific: Option<types::CrmStatus>,
-    /// `NAME`: string.
+    pub honorific: Option<types::CrmStatusId>,
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `SECOND_NAME`: string.
+    /// `SECOND_NAME`: documented as string.
     #[bitrix(rename = "SECOND_NAME")]
     pub second_name: Option<String>,
-    /// `LAST_NAME`: string.
+    /// `LAST_NAME`: documented as string.
     #[bitrix(rename = "LAST_NAME")]
     pub last_name: Option<String>,
-    /// `PHOTO`: file.
+    /// `PHOTO`: documented as file.
     #[bitrix(rename = "PHOTO")]
     pub photo: Option<Value>,
-    /// `BIRTHDATE`: date.
+    /// `BIRTHDATE`: documented as date.
     #[bitrix(rename = "BIRTHDATE")]
     pub birthdate: Option<String>,
-    /// `TYPE_ID`: crm_status.
+    /// `TYPE_ID`: documented as `crm_status`.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: Option<types::CrmStatus>,
-    /// `SOURCE_ID`: crm_status.
+    pub type_id: Option<types::CrmStatusId>,
+    /// `SOURCE_ID`: documented as `crm_status`.
     #[bitrix(rename = "SOURCE_ID")]
-    pub source_id: Option<types::CrmStatus>,
-    /// `SOURCE_DESCRIPTION`: string.
+    pub source_id: Option<types::CrmStatusId>,
+    /// `SOURCE_DESCRIPTION`: documented as string.
     #[bitrix(rename = "SOURCE_DESCRIPTION")]
     pub source_description: Option<String>,
-    /// `POST`: string.
+    /// `POST`: documented as string.
     #[bitrix(rename = "POST")]
     pub post: Option<String>,
-    /// `COMMENTS`: string.
+    /// `COMMENTS`: documented as string.
     #[bitrix(rename = "COMMENTS")]
     pub comments: Option<String>,
-    /// `OPENED`: boolean.
+    /// `OPENED`: documented as Y/N flag.
     #[bitrix(rename = "OPENED", yn)]
     pub opened: Option<bool>,
-    /// `EXPORT`: boolean.
+    /// `EXPORT`: documented as Y/N flag.
     #[bitrix(rename = "EXPORT", yn)]
     pub export: Option<bool>,
-    /// `ASSIGNED_BY_ID`: user.
+    /// `ASSIGNED_BY_ID`: documented as `user`.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: Option<types::User>,
-    /// `COMPANY_ID`: crm_company.
+    pub assigned_by_id: Option<types::UserId>,
+    /// `COMPANY_ID`: documented as `crm_company`.
     #[bitrix(rename = "COMPANY_ID")]
-    pub company_id: Option<types::CrmCompany>,
-    /// `COMPANY_IDS`: array of crm_company.
+    pub company_id: Option<types::CrmCompanyId>,
+    /// `COMPANY_IDS`: documented as array of `crm_company`.
     #[bitrix(rename = "COMPANY_IDS")]
-    pub company_ids: Option<Vec<types::CrmCompany>>,
-    /// `UTM_SOURCE`: string.
+    pub company_ids: Option<Vec<types::CrmCompanyId>>,
+    /// `UTM_SOURCE`: documented as string.
     #[bitrix(rename = "UTM_SOURCE")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: documented as string.
     #[bitrix(rename = "UTM_MEDIUM")]
     pub utm_medium: Option<CrmContactAddFieldsUtmMedium>,
-    /// `UTM_CAMPAIGN`: string.
+    /// `UTM_CAMPAIGN`: documented as string.
     #[bitrix(rename = "UTM_CAMPAIGN")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
+    /// `UTM_CONTENT`: documented as string.
     #[bitrix(rename = "UTM_CONTENT")]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`: string.
+    /// `UTM_TERM`: documented as string.
     #[bitrix(rename = "UTM_TERM")]
     pub utm_term: Option<String>,
-    /// `TRACE`: string.
+    /// `TRACE`: documented as string.
     #[bitrix(rename = "TRACE")]
     pub trace: Option<String>,
-    /// `PHONE`: array of crm_multifield.
+    /// `PHONE`: documented as array of `crm_multifield`.
     #[bitrix(rename = "PHONE")]
     pub phone: Option<Vec<types::CrmMultifield>>,
-    /// `EMAIL`: array of crm_multifield.
+    /// `EMAIL`: documented as array of `crm_multifield`.
     #[bitrix(rename = "EMAIL")]
     pub email: Option<Vec<types::CrmMultifield>>,
-    /// `WEB`: array of crm_multifield.
+    /// `WEB`: documented as array of `crm_multifield`.
     #[bitrix(rename = "WEB")]
     pub web: Option<Vec<types::CrmMultifield>>,
-    /// `IM`: array of crm_multifield.
+    /// `IM`: documented as array of `crm_multifield`.
     #[bitrix(rename = "IM")]
     pub im: Option<Vec<types::CrmMultifield>>,
-    /// `LINK`: array of crm_multifield.
+    /// `LINK`: documented as array of `crm_multifield`.
     #[bitrix(rename = "LINK")]
     pub link: Option<Vec<types::CrmMultifield>>,
     /// Undocumented keys sent as they are.
@@ -137,10 +137,10 @@ pub enum CrmContactAddFieldsUtmMedium {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmContactAddParams {
-    /// `REGISTER_SONET_EVENT`: boolean.
+    /// `REGISTER_SONET_EVENT`: documented as Y/N flag.
     #[bitrix(rename = "REGISTER_SONET_EVENT", yn)]
     pub register_sonet_event: Option<bool>,
-    /// `IMPORT`: boolean.
+    /// `IMPORT`: documented as boolean.
     #[bitrix(rename = "IMPORT")]
     pub import: Option<bool>,
     /// Undocumented keys sent as they are.

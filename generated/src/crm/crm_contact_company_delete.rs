@@ -15,26 +15,25 @@ use bitrix24::{bitrix_method, bitrix_object};
     result = bool,
     mutates,
     error(
-        code = "-",
         status = 400,
         message = "The parameter 'ownerEntityID' is invalid or not defined"
     ),
-    error(code = "-", status = 400, message = "The parameter 'fields' must be array"),
+    error(status = 400, message = "The parameter 'fields' must be array"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
-    error(code = "-", status = 400, message = "Not found"),
-    error(code = "-", status = 400, message = "The parameter 'fields' is not valid"),
+    error(status = 400, message = "Not found"),
+    error(status = 400, message = "The parameter 'fields' is not valid"),
 )]
 pub struct CrmContactCompanyDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmContactCompanyDeleteFields,
 }
 /// The `fields` object. Part of `crm.contact.company.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-delete.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmContactCompanyDeleteFields {
-    /// `COMPANY_ID`: integer, required.
+    /// `COMPANY_ID`: documented as integer, required.
     #[bitrix(rename = "COMPANY_ID")]
     pub company_id: i64,
     /// Undocumented keys sent as they are.

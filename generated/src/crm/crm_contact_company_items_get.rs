@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.contact.company.items.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a Set of Companies Associated with the Specified Contact — `crm.contact.company.items.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/company/crm-contact-company-items-get.html)
@@ -12,15 +12,14 @@ use bitrix24::bitrix_method;
     name = "crm.contact.company.items.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmContactCompanyItems>,
     error(
-        code = "-",
         status = 200,
         message = "The parameter 'ownerEntityID' is invalid or not defined"
     ),
     error(code = "ACCESS_DENIED", status = 200, message = "Access denied!"),
 )]
 pub struct CrmContactCompanyItemsGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

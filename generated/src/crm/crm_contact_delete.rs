@@ -15,12 +15,12 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "ID is not defined or invalid"),
-    error(code = "-", status = 400, message = "Access denied"),
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
     error(code = "ERROR_CORE", status = 400, message = "Element not found"),
 )]
 pub struct CrmContactDelete {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

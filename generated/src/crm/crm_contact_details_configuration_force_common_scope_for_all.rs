@@ -15,5 +15,6 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmContactDetailsConfigurationForceCommonScopeForAll {}

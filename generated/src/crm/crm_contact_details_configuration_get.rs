@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.contact.details.configuration.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 use crate::types;
 /// Get Parameters Of — `crm.contact.details.configuration.get` (REST v1, scope `crm`).
@@ -15,12 +14,13 @@ use crate::types;
     name = "crm.contact.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmContactDetailsConfiguration>,
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmContactDetailsConfigurationGet {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
+    pub user_id: Option<types::UserId>,
 }

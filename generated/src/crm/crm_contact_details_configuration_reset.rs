@@ -16,11 +16,12 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmContactDetailsConfigurationReset {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
+    pub user_id: Option<types::UserId>,
 }

@@ -17,13 +17,27 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Parameter 'data' must be array."),
+    error(status = 400, message = "The data must be indexed array."),
+    error(status = 400, message = "There are no data to write."),
+    error(
+        status = 400,
+        message = "Section at index i has type data[i].type. The expected type is 'section'."
+    ),
+    error(status = 400, message = "Section at index i does not have name."),
+    error(status = 400, message = "Section at index i does not have title."),
+    error(
+        status = 400,
+        message = "Element at index j in section at index i does not have name."
+    ),
 )]
 pub struct CrmContactDetailsConfigurationSet {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
-    /// `data`: array of section, required.
+    pub user_id: Option<types::UserId>,
+    /// `data`: documented as array of `section`, required.
     pub data: Vec<Map<String, Value>>,
 }

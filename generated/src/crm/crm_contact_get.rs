@@ -2,17 +2,25 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.contact.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Contact by Id — `crm.contact.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-get.html)
 ///
 /// Deprecated by the documentation: use `crm.item.get` instead.
 #[non_exhaustive]
-#[bitrix_method(name = "crm.contact.get", version = "v1", scope = "crm", result = Value)]
+#[bitrix_method(
+    name = "crm.contact.get",
+    version = "v1",
+    scope = "crm",
+    result = types::CrmContact,
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Not found"),
+)]
 pub struct CrmContactGet {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -13,20 +13,16 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "ID is not defined or invalid"),
-    error(code = "-", status = 400, message = "Access denied"),
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
     error(
         code = "ERROR_NOT_FOUND",
         status = 400,
         message = "The entity with ID 'id' is not found"
     ),
-    error(
-        code = "-",
-        status = 400,
-        message = "Error deleting FIELD_NAME for object ENTITY_ID"
-    ),
+    error(status = 400, message = "Error deleting FIELD_NAME for object ENTITY_ID"),
 )]
 pub struct CrmContactUserfieldDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

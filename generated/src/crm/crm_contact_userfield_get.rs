@@ -13,8 +13,8 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "ID is not defined or invalid"),
     error(
         code = "ERROR_NOT_FOUND",
         status = 400,
@@ -22,6 +22,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmContactUserfieldGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -14,6 +14,11 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = String,
     mutates,
+    error(status = 400, message = "Access denied."),
+    error(
+        status = 400,
+        message = "\"Currencies\" module not found! Please install the \"Currencies\" module."
+    ),
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -26,29 +31,29 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmCurrencyAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmCurrencyAddFields,
 }
 /// The `fields` object. Part of `crm.currency.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCurrencyAddFields {
-    /// `CURRENCY`: string, required.
+    /// `CURRENCY`: documented as string, required.
     #[bitrix(rename = "CURRENCY")]
     pub currency: String,
-    /// `BASE`: string.
+    /// `BASE`: documented as string.
     #[bitrix(rename = "BASE")]
     pub base: Option<CrmCurrencyAddFieldsBase>,
-    /// `AMOUNT_CNT`: integer, required.
+    /// `AMOUNT_CNT`: documented as integer, required.
     #[bitrix(rename = "AMOUNT_CNT")]
     pub amount_cnt: i64,
-    /// `AMOUNT`: double, required.
+    /// `AMOUNT`: documented as double, required.
     #[bitrix(rename = "AMOUNT")]
     pub amount: f64,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `LANG`: object.
+    /// `LANG`: documented as object.
     #[bitrix(rename = "LANG")]
     pub lang: Option<CrmCurrencyAddFieldsLang>,
     /// Undocumented keys sent as they are.
@@ -69,25 +74,25 @@ pub enum CrmCurrencyAddFieldsBase {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCurrencyAddFieldsLang {
-    /// `DECIMALS`: integer, required.
+    /// `DECIMALS`: documented as integer, required.
     #[bitrix(rename = "DECIMALS")]
     pub decimals: i64,
-    /// `DEC_POINT`: string.
+    /// `DEC_POINT`: documented as string.
     #[bitrix(rename = "DEC_POINT")]
     pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: string.
+    /// `FORMAT_STRING`: documented as string.
     #[bitrix(rename = "FORMAT_STRING")]
     pub format_string: Option<String>,
-    /// `FULL_NAME`: string.
+    /// `FULL_NAME`: documented as string.
     #[bitrix(rename = "FULL_NAME")]
     pub full_name: Option<String>,
-    /// `HIDE_ZERO`: string.
+    /// `HIDE_ZERO`: documented as string.
     #[bitrix(rename = "HIDE_ZERO")]
     pub hide_zero: Option<String>,
-    /// `THOUSANDS_SEP`: string.
+    /// `THOUSANDS_SEP`: documented as string.
     #[bitrix(rename = "THOUSANDS_SEP")]
     pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT`: string.
+    /// `THOUSANDS_VARIANT`: documented as string.
     #[bitrix(rename = "THOUSANDS_VARIANT")]
     pub thousands_variant: Option<String>,
     /// Undocumented keys sent as they are.

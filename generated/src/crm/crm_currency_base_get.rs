@@ -12,10 +12,6 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = String,
-    error(
-        code = " ERROR_UNEXPECTED_ANSWER ",
-        status = 400,
-        message = "Server returned an unexpected response."
-    ),
+    error(status = 400, message = " ERROR_UNEXPECTED_ANSWER "),
 )]
 pub struct CrmCurrencyBaseGet {}

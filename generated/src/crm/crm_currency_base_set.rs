@@ -14,8 +14,9 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmCurrencyBaseSet {
-    /// `id`: srting.
+    /// `id`: documented as `srting`.
     pub id: Option<Value>,
 }

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Delete Currency — `crm.currency.delete` (REST v1, scope `crm`).
 ///
@@ -12,8 +11,15 @@ use bitrix24::bitrix_method;
     name = "crm.currency.delete",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
+    error(
+        status = 400,
+        message = "\"Currencies\" module not found! Please install the \"Currencies\" module."
+    ),
+    error(status = 400, message = "Cannot delete base currency."),
+    error(status = 400, message = "Cannot delete report currency."),
     error(
         code = "ERROR_CODE",
         status = 400,
@@ -21,6 +27,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmCurrencyDelete {
-    /// `id`: string, required.
+    /// `id`: documented as string, required.
     pub id: String,
 }

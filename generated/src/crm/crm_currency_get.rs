@@ -13,8 +13,10 @@ use crate::types;
     version = "v1",
     scope = "crm",
     result = types::CrmCurrency,
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Not found"),
 )]
 pub struct CrmCurrencyGet {
-    /// `id`: crm_currency.CURRENCY.
+    /// `id`: documented as `crm_currency.CURRENCY`.
     pub id: Option<String>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Currencies — `crm.currency.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-list.html)
@@ -12,9 +13,12 @@ use bitrix24::bitrix_method;
     name = "crm.currency.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmCurrency>,
+    paging(kind = "start", order = "order"),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Failed to get list. General error."),
 )]
 pub struct CrmCurrencyList {
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
 }

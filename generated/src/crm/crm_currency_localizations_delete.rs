@@ -14,10 +14,12 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "The parameter id is invalid or not defined"),
 )]
 pub struct CrmCurrencyLocalizationsDelete {
-    /// `id`: string, required.
+    /// `id`: documented as string, required.
     pub id: String,
-    /// `lids`: array, required.
+    /// `lids`: documented as array, required.
     pub lids: Vec<Value>,
 }

@@ -14,10 +14,12 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "The parameter id is invalid or not defined."),
 )]
 pub struct CrmCurrencyLocalizationsSet {
-    /// `id`: string, required.
+    /// `id`: documented as string, required.
     pub id: String,
-    /// `localizations`: object, required.
+    /// `localizations`: documented as object, required.
     pub localizations: Map<String, Value>,
 }

@@ -14,6 +14,11 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
+    error(
+        status = 400,
+        message = "\"Currencies\" module not found! Please install the \"Currencies\" module."
+    ),
     error(
         code = "ERROR_CODE",
         status = 400,
@@ -21,29 +26,29 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmCurrencyUpdate {
-    /// `ID`: string.
+    /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmCurrencyUpdateFields>,
 }
 /// The `fields` object. Part of `crm.currency.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCurrencyUpdateFields {
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `AMOUNT_CNT`: integer, required.
+    /// `AMOUNT_CNT`: documented as integer, required.
     #[bitrix(rename = "AMOUNT_CNT")]
     pub amount_cnt: i64,
-    /// `AMOUNT`: double, required.
+    /// `AMOUNT`: documented as double, required.
     #[bitrix(rename = "AMOUNT")]
     pub amount: f64,
-    /// `BASE`: string.
+    /// `BASE`: documented as string.
     #[bitrix(rename = "BASE")]
     pub base: Option<CrmCurrencyUpdateFieldsBase>,
-    /// `LANG`: object.
+    /// `LANG`: documented as object.
     #[bitrix(rename = "LANG")]
     pub lang: Option<CrmCurrencyUpdateFieldsLang>,
     /// Undocumented keys sent as they are.
@@ -64,25 +69,25 @@ pub enum CrmCurrencyUpdateFieldsBase {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCurrencyUpdateFieldsLang {
-    /// `DECIMALS`: integer, required.
+    /// `DECIMALS`: documented as integer, required.
     #[bitrix(rename = "DECIMALS")]
     pub decimals: i64,
-    /// `DEC_POINT`: string.
+    /// `DEC_POINT`: documented as string.
     #[bitrix(rename = "DEC_POINT")]
     pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: string.
+    /// `FORMAT_STRING`: documented as string.
     #[bitrix(rename = "FORMAT_STRING")]
     pub format_string: Option<String>,
-    /// `FULL_NAME`: string.
+    /// `FULL_NAME`: documented as string.
     #[bitrix(rename = "FULL_NAME")]
     pub full_name: Option<String>,
-    /// `HIDE_ZERO`: string.
+    /// `HIDE_ZERO`: documented as string.
     #[bitrix(rename = "HIDE_ZERO")]
     pub hide_zero: Option<String>,
-    /// `THOUSANDS_SEP`: string.
+    /// `THOUSANDS_SEP`: documented as string.
     #[bitrix(rename = "THOUSANDS_SEP")]
     pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT`: string.
+    /// `THOUSANDS_VARIANT`: documented as string.
     #[bitrix(rename = "THOUSANDS_VARIANT")]
     pub thousands_variant: Option<String>,
     /// Undocumented keys sent as they are.

@@ -16,33 +16,32 @@ use crate::types;
     result = bool,
     mutates,
     error(
-        code = "-",
         status = 400,
         message = "The parameter 'ownerEntityID' is invalid or not defined."
     ),
-    error(code = "-", status = 400, message = "The parameter 'fields' must be array."),
-    error(code = "-", status = 400, message = "Access denied."),
+    error(status = 400, message = "The parameter 'fields' must be array."),
+    error(status = 400, message = "Access denied."),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
-    error(code = "-", status = 400, message = "Not found."),
-    error(code = "-", status = 400, message = "The parameter 'fields' is not valid."),
+    error(status = 400, message = "Not found."),
+    error(status = 400, message = "The parameter 'fields' is not valid."),
 )]
 pub struct CrmDealContactAdd {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmDealContactAddFields,
 }
 /// The `fields` object. Part of `crm.deal.contact.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/contacts/crm-deal-contact-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealContactAddFields {
-    /// `CONTACT_ID`: crm_entity, required.
+    /// `CONTACT_ID`: documented as `crm_entity`, required.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: types::CrmEntity,
-    /// `IS_PRIMARY`: char.
+    /// `IS_PRIMARY`: documented as Y/N flag.
     #[bitrix(rename = "IS_PRIMARY", yn)]
     pub is_primary: Option<bool>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.

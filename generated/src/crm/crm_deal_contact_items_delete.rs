@@ -14,15 +14,14 @@ use bitrix24::bitrix_method;
     result = bool,
     mutates,
     error(
-        code = "-",
         status = 400,
         message = "The parameter ownerEntityID is invalid or not defined."
     ),
-    error(code = "-", status = 400, message = "Access denied"),
+    error(status = 400, message = "Access denied"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
-    error(code = "-", status = 400, message = "Not found"),
+    error(status = 400, message = "Not found"),
 )]
 pub struct CrmDealContactItemsDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.contact.items.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Retrieve a Set of Contacts Associated with a Specified Deal — `crm.deal.contact.items.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/contacts/crm-deal-contact-items-get.html)
@@ -12,17 +12,16 @@ use bitrix24::bitrix_method;
     name = "crm.deal.contact.items.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmDealContactItems>,
     error(
-        code = "-",
         status = 400,
         message = "The parameter ownerEntityID is invalid or not defined."
     ),
-    error(code = "-", status = 400, message = "Access denied."),
+    error(status = 400, message = "Access denied."),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
-    error(code = "-", status = 400, message = "Not found."),
+    error(status = 400, message = "Not found."),
 )]
 pub struct CrmDealContactItemsGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -15,9 +15,12 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Not found"),
 )]
 pub struct CrmDealDelete {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -16,16 +16,17 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmDealDetailsConfigurationForceCommonScopeForAll {
-    /// `extras`: object.
+    /// `extras`: documented as object.
     pub extras: Option<CrmDealDetailsConfigurationForceCommonScopeForAllExtras>,
 }
 /// The `extras` object. Part of `crm.deal.details.configuration.forceCommonScopeForAll` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealDetailsConfigurationForceCommonScopeForAllExtras {
-    /// `dealCategoryId`: integer.
+    /// `dealCategoryId`: documented as integer.
     #[bitrix(rename = "dealCategoryId")]
     pub deal_category_id: Option<i64>,
     /// Undocumented keys sent as they are.

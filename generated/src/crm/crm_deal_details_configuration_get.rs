@@ -15,15 +15,16 @@ use crate::types;
     name = "crm.deal.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmDealDetailsConfiguration>,
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmDealDetailsConfigurationGet {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<CrmDealDetailsConfigurationGetScope>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
-    /// `extras`: object.
+    pub user_id: Option<types::UserId>,
+    /// `extras`: documented as object.
     pub extras: Option<CrmDealDetailsConfigurationGetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.deal.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)).
@@ -40,7 +41,7 @@ pub enum CrmDealDetailsConfigurationGetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealDetailsConfigurationGetExtras {
-    /// `dealCategoryId`: integer.
+    /// `dealCategoryId`: documented as integer.
     #[bitrix(rename = "dealCategoryId")]
     pub deal_category_id: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -17,14 +17,15 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmDealDetailsConfigurationReset {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<CrmDealDetailsConfigurationResetScope>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
-    /// `extras`: object.
+    pub user_id: Option<types::UserId>,
+    /// `extras`: documented as object.
     pub extras: Option<CrmDealDetailsConfigurationResetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.deal.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-reset.html)).
@@ -41,7 +42,7 @@ pub enum CrmDealDetailsConfigurationResetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealDetailsConfigurationResetExtras {
-    /// `dealCategoryId`: integer.
+    /// `dealCategoryId`: documented as integer.
     #[bitrix(rename = "dealCategoryId")]
     pub deal_category_id: Option<i64>,
     /// Undocumented keys sent as they are.

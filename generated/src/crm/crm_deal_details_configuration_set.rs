@@ -17,16 +17,30 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Parameter 'data' must be array"),
+    error(status = 400, message = "There are no data to write"),
+    error(status = 400, message = "The data must be indexed array"),
+    error(
+        status = 400,
+        message = "Section at index i has type data[i].type. The expected type is 'section'"
+    ),
+    error(status = 400, message = "Section at index i does not have a name"),
+    error(status = 400, message = "Section at index i does not have a title"),
+    error(
+        status = 400,
+        message = "Element at index j in section at index i does not have a name"
+    ),
 )]
 pub struct CrmDealDetailsConfigurationSet {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<CrmDealDetailsConfigurationSetScope>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
-    /// `data`: array of section, required.
+    pub user_id: Option<types::UserId>,
+    /// `data`: documented as array of `section`, required.
     pub data: Vec<Map<String, Value>>,
-    /// `extras`: object.
+    /// `extras`: documented as object.
     pub extras: Option<CrmDealDetailsConfigurationSetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.deal.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html)).
@@ -43,7 +57,7 @@ pub enum CrmDealDetailsConfigurationSetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealDetailsConfigurationSetExtras {
-    /// `dealCategoryId`: integer.
+    /// `dealCategoryId`: documented as integer.
     #[bitrix(rename = "dealCategoryId")]
     pub deal_category_id: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -2,13 +2,20 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Fields of the Deal — `crm.deal.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html)
 ///
 /// Deprecated by the documentation: use `crm.item.fields` instead.
 #[non_exhaustive]
-#[bitrix_method(name = "crm.deal.fields", version = "v1", scope = "crm", result = Value)]
+#[bitrix_method(
+    name = "crm.deal.fields",
+    version = "v1",
+    scope = "crm",
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
+)]
 pub struct CrmDealFields {}

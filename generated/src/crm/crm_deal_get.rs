@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Deal by Id — `crm.deal.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html)
@@ -14,13 +14,13 @@ use bitrix24::bitrix_method;
     name = "crm.deal.get",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "-", status = 400, message = "ID is not defined or invalid"),
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "Not found"),
+    result = types::CrmDeal,
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Not found"),
 )]
 pub struct CrmDealGet {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.productrows.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Deal Products — `crm.deal.productrows.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-get.html)
@@ -14,9 +14,12 @@ use bitrix24::bitrix_method;
     name = "crm.deal.productrows.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmDealProductrows>,
+    error(status = 400, message = "The parameter id is invalid or not defined"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Not found"),
 )]
 pub struct CrmDealProductrowsGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -16,6 +16,21 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "The parameter id is invalid or not defined"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Not found"),
+    error(
+        status = 400,
+        message = "Discount Rate (DISCOUNT_RATE) is required if Percentage Discount Type (DISCOUNT_TYPE_ID) is defined"
+    ),
+    error(
+        status = 400,
+        message = "Discount Sum (DISCOUNT_SUM) is required if Percentage Discount Type (DISCOUNT_TYPE_ID) is defined and Discount Rate (DISCOUNT_RATE) is 100%"
+    ),
+    error(
+        status = 400,
+        message = "Discount Sum (DISCOUNT_SUM) is required if Monetary Discount Type (DISCOUNT_TYPE_ID) is defined"
+    ),
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -23,58 +38,58 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmDealProductrowsSet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `rows`: array of object.
+    /// `rows`: documented as array of object.
     pub rows: Option<Vec<CrmDealProductrowsSetRowsItem>>,
 }
 /// The `CrmDealProductrowsSetRowsItem` object. Part of `crm.deal.productrows.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-productrows-set.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealProductrowsSetRowsItem {
-    /// `PRODUCT_ID`: integer.
+    /// `PRODUCT_ID`: documented as integer.
     #[bitrix(rename = "PRODUCT_ID")]
     pub product_id: Option<i64>,
-    /// `PRODUCT_NAME`: string.
+    /// `PRODUCT_NAME`: documented as string.
     #[bitrix(rename = "PRODUCT_NAME")]
     pub product_name: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: documented as double.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,
-    /// `PRICE_EXCLUSIVE`: double.
+    /// `PRICE_EXCLUSIVE`: documented as double.
     #[bitrix(rename = "PRICE_EXCLUSIVE")]
     pub price_exclusive: Option<f64>,
-    /// `PRICE_NETTO`: double.
+    /// `PRICE_NETTO`: documented as double.
     #[bitrix(rename = "PRICE_NETTO")]
     pub price_netto: Option<f64>,
-    /// `PRICE_BRUTTO`: double.
+    /// `PRICE_BRUTTO`: documented as double.
     #[bitrix(rename = "PRICE_BRUTTO")]
     pub price_brutto: Option<f64>,
-    /// `QUANTITY`: double.
+    /// `QUANTITY`: documented as double.
     #[bitrix(rename = "QUANTITY")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`: integer.
+    /// `DISCOUNT_TYPE_ID`: documented as integer.
     #[bitrix(rename = "DISCOUNT_TYPE_ID")]
     pub discount_type_id: Option<CrmDealProductrowsSetRowsItemDiscountTypeId>,
-    /// `DISCOUNT_RATE`: double.
+    /// `DISCOUNT_RATE`: documented as double.
     #[bitrix(rename = "DISCOUNT_RATE")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`: double.
+    /// `DISCOUNT_SUM`: documented as double.
     #[bitrix(rename = "DISCOUNT_SUM")]
     pub discount_sum: Option<f64>,
-    /// `TAX_RATE`: double.
+    /// `TAX_RATE`: documented as double.
     #[bitrix(rename = "TAX_RATE")]
     pub tax_rate: Option<f64>,
-    /// `TAX_INCLUDED`: char.
+    /// `TAX_INCLUDED`: documented as Y/N flag.
     #[bitrix(rename = "TAX_INCLUDED", yn)]
     pub tax_included: Option<bool>,
-    /// `MEASURE_CODE`: catalog_measure.code.
+    /// `MEASURE_CODE`: documented as `catalog_measure.code`.
     #[bitrix(rename = "MEASURE_CODE")]
     pub measure_code: Option<String>,
-    /// `MEASURE_NAME`: string.
+    /// `MEASURE_NAME`: documented as string.
     #[bitrix(rename = "MEASURE_NAME")]
     pub measure_name: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.

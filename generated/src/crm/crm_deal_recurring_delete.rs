@@ -13,8 +13,16 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "id is not defined or invalid"),
+    error(status = 400, message = "Recurring is not allowed"),
+    error(status = 400, message = "Recurring deal is not found"),
+    error(
+        status = 400,
+        message = "Deleting is impossible. Connected recurring deal exists"
+    ),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmDealRecurringDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.recurring.expose` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create a New Deal from the Template — `crm.deal.recurring.expose` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-expose.html)
@@ -12,10 +12,25 @@ use bitrix24::bitrix_method;
     name = "crm.deal.recurring.expose",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDealRecurringExposeResult,
     mutates,
+    error(status = 400, message = "id is not defined or invalid"),
+    error(status = 400, message = "Recurring is not allowed"),
+    error(status = 400, message = "Recurring deal is not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmDealRecurringExpose {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `CrmDealRecurringExposeResult` object. Part of `crm.deal.recurring.expose` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-expose.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDealRecurringExposeResult {
+    /// `DEAL_ID`: documented as integer.
+    #[bitrix(rename = "DEAL_ID")]
+    pub deal_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.deal.recurring.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Recurring Deal Template Settings by ID — `crm.deal.recurring.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html)
@@ -12,9 +12,13 @@ use bitrix24::bitrix_method;
     name = "crm.deal.recurring.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmDealRecurring,
+    error(status = 400, message = "id is not defined or invalid"),
+    error(status = 400, message = "Recurring is not allowed"),
+    error(status = 400, message = "Recurring deal is not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmDealRecurringGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Recurring Deal Template Settings — `crm.deal.recurring.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-list.html)
@@ -12,14 +13,18 @@ use bitrix24::bitrix_method;
     name = "crm.deal.recurring.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmDealRecurring>,
     paging(kind = "start", id = "id", order = "order", filter = "filter"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Parameter 'order' must be array"),
+    error(status = 400, message = "Parameter 'filter' must be array"),
+    error(status = 400, message = "Failed to get list. General error"),
 )]
 pub struct CrmDealRecurringList {
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -14,36 +14,41 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "id is not defined or invalid"),
+    error(status = 400, message = "Parameter 'fields' must be array"),
+    error(status = 400, message = "Recurring is not allowed"),
+    error(status = 400, message = "Recurring deal is not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmDealRecurringUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmDealRecurringUpdateFields>,
 }
 /// The `fields` object. Part of `crm.deal.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealRecurringUpdateFields {
-    /// `ACTIVE`: char.
+    /// `ACTIVE`: documented as Y/N flag.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
-    /// `CATEGORY_ID`: char.
+    /// `CATEGORY_ID`: documented as char.
     #[bitrix(rename = "CATEGORY_ID")]
     pub category_id: Option<String>,
-    /// `IS_LIMIT`: char.
+    /// `IS_LIMIT`: documented as char.
     #[bitrix(rename = "IS_LIMIT")]
     pub is_limit: Option<CrmDealRecurringUpdateFieldsIsLimit>,
-    /// `LIMIT_REPEAT`: integer.
+    /// `LIMIT_REPEAT`: documented as integer.
     #[bitrix(rename = "LIMIT_REPEAT")]
     pub limit_repeat: Option<i64>,
-    /// `LIMIT_DATE`: date.
+    /// `LIMIT_DATE`: documented as date.
     #[bitrix(rename = "LIMIT_DATE")]
     pub limit_date: Option<String>,
-    /// `START_DATE`: date.
+    /// `START_DATE`: documented as date.
     #[bitrix(rename = "START_DATE")]
     pub start_date: Option<String>,
-    /// `PARAMS`: object.
+    /// `PARAMS`: documented as object.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<CrmDealRecurringUpdateFieldsParams>,
     /// Undocumented keys sent as they are.
@@ -67,37 +72,37 @@ pub enum CrmDealRecurringUpdateFieldsIsLimit {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealRecurringUpdateFieldsParams {
-    /// `MODE`: string.
+    /// `MODE`: documented as string.
     #[bitrix(rename = "MODE")]
     pub mode: Option<CrmDealRecurringUpdateFieldsParamsMode>,
-    /// `MULTIPLE_TYPE`: string.
+    /// `MULTIPLE_TYPE`: documented as string.
     #[bitrix(rename = "MULTIPLE_TYPE")]
     pub multiple_type: Option<CrmDealRecurringUpdateFieldsParamsMultipleType>,
-    /// `MULTIPLE_INTERVAL`: integer.
+    /// `MULTIPLE_INTERVAL`: documented as integer.
     #[bitrix(rename = "MULTIPLE_INTERVAL")]
     pub multiple_interval: Option<i64>,
-    /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
+    /// `SINGLE_BEFORE_START_DATE_TYPE`: documented as string.
     #[bitrix(rename = "SINGLE_BEFORE_START_DATE_TYPE")]
     pub single_before_start_date_type: Option<
         CrmDealRecurringUpdateFieldsParamsSingleBeforeStartDateType,
     >,
-    /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
+    /// `SINGLE_BEFORE_START_DATE_VALUE`: documented as integer.
     #[bitrix(rename = "SINGLE_BEFORE_START_DATE_VALUE")]
     pub single_before_start_date_value: Option<i64>,
-    /// `OFFSET_BEGINDATE_TYPE`: string.
+    /// `OFFSET_BEGINDATE_TYPE`: documented as string.
     #[bitrix(rename = "OFFSET_BEGINDATE_TYPE")]
     pub offset_begindate_type: Option<
         CrmDealRecurringUpdateFieldsParamsOffsetBegindateType,
     >,
-    /// `OFFSET_BEGINDATE_VALUE`: integer.
+    /// `OFFSET_BEGINDATE_VALUE`: documented as integer.
     #[bitrix(rename = "OFFSET_BEGINDATE_VALUE")]
     pub offset_begindate_value: Option<i64>,
-    /// `OFFSET_CLOSEDATE_TYPE`: string.
+    /// `OFFSET_CLOSEDATE_TYPE`: documented as string.
     #[bitrix(rename = "OFFSET_CLOSEDATE_TYPE")]
     pub offset_closedate_type: Option<
         CrmDealRecurringUpdateFieldsParamsOffsetClosedateType,
     >,
-    /// `OFFSET_CLOSEDATE_VALUE`: integer.
+    /// `OFFSET_CLOSEDATE_VALUE`: documented as integer.
     #[bitrix(rename = "OFFSET_CLOSEDATE_VALUE")]
     pub offset_closedate_value: Option<i64>,
     /// Undocumented keys sent as they are.

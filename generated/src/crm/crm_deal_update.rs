@@ -17,22 +17,22 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "ID is not defined or invalid"),
-    error(code = "-", status = 400, message = "Not found"),
-    error(code = "-", status = 400, message = "Parameter 'fields' must be array"),
-    error(code = "-", status = 400, message = "Parameter 'params' must be array"),
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "Disk resource exhausted"),
-    error(code = "-", status = 400, message = "Invalid value for the \"Currency\" field"),
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Not found"),
+    error(status = 400, message = "Parameter 'fields' must be array"),
+    error(status = 400, message = "Parameter 'params' must be array"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Disk resource exhausted"),
+    error(status = 400, message = "Invalid value for the \"Currency\" field"),
 )]
 pub struct CrmDealUpdate {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `FIELDS`: object; keys: `UF_CRM_`, `PARENT_ID_`.
+    /// `FIELDS`: documented as object; keys: `UF_CRM_`, `PARENT_ID_`.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<CrmDealUpdateFields>,
-    /// `PARAMS`: object.
+    /// `PARAMS`: documented as object.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<CrmDealUpdateParams>,
 }
@@ -40,97 +40,97 @@ pub struct CrmDealUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealUpdateFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `TYPE_ID`: crm_status.
+    /// `TYPE_ID`: documented as `crm_status`.
     #[bitrix(rename = "TYPE_ID")]
-    pub type_id: Option<types::CrmStatus>,
-    /// `STAGE_ID`: crm_status.
+    pub type_id: Option<types::CrmStatusId>,
+    /// `STAGE_ID`: documented as `crm_status`.
     #[bitrix(rename = "STAGE_ID")]
-    pub stage_id: Option<types::CrmStatus>,
-    /// `IS_RECURRING`: char.
+    pub stage_id: Option<types::CrmStatusId>,
+    /// `IS_RECURRING`: documented as Y/N flag.
     #[bitrix(rename = "IS_RECURRING", yn)]
     pub is_recurring: Option<bool>,
-    /// `IS_RETURN_CUSTOMER`: char.
+    /// `IS_RETURN_CUSTOMER`: documented as Y/N flag.
     #[bitrix(rename = "IS_RETURN_CUSTOMER", yn)]
     pub is_return_customer: Option<bool>,
-    /// `IS_REPEATED_APPROACH`: char.
+    /// `IS_REPEATED_APPROACH`: documented as Y/N flag.
     #[bitrix(rename = "IS_REPEATED_APPROACH", yn)]
     pub is_repeated_approach: Option<bool>,
-    /// `PROBABILITY`: integer.
+    /// `PROBABILITY`: documented as integer.
     #[bitrix(rename = "PROBABILITY")]
     pub probability: Option<i64>,
-    /// `CURRENCY_ID`: crm_currency.
+    /// `CURRENCY_ID`: documented as `crm_currency`.
     #[bitrix(rename = "CURRENCY_ID")]
     pub currency_id: Option<types::CrmCurrency>,
-    /// `OPPORTUNITY`: double.
+    /// `OPPORTUNITY`: documented as double.
     #[bitrix(rename = "OPPORTUNITY")]
     pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`: char.
+    /// `IS_MANUAL_OPPORTUNITY`: documented as Y/N flag.
     #[bitrix(rename = "IS_MANUAL_OPPORTUNITY", yn)]
     pub is_manual_opportunity: Option<bool>,
-    /// `TAX_VALUE`: double.
+    /// `TAX_VALUE`: documented as double.
     #[bitrix(rename = "TAX_VALUE")]
     pub tax_value: Option<f64>,
-    /// `COMPANY_ID`: crm_company.
+    /// `COMPANY_ID`: documented as `crm_company`.
     #[bitrix(rename = "COMPANY_ID")]
-    pub company_id: Option<types::CrmCompany>,
-    /// `CONTACT_ID`: crm_contact.
+    pub company_id: Option<types::CrmCompanyId>,
+    /// `CONTACT_ID`: documented as `crm_contact`.
     #[bitrix(rename = "CONTACT_ID")]
-    pub contact_id: Option<types::CrmContact>,
-    /// `CONTACT_IDS`: array of crm_contact.
+    pub contact_id: Option<types::CrmContactId>,
+    /// `CONTACT_IDS`: documented as array of `crm_contact`.
     #[bitrix(rename = "CONTACT_IDS")]
-    pub contact_ids: Option<Vec<types::CrmContact>>,
-    /// `BEGINDATE`: date.
+    pub contact_ids: Option<Vec<types::CrmContactId>>,
+    /// `BEGINDATE`: documented as date.
     #[bitrix(rename = "BEGINDATE")]
     pub begindate: Option<String>,
-    /// `CLOSEDATE`: date.
+    /// `CLOSEDATE`: documented as date.
     #[bitrix(rename = "CLOSEDATE")]
     pub closedate: Option<String>,
-    /// `OPENED`: char.
+    /// `OPENED`: documented as Y/N flag.
     #[bitrix(rename = "OPENED", yn)]
     pub opened: Option<bool>,
-    /// `CLOSED`: char.
+    /// `CLOSED`: documented as Y/N flag.
     #[bitrix(rename = "CLOSED", yn)]
     pub closed: Option<bool>,
-    /// `COMMENTS`: string.
+    /// `COMMENTS`: documented as string.
     #[bitrix(rename = "COMMENTS")]
     pub comments: Option<String>,
-    /// `ASSIGNED_BY_ID`: user.
+    /// `ASSIGNED_BY_ID`: documented as `user`.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: Option<types::User>,
-    /// `SOURCE_ID`: crm_status.
+    pub assigned_by_id: Option<types::UserId>,
+    /// `SOURCE_ID`: documented as `crm_status`.
     #[bitrix(rename = "SOURCE_ID")]
-    pub source_id: Option<types::CrmStatus>,
-    /// `SOURCE_DESCRIPTION`: string.
+    pub source_id: Option<types::CrmStatusId>,
+    /// `SOURCE_DESCRIPTION`: documented as string.
     #[bitrix(rename = "SOURCE_DESCRIPTION")]
     pub source_description: Option<String>,
-    /// `ADDITIONAL_INFO`: string.
+    /// `ADDITIONAL_INFO`: documented as string.
     #[bitrix(rename = "ADDITIONAL_INFO")]
     pub additional_info: Option<String>,
-    /// `LOCATION_ID`: location.
+    /// `LOCATION_ID`: documented as `location`.
     #[bitrix(rename = "LOCATION_ID")]
     pub location_id: Option<Value>,
-    /// `ORIGINATOR_ID`: string.
+    /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
+    /// `ORIGIN_ID`: documented as string.
     #[bitrix(rename = "ORIGIN_ID")]
     pub origin_id: Option<String>,
-    /// `UTM_SOURCE`: string.
+    /// `UTM_SOURCE`: documented as string.
     #[bitrix(rename = "UTM_SOURCE")]
     pub utm_source: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: documented as string.
     #[bitrix(rename = "UTM_MEDIUM")]
     pub utm_medium: Option<CrmDealUpdateFieldsUtmMedium>,
-    /// `UTM_CAMPAIGN`: string.
+    /// `UTM_CAMPAIGN`: documented as string.
     #[bitrix(rename = "UTM_CAMPAIGN")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
+    /// `UTM_CONTENT`: documented as string.
     #[bitrix(rename = "UTM_CONTENT")]
     pub utm_content: Option<String>,
-    /// `UTM_TERM`: string.
+    /// `UTM_TERM`: documented as string.
     #[bitrix(rename = "UTM_TERM")]
     pub utm_term: Option<String>,
     /// Undocumented keys sent as they are.
@@ -151,10 +151,10 @@ pub enum CrmDealUpdateFieldsUtmMedium {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealUpdateParams {
-    /// `REGISTER_SONET_EVENT`: boolean.
+    /// `REGISTER_SONET_EVENT`: documented as Y/N flag.
     #[bitrix(rename = "REGISTER_SONET_EVENT", yn)]
     pub register_sonet_event: Option<bool>,
-    /// `REGISTER_HISTORY_EVENT`: boolean.
+    /// `REGISTER_HISTORY_EVENT`: documented as Y/N flag.
     #[bitrix(rename = "REGISTER_HISTORY_EVENT", yn)]
     pub register_history_event: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -12,69 +12,70 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "crm.deal.userfield.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = i64,
     mutates,
+    error(status = 400, message = "The 'USER_TYPE_ID' field is not found."),
 )]
 pub struct CrmDealUserfieldAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmDealUserfieldAddFields,
 }
 /// The `fields` object. Part of `crm.deal.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealUserfieldAddFields {
-    /// `USER_TYPE_ID`: string, required.
+    /// `USER_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "USER_TYPE_ID")]
     pub user_type_id: CrmDealUserfieldAddFieldsUserTypeId,
-    /// `FIELD_NAME`: string, required.
+    /// `FIELD_NAME`: documented as string, required.
     #[bitrix(rename = "FIELD_NAME")]
     pub field_name: String,
-    /// `LABEL`: string.
+    /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]
     pub label: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `LIST_FILTER_LABEL`: string|lang_map.
+    /// `LIST_FILTER_LABEL`: documented as `string|lang_map`.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
     pub list_filter_label: Option<Value>,
-    /// `LIST_COLUMN_LABEL`: string|lang_map.
+    /// `LIST_COLUMN_LABEL`: documented as `string|lang_map`.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
     pub list_column_label: Option<Value>,
-    /// `EDIT_FORM_LABEL`: string|lang_map.
+    /// `EDIT_FORM_LABEL`: documented as `string|lang_map`.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
     pub edit_form_label: Option<Value>,
-    /// `ERROR_MESSAGE`: string|lang_map.
+    /// `ERROR_MESSAGE`: documented as `string|lang_map`.
     #[bitrix(rename = "ERROR_MESSAGE")]
     pub error_message: Option<Value>,
-    /// `HELP_MESSAGE`: string|lang_map.
+    /// `HELP_MESSAGE`: documented as `string|lang_map`.
     #[bitrix(rename = "HELP_MESSAGE")]
     pub help_message: Option<Value>,
-    /// `MULTIPLE`: boolean.
+    /// `MULTIPLE`: documented as Y/N flag.
     #[bitrix(rename = "MULTIPLE", yn)]
     pub multiple: Option<bool>,
-    /// `MANDATORY`: boolean.
+    /// `MANDATORY`: documented as Y/N flag.
     #[bitrix(rename = "MANDATORY", yn)]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: boolean.
+    /// `SHOW_FILTER`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_FILTER", yn)]
     pub show_filter: Option<bool>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<CrmDealUserfieldAddFieldsSettings>,
-    /// `LIST`: array of uf_enum_element.
+    /// `LIST`: documented as array of `uf_enum_element`.
     #[bitrix(rename = "LIST")]
     pub list: Option<Vec<Value>>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: boolean.
+    /// `SHOW_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
+    /// `EDIT_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: boolean.
+    /// `IS_SEARCHABLE`: documented as Y/N flag.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
     pub is_searchable: Option<bool>,
     /// Undocumented keys sent as they are.
@@ -137,10 +138,10 @@ pub enum CrmDealUserfieldAddFieldsUserTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealUserfieldAddFieldsSettings {
-    /// `DEFAULT_VALUE`: string.
+    /// `DEFAULT_VALUE`: documented as string.
     #[bitrix(rename = "DEFAULT_VALUE")]
     pub default_value: Option<String>,
-    /// `ROWS`: integer.
+    /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
     /// Undocumented keys sent as they are.

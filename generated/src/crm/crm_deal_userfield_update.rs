@@ -14,9 +14,9 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "400", status = 400, message = "Parameter 'fields' must be array"),
-    error(code = "400", status = 400, message = "ID is not defined or invalid"),
-    error(code = "403", status = 400, message = "Access denied"),
+    error(status = 400, message = "Parameter 'fields' must be array"),
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 403, message = "Access denied"),
     error(
         code = "ERROR_NOT_FOUND",
         status = 400,
@@ -29,55 +29,55 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmDealUserfieldUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmDealUserfieldUpdateFields,
 }
 /// The `fields` object. Part of `crm.deal.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealUserfieldUpdateFields {
-    /// `MANDATORY`: boolean.
+    /// `MANDATORY`: documented as Y/N flag.
     #[bitrix(rename = "MANDATORY", yn)]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: boolean.
+    /// `SHOW_FILTER`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_FILTER", yn)]
     pub show_filter: Option<bool>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<CrmDealUserfieldUpdateFieldsSettings>,
-    /// `LIST`: array of object.
+    /// `LIST`: documented as array of object.
     #[bitrix(rename = "LIST")]
     pub list: Option<Vec<CrmDealUserfieldUpdateFieldsListItem>>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: boolean.
+    /// `SHOW_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
+    /// `EDIT_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: boolean.
+    /// `IS_SEARCHABLE`: documented as Y/N flag.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
     pub is_searchable: Option<bool>,
-    /// `LIST_FILTER_LABEL`: string|lang_map.
+    /// `LIST_FILTER_LABEL`: documented as `string|lang_map`.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
     pub list_filter_label: Option<Value>,
-    /// `LIST_COLUMN_LABEL`: string|lang_map.
+    /// `LIST_COLUMN_LABEL`: documented as `string|lang_map`.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
     pub list_column_label: Option<Value>,
-    /// `EDIT_FORM_LABEL`: string|lang_map.
+    /// `EDIT_FORM_LABEL`: documented as `string|lang_map`.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
     pub edit_form_label: Option<Value>,
-    /// `ERROR_MESSAGE`: string|lang_map.
+    /// `ERROR_MESSAGE`: documented as `string|lang_map`.
     #[bitrix(rename = "ERROR_MESSAGE")]
     pub error_message: Option<Value>,
-    /// `HELP_MESSAGE`: string|lang_map.
+    /// `HELP_MESSAGE`: documented as `string|lang_map`.
     #[bitrix(rename = "HELP_MESSAGE")]
     pub help_message: Option<Value>,
     /// Undocumented keys sent as they are.
@@ -88,10 +88,10 @@ pub struct CrmDealUserfieldUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealUserfieldUpdateFieldsSettings {
-    /// `DEFAULT_VALUE`: string.
+    /// `DEFAULT_VALUE`: documented as string.
     #[bitrix(rename = "DEFAULT_VALUE")]
     pub default_value: Option<String>,
-    /// `ROWS`: integer.
+    /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
     /// Undocumented keys sent as they are.
@@ -102,16 +102,16 @@ pub struct CrmDealUserfieldUpdateFieldsSettings {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealUserfieldUpdateFieldsListItem {
-    /// `VALUE`: string.
+    /// `VALUE`: documented as string.
     #[bitrix(rename = "VALUE")]
     pub value: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `DEF`: boolean.
+    /// `DEF`: documented as Y/N flag.
     #[bitrix(rename = "DEF", yn)]
     pub def: Option<bool>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

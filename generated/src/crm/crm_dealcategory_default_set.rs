@@ -18,6 +18,6 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct CrmDealcategoryDefaultSet {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
 }

@@ -18,28 +18,28 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct CrmDealcategoryUpdate {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmDealcategoryUpdateFields>,
 }
 /// The `fields` object. Part of `crm.dealcategory.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealcategoryUpdateFields {
-    /// `CREATED_DATE`: datetime.
+    /// `CREATED_DATE`: documented as datetime.
     #[bitrix(rename = "CREATED_DATE")]
     pub created_date: Option<String>,
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `IS_LOCKED`: char.
+    /// `IS_LOCKED`: documented as char.
     #[bitrix(rename = "IS_LOCKED")]
     pub is_locked: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.

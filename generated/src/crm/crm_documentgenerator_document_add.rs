@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Create a New Document — `crm.documentgenerator.document.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "crm.documentgenerator.document.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorDocumentAddResult,
     mutates,
     error(code = "0", status = 400, message = "No provider for entityTypeId"),
     error(code = "0", status = 400, message = "Empty required parameter \"value\""),
@@ -42,22 +43,32 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Template not found"),
 )]
 pub struct CrmDocumentgeneratorDocumentAdd {
-    /// `templateId`: integer, required.
+    /// `templateId`: documented as integer, required.
     #[bitrix(rename = "templateId")]
     pub template_id: i64,
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: CrmDocumentgeneratorDocumentAddEntityTypeId,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `values`: object.
+    /// `values`: documented as object.
     pub values: Option<Map<String, Value>>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: documented as integer.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<CrmDocumentgeneratorDocumentAddStampsEnabled>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmDocumentgeneratorDocumentAddFields>,
+}
+/// The `CrmDocumentgeneratorDocumentAddResult` object. Part of `crm.documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorDocumentAddResult {
+    /// `document`: documented as `crm_documentgenerator_document`.
+    pub document: Option<types::CrmDocumentgeneratorDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `entityTypeId`. Part of `crm.documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)).
 #[bitrix_enum(repr = "integer")]
@@ -98,15 +109,15 @@ pub enum CrmDocumentgeneratorDocumentAddStampsEnabled {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorDocumentAddFields {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<i64>,
-    /// `entityId`: integer.
+    /// `entityId`: documented as integer.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<i64>,
-    /// `values`: object.
+    /// `values`: documented as object.
     pub values: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

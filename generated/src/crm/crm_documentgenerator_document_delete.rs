@@ -21,8 +21,10 @@ use bitrix24::bitrix_method;
     ),
     error(code = "0", status = 400, message = "Document not found"),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
+    error(status = 400, message = "Document not found"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorDocumentDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.document.enablepublicurl` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Enable or Disable Public Link for Document — `crm.documentgenerator.document.enablepublicurl` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "crm.documentgenerator.document.enablepublicurl",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorDocumentEnablepublicurlResult,
     mutates,
     error(
         code = "100",
@@ -21,12 +21,27 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Document not found"),
+    error(status = 400, message = "Document not found"),
+    error(status = 400, message = "You do not have permissions to modify this document"),
+    error(status = 400, message = "You do not have permissions to view documents"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorDocumentEnablepublicurl {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `status`: integer.
+    /// `status`: documented as integer.
     pub status: Option<CrmDocumentgeneratorDocumentEnablepublicurlStatus>,
+}
+/// The `CrmDocumentgeneratorDocumentEnablepublicurlResult` object. Part of `crm.documentgenerator.document.enablepublicurl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorDocumentEnablepublicurlResult {
+    /// `publicUrl`: documented as string.
+    #[bitrix(rename = "publicUrl")]
+    pub public_url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `status`. Part of `crm.documentgenerator.document.enablepublicurl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html)).
 #[bitrix_enum(repr = "integer")]

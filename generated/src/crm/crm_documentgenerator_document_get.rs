@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.document.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Document — `crm.documentgenerator.document.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html)
@@ -12,16 +13,29 @@ use bitrix24::bitrix_method;
     name = "crm.documentgenerator.document.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorDocumentGetResult,
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Document not found"),
+    error(status = 400, message = "Document not found"),
     error(
         code = "100",
         status = 400,
         message = "Bitrix\\\\DocumentGenerator\\\\Document constructor must be is public"
     ),
+    error(status = 400, message = "You do not have permissions to view documents"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorDocumentGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `CrmDocumentgeneratorDocumentGetResult` object. Part of `crm.documentgenerator.document.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorDocumentGetResult {
+    /// `document`: documented as `crm_documentgenerator_document`.
+    pub document: Option<types::CrmDocumentgeneratorDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

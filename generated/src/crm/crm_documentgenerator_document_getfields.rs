@@ -3,7 +3,7 @@
 //! `crm.documentgenerator.document.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Document Fields — `crm.documentgenerator.document.getfields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.documentgenerator.document.getfields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorDocumentGetfieldsResult,
     error(
         code = "100",
         status = 400,
@@ -20,10 +20,56 @@ use bitrix24::bitrix_method;
     ),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Document not found"),
+    error(status = 400, message = "You do not have permissions to modify documents"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorDocumentGetfields {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `values`: object.
+    /// `values`: documented as object.
     pub values: Option<Map<String, Value>>,
+}
+/// The `CrmDocumentgeneratorDocumentGetfieldsResult` object. Part of `crm.documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorDocumentGetfieldsResult {
+    /// `documentFields`: documented as object.
+    #[bitrix(rename = "documentFields")]
+    pub document_fields: Option<
+        CrmDocumentgeneratorDocumentGetfieldsResultDocumentFields,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `documentFields` object. Part of `crm.documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorDocumentGetfieldsResultDocumentFields {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `value`: documented as `string|array`.
+    pub value: Option<Value>,
+    /// `default`: documented as string.
+    pub default: Option<String>,
+    /// `required`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `group`: documented as array.
+    pub group: Option<Vec<Value>>,
+    /// `chain`: documented as `string|array`.
+    pub chain: Option<Value>,
+    /// `format`: documented as object.
+    pub format: Option<Map<String, Value>>,
+    /// `options`: documented as object.
+    pub options: Option<Map<String, Value>>,
+    /// `hideRow`: documented as Y/N flag.
+    #[bitrix(rename = "hideRow", yn)]
+    pub hide_row: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,8 @@
 //! `crm.documentgenerator.document.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Documents — `crm.documentgenerator.document.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.documentgenerator.document.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorDocumentListResult,
     paging(
         kind = "start",
         id = "id",
@@ -26,14 +27,26 @@ use bitrix24::bitrix_method;
         message = "Unknown field definition ENTITY_TYPE_ID (ENTITY_TYPE_ID) for \\Bitrix\\DocumentGenerator\\Model\\Document Entity"
     ),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
+    error(status = 400, message = "You do not have permissions to view documents"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorDocumentList {
-    /// `select`: array of object.
+    /// `select`: documented as array of object.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CrmDocumentgeneratorDocumentListResult` object. Part of `crm.documentgenerator.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorDocumentListResult {
+    /// `documents`: documented as array of `crm_documentgenerator_document`.
+    pub documents: Option<Vec<types::CrmDocumentgeneratorDocument>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,8 @@
 //! `crm.documentgenerator.document.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Document — `crm.documentgenerator.document.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "crm.documentgenerator.document.update",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorDocumentUpdateResult,
     mutates,
     error(
         code = "100",
@@ -20,7 +21,6 @@ use bitrix24::{bitrix_enum, bitrix_method};
         message = "Bitrix\\\\DocumentGenerator\\\\Document constructor must be is public"
     ),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
-    error(code = "0", status = 400, message = "Document not found"),
     error(code = "0", status = 400, message = "Document not found"),
     error(
         code = "0",
@@ -36,13 +36,23 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "0", status = 400, message = "DOCUMENT_FILE_NOT_PROCESSABLE_ERROR"),
 )]
 pub struct CrmDocumentgeneratorDocumentUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `values`: object.
+    /// `values`: documented as object.
     pub values: Option<Map<String, Value>>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: documented as integer.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<CrmDocumentgeneratorDocumentUpdateStampsEnabled>,
+}
+/// The `CrmDocumentgeneratorDocumentUpdateResult` object. Part of `crm.documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorDocumentUpdateResult {
+    /// `document`: documented as `crm_documentgenerator_document`.
+    pub document: Option<types::CrmDocumentgeneratorDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `stampsEnabled`. Part of `crm.documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)).
 #[bitrix_enum(repr = "integer")]

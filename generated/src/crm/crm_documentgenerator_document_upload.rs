@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "crm.documentgenerator.document.upload",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorDocumentUploadResult,
     mutates,
     error(
         code = "100",
@@ -40,34 +40,139 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Application not found"),
     error(code = "0", status = 400, message = "Error generating file for template"),
     error(code = "0", status = 400, message = "Error getting template"),
+    error(status = 400, message = "You do not have permissions to view documents"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorDocumentUpload {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmDocumentgeneratorDocumentUploadFields,
+}
+/// The `CrmDocumentgeneratorDocumentUploadResult` object. Part of `crm.documentgenerator.document.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorDocumentUploadResult {
+    /// `document`: documented as object.
+    pub document: Option<CrmDocumentgeneratorDocumentUploadResultDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `document` object. Part of `crm.documentgenerator.document.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorDocumentUploadResultDocument {
+    /// `id`: documented as `integer|string`.
+    pub id: Option<Value>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `number`: documented as string.
+    pub number: Option<String>,
+    /// `createTime`: documented as datetime.
+    #[bitrix(rename = "createTime")]
+    pub create_time: Option<String>,
+    /// `updateTime`: documented as datetime.
+    #[bitrix(rename = "updateTime")]
+    pub update_time: Option<String>,
+    /// `createdBy`: documented as `integer|string`.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: Option<Value>,
+    /// `updatedBy`: documented as `integer|string`.
+    #[bitrix(rename = "updatedBy")]
+    pub updated_by: Option<Value>,
+    /// `changeStampsEnabled`: documented as boolean.
+    #[bitrix(rename = "changeStampsEnabled")]
+    pub change_stamps_enabled: Option<bool>,
+    /// `changeStampsDisabledReason`: documented as string.
+    #[bitrix(rename = "changeStampsDisabledReason")]
+    pub change_stamps_disabled_reason: Option<String>,
+    /// `changeQrCodeEnabled`: documented as boolean.
+    #[bitrix(rename = "changeQrCodeEnabled")]
+    pub change_qr_code_enabled: Option<bool>,
+    /// `qrCodeEnabled`: documented as boolean.
+    #[bitrix(rename = "qrCodeEnabled")]
+    pub qr_code_enabled: Option<bool>,
+    /// `changeQrCodeDisabledReason`: documented as string.
+    #[bitrix(rename = "changeQrCodeDisabledReason")]
+    pub change_qr_code_disabled_reason: Option<String>,
+    /// `products`: documented as object.
+    pub products: Option<Map<String, Value>>,
+    /// `stampsEnabled`: documented as boolean.
+    #[bitrix(rename = "stampsEnabled")]
+    pub stamps_enabled: Option<bool>,
+    /// `downloadUrl`: documented as string.
+    #[bitrix(rename = "downloadUrl")]
+    pub download_url: Option<String>,
+    /// `downloadUrlMachine`: documented as string.
+    #[bitrix(rename = "downloadUrlMachine")]
+    pub download_url_machine: Option<String>,
+    /// `publicUrl`: documented as string.
+    #[bitrix(rename = "publicUrl")]
+    pub public_url: Option<String>,
+    /// `isTransformationError`: documented as boolean.
+    #[bitrix(rename = "isTransformationError")]
+    pub is_transformation_error: Option<bool>,
+    /// `transformationErrorMessage`: documented as string.
+    #[bitrix(rename = "transformationErrorMessage")]
+    pub transformation_error_message: Option<String>,
+    /// `transformationErrorCode`: documented as string.
+    #[bitrix(rename = "transformationErrorCode")]
+    pub transformation_error_code: Option<String>,
+    /// `templateId`: documented as `integer|string`.
+    #[bitrix(rename = "templateId")]
+    pub template_id: Option<Value>,
+    /// `pullTag`: documented as string.
+    #[bitrix(rename = "pullTag")]
+    pub pull_tag: Option<String>,
+    /// `emailDiskFile`: documented as integer.
+    #[bitrix(rename = "emailDiskFile")]
+    pub email_disk_file: Option<i64>,
+    /// `entityTypeId`: documented as `integer|string`.
+    #[bitrix(rename = "entityTypeId")]
+    pub entity_type_id: Option<Value>,
+    /// `entityId`: documented as `integer|string`.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: Option<Value>,
+    /// `values`: documented as object.
+    pub values: Option<Map<String, Value>>,
+    /// `imageUrl`: documented as string.
+    #[bitrix(rename = "imageUrl")]
+    pub image_url: Option<String>,
+    /// `pdfUrl`: documented as string.
+    #[bitrix(rename = "pdfUrl")]
+    pub pdf_url: Option<String>,
+    /// `imageUrlMachine`: documented as string.
+    #[bitrix(rename = "imageUrlMachine")]
+    pub image_url_machine: Option<String>,
+    /// `pdfUrlMachine`: documented as string.
+    #[bitrix(rename = "pdfUrlMachine")]
+    pub pdf_url_machine: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.documentgenerator.document.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorDocumentUploadFields {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: CrmDocumentgeneratorDocumentUploadFieldsEntityTypeId,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `fileContent`: string, required.
+    /// `fileContent`: documented as string, required.
     #[bitrix(rename = "fileContent")]
     pub file_content: String,
-    /// `region`: string, required.
+    /// `region`: documented as string, required.
     pub region: String,
-    /// `title`: string, required.
+    /// `title`: documented as string, required.
     pub title: String,
-    /// `number`: string, required.
+    /// `number`: documented as string, required.
     pub number: String,
-    /// `pdfContent`: string.
+    /// `pdfContent`: documented as string.
     #[bitrix(rename = "pdfContent")]
     pub pdf_content: Option<String>,
-    /// `imageContent`: string.
+    /// `imageContent`: documented as string.
     #[bitrix(rename = "imageContent")]
     pub image_content: Option<String>,
     /// Undocumented keys sent as they are.

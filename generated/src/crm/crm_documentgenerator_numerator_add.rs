@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add a New Numerator — `crm.documentgenerator.numerator.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "crm.documentgenerator.numerator.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorNumeratorAddResult,
     mutates,
     error(
         code = "100",
@@ -20,20 +21,32 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         message = "Invalid value {...} to match with parameter {fields}. Should be value of type array."
     ),
     error(code = "0", status = 400, message = "Empty required fields: ..."),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorNumeratorAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmDocumentgeneratorNumeratorAddFields,
+}
+/// The `CrmDocumentgeneratorNumeratorAddResult` object. Part of `crm.documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorNumeratorAddResult {
+    /// `numerator`: documented as `crm_documentgenerator_numerator`.
+    pub numerator: Option<types::CrmDocumentgeneratorNumerator>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorNumeratorAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `template`: string, required.
+    /// `template`: documented as string, required.
     pub template: String,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<CrmDocumentgeneratorNumeratorAddFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -43,7 +56,7 @@ pub struct CrmDocumentgeneratorNumeratorAddFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorNumeratorAddFieldsSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: object.
+    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: documented as object.
     #[bitrix(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
@@ -56,23 +69,23 @@ pub struct CrmDocumentgeneratorNumeratorAddFieldsSettings {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
-    /// `step`: integer.
+    /// `step`: documented as integer.
     pub step: Option<i64>,
-    /// `length`: integer.
+    /// `length`: documented as integer.
     pub length: Option<i64>,
-    /// `padString`: string.
+    /// `padString`: documented as string.
     #[bitrix(rename = "padString")]
     pub pad_string: Option<String>,
-    /// `periodicBy`: string.
+    /// `periodicBy`: documented as string.
     #[bitrix(rename = "periodicBy")]
     pub periodic_by: Option<
         CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy,
     >,
-    /// `timezone`: string.
+    /// `timezone`: documented as string.
     pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
+    /// `isDirectNumeration`: documented as boolean.
     #[bitrix(rename = "isDirectNumeration")]
     pub is_direct_numeration: Option<bool>,
     /// Undocumented keys sent as they are.

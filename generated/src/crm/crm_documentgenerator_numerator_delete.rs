@@ -25,8 +25,10 @@ use bitrix24::bitrix_method;
         message = "Bitrix\\Main\\Numerator\\Numerator constructor must be is public"
     ),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorNumeratorDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

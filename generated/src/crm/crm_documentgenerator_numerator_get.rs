@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.numerator.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Information About the Numerator — `crm.documentgenerator.numerator.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.documentgenerator.numerator.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorNumeratorGetResult,
     error(
         code = "100",
         status = 400,
@@ -24,8 +25,20 @@ use bitrix24::bitrix_method;
         message = "Could not construct parameter {numerator}"
     ),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorNumeratorGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `CrmDocumentgeneratorNumeratorGetResult` object. Part of `crm.documentgenerator.numerator.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorNumeratorGetResult {
+    /// `numerator`: documented as `crm_documentgenerator_numerator`.
+    pub numerator: Option<types::CrmDocumentgeneratorNumerator>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.numerator.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the List of Numerators — `crm.documentgenerator.numerator.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-list.html)
@@ -12,10 +13,22 @@ use bitrix24::bitrix_method;
     name = "crm.documentgenerator.numerator.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorNumeratorListResult,
     paging(kind = "start", id = "id", items = "numerators"),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorNumeratorList {
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CrmDocumentgeneratorNumeratorListResult` object. Part of `crm.documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorNumeratorListResult {
+    /// `numerators`: documented as array of `crm_documentgenerator_numerator`.
+    pub numerators: Option<Vec<types::CrmDocumentgeneratorNumerator>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

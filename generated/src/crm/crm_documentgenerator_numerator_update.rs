@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update The — `crm.documentgenerator.numerator.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "crm.documentgenerator.numerator.update",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmDocumentgeneratorNumerator,
     mutates,
     error(
         code = "100",
@@ -35,22 +36,24 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         message = "Could not construct parameter {numerator}"
     ),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorNumeratorUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmDocumentgeneratorNumeratorUpdateFields,
 }
 /// The `fields` object. Part of `crm.documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorNumeratorUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `template`: string.
+    /// `template`: documented as string.
     pub template: Option<String>,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<CrmDocumentgeneratorNumeratorUpdateFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -60,7 +63,7 @@ pub struct CrmDocumentgeneratorNumeratorUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorNumeratorUpdateFieldsSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: object.
+    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: documented as object.
     #[bitrix(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         CrmDocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
@@ -73,23 +76,23 @@ pub struct CrmDocumentgeneratorNumeratorUpdateFieldsSettings {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
-    /// `step`: integer.
+    /// `step`: documented as integer.
     pub step: Option<i64>,
-    /// `length`: integer.
+    /// `length`: documented as integer.
     pub length: Option<i64>,
-    /// `padString`: string.
+    /// `padString`: documented as string.
     #[bitrix(rename = "padString")]
     pub pad_string: Option<String>,
-    /// `periodicBy`: string.
+    /// `periodicBy`: documented as string.
     #[bitrix(rename = "periodicBy")]
     pub periodic_by: Option<
         CrmDocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy,
     >,
-    /// `timezone`: string.
+    /// `timezone`: documented as string.
     pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
+    /// `isDirectNumeration`: documented as boolean.
     #[bitrix(rename = "isDirectNumeration")]
     pub is_direct_numeration: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add a New Template — `crm.documentgenerator.template.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.documentgenerator.template.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorTemplateAddResult,
     mutates,
     error(
         code = "100",
@@ -31,36 +32,48 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
     error(code = "0", status = 400, message = "Missing file content"),
     error(code = "0", status = 400, message = "Could not save file"),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorTemplateAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmDocumentgeneratorTemplateAddFields,
+}
+/// The `CrmDocumentgeneratorTemplateAddResult` object. Part of `crm.documentgenerator.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorTemplateAddResult {
+    /// `template`: documented as `crm_documentgenerator_template`.
+    pub template: Option<types::CrmDocumentgeneratorTemplate>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.documentgenerator.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorTemplateAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `file`: file, required.
+    /// `file`: documented as file, required.
     pub file: Value,
-    /// `numeratorId`: integer, required.
+    /// `numeratorId`: documented as integer, required.
     #[bitrix(rename = "numeratorId")]
     pub numerator_id: i64,
-    /// `region`: string, required.
+    /// `region`: documented as string, required.
     pub region: String,
-    /// `entityTypeId`: array, required.
+    /// `entityTypeId`: documented as array, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Vec<Value>,
-    /// `users`: array.
+    /// `users`: documented as array.
     pub users: Option<Vec<Value>>,
-    /// `active`: char.
+    /// `active`: documented as Y/N flag.
     #[bitrix(yn)]
     pub active: Option<bool>,
-    /// `withStamps`: char.
+    /// `withStamps`: documented as Y/N flag.
     #[bitrix(rename = "withStamps", yn)]
     pub with_stamps: Option<bool>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -16,8 +16,10 @@ use bitrix24::bitrix_method;
     mutates,
     error(code = "0", status = 400, message = "Template not found"),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorTemplateDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.template.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Information About Document Template by Id — `crm.documentgenerator.template.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get.html)
@@ -12,11 +13,23 @@ use bitrix24::bitrix_method;
     name = "crm.documentgenerator.template.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorTemplateGetResult,
     error(code = "0", status = 400, message = "Template not found"),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorTemplateGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `CrmDocumentgeneratorTemplateGetResult` object. Part of `crm.documentgenerator.template.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorTemplateGetResult {
+    /// `template`: documented as `crm_documentgenerator_template`.
+    pub template: Option<types::CrmDocumentgeneratorTemplate>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

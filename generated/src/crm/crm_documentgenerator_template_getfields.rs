@@ -3,7 +3,7 @@
 //! `crm.documentgenerator.template.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Document Template Fields — `crm.documentgenerator.template.getfields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.documentgenerator.template.getfields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorTemplateGetfieldsResult,
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Template not found"),
     error(
@@ -20,16 +20,56 @@ use bitrix24::bitrix_method;
         status = 400,
         message = "Bitrix\\\\DocumentGenerator\\\\Template constructor must be is public"
     ),
+    error(status = 400, message = "Cannot get fields from deleted template"),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorTemplateGetfields {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `entityId`: integer.
+    /// `entityId`: documented as integer.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<i64>,
-    /// `values`: object.
+    /// `values`: documented as object.
     pub values: Option<Map<String, Value>>,
+}
+/// The `CrmDocumentgeneratorTemplateGetfieldsResult` object. Part of `crm.documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorTemplateGetfieldsResult {
+    /// `templateFields`: documented as object.
+    #[bitrix(rename = "templateFields")]
+    pub template_fields: Option<
+        CrmDocumentgeneratorTemplateGetfieldsResultTemplateFields,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `templateFields` object. Part of `crm.documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorTemplateGetfieldsResultTemplateFields {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `value`: documented as `string|array`.
+    pub value: Option<Value>,
+    /// `default`: documented as string.
+    pub default: Option<String>,
+    /// `required`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `group`: documented as array.
+    pub group: Option<Vec<Value>>,
+    /// `chain`: documented as string.
+    pub chain: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

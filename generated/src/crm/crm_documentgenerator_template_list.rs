@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.template.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Document Templates — `crm.documentgenerator.template.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)
@@ -12,17 +13,55 @@ use bitrix24::bitrix_method;
     name = "crm.documentgenerator.template.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorTemplateListResult,
     paging(kind = "start", order = "order", filter = "filter"),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorTemplateList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CrmDocumentgeneratorTemplateListResult` object. Part of `crm.documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorTemplateListResult {
+    /// `templates`: documented as object; keys: `*`.
+    pub templates: Option<
+        BTreeMap<String, CrmDocumentgeneratorTemplateListResultTemplatesValue>,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CrmDocumentgeneratorTemplateListResultTemplatesValue` object. Part of `crm.documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorTemplateListResultTemplatesValue {
+    /// `download`: documented as string.
+    pub download: Option<String>,
+    /// `downloadMachine`: documented as string.
+    #[bitrix(rename = "downloadMachine")]
+    pub download_machine: Option<String>,
+    /// `entityTypeId`: documented as array of string.
+    #[bitrix(rename = "entityTypeId")]
+    pub entity_type_id: Option<Vec<String>>,
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `region`: documented as string.
+    pub region: Option<String>,
+    /// `users`: documented as array of string.
+    pub users: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

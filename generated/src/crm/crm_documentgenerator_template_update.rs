@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Existing Document Template — `crm.documentgenerator.template.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.documentgenerator.template.update",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDocumentgeneratorTemplateUpdateResult,
     mutates,
     error(
         code = "100",
@@ -27,38 +28,50 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Template not found"),
     error(code = "0", status = 400, message = "Could not save file"),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
+    error(status = 400, message = "You do not have permissions to modify templates"),
+    error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorTemplateUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmDocumentgeneratorTemplateUpdateFields,
+}
+/// The `CrmDocumentgeneratorTemplateUpdateResult` object. Part of `crm.documentgenerator.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDocumentgeneratorTemplateUpdateResult {
+    /// `template`: documented as `crm_documentgenerator_template`.
+    pub template: Option<types::CrmDocumentgeneratorTemplate>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.documentgenerator.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorTemplateUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `file`: file.
+    /// `file`: documented as file.
     pub file: Option<Value>,
-    /// `numeratorId`: integer.
+    /// `numeratorId`: documented as integer.
     #[bitrix(rename = "numeratorId")]
     pub numerator_id: Option<i64>,
-    /// `region`: string.
+    /// `region`: documented as string.
     pub region: Option<String>,
-    /// `entityTypeId`: array.
+    /// `entityTypeId`: documented as array.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<Vec<Value>>,
-    /// `users`: array.
+    /// `users`: documented as array.
     pub users: Option<Vec<Value>>,
-    /// `active`: char.
+    /// `active`: documented as Y/N flag.
     #[bitrix(yn)]
     pub active: Option<bool>,
-    /// `withStamps`: char.
+    /// `withStamps`: documented as Y/N flag.
     #[bitrix(rename = "withStamps", yn)]
     pub with_stamps: Option<bool>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

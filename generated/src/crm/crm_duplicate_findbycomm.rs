@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.duplicate.findbycomm` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Leads, Contacts, and Companies with Matching Data — `crm.duplicate.findbycomm` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)
@@ -12,30 +12,40 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "crm.duplicate.findbycomm",
     version = "v1",
     scope = "crm",
-    result = Value,
-    mutates,
-    error(code = "403", status = 400, message = "Access denied"),
-    error(code = "400", status = 400, message = "Communication type is not defined"),
+    result = CrmDuplicateFindbycommResult,
+    error(status = 403, message = "Access denied"),
+    error(status = 400, message = "Communication type is not defined"),
     error(
-        code = "400",
         status = 400,
         message = "Communication type '{type}' is not supported in current context"
     ),
-    error(code = "400", status = 400, message = "Communication values is not defined"),
-    error(
-        code = "Communication type is not defined",
-        status = 400,
-        message = "Parameter 'type' is required."
-    ),
+    error(status = 400, message = "Communication values is not defined"),
 )]
 pub struct CrmDuplicateFindbycomm {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: CrmDuplicateFindbycommType,
-    /// `values`: array of string, required.
+    /// `values`: documented as array of string, required.
     pub values: Vec<String>,
-    /// `entity_type`: string.
+    /// `entity_type`: documented as string.
     pub entity_type: Option<CrmDuplicateFindbycommEntityType>,
+}
+/// The `CrmDuplicateFindbycommResult` object. Part of `crm.duplicate.findbycomm` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDuplicateFindbycommResult {
+    /// `LEAD`: documented as array of integer.
+    #[bitrix(rename = "LEAD")]
+    pub lead: Option<Vec<i64>>,
+    /// `CONTACT`: documented as array of integer.
+    #[bitrix(rename = "CONTACT")]
+    pub contact: Option<Vec<i64>>,
+    /// `COMPANY`: documented as array of integer.
+    #[bitrix(rename = "COMPANY")]
+    pub company: Option<Vec<i64>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `crm.duplicate.findbycomm` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)).
 #[bitrix_enum(repr = "string")]

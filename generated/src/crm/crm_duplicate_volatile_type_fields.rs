@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.duplicate.volatileType.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get a List of Fields for Duplicate Search — `crm.duplicate.volatileType.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-fields.html)
@@ -12,12 +12,29 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "crm.duplicate.volatileType.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<CrmDuplicateVolatileTypeFieldsResultItem>,
 )]
 pub struct CrmDuplicateVolatileTypeFields {
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<CrmDuplicateVolatileTypeFieldsEntityTypeId>,
+}
+/// The `CrmDuplicateVolatileTypeFieldsResultItem` object. Part of `crm.duplicate.volatileType.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDuplicateVolatileTypeFieldsResultItem {
+    /// `entityTypeId`: documented as integer.
+    #[bitrix(rename = "entityTypeId")]
+    pub entity_type_id: Option<i64>,
+    /// `fieldCode`: documented as string.
+    #[bitrix(rename = "fieldCode")]
+    pub field_code: Option<String>,
+    /// `fieldTitle`: documented as string.
+    #[bitrix(rename = "fieldTitle")]
+    pub field_title: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `entityTypeId`. Part of `crm.duplicate.volatileType.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-fields.html)).
 #[bitrix_enum(repr = "integer")]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.duplicate.volatileType.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Custom Fields Used in Duplicate Search — `crm.duplicate.volatileType.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-list.html)
@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
     name = "crm.duplicate.volatileType.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmDuplicateVolatileType>,
 )]
 pub struct CrmDuplicateVolatileTypeList {}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.duplicate.volatileType.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Field to Duplicate Search — `crm.duplicate.volatileType.register` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-register.html)
@@ -12,19 +12,28 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "crm.duplicate.volatileType.register",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmDuplicateVolatileTypeRegisterResult,
     mutates,
-    error(code = "400", status = 400, message = "Field not found"),
-    error(code = "400", status = 400, message = "MAX_TYPES_COUNT_EXCEEDED"),
-    error(code = "Field not found", status = 400, message = "Specified field not found."),
+    error(status = 400, message = "Field not found"),
+    error(status = 400, message = "MAX_TYPES_COUNT_EXCEEDED"),
 )]
 pub struct CrmDuplicateVolatileTypeRegister {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: CrmDuplicateVolatileTypeRegisterEntityTypeId,
-    /// `fieldCode`: string, required.
+    /// `fieldCode`: documented as string, required.
     #[bitrix(rename = "fieldCode")]
     pub field_code: String,
+}
+/// The `CrmDuplicateVolatileTypeRegisterResult` object. Part of `crm.duplicate.volatileType.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-register.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDuplicateVolatileTypeRegisterResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `entityTypeId`. Part of `crm.duplicate.volatileType.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-register.html)).
 #[bitrix_enum(repr = "integer")]

@@ -13,7 +13,7 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "400", status = 400, message = "TYPE_IS_NOT_ASSIGNED"),
+    error(status = 400, message = "TYPE_IS_NOT_ASSIGNED"),
     error(
         code = "TYPE_IS_NOT_ASSIGNED",
         status = 400,
@@ -21,6 +21,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmDuplicateVolatileTypeUnregister {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -12,44 +12,66 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "crm.entity.mergeBatch",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmEntityMergeBatchResult,
     mutates,
-    error(code = "403", status = 400, message = "Access denied"),
+    error(status = 403, message = "Access denied"),
+    error(status = 400, message = "The parameter entityTypeId is required."),
     error(
-        code = "400",
-        status = 400,
-        message = "The parameter entityTypeId is required."
-    ),
-    error(
-        code = "400",
         status = 400,
         message = "The parameter entityIds does not contains valid elements."
     ),
     error(
-        code = "400",
         status = 400,
         message = "The parameter entityIds must contains at least two elements."
     ),
-    error(code = "400", status = 400, message = "Owner was not found"),
+    error(status = 400, message = "Owner was not found"),
+    error(status = 400, message = "Entity type {entityTypeName} is not supported"),
+    error(status = 400, message = "CRM_FEATURE_RESTRICTION_ERROR"),
     error(
-        code = "400",
+        code = "0",
         status = 400,
-        message = "Entity type {entityTypeName} is not supported"
+        message = "The parameter entityIds must contains at least two elements."
     ),
-    error(code = "400", status = 400, message = "CRM_FEATURE_RESTRICTION_ERROR"),
 )]
 pub struct CrmEntityMergeBatch {
-    /// `params`: object, required.
+    /// `params`: documented as object, required.
     pub params: CrmEntityMergeBatchParams,
+}
+/// The `CrmEntityMergeBatchResult` object. Part of `crm.entity.mergeBatch` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmEntityMergeBatchResult {
+    /// `STATUS`: documented as string.
+    #[bitrix(rename = "STATUS")]
+    pub status: Option<CrmEntityMergeBatchResultStatus>,
+    /// `ENTITY_IDS`: documented as array of integer.
+    #[bitrix(rename = "ENTITY_IDS")]
+    pub entity_ids: Option<Vec<i64>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `STATUS`. Part of `crm.entity.mergeBatch` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CrmEntityMergeBatchResultStatus {
+    /// `"SUCCESS"`: the merge was successful
+    #[bitrix(value = "SUCCESS")]
+    Success,
+    /// `"CONFLICT"`: a data conflict occurred, automatic merging is not possible
+    #[bitrix(value = "CONFLICT")]
+    Conflict,
+    /// `"ERROR"`: an [error](#errors) occurred
+    #[bitrix(value = "ERROR")]
+    Error,
 }
 /// The `params` object. Part of `crm.entity.mergeBatch` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmEntityMergeBatchParams {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: CrmEntityMergeBatchParamsEntityTypeId,
-    /// `entityIds`: array of integer, required.
+    /// `entityIds`: documented as array of integer, required.
     #[bitrix(rename = "entityIds")]
     pub entity_ids: Vec<i64>,
     /// Undocumented keys sent as they are.

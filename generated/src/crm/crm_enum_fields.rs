@@ -2,11 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.enum.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Enumeration Item Fields — `crm.enum.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-fields.html)
 #[non_exhaustive]
-#[bitrix_method(name = "crm.enum.fields", version = "v1", scope = "crm", result = Value)]
+#[bitrix_method(
+    name = "crm.enum.fields",
+    version = "v1",
+    scope = "crm",
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
+)]
 pub struct CrmEnumFields {}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.enum.getorderownertypes` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Object Types for Order Binding — `crm.enum.getorderownertypes` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-get-order-owner-types.html)
@@ -12,6 +12,22 @@ use bitrix24::bitrix_method;
     name = "crm.enum.getorderownertypes",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<CrmEnumGetorderownertypesResultItem>,
 )]
 pub struct CrmEnumGetorderownertypes {}
+/// The `CrmEnumGetorderownertypesResultItem` object. Part of `crm.enum.getorderownertypes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-get-order-owner-types.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmEnumGetorderownertypesResultItem {
+    /// `attribute`: documented as string.
+    pub attribute: Option<String>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

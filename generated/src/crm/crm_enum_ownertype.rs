@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.enum.ownertype` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get CRM Object Types — `crm.enum.ownertype` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-owner-type.html)
@@ -12,7 +12,26 @@ use bitrix24::bitrix_method;
     name = "crm.enum.ownertype",
     version = "v1",
     scope = "crm",
-    result = Value,
-    mutates,
+    result = Vec<CrmEnumOwnertypeResultItem>,
 )]
 pub struct CrmEnumOwnertype {}
+/// The `CrmEnumOwnertypeResultItem` object. Part of `crm.enum.ownertype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-owner-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmEnumOwnertypeResultItem {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `SYMBOL_CODE`: documented as string.
+    #[bitrix(rename = "SYMBOL_CODE")]
+    pub symbol_code: Option<String>,
+    /// `SYMBOL_CODE_SHORT`: documented as string.
+    #[bitrix(rename = "SYMBOL_CODE_SHORT")]
+    pub symbol_code_short: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
 #[non_exhaustive]
 #[bitrix_method(name = "crm.invoice.get", version = "v1", scope = "crm", result = Value)]
 pub struct CrmInvoiceGet {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<String>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Invoices — `crm.invoice.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-list.html)
@@ -14,13 +15,14 @@ use bitrix24::bitrix_method;
     name = "crm.invoice.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmInvoice>,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
 )]
 pub struct CrmInvoiceList {
-    /// `filter`: any.
+    /// `filter`: documented as any JSON value.
     pub filter: Option<Value>,
-    /// `order`: any.
+    /// `order`: documented as any JSON value.
     pub order: Option<Value>,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

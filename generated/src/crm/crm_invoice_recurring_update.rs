@@ -18,52 +18,52 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct CrmInvoiceRecurringUpdate {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<String>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmInvoiceRecurringUpdateFields>,
 }
 /// The `fields` object. Part of `crm.invoice.recurring.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmInvoiceRecurringUpdateFields {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `INVOICE_ID`: integer.
+    /// `INVOICE_ID`: documented as integer.
     #[bitrix(rename = "INVOICE_ID")]
     pub invoice_id: Option<i64>,
-    /// `ACTIVE`: char.
+    /// `ACTIVE`: documented as Y/N flag.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
-    /// `NEXT_EXECUTION`: date.
+    /// `NEXT_EXECUTION`: documented as date.
     #[bitrix(rename = "NEXT_EXECUTION")]
     pub next_execution: Option<String>,
-    /// `LAST_EXECUTION`: date.
+    /// `LAST_EXECUTION`: documented as date.
     #[bitrix(rename = "LAST_EXECUTION")]
     pub last_execution: Option<String>,
-    /// `COUNTER_REPEAT`: integer.
+    /// `COUNTER_REPEAT`: documented as integer.
     #[bitrix(rename = "COUNTER_REPEAT")]
     pub counter_repeat: Option<i64>,
-    /// `START_DATE`: date.
+    /// `START_DATE`: documented as date.
     #[bitrix(rename = "START_DATE")]
     pub start_date: Option<String>,
-    /// `SEND_BILL`: char.
+    /// `SEND_BILL`: documented as Y/N flag.
     #[bitrix(rename = "SEND_BILL", yn)]
     pub send_bill: Option<bool>,
-    /// `EMAIL_ID`: integer.
+    /// `EMAIL_ID`: documented as integer.
     #[bitrix(rename = "EMAIL_ID")]
     pub email_id: Option<i64>,
-    /// `IS_LIMIT`: char.
+    /// `IS_LIMIT`: documented as char.
     #[bitrix(rename = "IS_LIMIT")]
     pub is_limit: Option<String>,
-    /// `LIMIT_REPEAT`: integer.
+    /// `LIMIT_REPEAT`: documented as integer.
     #[bitrix(rename = "LIMIT_REPEAT")]
     pub limit_repeat: Option<i64>,
-    /// `LIMIT_DATE`: date.
+    /// `LIMIT_DATE`: documented as date.
     #[bitrix(rename = "LIMIT_DATE")]
     pub limit_date: Option<String>,
-    /// `PARAMS`: unknown.
+    /// `PARAMS`: documented as `unknown`.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<Value>,
     /// Undocumented keys sent as they are.

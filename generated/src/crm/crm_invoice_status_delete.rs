@@ -18,6 +18,6 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct CrmInvoiceStatusDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -17,6 +17,6 @@ use bitrix24::bitrix_method;
     result = Value,
 )]
 pub struct CrmInvoiceStatusGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -18,34 +18,34 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct CrmInvoiceStatusUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmInvoiceStatusUpdateFields,
 }
 /// The `fields` object. Part of `crm.invoice.status.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmInvoiceStatusUpdateFields {
-    /// `ENTITY_ID`: string.
+    /// `ENTITY_ID`: documented as string.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: Option<String>,
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `NAME_INIT`: string.
+    /// `NAME_INIT`: documented as string.
     #[bitrix(rename = "NAME_INIT")]
     pub name_init: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `STATUS_ID`: string.
+    /// `STATUS_ID`: documented as string.
     #[bitrix(rename = "STATUS_ID")]
     pub status_id: Option<String>,
-    /// `SYSTEM`: char.
+    /// `SYSTEM`: documented as char.
     #[bitrix(rename = "SYSTEM")]
     pub system: Option<String>,
     /// Undocumented keys sent as they are.

@@ -18,6 +18,6 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct CrmInvoiceUserfieldDelete {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<String>,
 }

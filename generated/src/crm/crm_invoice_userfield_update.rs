@@ -19,11 +19,11 @@ use crate::types;
     mutates,
 )]
 pub struct CrmInvoiceUserfieldUpdate {
-    /// `id`: any.
+    /// `id`: documented as any JSON value.
     pub id: Option<Value>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmInvoiceUserfieldUpdateFields>,
-    /// `LIST`: any.
+    /// `LIST`: documented as any JSON value.
     #[bitrix(rename = "LIST")]
     pub list: Option<Value>,
 }
@@ -31,9 +31,9 @@ pub struct CrmInvoiceUserfieldUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmInvoiceUserfieldUpdateFields {
-    /// `result`: object.
+    /// `result`: documented as object.
     pub result: Option<CrmInvoiceUserfieldUpdateFieldsResult>,
-    /// `time`: time.
+    /// `time`: documented as `time`.
     pub time: Option<types::Time>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -43,61 +43,61 @@ pub struct CrmInvoiceUserfieldUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmInvoiceUserfieldUpdateFieldsResult {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `ENTITY_ID`: string.
+    /// `ENTITY_ID`: documented as string.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
+    /// `FIELD_NAME`: documented as string.
     #[bitrix(rename = "FIELD_NAME")]
     pub field_name: Option<String>,
-    /// `USER_TYPE_ID`: string.
+    /// `USER_TYPE_ID`: documented as string.
     #[bitrix(rename = "USER_TYPE_ID")]
     pub user_type_id: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: char.
+    /// `MULTIPLE`: documented as char.
     #[bitrix(rename = "MULTIPLE")]
     pub multiple: Option<String>,
-    /// `MANDATORY`: char.
+    /// `MANDATORY`: documented as char.
     #[bitrix(rename = "MANDATORY")]
     pub mandatory: Option<String>,
-    /// `SHOW_FILTER`: char.
+    /// `SHOW_FILTER`: documented as char.
     #[bitrix(rename = "SHOW_FILTER")]
     pub show_filter: Option<String>,
-    /// `SHOW_IN_LIST`: char.
+    /// `SHOW_IN_LIST`: documented as char.
     #[bitrix(rename = "SHOW_IN_LIST")]
     pub show_in_list: Option<String>,
-    /// `EDIT_IN_LIST`: char.
+    /// `EDIT_IN_LIST`: documented as char.
     #[bitrix(rename = "EDIT_IN_LIST")]
     pub edit_in_list: Option<String>,
-    /// `IS_SEARCHABLE`: char.
+    /// `IS_SEARCHABLE`: documented as char.
     #[bitrix(rename = "IS_SEARCHABLE")]
     pub is_searchable: Option<String>,
-    /// `EDIT_FORM_LABEL`: string|lang_map.
+    /// `EDIT_FORM_LABEL`: documented as `string|lang_map`.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
     pub edit_form_label: Option<Value>,
-    /// `LIST_COLUMN_LABEL`: string|lang_map.
+    /// `LIST_COLUMN_LABEL`: documented as `string|lang_map`.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
     pub list_column_label: Option<Value>,
-    /// `LIST_FILTER_LABEL`: string|lang_map.
+    /// `LIST_FILTER_LABEL`: documented as `string|lang_map`.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
     pub list_filter_label: Option<Value>,
-    /// `ERROR_MESSAGE`: string|lang_map.
+    /// `ERROR_MESSAGE`: documented as `string|lang_map`.
     #[bitrix(rename = "ERROR_MESSAGE")]
     pub error_message: Option<Value>,
-    /// `HELP_MESSAGE`: string|lang_map.
+    /// `HELP_MESSAGE`: documented as `string|lang_map`.
     #[bitrix(rename = "HELP_MESSAGE")]
     pub help_message: Option<Value>,
-    /// `LIST`: uf_enum_element.
+    /// `LIST`: documented as `uf_enum_element`.
     #[bitrix(rename = "LIST")]
     pub list: Option<Value>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

@@ -13,7 +13,7 @@ use crate::types;
     name = "crm.item.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemAddResult,
     mutates,
     error(
         code = "allowed_only_intranet_user",
@@ -39,102 +39,112 @@ use crate::types;
     ),
 )]
 pub struct CrmItemAdd {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `fields`: object, required; keys: `ufCrm`, `parentId`.
+    /// `fields`: documented as object, required; keys: `ufCrm`, `parentId`.
     pub fields: CrmItemAddFields,
-    /// `useOriginalUfNames`: boolean.
+    /// `useOriginalUfNames`: documented as Y/N flag.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
+}
+/// The `CrmItemAddResult` object. Part of `crm.item.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemAddResult {
+    /// `item`: documented as `crm_item`.
+    pub item: Option<types::CrmItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.item.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemAddFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<CrmItemAddFieldsTitle>,
-    /// `honorific`: crm_status.
-    pub honorific: Option<types::CrmStatus>,
-    /// `name`: string.
+    /// `honorific`: documented as `crm_status`.
+    pub honorific: Option<types::CrmStatusId>,
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `secondName`: string.
+    /// `secondName`: documented as string.
     #[bitrix(rename = "secondName")]
     pub second_name: Option<String>,
-    /// `lastName`: string.
+    /// `lastName`: documented as string.
     #[bitrix(rename = "lastName")]
     pub last_name: Option<String>,
-    /// `birthdate`: date.
+    /// `birthdate`: documented as date.
     pub birthdate: Option<String>,
-    /// `companyTitle`: string.
+    /// `companyTitle`: documented as string.
     #[bitrix(rename = "companyTitle")]
     pub company_title: Option<String>,
-    /// `sourceId`: crm_status.
+    /// `sourceId`: documented as `crm_status`.
     #[bitrix(rename = "sourceId")]
-    pub source_id: Option<types::CrmStatus>,
-    /// `sourceDescription`: text.
+    pub source_id: Option<types::CrmStatusId>,
+    /// `sourceDescription`: documented as text.
     #[bitrix(rename = "sourceDescription")]
     pub source_description: Option<String>,
-    /// `stageId`: crm_status.
+    /// `stageId`: documented as `crm_status`.
     #[bitrix(rename = "stageId")]
-    pub stage_id: Option<types::CrmStatus>,
-    /// `statusDescription`: text.
+    pub stage_id: Option<types::CrmStatusId>,
+    /// `statusDescription`: documented as text.
     #[bitrix(rename = "statusDescription")]
     pub status_description: Option<String>,
-    /// `post`: string.
+    /// `post`: documented as string.
     pub post: Option<String>,
-    /// `currencyId`: crm_currency.
+    /// `currencyId`: documented as `crm_currency`.
     #[bitrix(rename = "currencyId")]
     pub currency_id: Option<String>,
-    /// `isManualOpportunity`: boolean.
+    /// `isManualOpportunity`: documented as Y/N flag.
     #[bitrix(rename = "isManualOpportunity", yn)]
     pub is_manual_opportunity: Option<bool>,
-    /// `opportunity`: double.
+    /// `opportunity`: documented as double.
     pub opportunity: Option<f64>,
-    /// `opened`: boolean.
+    /// `opened`: documented as Y/N flag.
     #[bitrix(yn)]
     pub opened: Option<bool>,
-    /// `comments`: text.
+    /// `comments`: documented as text.
     pub comments: Option<String>,
-    /// `assignedById`: user.
+    /// `assignedById`: documented as `user`.
     #[bitrix(rename = "assignedById")]
-    pub assigned_by_id: Option<types::User>,
-    /// `companyId`: crm_company.
+    pub assigned_by_id: Option<types::UserId>,
+    /// `companyId`: documented as `crm_company`.
     #[bitrix(rename = "companyId")]
-    pub company_id: Option<types::CrmCompany>,
-    /// `contactId`: crm_contact.
+    pub company_id: Option<types::CrmCompanyId>,
+    /// `contactId`: documented as `crm_contact`.
     #[bitrix(rename = "contactId")]
-    pub contact_id: Option<types::CrmContact>,
-    /// `contactIds`: array of crm_contact.
+    pub contact_id: Option<types::CrmContactId>,
+    /// `contactIds`: documented as array of `crm_contact`.
     #[bitrix(rename = "contactIds")]
-    pub contact_ids: Option<Vec<types::CrmContact>>,
-    /// `originatorId`: string.
+    pub contact_ids: Option<Vec<types::CrmContactId>>,
+    /// `originatorId`: documented as string.
     #[bitrix(rename = "originatorId")]
     pub originator_id: Option<String>,
-    /// `originId`: string.
+    /// `originId`: documented as string.
     #[bitrix(rename = "originId")]
     pub origin_id: Option<String>,
-    /// `webformId`: integer.
+    /// `webformId`: documented as integer.
     #[bitrix(rename = "webformId")]
     pub webform_id: Option<i64>,
-    /// `observers`: array of user.
-    pub observers: Option<Vec<types::User>>,
-    /// `utmSource`: string.
+    /// `observers`: documented as array of `user`.
+    pub observers: Option<Vec<types::UserId>>,
+    /// `utmSource`: documented as string.
     #[bitrix(rename = "utmSource")]
     pub utm_source: Option<String>,
-    /// `utmMedium`: string.
+    /// `utmMedium`: documented as string.
     #[bitrix(rename = "utmMedium")]
     pub utm_medium: Option<String>,
-    /// `utmCampaign`: string.
+    /// `utmCampaign`: documented as string.
     #[bitrix(rename = "utmCampaign")]
     pub utm_campaign: Option<String>,
-    /// `utmContent`: string.
+    /// `utmContent`: documented as string.
     #[bitrix(rename = "utmContent")]
     pub utm_content: Option<String>,
-    /// `utmTerm`: string.
+    /// `utmTerm`: documented as string.
     #[bitrix(rename = "utmTerm")]
     pub utm_term: Option<String>,
-    /// `fm`: array of multifield.
+    /// `fm`: documented as array of `multifield`.
     pub fm: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.batchImport` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Importing a Batch of CRM Records — `crm.item.batchImport` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-batch-import.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.item.batchImport",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemBatchImportResult,
     mutates,
     error(code = "NOT_FOUND", status = 400, message = "SPA not found"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
@@ -48,12 +48,26 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmItemBatchImport {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `data`: array, required.
+    /// `data`: documented as array, required.
     pub data: Vec<Value>,
-    /// `useOriginalUfNames`: boolean.
+    /// `useOriginalUfNames`: documented as Y/N flag.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
+}
+/// The `CrmItemBatchImportResult` object. Part of `crm.item.batchImport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-batch-import.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemBatchImportResult {
+    /// `items`: documented as array.
+    pub items: Option<Vec<Value>>,
+    /// `item`: documented as object.
+    pub item: Option<Map<String, Value>>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -24,9 +24,9 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied"),
 )]
 pub struct CrmItemDelete {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

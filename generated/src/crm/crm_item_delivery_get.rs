@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.delivery.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Delivery Information by ID — `crm.item.delivery.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/delivery/crm-item-delivery-get.html)
@@ -12,12 +12,12 @@ use bitrix24::bitrix_method;
     name = "crm.item.delivery.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmItemDelivery,
     error(code = "0", status = 400, message = "Delivery not found or access denied"),
     error(code = "100", status = 400, message = "Parameter id not specified"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemDeliveryGet {
-    /// `id`: sale_order_shipment.id, required.
+    /// `id`: documented as `sale_order_shipment.id`, required.
     pub id: i64,
 }

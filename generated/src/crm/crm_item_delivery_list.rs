@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Deliveries for a CRM object — `crm.item.delivery.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/delivery/crm-item-delivery-list.html)
@@ -12,20 +13,20 @@ use bitrix24::bitrix_method;
     name = "crm.item.delivery.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmItemDelivery>,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "100", status = 400, message = "Required fields are not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemDeliveryList {
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
 }

@@ -14,28 +14,34 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Parameter 'entityTypeId' is not defined"),
+    error(
+        status = 400,
+        message = "The entity type 'entityTypeName' is not supported in current context."
+    ),
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmItemDetailsConfigurationForceCommonScopeForAll {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `extras`: object.
+    /// `extras`: documented as object.
     pub extras: Option<CrmItemDetailsConfigurationForceCommonScopeForAllExtras>,
 }
 /// The `extras` object. Part of `crm.item.details.configuration.forceCommonScopeForAll` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-forceCommonScopeForAll.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemDetailsConfigurationForceCommonScopeForAllExtras {
-    /// `CRM`: any.
+    /// `CRM`: documented as any JSON value.
     #[bitrix(rename = "CRM")]
     pub crm: Option<Value>,
-    /// `SPA`: any.
+    /// `SPA`: documented as any JSON value.
     #[bitrix(rename = "SPA")]
     pub spa: Option<Value>,
-    /// `Deal`: any.
+    /// `Deal`: documented as any JSON value.
     #[bitrix(rename = "Deal")]
     pub deal: Option<Value>,
-    /// `Lead`: any.
+    /// `Lead`: documented as any JSON value.
     #[bitrix(rename = "Lead")]
     pub lead: Option<Value>,
     /// Undocumented keys sent as they are.

@@ -13,18 +13,24 @@ use crate::types;
     name = "crm.item.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmItemDetailsConfiguration>,
+    error(status = 400, message = "Parameter 'entityTypeId' is not defined"),
+    error(
+        status = 400,
+        message = "The entity type 'entityTypeName' is not supported in current context."
+    ),
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmItemDetailsConfigurationGet {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
-    /// `scope`: string.
+    pub user_id: Option<types::UserId>,
+    /// `scope`: documented as string.
     pub scope: Option<CrmItemDetailsConfigurationGetScope>,
-    /// `extras`: object.
+    /// `extras`: documented as object.
     pub extras: Option<CrmItemDetailsConfigurationGetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.item.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)).
@@ -41,16 +47,16 @@ pub enum CrmItemDetailsConfigurationGetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemDetailsConfigurationGetExtras {
-    /// `CRM`: any.
+    /// `CRM`: documented as any JSON value.
     #[bitrix(rename = "CRM")]
     pub crm: Option<Value>,
-    /// `SPA`: any.
+    /// `SPA`: documented as any JSON value.
     #[bitrix(rename = "SPA")]
     pub spa: Option<Value>,
-    /// `Deal`: any.
+    /// `Deal`: documented as any JSON value.
     #[bitrix(rename = "Deal")]
     pub deal: Option<Value>,
-    /// `Lead`: any.
+    /// `Lead`: documented as any JSON value.
     #[bitrix(rename = "Lead")]
     pub lead: Option<Value>,
     /// Undocumented keys sent as they are.

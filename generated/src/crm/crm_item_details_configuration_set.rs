@@ -13,21 +13,40 @@ use crate::types;
     name = "crm.item.details.configuration.set",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = bool,
     mutates,
+    error(status = 400, message = "Parameter 'entityTypeId' is not defined"),
+    error(
+        status = 400,
+        message = "The entity type 'entityTypeName' is not supported in current context."
+    ),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Parameter 'data' must be array."),
+    error(status = 400, message = "The data must be indexed array."),
+    error(status = 400, message = "There are no data to write."),
+    error(
+        status = 400,
+        message = "Section at index i have type data[i].type. The expected type is 'section'."
+    ),
+    error(status = 400, message = "Section at index i does not have name."),
+    error(status = 400, message = "Section at index i does not have title."),
+    error(
+        status = 400,
+        message = "Element at index j in section at index i does not have name."
+    ),
 )]
 pub struct CrmItemDetailsConfigurationSet {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `data`: array of section, required.
+    /// `data`: documented as array of `section`, required.
     pub data: Vec<Map<String, Value>>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
-    /// `scope`: string.
+    pub user_id: Option<types::UserId>,
+    /// `scope`: documented as string.
     pub scope: Option<CrmItemDetailsConfigurationSetScope>,
-    /// `extras`: object.
+    /// `extras`: documented as object.
     pub extras: Option<CrmItemDetailsConfigurationSetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.item.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-set.html)).
@@ -44,16 +63,16 @@ pub enum CrmItemDetailsConfigurationSetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemDetailsConfigurationSetExtras {
-    /// `CRM`: any.
+    /// `CRM`: documented as any JSON value.
     #[bitrix(rename = "CRM")]
     pub crm: Option<Value>,
-    /// `SPA`: any.
+    /// `SPA`: documented as any JSON value.
     #[bitrix(rename = "SPA")]
     pub spa: Option<Value>,
-    /// `Deal`: any.
+    /// `Deal`: documented as any JSON value.
     #[bitrix(rename = "Deal")]
     pub deal: Option<Value>,
-    /// `Lead`: any.
+    /// `Lead`: documented as any JSON value.
     #[bitrix(rename = "Lead")]
     pub lead: Option<Value>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Retrieve Fields of CRM Item — `crm.item.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.item.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemFieldsResult,
     error(
         code = "allowed_only_intranet_user",
         status = 403,
@@ -26,10 +26,20 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmItemFields {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `useOriginalUfNames`: boolean.
+    /// `useOriginalUfNames`: documented as Y/N flag.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
+}
+/// The `CrmItemFieldsResult` object. Part of `crm.item.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemFieldsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

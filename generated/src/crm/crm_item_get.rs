@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Element by Id — `crm.item.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.item.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemGetResult,
     error(
         code = "allowed_only_intranet_user",
         status = 403,
@@ -27,12 +28,22 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmItemGet {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `useOriginalUfNames`: boolean.
+    /// `useOriginalUfNames`: documented as Y/N flag.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
+}
+/// The `CrmItemGetResult` object. Part of `crm.item.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemGetResult {
+    /// `item`: documented as `crm_item`.
+    pub item: Option<types::CrmItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,8 @@
 //! `crm.item.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of CRM Items — `crm.item.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.item.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemListResult,
     paging(
         kind = "start",
         id = "id",
@@ -48,18 +49,28 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmItemList {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
-    /// `useOriginalUfNames`: boolean.
+    /// `useOriginalUfNames`: documented as Y/N flag.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
+}
+/// The `CrmItemListResult` object. Part of `crm.item.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemListResult {
+    /// `items`: documented as array of `crm_item`.
+    pub items: Option<Vec<types::CrmItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -18,6 +18,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemPaymentDelete {
-    /// `id`: sale_order_payment.id, required.
+    /// `id`: documented as `sale_order_payment.id`, required.
     pub id: i64,
 }

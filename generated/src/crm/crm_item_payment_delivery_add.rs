@@ -20,10 +20,10 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemPaymentDeliveryAdd {
-    /// `paymentId`: sale_order_payment.id, required.
+    /// `paymentId`: documented as `sale_order_payment.id`, required.
     #[bitrix(rename = "paymentId")]
     pub payment_id: i64,
-    /// `deliveryId`: sale_order_shipment.id, required.
+    /// `deliveryId`: documented as `sale_order_shipment.id`, required.
     #[bitrix(rename = "deliveryId")]
     pub delivery_id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Delivery Item List by Specific Payment — `crm.item.payment.delivery.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/delivery-in-payment/crm-item-payment-delivery-list.html)
@@ -12,18 +13,18 @@ use bitrix24::bitrix_method;
     name = "crm.item.payment.delivery.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmItemPaymentDelivery>,
     error(code = "0", status = 400, message = "Payment not found"),
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "100", status = 400, message = "Required parameters not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemPaymentDeliveryList {
-    /// `paymentId`: sale_order_payment.id, required.
+    /// `paymentId`: documented as `sale_order_payment.id`, required.
     #[bitrix(rename = "paymentId")]
     pub payment_id: i64,
-    /// `filter`: object, required.
+    /// `filter`: documented as object, required.
     pub filter: Map<String, Value>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
 }

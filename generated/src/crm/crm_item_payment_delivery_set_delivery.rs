@@ -19,9 +19,9 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemPaymentDeliverySetDelivery {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `deliveryId`: sale_order_shipment.id, required.
+    /// `deliveryId`: documented as `sale_order_shipment.id`, required.
     #[bitrix(rename = "deliveryId")]
     pub delivery_id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.payment.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Payment Information — `crm.item.payment.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-get.html)
@@ -12,12 +12,12 @@ use bitrix24::bitrix_method;
     name = "crm.item.payment.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmItemPayment,
     error(code = "0", status = 400, message = "Payment not found or access denied"),
     error(code = "100", status = 400, message = "Parameter id not specified"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemPaymentGet {
-    /// `id`: sale_order_payment.id, required.
+    /// `id`: documented as `sale_order_payment.id`, required.
     pub id: i64,
 }

@@ -30,12 +30,12 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemPaymentProductAdd {
-    /// `paymentId`: sale_order_payment.id, required.
+    /// `paymentId`: documented as `sale_order_payment.id`, required.
     #[bitrix(rename = "paymentId")]
     pub payment_id: i64,
-    /// `rowId`: integer, required.
+    /// `rowId`: documented as integer, required.
     #[bitrix(rename = "rowId")]
     pub row_id: i64,
-    /// `quantity`: double, required.
+    /// `quantity`: documented as double, required.
     pub quantity: f64,
 }

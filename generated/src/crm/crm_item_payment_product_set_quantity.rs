@@ -29,8 +29,8 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemPaymentProductSetQuantity {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `quantity`: double, required.
+    /// `quantity`: documented as double, required.
     pub quantity: f64,
 }

@@ -20,18 +20,18 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemPaymentUpdate {
-    /// `id`: sale_order_payment.id, required.
+    /// `id`: documented as `sale_order_payment.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmItemPaymentUpdateFields,
 }
 /// The `fields` object. Part of `crm.item.payment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemPaymentUpdateFields {
-    /// `paid`: string.
+    /// `paid`: documented as string.
     pub paid: Option<CrmItemPaymentUpdateFieldsPaid>,
-    /// `paySystemId`: sale_paysystem.id.
+    /// `paySystemId`: documented as `sale_paysystem.id`.
     #[bitrix(rename = "paySystemId")]
     pub pay_system_id: Option<i64>,
     /// Undocumented keys sent as they are.

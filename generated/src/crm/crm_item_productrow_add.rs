@@ -13,7 +13,7 @@ use crate::types;
     name = "crm.item.productrow.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemProductrowAddResult,
     mutates,
     error(
         code = "ENTITY_TYPE_NOT_SUPPORTED",
@@ -30,48 +30,59 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemProductrowAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmItemProductrowAddFields,
+}
+/// The `CrmItemProductrowAddResult` object. Part of `crm.item.productrow.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemProductrowAddResult {
+    /// `productRow`: documented as `crm_item_product_row`.
+    #[bitrix(rename = "productRow")]
+    pub product_row: Option<types::CrmItemProductRow>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.item.productrow.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemProductrowAddFields {
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `ownerType`: string, required.
+    /// `ownerType`: documented as string, required.
     #[bitrix(rename = "ownerType")]
     pub owner_type: String,
-    /// `productId`: catalog_product.id.
+    /// `productId`: documented as `catalog_product.id`.
     #[bitrix(rename = "productId")]
     pub product_id: Option<types::CatalogProductId>,
-    /// `productName`: string.
+    /// `productName`: documented as string.
     #[bitrix(rename = "productName")]
     pub product_name: Option<String>,
-    /// `price`: double.
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `quantity`: double.
+    /// `quantity`: documented as double.
     pub quantity: Option<f64>,
-    /// `discountTypeId`: integer.
+    /// `discountTypeId`: documented as integer.
     #[bitrix(rename = "discountTypeId")]
     pub discount_type_id: Option<CrmItemProductrowAddFieldsDiscountTypeId>,
-    /// `discountRate`: double.
+    /// `discountRate`: documented as double.
     #[bitrix(rename = "discountRate")]
     pub discount_rate: Option<f64>,
-    /// `discountSum`: double.
+    /// `discountSum`: documented as double.
     #[bitrix(rename = "discountSum")]
     pub discount_sum: Option<f64>,
-    /// `taxRate`: double.
+    /// `taxRate`: documented as double.
     #[bitrix(rename = "taxRate")]
     pub tax_rate: Option<f64>,
-    /// `taxIncluded`: string.
+    /// `taxIncluded`: documented as string.
     #[bitrix(rename = "taxIncluded")]
     pub tax_included: Option<CrmItemProductrowAddFieldsTaxIncluded>,
-    /// `measureCode`: catalog_measure.code.
+    /// `measureCode`: documented as `catalog_measure.code`.
     #[bitrix(rename = "measureCode")]
     pub measure_code: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -25,6 +25,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemProductrowDelete {
-    /// `id`: crm_item_product_row.id, required.
+    /// `id`: documented as `crm_item_product_row.id`, required.
     pub id: i64,
 }

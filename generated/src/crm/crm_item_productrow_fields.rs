@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.productrow.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Fields for Product Rows — `crm.item.productrow.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-fields.html)
@@ -12,7 +12,17 @@ use bitrix24::bitrix_method;
     name = "crm.item.productrow.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemProductrowFieldsResult,
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemProductrowFields {}
+/// The `CrmItemProductrowFieldsResult` object. Part of `crm.item.productrow.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemProductrowFieldsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.productrow.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Information About a Product Item by Id — `crm.item.productrow.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.item.productrow.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemProductrowGetResult,
     error(
         code = "ENTITY_TYPE_NOT_SUPPORTED",
         status = 400,
@@ -24,6 +25,17 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemProductrowGet {
-    /// `id`: crm_item_product_row.id, required.
+    /// `id`: documented as `crm_item_product_row.id`, required.
     pub id: i64,
+}
+/// The `CrmItemProductrowGetResult` object. Part of `crm.item.productrow.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemProductrowGetResult {
+    /// `productRow`: documented as `crm_item_product_row`.
+    #[bitrix(rename = "productRow")]
+    pub product_row: Option<types::CrmItemProductRow>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.productrow.getAvailableForPayment` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Unpaid Product Rows of CRM Object — `crm.item.productrow.getAvailableForPayment` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get-available-for-payment.html)
@@ -12,16 +13,27 @@ use bitrix24::bitrix_method;
     name = "crm.item.productrow.getAvailableForPayment",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemProductrowGetAvailableForPaymentResult,
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
     error(code = "100", status = 400, message = "Required parameters not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemProductrowGetAvailableForPayment {
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `ownerType`: string, required.
+    /// `ownerType`: documented as string, required.
     #[bitrix(rename = "ownerType")]
     pub owner_type: String,
+}
+/// The `CrmItemProductrowGetAvailableForPaymentResult` object. Part of `crm.item.productrow.getAvailableForPayment` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get-available-for-payment.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemProductrowGetAvailableForPaymentResult {
+    /// `productRows`: documented as array of `crm_item_product_row`.
+    #[bitrix(rename = "productRows")]
+    pub product_rows: Option<Vec<types::CrmItemProductRow>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

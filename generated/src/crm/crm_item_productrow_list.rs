@@ -3,7 +3,8 @@
 //! `crm.item.productrow.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Product Rows of the CRM Object — `crm.item.productrow.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.item.productrow.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemProductrowListResult,
     paging(
         kind = "start",
         id = "id",
@@ -30,10 +31,21 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemProductrowList {
-    /// `filter`: object, required.
+    /// `filter`: documented as object, required.
     pub filter: Map<String, Value>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CrmItemProductrowListResult` object. Part of `crm.item.productrow.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemProductrowListResult {
+    /// `productRows`: documented as array of `crm_item_product_row`.
+    #[bitrix(rename = "productRows")]
+    pub product_rows: Option<Vec<types::CrmItemProductRow>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

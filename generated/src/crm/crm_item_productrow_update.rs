@@ -13,7 +13,7 @@ use crate::types;
     name = "crm.item.productrow.update",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemProductrowUpdateResult,
     mutates,
     error(
         code = "ENTITY_TYPE_NOT_SUPPORTED",
@@ -31,44 +31,55 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmItemProductrowUpdate {
-    /// `id`: crm_item_product_row.id, required.
+    /// `id`: documented as `crm_item_product_row.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmItemProductrowUpdateFields,
+}
+/// The `CrmItemProductrowUpdateResult` object. Part of `crm.item.productrow.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemProductrowUpdateResult {
+    /// `productRow`: documented as `crm_item_product_row`.
+    #[bitrix(rename = "productRow")]
+    pub product_row: Option<types::CrmItemProductRow>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.item.productrow.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemProductrowUpdateFields {
-    /// `productId`: catalog_product.id.
+    /// `productId`: documented as `catalog_product.id`.
     #[bitrix(rename = "productId")]
     pub product_id: Option<types::CatalogProductId>,
-    /// `productName`: string.
+    /// `productName`: documented as string.
     #[bitrix(rename = "productName")]
     pub product_name: Option<String>,
-    /// `price`: double.
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `quantity`: double.
+    /// `quantity`: documented as double.
     pub quantity: Option<f64>,
-    /// `discountTypeId`: integer.
+    /// `discountTypeId`: documented as integer.
     #[bitrix(rename = "discountTypeId")]
     pub discount_type_id: Option<CrmItemProductrowUpdateFieldsDiscountTypeId>,
-    /// `discountRate`: double.
+    /// `discountRate`: documented as double.
     #[bitrix(rename = "discountRate")]
     pub discount_rate: Option<f64>,
-    /// `discountSum`: double.
+    /// `discountSum`: documented as double.
     #[bitrix(rename = "discountSum")]
     pub discount_sum: Option<f64>,
-    /// `taxRate`: double.
+    /// `taxRate`: documented as double.
     #[bitrix(rename = "taxRate")]
     pub tax_rate: Option<f64>,
-    /// `taxIncluded`: string.
+    /// `taxIncluded`: documented as string.
     #[bitrix(rename = "taxIncluded")]
     pub tax_included: Option<CrmItemProductrowUpdateFieldsTaxIncluded>,
-    /// `measureCode`: catalog_measure.code.
+    /// `measureCode`: documented as `catalog_measure.code`.
     #[bitrix(rename = "measureCode")]
     pub measure_code: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

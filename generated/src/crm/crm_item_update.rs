@@ -3,24 +3,153 @@
 //! `crm.item.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
-/// Deals in CRM: Overview of Methods — `crm.item.update` (REST v1, scope `crm`).
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
+/// Update CRM Item — `crm.item.update` (REST v1, scope `crm`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/index.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html)
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.item.update",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmItemUpdateResult,
     mutates,
+    error(
+        code = "allowed_only_intranet_user",
+        status = 403,
+        message = "Action is allowed only for intranet users"
+    ),
+    error(code = "NOT_FOUND", status = 400, message = "SPA not found"),
+    error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
+    error(
+        code = "CRM_FIELD_ERROR_VALUE_NOT_VALID",
+        status = 400,
+        message = "Invalid value for field \"field\""
+    ),
+    error(
+        code = "100",
+        status = 400,
+        message = "Expected iterable value for multiple field, but got type instead"
+    ),
+    error(status = 400, message = "Insufficient permissions to change stage"),
+    error(
+        code = "UPDATE_DYNAMIC_ITEM_RESTRICTED",
+        status = 400,
+        message = "You cannot change the item due to your plan restrictions"
+    ),
 )]
 pub struct CrmItemUpdate {
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: Option<i64>,
-    /// `fields`: object.
-    pub fields: Option<Map<String, Value>>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    pub entity_type_id: i64,
+    /// `id`: documented as integer, required.
+    pub id: i64,
+    /// `fields`: documented as object, required; keys: `ufCrm`, `parentId`.
+    pub fields: CrmItemUpdateFields,
+    /// `useOriginalUfNames`: documented as Y/N flag.
+    #[bitrix(rename = "useOriginalUfNames", yn)]
+    pub use_original_uf_names: Option<bool>,
+}
+/// The `CrmItemUpdateResult` object. Part of `crm.item.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemUpdateResult {
+    /// `item`: documented as `crm_item`.
+    pub item: Option<types::CrmItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `crm.item.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmItemUpdateFields {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `honorific`: documented as `crm_status`.
+    pub honorific: Option<types::CrmStatusId>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `secondName`: documented as string.
+    #[bitrix(rename = "secondName")]
+    pub second_name: Option<String>,
+    /// `lastName`: documented as string.
+    #[bitrix(rename = "lastName")]
+    pub last_name: Option<String>,
+    /// `birthdate`: documented as date.
+    pub birthdate: Option<String>,
+    /// `companyTitle`: documented as string.
+    #[bitrix(rename = "companyTitle")]
+    pub company_title: Option<String>,
+    /// `sourceId`: documented as `crm_status`.
+    #[bitrix(rename = "sourceId")]
+    pub source_id: Option<types::CrmStatusId>,
+    /// `sourceDescription`: documented as text.
+    #[bitrix(rename = "sourceDescription")]
+    pub source_description: Option<String>,
+    /// `stageId`: documented as `crm_status`.
+    #[bitrix(rename = "stageId")]
+    pub stage_id: Option<types::CrmStatusId>,
+    /// `statusDescription`: documented as text.
+    #[bitrix(rename = "statusDescription")]
+    pub status_description: Option<String>,
+    /// `post`: documented as string.
+    pub post: Option<String>,
+    /// `currencyId`: documented as `crm_currency`.
+    #[bitrix(rename = "currencyId")]
+    pub currency_id: Option<String>,
+    /// `isManualOpportunity`: documented as Y/N flag.
+    #[bitrix(rename = "isManualOpportunity", yn)]
+    pub is_manual_opportunity: Option<bool>,
+    /// `opportunity`: documented as double.
+    pub opportunity: Option<f64>,
+    /// `opened`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub opened: Option<bool>,
+    /// `comments`: documented as text.
+    pub comments: Option<String>,
+    /// `assignedById`: documented as `user`.
+    #[bitrix(rename = "assignedById")]
+    pub assigned_by_id: Option<types::UserId>,
+    /// `companyId`: documented as `crm_company`.
+    #[bitrix(rename = "companyId")]
+    pub company_id: Option<types::CrmCompanyId>,
+    /// `contactId`: documented as `crm_contact`.
+    #[bitrix(rename = "contactId")]
+    pub contact_id: Option<types::CrmContactId>,
+    /// `contactIds`: documented as array of `crm_contact`.
+    #[bitrix(rename = "contactIds")]
+    pub contact_ids: Option<Vec<types::CrmContactId>>,
+    /// `originatorId`: documented as string.
+    #[bitrix(rename = "originatorId")]
+    pub originator_id: Option<String>,
+    /// `originId`: documented as string.
+    #[bitrix(rename = "originId")]
+    pub origin_id: Option<String>,
+    /// `webformId`: documented as integer.
+    #[bitrix(rename = "webformId")]
+    pub webform_id: Option<i64>,
+    /// `observers`: documented as array of `user`.
+    pub observers: Option<Vec<types::UserId>>,
+    /// `utmSource`: documented as string.
+    #[bitrix(rename = "utmSource")]
+    pub utm_source: Option<String>,
+    /// `utmMedium`: documented as string.
+    #[bitrix(rename = "utmMedium")]
+    pub utm_medium: Option<String>,
+    /// `utmCampaign`: documented as string.
+    #[bitrix(rename = "utmCampaign")]
+    pub utm_campaign: Option<String>,
+    /// `utmContent`: documented as string.
+    #[bitrix(rename = "utmContent")]
+    pub utm_content: Option<String>,
+    /// `utmTerm`: documented as string.
+    #[bitrix(rename = "utmTerm")]
+    pub utm_term: Option<String>,
+    /// `fm`: documented as array of `multifield`.
+    pub fm: Option<Vec<Value>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -16,24 +16,26 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
     error(code = "NOT_FOUND", status = 400, message = "Element not found"),
+    error(status = 400, message = "Required fields not provided"),
+    error(status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmLeadContactAdd {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmLeadContactAddFields,
 }
 /// The `fields` object. Part of `crm.lead.contact.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmLeadContactAddFields {
-    /// `CONTACT_ID`: integer, required.
+    /// `CONTACT_ID`: documented as integer, required.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: i64,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `IS_PRIMARY`: string.
+    /// `IS_PRIMARY`: documented as string.
     #[bitrix(rename = "IS_PRIMARY")]
     pub is_primary: Option<CrmLeadContactAddFieldsIsPrimary>,
     /// Undocumented keys sent as they are.

@@ -16,18 +16,20 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
     error(code = "NOT_FOUND", status = 400, message = "Element not found"),
+    error(status = 400, message = "Required fields not provided"),
+    error(status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmLeadContactDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmLeadContactDeleteFields,
 }
 /// The `fields` object. Part of `crm.lead.contact.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-delete.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmLeadContactDeleteFields {
-    /// `CONTACT_ID`: integer, required.
+    /// `CONTACT_ID`: documented as integer, required.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: i64,
     /// Undocumented keys sent as they are.

@@ -15,8 +15,10 @@ use bitrix24::bitrix_method;
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
     error(code = "NOT_FOUND", status = 400, message = "Element not found"),
+    error(status = 400, message = "Required fields not provided"),
+    error(status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmLeadContactItemsDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

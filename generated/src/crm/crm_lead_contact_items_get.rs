@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.contact.items.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Related Contacts — `crm.lead.contact.items.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-items-get.html)
@@ -12,11 +12,13 @@ use bitrix24::bitrix_method;
     name = "crm.lead.contact.items.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmLeadContactItems>,
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
     error(code = "NOT_FOUND", status = 400, message = "Element not found"),
+    error(status = 400, message = "Required fields not provided"),
+    error(status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmLeadContactItemsGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -16,17 +16,17 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "Access denied"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmLeadDetailsConfigurationForceCommonScopeForAll {
-    /// `extras`: object.
+    /// `extras`: documented as object.
     pub extras: Option<CrmLeadDetailsConfigurationForceCommonScopeForAllExtras>,
 }
 /// The `extras` object. Part of `crm.lead.details.configuration.forceCommonScopeForAll` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
-    /// `leadCustomerType`: integer.
+    /// `leadCustomerType`: documented as integer.
     #[bitrix(rename = "leadCustomerType")]
     pub lead_customer_type: Option<
         CrmLeadDetailsConfigurationForceCommonScopeForAllExtrasLeadCustomerType,

@@ -15,16 +15,16 @@ use crate::types;
     name = "crm.lead.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "-", status = 400, message = "Access denied"),
+    result = Vec<types::CrmLeadDetailsConfiguration>,
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmLeadDetailsConfigurationGet {
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
-    /// `scope`: string.
+    pub user_id: Option<types::UserId>,
+    /// `scope`: documented as string.
     pub scope: Option<CrmLeadDetailsConfigurationGetScope>,
-    /// `extras`: object.
+    /// `extras`: documented as object.
     pub extras: Option<CrmLeadDetailsConfigurationGetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.lead.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)).
@@ -41,7 +41,7 @@ pub enum CrmLeadDetailsConfigurationGetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmLeadDetailsConfigurationGetExtras {
-    /// `lead.customer.type`: integer.
+    /// `lead.customer.type`: documented as integer.
     #[bitrix(rename = "lead.customer.type")]
     pub lead_customer_type: Option<CrmLeadDetailsConfigurationGetExtrasLeadCustomerType>,
     /// Undocumented keys sent as they are.

@@ -17,15 +17,15 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "Access denied"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmLeadDetailsConfigurationReset {
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
-    /// `scope`: string.
+    pub user_id: Option<types::UserId>,
+    /// `scope`: documented as string.
     pub scope: Option<CrmLeadDetailsConfigurationResetScope>,
-    /// `extras`: object.
+    /// `extras`: documented as object.
     pub extras: Option<CrmLeadDetailsConfigurationResetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.lead.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-reset.html)).
@@ -42,7 +42,7 @@ pub enum CrmLeadDetailsConfigurationResetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmLeadDetailsConfigurationResetExtras {
-    /// `lead.customer.type`: integer.
+    /// `lead.customer.type`: documented as integer.
     #[bitrix(rename = "lead.customer.type")]
     pub lead_customer_type: Option<
         CrmLeadDetailsConfigurationResetExtrasLeadCustomerType,

@@ -17,32 +17,30 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "Parameter 'data' must be array"),
-    error(code = "-", status = 400, message = "The data must be indexed array"),
-    error(code = "-", status = 400, message = "There are no data to write"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "Parameter 'data' must be array"),
+    error(status = 400, message = "The data must be indexed array"),
+    error(status = 400, message = "There are no data to write"),
     error(
-        code = "-",
         status = 400,
         message = "Section at index i has type data[i].type. The expected type is 'section'"
     ),
-    error(code = "-", status = 400, message = "Section at index i does not have name"),
-    error(code = "-", status = 400, message = "Section at index i does not have title"),
+    error(status = 400, message = "Section at index i does not have name"),
+    error(status = 400, message = "Section at index i does not have title"),
     error(
-        code = "-",
         status = 400,
         message = "Element at index j in section at index i does not have name"
     ),
 )]
 pub struct CrmLeadDetailsConfigurationSet {
-    /// `data`: array of section, required.
+    /// `data`: documented as array of `section`, required.
     pub data: Vec<Map<String, Value>>,
-    /// `userId`: user.
+    /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<types::User>,
-    /// `scope`: string.
+    pub user_id: Option<types::UserId>,
+    /// `scope`: documented as string.
     pub scope: Option<CrmLeadDetailsConfigurationSetScope>,
-    /// `extras`: object.
+    /// `extras`: documented as object.
     pub extras: Option<CrmLeadDetailsConfigurationSetExtras>,
 }
 /// Documented values of `scope`. Part of `crm.lead.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)).
@@ -59,7 +57,7 @@ pub enum CrmLeadDetailsConfigurationSetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmLeadDetailsConfigurationSetExtras {
-    /// `leadCustomerType`: integer.
+    /// `leadCustomerType`: documented as integer.
     #[bitrix(rename = "leadCustomerType")]
     pub lead_customer_type: Option<CrmLeadDetailsConfigurationSetExtrasLeadCustomerType>,
     /// Undocumented keys sent as they are.

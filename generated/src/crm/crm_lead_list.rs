@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Leads — `crm.lead.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-list.html)
@@ -14,16 +15,17 @@ use bitrix24::bitrix_method;
     name = "crm.lead.list",
     version = "v1",
     scope = "crm",
-    result = Value,
-    paging(kind = "start", order = "order", filter = "filter"),
+    result = Vec<types::CrmLead>,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmLeadList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: order|asc|desc.
+    /// `order`: documented as `order|asc|desc`.
     pub order: Option<Value>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

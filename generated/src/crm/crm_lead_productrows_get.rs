@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.productrows.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Lead Product Rows — `crm.lead.productrows.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-productrows-get.html)
@@ -14,9 +14,11 @@ use bitrix24::bitrix_method;
     name = "crm.lead.productrows.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmLeadProductrows>,
+    error(status = 400, message = "The parameter id is invalid or not defined"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmLeadProductrowsGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -17,140 +17,143 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmLeadUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object; keys: `UF_`.
+    /// `fields`: documented as object; keys: `UF_`.
     pub fields: Option<CrmLeadUpdateFields>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<CrmLeadUpdateParams>,
 }
 /// The `fields` object. Part of `crm.lead.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmLeadUpdateFields {
-    /// `ADDRESS`: string.
+    /// `ADDRESS`: documented as string.
     #[bitrix(rename = "ADDRESS")]
     pub address: Option<String>,
-    /// `ADDRESS_2`: string.
+    /// `ADDRESS_2`: documented as string.
     #[bitrix(rename = "ADDRESS_2")]
     pub address_2: Option<String>,
-    /// `ADDRESS_CITY`: string.
+    /// `ADDRESS_CITY`: documented as string.
     #[bitrix(rename = "ADDRESS_CITY")]
     pub address_city: Option<String>,
-    /// `ADDRESS_COUNTRY`: string.
+    /// `ADDRESS_COUNTRY`: documented as string.
     #[bitrix(rename = "ADDRESS_COUNTRY")]
     pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`: string.
+    /// `ADDRESS_COUNTRY_CODE`: documented as string.
     #[bitrix(rename = "ADDRESS_COUNTRY_CODE")]
     pub address_country_code: Option<String>,
-    /// `ADDRESS_POSTAL_CODE`: string.
+    /// `ADDRESS_POSTAL_CODE`: documented as string.
     #[bitrix(rename = "ADDRESS_POSTAL_CODE")]
     pub address_postal_code: Option<String>,
-    /// `ADDRESS_PROVINCE`: string.
+    /// `ADDRESS_PROVINCE`: documented as string.
     #[bitrix(rename = "ADDRESS_PROVINCE")]
     pub address_province: Option<String>,
-    /// `ADDRESS_REGION`: string.
+    /// `ADDRESS_REGION`: documented as string.
     #[bitrix(rename = "ADDRESS_REGION")]
     pub address_region: Option<String>,
-    /// `ASSIGNED_BY_ID`: user.
+    /// `ASSIGNED_BY_ID`: documented as `user`.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: Option<types::User>,
-    /// `BIRTHDATE`: date.
+    pub assigned_by_id: Option<types::UserId>,
+    /// `BIRTHDATE`: documented as date.
     #[bitrix(rename = "BIRTHDATE")]
     pub birthdate: Option<String>,
-    /// `COMMENTS`: string.
+    /// `COMMENTS`: documented as string.
     #[bitrix(rename = "COMMENTS")]
     pub comments: Option<String>,
-    /// `COMPANY_ID`: crm_company.
+    /// `COMPANY_ID`: documented as `crm_company`.
     #[bitrix(rename = "COMPANY_ID")]
-    pub company_id: Option<types::CrmCompany>,
-    /// `COMPANY_TITLE`: string.
+    pub company_id: Option<types::CrmCompanyId>,
+    /// `COMPANY_TITLE`: documented as string.
     #[bitrix(rename = "COMPANY_TITLE")]
     pub company_title: Option<String>,
-    /// `CONTACT_ID`: crm_contact.
+    /// `CONTACT_ID`: documented as `crm_contact`.
     #[bitrix(rename = "CONTACT_ID")]
-    pub contact_id: Option<types::CrmContact>,
-    /// `CONTACT_IDS`: crm_contact.
+    pub contact_id: Option<types::CrmContactId>,
+    /// `CONTACT_IDS`: documented as `crm_contact`.
     #[bitrix(rename = "CONTACT_IDS")]
-    pub contact_ids: Option<types::CrmContact>,
-    /// `CURRENCY_ID`: crm_currency.
+    pub contact_ids: Option<types::CrmContactId>,
+    /// `CURRENCY_ID`: documented as `crm_currency`.
     #[bitrix(rename = "CURRENCY_ID")]
     pub currency_id: Option<String>,
-    /// `EMAIL`: crm_multifield.
+    /// `EMAIL`: documented as `crm_multifield`.
     #[bitrix(rename = "EMAIL")]
     pub email: Option<types::CrmMultifield>,
-    /// `HONORIFIC`: crm_status.
+    /// `HONORIFIC`: documented as `crm_status`.
     #[bitrix(rename = "HONORIFIC")]
-    pub honorific: Option<types::CrmStatus>,
-    /// `IM`: crm_multifield.
+    pub honorific: Option<types::CrmStatusId>,
+    /// `IM`: documented as `crm_multifield`.
     #[bitrix(rename = "IM")]
     pub im: Option<types::CrmMultifield>,
-    /// `LINK`: crm_multifield.
+    /// `LINK`: documented as `crm_multifield`.
     #[bitrix(rename = "LINK")]
     pub link: Option<types::CrmMultifield>,
-    /// `LAST_NAME`: string.
+    /// `LAST_NAME`: documented as string.
     #[bitrix(rename = "LAST_NAME")]
     pub last_name: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `SECOND_NAME`: string.
+    /// `SECOND_NAME`: documented as string.
     #[bitrix(rename = "SECOND_NAME")]
     pub second_name: Option<String>,
-    /// `OPENED`: char.
+    /// `OPENED`: documented as char.
     #[bitrix(rename = "OPENED")]
     pub opened: Option<String>,
-    /// `OPPORTUNITY`: double.
+    /// `OPPORTUNITY`: documented as double.
     #[bitrix(rename = "OPPORTUNITY")]
     pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`: char.
+    /// `IS_MANUAL_OPPORTUNITY`: documented as char.
     #[bitrix(rename = "IS_MANUAL_OPPORTUNITY")]
     pub is_manual_opportunity: Option<String>,
-    /// `ORIGINATOR_ID`: string.
+    /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
+    /// `ORIGIN_ID`: documented as string.
     #[bitrix(rename = "ORIGIN_ID")]
     pub origin_id: Option<String>,
-    /// `PHONE`: crm_multifield.
+    /// `PHONE`: documented as `crm_multifield`.
     #[bitrix(rename = "PHONE")]
     pub phone: Option<Vec<Value>>,
-    /// `POST`: string.
+    /// `POST`: documented as string.
     #[bitrix(rename = "POST")]
     pub post: Option<String>,
-    /// `SOURCE_DESCRIPTION`: string.
+    /// `SOURCE_DESCRIPTION`: documented as string.
     #[bitrix(rename = "SOURCE_DESCRIPTION")]
     pub source_description: Option<String>,
-    /// `SOURCE_ID`: crm_status.
+    /// `SOURCE_ID`: documented as `crm_status`.
     #[bitrix(rename = "SOURCE_ID")]
-    pub source_id: Option<types::CrmStatus>,
-    /// `STATUS_DESCRIPTION`: string.
+    pub source_id: Option<types::CrmStatusId>,
+    /// `STATUS_DESCRIPTION`: documented as string.
     #[bitrix(rename = "STATUS_DESCRIPTION")]
     pub status_description: Option<String>,
-    /// `STATUS_ID`: crm_status.
+    /// `STATUS_ID`: documented as `crm_status`.
     #[bitrix(rename = "STATUS_ID")]
-    pub status_id: Option<types::CrmStatus>,
-    /// `TITLE`: string.
+    pub status_id: Option<types::CrmStatusId>,
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `UTM_CAMPAIGN`: string.
+    /// `UTM_CAMPAIGN`: documented as string.
     #[bitrix(rename = "UTM_CAMPAIGN")]
     pub utm_campaign: Option<String>,
-    /// `UTM_CONTENT`: string.
+    /// `UTM_CONTENT`: documented as string.
     #[bitrix(rename = "UTM_CONTENT")]
     pub utm_content: Option<String>,
-    /// `UTM_MEDIUM`: string.
+    /// `UTM_MEDIUM`: documented as string.
     #[bitrix(rename = "UTM_MEDIUM")]
     pub utm_medium: Option<String>,
-    /// `UTM_SOURCE`: string.
+    /// `UTM_SOURCE`: documented as string.
     #[bitrix(rename = "UTM_SOURCE")]
     pub utm_source: Option<String>,
-    /// `UTM_TERM`: string.
+    /// `UTM_TERM`: documented as string.
     #[bitrix(rename = "UTM_TERM")]
     pub utm_term: Option<String>,
-    /// `WEB`: crm_multifield.
+    /// `WEB`: documented as `crm_multifield`.
     #[bitrix(rename = "WEB")]
     pub web: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
@@ -161,7 +164,7 @@ pub struct CrmLeadUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmLeadUpdateParams {
-    /// `REGISTER_SONET_EVENT`: char.
+    /// `REGISTER_SONET_EVENT`: documented as Y/N flag.
     #[bitrix(rename = "REGISTER_SONET_EVENT", yn)]
     pub register_sonet_event: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.lead.userfield.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Custom Lead Field by ID — `crm.lead.userfield.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
@@ -12,9 +12,9 @@ use bitrix24::bitrix_method;
     name = "crm.lead.userfield.get",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "403", status = 400, message = "Access denied"),
-    error(code = "400", status = 400, message = "ID is not defined or invalid"),
+    result = types::CrmLeadUserfield,
+    error(status = 403, message = "Access denied"),
+    error(status = 400, message = "ID is not defined or invalid"),
     error(
         code = "ERROR_NOT_FOUND",
         status = 400,
@@ -22,6 +22,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmLeadUserfieldGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

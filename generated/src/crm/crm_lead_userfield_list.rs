@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Custom Fields for Leads — `crm.lead.userfield.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)
@@ -12,54 +13,55 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "crm.lead.userfield.list",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "400", status = 400, message = "Parameter 'order' must be array"),
-    error(code = "400", status = 400, message = "Parameter 'filter' must be array"),
+    result = Vec<types::CrmLeadUserfield>,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
+    error(status = 400, message = "Parameter 'order' must be array"),
+    error(status = 400, message = "Parameter 'filter' must be array"),
 )]
 pub struct CrmLeadUserfieldList {
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<CrmLeadUserfieldListFilter>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
 }
 /// The `filter` object. Part of `crm.lead.userfield.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmLeadUserfieldListFilter {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `FIELD_NAME`: string.
+    /// `FIELD_NAME`: documented as string.
     #[bitrix(rename = "FIELD_NAME")]
     pub field_name: Option<String>,
-    /// `USER_TYPE_ID`: string.
+    /// `USER_TYPE_ID`: documented as string.
     #[bitrix(rename = "USER_TYPE_ID")]
     pub user_type_id: Option<CrmLeadUserfieldListFilterUserTypeId>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: boolean.
+    /// `MULTIPLE`: documented as Y/N flag.
     #[bitrix(rename = "MULTIPLE", yn)]
     pub multiple: Option<bool>,
-    /// `MANDATORY`: boolean.
+    /// `MANDATORY`: documented as Y/N flag.
     #[bitrix(rename = "MANDATORY", yn)]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char.
+    /// `SHOW_FILTER`: documented as char.
     #[bitrix(rename = "SHOW_FILTER")]
     pub show_filter: Option<CrmLeadUserfieldListFilterShowFilter>,
-    /// `SHOW_IN_LIST`: boolean.
+    /// `SHOW_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
+    /// `EDIT_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: boolean.
+    /// `IS_SEARCHABLE`: documented as Y/N flag.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
     pub is_searchable: Option<bool>,
-    /// `LANG`: string.
+    /// `LANG`: documented as string.
     #[bitrix(rename = "LANG")]
     pub lang: Option<CrmLeadUserfieldListFilterLang>,
     /// Undocumented keys sent as they are.

@@ -18,29 +18,29 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct CrmMeasureAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmMeasureAddFields,
 }
 /// The `fields` object. Part of `crm.measure.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmMeasureAddFields {
-    /// `CODE`: integer, required.
+    /// `CODE`: documented as integer, required.
     #[bitrix(rename = "CODE")]
     pub code: i64,
-    /// `MEASURE_TITLE`: string, required.
+    /// `MEASURE_TITLE`: documented as string, required.
     #[bitrix(rename = "MEASURE_TITLE")]
     pub measure_title: String,
-    /// `SYMBOL_RUS`: string.
+    /// `SYMBOL_RUS`: documented as string.
     #[bitrix(rename = "SYMBOL_RUS")]
     pub symbol_rus: Option<String>,
-    /// `SYMBOL_INTL`: string.
+    /// `SYMBOL_INTL`: documented as string.
     #[bitrix(rename = "SYMBOL_INTL")]
     pub symbol_intl: Option<String>,
-    /// `SYMBOL_LETTER_INTL`: string.
+    /// `SYMBOL_LETTER_INTL`: documented as string.
     #[bitrix(rename = "SYMBOL_LETTER_INTL")]
     pub symbol_letter_intl: Option<String>,
-    /// `IS_DEFAULT`: char.
+    /// `IS_DEFAULT`: documented as char.
     #[bitrix(rename = "IS_DEFAULT")]
     pub is_default: Option<String>,
     /// Undocumented keys sent as they are.

@@ -18,6 +18,6 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct CrmMeasureDelete {
-    /// `id`: any, required.
+    /// `id`: documented as any JSON value, required.
     pub id: Value,
 }

@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
 #[non_exhaustive]
 #[bitrix_method(name = "crm.measure.get", version = "v1", scope = "crm", result = Value)]
 pub struct CrmMeasureGet {
-    /// `id`: any, required.
+    /// `id`: documented as any JSON value, required.
     pub id: Value,
 }

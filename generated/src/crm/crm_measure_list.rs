@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Measurement Units — `crm.measure.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-list.html)
@@ -14,13 +15,14 @@ use bitrix24::bitrix_method;
     name = "crm.measure.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmMeasure>,
+    paging(kind = "start", order = "order", filter = "filter"),
 )]
 pub struct CrmMeasureList {
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

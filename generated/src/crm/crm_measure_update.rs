@@ -18,31 +18,31 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct CrmMeasureUpdate {
-    /// `id`: any, required.
+    /// `id`: documented as any JSON value, required.
     pub id: Value,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmMeasureUpdateFields>,
 }
 /// The `fields` object. Part of `crm.measure.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmMeasureUpdateFields {
-    /// `CODE`: integer.
+    /// `CODE`: documented as integer.
     #[bitrix(rename = "CODE")]
     pub code: Option<i64>,
-    /// `MEASURE_TITLE`: string.
+    /// `MEASURE_TITLE`: documented as string.
     #[bitrix(rename = "MEASURE_TITLE")]
     pub measure_title: Option<String>,
-    /// `SYMBOL_RUS`: string.
+    /// `SYMBOL_RUS`: documented as string.
     #[bitrix(rename = "SYMBOL_RUS")]
     pub symbol_rus: Option<String>,
-    /// `SYMBOL_INTL`: string.
+    /// `SYMBOL_INTL`: documented as string.
     #[bitrix(rename = "SYMBOL_INTL")]
     pub symbol_intl: Option<String>,
-    /// `SYMBOL_LETTER_INTL`: string.
+    /// `SYMBOL_LETTER_INTL`: documented as string.
     #[bitrix(rename = "SYMBOL_LETTER_INTL")]
     pub symbol_letter_intl: Option<String>,
-    /// `IS_DEFAULT`: char.
+    /// `IS_DEFAULT`: documented as char.
     #[bitrix(rename = "IS_DEFAULT")]
     pub is_default: Option<String>,
     /// Undocumented keys sent as they are.

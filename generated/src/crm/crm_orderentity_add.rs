@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Order Binding to CRM Object — `crm.orderentity.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.orderentity.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmOrderentityAddResult,
     mutates,
     error(
         code = "200040300020",
@@ -37,20 +38,31 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Various order saving errors"),
 )]
 pub struct CrmOrderentityAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmOrderentityAddFields,
+}
+/// The `CrmOrderentityAddResult` object. Part of `crm.orderentity.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmOrderentityAddResult {
+    /// `dealOrder`: documented as `crm_orderentity`.
+    #[bitrix(rename = "dealOrder")]
+    pub deal_order: Option<types::CrmOrderentity>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.orderentity.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmOrderentityAddFields {
-    /// `orderId`: sale_order.id, required.
+    /// `orderId`: documented as `sale_order.id`, required.
     #[bitrix(rename = "orderId")]
     pub order_id: i64,
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// Undocumented keys sent as they are.

@@ -37,20 +37,20 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Various order saving errors"),
 )]
 pub struct CrmOrderentityDeletebyfilter {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmOrderentityDeletebyfilterFields,
 }
 /// The `fields` object. Part of `crm.orderentity.deletebyfilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-delete-by-filter.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmOrderentityDeletebyfilterFields {
-    /// `orderId`: sale_order.id, required.
+    /// `orderId`: documented as `sale_order.id`, required.
     #[bitrix(rename = "orderId")]
     pub order_id: i64,
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.orderentity.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Order Binding Fields — `crm.orderentity.getFields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.orderentity.getFields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmOrderentityGetFieldsResult,
     error(
         code = "200040300010",
         status = 400,
@@ -20,3 +20,14 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmOrderentityGetFields {}
+/// The `CrmOrderentityGetFieldsResult` object. Part of `crm.orderentity.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmOrderentityGetFieldsResult {
+    /// `orderEntity`: documented as object.
+    #[bitrix(rename = "orderEntity")]
+    pub order_entity: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -3,7 +3,8 @@
 //! `crm.orderentity.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of order bindings to CRM entities — `crm.orderentity.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.orderentity.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmOrderentityListResult,
     paging(kind = "start", order = "order", filter = "filter", items = "orderEntity"),
     error(
         code = "200040300010",
@@ -26,12 +27,23 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmOrderentityList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CrmOrderentityListResult` object. Part of `crm.orderentity.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmOrderentityListResult {
+    /// `orderEntity`: documented as array of `crm_orderentity`.
+    #[bitrix(rename = "orderEntity")]
+    pub order_entity: Option<Vec<types::CrmOrderentity>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -17,8 +17,8 @@ use bitrix24::bitrix_method;
     result = Value,
 )]
 pub struct CrmPaysystemList {
-    /// `order`: any.
+    /// `order`: documented as any JSON value.
     pub order: Option<Value>,
-    /// `filter`: any.
+    /// `filter`: documented as any JSON value.
     pub filter: Option<Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Product List by Filter — `crm.product.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-list.html)
@@ -14,13 +15,14 @@ use bitrix24::bitrix_method;
     name = "crm.product.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmProduct>,
+    paging(kind = "start", order = "order", filter = "filter"),
 )]
 pub struct CrmProductList {
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

@@ -18,6 +18,6 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct CrmProductPropertyAdd {
-    /// `fields`: array.
+    /// `fields`: documented as array.
     pub fields: Option<Vec<Value>>,
 }

@@ -17,6 +17,6 @@ use bitrix24::bitrix_method;
     result = Value,
 )]
 pub struct CrmProductPropertyGet {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<String>,
 }

@@ -17,10 +17,10 @@ use bitrix24::bitrix_method;
     result = Value,
 )]
 pub struct CrmProductPropertySettingsFields {
-    /// `propertyType`: any.
+    /// `propertyType`: documented as any JSON value.
     #[bitrix(rename = "propertyType")]
     pub property_type: Option<Value>,
-    /// `userType`: any.
+    /// `userType`: documented as any JSON value.
     #[bitrix(rename = "userType")]
     pub user_type: Option<Value>,
 }

@@ -15,9 +15,8 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
-    mutates,
 )]
 pub struct CrmProductPropertyTypes {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
 }

@@ -18,8 +18,8 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct CrmProductPropertyUpdate {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<String>,
-    /// `fields`: array.
+    /// `fields`: documented as array.
     pub fields: Option<Map<String, Value>>,
 }

@@ -18,73 +18,73 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct CrmProductUpdate {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<String>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmProductUpdateFields>,
 }
 /// The `fields` object. Part of `crm.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmProductUpdateFields {
-    /// `ACTIVE`: char.
+    /// `ACTIVE`: documented as char.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `CATALOG_ID`: integer.
+    /// `CATALOG_ID`: documented as integer.
     #[bitrix(rename = "CATALOG_ID")]
     pub catalog_id: Option<i64>,
-    /// `CREATED_BY`: integer.
+    /// `CREATED_BY`: documented as integer.
     #[bitrix(rename = "CREATED_BY")]
     pub created_by: Option<i64>,
-    /// `CURRENCY_ID`: string.
+    /// `CURRENCY_ID`: documented as string.
     #[bitrix(rename = "CURRENCY_ID")]
     pub currency_id: Option<String>,
-    /// `DATE_CREATE`: datetime.
+    /// `DATE_CREATE`: documented as datetime.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: string.
+    /// `DESCRIPTION_TYPE`: documented as string.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
     pub description_type: Option<String>,
-    /// `DETAIL_PICTURE`: product_file.
+    /// `DETAIL_PICTURE`: documented as `product_file`.
     #[bitrix(rename = "DETAIL_PICTURE")]
     pub detail_picture: Option<Value>,
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `MEASURE`: integer.
+    /// `MEASURE`: documented as integer.
     #[bitrix(rename = "MEASURE")]
     pub measure: Option<i64>,
-    /// `MODIFIED_BY`: integer.
+    /// `MODIFIED_BY`: documented as integer.
     #[bitrix(rename = "MODIFIED_BY")]
     pub modified_by: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `PREVIEW_PICTURE`: product_file.
+    /// `PREVIEW_PICTURE`: documented as `product_file`.
     #[bitrix(rename = "PREVIEW_PICTURE")]
     pub preview_picture: Option<Value>,
-    /// `PRICE`: double.
+    /// `PRICE`: documented as double.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,
-    /// `SECTION_ID`: integer.
+    /// `SECTION_ID`: documented as integer.
     #[bitrix(rename = "SECTION_ID")]
     pub section_id: Option<i64>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `TIMESTAMP_X`: datetime.
+    /// `TIMESTAMP_X`: documented as datetime.
     #[bitrix(rename = "TIMESTAMP_X")]
     pub timestamp_x: Option<String>,
-    /// `VAT_ID`: integer.
+    /// `VAT_ID`: documented as integer.
     #[bitrix(rename = "VAT_ID")]
     pub vat_id: Option<i64>,
-    /// `VAT_INCLUDED`: char.
+    /// `VAT_INCLUDED`: documented as char.
     #[bitrix(rename = "VAT_INCLUDED")]
     pub vat_included: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

@@ -17,10 +17,10 @@ use bitrix24::bitrix_method;
     result = Value,
 )]
 pub struct CrmProductsectionList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
 }

@@ -18,28 +18,28 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct CrmProductsectionUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmProductsectionUpdateFields>,
 }
 /// The `fields` object. Part of `crm.productsection.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmProductsectionUpdateFields {
-    /// `CATALOG_ID`: integer.
+    /// `CATALOG_ID`: documented as integer.
     #[bitrix(rename = "CATALOG_ID")]
     pub catalog_id: Option<i64>,
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `SECTION_ID`: integer.
+    /// `SECTION_ID`: documented as integer.
     #[bitrix(rename = "SECTION_ID")]
     pub section_id: Option<i64>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

@@ -15,11 +15,11 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "ID is not defined or invalid."),
-    error(code = "-", status = 400, message = "Access denied."),
+    error(status = 400, message = "ID is not defined or invalid."),
+    error(status = 400, message = "Access denied."),
     error(code = "ERROR_CORE", status = 400, message = "Element not found"),
 )]
 pub struct CrmQuoteDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

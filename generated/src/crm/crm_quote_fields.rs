@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.quote.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Fields of the Estimate — `crm.quote.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html)
@@ -14,6 +15,7 @@ use bitrix24::bitrix_method;
     name = "crm.quote.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
 )]
 pub struct CrmQuoteFields {}

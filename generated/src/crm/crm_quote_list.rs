@@ -3,7 +3,7 @@
 //! `crm.quote.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Estimates by Filter — `crm.quote.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-list.html)
@@ -14,20 +14,46 @@ use bitrix24::bitrix_method;
     name = "crm.quote.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<CrmQuoteListResultItem>,
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
-    error(code = "-", status = 400, message = "Parameter 'order' must be array."),
-    error(code = "-", status = 400, message = "Parameter 'filter' must be array."),
-    error(code = "-", status = 400, message = "Access denied."),
-    error(code = "-", status = 400, message = "Failed to get list. General error."),
+    error(status = 400, message = "Parameter 'order' must be array."),
+    error(status = 400, message = "Parameter 'filter' must be array."),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Failed to get list. General error."),
 )]
 pub struct CrmQuoteList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CrmQuoteListResultItem` object. Part of `crm.quote.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmQuoteListResultItem {
+    /// `ASSIGNED_BY_ID`: documented as string.
+    #[bitrix(rename = "ASSIGNED_BY_ID")]
+    pub assigned_by_id: Option<String>,
+    /// `CURRENCY_ID`: documented as string.
+    #[bitrix(rename = "CURRENCY_ID")]
+    pub currency_id: Option<String>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `OPPORTUNITY`: documented as string.
+    #[bitrix(rename = "OPPORTUNITY")]
+    pub opportunity: Option<String>,
+    /// `STATUS_ID`: documented as string.
+    #[bitrix(rename = "STATUS_ID")]
+    pub status_id: Option<String>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.quote.productrows.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Retrieve Product Rows of the Estimate — `crm.quote.productrows.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-get.html)
@@ -14,15 +14,11 @@ use bitrix24::bitrix_method;
     name = "crm.quote.productrows.get",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(
-        code = "-",
-        status = 400,
-        message = "The parameter id is invalid or not defined."
-    ),
-    error(code = "-", status = 400, message = "Access denied."),
+    result = Vec<types::CrmQuoteProductrows>,
+    error(status = 400, message = "The parameter id is invalid or not defined."),
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmQuoteProductrowsGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

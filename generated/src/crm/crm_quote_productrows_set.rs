@@ -16,63 +16,59 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
-    error(
-        code = "-",
-        status = 400,
-        message = "The parameter id is invalid or not defined."
-    ),
-    error(code = "-", status = 400, message = "The parameter rows must be array."),
-    error(code = "-", status = 400, message = "Access denied."),
-    error(code = "-", status = 400, message = "Not found."),
-    error(code = "-", status = 400, message = "Catalog rights check error message"),
+    error(status = 400, message = "The parameter id is invalid or not defined."),
+    error(status = 400, message = "The parameter rows must be array."),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Not found."),
+    error(status = 400, message = "Catalog rights check error message"),
 )]
 pub struct CrmQuoteProductrowsSet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `rows`: array of object.
+    /// `rows`: documented as array of object.
     pub rows: Option<Vec<CrmQuoteProductrowsSetRowsItem>>,
 }
 /// The `CrmQuoteProductrowsSetRowsItem` object. Part of `crm.quote.productrows.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-set.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmQuoteProductrowsSetRowsItem {
-    /// `PRODUCT_ID`: integer.
+    /// `PRODUCT_ID`: documented as integer.
     #[bitrix(rename = "PRODUCT_ID")]
     pub product_id: Option<i64>,
-    /// `PRODUCT_NAME`: string.
+    /// `PRODUCT_NAME`: documented as string.
     #[bitrix(rename = "PRODUCT_NAME")]
     pub product_name: Option<String>,
-    /// `PRODUCT_DESCRIPTION`: string.
+    /// `PRODUCT_DESCRIPTION`: documented as string.
     #[bitrix(rename = "PRODUCT_DESCRIPTION")]
     pub product_description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: documented as double.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,
-    /// `QUANTITY`: double.
+    /// `QUANTITY`: documented as double.
     #[bitrix(rename = "QUANTITY")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`: integer.
+    /// `DISCOUNT_TYPE_ID`: documented as integer.
     #[bitrix(rename = "DISCOUNT_TYPE_ID")]
     pub discount_type_id: Option<CrmQuoteProductrowsSetRowsItemDiscountTypeId>,
-    /// `DISCOUNT_RATE`: double.
+    /// `DISCOUNT_RATE`: documented as double.
     #[bitrix(rename = "DISCOUNT_RATE")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`: double.
+    /// `DISCOUNT_SUM`: documented as double.
     #[bitrix(rename = "DISCOUNT_SUM")]
     pub discount_sum: Option<f64>,
-    /// `TAX_RATE`: double.
+    /// `TAX_RATE`: documented as double.
     #[bitrix(rename = "TAX_RATE")]
     pub tax_rate: Option<f64>,
-    /// `TAX_INCLUDED`: char.
+    /// `TAX_INCLUDED`: documented as Y/N flag.
     #[bitrix(rename = "TAX_INCLUDED", yn)]
     pub tax_included: Option<bool>,
-    /// `MEASURE_CODE`: catalog_measure.code.
+    /// `MEASURE_CODE`: documented as `catalog_measure.code`.
     #[bitrix(rename = "MEASURE_CODE")]
     pub measure_code: Option<String>,
-    /// `MEASURE_NAME`: string.
+    /// `MEASURE_NAME`: documented as string.
     #[bitrix(rename = "MEASURE_NAME")]
     pub measure_name: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.

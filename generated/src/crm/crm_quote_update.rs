@@ -17,73 +17,73 @@ use crate::types;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "Parameter 'fields' must be array."),
-    error(code = "-", status = 400, message = "Parameter 'params' must be array."),
-    error(code = "-", status = 400, message = "ID is not defined or invalid."),
-    error(code = "-", status = 400, message = "Access denied."),
-    error(code = "-", status = 400, message = "Quote is not found"),
+    error(status = 400, message = "Parameter 'fields' must be array."),
+    error(status = 400, message = "Parameter 'params' must be array."),
+    error(status = 400, message = "ID is not defined or invalid."),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Quote is not found"),
 )]
 pub struct CrmQuoteUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object; keys: `PARENT_ID_`.
+    /// `fields`: documented as object; keys: `PARENT_ID_`.
     pub fields: Option<CrmQuoteUpdateFields>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<CrmQuoteUpdateParams>,
 }
 /// The `fields` object. Part of `crm.quote.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmQuoteUpdateFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `STATUS_ID`: crm_status.
+    /// `STATUS_ID`: documented as `crm_status`.
     #[bitrix(rename = "STATUS_ID")]
-    pub status_id: Option<types::CrmStatus>,
-    /// `CURRENCY_ID`: crm_currency.
+    pub status_id: Option<types::CrmStatusId>,
+    /// `CURRENCY_ID`: documented as `crm_currency`.
     #[bitrix(rename = "CURRENCY_ID")]
     pub currency_id: Option<types::CrmCurrency>,
-    /// `OPPORTUNITY`: double.
+    /// `OPPORTUNITY`: documented as double.
     #[bitrix(rename = "OPPORTUNITY")]
     pub opportunity: Option<f64>,
-    /// `ASSIGNED_BY_ID`: user.
+    /// `ASSIGNED_BY_ID`: documented as `user`.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: Option<types::User>,
-    /// `COMPANY_ID`: crm_company.
+    pub assigned_by_id: Option<types::UserId>,
+    /// `COMPANY_ID`: documented as `crm_company`.
     #[bitrix(rename = "COMPANY_ID")]
-    pub company_id: Option<types::CrmCompany>,
-    /// `CONTACT_IDS`: array of crm_contact.
+    pub company_id: Option<types::CrmCompanyId>,
+    /// `CONTACT_IDS`: documented as array of `crm_contact`.
     #[bitrix(rename = "CONTACT_IDS")]
-    pub contact_ids: Option<Vec<types::CrmContact>>,
-    /// `MYCOMPANY_ID`: crm_company.
+    pub contact_ids: Option<Vec<types::CrmContactId>>,
+    /// `MYCOMPANY_ID`: documented as `crm_company`.
     #[bitrix(rename = "MYCOMPANY_ID")]
-    pub mycompany_id: Option<types::CrmCompany>,
-    /// `OPENED`: char.
+    pub mycompany_id: Option<types::CrmCompanyId>,
+    /// `OPENED`: documented as Y/N flag.
     #[bitrix(rename = "OPENED", yn)]
     pub opened: Option<bool>,
-    /// `PERSON_TYPE_ID`: integer.
+    /// `PERSON_TYPE_ID`: documented as integer.
     #[bitrix(rename = "PERSON_TYPE_ID")]
     pub person_type_id: Option<i64>,
-    /// `BEGINDATE`: date.
+    /// `BEGINDATE`: documented as date.
     #[bitrix(rename = "BEGINDATE")]
     pub begindate: Option<String>,
-    /// `CLOSEDATE`: date.
+    /// `CLOSEDATE`: documented as date.
     #[bitrix(rename = "CLOSEDATE")]
     pub closedate: Option<String>,
-    /// `CLIENT_TITLE`: string.
+    /// `CLIENT_TITLE`: documented as string.
     #[bitrix(rename = "CLIENT_TITLE")]
     pub client_title: Option<String>,
-    /// `CLIENT_ADDR`: string.
+    /// `CLIENT_ADDR`: documented as string.
     #[bitrix(rename = "CLIENT_ADDR")]
     pub client_addr: Option<String>,
-    /// `CLIENT_EMAIL`: string.
+    /// `CLIENT_EMAIL`: documented as string.
     #[bitrix(rename = "CLIENT_EMAIL")]
     pub client_email: Option<String>,
-    /// `CLIENT_PHONE`: string.
+    /// `CLIENT_PHONE`: documented as string.
     #[bitrix(rename = "CLIENT_PHONE")]
     pub client_phone: Option<String>,
-    /// `COMMENTS`: string.
+    /// `COMMENTS`: documented as string.
     #[bitrix(rename = "COMMENTS")]
     pub comments: Option<String>,
     /// Undocumented keys sent as they are.
@@ -94,7 +94,7 @@ pub struct CrmQuoteUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmQuoteUpdateParams {
-    /// `REGISTER_HISTORY_EVENT`: boolean.
+    /// `REGISTER_HISTORY_EVENT`: documented as Y/N flag.
     #[bitrix(rename = "REGISTER_HISTORY_EVENT", yn)]
     pub register_history_event: Option<bool>,
     /// Undocumented keys sent as they are.

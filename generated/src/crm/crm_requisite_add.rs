@@ -14,8 +14,13 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = i64,
     mutates,
+    error(status = 400, message = "ENTITY_TYPE_ID is not defined or invalid."),
+    error(status = 400, message = "ENTITY_ID is not defined or invalid."),
+    error(status = 400, message = "PRESET_ID is not defined or invalid."),
+    error(status = 400, message = "Entity not found."),
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmRequisiteAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: Map<String, Value>,
 }

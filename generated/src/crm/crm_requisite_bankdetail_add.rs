@@ -14,94 +14,96 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = i64,
     mutates,
+    error(status = 400, message = "ENTITY_ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisiteBankdetailAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmRequisiteBankdetailAddFields,
 }
 /// The `fields` object. Part of `crm.requisite.bankdetail.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRequisiteBankdetailAddFields {
-    /// `ENTITY_ID`: integer, required.
+    /// `ENTITY_ID`: documented as integer, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: i64,
-    /// `COUNTRY_ID`: integer.
+    /// `COUNTRY_ID`: documented as integer.
     #[bitrix(rename = "COUNTRY_ID")]
     pub country_id: Option<i64>,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `ACTIVE`: char.
+    /// `ACTIVE`: documented as Y/N flag.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `RQ_BANK_NAME`: string.
+    /// `RQ_BANK_NAME`: documented as string.
     #[bitrix(rename = "RQ_BANK_NAME")]
     pub rq_bank_name: Option<String>,
-    /// `RQ_BANK_ADDR`: string.
+    /// `RQ_BANK_ADDR`: documented as string.
     #[bitrix(rename = "RQ_BANK_ADDR")]
     pub rq_bank_addr: Option<String>,
-    /// `RQ_BANK_CODE`: string.
+    /// `RQ_BANK_CODE`: documented as string.
     #[bitrix(rename = "RQ_BANK_CODE")]
     pub rq_bank_code: Option<String>,
-    /// `RQ_BANK_ROUTE_NUM`: string.
+    /// `RQ_BANK_ROUTE_NUM`: documented as string.
     #[bitrix(rename = "RQ_BANK_ROUTE_NUM")]
     pub rq_bank_route_num: Option<String>,
-    /// `RQ_BIK`: string.
+    /// `RQ_BIK`: documented as string.
     #[bitrix(rename = "RQ_BIK")]
     pub rq_bik: Option<String>,
-    /// `RQ_CODEB`: string.
+    /// `RQ_CODEB`: documented as string.
     #[bitrix(rename = "RQ_CODEB")]
     pub rq_codeb: Option<String>,
-    /// `RQ_CODEG`: string.
+    /// `RQ_CODEG`: documented as string.
     #[bitrix(rename = "RQ_CODEG")]
     pub rq_codeg: Option<String>,
-    /// `RQ_RIB`: string.
+    /// `RQ_RIB`: documented as string.
     #[bitrix(rename = "RQ_RIB")]
     pub rq_rib: Option<String>,
-    /// `RQ_MFO`: string.
+    /// `RQ_MFO`: documented as string.
     #[bitrix(rename = "RQ_MFO")]
     pub rq_mfo: Option<String>,
-    /// `RQ_ACC_NAME`: string.
+    /// `RQ_ACC_NAME`: documented as string.
     #[bitrix(rename = "RQ_ACC_NAME")]
     pub rq_acc_name: Option<String>,
-    /// `RQ_ACC_NUM`: string.
+    /// `RQ_ACC_NUM`: documented as string.
     #[bitrix(rename = "RQ_ACC_NUM")]
     pub rq_acc_num: Option<String>,
-    /// `RQ_ACC_TYPE`: string.
+    /// `RQ_ACC_TYPE`: documented as string.
     #[bitrix(rename = "RQ_ACC_TYPE")]
     pub rq_acc_type: Option<String>,
-    /// `RQ_AGENCY_NAME`: string.
+    /// `RQ_AGENCY_NAME`: documented as string.
     #[bitrix(rename = "RQ_AGENCY_NAME")]
     pub rq_agency_name: Option<String>,
-    /// `RQ_IIK`: string.
+    /// `RQ_IIK`: documented as string.
     #[bitrix(rename = "RQ_IIK")]
     pub rq_iik: Option<String>,
-    /// `RQ_ACC_CURRENCY`: string.
+    /// `RQ_ACC_CURRENCY`: documented as string.
     #[bitrix(rename = "RQ_ACC_CURRENCY")]
     pub rq_acc_currency: Option<String>,
-    /// `RQ_COR_ACC_NUM`: string.
+    /// `RQ_COR_ACC_NUM`: documented as string.
     #[bitrix(rename = "RQ_COR_ACC_NUM")]
     pub rq_cor_acc_num: Option<String>,
-    /// `RQ_IBAN`: string.
+    /// `RQ_IBAN`: documented as string.
     #[bitrix(rename = "RQ_IBAN")]
     pub rq_iban: Option<String>,
-    /// `RQ_SWIFT`: string.
+    /// `RQ_SWIFT`: documented as string.
     #[bitrix(rename = "RQ_SWIFT")]
     pub rq_swift: Option<String>,
-    /// `COMMENTS`: string.
+    /// `COMMENTS`: documented as string.
     #[bitrix(rename = "COMMENTS")]
     pub comments: Option<String>,
-    /// `ORIGINATOR_ID`: string.
+    /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,
     /// Undocumented keys sent as they are.

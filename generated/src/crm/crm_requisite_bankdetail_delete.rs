@@ -13,8 +13,11 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "The RequisiteBankDetail with ID '357' is not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisiteBankdetailDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.bankdetail.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Bank Details by Id — `crm.requisite.bankdetail.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-get.html)
@@ -12,9 +12,12 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.bankdetail.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmRequisiteBankdetail,
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "The RequisiteBankDetail with ID '357' is not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisiteBankdetailGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

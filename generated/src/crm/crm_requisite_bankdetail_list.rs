@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Bank Details by Filter — `crm.requisite.bankdetail.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/bank-detail/crm-requisite-bank-detail-list.html)
@@ -12,16 +13,17 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.bankdetail.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmRequisiteBankdetail>,
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisiteBankdetailList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

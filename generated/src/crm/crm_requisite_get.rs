@@ -13,8 +13,10 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "crm",
     result = Value,
+    error(status = 400, message = "The Requisite with ID '27' is not found"),
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmRequisiteGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

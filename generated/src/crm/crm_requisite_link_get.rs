@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.link.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the Link of the Requisite with the Object — `crm.requisite.link.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-get.html)
@@ -12,13 +12,17 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.link.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmRequisiteLink,
+    error(status = 400, message = "entityTypeId is not defined or invalid"),
+    error(status = 400, message = "entityId is not defined or invalid"),
+    error(status = 400, message = "Not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisiteLinkGet {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
 }

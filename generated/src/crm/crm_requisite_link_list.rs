@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Links for Requisites — `crm.requisite.link.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html)
@@ -12,39 +13,41 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.requisite.link.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmRequisiteLink>,
     paging(kind = "start", order = "order", filter = "filter"),
+    error(status = 400, message = "Access denied"),
+    error(code = "0", status = 400, message = "Access denied."),
 )]
 pub struct CrmRequisiteLinkList {
-    /// `select`: object.
+    /// `select`: documented as object.
     pub select: Option<CrmRequisiteLinkListSelect>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// The `select` object. Part of `crm.requisite.link.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRequisiteLinkListSelect {
-    /// `ENTITY_TYPE_ID`: integer.
+    /// `ENTITY_TYPE_ID`: documented as integer.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
     pub entity_type_id: Option<i64>,
-    /// `ENTITY_ID`: integer.
+    /// `ENTITY_ID`: documented as integer.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: Option<i64>,
-    /// `REQUISITE_ID`: integer.
+    /// `REQUISITE_ID`: documented as integer.
     #[bitrix(rename = "REQUISITE_ID")]
     pub requisite_id: Option<i64>,
-    /// `BANK_DETAIL_ID`: integer.
+    /// `BANK_DETAIL_ID`: documented as integer.
     #[bitrix(rename = "BANK_DETAIL_ID")]
     pub bank_detail_id: Option<i64>,
-    /// `MC_REQUISITE_ID`: integer.
+    /// `MC_REQUISITE_ID`: documented as integer.
     #[bitrix(rename = "MC_REQUISITE_ID")]
     pub mc_requisite_id: Option<i64>,
-    /// `MC_BANK_DETAIL_ID`: integer.
+    /// `MC_BANK_DETAIL_ID`: documented as integer.
     #[bitrix(rename = "MC_BANK_DETAIL_ID")]
     pub mc_bank_detail_id: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -14,31 +14,63 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "ENTITY_TYPE_ID is not defined or invalid"),
+    error(status = 400, message = "ENTITY_ID is not defined or invalid"),
+    error(status = 400, message = "REQUISITE_ID is not defined or invalid"),
+    error(status = 400, message = "BANK_DETAIL_ID is not defined or invalid"),
+    error(status = 400, message = "MC_REQUISITE_ID is not defined or invalid"),
+    error(status = 400, message = "MC_BANK_DETAIL_ID is not defined or invalid"),
+    error(status = 400, message = "The Requisite with ID '60' is not found"),
+    error(
+        status = 400,
+        message = "The Requisite with ID '60' is not assigned to Company with ID '5'"
+    ),
+    error(status = 400, message = "The BankDetail with ID '24' is not found"),
+    error(
+        status = 400,
+        message = "The BankDetail with ID '24' is not assigned to Requisite with ID '60'"
+    ),
+    error(
+        status = 400,
+        message = "The Requisite of your company with ID '2' is not found"
+    ),
+    error(
+        status = 400,
+        message = "The Requisite with ID '2' is not assigned to your company with ID '3010'"
+    ),
+    error(
+        status = 400,
+        message = "The BankDetail of your company with ID '2' is not found"
+    ),
+    error(
+        status = 400,
+        message = "The BankDetail of your company with ID '2' is not assigned to Requisite of your company with ID '2'"
+    ),
 )]
 pub struct CrmRequisiteLinkRegister {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmRequisiteLinkRegisterFields,
 }
 /// The `fields` object. Part of `crm.requisite.link.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-register.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRequisiteLinkRegisterFields {
-    /// `ENTITY_TYPE_ID`: integer, required.
+    /// `ENTITY_TYPE_ID`: documented as integer, required.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
     pub entity_type_id: i64,
-    /// `ENTITY_ID`: integer, required.
+    /// `ENTITY_ID`: documented as integer, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: i64,
-    /// `REQUISITE_ID`: integer, required.
+    /// `REQUISITE_ID`: documented as integer, required.
     #[bitrix(rename = "REQUISITE_ID")]
     pub requisite_id: i64,
-    /// `BANK_DETAIL_ID`: integer, required.
+    /// `BANK_DETAIL_ID`: documented as integer, required.
     #[bitrix(rename = "BANK_DETAIL_ID")]
     pub bank_detail_id: i64,
-    /// `MC_REQUISITE_ID`: integer, required.
+    /// `MC_REQUISITE_ID`: documented as integer, required.
     #[bitrix(rename = "MC_REQUISITE_ID")]
     pub mc_requisite_id: i64,
-    /// `MC_BANK_DETAIL_ID`: integer, required.
+    /// `MC_BANK_DETAIL_ID`: documented as integer, required.
     #[bitrix(rename = "MC_BANK_DETAIL_ID")]
     pub mc_bank_detail_id: i64,
     /// Undocumented keys sent as they are.

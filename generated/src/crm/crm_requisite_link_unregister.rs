@@ -13,12 +13,15 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "entityTypeId is not defined or invalid"),
+    error(status = 400, message = "entityId is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisiteLinkUnregister {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Requisites by Filter — `crm.requisite.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-list.html)
@@ -12,17 +13,17 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmRequisite>,
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
     error(code = "0", status = 400, message = "Access denied."),
 )]
 pub struct CrmRequisiteList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -14,31 +14,33 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = i64,
     mutates,
+    error(status = 400, message = "ENTITY_TYPE_ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisitePresetAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmRequisitePresetAddFields,
 }
 /// The `fields` object. Part of `crm.requisite.preset.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRequisitePresetAddFields {
-    /// `ENTITY_TYPE_ID`: integer, required.
+    /// `ENTITY_TYPE_ID`: documented as integer, required.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
     pub entity_type_id: i64,
-    /// `COUNTRY_ID`: integer, required.
+    /// `COUNTRY_ID`: documented as integer, required.
     #[bitrix(rename = "COUNTRY_ID")]
     pub country_id: i64,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `ACTIVE`: char.
+    /// `ACTIVE`: documented as Y/N flag.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.

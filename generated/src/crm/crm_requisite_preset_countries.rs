@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.preset.countries` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Countries for the Template — `crm.requisite.preset.countries` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-countries.html)
@@ -12,7 +12,23 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.preset.countries",
     version = "v1",
     scope = "crm",
-    result = Value,
-    mutates,
+    result = Vec<CrmRequisitePresetCountriesResultItem>,
 )]
 pub struct CrmRequisitePresetCountries {}
+/// The `CrmRequisitePresetCountriesResultItem` object. Part of `crm.requisite.preset.countries` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-countries.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmRequisitePresetCountriesResultItem {
+    /// `CODE`: documented as string.
+    #[bitrix(rename = "CODE")]
+    pub code: Option<String>,
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -13,8 +13,14 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "The Preset with ID '347' is not found"),
+    error(
+        status = 400,
+        message = "You cannot delete the template because requisites have already been created for it"
+    ),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisitePresetDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

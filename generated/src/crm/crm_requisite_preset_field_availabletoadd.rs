@@ -12,10 +12,10 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.preset.field.availabletoadd",
     version = "v1",
     scope = "crm",
-    result = Value,
-    mutates,
+    result = Vec<String>,
+    error(status = 400, message = "Template not found"),
 )]
 pub struct CrmRequisitePresetFieldAvailabletoadd {
-    /// `preset`: object, required.
+    /// `preset`: documented as object, required.
     pub preset: Map<String, Value>,
 }

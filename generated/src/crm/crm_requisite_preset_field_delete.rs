@@ -14,11 +14,15 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "The PresetField with ID '27' is not found"),
+    error(status = 400, message = "The Preset with ID '1' is not found"),
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisitePresetFieldDelete {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `preset`: object, required.
+    /// `preset`: documented as object, required.
     pub preset: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Custom Field of Requisite Template by ID — `crm.requisite.preset.field.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-get.html)
@@ -12,12 +13,15 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.preset.field.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmRequisitePresetField,
+    error(status = 400, message = "The PresetField with ID '1' is not found"),
+    error(status = 400, message = "The Preset with ID '27' is not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisitePresetFieldGet {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `preset`: object, required.
+    /// `preset`: documented as object, required.
     pub preset: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of All Customizable Fields for a Specified CRM Requisites Template — `crm.requisite.preset.field.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-list.html)
@@ -12,9 +13,11 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.preset.field.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmRequisitePresetField>,
+    error(status = 400, message = "The Preset with ID '27' is not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisitePresetFieldList {
-    /// `preset`: object, required.
+    /// `preset`: documented as object, required.
     pub preset: Map<String, Value>,
 }

@@ -14,30 +14,34 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "The PresetField with ID '1' is not found"),
+    error(status = 400, message = "The Preset with ID '27' is not found"),
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisitePresetFieldUpdate {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `preset`: object, required.
+    /// `preset`: documented as object, required.
     pub preset: Map<String, Value>,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmRequisitePresetFieldUpdateFields,
 }
 /// The `fields` object. Part of `crm.requisite.preset.field.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/fields/crm-requisite-preset-field-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRequisitePresetFieldUpdateFields {
-    /// `FIELD_NAME`: string, required.
+    /// `FIELD_NAME`: documented as string, required.
     #[bitrix(rename = "FIELD_NAME")]
     pub field_name: String,
-    /// `FIELD_TITLE`: string.
+    /// `FIELD_TITLE`: documented as string.
     #[bitrix(rename = "FIELD_TITLE")]
     pub field_title: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `IN_SHORT_LIST`: char.
+    /// `IN_SHORT_LIST`: documented as Y/N flag.
     #[bitrix(rename = "IN_SHORT_LIST", yn)]
     pub in_short_list: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.preset.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Requisite Template Fields by ID — `crm.requisite.preset.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-get.html)
@@ -12,9 +12,11 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.preset.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmRequisitePreset,
+    error(status = 400, message = "The Preset with ID '347' is not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisitePresetGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

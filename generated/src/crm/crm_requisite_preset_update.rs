@@ -14,27 +14,29 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "The Preset with ID '347' is not found"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisitePresetUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmRequisitePresetUpdateFields,
 }
 /// The `fields` object. Part of `crm.requisite.preset.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRequisitePresetUpdateFields {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `ACTIVE`: char.
+    /// `ACTIVE`: documented as Y/N flag.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.

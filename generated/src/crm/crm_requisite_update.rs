@@ -14,10 +14,16 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "The Requisite with ID '57' is not found"),
+    error(status = 400, message = "ID is not defined or invalid."),
+    error(status = 400, message = "ENTITY_TYPE_ID is not defined or invalid."),
+    error(status = 400, message = "ENTITY_ID is not defined or invalid."),
+    error(status = 400, message = "PRESET_ID is not defined or invalid."),
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmRequisiteUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: Map<String, Value>,
 }

@@ -19,6 +19,9 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         status = 400,
         message = "The field UF_CRM_NEWTECH_V1_STRING for the CRM_REQUISITE object already exists"
     ),
+    error(status = 400, message = "The 'USER_TYPE_ID' field is not found"),
+    error(status = 400, message = "The 'FIELD_NAME' field is not found"),
+    error(status = 400, message = "Access denied"),
     error(code = "ERROR_CORE", status = 400, message = "Fail to create new user field"),
     error(
         code = "ERROR_CORE",
@@ -27,65 +30,65 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmRequisiteUserfieldAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmRequisiteUserfieldAddFields,
 }
 /// The `fields` object. Part of `crm.requisite.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRequisiteUserfieldAddFields {
-    /// `ENTITY_ID`: string, required.
+    /// `ENTITY_ID`: documented as string, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: String,
-    /// `FIELD_NAME`: string, required.
+    /// `FIELD_NAME`: documented as string, required.
     #[bitrix(rename = "FIELD_NAME")]
     pub field_name: String,
-    /// `USER_TYPE_ID`: string, required.
+    /// `USER_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "USER_TYPE_ID")]
     pub user_type_id: String,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: char.
+    /// `MULTIPLE`: documented as Y/N flag.
     #[bitrix(rename = "MULTIPLE", yn)]
     pub multiple: Option<bool>,
-    /// `MANDATORY`: char.
+    /// `MANDATORY`: documented as Y/N flag.
     #[bitrix(rename = "MANDATORY", yn)]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char.
+    /// `SHOW_FILTER`: documented as char.
     #[bitrix(rename = "SHOW_FILTER")]
     pub show_filter: Option<CrmRequisiteUserfieldAddFieldsShowFilter>,
-    /// `SHOW_IN_LIST`: char.
+    /// `SHOW_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char.
+    /// `EDIT_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char.
+    /// `IS_SEARCHABLE`: documented as Y/N flag.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
     pub is_searchable: Option<bool>,
-    /// `EDIT_FORM_LABEL`: string.
+    /// `EDIT_FORM_LABEL`: documented as string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
     pub edit_form_label: Option<String>,
-    /// `LIST_COLUMN_LABEL`: string.
+    /// `LIST_COLUMN_LABEL`: documented as string.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
     pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: string.
+    /// `LIST_FILTER_LABEL`: documented as string.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
     pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE`: string.
+    /// `ERROR_MESSAGE`: documented as string.
     #[bitrix(rename = "ERROR_MESSAGE")]
     pub error_message: Option<String>,
-    /// `HELP_MESSAGE`: string.
+    /// `HELP_MESSAGE`: documented as string.
     #[bitrix(rename = "HELP_MESSAGE")]
     pub help_message: Option<String>,
-    /// `LIST`: uf_enum_element.
+    /// `LIST`: documented as `uf_enum_element`.
     #[bitrix(rename = "LIST")]
     pub list: Option<Value>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

@@ -13,9 +13,12 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "The entity with ID '235' is not found"),
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
     error(code = "ERROR_CORE", status = 400, message = "Fail to delete user field"),
 )]
 pub struct CrmRequisiteUserfieldDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.userfield.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get User Field by ID — `crm.requisite.userfield.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
@@ -12,14 +12,16 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.userfield.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmRequisiteUserfield,
+    error(status = 400, message = "ID is not defined or invalid"),
     error(
         code = "ERROR_NOT_FOUND",
         status = 400,
         message = "The entity with ID '235' is not found"
     ),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisiteUserfieldGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

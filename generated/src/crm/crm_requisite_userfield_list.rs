@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Custom Fields of the Requisite by Filter — `crm.requisite.userfield.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-list.html)
@@ -12,73 +13,75 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "crm.requisite.userfield.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmRequisiteUserfield>,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisiteUserfieldList {
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<CrmRequisiteUserfieldListFilter>,
 }
 /// The `filter` object. Part of `crm.requisite.userfield.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRequisiteUserfieldListFilter {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `ENTITY_ID`: string.
+    /// `ENTITY_ID`: documented as string.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string, required.
+    /// `FIELD_NAME`: documented as string, required.
     #[bitrix(rename = "FIELD_NAME")]
     pub field_name: String,
-    /// `USER_TYPE_ID`: string, required.
+    /// `USER_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "USER_TYPE_ID")]
     pub user_type_id: String,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: char.
+    /// `MULTIPLE`: documented as Y/N flag.
     #[bitrix(rename = "MULTIPLE", yn)]
     pub multiple: Option<bool>,
-    /// `MANDATORY`: char.
+    /// `MANDATORY`: documented as Y/N flag.
     #[bitrix(rename = "MANDATORY", yn)]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char.
+    /// `SHOW_FILTER`: documented as char.
     #[bitrix(rename = "SHOW_FILTER")]
     pub show_filter: Option<CrmRequisiteUserfieldListFilterShowFilter>,
-    /// `SHOW_IN_LIST`: char.
+    /// `SHOW_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char.
+    /// `EDIT_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char.
+    /// `IS_SEARCHABLE`: documented as Y/N flag.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
     pub is_searchable: Option<bool>,
-    /// `EDIT_FORM_LABEL`: string.
+    /// `EDIT_FORM_LABEL`: documented as string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
     pub edit_form_label: Option<String>,
-    /// `LIST_COLUMN_LABEL`: string.
+    /// `LIST_COLUMN_LABEL`: documented as string.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
     pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: string.
+    /// `LIST_FILTER_LABEL`: documented as string.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
     pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE`: string.
+    /// `ERROR_MESSAGE`: documented as string.
     #[bitrix(rename = "ERROR_MESSAGE")]
     pub error_message: Option<String>,
-    /// `HELP_MESSAGE`: string.
+    /// `HELP_MESSAGE`: documented as string.
     #[bitrix(rename = "HELP_MESSAGE")]
     pub help_message: Option<String>,
-    /// `LIST`: uf_enum_element.
+    /// `LIST`: documented as `uf_enum_element`.
     #[bitrix(rename = "LIST")]
     pub list: Option<Value>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

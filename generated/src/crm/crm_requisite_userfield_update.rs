@@ -14,6 +14,10 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "Operation is not allowed. Entity ID is not defined"),
+    error(status = 400, message = "The entity with ID '235' is not found"),
+    error(status = 400, message = "ID is not defined or invalid"),
+    error(status = 400, message = "Access denied"),
     error(code = "ERROR_CORE", status = 400, message = "Fail to update user field"),
     error(
         code = "ERROR_CORE",
@@ -22,58 +26,58 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmRequisiteUserfieldUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmRequisiteUserfieldUpdateFields,
 }
 /// The `fields` object. Part of `crm.requisite.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRequisiteUserfieldUpdateFields {
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: char.
+    /// `MULTIPLE`: documented as Y/N flag.
     #[bitrix(rename = "MULTIPLE", yn)]
     pub multiple: Option<bool>,
-    /// `MANDATORY`: char.
+    /// `MANDATORY`: documented as Y/N flag.
     #[bitrix(rename = "MANDATORY", yn)]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: char.
+    /// `SHOW_FILTER`: documented as char.
     #[bitrix(rename = "SHOW_FILTER")]
     pub show_filter: Option<CrmRequisiteUserfieldUpdateFieldsShowFilter>,
-    /// `SHOW_IN_LIST`: char.
+    /// `SHOW_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char.
+    /// `EDIT_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char.
+    /// `IS_SEARCHABLE`: documented as Y/N flag.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
     pub is_searchable: Option<bool>,
-    /// `EDIT_FORM_LABEL`: string.
+    /// `EDIT_FORM_LABEL`: documented as string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
     pub edit_form_label: Option<String>,
-    /// `LIST_COLUMN_LABEL`: string.
+    /// `LIST_COLUMN_LABEL`: documented as string.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
     pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: string.
+    /// `LIST_FILTER_LABEL`: documented as string.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
     pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE`: string.
+    /// `ERROR_MESSAGE`: documented as string.
     #[bitrix(rename = "ERROR_MESSAGE")]
     pub error_message: Option<String>,
-    /// `HELP_MESSAGE`: string.
+    /// `HELP_MESSAGE`: documented as string.
     #[bitrix(rename = "HELP_MESSAGE")]
     pub help_message: Option<String>,
-    /// `LIST`: uf_enum_element.
+    /// `LIST`: documented as `uf_enum_element`.
     #[bitrix(rename = "LIST")]
     pub list: Option<Value>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

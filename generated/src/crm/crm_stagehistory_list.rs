@@ -3,7 +3,8 @@
 //! `crm.stagehistory.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get Stage History with — `crm.stagehistory.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "crm.stagehistory.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmStagehistoryListResult,
     paging(
         kind = "start",
         id = "ID",
@@ -50,19 +51,34 @@ use bitrix24::{bitrix_enum, bitrix_method};
         status = 400,
         message = "Invalid order: allowed sort directions are ASC, DESC. But got 'orderValue' for field 'field'"
     ),
+    error(
+        code = "0",
+        status = 401,
+        message = "SHIPMENT_DOCUMENT entity is not supported"
+    ),
 )]
 pub struct CrmStagehistoryList {
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<CrmStagehistoryListEntityTypeId>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CrmStagehistoryListResult` object. Part of `crm.stagehistory.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmStagehistoryListResult {
+    /// `items`: documented as array of `crm_stagehistory`.
+    pub items: Option<Vec<types::CrmStagehistory>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `entityTypeId`. Part of `crm.stagehistory.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html)).
 #[bitrix_enum(repr = "integer")]

@@ -14,49 +14,38 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = i64,
     mutates,
-    error(code = "400", status = 400, message = "Access denied."),
-    error(code = "400", status = 400, message = "Invalid parameters."),
-    error(
-        code = "400",
-        status = 400,
-        message = "Specified entity type is not supported."
-    ),
-    error(code = "400", status = 400, message = "The field ENTITY_ID is required."),
-    error(code = "400", status = 400, message = "The field STATUS_ID is required."),
-    error(code = "400", status = 400, message = "Duplicate STATUS_ID."),
-    error(code = "400", status = 400, message = "Error on creating status."),
-    error(code = "400", status = 400, message = ""),
-    error(code = "400", status = 400, message = ""),
-    error(
-        code = "Invalid parameters.",
-        status = 400,
-        message = "Incorrect parameters provided."
-    ),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Invalid parameters."),
+    error(status = 400, message = "Specified entity type is not supported."),
+    error(status = 400, message = "The field ENTITY_ID is required."),
+    error(status = 400, message = "The field STATUS_ID is required."),
+    error(status = 400, message = "Duplicate STATUS_ID."),
+    error(status = 400, message = "Error on creating status."),
 )]
 pub struct CrmStatusAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmStatusAddFields,
 }
 /// The `fields` object. Part of `crm.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmStatusAddFields {
-    /// `ENTITY_ID`: string, required.
+    /// `ENTITY_ID`: documented as string, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: String,
-    /// `STATUS_ID`: string, required.
+    /// `STATUS_ID`: documented as string, required.
     #[bitrix(rename = "STATUS_ID")]
     pub status_id: String,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `COLOR`: string.
+    /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
     pub color: Option<String>,
-    /// `SEMANTICS`: string.
+    /// `SEMANTICS`: documented as string.
     #[bitrix(rename = "SEMANTICS")]
     pub semantics: Option<CrmStatusAddFieldsSemantics>,
     /// Undocumented keys sent as they are.

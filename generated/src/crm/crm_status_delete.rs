@@ -13,29 +13,19 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "400", status = 400, message = "Access denied."),
-    error(code = "400", status = 400, message = "Invalid identifier."),
-    error(code = "400", status = 400, message = "Status is not found."),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Invalid identifier."),
+    error(status = 400, message = "Status is not found."),
     error(
-        code = "400",
         status = 400,
         message = "CRM System Status can be deleted only if parameter FORCED is specified and equal to \"Y\"."
     ),
-    error(
-        code = "400",
-        status = 400,
-        message = "There are active items in this status."
-    ),
-    error(code = "400", status = 400, message = "Error on deleting status."),
-    error(
-        code = "Invalid identifier.",
-        status = 400,
-        message = "An invalid identifier was passed."
-    ),
+    error(status = 400, message = "There are active items in this status."),
+    error(status = 400, message = "Error on deleting status."),
 )]
 pub struct CrmStatusDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `params`: string.
+    /// `params`: documented as string.
     pub params: Option<String>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.status.entity.items` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get directory items by type — `crm.status.entity.items` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-items.html)
@@ -12,22 +12,29 @@ use bitrix24::bitrix_method;
     name = "crm.status.entity.items",
     version = "v1",
     scope = "crm",
-    result = Value,
-    mutates,
-    error(code = "400", status = 400, message = "Access denied."),
-    error(
-        code = "400",
-        status = 400,
-        message = "The parameter entityId is not defined or invalid."
-    ),
-    error(
-        code = "The parameter entityId is not defined or invalid.",
-        status = 400,
-        message = "The directory ID is not specified or is incorrect."
-    ),
+    result = Vec<CrmStatusEntityItemsResultItem>,
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "The parameter entityId is not defined or invalid."),
 )]
 pub struct CrmStatusEntityItems {
-    /// `entityId`: string, required.
+    /// `entityId`: documented as string, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: String,
+}
+/// The `CrmStatusEntityItemsResultItem` object. Part of `crm.status.entity.items` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-items.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmStatusEntityItemsResultItem {
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
+    /// `STATUS_ID`: documented as string.
+    #[bitrix(rename = "STATUS_ID")]
+    pub status_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.status.entity.types` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get CRM Status Entity Types — `crm.status.entity.types` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-types.html)
@@ -12,7 +12,50 @@ use bitrix24::bitrix_method;
     name = "crm.status.entity.types",
     version = "v1",
     scope = "crm",
-    result = Value,
-    mutates,
+    result = Vec<CrmStatusEntityTypesResultItem>,
 )]
 pub struct CrmStatusEntityTypes {}
+/// The `CrmStatusEntityTypesResultItem` object. Part of `crm.status.entity.types` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-types.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmStatusEntityTypesResultItem {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `ENTITY_TYPE_ID`: documented as integer.
+    #[bitrix(rename = "ENTITY_TYPE_ID")]
+    pub entity_type_id: Option<i64>,
+    /// `SEMANTIC_INFO`: documented as object.
+    #[bitrix(rename = "SEMANTIC_INFO")]
+    pub semantic_info: Option<Map<String, Value>>,
+    /// `PREFIX`: documented as string.
+    #[bitrix(rename = "PREFIX")]
+    pub prefix: Option<String>,
+    /// `FIELD_ATTRIBUTE_SCOPE`: documented as string.
+    #[bitrix(rename = "FIELD_ATTRIBUTE_SCOPE")]
+    pub field_attribute_scope: Option<String>,
+    /// `IS_ENABLED`: documented as boolean.
+    #[bitrix(rename = "IS_ENABLED")]
+    pub is_enabled: Option<bool>,
+    /// `CATEGORY_ID`: documented as integer.
+    #[bitrix(rename = "CATEGORY_ID")]
+    pub category_id: Option<i64>,
+    /// `PARENT_ID`: documented as string.
+    #[bitrix(rename = "PARENT_ID")]
+    pub parent_id: Option<String>,
+    /// `CATEGORY_NAME`: documented as string.
+    #[bitrix(rename = "CATEGORY_NAME")]
+    pub category_name: Option<String>,
+    /// `CATEGORY_SORT`: documented as integer.
+    #[bitrix(rename = "CATEGORY_SORT")]
+    pub category_sort: Option<i64>,
+    /// `IS_DEFAULT_CATEGORY`: documented as boolean.
+    #[bitrix(rename = "IS_DEFAULT_CATEGORY")]
+    pub is_default_category: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.status.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a Directory Item by ID — `crm.status.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-get.html)
@@ -12,16 +12,11 @@ use bitrix24::bitrix_method;
     name = "crm.status.get",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "400", status = 400, message = "Access denied."),
-    error(code = "400", status = 400, message = "Status is not found."),
-    error(
-        code = "Status is not found.",
-        status = 400,
-        message = "Directory item not found."
-    ),
+    result = types::CrmStatus,
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Status is not found."),
 )]
 pub struct CrmStatusGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Directory Items by Filter — `crm.status.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-list.html)
@@ -12,18 +13,14 @@ use bitrix24::bitrix_method;
     name = "crm.status.list",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(code = "400", status = 400, message = "Access denied."),
-    error(code = "400", status = 400, message = "Invalid parameters."),
-    error(
-        code = "Invalid parameters.",
-        status = 400,
-        message = "Incorrect parameters passed."
-    ),
+    result = Vec<types::CrmStatus>,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Invalid parameters."),
 )]
 pub struct CrmStatusList {
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
 }

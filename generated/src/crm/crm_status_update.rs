@@ -14,33 +14,28 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
-    error(code = "400", status = 400, message = "Access denied."),
-    error(code = "400", status = 400, message = "Invalid identifier."),
-    error(code = "400", status = 400, message = "Status is not found."),
-    error(code = "400", status = 400, message = "Error on updating status."),
-    error(
-        code = "Invalid identifier.",
-        status = 400,
-        message = "An incorrect identifier was passed."
-    ),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Invalid identifier."),
+    error(status = 400, message = "Status is not found."),
+    error(status = 400, message = "Error on updating status."),
 )]
 pub struct CrmStatusUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmStatusUpdateFields,
 }
 /// The `fields` object. Part of `crm.status.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmStatusUpdateFields {
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `COLOR`: string.
+    /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
     pub color: Option<String>,
     /// Undocumented keys sent as they are.

@@ -14,22 +14,26 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
+    error(status = 400, message = "OWNER_ID is not defined or invalid"),
+    error(status = 400, message = "ENTITY_ID is not defined or invalid."),
+    error(status = 400, message = "ENTITY_TYPE is not defined or invalid."),
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmTimelineBindingsBind {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmTimelineBindingsBindFields,
 }
 /// The `fields` object. Part of `crm.timeline.bindings.bind` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTimelineBindingsBindFields {
-    /// `OWNER_ID`: integer, required.
+    /// `OWNER_ID`: documented as integer, required.
     #[bitrix(rename = "OWNER_ID")]
     pub owner_id: i64,
-    /// `ENTITY_ID`: integer, required.
+    /// `ENTITY_ID`: documented as integer, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: i64,
-    /// `ENTITY_TYPE`: string, required.
+    /// `ENTITY_TYPE`: documented as string, required.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: CrmTimelineBindingsBindFieldsEntityType,
     /// Undocumented keys sent as they are.

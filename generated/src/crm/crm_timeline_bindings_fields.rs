@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.bindings.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get CRM entity bindings fields and timeline record in — `crm.timeline.bindings.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-fields.html)
@@ -12,7 +13,8 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.bindings.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmTimelineBindingsFields {}

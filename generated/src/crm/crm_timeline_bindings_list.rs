@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Bindings for a Record in the Timeline — `crm.timeline.bindings.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-list.html)
@@ -12,9 +13,11 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.bindings.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmTimelineBindings>,
+    paging(kind = "start", filter = "filter"),
+    error(status = 400, message = "OWNER_ID is not defined or invalid"),
 )]
 pub struct CrmTimelineBindingsList {
-    /// `filter`: object, required.
+    /// `filter`: documented as object, required.
     pub filter: Map<String, Value>,
 }

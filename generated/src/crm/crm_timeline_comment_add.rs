@@ -25,23 +25,23 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "100", status = 400, message = "Required fields are not provided"),
 )]
 pub struct CrmTimelineCommentAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmTimelineCommentAddFields,
 }
 /// The `fields` object. Part of `crm.timeline.comment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTimelineCommentAddFields {
-    /// `ENTITY_ID`: integer, required.
+    /// `ENTITY_ID`: documented as integer, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: i64,
-    /// `ENTITY_TYPE`: string, required.
+    /// `ENTITY_TYPE`: documented as string, required.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: String,
-    /// `COMMENT`: string, required.
+    /// `COMMENT`: documented as string, required.
     #[bitrix(rename = "COMMENT")]
     pub comment: String,
-    /// `FILES`: attached_diskfile.
+    /// `FILES`: documented as `attached_diskfile`.
     #[bitrix(rename = "FILES")]
     pub files: Option<Value>,
     /// Undocumented keys sent as they are.

@@ -29,12 +29,12 @@ use bitrix24::bitrix_method;
     error(code = "100", status = 400, message = "Required fields are not provided"),
 )]
 pub struct CrmTimelineCommentDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `ownerTypeId`: integer.
+    /// `ownerTypeId`: documented as integer.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: Option<i64>,
-    /// `ownerId`: integer.
+    /// `ownerId`: documented as integer.
     #[bitrix(rename = "ownerId")]
     pub owner_id: Option<i64>,
 }

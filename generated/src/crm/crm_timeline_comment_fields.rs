@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.comment.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Fields Of — `crm.timeline.comment.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-fields.html)
@@ -12,7 +13,8 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.comment.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
     error(code = "0", status = 400, message = "error"),
 )]
 pub struct CrmTimelineCommentFields {}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.comment.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Information About the Comment — `crm.timeline.comment.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
@@ -12,9 +12,12 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.comment.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmTimelineComment,
+    error(status = 400, message = "Not found."),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "ID is not defined or invalid."),
 )]
 pub struct CrmTimelineCommentGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

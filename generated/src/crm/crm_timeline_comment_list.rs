@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Comments From — `crm.timeline.comment.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-list.html)
@@ -12,16 +13,17 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.comment.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmTimelineComment>,
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
+    error(status = 400, message = "Access denied"),
 )]
 pub struct CrmTimelineCommentList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object, required.
+    /// `filter`: documented as object, required.
     pub filter: Map<String, Value>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -25,14 +25,14 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "100", status = 400, message = "Required fields are not provided"),
 )]
 pub struct CrmTimelineCommentUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmTimelineCommentUpdateFields,
-    /// `ownerTypeId`: integer.
+    /// `ownerTypeId`: documented as integer.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: Option<i64>,
-    /// `ownerId`: integer.
+    /// `ownerId`: documented as integer.
     #[bitrix(rename = "ownerId")]
     pub owner_id: Option<i64>,
 }
@@ -40,10 +40,10 @@ pub struct CrmTimelineCommentUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTimelineCommentUpdateFields {
-    /// `COMMENT`: string.
+    /// `COMMENT`: documented as string.
     #[bitrix(rename = "COMMENT")]
     pub comment: Option<String>,
-    /// `FILES`: attached_diskfile.
+    /// `FILES`: documented as `attached_diskfile`.
     #[bitrix(rename = "FILES")]
     pub files: Option<Value>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.icon.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Information About The — `crm.timeline.icon.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.icon.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTimelineIconGetResult,
     error(
         code = "NOT_FOUND",
         status = 400,
@@ -22,6 +22,32 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal)"),
 )]
 pub struct CrmTimelineIconGet {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
+}
+/// The `CrmTimelineIconGetResult` object. Part of `crm.timeline.icon.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineIconGetResult {
+    /// `icon`: documented as object.
+    pub icon: Option<CrmTimelineIconGetResultIcon>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `icon` object. Part of `crm.timeline.icon.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineIconGetResultIcon {
+    /// `code`: documented as any JSON value.
+    pub code: Option<Value>,
+    /// `isSystem`: documented as any JSON value.
+    #[bitrix(rename = "isSystem")]
+    pub is_system: Option<Value>,
+    /// `fileUri`: documented as any JSON value.
+    #[bitrix(rename = "fileUri")]
+    pub file_uri: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.icon.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Available Icons — `crm.timeline.icon.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-list.html)
@@ -12,7 +12,34 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.icon.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTimelineIconListResult,
+    paging(kind = "start", items = "icons"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal)"),
 )]
 pub struct CrmTimelineIconList {}
+/// The `CrmTimelineIconListResult` object. Part of `crm.timeline.icon.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineIconListResult {
+    /// `icons`: documented as array of object.
+    pub icons: Option<Vec<CrmTimelineIconListResultIconsItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CrmTimelineIconListResultIconsItem` object. Part of `crm.timeline.icon.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineIconListResultIconsItem {
+    /// `code`: documented as any JSON value.
+    pub code: Option<Value>,
+    /// `isSystem`: documented as any JSON value.
+    #[bitrix(rename = "isSystem")]
+    pub is_system: Option<Value>,
+    /// `fileUri`: documented as any JSON value.
+    #[bitrix(rename = "fileUri")]
+    pub file_uri: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

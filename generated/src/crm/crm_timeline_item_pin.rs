@@ -38,12 +38,12 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmTimelineItemPin {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
 }

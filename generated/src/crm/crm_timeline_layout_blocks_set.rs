@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.layout.blocks.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Set a Set of Additional Content Blocks in the CRM Timeline Record — `crm.timeline.layout.blocks.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-set.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.layout.blocks.set",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTimelineLayoutBlocksSetResult,
     mutates,
     error(
         code = "ERROR_WRONG_CONTEXT",
@@ -38,15 +38,25 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmTimelineLayoutBlocksSet {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `timelineId`: integer, required.
+    /// `timelineId`: documented as integer, required.
     #[bitrix(rename = "timelineId")]
     pub timeline_id: i64,
-    /// `layout`: RestAppLayoutDto, required.
+    /// `layout`: documented as `RestAppLayoutDto`, required.
     pub layout: Value,
+}
+/// The `CrmTimelineLayoutBlocksSetResult` object. Part of `crm.timeline.layout.blocks.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-set.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineLayoutBlocksSetResult {
+    /// `success`: documented as boolean.
+    pub success: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Log Entry — `crm.timeline.logmessage.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.timeline.logmessage.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTimelineLogmessageAddResult,
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
     error(
@@ -24,24 +25,35 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal)"),
 )]
 pub struct CrmTimelineLogmessageAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmTimelineLogmessageAddFields,
+}
+/// The `CrmTimelineLogmessageAddResult` object. Part of `crm.timeline.logmessage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineLogmessageAddResult {
+    /// `logMessage`: documented as `crm_timeline_logmessage`.
+    #[bitrix(rename = "logMessage")]
+    pub log_message: Option<types::CrmTimelineLogmessage>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.timeline.logmessage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTimelineLogmessageAddFields {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `title`: string, required.
+    /// `title`: documented as string, required.
     pub title: String,
-    /// `text`: string, required.
+    /// `text`: documented as string, required.
     pub text: String,
-    /// `iconCode`: string, required.
+    /// `iconCode`: documented as string, required.
     #[bitrix(rename = "iconCode")]
     pub icon_code: String,
     /// Undocumented keys sent as they are.

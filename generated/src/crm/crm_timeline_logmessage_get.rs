@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.logmessage.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Information About the Log Entry — `crm.timeline.logmessage.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.logmessage.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTimelineLogmessageGetResult,
     error(
         code = "NOT_FOUND",
         status = 400,
@@ -22,6 +22,39 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal)"),
 )]
 pub struct CrmTimelineLogmessageGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `CrmTimelineLogmessageGetResult` object. Part of `crm.timeline.logmessage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineLogmessageGetResult {
+    /// `logMessage`: documented as object.
+    #[bitrix(rename = "logMessage")]
+    pub log_message: Option<CrmTimelineLogmessageGetResultLogMessage>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `logMessage` object. Part of `crm.timeline.logmessage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineLogmessageGetResultLogMessage {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `created`: documented as datetime.
+    pub created: Option<String>,
+    /// `authorId`: documented as integer.
+    #[bitrix(rename = "authorId")]
+    pub author_id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// `iconCode`: documented as string.
+    #[bitrix(rename = "iconCode")]
+    pub icon_code: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Timeline Log Entries — `crm.timeline.logmessage.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-list.html)
@@ -12,20 +13,20 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.logmessage.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmTimelineLogmessage>,
     paging(kind = "start", id = "id", order = "order"),
     error(code = "100", status = 400, message = "Required fields are not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal)"),
 )]
 pub struct CrmTimelineLogmessageList {
-    /// `entityTypeId`: integer, required.
+    /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.logo.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Logo — `crm.timeline.logo.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-add.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.logo.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTimelineLogoAddResult,
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
     error(
@@ -29,9 +30,19 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal)"),
 )]
 pub struct CrmTimelineLogoAdd {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
-    /// `fileContent`: string, required.
+    /// `fileContent`: documented as string, required.
     #[bitrix(rename = "fileContent")]
     pub file_content: String,
+}
+/// The `CrmTimelineLogoAddResult` object. Part of `crm.timeline.logo.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineLogoAddResult {
+    /// `logo`: documented as `crm_timeline_logo`.
+    pub logo: Option<types::CrmTimelineLogo>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -23,6 +23,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal)"),
 )]
 pub struct CrmTimelineLogoDelete {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
 }

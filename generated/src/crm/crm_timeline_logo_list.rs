@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.logo.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Available Logos — `crm.timeline.logo.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-list.html)
@@ -12,7 +12,34 @@ use bitrix24::bitrix_method;
     name = "crm.timeline.logo.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTimelineLogoListResult,
+    paging(kind = "start", items = "logos"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal)"),
 )]
 pub struct CrmTimelineLogoList {}
+/// The `CrmTimelineLogoListResult` object. Part of `crm.timeline.logo.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineLogoListResult {
+    /// `logos`: documented as array of object.
+    pub logos: Option<Vec<CrmTimelineLogoListResultLogosItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CrmTimelineLogoListResultLogosItem` object. Part of `crm.timeline.logo.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTimelineLogoListResultLogosItem {
+    /// `code`: documented as any JSON value.
+    pub code: Option<Value>,
+    /// `isSystem`: documented as any JSON value.
+    #[bitrix(rename = "isSystem")]
+    pub is_system: Option<Value>,
+    /// `fileUri`: documented as any JSON value.
+    #[bitrix(rename = "fileUri")]
+    pub file_uri: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -19,16 +19,16 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmTimelineNoteDelete {
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `itemType`: integer, required.
+    /// `itemType`: documented as integer, required.
     #[bitrix(rename = "itemType")]
     pub item_type: CrmTimelineNoteDeleteItemType,
-    /// `itemId`: integer, required.
+    /// `itemId`: documented as integer, required.
     #[bitrix(rename = "itemId")]
     pub item_id: i64,
 }

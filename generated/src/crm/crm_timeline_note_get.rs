@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.note.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Information About the Note — `crm.timeline.note.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-get.html)
@@ -12,23 +12,23 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "crm.timeline.note.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmTimelineNote,
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
     error(code = "NOT_FOUND", status = 400, message = "Element not found"),
     error(code = "100", status = 400, message = "Required fields not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmTimelineNoteGet {
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `itemType`: integer, required.
+    /// `itemType`: documented as integer, required.
     #[bitrix(rename = "itemType")]
     pub item_type: CrmTimelineNoteGetItemType,
-    /// `itemId`: integer, required.
+    /// `itemId`: documented as integer, required.
     #[bitrix(rename = "itemId")]
     pub item_id: i64,
 }

@@ -19,19 +19,19 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CrmTimelineNoteSave {
-    /// `ownerTypeId`: integer, required.
+    /// `ownerTypeId`: documented as integer, required.
     #[bitrix(rename = "ownerTypeId")]
     pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
+    /// `ownerId`: documented as integer, required.
     #[bitrix(rename = "ownerId")]
     pub owner_id: i64,
-    /// `itemType`: integer, required.
+    /// `itemType`: documented as integer, required.
     #[bitrix(rename = "itemType")]
     pub item_type: CrmTimelineNoteSaveItemType,
-    /// `itemId`: integer, required.
+    /// `itemId`: documented as integer, required.
     #[bitrix(rename = "itemId")]
     pub item_id: i64,
-    /// `text`: string, required.
+    /// `text`: documented as string, required.
     pub text: String,
 }
 /// Documented values of `itemType`. Part of `crm.timeline.note.save` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/note/crm-timeline-note-save.html)).

@@ -37,10 +37,10 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmTrackingTraceAdd {
-    /// `TRACE`: string, required.
+    /// `TRACE`: documented as string, required.
     #[bitrix(rename = "TRACE")]
     pub trace: String,
-    /// `ENTITIES`: array of object.
+    /// `ENTITIES`: documented as array of object.
     #[bitrix(rename = "ENTITIES")]
     pub entities: Option<Vec<CrmTrackingTraceAddEntitiesItem>>,
 }
@@ -48,10 +48,10 @@ pub struct CrmTrackingTraceAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTrackingTraceAddEntitiesItem {
-    /// `TYPE`: string, required.
+    /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: CrmTrackingTraceAddEntitiesItemType,
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
     /// Undocumented keys sent as they are.

@@ -17,6 +17,6 @@ use bitrix24::bitrix_method;
     error(code = "ERROR_CORE", status = 400, message = "Parameter id required."),
 )]
 pub struct CrmTrackingTraceDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -13,7 +13,7 @@ use crate::types;
     name = "crm.type.add",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTypeAddResult,
     mutates,
     error(
         code = "INVALID_ARG_VALUE",
@@ -43,72 +43,83 @@ use crate::types;
     ),
 )]
 pub struct CrmTypeAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmTypeAddFields,
+}
+/// The `CrmTypeAddResult` object. Part of `crm.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTypeAddResult {
+    /// `type`: documented as `type`.
+    #[bitrix(rename = "type")]
+    pub type_: Option<types::Type>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTypeAddFields {
-    /// `title`: string, required.
+    /// `title`: documented as string, required.
     pub title: String,
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<i64>,
-    /// `relations`: object.
+    /// `relations`: documented as object.
     pub relations: Option<CrmTypeAddFieldsRelations>,
-    /// `isUseInUserfieldEnabled`: yn.
+    /// `isUseInUserfieldEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isUseInUserfieldEnabled", yn)]
     pub is_use_in_userfield_enabled: Option<bool>,
-    /// `linkedUserFields`: object.
+    /// `linkedUserFields`: documented as object.
     #[bitrix(rename = "linkedUserFields")]
     pub linked_user_fields: Option<CrmTypeAddFieldsLinkedUserFields>,
-    /// `isAutomationEnabled`: yn.
+    /// `isAutomationEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isAutomationEnabled", yn)]
     pub is_automation_enabled: Option<bool>,
-    /// `isBeginCloseDatesEnabled`: yn.
+    /// `isBeginCloseDatesEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isBeginCloseDatesEnabled", yn)]
     pub is_begin_close_dates_enabled: Option<bool>,
-    /// `isBizProcEnabled`: yn.
+    /// `isBizProcEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isBizProcEnabled", yn)]
     pub is_biz_proc_enabled: Option<bool>,
-    /// `isCategoriesEnabled`: yn.
+    /// `isCategoriesEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isCategoriesEnabled", yn)]
     pub is_categories_enabled: Option<bool>,
-    /// `isClientEnabled`: yn.
+    /// `isClientEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isClientEnabled", yn)]
     pub is_client_enabled: Option<bool>,
-    /// `isDocumentsEnabled`: yn.
+    /// `isDocumentsEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isDocumentsEnabled", yn)]
     pub is_documents_enabled: Option<bool>,
-    /// `isLinkWithProductsEnabled`: yn.
+    /// `isLinkWithProductsEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isLinkWithProductsEnabled", yn)]
     pub is_link_with_products_enabled: Option<bool>,
-    /// `isMycompanyEnabled`: yn.
+    /// `isMycompanyEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isMycompanyEnabled", yn)]
     pub is_mycompany_enabled: Option<bool>,
-    /// `isObserversEnabled`: yn.
+    /// `isObserversEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isObserversEnabled", yn)]
     pub is_observers_enabled: Option<bool>,
-    /// `isRecyclebinEnabled`: yn.
+    /// `isRecyclebinEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isRecyclebinEnabled", yn)]
     pub is_recyclebin_enabled: Option<bool>,
-    /// `isSetOpenPermissions`: yn.
+    /// `isSetOpenPermissions`: documented as Y/N flag.
     #[bitrix(rename = "isSetOpenPermissions", yn)]
     pub is_set_open_permissions: Option<bool>,
-    /// `isSourceEnabled`: yn.
+    /// `isSourceEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isSourceEnabled", yn)]
     pub is_source_enabled: Option<bool>,
-    /// `isStagesEnabled`: yn.
+    /// `isStagesEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isStagesEnabled", yn)]
     pub is_stages_enabled: Option<bool>,
-    /// `isExternal`: boolean.
+    /// `isExternal`: documented as boolean.
     #[bitrix(rename = "isExternal")]
     pub is_external: Option<bool>,
-    /// `customSectionId`: integer.
+    /// `customSectionId`: documented as integer.
     #[bitrix(rename = "customSectionId")]
     pub custom_section_id: Option<i64>,
-    /// `customSections`: array.
+    /// `customSections`: documented as array.
     #[bitrix(rename = "customSections")]
     pub custom_sections: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
@@ -119,9 +130,9 @@ pub struct CrmTypeAddFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTypeAddFieldsRelations {
-    /// `parent`: array of relation.
+    /// `parent`: documented as array of `relation`.
     pub parent: Option<Vec<types::Relation>>,
-    /// `child`: array of relation.
+    /// `child`: documented as array of `relation`.
     pub child: Option<Vec<types::Relation>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -131,13 +142,13 @@ pub struct CrmTypeAddFieldsRelations {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTypeAddFieldsLinkedUserFields {
-    /// `CALENDAR_EVENT`: boolean.
+    /// `CALENDAR_EVENT`: documented as boolean.
     #[bitrix(rename = "CALENDAR_EVENT")]
     pub calendar_event: Option<bool>,
-    /// `TASKS_TASK`: boolean.
+    /// `TASKS_TASK`: documented as boolean.
     #[bitrix(rename = "TASKS_TASK")]
     pub tasks_task: Option<bool>,
-    /// `TASKS_TASK_TEMPLATE`: boolean.
+    /// `TASKS_TASK_TEMPLATE`: documented as boolean.
     #[bitrix(rename = "TASKS_TASK_TEMPLATE")]
     pub tasks_task_template: Option<bool>,
     /// Undocumented keys sent as they are.

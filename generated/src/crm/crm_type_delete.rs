@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.type.delete",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<Value>,
     mutates,
     error(
         code = "allowed_only_intranet_user",
@@ -28,6 +28,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Smart process not found"),
 )]
 pub struct CrmTypeDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

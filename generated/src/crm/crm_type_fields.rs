@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.type.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Custom Type Fields — `crm.type.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.type.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTypeFieldsResult,
     error(
         code = "allowed_only_intranet_user",
         status = 403,
@@ -21,3 +21,13 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access Denied"),
 )]
 pub struct CrmTypeFields {}
+/// The `CrmTypeFieldsResult` object. Part of `crm.type.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTypeFieldsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.type.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the user type by id — `crm.type.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.type.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTypeGetResult,
     error(
         code = "allowed_only_intranet_user",
         status = 403,
@@ -22,6 +23,17 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "SPA not found"),
 )]
 pub struct CrmTypeGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `CrmTypeGetResult` object. Part of `crm.type.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTypeGetResult {
+    /// `type`: documented as `crm_type`.
+    #[bitrix(rename = "type")]
+    pub type_: Option<types::CrmType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

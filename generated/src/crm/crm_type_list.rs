@@ -3,7 +3,8 @@
 //! `crm.type.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of custom types — `crm.type.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "crm.type.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTypeListResult,
     paging(
         kind = "start",
         id = "id",
@@ -48,10 +49,20 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct CrmTypeList {
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `CrmTypeListResult` object. Part of `crm.type.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTypeListResult {
+    /// `types`: documented as array of `type`.
+    pub types: Option<Vec<types::Type>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

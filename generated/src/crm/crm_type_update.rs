@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update User Type — `crm.type.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.type.update",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = CrmTypeUpdateResult,
     mutates,
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
     error(
@@ -32,71 +33,82 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct CrmTypeUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<CrmTypeUpdateFields>,
+}
+/// The `CrmTypeUpdateResult` object. Part of `crm.type.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTypeUpdateResult {
+    /// `type`: documented as `type`.
+    #[bitrix(rename = "type")]
+    pub type_: Option<types::Type>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `crm.type.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTypeUpdateFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `relations`: object.
+    /// `relations`: documented as object.
     pub relations: Option<Map<String, Value>>,
-    /// `isUseInUserfieldEnabled`: yn.
+    /// `isUseInUserfieldEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isUseInUserfieldEnabled", yn)]
     pub is_use_in_userfield_enabled: Option<bool>,
-    /// `linkedUserFields`: object.
+    /// `linkedUserFields`: documented as object.
     #[bitrix(rename = "linkedUserFields")]
     pub linked_user_fields: Option<Map<String, Value>>,
-    /// `isAutomationEnabled`: yn.
+    /// `isAutomationEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isAutomationEnabled", yn)]
     pub is_automation_enabled: Option<bool>,
-    /// `isBeginCloseDatesEnabled`: yn.
+    /// `isBeginCloseDatesEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isBeginCloseDatesEnabled", yn)]
     pub is_begin_close_dates_enabled: Option<bool>,
-    /// `isBizProcEnabled`: boolean.
+    /// `isBizProcEnabled`: documented as boolean.
     #[bitrix(rename = "isBizProcEnabled")]
     pub is_biz_proc_enabled: Option<bool>,
-    /// `isCategoriesEnabled`: boolean.
+    /// `isCategoriesEnabled`: documented as boolean.
     #[bitrix(rename = "isCategoriesEnabled")]
     pub is_categories_enabled: Option<bool>,
-    /// `isClientEnabled`: yn.
+    /// `isClientEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isClientEnabled", yn)]
     pub is_client_enabled: Option<bool>,
-    /// `isDocumentsEnabled`: boolean.
+    /// `isDocumentsEnabled`: documented as boolean.
     #[bitrix(rename = "isDocumentsEnabled")]
     pub is_documents_enabled: Option<bool>,
-    /// `isLinkWithProductsEnabled`: boolean.
+    /// `isLinkWithProductsEnabled`: documented as boolean.
     #[bitrix(rename = "isLinkWithProductsEnabled")]
     pub is_link_with_products_enabled: Option<bool>,
-    /// `isMycompanyEnabled`: boolean.
+    /// `isMycompanyEnabled`: documented as boolean.
     #[bitrix(rename = "isMycompanyEnabled")]
     pub is_mycompany_enabled: Option<bool>,
-    /// `isObserversEnabled`: yn.
+    /// `isObserversEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isObserversEnabled", yn)]
     pub is_observers_enabled: Option<bool>,
-    /// `isRecyclebinEnabled`: boolean.
+    /// `isRecyclebinEnabled`: documented as boolean.
     #[bitrix(rename = "isRecyclebinEnabled")]
     pub is_recyclebin_enabled: Option<bool>,
-    /// `isSetOpenPermissions`: boolean.
+    /// `isSetOpenPermissions`: documented as boolean.
     #[bitrix(rename = "isSetOpenPermissions")]
     pub is_set_open_permissions: Option<bool>,
-    /// `isSourceEnabled`: yn.
+    /// `isSourceEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isSourceEnabled", yn)]
     pub is_source_enabled: Option<bool>,
-    /// `isStagesEnabled`: yn.
+    /// `isStagesEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isStagesEnabled", yn)]
     pub is_stages_enabled: Option<bool>,
-    /// `isExternal`: boolean.
+    /// `isExternal`: documented as boolean.
     #[bitrix(rename = "isExternal")]
     pub is_external: Option<bool>,
-    /// `customSectionId`: integer.
+    /// `customSectionId`: documented as integer.
     #[bitrix(rename = "customSectionId")]
     pub custom_section_id: Option<i64>,
-    /// `customSections`: array.
+    /// `customSections`: documented as array.
     #[bitrix(rename = "customSections")]
     pub custom_sections: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.

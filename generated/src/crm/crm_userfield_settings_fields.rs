@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.userfield.settings.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Field Settings Description for Custom Field Type — `crm.userfield.settings.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-settings-fields.html)
@@ -12,10 +13,12 @@ use bitrix24::bitrix_method;
     name = "crm.userfield.settings.fields",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
+    error(status = 400, message = "Parameter 'type' is not specified or empty"),
 )]
 pub struct CrmUserfieldSettingsFields {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: String,
 }

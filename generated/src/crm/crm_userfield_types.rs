@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.userfield.types` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of custom field types — `crm.userfield.types` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-types.html)
@@ -12,7 +12,19 @@ use bitrix24::bitrix_method;
     name = "crm.userfield.types",
     version = "v1",
     scope = "crm",
-    result = Value,
-    mutates,
+    result = Vec<CrmUserfieldTypesResultItem>,
 )]
 pub struct CrmUserfieldTypes {}
+/// The `CrmUserfieldTypesResultItem` object. Part of `crm.userfield.types` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-types.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmUserfieldTypesResultItem {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

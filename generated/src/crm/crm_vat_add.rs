@@ -16,37 +16,28 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = i64,
     mutates,
-    error(
-        code = "400",
-        status = 400,
-        message = "The Commercial Catalog module is not installed."
-    ),
-    error(code = "400", status = 400, message = "Invalid parameters."),
-    error(code = "400", status = 400, message = "Access denied."),
-    error(
-        code = "Invalid parameters.",
-        status = 400,
-        message = "Invalid parameters were provided."
-    ),
+    error(status = 400, message = "The Commercial Catalog module is not installed."),
+    error(status = 400, message = "Invalid parameters."),
+    error(status = 400, message = "Access denied."),
 )]
 pub struct CrmVatAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmVatAddFields,
 }
 /// The `fields` object. Part of `crm.vat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmVatAddFields {
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<CrmVatAddFieldsActive>,
-    /// `C_SORT`: integer.
+    /// `C_SORT`: documented as integer.
     #[bitrix(rename = "C_SORT")]
     pub c_sort: Option<i64>,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `RATE`: double, required.
+    /// `RATE`: documented as double, required.
     #[bitrix(rename = "RATE")]
     pub rate: f64,
     /// Undocumented keys sent as they are.

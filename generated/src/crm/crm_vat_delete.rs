@@ -15,21 +15,12 @@ use bitrix24::bitrix_method;
     scope = "crm",
     result = bool,
     mutates,
-    error(
-        code = "400",
-        status = 400,
-        message = "The Commercial Catalog module is not installed."
-    ),
-    error(code = "400", status = 400, message = "Invalid identifier."),
-    error(code = "400", status = 400, message = "Access denied."),
-    error(code = "400", status = 400, message = "Error on deleting VAT rate."),
-    error(
-        code = "Invalid identifier.",
-        status = 400,
-        message = "An invalid identifier was provided."
-    ),
+    error(status = 400, message = "The Commercial Catalog module is not installed."),
+    error(status = 400, message = "Invalid identifier."),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Error on deleting VAT rate."),
 )]
 pub struct CrmVatDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,13 +2,20 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.vat.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get VAT Rate Fields — `crm.vat.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-fields.html)
 ///
 /// Deprecated by the documentation: use `catalog.vat.getFields` instead.
 #[non_exhaustive]
-#[bitrix_method(name = "crm.vat.fields", version = "v1", scope = "crm", result = Value)]
+#[bitrix_method(
+    name = "crm.vat.fields",
+    version = "v1",
+    scope = "crm",
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
+)]
 pub struct CrmVatFields {}

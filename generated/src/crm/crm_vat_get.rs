@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.vat.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get VAT Rate by ID — `crm.vat.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html)
@@ -14,17 +14,12 @@ use bitrix24::bitrix_method;
     name = "crm.vat.get",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(
-        code = "400",
-        status = 400,
-        message = "The Commercial Catalog module is not installed."
-    ),
-    error(code = "400", status = 400, message = "Access denied."),
-    error(code = "400", status = 400, message = "VAT rate not found."),
-    error(code = "VAT rate not found.", status = 400, message = "VAT rate not found."),
+    result = types::CrmVat,
+    error(status = 400, message = "The Commercial Catalog module is not installed."),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "VAT rate not found."),
 )]
 pub struct CrmVatGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of VAT Rates by Filter — `crm.vat.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-list.html)
@@ -14,25 +15,17 @@ use bitrix24::bitrix_method;
     name = "crm.vat.list",
     version = "v1",
     scope = "crm",
-    result = Value,
-    error(
-        code = "400",
-        status = 400,
-        message = "The Commercial Catalog module is not installed."
-    ),
-    error(code = "400", status = 400, message = "Access denied."),
-    error(code = "400", status = 400, message = "\"Inadmissible fields for selection."),
-    error(
-        code = "Inadmissible fields for selection",
-        status = 400,
-        message = "Invalid fields were provided for selection."
-    ),
+    result = Vec<types::CrmVat>,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
+    error(status = 400, message = "The Commercial Catalog module is not installed."),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Inadmissible fields for selection."),
 )]
 pub struct CrmVatList {
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
 }

@@ -16,41 +16,32 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = Value,
     mutates,
-    error(
-        code = "400",
-        status = 400,
-        message = "The Commercial Catalog module is not installed."
-    ),
-    error(code = "400", status = 400, message = "Invalid parameters."),
-    error(code = "400", status = 400, message = "Access denied."),
-    error(code = "400", status = 400, message = "Invalid identifier."),
-    error(code = "400", status = 400, message = "Error on updating VAT rate."),
-    error(
-        code = "Invalid identifier.",
-        status = 400,
-        message = "An invalid identifier was provided."
-    ),
+    error(status = 400, message = "The Commercial Catalog module is not installed."),
+    error(status = 400, message = "Invalid parameters."),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "Invalid identifier."),
+    error(status = 400, message = "Error on updating VAT rate."),
 )]
 pub struct CrmVatUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: CrmVatUpdateFields,
 }
 /// The `fields` object. Part of `crm.vat.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmVatUpdateFields {
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<CrmVatUpdateFieldsActive>,
-    /// `C_SORT`: integer.
+    /// `C_SORT`: documented as integer.
     #[bitrix(rename = "C_SORT")]
     pub c_sort: Option<i64>,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `RATE`: double, required.
+    /// `RATE`: documented as double, required.
     #[bitrix(rename = "RATE")]
     pub rate: f64,
     /// Undocumented keys sent as they are.

@@ -426,6 +426,8 @@ mod crm_invoice_status_update;
 pub use crm_invoice_status_update::*;
 mod crm_invoice_update;
 pub use crm_invoice_update::*;
+mod crm_invoice_userfield_add;
+pub use crm_invoice_userfield_add::*;
 mod crm_invoice_userfield_delete;
 pub use crm_invoice_userfield_delete::*;
 mod crm_invoice_userfield_get;

@@ -26,16 +26,16 @@ use bitrix24::bitrix_method;
     error(code = "ERROR_CORE", status = 400, message = "Access denied"),
 )]
 pub struct DepartmentAdd {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `PARENT`: integer, required.
+    /// `PARENT`: documented as integer, required.
     #[bitrix(rename = "PARENT")]
     pub parent: i64,
-    /// `UF_HEAD`: integer.
+    /// `UF_HEAD`: documented as integer.
     #[bitrix(rename = "UF_HEAD")]
     pub uf_head: Option<i64>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `department.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of department field names — `department.fields` (REST v1, scope `department`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-fields.html)
@@ -12,6 +12,29 @@ use bitrix24::bitrix_method;
     name = "department.fields",
     version = "v1",
     scope = "department",
-    result = Value,
+    result = DepartmentFieldsResult,
 )]
 pub struct DepartmentFields {}
+/// The `DepartmentFieldsResult` object. Part of `department.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DepartmentFieldsResult {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `PARENT`: documented as string.
+    #[bitrix(rename = "PARENT")]
+    pub parent: Option<String>,
+    /// `SORT`: documented as string.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<String>,
+    /// `UF_HEAD`: documented as string.
+    #[bitrix(rename = "UF_HEAD")]
+    pub uf_head: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `department.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get the list of departments — `department.get` (REST v1, scope `department`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-get.html)
@@ -12,29 +12,30 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "department.get",
     version = "v1",
     scope = "department",
-    result = Value,
+    result = Vec<types::Department>,
+    paging(kind = "start_upper", id = "ID", order = "order"),
 )]
 pub struct DepartmentGet {
-    /// `sort`: string.
+    /// `sort`: documented as string.
     pub sort: Option<DepartmentGetSort>,
-    /// `order`: string.
+    /// `order`: documented as string.
     pub order: Option<DepartmentGetOrder>,
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort_2: Option<i64>,
-    /// `PARENT`: integer.
+    /// `PARENT`: documented as integer.
     #[bitrix(rename = "PARENT")]
     pub parent: Option<i64>,
-    /// `UF_HEAD`: integer.
+    /// `UF_HEAD`: documented as integer.
     #[bitrix(rename = "UF_HEAD")]
     pub uf_head: Option<i64>,
-    /// `START`: integer.
+    /// `START`: documented as integer.
     #[bitrix(rename = "START")]
     pub start: Option<i64>,
 }

@@ -17,19 +17,19 @@ use bitrix24::bitrix_method;
     error(code = "ERROR_CORE", status = 400, message = "Access denied"),
 )]
 pub struct DepartmentUpdate {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `PARENT`: integer.
+    /// `PARENT`: documented as integer.
     #[bitrix(rename = "PARENT")]
     pub parent: Option<i64>,
-    /// `UF_HEAD`: integer.
+    /// `UF_HEAD`: documented as integer.
     #[bitrix(rename = "UF_HEAD")]
     pub uf_head: Option<i64>,
 }

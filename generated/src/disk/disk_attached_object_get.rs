@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.attachedObject.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Information About Attached File — `disk.attachedObject.get` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/attached-object/disk-attached-object-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "disk.attachedObject.get",
     version = "v1",
     scope = "disk",
-    result = Value,
+    result = types::DiskAttachedObject,
     error(
         code = "ERROR_NOT_FOUND",
         status = 400,
@@ -21,6 +21,6 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct DiskAttachedObjectGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -27,6 +27,6 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct DiskFileDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -3,7 +3,7 @@
 //! `disk.file.getVersions` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// List of File Versions for — `disk.file.getVersions` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-versions.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "disk.file.getVersions",
     version = "v1",
     scope = "disk",
-    result = Value,
+    result = Vec<DiskFileGetVersionsResultItem>,
     paging(kind = "start", id = "ID", filter = "filter"),
     error(
         code = "ERROR_ARGUMENT",
@@ -27,10 +27,42 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct DiskFileGetVersions {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `filter`: array.
+    /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `DiskFileGetVersionsResultItem` object. Part of `disk.file.getVersions` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-versions.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DiskFileGetVersionsResultItem {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `OBJECT_ID`: documented as integer.
+    #[bitrix(rename = "OBJECT_ID")]
+    pub object_id: Option<i64>,
+    /// `SIZE`: documented as integer.
+    #[bitrix(rename = "SIZE")]
+    pub size: Option<i64>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `GLOBAL_CONTENT_VERSION`: documented as integer.
+    #[bitrix(rename = "GLOBAL_CONTENT_VERSION")]
+    pub global_content_version: Option<i64>,
+    /// `CREATE_TIME`: documented as string.
+    #[bitrix(rename = "CREATE_TIME")]
+    pub create_time: Option<String>,
+    /// `CREATED_BY`: documented as integer.
+    #[bitrix(rename = "CREATED_BY")]
+    pub created_by: Option<i64>,
+    /// `DOWNLOAD_URL`: documented as string.
+    #[bitrix(rename = "DOWNLOAD_URL")]
+    pub download_url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Search Files and Folders — `disk.file.search` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "disk.file.search",
     version = "v1",
     scope = "disk",
-    result = Value,
+    result = Vec<types::DiskFile>,
     paging(kind = "start", id = "ID", filter = "FILTER"),
     error(
         code = "ERROR_ARGUMENT",
@@ -46,26 +47,26 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct DiskFileSearch {
-    /// `QUERY`: string, required.
+    /// `QUERY`: documented as string, required.
     #[bitrix(rename = "QUERY")]
     pub query: String,
-    /// `TYPE`: enum.
+    /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<Value>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<DiskFileSearchFilter>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// The `FILTER` object. Part of `disk.file.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DiskFileSearchFilter {
-    /// `STORAGE_ID`: integer.
+    /// `STORAGE_ID`: documented as integer.
     #[bitrix(rename = "STORAGE_ID")]
     pub storage_id: Option<i64>,
-    /// `FOLDER_ID`: integer.
+    /// `FOLDER_ID`: documented as integer.
     #[bitrix(rename = "FOLDER_ID")]
     pub folder_id: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -3,7 +3,7 @@
 //! `disk.folder.getchildren` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of files and folders in the folder — `disk.folder.getchildren` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-children.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "disk.folder.getchildren",
     version = "v1",
     scope = "disk",
-    result = Value,
+    result = Vec<DiskFolderGetchildrenResultItem>,
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
     error(
         code = "ERROR_ARGUMENT",
@@ -26,12 +26,77 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DiskFolderGetchildren {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `filter`: array.
+    /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: array.
+    /// `order`: documented as array.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `DiskFolderGetchildrenResultItem` object. Part of `disk.folder.getchildren` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-children.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DiskFolderGetchildrenResultItem {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `CODE`: documented as string.
+    #[bitrix(rename = "CODE")]
+    pub code: Option<String>,
+    /// `STORAGE_ID`: documented as integer.
+    #[bitrix(rename = "STORAGE_ID")]
+    pub storage_id: Option<i64>,
+    /// `TYPE`: documented as `enum`.
+    #[bitrix(rename = "TYPE")]
+    pub type_: Option<Value>,
+    /// `REAL_OBJECT_ID`: documented as integer.
+    #[bitrix(rename = "REAL_OBJECT_ID")]
+    pub real_object_id: Option<i64>,
+    /// `PARENT_ID`: documented as integer.
+    #[bitrix(rename = "PARENT_ID")]
+    pub parent_id: Option<i64>,
+    /// `DELETED_TYPE`: documented as `enum`.
+    #[bitrix(rename = "DELETED_TYPE")]
+    pub deleted_type: Option<Value>,
+    /// `GLOBAL_CONTENT_VERSION`: documented as integer.
+    #[bitrix(rename = "GLOBAL_CONTENT_VERSION")]
+    pub global_content_version: Option<i64>,
+    /// `FILE_ID`: documented as integer.
+    #[bitrix(rename = "FILE_ID")]
+    pub file_id: Option<i64>,
+    /// `SIZE`: documented as integer.
+    #[bitrix(rename = "SIZE")]
+    pub size: Option<i64>,
+    /// `CREATE_TIME`: documented as datetime.
+    #[bitrix(rename = "CREATE_TIME")]
+    pub create_time: Option<String>,
+    /// `UPDATE_TIME`: documented as datetime.
+    #[bitrix(rename = "UPDATE_TIME")]
+    pub update_time: Option<String>,
+    /// `DELETE_TIME`: documented as datetime.
+    #[bitrix(rename = "DELETE_TIME")]
+    pub delete_time: Option<String>,
+    /// `CREATED_BY`: documented as integer.
+    #[bitrix(rename = "CREATED_BY")]
+    pub created_by: Option<i64>,
+    /// `UPDATED_BY`: documented as integer.
+    #[bitrix(rename = "UPDATED_BY")]
+    pub updated_by: Option<i64>,
+    /// `DELETED_BY`: documented as integer.
+    #[bitrix(rename = "DELETED_BY")]
+    pub deleted_by: Option<i64>,
+    /// `DOWNLOAD_URL`: documented as string.
+    #[bitrix(rename = "DOWNLOAD_URL")]
+    pub download_url: Option<String>,
+    /// `DETAIL_URL`: documented as string.
+    #[bitrix(rename = "DETAIL_URL")]
+    pub detail_url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

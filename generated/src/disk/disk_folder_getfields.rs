@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.folder.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Folder Field Descriptions — `disk.folder.getfields` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
@@ -12,6 +13,24 @@ use bitrix24::bitrix_method;
     name = "disk.folder.getfields",
     version = "v1",
     scope = "disk",
-    result = Value,
+    result = BTreeMap<String,
+    DiskFolderGetfieldsResultValue>,
 )]
 pub struct DiskFolderGetfields {}
+/// The `DiskFolderGetfieldsResultValue` object. Part of `disk.folder.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DiskFolderGetfieldsResultValue {
+    /// `TYPE`: documented as string.
+    #[bitrix(rename = "TYPE")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: documented as boolean.
+    #[bitrix(rename = "USE_IN_FILTER")]
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: documented as boolean.
+    #[bitrix(rename = "USE_IN_SHOW")]
+    pub use_in_show: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

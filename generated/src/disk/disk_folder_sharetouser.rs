@@ -24,15 +24,14 @@ use bitrix24::{bitrix_enum, bitrix_method};
         message = "Could not find entity with id X"
     ),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
-    error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct DiskFolderSharetouser {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `userId`: integer, required.
+    /// `userId`: documented as integer, required.
     #[bitrix(rename = "userId")]
     pub user_id: i64,
-    /// `taskName`: string, required.
+    /// `taskName`: documented as string, required.
     #[bitrix(rename = "taskName")]
     pub task_name: DiskFolderSharetouserTaskName,
 }

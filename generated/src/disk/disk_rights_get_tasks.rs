@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.rights.getTasks` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Available Access Levels — `disk.rights.getTasks` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/rights/disk-rights-get-tasks.html)
@@ -12,6 +12,23 @@ use bitrix24::bitrix_method;
     name = "disk.rights.getTasks",
     version = "v1",
     scope = "disk",
-    result = Value,
+    result = Vec<DiskRightsGetTasksResultItem>,
 )]
 pub struct DiskRightsGetTasks {}
+/// The `DiskRightsGetTasksResultItem` object. Part of `disk.rights.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/rights/disk-rights-get-tasks.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DiskRightsGetTasksResultItem {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Available Storages — `disk.storage.getlist` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-list.html)
@@ -12,14 +13,14 @@ use bitrix24::bitrix_method;
     name = "disk.storage.getlist",
     version = "v1",
     scope = "disk",
-    result = Value,
+    result = Vec<types::DiskStorage>,
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
 )]
 pub struct DiskStorageGetlist {
-    /// `filter`: array.
+    /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: array.
+    /// `order`: documented as array.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.storage.gettypes` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Get Storage Types — `disk.storage.gettypes` (REST v1, scope `disk`).
 ///
@@ -12,6 +11,6 @@ use bitrix24::bitrix_method;
     name = "disk.storage.gettypes",
     version = "v1",
     scope = "disk",
-    result = Value,
+    result = Vec<String>,
 )]
 pub struct DiskStorageGettypes {}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.version.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get File Version — `disk.version.get` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/version/disk-version-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "disk.version.get",
     version = "v1",
     scope = "disk",
-    result = Value,
+    result = types::DiskVersion,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -26,6 +26,6 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct DiskVersionGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Create a New Document Based on a Template — `documentgenerator.document.add` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "documentgenerator.document.add",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorDocumentAddResult,
     mutates,
     error(
         code = "100",
@@ -40,21 +41,31 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "DOCGEN_ACCESS_ERROR", status = 403, message = "Access denied"),
 )]
 pub struct DocumentgeneratorDocumentAdd {
-    /// `templateId`: integer, required.
+    /// `templateId`: documented as integer, required.
     #[bitrix(rename = "templateId")]
     pub template_id: i64,
-    /// `providerClassName`: string.
+    /// `providerClassName`: documented as string.
     #[bitrix(rename = "providerClassName")]
     pub provider_class_name: Option<String>,
-    /// `value`: string, required.
+    /// `value`: documented as string, required.
     pub value: DocumentgeneratorDocumentAddValue,
-    /// `values`: object; keys: `<field_code>`.
+    /// `values`: documented as object; keys: `<field_code>`.
     pub values: Option<DocumentgeneratorDocumentAddValues>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: documented as integer.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<DocumentgeneratorDocumentAddStampsEnabled>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<DocumentgeneratorDocumentAddFields>,
+}
+/// The `DocumentgeneratorDocumentAddResult` object. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorDocumentAddResult {
+    /// `document`: documented as `documentgenerator_document`.
+    pub document: Option<types::DocumentgeneratorDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `value`. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -70,10 +81,10 @@ pub enum DocumentgeneratorDocumentAddValue {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorDocumentAddValues {
-    /// `_creationMethod`: string.
+    /// `_creationMethod`: documented as string.
     #[bitrix(rename = "_creationMethod")]
     pub creation_method: Option<String>,
-    /// `stampsEnabled`: boolean.
+    /// `stampsEnabled`: documented as boolean.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<bool>,
     /// Undocumented keys sent as they are.
@@ -94,16 +105,16 @@ pub enum DocumentgeneratorDocumentAddStampsEnabled {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorDocumentAddFields {
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<DocumentgeneratorDocumentAddFieldsType>,
-    /// `FORMAT`: object.
+    /// `FORMAT`: documented as object.
     #[bitrix(rename = "FORMAT")]
     pub format: Option<Map<String, Value>>,
-    /// `PROVIDER`: string.
+    /// `PROVIDER`: documented as string.
     #[bitrix(rename = "PROVIDER")]
     pub provider: Option<String>,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.document.enablepublicurl` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Enable or disable public link for document — `documentgenerator.document.enablepublicurl` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "documentgenerator.document.enablepublicurl",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorDocumentEnablepublicurlResult,
     mutates,
     error(
         code = "100",
@@ -27,10 +27,21 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct DocumentgeneratorDocumentEnablepublicurl {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `status`: integer.
+    /// `status`: documented as integer.
     pub status: Option<DocumentgeneratorDocumentEnablepublicurlStatus>,
+}
+/// The `DocumentgeneratorDocumentEnablepublicurlResult` object. Part of `documentgenerator.document.enablepublicurl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorDocumentEnablepublicurlResult {
+    /// `publicUrl`: documented as string.
+    #[bitrix(rename = "publicUrl")]
+    pub public_url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `status`. Part of `documentgenerator.document.enablepublicurl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html)).
 #[bitrix_enum(repr = "integer")]

@@ -3,7 +3,7 @@
 //! `documentgenerator.document.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get the list of fields for the document — `documentgenerator.document.getfields` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "documentgenerator.document.getfields",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorDocumentGetfieldsResult,
     error(
         code = "100",
         status = 400,
@@ -26,8 +26,52 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorDocumentGetfields {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `values`: object.
+    /// `values`: documented as object.
     pub values: Option<Map<String, Value>>,
+}
+/// The `DocumentgeneratorDocumentGetfieldsResult` object. Part of `documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorDocumentGetfieldsResult {
+    /// `documentFields`: documented as object.
+    #[bitrix(rename = "documentFields")]
+    pub document_fields: Option<DocumentgeneratorDocumentGetfieldsResultDocumentFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `documentFields` object. Part of `documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorDocumentGetfieldsResultDocumentFields {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `value`: documented as string.
+    pub value: Option<String>,
+    /// `default`: documented as string.
+    pub default: Option<String>,
+    /// `group`: documented as array.
+    pub group: Option<Vec<Value>>,
+    /// `chain`: documented as `string|array`.
+    pub chain: Option<Value>,
+    /// `required`: documented as string.
+    pub required: Option<DocumentgeneratorDocumentGetfieldsResultDocumentFieldsRequired>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `required`. Part of `documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum DocumentgeneratorDocumentGetfieldsResultDocumentFieldsRequired {
+    /// `"Y"`: field is required
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: field is optional
+    #[bitrix(value = "N")]
+    N,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Existing Document — `documentgenerator.document.update` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "documentgenerator.document.update",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorDocumentUpdateResult,
     mutates,
     error(
         code = "100",
@@ -27,27 +28,37 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct DocumentgeneratorDocumentUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `values`: object; keys: `<field_code>`.
+    /// `values`: documented as object; keys: `<field_code>`.
     pub values: Option<DocumentgeneratorDocumentUpdateValues>,
-    /// `stampsEnabled`: integer.
+    /// `stampsEnabled`: documented as integer.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<DocumentgeneratorDocumentUpdateStampsEnabled>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<DocumentgeneratorDocumentUpdateFields>,
+}
+/// The `DocumentgeneratorDocumentUpdateResult` object. Part of `documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorDocumentUpdateResult {
+    /// `document`: documented as `documentgenerator_document`.
+    pub document: Option<types::DocumentgeneratorDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `values` object. Part of `documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorDocumentUpdateValues {
-    /// `productsTableVariant`: string.
+    /// `productsTableVariant`: documented as string.
     #[bitrix(rename = "productsTableVariant")]
     pub products_table_variant: Option<String>,
-    /// `_creationMethod`: string.
+    /// `_creationMethod`: documented as string.
     #[bitrix(rename = "_creationMethod")]
     pub creation_method: Option<String>,
-    /// `stampsEnabled`: boolean.
+    /// `stampsEnabled`: documented as boolean.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<bool>,
     /// Undocumented keys sent as they are.
@@ -68,16 +79,16 @@ pub enum DocumentgeneratorDocumentUpdateStampsEnabled {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorDocumentUpdateFields {
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<DocumentgeneratorDocumentUpdateFieldsType>,
-    /// `FORMAT`: object.
+    /// `FORMAT`: documented as object.
     #[bitrix(rename = "FORMAT")]
     pub format: Option<Map<String, Value>>,
-    /// `PROVIDER`: string.
+    /// `PROVIDER`: documented as string.
     #[bitrix(rename = "PROVIDER")]
     pub provider: Option<String>,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Document Generator Numerator — `documentgenerator.numerator.add` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "documentgenerator.numerator.add",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorNumeratorAddResult,
     mutates,
     error(
         code = "100",
@@ -27,18 +28,28 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct DocumentgeneratorNumeratorAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: DocumentgeneratorNumeratorAddFields,
+}
+/// The `DocumentgeneratorNumeratorAddResult` object. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorNumeratorAddResult {
+    /// `numerator`: documented as `documentgenerator_numerator`.
+    pub numerator: Option<types::DocumentgeneratorNumerator>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorNumeratorAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `template`: string, required.
+    /// `template`: documented as string, required.
     pub template: DocumentgeneratorNumeratorAddFieldsTemplate,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<DocumentgeneratorNumeratorAddFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -61,7 +72,7 @@ pub enum DocumentgeneratorNumeratorAddFieldsTemplate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorNumeratorAddFieldsSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: object.
+    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: documented as object.
     #[bitrix(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
@@ -74,23 +85,23 @@ pub struct DocumentgeneratorNumeratorAddFieldsSettings {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
-    /// `step`: integer.
+    /// `step`: documented as integer.
     pub step: Option<i64>,
-    /// `length`: integer.
+    /// `length`: documented as integer.
     pub length: Option<i64>,
-    /// `padString`: string.
+    /// `padString`: documented as string.
     #[bitrix(rename = "padString")]
     pub pad_string: Option<String>,
-    /// `periodicBy`: string.
+    /// `periodicBy`: documented as string.
     #[bitrix(rename = "periodicBy")]
     pub periodic_by: Option<
         DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy,
     >,
-    /// `timezone`: string.
+    /// `timezone`: documented as string.
     pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
+    /// `isDirectNumeration`: documented as boolean.
     #[bitrix(rename = "isDirectNumeration")]
     pub is_direct_numeration: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -32,6 +32,6 @@ use bitrix24::bitrix_method;
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
 )]
 pub struct DocumentgeneratorNumeratorDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.numerator.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Numerator by ID — `documentgenerator.numerator.get` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "documentgenerator.numerator.get",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorNumeratorGetResult,
     error(
         code = "100",
         status = 400,
@@ -31,6 +32,16 @@ use bitrix24::bitrix_method;
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
 )]
 pub struct DocumentgeneratorNumeratorGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `DocumentgeneratorNumeratorGetResult` object. Part of `documentgenerator.numerator.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorNumeratorGetResult {
+    /// `numerator`: documented as `documentgenerator_numerator`.
+    pub numerator: Option<types::DocumentgeneratorNumerator>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

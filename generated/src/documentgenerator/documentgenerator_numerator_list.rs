@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.numerator.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Numerators — `documentgenerator.numerator.list` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "documentgenerator.numerator.list",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = Vec<DocumentgeneratorNumeratorListResultItem>,
     paging(kind = "start"),
     error(
         code = "0",
@@ -21,6 +21,72 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorNumeratorList {
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `DocumentgeneratorNumeratorListResultItem` object. Part of `documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorNumeratorListResultItem {
+    /// `numerators`: documented as object.
+    pub numerators: Option<DocumentgeneratorNumeratorListResultItemNumerators>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `numerators` object. Part of `documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorNumeratorListResultItemNumerators {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `template`: documented as string.
+    pub template: Option<String>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `settings`: documented as object.
+    pub settings: Option<DocumentgeneratorNumeratorListResultItemNumeratorsSettings>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `settings` object. Part of `documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorNumeratorListResultItemNumeratorsSettings {
+    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: documented as object.
+    #[bitrix(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
+    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
+        DocumentgeneratorNumeratorListResultItemNumeratorsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` object. Part of `documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorNumeratorListResultItemNumeratorsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
+    /// `start`: documented as integer.
+    pub start: Option<i64>,
+    /// `step`: documented as integer.
+    pub step: Option<i64>,
+    /// `length`: documented as integer.
+    pub length: Option<i64>,
+    /// `padString`: documented as string.
+    #[bitrix(rename = "padString")]
+    pub pad_string: Option<String>,
+    /// `periodicBy`: documented as string.
+    #[bitrix(rename = "periodicBy")]
+    pub periodic_by: Option<String>,
+    /// `timezone`: documented as string.
+    pub timezone: Option<String>,
+    /// `isDirectNumeration`: documented as boolean.
+    #[bitrix(rename = "isDirectNumeration")]
+    pub is_direct_numeration: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

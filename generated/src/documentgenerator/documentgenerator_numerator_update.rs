@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update the — `documentgenerator.numerator.update` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "documentgenerator.numerator.update",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = types::DocumentgeneratorNumerator,
     mutates,
     error(
         code = "100",
@@ -37,20 +38,20 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
 )]
 pub struct DocumentgeneratorNumeratorUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: DocumentgeneratorNumeratorUpdateFields,
 }
 /// The `fields` object. Part of `documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorNumeratorUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `template`: string.
+    /// `template`: documented as string.
     pub template: Option<DocumentgeneratorNumeratorUpdateFieldsTemplate>,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<DocumentgeneratorNumeratorUpdateFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -73,7 +74,7 @@ pub enum DocumentgeneratorNumeratorUpdateFieldsTemplate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorNumeratorUpdateFieldsSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: object.
+    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: documented as object.
     #[bitrix(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
@@ -86,23 +87,23 @@ pub struct DocumentgeneratorNumeratorUpdateFieldsSettings {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
-    /// `step`: integer.
+    /// `step`: documented as integer.
     pub step: Option<i64>,
-    /// `length`: integer.
+    /// `length`: documented as integer.
     pub length: Option<i64>,
-    /// `padString`: string.
+    /// `padString`: documented as string.
     #[bitrix(rename = "padString")]
     pub pad_string: Option<String>,
-    /// `periodicBy`: string.
+    /// `periodicBy`: documented as string.
     #[bitrix(rename = "periodicBy")]
     pub periodic_by: Option<
         DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy,
     >,
-    /// `timezone`: string.
+    /// `timezone`: documented as string.
     pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
+    /// `isDirectNumeration`: documented as boolean.
     #[bitrix(rename = "isDirectNumeration")]
     pub is_direct_numeration: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Region — `documentgenerator.region.add` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "documentgenerator.region.add",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorRegionAddResult,
     mutates,
     error(
         code = "100",
@@ -31,28 +32,38 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct DocumentgeneratorRegionAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: DocumentgeneratorRegionAddFields,
+}
+/// The `DocumentgeneratorRegionAddResult` object. Part of `documentgenerator.region.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRegionAddResult {
+    /// `region`: documented as `documentgenerator_region`.
+    pub region: Option<types::DocumentgeneratorRegion>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `documentgenerator.region.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRegionAddFields {
-    /// `title`: string, required.
+    /// `title`: documented as string, required.
     pub title: String,
-    /// `languageId`: string.
+    /// `languageId`: documented as string.
     #[bitrix(rename = "languageId")]
     pub language_id: Option<String>,
-    /// `formatDate`: string.
+    /// `formatDate`: documented as string.
     #[bitrix(rename = "formatDate")]
     pub format_date: Option<String>,
-    /// `formatDatetime`: string.
+    /// `formatDatetime`: documented as string.
     #[bitrix(rename = "formatDatetime")]
     pub format_datetime: Option<String>,
-    /// `formatName`: string.
+    /// `formatName`: documented as string.
     #[bitrix(rename = "formatName")]
     pub format_name: Option<DocumentgeneratorRegionAddFieldsFormatName>,
-    /// `phrases`: object.
+    /// `phrases`: documented as object.
     pub phrases: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

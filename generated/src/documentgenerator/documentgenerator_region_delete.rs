@@ -31,6 +31,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorRegionDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.region.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Region by ID — `documentgenerator.region.get` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "documentgenerator.region.get",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorRegionGetResult,
     error(
         code = "100",
         status = 400,
@@ -26,6 +27,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorRegionGet {
-    /// `id`: string, required.
+    /// `id`: documented as string, required.
     pub id: String,
+}
+/// The `DocumentgeneratorRegionGetResult` object. Part of `documentgenerator.region.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRegionGetResult {
+    /// `region`: documented as `documentgenerator_region`.
+    pub region: Option<types::DocumentgeneratorRegion>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

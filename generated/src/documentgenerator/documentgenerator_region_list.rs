@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.region.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Regions — `documentgenerator.region.list` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "documentgenerator.region.list",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorRegionListResult,
     error(
         code = "0",
         status = 400,
@@ -20,3 +20,39 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorRegionList {}
+/// The `DocumentgeneratorRegionListResult` object. Part of `documentgenerator.region.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRegionListResult {
+    /// `regions`: documented as object.
+    pub regions: Option<DocumentgeneratorRegionListResultRegions>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `regions` object. Part of `documentgenerator.region.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRegionListResultRegions {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `languageId`: documented as string.
+    #[bitrix(rename = "languageId")]
+    pub language_id: Option<String>,
+    /// `formatDate`: documented as string.
+    #[bitrix(rename = "formatDate")]
+    pub format_date: Option<String>,
+    /// `formatDatetime`: documented as string.
+    #[bitrix(rename = "formatDatetime")]
+    pub format_datetime: Option<String>,
+    /// `formatName`: documented as string.
+    #[bitrix(rename = "formatName")]
+    pub format_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Region — `documentgenerator.region.update` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "documentgenerator.region.update",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorRegionUpdateResult,
     mutates,
     error(
         code = "100",
@@ -32,30 +33,40 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct DocumentgeneratorRegionUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: DocumentgeneratorRegionUpdateFields,
+}
+/// The `DocumentgeneratorRegionUpdateResult` object. Part of `documentgenerator.region.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRegionUpdateResult {
+    /// `region`: documented as `documentgenerator_region`.
+    pub region: Option<types::DocumentgeneratorRegion>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `documentgenerator.region.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRegionUpdateFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `languageId`: string.
+    /// `languageId`: documented as string.
     #[bitrix(rename = "languageId")]
     pub language_id: Option<String>,
-    /// `formatDate`: string.
+    /// `formatDate`: documented as string.
     #[bitrix(rename = "formatDate")]
     pub format_date: Option<String>,
-    /// `formatDatetime`: string.
+    /// `formatDatetime`: documented as string.
     #[bitrix(rename = "formatDatetime")]
     pub format_datetime: Option<String>,
-    /// `formatName`: string.
+    /// `formatName`: documented as string.
     #[bitrix(rename = "formatName")]
     pub format_name: Option<DocumentgeneratorRegionUpdateFieldsFormatName>,
-    /// `phrases`: object.
+    /// `phrases`: documented as object.
     pub phrases: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Role — `documentgenerator.role.add` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "documentgenerator.role.add",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorRoleAddResult,
     mutates,
     error(
         code = "100",
@@ -36,18 +37,28 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct DocumentgeneratorRoleAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: DocumentgeneratorRoleAddFields,
+}
+/// The `DocumentgeneratorRoleAddResult` object. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRoleAddResult {
+    /// `role`: documented as `documentgenerator_role`.
+    pub role: Option<types::DocumentgeneratorRole>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `permissions`: object.
+    /// `permissions`: documented as object.
     pub permissions: Option<DocumentgeneratorRoleAddFieldsPermissions>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -57,13 +68,13 @@ pub struct DocumentgeneratorRoleAddFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleAddFieldsPermissions {
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<DocumentgeneratorRoleAddFieldsPermissionsSettings>,
-    /// `TEMPLATES`: object.
+    /// `TEMPLATES`: documented as object.
     #[bitrix(rename = "TEMPLATES")]
     pub templates: Option<DocumentgeneratorRoleAddFieldsPermissionsTemplates>,
-    /// `DOCUMENTS`: object.
+    /// `DOCUMENTS`: documented as object.
     #[bitrix(rename = "DOCUMENTS")]
     pub documents: Option<DocumentgeneratorRoleAddFieldsPermissionsDocuments>,
     /// Undocumented keys sent as they are.
@@ -74,7 +85,7 @@ pub struct DocumentgeneratorRoleAddFieldsPermissions {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleAddFieldsPermissionsSettings {
-    /// `MODIFY`: string.
+    /// `MODIFY`: documented as string.
     #[bitrix(rename = "MODIFY")]
     pub modify: Option<DocumentgeneratorRoleAddFieldsPermissionsSettingsModify>,
     /// Undocumented keys sent as they are.
@@ -95,7 +106,7 @@ pub enum DocumentgeneratorRoleAddFieldsPermissionsSettingsModify {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleAddFieldsPermissionsTemplates {
-    /// `MODIFY`: string.
+    /// `MODIFY`: documented as string.
     #[bitrix(rename = "MODIFY")]
     pub modify: Option<DocumentgeneratorRoleAddFieldsPermissionsTemplatesModify>,
     /// Undocumented keys sent as they are.
@@ -122,10 +133,10 @@ pub enum DocumentgeneratorRoleAddFieldsPermissionsTemplatesModify {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleAddFieldsPermissionsDocuments {
-    /// `MODIFY`: string.
+    /// `MODIFY`: documented as string.
     #[bitrix(rename = "MODIFY")]
     pub modify: Option<DocumentgeneratorRoleAddFieldsPermissionsDocumentsModify>,
-    /// `VIEW`: string.
+    /// `VIEW`: documented as string.
     #[bitrix(rename = "VIEW")]
     pub view: Option<DocumentgeneratorRoleAddFieldsPermissionsDocumentsView>,
     /// Undocumented keys sent as they are.

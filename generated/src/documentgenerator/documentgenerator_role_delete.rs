@@ -32,6 +32,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorRoleDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

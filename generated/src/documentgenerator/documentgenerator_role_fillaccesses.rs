@@ -36,17 +36,17 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct DocumentgeneratorRoleFillaccesses {
-    /// `accesses`: array of object.
+    /// `accesses`: documented as array of object.
     pub accesses: Option<Vec<DocumentgeneratorRoleFillaccessesAccessesItem>>,
 }
 /// The `DocumentgeneratorRoleFillaccessesAccessesItem` object. Part of `documentgenerator.role.fillaccesses` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleFillaccessesAccessesItem {
-    /// `roleId`: integer, required.
+    /// `roleId`: documented as integer, required.
     #[bitrix(rename = "roleId")]
     pub role_id: i64,
-    /// `accessCode`: string, required.
+    /// `accessCode`: documented as string, required.
     #[bitrix(rename = "accessCode")]
     pub access_code: DocumentgeneratorRoleFillaccessesAccessesItemAccessCode,
     /// Undocumented keys sent as they are.

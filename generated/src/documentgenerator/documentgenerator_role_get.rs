@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.role.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Role by ID — `documentgenerator.role.get` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "documentgenerator.role.get",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorRoleGetResult,
     error(
         code = "100",
         status = 400,
@@ -31,6 +32,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorRoleGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `DocumentgeneratorRoleGetResult` object. Part of `documentgenerator.role.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRoleGetResult {
+    /// `role`: documented as `documentgenerator_role`.
+    pub role: Option<types::DocumentgeneratorRole>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.role.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Roles — `documentgenerator.role.list` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "documentgenerator.role.list",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorRoleListResult,
     paging(kind = "start", id = "id", items = "roles"),
     error(
         code = "0",
@@ -26,6 +27,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorRoleList {
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `DocumentgeneratorRoleListResult` object. Part of `documentgenerator.role.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRoleListResult {
+    /// `roles`: documented as array of `documentgenerator_role`.
+    pub roles: Option<Vec<types::DocumentgeneratorRole>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

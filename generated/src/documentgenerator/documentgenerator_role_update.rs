@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Change Role — `documentgenerator.role.update` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "documentgenerator.role.update",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorRoleUpdateResult,
     mutates,
     error(
         code = "100",
@@ -37,20 +38,30 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct DocumentgeneratorRoleUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: DocumentgeneratorRoleUpdateFields,
+}
+/// The `DocumentgeneratorRoleUpdateResult` object. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRoleUpdateResult {
+    /// `role`: documented as `documentgenerator_role`.
+    pub role: Option<types::DocumentgeneratorRole>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `permissions`: object.
+    /// `permissions`: documented as object.
     pub permissions: Option<DocumentgeneratorRoleUpdateFieldsPermissions>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -60,13 +71,13 @@ pub struct DocumentgeneratorRoleUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleUpdateFieldsPermissions {
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<DocumentgeneratorRoleUpdateFieldsPermissionsSettings>,
-    /// `TEMPLATES`: object.
+    /// `TEMPLATES`: documented as object.
     #[bitrix(rename = "TEMPLATES")]
     pub templates: Option<DocumentgeneratorRoleUpdateFieldsPermissionsTemplates>,
-    /// `DOCUMENTS`: object.
+    /// `DOCUMENTS`: documented as object.
     #[bitrix(rename = "DOCUMENTS")]
     pub documents: Option<DocumentgeneratorRoleUpdateFieldsPermissionsDocuments>,
     /// Undocumented keys sent as they are.
@@ -77,7 +88,7 @@ pub struct DocumentgeneratorRoleUpdateFieldsPermissions {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleUpdateFieldsPermissionsSettings {
-    /// `MODIFY`: string.
+    /// `MODIFY`: documented as string.
     #[bitrix(rename = "MODIFY")]
     pub modify: Option<DocumentgeneratorRoleUpdateFieldsPermissionsSettingsModify>,
     /// Undocumented keys sent as they are.
@@ -98,7 +109,7 @@ pub enum DocumentgeneratorRoleUpdateFieldsPermissionsSettingsModify {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleUpdateFieldsPermissionsTemplates {
-    /// `MODIFY`: string.
+    /// `MODIFY`: documented as string.
     #[bitrix(rename = "MODIFY")]
     pub modify: Option<DocumentgeneratorRoleUpdateFieldsPermissionsTemplatesModify>,
     /// Undocumented keys sent as they are.
@@ -125,10 +136,10 @@ pub enum DocumentgeneratorRoleUpdateFieldsPermissionsTemplatesModify {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRoleUpdateFieldsPermissionsDocuments {
-    /// `MODIFY`: string.
+    /// `MODIFY`: documented as string.
     #[bitrix(rename = "MODIFY")]
     pub modify: Option<DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsModify>,
-    /// `VIEW`: string.
+    /// `VIEW`: documented as string.
     #[bitrix(rename = "VIEW")]
     pub view: Option<DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsView>,
     /// Undocumented keys sent as they are.

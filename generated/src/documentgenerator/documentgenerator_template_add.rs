@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Upload Template — `documentgenerator.template.add` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "documentgenerator.template.add",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorTemplateAddResult,
     mutates,
     error(
         code = "100",
@@ -37,36 +38,46 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct DocumentgeneratorTemplateAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: DocumentgeneratorTemplateAddFields,
+}
+/// The `DocumentgeneratorTemplateAddResult` object. Part of `documentgenerator.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorTemplateAddResult {
+    /// `template`: documented as `documentgenerator_template`.
+    pub template: Option<types::DocumentgeneratorTemplate>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `documentgenerator.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorTemplateAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `fileId`: integer, required.
+    /// `fileId`: documented as integer, required.
     #[bitrix(rename = "fileId")]
     pub file_id: i64,
-    /// `file`: file, required.
+    /// `file`: documented as file, required.
     pub file: Value,
-    /// `numeratorId`: integer, required.
+    /// `numeratorId`: documented as integer, required.
     #[bitrix(rename = "numeratorId")]
     pub numerator_id: i64,
-    /// `region`: string, required.
+    /// `region`: documented as string, required.
     pub region: String,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `users`: array.
+    /// `users`: documented as array.
     pub users: Option<Vec<Value>>,
-    /// `active`: char.
+    /// `active`: documented as Y/N flag.
     #[bitrix(yn)]
     pub active: Option<bool>,
-    /// `withStamps`: char.
+    /// `withStamps`: documented as Y/N flag.
     #[bitrix(rename = "withStamps", yn)]
     pub with_stamps: Option<bool>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

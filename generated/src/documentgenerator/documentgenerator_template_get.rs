@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.template.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Template by ID — `documentgenerator.template.get` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "documentgenerator.template.get",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorTemplateGetResult,
     error(
         code = "100",
         status = 400,
@@ -26,6 +27,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorTemplateGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `DocumentgeneratorTemplateGetResult` object. Part of `documentgenerator.template.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorTemplateGetResult {
+    /// `template`: documented as `documentgenerator_template`.
+    pub template: Option<types::DocumentgeneratorTemplate>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.template.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Fields for — `documentgenerator.template.getfields` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "documentgenerator.template.getfields",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorTemplateGetfieldsResult,
     error(
         code = "100",
         status = 400,
@@ -27,6 +27,41 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorTemplateGetfields {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `DocumentgeneratorTemplateGetfieldsResult` object. Part of `documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorTemplateGetfieldsResult {
+    /// `templateFields`: documented as object.
+    #[bitrix(rename = "templateFields")]
+    pub template_fields: Option<DocumentgeneratorTemplateGetfieldsResultTemplateFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `templateFields` object. Part of `documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorTemplateGetfieldsResultTemplateFields {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `value`: documented as any JSON value.
+    pub value: Option<Value>,
+    /// `default`: documented as any JSON value.
+    pub default: Option<Value>,
+    /// `required`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `group`: documented as array.
+    pub group: Option<Vec<Value>>,
+    /// `chain`: documented as `string|array`.
+    pub chain: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

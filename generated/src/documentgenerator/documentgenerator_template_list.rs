@@ -3,7 +3,7 @@
 //! `documentgenerator.template.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Templates — `documentgenerator.template.list` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "documentgenerator.template.list",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = Vec<DocumentgeneratorTemplateListResultItem>,
     paging(kind = "start", order = "order", filter = "filter"),
     error(
         code = "0",
@@ -21,12 +21,88 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct DocumentgeneratorTemplateList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `DocumentgeneratorTemplateListResultItem` object. Part of `documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorTemplateListResultItem {
+    /// `templates`: documented as object.
+    pub templates: Option<DocumentgeneratorTemplateListResultItemTemplates>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `templates` object. Part of `documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorTemplateListResultItemTemplates {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `region`: documented as string.
+    pub region: Option<String>,
+    /// `sort`: documented as string.
+    pub sort: Option<String>,
+    /// `createTime`: documented as datetime.
+    #[bitrix(rename = "createTime")]
+    pub create_time: Option<String>,
+    /// `updateTime`: documented as datetime.
+    #[bitrix(rename = "updateTime")]
+    pub update_time: Option<String>,
+    /// `createdBy`: documented as string.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: Option<String>,
+    /// `updatedBy`: documented as string.
+    #[bitrix(rename = "updatedBy")]
+    pub updated_by: Option<String>,
+    /// `moduleId`: documented as string.
+    #[bitrix(rename = "moduleId")]
+    pub module_id: Option<String>,
+    /// `fileId`: documented as string.
+    #[bitrix(rename = "fileId")]
+    pub file_id: Option<String>,
+    /// `bodyType`: documented as string.
+    #[bitrix(rename = "bodyType")]
+    pub body_type: Option<String>,
+    /// `numeratorId`: documented as string.
+    #[bitrix(rename = "numeratorId")]
+    pub numerator_id: Option<String>,
+    /// `withStamps`: documented as Y/N flag.
+    #[bitrix(rename = "withStamps", yn)]
+    pub with_stamps: Option<bool>,
+    /// `productsTableVariant`: documented as string.
+    #[bitrix(rename = "productsTableVariant")]
+    pub products_table_variant: Option<String>,
+    /// `isDeleted`: documented as Y/N flag.
+    #[bitrix(rename = "isDeleted", yn)]
+    pub is_deleted: Option<bool>,
+    /// `isDefault`: documented as Y/N flag.
+    #[bitrix(rename = "isDefault", yn)]
+    pub is_default: Option<bool>,
+    /// `download`: documented as string.
+    pub download: Option<String>,
+    /// `downloadMachine`: documented as string.
+    #[bitrix(rename = "downloadMachine")]
+    pub download_machine: Option<String>,
+    /// `users`: documented as array.
+    pub users: Option<Vec<Value>>,
+    /// `providers`: documented as array.
+    pub providers: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Template — `documentgenerator.template.update` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "documentgenerator.template.update",
     version = "v1",
     scope = "documentgenerator",
-    result = Value,
+    result = DocumentgeneratorTemplateUpdateResult,
     mutates,
     error(
         code = "100",
@@ -37,37 +38,47 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct DocumentgeneratorTemplateUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: DocumentgeneratorTemplateUpdateFields,
+}
+/// The `DocumentgeneratorTemplateUpdateResult` object. Part of `documentgenerator.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorTemplateUpdateResult {
+    /// `template`: documented as `documentgenerator_template`.
+    pub template: Option<types::DocumentgeneratorTemplate>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `documentgenerator.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorTemplateUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `file`: file.
+    /// `file`: documented as file.
     pub file: Option<Value>,
-    /// `numeratorId`: integer.
+    /// `numeratorId`: documented as integer.
     #[bitrix(rename = "numeratorId")]
     pub numerator_id: Option<i64>,
-    /// `region`: string.
+    /// `region`: documented as string.
     pub region: Option<String>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `users`: array.
+    /// `users`: documented as array.
     pub users: Option<Vec<Value>>,
-    /// `providers`: array.
+    /// `providers`: documented as array.
     pub providers: Option<Vec<Value>>,
-    /// `active`: char.
+    /// `active`: documented as Y/N flag.
     #[bitrix(yn)]
     pub active: Option<bool>,
-    /// `withStamps`: char.
+    /// `withStamps`: documented as Y/N flag.
     #[bitrix(rename = "withStamps", yn)]
     pub with_stamps: Option<bool>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -41,13 +41,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct EntityAdd {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `ACCESS`: object.
+    /// `ACCESS`: documented as object.
     #[bitrix(rename = "ACCESS")]
     pub access: Option<Map<String, Value>>,
 }

@@ -32,7 +32,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct EntityDelete {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
 }

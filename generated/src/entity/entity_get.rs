@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Storage Parameters or List of Storages — `entity.get` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "entity.get",
     version = "v1",
     scope = "entity",
-    result = Value,
+    result = EntityGetResult,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -31,7 +31,27 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct EntityGet {
-    /// `ENTITY`: string.
+    /// `ENTITY`: documented as string.
     #[bitrix(rename = "ENTITY")]
     pub entity: Option<String>,
+}
+/// The `EntityGetResult` object. Part of `entity.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct EntityGetResult {
+    /// `ENTITY`: documented as string.
+    #[bitrix(rename = "ENTITY")]
+    pub entity: Option<String>,
+    /// `IBLOCK_TYPE_ID`: documented as string.
+    #[bitrix(rename = "IBLOCK_TYPE_ID")]
+    pub iblock_type_id: Option<String>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

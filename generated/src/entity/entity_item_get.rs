@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Storage Items — `entity.item.get` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html)
@@ -12,8 +13,8 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "entity.item.get",
     version = "v1",
     scope = "entity",
-    result = Value,
-    paging(kind = "start", id = "ID", filter = "FILTER"),
+    result = Vec<types::EntityItem>,
+    paging(kind = "start", id = "ID", order = "SORT", filter = "FILTER"),
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -33,74 +34,74 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct EntityItemGet {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `SORT`: object.
+    /// `SORT`: documented as object.
     #[bitrix(rename = "SORT")]
     pub sort: Option<EntityItemGetSort>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// The `SORT` object. Part of `entity.item.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct EntityItemGetSort {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
-    /// `TIMESTAMP_X`: datetime.
+    /// `TIMESTAMP_X`: documented as datetime.
     #[bitrix(rename = "TIMESTAMP_X")]
     pub timestamp_x: Option<String>,
-    /// `MODIFIED_BY`: integer.
+    /// `MODIFIED_BY`: documented as integer.
     #[bitrix(rename = "MODIFIED_BY")]
     pub modified_by: Option<i64>,
-    /// `DATE_CREATE`: datetime.
+    /// `DATE_CREATE`: documented as datetime.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
-    /// `CREATED_BY`: integer.
+    /// `CREATED_BY`: documented as integer.
     #[bitrix(rename = "CREATED_BY")]
     pub created_by: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `DATE_ACTIVE_FROM`: datetime|string.
+    /// `DATE_ACTIVE_FROM`: documented as `datetime|string`.
     #[bitrix(rename = "DATE_ACTIVE_FROM")]
     pub date_active_from: Option<Value>,
-    /// `DATE_ACTIVE_TO`: datetime|string.
+    /// `DATE_ACTIVE_TO`: documented as `datetime|string`.
     #[bitrix(rename = "DATE_ACTIVE_TO")]
     pub date_active_to: Option<Value>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `PREVIEW_PICTURE`: string.
+    /// `PREVIEW_PICTURE`: documented as string.
     #[bitrix(rename = "PREVIEW_PICTURE")]
     pub preview_picture: Option<String>,
-    /// `PREVIEW_TEXT`: string.
+    /// `PREVIEW_TEXT`: documented as string.
     #[bitrix(rename = "PREVIEW_TEXT")]
     pub preview_text: Option<String>,
-    /// `DETAIL_PICTURE`: string.
+    /// `DETAIL_PICTURE`: documented as string.
     #[bitrix(rename = "DETAIL_PICTURE")]
     pub detail_picture: Option<String>,
-    /// `DETAIL_TEXT`: string.
+    /// `DETAIL_TEXT`: documented as string.
     #[bitrix(rename = "DETAIL_TEXT")]
     pub detail_text: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `ENTITY`: string.
+    /// `ENTITY`: documented as string.
     #[bitrix(rename = "ENTITY")]
     pub entity: Option<String>,
-    /// `SECTION`: integer.
+    /// `SECTION`: documented as integer.
     #[bitrix(rename = "SECTION")]
     pub section: Option<i64>,
-    /// `PROPERTY_VALUES`: object.
+    /// `PROPERTY_VALUES`: documented as object.
     #[bitrix(rename = "PROPERTY_VALUES")]
     pub property_values: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

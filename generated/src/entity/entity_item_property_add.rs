@@ -62,19 +62,19 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct EntityItemPropertyAdd {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `PROPERTY`: string, required.
+    /// `PROPERTY`: documented as string, required.
     #[bitrix(rename = "PROPERTY")]
     pub property: String,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<EntityItemPropertyAddType>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
 }

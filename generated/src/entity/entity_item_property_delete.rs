@@ -42,10 +42,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct EntityItemPropertyDelete {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `PROPERTY`: string, required.
+    /// `PROPERTY`: documented as string, required.
     #[bitrix(rename = "PROPERTY")]
     pub property: String,
 }

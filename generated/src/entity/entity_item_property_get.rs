@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `entity.item.property.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Properties of Storage Elements — `entity.item.property.get` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/properties/entity-item-property-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "entity.item.property.get",
     version = "v1",
     scope = "entity",
-    result = Value,
+    result = Vec<types::EntityItemProperty>,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -36,10 +36,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct EntityItemPropertyGet {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `PROPERTY`: string.
+    /// `PROPERTY`: documented as string.
     #[bitrix(rename = "PROPERTY")]
     pub property: Option<String>,
 }

@@ -57,22 +57,22 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct EntityItemPropertyUpdate {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `PROPERTY`: string, required.
+    /// `PROPERTY`: documented as string, required.
     #[bitrix(rename = "PROPERTY")]
     pub property: String,
-    /// `PROPERTY_NEW`: string.
+    /// `PROPERTY_NEW`: documented as string.
     #[bitrix(rename = "PROPERTY_NEW")]
     pub property_new: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<EntityItemPropertyUpdateType>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
 }

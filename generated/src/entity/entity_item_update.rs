@@ -49,31 +49,31 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct EntityItemUpdate {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `PROPERTY_VALUES`: object.
+    /// `PROPERTY_VALUES`: documented as object.
     #[bitrix(rename = "PROPERTY_VALUES")]
     pub property_values: Option<Map<String, Value>>,
-    /// `SECTION`: integer.
+    /// `SECTION`: documented as integer.
     #[bitrix(rename = "SECTION")]
     pub section: Option<i64>,
-    /// `DATE_ACTIVE_FROM`: datetime.
+    /// `DATE_ACTIVE_FROM`: documented as datetime.
     #[bitrix(rename = "DATE_ACTIVE_FROM")]
     pub date_active_from: Option<String>,
-    /// `DATE_ACTIVE_TO`: datetime.
+    /// `DATE_ACTIVE_TO`: documented as datetime.
     #[bitrix(rename = "DATE_ACTIVE_TO")]
     pub date_active_to: Option<String>,
-    /// `PREVIEW_PICTURE`: file.
+    /// `PREVIEW_PICTURE`: documented as file.
     #[bitrix(rename = "PREVIEW_PICTURE")]
     pub preview_picture: Option<Value>,
-    /// `DETAIL_PICTURE`: file.
+    /// `DETAIL_PICTURE`: documented as file.
     #[bitrix(rename = "DETAIL_PICTURE")]
     pub detail_picture: Option<Value>,
 }

@@ -3,7 +3,7 @@
 //! `entity.rights` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get or Modify Access Permissions for — `entity.rights` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-rights.html)
@@ -12,8 +12,7 @@ use bitrix24::bitrix_method;
     name = "entity.rights",
     version = "v1",
     scope = "entity",
-    result = Value,
-    mutates,
+    result = EntityRightsResult,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -27,10 +26,27 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct EntityRights {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `ACCESS`: object.
+    /// `ACCESS`: documented as object.
     #[bitrix(rename = "ACCESS")]
     pub access: Option<Map<String, Value>>,
+}
+/// The `EntityRightsResult` object. Part of `entity.rights` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-rights.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct EntityRightsResult {
+    /// `AU`: documented as string.
+    #[bitrix(rename = "AU")]
+    pub au: Option<String>,
+    /// `U1`: documented as string.
+    #[bitrix(rename = "U1")]
+    pub u1: Option<String>,
+    /// `U577`: documented as string.
+    #[bitrix(rename = "U577")]
+    pub u577: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Sections with — `entity.section.get` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html)
@@ -12,8 +13,8 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "entity.section.get",
     version = "v1",
     scope = "entity",
-    result = Value,
-    paging(kind = "start", id = "ID", filter = "FILTER"),
+    result = Vec<types::EntitySection>,
+    paging(kind = "start", id = "ID", order = "SORT", filter = "FILTER"),
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -27,71 +28,71 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "ERROR_ENTITY_NOT_FOUND", status = 400, message = "Entity not found"),
 )]
 pub struct EntitySectionGet {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `SORT`: object.
+    /// `SORT`: documented as object.
     #[bitrix(rename = "SORT")]
     pub sort: Option<EntitySectionGetSort>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// The `SORT` object. Part of `entity.section.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct EntitySectionGetSort {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `TIMESTAMP_X`: datetime.
+    /// `TIMESTAMP_X`: documented as datetime.
     #[bitrix(rename = "TIMESTAMP_X")]
     pub timestamp_x: Option<String>,
-    /// `DATE_CREATE`: datetime.
+    /// `DATE_CREATE`: documented as datetime.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
-    /// `CREATED_BY`: integer.
+    /// `CREATED_BY`: documented as integer.
     #[bitrix(rename = "CREATED_BY")]
     pub created_by: Option<i64>,
-    /// `MODIFIED_BY`: integer.
+    /// `MODIFIED_BY`: documented as integer.
     #[bitrix(rename = "MODIFIED_BY")]
     pub modified_by: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `PICTURE`: string.
+    /// `PICTURE`: documented as string.
     #[bitrix(rename = "PICTURE")]
     pub picture: Option<String>,
-    /// `DETAIL_PICTURE`: string.
+    /// `DETAIL_PICTURE`: documented as string.
     #[bitrix(rename = "DETAIL_PICTURE")]
     pub detail_picture: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `LEFT_MARGIN`: integer.
+    /// `LEFT_MARGIN`: documented as integer.
     #[bitrix(rename = "LEFT_MARGIN")]
     pub left_margin: Option<i64>,
-    /// `RIGHT_MARGIN`: integer.
+    /// `RIGHT_MARGIN`: documented as integer.
     #[bitrix(rename = "RIGHT_MARGIN")]
     pub right_margin: Option<i64>,
-    /// `DEPTH_LEVEL`: integer.
+    /// `DEPTH_LEVEL`: documented as integer.
     #[bitrix(rename = "DEPTH_LEVEL")]
     pub depth_level: Option<i64>,
-    /// `ENTITY`: string.
+    /// `ENTITY`: documented as string.
     #[bitrix(rename = "ENTITY")]
     pub entity: Option<String>,
-    /// `SECTION`: integer.
+    /// `SECTION`: documented as integer.
     #[bitrix(rename = "SECTION")]
     pub section: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -40,37 +40,37 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ERROR_CORE", status = 400, message = "Invalid file type"),
 )]
 pub struct EntitySectionUpdate {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `SECTION`: integer.
+    /// `SECTION`: documented as integer.
     #[bitrix(rename = "SECTION")]
     pub section: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<EntitySectionUpdateActive>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `PICTURE`: file.
+    /// `PICTURE`: documented as file.
     #[bitrix(rename = "PICTURE")]
     pub picture: Option<Value>,
-    /// `DETAIL_PICTURE`: file.
+    /// `DETAIL_PICTURE`: documented as file.
     #[bitrix(rename = "DETAIL_PICTURE")]
     pub detail_picture: Option<Value>,
-    /// `UF_COLOR`: string.
+    /// `UF_COLOR`: documented as string.
     #[bitrix(rename = "UF_COLOR")]
     pub uf_color: Option<String>,
 }

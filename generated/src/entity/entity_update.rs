@@ -38,16 +38,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct EntityUpdate {
-    /// `ENTITY`: string, required.
+    /// `ENTITY`: documented as string, required.
     #[bitrix(rename = "ENTITY")]
     pub entity: String,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `ENTITY_NEW`: string.
+    /// `ENTITY_NEW`: documented as string.
     #[bitrix(rename = "ENTITY_NEW")]
     pub entity_new: Option<String>,
-    /// `ACCESS`: object.
+    /// `ACCESS`: documented as object.
     #[bitrix(rename = "ACCESS")]
     pub access: Option<Map<String, Value>>,
 }

@@ -10,17 +10,17 @@ use bitrix24::{bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnAppUninstall {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: any.
+    /// `data`: documented as any JSON value.
     pub data: Option<Value>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

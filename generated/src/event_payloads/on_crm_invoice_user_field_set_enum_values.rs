@@ -10,17 +10,17 @@ use bitrix24::{bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnCrmInvoiceUserFieldSetEnumValues {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnCrmInvoiceUserFieldSetEnumValuesData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -28,15 +28,15 @@ pub struct OnCrmInvoiceUserFieldSetEnumValues {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnCrmInvoiceUserFieldSetEnumValuesData {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `entityId`: string.
+    /// `entityId`: documented as string.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<String>,
-    /// `fieldName`: string.
+    /// `fieldName`: documented as string.
     #[bitrix(rename = "fieldName")]
     pub field_name: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

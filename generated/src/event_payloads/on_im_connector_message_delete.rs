@@ -10,17 +10,17 @@ use bitrix24::{bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageDelete {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnImConnectorMessageDeleteData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -28,16 +28,16 @@ pub struct OnImConnectorMessageDelete {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageDeleteData {
-    /// `CONNECTOR`: string.
+    /// `CONNECTOR`: documented as string.
     #[bitrix(rename = "CONNECTOR")]
     pub connector: Option<String>,
-    /// `LINE`: integer.
+    /// `LINE`: documented as integer.
     #[bitrix(rename = "LINE")]
     pub line: Option<i64>,
-    /// `MESSAGES`: array of object.
+    /// `MESSAGES`: documented as array of object.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Option<Vec<OnImConnectorMessageDeleteDataMessagesItem>>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -45,13 +45,13 @@ pub struct OnImConnectorMessageDeleteData {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageDeleteDataMessagesItem {
-    /// `im`: object.
+    /// `im`: documented as object.
     pub im: Option<OnImConnectorMessageDeleteDataMessagesItemIm>,
-    /// `message`: object.
+    /// `message`: documented as object.
     pub message: Option<OnImConnectorMessageDeleteDataMessagesItemMessage>,
-    /// `chat`: object.
+    /// `chat`: documented as object.
     pub chat: Option<OnImConnectorMessageDeleteDataMessagesItemChat>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -59,11 +59,11 @@ pub struct OnImConnectorMessageDeleteDataMessagesItem {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageDeleteDataMessagesItemIm {
-    /// `chat_id`: integer.
+    /// `chat_id`: documented as integer.
     pub chat_id: Option<i64>,
-    /// `message_id`: integer.
+    /// `message_id`: documented as integer.
     pub message_id: Option<i64>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -71,9 +71,9 @@ pub struct OnImConnectorMessageDeleteDataMessagesItemIm {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageDeleteDataMessagesItemMessage {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -81,9 +81,9 @@ pub struct OnImConnectorMessageDeleteDataMessagesItemMessage {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageDeleteDataMessagesItemChat {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

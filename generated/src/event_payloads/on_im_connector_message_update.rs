@@ -10,17 +10,17 @@ use bitrix24::{bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageUpdate {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnImConnectorMessageUpdateData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -28,16 +28,16 @@ pub struct OnImConnectorMessageUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageUpdateData {
-    /// `CONNECTOR`: string.
+    /// `CONNECTOR`: documented as string.
     #[bitrix(rename = "CONNECTOR")]
     pub connector: Option<String>,
-    /// `LINE`: integer.
+    /// `LINE`: documented as integer.
     #[bitrix(rename = "LINE")]
     pub line: Option<i64>,
-    /// `MESSAGES`: array of object.
+    /// `MESSAGES`: documented as array of object.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Option<Vec<OnImConnectorMessageUpdateDataMessagesItem>>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -45,13 +45,13 @@ pub struct OnImConnectorMessageUpdateData {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageUpdateDataMessagesItem {
-    /// `im`: object.
+    /// `im`: documented as object.
     pub im: Option<OnImConnectorMessageUpdateDataMessagesItemIm>,
-    /// `message`: object.
+    /// `message`: documented as object.
     pub message: Option<OnImConnectorMessageUpdateDataMessagesItemMessage>,
-    /// `chat`: object.
+    /// `chat`: documented as object.
     pub chat: Option<OnImConnectorMessageUpdateDataMessagesItemChat>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -59,11 +59,11 @@ pub struct OnImConnectorMessageUpdateDataMessagesItem {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageUpdateDataMessagesItemIm {
-    /// `chat_id`: integer.
+    /// `chat_id`: documented as integer.
     pub chat_id: Option<i64>,
-    /// `message_id`: integer.
+    /// `message_id`: documented as integer.
     pub message_id: Option<i64>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -71,11 +71,11 @@ pub struct OnImConnectorMessageUpdateDataMessagesItemIm {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageUpdateDataMessagesItemMessage {
-    /// `id`: array of string.
+    /// `id`: documented as array of string.
     pub id: Option<Vec<String>>,
-    /// `text`: string.
+    /// `text`: documented as string.
     pub text: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -83,9 +83,9 @@ pub struct OnImConnectorMessageUpdateDataMessagesItemMessage {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnImConnectorMessageUpdateDataMessagesItemChat {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

@@ -10,17 +10,17 @@ use bitrix24::{bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnSignB2eDocumentStatusChanged {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnSignB2eDocumentStatusChangedData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -28,19 +28,19 @@ pub struct OnSignB2eDocumentStatusChanged {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnSignB2eDocumentStatusChangedData {
-    /// `documentUid`: string.
+    /// `documentUid`: documented as string.
     #[bitrix(rename = "documentUid")]
     pub document_uid: Option<String>,
-    /// `companyUid`: string.
+    /// `companyUid`: documented as string.
     #[bitrix(rename = "companyUid")]
     pub company_uid: Option<String>,
-    /// `statusCode`: string.
+    /// `statusCode`: documented as string.
     #[bitrix(rename = "statusCode")]
     pub status_code: Option<String>,
-    /// `statusName`: string.
+    /// `statusName`: documented as string.
     #[bitrix(rename = "statusName")]
     pub status_name: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

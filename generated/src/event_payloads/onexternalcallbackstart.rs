@@ -10,17 +10,17 @@ use bitrix24::{bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Onexternalcallbackstart {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnexternalcallbackstartData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -28,25 +28,25 @@ pub struct Onexternalcallbackstart {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnexternalcallbackstartData {
-    /// `PHONE_NUMBER`: string.
+    /// `PHONE_NUMBER`: documented as string.
     #[bitrix(rename = "PHONE_NUMBER")]
     pub phone_number: Option<String>,
-    /// `TEXT`: string.
+    /// `TEXT`: documented as string.
     #[bitrix(rename = "TEXT")]
     pub text: Option<String>,
-    /// `VOICE`: string.
+    /// `VOICE`: documented as string.
     #[bitrix(rename = "VOICE")]
     pub voice: Option<String>,
-    /// `CRM_ENTITY_TYPE`: string.
+    /// `CRM_ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: Option<String>,
-    /// `CRM_ENTITY_ID`: integer.
+    /// `CRM_ENTITY_ID`: documented as integer.
     #[bitrix(rename = "CRM_ENTITY_ID")]
     pub crm_entity_id: Option<i64>,
-    /// `LINE_NUMBER`: string.
+    /// `LINE_NUMBER`: documented as string.
     #[bitrix(rename = "LINE_NUMBER")]
     pub line_number: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

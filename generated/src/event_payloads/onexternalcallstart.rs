@@ -10,17 +10,17 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Onexternalcallstart {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnexternalcallstartData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -28,37 +28,37 @@ pub struct Onexternalcallstart {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnexternalcallstartData {
-    /// `PHONE_NUMBER`: string.
+    /// `PHONE_NUMBER`: documented as string.
     #[bitrix(rename = "PHONE_NUMBER")]
     pub phone_number: Option<String>,
-    /// `PHONE_NUMBER_INTERNATIONAL`: string.
+    /// `PHONE_NUMBER_INTERNATIONAL`: documented as string.
     #[bitrix(rename = "PHONE_NUMBER_INTERNATIONAL")]
     pub phone_number_international: Option<String>,
-    /// `EXTENSION`: string.
+    /// `EXTENSION`: documented as string.
     #[bitrix(rename = "EXTENSION")]
     pub extension: Option<String>,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
-    /// `CALL_LIST_ID`: integer.
+    /// `CALL_LIST_ID`: documented as integer.
     #[bitrix(rename = "CALL_LIST_ID")]
     pub call_list_id: Option<i64>,
-    /// `LINE_NUMBER`: string.
+    /// `LINE_NUMBER`: documented as string.
     #[bitrix(rename = "LINE_NUMBER")]
     pub line_number: Option<String>,
-    /// `IS_MOBILE`: string.
+    /// `IS_MOBILE`: documented as string.
     #[bitrix(rename = "IS_MOBILE")]
     pub is_mobile: Option<OnexternalcallstartDataIsMobile>,
-    /// `CALL_ID`: string.
+    /// `CALL_ID`: documented as string.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: Option<String>,
-    /// `CRM_ENTITY_TYPE`: string.
+    /// `CRM_ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: Option<String>,
-    /// `CRM_ENTITY_ID`: integer.
+    /// `CRM_ENTITY_ID`: documented as integer.
     #[bitrix(rename = "CRM_ENTITY_ID")]
     pub crm_entity_id: Option<i64>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

@@ -10,17 +10,17 @@ use bitrix24::{bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Onimbotdelete {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnimbotdeleteData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -28,13 +28,13 @@ pub struct Onimbotdelete {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotdeleteData {
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `BOT_CODE`: string.
+    /// `BOT_CODE`: documented as string.
     #[bitrix(rename = "BOT_CODE")]
     pub bot_code: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

@@ -10,17 +10,17 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Onimbotjoinchat {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnimbotjoinchatData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -28,16 +28,16 @@ pub struct Onimbotjoinchat {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotjoinchatData {
-    /// `BOT`: object.
+    /// `BOT`: documented as object.
     #[bitrix(rename = "BOT")]
     pub bot: Option<Map<String, Value>>,
-    /// `PARAMS`: object.
+    /// `PARAMS`: documented as object.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<OnimbotjoinchatDataParams>,
-    /// `USER`: object.
+    /// `USER`: documented as object.
     #[bitrix(rename = "USER")]
     pub user: Option<OnimbotjoinchatDataUser>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -45,49 +45,49 @@ pub struct OnimbotjoinchatData {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotjoinchatDataParams {
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: documented as string.
     #[bitrix(rename = "CHAT_TYPE")]
     pub chat_type: Option<OnimbotjoinchatDataParamsChatType>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: documented as string.
     #[bitrix(rename = "MESSAGE_TYPE")]
     pub message_type: Option<OnimbotjoinchatDataParamsMessageType>,
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
-    /// `TO_USER_ID`: integer.
+    /// `TO_USER_ID`: documented as integer.
     #[bitrix(rename = "TO_USER_ID")]
     pub to_user_id: Option<i64>,
-    /// `FROM_USER_ID`: integer.
+    /// `FROM_USER_ID`: documented as integer.
     #[bitrix(rename = "FROM_USER_ID")]
     pub from_user_id: Option<i64>,
-    /// `CHAT_ID`: integer.
+    /// `CHAT_ID`: documented as integer.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: Option<i64>,
-    /// `CHAT_AUTHOR_ID`: integer.
+    /// `CHAT_AUTHOR_ID`: documented as integer.
     #[bitrix(rename = "CHAT_AUTHOR_ID")]
     pub chat_author_id: Option<i64>,
-    /// `CHAT_ENTITY_TYPE`: string.
+    /// `CHAT_ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_TYPE")]
     pub chat_entity_type: Option<String>,
-    /// `CHAT_ENTITY_ID`: string.
+    /// `CHAT_ENTITY_ID`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_ID")]
     pub chat_entity_id: Option<String>,
-    /// `ACCESS_HISTORY`: integer.
+    /// `ACCESS_HISTORY`: documented as integer.
     #[bitrix(rename = "ACCESS_HISTORY")]
     pub access_history: Option<i64>,
-    /// `SILENT_JOIN`: string.
+    /// `SILENT_JOIN`: documented as string.
     #[bitrix(rename = "SILENT_JOIN")]
     pub silent_join: Option<String>,
-    /// `DIALOG_ID`: string.
+    /// `DIALOG_ID`: documented as string.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: Option<String>,
-    /// `LANGUAGE`: string.
+    /// `LANGUAGE`: documented as string.
     #[bitrix(rename = "LANGUAGE")]
     pub language: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -169,25 +169,25 @@ pub enum OnimbotjoinchatDataParamsMessageType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotjoinchatDataUser {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `FIRST_NAME`: string.
+    /// `FIRST_NAME`: documented as string.
     #[bitrix(rename = "FIRST_NAME")]
     pub first_name: Option<String>,
-    /// `LAST_NAME`: string.
+    /// `LAST_NAME`: documented as string.
     #[bitrix(rename = "LAST_NAME")]
     pub last_name: Option<String>,
-    /// `WORK_POSITION`: string.
+    /// `WORK_POSITION`: documented as string.
     #[bitrix(rename = "WORK_POSITION")]
     pub work_position: Option<String>,
-    /// `GENDER`: string.
+    /// `GENDER`: documented as string.
     #[bitrix(rename = "GENDER")]
     pub gender: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

@@ -11,17 +11,17 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Onimbotmessageadd {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnimbotmessageaddData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -29,16 +29,16 @@ pub struct Onimbotmessageadd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotmessageaddData {
-    /// `BOT`: object.
+    /// `BOT`: documented as object.
     #[bitrix(rename = "BOT")]
     pub bot: Option<Map<String, Value>>,
-    /// `PARAMS`: object.
+    /// `PARAMS`: documented as object.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<OnimbotmessageaddDataParams>,
-    /// `USER`: object.
+    /// `USER`: documented as object.
     #[bitrix(rename = "USER")]
     pub user: Option<OnimbotmessageaddDataUser>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -46,139 +46,139 @@ pub struct OnimbotmessageaddData {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotmessageaddDataParams {
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
-    /// `TEMPLATE_ID`: string.
+    /// `TEMPLATE_ID`: documented as string.
     #[bitrix(rename = "TEMPLATE_ID")]
     pub template_id: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: documented as string.
     #[bitrix(rename = "MESSAGE_TYPE")]
     pub message_type: Option<OnimbotmessageaddDataParamsMessageType>,
-    /// `FROM_USER_ID`: integer.
+    /// `FROM_USER_ID`: documented as integer.
     #[bitrix(rename = "FROM_USER_ID")]
     pub from_user_id: Option<i64>,
-    /// `DIALOG_ID`: string.
+    /// `DIALOG_ID`: documented as string.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: Option<String>,
-    /// `TO_CHAT_ID`: integer.
+    /// `TO_CHAT_ID`: documented as integer.
     #[bitrix(rename = "TO_CHAT_ID")]
     pub to_chat_id: Option<i64>,
-    /// `AUTHOR_ID`: integer.
+    /// `AUTHOR_ID`: documented as integer.
     #[bitrix(rename = "AUTHOR_ID")]
     pub author_id: Option<i64>,
-    /// `SYSTEM`: string.
+    /// `SYSTEM`: documented as string.
     #[bitrix(rename = "SYSTEM")]
     pub system: Option<String>,
-    /// `TO_USER_ID`: integer.
+    /// `TO_USER_ID`: documented as integer.
     #[bitrix(rename = "TO_USER_ID")]
     pub to_user_id: Option<i64>,
-    /// `CHAT_ID`: integer.
+    /// `CHAT_ID`: documented as integer.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: Option<i64>,
-    /// `CHAT_TITLE`: string.
+    /// `CHAT_TITLE`: documented as string.
     #[bitrix(rename = "CHAT_TITLE")]
     pub chat_title: Option<String>,
-    /// `CHAT_AUTHOR_ID`: integer.
+    /// `CHAT_AUTHOR_ID`: documented as integer.
     #[bitrix(rename = "CHAT_AUTHOR_ID")]
     pub chat_author_id: Option<i64>,
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: documented as string.
     #[bitrix(rename = "CHAT_TYPE")]
     pub chat_type: Option<OnimbotmessageaddDataParamsChatType>,
-    /// `CHAT_AVATAR`: string.
+    /// `CHAT_AVATAR`: documented as string.
     #[bitrix(rename = "CHAT_AVATAR")]
     pub chat_avatar: Option<String>,
-    /// `CHAT_COLOR`: string.
+    /// `CHAT_COLOR`: documented as string.
     #[bitrix(rename = "CHAT_COLOR")]
     pub chat_color: Option<String>,
-    /// `CHAT_ENTITY_TYPE`: string.
+    /// `CHAT_ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_TYPE")]
     pub chat_entity_type: Option<String>,
-    /// `CHAT_ENTITY_ID`: string.
+    /// `CHAT_ENTITY_ID`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_ID")]
     pub chat_entity_id: Option<String>,
-    /// `CHAT_ENTITY_DATA_1`: string.
+    /// `CHAT_ENTITY_DATA_1`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_1")]
     pub chat_entity_data_1: Option<String>,
-    /// `CHAT_ENTITY_DATA_2`: string.
+    /// `CHAT_ENTITY_DATA_2`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_2")]
     pub chat_entity_data_2: Option<String>,
-    /// `CHAT_ENTITY_DATA_3`: string.
+    /// `CHAT_ENTITY_DATA_3`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_3")]
     pub chat_entity_data_3: Option<String>,
-    /// `CHAT_EXTRANET`: string.
+    /// `CHAT_EXTRANET`: documented as string.
     #[bitrix(rename = "CHAT_EXTRANET")]
     pub chat_extranet: Option<String>,
-    /// `CHAT_PREV_MESSAGE_ID`: integer.
+    /// `CHAT_PREV_MESSAGE_ID`: documented as integer.
     #[bitrix(rename = "CHAT_PREV_MESSAGE_ID")]
     pub chat_prev_message_id: Option<i64>,
-    /// `CHAT_CAN_POST`: string.
+    /// `CHAT_CAN_POST`: documented as string.
     #[bitrix(rename = "CHAT_CAN_POST")]
     pub chat_can_post: Option<String>,
-    /// `RID`: integer.
+    /// `RID`: documented as integer.
     #[bitrix(rename = "RID")]
     pub rid: Option<i64>,
-    /// `IS_MANAGER`: string.
+    /// `IS_MANAGER`: documented as string.
     #[bitrix(rename = "IS_MANAGER")]
     pub is_manager: Option<String>,
-    /// `PUSH`: string.
+    /// `PUSH`: documented as string.
     #[bitrix(rename = "PUSH")]
     pub push: Option<String>,
-    /// `PUSH_IMPORTANT`: string.
+    /// `PUSH_IMPORTANT`: documented as string.
     #[bitrix(rename = "PUSH_IMPORTANT")]
     pub push_important: Option<String>,
-    /// `RECENT_SKIP_AUTHOR`: string.
+    /// `RECENT_SKIP_AUTHOR`: documented as string.
     #[bitrix(rename = "RECENT_SKIP_AUTHOR")]
     pub recent_skip_author: Option<String>,
-    /// `CONVERT`: string.
+    /// `CONVERT`: documented as string.
     #[bitrix(rename = "CONVERT")]
     pub convert: Option<String>,
-    /// `SKIP_COMMAND`: string.
+    /// `SKIP_COMMAND`: documented as string.
     #[bitrix(rename = "SKIP_COMMAND")]
     pub skip_command: Option<String>,
-    /// `SKIP_COUNTER_INCREMENTS`: string.
+    /// `SKIP_COUNTER_INCREMENTS`: documented as string.
     #[bitrix(rename = "SKIP_COUNTER_INCREMENTS")]
     pub skip_counter_increments: Option<String>,
-    /// `SILENT_CONNECTOR`: string.
+    /// `SILENT_CONNECTOR`: documented as string.
     #[bitrix(rename = "SILENT_CONNECTOR")]
     pub silent_connector: Option<String>,
-    /// `SKIP_CONNECTOR`: string.
+    /// `SKIP_CONNECTOR`: documented as string.
     #[bitrix(rename = "SKIP_CONNECTOR")]
     pub skip_connector: Option<String>,
-    /// `IMPORTANT_CONNECTOR`: string.
+    /// `IMPORTANT_CONNECTOR`: documented as string.
     #[bitrix(rename = "IMPORTANT_CONNECTOR")]
     pub important_connector: Option<String>,
-    /// `NO_SESSION_OL`: string.
+    /// `NO_SESSION_OL`: documented as string.
     #[bitrix(rename = "NO_SESSION_OL")]
     pub no_session_ol: Option<String>,
-    /// `FAKE_RELATION`: integer.
+    /// `FAKE_RELATION`: documented as integer.
     #[bitrix(rename = "FAKE_RELATION")]
     pub fake_relation: Option<i64>,
-    /// `SKIP_URL_INDEX`: string.
+    /// `SKIP_URL_INDEX`: documented as string.
     #[bitrix(rename = "SKIP_URL_INDEX")]
     pub skip_url_index: Option<String>,
-    /// `COMMAND_CONTEXT`: string.
+    /// `COMMAND_CONTEXT`: documented as string.
     #[bitrix(rename = "COMMAND_CONTEXT")]
     pub command_context: Option<String>,
-    /// `CHAT_USER_COUNT`: integer.
+    /// `CHAT_USER_COUNT`: documented as integer.
     #[bitrix(rename = "CHAT_USER_COUNT")]
     pub chat_user_count: Option<i64>,
-    /// `MENTIONED_LIST`: object; keys: `{USER_ID}`.
+    /// `MENTIONED_LIST`: documented as object; keys: `{USER_ID}`.
     #[bitrix(rename = "MENTIONED_LIST")]
     pub mentioned_list: Option<BTreeMap<String, i64>>,
-    /// `PLATFORM_CONTEXT`: string.
+    /// `PLATFORM_CONTEXT`: documented as string.
     #[bitrix(rename = "PLATFORM_CONTEXT")]
     pub platform_context: Option<String>,
-    /// `MESSAGE_ORIGINAL`: string.
+    /// `MESSAGE_ORIGINAL`: documented as string.
     #[bitrix(rename = "MESSAGE_ORIGINAL")]
     pub message_original: Option<String>,
-    /// `MESSAGE_ID`: integer.
+    /// `MESSAGE_ID`: documented as integer.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: Option<i64>,
-    /// `LANGUAGE`: string.
+    /// `LANGUAGE`: documented as string.
     #[bitrix(rename = "LANGUAGE")]
     pub language: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -260,37 +260,37 @@ pub enum OnimbotmessageaddDataParamsChatType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotmessageaddDataUser {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `FIRST_NAME`: string.
+    /// `FIRST_NAME`: documented as string.
     #[bitrix(rename = "FIRST_NAME")]
     pub first_name: Option<String>,
-    /// `LAST_NAME`: string.
+    /// `LAST_NAME`: documented as string.
     #[bitrix(rename = "LAST_NAME")]
     pub last_name: Option<String>,
-    /// `WORK_POSITION`: string.
+    /// `WORK_POSITION`: documented as string.
     #[bitrix(rename = "WORK_POSITION")]
     pub work_position: Option<String>,
-    /// `GENDER`: string.
+    /// `GENDER`: documented as string.
     #[bitrix(rename = "GENDER")]
     pub gender: Option<String>,
-    /// `IS_BOT`: string.
+    /// `IS_BOT`: documented as string.
     #[bitrix(rename = "IS_BOT")]
     pub is_bot: Option<String>,
-    /// `IS_CONNECTOR`: string.
+    /// `IS_CONNECTOR`: documented as string.
     #[bitrix(rename = "IS_CONNECTOR")]
     pub is_connector: Option<String>,
-    /// `IS_NETWORK`: string.
+    /// `IS_NETWORK`: documented as string.
     #[bitrix(rename = "IS_NETWORK")]
     pub is_network: Option<String>,
-    /// `IS_EXTRANET`: string.
+    /// `IS_EXTRANET`: documented as string.
     #[bitrix(rename = "IS_EXTRANET")]
     pub is_extranet: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

@@ -11,17 +11,17 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Onimbotmessagedelete {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnimbotmessagedeleteData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -29,16 +29,16 @@ pub struct Onimbotmessagedelete {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotmessagedeleteData {
-    /// `BOT`: object; keys: `{BOT_ID}`.
+    /// `BOT`: documented as object; keys: `{BOT_ID}`.
     #[bitrix(rename = "BOT")]
     pub bot: Option<BTreeMap<String, OnimbotmessagedeleteDataBotValue>>,
-    /// `PARAMS`: object.
+    /// `PARAMS`: documented as object.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<OnimbotmessagedeleteDataParams>,
-    /// `USER`: object.
+    /// `USER`: documented as object.
     #[bitrix(rename = "USER")]
     pub user: Option<OnimbotmessagedeleteDataUser>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -46,42 +46,42 @@ pub struct OnimbotmessagedeleteData {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotmessagedeleteDataBotValue {
-    /// `access_token`: string.
+    /// `access_token`: documented as string.
     pub access_token: Option<String>,
-    /// `expires`: timestamp.
+    /// `expires`: documented as timestamp.
     pub expires: Option<i64>,
-    /// `expires_in`: integer.
+    /// `expires_in`: documented as integer.
     pub expires_in: Option<i64>,
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `domain`: string.
+    /// `domain`: documented as string.
     pub domain: Option<String>,
-    /// `server_endpoint`: string.
+    /// `server_endpoint`: documented as string.
     pub server_endpoint: Option<String>,
-    /// `status`: string.
+    /// `status`: documented as string.
     pub status: Option<String>,
-    /// `client_endpoint`: string.
+    /// `client_endpoint`: documented as string.
     pub client_endpoint: Option<String>,
-    /// `member_id`: string.
+    /// `member_id`: documented as string.
     pub member_id: Option<String>,
-    /// `refresh_token`: string.
+    /// `refresh_token`: documented as string.
     pub refresh_token: Option<String>,
-    /// `user_id`: integer.
+    /// `user_id`: documented as integer.
     pub user_id: Option<i64>,
-    /// `client_id`: string.
+    /// `client_id`: documented as string.
     pub client_id: Option<String>,
-    /// `application_token`: string.
+    /// `application_token`: documented as string.
     pub application_token: Option<String>,
-    /// `AUTH`: object.
+    /// `AUTH`: documented as object.
     #[bitrix(rename = "AUTH")]
     pub auth: Option<OnimbotmessagedeleteDataBotValueAuth>,
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `BOT_CODE`: string.
+    /// `BOT_CODE`: documented as string.
     #[bitrix(rename = "BOT_CODE")]
     pub bot_code: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -89,27 +89,27 @@ pub struct OnimbotmessagedeleteDataBotValue {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotmessagedeleteDataBotValueAuth {
-    /// `access_token`: string.
+    /// `access_token`: documented as string.
     pub access_token: Option<String>,
-    /// `expires_in`: integer.
+    /// `expires_in`: documented as integer.
     pub expires_in: Option<i64>,
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `domain`: string.
+    /// `domain`: documented as string.
     pub domain: Option<String>,
-    /// `server_endpoint`: string.
+    /// `server_endpoint`: documented as string.
     pub server_endpoint: Option<String>,
-    /// `status`: string.
+    /// `status`: documented as string.
     pub status: Option<OnimbotmessagedeleteDataBotValueAuthStatus>,
-    /// `client_endpoint`: string.
+    /// `client_endpoint`: documented as string.
     pub client_endpoint: Option<String>,
-    /// `member_id`: string.
+    /// `member_id`: documented as string.
     pub member_id: Option<String>,
-    /// `refresh_token`: string.
+    /// `refresh_token`: documented as string.
     pub refresh_token: Option<String>,
-    /// `application_token`: string.
+    /// `application_token`: documented as string.
     pub application_token: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -127,52 +127,52 @@ pub enum OnimbotmessagedeleteDataBotValueAuthStatus {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotmessagedeleteDataParams {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `CHAT_ID`: integer.
+    /// `CHAT_ID`: documented as integer.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: Option<i64>,
-    /// `AUTHOR_ID`: integer.
+    /// `AUTHOR_ID`: documented as integer.
     #[bitrix(rename = "AUTHOR_ID")]
     pub author_id: Option<i64>,
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
-    /// `MESSAGE_TYPE`: string.
+    /// `MESSAGE_TYPE`: documented as string.
     #[bitrix(rename = "MESSAGE_TYPE")]
     pub message_type: Option<OnimbotmessagedeleteDataParamsMessageType>,
-    /// `CHAT_AUTHOR_ID`: integer.
+    /// `CHAT_AUTHOR_ID`: documented as integer.
     #[bitrix(rename = "CHAT_AUTHOR_ID")]
     pub chat_author_id: Option<i64>,
-    /// `CHAT_ENTITY_TYPE`: string.
+    /// `CHAT_ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_TYPE")]
     pub chat_entity_type: Option<String>,
-    /// `CHAT_ENTITY_ID`: string.
+    /// `CHAT_ENTITY_ID`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_ID")]
     pub chat_entity_id: Option<String>,
-    /// `CHAT_ENTITY_DATA_1`: string.
+    /// `CHAT_ENTITY_DATA_1`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_1")]
     pub chat_entity_data_1: Option<String>,
-    /// `CHAT_ENTITY_DATA_2`: string.
+    /// `CHAT_ENTITY_DATA_2`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_2")]
     pub chat_entity_data_2: Option<String>,
-    /// `CHAT_ENTITY_DATA_3`: string.
+    /// `CHAT_ENTITY_DATA_3`: documented as string.
     #[bitrix(rename = "CHAT_ENTITY_DATA_3")]
     pub chat_entity_data_3: Option<String>,
-    /// `DIALOG_ID`: string.
+    /// `DIALOG_ID`: documented as string.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: Option<String>,
-    /// `MESSAGE_ID`: integer.
+    /// `MESSAGE_ID`: documented as integer.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: Option<i64>,
-    /// `CHAT_TYPE`: string.
+    /// `CHAT_TYPE`: documented as string.
     #[bitrix(rename = "CHAT_TYPE")]
     pub chat_type: Option<OnimbotmessagedeleteDataParamsChatType>,
-    /// `LANGUAGE`: string.
+    /// `LANGUAGE`: documented as string.
     #[bitrix(rename = "LANGUAGE")]
     pub language: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -254,37 +254,37 @@ pub enum OnimbotmessagedeleteDataParamsChatType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnimbotmessagedeleteDataUser {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `FIRST_NAME`: string.
+    /// `FIRST_NAME`: documented as string.
     #[bitrix(rename = "FIRST_NAME")]
     pub first_name: Option<String>,
-    /// `LAST_NAME`: string.
+    /// `LAST_NAME`: documented as string.
     #[bitrix(rename = "LAST_NAME")]
     pub last_name: Option<String>,
-    /// `WORK_POSITION`: string.
+    /// `WORK_POSITION`: documented as string.
     #[bitrix(rename = "WORK_POSITION")]
     pub work_position: Option<String>,
-    /// `GENDER`: string.
+    /// `GENDER`: documented as string.
     #[bitrix(rename = "GENDER")]
     pub gender: Option<String>,
-    /// `IS_BOT`: string.
+    /// `IS_BOT`: documented as string.
     #[bitrix(rename = "IS_BOT")]
     pub is_bot: Option<String>,
-    /// `IS_CONNECTOR`: string.
+    /// `IS_CONNECTOR`: documented as string.
     #[bitrix(rename = "IS_CONNECTOR")]
     pub is_connector: Option<String>,
-    /// `IS_NETWORK`: string.
+    /// `IS_NETWORK`: documented as string.
     #[bitrix(rename = "IS_NETWORK")]
     pub is_network: Option<String>,
-    /// `IS_EXTRANET`: string.
+    /// `IS_EXTRANET`: documented as string.
     #[bitrix(rename = "IS_EXTRANET")]
     pub is_extranet: Option<String>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

@@ -10,17 +10,17 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Onvoximplantcallend {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnvoximplantcallendData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -28,43 +28,43 @@ pub struct Onvoximplantcallend {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnvoximplantcallendData {
-    /// `CALL_ID`: string.
+    /// `CALL_ID`: documented as string.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: Option<String>,
-    /// `CALL_TYPE`: integer.
+    /// `CALL_TYPE`: documented as integer.
     #[bitrix(rename = "CALL_TYPE")]
     pub call_type: Option<OnvoximplantcallendDataCallType>,
-    /// `PHONE_NUMBER`: string.
+    /// `PHONE_NUMBER`: documented as string.
     #[bitrix(rename = "PHONE_NUMBER")]
     pub phone_number: Option<String>,
-    /// `PORTAL_NUMBER`: string.
+    /// `PORTAL_NUMBER`: documented as string.
     #[bitrix(rename = "PORTAL_NUMBER")]
     pub portal_number: Option<String>,
-    /// `PORTAL_USER_ID`: integer.
+    /// `PORTAL_USER_ID`: documented as integer.
     #[bitrix(rename = "PORTAL_USER_ID")]
     pub portal_user_id: Option<i64>,
-    /// `CALL_DURATION`: integer.
+    /// `CALL_DURATION`: documented as integer.
     #[bitrix(rename = "CALL_DURATION")]
     pub call_duration: Option<i64>,
-    /// `CALL_START_DATE`: datetime.
+    /// `CALL_START_DATE`: documented as datetime.
     #[bitrix(rename = "CALL_START_DATE")]
     pub call_start_date: Option<String>,
-    /// `COST`: double.
+    /// `COST`: documented as double.
     #[bitrix(rename = "COST")]
     pub cost: Option<f64>,
-    /// `COST_CURRENCY`: string.
+    /// `COST_CURRENCY`: documented as string.
     #[bitrix(rename = "COST_CURRENCY")]
     pub cost_currency: Option<String>,
-    /// `CALL_FAILED_CODE`: string.
+    /// `CALL_FAILED_CODE`: documented as string.
     #[bitrix(rename = "CALL_FAILED_CODE")]
     pub call_failed_code: Option<OnvoximplantcallendDataCallFailedCode>,
-    /// `CALL_FAILED_REASON`: string.
+    /// `CALL_FAILED_REASON`: documented as string.
     #[bitrix(rename = "CALL_FAILED_REASON")]
     pub call_failed_reason: Option<String>,
-    /// `CRM_ACTIVITY_ID`: integer.
+    /// `CRM_ACTIVITY_ID`: documented as integer.
     #[bitrix(rename = "CRM_ACTIVITY_ID")]
     pub crm_activity_id: Option<i64>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

@@ -10,17 +10,17 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Onvoximplantcallinit {
-    /// `event`: string.
+    /// `event`: documented as string.
     pub event: Option<String>,
-    /// `event_handler_id`: integer.
+    /// `event_handler_id`: documented as integer.
     pub event_handler_id: Option<i64>,
-    /// `data`: object.
+    /// `data`: documented as object.
     pub data: Option<OnvoximplantcallinitData>,
-    /// `ts`: timestamp.
+    /// `ts`: documented as timestamp.
     pub ts: Option<i64>,
     /// `auth`: the portal's credentials for this post.
     pub auth: Option<EventAuth>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -28,25 +28,25 @@ pub struct Onvoximplantcallinit {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct OnvoximplantcallinitData {
-    /// `CALL_ID`: string.
+    /// `CALL_ID`: documented as string.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: Option<String>,
-    /// `CALL_TYPE`: integer.
+    /// `CALL_TYPE`: documented as integer.
     #[bitrix(rename = "CALL_TYPE")]
     pub call_type: Option<OnvoximplantcallinitDataCallType>,
-    /// `ACCOUNT_SEARCH_ID`: string.
+    /// `ACCOUNT_SEARCH_ID`: documented as string.
     #[bitrix(rename = "ACCOUNT_SEARCH_ID")]
     pub account_search_id: Option<OnvoximplantcallinitDataAccountSearchId>,
-    /// `PHONE_NUMBER`: string.
+    /// `PHONE_NUMBER`: documented as string.
     #[bitrix(rename = "PHONE_NUMBER")]
     pub phone_number: Option<String>,
-    /// `CALLER_ID`: string.
+    /// `CALLER_ID`: documented as string.
     #[bitrix(rename = "CALLER_ID")]
     pub caller_id: Option<String>,
-    /// `REST_APP_ID`: integer.
+    /// `REST_APP_ID`: documented as integer.
     #[bitrix(rename = "REST_APP_ID")]
     pub rest_app_id: Option<i64>,
-    /// Undocumented keys, kept as they came.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

@@ -17,16 +17,16 @@ use bitrix24::bitrix_method;
     error(code = "ERROR_EVENT_NOT_FOUND", status = 400, message = "Event not found"),
 )]
 pub struct EventBind {
-    /// `event`: string, required.
+    /// `event`: documented as string, required.
     pub event: String,
-    /// `handler`: string, required.
+    /// `handler`: documented as string, required.
     pub handler: String,
-    /// `auth_type`: integer.
+    /// `auth_type`: documented as integer.
     pub auth_type: Option<i64>,
-    /// `event_type`: string.
+    /// `event_type`: documented as string.
     pub event_type: Option<String>,
-    /// `auth_connector`: string.
+    /// `auth_connector`: documented as string.
     pub auth_connector: Option<String>,
-    /// `options`: object.
+    /// `options`: documented as object.
     pub options: Option<Map<String, Value>>,
 }

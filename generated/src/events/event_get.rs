@@ -2,11 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `event.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Registered Event Handlers — `event.get` (REST v1, scope `events`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-get.html)
 #[non_exhaustive]
-#[bitrix_method(name = "event.get", version = "v1", scope = "events", result = Value)]
+#[bitrix_method(
+    name = "event.get",
+    version = "v1",
+    scope = "events",
+    result = Vec<types::Event>,
+)]
 pub struct EventGet {}

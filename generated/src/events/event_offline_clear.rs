@@ -16,10 +16,10 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct EventOfflineClear {
-    /// `process_id`: string, required.
+    /// `process_id`: documented as string, required.
     pub process_id: String,
-    /// `id`: array.
+    /// `id`: documented as array.
     pub id: Option<Vec<Value>>,
-    /// `message_id`: array.
+    /// `message_id`: documented as array.
     pub message_id: Option<Vec<Value>>,
 }

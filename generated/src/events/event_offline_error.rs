@@ -16,8 +16,8 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct EventOfflineError {
-    /// `process_id`: string, required.
+    /// `process_id`: documented as string, required.
     pub process_id: String,
-    /// `message_id`: array.
+    /// `message_id`: documented as array.
     pub message_id: Option<Vec<Value>>,
 }

@@ -3,7 +3,8 @@
 //! `event.offline.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Offline Events with — `event.offline.get` (REST v1, scope `events`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
@@ -12,22 +13,34 @@ use bitrix24::bitrix_method;
     name = "event.offline.get",
     version = "v1",
     scope = "events",
-    result = Value,
+    result = EventOfflineGetResult,
     mutates,
 )]
 pub struct EventOfflineGet {
-    /// `filter`: array.
+    /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: array.
+    /// `order`: documented as array.
     pub order: Option<Vec<Value>>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `clear`: integer; default `1`.
+    /// `clear`: documented as integer; default `1`.
     pub clear: Option<i64>,
-    /// `process_id`: string.
+    /// `process_id`: documented as string.
     pub process_id: Option<String>,
-    /// `error`: integer; default `0`.
+    /// `error`: documented as integer; default `0`.
     pub error: Option<i64>,
-    /// `auth_connector`: string.
+    /// `auth_connector`: documented as string.
     pub auth_connector: Option<String>,
+}
+/// The `EventOfflineGetResult` object. Part of `event.offline.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct EventOfflineGetResult {
+    /// `events`: documented as array of `event_offline`.
+    pub events: Option<Vec<types::EventOffline>>,
+    /// `process_id`: documented as any JSON value.
+    pub process_id: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Offline Events — `event.offline.list` (REST v1, scope `events`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-list.html)
@@ -12,16 +13,16 @@ use bitrix24::bitrix_method;
     name = "event.offline.list",
     version = "v1",
     scope = "events",
-    result = Value,
+    result = Vec<types::EventOffline>,
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
 )]
 pub struct EventOfflineList {
-    /// `filter`: array.
+    /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: array.
+    /// `order`: documented as array.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
-    /// `auth_connector`: string.
+    /// `auth_connector`: documented as string.
     pub auth_connector: Option<String>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `event.unbind` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Unbind Registered Event Handler — `event.unbind` (REST v1, scope `events`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-unbind.html)
@@ -12,16 +12,26 @@ use bitrix24::bitrix_method;
     name = "event.unbind",
     version = "v1",
     scope = "events",
-    result = Value,
+    result = EventUnbindResult,
     mutates,
 )]
 pub struct EventUnbind {
-    /// `event`: string, required.
+    /// `event`: documented as string, required.
     pub event: String,
-    /// `handler`: string, required.
+    /// `handler`: documented as string, required.
     pub handler: String,
-    /// `auth_type`: integer.
+    /// `auth_type`: documented as integer.
     pub auth_type: Option<i64>,
-    /// `event_type`: string.
+    /// `event_type`: documented as string.
     pub event_type: Option<String>,
+}
+/// The `EventUnbindResult` object. Part of `event.unbind` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/events/event-unbind.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct EventUnbindResult {
+    /// `count`: documented as integer.
+    pub count: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.employee.count` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the number of employees — `humanresources.employee.count` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-count.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "humanresources.employee.count",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = HumanresourcesEmployeeCountResult,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
         status = 400,
@@ -21,3 +21,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct HumanresourcesEmployeeCount {}
+/// The `HumanresourcesEmployeeCountResult` object. Part of `humanresources.employee.count` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-count.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesEmployeeCountResult {
+    /// `total`: documented as integer.
+    pub total: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

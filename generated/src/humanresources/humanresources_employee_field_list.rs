@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.employee.field.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of employee fields — `humanresources.employee.field.list` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-field-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "humanresources.employee.field.list",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = Vec<types::HumanresourcesEmployeeField>,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_UNKNOWNDTOPROPERTYEXCEPTION",
@@ -30,6 +30,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct HumanresourcesEmployeeFieldList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

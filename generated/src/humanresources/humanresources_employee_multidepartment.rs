@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.employee.multidepartment` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Employees in Multiple Departments — `humanresources.employee.multidepartment` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-multidepartment.html)
@@ -12,8 +12,7 @@ use bitrix24::bitrix_method;
     name = "humanresources.employee.multidepartment",
     version = "v3",
     scope = "humanresources",
-    result = Value,
-    mutates,
+    result = HumanresourcesEmployeeMultidepartmentResult,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
         status = 400,
@@ -22,3 +21,31 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct HumanresourcesEmployeeMultidepartment {}
+/// The `HumanresourcesEmployeeMultidepartmentResult` object. Part of `humanresources.employee.multidepartment` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-multidepartment.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesEmployeeMultidepartmentResult {
+    /// `employees`: documented as array.
+    pub employees: Option<Vec<Value>>,
+    /// `employees[].userId`: documented as integer.
+    #[bitrix(rename = "employees[].userId")]
+    pub employees_user_id: Option<i64>,
+    /// `employees[].name`: documented as string.
+    #[bitrix(rename = "employees[].name")]
+    pub employees_name: Option<String>,
+    /// `employees[].workPosition`: documented as string.
+    #[bitrix(rename = "employees[].workPosition")]
+    pub employees_work_position: Option<String>,
+    /// `employees[].departments[]`: documented as array.
+    #[bitrix(rename = "employees[].departments[]")]
+    pub employees_departments: Option<Vec<Value>>,
+    /// `employees[].departments[].id`: documented as integer.
+    #[bitrix(rename = "employees[].departments[].id")]
+    pub employees_departments_id: Option<i64>,
+    /// `employees[].departments[].name`: documented as string.
+    #[bitrix(rename = "employees[].departments[].name")]
+    pub employees_departments_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.employee.search` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Find Employess humanresourses.employee.search — `humanresources.employee.search` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-search.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "humanresources.employee.search",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = Vec<types::HumanresourcesEmployee>,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -43,11 +43,11 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct HumanresourcesEmployeeSearch {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `nodeId`: integer.
+    /// `nodeId`: documented as integer.
     #[bitrix(rename = "nodeId")]
     pub node_id: Option<i64>,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.employee.subordinates` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Subordinates of Employee — `humanresources.employee.subordinates` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-subordinates.html)
@@ -12,8 +12,7 @@ use bitrix24::bitrix_method;
     name = "humanresources.employee.subordinates",
     version = "v3",
     scope = "humanresources",
-    result = Value,
-    mutates,
+    result = HumanresourcesEmployeeSubordinatesResult,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
         status = 400,
@@ -36,6 +35,32 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct HumanresourcesEmployeeSubordinates {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `HumanresourcesEmployeeSubordinatesResult` object. Part of `humanresources.employee.subordinates` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-subordinates.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesEmployeeSubordinatesResult {
+    /// `userId`: documented as integer.
+    #[bitrix(rename = "userId")]
+    pub user_id: Option<i64>,
+    /// `departments[]`: documented as array.
+    #[bitrix(rename = "departments[]")]
+    pub departments: Option<Vec<Value>>,
+    /// `departments[].nodeId`: documented as integer.
+    #[bitrix(rename = "departments[].nodeId")]
+    pub departments_node_id: Option<i64>,
+    /// `departments[].name`: documented as string.
+    #[bitrix(rename = "departments[].name")]
+    pub departments_name: Option<String>,
+    /// `departments[].role`: documented as string.
+    #[bitrix(rename = "departments[].role")]
+    pub departments_role: Option<String>,
+    /// `departments[].subordinatesCount`: documented as integer.
+    #[bitrix(rename = "departments[].subordinatesCount")]
+    pub departments_subordinates_count: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Create Department — `humanresources.node.add` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "humanresources.node.add",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = types::HumanresourcesNode,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -55,44 +56,44 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct HumanresourcesNodeAdd {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: HumanresourcesNodeAddType,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `parentId`: integer, required.
+    /// `parentId`: documented as integer, required.
     #[bitrix(rename = "parentId")]
     pub parent_id: i64,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `colorName`: string.
+    /// `colorName`: documented as string.
     #[bitrix(rename = "colorName")]
     pub color_name: Option<HumanresourcesNodeAddColorName>,
-    /// `userIds`: object.
+    /// `userIds`: documented as object.
     #[bitrix(rename = "userIds")]
     pub user_ids: Option<HumanresourcesNodeAddUserIds>,
-    /// `moveUsersToNode`: boolean.
+    /// `moveUsersToNode`: documented as boolean.
     #[bitrix(rename = "moveUsersToNode")]
     pub move_users_to_node: Option<bool>,
-    /// `createChat`: boolean.
+    /// `createChat`: documented as boolean.
     #[bitrix(rename = "createChat")]
     pub create_chat: Option<bool>,
-    /// `bindingChatIds`: array.
+    /// `bindingChatIds`: documented as array.
     #[bitrix(rename = "bindingChatIds")]
     pub binding_chat_ids: Option<Vec<Value>>,
-    /// `createChannel`: boolean.
+    /// `createChannel`: documented as boolean.
     #[bitrix(rename = "createChannel")]
     pub create_channel: Option<bool>,
-    /// `bindingChannelIds`: array.
+    /// `bindingChannelIds`: documented as array.
     #[bitrix(rename = "bindingChannelIds")]
     pub binding_channel_ids: Option<Vec<Value>>,
-    /// `createCollab`: boolean.
+    /// `createCollab`: documented as boolean.
     #[bitrix(rename = "createCollab")]
     pub create_collab: Option<bool>,
-    /// `bindingCollabIds`: array.
+    /// `bindingCollabIds`: documented as array.
     #[bitrix(rename = "bindingCollabIds")]
     pub binding_collab_ids: Option<Vec<Value>>,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<HumanresourcesNodeAddSettings>,
 }
 /// Documented values of `type`. Part of `humanresources.node.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)).
@@ -131,22 +132,22 @@ pub enum HumanresourcesNodeAddColorName {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HumanresourcesNodeAddUserIds {
-    /// `MEMBER_HEAD`: array.
+    /// `MEMBER_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_HEAD")]
     pub member_head: Option<Vec<Value>>,
-    /// `MEMBER_DEPUTY_HEAD`: array.
+    /// `MEMBER_DEPUTY_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_DEPUTY_HEAD")]
     pub member_deputy_head: Option<Vec<Value>>,
-    /// `MEMBER_EMPLOYEE`: array.
+    /// `MEMBER_EMPLOYEE`: documented as array.
     #[bitrix(rename = "MEMBER_EMPLOYEE")]
     pub member_employee: Option<Vec<Value>>,
-    /// `MEMBER_TEAM_HEAD`: array.
+    /// `MEMBER_TEAM_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_TEAM_HEAD")]
     pub member_team_head: Option<Vec<Value>>,
-    /// `MEMBER_TEAM_DEPUTY_HEAD`: array.
+    /// `MEMBER_TEAM_DEPUTY_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_TEAM_DEPUTY_HEAD")]
     pub member_team_deputy_head: Option<Vec<Value>>,
-    /// `MEMBER_TEAM_EMPLOYEE`: array.
+    /// `MEMBER_TEAM_EMPLOYEE`: documented as array.
     #[bitrix(rename = "MEMBER_TEAM_EMPLOYEE")]
     pub member_team_employee: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
@@ -157,10 +158,10 @@ pub struct HumanresourcesNodeAddUserIds {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HumanresourcesNodeAddSettings {
-    /// `BUSINESS_PROC_AUTHORITY`: array.
+    /// `BUSINESS_PROC_AUTHORITY`: documented as array.
     #[bitrix(rename = "BUSINESS_PROC_AUTHORITY")]
     pub business_proc_authority: Option<Vec<Value>>,
-    /// `REPORTS_AUTHORITY`: array.
+    /// `REPORTS_AUTHORITY`: documented as array.
     #[bitrix(rename = "REPORTS_AUTHORITY")]
     pub reports_authority: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.

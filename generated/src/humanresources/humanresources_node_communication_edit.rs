@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.communication.edit` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Edit Communications of the — `humanresources.node.communication.edit` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-edit.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "humanresources.node.communication.edit",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = HumanresourcesNodeCommunicationEditResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -50,23 +50,33 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct HumanresourcesNodeCommunicationEdit {
-    /// `nodeId`: integer, required.
+    /// `nodeId`: documented as integer, required.
     #[bitrix(rename = "nodeId")]
     pub node_id: i64,
-    /// `communicationType`: string, required.
+    /// `communicationType`: documented as string, required.
     #[bitrix(rename = "communicationType")]
     pub communication_type: HumanresourcesNodeCommunicationEditCommunicationType,
-    /// `createDefault`: boolean.
+    /// `createDefault`: documented as boolean.
     #[bitrix(rename = "createDefault")]
     pub create_default: Option<bool>,
-    /// `ids`: array.
+    /// `ids`: documented as array.
     pub ids: Option<Vec<Value>>,
-    /// `removeIds`: array.
+    /// `removeIds`: documented as array.
     #[bitrix(rename = "removeIds")]
     pub remove_ids: Option<Vec<Value>>,
-    /// `withChildren`: boolean.
+    /// `withChildren`: documented as boolean.
     #[bitrix(rename = "withChildren")]
     pub with_children: Option<bool>,
+}
+/// The `HumanresourcesNodeCommunicationEditResult` object. Part of `humanresources.node.communication.edit` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-edit.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesNodeCommunicationEditResult {
+    /// `success`: documented as boolean.
+    pub success: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `communicationType`. Part of `humanresources.node.communication.edit` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-edit.html)).
 #[bitrix_enum(repr = "string")]

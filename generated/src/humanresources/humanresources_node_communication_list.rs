@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.communication.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Communications of the — `humanresources.node.communication.list` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "humanresources.node.communication.list",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = HumanresourcesNodeCommunicationListResult,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
         status = 400,
@@ -35,6 +35,78 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct HumanresourcesNodeCommunicationList {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `HumanresourcesNodeCommunicationListResult` object. Part of `humanresources.node.communication.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesNodeCommunicationListResult {
+    /// `chats[]`: documented as object.
+    #[bitrix(rename = "chats[]")]
+    pub chats: Option<HumanresourcesNodeCommunicationListResultChats>,
+    /// `chatsNoAccess`: documented as integer.
+    #[bitrix(rename = "chatsNoAccess")]
+    pub chats_no_access: Option<i64>,
+    /// `channels[]`: documented as array.
+    #[bitrix(rename = "channels[]")]
+    pub channels: Option<Vec<Value>>,
+    /// `channelsNoAccess`: documented as integer.
+    #[bitrix(rename = "channelsNoAccess")]
+    pub channels_no_access: Option<i64>,
+    /// `collabs[]`: documented as array.
+    #[bitrix(rename = "collabs[]")]
+    pub collabs: Option<Vec<Value>>,
+    /// `collabsNoAccess`: documented as integer.
+    #[bitrix(rename = "collabsNoAccess")]
+    pub collabs_no_access: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `chats[]` object. Part of `humanresources.node.communication.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesNodeCommunicationListResultChats {
+    /// `avatar`: documented as string.
+    pub avatar: Option<String>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// `dialogId`: documented as string.
+    #[bitrix(rename = "dialogId")]
+    pub dialog_id: Option<String>,
+    /// `hasAccess`: documented as boolean.
+    #[bitrix(rename = "hasAccess")]
+    pub has_access: Option<bool>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `isExtranet`: documented as boolean.
+    #[bitrix(rename = "isExtranet")]
+    pub is_extranet: Option<bool>,
+    /// `originalNodeId`: documented as integer.
+    #[bitrix(rename = "originalNodeId")]
+    pub original_node_id: Option<i64>,
+    /// `subtitle`: documented as string.
+    pub subtitle: Option<String>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<HumanresourcesNodeCommunicationListResultChatsType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `type`. Part of `humanresources.node.communication.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum HumanresourcesNodeCommunicationListResultChatsType {
+    /// `"CHAT"`: chat
+    #[bitrix(value = "CHAT")]
+    Chat,
+    /// `"CHANNEL"`: channel
+    #[bitrix(value = "CHANNEL")]
+    Channel,
+    /// `"COLLAB"`: collab
+    #[bitrix(value = "COLLAB")]
+    Collab,
 }

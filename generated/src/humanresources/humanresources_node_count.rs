@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.count` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the Number of Departments — `humanresources.node.count` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-count.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "humanresources.node.count",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = HumanresourcesNodeCountResult,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
         status = 400,
@@ -27,3 +27,15 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct HumanresourcesNodeCount {}
+/// The `HumanresourcesNodeCountResult` object. Part of `humanresources.node.count` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-count.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesNodeCountResult {
+    /// `departments`: documented as integer.
+    pub departments: Option<i64>,
+    /// `teams`: documented as integer.
+    pub teams: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.field.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get the Field — `humanresources.node.field.get` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-field-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "humanresources.node.field.get",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = types::HumanresourcesNodeField,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_INSUFFICIENTSCOPEEXCEPTION",
@@ -49,9 +49,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct HumanresourcesNodeFieldGet {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: HumanresourcesNodeFieldGetName,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }
 /// Documented values of `name`. Part of `humanresources.node.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-field-get.html)).

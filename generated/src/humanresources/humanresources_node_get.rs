@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get — `humanresources.node.get` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "humanresources.node.get",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = types::HumanresourcesNode,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -56,8 +56,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct HumanresourcesNodeGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

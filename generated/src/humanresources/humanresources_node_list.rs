@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get a List of Departments — `humanresources.node.list` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "humanresources.node.list",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = Vec<types::HumanresourcesNode>,
     wrapper = "items",
     paging(kind = "pagination", id = "id"),
     error(
@@ -64,12 +65,12 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct HumanresourcesNodeList {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: HumanresourcesNodeListType,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
 }
 /// Documented values of `type`. Part of `humanresources.node.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-list.html)).

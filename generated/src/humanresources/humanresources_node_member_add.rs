@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.member.add` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Participants to — `humanresources.node.member.add` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-add.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "humanresources.node.member.add",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = HumanresourcesNodeMemberAddResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -70,14 +70,24 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct HumanresourcesNodeMemberAdd {
-    /// `nodeId`: integer, required.
+    /// `nodeId`: documented as integer, required.
     #[bitrix(rename = "nodeId")]
     pub node_id: i64,
-    /// `userIds`: array, required.
+    /// `userIds`: documented as array, required.
     #[bitrix(rename = "userIds")]
     pub user_ids: Vec<Value>,
-    /// `role`: string, required.
+    /// `role`: documented as string, required.
     pub role: HumanresourcesNodeMemberAddRole,
+}
+/// The `HumanresourcesNodeMemberAddResult` object. Part of `humanresources.node.member.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesNodeMemberAddResult {
+    /// `success`: documented as boolean.
+    pub success: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `role`. Part of `humanresources.node.member.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-add.html)).
 #[bitrix_enum(repr = "string")]

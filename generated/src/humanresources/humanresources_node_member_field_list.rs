@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.member.field.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Retrieve a List of Department Member Fields — `humanresources.node.member.field.list` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-field-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "humanresources.node.member.field.list",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = Vec<types::HumanresourcesNodeMemberField>,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_UNKNOWNDTOPROPERTYEXCEPTION",
@@ -30,6 +30,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct HumanresourcesNodeMemberFieldList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

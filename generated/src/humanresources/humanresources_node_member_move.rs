@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.member.move` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Move Participants to the Department — `humanresources.node.member.move` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-move.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "humanresources.node.member.move",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = HumanresourcesNodeMemberMoveResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -56,14 +56,24 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct HumanresourcesNodeMemberMove {
-    /// `nodeId`: integer, required.
+    /// `nodeId`: documented as integer, required.
     #[bitrix(rename = "nodeId")]
     pub node_id: i64,
-    /// `userIds`: array, required.
+    /// `userIds`: documented as array, required.
     #[bitrix(rename = "userIds")]
     pub user_ids: Vec<Value>,
-    /// `role`: string.
+    /// `role`: documented as string.
     pub role: Option<HumanresourcesNodeMemberMoveRole>,
+}
+/// The `HumanresourcesNodeMemberMoveResult` object. Part of `humanresources.node.member.move` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-move.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesNodeMemberMoveResult {
+    /// `success`: documented as boolean.
+    pub success: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `role`. Part of `humanresources.node.member.move` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-move.html)).
 #[bitrix_enum(repr = "string")]

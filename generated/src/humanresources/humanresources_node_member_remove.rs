@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.member.remove` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Remove Participants from the Department — `humanresources.node.member.remove` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-remove.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "humanresources.node.member.remove",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = HumanresourcesNodeMemberRemoveResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -49,10 +49,27 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct HumanresourcesNodeMemberRemove {
-    /// `nodeId`: integer, required.
+    /// `nodeId`: documented as integer, required.
     #[bitrix(rename = "nodeId")]
     pub node_id: i64,
-    /// `userIds`: array, required.
+    /// `userIds`: documented as array, required.
     #[bitrix(rename = "userIds")]
     pub user_ids: Vec<Value>,
+}
+/// The `HumanresourcesNodeMemberRemoveResult` object. Part of `humanresources.node.member.remove` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-remove.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesNodeMemberRemoveResult {
+    /// `removed`: documented as array.
+    pub removed: Option<Vec<Value>>,
+    /// `failed`: documented as array of object.
+    pub failed: Option<Vec<Map<String, Value>>>,
+    /// `userId`: documented as integer.
+    #[bitrix(rename = "userId")]
+    pub user_id: Option<i64>,
+    /// `reason`: documented as string.
+    pub reason: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

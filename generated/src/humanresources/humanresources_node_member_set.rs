@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "humanresources.node.member.set",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = HumanresourcesNodeMemberSetResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -56,33 +56,43 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct HumanresourcesNodeMemberSet {
-    /// `nodeId`: integer, required.
+    /// `nodeId`: documented as integer, required.
     #[bitrix(rename = "nodeId")]
     pub node_id: i64,
-    /// `userIds`: object, required.
+    /// `userIds`: documented as object, required.
     #[bitrix(rename = "userIds")]
     pub user_ids: HumanresourcesNodeMemberSetUserIds,
+}
+/// The `HumanresourcesNodeMemberSetResult` object. Part of `humanresources.node.member.set` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-set.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesNodeMemberSetResult {
+    /// `success`: documented as boolean.
+    pub success: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `userIds` object. Part of `humanresources.node.member.set` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-set.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HumanresourcesNodeMemberSetUserIds {
-    /// `MEMBER_HEAD`: array.
+    /// `MEMBER_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_HEAD")]
     pub member_head: Option<Vec<Value>>,
-    /// `MEMBER_DEPUTY_HEAD`: array.
+    /// `MEMBER_DEPUTY_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_DEPUTY_HEAD")]
     pub member_deputy_head: Option<Vec<Value>>,
-    /// `MEMBER_EMPLOYEE`: array.
+    /// `MEMBER_EMPLOYEE`: documented as array.
     #[bitrix(rename = "MEMBER_EMPLOYEE")]
     pub member_employee: Option<Vec<Value>>,
-    /// `MEMBER_TEAM_HEAD`: array.
+    /// `MEMBER_TEAM_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_TEAM_HEAD")]
     pub member_team_head: Option<Vec<Value>>,
-    /// `MEMBER_TEAM_DEPUTY_HEAD`: array.
+    /// `MEMBER_TEAM_DEPUTY_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_TEAM_DEPUTY_HEAD")]
     pub member_team_deputy_head: Option<Vec<Value>>,
-    /// `MEMBER_TEAM_EMPLOYEE`: array.
+    /// `MEMBER_TEAM_EMPLOYEE`: documented as array.
     #[bitrix(rename = "MEMBER_TEAM_EMPLOYEE")]
     pub member_team_employee: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.

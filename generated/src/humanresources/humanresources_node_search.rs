@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Find Departments — `humanresources.node.search` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-search.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "humanresources.node.search",
     version = "v3",
     scope = "humanresources",
-    result = Value,
+    result = Vec<types::HumanresourcesNode>,
     wrapper = "items",
     paging(kind = "pagination", id = "id"),
     error(
@@ -50,15 +51,15 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct HumanresourcesNodeSearch {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: HumanresourcesNodeSearchType,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `parentId`: integer.
+    /// `parentId`: documented as integer.
     #[bitrix(rename = "parentId")]
     pub parent_id: Option<i64>,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
 }
 /// Documented values of `type`. Part of `humanresources.node.search` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-search.html)).

@@ -16,34 +16,34 @@ use bitrix24::{bitrix_enum, bitrix_method};
     mutates,
 )]
 pub struct ImChatAdd {
-    /// `USERS`: array.
+    /// `USERS`: documented as array.
     #[bitrix(rename = "USERS")]
     pub users: Option<Vec<Value>>,
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<ImChatAddType>,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `COLOR`: string.
+    /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
     pub color: Option<ImChatAddColor>,
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
-    /// `AVATAR`: string.
+    /// `AVATAR`: documented as string.
     #[bitrix(rename = "AVATAR")]
     pub avatar: Option<String>,
-    /// `ENTITY_TYPE`: string.
+    /// `ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: Option<ImChatAddEntityType>,
-    /// `ENTITY_ID`: string.
+    /// `ENTITY_ID`: documented as string.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: Option<ImChatAddEntityId>,
-    /// `COPILOT_MAIN_ROLE`: string.
+    /// `COPILOT_MAIN_ROLE`: documented as string.
     #[bitrix(rename = "COPILOT_MAIN_ROLE")]
     pub copilot_main_role: Option<String>,
 }

@@ -2,20 +2,36 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Chat ID — `im.chat.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)
 #[non_exhaustive]
-#[bitrix_method(name = "im.chat.get", version = "v1", scope = "im", result = Value)]
+#[bitrix_method(
+    name = "im.chat.get",
+    version = "v1",
+    scope = "im",
+    result = ImChatGetResult,
+)]
 pub struct ImChatGet {
-    /// `ENTITY_TYPE`: string, required.
+    /// `ENTITY_TYPE`: documented as string, required.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: ImChatGetEntityType,
-    /// `ENTITY_ID`: string, required.
+    /// `ENTITY_ID`: documented as string, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: ImChatGetEntityId,
+}
+/// The `ImChatGetResult` object. Part of `im.chat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImChatGetResult {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ENTITY_TYPE`. Part of `im.chat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)).
 #[bitrix_enum(repr = "string")]

@@ -18,13 +18,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_ERROR", status = 403, message = "This chat cannot be muted"),
 )]
 pub struct ImChatMute {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImChatMuteDialogId,
-    /// `MUTE`: string.
+    /// `MUTE`: documented as string.
     #[bitrix(rename = "MUTE")]
     pub mute: Option<ImChatMuteMute>,
 }

@@ -23,10 +23,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImChatSetOwner {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
 }

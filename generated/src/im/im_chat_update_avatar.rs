@@ -30,10 +30,10 @@ use bitrix24::bitrix_method;
     error(code = "WRONG_REQUEST", status = 400, message = "Chat doesn't exist"),
 )]
 pub struct ImChatUpdateAvatar {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `AVATAR`: string, required.
+    /// `AVATAR`: documented as string, required.
     #[bitrix(rename = "AVATAR")]
     pub avatar: String,
 }

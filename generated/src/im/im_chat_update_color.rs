@@ -27,10 +27,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImChatUpdateColor {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `COLOR`: string, required.
+    /// `COLOR`: documented as string, required.
     #[bitrix(rename = "COLOR")]
     pub color: ImChatUpdateColorColor,
 }

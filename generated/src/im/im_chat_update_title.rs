@@ -19,10 +19,10 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_ERROR", status = 400, message = "This chat cannot be renamed"),
 )]
 pub struct ImChatUpdateTitle {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
 }

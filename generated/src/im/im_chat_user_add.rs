@@ -28,13 +28,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImChatUserAdd {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `USERS`: array, required.
+    /// `USERS`: documented as array, required.
     #[bitrix(rename = "USERS")]
     pub users: Vec<Value>,
-    /// `HIDE_HISTORY`: string.
+    /// `HIDE_HISTORY`: documented as string.
     #[bitrix(rename = "HIDE_HISTORY")]
     pub hide_history: Option<ImChatUserAddHideHistory>,
 }

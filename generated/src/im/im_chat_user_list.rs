@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.user.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Get Chat Participant IDs — `im.chat.user.list` (REST v1, scope `im`).
 ///
@@ -12,12 +11,12 @@ use bitrix24::bitrix_method;
     name = "im.chat.user.list",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = Vec<i64>,
     error(code = "CHAT_ID_EMPTY", status = 400, message = "Chat ID can't be empty"),
     error(code = "ACCESS_ERROR", status = 400, message = "Action unavailable"),
 )]
 pub struct ImChatUserList {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
 }

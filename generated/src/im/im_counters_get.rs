@@ -2,11 +2,16 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.counters.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Counters — `im.counters.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-counters-get.html)
 #[non_exhaustive]
-#[bitrix_method(name = "im.counters.get", version = "v1", scope = "im", result = Value)]
+#[bitrix_method(
+    name = "im.counters.get",
+    version = "v1",
+    scope = "im",
+    result = types::ImCounters,
+)]
 pub struct ImCountersGet {}

@@ -13,6 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     version = "v1",
     scope = "im",
     result = Value,
+    paging(kind = "offset_limit"),
     error(
         code = "ACCESS_ERROR",
         status = 403,
@@ -20,13 +21,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImDepartmentColleaguesList {
-    /// `USER_DATA`: string.
+    /// `USER_DATA`: documented as string.
     #[bitrix(rename = "USER_DATA")]
     pub user_data: Option<ImDepartmentColleaguesListUserData>,
-    /// `OFFSET`: integer.
+    /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
-    /// `LIMIT`: integer.
+    /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

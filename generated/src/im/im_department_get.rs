@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Information About the Department — `im.department.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.department.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = Vec<types::ImDepartment>,
     error(
         code = "INVALID_FORMAT",
         status = 400,
@@ -25,10 +26,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImDepartmentGet {
-    /// `ID`: array, required.
+    /// `ID`: documented as array, required.
     #[bitrix(rename = "ID")]
     pub id: Vec<Value>,
-    /// `USER_DATA`: string.
+    /// `USER_DATA`: documented as string.
     #[bitrix(rename = "USER_DATA")]
     pub user_data: Option<ImDepartmentGetUserData>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.department.managers.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a List of Department Managers — `im.department.managers.get` (REST v1, scope `im`).
@@ -12,7 +13,8 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.department.managers.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = BTreeMap<String,
+    Vec<i64>>,
     error(code = "ID_EMPTY", status = 400, message = "Department ID can't be empty"),
     error(
         code = "ACCESS_ERROR",
@@ -21,10 +23,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImDepartmentManagersGet {
-    /// `ID`: array, required.
+    /// `ID`: documented as array, required.
     #[bitrix(rename = "ID")]
     pub id: Vec<Value>,
-    /// `USER_DATA`: string.
+    /// `USER_DATA`: documented as string.
     #[bitrix(rename = "USER_DATA")]
     pub user_data: Option<ImDepartmentManagersGetUserData>,
 }

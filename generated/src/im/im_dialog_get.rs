@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Chat Data — `im.dialog.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.dialog.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = types::ImDialog,
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
     error(
         code = "ACCESS_ERROR",
@@ -21,7 +21,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImDialogGet {
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImDialogGetDialogId,
 }

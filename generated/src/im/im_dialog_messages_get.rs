@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.messages.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get the List of Recent Messages — `im.dialog.messages.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.dialog.messages.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = Vec<types::ImDialogMessages>,
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
     error(code = "FIRST_ID_STRING", status = 400, message = "First ID can't be string"),
     error(code = "LAST_ID_STRING", status = 400, message = "Last ID can't be string"),
@@ -23,16 +23,16 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImDialogMessagesGet {
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImDialogMessagesGetDialogId,
-    /// `LAST_ID`: integer.
+    /// `LAST_ID`: documented as integer.
     #[bitrix(rename = "LAST_ID")]
     pub last_id: Option<i64>,
-    /// `FIRST_ID`: integer.
+    /// `FIRST_ID`: documented as integer.
     #[bitrix(rename = "FIRST_ID")]
     pub first_id: Option<i64>,
-    /// `LIMIT`: integer.
+    /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

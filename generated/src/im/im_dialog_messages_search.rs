@@ -3,7 +3,7 @@
 //! `im.dialog.messages.search` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Find Message in Chat — `im.dialog.messages.search` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "im.dialog.messages.search",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImDialogMessagesSearchResult,
     error(code = "CHAT_ID_EMPTY", status = 400, message = "CHAT_ID can't be empty"),
     error(
         code = "ACCESS_ERROR",
@@ -21,28 +21,185 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImDialogMessagesSearch {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `SEARCH_MESSAGE`: string.
+    /// `SEARCH_MESSAGE`: documented as string.
     #[bitrix(rename = "SEARCH_MESSAGE")]
     pub search_message: Option<String>,
-    /// `DATE_FROM`: datetime.
+    /// `DATE_FROM`: documented as datetime.
     #[bitrix(rename = "DATE_FROM")]
     pub date_from: Option<String>,
-    /// `DATE_TO`: datetime.
+    /// `DATE_TO`: documented as datetime.
     #[bitrix(rename = "DATE_TO")]
     pub date_to: Option<String>,
-    /// `DATE`: datetime.
+    /// `DATE`: documented as datetime.
     #[bitrix(rename = "DATE")]
     pub date: Option<String>,
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
-    /// `LIMIT`: integer.
+    /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
-    /// `LAST_ID`: integer.
+    /// `LAST_ID`: documented as integer.
     #[bitrix(rename = "LAST_ID")]
     pub last_id: Option<i64>,
+}
+/// The `ImDialogMessagesSearchResult` object. Part of `im.dialog.messages.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogMessagesSearchResult {
+    /// `messages`: documented as array of object.
+    pub messages: Option<Vec<ImDialogMessagesSearchResultMessagesItem>>,
+    /// `users`: documented as array of object.
+    pub users: Option<Vec<ImDialogMessagesSearchResultUsersItem>>,
+    /// `files`: documented as array.
+    pub files: Option<Vec<Value>>,
+    /// `additionalMessages`: documented as array.
+    #[bitrix(rename = "additionalMessages")]
+    pub additional_messages: Option<Vec<Value>>,
+    /// `copilot`: documented as object.
+    pub copilot: Option<Map<String, Value>>,
+    /// `stickers`: documented as array.
+    pub stickers: Option<Vec<Value>>,
+    /// `reactions`: documented as object.
+    pub reactions: Option<ImDialogMessagesSearchResultReactions>,
+    /// `tariffRestrictions`: documented as object.
+    #[bitrix(rename = "tariffRestrictions")]
+    pub tariff_restrictions: Option<Map<String, Value>>,
+    /// `usersShort`: documented as array.
+    #[bitrix(rename = "usersShort")]
+    pub users_short: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImDialogMessagesSearchResultMessagesItem` object. Part of `im.dialog.messages.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogMessagesSearchResultMessagesItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `chat_id`: documented as integer.
+    pub chat_id: Option<i64>,
+    /// `author_id`: documented as integer.
+    pub author_id: Option<i64>,
+    /// `date`: documented as datetime.
+    pub date: Option<String>,
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// `isSystem`: documented as boolean.
+    #[bitrix(rename = "isSystem")]
+    pub is_system: Option<bool>,
+    /// `uuid`: documented as string.
+    pub uuid: Option<String>,
+    /// `forward`: documented as object.
+    pub forward: Option<Map<String, Value>>,
+    /// `params`: documented as array.
+    pub params: Option<Vec<Value>>,
+    /// `viewedByOthers`: documented as boolean.
+    #[bitrix(rename = "viewedByOthers")]
+    pub viewed_by_others: Option<bool>,
+    /// `unread`: documented as boolean.
+    pub unread: Option<bool>,
+    /// `viewed`: documented as boolean.
+    pub viewed: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImDialogMessagesSearchResultUsersItem` object. Part of `im.dialog.messages.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogMessagesSearchResultUsersItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `firstName`: documented as string.
+    #[bitrix(rename = "firstName")]
+    pub first_name: Option<String>,
+    /// `lastName`: documented as string.
+    #[bitrix(rename = "lastName")]
+    pub last_name: Option<String>,
+    /// `workPosition`: documented as string.
+    #[bitrix(rename = "workPosition")]
+    pub work_position: Option<String>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// `avatar`: documented as string.
+    pub avatar: Option<String>,
+    /// `avatarHr`: documented as string.
+    #[bitrix(rename = "avatarHr")]
+    pub avatar_hr: Option<String>,
+    /// `gender`: documented as string.
+    pub gender: Option<String>,
+    /// `birthday`: documented as string.
+    pub birthday: Option<String>,
+    /// `extranet`: documented as boolean.
+    pub extranet: Option<bool>,
+    /// `network`: documented as boolean.
+    pub network: Option<bool>,
+    /// `bot`: documented as boolean.
+    pub bot: Option<bool>,
+    /// `connector`: documented as boolean.
+    pub connector: Option<bool>,
+    /// `externalAuthId`: documented as string.
+    #[bitrix(rename = "externalAuthId")]
+    pub external_auth_id: Option<String>,
+    /// `status`: documented as string.
+    pub status: Option<String>,
+    /// `idle`: documented as boolean.
+    pub idle: Option<bool>,
+    /// `lastActivityDate`: documented as datetime.
+    #[bitrix(rename = "lastActivityDate")]
+    pub last_activity_date: Option<String>,
+    /// `mobileLastDate`: documented as datetime.
+    #[bitrix(rename = "mobileLastDate")]
+    pub mobile_last_date: Option<String>,
+    /// `desktopLastDate`: documented as datetime.
+    #[bitrix(rename = "desktopLastDate")]
+    pub desktop_last_date: Option<String>,
+    /// `absent`: documented as boolean.
+    pub absent: Option<bool>,
+    /// `departments`: documented as array.
+    pub departments: Option<Vec<Value>>,
+    /// `phones`: documented as object.
+    pub phones: Option<Map<String, Value>>,
+    /// `botData`: documented as object.
+    #[bitrix(rename = "botData")]
+    pub bot_data: Option<Map<String, Value>>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `website`: documented as string.
+    pub website: Option<String>,
+    /// `email`: documented as string.
+    pub email: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `reactions` object. Part of `im.dialog.messages.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogMessagesSearchResultReactions {
+    /// `messageId`: documented as integer.
+    #[bitrix(rename = "messageId")]
+    pub message_id: Option<i64>,
+    /// `reactionCounters`: documented as object.
+    #[bitrix(rename = "reactionCounters")]
+    pub reaction_counters: Option<Map<String, Value>>,
+    /// `reactionUsers`: documented as object.
+    #[bitrix(rename = "reactionUsers")]
+    pub reaction_users: Option<Map<String, Value>>,
+    /// `ownReactions`: documented as array.
+    #[bitrix(rename = "ownReactions")]
+    pub own_reactions: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

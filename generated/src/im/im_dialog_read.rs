@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.read` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Set the "read" flag for messages — `im.dialog.read` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-read.html)
@@ -12,17 +12,36 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.dialog.read",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImDialogReadResult,
     mutates,
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
 )]
 pub struct ImDialogRead {
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImDialogReadDialogId,
-    /// `MESSAGE_ID`: integer.
+    /// `MESSAGE_ID`: documented as integer.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: Option<i64>,
+}
+/// The `ImDialogReadResult` object. Part of `im.dialog.read` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-read.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogReadResult {
+    /// `dialogId`: documented as string.
+    #[bitrix(rename = "dialogId")]
+    pub dialog_id: Option<String>,
+    /// `chatId`: documented as integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: Option<i64>,
+    /// `lastId`: documented as integer.
+    #[bitrix(rename = "lastId")]
+    pub last_id: Option<i64>,
+    /// `counter`: documented as integer.
+    pub counter: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.dialog.read` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-read.html)).
 #[bitrix_enum(repr = "string")]

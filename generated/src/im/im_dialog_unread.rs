@@ -21,10 +21,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
 )]
 pub struct ImDialogUnread {
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImDialogUnreadDialogId,
-    /// `MESSAGE_ID`: integer, required.
+    /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
 }

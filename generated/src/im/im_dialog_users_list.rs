@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.users.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get the List of Participants — `im.dialog.users.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-dialog-users-list.html)
@@ -12,7 +12,8 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.dialog.users.list",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = Vec<types::ImDialogUsers>,
+    paging(kind = "offset_limit", id = "id"),
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
     error(
         code = "ACCESS_ERROR",
@@ -26,22 +27,22 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImDialogUsersList {
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImDialogUsersListDialogId,
-    /// `SKIP_EXTERNAL`: string.
+    /// `SKIP_EXTERNAL`: documented as string.
     #[bitrix(rename = "SKIP_EXTERNAL")]
     pub skip_external: Option<ImDialogUsersListSkipExternal>,
-    /// `SKIP_EXTERNAL_EXCEPT_TYPES`: string.
+    /// `SKIP_EXTERNAL_EXCEPT_TYPES`: documented as string.
     #[bitrix(rename = "SKIP_EXTERNAL_EXCEPT_TYPES")]
     pub skip_external_except_types: Option<String>,
-    /// `LIMIT`: integer.
+    /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
-    /// `LAST_ID`: integer.
+    /// `LAST_ID`: documented as integer.
     #[bitrix(rename = "LAST_ID")]
     pub last_id: Option<i64>,
-    /// `OFFSET`: integer.
+    /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
 }

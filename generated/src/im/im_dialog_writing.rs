@@ -17,7 +17,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_ERROR", status = 400, message = "Action unavailable"),
 )]
 pub struct ImDialogWriting {
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImDialogWritingDialogId,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.disk.file.commit` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add File to Chat — `im.disk.file.commit` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.disk.file.commit",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImDiskFileCommitResult,
     mutates,
     error(code = "CHAT_ID_EMPTY", status = 400, message = "Chat ID can't be empty"),
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
@@ -33,27 +34,251 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImDiskFileCommit {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImDiskFileCommitDialogId,
-    /// `FILE_ID`: array of integer, required.
+    /// `FILE_ID`: documented as array of integer, required.
     #[bitrix(rename = "FILE_ID")]
     pub file_id: Vec<i64>,
-    /// `UPLOAD_ID`: integer, required.
+    /// `UPLOAD_ID`: documented as integer, required.
     #[bitrix(rename = "UPLOAD_ID")]
     pub upload_id: i64,
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
-    /// `SILENT_MODE`: string.
+    /// `SILENT_MODE`: documented as string.
     #[bitrix(rename = "SILENT_MODE")]
     pub silent_mode: Option<ImDiskFileCommitSilentMode>,
-    /// `AS_FILE`: string.
+    /// `AS_FILE`: documented as string.
     #[bitrix(rename = "AS_FILE")]
     pub as_file: Option<ImDiskFileCommitAsFile>,
+}
+/// The `ImDiskFileCommitResult` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileCommitResult {
+    /// `FILES`: documented as object; keys: `upload{id}`.
+    #[bitrix(rename = "FILES")]
+    pub files: Option<BTreeMap<String, ImDiskFileCommitResultFilesValue>>,
+    /// `DISK_ID`: documented as array.
+    #[bitrix(rename = "DISK_ID")]
+    pub disk_id: Option<Vec<Value>>,
+    /// `FILE_MODELS`: documented as object; keys: `upload{id}`.
+    #[bitrix(rename = "FILE_MODELS")]
+    pub file_models: Option<BTreeMap<String, ImDiskFileCommitResultFileModelsValue>>,
+    /// `MESSAGE_ID`: documented as integer.
+    #[bitrix(rename = "MESSAGE_ID")]
+    pub message_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImDiskFileCommitResultFilesValue` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileCommitResultFilesValue {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `chatId`: documented as integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: Option<i64>,
+    /// `date`: documented as object.
+    pub date: Option<Map<String, Value>>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `extension`: documented as string.
+    pub extension: Option<String>,
+    /// `size`: documented as integer.
+    pub size: Option<i64>,
+    /// `image`: documented as object.
+    pub image: Option<ImDiskFileCommitResultFilesValueImage>,
+    /// `status`: documented as string.
+    pub status: Option<String>,
+    /// `progress`: documented as integer.
+    pub progress: Option<i64>,
+    /// `authorId`: documented as integer.
+    #[bitrix(rename = "authorId")]
+    pub author_id: Option<i64>,
+    /// `authorName`: documented as string.
+    #[bitrix(rename = "authorName")]
+    pub author_name: Option<String>,
+    /// `urlPreview`: documented as string.
+    #[bitrix(rename = "urlPreview")]
+    pub url_preview: Option<String>,
+    /// `urlShow`: documented as string.
+    #[bitrix(rename = "urlShow")]
+    pub url_show: Option<String>,
+    /// `urlDownload`: documented as string.
+    #[bitrix(rename = "urlDownload")]
+    pub url_download: Option<String>,
+    /// `viewerAttrs`: documented as object.
+    #[bitrix(rename = "viewerAttrs")]
+    pub viewer_attrs: Option<ImDiskFileCommitResultFilesValueViewerAttrs>,
+    /// `mediaUrl`: documented as object.
+    #[bitrix(rename = "mediaUrl")]
+    pub media_url: Option<ImDiskFileCommitResultFilesValueMediaUrl>,
+    /// `isTranscribable`: documented as boolean.
+    #[bitrix(rename = "isTranscribable")]
+    pub is_transcribable: Option<bool>,
+    /// `isVideoNote`: documented as boolean.
+    #[bitrix(rename = "isVideoNote")]
+    pub is_video_note: Option<bool>,
+    /// `isVoiceNote`: documented as boolean.
+    #[bitrix(rename = "isVoiceNote")]
+    pub is_voice_note: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `image` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileCommitResultFilesValueImage {
+    /// `height`: documented as integer.
+    pub height: Option<i64>,
+    /// `width`: documented as integer.
+    pub width: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `viewerAttrs` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileCommitResultFilesValueViewerAttrs {
+    /// `viewer`: documented as string.
+    pub viewer: Option<String>,
+    /// `viewerType`: documented as string.
+    #[bitrix(rename = "viewerType")]
+    pub viewer_type: Option<String>,
+    /// `src`: documented as string.
+    pub src: Option<String>,
+    /// `viewerResized`: documented as string.
+    #[bitrix(rename = "viewerResized")]
+    pub viewer_resized: Option<String>,
+    /// `objectId`: documented as string.
+    #[bitrix(rename = "objectId")]
+    pub object_id: Option<String>,
+    /// `viewerGroupBy`: documented as string.
+    #[bitrix(rename = "viewerGroupBy")]
+    pub viewer_group_by: Option<String>,
+    /// `imChatId`: documented as integer.
+    #[bitrix(rename = "imChatId")]
+    pub im_chat_id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `actions`: documented as string.
+    pub actions: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `mediaUrl` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileCommitResultFilesValueMediaUrl {
+    /// `preview`: documented as object.
+    pub preview: Option<ImDiskFileCommitResultFilesValueMediaUrlPreview>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `preview` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileCommitResultFilesValueMediaUrlPreview {
+    /// `250`: documented as string.
+    #[bitrix(rename = "250")]
+    pub n250: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImDiskFileCommitResultFileModelsValue` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileCommitResultFileModelsValue {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `createTime`: documented as object.
+    #[bitrix(rename = "createTime")]
+    pub create_time: Option<Map<String, Value>>,
+    /// `updateTime`: documented as object.
+    #[bitrix(rename = "updateTime")]
+    pub update_time: Option<Map<String, Value>>,
+    /// `deleteTime`: documented as string.
+    #[bitrix(rename = "deleteTime")]
+    pub delete_time: Option<String>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `xmlId`: documented as string.
+    #[bitrix(rename = "xmlId")]
+    pub xml_id: Option<String>,
+    /// `storageId`: documented as integer.
+    #[bitrix(rename = "storageId")]
+    pub storage_id: Option<i64>,
+    /// `realObjectId`: documented as integer.
+    #[bitrix(rename = "realObjectId")]
+    pub real_object_id: Option<i64>,
+    /// `parentId`: documented as integer.
+    #[bitrix(rename = "parentId")]
+    pub parent_id: Option<i64>,
+    /// `deletedType`: documented as integer.
+    #[bitrix(rename = "deletedType")]
+    pub deleted_type: Option<i64>,
+    /// `createdBy`: documented as string.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: Option<String>,
+    /// `updatedBy`: documented as string.
+    #[bitrix(rename = "updatedBy")]
+    pub updated_by: Option<String>,
+    /// `deletedBy`: documented as string.
+    #[bitrix(rename = "deletedBy")]
+    pub deleted_by: Option<String>,
+    /// `uniqueCode`: documented as string.
+    #[bitrix(rename = "uniqueCode")]
+    pub unique_code: Option<String>,
+    /// `typeFile`: documented as integer.
+    #[bitrix(rename = "typeFile")]
+    pub type_file: Option<i64>,
+    /// `globalContentVersion`: documented as integer.
+    #[bitrix(rename = "globalContentVersion")]
+    pub global_content_version: Option<i64>,
+    /// `fileId`: documented as integer.
+    #[bitrix(rename = "fileId")]
+    pub file_id: Option<i64>,
+    /// `size`: documented as integer.
+    pub size: Option<i64>,
+    /// `etag`: documented as string.
+    pub etag: Option<String>,
+    /// `links`: documented as object.
+    pub links: Option<ImDiskFileCommitResultFileModelsValueLinks>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `links` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileCommitResultFileModelsValueLinks {
+    /// `download`: documented as string.
+    pub download: Option<String>,
+    /// `showInGrid`: documented as string.
+    #[bitrix(rename = "showInGrid")]
+    pub show_in_grid: Option<String>,
+    /// `preview`: documented as string.
+    pub preview: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `DIALOG_ID`. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[bitrix_enum(repr = "string")]

@@ -17,10 +17,10 @@ use bitrix24::bitrix_method;
     error(code = "FILE_ID_EMPTY", status = 400, message = "File ID can't be empty"),
 )]
 pub struct ImDiskFileDelete {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `FILE_ID`: integer, required.
+    /// `FILE_ID`: documented as integer, required.
     #[bitrix(rename = "FILE_ID")]
     pub file_id: i64,
 }

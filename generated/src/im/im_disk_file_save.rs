@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.disk.file.save` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Save File to Your Drive — `im.disk.file.save` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)
@@ -12,13 +12,49 @@ use bitrix24::bitrix_method;
     name = "im.disk.file.save",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImDiskFileSaveResult,
     mutates,
     error(code = "FILE_ID_EMPTY", status = 400, message = "File ID can't be empty"),
     error(code = "FILE_SAVE_ERROR", status = 400, message = "File ID can't be saved"),
 )]
 pub struct ImDiskFileSave {
-    /// `FILE_ID`: integer, required.
+    /// `FILE_ID`: documented as integer, required.
     #[bitrix(rename = "FILE_ID")]
     pub file_id: i64,
+}
+/// The `ImDiskFileSaveResult` object. Part of `im.disk.file.save` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileSaveResult {
+    /// `folder`: documented as object.
+    pub folder: Option<ImDiskFileSaveResultFolder>,
+    /// `file`: documented as object.
+    pub file: Option<ImDiskFileSaveResultFile>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `folder` object. Part of `im.disk.file.save` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileSaveResultFolder {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `file` object. Part of `im.disk.file.save` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFileSaveResultFile {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.disk.folder.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Chat File Storage Folder — `im.disk.folder.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-folder-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "im.disk.folder.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImDiskFolderGetResult,
     error(code = "CHAT_ID_EMPTY", status = 400, message = "Chat ID can't be empty"),
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
     error(
@@ -22,10 +22,21 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImDiskFolderGet {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: String,
+}
+/// The `ImDiskFolderGetResult` object. Part of `im.disk.folder.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-folder-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDiskFolderGetResult {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

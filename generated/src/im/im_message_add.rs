@@ -36,28 +36,28 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImMessageAdd {
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImMessageAddDialogId,
-    /// `MESSAGE`: string, required.
+    /// `MESSAGE`: documented as string, required.
     #[bitrix(rename = "MESSAGE")]
     pub message: String,
-    /// `ATTACH`: object|string.
+    /// `ATTACH`: documented as `object|string`.
     #[bitrix(rename = "ATTACH")]
     pub attach: Option<Value>,
-    /// `KEYBOARD`: object|string.
+    /// `KEYBOARD`: documented as `object|string`.
     #[bitrix(rename = "KEYBOARD")]
     pub keyboard: Option<Value>,
-    /// `MENU`: object|string.
+    /// `MENU`: documented as `object|string`.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Value>,
-    /// `SYSTEM`: string.
+    /// `SYSTEM`: documented as string.
     #[bitrix(rename = "SYSTEM")]
     pub system: Option<ImMessageAddSystem>,
-    /// `URL_PREVIEW`: string.
+    /// `URL_PREVIEW`: documented as string.
     #[bitrix(rename = "URL_PREVIEW")]
     pub url_preview: Option<ImMessageAddUrlPreview>,
-    /// `REPLY_ID`: integer.
+    /// `REPLY_ID`: documented as integer.
     #[bitrix(rename = "REPLY_ID")]
     pub reply_id: Option<i64>,
 }

@@ -23,16 +23,16 @@ use bitrix24::bitrix_method;
     error(code = "PARAMS_ERROR", status = 400, message = "Incorrect params"),
 )]
 pub struct ImMessageCommand {
-    /// `MESSAGE_ID`: integer, required.
+    /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
-    /// `BOT_ID`: integer, required.
+    /// `BOT_ID`: documented as integer, required.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: i64,
-    /// `COMMAND`: string, required.
+    /// `COMMAND`: documented as string, required.
     #[bitrix(rename = "COMMAND")]
     pub command: String,
-    /// `COMMAND_PARAMS`: string.
+    /// `COMMAND_PARAMS`: documented as string.
     #[bitrix(rename = "COMMAND_PARAMS")]
     pub command_params: Option<String>,
 }

@@ -25,7 +25,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImMessageDelete {
-    /// `MESSAGE_ID`: integer, required.
+    /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
 }

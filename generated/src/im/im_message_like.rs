@@ -25,10 +25,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImMessageLike {
-    /// `MESSAGE_ID`: integer, required.
+    /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
-    /// `ACTION`: string.
+    /// `ACTION`: documented as string.
     #[bitrix(rename = "ACTION")]
     pub action: Option<ImMessageLikeAction>,
 }

@@ -27,13 +27,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "PARAMS_ERROR", status = 400, message = "Incorrect params"),
 )]
 pub struct ImMessageShare {
-    /// `MESSAGE_ID`: integer, required.
+    /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImMessageShareDialogId,
-    /// `TYPE`: string, required.
+    /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: ImMessageShareType,
 }

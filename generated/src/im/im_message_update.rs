@@ -44,25 +44,25 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImMessageUpdate {
-    /// `MESSAGE_ID`: integer, required.
+    /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
-    /// `ATTACH`: object|string.
+    /// `ATTACH`: documented as `object|string`.
     #[bitrix(rename = "ATTACH")]
     pub attach: Option<Value>,
-    /// `KEYBOARD`: object|string.
+    /// `KEYBOARD`: documented as `object|string`.
     #[bitrix(rename = "KEYBOARD")]
     pub keyboard: Option<Value>,
-    /// `MENU`: object|string.
+    /// `MENU`: documented as `object|string`.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Value>,
-    /// `URL_PREVIEW`: string.
+    /// `URL_PREVIEW`: documented as string.
     #[bitrix(rename = "URL_PREVIEW")]
     pub url_preview: Option<ImMessageUpdateUrlPreview>,
-    /// `IS_EDITED`: string.
+    /// `IS_EDITED`: documented as string.
     #[bitrix(rename = "IS_EDITED")]
     pub is_edited: Option<ImMessageUpdateIsEdited>,
 }

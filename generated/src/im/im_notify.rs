@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.notify",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = i64,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -29,25 +29,25 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ATTACH_ERROR", status = 400, message = "Incorrect attach params"),
 )]
 pub struct ImNotify {
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<ImNotifyType>,
-    /// `MESSAGE`: string, required.
+    /// `MESSAGE`: documented as string, required.
     #[bitrix(rename = "MESSAGE")]
     pub message: String,
-    /// `MESSAGE_OUT`: string.
+    /// `MESSAGE_OUT`: documented as string.
     #[bitrix(rename = "MESSAGE_OUT")]
     pub message_out: Option<String>,
-    /// `TAG`: string.
+    /// `TAG`: documented as string.
     #[bitrix(rename = "TAG")]
     pub tag: Option<String>,
-    /// `SUB_TAG`: string.
+    /// `SUB_TAG`: documented as string.
     #[bitrix(rename = "SUB_TAG")]
     pub sub_tag: Option<String>,
-    /// `ATTACH`: object|string.
+    /// `ATTACH`: documented as `object|string`.
     #[bitrix(rename = "ATTACH")]
     pub attach: Option<Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.answer` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Responding to Notifications with Quick Response — `im.notify.answer` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-answer.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "im.notify.answer",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImNotifyAnswerResult,
     mutates,
     error(code = "ID_ERROR", status = 400, message = "Notification ID can't be empty"),
     error(
@@ -22,10 +22,20 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImNotifyAnswer {
-    /// `NOTIFY_ID`: integer, required.
+    /// `NOTIFY_ID`: documented as integer, required.
     #[bitrix(rename = "NOTIFY_ID")]
     pub notify_id: i64,
-    /// `ANSWER_TEXT`: string, required.
+    /// `ANSWER_TEXT`: documented as string, required.
     #[bitrix(rename = "ANSWER_TEXT")]
     pub answer_text: String,
+}
+/// The `ImNotifyAnswerResult` object. Part of `im.notify.answer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-answer.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImNotifyAnswerResult {
+    /// `result_message`: documented as `array|boolean`.
+    pub result_message: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

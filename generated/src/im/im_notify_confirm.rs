@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.confirm` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Interacting with Notification Buttons — `im.notify.confirm` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-confirm.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "im.notify.confirm",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImNotifyConfirmResult,
     mutates,
     error(code = "ID_ERROR", status = 400, message = "Notification ID can't be empty"),
     error(
@@ -22,10 +22,20 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImNotifyConfirm {
-    /// `NOTIFY_ID`: integer, required.
+    /// `NOTIFY_ID`: documented as integer, required.
     #[bitrix(rename = "NOTIFY_ID")]
     pub notify_id: i64,
-    /// `NOTIFY_VALUE`: string, required.
+    /// `NOTIFY_VALUE`: documented as string, required.
     #[bitrix(rename = "NOTIFY_VALUE")]
     pub notify_value: String,
+}
+/// The `ImNotifyConfirmResult` object. Part of `im.notify.confirm` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-confirm.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImNotifyConfirmResult {
+    /// `result_message`: documented as `array|boolean`.
+    pub result_message: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

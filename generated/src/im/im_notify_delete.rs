@@ -21,16 +21,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImNotifyDelete {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `TAG`: string, required.
+    /// `TAG`: documented as string, required.
     #[bitrix(rename = "TAG")]
     pub tag: String,
-    /// `SUB_TAG`: string, required.
+    /// `SUB_TAG`: documented as string, required.
     #[bitrix(rename = "SUB_TAG")]
     pub sub_tag: String,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Notifications — `im.notify.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.notify.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = types::ImNotify,
     error(
         code = "LAST_ID_AND_LAST_TYPE",
         status = 400,
@@ -25,16 +25,16 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImNotifyGet {
-    /// `LAST_ID`: integer.
+    /// `LAST_ID`: documented as integer.
     #[bitrix(rename = "LAST_ID")]
     pub last_id: Option<i64>,
-    /// `LAST_TYPE`: integer.
+    /// `LAST_TYPE`: documented as integer.
     #[bitrix(rename = "LAST_TYPE")]
     pub last_type: Option<ImNotifyGetLastType>,
-    /// `LIMIT`: integer.
+    /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
-    /// `CONVERT_TEXT`: string.
+    /// `CONVERT_TEXT`: documented as string.
     #[bitrix(rename = "CONVERT_TEXT")]
     pub convert_text: Option<String>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.history.search` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Searching Notification History — `im.notify.history.search` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "im.notify.history.search",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImNotifyHistorySearchResult,
     error(
         code = "SEARCH_TEXT_ERROR",
         status = 400,
@@ -25,37 +25,168 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImNotifyHistorySearch {
-    /// `SEARCH_TEXT`: string.
+    /// `SEARCH_TEXT`: documented as string.
     #[bitrix(rename = "SEARCH_TEXT")]
     pub search_text: Option<String>,
-    /// `SEARCH_TYPE`: string.
+    /// `SEARCH_TYPE`: documented as string.
     #[bitrix(rename = "SEARCH_TYPE")]
     pub search_type: Option<String>,
-    /// `SEARCH_TYPES`: array.
+    /// `SEARCH_TYPES`: documented as array.
     #[bitrix(rename = "SEARCH_TYPES")]
     pub search_types: Option<Vec<Value>>,
-    /// `SEARCH_DATE`: string.
+    /// `SEARCH_DATE`: documented as string.
     #[bitrix(rename = "SEARCH_DATE")]
     pub search_date: Option<String>,
-    /// `SEARCH_DATE_FROM`: string.
+    /// `SEARCH_DATE_FROM`: documented as string.
     #[bitrix(rename = "SEARCH_DATE_FROM")]
     pub search_date_from: Option<String>,
-    /// `SEARCH_DATE_TO`: string.
+    /// `SEARCH_DATE_TO`: documented as string.
     #[bitrix(rename = "SEARCH_DATE_TO")]
     pub search_date_to: Option<String>,
-    /// `SEARCH_AUTHORS`: array.
+    /// `SEARCH_AUTHORS`: documented as array.
     #[bitrix(rename = "SEARCH_AUTHORS")]
     pub search_authors: Option<Vec<Value>>,
-    /// `LAST_ID`: integer.
+    /// `LAST_ID`: documented as integer.
     #[bitrix(rename = "LAST_ID")]
     pub last_id: Option<i64>,
-    /// `LIMIT`: integer.
+    /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
-    /// `CONVERT_TEXT`: string.
+    /// `CONVERT_TEXT`: documented as string.
     #[bitrix(rename = "CONVERT_TEXT")]
     pub convert_text: Option<String>,
-    /// `GROUP_TAG`: string.
+    /// `GROUP_TAG`: documented as string.
     #[bitrix(rename = "GROUP_TAG")]
     pub group_tag: Option<String>,
+}
+/// The `ImNotifyHistorySearchResult` object. Part of `im.notify.history.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImNotifyHistorySearchResult {
+    /// `chat_id`: documented as integer.
+    pub chat_id: Option<i64>,
+    /// `total_results`: documented as integer.
+    pub total_results: Option<i64>,
+    /// `notifications`: documented as array of object.
+    pub notifications: Option<Vec<ImNotifyHistorySearchResultNotificationsItem>>,
+    /// `users`: documented as array of object.
+    pub users: Option<Vec<ImNotifyHistorySearchResultUsersItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImNotifyHistorySearchResultNotificationsItem` object. Part of `im.notify.history.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImNotifyHistorySearchResultNotificationsItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `chat_id`: documented as integer.
+    pub chat_id: Option<i64>,
+    /// `author_id`: documented as integer.
+    pub author_id: Option<i64>,
+    /// `date`: documented as string.
+    pub date: Option<String>,
+    /// `notify_type`: documented as integer.
+    pub notify_type: Option<i64>,
+    /// `notify_module`: documented as string.
+    pub notify_module: Option<String>,
+    /// `notify_event`: documented as string.
+    pub notify_event: Option<String>,
+    /// `notify_tag`: documented as string.
+    pub notify_tag: Option<String>,
+    /// `notify_sub_tag`: documented as string.
+    pub notify_sub_tag: Option<String>,
+    /// `notify_title`: documented as string.
+    pub notify_title: Option<String>,
+    /// `setting_name`: documented as string.
+    pub setting_name: Option<String>,
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// `notify_read`: documented as string.
+    pub notify_read: Option<String>,
+    /// `notify_buttons`: documented as string.
+    pub notify_buttons: Option<String>,
+    /// `params`: documented as object.
+    pub params: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImNotifyHistorySearchResultUsersItem` object. Part of `im.notify.history.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImNotifyHistorySearchResultUsersItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `first_name`: documented as string.
+    pub first_name: Option<String>,
+    /// `last_name`: documented as string.
+    pub last_name: Option<String>,
+    /// `work_position`: documented as string.
+    pub work_position: Option<String>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// `avatar`: documented as string.
+    pub avatar: Option<String>,
+    /// `avatar_hr`: documented as string.
+    pub avatar_hr: Option<String>,
+    /// `gender`: documented as string.
+    pub gender: Option<String>,
+    /// `birthday`: documented as string.
+    pub birthday: Option<String>,
+    /// `extranet`: documented as boolean.
+    pub extranet: Option<bool>,
+    /// `network`: documented as boolean.
+    pub network: Option<bool>,
+    /// `bot`: documented as boolean.
+    pub bot: Option<bool>,
+    /// `connector`: documented as boolean.
+    pub connector: Option<bool>,
+    /// `external_auth_id`: documented as string.
+    pub external_auth_id: Option<String>,
+    /// `status`: documented as string.
+    pub status: Option<String>,
+    /// `idle`: documented as datetime.
+    pub idle: Option<String>,
+    /// `last_activity_date`: documented as datetime.
+    pub last_activity_date: Option<String>,
+    /// `mobile_last_date`: documented as datetime.
+    pub mobile_last_date: Option<String>,
+    /// `desktop_last_date`: documented as datetime.
+    pub desktop_last_date: Option<String>,
+    /// `absent`: documented as datetime.
+    pub absent: Option<String>,
+    /// `departments`: documented as array.
+    pub departments: Option<Vec<Value>>,
+    /// `phones`: documented as object.
+    pub phones: Option<ImNotifyHistorySearchResultUsersItemPhones>,
+    /// `bot_data`: documented as object.
+    pub bot_data: Option<Map<String, Value>>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `website`: documented as string.
+    pub website: Option<String>,
+    /// `email`: documented as string.
+    pub email: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `phones` object. Part of `im.notify.history.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImNotifyHistorySearchResultUsersItemPhones {
+    /// `personal_mobile`: documented as string.
+    pub personal_mobile: Option<String>,
+    /// `inner_phone`: documented as string.
+    pub inner_phone: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

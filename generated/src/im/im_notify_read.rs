@@ -15,13 +15,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     mutates,
 )]
 pub struct ImNotifyRead {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `ACTION`: string.
+    /// `ACTION`: documented as string.
     #[bitrix(rename = "ACTION")]
     pub action: Option<ImNotifyReadAction>,
-    /// `ONLY_CURRENT`: string.
+    /// `ONLY_CURRENT`: documented as string.
     #[bitrix(rename = "ONLY_CURRENT")]
     pub only_current: Option<String>,
 }

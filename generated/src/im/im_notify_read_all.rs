@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.read.all` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Read All Notifications — `im.notify.read.all` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read-all.html)
@@ -12,7 +12,20 @@ use bitrix24::bitrix_method;
     name = "im.notify.read.all",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImNotifyReadAllResult,
     mutates,
 )]
 pub struct ImNotifyReadAll {}
+/// The `ImNotifyReadAllResult` object. Part of `im.notify.read.all` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read-all.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImNotifyReadAllResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// `newCounter`: documented as integer.
+    #[bitrix(rename = "newCounter")]
+    pub new_counter: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -21,10 +21,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImNotifyReadList {
-    /// `IDS`: array, required.
+    /// `IDS`: documented as array, required.
     #[bitrix(rename = "IDS")]
     pub ids: Vec<Value>,
-    /// `ACTION`: string.
+    /// `ACTION`: documented as string.
     #[bitrix(rename = "ACTION")]
     pub action: Option<ImNotifyReadListAction>,
 }

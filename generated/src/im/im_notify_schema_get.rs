@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.schema.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Notification Type Schema — `im.notify.schema.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)
@@ -12,6 +13,16 @@ use bitrix24::bitrix_method;
     name = "im.notify.schema.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImNotifySchemaGetResult,
 )]
 pub struct ImNotifySchemaGet {}
+/// The `ImNotifySchemaGetResult` object. Part of `im.notify.schema.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImNotifySchemaGetResult {
+    /// `tasks`: documented as `im_notify_schema`.
+    pub tasks: Option<types::ImNotifySchema>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,30 +2,35 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.recent.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get a Shortened List of Recent Chats — `im.recent.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
 #[non_exhaustive]
-#[bitrix_method(name = "im.recent.get", version = "v1", scope = "im", result = Value)]
+#[bitrix_method(
+    name = "im.recent.get",
+    version = "v1",
+    scope = "im",
+    result = Vec<types::ImRecent>,
+)]
 pub struct ImRecentGet {
-    /// `SKIP_OPENLINES`: string.
+    /// `SKIP_OPENLINES`: documented as string.
     #[bitrix(rename = "SKIP_OPENLINES")]
     pub skip_openlines: Option<ImRecentGetSkipOpenlines>,
-    /// `SKIP_CHAT`: string.
+    /// `SKIP_CHAT`: documented as string.
     #[bitrix(rename = "SKIP_CHAT")]
     pub skip_chat: Option<ImRecentGetSkipChat>,
-    /// `SKIP_DIALOG`: string.
+    /// `SKIP_DIALOG`: documented as string.
     #[bitrix(rename = "SKIP_DIALOG")]
     pub skip_dialog: Option<ImRecentGetSkipDialog>,
-    /// `LAST_UPDATE`: datetime.
+    /// `LAST_UPDATE`: documented as datetime.
     #[bitrix(rename = "LAST_UPDATE")]
     pub last_update: Option<String>,
-    /// `ONLY_OPENLINES`: string.
+    /// `ONLY_OPENLINES`: documented as string.
     #[bitrix(rename = "ONLY_OPENLINES")]
     pub only_openlines: Option<ImRecentGetOnlyOpenlines>,
-    /// `LAST_SYNC_DATE`: datetime.
+    /// `LAST_SYNC_DATE`: documented as datetime.
     #[bitrix(rename = "LAST_SYNC_DATE")]
     pub last_sync_date: Option<String>,
 }

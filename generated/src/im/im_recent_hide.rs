@@ -16,7 +16,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
 )]
 pub struct ImRecentHide {
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImRecentHideDialogId,
 }

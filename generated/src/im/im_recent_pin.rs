@@ -25,10 +25,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImRecentPin {
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImRecentPinDialogId,
-    /// `PIN`: string.
+    /// `PIN`: documented as string.
     #[bitrix(rename = "PIN")]
     pub pin: Option<ImRecentPinPin>,
 }

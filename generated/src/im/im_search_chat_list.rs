@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.chat.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Find Chats — `im.search.chat.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
@@ -12,20 +12,21 @@ use bitrix24::bitrix_method;
     name = "im.search.chat.list",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = Vec<types::ImSearchChat>,
+    paging(kind = "offset_limit", id = "id"),
     error(code = "FIND_SHORT", status = 400, message = "Too short a search phrase"),
 )]
 pub struct ImSearchChatList {
-    /// `FIND`: string.
+    /// `FIND`: documented as string.
     #[bitrix(rename = "FIND")]
     pub find: Option<String>,
-    /// `FIND_LINES`: string.
+    /// `FIND_LINES`: documented as string.
     #[bitrix(rename = "FIND_LINES")]
     pub find_lines: Option<String>,
-    /// `OFFSET`: integer.
+    /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
-    /// `LIMIT`: integer.
+    /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

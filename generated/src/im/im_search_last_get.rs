@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.last.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Search History — `im.search.last.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
@@ -12,16 +12,16 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.search.last.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = types::ImSearchLast,
 )]
 pub struct ImSearchLastGet {
-    /// `SKIP_OPENLINES`: string.
+    /// `SKIP_OPENLINES`: documented as string.
     #[bitrix(rename = "SKIP_OPENLINES")]
     pub skip_openlines: Option<ImSearchLastGetSkipOpenlines>,
-    /// `SKIP_CHAT`: string.
+    /// `SKIP_CHAT`: documented as string.
     #[bitrix(rename = "SKIP_CHAT")]
     pub skip_chat: Option<ImSearchLastGetSkipChat>,
-    /// `SKIP_DIALOG`: string.
+    /// `SKIP_DIALOG`: documented as string.
     #[bitrix(rename = "SKIP_DIALOG")]
     pub skip_dialog: Option<ImSearchLastGetSkipDialog>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.user.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Find Users — `im.search.user.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html)
@@ -12,20 +12,21 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.search.user.list",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = Vec<types::ImSearchUser>,
+    paging(kind = "offset_limit", id = "id"),
     error(code = "FIND_SHORT", status = 400, message = "Too short a search phrase"),
 )]
 pub struct ImSearchUserList {
-    /// `FIND`: string, required.
+    /// `FIND`: documented as string, required.
     #[bitrix(rename = "FIND")]
     pub find: String,
-    /// `BUSINESS`: string.
+    /// `BUSINESS`: documented as string.
     #[bitrix(rename = "BUSINESS")]
     pub business: Option<ImSearchUserListBusiness>,
-    /// `OFFSET`: integer.
+    /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
-    /// `LIMIT`: integer.
+    /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

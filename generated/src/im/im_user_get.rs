@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.user.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get User Data — `im.user.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "im.user.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = types::ImUser,
     error(code = "ID_EMPTY", status = 400, message = "User ID can't be empty"),
     error(code = "USER_NOT_EXISTS", status = 400, message = "User does not exist"),
     error(
@@ -22,10 +22,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImUserGet {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `AVATAR_HR`: string.
+    /// `AVATAR_HR`: documented as string.
     #[bitrix(rename = "AVATAR_HR")]
     pub avatar_hr: Option<String>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get User Data with — `im.user.list.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-list-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "im.user.list.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = Vec<types::ImUserList>,
     error(
         code = "INVALID_FORMAT",
         status = 400,
@@ -20,13 +21,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImUserListGet {
-    /// `ID`: array|string, required.
+    /// `ID`: documented as `array|string`, required.
     #[bitrix(rename = "ID")]
     pub id: Value,
-    /// `AVATAR_HR`: string.
+    /// `AVATAR_HR`: documented as string.
     #[bitrix(rename = "AVATAR_HR")]
     pub avatar_hr: Option<String>,
-    /// `RESULT_TYPE`: string.
+    /// `RESULT_TYPE`: documented as string.
     #[bitrix(rename = "RESULT_TYPE")]
     pub result_type: Option<String>,
 }

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.user.status.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Get User Status — `im.user.status.get` (REST v1, scope `im`).
 ///
@@ -12,6 +11,6 @@ use bitrix24::bitrix_method;
     name = "im.user.status.get",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = String,
 )]
 pub struct ImUserStatusGet {}

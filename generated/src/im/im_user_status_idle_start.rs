@@ -15,7 +15,7 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct ImUserStatusIdleStart {
-    /// `AGO`: integer.
+    /// `AGO`: documented as integer.
     #[bitrix(rename = "AGO")]
     pub ago: Option<i64>,
 }

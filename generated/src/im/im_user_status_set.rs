@@ -16,7 +16,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "STATUS_ERROR", status = 400, message = "Status is not available"),
 )]
 pub struct ImUserStatusSet {
-    /// `STATUS`: string, required.
+    /// `STATUS`: documented as string, required.
     #[bitrix(rename = "STATUS")]
     pub status: ImUserStatusSetStatus,
 }

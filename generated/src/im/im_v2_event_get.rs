@@ -2,16 +2,22 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.v2.Event.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Retrieve User Events — `im.v2.Event.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/event-get.html)
 #[non_exhaustive]
-#[bitrix_method(name = "im.v2.Event.get", version = "v1", scope = "im", result = Value)]
+#[bitrix_method(
+    name = "im.v2.Event.get",
+    version = "v1",
+    scope = "im",
+    result = types::ImV2Event,
+    paging(kind = "offset_limit", items = "events"),
+)]
 pub struct ImV2EventGet {
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
 }

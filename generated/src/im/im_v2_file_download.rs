@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.v2.File.download` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a Link to Download a File — `im.v2.File.download` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-download.html)
@@ -12,17 +12,27 @@ use bitrix24::bitrix_method;
     name = "im.v2.File.download",
     version = "v1",
     scope = "im",
-    result = Value,
-    mutates,
+    result = ImV2FileDownloadResult,
     error(code = "FILE_NOT_FOUND", status = 400, message = "File not found"),
     error(code = "FILE_ACCESS_ERROR", status = 400, message = "File access error"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ImV2FileDownload {
-    /// `dialogId`: string, required.
+    /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,
-    /// `fileId`: integer, required.
+    /// `fileId`: documented as integer, required.
     #[bitrix(rename = "fileId")]
     pub file_id: i64,
+}
+/// The `ImV2FileDownloadResult` object. Part of `im.v2.File.download` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-download.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImV2FileDownloadResult {
+    /// `downloadUrl`: documented as string.
+    #[bitrix(rename = "downloadUrl")]
+    pub download_url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

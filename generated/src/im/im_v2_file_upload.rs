@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "im.v2.File.upload",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = ImV2FileUploadResult,
     mutates,
     error(code = "FILE_EMPTY", status = 400, message = "File name or content is empty"),
     error(code = "INVALID_CONTENT", status = 400, message = "Invalid base64 content"),
@@ -23,21 +23,40 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ImV2FileUpload {
-    /// `dialogId`: string, required.
+    /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: ImV2FileUploadFields,
+}
+/// The `ImV2FileUploadResult` object. Part of `im.v2.File.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImV2FileUploadResult {
+    /// `dialogId`: documented as string.
+    #[bitrix(rename = "dialogId")]
+    pub dialog_id: Option<String>,
+    /// `chatId`: documented as integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: Option<i64>,
+    /// `messageId`: documented as integer.
+    #[bitrix(rename = "messageId")]
+    pub message_id: Option<i64>,
+    /// `file`: documented as file.
+    pub file: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `im.v2.File.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImV2FileUploadFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `content`: string, required.
+    /// `content`: documented as string, required.
     pub content: String,
-    /// `message`: string.
+    /// `message`: documented as string.
     pub message: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

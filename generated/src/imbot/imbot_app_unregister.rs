@@ -23,7 +23,7 @@ use bitrix24::bitrix_method;
     error(code = "WRONG_REQUEST", status = 400, message = "Something went wrong"),
 )]
 pub struct ImbotAppUnregister {
-    /// `APP_ID`: any.
+    /// `APP_ID`: documented as any JSON value.
     #[bitrix(rename = "APP_ID")]
     pub app_id: Option<Value>,
 }

@@ -28,55 +28,55 @@ use bitrix24::bitrix_method;
     error(code = "WRONG_REQUEST", status = 400, message = "Something went wrong"),
 )]
 pub struct ImbotAppUpdate {
-    /// `APP_ID`: any, required.
+    /// `APP_ID`: documented as any JSON value, required.
     #[bitrix(rename = "APP_ID")]
     pub app_id: Value,
-    /// `IFRAME`: any.
+    /// `IFRAME`: documented as any JSON value.
     #[bitrix(rename = "IFRAME")]
     pub iframe: Option<Value>,
-    /// `IFRAME_WIDTH`: any.
+    /// `IFRAME_WIDTH`: documented as any JSON value.
     #[bitrix(rename = "IFRAME_WIDTH")]
     pub iframe_width: Option<Value>,
-    /// `IFRAME_HEIGHT`: any.
+    /// `IFRAME_HEIGHT`: documented as any JSON value.
     #[bitrix(rename = "IFRAME_HEIGHT")]
     pub iframe_height: Option<Value>,
-    /// `JS_METHOD`: any.
+    /// `JS_METHOD`: documented as any JSON value.
     #[bitrix(rename = "JS_METHOD")]
     pub js_method: Option<Value>,
-    /// `JS_PARAM`: any.
+    /// `JS_PARAM`: documented as any JSON value.
     #[bitrix(rename = "JS_PARAM")]
     pub js_param: Option<Value>,
-    /// `HASH`: any.
+    /// `HASH`: documented as any JSON value.
     #[bitrix(rename = "HASH")]
     pub hash: Option<Value>,
-    /// `ICON_FILE`: any.
+    /// `ICON_FILE`: documented as any JSON value.
     #[bitrix(rename = "ICON_FILE")]
     pub icon_file: Option<Value>,
-    /// `CONTEXT`: any.
+    /// `CONTEXT`: documented as any JSON value.
     #[bitrix(rename = "CONTEXT")]
     pub context: Option<Value>,
-    /// `EXTRANET_SUPPORT`: any.
+    /// `EXTRANET_SUPPORT`: documented as any JSON value.
     #[bitrix(rename = "EXTRANET_SUPPORT")]
     pub extranet_support: Option<Value>,
-    /// `LIVECHAT_SUPPORT`: any.
+    /// `LIVECHAT_SUPPORT`: documented as any JSON value.
     #[bitrix(rename = "LIVECHAT_SUPPORT")]
     pub livechat_support: Option<Value>,
-    /// `IFRAME_POPUP`: any.
+    /// `IFRAME_POPUP`: documented as any JSON value.
     #[bitrix(rename = "IFRAME_POPUP")]
     pub iframe_popup: Option<Value>,
-    /// `LANG`: any.
+    /// `LANG`: documented as any JSON value.
     #[bitrix(rename = "LANG")]
     pub lang: Option<Value>,
-    /// `LANGUAGE_ID`: any.
+    /// `LANGUAGE_ID`: documented as any JSON value.
     #[bitrix(rename = "LANGUAGE_ID")]
     pub language_id: Option<Value>,
-    /// `TITLE`: any.
+    /// `TITLE`: documented as any JSON value.
     #[bitrix(rename = "TITLE")]
     pub title: Option<Value>,
-    /// `DESCRIPTION`: any.
+    /// `DESCRIPTION`: documented as any JSON value.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<Value>,
-    /// `COPYRIGHT`: any.
+    /// `COPYRIGHT`: documented as any JSON value.
     #[bitrix(rename = "COPYRIGHT")]
     pub copyright: Option<Value>,
 }

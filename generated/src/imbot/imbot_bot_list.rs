@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.bot.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Chat Bots — `imbot.bot.list` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-bot-list.html)
@@ -14,7 +15,8 @@ use bitrix24::bitrix_method;
     name = "imbot.bot.list",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = BTreeMap<String,
+    ImbotBotListResultValue>,
     error(
         code = "WRONG_AUTH_TYPE",
         status = 403,
@@ -22,3 +24,23 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImbotBotList {}
+/// The `ImbotBotListResultValue` object. Part of `imbot.bot.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-bot-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotBotListResultValue {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `CODE`: documented as string.
+    #[bitrix(rename = "CODE")]
+    pub code: Option<String>,
+    /// `OPENLINE`: documented as string.
+    #[bitrix(rename = "OPENLINE")]
+    pub openline: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -30,37 +30,37 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "WRONG_REQUEST", status = 400, message = "Chat can't be created"),
 )]
 pub struct ImbotChatAdd {
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<ImbotChatAddType>,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `COLOR`: string.
+    /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
     pub color: Option<ImbotChatAddColor>,
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
-    /// `USERS`: array.
+    /// `USERS`: documented as array.
     #[bitrix(rename = "USERS")]
     pub users: Option<Vec<Value>>,
-    /// `AVATAR`: string.
+    /// `AVATAR`: documented as string.
     #[bitrix(rename = "AVATAR")]
     pub avatar: Option<String>,
-    /// `ENTITY_TYPE`: string.
+    /// `ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: Option<String>,
-    /// `ENTITY_ID`: string.
+    /// `ENTITY_ID`: documented as string.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: Option<String>,
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Chat ID — `imbot.chat.get` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html)
@@ -14,7 +14,7 @@ use bitrix24::bitrix_method;
     name = "imbot.chat.get",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotChatGetResult,
     error(
         code = "AUTHORIZE_ERROR",
         status = 400,
@@ -27,10 +27,21 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImbotChatGet {
-    /// `ENTITY_TYPE`: string, required.
+    /// `ENTITY_TYPE`: documented as string, required.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: String,
-    /// `ENTITY_ID`: string, required.
+    /// `ENTITY_ID`: documented as string, required.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: String,
+}
+/// The `ImbotChatGetResult` object. Part of `imbot.chat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotChatGetResult {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -24,13 +24,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
 )]
 pub struct ImbotChatSendTyping {
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImbotChatSendTypingDialogId,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

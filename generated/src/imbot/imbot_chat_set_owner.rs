@@ -31,16 +31,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImbotChatSetOwner {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

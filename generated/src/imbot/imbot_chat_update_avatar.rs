@@ -38,16 +38,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImbotChatUpdateAvatar {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `AVATAR`: string, required.
+    /// `AVATAR`: documented as string, required.
     #[bitrix(rename = "AVATAR")]
     pub avatar: String,
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

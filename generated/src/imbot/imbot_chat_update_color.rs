@@ -35,16 +35,16 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImbotChatUpdateColor {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `COLOR`: string, required.
+    /// `COLOR`: documented as string, required.
     #[bitrix(rename = "COLOR")]
     pub color: ImbotChatUpdateColorColor,
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

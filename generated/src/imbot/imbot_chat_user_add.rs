@@ -41,19 +41,19 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImbotChatUserAdd {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `USERS`: array, required.
+    /// `USERS`: documented as array, required.
     #[bitrix(rename = "USERS")]
     pub users: Vec<Value>,
-    /// `HIDE_HISTORY`: string.
+    /// `HIDE_HISTORY`: documented as string.
     #[bitrix(rename = "HIDE_HISTORY")]
     pub hide_history: Option<ImbotChatUserAddHideHistory>,
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

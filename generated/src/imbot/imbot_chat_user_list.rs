@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.user.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Get the List of Chat Participants — `imbot.chat.user.list` (REST v1, scope `imbot`).
 ///
@@ -14,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "imbot.chat.user.list",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = Vec<i64>,
     error(code = "CHAT_ID_EMPTY", status = 400, message = "Chat ID can't be empty"),
     error(code = "ACCESS_ERROR", status = 400, message = "Action unavailable"),
     error(code = "BOT_ID_ERROR", status = 400, message = "Bot not found"),
@@ -25,13 +24,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImbotChatUserList {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

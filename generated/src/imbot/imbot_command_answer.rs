@@ -44,34 +44,34 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "WRONG_REQUEST", status = 400, message = "Message isn't added"),
 )]
 pub struct ImbotCommandAnswer {
-    /// `COMMAND_ID`: integer, required.
+    /// `COMMAND_ID`: documented as integer, required.
     #[bitrix(rename = "COMMAND_ID")]
     pub command_id: i64,
-    /// `COMMAND`: string, required.
+    /// `COMMAND`: documented as string, required.
     #[bitrix(rename = "COMMAND")]
     pub command: String,
-    /// `MESSAGE_ID`: integer, required.
+    /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
-    /// `ATTACH`: object.
+    /// `ATTACH`: documented as object.
     #[bitrix(rename = "ATTACH")]
     pub attach: Option<Map<String, Value>>,
-    /// `KEYBOARD`: object.
+    /// `KEYBOARD`: documented as object.
     #[bitrix(rename = "KEYBOARD")]
     pub keyboard: Option<Map<String, Value>>,
-    /// `MENU`: object.
+    /// `MENU`: documented as object.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Map<String, Value>>,
-    /// `SYSTEM`: string.
+    /// `SYSTEM`: documented as string.
     #[bitrix(rename = "SYSTEM")]
     pub system: Option<ImbotCommandAnswerSystem>,
-    /// `URL_PREVIEW`: string.
+    /// `URL_PREVIEW`: documented as string.
     #[bitrix(rename = "URL_PREVIEW")]
     pub url_preview: Option<ImbotCommandAnswerUrlPreview>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

@@ -33,28 +33,28 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "WRONG_REQUEST", status = 400, message = "Command can't be created"),
 )]
 pub struct ImbotCommandRegister {
-    /// `BOT_ID`: integer, required.
+    /// `BOT_ID`: documented as integer, required.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: i64,
-    /// `COMMAND`: string, required.
+    /// `COMMAND`: documented as string, required.
     #[bitrix(rename = "COMMAND")]
     pub command: String,
-    /// `EVENT_COMMAND_ADD`: string, required.
+    /// `EVENT_COMMAND_ADD`: documented as string, required.
     #[bitrix(rename = "EVENT_COMMAND_ADD")]
     pub event_command_add: String,
-    /// `LANG`: object, required.
+    /// `LANG`: documented as object, required.
     #[bitrix(rename = "LANG")]
     pub lang: ImbotCommandRegisterLang,
-    /// `COMMON`: string.
+    /// `COMMON`: documented as string.
     #[bitrix(rename = "COMMON")]
     pub common: Option<ImbotCommandRegisterCommon>,
-    /// `HIDDEN`: string.
+    /// `HIDDEN`: documented as string.
     #[bitrix(rename = "HIDDEN")]
     pub hidden: Option<ImbotCommandRegisterHidden>,
-    /// `EXTRANET_SUPPORT`: string.
+    /// `EXTRANET_SUPPORT`: documented as string.
     #[bitrix(rename = "EXTRANET_SUPPORT")]
     pub extranet_support: Option<ImbotCommandRegisterExtranetSupport>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }
@@ -62,13 +62,13 @@ pub struct ImbotCommandRegister {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotCommandRegisterLang {
-    /// `LANGUAGE_ID`: string, required.
+    /// `LANGUAGE_ID`: documented as string, required.
     #[bitrix(rename = "LANGUAGE_ID")]
     pub language_id: String,
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
-    /// `PARAMS`: string.
+    /// `PARAMS`: documented as string.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<String>,
     /// Undocumented keys sent as they are.

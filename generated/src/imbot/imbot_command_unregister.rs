@@ -24,10 +24,10 @@ use bitrix24::bitrix_method;
     error(code = "WRONG_REQUEST", status = 400, message = "Command can't be deleted"),
 )]
 pub struct ImbotCommandUnregister {
-    /// `COMMAND_ID`: integer, required.
+    /// `COMMAND_ID`: documented as integer, required.
     #[bitrix(rename = "COMMAND_ID")]
     pub command_id: i64,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

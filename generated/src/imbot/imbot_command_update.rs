@@ -31,13 +31,13 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "WRONG_REQUEST", status = 400, message = "Command can't be updated"),
 )]
 pub struct ImbotCommandUpdate {
-    /// `COMMAND_ID`: integer, required.
+    /// `COMMAND_ID`: documented as integer, required.
     #[bitrix(rename = "COMMAND_ID")]
     pub command_id: i64,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ImbotCommandUpdateFields,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }
@@ -45,19 +45,19 @@ pub struct ImbotCommandUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotCommandUpdateFields {
-    /// `COMMAND`: string.
+    /// `COMMAND`: documented as string.
     #[bitrix(rename = "COMMAND")]
     pub command: Option<String>,
-    /// `EVENT_COMMAND_ADD`: string.
+    /// `EVENT_COMMAND_ADD`: documented as string.
     #[bitrix(rename = "EVENT_COMMAND_ADD")]
     pub event_command_add: Option<String>,
-    /// `HIDDEN`: string.
+    /// `HIDDEN`: documented as string.
     #[bitrix(rename = "HIDDEN")]
     pub hidden: Option<ImbotCommandUpdateFieldsHidden>,
-    /// `EXTRANET_SUPPORT`: string.
+    /// `EXTRANET_SUPPORT`: documented as string.
     #[bitrix(rename = "EXTRANET_SUPPORT")]
     pub extranet_support: Option<ImbotCommandUpdateFieldsExtranetSupport>,
-    /// `LANG`: object.
+    /// `LANG`: documented as object.
     #[bitrix(rename = "LANG")]
     pub lang: Option<ImbotCommandUpdateFieldsLang>,
     /// Undocumented keys sent as they are.
@@ -88,13 +88,13 @@ pub enum ImbotCommandUpdateFieldsExtranetSupport {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotCommandUpdateFieldsLang {
-    /// `LANGUAGE_ID`: string, required.
+    /// `LANGUAGE_ID`: documented as string, required.
     #[bitrix(rename = "LANGUAGE_ID")]
     pub language_id: String,
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
-    /// `PARAMS`: string.
+    /// `PARAMS`: documented as string.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<String>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.dialog.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Data About Chat — `imbot.dialog.get` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
@@ -14,7 +14,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "imbot.dialog.get",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = types::ImbotDialog,
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
     error(
         code = "ACCESS_ERROR",
@@ -28,7 +28,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImbotDialogGet {
-    /// `DIALOG_ID`: string, required.
+    /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImbotDialogGetDialogId,
 }

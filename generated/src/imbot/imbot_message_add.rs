@@ -45,40 +45,40 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "WRONG_REQUEST", status = 400, message = "Message isn't added"),
 )]
 pub struct ImbotMessageAdd {
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `DIALOG_ID`: string.
+    /// `DIALOG_ID`: documented as string.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: Option<ImbotMessageAddDialogId>,
-    /// `FROM_USER_ID`: integer.
+    /// `FROM_USER_ID`: documented as integer.
     #[bitrix(rename = "FROM_USER_ID")]
     pub from_user_id: Option<i64>,
-    /// `TO_USER_ID`: integer.
+    /// `TO_USER_ID`: documented as integer.
     #[bitrix(rename = "TO_USER_ID")]
     pub to_user_id: Option<i64>,
-    /// `MESSAGE`: string, required.
+    /// `MESSAGE`: documented as string, required.
     #[bitrix(rename = "MESSAGE")]
     pub message: String,
-    /// `ATTACH`: object|string.
+    /// `ATTACH`: documented as `object|string`.
     #[bitrix(rename = "ATTACH")]
     pub attach: Option<Value>,
-    /// `KEYBOARD`: object|string.
+    /// `KEYBOARD`: documented as `object|string`.
     #[bitrix(rename = "KEYBOARD")]
     pub keyboard: Option<Value>,
-    /// `MENU`: object|string.
+    /// `MENU`: documented as `object|string`.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Value>,
-    /// `SYSTEM`: string.
+    /// `SYSTEM`: documented as string.
     #[bitrix(rename = "SYSTEM")]
     pub system: Option<ImbotMessageAddSystem>,
-    /// `URL_PREVIEW`: string.
+    /// `URL_PREVIEW`: documented as string.
     #[bitrix(rename = "URL_PREVIEW")]
     pub url_preview: Option<ImbotMessageAddUrlPreview>,
-    /// `SKIP_CONNECTOR`: string.
+    /// `SKIP_CONNECTOR`: documented as string.
     #[bitrix(rename = "SKIP_CONNECTOR")]
     pub skip_connector: Option<ImbotMessageAddSkipConnector>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

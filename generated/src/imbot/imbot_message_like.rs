@@ -33,16 +33,16 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImbotMessageLike {
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `MESSAGE_ID`: integer, required.
+    /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
-    /// `ACTION`: string.
+    /// `ACTION`: documented as string.
     #[bitrix(rename = "ACTION")]
     pub action: Option<ImbotMessageLikeAction>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

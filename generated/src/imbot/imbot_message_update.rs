@@ -52,31 +52,31 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImbotMessageUpdate {
-    /// `BOT_ID`: integer.
+    /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
-    /// `MESSAGE_ID`: integer, required.
+    /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
-    /// `ATTACH`: object|string.
+    /// `ATTACH`: documented as `object|string`.
     #[bitrix(rename = "ATTACH")]
     pub attach: Option<Value>,
-    /// `KEYBOARD`: object|string.
+    /// `KEYBOARD`: documented as `object|string`.
     #[bitrix(rename = "KEYBOARD")]
     pub keyboard: Option<Value>,
-    /// `MENU`: object|string.
+    /// `MENU`: documented as `object|string`.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Value>,
-    /// `URL_PREVIEW`: string.
+    /// `URL_PREVIEW`: documented as string.
     #[bitrix(rename = "URL_PREVIEW")]
     pub url_preview: Option<ImbotMessageUpdateUrlPreview>,
-    /// `SKIP_CONNECTOR`: string.
+    /// `SKIP_CONNECTOR`: documented as string.
     #[bitrix(rename = "SKIP_CONNECTOR")]
     pub skip_connector: Option<ImbotMessageUpdateSkipConnector>,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

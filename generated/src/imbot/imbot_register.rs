@@ -68,37 +68,37 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "WRONG_REQUEST", status = 400, message = "Bot can't be created"),
 )]
 pub struct ImbotRegister {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<ImbotRegisterType>,
-    /// `OPENLINE`: string.
+    /// `OPENLINE`: documented as string.
     #[bitrix(rename = "OPENLINE")]
     pub openline: Option<ImbotRegisterOpenline>,
-    /// `EVENT_HANDLER`: string.
+    /// `EVENT_HANDLER`: documented as string.
     #[bitrix(rename = "EVENT_HANDLER")]
     pub event_handler: Option<String>,
-    /// `EVENT_MESSAGE_ADD`: string, required.
+    /// `EVENT_MESSAGE_ADD`: documented as string, required.
     #[bitrix(rename = "EVENT_MESSAGE_ADD")]
     pub event_message_add: String,
-    /// `EVENT_MESSAGE_UPDATE`: string.
+    /// `EVENT_MESSAGE_UPDATE`: documented as string.
     #[bitrix(rename = "EVENT_MESSAGE_UPDATE")]
     pub event_message_update: Option<String>,
-    /// `EVENT_MESSAGE_DELETE`: string.
+    /// `EVENT_MESSAGE_DELETE`: documented as string.
     #[bitrix(rename = "EVENT_MESSAGE_DELETE")]
     pub event_message_delete: Option<String>,
-    /// `EVENT_WELCOME_MESSAGE`: string, required.
+    /// `EVENT_WELCOME_MESSAGE`: documented as string, required.
     #[bitrix(rename = "EVENT_WELCOME_MESSAGE")]
     pub event_welcome_message: String,
-    /// `EVENT_BOT_DELETE`: string, required.
+    /// `EVENT_BOT_DELETE`: documented as string, required.
     #[bitrix(rename = "EVENT_BOT_DELETE")]
     pub event_bot_delete: String,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
-    /// `PROPERTIES`: object, required.
+    /// `PROPERTIES`: documented as object, required.
     #[bitrix(rename = "PROPERTIES")]
     pub properties: ImbotRegisterProperties,
 }
@@ -132,31 +132,31 @@ pub enum ImbotRegisterOpenline {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotRegisterProperties {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `LAST_NAME`: string, required.
+    /// `LAST_NAME`: documented as string, required.
     #[bitrix(rename = "LAST_NAME")]
     pub last_name: String,
-    /// `COLOR`: string.
+    /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
     pub color: Option<String>,
-    /// `EMAIL`: string.
+    /// `EMAIL`: documented as string.
     #[bitrix(rename = "EMAIL")]
     pub email: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: string.
+    /// `PERSONAL_BIRTHDAY`: documented as string.
     #[bitrix(rename = "PERSONAL_BIRTHDAY")]
     pub personal_birthday: Option<String>,
-    /// `WORK_POSITION`: string.
+    /// `WORK_POSITION`: documented as string.
     #[bitrix(rename = "WORK_POSITION")]
     pub work_position: Option<String>,
-    /// `PERSONAL_WWW`: string.
+    /// `PERSONAL_WWW`: documented as string.
     #[bitrix(rename = "PERSONAL_WWW")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_GENDER`: string.
+    /// `PERSONAL_GENDER`: documented as string.
     #[bitrix(rename = "PERSONAL_GENDER")]
     pub personal_gender: Option<String>,
-    /// `PERSONAL_PHOTO`: file.
+    /// `PERSONAL_PHOTO`: documented as file.
     #[bitrix(rename = "PERSONAL_PHOTO")]
     pub personal_photo: Option<Value>,
     /// Undocumented keys sent as they are.

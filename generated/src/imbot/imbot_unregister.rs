@@ -34,10 +34,10 @@ use bitrix24::bitrix_method;
     error(code = "WRONG_REQUEST", status = 400, message = "Bot can't be deleted"),
 )]
 pub struct ImbotUnregister {
-    /// `BOT_ID`: integer, required.
+    /// `BOT_ID`: documented as integer, required.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: i64,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }

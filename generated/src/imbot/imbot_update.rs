@@ -58,13 +58,13 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "WRONG_REQUEST", status = 400, message = "Bot can't be updated"),
 )]
 pub struct ImbotUpdate {
-    /// `BOT_ID`: integer, required.
+    /// `BOT_ID`: documented as integer, required.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: i64,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ImbotUpdateFields,
-    /// `CLIENT_ID`: string.
+    /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }
@@ -72,28 +72,28 @@ pub struct ImbotUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotUpdateFields {
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `EVENT_HANDLER`: string.
+    /// `EVENT_HANDLER`: documented as string.
     #[bitrix(rename = "EVENT_HANDLER")]
     pub event_handler: Option<String>,
-    /// `EVENT_MESSAGE_ADD`: string.
+    /// `EVENT_MESSAGE_ADD`: documented as string.
     #[bitrix(rename = "EVENT_MESSAGE_ADD")]
     pub event_message_add: Option<String>,
-    /// `EVENT_MESSAGE_UPDATE`: string.
+    /// `EVENT_MESSAGE_UPDATE`: documented as string.
     #[bitrix(rename = "EVENT_MESSAGE_UPDATE")]
     pub event_message_update: Option<String>,
-    /// `EVENT_MESSAGE_DELETE`: string.
+    /// `EVENT_MESSAGE_DELETE`: documented as string.
     #[bitrix(rename = "EVENT_MESSAGE_DELETE")]
     pub event_message_delete: Option<String>,
-    /// `EVENT_WELCOME_MESSAGE`: string.
+    /// `EVENT_WELCOME_MESSAGE`: documented as string.
     #[bitrix(rename = "EVENT_WELCOME_MESSAGE")]
     pub event_welcome_message: Option<String>,
-    /// `EVENT_BOT_DELETE`: string.
+    /// `EVENT_BOT_DELETE`: documented as string.
     #[bitrix(rename = "EVENT_BOT_DELETE")]
     pub event_bot_delete: Option<String>,
-    /// `PROPERTIES`: object.
+    /// `PROPERTIES`: documented as object.
     #[bitrix(rename = "PROPERTIES")]
     pub properties: Option<ImbotUpdateFieldsProperties>,
     /// Undocumented keys sent as they are.
@@ -104,31 +104,31 @@ pub struct ImbotUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotUpdateFieldsProperties {
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `LAST_NAME`: string.
+    /// `LAST_NAME`: documented as string.
     #[bitrix(rename = "LAST_NAME")]
     pub last_name: Option<String>,
-    /// `COLOR`: string.
+    /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
     pub color: Option<String>,
-    /// `EMAIL`: string.
+    /// `EMAIL`: documented as string.
     #[bitrix(rename = "EMAIL")]
     pub email: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: string.
+    /// `PERSONAL_BIRTHDAY`: documented as string.
     #[bitrix(rename = "PERSONAL_BIRTHDAY")]
     pub personal_birthday: Option<String>,
-    /// `WORK_POSITION`: string.
+    /// `WORK_POSITION`: documented as string.
     #[bitrix(rename = "WORK_POSITION")]
     pub work_position: Option<String>,
-    /// `PERSONAL_WWW`: string.
+    /// `PERSONAL_WWW`: documented as string.
     #[bitrix(rename = "PERSONAL_WWW")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_GENDER`: string.
+    /// `PERSONAL_GENDER`: documented as string.
     #[bitrix(rename = "PERSONAL_GENDER")]
     pub personal_gender: Option<String>,
-    /// `PERSONAL_PHOTO`: file.
+    /// `PERSONAL_PHOTO`: documented as file.
     #[bitrix(rename = "PERSONAL_PHOTO")]
     pub personal_photo: Option<Value>,
     /// Undocumented keys sent as they are.

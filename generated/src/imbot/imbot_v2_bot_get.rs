@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Bot.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Information About the Bot — `imbot.v2.Bot.get` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.Bot.get",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = types::ImbotV2Bot,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
         status = 400,
@@ -26,12 +26,12 @@ use bitrix24::bitrix_method;
     error(code = "BOT_NOT_FOUND", status = 400, message = "Bot not found"),
 )]
 pub struct ImbotV2BotGet {
-    /// `botId`: integer.
+    /// `botId`: documented as integer.
     #[bitrix(rename = "botId")]
     pub bot_id: Option<i64>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
 }

@@ -3,7 +3,7 @@
 //! `imbot.v2.Bot.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// List of Bots in the Application — `imbot.v2.Bot.list` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)
@@ -12,7 +12,8 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.Bot.list",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2BotListResult,
+    paging(kind = "offset_limit", filter = "filter"),
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
         status = 400,
@@ -20,13 +21,94 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImbotV2BotList {
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
+}
+/// The `ImbotV2BotListResult` object. Part of `imbot.v2.Bot.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2BotListResult {
+    /// `bots`: documented as array of object.
+    pub bots: Option<Vec<ImbotV2BotListResultBotsItem>>,
+    /// `users`: documented as array of object.
+    pub users: Option<Vec<ImbotV2BotListResultUsersItem>>,
+    /// `hasNextPage`: documented as boolean.
+    #[bitrix(rename = "hasNextPage")]
+    pub has_next_page: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImbotV2BotListResultBotsItem` object. Part of `imbot.v2.Bot.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2BotListResultBotsItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `isHidden`: documented as boolean.
+    #[bitrix(rename = "isHidden")]
+    pub is_hidden: Option<bool>,
+    /// `isSupportOpenline`: documented as boolean.
+    #[bitrix(rename = "isSupportOpenline")]
+    pub is_support_openline: Option<bool>,
+    /// `isReactionsEnabled`: documented as boolean.
+    #[bitrix(rename = "isReactionsEnabled")]
+    pub is_reactions_enabled: Option<bool>,
+    /// `backgroundId`: documented as string.
+    #[bitrix(rename = "backgroundId")]
+    pub background_id: Option<String>,
+    /// `language`: documented as string.
+    pub language: Option<String>,
+    /// `moduleId`: documented as string.
+    #[bitrix(rename = "moduleId")]
+    pub module_id: Option<String>,
+    /// `eventMode`: documented as string.
+    #[bitrix(rename = "eventMode")]
+    pub event_mode: Option<String>,
+    /// `countMessage`: documented as integer.
+    #[bitrix(rename = "countMessage")]
+    pub count_message: Option<i64>,
+    /// `countCommand`: documented as integer.
+    #[bitrix(rename = "countCommand")]
+    pub count_command: Option<i64>,
+    /// `countChat`: documented as integer.
+    #[bitrix(rename = "countChat")]
+    pub count_chat: Option<i64>,
+    /// `countUser`: documented as integer.
+    #[bitrix(rename = "countUser")]
+    pub count_user: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImbotV2BotListResultUsersItem` object. Part of `imbot.v2.Bot.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2BotListResultUsersItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `bot`: documented as boolean.
+    pub bot: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

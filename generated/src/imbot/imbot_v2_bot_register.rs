@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "imbot.v2.Bot.register",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2BotRegisterResult,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -56,39 +56,154 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImbotV2BotRegister {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: ImbotV2BotRegisterFields,
+}
+/// The `ImbotV2BotRegisterResult` object. Part of `imbot.v2.Bot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2BotRegisterResult {
+    /// `bot`: documented as `Bot`.
+    pub bot: Option<ImbotV2BotRegisterResultBot>,
+    /// `users`: documented as array of object.
+    pub users: Option<Vec<ImbotV2BotRegisterResultUsersItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `bot` object. Part of `imbot.v2.Bot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2BotRegisterResultBot {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `isHidden`: documented as boolean.
+    #[bitrix(rename = "isHidden")]
+    pub is_hidden: Option<bool>,
+    /// `isSupportOpenline`: documented as boolean.
+    #[bitrix(rename = "isSupportOpenline")]
+    pub is_support_openline: Option<bool>,
+    /// `isReactionsEnabled`: documented as boolean.
+    #[bitrix(rename = "isReactionsEnabled")]
+    pub is_reactions_enabled: Option<bool>,
+    /// `backgroundId`: documented as string.
+    #[bitrix(rename = "backgroundId")]
+    pub background_id: Option<String>,
+    /// `language`: documented as string.
+    pub language: Option<String>,
+    /// `moduleId`: documented as string.
+    #[bitrix(rename = "moduleId")]
+    pub module_id: Option<String>,
+    /// `eventMode`: documented as string.
+    #[bitrix(rename = "eventMode")]
+    pub event_mode: Option<String>,
+    /// `countMessage`: documented as integer.
+    #[bitrix(rename = "countMessage")]
+    pub count_message: Option<i64>,
+    /// `countCommand`: documented as integer.
+    #[bitrix(rename = "countCommand")]
+    pub count_command: Option<i64>,
+    /// `countChat`: documented as integer.
+    #[bitrix(rename = "countChat")]
+    pub count_chat: Option<i64>,
+    /// `countUser`: documented as integer.
+    #[bitrix(rename = "countUser")]
+    pub count_user: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImbotV2BotRegisterResultUsersItem` object. Part of `imbot.v2.Bot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2BotRegisterResultUsersItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `firstName`: documented as string.
+    #[bitrix(rename = "firstName")]
+    pub first_name: Option<String>,
+    /// `lastName`: documented as string.
+    #[bitrix(rename = "lastName")]
+    pub last_name: Option<String>,
+    /// `workPosition`: documented as string.
+    #[bitrix(rename = "workPosition")]
+    pub work_position: Option<String>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// `avatar`: documented as string.
+    pub avatar: Option<String>,
+    /// `gender`: documented as string.
+    pub gender: Option<String>,
+    /// `birthday`: documented as string.
+    pub birthday: Option<String>,
+    /// `extranet`: documented as boolean.
+    pub extranet: Option<bool>,
+    /// `bot`: documented as boolean.
+    pub bot: Option<bool>,
+    /// `connector`: documented as boolean.
+    pub connector: Option<bool>,
+    /// `externalAuthId`: documented as string.
+    #[bitrix(rename = "externalAuthId")]
+    pub external_auth_id: Option<String>,
+    /// `status`: documented as string.
+    pub status: Option<String>,
+    /// `idle`: documented as boolean.
+    pub idle: Option<bool>,
+    /// `lastActivityDate`: documented as string.
+    #[bitrix(rename = "lastActivityDate")]
+    pub last_activity_date: Option<String>,
+    /// `absent`: documented as boolean.
+    pub absent: Option<bool>,
+    /// `departments`: documented as array.
+    pub departments: Option<Vec<Value>>,
+    /// `phones`: documented as array.
+    pub phones: Option<Value>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `imbot.v2.Bot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2BotRegisterFields {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `properties`: object, required.
+    /// `properties`: documented as object, required.
     pub properties: ImbotV2BotRegisterFieldsProperties,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
-    /// `eventMode`: string.
+    /// `eventMode`: documented as string.
     #[bitrix(rename = "eventMode")]
     pub event_mode: Option<ImbotV2BotRegisterFieldsEventMode>,
-    /// `webhookUrl`: string.
+    /// `webhookUrl`: documented as string.
     #[bitrix(rename = "webhookUrl")]
     pub webhook_url: Option<String>,
-    /// `isHidden`: boolean.
+    /// `isHidden`: documented as boolean.
     #[bitrix(rename = "isHidden")]
     pub is_hidden: Option<bool>,
-    /// `isReactionsEnabled`: boolean.
+    /// `isReactionsEnabled`: documented as boolean.
     #[bitrix(rename = "isReactionsEnabled")]
     pub is_reactions_enabled: Option<bool>,
-    /// `isSupportOpenline`: boolean.
+    /// `isSupportOpenline`: documented as boolean.
     #[bitrix(rename = "isSupportOpenline")]
     pub is_support_openline: Option<bool>,
-    /// `backgroundId`: string.
+    /// `backgroundId`: documented as string.
     #[bitrix(rename = "backgroundId")]
     pub background_id: Option<String>,
     /// Undocumented keys sent as they are.
@@ -99,19 +214,19 @@ pub struct ImbotV2BotRegisterFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2BotRegisterFieldsProperties {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `lastName`: string.
+    /// `lastName`: documented as string.
     #[bitrix(rename = "lastName")]
     pub last_name: Option<String>,
-    /// `workPosition`: string.
+    /// `workPosition`: documented as string.
     #[bitrix(rename = "workPosition")]
     pub work_position: Option<String>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
-    /// `gender`: string.
+    /// `gender`: documented as string.
     pub gender: Option<String>,
-    /// `avatar`: file.
+    /// `avatar`: documented as file.
     pub avatar: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

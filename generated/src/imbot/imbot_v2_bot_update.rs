@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update the — `imbot.v2.Bot.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imbot.v2.Bot.update",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = types::ImbotV2Bot,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -45,40 +46,40 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImbotV2BotUpdate {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: ImbotV2BotUpdateFields,
 }
 /// The `fields` object. Part of `imbot.v2.Bot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2BotUpdateFields {
-    /// `properties`: object.
+    /// `properties`: documented as object.
     pub properties: Option<ImbotV2BotUpdateFieldsProperties>,
-    /// `isHidden`: boolean.
+    /// `isHidden`: documented as boolean.
     #[bitrix(rename = "isHidden")]
     pub is_hidden: Option<bool>,
-    /// `isReactionsEnabled`: boolean.
+    /// `isReactionsEnabled`: documented as boolean.
     #[bitrix(rename = "isReactionsEnabled")]
     pub is_reactions_enabled: Option<bool>,
-    /// `isSupportOpenline`: boolean.
+    /// `isSupportOpenline`: documented as boolean.
     #[bitrix(rename = "isSupportOpenline")]
     pub is_support_openline: Option<bool>,
-    /// `backgroundId`: string.
+    /// `backgroundId`: documented as string.
     #[bitrix(rename = "backgroundId")]
     pub background_id: Option<String>,
-    /// `eventMode`: string.
+    /// `eventMode`: documented as string.
     #[bitrix(rename = "eventMode")]
     pub event_mode: Option<String>,
-    /// `webhookUrl`: string.
+    /// `webhookUrl`: documented as string.
     #[bitrix(rename = "webhookUrl")]
     pub webhook_url: Option<String>,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
     /// Undocumented keys sent as they are.
@@ -89,19 +90,19 @@ pub struct ImbotV2BotUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2BotUpdateFieldsProperties {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `lastName`: string.
+    /// `lastName`: documented as string.
     #[bitrix(rename = "lastName")]
     pub last_name: Option<String>,
-    /// `workPosition`: string.
+    /// `workPosition`: documented as string.
     #[bitrix(rename = "workPosition")]
     pub work_position: Option<String>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
-    /// `gender`: string.
+    /// `gender`: documented as string.
     pub gender: Option<String>,
-    /// `avatar`: file.
+    /// `avatar`: documented as file.
     pub avatar: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imbot.v2.Chat.add",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2ChatAddResult,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -28,34 +28,103 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImbotV2ChatAdd {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<ImbotV2ChatAddFields>,
+}
+/// The `ImbotV2ChatAddResult` object. Part of `imbot.v2.Chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2ChatAddResult {
+    /// `chat`: documented as `Chat`.
+    pub chat: Option<ImbotV2ChatAddResultChat>,
+    /// `users`: documented as array of object.
+    pub users: Option<Vec<ImbotV2ChatAddResultUsersItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `chat` object. Part of `imbot.v2.Chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2ChatAddResultChat {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `dialogId`: documented as string.
+    #[bitrix(rename = "dialogId")]
+    pub dialog_id: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `owner`: documented as integer.
+    pub owner: Option<i64>,
+    /// `color`: documented as `string\`.
+    pub color: Option<Value>,
+    /// `avatar`: documented as string.
+    pub avatar: Option<String>,
+    /// `role`: documented as string.
+    pub role: Option<String>,
+    /// `dateCreate`: documented as `string\`.
+    #[bitrix(rename = "dateCreate")]
+    pub date_create: Option<Value>,
+    /// `lastMessageId`: documented as `integer\`.
+    #[bitrix(rename = "lastMessageId")]
+    pub last_message_id: Option<Value>,
+    /// `muteList`: documented as array.
+    #[bitrix(rename = "muteList")]
+    pub mute_list: Option<Vec<Value>>,
+    /// `managerList`: documented as array.
+    #[bitrix(rename = "managerList")]
+    pub manager_list: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImbotV2ChatAddResultUsersItem` object. Part of `imbot.v2.Chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2ChatAddResultUsersItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `imbot.v2.Chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2ChatAddFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
-    /// `avatar`: file.
+    /// `avatar`: documented as file.
     pub avatar: Option<Value>,
-    /// `userIds`: array of integer.
+    /// `userIds`: documented as array of integer.
     #[bitrix(rename = "userIds")]
     pub user_ids: Option<Vec<i64>>,
-    /// `ownerId`: integer.
+    /// `ownerId`: documented as integer.
     #[bitrix(rename = "ownerId")]
     pub owner_id: Option<i64>,
-    /// `message`: string.
+    /// `message`: documented as string.
     pub message: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Chat.leave` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Leave Chat — `imbot.v2.Chat.leave` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-leave.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.Chat.leave",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2ChatLeaveResult,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -29,13 +29,23 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ImbotV2ChatLeave {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `dialogId`: string, required.
+    /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,
+}
+/// The `ImbotV2ChatLeaveResult` object. Part of `imbot.v2.Chat.leave` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-leave.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2ChatLeaveResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

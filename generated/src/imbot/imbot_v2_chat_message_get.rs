@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Chat.Message.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Message — `imbot.v2.Chat.Message.get` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.Chat.Message.get",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = types::ImbotV2ChatMessage,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
         status = 400,
@@ -28,13 +28,13 @@ use bitrix24::bitrix_method;
     error(code = "BOT_TYPE_NOT_ALLOWED", status = 400, message = "Bot type not allowed"),
 )]
 pub struct ImbotV2ChatMessageGet {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `messageId`: integer, required.
+    /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
 }

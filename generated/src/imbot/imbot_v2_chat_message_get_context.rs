@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Chat.Message.getContext` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Message Context with — `imbot.v2.Chat.Message.getContext` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.Chat.Message.getContext",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2ChatMessageGetContextResult,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
         status = 400,
@@ -34,15 +34,84 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImbotV2ChatMessageGetContext {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `messageId`: integer, required.
+    /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
-    /// `range`: integer.
+    /// `range`: documented as integer.
     pub range: Option<i64>,
+}
+/// The `ImbotV2ChatMessageGetContextResult` object. Part of `imbot.v2.Chat.Message.getContext` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2ChatMessageGetContextResult {
+    /// `messages`: documented as array of object.
+    pub messages: Option<Vec<ImbotV2ChatMessageGetContextResultMessagesItem>>,
+    /// `users`: documented as array of object.
+    pub users: Option<Vec<ImbotV2ChatMessageGetContextResultUsersItem>>,
+    /// `hasPrevPage`: documented as boolean.
+    #[bitrix(rename = "hasPrevPage")]
+    pub has_prev_page: Option<bool>,
+    /// `hasNextPage`: documented as boolean.
+    #[bitrix(rename = "hasNextPage")]
+    pub has_next_page: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImbotV2ChatMessageGetContextResultMessagesItem` object. Part of `imbot.v2.Chat.Message.getContext` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2ChatMessageGetContextResultMessagesItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `chatId`: documented as integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: Option<i64>,
+    /// `authorId`: documented as integer.
+    #[bitrix(rename = "authorId")]
+    pub author_id: Option<i64>,
+    /// `date`: documented as string.
+    pub date: Option<String>,
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// `isSystem`: documented as boolean.
+    #[bitrix(rename = "isSystem")]
+    pub is_system: Option<bool>,
+    /// `uuid`: documented as string.
+    pub uuid: Option<String>,
+    /// `forward`: documented as object.
+    pub forward: Option<Map<String, Value>>,
+    /// `params`: documented as object.
+    pub params: Option<Map<String, Value>>,
+    /// `viewedByOthers`: documented as boolean.
+    #[bitrix(rename = "viewedByOthers")]
+    pub viewed_by_others: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImbotV2ChatMessageGetContextResultUsersItem` object. Part of `imbot.v2.Chat.Message.getContext` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2ChatMessageGetContextResultUsersItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `bot`: documented as boolean.
+    pub bot: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

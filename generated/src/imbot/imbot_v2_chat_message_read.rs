@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Chat.Message.read` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Mark Messages as Read — `imbot.v2.Chat.Message.read` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-read.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.Chat.Message.read",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2ChatMessageReadResult,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -30,16 +30,35 @@ use bitrix24::bitrix_method;
     error(code = "MESSAGE_NOT_FOUND", status = 400, message = "Message not found"),
 )]
 pub struct ImbotV2ChatMessageRead {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `dialogId`: string, required.
+    /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,
-    /// `messageId`: integer.
+    /// `messageId`: documented as integer.
     #[bitrix(rename = "messageId")]
     pub message_id: Option<i64>,
+}
+/// The `ImbotV2ChatMessageReadResult` object. Part of `imbot.v2.Chat.Message.read` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-read.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2ChatMessageReadResult {
+    /// `chatId`: documented as integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: Option<i64>,
+    /// `lastId`: documented as integer.
+    #[bitrix(rename = "lastId")]
+    pub last_id: Option<i64>,
+    /// `counter`: documented as integer.
+    pub counter: Option<i64>,
+    /// `viewedMessages`: documented as array of integer.
+    #[bitrix(rename = "viewedMessages")]
+    pub viewed_messages: Option<Vec<i64>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

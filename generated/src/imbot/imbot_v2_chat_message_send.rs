@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imbot.v2.Chat.Message.send",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2ChatMessageSendResult,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -31,40 +31,53 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "SENDING_FAILED", status = 400, message = "Sending failed"),
 )]
 pub struct ImbotV2ChatMessageSend {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `dialogId`: string, required.
+    /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<ImbotV2ChatMessageSendFields>,
+}
+/// The `ImbotV2ChatMessageSendResult` object. Part of `imbot.v2.Chat.Message.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-send.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2ChatMessageSendResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `uuidMap`: documented as object.
+    #[bitrix(rename = "uuidMap")]
+    pub uuid_map: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `imbot.v2.Chat.Message.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-send.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2ChatMessageSendFields {
-    /// `message`: string.
+    /// `message`: documented as string.
     pub message: Option<String>,
-    /// `attach`: array.
+    /// `attach`: documented as array.
     pub attach: Option<Vec<Value>>,
-    /// `keyboard`: array.
+    /// `keyboard`: documented as array.
     pub keyboard: Option<Vec<Value>>,
-    /// `system`: boolean.
+    /// `system`: documented as boolean.
     pub system: Option<bool>,
-    /// `urlPreview`: boolean.
+    /// `urlPreview`: documented as boolean.
     #[bitrix(rename = "urlPreview")]
     pub url_preview: Option<bool>,
-    /// `replyId`: integer.
+    /// `replyId`: documented as integer.
     #[bitrix(rename = "replyId")]
     pub reply_id: Option<i64>,
-    /// `templateId`: string.
+    /// `templateId`: documented as string.
     #[bitrix(rename = "templateId")]
     pub template_id: Option<String>,
-    /// `forwardIds`: object.
+    /// `forwardIds`: documented as object.
     #[bitrix(rename = "forwardIds")]
     pub forward_ids: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

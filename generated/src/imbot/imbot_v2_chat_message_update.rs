@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imbot.v2.Chat.Message.update",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2ChatMessageUpdateResult,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -29,29 +29,39 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ImbotV2ChatMessageUpdate {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `messageId`: integer, required.
+    /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: ImbotV2ChatMessageUpdateFields,
+}
+/// The `ImbotV2ChatMessageUpdateResult` object. Part of `imbot.v2.Chat.Message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2ChatMessageUpdateResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `imbot.v2.Chat.Message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2ChatMessageUpdateFields {
-    /// `message`: string.
+    /// `message`: documented as string.
     pub message: Option<String>,
-    /// `attach`: array.
+    /// `attach`: documented as array.
     pub attach: Option<Vec<Value>>,
-    /// `keyboard`: array.
+    /// `keyboard`: documented as array.
     pub keyboard: Option<Vec<Value>>,
-    /// `urlPreview`: string.
+    /// `urlPreview`: documented as string.
     #[bitrix(rename = "urlPreview")]
     pub url_preview: Option<String>,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// List of Chat Participants — `imbot.v2.Chat.User.list` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.Chat.User.list",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = Vec<types::ImbotV2ChatUser>,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
         status = 400,
@@ -28,17 +29,17 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ImbotV2ChatUserList {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `dialogId`: string, required.
+    /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
 }

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imbot.v2.Command.answer",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2CommandAnswerResult,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -33,37 +33,47 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImbotV2CommandAnswer {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `commandId`: integer, required.
+    /// `commandId`: documented as integer, required.
     #[bitrix(rename = "commandId")]
     pub command_id: i64,
-    /// `messageId`: integer, required.
+    /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
-    /// `dialogId`: string, required.
+    /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<ImbotV2CommandAnswerFields>,
+}
+/// The `ImbotV2CommandAnswerResult` object. Part of `imbot.v2.Command.answer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2CommandAnswerResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `imbot.v2.Command.answer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2CommandAnswerFields {
-    /// `message`: string.
+    /// `message`: documented as string.
     pub message: Option<String>,
-    /// `attach`: array.
+    /// `attach`: documented as array.
     pub attach: Option<Vec<Value>>,
-    /// `keyboard`: array.
+    /// `keyboard`: documented as array.
     pub keyboard: Option<Vec<Value>>,
-    /// `system`: boolean.
+    /// `system`: documented as boolean.
     pub system: Option<bool>,
-    /// `urlPreview`: boolean.
+    /// `urlPreview`: documented as boolean.
     #[bitrix(rename = "urlPreview")]
     pub url_preview: Option<bool>,
     /// Undocumented keys sent as they are.

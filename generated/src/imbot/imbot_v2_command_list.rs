@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Command.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Commands — `imbot.v2.Command.list` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.Command.list",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2CommandListResult,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
         status = 400,
@@ -27,10 +28,20 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImbotV2CommandList {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
+}
+/// The `ImbotV2CommandListResult` object. Part of `imbot.v2.Command.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2CommandListResult {
+    /// `commands`: documented as array of `imbot_v2_command`.
+    pub commands: Option<Vec<types::ImbotV2Command>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imbot.v2.Command.register",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2CommandRegisterResult,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -44,30 +44,62 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImbotV2CommandRegister {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: ImbotV2CommandRegisterFields,
+}
+/// The `ImbotV2CommandRegisterResult` object. Part of `imbot.v2.Command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2CommandRegisterResult {
+    /// `command`: documented as `Command`.
+    pub command: Option<ImbotV2CommandRegisterResultCommand>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `command` object. Part of `imbot.v2.Command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2CommandRegisterResultCommand {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `botId`: documented as integer.
+    #[bitrix(rename = "botId")]
+    pub bot_id: Option<i64>,
+    /// `command`: documented as string.
+    pub command: Option<String>,
+    /// `common`: documented as boolean.
+    pub common: Option<bool>,
+    /// `hidden`: documented as boolean.
+    pub hidden: Option<bool>,
+    /// `extranetSupport`: documented as boolean.
+    #[bitrix(rename = "extranetSupport")]
+    pub extranet_support: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `imbot.v2.Command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2CommandRegisterFields {
-    /// `command`: string, required.
+    /// `command`: documented as string, required.
     pub command: String,
-    /// `title`: object.
+    /// `title`: documented as object.
     pub title: Option<Map<String, Value>>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<Map<String, Value>>,
-    /// `common`: boolean.
+    /// `common`: documented as boolean.
     pub common: Option<bool>,
-    /// `hidden`: boolean.
+    /// `hidden`: documented as boolean.
     pub hidden: Option<bool>,
-    /// `extranetSupport`: boolean.
+    /// `extranetSupport`: documented as boolean.
     #[bitrix(rename = "extranetSupport")]
     pub extranet_support: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update the Team — `imbot.v2.Command.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imbot.v2.Command.update",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2CommandUpdateResult,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -40,33 +41,43 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImbotV2CommandUpdate {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `commandId`: integer, required.
+    /// `commandId`: documented as integer, required.
     #[bitrix(rename = "commandId")]
     pub command_id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: ImbotV2CommandUpdateFields,
+}
+/// The `ImbotV2CommandUpdateResult` object. Part of `imbot.v2.Command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2CommandUpdateResult {
+    /// `command`: documented as `imbot_v2_command`.
+    pub command: Option<types::ImbotV2Command>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `imbot.v2.Command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2CommandUpdateFields {
-    /// `command`: string.
+    /// `command`: documented as string.
     pub command: Option<String>,
-    /// `title`: object.
+    /// `title`: documented as object.
     pub title: Option<Map<String, Value>>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<Map<String, Value>>,
-    /// `common`: boolean.
+    /// `common`: documented as boolean.
     pub common: Option<bool>,
-    /// `hidden`: boolean.
+    /// `hidden`: documented as boolean.
     pub hidden: Option<bool>,
-    /// `extranetSupport`: boolean.
+    /// `extranetSupport`: documented as boolean.
     #[bitrix(rename = "extranetSupport")]
     pub extranet_support: Option<bool>,
     /// Undocumented keys sent as they are.

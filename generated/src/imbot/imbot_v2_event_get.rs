@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Event.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Events from — `imbot.v2.Event.get` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/event-get.html)
@@ -12,7 +12,8 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.Event.get",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = types::ImbotV2Event,
+    paging(kind = "offset_limit", items = "events"),
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
         status = 400,
@@ -30,17 +31,17 @@ use bitrix24::bitrix_method;
     error(code = "USER_NOT_SUBSCRIBED", status = 400, message = "User not subscribed"),
 )]
 pub struct ImbotV2EventGet {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `withUserEvents`: boolean.
+    /// `withUserEvents`: documented as boolean.
     #[bitrix(rename = "withUserEvents")]
     pub with_user_events: Option<bool>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.File.download` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a Link to Download the File — `imbot.v2.File.download` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/files/file-download.html)
@@ -12,8 +12,7 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.File.download",
     version = "v1",
     scope = "imbot",
-    result = Value,
-    mutates,
+    result = ImbotV2FileDownloadResult,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
         status = 400,
@@ -30,13 +29,24 @@ use bitrix24::bitrix_method;
     error(code = "FILE_NOT_FOUND", status = 400, message = "File not found"),
 )]
 pub struct ImbotV2FileDownload {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `fileId`: integer, required.
+    /// `fileId`: documented as integer, required.
     #[bitrix(rename = "fileId")]
     pub file_id: i64,
+}
+/// The `ImbotV2FileDownloadResult` object. Part of `imbot.v2.File.download` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/files/file-download.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2FileDownloadResult {
+    /// `downloadUrl`: documented as string.
+    #[bitrix(rename = "downloadUrl")]
+    pub download_url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

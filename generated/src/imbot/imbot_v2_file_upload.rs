@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imbot.v2.File.upload",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = ImbotV2FileUploadResult,
     mutates,
     error(
         code = "BOT_TOKEN_NOT_SPECIFIED",
@@ -42,27 +42,46 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "FILE_TOO_LARGE", status = 400, message = "File is too large"),
 )]
 pub struct ImbotV2FileUpload {
-    /// `botId`: integer, required.
+    /// `botId`: documented as integer, required.
     #[bitrix(rename = "botId")]
     pub bot_id: i64,
-    /// `botToken`: string.
+    /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
     pub bot_token: Option<String>,
-    /// `dialogId`: string, required.
+    /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: ImbotV2FileUploadFields,
+}
+/// The `ImbotV2FileUploadResult` object. Part of `imbot.v2.File.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/files/file-upload.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2FileUploadResult {
+    /// `file`: documented as file.
+    pub file: Option<Value>,
+    /// `messageId`: documented as integer.
+    #[bitrix(rename = "messageId")]
+    pub message_id: Option<i64>,
+    /// `chatId`: documented as integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: Option<i64>,
+    /// `dialogId`: documented as string.
+    #[bitrix(rename = "dialogId")]
+    pub dialog_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `imbot.v2.File.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/files/file-upload.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2FileUploadFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `content`: string, required.
+    /// `content`: documented as string, required.
     pub content: String,
-    /// `message`: string.
+    /// `message`: documented as string.
     pub message: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

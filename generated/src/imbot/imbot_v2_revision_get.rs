@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Revision.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get API revisions — `imbot.v2.Revision.get` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/revision-get.html)
@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
     name = "imbot.v2.Revision.get",
     version = "v1",
     scope = "imbot",
-    result = Value,
+    result = types::ImbotV2Revision,
 )]
 pub struct ImbotV2RevisionGet {}

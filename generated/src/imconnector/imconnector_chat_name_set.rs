@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.chat.name.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Set a New Chat Name — `imconnector.chat.name.set` (REST v1, scope `imconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "imconnector.chat.name.set",
     version = "v1",
     scope = "imconnector",
-    result = Value,
+    result = types::ImconnectorChatName,
     mutates,
     error(
         code = "NOT_ACTIVE_LINE",
@@ -36,19 +36,19 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImconnectorChatNameSet {
-    /// `CONNECTOR`: string, required.
+    /// `CONNECTOR`: documented as string, required.
     #[bitrix(rename = "CONNECTOR")]
     pub connector: String,
-    /// `LINE`: integer, required.
+    /// `LINE`: documented as integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
-    /// `CHAT_ID`: string, required.
+    /// `CHAT_ID`: documented as string, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: String,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `USER_ID`: string.
+    /// `USER_ID`: documented as string.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<String>,
 }

@@ -35,13 +35,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImconnectorActivate {
-    /// `CONNECTOR`: string, required.
+    /// `CONNECTOR`: documented as string, required.
     #[bitrix(rename = "CONNECTOR")]
     pub connector: String,
-    /// `LINE`: integer, required.
+    /// `LINE`: documented as integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
-    /// `ACTIVE`: string, required.
+    /// `ACTIVE`: documented as string, required.
     #[bitrix(rename = "ACTIVE")]
     pub active: String,
 }

@@ -36,13 +36,13 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImconnectorConnectorDataSet {
-    /// `CONNECTOR`: string, required.
+    /// `CONNECTOR`: documented as string, required.
     #[bitrix(rename = "CONNECTOR")]
     pub connector: String,
-    /// `LINE`: integer, required.
+    /// `LINE`: documented as integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
-    /// `DATA`: object, required.
+    /// `DATA`: documented as object, required.
     #[bitrix(rename = "DATA")]
     pub data: ImconnectorConnectorDataSetData,
 }
@@ -50,16 +50,16 @@ pub struct ImconnectorConnectorDataSet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorConnectorDataSetData {
-    /// `ID`: string.
+    /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
-    /// `URL`: string.
+    /// `URL`: documented as string.
     #[bitrix(rename = "URL")]
     pub url: Option<String>,
-    /// `URL_IM`: string.
+    /// `URL_IM`: documented as string.
     #[bitrix(rename = "URL_IM")]
     pub url_im: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
     /// Undocumented keys sent as they are.

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imconnector.delete.messages",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = ImconnectorDeleteMessagesResult,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -46,25 +46,98 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImconnectorDeleteMessages {
-    /// `CONNECTOR`: string, required.
+    /// `CONNECTOR`: documented as string, required.
     #[bitrix(rename = "CONNECTOR")]
     pub connector: String,
-    /// `LINE`: integer, required.
+    /// `LINE`: documented as integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
-    /// `MESSAGES`: array of object, required.
+    /// `MESSAGES`: documented as array of object, required.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Vec<ImconnectorDeleteMessagesMessagesItem>,
+}
+/// The `ImconnectorDeleteMessagesResult` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorDeleteMessagesResult {
+    /// `SUCCESS`: documented as boolean.
+    #[bitrix(rename = "SUCCESS")]
+    pub success: Option<bool>,
+    /// `DATA`: documented as object.
+    #[bitrix(rename = "DATA")]
+    pub data: Option<ImconnectorDeleteMessagesResultData>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `DATA` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorDeleteMessagesResultData {
+    /// `RESULT`: documented as array of object.
+    #[bitrix(rename = "RESULT")]
+    pub result: Option<Vec<ImconnectorDeleteMessagesResultDataResultItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImconnectorDeleteMessagesResultDataResultItem` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorDeleteMessagesResultDataResultItem {
+    /// `user`: documented as string.
+    pub user: Option<String>,
+    /// `message`: documented as object.
+    pub message: Option<ImconnectorDeleteMessagesResultDataResultItemMessage>,
+    /// `chat`: documented as object.
+    pub chat: Option<ImconnectorDeleteMessagesResultDataResultItemChat>,
+    /// `SUCCESS`: documented as boolean.
+    #[bitrix(rename = "SUCCESS")]
+    pub success: Option<bool>,
+    /// `ERRORS`: documented as array.
+    #[bitrix(rename = "ERRORS")]
+    pub errors: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `message` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorDeleteMessagesResultDataResultItemMessage {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `date`: documented as integer.
+    pub date: Option<i64>,
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// `files`: documented as array.
+    pub files: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `chat` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorDeleteMessagesResultDataResultItemChat {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `ImconnectorDeleteMessagesMessagesItem` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorDeleteMessagesMessagesItem {
-    /// `user`: object.
+    /// `user`: documented as object.
     pub user: Option<ImconnectorDeleteMessagesMessagesItemUser>,
-    /// `message`: object.
+    /// `message`: documented as object.
     pub message: Option<ImconnectorDeleteMessagesMessagesItemMessage>,
-    /// `chat`: object.
+    /// `chat`: documented as object.
     pub chat: Option<ImconnectorDeleteMessagesMessagesItemChat>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -74,7 +147,7 @@ pub struct ImconnectorDeleteMessagesMessagesItem {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorDeleteMessagesMessagesItemUser {
-    /// `id`: string, required.
+    /// `id`: documented as string, required.
     pub id: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -84,7 +157,7 @@ pub struct ImconnectorDeleteMessagesMessagesItemUser {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorDeleteMessagesMessagesItemMessage {
-    /// `id`: string, required.
+    /// `id`: documented as string, required.
     pub id: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -94,7 +167,7 @@ pub struct ImconnectorDeleteMessagesMessagesItemMessage {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorDeleteMessagesMessagesItemChat {
-    /// `id`: string, required.
+    /// `id`: documented as string, required.
     pub id: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -12,46 +12,46 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imconnector.register",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = ImconnectorRegisterResult,
     mutates,
     error(
         code = "APPLICATION_REGISTRATION_ERROR_POINT",
-        status = 200,
+        status = 403,
         message = "Application registration error. The connector identifier cannot contain a dot"
     ),
     error(
         code = "CONNECTOR_ID_REQUIRED",
-        status = 200,
+        status = 403,
         message = "Connector ID is not specified"
     ),
     error(
         code = "NAME_REQUIRED",
-        status = 200,
+        status = 403,
         message = "Connector name is not specified"
     ),
     error(
         code = "ICON_REQUIRED",
-        status = 200,
+        status = 403,
         message = "Connector icon is not specified"
     ),
     error(
         code = "NO_APPLICATION_ID",
-        status = 200,
+        status = 403,
         message = "Failed to get application ID"
     ),
     error(
         code = "NO_PLACEMENT_HANDLER",
-        status = 200,
+        status = 403,
         message = "Failed to get the embedding handler URL"
     ),
     error(
         code = "APPLICATION_REGISTRATION_ERROR",
-        status = 200,
+        status = 403,
         message = "Application registration error"
     ),
     error(
         code = "GENERAL_CONNECTOR_REGISTRATION_ERROR",
-        status = 200,
+        status = 403,
         message = "General connector registration error"
     ),
     error(
@@ -61,57 +61,67 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImconnectorRegister {
-    /// `ID`: string, required.
+    /// `ID`: documented as string, required.
     #[bitrix(rename = "ID")]
     pub id: String,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `ICON`: object, required.
+    /// `ICON`: documented as object, required.
     #[bitrix(rename = "ICON")]
     pub icon: ImconnectorRegisterIcon,
-    /// `PLACEMENT_HANDLER`: string, required.
+    /// `PLACEMENT_HANDLER`: documented as string, required.
     #[bitrix(rename = "PLACEMENT_HANDLER")]
     pub placement_handler: String,
-    /// `ICON_DISABLED`: object.
+    /// `ICON_DISABLED`: documented as object.
     #[bitrix(rename = "ICON_DISABLED")]
     pub icon_disabled: Option<ImconnectorRegisterIconDisabled>,
-    /// `DEL_EXTERNAL_MESSAGES`: boolean.
+    /// `DEL_EXTERNAL_MESSAGES`: documented as boolean.
     #[bitrix(rename = "DEL_EXTERNAL_MESSAGES")]
     pub del_external_messages: Option<bool>,
-    /// `EDIT_INTERNAL_MESSAGES`: boolean.
+    /// `EDIT_INTERNAL_MESSAGES`: documented as boolean.
     #[bitrix(rename = "EDIT_INTERNAL_MESSAGES")]
     pub edit_internal_messages: Option<bool>,
-    /// `DEL_INTERNAL_MESSAGES`: boolean.
+    /// `DEL_INTERNAL_MESSAGES`: documented as boolean.
     #[bitrix(rename = "DEL_INTERNAL_MESSAGES")]
     pub del_internal_messages: Option<bool>,
-    /// `NEWSLETTER`: boolean.
+    /// `NEWSLETTER`: documented as boolean.
     #[bitrix(rename = "NEWSLETTER")]
     pub newsletter: Option<bool>,
-    /// `NEED_SYSTEM_MESSAGES`: boolean.
+    /// `NEED_SYSTEM_MESSAGES`: documented as boolean.
     #[bitrix(rename = "NEED_SYSTEM_MESSAGES")]
     pub need_system_messages: Option<bool>,
-    /// `NEED_SIGNATURE`: boolean.
+    /// `NEED_SIGNATURE`: documented as boolean.
     #[bitrix(rename = "NEED_SIGNATURE")]
     pub need_signature: Option<bool>,
-    /// `CHAT_GROUP`: boolean.
+    /// `CHAT_GROUP`: documented as boolean.
     #[bitrix(rename = "CHAT_GROUP")]
     pub chat_group: Option<bool>,
+}
+/// The `ImconnectorRegisterResult` object. Part of `imconnector.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorRegisterResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `ICON` object. Part of `imconnector.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorRegisterIcon {
-    /// `DATA_IMAGE`: string, required.
+    /// `DATA_IMAGE`: documented as string, required.
     #[bitrix(rename = "DATA_IMAGE")]
     pub data_image: String,
-    /// `COLOR`: string.
+    /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
     pub color: Option<String>,
-    /// `SIZE`: string.
+    /// `SIZE`: documented as string.
     #[bitrix(rename = "SIZE")]
     pub size: Option<String>,
-    /// `POSITION`: string.
+    /// `POSITION`: documented as string.
     #[bitrix(rename = "POSITION")]
     pub position: Option<String>,
     /// Undocumented keys sent as they are.
@@ -122,16 +132,16 @@ pub struct ImconnectorRegisterIcon {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorRegisterIconDisabled {
-    /// `DATA_IMAGE`: string.
+    /// `DATA_IMAGE`: documented as string.
     #[bitrix(rename = "DATA_IMAGE")]
     pub data_image: Option<String>,
-    /// `COLOR`: string.
+    /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
     pub color: Option<String>,
-    /// `SIZE`: string.
+    /// `SIZE`: documented as string.
     #[bitrix(rename = "SIZE")]
     pub size: Option<String>,
-    /// `POSITION`: string.
+    /// `POSITION`: documented as string.
     #[bitrix(rename = "POSITION")]
     pub position: Option<String>,
     /// Undocumented keys sent as they are.

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imconnector.send.messages",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = ImconnectorSendMessagesResult,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -66,25 +66,130 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImconnectorSendMessages {
-    /// `CONNECTOR`: string, required.
+    /// `CONNECTOR`: documented as string, required.
     #[bitrix(rename = "CONNECTOR")]
     pub connector: String,
-    /// `LINE`: integer, required.
+    /// `LINE`: documented as integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
-    /// `MESSAGES`: array of object, required.
+    /// `MESSAGES`: documented as array of object, required.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Vec<ImconnectorSendMessagesMessagesItem>,
+}
+/// The `ImconnectorSendMessagesResult` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorSendMessagesResult {
+    /// `SUCCESS`: documented as boolean.
+    #[bitrix(rename = "SUCCESS")]
+    pub success: Option<bool>,
+    /// `DATA`: documented as object.
+    #[bitrix(rename = "DATA")]
+    pub data: Option<ImconnectorSendMessagesResultData>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `DATA` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorSendMessagesResultData {
+    /// `RESULT`: documented as array of object.
+    #[bitrix(rename = "RESULT")]
+    pub result: Option<Vec<ImconnectorSendMessagesResultDataResultItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImconnectorSendMessagesResultDataResultItem` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorSendMessagesResultDataResultItem {
+    /// `user`: documented as string.
+    pub user: Option<String>,
+    /// `message`: documented as object.
+    pub message: Option<ImconnectorSendMessagesResultDataResultItemMessage>,
+    /// `chat`: documented as object.
+    pub chat: Option<ImconnectorSendMessagesResultDataResultItemChat>,
+    /// `extra`: documented as object.
+    pub extra: Option<ImconnectorSendMessagesResultDataResultItemExtra>,
+    /// `SUCCESS`: documented as boolean.
+    #[bitrix(rename = "SUCCESS")]
+    pub success: Option<bool>,
+    /// `ERRORS`: documented as array.
+    #[bitrix(rename = "ERRORS")]
+    pub errors: Option<Vec<Value>>,
+    /// `session`: documented as object.
+    pub session: Option<ImconnectorSendMessagesResultDataResultItemSession>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra_keys: Map<String, Value>,
+}
+/// The `message` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorSendMessagesResultDataResultItemMessage {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `date`: documented as object.
+    pub date: Option<Map<String, Value>>,
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// `files`: documented as array.
+    pub files: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `chat` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorSendMessagesResultDataResultItemChat {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `extra` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorSendMessagesResultDataResultItemExtra {
+    /// `skip_phone_validate`: documented as string.
+    pub skip_phone_validate: Option<String>,
+    /// `disable_tracker`: documented as string.
+    pub disable_tracker: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `session` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorSendMessagesResultDataResultItemSession {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `CHAT_ID`: documented as string.
+    #[bitrix(rename = "CHAT_ID")]
+    pub chat_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `ImconnectorSendMessagesMessagesItem` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendMessagesMessagesItem {
-    /// `user`: object.
+    /// `user`: documented as object.
     pub user: Option<ImconnectorSendMessagesMessagesItemUser>,
-    /// `message`: object.
+    /// `message`: documented as object.
     pub message: Option<ImconnectorSendMessagesMessagesItemMessage>,
-    /// `chat`: object.
+    /// `chat`: documented as object.
     pub chat: Option<ImconnectorSendMessagesMessagesItemChat>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -94,23 +199,23 @@ pub struct ImconnectorSendMessagesMessagesItem {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendMessagesMessagesItemUser {
-    /// `id`: string, required.
+    /// `id`: documented as string, required.
     pub id: String,
-    /// `last_name`: string.
+    /// `last_name`: documented as string.
     pub last_name: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `picture`: object.
+    /// `picture`: documented as object.
     pub picture: Option<Map<String, Value>>,
-    /// `url`: string.
+    /// `url`: documented as string.
     pub url: Option<String>,
-    /// `gender`: string.
+    /// `gender`: documented as string.
     pub gender: Option<String>,
-    /// `email`: string.
+    /// `email`: documented as string.
     pub email: Option<String>,
-    /// `phone`: string.
+    /// `phone`: documented as string.
     pub phone: Option<String>,
-    /// `skip_phone_validate`: string.
+    /// `skip_phone_validate`: documented as string.
     pub skip_phone_validate: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -120,17 +225,17 @@ pub struct ImconnectorSendMessagesMessagesItemUser {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendMessagesMessagesItemMessage {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `date`: integer.
+    /// `date`: documented as integer.
     pub date: Option<i64>,
-    /// `text`: string.
+    /// `text`: documented as string.
     pub text: Option<String>,
-    /// `files`: array.
+    /// `files`: documented as array.
     pub files: Option<Vec<Value>>,
-    /// `disable_crm`: string.
+    /// `disable_crm`: documented as string.
     pub disable_crm: Option<String>,
-    /// `user_id`: integer.
+    /// `user_id`: documented as integer.
     pub user_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -140,11 +245,11 @@ pub struct ImconnectorSendMessagesMessagesItemMessage {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendMessagesMessagesItemChat {
-    /// `id`: string, required.
+    /// `id`: documented as string, required.
     pub id: String,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `url`: string.
+    /// `url`: documented as string.
     pub url: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

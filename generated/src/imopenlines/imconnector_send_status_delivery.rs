@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imconnector.send.status.delivery",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = ImconnectorSendStatusDeliveryResult,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -41,25 +41,39 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImconnectorSendStatusDelivery {
-    /// `CONNECTOR`: string, required.
+    /// `CONNECTOR`: documented as string, required.
     #[bitrix(rename = "CONNECTOR")]
     pub connector: String,
-    /// `LINE`: integer, required.
+    /// `LINE`: documented as integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
-    /// `MESSAGES`: array of object, required.
+    /// `MESSAGES`: documented as array of object, required.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Vec<ImconnectorSendStatusDeliveryMessagesItem>,
+}
+/// The `ImconnectorSendStatusDeliveryResult` object. Part of `imconnector.send.status.delivery` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorSendStatusDeliveryResult {
+    /// `SUCCESS`: documented as boolean.
+    #[bitrix(rename = "SUCCESS")]
+    pub success: Option<bool>,
+    /// `DATA`: documented as array.
+    #[bitrix(rename = "DATA")]
+    pub data: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `ImconnectorSendStatusDeliveryMessagesItem` object. Part of `imconnector.send.status.delivery` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendStatusDeliveryMessagesItem {
-    /// `im`: object.
+    /// `im`: documented as object.
     pub im: Option<ImconnectorSendStatusDeliveryMessagesItemIm>,
-    /// `message`: object.
+    /// `message`: documented as object.
     pub message: Option<ImconnectorSendStatusDeliveryMessagesItemMessage>,
-    /// `chat`: object.
+    /// `chat`: documented as object.
     pub chat: Option<ImconnectorSendStatusDeliveryMessagesItemChat>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -69,9 +83,9 @@ pub struct ImconnectorSendStatusDeliveryMessagesItem {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendStatusDeliveryMessagesItemIm {
-    /// `chat_id`: integer.
+    /// `chat_id`: documented as integer.
     pub chat_id: Option<i64>,
-    /// `message_id`: integer.
+    /// `message_id`: documented as integer.
     pub message_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -81,9 +95,9 @@ pub struct ImconnectorSendStatusDeliveryMessagesItemIm {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendStatusDeliveryMessagesItemMessage {
-    /// `id`: array.
+    /// `id`: documented as array.
     pub id: Option<Vec<Value>>,
-    /// `date`: integer.
+    /// `date`: documented as integer.
     pub date: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -93,7 +107,7 @@ pub struct ImconnectorSendStatusDeliveryMessagesItemMessage {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendStatusDeliveryMessagesItemChat {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

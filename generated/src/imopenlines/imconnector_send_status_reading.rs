@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imconnector.send.status.reading",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = ImconnectorSendStatusReadingResult,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -41,25 +41,39 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImconnectorSendStatusReading {
-    /// `CONNECTOR`: string, required.
+    /// `CONNECTOR`: documented as string, required.
     #[bitrix(rename = "CONNECTOR")]
     pub connector: String,
-    /// `LINE`: integer, required.
+    /// `LINE`: documented as integer, required.
     #[bitrix(rename = "LINE")]
     pub line: i64,
-    /// `MESSAGES`: array of object, required.
+    /// `MESSAGES`: documented as array of object, required.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Vec<ImconnectorSendStatusReadingMessagesItem>,
+}
+/// The `ImconnectorSendStatusReadingResult` object. Part of `imconnector.send.status.reading` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorSendStatusReadingResult {
+    /// `SUCCESS`: documented as boolean.
+    #[bitrix(rename = "SUCCESS")]
+    pub success: Option<bool>,
+    /// `DATA`: documented as array.
+    #[bitrix(rename = "DATA")]
+    pub data: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `ImconnectorSendStatusReadingMessagesItem` object. Part of `imconnector.send.status.reading` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendStatusReadingMessagesItem {
-    /// `im`: object.
+    /// `im`: documented as object.
     pub im: Option<ImconnectorSendStatusReadingMessagesItemIm>,
-    /// `message`: object.
+    /// `message`: documented as object.
     pub message: Option<ImconnectorSendStatusReadingMessagesItemMessage>,
-    /// `chat`: object.
+    /// `chat`: documented as object.
     pub chat: Option<ImconnectorSendStatusReadingMessagesItemChat>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -69,9 +83,9 @@ pub struct ImconnectorSendStatusReadingMessagesItem {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendStatusReadingMessagesItemIm {
-    /// `chat_id`: integer.
+    /// `chat_id`: documented as integer.
     pub chat_id: Option<i64>,
-    /// `message_id`: integer.
+    /// `message_id`: documented as integer.
     pub message_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -81,7 +95,7 @@ pub struct ImconnectorSendStatusReadingMessagesItemIm {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendStatusReadingMessagesItemMessage {
-    /// `id`: array.
+    /// `id`: documented as array.
     pub id: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -91,7 +105,7 @@ pub struct ImconnectorSendStatusReadingMessagesItemMessage {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendStatusReadingMessagesItemChat {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

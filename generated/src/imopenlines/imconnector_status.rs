@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.status` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the Status of the Connector — `imconnector.status` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "imconnector.status",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = ImconnectorStatusResult,
     error(
         code = "WRONG_AUTH_TYPE",
         status = 403,
@@ -25,10 +25,30 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImconnectorStatus {
-    /// `CONNECTOR`: string, required.
+    /// `CONNECTOR`: documented as string, required.
     #[bitrix(rename = "CONNECTOR")]
     pub connector: String,
-    /// `LINE`: string.
+    /// `LINE`: documented as string.
     #[bitrix(rename = "LINE")]
     pub line: Option<String>,
+}
+/// The `ImconnectorStatusResult` object. Part of `imconnector.status` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorStatusResult {
+    /// `LINE`: documented as integer.
+    #[bitrix(rename = "LINE")]
+    pub line: Option<i64>,
+    /// `CONNECTOR`: documented as string.
+    #[bitrix(rename = "CONNECTOR")]
+    pub connector: Option<String>,
+    /// `CONFIGURED`: documented as boolean.
+    #[bitrix(rename = "CONFIGURED")]
+    pub configured: Option<bool>,
+    /// `STATUS`: documented as boolean.
+    #[bitrix(rename = "STATUS")]
+    pub status: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.unregister` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Unregister the Connector — `imconnector.unregister` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-unregister.html)
@@ -12,16 +12,16 @@ use bitrix24::bitrix_method;
     name = "imconnector.unregister",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = ImconnectorUnregisterResult,
     mutates,
     error(
         code = "APPLICATION_UNREGISTRATION_ERROR",
-        status = 200,
+        status = 403,
         message = "Error unregistering the application"
     ),
     error(
         code = "NO_APPLICATION_ID",
-        status = 200,
+        status = 403,
         message = "Failed to retrieve application ID"
     ),
     error(
@@ -31,7 +31,17 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImconnectorUnregister {
-    /// `ID`: string, required.
+    /// `ID`: documented as string, required.
     #[bitrix(rename = "ID")]
     pub id: String,
+}
+/// The `ImconnectorUnregisterResult` object. Part of `imconnector.unregister` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-unregister.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImconnectorUnregisterResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -21,13 +21,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImopenlinesBotSessionMessageSend {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<ImopenlinesBotSessionMessageSendName>,
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
 }

@@ -22,7 +22,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImopenlinesBotSessionOperator {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
 }

@@ -21,7 +21,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImopenlinesConfigDelete {
-    /// `CONFIG_ID`: integer, required.
+    /// `CONFIG_ID`: documented as integer, required.
     #[bitrix(rename = "CONFIG_ID")]
     pub config_id: i64,
 }

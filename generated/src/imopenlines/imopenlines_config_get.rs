@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.config.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Open Line by ID — `imopenlines.config.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
@@ -12,17 +12,17 @@ use bitrix24::bitrix_method;
     name = "imopenlines.config.get",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = types::ImopenlinesConfig,
     error(code = "CONFIG_ID_EMPTY", status = 400, message = "Config ID can't be empty"),
 )]
 pub struct ImopenlinesConfigGet {
-    /// `CONFIG_ID`: integer, required.
+    /// `CONFIG_ID`: documented as integer, required.
     #[bitrix(rename = "CONFIG_ID")]
     pub config_id: i64,
-    /// `WITH_QUEUE`: char.
+    /// `WITH_QUEUE`: documented as Y/N flag.
     #[bitrix(rename = "WITH_QUEUE", yn)]
     pub with_queue: Option<bool>,
-    /// `SHOW_OFFLINE`: char.
+    /// `SHOW_OFFLINE`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_OFFLINE", yn)]
     pub show_offline: Option<bool>,
 }

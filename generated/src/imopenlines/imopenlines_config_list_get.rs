@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the List of Open Channels — `imopenlines.config.list.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imopenlines.config.list.get",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = Vec<types::ImopenlinesConfigList>,
     error(
         code = "INVALID_FORMAT",
         status = 400,
@@ -30,10 +31,10 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImopenlinesConfigListGet {
-    /// `PARAMS`: object.
+    /// `PARAMS`: documented as object.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<ImopenlinesConfigListGetParams>,
-    /// `OPTIONS`: object.
+    /// `OPTIONS`: documented as object.
     #[bitrix(rename = "OPTIONS")]
     pub options: Option<ImopenlinesConfigListGetOptions>,
 }
@@ -41,15 +42,15 @@ pub struct ImopenlinesConfigListGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImopenlinesConfigListGetParams {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -59,10 +60,10 @@ pub struct ImopenlinesConfigListGetParams {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImopenlinesConfigListGetOptions {
-    /// `QUEUE`: char.
+    /// `QUEUE`: documented as Y/N flag.
     #[bitrix(rename = "QUEUE", yn)]
     pub queue: Option<bool>,
-    /// `CONFIG_QUEUE`: char.
+    /// `CONFIG_QUEUE`: documented as Y/N flag.
     #[bitrix(rename = "CONFIG_QUEUE", yn)]
     pub config_queue: Option<bool>,
     /// Undocumented keys sent as they are.

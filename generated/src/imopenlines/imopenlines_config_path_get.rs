@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.config.path.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Link to Public Page of Open Channels — `imopenlines.config.path.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-path-get.html)
@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
     name = "imopenlines.config.path.get",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = types::ImopenlinesConfigPath,
 )]
 pub struct ImopenlinesConfigPathGet {}

@@ -22,10 +22,10 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImopenlinesConfigUpdate {
-    /// `CONFIG_ID`: integer, required.
+    /// `CONFIG_ID`: documented as integer, required.
     #[bitrix(rename = "CONFIG_ID")]
     pub config_id: i64,
-    /// `PARAMS`: object.
+    /// `PARAMS`: documented as object.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<ImopenlinesConfigUpdateParams>,
 }
@@ -33,253 +33,253 @@ pub struct ImopenlinesConfigUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImopenlinesConfigUpdateParams {
-    /// `LINE_NAME`: string.
+    /// `LINE_NAME`: documented as string.
     #[bitrix(rename = "LINE_NAME")]
     pub line_name: Option<String>,
-    /// `ACTIVE`: char.
+    /// `ACTIVE`: documented as Y/N flag.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
-    /// `QUEUE`: array.
+    /// `QUEUE`: documented as array.
     #[bitrix(rename = "QUEUE")]
     pub queue: Option<Vec<Value>>,
-    /// `QUEUE_TYPE`: string.
+    /// `QUEUE_TYPE`: documented as string.
     #[bitrix(rename = "QUEUE_TYPE")]
     pub queue_type: Option<ImopenlinesConfigUpdateParamsQueueType>,
-    /// `QUEUE_TIME`: integer.
+    /// `QUEUE_TIME`: documented as integer.
     #[bitrix(rename = "QUEUE_TIME")]
     pub queue_time: Option<i64>,
-    /// `NO_ANSWER_TIME`: integer.
+    /// `NO_ANSWER_TIME`: documented as integer.
     #[bitrix(rename = "NO_ANSWER_TIME")]
     pub no_answer_time: Option<i64>,
-    /// `WELCOME_MESSAGE`: char.
+    /// `WELCOME_MESSAGE`: documented as Y/N flag.
     #[bitrix(rename = "WELCOME_MESSAGE", yn)]
     pub welcome_message: Option<bool>,
-    /// `WELCOME_MESSAGE_TEXT`: string.
+    /// `WELCOME_MESSAGE_TEXT`: documented as string.
     #[bitrix(rename = "WELCOME_MESSAGE_TEXT")]
     pub welcome_message_text: Option<String>,
-    /// `WORKTIME_ENABLE`: char.
+    /// `WORKTIME_ENABLE`: documented as Y/N flag.
     #[bitrix(rename = "WORKTIME_ENABLE", yn)]
     pub worktime_enable: Option<bool>,
-    /// `WORKTIME_FROM`: string.
+    /// `WORKTIME_FROM`: documented as string.
     #[bitrix(rename = "WORKTIME_FROM")]
     pub worktime_from: Option<String>,
-    /// `WORKTIME_TO`: string.
+    /// `WORKTIME_TO`: documented as string.
     #[bitrix(rename = "WORKTIME_TO")]
     pub worktime_to: Option<String>,
-    /// `WORKTIME_TIMEZONE`: string.
+    /// `WORKTIME_TIMEZONE`: documented as string.
     #[bitrix(rename = "WORKTIME_TIMEZONE")]
     pub worktime_timezone: Option<String>,
-    /// `CRM`: char.
+    /// `CRM`: documented as Y/N flag.
     #[bitrix(rename = "CRM", yn)]
     pub crm: Option<bool>,
-    /// `CRM_CREATE`: string.
+    /// `CRM_CREATE`: documented as string.
     #[bitrix(rename = "CRM_CREATE")]
     pub crm_create: Option<String>,
-    /// `VOTE_MESSAGE`: char.
+    /// `VOTE_MESSAGE`: documented as Y/N flag.
     #[bitrix(rename = "VOTE_MESSAGE", yn)]
     pub vote_message: Option<bool>,
-    /// `LANGUAGE_ID`: string.
+    /// `LANGUAGE_ID`: documented as string.
     #[bitrix(rename = "LANGUAGE_ID")]
     pub language_id: Option<String>,
-    /// `CRM_CREATE_SECOND`: string.
+    /// `CRM_CREATE_SECOND`: documented as string.
     #[bitrix(rename = "CRM_CREATE_SECOND")]
     pub crm_create_second: Option<String>,
-    /// `CRM_CREATE_THIRD`: char.
+    /// `CRM_CREATE_THIRD`: documented as Y/N flag.
     #[bitrix(rename = "CRM_CREATE_THIRD", yn)]
     pub crm_create_third: Option<bool>,
-    /// `CRM_CHAT_TRACKER`: char.
+    /// `CRM_CHAT_TRACKER`: documented as Y/N flag.
     #[bitrix(rename = "CRM_CHAT_TRACKER", yn)]
     pub crm_chat_tracker: Option<bool>,
-    /// `CRM_FORWARD`: char.
+    /// `CRM_FORWARD`: documented as Y/N flag.
     #[bitrix(rename = "CRM_FORWARD", yn)]
     pub crm_forward: Option<bool>,
-    /// `CRM_TRANSFER_CHANGE`: char.
+    /// `CRM_TRANSFER_CHANGE`: documented as Y/N flag.
     #[bitrix(rename = "CRM_TRANSFER_CHANGE", yn)]
     pub crm_transfer_change: Option<bool>,
-    /// `CRM_SOURCE`: string.
+    /// `CRM_SOURCE`: documented as string.
     #[bitrix(rename = "CRM_SOURCE")]
     pub crm_source: Option<String>,
-    /// `MAX_CHAT`: integer.
+    /// `MAX_CHAT`: documented as integer.
     #[bitrix(rename = "MAX_CHAT")]
     pub max_chat: Option<i64>,
-    /// `TYPE_MAX_CHAT`: string.
+    /// `TYPE_MAX_CHAT`: documented as string.
     #[bitrix(rename = "TYPE_MAX_CHAT")]
     pub type_max_chat: Option<ImopenlinesConfigUpdateParamsTypeMaxChat>,
-    /// `CATEGORY_ENABLE`: char.
+    /// `CATEGORY_ENABLE`: documented as Y/N flag.
     #[bitrix(rename = "CATEGORY_ENABLE", yn)]
     pub category_enable: Option<bool>,
-    /// `CATEGORY_ID`: integer.
+    /// `CATEGORY_ID`: documented as integer.
     #[bitrix(rename = "CATEGORY_ID")]
     pub category_id: Option<i64>,
-    /// `SESSION_PRIORITY`: integer.
+    /// `SESSION_PRIORITY`: documented as integer.
     #[bitrix(rename = "SESSION_PRIORITY")]
     pub session_priority: Option<i64>,
-    /// `WELCOME_BOT_ENABLE`: char.
+    /// `WELCOME_BOT_ENABLE`: documented as Y/N flag.
     #[bitrix(rename = "WELCOME_BOT_ENABLE", yn)]
     pub welcome_bot_enable: Option<bool>,
-    /// `WELCOME_BOT_JOIN`: string.
+    /// `WELCOME_BOT_JOIN`: documented as string.
     #[bitrix(rename = "WELCOME_BOT_JOIN")]
     pub welcome_bot_join: Option<ImopenlinesConfigUpdateParamsWelcomeBotJoin>,
-    /// `WELCOME_BOT_ID`: integer.
+    /// `WELCOME_BOT_ID`: documented as integer.
     #[bitrix(rename = "WELCOME_BOT_ID")]
     pub welcome_bot_id: Option<i64>,
-    /// `WELCOME_BOT_TIME`: integer.
+    /// `WELCOME_BOT_TIME`: documented as integer.
     #[bitrix(rename = "WELCOME_BOT_TIME")]
     pub welcome_bot_time: Option<i64>,
-    /// `WELCOME_BOT_LEFT`: string.
+    /// `WELCOME_BOT_LEFT`: documented as string.
     #[bitrix(rename = "WELCOME_BOT_LEFT")]
     pub welcome_bot_left: Option<ImopenlinesConfigUpdateParamsWelcomeBotLeft>,
-    /// `CHECK_AVAILABLE`: char.
+    /// `CHECK_AVAILABLE`: documented as Y/N flag.
     #[bitrix(rename = "CHECK_AVAILABLE", yn)]
     pub check_available: Option<bool>,
-    /// `WATCH_TYPING`: char.
+    /// `WATCH_TYPING`: documented as Y/N flag.
     #[bitrix(rename = "WATCH_TYPING", yn)]
     pub watch_typing: Option<bool>,
-    /// `SEND_WELCOME_EACH_SESSION`: char.
+    /// `SEND_WELCOME_EACH_SESSION`: documented as Y/N flag.
     #[bitrix(rename = "SEND_WELCOME_EACH_SESSION", yn)]
     pub send_welcome_each_session: Option<bool>,
-    /// `OPERATOR_DATA`: string.
+    /// `OPERATOR_DATA`: documented as string.
     #[bitrix(rename = "OPERATOR_DATA")]
     pub operator_data: Option<ImopenlinesConfigUpdateParamsOperatorData>,
-    /// `DEFAULT_OPERATOR_DATA`: object.
+    /// `DEFAULT_OPERATOR_DATA`: documented as object.
     #[bitrix(rename = "DEFAULT_OPERATOR_DATA")]
     pub default_operator_data: Option<Map<String, Value>>,
-    /// `NO_ANSWER_RULE`: string.
+    /// `NO_ANSWER_RULE`: documented as string.
     #[bitrix(rename = "NO_ANSWER_RULE")]
     pub no_answer_rule: Option<ImopenlinesConfigUpdateParamsNoAnswerRule>,
-    /// `NO_ANSWER_FORM_ID`: integer.
+    /// `NO_ANSWER_FORM_ID`: documented as integer.
     #[bitrix(rename = "NO_ANSWER_FORM_ID")]
     pub no_answer_form_id: Option<i64>,
-    /// `NO_ANSWER_BOT_ID`: integer.
+    /// `NO_ANSWER_BOT_ID`: documented as integer.
     #[bitrix(rename = "NO_ANSWER_BOT_ID")]
     pub no_answer_bot_id: Option<i64>,
-    /// `NO_ANSWER_TEXT`: string.
+    /// `NO_ANSWER_TEXT`: documented as string.
     #[bitrix(rename = "NO_ANSWER_TEXT")]
     pub no_answer_text: Option<String>,
-    /// `WORKTIME_DAYOFF`: array.
+    /// `WORKTIME_DAYOFF`: documented as array.
     #[bitrix(rename = "WORKTIME_DAYOFF")]
     pub worktime_dayoff: Option<Vec<Value>>,
-    /// `WORKTIME_HOLIDAYS`: string.
+    /// `WORKTIME_HOLIDAYS`: documented as string.
     #[bitrix(rename = "WORKTIME_HOLIDAYS")]
     pub worktime_holidays: Option<String>,
-    /// `WORKTIME_DAYOFF_RULE`: string.
+    /// `WORKTIME_DAYOFF_RULE`: documented as string.
     #[bitrix(rename = "WORKTIME_DAYOFF_RULE")]
     pub worktime_dayoff_rule: Option<ImopenlinesConfigUpdateParamsWorktimeDayoffRule>,
-    /// `WORKTIME_DAYOFF_FORM_ID`: integer.
+    /// `WORKTIME_DAYOFF_FORM_ID`: documented as integer.
     #[bitrix(rename = "WORKTIME_DAYOFF_FORM_ID")]
     pub worktime_dayoff_form_id: Option<i64>,
-    /// `WORKTIME_DAYOFF_BOT_ID`: integer.
+    /// `WORKTIME_DAYOFF_BOT_ID`: documented as integer.
     #[bitrix(rename = "WORKTIME_DAYOFF_BOT_ID")]
     pub worktime_dayoff_bot_id: Option<i64>,
-    /// `WORKTIME_DAYOFF_TEXT`: string.
+    /// `WORKTIME_DAYOFF_TEXT`: documented as string.
     #[bitrix(rename = "WORKTIME_DAYOFF_TEXT")]
     pub worktime_dayoff_text: Option<String>,
-    /// `CLOSE_RULE`: string.
+    /// `CLOSE_RULE`: documented as string.
     #[bitrix(rename = "CLOSE_RULE")]
     pub close_rule: Option<ImopenlinesConfigUpdateParamsCloseRule>,
-    /// `CLOSE_FORM_ID`: integer.
+    /// `CLOSE_FORM_ID`: documented as integer.
     #[bitrix(rename = "CLOSE_FORM_ID")]
     pub close_form_id: Option<i64>,
-    /// `CLOSE_BOT_ID`: integer.
+    /// `CLOSE_BOT_ID`: documented as integer.
     #[bitrix(rename = "CLOSE_BOT_ID")]
     pub close_bot_id: Option<i64>,
-    /// `CLOSE_TEXT`: string.
+    /// `CLOSE_TEXT`: documented as string.
     #[bitrix(rename = "CLOSE_TEXT")]
     pub close_text: Option<String>,
-    /// `VOTE_TIME_LIMIT`: integer.
+    /// `VOTE_TIME_LIMIT`: documented as integer.
     #[bitrix(rename = "VOTE_TIME_LIMIT")]
     pub vote_time_limit: Option<i64>,
-    /// `VOTE_CLOSING_DELAY`: char.
+    /// `VOTE_CLOSING_DELAY`: documented as Y/N flag.
     #[bitrix(rename = "VOTE_CLOSING_DELAY", yn)]
     pub vote_closing_delay: Option<bool>,
-    /// `VOTE_BEFORE_FINISH`: char.
+    /// `VOTE_BEFORE_FINISH`: documented as Y/N flag.
     #[bitrix(rename = "VOTE_BEFORE_FINISH", yn)]
     pub vote_before_finish: Option<bool>,
-    /// `VOTE_MESSAGE_1_TEXT`: string.
+    /// `VOTE_MESSAGE_1_TEXT`: documented as string.
     #[bitrix(rename = "VOTE_MESSAGE_1_TEXT")]
     pub vote_message_1_text: Option<String>,
-    /// `VOTE_MESSAGE_1_LIKE`: string.
+    /// `VOTE_MESSAGE_1_LIKE`: documented as string.
     #[bitrix(rename = "VOTE_MESSAGE_1_LIKE")]
     pub vote_message_1_like: Option<String>,
-    /// `VOTE_MESSAGE_1_DISLIKE`: string.
+    /// `VOTE_MESSAGE_1_DISLIKE`: documented as string.
     #[bitrix(rename = "VOTE_MESSAGE_1_DISLIKE")]
     pub vote_message_1_dislike: Option<String>,
-    /// `VOTE_MESSAGE_2_TEXT`: string.
+    /// `VOTE_MESSAGE_2_TEXT`: documented as string.
     #[bitrix(rename = "VOTE_MESSAGE_2_TEXT")]
     pub vote_message_2_text: Option<String>,
-    /// `VOTE_MESSAGE_2_LIKE`: string.
+    /// `VOTE_MESSAGE_2_LIKE`: documented as string.
     #[bitrix(rename = "VOTE_MESSAGE_2_LIKE")]
     pub vote_message_2_like: Option<String>,
-    /// `VOTE_MESSAGE_2_DISLIKE`: string.
+    /// `VOTE_MESSAGE_2_DISLIKE`: documented as string.
     #[bitrix(rename = "VOTE_MESSAGE_2_DISLIKE")]
     pub vote_message_2_dislike: Option<String>,
-    /// `AUTO_CLOSE_RULE`: string.
+    /// `AUTO_CLOSE_RULE`: documented as string.
     #[bitrix(rename = "AUTO_CLOSE_RULE")]
     pub auto_close_rule: Option<ImopenlinesConfigUpdateParamsAutoCloseRule>,
-    /// `FULL_CLOSE_TIME`: integer.
+    /// `FULL_CLOSE_TIME`: documented as integer.
     #[bitrix(rename = "FULL_CLOSE_TIME")]
     pub full_close_time: Option<i64>,
-    /// `AUTO_CLOSE_TIME`: integer.
+    /// `AUTO_CLOSE_TIME`: documented as integer.
     #[bitrix(rename = "AUTO_CLOSE_TIME")]
     pub auto_close_time: Option<i64>,
-    /// `AUTO_CLOSE_FORM_ID`: integer.
+    /// `AUTO_CLOSE_FORM_ID`: documented as integer.
     #[bitrix(rename = "AUTO_CLOSE_FORM_ID")]
     pub auto_close_form_id: Option<i64>,
-    /// `AUTO_CLOSE_BOT_ID`: integer.
+    /// `AUTO_CLOSE_BOT_ID`: documented as integer.
     #[bitrix(rename = "AUTO_CLOSE_BOT_ID")]
     pub auto_close_bot_id: Option<i64>,
-    /// `AUTO_CLOSE_TEXT`: string.
+    /// `AUTO_CLOSE_TEXT`: documented as string.
     #[bitrix(rename = "AUTO_CLOSE_TEXT")]
     pub auto_close_text: Option<String>,
-    /// `AUTO_EXPIRE_TIME`: integer.
+    /// `AUTO_EXPIRE_TIME`: documented as integer.
     #[bitrix(rename = "AUTO_EXPIRE_TIME")]
     pub auto_expire_time: Option<i64>,
-    /// `TEMPORARY`: char.
+    /// `TEMPORARY`: documented as Y/N flag.
     #[bitrix(rename = "TEMPORARY", yn)]
     pub temporary: Option<bool>,
-    /// `QUICK_ANSWERS_IBLOCK_ID`: integer.
+    /// `QUICK_ANSWERS_IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "QUICK_ANSWERS_IBLOCK_ID")]
     pub quick_answers_iblock_id: Option<i64>,
-    /// `KPI_FIRST_ANSWER_TIME`: integer.
+    /// `KPI_FIRST_ANSWER_TIME`: documented as integer.
     #[bitrix(rename = "KPI_FIRST_ANSWER_TIME")]
     pub kpi_first_answer_time: Option<i64>,
-    /// `KPI_FIRST_ANSWER_ALERT`: char.
+    /// `KPI_FIRST_ANSWER_ALERT`: documented as Y/N flag.
     #[bitrix(rename = "KPI_FIRST_ANSWER_ALERT", yn)]
     pub kpi_first_answer_alert: Option<bool>,
-    /// `KPI_FIRST_ANSWER_LIST`: array.
+    /// `KPI_FIRST_ANSWER_LIST`: documented as array.
     #[bitrix(rename = "KPI_FIRST_ANSWER_LIST")]
     pub kpi_first_answer_list: Option<Vec<Value>>,
-    /// `KPI_FIRST_ANSWER_TEXT`: string.
+    /// `KPI_FIRST_ANSWER_TEXT`: documented as string.
     #[bitrix(rename = "KPI_FIRST_ANSWER_TEXT")]
     pub kpi_first_answer_text: Option<String>,
-    /// `KPI_FURTHER_ANSWER_TIME`: integer.
+    /// `KPI_FURTHER_ANSWER_TIME`: documented as integer.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_TIME")]
     pub kpi_further_answer_time: Option<i64>,
-    /// `KPI_FURTHER_ANSWER_ALERT`: char.
+    /// `KPI_FURTHER_ANSWER_ALERT`: documented as Y/N flag.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_ALERT", yn)]
     pub kpi_further_answer_alert: Option<bool>,
-    /// `KPI_FURTHER_ANSWER_LIST`: array.
+    /// `KPI_FURTHER_ANSWER_LIST`: documented as array.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_LIST")]
     pub kpi_further_answer_list: Option<Vec<Value>>,
-    /// `KPI_FURTHER_ANSWER_TEXT`: string.
+    /// `KPI_FURTHER_ANSWER_TEXT`: documented as string.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_TEXT")]
     pub kpi_further_answer_text: Option<String>,
-    /// `KPI_CHECK_OPERATOR_ACTIVITY`: char.
+    /// `KPI_CHECK_OPERATOR_ACTIVITY`: documented as Y/N flag.
     #[bitrix(rename = "KPI_CHECK_OPERATOR_ACTIVITY", yn)]
     pub kpi_check_operator_activity: Option<bool>,
-    /// `USE_WELCOME_FORM`: char.
+    /// `USE_WELCOME_FORM`: documented as Y/N flag.
     #[bitrix(rename = "USE_WELCOME_FORM", yn)]
     pub use_welcome_form: Option<bool>,
-    /// `WELCOME_FORM_ID`: integer.
+    /// `WELCOME_FORM_ID`: documented as integer.
     #[bitrix(rename = "WELCOME_FORM_ID")]
     pub welcome_form_id: Option<i64>,
-    /// `WELCOME_FORM_DELAY`: char.
+    /// `WELCOME_FORM_DELAY`: documented as Y/N flag.
     #[bitrix(rename = "WELCOME_FORM_DELAY", yn)]
     pub welcome_form_delay: Option<bool>,
-    /// `CONFIRM_CLOSE`: char.
+    /// `CONFIRM_CLOSE`: documented as Y/N flag.
     #[bitrix(rename = "CONFIRM_CLOSE", yn)]
     pub confirm_close: Option<bool>,
-    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: char.
+    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: documented as Y/N flag.
     #[bitrix(rename = "IGNORE_WELCOME_FORM_RESPONSIBLE", yn)]
     pub ignore_welcome_form_responsible: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.crm.chat.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Chats for CRM Object — `imopenlines.crm.chat.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "imopenlines.crm.chat.get",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = Vec<types::ImopenlinesCrmChat>,
     error(
         code = "ACCESS_DENIED",
         status = 403,
@@ -35,13 +35,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImopenlinesCrmChatGet {
-    /// `CRM_ENTITY_TYPE`: string, required.
+    /// `CRM_ENTITY_TYPE`: documented as string, required.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: ImopenlinesCrmChatGetCrmEntityType,
-    /// `CRM_ENTITY`: integer, required.
+    /// `CRM_ENTITY`: documented as integer, required.
     #[bitrix(rename = "CRM_ENTITY")]
     pub crm_entity: i64,
-    /// `ACTIVE_ONLY`: char.
+    /// `ACTIVE_ONLY`: documented as Y/N flag.
     #[bitrix(rename = "ACTIVE_ONLY", yn)]
     pub active_only: Option<bool>,
 }

@@ -25,10 +25,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImopenlinesCrmChatGetLastId {
-    /// `CRM_ENTITY_TYPE`: string, required.
+    /// `CRM_ENTITY_TYPE`: documented as string, required.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: ImopenlinesCrmChatGetLastIdCrmEntityType,
-    /// `CRM_ENTITY`: integer, required.
+    /// `CRM_ENTITY`: documented as integer, required.
     #[bitrix(rename = "CRM_ENTITY")]
     pub crm_entity: i64,
 }

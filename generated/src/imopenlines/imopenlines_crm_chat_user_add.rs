@@ -60,16 +60,16 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImopenlinesCrmChatUserAdd {
-    /// `CRM_ENTITY_TYPE`: string, required.
+    /// `CRM_ENTITY_TYPE`: documented as string, required.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: ImopenlinesCrmChatUserAddCrmEntityType,
-    /// `CRM_ENTITY`: integer, required.
+    /// `CRM_ENTITY`: documented as integer, required.
     #[bitrix(rename = "CRM_ENTITY")]
     pub crm_entity: i64,
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
-    /// `CHAT_ID`: integer.
+    /// `CHAT_ID`: documented as integer.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: Option<i64>,
 }

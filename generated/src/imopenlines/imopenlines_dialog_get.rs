@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.dialog.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Information About the Operator's Dialog — `imopenlines.dialog.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "imopenlines.dialog.get",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = types::ImopenlinesDialog,
     error(
         code = "ACCESS_ERROR",
         status = 400,
@@ -20,16 +20,16 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImopenlinesDialogGet {
-    /// `CHAT_ID`: integer.
+    /// `CHAT_ID`: documented as integer.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: Option<i64>,
-    /// `DIALOG_ID`: string.
+    /// `DIALOG_ID`: documented as string.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: Option<String>,
-    /// `SESSION_ID`: integer.
+    /// `SESSION_ID`: documented as integer.
     #[bitrix(rename = "SESSION_ID")]
     pub session_id: Option<i64>,
-    /// `USER_CODE`: string.
+    /// `USER_CODE`: documented as string.
     #[bitrix(rename = "USER_CODE")]
     pub user_code: Option<ImopenlinesDialogGetUserCode>,
 }

@@ -19,7 +19,7 @@ use bitrix24::bitrix_method;
     error(code = "INACTIVE", status = 400, message = "Openline is inactive"),
 )]
 pub struct ImopenlinesNetworkJoin {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
 }

@@ -39,22 +39,22 @@ use bitrix24::bitrix_method;
     error(code = "WRONG_REQUEST", status = 400, message = "Message isn't added"),
 )]
 pub struct ImopenlinesNetworkMessageAdd {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
-    /// `MESSAGE`: string, required.
+    /// `MESSAGE`: documented as string, required.
     #[bitrix(rename = "MESSAGE")]
     pub message: String,
-    /// `ATTACH`: object.
+    /// `ATTACH`: documented as object.
     #[bitrix(rename = "ATTACH")]
     pub attach: Option<Map<String, Value>>,
-    /// `KEYBOARD`: object.
+    /// `KEYBOARD`: documented as object.
     #[bitrix(rename = "KEYBOARD")]
     pub keyboard: Option<Map<String, Value>>,
-    /// `URL_PREVIEW`: char.
+    /// `URL_PREVIEW`: documented as Y/N flag.
     #[bitrix(rename = "URL_PREVIEW", yn)]
     pub url_preview: Option<bool>,
 }

@@ -29,16 +29,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImopenlinesOperatorTransfer {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `TRANSFER_ID`: string|integer.
+    /// `TRANSFER_ID`: documented as `string|integer`.
     #[bitrix(rename = "TRANSFER_ID")]
     pub transfer_id: Option<Value>,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
-    /// `QUEUE_ID`: integer.
+    /// `QUEUE_ID`: documented as integer.
     #[bitrix(rename = "QUEUE_ID")]
     pub queue_id: Option<i64>,
 }

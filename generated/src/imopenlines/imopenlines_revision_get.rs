@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.revision.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Information About API Revisions — `imopenlines.revision.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-revision-get.html)
@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
     name = "imopenlines.revision.get",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = types::ImopenlinesRevision,
 )]
 pub struct ImopenlinesRevisionGet {}

@@ -30,13 +30,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImopenlinesSessionHeadVote {
-    /// `SESSION_ID`: integer, required.
+    /// `SESSION_ID`: documented as integer, required.
     #[bitrix(rename = "SESSION_ID")]
     pub session_id: i64,
-    /// `RATING`: integer.
+    /// `RATING`: documented as integer.
     #[bitrix(rename = "RATING")]
     pub rating: Option<i64>,
-    /// `COMMENT`: string.
+    /// `COMMENT`: documented as string.
     #[bitrix(rename = "COMMENT")]
     pub comment: Option<String>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.session.history.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Message History of the Dialogue — `imopenlines.session.history.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "imopenlines.session.history.get",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = types::ImopenlinesSessionHistory,
     error(
         code = "MISSING_REQUIRED_PARAM",
         status = 400,
@@ -30,10 +30,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImopenlinesSessionHistoryGet {
-    /// `SESSION_ID`: integer.
+    /// `SESSION_ID`: documented as integer.
     #[bitrix(rename = "SESSION_ID")]
     pub session_id: Option<i64>,
-    /// `CHAT_ID`: integer.
+    /// `CHAT_ID`: documented as integer.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: Option<i64>,
 }

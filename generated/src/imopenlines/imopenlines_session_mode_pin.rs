@@ -28,10 +28,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "USER_ID", status = 400, message = "Invalid user identifier provided"),
 )]
 pub struct ImopenlinesSessionModePin {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `ACTIVATE`: string.
+    /// `ACTIVATE`: documented as string.
     #[bitrix(rename = "ACTIVATE")]
     pub activate: Option<ImopenlinesSessionModePinActivate>,
 }

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.session.mode.pinAll` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Pin All Available Dialogs to the Operator — `imopenlines.session.mode.pinAll` (REST v1, scope `imopenlines`).
 ///
@@ -12,7 +11,7 @@ use bitrix24::bitrix_method;
     name = "imopenlines.session.mode.pinAll",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = Vec<i64>,
     mutates,
 )]
 pub struct ImopenlinesSessionModePinAll {}

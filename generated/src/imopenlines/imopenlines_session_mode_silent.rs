@@ -37,10 +37,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct ImopenlinesSessionModeSilent {
-    /// `CHAT_ID`: integer, required.
+    /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `ACTIVATE`: string.
+    /// `ACTIVATE`: documented as string.
     #[bitrix(rename = "ACTIVATE")]
     pub activate: Option<String>,
 }

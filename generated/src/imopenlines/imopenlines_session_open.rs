@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.session.open` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Chat by User Code — `imopenlines.session.open` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "imopenlines.session.open",
     version = "v1",
     scope = "imopenlines",
-    result = Value,
+    result = ImopenlinesSessionOpenResult,
     mutates,
     error(
         code = "ACCESS_DENIED",
@@ -21,9 +21,20 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImopenlinesSessionOpen {
-    /// `USER_CODE`: string, required.
+    /// `USER_CODE`: documented as string, required.
     #[bitrix(rename = "USER_CODE")]
     pub user_code: ImopenlinesSessionOpenUserCode,
+}
+/// The `ImopenlinesSessionOpenResult` object. Part of `imopenlines.session.open` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImopenlinesSessionOpenResult {
+    /// `chatId`: documented as integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `USER_CODE`. Part of `imopenlines.session.open` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html)).
 #[bitrix_enum(repr = "string")]

@@ -40,17 +40,17 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingBlockAddcard {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `selector`: string, required.
+    /// `selector`: documented as string, required.
     pub selector: String,
-    /// `content`: string, required.
+    /// `content`: documented as string, required.
     pub content: String,
-    /// `preventHistory`: boolean.
+    /// `preventHistory`: documented as boolean.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

@@ -36,15 +36,15 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingBlockChangeNodeName {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `data`: object, required; keys: `<selector>`.
+    /// `data`: documented as object, required; keys: `<selector>`.
     pub data: BTreeMap<String, String>,
-    /// `preventHistory`: boolean.
+    /// `preventHistory`: documented as boolean.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

@@ -24,6 +24,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingBlockGetContentFromRepository {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
 }

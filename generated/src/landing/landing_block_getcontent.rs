@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.block.getcontent",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingBlockGetcontentResult,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -35,25 +35,71 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingBlockGetcontent {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `editMode`: boolean.
+    /// `editMode`: documented as boolean.
     #[bitrix(rename = "editMode")]
     pub edit_mode: Option<bool>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingBlockGetcontentParams>,
+}
+/// The `LandingBlockGetcontentResult` object. Part of `landing.block.getcontent` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetcontentResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `sections`: documented as string.
+    pub sections: Option<String>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `access`: documented as string.
+    pub access: Option<String>,
+    /// `anchor`: documented as string.
+    pub anchor: Option<String>,
+    /// `php`: documented as boolean.
+    pub php: Option<bool>,
+    /// `designed`: documented as boolean.
+    pub designed: Option<bool>,
+    /// `repoId`: documented as integer.
+    #[bitrix(rename = "repoId")]
+    pub repo_id: Option<i64>,
+    /// `content`: documented as string.
+    pub content: Option<String>,
+    /// `content_ext`: documented as string.
+    pub content_ext: Option<String>,
+    /// `css`: documented as array.
+    pub css: Option<Vec<Value>>,
+    /// `js`: documented as array.
+    pub js: Option<Vec<Value>>,
+    /// `assetStrings`: documented as array.
+    #[bitrix(rename = "assetStrings")]
+    pub asset_strings: Option<Vec<Value>>,
+    /// `lang`: documented as `array|object`.
+    pub lang: Option<Value>,
+    /// `manifest`: documented as object.
+    pub manifest: Option<Map<String, Value>>,
+    /// `dynamicParams`: documented as array.
+    #[bitrix(rename = "dynamicParams")]
+    pub dynamic_params: Option<Vec<Value>>,
+    /// `requiredUserAction`: documented as array.
+    #[bitrix(rename = "requiredUserAction")]
+    pub required_user_action: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `params` object. Part of `landing.block.getcontent` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockGetcontentParams {
-    /// `wrapper_show`: boolean.
+    /// `wrapper_show`: documented as boolean.
     pub wrapper_show: Option<bool>,
-    /// `force_unactive`: boolean.
+    /// `force_unactive`: documented as boolean.
     pub force_unactive: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

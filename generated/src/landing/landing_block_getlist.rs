@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the List of Page Blocks — `landing.block.getlist` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.block.getlist",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<types::LandingBlock>,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -40,22 +41,22 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingBlockGetlist {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer|integer[], required.
+    /// `lid`: documented as `integer|integer[]`, required.
     pub lid: Value,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingBlockGetlistParams>,
 }
 /// The `params` object. Part of `landing.block.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockGetlistParams {
-    /// `edit_mode`: boolean|integer.
+    /// `edit_mode`: documented as `boolean|integer`.
     pub edit_mode: Option<Value>,
-    /// `deleted`: boolean|integer.
+    /// `deleted`: documented as `boolean|integer`.
     pub deleted: Option<Value>,
-    /// `get_content`: boolean|integer.
+    /// `get_content`: documented as `boolean|integer`.
     pub get_content: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.block.getmanifest",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingBlockGetmanifestResult,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -35,20 +35,86 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingBlockGetmanifest {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingBlockGetmanifestParams>,
+}
+/// The `LandingBlockGetmanifestResult` object. Part of `landing.block.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestResult {
+    /// `block`: documented as object.
+    pub block: Option<LandingBlockGetmanifestResultBlock>,
+    /// `cards`: documented as object.
+    pub cards: Option<Map<String, Value>>,
+    /// `nodes`: documented as object.
+    pub nodes: Option<Map<String, Value>>,
+    /// `attrs`: documented as object.
+    pub attrs: Option<Map<String, Value>>,
+    /// `menu`: documented as object.
+    pub menu: Option<Map<String, Value>>,
+    /// `style`: documented as object.
+    pub style: Option<Map<String, Value>>,
+    /// `namespace`: documented as string.
+    pub namespace: Option<String>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `preview`: documented as string.
+    pub preview: Option<String>,
+    /// `assets`: documented as object.
+    pub assets: Option<LandingBlockGetmanifestResultAssets>,
+    /// `timestamp`: documented as integer.
+    pub timestamp: Option<i64>,
+    /// `callbacks`: documented as object.
+    pub callbacks: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `block` object. Part of `landing.block.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestResultBlock {
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `section`: documented as array of string.
+    pub section: Option<Vec<String>>,
+    /// `dynamic`: documented as boolean.
+    pub dynamic: Option<bool>,
+    /// `subtype`: documented as `string|string[]`.
+    pub subtype: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `assets` object. Part of `landing.block.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestResultAssets {
+    /// `css`: documented as array of string.
+    pub css: Option<Vec<String>>,
+    /// `js`: documented as array of string.
+    pub js: Option<Vec<String>>,
+    /// `ext`: documented as array of string.
+    pub ext: Option<Vec<String>>,
+    /// `class`: documented as array of string.
+    pub class: Option<Vec<String>>,
+    /// `callbacks`: documented as array.
+    pub callbacks: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `params` object. Part of `landing.block.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockGetmanifestParams {
-    /// `edit_mode`: boolean|integer.
+    /// `edit_mode`: documented as `boolean|integer`.
     pub edit_mode: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.getmanifestfile` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the Manifest File of the Block — `landing.block.getmanifestfile` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "landing.block.getmanifestfile",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingBlockGetmanifestfileResult,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -25,6 +25,350 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingBlockGetmanifestfile {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
+}
+/// The `LandingBlockGetmanifestfileResult` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResult {
+    /// `assets`: documented as object.
+    pub assets: Option<LandingBlockGetmanifestfileResultAssets>,
+    /// `block`: documented as object.
+    pub block: Option<LandingBlockGetmanifestfileResultBlock>,
+    /// `cards`: documented as object.
+    pub cards: Option<LandingBlockGetmanifestfileResultCards>,
+    /// `nodes`: documented as object.
+    pub nodes: Option<LandingBlockGetmanifestfileResultNodes>,
+    /// `style`: documented as object.
+    pub style: Option<LandingBlockGetmanifestfileResultStyle>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `assets` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultAssets {
+    /// `ext`: documented as array of string.
+    pub ext: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `block` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultBlock {
+    /// `dynamic`: documented as boolean.
+    pub dynamic: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `section`: documented as array of string.
+    pub section: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `cards` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultCards {
+    /// `.landing-block-card-img`: documented as object.
+    #[bitrix(rename = ".landing-block-card-img")]
+    pub landing_block_card_img: Option<
+        LandingBlockGetmanifestfileResultCardsLandingBlockCardImg,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-card-img` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultCardsLandingBlockCardImg {
+    /// `label`: documented as array of string.
+    pub label: Option<Vec<String>>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `nodes` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultNodes {
+    /// `.landing-block-card-img`: documented as object.
+    #[bitrix(rename = ".landing-block-card-img")]
+    pub landing_block_card_img: Option<
+        LandingBlockGetmanifestfileResultNodesLandingBlockCardImg,
+    >,
+    /// `.landing-block-node-button`: documented as object.
+    #[bitrix(rename = ".landing-block-node-button")]
+    pub landing_block_node_button: Option<
+        LandingBlockGetmanifestfileResultNodesLandingBlockNodeButton,
+    >,
+    /// `.landing-block-node-small-title`: documented as object.
+    #[bitrix(rename = ".landing-block-node-small-title")]
+    pub landing_block_node_small_title: Option<
+        LandingBlockGetmanifestfileResultNodesLandingBlockNodeSmallTitle,
+    >,
+    /// `.landing-block-node-text`: documented as object.
+    #[bitrix(rename = ".landing-block-node-text")]
+    pub landing_block_node_text: Option<
+        LandingBlockGetmanifestfileResultNodesLandingBlockNodeText,
+    >,
+    /// `.landing-block-node-title`: documented as object.
+    #[bitrix(rename = ".landing-block-node-title")]
+    pub landing_block_node_title: Option<
+        LandingBlockGetmanifestfileResultNodesLandingBlockNodeTitle,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-card-img` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultNodesLandingBlockCardImg {
+    /// `allowInlineEdit`: documented as boolean.
+    #[bitrix(rename = "allowInlineEdit")]
+    pub allow_inline_edit: Option<bool>,
+    /// `create2xByDefault`: documented as boolean.
+    #[bitrix(rename = "create2xByDefault")]
+    pub create2x_by_default: Option<bool>,
+    /// `dimensions`: documented as object.
+    pub dimensions: Option<
+        LandingBlockGetmanifestfileResultNodesLandingBlockCardImgDimensions,
+    >,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `useInDesigner`: documented as boolean.
+    #[bitrix(rename = "useInDesigner")]
+    pub use_in_designer: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `dimensions` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultNodesLandingBlockCardImgDimensions {
+    /// `height`: documented as integer.
+    pub height: Option<i64>,
+    /// `width`: documented as integer.
+    pub width: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-node-button` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultNodesLandingBlockNodeButton {
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-node-small-title` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultNodesLandingBlockNodeSmallTitle {
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-node-text` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultNodesLandingBlockNodeText {
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-node-title` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultNodesLandingBlockNodeTitle {
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `style` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultStyle {
+    /// `block`: documented as object.
+    pub block: Option<LandingBlockGetmanifestfileResultStyleBlock>,
+    /// `nodes`: documented as object.
+    pub nodes: Option<LandingBlockGetmanifestfileResultStyleNodes>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `block` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultStyleBlock {
+    /// `additional`: documented as object.
+    pub additional: Option<LandingBlockGetmanifestfileResultStyleBlockAdditional>,
+    /// `type`: documented as array of string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `additional` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultStyleBlockAdditional {
+    /// `attrsType`: documented as array of string.
+    #[bitrix(rename = "attrsType")]
+    pub attrs_type: Option<Vec<String>>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `nodes` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultStyleNodes {
+    /// `.landing-block-card-img`: documented as object.
+    #[bitrix(rename = ".landing-block-card-img")]
+    pub landing_block_card_img: Option<
+        LandingBlockGetmanifestfileResultStyleNodesLandingBlockCardImg,
+    >,
+    /// `.landing-block-node-button`: documented as object.
+    #[bitrix(rename = ".landing-block-node-button")]
+    pub landing_block_node_button: Option<
+        LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeButton,
+    >,
+    /// `.landing-block-node-small-title`: documented as object.
+    #[bitrix(rename = ".landing-block-node-small-title")]
+    pub landing_block_node_small_title: Option<
+        LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeSmallTitle,
+    >,
+    /// `.landing-block-node-text`: documented as object.
+    #[bitrix(rename = ".landing-block-node-text")]
+    pub landing_block_node_text: Option<
+        LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeText,
+    >,
+    /// `.landing-block-node-text-container`: documented as object.
+    #[bitrix(rename = ".landing-block-node-text-container")]
+    pub landing_block_node_text_container: Option<
+        LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeTextContainer,
+    >,
+    /// `.landing-block-node-title`: documented as object.
+    #[bitrix(rename = ".landing-block-node-title")]
+    pub landing_block_node_title: Option<
+        LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeTitle,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-card-img` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockCardImg {
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `type`: documented as array of string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-node-button` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeButton {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-node-small-title` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeSmallTitle {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as array of string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-node-text` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeText {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-node-text-container` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeTextContainer {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as array of string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `.landing-block-node-title` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeTitle {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as array of string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

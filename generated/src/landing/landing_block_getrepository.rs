@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.getrepository` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Blocks from the Repository — `landing.block.getrepository` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "landing.block.getrepository",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingBlockGetrepositoryResult,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -20,8 +20,136 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingBlockGetrepository {
-    /// `section`: string.
+    /// `section`: documented as string.
     pub section: Option<String>,
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
+}
+/// The `LandingBlockGetrepositoryResult` object. Part of `landing.block.getrepository` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetrepositoryResult {
+    /// `app_code`: documented as boolean.
+    pub app_code: Option<bool>,
+    /// `items`: documented as object.
+    pub items: Option<LandingBlockGetrepositoryResultItems>,
+    /// `meta`: documented as object.
+    pub meta: Option<LandingBlockGetrepositoryResultMeta>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `new`: documented as boolean.
+    #[bitrix(rename = "new")]
+    pub new_: Option<bool>,
+    /// `separator`: documented as boolean.
+    pub separator: Option<bool>,
+    /// `specialType`: documented as any JSON value.
+    #[bitrix(rename = "specialType")]
+    pub special_type: Option<Value>,
+    /// `type`: documented as any JSON value.
+    #[bitrix(rename = "type")]
+    pub type_: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `items` object. Part of `landing.block.getrepository` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetrepositoryResultItems {
+    /// `03.1.three_cols_big_with_text_and_titles`: documented as object.
+    #[bitrix(rename = "03.1.three_cols_big_with_text_and_titles")]
+    pub n03_1_three_cols_big_with_text_and_titles: Option<
+        LandingBlockGetrepositoryResultItemsN031ThreeColsBigWithTextAndTitles,
+    >,
+    /// `repo_405`: documented as object.
+    pub repo_405: Option<LandingBlockGetrepositoryResultItemsRepo405>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `03.1.three_cols_big_with_text_and_titles` object. Part of `landing.block.getrepository` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetrepositoryResultItemsN031ThreeColsBigWithTextAndTitles {
+    /// `app_code`: documented as boolean.
+    pub app_code: Option<bool>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `id`: documented as any JSON value.
+    pub id: Option<Value>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `namespace`: documented as string.
+    pub namespace: Option<String>,
+    /// `new`: documented as boolean.
+    #[bitrix(rename = "new")]
+    pub new_: Option<bool>,
+    /// `only_for_license`: documented as string.
+    pub only_for_license: Option<String>,
+    /// `preview`: documented as string.
+    pub preview: Option<String>,
+    /// `repo_id`: documented as boolean.
+    pub repo_id: Option<bool>,
+    /// `requires_updates`: documented as boolean.
+    pub requires_updates: Option<bool>,
+    /// `restricted`: documented as boolean.
+    pub restricted: Option<bool>,
+    /// `section`: documented as array of string.
+    pub section: Option<Vec<String>>,
+    /// `system`: documented as boolean.
+    pub system: Option<bool>,
+    /// `type`: documented as array.
+    #[bitrix(rename = "type")]
+    pub type_: Option<Vec<Value>>,
+    /// `version`: documented as any JSON value.
+    pub version: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `repo_405` object. Part of `landing.block.getrepository` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetrepositoryResultItemsRepo405 {
+    /// `app_code`: documented as string.
+    pub app_code: Option<String>,
+    /// `description`: documented as any JSON value.
+    pub description: Option<Value>,
+    /// `id`: documented as any JSON value.
+    pub id: Option<Value>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `namespace`: documented as string.
+    pub namespace: Option<String>,
+    /// `new`: documented as boolean.
+    #[bitrix(rename = "new")]
+    pub new_: Option<bool>,
+    /// `preview`: documented as string.
+    pub preview: Option<String>,
+    /// `repo_id`: documented as string.
+    pub repo_id: Option<String>,
+    /// `requires_updates`: documented as boolean.
+    pub requires_updates: Option<bool>,
+    /// `restricted`: documented as boolean.
+    pub restricted: Option<bool>,
+    /// `section`: documented as array of string.
+    pub section: Option<Vec<String>>,
+    /// `type`: documented as array.
+    #[bitrix(rename = "type")]
+    pub type_: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `meta` object. Part of `landing.block.getrepository` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockGetrepositoryResultMeta {
+    /// `ai_text_max_tokens`: documented as integer.
+    pub ai_text_max_tokens: Option<i64>,
+    /// `ai_text_placeholder`: documented as string.
+    pub ai_text_placeholder: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

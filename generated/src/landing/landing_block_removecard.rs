@@ -40,15 +40,15 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct LandingBlockRemovecard {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `selector`: string, required.
+    /// `selector`: documented as string, required.
     pub selector: LandingBlockRemovecardSelector,
-    /// `preventHistory`: boolean.
+    /// `preventHistory`: documented as boolean.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

@@ -42,22 +42,22 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingBlockUpdateCards {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `data`: object, required; keys: `<card`.
+    /// `data`: documented as object, required; keys: `<card`.
     pub data: BTreeMap<String, LandingBlockUpdateCardsDataValue>,
 }
 /// The `LandingBlockUpdateCardsDataValue` object. Part of `landing.block.updateCards` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-cards.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockUpdateCardsDataValue {
-    /// `source`: object.
+    /// `source`: documented as object.
     pub source: Option<LandingBlockUpdateCardsDataValueSource>,
-    /// `values`: object; keys: `<node`.
+    /// `values`: documented as object; keys: `<node`.
     pub values: Option<BTreeMap<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -67,10 +67,10 @@ pub struct LandingBlockUpdateCardsDataValue {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockUpdateCardsDataValueSource {
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
-    /// `value`: integer|string.
+    /// `value`: documented as `integer|string`.
     pub value: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -41,15 +41,15 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingBlockUpdateStyles {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `data`: object, required.
+    /// `data`: documented as object, required.
     pub data: LandingBlockUpdateStylesData,
-    /// `preventHistory`: boolean.
+    /// `preventHistory`: documented as boolean.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }
@@ -57,12 +57,12 @@ pub struct LandingBlockUpdateStyles {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockUpdateStylesData {
-    /// `classList`: array.
+    /// `classList`: documented as array.
     #[bitrix(rename = "classList")]
     pub class_list: Option<Vec<Value>>,
-    /// `affect`: array.
+    /// `affect`: documented as array.
     pub affect: Option<Vec<Value>>,
-    /// `style`: object.
+    /// `style`: documented as object.
     pub style: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -37,12 +37,12 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingBlockUpdateattrs {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `data`: object, required; keys: `<selector>`.
+    /// `data`: documented as object, required; keys: `<selector>`.
     pub data: BTreeMap<String, Map<String, Value>>,
 }

@@ -36,17 +36,17 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingBlockUpdatecontent {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `content`: string, required.
+    /// `content`: documented as string, required.
     pub content: String,
-    /// `designed`: boolean|integer|string.
+    /// `designed`: documented as `boolean|integer|string`.
     pub designed: Option<Value>,
-    /// `preventHistory`: boolean.
+    /// `preventHistory`: documented as boolean.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

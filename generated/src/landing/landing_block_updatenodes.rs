@@ -52,17 +52,17 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingBlockUpdatenodes {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `data`: object, required; keys: `<selector>`.
+    /// `data`: documented as object, required; keys: `<selector>`.
     pub data: BTreeMap<String, Value>,
-    /// `additional`: object.
+    /// `additional`: documented as object.
     pub additional: Option<LandingBlockUpdatenodesAdditional>,
-    /// `preventHistory`: boolean.
+    /// `preventHistory`: documented as boolean.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }
@@ -70,7 +70,7 @@ pub struct LandingBlockUpdatenodes {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockUpdatenodesAdditional {
-    /// `appendMenu`: boolean.
+    /// `appendMenu`: documented as boolean.
     #[bitrix(rename = "appendMenu")]
     pub append_menu: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.block.uploadfile",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingBlockUploadfileResult,
     mutates,
     error(
         code = "MISSING_PARAMS",
@@ -31,28 +31,40 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingBlockUploadfile {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `picture`: string|string[], required.
+    /// `picture`: documented as `string|string[]`, required.
     pub picture: Value,
-    /// `ext`: string.
+    /// `ext`: documented as string.
     pub ext: Option<String>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingBlockUploadfileParams>,
-    /// `temp`: boolean|integer.
+    /// `temp`: documented as `boolean|integer`.
     pub temp: Option<Value>,
+}
+/// The `LandingBlockUploadfileResult` object. Part of `landing.block.uploadfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-upload-file.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingBlockUploadfileResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `src`: documented as string.
+    pub src: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `params` object. Part of `landing.block.uploadfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-upload-file.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockUploadfileParams {
-    /// `width`: integer.
+    /// `width`: documented as integer.
     pub width: Option<i64>,
-    /// `height`: integer.
+    /// `height`: documented as integer.
     pub height: Option<i64>,
-    /// `resize_type`: integer.
+    /// `resize_type`: documented as integer.
     pub resize_type: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

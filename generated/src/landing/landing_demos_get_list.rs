@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Registered Templates — `landing.demos.getList` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.demos.getList",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<types::LandingDemos>,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -23,24 +24,24 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "SYSTEM_ERROR", status = 400, message = "Internal error"),
 )]
 pub struct LandingDemosGetList {
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingDemosGetListParams>,
 }
 /// The `params` object. Part of `landing.demos.getList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingDemosGetListParams {
-    /// `select`: array of object.
+    /// `select`: documented as array of object.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `group`: array.
+    /// `group`: documented as array.
     pub group: Option<Vec<Value>>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

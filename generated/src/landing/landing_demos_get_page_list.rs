@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "landing.demos.getPageList",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingDemosGetPageListResult,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -28,11 +28,183 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "SYSTEM_ERROR", status = 400, message = "Internal error"),
 )]
 pub struct LandingDemosGetPageList {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: LandingDemosGetPageListType,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<LandingDemosGetPageListFilter>,
+}
+/// The `LandingDemosGetPageListResult` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingDemosGetPageListResult {
+    /// `empty`: documented as object.
+    pub empty: Option<LandingDemosGetPageListResultEmpty>,
+    /// `search-result`: documented as object.
+    #[bitrix(rename = "search-result")]
+    pub search_result: Option<LandingDemosGetPageListResultSearchResult>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `empty` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingDemosGetPageListResultEmpty {
+    /// `ACTIVE`: documented as boolean.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: Option<bool>,
+    /// `APP_CODE`: documented as string.
+    #[bitrix(rename = "APP_CODE")]
+    pub app_code: Option<String>,
+    /// `AVAILABLE`: documented as boolean.
+    #[bitrix(rename = "AVAILABLE")]
+    pub available: Option<bool>,
+    /// `DATA`: documented as object.
+    #[bitrix(rename = "DATA")]
+    pub data: Option<LandingDemosGetPageListResultEmptyData>,
+    /// `DESCRIPTION`: documented as string.
+    #[bitrix(rename = "DESCRIPTION")]
+    pub description: Option<String>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `LOCK_DELETE`: documented as boolean.
+    #[bitrix(rename = "LOCK_DELETE")]
+    pub lock_delete: Option<bool>,
+    /// `PREVIEW`: documented as string.
+    #[bitrix(rename = "PREVIEW")]
+    pub preview: Option<String>,
+    /// `PREVIEW2X`: documented as string.
+    #[bitrix(rename = "PREVIEW2X")]
+    pub preview2x: Option<String>,
+    /// `PREVIEW3X`: documented as string.
+    #[bitrix(rename = "PREVIEW3X")]
+    pub preview3x: Option<String>,
+    /// `PUBLICATION`: documented as boolean.
+    #[bitrix(rename = "PUBLICATION")]
+    pub publication: Option<bool>,
+    /// `REST`: documented as integer.
+    #[bitrix(rename = "REST")]
+    pub rest: Option<i64>,
+    /// `SECTION`: documented as array.
+    #[bitrix(rename = "SECTION")]
+    pub section: Option<Vec<Value>>,
+    /// `SINGLETON`: documented as boolean.
+    #[bitrix(rename = "SINGLETON")]
+    pub singleton: Option<bool>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `TYPE`: documented as array of string.
+    #[bitrix(rename = "TYPE")]
+    pub type_: Option<Vec<String>>,
+    /// `XML_ID`: documented as string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `DATA` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingDemosGetPageListResultEmptyData {
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `charset`: documented as string.
+    pub charset: Option<String>,
+    /// `encoded`: documented as boolean.
+    pub encoded: Option<bool>,
+    /// `items`: documented as array.
+    pub items: Option<Vec<Value>>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `old_id`: documented as integer.
+    pub old_id: Option<i64>,
+    /// `type`: documented as array of string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<Vec<String>>,
+    /// `version`: documented as integer.
+    pub version: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `search-result` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingDemosGetPageListResultSearchResult {
+    /// `ACTIVE`: documented as boolean.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: Option<bool>,
+    /// `DATA`: documented as object.
+    #[bitrix(rename = "DATA")]
+    pub data: Option<LandingDemosGetPageListResultSearchResultData>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `PUBLICATION`: documented as boolean.
+    #[bitrix(rename = "PUBLICATION")]
+    pub publication: Option<bool>,
+    /// `SECTION`: documented as array of string.
+    #[bitrix(rename = "SECTION")]
+    pub section: Option<Vec<String>>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `TYPE`: documented as array of string.
+    #[bitrix(rename = "TYPE")]
+    pub type_: Option<Vec<String>>,
+    /// `XML_ID`: documented as string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `DATA` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingDemosGetPageListResultSearchResultData {
+    /// `charset`: documented as string.
+    pub charset: Option<String>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `encoded`: documented as boolean.
+    pub encoded: Option<bool>,
+    /// `items`: documented as object.
+    pub items: Option<LandingDemosGetPageListResultSearchResultDataItems>,
+    /// `layout`: documented as array.
+    pub layout: Option<Vec<Value>>,
+    /// `publication`: documented as boolean.
+    pub publication: Option<bool>,
+    /// `section`: documented as array of string.
+    pub section: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `items` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingDemosGetPageListResultSearchResultDataItems {
+    /// `#block3430`: documented as object.
+    #[bitrix(rename = "#block3430")]
+    pub block3430: Option<LandingDemosGetPageListResultSearchResultDataItemsBlock3430>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `#block3430` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingDemosGetPageListResultSearchResultDataItemsBlock3430 {
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
 #[bitrix_enum(repr = "string")]
@@ -57,55 +229,55 @@ pub enum LandingDemosGetPageListType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingDemosGetPageListFilter {
-    /// `ID`: string.
+    /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `TYPE`: string[]|string.
+    /// `TYPE`: documented as `string[]|string`.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<Value>,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `ACTIVE`: boolean.
+    /// `ACTIVE`: documented as boolean.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<bool>,
-    /// `PUBLICATION`: boolean.
+    /// `PUBLICATION`: documented as boolean.
     #[bitrix(rename = "PUBLICATION")]
     pub publication: Option<bool>,
-    /// `LOCK_DELETE`: boolean.
+    /// `LOCK_DELETE`: documented as boolean.
     #[bitrix(rename = "LOCK_DELETE")]
     pub lock_delete: Option<bool>,
-    /// `AVAILABLE`: boolean.
+    /// `AVAILABLE`: documented as boolean.
     #[bitrix(rename = "AVAILABLE")]
     pub available: Option<bool>,
-    /// `SINGLETON`: boolean.
+    /// `SINGLETON`: documented as boolean.
     #[bitrix(rename = "SINGLETON")]
     pub singleton: Option<bool>,
-    /// `SECTION`: array of string.
+    /// `SECTION`: documented as array of string.
     #[bitrix(rename = "SECTION")]
     pub section: Option<Vec<String>>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `PREVIEW`: string.
+    /// `PREVIEW`: documented as string.
     #[bitrix(rename = "PREVIEW")]
     pub preview: Option<String>,
-    /// `PREVIEW2X`: string.
+    /// `PREVIEW2X`: documented as string.
     #[bitrix(rename = "PREVIEW2X")]
     pub preview2x: Option<String>,
-    /// `PREVIEW3X`: string.
+    /// `PREVIEW3X`: documented as string.
     #[bitrix(rename = "PREVIEW3X")]
     pub preview3x: Option<String>,
-    /// `APP_CODE`: string.
+    /// `APP_CODE`: documented as string.
     #[bitrix(rename = "APP_CODE")]
     pub app_code: Option<String>,
-    /// `REST`: integer.
+    /// `REST`: documented as integer.
     #[bitrix(rename = "REST")]
     pub rest: Option<i64>,
-    /// `DATA`: object|array.
+    /// `DATA`: documented as `object|array`.
     #[bitrix(rename = "DATA")]
     pub data: Option<Value>,
     /// Undocumented keys sent as they are.

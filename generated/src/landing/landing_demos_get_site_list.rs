@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "landing.demos.getSiteList",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingDemosGetSiteListResult,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -28,11 +28,96 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "SYSTEM_ERROR", status = 400, message = "Internal error"),
 )]
 pub struct LandingDemosGetSiteList {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: LandingDemosGetSiteListType,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<LandingDemosGetSiteListFilter>,
+}
+/// The `LandingDemosGetSiteListResult` object. Part of `landing.demos.getSiteList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingDemosGetSiteListResult {
+    /// `empty`: documented as object.
+    pub empty: Option<LandingDemosGetSiteListResultEmpty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `empty` object. Part of `landing.demos.getSiteList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingDemosGetSiteListResultEmpty {
+    /// `ACTIVE`: documented as boolean.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: Option<bool>,
+    /// `APP_CODE`: documented as string.
+    #[bitrix(rename = "APP_CODE")]
+    pub app_code: Option<String>,
+    /// `AVAILABLE`: documented as boolean.
+    #[bitrix(rename = "AVAILABLE")]
+    pub available: Option<bool>,
+    /// `DATA`: documented as object.
+    #[bitrix(rename = "DATA")]
+    pub data: Option<LandingDemosGetSiteListResultEmptyData>,
+    /// `DESCRIPTION`: documented as string.
+    #[bitrix(rename = "DESCRIPTION")]
+    pub description: Option<String>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `LOCK_DELETE`: documented as boolean.
+    #[bitrix(rename = "LOCK_DELETE")]
+    pub lock_delete: Option<bool>,
+    /// `PREVIEW`: documented as string.
+    #[bitrix(rename = "PREVIEW")]
+    pub preview: Option<String>,
+    /// `PREVIEW2X`: documented as string.
+    #[bitrix(rename = "PREVIEW2X")]
+    pub preview2x: Option<String>,
+    /// `PREVIEW3X`: documented as string.
+    #[bitrix(rename = "PREVIEW3X")]
+    pub preview3x: Option<String>,
+    /// `PUBLICATION`: documented as boolean.
+    #[bitrix(rename = "PUBLICATION")]
+    pub publication: Option<bool>,
+    /// `REST`: documented as integer.
+    #[bitrix(rename = "REST")]
+    pub rest: Option<i64>,
+    /// `SECTION`: documented as array.
+    #[bitrix(rename = "SECTION")]
+    pub section: Option<Vec<Value>>,
+    /// `SINGLETON`: documented as boolean.
+    #[bitrix(rename = "SINGLETON")]
+    pub singleton: Option<bool>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `TYPE`: documented as array of string.
+    #[bitrix(rename = "TYPE")]
+    pub type_: Option<Vec<String>>,
+    /// `XML_ID`: documented as string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `DATA` object. Part of `landing.demos.getSiteList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingDemosGetSiteListResultEmptyData {
+    /// `charset`: documented as string.
+    pub charset: Option<String>,
+    /// `encoded`: documented as boolean.
+    pub encoded: Option<bool>,
+    /// `items`: documented as array.
+    pub items: Option<Vec<Value>>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `landing.demos.getSiteList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)).
 #[bitrix_enum(repr = "string")]
@@ -57,55 +142,55 @@ pub enum LandingDemosGetSiteListType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingDemosGetSiteListFilter {
-    /// `ID`: string.
+    /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `TYPE`: string[]|string.
+    /// `TYPE`: documented as `string[]|string`.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<Value>,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `ACTIVE`: boolean.
+    /// `ACTIVE`: documented as boolean.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<bool>,
-    /// `PUBLICATION`: boolean.
+    /// `PUBLICATION`: documented as boolean.
     #[bitrix(rename = "PUBLICATION")]
     pub publication: Option<bool>,
-    /// `LOCK_DELETE`: boolean.
+    /// `LOCK_DELETE`: documented as boolean.
     #[bitrix(rename = "LOCK_DELETE")]
     pub lock_delete: Option<bool>,
-    /// `AVAILABLE`: boolean.
+    /// `AVAILABLE`: documented as boolean.
     #[bitrix(rename = "AVAILABLE")]
     pub available: Option<bool>,
-    /// `SINGLETON`: boolean.
+    /// `SINGLETON`: documented as boolean.
     #[bitrix(rename = "SINGLETON")]
     pub singleton: Option<bool>,
-    /// `SECTION`: array of string.
+    /// `SECTION`: documented as array of string.
     #[bitrix(rename = "SECTION")]
     pub section: Option<Vec<String>>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `PREVIEW`: string.
+    /// `PREVIEW`: documented as string.
     #[bitrix(rename = "PREVIEW")]
     pub preview: Option<String>,
-    /// `PREVIEW2X`: string.
+    /// `PREVIEW2X`: documented as string.
     #[bitrix(rename = "PREVIEW2X")]
     pub preview2x: Option<String>,
-    /// `PREVIEW3X`: string.
+    /// `PREVIEW3X`: documented as string.
     #[bitrix(rename = "PREVIEW3X")]
     pub preview3x: Option<String>,
-    /// `APP_CODE`: string.
+    /// `APP_CODE`: documented as string.
     #[bitrix(rename = "APP_CODE")]
     pub app_code: Option<String>,
-    /// `REST`: integer.
+    /// `REST`: documented as integer.
     #[bitrix(rename = "REST")]
     pub rest: Option<i64>,
-    /// `DATA`: object|array.
+    /// `DATA`: documented as `object|array`.
     #[bitrix(rename = "DATA")]
     pub data: Option<Value>,
     /// Undocumented keys sent as they are.

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.demos.register",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<i64>,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -37,20 +37,20 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct LandingDemosRegister {
-    /// `data`: object|array, required.
+    /// `data`: documented as `object|array`, required.
     pub data: Value,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingDemosRegisterParams>,
 }
 /// The `params` object. Part of `landing.demos.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-register.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingDemosRegisterParams {
-    /// `site_template_id`: string.
+    /// `site_template_id`: documented as string.
     pub site_template_id: Option<String>,
-    /// `lang`: object.
+    /// `lang`: documented as object.
     pub lang: Option<Map<String, Value>>,
-    /// `lang_original`: string.
+    /// `lang_original`: documented as string.
     pub lang_original: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

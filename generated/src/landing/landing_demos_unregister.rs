@@ -19,9 +19,9 @@ use bitrix24::bitrix_method;
         message = "Insufficient call parameters, missing: code"
     ),
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
-    error(code = "-", status = 400, message = "Template deletion error"),
+    error(status = 400, message = "Template deletion error"),
 )]
 pub struct LandingDemosUnregister {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
 }

@@ -51,49 +51,49 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingLandingAdd {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: LandingLandingAddFields,
 }
 /// The `fields` object. Part of `landing.landing.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingAddFields {
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
-    /// `SITE_ID`: integer, required.
+    /// `SITE_ID`: documented as integer, required.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: i64,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SITEMAP`: string.
+    /// `SITEMAP`: documented as string.
     #[bitrix(rename = "SITEMAP")]
     pub sitemap: Option<String>,
-    /// `FOLDER`: string.
+    /// `FOLDER`: documented as string.
     #[bitrix(rename = "FOLDER")]
     pub folder: Option<String>,
-    /// `FOLDER_ID`: integer.
+    /// `FOLDER_ID`: documented as integer.
     #[bitrix(rename = "FOLDER_ID")]
     pub folder_id: Option<i64>,
-    /// `TPL_ID`: integer.
+    /// `TPL_ID`: documented as integer.
     #[bitrix(rename = "TPL_ID")]
     pub tpl_id: Option<i64>,
-    /// `ADDITIONAL_FIELDS`: object.
+    /// `ADDITIONAL_FIELDS`: documented as object.
     #[bitrix(rename = "ADDITIONAL_FIELDS")]
     pub additional_fields: Option<Map<String, Value>>,
-    /// `BLOCK_ID`: integer.
+    /// `BLOCK_ID`: documented as integer.
     #[bitrix(rename = "BLOCK_ID")]
     pub block_id: Option<i64>,
-    /// `MENU_CODE`: string.
+    /// `MENU_CODE`: documented as string.
     #[bitrix(rename = "MENU_CODE")]
     pub menu_code: Option<String>,
     /// Undocumented keys sent as they are.

@@ -61,48 +61,48 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingLandingAddByTemplate {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `siteId`: integer, required.
+    /// `siteId`: documented as integer, required.
     #[bitrix(rename = "siteId")]
     pub site_id: i64,
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<LandingLandingAddByTemplateFields>,
 }
 /// The `fields` object. Part of `landing.landing.addByTemplate` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-add-by-template.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingAddByTemplateFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `FOLDER_ID`: integer.
+    /// `FOLDER_ID`: documented as integer.
     #[bitrix(rename = "FOLDER_ID")]
     pub folder_id: Option<i64>,
-    /// `SITE_TYPE`: string.
+    /// `SITE_TYPE`: documented as string.
     #[bitrix(rename = "SITE_TYPE")]
     pub site_type: Option<String>,
-    /// `PREPARE_BLOCKS`: boolean.
+    /// `PREPARE_BLOCKS`: documented as boolean.
     #[bitrix(rename = "PREPARE_BLOCKS")]
     pub prepare_blocks: Option<bool>,
-    /// `PREPARE_BLOCKS_DATA`: object.
+    /// `PREPARE_BLOCKS_DATA`: documented as object.
     #[bitrix(rename = "PREPARE_BLOCKS_DATA")]
     pub prepare_blocks_data: Option<LandingLandingAddByTemplateFieldsPrepareBlocksData>,
-    /// `ADD_IN_MENU`: string.
+    /// `ADD_IN_MENU`: documented as string.
     #[bitrix(rename = "ADD_IN_MENU")]
     pub add_in_menu: Option<String>,
-    /// `BLOCK_ID`: integer.
+    /// `BLOCK_ID`: documented as integer.
     #[bitrix(rename = "BLOCK_ID")]
     pub block_id: Option<i64>,
-    /// `MENU_CODE`: string.
+    /// `MENU_CODE`: documented as string.
     #[bitrix(rename = "MENU_CODE")]
     pub menu_code: Option<String>,
     /// Undocumented keys sent as they are.
@@ -113,10 +113,10 @@ pub struct LandingLandingAddByTemplateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingAddByTemplateFieldsPrepareBlocksData {
-    /// `ACTION`: string.
+    /// `ACTION`: documented as string.
     #[bitrix(rename = "ACTION")]
     pub action: Option<String>,
-    /// `PARAMS`: object.
+    /// `PARAMS`: documented as object.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.landing.addblock",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = i64,
     mutates,
     error(
         code = "MISSING_PARAMS",
@@ -46,13 +46,13 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingLandingAddblock {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: LandingLandingAddblockFields,
-    /// `preventHistory`: boolean.
+    /// `preventHistory`: documented as boolean.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }
@@ -60,19 +60,19 @@ pub struct LandingLandingAddblock {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingAddblockFields {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `AFTER_ID`: integer.
+    /// `AFTER_ID`: documented as integer.
     #[bitrix(rename = "AFTER_ID")]
     pub after_id: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `CONTENT`: string.
+    /// `CONTENT`: documented as string.
     #[bitrix(rename = "CONTENT")]
     pub content: Option<String>,
-    /// `RETURN_CONTENT`: string.
+    /// `RETURN_CONTENT`: documented as string.
     #[bitrix(rename = "RETURN_CONTENT")]
     pub return_content: Option<String>,
     /// Undocumented keys sent as they are.

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.landing.copyblock",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = i64,
     mutates,
     error(
         code = "MISSING_PARAMS",
@@ -36,23 +36,23 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingLandingCopyblock {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingLandingCopyblockParams>,
 }
 /// The `params` object. Part of `landing.landing.copyblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-copy-block.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingCopyblockParams {
-    /// `AFTER_ID`: integer.
+    /// `AFTER_ID`: documented as integer.
     #[bitrix(rename = "AFTER_ID")]
     pub after_id: Option<i64>,
-    /// `RETURN_CONTENT`: string.
+    /// `RETURN_CONTENT`: documented as string.
     #[bitrix(rename = "RETURN_CONTENT")]
     pub return_content: Option<String>,
     /// Undocumented keys sent as they are.

@@ -51,26 +51,26 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingLandingFavoriteBlock {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `meta`: object.
+    /// `meta`: documented as object.
     pub meta: Option<LandingLandingFavoriteBlockMeta>,
 }
 /// The `meta` object. Part of `landing.landing.favoriteBlock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-favorite-block.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingFavoriteBlockMeta {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `section`: array|string.
+    /// `section`: documented as `array|string`.
     pub section: Option<Value>,
-    /// `preview`: integer.
+    /// `preview`: documented as integer.
     pub preview: Option<i64>,
-    /// `tpl_code`: string.
+    /// `tpl_code`: documented as string.
     pub tpl_code: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Pages — `landing.landing.getList` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.landing.getList",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<types::LandingLanding>,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -30,32 +31,32 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingLandingGetList {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingLandingGetListParams>,
 }
 /// The `params` object. Part of `landing.landing.getList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingGetListParams {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `group`: array.
+    /// `group`: documented as array.
     pub group: Option<Vec<Value>>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
-    /// `get_preview`: boolean|integer.
+    /// `get_preview`: documented as `boolean|integer`.
     pub get_preview: Option<Value>,
-    /// `get_urls`: boolean|integer.
+    /// `get_urls`: documented as `boolean|integer`.
     pub get_urls: Option<Value>,
-    /// `check_area`: boolean|integer.
+    /// `check_area`: documented as `boolean|integer`.
     pub check_area: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.landing.getadditionalfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Additional Fields of the Page — `landing.landing.getadditionalfields` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-additional-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "landing.landing.getadditionalfields",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingLandingGetadditionalfieldsResult,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -30,8 +30,49 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingLandingGetadditionalfields {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
+}
+/// The `LandingLandingGetadditionalfieldsResult` object. Part of `landing.landing.getadditionalfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-additional-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingLandingGetadditionalfieldsResult {
+    /// `FONTS_CODE`: documented as string.
+    #[bitrix(rename = "FONTS_CODE")]
+    pub fonts_code: Option<String>,
+    /// `GACOUNTER_USE`: documented as string.
+    #[bitrix(rename = "GACOUNTER_USE")]
+    pub gacounter_use: Option<String>,
+    /// `METAMAIN_TITLE`: documented as string.
+    #[bitrix(rename = "METAMAIN_TITLE")]
+    pub metamain_title: Option<String>,
+    /// `METAMAIN_USE`: documented as string.
+    #[bitrix(rename = "METAMAIN_USE")]
+    pub metamain_use: Option<String>,
+    /// `METAOG_IMAGE`: documented as string.
+    #[bitrix(rename = "METAOG_IMAGE")]
+    pub metaog_image: Option<String>,
+    /// `METAOG_TITLE`: documented as string.
+    #[bitrix(rename = "METAOG_TITLE")]
+    pub metaog_title: Option<String>,
+    /// `SETTINGS_PRICE_CODE`: documented as array of string.
+    #[bitrix(rename = "SETTINGS_PRICE_CODE")]
+    pub settings_price_code: Option<Vec<String>>,
+    /// `SETTINGS_SHOW_PRICE_COUNT`: documented as integer.
+    #[bitrix(rename = "SETTINGS_SHOW_PRICE_COUNT")]
+    pub settings_show_price_count: Option<i64>,
+    /// `THEMEFONTS_LINE_HEIGHT`: documented as string.
+    #[bitrix(rename = "THEMEFONTS_LINE_HEIGHT")]
+    pub themefonts_line_height: Option<String>,
+    /// `VIEW_TYPE`: documented as string.
+    #[bitrix(rename = "VIEW_TYPE")]
+    pub view_type: Option<String>,
+    /// `YACOUNTER_USE`: documented as string.
+    #[bitrix(rename = "YACOUNTER_USE")]
+    pub yacounter_use: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -24,8 +24,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingLandingGetpreview {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
 }

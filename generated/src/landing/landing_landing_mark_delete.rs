@@ -45,6 +45,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingLandingMarkDelete {
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
 }

@@ -35,6 +35,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingLandingMarkUnDelete {
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
 }

@@ -50,14 +50,14 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingLandingMove {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `toSiteId`: integer.
+    /// `toSiteId`: documented as integer.
     #[bitrix(rename = "toSiteId")]
     pub to_site_id: Option<i64>,
-    /// `toFolderId`: integer.
+    /// `toFolderId`: documented as integer.
     #[bitrix(rename = "toFolderId")]
     pub to_folder_id: Option<i64>,
 }

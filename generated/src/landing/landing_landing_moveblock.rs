@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.landing.moveblock",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingLandingMoveblockResult,
     mutates,
     error(
         code = "MISSING_PARAMS",
@@ -36,23 +36,111 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingLandingMoveblock {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingLandingMoveblockParams>,
+}
+/// The `LandingLandingMoveblockResult` object. Part of `landing.landing.moveblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingLandingMoveblockResult {
+    /// `content`: documented as object.
+    pub content: Option<LandingLandingMoveblockResultContent>,
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `content` object. Part of `landing.landing.moveblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingLandingMoveblockResultContent {
+    /// `access`: documented as string.
+    pub access: Option<String>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `anchor`: documented as string.
+    pub anchor: Option<String>,
+    /// `assetStrings`: documented as array.
+    #[bitrix(rename = "assetStrings")]
+    pub asset_strings: Option<Vec<Value>>,
+    /// `content`: documented as string.
+    pub content: Option<String>,
+    /// `content_ext`: documented as string.
+    pub content_ext: Option<String>,
+    /// `css`: documented as array.
+    pub css: Option<Vec<Value>>,
+    /// `designed`: documented as boolean.
+    pub designed: Option<bool>,
+    /// `dynamicParams`: documented as array.
+    #[bitrix(rename = "dynamicParams")]
+    pub dynamic_params: Option<Vec<Value>>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `js`: documented as array of string.
+    pub js: Option<Vec<String>>,
+    /// `lang`: documented as array.
+    pub lang: Option<Vec<Value>>,
+    /// `manifest`: documented as object.
+    pub manifest: Option<LandingLandingMoveblockResultContentManifest>,
+    /// `php`: documented as boolean.
+    pub php: Option<bool>,
+    /// `repoId`: documented as any JSON value.
+    #[bitrix(rename = "repoId")]
+    pub repo_id: Option<Value>,
+    /// `sections`: documented as string.
+    pub sections: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `manifest` object. Part of `landing.landing.moveblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingLandingMoveblockResultContentManifest {
+    /// `block`: documented as object.
+    pub block: Option<LandingLandingMoveblockResultContentManifestBlock>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `namespace`: documented as string.
+    pub namespace: Option<String>,
+    /// `preview`: documented as string.
+    pub preview: Option<String>,
+    /// `timestamp`: documented as integer.
+    pub timestamp: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `block` object. Part of `landing.landing.moveblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingLandingMoveblockResultContentManifestBlock {
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `section`: documented as array of string.
+    pub section: Option<Vec<String>>,
+    /// `type`: documented as array of string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `params` object. Part of `landing.landing.moveblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingMoveblockParams {
-    /// `AFTER_ID`: integer.
+    /// `AFTER_ID`: documented as integer.
     #[bitrix(rename = "AFTER_ID")]
     pub after_id: Option<i64>,
-    /// `RETURN_CONTENT`: string.
+    /// `RETURN_CONTENT`: documented as string.
     #[bitrix(rename = "RETURN_CONTENT")]
     pub return_content: Option<String>,
     /// Undocumented keys sent as they are.

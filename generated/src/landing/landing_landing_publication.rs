@@ -85,8 +85,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingLandingPublication {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
 }

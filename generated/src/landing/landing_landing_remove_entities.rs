@@ -36,20 +36,20 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingLandingRemoveEntities {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `data`: object, required.
+    /// `data`: documented as object, required.
     pub data: LandingLandingRemoveEntitiesData,
 }
 /// The `data` object. Part of `landing.landing.removeEntities` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-remove-entities.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingRemoveEntitiesData {
-    /// `blocks`: array of integer.
+    /// `blocks`: documented as array of integer.
     pub blocks: Option<Vec<i64>>,
-    /// `images`: array of object.
+    /// `images`: documented as array of object.
     pub images: Option<Vec<LandingLandingRemoveEntitiesDataImagesItem>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -59,9 +59,9 @@ pub struct LandingLandingRemoveEntitiesData {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingRemoveEntitiesDataImagesItem {
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
-    /// `image`: integer, required.
+    /// `image`: documented as integer, required.
     pub image: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -12,7 +12,6 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "landing",
     result = i64,
-    mutates,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -35,12 +34,12 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingLandingResolveIdByPublicUrl {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `landingUrl`: string, required.
+    /// `landingUrl`: documented as string, required.
     #[bitrix(rename = "landingUrl")]
     pub landing_url: String,
-    /// `siteId`: integer, required.
+    /// `siteId`: documented as integer, required.
     #[bitrix(rename = "siteId")]
     pub site_id: i64,
 }

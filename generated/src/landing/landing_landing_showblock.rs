@@ -35,10 +35,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingLandingShowblock {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `block`: integer, required.
+    /// `block`: documented as integer, required.
     pub block: i64,
 }

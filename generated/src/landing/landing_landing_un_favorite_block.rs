@@ -35,7 +35,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingLandingUnFavoriteBlock {
-    /// `blockId`: integer, required.
+    /// `blockId`: documented as integer, required.
     #[bitrix(rename = "blockId")]
     pub block_id: i64,
 }

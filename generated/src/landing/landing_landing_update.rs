@@ -66,49 +66,49 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingLandingUpdate {
-    /// `lid`: integer, required.
+    /// `lid`: documented as integer, required.
     pub lid: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: LandingLandingUpdateFields,
 }
 /// The `fields` object. Part of `landing.landing.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingLandingUpdateFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SITE_ID`: integer.
+    /// `SITE_ID`: documented as integer.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: Option<i64>,
-    /// `SITEMAP`: string.
+    /// `SITEMAP`: documented as string.
     #[bitrix(rename = "SITEMAP")]
     pub sitemap: Option<String>,
-    /// `FOLDER`: string.
+    /// `FOLDER`: documented as string.
     #[bitrix(rename = "FOLDER")]
     pub folder: Option<String>,
-    /// `FOLDER_ID`: integer.
+    /// `FOLDER_ID`: documented as integer.
     #[bitrix(rename = "FOLDER_ID")]
     pub folder_id: Option<i64>,
-    /// `TPL_ID`: integer.
+    /// `TPL_ID`: documented as integer.
     #[bitrix(rename = "TPL_ID")]
     pub tpl_id: Option<i64>,
-    /// `DELETED`: string.
+    /// `DELETED`: documented as string.
     #[bitrix(rename = "DELETED")]
     pub deleted: Option<String>,
-    /// `DATE_PUBLIC`: string.
+    /// `DATE_PUBLIC`: documented as string.
     #[bitrix(rename = "DATE_PUBLIC")]
     pub date_public: Option<String>,
-    /// `ADDITIONAL_FIELDS`: object.
+    /// `ADDITIONAL_FIELDS`: documented as object.
     #[bitrix(rename = "ADDITIONAL_FIELDS")]
     pub additional_fields: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

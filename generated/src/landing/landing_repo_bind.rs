@@ -16,6 +16,6 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct LandingRepoBind {
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<Map<String, Value>>,
 }

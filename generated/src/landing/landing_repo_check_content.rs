@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.repo.checkContent` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Check Content for Dangerous Substrings — `landing.repo.checkContent` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-check-content.html)
@@ -12,8 +12,7 @@ use bitrix24::bitrix_method;
     name = "landing.repo.checkContent",
     version = "v1",
     scope = "landing",
-    result = Value,
-    mutates,
+    result = LandingRepoCheckContentResult,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -32,8 +31,20 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingRepoCheckContent {
-    /// `content`: string, required.
+    /// `content`: documented as string, required.
     pub content: String,
-    /// `splitter`: string.
+    /// `splitter`: documented as string.
     pub splitter: Option<String>,
+}
+/// The `LandingRepoCheckContentResult` object. Part of `landing.repo.checkContent` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-check-content.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingRepoCheckContentResult {
+    /// `is_bad`: documented as boolean.
+    pub is_bad: Option<bool>,
+    /// `content`: documented as string.
+    pub content: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

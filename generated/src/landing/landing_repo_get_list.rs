@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Custom Blocks — `landing.repo.getList` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.repo.getList",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<types::LandingRepo>,
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
     error(
         code = "ERROR_ARGUMENT",
@@ -27,24 +28,24 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingRepoGetList {
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingRepoGetListParams>,
 }
 /// The `params` object. Part of `landing.repo.getList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingRepoGetListParams {
-    /// `select`: array of object.
+    /// `select`: documented as array of object.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `group`: array.
+    /// `group`: documented as array.
     pub group: Option<Vec<Value>>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

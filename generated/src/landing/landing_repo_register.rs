@@ -55,39 +55,39 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "SYSTEM_ERROR", status = 400, message = "Internal error"),
 )]
 pub struct LandingRepoRegister {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: LandingRepoRegisterFields,
-    /// `manifest`: object.
+    /// `manifest`: documented as object.
     pub manifest: Option<Map<String, Value>>,
 }
 /// The `fields` object. Part of `landing.repo.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-register.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingRepoRegisterFields {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `CONTENT`: string, required.
+    /// `CONTENT`: documented as string, required.
     #[bitrix(rename = "CONTENT")]
     pub content: String,
-    /// `SECTIONS`: string, required.
+    /// `SECTIONS`: documented as string, required.
     #[bitrix(rename = "SECTIONS")]
     pub sections: String,
-    /// `PREVIEW`: string, required.
+    /// `PREVIEW`: documented as string, required.
     #[bitrix(rename = "PREVIEW")]
     pub preview: String,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `SITE_TEMPLATE_ID`: string.
+    /// `SITE_TEMPLATE_ID`: documented as string.
     #[bitrix(rename = "SITE_TEMPLATE_ID")]
     pub site_template_id: Option<String>,
-    /// `RESET`: string.
+    /// `RESET`: documented as string.
     #[bitrix(rename = "RESET")]
     pub reset: Option<String>,
     /// Undocumented keys sent as they are.

@@ -26,8 +26,8 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions."),
 )]
 pub struct LandingRepoUnbind {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
-    /// `handler`: string.
+    /// `handler`: documented as string.
     pub handler: Option<String>,
 }

@@ -29,9 +29,9 @@ use bitrix24::bitrix_method;
         status = 400,
         message = "Token lacks sufficient scope"
     ),
-    error(code = "-", status = 400, message = "Error deleting block"),
+    error(status = 400, message = "Error deleting block"),
 )]
 pub struct LandingRepoUnregister {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
 }

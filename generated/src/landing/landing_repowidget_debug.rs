@@ -20,6 +20,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingRepowidgetDebug {
-    /// `enable`: boolean.
+    /// `enable`: documented as boolean.
     pub enable: Option<bool>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the list of widgets — `landing.repowidget.getlist` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
@@ -12,23 +13,23 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.repowidget.getlist",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<types::LandingRepowidget>,
 )]
 pub struct LandingRepowidgetGetlist {
-    /// `params`: object, required.
+    /// `params`: documented as object, required.
     pub params: LandingRepowidgetGetlistParams,
 }
 /// The `params` object. Part of `landing.repowidget.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingRepowidgetGetlistParams {
-    /// `select`: object.
+    /// `select`: documented as object.
     pub select: Option<LandingRepowidgetGetlistParamsSelect>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `group`: array.
+    /// `group`: documented as array.
     pub group: Option<Vec<Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -38,52 +39,52 @@ pub struct LandingRepowidgetGetlistParams {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingRepowidgetGetlistParamsSelect {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `APP_CODE`: string.
+    /// `APP_CODE`: documented as string.
     #[bitrix(rename = "APP_CODE")]
     pub app_code: Option<String>,
-    /// `ACTIVE`: char.
+    /// `ACTIVE`: documented as Y/N flag.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `SECTIONS`: string.
+    /// `SECTIONS`: documented as string.
     #[bitrix(rename = "SECTIONS")]
     pub sections: Option<String>,
-    /// `PREVIEW`: string.
+    /// `PREVIEW`: documented as string.
     #[bitrix(rename = "PREVIEW")]
     pub preview: Option<String>,
-    /// `WIDGET_PARAMS`: object.
+    /// `WIDGET_PARAMS`: documented as object.
     #[bitrix(rename = "WIDGET_PARAMS")]
     pub widget_params: Option<Map<String, Value>>,
-    /// `CONTENT`: string.
+    /// `CONTENT`: documented as string.
     #[bitrix(rename = "CONTENT")]
     pub content: Option<String>,
-    /// `MANIFEST`: object.
+    /// `MANIFEST`: documented as object.
     #[bitrix(rename = "MANIFEST")]
     pub manifest: Option<Map<String, Value>>,
-    /// `CREATED_BY_ID`: integer.
+    /// `CREATED_BY_ID`: documented as integer.
     #[bitrix(rename = "CREATED_BY_ID")]
     pub created_by_id: Option<i64>,
-    /// `MODIFIED_BY_ID`: integer.
+    /// `MODIFIED_BY_ID`: documented as integer.
     #[bitrix(rename = "MODIFIED_BY_ID")]
     pub modified_by_id: Option<i64>,
-    /// `DATE_CREATE`: date.
+    /// `DATE_CREATE`: documented as date.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
-    /// `DATE_MODIFY`: date.
+    /// `DATE_MODIFY`: documented as date.
     #[bitrix(rename = "DATE_MODIFY")]
     pub date_modify: Option<String>,
-    /// `SITE_TEMPLATE_ID`: string.
+    /// `SITE_TEMPLATE_ID`: documented as string.
     #[bitrix(rename = "SITE_TEMPLATE_ID")]
     pub site_template_id: Option<String>,
     /// Undocumented keys sent as they are.

@@ -16,37 +16,37 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct LandingRepowidgetRegister {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: LandingRepowidgetRegisterFields,
 }
 /// The `fields` object. Part of `landing.repowidget.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-register.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingRepowidgetRegisterFields {
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `PREVIEW`: string.
+    /// `PREVIEW`: documented as string.
     #[bitrix(rename = "PREVIEW")]
     pub preview: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `CONTENT`: string.
+    /// `CONTENT`: documented as string.
     #[bitrix(rename = "CONTENT")]
     pub content: Option<String>,
-    /// `SECTIONS`: string.
+    /// `SECTIONS`: documented as string.
     #[bitrix(rename = "SECTIONS")]
     pub sections: Option<LandingRepowidgetRegisterFieldsSections>,
-    /// `WIDGET_PARAMS`: object.
+    /// `WIDGET_PARAMS`: documented as object.
     #[bitrix(rename = "WIDGET_PARAMS")]
     pub widget_params: Option<LandingRepowidgetRegisterFieldsWidgetParams>,
-    /// `ACTIVE`: char.
+    /// `ACTIVE`: documented as Y/N flag.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
-    /// `SITE_TEMPLATE_ID`: string.
+    /// `SITE_TEMPLATE_ID`: documented as string.
     #[bitrix(rename = "SITE_TEMPLATE_ID")]
     pub site_template_id: Option<String>,
     /// Undocumented keys sent as they are.
@@ -103,16 +103,16 @@ pub enum LandingRepowidgetRegisterFieldsSections {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingRepowidgetRegisterFieldsWidgetParams {
-    /// `rootNode`: string, required.
+    /// `rootNode`: documented as string, required.
     #[bitrix(rename = "rootNode")]
     pub root_node: String,
-    /// `lang`: string.
+    /// `lang`: documented as string.
     pub lang: Option<String>,
-    /// `handler`: string, required.
+    /// `handler`: documented as string, required.
     pub handler: String,
-    /// `style`: string.
+    /// `style`: documented as string.
     pub style: Option<String>,
-    /// `demoData`: object, required.
+    /// `demoData`: documented as object, required.
     #[bitrix(rename = "demoData")]
     pub demo_data: Map<String, Value>,
     /// Undocumented keys sent as they are.

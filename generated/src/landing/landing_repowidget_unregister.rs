@@ -15,6 +15,6 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct LandingRepowidgetUnregister {
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
 }

@@ -35,7 +35,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct LandingRoleEnable {
-    /// `mode`: integer, required.
+    /// `mode`: documented as integer, required.
     pub mode: LandingRoleEnableMode,
 }
 /// Documented values of `mode`. Part of `landing.role.enable` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/landing-role-enable.html)).

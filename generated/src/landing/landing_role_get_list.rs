@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.role.getList` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Roles — `landing.role.getList` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "landing.role.getList",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<types::LandingRole>,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -30,6 +30,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingRoleGetList {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
 }

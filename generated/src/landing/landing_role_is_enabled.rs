@@ -12,7 +12,6 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "landing",
     result = bool,
-    mutates,
     error(
         code = "ACCESS_DENIED",
         status = 400,

@@ -40,8 +40,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingRoleSetAccessCodes {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `codes`: array of string.
+    /// `codes`: documented as array of string.
     pub codes: Option<Vec<String>>,
 }

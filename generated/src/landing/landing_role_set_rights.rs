@@ -36,10 +36,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingRoleSetRights {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `rights`: object|array, required.
+    /// `rights`: documented as `object|array`, required.
     pub rights: Value,
-    /// `additional`: array of string.
+    /// `additional`: documented as array of string.
     pub additional: Option<Vec<String>>,
 }

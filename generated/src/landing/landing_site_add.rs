@@ -67,34 +67,34 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingSiteAdd {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: LandingSiteAddFields,
 }
 /// The `fields` object. Part of `landing.site.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingSiteAddFields {
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `DOMAIN_ID`: integer|string.
+    /// `DOMAIN_ID`: documented as `integer|string`.
     #[bitrix(rename = "DOMAIN_ID")]
     pub domain_id: Option<Value>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `ADDITIONAL_FIELDS`: object.
+    /// `ADDITIONAL_FIELDS`: documented as object.
     #[bitrix(rename = "ADDITIONAL_FIELDS")]
     pub additional_fields: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

@@ -36,28 +36,28 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingSiteAddFolder {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `siteId`: integer, required.
+    /// `siteId`: documented as integer, required.
     #[bitrix(rename = "siteId")]
     pub site_id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: LandingSiteAddFolderFields,
 }
 /// The `fields` object. Part of `landing.site.addFolder` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-add-folder.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingSiteAddFolderFields {
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `PARENT_ID`: integer.
+    /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
     /// Undocumented keys sent as they are.

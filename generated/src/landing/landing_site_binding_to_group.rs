@@ -36,9 +36,9 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
 )]
 pub struct LandingSiteBindingToGroup {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `groupId`: integer, required.
+    /// `groupId`: documented as integer, required.
     #[bitrix(rename = "groupId")]
     pub group_id: i64,
 }

@@ -12,8 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.site.fullExport",
     version = "v1",
     scope = "landing",
-    result = Value,
-    mutates,
+    result = LandingSiteFullExportResult,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -36,34 +35,306 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingSiteFullExport {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingSiteFullExportParams>,
+}
+/// The `LandingSiteFullExportResult` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResult {
+    /// `charset`: documented as string.
+    pub charset: Option<String>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `fields`: documented as object.
+    pub fields: Option<LandingSiteFullExportResultFields>,
+    /// `folders`: documented as array.
+    pub folders: Option<Vec<Value>>,
+    /// `items`: documented as object.
+    pub items: Option<LandingSiteFullExportResultItems>,
+    /// `layout`: documented as array.
+    pub layout: Option<Vec<Value>>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `preview`: documented as string.
+    pub preview: Option<String>,
+    /// `preview2x`: documented as string.
+    pub preview2x: Option<String>,
+    /// `preview3x`: documented as string.
+    pub preview3x: Option<String>,
+    /// `preview_url`: documented as string.
+    pub preview_url: Option<String>,
+    /// `show_in_list`: documented as string.
+    pub show_in_list: Option<String>,
+    /// `site_code`: documented as string.
+    pub site_code: Option<String>,
+    /// `syspages`: documented as array.
+    pub syspages: Option<Vec<Value>>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `version`: documented as integer.
+    pub version: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultFields {
+    /// `ADDITIONAL_FIELDS`: documented as object.
+    #[bitrix(rename = "ADDITIONAL_FIELDS")]
+    pub additional_fields: Option<LandingSiteFullExportResultFieldsAdditionalFields>,
+    /// `LANDING_ID_404`: documented as string.
+    #[bitrix(rename = "LANDING_ID_404")]
+    pub landing_id_404: Option<String>,
+    /// `LANDING_ID_INDEX`: documented as string.
+    #[bitrix(rename = "LANDING_ID_INDEX")]
+    pub landing_id_index: Option<String>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ADDITIONAL_FIELDS` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultFieldsAdditionalFields {
+    /// `B24BUTTON_COLOR`: documented as string.
+    #[bitrix(rename = "B24BUTTON_COLOR")]
+    pub b24button_color: Option<String>,
+    /// `BACKGROUND_PICTURE`: documented as string.
+    #[bitrix(rename = "BACKGROUND_PICTURE")]
+    pub background_picture: Option<String>,
+    /// `COOKIES_USE`: documented as string.
+    #[bitrix(rename = "COOKIES_USE")]
+    pub cookies_use: Option<String>,
+    /// `THEME_USE`: documented as string.
+    #[bitrix(rename = "THEME_USE")]
+    pub theme_use: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `items` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItems {
+    /// `myfirstsite2026`: documented as object.
+    pub myfirstsite2026: Option<LandingSiteFullExportResultItemsMyfirstsite2026>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `myfirstsite2026` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026 {
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `fields`: documented as object.
+    pub fields: Option<LandingSiteFullExportResultItemsMyfirstsite2026Fields>,
+    /// `items`: documented as object.
+    pub items: Option<LandingSiteFullExportResultItemsMyfirstsite2026Items>,
+    /// `layout`: documented as array.
+    pub layout: Option<Vec<Value>>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `old_id`: documented as string.
+    pub old_id: Option<String>,
+    /// `preview`: documented as string.
+    pub preview: Option<String>,
+    /// `preview2x`: documented as string.
+    pub preview2x: Option<String>,
+    /// `preview3x`: documented as string.
+    pub preview3x: Option<String>,
+    /// `preview_url`: documented as string.
+    pub preview_url: Option<String>,
+    /// `show_in_list`: documented as string.
+    pub show_in_list: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `version`: documented as integer.
+    pub version: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026Fields {
+    /// `ADDITIONAL_FIELDS`: documented as object.
+    #[bitrix(rename = "ADDITIONAL_FIELDS")]
+    pub additional_fields: Option<
+        LandingSiteFullExportResultItemsMyfirstsite2026FieldsAdditionalFields,
+    >,
+    /// `RULE`: documented as any JSON value.
+    #[bitrix(rename = "RULE")]
+    pub rule: Option<Value>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ADDITIONAL_FIELDS` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026FieldsAdditionalFields {
+    /// `B24BUTTON_USE`: documented as string.
+    #[bitrix(rename = "B24BUTTON_USE")]
+    pub b24button_use: Option<String>,
+    /// `METAOG_TITLE`: documented as string.
+    #[bitrix(rename = "METAOG_TITLE")]
+    pub metaog_title: Option<String>,
+    /// `THEME_USE`: documented as string.
+    #[bitrix(rename = "THEME_USE")]
+    pub theme_use: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `items` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026Items {
+    /// `#block28175`: documented as object.
+    #[bitrix(rename = "#block28175")]
+    pub block28175: Option<
+        LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `#block28175` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175 {
+    /// `access`: documented as string.
+    pub access: Option<String>,
+    /// `anchor`: documented as string.
+    pub anchor: Option<String>,
+    /// `attrs`: documented as object.
+    pub attrs: Option<
+        LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Attrs,
+    >,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `nodes`: documented as object.
+    pub nodes: Option<
+        LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Nodes,
+    >,
+    /// `old_id`: documented as integer.
+    pub old_id: Option<i64>,
+    /// `style`: documented as object.
+    pub style: Option<
+        LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Style,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `attrs` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Attrs {
+    /// `.navbar-collapse`: documented as array of object.
+    #[bitrix(rename = ".navbar-collapse")]
+    pub navbar_collapse: Option<
+        Vec<
+            LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175AttrsNavbarCollapseItem,
+        >,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175AttrsNavbarCollapseItem` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175AttrsNavbarCollapseItem {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `nodes` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Nodes {
+    /// `.landing-block-node-menu-list-item-link`: documented as array of object.
+    #[bitrix(rename = ".landing-block-node-menu-list-item-link")]
+    pub landing_block_node_menu_list_item_link: Option<
+        Vec<
+            LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175NodesLandingBlockNodeMenuListItemLinkItem,
+        >,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175NodesLandingBlockNodeMenuListItemLinkItem` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175NodesLandingBlockNodeMenuListItemLinkItem {
+    /// `href`: documented as string.
+    pub href: Option<String>,
+    /// `target`: documented as string.
+    pub target: Option<String>,
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `style` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Style {
+    /// `.navbar`: documented as array of string.
+    #[bitrix(rename = ".navbar")]
+    pub navbar: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `params` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingSiteFullExportParams {
-    /// `edit_mode`: string.
+    /// `edit_mode`: documented as string.
     pub edit_mode: Option<String>,
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `hooks_disable`: array of string.
+    /// `hooks_disable`: documented as array of string.
     pub hooks_disable: Option<Vec<String>>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `preview`: string.
+    /// `preview`: documented as string.
     pub preview: Option<String>,
-    /// `preview2x`: string.
+    /// `preview2x`: documented as string.
     pub preview2x: Option<String>,
-    /// `preview3x`: string.
+    /// `preview3x`: documented as string.
     pub preview3x: Option<String>,
-    /// `preview_url`: string.
+    /// `preview_url`: documented as string.
     pub preview_url: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.site.getFolders",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<LandingSiteGetFoldersResultItem>,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -35,49 +35,93 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingSiteGetFolders {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `siteId`: integer, required.
+    /// `siteId`: documented as integer, required.
     #[bitrix(rename = "siteId")]
     pub site_id: i64,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<LandingSiteGetFoldersFilter>,
+}
+/// The `LandingSiteGetFoldersResultItem` object. Part of `landing.site.getFolders` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-folders.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteGetFoldersResultItem {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `PARENT_ID`: documented as string.
+    #[bitrix(rename = "PARENT_ID")]
+    pub parent_id: Option<String>,
+    /// `SITE_ID`: documented as string.
+    #[bitrix(rename = "SITE_ID")]
+    pub site_id: Option<String>,
+    /// `INDEX_ID`: documented as string.
+    #[bitrix(rename = "INDEX_ID")]
+    pub index_id: Option<String>,
+    /// `ACTIVE`: documented as string.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: Option<String>,
+    /// `DELETED`: documented as string.
+    #[bitrix(rename = "DELETED")]
+    pub deleted: Option<String>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `CODE`: documented as string.
+    #[bitrix(rename = "CODE")]
+    pub code: Option<String>,
+    /// `CREATED_BY_ID`: documented as string.
+    #[bitrix(rename = "CREATED_BY_ID")]
+    pub created_by_id: Option<String>,
+    /// `MODIFIED_BY_ID`: documented as string.
+    #[bitrix(rename = "MODIFIED_BY_ID")]
+    pub modified_by_id: Option<String>,
+    /// `DATE_CREATE`: documented as string.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: documented as string.
+    #[bitrix(rename = "DATE_MODIFY")]
+    pub date_modify: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `filter` object. Part of `landing.site.getFolders` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-folders.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingSiteGetFoldersFilter {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `PARENT_ID`: integer.
+    /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
-    /// `INDEX_ID`: integer.
+    /// `INDEX_ID`: documented as integer.
     #[bitrix(rename = "INDEX_ID")]
     pub index_id: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `DELETED`: string.
+    /// `DELETED`: documented as string.
     #[bitrix(rename = "DELETED")]
     pub deleted: Option<String>,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `CREATED_BY_ID`: integer.
+    /// `CREATED_BY_ID`: documented as integer.
     #[bitrix(rename = "CREATED_BY_ID")]
     pub created_by_id: Option<i64>,
-    /// `MODIFIED_BY_ID`: integer.
+    /// `MODIFIED_BY_ID`: documented as integer.
     #[bitrix(rename = "MODIFIED_BY_ID")]
     pub modified_by_id: Option<i64>,
-    /// `DATE_CREATE`: datetime.
+    /// `DATE_CREATE`: documented as datetime.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
-    /// `DATE_MODIFY`: datetime.
+    /// `DATE_MODIFY`: documented as datetime.
     #[bitrix(rename = "DATE_MODIFY")]
     pub date_modify: Option<String>,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the List of Sites — `landing.site.getList` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.site.getList",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<types::LandingSite>,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -30,26 +31,26 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingSiteGetList {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingSiteGetListParams>,
 }
 /// The `params` object. Part of `landing.site.getList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingSiteGetListParams {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `group`: array.
+    /// `group`: documented as array.
     pub group: Option<Vec<Value>>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.getMenuBindings` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Menu Bindings with — `landing.site.getMenuBindings` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-menu-bindings.html)
@@ -12,12 +12,45 @@ use bitrix24::bitrix_method;
     name = "landing.site.getMenuBindings",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<LandingSiteGetMenuBindingsResultItem>,
     error(code = "TYPE_ERROR", status = 400, message = "Data type error"),
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
 )]
 pub struct LandingSiteGetMenuBindings {
-    /// `menuCode`: string.
+    /// `menuCode`: documented as string.
     #[bitrix(rename = "menuCode")]
     pub menu_code: Option<String>,
+}
+/// The `LandingSiteGetMenuBindingsResultItem` object. Part of `landing.site.getMenuBindings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-menu-bindings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteGetMenuBindingsResultItem {
+    /// `ENTITY_ID`: documented as `integer|string`.
+    #[bitrix(rename = "ENTITY_ID")]
+    pub entity_id: Option<Value>,
+    /// `ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "ENTITY_TYPE")]
+    pub entity_type: Option<LandingSiteGetMenuBindingsResultItemEntityType>,
+    /// `BINDING_ID`: documented as string.
+    #[bitrix(rename = "BINDING_ID")]
+    pub binding_id: Option<String>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `PUBLIC_URL`: documented as string.
+    #[bitrix(rename = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `ENTITY_TYPE`. Part of `landing.site.getMenuBindings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-menu-bindings.html)).
+#[bitrix_enum(repr = "string")]
+pub enum LandingSiteGetMenuBindingsResultItemEntityType {
+    /// `"S"`: site
+    #[bitrix(value = "S")]
+    S,
+    /// `"L"`: landing
+    #[bitrix(value = "L")]
+    L,
 }

@@ -16,8 +16,8 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "error_description"),
 )]
 pub struct LandingSiteGetPreview {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

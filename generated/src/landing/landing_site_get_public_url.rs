@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.getPublicUrl` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Get Public URL of the Site — `landing.site.getPublicUrl` (REST v1, scope `landing`).
@@ -12,7 +13,8 @@ use bitrix24::bitrix_method;
     name = "landing.site.getPublicUrl",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = BTreeMap<String,
+    String>,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -35,8 +37,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingSiteGetPublicUrl {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `id`: integer|array, required.
+    /// `id`: documented as `integer|array`, required.
     pub id: Value,
 }

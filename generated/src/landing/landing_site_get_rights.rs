@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "landing.site.getRights",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<String>,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -30,6 +30,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingSiteGetRights {
-    /// `id`: integer|string, required.
+    /// `id`: documented as `integer|string`, required.
     pub id: Value,
 }

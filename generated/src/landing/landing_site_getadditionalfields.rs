@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.getadditionalfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Additional Fields of the Site — `landing.site.getadditionalfields` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-additional-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "landing.site.getadditionalfields",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingSiteGetadditionalfieldsResult,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -35,8 +35,85 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingSiteGetadditionalfields {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `LandingSiteGetadditionalfieldsResult` object. Part of `landing.site.getadditionalfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-additional-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingSiteGetadditionalfieldsResult {
+    /// `B24BUTTON_CODE`: documented as string.
+    #[bitrix(rename = "B24BUTTON_CODE")]
+    pub b24button_code: Option<String>,
+    /// `B24BUTTON_COLOR`: documented as string.
+    #[bitrix(rename = "B24BUTTON_COLOR")]
+    pub b24button_color: Option<String>,
+    /// `B24BUTTON_COLOR_VALUE`: documented as string.
+    #[bitrix(rename = "B24BUTTON_COLOR_VALUE")]
+    pub b24button_color_value: Option<String>,
+    /// `COOKIES_AGREEMENT_ID`: documented as string.
+    #[bitrix(rename = "COOKIES_AGREEMENT_ID")]
+    pub cookies_agreement_id: Option<String>,
+    /// `COOKIES_COLOR_BG`: documented as string.
+    #[bitrix(rename = "COOKIES_COLOR_BG")]
+    pub cookies_color_bg: Option<String>,
+    /// `COOKIES_COLOR_TEXT`: documented as string.
+    #[bitrix(rename = "COOKIES_COLOR_TEXT")]
+    pub cookies_color_text: Option<String>,
+    /// `COOKIES_MODE`: documented as string.
+    #[bitrix(rename = "COOKIES_MODE")]
+    pub cookies_mode: Option<String>,
+    /// `COOKIES_POSITION`: documented as string.
+    #[bitrix(rename = "COOKIES_POSITION")]
+    pub cookies_position: Option<String>,
+    /// `COOKIES_USE`: documented as string.
+    #[bitrix(rename = "COOKIES_USE")]
+    pub cookies_use: Option<String>,
+    /// `COPYRIGHT_CODE`: documented as string.
+    #[bitrix(rename = "COPYRIGHT_CODE")]
+    pub copyright_code: Option<String>,
+    /// `COPYRIGHT_SHOW`: documented as string.
+    #[bitrix(rename = "COPYRIGHT_SHOW")]
+    pub copyright_show: Option<String>,
+    /// `CSSBLOCK_USE`: documented as string.
+    #[bitrix(rename = "CSSBLOCK_USE")]
+    pub cssblock_use: Option<String>,
+    /// `HEADBLOCK_USE`: documented as string.
+    #[bitrix(rename = "HEADBLOCK_USE")]
+    pub headblock_use: Option<String>,
+    /// `ROBOTS_CONTENT`: documented as string.
+    #[bitrix(rename = "ROBOTS_CONTENT")]
+    pub robots_content: Option<String>,
+    /// `ROBOTS_USE`: documented as string.
+    #[bitrix(rename = "ROBOTS_USE")]
+    pub robots_use: Option<String>,
+    /// `SETTINGS_CURRENCY_ID`: documented as string.
+    #[bitrix(rename = "SETTINGS_CURRENCY_ID")]
+    pub settings_currency_id: Option<String>,
+    /// `SETTINGS_PRICE_CODE`: documented as array of string.
+    #[bitrix(rename = "SETTINGS_PRICE_CODE")]
+    pub settings_price_code: Option<Vec<String>>,
+    /// `SETTINGS_SHOW_PRICE_COUNT`: documented as integer.
+    #[bitrix(rename = "SETTINGS_SHOW_PRICE_COUNT")]
+    pub settings_show_price_count: Option<i64>,
+    /// `SPEED_USE_LAZY`: documented as string.
+    #[bitrix(rename = "SPEED_USE_LAZY")]
+    pub speed_use_lazy: Option<String>,
+    /// `THEME_CODE`: documented as string.
+    #[bitrix(rename = "THEME_CODE")]
+    pub theme_code: Option<String>,
+    /// `THEME_COLOR`: documented as string.
+    #[bitrix(rename = "THEME_COLOR")]
+    pub theme_color: Option<String>,
+    /// `YACOUNTER_COUNTER`: documented as string.
+    #[bitrix(rename = "YACOUNTER_COUNTER")]
+    pub yacounter_counter: Option<String>,
+    /// `YACOUNTER_USE`: documented as string.
+    #[bitrix(rename = "YACOUNTER_USE")]
+    pub yacounter_use: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -85,8 +85,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingSitePublication {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

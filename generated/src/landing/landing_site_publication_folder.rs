@@ -35,11 +35,11 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingSitePublicationFolder {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `folderId`: integer, required.
+    /// `folderId`: documented as integer, required.
     #[bitrix(rename = "folderId")]
     pub folder_id: i64,
-    /// `mark`: boolean.
+    /// `mark`: documented as boolean.
     pub mark: Option<bool>,
 }

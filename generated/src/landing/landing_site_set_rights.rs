@@ -36,8 +36,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingSiteSetRights {
-    /// `id`: integer|string, required.
+    /// `id`: documented as `integer|string`, required.
     pub id: Value,
-    /// `rights`: object|array.
+    /// `rights`: documented as `object|array`.
     pub rights: Option<Value>,
 }

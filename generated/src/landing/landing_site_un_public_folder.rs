@@ -35,9 +35,9 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingSiteUnPublicFolder {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `folderId`: integer, required.
+    /// `folderId`: documented as integer, required.
     #[bitrix(rename = "folderId")]
     pub folder_id: i64,
 }

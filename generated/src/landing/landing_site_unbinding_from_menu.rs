@@ -31,9 +31,9 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
 )]
 pub struct LandingSiteUnbindingFromMenu {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `menuCode`: string, required.
+    /// `menuCode`: documented as string, required.
     #[bitrix(rename = "menuCode")]
     pub menu_code: String,
 }

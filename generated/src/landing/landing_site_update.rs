@@ -76,42 +76,42 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingSiteUpdate {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: LandingSiteUpdateFields,
 }
 /// The `fields` object. Part of `landing.site.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingSiteUpdateFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `DOMAIN_ID`: integer|string.
+    /// `DOMAIN_ID`: documented as `integer|string`.
     #[bitrix(rename = "DOMAIN_ID")]
     pub domain_id: Option<Value>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `LANDING_ID_INDEX`: integer.
+    /// `LANDING_ID_INDEX`: documented as integer.
     #[bitrix(rename = "LANDING_ID_INDEX")]
     pub landing_id_index: Option<i64>,
-    /// `LANDING_ID_404`: integer.
+    /// `LANDING_ID_404`: documented as integer.
     #[bitrix(rename = "LANDING_ID_404")]
     pub landing_id_404: Option<i64>,
-    /// `LANDING_ID_503`: integer.
+    /// `LANDING_ID_503`: documented as integer.
     #[bitrix(rename = "LANDING_ID_503")]
     pub landing_id_503: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -36,34 +36,34 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingSiteUpdateFolder {
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `siteId`: integer, required.
+    /// `siteId`: documented as integer, required.
     #[bitrix(rename = "siteId")]
     pub site_id: i64,
-    /// `folderId`: integer, required.
+    /// `folderId`: documented as integer, required.
     #[bitrix(rename = "folderId")]
     pub folder_id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: LandingSiteUpdateFolderFields,
 }
 /// The `fields` object. Part of `landing.site.updateFolder` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-update-folder.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingSiteUpdateFolderFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `PARENT_ID`: integer.
+    /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
-    /// `INDEX_ID`: integer.
+    /// `INDEX_ID`: documented as integer.
     #[bitrix(rename = "INDEX_ID")]
     pub index_id: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
     /// Undocumented keys sent as they are.

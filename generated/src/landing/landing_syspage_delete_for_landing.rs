@@ -25,6 +25,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingSyspageDeleteForLanding {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

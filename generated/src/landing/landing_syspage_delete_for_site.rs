@@ -25,6 +25,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingSyspageDeleteForSite {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

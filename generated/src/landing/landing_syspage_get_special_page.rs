@@ -35,13 +35,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct LandingSyspageGetSpecialPage {
-    /// `siteId`: integer, required.
+    /// `siteId`: documented as integer, required.
     #[bitrix(rename = "siteId")]
     pub site_id: i64,
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: LandingSyspageGetSpecialPageType,
-    /// `additional`: object.
+    /// `additional`: documented as object.
     pub additional: Option<Map<String, Value>>,
 }
 /// Documented values of `type`. Part of `landing.syspage.getSpecialPage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get-special-page.html)).

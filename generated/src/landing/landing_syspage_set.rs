@@ -30,12 +30,12 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct LandingSyspageSet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: LandingSyspageSetType,
-    /// `lid`: integer.
+    /// `lid`: documented as integer.
     pub lid: Option<i64>,
 }
 /// Documented values of `type`. Part of `landing.syspage.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-set.html)).

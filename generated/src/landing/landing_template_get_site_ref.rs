@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.template.getSiteRef` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
 /// Get a List of Included Areas for the Site — `landing.template.getSiteRef` (REST v1, scope `landing`).
 ///
@@ -12,7 +12,8 @@ use bitrix24::bitrix_method;
     name = "landing.template.getSiteRef",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = BTreeMap<String,
+    i64>,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -30,6 +31,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingTemplateGetSiteRef {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of View Templates — `landing.template.getlist` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/template/landing-template-get-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.template.getlist",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = Vec<types::LandingTemplate>,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -30,24 +31,24 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct LandingTemplateGetlist {
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<LandingTemplateGetlistParams>,
 }
 /// The `params` object. Part of `landing.template.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/template/landing-template-get-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingTemplateGetlistParams {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `group`: array.
+    /// `group`: documented as array.
     pub group: Option<Vec<Value>>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

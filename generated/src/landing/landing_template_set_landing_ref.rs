@@ -31,8 +31,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct LandingTemplateSetLandingRef {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `data`: object|array.
+    /// `data`: documented as `object|array`.
     pub data: Option<Value>,
 }

@@ -24,26 +24,26 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         status = 400,
         message = "Iblock already exists"
     ),
-    error(code = "ERROR_ADD_IBLOCK", status = 400, message = "—"),
+    error(code = "ERROR_ADD_IBLOCK", status = 400, message = ""),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsAdd {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsAddIblockTypeId,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `SOCNET_GROUP_ID`: integer.
+    /// `SOCNET_GROUP_ID`: documented as integer.
     #[bitrix(rename = "SOCNET_GROUP_ID")]
     pub socnet_group_id: Option<i64>,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsAddFields,
-    /// `MESSAGES`: array.
+    /// `MESSAGES`: documented as array.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Option<Map<String, Value>>,
-    /// `RIGHTS`: array.
+    /// `RIGHTS`: documented as array.
     #[bitrix(rename = "RIGHTS")]
     pub rights: Option<Map<String, Value>>,
 }
@@ -64,19 +64,19 @@ pub enum ListsAddIblockTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ListsAddFields {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `PICTURE`: array.
+    /// `PICTURE`: documented as array.
     #[bitrix(rename = "PICTURE")]
     pub picture: Option<Vec<Value>>,
-    /// `BIZPROC`: string.
+    /// `BIZPROC`: documented as string.
     #[bitrix(rename = "BIZPROC")]
     pub bizproc: Option<ListsAddFieldsBizproc>,
     /// Undocumented keys sent as they are.

@@ -25,7 +25,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         status = 400,
         message = "Element already exists"
     ),
-    error(code = "ERROR_ADD_ELEMENT", status = 400, message = "—"),
+    error(code = "ERROR_ADD_ELEMENT", status = 400, message = ""),
     error(
         code = "ERROR_ELEMENT_FIELD_VALUE",
         status = 400,
@@ -34,25 +34,25 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsElementAdd {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `ELEMENT_CODE`: string, required.
+    /// `ELEMENT_CODE`: documented as string, required.
     #[bitrix(rename = "ELEMENT_CODE")]
     pub element_code: String,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsElementAddFields,
-    /// `IBLOCK_SECTION_ID`: integer.
+    /// `IBLOCK_SECTION_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_SECTION_ID")]
     pub iblock_section_id: Option<i64>,
-    /// `LIST_ELEMENT_URL`: string.
+    /// `LIST_ELEMENT_URL`: documented as string.
     #[bitrix(rename = "LIST_ELEMENT_URL")]
     pub list_element_url: Option<String>,
 }
@@ -73,10 +73,10 @@ pub enum ListsElementAddIblockTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ListsElementAddFields {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `PROPERTY_PropertyId`: any.
+    /// `PROPERTY_PropertyId`: documented as any JSON value.
     #[bitrix(rename = "PROPERTY_PropertyId")]
     pub property_property_id: Option<Value>,
     /// Undocumented keys sent as they are.

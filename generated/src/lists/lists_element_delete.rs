@@ -20,23 +20,23 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
     error(code = "ERROR_IBLOCK_NOT_FOUND", status = 400, message = "Iblock not found"),
     error(code = "ERROR_ELEMENT_NOT_FOUND", status = 400, message = "Element not found"),
-    error(code = "ERROR_DELETE_ELEMENT", status = 400, message = "—"),
+    error(code = "ERROR_DELETE_ELEMENT", status = 400, message = ""),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsElementDelete {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsElementDeleteIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `ELEMENT_ID`: integer, required.
+    /// `ELEMENT_ID`: documented as integer, required.
     #[bitrix(rename = "ELEMENT_ID")]
     pub element_id: i64,
-    /// `ELEMENT_CODE`: string, required.
+    /// `ELEMENT_CODE`: documented as string, required.
     #[bitrix(rename = "ELEMENT_CODE")]
     pub element_code: String,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Element Parameters or List of Elements — `lists.element.get` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-get.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "lists.element.get",
     version = "v1",
     scope = "lists",
-    result = Value,
+    result = Vec<types::ListsElement>,
     paging(kind = "start", id = "ID", filter = "FILTER"),
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
@@ -23,31 +24,31 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsElementGet {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsElementGetIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `ELEMENT_ID`: integer.
+    /// `ELEMENT_ID`: documented as integer.
     #[bitrix(rename = "ELEMENT_ID")]
     pub element_id: Option<i64>,
-    /// `ELEMENT_CODE`: string.
+    /// `ELEMENT_CODE`: documented as string.
     #[bitrix(rename = "ELEMENT_CODE")]
     pub element_code: Option<String>,
-    /// `SELECT`: array.
+    /// `SELECT`: documented as array.
     #[bitrix(rename = "SELECT")]
     pub select: Option<Vec<Value>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `ELEMENT_ORDER`: object.
+    /// `ELEMENT_ORDER`: documented as object.
     #[bitrix(rename = "ELEMENT_ORDER")]
     pub element_order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.element.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-get.html)).

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.element.get.file.url` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 /// Get File Path — `lists.element.get.file.url` (REST v1, scope `lists`).
 ///
@@ -12,8 +11,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "lists.element.get.file.url",
     version = "v1",
     scope = "lists",
-    result = Value,
-    mutates,
+    result = Vec<String>,
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
         status = 400,
@@ -24,22 +22,22 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsElementGetFileUrl {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsElementGetFileUrlIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `ELEMENT_ID`: integer, required.
+    /// `ELEMENT_ID`: documented as integer, required.
     #[bitrix(rename = "ELEMENT_ID")]
     pub element_id: i64,
-    /// `ELEMENT_CODE`: string, required.
+    /// `ELEMENT_CODE`: documented as string, required.
     #[bitrix(rename = "ELEMENT_CODE")]
     pub element_code: String,
-    /// `FIELD_ID`: integer, required.
+    /// `FIELD_ID`: documented as integer, required.
     #[bitrix(rename = "FIELD_ID")]
     pub field_id: i64,
 }

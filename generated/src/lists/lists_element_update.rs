@@ -21,7 +21,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
     error(code = "ERROR_IBLOCK_NOT_FOUND", status = 400, message = "Iblock not found"),
     error(code = "ERROR_ELEMENT_NOT_FOUND", status = 400, message = "Element not found"),
-    error(code = "ERROR_UPDATE_ELEMENT", status = 400, message = "—"),
+    error(code = "ERROR_UPDATE_ELEMENT", status = 400, message = ""),
     error(
         code = "ERROR_ELEMENT_FIELD_VALUE",
         status = 400,
@@ -30,22 +30,22 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsElementUpdate {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsElementUpdateIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `ELEMENT_ID`: integer, required.
+    /// `ELEMENT_ID`: documented as integer, required.
     #[bitrix(rename = "ELEMENT_ID")]
     pub element_id: i64,
-    /// `ELEMENT_CODE`: string, required.
+    /// `ELEMENT_CODE`: documented as string, required.
     #[bitrix(rename = "ELEMENT_CODE")]
     pub element_code: String,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsElementUpdateFields,
 }
@@ -66,10 +66,10 @@ pub enum ListsElementUpdateIblockTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ListsElementUpdateFields {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `PROPERTY_PropertyId`: any.
+    /// `PROPERTY_PropertyId`: documented as any JSON value.
     #[bitrix(rename = "PROPERTY_PropertyId")]
     pub property_property_id: Option<Value>,
     /// Undocumented keys sent as they are.

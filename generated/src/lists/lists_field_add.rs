@@ -40,16 +40,16 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsFieldAdd {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsFieldAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsFieldAddFields,
 }
@@ -70,49 +70,49 @@ pub enum ListsFieldAddIblockTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ListsFieldAddFields {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `TYPE`: string, required.
+    /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: ListsFieldAddFieldsType,
-    /// `IS_REQUIRED`: string.
+    /// `IS_REQUIRED`: documented as string.
     #[bitrix(rename = "IS_REQUIRED")]
     pub is_required: Option<ListsFieldAddFieldsIsRequired>,
-    /// `MULTIPLE`: string.
+    /// `MULTIPLE`: documented as string.
     #[bitrix(rename = "MULTIPLE")]
     pub multiple: Option<ListsFieldAddFieldsMultiple>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `DEFAULT_VALUE`: any.
+    /// `DEFAULT_VALUE`: documented as any JSON value.
     #[bitrix(rename = "DEFAULT_VALUE")]
     pub default_value: Option<Value>,
-    /// `LIST`: array.
+    /// `LIST`: documented as array.
     #[bitrix(rename = "LIST")]
     pub list: Option<Map<String, Value>>,
-    /// `LIST_TEXT_VALUES`: string.
+    /// `LIST_TEXT_VALUES`: documented as string.
     #[bitrix(rename = "LIST_TEXT_VALUES")]
     pub list_text_values: Option<String>,
-    /// `LIST_DEF`: array.
+    /// `LIST_DEF`: documented as array.
     #[bitrix(rename = "LIST_DEF")]
     pub list_def: Option<Vec<Value>>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `SETTINGS`: array.
+    /// `SETTINGS`: documented as array.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
-    /// `USER_TYPE_SETTINGS`: array.
+    /// `USER_TYPE_SETTINGS`: documented as array.
     #[bitrix(rename = "USER_TYPE_SETTINGS")]
     pub user_type_settings: Option<Vec<Value>>,
-    /// `ROW_COUNT`: integer.
+    /// `ROW_COUNT`: documented as integer.
     #[bitrix(rename = "ROW_COUNT")]
     pub row_count: Option<i64>,
-    /// `COL_COUNT`: integer.
+    /// `COL_COUNT`: documented as integer.
     #[bitrix(rename = "COL_COUNT")]
     pub col_count: Option<i64>,
-    /// `LINK_IBLOCK_ID`: integer.
+    /// `LINK_IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "LINK_IBLOCK_ID")]
     pub link_iblock_id: Option<i64>,
     /// Undocumented keys sent as they are.

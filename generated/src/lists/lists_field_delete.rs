@@ -22,16 +22,16 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsFieldDelete {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsFieldDeleteIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `FIELD_ID`: string, required.
+    /// `FIELD_ID`: documented as string, required.
     #[bitrix(rename = "FIELD_ID")]
     pub field_id: String,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.field.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Field Parameters or List of Fields — `lists.field.get` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "lists.field.get",
     version = "v1",
     scope = "lists",
-    result = Value,
+    result = ListsFieldGetResult,
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
         status = 400,
@@ -22,18 +23,111 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsFieldGet {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsFieldGetIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `FIELD_ID`: string.
+    /// `FIELD_ID`: documented as string.
     #[bitrix(rename = "FIELD_ID")]
     pub field_id: Option<String>,
+}
+/// The `ListsFieldGetResult` object. Part of `lists.field.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ListsFieldGetResult {
+    /// `L`: documented as object.
+    #[bitrix(rename = "L")]
+    pub l: Option<ListsFieldGetResultL>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `L` object. Part of `lists.field.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ListsFieldGetResultL {
+    /// `CODE`: documented as string.
+    #[bitrix(rename = "CODE")]
+    pub code: Option<String>,
+    /// `COL_COUNT`: documented as string.
+    #[bitrix(rename = "COL_COUNT")]
+    pub col_count: Option<String>,
+    /// `DEFAULT_VALUE`: documented as string.
+    #[bitrix(rename = "DEFAULT_VALUE")]
+    pub default_value: Option<String>,
+    /// `DISPLAY_VALUES_FORM`: documented as object; keys: `*`.
+    #[bitrix(rename = "DISPLAY_VALUES_FORM")]
+    pub display_values_form: Option<BTreeMap<String, String>>,
+    /// `FIELD_ID`: documented as string.
+    #[bitrix(rename = "FIELD_ID")]
+    pub field_id: Option<String>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `IS_REQUIRED`: documented as string.
+    #[bitrix(rename = "IS_REQUIRED")]
+    pub is_required: Option<String>,
+    /// `LINK_IBLOCK_ID`: documented as any JSON value.
+    #[bitrix(rename = "LINK_IBLOCK_ID")]
+    pub link_iblock_id: Option<Value>,
+    /// `MULTIPLE`: documented as string.
+    #[bitrix(rename = "MULTIPLE")]
+    pub multiple: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `PROPERTY_TYPE`: documented as string.
+    #[bitrix(rename = "PROPERTY_TYPE")]
+    pub property_type: Option<String>,
+    /// `PROPERTY_USER_TYPE`: documented as boolean.
+    #[bitrix(rename = "PROPERTY_USER_TYPE")]
+    pub property_user_type: Option<bool>,
+    /// `ROW_COUNT`: documented as string.
+    #[bitrix(rename = "ROW_COUNT")]
+    pub row_count: Option<String>,
+    /// `SETTINGS`: documented as object.
+    #[bitrix(rename = "SETTINGS")]
+    pub settings: Option<ListsFieldGetResultLSettings>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
+    /// `TYPE`: documented as string.
+    #[bitrix(rename = "TYPE")]
+    pub type_: Option<String>,
+    /// `USER_TYPE_SETTINGS`: documented as any JSON value.
+    #[bitrix(rename = "USER_TYPE_SETTINGS")]
+    pub user_type_settings: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `SETTINGS` object. Part of `lists.field.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ListsFieldGetResultLSettings {
+    /// `ADD_READ_ONLY_FIELD`: documented as string.
+    #[bitrix(rename = "ADD_READ_ONLY_FIELD")]
+    pub add_read_only_field: Option<String>,
+    /// `EDIT_READ_ONLY_FIELD`: documented as string.
+    #[bitrix(rename = "EDIT_READ_ONLY_FIELD")]
+    pub edit_read_only_field: Option<String>,
+    /// `SHOW_ADD_FORM`: documented as string.
+    #[bitrix(rename = "SHOW_ADD_FORM")]
+    pub show_add_form: Option<String>,
+    /// `SHOW_EDIT_FORM`: documented as string.
+    #[bitrix(rename = "SHOW_EDIT_FORM")]
+    pub show_edit_form: Option<String>,
+    /// `SHOW_FIELD_PREVIEW`: documented as string.
+    #[bitrix(rename = "SHOW_FIELD_PREVIEW")]
+    pub show_field_preview: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.field.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `lists.field.type.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Available Field Types for Universal List — `lists.field.type.get` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-type-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "lists.field.type.get",
     version = "v1",
     scope = "lists",
-    result = Value,
+    result = ListsFieldTypeGetResult,
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
         status = 400,
@@ -22,18 +22,101 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsFieldTypeGet {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsFieldTypeGetIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `FIELD_ID`: integer.
+    /// `FIELD_ID`: documented as integer.
     #[bitrix(rename = "FIELD_ID")]
     pub field_id: Option<i64>,
+}
+/// The `ListsFieldTypeGetResult` object. Part of `lists.field.type.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-type-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ListsFieldTypeGetResult {
+    /// `ACTIVE_FROM`: documented as string.
+    #[bitrix(rename = "ACTIVE_FROM")]
+    pub active_from: Option<String>,
+    /// `ACTIVE_TO`: documented as string.
+    #[bitrix(rename = "ACTIVE_TO")]
+    pub active_to: Option<String>,
+    /// `CREATED_BY`: documented as string.
+    #[bitrix(rename = "CREATED_BY")]
+    pub created_by: Option<String>,
+    /// `DETAIL_PICTURE`: documented as string.
+    #[bitrix(rename = "DETAIL_PICTURE")]
+    pub detail_picture: Option<String>,
+    /// `DETAIL_TEXT`: documented as string.
+    #[bitrix(rename = "DETAIL_TEXT")]
+    pub detail_text: Option<String>,
+    /// `E`: documented as string.
+    #[bitrix(rename = "E")]
+    pub e: Option<String>,
+    /// `E:EList`: documented as string.
+    #[bitrix(rename = "E:EList")]
+    pub e_e_list: Option<String>,
+    /// `F`: documented as string.
+    #[bitrix(rename = "F")]
+    pub f: Option<String>,
+    /// `G`: documented as string.
+    #[bitrix(rename = "G")]
+    pub g: Option<String>,
+    /// `L`: documented as string.
+    #[bitrix(rename = "L")]
+    pub l: Option<String>,
+    /// `MODIFIED_BY`: documented as string.
+    #[bitrix(rename = "MODIFIED_BY")]
+    pub modified_by: Option<String>,
+    /// `N`: documented as string.
+    #[bitrix(rename = "N")]
+    pub n: Option<String>,
+    /// `N:Sequence`: documented as string.
+    #[bitrix(rename = "N:Sequence")]
+    pub n_sequence: Option<String>,
+    /// `PREVIEW_PICTURE`: documented as string.
+    #[bitrix(rename = "PREVIEW_PICTURE")]
+    pub preview_picture: Option<String>,
+    /// `PREVIEW_TEXT`: documented as string.
+    #[bitrix(rename = "PREVIEW_TEXT")]
+    pub preview_text: Option<String>,
+    /// `S`: documented as string.
+    #[bitrix(rename = "S")]
+    pub s: Option<String>,
+    /// `S:Date`: documented as string.
+    #[bitrix(rename = "S:Date")]
+    pub s_date: Option<String>,
+    /// `S:DateTime`: documented as string.
+    #[bitrix(rename = "S:DateTime")]
+    pub s_date_time: Option<String>,
+    /// `S:DiskFile`: documented as string.
+    #[bitrix(rename = "S:DiskFile")]
+    pub s_disk_file: Option<String>,
+    /// `S:ECrm`: documented as string.
+    #[bitrix(rename = "S:ECrm")]
+    pub s_e_crm: Option<String>,
+    /// `S:HTML`: documented as string.
+    #[bitrix(rename = "S:HTML")]
+    pub s_html: Option<String>,
+    /// `S:Money`: documented as string.
+    #[bitrix(rename = "S:Money")]
+    pub s_money: Option<String>,
+    /// `S:employee`: documented as string.
+    #[bitrix(rename = "S:employee")]
+    pub s_employee: Option<String>,
+    /// `SORT`: documented as string.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<String>,
+    /// `TIMESTAMP_X`: documented as string.
+    #[bitrix(rename = "TIMESTAMP_X")]
+    pub timestamp_x: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.field.type.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-type-get.html)).
 #[bitrix_enum(repr = "string")]

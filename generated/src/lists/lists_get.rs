@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Retrieve Data from Universal List or Array of Lists — `lists.get` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-get.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "lists.get",
     version = "v1",
     scope = "lists",
-    result = Value,
+    result = Vec<types::Lists>,
     paging(kind = "start", id = "ID"),
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
@@ -22,22 +23,22 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsGet {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsGetIblockTypeId,
-    /// `IBLOCK_ID`: integer.
+    /// `IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: Option<i64>,
-    /// `IBLOCK_CODE`: string.
+    /// `IBLOCK_CODE`: documented as string.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: Option<String>,
-    /// `SOCNET_GROUP_ID`: integer.
+    /// `SOCNET_GROUP_ID`: documented as integer.
     #[bitrix(rename = "SOCNET_GROUP_ID")]
     pub socnet_group_id: Option<i64>,
-    /// `IBLOCK_ORDER`: object.
+    /// `IBLOCK_ORDER`: documented as object.
     #[bitrix(rename = "IBLOCK_ORDER")]
     pub iblock_order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-get.html)).

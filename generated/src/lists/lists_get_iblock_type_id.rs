@@ -12,13 +12,12 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "lists",
     result = String,
-    mutates,
 )]
 pub struct ListsGetIblockTypeIdMethod {
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
 }

@@ -19,26 +19,26 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         status = 400,
         message = "Required parameter X is missing"
     ),
-    error(code = "ERROR_ADD_SECTION", status = 400, message = "—"),
+    error(code = "ERROR_ADD_SECTION", status = 400, message = ""),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsSectionAdd {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsSectionAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `IBLOCK_SECTION_ID`: integer.
+    /// `IBLOCK_SECTION_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_SECTION_ID")]
     pub iblock_section_id: Option<i64>,
-    /// `SECTION_CODE`: string, required.
+    /// `SECTION_CODE`: documented as string, required.
     #[bitrix(rename = "SECTION_CODE")]
     pub section_code: String,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsSectionAddFields,
 }
@@ -59,34 +59,34 @@ pub enum ListsSectionAddIblockTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ListsSectionAddFields {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `EXTERNAL_ID`: string.
+    /// `EXTERNAL_ID`: documented as string.
     #[bitrix(rename = "EXTERNAL_ID")]
     pub external_id: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<ListsSectionAddFieldsActive>,
-    /// `PICTURE`: array.
+    /// `PICTURE`: documented as array.
     #[bitrix(rename = "PICTURE")]
     pub picture: Option<Vec<Value>>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: string.
+    /// `DESCRIPTION_TYPE`: documented as string.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
     pub description_type: Option<ListsSectionAddFieldsDescriptionType>,
-    /// `DETAIL_PICTURE`: array.
+    /// `DETAIL_PICTURE`: documented as array.
     #[bitrix(rename = "DETAIL_PICTURE")]
     pub detail_picture: Option<Vec<Value>>,
-    /// `SECTION_PROPERTY`: array.
+    /// `SECTION_PROPERTY`: documented as array.
     #[bitrix(rename = "SECTION_PROPERTY")]
     pub section_property: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.

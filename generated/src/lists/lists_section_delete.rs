@@ -19,23 +19,23 @@ use bitrix24::{bitrix_enum, bitrix_method};
         message = "Required parameter X is missing"
     ),
     error(code = "ERROR_SECTION_NOT_FOUND", status = 400, message = "Section not found"),
-    error(code = "ERROR_DELETE_SECTION", status = 400, message = "—"),
+    error(code = "ERROR_DELETE_SECTION", status = 400, message = ""),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsSectionDelete {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsSectionDeleteIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `SECTION_ID`: integer, required.
+    /// `SECTION_ID`: documented as integer, required.
     #[bitrix(rename = "SECTION_ID")]
     pub section_id: i64,
-    /// `SECTION_CODE`: string, required.
+    /// `SECTION_CODE`: documented as string, required.
     #[bitrix(rename = "SECTION_CODE")]
     pub section_code: String,
 }

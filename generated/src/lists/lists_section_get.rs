@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get section parameters or list of sections using — `lists.section.get` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-get.html)
@@ -12,7 +13,8 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "lists.section.get",
     version = "v1",
     scope = "lists",
-    result = Value,
+    result = Vec<types::ListsSection>,
+    paging(kind = "start", id = "ID", filter = "FILTER"),
     error(
         code = "ERROR_REQUIRED_PARAMETERS_MISSING",
         status = 400,
@@ -21,19 +23,19 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsSectionGet {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsSectionGetIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `SELECT`: array.
+    /// `SELECT`: documented as array.
     #[bitrix(rename = "SELECT")]
     pub select: Option<Vec<Value>>,
 }

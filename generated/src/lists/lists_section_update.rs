@@ -20,26 +20,26 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         message = "Required parameter X is missing"
     ),
     error(code = "ERROR_SECTION_NOT_FOUND", status = 400, message = "Section not found"),
-    error(code = "ERROR_UPDATE_SECTION", status = 400, message = "—"),
+    error(code = "ERROR_UPDATE_SECTION", status = 400, message = ""),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsSectionUpdate {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsSectionUpdateIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `SECTION_ID`: integer, required.
+    /// `SECTION_ID`: documented as integer, required.
     #[bitrix(rename = "SECTION_ID")]
     pub section_id: i64,
-    /// `SECTION_CODE`: string, required.
+    /// `SECTION_CODE`: documented as string, required.
     #[bitrix(rename = "SECTION_CODE")]
     pub section_code: String,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsSectionUpdateFields,
 }
@@ -60,34 +60,34 @@ pub enum ListsSectionUpdateIblockTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ListsSectionUpdateFields {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `EXTERNAL_ID`: string.
+    /// `EXTERNAL_ID`: documented as string.
     #[bitrix(rename = "EXTERNAL_ID")]
     pub external_id: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<ListsSectionUpdateFieldsActive>,
-    /// `PICTURE`: array.
+    /// `PICTURE`: documented as array.
     #[bitrix(rename = "PICTURE")]
     pub picture: Option<Vec<Value>>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: string.
+    /// `DESCRIPTION_TYPE`: documented as string.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
     pub description_type: Option<ListsSectionUpdateFieldsDescriptionType>,
-    /// `DETAIL_PICTURE`: array.
+    /// `DETAIL_PICTURE`: documented as array.
     #[bitrix(rename = "DETAIL_PICTURE")]
     pub detail_picture: Option<Vec<Value>>,
-    /// `SECTION_PROPERTY`: array.
+    /// `SECTION_PROPERTY`: documented as array.
     #[bitrix(rename = "SECTION_PROPERTY")]
     pub section_property: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.

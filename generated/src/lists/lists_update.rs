@@ -20,29 +20,29 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         message = "Required parameter X is missing"
     ),
     error(code = "ERROR_IBLOCK_NOT_FOUND", status = 400, message = "Iblock not found"),
-    error(code = "ERROR_UPDATE_IBLOCK", status = 400, message = "—"),
+    error(code = "ERROR_UPDATE_IBLOCK", status = 400, message = ""),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct ListsUpdate {
-    /// `IBLOCK_TYPE_ID`: string, required.
+    /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsUpdateIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
+    /// `IBLOCK_ID`: documented as integer, required.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
+    /// `IBLOCK_CODE`: documented as string, required.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: String,
-    /// `SOCNET_GROUP_ID`: integer.
+    /// `SOCNET_GROUP_ID`: documented as integer.
     #[bitrix(rename = "SOCNET_GROUP_ID")]
     pub socnet_group_id: Option<i64>,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsUpdateFields,
-    /// `MESSAGES`: array.
+    /// `MESSAGES`: documented as array.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Option<Map<String, Value>>,
-    /// `RIGHTS`: array.
+    /// `RIGHTS`: documented as array.
     #[bitrix(rename = "RIGHTS")]
     pub rights: Option<Map<String, Value>>,
 }
@@ -63,19 +63,19 @@ pub enum ListsUpdateIblockTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ListsUpdateFields {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `PICTURE`: array.
+    /// `PICTURE`: documented as array.
     #[bitrix(rename = "PICTURE")]
     pub picture: Option<Vec<Value>>,
-    /// `BIZPROC`: string.
+    /// `BIZPROC`: documented as string.
     #[bitrix(rename = "BIZPROC")]
     pub bizproc: Option<ListsUpdateFieldsBizproc>,
     /// Undocumented keys sent as they are.

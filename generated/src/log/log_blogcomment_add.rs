@@ -14,24 +14,24 @@ use bitrix24::bitrix_method;
     scope = "log",
     result = i64,
     mutates,
-    error(code = "-", status = 400, message = "No blog module installed"),
-    error(code = "-", status = 400, message = "No post found"),
-    error(code = "-", status = 400, message = "No blog found"),
-    error(code = "-", status = 400, message = "Duplicate comment"),
-    error(code = "-", status = 400, message = "No permissions"),
-    error(code = "-", status = 400, message = "Blog comment hasn't been added"),
+    error(status = 400, message = "No blog module installed"),
+    error(status = 400, message = "No post found"),
+    error(status = 400, message = "No blog found"),
+    error(status = 400, message = "Duplicate comment"),
+    error(status = 400, message = "No permissions"),
+    error(status = 400, message = "Blog comment hasn't been added"),
 )]
 pub struct LogBlogcommentAdd {
-    /// `POST_ID`: integer, required.
+    /// `POST_ID`: documented as integer, required.
     #[bitrix(rename = "POST_ID")]
     pub post_id: i64,
-    /// `TEXT`: string, required.
+    /// `TEXT`: documented as string, required.
     #[bitrix(rename = "TEXT")]
     pub text: String,
-    /// `FILES`: array.
+    /// `FILES`: documented as array.
     #[bitrix(rename = "FILES")]
     pub files: Option<Vec<Value>>,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
 }

@@ -13,16 +13,16 @@ use bitrix24::bitrix_method;
     scope = "log",
     result = bool,
     mutates,
-    error(code = "-", status = 400, message = "Wrong comment ID"),
-    error(code = "-", status = 400, message = "Blog module not installed"),
-    error(code = "-", status = 400, message = "No delete perms"),
-    error(code = "-", status = 400, message = "No comment found"),
+    error(status = 400, message = "Wrong comment ID"),
+    error(status = 400, message = "Blog module not installed"),
+    error(status = 400, message = "No delete perms"),
+    error(status = 400, message = "No comment found"),
 )]
 pub struct LogBlogcommentDelete {
-    /// `COMMENT_ID`: integer, required.
+    /// `COMMENT_ID`: documented as integer, required.
     #[bitrix(rename = "COMMENT_ID")]
     pub comment_id: i64,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
 }

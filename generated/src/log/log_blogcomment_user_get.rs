@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogcomment.user.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get User Comments — `log.blogcomment.user.get` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)
@@ -12,19 +12,19 @@ use bitrix24::bitrix_method;
     name = "log.blogcomment.user.get",
     version = "v1",
     scope = "log",
-    result = Value,
+    result = types::LogBlogcommentUser,
 )]
 pub struct LogBlogcommentUserGet {
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
-    /// `FIRST_ID`: integer.
+    /// `FIRST_ID`: documented as integer.
     #[bitrix(rename = "FIRST_ID")]
     pub first_id: Option<i64>,
-    /// `LAST_ID`: integer.
+    /// `LAST_ID`: documented as integer.
     #[bitrix(rename = "LAST_ID")]
     pub last_id: Option<i64>,
-    /// `LIMIT`: integer.
+    /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

@@ -34,43 +34,43 @@ use bitrix24::{bitrix_enum, bitrix_method};
         status = 400,
         message = "Blog not found"
     ),
-    error(code = "—", status = 400, message = "Cannot add blog post"),
+    error(status = 400, message = "Cannot add blog post"),
 )]
 pub struct LogBlogpostAdd {
-    /// `POST_MESSAGE`: string, required.
+    /// `POST_MESSAGE`: documented as string, required.
     #[bitrix(rename = "POST_MESSAGE")]
     pub post_message: String,
-    /// `POST_TITLE`: string.
+    /// `POST_TITLE`: documented as string.
     #[bitrix(rename = "POST_TITLE")]
     pub post_title: Option<String>,
-    /// `DEST`: array.
+    /// `DEST`: documented as array.
     #[bitrix(rename = "DEST")]
     pub dest: Option<Vec<Value>>,
-    /// `SPERM`: array.
+    /// `SPERM`: documented as array.
     #[bitrix(rename = "SPERM")]
     pub sperm: Option<Vec<Value>>,
-    /// `FILES`: array.
+    /// `FILES`: documented as array.
     #[bitrix(rename = "FILES")]
     pub files: Option<Vec<Value>>,
-    /// `IMPORTANT`: string.
+    /// `IMPORTANT`: documented as string.
     #[bitrix(rename = "IMPORTANT")]
     pub important: Option<LogBlogpostAddImportant>,
-    /// `IMPORTANT_DATE_END`: string.
+    /// `IMPORTANT_DATE_END`: documented as string.
     #[bitrix(rename = "IMPORTANT_DATE_END")]
     pub important_date_end: Option<String>,
-    /// `SITE_ID`: string.
+    /// `SITE_ID`: documented as string.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: Option<String>,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
-    /// `TAGS`: string.
+    /// `TAGS`: documented as string.
     #[bitrix(rename = "TAGS")]
     pub tags: Option<String>,
-    /// `BACKGROUND_CODE`: string.
+    /// `BACKGROUND_CODE`: documented as string.
     #[bitrix(rename = "BACKGROUND_CODE")]
     pub background_code: Option<String>,
-    /// `PARSE_PREVIEW`: string.
+    /// `PARSE_PREVIEW`: documented as string.
     #[bitrix(rename = "PARSE_PREVIEW")]
     pub parse_preview: Option<LogBlogpostAddParsePreview>,
 }

@@ -15,15 +15,11 @@ use bitrix24::bitrix_method;
     mutates,
     error(code = "100", status = 400, message = "Wrong post ID"),
     error(code = "0", status = 400, message = "Blog module is not installed."),
-    error(
-        code = "403",
-        status = 400,
-        message = "You do not have permission to delete this message"
-    ),
+    error(status = 403, message = "You do not have permission to delete this message"),
     error(code = "0", status = 400, message = "Error deleting message"),
 )]
 pub struct LogBlogpostDelete {
-    /// `POST_ID`: integer, required.
+    /// `POST_ID`: documented as integer, required.
     #[bitrix(rename = "POST_ID")]
     pub post_id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Access Available User Messages from the News Feed — `log.blogpost.get` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-get.html)
@@ -12,16 +13,16 @@ use bitrix24::bitrix_method;
     name = "log.blogpost.get",
     version = "v1",
     scope = "log",
-    result = Value,
-    paging(kind = "start"),
+    result = Vec<types::LogBlogpost>,
+    paging(kind = "start", id = "ID"),
 )]
 pub struct LogBlogpostGet {
-    /// `POST_ID`: integer.
+    /// `POST_ID`: documented as integer.
     #[bitrix(rename = "POST_ID")]
     pub post_id: Option<i64>,
-    /// `LOG_RIGHTS`: array.
+    /// `LOG_RIGHTS`: documented as array.
     #[bitrix(rename = "LOG_RIGHTS")]
     pub log_rights: Option<Vec<Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

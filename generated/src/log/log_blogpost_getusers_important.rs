@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogpost.getusers.important` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// View Users Who Read an Important Message — `log.blogpost.getusers.important` (REST v1, scope `log`).
 ///
@@ -12,12 +11,11 @@ use bitrix24::bitrix_method;
     name = "log.blogpost.getusers.important",
     version = "v1",
     scope = "log",
-    result = Value,
-    mutates,
-    error(code = "—", status = 400, message = "Wrong post ID"),
+    result = Vec<String>,
+    error(status = 400, message = "Wrong post ID"),
 )]
 pub struct LogBlogpostGetusersImportant {
-    /// `POST_ID`: integer, required.
+    /// `POST_ID`: documented as integer, required.
     #[bitrix(rename = "POST_ID")]
     pub post_id: i64,
 }

@@ -14,24 +14,20 @@ use bitrix24::bitrix_method;
     scope = "log",
     result = bool,
     mutates,
-    error(code = "—", status = 400, message = "Wrong post ID"),
-    error(code = "—", status = 400, message = "Blog module not installed"),
-    error(code = "—", status = 400, message = "Wrong destinations"),
-    error(code = "—", status = 400, message = "No read perms"),
-    error(
-        code = "—",
-        status = 400,
-        message = "No access to one or more message recipients"
-    ),
+    error(status = 400, message = "Wrong post ID"),
+    error(status = 400, message = "Blog module not installed"),
+    error(status = 400, message = "Wrong destinations"),
+    error(status = 400, message = "No read perms"),
+    error(status = 400, message = "No access to one or more message recipients"),
 )]
 pub struct LogBlogpostShare {
-    /// `POST_ID`: integer, required.
+    /// `POST_ID`: documented as integer, required.
     #[bitrix(rename = "POST_ID")]
     pub post_id: i64,
-    /// `DEST`: array, required.
+    /// `DEST`: documented as array, required.
     #[bitrix(rename = "DEST")]
     pub dest: Vec<Value>,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
 }

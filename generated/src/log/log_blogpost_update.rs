@@ -44,37 +44,37 @@ use bitrix24::{bitrix_enum, bitrix_method};
         status = 400,
         message = "No blog found"
     ),
-    error(code = "—", status = 400, message = "Cannot update blog post"),
+    error(status = 400, message = "Cannot update blog post"),
 )]
 pub struct LogBlogpostUpdate {
-    /// `POST_ID`: integer, required.
+    /// `POST_ID`: documented as integer, required.
     #[bitrix(rename = "POST_ID")]
     pub post_id: i64,
-    /// `POST_MESSAGE`: string.
+    /// `POST_MESSAGE`: documented as string.
     #[bitrix(rename = "POST_MESSAGE")]
     pub post_message: Option<String>,
-    /// `POST_TITLE`: string.
+    /// `POST_TITLE`: documented as string.
     #[bitrix(rename = "POST_TITLE")]
     pub post_title: Option<String>,
-    /// `DEST`: array.
+    /// `DEST`: documented as array.
     #[bitrix(rename = "DEST")]
     pub dest: Option<Vec<Value>>,
-    /// `SPERM`: array.
+    /// `SPERM`: documented as array.
     #[bitrix(rename = "SPERM")]
     pub sperm: Option<Vec<Value>>,
-    /// `FILES`: array.
+    /// `FILES`: documented as array.
     #[bitrix(rename = "FILES")]
     pub files: Option<Map<String, Value>>,
-    /// `IMPORTANT`: string.
+    /// `IMPORTANT`: documented as string.
     #[bitrix(rename = "IMPORTANT")]
     pub important: Option<LogBlogpostUpdateImportant>,
-    /// `IMPORTANT_DATE_END`: string.
+    /// `IMPORTANT_DATE_END`: documented as string.
     #[bitrix(rename = "IMPORTANT_DATE_END")]
     pub important_date_end: Option<String>,
-    /// `SITE_ID`: string.
+    /// `SITE_ID`: documented as string.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: Option<String>,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a list of mailboxes — `mail.mailbox.list` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/mailbox/mail-mailbox-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "mail.mailbox.list",
     version = "v3",
     scope = "mail",
-    result = Value,
+    result = Vec<types::MailMailbox>,
     wrapper = "items",
     paging(kind = "pagination", id = "id"),
     error(
@@ -30,10 +31,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailMailboxList {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `email`: string.
+    /// `email`: documented as string.
     pub email: Option<String>,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
 }

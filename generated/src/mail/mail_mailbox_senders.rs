@@ -3,7 +3,7 @@
 //! `mail.mailbox.senders` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get senders — `mail.mailbox.senders` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/mailbox/mail-mailbox-senders.html)
@@ -12,8 +12,7 @@ use bitrix24::bitrix_method;
     name = "mail.mailbox.senders",
     version = "v3",
     scope = "mail",
-    result = Value,
-    mutates,
+    result = Vec<MailMailboxSendersResultItem>,
     wrapper = "items",
     paging(kind = "pagination"),
     error(
@@ -31,6 +30,22 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailMailboxSenders {
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
+}
+/// The `MailMailboxSendersResultItem` object. Part of `mail.mailbox.senders` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/mailbox/mail-mailbox-senders.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct MailMailboxSendersResultItem {
+    /// `items`: documented as array of object.
+    pub items: Option<Vec<Map<String, Value>>>,
+    /// `email`: documented as string.
+    pub email: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `sender`: documented as string.
+    pub sender: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

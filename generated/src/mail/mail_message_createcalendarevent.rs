@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.createcalendarevent` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create a calendar event from an e-mail — `mail.message.createcalendarevent` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createcalendarevent.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "mail.message.createcalendarevent",
     version = "v3",
     scope = "mail",
-    result = Value,
+    result = MailMessageCreatecalendareventResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -69,17 +69,33 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailMessageCreatecalendarevent {
-    /// `messageId`: integer, required.
+    /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
-    /// `dateFrom`: string, required.
+    /// `dateFrom`: documented as string, required.
     #[bitrix(rename = "dateFrom")]
     pub date_from: String,
-    /// `dateTo`: string, required.
+    /// `dateTo`: documented as string, required.
     #[bitrix(rename = "dateTo")]
     pub date_to: String,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
+}
+/// The `MailMessageCreatecalendareventResult` object. Part of `mail.message.createcalendarevent` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createcalendarevent.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct MailMessageCreatecalendareventResult {
+    /// `success`: documented as boolean.
+    pub success: Option<bool>,
+    /// `eventId`: documented as integer.
+    #[bitrix(rename = "eventId")]
+    pub event_id: Option<i64>,
+    /// `messageId`: documented as integer.
+    #[bitrix(rename = "messageId")]
+    pub message_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

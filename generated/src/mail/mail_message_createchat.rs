@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.createchat` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Create a chat from e-mail — `mail.message.createchat` (REST 3.0, scope `mail`).
 ///
@@ -53,7 +54,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct MailMessageCreatechat {
-    /// `messageId`: integer, required.
+    /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId", min = 1)]
     pub message_id: i64,
 }
@@ -61,14 +62,17 @@ pub struct MailMessageCreatechat {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct MailMessageCreatechatResult {
-    /// `success`: boolean.
+    /// `success`: documented as boolean.
     pub success: Option<bool>,
-    /// `chatId`: integer.
+    /// `chatId`: documented as integer.
     #[bitrix(rename = "chatId")]
     pub chat_id: Option<i64>,
-    /// `messageId`: integer.
+    /// `messageId`: documented as integer.
     #[bitrix(rename = "messageId")]
     pub message_id: Option<i64>,
-    /// `existing`: boolean.
+    /// `existing`: documented as boolean.
     pub existing: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -48,7 +48,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailMessageCreatecrmactivity {
-    /// `messageId`: integer, required.
+    /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.createfeedpost` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create a News Feed message from e-mail — `mail.message.createfeedpost` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createfeedpost.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "mail.message.createfeedpost",
     version = "v3",
     scope = "mail",
-    result = Value,
+    result = MailMessageCreatefeedpostResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -54,9 +54,25 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailMessageCreatefeedpost {
-    /// `messageId`: integer, required.
+    /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
+}
+/// The `MailMessageCreatefeedpostResult` object. Part of `mail.message.createfeedpost` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createfeedpost.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct MailMessageCreatefeedpostResult {
+    /// `success`: documented as boolean.
+    pub success: Option<bool>,
+    /// `postId`: documented as integer.
+    #[bitrix(rename = "postId")]
+    pub post_id: Option<i64>,
+    /// `messageId`: documented as integer.
+    #[bitrix(rename = "messageId")]
+    pub message_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get e-mail — `mail.message.get` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "mail.message.get",
     version = "v3",
     scope = "mail",
-    result = Value,
+    result = types::MailMessage,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -36,8 +37,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailMessageGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
 }

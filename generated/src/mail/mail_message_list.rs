@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a list of e-mails — `mail.message.list` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "mail.message.list",
     version = "v3",
     scope = "mail",
-    result = Value,
+    result = Vec<types::MailMessage>,
     wrapper = "items",
     paging(kind = "pagination", id = "id"),
     error(
@@ -44,26 +45,26 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailMessageList {
-    /// `mailboxId`: integer.
+    /// `mailboxId`: documented as integer.
     #[bitrix(rename = "mailboxId")]
     pub mailbox_id: Option<i64>,
-    /// `searchQuery`: string.
+    /// `searchQuery`: documented as string.
     #[bitrix(rename = "searchQuery")]
     pub search_query: Option<String>,
-    /// `dateFrom`: string.
+    /// `dateFrom`: documented as string.
     #[bitrix(rename = "dateFrom")]
     pub date_from: Option<String>,
-    /// `dateTo`: string.
+    /// `dateTo`: documented as string.
     #[bitrix(rename = "dateTo")]
     pub date_to: Option<String>,
-    /// `isSeen`: boolean.
+    /// `isSeen`: documented as boolean.
     #[bitrix(rename = "isSeen")]
     pub is_seen: Option<bool>,
-    /// `hasAttachments`: boolean.
+    /// `hasAttachments`: documented as boolean.
     #[bitrix(rename = "hasAttachments")]
     pub has_attachments: Option<bool>,
-    /// `folder`: string.
+    /// `folder`: documented as string.
     pub folder: Option<String>,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
 }

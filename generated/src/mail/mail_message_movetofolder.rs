@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.movetofolder` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Move emails to folder — `mail.message.movetofolder` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-movetofolder.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "mail.message.movetofolder",
     version = "v3",
     scope = "mail",
-    result = Value,
+    result = MailMessageMovetofolderResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -64,13 +64,28 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct MailMessageMovetofolder {
-    /// `messageIds`: array, required.
+    /// `messageIds`: documented as array, required.
     #[bitrix(rename = "messageIds")]
     pub message_ids: Vec<Value>,
-    /// `action`: string, required.
+    /// `action`: documented as string, required.
     pub action: MailMessageMovetofolderAction,
-    /// `folder`: string.
+    /// `folder`: documented as string.
     pub folder: Option<String>,
+}
+/// The `MailMessageMovetofolderResult` object. Part of `mail.message.movetofolder` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-movetofolder.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct MailMessageMovetofolderResult {
+    /// `success`: documented as boolean.
+    pub success: Option<bool>,
+    /// `movedCount`: documented as integer.
+    #[bitrix(rename = "movedCount")]
+    pub moved_count: Option<i64>,
+    /// `action`: documented as string.
+    pub action: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `action`. Part of `mail.message.movetofolder` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-movetofolder.html)).
 #[bitrix_enum(repr = "string")]

@@ -49,7 +49,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailMessageRemovecrmactivity {
-    /// `messageId`: integer, required.
+    /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.send` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Send an e-mail — `mail.message.send` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-send.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "mail.message.send",
     version = "v3",
     scope = "mail",
-    result = Value,
+    result = MailMessageSendResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -71,16 +71,28 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailMessageSend {
-    /// `from`: string, required.
+    /// `from`: documented as string, required.
     pub from: String,
-    /// `to`: array, required.
+    /// `to`: documented as array, required.
     pub to: Vec<Value>,
-    /// `subject`: string, required.
+    /// `subject`: documented as string, required.
     pub subject: String,
-    /// `body`: string, required.
+    /// `body`: documented as string, required.
     pub body: String,
-    /// `cc`: array.
+    /// `cc`: documented as array.
     pub cc: Option<Vec<Value>>,
-    /// `bcc`: array.
+    /// `bcc`: documented as array.
     pub bcc: Option<Vec<Value>>,
+}
+/// The `MailMessageSendResult` object. Part of `mail.message.send` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-send.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct MailMessageSendResult {
+    /// `success`: documented as boolean.
+    pub success: Option<bool>,
+    /// `to`: documented as array.
+    pub to: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

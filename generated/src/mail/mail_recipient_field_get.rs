@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.recipient.field.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get recipient field — `mail.recipient.field.get` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/recipient/mail-recipient-field-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "mail.recipient.field.get",
     version = "v3",
     scope = "mail",
-    result = Value,
+    result = types::MailRecipientField,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -49,9 +49,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct MailRecipientFieldGet {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: MailRecipientFieldGetName,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }
 /// Documented values of `name`. Part of `mail.recipient.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/recipient/mail-recipient-field-get.html)).

@@ -3,7 +3,7 @@
 //! `mail.recipient.listcontacts` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of contacts — `mail.recipient.listcontacts` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/recipient/mail-recipient-listcontacts.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "mail.recipient.listcontacts",
     version = "v3",
     scope = "mail",
-    result = Value,
+    result = Vec<MailRecipientListcontactsResultItem>,
     wrapper = "items",
     paging(kind = "pagination", id = "id"),
     error(
@@ -30,8 +30,24 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailRecipientListcontacts {
-    /// `query`: string.
+    /// `query`: documented as string.
     pub query: Option<String>,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
+}
+/// The `MailRecipientListcontactsResultItem` object. Part of `mail.recipient.listcontacts` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/recipient/mail-recipient-listcontacts.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct MailRecipientListcontactsResultItem {
+    /// `items`: documented as array of object.
+    pub items: Option<Vec<Map<String, Value>>>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `email`: documented as string.
+    pub email: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,7 @@
 //! `mail.recipient.listemployees` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of employees — `mail.recipient.listemployees` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/recipient/mail-recipient-listemployees.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "mail.recipient.listemployees",
     version = "v3",
     scope = "mail",
-    result = Value,
+    result = Vec<MailRecipientListemployeesResultItem>,
     wrapper = "items",
     paging(kind = "pagination", id = "id"),
     error(
@@ -37,8 +37,24 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MailRecipientListemployees {
-    /// `query`: string, required.
+    /// `query`: documented as string, required.
     pub query: String,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
+}
+/// The `MailRecipientListemployeesResultItem` object. Part of `mail.recipient.listemployees` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/recipient/mail-recipient-listemployees.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct MailRecipientListemployeesResultItem {
+    /// `items`: documented as array of object.
+    pub items: Option<Vec<Map<String, Value>>>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `email`: documented as string.
+    pub email: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -27,28 +27,28 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct MailserviceAdd {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<MailserviceAddActive>,
-    /// `SERVER`: string.
+    /// `SERVER`: documented as string.
     #[bitrix(rename = "SERVER")]
     pub server: Option<String>,
-    /// `PORT`: integer.
+    /// `PORT`: documented as integer.
     #[bitrix(rename = "PORT")]
     pub port: Option<i64>,
-    /// `ENCRYPTION`: string.
+    /// `ENCRYPTION`: documented as string.
     #[bitrix(rename = "ENCRYPTION")]
     pub encryption: Option<MailserviceAddEncryption>,
-    /// `LINK`: string.
+    /// `LINK`: documented as string.
     #[bitrix(rename = "LINK")]
     pub link: Option<String>,
-    /// `ICON`: file|integer|string.
+    /// `ICON`: documented as `file|integer|string`.
     #[bitrix(rename = "ICON")]
     pub icon: Option<Value>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
 }

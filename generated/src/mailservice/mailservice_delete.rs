@@ -18,7 +18,7 @@ use bitrix24::bitrix_method;
     error(code = "ERROR_CORE", status = 400, message = "Mail service not found"),
 )]
 pub struct MailserviceDelete {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

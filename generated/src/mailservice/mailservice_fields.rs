@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mailservice.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Mail Service Fields — `mailservice.fields` (REST v1, scope `mailservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-fields.html)
@@ -12,6 +12,44 @@ use bitrix24::bitrix_method;
     name = "mailservice.fields",
     version = "v1",
     scope = "mailservice",
-    result = Value,
+    result = MailserviceFieldsResult,
 )]
 pub struct MailserviceFields {}
+/// The `MailserviceFieldsResult` object. Part of `mailservice.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct MailserviceFieldsResult {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `SITE_ID`: documented as string.
+    #[bitrix(rename = "SITE_ID")]
+    pub site_id: Option<String>,
+    /// `ACTIVE`: documented as string.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `SERVER`: documented as string.
+    #[bitrix(rename = "SERVER")]
+    pub server: Option<String>,
+    /// `PORT`: documented as string.
+    #[bitrix(rename = "PORT")]
+    pub port: Option<String>,
+    /// `ENCRYPTION`: documented as string.
+    #[bitrix(rename = "ENCRYPTION")]
+    pub encryption: Option<String>,
+    /// `LINK`: documented as string.
+    #[bitrix(rename = "LINK")]
+    pub link: Option<String>,
+    /// `ICON`: documented as string.
+    #[bitrix(rename = "ICON")]
+    pub icon: Option<String>,
+    /// `SORT`: documented as string.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

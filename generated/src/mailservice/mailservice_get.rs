@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mailservice.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the method — `mailservice.get` (REST v1, scope `mailservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-get.html)
@@ -12,12 +12,12 @@ use bitrix24::bitrix_method;
     name = "mailservice.get",
     version = "v1",
     scope = "mailservice",
-    result = Value,
+    result = types::Mailservice,
     error(code = "ERROR_CORE", status = 400, message = "Mail service ID not specified"),
     error(code = "ERROR_CORE", status = 400, message = "Mail service not found"),
 )]
 pub struct MailserviceGet {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mailservice.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of mail services — `mailservice.list` (REST v1, scope `mailservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "mailservice.list",
     version = "v1",
     scope = "mailservice",
-    result = Value,
+    result = Vec<types::Mailservice>,
     error(code = "ERROR_CORE", status = 400, message = "No mail services found"),
 )]
 pub struct MailserviceList {}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `main.eventlog.field.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Event Log Fields — `main.eventlog.field.list` (REST 3.0, scope `main`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/main/main-eventlog-field-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "main.eventlog.field.list",
     version = "v3",
     scope = "main",
-    result = Value,
+    result = Vec<types::MainEventlogField>,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -36,6 +36,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MainEventlogFieldList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Event Log Entry — `main.eventlog.get` (REST 3.0, scope `main`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/main/main-eventlog-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "main.eventlog.get",
     version = "v3",
     scope = "main",
-    result = Value,
+    result = types::MainEventlog,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -29,8 +30,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MainEventlogGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of event log entries — `main.eventlog.list` (REST 3.0, scope `main`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/main/main-eventlog-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "main.eventlog.list",
     version = "v3",
     scope = "main",
-    result = Value,
+    result = Vec<types::MainEventlog>,
     wrapper = "items",
     paging(kind = "pagination", id = "id", order = "order", filter = "filter"),
     error(
@@ -30,12 +31,12 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct MainEventlogList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: array.
+    /// `filter`: documented as array.
     pub filter: Option<Vec<Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
 }

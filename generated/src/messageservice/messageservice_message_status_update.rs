@@ -41,13 +41,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct MessageserviceMessageStatusUpdate {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `MESSAGE_ID`: string, required.
+    /// `MESSAGE_ID`: documented as string, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: String,
-    /// `STATUS`: string, required.
+    /// `STATUS`: documented as string, required.
     #[bitrix(rename = "STATUS")]
     pub status: MessageserviceMessageStatusUpdateStatus,
 }

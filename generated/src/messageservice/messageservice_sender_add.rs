@@ -58,19 +58,19 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Application context required"),
 )]
 pub struct MessageserviceSenderAdd {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `TYPE`: string, required.
+    /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: String,
-    /// `HANDLER`: string, required.
+    /// `HANDLER`: documented as string, required.
     #[bitrix(rename = "HANDLER")]
     pub handler: String,
-    /// `NAME`: string|object, required.
+    /// `NAME`: documented as `string|object`, required.
     #[bitrix(rename = "NAME")]
     pub name: Value,
-    /// `DESCRIPTION`: string|object.
+    /// `DESCRIPTION`: documented as `string|object`.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<Value>,
 }

@@ -32,7 +32,7 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct MessageserviceSenderDelete {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
 }

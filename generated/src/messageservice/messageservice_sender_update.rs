@@ -38,16 +38,16 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct MessageserviceSenderUpdate {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `HANDLER`: string.
+    /// `HANDLER`: documented as string.
     #[bitrix(rename = "HANDLER")]
     pub handler: Option<String>,
-    /// `NAME`: string|object.
+    /// `NAME`: documented as `string|object`.
     #[bitrix(rename = "NAME")]
     pub name: Option<Value>,
-    /// `DESCRIPTION`: string|object.
+    /// `DESCRIPTION`: documented as `string|object`.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<Value>,
 }

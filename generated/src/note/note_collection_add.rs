@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Create a Knowledge Base — `note.collection.add` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "note.collection.add",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = types::NoteCollection,
     mutates,
     wrapper = "item",
     error(
@@ -58,16 +59,16 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct NoteCollectionAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: NoteCollectionAddFields,
 }
 /// The `fields` object. Part of `note.collection.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteCollectionAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `position`: integer.
+    /// `position`: documented as integer.
     pub position: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

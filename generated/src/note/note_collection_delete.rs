@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.collection.delete` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Move Knowledge Base to Shopping Cart — `note.collection.delete` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-delete.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "note.collection.delete",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = NoteCollectionDeleteResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -43,12 +43,22 @@ use bitrix24::bitrix_method;
     ),
     error(
         code = "NOTE_COLLECTION_UNDER_IMPORT",
-        status = 400,
+        status = 409,
         message = "A background import of documents is being performed for the knowledge base",
         field = "id"
     ),
 )]
 pub struct NoteCollectionDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `NoteCollectionDeleteResult` object. Part of `note.collection.delete` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-delete.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct NoteCollectionDeleteResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

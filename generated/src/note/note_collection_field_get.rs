@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.collection.field.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Knowledge Base Field — `note.collection.field.get` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-field-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "note.collection.field.get",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = types::NoteCollectionField,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -49,9 +49,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct NoteCollectionFieldGet {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: NoteCollectionFieldGetName,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }
 /// Documented values of `name`. Part of `note.collection.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-field-get.html)).

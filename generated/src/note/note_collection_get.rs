@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.collection.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Knowledge Base — `note.collection.get` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "note.collection.get",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = types::NoteCollection,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -37,6 +37,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct NoteCollectionGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

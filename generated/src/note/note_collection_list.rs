@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Knowledge Bases — `note.collection.list` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "note.collection.list",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = Vec<types::NoteCollection>,
     wrapper = "items",
     paging(kind = "pagination", id = "id"),
     error(
@@ -23,16 +24,16 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct NoteCollectionList {
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<NoteCollectionListPagination>,
 }
 /// The `pagination` object. Part of `note.collection.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteCollectionListPagination {
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `afterCursor`: object.
+    /// `afterCursor`: documented as object.
     #[bitrix(rename = "afterCursor")]
     pub after_cursor: Option<NoteCollectionListPaginationAfterCursor>,
     /// Undocumented keys sent as they are.
@@ -43,9 +44,9 @@ pub struct NoteCollectionListPagination {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteCollectionListPaginationAfterCursor {
-    /// `position`: integer, required.
+    /// `position`: documented as integer, required.
     pub position: i64,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

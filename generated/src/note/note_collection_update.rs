@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Rename Knowledge Base — `note.collection.update` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "note.collection.update",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = types::NoteCollection,
     mutates,
     wrapper = "item",
     error(
@@ -65,16 +66,16 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct NoteCollectionUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: NoteCollectionUpdateFields,
 }
 /// The `fields` object. Part of `note.collection.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteCollectionUpdateFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

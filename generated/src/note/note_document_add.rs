@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Create Document — `note.document.add` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "note.document.add",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = types::NoteDocument,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -76,22 +77,22 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct NoteDocumentAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: NoteDocumentAddFields,
 }
 /// The `fields` object. Part of `note.document.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteDocumentAddFields {
-    /// `collectionId`: integer, required.
+    /// `collectionId`: documented as integer, required.
     #[bitrix(rename = "collectionId")]
     pub collection_id: i64,
-    /// `title`: string, required.
+    /// `title`: documented as string, required.
     pub title: String,
-    /// `parentId`: integer.
+    /// `parentId`: documented as integer.
     #[bitrix(rename = "parentId")]
     pub parent_id: Option<i64>,
-    /// `markdown`: string.
+    /// `markdown`: documented as string.
     pub markdown: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

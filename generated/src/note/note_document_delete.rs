@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.document.delete` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Move a Document to the Shopping Cart — `note.document.delete` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-delete.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "note.document.delete",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = NoteDocumentDeleteResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -43,6 +43,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct NoteDocumentDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `NoteDocumentDeleteResult` object. Part of `note.document.delete` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-delete.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct NoteDocumentDeleteResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.document.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Document — `note.document.get` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "note.document.get",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = types::NoteDocument,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
         status = 400,
@@ -42,6 +42,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct NoteDocumentGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

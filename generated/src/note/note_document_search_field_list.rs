@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.document.search.field.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Document Search Fields — `note.document.search.field.list` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-search-field-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "note.document.search.field.list",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = Vec<types::NoteDocumentSearchField>,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -36,6 +36,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct NoteDocumentSearchFieldList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Find Documents — `note.document.search.list` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-search-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "note.document.search.list",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = Vec<types::NoteDocumentSearch>,
     wrapper = "items",
     paging(kind = "pagination"),
     error(
@@ -49,16 +50,16 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct NoteDocumentSearchList {
-    /// `query`: string, required.
+    /// `query`: documented as string, required.
     pub query: String,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<NoteDocumentSearchListPagination>,
 }
 /// The `pagination` object. Part of `note.document.search.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-search-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteDocumentSearchListPagination {
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.document.tree.field.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get Document Tree Field — `note.document.tree.field.get` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-tree-field-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "note.document.tree.field.get",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = types::NoteDocumentTreeField,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -49,9 +49,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct NoteDocumentTreeFieldGet {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: NoteDocumentTreeFieldGetName,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }
 /// Documented values of `name`. Part of `note.document.tree.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-tree-field-get.html)).

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.document.tree.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Document Tree — `note.document.tree.list` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-tree-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "note.document.tree.list",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = Vec<types::NoteDocumentTree>,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -43,7 +43,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct NoteDocumentTreeList {
-    /// `collectionId`: integer, required.
+    /// `collectionId`: documented as integer, required.
     #[bitrix(rename = "collectionId")]
     pub collection_id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Document — `note.document.update` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "note.document.update",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = types::NoteDocument,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -82,20 +83,20 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct NoteDocumentUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: NoteDocumentUpdateFields,
-    /// `overwrite`: boolean.
+    /// `overwrite`: documented as boolean.
     pub overwrite: Option<bool>,
 }
 /// The `fields` object. Part of `note.document.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteDocumentUpdateFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `markdown`: string.
+    /// `markdown`: documented as string.
     pub markdown: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.file.add` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Upload a File to Document — `note.file.add` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/file/note-file-add.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "note.file.add",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = types::NoteFile,
     mutates,
     wrapper = "item",
     error(
@@ -70,13 +70,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct NoteFileAdd {
-    /// `documentId`: integer, required.
+    /// `documentId`: documented as integer, required.
     #[bitrix(rename = "documentId")]
     pub document_id: i64,
-    /// `fileName`: string, required.
+    /// `fileName`: documented as string, required.
     #[bitrix(rename = "fileName")]
     pub file_name: String,
-    /// `fileContent`: string, required.
+    /// `fileContent`: documented as string, required.
     #[bitrix(rename = "fileContent")]
     pub file_content: String,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.file.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Document File Data — `note.file.get` (REST 3.0, scope `note`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/file/note-file-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "note.file.get",
     version = "v3",
     scope = "note",
-    result = Value,
+    result = types::NoteFile,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -44,9 +44,9 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct NoteFileGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `documentId`: integer, required.
+    /// `documentId`: documented as integer, required.
     #[bitrix(rename = "documentId")]
     pub document_id: i64,
 }

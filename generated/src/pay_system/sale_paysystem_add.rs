@@ -41,34 +41,34 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct SalePaysystemAdd {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `PERSON_TYPE_ID`: sale_person_type.id, required.
+    /// `PERSON_TYPE_ID`: documented as `sale_person_type.id`, required.
     #[bitrix(rename = "PERSON_TYPE_ID")]
     pub person_type_id: i64,
-    /// `BX_REST_HANDLER`: sale_paysystem_handler.CODE, required.
+    /// `BX_REST_HANDLER`: documented as `sale_paysystem_handler.CODE`, required.
     #[bitrix(rename = "BX_REST_HANDLER")]
     pub bx_rest_handler: String,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<SalePaysystemAddActive>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
-    /// `ENTITY_REGISTRY_TYPE`: string, required.
+    /// `ENTITY_REGISTRY_TYPE`: documented as string, required.
     #[bitrix(rename = "ENTITY_REGISTRY_TYPE")]
     pub entity_registry_type: SalePaysystemAddEntityRegistryType,
-    /// `LOGOTYPE`: string.
+    /// `LOGOTYPE`: documented as string.
     #[bitrix(rename = "LOGOTYPE")]
     pub logotype: Option<String>,
-    /// `NEW_WINDOW`: string.
+    /// `NEW_WINDOW`: documented as string.
     #[bitrix(rename = "NEW_WINDOW")]
     pub new_window: Option<SalePaysystemAddNewWindow>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
 }

@@ -30,7 +30,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SalePaysystemDelete {
-    /// `ID`: sale_paysystem.ID, required.
+    /// `ID`: documented as `sale_paysystem.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

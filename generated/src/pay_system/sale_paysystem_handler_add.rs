@@ -36,16 +36,16 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SalePaysystemHandlerAdd {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `SETTINGS`: object, required.
+    /// `SETTINGS`: documented as object, required.
     #[bitrix(rename = "SETTINGS")]
     pub settings: SalePaysystemHandlerAddSettings,
 }
@@ -53,22 +53,22 @@ pub struct SalePaysystemHandlerAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystemHandlerAddSettings {
-    /// `CODES`: object, required.
+    /// `CODES`: documented as object, required.
     #[bitrix(rename = "CODES")]
     pub codes: SalePaysystemHandlerAddSettingsCodes,
-    /// `FORM_DATA`: object.
+    /// `FORM_DATA`: documented as object.
     #[bitrix(rename = "FORM_DATA")]
     pub form_data: Option<SalePaysystemHandlerAddSettingsFormData>,
-    /// `CHECKOUT_DATA`: object.
+    /// `CHECKOUT_DATA`: documented as object.
     #[bitrix(rename = "CHECKOUT_DATA")]
     pub checkout_data: Option<SalePaysystemHandlerAddSettingsCheckoutData>,
-    /// `IFRAME_DATA`: object.
+    /// `IFRAME_DATA`: documented as object.
     #[bitrix(rename = "IFRAME_DATA")]
     pub iframe_data: Option<SalePaysystemHandlerAddSettingsIframeData>,
-    /// `CLIENT_TYPE`: string.
+    /// `CLIENT_TYPE`: documented as string.
     #[bitrix(rename = "CLIENT_TYPE")]
     pub client_type: Option<SalePaysystemHandlerAddSettingsClientType>,
-    /// `CURRENCY`: array of crm_currency.CURRENCY.
+    /// `CURRENCY`: documented as array of `crm_currency.CURRENCY`.
     #[bitrix(rename = "CURRENCY")]
     pub currency: Option<Vec<String>>,
     /// Undocumented keys sent as they are.
@@ -79,22 +79,22 @@ pub struct SalePaysystemHandlerAddSettings {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystemHandlerAddSettingsCodes {
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `GROUP`: string.
+    /// `GROUP`: documented as string.
     #[bitrix(rename = "GROUP")]
     pub group: Option<String>,
-    /// `DEFAULT`: object.
+    /// `DEFAULT`: documented as object.
     #[bitrix(rename = "DEFAULT")]
     pub default: Option<SalePaysystemHandlerAddSettingsCodesDefault>,
-    /// `INPUT`: object.
+    /// `INPUT`: documented as object.
     #[bitrix(rename = "INPUT")]
     pub input: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
@@ -105,10 +105,10 @@ pub struct SalePaysystemHandlerAddSettingsCodes {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystemHandlerAddSettingsCodesDefault {
-    /// `PROVIDER_KEY`: string.
+    /// `PROVIDER_KEY`: documented as string.
     #[bitrix(rename = "PROVIDER_KEY")]
     pub provider_key: Option<String>,
-    /// `PROVIDER_VALUE`: string.
+    /// `PROVIDER_VALUE`: documented as string.
     #[bitrix(rename = "PROVIDER_VALUE")]
     pub provider_value: Option<String>,
     /// Undocumented keys sent as they are.
@@ -119,10 +119,10 @@ pub struct SalePaysystemHandlerAddSettingsCodesDefault {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystemHandlerAddSettingsFormData {
-    /// `BX_PAYSYSTEM_ID`: sale_paysystem.ID.
+    /// `BX_PAYSYSTEM_ID`: documented as `sale_paysystem.ID`.
     #[bitrix(rename = "BX_PAYSYSTEM_ID")]
     pub bx_paysystem_id: Option<i64>,
-    /// `BX_RETURN_URL`: string.
+    /// `BX_RETURN_URL`: documented as string.
     #[bitrix(rename = "BX_RETURN_URL")]
     pub bx_return_url: Option<String>,
     /// Undocumented keys sent as they are.
@@ -133,22 +133,22 @@ pub struct SalePaysystemHandlerAddSettingsFormData {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystemHandlerAddSettingsCheckoutData {
-    /// `RETURN_URL`: string.
+    /// `RETURN_URL`: documented as string.
     #[bitrix(rename = "RETURN_URL")]
     pub return_url: Option<String>,
-    /// `PAYSYSTEM_ID`: sale_paysystem.ID.
+    /// `PAYSYSTEM_ID`: documented as `sale_paysystem.ID`.
     #[bitrix(rename = "PAYSYSTEM_ID")]
     pub paysystem_id: Option<i64>,
-    /// `PAYMENT_ID`: sale_order_payment.id.
+    /// `PAYMENT_ID`: documented as `sale_order_payment.id`.
     #[bitrix(rename = "PAYMENT_ID")]
     pub payment_id: Option<i64>,
-    /// `SUM`: double.
+    /// `SUM`: documented as double.
     #[bitrix(rename = "SUM")]
     pub sum: Option<f64>,
-    /// `CURRENCY`: string.
+    /// `CURRENCY`: documented as string.
     #[bitrix(rename = "CURRENCY")]
     pub currency: Option<String>,
-    /// `EXTERNAL_PAYMENT_ID`: string.
+    /// `EXTERNAL_PAYMENT_ID`: documented as string.
     #[bitrix(rename = "EXTERNAL_PAYMENT_ID")]
     pub external_payment_id: Option<String>,
     /// Undocumented keys sent as they are.
@@ -159,10 +159,10 @@ pub struct SalePaysystemHandlerAddSettingsCheckoutData {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystemHandlerAddSettingsIframeData {
-    /// `BX_SYSTEM_PARAMS`: object.
+    /// `BX_SYSTEM_PARAMS`: documented as object.
     #[bitrix(rename = "BX_SYSTEM_PARAMS")]
     pub bx_system_params: Option<Map<String, Value>>,
-    /// `BX_COMPUTED_STYLE`: object.
+    /// `BX_COMPUTED_STYLE`: documented as object.
     #[bitrix(rename = "BX_COMPUTED_STYLE")]
     pub bx_computed_style: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

@@ -35,7 +35,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SalePaysystemHandlerDelete {
-    /// `ID`: sale_paysystem_handler.ID, required.
+    /// `ID`: documented as `sale_paysystem_handler.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.handler.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of REST Handlers for the Payment System — `sale.paysystem.handler.list` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sale.paysystem.handler.list",
     version = "v1",
     scope = "pay_system",
-    result = Value,
+    result = Vec<types::SalePaysystemHandler>,
     error(
         code = "ACCESS_DENIED",
         status = 403,

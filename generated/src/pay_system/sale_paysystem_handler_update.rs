@@ -41,10 +41,10 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct SalePaysystemHandlerUpdate {
-    /// `ID`: sale_paysystem_handler.ID, required.
+    /// `ID`: documented as `sale_paysystem_handler.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: SalePaysystemHandlerUpdateFields,
 }
@@ -52,16 +52,16 @@ pub struct SalePaysystemHandlerUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystemHandlerUpdateFields {
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.

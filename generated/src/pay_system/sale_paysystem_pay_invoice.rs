@@ -40,13 +40,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SalePaysystemPayInvoice {
-    /// `INVOICE_ID`: integer, required.
+    /// `INVOICE_ID`: documented as integer, required.
     #[bitrix(rename = "INVOICE_ID")]
     pub invoice_id: i64,
-    /// `PAY_SYSTEM_ID`: sale_paysystem.ID.
+    /// `PAY_SYSTEM_ID`: documented as `sale_paysystem.ID`.
     #[bitrix(rename = "PAY_SYSTEM_ID")]
     pub pay_system_id: Option<i64>,
-    /// `BX_REST_HANDLER`: string.
+    /// `BX_REST_HANDLER`: documented as string.
     #[bitrix(rename = "BX_REST_HANDLER")]
     pub bx_rest_handler: Option<String>,
 }

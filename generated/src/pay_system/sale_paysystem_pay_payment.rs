@@ -30,10 +30,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SalePaysystemPayPayment {
-    /// `PAYMENT_ID`: sale_order_payment.id, required.
+    /// `PAYMENT_ID`: documented as `sale_order_payment.id`, required.
     #[bitrix(rename = "PAYMENT_ID")]
     pub payment_id: i64,
-    /// `PAY_SYSTEM_ID`: sale_paysystem.ID, required.
+    /// `PAY_SYSTEM_ID`: documented as `sale_paysystem.ID`, required.
     #[bitrix(rename = "PAY_SYSTEM_ID")]
     pub pay_system_id: i64,
 }

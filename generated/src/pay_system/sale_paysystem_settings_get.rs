@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.settings.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Payment System Settings — `sale.paysystem.settings.get` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-settings-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sale.paysystem.settings.get",
     version = "v1",
     scope = "pay_system",
-    result = Value,
+    result = types::SalePaysystemSettings,
     error(
         code = "ACCESS_DENIED",
         status = 403,
@@ -25,10 +25,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SalePaysystemSettingsGet {
-    /// `ID`: sale_paysystem.ID, required.
+    /// `ID`: documented as `sale_paysystem.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `PERSON_TYPE_ID`: sale_person_type.id, required.
+    /// `PERSON_TYPE_ID`: documented as `sale_person_type.id`, required.
     #[bitrix(rename = "PERSON_TYPE_ID")]
     pub person_type_id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Payment System Settings for a Specific Invoice — `sale.paysystem.settings.invoice.get` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/outdated/sale-pay-system-settings-invoice-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.paysystem.settings.invoice.get",
     version = "v1",
     scope = "pay_system",
-    result = Value,
+    result = types::SalePaysystemSettingsInvoice,
     error(
         code = "ACCESS_DENIED",
         status = 403,
@@ -30,13 +31,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SalePaysystemSettingsInvoiceGet {
-    /// `INVOICE_ID`: integer, required.
+    /// `INVOICE_ID`: documented as integer, required.
     #[bitrix(rename = "INVOICE_ID")]
     pub invoice_id: i64,
-    /// `PAY_SYSTEM_ID`: sale_paysystem.ID.
+    /// `PAY_SYSTEM_ID`: documented as `sale_paysystem.ID`.
     #[bitrix(rename = "PAY_SYSTEM_ID")]
     pub pay_system_id: Option<i64>,
-    /// `BX_REST_HANDLER`: sale_paysystem.ACTION_FILE.
+    /// `BX_REST_HANDLER`: documented as `sale_paysystem.ACTION_FILE`.
     #[bitrix(rename = "BX_REST_HANDLER")]
     pub bx_rest_handler: Option<Value>,
 }

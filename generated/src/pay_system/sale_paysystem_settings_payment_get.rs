@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.settings.payment.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Payment System Settings for a Specific Payment — `sale.paysystem.settings.payment.get` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-settings-payment-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sale.paysystem.settings.payment.get",
     version = "v1",
     scope = "pay_system",
-    result = Value,
+    result = types::SalePaysystemSettingsPayment,
     error(
         code = "ACCESS_DENIED",
         status = 403,
@@ -30,10 +30,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SalePaysystemSettingsPaymentGet {
-    /// `PAYMENT_ID`: sale_order_payment.id, required.
+    /// `PAYMENT_ID`: documented as `sale_order_payment.id`, required.
     #[bitrix(rename = "PAYMENT_ID")]
     pub payment_id: i64,
-    /// `PAY_SYSTEM_ID`: sale_paysystem.ID, required.
+    /// `PAY_SYSTEM_ID`: documented as `sale_paysystem.ID`, required.
     #[bitrix(rename = "PAY_SYSTEM_ID")]
     pub pay_system_id: i64,
 }

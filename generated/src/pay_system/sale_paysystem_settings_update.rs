@@ -31,13 +31,13 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct SalePaysystemSettingsUpdate {
-    /// `ID`: sale_paysystem.ID, required.
+    /// `ID`: documented as `sale_paysystem.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `PERSON_TYPE_ID`: sale_person_type.id.
+    /// `PERSON_TYPE_ID`: documented as `sale_person_type.id`.
     #[bitrix(rename = "PERSON_TYPE_ID")]
     pub person_type_id: Option<i64>,
-    /// `SETTINGS`: object, required.
+    /// `SETTINGS`: documented as object, required.
     #[bitrix(rename = "SETTINGS")]
     pub settings: SalePaysystemSettingsUpdateSettings,
 }
@@ -45,10 +45,10 @@ pub struct SalePaysystemSettingsUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystemSettingsUpdateSettings {
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `VALUE`: string.
+    /// `VALUE`: documented as string.
     #[bitrix(rename = "VALUE")]
     pub value: Option<String>,
     /// Undocumented keys sent as they are.

@@ -41,10 +41,10 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SalePaysystemUpdate {
-    /// `ID`: sale_paysystem.ID, required.
+    /// `ID`: documented as `sale_paysystem.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `FIELDS`: object.
+    /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<SalePaysystemUpdateFields>,
 }
@@ -52,28 +52,28 @@ pub struct SalePaysystemUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystemUpdateFields {
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `PERSON_TYPE_ID`: sale_person_type.id.
+    /// `PERSON_TYPE_ID`: documented as `sale_person_type.id`.
     #[bitrix(rename = "PERSON_TYPE_ID")]
     pub person_type_id: Option<i64>,
-    /// `BX_REST_HANDLER`: sale_paysystem_handler.CODE.
+    /// `BX_REST_HANDLER`: documented as `sale_paysystem_handler.CODE`.
     #[bitrix(rename = "BX_REST_HANDLER")]
     pub bx_rest_handler: Option<String>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<SalePaysystemUpdateFieldsActive>,
-    /// `LOGOTYPE`: string.
+    /// `LOGOTYPE`: documented as string.
     #[bitrix(rename = "LOGOTYPE")]
     pub logotype: Option<String>,
-    /// `NEW_WINDOW`: string.
+    /// `NEW_WINDOW`: documented as string.
     #[bitrix(rename = "NEW_WINDOW")]
     pub new_window: Option<SalePaysystemUpdateFieldsNewWindow>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

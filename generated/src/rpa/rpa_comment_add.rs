@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.comment.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Create a New Comment in the Timeline — `rpa.comment.add` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)
@@ -14,12 +15,22 @@ use bitrix24::bitrix_method;
     name = "rpa.comment.add",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaCommentAddResult,
     mutates,
 )]
 pub struct RpaCommentAdd {
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `files`: array.
+    /// `files`: documented as array.
     pub files: Option<Vec<Value>>,
+}
+/// The `RpaCommentAddResult` object. Part of `rpa.comment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaCommentAddResult {
+    /// `comment`: documented as `rpa_comment`.
+    pub comment: Option<types::RpaComment>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

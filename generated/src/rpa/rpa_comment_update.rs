@@ -18,18 +18,18 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct RpaCommentUpdate {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<RpaCommentUpdateFields>,
 }
 /// The `fields` object. Part of `rpa.comment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaCommentUpdateFields {
-    /// `description`: integer.
+    /// `description`: documented as integer.
     pub description: Option<i64>,
-    /// `files`: integer.
+    /// `files`: documented as integer.
     pub files: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

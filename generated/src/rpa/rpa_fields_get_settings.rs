@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.fields.getSettings` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the Complete Set of Field Visibility Settings — `rpa.fields.getSettings` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)
@@ -14,13 +14,59 @@ use bitrix24::bitrix_method;
     name = "rpa.fields.getSettings",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaFieldsGetSettingsResult,
 )]
 pub struct RpaFieldsGetSettings {
-    /// `typeId`: integer, required.
+    /// `typeId`: documented as integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
-    /// `stageId`: integer.
+    /// `stageId`: documented as integer.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<i64>,
+}
+/// The `RpaFieldsGetSettingsResult` object. Part of `rpa.fields.getSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsGetSettingsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<RpaFieldsGetSettingsResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `rpa.fields.getSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsGetSettingsResultFields {
+    /// `create`: documented as object.
+    pub create: Option<RpaFieldsGetSettingsResultFieldsCreate>,
+    /// `kanban`: documented as object.
+    pub kanban: Option<RpaFieldsGetSettingsResultFieldsKanban>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `create` object. Part of `rpa.fields.getSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsGetSettingsResultFieldsCreate {
+    /// `UF_RPA_1_NAME`: documented as boolean.
+    #[bitrix(rename = "UF_RPA_1_NAME")]
+    pub uf_rpa_1_name: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `kanban` object. Part of `rpa.fields.getSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsGetSettingsResultFieldsKanban {
+    /// `UF_RPA_1_NAME`: documented as boolean.
+    #[bitrix(rename = "UF_RPA_1_NAME")]
+    pub uf_rpa_1_name: Option<bool>,
+    /// `id`: documented as boolean.
+    pub id: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

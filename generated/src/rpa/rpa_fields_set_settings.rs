@@ -18,12 +18,12 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct RpaFieldsSetSettings {
-    /// `typeId`: number, required.
+    /// `typeId`: documented as number, required.
     #[bitrix(rename = "typeId")]
     pub type_id: f64,
-    /// `stageId`: number.
+    /// `stageId`: documented as number.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<f64>,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: Map<String, Value>,
 }

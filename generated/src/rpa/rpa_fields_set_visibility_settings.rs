@@ -18,14 +18,14 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct RpaFieldsSetVisibilitySettings {
-    /// `typeId`: integer, required.
+    /// `typeId`: documented as integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
-    /// `visibility`: string, required.
+    /// `visibility`: documented as string, required.
     pub visibility: String,
-    /// `stageId`: integer.
+    /// `stageId`: documented as integer.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<i64>,
-    /// `fields`: array, required.
+    /// `fields`: documented as array, required.
     pub fields: Vec<Value>,
 }

@@ -18,9 +18,9 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct RpaItemAdd {
-    /// `typeId`: integer, required.
+    /// `typeId`: documented as integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
-    /// `fields`: array.
+    /// `fields`: documented as array.
     pub fields: Option<Vec<Value>>,
 }

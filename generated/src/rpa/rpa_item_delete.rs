@@ -18,9 +18,9 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct RpaItemDelete {
-    /// `typeId`: integer, required.
+    /// `typeId`: documented as integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

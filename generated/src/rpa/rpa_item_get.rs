@@ -2,19 +2,35 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.item.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Information About the Element — `rpa.item.get` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[bitrix_method(name = "rpa.item.get", version = "v1", scope = "rpa", result = Value)]
+#[bitrix_method(
+    name = "rpa.item.get",
+    version = "v1",
+    scope = "rpa",
+    result = RpaItemGetResult,
+)]
 pub struct RpaItemGet {
-    /// `typeId`: integer.
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
+}
+/// The `RpaItemGetResult` object. Part of `rpa.item.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaItemGetResult {
+    /// `item`: documented as `rpa_item`.
+    pub item: Option<types::RpaItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.item.getTasks` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Data on Current Tasks of the Element — `rpa.item.getTasks` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
@@ -14,12 +15,152 @@ use bitrix24::bitrix_method;
     name = "rpa.item.getTasks",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaItemGetTasksResult,
 )]
 pub struct RpaItemGetTasks {
-    /// `typeId`: integer.
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
+}
+/// The `RpaItemGetTasksResult` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaItemGetTasksResult {
+    /// `tasks`: documented as array of object.
+    pub tasks: Option<Vec<RpaItemGetTasksResultTasksItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `RpaItemGetTasksResultTasksItem` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaItemGetTasksResultTasksItem {
+    /// `data`: documented as object.
+    pub data: Option<RpaItemGetTasksResultTasksItemData>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `itemClassName`: documented as string.
+    #[bitrix(rename = "itemClassName")]
+    pub item_class_name: Option<String>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `userId`: documented as integer.
+    #[bitrix(rename = "userId")]
+    pub user_id: Option<i64>,
+    /// `users`: documented as object; keys: `*`.
+    pub users: Option<BTreeMap<String, RpaItemGetTasksResultTasksItemUsersValue>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `data` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaItemGetTasksResultTasksItemData {
+    /// `controls`: documented as object.
+    pub controls: Option<RpaItemGetTasksResultTasksItemDataControls>,
+    /// `fieldsToSet`: documented as array of string.
+    #[bitrix(rename = "fieldsToSet")]
+    pub fields_to_set: Option<Vec<String>>,
+    /// `fieldsToShow`: documented as any JSON value.
+    #[bitrix(rename = "fieldsToShow")]
+    pub fields_to_show: Option<Value>,
+    /// `isMine`: documented as boolean.
+    #[bitrix(rename = "isMine")]
+    pub is_mine: Option<bool>,
+    /// `participantJoint`: documented as string.
+    #[bitrix(rename = "participantJoint")]
+    pub participant_joint: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `url`: documented as string.
+    pub url: Option<String>,
+    /// `users`: documented as array of object.
+    pub users: Option<Vec<RpaItemGetTasksResultTasksItemDataUsersItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `controls` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaItemGetTasksResultTasksItemDataControls {
+    /// `BUTTONS`: documented as array of object.
+    #[bitrix(rename = "BUTTONS")]
+    pub buttons: Option<Vec<RpaItemGetTasksResultTasksItemDataControlsButtonsItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `RpaItemGetTasksResultTasksItemDataControlsButtonsItem` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaItemGetTasksResultTasksItemDataControlsButtonsItem {
+    /// `COLOR`: documented as string.
+    #[bitrix(rename = "COLOR")]
+    pub color: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `TARGET_USER_STATUS`: documented as integer.
+    #[bitrix(rename = "TARGET_USER_STATUS")]
+    pub target_user_status: Option<i64>,
+    /// `TEXT`: documented as string.
+    #[bitrix(rename = "TEXT")]
+    pub text: Option<String>,
+    /// `TYPE`: documented as string.
+    #[bitrix(rename = "TYPE")]
+    pub type_: Option<String>,
+    /// `VALUE`: documented as string.
+    #[bitrix(rename = "VALUE")]
+    pub value: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `RpaItemGetTasksResultTasksItemDataUsersItem` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaItemGetTasksResultTasksItemDataUsersItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `status`: documented as integer.
+    pub status: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `RpaItemGetTasksResultTasksItemUsersValue` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaItemGetTasksResultTasksItemUsersValue {
+    /// `fullName`: documented as string.
+    #[bitrix(rename = "fullName")]
+    pub full_name: Option<String>,
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `lastName`: documented as string.
+    #[bitrix(rename = "lastName")]
+    pub last_name: Option<String>,
+    /// `link`: documented as string.
+    pub link: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `secondName`: documented as string.
+    #[bitrix(rename = "secondName")]
+    pub second_name: Option<String>,
+    /// `title`: documented as any JSON value.
+    pub title: Option<Value>,
+    /// `workPosition`: documented as string.
+    #[bitrix(rename = "workPosition")]
+    pub work_position: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

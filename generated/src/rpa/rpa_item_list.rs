@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.item.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Retrieve an Array of Process Elements — `rpa.item.list` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-list.html)
@@ -14,17 +14,27 @@ use bitrix24::bitrix_method;
     name = "rpa.item.list",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaItemListResult,
     paging(kind = "start", order = "order", filter = "filter"),
 )]
 pub struct RpaItemList {
-    /// `typeId`: integer.
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
-    /// `order`: number.
+    /// `order`: documented as number.
     pub order: Option<f64>,
-    /// `filter`: number.
+    /// `filter`: documented as number.
     pub filter: Option<f64>,
-    /// `start`: number.
+    /// `start`: documented as number.
     pub start: Option<f64>,
+}
+/// The `RpaItemListResult` object. Part of `rpa.item.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaItemListResult {
+    /// `items`: documented as array of object.
+    pub items: Option<Vec<Map<String, Value>>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -18,19 +18,19 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct RpaItemUpdate {
-    /// `typeId`: integer.
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `fields`: object, required; keys: `UF_RPA_`.
+    /// `fields`: documented as object, required; keys: `UF_RPA_`.
     pub fields: RpaItemUpdateFields,
 }
 /// The `fields` object. Part of `rpa.item.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaItemUpdateFields {
-    /// `stageId`: integer.
+    /// `stageId`: documented as integer.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<i64>,
     /// Undocumented keys sent as they are.

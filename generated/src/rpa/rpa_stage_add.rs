@@ -18,25 +18,25 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct RpaStageAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: RpaStageAddFields,
 }
 /// The `fields` object. Part of `rpa.stage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaStageAddFields {
-    /// `name`: any, required.
+    /// `name`: documented as any JSON value, required.
     pub name: Value,
-    /// `typeId`: any, required.
+    /// `typeId`: documented as any JSON value, required.
     #[bitrix(rename = "typeId")]
     pub type_id: Value,
-    /// `code`: any.
+    /// `code`: documented as any JSON value.
     pub code: Option<Value>,
-    /// `color`: any.
+    /// `color`: documented as any JSON value.
     pub color: Option<Value>,
-    /// `sort`: any.
+    /// `sort`: documented as any JSON value.
     pub sort: Option<Value>,
-    /// `semantic`: any.
+    /// `semantic`: documented as any JSON value.
     pub semantic: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -18,6 +18,6 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct RpaStageDelete {
-    /// `id`: number, required.
+    /// `id`: documented as number, required.
     pub id: f64,
 }

@@ -2,16 +2,21 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.stage.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Information About Stage — `rpa.stage.get` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[bitrix_method(name = "rpa.stage.get", version = "v1", scope = "rpa", result = Value)]
+#[bitrix_method(
+    name = "rpa.stage.get",
+    version = "v1",
+    scope = "rpa",
+    result = types::RpaStage,
+)]
 pub struct RpaStageGet {
-    /// `id`: number, required.
+    /// `id`: documented as number, required.
     pub id: f64,
 }

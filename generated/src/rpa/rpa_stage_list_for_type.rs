@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.stage.listForType` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Stages for the Process — `rpa.stage.listForType` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-list-for-type.html)
@@ -14,13 +14,55 @@ use bitrix24::bitrix_method;
     name = "rpa.stage.listForType",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaStageListForTypeResult,
     paging(kind = "start"),
 )]
 pub struct RpaStageListForType {
-    /// `typeId`: integer, required.
+    /// `typeId`: documented as integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `RpaStageListForTypeResult` object. Part of `rpa.stage.listForType` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-list-for-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaStageListForTypeResult {
+    /// `stages`: documented as array of object.
+    pub stages: Option<Vec<RpaStageListForTypeResultStagesItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `RpaStageListForTypeResultStagesItem` object. Part of `rpa.stage.listForType` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-list-for-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaStageListForTypeResultStagesItem {
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `isFail`: documented as boolean.
+    #[bitrix(rename = "isFail")]
+    pub is_fail: Option<bool>,
+    /// `isFirst`: documented as boolean.
+    #[bitrix(rename = "isFirst")]
+    pub is_first: Option<bool>,
+    /// `isSuccess`: documented as boolean.
+    #[bitrix(rename = "isSuccess")]
+    pub is_success: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `semantic`: documented as any JSON value.
+    pub semantic: Option<Value>,
+    /// `sort`: documented as integer.
+    pub sort: Option<i64>,
+    /// `typeId`: documented as integer.
+    #[bitrix(rename = "typeId")]
+    pub type_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -18,8 +18,8 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct RpaStageUpdate {
-    /// `id`: number.
+    /// `id`: documented as number.
     pub id: Option<f64>,
-    /// `fields`: array.
+    /// `fields`: documented as array.
     pub fields: Option<Vec<Value>>,
 }

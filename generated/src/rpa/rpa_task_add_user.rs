@@ -18,16 +18,16 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct RpaTaskAddUser {
-    /// `typeId`: integer.
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
-    /// `stageId`: integer.
+    /// `stageId`: documented as integer.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<i64>,
-    /// `Automation`: string.
+    /// `Automation`: documented as string.
     #[bitrix(rename = "Automation")]
     pub automation: Option<String>,
-    /// `userValue`: string.
+    /// `userValue`: documented as string.
     #[bitrix(rename = "userValue")]
     pub user_value: Option<String>,
 }

@@ -18,13 +18,13 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct RpaTaskDelete {
-    /// `typeId`: integer.
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
-    /// `stageId`: integer.
+    /// `stageId`: documented as integer.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<i64>,
-    /// `robotName`: string.
+    /// `robotName`: documented as string.
     #[bitrix(rename = "robotName")]
     pub robot_name: Option<String>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add a New Timeline Entry — `rpa.timeline.add` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
@@ -14,26 +15,36 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "rpa.timeline.add",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaTimelineAddResult,
     mutates,
 )]
 pub struct RpaTimelineAdd {
-    /// `typeId`: integer.
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
-    /// `itemId`: integer.
+    /// `itemId`: documented as integer.
     #[bitrix(rename = "itemId")]
     pub item_id: Option<i64>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<RpaTimelineAddFields>,
+}
+/// The `RpaTimelineAddResult` object. Part of `rpa.timeline.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaTimelineAddResult {
+    /// `timeline`: documented as `rpa_timeline`.
+    pub timeline: Option<types::RpaTimeline>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `rpa.timeline.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaTimelineAddFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

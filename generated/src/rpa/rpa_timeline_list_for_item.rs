@@ -2,16 +2,95 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.timeline.listForItem` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
-/// Comments: Overview of Methods — `rpa.timeline.listForItem` (REST v1, scope `rpa`).
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+/// Get the Timeline Records List for the Element — `rpa.timeline.listForItem` (REST v1, scope `rpa`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/index.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+///
+/// Deprecated by the documentation.
 #[non_exhaustive]
 #[bitrix_method(
     name = "rpa.timeline.listForItem",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaTimelineListForItemResult,
+    paging(kind = "start"),
 )]
-pub struct RpaTimelineListForItem {}
+pub struct RpaTimelineListForItem {
+    /// `typeId`: documented as integer.
+    #[bitrix(rename = "typeId")]
+    pub type_id: Option<i64>,
+    /// `itemId`: documented as integer.
+    #[bitrix(rename = "itemId")]
+    pub item_id: Option<i64>,
+    /// `start`: documented as integer.
+    pub start: Option<i64>,
+}
+/// The `RpaTimelineListForItemResult` object. Part of `rpa.timeline.listForItem` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaTimelineListForItemResult {
+    /// `timeline`: documented as array of object.
+    pub timeline: Option<Vec<RpaTimelineListForItemResultTimelineItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `RpaTimelineListForItemResultTimelineItem` object. Part of `rpa.timeline.listForItem` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaTimelineListForItemResultTimelineItem {
+    /// `id`: documented as any JSON value.
+    pub id: Option<Value>,
+    /// `typeId`: documented as any JSON value.
+    #[bitrix(rename = "typeId")]
+    pub type_id: Option<Value>,
+    /// `itemId`: documented as any JSON value.
+    #[bitrix(rename = "itemId")]
+    pub item_id: Option<Value>,
+    /// `createdTime`: documented as any JSON value.
+    #[bitrix(rename = "createdTime")]
+    pub created_time: Option<Value>,
+    /// `userId`: documented as any JSON value.
+    #[bitrix(rename = "userId")]
+    pub user_id: Option<Value>,
+    /// `title`: documented as any JSON value.
+    pub title: Option<Value>,
+    /// `description`: documented as any JSON value.
+    pub description: Option<Value>,
+    /// `action`: documented as any JSON value.
+    pub action: Option<Value>,
+    /// `isFixed`: documented as any JSON value.
+    #[bitrix(rename = "isFixed")]
+    pub is_fixed: Option<Value>,
+    /// `data`: documented as object.
+    pub data: Option<RpaTimelineListForItemResultTimelineItemData>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `data` object. Part of `rpa.timeline.listForItem` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaTimelineListForItemResultTimelineItemData {
+    /// `item`: documented as any JSON value.
+    pub item: Option<Value>,
+    /// `scope`: documented as any JSON value.
+    pub scope: Option<Value>,
+    /// `stageFrom`: documented as any JSON value.
+    #[bitrix(rename = "stageFrom")]
+    pub stage_from: Option<Value>,
+    /// `stageTo`: documented as any JSON value.
+    #[bitrix(rename = "stageTo")]
+    pub stage_to: Option<Value>,
+    /// `fields`: documented as any JSON value.
+    pub fields: Option<Value>,
+    /// `task`: documented as any JSON value.
+    pub task: Option<Value>,
+    /// `users`: documented as any JSON value.
+    pub users: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -18,18 +18,18 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct RpaTimelineUpdate {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<RpaTimelineUpdateFields>,
 }
 /// The `fields` object. Part of `rpa.timeline.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaTimelineUpdateFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

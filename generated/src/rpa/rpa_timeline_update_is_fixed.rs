@@ -18,9 +18,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     mutates,
 )]
 pub struct RpaTimelineUpdateIsFixed {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `isFixed`: string.
+    /// `isFixed`: documented as string.
     #[bitrix(rename = "isFixed")]
     pub is_fixed: Option<RpaTimelineUpdateIsFixedIsFixed>,
 }

@@ -18,20 +18,20 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct RpaTypeAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: RpaTypeAddFields,
 }
 /// The `fields` object. Part of `rpa.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaTypeAddFields {
-    /// `title`: string, required.
+    /// `title`: documented as string, required.
     pub title: String,
-    /// `image`: string.
+    /// `image`: documented as string.
     pub image: Option<String>,
-    /// `settings`: array.
+    /// `settings`: documented as array.
     pub settings: Option<Vec<Value>>,
-    /// `permissions`: array.
+    /// `permissions`: documented as array.
     pub permissions: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,16 +2,33 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.type.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Process Information by ID — `rpa.type.get` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
 ///
 /// Deprecated by the documentation.
 #[non_exhaustive]
-#[bitrix_method(name = "rpa.type.get", version = "v1", scope = "rpa", result = Value)]
+#[bitrix_method(
+    name = "rpa.type.get",
+    version = "v1",
+    scope = "rpa",
+    result = RpaTypeGetResult,
+)]
 pub struct RpaTypeGet {
-    /// `id`: number, required.
+    /// `id`: documented as number, required.
     pub id: f64,
+}
+/// The `RpaTypeGetResult` object. Part of `rpa.type.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaTypeGetResult {
+    /// `type`: documented as `rpa_type`.
+    #[bitrix(rename = "type")]
+    pub type_: Option<types::RpaType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

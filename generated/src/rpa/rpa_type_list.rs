@@ -3,7 +3,7 @@
 //! `rpa.type.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Retrieve a List of Processes with Their Fields — `rpa.type.list` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-list.html)
@@ -14,16 +14,26 @@ use bitrix24::bitrix_method;
     name = "rpa.type.list",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaTypeListResult,
     paging(kind = "start", order = "order", filter = "filter"),
 )]
 pub struct RpaTypeList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `RpaTypeListResult` object. Part of `rpa.type.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaTypeListResult {
+    /// `types`: documented as array of object.
+    pub types: Option<Vec<Map<String, Value>>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -18,22 +18,22 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct RpaTypeUpdate {
-    /// `id`: number.
+    /// `id`: documented as number.
     pub id: Option<f64>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<RpaTypeUpdateFields>,
 }
 /// The `fields` object. Part of `rpa.type.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaTypeUpdateFields {
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `image`: string.
+    /// `image`: documented as string.
     pub image: Option<String>,
-    /// `settings`: array.
+    /// `settings`: documented as array.
     pub settings: Option<Vec<Value>>,
-    /// `permissions`: array.
+    /// `permissions`: documented as array.
     pub permissions: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

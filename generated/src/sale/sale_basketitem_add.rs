@@ -13,7 +13,7 @@ use crate::types;
     name = "sale.basketitem.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBasketitemAddResult,
     mutates,
     error(
         code = "200140400007",
@@ -44,63 +44,74 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBasketitemAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleBasketitemAddFields,
+}
+/// The `SaleBasketitemAddResult` object. Part of `sale.basketitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBasketitemAddResult {
+    /// `basketItem`: documented as `sale_basket_item`.
+    #[bitrix(rename = "basketItem")]
+    pub basket_item: Option<types::SaleBasketItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.basketitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBasketitemAddFields {
-    /// `orderId`: sale_order.id, required.
+    /// `orderId`: documented as `sale_order.id`, required.
     #[bitrix(rename = "orderId")]
     pub order_id: i64,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `productid`: catalog_product.id, required.
+    /// `productid`: documented as `catalog_product.id`, required.
     pub productid: types::CatalogProductId,
-    /// `price`: double.
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `basePrice`: double.
+    /// `basePrice`: documented as double.
     #[bitrix(rename = "basePrice")]
     pub base_price: Option<f64>,
-    /// `discountPrice`: double.
+    /// `discountPrice`: documented as double.
     #[bitrix(rename = "discountPrice")]
     pub discount_price: Option<f64>,
-    /// `currency`: crm_currency.CURRENCY, required.
+    /// `currency`: documented as `crm_currency.CURRENCY`, required.
     pub currency: String,
-    /// `customPrice`: string.
+    /// `customPrice`: documented as string.
     #[bitrix(rename = "customPrice")]
     pub custom_price: Option<SaleBasketitemAddFieldsCustomPrice>,
-    /// `quantity`: double, required.
+    /// `quantity`: documented as double, required.
     pub quantity: f64,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `weight`: integer.
+    /// `weight`: documented as integer.
     pub weight: Option<i64>,
-    /// `dimensions`: string.
+    /// `dimensions`: documented as string.
     pub dimensions: Option<String>,
-    /// `measureCode`: catalog_measure.code.
+    /// `measureCode`: documented as `catalog_measure.code`.
     #[bitrix(rename = "measureCode")]
     pub measure_code: Option<String>,
-    /// `measureName`: catalog_measure.symbol.
+    /// `measureName`: documented as `catalog_measure.symbol`.
     #[bitrix(rename = "measureName")]
     pub measure_name: Option<Value>,
-    /// `canBuy`: string.
+    /// `canBuy`: documented as string.
     #[bitrix(rename = "canBuy")]
     pub can_buy: Option<SaleBasketitemAddFieldsCanBuy>,
-    /// `vatRate`: double.
+    /// `vatRate`: documented as double.
     #[bitrix(rename = "vatRate")]
     pub vat_rate: Option<f64>,
-    /// `vatIncluded`: string.
+    /// `vatIncluded`: documented as string.
     #[bitrix(rename = "vatIncluded")]
     pub vat_included: Option<SaleBasketitemAddFieldsVatIncluded>,
-    /// `catalogXmlId`: string.
+    /// `catalogXmlId`: documented as string.
     #[bitrix(rename = "catalogXmlId")]
     pub catalog_xml_id: Option<String>,
-    /// `productXmlId`: string.
+    /// `productXmlId`: documented as string.
     #[bitrix(rename = "productXmlId")]
     pub product_xml_id: Option<String>,
     /// Undocumented keys sent as they are.

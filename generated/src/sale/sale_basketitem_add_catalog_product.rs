@@ -13,7 +13,7 @@ use crate::types;
     name = "sale.basketitem.addCatalogProduct",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBasketitemAddCatalogProductResult,
     mutates,
     error(
         code = "200140400006",
@@ -45,39 +45,50 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBasketitemAddCatalogProduct {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleBasketitemAddCatalogProductFields,
+}
+/// The `SaleBasketitemAddCatalogProductResult` object. Part of `sale.basketitem.addCatalogProduct` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBasketitemAddCatalogProductResult {
+    /// `basketItem`: documented as `sale_basket_item`.
+    #[bitrix(rename = "basketItem")]
+    pub basket_item: Option<types::SaleBasketItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.basketitem.addCatalogProduct` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBasketitemAddCatalogProductFields {
-    /// `orderId`: sale_order.id, required.
+    /// `orderId`: documented as `sale_order.id`, required.
     #[bitrix(rename = "orderId")]
     pub order_id: i64,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `productid`: catalog_product.id, required.
+    /// `productid`: documented as `catalog_product.id`, required.
     pub productid: types::CatalogProductId,
-    /// `price`: double.
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `basePrice`: double.
+    /// `basePrice`: documented as double.
     #[bitrix(rename = "basePrice")]
     pub base_price: Option<f64>,
-    /// `discountPrice`: double.
+    /// `discountPrice`: documented as double.
     #[bitrix(rename = "discountPrice")]
     pub discount_price: Option<f64>,
-    /// `currency`: crm_currency.CURRENCY, required.
+    /// `currency`: documented as `crm_currency.CURRENCY`, required.
     pub currency: String,
-    /// `customPrice`: string.
+    /// `customPrice`: documented as string.
     #[bitrix(rename = "customPrice")]
     pub custom_price: Option<SaleBasketitemAddCatalogProductFieldsCustomPrice>,
-    /// `quantity`: double, required.
+    /// `quantity`: documented as double, required.
     pub quantity: f64,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

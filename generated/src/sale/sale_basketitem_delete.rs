@@ -27,6 +27,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBasketitemDelete {
-    /// `id`: sale_basket_item.id, required.
+    /// `id`: documented as `sale_basket_item.id`, required.
     pub id: i64,
 }

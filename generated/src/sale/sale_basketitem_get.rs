@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.basketitem.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Information About a Basket Item (Position) — `sale.basketitem.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.basketitem.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBasketitemGetResult,
     error(
         code = "200140400001",
         status = 400,
@@ -27,6 +28,17 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBasketitemGet {
-    /// `id`: sale_basket_item.id, required.
+    /// `id`: documented as `sale_basket_item.id`, required.
     pub id: i64,
+}
+/// The `SaleBasketitemGetResult` object. Part of `sale.basketitem.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBasketitemGetResult {
+    /// `basketItem`: documented as `sale_basket_item`.
+    #[bitrix(rename = "basketItem")]
+    pub basket_item: Option<types::SaleBasketItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Change the position of the basket in an existing order — `sale.basketitem.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sale.basketitem.update",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBasketitemUpdateResult,
     mutates,
     error(
         code = "200140400001",
@@ -43,55 +44,66 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBasketitemUpdate {
-    /// `id`: sale_basket_item.id, required.
+    /// `id`: documented as `sale_basket_item.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleBasketitemUpdateFields,
+}
+/// The `SaleBasketitemUpdateResult` object. Part of `sale.basketitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBasketitemUpdateResult {
+    /// `basketItem`: documented as `sale_basket_item`.
+    #[bitrix(rename = "basketItem")]
+    pub basket_item: Option<types::SaleBasketItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.basketitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBasketitemUpdateFields {
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `price`: double.
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `basePrice`: double.
+    /// `basePrice`: documented as double.
     #[bitrix(rename = "basePrice")]
     pub base_price: Option<f64>,
-    /// `discountPrice`: double.
+    /// `discountPrice`: documented as double.
     #[bitrix(rename = "discountPrice")]
     pub discount_price: Option<f64>,
-    /// `quantity`: double.
+    /// `quantity`: documented as double.
     pub quantity: Option<f64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `weight`: integer.
+    /// `weight`: documented as integer.
     pub weight: Option<i64>,
-    /// `dimensions`: string.
+    /// `dimensions`: documented as string.
     pub dimensions: Option<String>,
-    /// `measureCode`: catalog_measure.code.
+    /// `measureCode`: documented as `catalog_measure.code`.
     #[bitrix(rename = "measureCode")]
     pub measure_code: Option<String>,
-    /// `measureName`: catalog_measure.symbol.
+    /// `measureName`: documented as `catalog_measure.symbol`.
     #[bitrix(rename = "measureName")]
     pub measure_name: Option<Value>,
-    /// `canBuy`: string.
+    /// `canBuy`: documented as string.
     #[bitrix(rename = "canBuy")]
     pub can_buy: Option<SaleBasketitemUpdateFieldsCanBuy>,
-    /// `vatRate`: double.
+    /// `vatRate`: documented as double.
     #[bitrix(rename = "vatRate")]
     pub vat_rate: Option<f64>,
-    /// `vatIncluded`: string.
+    /// `vatIncluded`: documented as string.
     #[bitrix(rename = "vatIncluded")]
     pub vat_included: Option<SaleBasketitemUpdateFieldsVatIncluded>,
-    /// `catalogXmlId`: string.
+    /// `catalogXmlId`: documented as string.
     #[bitrix(rename = "catalogXmlId")]
     pub catalog_xml_id: Option<String>,
-    /// `productXmlId`: string.
+    /// `productXmlId`: documented as string.
     #[bitrix(rename = "productXmlId")]
     pub product_xml_id: Option<String>,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Change the basket item position (catalog product) of an existing order — `sale.basketitem.updateCatalogProduct` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update-catalog-product.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.basketitem.updateCatalogProduct",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBasketitemUpdateCatalogProductResult,
     mutates,
     error(
         code = "200140400006",
@@ -48,20 +49,31 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBasketitemUpdateCatalogProduct {
-    /// `id`: sale_basket_item.id, required.
+    /// `id`: documented as `sale_basket_item.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleBasketitemUpdateCatalogProductFields,
+}
+/// The `SaleBasketitemUpdateCatalogProductResult` object. Part of `sale.basketitem.updateCatalogProduct` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update-catalog-product.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBasketitemUpdateCatalogProductResult {
+    /// `basketItem`: documented as `sale_basket_item`.
+    #[bitrix(rename = "basketItem")]
+    pub basket_item: Option<types::SaleBasketItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.basketitem.updateCatalogProduct` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update-catalog-product.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBasketitemUpdateCatalogProductFields {
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `quantity`: double, required.
+    /// `quantity`: documented as double, required.
     pub quantity: f64,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

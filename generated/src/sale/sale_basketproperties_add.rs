@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Create a property for a basket item — `sale.basketproperties.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.basketproperties.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBasketpropertiesAddResult,
     mutates,
     error(
         code = "200040300010",
@@ -47,25 +48,36 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBasketpropertiesAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleBasketpropertiesAddFields,
+}
+/// The `SaleBasketpropertiesAddResult` object. Part of `sale.basketproperties.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBasketpropertiesAddResult {
+    /// `basketProperty`: documented as `sale_basket_item_property`.
+    #[bitrix(rename = "basketProperty")]
+    pub basket_property: Option<types::SaleBasketItemProperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.basketproperties.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBasketpropertiesAddFields {
-    /// `basketId`: sale_basket_item.id, required.
+    /// `basketId`: documented as `sale_basket_item.id`, required.
     #[bitrix(rename = "basketId")]
     pub basket_id: i64,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `value`: string, required.
+    /// `value`: documented as string, required.
     pub value: String,
-    /// `code`: string, required.
+    /// `code`: documented as string, required.
     pub code: String,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

@@ -27,6 +27,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBasketpropertiesDelete {
-    /// `id`: sale_basket_item_property.id, required.
+    /// `id`: documented as `sale_basket_item_property.id`, required.
     pub id: i64,
 }

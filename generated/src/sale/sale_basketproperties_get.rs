@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.basketproperties.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the value of the basket property — `sale.basketproperties.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.basketproperties.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBasketpropertiesGetResult,
     error(code = "200240400003", status = 400, message = "Basket item not found"),
     error(
         code = "200040300010",
@@ -23,6 +24,17 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBasketpropertiesGet {
-    /// `id`: sale_basket_item_property.id, required.
+    /// `id`: documented as `sale_basket_item_property.id`, required.
     pub id: i64,
+}
+/// The `SaleBasketpropertiesGetResult` object. Part of `sale.basketproperties.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBasketpropertiesGetResult {
+    /// `basketProperty`: documented as `sale_basket_item_property`.
+    #[bitrix(rename = "basketProperty")]
+    pub basket_property: Option<types::SaleBasketItemProperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

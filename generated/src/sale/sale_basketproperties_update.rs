@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Change the property of the basket item — `sale.basketproperties.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.basketproperties.update",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBasketpropertiesUpdateResult,
     mutates,
     error(code = "20004030001", status = 400, message = "Insufficient rights to modify"),
     error(code = "100", status = 400, message = "Required parameters not provided"),
@@ -23,24 +24,35 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleBasketpropertiesUpdate {
-    /// `id`: sale_basket_item_property.id, required.
+    /// `id`: documented as `sale_basket_item_property.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleBasketpropertiesUpdateFields,
+}
+/// The `SaleBasketpropertiesUpdateResult` object. Part of `sale.basketproperties.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBasketpropertiesUpdateResult {
+    /// `basketProperty`: documented as `sale_basket_item_property`.
+    #[bitrix(rename = "basketProperty")]
+    pub basket_property: Option<types::SaleBasketItemProperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.basketproperties.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBasketpropertiesUpdateFields {
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `value`: string.
+    /// `value`: documented as string.
     pub value: Option<String>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

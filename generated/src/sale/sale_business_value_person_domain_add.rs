@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Correspondence to a Natural or Legal Person — `sale.businessValuePersonDomain.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sale.businessValuePersonDomain.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBusinessValuePersonDomainAddResult,
     mutates,
     error(
         code = "201250000001",
@@ -32,19 +33,35 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
     error(code = "0", status = 400, message = "Required fields are not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
+    error(
+        code = "201450000001",
+        status = 400,
+        message = "Duplicate entry for key [personTypeId]"
+    ),
 )]
 pub struct SaleBusinessValuePersonDomainAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleBusinessValuePersonDomainAddFields,
+}
+/// The `SaleBusinessValuePersonDomainAddResult` object. Part of `sale.businessValuePersonDomain.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBusinessValuePersonDomainAddResult {
+    /// `businessValuePersonDomain`: documented as `sale_business_value_person_domain`.
+    #[bitrix(rename = "businessValuePersonDomain")]
+    pub business_value_person_domain: Option<types::SaleBusinessValuePersonDomain>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.businessValuePersonDomain.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBusinessValuePersonDomainAddFields {
-    /// `personTypeId`: sale_person_type.id, required.
+    /// `personTypeId`: documented as `sale_person_type.id`, required.
     #[bitrix(rename = "personTypeId")]
     pub person_type_id: i64,
-    /// `domain`: string, required.
+    /// `domain`: documented as string, required.
     pub domain: SaleBusinessValuePersonDomainAddFieldsDomain,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

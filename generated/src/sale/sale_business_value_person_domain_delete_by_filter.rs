@@ -39,17 +39,17 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBusinessValuePersonDomainDeleteByFilter {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleBusinessValuePersonDomainDeleteByFilterFields,
 }
 /// The `fields` object. Part of `sale.businessValuePersonDomain.deleteByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-delete-by-filter.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBusinessValuePersonDomainDeleteByFilterFields {
-    /// `personTypeId`: sale_person_type.id, required.
+    /// `personTypeId`: documented as `sale_person_type.id`, required.
     #[bitrix(rename = "personTypeId")]
     pub person_type_id: i64,
-    /// `domain`: string, required.
+    /// `domain`: documented as string, required.
     pub domain: SaleBusinessValuePersonDomainDeleteByFilterFieldsDomain,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

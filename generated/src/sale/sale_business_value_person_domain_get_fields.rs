@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.businessValuePersonDomain.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Fields Corresponding to a Natural or Legal Person — `sale.businessValuePersonDomain.getFields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sale.businessValuePersonDomain.getFields",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBusinessValuePersonDomainGetFieldsResult,
     error(
         code = "200040300010",
         status = 400,
@@ -21,3 +21,14 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBusinessValuePersonDomainGetFields {}
+/// The `SaleBusinessValuePersonDomainGetFieldsResult` object. Part of `sale.businessValuePersonDomain.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBusinessValuePersonDomainGetFieldsResult {
+    /// `businessValuePersonDomain`: documented as object.
+    #[bitrix(rename = "businessValuePersonDomain")]
+    pub business_value_person_domain: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

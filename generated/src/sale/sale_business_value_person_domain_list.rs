@@ -3,7 +3,8 @@
 //! `sale.businessValuePersonDomain.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of matches for a natural or legal person — `sale.businessValuePersonDomain.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.businessValuePersonDomain.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleBusinessValuePersonDomainListResult,
     paging(
         kind = "start",
         order = "order",
@@ -23,12 +24,23 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleBusinessValuePersonDomainList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `SaleBusinessValuePersonDomainListResult` object. Part of `sale.businessValuePersonDomain.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleBusinessValuePersonDomainListResult {
+    /// `businessValuePersonDomains`: documented as array of `sale_business_value_person_domain`.
+    #[bitrix(rename = "businessValuePersonDomains")]
+    pub business_value_person_domains: Option<Vec<types::SaleBusinessValuePersonDomain>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

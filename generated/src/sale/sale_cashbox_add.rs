@@ -31,34 +31,34 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleCashboxAdd {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `REST_CODE`: sale_cashbox_handler.CODE, required.
+    /// `REST_CODE`: documented as `sale_cashbox_handler.CODE`, required.
     #[bitrix(rename = "REST_CODE")]
     pub rest_code: String,
-    /// `EMAIL`: string, required.
+    /// `EMAIL`: documented as string, required.
     #[bitrix(rename = "EMAIL")]
     pub email: String,
-    /// `OFD`: string.
+    /// `OFD`: documented as string.
     #[bitrix(rename = "OFD")]
     pub ofd: Option<SaleCashboxAddOfd>,
-    /// `OFD_SETTINGS`: object.
+    /// `OFD_SETTINGS`: documented as object.
     #[bitrix(rename = "OFD_SETTINGS")]
     pub ofd_settings: Option<SaleCashboxAddOfdSettings>,
-    /// `NUMBER_KKM`: string.
+    /// `NUMBER_KKM`: documented as string.
     #[bitrix(rename = "NUMBER_KKM")]
     pub number_kkm: Option<String>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<SaleCashboxAddActive>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `USE_OFFLINE`: string.
+    /// `USE_OFFLINE`: documented as string.
     #[bitrix(rename = "USE_OFFLINE")]
     pub use_offline: Option<SaleCashboxAddUseOffline>,
-    /// `SETTINGS`: array.
+    /// `SETTINGS`: documented as array.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
 }
@@ -91,19 +91,19 @@ pub enum SaleCashboxAddOfd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleCashboxAddOfdSettings {
-    /// `Settings`: any.
+    /// `Settings`: documented as any JSON value.
     #[bitrix(rename = "Settings")]
     pub settings: Option<Value>,
-    /// `OFD_MODE`: object.
+    /// `OFD_MODE`: documented as object.
     #[bitrix(rename = "OFD_MODE")]
     pub ofd_mode: Option<Map<String, Value>>,
-    /// `Additional`: any.
+    /// `Additional`: documented as any JSON value.
     #[bitrix(rename = "Additional")]
     pub additional: Option<Value>,
-    /// `SELLER_INFO`: object.
+    /// `SELLER_INFO`: documented as object.
     #[bitrix(rename = "SELLER_INFO")]
     pub seller_info: Option<Map<String, Value>>,
-    /// `AUTH`: object.
+    /// `AUTH`: documented as object.
     #[bitrix(rename = "AUTH")]
     pub auth: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

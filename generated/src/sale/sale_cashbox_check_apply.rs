@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.cashbox.check.apply` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Save the result of printing the receipt — `sale.cashbox.check.apply` (REST v1, scope `sale`).
 ///
@@ -11,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sale.cashbox.check.apply",
     version = "v1",
     scope = "sale",
-    result = bool,
+    result = Value,
     mutates,
     error(
         code = "ACCESS_DENIED",
@@ -35,28 +36,28 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleCashboxCheckApply {
-    /// `UUID`: string, required.
+    /// `UUID`: documented as string, required.
     #[bitrix(rename = "UUID")]
     pub uuid: String,
-    /// `PRINT_END_TIME`: string.
+    /// `PRINT_END_TIME`: documented as string.
     #[bitrix(rename = "PRINT_END_TIME")]
     pub print_end_time: Option<String>,
-    /// `REG_NUMBER_KKT`: string.
+    /// `REG_NUMBER_KKT`: documented as string.
     #[bitrix(rename = "REG_NUMBER_KKT")]
     pub reg_number_kkt: Option<String>,
-    /// `FISCAL_DOC_ATTR`: string.
+    /// `FISCAL_DOC_ATTR`: documented as string.
     #[bitrix(rename = "FISCAL_DOC_ATTR")]
     pub fiscal_doc_attr: Option<String>,
-    /// `FISCAL_DOC_NUMBER`: string.
+    /// `FISCAL_DOC_NUMBER`: documented as string.
     #[bitrix(rename = "FISCAL_DOC_NUMBER")]
     pub fiscal_doc_number: Option<String>,
-    /// `FISCAL_RECEIPT_NUMBER`: string.
+    /// `FISCAL_RECEIPT_NUMBER`: documented as string.
     #[bitrix(rename = "FISCAL_RECEIPT_NUMBER")]
     pub fiscal_receipt_number: Option<String>,
-    /// `FN_NUMBER`: string.
+    /// `FN_NUMBER`: documented as string.
     #[bitrix(rename = "FN_NUMBER")]
     pub fn_number: Option<String>,
-    /// `SHIFT_NUMBER`: string.
+    /// `SHIFT_NUMBER`: documented as string.
     #[bitrix(rename = "SHIFT_NUMBER")]
     pub shift_number: Option<String>,
 }

@@ -35,7 +35,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleCashboxDelete {
-    /// `ID`: sale_cashbox.ID, required.
+    /// `ID`: documented as `sale_cashbox.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

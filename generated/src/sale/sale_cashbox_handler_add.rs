@@ -36,19 +36,19 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleCashboxHandlerAdd {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `SUPPORTS_FFD105`: string.
+    /// `SUPPORTS_FFD105`: documented as string.
     #[bitrix(rename = "SUPPORTS_FFD105")]
     pub supports_ffd105: Option<SaleCashboxHandlerAddSupportsFfd105>,
-    /// `SETTINGS`: object, required.
+    /// `SETTINGS`: documented as object, required.
     #[bitrix(rename = "SETTINGS")]
     pub settings: SaleCashboxHandlerAddSettings,
 }
@@ -66,16 +66,16 @@ pub enum SaleCashboxHandlerAddSupportsFfd105 {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleCashboxHandlerAddSettings {
-    /// `PRINT_URL`: string, required.
+    /// `PRINT_URL`: documented as string, required.
     #[bitrix(rename = "PRINT_URL")]
     pub print_url: String,
-    /// `CHECK_URL`: string, required.
+    /// `CHECK_URL`: documented as string, required.
     #[bitrix(rename = "CHECK_URL")]
     pub check_url: String,
-    /// `HTTP_VERSION`: string.
+    /// `HTTP_VERSION`: documented as string.
     #[bitrix(rename = "HTTP_VERSION")]
     pub http_version: Option<String>,
-    /// `CONFIG`: object, required.
+    /// `CONFIG`: documented as object, required.
     #[bitrix(rename = "CONFIG")]
     pub config: SaleCashboxHandlerAddSettingsConfig,
     /// Undocumented keys sent as they are.
@@ -86,10 +86,10 @@ pub struct SaleCashboxHandlerAddSettings {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleCashboxHandlerAddSettingsConfig {
-    /// `LABEL`: string, required.
+    /// `LABEL`: documented as string, required.
     #[bitrix(rename = "LABEL")]
     pub label: String,
-    /// `ITEMS`: object, required.
+    /// `ITEMS`: documented as object, required.
     #[bitrix(rename = "ITEMS")]
     pub items: SaleCashboxHandlerAddSettingsConfigItems,
     /// Undocumented keys sent as they are.
@@ -100,28 +100,28 @@ pub struct SaleCashboxHandlerAddSettingsConfig {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleCashboxHandlerAddSettingsConfigItems {
-    /// `TYPE`: string, required.
+    /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: SaleCashboxHandlerAddSettingsConfigItemsType,
-    /// `LABEL`: string, required.
+    /// `LABEL`: documented as string, required.
     #[bitrix(rename = "LABEL")]
     pub label: String,
-    /// `REQUIRED`: string, required.
+    /// `REQUIRED`: documented as string, required.
     #[bitrix(rename = "REQUIRED")]
     pub required: SaleCashboxHandlerAddSettingsConfigItemsRequired,
-    /// `DISABLED`: string.
+    /// `DISABLED`: documented as string.
     #[bitrix(rename = "DISABLED")]
     pub disabled: Option<SaleCashboxHandlerAddSettingsConfigItemsDisabled>,
-    /// `MULTIPLE`: string.
+    /// `MULTIPLE`: documented as string.
     #[bitrix(rename = "MULTIPLE")]
     pub multiple: Option<SaleCashboxHandlerAddSettingsConfigItemsMultiple>,
-    /// `MULTILINE`: string.
+    /// `MULTILINE`: documented as string.
     #[bitrix(rename = "MULTILINE")]
     pub multiline: Option<SaleCashboxHandlerAddSettingsConfigItemsMultiline>,
-    /// `OPTIONS`: object, required.
+    /// `OPTIONS`: documented as object, required.
     #[bitrix(rename = "OPTIONS")]
     pub options: Map<String, Value>,
-    /// `TIME`: string.
+    /// `TIME`: documented as string.
     #[bitrix(rename = "TIME")]
     pub time: Option<SaleCashboxHandlerAddSettingsConfigItemsTime>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.cashbox.handler.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a list of available cash register handlers — `sale.cashbox.handler.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sale.cashbox.handler.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = Vec<types::SaleCashboxHandler>,
     error(
         code = "ACCESS_DENIED",
         status = 403,

@@ -36,10 +36,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleCashboxHandlerUpdate {
-    /// `ID`: sale_cashbox_handler.ID, required.
+    /// `ID`: documented as `sale_cashbox_handler.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a list of configured cash registers — `sale.cashbox.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-list.html)
@@ -12,21 +13,25 @@ use bitrix24::bitrix_method;
     name = "sale.cashbox.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = Vec<types::SaleCashbox>,
     error(
         code = "ACCESS_DENIED",
         status = 403,
         message = "Insufficient rights to obtain the list of cash registers"
     ),
+    error(
+        status = 400,
+        message = "An incorrect field has been specified for selection, filtering, or sorting. More detailed information about the error can be found in error_description"
+    ),
 )]
 pub struct SaleCashboxList {
-    /// `SELECT`: array.
+    /// `SELECT`: documented as array.
     #[bitrix(rename = "SELECT")]
     pub select: Option<Vec<Value>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
 }

@@ -36,10 +36,10 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleCashboxUpdate {
-    /// `ID`: sale_cashbox.ID, required.
+    /// `ID`: documented as `sale_cashbox.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: SaleCashboxUpdateFields,
 }
@@ -47,31 +47,31 @@ pub struct SaleCashboxUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleCashboxUpdateFields {
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `EMAIL`: string.
+    /// `EMAIL`: documented as string.
     #[bitrix(rename = "EMAIL")]
     pub email: Option<String>,
-    /// `OFD`: string.
+    /// `OFD`: documented as string.
     #[bitrix(rename = "OFD")]
     pub ofd: Option<SaleCashboxUpdateFieldsOfd>,
-    /// `OFD_SETTINGS`: object.
+    /// `OFD_SETTINGS`: documented as object.
     #[bitrix(rename = "OFD_SETTINGS")]
     pub ofd_settings: Option<SaleCashboxUpdateFieldsOfdSettings>,
-    /// `NUMBER_KKM`: string.
+    /// `NUMBER_KKM`: documented as string.
     #[bitrix(rename = "NUMBER_KKM")]
     pub number_kkm: Option<String>,
-    /// `ACTIVE`: string|Y|N.
+    /// `ACTIVE`: documented as `string|Y|N`.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<Value>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `USE_OFFLINE`: string.
+    /// `USE_OFFLINE`: documented as string.
     #[bitrix(rename = "USE_OFFLINE")]
     pub use_offline: Option<SaleCashboxUpdateFieldsUseOffline>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
@@ -107,19 +107,19 @@ pub enum SaleCashboxUpdateFieldsOfd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleCashboxUpdateFieldsOfdSettings {
-    /// `Settings`: any.
+    /// `Settings`: documented as any JSON value.
     #[bitrix(rename = "Settings")]
     pub settings: Option<Value>,
-    /// `OFD_MODE`: object.
+    /// `OFD_MODE`: documented as object.
     #[bitrix(rename = "OFD_MODE")]
     pub ofd_mode: Option<Map<String, Value>>,
-    /// `Additional`: any.
+    /// `Additional`: documented as any JSON value.
     #[bitrix(rename = "Additional")]
     pub additional: Option<Value>,
-    /// `SELLER_INFO`: object.
+    /// `SELLER_INFO`: documented as object.
     #[bitrix(rename = "SELLER_INFO")]
     pub seller_info: Option<Map<String, Value>>,
-    /// `AUTH`: object.
+    /// `AUTH`: documented as object.
     #[bitrix(rename = "AUTH")]
     pub auth: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Delivery Service — `sale.delivery.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sale.delivery.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = types::SaleDelivery,
     mutates,
     error(
         code = "ERROR_CHECK_FAILURE",
@@ -36,28 +37,28 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleDeliveryAdd {
-    /// `REST_CODE`: string, required.
+    /// `REST_CODE`: documented as string, required.
     #[bitrix(rename = "REST_CODE")]
     pub rest_code: String,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `CURRENCY`: crm_currency.CURRENCY, required.
+    /// `CURRENCY`: documented as `crm_currency.CURRENCY`, required.
     #[bitrix(rename = "CURRENCY")]
     pub currency: String,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<SaleDeliveryAddActive>,
-    /// `CONFIG`: array of object.
+    /// `CONFIG`: documented as array of object.
     #[bitrix(rename = "CONFIG")]
     pub config: Option<Vec<SaleDeliveryAddConfigItem>>,
-    /// `LOGOTYPE`: string.
+    /// `LOGOTYPE`: documented as string.
     #[bitrix(rename = "LOGOTYPE")]
     pub logotype: Option<String>,
 }
@@ -75,10 +76,10 @@ pub enum SaleDeliveryAddActive {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryAddConfigItem {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `VALUE`: any, required.
+    /// `VALUE`: documented as any JSON value, required.
     #[bitrix(rename = "VALUE")]
     pub value: Value,
     /// Undocumented keys sent as they are.

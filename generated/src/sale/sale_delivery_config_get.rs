@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.config.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Delivery Service Settings — `sale.delivery.config.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-config-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sale.delivery.config.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = Vec<types::SaleDeliveryConfig>,
     error(
         code = "ERROR_DELIVERY_NOT_FOUND",
         status = 400,
@@ -30,7 +30,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleDeliveryConfigGet {
-    /// `ID`: sale_delivery_service.ID, required.
+    /// `ID`: documented as `sale_delivery_service.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

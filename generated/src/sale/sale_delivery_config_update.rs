@@ -36,10 +36,10 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleDeliveryConfigUpdate {
-    /// `ID`: sale_delivery_service.ID, required.
+    /// `ID`: documented as `sale_delivery_service.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `CONFIG`: array of object.
+    /// `CONFIG`: documented as array of object.
     #[bitrix(rename = "CONFIG")]
     pub config: Option<Vec<SaleDeliveryConfigUpdateConfigItem>>,
 }
@@ -47,10 +47,10 @@ pub struct SaleDeliveryConfigUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryConfigUpdateConfigItem {
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `VALUE`: any, required.
+    /// `VALUE`: documented as any JSON value, required.
     #[bitrix(rename = "VALUE")]
     pub value: Value,
     /// Undocumented keys sent as they are.

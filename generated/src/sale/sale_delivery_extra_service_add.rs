@@ -36,31 +36,31 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleDeliveryExtraServiceAdd {
-    /// `DELIVERY_ID`: sale_delivery_service.ID, required.
+    /// `DELIVERY_ID`: documented as `sale_delivery_service.ID`, required.
     #[bitrix(rename = "DELIVERY_ID")]
     pub delivery_id: i64,
-    /// `TYPE`: string, required.
+    /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: SaleDeliveryExtraServiceAddType,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<SaleDeliveryExtraServiceAddActive>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: documented as double.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,
-    /// `ITEMS`: array of object, required.
+    /// `ITEMS`: documented as array of object, required.
     #[bitrix(rename = "ITEMS")]
     pub items: Vec<SaleDeliveryExtraServiceAddItemsItem>,
 }
@@ -91,13 +91,13 @@ pub enum SaleDeliveryExtraServiceAddActive {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryExtraServiceAddItemsItem {
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `PRICE`: double.
+    /// `PRICE`: documented as double.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,
     /// Undocumented keys sent as they are.

@@ -35,7 +35,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleDeliveryExtraServiceDelete {
-    /// `ID`: sale_delivery_extra_service.ID, required.
+    /// `ID`: documented as `sale_delivery_extra_service.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

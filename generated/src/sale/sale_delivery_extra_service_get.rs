@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.delivery.extra.service.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Information About All Services of a Specific Delivery Service — `sale.delivery.extra.service.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sale.delivery.extra.service.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = Vec<types::SaleDeliveryExtraService>,
     error(
         code = "ERROR_DELIVERY_NOT_FOUND",
         status = 400,
@@ -30,7 +30,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleDeliveryExtraServiceGet {
-    /// `DELIVERY_ID`: sale_delivery_service.ID, required.
+    /// `DELIVERY_ID`: documented as `sale_delivery_service.ID`, required.
     #[bitrix(rename = "DELIVERY_ID")]
     pub delivery_id: i64,
 }

@@ -36,28 +36,28 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleDeliveryExtraServiceUpdate {
-    /// `ID`: sale_delivery_extra_service.ID, required.
+    /// `ID`: documented as `sale_delivery_extra_service.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<SaleDeliveryExtraServiceUpdateActive>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: documented as double.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,
-    /// `ITEMS`: array of object.
+    /// `ITEMS`: documented as array of object.
     #[bitrix(rename = "ITEMS")]
     pub items: Option<Vec<SaleDeliveryExtraServiceUpdateItemsItem>>,
 }
@@ -75,13 +75,13 @@ pub enum SaleDeliveryExtraServiceUpdateActive {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryExtraServiceUpdateItemsItem {
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `PRICE`: double.
+    /// `PRICE`: documented as double.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,
     /// Undocumented keys sent as they are.

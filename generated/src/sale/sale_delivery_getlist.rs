@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a list of delivery services — `sale.delivery.getlist` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-get-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.delivery.getlist",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = Vec<types::SaleDeliveryService>,
     error(
         code = "ERROR_CHECK_FAILURE",
         status = 400,
@@ -25,13 +26,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleDeliveryGetlist {
-    /// `SELECT`: array.
+    /// `SELECT`: documented as array.
     #[bitrix(rename = "SELECT")]
     pub select: Option<Vec<Value>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
 }

@@ -36,22 +36,22 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleDeliveryHandlerAdd {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `DESCRIPTION`: integer.
+    /// `DESCRIPTION`: documented as integer.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `SETTINGS`: object, required.
+    /// `SETTINGS`: documented as object, required.
     #[bitrix(rename = "SETTINGS")]
     pub settings: SaleDeliveryHandlerAddSettings,
-    /// `PROFILES`: array of object, required.
+    /// `PROFILES`: documented as array of object, required.
     #[bitrix(rename = "PROFILES")]
     pub profiles: Vec<SaleDeliveryHandlerAddProfilesItem>,
 }
@@ -59,21 +59,21 @@ pub struct SaleDeliveryHandlerAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryHandlerAddSettings {
-    /// `CALCULATE_URL`: string, required.
+    /// `CALCULATE_URL`: documented as string, required.
     #[bitrix(rename = "CALCULATE_URL")]
     pub calculate_url: String,
-    /// `CREATE_DELIVERY_REQUEST_URL`: string.
+    /// `CREATE_DELIVERY_REQUEST_URL`: documented as string.
     #[bitrix(rename = "CREATE_DELIVERY_REQUEST_URL")]
     pub create_delivery_request_url: Option<String>,
-    /// `CANCEL_DELIVERY_REQUEST_URL`: string.
+    /// `CANCEL_DELIVERY_REQUEST_URL`: documented as string.
     #[bitrix(rename = "CANCEL_DELIVERY_REQUEST_URL")]
     pub cancel_delivery_request_url: Option<String>,
-    /// `HAS_CALLBACK_TRACKING_SUPPORT`: string.
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: documented as string.
     #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT")]
     pub has_callback_tracking_support: Option<
         SaleDeliveryHandlerAddSettingsHasCallbackTrackingSupport,
     >,
-    /// `CONFIG`: array of object.
+    /// `CONFIG`: documented as array of object.
     #[bitrix(rename = "CONFIG")]
     pub config: Option<Vec<SaleDeliveryHandlerAddSettingsConfigItem>>,
     /// Undocumented keys sent as they are.
@@ -94,16 +94,16 @@ pub enum SaleDeliveryHandlerAddSettingsHasCallbackTrackingSupport {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryHandlerAddSettingsConfigItem {
-    /// `TYPE`: string, required.
+    /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: SaleDeliveryHandlerAddSettingsConfigItemType,
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `OPTIONS`: object.
+    /// `OPTIONS`: documented as object.
     #[bitrix(rename = "OPTIONS")]
     pub options: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
@@ -136,13 +136,13 @@ pub enum SaleDeliveryHandlerAddSettingsConfigItemType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryHandlerAddProfilesItem {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
     /// Undocumented keys sent as they are.

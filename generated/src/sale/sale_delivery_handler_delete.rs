@@ -35,7 +35,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleDeliveryHandlerDelete {
-    /// `ID`: sale_delivery_handler.ID, required.
+    /// `ID`: documented as `sale_delivery_handler.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a list of delivery service handlers — `sale.delivery.handler.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.delivery.handler.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = Vec<types::SaleDeliveryHandler>,
     error(
         code = "ACCESS_DENIED",
         status = 403,
@@ -20,13 +21,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleDeliveryHandlerList {
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
-    /// `SELECT`: array of string.
+    /// `SELECT`: documented as array of string.
     #[bitrix(rename = "SELECT")]
     pub select: Option<Vec<String>>,
 }

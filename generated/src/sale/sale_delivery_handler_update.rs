@@ -41,25 +41,25 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleDeliveryHandlerUpdate {
-    /// `ID`: sale_delivery_handler.ID, required.
+    /// `ID`: documented as `sale_delivery_handler.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<SaleDeliveryHandlerUpdateSettings>,
-    /// `PROFILES`: array of object.
+    /// `PROFILES`: documented as array of object.
     #[bitrix(rename = "PROFILES")]
     pub profiles: Option<Vec<SaleDeliveryHandlerUpdateProfilesItem>>,
 }
@@ -67,21 +67,21 @@ pub struct SaleDeliveryHandlerUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryHandlerUpdateSettings {
-    /// `CALCULATE_URL`: string, required.
+    /// `CALCULATE_URL`: documented as string, required.
     #[bitrix(rename = "CALCULATE_URL")]
     pub calculate_url: String,
-    /// `CREATE_DELIVERY_REQUEST_URL`: string.
+    /// `CREATE_DELIVERY_REQUEST_URL`: documented as string.
     #[bitrix(rename = "CREATE_DELIVERY_REQUEST_URL")]
     pub create_delivery_request_url: Option<String>,
-    /// `CANCEL_DELIVERY_REQUEST_URL`: string.
+    /// `CANCEL_DELIVERY_REQUEST_URL`: documented as string.
     #[bitrix(rename = "CANCEL_DELIVERY_REQUEST_URL")]
     pub cancel_delivery_request_url: Option<String>,
-    /// `HAS_CALLBACK_TRACKING_SUPPORT`: string.
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: documented as string.
     #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT")]
     pub has_callback_tracking_support: Option<
         SaleDeliveryHandlerUpdateSettingsHasCallbackTrackingSupport,
     >,
-    /// `CONFIG`: array of object.
+    /// `CONFIG`: documented as array of object.
     #[bitrix(rename = "CONFIG")]
     pub config: Option<Vec<SaleDeliveryHandlerUpdateSettingsConfigItem>>,
     /// Undocumented keys sent as they are.
@@ -102,16 +102,16 @@ pub enum SaleDeliveryHandlerUpdateSettingsHasCallbackTrackingSupport {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryHandlerUpdateSettingsConfigItem {
-    /// `TYPE`: string, required.
+    /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: SaleDeliveryHandlerUpdateSettingsConfigItemType,
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `OPTIONS`: object.
+    /// `OPTIONS`: documented as object.
     #[bitrix(rename = "OPTIONS")]
     pub options: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
@@ -144,13 +144,13 @@ pub enum SaleDeliveryHandlerUpdateSettingsConfigItemType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryHandlerUpdateProfilesItem {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `CODE`: string, required.
+    /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
     /// Undocumented keys sent as they are.

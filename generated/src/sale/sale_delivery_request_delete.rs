@@ -45,10 +45,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleDeliveryRequestDelete {
-    /// `DELIVERY_ID`: sale_delivery_service.ID, required.
+    /// `DELIVERY_ID`: documented as `sale_delivery_service.ID`, required.
     #[bitrix(rename = "DELIVERY_ID")]
     pub delivery_id: i64,
-    /// `REQUEST_ID`: string, required.
+    /// `REQUEST_ID`: documented as string, required.
     #[bitrix(rename = "REQUEST_ID")]
     pub request_id: String,
 }

@@ -76,16 +76,16 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleDeliveryRequestSendmessage {
-    /// `DELIVERY_ID`: sale_delivery_service.ID, required.
+    /// `DELIVERY_ID`: documented as `sale_delivery_service.ID`, required.
     #[bitrix(rename = "DELIVERY_ID")]
     pub delivery_id: i64,
-    /// `REQUEST_ID`: string, required.
+    /// `REQUEST_ID`: documented as string, required.
     #[bitrix(rename = "REQUEST_ID")]
     pub request_id: String,
-    /// `ADDRESSEE`: string, required.
+    /// `ADDRESSEE`: documented as string, required.
     #[bitrix(rename = "ADDRESSEE")]
     pub addressee: SaleDeliveryRequestSendmessageAddressee,
-    /// `MESSAGE`: object, required.
+    /// `MESSAGE`: documented as object, required.
     #[bitrix(rename = "MESSAGE")]
     pub message: SaleDeliveryRequestSendmessageMessage,
 }
@@ -103,16 +103,16 @@ pub enum SaleDeliveryRequestSendmessageAddressee {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryRequestSendmessageMessage {
-    /// `SUBJECT`: string, required.
+    /// `SUBJECT`: documented as string, required.
     #[bitrix(rename = "SUBJECT")]
     pub subject: String,
-    /// `BODY`: string, required.
+    /// `BODY`: documented as string, required.
     #[bitrix(rename = "BODY")]
     pub body: String,
-    /// `STATUS`: object.
+    /// `STATUS`: documented as object.
     #[bitrix(rename = "STATUS")]
     pub status: Option<SaleDeliveryRequestSendmessageMessageStatus>,
-    /// `MONEY_VALUES`: object.
+    /// `MONEY_VALUES`: documented as object.
     #[bitrix(rename = "MONEY_VALUES")]
     pub money_values: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
@@ -123,10 +123,10 @@ pub struct SaleDeliveryRequestSendmessageMessage {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryRequestSendmessageMessageStatus {
-    /// `MESSAGE`: string, required.
+    /// `MESSAGE`: documented as string, required.
     #[bitrix(rename = "MESSAGE")]
     pub message: String,
-    /// `SEMANTIC`: string, required.
+    /// `SEMANTIC`: documented as string, required.
     #[bitrix(rename = "SEMANTIC")]
     pub semantic: SaleDeliveryRequestSendmessageMessageStatusSemantic,
     /// Undocumented keys sent as they are.

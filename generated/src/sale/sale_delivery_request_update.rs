@@ -96,22 +96,22 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SaleDeliveryRequestUpdate {
-    /// `DELIVERY_ID`: sale_delivery_service.ID, required.
+    /// `DELIVERY_ID`: documented as `sale_delivery_service.ID`, required.
     #[bitrix(rename = "DELIVERY_ID")]
     pub delivery_id: i64,
-    /// `REQUEST_ID`: string, required.
+    /// `REQUEST_ID`: documented as string, required.
     #[bitrix(rename = "REQUEST_ID")]
     pub request_id: String,
-    /// `FINALIZE`: string.
+    /// `FINALIZE`: documented as string.
     #[bitrix(rename = "FINALIZE")]
     pub finalize: Option<SaleDeliveryRequestUpdateFinalize>,
-    /// `STATUS`: object.
+    /// `STATUS`: documented as object.
     #[bitrix(rename = "STATUS")]
     pub status: Option<SaleDeliveryRequestUpdateStatus>,
-    /// `PROPERTIES`: array of object.
+    /// `PROPERTIES`: documented as array of object.
     #[bitrix(rename = "PROPERTIES")]
     pub properties: Option<Vec<SaleDeliveryRequestUpdatePropertiesItem>>,
-    /// `OVERWRITE_PROPERTIES`: string.
+    /// `OVERWRITE_PROPERTIES`: documented as string.
     #[bitrix(rename = "OVERWRITE_PROPERTIES")]
     pub overwrite_properties: Option<SaleDeliveryRequestUpdateOverwriteProperties>,
 }
@@ -129,10 +129,10 @@ pub enum SaleDeliveryRequestUpdateFinalize {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryRequestUpdateStatus {
-    /// `TEXT`: string, required.
+    /// `TEXT`: documented as string, required.
     #[bitrix(rename = "TEXT")]
     pub text: String,
-    /// `SEMANTIC`: string, required.
+    /// `SEMANTIC`: documented as string, required.
     #[bitrix(rename = "SEMANTIC")]
     pub semantic: SaleDeliveryRequestUpdateStatusSemantic,
     /// Undocumented keys sent as they are.
@@ -153,13 +153,13 @@ pub enum SaleDeliveryRequestUpdateStatusSemantic {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryRequestUpdatePropertiesItem {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `VALUE`: string, required.
+    /// `VALUE`: documented as string, required.
     #[bitrix(rename = "VALUE")]
     pub value: String,
-    /// `TAGS`: array of string.
+    /// `TAGS`: documented as array of string.
     #[bitrix(rename = "TAGS")]
     pub tags: Option<Vec<String>>,
     /// Undocumented keys sent as they are.

@@ -36,28 +36,28 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct SaleDeliveryUpdate {
-    /// `ID`: sale_delivery_service.ID, required.
+    /// `ID`: documented as `sale_delivery_service.ID`, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CURRENCY`: crm_currency.CURRENCY.
+    /// `CURRENCY`: documented as `crm_currency.CURRENCY`.
     #[bitrix(rename = "CURRENCY")]
     pub currency: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<SaleDeliveryUpdateActive>,
-    /// `LOGOTYPE`: string.
+    /// `LOGOTYPE`: documented as string.
     #[bitrix(rename = "LOGOTYPE")]
     pub logotype: Option<String>,
-    /// `FIELDS`: object.
+    /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<Map<String, Value>>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Order — `sale.order.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sale.order.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleOrderAddResult,
     mutates,
     error(
         code = "200040300020",
@@ -28,89 +29,99 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleOrderAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleOrderAddFields,
+}
+/// The `SaleOrderAddResult` object. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleOrderAddResult {
+    /// `order`: documented as `sale_order`.
+    pub order: Option<types::SaleOrder>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderAddFields {
-    /// `lid`: string, required.
+    /// `lid`: documented as string, required.
     pub lid: String,
-    /// `personTypeId`: sale_person_type.id, required.
+    /// `personTypeId`: documented as `sale_person_type.id`, required.
     #[bitrix(rename = "personTypeId")]
     pub person_type_id: i64,
-    /// `currency`: string, required.
+    /// `currency`: documented as string, required.
     pub currency: String,
-    /// `price`: double.
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `discountValue`: double.
+    /// `discountValue`: documented as double.
     #[bitrix(rename = "discountValue")]
     pub discount_value: Option<f64>,
-    /// `statusId`: sale_status.id.
+    /// `statusId`: documented as `sale_status.id`.
     #[bitrix(rename = "statusId")]
     pub status_id: Option<i64>,
-    /// `empStatusId`: user.id.
+    /// `empStatusId`: documented as `user.id`.
     #[bitrix(rename = "empStatusId")]
     pub emp_status_id: Option<i64>,
-    /// `dateInsert`: datetime.
+    /// `dateInsert`: documented as datetime.
     #[bitrix(rename = "dateInsert")]
     pub date_insert: Option<String>,
-    /// `marked`: string.
+    /// `marked`: documented as string.
     pub marked: Option<SaleOrderAddFieldsMarked>,
-    /// `empMarkedId`: user.id.
+    /// `empMarkedId`: documented as `user.id`.
     #[bitrix(rename = "empMarkedId")]
     pub emp_marked_id: Option<i64>,
-    /// `reasonMarked`: string.
+    /// `reasonMarked`: documented as string.
     #[bitrix(rename = "reasonMarked")]
     pub reason_marked: Option<String>,
-    /// `userDescription`: string.
+    /// `userDescription`: documented as string.
     #[bitrix(rename = "userDescription")]
     pub user_description: Option<String>,
-    /// `additionalInfo`: string.
+    /// `additionalInfo`: documented as string.
     #[bitrix(rename = "additionalInfo")]
     pub additional_info: Option<String>,
-    /// `comments`: string.
+    /// `comments`: documented as string.
     pub comments: Option<String>,
-    /// `responsibleId`: user.id.
+    /// `responsibleId`: documented as `user.id`.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `recurringId`: integer.
+    /// `recurringId`: documented as integer.
     #[bitrix(rename = "recurringId")]
     pub recurring_id: Option<i64>,
-    /// `lockedBy`: user.id.
+    /// `lockedBy`: documented as `user.id`.
     #[bitrix(rename = "lockedBy")]
     pub locked_by: Option<i64>,
-    /// `recountFlag`: string.
+    /// `recountFlag`: documented as string.
     #[bitrix(rename = "recountFlag")]
     pub recount_flag: Option<SaleOrderAddFieldsRecountFlag>,
-    /// `affiliateId`: integer.
+    /// `affiliateId`: documented as integer.
     #[bitrix(rename = "affiliateId")]
     pub affiliate_id: Option<i64>,
-    /// `updated1c`: string.
+    /// `updated1c`: documented as string.
     pub updated1c: Option<SaleOrderAddFieldsUpdated1c>,
-    /// `orderTopic`: string.
+    /// `orderTopic`: documented as string.
     #[bitrix(rename = "orderTopic")]
     pub order_topic: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `id1c`: string.
+    /// `id1c`: documented as string.
     pub id1c: Option<String>,
-    /// `version1c`: string.
+    /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `externalOrder`: string.
+    /// `externalOrder`: documented as string.
     #[bitrix(rename = "externalOrder")]
     pub external_order: Option<SaleOrderAddFieldsExternalOrder>,
-    /// `canceled`: string.
+    /// `canceled`: documented as string.
     pub canceled: Option<SaleOrderAddFieldsCanceled>,
-    /// `empCanceledId`: user.id.
+    /// `empCanceledId`: documented as `user.id`.
     #[bitrix(rename = "empCanceledId")]
     pub emp_canceled_id: Option<i64>,
-    /// `reasonCanceled`: string.
+    /// `reasonCanceled`: documented as string.
     #[bitrix(rename = "reasonCanceled")]
     pub reason_canceled: Option<String>,
-    /// `userId`: user.id.
+    /// `userId`: documented as `user.id`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,
     /// Undocumented keys sent as they are.

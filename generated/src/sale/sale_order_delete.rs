@@ -32,6 +32,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleOrderDelete {
-    /// `id`: sale_order.id, required.
+    /// `id`: documented as `sale_order.id`, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.order.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Order Field Values and Related Objects — `sale.order.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.order.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleOrderGetResult,
     error(code = "201240400001", status = 400, message = "Order not found"),
     error(
         code = "200040300010",
@@ -21,8 +22,19 @@ use bitrix24::bitrix_method;
     ),
     error(code = "100", status = 400, message = "Parameter id not specified"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
+    error(code = "200540400001", status = 400, message = "order does not exist"),
 )]
 pub struct SaleOrderGet {
-    /// `id`: sale_order.id, required.
+    /// `id`: documented as `sale_order.id`, required.
     pub id: i64,
+}
+/// The `SaleOrderGetResult` object. Part of `sale.order.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleOrderGetResult {
+    /// `order`: documented as `sale_order`.
+    pub order: Option<types::SaleOrder>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,8 @@
 //! `sale.order.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Order — `sale.order.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-update.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.order.update",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleOrderUpdateResult,
     mutates,
     error(
         code = "200540400001",
@@ -33,8 +34,18 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleOrderUpdate {
-    /// `id`: sale_order.id, required.
+    /// `id`: documented as `sale_order.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: Map<String, Value>,
+}
+/// The `SaleOrderUpdateResult` object. Part of `sale.order.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleOrderUpdateResult {
+    /// `order`: documented as `sale_order`.
+    pub order: Option<types::SaleOrder>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

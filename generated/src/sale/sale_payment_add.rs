@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Payment — `sale.payment.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sale.payment.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePaymentAddResult,
     mutates,
     error(
         code = "200040300020",
@@ -28,112 +29,122 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePaymentAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePaymentAddFields,
+}
+/// The `SalePaymentAddResult` object. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaymentAddResult {
+    /// `payment`: documented as `sale_order_payment`.
+    pub payment: Option<types::SaleOrderPayment>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaymentAddFields {
-    /// `orderId`: sale_order.id, required.
+    /// `orderId`: documented as `sale_order.id`, required.
     #[bitrix(rename = "orderId")]
     pub order_id: i64,
-    /// `paySystemId`: sale_paysystem.id, required.
+    /// `paySystemId`: documented as `sale_paysystem.id`, required.
     #[bitrix(rename = "paySystemId")]
     pub pay_system_id: i64,
-    /// `paid`: string.
+    /// `paid`: documented as string.
     pub paid: Option<SalePaymentAddFieldsPaid>,
-    /// `datePaid`: datetime.
+    /// `datePaid`: documented as datetime.
     #[bitrix(rename = "datePaid")]
     pub date_paid: Option<String>,
-    /// `empPaidId`: user.id.
+    /// `empPaidId`: documented as `user.id`.
     #[bitrix(rename = "empPaidId")]
     pub emp_paid_id: Option<i64>,
-    /// `psStatus`: string.
+    /// `psStatus`: documented as string.
     #[bitrix(rename = "psStatus")]
     pub ps_status: Option<SalePaymentAddFieldsPsStatus>,
-    /// `psStatusCode`: string.
+    /// `psStatusCode`: documented as string.
     #[bitrix(rename = "psStatusCode")]
     pub ps_status_code: Option<String>,
-    /// `psStatusDescription`: string.
+    /// `psStatusDescription`: documented as string.
     #[bitrix(rename = "psStatusDescription")]
     pub ps_status_description: Option<String>,
-    /// `psStatusMessage`: string.
+    /// `psStatusMessage`: documented as string.
     #[bitrix(rename = "psStatusMessage")]
     pub ps_status_message: Option<String>,
-    /// `psSum`: double.
+    /// `psSum`: documented as double.
     #[bitrix(rename = "psSum")]
     pub ps_sum: Option<f64>,
-    /// `psCurrency`: string.
+    /// `psCurrency`: documented as string.
     #[bitrix(rename = "psCurrency")]
     pub ps_currency: Option<String>,
-    /// `psResponseDate`: datetime.
+    /// `psResponseDate`: documented as datetime.
     #[bitrix(rename = "psResponseDate")]
     pub ps_response_date: Option<String>,
-    /// `payVoucherNum`: string.
+    /// `payVoucherNum`: documented as string.
     #[bitrix(rename = "payVoucherNum")]
     pub pay_voucher_num: Option<String>,
-    /// `payVoucherDate`: datetime.
+    /// `payVoucherDate`: documented as datetime.
     #[bitrix(rename = "payVoucherDate")]
     pub pay_voucher_date: Option<String>,
-    /// `datePayBefore`: datetime.
+    /// `datePayBefore`: documented as datetime.
     #[bitrix(rename = "datePayBefore")]
     pub date_pay_before: Option<String>,
-    /// `dateBill`: datetime.
+    /// `dateBill`: documented as datetime.
     #[bitrix(rename = "dateBill")]
     pub date_bill: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sum`: double.
+    /// `sum`: documented as double.
     pub sum: Option<f64>,
-    /// `companyId`: integer.
+    /// `companyId`: documented as integer.
     #[bitrix(rename = "companyId")]
     pub company_id: Option<i64>,
-    /// `payReturnNum`: string.
+    /// `payReturnNum`: documented as string.
     #[bitrix(rename = "payReturnNum")]
     pub pay_return_num: Option<String>,
-    /// `priceCod`: double.
+    /// `priceCod`: documented as double.
     #[bitrix(rename = "priceCod")]
     pub price_cod: Option<f64>,
-    /// `payReturnDate`: date.
+    /// `payReturnDate`: documented as date.
     #[bitrix(rename = "payReturnDate")]
     pub pay_return_date: Option<String>,
-    /// `empReturnId`: user.id.
+    /// `empReturnId`: documented as `user.id`.
     #[bitrix(rename = "empReturnId")]
     pub emp_return_id: Option<i64>,
-    /// `payReturnComment`: string.
+    /// `payReturnComment`: documented as string.
     #[bitrix(rename = "payReturnComment")]
     pub pay_return_comment: Option<String>,
-    /// `responsibleId`: user.id.
+    /// `responsibleId`: documented as `user.id`.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `empResponsibleId`: user.id.
+    /// `empResponsibleId`: documented as `user.id`.
     #[bitrix(rename = "empResponsibleId")]
     pub emp_responsible_id: Option<i64>,
-    /// `isReturn`: string.
+    /// `isReturn`: documented as string.
     #[bitrix(rename = "isReturn")]
     pub is_return: Option<SalePaymentAddFieldsIsReturn>,
-    /// `comments`: string.
+    /// `comments`: documented as string.
     pub comments: Option<String>,
-    /// `updated1c`: string.
+    /// `updated1c`: documented as string.
     pub updated1c: Option<SalePaymentAddFieldsUpdated1c>,
-    /// `id1c`: string.
+    /// `id1c`: documented as string.
     pub id1c: Option<String>,
-    /// `version1c`: string.
+    /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `externalPayment`: string.
+    /// `externalPayment`: documented as string.
     #[bitrix(rename = "externalPayment")]
     pub external_payment: Option<SalePaymentAddFieldsExternalPayment>,
-    /// `psInvoiceId`: string.
+    /// `psInvoiceId`: documented as string.
     #[bitrix(rename = "psInvoiceId")]
     pub ps_invoice_id: Option<i64>,
-    /// `marked`: string.
+    /// `marked`: documented as string.
     pub marked: Option<SalePaymentAddFieldsMarked>,
-    /// `reasonMarked`: string.
+    /// `reasonMarked`: documented as string.
     #[bitrix(rename = "reasonMarked")]
     pub reason_marked: Option<String>,
-    /// `empMarkedId`: user.id.
+    /// `empMarkedId`: documented as `user.id`.
     #[bitrix(rename = "empMarkedId")]
     pub emp_marked_id: Option<i64>,
     /// Undocumented keys sent as they are.

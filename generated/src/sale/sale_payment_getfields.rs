@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.payment.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Payment Fields sale.payment.getFields — `sale.payment.getfields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get-fields.html)
@@ -12,7 +12,17 @@ use bitrix24::bitrix_method;
     name = "sale.payment.getfields",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePaymentGetfieldsResult,
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePaymentGetfields {}
+/// The `SalePaymentGetfieldsResult` object. Part of `sale.payment.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaymentGetfieldsResult {
+    /// `payment`: documented as object.
+    pub payment: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

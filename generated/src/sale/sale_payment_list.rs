@@ -3,7 +3,8 @@
 //! `sale.payment.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the list of payments — `sale.payment.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.payment.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePaymentListResult,
     paging(
         kind = "start",
         id = "id",
@@ -28,12 +29,22 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePaymentList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `SalePaymentListResult` object. Part of `sale.payment.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaymentListResult {
+    /// `payments`: documented as array of `sale_order_payment`.
+    pub payments: Option<Vec<types::SaleOrderPayment>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Basket Item Binding to Payment — `sale.paymentitembasket.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.paymentitembasket.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePaymentitembasketAddResult,
     mutates,
     error(
         code = "201250000001",
@@ -43,22 +44,33 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePaymentitembasketAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePaymentitembasketAddFields,
+}
+/// The `SalePaymentitembasketAddResult` object. Part of `sale.paymentitembasket.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaymentitembasketAddResult {
+    /// `paymentItemBasket`: documented as `sale_payment_item_basket`.
+    #[bitrix(rename = "paymentItemBasket")]
+    pub payment_item_basket: Option<types::SalePaymentItemBasket>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.paymentitembasket.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaymentitembasketAddFields {
-    /// `paymentId`: sale_order_payment.id, required.
+    /// `paymentId`: documented as `sale_order_payment.id`, required.
     #[bitrix(rename = "paymentId")]
     pub payment_id: i64,
-    /// `basketId`: sale_basket_item.id, required.
+    /// `basketId`: documented as `sale_basket_item.id`, required.
     #[bitrix(rename = "basketId")]
     pub basket_id: i64,
-    /// `quantity`: double.
+    /// `quantity`: documented as double.
     pub quantity: Option<f64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paymentitembasket.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Values of All Fields for the Basket Item Binding to Payment — `sale.paymentitembasket.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.paymentitembasket.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePaymentitembasketGetResult,
     error(
         code = "201240400001",
         status = 400,
@@ -27,6 +28,17 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePaymentitembasketGet {
-    /// `id`: sale_payment_item_basket.id, required.
+    /// `id`: documented as `sale_payment_item_basket.id`, required.
     pub id: i64,
+}
+/// The `SalePaymentitembasketGetResult` object. Part of `sale.paymentitembasket.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaymentitembasketGetResult {
+    /// `paymentItemBasket`: documented as `sale_payment_item_basket`.
+    #[bitrix(rename = "paymentItemBasket")]
+    pub payment_item_basket: Option<types::SalePaymentItemBasket>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update the binding of the cart item to the payment — `sale.paymentitembasket.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.paymentitembasket.update",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePaymentitembasketUpdateResult,
     mutates,
     error(
         code = "201240400001",
@@ -38,18 +39,29 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePaymentitembasketUpdate {
-    /// `id`: sale_payment_item_basket.id, required.
+    /// `id`: documented as `sale_payment_item_basket.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePaymentitembasketUpdateFields,
+}
+/// The `SalePaymentitembasketUpdateResult` object. Part of `sale.paymentitembasket.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaymentitembasketUpdateResult {
+    /// `paymentItemBasket`: documented as `sale_payment_item_basket`.
+    #[bitrix(rename = "paymentItemBasket")]
+    pub payment_item_basket: Option<types::SalePaymentItemBasket>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.paymentitembasket.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaymentitembasketUpdateFields {
-    /// `quantity`: double, required.
+    /// `quantity`: documented as double, required.
     pub quantity: f64,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

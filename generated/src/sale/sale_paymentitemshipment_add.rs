@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Payment Binding to Shipment sale.paymentItemShipment.add — `sale.paymentitemshipment.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.paymentitemshipment.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePaymentitemshipmentAddResult,
     mutates,
     error(
         code = "201250000001",
@@ -43,20 +44,31 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePaymentitemshipmentAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePaymentitemshipmentAddFields,
+}
+/// The `SalePaymentitemshipmentAddResult` object. Part of `sale.paymentitemshipment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaymentitemshipmentAddResult {
+    /// `paymentItemShipment`: documented as `sale_payment_item_shipment`.
+    #[bitrix(rename = "paymentItemShipment")]
+    pub payment_item_shipment: Option<types::SalePaymentItemShipment>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.paymentitemshipment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaymentitemshipmentAddFields {
-    /// `shipmentId`: sale_order_shipment.id, required.
+    /// `shipmentId`: documented as `sale_order_shipment.id`, required.
     #[bitrix(rename = "shipmentId")]
     pub shipment_id: i64,
-    /// `paymentId`: sale_order_payment.id, required.
+    /// `paymentId`: documented as `sale_order_payment.id`, required.
     #[bitrix(rename = "paymentId")]
     pub payment_id: i64,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

@@ -27,6 +27,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePaymentitemshipmentDelete {
-    /// `id`: sale_payment_item_shipment.id, required.
+    /// `id`: documented as `sale_payment_item_shipment.id`, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paymentitemshipment.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Payment Binding by Id sale.paymentItemShipment.get — `sale.paymentitemshipment.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.paymentitemshipment.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePaymentitemshipmentGetResult,
     error(
         code = "201240400001",
         status = 400,
@@ -27,6 +28,17 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePaymentitemshipmentGet {
-    /// `id`: sale_payment_item_shipment.id, required.
+    /// `id`: documented as `sale_payment_item_shipment.id`, required.
     pub id: i64,
+}
+/// The `SalePaymentitemshipmentGetResult` object. Part of `sale.paymentitemshipment.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaymentitemshipmentGetResult {
+    /// `paymentItemShipment`: documented as `sale_payment_item_shipment`.
+    #[bitrix(rename = "paymentItemShipment")]
+    pub payment_item_shipment: Option<types::SalePaymentItemShipment>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

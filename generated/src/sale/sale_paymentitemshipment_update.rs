@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Change Payment Binding to Shipment sale.paymentItemShipment.update — `sale.paymentitemshipment.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.paymentitemshipment.update",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePaymentitemshipmentUpdateResult,
     mutates,
     error(
         code = "201240400001",
@@ -38,16 +39,27 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePaymentitemshipmentUpdate {
-    /// `id`: sale_payment_item_shipment.id, required.
+    /// `id`: documented as `sale_payment_item_shipment.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePaymentitemshipmentUpdateFields,
+}
+/// The `SalePaymentitemshipmentUpdateResult` object. Part of `sale.paymentitemshipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaymentitemshipmentUpdateResult {
+    /// `paymentItemShipment`: documented as `sale_payment_item_shipment`.
+    #[bitrix(rename = "paymentItemShipment")]
+    pub payment_item_shipment: Option<types::SalePaymentItemShipment>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.paymentitemshipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaymentitemshipmentUpdateFields {
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

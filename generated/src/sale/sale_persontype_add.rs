@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add payer type — `sale.persontype.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.persontype.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePersontypeAddResult,
     mutates,
     error(
         code = "200750000005",
@@ -38,22 +39,33 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Required fields not set"),
 )]
 pub struct SalePersontypeAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePersontypeAddFields,
+}
+/// The `SalePersontypeAddResult` object. Part of `sale.persontype.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePersontypeAddResult {
+    /// `personType`: documented as `sale_person_type`.
+    #[bitrix(rename = "personType")]
+    pub person_type: Option<types::SalePersonType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.persontype.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePersontypeAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `sort`: string.
+    /// `sort`: documented as string.
     pub sort: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

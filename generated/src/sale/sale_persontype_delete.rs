@@ -38,6 +38,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePersontypeDelete {
-    /// `id`: sale_person_type.id, required.
+    /// `id`: documented as `sale_person_type.id`, required.
     pub id: i64,
 }

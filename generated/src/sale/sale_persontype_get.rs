@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.persontype.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the payer type by Id — `sale.persontype.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.persontype.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePersontypeGetResult,
     error(
         code = "200740400001",
         status = 400,
@@ -23,6 +24,17 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePersontypeGet {
-    /// `id`: sale_person_type.id, required.
+    /// `id`: documented as `sale_person_type.id`, required.
     pub id: i64,
+}
+/// The `SalePersontypeGetResult` object. Part of `sale.persontype.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePersontypeGetResult {
+    /// `personType`: documented as `sale_person_type`.
+    #[bitrix(rename = "personType")]
+    pub person_type: Option<types::SalePersonType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.persontype.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Fields of the Payer Type — `sale.persontype.getFields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get-fields.html)
@@ -12,8 +12,19 @@ use bitrix24::bitrix_method;
     name = "sale.persontype.getFields",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePersontypeGetFieldsResult,
     error(code = "200040300010", status = 400, message = "No access to read"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePersontypeGetFields {}
+/// The `SalePersontypeGetFieldsResult` object. Part of `sale.persontype.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePersontypeGetFieldsResult {
+    /// `personType`: documented as object.
+    #[bitrix(rename = "personType")]
+    pub person_type: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -3,7 +3,8 @@
 //! `sale.persontype.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of payer types — `sale.persontype.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-list.html)
@@ -12,18 +13,29 @@ use bitrix24::bitrix_method;
     name = "sale.persontype.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePersontypeListResult,
     paging(kind = "start", order = "order", filter = "filter"),
     error(code = "200040300010", status = 400, message = "No access to read"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePersontypeList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `SalePersontypeListResult` object. Part of `sale.persontype.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePersontypeListResult {
+    /// `personTypes`: documented as array of `sale_person_type`.
+    #[bitrix(rename = "personTypes")]
+    pub person_types: Option<Vec<types::SalePersonType>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -16,51 +16,51 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct SalePropertyAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePropertyAddFields,
 }
 /// The `fields` object. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyAddFields {
-    /// `personTypeId`: sale_person_type.id, required.
+    /// `personTypeId`: documented as `sale_person_type.id`, required.
     #[bitrix(rename = "personTypeId")]
     pub person_type_id: i64,
-    /// `propsGroupId`: sale_order_property_group.id, required.
+    /// `propsGroupId`: documented as `sale_order_property_group.id`, required.
     #[bitrix(rename = "propsGroupId")]
     pub props_group_id: i64,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: SalePropertyAddFieldsType,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<SalePropertyAddFieldsActive>,
-    /// `util`: string.
+    /// `util`: documented as string.
     pub util: Option<SalePropertyAddFieldsUtil>,
-    /// `userProps`: string.
+    /// `userProps`: documented as string.
     #[bitrix(rename = "userProps")]
     pub user_props: Option<SalePropertyAddFieldsUserProps>,
-    /// `isFiltered`: string.
+    /// `isFiltered`: documented as string.
     #[bitrix(rename = "isFiltered")]
     pub is_filtered: Option<SalePropertyAddFieldsIsFiltered>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `required`: string.
+    /// `required`: documented as string.
     pub required: Option<SalePropertyAddFieldsRequired>,
-    /// `multiple`: string.
+    /// `multiple`: documented as string.
     pub multiple: Option<SalePropertyAddFieldsMultiple>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `defaultValue`: any.
+    /// `defaultValue`: documented as any JSON value.
     #[bitrix(rename = "defaultValue")]
     pub default_value: Option<Value>,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<SalePropertyAddFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -158,11 +158,11 @@ pub enum SalePropertyAddFieldsMultiple {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyAddFieldsSettings {
-    /// `minlength`: integer.
+    /// `minlength`: documented as integer.
     pub minlength: Option<i64>,
-    /// `maxlength`: integer.
+    /// `maxlength`: documented as integer.
     pub maxlength: Option<i64>,
-    /// `pattern`: string.
+    /// `pattern`: documented as string.
     pub pattern: Option<SalePropertyAddFieldsSettingsPattern>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -37,6 +37,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertyDelete {
-    /// `id`: sale_order_property.id, required.
+    /// `id`: documented as `sale_order_property.id`, required.
     pub id: i64,
 }

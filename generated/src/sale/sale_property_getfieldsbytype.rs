@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.property.getfieldsbytype` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Fields and Settings of Order Properties for a Specific Property Type — `sale.property.getfieldsbytype` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "sale.property.getfieldsbytype",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertyGetfieldsbytypeResult,
     error(
         code = "200040300010",
         status = 400,
@@ -21,9 +21,484 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertyGetfieldsbytype {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: SalePropertyGetfieldsbytypeType,
+}
+/// The `SalePropertyGetfieldsbytypeResult` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResult {
+    /// `property`: documented as object.
+    pub property: Option<SalePropertyGetfieldsbytypeResultProperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `property` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultProperty {
+    /// `active`: documented as object.
+    pub active: Option<SalePropertyGetfieldsbytypeResultPropertyActive>,
+    /// `code`: documented as object.
+    pub code: Option<SalePropertyGetfieldsbytypeResultPropertyCode>,
+    /// `defaultValue`: documented as object.
+    #[bitrix(rename = "defaultValue")]
+    pub default_value: Option<SalePropertyGetfieldsbytypeResultPropertyDefaultValue>,
+    /// `description`: documented as object.
+    pub description: Option<SalePropertyGetfieldsbytypeResultPropertyDescription>,
+    /// `id`: documented as object.
+    pub id: Option<SalePropertyGetfieldsbytypeResultPropertyId>,
+    /// `isFiltered`: documented as object.
+    #[bitrix(rename = "isFiltered")]
+    pub is_filtered: Option<SalePropertyGetfieldsbytypeResultPropertyIsFiltered>,
+    /// `multiple`: documented as object.
+    pub multiple: Option<SalePropertyGetfieldsbytypeResultPropertyMultiple>,
+    /// `name`: documented as object.
+    pub name: Option<SalePropertyGetfieldsbytypeResultPropertyName>,
+    /// `personTypeId`: documented as object.
+    #[bitrix(rename = "personTypeId")]
+    pub person_type_id: Option<SalePropertyGetfieldsbytypeResultPropertyPersonTypeId>,
+    /// `propsGroupId`: documented as object.
+    #[bitrix(rename = "propsGroupId")]
+    pub props_group_id: Option<SalePropertyGetfieldsbytypeResultPropertyPropsGroupId>,
+    /// `required`: documented as object.
+    pub required: Option<SalePropertyGetfieldsbytypeResultPropertyRequired>,
+    /// `settings`: documented as object.
+    pub settings: Option<SalePropertyGetfieldsbytypeResultPropertySettings>,
+    /// `sort`: documented as object.
+    pub sort: Option<SalePropertyGetfieldsbytypeResultPropertySort>,
+    /// `type`: documented as object.
+    #[bitrix(rename = "type")]
+    pub type_: Option<SalePropertyGetfieldsbytypeResultPropertyType>,
+    /// `userProps`: documented as object.
+    #[bitrix(rename = "userProps")]
+    pub user_props: Option<SalePropertyGetfieldsbytypeResultPropertyUserProps>,
+    /// `util`: documented as object.
+    pub util: Option<SalePropertyGetfieldsbytypeResultPropertyUtil>,
+    /// `xmlId`: documented as object.
+    #[bitrix(rename = "xmlId")]
+    pub xml_id: Option<SalePropertyGetfieldsbytypeResultPropertyXmlId>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `active` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyActive {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `code` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyCode {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `defaultValue` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyDefaultValue {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `description` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyDescription {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `id` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyId {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `isFiltered` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyIsFiltered {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `multiple` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyMultiple {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `name` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyName {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `personTypeId` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyPersonTypeId {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `propsGroupId` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyPropsGroupId {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `required` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyRequired {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `settings` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertySettings {
+    /// `fields`: documented as object.
+    pub fields: Option<SalePropertyGetfieldsbytypeResultPropertySettingsFields>,
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFields {
+    /// `max`: documented as object.
+    pub max: Option<SalePropertyGetfieldsbytypeResultPropertySettingsFieldsMax>,
+    /// `min`: documented as object.
+    pub min: Option<SalePropertyGetfieldsbytypeResultPropertySettingsFieldsMin>,
+    /// `step`: documented as object.
+    pub step: Option<SalePropertyGetfieldsbytypeResultPropertySettingsFieldsStep>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `max` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFieldsMax {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `min` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFieldsMin {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `step` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFieldsStep {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `sort` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertySort {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `type` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyType {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `userProps` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyUserProps {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `util` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyUtil {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `xmlId` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyGetfieldsbytypeResultPropertyXmlId {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[bitrix_enum(repr = "string")]

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Property Binding — `sale.propertyRelation.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sale.propertyRelation.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertyRelationAddResult,
     mutates,
     error(
         code = "201650000001",
@@ -38,20 +39,31 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertyRelationAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePropertyRelationAddFields,
+}
+/// The `SalePropertyRelationAddResult` object. Part of `sale.propertyRelation.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyRelationAddResult {
+    /// `propertyRelation`: documented as `sale_order_property_relation`.
+    #[bitrix(rename = "propertyRelation")]
+    pub property_relation: Option<types::SaleOrderPropertyRelation>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.propertyRelation.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyRelationAddFields {
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `entityType`: string, required.
+    /// `entityType`: documented as string, required.
     #[bitrix(rename = "entityType")]
     pub entity_type: SalePropertyRelationAddFieldsEntityType,
-    /// `propertyId`: sale_order_property.id, required.
+    /// `propertyId`: documented as `sale_order_property.id`, required.
     #[bitrix(rename = "propertyId")]
     pub property_id: i64,
     /// Undocumented keys sent as they are.

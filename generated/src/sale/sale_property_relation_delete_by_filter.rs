@@ -33,20 +33,20 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertyRelationDeleteByFilter {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePropertyRelationDeleteByFilterFields,
 }
 /// The `fields` object. Part of `sale.propertyRelation.deleteByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-delete-by-filter.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyRelationDeleteByFilterFields {
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `entityType`: string, required.
+    /// `entityType`: documented as string, required.
     #[bitrix(rename = "entityType")]
     pub entity_type: SalePropertyRelationDeleteByFilterFieldsEntityType,
-    /// `propertyId`: sale_order_property.id, required.
+    /// `propertyId`: documented as `sale_order_property.id`, required.
     #[bitrix(rename = "propertyId")]
     pub property_id: i64,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Order Property — `sale.property.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sale.property.update",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertyUpdateResult,
     mutates,
     error(
         code = "200840400001",
@@ -79,44 +80,54 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertyUpdate {
-    /// `id`: sale_order_property.id, required.
+    /// `id`: documented as `sale_order_property.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePropertyUpdateFields,
+}
+/// The `SalePropertyUpdateResult` object. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyUpdateResult {
+    /// `property`: documented as `sale_order_property`.
+    pub property: Option<types::SaleOrderProperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyUpdateFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<SalePropertyUpdateFieldsActive>,
-    /// `util`: string.
+    /// `util`: documented as string.
     pub util: Option<SalePropertyUpdateFieldsUtil>,
-    /// `userProps`: string.
+    /// `userProps`: documented as string.
     #[bitrix(rename = "userProps")]
     pub user_props: Option<SalePropertyUpdateFieldsUserProps>,
-    /// `isFiltered`: string.
+    /// `isFiltered`: documented as string.
     #[bitrix(rename = "isFiltered")]
     pub is_filtered: Option<SalePropertyUpdateFieldsIsFiltered>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `required`: string.
+    /// `required`: documented as string.
     pub required: Option<SalePropertyUpdateFieldsRequired>,
-    /// `multiple`: string.
+    /// `multiple`: documented as string.
     pub multiple: Option<SalePropertyUpdateFieldsMultiple>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `defaultValue`: any.
+    /// `defaultValue`: documented as any JSON value.
     #[bitrix(rename = "defaultValue")]
     pub default_value: Option<Value>,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Create Property Group — `sale.propertygroup.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.propertygroup.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertygroupAddResult,
     mutates,
     error(
         code = "200950000006",
@@ -33,19 +34,30 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertygroupAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePropertygroupAddFields,
+}
+/// The `SalePropertygroupAddResult` object. Part of `sale.propertygroup.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertygroupAddResult {
+    /// `propertyGroup`: documented as `sale_order_property_group`.
+    #[bitrix(rename = "propertyGroup")]
+    pub property_group: Option<types::SaleOrderPropertyGroup>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.propertygroup.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertygroupAddFields {
-    /// `personTypeId`: sale_person_type.id, required.
+    /// `personTypeId`: documented as `sale_person_type.id`, required.
     #[bitrix(rename = "personTypeId")]
     pub person_type_id: i64,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

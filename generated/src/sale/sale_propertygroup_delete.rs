@@ -27,6 +27,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertygroupDelete {
-    /// `id`: sale_order_property_group.id, required.
+    /// `id`: documented as `sale_order_property_group.id`, required.
     pub id: i64,
 }

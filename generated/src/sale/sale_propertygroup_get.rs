@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.propertygroup.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Values of All Fields in a Property Group by ID — `sale.propertygroup.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.propertygroup.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertygroupGetResult,
     error(code = "200940400001", status = 400, message = "Property group not found"),
     error(
         code = "200040300010",
@@ -23,6 +24,17 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertygroupGet {
-    /// `id`: sale_order_property_group.id, required.
+    /// `id`: documented as `sale_order_property_group.id`, required.
     pub id: i64,
+}
+/// The `SalePropertygroupGetResult` object. Part of `sale.propertygroup.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertygroupGetResult {
+    /// `propertyGroup`: documented as `sale_order_property_group`.
+    #[bitrix(rename = "propertyGroup")]
+    pub property_group: Option<types::SaleOrderPropertyGroup>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,8 @@
 //! `sale.propertygroup.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of property groups — `sale.propertygroup.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-list.html)
@@ -12,7 +13,14 @@ use bitrix24::bitrix_method;
     name = "sale.propertygroup.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertygroupListResult,
+    paging(
+        kind = "start",
+        id = "id",
+        order = "order",
+        filter = "filter",
+        items = "propertyGroups"
+    ),
     error(
         code = "200040300010",
         status = 400,
@@ -21,10 +29,21 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertygroupList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
+}
+/// The `SalePropertygroupListResult` object. Part of `sale.propertygroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertygroupListResult {
+    /// `propertyGroups`: documented as array of `sale_order_property_group`.
+    #[bitrix(rename = "propertyGroups")]
+    pub property_groups: Option<Vec<types::SaleOrderPropertyGroup>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

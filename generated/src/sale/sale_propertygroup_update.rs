@@ -3,7 +3,8 @@
 //! `sale.propertygroup.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Property Group Fields — `sale.propertygroup.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-update.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.propertygroup.update",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertygroupUpdateResult,
     mutates,
     error(
         code = "200940400001",
@@ -43,8 +44,19 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertygroupUpdate {
-    /// `id`: sale_order_property_group.id, required.
+    /// `id`: documented as `sale_order_property_group.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: Map<String, Value>,
+}
+/// The `SalePropertygroupUpdateResult` object. Part of `sale.propertygroup.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertygroupUpdateResult {
+    /// `propertyGroup`: documented as `sale_order_property_group`.
+    #[bitrix(rename = "propertyGroup")]
+    pub property_group: Option<types::SaleOrderPropertyGroup>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

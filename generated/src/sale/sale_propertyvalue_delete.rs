@@ -27,6 +27,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertyvalueDelete {
-    /// `id`: sale_order_property_value.id, required.
+    /// `id`: documented as `sale_order_property_value.id`, required.
     pub id: i64,
 }

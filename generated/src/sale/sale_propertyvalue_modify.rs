@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.propertyvalue.modify",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertyvalueModifyResult,
     mutates,
     error(
         code = "200040300020",
@@ -29,14 +29,38 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertyvalueModify {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePropertyvalueModifyFields,
+}
+/// The `SalePropertyvalueModifyResult` object. Part of `sale.propertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyvalueModifyResult {
+    /// `propertyValues`: documented as array of object.
+    #[bitrix(rename = "propertyValues")]
+    pub property_values: Option<Vec<SalePropertyvalueModifyResultPropertyValuesItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `SalePropertyvalueModifyResultPropertyValuesItem` object. Part of `sale.propertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyvalueModifyResultPropertyValuesItem {
+    /// `orderPropsId`: documented as `sale_order_property.id`.
+    #[bitrix(rename = "orderPropsId")]
+    pub order_props_id: Option<i64>,
+    /// `value`: documented as any JSON value.
+    pub value: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.propertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyvalueModifyFields {
-    /// `order`: object, required.
+    /// `order`: documented as object, required.
     pub order: SalePropertyvalueModifyFieldsOrder,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -46,9 +70,9 @@ pub struct SalePropertyvalueModifyFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyvalueModifyFieldsOrder {
-    /// `id`: sale_order.id, required.
+    /// `id`: documented as `sale_order.id`, required.
     pub id: i64,
-    /// `propertyValues`: array of object, required.
+    /// `propertyValues`: documented as array of object, required.
     #[bitrix(rename = "propertyValues")]
     pub property_values: Vec<SalePropertyvalueModifyFieldsOrderPropertyValuesItem>,
     /// Undocumented keys sent as they are.
@@ -59,10 +83,10 @@ pub struct SalePropertyvalueModifyFieldsOrder {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyvalueModifyFieldsOrderPropertyValuesItem {
-    /// `orderPropsId`: sale_order_property.id, required.
+    /// `orderPropsId`: documented as `sale_order_property.id`, required.
     #[bitrix(rename = "orderPropsId")]
     pub order_props_id: i64,
-    /// `value`: any, required.
+    /// `value`: documented as any JSON value, required.
     pub value: Value,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

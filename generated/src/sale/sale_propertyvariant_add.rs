@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Property Variant — `sale.propertyvariant.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.propertyvariant.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertyvariantAddResult,
     mutates,
     error(
         code = "201550000003",
@@ -35,35 +36,38 @@ use bitrix24::{bitrix_method, bitrix_object};
         message = "Required fields of the fields structure are not provided"
     ),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
-    error(
-        code = "ERROR_NO_VALUE",
-        status = 400,
-        message = "Empty value for the symbolic code of the property variant value provided"
-    ),
-    error(
-        code = "ERROR_NO_NAME",
-        status = 400,
-        message = "Empty value for the name of the property variant value provided"
-    ),
+    error(code = "ERROR_NO_VALUE", status = 400, message = ""),
+    error(code = "ERROR_NO_NAME", status = 400, message = ""),
 )]
 pub struct SalePropertyvariantAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePropertyvariantAddFields,
+}
+/// The `SalePropertyvariantAddResult` object. Part of `sale.propertyvariant.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyvariantAddResult {
+    /// `propertyVariant`: documented as `sale_order_property_variant`.
+    #[bitrix(rename = "propertyVariant")]
+    pub property_variant: Option<types::SaleOrderPropertyVariant>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.propertyvariant.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyvariantAddFields {
-    /// `orderPropsId`: sale_order_property.id, required.
+    /// `orderPropsId`: documented as `sale_order_property.id`, required.
     #[bitrix(rename = "orderPropsId")]
     pub order_props_id: i64,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `value`: string, required.
+    /// `value`: documented as string, required.
     pub value: String,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Property Variant Fields — `sale.propertyvariant.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.propertyvariant.update",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertyvariantUpdateResult,
     mutates,
     error(
         code = "201540400001",
@@ -48,22 +49,33 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct SalePropertyvariantUpdate {
-    /// `id`: sale_order_property_variant.id, required.
+    /// `id`: documented as `sale_order_property_variant.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SalePropertyvariantUpdateFields,
+}
+/// The `SalePropertyvariantUpdateResult` object. Part of `sale.propertyvariant.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyvariantUpdateResult {
+    /// `propertyVariant`: documented as `sale_order_property_variant`.
+    #[bitrix(rename = "propertyVariant")]
+    pub property_variant: Option<types::SaleOrderPropertyVariant>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.propertyvariant.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyvariantUpdateFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `value`: string, required.
+    /// `value`: documented as string, required.
     pub value: String,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

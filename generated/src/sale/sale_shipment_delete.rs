@@ -32,6 +32,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentDelete {
-    /// `id`: sale_order_shipment.id, required.
+    /// `id`: documented as `sale_order_shipment.id`, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipment.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Available Shipment Fields — `sale.shipment.getfields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get-fields.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sale.shipment.getfields",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleShipmentGetfieldsResult,
     error(
         code = "200040300010",
         status = 400,
@@ -21,3 +21,13 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentGetfields {}
+/// The `SaleShipmentGetfieldsResult` object. Part of `sale.shipment.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentGetfieldsResult {
+    /// `shipment`: documented as object.
+    pub shipment: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -13,7 +13,7 @@ use crate::types;
     name = "sale.shipment.update",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleShipmentUpdateResult,
     mutates,
     error(code = "201140400001", status = 400, message = "Shipment not found"),
     error(
@@ -40,50 +40,60 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentUpdate {
-    /// `id`: sale_order_shipment.id, required.
+    /// `id`: documented as `sale_order_shipment.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleShipmentUpdateFields,
+}
+/// The `SaleShipmentUpdateResult` object. Part of `sale.shipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentUpdateResult {
+    /// `shipment`: documented as `sale_order_shipment`.
+    pub shipment: Option<types::SaleOrderShipment>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.shipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentUpdateFields {
-    /// `allowDelivery`: string, required.
+    /// `allowDelivery`: documented as string, required.
     #[bitrix(rename = "allowDelivery")]
     pub allow_delivery: SaleShipmentUpdateFieldsAllowDelivery,
-    /// `deducted`: string, required.
+    /// `deducted`: documented as string, required.
     pub deducted: SaleShipmentUpdateFieldsDeducted,
-    /// `deliveryId`: sale_delivery_service, required.
+    /// `deliveryId`: documented as `sale_delivery_service`, required.
     #[bitrix(rename = "deliveryId")]
     pub delivery_id: i64,
-    /// `statusId`: sale_status.
+    /// `statusId`: documented as `sale_status`.
     #[bitrix(rename = "statusId")]
     pub status_id: Option<String>,
-    /// `deliveryDocDate`: datetime.
+    /// `deliveryDocDate`: documented as datetime.
     #[bitrix(rename = "deliveryDocDate")]
     pub delivery_doc_date: Option<String>,
-    /// `deliveryDocNum`: string.
+    /// `deliveryDocNum`: documented as string.
     #[bitrix(rename = "deliveryDocNum")]
     pub delivery_doc_num: Option<String>,
-    /// `trackingNumber`: string.
+    /// `trackingNumber`: documented as string.
     #[bitrix(rename = "trackingNumber")]
     pub tracking_number: Option<String>,
-    /// `basePriceDelivery`: double.
+    /// `basePriceDelivery`: documented as double.
     #[bitrix(rename = "basePriceDelivery")]
     pub base_price_delivery: Option<f64>,
-    /// `priceDelivery`: double.
+    /// `priceDelivery`: documented as double.
     #[bitrix(rename = "priceDelivery")]
     pub price_delivery: Option<f64>,
-    /// `comments`: string.
+    /// `comments`: documented as string.
     pub comments: Option<String>,
-    /// `companyId`: integer.
+    /// `companyId`: documented as integer.
     #[bitrix(rename = "companyId")]
     pub company_id: Option<i64>,
-    /// `responsibleId`: user.
+    /// `responsibleId`: documented as `user`.
     #[bitrix(rename = "responsibleId")]
-    pub responsible_id: Option<types::User>,
-    /// `xmlId`: string.
+    pub responsible_id: Option<types::UserId>,
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

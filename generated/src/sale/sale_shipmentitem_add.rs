@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add an item to the shipment table part — `sale.shipmentitem.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.shipmentitem.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleShipmentitemAddResult,
     mutates,
     error(
         code = "201250000001",
@@ -43,22 +44,33 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentitemAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleShipmentitemAddFields,
+}
+/// The `SaleShipmentitemAddResult` object. Part of `sale.shipmentitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentitemAddResult {
+    /// `shipmentItem`: documented as `sale_order_shipment_item`.
+    #[bitrix(rename = "shipmentItem")]
+    pub shipment_item: Option<types::SaleOrderShipmentItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.shipmentitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentitemAddFields {
-    /// `orderDeliveryId`: sale_order_shipment.id, required.
+    /// `orderDeliveryId`: documented as `sale_order_shipment.id`, required.
     #[bitrix(rename = "orderDeliveryId")]
     pub order_delivery_id: i64,
-    /// `basketId`: sale_basket_item.id, required.
+    /// `basketId`: documented as `sale_basket_item.id`, required.
     #[bitrix(rename = "basketId")]
     pub basket_id: i64,
-    /// `quantity`: double, required.
+    /// `quantity`: documented as double, required.
     pub quantity: f64,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

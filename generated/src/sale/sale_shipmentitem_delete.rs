@@ -27,6 +27,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentitemDelete {
-    /// `id`: sale_order_shipment_item.id, required.
+    /// `id`: documented as `sale_order_shipment_item.id`, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipmentitem.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Accessing Fields of the Element — `sale.shipmentitem.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.shipmentitem.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleShipmentitemGetResult,
     error(
         code = "201240400001",
         status = 400,
@@ -27,6 +28,17 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentitemGet {
-    /// `id`: sale_order_shipment_item.id, required.
+    /// `id`: documented as `sale_order_shipment_item.id`, required.
     pub id: i64,
+}
+/// The `SaleShipmentitemGetResult` object. Part of `sale.shipmentitem.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentitemGetResult {
+    /// `shipmentItem`: documented as `sale_order_shipment_item`.
+    #[bitrix(rename = "shipmentItem")]
+    pub shipment_item: Option<types::SaleOrderShipmentItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

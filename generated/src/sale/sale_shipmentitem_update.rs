@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update an item in the shipment table part — `sale.shipmentitem.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.shipmentitem.update",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleShipmentitemUpdateResult,
     mutates,
     error(
         code = "201240400001",
@@ -38,18 +39,29 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentitemUpdate {
-    /// `id`: sale_order_shipment_item.id, required.
+    /// `id`: documented as `sale_order_shipment_item.id`, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleShipmentitemUpdateFields,
+}
+/// The `SaleShipmentitemUpdateResult` object. Part of `sale.shipmentitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentitemUpdateResult {
+    /// `shipmentItem`: documented as `sale_order_shipment_item`.
+    #[bitrix(rename = "shipmentItem")]
+    pub shipment_item: Option<types::SaleOrderShipmentItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.shipmentitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentitemUpdateFields {
-    /// `quantity`: double, required.
+    /// `quantity`: documented as double, required.
     pub quantity: f64,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

@@ -37,6 +37,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentpropertyDelete {
-    /// `id`: sale_shipment_property.id, required.
+    /// `id`: documented as `sale_shipment_property.id`, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipmentproperty.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Shipment Property — `sale.shipmentproperty.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.shipmentproperty.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleShipmentpropertyGetResult,
     error(code = "200840400001", status = 400, message = "Shipment property not found"),
     error(
         code = "200040300010",
@@ -23,6 +24,16 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentpropertyGet {
-    /// `id`: sale_shipment_property.id, required.
+    /// `id`: documented as `sale_shipment_property.id`, required.
     pub id: i64,
+}
+/// The `SaleShipmentpropertyGetResult` object. Part of `sale.shipmentproperty.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetResult {
+    /// `property`: documented as `sale_shipmentproperty`.
+    pub property: Option<types::SaleShipmentproperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

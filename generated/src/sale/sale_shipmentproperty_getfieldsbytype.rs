@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipmentproperty.getfieldsbytype` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Fields and Settings of Shipment Property for a Specific Property Type — `sale.shipmentproperty.getfieldsbytype` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sale.shipmentproperty.getfieldsbytype",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleShipmentpropertyGetfieldsbytypeResult,
     error(
         code = "200040300010",
         status = 400,
@@ -21,7 +21,492 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentpropertyGetfieldsbytype {
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: String,
+}
+/// The `SaleShipmentpropertyGetfieldsbytypeResult` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResult {
+    /// `property`: documented as object.
+    pub property: Option<SaleShipmentpropertyGetfieldsbytypeResultProperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `property` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultProperty {
+    /// `active`: documented as object.
+    pub active: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyActive>,
+    /// `code`: documented as object.
+    pub code: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyCode>,
+    /// `defaultValue`: documented as object.
+    #[bitrix(rename = "defaultValue")]
+    pub default_value: Option<
+        SaleShipmentpropertyGetfieldsbytypeResultPropertyDefaultValue,
+    >,
+    /// `description`: documented as object.
+    pub description: Option<
+        SaleShipmentpropertyGetfieldsbytypeResultPropertyDescription,
+    >,
+    /// `id`: documented as object.
+    pub id: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyId>,
+    /// `isFiltered`: documented as object.
+    #[bitrix(rename = "isFiltered")]
+    pub is_filtered: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyIsFiltered>,
+    /// `multiple`: documented as object.
+    pub multiple: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyMultiple>,
+    /// `name`: documented as object.
+    pub name: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyName>,
+    /// `personTypeId`: documented as object.
+    #[bitrix(rename = "personTypeId")]
+    pub person_type_id: Option<
+        SaleShipmentpropertyGetfieldsbytypeResultPropertyPersonTypeId,
+    >,
+    /// `propsGroupId`: documented as object.
+    #[bitrix(rename = "propsGroupId")]
+    pub props_group_id: Option<
+        SaleShipmentpropertyGetfieldsbytypeResultPropertyPropsGroupId,
+    >,
+    /// `required`: documented as object.
+    pub required: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyRequired>,
+    /// `settings`: documented as object.
+    pub settings: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertySettings>,
+    /// `sort`: documented as object.
+    pub sort: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertySort>,
+    /// `type`: documented as object.
+    #[bitrix(rename = "type")]
+    pub type_: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyType>,
+    /// `userProps`: documented as object.
+    #[bitrix(rename = "userProps")]
+    pub user_props: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyUserProps>,
+    /// `util`: documented as object.
+    pub util: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyUtil>,
+    /// `xmlId`: documented as object.
+    #[bitrix(rename = "xmlId")]
+    pub xml_id: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyXmlId>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `active` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyActive {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `code` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyCode {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `defaultValue` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyDefaultValue {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `description` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyDescription {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `id` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyId {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `isFiltered` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyIsFiltered {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `multiple` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyMultiple {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `name` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyName {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `personTypeId` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyPersonTypeId {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `propsGroupId` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyPropsGroupId {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `required` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyRequired {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `settings` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettings {
+    /// `fields`: documented as object.
+    pub fields: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFields>,
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFields {
+    /// `max`: documented as object.
+    pub max: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsMax>,
+    /// `min`: documented as object.
+    pub min: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsMin>,
+    /// `step`: documented as object.
+    pub step: Option<
+        SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsStep,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `max` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsMax {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `min` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsMin {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `step` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsStep {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `sort` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySort {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `type` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyType {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `userProps` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyUserProps {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `util` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyUtil {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `xmlId` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyXmlId {
+    /// `isImmutable`: documented as boolean.
+    #[bitrix(rename = "isImmutable")]
+    pub is_immutable: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

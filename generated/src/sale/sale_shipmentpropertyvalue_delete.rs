@@ -27,6 +27,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentpropertyvalueDelete {
-    /// `id`: sale_shipment_property_value.id, required.
+    /// `id`: documented as `sale_shipment_property_value.id`, required.
     pub id: i64,
 }

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.shipmentpropertyvalue.modify",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleShipmentpropertyvalueModifyResult,
     mutates,
     error(
         code = "200040300020",
@@ -26,14 +26,40 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentpropertyvalueModify {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleShipmentpropertyvalueModifyFields,
+}
+/// The `SaleShipmentpropertyvalueModifyResult` object. Part of `sale.shipmentpropertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyvalueModifyResult {
+    /// `propertyValues`: documented as array of object.
+    #[bitrix(rename = "propertyValues")]
+    pub property_values: Option<
+        Vec<SaleShipmentpropertyvalueModifyResultPropertyValuesItem>,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `SaleShipmentpropertyvalueModifyResultPropertyValuesItem` object. Part of `sale.shipmentpropertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyvalueModifyResultPropertyValuesItem {
+    /// `shipmentPropsId`: documented as `sale_shipment_property.id`.
+    #[bitrix(rename = "shipmentPropsId")]
+    pub shipment_props_id: Option<i64>,
+    /// `value`: documented as string.
+    pub value: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.shipmentpropertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentpropertyvalueModifyFields {
-    /// `shipment`: object, required.
+    /// `shipment`: documented as object, required.
     pub shipment: SaleShipmentpropertyvalueModifyFieldsShipment,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -43,9 +69,9 @@ pub struct SaleShipmentpropertyvalueModifyFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentpropertyvalueModifyFieldsShipment {
-    /// `id`: sale_order_shipment.id, required.
+    /// `id`: documented as `sale_order_shipment.id`, required.
     pub id: i64,
-    /// `propertyValues`: array of object, required.
+    /// `propertyValues`: documented as array of object, required.
     #[bitrix(rename = "propertyValues")]
     pub property_values: Vec<
         SaleShipmentpropertyvalueModifyFieldsShipmentPropertyValuesItem,
@@ -58,10 +84,10 @@ pub struct SaleShipmentpropertyvalueModifyFieldsShipment {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentpropertyvalueModifyFieldsShipmentPropertyValuesItem {
-    /// `shipmentPropsId`: sale_shipment_property.id, required.
+    /// `shipmentPropsId`: documented as `sale_shipment_property.id`, required.
     #[bitrix(rename = "shipmentPropsId")]
     pub shipment_props_id: i64,
-    /// `value`: string, required.
+    /// `value`: documented as string, required.
     pub value: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Create status — `sale.status.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sale.status.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleStatusAddResult,
     mutates,
     error(
         code = "201350000001",
@@ -48,25 +49,35 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleStatusAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleStatusAddFields,
+}
+/// The `SaleStatusAddResult` object. Part of `sale.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleStatusAddResult {
+    /// `status`: documented as `sale_status`.
+    pub status: Option<types::SaleStatus>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleStatusAddFields {
-    /// `id`: sale_status.id, required.
+    /// `id`: documented as `sale_status.id`, required.
     pub id: String,
-    /// `type`: string, required.
+    /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: SaleStatusAddFieldsType,
-    /// `notify`: string.
+    /// `notify`: documented as string.
     pub notify: Option<SaleStatusAddFieldsNotify>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.

@@ -32,6 +32,6 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleStatusDelete {
-    /// `id`: sale_status.id, required.
+    /// `id`: documented as `sale_status.id`, required.
     pub id: String,
 }

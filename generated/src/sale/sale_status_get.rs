@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.status.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Values of All Status Fields by ID — `sale.status.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.status.get",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleStatusGetResult,
     error(code = "201340400001", status = 400, message = "Status not found"),
     error(
         code = "200040300010",
@@ -23,6 +24,16 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleStatusGet {
-    /// `id`: sale_status.id, required.
+    /// `id`: documented as `sale_status.id`, required.
     pub id: String,
+}
+/// The `SaleStatusGetResult` object. Part of `sale.status.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleStatusGetResult {
+    /// `status`: documented as `sale_status`.
+    pub status: Option<types::SaleStatus>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -42,19 +42,19 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleStatusLangDeleteByFilter {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleStatusLangDeleteByFilterFields,
 }
 /// The `fields` object. Part of `sale.statusLang.deleteByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-delete-by-filter.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleStatusLangDeleteByFilterFields {
-    /// `statusId`: sale_status.id, required.
+    /// `statusId`: documented as `sale_status.id`, required.
     #[bitrix(rename = "statusId")]
     pub status_id: String,
-    /// `lid`: sale_lang.lid, required.
+    /// `lid`: documented as `sale_lang.lid`, required.
     pub lid: String,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

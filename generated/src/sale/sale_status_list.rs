@@ -3,7 +3,8 @@
 //! `sale.status.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the list of statuses — `sale.status.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.status.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleStatusListResult,
     paging(
         kind = "start",
         id = "id",
@@ -28,12 +29,32 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleStatusList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `SaleStatusListResult` object. Part of `sale.status.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleStatusListResult {
+    /// `statuses`: documented as array of object.
+    pub statuses: Option<Vec<SaleStatusListResultStatusesItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `SaleStatusListResultStatusesItem` object. Part of `sale.status.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleStatusListResultStatusesItem {
+    /// `status`: documented as array of `sale_status`.
+    pub status: Option<Vec<types::SaleStatus>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

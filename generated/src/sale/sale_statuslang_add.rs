@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Localization sale.statusLang.add — `sale.statuslang.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "sale.statuslang.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleStatuslangAddResult,
     mutates,
     error(
         code = "201750000003",
@@ -42,21 +43,32 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleStatuslangAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SaleStatuslangAddFields,
+}
+/// The `SaleStatuslangAddResult` object. Part of `sale.statuslang.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleStatuslangAddResult {
+    /// `statusLang`: documented as `sale_status_lang`.
+    #[bitrix(rename = "statusLang")]
+    pub status_lang: Option<types::SaleStatusLang>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.statuslang.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleStatuslangAddFields {
-    /// `statusId`: sale_status.id, required.
+    /// `statusId`: documented as `sale_status.id`, required.
     #[bitrix(rename = "statusId")]
     pub status_id: String,
-    /// `lid`: sale_lang.lid, required.
+    /// `lid`: documented as `sale_lang.lid`, required.
     pub lid: String,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

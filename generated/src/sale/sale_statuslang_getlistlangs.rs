@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.statuslang.getlistlangs` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the list of languages for localization sale.statusLang.getListLangs — `sale.statuslang.getlistlangs` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-get-list-langs.html)
@@ -12,7 +13,8 @@ use bitrix24::bitrix_method;
     name = "sale.statuslang.getlistlangs",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleStatuslangGetlistlangsResult,
+    paging(kind = "start", items = "langs"),
     error(
         code = "200040300010",
         status = 400,
@@ -21,3 +23,13 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleStatuslangGetlistlangs {}
+/// The `SaleStatuslangGetlistlangsResult` object. Part of `sale.statuslang.getlistlangs` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-get-list-langs.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleStatuslangGetlistlangsResult {
+    /// `langs`: documented as array of `sale_lang`.
+    pub langs: Option<Vec<types::SaleLang>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -3,7 +3,8 @@
 //! `sale.statuslang.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of localizations for sale.statusLang.list — `sale.statuslang.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.statuslang.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleStatuslangListResult,
     paging(kind = "start", order = "order", filter = "filter", items = "statusLangs"),
     error(
         code = "200040300010",
@@ -22,12 +23,23 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleStatuslangList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `SaleStatuslangListResult` object. Part of `sale.statuslang.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleStatuslangListResult {
+    /// `statusLangs`: documented as array of `sale_status_lang`.
+    #[bitrix(rename = "statusLangs")]
+    pub status_langs: Option<Vec<types::SaleStatusLang>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

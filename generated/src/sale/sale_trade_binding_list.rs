@@ -3,7 +3,8 @@
 //! `sale.tradeBinding.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of orders from sources — `sale.tradeBinding.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.tradeBinding.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleTradeBindingListResult,
     paging(kind = "start", order = "order", filter = "filter", items = "tradeBindings"),
     error(
         code = "200040300010",
@@ -22,12 +23,23 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleTradeBindingList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `SaleTradeBindingListResult` object. Part of `sale.tradeBinding.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleTradeBindingListResult {
+    /// `tradeBindings`: documented as array of `sale_order_trade_binding`.
+    #[bitrix(rename = "tradeBindings")]
+    pub trade_bindings: Option<Vec<types::SaleOrderTradeBinding>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,8 @@
 //! `sale.tradePlatform.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Order Sources — `sale.tradePlatform.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-platform/sale-trade-platform-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "sale.tradePlatform.list",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleTradePlatformListResult,
     paging(
         kind = "start",
         id = "id",
@@ -27,12 +28,23 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct SaleTradePlatformList {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `SaleTradePlatformListResult` object. Part of `sale.tradePlatform.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-platform/sale-trade-platform-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleTradePlatformListResult {
+    /// `tradePlatforms`: documented as array of `sale_order_trade_platform`.
+    #[bitrix(rename = "tradePlatforms")]
+    pub trade_platforms: Option<Vec<types::SaleOrderTradePlatform>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `salescenter.payment.getPublicUrl` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Generate a Link for a Specific Payment — `salescenter.payment.getPublicUrl` (REST v1, scope `salescenter`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/salescenter-payment-get-public-url.html)
@@ -12,13 +12,32 @@ use bitrix24::bitrix_method;
     name = "salescenter.payment.getPublicUrl",
     version = "v1",
     scope = "salescenter",
-    result = Value,
+    result = SalescenterPaymentGetPublicUrlResult,
     mutates,
     error(code = "200640400001", status = 400, message = "Payment not found"),
     error(code = "100", status = 400, message = "Required fields are not provided"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalescenterPaymentGetPublicUrl {
-    /// `id`: sale_order_payment.id, required.
+    /// `id`: documented as `sale_order_payment.id`, required.
     pub id: i64,
+}
+/// The `SalescenterPaymentGetPublicUrlResult` object. Part of `salescenter.payment.getPublicUrl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/salescenter-payment-get-public-url.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalescenterPaymentGetPublicUrlResult {
+    /// `payment`: documented as object.
+    pub payment: Option<Map<String, Value>>,
+    /// `payment.url`: documented as string.
+    #[bitrix(rename = "payment.url")]
+    pub payment_url: Option<String>,
+    /// `payment.shortUrl`: documented as string.
+    #[bitrix(rename = "payment.shortUrl")]
+    pub payment_short_url: Option<String>,
+    /// `payment.qr`: documented as string.
+    #[bitrix(rename = "payment.qr")]
+    pub payment_qr: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

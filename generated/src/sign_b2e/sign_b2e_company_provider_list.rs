@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sign.b2e.company.provider.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Providers for — `sign.b2e.company.provider.list` (REST v1, scope `sign_b2e`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-company-provider-list.html)
@@ -12,34 +12,34 @@ use bitrix24::bitrix_method;
     name = "sign.b2e.company.provider.list",
     version = "v1",
     scope = "sign_b2e",
-    result = Value,
+    result = Vec<types::SignB2eCompanyProvider>,
+    paging(kind = "offset_limit"),
     error(code = "ACCESS_DENIED", status = 200, message = "Access denied!"),
     error(
         code = "WRONG_AUTH_TYPE",
         status = 200,
         message = "Current authorization type is denied for this method"
     ),
-    error(code = "510", status = 200, message = "Company was not found."),
-    error(code = "510", status = 200, message = "My company ... not found"),
+    error(status = 510, message = "Company was not found."),
+    error(status = 510, message = "My company ... not found"),
     error(
-        code = "-",
         status = 200,
         message = "Parameter 'companyUuid' or 'companyCrmId' is required"
     ),
-    error(code = "-", status = 200, message = "humanresources module is not installed"),
-    error(code = "-", status = 200, message = "Error while autoregistering providers"),
+    error(status = 200, message = "humanresources module is not installed"),
+    error(status = 200, message = "Error while autoregistering providers"),
 )]
 pub struct SignB2eCompanyProviderList {
-    /// `companyUuid`: string, required.
+    /// `companyUuid`: documented as string, required.
     #[bitrix(rename = "companyUuid")]
     pub company_uuid: String,
-    /// `companyCrmId`: integer, required.
+    /// `companyCrmId`: documented as integer, required.
     #[bitrix(rename = "companyCrmId")]
     pub company_crm_id: i64,
-    /// `language`: string.
+    /// `language`: documented as string.
     pub language: Option<String>,
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sign.b2e.document.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Document — `sign.b2e.document.get` (REST v1, scope `sign_b2e`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "sign.b2e.document.get",
     version = "v1",
     scope = "sign_b2e",
-    result = Value,
+    result = types::SignB2eDocument,
     error(code = "ACCESS_DENIED", status = 200, message = "Access denied!"),
     error(
         code = "WRONG_AUTH_TYPE",
@@ -20,12 +20,12 @@ use bitrix24::bitrix_method;
         message = "Current authorization type is denied for this method"
     ),
     error(code = "INTERNAL_ERROR", status = 200, message = "Internal error"),
-    error(code = "-", status = 200, message = "Document UID is required"),
-    error(code = "-", status = 200, message = "Document not found"),
+    error(status = 200, message = "Document UID is required"),
+    error(status = 200, message = "Document not found"),
 )]
 pub struct SignB2eDocumentGet {
-    /// `uid`: string.
+    /// `uid`: documented as string.
     pub uid: Option<String>,
-    /// `language`: string.
+    /// `language`: documented as string.
     pub language: Option<String>,
 }

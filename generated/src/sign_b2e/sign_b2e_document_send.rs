@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sign.b2e.document.send",
     version = "v1",
     scope = "sign_b2e",
-    result = Value,
+    result = SignB2eDocumentSendResult,
     mutates,
     error(code = "ACCESS_DENIED", status = 200, message = "Access denied!"),
     error(
@@ -122,36 +122,85 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         message = "External ID maximum length of 255 is exceeded"
     ),
     error(code = "INTERNAL_ERROR", status = 200, message = "Internal error"),
-    error(code = "-", status = 200, message = "humanresources module is not installed"),
+    error(status = 200, message = "humanresources module is not installed"),
 )]
 pub struct SignB2eDocumentSend {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: SignB2eDocumentSendFields,
-    /// `language`: string.
+    /// `language`: documented as string.
     pub language: Option<String>,
+}
+/// The `SignB2eDocumentSendResult` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SignB2eDocumentSendResult {
+    /// `uid`: documented as string.
+    pub uid: Option<String>,
+    /// `state`: documented as object.
+    pub state: Option<Map<String, Value>>,
+    /// `members`: documented as array of object.
+    pub members: Option<Vec<SignB2eDocumentSendResultMembersItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `SignB2eDocumentSendResultMembersItem` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SignB2eDocumentSendResultMembersItem {
+    /// `employeeCode`: documented as string.
+    #[bitrix(rename = "employeeCode")]
+    pub employee_code: Option<String>,
+    /// `employeeId`: documented as integer.
+    #[bitrix(rename = "employeeId")]
+    pub employee_id: Option<i64>,
+    /// `userId`: documented as integer.
+    #[bitrix(rename = "userId")]
+    pub user_id: Option<i64>,
+    /// `role`: documented as string.
+    pub role: Option<SignB2eDocumentSendResultMembersItemRole>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `role`. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
+#[bitrix_enum(repr = "string")]
+pub enum SignB2eDocumentSendResultMembersItemRole {
+    /// `"signer"`: signer
+    #[bitrix(value = "signer")]
+    Signer,
+    /// `"assignee"`: company representative
+    #[bitrix(value = "assignee")]
+    Assignee,
+    /// `"reviewer"`: approver
+    #[bitrix(value = "reviewer")]
+    Reviewer,
+    /// `"editor"`: editor
+    #[bitrix(value = "editor")]
+    Editor,
 }
 /// The `fields` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SignB2eDocumentSendFields {
-    /// `company`: object, required.
+    /// `company`: documented as object, required.
     pub company: SignB2eDocumentSendFieldsCompany,
-    /// `members`: array of object, required.
+    /// `members`: documented as array of object, required.
     pub members: Vec<SignB2eDocumentSendFieldsMembersItem>,
-    /// `responsible`: object, required.
+    /// `responsible`: documented as object, required.
     pub responsible: SignB2eDocumentSendFieldsResponsible,
-    /// `companyProviderUid`: string, required.
+    /// `companyProviderUid`: documented as string, required.
     #[bitrix(rename = "companyProviderUid")]
     pub company_provider_uid: String,
-    /// `files`: array of object, required.
+    /// `files`: documented as array of object, required.
     pub files: Vec<SignB2eDocumentSendFieldsFilesItem>,
-    /// `regionDocumentType`: string, required.
+    /// `regionDocumentType`: documented as string, required.
     #[bitrix(rename = "regionDocumentType")]
     pub region_document_type: String,
-    /// `externalSettings`: object, required.
+    /// `externalSettings`: documented as object, required.
     #[bitrix(rename = "externalSettings")]
     pub external_settings: SignB2eDocumentSendFieldsExternalSettings,
-    /// `language`: string.
+    /// `language`: documented as string.
     pub language: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -161,9 +210,9 @@ pub struct SignB2eDocumentSendFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SignB2eDocumentSendFieldsCompany {
-    /// `uuid`: string, required.
+    /// `uuid`: documented as string, required.
     pub uuid: String,
-    /// `crmId`: integer, required.
+    /// `crmId`: documented as integer, required.
     #[bitrix(rename = "crmId")]
     pub crm_id: i64,
     /// Undocumented keys sent as they are.
@@ -174,16 +223,16 @@ pub struct SignB2eDocumentSendFieldsCompany {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SignB2eDocumentSendFieldsMembersItem {
-    /// `employeeCode`: string, required.
+    /// `employeeCode`: documented as string, required.
     #[bitrix(rename = "employeeCode")]
     pub employee_code: String,
-    /// `employeeId`: integer, required.
+    /// `employeeId`: documented as integer, required.
     #[bitrix(rename = "employeeId")]
     pub employee_id: i64,
-    /// `userId`: integer, required.
+    /// `userId`: documented as integer, required.
     #[bitrix(rename = "userId")]
     pub user_id: i64,
-    /// `role`: string, required.
+    /// `role`: documented as string, required.
     pub role: SignB2eDocumentSendFieldsMembersItemRole,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -209,16 +258,16 @@ pub enum SignB2eDocumentSendFieldsMembersItemRole {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SignB2eDocumentSendFieldsResponsible {
-    /// `employeeCode`: string, required.
+    /// `employeeCode`: documented as string, required.
     #[bitrix(rename = "employeeCode")]
     pub employee_code: String,
-    /// `employeeId`: integer, required.
+    /// `employeeId`: documented as integer, required.
     #[bitrix(rename = "employeeId")]
     pub employee_id: i64,
-    /// `userId`: integer, required.
+    /// `userId`: documented as integer, required.
     #[bitrix(rename = "userId")]
     pub user_id: i64,
-    /// `role`: string.
+    /// `role`: documented as string.
     pub role: Option<SignB2eDocumentSendFieldsResponsibleRole>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -244,13 +293,13 @@ pub enum SignB2eDocumentSendFieldsResponsibleRole {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SignB2eDocumentSendFieldsFilesItem {
-    /// `fileName`: string, required.
+    /// `fileName`: documented as string, required.
     #[bitrix(rename = "fileName")]
     pub file_name: String,
-    /// `fileType`: string, required.
+    /// `fileType`: documented as string, required.
     #[bitrix(rename = "fileType")]
     pub file_type: String,
-    /// `fileContent`: string, required.
+    /// `fileContent`: documented as string, required.
     #[bitrix(rename = "fileContent")]
     pub file_content: String,
     /// Undocumented keys sent as they are.
@@ -261,10 +310,10 @@ pub struct SignB2eDocumentSendFieldsFilesItem {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SignB2eDocumentSendFieldsExternalSettings {
-    /// `externalId`: string, required.
+    /// `externalId`: documented as string, required.
     #[bitrix(rename = "externalId")]
     pub external_id: String,
-    /// `externalDateCreate`: string, required.
+    /// `externalDateCreate`: documented as string, required.
     #[bitrix(rename = "externalDateCreate")]
     pub external_date_create: String,
     /// Undocumented keys sent as they are.

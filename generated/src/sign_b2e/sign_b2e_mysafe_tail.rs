@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sign.b2e.mysafe.tail` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of signed documents in the company's safe — `sign.b2e.mysafe.tail` (REST v1, scope `sign_b2e`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-mysafe-tail.html)
@@ -12,17 +12,41 @@ use bitrix24::bitrix_method;
     name = "sign.b2e.mysafe.tail",
     version = "v1",
     scope = "sign_b2e",
-    result = Value,
-    mutates,
+    result = Vec<SignB2eMysafeTailResultItem>,
+    paging(kind = "offset_limit", id = "id"),
     error(
         code = "WRONG_AUTH_TYPE",
-        status = 400,
+        status = 401,
         message = "Current authorization type is denied for this method Application context required"
     ),
 )]
 pub struct SignB2eMysafeTail {
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
+}
+/// The `SignB2eMysafeTailResultItem` object. Part of `sign.b2e.mysafe.tail` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-mysafe-tail.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SignB2eMysafeTailResultItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `create_date`: documented as string.
+    pub create_date: Option<String>,
+    /// `signed_date`: documented as string.
+    pub signed_date: Option<String>,
+    /// `creator_id`: documented as integer.
+    pub creator_id: Option<i64>,
+    /// `member_id`: documented as integer.
+    pub member_id: Option<i64>,
+    /// `role`: documented as string.
+    pub role: Option<String>,
+    /// `file_url`: documented as string.
+    pub file_url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

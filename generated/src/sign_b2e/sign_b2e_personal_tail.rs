@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sign.b2e.personal.tail` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of signed documents for the user — `sign.b2e.personal.tail` (REST v1, scope `sign_b2e`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-personal-tail.html)
@@ -12,17 +12,33 @@ use bitrix24::bitrix_method;
     name = "sign.b2e.personal.tail",
     version = "v1",
     scope = "sign_b2e",
-    result = Value,
-    mutates,
+    result = Vec<SignB2ePersonalTailResultItem>,
+    paging(kind = "offset_limit", id = "id"),
     error(
         code = "WRONG_AUTH_TYPE",
-        status = 400,
+        status = 401,
         message = "Current authorization type is denied for this method Application context required"
     ),
 )]
 pub struct SignB2ePersonalTail {
-    /// `limit`: integer.
+    /// `limit`: documented as integer.
     pub limit: Option<i64>,
-    /// `offset`: integer.
+    /// `offset`: documented as integer.
     pub offset: Option<i64>,
+}
+/// The `SignB2ePersonalTailResultItem` object. Part of `sign.b2e.personal.tail` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-personal-tail.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SignB2ePersonalTailResultItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `signed_date`: documented as string.
+    pub signed_date: Option<String>,
+    /// `file_url`: documented as string.
+    pub file_url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

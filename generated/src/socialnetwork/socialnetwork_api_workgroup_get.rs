@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Retrieve Data on Workgroup — `socialnetwork.api.workgroup.get` (REST v1, scope `socialnetwork`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "socialnetwork.api.workgroup.get",
     version = "v1",
     scope = "socialnetwork",
-    result = Value,
+    result = types::SocialnetworkApiWorkgroup,
     error(
         code = "SONET_CONTROLLER_WORKGROUP_EMPTY",
         status = 400,
@@ -25,19 +26,19 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct SocialnetworkApiWorkgroupGet {
-    /// `params`: object, required.
+    /// `params`: documented as object, required.
     pub params: SocialnetworkApiWorkgroupGetParams,
 }
 /// The `params` object. Part of `socialnetwork.api.workgroup.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SocialnetworkApiWorkgroupGetParams {
-    /// `groupId`: integer, required.
+    /// `groupId`: documented as integer, required.
     #[bitrix(rename = "groupId")]
     pub group_id: i64,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `mode`: string.
+    /// `mode`: documented as string.
     pub mode: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "socialnetwork.api.workgroup.list",
     version = "v1",
     scope = "socialnetwork",
-    result = Value,
+    result = SocialnetworkApiWorkgroupListResult,
     paging(
         kind = "start",
         id = "id",
@@ -22,58 +22,68 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct SocialnetworkApiWorkgroupList {
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<SocialnetworkApiWorkgroupListFilter>,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<SocialnetworkApiWorkgroupListParams>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `SocialnetworkApiWorkgroupListResult` object. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SocialnetworkApiWorkgroupListResult {
+    /// `workgroups`: documented as array of object.
+    pub workgroups: Option<Vec<Map<String, Value>>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `filter` object. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SocialnetworkApiWorkgroupListFilter {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `OWNER_ID`: integer.
+    /// `OWNER_ID`: documented as integer.
     #[bitrix(rename = "OWNER_ID")]
     pub owner_id: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `VISIBLE`: string.
+    /// `VISIBLE`: documented as string.
     #[bitrix(rename = "VISIBLE")]
     pub visible: Option<String>,
-    /// `OPENED`: string.
+    /// `OPENED`: documented as string.
     #[bitrix(rename = "OPENED")]
     pub opened: Option<String>,
-    /// `CLOSED`: string.
+    /// `CLOSED`: documented as string.
     #[bitrix(rename = "CLOSED")]
     pub closed: Option<String>,
-    /// `PROJECT`: string.
+    /// `PROJECT`: documented as string.
     #[bitrix(rename = "PROJECT")]
     pub project: Option<String>,
-    /// `SUBJECT_ID`: integer.
+    /// `SUBJECT_ID`: documented as integer.
     #[bitrix(rename = "SUBJECT_ID")]
     pub subject_id: Option<i64>,
-    /// `SITE_ID`: string.
+    /// `SITE_ID`: documented as string.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: Option<String>,
-    /// `DATE_CREATE`: datetime.
+    /// `DATE_CREATE`: documented as datetime.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
-    /// `DATE_UPDATE`: datetime.
+    /// `DATE_UPDATE`: documented as datetime.
     #[bitrix(rename = "DATE_UPDATE")]
     pub date_update: Option<String>,
-    /// `DATE_ACTIVITY`: datetime.
+    /// `DATE_ACTIVITY`: documented as datetime.
     #[bitrix(rename = "DATE_ACTIVITY")]
     pub date_activity: Option<String>,
     /// Undocumented keys sent as they are.
@@ -84,20 +94,20 @@ pub struct SocialnetworkApiWorkgroupListFilter {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SocialnetworkApiWorkgroupListParams {
-    /// `IS_ADMIN`: string.
+    /// `IS_ADMIN`: documented as string.
     #[bitrix(rename = "IS_ADMIN")]
     pub is_admin: Option<String>,
-    /// `siteId`: string.
+    /// `siteId`: documented as string.
     #[bitrix(rename = "siteId")]
     pub site_id: Option<String>,
-    /// `mode`: string.
+    /// `mode`: documented as string.
     pub mode: Option<SocialnetworkApiWorkgroupListParamsMode>,
-    /// `features`: array.
+    /// `features`: documented as array.
     pub features: Option<Vec<Value>>,
-    /// `mandatoryFeatures`: array.
+    /// `mandatoryFeatures`: documented as array.
     #[bitrix(rename = "mandatoryFeatures")]
     pub mandatory_features: Option<Vec<Value>>,
-    /// `shouldSelectDialogId`: string.
+    /// `shouldSelectDialogId`: documented as string.
     #[bitrix(rename = "shouldSelectDialogId")]
     pub should_select_dialog_id: Option<
         SocialnetworkApiWorkgroupListParamsShouldSelectDialogId,

@@ -14,13 +14,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     scope = "sonet",
     result = i64,
     mutates,
-    error(code = "—", status = 400, message = "Incorrect input data"),
-    error(
-        code = "—",
-        status = 400,
-        message = "You have no permissions to create a group"
-    ),
-    error(code = "—", status = 400, message = "Cannot create group"),
+    error(status = 400, message = "Incorrect input data"),
+    error(status = 400, message = "You have no permissions to create a group"),
+    error(status = 400, message = "Cannot create group"),
     error(
         code = "ERROR_IMAGE_ID",
         status = 400,
@@ -28,52 +24,52 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct SonetGroupCreate {
-    /// `NAME`: string, required.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `VISIBLE`: string.
+    /// `VISIBLE`: documented as string.
     #[bitrix(rename = "VISIBLE")]
     pub visible: Option<SonetGroupCreateVisible>,
-    /// `OPENED`: string.
+    /// `OPENED`: documented as string.
     #[bitrix(rename = "OPENED")]
     pub opened: Option<SonetGroupCreateOpened>,
-    /// `CLOSED`: string.
+    /// `CLOSED`: documented as string.
     #[bitrix(rename = "CLOSED")]
     pub closed: Option<SonetGroupCreateClosed>,
-    /// `KEYWORDS`: string.
+    /// `KEYWORDS`: documented as string.
     #[bitrix(rename = "KEYWORDS")]
     pub keywords: Option<String>,
-    /// `INITIATE_PERMS`: string.
+    /// `INITIATE_PERMS`: documented as string.
     #[bitrix(rename = "INITIATE_PERMS")]
     pub initiate_perms: Option<SonetGroupCreateInitiatePerms>,
-    /// `PROJECT`: string.
+    /// `PROJECT`: documented as string.
     #[bitrix(rename = "PROJECT")]
     pub project: Option<SonetGroupCreateProject>,
-    /// `PROJECT_DATE_START`: datetime.
+    /// `PROJECT_DATE_START`: documented as datetime.
     #[bitrix(rename = "PROJECT_DATE_START")]
     pub project_date_start: Option<String>,
-    /// `PROJECT_DATE_FINISH`: datetime.
+    /// `PROJECT_DATE_FINISH`: documented as datetime.
     #[bitrix(rename = "PROJECT_DATE_FINISH")]
     pub project_date_finish: Option<String>,
-    /// `SCRUM_MASTER_ID`: integer.
+    /// `SCRUM_MASTER_ID`: documented as integer.
     #[bitrix(rename = "SCRUM_MASTER_ID")]
     pub scrum_master_id: Option<i64>,
-    /// `OWNER_ID`: integer.
+    /// `OWNER_ID`: documented as integer.
     #[bitrix(rename = "OWNER_ID")]
     pub owner_id: Option<i64>,
-    /// `IMAGE`: file.
+    /// `IMAGE`: documented as file.
     #[bitrix(rename = "IMAGE")]
     pub image: Option<Value>,
-    /// `IMAGE_FILE_ID`: integer.
+    /// `IMAGE_FILE_ID`: documented as integer.
     #[bitrix(rename = "IMAGE_FILE_ID")]
     pub image_file_id: Option<i64>,
-    /// `SITE_ID`: array.
+    /// `SITE_ID`: documented as array.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: Option<Vec<Value>>,
-    /// `SUBJECT_ID`: integer.
+    /// `SUBJECT_ID`: documented as integer.
     #[bitrix(rename = "SUBJECT_ID")]
     pub subject_id: Option<i64>,
 }

@@ -13,17 +13,13 @@ use bitrix24::bitrix_method;
     scope = "sonet",
     result = bool,
     mutates,
-    error(code = "—", status = 400, message = "Wrong group ID"),
-    error(code = "—", status = 400, message = "Socialnetwork group not found"),
-    error(
-        code = "—",
-        status = 400,
-        message = "User has no permissions to delete group"
-    ),
-    error(code = "—", status = 400, message = "Cannot delete group"),
+    error(status = 400, message = "Wrong group ID"),
+    error(status = 400, message = "Socialnetwork group not found"),
+    error(status = 400, message = "User has no permissions to delete group"),
+    error(status = 400, message = "Cannot delete group"),
 )]
 pub struct SonetGroupDelete {
-    /// `GROUP_ID`: integer, required.
+    /// `GROUP_ID`: documented as integer, required.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: i64,
 }

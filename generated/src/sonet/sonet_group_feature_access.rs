@@ -12,19 +12,18 @@ use bitrix24::{bitrix_enum, bitrix_method};
     version = "v1",
     scope = "sonet",
     result = bool,
-    mutates,
-    error(code = "—", status = 400, message = "Wrong socialnetwork group ID"),
-    error(code = "—", status = 400, message = "Wrong feature"),
-    error(code = "—", status = 400, message = "Wrong operation"),
+    error(status = 400, message = "Wrong socialnetwork group ID"),
+    error(status = 400, message = "Wrong feature"),
+    error(status = 400, message = "Wrong operation"),
 )]
 pub struct SonetGroupFeatureAccess {
-    /// `GROUP_ID`: integer, required.
+    /// `GROUP_ID`: documented as integer, required.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: i64,
-    /// `FEATURE`: string, required.
+    /// `FEATURE`: documented as string, required.
     #[bitrix(rename = "FEATURE")]
     pub feature: SonetGroupFeatureAccessFeature,
-    /// `OPERATION`: string, required.
+    /// `OPERATION`: documented as string, required.
     #[bitrix(rename = "OPERATION")]
     pub operation: String,
 }

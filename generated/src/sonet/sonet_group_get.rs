@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of groups and projects — `sonet_group.get` (REST v1, scope `sonet`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)
@@ -12,60 +13,60 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sonet_group.get",
     version = "v1",
     scope = "sonet",
-    result = Value,
+    result = Vec<types::SonetGroup>,
     paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER"),
 )]
 pub struct SonetGroupGet {
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<SonetGroupGetFilter>,
-    /// `GROUP_ID`: integer.
+    /// `GROUP_ID`: documented as integer.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: Option<i64>,
-    /// `IS_ADMIN`: string.
+    /// `IS_ADMIN`: documented as string.
     #[bitrix(rename = "IS_ADMIN")]
     pub is_admin: Option<String>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// The `FILTER` object. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SonetGroupGetFilter {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `OWNER_ID`: integer.
+    /// `OWNER_ID`: documented as integer.
     #[bitrix(rename = "OWNER_ID")]
     pub owner_id: Option<i64>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<SonetGroupGetFilterActive>,
-    /// `VISIBLE`: string.
+    /// `VISIBLE`: documented as string.
     #[bitrix(rename = "VISIBLE")]
     pub visible: Option<SonetGroupGetFilterVisible>,
-    /// `OPENED`: string.
+    /// `OPENED`: documented as string.
     #[bitrix(rename = "OPENED")]
     pub opened: Option<SonetGroupGetFilterOpened>,
-    /// `CLOSED`: string.
+    /// `CLOSED`: documented as string.
     #[bitrix(rename = "CLOSED")]
     pub closed: Option<SonetGroupGetFilterClosed>,
-    /// `DATE_CREATE`: datetime.
+    /// `DATE_CREATE`: documented as datetime.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
-    /// `DATE_UPDATE`: datetime.
+    /// `DATE_UPDATE`: documented as datetime.
     #[bitrix(rename = "DATE_UPDATE")]
     pub date_update: Option<String>,
-    /// `DATE_ACTIVITY`: datetime.
+    /// `DATE_ACTIVITY`: documented as datetime.
     #[bitrix(rename = "DATE_ACTIVITY")]
     pub date_activity: Option<String>,
-    /// `IS_EXTRANET`: string.
+    /// `IS_EXTRANET`: documented as string.
     #[bitrix(rename = "IS_EXTRANET")]
     pub is_extranet: Option<SonetGroupGetFilterIsExtranet>,
     /// Undocumented keys sent as they are.

@@ -13,20 +13,16 @@ use bitrix24::bitrix_method;
     scope = "sonet",
     result = bool,
     mutates,
-    error(code = "—", status = 400, message = "Invalid workgroup/project ID"),
-    error(code = "—", status = 400, message = "Invalid user ID"),
-    error(
-        code = "—",
-        status = 400,
-        message = "Insufficient permissions to complete the operation."
-    ),
-    error(code = "—", status = 400, message = "Cannot complete operation."),
+    error(status = 400, message = "Invalid workgroup/project ID"),
+    error(status = 400, message = "Invalid user ID"),
+    error(status = 400, message = "Insufficient permissions to complete the operation."),
+    error(status = 400, message = "Cannot complete operation."),
 )]
 pub struct SonetGroupSetowner {
-    /// `GROUP_ID`: integer, required.
+    /// `GROUP_ID`: documented as integer, required.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: i64,
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
 }

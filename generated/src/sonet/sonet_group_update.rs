@@ -14,13 +14,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     scope = "sonet",
     result = i64,
     mutates,
-    error(code = "—", status = 400, message = "Wrong group ID"),
-    error(
-        code = "—",
-        status = 400,
-        message = "User has no permissions to update group"
-    ),
-    error(code = "—", status = 400, message = "Cannot update group"),
+    error(status = 400, message = "Wrong group ID"),
+    error(status = 400, message = "User has no permissions to update group"),
+    error(status = 400, message = "Cannot update group"),
     error(
         code = "ERROR_IMAGE_ID",
         status = 400,
@@ -28,46 +24,46 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct SonetGroupUpdate {
-    /// `GROUP_ID`: integer, required.
+    /// `GROUP_ID`: documented as integer, required.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: i64,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `VISIBLE`: string.
+    /// `VISIBLE`: documented as string.
     #[bitrix(rename = "VISIBLE")]
     pub visible: Option<SonetGroupUpdateVisible>,
-    /// `OPENED`: string.
+    /// `OPENED`: documented as string.
     #[bitrix(rename = "OPENED")]
     pub opened: Option<SonetGroupUpdateOpened>,
-    /// `CLOSED`: string.
+    /// `CLOSED`: documented as string.
     #[bitrix(rename = "CLOSED")]
     pub closed: Option<SonetGroupUpdateClosed>,
-    /// `KEYWORDS`: string.
+    /// `KEYWORDS`: documented as string.
     #[bitrix(rename = "KEYWORDS")]
     pub keywords: Option<String>,
-    /// `INITIATE_PERMS`: string.
+    /// `INITIATE_PERMS`: documented as string.
     #[bitrix(rename = "INITIATE_PERMS")]
     pub initiate_perms: Option<SonetGroupUpdateInitiatePerms>,
-    /// `PROJECT_DATE_START`: datetime.
+    /// `PROJECT_DATE_START`: documented as datetime.
     #[bitrix(rename = "PROJECT_DATE_START")]
     pub project_date_start: Option<String>,
-    /// `PROJECT_DATE_FINISH`: datetime.
+    /// `PROJECT_DATE_FINISH`: documented as datetime.
     #[bitrix(rename = "PROJECT_DATE_FINISH")]
     pub project_date_finish: Option<String>,
-    /// `OWNER_ID`: integer.
+    /// `OWNER_ID`: documented as integer.
     #[bitrix(rename = "OWNER_ID")]
     pub owner_id: Option<i64>,
-    /// `IMAGE`: file.
+    /// `IMAGE`: documented as file.
     #[bitrix(rename = "IMAGE")]
     pub image: Option<Value>,
-    /// `IMAGE_FILE_ID`: integer.
+    /// `IMAGE_FILE_ID`: documented as integer.
     #[bitrix(rename = "IMAGE_FILE_ID")]
     pub image_file_id: Option<i64>,
-    /// `SITE_ID`: array.
+    /// `SITE_ID`: documented as array.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: Option<Vec<Value>>,
 }

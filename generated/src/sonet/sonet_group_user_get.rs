@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sonet_group.user.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of group participants — `sonet_group.user.get` (REST v1, scope `sonet`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/members/sonet-group-user-get.html)
@@ -12,12 +12,12 @@ use bitrix24::bitrix_method;
     name = "sonet_group.user.get",
     version = "v1",
     scope = "sonet",
-    result = Value,
-    error(code = "—", status = 400, message = "Wrong socialnetwork group ID"),
-    error(code = "—", status = 400, message = "Socialnetwork group not found"),
+    result = Vec<types::SonetGroupUser>,
+    error(status = 400, message = "Wrong socialnetwork group ID"),
+    error(status = 400, message = "Socialnetwork group not found"),
 )]
 pub struct SonetGroupUserGet {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sonet_group.user.groups` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get the list of groups for the current user — `sonet_group.user.groups` (REST v1, scope `sonet`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-user-groups.html)
@@ -12,7 +12,45 @@ use bitrix24::bitrix_method;
     name = "sonet_group.user.groups",
     version = "v1",
     scope = "sonet",
-    result = Value,
-    mutates,
+    result = Vec<SonetGroupUserGroupsResultItem>,
 )]
 pub struct SonetGroupUserGroups {}
+/// The `SonetGroupUserGroupsResultItem` object. Part of `sonet_group.user.groups` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-user-groups.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SonetGroupUserGroupsResultItem {
+    /// `GROUP_ID`: documented as integer.
+    #[bitrix(rename = "GROUP_ID")]
+    pub group_id: Option<i64>,
+    /// `GROUP_NAME`: documented as string.
+    #[bitrix(rename = "GROUP_NAME")]
+    pub group_name: Option<String>,
+    /// `ROLE`: documented as string.
+    #[bitrix(rename = "ROLE")]
+    pub role: Option<SonetGroupUserGroupsResultItemRole>,
+    /// `GROUP_IMAGE_ID`: documented as string.
+    #[bitrix(rename = "GROUP_IMAGE_ID")]
+    pub group_image_id: Option<String>,
+    /// `GROUP_IMAGE`: documented as string.
+    #[bitrix(rename = "GROUP_IMAGE")]
+    pub group_image: Option<String>,
+    /// `IS_EXTRANET`: documented as string.
+    #[bitrix(rename = "IS_EXTRANET")]
+    pub is_extranet: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `ROLE`. Part of `sonet_group.user.groups` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-user-groups.html)).
+#[bitrix_enum(repr = "string")]
+pub enum SonetGroupUserGroupsResultItemRole {
+    /// `"A"`: owner
+    #[bitrix(value = "A")]
+    A,
+    /// `"E"`: moderator
+    #[bitrix(value = "E")]
+    E,
+    /// `"K"`: participant
+    #[bitrix(value = "K")]
+    K,
+}

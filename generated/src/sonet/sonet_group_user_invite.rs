@@ -12,20 +12,20 @@ use bitrix24::bitrix_method;
     name = "sonet_group.user.invite",
     version = "v1",
     scope = "sonet",
-    result = Value,
+    result = Vec<String>,
     mutates,
-    error(code = "—", status = 400, message = "Wrong group ID"),
-    error(code = "—", status = 400, message = "Wrong user IDs"),
-    error(code = "—", status = 400, message = "Socialnetwork group not found"),
+    error(status = 400, message = "Wrong group ID"),
+    error(status = 400, message = "Wrong user IDs"),
+    error(status = 400, message = "Socialnetwork group not found"),
 )]
 pub struct SonetGroupUserInvite {
-    /// `GROUP_ID`: integer, required.
+    /// `GROUP_ID`: documented as integer, required.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: i64,
-    /// `USER_ID`: integer|array, required.
+    /// `USER_ID`: documented as `integer|array`, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Value,
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
 }

@@ -13,15 +13,15 @@ use bitrix24::bitrix_method;
     scope = "sonet",
     result = bool,
     mutates,
-    error(code = "—", status = 400, message = "Wrong group ID"),
-    error(code = "—", status = 400, message = "Socialnetwork group not found"),
-    error(code = "—", status = 400, message = "Cannot request to join group"),
+    error(status = 400, message = "Wrong group ID"),
+    error(status = 400, message = "Socialnetwork group not found"),
+    error(status = 400, message = "Cannot request to join group"),
 )]
 pub struct SonetGroupUserRequest {
-    /// `GROUP_ID`: integer, required.
+    /// `GROUP_ID`: documented as integer, required.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: i64,
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
 }

@@ -36,10 +36,10 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct TaskChecklistitemAdd {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: TaskChecklistitemAddFields,
 }
@@ -47,22 +47,22 @@ pub struct TaskChecklistitemAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskChecklistitemAddFields {
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
-    /// `SORT_INDEX`: integer.
+    /// `SORT_INDEX`: documented as integer.
     #[bitrix(rename = "SORT_INDEX")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
+    /// `IS_COMPLETE`: documented as Y/N flag.
     #[bitrix(rename = "IS_COMPLETE", yn)]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
+    /// `IS_IMPORTANT`: documented as Y/N flag.
     #[bitrix(rename = "IS_IMPORTANT", yn)]
     pub is_important: Option<bool>,
-    /// `MEMBERS`: object.
+    /// `MEMBERS`: documented as object.
     #[bitrix(rename = "MEMBERS")]
     pub members: Option<Map<String, Value>>,
-    /// `PARENT_ID`: integer.
+    /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.checklistitem.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Checklist Item — `task.checklistitem.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "task.checklistitem.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TaskChecklistitem,
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -30,10 +30,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TaskChecklistitemGet {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Checklist Items — `task.checklistitem.getlist` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "task.checklistitem.getlist",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<types::TaskChecklistitem>,
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -30,10 +31,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TaskChecklistitemGetlist {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.checklistitem.getmanifest` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Methods and Their Description — `task.checklistitem.getmanifest` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)
@@ -12,6 +12,385 @@ use bitrix24::bitrix_method;
     name = "task.checklistitem.getmanifest",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TaskChecklistitemGetmanifestResult,
 )]
 pub struct TaskChecklistitemGetmanifest {}
+/// The `TaskChecklistitemGetmanifestResult` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResult {
+    /// `Manifest version`: documented as string.
+    #[bitrix(rename = "Manifest version")]
+    pub manifest_version: Option<String>,
+    /// `REST: available methods`: documented as object.
+    #[bitrix(rename = "REST: available methods")]
+    pub rest_available_methods: Option<
+        TaskChecklistitemGetmanifestResultRestAvailableMethods,
+    >,
+    /// `REST: date fields`: documented as array of string.
+    #[bitrix(rename = "REST: date fields")]
+    pub rest_date_fields: Option<Vec<String>>,
+    /// `REST: readable checklistitem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: readable checklistitem data fields")]
+    pub rest_readable_checklistitem_data_fields: Option<Vec<String>>,
+    /// `REST: shortname alias to class`: documented as string.
+    #[bitrix(rename = "REST: shortname alias to class")]
+    pub rest_shortname_alias_to_class: Option<String>,
+    /// `REST: sortable checklistitem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: sortable checklistitem data fields")]
+    pub rest_sortable_checklistitem_data_fields: Option<Vec<String>>,
+    /// `REST: writable checklistitem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: writable checklistitem data fields")]
+    pub rest_writable_checklistitem_data_fields: Option<Vec<String>>,
+    /// `Warning`: documented as string.
+    #[bitrix(rename = "Warning")]
+    pub warning: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `REST: available methods` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethods {
+    /// `add`: documented as object.
+    pub add: Option<TaskChecklistitemGetmanifestResultRestAvailableMethodsAdd>,
+    /// `complete`: documented as object.
+    pub complete: Option<TaskChecklistitemGetmanifestResultRestAvailableMethodsComplete>,
+    /// `delete`: documented as object.
+    pub delete: Option<TaskChecklistitemGetmanifestResultRestAvailableMethodsDelete>,
+    /// `get`: documented as object.
+    pub get: Option<TaskChecklistitemGetmanifestResultRestAvailableMethodsGet>,
+    /// `getlist`: documented as object.
+    pub getlist: Option<TaskChecklistitemGetmanifestResultRestAvailableMethodsGetlist>,
+    /// `getmanifest`: documented as object.
+    pub getmanifest: Option<
+        TaskChecklistitemGetmanifestResultRestAvailableMethodsGetmanifest,
+    >,
+    /// `isactionallowed`: documented as object.
+    pub isactionallowed: Option<
+        TaskChecklistitemGetmanifestResultRestAvailableMethodsIsactionallowed,
+    >,
+    /// `moveafteritem`: documented as object.
+    pub moveafteritem: Option<
+        TaskChecklistitemGetmanifestResultRestAvailableMethodsMoveafteritem,
+    >,
+    /// `renew`: documented as object.
+    pub renew: Option<TaskChecklistitemGetmanifestResultRestAvailableMethodsRenew>,
+    /// `update`: documented as object.
+    pub update: Option<TaskChecklistitemGetmanifestResultRestAvailableMethodsUpdate>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `add` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsAdd {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskChecklistitemGetmanifestResultRestAvailableMethodsAddParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsAddParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsAddParamsItem {
+    /// `allowedKeys`: documented as array of string.
+    #[bitrix(rename = "allowedKeys")]
+    pub allowed_keys: Option<Vec<String>>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `complete` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsComplete {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskChecklistitemGetmanifestResultRestAvailableMethodsCompleteParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsCompleteParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsCompleteParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `delete` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsDelete {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskChecklistitemGetmanifestResultRestAvailableMethodsDeleteParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsDeleteParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsDeleteParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `get` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGet {
+    /// `allowedKeysInReturnValue`: documented as array of string.
+    #[bitrix(rename = "allowedKeysInReturnValue")]
+    pub allowed_keys_in_return_value: Option<Vec<String>>,
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskChecklistitemGetmanifestResultRestAvailableMethodsGetParamsItem>,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsGetParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `getlist` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetlist {
+    /// `allowedKeysInReturnValue`: documented as array of string.
+    #[bitrix(rename = "allowedKeysInReturnValue")]
+    pub allowed_keys_in_return_value: Option<Vec<String>>,
+    /// `collectionInReturnValue`: documented as boolean.
+    #[bitrix(rename = "collectionInReturnValue")]
+    pub collection_in_return_value: Option<bool>,
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskChecklistitemGetmanifestResultRestAvailableMethodsGetlistParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsGetlistParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetlistParamsItem {
+    /// `allowedKeys`: documented as array of string.
+    #[bitrix(rename = "allowedKeys")]
+    pub allowed_keys: Option<Vec<String>>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `getmanifest` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetmanifest {
+    /// `params`: documented as array.
+    pub params: Option<Vec<Value>>,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `isactionallowed` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsIsactionallowed {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<
+            TaskChecklistitemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem,
+        >,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `moveafteritem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsMoveafteritem {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<
+            TaskChecklistitemGetmanifestResultRestAvailableMethodsMoveafteritemParamsItem,
+        >,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsMoveafteritemParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsMoveafteritemParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `renew` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsRenew {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskChecklistitemGetmanifestResultRestAvailableMethodsRenewParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsRenewParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsRenewParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `update` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsUpdate {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskChecklistitemGetmanifestResultRestAvailableMethodsUpdateParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsUpdateParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsUpdateParamsItem {
+    /// `allowedKeys`: documented as array of string.
+    #[bitrix(rename = "allowedKeys")]
+    pub allowed_keys: Option<Vec<String>>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

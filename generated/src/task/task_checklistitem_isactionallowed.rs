@@ -12,7 +12,6 @@ use bitrix24::{bitrix_enum, bitrix_method};
     version = "v1",
     scope = "task",
     result = bool,
-    mutates,
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -25,13 +24,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct TaskChecklistitemIsactionallowed {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
-    /// `ACTIONID`: integer, required.
+    /// `ACTIONID`: documented as integer, required.
     #[bitrix(rename = "ACTIONID")]
     pub actionid: TaskChecklistitemIsactionallowedActionid,
 }

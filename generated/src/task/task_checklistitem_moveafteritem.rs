@@ -31,13 +31,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TaskChecklistitemMoveafteritem {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
-    /// `AFTERITEMID`: integer, required.
+    /// `AFTERITEMID`: documented as integer, required.
     #[bitrix(rename = "AFTERITEMID")]
     pub afteritemid: i64,
 }

@@ -25,10 +25,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TaskChecklistitemRenew {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
 }

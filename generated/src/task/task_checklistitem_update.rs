@@ -27,12 +27,12 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "\"TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) for method ctaskchecklistitem::update() expected to be of type \\u0022integer\\u0022, but given something else.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) for method ctaskchecklistitem::update() expected to be of type \\u0022integer\\u0022, but given something else.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
     ),
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "\"TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) expected by method ctaskchecklistitem::update(), but not given.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) expected by method ctaskchecklistitem::update(), but not given.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
     ),
     error(
         code = "ERROR_CORE",
@@ -41,13 +41,13 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct TaskChecklistitemUpdate {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: TaskChecklistitemUpdateFields,
 }
@@ -55,22 +55,22 @@ pub struct TaskChecklistitemUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskChecklistitemUpdateFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `SORT_INDEX`: integer.
+    /// `SORT_INDEX`: documented as integer.
     #[bitrix(rename = "SORT_INDEX")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
+    /// `IS_COMPLETE`: documented as Y/N flag.
     #[bitrix(rename = "IS_COMPLETE", yn)]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
+    /// `IS_IMPORTANT`: documented as Y/N flag.
     #[bitrix(rename = "IS_IMPORTANT", yn)]
     pub is_important: Option<bool>,
-    /// `MEMBERS`: object.
+    /// `MEMBERS`: documented as object.
     #[bitrix(rename = "MEMBERS")]
     pub members: Option<Map<String, Value>>,
-    /// `PARENT_ID`: integer.
+    /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -18,13 +18,13 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct TaskCommentAdd {
-    /// `TASKID`: any.
+    /// `TASKID`: documented as any JSON value.
     #[bitrix(rename = "TASKID")]
     pub taskid: Option<Value>,
-    /// `COMMENTTEXT`: any.
+    /// `COMMENTTEXT`: documented as any JSON value.
     #[bitrix(rename = "COMMENTTEXT")]
     pub commenttext: Option<Value>,
-    /// `FIELDS`: object.
+    /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<Map<String, Value>>,
 }

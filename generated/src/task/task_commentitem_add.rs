@@ -40,10 +40,10 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct TaskCommentitemAdd {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: TaskCommentitemAddFields,
 }
@@ -51,16 +51,16 @@ pub struct TaskCommentitemAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskCommentitemAddFields {
-    /// `POST_MESSAGE`: string, required.
+    /// `POST_MESSAGE`: documented as string, required.
     #[bitrix(rename = "POST_MESSAGE")]
     pub post_message: String,
-    /// `AUTHOR_ID`: integer.
+    /// `AUTHOR_ID`: documented as integer.
     #[bitrix(rename = "AUTHOR_ID")]
     pub author_id: Option<i64>,
-    /// `POST_DATE`: string.
+    /// `POST_DATE`: documented as string.
     #[bitrix(rename = "POST_DATE")]
     pub post_date: Option<String>,
-    /// `UF_FORUM_MESSAGE_DOC`: array.
+    /// `UF_FORUM_MESSAGE_DOC`: documented as array.
     #[bitrix(rename = "UF_FORUM_MESSAGE_DOC")]
     pub uf_forum_message_doc: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.commentitem.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Comment by ID — `task.commentitem.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get.html)
@@ -14,7 +14,7 @@ use bitrix24::bitrix_method;
     name = "task.commentitem.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TaskCommentitem,
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -37,10 +37,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TaskCommentitemGet {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Comments — `task.commentitem.getlist` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html)
@@ -14,7 +15,7 @@ use bitrix24::bitrix_method;
     name = "task.commentitem.getlist",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<types::TaskCommentitem>,
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -37,13 +38,13 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TaskCommentitemGetlist {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.commentitem.getmanifest` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Methods and Their Descriptions for — `task.commentitem.getmanifest` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)
@@ -12,6 +12,288 @@ use bitrix24::bitrix_method;
     name = "task.commentitem.getmanifest",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TaskCommentitemGetmanifestResult,
 )]
 pub struct TaskCommentitemGetmanifest {}
+/// The `TaskCommentitemGetmanifestResult` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResult {
+    /// `Manifest version`: documented as string.
+    #[bitrix(rename = "Manifest version")]
+    pub manifest_version: Option<String>,
+    /// `REST: available methods`: documented as object.
+    #[bitrix(rename = "REST: available methods")]
+    pub rest_available_methods: Option<
+        TaskCommentitemGetmanifestResultRestAvailableMethods,
+    >,
+    /// `REST: date fields`: documented as array of string.
+    #[bitrix(rename = "REST: date fields")]
+    pub rest_date_fields: Option<Vec<String>>,
+    /// `REST: filterable commentitem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: filterable commentitem data fields")]
+    pub rest_filterable_commentitem_data_fields: Option<Vec<String>>,
+    /// `REST: readable commentitem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: readable commentitem data fields")]
+    pub rest_readable_commentitem_data_fields: Option<Vec<String>>,
+    /// `REST: shortname alias to class`: documented as string.
+    #[bitrix(rename = "REST: shortname alias to class")]
+    pub rest_shortname_alias_to_class: Option<String>,
+    /// `REST: sortable commentitem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: sortable commentitem data fields")]
+    pub rest_sortable_commentitem_data_fields: Option<Vec<String>>,
+    /// `REST: writable commentitem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: writable commentitem data fields")]
+    pub rest_writable_commentitem_data_fields: Option<Vec<String>>,
+    /// `Warning`: documented as string.
+    #[bitrix(rename = "Warning")]
+    pub warning: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `REST: available methods` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethods {
+    /// `add`: documented as object.
+    pub add: Option<TaskCommentitemGetmanifestResultRestAvailableMethodsAdd>,
+    /// `delete`: documented as object.
+    pub delete: Option<TaskCommentitemGetmanifestResultRestAvailableMethodsDelete>,
+    /// `get`: documented as object.
+    pub get: Option<TaskCommentitemGetmanifestResultRestAvailableMethodsGet>,
+    /// `getlist`: documented as object.
+    pub getlist: Option<TaskCommentitemGetmanifestResultRestAvailableMethodsGetlist>,
+    /// `getmanifest`: documented as object.
+    pub getmanifest: Option<
+        TaskCommentitemGetmanifestResultRestAvailableMethodsGetmanifest,
+    >,
+    /// `isactionallowed`: documented as object.
+    pub isactionallowed: Option<
+        TaskCommentitemGetmanifestResultRestAvailableMethodsIsactionallowed,
+    >,
+    /// `update`: documented as object.
+    pub update: Option<TaskCommentitemGetmanifestResultRestAvailableMethodsUpdate>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `add` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsAdd {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskCommentitemGetmanifestResultRestAvailableMethodsAddParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskCommentitemGetmanifestResultRestAvailableMethodsAddParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsAddParamsItem {
+    /// `allowedKeys`: documented as array of string.
+    #[bitrix(rename = "allowedKeys")]
+    pub allowed_keys: Option<Vec<String>>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `delete` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsDelete {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskCommentitemGetmanifestResultRestAvailableMethodsDeleteParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskCommentitemGetmanifestResultRestAvailableMethodsDeleteParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsDeleteParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `get` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGet {
+    /// `allowedKeysInReturnValue`: documented as array of string.
+    #[bitrix(rename = "allowedKeysInReturnValue")]
+    pub allowed_keys_in_return_value: Option<Vec<String>>,
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskCommentitemGetmanifestResultRestAvailableMethodsGetParamsItem>,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskCommentitemGetmanifestResultRestAvailableMethodsGetParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `getlist` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetlist {
+    /// `allowedKeysInReturnValue`: documented as array of string.
+    #[bitrix(rename = "allowedKeysInReturnValue")]
+    pub allowed_keys_in_return_value: Option<Vec<String>>,
+    /// `collectionInReturnValue`: documented as boolean.
+    #[bitrix(rename = "collectionInReturnValue")]
+    pub collection_in_return_value: Option<bool>,
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskCommentitemGetmanifestResultRestAvailableMethodsGetlistParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskCommentitemGetmanifestResultRestAvailableMethodsGetlistParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetlistParamsItem {
+    /// `allowedKeyPrefixes`: documented as array of string.
+    #[bitrix(rename = "allowedKeyPrefixes")]
+    pub allowed_key_prefixes: Option<Vec<String>>,
+    /// `allowedKeys`: documented as array of string.
+    #[bitrix(rename = "allowedKeys")]
+    pub allowed_keys: Option<Vec<String>>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `getmanifest` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetmanifest {
+    /// `params`: documented as array.
+    pub params: Option<Vec<Value>>,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `isactionallowed` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsIsactionallowed {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<
+            TaskCommentitemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem,
+        >,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskCommentitemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `update` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsUpdate {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskCommentitemGetmanifestResultRestAvailableMethodsUpdateParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskCommentitemGetmanifestResultRestAvailableMethodsUpdateParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsUpdateParamsItem {
+    /// `allowedKeys`: documented as array of string.
+    #[bitrix(rename = "allowedKeys")]
+    pub allowed_keys: Option<Vec<String>>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

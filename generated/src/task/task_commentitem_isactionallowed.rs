@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.commentitem.isactionallowed` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 /// Check if the action is allowed for the comment — `task.commentitem.isactionallowed` (REST v1, scope `task`).
 ///
@@ -12,8 +11,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "task.commentitem.isactionallowed",
     version = "v1",
     scope = "task",
-    result = Value,
-    mutates,
+    result = bool,
     error(
         code = "ERROR_CORE",
         status = 400,
@@ -27,13 +25,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ERROR_CORE", status = 400, message = "TASKS_ERROR_ASSERT_EXCEPTION"),
 )]
 pub struct TaskCommentitemIsactionallowed {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
-    /// `ACTIONID`: integer, required.
+    /// `ACTIONID`: documented as integer, required.
     #[bitrix(rename = "ACTIONID")]
     pub actionid: TaskCommentitemIsactionallowedActionid,
 }

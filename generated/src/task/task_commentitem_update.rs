@@ -18,13 +18,13 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct TaskCommentitemUpdate {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
-    /// `FIELDS`: object, required.
+    /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: TaskCommentitemUpdateFields,
 }
@@ -32,10 +32,10 @@ pub struct TaskCommentitemUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskCommentitemUpdateFields {
-    /// `POST_MESSAGE`: string, required.
+    /// `POST_MESSAGE`: documented as string, required.
     #[bitrix(rename = "POST_MESSAGE")]
     pub post_message: String,
-    /// `UF_FORUM_MESSAGE_DOC`: array.
+    /// `UF_FORUM_MESSAGE_DOC`: documented as array.
     #[bitrix(rename = "UF_FORUM_MESSAGE_DOC")]
     pub uf_forum_message_doc: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.

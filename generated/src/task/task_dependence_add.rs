@@ -26,13 +26,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct TaskDependenceAdd {
-    /// `taskIdFrom`: integer, required.
+    /// `taskIdFrom`: documented as integer, required.
     #[bitrix(rename = "taskIdFrom")]
     pub task_id_from: i64,
-    /// `taskIdTo`: integer, required.
+    /// `taskIdTo`: documented as integer, required.
     #[bitrix(rename = "taskIdTo")]
     pub task_id_to: i64,
-    /// `linkType`: integer, required.
+    /// `linkType`: documented as integer, required.
     #[bitrix(rename = "linkType")]
     pub link_type: TaskDependenceAddLinkType,
 }

@@ -26,10 +26,10 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TaskDependenceDelete {
-    /// `taskIdFrom`: integer, required.
+    /// `taskIdFrom`: documented as integer, required.
     #[bitrix(rename = "taskIdFrom")]
     pub task_id_from: i64,
-    /// `taskIdTo`: integer, required.
+    /// `taskIdTo`: documented as integer, required.
     #[bitrix(rename = "taskIdTo")]
     pub task_id_to: i64,
 }

@@ -21,10 +21,10 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "ERROR_CODE", status = 400, message = "ACTION_NOT_ALLOWED"),
 )]
 pub struct TaskElapseditemAdd {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ARFIELDS`: object, required.
+    /// `ARFIELDS`: documented as object, required.
     #[bitrix(rename = "ARFIELDS")]
     pub arfields: TaskElapseditemAddArfields,
 }
@@ -32,13 +32,13 @@ pub struct TaskElapseditemAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskElapseditemAddArfields {
-    /// `SECONDS`: integer, required.
+    /// `SECONDS`: documented as integer, required.
     #[bitrix(rename = "SECONDS")]
     pub seconds: i64,
-    /// `COMMENT_TEXT`: string, required.
+    /// `COMMENT_TEXT`: documented as string, required.
     #[bitrix(rename = "COMMENT_TEXT")]
     pub comment_text: String,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
     /// Undocumented keys sent as they are.

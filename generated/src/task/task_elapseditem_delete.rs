@@ -21,10 +21,10 @@ use bitrix24::bitrix_method;
     error(code = "ERROR_CORE", status = 400, message = "ACTION_NOT_ALLOWED"),
 )]
 pub struct TaskElapseditemDelete {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.elapseditem.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Time Entry by ID — `task.elapseditem.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "task.elapseditem.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<types::TaskElapseditem>,
     error(code = "0x000001", status = 400, message = "Task not found"),
     error(code = "0x100002", status = 400, message = "Access denied"),
     error(code = "0x000004", status = 400, message = "Action not allowed"),
@@ -20,10 +20,10 @@ use bitrix24::bitrix_method;
     error(code = "ERROR_CORE", status = 400, message = "Task not found"),
 )]
 pub struct TaskElapseditemGet {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Time Tracking Records — `task.elapseditem.getlist` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-list.html)
@@ -12,7 +13,8 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "task.elapseditem.getlist",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<types::TaskElapseditem>,
+    paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER"),
     error(code = "0x100002", status = 400, message = "Access denied"),
     error(code = "0x000004", status = 400, message = "Action not allowed"),
     error(code = "0x000040", status = 400, message = "Unknown error"),
@@ -24,19 +26,19 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "ERROR_CORE", status = 400, message = "ACTION_NOT_ALLOWED"),
 )]
 pub struct TaskElapseditemGetlist {
-    /// `TASKID`: integer.
+    /// `TASKID`: documented as integer.
     #[bitrix(rename = "TASKID")]
     pub taskid: Option<i64>,
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<TaskElapseditemGetlistOrder>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<TaskElapseditemGetlistFilter>,
-    /// `SELECT`: array.
+    /// `SELECT`: documented as array.
     #[bitrix(rename = "SELECT")]
     pub select: Option<Vec<Value>>,
-    /// `PARAMS`: object.
+    /// `PARAMS`: documented as object.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<Map<String, Value>>,
 }
@@ -44,25 +46,25 @@ pub struct TaskElapseditemGetlist {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskElapseditemGetlistOrder {
-    /// `ID`: string.
+    /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<TaskElapseditemGetlistOrderId>,
-    /// `USER_ID`: string.
+    /// `USER_ID`: documented as string.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<TaskElapseditemGetlistOrderUserId>,
-    /// `MINUTES`: string.
+    /// `MINUTES`: documented as string.
     #[bitrix(rename = "MINUTES")]
     pub minutes: Option<TaskElapseditemGetlistOrderMinutes>,
-    /// `SECONDS`: string.
+    /// `SECONDS`: documented as string.
     #[bitrix(rename = "SECONDS")]
     pub seconds: Option<TaskElapseditemGetlistOrderSeconds>,
-    /// `CREATED_DATE`: string.
+    /// `CREATED_DATE`: documented as string.
     #[bitrix(rename = "CREATED_DATE")]
     pub created_date: Option<TaskElapseditemGetlistOrderCreatedDate>,
-    /// `DATE_START`: string.
+    /// `DATE_START`: documented as string.
     #[bitrix(rename = "DATE_START")]
     pub date_start: Option<TaskElapseditemGetlistOrderDateStart>,
-    /// `DATE_STOP`: string.
+    /// `DATE_STOP`: documented as string.
     #[bitrix(rename = "DATE_STOP")]
     pub date_stop: Option<TaskElapseditemGetlistOrderDateStop>,
     /// Undocumented keys sent as they are.
@@ -143,13 +145,13 @@ pub enum TaskElapseditemGetlistOrderDateStop {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskElapseditemGetlistFilter {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
-    /// `CREATED_DATE`: datetime.
+    /// `CREATED_DATE`: documented as datetime.
     #[bitrix(rename = "CREATED_DATE")]
     pub created_date: Option<String>,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.elapseditem.getmanifest` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Methods and Their Descriptions — `task.elapseditem.getmanifest` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)
@@ -12,6 +12,300 @@ use bitrix24::bitrix_method;
     name = "task.elapseditem.getmanifest",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TaskElapseditemGetmanifestResult,
 )]
 pub struct TaskElapseditemGetmanifest {}
+/// The `TaskElapseditemGetmanifestResult` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResult {
+    /// `Manifest change date`: documented as string.
+    #[bitrix(rename = "Manifest change date")]
+    pub manifest_change_date: Option<String>,
+    /// `Manifest version`: documented as string.
+    #[bitrix(rename = "Manifest version")]
+    pub manifest_version: Option<String>,
+    /// `REST: available methods`: documented as object.
+    #[bitrix(rename = "REST: available methods")]
+    pub rest_available_methods: Option<
+        TaskElapseditemGetmanifestResultRestAvailableMethods,
+    >,
+    /// `REST: date fields`: documented as array of string.
+    #[bitrix(rename = "REST: date fields")]
+    pub rest_date_fields: Option<Vec<String>>,
+    /// `REST: filterable elapseditem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: filterable elapseditem data fields")]
+    pub rest_filterable_elapseditem_data_fields: Option<Vec<String>>,
+    /// `REST: readable elapseditem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: readable elapseditem data fields")]
+    pub rest_readable_elapseditem_data_fields: Option<Vec<String>>,
+    /// `REST: shortname alias to class`: documented as string.
+    #[bitrix(rename = "REST: shortname alias to class")]
+    pub rest_shortname_alias_to_class: Option<String>,
+    /// `REST: sortable elapseditem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: sortable elapseditem data fields")]
+    pub rest_sortable_elapseditem_data_fields: Option<Vec<String>>,
+    /// `REST: writable elapseditem data fields`: documented as array of string.
+    #[bitrix(rename = "REST: writable elapseditem data fields")]
+    pub rest_writable_elapseditem_data_fields: Option<Vec<String>>,
+    /// `Warning`: documented as string.
+    #[bitrix(rename = "Warning")]
+    pub warning: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `REST: available methods` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethods {
+    /// `add`: documented as object.
+    pub add: Option<TaskElapseditemGetmanifestResultRestAvailableMethodsAdd>,
+    /// `delete`: documented as object.
+    pub delete: Option<TaskElapseditemGetmanifestResultRestAvailableMethodsDelete>,
+    /// `get`: documented as object.
+    pub get: Option<TaskElapseditemGetmanifestResultRestAvailableMethodsGet>,
+    /// `getlist`: documented as object.
+    pub getlist: Option<TaskElapseditemGetmanifestResultRestAvailableMethodsGetlist>,
+    /// `getmanifest`: documented as object.
+    pub getmanifest: Option<
+        TaskElapseditemGetmanifestResultRestAvailableMethodsGetmanifest,
+    >,
+    /// `isactionallowed`: documented as object.
+    pub isactionallowed: Option<
+        TaskElapseditemGetmanifestResultRestAvailableMethodsIsactionallowed,
+    >,
+    /// `update`: documented as object.
+    pub update: Option<TaskElapseditemGetmanifestResultRestAvailableMethodsUpdate>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `add` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsAdd {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskElapseditemGetmanifestResultRestAvailableMethodsAddParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskElapseditemGetmanifestResultRestAvailableMethodsAddParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsAddParamsItem {
+    /// `allowedKeys`: documented as array of string.
+    #[bitrix(rename = "allowedKeys")]
+    pub allowed_keys: Option<Vec<String>>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `delete` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsDelete {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskElapseditemGetmanifestResultRestAvailableMethodsDeleteParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskElapseditemGetmanifestResultRestAvailableMethodsDeleteParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsDeleteParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `get` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGet {
+    /// `allowedKeysInReturnValue`: documented as array of string.
+    #[bitrix(rename = "allowedKeysInReturnValue")]
+    pub allowed_keys_in_return_value: Option<Vec<String>>,
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskElapseditemGetmanifestResultRestAvailableMethodsGetParamsItem>,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskElapseditemGetmanifestResultRestAvailableMethodsGetParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `getlist` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetlist {
+    /// `allowedAggregations`: documented as array of string.
+    #[bitrix(rename = "allowedAggregations")]
+    pub allowed_aggregations: Option<Vec<String>>,
+    /// `allowedKeysInReturnValue`: documented as array of string.
+    #[bitrix(rename = "allowedKeysInReturnValue")]
+    pub allowed_keys_in_return_value: Option<Vec<String>>,
+    /// `collectionInReturnValue`: documented as boolean.
+    #[bitrix(rename = "collectionInReturnValue")]
+    pub collection_in_return_value: Option<bool>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskElapseditemGetmanifestResultRestAvailableMethodsGetlistParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskElapseditemGetmanifestResultRestAvailableMethodsGetlistParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetlistParamsItem {
+    /// `allowedAggregations`: documented as array of string.
+    #[bitrix(rename = "allowedAggregations")]
+    pub allowed_aggregations: Option<Vec<String>>,
+    /// `allowedKeyPrefixes`: documented as array of string.
+    #[bitrix(rename = "allowedKeyPrefixes")]
+    pub allowed_key_prefixes: Option<Vec<String>>,
+    /// `allowedKeys`: documented as array of string.
+    #[bitrix(rename = "allowedKeys")]
+    pub allowed_keys: Option<Vec<String>>,
+    /// `allowedValues`: documented as array of string.
+    #[bitrix(rename = "allowedValues")]
+    pub allowed_values: Option<Vec<String>>,
+    /// `allowedValuesInAggregation`: documented as array of string.
+    #[bitrix(rename = "allowedValuesInAggregation")]
+    pub allowed_values_in_aggregation: Option<Vec<String>>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `getmanifest` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetmanifest {
+    /// `params`: documented as array.
+    pub params: Option<Vec<Value>>,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `isactionallowed` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsIsactionallowed {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<
+            TaskElapseditemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem,
+        >,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskElapseditemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem {
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `update` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsUpdate {
+    /// `mandatoryParamsCount`: documented as integer.
+    #[bitrix(rename = "mandatoryParamsCount")]
+    pub mandatory_params_count: Option<i64>,
+    /// `params`: documented as array of object.
+    pub params: Option<
+        Vec<TaskElapseditemGetmanifestResultRestAvailableMethodsUpdateParamsItem>,
+    >,
+    /// `staticMethod`: documented as boolean.
+    #[bitrix(rename = "staticMethod")]
+    pub static_method: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TaskElapseditemGetmanifestResultRestAvailableMethodsUpdateParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsUpdateParamsItem {
+    /// `allowedKeys`: documented as array of string.
+    #[bitrix(rename = "allowedKeys")]
+    pub allowed_keys: Option<Vec<String>>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

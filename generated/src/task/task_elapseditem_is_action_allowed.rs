@@ -12,16 +12,15 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "task",
     result = bool,
-    mutates,
 )]
 pub struct TaskElapseditemIsActionAllowed {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
-    /// `ACTIONID`: integer, required.
+    /// `ACTIONID`: documented as integer, required.
     #[bitrix(rename = "ACTIONID")]
     pub actionid: i64,
 }

@@ -21,13 +21,13 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "ERROR_CORE", status = 400, message = "ACTION_NOT_ALLOWED"),
 )]
 pub struct TaskElapseditemUpdate {
-    /// `TASKID`: integer, required.
+    /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ITEMID`: integer, required.
+    /// `ITEMID`: documented as integer, required.
     #[bitrix(rename = "ITEMID")]
     pub itemid: i64,
-    /// `ARFIELDS`: object, required.
+    /// `ARFIELDS`: documented as object, required.
     #[bitrix(rename = "ARFIELDS")]
     pub arfields: TaskElapseditemUpdateArfields,
 }
@@ -35,13 +35,13 @@ pub struct TaskElapseditemUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskElapseditemUpdateArfields {
-    /// `SECONDS`: integer, required.
+    /// `SECONDS`: documented as integer, required.
     #[bitrix(rename = "SECONDS")]
     pub seconds: i64,
-    /// `COMMENT_TEXT`: string, required.
+    /// `COMMENT_TEXT`: documented as string, required.
     #[bitrix(rename = "COMMENT_TEXT")]
     pub comment_text: String,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
     /// Undocumented keys sent as they are.

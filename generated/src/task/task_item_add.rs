@@ -18,9 +18,9 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct TaskItemAdd {
-    /// `TASKDATA`: array.
+    /// `TASKDATA`: documented as array.
     #[bitrix(rename = "TASKDATA")]
     pub taskdata: Option<Vec<Value>>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<Map<String, Value>>,
 }

@@ -18,16 +18,16 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct TaskItemAddfile {
-    /// `TASK_ID`: any.
+    /// `TASK_ID`: documented as any JSON value.
     #[bitrix(rename = "TASK_ID")]
     pub task_id: Option<Value>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CONTENT`: any.
+    /// `CONTENT`: documented as any JSON value.
     #[bitrix(rename = "CONTENT")]
     pub content: Option<Value>,
-    /// `FILE`: object.
+    /// `FILE`: documented as object.
     #[bitrix(rename = "FILE")]
     pub file: Option<Map<String, Value>>,
 }

@@ -18,7 +18,7 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct TaskItemComplete {
-    /// `TASKID`: any.
+    /// `TASKID`: documented as any JSON value.
     #[bitrix(rename = "TASKID")]
     pub taskid: Option<Value>,
 }

@@ -18,10 +18,10 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct TaskItemDelegate {
-    /// `TASKID`: any.
+    /// `TASKID`: documented as any JSON value.
     #[bitrix(rename = "TASKID")]
     pub taskid: Option<Value>,
-    /// `USERID`: any.
+    /// `USERID`: documented as any JSON value.
     #[bitrix(rename = "USERID")]
     pub userid: Option<Value>,
 }

@@ -18,12 +18,12 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct TaskItemDeletefile {
-    /// `auth`: any.
+    /// `auth`: documented as any JSON value.
     pub auth: Option<Value>,
-    /// `TASK_ID`: any.
+    /// `TASK_ID`: documented as any JSON value.
     #[bitrix(rename = "TASK_ID")]
     pub task_id: Option<Value>,
-    /// `ATTACHMENT_ID`: any.
+    /// `ATTACHMENT_ID`: documented as any JSON value.
     #[bitrix(rename = "ATTACHMENT_ID")]
     pub attachment_id: Option<Value>,
 }

@@ -18,12 +18,12 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct TaskItemDeletefromfavorite {
-    /// `auth`: any.
+    /// `auth`: documented as any JSON value.
     pub auth: Option<Value>,
-    /// `TASK_ID`: any.
+    /// `TASK_ID`: documented as any JSON value.
     #[bitrix(rename = "TASK_ID")]
     pub task_id: Option<Value>,
-    /// `PARAMS`: any.
+    /// `PARAMS`: documented as any JSON value.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<Value>,
 }

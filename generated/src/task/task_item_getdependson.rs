@@ -17,7 +17,7 @@ use bitrix24::bitrix_method;
     result = Value,
 )]
 pub struct TaskItemGetdependson {
-    /// `TASKID`: any.
+    /// `TASKID`: documented as any JSON value.
     #[bitrix(rename = "TASKID")]
     pub taskid: Option<Value>,
 }

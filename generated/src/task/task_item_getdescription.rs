@@ -17,13 +17,13 @@ use bitrix24::bitrix_method;
     result = Value,
 )]
 pub struct TaskItemGetdescription {
-    /// `TASKID`: any.
+    /// `TASKID`: documented as any JSON value.
     #[bitrix(rename = "TASKID")]
     pub taskid: Option<Value>,
-    /// `FORMAT`: any.
+    /// `FORMAT`: documented as any JSON value.
     #[bitrix(rename = "FORMAT")]
     pub format: Option<Value>,
-    /// `USERID`: integer.
+    /// `USERID`: documented as integer.
     #[bitrix(rename = "USERID")]
     pub userid: Option<i64>,
 }

@@ -15,16 +15,15 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "task",
     result = Value,
-    mutates,
 )]
 pub struct TaskItemIsactionallowed {
-    /// `TASKID`: any.
+    /// `TASKID`: documented as any JSON value.
     #[bitrix(rename = "TASKID")]
     pub taskid: Option<Value>,
-    /// `ACTIONID`: any.
+    /// `ACTIONID`: documented as any JSON value.
     #[bitrix(rename = "ACTIONID")]
     pub actionid: Option<Value>,
-    /// `ACTION`: integer.
+    /// `ACTION`: documented as integer.
     #[bitrix(rename = "ACTION")]
     pub action: Option<i64>,
 }

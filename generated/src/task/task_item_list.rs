@@ -12,16 +12,16 @@ use bitrix24::bitrix_method;
 #[non_exhaustive]
 #[bitrix_method(name = "task.item.list", version = "v1", scope = "task", result = Value)]
 pub struct TaskItemList {
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `PARAMS`: array.
+    /// `PARAMS`: documented as array.
     #[bitrix(rename = "PARAMS")]
     pub params: Option<Vec<Value>>,
-    /// `SELECT`: array.
+    /// `SELECT`: documented as array.
     #[bitrix(rename = "SELECT")]
     pub select: Option<Vec<Value>>,
 }

@@ -18,7 +18,7 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct TaskItemStartexecution {
-    /// `taskId`: any.
+    /// `taskId`: documented as any JSON value.
     #[bitrix(rename = "taskId")]
     pub task_id: Option<Value>,
 }

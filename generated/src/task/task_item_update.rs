@@ -18,12 +18,12 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct TaskItemUpdate {
-    /// `taskId`: any.
+    /// `taskId`: documented as any JSON value.
     #[bitrix(rename = "taskId")]
     pub task_id: Option<Value>,
-    /// `TASKDATA`: any.
+    /// `TASKDATA`: documented as any JSON value.
     #[bitrix(rename = "TASKDATA")]
     pub taskdata: Option<Value>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<Map<String, Value>>,
 }

@@ -33,7 +33,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "ERROR_CORE", status = 400, message = "Access denied"),
 )]
 pub struct TaskItemUserfieldAdd {
-    /// `PARAMS`: object, required.
+    /// `PARAMS`: documented as object, required.
     #[bitrix(rename = "PARAMS")]
     pub params: TaskItemUserfieldAddParams,
 }
@@ -41,31 +41,31 @@ pub struct TaskItemUserfieldAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskItemUserfieldAddParams {
-    /// `USER_TYPE_ID`: string, required.
+    /// `USER_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "USER_TYPE_ID")]
     pub user_type_id: TaskItemUserfieldAddParamsUserTypeId,
-    /// `FIELD_NAME`: string, required.
+    /// `FIELD_NAME`: documented as string, required.
     #[bitrix(rename = "FIELD_NAME")]
     pub field_name: String,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `EDIT_FORM_LABEL`: object.
+    /// `EDIT_FORM_LABEL`: documented as object.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
     pub edit_form_label: Option<TaskItemUserfieldAddParamsEditFormLabel>,
-    /// `LABEL`: string.
+    /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]
     pub label: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: string.
+    /// `MULTIPLE`: documented as string.
     #[bitrix(rename = "MULTIPLE")]
     pub multiple: Option<TaskItemUserfieldAddParamsMultiple>,
-    /// `MANDATORY`: string.
+    /// `MANDATORY`: documented as string.
     #[bitrix(rename = "MANDATORY")]
     pub mandatory: Option<TaskItemUserfieldAddParamsMandatory>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<TaskItemUserfieldAddParamsSettings>,
     /// Undocumented keys sent as they are.
@@ -92,9 +92,9 @@ pub enum TaskItemUserfieldAddParamsUserTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskItemUserfieldAddParamsEditFormLabel {
-    /// `de`: string.
+    /// `de`: documented as string.
     pub de: Option<String>,
-    /// `en`: string.
+    /// `en`: documented as string.
     pub en: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -124,10 +124,10 @@ pub enum TaskItemUserfieldAddParamsMandatory {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskItemUserfieldAddParamsSettings {
-    /// `DEFAULT_VALUE`: string.
+    /// `DEFAULT_VALUE`: documented as string.
     #[bitrix(rename = "DEFAULT_VALUE")]
     pub default_value: Option<String>,
-    /// `ROWS`: integer.
+    /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
     /// Undocumented keys sent as they are.

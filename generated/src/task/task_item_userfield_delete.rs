@@ -27,7 +27,7 @@ use bitrix24::bitrix_method;
     error(code = "ERROR_CORE", status = 400, message = "Access denied"),
 )]
 pub struct TaskItemUserfieldDelete {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.userfield.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Custom Task Field by ID — `task.item.userfield.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "task.item.userfield.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TaskItemUserfield,
     error(code = "ERROR_CORE", status = 400, message = "No parameters found"),
     error(code = "ERROR_CORE", status = 400, message = "ID is not defined or invalid"),
     error(
@@ -22,7 +22,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TaskItemUserfieldGet {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
 }

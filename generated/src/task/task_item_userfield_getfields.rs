@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.userfield.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get User Field Fields with — `task.item.userfield.getfields` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
@@ -12,6 +13,7 @@ use bitrix24::bitrix_method;
     name = "task.item.userfield.getfields",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = BTreeMap<String,
+    types::RestFieldDescription>,
 )]
 pub struct TaskItemUserfieldGetfields {}

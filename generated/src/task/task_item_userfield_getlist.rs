@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Custom Fields — `task.item.userfield.getlist` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html)
@@ -12,13 +13,14 @@ use bitrix24::bitrix_method;
     name = "task.item.userfield.getlist",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<types::TaskItemUserfield>,
+    paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER"),
 )]
 pub struct TaskItemUserfieldGetlist {
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
 }

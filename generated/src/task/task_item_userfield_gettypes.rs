@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.userfield.gettypes` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Available Data Types for — `task.item.userfield.gettypes` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-types.html)
@@ -12,6 +12,20 @@ use bitrix24::bitrix_method;
     name = "task.item.userfield.gettypes",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<TaskItemUserfieldGettypesResultItem>,
+    paging(kind = "start", id = "ID"),
 )]
 pub struct TaskItemUserfieldGettypes {}
+/// The `TaskItemUserfieldGettypesResultItem` object. Part of `task.item.userfield.gettypes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-types.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskItemUserfieldGettypesResultItem {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

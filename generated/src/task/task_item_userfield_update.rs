@@ -28,10 +28,10 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "ERROR_CORE", status = 400, message = "Access denied"),
 )]
 pub struct TaskItemUserfieldUpdate {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `DATA`: object, required.
+    /// `DATA`: documented as object, required.
     #[bitrix(rename = "DATA")]
     pub data: TaskItemUserfieldUpdateData,
 }
@@ -39,25 +39,25 @@ pub struct TaskItemUserfieldUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskItemUserfieldUpdateData {
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `EDIT_FORM_LABEL`: object.
+    /// `EDIT_FORM_LABEL`: documented as object.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
     pub edit_form_label: Option<TaskItemUserfieldUpdateDataEditFormLabel>,
-    /// `LABEL`: string.
+    /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]
     pub label: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: string.
+    /// `MULTIPLE`: documented as string.
     #[bitrix(rename = "MULTIPLE")]
     pub multiple: Option<TaskItemUserfieldUpdateDataMultiple>,
-    /// `MANDATORY`: string.
+    /// `MANDATORY`: documented as string.
     #[bitrix(rename = "MANDATORY")]
     pub mandatory: Option<TaskItemUserfieldUpdateDataMandatory>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<TaskItemUserfieldUpdateDataSettings>,
     /// Undocumented keys sent as they are.
@@ -68,9 +68,9 @@ pub struct TaskItemUserfieldUpdateData {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskItemUserfieldUpdateDataEditFormLabel {
-    /// `ru`: string.
+    /// `ru`: documented as string.
     pub ru: Option<String>,
-    /// `en`: string.
+    /// `en`: documented as string.
     pub en: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -100,10 +100,10 @@ pub enum TaskItemUserfieldUpdateDataMandatory {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskItemUserfieldUpdateDataSettings {
-    /// `DEFAULT_VALUE`: string.
+    /// `DEFAULT_VALUE`: documented as string.
     #[bitrix(rename = "DEFAULT_VALUE")]
     pub default_value: Option<String>,
-    /// `ROWS`: integer.
+    /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
     /// Undocumented keys sent as they are.

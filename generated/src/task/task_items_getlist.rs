@@ -15,18 +15,19 @@ use bitrix24::bitrix_method;
     version = "v1",
     scope = "task",
     result = Value,
+    paging(kind = "nav_params", order = "ORDER", filter = "FILTER"),
 )]
 pub struct TaskItemsGetlist {
-    /// `ORDER`: object.
+    /// `ORDER`: documented as object.
     #[bitrix(rename = "ORDER")]
     pub order: Option<Map<String, Value>>,
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `TASKDATA`: array.
+    /// `TASKDATA`: documented as array.
     #[bitrix(rename = "TASKDATA")]
     pub taskdata: Option<Vec<Value>>,
-    /// `NAV_PARAMS`: array.
+    /// `NAV_PARAMS`: documented as array.
     #[bitrix(rename = "NAV_PARAMS")]
     pub nav_params: Option<Vec<Value>>,
 }

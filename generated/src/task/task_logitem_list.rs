@@ -17,10 +17,10 @@ use bitrix24::bitrix_method;
     result = Value,
 )]
 pub struct TaskLogitemList {
-    /// `ID`: any, required.
+    /// `ID`: documented as any JSON value, required.
     #[bitrix(rename = "ID")]
     pub id: Value,
-    /// `taskId`: integer.
+    /// `taskId`: documented as integer.
     #[bitrix(rename = "taskId")]
     pub task_id: Option<i64>,
 }

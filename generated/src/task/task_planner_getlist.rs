@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.planner.getlist` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Get the List of Tasks from the Daily Plan — `task.planner.getlist` (REST v1, scope `task`).
 ///
@@ -12,6 +11,6 @@ use bitrix24::bitrix_method;
     name = "task.planner.getlist",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<i64>,
 )]
 pub struct TaskPlannerGetlist {}

@@ -22,9 +22,9 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct TaskStagesAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TaskStagesAddFields,
-    /// `isAdmin`: boolean.
+    /// `isAdmin`: documented as boolean.
     #[bitrix(rename = "isAdmin")]
     pub is_admin: Option<bool>,
 }
@@ -32,16 +32,16 @@ pub struct TaskStagesAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskStagesAddFields {
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
-    /// `COLOR`: string.
+    /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
     pub color: Option<String>,
-    /// `AFTER_ID`: integer.
+    /// `AFTER_ID`: documented as integer.
     #[bitrix(rename = "AFTER_ID")]
     pub after_id: Option<i64>,
-    /// `ENTITY_ID`: integer.
+    /// `ENTITY_ID`: documented as integer.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: Option<i64>,
     /// Undocumented keys sent as they are.

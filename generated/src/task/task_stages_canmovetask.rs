@@ -12,13 +12,12 @@ use bitrix24::{bitrix_enum, bitrix_method};
     version = "v1",
     scope = "task",
     result = bool,
-    mutates,
 )]
 pub struct TaskStagesCanmovetask {
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `entityType`: string, required.
+    /// `entityType`: documented as string, required.
     #[bitrix(rename = "entityType")]
     pub entity_type: TaskStagesCanmovetaskEntityType,
 }

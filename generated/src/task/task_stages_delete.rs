@@ -27,9 +27,9 @@ use bitrix24::bitrix_method;
     error(code = "NOT_FOUND", status = 400, message = "Stage not found"),
 )]
 pub struct TaskStagesDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `isAdmin`: boolean.
+    /// `isAdmin`: documented as boolean.
     #[bitrix(rename = "isAdmin")]
     pub is_admin: Option<bool>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.stages.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Kanban Stages or "My Plan" — `task.stages.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-get.html)
@@ -12,7 +13,8 @@ use bitrix24::bitrix_method;
     name = "task.stages.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = BTreeMap<String,
+    TaskStagesGetResultValue>,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -20,10 +22,48 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TaskStagesGet {
-    /// `entityId`: integer, required.
+    /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `isAdmin`: boolean.
+    /// `isAdmin`: documented as boolean.
     #[bitrix(rename = "isAdmin")]
     pub is_admin: Option<bool>,
+}
+/// The `TaskStagesGetResultValue` object. Part of `task.stages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TaskStagesGetResultValue {
+    /// `ADDITIONAL_FILTER`: documented as array.
+    #[bitrix(rename = "ADDITIONAL_FILTER")]
+    pub additional_filter: Option<Vec<Value>>,
+    /// `COLOR`: documented as string.
+    #[bitrix(rename = "COLOR")]
+    pub color: Option<String>,
+    /// `ENTITY_ID`: documented as string.
+    #[bitrix(rename = "ENTITY_ID")]
+    pub entity_id: Option<String>,
+    /// `ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "ENTITY_TYPE")]
+    pub entity_type: Option<String>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `SORT`: documented as string.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<String>,
+    /// `SYSTEM_TYPE`: documented as string.
+    #[bitrix(rename = "SYSTEM_TYPE")]
+    pub system_type: Option<String>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `TO_UPDATE`: documented as array.
+    #[bitrix(rename = "TO_UPDATE")]
+    pub to_update: Option<Vec<Value>>,
+    /// `TO_UPDATE_ACCESS`: documented as any JSON value.
+    #[bitrix(rename = "TO_UPDATE_ACCESS")]
+    pub to_update_access: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

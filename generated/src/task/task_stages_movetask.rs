@@ -26,13 +26,13 @@ use bitrix24::bitrix_method;
     error(code = "NOT_FOUND", status = 400, message = "Stage not found"),
 )]
 pub struct TaskStagesMovetask {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `stageId`: integer, required.
+    /// `stageId`: documented as integer, required.
     #[bitrix(rename = "stageId")]
     pub stage_id: i64,
-    /// `before`: integer.
+    /// `before`: documented as integer.
     pub before: Option<i64>,
-    /// `after`: integer.
+    /// `after`: documented as integer.
     pub after: Option<i64>,
 }

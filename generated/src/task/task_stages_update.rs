@@ -22,11 +22,11 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "NOT_FOUND", status = 400, message = "Stage not found"),
 )]
 pub struct TaskStagesUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TaskStagesUpdateFields,
-    /// `isAdmin`: boolean.
+    /// `isAdmin`: documented as boolean.
     #[bitrix(rename = "isAdmin")]
     pub is_admin: Option<bool>,
 }
@@ -34,13 +34,13 @@ pub struct TaskStagesUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskStagesUpdateFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `COLOR`: string.
+    /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
     pub color: Option<String>,
-    /// `AFTER_ID`: integer.
+    /// `AFTER_ID`: documented as integer.
     #[bitrix(rename = "AFTER_ID")]
     pub after_id: Option<i64>,
     /// Undocumented keys sent as they are.

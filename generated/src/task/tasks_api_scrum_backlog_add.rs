@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add backlog in Scrum — `tasks.api.scrum.backlog.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.api.scrum.backlog.add",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksApiScrumBacklog,
     mutates,
     error(code = "0", status = 400, message = "Backlog already added"),
     error(code = "0", status = 400, message = "Access denied"),
@@ -21,20 +22,20 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksApiScrumBacklogAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksApiScrumBacklogAddFields,
 }
 /// The `fields` object. Part of `tasks.api.scrum.backlog.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumBacklogAddFields {
-    /// `groupId`: integer, required.
+    /// `groupId`: documented as integer, required.
     #[bitrix(rename = "groupId")]
     pub group_id: i64,
-    /// `createdBy`: integer, required.
+    /// `createdBy`: documented as integer, required.
     #[bitrix(rename = "createdBy")]
     pub created_by: i64,
-    /// `modifiedBy`: integer.
+    /// `modifiedBy`: documented as integer.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
     /// Undocumented keys sent as they are.

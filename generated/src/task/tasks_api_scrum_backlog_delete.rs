@@ -12,13 +12,13 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.backlog.delete",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<Value>,
     mutates,
     error(code = "0", status = 400, message = "Backlog not found"),
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksApiScrumBacklogDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

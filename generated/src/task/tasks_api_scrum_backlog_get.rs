@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.backlog.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Backlog Fields by Scrum ID — `tasks.api.scrum.backlog.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get.html)
@@ -12,12 +12,12 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.backlog.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksApiScrumBacklog,
     error(code = "0", status = 400, message = "Backlog not found"),
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksApiScrumBacklogGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

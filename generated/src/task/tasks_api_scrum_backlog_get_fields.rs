@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.backlog.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of available backlog fields — `tasks.api.scrum.backlog.getFields` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)
@@ -12,6 +12,66 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.backlog.getFields",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksApiScrumBacklogGetFieldsResult,
 )]
 pub struct TasksApiScrumBacklogGetFields {}
+/// The `TasksApiScrumBacklogGetFieldsResult` object. Part of `tasks.api.scrum.backlog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumBacklogGetFieldsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<TasksApiScrumBacklogGetFieldsResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `tasks.api.scrum.backlog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumBacklogGetFieldsResultFields {
+    /// `groupId`: documented as integer.
+    #[bitrix(rename = "groupId")]
+    pub group_id: Option<TasksApiScrumBacklogGetFieldsResultFieldsGroupId>,
+    /// `createdBy`: documented as integer.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: Option<TasksApiScrumBacklogGetFieldsResultFieldsCreatedBy>,
+    /// `modifiedBy`: documented as integer.
+    #[bitrix(rename = "modifiedBy")]
+    pub modified_by: Option<TasksApiScrumBacklogGetFieldsResultFieldsModifiedBy>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `groupId` object. Part of `tasks.api.scrum.backlog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumBacklogGetFieldsResultFieldsGroupId {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `createdBy` object. Part of `tasks.api.scrum.backlog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumBacklogGetFieldsResultFieldsCreatedBy {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `modifiedBy` object. Part of `tasks.api.scrum.backlog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumBacklogGetFieldsResultFieldsModifiedBy {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update backlog — `tasks.api.scrum.backlog.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.api.scrum.backlog.update",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksApiScrumBacklog,
     mutates,
     error(
         code = "100",
@@ -24,22 +25,22 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksApiScrumBacklogUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksApiScrumBacklogUpdateFields,
 }
 /// The `fields` object. Part of `tasks.api.scrum.backlog.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumBacklogUpdateFields {
-    /// `groupId`: integer.
+    /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<i64>,
-    /// `createdBy`: integer.
+    /// `createdBy`: documented as integer.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
+    /// `modifiedBy`: documented as integer.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Epic in Scrum — `tasks.api.scrum.epic.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.api.scrum.epic.add",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksApiScrumEpic,
     mutates,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Epic not created"),
@@ -22,28 +23,28 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Name is not found"),
 )]
 pub struct TasksApiScrumEpicAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksApiScrumEpicAddFields,
 }
 /// The `fields` object. Part of `tasks.api.scrum.epic.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumEpicAddFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `groupId`: integer, required.
+    /// `groupId`: documented as integer, required.
     #[bitrix(rename = "groupId")]
     pub group_id: i64,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
-    /// `files`: array.
+    /// `files`: documented as array.
     pub files: Option<Vec<Value>>,
-    /// `createdBy`: integer.
+    /// `createdBy`: documented as integer.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
+    /// `modifiedBy`: documented as integer.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
     /// Undocumented keys sent as they are.

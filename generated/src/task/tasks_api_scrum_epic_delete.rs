@@ -28,6 +28,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksApiScrumEpicDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

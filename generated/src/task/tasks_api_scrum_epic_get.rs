@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.epic.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Epic Fields by Its Identifier — `tasks.api.scrum.epic.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.epic.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksApiScrumEpic,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Epic not found"),
     error(
@@ -27,6 +27,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksApiScrumEpicGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.epic.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of available fields for epic — `tasks.api.scrum.epic.getFields` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
@@ -12,6 +12,107 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.epic.getFields",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksApiScrumEpicGetFieldsResult,
 )]
 pub struct TasksApiScrumEpicGetFields {}
+/// The `TasksApiScrumEpicGetFieldsResult` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumEpicGetFieldsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<TasksApiScrumEpicGetFieldsResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumEpicGetFieldsResultFields {
+    /// `name`: documented as string.
+    pub name: Option<TasksApiScrumEpicGetFieldsResultFieldsName>,
+    /// `description`: documented as string.
+    pub description: Option<TasksApiScrumEpicGetFieldsResultFieldsDescription>,
+    /// `groupId`: documented as integer.
+    #[bitrix(rename = "groupId")]
+    pub group_id: Option<TasksApiScrumEpicGetFieldsResultFieldsGroupId>,
+    /// `color`: documented as string.
+    pub color: Option<TasksApiScrumEpicGetFieldsResultFieldsColor>,
+    /// `files`: documented as array.
+    pub files: Option<Value>,
+    /// `createdBy`: documented as integer.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: Option<TasksApiScrumEpicGetFieldsResultFieldsCreatedBy>,
+    /// `modifiedBy`: documented as integer.
+    #[bitrix(rename = "modifiedBy")]
+    pub modified_by: Option<TasksApiScrumEpicGetFieldsResultFieldsModifiedBy>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `name` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumEpicGetFieldsResultFieldsName {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `description` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumEpicGetFieldsResultFieldsDescription {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `groupId` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumEpicGetFieldsResultFieldsGroupId {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `color` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumEpicGetFieldsResultFieldsColor {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `createdBy` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumEpicGetFieldsResultFieldsCreatedBy {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `modifiedBy` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumEpicGetFieldsResultFieldsModifiedBy {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

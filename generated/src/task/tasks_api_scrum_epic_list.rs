@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Epics — `tasks.api.scrum.epic.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-list.html)
@@ -12,17 +13,17 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.epic.list",
     version = "v1",
     scope = "task",
-    result = Value,
-    paging(kind = "start", order = "order", filter = "filter"),
+    result = Vec<types::TasksApiScrumEpic>,
+    paging(kind = "start", id = "id", order = "order", filter = "filter"),
     error(code = "0", status = 400, message = "Could not load list"),
 )]
 pub struct TasksApiScrumEpicList {
-    /// `order`: array.
+    /// `order`: documented as array.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: array.
+    /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Epic in Scrum — `tasks.api.scrum.epic.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.api.scrum.epic.update",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksApiScrumEpic,
     mutates,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Epic not found"),
@@ -31,25 +32,25 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct TasksApiScrumEpicUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksApiScrumEpicUpdateFields,
 }
 /// The `fields` object. Part of `tasks.api.scrum.epic.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumEpicUpdateFields {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `groupId`: integer, required.
+    /// `groupId`: documented as integer, required.
     #[bitrix(rename = "groupId")]
     pub group_id: i64,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
-    /// `files`: array.
+    /// `files`: documented as array.
     pub files: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.api.scrum.kanban.addStage",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = i64,
     mutates,
     error(code = "0", status = 400, message = "Sprint id not found"),
     error(code = "0", status = 400, message = "Sprint not found"),
@@ -21,24 +21,24 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksApiScrumKanbanAddStage {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksApiScrumKanbanAddStageFields,
 }
 /// The `fields` object. Part of `tasks.api.scrum.kanban.addStage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-add-stage.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumKanbanAddStageFields {
-    /// `sprintId`: integer, required.
+    /// `sprintId`: documented as integer, required.
     #[bitrix(rename = "sprintId")]
     pub sprint_id: i64,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

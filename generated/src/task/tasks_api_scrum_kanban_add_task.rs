@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.kanban.addTask` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Add Task to Scrum Kanban — `tasks.api.scrum.kanban.addTask` (REST v1, scope `task`).
 ///
@@ -12,7 +11,7 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.kanban.addTask",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = bool,
     mutates,
     error(code = "0", status = 400, message = "Sprint id not found"),
     error(code = "0", status = 400, message = "TaskId id not found"),
@@ -28,13 +27,13 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksApiScrumKanbanAddTask {
-    /// `sprintId`: integer, required.
+    /// `sprintId`: documented as integer, required.
     #[bitrix(rename = "sprintId")]
     pub sprint_id: i64,
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
-    /// `stageId`: integer, required.
+    /// `stageId`: documented as integer, required.
     #[bitrix(rename = "stageId")]
     pub stage_id: i64,
 }

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.kanban.deleteStage` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Delete Stage — `tasks.api.scrum.kanban.deleteStage` (REST v1, scope `task`).
 ///
@@ -12,7 +11,7 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.kanban.deleteStage",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = bool,
     mutates,
     error(code = "0", status = 400, message = "Stage id not found"),
     error(code = "0", status = 400, message = "Stage not found"),
@@ -21,7 +20,7 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksApiScrumKanbanDeleteStage {
-    /// `stageId`: integer, required.
+    /// `stageId`: documented as integer, required.
     #[bitrix(rename = "stageId")]
     pub stage_id: i64,
 }

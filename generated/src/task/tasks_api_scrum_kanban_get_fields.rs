@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.kanban.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of available fields for the kanban stage — `tasks.api.scrum.kanban.getFields` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)
@@ -12,6 +12,91 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.kanban.getFields",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksApiScrumKanbanGetFieldsResult,
 )]
 pub struct TasksApiScrumKanbanGetFields {}
+/// The `TasksApiScrumKanbanGetFieldsResult` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumKanbanGetFieldsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<TasksApiScrumKanbanGetFieldsResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumKanbanGetFieldsResultFields {
+    /// `color`: documented as object.
+    pub color: Option<TasksApiScrumKanbanGetFieldsResultFieldsColor>,
+    /// `name`: documented as object.
+    pub name: Option<TasksApiScrumKanbanGetFieldsResultFieldsName>,
+    /// `sort`: documented as object.
+    pub sort: Option<TasksApiScrumKanbanGetFieldsResultFieldsSort>,
+    /// `sprintId`: documented as object.
+    #[bitrix(rename = "sprintId")]
+    pub sprint_id: Option<TasksApiScrumKanbanGetFieldsResultFieldsSprintId>,
+    /// `type`: documented as object.
+    #[bitrix(rename = "type")]
+    pub type_: Option<TasksApiScrumKanbanGetFieldsResultFieldsType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `color` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumKanbanGetFieldsResultFieldsColor {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `name` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumKanbanGetFieldsResultFieldsName {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `sort` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumKanbanGetFieldsResultFieldsSort {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `sprintId` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumKanbanGetFieldsResultFieldsSprintId {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `type` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumKanbanGetFieldsResultFieldsType {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

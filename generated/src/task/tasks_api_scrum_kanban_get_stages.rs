@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.kanban.getStages` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Kanban Stages by Sprint ID — `tasks.api.scrum.kanban.getStages` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-stages.html)
@@ -12,14 +12,33 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.kanban.getStages",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<TasksApiScrumKanbanGetStagesResultItem>,
     error(code = "0", status = 400, message = "Sprint id not found"),
     error(code = "0", status = 400, message = "Sprint not found"),
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksApiScrumKanbanGetStages {
-    /// `sprintId`: integer, required.
+    /// `sprintId`: documented as integer, required.
     #[bitrix(rename = "sprintId")]
     pub sprint_id: i64,
+}
+/// The `TasksApiScrumKanbanGetStagesResultItem` object. Part of `tasks.api.scrum.kanban.getStages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-stages.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumKanbanGetStagesResultItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `sort`: documented as integer.
+    pub sort: Option<i64>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.api.scrum.kanban.updateStage",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = bool,
     mutates,
     error(code = "0", status = 400, message = "Stage id not found"),
     error(code = "0", status = 400, message = "Stage not found"),
@@ -21,27 +21,27 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksApiScrumKanbanUpdateStage {
-    /// `stageId`: integer, required.
+    /// `stageId`: documented as integer, required.
     #[bitrix(rename = "stageId")]
     pub stage_id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksApiScrumKanbanUpdateStageFields,
 }
 /// The `fields` object. Part of `tasks.api.scrum.kanban.updateStage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-update-stage.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumKanbanUpdateStageFields {
-    /// `sprintId`: integer.
+    /// `sprintId`: documented as integer.
     #[bitrix(rename = "sprintId")]
     pub sprint_id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.sprint.delete",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<Value>,
     mutates,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Sprint not found"),
@@ -38,6 +38,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksApiScrumSprintDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

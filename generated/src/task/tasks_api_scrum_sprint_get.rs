@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.sprint.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Sprint Fields by Its Identifier — `tasks.api.scrum.sprint.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.sprint.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksApiScrumSprint,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Sprint not found"),
     error(
@@ -27,9 +27,9 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksApiScrumSprintGet {
-    /// `sprintId`: integer, required.
+    /// `sprintId`: documented as integer, required.
     #[bitrix(rename = "sprintId")]
     pub sprint_id: i64,
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
 }

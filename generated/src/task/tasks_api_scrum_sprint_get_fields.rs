@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.sprint.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get a list of available fields for the sprint — `tasks.api.scrum.sprint.getFields` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
@@ -12,6 +12,133 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.sprint.getFields",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksApiScrumSprintGetFieldsResult,
 )]
 pub struct TasksApiScrumSprintGetFields {}
+/// The `TasksApiScrumSprintGetFieldsResult` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumSprintGetFieldsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<TasksApiScrumSprintGetFieldsResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumSprintGetFieldsResultFields {
+    /// `groupId`: documented as integer.
+    #[bitrix(rename = "groupId")]
+    pub group_id: Option<TasksApiScrumSprintGetFieldsResultFieldsGroupId>,
+    /// `name`: documented as string.
+    pub name: Option<TasksApiScrumSprintGetFieldsResultFieldsName>,
+    /// `sort`: documented as integer.
+    pub sort: Option<TasksApiScrumSprintGetFieldsResultFieldsSort>,
+    /// `createdBy`: documented as integer.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: Option<TasksApiScrumSprintGetFieldsResultFieldsCreatedBy>,
+    /// `modifiedBy`: documented as integer.
+    #[bitrix(rename = "modifiedBy")]
+    pub modified_by: Option<TasksApiScrumSprintGetFieldsResultFieldsModifiedBy>,
+    /// `dateStart`: documented as string.
+    #[bitrix(rename = "dateStart")]
+    pub date_start: Option<TasksApiScrumSprintGetFieldsResultFieldsDateStart>,
+    /// `dateEnd`: documented as string.
+    #[bitrix(rename = "dateEnd")]
+    pub date_end: Option<TasksApiScrumSprintGetFieldsResultFieldsDateEnd>,
+    /// `status`: documented as string.
+    pub status: Option<TasksApiScrumSprintGetFieldsResultFieldsStatus>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `groupId` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumSprintGetFieldsResultFieldsGroupId {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `name` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumSprintGetFieldsResultFieldsName {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `sort` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumSprintGetFieldsResultFieldsSort {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `createdBy` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumSprintGetFieldsResultFieldsCreatedBy {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `modifiedBy` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumSprintGetFieldsResultFieldsModifiedBy {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `dateStart` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumSprintGetFieldsResultFieldsDateStart {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `dateEnd` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumSprintGetFieldsResultFieldsDateEnd {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `status` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumSprintGetFieldsResultFieldsStatus {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

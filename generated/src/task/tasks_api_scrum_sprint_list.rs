@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the list of sprints — `tasks.api.scrum.sprint.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-list.html)
@@ -12,55 +13,55 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.api.scrum.sprint.list",
     version = "v1",
     scope = "task",
-    result = Value,
-    paging(kind = "start", order = "order", filter = "filter"),
+    result = Vec<types::TasksApiScrumSprint>,
+    paging(kind = "start", id = "id", order = "order", filter = "filter"),
     error(code = "0", status = 400, message = "Could not load list"),
 )]
 pub struct TasksApiScrumSprintList {
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<TasksApiScrumSprintListOrder>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `select`: object.
+    /// `select`: documented as object.
     pub select: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// The `order` object. Part of `tasks.api.scrum.sprint.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumSprintListOrder {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `GROUP_ID`: integer.
+    /// `GROUP_ID`: documented as integer.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: Option<i64>,
-    /// `ENTITY_TYPE`: string.
+    /// `ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `CREATED_BY`: integer.
+    /// `CREATED_BY`: documented as integer.
     #[bitrix(rename = "CREATED_BY")]
     pub created_by: Option<i64>,
-    /// `MODIFIED_BY`: integer.
+    /// `MODIFIED_BY`: documented as integer.
     #[bitrix(rename = "MODIFIED_BY")]
     pub modified_by: Option<i64>,
-    /// `DATE_START`: string.
+    /// `DATE_START`: documented as string.
     #[bitrix(rename = "DATE_START")]
     pub date_start: Option<String>,
-    /// `DATE_END`: string.
+    /// `DATE_END`: documented as string.
     #[bitrix(rename = "DATE_END")]
     pub date_end: Option<String>,
-    /// `STATUS`: string.
+    /// `STATUS`: documented as string.
     #[bitrix(rename = "STATUS")]
     pub status: Option<String>,
-    /// `INFO`: object.
+    /// `INFO`: documented as object.
     #[bitrix(rename = "INFO")]
     pub info: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.

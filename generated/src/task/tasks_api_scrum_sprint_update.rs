@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Sprint — `tasks.api.scrum.sprint.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.api.scrum.sprint.update",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksApiScrumSprint,
     mutates,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Sprint not created"),
@@ -34,29 +35,29 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct TasksApiScrumSprintUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksApiScrumSprintUpdateFields,
 }
 /// The `fields` object. Part of `tasks.api.scrum.sprint.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumSprintUpdateFields {
-    /// `groupId`: integer.
+    /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `dateStart`: string.
+    /// `dateStart`: documented as string.
     #[bitrix(rename = "dateStart")]
     pub date_start: Option<String>,
-    /// `dateEnd`: string.
+    /// `dateEnd`: documented as string.
     #[bitrix(rename = "dateEnd")]
     pub date_end: Option<String>,
-    /// `status`: string.
+    /// `status`: documented as string.
     pub status: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

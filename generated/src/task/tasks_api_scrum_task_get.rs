@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.task.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Scrum Task Fields by ID — `tasks.api.scrum.task.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.task.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksApiScrumTask,
     error(code = "0", status = 200, message = "Task not found"),
     error(
         code = "100",
@@ -26,6 +26,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksApiScrumTaskGet {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.task.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Scrum Task Fields — `tasks.api.scrum.task.getFields` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
@@ -12,6 +12,107 @@ use bitrix24::bitrix_method;
     name = "tasks.api.scrum.task.getFields",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksApiScrumTaskGetFieldsResult,
 )]
 pub struct TasksApiScrumTaskGetFields {}
+/// The `TasksApiScrumTaskGetFieldsResult` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumTaskGetFieldsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<TasksApiScrumTaskGetFieldsResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumTaskGetFieldsResultFields {
+    /// `entityId`: documented as integer.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: Option<TasksApiScrumTaskGetFieldsResultFieldsEntityId>,
+    /// `storyPoints`: documented as string.
+    #[bitrix(rename = "storyPoints")]
+    pub story_points: Option<TasksApiScrumTaskGetFieldsResultFieldsStoryPoints>,
+    /// `epicId`: documented as integer.
+    #[bitrix(rename = "epicId")]
+    pub epic_id: Option<TasksApiScrumTaskGetFieldsResultFieldsEpicId>,
+    /// `sort`: documented as integer.
+    pub sort: Option<TasksApiScrumTaskGetFieldsResultFieldsSort>,
+    /// `createdBy`: documented as integer.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: Option<TasksApiScrumTaskGetFieldsResultFieldsCreatedBy>,
+    /// `modifiedBy`: documented as integer.
+    #[bitrix(rename = "modifiedBy")]
+    pub modified_by: Option<TasksApiScrumTaskGetFieldsResultFieldsModifiedBy>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `entityId` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumTaskGetFieldsResultFieldsEntityId {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `storyPoints` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumTaskGetFieldsResultFieldsStoryPoints {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `epicId` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumTaskGetFieldsResultFieldsEpicId {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `sort` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumTaskGetFieldsResultFieldsSort {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `createdBy` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumTaskGetFieldsResultFieldsCreatedBy {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `modifiedBy` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumTaskGetFieldsResultFieldsModifiedBy {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -3,7 +3,7 @@
 //! `tasks.api.scrum.task.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create or Update a Scrum Task — `tasks.api.scrum.task.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-update.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.api.scrum.task.update",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksApiScrumTaskUpdateResult,
     mutates,
     error(code = "0", status = 400, message = "Epic not found"),
     error(code = "0", status = 400, message = "Task not found"),
@@ -20,25 +20,49 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Item not created"),
 )]
 pub struct TasksApiScrumTaskUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksApiScrumTaskUpdateFields,
+}
+/// The `TasksApiScrumTaskUpdateResult` object. Part of `tasks.api.scrum.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksApiScrumTaskUpdateResult {
+    /// `status`: documented as string.
+    pub status: Option<TasksApiScrumTaskUpdateResultStatus>,
+    /// `data`: documented as boolean.
+    pub data: Option<bool>,
+    /// `errors`: documented as array.
+    pub errors: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `status`. Part of `tasks.api.scrum.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksApiScrumTaskUpdateResultStatus {
+    /// `"success"`
+    #[bitrix(value = "success")]
+    Success,
+    /// `"error"`
+    #[bitrix(value = "error")]
+    Error,
 }
 /// The `fields` object. Part of `tasks.api.scrum.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumTaskUpdateFields {
-    /// `entityId`: integer.
+    /// `entityId`: documented as integer.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<i64>,
-    /// `storyPoints`: string.
+    /// `storyPoints`: documented as string.
     #[bitrix(rename = "storyPoints")]
     pub story_points: Option<String>,
-    /// `epicId`: integer.
+    /// `epicId`: documented as integer.
     #[bitrix(rename = "epicId")]
     pub epic_id: Option<i64>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

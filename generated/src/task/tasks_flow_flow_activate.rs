@@ -18,7 +18,7 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksFlowFlowActivate {
-    /// `flowId`: integer, required.
+    /// `flowId`: documented as integer, required.
     #[bitrix(rename = "flowId")]
     pub flow_id: i64,
 }

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "tasks.flow.Flow.create",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksFlowFlowCreateResult,
     mutates,
     error(code = "0", status = 400, message = "Access denied or flow not found"),
     error(code = "0", status = 400, message = "Unknown error"),
@@ -24,58 +24,130 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "A flow with this name already exists"),
 )]
 pub struct TasksFlowFlowCreate {
-    /// `flowData`: object, required.
+    /// `flowData`: documented as object, required.
     #[bitrix(rename = "flowData")]
     pub flow_data: TasksFlowFlowCreateFlowData,
+}
+/// The `TasksFlowFlowCreateResult` object. Part of `tasks.flow.Flow.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksFlowFlowCreateResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `creatorId`: documented as integer.
+    #[bitrix(rename = "creatorId")]
+    pub creator_id: Option<i64>,
+    /// `ownerId`: documented as integer.
+    #[bitrix(rename = "ownerId")]
+    pub owner_id: Option<i64>,
+    /// `groupId`: documented as integer.
+    #[bitrix(rename = "groupId")]
+    pub group_id: Option<i64>,
+    /// `templateId`: documented as integer.
+    #[bitrix(rename = "templateId")]
+    pub template_id: Option<i64>,
+    /// `efficiency`: documented as integer.
+    pub efficiency: Option<i64>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `plannedCompletionTime`: documented as integer.
+    #[bitrix(rename = "plannedCompletionTime")]
+    pub planned_completion_time: Option<i64>,
+    /// `activity`: documented as string.
+    pub activity: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `distributionType`: documented as string.
+    #[bitrix(rename = "distributionType")]
+    pub distribution_type: Option<String>,
+    /// `responsibleList`: documented as array.
+    #[bitrix(rename = "responsibleList")]
+    pub responsible_list: Option<Vec<Value>>,
+    /// `demo`: documented as boolean.
+    pub demo: Option<bool>,
+    /// `responsibleCanChangeDeadline`: documented as boolean.
+    #[bitrix(rename = "responsibleCanChangeDeadline")]
+    pub responsible_can_change_deadline: Option<bool>,
+    /// `matchWorkTime`: documented as boolean.
+    #[bitrix(rename = "matchWorkTime")]
+    pub match_work_time: Option<bool>,
+    /// `taskControl`: documented as boolean.
+    #[bitrix(rename = "taskControl")]
+    pub task_control: Option<bool>,
+    /// `notifyAtHalfTime`: documented as boolean.
+    #[bitrix(rename = "notifyAtHalfTime")]
+    pub notify_at_half_time: Option<bool>,
+    /// `notifyOnQueueOverflow`: documented as integer.
+    #[bitrix(rename = "notifyOnQueueOverflow")]
+    pub notify_on_queue_overflow: Option<i64>,
+    /// `notifyOnTasksInProgressOverflow`: documented as integer.
+    #[bitrix(rename = "notifyOnTasksInProgressOverflow")]
+    pub notify_on_tasks_in_progress_overflow: Option<i64>,
+    /// `notifyWhenEfficiencyDecreases`: documented as integer.
+    #[bitrix(rename = "notifyWhenEfficiencyDecreases")]
+    pub notify_when_efficiency_decreases: Option<i64>,
+    /// `taskCreators`: documented as object.
+    #[bitrix(rename = "taskCreators")]
+    pub task_creators: Option<Value>,
+    /// `team`: documented as object.
+    pub team: Option<Value>,
+    /// `trialFeatureEnabled`: documented as boolean.
+    #[bitrix(rename = "trialFeatureEnabled")]
+    pub trial_feature_enabled: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `flowData` object. Part of `tasks.flow.Flow.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksFlowFlowCreateFlowData {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `groupId`: integer.
+    /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<i64>,
-    /// `ownerId`: integer.
+    /// `ownerId`: documented as integer.
     #[bitrix(rename = "ownerId")]
     pub owner_id: Option<i64>,
-    /// `templateId`: integer.
+    /// `templateId`: documented as integer.
     #[bitrix(rename = "templateId")]
     pub template_id: Option<i64>,
-    /// `plannedCompletionTime`: integer, required.
+    /// `plannedCompletionTime`: documented as integer, required.
     #[bitrix(rename = "plannedCompletionTime")]
     pub planned_completion_time: i64,
-    /// `distributionType`: string, required.
+    /// `distributionType`: documented as string, required.
     #[bitrix(rename = "distributionType")]
     pub distribution_type: TasksFlowFlowCreateFlowDataDistributionType,
-    /// `responsibleList`: array of array, required.
+    /// `responsibleList`: documented as array of array, required.
     #[bitrix(rename = "responsibleList")]
     pub responsible_list: Vec<Vec<Value>>,
-    /// `taskCreators`: array of array of string.
+    /// `taskCreators`: documented as array of array of string.
     #[bitrix(rename = "taskCreators")]
     pub task_creators: Option<Vec<Vec<String>>>,
-    /// `matchWorkTime`: integer.
+    /// `matchWorkTime`: documented as integer.
     #[bitrix(rename = "matchWorkTime")]
     pub match_work_time: Option<i64>,
-    /// `responsibleCanChangeDeadline`: integer.
+    /// `responsibleCanChangeDeadline`: documented as integer.
     #[bitrix(rename = "responsibleCanChangeDeadline")]
     pub responsible_can_change_deadline: Option<i64>,
-    /// `notifyAtHalfTime`: integer.
+    /// `notifyAtHalfTime`: documented as integer.
     #[bitrix(rename = "notifyAtHalfTime")]
     pub notify_at_half_time: Option<i64>,
-    /// `taskControl`: integer.
+    /// `taskControl`: documented as integer.
     #[bitrix(rename = "taskControl")]
     pub task_control: Option<i64>,
-    /// `notifyOnQueueOverflow`: integer.
+    /// `notifyOnQueueOverflow`: documented as integer.
     #[bitrix(rename = "notifyOnQueueOverflow")]
     pub notify_on_queue_overflow: Option<i64>,
-    /// `notifyOnTasksInProgressOverflow`: integer.
+    /// `notifyOnTasksInProgressOverflow`: documented as integer.
     #[bitrix(rename = "notifyOnTasksInProgressOverflow")]
     pub notify_on_tasks_in_progress_overflow: Option<i64>,
-    /// `notifyWhenEfficiencyDecreases`: integer.
+    /// `notifyWhenEfficiencyDecreases`: documented as integer.
     #[bitrix(rename = "notifyWhenEfficiencyDecreases")]
     pub notify_when_efficiency_decreases: Option<i64>,
     /// Undocumented keys sent as they are.

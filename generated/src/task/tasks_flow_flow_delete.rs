@@ -12,22 +12,32 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.flow.Flow.delete",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksFlowFlowDeleteResult,
     mutates,
     error(code = "0", status = 400, message = "Access denied or flow not found"),
     error(code = "0", status = 400, message = "Flow not found"),
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksFlowFlowDelete {
-    /// `flowData`: object, required.
+    /// `flowData`: documented as object, required.
     #[bitrix(rename = "flowData")]
     pub flow_data: TasksFlowFlowDeleteFlowData,
+}
+/// The `TasksFlowFlowDeleteResult` object. Part of `tasks.flow.Flow.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-delete.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksFlowFlowDeleteResult {
+    /// `deleted`: documented as boolean.
+    pub deleted: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `flowData` object. Part of `tasks.flow.Flow.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-delete.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksFlowFlowDeleteFlowData {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

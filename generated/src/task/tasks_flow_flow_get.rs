@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.flow.Flow.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get — `tasks.flow.Flow.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-get.html)
@@ -12,13 +12,13 @@ use bitrix24::bitrix_method;
     name = "tasks.flow.Flow.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksFlowFlow,
     error(code = "0", status = 400, message = "Access denied or flow not found"),
     error(code = "0", status = 400, message = "Unknown error"),
     error(code = "0", status = 400, message = "Flow not found"),
 )]
 pub struct TasksFlowFlowGet {
-    /// `flowId`: integer, required.
+    /// `flowId`: documented as integer, required.
     #[bitrix(rename = "flowId")]
     pub flow_id: i64,
 }

@@ -3,7 +3,7 @@
 //! `tasks.flow.Flow.isExists` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Check the Existence of — `tasks.flow.Flow.isExists` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-is-exists.html)
@@ -12,17 +12,26 @@ use bitrix24::bitrix_method;
     name = "tasks.flow.Flow.isExists",
     version = "v1",
     scope = "task",
-    result = Value,
-    mutates,
+    result = TasksFlowFlowIsExistsResult,
     error(code = "0", status = 400, message = "Access denied or flow not found"),
     error(code = "0", status = 400, message = "Unknown error"),
 )]
 pub struct TasksFlowFlowIsExists {
-    /// `flowData`: object, required.
+    /// `flowData`: documented as object, required.
     #[bitrix(rename = "flowData")]
     pub flow_data: Map<String, Value>,
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
+}
+/// The `TasksFlowFlowIsExistsResult` object. Part of `tasks.flow.Flow.isExists` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-is-exists.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksFlowFlowIsExistsResult {
+    /// `exists`: documented as boolean.
+    pub exists: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -17,7 +17,7 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 200, message = "Unknown error"),
 )]
 pub struct TasksFlowFlowPin {
-    /// `flowId`: integer, required.
+    /// `flowId`: documented as integer, required.
     #[bitrix(rename = "flowId")]
     pub flow_id: i64,
 }

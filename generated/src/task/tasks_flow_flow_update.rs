@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update the Flow — `tasks.flow.Flow.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "tasks.flow.Flow.update",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksFlowFlow,
     mutates,
     error(code = "0", status = 400, message = "Access denied or flow not found"),
     error(code = "0", status = 400, message = "Unknown error"),
@@ -24,7 +25,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "A flow with this name already exists"),
 )]
 pub struct TasksFlowFlowUpdate {
-    /// `flowData`: object, required.
+    /// `flowData`: documented as object, required.
     #[bitrix(rename = "flowData")]
     pub flow_data: TasksFlowFlowUpdateFlowData,
 }
@@ -32,52 +33,52 @@ pub struct TasksFlowFlowUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksFlowFlowUpdateFlowData {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `groupId`: integer.
+    /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<i64>,
-    /// `ownerId`: integer.
+    /// `ownerId`: documented as integer.
     #[bitrix(rename = "ownerId")]
     pub owner_id: Option<i64>,
-    /// `templateId`: integer.
+    /// `templateId`: documented as integer.
     #[bitrix(rename = "templateId")]
     pub template_id: Option<i64>,
-    /// `plannedCompletionTime`: integer, required.
+    /// `plannedCompletionTime`: documented as integer, required.
     #[bitrix(rename = "plannedCompletionTime")]
     pub planned_completion_time: i64,
-    /// `distributionType`: string, required.
+    /// `distributionType`: documented as string, required.
     #[bitrix(rename = "distributionType")]
     pub distribution_type: TasksFlowFlowUpdateFlowDataDistributionType,
-    /// `responsibleList`: array, required.
+    /// `responsibleList`: documented as array, required.
     #[bitrix(rename = "responsibleList")]
     pub responsible_list: Vec<Value>,
-    /// `taskCreators`: array of array of string.
+    /// `taskCreators`: documented as array of array of string.
     #[bitrix(rename = "taskCreators")]
     pub task_creators: Option<Vec<Vec<String>>>,
-    /// `matchWorkTime`: integer.
+    /// `matchWorkTime`: documented as integer.
     #[bitrix(rename = "matchWorkTime")]
     pub match_work_time: Option<i64>,
-    /// `responsibleCanChangeDeadline`: integer.
+    /// `responsibleCanChangeDeadline`: documented as integer.
     #[bitrix(rename = "responsibleCanChangeDeadline")]
     pub responsible_can_change_deadline: Option<i64>,
-    /// `notifyAtHalfTime`: integer.
+    /// `notifyAtHalfTime`: documented as integer.
     #[bitrix(rename = "notifyAtHalfTime")]
     pub notify_at_half_time: Option<i64>,
-    /// `taskControl`: integer.
+    /// `taskControl`: documented as integer.
     #[bitrix(rename = "taskControl")]
     pub task_control: Option<i64>,
-    /// `notifyOnQueueOverflow`: integer.
+    /// `notifyOnQueueOverflow`: documented as integer.
     #[bitrix(rename = "notifyOnQueueOverflow")]
     pub notify_on_queue_overflow: Option<i64>,
-    /// `notifyOnTasksInProgressOverflow`: integer.
+    /// `notifyOnTasksInProgressOverflow`: documented as integer.
     #[bitrix(rename = "notifyOnTasksInProgressOverflow")]
     pub notify_on_tasks_in_progress_overflow: Option<i64>,
-    /// `notifyWhenEfficiencyDecreases`: integer.
+    /// `notifyWhenEfficiencyDecreases`: documented as integer.
     #[bitrix(rename = "notifyWhenEfficiencyDecreases")]
     pub notify_when_efficiency_decreases: Option<i64>,
     /// Undocumented keys sent as they are.

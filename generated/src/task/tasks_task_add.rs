@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Task — `tasks.task.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "tasks.task.add",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskAddResult,
     mutates,
     error(
         code = "100",
@@ -53,213 +54,223 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct TasksTaskAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksTaskAddFields,
+}
+/// The `TasksTaskAddResult` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddResult {
+    /// `task`: documented as `tasks_task`.
+    pub task: Option<types::TasksTask>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskAddFields {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `parentId`: string.
+    /// `parentId`: documented as string.
     #[bitrix(rename = "parentId")]
     pub parent_id: Option<String>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `chatId`: integer.
+    /// `chatId`: documented as integer.
     #[bitrix(rename = "chatId")]
     pub chat_id: Option<i64>,
-    /// `mark`: string.
+    /// `mark`: documented as string.
     pub mark: Option<String>,
-    /// `priority`: string.
+    /// `priority`: documented as string.
     pub priority: Option<TasksTaskAddFieldsPriority>,
-    /// `multitask`: string.
+    /// `multitask`: documented as string.
     pub multitask: Option<TasksTaskAddFieldsMultitask>,
-    /// `notViewed`: string.
+    /// `notViewed`: documented as string.
     #[bitrix(rename = "notViewed")]
     pub not_viewed: Option<TasksTaskAddFieldsNotViewed>,
-    /// `replicate`: string.
+    /// `replicate`: documented as string.
     pub replicate: Option<TasksTaskAddFieldsReplicate>,
-    /// `stageId`: string.
+    /// `stageId`: documented as string.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<String>,
-    /// `sprintId`: string.
+    /// `sprintId`: documented as string.
     #[bitrix(rename = "sprintId")]
     pub sprint_id: Option<String>,
-    /// `backlogId`: string.
+    /// `backlogId`: documented as string.
     #[bitrix(rename = "backlogId")]
     pub backlog_id: Option<String>,
-    /// `createdBy`: string.
+    /// `createdBy`: documented as string.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<String>,
-    /// `createdDate`: string.
+    /// `createdDate`: documented as string.
     #[bitrix(rename = "createdDate")]
     pub created_date: Option<String>,
-    /// `responsibleId`: string.
+    /// `responsibleId`: documented as string.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<String>,
-    /// `changedBy`: string.
+    /// `changedBy`: documented as string.
     #[bitrix(rename = "changedBy")]
     pub changed_by: Option<String>,
-    /// `changedDate`: string.
+    /// `changedDate`: documented as string.
     #[bitrix(rename = "changedDate")]
     pub changed_date: Option<String>,
-    /// `statusChangedBy`: string.
+    /// `statusChangedBy`: documented as string.
     #[bitrix(rename = "statusChangedBy")]
     pub status_changed_by: Option<String>,
-    /// `closedBy`: string.
+    /// `closedBy`: documented as string.
     #[bitrix(rename = "closedBy")]
     pub closed_by: Option<String>,
-    /// `closedDate`: string.
+    /// `closedDate`: documented as string.
     #[bitrix(rename = "closedDate")]
     pub closed_date: Option<String>,
-    /// `activityDate`: string.
+    /// `activityDate`: documented as string.
     #[bitrix(rename = "activityDate")]
     pub activity_date: Option<String>,
-    /// `dateStart`: string.
+    /// `dateStart`: documented as string.
     #[bitrix(rename = "dateStart")]
     pub date_start: Option<String>,
-    /// `deadline`: string.
+    /// `deadline`: documented as string.
     pub deadline: Option<String>,
-    /// `startDatePlan`: string.
+    /// `startDatePlan`: documented as string.
     #[bitrix(rename = "startDatePlan")]
     pub start_date_plan: Option<String>,
-    /// `endDatePlan`: string.
+    /// `endDatePlan`: documented as string.
     #[bitrix(rename = "endDatePlan")]
     pub end_date_plan: Option<String>,
-    /// `guid`: string.
+    /// `guid`: documented as string.
     pub guid: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `commentsCount`: string.
+    /// `commentsCount`: documented as string.
     #[bitrix(rename = "commentsCount")]
     pub comments_count: Option<String>,
-    /// `serviceCommentsCount`: string.
+    /// `serviceCommentsCount`: documented as string.
     #[bitrix(rename = "serviceCommentsCount")]
     pub service_comments_count: Option<String>,
-    /// `allowChangeDeadline`: string.
+    /// `allowChangeDeadline`: documented as string.
     #[bitrix(rename = "allowChangeDeadline")]
     pub allow_change_deadline: Option<TasksTaskAddFieldsAllowChangeDeadline>,
-    /// `allowTimeTracking`: string.
+    /// `allowTimeTracking`: documented as string.
     #[bitrix(rename = "allowTimeTracking")]
     pub allow_time_tracking: Option<TasksTaskAddFieldsAllowTimeTracking>,
-    /// `taskControl`: string.
+    /// `taskControl`: documented as string.
     #[bitrix(rename = "taskControl")]
     pub task_control: Option<TasksTaskAddFieldsTaskControl>,
-    /// `addInReport`: string.
+    /// `addInReport`: documented as string.
     #[bitrix(rename = "addInReport")]
     pub add_in_report: Option<TasksTaskAddFieldsAddInReport>,
-    /// `forkedByTemplateId`: string.
+    /// `forkedByTemplateId`: documented as string.
     #[bitrix(rename = "forkedByTemplateId")]
     pub forked_by_template_id: Option<String>,
-    /// `timeEstimate`: string.
+    /// `timeEstimate`: documented as string.
     #[bitrix(rename = "timeEstimate")]
     pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`: string.
+    /// `timeSpentInLogs`: documented as string.
     #[bitrix(rename = "timeSpentInLogs")]
     pub time_spent_in_logs: Option<String>,
-    /// `matchWorkTime`: string.
+    /// `matchWorkTime`: documented as string.
     #[bitrix(rename = "matchWorkTime")]
     pub match_work_time: Option<TasksTaskAddFieldsMatchWorkTime>,
-    /// `forumTopicId`: string.
+    /// `forumTopicId`: documented as string.
     #[bitrix(rename = "forumTopicId")]
     pub forum_topic_id: Option<String>,
-    /// `forumId`: string.
+    /// `forumId`: documented as string.
     #[bitrix(rename = "forumId")]
     pub forum_id: Option<String>,
-    /// `siteId`: string.
+    /// `siteId`: documented as string.
     #[bitrix(rename = "siteId")]
     pub site_id: Option<String>,
-    /// `subordinate`: string.
+    /// `subordinate`: documented as string.
     pub subordinate: Option<TasksTaskAddFieldsSubordinate>,
-    /// `exchangeModified`: string.
+    /// `exchangeModified`: documented as string.
     #[bitrix(rename = "exchangeModified")]
     pub exchange_modified: Option<String>,
-    /// `exchangeId`: string.
+    /// `exchangeId`: documented as string.
     #[bitrix(rename = "exchangeId")]
     pub exchange_id: Option<String>,
-    /// `outlookVersion`: string.
+    /// `outlookVersion`: documented as string.
     #[bitrix(rename = "outlookVersion")]
     pub outlook_version: Option<String>,
-    /// `viewedDate`: string.
+    /// `viewedDate`: documented as string.
     #[bitrix(rename = "viewedDate")]
     pub viewed_date: Option<String>,
-    /// `sorting`: string.
+    /// `sorting`: documented as string.
     pub sorting: Option<String>,
-    /// `durationFact`: string.
+    /// `durationFact`: documented as string.
     #[bitrix(rename = "durationFact")]
     pub duration_fact: Option<String>,
-    /// `isMuted`: string.
+    /// `isMuted`: documented as string.
     #[bitrix(rename = "isMuted")]
     pub is_muted: Option<TasksTaskAddFieldsIsMuted>,
-    /// `isPinned`: string.
+    /// `isPinned`: documented as string.
     #[bitrix(rename = "isPinned")]
     pub is_pinned: Option<TasksTaskAddFieldsIsPinned>,
-    /// `isPinnedInGroup`: string.
+    /// `isPinnedInGroup`: documented as string.
     #[bitrix(rename = "isPinnedInGroup")]
     pub is_pinned_in_group: Option<TasksTaskAddFieldsIsPinnedInGroup>,
-    /// `flowId`: string.
+    /// `flowId`: documented as string.
     #[bitrix(rename = "flowId")]
     pub flow_id: Option<String>,
-    /// `descriptionInBbcode`: string.
+    /// `descriptionInBbcode`: documented as string.
     #[bitrix(rename = "descriptionInBbcode")]
     pub description_in_bbcode: Option<TasksTaskAddFieldsDescriptionInBbcode>,
-    /// `status`: string.
+    /// `status`: documented as string.
     pub status: Option<TasksTaskAddFieldsStatus>,
-    /// `statusChangedDate`: string.
+    /// `statusChangedDate`: documented as string.
     #[bitrix(rename = "statusChangedDate")]
     pub status_changed_date: Option<String>,
-    /// `durationPlan`: string.
+    /// `durationPlan`: documented as string.
     #[bitrix(rename = "durationPlan")]
     pub duration_plan: Option<String>,
-    /// `durationType`: string.
+    /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
     pub duration_type: Option<String>,
-    /// `favorite`: string.
+    /// `favorite`: documented as string.
     pub favorite: Option<TasksTaskAddFieldsFavorite>,
-    /// `groupId`: string.
+    /// `groupId`: documented as string.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<String>,
-    /// `auditors`: array.
+    /// `auditors`: documented as array.
     pub auditors: Option<Vec<Value>>,
-    /// `accomplices`: array.
+    /// `accomplices`: documented as array.
     pub accomplices: Option<Vec<Value>>,
-    /// `checklist`: object.
+    /// `checklist`: documented as object.
     pub checklist: Option<TasksTaskAddFieldsChecklist>,
-    /// `group`: object.
+    /// `group`: documented as object.
     pub group: Option<TasksTaskAddFieldsGroup>,
-    /// `creator`: object.
+    /// `creator`: documented as object.
     pub creator: Option<TasksTaskAddFieldsCreator>,
-    /// `responsible`: object.
+    /// `responsible`: documented as object.
     pub responsible: Option<Map<String, Value>>,
-    /// `accomplicesData`: array.
+    /// `accomplicesData`: documented as array.
     #[bitrix(rename = "accomplicesData")]
     pub accomplices_data: Option<Vec<Value>>,
-    /// `auditorsData`: object.
+    /// `auditorsData`: documented as object.
     #[bitrix(rename = "auditorsData")]
     pub auditors_data: Option<Map<String, Value>>,
-    /// `newCommentsCount`: integer.
+    /// `newCommentsCount`: documented as integer.
     #[bitrix(rename = "newCommentsCount")]
     pub new_comments_count: Option<i64>,
-    /// `action`: object.
+    /// `action`: documented as object.
     pub action: Option<TasksTaskAddFieldsAction>,
-    /// `checkListTree`: object.
+    /// `checkListTree`: documented as object.
     #[bitrix(rename = "checkListTree")]
     pub check_list_tree: Option<TasksTaskAddFieldsCheckListTree>,
-    /// `checkListCanAdd`: boolean.
+    /// `checkListCanAdd`: documented as boolean.
     #[bitrix(rename = "checkListCanAdd")]
     pub check_list_can_add: Option<bool>,
-    /// `ufCrmTask`: array.
+    /// `ufCrmTask`: documented as array.
     #[bitrix(rename = "ufCrmTask")]
     pub uf_crm_task: Option<Vec<Value>>,
-    /// `ufTaskWebdavFiles`: array.
+    /// `ufTaskWebdavFiles`: documented as array.
     #[bitrix(rename = "ufTaskWebdavFiles")]
     pub uf_task_webdav_files: Option<Vec<Value>>,
-    /// `ufMailMessage`: string.
+    /// `ufMailMessage`: documented as string.
     #[bitrix(rename = "ufMailMessage")]
     pub uf_mail_message: Option<String>,
     /// Undocumented keys sent as they are.
@@ -442,45 +453,45 @@ pub enum TasksTaskAddFieldsFavorite {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskAddFieldsChecklist {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `taskId`: string.
+    /// `taskId`: documented as string.
     #[bitrix(rename = "taskId")]
     pub task_id: Option<String>,
-    /// `createdBy`: string.
+    /// `createdBy`: documented as string.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<String>,
-    /// `parentId`: string.
+    /// `parentId`: documented as string.
     #[bitrix(rename = "parentId")]
     pub parent_id: Option<String>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `sortIndex`: string.
+    /// `sortIndex`: documented as string.
     #[bitrix(rename = "sortIndex")]
     pub sort_index: Option<String>,
-    /// `isComplete`: string.
+    /// `isComplete`: documented as string.
     #[bitrix(rename = "isComplete")]
     pub is_complete: Option<TasksTaskAddFieldsChecklistIsComplete>,
-    /// `isImportant`: string.
+    /// `isImportant`: documented as string.
     #[bitrix(rename = "isImportant")]
     pub is_important: Option<TasksTaskAddFieldsChecklistIsImportant>,
-    /// `toggledBy`: string.
+    /// `toggledBy`: documented as string.
     #[bitrix(rename = "toggledBy")]
     pub toggled_by: Option<String>,
-    /// `toggledDate`: string.
+    /// `toggledDate`: documented as string.
     #[bitrix(rename = "toggledDate")]
     pub toggled_date: Option<String>,
-    /// `ufChecklistFiles`: boolean.
+    /// `ufChecklistFiles`: documented as boolean.
     #[bitrix(rename = "ufChecklistFiles")]
     pub uf_checklist_files: Option<bool>,
-    /// `members`: array.
+    /// `members`: documented as array.
     pub members: Option<Vec<Value>>,
-    /// `attachments`: array.
+    /// `attachments`: documented as array.
     pub attachments: Option<Vec<Value>>,
-    /// `entityId`: string.
+    /// `entityId`: documented as string.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<String>,
-    /// `action`: object.
+    /// `action`: documented as object.
     pub action: Option<TasksTaskAddFieldsChecklistAction>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -510,15 +521,15 @@ pub enum TasksTaskAddFieldsChecklistIsImportant {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskAddFieldsChecklistAction {
-    /// `modify`: boolean.
+    /// `modify`: documented as boolean.
     pub modify: Option<bool>,
-    /// `remove`: boolean.
+    /// `remove`: documented as boolean.
     pub remove: Option<bool>,
-    /// `toggle`: boolean.
+    /// `toggle`: documented as boolean.
     pub toggle: Option<bool>,
-    /// `add`: boolean.
+    /// `add`: documented as boolean.
     pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
+    /// `addAccomplice`: documented as boolean.
     #[bitrix(rename = "addAccomplice")]
     pub add_accomplice: Option<bool>,
     /// Undocumented keys sent as they are.
@@ -529,18 +540,18 @@ pub struct TasksTaskAddFieldsChecklistAction {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskAddFieldsGroup {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `opened`: boolean.
+    /// `opened`: documented as boolean.
     pub opened: Option<bool>,
-    /// `membersCount`: integer.
+    /// `membersCount`: documented as integer.
     #[bitrix(rename = "membersCount")]
     pub members_count: Option<i64>,
-    /// `image`: string.
+    /// `image`: documented as string.
     pub image: Option<String>,
-    /// `additionalData`: array.
+    /// `additionalData`: documented as array.
     #[bitrix(rename = "additionalData")]
     pub additional_data: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
@@ -551,15 +562,15 @@ pub struct TasksTaskAddFieldsGroup {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskAddFieldsCreator {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `link`: string.
+    /// `link`: documented as string.
     pub link: Option<String>,
-    /// `icon`: string.
+    /// `icon`: documented as string.
     pub icon: Option<String>,
-    /// `workPosition`: string.
+    /// `workPosition`: documented as string.
     #[bitrix(rename = "workPosition")]
     pub work_position: Option<String>,
     /// Undocumented keys sent as they are.
@@ -570,70 +581,70 @@ pub struct TasksTaskAddFieldsCreator {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskAddFieldsAction {
-    /// `accept`: boolean.
+    /// `accept`: documented as boolean.
     pub accept: Option<bool>,
-    /// `decline`: boolean.
+    /// `decline`: documented as boolean.
     pub decline: Option<bool>,
-    /// `complete`: boolean.
+    /// `complete`: documented as boolean.
     pub complete: Option<bool>,
-    /// `approve`: boolean.
+    /// `approve`: documented as boolean.
     pub approve: Option<bool>,
-    /// `disapprove`: boolean.
+    /// `disapprove`: documented as boolean.
     pub disapprove: Option<bool>,
-    /// `start`: boolean.
+    /// `start`: documented as boolean.
     pub start: Option<bool>,
-    /// `pause`: boolean.
+    /// `pause`: documented as boolean.
     pub pause: Option<bool>,
-    /// `delegate`: boolean.
+    /// `delegate`: documented as boolean.
     pub delegate: Option<bool>,
-    /// `remove`: boolean.
+    /// `remove`: documented as boolean.
     pub remove: Option<bool>,
-    /// `edit`: boolean.
+    /// `edit`: documented as boolean.
     pub edit: Option<bool>,
-    /// `defer`: boolean.
+    /// `defer`: documented as boolean.
     pub defer: Option<bool>,
-    /// `renew`: boolean.
+    /// `renew`: documented as boolean.
     pub renew: Option<bool>,
-    /// `create`: boolean.
+    /// `create`: documented as boolean.
     pub create: Option<bool>,
-    /// `changeDeadline`: boolean.
+    /// `changeDeadline`: documented as boolean.
     #[bitrix(rename = "changeDeadline")]
     pub change_deadline: Option<bool>,
-    /// `checklistAddItems`: boolean.
+    /// `checklistAddItems`: documented as boolean.
     #[bitrix(rename = "checklistAddItems")]
     pub checklist_add_items: Option<bool>,
-    /// `addFavorite`: boolean.
+    /// `addFavorite`: documented as boolean.
     #[bitrix(rename = "addFavorite")]
     pub add_favorite: Option<bool>,
-    /// `deleteFavorite`: boolean.
+    /// `deleteFavorite`: documented as boolean.
     #[bitrix(rename = "deleteFavorite")]
     pub delete_favorite: Option<bool>,
-    /// `rate`: boolean.
+    /// `rate`: documented as boolean.
     pub rate: Option<bool>,
-    /// `take`: boolean.
+    /// `take`: documented as boolean.
     pub take: Option<bool>,
-    /// `edit.originator`: boolean.
+    /// `edit.originator`: documented as boolean.
     #[bitrix(rename = "edit.originator")]
     pub edit_originator: Option<bool>,
-    /// `checklist.reorder`: boolean.
+    /// `checklist.reorder`: documented as boolean.
     #[bitrix(rename = "checklist.reorder")]
     pub checklist_reorder: Option<bool>,
-    /// `elapsedtime.add`: boolean.
+    /// `elapsedtime.add`: documented as boolean.
     #[bitrix(rename = "elapsedtime.add")]
     pub elapsedtime_add: Option<bool>,
-    /// `dayplan.timer.toggle`: boolean.
+    /// `dayplan.timer.toggle`: documented as boolean.
     #[bitrix(rename = "dayplan.timer.toggle")]
     pub dayplan_timer_toggle: Option<bool>,
-    /// `edit.plan`: boolean.
+    /// `edit.plan`: documented as boolean.
     #[bitrix(rename = "edit.plan")]
     pub edit_plan: Option<bool>,
-    /// `checklist.add`: boolean.
+    /// `checklist.add`: documented as boolean.
     #[bitrix(rename = "checklist.add")]
     pub checklist_add: Option<bool>,
-    /// `favorite.add`: boolean.
+    /// `favorite.add`: documented as boolean.
     #[bitrix(rename = "favorite.add")]
     pub favorite_add: Option<bool>,
-    /// `favorite.delete`: boolean.
+    /// `favorite.delete`: documented as boolean.
     #[bitrix(rename = "favorite.delete")]
     pub favorite_delete: Option<bool>,
     /// Undocumented keys sent as they are.
@@ -644,14 +655,14 @@ pub struct TasksTaskAddFieldsAction {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskAddFieldsCheckListTree {
-    /// `nodeId`: integer.
+    /// `nodeId`: documented as integer.
     #[bitrix(rename = "nodeId")]
     pub node_id: Option<i64>,
-    /// `fields`: object.
+    /// `fields`: documented as object.
     pub fields: Option<TasksTaskAddFieldsCheckListTreeFields>,
-    /// `action`: array.
+    /// `action`: documented as array.
     pub action: Option<Vec<Value>>,
-    /// `descendants`: array.
+    /// `descendants`: documented as array.
     pub descendants: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -661,45 +672,45 @@ pub struct TasksTaskAddFieldsCheckListTree {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskAddFieldsCheckListTreeFields {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `copiedId`: string.
+    /// `copiedId`: documented as string.
     #[bitrix(rename = "copiedId")]
     pub copied_id: Option<String>,
-    /// `entityId`: string.
+    /// `entityId`: documented as string.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<String>,
-    /// `userId`: integer.
+    /// `userId`: documented as integer.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,
-    /// `createdBy`: string.
+    /// `createdBy`: documented as string.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<String>,
-    /// `parentId`: string.
+    /// `parentId`: documented as string.
     #[bitrix(rename = "parentId")]
     pub parent_id: Option<String>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `sortIndex`: string.
+    /// `sortIndex`: documented as string.
     #[bitrix(rename = "sortIndex")]
     pub sort_index: Option<String>,
-    /// `displaySortIndex`: string.
+    /// `displaySortIndex`: documented as string.
     #[bitrix(rename = "displaySortIndex")]
     pub display_sort_index: Option<String>,
-    /// `isComplete`: boolean.
+    /// `isComplete`: documented as boolean.
     #[bitrix(rename = "isComplete")]
     pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
+    /// `isImportant`: documented as boolean.
     #[bitrix(rename = "isImportant")]
     pub is_important: Option<bool>,
-    /// `completedCount`: integer.
+    /// `completedCount`: documented as integer.
     #[bitrix(rename = "completedCount")]
     pub completed_count: Option<i64>,
-    /// `members`: array.
+    /// `members`: documented as array.
     pub members: Option<Vec<Value>>,
-    /// `attachments`: array.
+    /// `attachments`: documented as array.
     pub attachments: Option<Vec<Value>>,
-    /// `nodeId`: string.
+    /// `nodeId`: documented as string.
     #[bitrix(rename = "nodeId")]
     pub node_id: Option<String>,
     /// Undocumented keys sent as they are.

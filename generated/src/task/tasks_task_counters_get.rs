@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.counters.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get User Counters — `tasks.task.counters.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "tasks.task.counters.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksTaskCounters,
     error(
         code = "0",
         status = 400,
@@ -25,13 +25,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct TasksTaskCountersGet {
-    /// `userId`: integer.
+    /// `userId`: documented as integer.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,
-    /// `groupId`: integer.
+    /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<i64>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<TasksTaskCountersGetType>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Delete Task — `tasks.task.delete` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.delete",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskDeleteResult,
     mutates,
     error(code = "0", status = 400, message = "wrong task id"),
     error(code = "1048582", status = 400, message = "No access to delete the task"),
@@ -23,7 +23,17 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskDelete {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
+}
+/// The `TasksTaskDeleteResult` object. Part of `tasks.task.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskDeleteResult {
+    /// `task`: documented as boolean.
+    pub task: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

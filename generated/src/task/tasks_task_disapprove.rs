@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.disapprove` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Disapprove Task — `tasks.task.disapprove` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.disapprove",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskDisapproveResult,
     mutates,
     error(code = "0", status = 400, message = "wrong task id"),
     error(code = "1048582", status = 400, message = "Action on the task is not allowed"),
@@ -23,7 +24,17 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskDisapprove {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
+}
+/// The `TasksTaskDisapproveResult` object. Part of `tasks.task.disapprove` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskDisapproveResult {
+    /// `task`: documented as `tasks_task`.
+    pub task: Option<types::TasksTask>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -22,7 +22,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskFavoriteRemove {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.files.attach` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Attach Files to a Task — `tasks.task.files.attach` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-files-attach.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.files.attach",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskFilesAttachResult,
     mutates,
     error(
         code = "100",
@@ -38,10 +38,21 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Access denied (internal error)"),
 )]
 pub struct TasksTaskFilesAttach {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
-    /// `fileId`: integer, required.
+    /// `fileId`: documented as integer, required.
     #[bitrix(rename = "fileId")]
     pub file_id: i64,
+}
+/// The `TasksTaskFilesAttachResult` object. Part of `tasks.task.files.attach` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-files-attach.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskFilesAttachResult {
+    /// `attachmentId`: documented as integer.
+    #[bitrix(rename = "attachmentId")]
+    pub attachment_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Task by ID — `tasks.task.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskGetResult,
     error(code = "0", status = 400, message = "wrong task id"),
     error(
         code = "100",
@@ -26,9 +27,19 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskGet {
-    /// `taskId`: integer.
+    /// `taskId`: documented as integer.
     #[bitrix(rename = "taskId")]
     pub task_id: Option<i64>,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
+}
+/// The `TasksTaskGetResult` object. Part of `tasks.task.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetResult {
+    /// `task`: documented as `tasks_task`.
+    pub task: Option<types::TasksTask>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

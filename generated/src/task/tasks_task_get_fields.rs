@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get the List of Fields — `tasks.task.getFields` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
@@ -12,6 +12,666 @@ use bitrix24::bitrix_method;
     name = "tasks.task.getFields",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskGetFieldsResult,
 )]
 pub struct TasksTaskGetFields {}
+/// The `TasksTaskGetFieldsResult` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetFieldsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<TasksTaskGetFieldsResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetFieldsResultFields {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `parentId`: documented as string.
+    #[bitrix(rename = "parentId")]
+    pub parent_id: Option<String>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `chatId`: documented as integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: Option<i64>,
+    /// `mark`: documented as string.
+    pub mark: Option<String>,
+    /// `priority`: documented as string.
+    pub priority: Option<TasksTaskGetFieldsResultFieldsPriority>,
+    /// `multitask`: documented as string.
+    pub multitask: Option<TasksTaskGetFieldsResultFieldsMultitask>,
+    /// `notViewed`: documented as string.
+    #[bitrix(rename = "notViewed")]
+    pub not_viewed: Option<TasksTaskGetFieldsResultFieldsNotViewed>,
+    /// `replicate`: documented as string.
+    pub replicate: Option<TasksTaskGetFieldsResultFieldsReplicate>,
+    /// `stageId`: documented as string.
+    #[bitrix(rename = "stageId")]
+    pub stage_id: Option<String>,
+    /// `sprintId`: documented as string.
+    #[bitrix(rename = "sprintId")]
+    pub sprint_id: Option<String>,
+    /// `backlogId`: documented as string.
+    #[bitrix(rename = "backlogId")]
+    pub backlog_id: Option<String>,
+    /// `createdBy`: documented as string.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: Option<String>,
+    /// `createdDate`: documented as string.
+    #[bitrix(rename = "createdDate")]
+    pub created_date: Option<String>,
+    /// `responsibleId`: documented as string.
+    #[bitrix(rename = "responsibleId")]
+    pub responsible_id: Option<String>,
+    /// `changedBy`: documented as string.
+    #[bitrix(rename = "changedBy")]
+    pub changed_by: Option<String>,
+    /// `changedDate`: documented as string.
+    #[bitrix(rename = "changedDate")]
+    pub changed_date: Option<String>,
+    /// `statusChangedBy`: documented as string.
+    #[bitrix(rename = "statusChangedBy")]
+    pub status_changed_by: Option<String>,
+    /// `closedBy`: documented as string.
+    #[bitrix(rename = "closedBy")]
+    pub closed_by: Option<String>,
+    /// `closedDate`: documented as string.
+    #[bitrix(rename = "closedDate")]
+    pub closed_date: Option<String>,
+    /// `activityDate`: documented as string.
+    #[bitrix(rename = "activityDate")]
+    pub activity_date: Option<String>,
+    /// `dateStart`: documented as string.
+    #[bitrix(rename = "dateStart")]
+    pub date_start: Option<String>,
+    /// `deadline`: documented as string.
+    pub deadline: Option<String>,
+    /// `startDatePlan`: documented as string.
+    #[bitrix(rename = "startDatePlan")]
+    pub start_date_plan: Option<String>,
+    /// `endDatePlan`: documented as string.
+    #[bitrix(rename = "endDatePlan")]
+    pub end_date_plan: Option<String>,
+    /// `guid`: documented as string.
+    pub guid: Option<String>,
+    /// `xmlId`: documented as string.
+    #[bitrix(rename = "xmlId")]
+    pub xml_id: Option<String>,
+    /// `commentsCount`: documented as string.
+    #[bitrix(rename = "commentsCount")]
+    pub comments_count: Option<String>,
+    /// `serviceCommentsCount`: documented as string.
+    #[bitrix(rename = "serviceCommentsCount")]
+    pub service_comments_count: Option<String>,
+    /// `allowChangeDeadline`: documented as string.
+    #[bitrix(rename = "allowChangeDeadline")]
+    pub allow_change_deadline: Option<TasksTaskGetFieldsResultFieldsAllowChangeDeadline>,
+    /// `allowTimeTracking`: documented as string.
+    #[bitrix(rename = "allowTimeTracking")]
+    pub allow_time_tracking: Option<TasksTaskGetFieldsResultFieldsAllowTimeTracking>,
+    /// `taskControl`: documented as string.
+    #[bitrix(rename = "taskControl")]
+    pub task_control: Option<TasksTaskGetFieldsResultFieldsTaskControl>,
+    /// `addInReport`: documented as string.
+    #[bitrix(rename = "addInReport")]
+    pub add_in_report: Option<TasksTaskGetFieldsResultFieldsAddInReport>,
+    /// `forkedByTemplateId`: documented as string.
+    #[bitrix(rename = "forkedByTemplateId")]
+    pub forked_by_template_id: Option<String>,
+    /// `timeEstimate`: documented as string.
+    #[bitrix(rename = "timeEstimate")]
+    pub time_estimate: Option<String>,
+    /// `timeSpentInLogs`: documented as string.
+    #[bitrix(rename = "timeSpentInLogs")]
+    pub time_spent_in_logs: Option<String>,
+    /// `matchWorkTime`: documented as string.
+    #[bitrix(rename = "matchWorkTime")]
+    pub match_work_time: Option<TasksTaskGetFieldsResultFieldsMatchWorkTime>,
+    /// `forumTopicId`: documented as string.
+    #[bitrix(rename = "forumTopicId")]
+    pub forum_topic_id: Option<String>,
+    /// `forumId`: documented as string.
+    #[bitrix(rename = "forumId")]
+    pub forum_id: Option<String>,
+    /// `siteId`: documented as string.
+    #[bitrix(rename = "siteId")]
+    pub site_id: Option<String>,
+    /// `subordinate`: documented as string.
+    pub subordinate: Option<TasksTaskGetFieldsResultFieldsSubordinate>,
+    /// `exchangeModified`: documented as string.
+    #[bitrix(rename = "exchangeModified")]
+    pub exchange_modified: Option<String>,
+    /// `exchangeId`: documented as string.
+    #[bitrix(rename = "exchangeId")]
+    pub exchange_id: Option<String>,
+    /// `outlookVersion`: documented as string.
+    #[bitrix(rename = "outlookVersion")]
+    pub outlook_version: Option<String>,
+    /// `viewedDate`: documented as string.
+    #[bitrix(rename = "viewedDate")]
+    pub viewed_date: Option<String>,
+    /// `sorting`: documented as string.
+    pub sorting: Option<String>,
+    /// `durationFact`: documented as string.
+    #[bitrix(rename = "durationFact")]
+    pub duration_fact: Option<String>,
+    /// `isMuted`: documented as string.
+    #[bitrix(rename = "isMuted")]
+    pub is_muted: Option<TasksTaskGetFieldsResultFieldsIsMuted>,
+    /// `isPinned`: documented as string.
+    #[bitrix(rename = "isPinned")]
+    pub is_pinned: Option<TasksTaskGetFieldsResultFieldsIsPinned>,
+    /// `isPinnedInGroup`: documented as string.
+    #[bitrix(rename = "isPinnedInGroup")]
+    pub is_pinned_in_group: Option<TasksTaskGetFieldsResultFieldsIsPinnedInGroup>,
+    /// `flowId`: documented as string.
+    #[bitrix(rename = "flowId")]
+    pub flow_id: Option<String>,
+    /// `descriptionInBbcode`: documented as string.
+    #[bitrix(rename = "descriptionInBbcode")]
+    pub description_in_bbcode: Option<TasksTaskGetFieldsResultFieldsDescriptionInBbcode>,
+    /// `status`: documented as string.
+    pub status: Option<TasksTaskGetFieldsResultFieldsStatus>,
+    /// `statusChangedDate`: documented as string.
+    #[bitrix(rename = "statusChangedDate")]
+    pub status_changed_date: Option<String>,
+    /// `durationPlan`: documented as string.
+    #[bitrix(rename = "durationPlan")]
+    pub duration_plan: Option<String>,
+    /// `durationType`: documented as string.
+    #[bitrix(rename = "durationType")]
+    pub duration_type: Option<String>,
+    /// `favorite`: documented as string.
+    pub favorite: Option<TasksTaskGetFieldsResultFieldsFavorite>,
+    /// `groupId`: documented as string.
+    #[bitrix(rename = "groupId")]
+    pub group_id: Option<String>,
+    /// `auditors`: documented as array.
+    pub auditors: Option<Vec<Value>>,
+    /// `accomplices`: documented as array.
+    pub accomplices: Option<Vec<Value>>,
+    /// `checklist`: documented as object.
+    pub checklist: Option<TasksTaskGetFieldsResultFieldsChecklist>,
+    /// `group`: documented as object.
+    pub group: Option<TasksTaskGetFieldsResultFieldsGroup>,
+    /// `creator`: documented as object.
+    pub creator: Option<TasksTaskGetFieldsResultFieldsCreator>,
+    /// `responsible`: documented as object.
+    pub responsible: Option<Map<String, Value>>,
+    /// `accomplicesData`: documented as array.
+    #[bitrix(rename = "accomplicesData")]
+    pub accomplices_data: Option<Vec<Value>>,
+    /// `auditorsData`: documented as object.
+    #[bitrix(rename = "auditorsData")]
+    pub auditors_data: Option<Map<String, Value>>,
+    /// `newCommentsCount`: documented as integer.
+    #[bitrix(rename = "newCommentsCount")]
+    pub new_comments_count: Option<i64>,
+    /// `action`: documented as object.
+    pub action: Option<TasksTaskGetFieldsResultFieldsAction>,
+    /// `checkListTree`: documented as object.
+    #[bitrix(rename = "checkListTree")]
+    pub check_list_tree: Option<TasksTaskGetFieldsResultFieldsCheckListTree>,
+    /// `checkListCanAdd`: documented as boolean.
+    #[bitrix(rename = "checkListCanAdd")]
+    pub check_list_can_add: Option<bool>,
+    /// `ufCrmTask`: documented as array.
+    #[bitrix(rename = "ufCrmTask")]
+    pub uf_crm_task: Option<Vec<Value>>,
+    /// `ufTaskWebdavFiles`: documented as array.
+    #[bitrix(rename = "ufTaskWebdavFiles")]
+    pub uf_task_webdav_files: Option<Vec<Value>>,
+    /// `ufMailMessage`: documented as string.
+    #[bitrix(rename = "ufMailMessage")]
+    pub uf_mail_message: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `priority`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsPriority {
+    /// `"2"`: high
+    #[bitrix(value = "2")]
+    V2,
+    /// `"1"`: medium
+    #[bitrix(value = "1")]
+    V1,
+    /// `"0"`: low
+    #[bitrix(value = "0")]
+    V0,
+}
+/// Documented values of `multitask`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsMultitask {
+    /// `"Y"`: yes
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: no
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `notViewed`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsNotViewed {
+    /// `"Y"`: not viewed
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: viewed
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `replicate`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsReplicate {
+    /// `"Y"`: yes, make the task recurring
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: do not repeat
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `allowChangeDeadline`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsAllowChangeDeadline {
+    /// `"Y"`: allowed
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not allowed
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `allowTimeTracking`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsAllowTimeTracking {
+    /// `"Y"`: allowed
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not allowed
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `taskControl`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsTaskControl {
+    /// `"Y"`: enabled
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: disabled
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `addInReport`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsAddInReport {
+    /// `"Y"`: add
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: do not add
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `matchWorkTime`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsMatchWorkTime {
+    /// `"Y"`: yes
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: no
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `subordinate`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsSubordinate {
+    /// `"Y"`: yes
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: no
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `isMuted`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsIsMuted {
+    /// `"Y"`: enabled
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: disabled
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `isPinned`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsIsPinned {
+    /// `"Y"`: enabled
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: disabled
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `isPinnedInGroup`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsIsPinnedInGroup {
+    /// `"Y"`: pinned
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not pinned
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `descriptionInBbcode`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsDescriptionInBbcode {
+    /// `"Y"`: enabled
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: disabled
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `status`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsStatus {
+    /// `"2"`: waiting for execution
+    #[bitrix(value = "2")]
+    V2,
+    /// `"3"`: in progress
+    #[bitrix(value = "3")]
+    V3,
+    /// `"4"`: awaiting control
+    #[bitrix(value = "4")]
+    V4,
+    /// `"5"`: completed
+    #[bitrix(value = "5")]
+    V5,
+    /// `"6"`: postponed
+    #[bitrix(value = "6")]
+    V6,
+}
+/// Documented values of `favorite`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsFavorite {
+    /// `"Y"`: added to favorites
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not added to favorites
+    #[bitrix(value = "N")]
+    N,
+}
+/// The `checklist` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetFieldsResultFieldsChecklist {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `taskId`: documented as string.
+    #[bitrix(rename = "taskId")]
+    pub task_id: Option<String>,
+    /// `createdBy`: documented as string.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: Option<String>,
+    /// `parentId`: documented as string.
+    #[bitrix(rename = "parentId")]
+    pub parent_id: Option<String>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `sortIndex`: documented as string.
+    #[bitrix(rename = "sortIndex")]
+    pub sort_index: Option<String>,
+    /// `isComplete`: documented as string.
+    #[bitrix(rename = "isComplete")]
+    pub is_complete: Option<TasksTaskGetFieldsResultFieldsChecklistIsComplete>,
+    /// `isImportant`: documented as string.
+    #[bitrix(rename = "isImportant")]
+    pub is_important: Option<TasksTaskGetFieldsResultFieldsChecklistIsImportant>,
+    /// `toggledBy`: documented as string.
+    #[bitrix(rename = "toggledBy")]
+    pub toggled_by: Option<String>,
+    /// `toggledDate`: documented as string.
+    #[bitrix(rename = "toggledDate")]
+    pub toggled_date: Option<String>,
+    /// `ufChecklistFiles`: documented as boolean.
+    #[bitrix(rename = "ufChecklistFiles")]
+    pub uf_checklist_files: Option<bool>,
+    /// `members`: documented as array.
+    pub members: Option<Vec<Value>>,
+    /// `attachments`: documented as array.
+    pub attachments: Option<Vec<Value>>,
+    /// `entityId`: documented as string.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: Option<String>,
+    /// `action`: documented as object.
+    pub action: Option<TasksTaskGetFieldsResultFieldsChecklistAction>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `isComplete`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsChecklistIsComplete {
+    /// `"Y"`: item completed
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: item not completed
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `isImportant`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsChecklistIsImportant {
+    /// `"Y"`: important
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: not important
+    #[bitrix(value = "N")]
+    N,
+}
+/// The `action` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetFieldsResultFieldsChecklistAction {
+    /// `modify`: documented as boolean.
+    pub modify: Option<bool>,
+    /// `remove`: documented as boolean.
+    pub remove: Option<bool>,
+    /// `toggle`: documented as boolean.
+    pub toggle: Option<bool>,
+    /// `add`: documented as boolean.
+    pub add: Option<bool>,
+    /// `addAccomplice`: documented as boolean.
+    #[bitrix(rename = "addAccomplice")]
+    pub add_accomplice: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `group` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetFieldsResultFieldsGroup {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `opened`: documented as boolean.
+    pub opened: Option<bool>,
+    /// `membersCount`: documented as integer.
+    #[bitrix(rename = "membersCount")]
+    pub members_count: Option<i64>,
+    /// `image`: documented as string.
+    pub image: Option<String>,
+    /// `additionalData`: documented as array.
+    #[bitrix(rename = "additionalData")]
+    pub additional_data: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `creator` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetFieldsResultFieldsCreator {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `link`: documented as string.
+    pub link: Option<String>,
+    /// `icon`: documented as string.
+    pub icon: Option<String>,
+    /// `workPosition`: documented as string.
+    #[bitrix(rename = "workPosition")]
+    pub work_position: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `action` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetFieldsResultFieldsAction {
+    /// `accept`: documented as boolean.
+    pub accept: Option<bool>,
+    /// `decline`: documented as boolean.
+    pub decline: Option<bool>,
+    /// `complete`: documented as boolean.
+    pub complete: Option<bool>,
+    /// `approve`: documented as boolean.
+    pub approve: Option<bool>,
+    /// `disapprove`: documented as boolean.
+    pub disapprove: Option<bool>,
+    /// `start`: documented as boolean.
+    pub start: Option<bool>,
+    /// `pause`: documented as boolean.
+    pub pause: Option<bool>,
+    /// `delegate`: documented as boolean.
+    pub delegate: Option<bool>,
+    /// `remove`: documented as boolean.
+    pub remove: Option<bool>,
+    /// `edit`: documented as boolean.
+    pub edit: Option<bool>,
+    /// `defer`: documented as boolean.
+    pub defer: Option<bool>,
+    /// `renew`: documented as boolean.
+    pub renew: Option<bool>,
+    /// `create`: documented as boolean.
+    pub create: Option<bool>,
+    /// `changeDeadline`: documented as boolean.
+    #[bitrix(rename = "changeDeadline")]
+    pub change_deadline: Option<bool>,
+    /// `checklistAddItems`: documented as boolean.
+    #[bitrix(rename = "checklistAddItems")]
+    pub checklist_add_items: Option<bool>,
+    /// `addFavorite`: documented as boolean.
+    #[bitrix(rename = "addFavorite")]
+    pub add_favorite: Option<bool>,
+    /// `deleteFavorite`: documented as boolean.
+    #[bitrix(rename = "deleteFavorite")]
+    pub delete_favorite: Option<bool>,
+    /// `rate`: documented as boolean.
+    pub rate: Option<bool>,
+    /// `take`: documented as boolean.
+    pub take: Option<bool>,
+    /// `edit.originator`: documented as boolean.
+    #[bitrix(rename = "edit.originator")]
+    pub edit_originator: Option<bool>,
+    /// `checklist.reorder`: documented as boolean.
+    #[bitrix(rename = "checklist.reorder")]
+    pub checklist_reorder: Option<bool>,
+    /// `elapsedtime.add`: documented as boolean.
+    #[bitrix(rename = "elapsedtime.add")]
+    pub elapsedtime_add: Option<bool>,
+    /// `dayplan.timer.toggle`: documented as boolean.
+    #[bitrix(rename = "dayplan.timer.toggle")]
+    pub dayplan_timer_toggle: Option<bool>,
+    /// `edit.plan`: documented as boolean.
+    #[bitrix(rename = "edit.plan")]
+    pub edit_plan: Option<bool>,
+    /// `checklist.add`: documented as boolean.
+    #[bitrix(rename = "checklist.add")]
+    pub checklist_add: Option<bool>,
+    /// `favorite.add`: documented as boolean.
+    #[bitrix(rename = "favorite.add")]
+    pub favorite_add: Option<bool>,
+    /// `favorite.delete`: documented as boolean.
+    #[bitrix(rename = "favorite.delete")]
+    pub favorite_delete: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `checkListTree` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetFieldsResultFieldsCheckListTree {
+    /// `nodeId`: documented as integer.
+    #[bitrix(rename = "nodeId")]
+    pub node_id: Option<i64>,
+    /// `fields`: documented as object.
+    pub fields: Option<TasksTaskGetFieldsResultFieldsCheckListTreeFields>,
+    /// `action`: documented as array.
+    pub action: Option<Vec<Value>>,
+    /// `descendants`: documented as array.
+    pub descendants: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetFieldsResultFieldsCheckListTreeFields {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `copiedId`: documented as string.
+    #[bitrix(rename = "copiedId")]
+    pub copied_id: Option<String>,
+    /// `entityId`: documented as string.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: Option<String>,
+    /// `userId`: documented as integer.
+    #[bitrix(rename = "userId")]
+    pub user_id: Option<i64>,
+    /// `createdBy`: documented as string.
+    #[bitrix(rename = "createdBy")]
+    pub created_by: Option<String>,
+    /// `parentId`: documented as string.
+    #[bitrix(rename = "parentId")]
+    pub parent_id: Option<String>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `sortIndex`: documented as string.
+    #[bitrix(rename = "sortIndex")]
+    pub sort_index: Option<String>,
+    /// `displaySortIndex`: documented as string.
+    #[bitrix(rename = "displaySortIndex")]
+    pub display_sort_index: Option<String>,
+    /// `isComplete`: documented as boolean.
+    #[bitrix(rename = "isComplete")]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: documented as boolean.
+    #[bitrix(rename = "isImportant")]
+    pub is_important: Option<bool>,
+    /// `completedCount`: documented as integer.
+    #[bitrix(rename = "completedCount")]
+    pub completed_count: Option<i64>,
+    /// `members`: documented as array.
+    pub members: Option<Vec<Value>>,
+    /// `attachments`: documented as array.
+    pub attachments: Option<Vec<Value>>,
+    /// `nodeId`: documented as string.
+    #[bitrix(rename = "nodeId")]
+    pub node_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.getaccess` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Check Access to Task — `tasks.task.getaccess` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.getaccess",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskGetaccessResult,
     error(code = "0", status = 400, message = "wrong task id"),
     error(
         code = "100",
@@ -26,9 +26,94 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskGetaccess {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
-    /// `users`: array.
+    /// `users`: documented as array.
     pub users: Option<Vec<Value>>,
+}
+/// The `TasksTaskGetaccessResult` object. Part of `tasks.task.getaccess` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetaccessResult {
+    /// `allowedActions`: documented as object.
+    #[bitrix(rename = "allowedActions")]
+    pub allowed_actions: Option<TasksTaskGetaccessResultAllowedActions>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `allowedActions` object. Part of `tasks.task.getaccess` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskGetaccessResultAllowedActions {
+    /// `accept`: documented as boolean.
+    pub accept: Option<bool>,
+    /// `decline`: documented as boolean.
+    pub decline: Option<bool>,
+    /// `complete`: documented as boolean.
+    pub complete: Option<bool>,
+    /// `approve`: documented as boolean.
+    pub approve: Option<bool>,
+    /// `disapprove`: documented as boolean.
+    pub disapprove: Option<bool>,
+    /// `start`: documented as boolean.
+    pub start: Option<bool>,
+    /// `pause`: documented as boolean.
+    pub pause: Option<bool>,
+    /// `delegate`: documented as boolean.
+    pub delegate: Option<bool>,
+    /// `remove`: documented as boolean.
+    pub remove: Option<bool>,
+    /// `edit`: documented as boolean.
+    pub edit: Option<bool>,
+    /// `defer`: documented as boolean.
+    pub defer: Option<bool>,
+    /// `renew`: documented as boolean.
+    pub renew: Option<bool>,
+    /// `create`: documented as boolean.
+    pub create: Option<bool>,
+    /// `changeDeadline`: documented as boolean.
+    #[bitrix(rename = "changeDeadline")]
+    pub change_deadline: Option<bool>,
+    /// `checklistAddItems`: documented as boolean.
+    #[bitrix(rename = "checklistAddItems")]
+    pub checklist_add_items: Option<bool>,
+    /// `addFavorite`: documented as boolean.
+    #[bitrix(rename = "addFavorite")]
+    pub add_favorite: Option<bool>,
+    /// `deleteFavorite`: documented as boolean.
+    #[bitrix(rename = "deleteFavorite")]
+    pub delete_favorite: Option<bool>,
+    /// `rate`: documented as boolean.
+    pub rate: Option<bool>,
+    /// `take`: documented as boolean.
+    pub take: Option<bool>,
+    /// `edit.originator`: documented as boolean.
+    #[bitrix(rename = "edit.originator")]
+    pub edit_originator: Option<bool>,
+    /// `checklist.reorder`: documented as boolean.
+    #[bitrix(rename = "checklist.reorder")]
+    pub checklist_reorder: Option<bool>,
+    /// `elapsedtime.add`: documented as boolean.
+    #[bitrix(rename = "elapsedtime.add")]
+    pub elapsedtime_add: Option<bool>,
+    /// `dayplan.timer.toggle`: documented as boolean.
+    #[bitrix(rename = "dayplan.timer.toggle")]
+    pub dayplan_timer_toggle: Option<bool>,
+    /// `edit.plan`: documented as boolean.
+    #[bitrix(rename = "edit.plan")]
+    pub edit_plan: Option<bool>,
+    /// `checklist.add`: documented as boolean.
+    #[bitrix(rename = "checklist.add")]
+    pub checklist_add: Option<bool>,
+    /// `favorite.add`: documented as boolean.
+    #[bitrix(rename = "favorite.add")]
+    pub favorite_add: Option<bool>,
+    /// `favorite.delete`: documented as boolean.
+    #[bitrix(rename = "favorite.delete")]
+    pub favorite_delete: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

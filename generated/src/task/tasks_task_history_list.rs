@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get Task History — `tasks.task.history.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "tasks.task.history.list",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskHistoryListResult,
     error(
         code = "100",
         status = 400,
@@ -22,28 +23,38 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Access denied. (internal error)"),
 )]
 pub struct TasksTaskHistoryList {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<TasksTaskHistoryListFilter>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
+}
+/// The `TasksTaskHistoryListResult` object. Part of `tasks.task.history.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskHistoryListResult {
+    /// `list`: documented as array of `tasks_task_history`.
+    pub list: Option<Vec<types::TasksTaskHistory>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `filter` object. Part of `tasks.task.history.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskHistoryListFilter {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `createdDate`: string.
+    /// `createdDate`: documented as string.
     #[bitrix(rename = "createdDate")]
     pub created_date: Option<String>,
-    /// `field`: string.
+    /// `field`: documented as string.
     pub field: Option<TasksTaskHistoryListFilterField>,
-    /// `value`: object.
+    /// `value`: documented as object.
     pub value: Option<Map<String, Value>>,
-    /// `user`: object.
+    /// `user`: documented as object.
     pub user: Option<TasksTaskHistoryListFilterUser>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -180,17 +191,17 @@ pub enum TasksTaskHistoryListFilterField {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskHistoryListFilterUser {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `lastName`: string.
+    /// `lastName`: documented as string.
     #[bitrix(rename = "lastName")]
     pub last_name: Option<String>,
-    /// `secondName`: string.
+    /// `secondName`: documented as string.
     #[bitrix(rename = "secondName")]
     pub second_name: Option<String>,
-    /// `login`: string.
+    /// `login`: documented as string.
     pub login: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -3,7 +3,8 @@
 //! `tasks.task.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Task List — `tasks.task.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.list",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskListResult,
     paging(
         kind = "start",
         id = "id",
@@ -23,14 +24,24 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Invalid sorting key (internal error)"),
 )]
 pub struct TasksTaskList {
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<Map<String, Value>>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `TasksTaskListResult` object. Part of `tasks.task.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskListResult {
+    /// `tasks`: documented as array of `tasks_task`.
+    pub tasks: Option<Vec<types::TasksTask>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.mute` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Enable "Mute" Mode — `tasks.task.mute` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-mute.html)
@@ -12,11 +13,21 @@ use bitrix24::bitrix_method;
     name = "tasks.task.mute",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskMuteResult,
     mutates,
     error(code = "0", status = 400, message = "wrong task id"),
 )]
 pub struct TasksTaskMute {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `TasksTaskMuteResult` object. Part of `tasks.task.mute` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-mute.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskMuteResult {
+    /// `task`: documented as `tasks_task`.
+    pub task: Option<types::TasksTask>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.pause` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Translate the task to the Waiting for Execution status — `tasks.task.pause` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-pause.html)
@@ -12,13 +13,23 @@ use bitrix24::bitrix_method;
     name = "tasks.task.pause",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskPauseResult,
     mutates,
     error(code = "0", status = 400, message = "wrong task id"),
     error(code = "1048582", status = 400, message = "Action on the task is not allowed"),
 )]
 pub struct TasksTaskPause {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
+}
+/// The `TasksTaskPauseResult` object. Part of `tasks.task.pause` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-pause.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskPauseResult {
+    /// `task`: documented as `tasks_task`.
+    pub task: Option<types::TasksTask>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

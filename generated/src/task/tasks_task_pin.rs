@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.pin` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Pin a Task — `tasks.task.pin` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-pin.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.pin",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskPinResult,
     mutates,
     error(code = "0", status = 400, message = "wrong task id"),
     error(
@@ -22,6 +23,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskPin {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `TasksTaskPinResult` object. Part of `tasks.task.pin` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-pin.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskPinResult {
+    /// `task`: documented as `tasks_task`.
+    pub task: Option<types::TasksTask>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

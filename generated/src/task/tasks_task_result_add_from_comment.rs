@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.result.addFromComment` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Comment to Result — `tasks.task.result.addFromComment` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add-from-comment.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.result.addFromComment",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTaskResultAddFromCommentResult,
     mutates,
     error(code = "0", status = 400, message = "Access denied."),
     error(code = "0", status = 400, message = "Result already exists."),
@@ -24,7 +24,18 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Comment not found."),
 )]
 pub struct TasksTaskResultAddFromComment {
-    /// `commentId`: integer, required.
+    /// `commentId`: documented as integer, required.
     #[bitrix(rename = "commentId")]
     pub comment_id: i64,
+}
+/// The `TasksTaskResultAddFromCommentResult` object. Part of `tasks.task.result.addFromComment` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add-from-comment.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskResultAddFromCommentResult {
+    /// `commentId`: documented as integer.
+    #[bitrix(rename = "commentId")]
+    pub comment_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

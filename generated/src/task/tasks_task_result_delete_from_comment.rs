@@ -28,7 +28,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskResultDeleteFromComment {
-    /// `commentId`: integer, required.
+    /// `commentId`: documented as integer, required.
     #[bitrix(rename = "commentId")]
     pub comment_id: i64,
 }

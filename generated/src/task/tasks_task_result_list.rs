@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.result.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Task Results — `tasks.task.result.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.result.list",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = Vec<types::TasksTaskResult>,
     error(code = "0", status = 400, message = "Access denied."),
     error(
         code = "100",
@@ -21,7 +21,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskResultList {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
 }

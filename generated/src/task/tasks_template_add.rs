@@ -22,95 +22,95 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Access denied"),
 )]
 pub struct TasksTemplateAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksTemplateAddFields,
 }
 /// The `fields` object. Part of `tasks.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTemplateAddFields {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `PARENT_ID`: integer.
+    /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `PRIORITY`: enum.
+    /// `PRIORITY`: documented as `enum`.
     #[bitrix(rename = "PRIORITY")]
     pub priority: Option<Value>,
-    /// `GROUP_ID`: integer.
+    /// `GROUP_ID`: documented as integer.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: Option<i64>,
-    /// `STAGE_ID`: integer.
+    /// `STAGE_ID`: documented as integer.
     #[bitrix(rename = "STAGE_ID")]
     pub stage_id: Option<i64>,
-    /// `CREATED_BY`: integer.
+    /// `CREATED_BY`: documented as integer.
     #[bitrix(rename = "CREATED_BY")]
     pub created_by: Option<i64>,
-    /// `RESPONSIBLE_ID`: integer.
+    /// `RESPONSIBLE_ID`: documented as integer.
     #[bitrix(rename = "RESPONSIBLE_ID")]
     pub responsible_id: Option<i64>,
-    /// `DEPENDS_ON`: array.
+    /// `DEPENDS_ON`: documented as array.
     #[bitrix(rename = "DEPENDS_ON")]
     pub depends_on: Option<Vec<Value>>,
-    /// `RESPONSIBLES`: array.
+    /// `RESPONSIBLES`: documented as array.
     #[bitrix(rename = "RESPONSIBLES")]
     pub responsibles: Option<Vec<Value>>,
-    /// `ACCOMPLICES`: array.
+    /// `ACCOMPLICES`: documented as array.
     #[bitrix(rename = "ACCOMPLICES")]
     pub accomplices: Option<Vec<Value>>,
-    /// `AUDITORS`: array.
+    /// `AUDITORS`: documented as array.
     #[bitrix(rename = "AUDITORS")]
     pub auditors: Option<Vec<Value>>,
-    /// `STATUS`: enum.
+    /// `STATUS`: documented as `enum`.
     #[bitrix(rename = "STATUS")]
     pub status: Option<Value>,
-    /// `MULTITASK`: enum.
+    /// `MULTITASK`: documented as `enum`.
     #[bitrix(rename = "MULTITASK")]
     pub multitask: Option<Value>,
-    /// `REPLICATE`: enum.
+    /// `REPLICATE`: documented as `enum`.
     #[bitrix(rename = "REPLICATE")]
     pub replicate: Option<Value>,
-    /// `SITE_ID`: string.
+    /// `SITE_ID`: documented as string.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: Option<String>,
-    /// `TASK_CONTROL`: enum.
+    /// `TASK_CONTROL`: documented as `enum`.
     #[bitrix(rename = "TASK_CONTROL")]
     pub task_control: Option<Value>,
-    /// `ADD_IN_REPORT`: enum.
+    /// `ADD_IN_REPORT`: documented as `enum`.
     #[bitrix(rename = "ADD_IN_REPORT")]
     pub add_in_report: Option<Value>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `DEADLINE_AFTER`: datetime.
+    /// `DEADLINE_AFTER`: documented as datetime.
     #[bitrix(rename = "DEADLINE_AFTER")]
     pub deadline_after: Option<String>,
-    /// `START_DATE_PLAN_AFTER`: datetime.
+    /// `START_DATE_PLAN_AFTER`: documented as datetime.
     #[bitrix(rename = "START_DATE_PLAN_AFTER")]
     pub start_date_plan_after: Option<String>,
-    /// `END_DATE_PLAN_AFTER`: datetime.
+    /// `END_DATE_PLAN_AFTER`: documented as datetime.
     #[bitrix(rename = "END_DATE_PLAN_AFTER")]
     pub end_date_plan_after: Option<String>,
-    /// `TPARAM_TYPE`: enum.
+    /// `TPARAM_TYPE`: documented as `enum`.
     #[bitrix(rename = "TPARAM_TYPE")]
     pub tparam_type: Option<Value>,
-    /// `TPARAM_REPLICATION_COUNT`: integer.
+    /// `TPARAM_REPLICATION_COUNT`: documented as integer.
     #[bitrix(rename = "TPARAM_REPLICATION_COUNT")]
     pub tparam_replication_count: Option<i64>,
-    /// `REPLICATE_PARAMS`: object.
+    /// `REPLICATE_PARAMS`: documented as object.
     #[bitrix(rename = "REPLICATE_PARAMS")]
     pub replicate_params: Option<TasksTemplateAddFieldsReplicateParams>,
-    /// `BASE_TEMPLATE_ID`: integer.
+    /// `BASE_TEMPLATE_ID`: documented as integer.
     #[bitrix(rename = "BASE_TEMPLATE_ID")]
     pub base_template_id: Option<i64>,
-    /// `TEMPLATE_CHILDREN_COUNT`: integer.
+    /// `TEMPLATE_CHILDREN_COUNT`: documented as integer.
     #[bitrix(rename = "TEMPLATE_CHILDREN_COUNT")]
     pub template_children_count: Option<i64>,
     /// Undocumented keys sent as they are.
@@ -121,28 +121,28 @@ pub struct TasksTemplateAddFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTemplateAddFieldsReplicateParams {
-    /// `PERIOD`: string.
+    /// `PERIOD`: documented as string.
     #[bitrix(rename = "PERIOD")]
     pub period: Option<String>,
-    /// `START_DATE`: datetime.
+    /// `START_DATE`: documented as datetime.
     #[bitrix(rename = "START_DATE")]
     pub start_date: Option<String>,
-    /// `TIME`: string.
+    /// `TIME`: documented as string.
     #[bitrix(rename = "TIME")]
     pub time: Option<String>,
-    /// `REPEAT_TILL`: string.
+    /// `REPEAT_TILL`: documented as string.
     #[bitrix(rename = "REPEAT_TILL")]
     pub repeat_till: Option<TasksTemplateAddFieldsReplicateParamsRepeatTill>,
-    /// `TIMES`: integer.
+    /// `TIMES`: documented as integer.
     #[bitrix(rename = "TIMES")]
     pub times: Option<i64>,
-    /// `END_DATE`: datetime.
+    /// `END_DATE`: documented as datetime.
     #[bitrix(rename = "END_DATE")]
     pub end_date: Option<String>,
-    /// `NEXT_EXECUTION_TIME`: datetime.
+    /// `NEXT_EXECUTION_TIME`: documented as datetime.
     #[bitrix(rename = "NEXT_EXECUTION_TIME")]
     pub next_execution_time: Option<String>,
-    /// `DEADLINE_OFFSET`: integer.
+    /// `DEADLINE_OFFSET`: documented as integer.
     #[bitrix(rename = "DEADLINE_OFFSET")]
     pub deadline_offset: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Checklist Item to Task Template — `tasks.template.checklist.add` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "tasks.template.checklist.add",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTemplateChecklistAddResult,
     mutates,
     error(
         code = "100",
@@ -33,32 +34,43 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Adding item: action is not available"),
 )]
 pub struct TasksTemplateChecklistAdd {
-    /// `templateId`: integer, required.
+    /// `templateId`: documented as integer, required.
     #[bitrix(rename = "templateId")]
     pub template_id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksTemplateChecklistAddFields,
+}
+/// The `TasksTemplateChecklistAddResult` object. Part of `tasks.template.checklist.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTemplateChecklistAddResult {
+    /// `checkListItem`: documented as `tasks_template_checklist`.
+    #[bitrix(rename = "checkListItem")]
+    pub check_list_item: Option<types::TasksTemplateChecklist>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `tasks.template.checklist.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTemplateChecklistAddFields {
-    /// `TITLE`: string, required.
+    /// `TITLE`: documented as string, required.
     #[bitrix(rename = "TITLE")]
     pub title: String,
-    /// `PARENT_ID`: integer, required.
+    /// `PARENT_ID`: documented as integer, required.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: i64,
-    /// `SORT_INDEX`: integer.
+    /// `SORT_INDEX`: documented as integer.
     #[bitrix(rename = "SORT_INDEX")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
+    /// `IS_COMPLETE`: documented as Y/N flag.
     #[bitrix(rename = "IS_COMPLETE", yn)]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
+    /// `IS_IMPORTANT`: documented as Y/N flag.
     #[bitrix(rename = "IS_IMPORTANT", yn)]
     pub is_important: Option<bool>,
-    /// `MEMBERS`: object.
+    /// `MEMBERS`: documented as object.
     #[bitrix(rename = "MEMBERS")]
     pub members: Option<TasksTemplateChecklistAddFieldsMembers>,
     /// Undocumented keys sent as they are.
@@ -69,22 +81,22 @@ pub struct TasksTemplateChecklistAddFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTemplateChecklistAddFieldsMembers {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<TasksTemplateChecklistAddFieldsMembersType>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `personalPhoto`: string.
+    /// `personalPhoto`: documented as string.
     #[bitrix(rename = "personalPhoto")]
     pub personal_photo: Option<String>,
-    /// `personalGender`: string.
+    /// `personalGender`: documented as string.
     #[bitrix(rename = "personalGender")]
     pub personal_gender: Option<TasksTemplateChecklistAddFieldsMembersPersonalGender>,
-    /// `image`: string.
+    /// `image`: documented as string.
     pub image: Option<String>,
-    /// `isCollaber`: boolean.
+    /// `isCollaber`: documented as boolean.
     #[bitrix(rename = "isCollaber")]
     pub is_collaber: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -36,10 +36,10 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Deleting item: action not available"),
 )]
 pub struct TasksTemplateChecklistDelete {
-    /// `templateId`: integer, required.
+    /// `templateId`: documented as integer, required.
     #[bitrix(rename = "templateId")]
     pub template_id: i64,
-    /// `checkListItemId`: integer, required.
+    /// `checkListItemId`: documented as integer, required.
     #[bitrix(rename = "checkListItemId")]
     pub check_list_item_id: i64,
 }

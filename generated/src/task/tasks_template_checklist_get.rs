@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.template.checklist.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Checklist Item from Task Template — `tasks.template.checklist.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "tasks.template.checklist.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTemplateChecklistGetResult,
     error(
         code = "100",
         status = 400,
@@ -26,10 +27,21 @@ use bitrix24::bitrix_method;
     error(code = "0", status = 400, message = "Access to the task template is denied"),
 )]
 pub struct TasksTemplateChecklistGet {
-    /// `templateId`: integer, required.
+    /// `templateId`: documented as integer, required.
     #[bitrix(rename = "templateId")]
     pub template_id: i64,
-    /// `checkListItemId`: integer, required.
+    /// `checkListItemId`: documented as integer, required.
     #[bitrix(rename = "checkListItemId")]
     pub check_list_item_id: i64,
+}
+/// The `TasksTemplateChecklistGetResult` object. Part of `tasks.template.checklist.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTemplateChecklistGetResult {
+    /// `checkListItem`: documented as `tasks_template_checklist`.
+    #[bitrix(rename = "checkListItem")]
+    pub check_list_item: Option<types::TasksTemplateChecklist>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,7 +3,7 @@
 //! `tasks.template.checklist.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Checklist Items for Task Template — `tasks.template.checklist.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.template.checklist.list",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTemplateChecklistListResult,
     error(code = "0", status = 400, message = "Access to the task template is denied"),
     error(
         code = "100",
@@ -21,13 +21,24 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTemplateChecklistList {
-    /// `templateId`: integer, required.
+    /// `templateId`: documented as integer, required.
     #[bitrix(rename = "templateId")]
     pub template_id: i64,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
+}
+/// The `TasksTemplateChecklistListResult` object. Part of `tasks.template.checklist.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTemplateChecklistListResult {
+    /// `checkListItems`: documented as object.
+    #[bitrix(rename = "checkListItems")]
+    pub check_list_items: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

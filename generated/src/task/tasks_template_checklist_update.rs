@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Checklist Item of Task Template — `tasks.template.checklist.update` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "tasks.template.checklist.update",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = TasksTemplateChecklistUpdateResult,
     mutates,
     error(
         code = "100",
@@ -42,35 +43,46 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(code = "0", status = 400, message = "Updating item: action not available"),
 )]
 pub struct TasksTemplateChecklistUpdate {
-    /// `templateId`: integer, required.
+    /// `templateId`: documented as integer, required.
     #[bitrix(rename = "templateId")]
     pub template_id: i64,
-    /// `checkListItemId`: integer, required.
+    /// `checkListItemId`: documented as integer, required.
     #[bitrix(rename = "checkListItemId")]
     pub check_list_item_id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksTemplateChecklistUpdateFields,
+}
+/// The `TasksTemplateChecklistUpdateResult` object. Part of `tasks.template.checklist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTemplateChecklistUpdateResult {
+    /// `checkListItem`: documented as `tasks_template_checklist`.
+    #[bitrix(rename = "checkListItem")]
+    pub check_list_item: Option<types::TasksTemplateChecklist>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `tasks.template.checklist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTemplateChecklistUpdateFields {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `PARENT_ID`: integer.
+    /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
-    /// `SORT_INDEX`: integer.
+    /// `SORT_INDEX`: documented as integer.
     #[bitrix(rename = "SORT_INDEX")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: boolean.
+    /// `IS_COMPLETE`: documented as Y/N flag.
     #[bitrix(rename = "IS_COMPLETE", yn)]
     pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: boolean.
+    /// `IS_IMPORTANT`: documented as Y/N flag.
     #[bitrix(rename = "IS_IMPORTANT", yn)]
     pub is_important: Option<bool>,
-    /// `MEMBERS`: object.
+    /// `MEMBERS`: documented as object.
     #[bitrix(rename = "MEMBERS")]
     pub members: Option<TasksTemplateChecklistUpdateFieldsMembers>,
     /// Undocumented keys sent as they are.
@@ -81,22 +93,22 @@ pub struct TasksTemplateChecklistUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTemplateChecklistUpdateFieldsMembers {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<TasksTemplateChecklistUpdateFieldsMembersType>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `personalPhoto`: string.
+    /// `personalPhoto`: documented as string.
     #[bitrix(rename = "personalPhoto")]
     pub personal_photo: Option<String>,
-    /// `personalGender`: string.
+    /// `personalGender`: documented as string.
     #[bitrix(rename = "personalGender")]
     pub personal_gender: Option<TasksTemplateChecklistUpdateFieldsMembersPersonalGender>,
-    /// `image`: string.
+    /// `image`: documented as string.
     pub image: Option<String>,
-    /// `isCollaber`: boolean.
+    /// `isCollaber`: documented as boolean.
     #[bitrix(rename = "isCollaber")]
     pub is_collaber: Option<bool>,
     /// Undocumented keys sent as they are.

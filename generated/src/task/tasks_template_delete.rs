@@ -25,7 +25,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTemplateDelete {
-    /// `templateId`: integer, required.
+    /// `templateId`: documented as integer, required.
     #[bitrix(rename = "templateId")]
     pub template_id: i64,
 }

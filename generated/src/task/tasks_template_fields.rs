@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.template.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Task Template Fields — `tasks.template.fields` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html)
@@ -12,6 +13,7 @@ use bitrix24::bitrix_method;
     name = "tasks.template.fields",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = BTreeMap<String,
+    types::RestFieldDescription>,
 )]
 pub struct TasksTemplateFields {}

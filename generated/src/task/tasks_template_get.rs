@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Task Template by ID — `tasks.template.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-get.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.template.get",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = types::TasksTemplate,
     error(
         code = "100",
         status = 400,
@@ -20,17 +21,17 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct TasksTemplateGet {
-    /// `templateId`: integer, required.
+    /// `templateId`: documented as integer, required.
     #[bitrix(rename = "templateId")]
     pub template_id: i64,
-    /// `params`: object.
+    /// `params`: documented as object.
     pub params: Option<TasksTemplateGetParams>,
 }
 /// The `params` object. Part of `tasks.template.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTemplateGetParams {
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -3,7 +3,7 @@
 //! `tasks.task.add` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Task — `tasks.task.add` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.task.add",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = TasksTaskAddV3Result,
     mutates,
     wrapper = "item",
     error(
@@ -39,7 +39,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
         status = 400,
-        message = "\"\"",
+        message = "",
         exception = "RequestValidationException",
         field = "creatorId"
     ),
@@ -66,19 +66,604 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct TasksTaskAddV3 {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksTaskAddV3Fields,
+}
+/// The `TasksTaskAddV3Result` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3Result {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `creatorId`: documented as integer.
+    #[bitrix(rename = "creatorId")]
+    pub creator_id: Option<i64>,
+    /// `creator`: documented as object.
+    pub creator: Option<TasksTaskAddV3ResultCreator>,
+    /// `created`: documented as datetime.
+    pub created: Option<String>,
+    /// `responsibleId`: documented as integer.
+    #[bitrix(rename = "responsibleId")]
+    pub responsible_id: Option<i64>,
+    /// `responsible`: documented as object.
+    pub responsible: Option<Map<String, Value>>,
+    /// `deadline`: documented as datetime.
+    pub deadline: Option<String>,
+    /// `needsControl`: documented as Y/N flag.
+    #[bitrix(rename = "needsControl", yn)]
+    pub needs_control: Option<bool>,
+    /// `startPlan`: documented as datetime.
+    #[bitrix(rename = "startPlan")]
+    pub start_plan: Option<String>,
+    /// `endPlan`: documented as datetime.
+    #[bitrix(rename = "endPlan")]
+    pub end_plan: Option<String>,
+    /// `checklist`: documented as array.
+    pub checklist: Option<Vec<Value>>,
+    /// `groupId`: documented as integer.
+    #[bitrix(rename = "groupId")]
+    pub group_id: Option<i64>,
+    /// `group`: documented as object.
+    pub group: Option<TasksTaskAddV3ResultGroup>,
+    /// `stageId`: documented as integer.
+    #[bitrix(rename = "stageId")]
+    pub stage_id: Option<i64>,
+    /// `stage`: documented as object.
+    pub stage: Option<TasksTaskAddV3ResultStage>,
+    /// `epicId`: documented as integer.
+    #[bitrix(rename = "epicId")]
+    pub epic_id: Option<i64>,
+    /// `storyPoints`: documented as integer.
+    #[bitrix(rename = "storyPoints")]
+    pub story_points: Option<i64>,
+    /// `flowId`: documented as integer.
+    #[bitrix(rename = "flowId")]
+    pub flow_id: Option<i64>,
+    /// `flow`: documented as object.
+    pub flow: Option<TasksTaskAddV3ResultFlow>,
+    /// `priority`: documented as string.
+    pub priority: Option<TasksTaskAddV3ResultPriority>,
+    /// `status`: documented as string.
+    pub status: Option<TasksTaskAddV3ResultStatus>,
+    /// `statusChanged`: documented as datetime.
+    #[bitrix(rename = "statusChanged")]
+    pub status_changed: Option<String>,
+    /// `accomplices`: documented as array of object.
+    pub accomplices: Option<Vec<Map<String, Value>>>,
+    /// `auditors`: documented as array of object.
+    pub auditors: Option<Vec<Map<String, Value>>>,
+    /// `parentId`: documented as integer.
+    #[bitrix(rename = "parentId")]
+    pub parent_id: Option<i64>,
+    /// `parent`: documented as object.
+    pub parent: Option<Map<String, Value>>,
+    /// `containsChecklist`: documented as boolean.
+    #[bitrix(rename = "containsChecklist")]
+    pub contains_checklist: Option<bool>,
+    /// `containsSubTasks`: documented as boolean.
+    #[bitrix(rename = "containsSubTasks")]
+    pub contains_sub_tasks: Option<bool>,
+    /// `containsRelatedTasks`: documented as boolean.
+    #[bitrix(rename = "containsRelatedTasks")]
+    pub contains_related_tasks: Option<bool>,
+    /// `containsGanttLinks`: documented as boolean.
+    #[bitrix(rename = "containsGanttLinks")]
+    pub contains_gantt_links: Option<bool>,
+    /// `containsPlacements`: documented as boolean.
+    #[bitrix(rename = "containsPlacements")]
+    pub contains_placements: Option<bool>,
+    /// `containsResults`: documented as boolean.
+    #[bitrix(rename = "containsResults")]
+    pub contains_results: Option<bool>,
+    /// `numberOfReminders`: documented as integer.
+    #[bitrix(rename = "numberOfReminders")]
+    pub number_of_reminders: Option<i64>,
+    /// `chatId`: documented as integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: Option<i64>,
+    /// `chat`: documented as object.
+    pub chat: Option<TasksTaskAddV3ResultChat>,
+    /// `plannedDuration`: documented as integer.
+    #[bitrix(rename = "plannedDuration")]
+    pub planned_duration: Option<i64>,
+    /// `actualDuration`: documented as integer.
+    #[bitrix(rename = "actualDuration")]
+    pub actual_duration: Option<i64>,
+    /// `durationType`: documented as string.
+    #[bitrix(rename = "durationType")]
+    pub duration_type: Option<String>,
+    /// `started`: documented as datetime.
+    pub started: Option<String>,
+    /// `estimatedTime`: documented as integer.
+    #[bitrix(rename = "estimatedTime")]
+    pub estimated_time: Option<i64>,
+    /// `replicate`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub replicate: Option<bool>,
+    /// `changed`: documented as datetime.
+    pub changed: Option<String>,
+    /// `changedById`: documented as integer.
+    #[bitrix(rename = "changedById")]
+    pub changed_by_id: Option<i64>,
+    /// `changedBy`: documented as object.
+    #[bitrix(rename = "changedBy")]
+    pub changed_by: Option<Map<String, Value>>,
+    /// `statusChangedById`: documented as integer.
+    #[bitrix(rename = "statusChangedById")]
+    pub status_changed_by_id: Option<i64>,
+    /// `statusChangedBy`: documented as object.
+    #[bitrix(rename = "statusChangedBy")]
+    pub status_changed_by: Option<Map<String, Value>>,
+    /// `closedById`: documented as integer.
+    #[bitrix(rename = "closedById")]
+    pub closed_by_id: Option<i64>,
+    /// `closedBy`: documented as object.
+    #[bitrix(rename = "closedBy")]
+    pub closed_by: Option<Map<String, Value>>,
+    /// `closed`: documented as datetime.
+    pub closed: Option<String>,
+    /// `activity`: documented as datetime.
+    pub activity: Option<String>,
+    /// `guid`: documented as string.
+    pub guid: Option<String>,
+    /// `xmlId`: documented as string.
+    #[bitrix(rename = "xmlId")]
+    pub xml_id: Option<String>,
+    /// `exchangeId`: documented as string.
+    #[bitrix(rename = "exchangeId")]
+    pub exchange_id: Option<String>,
+    /// `exchangeModified`: documented as string.
+    #[bitrix(rename = "exchangeModified")]
+    pub exchange_modified: Option<String>,
+    /// `outlookVersion`: documented as integer.
+    #[bitrix(rename = "outlookVersion")]
+    pub outlook_version: Option<i64>,
+    /// `mark`: documented as string.
+    pub mark: Option<String>,
+    /// `allowsChangeDeadline`: documented as Y/N flag.
+    #[bitrix(rename = "allowsChangeDeadline", yn)]
+    pub allows_change_deadline: Option<bool>,
+    /// `allowsTimeTracking`: documented as Y/N flag.
+    #[bitrix(rename = "allowsTimeTracking", yn)]
+    pub allows_time_tracking: Option<bool>,
+    /// `matchesWorkTime`: documented as Y/N flag.
+    #[bitrix(rename = "matchesWorkTime", yn)]
+    pub matches_work_time: Option<bool>,
+    /// `addInReport`: documented as Y/N flag.
+    #[bitrix(rename = "addInReport", yn)]
+    pub add_in_report: Option<bool>,
+    /// `isMultitask`: documented as Y/N flag.
+    #[bitrix(rename = "isMultitask", yn)]
+    pub is_multitask: Option<bool>,
+    /// `siteId`: documented as string.
+    #[bitrix(rename = "siteId")]
+    pub site_id: Option<String>,
+    /// `forkedByTemplateId`: documented as integer.
+    #[bitrix(rename = "forkedByTemplateId")]
+    pub forked_by_template_id: Option<i64>,
+    /// `forkedByTemplate`: documented as object.
+    #[bitrix(rename = "forkedByTemplate")]
+    pub forked_by_template: Option<TasksTaskAddV3ResultForkedByTemplate>,
+    /// `maxDeadlineChangeDate`: documented as datetime.
+    #[bitrix(rename = "maxDeadlineChangeDate")]
+    pub max_deadline_change_date: Option<String>,
+    /// `maxDeadlineChanges`: documented as integer.
+    #[bitrix(rename = "maxDeadlineChanges")]
+    pub max_deadline_changes: Option<i64>,
+    /// `requireDeadlineChangeReason`: documented as Y/N flag.
+    #[bitrix(rename = "requireDeadlineChangeReason", yn)]
+    pub require_deadline_change_reason: Option<bool>,
+    /// `link`: documented as string.
+    pub link: Option<String>,
+    /// `rights`: documented as array.
+    pub rights: Option<Value>,
+    /// `archiveLink`: documented as string.
+    #[bitrix(rename = "archiveLink")]
+    pub archive_link: Option<String>,
+    /// `crmItemIds`: documented as array.
+    #[bitrix(rename = "crmItemIds")]
+    pub crm_item_ids: Option<Vec<Value>>,
+    /// `emailId`: documented as integer.
+    #[bitrix(rename = "emailId")]
+    pub email_id: Option<i64>,
+    /// `email`: documented as object.
+    pub email: Option<TasksTaskAddV3ResultEmail>,
+    /// `elapsedTime`: documented as object.
+    #[bitrix(rename = "elapsedTime")]
+    pub elapsed_time: Option<TasksTaskAddV3ResultElapsedTime>,
+    /// `requireResult`: documented as Y/N flag.
+    #[bitrix(rename = "requireResult", yn)]
+    pub require_result: Option<bool>,
+    /// `matchesSubTasksTime`: documented as Y/N flag.
+    #[bitrix(rename = "matchesSubTasksTime", yn)]
+    pub matches_sub_tasks_time: Option<bool>,
+    /// `autocompleteSubTasks`: documented as Y/N flag.
+    #[bitrix(rename = "autocompleteSubTasks", yn)]
+    pub autocomplete_sub_tasks: Option<bool>,
+    /// `allowsChangeDatePlan`: documented as Y/N flag.
+    #[bitrix(rename = "allowsChangeDatePlan", yn)]
+    pub allows_change_date_plan: Option<bool>,
+    /// `inFavorite`: documented as array.
+    #[bitrix(rename = "inFavorite")]
+    pub in_favorite: Option<Vec<Value>>,
+    /// `inPin`: documented as array.
+    #[bitrix(rename = "inPin")]
+    pub in_pin: Option<Vec<Value>>,
+    /// `inGroupPin`: documented as array.
+    #[bitrix(rename = "inGroupPin")]
+    pub in_group_pin: Option<Vec<Value>>,
+    /// `inMute`: documented as array.
+    #[bitrix(rename = "inMute")]
+    pub in_mute: Option<Vec<Value>>,
+    /// `source`: documented as object.
+    pub source: Option<TasksTaskAddV3ResultSource>,
+    /// `dependsOn`: documented as array.
+    #[bitrix(rename = "dependsOn")]
+    pub depends_on: Option<Vec<Value>>,
+    /// `scenarios`: documented as array.
+    pub scenarios: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `creator` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultCreator {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `role`: documented as string.
+    pub role: Option<String>,
+    /// `image`: documented as object.
+    pub image: Option<TasksTaskAddV3ResultCreatorImage>,
+    /// `gender`: documented as string.
+    pub gender: Option<String>,
+    /// `email`: documented as string.
+    pub email: Option<String>,
+    /// `externalAuthId`: documented as string.
+    #[bitrix(rename = "externalAuthId")]
+    pub external_auth_id: Option<String>,
+    /// `rights`: documented as array.
+    pub rights: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `image` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultCreatorImage {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `src`: documented as string.
+    pub src: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `width`: documented as integer.
+    pub width: Option<i64>,
+    /// `height`: documented as integer.
+    pub height: Option<i64>,
+    /// `size`: documented as integer.
+    pub size: Option<i64>,
+    /// `subDir`: documented as string.
+    #[bitrix(rename = "subDir")]
+    pub sub_dir: Option<String>,
+    /// `contentType`: documented as string.
+    #[bitrix(rename = "contentType")]
+    pub content_type: Option<String>,
+    /// `file`: documented as array.
+    pub file: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `group` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultGroup {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `image`: documented as object.
+    pub image: Option<Map<String, Value>>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `isVisible`: documented as boolean.
+    #[bitrix(rename = "isVisible")]
+    pub is_visible: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `stage` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultStage {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `flow` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultFlow {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `priority`. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskAddV3ResultPriority {
+    /// `"high"`: high
+    #[bitrix(value = "high")]
+    High,
+    /// `"average"`: average
+    #[bitrix(value = "average")]
+    Average,
+    /// `"low"`: low
+    #[bitrix(value = "low")]
+    Low,
+}
+/// Documented values of `status`. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskAddV3ResultStatus {
+    /// `"pending"`: waiting for execution
+    #[bitrix(value = "pending")]
+    Pending,
+    /// `"in_progress"`: in progress
+    #[bitrix(value = "in_progress")]
+    InProgress,
+    /// `"supposedly_completed"`: awaiting control
+    #[bitrix(value = "supposedly_completed")]
+    SupposedlyCompleted,
+    /// `"completed"`: completed
+    #[bitrix(value = "completed")]
+    Completed,
+    /// `"deferred"`: deferred
+    #[bitrix(value = "deferred")]
+    Deferred,
+    /// `"declined"`: declined
+    #[bitrix(value = "declined")]
+    Declined,
+}
+/// The `chat` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultChat {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `entityId`: documented as integer.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: Option<i64>,
+    /// `entityType`: documented as string.
+    #[bitrix(rename = "entityType")]
+    pub entity_type: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `forkedByTemplate` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultForkedByTemplate {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `task`: documented as object.
+    pub task: Option<Map<String, Value>>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `creator`: documented as object.
+    pub creator: Option<Map<String, Value>>,
+    /// `responsibleCollection`: documented as array.
+    #[bitrix(rename = "responsibleCollection")]
+    pub responsible_collection: Option<Vec<Value>>,
+    /// `deadlineAfterTs`: documented as integer.
+    #[bitrix(rename = "deadlineAfterTs")]
+    pub deadline_after_ts: Option<i64>,
+    /// `startDatePlanTs`: documented as integer.
+    #[bitrix(rename = "startDatePlanTs")]
+    pub start_date_plan_ts: Option<i64>,
+    /// `endDatePlanTs`: documented as integer.
+    #[bitrix(rename = "endDatePlanTs")]
+    pub end_date_plan_ts: Option<i64>,
+    /// `replicate`: documented as boolean.
+    pub replicate: Option<bool>,
+    /// `checklist`: documented as array.
+    pub checklist: Option<Vec<Value>>,
+    /// `group`: documented as object.
+    pub group: Option<Map<String, Value>>,
+    /// `priority`: documented as string.
+    pub priority: Option<String>,
+    /// `accomplices`: documented as array.
+    pub accomplices: Option<Vec<Value>>,
+    /// `auditors`: documented as array.
+    pub auditors: Option<Vec<Value>>,
+    /// `parent`: documented as object.
+    pub parent: Option<Map<String, Value>>,
+    /// `replicateParams`: documented as object.
+    #[bitrix(rename = "replicateParams")]
+    pub replicate_params: Option<TasksTaskAddV3ResultForkedByTemplateReplicateParams>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `replicateParams` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultForkedByTemplateReplicateParams {
+    /// `period`: documented as string.
+    pub period: Option<String>,
+    /// `everyDay`: documented as string.
+    #[bitrix(rename = "everyDay")]
+    pub every_day: Option<String>,
+    /// `workdayOnly`: documented as string.
+    #[bitrix(rename = "workdayOnly")]
+    pub workday_only: Option<String>,
+    /// `dailyMonthInterval`: documented as string.
+    #[bitrix(rename = "dailyMonthInterval")]
+    pub daily_month_interval: Option<String>,
+    /// `everyWeek`: documented as string.
+    #[bitrix(rename = "everyWeek")]
+    pub every_week: Option<String>,
+    /// `monthlyType`: documented as string.
+    #[bitrix(rename = "monthlyType")]
+    pub monthly_type: Option<String>,
+    /// `monthlyDayNum`: documented as string.
+    #[bitrix(rename = "monthlyDayNum")]
+    pub monthly_day_num: Option<String>,
+    /// `monthlyMonthNum1`: documented as string.
+    #[bitrix(rename = "monthlyMonthNum1")]
+    pub monthly_month_num1: Option<String>,
+    /// `monthlyWeekDayNum`: documented as string.
+    #[bitrix(rename = "monthlyWeekDayNum")]
+    pub monthly_week_day_num: Option<String>,
+    /// `monthlyWeekDay`: documented as string.
+    #[bitrix(rename = "monthlyWeekDay")]
+    pub monthly_week_day: Option<String>,
+    /// `monthlyMonthNum2`: documented as string.
+    #[bitrix(rename = "monthlyMonthNum2")]
+    pub monthly_month_num2: Option<String>,
+    /// `yearlyType`: documented as string.
+    #[bitrix(rename = "yearlyType")]
+    pub yearly_type: Option<String>,
+    /// `yearlyDayNum`: documented as string.
+    #[bitrix(rename = "yearlyDayNum")]
+    pub yearly_day_num: Option<String>,
+    /// `yearlyMonth1`: documented as string.
+    #[bitrix(rename = "yearlyMonth1")]
+    pub yearly_month1: Option<String>,
+    /// `yearlyWeekDayNum`: documented as string.
+    #[bitrix(rename = "yearlyWeekDayNum")]
+    pub yearly_week_day_num: Option<String>,
+    /// `yearlyWeekDay`: documented as string.
+    #[bitrix(rename = "yearlyWeekDay")]
+    pub yearly_week_day: Option<String>,
+    /// `yearlyMonth2`: documented as string.
+    #[bitrix(rename = "yearlyMonth2")]
+    pub yearly_month2: Option<String>,
+    /// `time`: documented as string.
+    pub time: Option<String>,
+    /// `timezoneOffset`: documented as string.
+    #[bitrix(rename = "timezoneOffset")]
+    pub timezone_offset: Option<String>,
+    /// `startDate`: documented as string.
+    #[bitrix(rename = "startDate")]
+    pub start_date: Option<String>,
+    /// `repeatTill`: documented as string.
+    #[bitrix(rename = "repeatTill")]
+    pub repeat_till: Option<String>,
+    /// `endDate`: documented as string.
+    #[bitrix(rename = "endDate")]
+    pub end_date: Option<String>,
+    /// `times`: documented as string.
+    pub times: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `email` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultEmail {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `taskId`: documented as integer.
+    #[bitrix(rename = "taskId")]
+    pub task_id: Option<i64>,
+    /// `mailboxId`: documented as integer.
+    #[bitrix(rename = "mailboxId")]
+    pub mailbox_id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `body`: documented as string.
+    pub body: Option<String>,
+    /// `from`: documented as string.
+    pub from: Option<String>,
+    /// `dateTs`: documented as integer.
+    #[bitrix(rename = "dateTs")]
+    pub date_ts: Option<i64>,
+    /// `link`: documented as string.
+    pub link: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `elapsedTime` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultElapsedTime {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `userId`: documented as integer.
+    #[bitrix(rename = "userId")]
+    pub user_id: Option<i64>,
+    /// `taskId`: documented as integer.
+    #[bitrix(rename = "taskId")]
+    pub task_id: Option<i64>,
+    /// `minutes`: documented as integer.
+    pub minutes: Option<i64>,
+    /// `seconds`: documented as integer.
+    pub seconds: Option<i64>,
+    /// `source`: documented as string.
+    pub source: Option<String>,
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// `createdAtTs`: documented as integer.
+    #[bitrix(rename = "createdAtTs")]
+    pub created_at_ts: Option<i64>,
+    /// `startTs`: documented as integer.
+    #[bitrix(rename = "startTs")]
+    pub start_ts: Option<i64>,
+    /// `stopTs`: documented as integer.
+    #[bitrix(rename = "stopTs")]
+    pub stop_ts: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `source` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAddV3ResultSource {
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `data`: documented as array.
+    pub data: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskAddV3Fields {
-    /// `title`: string, required.
+    /// `title`: documented as string, required.
     pub title: String,
-    /// `creatorId`: integer, required.
+    /// `creatorId`: documented as integer, required.
     #[bitrix(rename = "creatorId")]
     pub creator_id: i64,
-    /// `responsibleId`: integer, required.
+    /// `responsibleId`: documented as integer, required.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: i64,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.chat.message.field.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Chat Message Field of Task — `tasks.task.chat.message.field.get` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-chat-message-field-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.chat.message.field.get",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = types::TasksTaskChatMessageField,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -49,8 +49,8 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskChatMessageFieldGet {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: String,
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

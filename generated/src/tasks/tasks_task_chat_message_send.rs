@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.task.chat.message.send",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = TasksTaskChatMessageSendResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -37,17 +37,27 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct TasksTaskChatMessageSend {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksTaskChatMessageSendFields,
+}
+/// The `TasksTaskChatMessageSendResult` object. Part of `tasks.task.chat.message.send` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-chat-message-send.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskChatMessageSendResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `tasks.task.chat.message.send` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-chat-message-send.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskChatMessageSendFields {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
-    /// `text`: string, required.
+    /// `text`: documented as string, required.
     pub text: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.file.attach` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Attach Files to a Task — `tasks.task.file.attach` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-file-attach.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.file.attach",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = TasksTaskFileAttachResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -36,10 +36,20 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskFileAttach {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
-    /// `fileIds`: array of integer, required.
+    /// `fileIds`: documented as array of integer, required.
     #[bitrix(rename = "fileIds")]
     pub file_ids: Vec<i64>,
+}
+/// The `TasksTaskFileAttachResult` object. Part of `tasks.task.file.attach` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-file-attach.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskFileAttachResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

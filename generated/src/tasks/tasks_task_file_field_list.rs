@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.file.field.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Task File Fields — `tasks.task.file.field.list` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-file-field-list.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.file.field.list",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = Vec<types::TasksTaskFileField>,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -36,6 +36,6 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TasksTaskFileFieldList {
-    /// `select`: array of string.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
 }

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.task.result.add",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = TasksTaskResultAddResult,
     mutates,
     wrapper = "item",
     error(
@@ -73,24 +73,37 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
-        status = 400,
+        status = 403,
         message = "Access denied",
         exception = "AccessDeniedException",
         field = "taskId"
     ),
 )]
 pub struct TasksTaskResultAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksTaskResultAddFields,
+}
+/// The `TasksTaskResultAddResult` object. Part of `tasks.task.result.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskResultAddResult {
+    /// `taskId`: documented as integer.
+    #[bitrix(rename = "taskId")]
+    pub task_id: Option<i64>,
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `tasks.task.result.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskResultAddFields {
-    /// `taskId`: integer, required.
+    /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
-    /// `text`: string, required.
+    /// `text`: documented as string, required.
     pub text: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

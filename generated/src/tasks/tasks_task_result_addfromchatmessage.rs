@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.task.result.addfromchatmessage",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = TasksTaskResultAddfromchatmessageResult,
     mutates,
     wrapper = "item",
     error(
@@ -66,21 +66,32 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
-        status = 400,
+        status = 403,
         message = "Access denied",
         exception = "AccessDeniedException",
         field = "messageId"
     ),
 )]
 pub struct TasksTaskResultAddfromchatmessage {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksTaskResultAddfromchatmessageFields,
+}
+/// The `TasksTaskResultAddfromchatmessageResult` object. Part of `tasks.task.result.addfromchatmessage` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-addfromchatmessage.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskResultAddfromchatmessageResult {
+    /// `messageId`: documented as integer.
+    #[bitrix(rename = "messageId")]
+    pub message_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `tasks.task.result.addfromchatmessage` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-addfromchatmessage.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskResultAddfromchatmessageFields {
-    /// `messageId`: integer, required.
+    /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
     /// Undocumented keys sent as they are.

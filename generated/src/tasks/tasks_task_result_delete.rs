@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.result.delete` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Delete Task Result — `tasks.task.result.delete` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-delete.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.result.delete",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = TasksTaskResultDeleteResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -37,13 +37,23 @@ use bitrix24::bitrix_method;
     ),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
-        status = 400,
+        status = 403,
         message = "Access denied",
         exception = "AccessDeniedException",
         field = "id"
     ),
 )]
 pub struct TasksTaskResultDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `TasksTaskResultDeleteResult` object. Part of `tasks.task.result.delete` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-delete.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskResultDeleteResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of task results — `tasks.task.result.list` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "tasks.task.result.list",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = Vec<types::TasksTaskResultV3>,
     wrapper = "items",
     paging(kind = "pagination", id = "id", order = "order", filter = "filter"),
     error(
@@ -73,19 +74,19 @@ use bitrix24::bitrix_method;
     ),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
-        status = 400,
+        status = 403,
         message = "Access denied",
         exception = "AccessDeniedException",
         field = "taskId"
     ),
 )]
 pub struct TasksTaskResultListV3 {
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: array, required.
+    /// `filter`: documented as array, required.
     pub filter: Vec<Value>,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
 }

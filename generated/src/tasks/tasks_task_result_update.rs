@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.task.result.update",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = TasksTaskResultUpdateResult,
     mutates,
     wrapper = "item",
     error(
@@ -59,23 +59,45 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
-        status = 400,
+        status = 403,
         message = "Access denied",
         exception = "AccessDeniedException",
         field = "id"
     ),
 )]
 pub struct TasksTaskResultUpdate {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksTaskResultUpdateFields,
+}
+/// The `TasksTaskResultUpdateResult` object. Part of `tasks.task.result.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskResultUpdateResult {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `fields`: documented as object.
+    pub fields: Option<TasksTaskResultUpdateResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `tasks.task.result.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskResultUpdateResultFields {
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `tasks.task.result.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskResultUpdateFields {
-    /// `text`: string, required.
+    /// `text`: documented as string, required.
     pub text: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

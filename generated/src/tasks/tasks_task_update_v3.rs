@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "tasks.task.update",
     version = "v3",
     scope = "tasks",
-    result = Value,
+    result = TasksTaskUpdateV3Result,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -79,247 +79,257 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct TasksTaskUpdateV3 {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: TasksTaskUpdateV3Fields,
+}
+/// The `TasksTaskUpdateV3Result` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskUpdateV3Result {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3Fields {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `creatorId`: integer.
+    /// `creatorId`: documented as integer.
     #[bitrix(rename = "creatorId")]
     pub creator_id: Option<i64>,
-    /// `creator`: object.
+    /// `creator`: documented as object.
     pub creator: Option<TasksTaskUpdateV3FieldsCreator>,
-    /// `created`: datetime.
+    /// `created`: documented as datetime.
     pub created: Option<String>,
-    /// `responsibleId`: integer.
+    /// `responsibleId`: documented as integer.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `responsible`: object.
+    /// `responsible`: documented as object.
     pub responsible: Option<Map<String, Value>>,
-    /// `deadline`: datetime.
+    /// `deadline`: documented as datetime.
     pub deadline: Option<String>,
-    /// `needsControl`: boolean.
+    /// `needsControl`: documented as Y/N flag.
     #[bitrix(rename = "needsControl", yn)]
     pub needs_control: Option<bool>,
-    /// `startPlan`: datetime.
+    /// `startPlan`: documented as datetime.
     #[bitrix(rename = "startPlan")]
     pub start_plan: Option<String>,
-    /// `endPlan`: datetime.
+    /// `endPlan`: documented as datetime.
     #[bitrix(rename = "endPlan")]
     pub end_plan: Option<String>,
-    /// `checklist`: array.
+    /// `checklist`: documented as array.
     pub checklist: Option<Vec<Value>>,
-    /// `groupId`: integer.
+    /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<i64>,
-    /// `group`: object.
+    /// `group`: documented as object.
     pub group: Option<TasksTaskUpdateV3FieldsGroup>,
-    /// `stageId`: integer.
+    /// `stageId`: documented as integer.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<i64>,
-    /// `stage`: object.
+    /// `stage`: documented as object.
     pub stage: Option<TasksTaskUpdateV3FieldsStage>,
-    /// `epicId`: integer.
+    /// `epicId`: documented as integer.
     #[bitrix(rename = "epicId")]
     pub epic_id: Option<i64>,
-    /// `storyPoints`: integer.
+    /// `storyPoints`: documented as integer.
     #[bitrix(rename = "storyPoints")]
     pub story_points: Option<i64>,
-    /// `flowId`: integer.
+    /// `flowId`: documented as integer.
     #[bitrix(rename = "flowId")]
     pub flow_id: Option<i64>,
-    /// `flow`: object.
+    /// `flow`: documented as object.
     pub flow: Option<TasksTaskUpdateV3FieldsFlow>,
-    /// `priority`: string.
+    /// `priority`: documented as string.
     pub priority: Option<TasksTaskUpdateV3FieldsPriority>,
-    /// `status`: string.
+    /// `status`: documented as string.
     pub status: Option<TasksTaskUpdateV3FieldsStatus>,
-    /// `statusChanged`: datetime.
+    /// `statusChanged`: documented as datetime.
     #[bitrix(rename = "statusChanged")]
     pub status_changed: Option<String>,
-    /// `accomplices`: array of object.
+    /// `accomplices`: documented as array of object.
     pub accomplices: Option<Vec<Map<String, Value>>>,
-    /// `auditors`: array of object.
+    /// `auditors`: documented as array of object.
     pub auditors: Option<Vec<Map<String, Value>>>,
-    /// `parentId`: integer.
+    /// `parentId`: documented as integer.
     #[bitrix(rename = "parentId")]
     pub parent_id: Option<i64>,
-    /// `parent`: object.
+    /// `parent`: documented as object.
     pub parent: Option<Map<String, Value>>,
-    /// `containsChecklist`: boolean.
+    /// `containsChecklist`: documented as boolean.
     #[bitrix(rename = "containsChecklist")]
     pub contains_checklist: Option<bool>,
-    /// `containsSubTasks`: boolean.
+    /// `containsSubTasks`: documented as boolean.
     #[bitrix(rename = "containsSubTasks")]
     pub contains_sub_tasks: Option<bool>,
-    /// `containsRelatedTasks`: boolean.
+    /// `containsRelatedTasks`: documented as boolean.
     #[bitrix(rename = "containsRelatedTasks")]
     pub contains_related_tasks: Option<bool>,
-    /// `containsGanttLinks`: boolean.
+    /// `containsGanttLinks`: documented as boolean.
     #[bitrix(rename = "containsGanttLinks")]
     pub contains_gantt_links: Option<bool>,
-    /// `containsPlacements`: boolean.
+    /// `containsPlacements`: documented as boolean.
     #[bitrix(rename = "containsPlacements")]
     pub contains_placements: Option<bool>,
-    /// `containsResults`: boolean.
+    /// `containsResults`: documented as boolean.
     #[bitrix(rename = "containsResults")]
     pub contains_results: Option<bool>,
-    /// `numberOfReminders`: integer.
+    /// `numberOfReminders`: documented as integer.
     #[bitrix(rename = "numberOfReminders")]
     pub number_of_reminders: Option<i64>,
-    /// `chatId`: integer.
+    /// `chatId`: documented as integer.
     #[bitrix(rename = "chatId")]
     pub chat_id: Option<i64>,
-    /// `chat`: object.
+    /// `chat`: documented as object.
     pub chat: Option<TasksTaskUpdateV3FieldsChat>,
-    /// `plannedDuration`: integer.
+    /// `plannedDuration`: documented as integer.
     #[bitrix(rename = "plannedDuration")]
     pub planned_duration: Option<i64>,
-    /// `actualDuration`: integer.
+    /// `actualDuration`: documented as integer.
     #[bitrix(rename = "actualDuration")]
     pub actual_duration: Option<i64>,
-    /// `durationType`: string.
+    /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
     pub duration_type: Option<String>,
-    /// `started`: datetime.
+    /// `started`: documented as datetime.
     pub started: Option<String>,
-    /// `estimatedTime`: integer.
+    /// `estimatedTime`: documented as integer.
     #[bitrix(rename = "estimatedTime")]
     pub estimated_time: Option<i64>,
-    /// `replicate`: boolean.
+    /// `replicate`: documented as Y/N flag.
     #[bitrix(yn)]
     pub replicate: Option<bool>,
-    /// `changed`: datetime.
+    /// `changed`: documented as datetime.
     pub changed: Option<String>,
-    /// `changedById`: integer.
+    /// `changedById`: documented as integer.
     #[bitrix(rename = "changedById")]
     pub changed_by_id: Option<i64>,
-    /// `changedBy`: object.
+    /// `changedBy`: documented as object.
     #[bitrix(rename = "changedBy")]
     pub changed_by: Option<Map<String, Value>>,
-    /// `statusChangedById`: integer.
+    /// `statusChangedById`: documented as integer.
     #[bitrix(rename = "statusChangedById")]
     pub status_changed_by_id: Option<i64>,
-    /// `statusChangedBy`: object.
+    /// `statusChangedBy`: documented as object.
     #[bitrix(rename = "statusChangedBy")]
     pub status_changed_by: Option<Map<String, Value>>,
-    /// `closedById`: integer.
+    /// `closedById`: documented as integer.
     #[bitrix(rename = "closedById")]
     pub closed_by_id: Option<i64>,
-    /// `closedBy`: object.
+    /// `closedBy`: documented as object.
     #[bitrix(rename = "closedBy")]
     pub closed_by: Option<Map<String, Value>>,
-    /// `closed`: datetime.
+    /// `closed`: documented as datetime.
     pub closed: Option<String>,
-    /// `activity`: datetime.
+    /// `activity`: documented as datetime.
     pub activity: Option<String>,
-    /// `guid`: string.
+    /// `guid`: documented as string.
     pub guid: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `exchangeId`: string.
+    /// `exchangeId`: documented as string.
     #[bitrix(rename = "exchangeId")]
     pub exchange_id: Option<String>,
-    /// `exchangeModified`: string.
+    /// `exchangeModified`: documented as string.
     #[bitrix(rename = "exchangeModified")]
     pub exchange_modified: Option<String>,
-    /// `outlookVersion`: integer.
+    /// `outlookVersion`: documented as integer.
     #[bitrix(rename = "outlookVersion")]
     pub outlook_version: Option<i64>,
-    /// `mark`: string.
+    /// `mark`: documented as string.
     pub mark: Option<String>,
-    /// `allowsChangeDeadline`: boolean.
+    /// `allowsChangeDeadline`: documented as Y/N flag.
     #[bitrix(rename = "allowsChangeDeadline", yn)]
     pub allows_change_deadline: Option<bool>,
-    /// `allowsTimeTracking`: boolean.
+    /// `allowsTimeTracking`: documented as Y/N flag.
     #[bitrix(rename = "allowsTimeTracking", yn)]
     pub allows_time_tracking: Option<bool>,
-    /// `matchesWorkTime`: boolean.
+    /// `matchesWorkTime`: documented as Y/N flag.
     #[bitrix(rename = "matchesWorkTime", yn)]
     pub matches_work_time: Option<bool>,
-    /// `addInReport`: boolean.
+    /// `addInReport`: documented as Y/N flag.
     #[bitrix(rename = "addInReport", yn)]
     pub add_in_report: Option<bool>,
-    /// `isMultitask`: boolean.
+    /// `isMultitask`: documented as Y/N flag.
     #[bitrix(rename = "isMultitask", yn)]
     pub is_multitask: Option<bool>,
-    /// `siteId`: string.
+    /// `siteId`: documented as string.
     #[bitrix(rename = "siteId")]
     pub site_id: Option<String>,
-    /// `forkedByTemplateId`: integer.
+    /// `forkedByTemplateId`: documented as integer.
     #[bitrix(rename = "forkedByTemplateId")]
     pub forked_by_template_id: Option<i64>,
-    /// `forkedByTemplate`: object.
+    /// `forkedByTemplate`: documented as object.
     #[bitrix(rename = "forkedByTemplate")]
     pub forked_by_template: Option<TasksTaskUpdateV3FieldsForkedByTemplate>,
-    /// `maxDeadlineChangeDate`: datetime.
+    /// `maxDeadlineChangeDate`: documented as datetime.
     #[bitrix(rename = "maxDeadlineChangeDate")]
     pub max_deadline_change_date: Option<String>,
-    /// `maxDeadlineChanges`: integer.
+    /// `maxDeadlineChanges`: documented as integer.
     #[bitrix(rename = "maxDeadlineChanges")]
     pub max_deadline_changes: Option<i64>,
-    /// `requireDeadlineChangeReason`: boolean.
+    /// `requireDeadlineChangeReason`: documented as Y/N flag.
     #[bitrix(rename = "requireDeadlineChangeReason", yn)]
     pub require_deadline_change_reason: Option<bool>,
-    /// `link`: string.
+    /// `link`: documented as string.
     pub link: Option<String>,
-    /// `rights`: array.
+    /// `rights`: documented as array.
     pub rights: Option<Vec<Value>>,
-    /// `archiveLink`: string.
+    /// `archiveLink`: documented as string.
     #[bitrix(rename = "archiveLink")]
     pub archive_link: Option<String>,
-    /// `crmItemIds`: array.
+    /// `crmItemIds`: documented as array.
     #[bitrix(rename = "crmItemIds")]
     pub crm_item_ids: Option<Vec<Value>>,
-    /// `emailId`: integer.
+    /// `emailId`: documented as integer.
     #[bitrix(rename = "emailId")]
     pub email_id: Option<i64>,
-    /// `email`: object.
+    /// `email`: documented as object.
     pub email: Option<TasksTaskUpdateV3FieldsEmail>,
-    /// `elapsedTime`: object.
+    /// `elapsedTime`: documented as object.
     #[bitrix(rename = "elapsedTime")]
     pub elapsed_time: Option<TasksTaskUpdateV3FieldsElapsedTime>,
-    /// `requireResult`: boolean.
+    /// `requireResult`: documented as Y/N flag.
     #[bitrix(rename = "requireResult", yn)]
     pub require_result: Option<bool>,
-    /// `matchesSubTasksTime`: boolean.
+    /// `matchesSubTasksTime`: documented as Y/N flag.
     #[bitrix(rename = "matchesSubTasksTime", yn)]
     pub matches_sub_tasks_time: Option<bool>,
-    /// `autocompleteSubTasks`: boolean.
+    /// `autocompleteSubTasks`: documented as Y/N flag.
     #[bitrix(rename = "autocompleteSubTasks", yn)]
     pub autocomplete_sub_tasks: Option<bool>,
-    /// `allowsChangeDatePlan`: boolean.
+    /// `allowsChangeDatePlan`: documented as Y/N flag.
     #[bitrix(rename = "allowsChangeDatePlan", yn)]
     pub allows_change_date_plan: Option<bool>,
-    /// `inFavorite`: array.
+    /// `inFavorite`: documented as array.
     #[bitrix(rename = "inFavorite")]
     pub in_favorite: Option<Vec<Value>>,
-    /// `inPin`: array.
+    /// `inPin`: documented as array.
     #[bitrix(rename = "inPin")]
     pub in_pin: Option<Vec<Value>>,
-    /// `inGroupPin`: array.
+    /// `inGroupPin`: documented as array.
     #[bitrix(rename = "inGroupPin")]
     pub in_group_pin: Option<Vec<Value>>,
-    /// `inMute`: array.
+    /// `inMute`: documented as array.
     #[bitrix(rename = "inMute")]
     pub in_mute: Option<Vec<Value>>,
-    /// `source`: object.
+    /// `source`: documented as object.
     pub source: Option<TasksTaskUpdateV3FieldsSource>,
-    /// `dependsOn`: array.
+    /// `dependsOn`: documented as array.
     #[bitrix(rename = "dependsOn")]
     pub depends_on: Option<Vec<Value>>,
-    /// `scenarios`: array.
+    /// `scenarios`: documented as array.
     pub scenarios: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -329,22 +339,22 @@ pub struct TasksTaskUpdateV3Fields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsCreator {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `role`: string.
+    /// `role`: documented as string.
     pub role: Option<String>,
-    /// `image`: object.
+    /// `image`: documented as object.
     pub image: Option<TasksTaskUpdateV3FieldsCreatorImage>,
-    /// `gender`: string.
+    /// `gender`: documented as string.
     pub gender: Option<String>,
-    /// `email`: string.
+    /// `email`: documented as string.
     pub email: Option<String>,
-    /// `externalAuthId`: string.
+    /// `externalAuthId`: documented as string.
     #[bitrix(rename = "externalAuthId")]
     pub external_auth_id: Option<String>,
-    /// `rights`: array.
+    /// `rights`: documented as array.
     pub rights: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -354,25 +364,25 @@ pub struct TasksTaskUpdateV3FieldsCreator {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsCreatorImage {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `src`: string.
+    /// `src`: documented as string.
     pub src: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `width`: integer.
+    /// `width`: documented as integer.
     pub width: Option<i64>,
-    /// `height`: integer.
+    /// `height`: documented as integer.
     pub height: Option<i64>,
-    /// `size`: integer.
+    /// `size`: documented as integer.
     pub size: Option<i64>,
-    /// `subDir`: string.
+    /// `subDir`: documented as string.
     #[bitrix(rename = "subDir")]
     pub sub_dir: Option<String>,
-    /// `contentType`: string.
+    /// `contentType`: documented as string.
     #[bitrix(rename = "contentType")]
     pub content_type: Option<String>,
-    /// `file`: array.
+    /// `file`: documented as array.
     pub file: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -382,16 +392,16 @@ pub struct TasksTaskUpdateV3FieldsCreatorImage {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsGroup {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `image`: object.
+    /// `image`: documented as object.
     pub image: Option<Map<String, Value>>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
-    /// `isVisible`: boolean.
+    /// `isVisible`: documented as boolean.
     #[bitrix(rename = "isVisible")]
     pub is_visible: Option<bool>,
     /// Undocumented keys sent as they are.
@@ -402,11 +412,11 @@ pub struct TasksTaskUpdateV3FieldsGroup {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsStage {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `color`: string.
+    /// `color`: documented as string.
     pub color: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -416,9 +426,9 @@ pub struct TasksTaskUpdateV3FieldsStage {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsFlow {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -463,12 +473,12 @@ pub enum TasksTaskUpdateV3FieldsStatus {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsChat {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `entityId`: integer.
+    /// `entityId`: documented as integer.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<i64>,
-    /// `entityType`: string.
+    /// `entityType`: documented as string.
     #[bitrix(rename = "entityType")]
     pub entity_type: Option<String>,
     /// Undocumented keys sent as they are.
@@ -479,43 +489,43 @@ pub struct TasksTaskUpdateV3FieldsChat {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsForkedByTemplate {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `task`: object.
+    /// `task`: documented as object.
     pub task: Option<Map<String, Value>>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `creator`: object.
+    /// `creator`: documented as object.
     pub creator: Option<Map<String, Value>>,
-    /// `responsibleCollection`: array.
+    /// `responsibleCollection`: documented as array.
     #[bitrix(rename = "responsibleCollection")]
     pub responsible_collection: Option<Vec<Value>>,
-    /// `deadlineAfterTs`: integer.
+    /// `deadlineAfterTs`: documented as integer.
     #[bitrix(rename = "deadlineAfterTs")]
     pub deadline_after_ts: Option<i64>,
-    /// `startDatePlanTs`: integer.
+    /// `startDatePlanTs`: documented as integer.
     #[bitrix(rename = "startDatePlanTs")]
     pub start_date_plan_ts: Option<i64>,
-    /// `endDatePlanTs`: integer.
+    /// `endDatePlanTs`: documented as integer.
     #[bitrix(rename = "endDatePlanTs")]
     pub end_date_plan_ts: Option<i64>,
-    /// `replicate`: boolean.
+    /// `replicate`: documented as boolean.
     pub replicate: Option<bool>,
-    /// `checklist`: array.
+    /// `checklist`: documented as array.
     pub checklist: Option<Vec<Value>>,
-    /// `group`: object.
+    /// `group`: documented as object.
     pub group: Option<Map<String, Value>>,
-    /// `priority`: string.
+    /// `priority`: documented as string.
     pub priority: Option<String>,
-    /// `accomplices`: array.
+    /// `accomplices`: documented as array.
     pub accomplices: Option<Vec<Value>>,
-    /// `auditors`: array.
+    /// `auditors`: documented as array.
     pub auditors: Option<Vec<Value>>,
-    /// `parent`: object.
+    /// `parent`: documented as object.
     pub parent: Option<Map<String, Value>>,
-    /// `replicateParams`: object.
+    /// `replicateParams`: documented as object.
     #[bitrix(rename = "replicateParams")]
     pub replicate_params: Option<TasksTaskUpdateV3FieldsForkedByTemplateReplicateParams>,
     /// Undocumented keys sent as they are.
@@ -526,71 +536,71 @@ pub struct TasksTaskUpdateV3FieldsForkedByTemplate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsForkedByTemplateReplicateParams {
-    /// `period`: string.
+    /// `period`: documented as string.
     pub period: Option<String>,
-    /// `everyDay`: string.
+    /// `everyDay`: documented as string.
     #[bitrix(rename = "everyDay")]
     pub every_day: Option<String>,
-    /// `workdayOnly`: string.
+    /// `workdayOnly`: documented as string.
     #[bitrix(rename = "workdayOnly")]
     pub workday_only: Option<String>,
-    /// `dailyMonthInterval`: string.
+    /// `dailyMonthInterval`: documented as string.
     #[bitrix(rename = "dailyMonthInterval")]
     pub daily_month_interval: Option<String>,
-    /// `everyWeek`: string.
+    /// `everyWeek`: documented as string.
     #[bitrix(rename = "everyWeek")]
     pub every_week: Option<String>,
-    /// `monthlyType`: string.
+    /// `monthlyType`: documented as string.
     #[bitrix(rename = "monthlyType")]
     pub monthly_type: Option<String>,
-    /// `monthlyDayNum`: string.
+    /// `monthlyDayNum`: documented as string.
     #[bitrix(rename = "monthlyDayNum")]
     pub monthly_day_num: Option<String>,
-    /// `monthlyMonthNum1`: string.
+    /// `monthlyMonthNum1`: documented as string.
     #[bitrix(rename = "monthlyMonthNum1")]
     pub monthly_month_num1: Option<String>,
-    /// `monthlyWeekDayNum`: string.
+    /// `monthlyWeekDayNum`: documented as string.
     #[bitrix(rename = "monthlyWeekDayNum")]
     pub monthly_week_day_num: Option<String>,
-    /// `monthlyWeekDay`: string.
+    /// `monthlyWeekDay`: documented as string.
     #[bitrix(rename = "monthlyWeekDay")]
     pub monthly_week_day: Option<String>,
-    /// `monthlyMonthNum2`: string.
+    /// `monthlyMonthNum2`: documented as string.
     #[bitrix(rename = "monthlyMonthNum2")]
     pub monthly_month_num2: Option<String>,
-    /// `yearlyType`: string.
+    /// `yearlyType`: documented as string.
     #[bitrix(rename = "yearlyType")]
     pub yearly_type: Option<String>,
-    /// `yearlyDayNum`: string.
+    /// `yearlyDayNum`: documented as string.
     #[bitrix(rename = "yearlyDayNum")]
     pub yearly_day_num: Option<String>,
-    /// `yearlyMonth1`: string.
+    /// `yearlyMonth1`: documented as string.
     #[bitrix(rename = "yearlyMonth1")]
     pub yearly_month1: Option<String>,
-    /// `yearlyWeekDayNum`: string.
+    /// `yearlyWeekDayNum`: documented as string.
     #[bitrix(rename = "yearlyWeekDayNum")]
     pub yearly_week_day_num: Option<String>,
-    /// `yearlyWeekDay`: string.
+    /// `yearlyWeekDay`: documented as string.
     #[bitrix(rename = "yearlyWeekDay")]
     pub yearly_week_day: Option<String>,
-    /// `yearlyMonth2`: string.
+    /// `yearlyMonth2`: documented as string.
     #[bitrix(rename = "yearlyMonth2")]
     pub yearly_month2: Option<String>,
-    /// `time`: string.
+    /// `time`: documented as string.
     pub time: Option<String>,
-    /// `timezoneOffset`: string.
+    /// `timezoneOffset`: documented as string.
     #[bitrix(rename = "timezoneOffset")]
     pub timezone_offset: Option<String>,
-    /// `startDate`: string.
+    /// `startDate`: documented as string.
     #[bitrix(rename = "startDate")]
     pub start_date: Option<String>,
-    /// `repeatTill`: string.
+    /// `repeatTill`: documented as string.
     #[bitrix(rename = "repeatTill")]
     pub repeat_till: Option<String>,
-    /// `endDate`: string.
+    /// `endDate`: documented as string.
     #[bitrix(rename = "endDate")]
     pub end_date: Option<String>,
-    /// `times`: string.
+    /// `times`: documented as string.
     pub times: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -600,24 +610,24 @@ pub struct TasksTaskUpdateV3FieldsForkedByTemplateReplicateParams {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsEmail {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `taskId`: integer.
+    /// `taskId`: documented as integer.
     #[bitrix(rename = "taskId")]
     pub task_id: Option<i64>,
-    /// `mailboxId`: integer.
+    /// `mailboxId`: documented as integer.
     #[bitrix(rename = "mailboxId")]
     pub mailbox_id: Option<i64>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `body`: string.
+    /// `body`: documented as string.
     pub body: Option<String>,
-    /// `from`: string.
+    /// `from`: documented as string.
     pub from: Option<String>,
-    /// `dateTs`: integer.
+    /// `dateTs`: documented as integer.
     #[bitrix(rename = "dateTs")]
     pub date_ts: Option<i64>,
-    /// `link`: string.
+    /// `link`: documented as string.
     pub link: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
@@ -627,29 +637,29 @@ pub struct TasksTaskUpdateV3FieldsEmail {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsElapsedTime {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `userId`: integer.
+    /// `userId`: documented as integer.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,
-    /// `taskId`: integer.
+    /// `taskId`: documented as integer.
     #[bitrix(rename = "taskId")]
     pub task_id: Option<i64>,
-    /// `minutes`: integer.
+    /// `minutes`: documented as integer.
     pub minutes: Option<i64>,
-    /// `seconds`: integer.
+    /// `seconds`: documented as integer.
     pub seconds: Option<i64>,
-    /// `source`: string.
+    /// `source`: documented as string.
     pub source: Option<String>,
-    /// `text`: string.
+    /// `text`: documented as string.
     pub text: Option<String>,
-    /// `createdAtTs`: integer.
+    /// `createdAtTs`: documented as integer.
     #[bitrix(rename = "createdAtTs")]
     pub created_at_ts: Option<i64>,
-    /// `startTs`: integer.
+    /// `startTs`: documented as integer.
     #[bitrix(rename = "startTs")]
     pub start_ts: Option<i64>,
-    /// `stopTs`: integer.
+    /// `stopTs`: documented as integer.
     #[bitrix(rename = "stopTs")]
     pub stop_ts: Option<i64>,
     /// Undocumented keys sent as they are.
@@ -660,10 +670,10 @@ pub struct TasksTaskUpdateV3FieldsElapsedTime {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskUpdateV3FieldsSource {
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
-    /// `data`: array.
+    /// `data`: documented as array.
     pub data: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

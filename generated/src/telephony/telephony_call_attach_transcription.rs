@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "telephony.call.attachTranscription",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = TelephonyCallAttachTranscriptionResult,
     mutates,
     error(code = "ERROR_CORE", status = 400, message = "CALL_ID should be set"),
     error(code = "ERROR_CORE", status = 400, message = "MESSAGES should be an array"),
@@ -43,33 +43,44 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct TelephonyCallAttachTranscription {
-    /// `CALL_ID`: string, required.
+    /// `CALL_ID`: documented as string, required.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: String,
-    /// `MESSAGES`: array of object, required.
+    /// `MESSAGES`: documented as array of object, required.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Vec<TelephonyCallAttachTranscriptionMessagesItem>,
-    /// `COST`: double.
+    /// `COST`: documented as double.
     #[bitrix(rename = "COST")]
     pub cost: Option<f64>,
-    /// `COST_CURRENCY`: string.
+    /// `COST_CURRENCY`: documented as string.
     #[bitrix(rename = "COST_CURRENCY")]
     pub cost_currency: Option<String>,
+}
+/// The `TelephonyCallAttachTranscriptionResult` object. Part of `telephony.call.attachTranscription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TelephonyCallAttachTranscriptionResult {
+    /// `TRANSCRIPT_ID`: documented as integer.
+    #[bitrix(rename = "TRANSCRIPT_ID")]
+    pub transcript_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `TelephonyCallAttachTranscriptionMessagesItem` object. Part of `telephony.call.attachTranscription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TelephonyCallAttachTranscriptionMessagesItem {
-    /// `SIDE`: string, required.
+    /// `SIDE`: documented as string, required.
     #[bitrix(rename = "SIDE")]
     pub side: TelephonyCallAttachTranscriptionMessagesItemSide,
-    /// `START_TIME`: integer, required.
+    /// `START_TIME`: documented as integer, required.
     #[bitrix(rename = "START_TIME")]
     pub start_time: i64,
-    /// `STOP_TIME`: integer, required.
+    /// `STOP_TIME`: documented as integer, required.
     #[bitrix(rename = "STOP_TIME")]
     pub stop_time: i64,
-    /// `MESSAGE`: string, required.
+    /// `MESSAGE`: documented as string, required.
     #[bitrix(rename = "MESSAGE")]
     pub message: String,
     /// Undocumented keys sent as they are.

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalCall.attachRecord` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Attach a Record to a Completed Call — `telephony.externalCall.attachRecord` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-attach-record.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "telephony.externalCall.attachRecord",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = TelephonyExternalCallAttachRecordResult,
     mutates,
     error(
         code = "ERROR_CORE",
@@ -43,18 +43,35 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct TelephonyExternalCallAttachRecord {
-    /// `CALL_ID`: string, required.
+    /// `CALL_ID`: documented as string, required.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: String,
-    /// `RECORD_URL`: string.
+    /// `RECORD_URL`: documented as string.
     #[bitrix(rename = "RECORD_URL")]
     pub record_url: Option<String>,
-    /// `FILENAME`: string.
+    /// `FILENAME`: documented as string.
     #[bitrix(rename = "FILENAME")]
     pub filename: Option<TelephonyExternalCallAttachRecordFilename>,
-    /// `FILE_CONTENT`: string.
+    /// `FILE_CONTENT`: documented as string.
     #[bitrix(rename = "FILE_CONTENT")]
     pub file_content: Option<String>,
+}
+/// The `TelephonyExternalCallAttachRecordResult` object. Part of `telephony.externalCall.attachRecord` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-attach-record.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TelephonyExternalCallAttachRecordResult {
+    /// `FILE_ID`: documented as integer.
+    #[bitrix(rename = "FILE_ID")]
+    pub file_id: Option<i64>,
+    /// `uploadUrl`: documented as string.
+    #[bitrix(rename = "uploadUrl")]
+    pub upload_url: Option<String>,
+    /// `fieldName`: documented as string.
+    #[bitrix(rename = "fieldName")]
+    pub field_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `FILENAME`. Part of `telephony.externalCall.attachRecord` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-attach-record.html)).
 #[bitrix_enum(repr = "string")]

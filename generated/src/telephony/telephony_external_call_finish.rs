@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalCall.finish` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Finish Call and Log It in Telephony Statistics — `telephony.externalCall.finish` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "telephony.externalCall.finish",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = TelephonyExternalCallFinishResult,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -38,39 +38,185 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ERROR_CORE", status = 400, message = "Unexpected database error"),
 )]
 pub struct TelephonyExternalCallFinish {
-    /// `CALL_ID`: string, required.
+    /// `CALL_ID`: documented as string, required.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: String,
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
-    /// `USER_PHONE_INNER`: string, required.
+    /// `USER_PHONE_INNER`: documented as string, required.
     #[bitrix(rename = "USER_PHONE_INNER")]
     pub user_phone_inner: String,
-    /// `DURATION`: integer.
+    /// `DURATION`: documented as integer.
     #[bitrix(rename = "DURATION")]
     pub duration: Option<i64>,
-    /// `COST`: double.
+    /// `COST`: documented as double.
     #[bitrix(rename = "COST")]
     pub cost: Option<f64>,
-    /// `COST_CURRENCY`: string.
+    /// `COST_CURRENCY`: documented as string.
     #[bitrix(rename = "COST_CURRENCY")]
     pub cost_currency: Option<String>,
-    /// `STATUS_CODE`: string.
+    /// `STATUS_CODE`: documented as string.
     #[bitrix(rename = "STATUS_CODE")]
     pub status_code: Option<String>,
-    /// `FAILED_REASON`: string.
+    /// `FAILED_REASON`: documented as string.
     #[bitrix(rename = "FAILED_REASON")]
     pub failed_reason: Option<String>,
-    /// `RECORD_URL`: string.
+    /// `RECORD_URL`: documented as string.
     #[bitrix(rename = "RECORD_URL")]
     pub record_url: Option<String>,
-    /// `VOTE`: integer.
+    /// `VOTE`: documented as integer.
     #[bitrix(rename = "VOTE")]
     pub vote: Option<i64>,
-    /// `ADD_TO_CHAT`: integer.
+    /// `ADD_TO_CHAT`: documented as integer.
     #[bitrix(rename = "ADD_TO_CHAT")]
     pub add_to_chat: Option<TelephonyExternalCallFinishAddToChat>,
+}
+/// The `TelephonyExternalCallFinishResult` object. Part of `telephony.externalCall.finish` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TelephonyExternalCallFinishResult {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `CALL_ID`: documented as string.
+    #[bitrix(rename = "CALL_ID")]
+    pub call_id: Option<String>,
+    /// `EXTERNAL_CALL_ID`: documented as string.
+    #[bitrix(rename = "EXTERNAL_CALL_ID")]
+    pub external_call_id: Option<String>,
+    /// `PORTAL_USER_ID`: documented as integer.
+    #[bitrix(rename = "PORTAL_USER_ID")]
+    pub portal_user_id: Option<i64>,
+    /// `PHONE_NUMBER`: documented as string.
+    #[bitrix(rename = "PHONE_NUMBER")]
+    pub phone_number: Option<String>,
+    /// `PORTAL_NUMBER`: documented as string.
+    #[bitrix(rename = "PORTAL_NUMBER")]
+    pub portal_number: Option<String>,
+    /// `INCOMING`: documented as string.
+    #[bitrix(rename = "INCOMING")]
+    pub incoming: Option<TelephonyExternalCallFinishResultIncoming>,
+    /// `CALL_DURATION`: documented as integer.
+    #[bitrix(rename = "CALL_DURATION")]
+    pub call_duration: Option<i64>,
+    /// `CALL_START_DATE`: documented as datetime.
+    #[bitrix(rename = "CALL_START_DATE")]
+    pub call_start_date: Option<Map<String, Value>>,
+    /// `CALL_STATUS`: documented as integer.
+    #[bitrix(rename = "CALL_STATUS")]
+    pub call_status: Option<TelephonyExternalCallFinishResultCallStatus>,
+    /// `CALL_VOTE`: documented as integer.
+    #[bitrix(rename = "CALL_VOTE")]
+    pub call_vote: Option<i64>,
+    /// `COST`: documented as double.
+    #[bitrix(rename = "COST")]
+    pub cost: Option<f64>,
+    /// `COST_CURRENCY`: documented as string.
+    #[bitrix(rename = "COST_CURRENCY")]
+    pub cost_currency: Option<String>,
+    /// `CALL_FAILED_CODE`: documented as string.
+    #[bitrix(rename = "CALL_FAILED_CODE")]
+    pub call_failed_code: Option<TelephonyExternalCallFinishResultCallFailedCode>,
+    /// `CALL_FAILED_REASON`: documented as string.
+    #[bitrix(rename = "CALL_FAILED_REASON")]
+    pub call_failed_reason: Option<String>,
+    /// `REST_APP_ID`: documented as integer.
+    #[bitrix(rename = "REST_APP_ID")]
+    pub rest_app_id: Option<i64>,
+    /// `REST_APP_NAME`: documented as string.
+    #[bitrix(rename = "REST_APP_NAME")]
+    pub rest_app_name: Option<String>,
+    /// `CRM_ACTIVITY_ID`: documented as integer.
+    #[bitrix(rename = "CRM_ACTIVITY_ID")]
+    pub crm_activity_id: Option<i64>,
+    /// `COMMENT`: documented as string.
+    #[bitrix(rename = "COMMENT")]
+    pub comment: Option<String>,
+    /// `CRM_ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "CRM_ENTITY_TYPE")]
+    pub crm_entity_type: Option<String>,
+    /// `CRM_ENTITY_ID`: documented as integer.
+    #[bitrix(rename = "CRM_ENTITY_ID")]
+    pub crm_entity_id: Option<i64>,
+    /// `ERRORS`: documented as object.
+    #[bitrix(rename = "ERRORS")]
+    pub errors: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `INCOMING`. Part of `telephony.externalCall.finish` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TelephonyExternalCallFinishResultIncoming {
+    /// `"1"`: outgoing
+    #[bitrix(value = "1")]
+    V1,
+    /// `"2"`: incoming
+    #[bitrix(value = "2")]
+    V2,
+    /// `"3"`: incoming with redirection
+    #[bitrix(value = "3")]
+    V3,
+    /// `"4"`: callback
+    #[bitrix(value = "4")]
+    V4,
+    /// `"5"`: informational call
+    #[bitrix(value = "5")]
+    V5,
+}
+/// Documented values of `CALL_STATUS`. Part of `telephony.externalCall.finish` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum TelephonyExternalCallFinishResultCallStatus {
+    /// `1`: successful conversation
+    #[bitrix(value = 1)]
+    SuccessfulConversation,
+    /// `0`: unsuccessful/missed
+    #[bitrix(value = 0)]
+    UnsuccessfulMissed,
+}
+/// Documented values of `CALL_FAILED_CODE`. Part of `telephony.externalCall.finish` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TelephonyExternalCallFinishResultCallFailedCode {
+    /// `"200"`: successful call
+    #[bitrix(value = "200")]
+    V200,
+    /// `"304"`: missed call
+    #[bitrix(value = "304")]
+    V304,
+    /// `"603"`: declined
+    #[bitrix(value = "603")]
+    V603,
+    /// `"603-S"`: call canceled
+    #[bitrix(value = "603-S")]
+    V603S,
+    /// `"403"`: forbidden
+    #[bitrix(value = "403")]
+    V403,
+    /// `"404"`: invalid number
+    #[bitrix(value = "404")]
+    V404,
+    /// `"486"`: busy
+    #[bitrix(value = "486")]
+    V486,
+    /// `"484"`: direction unavailable
+    #[bitrix(value = "484")]
+    V484,
+    /// `"503"`: direction unavailable
+    #[bitrix(value = "503")]
+    V503,
+    /// `"480"`: temporarily unavailable
+    #[bitrix(value = "480")]
+    V480,
+    /// `"402"`: insufficient funds
+    #[bitrix(value = "402")]
+    V402,
+    /// `"423"`: blocked
+    #[bitrix(value = "423")]
+    V423,
+    /// `"OTHER"`: undefined
+    #[bitrix(value = "OTHER")]
+    Other,
 }
 /// Documented values of `ADD_TO_CHAT`. Part of `telephony.externalCall.finish` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)).
 #[bitrix_enum(repr = "integer")]

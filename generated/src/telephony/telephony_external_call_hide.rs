@@ -16,10 +16,10 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct TelephonyExternalCallHide {
-    /// `CALL_ID`: string, required.
+    /// `CALL_ID`: documented as string, required.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: String,
-    /// `USER_ID`: integer|array.
+    /// `USER_ID`: documented as `integer|array`.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<Value>,
 }

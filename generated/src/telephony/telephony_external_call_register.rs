@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalCall.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Register an External Call in Bitrix24 — `telephony.externalCall.register` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "telephony.externalCall.register",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = TelephonyExternalCallRegisterResult,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -42,48 +42,90 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct TelephonyExternalCallRegister {
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
-    /// `USER_PHONE_INNER`: string, required.
+    /// `USER_PHONE_INNER`: documented as string, required.
     #[bitrix(rename = "USER_PHONE_INNER")]
     pub user_phone_inner: String,
-    /// `PHONE_NUMBER`: string, required.
+    /// `PHONE_NUMBER`: documented as string, required.
     #[bitrix(rename = "PHONE_NUMBER")]
     pub phone_number: String,
-    /// `TYPE`: integer, required.
+    /// `TYPE`: documented as integer, required.
     #[bitrix(rename = "TYPE")]
     pub type_: TelephonyExternalCallRegisterType,
-    /// `CALL_START_DATE`: string.
+    /// `CALL_START_DATE`: documented as string.
     #[bitrix(rename = "CALL_START_DATE")]
     pub call_start_date: Option<String>,
-    /// `CRM_CREATE`: integer.
+    /// `CRM_CREATE`: documented as integer.
     #[bitrix(rename = "CRM_CREATE")]
     pub crm_create: Option<TelephonyExternalCallRegisterCrmCreate>,
-    /// `CRM_SOURCE`: string.
+    /// `CRM_SOURCE`: documented as string.
     #[bitrix(rename = "CRM_SOURCE")]
     pub crm_source: Option<String>,
-    /// `CRM_ENTITY_TYPE`: string.
+    /// `CRM_ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: Option<TelephonyExternalCallRegisterCrmEntityType>,
-    /// `CRM_ENTITY_ID`: integer.
+    /// `CRM_ENTITY_ID`: documented as integer.
     #[bitrix(rename = "CRM_ENTITY_ID")]
     pub crm_entity_id: Option<i64>,
-    /// `SHOW`: integer.
+    /// `SHOW`: documented as integer.
     #[bitrix(rename = "SHOW")]
     pub show: Option<TelephonyExternalCallRegisterShow>,
-    /// `ADD_TO_CHAT`: integer.
+    /// `ADD_TO_CHAT`: documented as integer.
     #[bitrix(rename = "ADD_TO_CHAT")]
     pub add_to_chat: Option<TelephonyExternalCallRegisterAddToChat>,
-    /// `CALL_LIST_ID`: integer.
+    /// `CALL_LIST_ID`: documented as integer.
     #[bitrix(rename = "CALL_LIST_ID")]
     pub call_list_id: Option<i64>,
-    /// `LINE_NUMBER`: string.
+    /// `LINE_NUMBER`: documented as string.
     #[bitrix(rename = "LINE_NUMBER")]
     pub line_number: Option<String>,
-    /// `EXTERNAL_CALL_ID`: string.
+    /// `EXTERNAL_CALL_ID`: documented as string.
     #[bitrix(rename = "EXTERNAL_CALL_ID")]
     pub external_call_id: Option<String>,
+}
+/// The `TelephonyExternalCallRegisterResult` object. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TelephonyExternalCallRegisterResult {
+    /// `CALL_ID`: documented as string.
+    #[bitrix(rename = "CALL_ID")]
+    pub call_id: Option<String>,
+    /// `CRM_CREATED_LEAD`: documented as integer.
+    #[bitrix(rename = "CRM_CREATED_LEAD")]
+    pub crm_created_lead: Option<i64>,
+    /// `CRM_CREATED_ENTITIES`: documented as object.
+    #[bitrix(rename = "CRM_CREATED_ENTITIES")]
+    pub crm_created_entities: Option<
+        TelephonyExternalCallRegisterResultCrmCreatedEntities,
+    >,
+    /// `CRM_ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "CRM_ENTITY_TYPE")]
+    pub crm_entity_type: Option<String>,
+    /// `CRM_ENTITY_ID`: documented as integer.
+    #[bitrix(rename = "CRM_ENTITY_ID")]
+    pub crm_entity_id: Option<i64>,
+    /// `LEAD_CREATION_ERROR`: documented as string.
+    #[bitrix(rename = "LEAD_CREATION_ERROR")]
+    pub lead_creation_error: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CRM_CREATED_ENTITIES` object. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TelephonyExternalCallRegisterResultCrmCreatedEntities {
+    /// `ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "ENTITY_TYPE")]
+    pub entity_type: Option<String>,
+    /// `ENTITY_ID`: documented as integer.
+    #[bitrix(rename = "ENTITY_ID")]
+    pub entity_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `TYPE`. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
 #[bitrix_enum(repr = "integer")]

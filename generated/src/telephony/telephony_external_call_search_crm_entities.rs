@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalCall.searchCrmEntities` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Find a Client in CRM by Phone Number — `telephony.externalCall.searchCrmEntities` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)
@@ -12,13 +12,100 @@ use bitrix24::bitrix_method;
     name = "telephony.externalCall.searchCrmEntities",
     version = "v1",
     scope = "telephony",
-    result = Value,
-    mutates,
+    result = Vec<TelephonyExternalCallSearchCrmEntitiesResultItem>,
     error(code = "ERROR_CORE", status = 400, message = "PHONE_NUMBER is empty"),
     error(code = "ERROR_CORE", status = 400, message = "CRM is not installed."),
 )]
 pub struct TelephonyExternalCallSearchCrmEntities {
-    /// `PHONE_NUMBER`: string, required.
+    /// `PHONE_NUMBER`: documented as string, required.
     #[bitrix(rename = "PHONE_NUMBER")]
     pub phone_number: String,
+}
+/// The `TelephonyExternalCallSearchCrmEntitiesResultItem` object. Part of `telephony.externalCall.searchCrmEntities` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TelephonyExternalCallSearchCrmEntitiesResultItem {
+    /// `CRM_ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "CRM_ENTITY_TYPE")]
+    pub crm_entity_type: Option<
+        TelephonyExternalCallSearchCrmEntitiesResultItemCrmEntityType,
+    >,
+    /// `CRM_ENTITY_ID`: documented as integer.
+    #[bitrix(rename = "CRM_ENTITY_ID")]
+    pub crm_entity_id: Option<i64>,
+    /// `ASSIGNED_BY_ID`: documented as integer.
+    #[bitrix(rename = "ASSIGNED_BY_ID")]
+    pub assigned_by_id: Option<i64>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `ASSIGNED_BY`: documented as object.
+    #[bitrix(rename = "ASSIGNED_BY")]
+    pub assigned_by: Option<TelephonyExternalCallSearchCrmEntitiesResultItemAssignedBy>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `CRM_ENTITY_TYPE`. Part of `telephony.externalCall.searchCrmEntities` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TelephonyExternalCallSearchCrmEntitiesResultItemCrmEntityType {
+    /// `"CONTACT"`: contact
+    #[bitrix(value = "CONTACT")]
+    Contact,
+    /// `"LEAD"`: lead
+    #[bitrix(value = "LEAD")]
+    Lead,
+    /// `"COMPANY"`: company
+    #[bitrix(value = "COMPANY")]
+    Company,
+}
+/// The `ASSIGNED_BY` object. Part of `telephony.externalCall.searchCrmEntities` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TelephonyExternalCallSearchCrmEntitiesResultItemAssignedBy {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `TIMEMAN_STATUS`: documented as string.
+    #[bitrix(rename = "TIMEMAN_STATUS")]
+    pub timeman_status: Option<
+        TelephonyExternalCallSearchCrmEntitiesResultItemAssignedByTimemanStatus,
+    >,
+    /// `USER_PHONE_INNER`: documented as string.
+    #[bitrix(rename = "USER_PHONE_INNER")]
+    pub user_phone_inner: Option<String>,
+    /// `WORK_PHONE`: documented as string.
+    #[bitrix(rename = "WORK_PHONE")]
+    pub work_phone: Option<String>,
+    /// `PERSONAL_PHONE`: documented as string.
+    #[bitrix(rename = "PERSONAL_PHONE")]
+    pub personal_phone: Option<String>,
+    /// `PERSONAL_MOBILE`: documented as string.
+    #[bitrix(rename = "PERSONAL_MOBILE")]
+    pub personal_mobile: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `TIMEMAN_STATUS`. Part of `telephony.externalCall.searchCrmEntities` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TelephonyExternalCallSearchCrmEntitiesResultItemAssignedByTimemanStatus {
+    /// `"OPENED"`: workday started
+    #[bitrix(value = "OPENED")]
+    Opened,
+    /// `"CLOSED"`: workday ended
+    #[bitrix(value = "CLOSED")]
+    Closed,
+    /// `"PAUSED"`: break
+    #[bitrix(value = "PAUSED")]
+    Paused,
+    /// `"EXPIRED"`: workday expired
+    #[bitrix(value = "EXPIRED")]
+    Expired,
+    /// `"UNAVAILABLE"`: time tracking is disabled for the employee
+    #[bitrix(value = "UNAVAILABLE")]
+    Unavailable,
+    /// `"NOT_INSTALLED"`: time tracking module is not installed
+    #[bitrix(value = "NOT_INSTALLED")]
+    NotInstalled,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalLine.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add External Line — `telephony.externalLine.add` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-add.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "telephony.externalLine.add",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = TelephonyExternalLineAddResult,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -24,13 +24,24 @@ use bitrix24::bitrix_method;
     error(code = "ERROR_CORE", status = 400, message = "DB error"),
 )]
 pub struct TelephonyExternalLineAdd {
-    /// `NUMBER`: string, required.
+    /// `NUMBER`: documented as string, required.
     #[bitrix(rename = "NUMBER")]
     pub number: String,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CRM_AUTO_CREATE`: string.
+    /// `CRM_AUTO_CREATE`: documented as string.
     #[bitrix(rename = "CRM_AUTO_CREATE")]
     pub crm_auto_create: Option<String>,
+}
+/// The `TelephonyExternalLineAddResult` object. Part of `telephony.externalLine.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TelephonyExternalLineAddResult {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "telephony.externalLine.delete",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = Vec<Value>,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",
@@ -27,7 +27,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TelephonyExternalLineDelete {
-    /// `NUMBER`: string, required.
+    /// `NUMBER`: documented as string, required.
     #[bitrix(rename = "NUMBER")]
     pub number: String,
 }

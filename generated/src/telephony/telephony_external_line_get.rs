@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `telephony.externalLine.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of External Lines with — `telephony.externalLine.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "telephony.externalLine.get",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = Vec<types::TelephonyExternalLine>,
     error(
         code = "WRONG_AUTH_TYPE",
         status = 403,

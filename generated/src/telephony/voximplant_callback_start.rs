@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.callback.start` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Start a Callback with — `voximplant.callback.start` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-callback-start.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "voximplant.callback.start",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = VoximplantCallbackStartResult,
     mutates,
     error(code = "ERROR_CORE", status = 400, message = "Could not find line <LINE_ID>"),
     error(
@@ -24,16 +24,30 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct VoximplantCallbackStart {
-    /// `FROM_LINE`: string, required.
+    /// `FROM_LINE`: documented as string, required.
     #[bitrix(rename = "FROM_LINE")]
     pub from_line: String,
-    /// `TO_NUMBER`: string, required.
+    /// `TO_NUMBER`: documented as string, required.
     #[bitrix(rename = "TO_NUMBER")]
     pub to_number: String,
-    /// `TEXT_TO_PRONOUNCE`: string, required.
+    /// `TEXT_TO_PRONOUNCE`: documented as string, required.
     #[bitrix(rename = "TEXT_TO_PRONOUNCE")]
     pub text_to_pronounce: String,
-    /// `VOICE`: string.
+    /// `VOICE`: documented as string.
     #[bitrix(rename = "VOICE")]
     pub voice: Option<String>,
+}
+/// The `VoximplantCallbackStartResult` object. Part of `voximplant.callback.start` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-callback-start.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoximplantCallbackStartResult {
+    /// `RESULT`: documented as boolean.
+    #[bitrix(rename = "RESULT")]
+    pub result: Option<bool>,
+    /// `CALL_ID`: documented as string.
+    #[bitrix(rename = "CALL_ID")]
+    pub call_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

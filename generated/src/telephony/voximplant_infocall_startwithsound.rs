@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.infocall.startwithsound` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Make an Auto-Call with MP3 Playback using — `voximplant.infocall.startwithsound` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-sound.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "voximplant.infocall.startwithsound",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = VoximplantInfocallStartwithsoundResult,
     mutates,
     error(
         code = "ERROR_CORE",
@@ -34,13 +34,27 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied"),
 )]
 pub struct VoximplantInfocallStartwithsound {
-    /// `FROM_LINE`: string, required.
+    /// `FROM_LINE`: documented as string, required.
     #[bitrix(rename = "FROM_LINE")]
     pub from_line: String,
-    /// `TO_NUMBER`: string, required.
+    /// `TO_NUMBER`: documented as string, required.
     #[bitrix(rename = "TO_NUMBER")]
     pub to_number: String,
-    /// `URL`: string, required.
+    /// `URL`: documented as string, required.
     #[bitrix(rename = "URL")]
     pub url: String,
+}
+/// The `VoximplantInfocallStartwithsoundResult` object. Part of `voximplant.infocall.startwithsound` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-sound.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoximplantInfocallStartwithsoundResult {
+    /// `RESULT`: documented as boolean.
+    #[bitrix(rename = "RESULT")]
+    pub result: Option<bool>,
+    /// `CALL_ID`: documented as string.
+    #[bitrix(rename = "CALL_ID")]
+    pub call_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

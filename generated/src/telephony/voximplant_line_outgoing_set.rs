@@ -16,7 +16,7 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct VoximplantLineOutgoingSet {
-    /// `LINE_ID`: string, required.
+    /// `LINE_ID`: documented as string, required.
     #[bitrix(rename = "LINE_ID")]
     pub line_id: String,
 }

@@ -21,7 +21,7 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct VoximplantLineOutgoingSipSet {
-    /// `CONFIG_ID`: integer, required.
+    /// `CONFIG_ID`: documented as integer, required.
     #[bitrix(rename = "CONFIG_ID")]
     pub config_id: i64,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.sip.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Create SIP Line — `voximplant.sip.add` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-add.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "voximplant.sip.add",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = types::VoximplantSip,
     mutates,
     error(
         code = "CHECK_FIELDS_ERROR",
@@ -42,19 +42,19 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct VoximplantSipAdd {
-    /// `SERVER`: string, required.
+    /// `SERVER`: documented as string, required.
     #[bitrix(rename = "SERVER")]
     pub server: String,
-    /// `LOGIN`: string, required.
+    /// `LOGIN`: documented as string, required.
     #[bitrix(rename = "LOGIN")]
     pub login: String,
-    /// `PASSWORD`: string.
+    /// `PASSWORD`: documented as string.
     #[bitrix(rename = "PASSWORD")]
     pub password: Option<String>,
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<VoximplantSipAddType>,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
 }

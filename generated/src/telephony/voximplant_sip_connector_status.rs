@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.sip.connector.status` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the Status of the SIP Connector — `voximplant.sip.connector.status` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-connector-status.html)
@@ -12,7 +12,24 @@ use bitrix24::bitrix_method;
     name = "voximplant.sip.connector.status",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = VoximplantSipConnectorStatusResult,
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct VoximplantSipConnectorStatus {}
+/// The `VoximplantSipConnectorStatusResult` object. Part of `voximplant.sip.connector.status` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-connector-status.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoximplantSipConnectorStatusResult {
+    /// `FREE_MINUTES`: documented as integer.
+    #[bitrix(rename = "FREE_MINUTES")]
+    pub free_minutes: Option<i64>,
+    /// `PAID`: documented as boolean.
+    #[bitrix(rename = "PAID")]
+    pub paid: Option<bool>,
+    /// `PAID_DATE_END`: documented as string.
+    #[bitrix(rename = "PAID_DATE_END")]
+    pub paid_date_end: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

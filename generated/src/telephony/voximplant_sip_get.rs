@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get SIP Lines of the Application — `voximplant.sip.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html)
@@ -12,79 +13,79 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "voximplant.sip.get",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = Vec<types::VoximplantSip>,
     paging(kind = "start", order = "ORDER", filter = "FILTER"),
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct VoximplantSipGet {
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<VoximplantSipGetFilter>,
-    /// `SORT`: string.
+    /// `SORT`: documented as string.
     #[bitrix(rename = "SORT")]
     pub sort: Option<String>,
-    /// `ORDER`: string.
+    /// `ORDER`: documented as string.
     #[bitrix(rename = "ORDER")]
     pub order: Option<VoximplantSipGetOrder>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// The `FILTER` object. Part of `voximplant.sip.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct VoximplantSipGetFilter {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<VoximplantSipGetFilterType>,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `CONFIG_ID`: array of integer.
+    /// `CONFIG_ID`: documented as array of integer.
     #[bitrix(rename = "CONFIG_ID")]
     pub config_id: Option<Vec<i64>>,
-    /// `REG_ID`: integer.
+    /// `REG_ID`: documented as integer.
     #[bitrix(rename = "REG_ID")]
     pub reg_id: Option<i64>,
-    /// `APP_ID`: string.
+    /// `APP_ID`: documented as string.
     #[bitrix(rename = "APP_ID")]
     pub app_id: Option<String>,
-    /// `SERVER`: string.
+    /// `SERVER`: documented as string.
     #[bitrix(rename = "SERVER")]
     pub server: Option<String>,
-    /// `LOGIN`: string.
+    /// `LOGIN`: documented as string.
     #[bitrix(rename = "LOGIN")]
     pub login: Option<String>,
-    /// `PASSWORD`: string.
+    /// `PASSWORD`: documented as string.
     #[bitrix(rename = "PASSWORD")]
     pub password: Option<String>,
-    /// `INCOMING_SERVER`: string.
+    /// `INCOMING_SERVER`: documented as string.
     #[bitrix(rename = "INCOMING_SERVER")]
     pub incoming_server: Option<String>,
-    /// `INCOMING_LOGIN`: string.
+    /// `INCOMING_LOGIN`: documented as string.
     #[bitrix(rename = "INCOMING_LOGIN")]
     pub incoming_login: Option<String>,
-    /// `INCOMING_PASSWORD`: string.
+    /// `INCOMING_PASSWORD`: documented as string.
     #[bitrix(rename = "INCOMING_PASSWORD")]
     pub incoming_password: Option<String>,
-    /// `AUTH_USER`: string.
+    /// `AUTH_USER`: documented as string.
     #[bitrix(rename = "AUTH_USER")]
     pub auth_user: Option<String>,
-    /// `OUTBOUND_PROXY`: string.
+    /// `OUTBOUND_PROXY`: documented as string.
     #[bitrix(rename = "OUTBOUND_PROXY")]
     pub outbound_proxy: Option<String>,
-    /// `DETECT_LINE_NUMBER`: string.
+    /// `DETECT_LINE_NUMBER`: documented as string.
     #[bitrix(rename = "DETECT_LINE_NUMBER")]
     pub detect_line_number: Option<VoximplantSipGetFilterDetectLineNumber>,
-    /// `LINE_DETECT_HEADER_ORDER`: string.
+    /// `LINE_DETECT_HEADER_ORDER`: documented as string.
     #[bitrix(rename = "LINE_DETECT_HEADER_ORDER")]
     pub line_detect_header_order: Option<String>,
-    /// `REGISTRATION_STATUS_CODE`: integer.
+    /// `REGISTRATION_STATUS_CODE`: documented as integer.
     #[bitrix(rename = "REGISTRATION_STATUS_CODE")]
     pub registration_status_code: Option<i64>,
-    /// `REGISTRATION_ERROR_MESSAGE`: string.
+    /// `REGISTRATION_ERROR_MESSAGE`: documented as string.
     #[bitrix(rename = "REGISTRATION_ERROR_MESSAGE")]
     pub registration_error_message: Option<String>,
     /// Undocumented keys sent as they are.

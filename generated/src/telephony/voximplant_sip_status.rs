@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.sip.status` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get SIP Registration Status — `voximplant.sip.status` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-status.html)
@@ -12,12 +12,51 @@ use bitrix24::bitrix_method;
     name = "voximplant.sip.status",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = VoximplantSipStatusResult,
     error(code = "REG_ID_NOT_FOUND", status = 400, message = "Settings not found"),
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct VoximplantSipStatus {
-    /// `REG_ID`: integer, required.
+    /// `REG_ID`: documented as integer, required.
     #[bitrix(rename = "REG_ID")]
     pub reg_id: i64,
+}
+/// The `VoximplantSipStatusResult` object. Part of `voximplant.sip.status` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-status.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoximplantSipStatusResult {
+    /// `REG_ID`: documented as integer.
+    #[bitrix(rename = "REG_ID")]
+    pub reg_id: Option<i64>,
+    /// `LAST_UPDATED`: documented as string.
+    #[bitrix(rename = "LAST_UPDATED")]
+    pub last_updated: Option<String>,
+    /// `ERROR_MESSAGE`: documented as string.
+    #[bitrix(rename = "ERROR_MESSAGE")]
+    pub error_message: Option<String>,
+    /// `STATUS_CODE`: documented as integer.
+    #[bitrix(rename = "STATUS_CODE")]
+    pub status_code: Option<i64>,
+    /// `STATUS_RESULT`: documented as string.
+    #[bitrix(rename = "STATUS_RESULT")]
+    pub status_result: Option<VoximplantSipStatusResultStatusResult>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `STATUS_RESULT`. Part of `voximplant.sip.status` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-status.html)).
+#[bitrix_enum(repr = "string")]
+pub enum VoximplantSipStatusResultStatusResult {
+    /// `"success"`: SIP registration completed successfully
+    #[bitrix(value = "success")]
+    Success,
+    /// `"error"`: an error occurred during SIP registration
+    #[bitrix(value = "error")]
+    Error,
+    /// `"in_progress"`: SIP registration is currently in progress
+    #[bitrix(value = "in_progress")]
+    InProgress,
+    /// `"wait"`: SIP registration is waiting to start
+    #[bitrix(value = "wait")]
+    Wait,
 }

@@ -41,19 +41,19 @@ use bitrix24::bitrix_method;
     error(code = "ACCESS_DENIED", status = 400, message = "Access denied!"),
 )]
 pub struct VoximplantSipUpdate {
-    /// `CONFIG_ID`: integer, required.
+    /// `CONFIG_ID`: documented as integer, required.
     #[bitrix(rename = "CONFIG_ID")]
     pub config_id: i64,
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `SERVER`: string.
+    /// `SERVER`: documented as string.
     #[bitrix(rename = "SERVER")]
     pub server: Option<String>,
-    /// `LOGIN`: string.
+    /// `LOGIN`: documented as string.
     #[bitrix(rename = "LOGIN")]
     pub login: Option<String>,
-    /// `PASSWORD`: string.
+    /// `PASSWORD`: documented as string.
     #[bitrix(rename = "PASSWORD")]
     pub password: Option<String>,
 }

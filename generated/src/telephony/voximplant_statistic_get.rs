@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get Call History List — `voximplant.statistic.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
@@ -12,109 +13,109 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "voximplant.statistic.get",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = Vec<types::VoximplantStatistic>,
     paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER"),
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct VoximplantStatisticGet {
-    /// `FILTER`: object.
+    /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<VoximplantStatisticGetFilter>,
-    /// `SORT`: string.
+    /// `SORT`: documented as string.
     #[bitrix(rename = "SORT")]
     pub sort: Option<String>,
-    /// `ORDER`: string.
+    /// `ORDER`: documented as string.
     #[bitrix(rename = "ORDER")]
     pub order: Option<VoximplantStatisticGetOrder>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
 }
 /// The `FILTER` object. Part of `voximplant.statistic.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct VoximplantStatisticGetFilter {
-    /// `ID`: array of integer.
+    /// `ID`: documented as array of integer.
     #[bitrix(rename = "ID")]
     pub id: Option<Vec<i64>>,
-    /// `CALL_ID`: string.
+    /// `CALL_ID`: documented as string.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: Option<String>,
-    /// `EXTERNAL_CALL_ID`: string.
+    /// `EXTERNAL_CALL_ID`: documented as string.
     #[bitrix(rename = "EXTERNAL_CALL_ID")]
     pub external_call_id: Option<String>,
-    /// `CALL_CATEGORY`: string.
+    /// `CALL_CATEGORY`: documented as string.
     #[bitrix(rename = "CALL_CATEGORY")]
     pub call_category: Option<String>,
-    /// `PORTAL_USER_ID`: integer.
+    /// `PORTAL_USER_ID`: documented as integer.
     #[bitrix(rename = "PORTAL_USER_ID")]
     pub portal_user_id: Option<i64>,
-    /// `PORTAL_NUMBER`: string.
+    /// `PORTAL_NUMBER`: documented as string.
     #[bitrix(rename = "PORTAL_NUMBER")]
     pub portal_number: Option<String>,
-    /// `PHONE_NUMBER`: string.
+    /// `PHONE_NUMBER`: documented as string.
     #[bitrix(rename = "PHONE_NUMBER")]
     pub phone_number: Option<String>,
-    /// `CALL_TYPE`: integer.
+    /// `CALL_TYPE`: documented as integer.
     #[bitrix(rename = "CALL_TYPE")]
     pub call_type: Option<VoximplantStatisticGetFilterCallType>,
-    /// `CALL_DURATION`: integer.
+    /// `CALL_DURATION`: documented as integer.
     #[bitrix(rename = "CALL_DURATION")]
     pub call_duration: Option<i64>,
-    /// `CALL_START_DATE`: datetime.
+    /// `CALL_START_DATE`: documented as datetime.
     #[bitrix(rename = "CALL_START_DATE")]
     pub call_start_date: Option<String>,
-    /// `CALL_LOG`: string.
+    /// `CALL_LOG`: documented as string.
     #[bitrix(rename = "CALL_LOG")]
     pub call_log: Option<String>,
-    /// `CALL_RECORD_URL`: string.
+    /// `CALL_RECORD_URL`: documented as string.
     #[bitrix(rename = "CALL_RECORD_URL")]
     pub call_record_url: Option<String>,
-    /// `CALL_VOTE`: integer.
+    /// `CALL_VOTE`: documented as integer.
     #[bitrix(rename = "CALL_VOTE")]
     pub call_vote: Option<i64>,
-    /// `COST`: double.
+    /// `COST`: documented as double.
     #[bitrix(rename = "COST")]
     pub cost: Option<f64>,
-    /// `COST_CURRENCY`: string.
+    /// `COST_CURRENCY`: documented as string.
     #[bitrix(rename = "COST_CURRENCY")]
     pub cost_currency: Option<String>,
-    /// `CALL_FAILED_CODE`: string.
+    /// `CALL_FAILED_CODE`: documented as string.
     #[bitrix(rename = "CALL_FAILED_CODE")]
     pub call_failed_code: Option<VoximplantStatisticGetFilterCallFailedCode>,
-    /// `CALL_FAILED_REASON`: string.
+    /// `CALL_FAILED_REASON`: documented as string.
     #[bitrix(rename = "CALL_FAILED_REASON")]
     pub call_failed_reason: Option<String>,
-    /// `CRM_ENTITY_TYPE`: string.
+    /// `CRM_ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
     pub crm_entity_type: Option<VoximplantStatisticGetFilterCrmEntityType>,
-    /// `CRM_ENTITY_ID`: integer.
+    /// `CRM_ENTITY_ID`: documented as integer.
     #[bitrix(rename = "CRM_ENTITY_ID")]
     pub crm_entity_id: Option<i64>,
-    /// `CRM_ACTIVITY_ID`: integer.
+    /// `CRM_ACTIVITY_ID`: documented as integer.
     #[bitrix(rename = "CRM_ACTIVITY_ID")]
     pub crm_activity_id: Option<i64>,
-    /// `REST_APP_ID`: integer.
+    /// `REST_APP_ID`: documented as integer.
     #[bitrix(rename = "REST_APP_ID")]
     pub rest_app_id: Option<i64>,
-    /// `REST_APP_NAME`: string.
+    /// `REST_APP_NAME`: documented as string.
     #[bitrix(rename = "REST_APP_NAME")]
     pub rest_app_name: Option<String>,
-    /// `TRANSCRIPT_ID`: integer.
+    /// `TRANSCRIPT_ID`: documented as integer.
     #[bitrix(rename = "TRANSCRIPT_ID")]
     pub transcript_id: Option<i64>,
-    /// `TRANSCRIPT_PENDING`: string.
+    /// `TRANSCRIPT_PENDING`: documented as string.
     #[bitrix(rename = "TRANSCRIPT_PENDING")]
     pub transcript_pending: Option<VoximplantStatisticGetFilterTranscriptPending>,
-    /// `SESSION_ID`: integer.
+    /// `SESSION_ID`: documented as integer.
     #[bitrix(rename = "SESSION_ID")]
     pub session_id: Option<i64>,
-    /// `REDIAL_ATTEMPT`: integer.
+    /// `REDIAL_ATTEMPT`: documented as integer.
     #[bitrix(rename = "REDIAL_ATTEMPT")]
     pub redial_attempt: Option<i64>,
-    /// `COMMENT`: string.
+    /// `COMMENT`: documented as string.
     #[bitrix(rename = "COMMENT")]
     pub comment: Option<String>,
-    /// `RECORD_DURATION`: integer.
+    /// `RECORD_DURATION`: documented as integer.
     #[bitrix(rename = "RECORD_DURATION")]
     pub record_duration: Option<i64>,
     /// Undocumented keys sent as they are.

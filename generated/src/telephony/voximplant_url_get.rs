@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.url.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Links for Navigation in the Telephony Pages — `voximplant.url.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-url-get.html)
@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
     name = "voximplant.url.get",
     version = "v1",
     scope = "telephony",
-    result = Value,
+    result = types::VoximplantUrl,
 )]
 pub struct VoximplantUrlGet {}

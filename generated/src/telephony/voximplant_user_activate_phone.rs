@@ -13,15 +13,11 @@ use bitrix24::bitrix_method;
     scope = "telephony",
     result = i64,
     mutates,
-    error(code = "—", status = 400, message = "Parameter USER_ID is not set"),
-    error(
-        code = "—",
-        status = 400,
-        message = "You are not allowed to modify user's settings"
-    ),
+    error(status = 400, message = "Parameter USER_ID is not set"),
+    error(status = 400, message = "You are not allowed to modify user's settings"),
 )]
 pub struct VoximplantUserActivatePhone {
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
 }

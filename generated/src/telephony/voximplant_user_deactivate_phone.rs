@@ -16,7 +16,7 @@ use bitrix24::bitrix_method;
     mutates,
 )]
 pub struct VoximplantUserDeactivatePhone {
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
 }

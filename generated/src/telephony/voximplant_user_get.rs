@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get User Settings — `voximplant.user.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/users/voximplant-user-get.html)
@@ -12,8 +13,8 @@ use bitrix24::bitrix_method;
     name = "voximplant.user.get",
     version = "v1",
     scope = "telephony",
-    result = Value,
-    error(code = "—", status = 400, message = "Parameter USER_ID is not set"),
+    result = Vec<types::VoximplantUser>,
+    error(status = 400, message = "Parameter USER_ID is not set"),
     error(
         code = "METHOD_CONFIRM_WAITING",
         status = 400,
@@ -27,7 +28,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct VoximplantUserGet {
-    /// `USER_ID`: integer|array, required.
+    /// `USER_ID`: documented as `integer|array`, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Value,
 }

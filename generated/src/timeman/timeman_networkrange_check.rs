@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.networkrange.check` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Check IP Address — `timeman.networkrange.check` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-check.html)
@@ -12,8 +12,7 @@ use bitrix24::bitrix_method;
     name = "timeman.networkrange.check",
     version = "v1",
     scope = "timeman",
-    result = Value,
-    mutates,
+    result = TimemanNetworkrangeCheckResult,
     error(
         code = "ACCESS_ERROR",
         status = 400,
@@ -21,7 +20,21 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TimemanNetworkrangeCheck {
-    /// `IP`: string.
+    /// `IP`: documented as string.
     #[bitrix(rename = "IP")]
     pub ip: Option<String>,
+}
+/// The `TimemanNetworkrangeCheckResult` object. Part of `timeman.networkrange.check` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-check.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TimemanNetworkrangeCheckResult {
+    /// `ip`: documented as string.
+    pub ip: Option<String>,
+    /// `range`: documented as string.
+    pub range: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.networkrange.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Network Address Ranges — `timeman.networkrange.get` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "timeman.networkrange.get",
     version = "v1",
     scope = "timeman",
-    result = Value,
+    result = Vec<types::TimemanNetworkrange>,
     error(
         code = "ACCESS_ERROR",
         status = 400,

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.networkrange.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Set Network Address Ranges — `timeman.networkrange.set` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-set.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "timeman.networkrange.set",
     version = "v1",
     scope = "timeman",
-    result = Value,
+    result = TimemanNetworkrangeSetResult,
     mutates,
     error(
         code = "ACCESS_ERROR",
@@ -26,6 +26,16 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TimemanNetworkrangeSet {
-    /// `ranges`: string, required.
+    /// `ranges`: documented as string, required.
     pub ranges: Vec<Value>,
+}
+/// The `TimemanNetworkrangeSetResult` object. Part of `timeman.networkrange.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-set.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TimemanNetworkrangeSetResult {
+    /// `result`: documented as boolean.
+    pub result: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

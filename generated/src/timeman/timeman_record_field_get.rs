@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get the Record Field of Working Time — `timeman.record.field.get` (REST 3.0, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/timeman/timeman-record-field-get.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "timeman.record.field.get",
     version = "v3",
     scope = "timeman",
-    result = Value,
+    result = types::TimemanRecordField,
     wrapper = "item",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION",
@@ -49,9 +50,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct TimemanRecordFieldGet {
-    /// `name`: string, required.
+    /// `name`: documented as string, required.
     pub name: TimemanRecordFieldGetName,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
 }
 /// Documented values of `name`. Part of `timeman.record.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/timeman/timeman-record-field-get.html)).

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Time Records — `timeman.record.list` (REST 3.0, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/timeman/timeman-record-list.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "timeman.record.list",
     version = "v3",
     scope = "timeman",
-    result = Value,
+    result = Vec<types::TimemanRecord>,
     wrapper = "items",
     paging(kind = "pagination", id = "id", order = "order", filter = "filter"),
     error(
@@ -45,12 +46,12 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TimemanRecordList {
-    /// `filter`: array, required.
+    /// `filter`: documented as array, required.
     pub filter: Vec<Value>,
-    /// `select`: array.
+    /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `pagination`: object.
+    /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
 }

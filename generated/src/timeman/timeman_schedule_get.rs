@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.schedule.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Work Schedule — `timeman.schedule.get` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)
@@ -12,9 +12,9 @@ use bitrix24::bitrix_method;
     name = "timeman.schedule.get",
     version = "v1",
     scope = "timeman",
-    result = Value,
+    result = types::TimemanSchedule,
 )]
 pub struct TimemanScheduleGet {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.settings` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get User Work Time Settings — `timeman.settings` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-settings.html)
@@ -12,11 +12,40 @@ use bitrix24::bitrix_method;
     name = "timeman.settings",
     version = "v1",
     scope = "timeman",
-    result = Value,
-    mutates,
+    result = TimemanSettingsResult,
+    error(status = 400, message = "User not found"),
 )]
 pub struct TimemanSettings {
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
+}
+/// The `TimemanSettingsResult` object. Part of `timeman.settings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TimemanSettingsResult {
+    /// `UF_TIMEMAN`: documented as boolean.
+    #[bitrix(rename = "UF_TIMEMAN")]
+    pub uf_timeman: Option<bool>,
+    /// `UF_TM_FREE`: documented as boolean.
+    #[bitrix(rename = "UF_TM_FREE")]
+    pub uf_tm_free: Option<bool>,
+    /// `UF_TM_MAX_START`: documented as string.
+    #[bitrix(rename = "UF_TM_MAX_START")]
+    pub uf_tm_max_start: Option<String>,
+    /// `UF_TM_MIN_FINISH`: documented as string.
+    #[bitrix(rename = "UF_TM_MIN_FINISH")]
+    pub uf_tm_min_finish: Option<String>,
+    /// `UF_TM_MIN_DURATION`: documented as string.
+    #[bitrix(rename = "UF_TM_MIN_DURATION")]
+    pub uf_tm_min_duration: Option<String>,
+    /// `UF_TM_ALLOWED_DELTA`: documented as string.
+    #[bitrix(rename = "UF_TM_ALLOWED_DELTA")]
+    pub uf_tm_allowed_delta: Option<String>,
+    /// `ADMIN`: documented as boolean.
+    #[bitrix(rename = "ADMIN")]
+    pub admin: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

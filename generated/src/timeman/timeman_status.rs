@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.status` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get information about the current workday — `timeman.status` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-status.html)
@@ -12,10 +12,77 @@ use bitrix24::bitrix_method;
     name = "timeman.status",
     version = "v1",
     scope = "timeman",
-    result = Value,
+    result = TimemanStatusResult,
+    error(status = 400, message = "User not found"),
 )]
 pub struct TimemanStatus {
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
+}
+/// The `TimemanStatusResult` object. Part of `timeman.status` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-status.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TimemanStatusResult {
+    /// `STATUS`: documented as string.
+    #[bitrix(rename = "STATUS")]
+    pub status: Option<TimemanStatusResultStatus>,
+    /// `TIME_START`: documented as datetime.
+    #[bitrix(rename = "TIME_START")]
+    pub time_start: Option<String>,
+    /// `TIME_FINISH`: documented as datetime.
+    #[bitrix(rename = "TIME_FINISH")]
+    pub time_finish: Option<String>,
+    /// `DURATION`: documented as string.
+    #[bitrix(rename = "DURATION")]
+    pub duration: Option<String>,
+    /// `TIME_LEAKS`: documented as string.
+    #[bitrix(rename = "TIME_LEAKS")]
+    pub time_leaks: Option<String>,
+    /// `ACTIVE`: documented as boolean.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: Option<bool>,
+    /// `IP_OPEN`: documented as string.
+    #[bitrix(rename = "IP_OPEN")]
+    pub ip_open: Option<String>,
+    /// `IP_CLOSE`: documented as string.
+    #[bitrix(rename = "IP_CLOSE")]
+    pub ip_close: Option<String>,
+    /// `LAT_OPEN`: documented as double.
+    #[bitrix(rename = "LAT_OPEN")]
+    pub lat_open: Option<f64>,
+    /// `LON_OPEN`: documented as double.
+    #[bitrix(rename = "LON_OPEN")]
+    pub lon_open: Option<f64>,
+    /// `LAT_CLOSE`: documented as double.
+    #[bitrix(rename = "LAT_CLOSE")]
+    pub lat_close: Option<f64>,
+    /// `LON_CLOSE`: documented as double.
+    #[bitrix(rename = "LON_CLOSE")]
+    pub lon_close: Option<f64>,
+    /// `TZ_OFFSET`: documented as integer.
+    #[bitrix(rename = "TZ_OFFSET")]
+    pub tz_offset: Option<i64>,
+    /// `TIME_FINISH_DEFAULT`: documented as datetime.
+    #[bitrix(rename = "TIME_FINISH_DEFAULT")]
+    pub time_finish_default: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `STATUS`. Part of `timeman.status` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-status.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TimemanStatusResultStatus {
+    /// `"OPENED"`: opened
+    #[bitrix(value = "OPENED")]
+    Opened,
+    /// `"CLOSED"`: closed
+    #[bitrix(value = "CLOSED")]
+    Closed,
+    /// `"PAUSED"`: paused
+    #[bitrix(value = "PAUSED")]
+    Paused,
+    /// `"EXPIRED"`
+    #[bitrix(value = "EXPIRED")]
+    Expired,
 }

@@ -21,19 +21,19 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "TEXT_EMPTY", status = 400, message = "Text can't be empty"),
 )]
 pub struct TimemanTimecontrolReportAdd {
-    /// `REPORT_ID`: integer, required.
+    /// `REPORT_ID`: documented as integer, required.
     #[bitrix(rename = "REPORT_ID")]
     pub report_id: i64,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
-    /// `TEXT`: string, required.
+    /// `TEXT`: documented as string, required.
     #[bitrix(rename = "TEXT")]
     pub text: String,
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<TimemanTimecontrolReportAddType>,
-    /// `CALENDAR`: string.
+    /// `CALENDAR`: documented as string.
     #[bitrix(rename = "CALENDAR")]
     pub calendar: Option<TimemanTimecontrolReportAddCalendar>,
 }

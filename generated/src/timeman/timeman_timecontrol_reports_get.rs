@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.timecontrol.reports.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Report on Identified Absences — `timeman.timecontrol.reports.get` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "timeman.timecontrol.reports.get",
     version = "v1",
     scope = "timeman",
-    result = Value,
+    result = types::TimemanTimecontrolReports,
     error(
         code = "ACCESS_ERROR",
         status = 400,
@@ -25,19 +25,19 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct TimemanTimecontrolReportsGet {
-    /// `USER_ID`: integer, required.
+    /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
-    /// `MONTH`: integer, required.
+    /// `MONTH`: documented as integer, required.
     #[bitrix(rename = "MONTH")]
     pub month: i64,
-    /// `YEAR`: integer, required.
+    /// `YEAR`: documented as integer, required.
     #[bitrix(rename = "YEAR")]
     pub year: i64,
-    /// `IDLE_MINUTES`: integer.
+    /// `IDLE_MINUTES`: documented as integer.
     #[bitrix(rename = "IDLE_MINUTES")]
     pub idle_minutes: Option<i64>,
-    /// `WORKDAY_HOURS`: integer.
+    /// `WORKDAY_HOURS`: documented as integer.
     #[bitrix(rename = "WORKDAY_HOURS")]
     pub workday_hours: Option<i64>,
 }

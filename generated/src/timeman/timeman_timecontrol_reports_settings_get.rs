@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.timecontrol.reports.settings.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Report Settings — `timeman.timecontrol.reports.settings.get` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-settings-get.html)
@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
     name = "timeman.timecontrol.reports.settings.get",
     version = "v1",
     scope = "timeman",
-    result = Value,
+    result = types::TimemanTimecontrolReportsSettings,
 )]
 pub struct TimemanTimecontrolReportsSettingsGet {}

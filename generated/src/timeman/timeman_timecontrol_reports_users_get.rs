@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.timecontrol.reports.users.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of users for the — `timeman.timecontrol.reports.users.get` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-users-get.html)
@@ -12,10 +12,10 @@ use bitrix24::bitrix_method;
     name = "timeman.timecontrol.reports.users.get",
     version = "v1",
     scope = "timeman",
-    result = Value,
+    result = Vec<types::TimemanTimecontrolReportsUsers>,
 )]
 pub struct TimemanTimecontrolReportsUsersGet {
-    /// `DEPARTMENT_ID`: integer.
+    /// `DEPARTMENT_ID`: documented as integer.
     #[bitrix(rename = "DEPARTMENT_ID")]
     pub department_id: Option<i64>,
 }

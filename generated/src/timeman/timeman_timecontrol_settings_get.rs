@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.timecontrol.settings.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Time Control Settings — `timeman.timecontrol.settings.get` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-settings-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "timeman.timecontrol.settings.get",
     version = "v1",
     scope = "timeman",
-    result = Value,
+    result = types::TimemanTimecontrolSettings,
     error(
         code = "ACCESS_ERROR",
         status = 400,

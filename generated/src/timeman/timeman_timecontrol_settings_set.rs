@@ -21,37 +21,37 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct TimemanTimecontrolSettingsSet {
-    /// `ACTIVE`: boolean.
+    /// `ACTIVE`: documented as boolean.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<bool>,
-    /// `MINIMUM_IDLE_FOR_REPORT`: integer.
+    /// `MINIMUM_IDLE_FOR_REPORT`: documented as integer.
     #[bitrix(rename = "MINIMUM_IDLE_FOR_REPORT")]
     pub minimum_idle_for_report: Option<i64>,
-    /// `REGISTER_OFFLINE`: boolean.
+    /// `REGISTER_OFFLINE`: documented as boolean.
     #[bitrix(rename = "REGISTER_OFFLINE")]
     pub register_offline: Option<bool>,
-    /// `REGISTER_IDLE`: boolean.
+    /// `REGISTER_IDLE`: documented as boolean.
     #[bitrix(rename = "REGISTER_IDLE")]
     pub register_idle: Option<bool>,
-    /// `REGISTER_DESKTOP`: boolean.
+    /// `REGISTER_DESKTOP`: documented as boolean.
     #[bitrix(rename = "REGISTER_DESKTOP")]
     pub register_desktop: Option<bool>,
-    /// `REPORT_REQUEST_TYPE`: string.
+    /// `REPORT_REQUEST_TYPE`: documented as string.
     #[bitrix(rename = "REPORT_REQUEST_TYPE")]
     pub report_request_type: Option<TimemanTimecontrolSettingsSetReportRequestType>,
-    /// `REPORT_REQUEST_USERS`: array.
+    /// `REPORT_REQUEST_USERS`: documented as array.
     #[bitrix(rename = "REPORT_REQUEST_USERS")]
     pub report_request_users: Option<Vec<Value>>,
-    /// `REPORT_SIMPLE_TYPE`: string.
+    /// `REPORT_SIMPLE_TYPE`: documented as string.
     #[bitrix(rename = "REPORT_SIMPLE_TYPE")]
     pub report_simple_type: Option<TimemanTimecontrolSettingsSetReportSimpleType>,
-    /// `REPORT_SIMPLE_USERS`: array.
+    /// `REPORT_SIMPLE_USERS`: documented as array.
     #[bitrix(rename = "REPORT_SIMPLE_USERS")]
     pub report_simple_users: Option<Vec<Value>>,
-    /// `REPORT_FULL_TYPE`: string.
+    /// `REPORT_FULL_TYPE`: documented as string.
     #[bitrix(rename = "REPORT_FULL_TYPE")]
     pub report_full_type: Option<TimemanTimecontrolSettingsSetReportFullType>,
-    /// `REPORT_FULL_USERS`: array.
+    /// `REPORT_FULL_USERS`: documented as array.
     #[bitrix(rename = "REPORT_FULL_USERS")]
     pub report_full_users: Option<Vec<Value>>,
 }

@@ -11,22 +11,25 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ActionDto {
-    /// `type`: const, required.
+    /// `type`: documented as `const`.
     #[bitrix(rename = "type")]
-    pub type_: ActionDtoType,
-    /// `uri`: string.
+    pub type_: Option<ActionDtoType>,
+    /// `uri`: documented as string.
     pub uri: Option<String>,
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `actionParams`: array.
+    /// `actionParams`: documented as array.
     #[bitrix(rename = "actionParams")]
     pub action_params: Option<Map<String, Value>>,
-    /// `animationType`: string.
+    /// `animationType`: documented as string.
     #[bitrix(rename = "animationType")]
     pub animation_type: Option<String>,
-    /// `sliderParams`: ActionSliderParamsDto.
+    /// `sliderParams`: documented as `ActionSliderParamsDto`.
     #[bitrix(rename = "sliderParams")]
     pub slider_params: Option<types::ActionSliderParamsDto>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of the `ActionDto` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/action.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `ActionSliderParamsDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// ActionSliderParamsDto (`ActionSliderParamsDto`).
 ///
@@ -9,11 +10,14 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ActionSliderParamsDto {
-    /// `width`: int.
+    /// `width`: documented as int.
     pub width: Option<i64>,
-    /// `leftBoundary`: int.
+    /// `leftBoundary`: documented as int.
     #[bitrix(rename = "leftBoundary")]
     pub left_boundary: Option<i64>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -3,6 +3,7 @@
 //! The `BodyDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// Main Content Area of Configurable Activity (`BodyDto`).
@@ -11,9 +12,12 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BodyDto {
-    /// `logo`: LogoDto, required.
-    pub logo: types::LogoDto,
-    /// `blocks`: ContentBlockDto; keys: `*`.
+    /// `logo`: documented as `LogoDto`.
+    pub logo: Option<types::LogoDto>,
+    /// `blocks`: documented as `ContentBlockDto`; keys: `*`.
     #[bitrix(min_items = 1, max_items = 20)]
     pub blocks: Option<BTreeMap<String, types::ContentBlockDto>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,37 +2,40 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_catalog` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
-use crate::types;
 /// catalog_catalog (`catalog_catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogCatalog {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `iblockId`: integer.
+    /// `iblockId`: documented as integer.
     #[bitrix(rename = "iblockId")]
     pub iblock_id: Option<i64>,
-    /// `iblockTypeId`: string.
+    /// `iblockTypeId`: documented as string.
     #[bitrix(rename = "iblockTypeId")]
     pub iblock_type_id: Option<String>,
-    /// `lid`: string.
+    /// `lid`: documented as string.
     pub lid: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `productIblockId`: integer.
+    /// `productIblockId`: documented as integer.
     #[bitrix(rename = "productIblockId")]
     pub product_iblock_id: Option<i64>,
-    /// `skuPropertyId`: integer.
+    /// `skuPropertyId`: documented as integer.
     #[bitrix(rename = "skuPropertyId")]
     pub sku_property_id: Option<i64>,
-    /// `subscription`: string.
+    /// `subscription`: documented as string.
     pub subscription: Option<CatalogCatalogSubscription>,
-    /// `vatId`: catalog_vat.id.
+    /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
-    pub vat_id: Option<types::CatalogVatId>,
+    pub vat_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `subscription`. Part of the `catalog_catalog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_document` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_document (`catalog_document`).
 ///
@@ -9,51 +10,54 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogDocument {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `docType`: string.
+    /// `docType`: documented as string.
     #[bitrix(rename = "docType")]
     pub doc_type: Option<String>,
-    /// `docNumber`: string.
+    /// `docNumber`: documented as string.
     #[bitrix(rename = "docNumber")]
     pub doc_number: Option<String>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `siteId`: string.
+    /// `siteId`: documented as string.
     #[bitrix(rename = "siteId")]
     pub site_id: Option<String>,
-    /// `responsibleId`: integer.
+    /// `responsibleId`: documented as integer.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `createdBy`: integer.
+    /// `createdBy`: documented as integer.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
+    /// `modifiedBy`: documented as integer.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
-    /// `status`: string.
+    /// `status`: documented as string.
     pub status: Option<CatalogDocumentStatus>,
-    /// `statusBy`: integer.
+    /// `statusBy`: documented as integer.
     #[bitrix(rename = "statusBy")]
     pub status_by: Option<i64>,
-    /// `dateStatus`: datetime.
+    /// `dateStatus`: documented as datetime.
     #[bitrix(rename = "dateStatus")]
     pub date_status: Option<String>,
-    /// `dateCreate`: datetime.
+    /// `dateCreate`: documented as datetime.
     #[bitrix(rename = "dateCreate")]
     pub date_create: Option<String>,
-    /// `dateModify`: datetime.
+    /// `dateModify`: documented as datetime.
     #[bitrix(rename = "dateModify")]
     pub date_modify: Option<String>,
-    /// `dateDocument`: datetime.
+    /// `dateDocument`: documented as datetime.
     #[bitrix(rename = "dateDocument")]
     pub date_document: Option<String>,
-    /// `currency`: string.
+    /// `currency`: documented as string.
     pub currency: Option<String>,
-    /// `total`: double.
+    /// `total`: documented as double.
     pub total: Option<f64>,
-    /// `commentary`: string.
+    /// `commentary`: documented as string.
     pub commentary: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `status`. Part of the `catalog_document` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,31 +2,34 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_document_element` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// catalog_document_element (`catalog_document_element`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogDocumentElement {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `docId`: catalog_document.id.
+    /// `docId`: documented as `catalog_document.id`.
     #[bitrix(rename = "docId")]
-    pub doc_id: Option<types::CatalogDocumentId>,
-    /// `elementId`: catalog_product.id.
+    pub doc_id: Option<i64>,
+    /// `elementId`: documented as `catalog_product.id`.
     #[bitrix(rename = "elementId")]
-    pub element_id: Option<types::CatalogProductId>,
-    /// `storeFrom`: catalog_store.id.
+    pub element_id: Option<i64>,
+    /// `storeFrom`: documented as `catalog_store.id`.
     #[bitrix(rename = "storeFrom")]
-    pub store_from: Option<types::CatalogStoreId>,
-    /// `storeTo`: catalog_store.id.
+    pub store_from: Option<i64>,
+    /// `storeTo`: documented as `catalog_store.id`.
     #[bitrix(rename = "storeTo")]
-    pub store_to: Option<types::CatalogStoreId>,
-    /// `amount`: double.
+    pub store_to: Option<i64>,
+    /// `amount`: documented as double.
     pub amount: Option<f64>,
-    /// `purchasingPrice`: double.
+    /// `purchasingPrice`: documented as double.
     #[bitrix(rename = "purchasingPrice")]
     pub purchasing_price: Option<f64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

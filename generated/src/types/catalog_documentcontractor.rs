@@ -2,23 +2,26 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_documentcontractor` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// catalog_documentcontractor (`catalog_documentcontractor`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogDocumentcontractor {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `documentId`: catalog_document.id.
+    /// `documentId`: documented as `catalog_document.id`.
     #[bitrix(rename = "documentId")]
-    pub document_id: Option<types::CatalogDocumentId>,
-    /// `entityTypeId`: integer.
+    pub document_id: Option<i64>,
+    /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<i64>,
-    /// `entityId`: integer.
+    /// `entityId`: documented as integer.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<i64>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

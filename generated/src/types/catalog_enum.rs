@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_enum` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// catalog_enum (`catalog_enum`).
 ///
@@ -10,8 +10,11 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogEnum {
-    /// `id`: integer|string.
+    /// `id`: documented as `integer|string`.
     pub id: Option<Value>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_language` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_language (`catalog_language`).
 ///
@@ -9,12 +10,15 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogLanguage {
-    /// `lid`: string.
+    /// `lid`: documented as string.
     pub lid: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogLanguageActive>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of the `catalog_language` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

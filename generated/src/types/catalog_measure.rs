@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_measure` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_measure (`catalog_measure`).
 ///
@@ -9,24 +10,27 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogMeasure {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `code`: integer.
+    /// `code`: documented as integer.
     pub code: Option<i64>,
-    /// `isDefault`: string.
+    /// `isDefault`: documented as string.
     #[bitrix(rename = "isDefault")]
     pub is_default: Option<CatalogMeasureIsDefault>,
-    /// `measureTitle`: string.
+    /// `measureTitle`: documented as string.
     #[bitrix(rename = "measureTitle")]
     pub measure_title: Option<String>,
-    /// `symbol`: string.
+    /// `symbol`: documented as string.
     pub symbol: Option<String>,
-    /// `symbolIntl`: string.
+    /// `symbolIntl`: documented as string.
     #[bitrix(rename = "symbolIntl")]
     pub symbol_intl: Option<String>,
-    /// `symbolLetterIntl`: string.
+    /// `symbolLetterIntl`: documented as string.
     #[bitrix(rename = "symbolLetterIntl")]
     pub symbol_letter_intl: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isDefault`. Part of the `catalog_measure` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

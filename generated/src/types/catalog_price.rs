@@ -2,39 +2,42 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_price` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// catalog_price (`catalog_price`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPrice {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `productId`: catalog_product.id.
+    /// `productId`: documented as `catalog_product.id`.
     #[bitrix(rename = "productId")]
-    pub product_id: Option<types::CatalogProductId>,
-    /// `catalogGroupId`: catalog_price_type.id.
+    pub product_id: Option<i64>,
+    /// `catalogGroupId`: documented as `catalog_price_type.id`.
     #[bitrix(rename = "catalogGroupId")]
-    pub catalog_group_id: Option<types::CatalogPriceTypeId>,
-    /// `price`: double.
+    pub catalog_group_id: Option<i64>,
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `priceScale`: double.
+    /// `priceScale`: documented as double.
     #[bitrix(rename = "priceScale")]
     pub price_scale: Option<f64>,
-    /// `currency`: string.
+    /// `currency`: documented as string.
     pub currency: Option<String>,
-    /// `quantityFrom`: double.
+    /// `quantityFrom`: documented as double.
     #[bitrix(rename = "quantityFrom")]
     pub quantity_from: Option<f64>,
-    /// `quantityTo`: double.
+    /// `quantityTo`: documented as double.
     #[bitrix(rename = "quantityTo")]
     pub quantity_to: Option<f64>,
-    /// `extraId`: catalog_extra.id.
+    /// `extraId`: documented as `catalog_extra.id`.
     #[bitrix(rename = "extraId")]
-    pub extra_id: Option<types::CatalogExtraId>,
-    /// `timestampX`: datetime.
+    pub extra_id: Option<i64>,
+    /// `timestampX`: documented as datetime.
     #[bitrix(rename = "timestampX")]
     pub timestamp_x: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

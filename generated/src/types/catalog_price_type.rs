@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_price_type` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_price_type (`catalog_price_type`).
 ///
@@ -9,29 +10,32 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceType {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `base`: string.
+    /// `base`: documented as string.
     pub base: Option<CatalogPriceTypeBase>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `timestampX`: datetime.
+    /// `timestampX`: documented as datetime.
     #[bitrix(rename = "timestampX")]
     pub timestamp_x: Option<String>,
-    /// `createdBy`: user.id.
+    /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
-    /// `modifiedBy`: user.id.
+    /// `modifiedBy`: documented as `user.id`.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
-    /// `dateCreate`: datetime.
+    /// `dateCreate`: documented as datetime.
     #[bitrix(rename = "dateCreate")]
     pub date_create: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `base`. Part of the `catalog_price_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,23 +2,26 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_price_type_group` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// catalog_price_type_group (`catalog_price_type_group`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceTypeGroup {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `catalogGroupId`: catalog_price_type.id.
+    /// `catalogGroupId`: documented as `catalog_price_type.id`.
     #[bitrix(rename = "catalogGroupId")]
-    pub catalog_group_id: Option<types::CatalogPriceTypeId>,
-    /// `groupId`: integer.
+    pub catalog_group_id: Option<i64>,
+    /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<i64>,
-    /// `access`: char.
+    /// `access`: documented as Y/N flag.
     #[bitrix(yn)]
     pub access: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,21 +2,24 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_price_type_lang` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// catalog_price_type_lang (`catalog_price_type_lang`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceTypeLang {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `catalogGroupId`: catalog_price_type.id.
+    /// `catalogGroupId`: documented as `catalog_price_type.id`.
     #[bitrix(rename = "catalogGroupId")]
-    pub catalog_group_id: Option<types::CatalogPriceTypeId>,
-    /// `name`: string.
+    pub catalog_group_id: Option<i64>,
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `lang`: catalog_language.lid.
-    pub lang: Option<types::CatalogLanguageLid>,
+    /// `lang`: documented as `catalog_language.lid`.
+    pub lang: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_image` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_product_image (`catalog_product_image`).
 ///
@@ -9,25 +10,28 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductImage {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `productId`: integer.
+    /// `productId`: documented as integer.
     #[bitrix(rename = "productId")]
     pub product_id: Option<i64>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<CatalogProductImageType>,
-    /// `createTime`: datetime.
+    /// `createTime`: documented as datetime.
     #[bitrix(rename = "createTime")]
     pub create_time: Option<String>,
-    /// `downloadUrl`: string.
+    /// `downloadUrl`: documented as string.
     #[bitrix(rename = "downloadUrl")]
     pub download_url: Option<String>,
-    /// `detailUrl`: string.
+    /// `detailUrl`: documented as string.
     #[bitrix(rename = "detailUrl")]
     pub detail_url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of the `catalog_product_image` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -4,128 +4,130 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
-use crate::types;
 /// catalog_product_offer (`catalog_product_offer`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductOffer {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `iblockId`: catalog_catalog.id.
+    /// `iblockId`: documented as `catalog_catalog.id`.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: Option<types::CatalogCatalogId>,
-    /// `name`: string.
+    pub iblock_id: Option<i64>,
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogProductOfferActive>,
-    /// `available`: string.
+    /// `available`: documented as string.
     pub available: Option<CatalogProductOfferAvailable>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: string.
+    /// `barcodeMulti`: documented as string.
     #[bitrix(rename = "barcodeMulti")]
     pub barcode_multi: Option<CatalogProductOfferBarcodeMulti>,
-    /// `bundle`: string.
+    /// `bundle`: documented as string.
     pub bundle: Option<CatalogProductOfferBundle>,
-    /// `canBuyZero`: string.
+    /// `canBuyZero`: documented as string.
     #[bitrix(rename = "canBuyZero")]
     pub can_buy_zero: Option<CatalogProductOfferCanBuyZero>,
-    /// `createdBy`: user.id.
+    /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
-    /// `modifiedBy`: user.id.
+    /// `modifiedBy`: documented as `user.id`.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
-    /// `dateActiveFrom`: datetime.
+    /// `dateActiveFrom`: documented as datetime.
     #[bitrix(rename = "dateActiveFrom")]
     pub date_active_from: Option<String>,
-    /// `dateActiveTo`: datetime.
+    /// `dateActiveTo`: documented as datetime.
     #[bitrix(rename = "dateActiveTo")]
     pub date_active_to: Option<String>,
-    /// `dateCreate`: datetime.
+    /// `dateCreate`: documented as datetime.
     #[bitrix(rename = "dateCreate")]
     pub date_create: Option<String>,
-    /// `timestampX`: datetime.
+    /// `timestampX`: documented as datetime.
     #[bitrix(rename = "timestampX")]
     pub timestamp_x: Option<String>,
-    /// `iblockSectionId`: catalog_section.id.
+    /// `iblockSectionId`: documented as `catalog_section.id`.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: Option<types::CatalogSectionId>,
-    /// `measure`: catalog_measure.id.
-    pub measure: Option<types::CatalogMeasureId>,
-    /// `previewText`: string.
+    pub iblock_section_id: Option<i64>,
+    /// `measure`: documented as `catalog_measure.id`.
+    pub measure: Option<i64>,
+    /// `previewText`: documented as string.
     #[bitrix(rename = "previewText")]
     pub preview_text: Option<String>,
-    /// `detailText`: string.
+    /// `detailText`: documented as string.
     #[bitrix(rename = "detailText")]
     pub detail_text: Option<String>,
-    /// `previewPicture`: object.
+    /// `previewPicture`: documented as object.
     #[bitrix(rename = "previewPicture")]
     pub preview_picture: Option<Map<String, Value>>,
-    /// `detailPicture`: object.
+    /// `detailPicture`: documented as object.
     #[bitrix(rename = "detailPicture")]
     pub detail_picture: Option<Map<String, Value>>,
-    /// `previewTextType`: string.
+    /// `previewTextType`: documented as string.
     #[bitrix(rename = "previewTextType")]
     pub preview_text_type: Option<CatalogProductOfferPreviewTextType>,
-    /// `detailTextType`: string.
+    /// `detailTextType`: documented as string.
     #[bitrix(rename = "detailTextType")]
     pub detail_text_type: Option<CatalogProductOfferDetailTextType>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `subscribe`: string.
+    /// `subscribe`: documented as string.
     pub subscribe: Option<CatalogProductOfferSubscribe>,
-    /// `vatId`: catalog_vat.id.
+    /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
-    pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: string.
+    pub vat_id: Option<i64>,
+    /// `vatIncluded`: documented as string.
     #[bitrix(rename = "vatIncluded")]
     pub vat_included: Option<CatalogProductOfferVatIncluded>,
-    /// `height`: float.
+    /// `height`: documented as float.
     pub height: Option<f64>,
-    /// `length`: float.
+    /// `length`: documented as float.
     pub length: Option<f64>,
-    /// `weight`: float.
+    /// `weight`: documented as float.
     pub weight: Option<f64>,
-    /// `width`: float.
+    /// `width`: documented as float.
     pub width: Option<f64>,
-    /// `quantityTrace`: string.
+    /// `quantityTrace`: documented as string.
     #[bitrix(rename = "quantityTrace")]
     pub quantity_trace: Option<CatalogProductOfferQuantityTrace>,
-    /// `type`: integer.
+    /// `type`: documented as integer.
     #[bitrix(rename = "type")]
     pub type_: Option<CatalogProductOfferType>,
-    /// `purchasingCurrency`: string.
+    /// `purchasingCurrency`: documented as string.
     #[bitrix(rename = "purchasingCurrency")]
     pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: float.
+    /// `purchasingPrice`: documented as float.
     #[bitrix(rename = "purchasingPrice")]
     pub purchasing_price: Option<f64>,
-    /// `quantity`: float.
+    /// `quantity`: documented as float.
     pub quantity: Option<f64>,
-    /// `quantityReserved`: float.
+    /// `quantityReserved`: documented as float.
     #[bitrix(rename = "quantityReserved")]
     pub quantity_reserved: Option<f64>,
-    /// `recurSchemeLength`: integer.
+    /// `recurSchemeLength`: documented as integer.
     #[bitrix(rename = "recurSchemeLength")]
     pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: string.
+    /// `recurSchemeType`: documented as string.
     #[bitrix(rename = "recurSchemeType")]
     pub recur_scheme_type: Option<CatalogProductOfferRecurSchemeType>,
-    /// `trialPriceId`: integer.
+    /// `trialPriceId`: documented as integer.
     #[bitrix(rename = "trialPriceId")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: string.
+    /// `withoutOrder`: documented as string.
     #[bitrix(rename = "withoutOrder")]
     pub without_order: Option<CatalogProductOfferWithoutOrder>,
-    /// `propertyN`: object\|array.
+    /// `propertyN`: documented as `object\|array`.
     #[bitrix(rename = "propertyN")]
     pub property_n: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of the `catalog_product_offer` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

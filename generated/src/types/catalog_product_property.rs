@@ -4,79 +4,81 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
-use crate::types;
 /// catalog_product_property (`catalog_product_property`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductProperty {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `timestampX`: datetime.
+    /// `timestampX`: documented as datetime.
     #[bitrix(rename = "timestampX")]
     pub timestamp_x: Option<String>,
-    /// `iblockId`: catalog_catalog.id.
+    /// `iblockId`: documented as `catalog_catalog.id`.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: Option<types::CatalogCatalogId>,
-    /// `name`: string.
+    pub iblock_id: Option<i64>,
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: char.
+    /// `active`: documented as Y/N flag.
     #[bitrix(yn)]
     pub active: Option<bool>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `defaultValue`: text.
+    /// `defaultValue`: documented as text.
     #[bitrix(rename = "defaultValue")]
     pub default_value: Option<String>,
-    /// `propertyType`: string.
+    /// `propertyType`: documented as string.
     #[bitrix(rename = "propertyType")]
     pub property_type: Option<CatalogProductPropertyPropertyType>,
-    /// `userType`: string.
+    /// `userType`: documented as string.
     #[bitrix(rename = "userType")]
     pub user_type: Option<CatalogProductPropertyUserType>,
-    /// `rowCount`: integer.
+    /// `rowCount`: documented as integer.
     #[bitrix(rename = "rowCount")]
     pub row_count: Option<i64>,
-    /// `colCount`: integer.
+    /// `colCount`: documented as integer.
     #[bitrix(rename = "colCount")]
     pub col_count: Option<i64>,
-    /// `listType`: char.
+    /// `listType`: documented as char.
     #[bitrix(rename = "listType")]
     pub list_type: Option<String>,
-    /// `multiple`: char.
+    /// `multiple`: documented as Y/N flag.
     #[bitrix(yn)]
     pub multiple: Option<bool>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `fileType`: string.
+    /// `fileType`: documented as string.
     #[bitrix(rename = "fileType")]
     pub file_type: Option<String>,
-    /// `multipleCnt`: integer.
+    /// `multipleCnt`: documented as integer.
     #[bitrix(rename = "multipleCnt")]
     pub multiple_cnt: Option<i64>,
-    /// `linkIblockId`: catalog_catalog.id.
+    /// `linkIblockId`: documented as `catalog_catalog.id`.
     #[bitrix(rename = "linkIblockId")]
-    pub link_iblock_id: Option<types::CatalogCatalogId>,
-    /// `withDescription`: char.
+    pub link_iblock_id: Option<i64>,
+    /// `withDescription`: documented as char.
     #[bitrix(rename = "withDescription")]
     pub with_description: Option<String>,
-    /// `searchable`: char.
+    /// `searchable`: documented as Y/N flag.
     #[bitrix(yn)]
     pub searchable: Option<bool>,
-    /// `filtrable`: char.
+    /// `filtrable`: documented as char.
     pub filtrable: Option<String>,
-    /// `isRequired`: char.
+    /// `isRequired`: documented as Y/N flag.
     #[bitrix(rename = "isRequired", yn)]
     pub is_required: Option<bool>,
-    /// `hint`: string.
+    /// `hint`: documented as string.
     pub hint: Option<String>,
-    /// `userTypeSettings`: object.
+    /// `userTypeSettings`: documented as object.
     #[bitrix(rename = "userTypeSettings")]
     pub user_type_settings: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `propertyType`. Part of the `catalog_product_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,27 +2,30 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_property_enum` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// catalog_product_property_enum (`catalog_product_property_enum`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductPropertyEnum {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `propertyId`: catalog_product_property.id.
+    /// `propertyId`: documented as `catalog_product_property.id`.
     #[bitrix(rename = "propertyId")]
-    pub property_id: Option<types::CatalogProductPropertyId>,
-    /// `value`: string.
+    pub property_id: Option<i64>,
+    /// `value`: documented as string.
     pub value: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `def`: char.
+    /// `def`: documented as Y/N flag.
     #[bitrix(yn)]
     pub def: Option<bool>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

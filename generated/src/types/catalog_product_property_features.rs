@@ -2,26 +2,29 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_property_features` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// catalog_product_property_features (`catalog_product_property_features`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductPropertyFeatures {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `propertyId`: catalog_product_property.id.
+    /// `propertyId`: documented as `catalog_product_property.id`.
     #[bitrix(rename = "propertyId")]
-    pub property_id: Option<types::CatalogProductPropertyId>,
-    /// `moduleId`: string.
+    pub property_id: Option<i64>,
+    /// `moduleId`: documented as string.
     #[bitrix(rename = "moduleId")]
     pub module_id: Option<String>,
-    /// `featureId`: string.
+    /// `featureId`: documented as string.
     #[bitrix(rename = "featureId")]
     pub feature_id: Option<String>,
-    /// `isEnabled`: char.
+    /// `isEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isEnabled", yn)]
     pub is_enabled: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,35 +2,38 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_product_property_section` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
-use crate::types;
 /// catalog_product_property_section (`catalog_product_property_section`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductPropertySection {
-    /// `iblockId`: catalog_catalog.id.
+    /// `iblockId`: documented as `catalog_catalog.id`.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: Option<types::CatalogCatalogId>,
-    /// `propertyId`: catalog_product_property.id.
+    pub iblock_id: Option<i64>,
+    /// `propertyId`: documented as `catalog_product_property.id`.
     #[bitrix(rename = "propertyId")]
-    pub property_id: Option<types::CatalogProductPropertyId>,
-    /// `sectionId`: integer.
+    pub property_id: Option<i64>,
+    /// `sectionId`: documented as integer.
     #[bitrix(rename = "sectionId")]
     pub section_id: Option<i64>,
-    /// `smartFilter`: char.
+    /// `smartFilter`: documented as Y/N flag.
     #[bitrix(rename = "smartFilter", yn)]
     pub smart_filter: Option<bool>,
-    /// `displayType`: char.
+    /// `displayType`: documented as char.
     #[bitrix(rename = "displayType")]
     pub display_type: Option<CatalogProductPropertySectionDisplayType>,
-    /// `displayExpanded`: char.
+    /// `displayExpanded`: documented as Y/N flag.
     #[bitrix(rename = "displayExpanded", yn)]
     pub display_expanded: Option<bool>,
-    /// `filterHint`: string.
+    /// `filterHint`: documented as string.
     #[bitrix(rename = "filterHint")]
     pub filter_hint: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `displayType`. Part of the `catalog_product_property_section` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

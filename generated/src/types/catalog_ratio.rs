@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_ratio` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_ratio (`catalog_ratio`).
 ///
@@ -9,16 +10,19 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogRatio {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `productId`: integer.
+    /// `productId`: documented as integer.
     #[bitrix(rename = "productId")]
     pub product_id: Option<i64>,
-    /// `ratio`: double.
+    /// `ratio`: documented as double.
     pub ratio: Option<f64>,
-    /// `isDefault`: string.
+    /// `isDefault`: documented as string.
     #[bitrix(rename = "isDefault")]
     pub is_default: Option<CatalogRatioIsDefault>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isDefault`. Part of the `catalog_ratio` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

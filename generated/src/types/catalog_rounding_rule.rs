@@ -2,39 +2,42 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_rounding_rule` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
-use crate::types;
 /// catalog_rounding_rule (`catalog_rounding_rule`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogRoundingRule {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `catalogGroupId`: catalog_price_type.id.
+    /// `catalogGroupId`: documented as `catalog_price_type.id`.
     #[bitrix(rename = "catalogGroupId")]
-    pub catalog_group_id: Option<types::CatalogPriceTypeId>,
-    /// `price`: double.
+    pub catalog_group_id: Option<i64>,
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `roundType`: integer.
+    /// `roundType`: documented as integer.
     #[bitrix(rename = "roundType")]
     pub round_type: Option<CatalogRoundingRuleRoundType>,
-    /// `roundPrecision`: double.
+    /// `roundPrecision`: documented as double.
     #[bitrix(rename = "roundPrecision")]
     pub round_precision: Option<f64>,
-    /// `createdBy`: user.id.
+    /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
-    /// `modifiedBy`: user.id.
+    /// `modifiedBy`: documented as `user.id`.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
-    /// `dateCreate`: datetime.
+    /// `dateCreate`: documented as datetime.
     #[bitrix(rename = "dateCreate")]
     pub date_create: Option<String>,
-    /// `dateModify`: datetime.
+    /// `dateModify`: documented as datetime.
     #[bitrix(rename = "dateModify")]
     pub date_modify: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `roundType`. Part of the `catalog_rounding_rule` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "integer")]

@@ -2,38 +2,41 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_section` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
-use crate::types;
 /// catalog_section (`catalog_section`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogSection {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `iblockId`: catalog_catalog.id.
+    /// `iblockId`: documented as `catalog_catalog.id`.
     #[bitrix(rename = "iblockId")]
-    pub iblock_id: Option<types::CatalogCatalogId>,
-    /// `iblockSectionId`: catalog_section.id.
+    pub iblock_id: Option<i64>,
+    /// `iblockSectionId`: documented as `catalog_section.id`.
     #[bitrix(rename = "iblockSectionId")]
-    pub iblock_section_id: Option<types::CatalogSectionId>,
-    /// `name`: string.
+    pub iblock_section_id: Option<i64>,
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogSectionActive>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `descriptionType`: string.
+    /// `descriptionType`: documented as string.
     #[bitrix(rename = "descriptionType")]
     pub description_type: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of the `catalog_section` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -10,53 +10,56 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogStore {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `address`: string.
+    /// `address`: documented as string.
     pub address: Option<String>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogStoreActive>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `gpsN`: double.
+    /// `gpsN`: documented as double.
     #[bitrix(rename = "gpsN")]
     pub gps_n: Option<f64>,
-    /// `gpsS`: double.
+    /// `gpsS`: documented as double.
     #[bitrix(rename = "gpsS")]
     pub gps_s: Option<f64>,
-    /// `imageId`: object.
+    /// `imageId`: documented as object.
     #[bitrix(rename = "imageId")]
     pub image_id: Option<Map<String, Value>>,
-    /// `dateModify`: datetime.
+    /// `dateModify`: documented as datetime.
     #[bitrix(rename = "dateModify")]
     pub date_modify: Option<String>,
-    /// `dateCreate`: datetime.
+    /// `dateCreate`: documented as datetime.
     #[bitrix(rename = "dateCreate")]
     pub date_create: Option<String>,
-    /// `userId`: user.id.
+    /// `userId`: documented as `user.id`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,
-    /// `modifiedBy`: user.id.
+    /// `modifiedBy`: documented as `user.id`.
     #[bitrix(rename = "modifiedBy")]
     pub modified_by: Option<i64>,
-    /// `phone`: string.
+    /// `phone`: documented as string.
     pub phone: Option<String>,
-    /// `schedule`: string.
+    /// `schedule`: documented as string.
     pub schedule: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `email`: string.
+    /// `email`: documented as string.
     pub email: Option<String>,
-    /// `issuingCenter`: string.
+    /// `issuingCenter`: documented as string.
     #[bitrix(rename = "issuingCenter")]
     pub issuing_center: Option<CatalogStoreIssuingCenter>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of the `catalog_store` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,25 +2,28 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_storeproduct` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// catalog_storeproduct (`catalog_storeproduct`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogStoreproduct {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `productId`: catalog_product.id.
+    /// `productId`: documented as `catalog_product.id`.
     #[bitrix(rename = "productId")]
-    pub product_id: Option<types::CatalogProductId>,
-    /// `storeId`: catalog_store.id.
+    pub product_id: Option<i64>,
+    /// `storeId`: documented as `catalog_store.id`.
     #[bitrix(rename = "storeId")]
-    pub store_id: Option<types::CatalogStoreId>,
-    /// `amount`: double.
+    pub store_id: Option<i64>,
+    /// `amount`: documented as double.
     pub amount: Option<f64>,
-    /// `quantityReserved`: double.
+    /// `quantityReserved`: documented as double.
     #[bitrix(rename = "quantityReserved")]
     pub quantity_reserved: Option<f64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

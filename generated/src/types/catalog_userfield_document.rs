@@ -2,22 +2,24 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_userfield_document` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// catalog_userfield_document (`catalog_userfield_document`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogUserfieldDocument {
-    /// `documentId`: catalog_document.id.
+    /// `documentId`: documented as `catalog_document.id`.
     #[bitrix(rename = "documentId")]
-    pub document_id: Option<types::CatalogDocumentId>,
-    /// `documentType`: string.
+    pub document_id: Option<i64>,
+    /// `documentType`: documented as string.
     #[bitrix(rename = "documentType")]
     pub document_type: Option<String>,
-    /// `fieldN`: mixed.
+    /// `fieldN`: documented as `mixed`.
     #[bitrix(rename = "fieldN")]
     pub field_n: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `catalog_vat` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_vat (`catalog_vat`).
 ///
@@ -9,19 +10,22 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogVat {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<CatalogVatActive>,
-    /// `rate`: double.
+    /// `rate`: documented as double.
     pub rate: Option<f64>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `timestampX`: datetime.
+    /// `timestampX`: documented as datetime.
     #[bitrix(rename = "timestampX")]
     pub timestamp_x: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of the `catalog_vat` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]

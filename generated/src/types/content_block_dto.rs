@@ -10,11 +10,14 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ContentBlockDto {
-    /// `type`: string, required.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
-    pub type_: ContentBlockDtoType,
-    /// `properties`: object.
+    pub type_: Option<ContentBlockDtoType>,
+    /// `properties`: documented as object.
     pub properties: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of the `ContentBlockDto` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/content-block.html)).
 #[bitrix_enum(repr = "string")]

@@ -11,139 +11,142 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivity {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `OWNER_ID`: integer.
+    /// `OWNER_ID`: documented as integer.
     #[bitrix(rename = "OWNER_ID")]
     pub owner_id: Option<i64>,
-    /// `OWNER_TYPE_ID`: integer.
+    /// `OWNER_TYPE_ID`: documented as integer.
     #[bitrix(rename = "OWNER_TYPE_ID")]
     pub owner_type_id: Option<i64>,
-    /// `TYPE_ID`: crm_enum_activitytype.
+    /// `TYPE_ID`: documented as `crm_enum_activitytype`.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: Option<types::CrmEnumActivitytype>,
-    /// `ASSOCIATED_ENTITY_ID`: integer.
+    /// `ASSOCIATED_ENTITY_ID`: documented as integer.
     #[bitrix(rename = "ASSOCIATED_ENTITY_ID")]
     pub associated_entity_id: Option<i64>,
-    /// `AUTHOR_ID`: integer.
+    /// `AUTHOR_ID`: documented as integer.
     #[bitrix(rename = "AUTHOR_ID")]
     pub author_id: Option<i64>,
-    /// `AUTOCOMPLETE_RULE`: integer.
+    /// `AUTOCOMPLETE_RULE`: documented as integer.
     #[bitrix(rename = "AUTOCOMPLETE_RULE")]
     pub autocomplete_rule: Option<i64>,
-    /// `BINDINGS`: array of crm_activity_binding.
+    /// `BINDINGS`: documented as array of `crm_activity_binding`.
     #[bitrix(rename = "BINDINGS")]
     pub bindings: Option<Vec<Map<String, Value>>>,
-    /// `COMMUNICATIONS`: array of crm_activity_communication.
+    /// `COMMUNICATIONS`: documented as array of `crm_activity_communication`.
     #[bitrix(rename = "COMMUNICATIONS")]
     pub communications: Option<Vec<types::CrmActivityCommunication>>,
-    /// `COMPLETED`: char.
+    /// `COMPLETED`: documented as Y/N flag.
     #[bitrix(rename = "COMPLETED", yn)]
     pub completed: Option<bool>,
-    /// `CREATED`: datetime.
+    /// `CREATED`: documented as datetime.
     #[bitrix(rename = "CREATED")]
     pub created: Option<String>,
-    /// `DEADLINE`: datetime.
+    /// `DEADLINE`: documented as datetime.
     #[bitrix(rename = "DEADLINE")]
     pub deadline: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: crm.enum.contenttype.
+    /// `DESCRIPTION_TYPE`: documented as `crm.enum.contenttype`.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
     pub description_type: Option<types::CrmEnumContenttype>,
-    /// `DIRECTION`: crm.enum.activitydirection.
+    /// `DIRECTION`: documented as `crm.enum.activitydirection`.
     #[bitrix(rename = "DIRECTION")]
     pub direction: Option<types::CrmEnumActivitydirection>,
-    /// `EDITOR_ID`: user.
+    /// `EDITOR_ID`: documented as `user`.
     #[bitrix(rename = "EDITOR_ID")]
     pub editor_id: Option<i64>,
-    /// `END_TIME`: datetime.
+    /// `END_TIME`: documented as datetime.
     #[bitrix(rename = "END_TIME")]
     pub end_time: Option<String>,
-    /// `FILES`: array of diskfile.
+    /// `FILES`: documented as array of `diskfile`.
     #[bitrix(rename = "FILES")]
     pub files: Option<Vec<Value>>,
-    /// `LAST_UPDATED`: datetime.
+    /// `LAST_UPDATED`: documented as datetime.
     #[bitrix(rename = "LAST_UPDATED")]
     pub last_updated: Option<String>,
-    /// `LOCATION`: string.
+    /// `LOCATION`: documented as string.
     #[bitrix(rename = "LOCATION")]
     pub location: Option<String>,
-    /// `NOTIFY_TYPE`: crm.enum.activitynotifytype.
+    /// `NOTIFY_TYPE`: documented as `crm.enum.activitynotifytype`.
     #[bitrix(rename = "NOTIFY_TYPE")]
     pub notify_type: Option<types::CrmEnumActivitynotifytype>,
-    /// `NOTIFY_VALUE`: integer.
+    /// `NOTIFY_VALUE`: documented as integer.
     #[bitrix(rename = "NOTIFY_VALUE")]
     pub notify_value: Option<i64>,
-    /// `ORIGINATOR_ID`: string.
+    /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
+    /// `ORIGIN_ID`: documented as string.
     #[bitrix(rename = "ORIGIN_ID")]
     pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`: string.
+    /// `ORIGIN_VERSION`: documented as string.
     #[bitrix(rename = "ORIGIN_VERSION")]
     pub origin_version: Option<String>,
-    /// `PRIORITY`: crm.enum.activitypriority.
+    /// `PRIORITY`: documented as `crm.enum.activitypriority`.
     #[bitrix(rename = "PRIORITY")]
     pub priority: Option<types::CrmEnumActivitypriority>,
-    /// `PROVIDER_DATA`: string.
+    /// `PROVIDER_DATA`: documented as string.
     #[bitrix(rename = "PROVIDER_DATA")]
     pub provider_data: Option<String>,
-    /// `PROVIDER_GROUP_ID`: string.
+    /// `PROVIDER_GROUP_ID`: documented as string.
     #[bitrix(rename = "PROVIDER_GROUP_ID")]
     pub provider_group_id: Option<String>,
-    /// `PROVIDER_ID`: string.
+    /// `PROVIDER_ID`: documented as string.
     #[bitrix(rename = "PROVIDER_ID")]
     pub provider_id: Option<String>,
-    /// `PROVIDER_TYPE_ID`: string.
+    /// `PROVIDER_TYPE_ID`: documented as string.
     #[bitrix(rename = "PROVIDER_TYPE_ID")]
     pub provider_type_id: Option<String>,
-    /// `PROVIDER_PARAMS`: object.
+    /// `PROVIDER_PARAMS`: documented as object.
     #[bitrix(rename = "PROVIDER_PARAMS")]
     pub provider_params: Option<Map<String, Value>>,
-    /// `RESPONSIBLE_ID`: user.
+    /// `RESPONSIBLE_ID`: documented as `user`.
     #[bitrix(rename = "RESPONSIBLE_ID")]
     pub responsible_id: Option<i64>,
-    /// `RESULT_CURRENCY_ID`: string.
+    /// `RESULT_CURRENCY_ID`: documented as string.
     #[bitrix(rename = "RESULT_CURRENCY_ID")]
     pub result_currency_id: Option<String>,
-    /// `RESULT_MARK`: integer.
+    /// `RESULT_MARK`: documented as integer.
     #[bitrix(rename = "RESULT_MARK")]
     pub result_mark: Option<i64>,
-    /// `RESULT_SOURCE_ID`: string.
+    /// `RESULT_SOURCE_ID`: documented as string.
     #[bitrix(rename = "RESULT_SOURCE_ID")]
     pub result_source_id: Option<String>,
-    /// `RESULT_STATUS`: integer.
+    /// `RESULT_STATUS`: documented as integer.
     #[bitrix(rename = "RESULT_STATUS")]
     pub result_status: Option<i64>,
-    /// `RESULT_STREAM`: integer.
+    /// `RESULT_STREAM`: documented as integer.
     #[bitrix(rename = "RESULT_STREAM")]
     pub result_stream: Option<i64>,
-    /// `RESULT_SUM`: double.
+    /// `RESULT_SUM`: documented as double.
     #[bitrix(rename = "RESULT_SUM")]
     pub result_sum: Option<f64>,
-    /// `RESULT_VALUE`: double.
+    /// `RESULT_VALUE`: documented as double.
     #[bitrix(rename = "RESULT_VALUE")]
     pub result_value: Option<f64>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
-    /// `START_TIME`: datetime.
+    /// `START_TIME`: documented as datetime.
     #[bitrix(rename = "START_TIME")]
     pub start_time: Option<String>,
-    /// `STATUS`: crm_enum_activitystatus.
+    /// `STATUS`: documented as `crm_enum_activitystatus`.
     #[bitrix(rename = "STATUS")]
     pub status: Option<types::CrmEnumActivitystatus>,
-    /// `SUBJECT`: string.
+    /// `SUBJECT`: documented as string.
     #[bitrix(rename = "SUBJECT")]
     pub subject: Option<String>,
-    /// `WEBDAV_ELEMENTS`: array of diskfile; deprecated by the documentation.
+    /// `WEBDAV_ELEMENTS`: documented as array of `diskfile`; deprecated by the documentation.
     #[bitrix(rename = "WEBDAV_ELEMENTS")]
     pub webdav_elements: Option<Vec<Value>>,
-    /// `IS_INCOMING_CHANNEL`: char.
+    /// `IS_INCOMING_CHANNEL`: documented as Y/N flag.
     #[bitrix(rename = "IS_INCOMING_CHANNEL", yn)]
     pub is_incoming_channel: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_activity_communication` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// Overview of Activity Communication Fields (`crm_activity_communication`).
 ///
@@ -9,22 +10,25 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityCommunication {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `ACTIVITY_ID`: integer.
+    /// `ACTIVITY_ID`: documented as integer.
     #[bitrix(rename = "ACTIVITY_ID")]
     pub activity_id: Option<i64>,
-    /// `ENTITY_ID`: integer.
+    /// `ENTITY_ID`: documented as integer.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE_ID`: integer.
+    /// `ENTITY_TYPE_ID`: documented as integer.
     #[bitrix(rename = "ENTITY_TYPE_ID")]
     pub entity_type_id: Option<i64>,
-    /// `TYPE_ID`: integer.
+    /// `TYPE_ID`: documented as integer.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: Option<i64>,
-    /// `VALUE`: integer.
+    /// `VALUE`: documented as integer.
     #[bitrix(rename = "VALUE")]
     pub value: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

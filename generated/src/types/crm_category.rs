@@ -2,7 +2,38 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_category` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-/// crm_category (`crm_category`).
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_object;
+/// Object category (`crm_category`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
-pub type CrmCategory = i64;
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html)
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCategory {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `sort`: documented as integer.
+    pub sort: Option<i64>,
+    /// `entityTypeId`: documented as integer.
+    #[bitrix(rename = "entityTypeId")]
+    pub entity_type_id: Option<i64>,
+    /// `isDefault`: documented as Y/N flag.
+    #[bitrix(rename = "isDefault", yn)]
+    pub is_default: Option<bool>,
+    /// `originId`: documented as string.
+    #[bitrix(rename = "originId")]
+    pub origin_id: Option<String>,
+    /// `originatorId`: documented as string.
+    #[bitrix(rename = "originatorId")]
+    pub originator_id: Option<String>,
+    /// `isSystem`: documented as boolean.
+    #[bitrix(rename = "isSystem")]
+    pub is_system: Option<bool>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,7 +2,223 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_company` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-/// crm_company (`crm_company`).
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
+use crate::types;
+/// Get Company Fields Description crm.company.fields (`crm_company`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
-pub type CrmCompany = i64;
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html)
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCompany {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `COMPANY_TYPE`: documented as `crm_status`.
+    #[bitrix(rename = "COMPANY_TYPE")]
+    pub company_type: Option<String>,
+    /// `LOGO`: documented as file.
+    #[bitrix(rename = "LOGO")]
+    pub logo: Option<Value>,
+    /// `ADDRESS`: documented as string.
+    #[bitrix(rename = "ADDRESS")]
+    pub address: Option<CrmCompanyAddress>,
+    /// `BANKING_DETAILS`: documented as string.
+    #[bitrix(rename = "BANKING_DETAILS")]
+    pub banking_details: Option<String>,
+    /// `INDUSTRY`: documented as `crm_status`.
+    #[bitrix(rename = "INDUSTRY")]
+    pub industry: Option<String>,
+    /// `EMPLOYEES`: documented as `crm_status`.
+    #[bitrix(rename = "EMPLOYEES")]
+    pub employees: Option<String>,
+    /// `CURRENCY_ID`: documented as `crm_currency`.
+    #[bitrix(rename = "CURRENCY_ID")]
+    pub currency_id: Option<Value>,
+    /// `REVENUE`: documented as double.
+    #[bitrix(rename = "REVENUE")]
+    pub revenue: Option<f64>,
+    /// `OPENED`: documented as Y/N flag.
+    #[bitrix(rename = "OPENED", yn)]
+    pub opened: Option<bool>,
+    /// `COMMENTS`: documented as string.
+    #[bitrix(rename = "COMMENTS")]
+    pub comments: Option<String>,
+    /// `HAS_PHONE`: documented as char.
+    #[bitrix(rename = "HAS_PHONE")]
+    pub has_phone: Option<String>,
+    /// `HAS_EMAIL`: documented as char.
+    #[bitrix(rename = "HAS_EMAIL")]
+    pub has_email: Option<String>,
+    /// `HAS_IMOL`: documented as char.
+    #[bitrix(rename = "HAS_IMOL")]
+    pub has_imol: Option<String>,
+    /// `IS_MY_COMPANY`: documented as Y/N flag.
+    #[bitrix(rename = "IS_MY_COMPANY", yn)]
+    pub is_my_company: Option<bool>,
+    /// `ASSIGNED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "ASSIGNED_BY_ID")]
+    pub assigned_by_id: Option<i64>,
+    /// `CREATED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "CREATED_BY_ID")]
+    pub created_by_id: Option<i64>,
+    /// `MODIFY_BY_ID`: documented as `user`.
+    #[bitrix(rename = "MODIFY_BY_ID")]
+    pub modify_by_id: Option<i64>,
+    /// `DATE_CREATE`: documented as datetime.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: documented as datetime.
+    #[bitrix(rename = "DATE_MODIFY")]
+    pub date_modify: Option<String>,
+    /// `CONTACT_ID`: documented as `crm_contact`.
+    #[bitrix(rename = "CONTACT_ID")]
+    pub contact_id: Option<i64>,
+    /// `LEAD_ID`: documented as `crm_lead`.
+    #[bitrix(rename = "LEAD_ID")]
+    pub lead_id: Option<i64>,
+    /// `ORIGINATOR_ID`: documented as string.
+    #[bitrix(rename = "ORIGINATOR_ID")]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: documented as string.
+    #[bitrix(rename = "ORIGIN_ID")]
+    pub origin_id: Option<String>,
+    /// `ORIGIN_VERSION`: documented as string.
+    #[bitrix(rename = "ORIGIN_VERSION")]
+    pub origin_version: Option<String>,
+    /// `UTM_SOURCE`: documented as string.
+    #[bitrix(rename = "UTM_SOURCE")]
+    pub utm_source: Option<String>,
+    /// `UTM_MEDIUM`: documented as string.
+    #[bitrix(rename = "UTM_MEDIUM")]
+    pub utm_medium: Option<CrmCompanyUtmMedium>,
+    /// `UTM_CAMPAIGN`: documented as string.
+    #[bitrix(rename = "UTM_CAMPAIGN")]
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: documented as string.
+    #[bitrix(rename = "UTM_CONTENT")]
+    pub utm_content: Option<String>,
+    /// `UTM_TERM`: documented as string.
+    #[bitrix(rename = "UTM_TERM")]
+    pub utm_term: Option<String>,
+    /// `LAST_ACTIVITY_TIME`: documented as datetime.
+    #[bitrix(rename = "LAST_ACTIVITY_TIME")]
+    pub last_activity_time: Option<String>,
+    /// `LAST_ACTIVITY_BY`: documented as `user`.
+    #[bitrix(rename = "LAST_ACTIVITY_BY")]
+    pub last_activity_by: Option<i64>,
+    /// `LAST_COMMUNICATION_TIME`: documented as string.
+    #[bitrix(rename = "LAST_COMMUNICATION_TIME")]
+    pub last_communication_time: Option<String>,
+    /// `PHONE`: documented as array of object.
+    #[bitrix(rename = "PHONE")]
+    pub phone: Option<Vec<CrmCompanyPhoneItem>>,
+    /// `EMAIL`: documented as `crm_multifield`.
+    #[bitrix(rename = "EMAIL")]
+    pub email: Option<types::CrmMultifield>,
+    /// `WEB`: documented as `crm_multifield`.
+    #[bitrix(rename = "WEB")]
+    pub web: Option<types::CrmMultifield>,
+    /// `IM`: documented as `crm_multifield`.
+    #[bitrix(rename = "IM")]
+    pub im: Option<types::CrmMultifield>,
+    /// `LINK`: documented as `crm_multifield`.
+    #[bitrix(rename = "LINK")]
+    pub link: Option<types::CrmMultifield>,
+    /// `time`: documented as `time`.
+    pub time: Option<types::Time>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `ADDRESS`. Part of the `crm_company` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CrmCompanyAddress {
+    /// `"ADDRESS_2"`: address (line 2)
+    #[bitrix(value = "ADDRESS_2")]
+    Address2,
+    /// `"ADDRESS_CITY"`: city
+    #[bitrix(value = "ADDRESS_CITY")]
+    AddressCity,
+    /// `"ADDRESS_POSTAL_CODE"`: postal code
+    #[bitrix(value = "ADDRESS_POSTAL_CODE")]
+    AddressPostalCode,
+    /// `"ADDRESS_REGION"`: region
+    #[bitrix(value = "ADDRESS_REGION")]
+    AddressRegion,
+    /// `"ADDRESS_PROVINCE"`: province
+    #[bitrix(value = "ADDRESS_PROVINCE")]
+    AddressProvince,
+    /// `"ADDRESS_COUNTRY"`: country
+    #[bitrix(value = "ADDRESS_COUNTRY")]
+    AddressCountry,
+    /// `"ADDRESS_COUNTRY_CODE"`: country code
+    #[bitrix(value = "ADDRESS_COUNTRY_CODE")]
+    AddressCountryCode,
+    /// `"ADDRESS_LOC_ADDR_ID"`: location address ID
+    #[bitrix(value = "ADDRESS_LOC_ADDR_ID")]
+    AddressLocAddrId,
+    /// `"ADDRESS_LEGAL"`: legal address
+    #[bitrix(value = "ADDRESS_LEGAL")]
+    AddressLegal,
+    /// `"REG_ADDRESS"`: legal address
+    #[bitrix(value = "REG_ADDRESS")]
+    RegAddress,
+    /// `"REG_ADDRESS_2"`: legal address (line 2)
+    #[bitrix(value = "REG_ADDRESS_2")]
+    RegAddress2,
+    /// `"REG_ADDRESS_CITY"`: legal address city
+    #[bitrix(value = "REG_ADDRESS_CITY")]
+    RegAddressCity,
+    /// `"REG_ADDRESS_POSTAL_CODE"`: legal address postal code
+    #[bitrix(value = "REG_ADDRESS_POSTAL_CODE")]
+    RegAddressPostalCode,
+    /// `"REG_ADDRESS_REGION"`: legal address region
+    #[bitrix(value = "REG_ADDRESS_REGION")]
+    RegAddressRegion,
+    /// `"REG_ADDRESS_PROVINCE"`: legal address province
+    #[bitrix(value = "REG_ADDRESS_PROVINCE")]
+    RegAddressProvince,
+    /// `"REG_ADDRESS_COUNTRY"`: legal address country
+    #[bitrix(value = "REG_ADDRESS_COUNTRY")]
+    RegAddressCountry,
+    /// `"REG_ADDRESS_COUNTRY_CODE"`: legal address country code
+    #[bitrix(value = "REG_ADDRESS_COUNTRY_CODE")]
+    RegAddressCountryCode,
+    /// `"REG_ADDRESS_LOC_ADDR_ID"`: legal address location ID
+    #[bitrix(value = "REG_ADDRESS_LOC_ADDR_ID")]
+    RegAddressLocAddrId,
+}
+/// Documented values of `UTM_MEDIUM`. Part of the `crm_company` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CrmCompanyUtmMedium {
+    /// `"CPC"`: ads
+    #[bitrix(value = "CPC")]
+    Cpc,
+    /// `"CPM"`: banners
+    #[bitrix(value = "CPM")]
+    Cpm,
+}
+/// The `CrmCompanyPhoneItem` object. Part of the `crm_company` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmCompanyPhoneItem {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `TYPE_ID`: documented as string.
+    #[bitrix(rename = "TYPE_ID")]
+    pub type_id: Option<String>,
+    /// `VALUE`: documented as string.
+    #[bitrix(rename = "VALUE")]
+    pub value: Option<String>,
+    /// `VALUE_TYPE`: documented as string.
+    #[bitrix(rename = "VALUE_TYPE")]
+    pub value_type: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,7 +2,163 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_contact` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-/// crm_contact (`crm_contact`).
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_object;
+use crate::types;
+/// Get Contact Fields (`crm_contact`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
-pub type CrmContact = i64;
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html)
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmContact {
+    /// `ADDRESS`: documented as string.
+    #[bitrix(rename = "ADDRESS")]
+    pub address: Option<String>,
+    /// `ADDRESS_2`: documented as string.
+    #[bitrix(rename = "ADDRESS_2")]
+    pub address_2: Option<String>,
+    /// `ADDRESS_CITY`: documented as string.
+    #[bitrix(rename = "ADDRESS_CITY")]
+    pub address_city: Option<String>,
+    /// `ADDRESS_COUNTRY`: documented as string.
+    #[bitrix(rename = "ADDRESS_COUNTRY")]
+    pub address_country: Option<String>,
+    /// `ADDRESS_COUNTRY_CODE`: documented as string.
+    #[bitrix(rename = "ADDRESS_COUNTRY_CODE")]
+    pub address_country_code: Option<String>,
+    /// `ADDRESS_LOC_ADDR_ID`: documented as integer.
+    #[bitrix(rename = "ADDRESS_LOC_ADDR_ID")]
+    pub address_loc_addr_id: Option<i64>,
+    /// `ADDRESS_POSTAL_CODE`: documented as string.
+    #[bitrix(rename = "ADDRESS_POSTAL_CODE")]
+    pub address_postal_code: Option<String>,
+    /// `ADDRESS_PROVINCE`: documented as string.
+    #[bitrix(rename = "ADDRESS_PROVINCE")]
+    pub address_province: Option<String>,
+    /// `ADDRESS_REGION`: documented as string.
+    #[bitrix(rename = "ADDRESS_REGION")]
+    pub address_region: Option<String>,
+    /// `ASSIGNED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "ASSIGNED_BY_ID")]
+    pub assigned_by_id: Option<i64>,
+    /// `BIRTHDATE`: documented as date.
+    #[bitrix(rename = "BIRTHDATE")]
+    pub birthdate: Option<String>,
+    /// `COMMENTS`: documented as string.
+    #[bitrix(rename = "COMMENTS")]
+    pub comments: Option<String>,
+    /// `COMPANY_ID`: documented as `crm_company`.
+    #[bitrix(rename = "COMPANY_ID")]
+    pub company_id: Option<i64>,
+    /// `COMPANY_IDS`: documented as array of `crm_company`.
+    #[bitrix(rename = "COMPANY_IDS")]
+    pub company_ids: Option<Vec<i64>>,
+    /// `CREATED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "CREATED_BY_ID")]
+    pub created_by_id: Option<i64>,
+    /// `DATE_CREATE`: documented as datetime.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: documented as datetime.
+    #[bitrix(rename = "DATE_MODIFY")]
+    pub date_modify: Option<String>,
+    /// `EMAIL`: documented as array of `crm_multifield`.
+    #[bitrix(rename = "EMAIL")]
+    pub email: Option<Vec<types::CrmMultifield>>,
+    /// `EXPORT`: documented as char.
+    #[bitrix(rename = "EXPORT")]
+    pub export: Option<String>,
+    /// `HAS_EMAIL`: documented as char.
+    #[bitrix(rename = "HAS_EMAIL")]
+    pub has_email: Option<String>,
+    /// `HAS_IMOL`: documented as char.
+    #[bitrix(rename = "HAS_IMOL")]
+    pub has_imol: Option<String>,
+    /// `HAS_PHONE`: documented as char.
+    #[bitrix(rename = "HAS_PHONE")]
+    pub has_phone: Option<String>,
+    /// `HONORIFIC`: documented as `crm_status`.
+    #[bitrix(rename = "HONORIFIC")]
+    pub honorific: Option<String>,
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `IM`: documented as array of `crm_multifield`.
+    #[bitrix(rename = "IM")]
+    pub im: Option<Vec<types::CrmMultifield>>,
+    /// `LAST_ACTIVITY_BY`: documented as `user`.
+    #[bitrix(rename = "LAST_ACTIVITY_BY")]
+    pub last_activity_by: Option<i64>,
+    /// `LAST_ACTIVITY_TIME`: documented as datetime.
+    #[bitrix(rename = "LAST_ACTIVITY_TIME")]
+    pub last_activity_time: Option<String>,
+    /// `LAST_NAME`: documented as string.
+    #[bitrix(rename = "LAST_NAME")]
+    pub last_name: Option<String>,
+    /// `LEAD_ID`: documented as `crm_lead`.
+    #[bitrix(rename = "LEAD_ID")]
+    pub lead_id: Option<i64>,
+    /// `LINK`: documented as array of `crm_multifield`.
+    #[bitrix(rename = "LINK")]
+    pub link: Option<Vec<types::CrmMultifield>>,
+    /// `MODIFY_BY_ID`: documented as `user`.
+    #[bitrix(rename = "MODIFY_BY_ID")]
+    pub modify_by_id: Option<i64>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `OPENED`: documented as char.
+    #[bitrix(rename = "OPENED")]
+    pub opened: Option<String>,
+    /// `ORIGINATOR_ID`: documented as string.
+    #[bitrix(rename = "ORIGINATOR_ID")]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: documented as string.
+    #[bitrix(rename = "ORIGIN_ID")]
+    pub origin_id: Option<String>,
+    /// `ORIGIN_VERSION`: documented as string.
+    #[bitrix(rename = "ORIGIN_VERSION")]
+    pub origin_version: Option<String>,
+    /// `PHONE`: documented as array of `crm_multifield`.
+    #[bitrix(rename = "PHONE")]
+    pub phone: Option<Vec<types::CrmMultifield>>,
+    /// `PHOTO`: documented as file.
+    #[bitrix(rename = "PHOTO")]
+    pub photo: Option<Value>,
+    /// `POST`: documented as string.
+    #[bitrix(rename = "POST")]
+    pub post: Option<String>,
+    /// `SECOND_NAME`: documented as string.
+    #[bitrix(rename = "SECOND_NAME")]
+    pub second_name: Option<String>,
+    /// `SOURCE_DESCRIPTION`: documented as string.
+    #[bitrix(rename = "SOURCE_DESCRIPTION")]
+    pub source_description: Option<String>,
+    /// `SOURCE_ID`: documented as `crm_status`.
+    #[bitrix(rename = "SOURCE_ID")]
+    pub source_id: Option<String>,
+    /// `TYPE_ID`: documented as `crm_status`.
+    #[bitrix(rename = "TYPE_ID")]
+    pub type_id: Option<String>,
+    /// `UTM_CAMPAIGN`: documented as string.
+    #[bitrix(rename = "UTM_CAMPAIGN")]
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: documented as string.
+    #[bitrix(rename = "UTM_CONTENT")]
+    pub utm_content: Option<String>,
+    /// `UTM_MEDIUM`: documented as string.
+    #[bitrix(rename = "UTM_MEDIUM")]
+    pub utm_medium: Option<String>,
+    /// `UTM_SOURCE`: documented as string.
+    #[bitrix(rename = "UTM_SOURCE")]
+    pub utm_source: Option<String>,
+    /// `UTM_TERM`: documented as string.
+    #[bitrix(rename = "UTM_TERM")]
+    pub utm_term: Option<String>,
+    /// `WEB`: documented as array of `crm_multifield`.
+    #[bitrix(rename = "WEB")]
+    pub web: Option<Vec<types::CrmMultifield>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_currency` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// crm_currency (`crm_currency`).
 ///
@@ -10,51 +10,57 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCurrency {
-    /// `AMOUNT`: double.
+    /// `AMOUNT`: documented as double.
     #[bitrix(rename = "AMOUNT")]
     pub amount: Option<f64>,
-    /// `AMOUNT_CNT`: integer.
+    /// `AMOUNT_CNT`: documented as integer.
     #[bitrix(rename = "AMOUNT_CNT")]
     pub amount_cnt: Option<i64>,
-    /// `BASE`: string.
+    /// `BASE`: documented as string.
     #[bitrix(rename = "BASE")]
     pub base: Option<String>,
-    /// `CURRENCY`: string.
+    /// `CURRENCY`: documented as string.
     #[bitrix(rename = "CURRENCY")]
     pub currency: Option<String>,
-    /// `DATE_UPDATE`: datetime.
+    /// `DATE_UPDATE`: documented as datetime.
     #[bitrix(rename = "DATE_UPDATE")]
     pub date_update: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `LID`: string.
+    /// `LID`: documented as string.
     #[bitrix(rename = "LID")]
     pub lid: Option<String>,
-    /// `DECIMALS`: integer.
+    /// `DECIMALS`: documented as integer.
     #[bitrix(rename = "DECIMALS")]
     pub decimals: Option<i64>,
-    /// `DEC_POINT`: string.
+    /// `DEC_POINT`: documented as string.
     #[bitrix(rename = "DEC_POINT")]
     pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: string.
+    /// `FORMAT_STRING`: documented as string.
     #[bitrix(rename = "FORMAT_STRING")]
     pub format_string: Option<String>,
-    /// `FULL_NAME`: string.
+    /// `FULL_NAME`: documented as string.
     #[bitrix(rename = "FULL_NAME")]
     pub full_name: Option<String>,
-    /// `THOUSANDS_SEP`: string.
+    /// `THOUSANDS_SEP`: documented as string.
     #[bitrix(rename = "THOUSANDS_SEP")]
     pub thousands_sep: Option<String>,
-    /// `LANG`: object.
+    /// `LANG`: documented as object.
     #[bitrix(rename = "LANG")]
     pub lang: Option<CrmCurrencyLang>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `LANG` object. Part of the `crm_currency` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCurrencyLang {
-    /// `Language`: any.
+    /// `Language`: documented as any JSON value.
     #[bitrix(rename = "Language")]
     pub language: Option<Value>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_currency_localization` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// crm_currency_localization (`crm_currency_localization`).
 ///
@@ -9,27 +10,30 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCurrencyLocalization {
-    /// `DECIMALS`: integer.
+    /// `DECIMALS`: documented as integer.
     #[bitrix(rename = "DECIMALS")]
     pub decimals: Option<i64>,
-    /// `DEC_POINT`: string.
+    /// `DEC_POINT`: documented as string.
     #[bitrix(rename = "DEC_POINT")]
     pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: string.
+    /// `FORMAT_STRING`: documented as string.
     #[bitrix(rename = "FORMAT_STRING")]
     pub format_string: Option<CrmCurrencyLocalizationFormatString>,
-    /// `FULL_NAME`: string.
+    /// `FULL_NAME`: documented as string.
     #[bitrix(rename = "FULL_NAME")]
     pub full_name: Option<String>,
-    /// `HIDE_ZERO`: string.
+    /// `HIDE_ZERO`: documented as string.
     #[bitrix(rename = "HIDE_ZERO")]
     pub hide_zero: Option<String>,
-    /// `THOUSANDS_SEP`: string.
+    /// `THOUSANDS_SEP`: documented as string.
     #[bitrix(rename = "THOUSANDS_SEP")]
     pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT`: string.
+    /// `THOUSANDS_VARIANT`: documented as string.
     #[bitrix(rename = "THOUSANDS_VARIANT")]
     pub thousands_variant: Option<CrmCurrencyLocalizationThousandsVariant>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `FORMAT_STRING`. Part of the `crm_currency_localization` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
 #[bitrix_enum(repr = "string")]

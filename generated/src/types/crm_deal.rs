@@ -2,7 +2,160 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_deal` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-/// crm_deal (`crm_deal`).
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_object};
+/// Deal Type (`crm_deal`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
-pub type CrmDeal = i64;
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html)
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDeal {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `TYPE_ID`: documented as `crm_status`.
+    #[bitrix(rename = "TYPE_ID")]
+    pub type_id: Option<String>,
+    /// `CATEGORY_ID`: documented as `crm_category`.
+    #[bitrix(rename = "CATEGORY_ID")]
+    pub category_id: Option<i64>,
+    /// `STAGE_ID`: documented as `crm_status`.
+    #[bitrix(rename = "STAGE_ID")]
+    pub stage_id: Option<String>,
+    /// `STAGE_SEMANTIC_ID`: documented as string.
+    #[bitrix(rename = "STAGE_SEMANTIC_ID")]
+    pub stage_semantic_id: Option<CrmDealStageSemanticId>,
+    /// `IS_NEW`: documented as Y/N flag.
+    #[bitrix(rename = "IS_NEW", yn)]
+    pub is_new: Option<bool>,
+    /// `IS_RECURRING`: documented as Y/N flag.
+    #[bitrix(rename = "IS_RECURRING", yn)]
+    pub is_recurring: Option<bool>,
+    /// `IS_RETURN_CUSTOMER`: documented as Y/N flag.
+    #[bitrix(rename = "IS_RETURN_CUSTOMER", yn)]
+    pub is_return_customer: Option<bool>,
+    /// `IS_REPEATED_APPROACH`: documented as Y/N flag.
+    #[bitrix(rename = "IS_REPEATED_APPROACH", yn)]
+    pub is_repeated_approach: Option<bool>,
+    /// `PROBABILITY`: documented as integer.
+    #[bitrix(rename = "PROBABILITY")]
+    pub probability: Option<i64>,
+    /// `CURRENCY_ID`: documented as `crm_currency`.
+    #[bitrix(rename = "CURRENCY_ID")]
+    pub currency_id: Option<Value>,
+    /// `OPPORTUNITY`: documented as double.
+    #[bitrix(rename = "OPPORTUNITY")]
+    pub opportunity: Option<f64>,
+    /// `IS_MANUAL_OPPORTUNITY`: documented as Y/N flag.
+    #[bitrix(rename = "IS_MANUAL_OPPORTUNITY", yn)]
+    pub is_manual_opportunity: Option<bool>,
+    /// `TAX_VALUE`: documented as double.
+    #[bitrix(rename = "TAX_VALUE")]
+    pub tax_value: Option<f64>,
+    /// `COMPANY_ID`: documented as `crm_company`.
+    #[bitrix(rename = "COMPANY_ID")]
+    pub company_id: Option<i64>,
+    /// `CONTACT_ID`: documented as `crm_contact`.
+    #[bitrix(rename = "CONTACT_ID")]
+    pub contact_id: Option<i64>,
+    /// `QUOTE_ID`: documented as `crm_quote`.
+    #[bitrix(rename = "QUOTE_ID")]
+    pub quote_id: Option<i64>,
+    /// `BEGINDATE`: documented as date.
+    #[bitrix(rename = "BEGINDATE")]
+    pub begindate: Option<String>,
+    /// `CLOSEDATE`: documented as date.
+    #[bitrix(rename = "CLOSEDATE")]
+    pub closedate: Option<String>,
+    /// `OPENED`: documented as Y/N flag.
+    #[bitrix(rename = "OPENED", yn)]
+    pub opened: Option<bool>,
+    /// `CLOSED`: documented as Y/N flag.
+    #[bitrix(rename = "CLOSED", yn)]
+    pub closed: Option<bool>,
+    /// `COMMENTS`: documented as string.
+    #[bitrix(rename = "COMMENTS")]
+    pub comments: Option<String>,
+    /// `ASSIGNED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "ASSIGNED_BY_ID")]
+    pub assigned_by_id: Option<i64>,
+    /// `CREATED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "CREATED_BY_ID")]
+    pub created_by_id: Option<i64>,
+    /// `MODIFY_BY_ID`: documented as `user`.
+    #[bitrix(rename = "MODIFY_BY_ID")]
+    pub modify_by_id: Option<i64>,
+    /// `MOVED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "MOVED_BY_ID")]
+    pub moved_by_id: Option<i64>,
+    /// `DATE_CREATE`: documented as datetime.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: documented as datetime.
+    #[bitrix(rename = "DATE_MODIFY")]
+    pub date_modify: Option<String>,
+    /// `MOVED_TIME`: documented as datetime.
+    #[bitrix(rename = "MOVED_TIME")]
+    pub moved_time: Option<String>,
+    /// `SOURCE_ID`: documented as `crm_status`.
+    #[bitrix(rename = "SOURCE_ID")]
+    pub source_id: Option<String>,
+    /// `SOURCE_DESCRIPTION`: documented as string.
+    #[bitrix(rename = "SOURCE_DESCRIPTION")]
+    pub source_description: Option<String>,
+    /// `LEAD_ID`: documented as `crm_lead`.
+    #[bitrix(rename = "LEAD_ID")]
+    pub lead_id: Option<i64>,
+    /// `ADDITIONAL_INFO`: documented as string.
+    #[bitrix(rename = "ADDITIONAL_INFO")]
+    pub additional_info: Option<String>,
+    /// `LOCATION_ID`: documented as `location`.
+    #[bitrix(rename = "LOCATION_ID")]
+    pub location_id: Option<Value>,
+    /// `ORIGINATOR_ID`: documented as string.
+    #[bitrix(rename = "ORIGINATOR_ID")]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: documented as string.
+    #[bitrix(rename = "ORIGIN_ID")]
+    pub origin_id: Option<String>,
+    /// `UTM_SOURCE`: documented as string.
+    #[bitrix(rename = "UTM_SOURCE")]
+    pub utm_source: Option<String>,
+    /// `UTM_MEDIUM`: documented as string.
+    #[bitrix(rename = "UTM_MEDIUM")]
+    pub utm_medium: Option<String>,
+    /// `UTM_CAMPAIGN`: documented as string.
+    #[bitrix(rename = "UTM_CAMPAIGN")]
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: documented as string.
+    #[bitrix(rename = "UTM_CONTENT")]
+    pub utm_content: Option<String>,
+    /// `UTM_TERM`: documented as string.
+    #[bitrix(rename = "UTM_TERM")]
+    pub utm_term: Option<String>,
+    /// `LAST_ACTIVITY_TIME`: documented as datetime.
+    #[bitrix(rename = "LAST_ACTIVITY_TIME")]
+    pub last_activity_time: Option<String>,
+    /// `LAST_ACTIVITY_BY`: documented as `user`.
+    #[bitrix(rename = "LAST_ACTIVITY_BY")]
+    pub last_activity_by: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `STAGE_SEMANTIC_ID`. Part of the `crm_deal` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-get.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CrmDealStageSemanticId {
+    /// `"P"`: in progress
+    #[bitrix(value = "P")]
+    P,
+    /// `"S"`: successful
+    #[bitrix(value = "S")]
+    S,
+    /// `"F"`: unsuccessful
+    #[bitrix(value = "F")]
+    F,
+}

@@ -2,78 +2,81 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_item_product_row` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
-use crate::types;
 /// crm_item_product_row (`crm_item_product_row`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemProductRow {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `ownerId`: integer.
+    /// `ownerId`: documented as integer.
     #[bitrix(rename = "ownerId")]
     pub owner_id: Option<i64>,
-    /// `ownerType`: string.
+    /// `ownerType`: documented as string.
     #[bitrix(rename = "ownerType")]
     pub owner_type: Option<String>,
-    /// `productId`: catalog_product.id.
+    /// `productId`: documented as `catalog_product.id`.
     #[bitrix(rename = "productId")]
-    pub product_id: Option<types::CatalogProductId>,
-    /// `productName`: string.
+    pub product_id: Option<i64>,
+    /// `productName`: documented as string.
     #[bitrix(rename = "productName")]
     pub product_name: Option<String>,
-    /// `price`: double.
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `priceAccount`: double.
+    /// `priceAccount`: documented as double.
     #[bitrix(rename = "priceAccount")]
     pub price_account: Option<f64>,
-    /// `priceExclusive`: double.
+    /// `priceExclusive`: documented as double.
     #[bitrix(rename = "priceExclusive")]
     pub price_exclusive: Option<f64>,
-    /// `priceNetto`: double.
+    /// `priceNetto`: documented as double.
     #[bitrix(rename = "priceNetto")]
     pub price_netto: Option<f64>,
-    /// `priceBrutto`: double.
+    /// `priceBrutto`: documented as double.
     #[bitrix(rename = "priceBrutto")]
     pub price_brutto: Option<f64>,
-    /// `quantity`: double.
+    /// `quantity`: documented as double.
     pub quantity: Option<f64>,
-    /// `discountTypeId`: integer.
+    /// `discountTypeId`: documented as integer.
     #[bitrix(rename = "discountTypeId")]
     pub discount_type_id: Option<CrmItemProductRowDiscountTypeId>,
-    /// `discountRate`: double.
+    /// `discountRate`: documented as double.
     #[bitrix(rename = "discountRate")]
     pub discount_rate: Option<f64>,
-    /// `discountSum`: double.
+    /// `discountSum`: documented as double.
     #[bitrix(rename = "discountSum")]
     pub discount_sum: Option<f64>,
-    /// `taxRate`: double.
+    /// `taxRate`: documented as double.
     #[bitrix(rename = "taxRate")]
     pub tax_rate: Option<f64>,
-    /// `taxIncluded`: string.
+    /// `taxIncluded`: documented as string.
     #[bitrix(rename = "taxIncluded")]
     pub tax_included: Option<CrmItemProductRowTaxIncluded>,
-    /// `customized`: string.
+    /// `customized`: documented as string.
     pub customized: Option<String>,
-    /// `measureCode`: catalog_measure.code.
+    /// `measureCode`: documented as `catalog_measure.code`.
     #[bitrix(rename = "measureCode")]
     pub measure_code: Option<String>,
-    /// `measureName`: string.
+    /// `measureName`: documented as string.
     #[bitrix(rename = "measureName")]
     pub measure_name: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `type`: integer.
+    /// `type`: documented as integer.
     #[bitrix(rename = "type")]
     pub type_: Option<CrmItemProductRowType>,
-    /// `storeId`: integer.
+    /// `storeId`: documented as integer.
     #[bitrix(rename = "storeId")]
     pub store_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `discountTypeId`. Part of the `crm_item_product_row` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
 #[bitrix_enum(repr = "integer")]

@@ -2,7 +2,214 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_lead` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-/// crm_lead (`crm_lead`).
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_object;
+/// Get Lead by Id crm.lead.get (`crm_lead`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
-pub type CrmLead = i64;
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html)
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmLead {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `HONORIFIC`: documented as `crm_status`.
+    #[bitrix(rename = "HONORIFIC")]
+    pub honorific: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `SECOND_NAME`: documented as string.
+    #[bitrix(rename = "SECOND_NAME")]
+    pub second_name: Option<String>,
+    /// `LAST_NAME`: documented as string.
+    #[bitrix(rename = "LAST_NAME")]
+    pub last_name: Option<String>,
+    /// `COMPANY_ID`: documented as `crm_company`.
+    #[bitrix(rename = "COMPANY_ID")]
+    pub company_id: Option<i64>,
+    /// `COMPANY_TITLE`: documented as string.
+    #[bitrix(rename = "COMPANY_TITLE")]
+    pub company_title: Option<String>,
+    /// `CONTACT_ID`: documented as `crm_contact`.
+    #[bitrix(rename = "CONTACT_ID")]
+    pub contact_id: Option<i64>,
+    /// `IS_RETURN_CUSTOMER`: documented as char.
+    #[bitrix(rename = "IS_RETURN_CUSTOMER")]
+    pub is_return_customer: Option<String>,
+    /// `BIRTHDATE`: documented as date.
+    #[bitrix(rename = "BIRTHDATE")]
+    pub birthdate: Option<String>,
+    /// `SOURCE_ID`: documented as `crm_status`.
+    #[bitrix(rename = "SOURCE_ID")]
+    pub source_id: Option<String>,
+    /// `SOURCE_DESCRIPTION`: documented as string.
+    #[bitrix(rename = "SOURCE_DESCRIPTION")]
+    pub source_description: Option<String>,
+    /// `STATUS_ID`: documented as `crm_status`.
+    #[bitrix(rename = "STATUS_ID")]
+    pub status_id: Option<String>,
+    /// `STATUS_DESCRIPTION`: documented as string.
+    #[bitrix(rename = "STATUS_DESCRIPTION")]
+    pub status_description: Option<String>,
+    /// `POST`: documented as string.
+    #[bitrix(rename = "POST")]
+    pub post: Option<String>,
+    /// `COMMENTS`: documented as string.
+    #[bitrix(rename = "COMMENTS")]
+    pub comments: Option<String>,
+    /// `CURRENCY_ID`: documented as `crm_currency`.
+    #[bitrix(rename = "CURRENCY_ID")]
+    pub currency_id: Option<Value>,
+    /// `OPPORTUNITY`: documented as double.
+    #[bitrix(rename = "OPPORTUNITY")]
+    pub opportunity: Option<f64>,
+    /// `IS_MANUAL_OPPORTUNITY`: documented as char.
+    #[bitrix(rename = "IS_MANUAL_OPPORTUNITY")]
+    pub is_manual_opportunity: Option<String>,
+    /// `HAS_PHONE`: documented as char.
+    #[bitrix(rename = "HAS_PHONE")]
+    pub has_phone: Option<String>,
+    /// `HAS_EMAIL`: documented as char.
+    #[bitrix(rename = "HAS_EMAIL")]
+    pub has_email: Option<String>,
+    /// `HAS_IMOL`: documented as char.
+    #[bitrix(rename = "HAS_IMOL")]
+    pub has_imol: Option<String>,
+    /// `ASSIGNED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "ASSIGNED_BY_ID")]
+    pub assigned_by_id: Option<i64>,
+    /// `CREATED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "CREATED_BY_ID")]
+    pub created_by_id: Option<i64>,
+    /// `MODIFY_BY_ID`: documented as `user`.
+    #[bitrix(rename = "MODIFY_BY_ID")]
+    pub modify_by_id: Option<i64>,
+    /// `MOVED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "MOVED_BY_ID")]
+    pub moved_by_id: Option<i64>,
+    /// `DATE_CREATE`: documented as datetime.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: documented as datetime.
+    #[bitrix(rename = "DATE_MODIFY")]
+    pub date_modify: Option<String>,
+    /// `DATE_CLOSED`: documented as datetime.
+    #[bitrix(rename = "DATE_CLOSED")]
+    pub date_closed: Option<String>,
+    /// `STATUS_SEMANTIC_ID`: documented as string.
+    #[bitrix(rename = "STATUS_SEMANTIC_ID")]
+    pub status_semantic_id: Option<String>,
+    /// `OPENED`: documented as char.
+    #[bitrix(rename = "OPENED")]
+    pub opened: Option<String>,
+    /// `ORIGINATOR_ID`: documented as string.
+    #[bitrix(rename = "ORIGINATOR_ID")]
+    pub originator_id: Option<String>,
+    /// `ORIGIN_ID`: documented as string.
+    #[bitrix(rename = "ORIGIN_ID")]
+    pub origin_id: Option<String>,
+    /// `MOVED_TIME`: documented as datetime.
+    #[bitrix(rename = "MOVED_TIME")]
+    pub moved_time: Option<String>,
+    /// `ADDRESS`: documented as string.
+    #[bitrix(rename = "ADDRESS")]
+    pub address: Option<String>,
+    /// `ADDRESS_2`: documented as string.
+    #[bitrix(rename = "ADDRESS_2")]
+    pub address_2: Option<String>,
+    /// `ADDRESS_CITY`: documented as string.
+    #[bitrix(rename = "ADDRESS_CITY")]
+    pub address_city: Option<String>,
+    /// `ADDRESS_POSTAL_CODE`: documented as string.
+    #[bitrix(rename = "ADDRESS_POSTAL_CODE")]
+    pub address_postal_code: Option<String>,
+    /// `ADDRESS_REGION`: documented as string.
+    #[bitrix(rename = "ADDRESS_REGION")]
+    pub address_region: Option<String>,
+    /// `ADDRESS_PROVINCE`: documented as string.
+    #[bitrix(rename = "ADDRESS_PROVINCE")]
+    pub address_province: Option<String>,
+    /// `ADDRESS_COUNTRY`: documented as string.
+    #[bitrix(rename = "ADDRESS_COUNTRY")]
+    pub address_country: Option<String>,
+    /// `ADDRESS_COUNTRY_CODE`: documented as string.
+    #[bitrix(rename = "ADDRESS_COUNTRY_CODE")]
+    pub address_country_code: Option<String>,
+    /// `ADDRESS_LOC_ADDR_ID`: documented as string.
+    #[bitrix(rename = "ADDRESS_LOC_ADDR_ID")]
+    pub address_loc_addr_id: Option<String>,
+    /// `UTM_SOURCE`: documented as string.
+    #[bitrix(rename = "UTM_SOURCE")]
+    pub utm_source: Option<String>,
+    /// `UTM_MEDIUM`: documented as string.
+    #[bitrix(rename = "UTM_MEDIUM")]
+    pub utm_medium: Option<String>,
+    /// `UTM_CAMPAIGN`: documented as string.
+    #[bitrix(rename = "UTM_CAMPAIGN")]
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: documented as string.
+    #[bitrix(rename = "UTM_CONTENT")]
+    pub utm_content: Option<String>,
+    /// `UTM_TERM`: documented as string.
+    #[bitrix(rename = "UTM_TERM")]
+    pub utm_term: Option<String>,
+    /// `LAST_ACTIVITY_BY`: documented as string.
+    #[bitrix(rename = "LAST_ACTIVITY_BY")]
+    pub last_activity_by: Option<String>,
+    /// `LAST_ACTIVITY_TIME`: documented as datetime.
+    #[bitrix(rename = "LAST_ACTIVITY_TIME")]
+    pub last_activity_time: Option<String>,
+    /// `PHONE`: documented as array of object.
+    #[bitrix(rename = "PHONE")]
+    pub phone: Option<Vec<CrmLeadPhoneItem>>,
+    /// `IM`: documented as array of object.
+    #[bitrix(rename = "IM")]
+    pub im: Option<Vec<CrmLeadImItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CrmLeadPhoneItem` object. Part of the `crm_lead` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmLeadPhoneItem {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `TYPE_ID`: documented as string.
+    #[bitrix(rename = "TYPE_ID")]
+    pub type_id: Option<String>,
+    /// `VALUE`: documented as string.
+    #[bitrix(rename = "VALUE")]
+    pub value: Option<String>,
+    /// `VALUE_TYPE`: documented as string.
+    #[bitrix(rename = "VALUE_TYPE")]
+    pub value_type: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CrmLeadImItem` object. Part of the `crm_lead` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmLeadImItem {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `TYPE_ID`: documented as string.
+    #[bitrix(rename = "TYPE_ID")]
+    pub type_id: Option<String>,
+    /// `VALUE`: documented as string.
+    #[bitrix(rename = "VALUE")]
+    pub value: Option<String>,
+    /// `VALUE_TYPE`: documented as string.
+    #[bitrix(rename = "VALUE_TYPE")]
+    pub value_type: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

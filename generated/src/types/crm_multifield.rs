@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_multifield` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// crm_multifield (`crm_multifield`).
 ///
@@ -9,16 +10,19 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmMultifield {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `TYPE_ID`: string.
+    /// `TYPE_ID`: documented as string.
     #[bitrix(rename = "TYPE_ID")]
     pub type_id: Option<String>,
-    /// `VALUE`: string.
+    /// `VALUE`: documented as string.
     #[bitrix(rename = "VALUE")]
     pub value: Option<String>,
-    /// `VALUE_TYPE`: string.
+    /// `VALUE_TYPE`: documented as string.
     #[bitrix(rename = "VALUE_TYPE")]
     pub value_type: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

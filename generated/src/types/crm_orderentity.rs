@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_orderentity` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// crm_orderentity (`crm_orderentity`).
 ///
@@ -9,13 +10,16 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmOrderentity {
-    /// `OWNER_ID`: integer.
+    /// `OWNER_ID`: documented as integer.
     #[bitrix(rename = "OWNER_ID")]
     pub owner_id: Option<i64>,
-    /// `OWNER_TYPE_ID`: integer.
+    /// `OWNER_TYPE_ID`: documented as integer.
     #[bitrix(rename = "OWNER_TYPE_ID")]
     pub owner_type_id: Option<i64>,
-    /// `ORDER_ID`: sale_order.id.
+    /// `ORDER_ID`: documented as `sale_order.id`.
     #[bitrix(rename = "ORDER_ID")]
     pub order_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,7 +2,20 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_quote` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-/// crm_quote (`crm_quote`).
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_object;
+use crate::types;
+/// Get Fields of the Estimate crm.quote.fields (`crm_quote`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
-pub type CrmQuote = i64;
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html)
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmQuote {
+    /// `result`: documented as array.
+    pub result: Option<Vec<Value>>,
+    /// `time`: documented as `time`.
+    pub time: Option<types::Time>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_rest_field_description` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// Description of a Single Field crm_rest_field_description (`crm_rest_field_description`).
 ///
@@ -9,27 +10,30 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRestFieldDescription {
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
-    /// `isRequired`: boolean.
+    /// `isRequired`: documented as boolean.
     #[bitrix(rename = "isRequired")]
     pub is_required: Option<bool>,
-    /// `isReadOnly`: boolean.
+    /// `isReadOnly`: documented as boolean.
     #[bitrix(rename = "isReadOnly")]
     pub is_read_only: Option<bool>,
-    /// `isImmutable`: boolean.
+    /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
     pub is_immutable: Option<bool>,
-    /// `isMultiple`: boolean.
+    /// `isMultiple`: documented as boolean.
     #[bitrix(rename = "isMultiple")]
     pub is_multiple: Option<bool>,
-    /// `isDynamic`: boolean.
+    /// `isDynamic`: documented as boolean.
     #[bitrix(rename = "isDynamic")]
     pub is_dynamic: Option<bool>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `upperName`: string.
+    /// `upperName`: documented as string.
     #[bitrix(rename = "upperName")]
     pub upper_name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

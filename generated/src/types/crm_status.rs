@@ -2,7 +2,45 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_status` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-/// crm_status (`crm_status`).
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_object;
+/// Get a Directory Item by ID (`crm_status`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
-pub type CrmStatus = String;
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-get.html)
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmStatus {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `ENTITY_ID`: documented as string.
+    #[bitrix(rename = "ENTITY_ID")]
+    pub entity_id: Option<String>,
+    /// `STATUS_ID`: documented as string.
+    #[bitrix(rename = "STATUS_ID")]
+    pub status_id: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `NAME_INIT`: documented as string.
+    #[bitrix(rename = "NAME_INIT")]
+    pub name_init: Option<String>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
+    /// `SYSTEM`: documented as string.
+    #[bitrix(rename = "SYSTEM")]
+    pub system: Option<String>,
+    /// `CATEGORY_ID`: documented as integer.
+    #[bitrix(rename = "CATEGORY_ID")]
+    pub category_id: Option<i64>,
+    /// `COLOR`: documented as string.
+    #[bitrix(rename = "COLOR")]
+    pub color: Option<String>,
+    /// `SEMANTICS`: documented as string.
+    #[bitrix(rename = "SEMANTICS")]
+    pub semantics: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

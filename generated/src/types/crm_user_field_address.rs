@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_user_field_address` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// Description of User Field Type Address (`crm_user_field_address`).
 ///
@@ -9,34 +10,37 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmUserFieldAddress {
-    /// `ADDRESS_1`: string.
+    /// `ADDRESS_1`: documented as string.
     #[bitrix(rename = "ADDRESS_1")]
     pub address_1: Option<String>,
-    /// `ADDRESS_2`: string.
+    /// `ADDRESS_2`: documented as string.
     #[bitrix(rename = "ADDRESS_2")]
     pub address_2: Option<String>,
-    /// `POSTAL_CODE`: string.
+    /// `POSTAL_CODE`: documented as string.
     #[bitrix(rename = "POSTAL_CODE")]
     pub postal_code: Option<String>,
-    /// `CITY`: string.
+    /// `CITY`: documented as string.
     #[bitrix(rename = "CITY")]
     pub city: Option<String>,
-    /// `REGION`: string.
+    /// `REGION`: documented as string.
     #[bitrix(rename = "REGION")]
     pub region: Option<String>,
-    /// `PROVINCE`: string.
+    /// `PROVINCE`: documented as string.
     #[bitrix(rename = "PROVINCE")]
     pub province: Option<String>,
-    /// `COUNTRY`: string.
+    /// `COUNTRY`: documented as string.
     #[bitrix(rename = "COUNTRY")]
     pub country: Option<String>,
-    /// `LATITUDE`: string.
+    /// `LATITUDE`: documented as string.
     #[bitrix(rename = "LATITUDE")]
     pub latitude: Option<String>,
-    /// `LONGITUDE`: string.
+    /// `LONGITUDE`: documented as string.
     #[bitrix(rename = "LONGITUDE")]
     pub longitude: Option<String>,
-    /// `LOC_ADDR_ID`: string.
+    /// `LOC_ADDR_ID`: documented as string.
     #[bitrix(rename = "LOC_ADDR_ID")]
     pub loc_addr_id: Option<String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

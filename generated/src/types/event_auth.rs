@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `event_auth` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object, Secret};
 /// Keys in the auth array (`event_auth`).
 ///
@@ -9,26 +10,29 @@ use bitrix24::{bitrix_enum, bitrix_object, Secret};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct EventAuth {
-    /// `access_token`: string.
+    /// `access_token`: documented as string.
     pub access_token: Option<Secret>,
-    /// `expires_in`: integer.
+    /// `expires_in`: documented as integer.
     pub expires_in: Option<i64>,
-    /// `scope`: string.
+    /// `scope`: documented as string.
     pub scope: Option<String>,
-    /// `domain`: string.
+    /// `domain`: documented as string.
     pub domain: Option<String>,
-    /// `server_endpoint`: string.
+    /// `server_endpoint`: documented as string.
     pub server_endpoint: Option<String>,
-    /// `status`: string.
+    /// `status`: documented as string.
     pub status: Option<EventAuthStatus>,
-    /// `client_endpoint`: string.
+    /// `client_endpoint`: documented as string.
     pub client_endpoint: Option<String>,
-    /// `member_id`: string.
+    /// `member_id`: documented as string.
     pub member_id: Option<String>,
-    /// `refresh_token`: string.
+    /// `refresh_token`: documented as string.
     pub refresh_token: Option<Secret>,
-    /// `application_token`: string.
+    /// `application_token`: documented as string.
     pub application_token: Option<Secret>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `status`. Part of the `event_auth` type ([official documentation](https://apidocs.bitrix24.com/api-reference/events/index.html)).
 #[bitrix_enum(repr = "string")]

@@ -3,6 +3,7 @@
 //! The `FooterDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// Bottom Part of the Record (`FooterDto`).
@@ -11,9 +12,12 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct FooterDto {
-    /// `buttons`: FooterButtonDto; keys: `*`.
+    /// `buttons`: documented as `FooterButtonDto`; keys: `*`.
     #[bitrix(max_items = 2)]
     pub buttons: Option<BTreeMap<String, types::FooterButtonDto>>,
-    /// `menu`: FooterMenuDto.
+    /// `menu`: documented as `FooterMenuDto`.
     pub menu: Option<types::FooterMenuDto>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

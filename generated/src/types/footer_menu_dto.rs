@@ -3,6 +3,7 @@
 //! The `FooterMenuDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// FooterMenuDto (`FooterMenuDto`).
@@ -11,15 +12,18 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct FooterMenuDto {
-    /// `showPinItem`: boolean; default `true`.
+    /// `showPinItem`: documented as boolean; default `true`.
     #[bitrix(rename = "showPinItem")]
     pub show_pin_item: Option<bool>,
-    /// `showPostponeItem`: boolean; default `true`.
+    /// `showPostponeItem`: documented as boolean; default `true`.
     #[bitrix(rename = "showPostponeItem")]
     pub show_postpone_item: Option<bool>,
-    /// `showDeleteItem`: boolean; default `true`.
+    /// `showDeleteItem`: documented as boolean; default `true`.
     #[bitrix(rename = "showDeleteItem")]
     pub show_delete_item: Option<bool>,
-    /// `items`: MenuItemDto; keys: `*`.
+    /// `items`: documented as `MenuItemDto`; keys: `*`.
     pub items: Option<BTreeMap<String, types::MenuItemDto>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

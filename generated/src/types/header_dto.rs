@@ -3,6 +3,7 @@
 //! The `HeaderDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// Record Header (`HeaderDto`).
@@ -11,12 +12,15 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HeaderDto {
-    /// `title`: textWithTranslation, required.
-    pub title: types::TextWithTranslation,
-    /// `titleAction`: ActionDto.
+    /// `title`: documented as `textWithTranslation`.
+    pub title: Option<types::TextWithTranslation>,
+    /// `titleAction`: documented as `ActionDto`.
     #[bitrix(rename = "titleAction")]
     pub title_action: Option<types::ActionDto>,
-    /// `tags`: TagDto[]; keys: `*`.
+    /// `tags`: documented as `TagDto[]`; keys: `*`.
     #[bitrix(max_items = 2)]
     pub tags: Option<BTreeMap<String, types::TagDto>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

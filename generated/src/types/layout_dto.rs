@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `LayoutDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// Structure of Configurable Activity (`LayoutDto`).
@@ -10,12 +11,15 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LayoutDto {
-    /// `icon`: IconDto, required.
-    pub icon: types::IconDto,
-    /// `header`: HeaderDto, required.
-    pub header: types::HeaderDto,
-    /// `body`: BodyDto, required.
-    pub body: types::BodyDto,
-    /// `footer`: FooterDto.
+    /// `icon`: documented as `IconDto`.
+    pub icon: Option<types::IconDto>,
+    /// `header`: documented as `HeaderDto`.
+    pub header: Option<types::HeaderDto>,
+    /// `body`: documented as `BodyDto`.
+    pub body: Option<types::BodyDto>,
+    /// `footer`: documented as `FooterDto`.
     pub footer: Option<types::FooterDto>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `LogoDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// LogoDto Object (`LogoDto`).
@@ -10,8 +11,11 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LogoDto {
-    /// `code`: string, required.
-    pub code: String,
-    /// `action`: ActionDto.
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `action`: documented as `ActionDto`.
     pub action: Option<types::ActionDto>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `MenuItemDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// Bottom Dropdown Menu (`MenuItemDto`).
@@ -10,13 +11,16 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct MenuItemDto {
-    /// `title`: textWithTranslation, required.
-    pub title: types::TextWithTranslation,
-    /// `action`: ActionDto, required.
-    pub action: types::ActionDto,
-    /// `scope`: string.
+    /// `title`: documented as `textWithTranslation`.
+    pub title: Option<types::TextWithTranslation>,
+    /// `action`: documented as `ActionDto`.
+    pub action: Option<types::ActionDto>,
+    /// `scope`: documented as `string`.
     pub scope: Option<types::LayoutScope>,
-    /// `hideIfReadonly`: boolean; default `false`.
+    /// `hideIfReadonly`: documented as boolean; default `false`.
     #[bitrix(rename = "hideIfReadonly")]
     pub hide_if_readonly: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

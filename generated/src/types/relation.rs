@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `relation` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// relation (`relation`).
 ///
@@ -9,13 +10,16 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Relation {
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<i64>,
-    /// `isChildrenListEnabled`: boolean.
+    /// `isChildrenListEnabled`: documented as boolean.
     #[bitrix(rename = "isChildrenListEnabled")]
     pub is_children_list_enabled: Option<bool>,
-    /// `isPredefined`: boolean.
+    /// `isPredefined`: documented as boolean.
     #[bitrix(rename = "isPredefined")]
     pub is_predefined: Option<bool>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

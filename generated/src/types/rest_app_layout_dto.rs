@@ -3,6 +3,7 @@
 //! The `RestAppLayoutDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// Set of Additional Content Blocks (`RestAppLayoutDto`).
@@ -11,7 +12,10 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RestAppLayoutDto {
-    /// `blocks`: ContentBlockDto, required; keys: `*`.
+    /// `blocks`: documented as `ContentBlockDto`; keys: `*`.
     #[bitrix(min_items = 1, max_items = 20)]
-    pub blocks: BTreeMap<String, types::ContentBlockDto>,
+    pub blocks: Option<BTreeMap<String, types::ContentBlockDto>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `rest_field_description` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// rest_field_description (`rest_field_description`).
 ///
@@ -9,18 +10,21 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RestFieldDescription {
-    /// `isImmutable`: boolean.
+    /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
     pub is_immutable: Option<bool>,
-    /// `isReadOnly`: boolean.
+    /// `isReadOnly`: documented as boolean.
     #[bitrix(rename = "isReadOnly")]
     pub is_read_only: Option<bool>,
-    /// `isRequired`: boolean.
+    /// `isRequired`: documented as boolean.
     #[bitrix(rename = "isRequired")]
     pub is_required: Option<bool>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<RestFieldDescriptionType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of the `rest_field_description` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#rest_field_description)).
 #[bitrix_enum(repr = "string")]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_basket_item` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 use crate::types;
 /// sale_basket_item (`sale_basket_item`).
@@ -10,77 +11,80 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBasketItem {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `orderId`: sale_order.id.
+    /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
     pub order_id: Option<i64>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `productId`: integer.
+    /// `productId`: documented as integer.
     #[bitrix(rename = "productId")]
     pub product_id: Option<i64>,
-    /// `price`: double.
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `customPrice`: string.
+    /// `customPrice`: documented as string.
     #[bitrix(rename = "customPrice")]
     pub custom_price: Option<SaleBasketItemCustomPrice>,
-    /// `currency`: string.
+    /// `currency`: documented as string.
     pub currency: Option<String>,
-    /// `quantity`: double.
+    /// `quantity`: documented as double.
     pub quantity: Option<f64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
+    /// `dateInsert`: documented as datetime.
     #[bitrix(rename = "dateInsert")]
     pub date_insert: Option<String>,
-    /// `dateUpdate`: datetime.
+    /// `dateUpdate`: documented as datetime.
     #[bitrix(rename = "dateUpdate")]
     pub date_update: Option<String>,
-    /// `properties`: array of sale_basket_item_property.
+    /// `properties`: documented as array of `sale_basket_item_property`.
     pub properties: Option<Vec<types::SaleBasketItemProperty>>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `basePrice`: double.
+    /// `basePrice`: documented as double.
     #[bitrix(rename = "basePrice")]
     pub base_price: Option<f64>,
-    /// `discountPrice`: double.
+    /// `discountPrice`: documented as double.
     #[bitrix(rename = "discountPrice")]
     pub discount_price: Option<f64>,
-    /// `weight`: double.
+    /// `weight`: documented as double.
     pub weight: Option<f64>,
-    /// `dimensions`: string.
+    /// `dimensions`: documented as string.
     pub dimensions: Option<SaleBasketItemDimensions>,
-    /// `measureCode`: string.
+    /// `measureCode`: documented as string.
     #[bitrix(rename = "measureCode")]
     pub measure_code: Option<String>,
-    /// `measureName`: string.
+    /// `measureName`: documented as string.
     #[bitrix(rename = "measureName")]
     pub measure_name: Option<String>,
-    /// `canBuy`: string.
+    /// `canBuy`: documented as string.
     #[bitrix(rename = "canBuy")]
     pub can_buy: Option<SaleBasketItemCanBuy>,
-    /// `vatRate`: double.
+    /// `vatRate`: documented as double.
     #[bitrix(rename = "vatRate")]
     pub vat_rate: Option<f64>,
-    /// `vatIncluded`: string.
+    /// `vatIncluded`: documented as string.
     #[bitrix(rename = "vatIncluded")]
     pub vat_included: Option<SaleBasketItemVatIncluded>,
-    /// `barcodeMulti`: string.
+    /// `barcodeMulti`: documented as string.
     #[bitrix(rename = "barcodeMulti")]
     pub barcode_multi: Option<SaleBasketItemBarcodeMulti>,
-    /// `type`: integer.
+    /// `type`: documented as integer.
     #[bitrix(rename = "type")]
     pub type_: Option<i64>,
-    /// `catalogXmlId`: string.
+    /// `catalogXmlId`: documented as string.
     #[bitrix(rename = "catalogXmlId")]
     pub catalog_xml_id: Option<String>,
-    /// `productXmlId`: string.
+    /// `productXmlId`: documented as string.
     #[bitrix(rename = "productXmlId")]
     pub product_xml_id: Option<String>,
-    /// `reservations`: array of sale_basket_item_reservation.
+    /// `reservations`: documented as array of `sale_basket_item_reservation`.
     pub reservations: Option<Vec<types::SaleBasketItemReservation>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `customPrice`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

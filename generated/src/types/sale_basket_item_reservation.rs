@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_basket_item_reservation` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// sale_basket_item_reservation (`sale_basket_item_reservation`).
 ///
@@ -9,23 +10,26 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBasketItemReservation {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `basketId`: sale_basket_item.id.
+    /// `basketId`: documented as `sale_basket_item.id`.
     #[bitrix(rename = "basketId")]
     pub basket_id: Option<i64>,
-    /// `storeId`: integer.
+    /// `storeId`: documented as integer.
     #[bitrix(rename = "storeId")]
     pub store_id: Option<i64>,
-    /// `quantity`: double.
+    /// `quantity`: documented as double.
     pub quantity: Option<f64>,
-    /// `dateReserve`: datetime.
+    /// `dateReserve`: documented as datetime.
     #[bitrix(rename = "dateReserve")]
     pub date_reserve: Option<String>,
-    /// `dateReserveEnd`: datetime.
+    /// `dateReserveEnd`: documented as datetime.
     #[bitrix(rename = "dateReserveEnd")]
     pub date_reserve_end: Option<String>,
-    /// `reservedBy`: user.id.
+    /// `reservedBy`: documented as `user.id`.
     #[bitrix(rename = "reservedBy")]
     pub reserved_by: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_business_value_person_domain` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_business_value_person_domain (`sale_business_value_person_domain`).
 ///
@@ -9,11 +10,14 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBusinessValuePersonDomain {
-    /// `personTypeId`: sale_person_type.id.
+    /// `personTypeId`: documented as `sale_person_type.id`.
     #[bitrix(rename = "personTypeId")]
     pub person_type_id: Option<i64>,
-    /// `domain`: string.
+    /// `domain`: documented as string.
     pub domain: Option<SaleBusinessValuePersonDomainDomain>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `domain`. Part of the `sale_business_value_person_domain` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

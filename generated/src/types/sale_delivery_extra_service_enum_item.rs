@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_delivery_extra_service_enum_item` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// sale_delivery_extra_service_enum_item (`sale_delivery_extra_service_enum_item`).
 ///
@@ -9,13 +10,16 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryExtraServiceEnumItem {
-    /// `TITLE`: string.
+    /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `PRICE`: double.
+    /// `PRICE`: documented as double.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

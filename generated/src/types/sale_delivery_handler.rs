@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_delivery_handler` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// sale_delivery_handler (`sale_delivery_handler`).
@@ -10,25 +11,28 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryHandler {
-    /// `ID`: integer.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `SETTINGS`: sale_delivery_handler_settings.
+    /// `SETTINGS`: documented as `sale_delivery_handler_settings`.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<types::SaleDeliveryHandlerSettings>,
-    /// `PROFILES`: array of sale_delivery_handler_profile.
+    /// `PROFILES`: documented as array of `sale_delivery_handler_profile`.
     #[bitrix(rename = "PROFILES")]
     pub profiles: Option<Vec<types::SaleDeliveryHandlerProfile>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_delivery_handler_settings` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// sale_delivery_handler_settings (`sale_delivery_handler_settings`).
@@ -10,19 +11,22 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryHandlerSettings {
-    /// `CALCULATE_URL`: string.
+    /// `CALCULATE_URL`: documented as string.
     #[bitrix(rename = "CALCULATE_URL")]
     pub calculate_url: Option<String>,
-    /// `CREATE_DELIVERY_REQUEST_URL`: string.
+    /// `CREATE_DELIVERY_REQUEST_URL`: documented as string.
     #[bitrix(rename = "CREATE_DELIVERY_REQUEST_URL")]
     pub create_delivery_request_url: Option<String>,
-    /// `CANCEL_DELIVERY_REQUEST_URL`: string.
+    /// `CANCEL_DELIVERY_REQUEST_URL`: documented as string.
     #[bitrix(rename = "CANCEL_DELIVERY_REQUEST_URL")]
     pub cancel_delivery_request_url: Option<String>,
-    /// `HAS_CALLBACK_TRACKING_SUPPORT`: string.
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: documented as string.
     #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT")]
     pub has_callback_tracking_support: Option<String>,
-    /// `CONFIG`: array of sale_delivery_handler_settings_config_item.
+    /// `CONFIG`: documented as array of `sale_delivery_handler_settings_config_item`.
     #[bitrix(rename = "CONFIG")]
     pub config: Option<Vec<types::SaleDeliveryHandlerSettingsConfigItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

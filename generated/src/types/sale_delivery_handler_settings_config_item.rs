@@ -10,16 +10,19 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleDeliveryHandlerSettingsConfigItem {
-    /// `TYPE`: string.
+    /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `OPTIONS`: object.
+    /// `OPTIONS`: documented as object.
     #[bitrix(rename = "OPTIONS")]
     pub options: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_lang` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_lang (`sale_lang`).
 ///
@@ -9,12 +10,15 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleLang {
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<SaleLangActive>,
-    /// `lid`: string.
+    /// `lid`: documented as string.
     pub lid: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of the `sale_lang` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 use crate::types;
 /// sale_order (`sale_order`).
@@ -11,137 +11,140 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrder {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `lid`: string.
+    /// `lid`: documented as string.
     pub lid: Option<String>,
-    /// `dateInsert`: datetime.
+    /// `dateInsert`: documented as datetime.
     #[bitrix(rename = "dateInsert")]
     pub date_insert: Option<String>,
-    /// `dateUpdate`: datetime.
+    /// `dateUpdate`: documented as datetime.
     #[bitrix(rename = "dateUpdate")]
     pub date_update: Option<String>,
-    /// `personTypeId`: sale_person_type.id.
+    /// `personTypeId`: documented as `sale_person_type.id`.
     #[bitrix(rename = "personTypeId")]
     pub person_type_id: Option<i64>,
-    /// `personTypeXmlId`: string.
+    /// `personTypeXmlId`: documented as string.
     #[bitrix(rename = "personTypeXmlId")]
     pub person_type_xml_id: Option<String>,
-    /// `statusId`: sale_status.id.
+    /// `statusId`: documented as `sale_status.id`.
     #[bitrix(rename = "statusId")]
-    pub status_id: Option<i64>,
-    /// `empStatusId`: user.id.
+    pub status_id: Option<Value>,
+    /// `empStatusId`: documented as `user.id`.
     #[bitrix(rename = "empStatusId")]
     pub emp_status_id: Option<i64>,
-    /// `dateStatus`: datetime.
+    /// `dateStatus`: documented as datetime.
     #[bitrix(rename = "dateStatus")]
     pub date_status: Option<String>,
-    /// `marked`: string.
+    /// `marked`: documented as string.
     pub marked: Option<SaleOrderMarked>,
-    /// `dateMarked`: datetime.
+    /// `dateMarked`: documented as datetime.
     #[bitrix(rename = "dateMarked")]
     pub date_marked: Option<String>,
-    /// `empMarkedId`: user.id.
+    /// `empMarkedId`: documented as `user.id`.
     #[bitrix(rename = "empMarkedId")]
     pub emp_marked_id: Option<i64>,
-    /// `reasonMarked`: string.
+    /// `reasonMarked`: documented as string.
     #[bitrix(rename = "reasonMarked")]
     pub reason_marked: Option<String>,
-    /// `price`: double.
+    /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `discountValue`: double.
+    /// `discountValue`: documented as double.
     #[bitrix(rename = "discountValue")]
     pub discount_value: Option<f64>,
-    /// `taxValue`: double.
+    /// `taxValue`: documented as double.
     #[bitrix(rename = "taxValue")]
     pub tax_value: Option<f64>,
-    /// `userDescription`: string.
+    /// `userDescription`: documented as string.
     #[bitrix(rename = "userDescription")]
     pub user_description: Option<String>,
-    /// `additionalInfo`: string.
+    /// `additionalInfo`: documented as string.
     #[bitrix(rename = "additionalInfo")]
     pub additional_info: Option<String>,
-    /// `comments`: string.
+    /// `comments`: documented as string.
     pub comments: Option<String>,
-    /// `responsibleId`: user.id.
+    /// `responsibleId`: documented as `user.id`.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `recurringId`: integer.
+    /// `recurringId`: documented as integer.
     #[bitrix(rename = "recurringId")]
     pub recurring_id: Option<i64>,
-    /// `lockedBy`: user.id.
+    /// `lockedBy`: documented as `user.id`.
     #[bitrix(rename = "lockedBy")]
     pub locked_by: Option<i64>,
-    /// `dateLock`: datetime.
+    /// `dateLock`: documented as datetime.
     #[bitrix(rename = "dateLock")]
     pub date_lock: Option<String>,
-    /// `recountFlag`: string.
+    /// `recountFlag`: documented as string.
     #[bitrix(rename = "recountFlag")]
     pub recount_flag: Option<SaleOrderRecountFlag>,
-    /// `affiliateId`: integer.
+    /// `affiliateId`: documented as integer.
     #[bitrix(rename = "affiliateId")]
     pub affiliate_id: Option<i64>,
-    /// `updated1c`: string.
+    /// `updated1c`: documented as string.
     pub updated1c: Option<SaleOrderUpdated1c>,
-    /// `orderTopic`: string.
+    /// `orderTopic`: documented as string.
     #[bitrix(rename = "orderTopic")]
     pub order_topic: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `statusXmlId`: string.
+    /// `statusXmlId`: documented as string.
     #[bitrix(rename = "statusXmlId")]
     pub status_xml_id: Option<String>,
-    /// `id1c`: string.
+    /// `id1c`: documented as string.
     pub id1c: Option<String>,
-    /// `version`: integer.
+    /// `version`: documented as integer.
     pub version: Option<i64>,
-    /// `version1c`: string.
+    /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `externalOrder`: string.
+    /// `externalOrder`: documented as string.
     #[bitrix(rename = "externalOrder")]
     pub external_order: Option<SaleOrderExternalOrder>,
-    /// `canceled`: string.
+    /// `canceled`: documented as string.
     pub canceled: Option<SaleOrderCanceled>,
-    /// `dateCanceled`: datetime.
+    /// `dateCanceled`: documented as datetime.
     #[bitrix(rename = "dateCanceled")]
     pub date_canceled: Option<String>,
-    /// `empCanceledId`: user.id.
+    /// `empCanceledId`: documented as `user.id`.
     #[bitrix(rename = "empCanceledId")]
     pub emp_canceled_id: Option<i64>,
-    /// `reasonCanceled`: string.
+    /// `reasonCanceled`: documented as string.
     #[bitrix(rename = "reasonCanceled")]
     pub reason_canceled: Option<String>,
-    /// `userId`: user.id.
+    /// `userId`: documented as `user.id`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,
-    /// `currency`: string.
+    /// `currency`: documented as string.
     pub currency: Option<String>,
-    /// `accountNumber`: string.
+    /// `accountNumber`: documented as string.
     #[bitrix(rename = "accountNumber")]
     pub account_number: Option<String>,
-    /// `payed`: string.
+    /// `payed`: documented as string.
     pub payed: Option<SaleOrderPayed>,
-    /// `deducted`: string.
+    /// `deducted`: documented as string.
     pub deducted: Option<SaleOrderDeducted>,
-    /// `basketItems`: array of sale_basket_item.
+    /// `basketItems`: documented as array of `sale_basket_item`.
     #[bitrix(rename = "basketItems")]
     pub basket_items: Option<Vec<types::SaleBasketItem>>,
-    /// `clients`: array of sale_order_crm_client.
+    /// `clients`: documented as array of `sale_order_crm_client`.
     pub clients: Option<Vec<types::SaleOrderCrmClient>>,
-    /// `payments`: array of sale_order_payment.
+    /// `payments`: documented as array of `sale_order_payment`.
     pub payments: Option<Vec<types::SaleOrderPayment>>,
-    /// `shipments`: array of sale_order_shipment.
+    /// `shipments`: documented as array of `sale_order_shipment`.
     pub shipments: Option<Vec<types::SaleOrderShipment>>,
-    /// `propertyValues`: array of sale_order_property.
+    /// `propertyValues`: documented as array of `sale_order_property`.
     #[bitrix(rename = "propertyValues")]
     pub property_values: Option<Vec<types::SaleOrderProperty>>,
-    /// `requisiteLink`: any.
+    /// `requisiteLink`: documented as any JSON value.
     #[bitrix(rename = "requisiteLink")]
     pub requisite_link: Option<Value>,
-    /// `tradeBindings`: array of sale_order_trade_binding.
+    /// `tradeBindings`: documented as array of `sale_order_trade_binding`.
     #[bitrix(rename = "tradeBindings")]
     pub trade_bindings: Option<Vec<types::SaleOrderTradeBinding>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `marked`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_crm_client` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_order_crm_client (`sale_order_crm_client`).
 ///
@@ -9,25 +10,28 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderCrmClient {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `entityId`: integer.
+    /// `entityId`: documented as integer.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<i64>,
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<i64>,
-    /// `isPrimary`: string.
+    /// `isPrimary`: documented as string.
     #[bitrix(rename = "isPrimary")]
     pub is_primary: Option<SaleOrderCrmClientIsPrimary>,
-    /// `orderId`: sale_order.id.
+    /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
     pub order_id: Option<i64>,
-    /// `roleId`: integer.
+    /// `roleId`: documented as integer.
     #[bitrix(rename = "roleId")]
     pub role_id: Option<i64>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `isPrimary`. Part of the `sale_order_crm_client` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_payment` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_order_payment (`sale_order_payment`).
 ///
@@ -9,129 +10,132 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderPayment {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `orderId`: sale_order.id.
+    /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
     pub order_id: Option<i64>,
-    /// `paySystemXmlId`: string.
+    /// `paySystemXmlId`: documented as string.
     #[bitrix(rename = "paySystemXmlId")]
     pub pay_system_xml_id: Option<String>,
-    /// `paySystemIsCash`: string.
+    /// `paySystemIsCash`: documented as string.
     #[bitrix(rename = "paySystemIsCash")]
     pub pay_system_is_cash: Option<SaleOrderPaymentPaySystemIsCash>,
-    /// `accountNumber`: string.
+    /// `accountNumber`: documented as string.
     #[bitrix(rename = "accountNumber")]
     pub account_number: Option<String>,
-    /// `paid`: string.
+    /// `paid`: documented as string.
     pub paid: Option<SaleOrderPaymentPaid>,
-    /// `datePaid`: datetime.
+    /// `datePaid`: documented as datetime.
     #[bitrix(rename = "datePaid")]
     pub date_paid: Option<String>,
-    /// `empPaidId`: user.id.
+    /// `empPaidId`: documented as `user.id`.
     #[bitrix(rename = "empPaidId")]
     pub emp_paid_id: Option<i64>,
-    /// `paySystemId`: sale_paysystem.id.
+    /// `paySystemId`: documented as `sale_paysystem.id`.
     #[bitrix(rename = "paySystemId")]
     pub pay_system_id: Option<i64>,
-    /// `psStatus`: string.
+    /// `psStatus`: documented as string.
     #[bitrix(rename = "psStatus")]
     pub ps_status: Option<SaleOrderPaymentPsStatus>,
-    /// `psStatusCode`: string.
+    /// `psStatusCode`: documented as string.
     #[bitrix(rename = "psStatusCode")]
     pub ps_status_code: Option<String>,
-    /// `psStatusDescription`: string.
+    /// `psStatusDescription`: documented as string.
     #[bitrix(rename = "psStatusDescription")]
     pub ps_status_description: Option<String>,
-    /// `psStatusMessage`: string.
+    /// `psStatusMessage`: documented as string.
     #[bitrix(rename = "psStatusMessage")]
     pub ps_status_message: Option<String>,
-    /// `psSum`: double.
+    /// `psSum`: documented as double.
     #[bitrix(rename = "psSum")]
     pub ps_sum: Option<f64>,
-    /// `psCurrency`: string.
+    /// `psCurrency`: documented as string.
     #[bitrix(rename = "psCurrency")]
     pub ps_currency: Option<String>,
-    /// `psResponseDate`: datetime.
+    /// `psResponseDate`: documented as datetime.
     #[bitrix(rename = "psResponseDate")]
     pub ps_response_date: Option<String>,
-    /// `payVoucherNum`: string.
+    /// `payVoucherNum`: documented as string.
     #[bitrix(rename = "payVoucherNum")]
     pub pay_voucher_num: Option<String>,
-    /// `payVoucherDate`: date.
+    /// `payVoucherDate`: documented as date.
     #[bitrix(rename = "payVoucherDate")]
     pub pay_voucher_date: Option<String>,
-    /// `datePayBefore`: datetime.
+    /// `datePayBefore`: documented as datetime.
     #[bitrix(rename = "datePayBefore")]
     pub date_pay_before: Option<String>,
-    /// `dateBill`: datetime.
+    /// `dateBill`: documented as datetime.
     #[bitrix(rename = "dateBill")]
     pub date_bill: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sum`: double.
+    /// `sum`: documented as double.
     pub sum: Option<f64>,
-    /// `currency`: string.
+    /// `currency`: documented as string.
     pub currency: Option<String>,
-    /// `paySystemName`: string.
+    /// `paySystemName`: documented as string.
     #[bitrix(rename = "paySystemName")]
     pub pay_system_name: Option<String>,
-    /// `companyId`: integer.
+    /// `companyId`: documented as integer.
     #[bitrix(rename = "companyId")]
     pub company_id: Option<i64>,
-    /// `payReturnNum`: string.
+    /// `payReturnNum`: documented as string.
     #[bitrix(rename = "payReturnNum")]
     pub pay_return_num: Option<String>,
-    /// `priceCod`: double.
+    /// `priceCod`: documented as double.
     #[bitrix(rename = "priceCod")]
     pub price_cod: Option<f64>,
-    /// `payReturnDate`: date.
+    /// `payReturnDate`: documented as date.
     #[bitrix(rename = "payReturnDate")]
     pub pay_return_date: Option<String>,
-    /// `empReturnId`: user.id.
+    /// `empReturnId`: documented as `user.id`.
     #[bitrix(rename = "empReturnId")]
     pub emp_return_id: Option<i64>,
-    /// `payReturnComment`: string.
+    /// `payReturnComment`: documented as string.
     #[bitrix(rename = "payReturnComment")]
     pub pay_return_comment: Option<String>,
-    /// `responsibleId`: user.id.
+    /// `responsibleId`: documented as `user.id`.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `empResponsibleId`: user.id.
+    /// `empResponsibleId`: documented as `user.id`.
     #[bitrix(rename = "empResponsibleId")]
     pub emp_responsible_id: Option<i64>,
-    /// `dateResponsibleId`: datetime.
+    /// `dateResponsibleId`: documented as datetime.
     #[bitrix(rename = "dateResponsibleId")]
     pub date_responsible_id: Option<String>,
-    /// `isReturn`: string.
+    /// `isReturn`: documented as string.
     #[bitrix(rename = "isReturn")]
     pub is_return: Option<SaleOrderPaymentIsReturn>,
-    /// `comments`: string.
+    /// `comments`: documented as string.
     pub comments: Option<String>,
-    /// `updated1c`: string.
+    /// `updated1c`: documented as string.
     pub updated1c: Option<SaleOrderPaymentUpdated1c>,
-    /// `id1c`: string.
+    /// `id1c`: documented as string.
     pub id1c: Option<String>,
-    /// `version1c`: string.
+    /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `externalPayment`: string.
+    /// `externalPayment`: documented as string.
     #[bitrix(rename = "externalPayment")]
     pub external_payment: Option<SaleOrderPaymentExternalPayment>,
-    /// `psInvoiceId`: string.
+    /// `psInvoiceId`: documented as string.
     #[bitrix(rename = "psInvoiceId")]
     pub ps_invoice_id: Option<String>,
-    /// `marked`: string.
+    /// `marked`: documented as string.
     pub marked: Option<SaleOrderPaymentMarked>,
-    /// `reasonMarked`: string.
+    /// `reasonMarked`: documented as string.
     #[bitrix(rename = "reasonMarked")]
     pub reason_marked: Option<String>,
-    /// `dateMarked`: datetime.
+    /// `dateMarked`: documented as datetime.
     #[bitrix(rename = "dateMarked")]
     pub date_marked: Option<String>,
-    /// `empMarkedId`: user.id.
+    /// `empMarkedId`: documented as `user.id`.
     #[bitrix(rename = "empMarkedId")]
     pub emp_marked_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `paySystemIsCash`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

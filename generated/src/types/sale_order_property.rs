@@ -10,80 +10,83 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderProperty {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `personTypeId`: sale_person_type.id.
+    /// `personTypeId`: documented as `sale_person_type.id`.
     #[bitrix(rename = "personTypeId")]
     pub person_type_id: Option<i64>,
-    /// `propsGroupId`: sale_order_property_group.id.
+    /// `propsGroupId`: documented as `sale_order_property_group.id`.
     #[bitrix(rename = "propsGroupId")]
     pub props_group_id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `type`: string.
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<SaleOrderPropertyType>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<SaleOrderPropertyActive>,
-    /// `util`: string.
+    /// `util`: documented as string.
     pub util: Option<SaleOrderPropertyUtil>,
-    /// `userProps`: string.
+    /// `userProps`: documented as string.
     #[bitrix(rename = "userProps")]
     pub user_props: Option<SaleOrderPropertyUserProps>,
-    /// `isFiltered`: string.
+    /// `isFiltered`: documented as string.
     #[bitrix(rename = "isFiltered")]
     pub is_filtered: Option<SaleOrderPropertyIsFiltered>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `required`: string.
+    /// `required`: documented as string.
     pub required: Option<SaleOrderPropertyRequired>,
-    /// `multiple`: string.
+    /// `multiple`: documented as string.
     pub multiple: Option<SaleOrderPropertyMultiple>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `defaultValue`: string|number|string[]|number[].
+    /// `defaultValue`: documented as `string|number|string[]|number[]`.
     #[bitrix(rename = "defaultValue")]
     pub default_value: Option<Value>,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<Map<String, Value>>,
-    /// `isProfileName`: string.
+    /// `isProfileName`: documented as string.
     #[bitrix(rename = "isProfileName")]
     pub is_profile_name: Option<SaleOrderPropertyIsProfileName>,
-    /// `isPayer`: string.
+    /// `isPayer`: documented as string.
     #[bitrix(rename = "isPayer")]
     pub is_payer: Option<SaleOrderPropertyIsPayer>,
-    /// `isEmail`: string.
+    /// `isEmail`: documented as string.
     #[bitrix(rename = "isEmail")]
     pub is_email: Option<SaleOrderPropertyIsEmail>,
-    /// `isPhone`: string.
+    /// `isPhone`: documented as string.
     #[bitrix(rename = "isPhone")]
     pub is_phone: Option<SaleOrderPropertyIsPhone>,
-    /// `isZip`: string.
+    /// `isZip`: documented as string.
     #[bitrix(rename = "isZip")]
     pub is_zip: Option<SaleOrderPropertyIsZip>,
-    /// `isAddress`: string.
+    /// `isAddress`: documented as string.
     #[bitrix(rename = "isAddress")]
     pub is_address: Option<SaleOrderPropertyIsAddress>,
-    /// `isLocation`: string.
+    /// `isLocation`: documented as string.
     #[bitrix(rename = "isLocation")]
     pub is_location: Option<SaleOrderPropertyIsLocation>,
-    /// `isLocation4tax`: string.
+    /// `isLocation4tax`: documented as string.
     #[bitrix(rename = "isLocation4tax")]
     pub is_location4tax: Option<SaleOrderPropertyIsLocation4tax>,
-    /// `inputFieldLocation`: string.
+    /// `inputFieldLocation`: documented as string.
     #[bitrix(rename = "inputFieldLocation")]
     pub input_field_location: Option<String>,
-    /// `isAddressFrom`: string.
+    /// `isAddressFrom`: documented as string.
     #[bitrix(rename = "isAddressFrom")]
     pub is_address_from: Option<SaleOrderPropertyIsAddressFrom>,
-    /// `isAddressTo`: string.
+    /// `isAddressTo`: documented as string.
     #[bitrix(rename = "isAddressTo")]
     pub is_address_to: Option<SaleOrderPropertyIsAddressTo>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

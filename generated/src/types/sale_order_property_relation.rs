@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_property_relation` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_order_property_relation (`sale_order_property_relation`).
 ///
@@ -9,15 +10,18 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderPropertyRelation {
-    /// `entityId`: integer.
+    /// `entityId`: documented as integer.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<i64>,
-    /// `entityType`: string.
+    /// `entityType`: documented as string.
     #[bitrix(rename = "entityType")]
     pub entity_type: Option<SaleOrderPropertyRelationEntityType>,
-    /// `propertyId`: sale_order_property.id.
+    /// `propertyId`: documented as `sale_order_property.id`.
     #[bitrix(rename = "propertyId")]
     pub property_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `entityType`. Part of the `sale_order_property_relation` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

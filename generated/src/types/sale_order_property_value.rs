@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_property_value` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// sale_order_property_value (`sale_order_property_value`).
 ///
@@ -10,21 +10,24 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderPropertyValue {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `orderId`: sale_order.id.
+    /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
     pub order_id: Option<i64>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `value`: string|sale_order_property_value_file_value.
+    /// `value`: documented as `string|sale_order_property_value_file_value`.
     pub value: Option<Value>,
-    /// `orderPropsId`: sale_order_property.id.
+    /// `orderPropsId`: documented as `sale_order_property.id`.
     #[bitrix(rename = "orderPropsId")]
     pub order_props_id: Option<i64>,
-    /// `orderPropsXmlId`: string.
+    /// `orderPropsXmlId`: documented as string.
     #[bitrix(rename = "orderPropsXmlId")]
     pub order_props_xml_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

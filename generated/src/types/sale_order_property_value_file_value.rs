@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_property_value_file_value` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// sale_order_property_value_file_value (`sale_order_property_value_file_value`).
 ///
@@ -9,40 +10,43 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderPropertyValueFileValue {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `contentType`: string.
+    /// `contentType`: documented as string.
     #[bitrix(rename = "contentType")]
     pub content_type: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `externalId`: string.
+    /// `externalId`: documented as string.
     #[bitrix(rename = "externalId")]
     pub external_id: Option<String>,
-    /// `fileName`: string.
+    /// `fileName`: documented as string.
     #[bitrix(rename = "fileName")]
     pub file_name: Option<String>,
-    /// `fileSize`: integer.
+    /// `fileSize`: documented as integer.
     #[bitrix(rename = "fileSize")]
     pub file_size: Option<i64>,
-    /// `moduleId`: string.
+    /// `moduleId`: documented as string.
     #[bitrix(rename = "moduleId")]
     pub module_id: Option<String>,
-    /// `originalName`: string.
+    /// `originalName`: documented as string.
     #[bitrix(rename = "originalName")]
     pub original_name: Option<String>,
-    /// `src`: string.
+    /// `src`: documented as string.
     pub src: Option<String>,
-    /// `subdir`: string.
+    /// `subdir`: documented as string.
     pub subdir: Option<String>,
-    /// `timestampX`: string.
+    /// `timestampX`: documented as string.
     #[bitrix(rename = "timestampX")]
     pub timestamp_x: Option<String>,
-    /// `versionOriginalId`: string.
+    /// `versionOriginalId`: documented as string.
     #[bitrix(rename = "versionOriginalId")]
     pub version_original_id: Option<String>,
-    /// `width`: string.
+    /// `width`: documented as string.
     pub width: Option<String>,
-    /// `height`: string.
+    /// `height`: documented as string.
     pub height: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

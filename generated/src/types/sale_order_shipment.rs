@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_shipment` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 use crate::types;
 /// sale_order_shipment (`sale_order_shipment`).
@@ -10,134 +11,137 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderShipment {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `dateInsert`: datetime.
+    /// `dateInsert`: documented as datetime.
     #[bitrix(rename = "dateInsert")]
     pub date_insert: Option<String>,
-    /// `orderId`: sale_order.id.
+    /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
     pub order_id: Option<i64>,
-    /// `accountNumber`: string.
+    /// `accountNumber`: documented as string.
     #[bitrix(rename = "accountNumber")]
     pub account_number: Option<String>,
-    /// `allowDelivery`: string.
+    /// `allowDelivery`: documented as string.
     #[bitrix(rename = "allowDelivery")]
     pub allow_delivery: Option<SaleOrderShipmentAllowDelivery>,
-    /// `dateAllowDelivery`: datetime.
+    /// `dateAllowDelivery`: documented as datetime.
     #[bitrix(rename = "dateAllowDelivery")]
     pub date_allow_delivery: Option<String>,
-    /// `empAllowDeliveryId`: user.id.
+    /// `empAllowDeliveryId`: documented as `user.id`.
     #[bitrix(rename = "empAllowDeliveryId")]
     pub emp_allow_delivery_id: Option<i64>,
-    /// `deducted`: string.
+    /// `deducted`: documented as string.
     pub deducted: Option<SaleOrderShipmentDeducted>,
-    /// `dateDeducted`: datetime.
+    /// `dateDeducted`: documented as datetime.
     #[bitrix(rename = "dateDeducted")]
     pub date_deducted: Option<String>,
-    /// `empDeductedId`: user.id.
+    /// `empDeductedId`: documented as `user.id`.
     #[bitrix(rename = "empDeductedId")]
     pub emp_deducted_id: Option<i64>,
-    /// `reasonUndoDeducted`: string.
+    /// `reasonUndoDeducted`: documented as string.
     #[bitrix(rename = "reasonUndoDeducted")]
     pub reason_undo_deducted: Option<String>,
-    /// `system`: string.
+    /// `system`: documented as string.
     pub system: Option<SaleOrderShipmentSystem>,
-    /// `deliveryId`: sale_delivery_service.id.
+    /// `deliveryId`: documented as `sale_delivery_service.id`.
     #[bitrix(rename = "deliveryId")]
     pub delivery_id: Option<i64>,
-    /// `deliveryName`: string.
+    /// `deliveryName`: documented as string.
     #[bitrix(rename = "deliveryName")]
     pub delivery_name: Option<String>,
-    /// `deliveryXmlId`: string.
+    /// `deliveryXmlId`: documented as string.
     #[bitrix(rename = "deliveryXmlId")]
     pub delivery_xml_id: Option<String>,
-    /// `statusId`: sale_status.id.
+    /// `statusId`: documented as `sale_status.id`.
     #[bitrix(rename = "statusId")]
-    pub status_id: Option<i64>,
-    /// `statusXmlId`: string.
+    pub status_id: Option<Value>,
+    /// `statusXmlId`: documented as string.
     #[bitrix(rename = "statusXmlId")]
     pub status_xml_id: Option<String>,
-    /// `canceled`: string.
+    /// `canceled`: documented as string.
     pub canceled: Option<SaleOrderShipmentCanceled>,
-    /// `dateCanceled`: datetime.
+    /// `dateCanceled`: documented as datetime.
     #[bitrix(rename = "dateCanceled")]
     pub date_canceled: Option<String>,
-    /// `empCanceledId`: user.id.
+    /// `empCanceledId`: documented as `user.id`.
     #[bitrix(rename = "empCanceledId")]
     pub emp_canceled_id: Option<i64>,
-    /// `marked`: string.
+    /// `marked`: documented as string.
     pub marked: Option<SaleOrderShipmentMarked>,
-    /// `dateMarked`: datetime.
+    /// `dateMarked`: documented as datetime.
     #[bitrix(rename = "dateMarked")]
     pub date_marked: Option<String>,
-    /// `reasonMarked`: string.
+    /// `reasonMarked`: documented as string.
     #[bitrix(rename = "reasonMarked")]
     pub reason_marked: Option<String>,
-    /// `empMarkedId`: user.id.
+    /// `empMarkedId`: documented as `user.id`.
     #[bitrix(rename = "empMarkedId")]
     pub emp_marked_id: Option<i64>,
-    /// `deliveryDocDate`: datetime.
+    /// `deliveryDocDate`: documented as datetime.
     #[bitrix(rename = "deliveryDocDate")]
     pub delivery_doc_date: Option<String>,
-    /// `deliveryDocNum`: string.
+    /// `deliveryDocNum`: documented as string.
     #[bitrix(rename = "deliveryDocNum")]
     pub delivery_doc_num: Option<String>,
-    /// `trackingNumber`: string.
+    /// `trackingNumber`: documented as string.
     #[bitrix(rename = "trackingNumber")]
     pub tracking_number: Option<String>,
-    /// `trackingDescription`: string.
+    /// `trackingDescription`: documented as string.
     #[bitrix(rename = "trackingDescription")]
     pub tracking_description: Option<String>,
-    /// `trackingLastCheck`: datetime.
+    /// `trackingLastCheck`: documented as datetime.
     #[bitrix(rename = "trackingLastCheck")]
     pub tracking_last_check: Option<String>,
-    /// `trackingStatus`: string.
+    /// `trackingStatus`: documented as string.
     #[bitrix(rename = "trackingStatus")]
     pub tracking_status: Option<String>,
-    /// `currency`: string.
+    /// `currency`: documented as string.
     pub currency: Option<String>,
-    /// `customPriceDelivery`: string.
+    /// `customPriceDelivery`: documented as string.
     #[bitrix(rename = "customPriceDelivery")]
     pub custom_price_delivery: Option<SaleOrderShipmentCustomPriceDelivery>,
-    /// `basePriceDelivery`: double.
+    /// `basePriceDelivery`: documented as double.
     #[bitrix(rename = "basePriceDelivery")]
     pub base_price_delivery: Option<f64>,
-    /// `priceDelivery`: double.
+    /// `priceDelivery`: documented as double.
     #[bitrix(rename = "priceDelivery")]
     pub price_delivery: Option<f64>,
-    /// `discountPrice`: double.
+    /// `discountPrice`: documented as double.
     #[bitrix(rename = "discountPrice")]
     pub discount_price: Option<f64>,
-    /// `comments`: string.
+    /// `comments`: documented as string.
     pub comments: Option<String>,
-    /// `companyId`: integer.
+    /// `companyId`: documented as integer.
     #[bitrix(rename = "companyId")]
     pub company_id: Option<i64>,
-    /// `responsibleId`: user.id.
+    /// `responsibleId`: documented as `user.id`.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: Option<i64>,
-    /// `dateResponsibleId`: datetime.
+    /// `dateResponsibleId`: documented as datetime.
     #[bitrix(rename = "dateResponsibleId")]
     pub date_responsible_id: Option<String>,
-    /// `empResponsibleId`: user.id.
+    /// `empResponsibleId`: documented as `user.id`.
     #[bitrix(rename = "empResponsibleId")]
     pub emp_responsible_id: Option<i64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `externalDelivery`: string.
+    /// `externalDelivery`: documented as string.
     #[bitrix(rename = "externalDelivery")]
     pub external_delivery: Option<SaleOrderShipmentExternalDelivery>,
-    /// `id1c`: string.
+    /// `id1c`: documented as string.
     pub id1c: Option<String>,
-    /// `updated1c`: string.
+    /// `updated1c`: documented as string.
     pub updated1c: Option<String>,
-    /// `version1c`: string.
+    /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `shipmentItems`: array of sale_order_shipment_item.
+    /// `shipmentItems`: documented as array of `sale_order_shipment_item`.
     #[bitrix(rename = "shipmentItems")]
     pub shipment_items: Option<Vec<types::SaleOrderShipmentItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `allowDelivery`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_shipment_item` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// sale_order_shipment_item (`sale_order_shipment_item`).
 ///
@@ -9,23 +10,26 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderShipmentItem {
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `orderDeliveryId`: sale_order_shipment.id.
+    /// `orderDeliveryId`: documented as `sale_order_shipment.id`.
     #[bitrix(rename = "orderDeliveryId")]
     pub order_delivery_id: Option<i64>,
-    /// `basketId`: sale_basket_item.id.
+    /// `basketId`: documented as `sale_basket_item.id`.
     #[bitrix(rename = "basketId")]
     pub basket_id: Option<i64>,
-    /// `quantity`: float.
+    /// `quantity`: documented as float.
     pub quantity: Option<f64>,
-    /// `reservedQuantity`: float.
+    /// `reservedQuantity`: documented as float.
     #[bitrix(rename = "reservedQuantity")]
     pub reserved_quantity: Option<f64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
+    /// `dateInsert`: documented as datetime.
     #[bitrix(rename = "dateInsert")]
     pub date_insert: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_trade_binding` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// sale_order_trade_binding (`sale_order_trade_binding`).
 ///
@@ -9,23 +10,26 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderTradeBinding {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `externalOrderId`: string.
+    /// `externalOrderId`: documented as string.
     #[bitrix(rename = "externalOrderId")]
     pub external_order_id: Option<String>,
-    /// `orderId`: sale_order.id.
+    /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
     pub order_id: Option<i64>,
-    /// `tradingPlatformId`: sale_order_trade_platform.id.
+    /// `tradingPlatformId`: documented as `sale_order_trade_platform.id`.
     #[bitrix(rename = "tradingPlatformId")]
     pub trading_platform_id: Option<i64>,
-    /// `tradingPlatformXmlId`: string.
+    /// `tradingPlatformXmlId`: documented as string.
     #[bitrix(rename = "tradingPlatformXmlId")]
     pub trading_platform_xml_id: Option<String>,
-    /// `params`: string.
+    /// `params`: documented as string.
     pub params: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_order_trade_platform` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_order_trade_platform (`sale_order_trade_platform`).
 ///
@@ -9,26 +10,29 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleOrderTradePlatform {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `active`: string.
+    /// `active`: documented as string.
     pub active: Option<SaleOrderTradePlatformActive>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
-    /// `settings`: string.
+    /// `settings`: documented as string.
     pub settings: Option<String>,
-    /// `catalogSectionTabClassName`: string.
+    /// `catalogSectionTabClassName`: documented as string.
     #[bitrix(rename = "catalogSectionTabClassName")]
     pub catalog_section_tab_class_name: Option<String>,
-    /// `class`: string.
+    /// `class`: documented as string.
     pub class: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `active`. Part of the `sale_order_trade_platform` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

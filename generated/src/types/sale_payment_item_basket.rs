@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_payment_item_basket` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// sale_payment_item_basket (`sale_payment_item_basket`).
 ///
@@ -9,20 +10,23 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaymentItemBasket {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `paymentId`: sale_order_payment.id.
+    /// `paymentId`: documented as `sale_order_payment.id`.
     #[bitrix(rename = "paymentId")]
     pub payment_id: Option<i64>,
-    /// `basketId`: sale_basket_item.id.
+    /// `basketId`: documented as `sale_basket_item.id`.
     #[bitrix(rename = "basketId")]
     pub basket_id: Option<i64>,
-    /// `quantity`: double.
+    /// `quantity`: documented as double.
     pub quantity: Option<f64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
+    /// `dateInsert`: documented as datetime.
     #[bitrix(rename = "dateInsert")]
     pub date_insert: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

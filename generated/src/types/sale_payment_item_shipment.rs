@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_payment_item_shipment` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// sale_payment_item_shipment (`sale_payment_item_shipment`).
 ///
@@ -9,18 +10,21 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaymentItemShipment {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `shipmentId`: sale_order_shipment.id.
+    /// `shipmentId`: documented as `sale_order_shipment.id`.
     #[bitrix(rename = "shipmentId")]
     pub shipment_id: Option<i64>,
-    /// `paymentId`: sale_order_payment.id.
+    /// `paymentId`: documented as `sale_order_payment.id`.
     #[bitrix(rename = "paymentId")]
     pub payment_id: Option<i64>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
+    /// `dateInsert`: documented as datetime.
     #[bitrix(rename = "dateInsert")]
     pub date_insert: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

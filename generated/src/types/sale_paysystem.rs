@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_paysystem` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_paysystem (`sale_paysystem`).
 ///
@@ -9,60 +10,63 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystem {
-    /// `ID`: string.
+    /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `DESCRIPTION`: string.
+    /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `PERSON_TYPE_ID`: sale_person_type.id.
+    /// `PERSON_TYPE_ID`: documented as `sale_person_type.id`.
     #[bitrix(rename = "PERSON_TYPE_ID")]
     pub person_type_id: Option<i64>,
-    /// `ACTION_FILE`: string.
+    /// `ACTION_FILE`: documented as string.
     #[bitrix(rename = "ACTION_FILE")]
     pub action_file: Option<String>,
-    /// `ACTIVE`: string.
+    /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<SalePaysystemActive>,
-    /// `ENTITY_REGISTRY_TYPE`: string.
+    /// `ENTITY_REGISTRY_TYPE`: documented as string.
     #[bitrix(rename = "ENTITY_REGISTRY_TYPE")]
     pub entity_registry_type: Option<SalePaysystemEntityRegistryType>,
-    /// `NEW_WINDOW`: string.
+    /// `NEW_WINDOW`: documented as string.
     #[bitrix(rename = "NEW_WINDOW")]
     pub new_window: Option<SalePaysystemNewWindow>,
-    /// `ALLOW_EDIT_PAYMENT`: string.
+    /// `ALLOW_EDIT_PAYMENT`: documented as string.
     #[bitrix(rename = "ALLOW_EDIT_PAYMENT")]
     pub allow_edit_payment: Option<SalePaysystemAllowEditPayment>,
-    /// `AUTO_CHANGE_1C`: string.
+    /// `AUTO_CHANGE_1C`: documented as string.
     #[bitrix(rename = "AUTO_CHANGE_1C")]
     pub auto_change_1c: Option<SalePaysystemAutoChange1c>,
-    /// `CAN_PRINT_CHECK`: string.
+    /// `CAN_PRINT_CHECK`: documented as string.
     #[bitrix(rename = "CAN_PRINT_CHECK")]
     pub can_print_check: Option<SalePaysystemCanPrintCheck>,
-    /// `ENCODING`: string.
+    /// `ENCODING`: documented as string.
     #[bitrix(rename = "ENCODING")]
     pub encoding: Option<String>,
-    /// `IS_CASH`: string.
+    /// `IS_CASH`: documented as string.
     #[bitrix(rename = "IS_CASH")]
     pub is_cash: Option<SalePaysystemIsCash>,
-    /// `PSA_NAME`: string.
+    /// `PSA_NAME`: documented as string.
     #[bitrix(rename = "PSA_NAME")]
     pub psa_name: Option<String>,
-    /// `PS_MODE`: string.
+    /// `PS_MODE`: documented as string.
     #[bitrix(rename = "PS_MODE")]
     pub ps_mode: Option<String>,
-    /// `SORT`: string.
+    /// `SORT`: documented as string.
     #[bitrix(rename = "SORT")]
     pub sort: Option<String>,
-    /// `TARIFF`: string.
+    /// `TARIFF`: documented as string.
     #[bitrix(rename = "TARIFF")]
     pub tariff: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `ACTIVE`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

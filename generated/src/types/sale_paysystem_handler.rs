@@ -10,19 +10,22 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaysystemHandler {
-    /// `ID`: string.
+    /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `SORT`: string.
+    /// `SORT`: documented as string.
     #[bitrix(rename = "SORT")]
     pub sort: Option<String>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_shipment_property_value` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// sale_shipment_property_value (`sale_shipment_property_value`).
 ///
@@ -10,21 +10,24 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentPropertyValue {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `shipmentId`: sale_order_shipment.id.
+    /// `shipmentId`: documented as `sale_order_shipment.id`.
     #[bitrix(rename = "shipmentId")]
     pub shipment_id: Option<i64>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `value`: string|sale_order_property_value_file_value.
+    /// `value`: documented as `string|sale_order_property_value_file_value`.
     pub value: Option<Value>,
-    /// `shipmentPropsId`: sale_shipment_property.id.
+    /// `shipmentPropsId`: documented as `sale_shipment_property.id`.
     #[bitrix(rename = "shipmentPropsId")]
     pub shipment_props_id: Option<i64>,
-    /// `shipmentPropsXmlId`: string.
+    /// `shipmentPropsXmlId`: documented as string.
     #[bitrix(rename = "shipmentPropsXmlId")]
     pub shipment_props_xml_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `sale_status_lang` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// sale_status_lang (`sale_status_lang`).
 ///
@@ -9,13 +10,16 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleStatusLang {
-    /// `statusId`: sale_status.id.
+    /// `statusId`: documented as `sale_status.id`.
     #[bitrix(rename = "statusId")]
-    pub status_id: Option<i64>,
-    /// `lid`: sale_lang.lid.
+    pub status_id: Option<Value>,
+    /// `lid`: documented as `sale_lang.lid`.
     pub lid: Option<String>,
-    /// `name`: string.
+    /// `name`: documented as string.
     pub name: Option<String>,
-    /// `description`: string.
+    /// `description`: documented as string.
     pub description: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `TagDto` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 use crate::types;
 /// TagDto Object (`TagDto`).
@@ -10,18 +11,21 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TagDto {
-    /// `title`: textWithTranslation, required.
-    pub title: types::TextWithTranslation,
-    /// `type`: string, required.
+    /// `title`: documented as `textWithTranslation`.
+    pub title: Option<types::TextWithTranslation>,
+    /// `type`: documented as string.
     #[bitrix(rename = "type")]
-    pub type_: TagDtoType,
-    /// `action`: ActionDto.
+    pub type_: Option<TagDtoType>,
+    /// `action`: documented as `ActionDto`.
     pub action: Option<types::ActionDto>,
-    /// `scope`: string.
+    /// `scope`: documented as `string`.
     pub scope: Option<types::LayoutScope>,
-    /// `hideIfReadonly`: boolean; default `false`.
+    /// `hideIfReadonly`: documented as boolean; default `false`.
     #[bitrix(rename = "hideIfReadonly")]
     pub hide_if_readonly: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of the `TagDto` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/structure/header.html)).
 #[bitrix_enum(repr = "string")]

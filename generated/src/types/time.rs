@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `time` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// Time Object (`time`).
 ///
@@ -9,20 +10,23 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Time {
-    /// `start`: double.
+    /// `start`: documented as double.
     pub start: Option<f64>,
-    /// `finish`: double.
+    /// `finish`: documented as double.
     pub finish: Option<f64>,
-    /// `duration`: double.
+    /// `duration`: documented as double.
     pub duration: Option<f64>,
-    /// `processing`: double.
+    /// `processing`: documented as double.
     pub processing: Option<f64>,
-    /// `date_start`: string.
+    /// `date_start`: documented as string.
     pub date_start: Option<String>,
-    /// `date_finish`: string.
+    /// `date_finish`: documented as string.
     pub date_finish: Option<String>,
-    /// `operating_reset_at`: timestamp.
+    /// `operating_reset_at`: documented as timestamp.
     pub operating_reset_at: Option<i64>,
-    /// `operating`: double.
+    /// `operating`: documented as double.
     pub operating: Option<f64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -10,84 +10,87 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Type {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `title`: string.
+    /// `title`: documented as string.
     pub title: Option<String>,
-    /// `code`: string.
+    /// `code`: documented as string.
     pub code: Option<String>,
-    /// `createdBy`: integer.
+    /// `createdBy`: documented as integer.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<i64>,
-    /// `isCategoriesEnabled`: boolean.
-    #[bitrix(rename = "isCategoriesEnabled")]
+    /// `isCategoriesEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isCategoriesEnabled", yn)]
     pub is_categories_enabled: Option<bool>,
-    /// `isStagesEnabled`: boolean.
-    #[bitrix(rename = "isStagesEnabled")]
+    /// `isStagesEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isStagesEnabled", yn)]
     pub is_stages_enabled: Option<bool>,
-    /// `isBeginCloseDatesEnabled`: boolean.
-    #[bitrix(rename = "isBeginCloseDatesEnabled")]
+    /// `isBeginCloseDatesEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isBeginCloseDatesEnabled", yn)]
     pub is_begin_close_dates_enabled: Option<bool>,
-    /// `isClientEnabled`: boolean.
-    #[bitrix(rename = "isClientEnabled")]
+    /// `isClientEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isClientEnabled", yn)]
     pub is_client_enabled: Option<bool>,
-    /// `isUseInUserfieldEnabled`: boolean.
-    #[bitrix(rename = "isUseInUserfieldEnabled")]
+    /// `isUseInUserfieldEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isUseInUserfieldEnabled", yn)]
     pub is_use_in_userfield_enabled: Option<bool>,
-    /// `isLinkWithProductsEnabled`: boolean.
-    #[bitrix(rename = "isLinkWithProductsEnabled")]
+    /// `isLinkWithProductsEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isLinkWithProductsEnabled", yn)]
     pub is_link_with_products_enabled: Option<bool>,
-    /// `isMycompanyEnabled`: boolean.
-    #[bitrix(rename = "isMycompanyEnabled")]
+    /// `isMycompanyEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isMycompanyEnabled", yn)]
     pub is_mycompany_enabled: Option<bool>,
-    /// `isDocumentsEnabled`: boolean.
-    #[bitrix(rename = "isDocumentsEnabled")]
+    /// `isDocumentsEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isDocumentsEnabled", yn)]
     pub is_documents_enabled: Option<bool>,
-    /// `isSourceEnabled`: boolean.
-    #[bitrix(rename = "isSourceEnabled")]
+    /// `isSourceEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isSourceEnabled", yn)]
     pub is_source_enabled: Option<bool>,
-    /// `isObserversEnabled`: boolean.
-    #[bitrix(rename = "isObserversEnabled")]
+    /// `isObserversEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isObserversEnabled", yn)]
     pub is_observers_enabled: Option<bool>,
-    /// `isRecyclebinEnabled`: boolean.
-    #[bitrix(rename = "isRecyclebinEnabled")]
+    /// `isRecyclebinEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isRecyclebinEnabled", yn)]
     pub is_recyclebin_enabled: Option<bool>,
-    /// `isAutomationEnabled`: boolean.
-    #[bitrix(rename = "isAutomationEnabled")]
+    /// `isAutomationEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isAutomationEnabled", yn)]
     pub is_automation_enabled: Option<bool>,
-    /// `isBizProcEnabled`: boolean.
-    #[bitrix(rename = "isBizProcEnabled")]
+    /// `isBizProcEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isBizProcEnabled", yn)]
     pub is_biz_proc_enabled: Option<bool>,
-    /// `isSetOpenPermissions`: boolean.
-    #[bitrix(rename = "isSetOpenPermissions")]
+    /// `isSetOpenPermissions`: documented as Y/N flag.
+    #[bitrix(rename = "isSetOpenPermissions", yn)]
     pub is_set_open_permissions: Option<bool>,
-    /// `isPaymentsEnabled`: boolean.
-    #[bitrix(rename = "isPaymentsEnabled")]
+    /// `isPaymentsEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isPaymentsEnabled", yn)]
     pub is_payments_enabled: Option<bool>,
-    /// `isCountersEnabled`: boolean.
-    #[bitrix(rename = "isCountersEnabled")]
+    /// `isCountersEnabled`: documented as Y/N flag.
+    #[bitrix(rename = "isCountersEnabled", yn)]
     pub is_counters_enabled: Option<bool>,
-    /// `createdTime`: datetime.
+    /// `createdTime`: documented as datetime.
     #[bitrix(rename = "createdTime")]
     pub created_time: Option<String>,
-    /// `updatedTime`: datetime.
+    /// `updatedTime`: documented as datetime.
     #[bitrix(rename = "updatedTime")]
     pub updated_time: Option<String>,
-    /// `updatedBy`: integer.
+    /// `updatedBy`: documented as integer.
     #[bitrix(rename = "updatedBy")]
     pub updated_by: Option<i64>,
-    /// `relations`: object.
+    /// `relations`: documented as object.
     pub relations: Option<Map<String, Value>>,
-    /// `linkedUserFields`: object.
+    /// `linkedUserFields`: documented as object.
     #[bitrix(rename = "linkedUserFields")]
     pub linked_user_fields: Option<Map<String, Value>>,
-    /// `customSections`: array.
+    /// `customSections`: documented as array.
     #[bitrix(rename = "customSections")]
     pub custom_sections: Option<Vec<Value>>,
-    /// `customSectionId`: integer.
+    /// `customSectionId`: documented as integer.
     #[bitrix(rename = "customSectionId")]
     pub custom_section_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `type.linkedUserFields` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// type.linkedUserFields (`type.linkedUserFields`).
 ///
@@ -9,13 +10,16 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TypeLinkedUserFields {
-    /// `CALENDAR_EVENT`: boolean.
+    /// `CALENDAR_EVENT`: documented as boolean.
     #[bitrix(rename = "CALENDAR_EVENT")]
     pub calendar_event: Option<bool>,
-    /// `TASKS_TASK`: boolean.
+    /// `TASKS_TASK`: documented as boolean.
     #[bitrix(rename = "TASKS_TASK")]
     pub tasks_task: Option<bool>,
-    /// `TASKS_TASK_TEMPLATE`: boolean.
+    /// `TASKS_TASK_TEMPLATE`: documented as boolean.
     #[bitrix(rename = "TASKS_TASK_TEMPLATE")]
     pub tasks_task_template: Option<bool>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `type.relations` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 use crate::types;
 /// type.relations (`type.relations`).
@@ -10,8 +11,11 @@ use crate::types;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TypeRelations {
-    /// `parent`: array of relation.
+    /// `parent`: documented as array of `relation`.
     pub parent: Option<Vec<types::Relation>>,
-    /// `child`: array of relation.
+    /// `child`: documented as array of `relation`.
     pub child: Option<Vec<types::Relation>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

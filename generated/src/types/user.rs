@@ -2,7 +2,81 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `user` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
-/// user (`user`).
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::bitrix_object;
+/// Get a list of users by filter (`user`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/data-types.html)
-pub type User = i64;
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-get.html)
+#[non_exhaustive]
+#[bitrix_object]
+pub struct User {
+    /// `ACTIVE`: documented as boolean.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: Option<bool>,
+    /// `DATE_REGISTER`: documented as string.
+    #[bitrix(rename = "DATE_REGISTER")]
+    pub date_register: Option<String>,
+    /// `EMAIL`: documented as string.
+    #[bitrix(rename = "EMAIL")]
+    pub email: Option<String>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `IS_ONLINE`: documented as string.
+    #[bitrix(rename = "IS_ONLINE")]
+    pub is_online: Option<String>,
+    /// `LAST_ACTIVITY_DATE`: documented as object.
+    #[bitrix(rename = "LAST_ACTIVITY_DATE")]
+    pub last_activity_date: Option<Map<String, Value>>,
+    /// `LAST_LOGIN`: documented as string.
+    #[bitrix(rename = "LAST_LOGIN")]
+    pub last_login: Option<String>,
+    /// `LAST_NAME`: documented as string.
+    #[bitrix(rename = "LAST_NAME")]
+    pub last_name: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `PERSONAL_BIRTHDAY`: documented as string.
+    #[bitrix(rename = "PERSONAL_BIRTHDAY")]
+    pub personal_birthday: Option<String>,
+    /// `PERSONAL_CITY`: documented as string.
+    #[bitrix(rename = "PERSONAL_CITY")]
+    pub personal_city: Option<String>,
+    /// `PERSONAL_GENDER`: documented as string.
+    #[bitrix(rename = "PERSONAL_GENDER")]
+    pub personal_gender: Option<String>,
+    /// `PERSONAL_MOBILE`: documented as string.
+    #[bitrix(rename = "PERSONAL_MOBILE")]
+    pub personal_mobile: Option<String>,
+    /// `PERSONAL_WWW`: documented as string.
+    #[bitrix(rename = "PERSONAL_WWW")]
+    pub personal_www: Option<String>,
+    /// `SECOND_NAME`: documented as string.
+    #[bitrix(rename = "SECOND_NAME")]
+    pub second_name: Option<String>,
+    /// `TIMESTAMP_X`: documented as object.
+    #[bitrix(rename = "TIMESTAMP_X")]
+    pub timestamp_x: Option<Map<String, Value>>,
+    /// `TIME_ZONE`: documented as string.
+    #[bitrix(rename = "TIME_ZONE")]
+    pub time_zone: Option<String>,
+    /// `UF_DEPARTMENT`: documented as array of integer.
+    #[bitrix(rename = "UF_DEPARTMENT")]
+    pub uf_department: Option<Vec<i64>>,
+    /// `UF_EMPLOYMENT_DATE`: documented as string.
+    #[bitrix(rename = "UF_EMPLOYMENT_DATE")]
+    pub uf_employment_date: Option<String>,
+    /// `USER_TYPE`: documented as string.
+    #[bitrix(rename = "USER_TYPE")]
+    pub user_type: Option<String>,
+    /// `WORK_PHONE`: documented as string.
+    #[bitrix(rename = "WORK_PHONE")]
+    pub work_phone: Option<String>,
+    /// `WORK_POSITION`: documented as string.
+    #[bitrix(rename = "WORK_POSITION")]
+    pub work_position: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,11 +2,66 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.current` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get information about the current user — `user.current` (REST v1, scope `user`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-current.html)
 #[non_exhaustive]
-#[bitrix_method(name = "user.current", version = "v1", scope = "user", result = Value)]
+#[bitrix_method(
+    name = "user.current",
+    version = "v1",
+    scope = "user",
+    result = UserCurrentResult,
+)]
 pub struct UserCurrent {}
+/// The `UserCurrentResult` object. Part of `user.current` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-current.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct UserCurrentResult {
+    /// `ACTIVE`: documented as boolean.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: Option<bool>,
+    /// `DATE_REGISTER`: documented as string.
+    #[bitrix(rename = "DATE_REGISTER")]
+    pub date_register: Option<String>,
+    /// `EMAIL`: documented as string.
+    #[bitrix(rename = "EMAIL")]
+    pub email: Option<String>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `IS_ONLINE`: documented as string.
+    #[bitrix(rename = "IS_ONLINE")]
+    pub is_online: Option<String>,
+    /// `LAST_ACTIVITY_DATE`: documented as string.
+    #[bitrix(rename = "LAST_ACTIVITY_DATE")]
+    pub last_activity_date: Option<String>,
+    /// `LAST_LOGIN`: documented as string.
+    #[bitrix(rename = "LAST_LOGIN")]
+    pub last_login: Option<String>,
+    /// `LAST_NAME`: documented as string.
+    #[bitrix(rename = "LAST_NAME")]
+    pub last_name: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `PERSONAL_BIRTHDAY`: documented as string.
+    #[bitrix(rename = "PERSONAL_BIRTHDAY")]
+    pub personal_birthday: Option<String>,
+    /// `PERSONAL_GENDER`: documented as string.
+    #[bitrix(rename = "PERSONAL_GENDER")]
+    pub personal_gender: Option<String>,
+    /// `UF_DEPARTMENT`: documented as array of integer.
+    #[bitrix(rename = "UF_DEPARTMENT")]
+    pub uf_department: Option<Vec<i64>>,
+    /// `UF_EMPLOYMENT_DATE`: documented as string.
+    #[bitrix(rename = "UF_EMPLOYMENT_DATE")]
+    pub uf_employment_date: Option<String>,
+    /// `WORK_POSITION`: documented as string.
+    #[bitrix(rename = "WORK_POSITION")]
+    pub work_position: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,11 +2,210 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get user fields — `user.fields` (REST v1, scope `user`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-fields.html)
 #[non_exhaustive]
-#[bitrix_method(name = "user.fields", version = "v1", scope = "user", result = Value)]
+#[bitrix_method(
+    name = "user.fields",
+    version = "v1",
+    scope = "user",
+    result = UserFieldsResult,
+)]
 pub struct UserFields {}
+/// The `UserFieldsResult` object. Part of `user.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct UserFieldsResult {
+    /// `ACTIVE`: documented as string.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: Option<String>,
+    /// `DATE_REGISTER`: documented as string.
+    #[bitrix(rename = "DATE_REGISTER")]
+    pub date_register: Option<String>,
+    /// `EMAIL`: documented as string.
+    #[bitrix(rename = "EMAIL")]
+    pub email: Option<String>,
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `IS_ONLINE`: documented as string.
+    #[bitrix(rename = "IS_ONLINE")]
+    pub is_online: Option<String>,
+    /// `LAST_ACTIVITY_DATE`: documented as string.
+    #[bitrix(rename = "LAST_ACTIVITY_DATE")]
+    pub last_activity_date: Option<String>,
+    /// `LAST_LOGIN`: documented as string.
+    #[bitrix(rename = "LAST_LOGIN")]
+    pub last_login: Option<String>,
+    /// `LAST_NAME`: documented as string.
+    #[bitrix(rename = "LAST_NAME")]
+    pub last_name: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `PERSONAL_BIRTHDAY`: documented as string.
+    #[bitrix(rename = "PERSONAL_BIRTHDAY")]
+    pub personal_birthday: Option<String>,
+    /// `PERSONAL_CITY`: documented as string.
+    #[bitrix(rename = "PERSONAL_CITY")]
+    pub personal_city: Option<String>,
+    /// `PERSONAL_COUNTRY`: documented as string.
+    #[bitrix(rename = "PERSONAL_COUNTRY")]
+    pub personal_country: Option<String>,
+    /// `PERSONAL_FAX`: documented as string.
+    #[bitrix(rename = "PERSONAL_FAX")]
+    pub personal_fax: Option<String>,
+    /// `PERSONAL_GENDER`: documented as string.
+    #[bitrix(rename = "PERSONAL_GENDER")]
+    pub personal_gender: Option<String>,
+    /// `PERSONAL_ICQ`: documented as string.
+    #[bitrix(rename = "PERSONAL_ICQ")]
+    pub personal_icq: Option<String>,
+    /// `PERSONAL_MAILBOX`: documented as string.
+    #[bitrix(rename = "PERSONAL_MAILBOX")]
+    pub personal_mailbox: Option<String>,
+    /// `PERSONAL_MOBILE`: documented as string.
+    #[bitrix(rename = "PERSONAL_MOBILE")]
+    pub personal_mobile: Option<String>,
+    /// `PERSONAL_NOTES`: documented as string.
+    #[bitrix(rename = "PERSONAL_NOTES")]
+    pub personal_notes: Option<String>,
+    /// `PERSONAL_PAGER`: documented as string.
+    #[bitrix(rename = "PERSONAL_PAGER")]
+    pub personal_pager: Option<String>,
+    /// `PERSONAL_PHONE`: documented as string.
+    #[bitrix(rename = "PERSONAL_PHONE")]
+    pub personal_phone: Option<String>,
+    /// `PERSONAL_PHOTO`: documented as string.
+    #[bitrix(rename = "PERSONAL_PHOTO")]
+    pub personal_photo: Option<String>,
+    /// `PERSONAL_PROFESSION`: documented as string.
+    #[bitrix(rename = "PERSONAL_PROFESSION")]
+    pub personal_profession: Option<String>,
+    /// `PERSONAL_STATE`: documented as string.
+    #[bitrix(rename = "PERSONAL_STATE")]
+    pub personal_state: Option<String>,
+    /// `PERSONAL_STREET`: documented as string.
+    #[bitrix(rename = "PERSONAL_STREET")]
+    pub personal_street: Option<String>,
+    /// `PERSONAL_WWW`: documented as string.
+    #[bitrix(rename = "PERSONAL_WWW")]
+    pub personal_www: Option<String>,
+    /// `PERSONAL_ZIP`: documented as string.
+    #[bitrix(rename = "PERSONAL_ZIP")]
+    pub personal_zip: Option<String>,
+    /// `SECOND_NAME`: documented as string.
+    #[bitrix(rename = "SECOND_NAME")]
+    pub second_name: Option<String>,
+    /// `TIMESTAMP_X`: documented as string.
+    #[bitrix(rename = "TIMESTAMP_X")]
+    pub timestamp_x: Option<String>,
+    /// `TIME_ZONE`: documented as string.
+    #[bitrix(rename = "TIME_ZONE")]
+    pub time_zone: Option<String>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `UF_DEPARTMENT`: documented as string.
+    #[bitrix(rename = "UF_DEPARTMENT")]
+    pub uf_department: Option<String>,
+    /// `UF_DISTRICT`: documented as string.
+    #[bitrix(rename = "UF_DISTRICT")]
+    pub uf_district: Option<String>,
+    /// `UF_EMPLOYMENT_DATE`: documented as string.
+    #[bitrix(rename = "UF_EMPLOYMENT_DATE")]
+    pub uf_employment_date: Option<String>,
+    /// `UF_INTERESTS`: documented as string.
+    #[bitrix(rename = "UF_INTERESTS")]
+    pub uf_interests: Option<String>,
+    /// `UF_LINKEDIN`: documented as string.
+    #[bitrix(rename = "UF_LINKEDIN")]
+    pub uf_linkedin: Option<String>,
+    /// `UF_PHONE_INNER`: documented as string.
+    #[bitrix(rename = "UF_PHONE_INNER")]
+    pub uf_phone_inner: Option<String>,
+    /// `UF_SKILLS`: documented as string.
+    #[bitrix(rename = "UF_SKILLS")]
+    pub uf_skills: Option<String>,
+    /// `UF_SKYPE`: documented as string.
+    #[bitrix(rename = "UF_SKYPE")]
+    pub uf_skype: Option<String>,
+    /// `UF_SKYPE_LINK`: documented as string.
+    #[bitrix(rename = "UF_SKYPE_LINK")]
+    pub uf_skype_link: Option<String>,
+    /// `UF_TIMEMAN`: documented as string.
+    #[bitrix(rename = "UF_TIMEMAN")]
+    pub uf_timeman: Option<String>,
+    /// `UF_TWITTER`: documented as string.
+    #[bitrix(rename = "UF_TWITTER")]
+    pub uf_twitter: Option<String>,
+    /// `UF_WEB_SITES`: documented as string.
+    #[bitrix(rename = "UF_WEB_SITES")]
+    pub uf_web_sites: Option<String>,
+    /// `UF_XING`: documented as string.
+    #[bitrix(rename = "UF_XING")]
+    pub uf_xing: Option<String>,
+    /// `UF_ZOOM`: documented as string.
+    #[bitrix(rename = "UF_ZOOM")]
+    pub uf_zoom: Option<String>,
+    /// `USER_TYPE`: documented as string.
+    #[bitrix(rename = "USER_TYPE")]
+    pub user_type: Option<String>,
+    /// `WORK_CITY`: documented as string.
+    #[bitrix(rename = "WORK_CITY")]
+    pub work_city: Option<String>,
+    /// `WORK_COMPANY`: documented as string.
+    #[bitrix(rename = "WORK_COMPANY")]
+    pub work_company: Option<String>,
+    /// `WORK_COUNTRY`: documented as string.
+    #[bitrix(rename = "WORK_COUNTRY")]
+    pub work_country: Option<String>,
+    /// `WORK_DEPARTMENT`: documented as string.
+    #[bitrix(rename = "WORK_DEPARTMENT")]
+    pub work_department: Option<String>,
+    /// `WORK_FAX`: documented as string.
+    #[bitrix(rename = "WORK_FAX")]
+    pub work_fax: Option<String>,
+    /// `WORK_LOGO`: documented as string.
+    #[bitrix(rename = "WORK_LOGO")]
+    pub work_logo: Option<String>,
+    /// `WORK_MAILBOX`: documented as string.
+    #[bitrix(rename = "WORK_MAILBOX")]
+    pub work_mailbox: Option<String>,
+    /// `WORK_NOTES`: documented as string.
+    #[bitrix(rename = "WORK_NOTES")]
+    pub work_notes: Option<String>,
+    /// `WORK_PAGER`: documented as string.
+    #[bitrix(rename = "WORK_PAGER")]
+    pub work_pager: Option<String>,
+    /// `WORK_PHONE`: documented as string.
+    #[bitrix(rename = "WORK_PHONE")]
+    pub work_phone: Option<String>,
+    /// `WORK_POSITION`: documented as string.
+    #[bitrix(rename = "WORK_POSITION")]
+    pub work_position: Option<String>,
+    /// `WORK_PROFILE`: documented as string.
+    #[bitrix(rename = "WORK_PROFILE")]
+    pub work_profile: Option<String>,
+    /// `WORK_STATE`: documented as string.
+    #[bitrix(rename = "WORK_STATE")]
+    pub work_state: Option<String>,
+    /// `WORK_STREET`: documented as string.
+    #[bitrix(rename = "WORK_STREET")]
+    pub work_street: Option<String>,
+    /// `WORK_WWW`: documented as string.
+    #[bitrix(rename = "WORK_WWW")]
+    pub work_www: Option<String>,
+    /// `WORK_ZIP`: documented as string.
+    #[bitrix(rename = "WORK_ZIP")]
+    pub work_zip: Option<String>,
+    /// `XML_ID`: documented as string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.search` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Get a list of users with personal data search — `user.search` (REST v1, scope `user`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)
@@ -12,25 +12,25 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "user.search",
     version = "v1",
     scope = "user",
-    result = Value,
+    result = Vec<types::User>,
     paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER"),
 )]
 pub struct UserSearch {
-    /// `FILTER`: string.
+    /// `FILTER`: documented as string.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<UserSearchFilter>,
-    /// `SORT`: string.
+    /// `SORT`: documented as string.
     #[bitrix(rename = "SORT")]
     pub sort: Option<String>,
-    /// `ORDER`: string.
+    /// `ORDER`: documented as string.
     #[bitrix(rename = "ORDER")]
     pub order: Option<UserSearchOrder>,
-    /// `ADMIN_MODE`: boolean.
+    /// `ADMIN_MODE`: documented as boolean.
     #[bitrix(rename = "ADMIN_MODE")]
     pub admin_mode: Option<bool>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
-    /// `UF_DEPARTMENT`: integer.
+    /// `UF_DEPARTMENT`: documented as integer.
     #[bitrix(rename = "UF_DEPARTMENT")]
     pub uf_department: Option<i64>,
 }

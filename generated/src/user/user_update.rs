@@ -15,164 +15,163 @@ use bitrix24::bitrix_method;
     result = bool,
     mutates,
     error(code = "ERROR_CORE", status = 400, message = "access_denied"),
-    error(code = "ERROR_CORE", status = 400, message = "access_denied"),
     error(code = "ERROR_CORE", status = 400, message = ""),
 )]
 pub struct UserUpdate {
-    /// `ID`: integer, required.
+    /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `ACTIVE`: boolean.
+    /// `ACTIVE`: documented as Y/N flag.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
-    /// `EMAIL`: string.
+    /// `EMAIL`: documented as string.
     #[bitrix(rename = "EMAIL")]
     pub email: Option<String>,
-    /// `NAME`: string.
+    /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `LAST_NAME`: string.
+    /// `LAST_NAME`: documented as string.
     #[bitrix(rename = "LAST_NAME")]
     pub last_name: Option<String>,
-    /// `SECOND_NAME`: string.
+    /// `SECOND_NAME`: documented as string.
     #[bitrix(rename = "SECOND_NAME")]
     pub second_name: Option<String>,
-    /// `PERSONAL_GENDER`: string.
+    /// `PERSONAL_GENDER`: documented as string.
     #[bitrix(rename = "PERSONAL_GENDER")]
     pub personal_gender: Option<String>,
-    /// `PERSONAL_PROFESSION`: string.
+    /// `PERSONAL_PROFESSION`: documented as string.
     #[bitrix(rename = "PERSONAL_PROFESSION")]
     pub personal_profession: Option<String>,
-    /// `PERSONAL_WWW`: string.
+    /// `PERSONAL_WWW`: documented as string.
     #[bitrix(rename = "PERSONAL_WWW")]
     pub personal_www: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: string.
+    /// `PERSONAL_BIRTHDAY`: documented as string.
     #[bitrix(rename = "PERSONAL_BIRTHDAY")]
     pub personal_birthday: Option<String>,
-    /// `PERSONAL_PHOTO`: array.
+    /// `PERSONAL_PHOTO`: documented as array.
     #[bitrix(rename = "PERSONAL_PHOTO")]
     pub personal_photo: Option<Vec<Value>>,
-    /// `PERSONAL_ICQ`: string.
+    /// `PERSONAL_ICQ`: documented as string.
     #[bitrix(rename = "PERSONAL_ICQ")]
     pub personal_icq: Option<String>,
-    /// `PERSONAL_PHONE`: string.
+    /// `PERSONAL_PHONE`: documented as string.
     #[bitrix(rename = "PERSONAL_PHONE")]
     pub personal_phone: Option<String>,
-    /// `PERSONAL_FAX`: string.
+    /// `PERSONAL_FAX`: documented as string.
     #[bitrix(rename = "PERSONAL_FAX")]
     pub personal_fax: Option<String>,
-    /// `PERSONAL_MOBILE`: string.
+    /// `PERSONAL_MOBILE`: documented as string.
     #[bitrix(rename = "PERSONAL_MOBILE")]
     pub personal_mobile: Option<String>,
-    /// `PERSONAL_PAGER`: string.
+    /// `PERSONAL_PAGER`: documented as string.
     #[bitrix(rename = "PERSONAL_PAGER")]
     pub personal_pager: Option<String>,
-    /// `PERSONAL_STREET`: string.
+    /// `PERSONAL_STREET`: documented as string.
     #[bitrix(rename = "PERSONAL_STREET")]
     pub personal_street: Option<String>,
-    /// `PERSONAL_CITY`: string.
+    /// `PERSONAL_CITY`: documented as string.
     #[bitrix(rename = "PERSONAL_CITY")]
     pub personal_city: Option<String>,
-    /// `PERSONAL_STATE`: string.
+    /// `PERSONAL_STATE`: documented as string.
     #[bitrix(rename = "PERSONAL_STATE")]
     pub personal_state: Option<String>,
-    /// `PERSONAL_ZIP`: string.
+    /// `PERSONAL_ZIP`: documented as string.
     #[bitrix(rename = "PERSONAL_ZIP")]
     pub personal_zip: Option<String>,
-    /// `PERSONAL_COUNTRY`: string.
+    /// `PERSONAL_COUNTRY`: documented as string.
     #[bitrix(rename = "PERSONAL_COUNTRY")]
     pub personal_country: Option<String>,
-    /// `PERSONAL_MAILBOX`: string.
+    /// `PERSONAL_MAILBOX`: documented as string.
     #[bitrix(rename = "PERSONAL_MAILBOX")]
     pub personal_mailbox: Option<String>,
-    /// `PERSONAL_NOTES`: string.
+    /// `PERSONAL_NOTES`: documented as string.
     #[bitrix(rename = "PERSONAL_NOTES")]
     pub personal_notes: Option<String>,
-    /// `WORK_PHONE`: string.
+    /// `WORK_PHONE`: documented as string.
     #[bitrix(rename = "WORK_PHONE")]
     pub work_phone: Option<String>,
-    /// `WORK_COMPANY`: string.
+    /// `WORK_COMPANY`: documented as string.
     #[bitrix(rename = "WORK_COMPANY")]
     pub work_company: Option<String>,
-    /// `WORK_POSITION`: string.
+    /// `WORK_POSITION`: documented as string.
     #[bitrix(rename = "WORK_POSITION")]
     pub work_position: Option<String>,
-    /// `WORK_DEPARTMENT`: string.
+    /// `WORK_DEPARTMENT`: documented as string.
     #[bitrix(rename = "WORK_DEPARTMENT")]
     pub work_department: Option<String>,
-    /// `WORK_WWW`: string.
+    /// `WORK_WWW`: documented as string.
     #[bitrix(rename = "WORK_WWW")]
     pub work_www: Option<String>,
-    /// `WORK_FAX`: string.
+    /// `WORK_FAX`: documented as string.
     #[bitrix(rename = "WORK_FAX")]
     pub work_fax: Option<String>,
-    /// `WORK_PAGER`: string.
+    /// `WORK_PAGER`: documented as string.
     #[bitrix(rename = "WORK_PAGER")]
     pub work_pager: Option<String>,
-    /// `WORK_STREET`: string.
+    /// `WORK_STREET`: documented as string.
     #[bitrix(rename = "WORK_STREET")]
     pub work_street: Option<String>,
-    /// `WORK_MAILBOX`: string.
+    /// `WORK_MAILBOX`: documented as string.
     #[bitrix(rename = "WORK_MAILBOX")]
     pub work_mailbox: Option<String>,
-    /// `WORK_CITY`: string.
+    /// `WORK_CITY`: documented as string.
     #[bitrix(rename = "WORK_CITY")]
     pub work_city: Option<String>,
-    /// `WORK_STATE`: string.
+    /// `WORK_STATE`: documented as string.
     #[bitrix(rename = "WORK_STATE")]
     pub work_state: Option<String>,
-    /// `WORK_ZIP`: string.
+    /// `WORK_ZIP`: documented as string.
     #[bitrix(rename = "WORK_ZIP")]
     pub work_zip: Option<String>,
-    /// `WORK_COUNTRY`: string.
+    /// `WORK_COUNTRY`: documented as string.
     #[bitrix(rename = "WORK_COUNTRY")]
     pub work_country: Option<String>,
-    /// `WORK_PROFILE`: string.
+    /// `WORK_PROFILE`: documented as string.
     #[bitrix(rename = "WORK_PROFILE")]
     pub work_profile: Option<String>,
-    /// `WORK_LOGO`: array.
+    /// `WORK_LOGO`: documented as array.
     #[bitrix(rename = "WORK_LOGO")]
     pub work_logo: Option<Vec<Value>>,
-    /// `WORK_NOTES`: string.
+    /// `WORK_NOTES`: documented as string.
     #[bitrix(rename = "WORK_NOTES")]
     pub work_notes: Option<String>,
-    /// `UF_SKYPE_LINK`: string.
+    /// `UF_SKYPE_LINK`: documented as string.
     #[bitrix(rename = "UF_SKYPE_LINK")]
     pub uf_skype_link: Option<String>,
-    /// `UF_ZOOM`: string.
+    /// `UF_ZOOM`: documented as string.
     #[bitrix(rename = "UF_ZOOM")]
     pub uf_zoom: Option<String>,
-    /// `UF_DEPARTMENT`: string.
+    /// `UF_DEPARTMENT`: documented as string.
     #[bitrix(rename = "UF_DEPARTMENT")]
     pub uf_department: Option<String>,
-    /// `UF_INTERESTS`: string.
+    /// `UF_INTERESTS`: documented as string.
     #[bitrix(rename = "UF_INTERESTS")]
     pub uf_interests: Option<String>,
-    /// `UF_SKILLS`: string.
+    /// `UF_SKILLS`: documented as string.
     #[bitrix(rename = "UF_SKILLS")]
     pub uf_skills: Option<String>,
-    /// `UF_WEB_SITES`: string.
+    /// `UF_WEB_SITES`: documented as string.
     #[bitrix(rename = "UF_WEB_SITES")]
     pub uf_web_sites: Option<String>,
-    /// `UF_XING`: string.
+    /// `UF_XING`: documented as string.
     #[bitrix(rename = "UF_XING")]
     pub uf_xing: Option<String>,
-    /// `UF_LINKEDIN`: string.
+    /// `UF_LINKEDIN`: documented as string.
     #[bitrix(rename = "UF_LINKEDIN")]
     pub uf_linkedin: Option<String>,
-    /// `UF_FACEBOOK`: string.
+    /// `UF_FACEBOOK`: documented as string.
     #[bitrix(rename = "UF_FACEBOOK")]
     pub uf_facebook: Option<String>,
-    /// `UF_TWITTER`: string.
+    /// `UF_TWITTER`: documented as string.
     #[bitrix(rename = "UF_TWITTER")]
     pub uf_twitter: Option<String>,
-    /// `UF_SKYPE`: string.
+    /// `UF_SKYPE`: documented as string.
     #[bitrix(rename = "UF_SKYPE")]
     pub uf_skype: Option<String>,
-    /// `UF_DISTRICT`: string.
+    /// `UF_DISTRICT`: documented as string.
     #[bitrix(rename = "UF_DISTRICT")]
     pub uf_district: Option<String>,
-    /// `UF_PHONE_INNER`: string.
+    /// `UF_PHONE_INNER`: documented as string.
     #[bitrix(rename = "UF_PHONE_INNER")]
     pub uf_phone_inner: Option<String>,
 }

@@ -30,64 +30,66 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         message = "Field \\* for USER object already exists"
     ),
     error(code = "ERROR_CORE", status = 400, message = "Fail to create new user field"),
+    error(status = 400, message = "The \\u0027FIELD_NAME\\u0027 field is not found."),
+    error(status = 400, message = "The \\u0027USER_TYPE_ID\\u0027 field is not found."),
 )]
 pub struct UserUserfieldAdd {
-    /// `fields`: object, required.
+    /// `fields`: documented as object, required.
     pub fields: UserUserfieldAddFields,
 }
 /// The `fields` object. Part of `user.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserUserfieldAddFields {
-    /// `FIELD_NAME`: string, required.
+    /// `FIELD_NAME`: documented as string, required.
     #[bitrix(rename = "FIELD_NAME")]
     pub field_name: String,
-    /// `USER_TYPE_ID`: string, required.
+    /// `USER_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "USER_TYPE_ID")]
     pub user_type_id: UserUserfieldAddFieldsUserTypeId,
-    /// `XML_ID`: string.
+    /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: boolean.
+    /// `MULTIPLE`: documented as Y/N flag.
     #[bitrix(rename = "MULTIPLE", yn)]
     pub multiple: Option<bool>,
-    /// `MANDATORY`: boolean.
+    /// `MANDATORY`: documented as Y/N flag.
     #[bitrix(rename = "MANDATORY", yn)]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: boolean.
+    /// `SHOW_FILTER`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_FILTER", yn)]
     pub show_filter: Option<bool>,
-    /// `SHOW_IN_LIST`: boolean.
+    /// `SHOW_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: boolean.
+    /// `EDIT_IN_LIST`: documented as Y/N flag.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: boolean.
+    /// `IS_SEARCHABLE`: documented as Y/N flag.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
     pub is_searchable: Option<bool>,
-    /// `SETTINGS`: object.
+    /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<UserUserfieldAddFieldsSettings>,
-    /// `EDIT_FORM_LABEL`: string.
+    /// `EDIT_FORM_LABEL`: documented as string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
     pub edit_form_label: Option<Map<String, Value>>,
-    /// `LIST_COLUMN_LABEL`: string.
+    /// `LIST_COLUMN_LABEL`: documented as string.
     #[bitrix(rename = "LIST_COLUMN_LABEL")]
     pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: string.
+    /// `LIST_FILTER_LABEL`: documented as string.
     #[bitrix(rename = "LIST_FILTER_LABEL")]
     pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE`: string.
+    /// `ERROR_MESSAGE`: documented as string.
     #[bitrix(rename = "ERROR_MESSAGE")]
     pub error_message: Option<String>,
-    /// `HELP_MESSAGE`: string.
+    /// `HELP_MESSAGE`: documented as string.
     #[bitrix(rename = "HELP_MESSAGE")]
     pub help_message: Option<String>,
-    /// `LABEL`: string.
+    /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]
     pub label: Option<String>,
     /// Undocumented keys sent as they are.
@@ -150,10 +152,10 @@ pub enum UserUserfieldAddFieldsUserTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserUserfieldAddFieldsSettings {
-    /// `DEFAULT_VALUE`: string.
+    /// `DEFAULT_VALUE`: documented as string.
     #[bitrix(rename = "DEFAULT_VALUE")]
     pub default_value: Option<String>,
-    /// `ROWS`: integer.
+    /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -13,8 +13,10 @@ use bitrix24::bitrix_method;
     scope = "user_userfield",
     result = bool,
     mutates,
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "ID is not defined or invalid"),
 )]
 pub struct UserUserfieldDelete {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a list of custom fields — `user.userfield.list` (REST v1, scope `user_userfield`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-list.html)
@@ -12,11 +13,14 @@ use bitrix24::bitrix_method;
     name = "user.userfield.list",
     version = "v1",
     scope = "user_userfield",
-    result = Value,
+    result = Vec<types::UserUserfield>,
+    paging(kind = "start", id = "ID", order = "order", filter = "filter"),
+    error(status = 400, message = "Access denied."),
+    error(status = 400, message = "ID is not defined or invalid"),
 )]
 pub struct UserUserfieldList {
-    /// `order`: string|array.
+    /// `order`: documented as `string|array`.
     pub order: Option<Value>,
-    /// `filter`: array.
+    /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
 }

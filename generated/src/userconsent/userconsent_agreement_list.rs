@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userconsent.agreement.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the list of agreements — `userconsent.agreement.list` (REST v1, scope `userconsent`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-list.html)
@@ -12,6 +12,6 @@ use bitrix24::bitrix_method;
     name = "userconsent.agreement.list",
     version = "v1",
     scope = "userconsent",
-    result = Value,
+    result = Vec<types::UserconsentAgreement>,
 )]
 pub struct UserconsentAgreementList {}

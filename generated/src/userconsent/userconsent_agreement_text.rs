@@ -12,8 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "userconsent.agreement.text",
     version = "v1",
     scope = "userconsent",
-    result = Value,
-    mutates,
+    result = UserconsentAgreementTextResult,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,
@@ -24,31 +23,44 @@ use bitrix24::{bitrix_method, bitrix_object};
         status = 400,
         message = "Agreement with id 999 not found"
     ),
-    error(code = "400", status = 400, message = "Parameter `Agreement ID` required."),
 )]
 pub struct UserconsentAgreementText {
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `replace`: object.
+    /// `replace`: documented as object.
     pub replace: Option<UserconsentAgreementTextReplace>,
+}
+/// The `UserconsentAgreementTextResult` object. Part of `userconsent.agreement.text` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct UserconsentAgreementTextResult {
+    /// `LABEL`: documented as string.
+    #[bitrix(rename = "LABEL")]
+    pub label: Option<String>,
+    /// `TEXT`: documented as string.
+    #[bitrix(rename = "TEXT")]
+    pub text: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `replace` object. Part of `userconsent.agreement.text` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserconsentAgreementTextReplace {
-    /// `COMPANY_NAME`: text.
+    /// `COMPANY_NAME`: documented as text.
     #[bitrix(rename = "COMPANY_NAME")]
     pub company_name: Option<String>,
-    /// `COMPANY_ADDRESS`: text.
+    /// `COMPANY_ADDRESS`: documented as text.
     #[bitrix(rename = "COMPANY_ADDRESS")]
     pub company_address: Option<String>,
-    /// `PURPOSES`: text.
+    /// `PURPOSES`: documented as text.
     #[bitrix(rename = "PURPOSES")]
     pub purposes: Option<String>,
-    /// `THIRD_PARTIES`: text.
+    /// `THIRD_PARTIES`: documented as text.
     #[bitrix(rename = "THIRD_PARTIES")]
     pub third_parties: Option<String>,
-    /// `EMAIL`: string.
+    /// `EMAIL`: documented as string.
     #[bitrix(rename = "EMAIL")]
     pub email: Option<String>,
     /// Undocumented keys sent as they are.

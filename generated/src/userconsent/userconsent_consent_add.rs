@@ -23,26 +23,25 @@ use bitrix24::bitrix_method;
         status = 400,
         message = "Agreement with id 999 not found"
     ),
-    error(code = "ERROR_ARGUMENT", status = 400, message = "—"),
-    error(code = "400", status = 400, message = "Parameter `Agreement ID` required."),
+    error(code = "ERROR_ARGUMENT", status = 400, message = ""),
 )]
 pub struct UserconsentConsentAdd {
-    /// `AGREEMENT_ID`: integer, required.
+    /// `AGREEMENT_ID`: documented as integer, required.
     #[bitrix(rename = "AGREEMENT_ID")]
     pub agreement_id: i64,
-    /// `IP`: string, required.
+    /// `IP`: documented as string, required.
     #[bitrix(rename = "IP")]
     pub ip: String,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
-    /// `URL`: string.
+    /// `URL`: documented as string.
     #[bitrix(rename = "URL")]
     pub url: Option<String>,
-    /// `ORIGIN_ID`: string.
+    /// `ORIGIN_ID`: documented as string.
     #[bitrix(rename = "ORIGIN_ID")]
     pub origin_id: Option<String>,
-    /// `ORIGINATOR_ID`: string.
+    /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,
 }

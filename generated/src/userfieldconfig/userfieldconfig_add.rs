@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Custom Field — `userfieldconfig.add` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
@@ -12,65 +13,75 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "userfieldconfig.add",
     version = "v1",
     scope = "userfieldconfig",
-    result = Value,
+    result = UserfieldconfigAddResult,
     mutates,
-    error(code = "-", status = 400, message = "Access denied"),
-    error(code = "-", status = 400, message = "You cannot create custom fields"),
-    error(code = "-", status = 400, message = "The 'USER_TYPE_ID' field is not found"),
-    error(code = "-", status = 400, message = "The 'FIELD_NAME' field is not found"),
-    error(code = "-", status = 400, message = "Field ... already exists"),
-    error(code = "-", status = 400, message = "Fail to create new user field"),
-    error(code = "-", status = 400, message = "Fail to save enumeration field values"),
+    error(status = 400, message = "Access denied"),
+    error(status = 400, message = "You cannot create custom fields"),
+    error(status = 400, message = "The 'USER_TYPE_ID' field is not found"),
+    error(status = 400, message = "The 'FIELD_NAME' field is not found"),
+    error(status = 400, message = "Field ... already exists"),
+    error(status = 400, message = "Fail to create new user field"),
+    error(status = 400, message = "Fail to save enumeration field values"),
 )]
 pub struct UserfieldconfigAdd {
-    /// `moduleId`: string, required.
+    /// `moduleId`: documented as string, required.
     #[bitrix(rename = "moduleId")]
     pub module_id: String,
-    /// `field`: object, required.
+    /// `field`: documented as object, required.
     pub field: UserfieldconfigAddField,
+}
+/// The `UserfieldconfigAddResult` object. Part of `userfieldconfig.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct UserfieldconfigAddResult {
+    /// `field`: documented as `userfieldconfig`.
+    pub field: Option<types::Userfieldconfig>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `field` object. Part of `userfieldconfig.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserfieldconfigAddField {
-    /// `entityId`: string, required.
+    /// `entityId`: documented as string, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: String,
-    /// `fieldName`: string, required.
+    /// `fieldName`: documented as string, required.
     #[bitrix(rename = "fieldName")]
     pub field_name: String,
-    /// `userTypeId`: string, required.
+    /// `userTypeId`: documented as string, required.
     #[bitrix(rename = "userTypeId")]
     pub user_type_id: String,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `multiple`: boolean.
+    /// `multiple`: documented as Y/N flag.
     #[bitrix(yn)]
     pub multiple: Option<bool>,
-    /// `mandatory`: boolean.
+    /// `mandatory`: documented as Y/N flag.
     #[bitrix(yn)]
     pub mandatory: Option<bool>,
-    /// `showFilter`: boolean.
+    /// `showFilter`: documented as Y/N flag.
     #[bitrix(rename = "showFilter", yn)]
     pub show_filter: Option<bool>,
-    /// `editInList`: boolean.
+    /// `editInList`: documented as Y/N flag.
     #[bitrix(rename = "editInList", yn)]
     pub edit_in_list: Option<bool>,
-    /// `isSearchable`: boolean.
+    /// `isSearchable`: documented as Y/N flag.
     #[bitrix(rename = "isSearchable", yn)]
     pub is_searchable: Option<bool>,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<UserfieldconfigAddFieldSettings>,
-    /// `editFormLabel`: string|lang_map.
+    /// `editFormLabel`: documented as `string|lang_map`.
     #[bitrix(rename = "editFormLabel")]
     pub edit_form_label: Option<Value>,
-    /// `helpMessage`: string|lang_map.
+    /// `helpMessage`: documented as `string|lang_map`.
     #[bitrix(rename = "helpMessage")]
     pub help_message: Option<Value>,
-    /// `enum`: array of uf_enum_element.
+    /// `enum`: documented as array of `uf_enum_element`.
     #[bitrix(rename = "enum")]
     pub enum_: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
@@ -81,22 +92,22 @@ pub struct UserfieldconfigAddField {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserfieldconfigAddFieldSettings {
-    /// `DEFAULT_VALUE`: string.
+    /// `DEFAULT_VALUE`: documented as string.
     #[bitrix(rename = "DEFAULT_VALUE")]
     pub default_value: Option<String>,
-    /// `ROWS`: integer.
+    /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
-    /// `SIZE`: integer.
+    /// `SIZE`: documented as integer.
     #[bitrix(rename = "SIZE")]
     pub size: Option<i64>,
-    /// `REGEXP`: string.
+    /// `REGEXP`: documented as string.
     #[bitrix(rename = "REGEXP")]
     pub regexp: Option<String>,
-    /// `MIN_LENGTH`: integer.
+    /// `MIN_LENGTH`: documented as integer.
     #[bitrix(rename = "MIN_LENGTH")]
     pub min_length: Option<i64>,
-    /// `MAX_LENGTH`: integer.
+    /// `MAX_LENGTH`: documented as integer.
     #[bitrix(rename = "MAX_LENGTH")]
     pub max_length: Option<i64>,
     /// Undocumented keys sent as they are.

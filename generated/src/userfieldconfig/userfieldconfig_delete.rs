@@ -14,23 +14,15 @@ use bitrix24::bitrix_method;
     scope = "userfieldconfig",
     result = Value,
     mutates,
-    error(code = "-", status = 400, message = "You cannot delete the user field"),
-    error(
-        code = "-",
-        status = 400,
-        message = "The current method required more scopes. (crm)"
-    ),
-    error(code = "-", status = 400, message = "No settings for UserFieldAccess"),
-    error(
-        code = "-",
-        status = 400,
-        message = "Error while attempting to modify user field settings"
-    ),
+    error(status = 400, message = "You cannot delete the user field"),
+    error(status = 400, message = "The current method required more scopes. (crm)"),
+    error(status = 400, message = "No settings for UserFieldAccess"),
+    error(status = 400, message = "Error while attempting to modify user field settings"),
 )]
 pub struct UserfieldconfigDelete {
-    /// `moduleId`: string, required.
+    /// `moduleId`: documented as string, required.
     #[bitrix(rename = "moduleId")]
     pub module_id: String,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userfieldconfig.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get User Field Settings — `userfieldconfig.get` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
@@ -12,23 +13,28 @@ use bitrix24::bitrix_method;
     name = "userfieldconfig.get",
     version = "v1",
     scope = "userfieldconfig",
-    result = Value,
+    result = UserfieldconfigGetResult,
     error(
-        code = "-",
         status = 400,
         message = "You do not have permission to view user field settings"
     ),
-    error(
-        code = "-",
-        status = 400,
-        message = "The current method required more scopes. (crm)"
-    ),
-    error(code = "-", status = 400, message = "No settings for UserFieldAccess"),
+    error(status = 400, message = "The current method required more scopes. (crm)"),
+    error(status = 400, message = "No settings for UserFieldAccess"),
 )]
 pub struct UserfieldconfigGet {
-    /// `moduleId`: string, required.
+    /// `moduleId`: documented as string, required.
     #[bitrix(rename = "moduleId")]
     pub module_id: String,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `UserfieldconfigGetResult` object. Part of `userfieldconfig.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct UserfieldconfigGetResult {
+    /// `field`: documented as `userfieldconfig`.
+    pub field: Option<types::Userfieldconfig>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userfieldconfig.getTypes` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Available User Field Types — `userfieldconfig.getTypes` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
@@ -12,16 +12,22 @@ use bitrix24::bitrix_method;
     name = "userfieldconfig.getTypes",
     version = "v1",
     scope = "userfieldconfig",
-    result = Value,
-    error(
-        code = "-",
-        status = 400,
-        message = "The current method required more scopes. (crm)"
-    ),
-    error(code = "-", status = 400, message = "No settings for UserFieldAccess"),
+    result = UserfieldconfigGetTypesResult,
+    error(status = 400, message = "The current method required more scopes. (crm)"),
+    error(status = 400, message = "No settings for UserFieldAccess"),
 )]
 pub struct UserfieldconfigGetTypes {
-    /// `moduleId`: string, required.
+    /// `moduleId`: documented as string, required.
     #[bitrix(rename = "moduleId")]
     pub module_id: String,
+}
+/// The `UserfieldconfigGetTypesResult` object. Part of `userfieldconfig.getTypes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct UserfieldconfigGetTypesResult {
+    /// `types`: documented as object.
+    pub types: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

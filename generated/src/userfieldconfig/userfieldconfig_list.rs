@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of User Field Settings — `userfieldconfig.list` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "userfieldconfig.list",
     version = "v1",
     scope = "userfieldconfig",
-    result = Value,
+    result = UserfieldconfigListResult,
     paging(
         kind = "start",
         id = "id",
@@ -21,71 +22,76 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         items = "fields"
     ),
     error(
-        code = "-",
         status = 400,
         message = "You do not have permission to view user field settings"
     ),
-    error(
-        code = "-",
-        status = 400,
-        message = "The current method required more scopes. (crm)"
-    ),
-    error(code = "-", status = 400, message = "No settings for UserFieldAccess"),
+    error(status = 400, message = "The current method required more scopes. (crm)"),
+    error(status = 400, message = "No settings for UserFieldAccess"),
 )]
 pub struct UserfieldconfigList {
-    /// `moduleId`: string, required.
+    /// `moduleId`: documented as string, required.
     #[bitrix(rename = "moduleId")]
     pub module_id: String,
-    /// `select`: object.
+    /// `select`: documented as object.
     pub select: Option<UserfieldconfigListSelect>,
-    /// `order`: object.
+    /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `filter`: object.
+    /// `filter`: documented as object.
     pub filter: Option<UserfieldconfigListFilter>,
-    /// `start`: integer.
+    /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// The `UserfieldconfigListResult` object. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct UserfieldconfigListResult {
+    /// `fields`: documented as array of `userfieldconfig`.
+    pub fields: Option<Vec<types::Userfieldconfig>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `select` object. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserfieldconfigListSelect {
-    /// `language`: string.
+    /// `language`: documented as string.
     pub language: Option<String>,
-    /// `id`: string.
+    /// `id`: documented as string.
     pub id: Option<String>,
-    /// `entityId`: string.
+    /// `entityId`: documented as string.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<String>,
-    /// `fieldName`: string.
+    /// `fieldName`: documented as string.
     #[bitrix(rename = "fieldName")]
     pub field_name: Option<String>,
-    /// `userTypeId`: string.
+    /// `userTypeId`: documented as string.
     #[bitrix(rename = "userTypeId")]
     pub user_type_id: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sort`: string.
+    /// `sort`: documented as string.
     pub sort: Option<String>,
-    /// `multiple`: string.
+    /// `multiple`: documented as string.
     pub multiple: Option<String>,
-    /// `mandatory`: string.
+    /// `mandatory`: documented as string.
     pub mandatory: Option<String>,
-    /// `showFilter`: string.
+    /// `showFilter`: documented as string.
     #[bitrix(rename = "showFilter")]
     pub show_filter: Option<String>,
-    /// `showInList`: string.
+    /// `showInList`: documented as string.
     #[bitrix(rename = "showInList")]
     pub show_in_list: Option<String>,
-    /// `editInList`: string.
+    /// `editInList`: documented as string.
     #[bitrix(rename = "editInList")]
     pub edit_in_list: Option<String>,
-    /// `isSearchable`: string.
+    /// `isSearchable`: documented as string.
     #[bitrix(rename = "isSearchable")]
     pub is_searchable: Option<String>,
-    /// `settings`: string.
+    /// `settings`: documented as string.
     pub settings: Option<String>,
-    /// `languageId`: string.
+    /// `languageId`: documented as string.
     #[bitrix(rename = "languageId")]
     pub language_id: Option<UserfieldconfigListSelectLanguageId>,
     /// Undocumented keys sent as they are.
@@ -115,35 +121,35 @@ pub enum UserfieldconfigListSelectLanguageId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserfieldconfigListFilter {
-    /// `id`: integer.
+    /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `fieldName`: string.
+    /// `fieldName`: documented as string.
     #[bitrix(rename = "fieldName")]
     pub field_name: Option<String>,
-    /// `userTypeId`: string.
+    /// `userTypeId`: documented as string.
     #[bitrix(rename = "userTypeId")]
     pub user_type_id: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `multiple`: boolean.
+    /// `multiple`: documented as Y/N flag.
     #[bitrix(yn)]
     pub multiple: Option<bool>,
-    /// `mandatory`: boolean.
+    /// `mandatory`: documented as Y/N flag.
     #[bitrix(yn)]
     pub mandatory: Option<bool>,
-    /// `showFilter`: char.
+    /// `showFilter`: documented as char.
     #[bitrix(rename = "showFilter")]
     pub show_filter: Option<String>,
-    /// `showInList`: boolean.
+    /// `showInList`: documented as Y/N flag.
     #[bitrix(rename = "showInList", yn)]
     pub show_in_list: Option<bool>,
-    /// `editInList`: boolean.
+    /// `editInList`: documented as Y/N flag.
     #[bitrix(rename = "editInList", yn)]
     pub edit_in_list: Option<bool>,
-    /// `isSearchable`: boolean.
+    /// `isSearchable`: documented as Y/N flag.
     #[bitrix(rename = "isSearchable", yn)]
     pub is_searchable: Option<bool>,
     /// Undocumented keys sent as they are.

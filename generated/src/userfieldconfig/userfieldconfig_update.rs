@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update User Field — `userfieldconfig.update` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
@@ -12,64 +13,62 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "userfieldconfig.update",
     version = "v1",
     scope = "userfieldconfig",
-    result = Value,
+    result = UserfieldconfigUpdateResult,
     mutates,
-    error(
-        code = "-",
-        status = 400,
-        message = "You cannot change the settings of the user field"
-    ),
-    error(
-        code = "-",
-        status = 400,
-        message = "The current method required more scopes. (crm)"
-    ),
-    error(code = "-", status = 400, message = "No settings for UserFieldAccess"),
-    error(
-        code = "-",
-        status = 400,
-        message = "Error while attempting to change user field settings"
-    ),
+    error(status = 400, message = "You cannot change the settings of the user field"),
+    error(status = 400, message = "The current method required more scopes. (crm)"),
+    error(status = 400, message = "No settings for UserFieldAccess"),
+    error(status = 400, message = "Error while attempting to change user field settings"),
 )]
 pub struct UserfieldconfigUpdate {
-    /// `moduleId`: string, required.
+    /// `moduleId`: documented as string, required.
     #[bitrix(rename = "moduleId")]
     pub module_id: String,
-    /// `id`: integer, required.
+    /// `id`: documented as integer, required.
     pub id: i64,
-    /// `field`: object.
+    /// `field`: documented as object.
     pub field: Option<UserfieldconfigUpdateField>,
+}
+/// The `UserfieldconfigUpdateResult` object. Part of `userfieldconfig.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct UserfieldconfigUpdateResult {
+    /// `field`: documented as `userfieldconfig`.
+    pub field: Option<types::Userfieldconfig>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `field` object. Part of `userfieldconfig.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserfieldconfigUpdateField {
-    /// `xmlId`: string.
+    /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sort`: integer.
+    /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `mandatory`: boolean.
+    /// `mandatory`: documented as Y/N flag.
     #[bitrix(yn)]
     pub mandatory: Option<bool>,
-    /// `showFilter`: boolean.
+    /// `showFilter`: documented as Y/N flag.
     #[bitrix(rename = "showFilter", yn)]
     pub show_filter: Option<bool>,
-    /// `isSearchable`: boolean.
+    /// `isSearchable`: documented as Y/N flag.
     #[bitrix(rename = "isSearchable", yn)]
     pub is_searchable: Option<bool>,
-    /// `editFormLabel`: lang_map.
+    /// `editFormLabel`: documented as `lang_map`.
     #[bitrix(rename = "editFormLabel")]
     pub edit_form_label: Option<Value>,
-    /// `helpMessage`: lang_map.
+    /// `helpMessage`: documented as `lang_map`.
     #[bitrix(rename = "helpMessage")]
     pub help_message: Option<Value>,
-    /// `settings`: object.
+    /// `settings`: documented as object.
     pub settings: Option<UserfieldconfigUpdateFieldSettings>,
-    /// `enum`: array of uf_enum_element.
+    /// `enum`: documented as array of `uf_enum_element`.
     #[bitrix(rename = "enum")]
     pub enum_: Option<Vec<Value>>,
-    /// `userTypeId`: string.
+    /// `userTypeId`: documented as string.
     #[bitrix(rename = "userTypeId")]
     pub user_type_id: Option<String>,
     /// Undocumented keys sent as they are.
@@ -80,22 +79,22 @@ pub struct UserfieldconfigUpdateField {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserfieldconfigUpdateFieldSettings {
-    /// `DEFAULT_VALUE`: string.
+    /// `DEFAULT_VALUE`: documented as string.
     #[bitrix(rename = "DEFAULT_VALUE")]
     pub default_value: Option<String>,
-    /// `ROWS`: integer.
+    /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
-    /// `SIZE`: integer.
+    /// `SIZE`: documented as integer.
     #[bitrix(rename = "SIZE")]
     pub size: Option<i64>,
-    /// `REGEXP`: string.
+    /// `REGEXP`: documented as string.
     #[bitrix(rename = "REGEXP")]
     pub regexp: Option<String>,
-    /// `MIN_LENGTH`: integer.
+    /// `MIN_LENGTH`: documented as integer.
     #[bitrix(rename = "MIN_LENGTH")]
     pub min_length: Option<i64>,
-    /// `MAX_LENGTH`: integer.
+    /// `MAX_LENGTH`: documented as integer.
     #[bitrix(rename = "MAX_LENGTH")]
     pub max_length: Option<i64>,
     /// Undocumented keys sent as they are.

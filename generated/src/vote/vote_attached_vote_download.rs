@@ -22,7 +22,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct VoteAttachedVoteDownload {
-    /// `attachId`: integer, required.
+    /// `attachId`: documented as integer, required.
     #[bitrix(rename = "attachId")]
     pub attach_id: i64,
 }

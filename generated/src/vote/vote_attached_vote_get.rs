@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `vote.AttachedVote.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Data of Attached Vote — `vote.AttachedVote.get` (REST v1, scope `vote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)
@@ -12,7 +13,7 @@ use bitrix24::bitrix_method;
     name = "vote.AttachedVote.get",
     version = "v1",
     scope = "vote",
-    result = Value,
+    result = VoteAttachedVoteGetResult,
     error(code = "ATTACH_NOT_FOUND", status = 400, message = "Vote not found"),
     error(
         code = "ATTACH_READ_ACCESS_DENIED",
@@ -21,7 +22,17 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct VoteAttachedVoteGet {
-    /// `attachId`: integer, required.
+    /// `attachId`: documented as integer, required.
     #[bitrix(rename = "attachId")]
     pub attach_id: i64,
+}
+/// The `VoteAttachedVoteGetResult` object. Part of `vote.AttachedVote.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoteAttachedVoteGetResult {
+    /// `attach`: documented as `vote_attached_vote`.
+    pub attach: Option<types::VoteAttachedVote>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

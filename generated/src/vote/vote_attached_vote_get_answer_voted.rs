@@ -3,7 +3,7 @@
 //! `vote.AttachedVote.getAnswerVoted` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the list of users who voted for the answer — `vote.AttachedVote.getAnswerVoted` (REST v1, scope `vote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html)
@@ -12,7 +12,8 @@ use bitrix24::bitrix_method;
     name = "vote.AttachedVote.getAnswerVoted",
     version = "v1",
     scope = "vote",
-    result = Value,
+    result = VoteAttachedVoteGetAnswerVotedResult,
+    paging(kind = "start", id = "ID", items = "items"),
     error(code = "ATTACH_NOT_FOUND", status = 400, message = "Vote not found"),
     error(
         code = "ATTACH_READ_ACCESS_DENIED",
@@ -21,16 +22,46 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct VoteAttachedVoteGetAnswerVoted {
-    /// `attachId`: integer, required.
+    /// `attachId`: documented as integer, required.
     #[bitrix(rename = "attachId")]
     pub attach_id: i64,
-    /// `answerId`: integer, required.
+    /// `answerId`: documented as integer, required.
     #[bitrix(rename = "answerId")]
     pub answer_id: i64,
-    /// `pageNavigation`: object.
+    /// `pageNavigation`: documented as object.
     #[bitrix(rename = "pageNavigation")]
     pub page_navigation: Option<Map<String, Value>>,
-    /// `userForMobileFormat`: boolean.
+    /// `userForMobileFormat`: documented as boolean.
     #[bitrix(rename = "userForMobileFormat")]
     pub user_for_mobile_format: Option<bool>,
+}
+/// The `VoteAttachedVoteGetAnswerVotedResult` object. Part of `vote.AttachedVote.getAnswerVoted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoteAttachedVoteGetAnswerVotedResult {
+    /// `items`: documented as array of object.
+    pub items: Option<Vec<VoteAttachedVoteGetAnswerVotedResultItemsItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `VoteAttachedVoteGetAnswerVotedResultItemsItem` object. Part of `vote.AttachedVote.getAnswerVoted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoteAttachedVoteGetAnswerVotedResultItemsItem {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `IMAGE`: documented as string.
+    #[bitrix(rename = "IMAGE")]
+    pub image: Option<String>,
+    /// `WORK_POSITION`: documented as string.
+    #[bitrix(rename = "WORK_POSITION")]
+    pub work_position: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

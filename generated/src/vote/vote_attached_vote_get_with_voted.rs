@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `vote.AttachedVote.getWithVoted` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Voting Data with Voter Information — `vote.AttachedVote.getWithVoted` (REST v1, scope `vote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "vote.AttachedVote.getWithVoted",
     version = "v1",
     scope = "vote",
-    result = Value,
+    result = VoteAttachedVoteGetWithVotedResult,
     error(code = "ATTACH_NOT_FOUND", status = 400, message = "Voting not found"),
     error(
         code = "ATTACH_READ_ACCESS_DENIED",
@@ -21,13 +21,101 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct VoteAttachedVoteGetWithVoted {
-    /// `attachId`: integer, required.
+    /// `attachId`: documented as integer, required.
     #[bitrix(rename = "attachId")]
     pub attach_id: i64,
-    /// `pageSize`: integer.
+    /// `pageSize`: documented as integer.
     #[bitrix(rename = "pageSize")]
     pub page_size: Option<i64>,
-    /// `userForMobileFormat`: boolean.
+    /// `userForMobileFormat`: documented as boolean.
     #[bitrix(rename = "userForMobileFormat")]
     pub user_for_mobile_format: Option<bool>,
+}
+/// The `VoteAttachedVoteGetWithVotedResult` object. Part of `vote.AttachedVote.getWithVoted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoteAttachedVoteGetWithVotedResult {
+    /// `attach`: documented as `attached_vote`.
+    pub attach: Option<VoteAttachedVoteGetWithVotedResultAttach>,
+    /// `voted`: documented as object.
+    pub voted: Option<VoteAttachedVoteGetWithVotedResultVoted>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `attach` object. Part of `vote.AttachedVote.getWithVoted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoteAttachedVoteGetWithVotedResultAttach {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `VOTE_ID`: documented as integer.
+    #[bitrix(rename = "VOTE_ID")]
+    pub vote_id: Option<i64>,
+    /// `COUNTER`: documented as integer.
+    #[bitrix(rename = "COUNTER")]
+    pub counter: Option<i64>,
+    /// `QUESTIONS`: documented as array.
+    #[bitrix(rename = "QUESTIONS")]
+    pub questions: Option<Value>,
+    /// `ANONYMITY`: documented as integer.
+    #[bitrix(rename = "ANONYMITY")]
+    pub anonymity: Option<i64>,
+    /// `OPTIONS`: documented as integer.
+    #[bitrix(rename = "OPTIONS")]
+    pub options: Option<i64>,
+    /// `userAnswerMap`: documented as array.
+    #[bitrix(rename = "userAnswerMap")]
+    pub user_answer_map: Option<Value>,
+    /// `canEdit`: documented as bool.
+    #[bitrix(rename = "canEdit")]
+    pub can_edit: Option<bool>,
+    /// `canVote`: documented as bool.
+    #[bitrix(rename = "canVote")]
+    pub can_vote: Option<bool>,
+    /// `canRevote`: documented as bool.
+    #[bitrix(rename = "canRevote")]
+    pub can_revote: Option<bool>,
+    /// `isVoted`: documented as bool.
+    #[bitrix(rename = "isVoted")]
+    pub is_voted: Option<bool>,
+    /// `signedAttachId`: documented as string.
+    #[bitrix(rename = "signedAttachId")]
+    pub signed_attach_id: Option<String>,
+    /// `resultUrl`: documented as string.
+    #[bitrix(rename = "resultUrl")]
+    pub result_url: Option<String>,
+    /// `downloadUrl`: documented as string.
+    #[bitrix(rename = "downloadUrl")]
+    pub download_url: Option<String>,
+    /// `entityId`: documented as integer.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: Option<i64>,
+    /// `isFinished`: documented as bool.
+    #[bitrix(rename = "isFinished")]
+    pub is_finished: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `voted` object. Part of `vote.AttachedVote.getWithVoted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoteAttachedVoteGetWithVotedResultVoted {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `IMAGE`: documented as string.
+    #[bitrix(rename = "IMAGE")]
+    pub image: Option<String>,
+    /// `WORK_POSITION`: documented as string.
+    #[bitrix(rename = "WORK_POSITION")]
+    pub work_position: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "vote.AttachedVote.resume",
     version = "v1",
     scope = "vote",
-    result = Value,
+    result = Vec<Value>,
     mutates,
     error(code = "ATTACH_NOT_FOUND", status = 400, message = "Vote not found"),
     error(
@@ -22,7 +22,7 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct VoteAttachedVoteResume {
-    /// `attachId`: integer, required.
+    /// `attachId`: documented as integer, required.
     #[bitrix(rename = "attachId")]
     pub attach_id: i64,
 }

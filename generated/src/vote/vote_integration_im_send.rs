@@ -12,9 +12,9 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "vote.Integration.Im.send",
     version = "v1",
     scope = "vote",
-    result = Value,
+    result = VoteIntegrationImSendResult,
     mutates,
-    error(code = "403", status = 400, message = "Creating a survey is not available"),
+    error(status = 403, message = "Creating a survey is not available"),
     error(
         code = "400",
         status = 400,
@@ -28,30 +28,44 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         status = 400,
         message = "Failed to save survey data. Please try again"
     ),
-    error(code = "403", status = 400, message = "Insufficient rights to create a survey"),
+    error(status = 403, message = "Insufficient rights to create a survey"),
 )]
 pub struct VoteIntegrationImSend {
-    /// `chatId`: integer, required.
+    /// `chatId`: documented as integer, required.
     #[bitrix(rename = "chatId")]
     pub chat_id: i64,
-    /// `IM_MESSAGE_VOTE_DATA`: object, required.
+    /// `IM_MESSAGE_VOTE_DATA`: documented as object, required.
     #[bitrix(rename = "IM_MESSAGE_VOTE_DATA")]
     pub im_message_vote_data: VoteIntegrationImSendImMessageVoteData,
-    /// `templateId`: string.
+    /// `templateId`: documented as string.
     #[bitrix(rename = "templateId")]
     pub template_id: Option<String>,
+}
+/// The `VoteIntegrationImSendResult` object. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct VoteIntegrationImSendResult {
+    /// `messageId`: documented as integer.
+    #[bitrix(rename = "messageId")]
+    pub message_id: Option<i64>,
+    /// `voteId`: documented as integer.
+    #[bitrix(rename = "voteId")]
+    pub vote_id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `IM_MESSAGE_VOTE_DATA` object. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct VoteIntegrationImSendImMessageVoteData {
-    /// `QUESTIONS`: object, required.
+    /// `QUESTIONS`: documented as object, required.
     #[bitrix(rename = "QUESTIONS")]
     pub questions: VoteIntegrationImSendImMessageVoteDataQuestions,
-    /// `ANONYMITY`: integer.
+    /// `ANONYMITY`: documented as integer.
     #[bitrix(rename = "ANONYMITY")]
     pub anonymity: Option<VoteIntegrationImSendImMessageVoteDataAnonymity>,
-    /// `OPTIONS`: integer.
+    /// `OPTIONS`: documented as integer.
     #[bitrix(rename = "OPTIONS")]
     pub options: Option<VoteIntegrationImSendImMessageVoteDataOptions>,
     /// Undocumented keys sent as they are.
@@ -62,13 +76,13 @@ pub struct VoteIntegrationImSendImMessageVoteData {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct VoteIntegrationImSendImMessageVoteDataQuestions {
-    /// `QUESTION`: string.
+    /// `QUESTION`: documented as string.
     #[bitrix(rename = "QUESTION")]
     pub question: Option<String>,
-    /// `FIELD_TYPE`: integer.
+    /// `FIELD_TYPE`: documented as integer.
     #[bitrix(rename = "FIELD_TYPE")]
     pub field_type: Option<VoteIntegrationImSendImMessageVoteDataQuestionsFieldType>,
-    /// `ANSWERS`: object.
+    /// `ANSWERS`: documented as object.
     #[bitrix(rename = "ANSWERS")]
     pub answers: Option<VoteIntegrationImSendImMessageVoteDataQuestionsAnswers>,
     /// Undocumented keys sent as they are.
@@ -89,7 +103,7 @@ pub enum VoteIntegrationImSendImMessageVoteDataQuestionsFieldType {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct VoteIntegrationImSendImMessageVoteDataQuestionsAnswers {
-    /// `MESSAGE`: string.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
     /// Undocumented keys sent as they are.
