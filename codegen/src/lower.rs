@@ -159,11 +159,15 @@ pub fn lower(spec: &Spec) -> Crate {
                 ),
             );
             cx.method(&rust, m);
-            let file = if both {
+            let mut file = if both {
                 format!("{}_v3", snake_ident(&m.name))
             } else {
                 snake_ident(&m.name)
             };
+            // `events` of the `events` scope: a module is not named like the one holding it.
+            if file == module_ident(scope) {
+                file.push_str("_method");
+            }
             modules.push(Module {
                 name: file,
                 source: format!(
