@@ -16,5 +16,5 @@ mod event_offline_list;
 pub use event_offline_list::*;
 mod event_unbind;
 pub use event_unbind::*;
-mod events;
-pub use events::*;
+mod events_method;
+pub use events_method::*;
