@@ -101,10 +101,10 @@ fn a_nested_table_by_anchor_becomes_one_named_entity_for_get_and_list() {
     assert_eq!(method(&i, "crm.thing.get").result, named);
     assert_eq!(method(&i, "crm.thing.list").result.items(), Some(&named));
     let thing = &i.types["crm_thing"];
-    // An entity describes answers: nothing in it is required.
+    // The docs' required marks stay as written; generated answers read every field as optional.
     assert_eq!(
         field_kinds(&thing.ty),
-        [("ID", "integer", false), ("TITLE", "string", false)]
+        [("ID", "integer", true), ("TITLE", "string", false)]
     );
     assert_eq!(thing.source, "api-reference/crm/thing/crm-thing-get.md");
     assert_eq!(thing.title, "Thing");
