@@ -67,10 +67,10 @@ pub fn read<'de, D: Deserializer<'de>, T>(
 }
 
 /// As [`read`], for a struct named `name` whose `extra` map keeps what does not fit (see the
-/// module docs); `build` must end with [`Fields::rest`].
+/// module docs); `build` must end with `Fields::rest`.
 ///
 /// # Errors
-/// When the input is not an object (or `[]`), or a value does not fit and [`strict`] is on.
+/// When the input is not an object (or `[]`), or a value does not fit and strict mode is on.
 pub fn read_keeping<'de, D: Deserializer<'de>, T>(
     d: D,
     name: &'static str,

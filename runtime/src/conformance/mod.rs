@@ -1,7 +1,7 @@
 //! Checks a method type against wire examples: the request example must decode into the typed
 //! request and serialize back to the same JSON (key order aside), and the response example must
 //! decode into the typed result — strictly, every documented key in its documented type — and
-//! serialize back to the same answer modulo the wire quirks ([`answer`]), so that no value is
+//! serialize back to the same answer modulo the wire quirks (the `answer` module), so that no value is
 //! lost. The generated crate runs this for every method of its spec that has both examples; it
 //! works as well for methods declared with `#[bitrix_method]`.
 
