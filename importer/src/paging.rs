@@ -199,7 +199,7 @@ pub fn census<'a>(methods: impl IntoIterator<Item = &'a Method>) -> Census {
             *c.by_kind.entry(p.kind).or_default() += 1;
         }
         if evidence.is_empty() && m.paging.is_none() {
-            if is_list_named(&m.name) {
+            if crate::results::measure::is_list(&m.name) {
                 c.unpaged_lists
                     .push((format!("{} ({})", m.name, m.version), unpaged_reason(m)));
             }
@@ -213,16 +213,6 @@ pub fn census<'a>(methods: impl IntoIterator<Item = &'a Method>) -> Census {
         }
     }
     c
-}
-
-/// `.list`, `.getlist` or `.search` as the last segment of the name.
-fn is_list_named(name: &str) -> bool {
-    let last = name
-        .rsplit('.')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    matches!(last.as_str(), "list" | "getlist" | "search")
 }
 
 /// Why a list-named method has no paging kind.
