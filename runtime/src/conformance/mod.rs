@@ -113,32 +113,11 @@ where
     }
     // A page may show the `result` alone rather than the whole answer.
     let whole = response.get("result").is_some() || response.get("error").is_some();
-    let body = if whole {
-        serde_json::to_vec(response)
+    if whole {
+        result_survives::<M>(response, true)
     } else {
-        serde_json::to_vec(&serde_json::json!({ "result": response }))
+        result_survives::<M>(&serde_json::json!({ "result": response }), true)
     }
-    .unwrap_or_default();
-    let decoded = object::strict(|| decode::<M::Output, M::Error>(200, &body, M::RESULT_WRAPPER))
-        .map_err(|e| fail(Cause::ResponseDoesNotDecode, e.to_string()))?;
-    let back = serde_json::to_value(&decoded.result).map_err(|e| {
-        fail(
-            Cause::ResponseDoesNotDecode,
-            format!("the result does not serialize: {e}"),
-        )
-    })?;
-    let mut sent = if whole {
-        response.get("result").unwrap_or(&Value::Null)
-    } else {
-        response
-    };
-    let mut path = "result".to_owned();
-    if let Some(key) = M::RESULT_WRAPPER {
-        // The decode found it, so it is there.
-        sent = sent.get(key).unwrap_or(&Value::Null);
-        path = format!("result.{key}");
-    }
-    answer::lost(&path, sent, &back).map_or(Ok(()), Err)
 }
 
 /// The first difference between the example and what the typed request serializes to.
@@ -227,8 +206,19 @@ where
     M: Method,
     M::Output: Serialize,
 {
+    result_survives::<M>(answer, false)
+}
+
+/// Decodes a whole answer into `M`'s result (strictly, or as the client does), serializes the
+/// result again and finds the first value lost or changed beyond the wire quirks.
+fn result_survives<M>(answer: &Value, strict: bool) -> Result<(), Failure>
+where
+    M: Method,
+    M::Output: Serialize,
+{
     let body = serde_json::to_vec(answer).unwrap_or_default();
-    let decoded = decode::<M::Output, M::Error>(200, &body, M::RESULT_WRAPPER)
+    let run = || decode::<M::Output, M::Error>(200, &body, M::RESULT_WRAPPER);
+    let decoded = if strict { object::strict(run) } else { run() }
         .map_err(|e| fail(Cause::ResponseDoesNotDecode, e.to_string()))?;
     let back = serde_json::to_value(&decoded.result).map_err(|e| {
         fail(
@@ -239,6 +229,7 @@ where
     let mut sent = answer.get("result").unwrap_or(&Value::Null);
     let mut path = "result".to_owned();
     if let Some(key) = M::RESULT_WRAPPER {
+        // The decode found it, so it is there.
         sent = sent.get(key).unwrap_or(&Value::Null);
         path = format!("result.{key}");
     }
