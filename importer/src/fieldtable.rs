@@ -128,37 +128,8 @@ pub(crate) fn fields_of(
         }
         fields.push(Field::new(cell.name, cell.required, ty));
     }
-    nest_dotted_rows(&mut fields);
+    crate::rowpath::nest_paths(&mut fields);
     (fields, patterns)
-}
-
-/// Rows named `parent.child` in the parent's own table (`fields.COMPANY_ID` under `fields`)
-/// are fields of that parent.
-fn nest_dotted_rows(fields: &mut Vec<Field>) {
-    let mut i = 0;
-    while i < fields.len() {
-        let name = fields[i].name.clone();
-        let parent = name
-            .split_once('.')
-            .and_then(|(p, _)| fields.iter().position(|f| f.name == p));
-        let Some(parent) =
-            parent.filter(|p| matches!(fields[*p].ty.kind, Kind::Object { .. } | Kind::Any))
-        else {
-            i += 1;
-            continue;
-        };
-        let mut child = fields.remove(i);
-        let parent = if parent > i { parent - 1 } else { parent };
-        let (_, rest) = name.split_once('.').unwrap_or_default();
-        child.name = rest.to_owned();
-        let parent = &mut fields[parent].ty;
-        if parent.kind == Kind::Any {
-            parent.kind = Kind::object();
-        }
-        if let Some(fields) = parent.fields_mut() {
-            fields.push(child);
-        }
-    }
 }
 
 /// The table documenting the fields of `name`: linked by anchor, or under a heading naming it.
@@ -246,27 +217,4 @@ fn anchors(text: &str) -> Vec<String> {
         rest = &after[end..];
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn field(name: &str, kind: Kind) -> Field {
-        Field::new(name, true, Type::of(kind))
-    }
-
-    #[test]
-    fn dotted_rows_nest_under_their_parent() {
-        let mut fields = vec![
-            field("id", Kind::Integer),
-            field("fields", Kind::object()),
-            field("fields.COMPANY_ID", Kind::Integer),
-            field("other.x", Kind::Integer),
-        ];
-        nest_dotted_rows(&mut fields);
-        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, ["id", "fields", "other.x"]);
-        assert_eq!(fields[1].ty.fields()[0].name, "COMPANY_ID");
-    }
 }

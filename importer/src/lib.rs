@@ -36,6 +36,7 @@ mod page;
 pub mod paging;
 mod reconcile;
 pub mod results;
+mod rowpath;
 pub mod rust_names;
 mod shape;
 mod text;

@@ -163,6 +163,9 @@ fn report(import: &Import, seconds: f64, list_skipped: bool) {
         "typed lists: {}",
         results::measure::ratio(typed.typed_lists)
     );
+    if !typed.untyped_lists.is_empty() {
+        say!("  without one: {}", typed.untyped_lists.join(", "));
+    }
     say!("untyped results, why:");
     for (r, n) in typed.untyped_reasons.iter().take(5) {
         say!("  {n:5}  {r}");

@@ -39,6 +39,14 @@ fn word(t: &str, flag_values: bool, known: &BTreeSet<String>) -> Type {
     if known.contains(t) {
         return Type::of(Kind::Named(t.to_owned()));
     }
+    // Pages spell a type's name in their own case (`catalog_documentContractor`); a plain
+    // word (`User`) may be another page's entity, so only prefixed names match so.
+    let prefixed = t.contains('_');
+    if let Some(name) = known.iter().find(|k| prefixed && k.eq_ignore_ascii_case(t)) {
+        let mut ty = Type::of(Kind::Named(name.clone()));
+        ty.doc_type = Some(t.to_owned());
+        return ty;
+    }
     let element = t
         .strip_suffix("[]")
         .or_else(|| t.strip_prefix("array<").and_then(|s| s.strip_suffix('>')));
@@ -143,5 +151,9 @@ mod tests {
             t.items().map(|i| &i.kind),
             Some(&Kind::Named("crm_multifield".to_owned()))
         );
+        // A name in another case is the known type, the page's spelling kept.
+        let t = from_words(&["crm_MultiField".into()], false, &known);
+        assert_eq!(t.kind, Kind::Named("crm_multifield".to_owned()));
+        assert_eq!(t.doc_type.as_deref(), Some("crm_MultiField"));
     }
 }

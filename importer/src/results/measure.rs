@@ -21,6 +21,8 @@ pub struct Measures {
     pub typed_lists: (usize, usize),
     /// Why documented results stay untyped, most frequent first.
     pub untyped_reasons: Vec<(String, usize)>,
+    /// The list methods without a typed list, by name.
+    pub untyped_lists: Vec<String>,
 }
 
 impl Measures {
@@ -62,6 +64,8 @@ pub fn measure(import: &Import) -> Measures {
             out.typed_lists.1 += 1;
             if lists_typed(&m.result, import) {
                 out.typed_lists.0 += 1;
+            } else {
+                out.untyped_lists.push(m.name.clone());
             }
         }
     }
@@ -172,6 +176,7 @@ mod tests {
         let m = measure(&import);
         assert_eq!(m.typed_results, (4, 6));
         assert_eq!(m.typed_lists, (3, 5));
+        assert_eq!(m.untyped_lists, ["crm.x.search", "crm.y.getlist"]);
         assert_eq!(
             m.untyped_reasons,
             [

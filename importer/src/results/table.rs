@@ -46,8 +46,7 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
         })
     })?;
     let mut used = std::collections::BTreeSet::from([table.line]);
-    let (mut fields, patterns) = fieldtable::fields_of(page, table, &mut used, &mut Vec::new());
-    merge_element_rows(&mut fields);
+    let (fields, patterns) = fieldtable::fields_of(page, table, &mut used, &mut Vec::new());
     // Each row's whole text, for the links it holds.
     let rows: Vec<(String, String)> = table
         .rows
@@ -221,63 +220,4 @@ fn anchors(text: &str) -> Vec<String> {
             target.split_once('#').map(|(_, a)| a.to_owned())
         })
         .collect()
-}
-
-/// Tables document a list as two rows: `items` (`array`) and `items[]`, the type of each
-/// element. The pair is one field: `items`, a list of that element.
-fn merge_element_rows(fields: &mut Vec<Field>) {
-    let mut i = 0;
-    while i < fields.len() {
-        let Some(list) = fields[i].name.strip_suffix("[]").map(str::to_owned) else {
-            i += 1;
-            continue;
-        };
-        let Some(at) = fields.iter().position(|f| f.name == list) else {
-            i += 1;
-            continue;
-        };
-        let loose = matches!(fields[at].ty.kind, Kind::Array(None) | Kind::Any);
-        if !loose {
-            i += 1;
-            continue;
-        }
-        let element = fields.remove(i);
-        let at = if at > i { at - 1 } else { at };
-        fields[at].ty.kind = Kind::array_of(element.ty);
-    }
-}
-
-#[cfg(test)]
-mod element_rows {
-    use bitrix_spec::{Field, Kind, Type};
-
-    fn field(name: &str, kind: Kind) -> Field {
-        Field {
-            name: name.to_owned(),
-            required: false,
-            ty: Type::of(kind),
-        }
-    }
-
-    #[test]
-    fn a_list_row_and_its_element_row_are_one_list_field() {
-        let task = Kind::object_of(vec![field("id", Kind::Integer)]);
-        let mut fields = vec![
-            field("items", Kind::Array(None)),
-            field("items[]", task.clone()),
-            field("total", Kind::Integer),
-        ];
-        super::merge_element_rows(&mut fields);
-        assert_eq!(
-            fields,
-            vec![
-                field("items", Kind::array_of(Type::of(task))),
-                field("total", Kind::Integer)
-            ]
-        );
-        // An element row without its list row, or beside a typed one, stays as documented.
-        let mut alone = vec![field("deal[]", Kind::Any), field("ids", Kind::Integer)];
-        super::merge_element_rows(&mut alone);
-        assert_eq!(alone.len(), 2);
-    }
 }
