@@ -187,6 +187,9 @@ impl Cx<'_> {
                 true
             }
             (Wire::Object, Value::Object(map)) => {
+                if self.loosen_only {
+                    self.keyed_map(ty, map, path);
+                }
                 // A named object type is checked where it is defined, not at each use.
                 if let Kind::Object { fields, patterns } = &mut ty.kind {
                     self.fields(fields, !patterns.is_empty(), map, path);
@@ -212,6 +215,53 @@ impl Cx<'_> {
         }
     }
 
+    /// An answer's object that the example shows as a map of objects keyed by id or code
+    /// (`{"23": {…}, "27": {…}}`, `{"de": {…}, "uk": {…}}`) becomes that map: each value is the
+    /// documented object, or the shape the values share when the table lists no fields.
+    fn keyed_map(&mut self, ty: &mut Type, map: &serde_json::Map<String, Value>, path: &str) {
+        let Kind::Object { fields, patterns } = &ty.kind else {
+            return;
+        };
+        let values: Option<Vec<&serde_json::Map<String, Value>>> =
+            map.values().map(Value::as_object).collect();
+        let Some(values) = values.filter(|v| !v.is_empty() && patterns.is_empty()) else {
+            return;
+        };
+        let ids = map.keys().all(|k| k.parse::<u64>().is_ok());
+        let element = if fields.is_empty() {
+            // Without a table, only ids say the keys are not names of fields.
+            if !ids {
+                return;
+            }
+            map.values()
+                .map(crate::shape::infer)
+                .reduce(crate::shape::merge)
+                .unwrap_or_default()
+        } else {
+            // Two keys at least: one unknown key over a documented object is a wrapper.
+            if !(ids || map.len() >= 2) || !crate::results::values_are(fields, map) {
+                return;
+            }
+            Type::of(Kind::object_of(fields.clone()))
+        };
+        self.reasons.push(format!(
+            "`{path}`: the response example sends a map keyed by {}; each value is {}",
+            if ids { "id" } else { "code" },
+            if fields.is_empty() {
+                "typed from the example"
+            } else {
+                "the documented object"
+            }
+        ));
+        ty.kind = Kind::Object {
+            fields: Vec::new(),
+            patterns: vec![bitrix_spec::KeyPattern {
+                pattern: "*".to_owned(),
+                ty: element,
+            }],
+        };
+    }
+
     fn retype(&mut self, ty: &mut Type, value: &Value, path: &str) {
         let before = describe(ty);
         let doc_type = ty.doc_type.clone().or_else(|| Some(before.clone()));
@@ -229,6 +279,15 @@ impl Cx<'_> {
                         && !map.keys().all(|k| k.parse::<u64>().is_ok()) =>
                 {
                     item.kind
+                }
+                // An object documented without its fields, sent as a list of objects: the
+                // list the example shows.
+                (Kind::Object { fields, .. }, Value::Array(items))
+                    if fields.is_empty()
+                        && !items.is_empty()
+                        && items.iter().all(Value::is_object) =>
+                {
+                    crate::shape::infer(value).kind
                 }
                 // A scalar documented where the example sends a structure: the structure.
                 (old, Value::Array(_) | Value::Object(_))
@@ -442,5 +501,64 @@ mod tests {
             reasons,
             ["`result`: the docs say boolean, the response example sends an object; typed object"]
         );
+    }
+
+    #[test]
+    fn a_documented_object_sent_as_a_map_keyed_by_id_or_code_is_that_map() {
+        let region = vec![
+            Field::new("code", false, Type::of(Kind::String)),
+            Field::new("title", false, Type::of(Kind::String)),
+        ];
+        let mut t = Type::of(Kind::object_of(vec![Field::new(
+            "regions",
+            false,
+            Type::of(Kind::object_of(region.clone())),
+        )]));
+        let sent = json!({"regions": {
+            "de": {"code": "de", "title": "Germany"},
+            "1": {"code": "1", "title": "Custom", "formatName": "#NAME#"}
+        }});
+        let mut reasons = Vec::new();
+        result(&mut t, &sent, &Kinds::new(), &mut reasons);
+        let regions = &t.fields()[0].ty;
+        assert!(regions.fields().is_empty());
+        assert_eq!(regions.patterns()[0].ty.fields(), region.as_slice());
+        assert_eq!(
+            reasons,
+            ["`result.regions`: the response example sends a map keyed by code; each value is the documented object"]
+        );
+        // Without a table, keys that are ids make a map of the values' shape.
+        let mut items = Type::of(Kind::object());
+        let mut reasons = Vec::new();
+        let sent = json!({"23": {"id": "23"}, "27": {"id": "27", "title": "x"}});
+        result(&mut items, &sent, &Kinds::new(), &mut reasons);
+        let names: Vec<&str> = items.patterns()[0]
+            .ty
+            .fields()
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(names, ["id", "title"]);
+        // A key that is a field (in any case), a single unknown key, or values that are not
+        // mostly documented fields: the object as documented.
+        for sent in [
+            json!({"CODE": {"code": "x"}, "uk": {"code": "uk"}}),
+            json!({"de": {"code": "de"}}),
+            json!({"de": {"type": "string", "isRequired": true, "code": "x"}, "uk": {"code": "uk"}}),
+            json!({"de": {"code": "de"}, "uk": "United Kingdom"}),
+        ] {
+            let mut t = Type::of(Kind::object_of(region.clone()));
+            result(&mut t, &sent, &Kinds::new(), &mut Vec::new());
+            assert_eq!(t.fields(), region.as_slice(), "{sent}");
+        }
+        // Names of fields are not ids: without a table, such a map stays as sent.
+        let mut free = Type::of(Kind::object());
+        result(
+            &mut free,
+            &json!({"a": {"x": 1}, "b": {"x": 2}}),
+            &Kinds::new(),
+            &mut Vec::new(),
+        );
+        assert!(free.patterns().is_empty());
     }
 }

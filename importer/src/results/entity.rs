@@ -313,6 +313,10 @@ fn use_entity(m: &mut Method, path: &[Step], name: &str, entity: Option<&NamedTy
     let Some(object) = at_mut(&mut m.result, path) else {
         return;
     };
+    // A map keyed by id holds entities; it is not one.
+    if object.fields().is_empty() && !object.patterns().is_empty() {
+        return;
+    }
     let own = object.fields();
     let shares = own.is_empty()
         || own

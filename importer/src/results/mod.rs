@@ -227,13 +227,17 @@ fn fit_to_example(ty: &mut Type, value: &Value, reasons: &mut Vec<String>) {
         return;
     }
     let object = object.clone();
+    // A map keyed by id (`{"12": {…}}`) or by code (two keys at least: one is a wrapper),
+    // whose every value has some of the table's keys.
+    let ids = sent.keys().all(|k| k.parse::<u64>().is_ok());
+    let keyed = (ids || sent.len() >= 2) && values_are(own, sent);
     let mut keys = sent.iter();
     *ty = match (keys.next(), keys.next()) {
-        (Some((key, _)), None) if key.parse::<u64>().is_ok() => {
-            reasons.push(
-                "result: the table's fields are those of each value of a map keyed by id in the response example"
-                    .to_owned(),
-            );
+        _ if keyed => {
+            reasons.push(format!(
+                "result: the table's fields are those of each value of a map keyed by {} in the response example",
+                if ids { "id" } else { "code" }
+            ));
             Type::of(Kind::Object {
                 fields: Vec::new(),
                 patterns: vec![KeyPattern {
@@ -270,6 +274,20 @@ fn fit_to_example(ty: &mut Type, value: &Value, reasons: &mut Vec<String>) {
             shape::infer(value)
         }
     };
+}
+
+/// Whether the values of `map` are the documented object of `fields` rather than `map` being
+/// that object: no key of `map` is a field (in any case), and most keys of every value are.
+pub(crate) fn values_are(fields: &[Field], map: &serde_json::Map<String, Value>) -> bool {
+    let documented = |k: &String| fields.iter().any(|f| f.name.eq_ignore_ascii_case(k));
+    !map.is_empty()
+        && !map.keys().any(documented)
+        && map.values().all(|v| {
+            v.as_object().is_some_and(|o| {
+                let known = o.keys().filter(|k| documented(k)).count();
+                known > 0 && 2 * known >= o.len()
+            })
+        })
 }
 
 /// Why a documented result stays `any`.
