@@ -222,6 +222,28 @@ impl Cx<'_> {
         let Kind::Object { fields, patterns } = &ty.kind else {
             return;
         };
+        // A map the table describes without saying what its values are: the example's.
+        if let [only] = patterns.as_slice() {
+            if fields.is_empty() && only.pattern == "*" && only.ty.kind == Kind::Any {
+                if let Some(element) = map
+                    .values()
+                    .map(crate::shape::infer)
+                    .reduce(crate::shape::merge)
+                {
+                    self.reasons.push(format!(
+                        "`{path}`: a map by the table; each value is typed from the response example"
+                    ));
+                    ty.kind = Kind::Object {
+                        fields: Vec::new(),
+                        patterns: vec![bitrix_spec::KeyPattern {
+                            pattern: "*".to_owned(),
+                            ty: element,
+                        }],
+                    };
+                }
+                return;
+            }
+        }
         let values: Option<Vec<&serde_json::Map<String, Value>>> =
             map.values().map(Value::as_object).collect();
         let Some(values) = values.filter(|v| !v.is_empty() && patterns.is_empty()) else {

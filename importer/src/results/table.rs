@@ -80,6 +80,8 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
             let text = &row_text("result");
             if let Some(map) = field_map(text, page) {
                 ty = map;
+            } else if ty.kind == Kind::object() && says_keyed_map(text) {
+                ty = keyed_map();
             } else if let Some((ty_linked, l)) = follow(root, rel, page, &ty, text, "result", depth)
             {
                 ty = ty_linked;
@@ -95,6 +97,10 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
                     continue;
                 }
                 let text = &row_text(&f.name);
+                if f.ty.kind == Kind::object() && says_keyed_map(text) {
+                    f.ty.kind = keyed_map().kind;
+                    continue;
+                }
                 if let Some((ty, l)) = follow(root, rel, page, &f.ty, text, &f.name, depth) {
                     let mut path = vec![Step::Field(f.name.clone())];
                     if ty.items().is_some() {
@@ -192,6 +198,35 @@ fn method_result(root: &Path, rel: &str, target: &str, from: &Page<'_>) -> Optio
     })
 }
 
+/// Whether a row describes its object as a map whose keys are data, not field names ("where
+/// the key is the user ID", "an object of the form `connector_id: connector_name`").
+fn says_keyed_map(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let form = code_spans(text).iter().any(|s| {
+        s.split_once(':').is_some_and(|(k, v)| {
+            let word = |w: &str| {
+                let w = w.trim();
+                !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            };
+            word(k) && word(v) && !k.trim().chars().all(|c| c.is_ascii_digit())
+        })
+    });
+    form || ["where the key is", "the key is the", "keys are the"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+/// A map with any keys whose values the response example types (see `reconcile`).
+fn keyed_map() -> Type {
+    Type::of(Kind::Object {
+        fields: Vec::new(),
+        patterns: vec![KeyPattern {
+            pattern: "*".to_owned(),
+            ty: Type::of(Kind::Any),
+        }],
+    })
+}
+
 /// `{field_1: value_1, …}` where each value is a documented named type
 /// (`crm_rest_field_description`): a map of that type under the `*` pattern.
 fn field_map(text: &str, page: &Page<'_>) -> Option<Type> {
@@ -220,4 +255,25 @@ fn anchors(text: &str) -> Vec<String> {
             target.split_once('#').map(|(_, a)| a.to_owned())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rows_that_describe_a_map_keyed_by_data() {
+        for text in [
+            "An object of the form `connector_id: connector_name` for available connectors",
+            "An object where the key is the voice identifier and the value is its name",
+            "Keys are the codes of the regions",
+        ] {
+            assert!(super::says_keyed_map(text), "{text}");
+        }
+        for text in [
+            "Information about the request execution time",
+            "Time in the format `12:30`",
+            "See `a: b c`",
+        ] {
+            assert!(!super::says_keyed_map(text), "{text}");
+        }
+    }
 }
