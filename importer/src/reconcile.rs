@@ -244,11 +244,9 @@ impl Cx<'_> {
                 return;
             }
         }
-        let values: Option<Vec<&serde_json::Map<String, Value>>> =
-            map.values().map(Value::as_object).collect();
-        let Some(values) = values.filter(|v| !v.is_empty() && patterns.is_empty()) else {
+        if map.is_empty() || !patterns.is_empty() || !map.values().all(Value::is_object) {
             return;
-        };
+        }
         let ids = map.keys().all(|k| k.parse::<u64>().is_ok());
         let element = if fields.is_empty() {
             // Without a table, only ids say the keys are not names of fields.
