@@ -331,6 +331,19 @@ pub(crate) fn main_object(ty: &Type, list: bool) -> Option<Vec<Step>> {
             let mut lists = fields.iter().filter(|f| listed(&f.ty));
             match (lists.next(), lists.next()) {
                 (Some(f), None) => Some(vec![Step::Field(f.name.clone()), Step::Items]),
+                // The one list of objects whose fields the page leaves out (`items: [{}]`):
+                // the entity its sibling pages document.
+                (None, None) => {
+                    let objects = |t: &Type| {
+                        t.items()
+                            .is_some_and(|i| matches!(i.kind, Kind::Object { .. }))
+                    };
+                    let mut lists = fields.iter().filter(|f| objects(&f.ty));
+                    match (lists.next(), lists.next()) {
+                        (Some(f), None) => Some(vec![Step::Field(f.name.clone()), Step::Items]),
+                        _ => None,
+                    }
+                }
                 _ => None,
             }
         }
