@@ -17,6 +17,7 @@ use std::path::Path;
 use bitrix_spec::{Field, KeyPattern, Kind, Type};
 use serde_json::Value;
 
+use crate::fieldtable;
 use crate::linked::Linked;
 use crate::page::Page;
 use crate::reconcile;
@@ -125,6 +126,19 @@ pub(crate) fn result(
             }
             ty
         }
+        // No returned-data table nor example: a field table under a heading of its own
+        // ("## Fields") still describes the entity, though not this answer.
+        None if fields_method && map.is_none() => {
+            if let Some(fields) = own_field_table(page) {
+                notes.push(format!(
+                    "entity: {} fields from the page's own field table",
+                    fields.len()
+                ));
+                origin = Origin::FieldsTable(fields);
+                path = Some(Vec::new());
+            }
+            Type::of(Kind::Any)
+        }
         _ => Type::of(Kind::Any),
     };
     if let Some(inner) = example.and_then(|value| wrapped_key(&ty, value)) {
@@ -193,6 +207,25 @@ pub(crate) fn result(
         documented,
         notes,
     }
+}
+
+/// The fields of a `*.fields` page's field table under a section about fields (not the
+/// parameters, errors or examples): at least two, or `None`.
+fn own_field_table(page: &Page<'_>) -> Option<Vec<Field>> {
+    let heading = page.headings.iter().find(|h| {
+        let t = h.title.to_lowercase();
+        h.level >= 2
+            && t.contains("field")
+            && !["parameter", "error", "example"]
+                .iter()
+                .any(|w| t.contains(w))
+    })?;
+    let table = page
+        .tables_in(page.section(heading))
+        .find(|t| t.rows.first().is_some_and(|r| fieldtable::is_header(r)))?;
+    let mut used = std::collections::BTreeSet::from([table.line]);
+    let (fields, _) = fieldtable::fields_of(page, table, &mut used, &mut Vec::new());
+    (fields.len() >= 2).then_some(fields)
 }
 
 /// The one key of a documented object whose value the response example is: a REST 3.0 table

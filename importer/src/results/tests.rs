@@ -181,6 +181,27 @@ fn the_sibling_fields_method_defines_an_entity_its_list_page_does_not() {
 }
 
 #[test]
+fn a_fields_page_without_an_answer_defines_the_entity_by_its_own_field_table() {
+    let fields = "# Thing fields crm.thing.fields\n\n> Scope: [`crm`](../scopes.md)\n\nThe method `crm.thing.fields` describes them.\n\n## Code Examples\n\nNone.\n\n## Fields\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **ID**\n[`integer`](../data-types.md) | Id ||\n|| **NAME**\n[`string`](../data-types.md) | Name ||\n|#\n".to_owned();
+    let list = "# Things crm.thing.list\n\n> Scope: [`crm`](../scopes.md)\n\nThe method `crm.thing.list` lists them.\n\n## Method Parameters\n\nNo parameters.\n".to_owned();
+    let i = import(
+        "own-table",
+        &[("crm-thing-fields.md", fields), ("crm-thing-list.md", list)],
+    );
+    // The fields method's own answer stays undocumented; the list answers with the entity.
+    assert_eq!(method(&i, "crm.thing.fields").result.kind, Kind::Any);
+    let m = method(&i, "crm.thing.list");
+    assert_eq!(
+        m.result.items().map(|t| &t.kind),
+        Some(&Kind::Named("crm_thing".into()))
+    );
+    assert_eq!(
+        field_kinds(&i.types["crm_thing"].ty),
+        [("ID", "integer", false), ("NAME", "string", false)]
+    );
+}
+
+#[test]
 fn an_example_alone_gives_its_shape_with_every_field_optional() {
     let text = page(
         "crm.thing.status",
