@@ -160,6 +160,7 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
         }
     }
     let mut entities = BTreeMap::new();
+    let mut alike = BTreeMap::new();
     for (key, imported) in kept {
         let mut m = imported.method;
         note_spellings(&mut m, spellings.get(&key));
@@ -170,9 +171,13 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
         if let Some(entity) = imported.entity {
             entities.insert(key.clone(), entity);
         }
+        if let Some(other) = imported.answers_like {
+            alike.insert(key.clone(), other);
+        }
         import.methods.insert(key, m);
     }
     results::entity::share(&mut import, entities);
+    results::alike::apply(&mut import, &alike);
     import
 }
 

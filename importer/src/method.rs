@@ -33,6 +33,8 @@ pub struct Imported {
     pub(crate) entity: Option<results::EntityUse>,
     /// Whether the page documents a result (a returned-data table or a response example).
     pub documents_result: bool,
+    /// The method whose answer the page says this one's is like, when it documents none.
+    pub(crate) answers_like: Option<String>,
 }
 
 /// Imports one page. `rel` is its path under the docs root.
@@ -158,6 +160,7 @@ pub fn method(
         evidence: evidence + usize::from(has_scope),
         entity: found.entity,
         documents_result: found.documented,
+        answers_like: found.alike,
     })
 }
 

@@ -8,6 +8,7 @@
 //! `crm.deal.list`'s items) are then shared by every method of that entity as one named type
 //! ([`entity::share`]). [`measure`] counts how much of the API is typed.
 
+pub(crate) mod alike;
 pub(crate) mod entity;
 pub mod measure;
 mod table;
@@ -65,6 +66,8 @@ pub(crate) struct Found {
     pub(crate) documented: bool,
     /// Where the type comes from: reasons that record evidence rather than doubt.
     pub(crate) notes: Vec<String>,
+    /// The method whose answer the page says this one's is like, when it documents none.
+    pub(crate) alike: Option<String>,
 }
 
 /// Last name segments of methods that answer with their entity (or a list of them).
@@ -202,6 +205,7 @@ pub(crate) fn result(
         ));
     }
     Found {
+        alike: (!documented).then(|| alike::said(page)).flatten(),
         entity: path.map(|path| EntityUse { path, origin }),
         ty,
         documented,
