@@ -43,7 +43,7 @@ pub struct CatalogDocumentcontractorAdd {
 pub struct CatalogDocumentcontractorAddResult {
     /// `documentContractor`: documented as `catalog_documentContractor`.
     #[bitrix(rename = "documentContractor")]
-    pub document_contractor: Option<Value>,
+    pub document_contractor: Option<types::CatalogDocumentcontractor>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Vendor Bindings to Documents — `catalog.documentcontractor.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-list.html)
@@ -39,7 +40,7 @@ pub struct CatalogDocumentcontractorList {
 pub struct CatalogDocumentcontractorListResult {
     /// `documentContractor`: documented as array of `catalog_documentContractor`.
     #[bitrix(rename = "documentContractor")]
-    pub document_contractor: Option<Vec<Value>>,
+    pub document_contractor: Option<Vec<types::CatalogDocumentcontractor>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of digital workspaces — `crm.automatedsolution.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-list.html)
@@ -39,9 +40,9 @@ pub struct CrmAutomatedsolutionList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmAutomatedsolutionListResult {
-    /// `automatedSolutions`: documented as object.
+    /// `automatedSolutions`: documented as array of `crm_automatedsolution`.
     #[bitrix(rename = "automatedSolutions")]
-    pub automated_solutions: Option<Value>,
+    pub automated_solutions: Option<Vec<types::CrmAutomatedsolution>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.dealcategory.stage.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Deal Stages for the Endpoint — `crm.dealcategory.stage.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-stage-list.html)
@@ -14,7 +14,7 @@ use bitrix24::bitrix_method;
     name = "crm.dealcategory.stage.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmStatus>,
 )]
 pub struct CrmDealcategoryStageList {
     /// `id`: documented as integer.

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.document.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get Document Fields — `crm.documentgenerator.document.getfields` (REST v1, scope `crm`).
@@ -33,19 +34,19 @@ pub struct CrmDocumentgeneratorDocumentGetfields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorDocumentGetfieldsResult {
-    /// `documentFields`: documented as object.
+    /// `documentFields`: documented as object; keys: `*`.
     #[bitrix(rename = "documentFields")]
     pub document_fields: Option<
-        CrmDocumentgeneratorDocumentGetfieldsResultDocumentFields,
+        BTreeMap<String, CrmDocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue>,
     >,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `documentFields` object. Part of `crm.documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html)).
+/// The `CrmDocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue` object. Part of `crm.documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct CrmDocumentgeneratorDocumentGetfieldsResultDocumentFields {
+pub struct CrmDocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue {
     /// `title`: documented as string.
     pub title: Option<String>,
     /// `value`: documented as `string|array`.

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.documentgenerator.template.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get Document Template Fields — `crm.documentgenerator.template.getfields` (REST v1, scope `crm`).
@@ -40,19 +41,19 @@ pub struct CrmDocumentgeneratorTemplateGetfields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorTemplateGetfieldsResult {
-    /// `templateFields`: documented as object.
+    /// `templateFields`: documented as object; keys: `*`.
     #[bitrix(rename = "templateFields")]
     pub template_fields: Option<
-        CrmDocumentgeneratorTemplateGetfieldsResultTemplateFields,
+        BTreeMap<String, CrmDocumentgeneratorTemplateGetfieldsResultTemplateFieldsValue>,
     >,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `templateFields` object. Part of `crm.documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get-fields.html)).
+/// The `CrmDocumentgeneratorTemplateGetfieldsResultTemplateFieldsValue` object. Part of `crm.documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get-fields.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct CrmDocumentgeneratorTemplateGetfieldsResultTemplateFields {
+pub struct CrmDocumentgeneratorTemplateGetfieldsResultTemplateFieldsValue {
     /// `title`: documented as string.
     pub title: Option<String>,
     /// `value`: documented as `string|array`.

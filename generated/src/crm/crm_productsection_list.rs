@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Sections from — `crm.productsection.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-list.html)
@@ -14,7 +15,7 @@ use bitrix24::bitrix_method;
     name = "crm.productsection.list",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = Vec<types::CrmProductsection>,
 )]
 pub struct CrmProductsectionList {
     /// `select`: documented as array.

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.document.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get the list of fields for the document — `documentgenerator.document.getfields` (REST v1, scope `documentgenerator`).
@@ -35,17 +36,19 @@ pub struct DocumentgeneratorDocumentGetfields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorDocumentGetfieldsResult {
-    /// `documentFields`: documented as object.
+    /// `documentFields`: documented as object; keys: `*`.
     #[bitrix(rename = "documentFields")]
-    pub document_fields: Option<DocumentgeneratorDocumentGetfieldsResultDocumentFields>,
+    pub document_fields: Option<
+        BTreeMap<String, DocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue>,
+    >,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `documentFields` object. Part of `documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)).
+/// The `DocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue` object. Part of `documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct DocumentgeneratorDocumentGetfieldsResultDocumentFields {
+pub struct DocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue {
     /// `title`: documented as string.
     pub title: Option<String>,
     /// `value`: documented as string.
@@ -57,7 +60,9 @@ pub struct DocumentgeneratorDocumentGetfieldsResultDocumentFields {
     /// `chain`: documented as `string|array`.
     pub chain: Option<Value>,
     /// `required`: documented as string.
-    pub required: Option<DocumentgeneratorDocumentGetfieldsResultDocumentFieldsRequired>,
+    pub required: Option<
+        DocumentgeneratorDocumentGetfieldsResultDocumentFieldsValueRequired,
+    >,
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
@@ -67,7 +72,7 @@ pub struct DocumentgeneratorDocumentGetfieldsResultDocumentFields {
 }
 /// Documented values of `required`. Part of `documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)).
 #[bitrix_enum(repr = "string")]
-pub enum DocumentgeneratorDocumentGetfieldsResultDocumentFieldsRequired {
+pub enum DocumentgeneratorDocumentGetfieldsResultDocumentFieldsValueRequired {
     /// `"Y"`: field is required
     #[bitrix(value = "Y")]
     Y,

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.region.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Regions — `documentgenerator.region.list` (REST v1, scope `documentgenerator`).
@@ -24,16 +25,16 @@ pub struct DocumentgeneratorRegionList {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorRegionListResult {
-    /// `regions`: documented as object.
-    pub regions: Option<DocumentgeneratorRegionListResultRegions>,
+    /// `regions`: documented as object; keys: `*`.
+    pub regions: Option<BTreeMap<String, DocumentgeneratorRegionListResultRegionsValue>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `regions` object. Part of `documentgenerator.region.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html)).
+/// The `DocumentgeneratorRegionListResultRegionsValue` object. Part of `documentgenerator.region.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct DocumentgeneratorRegionListResultRegions {
+pub struct DocumentgeneratorRegionListResultRegionsValue {
     /// `id`: documented as string.
     pub id: Option<String>,
     /// `code`: documented as string.

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `documentgenerator.template.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Fields for — `documentgenerator.template.getfields` (REST v1, scope `documentgenerator`).
@@ -34,17 +35,19 @@ pub struct DocumentgeneratorTemplateGetfields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorTemplateGetfieldsResult {
-    /// `templateFields`: documented as object.
+    /// `templateFields`: documented as object; keys: `*`.
     #[bitrix(rename = "templateFields")]
-    pub template_fields: Option<DocumentgeneratorTemplateGetfieldsResultTemplateFields>,
+    pub template_fields: Option<
+        BTreeMap<String, DocumentgeneratorTemplateGetfieldsResultTemplateFieldsValue>,
+    >,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `templateFields` object. Part of `documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html)).
+/// The `DocumentgeneratorTemplateGetfieldsResultTemplateFieldsValue` object. Part of `documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct DocumentgeneratorTemplateGetfieldsResultTemplateFields {
+pub struct DocumentgeneratorTemplateGetfieldsResultTemplateFieldsValue {
     /// `title`: documented as string.
     pub title: Option<String>,
     /// `value`: documented as any JSON value.

@@ -25,26 +25,40 @@ pub struct HumanresourcesEmployeeMultidepartment {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HumanresourcesEmployeeMultidepartmentResult {
-    /// `employees`: documented as array.
-    pub employees: Option<Vec<Value>>,
-    /// `employees[].userId`: documented as integer.
-    #[bitrix(rename = "employees[].userId")]
-    pub employees_user_id: Option<i64>,
-    /// `employees[].name`: documented as string.
-    #[bitrix(rename = "employees[].name")]
-    pub employees_name: Option<String>,
-    /// `employees[].workPosition`: documented as string.
-    #[bitrix(rename = "employees[].workPosition")]
-    pub employees_work_position: Option<String>,
-    /// `employees[].departments[]`: documented as array.
-    #[bitrix(rename = "employees[].departments[]")]
-    pub employees_departments: Option<Vec<Value>>,
-    /// `employees[].departments[].id`: documented as integer.
-    #[bitrix(rename = "employees[].departments[].id")]
-    pub employees_departments_id: Option<i64>,
-    /// `employees[].departments[].name`: documented as string.
-    #[bitrix(rename = "employees[].departments[].name")]
-    pub employees_departments_name: Option<String>,
+    /// `employees`: documented as array of object.
+    pub employees: Option<Vec<HumanresourcesEmployeeMultidepartmentResultEmployeesItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `HumanresourcesEmployeeMultidepartmentResultEmployeesItem` object. Part of `humanresources.employee.multidepartment` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-multidepartment.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesEmployeeMultidepartmentResultEmployeesItem {
+    /// `userId`: documented as integer.
+    #[bitrix(rename = "userId")]
+    pub user_id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `workPosition`: documented as string.
+    #[bitrix(rename = "workPosition")]
+    pub work_position: Option<String>,
+    /// `departments`: documented as array of object.
+    pub departments: Option<
+        Vec<HumanresourcesEmployeeMultidepartmentResultEmployeesItemDepartmentsItem>,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `HumanresourcesEmployeeMultidepartmentResultEmployeesItemDepartmentsItem` object. Part of `humanresources.employee.multidepartment` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-multidepartment.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesEmployeeMultidepartmentResultEmployeesItemDepartmentsItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -45,21 +45,28 @@ pub struct HumanresourcesEmployeeSubordinatesResult {
     /// `userId`: documented as integer.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,
-    /// `departments[]`: documented as array.
-    #[bitrix(rename = "departments[]")]
-    pub departments: Option<Vec<Value>>,
-    /// `departments[].nodeId`: documented as integer.
-    #[bitrix(rename = "departments[].nodeId")]
-    pub departments_node_id: Option<i64>,
-    /// `departments[].name`: documented as string.
-    #[bitrix(rename = "departments[].name")]
-    pub departments_name: Option<String>,
-    /// `departments[].role`: documented as string.
-    #[bitrix(rename = "departments[].role")]
-    pub departments_role: Option<String>,
-    /// `departments[].subordinatesCount`: documented as integer.
-    #[bitrix(rename = "departments[].subordinatesCount")]
-    pub departments_subordinates_count: Option<i64>,
+    /// `departments`: documented as array of object.
+    pub departments: Option<
+        Vec<HumanresourcesEmployeeSubordinatesResultDepartmentsItem>,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `HumanresourcesEmployeeSubordinatesResultDepartmentsItem` object. Part of `humanresources.employee.subordinates` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-subordinates.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesEmployeeSubordinatesResultDepartmentsItem {
+    /// `nodeId`: documented as integer.
+    #[bitrix(rename = "nodeId")]
+    pub node_id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `role`: documented as string.
+    pub role: Option<String>,
+    /// `subordinatesCount`: documented as integer.
+    #[bitrix(rename = "subordinatesCount")]
+    pub subordinates_count: Option<i64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -3,7 +3,8 @@
 //! `humanresources.node.communication.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Communications of the — `humanresources.node.communication.list` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-list.html)
@@ -42,20 +43,17 @@ pub struct HumanresourcesNodeCommunicationList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HumanresourcesNodeCommunicationListResult {
-    /// `chats[]`: documented as object.
-    #[bitrix(rename = "chats[]")]
-    pub chats: Option<HumanresourcesNodeCommunicationListResultChats>,
+    /// `chats`: documented as array of `humanresources_node_communication`.
+    pub chats: Option<Vec<types::HumanresourcesNodeCommunication>>,
     /// `chatsNoAccess`: documented as integer.
     #[bitrix(rename = "chatsNoAccess")]
     pub chats_no_access: Option<i64>,
-    /// `channels[]`: documented as array.
-    #[bitrix(rename = "channels[]")]
+    /// `channels`: documented as array.
     pub channels: Option<Vec<Value>>,
     /// `channelsNoAccess`: documented as integer.
     #[bitrix(rename = "channelsNoAccess")]
     pub channels_no_access: Option<i64>,
-    /// `collabs[]`: documented as array.
-    #[bitrix(rename = "collabs[]")]
+    /// `collabs`: documented as array.
     pub collabs: Option<Vec<Value>>,
     /// `collabsNoAccess`: documented as integer.
     #[bitrix(rename = "collabsNoAccess")]
@@ -63,50 +61,4 @@ pub struct HumanresourcesNodeCommunicationListResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// The `chats[]` object. Part of `humanresources.node.communication.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct HumanresourcesNodeCommunicationListResultChats {
-    /// `avatar`: documented as string.
-    pub avatar: Option<String>,
-    /// `color`: documented as string.
-    pub color: Option<String>,
-    /// `dialogId`: documented as string.
-    #[bitrix(rename = "dialogId")]
-    pub dialog_id: Option<String>,
-    /// `hasAccess`: documented as boolean.
-    #[bitrix(rename = "hasAccess")]
-    pub has_access: Option<bool>,
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `isExtranet`: documented as boolean.
-    #[bitrix(rename = "isExtranet")]
-    pub is_extranet: Option<bool>,
-    /// `originalNodeId`: documented as integer.
-    #[bitrix(rename = "originalNodeId")]
-    pub original_node_id: Option<i64>,
-    /// `subtitle`: documented as string.
-    pub subtitle: Option<String>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<HumanresourcesNodeCommunicationListResultChatsType>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// Documented values of `type`. Part of `humanresources.node.communication.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum HumanresourcesNodeCommunicationListResultChatsType {
-    /// `"CHAT"`: chat
-    #[bitrix(value = "CHAT")]
-    Chat,
-    /// `"CHANNEL"`: channel
-    #[bitrix(value = "CHANNEL")]
-    Channel,
-    /// `"COLLAB"`: collab
-    #[bitrix(value = "COLLAB")]
-    Collab,
 }

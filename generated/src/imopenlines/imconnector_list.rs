@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imconnector.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use std::collections::BTreeMap;
+use bitrix24::bitrix_method;
 /// Get the List of Connectors — `imconnector.list` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-list.html)
@@ -12,7 +12,8 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "imconnector.list",
     version = "v1",
     scope = "imopenlines",
-    result = ImconnectorListResult,
+    result = BTreeMap<String,
+    String>,
     error(
         code = "WRONG_AUTH_TYPE",
         status = 403,
@@ -30,19 +31,3 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImconnectorList {}
-/// The `ImconnectorListResult` object. Part of `imconnector.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImconnectorListResult {
-    /// `livechat`: documented as string.
-    pub livechat: Option<String>,
-    /// `myconnector`: documented as string.
-    pub myconnector: Option<String>,
-    /// `network`: documented as string.
-    pub network: Option<String>,
-    /// `telegrambot`: documented as string.
-    pub telegrambot: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}

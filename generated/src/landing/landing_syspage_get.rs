@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.syspage.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Special Pages from — `landing.syspage.get` (REST v1, scope `landing`).
@@ -12,7 +13,8 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.syspage.get",
     version = "v1",
     scope = "landing",
-    result = LandingSyspageGetResult,
+    result = BTreeMap<String,
+    LandingSyspageGetResultValue>,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -40,185 +42,25 @@ pub struct LandingSyspageGet {
     /// `active`: documented as boolean.
     pub active: Option<bool>,
 }
-/// The `LandingSyspageGetResult` object. Part of `landing.syspage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)).
+/// The `LandingSyspageGetResultValue` object. Part of `landing.syspage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct LandingSyspageGetResult {
-    /// `cart`: documented as object.
-    pub cart: Option<LandingSyspageGetResultCart>,
-    /// `catalog`: documented as object.
-    pub catalog: Option<LandingSyspageGetResultCatalog>,
-    /// `compare`: documented as object.
-    pub compare: Option<LandingSyspageGetResultCompare>,
-    /// `mainpage`: documented as object.
-    pub mainpage: Option<LandingSyspageGetResultMainpage>,
-    /// `order`: documented as object.
-    pub order: Option<LandingSyspageGetResultOrder>,
-    /// `payment`: documented as object.
-    pub payment: Option<LandingSyspageGetResultPayment>,
-    /// `personal`: documented as object.
-    pub personal: Option<LandingSyspageGetResultPersonal>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `cart` object. Part of `landing.syspage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSyspageGetResultCart {
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<String>,
+pub struct LandingSyspageGetResultValue {
+    /// `TYPE`: documented as string.
+    #[bitrix(rename = "TYPE")]
+    pub type_: Option<String>,
     /// `LANDING_ID`: documented as string.
     #[bitrix(rename = "LANDING_ID")]
     pub landing_id: Option<String>,
     /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `TYPE`: documented as string.
-    #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `catalog` object. Part of `landing.syspage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSyspageGetResultCatalog {
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
     /// `DELETED`: documented as string.
     #[bitrix(rename = "DELETED")]
     pub deleted: Option<String>,
-    /// `LANDING_ID`: documented as string.
-    #[bitrix(rename = "LANDING_ID")]
-    pub landing_id: Option<String>,
-    /// `TITLE`: documented as string.
-    #[bitrix(rename = "TITLE")]
-    pub title: Option<String>,
-    /// `TYPE`: documented as string.
-    #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `compare` object. Part of `landing.syspage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSyspageGetResultCompare {
     /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<String>,
-    /// `LANDING_ID`: documented as string.
-    #[bitrix(rename = "LANDING_ID")]
-    pub landing_id: Option<String>,
-    /// `TITLE`: documented as string.
-    #[bitrix(rename = "TITLE")]
-    pub title: Option<String>,
-    /// `TYPE`: documented as string.
-    #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `mainpage` object. Part of `landing.syspage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSyspageGetResultMainpage {
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<String>,
-    /// `LANDING_ID`: documented as string.
-    #[bitrix(rename = "LANDING_ID")]
-    pub landing_id: Option<String>,
-    /// `TITLE`: documented as string.
-    #[bitrix(rename = "TITLE")]
-    pub title: Option<String>,
-    /// `TYPE`: documented as string.
-    #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `order` object. Part of `landing.syspage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSyspageGetResultOrder {
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<String>,
-    /// `LANDING_ID`: documented as string.
-    #[bitrix(rename = "LANDING_ID")]
-    pub landing_id: Option<String>,
-    /// `TITLE`: documented as string.
-    #[bitrix(rename = "TITLE")]
-    pub title: Option<String>,
-    /// `TYPE`: documented as string.
-    #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `payment` object. Part of `landing.syspage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSyspageGetResultPayment {
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<String>,
-    /// `LANDING_ID`: documented as string.
-    #[bitrix(rename = "LANDING_ID")]
-    pub landing_id: Option<String>,
-    /// `TITLE`: documented as string.
-    #[bitrix(rename = "TITLE")]
-    pub title: Option<String>,
-    /// `TYPE`: documented as string.
-    #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `personal` object. Part of `landing.syspage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSyspageGetResultPersonal {
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<String>,
-    /// `LANDING_ID`: documented as string.
-    #[bitrix(rename = "LANDING_ID")]
-    pub landing_id: Option<String>,
-    /// `TITLE`: documented as string.
-    #[bitrix(rename = "TITLE")]
-    pub title: Option<String>,
-    /// `TYPE`: documented as string.
-    #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -3,7 +3,7 @@
 //! `rpa.fields.setSettings` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, bitrix_object};
 /// Set Full Visibility Settings for — `rpa.fields.setSettings` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html)
@@ -14,7 +14,7 @@ use bitrix24::bitrix_method;
     name = "rpa.fields.setSettings",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaFieldsSetSettingsResult,
     mutates,
 )]
 pub struct RpaFieldsSetSettings {
@@ -26,4 +26,50 @@ pub struct RpaFieldsSetSettings {
     pub stage_id: Option<f64>,
     /// `fields`: documented as object, required.
     pub fields: Map<String, Value>,
+}
+/// The `RpaFieldsSetSettingsResult` object. Part of `rpa.fields.setSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsSetSettingsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<RpaFieldsSetSettingsResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `rpa.fields.setSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsSetSettingsResultFields {
+    /// `create`: documented as object.
+    pub create: Option<RpaFieldsSetSettingsResultFieldsCreate>,
+    /// `kanban`: documented as object.
+    pub kanban: Option<RpaFieldsSetSettingsResultFieldsKanban>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `create` object. Part of `rpa.fields.setSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsSetSettingsResultFieldsCreate {
+    /// `UF_RPA_1_NAME`: documented as boolean.
+    #[bitrix(rename = "UF_RPA_1_NAME")]
+    pub uf_rpa_1_name: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `kanban` object. Part of `rpa.fields.setSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsSetSettingsResultFieldsKanban {
+    /// `UF_RPA_1_NAME`: documented as boolean.
+    #[bitrix(rename = "UF_RPA_1_NAME")]
+    pub uf_rpa_1_name: Option<bool>,
+    /// `id`: documented as boolean.
+    pub id: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

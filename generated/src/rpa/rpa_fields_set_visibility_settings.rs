@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.fields.setVisibilitySettings` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Change Field Visibility Settings — `rpa.fields.setVisibilitySettings` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)
@@ -14,7 +14,7 @@ use bitrix24::bitrix_method;
     name = "rpa.fields.setVisibilitySettings",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaFieldsSetVisibilitySettingsResult,
     mutates,
 )]
 pub struct RpaFieldsSetVisibilitySettings {
@@ -28,4 +28,50 @@ pub struct RpaFieldsSetVisibilitySettings {
     pub stage_id: Option<i64>,
     /// `fields`: documented as array, required.
     pub fields: Vec<Value>,
+}
+/// The `RpaFieldsSetVisibilitySettingsResult` object. Part of `rpa.fields.setVisibilitySettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsSetVisibilitySettingsResult {
+    /// `fields`: documented as object.
+    pub fields: Option<RpaFieldsSetVisibilitySettingsResultFields>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `fields` object. Part of `rpa.fields.setVisibilitySettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsSetVisibilitySettingsResultFields {
+    /// `create`: documented as object.
+    pub create: Option<RpaFieldsSetVisibilitySettingsResultFieldsCreate>,
+    /// `kanban`: documented as object.
+    pub kanban: Option<RpaFieldsSetVisibilitySettingsResultFieldsKanban>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `create` object. Part of `rpa.fields.setVisibilitySettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsSetVisibilitySettingsResultFieldsCreate {
+    /// `UF_RPA_1_NAME`: documented as boolean.
+    #[bitrix(rename = "UF_RPA_1_NAME")]
+    pub uf_rpa_1_name: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `kanban` object. Part of `rpa.fields.setVisibilitySettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaFieldsSetVisibilitySettingsResultFieldsKanban {
+    /// `UF_RPA_1_NAME`: documented as boolean.
+    #[bitrix(rename = "UF_RPA_1_NAME")]
+    pub uf_rpa_1_name: Option<bool>,
+    /// `id`: documented as boolean.
+    pub id: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

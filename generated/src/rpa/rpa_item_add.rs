@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.item.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Add Process Element — `rpa.item.add` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-add.html)
@@ -14,7 +15,7 @@ use bitrix24::bitrix_method;
     name = "rpa.item.add",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaItemAddResult,
     mutates,
 )]
 pub struct RpaItemAdd {
@@ -23,4 +24,14 @@ pub struct RpaItemAdd {
     pub type_id: i64,
     /// `fields`: documented as array.
     pub fields: Option<Vec<Value>>,
+}
+/// The `RpaItemAddResult` object. Part of `rpa.item.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaItemAddResult {
+    /// `item`: documented as `rpa_item`.
+    pub item: Option<types::RpaItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Retrieve an Array of Process Elements — `rpa.item.list` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-list.html)
@@ -32,8 +33,8 @@ pub struct RpaItemList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaItemListResult {
-    /// `items`: documented as array of object.
-    pub items: Option<Vec<Map<String, Value>>>,
+    /// `items`: documented as array of `rpa_item`.
+    pub items: Option<Vec<types::RpaItem>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

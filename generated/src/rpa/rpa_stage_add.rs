@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Create a New Stage — `rpa.stage.add` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html)
@@ -14,7 +15,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "rpa.stage.add",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = types::RpaStage,
     mutates,
 )]
 pub struct RpaStageAdd {

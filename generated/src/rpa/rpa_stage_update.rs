@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Update Stage — `rpa.stage.update` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-update.html)
@@ -14,7 +15,7 @@ use bitrix24::bitrix_method;
     name = "rpa.stage.update",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = types::RpaStage,
     mutates,
 )]
 pub struct RpaStageUpdate {

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Create Process — `rpa.type.add` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html)
@@ -14,12 +15,23 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "rpa.type.add",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaTypeAddResult,
     mutates,
 )]
 pub struct RpaTypeAdd {
     /// `fields`: documented as object, required.
     pub fields: RpaTypeAddFields,
+}
+/// The `RpaTypeAddResult` object. Part of `rpa.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaTypeAddResult {
+    /// `type`: documented as `rpa_type`.
+    #[bitrix(rename = "type")]
+    pub type_: Option<types::RpaType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `rpa.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html)).
 #[non_exhaustive]

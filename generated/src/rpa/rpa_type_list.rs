@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Retrieve a List of Processes with Their Fields — `rpa.type.list` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-list.html)
@@ -31,8 +32,8 @@ pub struct RpaTypeList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaTypeListResult {
-    /// `types`: documented as array of object.
-    pub types: Option<Vec<Map<String, Value>>>,
+    /// `types`: documented as array of `rpa_type`.
+    pub types: Option<Vec<types::RpaType>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update the process — `rpa.type.update` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html)
@@ -14,7 +15,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "rpa.type.update",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaTypeUpdateResult,
     mutates,
 )]
 pub struct RpaTypeUpdate {
@@ -22,6 +23,17 @@ pub struct RpaTypeUpdate {
     pub id: Option<f64>,
     /// `fields`: documented as object.
     pub fields: Option<RpaTypeUpdateFields>,
+}
+/// The `RpaTypeUpdateResult` object. Part of `rpa.type.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct RpaTypeUpdateResult {
+    /// `type`: documented as `rpa_type`.
+    #[bitrix(rename = "type")]
+    pub type_: Option<types::RpaType>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `rpa.type.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html)).
 #[non_exhaustive]

@@ -27,16 +27,22 @@ pub struct SalescenterPaymentGetPublicUrl {
 #[bitrix_object]
 pub struct SalescenterPaymentGetPublicUrlResult {
     /// `payment`: documented as object.
-    pub payment: Option<Map<String, Value>>,
-    /// `payment.url`: documented as string.
-    #[bitrix(rename = "payment.url")]
-    pub payment_url: Option<String>,
-    /// `payment.shortUrl`: documented as string.
-    #[bitrix(rename = "payment.shortUrl")]
-    pub payment_short_url: Option<String>,
-    /// `payment.qr`: documented as string.
-    #[bitrix(rename = "payment.qr")]
-    pub payment_qr: Option<String>,
+    pub payment: Option<SalescenterPaymentGetPublicUrlResultPayment>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `payment` object. Part of `salescenter.payment.getPublicUrl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/salescenter-payment-get-public-url.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalescenterPaymentGetPublicUrlResultPayment {
+    /// `url`: documented as string.
+    pub url: Option<String>,
+    /// `shortUrl`: documented as string.
+    #[bitrix(rename = "shortUrl")]
+    pub short_url: Option<String>,
+    /// `qr`: documented as string.
+    pub qr: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

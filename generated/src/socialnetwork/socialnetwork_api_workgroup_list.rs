@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Workgroups — `socialnetwork.api.workgroup.list` (REST v1, scope `socialnetwork`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)
@@ -37,8 +38,8 @@ pub struct SocialnetworkApiWorkgroupList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SocialnetworkApiWorkgroupListResult {
-    /// `workgroups`: documented as array of object.
-    pub workgroups: Option<Vec<Map<String, Value>>>,
+    /// `workgroups`: documented as array of `socialnetwork_api_workgroup`.
+    pub workgroups: Option<Vec<types::SocialnetworkApiWorkgroup>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -33,30 +33,30 @@ pub struct TaskStagesGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskStagesGetResultValue {
-    /// `ADDITIONAL_FILTER`: documented as array.
-    #[bitrix(rename = "ADDITIONAL_FILTER")]
-    pub additional_filter: Option<Vec<Value>>,
-    /// `COLOR`: documented as string.
-    #[bitrix(rename = "COLOR")]
-    pub color: Option<String>,
-    /// `ENTITY_ID`: documented as string.
-    #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: Option<String>,
-    /// `ENTITY_TYPE`: documented as string.
-    #[bitrix(rename = "ENTITY_TYPE")]
-    pub entity_type: Option<String>,
-    /// `ID`: documented as string.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
-    pub id: Option<String>,
-    /// `SORT`: documented as string.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<String>,
-    /// `SYSTEM_TYPE`: documented as string.
-    #[bitrix(rename = "SYSTEM_TYPE")]
-    pub system_type: Option<String>,
+    pub id: Option<i64>,
     /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
+    /// `COLOR`: documented as string.
+    #[bitrix(rename = "COLOR")]
+    pub color: Option<String>,
+    /// `SYSTEM_TYPE`: documented as string.
+    #[bitrix(rename = "SYSTEM_TYPE")]
+    pub system_type: Option<String>,
+    /// `ENTITY_ID`: documented as integer.
+    #[bitrix(rename = "ENTITY_ID")]
+    pub entity_id: Option<i64>,
+    /// `ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "ENTITY_TYPE")]
+    pub entity_type: Option<String>,
+    /// `ADDITIONAL_FILTER`: documented as array.
+    #[bitrix(rename = "ADDITIONAL_FILTER")]
+    pub additional_filter: Option<Vec<Value>>,
     /// `TO_UPDATE`: documented as array.
     #[bitrix(rename = "TO_UPDATE")]
     pub to_update: Option<Vec<Value>>,

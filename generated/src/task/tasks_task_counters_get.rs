@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.counters.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
-use crate::types;
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get User Counters — `tasks.task.counters.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html)
@@ -12,7 +13,8 @@ use crate::types;
     name = "tasks.task.counters.get",
     version = "v1",
     scope = "task",
-    result = types::TasksTaskCounters,
+    result = BTreeMap<String,
+    TasksTaskCountersGetResultValue>,
     error(
         code = "0",
         status = 400,
@@ -34,6 +36,18 @@ pub struct TasksTaskCountersGet {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<TasksTaskCountersGetType>,
+}
+/// The `TasksTaskCountersGetResultValue` object. Part of `tasks.task.counters.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskCountersGetResultValue {
+    /// `counter`: documented as integer.
+    pub counter: Option<i64>,
+    /// `code`: documented as integer.
+    pub code: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// Documented values of `type`. Part of `tasks.task.counters.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html)).
 #[bitrix_enum(repr = "string")]

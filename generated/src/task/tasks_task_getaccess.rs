@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.getaccess` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Check Access to Task — `tasks.task.getaccess` (REST v1, scope `task`).
@@ -36,83 +37,100 @@ pub struct TasksTaskGetaccess {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskGetaccessResult {
-    /// `allowedActions`: documented as object.
+    /// `allowedActions`: documented as object; keys: `*`.
     #[bitrix(rename = "allowedActions")]
-    pub allowed_actions: Option<TasksTaskGetaccessResultAllowedActions>,
+    pub allowed_actions: Option<
+        BTreeMap<String, TasksTaskGetaccessResultAllowedActionsValue>,
+    >,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `allowedActions` object. Part of `tasks.task.getaccess` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)).
+/// The `TasksTaskGetaccessResultAllowedActionsValue` object. Part of `tasks.task.getaccess` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct TasksTaskGetaccessResultAllowedActions {
-    /// `accept`: documented as boolean.
+pub struct TasksTaskGetaccessResultAllowedActionsValue {
+    /// `ACCEPT`: documented as boolean.
+    #[bitrix(rename = "ACCEPT")]
     pub accept: Option<bool>,
-    /// `decline`: documented as boolean.
-    pub decline: Option<bool>,
-    /// `complete`: documented as boolean.
-    pub complete: Option<bool>,
-    /// `approve`: documented as boolean.
-    pub approve: Option<bool>,
-    /// `disapprove`: documented as boolean.
-    pub disapprove: Option<bool>,
-    /// `start`: documented as boolean.
-    pub start: Option<bool>,
-    /// `pause`: documented as boolean.
-    pub pause: Option<bool>,
-    /// `delegate`: documented as boolean.
-    pub delegate: Option<bool>,
-    /// `remove`: documented as boolean.
-    pub remove: Option<bool>,
-    /// `edit`: documented as boolean.
-    pub edit: Option<bool>,
-    /// `defer`: documented as boolean.
-    pub defer: Option<bool>,
-    /// `renew`: documented as boolean.
-    pub renew: Option<bool>,
-    /// `create`: documented as boolean.
-    pub create: Option<bool>,
-    /// `changeDeadline`: documented as boolean.
-    #[bitrix(rename = "changeDeadline")]
-    pub change_deadline: Option<bool>,
-    /// `checklistAddItems`: documented as boolean.
-    #[bitrix(rename = "checklistAddItems")]
-    pub checklist_add_items: Option<bool>,
-    /// `addFavorite`: documented as boolean.
-    #[bitrix(rename = "addFavorite")]
+    /// `ADD_FAVORITE`: documented as boolean.
+    #[bitrix(rename = "ADD_FAVORITE")]
     pub add_favorite: Option<bool>,
-    /// `deleteFavorite`: documented as boolean.
-    #[bitrix(rename = "deleteFavorite")]
-    pub delete_favorite: Option<bool>,
-    /// `rate`: documented as boolean.
-    pub rate: Option<bool>,
-    /// `take`: documented as boolean.
-    pub take: Option<bool>,
-    /// `edit.originator`: documented as boolean.
-    #[bitrix(rename = "edit.originator")]
-    pub edit_originator: Option<bool>,
-    /// `checklist.reorder`: documented as boolean.
-    #[bitrix(rename = "checklist.reorder")]
-    pub checklist_reorder: Option<bool>,
-    /// `elapsedtime.add`: documented as boolean.
-    #[bitrix(rename = "elapsedtime.add")]
-    pub elapsedtime_add: Option<bool>,
-    /// `dayplan.timer.toggle`: documented as boolean.
-    #[bitrix(rename = "dayplan.timer.toggle")]
-    pub dayplan_timer_toggle: Option<bool>,
-    /// `edit.plan`: documented as boolean.
-    #[bitrix(rename = "edit.plan")]
-    pub edit_plan: Option<bool>,
-    /// `checklist.add`: documented as boolean.
-    #[bitrix(rename = "checklist.add")]
+    /// `APPROVE`: documented as boolean.
+    #[bitrix(rename = "APPROVE")]
+    pub approve: Option<bool>,
+    /// `CHANGE_DEADLINE`: documented as boolean.
+    #[bitrix(rename = "CHANGE_DEADLINE")]
+    pub change_deadline: Option<bool>,
+    /// `CHECKLIST.ADD`: documented as boolean.
+    #[bitrix(rename = "CHECKLIST.ADD")]
     pub checklist_add: Option<bool>,
-    /// `favorite.add`: documented as boolean.
-    #[bitrix(rename = "favorite.add")]
+    /// `CHECKLIST.REORDER`: documented as boolean.
+    #[bitrix(rename = "CHECKLIST.REORDER")]
+    pub checklist_reorder: Option<bool>,
+    /// `CHECKLIST_ADD_ITEMS`: documented as boolean.
+    #[bitrix(rename = "CHECKLIST_ADD_ITEMS")]
+    pub checklist_add_items: Option<bool>,
+    /// `COMPLETE`: documented as boolean.
+    #[bitrix(rename = "COMPLETE")]
+    pub complete: Option<bool>,
+    /// `CREATE`: documented as boolean.
+    #[bitrix(rename = "CREATE")]
+    pub create: Option<bool>,
+    /// `DAYPLAN.TIMER.TOGGLE`: documented as boolean.
+    #[bitrix(rename = "DAYPLAN.TIMER.TOGGLE")]
+    pub dayplan_timer_toggle: Option<bool>,
+    /// `DECLINE`: documented as boolean.
+    #[bitrix(rename = "DECLINE")]
+    pub decline: Option<bool>,
+    /// `DEFER`: documented as boolean.
+    #[bitrix(rename = "DEFER")]
+    pub defer: Option<bool>,
+    /// `DELEGATE`: documented as boolean.
+    #[bitrix(rename = "DELEGATE")]
+    pub delegate: Option<bool>,
+    /// `DELETE_FAVORITE`: documented as boolean.
+    #[bitrix(rename = "DELETE_FAVORITE")]
+    pub delete_favorite: Option<bool>,
+    /// `DISAPPROVE`: documented as boolean.
+    #[bitrix(rename = "DISAPPROVE")]
+    pub disapprove: Option<bool>,
+    /// `EDIT`: documented as boolean.
+    #[bitrix(rename = "EDIT")]
+    pub edit: Option<bool>,
+    /// `EDIT.ORIGINATOR`: documented as boolean.
+    #[bitrix(rename = "EDIT.ORIGINATOR")]
+    pub edit_originator: Option<bool>,
+    /// `EDIT.PLAN`: documented as boolean.
+    #[bitrix(rename = "EDIT.PLAN")]
+    pub edit_plan: Option<bool>,
+    /// `ELAPSEDTIME.ADD`: documented as boolean.
+    #[bitrix(rename = "ELAPSEDTIME.ADD")]
+    pub elapsedtime_add: Option<bool>,
+    /// `FAVORITE.ADD`: documented as boolean.
+    #[bitrix(rename = "FAVORITE.ADD")]
     pub favorite_add: Option<bool>,
-    /// `favorite.delete`: documented as boolean.
-    #[bitrix(rename = "favorite.delete")]
+    /// `FAVORITE.DELETE`: documented as boolean.
+    #[bitrix(rename = "FAVORITE.DELETE")]
     pub favorite_delete: Option<bool>,
+    /// `PAUSE`: documented as boolean.
+    #[bitrix(rename = "PAUSE")]
+    pub pause: Option<bool>,
+    /// `RATE`: documented as boolean.
+    #[bitrix(rename = "RATE")]
+    pub rate: Option<bool>,
+    /// `REMOVE`: documented as boolean.
+    #[bitrix(rename = "REMOVE")]
+    pub remove: Option<bool>,
+    /// `RENEW`: documented as boolean.
+    #[bitrix(rename = "RENEW")]
+    pub renew: Option<bool>,
+    /// `START`: documented as boolean.
+    #[bitrix(rename = "START")]
+    pub start: Option<bool>,
+    /// `TAKE`: documented as boolean.
+    #[bitrix(rename = "TAKE")]
+    pub take: Option<bool>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

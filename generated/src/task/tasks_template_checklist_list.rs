@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.template.checklist.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Checklist Items for Task Template — `tasks.template.checklist.list` (REST v1, scope `task`).
@@ -35,9 +36,38 @@ pub struct TasksTemplateChecklistList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTemplateChecklistListResult {
-    /// `checkListItems`: documented as object.
+    /// `checkListItems`: documented as object; keys: `*`.
     #[bitrix(rename = "checkListItems")]
-    pub check_list_items: Option<Map<String, Value>>,
+    pub check_list_items: Option<
+        BTreeMap<String, TasksTemplateChecklistListResultCheckListItemsValue>,
+    >,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TasksTemplateChecklistListResultCheckListItemsValue` object. Part of `tasks.template.checklist.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTemplateChecklistListResultCheckListItemsValue {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `isComplete`: documented as string.
+    #[bitrix(rename = "isComplete")]
+    pub is_complete: Option<String>,
+    /// `isImportant`: documented as string.
+    #[bitrix(rename = "isImportant")]
+    pub is_important: Option<String>,
+    /// `parentId`: documented as string.
+    #[bitrix(rename = "parentId")]
+    pub parent_id: Option<String>,
+    /// `sortIndex`: documented as string.
+    #[bitrix(rename = "sortIndex")]
+    pub sort_index: Option<String>,
+    /// `templateId`: documented as string.
+    #[bitrix(rename = "templateId")]
+    pub template_id: Option<String>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

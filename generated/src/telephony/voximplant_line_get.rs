@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.line.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use std::collections::BTreeMap;
+use bitrix24::bitrix_method;
 /// Get a List of Outgoing Lines — `voximplant.line.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/lines/voximplant-line-get.html)
@@ -12,25 +12,8 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "voximplant.line.get",
     version = "v1",
     scope = "telephony",
-    result = VoximplantLineGetResult,
+    result = BTreeMap<String,
+    String>,
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct VoximplantLineGet {}
-/// The `VoximplantLineGetResult` object. Part of `voximplant.line.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/lines/voximplant-line-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct VoximplantLineGetResult {
-    /// `reg150907`: documented as string.
-    pub reg150907: Option<String>,
-    /// `reg151083`: documented as string.
-    pub reg151083: Option<String>,
-    /// `reg151085`: documented as string.
-    pub reg151085: Option<String>,
-    /// `sip11`: documented as string.
-    pub sip11: Option<String>,
-    /// `sip7`: documented as string.
-    pub sip7: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}

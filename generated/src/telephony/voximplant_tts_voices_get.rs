@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.tts.voices.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use std::collections::BTreeMap;
+use bitrix24::bitrix_method;
 /// Get a List of Available Voices for Text-to-Speech — `voximplant.tts.voices.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-tts-voices-get.html)
@@ -12,98 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "voximplant.tts.voices.get",
     version = "v1",
     scope = "telephony",
-    result = VoximplantTtsVoicesGetResult,
+    result = BTreeMap<String,
+    String>,
 )]
 pub struct VoximplantTtsVoicesGet {}
-/// The `VoximplantTtsVoicesGetResult` object. Part of `voximplant.tts.voices.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-tts-voices-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct VoximplantTtsVoicesGetResult {
-    /// `auenglishfemale`: documented as string.
-    pub auenglishfemale: Option<String>,
-    /// `brportuguesefemale`: documented as string.
-    pub brportuguesefemale: Option<String>,
-    /// `caenglishfemale`: documented as string.
-    pub caenglishfemale: Option<String>,
-    /// `cafrenchfemale`: documented as string.
-    pub cafrenchfemale: Option<String>,
-    /// `cafrenchmale`: documented as string.
-    pub cafrenchmale: Option<String>,
-    /// `chchinesefemale`: documented as string.
-    pub chchinesefemale: Option<String>,
-    /// `chchinesemale`: documented as string.
-    pub chchinesemale: Option<String>,
-    /// `eurcatalanfemale`: documented as string.
-    pub eurcatalanfemale: Option<String>,
-    /// `eurczechfemale`: documented as string.
-    pub eurczechfemale: Option<String>,
-    /// `eurdanishfemale`: documented as string.
-    pub eurdanishfemale: Option<String>,
-    /// `eurdutchfemale`: documented as string.
-    pub eurdutchfemale: Option<String>,
-    /// `eurfinnishfemale`: documented as string.
-    pub eurfinnishfemale: Option<String>,
-    /// `eurfrenchfemale`: documented as string.
-    pub eurfrenchfemale: Option<String>,
-    /// `eurfrenchmale`: documented as string.
-    pub eurfrenchmale: Option<String>,
-    /// `eurgermanfemale`: documented as string.
-    pub eurgermanfemale: Option<String>,
-    /// `eurgermanmale`: documented as string.
-    pub eurgermanmale: Option<String>,
-    /// `euritalianfemale`: documented as string.
-    pub euritalianfemale: Option<String>,
-    /// `euritalianmale`: documented as string.
-    pub euritalianmale: Option<String>,
-    /// `eurnorwegianfemale`: documented as string.
-    pub eurnorwegianfemale: Option<String>,
-    /// `eurpolishfemale`: documented as string.
-    pub eurpolishfemale: Option<String>,
-    /// `eurportuguesefemale`: documented as string.
-    pub eurportuguesefemale: Option<String>,
-    /// `eurportuguesemale`: documented as string.
-    pub eurportuguesemale: Option<String>,
-    /// `eurspanishfemale`: documented as string.
-    pub eurspanishfemale: Option<String>,
-    /// `eurspanishmale`: documented as string.
-    pub eurspanishmale: Option<String>,
-    /// `eurturkishfemale`: documented as string.
-    pub eurturkishfemale: Option<String>,
-    /// `eurturkishmale`: documented as string.
-    pub eurturkishmale: Option<String>,
-    /// `hkchinesefemale`: documented as string.
-    pub hkchinesefemale: Option<String>,
-    /// `huhungarianfemale`: documented as string.
-    pub huhungarianfemale: Option<String>,
-    /// `jpjapanesefemale`: documented as string.
-    pub jpjapanesefemale: Option<String>,
-    /// `jpjapanesemale`: documented as string.
-    pub jpjapanesemale: Option<String>,
-    /// `krkoreanfemale`: documented as string.
-    pub krkoreanfemale: Option<String>,
-    /// `krkoreanmale`: documented as string.
-    pub krkoreanmale: Option<String>,
-    /// `swswedishfemale`: documented as string.
-    pub swswedishfemale: Option<String>,
-    /// `twchinesefemale`: documented as string.
-    pub twchinesefemale: Option<String>,
-    /// `ukenglishfemale`: documented as string.
-    pub ukenglishfemale: Option<String>,
-    /// `ukenglishmale`: documented as string.
-    pub ukenglishmale: Option<String>,
-    /// `usenglishfemale`: documented as string.
-    pub usenglishfemale: Option<String>,
-    /// `usenglishmale`: documented as string.
-    pub usenglishmale: Option<String>,
-    /// `usinternalfemale`: documented as string.
-    pub usinternalfemale: Option<String>,
-    /// `usinternalmale`: documented as string.
-    pub usinternalmale: Option<String>,
-    /// `usspanishfemale`: documented as string.
-    pub usspanishfemale: Option<String>,
-    /// `usspanishmale`: documented as string.
-    pub usspanishmale: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}

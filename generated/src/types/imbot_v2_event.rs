@@ -11,25 +11,31 @@ use bitrix24::bitrix_object;
 #[bitrix_object]
 pub struct ImbotV2Event {
     /// `events`: documented as array of object.
-    pub events: Option<Vec<Map<String, Value>>>,
-    /// `events[].eventId`: documented as integer.
-    #[bitrix(rename = "events[].eventId")]
-    pub events_event_id: Option<i64>,
-    /// `events[].type`: documented as string.
-    #[bitrix(rename = "events[].type")]
-    pub events_type: Option<String>,
-    /// `events[].date`: documented as datetime.
-    #[bitrix(rename = "events[].date")]
-    pub events_date: Option<String>,
-    /// `events[].data`: documented as object.
-    #[bitrix(rename = "events[].data")]
-    pub events_data: Option<Map<String, Value>>,
+    pub events: Option<Vec<ImbotV2EventEventsItem>>,
     /// `nextOffset`: documented as integer.
     #[bitrix(rename = "nextOffset")]
     pub next_offset: Option<i64>,
     /// `hasMore`: documented as boolean.
     #[bitrix(rename = "hasMore")]
     pub has_more: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImbotV2EventEventsItem` object. Part of the `imbot_v2_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/event-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImbotV2EventEventsItem {
+    /// `eventId`: documented as integer.
+    #[bitrix(rename = "eventId")]
+    pub event_id: Option<i64>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `date`: documented as datetime.
+    pub date: Option<String>,
+    /// `data`: documented as object.
+    pub data: Option<Map<String, Value>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `imopenlines_config` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// Get Open Line by ID (`imopenlines_config`).
@@ -232,12 +233,14 @@ pub struct ImopenlinesConfig {
     /// `QUEUE`: documented as array.
     #[bitrix(rename = "QUEUE")]
     pub queue: Option<Vec<Value>>,
-    /// `QUEUE_FULL`: documented as object.
+    /// `QUEUE_FULL`: documented as object; keys: `*`.
     #[bitrix(rename = "QUEUE_FULL")]
-    pub queue_full: Option<ImopenlinesConfigQueueFull>,
-    /// `QUEUE_USERS_FIELDS`: documented as object.
+    pub queue_full: Option<BTreeMap<String, ImopenlinesConfigQueueFullValue>>,
+    /// `QUEUE_USERS_FIELDS`: documented as object; keys: `*`.
     #[bitrix(rename = "QUEUE_USERS_FIELDS")]
-    pub queue_users_fields: Option<ImopenlinesConfigQueueUsersFields>,
+    pub queue_users_fields: Option<
+        BTreeMap<String, ImopenlinesConfigQueueUsersFieldsValue>,
+    >,
     /// `QUEUE_ONLINE`: documented as string.
     #[bitrix(rename = "QUEUE_ONLINE")]
     pub queue_online: Option<ImopenlinesConfigQueueOnline>,
@@ -480,10 +483,10 @@ pub enum ImopenlinesConfigXmlId {
     #[bitrix(value = "null")]
     Null,
 }
-/// The `QUEUE_FULL` object. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
+/// The `ImopenlinesConfigQueueFullValue` object. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct ImopenlinesConfigQueueFull {
+pub struct ImopenlinesConfigQueueFullValue {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
@@ -498,13 +501,13 @@ pub struct ImopenlinesConfigQueueFull {
     pub department_id: Option<String>,
     /// `USER_NAME`: documented as string.
     #[bitrix(rename = "USER_NAME")]
-    pub user_name: Option<ImopenlinesConfigQueueFullUserName>,
+    pub user_name: Option<ImopenlinesConfigQueueFullValueUserName>,
     /// `USER_WORK_POSITION`: documented as string.
     #[bitrix(rename = "USER_WORK_POSITION")]
-    pub user_work_position: Option<ImopenlinesConfigQueueFullUserWorkPosition>,
+    pub user_work_position: Option<ImopenlinesConfigQueueFullValueUserWorkPosition>,
     /// `USER_AVATAR`: documented as string.
     #[bitrix(rename = "USER_AVATAR")]
-    pub user_avatar: Option<ImopenlinesConfigQueueFullUserAvatar>,
+    pub user_avatar: Option<ImopenlinesConfigQueueFullValueUserAvatar>,
     /// `USER_AVATAR_ID`: documented as string.
     #[bitrix(rename = "USER_AVATAR_ID")]
     pub user_avatar_id: Option<String>,
@@ -514,7 +517,7 @@ pub struct ImopenlinesConfigQueueFull {
 }
 /// Documented values of `USER_NAME`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueFullUserName {
+pub enum ImopenlinesConfigQueueFullValueUserName {
     /// `"string"`: user name is set
     #[bitrix(value = "string")]
     String,
@@ -524,7 +527,7 @@ pub enum ImopenlinesConfigQueueFullUserName {
 }
 /// Documented values of `USER_WORK_POSITION`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueFullUserWorkPosition {
+pub enum ImopenlinesConfigQueueFullValueUserWorkPosition {
     /// `"string"`: position is set
     #[bitrix(value = "string")]
     String,
@@ -534,7 +537,7 @@ pub enum ImopenlinesConfigQueueFullUserWorkPosition {
 }
 /// Documented values of `USER_AVATAR`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueFullUserAvatar {
+pub enum ImopenlinesConfigQueueFullValueUserAvatar {
     /// `"string"`: link to avatar is set
     #[bitrix(value = "string")]
     String,
@@ -542,19 +545,21 @@ pub enum ImopenlinesConfigQueueFullUserAvatar {
     #[bitrix(value = "null")]
     Null,
 }
-/// The `QUEUE_USERS_FIELDS` object. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
+/// The `ImopenlinesConfigQueueUsersFieldsValue` object. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct ImopenlinesConfigQueueUsersFields {
+pub struct ImopenlinesConfigQueueUsersFieldsValue {
     /// `USER_NAME`: documented as string.
     #[bitrix(rename = "USER_NAME")]
-    pub user_name: Option<ImopenlinesConfigQueueUsersFieldsUserName>,
+    pub user_name: Option<ImopenlinesConfigQueueUsersFieldsValueUserName>,
     /// `USER_WORK_POSITION`: documented as string.
     #[bitrix(rename = "USER_WORK_POSITION")]
-    pub user_work_position: Option<ImopenlinesConfigQueueUsersFieldsUserWorkPosition>,
+    pub user_work_position: Option<
+        ImopenlinesConfigQueueUsersFieldsValueUserWorkPosition,
+    >,
     /// `USER_AVATAR`: documented as string.
     #[bitrix(rename = "USER_AVATAR")]
-    pub user_avatar: Option<ImopenlinesConfigQueueUsersFieldsUserAvatar>,
+    pub user_avatar: Option<ImopenlinesConfigQueueUsersFieldsValueUserAvatar>,
     /// `USER_AVATAR_ID`: documented as string.
     #[bitrix(rename = "USER_AVATAR_ID")]
     pub user_avatar_id: Option<String>,
@@ -564,7 +569,7 @@ pub struct ImopenlinesConfigQueueUsersFields {
 }
 /// Documented values of `USER_NAME`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueUsersFieldsUserName {
+pub enum ImopenlinesConfigQueueUsersFieldsValueUserName {
     /// `"string"`: user name is set
     #[bitrix(value = "string")]
     String,
@@ -574,7 +579,7 @@ pub enum ImopenlinesConfigQueueUsersFieldsUserName {
 }
 /// Documented values of `USER_WORK_POSITION`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueUsersFieldsUserWorkPosition {
+pub enum ImopenlinesConfigQueueUsersFieldsValueUserWorkPosition {
     /// `"string"`: position is set
     #[bitrix(value = "string")]
     String,
@@ -584,7 +589,7 @@ pub enum ImopenlinesConfigQueueUsersFieldsUserWorkPosition {
 }
 /// Documented values of `USER_AVATAR`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueUsersFieldsUserAvatar {
+pub enum ImopenlinesConfigQueueUsersFieldsValueUserAvatar {
     /// `"string"`: link to avatar is set
     #[bitrix(value = "string")]
     String,

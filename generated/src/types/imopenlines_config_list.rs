@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `imopenlines_config_list` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// Get the List of Open Channels (`imopenlines_config_list`).
@@ -232,9 +233,11 @@ pub struct ImopenlinesConfigList {
     /// `QUEUE`: documented as array.
     #[bitrix(rename = "QUEUE")]
     pub queue: Option<Vec<Value>>,
-    /// `QUEUE_USERS_FIELDS`: documented as object.
+    /// `QUEUE_USERS_FIELDS`: documented as object; keys: `*`.
     #[bitrix(rename = "QUEUE_USERS_FIELDS")]
-    pub queue_users_fields: Option<ImopenlinesConfigListQueueUsersFields>,
+    pub queue_users_fields: Option<
+        BTreeMap<String, ImopenlinesConfigListQueueUsersFieldsValue>,
+    >,
     /// `CONFIG_QUEUE`: documented as array of object.
     #[bitrix(rename = "CONFIG_QUEUE")]
     pub config_queue: Option<Vec<ImopenlinesConfigListConfigQueueItem>>,
@@ -479,21 +482,21 @@ pub enum ImopenlinesConfigListXmlId {
     #[bitrix(value = "null")]
     Null,
 }
-/// The `QUEUE_USERS_FIELDS` object. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
+/// The `ImopenlinesConfigListQueueUsersFieldsValue` object. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct ImopenlinesConfigListQueueUsersFields {
+pub struct ImopenlinesConfigListQueueUsersFieldsValue {
     /// `USER_NAME`: documented as string.
     #[bitrix(rename = "USER_NAME")]
-    pub user_name: Option<ImopenlinesConfigListQueueUsersFieldsUserName>,
+    pub user_name: Option<ImopenlinesConfigListQueueUsersFieldsValueUserName>,
     /// `USER_WORK_POSITION`: documented as string.
     #[bitrix(rename = "USER_WORK_POSITION")]
     pub user_work_position: Option<
-        ImopenlinesConfigListQueueUsersFieldsUserWorkPosition,
+        ImopenlinesConfigListQueueUsersFieldsValueUserWorkPosition,
     >,
     /// `USER_AVATAR`: documented as string.
     #[bitrix(rename = "USER_AVATAR")]
-    pub user_avatar: Option<ImopenlinesConfigListQueueUsersFieldsUserAvatar>,
+    pub user_avatar: Option<ImopenlinesConfigListQueueUsersFieldsValueUserAvatar>,
     /// `USER_AVATAR_ID`: documented as string.
     #[bitrix(rename = "USER_AVATAR_ID")]
     pub user_avatar_id: Option<String>,
@@ -503,7 +506,7 @@ pub struct ImopenlinesConfigListQueueUsersFields {
 }
 /// Documented values of `USER_NAME`. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
 #[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigListQueueUsersFieldsUserName {
+pub enum ImopenlinesConfigListQueueUsersFieldsValueUserName {
     /// `"string"`: user's name is set
     #[bitrix(value = "string")]
     String,
@@ -513,7 +516,7 @@ pub enum ImopenlinesConfigListQueueUsersFieldsUserName {
 }
 /// Documented values of `USER_WORK_POSITION`. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
 #[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigListQueueUsersFieldsUserWorkPosition {
+pub enum ImopenlinesConfigListQueueUsersFieldsValueUserWorkPosition {
     /// `"string"`: position is set
     #[bitrix(value = "string")]
     String,
@@ -523,7 +526,7 @@ pub enum ImopenlinesConfigListQueueUsersFieldsUserWorkPosition {
 }
 /// Documented values of `USER_AVATAR`. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
 #[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigListQueueUsersFieldsUserAvatar {
+pub enum ImopenlinesConfigListQueueUsersFieldsValueUserAvatar {
     /// `"string"`: link to avatar is set
     #[bitrix(value = "string")]
     String,

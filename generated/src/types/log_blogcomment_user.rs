@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `log_blogcomment_user` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// Get User Comments (`log_blogcomment_user`).
@@ -12,8 +13,56 @@ use bitrix24::bitrix_object;
 pub struct LogBlogcommentUser {
     /// `comments`: documented as array of object.
     pub comments: Option<Vec<Map<String, Value>>>,
-    /// `files`: documented as object.
-    pub files: Option<Map<String, Value>>,
+    /// `files`: documented as object; keys: `*`.
+    pub files: Option<BTreeMap<String, LogBlogcommentUserFilesValue>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `LogBlogcommentUserFilesValue` object. Part of the `log_blogcomment_user` type ([official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LogBlogcommentUserFilesValue {
+    /// `authorId`: documented as integer.
+    #[bitrix(rename = "authorId")]
+    pub author_id: Option<i64>,
+    /// `authorName`: documented as string.
+    #[bitrix(rename = "authorName")]
+    pub author_name: Option<String>,
+    /// `date`: documented as string.
+    pub date: Option<String>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `image`: documented as object.
+    pub image: Option<LogBlogcommentUserFilesValueImage>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `size`: documented as integer.
+    pub size: Option<i64>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `urlDownload`: documented as string.
+    #[bitrix(rename = "urlDownload")]
+    pub url_download: Option<String>,
+    /// `urlPreview`: documented as string.
+    #[bitrix(rename = "urlPreview")]
+    pub url_preview: Option<String>,
+    /// `urlShow`: documented as string.
+    #[bitrix(rename = "urlShow")]
+    pub url_show: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `image` object. Part of the `log_blogcomment_user` type ([official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LogBlogcommentUserFilesValueImage {
+    /// `height`: documented as integer.
+    pub height: Option<i64>,
+    /// `width`: documented as integer.
+    pub width: Option<i64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

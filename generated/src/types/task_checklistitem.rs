@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `task_checklistitem` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// Get the List of Checklist Items (`task_checklistitem`).
@@ -43,9 +44,9 @@ pub struct TaskChecklistitem {
     /// `MEMBERS`: documented as array of object.
     #[bitrix(rename = "MEMBERS")]
     pub members: Option<Vec<TaskChecklistitemMembersItem>>,
-    /// `ATTACHMENTS`: documented as object.
+    /// `ATTACHMENTS`: documented as object; keys: `*`.
     #[bitrix(rename = "ATTACHMENTS")]
-    pub attachments: Option<TaskChecklistitemAttachments>,
+    pub attachments: Option<BTreeMap<String, TaskChecklistitemAttachmentsValue>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -99,10 +100,10 @@ pub enum TaskChecklistitemMembersItemPersonalGender {
     #[bitrix(value = "F")]
     F,
 }
-/// The `ATTACHMENTS` object. Part of the `task_checklistitem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)).
+/// The `TaskChecklistitemAttachmentsValue` object. Part of the `task_checklistitem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct TaskChecklistitemAttachments {
+pub struct TaskChecklistitemAttachmentsValue {
     /// `ATTACHMENT_ID`: documented as integer.
     #[bitrix(rename = "ATTACHMENT_ID")]
     pub attachment_id: Option<i64>,

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `task_commentitem` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
 /// Get the List of Comments (`task_commentitem`).
@@ -31,17 +32,17 @@ pub struct TaskCommentitem {
     /// `POST_MESSAGE`: documented as string.
     #[bitrix(rename = "POST_MESSAGE")]
     pub post_message: Option<String>,
-    /// `ATTACHED_OBJECTS`: documented as object.
+    /// `ATTACHED_OBJECTS`: documented as object; keys: `*`.
     #[bitrix(rename = "ATTACHED_OBJECTS")]
-    pub attached_objects: Option<TaskCommentitemAttachedObjects>,
+    pub attached_objects: Option<BTreeMap<String, TaskCommentitemAttachedObjectsValue>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `ATTACHED_OBJECTS` object. Part of the `task_commentitem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html)).
+/// The `TaskCommentitemAttachedObjectsValue` object. Part of the `task_commentitem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct TaskCommentitemAttachedObjects {
+pub struct TaskCommentitemAttachedObjectsValue {
     /// `ATTACHMENT_ID`: documented as string.
     #[bitrix(rename = "ATTACHMENT_ID")]
     pub attachment_id: Option<String>,

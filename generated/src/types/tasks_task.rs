@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `tasks_task` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
 /// Task Fields (`tasks_task`).
@@ -178,8 +179,8 @@ pub struct TasksTask {
     pub auditors: Option<Vec<Value>>,
     /// `accomplices`: documented as array.
     pub accomplices: Option<Vec<Value>>,
-    /// `checklist`: documented as object.
-    pub checklist: Option<TasksTaskChecklist>,
+    /// `checklist`: documented as object; keys: `*`.
+    pub checklist: Option<BTreeMap<String, TasksTaskChecklistValue>>,
     /// `group`: documented as object.
     pub group: Option<TasksTaskGroup>,
     /// `creator`: documented as object.
@@ -189,9 +190,9 @@ pub struct TasksTask {
     /// `accomplicesData`: documented as array.
     #[bitrix(rename = "accomplicesData")]
     pub accomplices_data: Option<Value>,
-    /// `auditorsData`: documented as object.
+    /// `auditorsData`: documented as object; keys: `*`.
     #[bitrix(rename = "auditorsData")]
-    pub auditors_data: Option<Map<String, Value>>,
+    pub auditors_data: Option<BTreeMap<String, TasksTaskAuditorsDataValue>>,
     /// `newCommentsCount`: documented as integer.
     #[bitrix(rename = "newCommentsCount")]
     pub new_comments_count: Option<i64>,
@@ -388,10 +389,10 @@ pub enum TasksTaskFavorite {
     #[bitrix(value = "N")]
     N,
 }
-/// The `checklist` object. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
+/// The `TasksTaskChecklistValue` object. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct TasksTaskChecklist {
+pub struct TasksTaskChecklistValue {
     /// `id`: documented as string.
     pub id: Option<String>,
     /// `taskId`: documented as string.
@@ -410,10 +411,10 @@ pub struct TasksTaskChecklist {
     pub sort_index: Option<String>,
     /// `isComplete`: documented as string.
     #[bitrix(rename = "isComplete")]
-    pub is_complete: Option<TasksTaskChecklistIsComplete>,
+    pub is_complete: Option<TasksTaskChecklistValueIsComplete>,
     /// `isImportant`: documented as string.
     #[bitrix(rename = "isImportant")]
-    pub is_important: Option<TasksTaskChecklistIsImportant>,
+    pub is_important: Option<TasksTaskChecklistValueIsImportant>,
     /// `toggledBy`: documented as string.
     #[bitrix(rename = "toggledBy")]
     pub toggled_by: Option<String>,
@@ -431,14 +432,14 @@ pub struct TasksTaskChecklist {
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<String>,
     /// `action`: documented as object.
-    pub action: Option<TasksTaskChecklistAction>,
+    pub action: Option<TasksTaskChecklistValueAction>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
 /// Documented values of `isComplete`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
 #[bitrix_enum(repr = "string")]
-pub enum TasksTaskChecklistIsComplete {
+pub enum TasksTaskChecklistValueIsComplete {
     /// `"Y"`: item completed
     #[bitrix(value = "Y")]
     Y,
@@ -448,7 +449,7 @@ pub enum TasksTaskChecklistIsComplete {
 }
 /// Documented values of `isImportant`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
 #[bitrix_enum(repr = "string")]
-pub enum TasksTaskChecklistIsImportant {
+pub enum TasksTaskChecklistValueIsImportant {
     /// `"Y"`: important
     #[bitrix(value = "Y")]
     Y,
@@ -459,7 +460,7 @@ pub enum TasksTaskChecklistIsImportant {
 /// The `action` object. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct TasksTaskChecklistAction {
+pub struct TasksTaskChecklistValueAction {
     /// `modify`: documented as boolean.
     pub modify: Option<bool>,
     /// `remove`: documented as boolean.
@@ -509,6 +510,25 @@ pub struct TasksTaskCreator {
     pub link: Option<String>,
     /// `icon`: documented as string.
     pub icon: Option<String>,
+    /// `workPosition`: documented as string.
+    #[bitrix(rename = "workPosition")]
+    pub work_position: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `TasksTaskAuditorsDataValue` object. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct TasksTaskAuditorsDataValue {
+    /// `icon`: documented as string.
+    pub icon: Option<String>,
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `link`: documented as string.
+    pub link: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
     /// `workPosition`: documented as string.
     #[bitrix(rename = "workPosition")]
     pub work_position: Option<String>,
