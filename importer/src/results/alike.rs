@@ -51,7 +51,7 @@ fn sentence_names(sentence: &str) -> Option<String> {
     }
     // The first dotted name after the words, in a link's text or in backticks.
     after
-        .split(|c: char| matches!(c, '[' | ']' | '`' | '(' | ')' | ' ' | ','))
+        .split(['[', ']', '`', '(', ')', ' ', ','])
         .find(|t| is_dotted(t))
         .map(str::to_owned)
 }
@@ -64,7 +64,7 @@ pub(crate) fn apply(import: &mut Import, alike: &BTreeMap<MethodKey, String>) {
             .methods
             .iter()
             .find(|((n, v), _)| *v == key.1 && n.eq_ignore_ascii_case(other))
-            .map(|(_, m)| (m.result.clone(), m.result_wrapper.clone(), m.name.clone()));
+            .map(|(_, m)| (m.result.clone(), m.result_wrapper, m.name.clone()));
         let Some((result, wrapper, name)) = found else {
             continue;
         };
