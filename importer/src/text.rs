@@ -81,9 +81,12 @@ fn drop_dev_blocks(text: &str) -> String {
     out
 }
 
-/// Whether a line opens or closes a fenced code block.
+/// Whether a line opens or closes a fenced code block. A line that also closes its backticks
+/// (```` ```^[0-9]+$``` || ````, code inline in a table cell) does neither.
 pub fn is_fence(line: &str) -> bool {
-    line.trim_start().starts_with("```")
+    line.trim_start()
+        .strip_prefix("```")
+        .is_some_and(|rest| !rest.trim_start_matches('`').contains("```"))
 }
 
 /// A heading: level, title without its `{#anchor}`, the anchor, and its line index.

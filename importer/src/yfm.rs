@@ -43,7 +43,7 @@ fn collect(lines: &[&str], start: usize) -> (String, usize) {
         if i == start {
             line = t.trim_start_matches("#|").to_owned();
             depth = 1;
-        } else if is_fence(t) && !t.trim_end().ends_with("||") {
+        } else if is_fence(t) {
             fence = !fence;
         } else if !fence && t.starts_with("#|") {
             depth += 1;
@@ -212,5 +212,15 @@ mod tests {
         assert_eq!(t[0].rows.len(), 2, "{:?}", t[0].rows);
         assert!(t[0].rows[0][1].contains("||X|1||"));
         assert_eq!(t[0].rows[1], ["**b**", "c"]);
+    }
+
+    #[test]
+    fn a_fence_closing_a_cell_and_inline_triple_backticks_leave_later_tables_whole() {
+        let text = "#|\n|| **a** | format:\n```\n{}\n```\nmore:\n```\n[]\n``` ||\n|#\n\n#|\n|| **b** | pattern:\n```^[0-9]+$``` ||\n|#\n\n#|\n|| **c** | d ||\n|#";
+        let t = parse(text);
+        assert_eq!(t.len(), 3, "{t:?}");
+        assert_eq!(t[0].rows[0][0], "**a**");
+        assert_eq!(t[1].rows[0][1], "pattern:\n```^[0-9]+$```");
+        assert_eq!(t[2].rows, [["**c**", "d"]]);
     }
 }
