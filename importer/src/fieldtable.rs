@@ -96,7 +96,13 @@ pub(crate) fn fields_of(
         if matches!(ty.kind, Kind::Object { .. } | Kind::Array(_) | Kind::Any) {
             if let Some(child) = child_table(page, &cell.name, &description, used) {
                 used.insert(child.line);
-                let (fields, patterns) = fields_of(page, child, used, reasons);
+                let (mut fields, patterns) = fields_of(page, child, used, reasons);
+                // The other tabs beside it (one table per kind of field) add their keys.
+                for tab in other_tabs(page, child, used) {
+                    used.insert(tab.line);
+                    let (more, _) = fields_of(page, tab, used, reasons);
+                    merge_tab(&mut fields, more);
+                }
                 let object = Kind::Object { fields, patterns };
                 // The docs call associative arrays `array`: a linked field table makes it an
                 // object unless the array has an item type or the description says it holds
@@ -164,6 +170,75 @@ fn child_table<'p>(
     })
 }
 
+/// The field tables of the other tabs of the `{% list tabs %}` block `table` is the first tab
+/// of: one object whose keys depend on a kind (`SETTINGS` per field type).
+fn other_tabs<'p>(page: &'p Page<'_>, table: &Table, used: &BTreeSet<usize>) -> Vec<&'p Table> {
+    let directive = |i: usize, word: &str| {
+        page.lines.get(i).is_some_and(|l| {
+            let t = l.trim();
+            t.starts_with("{%") && t.contains(word)
+        })
+    };
+    // The block opens right before the table: only blank lines and the tab's bullet between.
+    let opens = (0..table.line)
+        .rev()
+        .take_while(|&i| !directive(i, "endlist") && !page.lines[i].trim_start().starts_with("|#"))
+        .find(|&i| directive(i, "list tabs"));
+    let Some(start) = opens else {
+        return Vec::new();
+    };
+    let end = (table.line..page.lines.len())
+        .find(|&i| directive(i, "endlist"))
+        .unwrap_or(page.lines.len());
+    page.tables_in((start, end))
+        .filter(|t| t.line != table.line && !used.contains(&t.line))
+        .filter(|t| t.rows.first().is_some_and(|r| is_header(r)))
+        .collect()
+}
+
+/// Adds a tab's fields to the first tab's. A key every tab types alike keeps its type (and
+/// the values any tab documents); a key the tabs type differently is any value, with the docs'
+/// words; a row without a type takes the other tab's.
+fn merge_tab(fields: &mut Vec<Field>, more: Vec<Field>) {
+    let untyped = |t: &Type| t.kind == Kind::Any && t.doc_type.is_none();
+    for f in more {
+        let Some(e) = fields.iter_mut().find(|e| e.name == f.name) else {
+            fields.push(f);
+            continue;
+        };
+        if untyped(&f.ty) {
+            continue;
+        }
+        if untyped(&e.ty) {
+            e.ty = f.ty;
+        } else if e.ty.kind == f.ty.kind {
+            // Values one tab documents and another leaves open are not a closed list.
+            if f.ty.enum_values.is_empty() {
+                e.ty.enum_values.clear();
+            }
+            for v in f.ty.enum_values {
+                if !e.ty.enum_values.is_empty()
+                    && !e.ty.enum_values.iter().any(|o| o.value == v.value)
+                {
+                    e.ty.enum_values.push(v);
+                }
+            }
+        } else {
+            let word = |t: &Type| {
+                t.doc_type
+                    .clone()
+                    .unwrap_or_else(|| t.kind.name().to_owned())
+            };
+            let mut words: Vec<String> = word(&e.ty).split(" | ").map(str::to_owned).collect();
+            if !words.contains(&word(&f.ty)) {
+                words.push(word(&f.ty));
+            }
+            e.ty = Type::of(Kind::Any);
+            e.ty.doc_type = Some(words.join(" | "));
+        }
+    }
+}
+
 fn lists_objects(description: &str) -> bool {
     let d = description.to_lowercase();
     [
@@ -217,4 +292,37 @@ fn anchors(text: &str) -> Vec<String> {
         rest = &after[end..];
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use bitrix_spec::Kind;
+
+    use crate::page::Page;
+
+    #[test]
+    fn an_object_described_in_tabs_has_the_keys_of_every_tab() {
+        let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **SETTINGS**\n[`object`](x.md) | Settings, described [below](#settings) ||\n|#\n\n### SETTINGS {#settings}\n\n{% list tabs %}\n\n- string\n\n    #|\n    || **Name**\n    `type` | **Description** ||\n    || **DEFAULT_VALUE**\n    [`string`](x.md) | Default ||\n    || **DISPLAY**\n    [`string`](x.md) | How:\n    - `LIST` — list\n    - `UI` — editable ||\n    |#\n\n- integer\n\n    #|\n    || **Name**\n    `type` | **Description** ||\n    || **DEFAULT_VALUE**\n    [`integer`](x.md) | Default ||\n    || **DISPLAY**\n    [`string`](x.md) | How:\n    - `DIALOG` — dialog\n    - `UI` — editable ||\n    || **LIST_HEIGHT** | Height ||\n    |#\n\n- enumeration\n\n    #|\n    || **Name**\n    `type` | **Description** ||\n    || **LIST_HEIGHT**\n    [`integer`](x.md) | Height ||\n    |#\n\n{% endlist %}\n";
+        let known = BTreeSet::new();
+        let page = Page::new(text, &known);
+        let mut used = BTreeSet::from([page.tables[0].line]);
+        let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+        let settings = &fields[0].ty;
+        let names: Vec<&str> = settings.fields().iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["DEFAULT_VALUE", "DISPLAY", "LIST_HEIGHT"]);
+        let default = &settings.fields()[0].ty;
+        assert_eq!(default.kind, Kind::Any);
+        assert_eq!(default.doc_type.as_deref(), Some("string | integer"));
+        let display: Vec<String> = settings.fields()[1]
+            .ty
+            .enum_values
+            .iter()
+            .map(|v| format!("{:?}", v.value))
+            .collect();
+        assert_eq!(display.len(), 3, "{display:?}");
+        // The row without a type takes the type another tab gives it.
+        assert_eq!(settings.fields()[2].ty.kind, Kind::Integer);
+    }
 }
