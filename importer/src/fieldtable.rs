@@ -59,6 +59,9 @@ pub(crate) fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Field> {
     fields
 }
 
+/// Rows of an answer beside `result`: the envelope, not the payload.
+pub(crate) const ENVELOPE: [&str; 5] = ["time", "total", "next", "error", "error_description"];
+
 /// Fields (and key patterns) of a field table, nested tables resolved.
 pub(crate) fn fields_of(
     page: &Page<'_>,

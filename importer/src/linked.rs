@@ -175,11 +175,35 @@ pub(crate) fn fields_at(
     };
     used.insert(table.line);
     let (fields, _) = fieldtable::fields_of(&linked, table, &mut used, &mut ignored);
+    let fields = without_envelope(fields);
     (!fields.is_empty()).then_some(Linked {
         fields,
         source,
         title,
     })
+}
+
+/// The fields of `result` when the table is an answer's (`result` beside `time`): a fields
+/// page documents the entity inside its answer.
+fn without_envelope(fields: Vec<Field>) -> Vec<Field> {
+    let envelope = |f: &Field| {
+        fieldtable::ENVELOPE
+            .iter()
+            .any(|e| f.name.eq_ignore_ascii_case(e))
+    };
+    let result = fields.iter().find(|f| f.name == "result");
+    let inner = result.map(|r| match r.ty.items() {
+        Some(item) => item.fields(),
+        None => r.ty.fields(),
+    });
+    match inner {
+        Some(inner)
+            if !inner.is_empty() && fields.iter().all(|f| f.name == "result" || envelope(f)) =>
+        {
+            inner.to_vec()
+        }
+        _ => fields,
+    }
 }
 
 /// `…/rpa-type-update.md` and `./rpa-type-add.md`: the same folder and entity, another action.
@@ -308,5 +332,25 @@ mod tests {
             "a/crm-thing-update.md",
             "../other/crm-thing-add.md"
         ));
+    }
+
+    #[test]
+    fn a_fields_page_documenting_its_answer_gives_the_fields_inside_result() {
+        use bitrix_spec::{Field, Kind, Type};
+        let inner = vec![
+            Field::new("ID", false, Type::of(Kind::Integer)),
+            Field::new("XML_ID", false, Type::of(Kind::String)),
+        ];
+        let answer = vec![
+            Field::new("result", false, Type::of(Kind::object_of(inner.clone()))),
+            Field::new("time", false, Type::of(Kind::Any)),
+        ];
+        assert_eq!(super::without_envelope(answer), inner);
+        // A table of the entity itself that has a `result` key among others stays whole.
+        let entity = vec![
+            Field::new("result", false, Type::of(Kind::object_of(inner.clone()))),
+            Field::new("NAME", false, Type::of(Kind::String)),
+        ];
+        assert_eq!(super::without_envelope(entity.clone()), entity);
     }
 }

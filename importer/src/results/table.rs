@@ -14,9 +14,6 @@ use crate::linked::{self, Linked};
 use crate::page::Page;
 use crate::text;
 
-/// Rows of the answer beside `result`: the envelope, not the payload.
-const ENVELOPE: [&str; 5] = ["time", "total", "next", "error", "error_description"];
-
 /// What the returned-data table says.
 pub(crate) struct FromTable {
     /// The type of `result`.
@@ -65,7 +62,11 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let envelope = |f: &Field| ENVELOPE.iter().any(|e| f.name.eq_ignore_ascii_case(e));
+    let envelope = |f: &Field| {
+        fieldtable::ENVELOPE
+            .iter()
+            .any(|e| f.name.eq_ignore_ascii_case(e))
+    };
     let result = fields.iter().find(|f| f.name == "result").cloned();
     let mut others: Vec<Field> = fields
         .into_iter()
