@@ -1,7 +1,9 @@
 //! Object parameters whose fields are documented on another page: a `fields` row that says
 //! "see [the invoice fields](./crm-invoice-recurring-fields.md)" or links `./rpa-type-add.md`.
 //!
-//! The linked page describes the entity, not this call, so its fields are adopted as optional.
+//! The linked page describes the entity, not this call, so its fields are adopted as optional,
+//! except by the method that creates the entity (`*.add`), which requires what the page marks
+//! required.
 //! `filter`, `order` and `select` link to field pages too, but their keys carry operators and
 //! directions, so they keep their loose type.
 
@@ -23,6 +25,7 @@ pub(crate) fn resolve(
     rel: &str,
     page: &Page<'_>,
     params: &mut [Field],
+    creates: bool,
     reasons: &mut Vec<String>,
 ) {
     let Some(table) = fieldtable::param_table(page, &mut Vec::new()) else {
@@ -49,8 +52,16 @@ pub(crate) fn resolve(
             continue;
         }
         let description = row[1..].join("\n");
-        // `{"field_1": "value_1", …}`: a map whose keys are named elsewhere, not a structure.
-        if description.contains("field_1") || description.contains("field_N") {
+        // `{"field_1": "value_1", …}`, "the list of keys is not fixed": a map whose keys are
+        // named elsewhere, not a structure.
+        let lower = description.to_lowercase();
+        let free_keys = [
+            "field_1",
+            "field_n",
+            "keys is not fixed",
+            "set of keys depends",
+        ];
+        if free_keys.iter().any(|k| lower.contains(k)) {
             continue;
         }
         for (target, anchor) in page_links(&description) {
@@ -59,9 +70,15 @@ pub(crate) fn resolve(
             else {
                 continue;
             };
-            all_optional(&mut fields);
+            let required = fields.iter().filter(|f| f.required).count();
+            let here = if creates && required > 0 {
+                format!("{required} required, as that page marks them, for creating")
+            } else {
+                all_optional(&mut fields);
+                "none required here".to_owned()
+            };
             reasons.push(format!(
-                "`{}`: {} fields from {target}{}, none required here",
+                "`{}`: {} fields from {target}{}, {here}",
                 cell.name,
                 fields.len(),
                 anchor.map(|a| format!("#{a}")).unwrap_or_default()
@@ -170,12 +187,20 @@ pub(crate) fn fields_at(
             if !target.ends_with("fields.md") {
                 return None;
             }
-            linked.tables.iter().find(field_table)?
+            // The first field table that is not in the parameters section of a fields method.
+            let params = linked
+                .find_section(2, &["parameter"], &["return", "error"])
+                .unwrap_or((0, 0));
+            linked
+                .tables
+                .iter()
+                .filter(|t| t.line < params.0 || t.line >= params.1)
+                .find(field_table)?
         }
     };
     used.insert(table.line);
     let (fields, _) = fieldtable::fields_of(&linked, table, &mut used, &mut ignored);
-    let fields = without_envelope(fields);
+    let fields = without_envelope(fields)?;
     (!fields.is_empty()).then_some(Linked {
         fields,
         source,
@@ -184,8 +209,9 @@ pub(crate) fn fields_at(
 }
 
 /// The fields of `result` when the table is an answer's (`result` beside `time`): a fields
-/// page documents the entity inside its answer.
-fn without_envelope(fields: Vec<Field>) -> Vec<Field> {
+/// page documents the entity inside its answer. `None` for an answer whose `result` has no
+/// fields of its own: it documents no entity.
+fn without_envelope(fields: Vec<Field>) -> Option<Vec<Field>> {
     let envelope = |f: &Field| {
         fieldtable::ENVELOPE
             .iter()
@@ -197,12 +223,10 @@ fn without_envelope(fields: Vec<Field>) -> Vec<Field> {
         None => r.ty.fields(),
     });
     match inner {
-        Some(inner)
-            if !inner.is_empty() && fields.iter().all(|f| f.name == "result" || envelope(f)) =>
-        {
-            inner.to_vec()
+        Some(inner) if fields.iter().all(|f| f.name == "result" || envelope(f)) => {
+            (!inner.is_empty()).then(|| inner.to_vec())
         }
-        _ => fields,
+        _ => Some(fields),
     }
 }
 
@@ -246,26 +270,31 @@ mod tests {
 
     const THING_FIELDS: &str = "# Thing fields crm.thing.fields\n\n> Scope: [`crm`](../scopes.md)\n\n## Returned Data\n\n#|\n|| **Field** / **Type** | **Description** ||\n|| **TITLE**\n[`string`](../data-types.md) | Title ||\n|| **SORT***\n[`integer`](../data-types.md) | Order ||\n|#\n";
 
-    fn add_page(fields_row: &str) -> String {
+    fn add_page(action: &str, fields_row: &str) -> String {
         format!(
-            "# Update a thing crm.thing.update\n\n> Scope: [`crm`](../scopes.md)\n\nThe method `crm.thing.update` updates a thing.\n\n## Method Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **id***\n[`integer`](../data-types.md) | Id ||\n{fields_row}\n|| **filter**\n[`object`](../data-types.md) | Filter by [the fields](./crm-thing-fields.md) ||\n|| **values**\n[`object`](../data-types.md) | Format `{{\"field_1\": \"value_1\"}}`, see [fields](./crm-thing-fields.md) ||\n|#\n"
+            "# Change a thing crm.thing.{action}\n\n> Scope: [`crm`](../scopes.md)\n\nThe method `crm.thing.{action}` changes a thing.\n\n## Method Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **id***\n[`integer`](../data-types.md) | Id ||\n{fields_row}\n|| **filter**\n[`object`](../data-types.md) | Filter by [the fields](./crm-thing-fields.md) ||\n|| **values**\n[`object`](../data-types.md) | Format `{{\"field_1\": \"value_1\"}}`, see [fields](./crm-thing-fields.md) ||\n|#\n"
         )
     }
 
     fn import(fields_row: &str) -> bitrix_spec::Method {
+        import_as("update", fields_row)
+    }
+
+    fn import_as(action: &str, fields_row: &str) -> bitrix_spec::Method {
         let root = std::env::temp_dir().join(format!(
-            "b24-linked-{}-{}",
+            "b24-linked-{}-{action}-{}",
             std::process::id(),
             fields_row.len()
         ));
         let dir = root.join("api-reference/crm/thing");
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("crm-thing-fields.md"), THING_FIELDS).unwrap();
-        fs::write(dir.join("crm-thing-update.md"), add_page(fields_row)).unwrap();
+        let file = format!("crm-thing-{action}.md");
+        fs::write(dir.join(&file), add_page(action, fields_row)).unwrap();
         let known = BTreeSet::new();
         let imported = method::method(
             &root,
-            "api-reference/crm/thing/crm-thing-update.md",
+            &format!("api-reference/crm/thing/{file}"),
             &known,
             &Default::default(),
         );
@@ -345,12 +374,36 @@ mod tests {
             Field::new("result", false, Type::of(Kind::object_of(inner.clone()))),
             Field::new("time", false, Type::of(Kind::Any)),
         ];
-        assert_eq!(super::without_envelope(answer), inner);
+        assert_eq!(super::without_envelope(answer), Some(inner.clone()));
         // A table of the entity itself that has a `result` key among others stays whole.
         let entity = vec![
             Field::new("result", false, Type::of(Kind::object_of(inner.clone()))),
             Field::new("NAME", false, Type::of(Kind::String)),
         ];
-        assert_eq!(super::without_envelope(entity.clone()), entity);
+        assert_eq!(super::without_envelope(entity.clone()), Some(entity));
+        // An answer whose result is a bare value documents no entity.
+        let bare = vec![
+            Field::new("result", false, Type::of(Kind::Integer)),
+            Field::new("time", false, Type::of(Kind::Any)),
+        ];
+        assert_eq!(super::without_envelope(bare), None);
+    }
+
+    #[test]
+    fn the_method_that_creates_the_entity_requires_what_its_fields_page_requires() {
+        let row =
+            "|| **fields**\n[`object`](../data-types.md) | The [fields](./crm-thing-fields.md) ||";
+        let m = import_as("add", row);
+        let fields = m.params.iter().find(|p| p.name == "fields").unwrap();
+        let required: Vec<(&str, bool)> = fields
+            .ty
+            .fields()
+            .iter()
+            .map(|f| (f.name.as_str(), f.required))
+            .collect();
+        assert_eq!(required, [("TITLE", false), ("SORT", true)]);
+        let reasons = m.confidence.unwrap().reasons;
+        assert!(reasons.iter().any(|r| r
+            == "`fields`: 2 fields from ./crm-thing-fields.md, 1 required, as that page marks them, for creating"), "{reasons:?}");
     }
 }

@@ -94,7 +94,12 @@ pub fn method(
     let title = identity::title_without(&h1, &name);
 
     let mut params = fieldtable::params(&page, &mut reasons);
-    crate::linked::resolve(root, rel, &page, &mut params, &mut reasons);
+    // A method that creates the entity requires what the entity's fields page requires.
+    let creates = name
+        .rsplit('.')
+        .next()
+        .is_some_and(|a| a.eq_ignore_ascii_case("add"));
+    crate::linked::resolve(root, rel, &page, &mut params, creates, &mut reasons);
     let examples = examples::extract(&page.lines, &page.headings, &mut reasons);
     let response = examples
         .iter()
