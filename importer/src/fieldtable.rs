@@ -116,6 +116,16 @@ pub(crate) fn fields_of(
                 };
                 ty.kind = if list {
                     Kind::array_of(Type::of(object))
+                } else if ty.kind == Kind::object() && keyed_objects(&description) {
+                    // "Contains objects, each describing a [parameter](#property)": a map
+                    // whose keys are names the caller picks.
+                    Kind::Object {
+                        fields: Vec::new(),
+                        patterns: vec![KeyPattern {
+                            pattern: "*".to_owned(),
+                            ty: Type::of(object),
+                        }],
+                    }
                 } else {
                     object
                 };
@@ -242,6 +252,19 @@ fn merge_tab(fields: &mut Vec<Field>, more: Vec<Field>) {
     }
 }
 
+/// Whether a row says its object's values, not the object, are what the linked table
+/// describes.
+fn keyed_objects(description: &str) -> bool {
+    let d = description.to_lowercase();
+    !d.contains("array of objects")
+        && [
+            "objects, each describing",
+            "objects, each of which describes",
+        ]
+        .iter()
+        .any(|w| d.contains(w))
+}
+
 fn lists_objects(description: &str) -> bool {
     let d = description.to_lowercase();
     [
@@ -327,5 +350,24 @@ mod tests {
         assert_eq!(display.len(), 3, "{display:?}");
         // The row without a type takes the type another tab gives it.
         assert_eq!(settings.fields()[2].ty.kind, Kind::Integer);
+    }
+
+    #[test]
+    fn an_object_of_objects_each_described_by_a_table_is_a_map_of_them() {
+        let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **PROPERTIES**\n[`object`](x.md) | Contains objects, each describing a [parameter](#property) ||\n|| **EVENTS**\n[`object`](x.md) | The value is an array of objects, each describing an [event](#event) ||\n|#\n\n### PROPERTY {#property}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **Type**\n[`string`](x.md) | Type ||\n|#\n\n### EVENT {#event}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **ID**\n[`integer`](x.md) | Id ||\n|#\n";
+        let known = BTreeSet::new();
+        let page = Page::new(text, &known);
+        let mut used = BTreeSet::from([page.tables[0].line]);
+        let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+        let properties = &fields[0].ty;
+        assert!(properties.fields().is_empty());
+        let [pattern] = properties.patterns() else {
+            panic!("{properties:?}")
+        };
+        assert_eq!(pattern.pattern, "*");
+        assert_eq!(pattern.ty.fields()[0].name, "Type");
+        // An array of described objects is not a map of them.
+        assert!(fields[1].ty.patterns().is_empty());
+        assert_eq!(fields[1].ty.fields()[0].name, "ID");
     }
 }
