@@ -145,7 +145,14 @@ pub(crate) fn fields_of(
             ));
             continue;
         }
-        fields.push(Field::new(cell.name, cell.required, ty));
+        let required = cell.required && !required_only_sometimes(&description);
+        if cell.required && !required {
+            reasons.push(format!(
+                "`{}`: required only under a condition the row states; optional here",
+                cell.name
+            ));
+        }
+        fields.push(Field::new(cell.name, required, ty));
     }
     crate::rowpath::nest_paths(&mut fields);
     (fields, patterns)
@@ -250,6 +257,22 @@ fn merge_tab(fields: &mut Vec<Field>, more: Vec<Field>) {
             e.ty.doc_type = Some(words.join(" | "));
         }
     }
+}
+
+/// Whether a row marked required says it is required only under a condition ("Required if
+/// `DIALOG_ID` is not provided", "required only for webhooks"): a validator that always
+/// demands it would refuse calls the server accepts.
+fn required_only_sometimes(description: &str) -> bool {
+    let d = description.to_lowercase();
+    [
+        "required if",
+        "required only",
+        "required when",
+        "mandatory if",
+        "mandatory when",
+    ]
+    .iter()
+    .any(|w| d.contains(w))
 }
 
 /// Whether a row says its object's values, not the object, are what the linked table
@@ -369,5 +392,24 @@ mod tests {
         // An array of described objects is not a map of them.
         assert!(fields[1].ty.patterns().is_empty());
         assert_eq!(fields[1].ty.fields()[0].name, "ID");
+    }
+
+    #[test]
+    fn a_row_required_only_under_a_condition_is_optional() {
+        let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **CHAT_ID***\n[`integer`](x.md) | Chat. Required if `DIALOG_ID` is not provided ||\n|| **DIALOG_ID***\n[`string`](x.md) | Dialog ||\n|#\n";
+        let known = BTreeSet::new();
+        let page = Page::new(text, &known);
+        let mut reasons = Vec::new();
+        let (fields, _) =
+            super::fields_of(&page, &page.tables[0], &mut BTreeSet::new(), &mut reasons);
+        let required: Vec<(&str, bool)> = fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.required))
+            .collect();
+        assert_eq!(required, [("CHAT_ID", false), ("DIALOG_ID", true)]);
+        assert_eq!(
+            reasons,
+            ["`CHAT_ID`: required only under a condition the row states; optional here"]
+        );
     }
 }

@@ -23,10 +23,13 @@ fn disagrees(page: &str, name: &str, required: bool) -> bool {
 
 /// What the page's table rows say of `name`: `Some(required)` when every row naming it
 /// agrees, `None` when rows of different tables disagree (two objects with a field of the same
-/// name) — then the check cannot tell which row is this field's.
+/// name) — then the check cannot tell which row is this field's — or when the only rows say
+/// it is required only under a condition.
 fn page_says_as(page: &str, name: &str, any_case: bool) -> Option<bool> {
     let mut seen = (false, false);
-    for line in page.lines() {
+    let mut conditional = false;
+    let lines: Vec<&str> = page.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
         let Some(cell) = line.trim_start().strip_prefix("|| **") else {
             continue;
         };
@@ -43,6 +46,10 @@ fn page_says_as(page: &str, name: &str, any_case: bool) -> Option<bool> {
         if !required && !optional {
             continue; // a longer name with this prefix
         }
+        if required && required_only_sometimes(&lines[i..]) {
+            conditional = true; // "Required if `ATTACH` is not provided": either flag is right
+            continue;
+        }
         if required {
             seen.0 = true;
         } else {
@@ -54,8 +61,30 @@ fn page_says_as(page: &str, name: &str, any_case: bool) -> Option<bool> {
         (true, false) => Some(true),
         (false, true) => Some(false),
         // Not a row of a table: fall back to the marker anywhere on the page.
+        (false, false) if conditional => None,
         (false, false) => Some(marked_required(page, name)),
     }
+}
+
+/// Whether the row starting at `rows[0]` says it is required only under a condition.
+fn required_only_sometimes(rows: &[&str]) -> bool {
+    let mut text = String::new();
+    for (i, line) in rows.iter().enumerate() {
+        text.push_str(&line.to_lowercase());
+        text.push('\n');
+        if i > 0 && line.trim_end().ends_with("||") {
+            break;
+        }
+    }
+    [
+        "required if",
+        "required only",
+        "required when",
+        "mandatory if",
+        "mandatory when",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
 }
 
 /// Whether what follows a row's name is one of the required markers. `**name****` (two
