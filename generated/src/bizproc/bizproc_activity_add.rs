@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.activity.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add a New Action — `bizproc.activity.add` (REST v1, scope `bizproc`).
@@ -106,9 +107,9 @@ pub struct BizprocActivityAdd {
     /// `DESCRIPTION`: documented as `string|object`.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<Value>,
-    /// `PROPERTIES`: documented as object.
+    /// `PROPERTIES`: documented as object; keys: `*`.
     #[bitrix(rename = "PROPERTIES")]
-    pub properties: Option<BizprocActivityAddProperties>,
+    pub properties: Option<BTreeMap<String, BizprocActivityAddPropertiesValue>>,
     /// `RETURN_PROPERTIES`: documented as object.
     #[bitrix(rename = "RETURN_PROPERTIES")]
     pub return_properties: Option<Map<String, Value>>,
@@ -121,14 +122,14 @@ pub struct BizprocActivityAdd {
     /// `USE_PLACEMENT`: documented as Y/N flag.
     #[bitrix(rename = "USE_PLACEMENT", yn)]
     pub use_placement: Option<bool>,
-    /// `PLACEMENT_HANDLER`: documented as string, required.
+    /// `PLACEMENT_HANDLER`: documented as string.
     #[bitrix(rename = "PLACEMENT_HANDLER")]
-    pub placement_handler: String,
+    pub placement_handler: Option<String>,
 }
-/// The `PROPERTIES` object. Part of `bizproc.activity.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-activity/bizproc-activity-add.html)).
+/// The `BizprocActivityAddPropertiesValue` object. Part of `bizproc.activity.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-activity/bizproc-activity-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct BizprocActivityAddProperties {
+pub struct BizprocActivityAddPropertiesValue {
     /// `Name`: documented as `string|object`.
     #[bitrix(rename = "Name")]
     pub name: Option<Value>,
@@ -137,7 +138,7 @@ pub struct BizprocActivityAddProperties {
     pub description: Option<Value>,
     /// `Type`: documented as string.
     #[bitrix(rename = "Type")]
-    pub type_: Option<BizprocActivityAddPropertiesType>,
+    pub type_: Option<BizprocActivityAddPropertiesValueType>,
     /// `Options`: documented as array.
     #[bitrix(rename = "Options")]
     pub options: Option<Vec<Value>>,
@@ -156,7 +157,7 @@ pub struct BizprocActivityAddProperties {
 }
 /// Documented values of `Type`. Part of `bizproc.activity.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-activity/bizproc-activity-add.html)).
 #[bitrix_enum(repr = "string")]
-pub enum BizprocActivityAddPropertiesType {
+pub enum BizprocActivityAddPropertiesValueType {
     /// `"bool"`: yes or no
     #[bitrix(value = "bool")]
     Bool,

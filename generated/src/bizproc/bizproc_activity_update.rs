@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.activity.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Action — `bizproc.activity.update` (REST v1, scope `bizproc`).
@@ -99,9 +100,9 @@ pub struct BizprocActivityUpdateFields {
     /// `DESCRIPTION`: documented as `string|object`.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<Value>,
-    /// `PROPERTIES`: documented as object.
+    /// `PROPERTIES`: documented as object; keys: `*`.
     #[bitrix(rename = "PROPERTIES")]
-    pub properties: Option<BizprocActivityUpdateFieldsProperties>,
+    pub properties: Option<BTreeMap<String, BizprocActivityUpdateFieldsPropertiesValue>>,
     /// `RETURN_PROPERTIES`: documented as object.
     #[bitrix(rename = "RETURN_PROPERTIES")]
     pub return_properties: Option<Map<String, Value>>,
@@ -114,17 +115,17 @@ pub struct BizprocActivityUpdateFields {
     /// `USE_PLACEMENT`: documented as Y/N flag.
     #[bitrix(rename = "USE_PLACEMENT", yn)]
     pub use_placement: Option<bool>,
-    /// `PLACEMENT_HANDLER`: documented as string, required.
+    /// `PLACEMENT_HANDLER`: documented as string.
     #[bitrix(rename = "PLACEMENT_HANDLER")]
-    pub placement_handler: String,
+    pub placement_handler: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `PROPERTIES` object. Part of `bizproc.activity.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-activity/bizproc-activity-update.html)).
+/// The `BizprocActivityUpdateFieldsPropertiesValue` object. Part of `bizproc.activity.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-activity/bizproc-activity-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct BizprocActivityUpdateFieldsProperties {
+pub struct BizprocActivityUpdateFieldsPropertiesValue {
     /// `Name`: documented as `string|object`.
     #[bitrix(rename = "Name")]
     pub name: Option<Value>,
@@ -133,7 +134,7 @@ pub struct BizprocActivityUpdateFieldsProperties {
     pub description: Option<Value>,
     /// `Type`: documented as string.
     #[bitrix(rename = "Type")]
-    pub type_: Option<BizprocActivityUpdateFieldsPropertiesType>,
+    pub type_: Option<BizprocActivityUpdateFieldsPropertiesValueType>,
     /// `Options`: documented as array.
     #[bitrix(rename = "Options")]
     pub options: Option<Vec<Value>>,
@@ -152,7 +153,7 @@ pub struct BizprocActivityUpdateFieldsProperties {
 }
 /// Documented values of `Type`. Part of `bizproc.activity.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-activity/bizproc-activity-update.html)).
 #[bitrix_enum(repr = "string")]
-pub enum BizprocActivityUpdateFieldsPropertiesType {
+pub enum BizprocActivityUpdateFieldsPropertiesValueType {
     /// `"bool"`: yes or no
     #[bitrix(value = "bool")]
     Bool,

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.robot.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Fields of the Automation Rule — `bizproc.robot.update` (REST v1, scope `bizproc`).
@@ -99,9 +100,9 @@ pub struct BizprocRobotUpdateFields {
     /// `DESCRIPTION`: documented as `string|object`.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<Value>,
-    /// `PROPERTIES`: documented as object.
+    /// `PROPERTIES`: documented as object; keys: `*`.
     #[bitrix(rename = "PROPERTIES")]
-    pub properties: Option<BizprocRobotUpdateFieldsProperties>,
+    pub properties: Option<BTreeMap<String, BizprocRobotUpdateFieldsPropertiesValue>>,
     /// `RETURN_PROPERTIES`: documented as object.
     #[bitrix(rename = "RETURN_PROPERTIES")]
     pub return_properties: Option<Map<String, Value>>,
@@ -114,17 +115,17 @@ pub struct BizprocRobotUpdateFields {
     /// `USE_PLACEMENT`: documented as Y/N flag.
     #[bitrix(rename = "USE_PLACEMENT", yn)]
     pub use_placement: Option<bool>,
-    /// `PLACEMENT_HANDLER`: documented as string, required.
+    /// `PLACEMENT_HANDLER`: documented as string.
     #[bitrix(rename = "PLACEMENT_HANDLER")]
-    pub placement_handler: String,
+    pub placement_handler: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `PROPERTIES` object. Part of `bizproc.robot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-update.html)).
+/// The `BizprocRobotUpdateFieldsPropertiesValue` object. Part of `bizproc.robot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct BizprocRobotUpdateFieldsProperties {
+pub struct BizprocRobotUpdateFieldsPropertiesValue {
     /// `Name`: documented as `string|object`.
     #[bitrix(rename = "Name")]
     pub name: Option<Value>,
@@ -133,7 +134,7 @@ pub struct BizprocRobotUpdateFieldsProperties {
     pub description: Option<Value>,
     /// `Type`: documented as string.
     #[bitrix(rename = "Type")]
-    pub type_: Option<BizprocRobotUpdateFieldsPropertiesType>,
+    pub type_: Option<BizprocRobotUpdateFieldsPropertiesValueType>,
     /// `Options`: documented as array.
     #[bitrix(rename = "Options")]
     pub options: Option<Vec<Value>>,
@@ -152,7 +153,7 @@ pub struct BizprocRobotUpdateFieldsProperties {
 }
 /// Documented values of `Type`. Part of `bizproc.robot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-update.html)).
 #[bitrix_enum(repr = "string")]
-pub enum BizprocRobotUpdateFieldsPropertiesType {
+pub enum BizprocRobotUpdateFieldsPropertiesValueType {
     /// `"bool"`: yes or no
     #[bitrix(value = "bool")]
     Bool,

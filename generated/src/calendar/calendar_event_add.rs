@@ -59,8 +59,8 @@ pub struct CalendarEventAdd {
     pub from_ts: Option<i64>,
     /// `to_ts`: documented as integer.
     pub to_ts: Option<i64>,
-    /// `section`: documented as integer, required.
-    pub section: i64,
+    /// `section`: documented as integer.
+    pub section: Option<i64>,
     /// `auto_detect_section`: documented as string.
     pub auto_detect_section: Option<CalendarEventAddAutoDetectSection>,
     /// `name`: documented as string, required.
@@ -91,10 +91,10 @@ pub struct CalendarEventAdd {
     pub location: Option<String>,
     /// `remind`: documented as array of object.
     pub remind: Option<Vec<CalendarEventAddRemindItem>>,
-    /// `attendees`: documented as array, required.
-    pub attendees: Vec<Value>,
-    /// `host`: documented as integer, required.
-    pub host: i64,
+    /// `attendees`: documented as array.
+    pub attendees: Option<Vec<Value>>,
+    /// `host`: documented as integer.
+    pub host: Option<i64>,
     /// `meeting`: documented as object.
     pub meeting: Option<CalendarEventAddMeeting>,
     /// `crm_fields`: documented as array.

@@ -91,10 +91,10 @@ pub struct CalendarEventUpdate {
     pub location: Option<String>,
     /// `remind`: documented as array of object.
     pub remind: Option<Vec<CalendarEventUpdateRemindItem>>,
-    /// `attendees`: documented as array, required.
-    pub attendees: Vec<Value>,
-    /// `host`: documented as string, required.
-    pub host: String,
+    /// `attendees`: documented as array.
+    pub attendees: Option<Vec<Value>>,
+    /// `host`: documented as string.
+    pub host: Option<String>,
     /// `meeting`: documented as object.
     pub meeting: Option<CalendarEventUpdateMeeting>,
     /// `crm_fields`: documented as array.

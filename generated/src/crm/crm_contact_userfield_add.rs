@@ -147,13 +147,68 @@ pub enum CrmContactUserfieldAddFieldsUserTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmContactUserfieldAddFieldsSettings {
-    /// `DEFAULT_VALUE`: documented as string.
+    /// `DEFAULT_VALUE`: documented as `string | integer | double | object`.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: Option<String>,
+    pub default_value: Option<Value>,
     /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
+    /// `PRECISION`: documented as integer.
+    #[bitrix(rename = "PRECISION")]
+    pub precision: Option<i64>,
+    /// `DISPLAY`: documented as string.
+    #[bitrix(rename = "DISPLAY")]
+    pub display: Option<CrmContactUserfieldAddFieldsSettingsDisplay>,
+    /// `LIST_HEIGHT`: documented as integer.
+    #[bitrix(rename = "LIST_HEIGHT")]
+    pub list_height: Option<i64>,
+    /// `IBLOCK_TYPE_ID`: documented as string.
+    #[bitrix(rename = "IBLOCK_TYPE_ID")]
+    pub iblock_type_id: Option<String>,
+    /// `IBLOCK_ID`: documented as string.
+    #[bitrix(rename = "IBLOCK_ID")]
+    pub iblock_id: Option<String>,
+    /// `ACTIVE_FILTER`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE_FILTER", yn)]
+    pub active_filter: Option<bool>,
+    /// `ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "ENTITY_TYPE")]
+    pub entity_type: Option<String>,
+    /// `LEAD`: documented as Y/N flag.
+    #[bitrix(rename = "LEAD", yn)]
+    pub lead: Option<bool>,
+    /// `CONTACT`: documented as Y/N flag.
+    #[bitrix(rename = "CONTACT", yn)]
+    pub contact: Option<bool>,
+    /// `COMPANY`: documented as Y/N flag.
+    #[bitrix(rename = "COMPANY", yn)]
+    pub company: Option<bool>,
+    /// `DEAL`: documented as Y/N flag.
+    #[bitrix(rename = "DEAL", yn)]
+    pub deal: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DISPLAY`. Part of `crm.contact.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CrmContactUserfieldAddFieldsSettingsDisplay {
+    /// `"CHECKBOX"`: checkbox
+    #[bitrix(value = "CHECKBOX")]
+    Checkbox,
+    /// `"RADIO"`: radio buttons
+    #[bitrix(value = "RADIO")]
+    Radio,
+    /// `"DROPDOWN"`: dropdown list
+    #[bitrix(value = "DROPDOWN")]
+    Dropdown,
+    /// `"LIST"`: list
+    #[bitrix(value = "LIST")]
+    List,
+    /// `"UI"`: typed list
+    #[bitrix(value = "UI")]
+    Ui,
+    /// `"DIALOG"`: entity selection dialog
+    #[bitrix(value = "DIALOG")]
+    Dialog,
 }

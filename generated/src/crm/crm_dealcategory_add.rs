@@ -34,9 +34,9 @@ pub struct CrmDealcategoryAddFields {
     /// `IS_LOCKED`: documented as char.
     #[bitrix(rename = "IS_LOCKED")]
     pub is_locked: Option<String>,
-    /// `NAME`: documented as string.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
+    pub name: String,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,

@@ -58,7 +58,7 @@ pub struct CrmDocumentgeneratorDocumentAdd {
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<CrmDocumentgeneratorDocumentAddStampsEnabled>,
     /// `fields`: documented as object.
-    pub fields: Option<CrmDocumentgeneratorDocumentAddFields>,
+    pub fields: Option<Map<String, Value>>,
 }
 /// The `CrmDocumentgeneratorDocumentAddResult` object. Part of `crm.documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)).
 #[non_exhaustive]
@@ -104,22 +104,4 @@ pub enum CrmDocumentgeneratorDocumentAddStampsEnabled {
     /// `0`: do not include
     #[bitrix(value = 0)]
     DoNotInclude,
-}
-/// The `fields` object. Part of `crm.documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmDocumentgeneratorDocumentAddFields {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `entityTypeId`: documented as integer.
-    #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: Option<i64>,
-    /// `entityId`: documented as integer.
-    #[bitrix(rename = "entityId")]
-    pub entity_id: Option<i64>,
-    /// `values`: documented as object.
-    pub values: Option<Map<String, Value>>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

@@ -29,9 +29,9 @@ pub struct CrmInvoiceAddFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `ACCOUNT_NUMBER`: documented as string.
+    /// `ACCOUNT_NUMBER`: documented as string, required.
     #[bitrix(rename = "ACCOUNT_NUMBER")]
-    pub account_number: Option<String>,
+    pub account_number: String,
     /// `COMMENTS`: documented as text.
     #[bitrix(rename = "COMMENTS")]
     pub comments: Option<String>,
@@ -74,12 +74,12 @@ pub struct CrmInvoiceAddFields {
     /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `ORDER_TOPIC`: documented as string.
+    /// `ORDER_TOPIC`: documented as string, required.
     #[bitrix(rename = "ORDER_TOPIC")]
-    pub order_topic: Option<String>,
-    /// `PAY_SYSTEM_ID`: documented as integer.
+    pub order_topic: String,
+    /// `PAY_SYSTEM_ID`: documented as integer, required.
     #[bitrix(rename = "PAY_SYSTEM_ID")]
-    pub pay_system_id: Option<i64>,
+    pub pay_system_id: i64,
     /// `PAY_VOUCHER_DATE`: documented as date.
     #[bitrix(rename = "PAY_VOUCHER_DATE")]
     pub pay_voucher_date: Option<String>,
@@ -89,9 +89,9 @@ pub struct CrmInvoiceAddFields {
     /// `PAYED`: documented as char.
     #[bitrix(rename = "PAYED")]
     pub payed: Option<String>,
-    /// `PERSON_TYPE_ID`: documented as integer.
+    /// `PERSON_TYPE_ID`: documented as integer, required.
     #[bitrix(rename = "PERSON_TYPE_ID")]
-    pub person_type_id: Option<i64>,
+    pub person_type_id: i64,
     /// `PRICE`: documented as double.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,

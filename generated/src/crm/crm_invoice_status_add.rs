@@ -31,15 +31,15 @@ pub struct CrmInvoiceStatusAddFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `NAME`: documented as string.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
+    pub name: String,
     /// `NAME_INIT`: documented as string.
     #[bitrix(rename = "NAME_INIT")]
     pub name_init: Option<String>,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer, required.
     #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
+    pub sort: i64,
     /// `STATUS_ID`: documented as string.
     #[bitrix(rename = "STATUS_ID")]
     pub status_id: Option<String>,

@@ -4,7 +4,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
-use crate::types;
 /// Create a Custom Field for Invoices — `crm.invoice.userfield.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-add.html)
@@ -33,18 +32,6 @@ pub struct CrmInvoiceUserfieldAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmInvoiceUserfieldAddFields {
-    /// `result`: documented as object.
-    pub result: Option<CrmInvoiceUserfieldAddFieldsResult>,
-    /// `time`: documented as `time`.
-    pub time: Option<types::Time>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `result` object. Part of `crm.invoice.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-add.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmInvoiceUserfieldAddFieldsResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,

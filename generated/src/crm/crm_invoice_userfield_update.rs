@@ -4,7 +4,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
-use crate::types;
 /// Update Custom Field — `crm.invoice.userfield.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-update.html)
@@ -31,18 +30,6 @@ pub struct CrmInvoiceUserfieldUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmInvoiceUserfieldUpdateFields {
-    /// `result`: documented as object.
-    pub result: Option<CrmInvoiceUserfieldUpdateFieldsResult>,
-    /// `time`: documented as `time`.
-    pub time: Option<types::Time>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `result` object. Part of `crm.invoice.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmInvoiceUserfieldUpdateFieldsResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,

@@ -146,6 +146,82 @@ pub struct CrmItemAddFields {
     pub utm_term: Option<String>,
     /// `fm`: documented as array of `multifield`.
     pub fm: Option<Vec<Value>>,
+    /// `typeId`: documented as `crm_status`.
+    #[bitrix(rename = "typeId")]
+    pub type_id: Option<types::CrmStatusId>,
+    /// `categoryId`: documented as `integer | crm_category`.
+    #[bitrix(rename = "categoryId")]
+    pub category_id: Option<Value>,
+    /// `isRecurring`: documented as Y/N flag.
+    #[bitrix(rename = "isRecurring", yn)]
+    pub is_recurring: Option<bool>,
+    /// `probability`: documented as integer.
+    pub probability: Option<i64>,
+    /// `taxValue`: documented as double.
+    #[bitrix(rename = "taxValue")]
+    pub tax_value: Option<f64>,
+    /// `quoteId`: documented as `crm_quote`.
+    #[bitrix(rename = "quoteId")]
+    pub quote_id: Option<types::CrmQuoteId>,
+    /// `begindate`: documented as date.
+    pub begindate: Option<String>,
+    /// `closedate`: documented as date.
+    pub closedate: Option<String>,
+    /// `leadId`: documented as `crm_lead`.
+    #[bitrix(rename = "leadId")]
+    pub lead_id: Option<types::CrmLeadId>,
+    /// `additionalInfo`: documented as string.
+    #[bitrix(rename = "additionalInfo")]
+    pub additional_info: Option<String>,
+    /// `locationId`: documented as `location`.
+    #[bitrix(rename = "locationId")]
+    pub location_id: Option<Value>,
+    /// `photo`: documented as file.
+    pub photo: Option<Value>,
+    /// `export`: documented as boolean.
+    pub export: Option<bool>,
+    /// `companyIds`: documented as `crm_company`.
+    #[bitrix(rename = "companyIds")]
+    pub company_ids: Option<types::CrmCompanyId>,
+    /// `originVersion`: documented as string.
+    #[bitrix(rename = "originVersion")]
+    pub origin_version: Option<String>,
+    /// `logo`: documented as file.
+    pub logo: Option<Value>,
+    /// `bankingDetails`: documented as string.
+    #[bitrix(rename = "bankingDetails")]
+    pub banking_details: Option<String>,
+    /// `industry`: documented as `crm_status`.
+    pub industry: Option<types::CrmStatusId>,
+    /// `employees`: documented as `crm_status`.
+    pub employees: Option<types::CrmStatusId>,
+    /// `revenue`: documented as double.
+    pub revenue: Option<f64>,
+    /// `isMyCompany`: documented as boolean.
+    #[bitrix(rename = "isMyCompany")]
+    pub is_my_company: Option<bool>,
+    /// `content`: documented as text.
+    pub content: Option<String>,
+    /// `terms`: documented as text.
+    pub terms: Option<String>,
+    /// `dealId`: documented as `crm_deal`.
+    #[bitrix(rename = "dealId")]
+    pub deal_id: Option<types::CrmDealId>,
+    /// `storageTypeId`: documented as integer.
+    #[bitrix(rename = "storageTypeId")]
+    pub storage_type_id: Option<CrmItemAddFieldsStorageTypeId>,
+    /// `storageElementIds`: documented as integer.
+    #[bitrix(rename = "storageElementIds")]
+    pub storage_element_ids: Option<i64>,
+    /// `actualDate`: documented as date.
+    #[bitrix(rename = "actualDate")]
+    pub actual_date: Option<String>,
+    /// `mycompanyId`: documented as `crm_company`.
+    #[bitrix(rename = "mycompanyId")]
+    pub mycompany_id: Option<types::CrmCompanyId>,
+    /// `xmlId`: documented as string.
+    #[bitrix(rename = "xmlId")]
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -159,4 +235,17 @@ pub enum CrmItemAddFieldsTitle {
     /// `"id"`: item identifier
     #[bitrix(value = "id")]
     Id,
+}
+/// Documented values of `storageTypeId`. Part of `crm.item.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum CrmItemAddFieldsStorageTypeId {
+    /// `1`: file
+    #[bitrix(value = 1)]
+    File,
+    /// `2`: WebDAV
+    #[bitrix(value = 2)]
+    WebDav,
+    /// `3`: disk
+    #[bitrix(value = 3)]
+    Disk,
 }

@@ -58,9 +58,9 @@ pub struct CrmProductAddFields {
     /// `MODIFIED_BY`: documented as integer.
     #[bitrix(rename = "MODIFIED_BY")]
     pub modified_by: Option<i64>,
-    /// `NAME`: documented as string.
+    /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
+    pub name: String,
     /// `PREVIEW_PICTURE`: documented as `product_file`.
     #[bitrix(rename = "PREVIEW_PICTURE")]
     pub preview_picture: Option<Value>,

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.quote.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get Estimate by ID — `crm.quote.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-get.html)
@@ -14,7 +14,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.quote.get",
     version = "v1",
     scope = "crm",
-    result = CrmQuoteGetResult,
+    result = types::CrmQuote,
     error(status = 400, message = "ID is not defined or invalid."),
     error(status = 400, message = "Access denied."),
     error(status = 400, message = "Not found"),
@@ -22,180 +22,4 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmQuoteGet {
     /// `id`: documented as integer, required.
     pub id: i64,
-}
-/// The `CrmQuoteGetResult` object. Part of `crm.quote.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmQuoteGetResult {
-    /// `ACTUAL_DATE`: documented as string.
-    #[bitrix(rename = "ACTUAL_DATE")]
-    pub actual_date: Option<String>,
-    /// `ASSIGNED_BY_ID`: documented as string.
-    #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: Option<String>,
-    /// `BEGINDATE`: documented as string.
-    #[bitrix(rename = "BEGINDATE")]
-    pub begindate: Option<String>,
-    /// `CLIENT_ADDR`: documented as any JSON value.
-    #[bitrix(rename = "CLIENT_ADDR")]
-    pub client_addr: Option<Value>,
-    /// `CLIENT_CONTACT`: documented as any JSON value.
-    #[bitrix(rename = "CLIENT_CONTACT")]
-    pub client_contact: Option<Value>,
-    /// `CLIENT_EMAIL`: documented as any JSON value.
-    #[bitrix(rename = "CLIENT_EMAIL")]
-    pub client_email: Option<Value>,
-    /// `CLIENT_PHONE`: documented as any JSON value.
-    #[bitrix(rename = "CLIENT_PHONE")]
-    pub client_phone: Option<Value>,
-    /// `CLIENT_TITLE`: documented as any JSON value.
-    #[bitrix(rename = "CLIENT_TITLE")]
-    pub client_title: Option<Value>,
-    /// `CLIENT_TPA_ID`: documented as any JSON value.
-    #[bitrix(rename = "CLIENT_TPA_ID")]
-    pub client_tpa_id: Option<Value>,
-    /// `CLIENT_TP_ID`: documented as any JSON value.
-    #[bitrix(rename = "CLIENT_TP_ID")]
-    pub client_tp_id: Option<Value>,
-    /// `CLOSED`: documented as string.
-    #[bitrix(rename = "CLOSED")]
-    pub closed: Option<String>,
-    /// `CLOSEDATE`: documented as string.
-    #[bitrix(rename = "CLOSEDATE")]
-    pub closedate: Option<String>,
-    /// `COMMENTS`: documented as string.
-    #[bitrix(rename = "COMMENTS")]
-    pub comments: Option<String>,
-    /// `COMPANY_ID`: documented as string.
-    #[bitrix(rename = "COMPANY_ID")]
-    pub company_id: Option<String>,
-    /// `CONTACT_ID`: documented as any JSON value.
-    #[bitrix(rename = "CONTACT_ID")]
-    pub contact_id: Option<Value>,
-    /// `CONTENT`: documented as any JSON value.
-    #[bitrix(rename = "CONTENT")]
-    pub content: Option<Value>,
-    /// `CREATED_BY_ID`: documented as string.
-    #[bitrix(rename = "CREATED_BY_ID")]
-    pub created_by_id: Option<String>,
-    /// `CURRENCY_ID`: documented as string.
-    #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: Option<String>,
-    /// `DATE_CREATE`: documented as string.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: documented as string.
-    #[bitrix(rename = "DATE_MODIFY")]
-    pub date_modify: Option<String>,
-    /// `DEAL_ID`: documented as any JSON value.
-    #[bitrix(rename = "DEAL_ID")]
-    pub deal_id: Option<Value>,
-    /// `ID`: documented as string.
-    #[bitrix(rename = "ID")]
-    pub id: Option<String>,
-    /// `LAST_ACTIVITY_BY`: documented as string.
-    #[bitrix(rename = "LAST_ACTIVITY_BY")]
-    pub last_activity_by: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: documented as string.
-    #[bitrix(rename = "LAST_ACTIVITY_TIME")]
-    pub last_activity_time: Option<String>,
-    /// `LAST_COMMUNICATION_TIME`: documented as any JSON value.
-    #[bitrix(rename = "LAST_COMMUNICATION_TIME")]
-    pub last_communication_time: Option<Value>,
-    /// `LEAD_ID`: documented as any JSON value.
-    #[bitrix(rename = "LEAD_ID")]
-    pub lead_id: Option<Value>,
-    /// `LOCATION_ID`: documented as any JSON value.
-    #[bitrix(rename = "LOCATION_ID")]
-    pub location_id: Option<Value>,
-    /// `MODIFY_BY_ID`: documented as string.
-    #[bitrix(rename = "MODIFY_BY_ID")]
-    pub modify_by_id: Option<String>,
-    /// `MYCOMPANY_ID`: documented as string.
-    #[bitrix(rename = "MYCOMPANY_ID")]
-    pub mycompany_id: Option<String>,
-    /// `OPENED`: documented as string.
-    #[bitrix(rename = "OPENED")]
-    pub opened: Option<String>,
-    /// `OPPORTUNITY`: documented as string.
-    #[bitrix(rename = "OPPORTUNITY")]
-    pub opportunity: Option<String>,
-    /// `PARENT_ID_136`: documented as any JSON value.
-    #[bitrix(rename = "PARENT_ID_136")]
-    pub parent_id_136: Option<Value>,
-    /// `PERSON_TYPE_ID`: documented as string.
-    #[bitrix(rename = "PERSON_TYPE_ID")]
-    pub person_type_id: Option<String>,
-    /// `QUOTE_NUMBER`: documented as string.
-    #[bitrix(rename = "QUOTE_NUMBER")]
-    pub quote_number: Option<String>,
-    /// `STATUS_ID`: documented as string.
-    #[bitrix(rename = "STATUS_ID")]
-    pub status_id: Option<String>,
-    /// `TAX_VALUE`: documented as string.
-    #[bitrix(rename = "TAX_VALUE")]
-    pub tax_value: Option<String>,
-    /// `TERMS`: documented as any JSON value.
-    #[bitrix(rename = "TERMS")]
-    pub terms: Option<Value>,
-    /// `TITLE`: documented as string.
-    #[bitrix(rename = "TITLE")]
-    pub title: Option<String>,
-    /// `UF_CRM_566EB0AC9B7FC`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0AC9B7FC")]
-    pub uf_crm_566eb0ac9b7fc: Option<String>,
-    /// `UF_CRM_566EB0AFA9895`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0AFA9895")]
-    pub uf_crm_566eb0afa9895: Option<String>,
-    /// `UF_CRM_566EB0AFB84F1`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0AFB84F1")]
-    pub uf_crm_566eb0afb84f1: Option<String>,
-    /// `UF_CRM_566EB0AFC58FD`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0AFC58FD")]
-    pub uf_crm_566eb0afc58fd: Option<String>,
-    /// `UF_CRM_566EB0AFDA4EF`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0AFDA4EF")]
-    pub uf_crm_566eb0afda4ef: Option<String>,
-    /// `UF_CRM_566EB0AFEDB2F`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0AFEDB2F")]
-    pub uf_crm_566eb0afedb2f: Option<String>,
-    /// `UF_CRM_566EB0B014EC2`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0B014EC2")]
-    pub uf_crm_566eb0b014ec2: Option<String>,
-    /// `UF_CRM_566EB0B0231B2`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0B0231B2")]
-    pub uf_crm_566eb0b0231b2: Option<String>,
-    /// `UF_CRM_566EB0B02F46F`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0B02F46F")]
-    pub uf_crm_566eb0b02f46f: Option<String>,
-    /// `UF_CRM_566EB0B03CDCD`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0B03CDCD")]
-    pub uf_crm_566eb0b03cdcd: Option<String>,
-    /// `UF_CRM_566EB0B04D190`: documented as string.
-    #[bitrix(rename = "UF_CRM_566EB0B04D190")]
-    pub uf_crm_566eb0b04d190: Option<String>,
-    /// `UF_CRM_577BBCE34CC90`: documented as string.
-    #[bitrix(rename = "UF_CRM_577BBCE34CC90")]
-    pub uf_crm_577bbce34cc90: Option<String>,
-    /// `UF_CRM_577BBCE354F86`: documented as string.
-    #[bitrix(rename = "UF_CRM_577BBCE354F86")]
-    pub uf_crm_577bbce354f86: Option<String>,
-    /// `UTM_CAMPAIGN`: documented as any JSON value.
-    #[bitrix(rename = "UTM_CAMPAIGN")]
-    pub utm_campaign: Option<Value>,
-    /// `UTM_CONTENT`: documented as any JSON value.
-    #[bitrix(rename = "UTM_CONTENT")]
-    pub utm_content: Option<Value>,
-    /// `UTM_MEDIUM`: documented as any JSON value.
-    #[bitrix(rename = "UTM_MEDIUM")]
-    pub utm_medium: Option<Value>,
-    /// `UTM_SOURCE`: documented as any JSON value.
-    #[bitrix(rename = "UTM_SOURCE")]
-    pub utm_source: Option<Value>,
-    /// `UTM_TERM`: documented as any JSON value.
-    #[bitrix(rename = "UTM_TERM")]
-    pub utm_term: Option<Value>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

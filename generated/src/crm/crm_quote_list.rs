@@ -3,7 +3,8 @@
 //! `crm.quote.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get a List of Estimates by Filter — `crm.quote.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-list.html)
@@ -14,7 +15,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.quote.list",
     version = "v1",
     scope = "crm",
-    result = Vec<CrmQuoteListResultItem>,
+    result = Vec<types::CrmQuote>,
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
     error(status = 400, message = "Parameter 'order' must be array."),
     error(status = 400, message = "Parameter 'filter' must be array."),
@@ -30,30 +31,4 @@ pub struct CrmQuoteList {
     pub order: Option<Map<String, Value>>,
     /// `start`: documented as integer.
     pub start: Option<i64>,
-}
-/// The `CrmQuoteListResultItem` object. Part of `crm.quote.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmQuoteListResultItem {
-    /// `ASSIGNED_BY_ID`: documented as string.
-    #[bitrix(rename = "ASSIGNED_BY_ID")]
-    pub assigned_by_id: Option<String>,
-    /// `CURRENCY_ID`: documented as string.
-    #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: Option<String>,
-    /// `ID`: documented as string.
-    #[bitrix(rename = "ID")]
-    pub id: Option<String>,
-    /// `OPPORTUNITY`: documented as string.
-    #[bitrix(rename = "OPPORTUNITY")]
-    pub opportunity: Option<String>,
-    /// `STATUS_ID`: documented as string.
-    #[bitrix(rename = "STATUS_ID")]
-    pub status_id: Option<String>,
-    /// `TITLE`: documented as string.
-    #[bitrix(rename = "TITLE")]
-    pub title: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

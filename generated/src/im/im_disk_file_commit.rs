@@ -34,18 +34,18 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImDiskFileCommit {
-    /// `CHAT_ID`: documented as integer, required.
+    /// `CHAT_ID`: documented as integer.
     #[bitrix(rename = "CHAT_ID")]
-    pub chat_id: i64,
-    /// `DIALOG_ID`: documented as string, required.
+    pub chat_id: Option<i64>,
+    /// `DIALOG_ID`: documented as string.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImDiskFileCommitDialogId,
-    /// `FILE_ID`: documented as array of integer, required.
+    pub dialog_id: Option<ImDiskFileCommitDialogId>,
+    /// `FILE_ID`: documented as array of integer.
     #[bitrix(rename = "FILE_ID")]
-    pub file_id: Vec<i64>,
-    /// `UPLOAD_ID`: documented as integer, required.
+    pub file_id: Option<Vec<i64>>,
+    /// `UPLOAD_ID`: documented as integer.
     #[bitrix(rename = "UPLOAD_ID")]
-    pub upload_id: i64,
+    pub upload_id: Option<i64>,
     /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,

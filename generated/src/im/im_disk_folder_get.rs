@@ -22,12 +22,12 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct ImDiskFolderGet {
-    /// `CHAT_ID`: documented as integer, required.
+    /// `CHAT_ID`: documented as integer.
     #[bitrix(rename = "CHAT_ID")]
-    pub chat_id: i64,
-    /// `DIALOG_ID`: documented as string, required.
+    pub chat_id: Option<i64>,
+    /// `DIALOG_ID`: documented as string.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: String,
+    pub dialog_id: Option<String>,
 }
 /// The `ImDiskFolderGetResult` object. Part of `im.disk.folder.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-folder-get.html)).
 #[non_exhaustive]

@@ -39,9 +39,9 @@ pub struct ImMessageAdd {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: ImMessageAddDialogId,
-    /// `MESSAGE`: documented as string, required.
+    /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
-    pub message: String,
+    pub message: Option<String>,
     /// `ATTACH`: documented as `object|string`.
     #[bitrix(rename = "ATTACH")]
     pub attach: Option<Value>,

@@ -44,12 +44,12 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "WRONG_REQUEST", status = 400, message = "Message isn't added"),
 )]
 pub struct ImbotCommandAnswer {
-    /// `COMMAND_ID`: documented as integer, required.
+    /// `COMMAND_ID`: documented as integer.
     #[bitrix(rename = "COMMAND_ID")]
-    pub command_id: i64,
-    /// `COMMAND`: documented as string, required.
+    pub command_id: Option<i64>,
+    /// `COMMAND`: documented as string.
     #[bitrix(rename = "COMMAND")]
-    pub command: String,
+    pub command: Option<String>,
     /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,

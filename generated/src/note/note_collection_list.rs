@@ -44,10 +44,10 @@ pub struct NoteCollectionListPagination {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteCollectionListPaginationAfterCursor {
-    /// `position`: documented as integer, required.
-    pub position: i64,
-    /// `id`: documented as integer, required.
-    pub id: i64,
+    /// `position`: documented as integer.
+    pub position: Option<i64>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

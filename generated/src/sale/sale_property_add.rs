@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Order Property — `sale.property.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
@@ -12,12 +13,80 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sale.property.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SalePropertyAddResult,
     mutates,
+    error(code = "200850000005", status = 400, message = ""),
+    error(
+        code = "200850000006",
+        status = 400,
+        message = "Internal error adding property"
+    ),
+    error(
+        code = "200850000009",
+        status = 400,
+        message = "Error occurs when trying to create an order property with the multiple parameter set to Y, if the isFiltered parameter is not provided. Filtering by multiple order properties is not supported"
+    ),
+    error(
+        code = "200850000010",
+        status = 400,
+        message = "Error occurs when trying to create an order property with the multiple parameter set to Y, if the isFiltered parameter is not equal to N. Filtering by multiple order properties is not supported"
+    ),
+    error(
+        code = "200850000011",
+        status = 400,
+        message = "Error occurs when trying to create an order property of type LOCATION with the isLocation parameter set to Y, if the multiple parameter is not specified. Multiplicity is not supported for order properties marked with the isLocation indicator"
+    ),
+    error(
+        code = "200850000012",
+        status = 400,
+        message = "Error occurs when trying to create an order property of type LOCATION with the isLocation parameter set to Y, if the multiple parameter is not equal to N. Multiplicity is not supported for order properties marked with the isLocation indicator"
+    ),
+    error(
+        code = "200850000013",
+        status = 400,
+        message = "Error occurs when trying to create an order property of type LOCATION with the isLocation4tax parameter set to Y, if the multiple parameter is not specified. Multiplicity is not supported for order properties marked with the isLocation4tax indicator"
+    ),
+    error(
+        code = "200850000014",
+        status = 400,
+        message = "Error occurs when trying to create an order property of type LOCATION with the isLocation4tax parameter set to Y, if the multiple parameter is not equal to N. Multiplicity is not supported for order properties marked with the isLocation4tax indicator"
+    ),
+    error(
+        code = "200850000015",
+        status = 400,
+        message = "Error occurs when trying to create an order property of type STRING with the isProfileName parameter set to Y, if the required parameter is not specified. Profile name is required and cannot be empty"
+    ),
+    error(
+        code = "200850000016",
+        status = 400,
+        message = "Error occurs when trying to create an order property of type STRING with the isProfileName parameter set to Y, if the required parameter is not equal to Y. Profile name is required and cannot be empty"
+    ),
+    error(
+        code = "200040300020",
+        status = 400,
+        message = "Insufficient permissions to add order property"
+    ),
+    error(
+        code = "100",
+        status = 400,
+        message = "Parameter fields is not specified or is empty"
+    ),
+    error(code = "0", status = 400, message = "Required fields are not provided"),
+    error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SalePropertyAdd {
     /// `fields`: documented as object, required.
     pub fields: SalePropertyAddFields,
+}
+/// The `SalePropertyAddResult` object. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePropertyAddResult {
+    /// `property`: documented as `sale_order_property`.
+    pub property: Option<types::SaleOrderProperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
 #[non_exhaustive]
@@ -163,14 +232,22 @@ pub struct SalePropertyAddFieldsSettings {
     /// `maxlength`: documented as integer.
     pub maxlength: Option<i64>,
     /// `pattern`: documented as string.
-    pub pattern: Option<SalePropertyAddFieldsSettingsPattern>,
+    pub pattern: Option<String>,
+    /// `multiline`: documented as string.
+    pub multiline: Option<SalePropertyAddFieldsSettingsMultiline>,
+    /// `cols`: documented as integer.
+    pub cols: Option<i64>,
+    /// `rows`: documented as integer.
+    pub rows: Option<i64>,
+    /// `size`: documented as integer.
+    pub size: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// Documented values of `pattern`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
+/// Documented values of `multiline`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
 #[bitrix_enum(repr = "string")]
-pub enum SalePropertyAddFieldsSettingsPattern {
+pub enum SalePropertyAddFieldsSettingsMultiline {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
     Y,

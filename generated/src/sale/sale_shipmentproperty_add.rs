@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Add Shipment Property — `sale.shipmentproperty.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
@@ -12,12 +13,84 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sale.shipmentproperty.add",
     version = "v1",
     scope = "sale",
-    result = Value,
+    result = SaleShipmentpropertyAddResult,
     mutates,
+    error(
+        code = "200850000005",
+        status = 400,
+        message = "An empty value is specified for the payer type"
+    ),
+    error(
+        code = "200850000006",
+        status = 400,
+        message = "Internal error adding property"
+    ),
+    error(
+        code = "200850000009",
+        status = 400,
+        message = "Error occurs when trying to create a shipment property with the multiple parameter set to Y, if the isFiltered parameter is not provided. Filtering by multiple shipment properties is not supported"
+    ),
+    error(
+        code = "200850000010",
+        status = 400,
+        message = "Error occurs when trying to create a shipment property with the multiple parameter set to Y, if the isFiltered parameter is not equal to N. Filtering by multiple shipment properties is not supported"
+    ),
+    error(
+        code = "200850000011",
+        status = 400,
+        message = "Error occurs when trying to create a shipment property of type LOCATION with the isLocation parameter set to Y, if the multiple parameter is not specified. Multiplicity is not supported for shipment properties marked with the isLocation indicator"
+    ),
+    error(
+        code = "200850000012",
+        status = 400,
+        message = "Error occurs when trying to create a shipment property of type LOCATION with the isLocation parameter set to Y, if the multiple parameter is not equal to N. Multiplicity is not supported for shipment properties marked with the isLocation indicator"
+    ),
+    error(
+        code = "200850000013",
+        status = 400,
+        message = "Error occurs when trying to create a shipment property of type LOCATION with the isLocation4tax parameter set to Y, if the multiple parameter is not specified. Multiplicity is not supported for shipment properties marked with the isLocation4tax indicator"
+    ),
+    error(
+        code = "200850000014",
+        status = 400,
+        message = "Error occurs when trying to create a shipment property of type LOCATION with the isLocation4tax parameter set to Y, if the multiple parameter is not equal to N. Multiplicity is not supported for shipment properties marked with the isLocation4tax indicator"
+    ),
+    error(
+        code = "200850000015",
+        status = 400,
+        message = "Error occurs when trying to create a shipment property of type STRING with the isProfileName parameter set to Y, if the required parameter is not specified. Profile name is required and cannot be empty"
+    ),
+    error(
+        code = "200850000016",
+        status = 400,
+        message = "Error occurs when trying to create a shipment property of type [STRING](../../data-types.md) with the isProfileName parameter set to Y, if the required parameter is not equal to Y. Profile name is required and cannot be empty"
+    ),
+    error(
+        code = "200040300020",
+        status = 400,
+        message = "Insufficient permissions to add shipment property"
+    ),
+    error(
+        code = "100",
+        status = 400,
+        message = "The fields parameter is not specified or is empty"
+    ),
+    error(code = "0", status = 400, message = "Required fields are not provided"),
+    error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct SaleShipmentpropertyAdd {
     /// `fields`: documented as object, required.
     pub fields: SaleShipmentpropertyAddFields,
+}
+/// The `SaleShipmentpropertyAddResult` object. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertyAddResult {
+    /// `property`: documented as `sale_shipmentproperty`.
+    pub property: Option<types::SaleShipmentproperty>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
 #[non_exhaustive]
@@ -163,14 +236,22 @@ pub struct SaleShipmentpropertyAddFieldsSettings {
     /// `maxlength`: documented as integer.
     pub maxlength: Option<i64>,
     /// `pattern`: documented as string.
-    pub pattern: Option<SaleShipmentpropertyAddFieldsSettingsPattern>,
+    pub pattern: Option<String>,
+    /// `multiline`: documented as string.
+    pub multiline: Option<SaleShipmentpropertyAddFieldsSettingsMultiline>,
+    /// `cols`: documented as integer.
+    pub cols: Option<i64>,
+    /// `rows`: documented as integer.
+    pub rows: Option<i64>,
+    /// `size`: documented as integer.
+    pub size: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// Documented values of `pattern`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
+/// Documented values of `multiline`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
 #[bitrix_enum(repr = "string")]
-pub enum SaleShipmentpropertyAddFieldsSettingsPattern {
+pub enum SaleShipmentpropertyAddFieldsSettingsMultiline {
     /// `"Y"`: yes
     #[bitrix(value = "Y")]
     Y,

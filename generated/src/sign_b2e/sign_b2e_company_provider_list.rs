@@ -30,12 +30,12 @@ use crate::types;
     error(status = 200, message = "Error while autoregistering providers"),
 )]
 pub struct SignB2eCompanyProviderList {
-    /// `companyUuid`: documented as string, required.
+    /// `companyUuid`: documented as string.
     #[bitrix(rename = "companyUuid")]
-    pub company_uuid: String,
-    /// `companyCrmId`: documented as integer, required.
+    pub company_uuid: Option<String>,
+    /// `companyCrmId`: documented as integer.
     #[bitrix(rename = "companyCrmId")]
-    pub company_crm_id: i64,
+    pub company_crm_id: Option<i64>,
     /// `language`: documented as string.
     pub language: Option<String>,
     /// `limit`: documented as integer.

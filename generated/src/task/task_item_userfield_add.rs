@@ -124,13 +124,29 @@ pub enum TaskItemUserfieldAddParamsMandatory {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskItemUserfieldAddParamsSettings {
-    /// `DEFAULT_VALUE`: documented as string.
+    /// `DEFAULT_VALUE`: documented as `string | double | integer`.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: Option<String>,
+    pub default_value: Option<Value>,
     /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
+    /// `DISPLAY`: documented as string.
+    #[bitrix(rename = "DISPLAY")]
+    pub display: Option<TaskItemUserfieldAddParamsSettingsDisplay>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DISPLAY`. Part of `task.item.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TaskItemUserfieldAddParamsSettingsDisplay {
+    /// `"CHECKBOX"`: checkbox
+    #[bitrix(value = "CHECKBOX")]
+    Checkbox,
+    /// `"RADIO"`: radio buttons
+    #[bitrix(value = "RADIO")]
+    Radio,
+    /// `"DROPDOWN"`: dropdown list
+    #[bitrix(value = "DROPDOWN")]
+    Dropdown,
 }

@@ -100,13 +100,29 @@ pub enum TaskItemUserfieldUpdateDataMandatory {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TaskItemUserfieldUpdateDataSettings {
-    /// `DEFAULT_VALUE`: documented as string.
+    /// `DEFAULT_VALUE`: documented as `string | double | integer`.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: Option<String>,
+    pub default_value: Option<Value>,
     /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
+    /// `DISPLAY`: documented as string.
+    #[bitrix(rename = "DISPLAY")]
+    pub display: Option<TaskItemUserfieldUpdateDataSettingsDisplay>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DISPLAY`. Part of `task.item.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TaskItemUserfieldUpdateDataSettingsDisplay {
+    /// `"CHECKBOX"`: checkbox
+    #[bitrix(value = "CHECKBOX")]
+    Checkbox,
+    /// `"RADIO"`: radio buttons
+    #[bitrix(value = "RADIO")]
+    Radio,
+    /// `"DROPDOWN"`: dropdown list
+    #[bitrix(value = "DROPDOWN")]
+    Dropdown,
 }

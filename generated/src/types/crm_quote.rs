@@ -4,18 +4,145 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
-/// Get Fields of the Estimate crm.quote.fields (`crm_quote`).
+/// Get Fields of the Estimate (`crm_quote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-fields.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmQuote {
-    /// `result`: documented as array.
-    pub result: Option<Vec<Value>>,
-    /// `time`: documented as `time`.
-    pub time: Option<types::Time>,
-    /// Undocumented keys sent as they are.
+    /// `ACTUAL_DATE`: documented as date.
+    #[bitrix(rename = "ACTUAL_DATE")]
+    pub actual_date: Option<String>,
+    /// `ASSIGNED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "ASSIGNED_BY_ID")]
+    pub assigned_by_id: Option<i64>,
+    /// `BEGINDATE`: documented as date.
+    #[bitrix(rename = "BEGINDATE")]
+    pub begindate: Option<String>,
+    /// `CLIENT_ADDR`: documented as string.
+    #[bitrix(rename = "CLIENT_ADDR")]
+    pub client_addr: Option<String>,
+    /// `CLIENT_CONTACT`: documented as string.
+    #[bitrix(rename = "CLIENT_CONTACT")]
+    pub client_contact: Option<String>,
+    /// `CLIENT_EMAIL`: documented as string.
+    #[bitrix(rename = "CLIENT_EMAIL")]
+    pub client_email: Option<String>,
+    /// `CLIENT_PHONE`: documented as string.
+    #[bitrix(rename = "CLIENT_PHONE")]
+    pub client_phone: Option<String>,
+    /// `CLIENT_TITLE`: documented as string.
+    #[bitrix(rename = "CLIENT_TITLE")]
+    pub client_title: Option<String>,
+    /// `CLIENT_TPA_ID`: documented as string.
+    #[bitrix(rename = "CLIENT_TPA_ID")]
+    pub client_tpa_id: Option<String>,
+    /// `CLIENT_TP_ID`: documented as string.
+    #[bitrix(rename = "CLIENT_TP_ID")]
+    pub client_tp_id: Option<String>,
+    /// `CLOSED`: documented as char.
+    #[bitrix(rename = "CLOSED")]
+    pub closed: Option<String>,
+    /// `CLOSEDATE`: documented as date.
+    #[bitrix(rename = "CLOSEDATE")]
+    pub closedate: Option<String>,
+    /// `COMMENTS`: documented as string.
+    #[bitrix(rename = "COMMENTS")]
+    pub comments: Option<String>,
+    /// `COMPANY_ID`: documented as `crm_company`.
+    #[bitrix(rename = "COMPANY_ID")]
+    pub company_id: Option<i64>,
+    /// `CONTACT_ID`: documented as `crm_contact`.
+    #[bitrix(rename = "CONTACT_ID")]
+    pub contact_id: Option<i64>,
+    /// `CONTACT_IDS`: documented as array of `crm_contact`.
+    #[bitrix(rename = "CONTACT_IDS")]
+    pub contact_ids: Option<Vec<i64>>,
+    /// `CONTENT`: documented as string.
+    #[bitrix(rename = "CONTENT")]
+    pub content: Option<String>,
+    /// `CREATED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "CREATED_BY_ID")]
+    pub created_by_id: Option<i64>,
+    /// `CURRENCY_ID`: documented as `crm_currency`.
+    #[bitrix(rename = "CURRENCY_ID")]
+    pub currency_id: Option<Value>,
+    /// `DATE_CREATE`: documented as datetime.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<String>,
+    /// `DATE_MODIFY`: documented as datetime.
+    #[bitrix(rename = "DATE_MODIFY")]
+    pub date_modify: Option<String>,
+    /// `DEAL_ID`: documented as `crm_deal`.
+    #[bitrix(rename = "DEAL_ID")]
+    pub deal_id: Option<i64>,
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `LAST_ACTIVITY_BY`: documented as `user`.
+    #[bitrix(rename = "LAST_ACTIVITY_BY")]
+    pub last_activity_by: Option<i64>,
+    /// `LAST_ACTIVITY_TIME`: documented as datetime.
+    #[bitrix(rename = "LAST_ACTIVITY_TIME")]
+    pub last_activity_time: Option<String>,
+    /// `LAST_COMMUNICATION_TIME`: documented as string.
+    #[bitrix(rename = "LAST_COMMUNICATION_TIME")]
+    pub last_communication_time: Option<String>,
+    /// `LEAD_ID`: documented as `crm_lead`.
+    #[bitrix(rename = "LEAD_ID")]
+    pub lead_id: Option<i64>,
+    /// `LOCATION_ID`: documented as `location`.
+    #[bitrix(rename = "LOCATION_ID")]
+    pub location_id: Option<Value>,
+    /// `MODIFY_BY_ID`: documented as `user`.
+    #[bitrix(rename = "MODIFY_BY_ID")]
+    pub modify_by_id: Option<i64>,
+    /// `MYCOMPANY_ID`: documented as `crm_company`.
+    #[bitrix(rename = "MYCOMPANY_ID")]
+    pub mycompany_id: Option<i64>,
+    /// `OPENED`: documented as char.
+    #[bitrix(rename = "OPENED")]
+    pub opened: Option<String>,
+    /// `OPPORTUNITY`: documented as double.
+    #[bitrix(rename = "OPPORTUNITY")]
+    pub opportunity: Option<f64>,
+    /// `PERSON_TYPE_ID`: documented as integer.
+    #[bitrix(rename = "PERSON_TYPE_ID")]
+    pub person_type_id: Option<i64>,
+    /// `QUOTE_NUMBER`: documented as string.
+    #[bitrix(rename = "QUOTE_NUMBER")]
+    pub quote_number: Option<String>,
+    /// `STATUS_ID`: documented as `crm_status`.
+    #[bitrix(rename = "STATUS_ID")]
+    pub status_id: Option<String>,
+    /// `TAX_VALUE`: documented as double.
+    #[bitrix(rename = "TAX_VALUE")]
+    pub tax_value: Option<f64>,
+    /// `TERMS`: documented as string.
+    #[bitrix(rename = "TERMS")]
+    pub terms: Option<String>,
+    /// `TITLE`: documented as string.
+    #[bitrix(rename = "TITLE")]
+    pub title: Option<String>,
+    /// `UF_CRM_6710EFCBAF22C`: documented as date.
+    #[bitrix(rename = "UF_CRM_6710EFCBAF22C")]
+    pub uf_crm_6710efcbaf22c: Option<String>,
+    /// `UTM_CAMPAIGN`: documented as string.
+    #[bitrix(rename = "UTM_CAMPAIGN")]
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: documented as string.
+    #[bitrix(rename = "UTM_CONTENT")]
+    pub utm_content: Option<String>,
+    /// `UTM_MEDIUM`: documented as string.
+    #[bitrix(rename = "UTM_MEDIUM")]
+    pub utm_medium: Option<String>,
+    /// `UTM_SOURCE`: documented as string.
+    #[bitrix(rename = "UTM_SOURCE")]
+    pub utm_source: Option<String>,
+    /// `UTM_TERM`: documented as string.
+    #[bitrix(rename = "UTM_TERM")]
+    pub utm_term: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

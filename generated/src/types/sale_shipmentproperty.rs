@@ -4,9 +4,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-/// Get Shipment Property (`sale_shipmentproperty`).
+/// Add Shipment Property (`sale_shipmentproperty`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentproperty {
@@ -69,8 +69,8 @@ pub struct SaleShipmentproperty {
     pub props_group_id: Option<i64>,
     /// `required`: documented as string.
     pub required: Option<String>,
-    /// `settings`: documented as array.
-    pub settings: Option<Value>,
+    /// `settings`: documented as object.
+    pub settings: Option<SaleShipmentpropertySettings>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `type`: documented as string.
@@ -84,6 +84,18 @@ pub struct SaleShipmentproperty {
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `settings` object. Part of the `sale_shipmentproperty` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SaleShipmentpropertySettings {
+    /// `maxlength`: documented as string.
+    pub maxlength: Option<String>,
+    /// `multiline`: documented as string.
+    pub multiline: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -3,7 +3,7 @@
 //! `user.userfield.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update custom field — `user.userfield.update` (REST v1, scope `user_userfield`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-update.html)
@@ -77,13 +77,68 @@ pub struct UserUserfieldUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserUserfieldUpdateFieldsSettings {
-    /// `DEFAULT_VALUE`: documented as string.
+    /// `DEFAULT_VALUE`: documented as `string | integer | double | object`.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: Option<String>,
+    pub default_value: Option<Value>,
     /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
+    /// `PRECISION`: documented as integer.
+    #[bitrix(rename = "PRECISION")]
+    pub precision: Option<i64>,
+    /// `DISPLAY`: documented as string.
+    #[bitrix(rename = "DISPLAY")]
+    pub display: Option<UserUserfieldUpdateFieldsSettingsDisplay>,
+    /// `LIST_HEIGHT`: documented as integer.
+    #[bitrix(rename = "LIST_HEIGHT")]
+    pub list_height: Option<i64>,
+    /// `IBLOCK_TYPE_ID`: documented as string.
+    #[bitrix(rename = "IBLOCK_TYPE_ID")]
+    pub iblock_type_id: Option<String>,
+    /// `IBLOCK_ID`: documented as string.
+    #[bitrix(rename = "IBLOCK_ID")]
+    pub iblock_id: Option<String>,
+    /// `ACTIVE_FILTER`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE_FILTER", yn)]
+    pub active_filter: Option<bool>,
+    /// `ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "ENTITY_TYPE")]
+    pub entity_type: Option<String>,
+    /// `LEAD`: documented as Y/N flag.
+    #[bitrix(rename = "LEAD", yn)]
+    pub lead: Option<bool>,
+    /// `CONTACT`: documented as Y/N flag.
+    #[bitrix(rename = "CONTACT", yn)]
+    pub contact: Option<bool>,
+    /// `COMPANY`: documented as Y/N flag.
+    #[bitrix(rename = "COMPANY", yn)]
+    pub company: Option<bool>,
+    /// `DEAL`: documented as Y/N flag.
+    #[bitrix(rename = "DEAL", yn)]
+    pub deal: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DISPLAY`. Part of `user.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserUserfieldUpdateFieldsSettingsDisplay {
+    /// `"CHECKBOX"`: checkbox
+    #[bitrix(value = "CHECKBOX")]
+    Checkbox,
+    /// `"RADIO"`: radio buttons
+    #[bitrix(value = "RADIO")]
+    Radio,
+    /// `"DROPDOWN"`: dropdown list
+    #[bitrix(value = "DROPDOWN")]
+    Dropdown,
+    /// `"LIST"`: list
+    #[bitrix(value = "LIST")]
+    List,
+    /// `"UI"`: editable list
+    #[bitrix(value = "UI")]
+    Ui,
+    /// `"DIALOG"`: entity selection dialog
+    #[bitrix(value = "DIALOG")]
+    Dialog,
 }

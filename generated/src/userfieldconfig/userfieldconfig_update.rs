@@ -79,9 +79,9 @@ pub struct UserfieldconfigUpdateField {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct UserfieldconfigUpdateFieldSettings {
-    /// `DEFAULT_VALUE`: documented as string.
+    /// `DEFAULT_VALUE`: documented as `string | integer | double | object`.
     #[bitrix(rename = "DEFAULT_VALUE")]
-    pub default_value: Option<String>,
+    pub default_value: Option<Value>,
     /// `ROWS`: documented as integer.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
@@ -97,6 +97,90 @@ pub struct UserfieldconfigUpdateFieldSettings {
     /// `MAX_LENGTH`: documented as integer.
     #[bitrix(rename = "MAX_LENGTH")]
     pub max_length: Option<i64>,
+    /// `MIN_VALUE`: documented as `integer | double`.
+    #[bitrix(rename = "MIN_VALUE")]
+    pub min_value: Option<Value>,
+    /// `MAX_VALUE`: documented as `integer | double`.
+    #[bitrix(rename = "MAX_VALUE")]
+    pub max_value: Option<Value>,
+    /// `PRECISION`: documented as integer.
+    #[bitrix(rename = "PRECISION")]
+    pub precision: Option<i64>,
+    /// `DISPLAY`: documented as string.
+    #[bitrix(rename = "DISPLAY")]
+    pub display: Option<String>,
+    /// `LABEL`: documented as string.
+    #[bitrix(rename = "LABEL")]
+    pub label: Option<String>,
+    /// `LABEL_CHECKBOX`: documented as string.
+    #[bitrix(rename = "LABEL_CHECKBOX")]
+    pub label_checkbox: Option<String>,
+    /// `USE_SECOND`: documented as boolean.
+    #[bitrix(rename = "USE_SECOND")]
+    pub use_second: Option<bool>,
+    /// `USE_TIMEZONE`: documented as boolean.
+    #[bitrix(rename = "USE_TIMEZONE")]
+    pub use_timezone: Option<bool>,
+    /// `POPUP`: documented as boolean.
+    #[bitrix(rename = "POPUP")]
+    pub popup: Option<bool>,
+    /// `SHOW_MAP`: documented as boolean.
+    #[bitrix(rename = "SHOW_MAP")]
+    pub show_map: Option<bool>,
+    /// `LIST_WIDTH`: documented as integer.
+    #[bitrix(rename = "LIST_WIDTH")]
+    pub list_width: Option<i64>,
+    /// `LIST_HEIGHT`: documented as integer.
+    #[bitrix(rename = "LIST_HEIGHT")]
+    pub list_height: Option<i64>,
+    /// `MAX_SHOW_SIZE`: documented as integer.
+    #[bitrix(rename = "MAX_SHOW_SIZE")]
+    pub max_show_size: Option<i64>,
+    /// `MAX_ALLOWED_SIZE`: documented as integer.
+    #[bitrix(rename = "MAX_ALLOWED_SIZE")]
+    pub max_allowed_size: Option<i64>,
+    /// `EXTENSIONS`: documented as array of string.
+    #[bitrix(rename = "EXTENSIONS")]
+    pub extensions: Option<Vec<String>>,
+    /// `TARGET_BLANK`: documented as boolean.
+    #[bitrix(rename = "TARGET_BLANK")]
+    pub target_blank: Option<bool>,
+    /// `CAPTION_NO_VALUE`: documented as string.
+    #[bitrix(rename = "CAPTION_NO_VALUE")]
+    pub caption_no_value: Option<String>,
+    /// `SHOW_NO_VALUE`: documented as boolean.
+    #[bitrix(rename = "SHOW_NO_VALUE")]
+    pub show_no_value: Option<bool>,
+    /// `IBLOCK_ID`: documented as integer.
+    #[bitrix(rename = "IBLOCK_ID")]
+    pub iblock_id: Option<i64>,
+    /// `ACTIVE_FILTER`: documented as boolean.
+    #[bitrix(rename = "ACTIVE_FILTER")]
+    pub active_filter: Option<bool>,
+    /// `ENTITY_TYPE`: documented as string.
+    #[bitrix(rename = "ENTITY_TYPE")]
+    pub entity_type: Option<String>,
+    /// `LEAD`: documented as boolean.
+    #[bitrix(rename = "LEAD")]
+    pub lead: Option<bool>,
+    /// `CONTACT`: documented as boolean.
+    #[bitrix(rename = "CONTACT")]
+    pub contact: Option<bool>,
+    /// `COMPANY`: documented as boolean.
+    #[bitrix(rename = "COMPANY")]
+    pub company: Option<bool>,
+    /// `DEAL`: documented as boolean.
+    #[bitrix(rename = "DEAL")]
+    pub deal: Option<bool>,
+    /// `QUOTE`: documented as boolean.
+    #[bitrix(rename = "QUOTE")]
+    pub quote: Option<bool>,
+    /// `ORDER`: documented as boolean.
+    #[bitrix(rename = "ORDER")]
+    pub order: Option<bool>,
+    /// `SMART_INVOICE`: documented as boolean.
+    #[bitrix(rename = "SMART_INVOICE")]
+    pub smart_invoice: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
