@@ -131,6 +131,18 @@ pub(crate) fn fields_of(
                 };
             }
         }
+        if ty.kind == Kind::object() {
+            if let Some(value) = map_value_type(&description, page.known) {
+                // `{"field_1": …}` "where `value` is an object of type [rest_field_description]".
+                ty.kind = Kind::Object {
+                    fields: Vec::new(),
+                    patterns: vec![KeyPattern {
+                        pattern: "*".to_owned(),
+                        ty: Type::of(Kind::Named(value)),
+                    }],
+                };
+            }
+        }
         if cell.placeholder {
             patterns.push(KeyPattern {
                 pattern: cell.name.clone(),
@@ -275,6 +287,19 @@ fn required_only_sometimes(description: &str) -> bool {
     .any(|w| d.contains(w))
 }
 
+/// The named type a row says each value of its map is ("`value` is an object of type
+/// [rest_field_description](…)"), when that type is known.
+fn map_value_type(description: &str, known: &BTreeSet<String>) -> Option<String> {
+    let lower = description.to_lowercase();
+    let at = ["value` is an object of type", "value is an object of type"]
+        .iter()
+        .find_map(|w| lower.find(w).map(|i| i + w.len()))?;
+    let rest = description.get(at..)?.trim_start();
+    let link = rest.strip_prefix('[')?;
+    let name = link[..link.find(']')?].trim_matches('`');
+    known.contains(name).then(|| name.to_owned())
+}
+
 /// Whether a row says its object's values, not the object, are what the linked table
 /// describes.
 fn keyed_objects(description: &str) -> bool {
@@ -411,5 +436,27 @@ mod tests {
             reasons,
             ["`CHAT_ID`: required only under a condition the row states; optional here"]
         );
+    }
+
+    #[test]
+    fn a_map_whose_values_the_row_names_a_type_of_has_that_type() {
+        let text = "# Page\n\n## Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **measure**\n[`object`](x.md) | Format `{\"field_1\": \"value_1\"}`, where `value` is an object of type [rest_field_description](x.md#rest_field_description) ||\n|| **other**\n[`object`](x.md) | Where `value` is an object of type [unknown_type](x.md) ||\n|#\n";
+        let known = BTreeSet::from(["rest_field_description".to_owned()]);
+        let page = Page::new(text, &known);
+        let (fields, _) = super::fields_of(
+            &page,
+            &page.tables[0],
+            &mut BTreeSet::new(),
+            &mut Vec::new(),
+        );
+        let [pattern] = fields[0].ty.patterns() else {
+            panic!("{:?}", fields[0].ty)
+        };
+        assert_eq!(
+            pattern.ty.kind,
+            Kind::Named("rest_field_description".into())
+        );
+        // A type the spec does not define leaves the map loose.
+        assert_eq!(fields[1].ty.kind, Kind::object());
     }
 }
