@@ -97,7 +97,7 @@ pub(crate) fn fields_of(
             typewords::from_words(&words, typewords::documents_flags(&description), page.known);
         enum_values(&mut ty, &description);
         if matches!(ty.kind, Kind::Object { .. } | Kind::Array(_) | Kind::Any) {
-            if let Some(child) = child_table(page, &cell.name, &description, used) {
+            if let Some(child) = child_table(page, table, &cell.name, &description, used) {
                 used.insert(child.line);
                 let (mut fields, patterns) = fields_of(page, child, used, reasons);
                 // The other tabs beside it (one table per kind of field) add their keys.
@@ -170,9 +170,11 @@ pub(crate) fn fields_of(
     (fields, patterns)
 }
 
-/// The table documenting the fields of `name`: linked by anchor, or under a heading naming it.
+/// The table documenting the fields of `name`: linked by anchor, or under a heading naming it
+/// after `parent` (a parameter's sub-table above an answer's table is another object).
 fn child_table<'p>(
     page: &'p Page<'_>,
+    parent: &Table,
     name: &str,
     description: &str,
     used: &BTreeSet<usize>,
@@ -190,7 +192,8 @@ fn child_table<'p>(
         }
     }
     let ticked = format!("`{name}`");
-    page.tables.iter().filter(free).find(|t| {
+    let after = |t: &&Table| t.line > parent.line;
+    page.tables.iter().filter(free).filter(after).find(|t| {
         page.heading_of(t).is_some_and(|h| {
             h.level >= 3
                 && (h.title.contains(&ticked)
@@ -458,5 +461,22 @@ mod tests {
         );
         // A type the spec does not define leaves the map loose.
         assert_eq!(fields[1].ty.kind, Kind::object());
+    }
+
+    #[test]
+    fn a_sub_table_named_like_a_row_but_above_its_table_is_another_object() {
+        let text = "# Page\n\n## Parameters\n\n### Parameter `item`\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **text***\n[`string`](x.md) | Text ||\n|#\n\n## Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **item**\n[`object`](x.md) | The result ||\n|#\n\n### Object `item`\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **id**\n[`integer`](x.md) | Id ||\n|#\n";
+        let known = BTreeSet::new();
+        let page = Page::new(text, &known);
+        let answer = &page.tables[1];
+        let mut used = BTreeSet::from([answer.line]);
+        let (fields, _) = super::fields_of(&page, answer, &mut used, &mut Vec::new());
+        let item: Vec<&str> = fields[0]
+            .ty
+            .fields()
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(item, ["id"]);
     }
 }
