@@ -132,7 +132,10 @@ pub(crate) fn fields_of(
             }
         }
         if ty.kind == Kind::object() {
-            if let Some(value) = map_value_type(&description, page.known) {
+            if let Some(named) = structure_named(&description, page.known) {
+                // "The structure is described by the object [`type.relations`](…)".
+                ty.kind = Kind::Named(named);
+            } else if let Some(value) = map_value_type(&description, page.known) {
                 // `{"field_1": …}` "where `value` is an object of type [rest_field_description]".
                 ty.kind = Kind::Object {
                     fields: Vec::new(),
@@ -290,6 +293,22 @@ fn required_only_sometimes(description: &str) -> bool {
     .any(|w| d.contains(w))
 }
 
+/// The named type a row says its object's structure is ("The structure is described by the
+/// object [`type.relations`](../data-types.md#typerelations)"), when that type is known.
+fn structure_named(description: &str, known: &BTreeSet<String>) -> Option<String> {
+    let lower = description.to_lowercase();
+    let at = [
+        "structure is described by the object",
+        "structure is described by",
+    ]
+    .iter()
+    .find_map(|w| lower.find(w).map(|i| i + w.len()))?;
+    let rest = description.get(at..)?.trim_start();
+    let link = rest.strip_prefix('[')?;
+    let name = link[..link.find(']')?].trim_matches('`');
+    known.contains(name).then(|| name.to_owned())
+}
+
 /// The named type a row says each value of its map is ("`value` is an object of type
 /// [rest_field_description](…)"), when that type is known.
 fn map_value_type(description: &str, known: &BTreeSet<String>) -> Option<String> {
@@ -442,9 +461,12 @@ mod tests {
     }
 
     #[test]
-    fn a_map_whose_values_the_row_names_a_type_of_has_that_type() {
-        let text = "# Page\n\n## Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **measure**\n[`object`](x.md) | Format `{\"field_1\": \"value_1\"}`, where `value` is an object of type [rest_field_description](x.md#rest_field_description) ||\n|| **other**\n[`object`](x.md) | Where `value` is an object of type [unknown_type](x.md) ||\n|#\n";
-        let known = BTreeSet::from(["rest_field_description".to_owned()]);
+    fn an_object_or_map_values_the_row_names_a_type_of_have_that_type() {
+        let text = "# Page\n\n## Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **measure**\n[`object`](x.md) | Format `{\"field_1\": \"value_1\"}`, where `value` is an object of type [rest_field_description](x.md#rest_field_description) ||\n|| **other**\n[`object`](x.md) | Where `value` is an object of type [unknown_type](x.md) ||\n|| **relations**\n[`object`](x.md) | Links. The structure is described by the object [`type.relations`](x.md#typerelations) ||\n|#\n";
+        let known = BTreeSet::from([
+            "rest_field_description".to_owned(),
+            "type.relations".to_owned(),
+        ]);
         let page = Page::new(text, &known);
         let (fields, _) = super::fields_of(
             &page,
@@ -461,6 +483,8 @@ mod tests {
         );
         // A type the spec does not define leaves the map loose.
         assert_eq!(fields[1].ty.kind, Kind::object());
+        // An object whose structure the row names is that type.
+        assert_eq!(fields[2].ty.kind, Kind::Named("type.relations".into()));
     }
 
     #[test]
