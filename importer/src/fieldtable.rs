@@ -59,6 +59,10 @@ pub(crate) fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Field> {
     fields
 }
 
+/// Parameters that link to field lists rather than being documented by them: `select` lists
+/// field names, `filter` and `order` key them with operators and directions.
+pub(crate) const NOT_FIELD_SETS: [&str; 4] = ["filter", "order", "select", "sort"];
+
 /// Rows of an answer beside `result`: the envelope, not the payload.
 pub(crate) const ENVELOPE: [&str; 5] = ["time", "total", "next", "error", "error_description"];
 
@@ -96,9 +100,17 @@ pub(crate) fn fields_of(
         let mut ty =
             typewords::from_words(&words, typewords::documents_flags(&description), page.known);
         enum_values(&mut ty, &description);
+        // `select` (an array) links the fields it names: a list of their names.
+        let names_fields =
+            cell.name.eq_ignore_ascii_case("select") && matches!(ty.kind, Kind::Array(_));
         if matches!(ty.kind, Kind::Object { .. } | Kind::Array(_) | Kind::Any) {
             if let Some(child) = child_table(page, table, &cell.name, &description, used) {
                 used.insert(child.line);
+                if names_fields {
+                    ty.kind = Kind::array_of(Type::of(Kind::String));
+                    fields.push(Field::new(cell.name, cell.required, ty));
+                    continue;
+                }
                 let (mut fields, patterns) = fields_of(page, child, used, reasons);
                 // The other tabs beside it (one table per kind of field) add their keys.
                 for tab in other_tabs(page, child, used) {
@@ -502,5 +514,17 @@ mod tests {
             .map(|f| f.name.as_str())
             .collect();
         assert_eq!(item, ["id"]);
+    }
+
+    #[test]
+    fn select_linking_the_fields_table_is_a_list_of_their_names() {
+        let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **select**\n[`array`](x.md) | Fields to select (see [fields](#fields)) ||\n|#\n\n### Fields {#fields}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **ID**\n[`integer`](x.md) | Id ||\n|#\n";
+        let known = BTreeSet::new();
+        let page = Page::new(text, &known);
+        let mut used = BTreeSet::from([page.tables[0].line]);
+        let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+        assert_eq!(fields[0].ty.items().map(|t| &t.kind), Some(&Kind::String));
+        // The fields table is taken: no other row can nest it by name.
+        assert!(used.contains(&page.tables[1].line));
     }
 }

@@ -16,9 +16,6 @@ use crate::fieldtable;
 use crate::page::Page;
 use crate::text;
 
-/// Parameters that link to field lists rather than being documented by them.
-const NOT_FIELD_SETS: [&str; 4] = ["filter", "order", "select", "sort"];
-
 /// Gives every object parameter of `page` without documented fields the fields its row links.
 pub(crate) fn resolve(
     root: &Path,
@@ -45,7 +42,7 @@ pub(crate) fn resolve(
             _ => false,
         };
         if !loose
-            || NOT_FIELD_SETS
+            || fieldtable::NOT_FIELD_SETS
                 .iter()
                 .any(|n| n.eq_ignore_ascii_case(&cell.name))
         {
