@@ -1,0 +1,124 @@
+//! The field-table reader on small synthetic pages, one docs habit each.
+
+use std::collections::BTreeSet;
+
+use bitrix_spec::Kind;
+
+use crate::page::Page;
+
+#[test]
+fn an_object_described_in_tabs_has_the_keys_of_every_tab() {
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **SETTINGS**\n[`object`](x.md) | Settings, described [below](#settings) ||\n|#\n\n### SETTINGS {#settings}\n\n{% list tabs %}\n\n- string\n\n    #|\n    || **Name**\n    `type` | **Description** ||\n    || **DEFAULT_VALUE**\n    [`string`](x.md) | Default ||\n    || **DISPLAY**\n    [`string`](x.md) | How:\n    - `LIST` — list\n    - `UI` — editable ||\n    |#\n\n- integer\n\n    #|\n    || **Name**\n    `type` | **Description** ||\n    || **DEFAULT_VALUE**\n    [`integer`](x.md) | Default ||\n    || **DISPLAY**\n    [`string`](x.md) | How:\n    - `DIALOG` — dialog\n    - `UI` — editable ||\n    || **LIST_HEIGHT** | Height ||\n    |#\n\n- enumeration\n\n    #|\n    || **Name**\n    `type` | **Description** ||\n    || **LIST_HEIGHT**\n    [`integer`](x.md) | Height ||\n    |#\n\n{% endlist %}\n";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let mut used = BTreeSet::from([page.tables[0].line]);
+    let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+    let settings = &fields[0].ty;
+    let names: Vec<&str> = settings.fields().iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["DEFAULT_VALUE", "DISPLAY", "LIST_HEIGHT"]);
+    let default = &settings.fields()[0].ty;
+    assert_eq!(default.kind, Kind::Any);
+    assert_eq!(default.doc_type.as_deref(), Some("string | integer"));
+    let display: Vec<String> = settings.fields()[1]
+        .ty
+        .enum_values
+        .iter()
+        .map(|v| format!("{:?}", v.value))
+        .collect();
+    assert_eq!(display.len(), 3, "{display:?}");
+    // The row without a type takes the type another tab gives it.
+    assert_eq!(settings.fields()[2].ty.kind, Kind::Integer);
+}
+
+#[test]
+fn an_object_of_objects_each_described_by_a_table_is_a_map_of_them() {
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **PROPERTIES**\n[`object`](x.md) | Contains objects, each describing a [parameter](#property) ||\n|| **EVENTS**\n[`object`](x.md) | The value is an array of objects, each describing an [event](#event) ||\n|#\n\n### PROPERTY {#property}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **Type**\n[`string`](x.md) | Type ||\n|#\n\n### EVENT {#event}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **ID**\n[`integer`](x.md) | Id ||\n|#\n";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let mut used = BTreeSet::from([page.tables[0].line]);
+    let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+    let properties = &fields[0].ty;
+    assert!(properties.fields().is_empty());
+    let [pattern] = properties.patterns() else {
+        panic!("{properties:?}")
+    };
+    assert_eq!(pattern.pattern, "*");
+    assert_eq!(pattern.ty.fields()[0].name, "Type");
+    // An array of described objects is not a map of them.
+    assert!(fields[1].ty.patterns().is_empty());
+    assert_eq!(fields[1].ty.fields()[0].name, "ID");
+}
+
+#[test]
+fn a_row_required_only_under_a_condition_is_optional() {
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **CHAT_ID***\n[`integer`](x.md) | Chat. Required if `DIALOG_ID` is not provided ||\n|| **DIALOG_ID***\n[`string`](x.md) | Dialog ||\n|#\n";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let mut reasons = Vec::new();
+    let (fields, _) = super::fields_of(&page, &page.tables[0], &mut BTreeSet::new(), &mut reasons);
+    let required: Vec<(&str, bool)> = fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.required))
+        .collect();
+    assert_eq!(required, [("CHAT_ID", false), ("DIALOG_ID", true)]);
+    assert_eq!(
+        reasons,
+        ["`CHAT_ID`: required only under a condition the row states; optional here"]
+    );
+}
+
+#[test]
+fn an_object_or_map_values_the_row_names_a_type_of_have_that_type() {
+    let text = "# Page\n\n## Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **measure**\n[`object`](x.md) | Format `{\"field_1\": \"value_1\"}`, where `value` is an object of type [rest_field_description](x.md#rest_field_description) ||\n|| **other**\n[`object`](x.md) | Where `value` is an object of type [unknown_type](x.md) ||\n|| **relations**\n[`object`](x.md) | Links. The structure is described by the object [`type.relations`](x.md#typerelations) ||\n|#\n";
+    let known = BTreeSet::from([
+        "rest_field_description".to_owned(),
+        "type.relations".to_owned(),
+    ]);
+    let page = Page::new(text, &known);
+    let (fields, _) = super::fields_of(
+        &page,
+        &page.tables[0],
+        &mut BTreeSet::new(),
+        &mut Vec::new(),
+    );
+    let [pattern] = fields[0].ty.patterns() else {
+        panic!("{:?}", fields[0].ty)
+    };
+    assert_eq!(
+        pattern.ty.kind,
+        Kind::Named("rest_field_description".into())
+    );
+    // A type the spec does not define leaves the map loose.
+    assert_eq!(fields[1].ty.kind, Kind::object());
+    // An object whose structure the row names is that type.
+    assert_eq!(fields[2].ty.kind, Kind::Named("type.relations".into()));
+}
+
+#[test]
+fn a_sub_table_named_like_a_row_but_above_its_table_is_another_object() {
+    let text = "# Page\n\n## Parameters\n\n### Parameter `item`\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **text***\n[`string`](x.md) | Text ||\n|#\n\n## Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **item**\n[`object`](x.md) | The result ||\n|#\n\n### Object `item`\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **id**\n[`integer`](x.md) | Id ||\n|#\n";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let answer = &page.tables[1];
+    let mut used = BTreeSet::from([answer.line]);
+    let (fields, _) = super::fields_of(&page, answer, &mut used, &mut Vec::new());
+    let item: Vec<&str> = fields[0]
+        .ty
+        .fields()
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(item, ["id"]);
+}
+
+#[test]
+fn select_linking_the_fields_table_is_a_list_of_their_names() {
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **select**\n[`array`](x.md) | Fields to select (see [fields](#fields)) ||\n|#\n\n### Fields {#fields}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **ID**\n[`integer`](x.md) | Id ||\n|#\n";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let mut used = BTreeSet::from([page.tables[0].line]);
+    let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+    assert_eq!(fields[0].ty.items().map(|t| &t.kind), Some(&Kind::String));
+    // The fields table is taken: no other row can nest it by name.
+    assert!(used.contains(&page.tables[1].line));
+}
