@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.catalog.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Available Fields of the Trade Catalog — `catalog.catalog.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get-fields.html)
@@ -20,8 +22,8 @@ pub struct CatalogCatalogGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogCatalogGetFieldsResult {
-    /// `catalog`: documented as object.
-    pub catalog: Option<Map<String, Value>>,
+    /// `catalog`: documented as object; keys: `*`.
+    pub catalog: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.document.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Description of Fields for Inventory Document — `catalog.document.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-get-fields.html)
@@ -24,8 +26,8 @@ pub struct CatalogDocumentGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogDocumentGetFieldsResult {
-    /// `document`: documented as object.
-    pub document: Option<Map<String, Value>>,
+    /// `document`: documented as object; keys: `*`.
+    pub document: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.documentcontractor.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Description of Fields for Binding Vendor to Inventory Document — `catalog.documentcontractor.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-get-fields.html)
@@ -21,9 +23,9 @@ pub struct CatalogDocumentcontractorGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogDocumentcontractorGetFieldsResult {
-    /// `documentContractor`: documented as object.
+    /// `documentContractor`: documented as object; keys: `*`.
     #[bitrix(rename = "documentContractor")]
-    pub document_contractor: Option<Map<String, Value>>,
+    pub document_contractor: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.measure.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Available Fields of Measurement — `catalog.measure.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get-fields.html)
@@ -21,8 +23,8 @@ pub struct CatalogMeasureGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogMeasureGetFieldsResult {
-    /// `measure`: documented as object.
-    pub measure: Option<Map<String, Value>>,
+    /// `measure`: documented as object; keys: `*`.
+    pub measure: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

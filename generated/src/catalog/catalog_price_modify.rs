@@ -43,25 +43,8 @@ pub struct CatalogPriceModify {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceModifyResult {
-    /// `prices`: documented as array of object.
-    pub prices: Option<Vec<CatalogPriceModifyResultPricesItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `CatalogPriceModifyResultPricesItem` object. Part of `catalog.price.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CatalogPriceModifyResultPricesItem {
-    /// `id`: documented as `catalog_price.id`.
-    pub id: Option<i64>,
-    /// `catalogGroupId`: documented as `catalog_price_type.id`.
-    #[bitrix(rename = "catalogGroupId")]
-    pub catalog_group_id: Option<i64>,
-    /// `price`: documented as double.
-    pub price: Option<f64>,
-    /// `currency`: documented as string.
-    pub currency: Option<String>,
+    /// `prices`: documented as array of `catalog_price`.
+    pub prices: Option<Vec<types::CatalogPrice>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

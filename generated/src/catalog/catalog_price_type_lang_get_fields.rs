@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.priceTypeLang.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Fields for Price Type Translation — `catalog.priceTypeLang.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get-fields.html)
@@ -25,9 +27,9 @@ pub struct CatalogPriceTypeLangGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogPriceTypeLangGetFieldsResult {
-    /// `priceTypeLang`: documented as object.
+    /// `priceTypeLang`: documented as object; keys: `*`.
     #[bitrix(rename = "priceTypeLang")]
-    pub price_type_lang: Option<Map<String, Value>>,
+    pub price_type_lang: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.product.getFieldsByFilter` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Product Fields by Filter — `catalog.product.getFieldsByFilter` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get-fields-by-filter.html)
@@ -38,8 +40,8 @@ pub struct CatalogProductGetFieldsByFilter {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductGetFieldsByFilterResult {
-    /// `product`: documented as object.
-    pub product: Option<Map<String, Value>>,
+    /// `product`: documented as object; keys: `*`.
+    pub product: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productImage.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Product Image Fields — `catalog.productImage.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-get-fields.html)
@@ -25,9 +27,9 @@ pub struct CatalogProductImageGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductImageGetFieldsResult {
-    /// `productImage`: documented as object.
+    /// `productImage`: documented as object; keys: `*`.
     #[bitrix(rename = "productImage")]
-    pub product_image: Option<Map<String, Value>>,
+    pub product_image: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

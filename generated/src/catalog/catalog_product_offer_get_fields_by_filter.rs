@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.product.offer.getFieldsByFilter` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Product Variation Fields by Filter — `catalog.product.offer.getFieldsByFilter` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-get-fields-by-filter.html)
@@ -38,8 +40,8 @@ pub struct CatalogProductOfferGetFieldsByFilter {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductOfferGetFieldsByFilterResult {
-    /// `offer`: documented as object.
-    pub offer: Option<Map<String, Value>>,
+    /// `offer`: documented as object; keys: `*`.
+    pub offer: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

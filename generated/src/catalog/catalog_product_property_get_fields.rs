@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.productProperty.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Product or Variation Property Fields — `catalog.productProperty.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get-fields.html)
@@ -20,9 +22,9 @@ pub struct CatalogProductPropertyGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductPropertyGetFieldsResult {
-    /// `productProperty`: documented as object.
+    /// `productProperty`: documented as object; keys: `*`.
     #[bitrix(rename = "productProperty")]
-    pub product_property: Option<Map<String, Value>>,
+    pub product_property: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.product.service.getFieldsByFilter` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Service Fields by Filter — `catalog.product.service.getFieldsByFilter` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-get-fields-by-filter.html)
@@ -38,8 +40,8 @@ pub struct CatalogProductServiceGetFieldsByFilter {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogProductServiceGetFieldsByFilterResult {
-    /// `service`: documented as object.
-    pub service: Option<Map<String, Value>>,
+    /// `service`: documented as object; keys: `*`.
+    pub service: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.ratio.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Measurement Unit Ratio Fields — `catalog.ratio.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get-fields.html)
@@ -25,8 +27,8 @@ pub struct CatalogRatioGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogRatioGetFieldsResult {
-    /// `ratio`: documented as object.
-    pub ratio: Option<Map<String, Value>>,
+    /// `ratio`: documented as object; keys: `*`.
+    pub ratio: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.roundingRule.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Fields of the Price Rounding Rule — `catalog.roundingRule.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get-fields.html)
@@ -25,9 +27,9 @@ pub struct CatalogRoundingRuleGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogRoundingRuleGetFieldsResult {
-    /// `roundingRule`: documented as object.
+    /// `roundingRule`: documented as object; keys: `*`.
     #[bitrix(rename = "roundingRule")]
-    pub rounding_rule: Option<Map<String, Value>>,
+    pub rounding_rule: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `catalog.section.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Fields of the Catalog Section — `catalog.section.getFields` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get-fields.html)
@@ -20,8 +22,8 @@ pub struct CatalogSectionGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogSectionGetFieldsResult {
-    /// `section`: documented as object.
-    pub section: Option<Map<String, Value>>,
+    /// `section`: documented as object; keys: `*`.
+    pub section: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -3,7 +3,7 @@
 //! `crm.address.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get a List of Addresses by Filter — `crm.address.list` (REST v1, scope `crm`).
 ///
@@ -19,8 +19,8 @@ use crate::types;
     error(code = "0", status = 400, message = "error"),
 )]
 pub struct CrmAddressList {
-    /// `select`: documented as object.
-    pub select: Option<CrmAddressListSelect>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
     /// `order`: documented as object.
@@ -29,54 +29,4 @@ pub struct CrmAddressList {
     pub start: Option<i64>,
     /// `limit`: documented as integer.
     pub limit: Option<i64>,
-}
-/// The `select` object. Part of `crm.address.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmAddressListSelect {
-    /// `TYPE_ID`: documented as integer.
-    #[bitrix(rename = "TYPE_ID")]
-    pub type_id: Option<i64>,
-    /// `ENTITY_TYPE_ID`: documented as integer.
-    #[bitrix(rename = "ENTITY_TYPE_ID")]
-    pub entity_type_id: Option<i64>,
-    /// `ENTITY_ID`: documented as string.
-    #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: Option<String>,
-    /// `ADDRESS_1`: documented as string.
-    #[bitrix(rename = "ADDRESS_1")]
-    pub address_1: Option<String>,
-    /// `ADDRESS_2`: documented as string.
-    #[bitrix(rename = "ADDRESS_2")]
-    pub address_2: Option<String>,
-    /// `CITY`: documented as string.
-    #[bitrix(rename = "CITY")]
-    pub city: Option<String>,
-    /// `POSTAL_CODE`: documented as string.
-    #[bitrix(rename = "POSTAL_CODE")]
-    pub postal_code: Option<String>,
-    /// `REGION`: documented as string.
-    #[bitrix(rename = "REGION")]
-    pub region: Option<String>,
-    /// `PROVINCE`: documented as string.
-    #[bitrix(rename = "PROVINCE")]
-    pub province: Option<String>,
-    /// `COUNTRY`: documented as string.
-    #[bitrix(rename = "COUNTRY")]
-    pub country: Option<String>,
-    /// `COUNTRY_CODE`: documented as string.
-    #[bitrix(rename = "COUNTRY_CODE")]
-    pub country_code: Option<String>,
-    /// `LOC_ADDR_ID`: documented as integer.
-    #[bitrix(rename = "LOC_ADDR_ID")]
-    pub loc_addr_id: Option<i64>,
-    /// `ANCHOR_TYPE_ID`: documented as integer.
-    #[bitrix(rename = "ANCHOR_TYPE_ID")]
-    pub anchor_type_id: Option<i64>,
-    /// `ANCHOR_ID`: documented as integer.
-    #[bitrix(rename = "ANCHOR_ID")]
-    pub anchor_id: Option<i64>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

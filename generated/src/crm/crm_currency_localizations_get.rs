@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.localizations.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use std::collections::BTreeMap;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get Currency Localizations — `crm.currency.localizations.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)
@@ -12,81 +13,12 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.currency.localizations.get",
     version = "v1",
     scope = "crm",
-    result = CrmCurrencyLocalizationsGetResult,
+    result = BTreeMap<String,
+    types::CrmCurrencyLocalization>,
     error(status = 400, message = "Access denied."),
     error(status = 400, message = "The parameter id is invalid or not defined."),
 )]
 pub struct CrmCurrencyLocalizationsGet {
     /// `id`: documented as string.
     pub id: Option<String>,
-}
-/// The `CrmCurrencyLocalizationsGetResult` object. Part of `crm.currency.localizations.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmCurrencyLocalizationsGetResult {
-    /// `de`: documented as object.
-    pub de: Option<CrmCurrencyLocalizationsGetResultDe>,
-    /// `en`: documented as object.
-    pub en: Option<CrmCurrencyLocalizationsGetResultEn>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `de` object. Part of `crm.currency.localizations.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmCurrencyLocalizationsGetResultDe {
-    /// `DECIMALS`: documented as string.
-    #[bitrix(rename = "DECIMALS")]
-    pub decimals: Option<String>,
-    /// `DEC_POINT`: documented as string.
-    #[bitrix(rename = "DEC_POINT")]
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: documented as string.
-    #[bitrix(rename = "FORMAT_STRING")]
-    pub format_string: Option<String>,
-    /// `FULL_NAME`: documented as string.
-    #[bitrix(rename = "FULL_NAME")]
-    pub full_name: Option<String>,
-    /// `HIDE_ZERO`: documented as string.
-    #[bitrix(rename = "HIDE_ZERO")]
-    pub hide_zero: Option<String>,
-    /// `THOUSANDS_SEP`: documented as string.
-    #[bitrix(rename = "THOUSANDS_SEP")]
-    pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT`: documented as string.
-    #[bitrix(rename = "THOUSANDS_VARIANT")]
-    pub thousands_variant: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `en` object. Part of `crm.currency.localizations.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmCurrencyLocalizationsGetResultEn {
-    /// `DECIMALS`: documented as string.
-    #[bitrix(rename = "DECIMALS")]
-    pub decimals: Option<String>,
-    /// `DEC_POINT`: documented as string.
-    #[bitrix(rename = "DEC_POINT")]
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: documented as string.
-    #[bitrix(rename = "FORMAT_STRING")]
-    pub format_string: Option<String>,
-    /// `FULL_NAME`: documented as string.
-    #[bitrix(rename = "FULL_NAME")]
-    pub full_name: Option<String>,
-    /// `HIDE_ZERO`: documented as string.
-    #[bitrix(rename = "HIDE_ZERO")]
-    pub hide_zero: Option<String>,
-    /// `THOUSANDS_SEP`: documented as any JSON value.
-    #[bitrix(rename = "THOUSANDS_SEP")]
-    pub thousands_sep: Option<Value>,
-    /// `THOUSANDS_VARIANT`: documented as string.
-    #[bitrix(rename = "THOUSANDS_VARIANT")]
-    pub thousands_variant: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

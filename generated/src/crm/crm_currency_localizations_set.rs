@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.localizations.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Set Localizations for Currency — `crm.currency.localizations.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-set.html)
@@ -20,6 +21,6 @@ use bitrix24::bitrix_method;
 pub struct CrmCurrencyLocalizationsSet {
     /// `id`: documented as string, required.
     pub id: String,
-    /// `localizations`: documented as object, required.
-    pub localizations: Map<String, Value>,
+    /// `localizations`: documented as object, required; keys: `*`.
+    pub localizations: BTreeMap<String, types::CrmCurrencyLocalization>,
 }

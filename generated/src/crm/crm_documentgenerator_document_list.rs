@@ -31,7 +31,7 @@ use crate::types;
     error(status = 400, message = "Module documentgenerator is not installed"),
 )]
 pub struct CrmDocumentgeneratorDocumentList {
-    /// `select`: documented as array of object.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,

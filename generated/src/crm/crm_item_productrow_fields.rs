@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.item.productrow.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the List of Fields for Product Rows — `crm.item.productrow.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-fields.html)
@@ -20,8 +22,8 @@ pub struct CrmItemProductrowFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemProductrowFieldsResult {
-    /// `fields`: documented as object.
-    pub fields: Option<Map<String, Value>>,
+    /// `fields`: documented as object; keys: `*`.
+    pub fields: Option<BTreeMap<String, types::CrmRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

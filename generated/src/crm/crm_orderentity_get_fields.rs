@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.orderentity.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Order Binding Fields — `crm.orderentity.getFields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-get-fields.html)
@@ -24,9 +26,9 @@ pub struct CrmOrderentityGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmOrderentityGetFieldsResult {
-    /// `orderEntity`: documented as object.
+    /// `orderEntity`: documented as object; keys: `*`.
     #[bitrix(rename = "orderEntity")]
-    pub order_entity: Option<Map<String, Value>>,
+    pub order_entity: Option<BTreeMap<String, types::CrmRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

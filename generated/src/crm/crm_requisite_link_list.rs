@@ -3,7 +3,7 @@
 //! `crm.requisite.link.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get a List of Links for Requisites — `crm.requisite.link.list` (REST v1, scope `crm`).
 ///
@@ -19,38 +19,12 @@ use crate::types;
     error(code = "0", status = 400, message = "Access denied."),
 )]
 pub struct CrmRequisiteLinkList {
-    /// `select`: documented as object.
-    pub select: Option<CrmRequisiteLinkListSelect>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
     /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
     /// `start`: documented as integer.
     pub start: Option<i64>,
-}
-/// The `select` object. Part of `crm.requisite.link.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmRequisiteLinkListSelect {
-    /// `ENTITY_TYPE_ID`: documented as integer.
-    #[bitrix(rename = "ENTITY_TYPE_ID")]
-    pub entity_type_id: Option<i64>,
-    /// `ENTITY_ID`: documented as integer.
-    #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: Option<i64>,
-    /// `REQUISITE_ID`: documented as integer.
-    #[bitrix(rename = "REQUISITE_ID")]
-    pub requisite_id: Option<i64>,
-    /// `BANK_DETAIL_ID`: documented as integer.
-    #[bitrix(rename = "BANK_DETAIL_ID")]
-    pub bank_detail_id: Option<i64>,
-    /// `MC_REQUISITE_ID`: documented as integer.
-    #[bitrix(rename = "MC_REQUISITE_ID")]
-    pub mc_requisite_id: Option<i64>,
-    /// `MC_BANK_DETAIL_ID`: documented as integer.
-    #[bitrix(rename = "MC_BANK_DETAIL_ID")]
-    pub mc_bank_detail_id: Option<i64>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

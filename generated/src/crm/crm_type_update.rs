@@ -55,14 +55,14 @@ pub struct CrmTypeUpdateResult {
 pub struct CrmTypeUpdateFields {
     /// `title`: documented as string.
     pub title: Option<String>,
-    /// `relations`: documented as object.
-    pub relations: Option<Map<String, Value>>,
+    /// `relations`: documented as `type.relations`.
+    pub relations: Option<types::TypeRelations>,
     /// `isUseInUserfieldEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isUseInUserfieldEnabled", yn)]
     pub is_use_in_userfield_enabled: Option<bool>,
-    /// `linkedUserFields`: documented as object.
+    /// `linkedUserFields`: documented as `type.linkedUserFields`.
     #[bitrix(rename = "linkedUserFields")]
-    pub linked_user_fields: Option<Map<String, Value>>,
+    pub linked_user_fields: Option<types::TypeLinkedUserFields>,
     /// `isAutomationEnabled`: documented as Y/N flag.
     #[bitrix(rename = "isAutomationEnabled", yn)]
     pub is_automation_enabled: Option<bool>,

@@ -31,7 +31,7 @@ pub struct LandingDemosGetList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingDemosGetListParams {
-    /// `select`: documented as array of object.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,

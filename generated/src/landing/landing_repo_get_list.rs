@@ -35,7 +35,7 @@ pub struct LandingRepoGetList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingRepoGetListParams {
-    /// `select`: documented as array of object.
+    /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,

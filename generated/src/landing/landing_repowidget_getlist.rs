@@ -23,70 +23,14 @@ pub struct LandingRepowidgetGetlist {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingRepowidgetGetlistParams {
-    /// `select`: documented as object.
-    pub select: Option<LandingRepowidgetGetlistParamsSelect>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
     /// `group`: documented as array.
     pub group: Option<Vec<Value>>,
     /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `select` object. Part of `landing.repowidget.getlist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingRepowidgetGetlistParamsSelect {
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `XML_ID`: documented as string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<String>,
-    /// `APP_CODE`: documented as string.
-    #[bitrix(rename = "APP_CODE")]
-    pub app_code: Option<String>,
-    /// `ACTIVE`: documented as Y/N flag.
-    #[bitrix(rename = "ACTIVE", yn)]
-    pub active: Option<bool>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `DESCRIPTION`: documented as string.
-    #[bitrix(rename = "DESCRIPTION")]
-    pub description: Option<String>,
-    /// `SECTIONS`: documented as string.
-    #[bitrix(rename = "SECTIONS")]
-    pub sections: Option<String>,
-    /// `PREVIEW`: documented as string.
-    #[bitrix(rename = "PREVIEW")]
-    pub preview: Option<String>,
-    /// `WIDGET_PARAMS`: documented as object.
-    #[bitrix(rename = "WIDGET_PARAMS")]
-    pub widget_params: Option<Map<String, Value>>,
-    /// `CONTENT`: documented as string.
-    #[bitrix(rename = "CONTENT")]
-    pub content: Option<String>,
-    /// `MANIFEST`: documented as object.
-    #[bitrix(rename = "MANIFEST")]
-    pub manifest: Option<Map<String, Value>>,
-    /// `CREATED_BY_ID`: documented as integer.
-    #[bitrix(rename = "CREATED_BY_ID")]
-    pub created_by_id: Option<i64>,
-    /// `MODIFIED_BY_ID`: documented as integer.
-    #[bitrix(rename = "MODIFIED_BY_ID")]
-    pub modified_by_id: Option<i64>,
-    /// `DATE_CREATE`: documented as date.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: Option<String>,
-    /// `DATE_MODIFY`: documented as date.
-    #[bitrix(rename = "DATE_MODIFY")]
-    pub date_modify: Option<String>,
-    /// `SITE_TEMPLATE_ID`: documented as string.
-    #[bitrix(rename = "SITE_TEMPLATE_ID")]
-    pub site_template_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.basketitem.getFieldsCatalogProduct` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Available Fields of a Basket Item (Product from Catalog) — `sale.basketitem.getFieldsCatalogProduct` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get-catalog-product-fields.html)
@@ -25,9 +27,9 @@ pub struct SaleBasketitemGetFieldsCatalogProduct {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBasketitemGetFieldsCatalogProductResult {
-    /// `basketItem`: documented as object.
+    /// `basketItem`: documented as object; keys: `*`.
     #[bitrix(rename = "basketItem")]
-    pub basket_item: Option<Map<String, Value>>,
+    pub basket_item: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

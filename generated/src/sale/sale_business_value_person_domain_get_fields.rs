@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.businessValuePersonDomain.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Fields Corresponding to a Natural or Legal Person — `sale.businessValuePersonDomain.getFields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-get-fields.html)
@@ -25,9 +27,11 @@ pub struct SaleBusinessValuePersonDomainGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleBusinessValuePersonDomainGetFieldsResult {
-    /// `businessValuePersonDomain`: documented as object.
+    /// `businessValuePersonDomain`: documented as object; keys: `*`.
     #[bitrix(rename = "businessValuePersonDomain")]
-    pub business_value_person_domain: Option<Map<String, Value>>,
+    pub business_value_person_domain: Option<
+        BTreeMap<String, types::RestFieldDescription>,
+    >,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

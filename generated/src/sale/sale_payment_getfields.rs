@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.payment.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Payment Fields sale.payment.getFields — `sale.payment.getfields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get-fields.html)
@@ -20,8 +22,8 @@ pub struct SalePaymentGetfields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePaymentGetfieldsResult {
-    /// `payment`: documented as object.
-    pub payment: Option<Map<String, Value>>,
+    /// `payment`: documented as object; keys: `*`.
+    pub payment: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

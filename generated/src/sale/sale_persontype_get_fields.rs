@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.persontype.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Fields of the Payer Type — `sale.persontype.getFields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get-fields.html)
@@ -21,9 +23,9 @@ pub struct SalePersontypeGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePersontypeGetFieldsResult {
-    /// `personType`: documented as object.
+    /// `personType`: documented as object; keys: `*`.
     #[bitrix(rename = "personType")]
-    pub person_type: Option<Map<String, Value>>,
+    pub person_type: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.propertygroup.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Available Fields of Property Groups — `sale.propertygroup.getFields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-get-fields.html)
@@ -25,9 +27,9 @@ pub struct SalePropertygroupGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertygroupGetFieldsResult {
-    /// `propertyGroup`: documented as object.
+    /// `propertyGroup`: documented as object; keys: `*`.
     #[bitrix(rename = "propertyGroup")]
-    pub property_group: Option<Map<String, Value>>,
+    pub property_group: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Change the Value of the Property — `sale.propertyvalue.modify` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)
@@ -36,22 +37,9 @@ pub struct SalePropertyvalueModify {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SalePropertyvalueModifyResult {
-    /// `propertyValues`: documented as array of object.
+    /// `propertyValues`: documented as array of `sale_order_property_value`.
     #[bitrix(rename = "propertyValues")]
-    pub property_values: Option<Vec<SalePropertyvalueModifyResultPropertyValuesItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `SalePropertyvalueModifyResultPropertyValuesItem` object. Part of `sale.propertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct SalePropertyvalueModifyResultPropertyValuesItem {
-    /// `orderPropsId`: documented as `sale_order_property.id`.
-    #[bitrix(rename = "orderPropsId")]
-    pub order_props_id: Option<i64>,
-    /// `value`: documented as any JSON value.
-    pub value: Option<Value>,
+    pub property_values: Option<Vec<types::SaleOrderPropertyValue>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.shipment.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Available Shipment Fields — `sale.shipment.getfields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get-fields.html)
@@ -25,8 +27,8 @@ pub struct SaleShipmentGetfields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentGetfieldsResult {
-    /// `shipment`: documented as object.
-    pub shipment: Option<Map<String, Value>>,
+    /// `shipment`: documented as object; keys: `*`.
+    pub shipment: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

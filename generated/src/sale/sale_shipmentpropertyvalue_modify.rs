@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Shipment Property Values — `sale.shipmentpropertyvalue.modify` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)
@@ -33,24 +34,9 @@ pub struct SaleShipmentpropertyvalueModify {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentpropertyvalueModifyResult {
-    /// `propertyValues`: documented as array of object.
+    /// `propertyValues`: documented as array of `sale_shipment_property_value`.
     #[bitrix(rename = "propertyValues")]
-    pub property_values: Option<
-        Vec<SaleShipmentpropertyvalueModifyResultPropertyValuesItem>,
-    >,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `SaleShipmentpropertyvalueModifyResultPropertyValuesItem` object. Part of `sale.shipmentpropertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct SaleShipmentpropertyvalueModifyResultPropertyValuesItem {
-    /// `shipmentPropsId`: documented as `sale_shipment_property.id`.
-    #[bitrix(rename = "shipmentPropsId")]
-    pub shipment_props_id: Option<i64>,
-    /// `value`: documented as string.
-    pub value: Option<String>,
+    pub property_values: Option<Vec<types::SaleShipmentPropertyValue>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

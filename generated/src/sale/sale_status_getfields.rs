@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.status.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Available Fields of sale.status.getFields — `sale.status.getfields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-get-fields.html)
@@ -25,8 +27,8 @@ pub struct SaleStatusGetfields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleStatusGetfieldsResult {
-    /// `status`: documented as object.
-    pub status: Option<Map<String, Value>>,
+    /// `status`: documented as object; keys: `*`.
+    pub status: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.statuslang.getfields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Localization Fields for Statuses sale.statusLang.getFields — `sale.statuslang.getfields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-get-fields.html)
@@ -25,9 +27,9 @@ pub struct SaleStatuslangGetfields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleStatuslangGetfieldsResult {
-    /// `statusLang`: documented as object.
+    /// `statusLang`: documented as object; keys: `*`.
     #[bitrix(rename = "statusLang")]
-    pub status_lang: Option<Map<String, Value>>,
+    pub status_lang: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

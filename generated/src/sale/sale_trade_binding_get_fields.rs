@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.tradeBinding.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Available Order Fields from — `sale.tradeBinding.getFields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-get-fields.html)
@@ -25,9 +27,9 @@ pub struct SaleTradeBindingGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleTradeBindingGetFieldsResult {
-    /// `tradeBinding`: documented as object.
+    /// `tradeBinding`: documented as object; keys: `*`.
     #[bitrix(rename = "tradeBinding")]
-    pub trade_binding: Option<Map<String, Value>>,
+    pub trade_binding: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.tradePlatform.getFields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Available Fields of Order Sources — `sale.tradePlatform.getFields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-platform/sale-trade-platform-get-fields.html)
@@ -24,9 +26,9 @@ pub struct SaleTradePlatformGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleTradePlatformGetFieldsResult {
-    /// `tradePlatform`: documented as object.
+    /// `tradePlatform`: documented as object; keys: `*`.
     #[bitrix(rename = "tradePlatform")]
-    pub trade_platform: Option<Map<String, Value>>,
+    pub trade_platform: Option<BTreeMap<String, types::RestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

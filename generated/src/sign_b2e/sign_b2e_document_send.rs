@@ -138,46 +138,11 @@ pub struct SignB2eDocumentSendResult {
     pub uid: Option<String>,
     /// `state`: documented as object.
     pub state: Option<Map<String, Value>>,
-    /// `members`: documented as array of object.
-    pub members: Option<Vec<SignB2eDocumentSendResultMembersItem>>,
+    /// `members`: documented as array.
+    pub members: Option<Vec<Value>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// The `SignB2eDocumentSendResultMembersItem` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct SignB2eDocumentSendResultMembersItem {
-    /// `employeeCode`: documented as string.
-    #[bitrix(rename = "employeeCode")]
-    pub employee_code: Option<String>,
-    /// `employeeId`: documented as integer.
-    #[bitrix(rename = "employeeId")]
-    pub employee_id: Option<i64>,
-    /// `userId`: documented as integer.
-    #[bitrix(rename = "userId")]
-    pub user_id: Option<i64>,
-    /// `role`: documented as string.
-    pub role: Option<SignB2eDocumentSendResultMembersItemRole>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// Documented values of `role`. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SignB2eDocumentSendResultMembersItemRole {
-    /// `"signer"`: signer
-    #[bitrix(value = "signer")]
-    Signer,
-    /// `"assignee"`: company representative
-    #[bitrix(value = "assignee")]
-    Assignee,
-    /// `"reviewer"`: approver
-    #[bitrix(value = "reviewer")]
-    Reviewer,
-    /// `"editor"`: editor
-    #[bitrix(value = "editor")]
-    Editor,
 }
 /// The `fields` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]

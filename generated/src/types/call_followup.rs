@@ -17,20 +17,7 @@ pub struct CallFollowup {
     pub has_more: Option<bool>,
     /// `afterCursor`: documented as object.
     #[bitrix(rename = "afterCursor")]
-    pub after_cursor: Option<CallFollowupAfterCursor>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `afterCursor` object. Part of the `call_followup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CallFollowupAfterCursor {
-    /// `startDate`: documented as string.
-    #[bitrix(rename = "startDate")]
-    pub start_date: Option<String>,
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
+    pub after_cursor: Option<Map<String, Value>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -31,7 +31,7 @@ pub struct CrmCurrencyLocalization {
     /// `THOUSANDS_VARIANT`: documented as string.
     #[bitrix(rename = "THOUSANDS_VARIANT")]
     pub thousands_variant: Option<CrmCurrencyLocalizationThousandsVariant>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

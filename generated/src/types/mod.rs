@@ -238,8 +238,6 @@ mod crm_currency;
 pub use crm_currency::*;
 mod crm_currency_localization;
 pub use crm_currency_localization::*;
-mod crm_currency_localizations;
-pub use crm_currency_localizations::*;
 mod crm_deal;
 pub use crm_deal::*;
 mod crm_deal_id;
