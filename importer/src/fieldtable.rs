@@ -308,28 +308,33 @@ fn required_only_sometimes(description: &str) -> bool {
 /// The named type a row says its object's structure is ("The structure is described by the
 /// object [`type.relations`](../data-types.md#typerelations)"), when that type is known.
 fn structure_named(description: &str, known: &BTreeSet<String>) -> Option<String> {
-    let lower = description.to_lowercase();
-    let at = [
-        "structure is described by the object",
-        "structure is described by",
-    ]
-    .iter()
-    .find_map(|w| lower.find(w).map(|i| i + w.len()))?;
-    let rest = description.get(at..)?.trim_start();
-    let link = rest.strip_prefix('[')?;
-    let name = link[..link.find(']')?].trim_matches('`');
-    known.contains(name).then(|| name.to_owned())
+    type_linked_after(
+        description,
+        &[
+            "structure is described by the object",
+            "structure is described by",
+        ],
+        known,
+    )
 }
 
 /// The named type a row says each value of its map is ("`value` is an object of type
 /// [rest_field_description](…)"), when that type is known.
 fn map_value_type(description: &str, known: &BTreeSet<String>) -> Option<String> {
-    let lower = description.to_lowercase();
-    let at = ["value` is an object of type", "value is an object of type"]
+    type_linked_after(
+        description,
+        &["value` is an object of type", "value is an object of type"],
+        known,
+    )
+}
+
+/// The known type named by the link right after the first of `words` the text has.
+fn type_linked_after(text: &str, words: &[&str], known: &BTreeSet<String>) -> Option<String> {
+    let lower = text.to_lowercase();
+    let at = words
         .iter()
         .find_map(|w| lower.find(w).map(|i| i + w.len()))?;
-    let rest = description.get(at..)?.trim_start();
-    let link = rest.strip_prefix('[')?;
+    let link = text.get(at..)?.trim_start().strip_prefix('[')?;
     let name = link[..link.find(']')?].trim_matches('`');
     known.contains(name).then(|| name.to_owned())
 }
