@@ -165,6 +165,13 @@ pub(crate) fn fields_of(
             });
             continue;
         }
+        let sorts = ["order", "sort"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(&cell.name));
+        let lower = description.to_lowercase();
+        if sorts && ["sort", "asc", "desc"].iter().any(|w| lower.contains(w)) {
+            sort_directions(&mut ty);
+        }
         if !seen.insert(cell.name.clone()) {
             reasons.push(format!(
                 "`{}` is listed twice in one table; the first is kept",
@@ -285,6 +292,16 @@ fn merge_tab(fields: &mut Vec<Field>, more: Vec<Field>) {
             }
             e.ty = Type::of(Kind::Any);
             e.ty.doc_type = Some(words.join(" | "));
+        }
+    }
+}
+
+/// An `order`/`sort` object whose keys the entity's field table names: each value is a
+/// direction (`ASC`/`DESC`), not a value of the field.
+fn sort_directions(ty: &mut Type) {
+    if let Kind::Object { fields, .. } = &mut ty.kind {
+        for f in fields.iter_mut().filter(|f| f.ty.kind != Kind::String) {
+            f.ty = Type::of(Kind::String);
         }
     }
 }

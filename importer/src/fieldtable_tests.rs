@@ -122,3 +122,15 @@ fn select_linking_the_fields_table_is_a_list_of_their_names() {
     // The fields table is taken: no other row can nest it by name.
     assert!(used.contains(&page.tables[1].line));
 }
+
+#[test]
+fn a_sort_object_keyed_by_the_entity_fields_takes_directions() {
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **SORT**\n[`object`](x.md) | Sorting: `{field: 'ASC'}` by [fields](#fields) ||\n|| **order**\n[`object`](x.md) | The order to pay, see [its fields](#order) ||\n|#\n\n### Fields {#fields}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **ID**\n[`integer`](x.md) | Id ||\n|#\n\n### Order {#order}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **id**\n[`integer`](x.md) | Id ||\n|#\n";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let mut used = BTreeSet::from([page.tables[0].line]);
+    let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+    assert_eq!(fields[0].ty.fields()[0].ty.kind, Kind::String);
+    // An entity called `order` (a sale order) keeps its fields' types.
+    assert_eq!(fields[1].ty.fields()[0].ty.kind, Kind::Integer);
+}
