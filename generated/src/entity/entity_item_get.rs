@@ -50,33 +50,33 @@ pub struct EntityItemGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct EntityItemGetSort {
-    /// `ID`: documented as integer.
+    /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
-    /// `TIMESTAMP_X`: documented as datetime.
+    /// `TIMESTAMP_X`: documented as string.
     #[bitrix(rename = "TIMESTAMP_X")]
     pub timestamp_x: Option<String>,
-    /// `MODIFIED_BY`: documented as integer.
+    /// `MODIFIED_BY`: documented as string.
     #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: Option<i64>,
-    /// `DATE_CREATE`: documented as datetime.
+    pub modified_by: Option<String>,
+    /// `DATE_CREATE`: documented as string.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
-    /// `CREATED_BY`: documented as integer.
+    /// `CREATED_BY`: documented as string.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<i64>,
+    pub created_by: Option<String>,
     /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `DATE_ACTIVE_FROM`: documented as `datetime|string`.
+    /// `DATE_ACTIVE_FROM`: documented as string.
     #[bitrix(rename = "DATE_ACTIVE_FROM")]
-    pub date_active_from: Option<Value>,
-    /// `DATE_ACTIVE_TO`: documented as `datetime|string`.
+    pub date_active_from: Option<String>,
+    /// `DATE_ACTIVE_TO`: documented as string.
     #[bitrix(rename = "DATE_ACTIVE_TO")]
-    pub date_active_to: Option<Value>,
-    /// `SORT`: documented as integer.
+    pub date_active_to: Option<String>,
+    /// `SORT`: documented as string.
     #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
+    pub sort: Option<String>,
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
@@ -98,12 +98,12 @@ pub struct EntityItemGetSort {
     /// `ENTITY`: documented as string.
     #[bitrix(rename = "ENTITY")]
     pub entity: Option<String>,
-    /// `SECTION`: documented as integer.
+    /// `SECTION`: documented as string.
     #[bitrix(rename = "SECTION")]
-    pub section: Option<i64>,
-    /// `PROPERTY_VALUES`: documented as object.
+    pub section: Option<String>,
+    /// `PROPERTY_VALUES`: documented as string.
     #[bitrix(rename = "PROPERTY_VALUES")]
-    pub property_values: Option<Map<String, Value>>,
+    pub property_values: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -44,30 +44,30 @@ pub struct EntitySectionGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct EntitySectionGetSort {
-    /// `ID`: documented as integer.
+    /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
+    pub id: Option<String>,
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `TIMESTAMP_X`: documented as datetime.
+    /// `TIMESTAMP_X`: documented as string.
     #[bitrix(rename = "TIMESTAMP_X")]
     pub timestamp_x: Option<String>,
-    /// `DATE_CREATE`: documented as datetime.
+    /// `DATE_CREATE`: documented as string.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
-    /// `CREATED_BY`: documented as integer.
+    /// `CREATED_BY`: documented as string.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<i64>,
-    /// `MODIFIED_BY`: documented as integer.
+    pub created_by: Option<String>,
+    /// `MODIFIED_BY`: documented as string.
     #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: Option<i64>,
+    pub modified_by: Option<String>,
     /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as string.
     #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
+    pub sort: Option<String>,
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
@@ -80,21 +80,21 @@ pub struct EntitySectionGetSort {
     /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `LEFT_MARGIN`: documented as integer.
+    /// `LEFT_MARGIN`: documented as string.
     #[bitrix(rename = "LEFT_MARGIN")]
-    pub left_margin: Option<i64>,
-    /// `RIGHT_MARGIN`: documented as integer.
+    pub left_margin: Option<String>,
+    /// `RIGHT_MARGIN`: documented as string.
     #[bitrix(rename = "RIGHT_MARGIN")]
-    pub right_margin: Option<i64>,
-    /// `DEPTH_LEVEL`: documented as integer.
+    pub right_margin: Option<String>,
+    /// `DEPTH_LEVEL`: documented as string.
     #[bitrix(rename = "DEPTH_LEVEL")]
-    pub depth_level: Option<i64>,
+    pub depth_level: Option<String>,
     /// `ENTITY`: documented as string.
     #[bitrix(rename = "ENTITY")]
     pub entity: Option<String>,
-    /// `SECTION`: documented as integer.
+    /// `SECTION`: documented as string.
     #[bitrix(rename = "SECTION")]
-    pub section: Option<i64>,
+    pub section: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -31,27 +31,27 @@ pub struct TasksApiScrumSprintList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumSprintListOrder {
-    /// `ID`: documented as integer.
+    /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `GROUP_ID`: documented as integer.
+    pub id: Option<String>,
+    /// `GROUP_ID`: documented as string.
     #[bitrix(rename = "GROUP_ID")]
-    pub group_id: Option<i64>,
+    pub group_id: Option<String>,
     /// `ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: Option<String>,
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as string.
     #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
-    /// `CREATED_BY`: documented as integer.
+    pub sort: Option<String>,
+    /// `CREATED_BY`: documented as string.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<i64>,
-    /// `MODIFIED_BY`: documented as integer.
+    pub created_by: Option<String>,
+    /// `MODIFIED_BY`: documented as string.
     #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: Option<i64>,
+    pub modified_by: Option<String>,
     /// `DATE_START`: documented as string.
     #[bitrix(rename = "DATE_START")]
     pub date_start: Option<String>,
@@ -61,9 +61,9 @@ pub struct TasksApiScrumSprintListOrder {
     /// `STATUS`: documented as string.
     #[bitrix(rename = "STATUS")]
     pub status: Option<String>,
-    /// `INFO`: documented as object.
+    /// `INFO`: documented as string.
     #[bitrix(rename = "INFO")]
-    pub info: Option<Map<String, Value>>,
+    pub info: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
