@@ -63,8 +63,12 @@ pub(crate) fn params(page: &Page<'_>, reasons: &mut Vec<String>) -> Vec<Field> {
 /// field names, `filter` and `order` key them with operators and directions.
 pub(crate) const NOT_FIELD_SETS: [&str; 4] = ["filter", "order", "select", "sort"];
 
-/// Rows of an answer beside `result`: the envelope, not the payload.
-pub(crate) const ENVELOPE: [&str; 5] = ["time", "total", "next", "error", "error_description"];
+/// Whether a row of an answer's table sits beside `result` (the envelope, not the payload).
+pub(crate) fn is_envelope(f: &Field) -> bool {
+    ["time", "total", "next", "error", "error_description"]
+        .iter()
+        .any(|e| f.name.eq_ignore_ascii_case(e))
+}
 
 /// Fields (and key patterns) of a field table, nested tables resolved.
 pub(crate) fn fields_of(
@@ -131,13 +135,7 @@ pub(crate) fn fields_of(
                 } else if ty.kind == Kind::object() && keyed_objects(&description) {
                     // "Contains objects, each describing a [parameter](#property)": a map
                     // whose keys are names the caller picks.
-                    Kind::Object {
-                        fields: Vec::new(),
-                        patterns: vec![KeyPattern {
-                            pattern: "*".to_owned(),
-                            ty: Type::of(object),
-                        }],
-                    }
+                    Kind::map_of(Type::of(object))
                 } else {
                     object
                 };
@@ -149,13 +147,7 @@ pub(crate) fn fields_of(
                 ty.kind = Kind::Named(named);
             } else if let Some(value) = map_value_type(&description, page.known) {
                 // `{"field_1": …}` "where `value` is an object of type [rest_field_description]".
-                ty.kind = Kind::Object {
-                    fields: Vec::new(),
-                    patterns: vec![KeyPattern {
-                        pattern: "*".to_owned(),
-                        ty: Type::of(Kind::Named(value)),
-                    }],
-                };
+                ty.kind = Kind::map_of(Type::of(Kind::Named(value)));
             }
         }
         if cell.placeholder {

@@ -209,18 +209,17 @@ pub(crate) fn fields_at(
 /// page documents the entity inside its answer. `None` for an answer whose `result` has no
 /// fields of its own: it documents no entity.
 fn without_envelope(fields: Vec<Field>) -> Option<Vec<Field>> {
-    let envelope = |f: &Field| {
-        fieldtable::ENVELOPE
-            .iter()
-            .any(|e| f.name.eq_ignore_ascii_case(e))
-    };
     let result = fields.iter().find(|f| f.name == "result");
     let inner = result.map(|r| match r.ty.items() {
         Some(item) => item.fields(),
         None => r.ty.fields(),
     });
     match inner {
-        Some(inner) if fields.iter().all(|f| f.name == "result" || envelope(f)) => {
+        Some(inner)
+            if fields
+                .iter()
+                .all(|f| f.name == "result" || fieldtable::is_envelope(f)) =>
+        {
             (!inner.is_empty()).then(|| inner.to_vec())
         }
         _ => Some(fields),

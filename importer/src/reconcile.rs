@@ -233,13 +233,7 @@ impl Cx<'_> {
                     self.reasons.push(format!(
                         "`{path}`: a map by the table; each value is typed from the response example"
                     ));
-                    ty.kind = Kind::Object {
-                        fields: Vec::new(),
-                        patterns: vec![bitrix_spec::KeyPattern {
-                            pattern: "*".to_owned(),
-                            ty: element,
-                        }],
-                    };
+                    ty.kind = Kind::map_of(element);
                 }
                 return;
             }
@@ -273,13 +267,7 @@ impl Cx<'_> {
                 "the documented object"
             }
         ));
-        ty.kind = Kind::Object {
-            fields: Vec::new(),
-            patterns: vec![bitrix_spec::KeyPattern {
-                pattern: "*".to_owned(),
-                ty: element,
-            }],
-        };
+        ty.kind = Kind::map_of(element);
     }
 
     fn retype(&mut self, ty: &mut Type, value: &Value, path: &str) {

@@ -32,13 +32,7 @@ pub(crate) fn infer(value: &Value) -> Type {
 fn object(map: &Map<String, Value>) -> Kind {
     if !map.is_empty() && map.keys().all(|k| k.parse::<u64>().is_ok()) {
         let values = map.values().map(infer).reduce(merge).unwrap_or_default();
-        return Kind::Object {
-            fields: Vec::new(),
-            patterns: vec![KeyPattern {
-                pattern: "*".to_owned(),
-                ty: values,
-            }],
-        };
+        return Kind::map_of(values);
     }
     let fields = map
         .iter()

@@ -9,7 +9,6 @@ use bitrix_spec::{Kind, MethodKey};
 
 use crate::identity::is_dotted;
 use crate::page::Page;
-
 use crate::Import;
 
 /// Words that say two methods answer alike.
@@ -35,9 +34,10 @@ pub(crate) fn said(page: &Page<'_>) -> Option<String> {
 /// The method a sentence says the answer is like, when it is about the method or its answer.
 fn sentence_names(sentence: &str) -> Option<String> {
     let lower = sentence.to_lowercase();
+    // Indices of the lower-case text; `get` refuses one that is not a boundary of the original.
     let (before, after) = ALIKE.iter().find_map(|w| {
         let at = lower.find(w)?;
-        Some((&lower[..at], &sentence[at + w.len()..]))
+        Some((&lower[..at], sentence.get(at + w.len()..)?))
     })?;
     let before = before.trim_start();
     let about_answer = ["it is ", "this method is ", "the method is "]

@@ -15,7 +15,7 @@ mod table;
 
 use std::path::Path;
 
-use bitrix_spec::{Field, KeyPattern, Kind, Type};
+use bitrix_spec::{Field, Kind, Type};
 use serde_json::Value;
 
 use crate::fieldtable;
@@ -275,13 +275,7 @@ fn fit_to_example(ty: &mut Type, value: &Value, reasons: &mut Vec<String>) {
                 "result: the table's fields are those of each value of a map keyed by {} in the response example",
                 if ids { "id" } else { "code" }
             ));
-            Type::of(Kind::Object {
-                fields: Vec::new(),
-                patterns: vec![KeyPattern {
-                    pattern: "*".to_owned(),
-                    ty: object,
-                }],
-            })
+            Type::of(Kind::map_of(object))
         }
         (Some((key, Value::Array(_))), None) => {
             reasons.push(format!(
@@ -439,13 +433,7 @@ fn field_map(value: &Value, method: &str, page: &Page<'_>) -> Option<Type> {
         Some(name) => Type::of(Kind::Named(name.to_owned())),
         None => map.values().map(shape::infer).reduce(shape::merge)?,
     };
-    Some(Type::of(Kind::Object {
-        fields: Vec::new(),
-        patterns: vec![KeyPattern {
-            pattern: "*".to_owned(),
-            ty,
-        }],
-    }))
+    Some(Type::of(Kind::map_of(ty)))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use bitrix_spec::{Field, KeyPattern, Kind, Type};
+use bitrix_spec::{Field, Kind, Type};
 
 use super::{is_typed, main_object, Step};
 use crate::cell::{code_spans, name_cell};
@@ -62,15 +62,10 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let envelope = |f: &Field| {
-        fieldtable::ENVELOPE
-            .iter()
-            .any(|e| f.name.eq_ignore_ascii_case(e))
-    };
     let result = fields.iter().find(|f| f.name == "result").cloned();
     let mut others: Vec<Field> = fields
         .into_iter()
-        .filter(|f| f.name != "result" && !envelope(f))
+        .filter(|f| f.name != "result" && !fieldtable::is_envelope(f))
         .collect();
     let mut linked = None;
     let has_result_row = result.is_some();
@@ -219,13 +214,7 @@ fn says_keyed_map(text: &str) -> bool {
 
 /// A map with any keys whose values the response example types (see `reconcile`).
 fn keyed_map() -> Type {
-    Type::of(Kind::Object {
-        fields: Vec::new(),
-        patterns: vec![KeyPattern {
-            pattern: "*".to_owned(),
-            ty: Type::of(Kind::Any),
-        }],
-    })
+    Type::of(Kind::map_of(Type::of(Kind::Any)))
 }
 
 /// `{field_1: value_1, …}` where each value is a documented named type
@@ -238,13 +227,7 @@ fn field_map(text: &str, page: &Page<'_>) -> Option<Type> {
         .into_iter()
         .chain(anchors(text))
         .find(|w| page.known.contains(w))?;
-    Some(Type::of(Kind::Object {
-        fields: Vec::new(),
-        patterns: vec![KeyPattern {
-            pattern: "*".to_owned(),
-            ty: Type::of(Kind::Named(named)),
-        }],
-    }))
+    Some(Type::of(Kind::map_of(Type::of(Kind::Named(named)))))
 }
 
 /// Anchors of links (`…/data-types.md#crm_rest_field_description`).

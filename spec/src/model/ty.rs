@@ -122,6 +122,17 @@ impl Kind {
         }
     }
 
+    /// An object whose every key (the `*` pattern) holds a `values`: a map keyed by data.
+    pub fn map_of(values: Type) -> Kind {
+        Kind::Object {
+            fields: Vec::new(),
+            patterns: vec![KeyPattern {
+                pattern: "*".to_owned(),
+                ty: values,
+            }],
+        }
+    }
+
     /// An array of `items`.
     pub fn array_of(items: Type) -> Kind {
         Kind::Array(Some(Box::new(items)))
