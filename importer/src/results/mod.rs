@@ -359,22 +359,18 @@ pub(crate) fn main_object(ty: &Type, list: bool) -> Option<Vec<Step>> {
     match &ty.kind {
         Kind::Array(Some(item)) if described(item) => Some(vec![Step::Items]),
         Kind::Object { fields, .. } if list => {
-            let mut lists = fields.iter().filter(|f| listed(&f.ty));
-            match (lists.next(), lists.next()) {
-                (Some(f), None) => Some(vec![Step::Field(f.name.clone()), Step::Items]),
+            let mut lists: Vec<&Field> = fields.iter().filter(|f| listed(&f.ty)).collect();
+            if lists.is_empty() {
                 // The one list of objects whose fields the page leaves out (`items: [{}]`):
                 // the entity its sibling pages document.
-                (None, None) => {
-                    let objects = |t: &Type| {
-                        t.items()
-                            .is_some_and(|i| matches!(i.kind, Kind::Object { .. }))
-                    };
-                    let mut lists = fields.iter().filter(|f| objects(&f.ty));
-                    match (lists.next(), lists.next()) {
-                        (Some(f), None) => Some(vec![Step::Field(f.name.clone()), Step::Items]),
-                        _ => None,
-                    }
-                }
+                let objects = |t: &Type| {
+                    t.items()
+                        .is_some_and(|i| matches!(i.kind, Kind::Object { .. }))
+                };
+                lists = fields.iter().filter(|f| objects(&f.ty)).collect();
+            }
+            match lists.as_slice() {
+                [f] => Some(vec![Step::Field(f.name.clone()), Step::Items]),
                 _ => None,
             }
         }
