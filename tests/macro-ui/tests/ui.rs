@@ -1,5 +1,5 @@
 //! Compile-fail and pass cases of the macros, with `.stderr` snapshots
-//! (`TRYBUILD=overwrite cargo test -p bitrix24-tests --test ui` refreshes them).
+//! (`TRYBUILD=overwrite cargo test -p bitrix24-macro-ui` refreshes them).
 
 #[test]
 fn ui() {
