@@ -385,6 +385,10 @@ fn enum_values(ty: &mut Type, description: &str) {
     if bullets.len() < 2 {
         return;
     }
+    // `chatXXX`, `SG{id}`, `<LINE_ID>`: the list shows formats of one free value, not a set.
+    if bullets.iter().any(|(v, _)| is_placeholder(v)) {
+        return;
+    }
     let mut values = Vec::new();
     for (v, label) in bullets {
         let value = if integer {
@@ -401,6 +405,22 @@ fn enum_values(ty: &mut Type, description: &str) {
         values.push(EnumValue { value, name: label });
     }
     ty.enum_values = values;
+}
+
+/// Whether a listed value is a pattern with a part to fill in (`chatXXX`, `INV-{NUMBER}`,
+/// `<CONNECTOR_ID>`, `# rub.`) rather than a value sent as it stands.
+fn is_placeholder(value: &str) -> bool {
+    let angle = value.find('<').is_some_and(|open| {
+        value[open + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && value[open..].contains('>')
+    });
+    value.contains("XXX")
+        || (value.contains('{') && value.contains('}'))
+        || angle
+        || (value.contains('#') && value.contains(' '))
 }
 
 /// `#anchor` targets of in-page links.

@@ -134,3 +134,28 @@ fn a_sort_object_keyed_by_the_entity_fields_takes_directions() {
     // An entity called `order` (a sale order) keeps its fields' types.
     assert_eq!(fields[1].ty.fields()[0].ty.kind, Kind::Integer);
 }
+
+#[test]
+fn an_enum_keeps_its_values_and_a_list_of_formats_is_no_enum() {
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **DELETED_TYPE**\n[`enum`](x.md) | Deletion status:\n- `0` — not deleted\n- `3` — in the trash ||\n|| **DIALOG_ID**\n[`string`](x.md) | Chat in the format:\n- `chatXXX` — chat\n- `XXX` — user ||\n|| **NUMBER**\n[`string`](x.md) | Template:\n- `INV-{NUMBER}`\n- `{NUMBER}` ||\n|#\n";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let mut used = BTreeSet::from([page.tables[0].line]);
+    let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+    let deleted = &fields[0].ty;
+    let values: Vec<String> = deleted
+        .enum_values
+        .iter()
+        .map(|v| format!("{:?}", v.value))
+        .collect();
+    assert_eq!(deleted.kind, Kind::String);
+    assert_eq!(values, ["Str(\"0\")", "Str(\"3\")"]);
+    for placeholder in &fields[1..] {
+        assert_eq!(placeholder.ty.kind, Kind::String, "{}", placeholder.name);
+        assert!(
+            placeholder.ty.enum_values.is_empty(),
+            "{}",
+            placeholder.name
+        );
+    }
+}

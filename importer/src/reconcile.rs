@@ -160,6 +160,8 @@ impl Cx<'_> {
     fn ty(&mut self, ty: &mut Type, name: &str, value: &Value, path: &str) {
         let fits = match (self.wire(ty), value) {
             (_, Value::Null) | (Wire::Loose, _) => true,
+            // `your_product_id`, `**put_id_here**`: a slot for the reader, not a value.
+            (_, Value::String(s)) if is_fill_in(s) => true,
             (Wire::Integer, Value::Number(n)) => n.is_i64() || n.is_u64(),
             (Wire::Integer, Value::String(s)) => {
                 s.trim().is_empty() || s.trim().parse::<i64>().is_ok()
@@ -198,10 +200,18 @@ impl Cx<'_> {
             }
             (Wire::Object, Value::Array(items)) => items.is_empty(),
             (Wire::Array, Value::Array(items)) => {
-                if let Kind::Array(Some(item)) = &mut ty.kind {
-                    for (i, v) in items.iter().enumerate() {
-                        self.ty(item, "", v, &format!("{path}[{i}]"));
+                match &mut ty.kind {
+                    Kind::Array(Some(item)) => {
+                        for (i, v) in items.iter().enumerate() {
+                            self.ty(item, "", v, &format!("{path}[{i}]"));
+                        }
                     }
+                    Kind::Array(items_type @ None) => {
+                        if let Some(item) = self.items_shown(items, path) {
+                            *items_type = Some(Box::new(item));
+                        }
+                    }
+                    _ => {}
                 }
                 true
             }
@@ -213,6 +223,33 @@ impl Cx<'_> {
         if !fits {
             self.retype(ty, value, path);
         }
+    }
+
+    /// The item type of a list the docs leave untyped (`array`), from the items an example
+    /// sends when they are scalars of one kind (`to: ["a@b.c"]`).
+    fn items_shown(&mut self, items: &[Value], path: &str) -> Option<Type> {
+        let item = items
+            .iter()
+            .map(crate::shape::infer)
+            .reduce(crate::shape::merge)?;
+        let scalar = matches!(
+            item.kind,
+            Kind::Integer | Kind::Double | Kind::String | Kind::Boolean
+        );
+        // Objects are left to the answer's own reading, which names the entity they are.
+        if !scalar {
+            return None;
+        }
+        self.reasons.push(format!(
+            "`{path}`: a list by the docs; its items are typed {} from the {} example",
+            describe(&item),
+            if self.loosen_only {
+                "response"
+            } else {
+                "request"
+            }
+        ));
+        Some(item)
     }
 
     /// An answer's object that the example shows as a map of objects keyed by id or code
@@ -353,6 +390,17 @@ impl Cx<'_> {
     }
 }
 
+/// Whether an example's text is a slot the reader fills in (`your_invoice_id`,
+/// `**put_id_here**`, `<ID>`) rather than a value of some type.
+fn is_fill_in(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    t.starts_with("your_")
+        || t.starts_with("put_")
+        || t.contains("**")
+        || t.ends_with("_here")
+        || (t.starts_with('<') && t.ends_with('>'))
+}
+
 /// Whether a field name names an identifier (`ID`, `ENTITY_ID`, `psInvoiceId`, `host` is not).
 fn names_an_id(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -441,6 +489,41 @@ mod tests {
                     .to_owned()
             ),
             "{reasons:?}"
+        );
+    }
+
+    #[test]
+    fn a_slot_to_fill_in_does_not_retype_what_the_docs_say() {
+        let mut params = vec![
+            param("id", Kind::Integer),
+            param("attachId", Kind::Integer),
+            param("entityId", Kind::Integer),
+        ];
+        let mut reasons = Vec::new();
+        let example =
+            json!({"id": "your_product_id", "attachId": "**put_attach_id**", "entityId": "<ID>"});
+        request(&mut params, &example, &Kinds::new(), true, &mut reasons);
+        let kinds: Vec<String> = params.iter().map(|p| describe(&p.ty)).collect();
+        assert_eq!(kinds, ["integer", "integer", "integer"]);
+        assert!(reasons.is_empty(), "{reasons:?}");
+    }
+
+    #[test]
+    fn an_untyped_list_takes_the_item_type_its_example_sends() {
+        let mut params = vec![
+            param("to", Kind::Array(None)),
+            param("mixed", Kind::Array(None)),
+            param("rows", Kind::Array(None)),
+        ];
+        let mut reasons = Vec::new();
+        let example = json!({"to": ["a@example.com"], "mixed": [1, "x"], "rows": [{"A": 1}]});
+        request(&mut params, &example, &Kinds::new(), true, &mut reasons);
+        let kinds: Vec<String> = params.iter().map(|p| describe(&p.ty)).collect();
+        // Scalar items of one kind only: a mixed list, or one of objects, stays untyped.
+        assert_eq!(kinds, ["string[]", "array", "array"]);
+        assert_eq!(
+            reasons,
+            ["`to`: a list by the docs; its items are typed string from the request example"]
         );
     }
 

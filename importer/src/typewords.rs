@@ -65,6 +65,11 @@ fn word(t: &str, flag_values: bool, known: &BTreeSet<String>) -> Type {
         "boolean" | "bool" => (Kind::Boolean, lower != "boolean"),
         "char" if flag_values => (Kind::Yn, true),
         "char" => (Kind::String, true),
+        // A documented value list; its values (the description's bullets) are read later.
+        // Pages list codes (`0`, `3`) the server sends as strings too, so a string enum
+        // with lenient decoding takes both spellings.
+        "enum" if flag_values => (Kind::Yn, true),
+        "enum" => (Kind::String, true),
         "date" => (Kind::Date, false),
         "datetime" => (Kind::DateTime, false),
         "timestamp" => (Kind::Timestamp, false),
@@ -141,6 +146,11 @@ mod tests {
         let u = w(&["string", "array"]);
         assert_eq!((u.kind.name(), u.variants().len()), ("union", 2));
         assert_eq!(w(&["LayoutDto"]).kind, Kind::Any);
+        let e = w(&["enum"]);
+        assert_eq!(
+            (&e.kind, e.doc_type.as_deref()),
+            (&Kind::String, Some("enum"))
+        );
         assert_eq!(
             from_words(&["char".into()], true, &BTreeSet::new()).kind,
             Kind::Yn
