@@ -15,9 +15,9 @@ use bitrix24::{bitrix_method, bitrix_object};
     result = AccessNameResult,
 )]
 pub struct AccessName {
-    /// `ACCESS`: documented as array, required.
+    /// `ACCESS`: documented as array of string, required.
     #[bitrix(rename = "ACCESS")]
-    pub access: Vec<Value>,
+    pub access: Vec<String>,
 }
 /// The `AccessNameResult` object. Part of `access.name` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)).
 #[non_exhaustive]

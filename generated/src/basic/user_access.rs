@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `user.access` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Determine the permissions set — `user.access` (REST v1, scope `basic`).
 ///
@@ -10,7 +9,7 @@ use bitrix24::bitrix_method;
 #[non_exhaustive]
 #[bitrix_method(name = "user.access", version = "v1", scope = "basic", result = bool)]
 pub struct UserAccess {
-    /// `ACCESS`: documented as array, required.
+    /// `ACCESS`: documented as array of string, required.
     #[bitrix(rename = "ACCESS")]
-    pub access: Vec<Value>,
+    pub access: Vec<String>,
 }

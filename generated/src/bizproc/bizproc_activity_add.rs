@@ -113,9 +113,9 @@ pub struct BizprocActivityAdd {
     /// `RETURN_PROPERTIES`: documented as object.
     #[bitrix(rename = "RETURN_PROPERTIES")]
     pub return_properties: Option<Map<String, Value>>,
-    /// `DOCUMENT_TYPE`: documented as array.
+    /// `DOCUMENT_TYPE`: documented as array of string.
     #[bitrix(rename = "DOCUMENT_TYPE")]
-    pub document_type: Option<Vec<Value>>,
+    pub document_type: Option<Vec<String>>,
     /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,

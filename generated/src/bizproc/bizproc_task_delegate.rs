@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.task.delegate` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Delegate a workflow task — `bizproc.task.delegate` (REST v1, scope `bizproc`).
 ///
@@ -38,9 +37,9 @@ use bitrix24::bitrix_method;
     ),
 )]
 pub struct BizprocTaskDelegate {
-    /// `TASK_IDS`: documented as array, required.
+    /// `TASK_IDS`: documented as array of integer, required.
     #[bitrix(rename = "TASK_IDS")]
-    pub task_ids: Vec<Value>,
+    pub task_ids: Vec<i64>,
     /// `FROM_USER_ID`: documented as integer, required.
     #[bitrix(rename = "FROM_USER_ID")]
     pub from_user_id: i64,

@@ -17,8 +17,8 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct BizprocWorkflowInstances {
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
     /// `order`: documented as object.

@@ -29,9 +29,9 @@ pub struct BizprocWorkflowStart {
     /// `TEMPLATE_ID`: documented as integer, required.
     #[bitrix(rename = "TEMPLATE_ID")]
     pub template_id: i64,
-    /// `DOCUMENT_ID`: documented as array, required.
+    /// `DOCUMENT_ID`: documented as array of string, required.
     #[bitrix(rename = "DOCUMENT_ID")]
-    pub document_id: Vec<Value>,
+    pub document_id: Vec<String>,
     /// `PARAMETERS`: documented as object.
     #[bitrix(rename = "PARAMETERS")]
     pub parameters: Option<Map<String, Value>>,

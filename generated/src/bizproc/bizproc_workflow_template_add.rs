@@ -42,9 +42,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct BizprocWorkflowTemplateAdd {
-    /// `DOCUMENT_TYPE`: documented as array, required.
+    /// `DOCUMENT_TYPE`: documented as array of string, required.
     #[bitrix(rename = "DOCUMENT_TYPE")]
-    pub document_type: Vec<Value>,
+    pub document_type: Vec<String>,
     /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,

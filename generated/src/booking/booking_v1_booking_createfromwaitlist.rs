@@ -30,9 +30,9 @@ pub struct BookingV1BookingCreatefromwaitlist {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingCreatefromwaitlistFields {
-    /// `resourceIds`: documented as array, required.
+    /// `resourceIds`: documented as array of integer, required.
     #[bitrix(rename = "resourceIds")]
-    pub resource_ids: Vec<Value>,
+    pub resource_ids: Vec<i64>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `description`: documented as string.

@@ -30,9 +30,9 @@ pub struct BookingV1BookingUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingUpdateFields {
-    /// `resourceIds`: documented as array.
+    /// `resourceIds`: documented as array of integer.
     #[bitrix(rename = "resourceIds")]
-    pub resource_ids: Option<Vec<Value>>,
+    pub resource_ids: Option<Vec<i64>>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `description`: documented as string.

@@ -35,9 +35,9 @@ pub struct BookingV1ResourceSlotsSetSlotsItem {
     pub to: i64,
     /// `timezone`: documented as string, required.
     pub timezone: String,
-    /// `weekDays`: documented as array, required.
+    /// `weekDays`: documented as array of string, required.
     #[bitrix(rename = "weekDays")]
-    pub week_days: Vec<Value>,
+    pub week_days: Vec<String>,
     /// `slotSize`: documented as integer, required.
     #[bitrix(rename = "slotSize")]
     pub slot_size: i64,

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.accessibility.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 use crate::types;
 /// Get User Availability from — `calendar.accessibility.get` (REST v1, scope `calendar`).
@@ -29,8 +28,8 @@ use crate::types;
     error(status = 400, message = "Access denied"),
 )]
 pub struct CalendarAccessibilityGet {
-    /// `users`: documented as array, required.
-    pub users: Vec<Value>,
+    /// `users`: documented as array of integer, required.
+    pub users: Vec<i64>,
     /// `from`: documented as date, required.
     pub from: String,
     /// `to`: documented as date, required.

@@ -91,14 +91,14 @@ pub struct CalendarEventAdd {
     pub location: Option<String>,
     /// `remind`: documented as array of object.
     pub remind: Option<Vec<CalendarEventAddRemindItem>>,
-    /// `attendees`: documented as array.
-    pub attendees: Option<Vec<Value>>,
+    /// `attendees`: documented as array of integer.
+    pub attendees: Option<Vec<i64>>,
     /// `host`: documented as integer.
     pub host: Option<i64>,
     /// `meeting`: documented as object.
     pub meeting: Option<CalendarEventAddMeeting>,
-    /// `crm_fields`: documented as array.
-    pub crm_fields: Option<Vec<Value>>,
+    /// `crm_fields`: documented as array of string.
+    pub crm_fields: Option<Vec<String>>,
 }
 /// Documented values of `type`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -185,9 +185,9 @@ pub struct CalendarEventAddRrule {
     /// `INTERVAL`: documented as integer.
     #[bitrix(rename = "INTERVAL")]
     pub interval: Option<i64>,
-    /// `BYDAY`: documented as array.
+    /// `BYDAY`: documented as array of string.
     #[bitrix(rename = "BYDAY")]
-    pub byday: Option<Vec<Value>>,
+    pub byday: Option<Vec<String>>,
     /// `UNTIL`: documented as date.
     #[bitrix(rename = "UNTIL")]
     pub until: Option<String>,

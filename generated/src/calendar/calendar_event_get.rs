@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.event.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 use crate::types;
 /// Get Calendar Events List — `calendar.event.get` (REST v1, scope `calendar`).
@@ -31,8 +30,8 @@ pub struct CalendarEventGet {
     pub from: Option<String>,
     /// `to`: documented as date.
     pub to: Option<String>,
-    /// `section`: documented as array.
-    pub section: Option<Vec<Value>>,
+    /// `section`: documented as array of integer.
+    pub section: Option<Vec<i64>>,
 }
 /// Documented values of `type`. Part of `calendar.event.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
 #[bitrix_enum(repr = "string")]

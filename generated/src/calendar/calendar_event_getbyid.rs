@@ -141,9 +141,9 @@ pub struct CalendarEventGetbyidResult {
     /// `VERSION`: documented as string.
     #[bitrix(rename = "VERSION")]
     pub version: Option<String>,
-    /// `ATTENDEES_CODES`: documented as array.
+    /// `ATTENDEES_CODES`: documented as array of string.
     #[bitrix(rename = "ATTENDEES_CODES")]
-    pub attendees_codes: Option<Vec<Value>>,
+    pub attendees_codes: Option<Vec<String>>,
     /// `RECURRENCE_ID`: documented as string.
     #[bitrix(rename = "RECURRENCE_ID")]
     pub recurrence_id: Option<String>,
@@ -156,9 +156,9 @@ pub struct CalendarEventGetbyidResult {
     /// `SYNC_STATUS`: documented as string.
     #[bitrix(rename = "SYNC_STATUS")]
     pub sync_status: Option<String>,
-    /// `UF_CRM_CAL_EVENT`: documented as array.
+    /// `UF_CRM_CAL_EVENT`: documented as array of string.
     #[bitrix(rename = "UF_CRM_CAL_EVENT")]
-    pub uf_crm_cal_event: Option<Vec<Value>>,
+    pub uf_crm_cal_event: Option<Vec<String>>,
     /// `UF_WEBDAV_CAL_EVENT`: documented as array.
     #[bitrix(rename = "UF_WEBDAV_CAL_EVENT")]
     pub uf_webdav_cal_event: Option<Value>,

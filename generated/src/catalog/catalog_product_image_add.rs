@@ -58,9 +58,9 @@ use crate::types;
 pub struct CatalogProductImageAdd {
     /// `fields`: documented as object, required.
     pub fields: CatalogProductImageAddFields,
-    /// `fileContent`: documented as array, required.
+    /// `fileContent`: documented as array of string, required.
     #[bitrix(rename = "fileContent")]
-    pub file_content: Vec<Value>,
+    pub file_content: Vec<String>,
 }
 /// The `CatalogProductImageAddResult` object. Part of `catalog.productImage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)).
 #[non_exhaustive]

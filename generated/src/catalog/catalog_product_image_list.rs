@@ -41,8 +41,8 @@ pub struct CatalogProductImageList {
     /// `productId`: documented as `catalog_product.id|catalog_product_sku.id|catalog_product_offer.id|catalog_product_service.id`, required.
     #[bitrix(rename = "productId")]
     pub product_id: Value,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
 }
 /// The `CatalogProductImageListResult` object. Part of `catalog.productImage.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-list.html)).
 #[non_exhaustive]

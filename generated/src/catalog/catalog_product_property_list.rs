@@ -33,8 +33,8 @@ use crate::types;
     ),
 )]
 pub struct CatalogProductPropertyList {
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
     /// `order`: documented as object.

@@ -29,8 +29,8 @@ use crate::types;
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),
 )]
 pub struct CatalogRatioList {
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
     /// `order`: documented as object.

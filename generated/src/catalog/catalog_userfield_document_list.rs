@@ -28,8 +28,8 @@ use crate::types;
     error(code = "0", status = 400, message = "Access Denied"),
 )]
 pub struct CatalogUserfieldDocumentList {
-    /// `select`: documented as array, required.
-    pub select: Vec<Value>,
+    /// `select`: documented as array of string, required.
+    pub select: Vec<String>,
     /// `filter`: documented as object, required.
     pub filter: Map<String, Value>,
     /// `order`: documented as object.

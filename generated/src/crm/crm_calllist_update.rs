@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.calllist.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 /// Update Call List Composition — `crm.calllist.update` (REST v1, scope `crm`).
 ///
@@ -32,9 +31,9 @@ pub struct CrmCalllistUpdate {
     /// `ENTITY_TYPE`: documented as string, required.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: CrmCalllistUpdateEntityType,
-    /// `ENTITIES`: documented as array, required.
+    /// `ENTITIES`: documented as array of integer, required.
     #[bitrix(rename = "ENTITIES")]
-    pub entities: Vec<Value>,
+    pub entities: Vec<i64>,
     /// `WEBFORM_ID`: documented as integer.
     #[bitrix(rename = "WEBFORM_ID")]
     pub webform_id: Option<i64>,

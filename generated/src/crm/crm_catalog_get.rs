@@ -13,5 +13,5 @@ use bitrix24::bitrix_method;
 #[bitrix_method(name = "crm.catalog.get", version = "v1", scope = "crm", result = Value)]
 pub struct CrmCatalogGet {
     /// `id`: documented as integer, required.
-    pub id: String,
+    pub id: i64,
 }

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.localizations.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Delete Currency Localizations — `crm.currency.localizations.delete` (REST v1, scope `crm`).
 ///
@@ -20,6 +19,6 @@ use bitrix24::bitrix_method;
 pub struct CrmCurrencyLocalizationsDelete {
     /// `id`: documented as string, required.
     pub id: String,
-    /// `lids`: documented as array, required.
-    pub lids: Vec<Value>,
+    /// `lids`: documented as array of string, required.
+    pub lids: Vec<String>,
 }

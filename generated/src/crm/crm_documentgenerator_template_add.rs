@@ -62,11 +62,11 @@ pub struct CrmDocumentgeneratorTemplateAddFields {
     pub numerator_id: i64,
     /// `region`: documented as string, required.
     pub region: String,
-    /// `entityTypeId`: documented as array, required.
+    /// `entityTypeId`: documented as array of string, required.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: Vec<Value>,
-    /// `users`: documented as array.
-    pub users: Option<Vec<Value>>,
+    pub entity_type_id: Vec<String>,
+    /// `users`: documented as array of string.
+    pub users: Option<Vec<String>>,
     /// `active`: documented as Y/N flag.
     #[bitrix(yn)]
     pub active: Option<bool>,

@@ -60,11 +60,11 @@ pub struct CrmDocumentgeneratorTemplateUpdateFields {
     pub numerator_id: Option<i64>,
     /// `region`: documented as string.
     pub region: Option<String>,
-    /// `entityTypeId`: documented as array.
+    /// `entityTypeId`: documented as array of string.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: Option<Vec<Value>>,
-    /// `users`: documented as array.
-    pub users: Option<Vec<Value>>,
+    pub entity_type_id: Option<Vec<String>>,
+    /// `users`: documented as array of string.
+    pub users: Option<Vec<String>>,
     /// `active`: documented as Y/N flag.
     #[bitrix(yn)]
     pub active: Option<bool>,

@@ -18,5 +18,5 @@ use bitrix24::bitrix_method;
 )]
 pub struct CrmInvoiceGetexternallink {
     /// `id`: documented as integer.
-    pub id: Option<String>,
+    pub id: Option<i64>,
 }

@@ -19,7 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 )]
 pub struct CrmInvoiceRecurringUpdate {
     /// `id`: documented as integer.
-    pub id: Option<String>,
+    pub id: Option<i64>,
     /// `fields`: documented as object.
     pub fields: Option<CrmInvoiceRecurringUpdateFields>,
 }

@@ -20,7 +20,7 @@ use crate::types;
 )]
 pub struct CrmInvoiceUpdate {
     /// `id`: documented as integer.
-    pub id: Option<String>,
+    pub id: Option<i64>,
     /// `fields`: documented as object.
     pub fields: Option<CrmInvoiceUpdateFields>,
 }

@@ -20,8 +20,8 @@ use crate::types;
     error(status = 400, message = "Access denied"),
 )]
 pub struct CrmLeadList {
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
     /// `order`: documented as `order|asc|desc`.

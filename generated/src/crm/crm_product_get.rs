@@ -13,5 +13,5 @@ use bitrix24::bitrix_method;
 #[bitrix_method(name = "crm.product.get", version = "v1", scope = "crm", result = Value)]
 pub struct CrmProductGet {
     /// `id`: documented as integer.
-    pub id: Option<String>,
+    pub id: Option<i64>,
 }

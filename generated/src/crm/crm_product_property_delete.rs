@@ -19,5 +19,5 @@ use bitrix24::bitrix_method;
 )]
 pub struct CrmProductPropertyDelete {
     /// `id`: documented as integer.
-    pub id: Option<String>,
+    pub id: Option<i64>,
 }

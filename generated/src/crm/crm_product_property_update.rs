@@ -19,7 +19,7 @@ use bitrix24::bitrix_method;
 )]
 pub struct CrmProductPropertyUpdate {
     /// `id`: documented as integer.
-    pub id: Option<String>,
+    pub id: Option<i64>,
     /// `fields`: documented as array.
     pub fields: Option<Map<String, Value>>,
 }

@@ -18,8 +18,8 @@ use crate::types;
     error(status = 400, message = "Access denied"),
 )]
 pub struct CrmTimelineCommentList {
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as object, required.
     pub filter: Map<String, Value>,
     /// `order`: documented as object.

@@ -26,6 +26,6 @@ pub struct CrmVatList {
     pub order: Option<Map<String, Value>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
 }

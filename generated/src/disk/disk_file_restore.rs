@@ -3,7 +3,7 @@
 //! `disk.file.restore` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Restore File from Trash — `disk.file.restore` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore.html)
@@ -48,13 +48,13 @@ pub struct DiskFileRestoreResult {
     pub storage_id: Option<i64>,
     /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<Value>,
+    pub type_: Option<String>,
     /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
     /// `DELETED_TYPE`: documented as `enum`.
     #[bitrix(rename = "DELETED_TYPE")]
-    pub deleted_type: Option<Value>,
+    pub deleted_type: Option<DiskFileRestoreResultDeletedType>,
     /// `GLOBAL_CONTENT_VERSION`: documented as integer.
     #[bitrix(rename = "GLOBAL_CONTENT_VERSION")]
     pub global_content_version: Option<i64>,
@@ -91,4 +91,17 @@ pub struct DiskFileRestoreResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DELETED_TYPE`. Part of `disk.file.restore` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore.html)).
+#[bitrix_enum(repr = "string")]
+pub enum DiskFileRestoreResultDeletedType {
+    /// `"0"`: not deleted
+    #[bitrix(value = "0")]
+    V0,
+    /// `"3"`: in trash
+    #[bitrix(value = "3")]
+    V3,
+    /// `"4"`: deleted along with the parent folder
+    #[bitrix(value = "4")]
+    V4,
 }

@@ -3,7 +3,7 @@
 //! `disk.file.search` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
 /// Search Files and Folders — `disk.file.search` (REST v1, scope `disk`).
 ///
@@ -52,12 +52,25 @@ pub struct DiskFileSearch {
     pub query: String,
     /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<Value>,
+    pub type_: Option<DiskFileSearchType>,
     /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<DiskFileSearchFilter>,
     /// `start`: documented as integer.
     pub start: Option<i64>,
+}
+/// Documented values of `TYPE`. Part of `disk.file.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html)).
+#[bitrix_enum(repr = "string")]
+pub enum DiskFileSearchType {
+    /// `"file"`: files only
+    #[bitrix(value = "file")]
+    File,
+    /// `"folder"`: folders only
+    #[bitrix(value = "folder")]
+    Folder,
+    /// `"all"`: files and folders
+    #[bitrix(value = "all")]
+    All,
 }
 /// The `FILTER` object. Part of `disk.file.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html)).
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 //! `disk.file.uploadversion` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Upload a New Version of a File — `disk.file.uploadversion` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-upload-version.html)
@@ -32,9 +32,9 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct DiskFileUploadversion {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fileContent`: documented as array, required.
+    /// `fileContent`: documented as array of string, required.
     #[bitrix(rename = "fileContent")]
-    pub file_content: Vec<Value>,
+    pub file_content: Vec<String>,
 }
 /// The `DiskFileUploadversionResult` object. Part of `disk.file.uploadversion` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-upload-version.html)).
 #[non_exhaustive]
@@ -54,13 +54,13 @@ pub struct DiskFileUploadversionResult {
     pub storage_id: Option<i64>,
     /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<Value>,
+    pub type_: Option<String>,
     /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
     /// `DELETED_TYPE`: documented as `enum`.
     #[bitrix(rename = "DELETED_TYPE")]
-    pub deleted_type: Option<Value>,
+    pub deleted_type: Option<DiskFileUploadversionResultDeletedType>,
     /// `GLOBAL_CONTENT_VERSION`: documented as integer.
     #[bitrix(rename = "GLOBAL_CONTENT_VERSION")]
     pub global_content_version: Option<i64>,
@@ -97,4 +97,17 @@ pub struct DiskFileUploadversionResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DELETED_TYPE`. Part of `disk.file.uploadversion` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-upload-version.html)).
+#[bitrix_enum(repr = "string")]
+pub enum DiskFileUploadversionResultDeletedType {
+    /// `"0"`: not deleted
+    #[bitrix(value = "0")]
+    V0,
+    /// `"3"`: in the trash
+    #[bitrix(value = "3")]
+    V3,
+    /// `"4"`: deleted along with the parent folder
+    #[bitrix(value = "4")]
+    V4,
 }

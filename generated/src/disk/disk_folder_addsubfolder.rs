@@ -3,7 +3,7 @@
 //! `disk.folder.addsubfolder` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a Subfolder — `disk.folder.addsubfolder` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)
@@ -55,7 +55,7 @@ pub struct DiskFolderAddsubfolderResult {
     pub storage_id: Option<i64>,
     /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<Value>,
+    pub type_: Option<String>,
     /// `REAL_OBJECT_ID`: documented as integer.
     #[bitrix(rename = "REAL_OBJECT_ID")]
     pub real_object_id: Option<i64>,
@@ -64,7 +64,7 @@ pub struct DiskFolderAddsubfolderResult {
     pub parent_id: Option<i64>,
     /// `DELETED_TYPE`: documented as `enum`.
     #[bitrix(rename = "DELETED_TYPE")]
-    pub deleted_type: Option<Value>,
+    pub deleted_type: Option<DiskFolderAddsubfolderResultDeletedType>,
     /// `CREATE_TIME`: documented as datetime.
     #[bitrix(rename = "CREATE_TIME")]
     pub create_time: Option<String>,
@@ -89,4 +89,17 @@ pub struct DiskFolderAddsubfolderResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DELETED_TYPE`. Part of `disk.folder.addsubfolder` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)).
+#[bitrix_enum(repr = "string")]
+pub enum DiskFolderAddsubfolderResultDeletedType {
+    /// `"0"`: not deleted
+    #[bitrix(value = "0")]
+    V0,
+    /// `"3"`: in the trash
+    #[bitrix(value = "3")]
+    V3,
+    /// `"4"`: deleted along with the parent folder
+    #[bitrix(value = "4")]
+    V4,
 }

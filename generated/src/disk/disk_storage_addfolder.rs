@@ -3,7 +3,7 @@
 //! `disk.storage.addfolder` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a Folder in the Root of the Storage — `disk.storage.addfolder` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)
@@ -57,7 +57,7 @@ pub struct DiskStorageAddfolderResult {
     pub storage_id: Option<i64>,
     /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<Value>,
+    pub type_: Option<String>,
     /// `REAL_OBJECT_ID`: documented as integer.
     #[bitrix(rename = "REAL_OBJECT_ID")]
     pub real_object_id: Option<i64>,
@@ -66,7 +66,7 @@ pub struct DiskStorageAddfolderResult {
     pub parent_id: Option<i64>,
     /// `DELETED_TYPE`: documented as `enum`.
     #[bitrix(rename = "DELETED_TYPE")]
-    pub deleted_type: Option<Value>,
+    pub deleted_type: Option<DiskStorageAddfolderResultDeletedType>,
     /// `CREATE_TIME`: documented as datetime.
     #[bitrix(rename = "CREATE_TIME")]
     pub create_time: Option<String>,
@@ -91,4 +91,17 @@ pub struct DiskStorageAddfolderResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DELETED_TYPE`. Part of `disk.storage.addfolder` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)).
+#[bitrix_enum(repr = "string")]
+pub enum DiskStorageAddfolderResultDeletedType {
+    /// `"0"`: not deleted
+    #[bitrix(value = "0")]
+    V0,
+    /// `"3"`: in the trash
+    #[bitrix(value = "3")]
+    V3,
+    /// `"4"`: deleted along with the parent folder
+    #[bitrix(value = "4")]
+    V4,
 }

@@ -48,7 +48,7 @@ pub struct DocumentgeneratorDocumentAdd {
     #[bitrix(rename = "providerClassName")]
     pub provider_class_name: Option<String>,
     /// `value`: documented as string, required.
-    pub value: DocumentgeneratorDocumentAddValue,
+    pub value: String,
     /// `values`: documented as object; keys: `<field_code>`.
     pub values: Option<DocumentgeneratorDocumentAddValues>,
     /// `stampsEnabled`: documented as integer.
@@ -66,16 +66,6 @@ pub struct DocumentgeneratorDocumentAddResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `value`. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum DocumentgeneratorDocumentAddValue {
-    /// `"<OBJECT_TYPE>"`: string code of the object type in uppercase
-    #[bitrix(value = "<OBJECT_TYPE>")]
-    ObjectType,
-    /// `"<ID>"`
-    #[bitrix(value = "<ID>")]
-    Id,
 }
 /// The `values` object. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
 #[non_exhaustive]

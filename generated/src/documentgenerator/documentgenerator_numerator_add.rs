@@ -48,25 +48,12 @@ pub struct DocumentgeneratorNumeratorAddFields {
     /// `name`: documented as string, required.
     pub name: String,
     /// `template`: documented as string, required.
-    pub template: DocumentgeneratorNumeratorAddFieldsTemplate,
+    pub template: String,
     /// `settings`: documented as object.
     pub settings: Option<DocumentgeneratorNumeratorAddFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `template`. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum DocumentgeneratorNumeratorAddFieldsTemplate {
-    /// `"{NUMBER}"`: → `1000`
-    #[bitrix(value = "{NUMBER}")]
-    Number,
-    /// `"INV-{NUMBER}"`: → `INV-1000`
-    #[bitrix(value = "INV-{NUMBER}")]
-    InvNumber,
-    /// `"DG/{NUMBER}/2026"`: → `DG/1000/2026`
-    #[bitrix(value = "DG/{NUMBER}/2026")]
-    DgNumber2026,
 }
 /// The `settings` object. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
 #[non_exhaustive]

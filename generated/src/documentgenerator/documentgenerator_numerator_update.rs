@@ -50,25 +50,12 @@ pub struct DocumentgeneratorNumeratorUpdateFields {
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `template`: documented as string.
-    pub template: Option<DocumentgeneratorNumeratorUpdateFieldsTemplate>,
+    pub template: Option<String>,
     /// `settings`: documented as object.
     pub settings: Option<DocumentgeneratorNumeratorUpdateFieldsSettings>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `template`. Part of `documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum DocumentgeneratorNumeratorUpdateFieldsTemplate {
-    /// `"{NUMBER}"`: → `1000`
-    #[bitrix(value = "{NUMBER}")]
-    Number,
-    /// `"INV-{NUMBER}"`: → `INV-1000`
-    #[bitrix(value = "INV-{NUMBER}")]
-    InvNumber,
-    /// `"DG/{NUMBER}/2026"`: → `DG/1000/2026`
-    #[bitrix(value = "DG/{NUMBER}/2026")]
-    DgNumber2026,
 }
 /// The `settings` object. Part of `documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)).
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 //! `documentgenerator.role.fillaccesses` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Bind Users to Roles — `documentgenerator.role.fillaccesses` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html)
@@ -48,42 +48,8 @@ pub struct DocumentgeneratorRoleFillaccessesAccessesItem {
     pub role_id: i64,
     /// `accessCode`: documented as string, required.
     #[bitrix(rename = "accessCode")]
-    pub access_code: DocumentgeneratorRoleFillaccessesAccessesItemAccessCode,
+    pub access_code: String,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `accessCode`. Part of `documentgenerator.role.fillaccesses` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-fill-accesses.html)).
-#[bitrix_enum(repr = "string")]
-pub enum DocumentgeneratorRoleFillaccessesAccessesItemAccessCode {
-    /// `"U{id}"`: user
-    #[bitrix(value = "U{id}")]
-    UId,
-    /// `"G{id}"`: user group
-    #[bitrix(value = "G{id}")]
-    GId,
-    /// `"AU"`: all authorized users
-    #[bitrix(value = "AU")]
-    Au,
-    /// `"UA"`: all users
-    #[bitrix(value = "UA")]
-    Ua,
-    /// `"D{id}"`: department
-    #[bitrix(value = "D{id}")]
-    DId,
-    /// `"DR{id}"`: department with sub-departments
-    #[bitrix(value = "DR{id}")]
-    DrId,
-    /// `"SG{id}"`: workgroup or project
-    #[bitrix(value = "SG{id}")]
-    SgId,
-    /// `"SG{id}_A"`: owner of the workgroup or project
-    #[bitrix(value = "SG{id}_A")]
-    SgIdA,
-    /// `"SG{id}_E"`: moderators of the workgroup or project
-    #[bitrix(value = "SG{id}_E")]
-    SgIdE,
-    /// `"SG{id}_K"`: all members of the workgroup or project
-    #[bitrix(value = "SG{id}_K")]
-    SgIdK,
 }

@@ -69,8 +69,8 @@ pub struct DocumentgeneratorTemplateAddFields {
     pub region: String,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `users`: documented as array.
-    pub users: Option<Vec<Value>>,
+    /// `users`: documented as array of string.
+    pub users: Option<Vec<String>>,
     /// `active`: documented as Y/N flag.
     #[bitrix(yn)]
     pub active: Option<bool>,

@@ -68,8 +68,8 @@ pub struct DocumentgeneratorTemplateUpdateFields {
     pub region: Option<String>,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `users`: documented as array.
-    pub users: Option<Vec<Value>>,
+    /// `users`: documented as array of string.
+    pub users: Option<Vec<String>>,
     /// `providers`: documented as array.
     pub providers: Option<Vec<Value>>,
     /// `active`: documented as Y/N flag.

@@ -36,7 +36,7 @@ pub struct OnvoximplantcallinitData {
     pub call_type: Option<OnvoximplantcallinitDataCallType>,
     /// `ACCOUNT_SEARCH_ID`: documented as string.
     #[bitrix(rename = "ACCOUNT_SEARCH_ID")]
-    pub account_search_id: Option<OnvoximplantcallinitDataAccountSearchId>,
+    pub account_search_id: Option<String>,
     /// `PHONE_NUMBER`: documented as string.
     #[bitrix(rename = "PHONE_NUMBER")]
     pub phone_number: Option<String>,
@@ -68,17 +68,4 @@ pub enum OnvoximplantcallinitDataCallType {
     /// `5`: informational call
     #[bitrix(value = 5)]
     InformationalCall,
-}
-/// Documented values of `ACCOUNT_SEARCH_ID`. Part of the `ONVOXIMPLANTCALLINIT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)).
-#[bitrix_enum(repr = "string")]
-pub enum OnvoximplantcallinitDataAccountSearchId {
-    /// `"XXX"`: for rented numbers
-    #[bitrix(value = "XXX")]
-    Xxx,
-    /// `"regXXX"`: for cloud PBXs
-    #[bitrix(value = "regXXX")]
-    RegXxx,
-    /// `"sipXXX"`: for office PBXs
-    #[bitrix(value = "sipXXX")]
-    SipXxx,
 }

@@ -18,8 +18,8 @@ use bitrix24::bitrix_method;
 pub struct EventOfflineClear {
     /// `process_id`: documented as string, required.
     pub process_id: String,
-    /// `id`: documented as array.
-    pub id: Option<Vec<Value>>,
+    /// `id`: documented as array of integer.
+    pub id: Option<Vec<i64>>,
     /// `message_id`: documented as array.
     pub message_id: Option<Vec<Value>>,
 }

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `event.offline.error` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Register Errors for Processing Offline Events — `event.offline.error` (REST v1, scope `events`).
 ///
@@ -18,6 +17,6 @@ use bitrix24::bitrix_method;
 pub struct EventOfflineError {
     /// `process_id`: documented as string, required.
     pub process_id: String,
-    /// `message_id`: documented as array.
-    pub message_id: Option<Vec<Value>>,
+    /// `message_id`: documented as array of integer.
+    pub message_id: Option<Vec<i64>>,
 }

@@ -78,9 +78,9 @@ pub struct HumanresourcesNodeAdd {
     /// `createChat`: documented as boolean.
     #[bitrix(rename = "createChat")]
     pub create_chat: Option<bool>,
-    /// `bindingChatIds`: documented as array.
+    /// `bindingChatIds`: documented as array of integer.
     #[bitrix(rename = "bindingChatIds")]
-    pub binding_chat_ids: Option<Vec<Value>>,
+    pub binding_chat_ids: Option<Vec<i64>>,
     /// `createChannel`: documented as boolean.
     #[bitrix(rename = "createChannel")]
     pub create_channel: Option<bool>,
@@ -132,15 +132,15 @@ pub enum HumanresourcesNodeAddColorName {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HumanresourcesNodeAddUserIds {
-    /// `MEMBER_HEAD`: documented as array.
+    /// `MEMBER_HEAD`: documented as array of integer.
     #[bitrix(rename = "MEMBER_HEAD")]
-    pub member_head: Option<Vec<Value>>,
+    pub member_head: Option<Vec<i64>>,
     /// `MEMBER_DEPUTY_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_DEPUTY_HEAD")]
     pub member_deputy_head: Option<Vec<Value>>,
-    /// `MEMBER_EMPLOYEE`: documented as array.
+    /// `MEMBER_EMPLOYEE`: documented as array of integer.
     #[bitrix(rename = "MEMBER_EMPLOYEE")]
-    pub member_employee: Option<Vec<Value>>,
+    pub member_employee: Option<Vec<i64>>,
     /// `MEMBER_TEAM_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_TEAM_HEAD")]
     pub member_team_head: Option<Vec<Value>>,
@@ -158,12 +158,12 @@ pub struct HumanresourcesNodeAddUserIds {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HumanresourcesNodeAddSettings {
-    /// `BUSINESS_PROC_AUTHORITY`: documented as array.
+    /// `BUSINESS_PROC_AUTHORITY`: documented as array of string.
     #[bitrix(rename = "BUSINESS_PROC_AUTHORITY")]
-    pub business_proc_authority: Option<Vec<Value>>,
-    /// `REPORTS_AUTHORITY`: documented as array.
+    pub business_proc_authority: Option<Vec<String>>,
+    /// `REPORTS_AUTHORITY`: documented as array of string.
     #[bitrix(rename = "REPORTS_AUTHORITY")]
-    pub reports_authority: Option<Vec<Value>>,
+    pub reports_authority: Option<Vec<String>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

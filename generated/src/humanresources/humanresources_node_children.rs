@@ -51,8 +51,8 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct HumanresourcesNodeChildren {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
 }
 /// The `HumanresourcesNodeChildrenResultItem` object. Part of `humanresources.node.children` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-children.html)).
 #[non_exhaustive]

@@ -59,11 +59,11 @@ pub struct HumanresourcesNodeCommunicationEdit {
     /// `createDefault`: documented as boolean.
     #[bitrix(rename = "createDefault")]
     pub create_default: Option<bool>,
-    /// `ids`: documented as array.
-    pub ids: Option<Vec<Value>>,
-    /// `removeIds`: documented as array.
+    /// `ids`: documented as array of integer.
+    pub ids: Option<Vec<i64>>,
+    /// `removeIds`: documented as array of integer.
     #[bitrix(rename = "removeIds")]
-    pub remove_ids: Option<Vec<Value>>,
+    pub remove_ids: Option<Vec<i64>>,
     /// `withChildren`: documented as boolean.
     #[bitrix(rename = "withChildren")]
     pub with_children: Option<bool>,

@@ -73,9 +73,9 @@ pub struct HumanresourcesNodeMemberAdd {
     /// `nodeId`: documented as integer, required.
     #[bitrix(rename = "nodeId")]
     pub node_id: i64,
-    /// `userIds`: documented as array, required.
+    /// `userIds`: documented as array of integer, required.
     #[bitrix(rename = "userIds")]
-    pub user_ids: Vec<Value>,
+    pub user_ids: Vec<i64>,
     /// `role`: documented as string, required.
     pub role: HumanresourcesNodeMemberAddRole,
 }

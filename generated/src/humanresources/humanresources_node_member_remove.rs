@@ -52,16 +52,16 @@ pub struct HumanresourcesNodeMemberRemove {
     /// `nodeId`: documented as integer, required.
     #[bitrix(rename = "nodeId")]
     pub node_id: i64,
-    /// `userIds`: documented as array, required.
+    /// `userIds`: documented as array of integer, required.
     #[bitrix(rename = "userIds")]
-    pub user_ids: Vec<Value>,
+    pub user_ids: Vec<i64>,
 }
 /// The `HumanresourcesNodeMemberRemoveResult` object. Part of `humanresources.node.member.remove` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-remove.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HumanresourcesNodeMemberRemoveResult {
-    /// `removed`: documented as array.
-    pub removed: Option<Vec<Value>>,
+    /// `removed`: documented as array of integer.
+    pub removed: Option<Vec<i64>>,
     /// `failed`: documented as array of object.
     pub failed: Option<Vec<Map<String, Value>>>,
     /// `userId`: documented as integer.

@@ -77,15 +77,15 @@ pub struct HumanresourcesNodeMemberSetResult {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HumanresourcesNodeMemberSetUserIds {
-    /// `MEMBER_HEAD`: documented as array.
+    /// `MEMBER_HEAD`: documented as array of integer.
     #[bitrix(rename = "MEMBER_HEAD")]
-    pub member_head: Option<Vec<Value>>,
-    /// `MEMBER_DEPUTY_HEAD`: documented as array.
+    pub member_head: Option<Vec<i64>>,
+    /// `MEMBER_DEPUTY_HEAD`: documented as array of integer.
     #[bitrix(rename = "MEMBER_DEPUTY_HEAD")]
-    pub member_deputy_head: Option<Vec<Value>>,
-    /// `MEMBER_EMPLOYEE`: documented as array.
+    pub member_deputy_head: Option<Vec<i64>>,
+    /// `MEMBER_EMPLOYEE`: documented as array of integer.
     #[bitrix(rename = "MEMBER_EMPLOYEE")]
-    pub member_employee: Option<Vec<Value>>,
+    pub member_employee: Option<Vec<i64>>,
     /// `MEMBER_TEAM_HEAD`: documented as array.
     #[bitrix(rename = "MEMBER_TEAM_HEAD")]
     pub member_team_head: Option<Vec<Value>>,

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 /// Create Chat — `im.chat.add` (REST v1, scope `im`).
 ///
@@ -16,9 +15,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     mutates,
 )]
 pub struct ImChatAdd {
-    /// `USERS`: documented as array.
+    /// `USERS`: documented as array of integer.
     #[bitrix(rename = "USERS")]
-    pub users: Option<Vec<Value>>,
+    pub users: Option<Vec<i64>>,
     /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<ImChatAddType>,

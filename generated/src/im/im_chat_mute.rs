@@ -23,23 +23,10 @@ pub struct ImChatMute {
     pub chat_id: i64,
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImChatMuteDialogId,
+    pub dialog_id: String,
     /// `MUTE`: documented as string.
     #[bitrix(rename = "MUTE")]
     pub mute: Option<ImChatMuteMute>,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.chat.mute` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-chat-mute.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImChatMuteDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: user identifier for personal chat
-    #[bitrix(value = "XXX")]
-    Xxx,
 }
 /// Documented values of `MUTE`. Part of `im.chat.mute` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-chat-mute.html)).
 #[bitrix_enum(repr = "string")]

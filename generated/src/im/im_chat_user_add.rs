@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.user.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 /// Invite Participants to Chat — `im.chat.user.add` (REST v1, scope `im`).
 ///
@@ -31,9 +30,9 @@ pub struct ImChatUserAdd {
     /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `USERS`: documented as array, required.
+    /// `USERS`: documented as array of integer, required.
     #[bitrix(rename = "USERS")]
-    pub users: Vec<Value>,
+    pub users: Vec<i64>,
     /// `HIDE_HISTORY`: documented as string.
     #[bitrix(rename = "HIDE_HISTORY")]
     pub hide_history: Option<ImChatUserAddHideHistory>,

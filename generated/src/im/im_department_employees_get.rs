@@ -3,7 +3,6 @@
 //! `im.department.employees.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a List of Employees from Departments — `im.department.employees.get` (REST v1, scope `im`).
 ///
@@ -23,9 +22,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImDepartmentEmployeesGet {
-    /// `ID`: documented as array, required.
+    /// `ID`: documented as array of integer, required.
     #[bitrix(rename = "ID")]
-    pub id: Vec<Value>,
+    pub id: Vec<i64>,
     /// `USER_DATA`: documented as string.
     #[bitrix(rename = "USER_DATA")]
     pub user_data: Option<ImDepartmentEmployeesGetUserData>,

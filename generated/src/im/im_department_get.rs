@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.department.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 use crate::types;
 /// Get Information About the Department — `im.department.get` (REST v1, scope `im`).
@@ -26,9 +25,9 @@ use crate::types;
     ),
 )]
 pub struct ImDepartmentGet {
-    /// `ID`: documented as array, required.
+    /// `ID`: documented as array of integer, required.
     #[bitrix(rename = "ID")]
-    pub id: Vec<Value>,
+    pub id: Vec<i64>,
     /// `USER_DATA`: documented as string.
     #[bitrix(rename = "USER_DATA")]
     pub user_data: Option<ImDepartmentGetUserData>,

@@ -3,7 +3,6 @@
 //! `im.department.managers.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 /// Get a List of Department Managers — `im.department.managers.get` (REST v1, scope `im`).
 ///
@@ -23,9 +22,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImDepartmentManagersGet {
-    /// `ID`: documented as array, required.
+    /// `ID`: documented as array of integer, required.
     #[bitrix(rename = "ID")]
-    pub id: Vec<Value>,
+    pub id: Vec<i64>,
     /// `USER_DATA`: documented as string.
     #[bitrix(rename = "USER_DATA")]
     pub user_data: Option<ImDepartmentManagersGetUserData>,

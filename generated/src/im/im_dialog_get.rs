@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get Chat Data — `im.dialog.get` (REST v1, scope `im`).
 ///
@@ -23,18 +23,5 @@ use crate::types;
 pub struct ImDialogGet {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImDialogGetDialogId,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.dialog.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDialogGetDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: personal chat user identifier
-    #[bitrix(value = "XXX")]
-    Xxx,
+    pub dialog_id: String,
 }

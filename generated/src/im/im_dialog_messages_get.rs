@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.messages.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get the List of Recent Messages — `im.dialog.messages.get` (REST v1, scope `im`).
 ///
@@ -25,7 +25,7 @@ use crate::types;
 pub struct ImDialogMessagesGet {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImDialogMessagesGetDialogId,
+    pub dialog_id: String,
     /// `LAST_ID`: documented as integer.
     #[bitrix(rename = "LAST_ID")]
     pub last_id: Option<i64>,
@@ -35,17 +35,4 @@ pub struct ImDialogMessagesGet {
     /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDialogMessagesGetDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: user identifier for personal chat
-    #[bitrix(value = "XXX")]
-    Xxx,
 }

@@ -3,7 +3,7 @@
 //! `im.dialog.read` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Set the "read" flag for messages — `im.dialog.read` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-read.html)
@@ -19,7 +19,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 pub struct ImDialogRead {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImDialogReadDialogId,
+    pub dialog_id: String,
     /// `MESSAGE_ID`: documented as integer.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: Option<i64>,
@@ -42,17 +42,4 @@ pub struct ImDialogReadResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.dialog.read` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-read.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDialogReadDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: identifier of the personal chat user
-    #[bitrix(value = "XXX")]
-    Xxx,
 }

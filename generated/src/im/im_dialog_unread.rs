@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.unread` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Set the "unread" flag for messages — `im.dialog.unread` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-unread.html)
@@ -23,21 +23,8 @@ use bitrix24::{bitrix_enum, bitrix_method};
 pub struct ImDialogUnread {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImDialogUnreadDialogId,
+    pub dialog_id: String,
     /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.dialog.unread` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-unread.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDialogUnreadDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: user identifier for personal chat
-    #[bitrix(value = "XXX")]
-    Xxx,
 }

@@ -29,7 +29,7 @@ use crate::types;
 pub struct ImDialogUsersList {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImDialogUsersListDialogId,
+    pub dialog_id: String,
     /// `SKIP_EXTERNAL`: documented as string.
     #[bitrix(rename = "SKIP_EXTERNAL")]
     pub skip_external: Option<ImDialogUsersListSkipExternal>,
@@ -45,19 +45,6 @@ pub struct ImDialogUsersList {
     /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.dialog.users.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-dialog-users-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDialogUsersListDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: identifier of the personal chat user
-    #[bitrix(value = "XXX")]
-    Xxx,
 }
 /// Documented values of `SKIP_EXTERNAL`. Part of `im.dialog.users.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-dialog-users-list.html)).
 #[bitrix_enum(repr = "string")]

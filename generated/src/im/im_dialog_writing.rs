@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.writing` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Send "User is typing" indicator — `im.dialog.writing` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-writing.html)
@@ -19,18 +19,5 @@ use bitrix24::{bitrix_enum, bitrix_method};
 pub struct ImDialogWriting {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImDialogWritingDialogId,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.dialog.writing` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-writing.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDialogWritingDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: user identifier for personal chat
-    #[bitrix(value = "XXX")]
-    Xxx,
+    pub dialog_id: String,
 }

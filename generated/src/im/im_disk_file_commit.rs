@@ -39,7 +39,7 @@ pub struct ImDiskFileCommit {
     pub chat_id: Option<i64>,
     /// `DIALOG_ID`: documented as string.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: Option<ImDiskFileCommitDialogId>,
+    pub dialog_id: Option<String>,
     /// `FILE_ID`: documented as array of integer.
     #[bitrix(rename = "FILE_ID")]
     pub file_id: Option<Vec<i64>>,
@@ -63,9 +63,9 @@ pub struct ImDiskFileCommitResult {
     /// `FILES`: documented as object; keys: `upload{id}`.
     #[bitrix(rename = "FILES")]
     pub files: Option<BTreeMap<String, ImDiskFileCommitResultFilesValue>>,
-    /// `DISK_ID`: documented as array.
+    /// `DISK_ID`: documented as array of string.
     #[bitrix(rename = "DISK_ID")]
-    pub disk_id: Option<Vec<Value>>,
+    pub disk_id: Option<Vec<String>>,
     /// `FILE_MODELS`: documented as object; keys: `upload{id}`.
     #[bitrix(rename = "FILE_MODELS")]
     pub file_models: Option<BTreeMap<String, ImDiskFileCommitResultFileModelsValue>>,
@@ -279,19 +279,6 @@ pub struct ImDiskFileCommitResultFileModelsValueLinks {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDiskFileCommitDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: user identifier for personal chat
-    #[bitrix(value = "XXX")]
-    Xxx,
 }
 /// Documented values of `SILENT_MODE`. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[bitrix_enum(repr = "string")]

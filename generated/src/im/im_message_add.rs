@@ -38,7 +38,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
 pub struct ImMessageAdd {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImMessageAddDialogId,
+    pub dialog_id: String,
     /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
@@ -60,19 +60,6 @@ pub struct ImMessageAdd {
     /// `REPLY_ID`: documented as integer.
     #[bitrix(rename = "REPLY_ID")]
     pub reply_id: Option<i64>,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImMessageAddDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: identifier of the personal chat user
-    #[bitrix(value = "XXX")]
-    Xxx,
 }
 /// Documented values of `SYSTEM`. Part of `im.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-add.html)).
 #[bitrix_enum(repr = "string")]

@@ -32,23 +32,10 @@ pub struct ImMessageShare {
     pub message_id: i64,
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImMessageShareDialogId,
+    pub dialog_id: String,
     /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: ImMessageShareType,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.message.share` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-share.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImMessageShareDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: identifier of the user in a personal chat
-    #[bitrix(value = "XXX")]
-    Xxx,
 }
 /// Documented values of `TYPE`. Part of `im.message.share` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-share.html)).
 #[bitrix_enum(repr = "string")]

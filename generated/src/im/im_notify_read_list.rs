@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.read.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 /// Read the list of notifications — `im.notify.read.list` (REST v1, scope `im`).
 ///
@@ -21,9 +20,9 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImNotifyReadList {
-    /// `IDS`: documented as array, required.
+    /// `IDS`: documented as array of integer, required.
     #[bitrix(rename = "IDS")]
-    pub ids: Vec<Value>,
+    pub ids: Vec<i64>,
     /// `ACTION`: documented as string.
     #[bitrix(rename = "ACTION")]
     pub action: Option<ImNotifyReadListAction>,

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.recent.hide` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Remove Chat from the Recent List — `im.recent.hide` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-hide.html)
@@ -18,18 +18,5 @@ use bitrix24::{bitrix_enum, bitrix_method};
 pub struct ImRecentHide {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImRecentHideDialogId,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.recent.hide` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-hide.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentHideDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: identifier of the personal chat user
-    #[bitrix(value = "XXX")]
-    Xxx,
+    pub dialog_id: String,
 }

@@ -27,23 +27,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
 pub struct ImRecentPin {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImRecentPinDialogId,
+    pub dialog_id: String,
     /// `PIN`: documented as string.
     #[bitrix(rename = "PIN")]
     pub pin: Option<ImRecentPinPin>,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.recent.pin` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentPinDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: personal chat user ID
-    #[bitrix(value = "XXX")]
-    Xxx,
 }
 /// Documented values of `PIN`. Part of `im.recent.pin` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)).
 #[bitrix_enum(repr = "string")]

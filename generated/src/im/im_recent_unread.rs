@@ -18,23 +18,10 @@ use bitrix24::{bitrix_enum, bitrix_method};
 pub struct ImRecentUnread {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImRecentUnreadDialogId,
+    pub dialog_id: String,
     /// `ACTION`: documented as string.
     #[bitrix(rename = "ACTION")]
     pub action: Option<ImRecentUnreadAction>,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.recent.unread` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-unread.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentUnreadDialogId {
-    /// `"chatXXX"`: chat
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
-    /// `"sgXXX"`: group or project chat
-    #[bitrix(value = "sgXXX")]
-    SgXxx,
-    /// `"XXX"`: identifier of the personal chat user
-    #[bitrix(value = "XXX")]
-    Xxx,
 }
 /// Documented values of `ACTION`. Part of `im.recent.unread` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-unread.html)).
 #[bitrix_enum(repr = "string")]

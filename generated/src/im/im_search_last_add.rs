@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.last.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Add Entry to Search History — `im.search.last.add` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-add.html)
@@ -18,15 +18,5 @@ use bitrix24::{bitrix_enum, bitrix_method};
 pub struct ImSearchLastAdd {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImSearchLastAddDialogId,
-}
-/// Documented values of `DIALOG_ID`. Part of `im.search.last.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImSearchLastAddDialogId {
-    /// `"USER_ID"`
-    #[bitrix(value = "USER_ID")]
-    UserId,
-    /// `"chatXXX"`
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
+    pub dialog_id: String,
 }

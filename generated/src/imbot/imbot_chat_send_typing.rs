@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.sendTyping` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Send Typing Indicator — `imbot.chat.sendTyping` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-send-typing.html)
@@ -29,18 +29,8 @@ pub struct ImbotChatSendTyping {
     pub bot_id: Option<i64>,
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImbotChatSendTypingDialogId,
+    pub dialog_id: String,
     /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
-}
-/// Documented values of `DIALOG_ID`. Part of `imbot.chat.sendTyping` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-send-typing.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotChatSendTypingDialogId {
-    /// `"USER_ID"`
-    #[bitrix(value = "USER_ID")]
-    UserId,
-    /// `"chatXXX"`
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
 }

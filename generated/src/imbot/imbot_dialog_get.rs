@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.dialog.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get Data About Chat — `imbot.dialog.get` (REST v1, scope `imbot`).
 ///
@@ -30,15 +30,5 @@ use crate::types;
 pub struct ImbotDialogGet {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: ImbotDialogGetDialogId,
-}
-/// Documented values of `DIALOG_ID`. Part of `imbot.dialog.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotDialogGetDialogId {
-    /// `"XXX"`
-    #[bitrix(value = "XXX")]
-    Xxx,
-    /// `"chatXXX"`
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
+    pub dialog_id: String,
 }

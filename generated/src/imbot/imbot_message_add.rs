@@ -50,7 +50,7 @@ pub struct ImbotMessageAdd {
     pub bot_id: Option<i64>,
     /// `DIALOG_ID`: documented as string.
     #[bitrix(rename = "DIALOG_ID")]
-    pub dialog_id: Option<ImbotMessageAddDialogId>,
+    pub dialog_id: Option<String>,
     /// `FROM_USER_ID`: documented as integer.
     #[bitrix(rename = "FROM_USER_ID")]
     pub from_user_id: Option<i64>,
@@ -81,16 +81,6 @@ pub struct ImbotMessageAdd {
     /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
-}
-/// Documented values of `DIALOG_ID`. Part of `imbot.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotMessageAddDialogId {
-    /// `"USER_ID"`
-    #[bitrix(value = "USER_ID")]
-    UserId,
-    /// `"chatXXX"`
-    #[bitrix(value = "chatXXX")]
-    ChatXxx,
 }
 /// Documented values of `SYSTEM`. Part of `imbot.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)).
 #[bitrix_enum(repr = "string")]

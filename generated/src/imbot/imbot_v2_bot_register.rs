@@ -163,8 +163,8 @@ pub struct ImbotV2BotRegisterResultUsersItem {
     pub last_activity_date: Option<String>,
     /// `absent`: documented as boolean.
     pub absent: Option<bool>,
-    /// `departments`: documented as array.
-    pub departments: Option<Vec<Value>>,
+    /// `departments`: documented as array of integer.
+    pub departments: Option<Vec<i64>>,
     /// `phones`: documented as array.
     pub phones: Option<Value>,
     /// `type`: documented as string.

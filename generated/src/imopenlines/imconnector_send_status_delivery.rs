@@ -95,8 +95,8 @@ pub struct ImconnectorSendStatusDeliveryMessagesItemIm {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendStatusDeliveryMessagesItemMessage {
-    /// `id`: documented as array.
-    pub id: Option<Vec<Value>>,
+    /// `id`: documented as array of string.
+    pub id: Option<Vec<String>>,
     /// `date`: documented as integer.
     pub date: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -95,8 +95,8 @@ pub struct ImconnectorSendStatusReadingMessagesItemIm {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImconnectorSendStatusReadingMessagesItemMessage {
-    /// `id`: documented as array.
-    pub id: Option<Vec<Value>>,
+    /// `id`: documented as array of string.
+    pub id: Option<Vec<String>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -147,9 +147,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `NO_ANSWER_TEXT`: documented as string.
     #[bitrix(rename = "NO_ANSWER_TEXT")]
     pub no_answer_text: Option<String>,
-    /// `WORKTIME_DAYOFF`: documented as array.
+    /// `WORKTIME_DAYOFF`: documented as array of string.
     #[bitrix(rename = "WORKTIME_DAYOFF")]
-    pub worktime_dayoff: Option<Vec<Value>>,
+    pub worktime_dayoff: Option<Vec<String>>,
     /// `WORKTIME_HOLIDAYS`: documented as string.
     #[bitrix(rename = "WORKTIME_HOLIDAYS")]
     pub worktime_holidays: Option<String>,

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.dialog.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get Information About the Operator's Dialog — `imopenlines.dialog.get` (REST v1, scope `imopenlines`).
 ///
@@ -31,21 +31,5 @@ pub struct ImopenlinesDialogGet {
     pub session_id: Option<i64>,
     /// `USER_CODE`: documented as string.
     #[bitrix(rename = "USER_CODE")]
-    pub user_code: Option<ImopenlinesDialogGetUserCode>,
-}
-/// Documented values of `USER_CODE`. Part of `imopenlines.dialog.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesDialogGetUserCode {
-    /// `"<connector>"`
-    #[bitrix(value = "<connector>")]
-    Connector,
-    /// `"<LINE_ID>"`: identifier of the open line
-    #[bitrix(value = "<LINE_ID>")]
-    LineId,
-    /// `"<CONNECTOR_CHAT_ID>"`: identifier of the chat in the channel
-    #[bitrix(value = "<CONNECTOR_CHAT_ID>")]
-    ConnectorChatId,
-    /// `"<CONNECTOR_USER_ID>"`: identifier of the user in the channel
-    #[bitrix(value = "<CONNECTOR_USER_ID>")]
-    ConnectorUserId,
+    pub user_code: Option<String>,
 }

@@ -3,7 +3,7 @@
 //! `imopenlines.session.open` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Chat by User Code — `imopenlines.session.open` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html)
@@ -23,7 +23,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 pub struct ImopenlinesSessionOpen {
     /// `USER_CODE`: documented as string, required.
     #[bitrix(rename = "USER_CODE")]
-    pub user_code: ImopenlinesSessionOpenUserCode,
+    pub user_code: String,
 }
 /// The `ImopenlinesSessionOpenResult` object. Part of `imopenlines.session.open` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html)).
 #[non_exhaustive]
@@ -35,20 +35,4 @@ pub struct ImopenlinesSessionOpenResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `USER_CODE`. Part of `imopenlines.session.open` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesSessionOpenUserCode {
-    /// `"<connector>"`: connector identifier: `livechat`, `telegram`, and others
-    #[bitrix(value = "<connector>")]
-    Connector,
-    /// `"<LINE_ID>"`: identifier of the open line
-    #[bitrix(value = "<LINE_ID>")]
-    LineId,
-    /// `"<CONNECTOR_CHAT_ID>"`: chat identifier in the channel
-    #[bitrix(value = "<CONNECTOR_CHAT_ID>")]
-    ConnectorChatId,
-    /// `"<CONNECTOR_USER_ID>"`: user identifier in the channel
-    #[bitrix(value = "<CONNECTOR_USER_ID>")]
-    ConnectorUserId,
 }

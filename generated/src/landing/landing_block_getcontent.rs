@@ -74,8 +74,8 @@ pub struct LandingBlockGetcontentResult {
     pub content_ext: Option<String>,
     /// `css`: documented as array.
     pub css: Option<Vec<Value>>,
-    /// `js`: documented as array.
-    pub js: Option<Vec<Value>>,
+    /// `js`: documented as array of string.
+    pub js: Option<Vec<String>>,
     /// `assetStrings`: documented as array.
     #[bitrix(rename = "assetStrings")]
     pub asset_strings: Option<Vec<Value>>,

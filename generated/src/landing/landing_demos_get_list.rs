@@ -37,8 +37,8 @@ pub struct LandingDemosGetListParams {
     pub filter: Option<Map<String, Value>>,
     /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-    /// `group`: documented as array.
-    pub group: Option<Vec<Value>>,
+    /// `group`: documented as array of string.
+    pub group: Option<Vec<String>>,
     /// `limit`: documented as integer.
     pub limit: Option<i64>,
     /// `offset`: documented as integer.

@@ -39,9 +39,9 @@ pub struct ListsElementGet {
     /// `ELEMENT_CODE`: documented as string.
     #[bitrix(rename = "ELEMENT_CODE")]
     pub element_code: Option<String>,
-    /// `SELECT`: documented as array.
+    /// `SELECT`: documented as array of string.
     #[bitrix(rename = "SELECT")]
-    pub select: Option<Vec<Value>>,
+    pub select: Option<Vec<String>>,
     /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,

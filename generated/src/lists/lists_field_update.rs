@@ -95,9 +95,9 @@ pub struct ListsFieldUpdateFields {
     /// `LIST_TEXT_VALUES`: documented as string.
     #[bitrix(rename = "LIST_TEXT_VALUES")]
     pub list_text_values: Option<String>,
-    /// `LIST_DEF`: documented as array.
+    /// `LIST_DEF`: documented as array of string.
     #[bitrix(rename = "LIST_DEF")]
-    pub list_def: Option<Vec<Value>>,
+    pub list_def: Option<Vec<String>>,
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,

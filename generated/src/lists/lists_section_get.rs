@@ -35,9 +35,9 @@ pub struct ListsSectionGet {
     /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,
-    /// `SELECT`: documented as array.
+    /// `SELECT`: documented as array of string.
     #[bitrix(rename = "SELECT")]
-    pub select: Option<Vec<Value>>,
+    pub select: Option<Vec<String>>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.section.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-get.html)).
 #[bitrix_enum(repr = "string")]

@@ -43,9 +43,9 @@ pub struct LogBlogpostAdd {
     /// `POST_TITLE`: documented as string.
     #[bitrix(rename = "POST_TITLE")]
     pub post_title: Option<String>,
-    /// `DEST`: documented as array.
+    /// `DEST`: documented as array of string.
     #[bitrix(rename = "DEST")]
-    pub dest: Option<Vec<Value>>,
+    pub dest: Option<Vec<String>>,
     /// `SPERM`: documented as array.
     #[bitrix(rename = "SPERM")]
     pub sperm: Option<Vec<Value>>,

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `log.blogpost.share` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Add Recipients to News Feed Message — `log.blogpost.share` (REST v1, scope `log`).
 ///
@@ -24,9 +23,9 @@ pub struct LogBlogpostShare {
     /// `POST_ID`: documented as integer, required.
     #[bitrix(rename = "POST_ID")]
     pub post_id: i64,
-    /// `DEST`: documented as array, required.
+    /// `DEST`: documented as array of string, required.
     #[bitrix(rename = "DEST")]
-    pub dest: Vec<Value>,
+    pub dest: Vec<String>,
     /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 use crate::types;
 /// Get e-mail — `mail.message.get` (REST 3.0, scope `mail`).
@@ -39,6 +38,6 @@ use crate::types;
 pub struct MailMessageGet {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
 }

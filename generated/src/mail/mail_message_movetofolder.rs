@@ -64,9 +64,9 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct MailMessageMovetofolder {
-    /// `messageIds`: documented as array, required.
+    /// `messageIds`: documented as array of integer, required.
     #[bitrix(rename = "messageIds")]
-    pub message_ids: Vec<Value>,
+    pub message_ids: Vec<i64>,
     /// `action`: documented as string, required.
     pub action: MailMessageMovetofolderAction,
     /// `folder`: documented as string.

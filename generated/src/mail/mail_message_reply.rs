@@ -83,8 +83,8 @@ pub struct MailMessageReply {
     pub reply_to_message_id: i64,
     /// `from`: documented as string, required.
     pub from: String,
-    /// `to`: documented as array, required.
-    pub to: Vec<Value>,
+    /// `to`: documented as array of string, required.
+    pub to: Vec<String>,
     /// `subject`: documented as string, required.
     pub subject: String,
     /// `body`: documented as string, required.
@@ -100,8 +100,8 @@ pub struct MailMessageReply {
 pub struct MailMessageReplyResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,
-    /// `to`: documented as array.
-    pub to: Option<Vec<Value>>,
+    /// `to`: documented as array of string.
+    pub to: Option<Vec<String>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

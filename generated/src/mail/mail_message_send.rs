@@ -73,8 +73,8 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct MailMessageSend {
     /// `from`: documented as string, required.
     pub from: String,
-    /// `to`: documented as array, required.
-    pub to: Vec<Value>,
+    /// `to`: documented as array of string, required.
+    pub to: Vec<String>,
     /// `subject`: documented as string, required.
     pub subject: String,
     /// `body`: documented as string, required.
@@ -90,8 +90,8 @@ pub struct MailMessageSend {
 pub struct MailMessageSendResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,
-    /// `to`: documented as array.
-    pub to: Option<Vec<Value>>,
+    /// `to`: documented as array of string.
+    pub to: Option<Vec<String>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

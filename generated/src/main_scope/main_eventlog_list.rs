@@ -31,8 +31,8 @@ use crate::types;
     ),
 )]
 pub struct MainEventlogList {
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as array.
     pub filter: Option<Vec<Value>>,
     /// `order`: documented as object.

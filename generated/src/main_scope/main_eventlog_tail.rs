@@ -37,8 +37,8 @@ use bitrix24::{bitrix_method, bitrix_object};
     ),
 )]
 pub struct MainEventlogTail {
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as array.
     pub filter: Option<Vec<Value>>,
     /// `cursor`: documented as object.

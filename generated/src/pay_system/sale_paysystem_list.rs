@@ -26,9 +26,9 @@ use crate::types;
     ),
 )]
 pub struct SalePaysystemList {
-    /// `SELECT`: documented as array.
+    /// `SELECT`: documented as array of string.
     #[bitrix(rename = "SELECT")]
-    pub select: Option<Vec<Value>>,
+    pub select: Option<Vec<String>>,
     /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,

@@ -60,9 +60,9 @@ pub struct TaskCommentitemAddFields {
     /// `POST_DATE`: documented as string.
     #[bitrix(rename = "POST_DATE")]
     pub post_date: Option<String>,
-    /// `UF_FORUM_MESSAGE_DOC`: documented as array.
+    /// `UF_FORUM_MESSAGE_DOC`: documented as array of string.
     #[bitrix(rename = "UF_FORUM_MESSAGE_DOC")]
-    pub uf_forum_message_doc: Option<Vec<Value>>,
+    pub uf_forum_message_doc: Option<Vec<String>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -35,9 +35,9 @@ pub struct TaskCommentitemUpdateFields {
     /// `POST_MESSAGE`: documented as string, required.
     #[bitrix(rename = "POST_MESSAGE")]
     pub post_message: String,
-    /// `UF_FORUM_MESSAGE_DOC`: documented as array.
+    /// `UF_FORUM_MESSAGE_DOC`: documented as array of string.
     #[bitrix(rename = "UF_FORUM_MESSAGE_DOC")]
-    pub uf_forum_message_doc: Option<Vec<Value>>,
+    pub uf_forum_message_doc: Option<Vec<String>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -39,8 +39,8 @@ pub struct TasksApiScrumEpicAddFields {
     pub group_id: i64,
     /// `color`: documented as string.
     pub color: Option<String>,
-    /// `files`: documented as array.
-    pub files: Option<Vec<Value>>,
+    /// `files`: documented as array of string.
+    pub files: Option<Vec<String>>,
     /// `createdBy`: documented as integer.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,

@@ -22,8 +22,8 @@ pub struct TasksApiScrumEpicList {
     pub order: Option<Map<String, Value>>,
     /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -30,8 +30,8 @@ pub struct TasksTaskGet {
     /// `taskId`: documented as integer.
     #[bitrix(rename = "taskId")]
     pub task_id: Option<i64>,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
 }
 /// The `TasksTaskGetResult` object. Part of `tasks.task.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)).
 #[non_exhaustive]

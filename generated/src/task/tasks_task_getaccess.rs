@@ -30,8 +30,8 @@ pub struct TasksTaskGetaccess {
     /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
-    /// `users`: documented as array.
-    pub users: Option<Vec<Value>>,
+    /// `users`: documented as array of integer.
+    pub users: Option<Vec<i64>>,
 }
 /// The `TasksTaskGetaccessResult` object. Part of `tasks.task.getaccess` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)).
 #[non_exhaustive]

@@ -28,8 +28,8 @@ pub struct TasksTaskList {
     pub order: Option<Map<String, Value>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `params`: documented as object.
     pub params: Option<Map<String, Value>>,
     /// `start`: documented as integer.

@@ -43,7 +43,7 @@ pub struct TasksTemplateAddFields {
     pub description: Option<String>,
     /// `PRIORITY`: documented as `enum`.
     #[bitrix(rename = "PRIORITY")]
-    pub priority: Option<Value>,
+    pub priority: Option<String>,
     /// `GROUP_ID`: documented as integer.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: Option<i64>,
@@ -70,22 +70,22 @@ pub struct TasksTemplateAddFields {
     pub auditors: Option<Vec<Value>>,
     /// `STATUS`: documented as `enum`.
     #[bitrix(rename = "STATUS")]
-    pub status: Option<Value>,
-    /// `MULTITASK`: documented as `enum`.
-    #[bitrix(rename = "MULTITASK")]
-    pub multitask: Option<Value>,
-    /// `REPLICATE`: documented as `enum`.
-    #[bitrix(rename = "REPLICATE")]
-    pub replicate: Option<Value>,
+    pub status: Option<String>,
+    /// `MULTITASK`: documented as Y/N flag.
+    #[bitrix(rename = "MULTITASK", yn)]
+    pub multitask: Option<bool>,
+    /// `REPLICATE`: documented as Y/N flag.
+    #[bitrix(rename = "REPLICATE", yn)]
+    pub replicate: Option<bool>,
     /// `SITE_ID`: documented as string.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: Option<String>,
-    /// `TASK_CONTROL`: documented as `enum`.
-    #[bitrix(rename = "TASK_CONTROL")]
-    pub task_control: Option<Value>,
-    /// `ADD_IN_REPORT`: documented as `enum`.
-    #[bitrix(rename = "ADD_IN_REPORT")]
-    pub add_in_report: Option<Value>,
+    /// `TASK_CONTROL`: documented as Y/N flag.
+    #[bitrix(rename = "TASK_CONTROL", yn)]
+    pub task_control: Option<bool>,
+    /// `ADD_IN_REPORT`: documented as Y/N flag.
+    #[bitrix(rename = "ADD_IN_REPORT", yn)]
+    pub add_in_report: Option<bool>,
     /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
@@ -100,7 +100,7 @@ pub struct TasksTemplateAddFields {
     pub end_date_plan_after: Option<String>,
     /// `TPARAM_TYPE`: documented as `enum`.
     #[bitrix(rename = "TPARAM_TYPE")]
-    pub tparam_type: Option<Value>,
+    pub tparam_type: Option<String>,
     /// `TPARAM_REPLICATION_COUNT`: documented as integer.
     #[bitrix(rename = "TPARAM_REPLICATION_COUNT")]
     pub tparam_replication_count: Option<i64>,

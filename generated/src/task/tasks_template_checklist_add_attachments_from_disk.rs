@@ -48,9 +48,9 @@ pub struct TasksTemplateChecklistAddAttachmentsFromDisk {
     /// `checkListItemId`: documented as integer, required.
     #[bitrix(rename = "checkListItemId")]
     pub check_list_item_id: i64,
-    /// `filesIds`: documented as array, required.
+    /// `filesIds`: documented as array of string, required.
     #[bitrix(rename = "filesIds")]
-    pub files_ids: Vec<Value>,
+    pub files_ids: Vec<String>,
 }
 /// The `TasksTemplateChecklistAddAttachmentsFromDiskResult` object. Part of `tasks.template.checklist.addAttachmentsFromDisk` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html)).
 #[non_exhaustive]

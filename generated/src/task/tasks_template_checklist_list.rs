@@ -27,8 +27,8 @@ pub struct TasksTemplateChecklistList {
     pub template_id: i64,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
 }

@@ -48,9 +48,9 @@ pub struct TasksTemplateChecklistRemoveAttachments {
     /// `checkListItemId`: documented as integer, required.
     #[bitrix(rename = "checkListItemId")]
     pub check_list_item_id: i64,
-    /// `attachmentsIds`: documented as array, required.
+    /// `attachmentsIds`: documented as array of integer, required.
     #[bitrix(rename = "attachmentsIds")]
-    pub attachments_ids: Vec<Value>,
+    pub attachments_ids: Vec<i64>,
 }
 /// The `TasksTemplateChecklistRemoveAttachmentsResult` object. Part of `tasks.template.checklist.removeAttachments` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html)).
 #[non_exhaustive]

@@ -264,9 +264,9 @@ pub struct TasksTaskAddV3Result {
     /// `archiveLink`: documented as string.
     #[bitrix(rename = "archiveLink")]
     pub archive_link: Option<String>,
-    /// `crmItemIds`: documented as array.
+    /// `crmItemIds`: documented as array of string.
     #[bitrix(rename = "crmItemIds")]
-    pub crm_item_ids: Option<Vec<Value>>,
+    pub crm_item_ids: Option<Vec<String>>,
     /// `emailId`: documented as integer.
     #[bitrix(rename = "emailId")]
     pub email_id: Option<i64>,
@@ -304,8 +304,8 @@ pub struct TasksTaskAddV3Result {
     /// `dependsOn`: documented as array.
     #[bitrix(rename = "dependsOn")]
     pub depends_on: Option<Vec<Value>>,
-    /// `scenarios`: documented as array.
-    pub scenarios: Option<Vec<Value>>,
+    /// `scenarios`: documented as array of string.
+    pub scenarios: Option<Vec<String>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -45,8 +45,8 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 pub struct TasksTaskGetV3 {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
 }
 /// The `TasksTaskGetV3Result` object. Part of `tasks.task.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-get.html)).
 #[non_exhaustive]
@@ -81,8 +81,8 @@ pub struct TasksTaskGetV3Result {
     /// `endPlan`: documented as datetime.
     #[bitrix(rename = "endPlan")]
     pub end_plan: Option<String>,
-    /// `checklist`: documented as array.
-    pub checklist: Option<Vec<Value>>,
+    /// `checklist`: documented as array of integer.
+    pub checklist: Option<Vec<i64>>,
     /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<i64>,
@@ -243,9 +243,9 @@ pub struct TasksTaskGetV3Result {
     /// `archiveLink`: documented as string.
     #[bitrix(rename = "archiveLink")]
     pub archive_link: Option<String>,
-    /// `crmItemIds`: documented as array.
+    /// `crmItemIds`: documented as array of string.
     #[bitrix(rename = "crmItemIds")]
-    pub crm_item_ids: Option<Vec<Value>>,
+    pub crm_item_ids: Option<Vec<String>>,
     /// `emailId`: documented as integer.
     #[bitrix(rename = "emailId")]
     pub email_id: Option<i64>,
@@ -283,8 +283,8 @@ pub struct TasksTaskGetV3Result {
     /// `dependsOn`: documented as array.
     #[bitrix(rename = "dependsOn")]
     pub depends_on: Option<Vec<Value>>,
-    /// `scenarios`: documented as array.
-    pub scenarios: Option<Vec<Value>>,
+    /// `scenarios`: documented as array of string.
+    pub scenarios: Option<Vec<String>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

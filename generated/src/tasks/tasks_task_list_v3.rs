@@ -44,8 +44,8 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct TasksTaskListV3 {
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `filter`: documented as array.
     pub filter: Option<Vec<Value>>,
     /// `order`: documented as object.

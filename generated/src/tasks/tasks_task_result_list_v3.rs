@@ -85,8 +85,8 @@ pub struct TasksTaskResultListV3 {
     pub order: Option<Map<String, Value>>,
     /// `filter`: documented as array, required.
     pub filter: Vec<Value>,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
 }

@@ -289,9 +289,9 @@ pub struct TasksTaskUpdateV3Fields {
     /// `archiveLink`: documented as string.
     #[bitrix(rename = "archiveLink")]
     pub archive_link: Option<String>,
-    /// `crmItemIds`: documented as array.
+    /// `crmItemIds`: documented as array of string.
     #[bitrix(rename = "crmItemIds")]
-    pub crm_item_ids: Option<Vec<Value>>,
+    pub crm_item_ids: Option<Vec<String>>,
     /// `emailId`: documented as integer.
     #[bitrix(rename = "emailId")]
     pub email_id: Option<i64>,

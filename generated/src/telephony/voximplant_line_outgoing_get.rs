@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.line.outgoing.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Get Line for Outgoing Calls — `voximplant.line.outgoing.get` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/lines/voximplant-line-outgoing-get.html)
@@ -11,20 +11,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "voximplant.line.outgoing.get",
     version = "v1",
     scope = "telephony",
-    result = VoximplantLineOutgoingGetResult,
+    result = String,
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied!"),
 )]
 pub struct VoximplantLineOutgoingGet {}
-/// Documented values of `VoximplantLineOutgoingGetResult`. Part of `voximplant.line.outgoing.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/lines/voximplant-line-outgoing-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum VoximplantLineOutgoingGetResult {
-    /// `"XXX"`: number of the rented line
-    #[bitrix(value = "XXX")]
-    Xxx,
-    /// `"regXXX"`: for cloud SIP line
-    #[bitrix(value = "regXXX")]
-    RegXxx,
-    /// `"sipXXX"`: for office SIP line
-    #[bitrix(value = "sipXXX")]
-    SipXxx,
-}

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.record.field.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 use crate::types;
 /// Get the Record Field of Working Time — `timeman.record.field.get` (REST 3.0, scope `timeman`).
@@ -52,8 +51,8 @@ use crate::types;
 pub struct TimemanRecordFieldGet {
     /// `name`: documented as string, required.
     pub name: TimemanRecordFieldGetName,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
 }
 /// Documented values of `name`. Part of `timeman.record.field.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/timeman/timeman-record-field-get.html)).
 #[bitrix_enum(repr = "string")]

@@ -48,8 +48,8 @@ use crate::types;
 pub struct TimemanRecordList {
     /// `filter`: documented as array, required.
     pub filter: Vec<Value>,
-    /// `select`: documented as array.
-    pub select: Option<Vec<Value>>,
+    /// `select`: documented as array of string.
+    pub select: Option<Vec<String>>,
     /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
     /// `pagination`: documented as object.

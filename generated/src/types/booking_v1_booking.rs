@@ -19,9 +19,9 @@ pub struct BookingV1Booking {
     pub id: Option<i64>,
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `resourceIds`: documented as array.
+    /// `resourceIds`: documented as array of integer.
     #[bitrix(rename = "resourceIds")]
-    pub resource_ids: Option<Vec<Value>>,
+    pub resource_ids: Option<Vec<i64>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -18,9 +18,9 @@ pub struct BookingV1ResourceSlots {
     pub to: Option<i64>,
     /// `timezone`: documented as string.
     pub timezone: Option<String>,
-    /// `weekDays`: documented as array.
+    /// `weekDays`: documented as array of string.
     #[bitrix(rename = "weekDays")]
-    pub week_days: Option<Vec<Value>>,
+    pub week_days: Option<Vec<String>>,
     /// `slotSize`: documented as integer.
     #[bitrix(rename = "slotSize")]
     pub slot_size: Option<i64>,

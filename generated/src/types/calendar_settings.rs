@@ -16,8 +16,8 @@ pub struct CalendarSettings {
     pub work_time_end: Option<String>,
     /// `year_holidays`: documented as string.
     pub year_holidays: Option<String>,
-    /// `week_holidays`: documented as array.
-    pub week_holidays: Option<Vec<Value>>,
+    /// `week_holidays`: documented as array of string.
+    pub week_holidays: Option<Vec<String>>,
     /// `week_start`: documented as string.
     pub week_start: Option<String>,
     /// `user_name_template`: documented as string.

@@ -18,7 +18,7 @@ pub struct CrmCurrencyLocalization {
     pub dec_point: Option<String>,
     /// `FORMAT_STRING`: documented as string.
     #[bitrix(rename = "FORMAT_STRING")]
-    pub format_string: Option<CrmCurrencyLocalizationFormatString>,
+    pub format_string: Option<String>,
     /// `FULL_NAME`: documented as string.
     #[bitrix(rename = "FULL_NAME")]
     pub full_name: Option<String>,
@@ -34,19 +34,6 @@ pub struct CrmCurrencyLocalization {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `FORMAT_STRING`. Part of the `crm_currency_localization` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmCurrencyLocalizationFormatString {
-    /// `"$ #"`: $ 1000
-    #[bitrix(value = "$ #")]
-    Value,
-    /// `"# rub."`: 1000 rub
-    #[bitrix(value = "# rub.")]
-    Rub,
-    /// `"€ #"`: € 1000
-    #[bitrix(value = "€ #")]
-    Value2,
 }
 /// Documented values of `THOUSANDS_VARIANT`. Part of the `crm_currency_localization` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
 #[bitrix_enum(repr = "string")]

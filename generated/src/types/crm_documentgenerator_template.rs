@@ -42,9 +42,9 @@ pub struct CrmDocumentgeneratorTemplate {
     pub is_deleted: Option<bool>,
     /// `sort`: documented as string.
     pub sort: Option<String>,
-    /// `entityTypeId`: documented as array.
+    /// `entityTypeId`: documented as array of string.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: Option<Vec<Value>>,
+    pub entity_type_id: Option<Vec<String>>,
     /// `createTime`: documented as datetime.
     #[bitrix(rename = "createTime")]
     pub create_time: Option<String>,

@@ -3,7 +3,7 @@
 //! The `disk_folder` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Get Folder Parameters (`disk_folder`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get.html)
@@ -24,7 +24,7 @@ pub struct DiskFolder {
     pub storage_id: Option<i64>,
     /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<Value>,
+    pub type_: Option<String>,
     /// `REAL_OBJECT_ID`: documented as integer.
     #[bitrix(rename = "REAL_OBJECT_ID")]
     pub real_object_id: Option<i64>,
@@ -33,7 +33,7 @@ pub struct DiskFolder {
     pub parent_id: Option<i64>,
     /// `DELETED_TYPE`: documented as `enum`.
     #[bitrix(rename = "DELETED_TYPE")]
-    pub deleted_type: Option<Value>,
+    pub deleted_type: Option<DiskFolderDeletedType>,
     /// `CREATE_TIME`: documented as datetime.
     #[bitrix(rename = "CREATE_TIME")]
     pub create_time: Option<String>,
@@ -58,4 +58,17 @@ pub struct DiskFolder {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DELETED_TYPE`. Part of the `disk_folder` type ([official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get.html)).
+#[bitrix_enum(repr = "string")]
+pub enum DiskFolderDeletedType {
+    /// `"0"`: not deleted
+    #[bitrix(value = "0")]
+    V0,
+    /// `"3"`: in the trash
+    #[bitrix(value = "3")]
+    V3,
+    /// `"4"`: deleted along with the parent folder
+    #[bitrix(value = "4")]
+    V4,
 }

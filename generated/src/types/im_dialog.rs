@@ -81,8 +81,8 @@ pub struct ImDialog {
     pub is_new: Option<bool>,
     /// `readed_list`: documented as array of object.
     pub readed_list: Option<Vec<ImDialogReadedListItem>>,
-    /// `manager_list`: documented as array.
-    pub manager_list: Option<Vec<Value>>,
+    /// `manager_list`: documented as array of integer.
+    pub manager_list: Option<Vec<i64>>,
     /// `last_message_views`: documented as object.
     pub last_message_views: Option<ImDialogLastMessageViews>,
     /// `dialog_id`: documented as string.

@@ -54,8 +54,8 @@ pub struct ImDialogUsers {
     pub desktop_last_date: Option<Value>,
     /// `absent`: documented as datetime.
     pub absent: Option<Value>,
-    /// `departments`: documented as array.
-    pub departments: Option<Vec<Value>>,
+    /// `departments`: documented as array of integer.
+    pub departments: Option<Vec<i64>>,
     /// `phones`: documented as object.
     pub phones: Option<Value>,
     /// `bot_data`: documented as object.

@@ -174,8 +174,8 @@ pub struct ImRecentChat {
     pub message_type: Option<String>,
     /// `mute_list`: documented as array.
     pub mute_list: Option<Vec<Value>>,
-    /// `manager_list`: documented as array.
-    pub manager_list: Option<Vec<Value>>,
+    /// `manager_list`: documented as array of integer.
+    pub manager_list: Option<Vec<i64>>,
     /// `user_counter`: documented as integer.
     pub user_counter: Option<i64>,
     /// `restrictions`: documented as object.

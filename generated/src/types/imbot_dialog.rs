@@ -81,8 +81,8 @@ pub struct ImbotDialog {
     pub is_new: Option<bool>,
     /// `readed_list`: documented as array of object.
     pub readed_list: Option<Vec<ImbotDialogReadedListItem>>,
-    /// `manager_list`: documented as array.
-    pub manager_list: Option<Vec<Value>>,
+    /// `manager_list`: documented as array of integer.
+    pub manager_list: Option<Vec<i64>>,
     /// `last_message_views`: documented as object.
     pub last_message_views: Option<ImbotDialogLastMessageViews>,
     /// `dialog_id`: documented as string.

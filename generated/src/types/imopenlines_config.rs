@@ -146,12 +146,12 @@ pub struct ImopenlinesConfig {
     /// `WORKTIME_TIMEZONE`: documented as string.
     #[bitrix(rename = "WORKTIME_TIMEZONE")]
     pub worktime_timezone: Option<String>,
-    /// `WORKTIME_HOLIDAYS`: documented as array.
+    /// `WORKTIME_HOLIDAYS`: documented as array of string.
     #[bitrix(rename = "WORKTIME_HOLIDAYS")]
-    pub worktime_holidays: Option<Vec<Value>>,
-    /// `WORKTIME_DAYOFF`: documented as array.
+    pub worktime_holidays: Option<Vec<String>>,
+    /// `WORKTIME_DAYOFF`: documented as array of string.
     #[bitrix(rename = "WORKTIME_DAYOFF")]
-    pub worktime_dayoff: Option<Vec<Value>>,
+    pub worktime_dayoff: Option<Vec<String>>,
     /// `WORKTIME_DAYOFF_RULE`: documented as string.
     #[bitrix(rename = "WORKTIME_DAYOFF_RULE")]
     pub worktime_dayoff_rule: Option<String>,
@@ -230,9 +230,9 @@ pub struct ImopenlinesConfig {
     /// `OPERATOR_DATA`: documented as string.
     #[bitrix(rename = "OPERATOR_DATA")]
     pub operator_data: Option<String>,
-    /// `QUEUE`: documented as array.
+    /// `QUEUE`: documented as array of string.
     #[bitrix(rename = "QUEUE")]
-    pub queue: Option<Vec<Value>>,
+    pub queue: Option<Vec<String>>,
     /// `QUEUE_FULL`: documented as object; keys: `*`.
     #[bitrix(rename = "QUEUE_FULL")]
     pub queue_full: Option<BTreeMap<String, ImopenlinesConfigQueueFullValue>>,

@@ -230,9 +230,9 @@ pub struct ImopenlinesConfigList {
     /// `OPERATOR_DATA`: documented as string.
     #[bitrix(rename = "OPERATOR_DATA")]
     pub operator_data: Option<String>,
-    /// `QUEUE`: documented as array.
+    /// `QUEUE`: documented as array of integer.
     #[bitrix(rename = "QUEUE")]
-    pub queue: Option<Vec<Value>>,
+    pub queue: Option<Vec<i64>>,
     /// `QUEUE_USERS_FIELDS`: documented as object; keys: `*`.
     #[bitrix(rename = "QUEUE_USERS_FIELDS")]
     pub queue_users_fields: Option<

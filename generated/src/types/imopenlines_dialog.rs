@@ -3,7 +3,7 @@
 //! The `imopenlines_dialog` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// Get Information About the Operator's Dialog (`imopenlines_dialog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
@@ -54,7 +54,7 @@ pub struct ImopenlinesDialog {
     /// `entity_type`: documented as string.
     pub entity_type: Option<String>,
     /// `entity_id`: documented as string.
-    pub entity_id: Option<ImopenlinesDialogEntityId>,
+    pub entity_id: Option<String>,
     /// `entity_data_1`: documented as string.
     pub entity_data_1: Option<String>,
     /// `entity_data_2`: documented as string.
@@ -83,8 +83,8 @@ pub struct ImopenlinesDialog {
     pub is_new: Option<bool>,
     /// `readed_list`: documented as array of object.
     pub readed_list: Option<Vec<ImopenlinesDialogReadedListItem>>,
-    /// `manager_list`: documented as array.
-    pub manager_list: Option<Vec<Value>>,
+    /// `manager_list`: documented as array of integer.
+    pub manager_list: Option<Vec<i64>>,
     /// `last_message_views`: documented as object.
     pub last_message_views: Option<ImopenlinesDialogLastMessageViews>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
@@ -116,22 +116,6 @@ pub struct ImopenlinesDialogRestrictions {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `entity_id`. Part of the `imopenlines_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesDialogEntityId {
-    /// `"<connector>"`
-    #[bitrix(value = "<connector>")]
-    Connector,
-    /// `"<LINE_ID>"`: identifier of the open line
-    #[bitrix(value = "<LINE_ID>")]
-    LineId,
-    /// `"<CONNECTOR_CHAT_ID>"`: identifier of the chat in the channel
-    #[bitrix(value = "<CONNECTOR_CHAT_ID>")]
-    ConnectorChatId,
-    /// `"<CONNECTOR_USER_ID>"`: identifier of the user in the channel
-    #[bitrix(value = "<CONNECTOR_USER_ID>")]
-    ConnectorUserId,
 }
 /// The `entity_link` object. Part of the `imopenlines_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)).
 #[non_exhaustive]

@@ -60,7 +60,7 @@ pub struct SocialnetworkApiWorkgroup {
     pub owner_id: Option<i64>,
     /// `INITIATE_PERMS`: documented as `enum`.
     #[bitrix(rename = "INITIATE_PERMS")]
-    pub initiate_perms: Option<Value>,
+    pub initiate_perms: Option<SocialnetworkApiWorkgroupInitiatePerms>,
     /// `NUMBER_OF_MEMBERS`: documented as integer.
     #[bitrix(rename = "NUMBER_OF_MEMBERS")]
     pub number_of_members: Option<i64>,
@@ -93,28 +93,28 @@ pub struct SocialnetworkApiWorkgroup {
     pub scrum_task_responsible: Option<SocialnetworkApiWorkgroupScrumTaskResponsible>,
     /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<Value>,
-    /// `MEMBERS`: documented as array.
+    pub type_: Option<SocialnetworkApiWorkgroupType>,
+    /// `MEMBERS`: documented as array of integer.
     #[bitrix(rename = "MEMBERS")]
-    pub members: Option<Vec<Value>>,
+    pub members: Option<Vec<i64>>,
     /// `CHAT_ID`: documented as integer.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: Option<i64>,
     /// `DIALOG_ID`: documented as string.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: Option<String>,
-    /// `ORDINARY_MEMBERS`: documented as array.
+    /// `ORDINARY_MEMBERS`: documented as array of integer.
     #[bitrix(rename = "ORDINARY_MEMBERS")]
-    pub ordinary_members: Option<Vec<Value>>,
-    /// `INVITED_MEMBERS`: documented as array.
+    pub ordinary_members: Option<Vec<i64>>,
+    /// `INVITED_MEMBERS`: documented as array of integer.
     #[bitrix(rename = "INVITED_MEMBERS")]
-    pub invited_members: Option<Vec<Value>>,
-    /// `MODERATOR_MEMBERS`: documented as array.
+    pub invited_members: Option<Vec<i64>>,
+    /// `MODERATOR_MEMBERS`: documented as array of integer.
     #[bitrix(rename = "MODERATOR_MEMBERS")]
-    pub moderator_members: Option<Vec<Value>>,
-    /// `SITE_IDS`: documented as array.
+    pub moderator_members: Option<Vec<i64>>,
+    /// `SITE_IDS`: documented as array of string.
     #[bitrix(rename = "SITE_IDS")]
-    pub site_ids: Option<Vec<Value>>,
+    pub site_ids: Option<Vec<String>>,
     /// `AVATAR`: documented as string.
     #[bitrix(rename = "AVATAR")]
     pub avatar: Option<String>,
@@ -130,18 +130,18 @@ pub struct SocialnetworkApiWorkgroup {
     /// `SUBJECT_DATA`: documented as object.
     #[bitrix(rename = "SUBJECT_DATA")]
     pub subject_data: Option<SocialnetworkApiWorkgroupSubjectData>,
-    /// `TAGS`: documented as array.
+    /// `TAGS`: documented as array of string.
     #[bitrix(rename = "TAGS")]
-    pub tags: Option<Vec<Value>>,
+    pub tags: Option<Vec<String>>,
     /// `ACTIONS`: documented as object.
     #[bitrix(rename = "ACTIONS")]
     pub actions: Option<SocialnetworkApiWorkgroupActions>,
     /// `USER_DATA`: documented as object.
     #[bitrix(rename = "USER_DATA")]
     pub user_data: Option<SocialnetworkApiWorkgroupUserData>,
-    /// `DEPARTMENTS`: documented as array.
+    /// `DEPARTMENTS`: documented as array of integer.
     #[bitrix(rename = "DEPARTMENTS")]
-    pub departments: Option<Vec<Value>>,
+    pub departments: Option<Vec<i64>>,
     /// `IS_PIN`: documented as boolean.
     #[bitrix(rename = "IS_PIN")]
     pub is_pin: Option<bool>,
@@ -213,6 +213,19 @@ pub enum SocialnetworkApiWorkgroupAvatarType {
     #[bitrix(value = "\"\"")]
     Value,
 }
+/// Documented values of `INITIATE_PERMS`. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
+#[bitrix_enum(repr = "string")]
+pub enum SocialnetworkApiWorkgroupInitiatePerms {
+    /// `"A"`: only the group owner
+    #[bitrix(value = "A")]
+    A,
+    /// `"E"`: the group owner and group moderators
+    #[bitrix(value = "E")]
+    E,
+    /// `"K"`: all group members
+    #[bitrix(value = "K")]
+    K,
+}
 /// Documented values of `SCRUM_TASK_RESPONSIBLE`. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[bitrix_enum(repr = "string")]
 pub enum SocialnetworkApiWorkgroupScrumTaskResponsible {
@@ -225,6 +238,22 @@ pub enum SocialnetworkApiWorkgroupScrumTaskResponsible {
     /// `"\"\""`: the group is not a scrum
     #[bitrix(value = "\"\"")]
     Value,
+}
+/// Documented values of `TYPE`. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
+#[bitrix_enum(repr = "string")]
+pub enum SocialnetworkApiWorkgroupType {
+    /// `"group"`: group
+    #[bitrix(value = "group")]
+    Group,
+    /// `"project"`: project
+    #[bitrix(value = "project")]
+    Project,
+    /// `"scrum"`: scrum
+    #[bitrix(value = "scrum")]
+    Scrum,
+    /// `"collab"`: collaboration
+    #[bitrix(value = "collab")]
+    Collab,
 }
 /// The `AVATAR_TYPES` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]

@@ -175,10 +175,10 @@ pub struct TasksTask {
     /// `groupId`: documented as string.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<String>,
-    /// `auditors`: documented as array.
-    pub auditors: Option<Vec<Value>>,
-    /// `accomplices`: documented as array.
-    pub accomplices: Option<Vec<Value>>,
+    /// `auditors`: documented as array of string.
+    pub auditors: Option<Vec<String>>,
+    /// `accomplices`: documented as array of string.
+    pub accomplices: Option<Vec<String>>,
     /// `checklist`: documented as object; keys: `*`.
     pub checklist: Option<BTreeMap<String, TasksTaskChecklistValue>>,
     /// `group`: documented as object.
@@ -204,12 +204,12 @@ pub struct TasksTask {
     /// `checkListCanAdd`: documented as boolean.
     #[bitrix(rename = "checkListCanAdd")]
     pub check_list_can_add: Option<bool>,
-    /// `ufCrmTask`: documented as array.
+    /// `ufCrmTask`: documented as array of string.
     #[bitrix(rename = "ufCrmTask")]
-    pub uf_crm_task: Option<Vec<Value>>,
-    /// `ufTaskWebdavFiles`: documented as array.
+    pub uf_crm_task: Option<Vec<String>>,
+    /// `ufTaskWebdavFiles`: documented as array of integer.
     #[bitrix(rename = "ufTaskWebdavFiles")]
-    pub uf_task_webdav_files: Option<Vec<Value>>,
+    pub uf_task_webdav_files: Option<Vec<i64>>,
     /// `ufMailMessage`: documented as string.
     #[bitrix(rename = "ufMailMessage")]
     pub uf_mail_message: Option<String>,

@@ -154,12 +154,12 @@ pub struct TasksTemplate {
     /// `SCENARIO`: documented as string.
     #[bitrix(rename = "SCENARIO")]
     pub scenario: Option<String>,
-    /// `UF_CRM_TASK`: documented as array.
+    /// `UF_CRM_TASK`: documented as array of string.
     #[bitrix(rename = "UF_CRM_TASK")]
-    pub uf_crm_task: Option<Vec<Value>>,
-    /// `UF_TASK_WEBDAV_FILES`: documented as array.
+    pub uf_crm_task: Option<Vec<String>>,
+    /// `UF_TASK_WEBDAV_FILES`: documented as array of integer.
     #[bitrix(rename = "UF_TASK_WEBDAV_FILES")]
-    pub uf_task_webdav_files: Option<Vec<Value>>,
+    pub uf_task_webdav_files: Option<Vec<i64>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -37,9 +37,9 @@ pub struct TimemanSchedule {
     /// `IS_FOR_ALL_USERS`: documented as boolean.
     #[bitrix(rename = "IS_FOR_ALL_USERS")]
     pub is_for_all_users: Option<bool>,
-    /// `WORKTIME_RESTRICTIONS`: documented as array.
+    /// `WORKTIME_RESTRICTIONS`: documented as array of string.
     #[bitrix(rename = "WORKTIME_RESTRICTIONS")]
-    pub worktime_restrictions: Option<Vec<Value>>,
+    pub worktime_restrictions: Option<Vec<String>>,
     /// `CONTROLLED_ACTIONS`: documented as integer.
     #[bitrix(rename = "CONTROLLED_ACTIONS")]
     pub controlled_actions: Option<i64>,
@@ -267,18 +267,18 @@ pub struct TimemanScheduleScheduleViolationRules {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TimemanScheduleScheduleViolationRulesUsersToNotify {
-    /// `FIXED_START_END`: documented as array.
+    /// `FIXED_START_END`: documented as array of string.
     #[bitrix(rename = "FIXED_START_END")]
-    pub fixed_start_end: Option<Vec<Value>>,
-    /// `FIXED_PER_RECORD`: documented as array.
+    pub fixed_start_end: Option<Vec<String>>,
+    /// `FIXED_PER_RECORD`: documented as array of string.
     #[bitrix(rename = "FIXED_PER_RECORD")]
-    pub fixed_per_record: Option<Vec<Value>>,
-    /// `FIXED_EDIT_WORKTIME`: documented as array.
+    pub fixed_per_record: Option<Vec<String>>,
+    /// `FIXED_EDIT_WORKTIME`: documented as array of string.
     #[bitrix(rename = "FIXED_EDIT_WORKTIME")]
-    pub fixed_edit_worktime: Option<Vec<Value>>,
-    /// `FIXED_PERIODIC`: documented as array.
+    pub fixed_edit_worktime: Option<Vec<String>>,
+    /// `FIXED_PERIODIC`: documented as array of string.
     #[bitrix(rename = "FIXED_PERIODIC")]
-    pub fixed_periodic: Option<Vec<Value>>,
+    pub fixed_periodic: Option<Vec<String>>,
     /// `SHIFT_DELAY`: documented as array.
     #[bitrix(rename = "SHIFT_DELAY")]
     pub shift_delay: Option<Vec<Value>>,

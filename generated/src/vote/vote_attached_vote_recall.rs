@@ -24,7 +24,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct VoteAttachedVoteRecall {
     /// `attachId`: documented as integer, required.
     #[bitrix(rename = "attachId")]
-    pub attach_id: String,
+    pub attach_id: i64,
 }
 /// The `VoteAttachedVoteRecallResult` object. Part of `vote.AttachedVote.recall` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html)).
 #[non_exhaustive]
