@@ -107,7 +107,12 @@ pub(crate) fn fields_of(
         // `select` (an array) links the fields it names: a list of their names.
         let names_fields =
             cell.name.eq_ignore_ascii_case("select") && matches!(ty.kind, Kind::Array(_));
-        if matches!(ty.kind, Kind::Object { .. } | Kind::Array(_) | Kind::Any) {
+        // A map whose values are a named type says so; a table the row also links (the
+        // language ids of `{"lang_1": …}`) documents its keys, not its values.
+        let map_of_named = ty.kind == Kind::object()
+            && structure_named(&description, page.known).is_none()
+            && map_value_type(&description, page.known).is_some();
+        if matches!(ty.kind, Kind::Object { .. } | Kind::Array(_) | Kind::Any) && !map_of_named {
             if let Some(child) = child_table(page, table, &cell.name, &description, used) {
                 used.insert(child.line);
                 if names_fields {
@@ -186,7 +191,7 @@ pub(crate) fn fields_of(
 
 /// The table documenting the fields of `name`: linked by anchor, or under a heading naming it
 /// after `parent` (a parameter's sub-table above an answer's table is another object).
-fn child_table<'p>(
+pub(crate) fn child_table<'p>(
     page: &'p Page<'_>,
     parent: &Table,
     name: &str,
@@ -375,7 +380,21 @@ fn lists_objects(description: &str) -> bool {
     .any(|w| d.contains(w))
 }
 
+/// The values a row's bullets list, for a string or integer field. A doc `enum` is integer
+/// when every listed value is one (`0` — not deleted, `3` — in the trash), and stays loose
+/// when the row lists none (examples send such codes as numbers and as text).
 fn enum_values(ty: &mut Type, description: &str) {
+    if ty.doc_type.as_deref() == Some("enum") && ty.kind == Kind::Any {
+        let bullets = value_bullets(description);
+        if bullets.len() < 2 {
+            return;
+        }
+        ty.kind = if bullets.iter().all(|(v, _)| v.parse::<i64>().is_ok()) {
+            Kind::Integer
+        } else {
+            Kind::String
+        };
+    }
     let integer = match ty.kind {
         Kind::Integer => true,
         Kind::String => false,

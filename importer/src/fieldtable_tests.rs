@@ -137,7 +137,7 @@ fn a_sort_object_keyed_by_the_entity_fields_takes_directions() {
 
 #[test]
 fn an_enum_keeps_its_values_and_a_list_of_formats_is_no_enum() {
-    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **DELETED_TYPE**\n[`enum`](x.md) | Deletion status:\n- `0` — not deleted\n- `3` — in the trash ||\n|| **DIALOG_ID**\n[`string`](x.md) | Chat in the format:\n- `chatXXX` — chat\n- `XXX` — user ||\n|| **NUMBER**\n[`string`](x.md) | Template:\n- `INV-{NUMBER}`\n- `{NUMBER}` ||\n|#\n";
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **DELETED_TYPE**\n[`enum`](x.md) | Deletion status:\n- `0` — not deleted\n- `3` — in the trash ||\n|| **PRIORITY**\n[`enum`](x.md) | Priority ||\n|| **DIALOG_ID**\n[`string`](x.md) | Chat in the format:\n- `chatXXX` — chat\n- `XXX` — user ||\n|| **NUMBER**\n[`string`](x.md) | Template:\n- `INV-{NUMBER}`\n- `{NUMBER}` ||\n|#\n";
     let known = BTreeSet::new();
     let page = Page::new(text, &known);
     let mut used = BTreeSet::from([page.tables[0].line]);
@@ -148,9 +148,11 @@ fn an_enum_keeps_its_values_and_a_list_of_formats_is_no_enum() {
         .iter()
         .map(|v| format!("{:?}", v.value))
         .collect();
-    assert_eq!(deleted.kind, Kind::String);
-    assert_eq!(values, ["Str(\"0\")", "Str(\"3\")"]);
-    for placeholder in &fields[1..] {
+    assert_eq!(deleted.kind, Kind::Integer);
+    assert_eq!(values, ["Int(0)", "Int(3)"]);
+    // An enum without values says nothing of how its codes are sent.
+    assert_eq!(fields[1].ty.kind, Kind::Any);
+    for placeholder in &fields[2..] {
         assert_eq!(placeholder.ty.kind, Kind::String, "{}", placeholder.name);
         assert!(
             placeholder.ty.enum_values.is_empty(),
@@ -158,4 +160,22 @@ fn an_enum_keeps_its_values_and_a_list_of_formats_is_no_enum() {
             placeholder.name
         );
     }
+}
+
+#[test]
+fn a_map_of_a_named_type_is_not_the_table_of_its_keys() {
+    let text = "# Page\n\n## Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **LANG**\n[`object`](x.md) | Format `{\"lang_1\": \"value_1\"}`, where `value` is an object of type [crm_currency_localization](#crm_currency_localization). Keys are in the [language ids](#lang-ids) ||\n|#\n\n### Language ids {#lang-ids}\n\n#|\n|| **Language**\n`type` | **Description** ||\n|| **de**\n[`string`](x.md) | German ||\n|#\n";
+    let known = BTreeSet::from(["crm_currency_localization".to_owned()]);
+    let page = Page::new(text, &known);
+    let mut used = BTreeSet::from([page.tables[0].line]);
+    let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+    let lang = &fields[0].ty;
+    assert!(lang.fields().is_empty(), "{lang:?}");
+    let Kind::Object { patterns, .. } = &lang.kind else {
+        panic!("{lang:?}")
+    };
+    assert_eq!(
+        (patterns[0].pattern.as_str(), &patterns[0].ty.kind),
+        ("*", &Kind::Named("crm_currency_localization".to_owned()))
+    );
 }

@@ -7,6 +7,7 @@
 //! `filter`, `order` and `select` link to field pages too, but their keys carry operators and
 //! directions, so they keep their loose type.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use bitrix_spec::{Field, Kind};
@@ -15,8 +16,10 @@ use crate::cell::name_cell;
 use crate::fieldtable;
 use crate::page::Page;
 use crate::text;
+use crate::yfm::Table;
 
-/// Gives every object parameter of `page` without documented fields the fields its row links.
+/// Gives every object parameter of `page` without documented fields, at any depth of the
+/// parameter tables (`fields.ADDITIONAL_FIELDS`), the fields its row links.
 pub(crate) fn resolve(
     root: &Path,
     rel: &str,
@@ -28,27 +31,93 @@ pub(crate) fn resolve(
     let Some(table) = fieldtable::param_table(page, &mut Vec::new()) else {
         return;
     };
-    for row in &table.rows {
-        let Some(cell) = row.first().and_then(|c| name_cell(c)) else {
-            continue;
-        };
-        let Some(param) = params.iter_mut().find(|p| p.name == cell.name) else {
-            continue;
-        };
-        // The docs call associative arrays `array`; one without an item type may be a field set.
-        let loose = match &param.ty.kind {
-            Kind::Object { fields, patterns } => fields.is_empty() && patterns.is_empty(),
-            Kind::Any | Kind::Array(None) => true,
-            _ => false,
-        };
-        if !loose
-            || fieldtable::NOT_FIELD_SETS
+    let cx = Cx {
+        root,
+        rel,
+        page,
+        creates,
+    };
+    cx.rows(table, params, "", 0, reasons);
+}
+
+/// What every level of the walk shares.
+struct Cx<'a, 'p> {
+    root: &'a Path,
+    rel: &'a str,
+    page: &'a Page<'p>,
+    creates: bool,
+}
+
+/// Nested tables deeper than this are not followed (the docs nest three at most).
+const MAX_DEPTH: usize = 4;
+
+impl Cx<'_, '_> {
+    /// The rows of `table`, documenting `fields` (at `path`).
+    fn rows(
+        &self,
+        table: &Table,
+        fields: &mut [Field],
+        path: &str,
+        depth: usize,
+        reasons: &mut Vec<String>,
+    ) {
+        for row in &table.rows {
+            let Some(cell) = row.first().and_then(|c| name_cell(c)) else {
+                continue;
+            };
+            let Some(field) = fields.iter_mut().find(|p| p.name == cell.name) else {
+                continue;
+            };
+            if fieldtable::NOT_FIELD_SETS
                 .iter()
                 .any(|n| n.eq_ignore_ascii_case(&cell.name))
-        {
-            continue;
+            {
+                continue;
+            }
+            let description = row[1..].join("\n");
+            let here = if path.is_empty() {
+                cell.name.clone()
+            } else {
+                format!("{path}.{}", cell.name)
+            };
+            // The docs call associative arrays `array`; one without an item type may be a
+            // field set.
+            let inner = match &mut field.ty.kind {
+                Kind::Object { fields, patterns } if fields.is_empty() && patterns.is_empty() => {
+                    None
+                }
+                Kind::Any | Kind::Array(None) => None,
+                Kind::Object { fields, .. } => Some(fields),
+                Kind::Array(Some(item)) => match item.fields_mut() {
+                    Some(fields) => Some(fields),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            match inner {
+                // A documented structure: its own table may link fields further down.
+                Some(inner) => {
+                    if depth >= MAX_DEPTH {
+                        continue;
+                    }
+                    let child = fieldtable::child_table(
+                        self.page,
+                        table,
+                        &cell.name,
+                        &description,
+                        &BTreeSet::new(),
+                    );
+                    if let Some(child) = child {
+                        self.rows(child, inner, &here, depth + 1, reasons);
+                    }
+                }
+                None => self.link(field, &here, &description, reasons),
+            }
         }
-        let description = row[1..].join("\n");
+    }
+
+    /// Gives the loose `field` the fields its row's description links, if any.
+    fn link(&self, field: &mut Field, here: &str, description: &str, reasons: &mut Vec<String>) {
         // `{"field_1": "value_1", …}`, "the list of keys is not fixed": a map whose keys are
         // named elsewhere, not a structure.
         let lower = description.to_lowercase();
@@ -59,29 +128,33 @@ pub(crate) fn resolve(
             "set of keys depends",
         ];
         if free_keys.iter().any(|k| lower.contains(k)) {
-            continue;
+            return;
         }
-        for (target, anchor) in page_links(&description) {
-            let Some(Linked { mut fields, .. }) =
-                fields_at(root, rel, &target, anchor.as_deref(), &cell.name, page)
-            else {
+        for (target, anchor) in page_links(description) {
+            let Some(Linked { mut fields, .. }) = fields_at(
+                self.root,
+                self.rel,
+                &target,
+                anchor.as_deref(),
+                &field.name,
+                self.page,
+            ) else {
                 continue;
             };
             let required = fields.iter().filter(|f| f.required).count();
-            let here = if creates && required > 0 {
+            let rule = if self.creates && required > 0 {
                 format!("{required} required, as that page marks them, for creating")
             } else {
                 all_optional(&mut fields);
                 "none required here".to_owned()
             };
             reasons.push(format!(
-                "`{}`: {} fields from {target}{}, {here}",
-                cell.name,
+                "`{here}`: {} fields from {target}{}, {rule}",
                 fields.len(),
                 anchor.map(|a| format!("#{a}")).unwrap_or_default()
             ));
-            param.ty.kind = Kind::object_of(fields);
-            break;
+            field.ty.kind = Kind::object_of(fields);
+            return;
         }
     }
 }
@@ -148,16 +221,16 @@ pub(crate) fn fields_at(
     let mut used = std::collections::BTreeSet::new();
     let field_table =
         |t: &&crate::yfm::Table| t.rows.first().is_some_and(|r| fieldtable::is_header(r));
-    let table = match anchor {
+    let tables: Vec<&Table> = match anchor {
         Some(anchor) => {
             let heading = linked
                 .headings
                 .iter()
                 .find(|h| h.anchor.as_deref() == Some(anchor))?;
             title.clone_from(&heading.title);
-            linked
+            vec![linked
                 .tables_in(linked.section(heading))
-                .find(field_table)?
+                .find(field_table)?]
         }
         None => {
             // A sibling method of the same entity (`rpa.type.update` → `rpa-type-add.md`)
@@ -184,19 +257,43 @@ pub(crate) fn fields_at(
             if !target.ends_with("fields.md") {
                 return None;
             }
-            // The first field table that is not in the parameters section of a fields method.
-            let params = linked
-                .find_section(2, &["parameter"], &["return", "error"])
-                .unwrap_or((0, 0));
-            linked
-                .tables
-                .iter()
-                .filter(|t| t.line < params.0 || t.line >= params.1)
-                .find(field_table)?
+            let params = linked.find_section(2, &["parameter"], &["return", "error"]);
+            let answer = linked.find_section(2, &["return", "response"], &["error"]);
+            let tables: Vec<&Table> = linked.tables.iter().filter(field_table).collect();
+            // A table under an anchored heading is an object of its own that the others
+            // link (`## Object group {#group}`), or one entity of several (`### Deal {#deal}`).
+            let topics = tables.len() > 1
+                && tables.iter().all(|t| {
+                    linked
+                        .heading_of(t)
+                        .is_some_and(|h| h.level > 1 && h.anchor.is_none())
+                });
+            if params.is_none() && answer.is_none() && topics {
+                // An article about the fields, not a method's page, with a table per topic
+                // (`additional-fields.md`): each lists some of them.
+                tables
+            } else {
+                // The first field table that is not in the parameters section of a fields
+                // method.
+                let params = params.unwrap_or((0, 0));
+                vec![linked
+                    .tables
+                    .iter()
+                    .filter(|t| t.line < params.0 || t.line >= params.1)
+                    .find(field_table)?]
+            }
         }
     };
-    used.insert(table.line);
-    let (fields, _) = fieldtable::fields_of(&linked, table, &mut used, &mut ignored);
+    used.extend(tables.iter().map(|t| t.line));
+    let mut fields: Vec<Field> = Vec::new();
+    for table in tables {
+        let (more, _) = fieldtable::fields_of(&linked, table, &mut used, &mut ignored);
+        for f in more {
+            if !fields.iter().any(|o| o.name == f.name) {
+                fields.push(f);
+            }
+        }
+    }
     let fields = without_envelope(fields)?;
     (!fields.is_empty()).then_some(Linked {
         fields,
@@ -401,5 +498,43 @@ mod tests {
         let reasons = m.confidence.unwrap().reasons;
         assert!(reasons.iter().any(|r| r
             == "`fields`: 2 fields from ./crm-thing-fields.md, 1 required, as that page marks them, for creating"), "{reasons:?}");
+    }
+
+    #[test]
+    fn a_nested_row_links_an_article_whose_tables_all_list_fields() {
+        let root = std::env::temp_dir().join(format!("b24-linked-nested-{}", std::process::id()));
+        let dir = root.join("api-reference/crm/thing");
+        fs::create_dir_all(&dir).unwrap();
+        let article = "# Extra fields\n\nPassed in `EXTRA`.\n\n## Theme\n\n#|\n|| **Field**\n`type` | **Description** ||\n|| **THEME**\n[`string`](../data-types.md) | Theme ||\n|#\n\n## Meta\n\n#|\n|| **Field**\n`type` | **Description** ||\n|| **META_TITLE**\n[`string`](../data-types.md) | Title ||\n|| **THEME**\n[`string`](../data-types.md) | Again ||\n|#\n";
+        fs::write(dir.join("extra-fields.md"), article).unwrap();
+        let page = "# Change a thing crm.thing.update\n\n> Scope: [`crm`](../scopes.md)\n\nThe method `crm.thing.update` changes a thing.\n\n## Method Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **fields***\n[`object`](../data-types.md) | Values, [below](#fields) ||\n|#\n\n### Parameter fields {#fields}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **TITLE**\n[`string`](../data-types.md) | Title ||\n|| **EXTRA**\n[`object`](../data-types.md) | See [Extra fields](./extra-fields.md) ||\n|#\n";
+        fs::write(dir.join("crm-thing-update.md"), page).unwrap();
+        let imported = method::method(
+            &root,
+            "api-reference/crm/thing/crm-thing-update.md",
+            &BTreeSet::new(),
+            &Default::default(),
+        );
+        fs::remove_dir_all(&root).unwrap();
+        let Ok(imported) = imported else {
+            panic!("the test page does not import")
+        };
+        let m = imported.method;
+        let fields = m.params.iter().find(|p| p.name == "fields").unwrap();
+        let extra = fields
+            .ty
+            .fields()
+            .iter()
+            .find(|f| f.name == "EXTRA")
+            .unwrap();
+        let names: Vec<&str> = extra.ty.fields().iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["THEME", "META_TITLE"]);
+        let reasons = m.confidence.unwrap().reasons;
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r == "`fields.EXTRA`: 2 fields from ./extra-fields.md, none required here"),
+            "{reasons:?}"
+        );
     }
 }

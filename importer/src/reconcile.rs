@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use bitrix_spec::{Field, Kind, Type};
+use bitrix_spec::{Field, KeyPattern, Kind, Type};
 use serde_json::Value;
 
 /// Kinds of the named types, by name (a named type's own kind).
@@ -252,6 +252,37 @@ impl Cx<'_> {
         Some(item)
     }
 
+    /// The one key an answer's example wraps a documented map of objects in (`{"fields":
+    /// {"id": {…}, "name": {…}}}` where the table says the result is that map).
+    fn map_wrapper(
+        &self,
+        fields: &[Field],
+        patterns: &[KeyPattern],
+        map: &serde_json::Map<String, Value>,
+    ) -> Option<String> {
+        let [only] = patterns else { return None };
+        let element = match &only.ty.kind {
+            Kind::Named(name) => self.kinds.get(name)?,
+            kind => kind,
+        };
+        let Kind::Object {
+            fields: element, ..
+        } = element
+        else {
+            return None;
+        };
+        let (key, Value::Object(inner)) = map.iter().next()? else {
+            return None;
+        };
+        let wrapped = fields.is_empty()
+            && only.pattern == "*"
+            && map.len() == 1
+            && !element.is_empty()
+            && !crate::results::values_are(element, map)
+            && crate::results::values_are(element, inner);
+        wrapped.then(|| key.clone())
+    }
+
     /// An answer's object that the example shows as a map of objects keyed by id or code
     /// (`{"23": {…}, "27": {…}}`, `{"de": {…}, "uk": {…}}`) becomes that map: each value is the
     /// documented object, or the shape the values share when the table lists no fields.
@@ -259,6 +290,14 @@ impl Cx<'_> {
         let Kind::Object { fields, patterns } = &ty.kind else {
             return;
         };
+        if let Some(wrapper) = self.map_wrapper(fields, patterns, map) {
+            self.reasons.push(format!(
+                "`{path}`: the response example puts the documented map under `{wrapper}`"
+            ));
+            let inner = std::mem::take(&mut ty.kind);
+            ty.kind = Kind::object_of(vec![Field::new(wrapper, false, Type::of(inner))]);
+            return;
+        }
         // A map the table describes without saying what its values are: the example's.
         if let [only] = patterns.as_slice() {
             if fields.is_empty() && only.pattern == "*" && only.ty.kind == Kind::Any {
@@ -592,6 +631,35 @@ mod tests {
             reasons,
             ["`result`: the docs say boolean, the response example sends an object; typed object"]
         );
+    }
+
+    #[test]
+    fn a_documented_map_the_example_wraps_in_one_key_is_under_that_key() {
+        let description = vec![
+            Field::new("type", false, Type::of(Kind::String)),
+            Field::new("isRequired", false, Type::of(Kind::Boolean)),
+        ];
+        let kinds = Kinds::from([("field_description".to_owned(), Kind::object_of(description))]);
+        let map = Kind::map_of(Type::of(Kind::Named("field_description".to_owned())));
+        let sent = json!({"fields": {
+            "id": {"type": "integer", "isRequired": false},
+            "name": {"type": "string", "isRequired": true}
+        }});
+        let mut t = Type::of(map.clone());
+        let mut reasons = Vec::new();
+        result(&mut t, &sent, &kinds, &mut reasons);
+        assert_eq!(t.fields()[0].name, "fields");
+        assert_eq!(t.fields()[0].ty.kind, map);
+        assert_eq!(
+            reasons,
+            ["`result`: the response example puts the documented map under `fields`"]
+        );
+        // The map itself, sent as documented, stays.
+        let mut t = Type::of(map.clone());
+        let mut reasons = Vec::new();
+        let sent = json!({"id": {"type": "integer", "isRequired": false}});
+        result(&mut t, &sent, &kinds, &mut reasons);
+        assert_eq!((t.kind, reasons.len()), (map, 0));
     }
 
     #[test]

@@ -65,11 +65,9 @@ fn word(t: &str, flag_values: bool, known: &BTreeSet<String>) -> Type {
         "boolean" | "bool" => (Kind::Boolean, lower != "boolean"),
         "char" if flag_values => (Kind::Yn, true),
         "char" => (Kind::String, true),
-        // A documented value list; its values (the description's bullets) are read later.
-        // Pages list codes (`0`, `3`) the server sends as strings too, so a string enum
-        // with lenient decoding takes both spellings.
+        // A value list of `Y`/`N`; other lists take their kind from the values the
+        // description lists (see `fieldtable`), and stay `any` without them.
         "enum" if flag_values => (Kind::Yn, true),
-        "enum" => (Kind::String, true),
         "date" => (Kind::Date, false),
         "datetime" => (Kind::DateTime, false),
         "timestamp" => (Kind::Timestamp, false),
@@ -147,10 +145,9 @@ mod tests {
         assert_eq!((u.kind.name(), u.variants().len()), ("union", 2));
         assert_eq!(w(&["LayoutDto"]).kind, Kind::Any);
         let e = w(&["enum"]);
-        assert_eq!(
-            (&e.kind, e.doc_type.as_deref()),
-            (&Kind::String, Some("enum"))
-        );
+        assert_eq!((&e.kind, e.doc_type.as_deref()), (&Kind::Any, Some("enum")));
+        let flags = from_words(&["enum".into()], true, &BTreeSet::new());
+        assert_eq!(flags.kind, Kind::Yn);
         assert_eq!(
             from_words(&["char".into()], true, &BTreeSet::new()).kind,
             Kind::Yn
