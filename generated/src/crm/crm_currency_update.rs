@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Update Currency — `crm.currency.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-update.html)
@@ -48,9 +50,9 @@ pub struct CrmCurrencyUpdateFields {
     /// `BASE`: documented as string.
     #[bitrix(rename = "BASE")]
     pub base: Option<CrmCurrencyUpdateFieldsBase>,
-    /// `LANG`: documented as object.
+    /// `LANG`: documented as object; keys: `*`.
     #[bitrix(rename = "LANG")]
-    pub lang: Option<CrmCurrencyUpdateFieldsLang>,
+    pub lang: Option<BTreeMap<String, types::CrmCurrencyLocalization>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -64,33 +66,4 @@ pub enum CrmCurrencyUpdateFieldsBase {
     /// `"N"`: no
     #[bitrix(value = "N")]
     N,
-}
-/// The `LANG` object. Part of `crm.currency.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmCurrencyUpdateFieldsLang {
-    /// `DECIMALS`: documented as integer, required.
-    #[bitrix(rename = "DECIMALS")]
-    pub decimals: i64,
-    /// `DEC_POINT`: documented as string.
-    #[bitrix(rename = "DEC_POINT")]
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: documented as string.
-    #[bitrix(rename = "FORMAT_STRING")]
-    pub format_string: Option<String>,
-    /// `FULL_NAME`: documented as string.
-    #[bitrix(rename = "FULL_NAME")]
-    pub full_name: Option<String>,
-    /// `HIDE_ZERO`: documented as string.
-    #[bitrix(rename = "HIDE_ZERO")]
-    pub hide_zero: Option<String>,
-    /// `THOUSANDS_SEP`: documented as string.
-    #[bitrix(rename = "THOUSANDS_SEP")]
-    pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT`: documented as string.
-    #[bitrix(rename = "THOUSANDS_VARIANT")]
-    pub thousands_variant: Option<String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

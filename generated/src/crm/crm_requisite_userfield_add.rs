@@ -87,7 +87,7 @@ pub struct CrmRequisiteUserfieldAddFields {
     pub help_message: Option<String>,
     /// `LIST`: documented as `uf_enum_element`.
     #[bitrix(rename = "LIST")]
-    pub list: Option<Value>,
+    pub list: Option<CrmRequisiteUserfieldAddFieldsList>,
     /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
@@ -110,4 +110,27 @@ pub enum CrmRequisiteUserfieldAddFieldsShowFilter {
     /// `"S"`: substring
     #[bitrix(value = "S")]
     S,
+}
+/// The `LIST` object. Part of `crm.requisite.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmRequisiteUserfieldAddFieldsList {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
+    /// `VALUE`: documented as string.
+    #[bitrix(rename = "VALUE")]
+    pub value: Option<String>,
+    /// `DEF`: documented as string.
+    #[bitrix(rename = "DEF")]
+    pub def: Option<String>,
+    /// `DEL`: documented as string.
+    #[bitrix(rename = "DEL")]
+    pub del: Option<String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

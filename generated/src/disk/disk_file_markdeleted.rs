@@ -48,7 +48,7 @@ pub struct DiskFileMarkdeletedResult {
     pub storage_id: Option<i64>,
     /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
+    pub type_: Option<Value>,
     /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
@@ -93,15 +93,15 @@ pub struct DiskFileMarkdeletedResult {
     pub extra: Map<String, Value>,
 }
 /// Documented values of `DELETED_TYPE`. Part of `disk.file.markdeleted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-mark-deleted.html)).
-#[bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "integer")]
 pub enum DiskFileMarkdeletedResultDeletedType {
-    /// `"0"`: not deleted
-    #[bitrix(value = "0")]
-    V0,
-    /// `"3"`: in trash
-    #[bitrix(value = "3")]
-    V3,
-    /// `"4"`: deleted along with the parent folder
-    #[bitrix(value = "4")]
-    V4,
+    /// `0`: not deleted
+    #[bitrix(value = 0)]
+    NotDeleted,
+    /// `3`: in trash
+    #[bitrix(value = 3)]
+    InTrash,
+    /// `4`: deleted along with the parent folder
+    #[bitrix(value = 4)]
+    DeletedAlongWithTheParentFolder,
 }

@@ -51,7 +51,7 @@ pub struct DiskFolderRenameResult {
     pub storage_id: Option<i64>,
     /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
+    pub type_: Option<Value>,
     /// `REAL_OBJECT_ID`: documented as integer.
     #[bitrix(rename = "REAL_OBJECT_ID")]
     pub real_object_id: Option<i64>,
@@ -87,15 +87,15 @@ pub struct DiskFolderRenameResult {
     pub extra: Map<String, Value>,
 }
 /// Documented values of `DELETED_TYPE`. Part of `disk.folder.rename` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-rename.html)).
-#[bitrix_enum(repr = "string")]
+#[bitrix_enum(repr = "integer")]
 pub enum DiskFolderRenameResultDeletedType {
-    /// `"0"`: not deleted
-    #[bitrix(value = "0")]
-    V0,
-    /// `"3"`: in trash
-    #[bitrix(value = "3")]
-    V3,
-    /// `"4"`: deleted along with the parent folder
-    #[bitrix(value = "4")]
-    V4,
+    /// `0`: not deleted
+    #[bitrix(value = 0)]
+    NotDeleted,
+    /// `3`: in trash
+    #[bitrix(value = 3)]
+    InTrash,
+    /// `4`: deleted along with the parent folder
+    #[bitrix(value = 4)]
+    DeletedAlongWithTheParentFolder,
 }

@@ -64,7 +64,7 @@ pub struct DocumentgeneratorRegionAddFields {
     #[bitrix(rename = "formatName")]
     pub format_name: Option<DocumentgeneratorRegionAddFieldsFormatName>,
     /// `phrases`: documented as object.
-    pub phrases: Option<Map<String, Value>>,
+    pub phrases: Option<DocumentgeneratorRegionAddFieldsPhrases>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -93,4 +93,39 @@ pub enum DocumentgeneratorRegionAddFieldsFormatName {
     /// `"#SECOND_NAME_SHORT#"`: first letter of the middle name with a dot
     #[bitrix(value = "#SECOND_NAME_SHORT#")]
     SecondNameShort,
+}
+/// The `phrases` object. Part of `documentgenerator.region.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRegionAddFieldsPhrases {
+    /// `templateFields`: documented as object.
+    #[bitrix(rename = "templateFields")]
+    pub template_fields: Option<DocumentgeneratorRegionAddFieldsPhrasesTemplateFields>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `templateFields` object. Part of `documentgenerator.region.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRegionAddFieldsPhrasesTemplateFields {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `value`: documented as any JSON value.
+    pub value: Option<Value>,
+    /// `default`: documented as any JSON value.
+    pub default: Option<Value>,
+    /// `required`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `group`: documented as array.
+    pub group: Option<Vec<Value>>,
+    /// `chain`: documented as `string|array`.
+    pub chain: Option<Value>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

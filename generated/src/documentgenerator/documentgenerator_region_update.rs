@@ -67,7 +67,7 @@ pub struct DocumentgeneratorRegionUpdateFields {
     #[bitrix(rename = "formatName")]
     pub format_name: Option<DocumentgeneratorRegionUpdateFieldsFormatName>,
     /// `phrases`: documented as object.
-    pub phrases: Option<Map<String, Value>>,
+    pub phrases: Option<DocumentgeneratorRegionUpdateFieldsPhrases>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -96,4 +96,41 @@ pub enum DocumentgeneratorRegionUpdateFieldsFormatName {
     /// `"#SECOND_NAME_SHORT#"`: first letter of the middle name with a dot
     #[bitrix(value = "#SECOND_NAME_SHORT#")]
     SecondNameShort,
+}
+/// The `phrases` object. Part of `documentgenerator.region.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRegionUpdateFieldsPhrases {
+    /// `templateFields`: documented as object.
+    #[bitrix(rename = "templateFields")]
+    pub template_fields: Option<
+        DocumentgeneratorRegionUpdateFieldsPhrasesTemplateFields,
+    >,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `templateFields` object. Part of `documentgenerator.region.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct DocumentgeneratorRegionUpdateFieldsPhrasesTemplateFields {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `value`: documented as any JSON value.
+    pub value: Option<Value>,
+    /// `default`: documented as any JSON value.
+    pub default: Option<Value>,
+    /// `required`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub required: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `group`: documented as array.
+    pub group: Option<Vec<Value>>,
+    /// `chain`: documented as `string|array`.
+    pub chain: Option<Value>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -89,13 +89,309 @@ pub struct LandingLandingAddFields {
     pub tpl_id: Option<i64>,
     /// `ADDITIONAL_FIELDS`: documented as object.
     #[bitrix(rename = "ADDITIONAL_FIELDS")]
-    pub additional_fields: Option<Map<String, Value>>,
+    pub additional_fields: Option<LandingLandingAddFieldsAdditionalFields>,
     /// `BLOCK_ID`: documented as integer.
     #[bitrix(rename = "BLOCK_ID")]
     pub block_id: Option<i64>,
     /// `MENU_CODE`: documented as string.
     #[bitrix(rename = "MENU_CODE")]
     pub menu_code: Option<String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ADDITIONAL_FIELDS` object. Part of `landing.landing.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingLandingAddFieldsAdditionalFields {
+    /// `THEME_CODE`: documented as string.
+    #[bitrix(rename = "THEME_CODE")]
+    pub theme_code: Option<String>,
+    /// `THEME_USE`: documented as string.
+    #[bitrix(rename = "THEME_USE")]
+    pub theme_use: Option<String>,
+    /// `THEME_COLOR`: documented as string.
+    #[bitrix(rename = "THEME_COLOR")]
+    pub theme_color: Option<String>,
+    /// `THEMEFONTS_USE`: documented as string.
+    #[bitrix(rename = "THEMEFONTS_USE")]
+    pub themefonts_use: Option<String>,
+    /// `THEMEFONTS_CODE`: documented as string.
+    #[bitrix(rename = "THEMEFONTS_CODE")]
+    pub themefonts_code: Option<String>,
+    /// `THEMEFONTS_CODE_H`: documented as string.
+    #[bitrix(rename = "THEMEFONTS_CODE_H")]
+    pub themefonts_code_h: Option<String>,
+    /// `THEMEFONTS_SIZE`: documented as string.
+    #[bitrix(rename = "THEMEFONTS_SIZE")]
+    pub themefonts_size: Option<String>,
+    /// `THEMEFONTS_COLOR`: documented as string.
+    #[bitrix(rename = "THEMEFONTS_COLOR")]
+    pub themefonts_color: Option<String>,
+    /// `THEMEFONTS_COLOR_H`: documented as string.
+    #[bitrix(rename = "THEMEFONTS_COLOR_H")]
+    pub themefonts_color_h: Option<String>,
+    /// `THEMEFONTS_LINE_HEIGHT`: documented as string.
+    #[bitrix(rename = "THEMEFONTS_LINE_HEIGHT")]
+    pub themefonts_line_height: Option<String>,
+    /// `THEMEFONTS_FONT_WEIGHT`: documented as string.
+    #[bitrix(rename = "THEMEFONTS_FONT_WEIGHT")]
+    pub themefonts_font_weight: Option<String>,
+    /// `THEMEFONTS_FONT_WEIGHT_H`: documented as string.
+    #[bitrix(rename = "THEMEFONTS_FONT_WEIGHT_H")]
+    pub themefonts_font_weight_h: Option<String>,
+    /// `FONTS_CODE`: documented as string.
+    #[bitrix(rename = "FONTS_CODE")]
+    pub fonts_code: Option<String>,
+    /// `METAOG_TITLE`: documented as string.
+    #[bitrix(rename = "METAOG_TITLE")]
+    pub metaog_title: Option<String>,
+    /// `METAOG_DESCRIPTION`: documented as string.
+    #[bitrix(rename = "METAOG_DESCRIPTION")]
+    pub metaog_description: Option<String>,
+    /// `METAOG_IMAGE`: documented as string.
+    #[bitrix(rename = "METAOG_IMAGE")]
+    pub metaog_image: Option<String>,
+    /// `METAMAIN_USE`: documented as string.
+    #[bitrix(rename = "METAMAIN_USE")]
+    pub metamain_use: Option<String>,
+    /// `METAMAIN_TITLE`: documented as string.
+    #[bitrix(rename = "METAMAIN_TITLE")]
+    pub metamain_title: Option<String>,
+    /// `METAMAIN_DESCRIPTION`: documented as string.
+    #[bitrix(rename = "METAMAIN_DESCRIPTION")]
+    pub metamain_description: Option<String>,
+    /// `METAMAIN_KEYWORDS`: documented as string.
+    #[bitrix(rename = "METAMAIN_KEYWORDS")]
+    pub metamain_keywords: Option<String>,
+    /// `METAKEYWORDS_KEYWORDS`: documented as string.
+    #[bitrix(rename = "METAKEYWORDS_KEYWORDS")]
+    pub metakeywords_keywords: Option<String>,
+    /// `METAROBOTS_INDEX`: documented as string.
+    #[bitrix(rename = "METAROBOTS_INDEX")]
+    pub metarobots_index: Option<String>,
+    /// `METAGOOGLEVERIFICATION_USE`: documented as string.
+    #[bitrix(rename = "METAGOOGLEVERIFICATION_USE")]
+    pub metagoogleverification_use: Option<String>,
+    /// `METAGOOGLEVERIFICATION_META`: documented as string.
+    #[bitrix(rename = "METAGOOGLEVERIFICATION_META")]
+    pub metagoogleverification_meta: Option<String>,
+    /// `ROBOTS_USE`: documented as string.
+    #[bitrix(rename = "ROBOTS_USE")]
+    pub robots_use: Option<String>,
+    /// `ROBOTS_CONTENT`: documented as string.
+    #[bitrix(rename = "ROBOTS_CONTENT")]
+    pub robots_content: Option<String>,
+    /// `BACKGROUND_USE`: documented as string.
+    #[bitrix(rename = "BACKGROUND_USE")]
+    pub background_use: Option<String>,
+    /// `BACKGROUND_PICTURE`: documented as string.
+    #[bitrix(rename = "BACKGROUND_PICTURE")]
+    pub background_picture: Option<String>,
+    /// `BACKGROUND_POSITION`: documented as string.
+    #[bitrix(rename = "BACKGROUND_POSITION")]
+    pub background_position: Option<String>,
+    /// `BACKGROUND_COLOR`: documented as string.
+    #[bitrix(rename = "BACKGROUND_COLOR")]
+    pub background_color: Option<String>,
+    /// `FAVICON_PICTURE`: documented as string.
+    #[bitrix(rename = "FAVICON_PICTURE")]
+    pub favicon_picture: Option<String>,
+    /// `VIEW_USE`: documented as string.
+    #[bitrix(rename = "VIEW_USE")]
+    pub view_use: Option<String>,
+    /// `VIEW_TYPE`: documented as string.
+    #[bitrix(rename = "VIEW_TYPE")]
+    pub view_type: Option<String>,
+    /// `PADDING_TOPBOTTOM`: documented as string.
+    #[bitrix(rename = "PADDING_TOPBOTTOM")]
+    pub padding_topbottom: Option<String>,
+    /// `PADDING_LEFTRIGHT`: documented as string.
+    #[bitrix(rename = "PADDING_LEFTRIGHT")]
+    pub padding_leftright: Option<String>,
+    /// `LAYOUT_BREAKPOINT`: documented as string.
+    #[bitrix(rename = "LAYOUT_BREAKPOINT")]
+    pub layout_breakpoint: Option<String>,
+    /// `TRANSITION_COLOR`: documented as string.
+    #[bitrix(rename = "TRANSITION_COLOR")]
+    pub transition_color: Option<String>,
+    /// `UP_SHOW`: documented as string.
+    #[bitrix(rename = "UP_SHOW")]
+    pub up_show: Option<String>,
+    /// `GACOUNTER_USE`: documented as string.
+    #[bitrix(rename = "GACOUNTER_USE")]
+    pub gacounter_use: Option<String>,
+    /// `GACOUNTER_COUNTER`: documented as string.
+    #[bitrix(rename = "GACOUNTER_COUNTER")]
+    pub gacounter_counter: Option<String>,
+    /// `GACOUNTER_COUNTER_GA4`: documented as string.
+    #[bitrix(rename = "GACOUNTER_COUNTER_GA4")]
+    pub gacounter_counter_ga4: Option<String>,
+    /// `GACOUNTER_SEND_CLICK`: documented as string.
+    #[bitrix(rename = "GACOUNTER_SEND_CLICK")]
+    pub gacounter_send_click: Option<String>,
+    /// `GACOUNTER_CLICK_TYPE`: documented as string.
+    #[bitrix(rename = "GACOUNTER_CLICK_TYPE")]
+    pub gacounter_click_type: Option<String>,
+    /// `GACOUNTER_SEND_SHOW`: documented as string.
+    #[bitrix(rename = "GACOUNTER_SEND_SHOW")]
+    pub gacounter_send_show: Option<String>,
+    /// `GTM_USE`: documented as string.
+    #[bitrix(rename = "GTM_USE")]
+    pub gtm_use: Option<String>,
+    /// `GTM_COUNTER`: documented as string.
+    #[bitrix(rename = "GTM_COUNTER")]
+    pub gtm_counter: Option<String>,
+    /// `PIXELFB_USE`: documented as string.
+    #[bitrix(rename = "PIXELFB_USE")]
+    pub pixelfb_use: Option<String>,
+    /// `PIXELFB_COUNTER`: documented as string.
+    #[bitrix(rename = "PIXELFB_COUNTER")]
+    pub pixelfb_counter: Option<String>,
+    /// `PIXELVK_USE`: documented as string.
+    #[bitrix(rename = "PIXELVK_USE")]
+    pub pixelvk_use: Option<String>,
+    /// `PIXELVK_COUNTER`: documented as string.
+    #[bitrix(rename = "PIXELVK_COUNTER")]
+    pub pixelvk_counter: Option<String>,
+    /// `HEADBLOCK_USE`: documented as string.
+    #[bitrix(rename = "HEADBLOCK_USE")]
+    pub headblock_use: Option<String>,
+    /// `HEADBLOCK_CODE`: documented as string.
+    #[bitrix(rename = "HEADBLOCK_CODE")]
+    pub headblock_code: Option<String>,
+    /// `CSSBLOCK_USE`: documented as string.
+    #[bitrix(rename = "CSSBLOCK_USE")]
+    pub cssblock_use: Option<String>,
+    /// `CSSBLOCK_CODE`: documented as string.
+    #[bitrix(rename = "CSSBLOCK_CODE")]
+    pub cssblock_code: Option<String>,
+    /// `CSSBLOCK_FILE`: documented as string.
+    #[bitrix(rename = "CSSBLOCK_FILE")]
+    pub cssblock_file: Option<String>,
+    /// `CUSTOMCSS_CSS_CODE`: documented as string.
+    #[bitrix(rename = "CUSTOMCSS_CSS_CODE")]
+    pub customcss_css_code: Option<String>,
+    /// `CUSTOMCSS_CSS_URL`: documented as string.
+    #[bitrix(rename = "CUSTOMCSS_CSS_URL")]
+    pub customcss_css_url: Option<String>,
+    /// `GMAP_USE`: documented as string.
+    #[bitrix(rename = "GMAP_USE")]
+    pub gmap_use: Option<String>,
+    /// `GMAP_CODE`: documented as string.
+    #[bitrix(rename = "GMAP_CODE")]
+    pub gmap_code: Option<String>,
+    /// `B24BUTTON_USE`: documented as string.
+    #[bitrix(rename = "B24BUTTON_USE")]
+    pub b24button_use: Option<String>,
+    /// `B24BUTTON_CODE`: documented as string.
+    #[bitrix(rename = "B24BUTTON_CODE")]
+    pub b24button_code: Option<String>,
+    /// `B24BUTTON_COLOR`: documented as string.
+    #[bitrix(rename = "B24BUTTON_COLOR")]
+    pub b24button_color: Option<String>,
+    /// `B24BUTTON_COLOR_VALUE`: documented as string.
+    #[bitrix(rename = "B24BUTTON_COLOR_VALUE")]
+    pub b24button_color_value: Option<String>,
+    /// `B24BUTTON_HELP`: documented as string.
+    #[bitrix(rename = "B24BUTTON_HELP")]
+    pub b24button_help: Option<String>,
+    /// `COOKIES_USE`: documented as string.
+    #[bitrix(rename = "COOKIES_USE")]
+    pub cookies_use: Option<String>,
+    /// `COOKIES_AGREEMENT_ID`: documented as string.
+    #[bitrix(rename = "COOKIES_AGREEMENT_ID")]
+    pub cookies_agreement_id: Option<String>,
+    /// `COOKIES_COLOR_BG`: documented as string.
+    #[bitrix(rename = "COOKIES_COLOR_BG")]
+    pub cookies_color_bg: Option<String>,
+    /// `COOKIES_COLOR_TEXT`: documented as string.
+    #[bitrix(rename = "COOKIES_COLOR_TEXT")]
+    pub cookies_color_text: Option<String>,
+    /// `COOKIES_POSITION`: documented as string.
+    #[bitrix(rename = "COOKIES_POSITION")]
+    pub cookies_position: Option<String>,
+    /// `COOKIES_MODE`: documented as string.
+    #[bitrix(rename = "COOKIES_MODE")]
+    pub cookies_mode: Option<String>,
+    /// `COPYRIGHT_SHOW`: documented as string.
+    #[bitrix(rename = "COPYRIGHT_SHOW")]
+    pub copyright_show: Option<String>,
+    /// `COPYRIGHT_CODE`: documented as `string|integer`.
+    #[bitrix(rename = "COPYRIGHT_CODE")]
+    pub copyright_code: Option<Value>,
+    /// `SPEED_ASSETS`: documented as string.
+    #[bitrix(rename = "SPEED_ASSETS")]
+    pub speed_assets: Option<String>,
+    /// `SPEED_USE_LAZY`: documented as string.
+    #[bitrix(rename = "SPEED_USE_LAZY")]
+    pub speed_use_lazy: Option<String>,
+    /// `SPEED_USE_WEBPACK`: documented as string.
+    #[bitrix(rename = "SPEED_USE_WEBPACK")]
+    pub speed_use_webpack: Option<String>,
+    /// `SETTINGS_IBLOCK_ID`: documented as `string|integer`.
+    #[bitrix(rename = "SETTINGS_IBLOCK_ID")]
+    pub settings_iblock_id: Option<Value>,
+    /// `SETTINGS_SECTION_ID`: documented as `string|integer`.
+    #[bitrix(rename = "SETTINGS_SECTION_ID")]
+    pub settings_section_id: Option<Value>,
+    /// `SETTINGS_HIDE_NOT_AVAILABLE`: documented as string.
+    #[bitrix(rename = "SETTINGS_HIDE_NOT_AVAILABLE")]
+    pub settings_hide_not_available: Option<String>,
+    /// `SETTINGS_HIDE_NOT_AVAILABLE_OFFERS`: documented as string.
+    #[bitrix(rename = "SETTINGS_HIDE_NOT_AVAILABLE_OFFERS")]
+    pub settings_hide_not_available_offers: Option<String>,
+    /// `SETTINGS_PRODUCT_SUBSCRIPTION`: documented as string.
+    #[bitrix(rename = "SETTINGS_PRODUCT_SUBSCRIPTION")]
+    pub settings_product_subscription: Option<String>,
+    /// `SETTINGS_USE_PRODUCT_QUANTITY`: documented as string.
+    #[bitrix(rename = "SETTINGS_USE_PRODUCT_QUANTITY")]
+    pub settings_use_product_quantity: Option<String>,
+    /// `SETTINGS_DISPLAY_COMPARE`: documented as string.
+    #[bitrix(rename = "SETTINGS_DISPLAY_COMPARE")]
+    pub settings_display_compare: Option<String>,
+    /// `SETTINGS_PRICE_CODE`: documented as array.
+    #[bitrix(rename = "SETTINGS_PRICE_CODE")]
+    pub settings_price_code: Option<Vec<Value>>,
+    /// `SETTINGS_CURRENCY_ID`: documented as string.
+    #[bitrix(rename = "SETTINGS_CURRENCY_ID")]
+    pub settings_currency_id: Option<String>,
+    /// `SETTINGS_PRICE_VAT_INCLUDE`: documented as string.
+    #[bitrix(rename = "SETTINGS_PRICE_VAT_INCLUDE")]
+    pub settings_price_vat_include: Option<String>,
+    /// `SETTINGS_SHOW_OLD_PRICE`: documented as string.
+    #[bitrix(rename = "SETTINGS_SHOW_OLD_PRICE")]
+    pub settings_show_old_price: Option<String>,
+    /// `SETTINGS_SHOW_DISCOUNT_PERCENT`: documented as string.
+    #[bitrix(rename = "SETTINGS_SHOW_DISCOUNT_PERCENT")]
+    pub settings_show_discount_percent: Option<String>,
+    /// `SETTINGS_USE_PRICE_COUNT`: documented as string.
+    #[bitrix(rename = "SETTINGS_USE_PRICE_COUNT")]
+    pub settings_use_price_count: Option<String>,
+    /// `SETTINGS_SHOW_PRICE_COUNT`: documented as integer.
+    #[bitrix(rename = "SETTINGS_SHOW_PRICE_COUNT")]
+    pub settings_show_price_count: Option<i64>,
+    /// `SETTINGS_USE_ENHANCED_ECOMMERCE`: documented as string.
+    #[bitrix(rename = "SETTINGS_USE_ENHANCED_ECOMMERCE")]
+    pub settings_use_enhanced_ecommerce: Option<String>,
+    /// `SETTINGS_DATA_LAYER_NAME`: documented as string.
+    #[bitrix(rename = "SETTINGS_DATA_LAYER_NAME")]
+    pub settings_data_layer_name: Option<String>,
+    /// `SETTINGS_BRAND_PROPERTY`: documented as string.
+    #[bitrix(rename = "SETTINGS_BRAND_PROPERTY")]
+    pub settings_brand_property: Option<String>,
+    /// `SETTINGS_CART_POSITION`: documented as string.
+    #[bitrix(rename = "SETTINGS_CART_POSITION")]
+    pub settings_cart_position: Option<String>,
+    /// `SETTINGS_AGREEMENT_USE`: documented as string.
+    #[bitrix(rename = "SETTINGS_AGREEMENT_USE")]
+    pub settings_agreement_use: Option<String>,
+    /// `SETTINGS_AGREEMENT_ID`: documented as `string|integer`.
+    #[bitrix(rename = "SETTINGS_AGREEMENT_ID")]
+    pub settings_agreement_id: Option<Value>,
+    /// `SETTINGS_AGREEMENTS`: documented as array.
+    #[bitrix(rename = "SETTINGS_AGREEMENTS")]
+    pub settings_agreements: Option<Vec<Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

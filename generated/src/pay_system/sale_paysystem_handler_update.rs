@@ -3,7 +3,7 @@
 //! `sale.paysystem.handler.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update REST Handler for Payment System — `sale.paysystem.handler.update` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-update.html)
@@ -60,11 +60,141 @@ pub struct SalePaysystemHandlerUpdateFields {
     pub code: Option<String>,
     /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
-    pub settings: Option<Map<String, Value>>,
+    pub settings: Option<SalePaysystemHandlerUpdateFieldsSettings>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// The `SETTINGS` object. Part of `sale.paysystem.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaysystemHandlerUpdateFieldsSettings {
+    /// `CODES`: documented as object.
+    #[bitrix(rename = "CODES")]
+    pub codes: Option<SalePaysystemHandlerUpdateFieldsSettingsCodes>,
+    /// `FORM_DATA`: documented as object.
+    #[bitrix(rename = "FORM_DATA")]
+    pub form_data: Option<SalePaysystemHandlerUpdateFieldsSettingsFormData>,
+    /// `CHECKOUT_DATA`: documented as object.
+    #[bitrix(rename = "CHECKOUT_DATA")]
+    pub checkout_data: Option<SalePaysystemHandlerUpdateFieldsSettingsCheckoutData>,
+    /// `IFRAME_DATA`: documented as object.
+    #[bitrix(rename = "IFRAME_DATA")]
+    pub iframe_data: Option<SalePaysystemHandlerUpdateFieldsSettingsIframeData>,
+    /// `CLIENT_TYPE`: documented as string.
+    #[bitrix(rename = "CLIENT_TYPE")]
+    pub client_type: Option<SalePaysystemHandlerUpdateFieldsSettingsClientType>,
+    /// `CURRENCY`: documented as array of `crm_currency.CURRENCY`.
+    #[bitrix(rename = "CURRENCY")]
+    pub currency: Option<Vec<String>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CODES` object. Part of `sale.paysystem.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaysystemHandlerUpdateFieldsSettingsCodes {
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `DESCRIPTION`: documented as string.
+    #[bitrix(rename = "DESCRIPTION")]
+    pub description: Option<String>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
+    /// `GROUP`: documented as string.
+    #[bitrix(rename = "GROUP")]
+    pub group: Option<String>,
+    /// `DEFAULT`: documented as object.
+    #[bitrix(rename = "DEFAULT")]
+    pub default: Option<SalePaysystemHandlerUpdateFieldsSettingsCodesDefault>,
+    /// `INPUT`: documented as object.
+    #[bitrix(rename = "INPUT")]
+    pub input: Option<Map<String, Value>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `DEFAULT` object. Part of `sale.paysystem.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaysystemHandlerUpdateFieldsSettingsCodesDefault {
+    /// `PROVIDER_KEY`: documented as string.
+    #[bitrix(rename = "PROVIDER_KEY")]
+    pub provider_key: Option<String>,
+    /// `PROVIDER_VALUE`: documented as string.
+    #[bitrix(rename = "PROVIDER_VALUE")]
+    pub provider_value: Option<String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `FORM_DATA` object. Part of `sale.paysystem.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaysystemHandlerUpdateFieldsSettingsFormData {
+    /// `BX_PAYSYSTEM_ID`: documented as `sale_paysystem.ID`.
+    #[bitrix(rename = "BX_PAYSYSTEM_ID")]
+    pub bx_paysystem_id: Option<i64>,
+    /// `BX_RETURN_URL`: documented as string.
+    #[bitrix(rename = "BX_RETURN_URL")]
+    pub bx_return_url: Option<String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CHECKOUT_DATA` object. Part of `sale.paysystem.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaysystemHandlerUpdateFieldsSettingsCheckoutData {
+    /// `RETURN_URL`: documented as string.
+    #[bitrix(rename = "RETURN_URL")]
+    pub return_url: Option<String>,
+    /// `PAYSYSTEM_ID`: documented as `sale_paysystem.ID`.
+    #[bitrix(rename = "PAYSYSTEM_ID")]
+    pub paysystem_id: Option<i64>,
+    /// `PAYMENT_ID`: documented as `sale_order_payment.id`.
+    #[bitrix(rename = "PAYMENT_ID")]
+    pub payment_id: Option<i64>,
+    /// `SUM`: documented as double.
+    #[bitrix(rename = "SUM")]
+    pub sum: Option<f64>,
+    /// `CURRENCY`: documented as string.
+    #[bitrix(rename = "CURRENCY")]
+    pub currency: Option<String>,
+    /// `EXTERNAL_PAYMENT_ID`: documented as string.
+    #[bitrix(rename = "EXTERNAL_PAYMENT_ID")]
+    pub external_payment_id: Option<String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `IFRAME_DATA` object. Part of `sale.paysystem.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct SalePaysystemHandlerUpdateFieldsSettingsIframeData {
+    /// `BX_SYSTEM_PARAMS`: documented as object.
+    #[bitrix(rename = "BX_SYSTEM_PARAMS")]
+    pub bx_system_params: Option<Map<String, Value>>,
+    /// `BX_COMPUTED_STYLE`: documented as object.
+    #[bitrix(rename = "BX_COMPUTED_STYLE")]
+    pub bx_computed_style: Option<Map<String, Value>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `CLIENT_TYPE`. Part of `sale.paysystem.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum SalePaysystemHandlerUpdateFieldsSettingsClientType {
+    /// `"b2c"`: individuals
+    #[bitrix(value = "b2c")]
+    B2c,
+    /// `"b2b"`: legal entities
+    #[bitrix(value = "b2b")]
+    B2b,
 }

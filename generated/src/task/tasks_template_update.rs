@@ -55,7 +55,7 @@ pub struct TasksTemplateUpdateFields {
     pub description: Option<String>,
     /// `PRIORITY`: documented as `enum`.
     #[bitrix(rename = "PRIORITY")]
-    pub priority: Option<String>,
+    pub priority: Option<Value>,
     /// `GROUP_ID`: documented as integer.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: Option<i64>,
@@ -82,7 +82,7 @@ pub struct TasksTemplateUpdateFields {
     pub auditors: Option<Vec<Value>>,
     /// `STATUS`: documented as `enum`.
     #[bitrix(rename = "STATUS")]
-    pub status: Option<String>,
+    pub status: Option<Value>,
     /// `MULTITASK`: documented as Y/N flag.
     #[bitrix(rename = "MULTITASK", yn)]
     pub multitask: Option<bool>,
@@ -112,7 +112,7 @@ pub struct TasksTemplateUpdateFields {
     pub end_date_plan_after: Option<String>,
     /// `TPARAM_TYPE`: documented as `enum`.
     #[bitrix(rename = "TPARAM_TYPE")]
-    pub tparam_type: Option<String>,
+    pub tparam_type: Option<Value>,
     /// `TPARAM_REPLICATION_COUNT`: documented as integer.
     #[bitrix(rename = "TPARAM_REPLICATION_COUNT")]
     pub tparam_replication_count: Option<i64>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `crm_currency` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
+use crate::types;
 /// crm_currency (`crm_currency`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
@@ -46,20 +48,9 @@ pub struct CrmCurrency {
     /// `THOUSANDS_SEP`: documented as string.
     #[bitrix(rename = "THOUSANDS_SEP")]
     pub thousands_sep: Option<String>,
-    /// `LANG`: documented as object.
+    /// `LANG`: documented as object; keys: `*`.
     #[bitrix(rename = "LANG")]
-    pub lang: Option<CrmCurrencyLang>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `LANG` object. Part of the `crm_currency` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmCurrencyLang {
-    /// `Language`: documented as any JSON value.
-    #[bitrix(rename = "Language")]
-    pub language: Option<Value>,
+    pub lang: Option<BTreeMap<String, types::CrmCurrencyLocalization>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -24,7 +24,7 @@ pub struct DiskFile {
     pub storage_id: Option<i64>,
     /// `TYPE`: documented as `enum`.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
+    pub type_: Option<Value>,
     /// `REAL_OBJECT_ID`: documented as integer.
     #[bitrix(rename = "REAL_OBJECT_ID")]
     pub real_object_id: Option<i64>,
@@ -33,7 +33,7 @@ pub struct DiskFile {
     pub parent_id: Option<i64>,
     /// `DELETED_TYPE`: documented as `enum`.
     #[bitrix(rename = "DELETED_TYPE")]
-    pub deleted_type: Option<String>,
+    pub deleted_type: Option<Value>,
     /// `GLOBAL_CONTENT_VERSION`: documented as integer.
     #[bitrix(rename = "GLOBAL_CONTENT_VERSION")]
     pub global_content_version: Option<i64>,
