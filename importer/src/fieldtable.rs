@@ -366,9 +366,13 @@ fn keyed_objects(description: &str) -> bool {
         .any(|w| d.contains(w))
 }
 
+/// Whether an `array` row whose elements a table describes holds a list of them: "array of
+/// objects", "each element", or an array or list of things ("an array of vote questions",
+/// "list of departments") — but not of fields, settings or values, which is how the docs
+/// speak of an associative array.
 fn lists_objects(description: &str) -> bool {
     let d = description.to_lowercase();
-    [
+    let said = [
         "array of objects",
         "array of structures",
         "list of objects",
@@ -377,7 +381,20 @@ fn lists_objects(description: &str) -> bool {
         "array of arrays",
     ]
     .iter()
-    .any(|w| d.contains(w))
+    .any(|w| d.contains(w));
+    let of_things = ["array of ", "list of "].iter().any(|lead| {
+        d.find(lead).is_some_and(|at| {
+            let keyed = [
+                "field", "setting", "param", "value", "propert", "key", "data",
+            ];
+            let words: Vec<&str> = d[at + lead.len()..].split_whitespace().take(2).collect();
+            !words.is_empty()
+                && !words
+                    .iter()
+                    .any(|w| keyed.iter().any(|k| w.starts_with(k)) || w.starts_with("description"))
+        })
+    });
+    said || of_things
 }
 
 /// The values a row's bullets list, for a string or integer field. A doc `enum` is integer
