@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the List of Documents — `documentgenerator.document.list` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "documentgenerator.document.list",
     version = "v1",
     scope = "documentgenerator",
-    result = Vec<DocumentgeneratorDocumentListResultItem>,
+    result = DocumentgeneratorDocumentListResult,
     paging(kind = "start", order = "order", filter = "filter"),
     error(
         code = "0",
@@ -30,91 +31,12 @@ pub struct DocumentgeneratorDocumentList {
     /// `start`: documented as integer.
     pub start: Option<i64>,
 }
-/// The `DocumentgeneratorDocumentListResultItem` object. Part of `documentgenerator.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)).
+/// The `DocumentgeneratorDocumentListResult` object. Part of `documentgenerator.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct DocumentgeneratorDocumentListResultItem {
-    /// `documents`: documented as object.
-    pub documents: Option<DocumentgeneratorDocumentListResultItemDocuments>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `documents` object. Part of `documentgenerator.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct DocumentgeneratorDocumentListResultItemDocuments {
-    /// `id`: documented as string.
-    pub id: Option<String>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `number`: documented as string.
-    pub number: Option<String>,
-    /// `templateId`: documented as string.
-    #[bitrix(rename = "templateId")]
-    pub template_id: Option<String>,
-    /// `provider`: documented as string.
-    pub provider: Option<String>,
-    /// `value`: documented as string.
-    pub value: Option<String>,
-    /// `fileId`: documented as integer.
-    #[bitrix(rename = "fileId")]
-    pub file_id: Option<i64>,
-    /// `imageId`: documented as integer.
-    #[bitrix(rename = "imageId")]
-    pub image_id: Option<i64>,
-    /// `pdfId`: documented as integer.
-    #[bitrix(rename = "pdfId")]
-    pub pdf_id: Option<i64>,
-    /// `createTime`: documented as datetime.
-    #[bitrix(rename = "createTime")]
-    pub create_time: Option<String>,
-    /// `updateTime`: documented as datetime.
-    #[bitrix(rename = "updateTime")]
-    pub update_time: Option<String>,
-    /// `values`: documented as object; keys: `<field_code>`.
-    pub values: Option<DocumentgeneratorDocumentListResultItemDocumentsValues>,
-    /// `createdBy`: documented as string.
-    #[bitrix(rename = "createdBy")]
-    pub created_by: Option<String>,
-    /// `updatedBy`: documented as integer.
-    #[bitrix(rename = "updatedBy")]
-    pub updated_by: Option<i64>,
-    /// `downloadUrl`: documented as string.
-    #[bitrix(rename = "downloadUrl")]
-    pub download_url: Option<String>,
-    /// `pdfUrl`: documented as string.
-    #[bitrix(rename = "pdfUrl")]
-    pub pdf_url: Option<String>,
-    /// `imageUrl`: documented as string.
-    #[bitrix(rename = "imageUrl")]
-    pub image_url: Option<String>,
-    /// `stampsEnabled`: documented as boolean.
-    #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: Option<bool>,
-    /// `downloadUrlMachine`: documented as string.
-    #[bitrix(rename = "downloadUrlMachine")]
-    pub download_url_machine: Option<String>,
-    /// `pdfUrlMachine`: documented as string.
-    #[bitrix(rename = "pdfUrlMachine")]
-    pub pdf_url_machine: Option<String>,
-    /// `imageUrlMachine`: documented as string.
-    #[bitrix(rename = "imageUrlMachine")]
-    pub image_url_machine: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `values` object. Part of `documentgenerator.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct DocumentgeneratorDocumentListResultItemDocumentsValues {
-    /// `_creationMethod`: documented as string.
-    #[bitrix(rename = "_creationMethod")]
-    pub creation_method: Option<String>,
-    /// `stampsEnabled`: documented as boolean.
-    #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: Option<bool>,
+pub struct DocumentgeneratorDocumentListResult {
+    /// `documents`: documented as array of `documentgenerator_document`.
+    pub documents: Option<Vec<types::DocumentgeneratorDocument>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

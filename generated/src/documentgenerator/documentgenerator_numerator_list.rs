@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the List of Numerators — `documentgenerator.numerator.list` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "documentgenerator.numerator.list",
     version = "v1",
     scope = "documentgenerator",
-    result = Vec<DocumentgeneratorNumeratorListResultItem>,
+    result = DocumentgeneratorNumeratorListResult,
     paging(kind = "start"),
     error(
         code = "0",
@@ -24,68 +25,12 @@ pub struct DocumentgeneratorNumeratorList {
     /// `start`: documented as integer.
     pub start: Option<i64>,
 }
-/// The `DocumentgeneratorNumeratorListResultItem` object. Part of `documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)).
+/// The `DocumentgeneratorNumeratorListResult` object. Part of `documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct DocumentgeneratorNumeratorListResultItem {
-    /// `numerators`: documented as object.
-    pub numerators: Option<DocumentgeneratorNumeratorListResultItemNumerators>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `numerators` object. Part of `documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct DocumentgeneratorNumeratorListResultItemNumerators {
-    /// `id`: documented as string.
-    pub id: Option<String>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `template`: documented as string.
-    pub template: Option<String>,
-    /// `code`: documented as string.
-    pub code: Option<String>,
-    /// `settings`: documented as object.
-    pub settings: Option<DocumentgeneratorNumeratorListResultItemNumeratorsSettings>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `settings` object. Part of `documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct DocumentgeneratorNumeratorListResultItemNumeratorsSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: documented as object.
-    #[bitrix(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
-    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
-        DocumentgeneratorNumeratorListResultItemNumeratorsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator,
-    >,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` object. Part of `documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct DocumentgeneratorNumeratorListResultItemNumeratorsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    /// `start`: documented as integer.
-    pub start: Option<i64>,
-    /// `step`: documented as integer.
-    pub step: Option<i64>,
-    /// `length`: documented as integer.
-    pub length: Option<i64>,
-    /// `padString`: documented as string.
-    #[bitrix(rename = "padString")]
-    pub pad_string: Option<String>,
-    /// `periodicBy`: documented as string.
-    #[bitrix(rename = "periodicBy")]
-    pub periodic_by: Option<String>,
-    /// `timezone`: documented as string.
-    pub timezone: Option<String>,
-    /// `isDirectNumeration`: documented as boolean.
-    #[bitrix(rename = "isDirectNumeration")]
-    pub is_direct_numeration: Option<bool>,
+pub struct DocumentgeneratorNumeratorListResult {
+    /// `numerators`: documented as array of `documentgenerator_numerator`.
+    pub numerators: Option<Vec<types::DocumentgeneratorNumerator>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "im.department.colleagues.list",
     version = "v1",
     scope = "im",
-    result = Value,
+    result = Vec<Value>,
     paging(kind = "offset_limit"),
     error(
         code = "ACCESS_ERROR",

@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.messages.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
 /// Get the List of Recent Messages — `im.dialog.messages.get` (REST v1, scope `im`).
 ///
@@ -12,7 +13,7 @@ use crate::types;
     name = "im.dialog.messages.get",
     version = "v1",
     scope = "im",
-    result = Vec<types::ImDialogMessages>,
+    result = ImDialogMessagesGetResult,
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
     error(code = "FIRST_ID_STRING", status = 400, message = "First ID can't be string"),
     error(code = "LAST_ID_STRING", status = 400, message = "Last ID can't be string"),
@@ -35,4 +36,208 @@ pub struct ImDialogMessagesGet {
     /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
+}
+/// The `ImDialogMessagesGetResult` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogMessagesGetResult {
+    /// `chat_id`: documented as integer.
+    pub chat_id: Option<i64>,
+    /// `messages`: documented as array of `im_dialog_messages`.
+    pub messages: Option<Vec<types::ImDialogMessages>>,
+    /// `users`: documented as object.
+    pub users: Option<ImDialogMessagesGetResultUsers>,
+    /// `files`: documented as object.
+    pub files: Option<ImDialogMessagesGetResultFiles>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `users` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogMessagesGetResultUsers {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `first_name`: documented as string.
+    pub first_name: Option<String>,
+    /// `last_name`: documented as string.
+    pub last_name: Option<String>,
+    /// `work_position`: documented as string.
+    pub work_position: Option<String>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// `avatar`: documented as string.
+    pub avatar: Option<String>,
+    /// `avatar_hr`: documented as string.
+    pub avatar_hr: Option<String>,
+    /// `gender`: documented as string.
+    pub gender: Option<ImDialogMessagesGetResultUsersGender>,
+    /// `birthday`: documented as string.
+    pub birthday: Option<String>,
+    /// `extranet`: documented as boolean.
+    pub extranet: Option<bool>,
+    /// `network`: documented as boolean.
+    pub network: Option<bool>,
+    /// `bot`: documented as boolean.
+    pub bot: Option<bool>,
+    /// `connector`: documented as boolean.
+    pub connector: Option<bool>,
+    /// `external_auth_id`: documented as string.
+    pub external_auth_id: Option<String>,
+    /// `status`: documented as string.
+    pub status: Option<String>,
+    /// `idle`: documented as boolean.
+    pub idle: Option<bool>,
+    /// `last_activity_date`: documented as datetime.
+    pub last_activity_date: Option<String>,
+    /// `mobile_last_date`: documented as datetime.
+    pub mobile_last_date: Option<String>,
+    /// `desktop_last_date`: documented as datetime.
+    pub desktop_last_date: Option<String>,
+    /// `absent`: documented as boolean.
+    pub absent: Option<bool>,
+    /// `departments`: documented as array.
+    pub departments: Option<Vec<Value>>,
+    /// `phones`: documented as object.
+    pub phones: Option<Map<String, Value>>,
+    /// `bot_data`: documented as object.
+    pub bot_data: Option<Map<String, Value>>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `website`: documented as string.
+    pub website: Option<String>,
+    /// `email`: documented as string.
+    pub email: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `gender`. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[bitrix_enum(repr = "string")]
+pub enum ImDialogMessagesGetResultUsersGender {
+    /// `"M"`: male
+    #[bitrix(value = "M")]
+    M,
+    /// `"F"`: female
+    #[bitrix(value = "F")]
+    F,
+}
+/// The `files` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogMessagesGetResultFiles {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `chatId`: documented as integer.
+    #[bitrix(rename = "chatId")]
+    pub chat_id: Option<i64>,
+    /// `date`: documented as datetime.
+    pub date: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `extension`: documented as string.
+    pub extension: Option<String>,
+    /// `size`: documented as integer.
+    pub size: Option<i64>,
+    /// `image`: documented as object.
+    pub image: Option<ImDialogMessagesGetResultFilesImage>,
+    /// `status`: documented as string.
+    pub status: Option<String>,
+    /// `progress`: documented as integer.
+    pub progress: Option<i64>,
+    /// `authorId`: documented as integer.
+    #[bitrix(rename = "authorId")]
+    pub author_id: Option<i64>,
+    /// `authorName`: documented as string.
+    #[bitrix(rename = "authorName")]
+    pub author_name: Option<String>,
+    /// `urlPreview`: documented as string.
+    #[bitrix(rename = "urlPreview")]
+    pub url_preview: Option<String>,
+    /// `urlShow`: documented as string.
+    #[bitrix(rename = "urlShow")]
+    pub url_show: Option<String>,
+    /// `urlDownload`: documented as string.
+    #[bitrix(rename = "urlDownload")]
+    pub url_download: Option<String>,
+    /// `viewerAttrs`: documented as object.
+    #[bitrix(rename = "viewerAttrs")]
+    pub viewer_attrs: Option<ImDialogMessagesGetResultFilesViewerAttrs>,
+    /// `mediaUrl`: documented as object.
+    #[bitrix(rename = "mediaUrl")]
+    pub media_url: Option<ImDialogMessagesGetResultFilesMediaUrl>,
+    /// `isTranscribable`: documented as boolean.
+    #[bitrix(rename = "isTranscribable")]
+    pub is_transcribable: Option<bool>,
+    /// `isVideoNote`: documented as boolean.
+    #[bitrix(rename = "isVideoNote")]
+    pub is_video_note: Option<bool>,
+    /// `isVoiceNote`: documented as boolean.
+    #[bitrix(rename = "isVoiceNote")]
+    pub is_voice_note: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `image` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogMessagesGetResultFilesImage {
+    /// `height`: documented as integer.
+    pub height: Option<i64>,
+    /// `width`: documented as integer.
+    pub width: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `viewerAttrs` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogMessagesGetResultFilesViewerAttrs {
+    /// `viewer`: documented as string.
+    pub viewer: Option<String>,
+    /// `viewerType`: documented as string.
+    #[bitrix(rename = "viewerType")]
+    pub viewer_type: Option<String>,
+    /// `src`: documented as string.
+    pub src: Option<String>,
+    /// `viewerResized`: documented as string.
+    #[bitrix(rename = "viewerResized")]
+    pub viewer_resized: Option<String>,
+    /// `objectId`: documented as string.
+    #[bitrix(rename = "objectId")]
+    pub object_id: Option<String>,
+    /// `viewerGroupBy`: documented as string.
+    #[bitrix(rename = "viewerGroupBy")]
+    pub viewer_group_by: Option<String>,
+    /// `imChatId`: documented as integer.
+    #[bitrix(rename = "imChatId")]
+    pub im_chat_id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `actions`: documented as string.
+    pub actions: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `mediaUrl` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImDialogMessagesGetResultFilesMediaUrl {
+    /// `preview`: documented as object.
+    pub preview: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

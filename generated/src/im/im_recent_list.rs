@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get the List of Chats — `im.recent.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "im.recent.list",
     version = "v1",
     scope = "im",
-    result = Vec<ImRecentListResultItem>,
+    result = ImRecentListResult,
     paging(kind = "offset_limit"),
 )]
 pub struct ImRecentList {
@@ -56,12 +57,12 @@ pub struct ImRecentList {
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }
-/// The `ImRecentListResultItem` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
+/// The `ImRecentListResult` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct ImRecentListResultItem {
-    /// `items`: documented as object.
-    pub items: Option<ImRecentListResultItemItems>,
+pub struct ImRecentListResult {
+    /// `items`: documented as array of `im_recent`.
+    pub items: Option<Vec<types::ImRecent>>,
     /// `hasMorePages`: documented as boolean.
     #[bitrix(rename = "hasMorePages")]
     pub has_more_pages: Option<bool>,
@@ -69,7 +70,7 @@ pub struct ImRecentListResultItem {
     #[bitrix(rename = "hasMore")]
     pub has_more: Option<bool>,
     /// `copilot`: documented as object.
-    pub copilot: Option<ImRecentListResultItemCopilot>,
+    pub copilot: Option<ImRecentListResultCopilot>,
     /// `messagesAutoDeleteConfigs`: documented as array.
     #[bitrix(rename = "messagesAutoDeleteConfigs")]
     pub messages_auto_delete_configs: Option<Vec<Value>>,
@@ -77,294 +78,10 @@ pub struct ImRecentListResultItem {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `items` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImRecentListResultItemItems {
-    /// `id`: documented as string.
-    pub id: Option<String>,
-    /// `chat_id`: documented as integer.
-    pub chat_id: Option<i64>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `avatar`: documented as object.
-    pub avatar: Option<ImRecentListResultItemItemsAvatar>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `message`: documented as object.
-    pub message: Option<ImRecentListResultItemItemsMessage>,
-    /// `counter`: documented as integer.
-    pub counter: Option<i64>,
-    /// `last_id`: documented as integer.
-    pub last_id: Option<i64>,
-    /// `pinned`: documented as boolean.
-    pub pinned: Option<bool>,
-    /// `unread`: documented as boolean.
-    pub unread: Option<bool>,
-    /// `has_reminder`: documented as boolean.
-    pub has_reminder: Option<bool>,
-    /// `date_update`: documented as datetime.
-    pub date_update: Option<String>,
-    /// `date_last_activity`: documented as datetime.
-    pub date_last_activity: Option<String>,
-    /// `user`: documented as object.
-    pub user: Option<ImRecentListResultItemItemsUser>,
-    /// `chat`: documented as object.
-    pub chat: Option<ImRecentListResultItemItemsChat>,
-    /// `lines`: documented as object.
-    pub lines: Option<ImRecentListResultItemItemsLines>,
-    /// `options`: documented as array.
-    pub options: Option<Vec<Value>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `avatar` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImRecentListResultItemItemsAvatar {
-    /// `url`: documented as string.
-    pub url: Option<String>,
-    /// `color`: documented as string.
-    pub color: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `message` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImRecentListResultItemItemsMessage {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `text`: documented as string.
-    pub text: Option<String>,
-    /// `file`: documented as boolean.
-    pub file: Option<bool>,
-    /// `author_id`: documented as integer.
-    pub author_id: Option<i64>,
-    /// `attach`: documented as boolean.
-    pub attach: Option<bool>,
-    /// `date`: documented as datetime.
-    pub date: Option<String>,
-    /// `status`: documented as string.
-    pub status: Option<String>,
-    /// `sticker`: documented as integer.
-    pub sticker: Option<i64>,
-    /// `uuid`: documented as string.
-    pub uuid: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `user` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImRecentListResultItemItemsUser {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `active`: documented as boolean.
-    pub active: Option<bool>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `first_name`: documented as string.
-    pub first_name: Option<String>,
-    /// `last_name`: documented as string.
-    pub last_name: Option<String>,
-    /// `work_position`: documented as string.
-    pub work_position: Option<String>,
-    /// `color`: documented as string.
-    pub color: Option<String>,
-    /// `avatar`: documented as string.
-    pub avatar: Option<String>,
-    /// `avatar_hr`: documented as string.
-    pub avatar_hr: Option<String>,
-    /// `gender`: documented as string.
-    pub gender: Option<String>,
-    /// `birthday`: documented as string.
-    pub birthday: Option<String>,
-    /// `extranet`: documented as boolean.
-    pub extranet: Option<bool>,
-    /// `network`: documented as boolean.
-    pub network: Option<bool>,
-    /// `bot`: documented as boolean.
-    pub bot: Option<bool>,
-    /// `connector`: documented as boolean.
-    pub connector: Option<bool>,
-    /// `external_auth_id`: documented as string.
-    pub external_auth_id: Option<String>,
-    /// `status`: documented as string.
-    pub status: Option<String>,
-    /// `idle`: documented as datetime.
-    pub idle: Option<String>,
-    /// `last_activity_date`: documented as datetime.
-    pub last_activity_date: Option<String>,
-    /// `mobile_last_date`: documented as datetime.
-    pub mobile_last_date: Option<String>,
-    /// `desktop_last_date`: documented as datetime.
-    pub desktop_last_date: Option<String>,
-    /// `absent`: documented as datetime.
-    pub absent: Option<String>,
-    /// `departments`: documented as array.
-    pub departments: Option<Vec<Value>>,
-    /// `phones`: documented as object.
-    pub phones: Option<Map<String, Value>>,
-    /// `bot_data`: documented as object.
-    pub bot_data: Option<Map<String, Value>>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `website`: documented as string.
-    pub website: Option<String>,
-    /// `email`: documented as string.
-    pub email: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `chat` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImRecentListResultItemItemsChat {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `parent_chat_id`: documented as integer.
-    pub parent_chat_id: Option<i64>,
-    /// `parent_message_id`: documented as integer.
-    pub parent_message_id: Option<i64>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `owner`: documented as integer.
-    pub owner: Option<i64>,
-    /// `extranet`: documented as boolean.
-    pub extranet: Option<bool>,
-    /// `contains_collaber`: documented as boolean.
-    pub contains_collaber: Option<bool>,
-    /// `avatar`: documented as string.
-    pub avatar: Option<String>,
-    /// `color`: documented as string.
-    pub color: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `entity_type`: documented as string.
-    pub entity_type: Option<String>,
-    /// `entity_id`: documented as string.
-    pub entity_id: Option<String>,
-    /// `entity_data_1`: documented as string.
-    pub entity_data_1: Option<String>,
-    /// `entity_data_2`: documented as string.
-    pub entity_data_2: Option<String>,
-    /// `entity_data_3`: documented as string.
-    pub entity_data_3: Option<String>,
-    /// `mute_list`: documented as array.
-    pub mute_list: Option<Vec<Value>>,
-    /// `manager_list`: documented as array.
-    pub manager_list: Option<Vec<Value>>,
-    /// `date_create`: documented as datetime.
-    pub date_create: Option<String>,
-    /// `message_type`: documented as string.
-    pub message_type: Option<String>,
-    /// `user_counter`: documented as integer.
-    pub user_counter: Option<i64>,
-    /// `restrictions`: documented as object.
-    pub restrictions: Option<ImRecentListResultItemItemsChatRestrictions>,
-    /// `role`: documented as string.
-    pub role: Option<String>,
-    /// `text_field_enabled`: documented as boolean.
-    pub text_field_enabled: Option<bool>,
-    /// `background_id`: documented as integer.
-    pub background_id: Option<i64>,
-    /// `entity_link`: documented as object.
-    pub entity_link: Option<ImRecentListResultItemItemsChatEntityLink>,
-    /// `permissions`: documented as object.
-    pub permissions: Option<ImRecentListResultItemItemsChatPermissions>,
-    /// `public`: documented as string.
-    pub public: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `restrictions` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImRecentListResultItemItemsChatRestrictions {
-    /// `avatar`: documented as boolean.
-    pub avatar: Option<bool>,
-    /// `rename`: documented as boolean.
-    pub rename: Option<bool>,
-    /// `extend`: documented as boolean.
-    pub extend: Option<bool>,
-    /// `call`: documented as boolean.
-    pub call: Option<bool>,
-    /// `mute`: documented as boolean.
-    pub mute: Option<bool>,
-    /// `leave`: documented as boolean.
-    pub leave: Option<bool>,
-    /// `leave_owner`: documented as boolean.
-    pub leave_owner: Option<bool>,
-    /// `send`: documented as boolean.
-    pub send: Option<bool>,
-    /// `user_list`: documented as boolean.
-    pub user_list: Option<bool>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `entity_link` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImRecentListResultItemItemsChatEntityLink {
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `url`: documented as string.
-    pub url: Option<String>,
-    /// `id`: documented as string.
-    pub id: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `permissions` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImRecentListResultItemItemsChatPermissions {
-    /// `manage_users_add`: documented as string.
-    pub manage_users_add: Option<String>,
-    /// `manage_users_delete`: documented as string.
-    pub manage_users_delete: Option<String>,
-    /// `manage_ui`: documented as string.
-    pub manage_ui: Option<String>,
-    /// `manage_settings`: documented as string.
-    pub manage_settings: Option<String>,
-    /// `manage_messages`: documented as string.
-    pub manage_messages: Option<String>,
-    /// `can_post`: documented as string.
-    pub can_post: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `lines` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImRecentListResultItemItemsLines {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `status`: documented as integer.
-    pub status: Option<i64>,
-    /// `date_create`: documented as datetime.
-    pub date_create: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
 /// The `copilot` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct ImRecentListResultItemCopilot {
+pub struct ImRecentListResultCopilot {
     /// `chats`: documented as object.
     pub chats: Option<Map<String, Value>>,
     /// `messages`: documented as object.

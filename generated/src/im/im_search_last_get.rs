@@ -12,7 +12,7 @@ use crate::types;
     name = "im.search.last.get",
     version = "v1",
     scope = "im",
-    result = types::ImSearchLast,
+    result = Vec<types::ImSearchLast>,
 )]
 pub struct ImSearchLastGet {
     /// `SKIP_OPENLINES`: documented as string.

@@ -42,9 +42,9 @@ pub struct ImbotCommandRegister {
     /// `EVENT_COMMAND_ADD`: documented as string, required.
     #[bitrix(rename = "EVENT_COMMAND_ADD")]
     pub event_command_add: String,
-    /// `LANG`: documented as object, required.
+    /// `LANG`: documented as array of object, required.
     #[bitrix(rename = "LANG")]
-    pub lang: ImbotCommandRegisterLang,
+    pub lang: Vec<ImbotCommandRegisterLangItem>,
     /// `COMMON`: documented as string.
     #[bitrix(rename = "COMMON")]
     pub common: Option<ImbotCommandRegisterCommon>,
@@ -58,10 +58,10 @@ pub struct ImbotCommandRegister {
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
 }
-/// The `LANG` object. Part of `imbot.command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)).
+/// The `ImbotCommandRegisterLangItem` object. Part of `imbot.command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct ImbotCommandRegisterLang {
+pub struct ImbotCommandRegisterLangItem {
     /// `LANGUAGE_ID`: documented as string, required.
     #[bitrix(rename = "LANGUAGE_ID")]
     pub language_id: String,

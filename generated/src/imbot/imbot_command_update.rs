@@ -57,9 +57,9 @@ pub struct ImbotCommandUpdateFields {
     /// `EXTRANET_SUPPORT`: documented as string.
     #[bitrix(rename = "EXTRANET_SUPPORT")]
     pub extranet_support: Option<ImbotCommandUpdateFieldsExtranetSupport>,
-    /// `LANG`: documented as object.
+    /// `LANG`: documented as array of object.
     #[bitrix(rename = "LANG")]
-    pub lang: Option<ImbotCommandUpdateFieldsLang>,
+    pub lang: Option<Vec<ImbotCommandUpdateFieldsLangItem>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -84,10 +84,10 @@ pub enum ImbotCommandUpdateFieldsExtranetSupport {
     #[bitrix(value = "N")]
     N,
 }
-/// The `LANG` object. Part of `imbot.command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)).
+/// The `ImbotCommandUpdateFieldsLangItem` object. Part of `imbot.command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct ImbotCommandUpdateFieldsLang {
+pub struct ImbotCommandUpdateFieldsLangItem {
     /// `LANGUAGE_ID`: documented as string, required.
     #[bitrix(rename = "LANGUAGE_ID")]
     pub language_id: String,

@@ -95,10 +95,10 @@ pub struct TelephonyExternalCallRegisterResult {
     /// `CRM_CREATED_LEAD`: documented as integer.
     #[bitrix(rename = "CRM_CREATED_LEAD")]
     pub crm_created_lead: Option<i64>,
-    /// `CRM_CREATED_ENTITIES`: documented as object.
+    /// `CRM_CREATED_ENTITIES`: documented as array of object.
     #[bitrix(rename = "CRM_CREATED_ENTITIES")]
     pub crm_created_entities: Option<
-        TelephonyExternalCallRegisterResultCrmCreatedEntities,
+        Vec<TelephonyExternalCallRegisterResultCrmCreatedEntitiesItem>,
     >,
     /// `CRM_ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
@@ -113,10 +113,10 @@ pub struct TelephonyExternalCallRegisterResult {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `CRM_CREATED_ENTITIES` object. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
+/// The `TelephonyExternalCallRegisterResultCrmCreatedEntitiesItem` object. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct TelephonyExternalCallRegisterResultCrmCreatedEntities {
+pub struct TelephonyExternalCallRegisterResultCrmCreatedEntitiesItem {
     /// `ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: Option<String>,

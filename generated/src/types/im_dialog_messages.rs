@@ -3,29 +3,13 @@
 //! The `im_dialog_messages` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// Get the List of Recent Messages (`im_dialog_messages`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImDialogMessages {
-    /// `chat_id`: documented as integer.
-    pub chat_id: Option<i64>,
-    /// `messages`: documented as object.
-    pub messages: Option<ImDialogMessagesMessages>,
-    /// `users`: documented as object.
-    pub users: Option<ImDialogMessagesUsers>,
-    /// `files`: documented as object.
-    pub files: Option<ImDialogMessagesFiles>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `messages` object. Part of the `im_dialog_messages` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImDialogMessagesMessages {
     /// `id`: documented as integer.
     pub id: Option<i64>,
     /// `chat_id`: documented as integer.
@@ -43,7 +27,7 @@ pub struct ImDialogMessagesMessages {
     /// `replaces`: documented as array.
     pub replaces: Option<Vec<Value>>,
     /// `params`: documented as object.
-    pub params: Option<ImDialogMessagesMessagesParams>,
+    pub params: Option<ImDialogMessagesParams>,
     /// `disappearing_date`: documented as datetime.
     pub disappearing_date: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
@@ -53,7 +37,7 @@ pub struct ImDialogMessagesMessages {
 /// The `params` object. Part of the `im_dialog_messages` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct ImDialogMessagesMessagesParams {
+pub struct ImDialogMessagesParams {
     /// `LIKE`: documented as array.
     #[bitrix(rename = "LIKE")]
     pub like: Option<Vec<Value>>,
@@ -63,194 +47,6 @@ pub struct ImDialogMessagesMessagesParams {
     /// `NOTIFY`: documented as string.
     #[bitrix(rename = "NOTIFY")]
     pub notify: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `users` object. Part of the `im_dialog_messages` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImDialogMessagesUsers {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `active`: documented as boolean.
-    pub active: Option<bool>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `first_name`: documented as string.
-    pub first_name: Option<String>,
-    /// `last_name`: documented as string.
-    pub last_name: Option<String>,
-    /// `work_position`: documented as string.
-    pub work_position: Option<String>,
-    /// `color`: documented as string.
-    pub color: Option<String>,
-    /// `avatar`: documented as string.
-    pub avatar: Option<String>,
-    /// `avatar_hr`: documented as string.
-    pub avatar_hr: Option<String>,
-    /// `gender`: documented as string.
-    pub gender: Option<ImDialogMessagesUsersGender>,
-    /// `birthday`: documented as string.
-    pub birthday: Option<String>,
-    /// `extranet`: documented as boolean.
-    pub extranet: Option<bool>,
-    /// `network`: documented as boolean.
-    pub network: Option<bool>,
-    /// `bot`: documented as boolean.
-    pub bot: Option<bool>,
-    /// `connector`: documented as boolean.
-    pub connector: Option<bool>,
-    /// `external_auth_id`: documented as string.
-    pub external_auth_id: Option<String>,
-    /// `status`: documented as string.
-    pub status: Option<String>,
-    /// `idle`: documented as boolean.
-    pub idle: Option<bool>,
-    /// `last_activity_date`: documented as datetime.
-    pub last_activity_date: Option<String>,
-    /// `mobile_last_date`: documented as datetime.
-    pub mobile_last_date: Option<String>,
-    /// `desktop_last_date`: documented as datetime.
-    pub desktop_last_date: Option<String>,
-    /// `absent`: documented as boolean.
-    pub absent: Option<bool>,
-    /// `departments`: documented as array.
-    pub departments: Option<Vec<Value>>,
-    /// `phones`: documented as object.
-    pub phones: Option<Map<String, Value>>,
-    /// `bot_data`: documented as object.
-    pub bot_data: Option<Map<String, Value>>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `website`: documented as string.
-    pub website: Option<String>,
-    /// `email`: documented as string.
-    pub email: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// Documented values of `gender`. Part of the `im_dialog_messages` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDialogMessagesUsersGender {
-    /// `"M"`: male
-    #[bitrix(value = "M")]
-    M,
-    /// `"F"`: female
-    #[bitrix(value = "F")]
-    F,
-}
-/// The `files` object. Part of the `im_dialog_messages` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImDialogMessagesFiles {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `chatId`: documented as integer.
-    #[bitrix(rename = "chatId")]
-    pub chat_id: Option<i64>,
-    /// `date`: documented as datetime.
-    pub date: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `extension`: documented as string.
-    pub extension: Option<String>,
-    /// `size`: documented as integer.
-    pub size: Option<i64>,
-    /// `image`: documented as object.
-    pub image: Option<ImDialogMessagesFilesImage>,
-    /// `status`: documented as string.
-    pub status: Option<String>,
-    /// `progress`: documented as integer.
-    pub progress: Option<i64>,
-    /// `authorId`: documented as integer.
-    #[bitrix(rename = "authorId")]
-    pub author_id: Option<i64>,
-    /// `authorName`: documented as string.
-    #[bitrix(rename = "authorName")]
-    pub author_name: Option<String>,
-    /// `urlPreview`: documented as string.
-    #[bitrix(rename = "urlPreview")]
-    pub url_preview: Option<String>,
-    /// `urlShow`: documented as string.
-    #[bitrix(rename = "urlShow")]
-    pub url_show: Option<String>,
-    /// `urlDownload`: documented as string.
-    #[bitrix(rename = "urlDownload")]
-    pub url_download: Option<String>,
-    /// `viewerAttrs`: documented as object.
-    #[bitrix(rename = "viewerAttrs")]
-    pub viewer_attrs: Option<ImDialogMessagesFilesViewerAttrs>,
-    /// `mediaUrl`: documented as object.
-    #[bitrix(rename = "mediaUrl")]
-    pub media_url: Option<ImDialogMessagesFilesMediaUrl>,
-    /// `isTranscribable`: documented as boolean.
-    #[bitrix(rename = "isTranscribable")]
-    pub is_transcribable: Option<bool>,
-    /// `isVideoNote`: documented as boolean.
-    #[bitrix(rename = "isVideoNote")]
-    pub is_video_note: Option<bool>,
-    /// `isVoiceNote`: documented as boolean.
-    #[bitrix(rename = "isVoiceNote")]
-    pub is_voice_note: Option<bool>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `image` object. Part of the `im_dialog_messages` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImDialogMessagesFilesImage {
-    /// `height`: documented as integer.
-    pub height: Option<i64>,
-    /// `width`: documented as integer.
-    pub width: Option<i64>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `viewerAttrs` object. Part of the `im_dialog_messages` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImDialogMessagesFilesViewerAttrs {
-    /// `viewer`: documented as string.
-    pub viewer: Option<String>,
-    /// `viewerType`: documented as string.
-    #[bitrix(rename = "viewerType")]
-    pub viewer_type: Option<String>,
-    /// `src`: documented as string.
-    pub src: Option<String>,
-    /// `viewerResized`: documented as string.
-    #[bitrix(rename = "viewerResized")]
-    pub viewer_resized: Option<String>,
-    /// `objectId`: documented as string.
-    #[bitrix(rename = "objectId")]
-    pub object_id: Option<String>,
-    /// `viewerGroupBy`: documented as string.
-    #[bitrix(rename = "viewerGroupBy")]
-    pub viewer_group_by: Option<String>,
-    /// `imChatId`: documented as integer.
-    #[bitrix(rename = "imChatId")]
-    pub im_chat_id: Option<i64>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `actions`: documented as string.
-    pub actions: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `mediaUrl` object. Part of the `im_dialog_messages` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImDialogMessagesFilesMediaUrl {
-    /// `preview`: documented as object.
-    pub preview: Option<Map<String, Value>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

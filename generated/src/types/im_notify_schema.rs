@@ -16,17 +16,17 @@ pub struct ImNotifySchema {
     /// `MODULE_ID`: documented as string.
     #[bitrix(rename = "MODULE_ID")]
     pub module_id: Option<String>,
-    /// `LIST`: documented as object.
+    /// `LIST`: documented as array of object.
     #[bitrix(rename = "LIST")]
-    pub list: Option<ImNotifySchemaList>,
+    pub list: Option<Vec<ImNotifySchemaListItem>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `LIST` object. Part of the `im_notify_schema` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)).
+/// The `ImNotifySchemaListItem` object. Part of the `im_notify_schema` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct ImNotifySchemaList {
+pub struct ImNotifySchemaListItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,

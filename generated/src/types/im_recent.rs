@@ -4,14 +4,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-/// Get a Shortened List of Recent Chats (`im_recent`).
+/// Get the List of Chats (`im_recent`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImRecent {
     /// `id`: documented as string.
     pub id: Option<String>,
+    /// `chat_id`: documented as integer.
+    pub chat_id: Option<i64>,
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
@@ -23,8 +25,6 @@ pub struct ImRecent {
     pub message: Option<ImRecentMessage>,
     /// `counter`: documented as integer.
     pub counter: Option<i64>,
-    /// `chat_id`: documented as integer.
-    pub chat_id: Option<i64>,
     /// `last_id`: documented as integer.
     pub last_id: Option<i64>,
     /// `pinned`: documented as boolean.
@@ -41,13 +41,15 @@ pub struct ImRecent {
     pub user: Option<ImRecentUser>,
     /// `chat`: documented as object.
     pub chat: Option<ImRecentChat>,
+    /// `lines`: documented as object.
+    pub lines: Option<ImRecentLines>,
     /// `options`: documented as array.
     pub options: Option<Vec<Value>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `avatar` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
+/// The `avatar` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImRecentAvatar {
@@ -59,7 +61,7 @@ pub struct ImRecentAvatar {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `message` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
+/// The `message` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImRecentMessage {
@@ -69,28 +71,30 @@ pub struct ImRecentMessage {
     pub text: Option<String>,
     /// `file`: documented as boolean.
     pub file: Option<bool>,
-    /// `attach`: documented as boolean.
-    pub attach: Option<bool>,
     /// `author_id`: documented as integer.
     pub author_id: Option<i64>,
+    /// `attach`: documented as boolean.
+    pub attach: Option<bool>,
     /// `date`: documented as datetime.
     pub date: Option<String>,
-    /// `sticker`: documented as integer.
-    pub sticker: Option<i64>,
     /// `status`: documented as string.
     pub status: Option<String>,
+    /// `sticker`: documented as integer.
+    pub sticker: Option<i64>,
     /// `uuid`: documented as string.
     pub uuid: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `user` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
+/// The `user` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImRecentUser {
     /// `id`: documented as integer.
     pub id: Option<i64>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `first_name`: documented as string.
@@ -103,6 +107,8 @@ pub struct ImRecentUser {
     pub color: Option<String>,
     /// `avatar`: documented as string.
     pub avatar: Option<String>,
+    /// `avatar_hr`: documented as string.
+    pub avatar_hr: Option<String>,
     /// `gender`: documented as string.
     pub gender: Option<String>,
     /// `birthday`: documented as string.
@@ -125,36 +131,49 @@ pub struct ImRecentUser {
     pub last_activity_date: Option<String>,
     /// `mobile_last_date`: documented as datetime.
     pub mobile_last_date: Option<String>,
+    /// `desktop_last_date`: documented as datetime.
+    pub desktop_last_date: Option<String>,
     /// `absent`: documented as datetime.
     pub absent: Option<String>,
+    /// `departments`: documented as array.
+    pub departments: Option<Vec<Value>>,
+    /// `phones`: documented as object.
+    pub phones: Option<Map<String, Value>>,
+    /// `bot_data`: documented as object.
+    pub bot_data: Option<Map<String, Value>>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `website`: documented as string.
+    pub website: Option<String>,
+    /// `email`: documented as string.
+    pub email: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `chat` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
+/// The `chat` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImRecentChat {
     /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
+    /// `parent_chat_id`: documented as integer.
+    pub parent_chat_id: Option<i64>,
+    /// `parent_message_id`: documented as integer.
+    pub parent_message_id: Option<i64>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `owner`: documented as integer.
     pub owner: Option<i64>,
     /// `extranet`: documented as boolean.
     pub extranet: Option<bool>,
-    /// `parent_chat_id`: documented as integer.
-    pub parent_chat_id: Option<i64>,
-    /// `parent_message_id`: documented as integer.
-    pub parent_message_id: Option<i64>,
     /// `contains_collaber`: documented as boolean.
     pub contains_collaber: Option<bool>,
-    /// `color`: documented as string.
-    pub color: Option<String>,
     /// `avatar`: documented as string.
     pub avatar: Option<String>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
@@ -168,14 +187,14 @@ pub struct ImRecentChat {
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: documented as string.
     pub entity_data_3: Option<String>,
-    /// `date_create`: documented as datetime.
-    pub date_create: Option<String>,
-    /// `message_type`: documented as string.
-    pub message_type: Option<String>,
     /// `mute_list`: documented as array.
     pub mute_list: Option<Vec<Value>>,
     /// `manager_list`: documented as array of integer.
     pub manager_list: Option<Vec<i64>>,
+    /// `date_create`: documented as datetime.
+    pub date_create: Option<String>,
+    /// `message_type`: documented as string.
+    pub message_type: Option<String>,
     /// `user_counter`: documented as integer.
     pub user_counter: Option<i64>,
     /// `restrictions`: documented as object.
@@ -196,7 +215,7 @@ pub struct ImRecentChat {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `restrictions` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
+/// The `restrictions` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImRecentChatRestrictions {
@@ -222,7 +241,7 @@ pub struct ImRecentChatRestrictions {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `entity_link` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
+/// The `entity_link` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImRecentChatEntityLink {
@@ -237,7 +256,7 @@ pub struct ImRecentChatEntityLink {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `permissions` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
+/// The `permissions` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImRecentChatPermissions {
@@ -253,6 +272,20 @@ pub struct ImRecentChatPermissions {
     pub manage_messages: Option<String>,
     /// `can_post`: documented as string.
     pub can_post: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `lines` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct ImRecentLines {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `status`: documented as integer.
+    pub status: Option<i64>,
+    /// `date_create`: documented as datetime.
+    pub date_create: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -89,8 +89,8 @@ pub struct ImopenlinesSessionHistoryMessageValue {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImopenlinesSessionHistoryUsersMessage {
-    /// `chat`: documented as object.
-    pub chat: Option<Map<String, Value>>,
+    /// `chat`: documented as array of object.
+    pub chat: Option<Vec<Map<String, Value>>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -59,9 +59,9 @@ pub struct VoteIntegrationImSendResult {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct VoteIntegrationImSendImMessageVoteData {
-    /// `QUESTIONS`: documented as object, required.
+    /// `QUESTIONS`: documented as array of object, required.
     #[bitrix(rename = "QUESTIONS")]
-    pub questions: VoteIntegrationImSendImMessageVoteDataQuestions,
+    pub questions: Vec<VoteIntegrationImSendImMessageVoteDataQuestionsItem>,
     /// `ANONYMITY`: documented as integer.
     #[bitrix(rename = "ANONYMITY")]
     pub anonymity: Option<VoteIntegrationImSendImMessageVoteDataAnonymity>,
@@ -72,26 +72,28 @@ pub struct VoteIntegrationImSendImMessageVoteData {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `QUESTIONS` object. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
+/// The `VoteIntegrationImSendImMessageVoteDataQuestionsItem` object. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct VoteIntegrationImSendImMessageVoteDataQuestions {
+pub struct VoteIntegrationImSendImMessageVoteDataQuestionsItem {
     /// `QUESTION`: documented as string.
     #[bitrix(rename = "QUESTION")]
     pub question: Option<String>,
     /// `FIELD_TYPE`: documented as integer.
     #[bitrix(rename = "FIELD_TYPE")]
-    pub field_type: Option<VoteIntegrationImSendImMessageVoteDataQuestionsFieldType>,
-    /// `ANSWERS`: documented as object.
+    pub field_type: Option<VoteIntegrationImSendImMessageVoteDataQuestionsItemFieldType>,
+    /// `ANSWERS`: documented as array of object.
     #[bitrix(rename = "ANSWERS")]
-    pub answers: Option<VoteIntegrationImSendImMessageVoteDataQuestionsAnswers>,
+    pub answers: Option<
+        Vec<VoteIntegrationImSendImMessageVoteDataQuestionsItemAnswersItem>,
+    >,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
 /// Documented values of `FIELD_TYPE`. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
 #[bitrix_enum(repr = "integer")]
-pub enum VoteIntegrationImSendImMessageVoteDataQuestionsFieldType {
+pub enum VoteIntegrationImSendImMessageVoteDataQuestionsItemFieldType {
     /// `0`: radio buttons, one answer option
     #[bitrix(value = 0)]
     RadioButtonsOneAnswerOption,
@@ -99,10 +101,10 @@ pub enum VoteIntegrationImSendImMessageVoteDataQuestionsFieldType {
     #[bitrix(value = 1)]
     CheckboxesMultipleChoice,
 }
-/// The `ANSWERS` object. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
+/// The `VoteIntegrationImSendImMessageVoteDataQuestionsItemAnswersItem` object. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct VoteIntegrationImSendImMessageVoteDataQuestionsAnswers {
+pub struct VoteIntegrationImSendImMessageVoteDataQuestionsItemAnswersItem {
     /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
