@@ -422,7 +422,9 @@ fn enum_values(ty: &mut Type, description: &str) {
         return;
     }
     // `chatXXX`, `SG{id}`, `<LINE_ID>`: the list shows formats of one free value, not a set.
-    if bullets.iter().any(|(v, _)| is_placeholder(v)) {
+    // A list with a list inside names keys, each with values of its own (user.search
+    // FILTER: `USER_TYPE` — `employee`, `extranet`), not the values of this field.
+    if bullets.iter().any(|(v, _)| is_placeholder(v)) || has_nested_bullets(description) {
         return;
     }
     let mut values = Vec::new();
@@ -441,6 +443,22 @@ fn enum_values(ty: &mut Type, description: &str) {
         values.push(EnumValue { value, name: label });
     }
     ty.enum_values = values;
+}
+
+/// Whether a bullet list in `description` holds a list inside: an item that ends in a colon
+/// ("`USER_TYPE` — it takes the values:") with items after it. Tables lose indentation, so
+/// the colon is what tells.
+fn has_nested_bullets(description: &str) -> bool {
+    let items: Vec<&str> = description
+        .lines()
+        .map(str::trim)
+        .filter(|t| t.starts_with("- ") || t.starts_with("* "))
+        .collect();
+    items
+        .iter()
+        .rev()
+        .skip(1)
+        .any(|item| item.trim_end().ends_with(':'))
 }
 
 /// Whether a listed value is a pattern with a part to fill in (`chatXXX`, `INV-{NUMBER}`,

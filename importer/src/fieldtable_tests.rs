@@ -137,7 +137,7 @@ fn a_sort_object_keyed_by_the_entity_fields_takes_directions() {
 
 #[test]
 fn an_enum_keeps_its_values_and_a_list_of_formats_is_no_enum() {
-    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **DELETED_TYPE**\n[`enum`](x.md) | Deletion status:\n- `0` — not deleted\n- `3` — in the trash ||\n|| **PRIORITY**\n[`enum`](x.md) | Priority ||\n|| **DIALOG_ID**\n[`string`](x.md) | Chat in the format:\n- `chatXXX` — chat\n- `XXX` — user ||\n|| **NUMBER**\n[`string`](x.md) | Template:\n- `INV-{NUMBER}`\n- `{NUMBER}` ||\n|#\n";
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **DELETED_TYPE**\n[`enum`](x.md) | Deletion status:\n- `0` — not deleted\n- `3` — in the trash ||\n|| **PRIORITY**\n[`enum`](x.md) | Priority ||\n|| **DIALOG_ID**\n[`string`](x.md) | Chat in the format:\n- `chatXXX` — chat\n- `XXX` — user ||\n|| **NUMBER**\n[`string`](x.md) | Template:\n- `INV-{NUMBER}`\n- `{NUMBER}` ||\n|| **FILTER**\n[`string`](x.md) | Fields:\n- `NAME` — name\n- `USER_TYPE` — type:\n    - `employee` — employee\n    - `email` — mail user ||\n|#\n";
     let known = BTreeSet::new();
     let page = Page::new(text, &known);
     let mut used = BTreeSet::from([page.tables[0].line]);
