@@ -102,7 +102,7 @@ pub struct SocialnetworkApiWorkgroupListParams {
     #[bitrix(rename = "siteId")]
     pub site_id: Option<String>,
     /// `mode`: documented as string.
-    pub mode: Option<SocialnetworkApiWorkgroupListParamsMode>,
+    pub mode: Option<String>,
     /// `features`: documented as array.
     pub features: Option<Vec<Value>>,
     /// `mandatoryFeatures`: documented as array.
@@ -116,28 +116,6 @@ pub struct SocialnetworkApiWorkgroupListParams {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `mode`. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SocialnetworkApiWorkgroupListParamsMode {
-    /// `"mobile"`: adds the `additionalData` field to each list item
-    #[bitrix(value = "mobile")]
-    Mobile,
-    /// `"role"`: the current user's role in the group
-    #[bitrix(value = "role")]
-    Role,
-    /// `"initiatedByType"`: who initiated the user's connection to the group:
-    #[bitrix(value = "initiatedByType")]
-    InitiatedByType,
-    /// `"U"`: the user themselves (e.g., sent a request to join)
-    #[bitrix(value = "U")]
-    U,
-    /// `"G"`: the group (e.g., the user was invited)
-    #[bitrix(value = "G")]
-    G,
-    /// `"features"`
-    #[bitrix(value = "features")]
-    Features,
 }
 /// Documented values of `shouldSelectDialogId`. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
 #[bitrix_enum(repr = "string")]

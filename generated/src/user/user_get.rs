@@ -24,7 +24,7 @@ pub struct UserGet {
     pub order: Option<UserGetOrder>,
     /// `FILTER`: documented as string.
     #[bitrix(rename = "FILTER")]
-    pub filter: Option<UserGetFilter>,
+    pub filter: Option<String>,
     /// `ADMIN_MODE`: documented as boolean.
     #[bitrix(rename = "ADMIN_MODE")]
     pub admin_mode: Option<bool>,
@@ -43,80 +43,4 @@ pub enum UserGetOrder {
     /// `"DESC"`: descending
     #[bitrix(value = "DESC")]
     Desc,
-}
-/// Documented values of `FILTER`. Part of `user.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum UserGetFilter {
-    /// `"UF_DEPARTMENT"`: belonging to the company structure
-    #[bitrix(value = "UF_DEPARTMENT")]
-    UfDepartment,
-    /// `"UF_PHONE_INNER"`: internal telephone number
-    #[bitrix(value = "UF_PHONE_INNER")]
-    UfPhoneInner,
-    /// `"IS_ONLINE"`: [Y|N] allows showing only authorized or non-authorized users
-    #[bitrix(value = "IS_ONLINE")]
-    IsOnline,
-    /// `"NAME_SEARCH"`: quick search by personal data
-    #[bitrix(value = "NAME_SEARCH")]
-    NameSearch,
-    /// `"USER_TYPE"`: user type. Can take the following values:
-    #[bitrix(value = "USER_TYPE")]
-    UserType,
-    /// `"employee"`: employee
-    #[bitrix(value = "employee")]
-    Employee,
-    /// `"extranet"`: extranet user
-    #[bitrix(value = "extranet")]
-    Extranet,
-    /// `"email"`: mail user
-    #[bitrix(value = "email")]
-    Email,
-    /// `"ACTIVE"`
-    #[bitrix(value = "ACTIVE")]
-    Active,
-    /// `">="`: greater than or equal to
-    #[bitrix(value = ">=")]
-    Value,
-    /// `">"`: greater than
-    #[bitrix(value = ">")]
-    Value2,
-    /// `"<="`: less than or equal to
-    #[bitrix(value = "<=")]
-    Value3,
-    /// `"<"`: less than
-    #[bitrix(value = "<")]
-    Value4,
-    /// `"@"`: IN (an array is passed as a value)
-    #[bitrix(value = "@")]
-    Value5,
-    /// `"!@"`: NOT IN (an array is passed as a value)
-    #[bitrix(value = "!@")]
-    Value6,
-    /// `"%"`
-    #[bitrix(value = "%")]
-    Value7,
-    /// `"=%"`
-    #[bitrix(value = "=%")]
-    Value8,
-    /// `"%="`: LIKE (see description above)
-    #[bitrix(value = "%=")]
-    Value9,
-    /// `"!%"`
-    #[bitrix(value = "!%")]
-    Value10,
-    /// `"!=%"`
-    #[bitrix(value = "!=%")]
-    Value11,
-    /// `"!%="`: NOT LIKE (see description above)
-    #[bitrix(value = "!%=")]
-    Value12,
-    /// `"="`: equal, exact match (used by default)
-    #[bitrix(value = "=")]
-    Value13,
-    /// `"!="`: not equal
-    #[bitrix(value = "!=")]
-    Value14,
-    /// `"!"`: not equal
-    #[bitrix(value = "!")]
-    Value15,
 }

@@ -18,7 +18,7 @@ use crate::types;
 pub struct UserSearch {
     /// `FILTER`: documented as string.
     #[bitrix(rename = "FILTER")]
-    pub filter: Option<UserSearchFilter>,
+    pub filter: Option<String>,
     /// `SORT`: documented as string.
     #[bitrix(rename = "SORT")]
     pub sort: Option<String>,
@@ -33,34 +33,6 @@ pub struct UserSearch {
     /// `UF_DEPARTMENT`: documented as integer.
     #[bitrix(rename = "UF_DEPARTMENT")]
     pub uf_department: Option<i64>,
-}
-/// Documented values of `FILTER`. Part of `user.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)).
-#[bitrix_enum(repr = "string")]
-pub enum UserSearchFilter {
-    /// `"NAME"`: first name
-    #[bitrix(value = "NAME")]
-    Name,
-    /// `"LAST_NAME"`: last name
-    #[bitrix(value = "LAST_NAME")]
-    LastName,
-    /// `"WORK_POSITION"`: position
-    #[bitrix(value = "WORK_POSITION")]
-    WorkPosition,
-    /// `"UF_DEPARTMENT_NAME"`: department name
-    #[bitrix(value = "UF_DEPARTMENT_NAME")]
-    UfDepartmentName,
-    /// `"USER_TYPE"`: user type. It can take the following values:
-    #[bitrix(value = "USER_TYPE")]
-    UserType,
-    /// `"employee"`: employee
-    #[bitrix(value = "employee")]
-    Employee,
-    /// `"extranet"`: extranet user
-    #[bitrix(value = "extranet")]
-    Extranet,
-    /// `"email"`: mail user
-    #[bitrix(value = "email")]
-    Email,
 }
 /// Documented values of `ORDER`. Part of `user.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)).
 #[bitrix_enum(repr = "string")]
