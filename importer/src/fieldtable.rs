@@ -211,7 +211,15 @@ pub(crate) fn child_table<'p>(
         }
     }
     let ticked = format!("`{name}`");
-    let after = |t: &&Table| t.line > parent.line;
+    // Unlinked, the table must be in the parent's own part of the page: a `MEMBERS` heading
+    // in the answer's section documents the answer, not the parameter.
+    let part_end = page
+        .headings
+        .iter()
+        .rev()
+        .find(|h| h.level <= 2 && h.line < parent.line)
+        .map_or(page.lines.len(), |h| page.section(h).1);
+    let after = |t: &&Table| t.line > parent.line && t.line < part_end;
     page.tables.iter().filter(free).filter(after).find(|t| {
         page.heading_of(t).is_some_and(|h| {
             h.level >= 3
