@@ -57,8 +57,8 @@ pub struct CallFollowupGet {
     /// `callId`: documented as integer, required.
     #[bitrix(rename = "callId")]
     pub call_id: i64,
-    /// `select`: documented as array of string.
-    pub select: Option<Vec<String>>,
+    /// `select`: documented as array.
+    pub select: Option<Vec<Value>>,
     /// `mentionFormat`: documented as string.
     #[bitrix(rename = "mentionFormat")]
     pub mention_format: Option<CallFollowupGetMentionFormat>,

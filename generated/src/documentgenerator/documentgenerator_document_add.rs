@@ -49,8 +49,8 @@ pub struct DocumentgeneratorDocumentAdd {
     pub provider_class_name: Option<String>,
     /// `value`: documented as string, required.
     pub value: String,
-    /// `values`: documented as object; keys: `<field_code>`.
-    pub values: Option<DocumentgeneratorDocumentAddValues>,
+    /// `values`: documented as object.
+    pub values: Option<Map<String, Value>>,
     /// `stampsEnabled`: documented as integer.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<DocumentgeneratorDocumentAddStampsEnabled>,
@@ -64,20 +64,6 @@ pub struct DocumentgeneratorDocumentAddResult {
     /// `document`: documented as `documentgenerator_document`.
     pub document: Option<types::DocumentgeneratorDocument>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `values` object. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct DocumentgeneratorDocumentAddValues {
-    /// `_creationMethod`: documented as string.
-    #[bitrix(rename = "_creationMethod")]
-    pub creation_method: Option<String>,
-    /// `stampsEnabled`: documented as boolean.
-    #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: Option<bool>,
-    /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

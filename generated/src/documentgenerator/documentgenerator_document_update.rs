@@ -30,8 +30,8 @@ use crate::types;
 pub struct DocumentgeneratorDocumentUpdate {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `values`: documented as object; keys: `<field_code>`.
-    pub values: Option<DocumentgeneratorDocumentUpdateValues>,
+    /// `values`: documented as object.
+    pub values: Option<Map<String, Value>>,
     /// `stampsEnabled`: documented as integer.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<DocumentgeneratorDocumentUpdateStampsEnabled>,
@@ -45,23 +45,6 @@ pub struct DocumentgeneratorDocumentUpdateResult {
     /// `document`: documented as `documentgenerator_document`.
     pub document: Option<types::DocumentgeneratorDocument>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `values` object. Part of `documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct DocumentgeneratorDocumentUpdateValues {
-    /// `productsTableVariant`: documented as string.
-    #[bitrix(rename = "productsTableVariant")]
-    pub products_table_variant: Option<String>,
-    /// `_creationMethod`: documented as string.
-    #[bitrix(rename = "_creationMethod")]
-    pub creation_method: Option<String>,
-    /// `stampsEnabled`: documented as boolean.
-    #[bitrix(rename = "stampsEnabled")]
-    pub stamps_enabled: Option<bool>,
-    /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

@@ -3,7 +3,7 @@
 //! `tasks.template.checklist.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add Checklist Item to Task Template — `tasks.template.checklist.add` (REST v1, scope `task`).
 ///
@@ -72,54 +72,8 @@ pub struct TasksTemplateChecklistAddFields {
     pub is_important: Option<bool>,
     /// `MEMBERS`: documented as object.
     #[bitrix(rename = "MEMBERS")]
-    pub members: Option<TasksTemplateChecklistAddFieldsMembers>,
+    pub members: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// The `MEMBERS` object. Part of `tasks.template.checklist.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct TasksTemplateChecklistAddFieldsMembers {
-    /// `id`: documented as string.
-    pub id: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<TasksTemplateChecklistAddFieldsMembersType>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `personalPhoto`: documented as string.
-    #[bitrix(rename = "personalPhoto")]
-    pub personal_photo: Option<String>,
-    /// `personalGender`: documented as string.
-    #[bitrix(rename = "personalGender")]
-    pub personal_gender: Option<TasksTemplateChecklistAddFieldsMembersPersonalGender>,
-    /// `image`: documented as string.
-    pub image: Option<String>,
-    /// `isCollaber`: documented as boolean.
-    #[bitrix(rename = "isCollaber")]
-    pub is_collaber: Option<bool>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// Documented values of `type`. Part of `tasks.template.checklist.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTemplateChecklistAddFieldsMembersType {
-    /// `"A"`: Participant
-    #[bitrix(value = "A")]
-    A,
-    /// `"U"`: Observer
-    #[bitrix(value = "U")]
-    U,
-}
-/// Documented values of `personalGender`. Part of `tasks.template.checklist.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTemplateChecklistAddFieldsMembersPersonalGender {
-    /// `"M"`: Male
-    #[bitrix(value = "M")]
-    M,
-    /// `"F"`: Female
-    #[bitrix(value = "F")]
-    F,
 }

@@ -3,7 +3,7 @@
 //! `tasks.template.checklist.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update Checklist Item of Task Template — `tasks.template.checklist.update` (REST v1, scope `task`).
 ///
@@ -84,54 +84,8 @@ pub struct TasksTemplateChecklistUpdateFields {
     pub is_important: Option<bool>,
     /// `MEMBERS`: documented as object.
     #[bitrix(rename = "MEMBERS")]
-    pub members: Option<TasksTemplateChecklistUpdateFieldsMembers>,
+    pub members: Option<Map<String, Value>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// The `MEMBERS` object. Part of `tasks.template.checklist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct TasksTemplateChecklistUpdateFieldsMembers {
-    /// `id`: documented as string.
-    pub id: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<TasksTemplateChecklistUpdateFieldsMembersType>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `personalPhoto`: documented as string.
-    #[bitrix(rename = "personalPhoto")]
-    pub personal_photo: Option<String>,
-    /// `personalGender`: documented as string.
-    #[bitrix(rename = "personalGender")]
-    pub personal_gender: Option<TasksTemplateChecklistUpdateFieldsMembersPersonalGender>,
-    /// `image`: documented as string.
-    pub image: Option<String>,
-    /// `isCollaber`: documented as boolean.
-    #[bitrix(rename = "isCollaber")]
-    pub is_collaber: Option<bool>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// Documented values of `type`. Part of `tasks.template.checklist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTemplateChecklistUpdateFieldsMembersType {
-    /// `"A"`: Participant
-    #[bitrix(value = "A")]
-    A,
-    /// `"U"`: Observer
-    #[bitrix(value = "U")]
-    U,
-}
-/// Documented values of `personalGender`. Part of `tasks.template.checklist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTemplateChecklistUpdateFieldsMembersPersonalGender {
-    /// `"M"`: Male
-    #[bitrix(value = "M")]
-    M,
-    /// `"F"`: Female
-    #[bitrix(value = "F")]
-    F,
 }
