@@ -376,8 +376,8 @@ fn keyed_objects(description: &str) -> bool {
 
 /// Whether an `array` row whose elements a table describes holds a list of them: "array of
 /// objects", "each element", or an array or list of things ("an array of vote questions",
-/// "list of departments") — but not of fields, settings or values, which is how the docs
-/// speak of an associative array.
+/// "list of departments") — but not of fields, settings or values, nor one whose keys the
+/// row names, which is how the docs speak of an associative array.
 fn lists_objects(description: &str) -> bool {
     let d = description.to_lowercase();
     let said = [
@@ -390,18 +390,23 @@ fn lists_objects(description: &str) -> bool {
     ]
     .iter()
     .any(|w| d.contains(w));
-    let of_things = ["array of ", "list of "].iter().any(|lead| {
-        d.find(lead).is_some_and(|at| {
-            let keyed = [
-                "field", "setting", "param", "value", "propert", "key", "data",
-            ];
-            let words: Vec<&str> = d[at + lead.len()..].split_whitespace().take(2).collect();
-            !words.is_empty()
-                && !words
-                    .iter()
-                    .any(|w| keyed.iter().any(|k| w.starts_with(k)) || w.starts_with("description"))
-        })
-    });
+    // "… by sites, where the key is the site id": an associative array after all.
+    let keyed = ["the key is", "keys are", "key — ", "keyed by"]
+        .iter()
+        .any(|w| d.contains(w));
+    let of_things = !keyed
+        && ["array of ", "list of "].iter().any(|lead| {
+            d.find(lead).is_some_and(|at| {
+                let keyed = [
+                    "field", "setting", "param", "value", "propert", "key", "data",
+                ];
+                let words: Vec<&str> = d[at + lead.len()..].split_whitespace().take(2).collect();
+                !words.is_empty()
+                    && !words.iter().any(|w| {
+                        keyed.iter().any(|k| w.starts_with(k)) || w.starts_with("description")
+                    })
+            })
+        });
     said || of_things
 }
 

@@ -182,7 +182,7 @@ fn a_map_of_a_named_type_is_not_the_table_of_its_keys() {
 
 #[test]
 fn an_array_of_things_with_a_table_is_a_list_and_an_array_of_fields_an_object() {
-    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **QUESTIONS**\n[`array`](x.md) | An array of vote questions, described [below](#q) ||\n|| **FIELDS**\n[`array`](x.md) | An array of fields to set, described [below](#f) ||\n|#\n\n### Question {#q}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **QUESTION**\n[`string`](x.md) | Text ||\n|#\n\n### Fields {#f}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **TITLE**\n[`string`](x.md) | Title ||\n|#\n";
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **QUESTIONS**\n[`array`](x.md) | An array of vote questions, described [below](#q) ||\n|| **FIELDS**\n[`array`](x.md) | An array of fields to set, described [below](#f) ||\n|| **RIGHTS**\n[`array`](x.md) | Array of role rights by sites, where the key is the site id [more](#f) ||\n|#\n\n### Question {#q}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **QUESTION**\n[`string`](x.md) | Text ||\n|#\n\n### Fields {#f}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **TITLE**\n[`string`](x.md) | Title ||\n|#\n";
     let known = BTreeSet::new();
     let page = Page::new(text, &known);
     let mut used = BTreeSet::from([page.tables[0].line]);
@@ -190,4 +190,5 @@ fn an_array_of_things_with_a_table_is_a_list_and_an_array_of_fields_an_object() 
     let questions = fields[0].ty.items().map(|i| i.fields()[0].name.as_str());
     assert_eq!(questions, Some("QUESTION"));
     assert_eq!(fields[1].ty.fields()[0].name, "TITLE");
+    assert!(fields[2].ty.items().is_none(), "{:?}", fields[2].ty);
 }
