@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.role.getRights` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get Role Rights with — `landing.role.getRights` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-rights.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "landing.role.getRights",
     version = "v1",
     scope = "landing",
-    result = Value,
+    result = LandingRoleGetRightsResult,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -37,4 +37,15 @@ use bitrix24::bitrix_method;
 pub struct LandingRoleGetRights {
     /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `LandingRoleGetRightsResult` object. Part of `landing.role.getRights` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-rights.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct LandingRoleGetRightsResult {
+    /// `0`: documented as array of object.
+    #[bitrix(rename = "0")]
+    pub n0: Option<Vec<Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
