@@ -178,6 +178,7 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
     }
     results::entity::share(&mut import, entities);
     results::alike::apply(&mut import, &alike);
+    results::field_answers::apply(&mut import);
     import
 }
 

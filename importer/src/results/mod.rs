@@ -10,6 +10,7 @@
 
 pub(crate) mod alike;
 pub(crate) mod entity;
+pub(crate) mod field_answers;
 pub mod measure;
 mod table;
 
