@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.catalog.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use std::collections::BTreeMap;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get Product Catalog Fields — `crm.catalog.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-fields.html)
@@ -14,29 +15,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.catalog.fields",
     version = "v1",
     scope = "crm",
-    result = CrmCatalogFieldsResult,
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
 )]
 pub struct CrmCatalogFields {}
-/// The `CrmCatalogFieldsResult` object. Part of `crm.catalog.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/catalog/crm-catalog-fields.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmCatalogFieldsResult {
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `ORIGINATOR_ID`: documented as string.
-    #[bitrix(rename = "ORIGINATOR_ID")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: documented as string.
-    #[bitrix(rename = "ORIGIN_ID")]
-    pub origin_id: Option<String>,
-    /// `XML_ID`: documented as string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}

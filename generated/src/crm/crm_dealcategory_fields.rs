@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.dealcategory.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use std::collections::BTreeMap;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get Descriptions of Fields for Deal Categories — `crm.dealcategory.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html)
@@ -14,29 +15,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.dealcategory.fields",
     version = "v1",
     scope = "crm",
-    result = CrmDealcategoryFieldsResult,
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
 )]
 pub struct CrmDealcategoryFields {}
-/// The `CrmDealcategoryFieldsResult` object. Part of `crm.dealcategory.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmDealcategoryFieldsResult {
-    /// `CREATED_DATE`: documented as datetime.
-    #[bitrix(rename = "CREATED_DATE")]
-    pub created_date: Option<String>,
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `IS_LOCKED`: documented as char.
-    #[bitrix(rename = "IS_LOCKED")]
-    pub is_locked: Option<String>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `SORT`: documented as integer.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use std::collections::BTreeMap;
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get Invoice Fields and Associated Products — `crm.invoice.fields` (REST v1, scope `crm`).
 ///
@@ -15,140 +15,7 @@ use crate::types;
     name = "crm.invoice.fields",
     version = "v1",
     scope = "crm",
-    result = CrmInvoiceFieldsResult,
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
 )]
 pub struct CrmInvoiceFields {}
-/// The `CrmInvoiceFieldsResult` object. Part of `crm.invoice.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-fields.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmInvoiceFieldsResult {
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `ACCOUNT_NUMBER`: documented as string.
-    #[bitrix(rename = "ACCOUNT_NUMBER")]
-    pub account_number: Option<String>,
-    /// `COMMENTS`: documented as text.
-    #[bitrix(rename = "COMMENTS")]
-    pub comments: Option<String>,
-    /// `CREATED_BY`: documented as integer.
-    #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<i64>,
-    /// `CURRENCY`: documented as `crm_currency`.
-    #[bitrix(rename = "CURRENCY")]
-    pub currency: Option<types::CrmCurrency>,
-    /// `DATE_BILL`: documented as date.
-    #[bitrix(rename = "DATE_BILL")]
-    pub date_bill: Option<String>,
-    /// `DATE_INSERT`: documented as datetime.
-    #[bitrix(rename = "DATE_INSERT")]
-    pub date_insert: Option<String>,
-    /// `DATE_MARKED`: documented as datetime.
-    #[bitrix(rename = "DATE_MARKED")]
-    pub date_marked: Option<String>,
-    /// `DATE_PAY_BEFORE`: documented as date.
-    #[bitrix(rename = "DATE_PAY_BEFORE")]
-    pub date_pay_before: Option<String>,
-    /// `DATE_PAYED`: documented as datetime.
-    #[bitrix(rename = "DATE_PAYED")]
-    pub date_payed: Option<String>,
-    /// `DATE_STATUS`: documented as datetime.
-    #[bitrix(rename = "DATE_STATUS")]
-    pub date_status: Option<String>,
-    /// `DATE_UPDATE`: documented as datetime.
-    #[bitrix(rename = "DATE_UPDATE")]
-    pub date_update: Option<String>,
-    /// `EMP_PAYED_ID`: documented as integer.
-    #[bitrix(rename = "EMP_PAYED_ID")]
-    pub emp_payed_id: Option<i64>,
-    /// `EMP_STATUS_ID`: documented as integer.
-    #[bitrix(rename = "EMP_STATUS_ID")]
-    pub emp_status_id: Option<i64>,
-    /// `LID`: documented as integer.
-    #[bitrix(rename = "LID")]
-    pub lid: Option<i64>,
-    /// `XML_ID`: documented as string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<String>,
-    /// `ORDER_TOPIC`: documented as string.
-    #[bitrix(rename = "ORDER_TOPIC")]
-    pub order_topic: Option<String>,
-    /// `PAY_SYSTEM_ID`: documented as integer.
-    #[bitrix(rename = "PAY_SYSTEM_ID")]
-    pub pay_system_id: Option<i64>,
-    /// `PAY_VOUCHER_DATE`: documented as date.
-    #[bitrix(rename = "PAY_VOUCHER_DATE")]
-    pub pay_voucher_date: Option<String>,
-    /// `PAY_VOUCHER_NUM`: documented as string.
-    #[bitrix(rename = "PAY_VOUCHER_NUM")]
-    pub pay_voucher_num: Option<String>,
-    /// `PAYED`: documented as char.
-    #[bitrix(rename = "PAYED")]
-    pub payed: Option<String>,
-    /// `PERSON_TYPE_ID`: documented as integer.
-    #[bitrix(rename = "PERSON_TYPE_ID")]
-    pub person_type_id: Option<i64>,
-    /// `PRICE`: documented as double.
-    #[bitrix(rename = "PRICE")]
-    pub price: Option<f64>,
-    /// `REASON_MARKED`: documented as string.
-    #[bitrix(rename = "REASON_MARKED")]
-    pub reason_marked: Option<String>,
-    /// `RESPONSIBLE_EMAIL`: documented as string.
-    #[bitrix(rename = "RESPONSIBLE_EMAIL")]
-    pub responsible_email: Option<String>,
-    /// `RESPONSIBLE_ID`: documented as integer.
-    #[bitrix(rename = "RESPONSIBLE_ID")]
-    pub responsible_id: Option<i64>,
-    /// `RESPONSIBLE_LAST_NAME`: documented as string.
-    #[bitrix(rename = "RESPONSIBLE_LAST_NAME")]
-    pub responsible_last_name: Option<String>,
-    /// `RESPONSIBLE_LOGIN`: documented as string.
-    #[bitrix(rename = "RESPONSIBLE_LOGIN")]
-    pub responsible_login: Option<String>,
-    /// `RESPONSIBLE_NAME`: documented as string.
-    #[bitrix(rename = "RESPONSIBLE_NAME")]
-    pub responsible_name: Option<String>,
-    /// `RESPONSIBLE_PERSONAL_PHOTO`: documented as integer.
-    #[bitrix(rename = "RESPONSIBLE_PERSONAL_PHOTO")]
-    pub responsible_personal_photo: Option<i64>,
-    /// `RESPONSIBLE_SECOND_NAME`: documented as string.
-    #[bitrix(rename = "RESPONSIBLE_SECOND_NAME")]
-    pub responsible_second_name: Option<String>,
-    /// `RESPONSIBLE_WORK_POSITION`: documented as string.
-    #[bitrix(rename = "RESPONSIBLE_WORK_POSITION")]
-    pub responsible_work_position: Option<String>,
-    /// `STATUS_ID`: documented as `crm_status`.
-    #[bitrix(rename = "STATUS_ID")]
-    pub status_id: Option<String>,
-    /// `TAX_VALUE`: documented as double.
-    #[bitrix(rename = "TAX_VALUE")]
-    pub tax_value: Option<f64>,
-    /// `UF_COMPANY_ID`: documented as integer.
-    #[bitrix(rename = "UF_COMPANY_ID")]
-    pub uf_company_id: Option<i64>,
-    /// `UF_CONTACT_ID`: documented as integer.
-    #[bitrix(rename = "UF_CONTACT_ID")]
-    pub uf_contact_id: Option<i64>,
-    /// `UF_MYCOMPANY_ID`: documented as integer.
-    #[bitrix(rename = "UF_MYCOMPANY_ID")]
-    pub uf_mycompany_id: Option<i64>,
-    /// `UF_DEAL_ID`: documented as integer.
-    #[bitrix(rename = "UF_DEAL_ID")]
-    pub uf_deal_id: Option<i64>,
-    /// `USER_DESCRIPTION`: documented as string.
-    #[bitrix(rename = "USER_DESCRIPTION")]
-    pub user_description: Option<String>,
-    /// `PR_LOCATION`: documented as integer.
-    #[bitrix(rename = "PR_LOCATION")]
-    pub pr_location: Option<i64>,
-    /// `INVOICE_PROPERTIES`: documented as array.
-    #[bitrix(rename = "INVOICE_PROPERTIES")]
-    pub invoice_properties: Option<Vec<Value>>,
-    /// `PRODUCT_ROWS`: documented as array.
-    #[bitrix(rename = "PRODUCT_ROWS")]
-    pub product_rows: Option<Vec<Value>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}

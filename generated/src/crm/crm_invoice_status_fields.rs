@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.status.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use std::collections::BTreeMap;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get Invoice Status Fields — `crm.invoice.status.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html)
@@ -14,7 +15,8 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.invoice.status.fields",
     version = "v1",
     scope = "crm",
-    result = CrmInvoiceStatusFieldsResult,
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
 )]
 pub struct CrmInvoiceStatusFields {
     /// `ENTITY_ID`: documented as string.
@@ -38,33 +40,4 @@ pub struct CrmInvoiceStatusFields {
     /// `SYSTEM`: documented as char.
     #[bitrix(rename = "SYSTEM")]
     pub system: Option<String>,
-}
-/// The `CrmInvoiceStatusFieldsResult` object. Part of `crm.invoice.status.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmInvoiceStatusFieldsResult {
-    /// `ENTITY_ID`: documented as string.
-    #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: Option<String>,
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `NAME_INIT`: documented as string.
-    #[bitrix(rename = "NAME_INIT")]
-    pub name_init: Option<String>,
-    /// `SORT`: documented as integer.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
-    /// `STATUS_ID`: documented as string.
-    #[bitrix(rename = "STATUS_ID")]
-    pub status_id: Option<String>,
-    /// `SYSTEM`: documented as char.
-    #[bitrix(rename = "SYSTEM")]
-    pub system: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

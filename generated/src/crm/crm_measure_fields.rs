@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.measure.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use std::collections::BTreeMap;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get Available Fields of — `crm.measure.fields` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html)
@@ -14,35 +15,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "crm.measure.fields",
     version = "v1",
     scope = "crm",
-    result = CrmMeasureFieldsResult,
+    result = BTreeMap<String,
+    types::CrmRestFieldDescription>,
 )]
 pub struct CrmMeasureFields {}
-/// The `CrmMeasureFieldsResult` object. Part of `crm.measure.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmMeasureFieldsResult {
-    /// `CODE`: documented as integer.
-    #[bitrix(rename = "CODE")]
-    pub code: Option<i64>,
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `IS_DEFAULT`: documented as char.
-    #[bitrix(rename = "IS_DEFAULT")]
-    pub is_default: Option<String>,
-    /// `MEASURE_TITLE`: documented as string.
-    #[bitrix(rename = "MEASURE_TITLE")]
-    pub measure_title: Option<String>,
-    /// `SYMBOL_INTL`: documented as string.
-    #[bitrix(rename = "SYMBOL_INTL")]
-    pub symbol_intl: Option<String>,
-    /// `SYMBOL_LETTER_INTL`: documented as string.
-    #[bitrix(rename = "SYMBOL_LETTER_INTL")]
-    pub symbol_letter_intl: Option<String>,
-    /// `SYMBOL_RUS`: documented as string.
-    #[bitrix(rename = "SYMBOL_RUS")]
-    pub symbol_rus: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
