@@ -29,9 +29,10 @@ pub trait ErrorCode:
 /// The server sends such an error with an empty code and the message in `error_description`
 /// (REST 3.0: `error.message`); some methods put the message in `error` itself. Messages
 /// compare without regard to case, spacing, quotes around them or a final full stop, and a
-/// placeholder in the documented message (`{id}`, `#ID#`, `<id>`, `...`, or whatever follows
-/// a final colon) stands for any text. The portal writes messages in its own language, so a
-/// portal that is not in English sends messages this cannot recognise; they stay `Unknown`.
+/// placeholder in the documented message (`{id}`, `#ID#`, `<id>`, a quoted number, `...`, or
+/// whatever follows a final colon) stands for any text. The portal writes messages in its own
+/// language, so a portal that is not in English sends messages this cannot recognise; they
+/// stay `Unknown`.
 pub fn is_message(documented: &str, code: &str, message: &str) -> bool {
     (code.is_empty() && same_message(documented, message)) || same_message(documented, code)
 }
@@ -76,8 +77,8 @@ fn normalize(s: &str) -> String {
         .to_lowercase()
 }
 
-/// The literal text between the placeholders of a documented message: `{…}`, `#…#`, `<…>`
-/// and `...`/`…` stand for any text.
+/// The literal text between the placeholders of a documented message: `{…}`, `#…#`, `<…>`,
+/// a quoted number (`'235'`) and `...`/`…` stand for any text.
 fn literal_parts(documented: &str) -> Vec<String> {
     let mut parts = vec![String::new()];
     let mut chars = documented.chars().peekable();
@@ -86,12 +87,18 @@ fn literal_parts(documented: &str) -> Vec<String> {
             '{' => Some('}'),
             '<' => Some('>'),
             '#' => Some('#'),
+            '\'' | '"' => Some(c),
             _ => None,
         };
         if let Some(close) = close {
             let inner: String = chars.clone().take_while(|&x| x != close).collect();
             let closed = chars.clone().nth(inner.chars().count()) == Some(close);
-            let word = !inner.is_empty() && !inner.contains(' ');
+            // A quoted number is the page's example value (`ID '235'`); other quoted text
+            // is part of the message.
+            let quoted = matches!(c, '\'' | '"');
+            let word = !inner.is_empty()
+                && !inner.contains(' ')
+                && (!quoted || inner.chars().all(|x| x.is_ascii_digit()));
             if closed && word {
                 chars.nth(inner.chars().count());
                 parts.push(String::new());
@@ -132,6 +139,16 @@ mod tests {
             "Required fields:",
             "",
             "Required fields: title, name"
+        ));
+        assert!(is_message(
+            "The entity with ID '235' is not found",
+            "",
+            "The entity with ID '17' is not found."
+        ));
+        assert!(!is_message(
+            "Field 'TITLE' is required",
+            "",
+            "Field 'NAME' is required"
         ));
         assert!(is_message(
             "Could not find value for parameter {id}",
