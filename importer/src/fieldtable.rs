@@ -93,17 +93,41 @@ pub(crate) fn fields_of(
         let Some(cell) = row.first().and_then(|c| name_cell(c)) else {
             continue;
         };
-        let description = match type_column {
+        let mut description = match type_column {
             Some(tc) => row.get(tc + 1).cloned().unwrap_or_default(),
             None => row.get(1).cloned().unwrap_or_default(),
         };
+        let type_cell = match type_column {
+            Some(tc) => row.get(tc).map_or("", String::as_str),
+            None => row[0].as_str(),
+        };
         let words = match type_column {
-            Some(tc) => code_spans(row.get(tc).map_or("", String::as_str)),
+            Some(_) => code_spans(type_cell),
             None => cell.types.clone(),
         };
         let mut ty =
             typewords::from_words(&words, typewords::documents_flags(&description), page.known);
         enum_values(&mut ty, &description);
+        // `[section[]](#section)`: the type is the structure this page documents under the
+        // anchor, whatever the word would mean elsewhere (`section` is an id type).
+        let real: Vec<&String> = words
+            .iter()
+            .filter(|w| !matches!(w.as_str(), "null" | "undefined"))
+            .collect();
+        if let ([anchor], [word]) = (anchors(type_cell).as_slice(), real.as_slice()) {
+            // A plain `integer` linked to a note stays an integer.
+            let structural = ty.doc_type.is_some()
+                || matches!(ty.kind, Kind::Object { .. } | Kind::Array(_) | Kind::Any);
+            if ty.kind.named().is_none() && structural {
+                let object = Type::of(Kind::object());
+                ty.kind = if word.ends_with("[]") {
+                    Kind::array_of(object)
+                } else {
+                    object.kind
+                };
+                description = format!("{description} [](#{anchor})");
+            }
+        }
         // `select` (an array) links the fields it names: a list of their names.
         let names_fields =
             cell.name.eq_ignore_ascii_case("select") && matches!(ty.kind, Kind::Array(_));

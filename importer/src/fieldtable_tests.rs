@@ -192,3 +192,17 @@ fn an_array_of_things_with_a_table_is_a_list_and_an_array_of_fields_an_object() 
     assert_eq!(fields[1].ty.fields()[0].name, "TITLE");
     assert!(fields[2].ty.items().is_none(), "{:?}", fields[2].ty);
 }
+
+#[test]
+fn a_type_linked_to_an_anchor_is_the_structure_documented_there() {
+    let text = "# Page\n\n## Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **result**\n[`section[]`](#section)\\|`null` | Sections ||\n|#\n\n### Section {#section}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **name**\n[`string`](x.md) | Name ||\n|| **elements**\n[`section_element[]`](#section_element) | Fields ||\n|#\n\n### Element {#section_element}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **optionFlags**\n[`string`](x.md) | Flags ||\n|#\n";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let mut used = BTreeSet::from([page.tables[0].line]);
+    let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+    let section = fields[0].ty.items().expect("a list of sections");
+    let names: Vec<&str> = section.fields().iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["name", "elements"]);
+    let element = section.fields()[1].ty.items().expect("a list of elements");
+    assert_eq!(element.fields()[0].name, "optionFlags");
+}

@@ -159,7 +159,8 @@ impl Cx<'_, '_> {
     }
 }
 
-/// Local `.md` links of a cell, with their anchors; data-type and how-to pages are not field lists.
+/// Local `.md` links of a cell, with their anchors; data-type and how-to pages, and overview
+/// pages without an anchor, are not field lists.
 pub(crate) fn page_links(text: &str) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     let mut rest = text;
@@ -173,8 +174,11 @@ pub(crate) fn page_links(text: &str) -> Vec<(String, Option<String>)> {
             None => (target, None),
         };
         let local = !path.contains("://") && path.ends_with(".md");
-        let field_list =
-            !path.contains("data-types") && !path.contains("how-to") && !path.ends_with("index.md");
+        // An overview page (`index.md`) is no field list, but a table on it that the link's
+        // anchor names is.
+        let field_list = !path.contains("data-types")
+            && !path.contains("how-to")
+            && (!path.ends_with("index.md") || anchor.is_some());
         if local && field_list {
             out.push((path.to_owned(), anchor));
         }
@@ -435,6 +439,17 @@ mod tests {
                 "{loose}"
             );
         }
+    }
+
+    #[test]
+    fn an_overview_page_is_a_field_list_only_where_an_anchor_points() {
+        let links = super::page_links(
+            "See [fields](./index.md#fields), [the overview](../index.md), [types](../data-types.md#x)",
+        );
+        assert_eq!(
+            links,
+            [("./index.md".to_owned(), Some("fields".to_owned()))]
+        );
     }
 
     #[test]

@@ -158,6 +158,22 @@ impl Cx<'_> {
 
     /// Checks `ty` (of the field `name`, or `""`) against the `value` an example sends.
     fn ty(&mut self, ty: &mut Type, name: &str, value: &Value, path: &str) {
+        // An answer's field whose row gives no type at all: the kind its example sends.
+        let untyped_field = !name.is_empty() && ty.kind == Kind::Any && ty.doc_type.is_none();
+        if self.loosen_only && untyped_field {
+            let shown = infer(value);
+            if matches!(
+                shown.kind,
+                Kind::Integer | Kind::Double | Kind::String | Kind::Boolean
+            ) {
+                self.reasons.push(format!(
+                    "`{path}`: no type in the table; typed {} from the response example",
+                    describe(&shown)
+                ));
+                ty.kind = shown.kind;
+                return;
+            }
+        }
         let fits = match (self.wire(ty), value) {
             (_, Value::Null) | (Wire::Loose, _) => true,
             // `your_product_id`, `**put_id_here**`: a slot for the reader, not a value.
@@ -564,6 +580,27 @@ mod tests {
             reasons,
             ["`to`: a list by the docs; its items are typed string from the request example"]
         );
+    }
+
+    #[test]
+    fn an_answers_field_without_a_type_takes_the_examples_scalar_kind() {
+        let mut t = Type::of(Kind::object_of(vec![
+            param("code", Kind::Any),
+            param("isSystem", Kind::Any),
+            param("data", Kind::Any),
+        ]));
+        let mut mixed = Type::of(Kind::Any);
+        mixed.doc_type = Some("mixed".to_owned());
+        t.fields_mut()
+            .unwrap()
+            .push(Field::new("value", false, mixed));
+        let mut reasons = Vec::new();
+        let sent = json!({"code": "call", "isSystem": true, "data": {"a": 1}, "value": 5});
+        result(&mut t, &sent, &Kinds::new(), &mut reasons);
+        let kinds: Vec<String> = t.fields().iter().map(|f| describe(&f.ty)).collect();
+        // Structures and a documented `mixed` stay loose.
+        assert_eq!(kinds, ["string", "boolean", "any", "any"]);
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
     }
 
     #[test]

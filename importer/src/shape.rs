@@ -28,9 +28,12 @@ pub(crate) fn infer(value: &Value) -> Type {
 }
 
 /// An object's keys as fields; keys that are all numbers are ids, not names (PHP sends a
-/// keyed list as an object): a map under the `*` pattern.
+/// keyed list as an object), and a key no field is spelled like (`#block28175`, `.navbar`,
+/// `/about/`) is data too: a map under the `*` pattern.
 fn object(map: &Map<String, Value>) -> Kind {
-    if !map.is_empty() && map.keys().all(|k| k.parse::<u64>().is_ok()) {
+    let id = |k: &String| k.parse::<u64>().is_ok();
+    let not_a_name = |k: &String| k.starts_with(['#', '.', '/']);
+    if !map.is_empty() && (map.keys().all(id) || map.keys().any(not_a_name)) {
         let values = map.values().map(infer).reduce(merge).unwrap_or_default();
         return Kind::map_of(values);
     }
@@ -128,6 +131,17 @@ mod tests {
         assert_eq!(names(item), [("a", "double"), ("b", "any"), ("c", "array")]);
         assert_eq!(infer(&json!([])).kind, Kind::Array(None));
         assert_eq!(infer(&json!([1, "a"])).kind, Kind::Array(None));
+    }
+
+    #[test]
+    fn keys_no_field_is_spelled_like_are_a_map() {
+        let t = infer(&json!({"#block1": {"x": 1}, ".navbar": {"x": 2, "y": "a"}}));
+        assert!(t.fields().is_empty());
+        assert_eq!(t.patterns()[0].pattern, "*");
+        assert_eq!(
+            names(&t.patterns()[0].ty),
+            [("x", "integer"), ("y", "string")]
+        );
     }
 
     #[test]
