@@ -29,23 +29,23 @@ pub struct BiconnectorConnectorFieldsResult {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorConnectorFieldsResultFieldsItem {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `isRequired`: documented as boolean.
+    #[bitrix(rename = "isRequired")]
+    pub is_required: Option<bool>,
+    /// `isReadOnly`: documented as boolean.
+    #[bitrix(rename = "isReadOnly")]
+    pub is_read_only: Option<bool>,
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
     pub is_immutable: Option<bool>,
     /// `isMultiple`: documented as boolean.
     #[bitrix(rename = "isMultiple")]
     pub is_multiple: Option<bool>,
-    /// `isReadOnly`: documented as boolean.
-    #[bitrix(rename = "isReadOnly")]
-    pub is_read_only: Option<bool>,
-    /// `isRequired`: documented as boolean.
-    #[bitrix(rename = "isRequired")]
-    pub is_required: Option<bool>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -123,8 +123,31 @@ pub struct BiconnectorDatasetAddFields {
     pub source_id: i64,
     /// `description`: documented as string.
     pub description: Option<String>,
-    /// `fields`: documented as array, required.
-    pub fields: Vec<Value>,
+    /// `fields`: documented as array of object, required.
+    pub fields: Vec<BiconnectorDatasetAddFieldsFieldsItem>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `BiconnectorDatasetAddFieldsFieldsItem` object. Part of `biconnector.dataset.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct BiconnectorDatasetAddFieldsFieldsItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `datasetId`: documented as integer.
+    #[bitrix(rename = "datasetId")]
+    pub dataset_id: Option<i64>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `externalCode`: documented as string.
+    #[bitrix(rename = "externalCode")]
+    pub external_code: Option<String>,
+    /// `visible`: documented as boolean.
+    pub visible: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `biconnector.dataset.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get Fields of the Dataset — `biconnector.dataset.fields` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-fields.html)
@@ -12,41 +12,6 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "biconnector.dataset.fields",
     version = "v1",
     scope = "biconnector",
-    result = BiconnectorDatasetFieldsResult,
+    result = types::BiconnectorDataset,
 )]
 pub struct BiconnectorDatasetFields {}
-/// The `BiconnectorDatasetFieldsResult` object. Part of `biconnector.dataset.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-fields.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct BiconnectorDatasetFieldsResult {
-    /// `fields`: documented as array of object.
-    pub fields: Option<Vec<BiconnectorDatasetFieldsResultFieldsItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `BiconnectorDatasetFieldsResultFieldsItem` object. Part of `biconnector.dataset.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-fields.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct BiconnectorDatasetFieldsResultFieldsItem {
-    /// `isImmutable`: documented as boolean.
-    #[bitrix(rename = "isImmutable")]
-    pub is_immutable: Option<bool>,
-    /// `isMultiple`: documented as boolean.
-    #[bitrix(rename = "isMultiple")]
-    pub is_multiple: Option<bool>,
-    /// `isReadOnly`: documented as boolean.
-    #[bitrix(rename = "isReadOnly")]
-    pub is_read_only: Option<bool>,
-    /// `isRequired`: documented as boolean.
-    #[bitrix(rename = "isRequired")]
-    pub is_required: Option<bool>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}

@@ -39,36 +39,6 @@ pub struct BiconnectorSourceGetResult {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorSourceGetResultItem {
-    /// `connection`: documented as object.
-    pub connection: Option<BiconnectorSourceGetResultItemConnection>,
-    /// `connectorId`: documented as integer.
-    #[bitrix(rename = "connectorId")]
-    pub connector_id: Option<i64>,
-    /// `settings`: documented as array of object.
-    pub settings: Option<Vec<BiconnectorSourceGetResultItemSettingsItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `connection` object. Part of `biconnector.source.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct BiconnectorSourceGetResultItemConnection {
-    /// `active`: documented as boolean.
-    pub active: Option<bool>,
-    /// `code`: documented as string.
-    pub code: Option<String>,
-    /// `createdById`: documented as integer.
-    #[bitrix(rename = "createdById")]
-    pub created_by_id: Option<i64>,
-    /// `dateCreate`: documented as string.
-    #[bitrix(rename = "dateCreate")]
-    pub date_create: Option<String>,
-    /// `dateUpdate`: documented as string.
-    #[bitrix(rename = "dateUpdate")]
-    pub date_update: Option<String>,
-    /// `description`: documented as string.
-    pub description: Option<String>,
     /// `id`: documented as integer.
     pub id: Option<i64>,
     /// `title`: documented as string.
@@ -76,28 +46,29 @@ pub struct BiconnectorSourceGetResultItemConnection {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `dateCreate`: documented as datetime.
+    #[bitrix(rename = "dateCreate")]
+    pub date_create: Option<String>,
+    /// `dateUpdate`: documented as datetime.
+    #[bitrix(rename = "dateUpdate")]
+    pub date_update: Option<String>,
+    /// `createdById`: documented as integer.
+    #[bitrix(rename = "createdById")]
+    pub created_by_id: Option<i64>,
     /// `updatedById`: documented as integer.
     #[bitrix(rename = "updatedById")]
     pub updated_by_id: Option<i64>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `BiconnectorSourceGetResultItemSettingsItem` object. Part of `biconnector.source.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct BiconnectorSourceGetResultItemSettingsItem {
-    /// `code`: documented as string.
-    pub code: Option<String>,
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `value`: documented as string.
-    pub value: Option<String>,
+    /// `connectorId`: documented as integer.
+    #[bitrix(rename = "connectorId")]
+    pub connector_id: Option<i64>,
+    /// `settings`: documented as array.
+    pub settings: Option<Vec<Value>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

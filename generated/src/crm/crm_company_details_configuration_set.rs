@@ -38,7 +38,7 @@ pub struct CrmCompanyDetailsConfigurationSet {
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<types::UserId>,
-    /// `data`: documented as array of `section`, required.
+    /// `data`: documented as array of object, required.
     pub data: Vec<Map<String, Value>>,
 }
 /// Documented values of `scope`. Part of `crm.company.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html)).

@@ -38,6 +38,6 @@ pub struct CrmContactDetailsConfigurationSet {
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<types::UserId>,
-    /// `data`: documented as array of `section`, required.
+    /// `data`: documented as array of object, required.
     pub data: Vec<Map<String, Value>>,
 }

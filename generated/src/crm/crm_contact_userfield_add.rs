@@ -72,9 +72,9 @@ pub struct CrmContactUserfieldAddFields {
     /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<CrmContactUserfieldAddFieldsSettings>,
-    /// `LIST`: documented as array of `uf_enum_element`.
+    /// `LIST`: documented as array of object.
     #[bitrix(rename = "LIST")]
-    pub list: Option<Vec<Value>>,
+    pub list: Option<Vec<CrmContactUserfieldAddFieldsListItem>>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
@@ -211,4 +211,24 @@ pub enum CrmContactUserfieldAddFieldsSettingsDisplay {
     /// `"DIALOG"`: entity selection dialog
     #[bitrix(value = "DIALOG")]
     Dialog,
+}
+/// The `CrmContactUserfieldAddFieldsListItem` object. Part of `crm.contact.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmContactUserfieldAddFieldsListItem {
+    /// `VALUE`: documented as string.
+    #[bitrix(rename = "VALUE")]
+    pub value: Option<String>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
+    /// `DEF`: documented as Y/N flag.
+    #[bitrix(rename = "DEF", yn)]
+    pub def: Option<bool>,
+    /// `XML_ID`: documented as string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: Option<String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

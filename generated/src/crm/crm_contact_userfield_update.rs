@@ -50,9 +50,9 @@ pub struct CrmContactUserfieldUpdateFields {
     /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<CrmContactUserfieldUpdateFieldsSettings>,
-    /// `LIST`: documented as array of `uf_enum_element`.
+    /// `LIST`: documented as array of object.
     #[bitrix(rename = "LIST")]
-    pub list: Option<Vec<Value>>,
+    pub list: Option<Vec<CrmContactUserfieldUpdateFieldsListItem>>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
@@ -152,4 +152,30 @@ pub enum CrmContactUserfieldUpdateFieldsSettingsDisplay {
     /// `"DIALOG"`: entity selection dialog
     #[bitrix(value = "DIALOG")]
     Dialog,
+}
+/// The `CrmContactUserfieldUpdateFieldsListItem` object. Part of `crm.contact.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmContactUserfieldUpdateFieldsListItem {
+    /// `ID`: documented as string.
+    #[bitrix(rename = "ID")]
+    pub id: Option<String>,
+    /// `DEL`: documented as Y/N flag.
+    #[bitrix(rename = "DEL", yn)]
+    pub del: Option<bool>,
+    /// `VALUE`: documented as string.
+    #[bitrix(rename = "VALUE")]
+    pub value: Option<String>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
+    /// `DEF`: documented as Y/N flag.
+    #[bitrix(rename = "DEF", yn)]
+    pub def: Option<bool>,
+    /// `XML_ID`: documented as string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: Option<String>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -38,8 +38,8 @@ pub struct CrmDealDetailsConfigurationSet {
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<types::UserId>,
-    /// `data`: documented as array of `section`, required.
-    pub data: Vec<Map<String, Value>>,
+    /// `data`: documented as array of object, required.
+    pub data: Vec<CrmDealDetailsConfigurationSetDataItem>,
     /// `extras`: documented as object.
     pub extras: Option<CrmDealDetailsConfigurationSetExtras>,
 }
@@ -52,6 +52,50 @@ pub enum CrmDealDetailsConfigurationSetScope {
     /// `"C"`: general settings
     #[bitrix(value = "C")]
     C,
+}
+/// The `CrmDealDetailsConfigurationSetDataItem` object. Part of `crm.deal.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDealDetailsConfigurationSetDataItem {
+    /// `name`: documented as string, required.
+    pub name: String,
+    /// `title`: documented as string, required.
+    pub title: String,
+    /// `type`: documented as string, required.
+    #[bitrix(rename = "type")]
+    pub type_: String,
+    /// `elements`: documented as array of object.
+    pub elements: Option<Vec<CrmDealDetailsConfigurationSetDataItemElementsItem>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CrmDealDetailsConfigurationSetDataItemElementsItem` object. Part of `crm.deal.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmDealDetailsConfigurationSetDataItemElementsItem {
+    /// `name`: documented as string, required.
+    pub name: String,
+    /// `optionFlags`: documented as integer.
+    #[bitrix(rename = "optionFlags")]
+    pub option_flags: Option<
+        CrmDealDetailsConfigurationSetDataItemElementsItemOptionFlags,
+    >,
+    /// `options`: documented as object.
+    pub options: Option<Map<String, Value>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `optionFlags`. Part of `crm.deal.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum CrmDealDetailsConfigurationSetDataItemElementsItemOptionFlags {
+    /// `1`: yes
+    #[bitrix(value = 1)]
+    Yes,
+    /// `0`: no
+    #[bitrix(value = 0)]
+    No,
 }
 /// The `extras` object. Part of `crm.deal.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html)).
 #[non_exhaustive]

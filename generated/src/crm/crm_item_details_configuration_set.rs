@@ -39,7 +39,7 @@ pub struct CrmItemDetailsConfigurationSet {
     /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `data`: documented as array of `section`, required.
+    /// `data`: documented as array of object, required.
     pub data: Vec<Map<String, Value>>,
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]

@@ -33,8 +33,8 @@ use crate::types;
     ),
 )]
 pub struct CrmLeadDetailsConfigurationSet {
-    /// `data`: documented as array of `section`, required.
-    pub data: Vec<Map<String, Value>>,
+    /// `data`: documented as array of object, required.
+    pub data: Vec<CrmLeadDetailsConfigurationSetDataItem>,
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<types::UserId>,
@@ -42,6 +42,50 @@ pub struct CrmLeadDetailsConfigurationSet {
     pub scope: Option<CrmLeadDetailsConfigurationSetScope>,
     /// `extras`: documented as object.
     pub extras: Option<CrmLeadDetailsConfigurationSetExtras>,
+}
+/// The `CrmLeadDetailsConfigurationSetDataItem` object. Part of `crm.lead.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmLeadDetailsConfigurationSetDataItem {
+    /// `name`: documented as string, required.
+    pub name: String,
+    /// `title`: documented as string, required.
+    pub title: String,
+    /// `type`: documented as string, required.
+    #[bitrix(rename = "type")]
+    pub type_: String,
+    /// `elements`: documented as array of object.
+    pub elements: Option<Vec<CrmLeadDetailsConfigurationSetDataItemElementsItem>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CrmLeadDetailsConfigurationSetDataItemElementsItem` object. Part of `crm.lead.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmLeadDetailsConfigurationSetDataItemElementsItem {
+    /// `name`: documented as string, required.
+    pub name: String,
+    /// `optionFlags`: documented as integer.
+    #[bitrix(rename = "optionFlags")]
+    pub option_flags: Option<
+        CrmLeadDetailsConfigurationSetDataItemElementsItemOptionFlags,
+    >,
+    /// `options`: documented as object.
+    pub options: Option<Map<String, Value>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `optionFlags`. Part of `crm.lead.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum CrmLeadDetailsConfigurationSetDataItemElementsItemOptionFlags {
+    /// `1`: yes
+    #[bitrix(value = 1)]
+    Yes,
+    /// `0`: no
+    #[bitrix(value = 0)]
+    No,
 }
 /// Documented values of `scope`. Part of `crm.lead.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get Requisite by ID — `crm.requisite.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-get.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "crm.requisite.get",
     version = "v1",
     scope = "crm",
-    result = Value,
+    result = types::CrmRequisite,
     error(status = 400, message = "The Requisite with ID '27' is not found"),
     error(status = 400, message = "Access denied."),
 )]

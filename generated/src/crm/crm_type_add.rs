@@ -130,10 +130,24 @@ pub struct CrmTypeAddFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTypeAddFieldsRelations {
-    /// `parent`: documented as array of `relation`.
-    pub parent: Option<Vec<types::Relation>>,
-    /// `child`: documented as array of `relation`.
-    pub child: Option<Vec<types::Relation>>,
+    /// `parent`: documented as array of object.
+    pub parent: Option<Vec<CrmTypeAddFieldsRelationsParentItem>>,
+    /// `child`: documented as array of object.
+    pub child: Option<Vec<Map<String, Value>>>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `CrmTypeAddFieldsRelationsParentItem` object. Part of `crm.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct CrmTypeAddFieldsRelationsParentItem {
+    /// `entityTypeId`: documented as integer, required.
+    #[bitrix(rename = "entityTypeId")]
+    pub entity_type_id: i64,
+    /// `isChildrenListEnabled`: documented as boolean.
+    #[bitrix(rename = "isChildrenListEnabled")]
+    pub is_children_list_enabled: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

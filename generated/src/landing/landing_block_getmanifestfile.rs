@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.block.getmanifestfile` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Get the Manifest File of the Block — `landing.block.getmanifestfile` (REST v1, scope `landing`).
@@ -36,10 +37,10 @@ pub struct LandingBlockGetmanifestfileResult {
     pub assets: Option<LandingBlockGetmanifestfileResultAssets>,
     /// `block`: documented as object.
     pub block: Option<LandingBlockGetmanifestfileResultBlock>,
-    /// `cards`: documented as object.
-    pub cards: Option<LandingBlockGetmanifestfileResultCards>,
-    /// `nodes`: documented as object.
-    pub nodes: Option<LandingBlockGetmanifestfileResultNodes>,
+    /// `cards`: documented as object; keys: `*`.
+    pub cards: Option<BTreeMap<String, LandingBlockGetmanifestfileResultCardsValue>>,
+    /// `nodes`: documented as object; keys: `*`.
+    pub nodes: Option<BTreeMap<String, LandingBlockGetmanifestfileResultNodesValue>>,
     /// `style`: documented as object.
     pub style: Option<LandingBlockGetmanifestfileResultStyle>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
@@ -70,23 +71,10 @@ pub struct LandingBlockGetmanifestfileResultBlock {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `cards` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+/// The `LandingBlockGetmanifestfileResultCardsValue` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultCards {
-    /// `.landing-block-card-img`: documented as object.
-    #[bitrix(rename = ".landing-block-card-img")]
-    pub landing_block_card_img: Option<
-        LandingBlockGetmanifestfileResultCardsLandingBlockCardImg,
-    >,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-card-img` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultCardsLandingBlockCardImg {
+pub struct LandingBlockGetmanifestfileResultCardsValue {
     /// `label`: documented as array of string.
     pub label: Option<Vec<String>>,
     /// `name`: documented as string.
@@ -95,43 +83,10 @@ pub struct LandingBlockGetmanifestfileResultCardsLandingBlockCardImg {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `nodes` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+/// The `LandingBlockGetmanifestfileResultNodesValue` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultNodes {
-    /// `.landing-block-card-img`: documented as object.
-    #[bitrix(rename = ".landing-block-card-img")]
-    pub landing_block_card_img: Option<
-        LandingBlockGetmanifestfileResultNodesLandingBlockCardImg,
-    >,
-    /// `.landing-block-node-button`: documented as object.
-    #[bitrix(rename = ".landing-block-node-button")]
-    pub landing_block_node_button: Option<
-        LandingBlockGetmanifestfileResultNodesLandingBlockNodeButton,
-    >,
-    /// `.landing-block-node-small-title`: documented as object.
-    #[bitrix(rename = ".landing-block-node-small-title")]
-    pub landing_block_node_small_title: Option<
-        LandingBlockGetmanifestfileResultNodesLandingBlockNodeSmallTitle,
-    >,
-    /// `.landing-block-node-text`: documented as object.
-    #[bitrix(rename = ".landing-block-node-text")]
-    pub landing_block_node_text: Option<
-        LandingBlockGetmanifestfileResultNodesLandingBlockNodeText,
-    >,
-    /// `.landing-block-node-title`: documented as object.
-    #[bitrix(rename = ".landing-block-node-title")]
-    pub landing_block_node_title: Option<
-        LandingBlockGetmanifestfileResultNodesLandingBlockNodeTitle,
-    >,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-card-img` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultNodesLandingBlockCardImg {
+pub struct LandingBlockGetmanifestfileResultNodesValue {
     /// `allowInlineEdit`: documented as boolean.
     #[bitrix(rename = "allowInlineEdit")]
     pub allow_inline_edit: Option<bool>,
@@ -139,9 +94,7 @@ pub struct LandingBlockGetmanifestfileResultNodesLandingBlockCardImg {
     #[bitrix(rename = "create2xByDefault")]
     pub create2x_by_default: Option<bool>,
     /// `dimensions`: documented as object.
-    pub dimensions: Option<
-        LandingBlockGetmanifestfileResultNodesLandingBlockCardImgDimensions,
-    >,
+    pub dimensions: Option<LandingBlockGetmanifestfileResultNodesValueDimensions>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `type`: documented as string.
@@ -157,63 +110,11 @@ pub struct LandingBlockGetmanifestfileResultNodesLandingBlockCardImg {
 /// The `dimensions` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultNodesLandingBlockCardImgDimensions {
+pub struct LandingBlockGetmanifestfileResultNodesValueDimensions {
     /// `height`: documented as integer.
     pub height: Option<i64>,
     /// `width`: documented as integer.
     pub width: Option<i64>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-node-button` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultNodesLandingBlockNodeButton {
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-node-small-title` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultNodesLandingBlockNodeSmallTitle {
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-node-text` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultNodesLandingBlockNodeText {
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-node-title` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultNodesLandingBlockNodeTitle {
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -224,8 +125,10 @@ pub struct LandingBlockGetmanifestfileResultNodesLandingBlockNodeTitle {
 pub struct LandingBlockGetmanifestfileResultStyle {
     /// `block`: documented as object.
     pub block: Option<LandingBlockGetmanifestfileResultStyleBlock>,
-    /// `nodes`: documented as object.
-    pub nodes: Option<LandingBlockGetmanifestfileResultStyleNodes>,
+    /// `nodes`: documented as object; keys: `*`.
+    pub nodes: Option<
+        BTreeMap<String, LandingBlockGetmanifestfileResultStyleNodesValue>,
+    >,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -256,113 +159,12 @@ pub struct LandingBlockGetmanifestfileResultStyleBlockAdditional {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `nodes` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
+/// The `LandingBlockGetmanifestfileResultStyleNodesValue` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultStyleNodes {
-    /// `.landing-block-card-img`: documented as object.
-    #[bitrix(rename = ".landing-block-card-img")]
-    pub landing_block_card_img: Option<
-        LandingBlockGetmanifestfileResultStyleNodesLandingBlockCardImg,
-    >,
-    /// `.landing-block-node-button`: documented as object.
-    #[bitrix(rename = ".landing-block-node-button")]
-    pub landing_block_node_button: Option<
-        LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeButton,
-    >,
-    /// `.landing-block-node-small-title`: documented as object.
-    #[bitrix(rename = ".landing-block-node-small-title")]
-    pub landing_block_node_small_title: Option<
-        LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeSmallTitle,
-    >,
-    /// `.landing-block-node-text`: documented as object.
-    #[bitrix(rename = ".landing-block-node-text")]
-    pub landing_block_node_text: Option<
-        LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeText,
-    >,
-    /// `.landing-block-node-text-container`: documented as object.
-    #[bitrix(rename = ".landing-block-node-text-container")]
-    pub landing_block_node_text_container: Option<
-        LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeTextContainer,
-    >,
-    /// `.landing-block-node-title`: documented as object.
-    #[bitrix(rename = ".landing-block-node-title")]
-    pub landing_block_node_title: Option<
-        LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeTitle,
-    >,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-card-img` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockCardImg {
+pub struct LandingBlockGetmanifestfileResultStyleNodesValue {
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `type`: documented as array of string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<Vec<String>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-node-button` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeButton {
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-node-small-title` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeSmallTitle {
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `type`: documented as array of string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<Vec<String>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-node-text` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeText {
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-node-text-container` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeTextContainer {
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `type`: documented as array of string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<Vec<String>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `.landing-block-node-title` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetmanifestfileResultStyleNodesLandingBlockNodeTitle {
     /// `title`: documented as string.
     pub title: Option<String>,
     /// `type`: documented as array of string.

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.demos.getPageList` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get a List of Templates for Creating Pages — `landing.demos.getPageList` (REST v1, scope `landing`).
@@ -173,8 +174,10 @@ pub struct LandingDemosGetPageListResultSearchResultData {
     pub code: Option<String>,
     /// `encoded`: documented as boolean.
     pub encoded: Option<bool>,
-    /// `items`: documented as object.
-    pub items: Option<LandingDemosGetPageListResultSearchResultDataItems>,
+    /// `items`: documented as object; keys: `*`.
+    pub items: Option<
+        BTreeMap<String, LandingDemosGetPageListResultSearchResultDataItemsValue>,
+    >,
     /// `layout`: documented as array.
     pub layout: Option<Vec<Value>>,
     /// `publication`: documented as boolean.
@@ -185,21 +188,10 @@ pub struct LandingDemosGetPageListResultSearchResultData {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `items` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
+/// The `LandingDemosGetPageListResultSearchResultDataItemsValue` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct LandingDemosGetPageListResultSearchResultDataItems {
-    /// `#block3430`: documented as object.
-    #[bitrix(rename = "#block3430")]
-    pub block3430: Option<LandingDemosGetPageListResultSearchResultDataItemsBlock3430>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `#block3430` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingDemosGetPageListResultSearchResultDataItemsBlock3430 {
+pub struct LandingDemosGetPageListResultSearchResultDataItemsValue {
     /// `code`: documented as string.
     pub code: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.

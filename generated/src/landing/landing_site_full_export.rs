@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.site.fullExport` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 /// Exporting the site — `landing.site.fullExport` (REST v1, scope `landing`).
@@ -143,8 +144,10 @@ pub struct LandingSiteFullExportResultItemsMyfirstsite2026 {
     pub description: Option<String>,
     /// `fields`: documented as object.
     pub fields: Option<LandingSiteFullExportResultItemsMyfirstsite2026Fields>,
-    /// `items`: documented as object.
-    pub items: Option<LandingSiteFullExportResultItemsMyfirstsite2026Items>,
+    /// `items`: documented as object; keys: `*`.
+    pub items: Option<
+        BTreeMap<String, LandingSiteFullExportResultItemsMyfirstsite2026ItemsValue>,
+    >,
     /// `layout`: documented as array.
     pub layout: Option<Vec<Value>>,
     /// `name`: documented as string.
@@ -206,108 +209,58 @@ pub struct LandingSiteFullExportResultItemsMyfirstsite2026FieldsAdditionalFields
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `items` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+/// The `LandingSiteFullExportResultItemsMyfirstsite2026ItemsValue` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct LandingSiteFullExportResultItemsMyfirstsite2026Items {
-    /// `#block28175`: documented as object.
-    #[bitrix(rename = "#block28175")]
-    pub block28175: Option<
-        LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175,
-    >,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `#block28175` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175 {
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsValue {
     /// `access`: documented as string.
     pub access: Option<String>,
     /// `anchor`: documented as string.
     pub anchor: Option<String>,
-    /// `attrs`: documented as object.
+    /// `attrs`: documented as object; keys: `*`.
     pub attrs: Option<
-        LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Attrs,
+        BTreeMap<
+            String,
+            Vec<LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueAttrsValueItem>,
+        >,
     >,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `nodes`: documented as object.
+    /// `nodes`: documented as object; keys: `*`.
     pub nodes: Option<
-        LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Nodes,
+        BTreeMap<
+            String,
+            Vec<LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueNodesValueItem>,
+        >,
     >,
     /// `old_id`: documented as integer.
     pub old_id: Option<i64>,
-    /// `style`: documented as object.
-    pub style: Option<
-        LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Style,
-    >,
+    /// `style`: documented as object; keys: `*`.
+    pub style: Option<BTreeMap<String, Vec<String>>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `attrs` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+/// The `LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueAttrsValueItem` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Attrs {
-    /// `.navbar-collapse`: documented as array of object.
-    #[bitrix(rename = ".navbar-collapse")]
-    pub navbar_collapse: Option<
-        Vec<
-            LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175AttrsNavbarCollapseItem,
-        >,
-    >,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175AttrsNavbarCollapseItem` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175AttrsNavbarCollapseItem {
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueAttrsValueItem {
     /// `id`: documented as string.
     pub id: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `nodes` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
+/// The `LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueNodesValueItem` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
 #[bitrix_object]
-pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Nodes {
-    /// `.landing-block-node-menu-list-item-link`: documented as array of object.
-    #[bitrix(rename = ".landing-block-node-menu-list-item-link")]
-    pub landing_block_node_menu_list_item_link: Option<
-        Vec<
-            LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175NodesLandingBlockNodeMenuListItemLinkItem,
-        >,
-    >,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175NodesLandingBlockNodeMenuListItemLinkItem` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175NodesLandingBlockNodeMenuListItemLinkItem {
+pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueNodesValueItem {
     /// `href`: documented as string.
     pub href: Option<String>,
     /// `target`: documented as string.
     pub target: Option<String>,
     /// `text`: documented as string.
     pub text: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `style` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsBlock28175Style {
-    /// `.navbar`: documented as array of string.
-    #[bitrix(rename = ".navbar")]
-    pub navbar: Option<Vec<String>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

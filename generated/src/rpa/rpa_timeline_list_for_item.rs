@@ -41,29 +41,29 @@ pub struct RpaTimelineListForItemResult {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaTimelineListForItemResultTimelineItem {
-    /// `id`: documented as any JSON value.
-    pub id: Option<Value>,
-    /// `typeId`: documented as any JSON value.
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
-    pub type_id: Option<Value>,
-    /// `itemId`: documented as any JSON value.
+    pub type_id: Option<i64>,
+    /// `itemId`: documented as integer.
     #[bitrix(rename = "itemId")]
-    pub item_id: Option<Value>,
-    /// `createdTime`: documented as any JSON value.
+    pub item_id: Option<i64>,
+    /// `createdTime`: documented as string.
     #[bitrix(rename = "createdTime")]
-    pub created_time: Option<Value>,
-    /// `userId`: documented as any JSON value.
+    pub created_time: Option<String>,
+    /// `userId`: documented as integer.
     #[bitrix(rename = "userId")]
-    pub user_id: Option<Value>,
-    /// `title`: documented as any JSON value.
-    pub title: Option<Value>,
-    /// `description`: documented as any JSON value.
-    pub description: Option<Value>,
-    /// `action`: documented as any JSON value.
-    pub action: Option<Value>,
-    /// `isFixed`: documented as any JSON value.
+    pub user_id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `action`: documented as string.
+    pub action: Option<String>,
+    /// `isFixed`: documented as boolean.
     #[bitrix(rename = "isFixed")]
-    pub is_fixed: Option<Value>,
+    pub is_fixed: Option<bool>,
     /// `data`: documented as object.
     pub data: Option<RpaTimelineListForItemResultTimelineItemData>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
@@ -76,8 +76,8 @@ pub struct RpaTimelineListForItemResultTimelineItem {
 pub struct RpaTimelineListForItemResultTimelineItemData {
     /// `item`: documented as any JSON value.
     pub item: Option<Value>,
-    /// `scope`: documented as any JSON value.
-    pub scope: Option<Value>,
+    /// `scope`: documented as string.
+    pub scope: Option<String>,
     /// `stageFrom`: documented as any JSON value.
     #[bitrix(rename = "stageFrom")]
     pub stage_from: Option<Value>,

@@ -116,10 +116,10 @@ pub struct TasksTaskListV3ResultItem {
     /// `statusChanged`: documented as datetime.
     #[bitrix(rename = "statusChanged")]
     pub status_changed: Option<String>,
-    /// `accomplices`: documented as array of object.
-    pub accomplices: Option<Vec<Map<String, Value>>>,
-    /// `auditors`: documented as array of object.
-    pub auditors: Option<Vec<Map<String, Value>>>,
+    /// `accomplices`: documented as `array<object>`.
+    pub accomplices: Option<Map<String, Value>>,
+    /// `auditors`: documented as `array<object>`.
+    pub auditors: Option<Map<String, Value>>,
     /// `parentId`: documented as integer.
     #[bitrix(rename = "parentId")]
     pub parent_id: Option<i64>,

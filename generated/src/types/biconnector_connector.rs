@@ -4,54 +4,39 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-/// Get Connector by ID (`biconnector_connector`).
+/// Description of Connector Fields (`biconnector_connector`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/index.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorConnector {
-    /// `dateCreate`: documented as string.
-    #[bitrix(rename = "dateCreate")]
-    pub date_create: Option<String>,
-    /// `description`: documented as string.
-    pub description: Option<String>,
     /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `logo`: documented as string.
-    pub logo: Option<String>,
-    /// `settings`: documented as array of object.
-    pub settings: Option<Vec<BiconnectorConnectorSettingsItem>>,
-    /// `sort`: documented as integer.
-    pub sort: Option<i64>,
     /// `title`: documented as string.
     pub title: Option<String>,
+    /// `logo`: documented as string.
+    pub logo: Option<String>,
+    /// `description`: documented as string.
+    pub description: Option<String>,
+    /// `sort`: documented as integer.
+    pub sort: Option<i64>,
     /// `urlCheck`: documented as string.
     #[bitrix(rename = "urlCheck")]
     pub url_check: Option<String>,
     /// `urlData`: documented as string.
     #[bitrix(rename = "urlData")]
     pub url_data: Option<String>,
-    /// `urlTableDescription`: documented as string.
-    #[bitrix(rename = "urlTableDescription")]
-    pub url_table_description: Option<String>,
     /// `urlTableList`: documented as string.
     #[bitrix(rename = "urlTableList")]
     pub url_table_list: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `BiconnectorConnectorSettingsItem` object. Part of the `biconnector_connector` type ([official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct BiconnectorConnectorSettingsItem {
-    /// `code`: documented as string.
-    pub code: Option<String>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
+    /// `urlTableDescription`: documented as string.
+    #[bitrix(rename = "urlTableDescription")]
+    pub url_table_description: Option<String>,
+    /// `settings`: documented as array.
+    pub settings: Option<Vec<Value>>,
+    /// `dateCreate`: documented as datetime.
+    #[bitrix(rename = "dateCreate")]
+    pub date_create: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

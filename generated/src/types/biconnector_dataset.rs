@@ -4,65 +4,65 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-/// Get dataset by id (`biconnector_dataset`).
+/// Description of Dataset Fields (`biconnector_dataset`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorDataset {
-    /// `createdById`: documented as integer.
-    #[bitrix(rename = "createdById")]
-    pub created_by_id: Option<i64>,
-    /// `dateCreate`: documented as string.
-    #[bitrix(rename = "dateCreate")]
-    pub date_create: Option<String>,
-    /// `dateUpdate`: documented as string.
-    #[bitrix(rename = "dateUpdate")]
-    pub date_update: Option<String>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
     /// `description`: documented as string.
     pub description: Option<String>,
     /// `externalCode`: documented as string.
     #[bitrix(rename = "externalCode")]
     pub external_code: Option<String>,
-    /// `externalId`: documented as integer.
-    #[bitrix(rename = "externalId")]
-    pub external_id: Option<i64>,
     /// `externalName`: documented as string.
     #[bitrix(rename = "externalName")]
     pub external_name: Option<String>,
-    /// `fields`: documented as array of object.
-    pub fields: Option<Vec<BiconnectorDatasetFieldsItem>>,
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
+    /// `dateCreate`: documented as datetime.
+    #[bitrix(rename = "dateCreate")]
+    pub date_create: Option<String>,
+    /// `dateUpdate`: documented as datetime.
+    #[bitrix(rename = "dateUpdate")]
+    pub date_update: Option<String>,
+    /// `createdById`: documented as integer.
+    #[bitrix(rename = "createdById")]
+    pub created_by_id: Option<i64>,
     /// `updatedById`: documented as integer.
     #[bitrix(rename = "updatedById")]
     pub updated_by_id: Option<i64>,
+    /// `externalId`: documented as integer.
+    #[bitrix(rename = "externalId")]
+    pub external_id: Option<i64>,
+    /// `fields`: documented as array of object.
+    pub fields: Option<Vec<BiconnectorDatasetFieldsItem>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `BiconnectorDatasetFieldsItem` object. Part of the `biconnector_dataset` type ([official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)).
+/// The `BiconnectorDatasetFieldsItem` object. Part of the `biconnector_dataset` type ([official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorDatasetFieldsItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
     /// `datasetId`: documented as integer.
     #[bitrix(rename = "datasetId")]
     pub dataset_id: Option<i64>,
-    /// `externalCode`: documented as string.
-    #[bitrix(rename = "externalCode")]
-    pub external_code: Option<String>,
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `externalCode`: documented as string.
+    #[bitrix(rename = "externalCode")]
+    pub external_code: Option<String>,
     /// `visible`: documented as boolean.
     pub visible: Option<bool>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.

@@ -13,15 +13,15 @@ pub struct CrmDealContactItems {
     /// `CONTACT_ID`: documented as integer.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: Option<i64>,
-    /// `IS_PRIMARY`: documented as string.
-    #[bitrix(rename = "IS_PRIMARY")]
-    pub is_primary: Option<String>,
-    /// `ROLE_ID`: documented as integer.
-    #[bitrix(rename = "ROLE_ID")]
-    pub role_id: Option<i64>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
+    /// `ROLE_ID`: documented as integer.
+    #[bitrix(rename = "ROLE_ID")]
+    pub role_id: Option<i64>,
+    /// `IS_PRIMARY`: documented as Y/N flag.
+    #[bitrix(rename = "IS_PRIMARY", yn)]
+    pub is_primary: Option<bool>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -3,15 +3,13 @@
 //! The `crm_deal_details_configuration` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Get Parameters of the Deal Card (`crm_deal_details_configuration`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealDetailsConfiguration {
-    /// `elements`: documented as array of object.
-    pub elements: Option<Vec<CrmDealDetailsConfigurationElementsItem>>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `title`: documented as string.
@@ -19,6 +17,8 @@ pub struct CrmDealDetailsConfiguration {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
+    /// `elements`: documented as array of object.
+    pub elements: Option<Vec<CrmDealDetailsConfigurationElementsItem>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -29,7 +29,22 @@ pub struct CrmDealDetailsConfiguration {
 pub struct CrmDealDetailsConfigurationElementsItem {
     /// `name`: documented as string.
     pub name: Option<String>,
+    /// `optionFlags`: documented as string.
+    #[bitrix(rename = "optionFlags")]
+    pub option_flags: Option<CrmDealDetailsConfigurationElementsItemOptionFlags>,
+    /// `options`: documented as object.
+    pub options: Option<Map<String, Value>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `optionFlags`. Part of the `crm_deal_details_configuration` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CrmDealDetailsConfigurationElementsItemOptionFlags {
+    /// `"\"1\""`: always show
+    #[bitrix(value = "\"1\"")]
+    N1,
+    /// `"\"0\""`: not always show
+    #[bitrix(value = "\"0\"")]
+    N0,
 }

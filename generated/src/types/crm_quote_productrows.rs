@@ -3,98 +3,121 @@
 //! The `crm_quote_productrows` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Retrieve Product Rows of the Estimate (`crm_quote_productrows`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-get.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmQuoteProductrows {
-    /// `CUSTOMIZED`: documented as string.
-    #[bitrix(rename = "CUSTOMIZED")]
-    pub customized: Option<String>,
-    /// `DATE_RESERVE_END`: documented as any JSON value.
-    #[bitrix(rename = "DATE_RESERVE_END")]
-    pub date_reserve_end: Option<Value>,
-    /// `DISCOUNT_RATE`: documented as integer.
-    #[bitrix(rename = "DISCOUNT_RATE")]
-    pub discount_rate: Option<i64>,
-    /// `DISCOUNT_SUM`: documented as integer.
-    #[bitrix(rename = "DISCOUNT_SUM")]
-    pub discount_sum: Option<i64>,
-    /// `DISCOUNT_TYPE_ID`: documented as integer.
-    #[bitrix(rename = "DISCOUNT_TYPE_ID")]
-    pub discount_type_id: Option<i64>,
-    /// `ID`: documented as string.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
-    pub id: Option<String>,
-    /// `MEASURE_CODE`: documented as integer.
-    #[bitrix(rename = "MEASURE_CODE")]
-    pub measure_code: Option<i64>,
-    /// `MEASURE_NAME`: documented as string.
-    #[bitrix(rename = "MEASURE_NAME")]
-    pub measure_name: Option<String>,
-    /// `ORIGINAL_PRODUCT_NAME`: documented as string.
-    #[bitrix(rename = "ORIGINAL_PRODUCT_NAME")]
-    pub original_product_name: Option<String>,
-    /// `OWNER_ID`: documented as string.
+    pub id: Option<i64>,
+    /// `OWNER_ID`: documented as integer.
     #[bitrix(rename = "OWNER_ID")]
-    pub owner_id: Option<String>,
+    pub owner_id: Option<i64>,
     /// `OWNER_TYPE`: documented as string.
     #[bitrix(rename = "OWNER_TYPE")]
     pub owner_type: Option<String>,
-    /// `PRICE`: documented as integer.
-    #[bitrix(rename = "PRICE")]
-    pub price: Option<i64>,
-    /// `PRICE_ACCOUNT`: documented as string.
-    #[bitrix(rename = "PRICE_ACCOUNT")]
-    pub price_account: Option<String>,
-    /// `PRICE_BRUTTO`: documented as integer.
-    #[bitrix(rename = "PRICE_BRUTTO")]
-    pub price_brutto: Option<i64>,
-    /// `PRICE_EXCLUSIVE`: documented as integer.
-    #[bitrix(rename = "PRICE_EXCLUSIVE")]
-    pub price_exclusive: Option<i64>,
-    /// `PRICE_NETTO`: documented as integer.
-    #[bitrix(rename = "PRICE_NETTO")]
-    pub price_netto: Option<i64>,
-    /// `PRODUCT_DESCRIPTION`: documented as string.
-    #[bitrix(rename = "PRODUCT_DESCRIPTION")]
-    pub product_description: Option<String>,
     /// `PRODUCT_ID`: documented as integer.
     #[bitrix(rename = "PRODUCT_ID")]
     pub product_id: Option<i64>,
     /// `PRODUCT_NAME`: documented as string.
     #[bitrix(rename = "PRODUCT_NAME")]
     pub product_name: Option<String>,
-    /// `QUANTITY`: documented as integer.
+    /// `ORIGINAL_PRODUCT_NAME`: documented as string.
+    #[bitrix(rename = "ORIGINAL_PRODUCT_NAME")]
+    pub original_product_name: Option<String>,
+    /// `PRODUCT_DESCRIPTION`: documented as string.
+    #[bitrix(rename = "PRODUCT_DESCRIPTION")]
+    pub product_description: Option<String>,
+    /// `PRICE`: documented as double.
+    #[bitrix(rename = "PRICE")]
+    pub price: Option<f64>,
+    /// `PRICE_EXCLUSIVE`: documented as double.
+    #[bitrix(rename = "PRICE_EXCLUSIVE")]
+    pub price_exclusive: Option<f64>,
+    /// `PRICE_NETTO`: documented as double.
+    #[bitrix(rename = "PRICE_NETTO")]
+    pub price_netto: Option<f64>,
+    /// `PRICE_BRUTTO`: documented as double.
+    #[bitrix(rename = "PRICE_BRUTTO")]
+    pub price_brutto: Option<f64>,
+    /// `PRICE_ACCOUNT`: documented as string.
+    #[bitrix(rename = "PRICE_ACCOUNT")]
+    pub price_account: Option<String>,
+    /// `QUANTITY`: documented as double.
     #[bitrix(rename = "QUANTITY")]
-    pub quantity: Option<i64>,
-    /// `RESERVE_ID`: documented as any JSON value.
-    #[bitrix(rename = "RESERVE_ID")]
-    pub reserve_id: Option<Value>,
-    /// `RESERVE_QUANTITY`: documented as any JSON value.
-    #[bitrix(rename = "RESERVE_QUANTITY")]
-    pub reserve_quantity: Option<Value>,
+    pub quantity: Option<f64>,
+    /// `DISCOUNT_TYPE_ID`: documented as integer.
+    #[bitrix(rename = "DISCOUNT_TYPE_ID")]
+    pub discount_type_id: Option<CrmQuoteProductrowsDiscountTypeId>,
+    /// `DISCOUNT_RATE`: documented as double.
+    #[bitrix(rename = "DISCOUNT_RATE")]
+    pub discount_rate: Option<f64>,
+    /// `DISCOUNT_SUM`: documented as double.
+    #[bitrix(rename = "DISCOUNT_SUM")]
+    pub discount_sum: Option<f64>,
+    /// `TAX_RATE`: documented as double.
+    #[bitrix(rename = "TAX_RATE")]
+    pub tax_rate: Option<f64>,
+    /// `TAX_INCLUDED`: documented as Y/N flag.
+    #[bitrix(rename = "TAX_INCLUDED", yn)]
+    pub tax_included: Option<bool>,
+    /// `CUSTOMIZED`: documented as Y/N flag.
+    #[bitrix(rename = "CUSTOMIZED", yn)]
+    pub customized: Option<bool>,
+    /// `MEASURE_CODE`: documented as `catalog_measure.code`.
+    #[bitrix(rename = "MEASURE_CODE")]
+    pub measure_code: Option<String>,
+    /// `MEASURE_NAME`: documented as string.
+    #[bitrix(rename = "MEASURE_NAME")]
+    pub measure_name: Option<String>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `STORE_ID`: documented as any JSON value.
-    #[bitrix(rename = "STORE_ID")]
-    pub store_id: Option<Value>,
-    /// `TAX_INCLUDED`: documented as string.
-    #[bitrix(rename = "TAX_INCLUDED")]
-    pub tax_included: Option<String>,
-    /// `TAX_RATE`: documented as integer.
-    #[bitrix(rename = "TAX_RATE")]
-    pub tax_rate: Option<i64>,
+    /// `XML_ID`: documented as string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: Option<String>,
     /// `TYPE`: documented as integer.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<i64>,
-    /// `XML_ID`: documented as any JSON value.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<Value>,
+    pub type_: Option<CrmQuoteProductrowsType>,
+    /// `STORE_ID`: documented as integer.
+    #[bitrix(rename = "STORE_ID")]
+    pub store_id: Option<i64>,
+    /// `RESERVE_ID`: documented as integer.
+    #[bitrix(rename = "RESERVE_ID")]
+    pub reserve_id: Option<i64>,
+    /// `DATE_RESERVE_END`: documented as date.
+    #[bitrix(rename = "DATE_RESERVE_END")]
+    pub date_reserve_end: Option<String>,
+    /// `RESERVE_QUANTITY`: documented as double.
+    #[bitrix(rename = "RESERVE_QUANTITY")]
+    pub reserve_quantity: Option<f64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DISCOUNT_TYPE_ID`. Part of the `crm_quote_productrows` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-get.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum CrmQuoteProductrowsDiscountTypeId {
+    /// `1`: absolute
+    #[bitrix(value = 1)]
+    Absolute,
+    /// `2`: percentage
+    #[bitrix(value = 2)]
+    Percentage,
+}
+/// Documented values of `TYPE`. Part of the `crm_quote_productrows` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-get.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum CrmQuoteProductrowsType {
+    /// `1`: simple product
+    #[bitrix(value = 1)]
+    SimpleProduct,
+    /// `4`: trade offer (variation)
+    #[bitrix(value = 4)]
+    TradeOfferVariation,
+    /// `7`: service
+    #[bitrix(value = 7)]
+    Service,
 }

@@ -3,163 +3,142 @@
 //! The `crm_requisite` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
-/// Get CRM Requisite Fields (`crm_requisite`).
+use bitrix24::{bitrix_enum, bitrix_object};
+/// Requisite Fields (`crm_requisite`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-fields.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmRequisite {
-    /// `ACTIVE`: documented as char.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
-    /// `ADDRESS_ONLY`: documented as char.
-    #[bitrix(rename = "ADDRESS_ONLY")]
-    pub address_only: Option<String>,
-    /// `CODE`: documented as string.
-    #[bitrix(rename = "CODE")]
-    pub code: Option<String>,
-    /// `CREATED_BY_ID`: documented as `user`.
-    #[bitrix(rename = "CREATED_BY_ID")]
-    pub created_by_id: Option<i64>,
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `ENTITY_TYPE_ID`: documented as integer.
+    #[bitrix(rename = "ENTITY_TYPE_ID")]
+    pub entity_type_id: Option<CrmRequisiteEntityTypeId>,
+    /// `ENTITY_ID`: documented as integer.
+    #[bitrix(rename = "ENTITY_ID")]
+    pub entity_id: Option<i64>,
+    /// `PRESET_ID`: documented as integer.
+    #[bitrix(rename = "PRESET_ID")]
+    pub preset_id: Option<i64>,
     /// `DATE_CREATE`: documented as datetime.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
     /// `DATE_MODIFY`: documented as datetime.
     #[bitrix(rename = "DATE_MODIFY")]
     pub date_modify: Option<String>,
-    /// `ENTITY_ID`: documented as integer.
-    #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE_ID`: documented as integer.
-    #[bitrix(rename = "ENTITY_TYPE_ID")]
-    pub entity_type_id: Option<i64>,
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
+    /// `CREATED_BY_ID`: documented as `user`.
+    #[bitrix(rename = "CREATED_BY_ID")]
+    pub created_by_id: Option<i64>,
     /// `MODIFY_BY_ID`: documented as `user`.
     #[bitrix(rename = "MODIFY_BY_ID")]
     pub modify_by_id: Option<i64>,
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
+    /// `CODE`: documented as string.
+    #[bitrix(rename = "CODE")]
+    pub code: Option<String>,
+    /// `XML_ID`: documented as string.
+    #[bitrix(rename = "XML_ID")]
+    pub xml_id: Option<String>,
     /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,
-    /// `PRESET_ID`: documented as integer.
-    #[bitrix(rename = "PRESET_ID")]
-    pub preset_id: Option<i64>,
-    /// `RQ_ACCOUNTANT`: documented as string.
-    #[bitrix(rename = "RQ_ACCOUNTANT")]
-    pub rq_accountant: Option<String>,
-    /// `RQ_BASE_DOC`: documented as string.
-    #[bitrix(rename = "RQ_BASE_DOC")]
-    pub rq_base_doc: Option<String>,
-    /// `RQ_BIN`: documented as string.
-    #[bitrix(rename = "RQ_BIN")]
-    pub rq_bin: Option<String>,
-    /// `RQ_CAPITAL`: documented as string.
-    #[bitrix(rename = "RQ_CAPITAL")]
-    pub rq_capital: Option<String>,
-    /// `RQ_CEO_NAME`: documented as string.
-    #[bitrix(rename = "RQ_CEO_NAME")]
-    pub rq_ceo_name: Option<String>,
-    /// `RQ_CEO_WORK_POS`: documented as string.
-    #[bitrix(rename = "RQ_CEO_WORK_POS")]
-    pub rq_ceo_work_pos: Option<String>,
-    /// `RQ_CNPJ`: documented as string.
-    #[bitrix(rename = "RQ_CNPJ")]
-    pub rq_cnpj: Option<String>,
-    /// `RQ_COMPANY_FULL_NAME`: documented as string.
-    #[bitrix(rename = "RQ_COMPANY_FULL_NAME")]
-    pub rq_company_full_name: Option<String>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
+    /// `ADDRESS_ONLY`: documented as Y/N flag.
+    #[bitrix(rename = "ADDRESS_ONLY", yn)]
+    pub address_only: Option<bool>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
+    /// `RQ_NAME`: documented as string.
+    #[bitrix(rename = "RQ_NAME")]
+    pub rq_name: Option<String>,
+    /// `RQ_FIRST_NAME`: documented as string.
+    #[bitrix(rename = "RQ_FIRST_NAME")]
+    pub rq_first_name: Option<String>,
+    /// `RQ_LAST_NAME`: documented as string.
+    #[bitrix(rename = "RQ_LAST_NAME")]
+    pub rq_last_name: Option<String>,
+    /// `RQ_SECOND_NAME`: documented as string.
+    #[bitrix(rename = "RQ_SECOND_NAME")]
+    pub rq_second_name: Option<String>,
     /// `RQ_COMPANY_ID`: documented as string.
     #[bitrix(rename = "RQ_COMPANY_ID")]
     pub rq_company_id: Option<String>,
     /// `RQ_COMPANY_NAME`: documented as string.
     #[bitrix(rename = "RQ_COMPANY_NAME")]
     pub rq_company_name: Option<String>,
+    /// `RQ_COMPANY_FULL_NAME`: documented as string.
+    #[bitrix(rename = "RQ_COMPANY_FULL_NAME")]
+    pub rq_company_full_name: Option<String>,
     /// `RQ_COMPANY_REG_DATE`: documented as string.
     #[bitrix(rename = "RQ_COMPANY_REG_DATE")]
     pub rq_company_reg_date: Option<String>,
-    /// `RQ_CONTACT`: documented as string.
-    #[bitrix(rename = "RQ_CONTACT")]
-    pub rq_contact: Option<String>,
-    /// `RQ_CPF`: documented as string.
-    #[bitrix(rename = "RQ_CPF")]
-    pub rq_cpf: Option<String>,
     /// `RQ_DIRECTOR`: documented as string.
     #[bitrix(rename = "RQ_DIRECTOR")]
     pub rq_director: Option<String>,
-    /// `RQ_DRFO`: documented as string.
-    #[bitrix(rename = "RQ_DRFO")]
-    pub rq_drfo: Option<String>,
-    /// `RQ_EDRPOU`: documented as string.
-    #[bitrix(rename = "RQ_EDRPOU")]
-    pub rq_edrpou: Option<String>,
+    /// `RQ_ACCOUNTANT`: documented as string.
+    #[bitrix(rename = "RQ_ACCOUNTANT")]
+    pub rq_accountant: Option<String>,
+    /// `RQ_CEO_NAME`: documented as string.
+    #[bitrix(rename = "RQ_CEO_NAME")]
+    pub rq_ceo_name: Option<String>,
+    /// `RQ_CEO_WORK_POS`: documented as string.
+    #[bitrix(rename = "RQ_CEO_WORK_POS")]
+    pub rq_ceo_work_pos: Option<String>,
+    /// `RQ_CONTACT`: documented as string.
+    #[bitrix(rename = "RQ_CONTACT")]
+    pub rq_contact: Option<String>,
     /// `RQ_EMAIL`: documented as string.
     #[bitrix(rename = "RQ_EMAIL")]
     pub rq_email: Option<String>,
+    /// `RQ_PHONE`: documented as string.
+    #[bitrix(rename = "RQ_PHONE")]
+    pub rq_phone: Option<String>,
     /// `RQ_FAX`: documented as string.
     #[bitrix(rename = "RQ_FAX")]
     pub rq_fax: Option<String>,
-    /// `RQ_FIRST_NAME`: documented as string.
-    #[bitrix(rename = "RQ_FIRST_NAME")]
-    pub rq_first_name: Option<String>,
+    /// `RQ_IDENT_TYPE`: documented as `crm_status`.
+    #[bitrix(rename = "RQ_IDENT_TYPE")]
+    pub rq_ident_type: Option<String>,
     /// `RQ_IDENT_DOC`: documented as string.
     #[bitrix(rename = "RQ_IDENT_DOC")]
     pub rq_ident_doc: Option<String>,
-    /// `RQ_IDENT_DOC_DATE`: documented as string.
-    #[bitrix(rename = "RQ_IDENT_DOC_DATE")]
-    pub rq_ident_doc_date: Option<String>,
-    /// `RQ_IDENT_DOC_DEP_CODE`: documented as string.
-    #[bitrix(rename = "RQ_IDENT_DOC_DEP_CODE")]
-    pub rq_ident_doc_dep_code: Option<String>,
-    /// `RQ_IDENT_DOC_ISSUED_BY`: documented as string.
-    #[bitrix(rename = "RQ_IDENT_DOC_ISSUED_BY")]
-    pub rq_ident_doc_issued_by: Option<String>,
+    /// `RQ_IDENT_DOC_SER`: documented as string.
+    #[bitrix(rename = "RQ_IDENT_DOC_SER")]
+    pub rq_ident_doc_ser: Option<String>,
     /// `RQ_IDENT_DOC_NUM`: documented as string.
     #[bitrix(rename = "RQ_IDENT_DOC_NUM")]
     pub rq_ident_doc_num: Option<String>,
     /// `RQ_IDENT_DOC_PERS_NUM`: documented as string.
     #[bitrix(rename = "RQ_IDENT_DOC_PERS_NUM")]
     pub rq_ident_doc_pers_num: Option<String>,
-    /// `RQ_IDENT_DOC_SER`: documented as string.
-    #[bitrix(rename = "RQ_IDENT_DOC_SER")]
-    pub rq_ident_doc_ser: Option<String>,
-    /// `RQ_IDENT_TYPE`: documented as `crm_status`.
-    #[bitrix(rename = "RQ_IDENT_TYPE")]
-    pub rq_ident_type: Option<String>,
-    /// `RQ_IFNS`: documented as string.
-    #[bitrix(rename = "RQ_IFNS")]
-    pub rq_ifns: Option<String>,
-    /// `RQ_IIN`: documented as string.
-    #[bitrix(rename = "RQ_IIN")]
-    pub rq_iin: Option<String>,
+    /// `RQ_IDENT_DOC_DATE`: documented as string.
+    #[bitrix(rename = "RQ_IDENT_DOC_DATE")]
+    pub rq_ident_doc_date: Option<String>,
+    /// `RQ_IDENT_DOC_ISSUED_BY`: documented as string.
+    #[bitrix(rename = "RQ_IDENT_DOC_ISSUED_BY")]
+    pub rq_ident_doc_issued_by: Option<String>,
+    /// `RQ_IDENT_DOC_DEP_CODE`: documented as string.
+    #[bitrix(rename = "RQ_IDENT_DOC_DEP_CODE")]
+    pub rq_ident_doc_dep_code: Option<String>,
     /// `RQ_INN`: documented as string.
     #[bitrix(rename = "RQ_INN")]
     pub rq_inn: Option<String>,
-    /// `RQ_KBE`: documented as string.
-    #[bitrix(rename = "RQ_KBE")]
-    pub rq_kbe: Option<String>,
     /// `RQ_KPP`: documented as string.
     #[bitrix(rename = "RQ_KPP")]
     pub rq_kpp: Option<String>,
-    /// `RQ_KRS`: documented as string.
-    #[bitrix(rename = "RQ_KRS")]
-    pub rq_krs: Option<String>,
-    /// `RQ_LAST_NAME`: documented as string.
-    #[bitrix(rename = "RQ_LAST_NAME")]
-    pub rq_last_name: Option<String>,
-    /// `RQ_LEGAL_FORM`: documented as string.
-    #[bitrix(rename = "RQ_LEGAL_FORM")]
-    pub rq_legal_form: Option<String>,
-    /// `RQ_MNPL_REG`: documented as string.
-    #[bitrix(rename = "RQ_MNPL_REG")]
-    pub rq_mnpl_reg: Option<String>,
-    /// `RQ_NAME`: documented as string.
-    #[bitrix(rename = "RQ_NAME")]
-    pub rq_name: Option<String>,
+    /// `RQ_USRLE`: documented as string.
+    #[bitrix(rename = "RQ_USRLE")]
+    pub rq_usrle: Option<String>,
+    /// `RQ_IFNS`: documented as string.
+    #[bitrix(rename = "RQ_IFNS")]
+    pub rq_ifns: Option<String>,
     /// `RQ_OGRN`: documented as string.
     #[bitrix(rename = "RQ_OGRN")]
     pub rq_ogrn: Option<String>,
@@ -175,79 +154,98 @@ pub struct CrmRequisite {
     /// `RQ_OKVED`: documented as string.
     #[bitrix(rename = "RQ_OKVED")]
     pub rq_okved: Option<String>,
-    /// `RQ_PESEL`: documented as string.
-    #[bitrix(rename = "RQ_PESEL")]
-    pub rq_pesel: Option<String>,
-    /// `RQ_PHONE`: documented as string.
-    #[bitrix(rename = "RQ_PHONE")]
-    pub rq_phone: Option<String>,
-    /// `RQ_RCS`: documented as string.
-    #[bitrix(rename = "RQ_RCS")]
-    pub rq_rcs: Option<String>,
-    /// `RQ_REGON`: documented as string.
-    #[bitrix(rename = "RQ_REGON")]
-    pub rq_regon: Option<String>,
-    /// `RQ_RESIDENCE_COUNTRY`: documented as string.
-    #[bitrix(rename = "RQ_RESIDENCE_COUNTRY")]
-    pub rq_residence_country: Option<String>,
-    /// `RQ_SECOND_NAME`: documented as string.
-    #[bitrix(rename = "RQ_SECOND_NAME")]
-    pub rq_second_name: Option<String>,
-    /// `RQ_SIREN`: documented as string.
-    #[bitrix(rename = "RQ_SIREN")]
-    pub rq_siren: Option<String>,
-    /// `RQ_SIRET`: documented as string.
-    #[bitrix(rename = "RQ_SIRET")]
-    pub rq_siret: Option<String>,
-    /// `RQ_STATE_REG`: documented as string.
-    #[bitrix(rename = "RQ_STATE_REG")]
-    pub rq_state_reg: Option<String>,
-    /// `RQ_ST_CERT_DATE`: documented as string.
-    #[bitrix(rename = "RQ_ST_CERT_DATE")]
-    pub rq_st_cert_date: Option<String>,
-    /// `RQ_ST_CERT_NUM`: documented as string.
-    #[bitrix(rename = "RQ_ST_CERT_NUM")]
-    pub rq_st_cert_num: Option<String>,
+    /// `RQ_EDRPOU`: documented as string.
+    #[bitrix(rename = "RQ_EDRPOU")]
+    pub rq_edrpou: Option<String>,
+    /// `RQ_DRFO`: documented as string.
+    #[bitrix(rename = "RQ_DRFO")]
+    pub rq_drfo: Option<String>,
+    /// `RQ_KBE`: documented as string.
+    #[bitrix(rename = "RQ_KBE")]
+    pub rq_kbe: Option<String>,
+    /// `RQ_IIN`: documented as string.
+    #[bitrix(rename = "RQ_IIN")]
+    pub rq_iin: Option<String>,
+    /// `RQ_BIN`: documented as string.
+    #[bitrix(rename = "RQ_BIN")]
+    pub rq_bin: Option<String>,
     /// `RQ_ST_CERT_SER`: documented as string.
     #[bitrix(rename = "RQ_ST_CERT_SER")]
     pub rq_st_cert_ser: Option<String>,
-    /// `RQ_USRLE`: documented as string.
-    #[bitrix(rename = "RQ_USRLE")]
-    pub rq_usrle: Option<String>,
-    /// `RQ_VAT_CERT_DATE`: documented as string.
-    #[bitrix(rename = "RQ_VAT_CERT_DATE")]
-    pub rq_vat_cert_date: Option<String>,
-    /// `RQ_VAT_CERT_NUM`: documented as string.
-    #[bitrix(rename = "RQ_VAT_CERT_NUM")]
-    pub rq_vat_cert_num: Option<String>,
-    /// `RQ_VAT_CERT_SER`: documented as string.
-    #[bitrix(rename = "RQ_VAT_CERT_SER")]
-    pub rq_vat_cert_ser: Option<String>,
+    /// `RQ_ST_CERT_NUM`: documented as string.
+    #[bitrix(rename = "RQ_ST_CERT_NUM")]
+    pub rq_st_cert_num: Option<String>,
+    /// `RQ_ST_CERT_DATE`: documented as string.
+    #[bitrix(rename = "RQ_ST_CERT_DATE")]
+    pub rq_st_cert_date: Option<String>,
+    /// `RQ_VAT_PAYER`: documented as Y/N flag.
+    #[bitrix(rename = "RQ_VAT_PAYER", yn)]
+    pub rq_vat_payer: Option<bool>,
     /// `RQ_VAT_ID`: documented as string.
     #[bitrix(rename = "RQ_VAT_ID")]
     pub rq_vat_id: Option<String>,
-    /// `RQ_VAT_PAYER`: documented as char.
-    #[bitrix(rename = "RQ_VAT_PAYER")]
-    pub rq_vat_payer: Option<String>,
-    /// `SORT`: documented as integer.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
-    /// `UF_CRM_1694526604`: documented as string.
-    #[bitrix(rename = "UF_CRM_1694526604")]
-    pub uf_crm_1694526604: Option<String>,
-    /// `UF_CRM_1707997209`: documented as double.
-    #[bitrix(rename = "UF_CRM_1707997209")]
-    pub uf_crm_1707997209: Option<f64>,
-    /// `UF_CRM_1707997236`: documented as boolean.
-    #[bitrix(rename = "UF_CRM_1707997236")]
-    pub uf_crm_1707997236: Option<bool>,
-    /// `UF_CRM_1707997253`: documented as datetime.
-    #[bitrix(rename = "UF_CRM_1707997253")]
-    pub uf_crm_1707997253: Option<String>,
-    /// `XML_ID`: documented as string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<String>,
+    /// `RQ_VAT_CERT_SER`: documented as string.
+    #[bitrix(rename = "RQ_VAT_CERT_SER")]
+    pub rq_vat_cert_ser: Option<String>,
+    /// `RQ_VAT_CERT_NUM`: documented as string.
+    #[bitrix(rename = "RQ_VAT_CERT_NUM")]
+    pub rq_vat_cert_num: Option<String>,
+    /// `RQ_VAT_CERT_DATE`: documented as string.
+    #[bitrix(rename = "RQ_VAT_CERT_DATE")]
+    pub rq_vat_cert_date: Option<String>,
+    /// `RQ_RESIDENCE_COUNTRY`: documented as string.
+    #[bitrix(rename = "RQ_RESIDENCE_COUNTRY")]
+    pub rq_residence_country: Option<String>,
+    /// `RQ_BASE_DOC`: documented as string.
+    #[bitrix(rename = "RQ_BASE_DOC")]
+    pub rq_base_doc: Option<String>,
+    /// `RQ_REGON`: documented as string.
+    #[bitrix(rename = "RQ_REGON")]
+    pub rq_regon: Option<String>,
+    /// `RQ_KRS`: documented as string.
+    #[bitrix(rename = "RQ_KRS")]
+    pub rq_krs: Option<String>,
+    /// `RQ_PESEL`: documented as string.
+    #[bitrix(rename = "RQ_PESEL")]
+    pub rq_pesel: Option<String>,
+    /// `RQ_LEGAL_FORM`: documented as string.
+    #[bitrix(rename = "RQ_LEGAL_FORM")]
+    pub rq_legal_form: Option<String>,
+    /// `RQ_SIRET`: documented as string.
+    #[bitrix(rename = "RQ_SIRET")]
+    pub rq_siret: Option<String>,
+    /// `RQ_SIREN`: documented as string.
+    #[bitrix(rename = "RQ_SIREN")]
+    pub rq_siren: Option<String>,
+    /// `RQ_CAPITAL`: documented as string.
+    #[bitrix(rename = "RQ_CAPITAL")]
+    pub rq_capital: Option<String>,
+    /// `RQ_RCS`: documented as string.
+    #[bitrix(rename = "RQ_RCS")]
+    pub rq_rcs: Option<String>,
+    /// `RQ_CNPJ`: documented as string.
+    #[bitrix(rename = "RQ_CNPJ")]
+    pub rq_cnpj: Option<String>,
+    /// `RQ_STATE_REG`: documented as string.
+    #[bitrix(rename = "RQ_STATE_REG")]
+    pub rq_state_reg: Option<String>,
+    /// `RQ_MNPL_REG`: documented as string.
+    #[bitrix(rename = "RQ_MNPL_REG")]
+    pub rq_mnpl_reg: Option<String>,
+    /// `RQ_CPF`: documented as string.
+    #[bitrix(rename = "RQ_CPF")]
+    pub rq_cpf: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `ENTITY_TYPE_ID`. Part of the `crm_requisite` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum CrmRequisiteEntityTypeId {
+    /// `3`: contact
+    #[bitrix(value = 3)]
+    Contact,
+    /// `4`: company
+    #[bitrix(value = 4)]
+    Company,
 }

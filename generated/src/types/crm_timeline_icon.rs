@@ -10,14 +10,14 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTimelineIcon {
-    /// `code`: documented as any JSON value.
-    pub code: Option<Value>,
-    /// `isSystem`: documented as any JSON value.
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `isSystem`: documented as boolean.
     #[bitrix(rename = "isSystem")]
-    pub is_system: Option<Value>,
-    /// `fileUri`: documented as any JSON value.
+    pub is_system: Option<bool>,
+    /// `fileUri`: documented as string.
     #[bitrix(rename = "fileUri")]
-    pub file_uri: Option<Value>,
+    pub file_uri: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

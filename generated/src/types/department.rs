@@ -10,18 +10,18 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct Department {
-    /// `ID`: documented as string.
+    /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
-    pub id: Option<String>,
+    pub id: Option<i64>,
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `PARENT`: documented as string.
-    #[bitrix(rename = "PARENT")]
-    pub parent: Option<String>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
+    /// `PARENT`: documented as integer.
+    #[bitrix(rename = "PARENT")]
+    pub parent: Option<i64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

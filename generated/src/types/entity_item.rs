@@ -10,57 +10,60 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct EntityItem {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `TIMESTAMP_X`: documented as datetime.
+    #[bitrix(rename = "TIMESTAMP_X")]
+    pub timestamp_x: Option<String>,
+    /// `MODIFIED_BY`: documented as integer.
+    #[bitrix(rename = "MODIFIED_BY")]
+    pub modified_by: Option<i64>,
+    /// `DATE_CREATE`: documented as datetime.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<String>,
+    /// `CREATED_BY`: documented as integer.
+    #[bitrix(rename = "CREATED_BY")]
+    pub created_by: Option<i64>,
     /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `CODE`: documented as any JSON value.
-    #[bitrix(rename = "CODE")]
-    pub code: Option<Value>,
-    /// `CREATED_BY`: documented as string.
-    #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<String>,
-    /// `DATE_ACTIVE_FROM`: documented as string.
+    /// `DATE_ACTIVE_FROM`: documented as `datetime|string`.
     #[bitrix(rename = "DATE_ACTIVE_FROM")]
-    pub date_active_from: Option<String>,
-    /// `DATE_ACTIVE_TO`: documented as string.
+    pub date_active_from: Option<Value>,
+    /// `DATE_ACTIVE_TO`: documented as `datetime|string`.
     #[bitrix(rename = "DATE_ACTIVE_TO")]
-    pub date_active_to: Option<String>,
-    /// `DATE_CREATE`: documented as string.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: Option<String>,
-    /// `DETAIL_PICTURE`: documented as any JSON value.
-    #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: Option<Value>,
-    /// `DETAIL_TEXT`: documented as any JSON value.
-    #[bitrix(rename = "DETAIL_TEXT")]
-    pub detail_text: Option<Value>,
-    /// `ENTITY`: documented as string.
-    #[bitrix(rename = "ENTITY")]
-    pub entity: Option<String>,
-    /// `ID`: documented as string.
-    #[bitrix(rename = "ID")]
-    pub id: Option<String>,
-    /// `MODIFIED_BY`: documented as string.
-    #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: Option<String>,
+    pub date_active_to: Option<Value>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `PREVIEW_PICTURE`: documented as any JSON value.
+    /// `PREVIEW_PICTURE`: documented as string.
     #[bitrix(rename = "PREVIEW_PICTURE")]
-    pub preview_picture: Option<Value>,
-    /// `PREVIEW_TEXT`: documented as any JSON value.
+    pub preview_picture: Option<String>,
+    /// `PREVIEW_TEXT`: documented as string.
     #[bitrix(rename = "PREVIEW_TEXT")]
-    pub preview_text: Option<Value>,
-    /// `SECTION`: documented as any JSON value.
+    pub preview_text: Option<String>,
+    /// `DETAIL_PICTURE`: documented as string.
+    #[bitrix(rename = "DETAIL_PICTURE")]
+    pub detail_picture: Option<String>,
+    /// `DETAIL_TEXT`: documented as string.
+    #[bitrix(rename = "DETAIL_TEXT")]
+    pub detail_text: Option<String>,
+    /// `CODE`: documented as string.
+    #[bitrix(rename = "CODE")]
+    pub code: Option<String>,
+    /// `ENTITY`: documented as string.
+    #[bitrix(rename = "ENTITY")]
+    pub entity: Option<String>,
+    /// `SECTION`: documented as integer.
     #[bitrix(rename = "SECTION")]
-    pub section: Option<Value>,
-    /// `SORT`: documented as string.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<String>,
-    /// `TIMESTAMP_X`: documented as string.
-    #[bitrix(rename = "TIMESTAMP_X")]
-    pub timestamp_x: Option<String>,
+    pub section: Option<i64>,
+    /// `PROPERTY_VALUES`: documented as object.
+    #[bitrix(rename = "PROPERTY_VALUES")]
+    pub property_values: Option<Map<String, Value>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

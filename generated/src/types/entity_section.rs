@@ -10,57 +10,57 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct EntitySection {
+    /// `ID`: documented as integer.
+    #[bitrix(rename = "ID")]
+    pub id: Option<i64>,
+    /// `CODE`: documented as string.
+    #[bitrix(rename = "CODE")]
+    pub code: Option<String>,
+    /// `TIMESTAMP_X`: documented as datetime.
+    #[bitrix(rename = "TIMESTAMP_X")]
+    pub timestamp_x: Option<String>,
+    /// `DATE_CREATE`: documented as datetime.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<String>,
+    /// `CREATED_BY`: documented as integer.
+    #[bitrix(rename = "CREATED_BY")]
+    pub created_by: Option<i64>,
+    /// `MODIFIED_BY`: documented as integer.
+    #[bitrix(rename = "MODIFIED_BY")]
+    pub modified_by: Option<i64>,
     /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
-    /// `CODE`: documented as any JSON value.
-    #[bitrix(rename = "CODE")]
-    pub code: Option<Value>,
-    /// `CREATED_BY`: documented as string.
-    #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<String>,
-    /// `DATE_CREATE`: documented as string.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: Option<String>,
-    /// `DEPTH_LEVEL`: documented as string.
-    #[bitrix(rename = "DEPTH_LEVEL")]
-    pub depth_level: Option<String>,
-    /// `DESCRIPTION`: documented as any JSON value.
-    #[bitrix(rename = "DESCRIPTION")]
-    pub description: Option<Value>,
-    /// `DETAIL_PICTURE`: documented as any JSON value.
-    #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: Option<Value>,
-    /// `ENTITY`: documented as string.
-    #[bitrix(rename = "ENTITY")]
-    pub entity: Option<String>,
-    /// `ID`: documented as string.
-    #[bitrix(rename = "ID")]
-    pub id: Option<String>,
-    /// `LEFT_MARGIN`: documented as string.
-    #[bitrix(rename = "LEFT_MARGIN")]
-    pub left_margin: Option<String>,
-    /// `MODIFIED_BY`: documented as string.
-    #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: Option<String>,
+    /// `SORT`: documented as integer.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<i64>,
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `PICTURE`: documented as any JSON value.
+    /// `PICTURE`: documented as string.
     #[bitrix(rename = "PICTURE")]
-    pub picture: Option<Value>,
-    /// `RIGHT_MARGIN`: documented as string.
+    pub picture: Option<String>,
+    /// `DETAIL_PICTURE`: documented as string.
+    #[bitrix(rename = "DETAIL_PICTURE")]
+    pub detail_picture: Option<String>,
+    /// `DESCRIPTION`: documented as string.
+    #[bitrix(rename = "DESCRIPTION")]
+    pub description: Option<String>,
+    /// `LEFT_MARGIN`: documented as integer.
+    #[bitrix(rename = "LEFT_MARGIN")]
+    pub left_margin: Option<i64>,
+    /// `RIGHT_MARGIN`: documented as integer.
     #[bitrix(rename = "RIGHT_MARGIN")]
-    pub right_margin: Option<String>,
-    /// `SECTION`: documented as any JSON value.
+    pub right_margin: Option<i64>,
+    /// `DEPTH_LEVEL`: documented as integer.
+    #[bitrix(rename = "DEPTH_LEVEL")]
+    pub depth_level: Option<i64>,
+    /// `ENTITY`: documented as string.
+    #[bitrix(rename = "ENTITY")]
+    pub entity: Option<String>,
+    /// `SECTION`: documented as integer.
     #[bitrix(rename = "SECTION")]
-    pub section: Option<Value>,
-    /// `SORT`: documented as string.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<String>,
-    /// `TIMESTAMP_X`: documented as string.
-    #[bitrix(rename = "TIMESTAMP_X")]
-    pub timestamp_x: Option<String>,
+    pub section: Option<i64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -10,41 +10,41 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaItem {
-    /// `stageId`: documented as any JSON value.
+    /// `stageId`: documented as integer.
     #[bitrix(rename = "stageId")]
-    pub stage_id: Option<Value>,
-    /// `previousStageId`: documented as any JSON value.
+    pub stage_id: Option<i64>,
+    /// `previousStageId`: documented as integer.
     #[bitrix(rename = "previousStageId")]
-    pub previous_stage_id: Option<Value>,
-    /// `name`: documented as any JSON value.
-    pub name: Option<Value>,
-    /// `typeId`: documented as any JSON value.
+    pub previous_stage_id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
-    pub type_id: Option<Value>,
-    /// `createdBy`: documented as any JSON value.
+    pub type_id: Option<i64>,
+    /// `createdBy`: documented as integer.
     #[bitrix(rename = "createdBy")]
-    pub created_by: Option<Value>,
-    /// `updatedBy`: documented as any JSON value.
+    pub created_by: Option<i64>,
+    /// `updatedBy`: documented as integer.
     #[bitrix(rename = "updatedBy")]
-    pub updated_by: Option<Value>,
-    /// `movedBy`: documented as any JSON value.
+    pub updated_by: Option<i64>,
+    /// `movedBy`: documented as integer.
     #[bitrix(rename = "movedBy")]
-    pub moved_by: Option<Value>,
-    /// `createdTime`: documented as any JSON value.
+    pub moved_by: Option<i64>,
+    /// `createdTime`: documented as string.
     #[bitrix(rename = "createdTime")]
-    pub created_time: Option<Value>,
-    /// `updatedTime`: documented as any JSON value.
+    pub created_time: Option<String>,
+    /// `updatedTime`: documented as string.
     #[bitrix(rename = "updatedTime")]
-    pub updated_time: Option<Value>,
-    /// `movedTime`: documented as any JSON value.
+    pub updated_time: Option<String>,
+    /// `movedTime`: documented as string.
     #[bitrix(rename = "movedTime")]
-    pub moved_time: Option<Value>,
-    /// `detailUrl`: documented as any JSON value.
+    pub moved_time: Option<String>,
+    /// `detailUrl`: documented as string.
     #[bitrix(rename = "detailUrl")]
-    pub detail_url: Option<Value>,
-    /// `tasksCounter`: documented as any JSON value.
+    pub detail_url: Option<String>,
+    /// `tasksCounter`: documented as integer.
     #[bitrix(rename = "tasksCounter")]
-    pub tasks_counter: Option<Value>,
+    pub tasks_counter: Option<i64>,
     /// `tasksFaces`: documented as any JSON value.
     #[bitrix(rename = "tasksFaces")]
     pub tasks_faces: Option<Value>,

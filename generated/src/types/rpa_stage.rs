@@ -10,33 +10,33 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaStage {
-    /// `name`: documented as any JSON value.
-    pub name: Option<Value>,
-    /// `code`: documented as any JSON value.
-    pub code: Option<Value>,
-    /// `color`: documented as any JSON value.
-    pub color: Option<Value>,
-    /// `sort`: documented as any JSON value.
-    pub sort: Option<Value>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `code`: documented as string.
+    pub code: Option<String>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// `sort`: documented as integer.
+    pub sort: Option<i64>,
     /// `semantic`: documented as any JSON value.
     pub semantic: Option<Value>,
-    /// `typeId`: documented as any JSON value.
+    /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
-    pub type_id: Option<Value>,
-    /// `isFirst`: documented as any JSON value.
+    pub type_id: Option<i64>,
+    /// `isFirst`: documented as boolean.
     #[bitrix(rename = "isFirst")]
-    pub is_first: Option<Value>,
-    /// `isSuccess`: documented as any JSON value.
+    pub is_first: Option<bool>,
+    /// `isSuccess`: documented as boolean.
     #[bitrix(rename = "isSuccess")]
-    pub is_success: Option<Value>,
-    /// `isFail`: documented as any JSON value.
+    pub is_success: Option<bool>,
+    /// `isFail`: documented as boolean.
     #[bitrix(rename = "isFail")]
-    pub is_fail: Option<Value>,
+    pub is_fail: Option<bool>,
     /// `tasks`: documented as any JSON value.
     pub tasks: Option<Value>,
-    /// `robotsCount`: documented as any JSON value.
+    /// `robotsCount`: documented as integer.
     #[bitrix(rename = "robotsCount")]
-    pub robots_count: Option<Value>,
+    pub robots_count: Option<i64>,
     /// `possibleNextStages`: documented as any JSON value.
     #[bitrix(rename = "possibleNextStages")]
     pub possible_next_stages: Option<Value>,

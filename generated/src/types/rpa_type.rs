@@ -10,15 +10,15 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaType {
-    /// `id`: documented as any JSON value.
-    pub id: Option<Value>,
-    /// `title`: documented as any JSON value.
-    pub title: Option<Value>,
-    /// `image`: documented as any JSON value.
-    pub image: Option<Value>,
-    /// `createdBy`: documented as any JSON value.
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `image`: documented as string.
+    pub image: Option<String>,
+    /// `createdBy`: documented as integer.
     #[bitrix(rename = "createdBy")]
-    pub created_by: Option<Value>,
+    pub created_by: Option<i64>,
     /// `settings`: documented as any JSON value.
     pub settings: Option<Value>,
     /// `permissions`: documented as any JSON value.

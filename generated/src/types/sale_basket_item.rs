@@ -4,7 +4,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
-use crate::types;
 /// sale_basket_item (`sale_basket_item`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -15,7 +14,7 @@ pub struct SaleBasketItem {
     pub id: Option<i64>,
     /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
-    pub order_id: Option<i64>,
+    pub order_id: Option<Value>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `productId`: documented as integer.
@@ -39,8 +38,8 @@ pub struct SaleBasketItem {
     /// `dateUpdate`: documented as datetime.
     #[bitrix(rename = "dateUpdate")]
     pub date_update: Option<String>,
-    /// `properties`: documented as array of `sale_basket_item_property`.
-    pub properties: Option<Vec<types::SaleBasketItemProperty>>,
+    /// `properties`: documented as array of object.
+    pub properties: Option<Vec<Map<String, Value>>>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `basePrice`: documented as double.
@@ -80,8 +79,8 @@ pub struct SaleBasketItem {
     /// `productXmlId`: documented as string.
     #[bitrix(rename = "productXmlId")]
     pub product_xml_id: Option<String>,
-    /// `reservations`: documented as array of `sale_basket_item_reservation`.
-    pub reservations: Option<Vec<types::SaleBasketItemReservation>>,
+    /// `reservations`: documented as array of object.
+    pub reservations: Option<Vec<Map<String, Value>>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -14,7 +14,7 @@ pub struct SaleBasketItemReservation {
     pub id: Option<i64>,
     /// `basketId`: documented as `sale_basket_item.id`.
     #[bitrix(rename = "basketId")]
-    pub basket_id: Option<i64>,
+    pub basket_id: Option<Map<String, Value>>,
     /// `storeId`: documented as integer.
     #[bitrix(rename = "storeId")]
     pub store_id: Option<i64>,
@@ -29,7 +29,7 @@ pub struct SaleBasketItemReservation {
     /// `reservedBy`: documented as `user.id`.
     #[bitrix(rename = "reservedBy")]
     pub reserved_by: Option<i64>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

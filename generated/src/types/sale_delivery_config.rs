@@ -13,9 +13,9 @@ pub struct SaleDeliveryConfig {
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
-    /// `VALUE`: documented as any JSON value.
+    /// `VALUE`: documented as string.
     #[bitrix(rename = "VALUE")]
-    pub value: Option<Value>,
+    pub value: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

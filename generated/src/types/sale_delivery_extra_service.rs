@@ -4,7 +4,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// sale_delivery_extra_service (`sale_delivery_extra_service`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -35,9 +34,9 @@ pub struct SaleDeliveryExtraService {
     /// `PRICE`: documented as double.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,
-    /// `ITEMS`: documented as array of `sale_delivery_extra_service_enum_item`.
+    /// `ITEMS`: documented as array of object.
     #[bitrix(rename = "ITEMS")]
-    pub items: Option<Vec<types::SaleDeliveryExtraServiceEnumItem>>,
+    pub items: Option<Vec<Map<String, Value>>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

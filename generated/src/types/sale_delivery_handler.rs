@@ -29,9 +29,9 @@ pub struct SaleDeliveryHandler {
     /// `SETTINGS`: documented as `sale_delivery_handler_settings`.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<types::SaleDeliveryHandlerSettings>,
-    /// `PROFILES`: documented as array of `sale_delivery_handler_profile`.
+    /// `PROFILES`: documented as array of object.
     #[bitrix(rename = "PROFILES")]
-    pub profiles: Option<Vec<types::SaleDeliveryHandlerProfile>>,
+    pub profiles: Option<Vec<Map<String, Value>>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

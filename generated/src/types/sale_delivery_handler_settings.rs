@@ -4,7 +4,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
-use crate::types;
 /// sale_delivery_handler_settings (`sale_delivery_handler_settings`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -23,9 +22,9 @@ pub struct SaleDeliveryHandlerSettings {
     /// `HAS_CALLBACK_TRACKING_SUPPORT`: documented as string.
     #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT")]
     pub has_callback_tracking_support: Option<String>,
-    /// `CONFIG`: documented as array of `sale_delivery_handler_settings_config_item`.
+    /// `CONFIG`: documented as array of object.
     #[bitrix(rename = "CONFIG")]
-    pub config: Option<Vec<types::SaleDeliveryHandlerSettingsConfigItem>>,
+    pub config: Option<Vec<Map<String, Value>>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -22,7 +22,7 @@ pub struct SaleDeliveryHandlerSettingsConfigItem {
     /// `OPTIONS`: documented as object.
     #[bitrix(rename = "OPTIONS")]
     pub options: Option<Map<String, Value>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

@@ -4,7 +4,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
-use crate::types;
 /// sale_order (`sale_order`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -23,7 +22,7 @@ pub struct SaleOrder {
     pub date_update: Option<String>,
     /// `personTypeId`: documented as `sale_person_type.id`.
     #[bitrix(rename = "personTypeId")]
-    pub person_type_id: Option<i64>,
+    pub person_type_id: Option<Value>,
     /// `personTypeXmlId`: documented as string.
     #[bitrix(rename = "personTypeXmlId")]
     pub person_type_xml_id: Option<String>,
@@ -124,24 +123,24 @@ pub struct SaleOrder {
     pub payed: Option<SaleOrderPayed>,
     /// `deducted`: documented as string.
     pub deducted: Option<SaleOrderDeducted>,
-    /// `basketItems`: documented as array of `sale_basket_item`.
+    /// `basketItems`: documented as array of object.
     #[bitrix(rename = "basketItems")]
-    pub basket_items: Option<Vec<types::SaleBasketItem>>,
-    /// `clients`: documented as array of `sale_order_crm_client`.
-    pub clients: Option<Vec<types::SaleOrderCrmClient>>,
-    /// `payments`: documented as array of `sale_order_payment`.
-    pub payments: Option<Vec<types::SaleOrderPayment>>,
-    /// `shipments`: documented as array of `sale_order_shipment`.
-    pub shipments: Option<Vec<types::SaleOrderShipment>>,
-    /// `propertyValues`: documented as array of `sale_order_property`.
+    pub basket_items: Option<Vec<Map<String, Value>>>,
+    /// `clients`: documented as array of object.
+    pub clients: Option<Vec<Map<String, Value>>>,
+    /// `payments`: documented as array of object.
+    pub payments: Option<Vec<Map<String, Value>>>,
+    /// `shipments`: documented as array of object.
+    pub shipments: Option<Vec<Map<String, Value>>>,
+    /// `propertyValues`: documented as array of object.
     #[bitrix(rename = "propertyValues")]
-    pub property_values: Option<Vec<types::SaleOrderProperty>>,
+    pub property_values: Option<Vec<Map<String, Value>>>,
     /// `requisiteLink`: documented as any JSON value.
     #[bitrix(rename = "requisiteLink")]
     pub requisite_link: Option<Value>,
-    /// `tradeBindings`: documented as array of `sale_order_trade_binding`.
+    /// `tradeBindings`: documented as array of object.
     #[bitrix(rename = "tradeBindings")]
-    pub trade_bindings: Option<Vec<types::SaleOrderTradeBinding>>,
+    pub trade_bindings: Option<Vec<Map<String, Value>>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -23,13 +23,13 @@ pub struct SaleOrderCrmClient {
     pub is_primary: Option<SaleOrderCrmClientIsPrimary>,
     /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
-    pub order_id: Option<i64>,
+    pub order_id: Option<Map<String, Value>>,
     /// `roleId`: documented as integer.
     #[bitrix(rename = "roleId")]
     pub role_id: Option<i64>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

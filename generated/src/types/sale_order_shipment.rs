@@ -4,7 +4,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_object};
-use crate::types;
 /// sale_order_shipment (`sale_order_shipment`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -18,7 +17,7 @@ pub struct SaleOrderShipment {
     pub date_insert: Option<String>,
     /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
-    pub order_id: Option<i64>,
+    pub order_id: Option<Value>,
     /// `accountNumber`: documented as string.
     #[bitrix(rename = "accountNumber")]
     pub account_number: Option<String>,
@@ -46,7 +45,7 @@ pub struct SaleOrderShipment {
     pub system: Option<SaleOrderShipmentSystem>,
     /// `deliveryId`: documented as `sale_delivery_service.id`.
     #[bitrix(rename = "deliveryId")]
-    pub delivery_id: Option<i64>,
+    pub delivery_id: Option<Value>,
     /// `deliveryName`: documented as string.
     #[bitrix(rename = "deliveryName")]
     pub delivery_name: Option<String>,
@@ -136,9 +135,9 @@ pub struct SaleOrderShipment {
     pub updated1c: Option<String>,
     /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `shipmentItems`: documented as array of `sale_order_shipment_item`.
+    /// `shipmentItems`: documented as array of object.
     #[bitrix(rename = "shipmentItems")]
-    pub shipment_items: Option<Vec<types::SaleOrderShipmentItem>>,
+    pub shipment_items: Option<Vec<Map<String, Value>>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -14,10 +14,10 @@ pub struct SalePaymentItemBasket {
     pub id: Option<i64>,
     /// `paymentId`: documented as `sale_order_payment.id`.
     #[bitrix(rename = "paymentId")]
-    pub payment_id: Option<i64>,
+    pub payment_id: Option<Value>,
     /// `basketId`: documented as `sale_basket_item.id`.
     #[bitrix(rename = "basketId")]
-    pub basket_id: Option<i64>,
+    pub basket_id: Option<Value>,
     /// `quantity`: documented as double.
     pub quantity: Option<f64>,
     /// `xmlId`: documented as string.

@@ -16,14 +16,14 @@ pub struct SaleShipmentPropertyValue {
     pub name: Option<String>,
     /// `shipmentId`: documented as `sale_order_shipment.id`.
     #[bitrix(rename = "shipmentId")]
-    pub shipment_id: Option<i64>,
+    pub shipment_id: Option<Value>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `value`: documented as `string|sale_order_property_value_file_value`.
     pub value: Option<Value>,
     /// `shipmentPropsId`: documented as `sale_shipment_property.id`.
     #[bitrix(rename = "shipmentPropsId")]
-    pub shipment_props_id: Option<i64>,
+    pub shipment_props_id: Option<Value>,
     /// `shipmentPropsXmlId`: documented as string.
     #[bitrix(rename = "shipmentPropsXmlId")]
     pub shipment_props_xml_id: Option<String>,

@@ -14,7 +14,7 @@ pub struct SaleStatusLang {
     #[bitrix(rename = "statusId")]
     pub status_id: Option<Value>,
     /// `lid`: documented as `sale_lang.lid`.
-    pub lid: Option<String>,
+    pub lid: Option<Value>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `description`: documented as string.

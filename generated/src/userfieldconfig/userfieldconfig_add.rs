@@ -81,9 +81,9 @@ pub struct UserfieldconfigAddField {
     /// `helpMessage`: documented as `string|lang_map`.
     #[bitrix(rename = "helpMessage")]
     pub help_message: Option<Value>,
-    /// `enum`: documented as array of `uf_enum_element`.
+    /// `enum`: documented as array of object.
     #[bitrix(rename = "enum")]
-    pub enum_: Option<Vec<Value>>,
+    pub enum_: Option<Vec<UserfieldconfigAddFieldEnumItem>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -194,6 +194,24 @@ pub struct UserfieldconfigAddFieldSettings {
     /// `SMART_INVOICE`: documented as boolean.
     #[bitrix(rename = "SMART_INVOICE")]
     pub smart_invoice: Option<bool>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `UserfieldconfigAddFieldEnumItem` object. Part of `userfieldconfig.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct UserfieldconfigAddFieldEnumItem {
+    /// `value`: documented as string, required.
+    pub value: String,
+    /// `def`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub def: Option<bool>,
+    /// `sort`: documented as integer.
+    pub sort: Option<i64>,
+    /// `xmlId`: documented as string.
+    #[bitrix(rename = "xmlId")]
+    pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -65,9 +65,9 @@ pub struct UserfieldconfigUpdateField {
     pub help_message: Option<Value>,
     /// `settings`: documented as object.
     pub settings: Option<UserfieldconfigUpdateFieldSettings>,
-    /// `enum`: documented as array of `uf_enum_element`.
+    /// `enum`: documented as array of object.
     #[bitrix(rename = "enum")]
-    pub enum_: Option<Vec<Value>>,
+    pub enum_: Option<Vec<UserfieldconfigUpdateFieldEnumItem>>,
     /// `userTypeId`: documented as string.
     #[bitrix(rename = "userTypeId")]
     pub user_type_id: Option<String>,
@@ -181,6 +181,29 @@ pub struct UserfieldconfigUpdateFieldSettings {
     /// `SMART_INVOICE`: documented as boolean.
     #[bitrix(rename = "SMART_INVOICE")]
     pub smart_invoice: Option<bool>,
+    /// Undocumented keys sent as they are.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `UserfieldconfigUpdateFieldEnumItem` object. Part of `userfieldconfig.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct UserfieldconfigUpdateFieldEnumItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `value`: documented as string.
+    pub value: Option<String>,
+    /// `def`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub def: Option<bool>,
+    /// `sort`: documented as integer.
+    pub sort: Option<i64>,
+    /// `xmlId`: documented as string.
+    #[bitrix(rename = "xmlId")]
+    pub xml_id: Option<String>,
+    /// `del`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub del: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
