@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use bitrix_spec::Kind;
+
 fn docs_root() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/b24restdocs");
     root.is_dir().then_some(root)
@@ -176,6 +178,34 @@ fn check_fields(
     }
 }
 
+/// Clears the fields adopted from another page at `path` (`fields` or `fields.ADDITIONAL_FIELDS`,
+/// through lists too) under `field`, keeping what this page documents.
+fn without_adopted(field: &mut bitrix_spec::Field, path: &str) {
+    let (head, rest) = match path.split_once('.') {
+        Some((head, rest)) => (head, Some(rest)),
+        None => (path, None),
+    };
+    if field.name != head {
+        return;
+    }
+    let fields = match &mut field.ty.kind {
+        Kind::Object { fields, .. } => fields,
+        Kind::Array(Some(item)) => match item.fields_mut() {
+            Some(fields) => fields,
+            None => return,
+        },
+        _ => return,
+    };
+    match rest {
+        None => fields.clear(),
+        Some(rest) => {
+            for f in fields {
+                without_adopted(f, rest);
+            }
+        }
+    }
+}
+
 #[test]
 fn transcription_agrees_with_the_docs() {
     let Some(docs) = docs_root() else {
@@ -206,22 +236,11 @@ fn transcription_agrees_with_the_docs() {
             .filter_map(|r| r.strip_prefix('`')?.split('`').next().map(str::to_owned))
             .collect();
         for param in &m.params {
-            if elsewhere.contains(&param.name) {
-                let mut own = param.clone();
-                if let Some(fields) = own.ty.fields_mut() {
-                    fields.clear();
-                }
-                check_fields(&m.name, &page, "", &[own], false, &mut problems);
-            } else {
-                check_fields(
-                    &m.name,
-                    &page,
-                    "",
-                    std::slice::from_ref(param),
-                    false,
-                    &mut problems,
-                );
+            let mut own = param.clone();
+            for path in &elsewhere {
+                without_adopted(&mut own, path);
             }
+            check_fields(&m.name, &page, "", &[own], false, &mut problems);
         }
     }
     for t in spec.types.values() {
