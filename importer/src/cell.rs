@@ -118,7 +118,12 @@ pub fn value_bullets(description: &str) -> Vec<(String, Option<String>)> {
             .trim_end_matches([';', '.', ','])
             .to_owned();
         let label = (!label.is_empty() && label.len() <= 60).then_some(label);
-        out.push((value.clone(), label));
+        // `''` and `""` in code are the empty string, written so it can be seen.
+        let value = match value.as_str() {
+            "''" | "\"\"" => String::new(),
+            _ => value.clone(),
+        };
+        out.push((value, label));
     }
     out
 }
@@ -178,5 +183,8 @@ mod tests {
                 ("3".into(), None)
             ]
         );
+        let v = value_bullets("Reset:\n- `''` — never\n- `\"\"` — never either\n- `day`");
+        let values: Vec<&str> = v.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(values, ["", "", "day"]);
     }
 }

@@ -38,6 +38,7 @@ mod reconcile;
 pub mod results;
 mod rowpath;
 pub mod rust_names;
+mod secrets;
 mod shape;
 mod text;
 mod typewords;
@@ -179,6 +180,7 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
     results::entity::share(&mut import, entities);
     results::alike::apply(&mut import, &alike);
     results::field_answers::apply(&mut import);
+    secrets::mark(&mut import);
     import
 }
 
