@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.activity.log` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, Secret};
 /// Write Information to the Business Process Log — `bizproc.activity.log` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-activity/bizproc-activity-log.html)
@@ -23,7 +23,7 @@ use bitrix24::bitrix_method;
 )]
 pub struct BizprocActivityLog {
     /// `event_token`: documented as string, required.
-    pub event_token: String,
+    pub event_token: Secret,
     /// `log_message`: documented as string, required.
     pub log_message: String,
 }

@@ -3,7 +3,7 @@
 //! `bizproc.event.send` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, Secret};
 /// Return Parameters to Action or Automation Rule — `bizproc.event.send` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-event-send.html)
@@ -18,7 +18,7 @@ use bitrix24::bitrix_method;
 )]
 pub struct BizprocEventSend {
     /// `event_token`: documented as string.
-    pub event_token: Option<String>,
+    pub event_token: Option<Secret>,
     /// `return_values`: documented as object.
     pub return_values: Option<Map<String, Value>>,
     /// `LOG_MESSAGE`: documented as string.

@@ -95,8 +95,8 @@ pub struct CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGene
 /// Documented values of `periodicBy`. Part of `crm.documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy {
-    /// `"''"`: no reset
-    #[bitrix(value = "''")]
+    /// `""`: no reset
+    #[bitrix(value = "")]
     Value,
     /// `"day"`: daily
     #[bitrix(value = "day")]

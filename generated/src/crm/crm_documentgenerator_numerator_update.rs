@@ -102,8 +102,8 @@ pub struct CrmDocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorG
 /// Documented values of `periodicBy`. Part of `crm.documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-update.html)).
 #[bitrix_enum(repr = "string")]
 pub enum CrmDocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy {
-    /// `"''"`: no reset
-    #[bitrix(value = "''")]
+    /// `""`: no reset
+    #[bitrix(value = "")]
     Value,
     /// `"day"`: daily
     #[bitrix(value = "day")]

@@ -61,7 +61,7 @@ pub enum CrmStatusAddFieldsSemantics {
     /// `"\"F\""`: "Failure"
     #[bitrix(value = "\"F\"")]
     F,
-    /// `"\"\""`: "In Progress"
-    #[bitrix(value = "\"\"")]
+    /// `""`: "In Progress"
+    #[bitrix(value = "")]
     Value,
 }

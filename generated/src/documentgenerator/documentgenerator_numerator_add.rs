@@ -98,8 +98,8 @@ pub struct DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGenerat
 /// Documented values of `periodicBy`. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy {
-    /// `"''"`: no reset
-    #[bitrix(value = "''")]
+    /// `""`: no reset
+    #[bitrix(value = "")]
     Value,
     /// `"day"`: daily
     #[bitrix(value = "day")]

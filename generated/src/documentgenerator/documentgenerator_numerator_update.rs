@@ -100,8 +100,8 @@ pub struct DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGene
 /// Documented values of `periodicBy`. Part of `documentgenerator.numerator.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorNumeratorUpdateFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGeneratorPeriodicBy {
-    /// `"''"`: no reset
-    #[bitrix(value = "''")]
+    /// `""`: no reset
+    #[bitrix(value = "")]
     Value,
     /// `"day"`: daily
     #[bitrix(value = "day")]

@@ -95,8 +95,8 @@ pub struct DocumentgeneratorRoleAddFieldsPermissionsSettings {
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleAddFieldsPermissionsSettingsModify {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"X"`: full access
     #[bitrix(value = "X")]
@@ -116,8 +116,8 @@ pub struct DocumentgeneratorRoleAddFieldsPermissionsTemplates {
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleAddFieldsPermissionsTemplatesModify {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"A"`: only own items
     #[bitrix(value = "A")]
@@ -146,8 +146,8 @@ pub struct DocumentgeneratorRoleAddFieldsPermissionsDocuments {
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleAddFieldsPermissionsDocumentsModify {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"X"`: full access
     #[bitrix(value = "X")]
@@ -156,8 +156,8 @@ pub enum DocumentgeneratorRoleAddFieldsPermissionsDocumentsModify {
 /// Documented values of `VIEW`. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleAddFieldsPermissionsDocumentsView {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"X"`: full access
     #[bitrix(value = "X")]

@@ -98,8 +98,8 @@ pub struct DocumentgeneratorRoleUpdateFieldsPermissionsSettings {
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleUpdateFieldsPermissionsSettingsModify {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"X"`: full access
     #[bitrix(value = "X")]
@@ -119,8 +119,8 @@ pub struct DocumentgeneratorRoleUpdateFieldsPermissionsTemplates {
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleUpdateFieldsPermissionsTemplatesModify {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"A"`: only own items
     #[bitrix(value = "A")]
@@ -149,8 +149,8 @@ pub struct DocumentgeneratorRoleUpdateFieldsPermissionsDocuments {
 /// Documented values of `MODIFY`. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsModify {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"X"`: full access
     #[bitrix(value = "X")]
@@ -159,8 +159,8 @@ pub enum DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsModify {
 /// Documented values of `VIEW`. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRoleUpdateFieldsPermissionsDocumentsView {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"X"`: full access
     #[bitrix(value = "X")]

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
+use bitrix24::{bitrix_enum, bitrix_object, EventAuth, Secret};
 /// Payload of the `ONIMBOTMESSAGEDELETE` event (scope `imbot`): Event on Message Deletion.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)
@@ -47,7 +47,7 @@ pub struct OnimbotmessagedeleteData {
 #[bitrix_object]
 pub struct OnimbotmessagedeleteDataBotValue {
     /// `access_token`: documented as string.
-    pub access_token: Option<String>,
+    pub access_token: Option<Secret>,
     /// `expires`: documented as timestamp.
     pub expires: Option<i64>,
     /// `expires_in`: documented as integer.
@@ -65,13 +65,13 @@ pub struct OnimbotmessagedeleteDataBotValue {
     /// `member_id`: documented as string.
     pub member_id: Option<String>,
     /// `refresh_token`: documented as string.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
     /// `user_id`: documented as integer.
     pub user_id: Option<i64>,
     /// `client_id`: documented as string.
     pub client_id: Option<String>,
     /// `application_token`: documented as string.
-    pub application_token: Option<String>,
+    pub application_token: Option<Secret>,
     /// `AUTH`: documented as object.
     #[bitrix(rename = "AUTH")]
     pub auth: Option<OnimbotmessagedeleteDataBotValueAuth>,
@@ -90,7 +90,7 @@ pub struct OnimbotmessagedeleteDataBotValue {
 #[bitrix_object]
 pub struct OnimbotmessagedeleteDataBotValueAuth {
     /// `access_token`: documented as string.
-    pub access_token: Option<String>,
+    pub access_token: Option<Secret>,
     /// `expires_in`: documented as integer.
     pub expires_in: Option<i64>,
     /// `scope`: documented as string.
@@ -106,9 +106,9 @@ pub struct OnimbotmessagedeleteDataBotValueAuth {
     /// `member_id`: documented as string.
     pub member_id: Option<String>,
     /// `refresh_token`: documented as string.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
     /// `application_token`: documented as string.
-    pub application_token: Option<String>,
+    pub application_token: Option<Secret>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
+use bitrix24::{bitrix_enum, bitrix_object, EventAuth, Secret};
 /// Payload of the `ONIMCOMMANDADD` event (scope `imbot`): Event Triggered by Chat Bot Command.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)
@@ -47,7 +47,7 @@ pub struct OnimcommandaddData {
 #[bitrix_object]
 pub struct OnimcommandaddDataCommandValue {
     /// `access_token`: documented as string.
-    pub access_token: Option<String>,
+    pub access_token: Option<Secret>,
     /// `expires`: documented as timestamp.
     pub expires: Option<i64>,
     /// `expires_in`: documented as integer.
@@ -65,13 +65,13 @@ pub struct OnimcommandaddDataCommandValue {
     /// `member_id`: documented as string.
     pub member_id: Option<String>,
     /// `refresh_token`: documented as string.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
     /// `user_id`: documented as integer.
     pub user_id: Option<i64>,
     /// `client_id`: documented as string.
     pub client_id: Option<String>,
     /// `application_token`: documented as string.
-    pub application_token: Option<String>,
+    pub application_token: Option<Secret>,
     /// `AUTH`: documented as object.
     #[bitrix(rename = "AUTH")]
     pub auth: Option<OnimcommandaddDataCommandValueAuth>,
@@ -105,7 +105,7 @@ pub struct OnimcommandaddDataCommandValue {
 #[bitrix_object]
 pub struct OnimcommandaddDataCommandValueAuth {
     /// `access_token`: documented as string.
-    pub access_token: Option<String>,
+    pub access_token: Option<Secret>,
     /// `expires_in`: documented as integer.
     pub expires_in: Option<i64>,
     /// `scope`: documented as string.
@@ -121,9 +121,9 @@ pub struct OnimcommandaddDataCommandValueAuth {
     /// `member_id`: documented as string.
     pub member_id: Option<String>,
     /// `refresh_token`: documented as string.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
     /// `application_token`: documented as string.
-    pub application_token: Option<String>,
+    pub application_token: Option<Secret>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Bot.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, Secret};
 use crate::types;
 /// Get Information About the Bot — `imbot.v2.Bot.get` (REST v1, scope `imbot`).
 ///
@@ -33,5 +33,5 @@ pub struct ImbotV2BotGet {
     pub code: Option<String>,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
 }

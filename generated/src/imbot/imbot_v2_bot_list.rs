@@ -3,7 +3,7 @@
 //! `imbot.v2.Bot.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object, Secret};
 /// List of Bots in the Application — `imbot.v2.Bot.list` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)
@@ -23,7 +23,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct ImbotV2BotList {
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
     /// `limit`: documented as integer.

@@ -3,7 +3,7 @@
 //! `imbot.v2.Bot.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object, Secret};
 /// Register the Automation rule — `imbot.v2.Bot.register` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
@@ -182,7 +182,7 @@ pub struct ImbotV2BotRegisterFields {
     pub code: String,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
     /// `properties`: documented as object, required.
     pub properties: ImbotV2BotRegisterFieldsProperties,
     /// `type`: documented as string.

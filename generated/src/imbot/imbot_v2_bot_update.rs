@@ -3,7 +3,7 @@
 //! `imbot.v2.Bot.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object, Secret};
 use crate::types;
 /// Update the — `imbot.v2.Bot.update` (REST v1, scope `imbot`).
 ///
@@ -51,7 +51,7 @@ pub struct ImbotV2BotUpdate {
     pub bot_id: i64,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
     /// `fields`: documented as object, required.
     pub fields: ImbotV2BotUpdateFields,
 }
@@ -81,7 +81,7 @@ pub struct ImbotV2BotUpdateFields {
     pub webhook_url: Option<String>,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -3,7 +3,7 @@
 //! `imbot.v2.Chat.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object, Secret};
 /// Create a Group Chat — `imbot.v2.Chat.add` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
@@ -33,7 +33,7 @@ pub struct ImbotV2ChatAdd {
     pub bot_id: i64,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
     /// `fields`: documented as object.
     pub fields: Option<ImbotV2ChatAddFields>,
 }

@@ -3,7 +3,7 @@
 //! `imbot.v2.Chat.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object, Secret};
 use crate::types;
 /// Get Information About the Chat — `imbot.v2.Chat.get` (REST v1, scope `imbot`).
 ///
@@ -34,7 +34,7 @@ pub struct ImbotV2ChatGet {
     pub bot_id: i64,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
     /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,

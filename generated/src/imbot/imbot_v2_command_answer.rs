@@ -3,7 +3,7 @@
 //! `imbot.v2.Command.answer` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object, Secret};
 /// Responding to the Command — `imbot.v2.Command.answer` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)
@@ -38,7 +38,7 @@ pub struct ImbotV2CommandAnswer {
     pub bot_id: i64,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
     /// `commandId`: documented as integer, required.
     #[bitrix(rename = "commandId")]
     pub command_id: i64,

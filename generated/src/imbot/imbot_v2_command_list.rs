@@ -3,7 +3,7 @@
 //! `imbot.v2.Command.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object, Secret};
 use crate::types;
 /// Get a List of Commands — `imbot.v2.Command.list` (REST v1, scope `imbot`).
 ///
@@ -33,7 +33,7 @@ pub struct ImbotV2CommandList {
     pub bot_id: i64,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
 }
 /// The `ImbotV2CommandListResult` object. Part of `imbot.v2.Command.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-list.html)).
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 //! `imbot.v2.Command.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object, Secret};
 /// Register the Team — `imbot.v2.Command.register` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)
@@ -49,7 +49,7 @@ pub struct ImbotV2CommandRegister {
     pub bot_id: i64,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
     /// `fields`: documented as object, required.
     pub fields: ImbotV2CommandRegisterFields,
 }

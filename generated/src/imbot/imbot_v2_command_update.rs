@@ -3,7 +3,7 @@
 //! `imbot.v2.Command.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object, Secret};
 use crate::types;
 /// Update the Team — `imbot.v2.Command.update` (REST v1, scope `imbot`).
 ///
@@ -46,7 +46,7 @@ pub struct ImbotV2CommandUpdate {
     pub bot_id: i64,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
     /// `commandId`: documented as integer, required.
     #[bitrix(rename = "commandId")]
     pub command_id: i64,

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Event.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, Secret};
 use crate::types;
 /// Get Events from — `imbot.v2.Event.get` (REST v1, scope `imbot`).
 ///
@@ -36,7 +36,7 @@ pub struct ImbotV2EventGet {
     pub bot_id: i64,
     /// `botToken`: documented as string.
     #[bitrix(rename = "botToken")]
-    pub bot_token: Option<String>,
+    pub bot_token: Option<Secret>,
     /// `offset`: documented as integer.
     pub offset: Option<i64>,
     /// `limit`: documented as integer.

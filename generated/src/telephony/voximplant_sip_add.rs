@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.sip.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::{bitrix_enum, bitrix_method, Secret};
 use crate::types;
 /// Create SIP Line — `voximplant.sip.add` (REST v1, scope `telephony`).
 ///
@@ -50,7 +50,7 @@ pub struct VoximplantSipAdd {
     pub login: String,
     /// `PASSWORD`: documented as string.
     #[bitrix(rename = "PASSWORD")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<VoximplantSipAddType>,

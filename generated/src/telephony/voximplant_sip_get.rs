@@ -3,7 +3,7 @@
 //! `voximplant.sip.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object, Secret};
 use crate::types;
 /// Get SIP Lines of the Application — `voximplant.sip.get` (REST v1, scope `telephony`).
 ///
@@ -60,7 +60,7 @@ pub struct VoximplantSipGetFilter {
     pub login: Option<String>,
     /// `PASSWORD`: documented as string.
     #[bitrix(rename = "PASSWORD")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `INCOMING_SERVER`: documented as string.
     #[bitrix(rename = "INCOMING_SERVER")]
     pub incoming_server: Option<String>,
@@ -69,7 +69,7 @@ pub struct VoximplantSipGetFilter {
     pub incoming_login: Option<String>,
     /// `INCOMING_PASSWORD`: documented as string.
     #[bitrix(rename = "INCOMING_PASSWORD")]
-    pub incoming_password: Option<String>,
+    pub incoming_password: Option<Secret>,
     /// `AUTH_USER`: documented as string.
     #[bitrix(rename = "AUTH_USER")]
     pub auth_user: Option<String>,

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `voximplant.sip.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_method, Secret};
 /// Update SIP Line — `voximplant.sip.update` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-update.html)
@@ -55,5 +55,5 @@ pub struct VoximplantSipUpdate {
     pub login: Option<String>,
     /// `PASSWORD`: documented as string.
     #[bitrix(rename = "PASSWORD")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
 }

@@ -49,8 +49,8 @@ pub struct DocumentgeneratorRolePermissionsSettings {
 /// Documented values of `modify`. Part of the `documentgenerator_role` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRolePermissionsSettingsModify {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"X"`: full access
     #[bitrix(value = "X")]
@@ -69,8 +69,8 @@ pub struct DocumentgeneratorRolePermissionsTemplates {
 /// Documented values of `modify`. Part of the `documentgenerator_role` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRolePermissionsTemplatesModify {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"A"`: only own items
     #[bitrix(value = "A")]
@@ -97,8 +97,8 @@ pub struct DocumentgeneratorRolePermissionsDocuments {
 /// Documented values of `modify`. Part of the `documentgenerator_role` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRolePermissionsDocumentsModify {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"X"`: full access
     #[bitrix(value = "X")]
@@ -107,8 +107,8 @@ pub enum DocumentgeneratorRolePermissionsDocumentsModify {
 /// Documented values of `view`. Part of the `documentgenerator_role` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum DocumentgeneratorRolePermissionsDocumentsView {
-    /// `"\"\""`: no access
-    #[bitrix(value = "\"\"")]
+    /// `""`: no access
+    #[bitrix(value = "")]
     Value,
     /// `"X"`: full access
     #[bitrix(value = "X")]

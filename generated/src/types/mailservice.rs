@@ -3,7 +3,7 @@
 //! The `mailservice` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_object, Secret};
 /// Get the method (`mailservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-get.html)
@@ -51,7 +51,7 @@ pub struct Mailservice {
     pub smtp_login_as_imap: Option<String>,
     /// `SMTP_PASSWORD_AS_IMAP`: documented as string.
     #[bitrix(rename = "SMTP_PASSWORD_AS_IMAP")]
-    pub smtp_password_as_imap: Option<String>,
+    pub smtp_password_as_imap: Option<Secret>,
     /// `SMTP_ENCRYPTION`: documented as string.
     #[bitrix(rename = "SMTP_ENCRYPTION")]
     pub smtp_encryption: Option<String>,

@@ -209,8 +209,8 @@ pub enum SocialnetworkApiWorkgroupAvatarType {
     /// `"members"`: silhouettes avatar
     #[bitrix(value = "members")]
     Members,
-    /// `"\"\""`: other system avatar
-    #[bitrix(value = "\"\"")]
+    /// `""`: other system avatar
+    #[bitrix(value = "")]
     Value,
 }
 /// Documented values of `INITIATE_PERMS`. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
@@ -235,8 +235,8 @@ pub enum SocialnetworkApiWorkgroupScrumTaskResponsible {
     /// `"M"`: Scrum master
     #[bitrix(value = "M")]
     M,
-    /// `"\"\""`: the group is not a scrum
-    #[bitrix(value = "\"\"")]
+    /// `""`: the group is not a scrum
+    #[bitrix(value = "")]
     Value,
 }
 /// Documented values of `TYPE`. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
@@ -315,8 +315,8 @@ pub enum SocialnetworkApiWorkgroupAvatarDataId {
     /// `"group"`: silhouettes avatar
     #[bitrix(value = "group")]
     Group,
-    /// `"\"\""`: other system avatar
-    #[bitrix(value = "\"\"")]
+    /// `""`: other system avatar
+    #[bitrix(value = "")]
     Value,
     /// `"URL"`: link to the compressed user avatar if set
     #[bitrix(value = "URL")]
@@ -541,8 +541,8 @@ pub enum SocialnetworkApiWorkgroupAdditionalDataRole {
     /// `"Z"`: awaiting membership
     #[bitrix(value = "Z")]
     Z,
-    /// `"\"\""`: user has no relation to the group
-    #[bitrix(value = "\"\"")]
+    /// `""`: user has no relation to the group
+    #[bitrix(value = "")]
     Value,
 }
 /// Documented values of `INITIATED_BY_TYPE`. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
@@ -554,7 +554,7 @@ pub enum SocialnetworkApiWorkgroupAdditionalDataInitiatedByType {
     /// `"G"`: group, e.g., the user was invited by the group
     #[bitrix(value = "G")]
     G,
-    /// `"\"\""`: user has no relation to the group
-    #[bitrix(value = "\"\"")]
+    /// `""`: user has no relation to the group
+    #[bitrix(value = "")]
     Value,
 }

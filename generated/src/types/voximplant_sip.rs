@@ -3,7 +3,7 @@
 //! The `voximplant_sip` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_object, Secret};
 /// Create SIP Line (`voximplant_sip`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-add.html)
@@ -33,7 +33,7 @@ pub struct VoximplantSip {
     pub login: Option<String>,
     /// `PASSWORD`: documented as string.
     #[bitrix(rename = "PASSWORD")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// `AUTH_USER`: documented as string.
     #[bitrix(rename = "AUTH_USER")]
     pub auth_user: Option<String>,
@@ -60,7 +60,7 @@ pub struct VoximplantSip {
     pub incoming_login: Option<String>,
     /// `INCOMING_PASSWORD`: documented as string.
     #[bitrix(rename = "INCOMING_PASSWORD")]
-    pub incoming_password: Option<String>,
+    pub incoming_password: Option<Secret>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -3,7 +3,7 @@
 //! The `voximplant_user` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_object, Secret};
 /// Get User Settings (`voximplant_user`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/users/voximplant-user-get.html)
@@ -27,7 +27,7 @@ pub struct VoximplantUser {
     pub sip_login: Option<String>,
     /// `SIP_PASSWORD`: documented as string.
     #[bitrix(rename = "SIP_PASSWORD")]
-    pub sip_password: Option<String>,
+    pub sip_password: Option<Secret>,
     /// `INNER_NUMBER`: documented as string.
     #[bitrix(rename = "INNER_NUMBER")]
     pub inner_number: Option<String>,
