@@ -110,10 +110,7 @@ pub(crate) fn fields_of(
         enum_values(&mut ty, &description);
         // `[section[]](#section)`: the type is the structure this page documents under the
         // anchor, whatever the word would mean elsewhere (`section` is an id type).
-        let real: Vec<&String> = words
-            .iter()
-            .filter(|w| !matches!(w.as_str(), "null" | "undefined"))
-            .collect();
+        let real = typewords::meaningful(&words);
         if let ([anchor], [word]) = (anchors(type_cell).as_slice(), real.as_slice()) {
             // A plain `integer` linked to a note stays an integer.
             let structural = ty.doc_type.is_some()
@@ -285,7 +282,7 @@ fn other_tabs<'p>(page: &'p Page<'_>, table: &Table, used: &BTreeSet<usize>) -> 
 /// Adds a tab's fields to the first tab's. A key every tab types alike keeps its type (and
 /// the values any tab documents); a key the tabs type differently is any value, with the docs'
 /// words; a row without a type takes the other tab's.
-fn merge_tab(fields: &mut Vec<Field>, more: Vec<Field>) {
+pub(crate) fn merge_tab(fields: &mut Vec<Field>, more: Vec<Field>) {
     let untyped = |t: &Type| t.kind == Kind::Any && t.doc_type.is_none();
     for f in more {
         let Some(e) = fields.iter_mut().find(|e| e.name == f.name) else {
@@ -421,14 +418,21 @@ fn lists_objects(description: &str) -> bool {
     let of_things = !keyed
         && ["array of ", "list of "].iter().any(|lead| {
             d.find(lead).is_some_and(|at| {
-                let keyed = [
-                    "field", "setting", "param", "value", "propert", "key", "data",
+                let entries = [
+                    "field",
+                    "setting",
+                    "param",
+                    "value",
+                    "propert",
+                    "key",
+                    "data",
+                    "description",
                 ];
                 let words: Vec<&str> = d[at + lead.len()..].split_whitespace().take(2).collect();
                 !words.is_empty()
-                    && !words.iter().any(|w| {
-                        keyed.iter().any(|k| w.starts_with(k)) || w.starts_with("description")
-                    })
+                    && !words
+                        .iter()
+                        .any(|w| entries.iter().any(|e| w.starts_with(e)))
             })
         });
     said || of_things

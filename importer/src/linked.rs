@@ -280,11 +280,9 @@ pub(crate) fn fields_at(
                 // The first field table that is not in the parameters section of a fields
                 // method.
                 let params = params.unwrap_or((0, 0));
-                vec![linked
-                    .tables
+                vec![*tables
                     .iter()
-                    .filter(|t| t.line < params.0 || t.line >= params.1)
-                    .find(field_table)?]
+                    .find(|t| t.line < params.0 || t.line >= params.1)?]
             }
         }
     };
@@ -292,11 +290,7 @@ pub(crate) fn fields_at(
     let mut fields: Vec<Field> = Vec::new();
     for table in tables {
         let (more, _) = fieldtable::fields_of(&linked, table, &mut used, &mut ignored);
-        for f in more {
-            if !fields.iter().any(|o| o.name == f.name) {
-                fields.push(f);
-            }
-        }
+        fieldtable::merge_tab(&mut fields, more);
     }
     let fields = without_envelope(fields)?;
     (!fields.is_empty()).then_some(Linked {

@@ -89,10 +89,7 @@ fn word(t: &str, flag_values: bool, known: &BTreeSet<String>) -> Type {
 /// The type of a field from its type words; `flag_values` says the description documents
 /// `Y`/`N` values (then `char` and `boolean` are `yn`).
 pub fn from_words(words: &[String], flag_values: bool, known: &BTreeSet<String>) -> Type {
-    let real: Vec<&String> = words
-        .iter()
-        .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "null" | "undefined"))
-        .collect();
+    let real = meaningful(words);
     match real.as_slice() {
         [] => Type::of(Kind::Any),
         [one] => word(one, flag_values, known),
@@ -108,6 +105,15 @@ pub fn from_words(words: &[String], flag_values: bool, known: &BTreeSet<String>)
             ty
         }
     }
+}
+
+/// The type words without `null` and `undefined`, which say a value may be absent, not what
+/// it is.
+pub fn meaningful(words: &[String]) -> Vec<&String> {
+    words
+        .iter()
+        .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "null" | "undefined"))
+        .collect()
 }
 
 /// Whether a description documents `Y`/`N` flag values.

@@ -64,16 +64,17 @@ pub(crate) fn apply(import: &mut Import) {
             && !fields
                 .iter()
                 .any(|f| f.name == "type" || f.name == "isRequired");
-        let agreed = match shown
-            .get(scope(&m.name))
-            .map(|by| by.iter().collect::<Vec<_>>())
-        {
-            Some(by) if by.len() == 1 && *by[0].1 >= 2 => by[0].0.clone(),
-            _ => continue,
-        };
         if !entity {
             continue;
         }
+        // One description type, shown by two answers at least.
+        let agreed = match shown.get(scope(&m.name)) {
+            Some(by) if by.len() == 1 => match by.iter().next() {
+                Some((name, &count)) if count >= 2 => name.clone(),
+                _ => continue,
+            },
+            _ => continue,
+        };
         m.result = Type::of(Kind::map_of(Type::of(Kind::Named(agreed.clone()))));
         if let Some(c) = m.confidence.as_mut() {
             c.reasons.push(format!(
