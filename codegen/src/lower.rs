@@ -283,7 +283,10 @@ impl<'a> Cx<'a> {
     }
 
     fn method(&mut self, rust: &str, m: &Method) {
-        let result = self.ty(&m.result, None, &format!("{rust}Result"), Role::Result);
+        let mut result = self.ty(&m.result, None, &format!("{rust}Result"), Role::Result);
+        if m.result_optional {
+            result = result.optional();
+        }
         let fields = self.fields(rust, &m.params, Role::Request, false);
         let mut doc = format!(
             "{} — `{}` (REST {}, scope `{}`).\n\n[Official documentation]({})",
@@ -293,6 +296,12 @@ impl<'a> Cx<'a> {
             m.scope,
             m.doc_url
         );
+        if m.result_optional {
+            doc.push_str(
+                "\n\nAnswers `None` when the server sends `null` or `false` instead of a \
+                 result, which the documentation says it may (nothing found, no access).",
+            );
+        }
         if let Some(dep) = &m.deprecated {
             match &dep.replacement {
                 Some(r) => doc.push_str(&format!(

@@ -87,6 +87,13 @@ fn generated() -> String {
             ]}),
         ),
     );
+    let mut read = method(
+        "demo.chat.read",
+        json!([]),
+        json!({"type": "object", "fields": [{"name": "chatId", "type": "integer", "required": false}]}),
+    );
+    read["result_optional"] = json!(true);
+    write("methods/v1/demo.chat.read.json", read);
     let loaded = bitrix_spec::load_dir(&dir);
     assert!(!loaded.problems.has_errors(), "{}", loaded.problems);
     bitrix_codegen::generate_file(&loaded.spec, "synthetic")
@@ -169,4 +176,21 @@ fn field_docs_name_the_documented_type() {
         text.contains("/// [Official documentation](https://apidocs.bitrix24.com/demo_deal.html)"),
         "{text}"
     );
+}
+
+#[test]
+fn a_result_the_docs_say_may_be_false_or_null_is_an_option() {
+    let text = generated();
+    assert!(
+        text.contains("result = Option<DemoChatReadResult>,"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "/// Answers `None` when the server sends `null` or `false` instead of a result"
+        ),
+        "{text}"
+    );
+    // Other results stay as they are.
+    assert!(text.contains("result = DemoDealGetResult,"), "{text}");
 }

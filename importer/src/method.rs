@@ -114,6 +114,11 @@ pub fn method(
     // Decisions read plainly off the page are recorded without lowering the confidence.
     let mut decided = Vec::new();
     let paging = paging::decide(&params, &examples, &page.lines, v3, &mut decided).map(Paging::of);
+    // A paged list's pages are never absent.
+    let result_optional = found.may_be_absent && paging.is_none();
+    if result_optional {
+        decided.push("result: may be `null` or `false` instead, as its row says".to_owned());
+    }
     let errors::Read {
         errors,
         none_because,
@@ -150,6 +155,7 @@ pub fn method(
         deprecated: deprecation(&page.lines),
         params,
         result: found.ty,
+        result_optional,
         result_wrapper,
         paging,
         errors,

@@ -222,11 +222,14 @@ fn unwrap_result<T: DeserializeOwned, C: ErrorCode>(
 
 /// A result that does not fit as sent, read in the forms its wire quirks stand for: a PHP list
 /// sent as an object with the keys `"0"`, `"1"`, …, a number sent as a string, a flag sent as
-/// `Y`/`N`, `"true"`/`"false"` or `0`/`1`. `None` when no form fits.
+/// `Y`/`N`, `"true"`/`"false"` or `0`/`1`, no answer sent as `false` or PHP's empty `[]` (an
+/// `Option` result is then `None`). `None` when no form fits.
 fn quirk_forms<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
     let sent: Value = serde_json::from_str(raw.get()).ok()?;
     let mut forms = Vec::new();
     match &sent {
+        Value::Bool(false) => forms.push(Value::Null),
+        Value::Array(items) if items.is_empty() => forms.push(Value::Null),
         Value::Object(map) => {
             forms.extend(crate::wire::dense_list(map.clone()).ok().map(Value::Array))
         }
@@ -362,6 +365,37 @@ mod tests {
         assert!(
             matches!(&bad, Err(Error::Decode { reason, .. }) if reason == "`result` does not match the documented shape: invalid type: string \"abc\", expected i64 at line 1 column 5"),
             "{bad:?}"
+        );
+    }
+
+    #[test]
+    fn an_optional_result_sent_as_false_null_or_empty_array_is_none() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Chat {
+            #[serde(rename = "chatId")]
+            chat_id: Option<i64>,
+        }
+        for body in [
+            &br#"{"result":false}"#[..],
+            br#"{"result":null}"#,
+            br#"{"result":[]}"#,
+        ] {
+            let r: R<Option<Chat>> = decode(200, body, None);
+            assert!(
+                r.unwrap().result.is_none(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        let r: R<Option<Chat>> = decode(200, br#"{"result":{"chatId":7}}"#, None);
+        assert_eq!(r.unwrap().result.unwrap().chat_id, Some(7));
+        // A flag's `false` stays a value, and a result that must be there is not made up.
+        let r: R<Option<bool>> = decode(200, br#"{"result":false}"#, None);
+        assert_eq!(r.unwrap().result, Some(false));
+        let r: R<Chat> = decode(200, br#"{"result":false}"#, None);
+        assert!(
+            matches!(&r, Err(Error::Decode { reason, .. }) if reason.starts_with("`result` does not match the documented shape: invalid type: boolean `false`")),
+            "{r:?}"
         );
     }
 

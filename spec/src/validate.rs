@@ -216,6 +216,25 @@ impl Checker<'_> {
                 );
             }
         }
+        if m.result_optional {
+            // `false` and `null` are values of these results, not their absence.
+            let kind = &self.spec.resolve(&m.result).kind;
+            if matches!(kind, Kind::Boolean | Kind::Yn | Kind::Any) {
+                self.error(
+                    "$.result_optional",
+                    format!(
+                        "result_optional on a `{}` result, which holds `false` and `null` itself",
+                        kind.name()
+                    ),
+                );
+            }
+            if m.paging.is_some() {
+                self.error(
+                    "$.result_optional",
+                    "result_optional on a paged list, whose pages are never absent",
+                );
+            }
+        }
         self.fields("$.params", &m.params);
         self.ty("$.result", &m.result);
         for (i, e) in m.errors.iter().enumerate() {

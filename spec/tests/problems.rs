@@ -226,6 +226,55 @@ fn paging_of_the_wrong_generation_or_shape_is_reported() {
 }
 
 #[test]
+fn an_optional_result_must_be_able_to_be_absent() {
+    let with = |name: &str, result: &str, extra: &str| {
+        let m = method(name, "v1", "[]").replace(r#""type": "boolean""#, result);
+        format!(
+            "{}, \"result_optional\": true{extra}}}",
+            m.trim_end_matches('}')
+        )
+    };
+    let object =
+        r#""type": "object", "fields": [{"name": "ID", "required": false, "type": "integer"}]"#;
+    let dir = spec_dir(
+        "result-optional",
+        &[
+            (
+                "methods/v1/crm.a.get.json",
+                &with("crm.a.get", r#""type": "boolean""#, ""),
+            ),
+            (
+                "methods/v1/crm.b.get.json",
+                &with("crm.b.get", r#""type": "any""#, ""),
+            ),
+            (
+                "methods/v1/crm.c.list.json",
+                &with("crm.c.list", r#""type": "array""#, r#", "paging": "start""#),
+            ),
+            ("methods/v1/crm.d.get.json", &with("crm.d.get", object, "")),
+        ],
+    );
+    let text = messages(&dir).join("\n");
+    assert!(
+        text.contains(
+            "crm.a.get.json: $.result_optional: result_optional on a `boolean` result, which holds `false` and `null` itself"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("crm.b.get.json: $.result_optional: result_optional on a `any` result"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "crm.c.list.json: $.result_optional: result_optional on a paged list, whose pages are never absent"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("crm.d.get"), "{text}");
+}
+
+#[test]
 fn a_missing_directory_is_an_error_not_a_panic() {
     let loaded = load_dir(std::path::Path::new("/nonexistent/spec"));
     assert!(loaded.problems.has_errors());

@@ -110,6 +110,7 @@ mod tests {
             deprecated: None,
             params: Vec::new(),
             result,
+            result_optional: false,
             result_wrapper: None,
             paging: None,
             errors: Vec::new(),

@@ -69,6 +69,8 @@ pub(crate) struct Found {
     pub(crate) notes: Vec<String>,
     /// The method whose answer the page says this one's is like, when it documents none.
     pub(crate) alike: Option<String>,
+    /// Whether the page says the answer may be `null` or `false` instead of this type.
+    pub(crate) may_be_absent: bool,
 }
 
 /// Last name segments of methods that answer with their entity (or a list of them).
@@ -92,6 +94,7 @@ pub(crate) fn result(
         .unwrap_or_default()
         .to_ascii_lowercase();
     let from_table = table::read(root, rel, page, 0);
+    let says_absent = from_table.as_ref().is_some_and(|t| t.may_be_absent);
     let has_section = table::section(page).is_some();
     let documented = from_table.is_some() || example.is_some();
     let mut origin = Origin::Table;
@@ -208,6 +211,8 @@ pub(crate) fn result(
     Found {
         alike: (!documented).then(|| alike::said(page)).flatten(),
         entity: path.map(|path| EntityUse { path, origin }),
+        // `false` and `null` are values of a flag or an untyped answer, not its absence.
+        may_be_absent: says_absent && !matches!(ty.kind, Kind::Boolean | Kind::Yn | Kind::Any),
         ty,
         documented,
         notes,

@@ -22,6 +22,9 @@ pub(crate) struct FromTable {
     pub(crate) linked: Option<(Vec<Step>, Linked)>,
     /// Whether the table has a `result` row (else its rows are the keys of `result`).
     pub(crate) has_result_row: bool,
+    /// Whether the `result` row says it may be `null` or `false` instead ("returns `false` if
+    /// the user has no access to the chat").
+    pub(crate) may_be_absent: bool,
 }
 
 /// The returned-data section: `### Returned Data` and its spellings (SURVEY.md §2).
@@ -69,6 +72,7 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
         .collect();
     let mut linked = None;
     let has_result_row = result.is_some();
+    let may_be_absent = has_result_row && says_may_be_absent(&row_text("result"));
     let ty = match result {
         Some(r) if is_typed(&r.ty) => r.ty,
         Some(r) if others.is_empty() && patterns.is_empty() => {
@@ -125,6 +129,7 @@ pub(crate) fn read(root: &Path, rel: &str, page: &Page<'_>, depth: u8) -> Option
         ty,
         linked,
         has_result_row,
+        may_be_absent,
     })
 }
 
@@ -212,6 +217,15 @@ fn says_keyed_map(text: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
+/// Whether a `result` row names `null` or `false` as an answer of its own, in its type cell
+/// (`object` or `null`) or its description ("on error = `null`").
+/// A row that also names `true` speaks of a flag's values, not of the answer.
+fn says_may_be_absent(text: &str) -> bool {
+    let spans = code_spans(text);
+    let says = |word: &str| spans.iter().any(|s| s.trim() == word);
+    (says("null") || says("false")) && !says("true")
+}
+
 /// A map with any keys whose values the response example types (see `reconcile`).
 fn keyed_map() -> Type {
     Type::of(Kind::map_of(Type::of(Kind::Any)))
@@ -243,6 +257,24 @@ fn anchors(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn result_rows_that_say_the_answer_may_be_null_or_false() {
+        for text in [
+            "[`object`](../data-types.md) | Root element. Returns `false` if the user has no access",
+            "[`object`](../data-types.md) or `null` | If there is no transcription, `null`",
+            "[`object`](../data-types.md) | On success, an object with `id`; on error = `null`",
+        ] {
+            assert!(super::says_may_be_absent(text), "{text}");
+        }
+        for text in [
+            "[`object`](../data-types.md) | Root element of the response",
+            "[`array`](../data-types.md) | `isExisting => true/false` for each method",
+            "[`object`](../data-types.md) | Flags such as `ACTIVE` (`true`/`false` strings)",
+        ] {
+            assert!(!super::says_may_be_absent(text), "{text}");
+        }
+    }
+
     #[test]
     fn rows_that_describe_a_map_keyed_by_data() {
         for text in [
