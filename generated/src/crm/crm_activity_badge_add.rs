@@ -7,12 +7,14 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Badge — `crm.activity.badge.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.activity.badge.add",
     version = "v1",
     scope = "crm",
-    result = CrmActivityBadgeAddResult,
+    result = Option<CrmActivityBadgeAddResult>,
     mutates,
     error(
         code = "ACCESS_DENIED",

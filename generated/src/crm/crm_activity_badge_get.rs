@@ -7,12 +7,14 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Badge Information by Code — `crm.activity.badge.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.activity.badge.get",
     version = "v1",
     scope = "crm",
-    result = CrmActivityBadgeGetResult,
+    result = Option<CrmActivityBadgeGetResult>,
     error(
         code = "ACCESS_DENIED",
         status = 400,

@@ -7,12 +7,14 @@ use bitrix24::{bitrix_method, bitrix_object};
 /// Get Call Transcription — `crm.activity.call.getTranscript` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-call-get-transcript.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.activity.call.getTranscript",
     version = "v1",
     scope = "crm",
-    result = CrmActivityCallGetTranscriptResult,
+    result = Option<CrmActivityCallGetTranscriptResult>,
     error(code = "NOT_FOUND", status = 400, message = "Item not found"),
     error(code = "ACCESS_DENIED", status = 403, message = "Access denied"),
 )]

@@ -8,12 +8,14 @@ use crate::types;
 /// Add Configurable CRM Activity — `crm.activity.configurable.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.activity.configurable.add",
     version = "v1",
     scope = "crm",
-    result = CrmActivityConfigurableAddResult,
+    result = Option<CrmActivityConfigurableAddResult>,
     mutates,
     error(
         code = "ACCESS_DENIED",

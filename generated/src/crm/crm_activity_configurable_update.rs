@@ -8,12 +8,14 @@ use crate::types;
 /// Update Configurable Activity — `crm.activity.configurable.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.activity.configurable.update",
     version = "v1",
     scope = "crm",
-    result = CrmActivityConfigurableUpdateResult,
+    result = Option<CrmActivityConfigurableUpdateResult>,
     mutates,
     error(
         code = "ACCESS_DENIED",

@@ -7,12 +7,14 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Add Universal Activity — `crm.activity.todo.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.activity.todo.add",
     version = "v1",
     scope = "crm",
-    result = CrmActivityTodoAddResult,
+    result = Option<CrmActivityTodoAddResult>,
     mutates,
     error(code = "100", status = 400, message = "Required fields are missing"),
     error(code = "NOT_FOUND", status = 400, message = "CRM object not found"),

@@ -7,12 +7,14 @@ use bitrix24::{bitrix_method, bitrix_object};
 /// Update the responsible user for the universal activity — `crm.activity.todo.updateResponsibleUser` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-responsible-user.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.activity.todo.updateResponsibleUser",
     version = "v1",
     scope = "crm",
-    result = CrmActivityTodoUpdateResponsibleUserResult,
+    result = Option<CrmActivityTodoUpdateResponsibleUserResult>,
     mutates,
     error(code = "100", status = 400, message = "Required fields are missing"),
     error(code = "NOT_FOUND", status = 400, message = "CRM object not found"),

@@ -8,13 +8,15 @@ use crate::types;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html)
 ///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
+///
 /// Deprecated by the documentation: use `crm.item.details.configuration.get` instead.
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.company.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = Vec<types::CrmCompanyDetailsConfiguration>,
+    result = Option<Vec<types::CrmCompanyDetailsConfiguration>>,
     error(status = 400, message = "Access denied"),
 )]
 pub struct CrmCompanyDetailsConfigurationGet {

@@ -8,13 +8,15 @@ use crate::types;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html)
 ///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
+///
 /// Deprecated by the documentation: use `crm.item.details.configuration.get` instead.
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.contact.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = Vec<types::CrmContactDetailsConfiguration>,
+    result = Option<Vec<types::CrmContactDetailsConfiguration>>,
     error(status = 400, message = "Access denied."),
 )]
 pub struct CrmContactDetailsConfigurationGet {

@@ -9,13 +9,15 @@ use crate::types;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)
 ///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
+///
 /// Deprecated by the documentation: use `crm.item.details.configuration.get` instead.
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.deal.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = Vec<types::CrmDealDetailsConfiguration>,
+    result = Option<Vec<types::CrmDealDetailsConfiguration>>,
     error(status = 400, message = "Access denied"),
 )]
 pub struct CrmDealDetailsConfigurationGet {

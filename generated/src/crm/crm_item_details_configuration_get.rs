@@ -8,12 +8,14 @@ use crate::types;
 /// Get Parameters of CRM Item Detail Configuration — `crm.item.details.configuration.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.item.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = Vec<types::CrmItemDetailsConfiguration>,
+    result = Option<Vec<types::CrmItemDetailsConfiguration>>,
     error(status = 400, message = "Parameter 'entityTypeId' is not defined"),
     error(
         status = 400,

@@ -9,13 +9,15 @@ use crate::types;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)
 ///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
+///
 /// Deprecated by the documentation: use `crm.item.details.configuration.get` instead.
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.lead.details.configuration.get",
     version = "v1",
     scope = "crm",
-    result = Vec<types::CrmLeadDetailsConfiguration>,
+    result = Option<Vec<types::CrmLeadDetailsConfiguration>>,
     error(status = 400, message = "Access denied"),
 )]
 pub struct CrmLeadDetailsConfigurationGet {

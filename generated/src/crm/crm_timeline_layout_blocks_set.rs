@@ -7,12 +7,14 @@ use bitrix24::{bitrix_method, bitrix_object};
 /// Set a Set of Additional Content Blocks in the CRM Timeline Record — `crm.timeline.layout.blocks.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-set.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.timeline.layout.blocks.set",
     version = "v1",
     scope = "crm",
-    result = CrmTimelineLayoutBlocksSetResult,
+    result = Option<CrmTimelineLayoutBlocksSetResult>,
     mutates,
     error(
         code = "ERROR_WRONG_CONTEXT",

@@ -7,12 +7,14 @@ use bitrix24::bitrix_method;
 /// Delete user type — `crm.type.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-delete.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.type.delete",
     version = "v1",
     scope = "crm",
-    result = Vec<Value>,
+    result = Option<Vec<Value>>,
     mutates,
     error(
         code = "allowed_only_intranet_user",

@@ -7,12 +7,14 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Move File to Specified Folder — `disk.file.moveto` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-move-to.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "disk.file.moveto",
     version = "v1",
     scope = "disk",
-    result = DiskFileMovetoResult,
+    result = Option<DiskFileMovetoResult>,
     mutates,
     error(
         code = "ERROR_ARGUMENT",

@@ -7,12 +7,14 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Move a folder and all its contents to the specified folder — `disk.folder.moveto` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-move-to.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "disk.folder.moveto",
     version = "v1",
     scope = "disk",
-    result = DiskFolderMovetoResult,
+    result = Option<DiskFolderMovetoResult>,
     mutates,
     error(
         code = "ERROR_ARGUMENT",

@@ -7,12 +7,14 @@ use crate::types;
 /// Get Storage Description — `disk.storage.get` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "disk.storage.get",
     version = "v1",
     scope = "disk",
-    result = types::DiskStorage,
+    result = Option<types::DiskStorage>,
     error(
         code = "ERROR_ARGUMENT",
         status = 400,

@@ -7,12 +7,14 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Chat ID — `im.chat.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "im.chat.get",
     version = "v1",
     scope = "im",
-    result = ImChatGetResult,
+    result = Option<ImChatGetResult>,
 )]
 pub struct ImChatGet {
     /// `ENTITY_TYPE`: documented as string, required.

@@ -7,12 +7,14 @@ use bitrix24::{bitrix_method, bitrix_object};
 /// Set the "read" flag for messages — `im.dialog.read` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-read.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "im.dialog.read",
     version = "v1",
     scope = "im",
-    result = ImDialogReadResult,
+    result = Option<ImDialogReadResult>,
     mutates,
     error(code = "DIALOG_ID_EMPTY", status = 400, message = "Dialog ID can't be empty"),
 )]

@@ -7,12 +7,14 @@ use bitrix24::{bitrix_enum, bitrix_method};
 /// Send Notification — `im.notify` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "im.notify",
     version = "v1",
     scope = "im",
-    result = i64,
+    result = Option<i64>,
     mutates,
     error(
         code = "WRONG_AUTH_TYPE",

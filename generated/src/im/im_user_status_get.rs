@@ -6,11 +6,13 @@ use bitrix24::bitrix_method;
 /// Get User Status — `im.user.status.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-status-get.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "im.user.status.get",
     version = "v1",
     scope = "im",
-    result = String,
+    result = Option<String>,
 )]
 pub struct ImUserStatusGet {}

@@ -8,13 +8,15 @@ use bitrix24::{bitrix_method, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html)
 ///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
+///
 /// Deprecated by the documentation: use `imbot.v2.Chat.get` instead.
 #[non_exhaustive]
 #[bitrix_method(
     name = "imbot.chat.get",
     version = "v1",
     scope = "imbot",
-    result = ImbotChatGetResult,
+    result = Option<ImbotChatGetResult>,
     error(
         code = "AUTHORIZE_ERROR",
         status = 400,

@@ -7,12 +7,14 @@ use crate::types;
 /// Get Open Line by ID — `imopenlines.config.get` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "imopenlines.config.get",
     version = "v1",
     scope = "imopenlines",
-    result = types::ImopenlinesConfig,
+    result = Option<types::ImopenlinesConfig>,
     error(code = "CONFIG_ID_EMPTY", status = 400, message = "Config ID can't be empty"),
 )]
 pub struct ImopenlinesConfigGet {

@@ -6,12 +6,14 @@ use bitrix24::bitrix_method;
 /// Get Block Content from Repository — `landing.block.getContentFromRepository` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content-from-repository.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "landing.block.getContentFromRepository",
     version = "v1",
     scope = "landing",
-    result = String,
+    result = Option<String>,
     error(
         code = "MISSING_PARAMS",
         status = 400,

@@ -7,12 +7,14 @@ use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Blocks from the Repository — `landing.block.getrepository` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "landing.block.getrepository",
     version = "v1",
     scope = "landing",
-    result = LandingBlockGetrepositoryResult,
+    result = Option<LandingBlockGetrepositoryResult>,
     error(
         code = "ACCESS_DENIED",
         status = 400,

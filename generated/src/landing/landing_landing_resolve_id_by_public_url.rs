@@ -6,12 +6,14 @@ use bitrix24::bitrix_method;
 /// Get Page ID by Public URL — `landing.landing.resolveIdByPublicUrl` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-resolve-id-by-public-url.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "landing.landing.resolveIdByPublicUrl",
     version = "v1",
     scope = "landing",
-    result = i64,
+    result = Option<i64>,
     error(
         code = "MISSING_PARAMS",
         status = 400,

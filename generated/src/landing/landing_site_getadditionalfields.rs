@@ -7,12 +7,14 @@ use bitrix24::{bitrix_method, bitrix_object};
 /// Get Additional Fields of the Site — `landing.site.getadditionalfields` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-additional-fields.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "landing.site.getadditionalfields",
     version = "v1",
     scope = "landing",
-    result = LandingSiteGetadditionalfieldsResult,
+    result = Option<LandingSiteGetadditionalfieldsResult>,
     error(
         code = "MISSING_PARAMS",
         status = 400,

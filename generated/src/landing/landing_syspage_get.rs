@@ -8,13 +8,15 @@ use bitrix24::{bitrix_method, bitrix_object};
 /// Get a List of Special Pages from — `landing.syspage.get` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "landing.syspage.get",
     version = "v1",
     scope = "landing",
-    result = BTreeMap<String,
-    LandingSyspageGetResultValue>,
+    result = Option<BTreeMap<String,
+    LandingSyspageGetResultValue>>,
     error(
         code = "MISSING_PARAMS",
         status = 400,

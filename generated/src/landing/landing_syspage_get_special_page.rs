@@ -7,12 +7,14 @@ use bitrix24::{bitrix_enum, bitrix_method};
 /// Get the URL of the special page using — `landing.syspage.getSpecialPage` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get-special-page.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "landing.syspage.getSpecialPage",
     version = "v1",
     scope = "landing",
-    result = String,
+    result = Option<String>,
     error(
         code = "MISSING_PARAMS",
         status = 400,

@@ -6,12 +6,14 @@ use bitrix24::bitrix_method;
 /// Get the information block type ID — `lists.get.iblock.type.id` (REST v1, scope `lists`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-get-iblock-type-id.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "lists.get.iblock.type.id",
     version = "v1",
     scope = "lists",
-    result = String,
+    result = Option<String>,
 )]
 pub struct ListsGetIblockTypeIdMethod {
     /// `IBLOCK_ID`: documented as integer, required.

@@ -8,12 +8,14 @@ use crate::types;
 /// Get Task Template by ID — `tasks.template.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-get.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "tasks.template.get",
     version = "v1",
     scope = "task",
-    result = types::TasksTemplate,
+    result = Option<types::TasksTemplate>,
     error(
         code = "100",
         status = 400,

@@ -7,12 +7,14 @@ use bitrix24::{bitrix_method, bitrix_object};
 /// Check IP Address — `timeman.networkrange.check` (REST v1, scope `timeman`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-check.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "timeman.networkrange.check",
     version = "v1",
     scope = "timeman",
-    result = TimemanNetworkrangeCheckResult,
+    result = Option<TimemanNetworkrangeCheckResult>,
     error(
         code = "ACCESS_ERROR",
         status = 400,

@@ -8,12 +8,14 @@ use crate::types;
 /// Get User Field Settings — `userfieldconfig.get` (REST v1, scope `userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "userfieldconfig.get",
     version = "v1",
     scope = "userfieldconfig",
-    result = UserfieldconfigGetResult,
+    result = Option<UserfieldconfigGetResult>,
     error(
         status = 400,
         message = "You do not have permission to view user field settings"
