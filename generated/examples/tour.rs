@@ -52,7 +52,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     section("Activities on deal 1");
     let todo =
         CrmActivityTodoAdd::new(2, 1, "2026-12-01T10:00:00+00:00").title("Call the client back");
-    let todo_id = show("crm.activity.todo.add", client.call_result(&todo).await).and_then(|r| r.id);
+    let todo_id = show("crm.activity.todo.add", client.call_result(&todo).await)
+        .flatten()
+        .and_then(|r| r.id);
     let call = CrmActivityAdd::new(
         CrmActivityAddFields::new(
             1,
@@ -129,7 +131,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     CrmActivityTodoUpdateColorColorId::V3,
                 ))
                 .await
-                .map(|r| r.id),
+                .map(|r| r.and_then(|r| r.id)),
         );
     }
 
@@ -145,7 +147,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         client
             .call_result(&badge)
             .await
-            .map(|r| r.badge.and_then(|b| b.code)),
+            .map(|r| r.and_then(|r| r.badge).and_then(|b| b.code)),
     );
     show(
         "crm.activity.badge.list",

@@ -180,6 +180,7 @@ async fn todos() {
     let id = w
         .ok::<CrmActivityTodoAdd>(json!({"ownerTypeId": 2, "ownerId": 1}))
         .await
+        .unwrap()
         .id
         .unwrap();
     w.err::<CrmActivityTodoAdd>(json!({"ownerTypeId": 2, "ownerId": 999}), "OWNER_NOT_FOUND")
@@ -188,28 +189,37 @@ async fn todos() {
         .await;
     let patch = json!({"id": id, "ownerTypeId": 2, "ownerId": 1});
     assert_eq!(
-        w.ok::<CrmActivityTodoUpdate>(patch.clone()).await.id,
+        w.ok::<CrmActivityTodoUpdate>(patch.clone())
+            .await
+            .unwrap()
+            .id,
         Some(id)
     );
     assert_eq!(
-        w.ok::<CrmActivityTodoUpdateColor>(patch.clone()).await.id,
+        w.ok::<CrmActivityTodoUpdateColor>(patch.clone())
+            .await
+            .unwrap()
+            .id,
         Some(id)
     );
     assert_eq!(
         w.ok::<CrmActivityTodoUpdateDeadline>(patch.clone())
             .await
+            .unwrap()
             .id,
         Some(id)
     );
     assert_eq!(
         w.ok::<CrmActivityTodoUpdateDescription>(patch.clone())
             .await
+            .unwrap()
             .id,
         Some(id)
     );
     assert_eq!(
         w.ok::<CrmActivityTodoUpdateResponsibleUser>(patch.clone())
             .await
+            .unwrap()
             .id,
         Some(id)
     );
@@ -274,11 +284,17 @@ async fn types_badges_configurable_and_layout_blocks() {
     assert!(w.ok::<CrmActivityTypeDelete>(json!({})).await);
     w.err::<CrmActivityTypeDelete>(json!({}), "NOT_FOUND").await;
 
-    let badge = w.ok::<CrmActivityBadgeAdd>(json!({})).await.badge.unwrap();
+    let badge = w
+        .ok::<CrmActivityBadgeAdd>(json!({}))
+        .await
+        .unwrap()
+        .badge
+        .unwrap();
     let code = badge.code.clone().unwrap();
     assert_eq!(
         w.ok::<CrmActivityBadgeGet>(json!({"code": code}))
             .await
+            .unwrap()
             .badge
             .unwrap()
             .code,
@@ -300,7 +316,8 @@ async fn types_badges_configurable_and_layout_blocks() {
 
     let added = w
         .ok::<CrmActivityConfigurableAdd>(json!({"ownerTypeId": 2, "ownerId": 1}))
-        .await;
+        .await
+        .unwrap();
     let id = added.activity.unwrap().id.unwrap();
     w.ok::<CrmActivityConfigurableGet>(json!({"id": id})).await;
     w.ok::<CrmActivityConfigurableUpdate>(json!({"id": id}))
