@@ -10,6 +10,9 @@ pub struct NameCell {
     pub placeholder: bool,
     /// The type spans, in order (`["integer"]`, `["string", "null"]`).
     pub types: Vec<String>,
+    /// The bold text is a phrase ("Automation rule name"), not a wire name: `name` is only
+    /// its first word.
+    pub label: bool,
 }
 
 /// Characters of a wire name.
@@ -60,6 +63,11 @@ pub fn name_cell(cell: &str) -> Option<NameCell> {
         placeholder = true;
     }
     let name = name.trim_end_matches('.').to_owned();
+    let bold = after.find("**").map_or(after, |end| &after[..end]);
+    let label = bold.split_whitespace().count() > 1
+        && bold
+            .split_whitespace()
+            .all(|w| w.starts_with(|c: char| c.is_alphabetic()));
     let tail_start = cell.len() - rest.len() + marker.len();
     let types = type_spans(&cell[tail_start.min(cell.len())..]);
     Some(NameCell {
@@ -67,6 +75,7 @@ pub fn name_cell(cell: &str) -> Option<NameCell> {
         required,
         placeholder,
         types,
+        label,
     })
 }
 
@@ -97,35 +106,98 @@ fn type_spans(text: &str) -> Vec<String> {
     out
 }
 
-/// Values listed as bullets in a description cell: `- \`1\` — red` → `("1", Some("red"))`.
-pub fn value_bullets(description: &str) -> Vec<(String, Option<String>)> {
+/// The values a description cell lists, each with its label: as bullets (`- \`1\` — red`),
+/// else as lines of their own without a bullet (`\`N\` — negative`, two or more), else inline
+/// after "values:" (`Possible values: \`secs\`, \`mins\``). `null` stands for no value and is
+/// left out.
+pub fn listed_values(description: &str) -> Vec<(String, Option<String>)> {
+    let mut listed = value_lines(description, true);
+    if listed.is_empty() {
+        listed = value_lines(description, false);
+        if listed.len() < 2 {
+            listed = inline_values(description);
+        }
+    }
+    listed.retain(|(v, _)| v != "null");
+    listed
+}
+
+/// Lines that start with a value: bulleted ones, or (`bulleted` false) unbulleted ones whose
+/// value a dash separates from its label.
+fn value_lines(description: &str, bulleted: bool) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     for line in description.lines() {
         let t = line.trim_start();
-        let Some(item) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) else {
-            continue;
+        let item = if bulleted {
+            match t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
+                Some(item) => item.trim(),
+                None => continue,
+            }
+        } else {
+            t.trim()
         };
-        let item = item.trim();
         if !item.starts_with('`') {
             continue;
         }
-        let spans = code_spans(item);
-        let Some(value) = spans.first() else { continue };
-        let close = item[1..].find('`').map_or(item.len(), |i| i + 2);
-        let label = item[close..]
+        let Some(close) = item[1..].find('`').map(|i| i + 2) else {
+            continue;
+        };
+        let after = &item[close..];
+        if !bulleted
+            && !["—", "–", "-"]
+                .iter()
+                .any(|d| after.trim_start().starts_with(d))
+        {
+            continue;
+        }
+        let label = after
             .trim_start_matches([' ', '—', '–', '-', ':', ','])
             .trim()
             .trim_end_matches([';', '.', ','])
             .to_owned();
         let label = (!label.is_empty() && label.len() <= 60).then_some(label);
-        // `''` and `""` in code are the empty string, written so it can be seen.
-        let value = match value.as_str() {
-            "''" | "\"\"" => String::new(),
-            _ => value.clone(),
-        };
-        out.push((value, label));
+        out.push((literal(&item[1..close - 1]), label));
     }
     out
+}
+
+/// Code spans right after "values:" on the same line, separated by nothing but commas, `/`,
+/// `|`, "or" and "and". "Examples of valid values:" shows some values, not all of them.
+fn inline_values(description: &str) -> Vec<(String, Option<String>)> {
+    let lower = description.to_ascii_lowercase();
+    let Some(at) = lower.find("values:") else {
+        return Vec::new();
+    };
+    let lead = lower[..at].rsplit(['.', '\n']).next().unwrap_or_default();
+    if lead.contains("example") || lead.contains("such as") {
+        return Vec::new();
+    }
+    let line = description[at + "values:".len()..]
+        .lines()
+        .next()
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut rest = line.trim_start();
+    while let Some(after) = rest.strip_prefix('`') {
+        let Some(end) = after.find('`') else { break };
+        out.push((literal(&after[..end]), None));
+        rest = after[end + 1..].trim_start_matches([',', '/', '|', ' ']);
+        for word in ["or ", "and "] {
+            if let Some(r) = rest.strip_prefix(word) {
+                rest = r.trim_start();
+            }
+        }
+    }
+    out
+}
+
+/// A listed value as sent: `''` and `""` in code are the empty string, written so it can be
+/// seen.
+fn literal(code: &str) -> String {
+    match code {
+        "''" | "\"\"" => String::new(),
+        _ => code.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -153,6 +225,18 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_in_bold_is_a_label_not_a_wire_name() {
+        assert!(nc("**Automation rule name** \n[`string`](x)").label);
+        for cell in [
+            "**typeId** \n[`integer`](x)",
+            "**id***\n`integer`",
+            "**UF_\\***\n`any`",
+        ] {
+            assert!(!nc(cell).label, "{cell}");
+        }
+    }
+
+    #[test]
     fn placeholders_and_unions() {
         let c = nc("**UF_CRM_...**\n[`string`](x)");
         assert!(c.placeholder);
@@ -174,7 +258,7 @@ mod tests {
 
     #[test]
     fn bullets() {
-        let v = value_bullets("Color:\n- `1` — red\n- `2` – green,\n* `3`");
+        let v = listed_values("Color:\n- `1` — red\n- `2` – green,\n* `3`");
         assert_eq!(
             v,
             [
@@ -183,8 +267,37 @@ mod tests {
                 ("3".into(), None)
             ]
         );
-        let v = value_bullets("Reset:\n- `''` — never\n- `\"\"` — never either\n- `day`");
+        let v = listed_values("Reset:\n- `''` — never\n- `\"\"` — never either\n- `day`");
         let values: Vec<&str> = v.iter().map(|(v, _)| v.as_str()).collect();
         assert_eq!(values, ["", "", "day"]);
+    }
+
+    #[test]
+    fn values_on_lines_of_their_own_or_inline() {
+        let values = |text: &str| -> Vec<String> {
+            listed_values(text).into_iter().map(|(v, _)| v).collect()
+        };
+        // Lines without bullets; `null` is no value.
+        assert_eq!(
+            listed_values(
+                "Rating. Possible values:\n`N` — negative\n`P` — positive\n`null` — none"
+            ),
+            [
+                ("N".into(), Some("negative".into())),
+                ("P".into(), Some("positive".into()))
+            ]
+        );
+        assert_eq!(
+            values("Unit. Possible values: `secs`, `mins`, `hours` or `days`. Default `days`"),
+            ["secs", "mins", "hours", "days"]
+        );
+        assert_eq!(values("Direction, values: `asc`/`desc`"), ["asc", "desc"]);
+        // A line that only starts with code, and code in prose, are no list.
+        assert!(values("`ID` of the deal\n`TITLE` is its name").is_empty());
+        assert!(values("Send `Y` to confirm, see values: in [the table](x.md)").is_empty());
+        assert!(
+            values("Must start with a letter. Examples of valid values: `a-b`, `c:1`").is_empty()
+        );
+        assert_eq!(values("Possible values: `Y` (yes), `N` (no)"), ["Y"]);
     }
 }

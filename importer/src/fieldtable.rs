@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use bitrix_spec::{EnumLiteral, EnumValue, Field, KeyPattern, Kind, Type};
 
-use crate::cell::{code_spans, name_cell, value_bullets};
+use crate::cell::{code_spans, listed_values, name_cell};
 use crate::page::Page;
 use crate::typewords;
 use crate::yfm::Table;
@@ -93,6 +93,13 @@ pub(crate) fn fields_of(
         let Some(cell) = row.first().and_then(|c| name_cell(c)) else {
             continue;
         };
+        if cell.label {
+            reasons.push(format!(
+                "a row names its key in words (`{} …`), not by the key sent; not imported",
+                cell.name
+            ));
+            continue;
+        }
         let mut description = match type_column {
             Some(tc) => row.get(tc + 1).cloned().unwrap_or_default(),
             None => row.get(1).cloned().unwrap_or_default(),
@@ -183,13 +190,7 @@ pub(crate) fn fields_of(
             });
             continue;
         }
-        let sorts = ["order", "sort"]
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(&cell.name));
-        let lower = description.to_lowercase();
-        if sorts && ["sort", "asc", "desc"].iter().any(|w| lower.contains(w)) {
-            sort_directions(&mut ty);
-        }
+        crate::sorting::sort_keys(&cell.name, &description, &mut ty);
         if !seen.insert(cell.name.clone()) {
             reasons.push(format!(
                 "`{}` is listed twice in one table; the first is kept",
@@ -322,16 +323,6 @@ pub(crate) fn merge_tab(fields: &mut Vec<Field>, more: Vec<Field>) {
     }
 }
 
-/// An `order`/`sort` object whose keys the entity's field table names: each value is a
-/// direction (`ASC`/`DESC`), not a value of the field.
-fn sort_directions(ty: &mut Type) {
-    if let Kind::Object { fields, .. } = &mut ty.kind {
-        for f in fields.iter_mut().filter(|f| f.ty.kind != Kind::String) {
-            f.ty = Type::of(Kind::String);
-        }
-    }
-}
-
 /// Whether a row marked required says it is required only under a condition ("Required if
 /// `DIALOG_ID` is not provided", "required only for webhooks"): a validator that always
 /// demands it would refuse calls the server accepts.
@@ -443,7 +434,7 @@ fn lists_objects(description: &str) -> bool {
 /// when the row lists none (examples send such codes as numbers and as text).
 fn enum_values(ty: &mut Type, description: &str) {
     if ty.doc_type.as_deref() == Some("enum") && ty.kind == Kind::Any {
-        let bullets = value_bullets(description);
+        let bullets = listed_values(description);
         if bullets.len() < 2 {
             return;
         }
@@ -458,7 +449,7 @@ fn enum_values(ty: &mut Type, description: &str) {
         Kind::String => false,
         _ => return,
     };
-    let bullets = value_bullets(description);
+    let bullets = listed_values(description);
     if bullets.len() < 2 {
         return;
     }

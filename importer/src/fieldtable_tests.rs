@@ -130,9 +130,38 @@ fn a_sort_object_keyed_by_the_entity_fields_takes_directions() {
     let page = Page::new(text, &known);
     let mut used = BTreeSet::from([page.tables[0].line]);
     let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
-    assert_eq!(fields[0].ty.fields()[0].ty.kind, Kind::String);
+    let id = &fields[0].ty.fields()[0].ty;
+    assert_eq!(id.kind, Kind::Named("sort_direction".into()));
     // An entity called `order` (a sale order) keeps its fields' types.
     assert_eq!(fields[1].ty.fields()[0].ty.kind, Kind::Integer);
+}
+
+#[test]
+fn a_free_form_sort_object_is_a_map_of_directions() {
+    let text = "# Page
+
+## Parameters
+
+#|
+|| **Name**
+`type` | **Description** ||
+|| **order**
+[`object`](x.md) | Sorting in the form `{field: 'asc'}`, where the direction is `asc` or `desc` ||
+|| **sort**
+[`object`](x.md) | Sort by the fields of the entity ||
+|#
+";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let mut used = BTreeSet::from([page.tables[0].line]);
+    let (fields, _) = super::fields_of(&page, &page.tables[0], &mut used, &mut Vec::new());
+    let [pattern] = fields[0].ty.patterns() else {
+        panic!("{:?}", fields[0].ty);
+    };
+    assert_eq!(pattern.pattern, "*");
+    assert_eq!(pattern.ty.kind, Kind::Named("sort_direction".into()));
+    // No direction named: the object stays free-form.
+    assert_eq!(fields[1].ty.kind, Kind::object());
 }
 
 #[test]

@@ -40,6 +40,7 @@ mod rowpath;
 pub mod rust_names;
 mod secrets;
 mod shape;
+mod sorting;
 mod text;
 mod typewords;
 mod verbs;
@@ -105,6 +106,8 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
         types: datatypes::import(docs),
         ..Import::default()
     };
+    let direction = sorting::sort_direction();
+    import.types.insert(direction.name.clone(), direction);
     let known: BTreeSet<String> = import.types.keys().cloned().collect();
     let kinds: reconcile::Kinds = import
         .types

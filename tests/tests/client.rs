@@ -446,7 +446,7 @@ async fn values_inside_maps_are_validated() {
     let server = MockServer::start();
     let order = std::collections::BTreeMap::from([(
         "ID".to_owned(),
-        CrmActivityListOrderValue::Unknown("SIDEWAYS".into()),
+        bitrix24::types::SortDirection::Unknown("SIDEWAYS".into()),
     )]);
     let err = webhook(&server)
         .call(&CrmActivityList::new().order(order))

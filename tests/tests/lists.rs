@@ -2,10 +2,11 @@
 //! chains over id ranges, ascending or descending, with a filter; offsets for another order),
 //! pages with the counted total, and the refusals.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use bitrix24::crm::{CrmDealGet, CrmDealList};
+use bitrix24::types::SortDirection;
 use bitrix24::{ApiVersion, Client, Method, Paging, PagingKind};
 use bitrix24_emulator::{Config, Data, Emulator};
 use futures_util::TryStreamExt;
@@ -117,7 +118,7 @@ async fn keyset_keeps_the_filter_and_walks_down_when_asked() {
     let won: BTreeSet<u64> = ids.iter().copied().step_by(4).collect();
     let request = CrmDealList::new()
         .filter(map(json!({"STAGE_ID": "WON"})))
-        .order(map(json!({"ID": "DESC"})));
+        .order(BTreeMap::from([("ID".to_owned(), SortDirection::Desc)]));
     let rows: Vec<Value> = client
         .list(request)
         .chains(3)
@@ -134,7 +135,8 @@ async fn keyset_keeps_the_filter_and_walks_down_when_asked() {
 async fn another_order_goes_by_offsets_in_that_order() {
     let (data, ids) = deals(1_234);
     let (client, _emulator) = portal("offset", &data).await;
-    let request = CrmDealList::new().order(map(json!({"TITLE": "ASC"})));
+    let request =
+        CrmDealList::new().order(BTreeMap::from([("TITLE".to_owned(), SortDirection::Asc)]));
     let pages: Vec<bitrix24::Page<Value>> = client
         .list(request)
         .pages_per_batch(7)
