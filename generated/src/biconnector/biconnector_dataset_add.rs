@@ -3,7 +3,7 @@
 //! `biconnector.dataset.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create Dataset — `biconnector.dataset.add` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)
@@ -140,7 +140,7 @@ pub struct BiconnectorDatasetAddFieldsFieldsItem {
     pub dataset_id: Option<i64>,
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
-    pub type_: Option<String>,
+    pub type_: Option<BiconnectorDatasetAddFieldsFieldsItemType>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `externalCode`: documented as string.
@@ -151,4 +151,23 @@ pub struct BiconnectorDatasetAddFieldsFieldsItem {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `type`. Part of `biconnector.dataset.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum BiconnectorDatasetAddFieldsFieldsItemType {
+    /// `"int"`: integer
+    #[bitrix(value = "int")]
+    Int,
+    /// `"string"`: string
+    #[bitrix(value = "string")]
+    String,
+    /// `"double"`: decimal number, separator is a dot
+    #[bitrix(value = "double")]
+    Double,
+    /// `"date"`: date, format `Y-m-d`
+    #[bitrix(value = "date")]
+    Date,
+    /// `"datetime"`: date with time, format `Y-m-d H:i:s`
+    #[bitrix(value = "datetime")]
+    Datetime,
 }

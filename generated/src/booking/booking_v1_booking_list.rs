@@ -51,14 +51,14 @@ pub struct BookingV1BookingListFilter {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1BookingListOrder {
-    /// `id`: documented as string.
-    pub id: Option<String>,
-    /// `dateFrom`: documented as string.
+    /// `id`: documented as `sort_direction`.
+    pub id: Option<types::SortDirection>,
+    /// `dateFrom`: documented as `sort_direction`.
     #[bitrix(rename = "dateFrom")]
-    pub date_from: Option<String>,
-    /// `dateTo`: documented as string.
+    pub date_from: Option<types::SortDirection>,
+    /// `dateTo`: documented as `sort_direction`.
     #[bitrix(rename = "dateTo")]
-    pub date_to: Option<String>,
+    pub date_to: Option<types::SortDirection>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -76,10 +76,10 @@ pub enum BookingV1ResourceListFilterIsMain {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceListOrder {
-    /// `id`: documented as string.
-    pub id: Option<String>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
+    /// `id`: documented as `sort_direction`.
+    pub id: Option<types::SortDirection>,
+    /// `name`: documented as `sort_direction`.
+    pub name: Option<types::SortDirection>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -63,12 +63,12 @@ pub struct BookingV1ResourceTypeListFilter {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BookingV1ResourceTypeListOrder {
-    /// `id`: documented as string.
-    pub id: Option<String>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `code`: documented as string.
-    pub code: Option<String>,
+    /// `id`: documented as `sort_direction`.
+    pub id: Option<types::SortDirection>,
+    /// `name`: documented as `sort_direction`.
+    pub name: Option<types::SortDirection>,
+    /// `code`: documented as `sort_direction`.
+    pub code: Option<types::SortDirection>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

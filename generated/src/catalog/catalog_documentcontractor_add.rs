@@ -3,7 +3,7 @@
 //! `catalog.documentcontractor.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
 /// Add Vendor to Inventory Document — `catalog.documentcontractor.add` (REST v1, scope `catalog`).
 ///
@@ -57,11 +57,21 @@ pub struct CatalogDocumentcontractorAddFields {
     pub document_id: types::CatalogDocumentId,
     /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: i64,
+    pub entity_type_id: CatalogDocumentcontractorAddFieldsEntityTypeId,
     /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `entityTypeId`. Part of `catalog.documentcontractor.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-add.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum CatalogDocumentcontractorAddFieldsEntityTypeId {
+    /// `3`: contact
+    #[bitrix(value = 3)]
+    Contact,
+    /// `4`: company
+    #[bitrix(value = 4)]
+    Company,
 }

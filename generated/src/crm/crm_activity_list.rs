@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get the list of activities — `crm.activity.list` (REST v1, scope `crm`).
 ///
@@ -23,17 +23,7 @@ pub struct CrmActivityList {
     /// `filter`: documented as object; keys: `*`.
     pub filter: Option<BTreeMap<String, Value>>,
     /// `order`: documented as object; keys: `*`.
-    pub order: Option<BTreeMap<String, CrmActivityListOrderValue>>,
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `start`: documented as integer.
     pub start: Option<i64>,
-}
-/// Documented values of `CrmActivityListOrderValue`. Part of `crm.activity.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmActivityListOrderValue {
-    /// `"ASC"`
-    #[bitrix(value = "ASC")]
-    Asc,
-    /// `"DESC"`
-    #[bitrix(value = "DESC")]
-    Desc,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.contact.userfield.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
@@ -22,8 +23,8 @@ use crate::types;
 pub struct CrmContactUserfieldList {
     /// `filter`: documented as object.
     pub filter: Option<CrmContactUserfieldListFilter>,
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
 }
 /// The `filter` object. Part of `crm.contact.userfield.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html)).
 #[non_exhaustive]

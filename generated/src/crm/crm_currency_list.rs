@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.currency.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
 use crate::types;
 /// Get the List of Currencies — `crm.currency.list` (REST v1, scope `crm`).
@@ -19,6 +19,6 @@ use crate::types;
     error(status = 400, message = "Failed to get list. General error."),
 )]
 pub struct CrmCurrencyList {
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
 }

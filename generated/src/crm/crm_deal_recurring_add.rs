@@ -3,7 +3,7 @@
 //! `crm.deal.recurring.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a Template for Recurring Deal — `crm.deal.recurring.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html)
@@ -39,7 +39,7 @@ pub struct CrmDealRecurringAddFields {
     pub category_id: Option<String>,
     /// `IS_LIMIT`: documented as char.
     #[bitrix(rename = "IS_LIMIT")]
-    pub is_limit: Option<String>,
+    pub is_limit: Option<CrmDealRecurringAddFieldsIsLimit>,
     /// `LIMIT_REPEAT`: documented as integer.
     #[bitrix(rename = "LIMIT_REPEAT")]
     pub limit_repeat: Option<i64>,
@@ -56,13 +56,26 @@ pub struct CrmDealRecurringAddFields {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
+/// Documented values of `IS_LIMIT`. Part of `crm.deal.recurring.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CrmDealRecurringAddFieldsIsLimit {
+    /// `"N"`: no limits
+    #[bitrix(value = "N")]
+    N,
+    /// `"D"`: limit by date (`LIMIT_DATE`)
+    #[bitrix(value = "D")]
+    D,
+    /// `"T"`: limit by quantity (`LIMIT_REPEAT`)
+    #[bitrix(value = "T")]
+    T,
+}
 /// The `PARAMS` object. Part of `crm.deal.recurring.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealRecurringAddFieldsParams {
     /// `MODE`: documented as string.
     #[bitrix(rename = "MODE")]
-    pub mode: Option<String>,
+    pub mode: Option<CrmDealRecurringAddFieldsParamsMode>,
     /// `MULTIPLE_TYPE`: documented as string.
     #[bitrix(rename = "MULTIPLE_TYPE")]
     pub multiple_type: Option<String>,
@@ -90,4 +103,14 @@ pub struct CrmDealRecurringAddFieldsParams {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `MODE`. Part of `crm.deal.recurring.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CrmDealRecurringAddFieldsParamsMode {
+    /// `"single"`: single
+    #[bitrix(value = "single")]
+    Single,
+    /// `"multiple"`: multiple
+    #[bitrix(value = "multiple")]
+    Multiple,
 }

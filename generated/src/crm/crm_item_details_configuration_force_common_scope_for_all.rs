@@ -32,9 +32,6 @@ pub struct CrmItemDetailsConfigurationForceCommonScopeForAll {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemDetailsConfigurationForceCommonScopeForAllExtras {
-    /// `CRM`: documented as any JSON value.
-    #[bitrix(rename = "CRM")]
-    pub crm: Option<Value>,
     /// `SPA`: documented as any JSON value.
     #[bitrix(rename = "SPA")]
     pub spa: Option<Value>,

@@ -49,9 +49,6 @@ pub enum CrmItemDetailsConfigurationGetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemDetailsConfigurationGetExtras {
-    /// `CRM`: documented as any JSON value.
-    #[bitrix(rename = "CRM")]
-    pub crm: Option<Value>,
     /// `SPA`: documented as any JSON value.
     #[bitrix(rename = "SPA")]
     pub spa: Option<Value>,

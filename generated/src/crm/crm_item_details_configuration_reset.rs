@@ -48,9 +48,6 @@ pub enum CrmItemDetailsConfigurationResetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemDetailsConfigurationResetExtras {
-    /// `CRM`: documented as any JSON value.
-    #[bitrix(rename = "CRM")]
-    pub crm: Option<Value>,
     /// `SPA`: documented as any JSON value.
     #[bitrix(rename = "SPA")]
     pub spa: Option<Value>,

@@ -63,9 +63,6 @@ pub enum CrmItemDetailsConfigurationSetScope {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemDetailsConfigurationSetExtras {
-    /// `CRM`: documented as any JSON value.
-    #[bitrix(rename = "CRM")]
-    pub crm: Option<Value>,
     /// `SPA`: documented as any JSON value.
     #[bitrix(rename = "SPA")]
     pub spa: Option<Value>,

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.orderentity.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
@@ -31,8 +32,8 @@ pub struct CrmOrderentityList {
     pub select: Option<Vec<String>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.requisite.userfield.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
@@ -18,8 +19,8 @@ use crate::types;
     error(status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisiteUserfieldList {
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `filter`: documented as object.
     pub filter: Option<CrmRequisiteUserfieldListFilter>,
 }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.timeline.logmessage.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
 use crate::types;
 /// Get a List of Timeline Log Entries — `crm.timeline.logmessage.list` (REST v1, scope `crm`).
@@ -25,8 +25,8 @@ pub struct CrmTimelineLogmessageList {
     /// `entityId`: documented as integer, required.
     #[bitrix(rename = "entityId")]
     pub entity_id: i64,
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -50,60 +50,60 @@ pub struct EntityItemGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct EntityItemGetSort {
-    /// `ID`: documented as string.
+    /// `ID`: documented as `sort_direction`.
     #[bitrix(rename = "ID")]
-    pub id: Option<String>,
-    /// `TIMESTAMP_X`: documented as string.
+    pub id: Option<types::SortDirection>,
+    /// `TIMESTAMP_X`: documented as `sort_direction`.
     #[bitrix(rename = "TIMESTAMP_X")]
-    pub timestamp_x: Option<String>,
-    /// `MODIFIED_BY`: documented as string.
+    pub timestamp_x: Option<types::SortDirection>,
+    /// `MODIFIED_BY`: documented as `sort_direction`.
     #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: Option<String>,
-    /// `DATE_CREATE`: documented as string.
+    pub modified_by: Option<types::SortDirection>,
+    /// `DATE_CREATE`: documented as `sort_direction`.
     #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: Option<String>,
-    /// `CREATED_BY`: documented as string.
+    pub date_create: Option<types::SortDirection>,
+    /// `CREATED_BY`: documented as `sort_direction`.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<String>,
-    /// `ACTIVE`: documented as string.
+    pub created_by: Option<types::SortDirection>,
+    /// `ACTIVE`: documented as `sort_direction`.
     #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
-    /// `DATE_ACTIVE_FROM`: documented as string.
+    pub active: Option<types::SortDirection>,
+    /// `DATE_ACTIVE_FROM`: documented as `sort_direction`.
     #[bitrix(rename = "DATE_ACTIVE_FROM")]
-    pub date_active_from: Option<String>,
-    /// `DATE_ACTIVE_TO`: documented as string.
+    pub date_active_from: Option<types::SortDirection>,
+    /// `DATE_ACTIVE_TO`: documented as `sort_direction`.
     #[bitrix(rename = "DATE_ACTIVE_TO")]
-    pub date_active_to: Option<String>,
-    /// `SORT`: documented as string.
+    pub date_active_to: Option<types::SortDirection>,
+    /// `SORT`: documented as `sort_direction`.
     #[bitrix(rename = "SORT")]
-    pub sort: Option<String>,
-    /// `NAME`: documented as string.
+    pub sort: Option<types::SortDirection>,
+    /// `NAME`: documented as `sort_direction`.
     #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `PREVIEW_PICTURE`: documented as string.
+    pub name: Option<types::SortDirection>,
+    /// `PREVIEW_PICTURE`: documented as `sort_direction`.
     #[bitrix(rename = "PREVIEW_PICTURE")]
-    pub preview_picture: Option<String>,
-    /// `PREVIEW_TEXT`: documented as string.
+    pub preview_picture: Option<types::SortDirection>,
+    /// `PREVIEW_TEXT`: documented as `sort_direction`.
     #[bitrix(rename = "PREVIEW_TEXT")]
-    pub preview_text: Option<String>,
-    /// `DETAIL_PICTURE`: documented as string.
+    pub preview_text: Option<types::SortDirection>,
+    /// `DETAIL_PICTURE`: documented as `sort_direction`.
     #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: Option<String>,
-    /// `DETAIL_TEXT`: documented as string.
+    pub detail_picture: Option<types::SortDirection>,
+    /// `DETAIL_TEXT`: documented as `sort_direction`.
     #[bitrix(rename = "DETAIL_TEXT")]
-    pub detail_text: Option<String>,
-    /// `CODE`: documented as string.
+    pub detail_text: Option<types::SortDirection>,
+    /// `CODE`: documented as `sort_direction`.
     #[bitrix(rename = "CODE")]
-    pub code: Option<String>,
-    /// `ENTITY`: documented as string.
+    pub code: Option<types::SortDirection>,
+    /// `ENTITY`: documented as `sort_direction`.
     #[bitrix(rename = "ENTITY")]
-    pub entity: Option<String>,
-    /// `SECTION`: documented as string.
+    pub entity: Option<types::SortDirection>,
+    /// `SECTION`: documented as `sort_direction`.
     #[bitrix(rename = "SECTION")]
-    pub section: Option<String>,
-    /// `PROPERTY_VALUES`: documented as string.
+    pub section: Option<types::SortDirection>,
+    /// `PROPERTY_VALUES`: documented as `sort_direction`.
     #[bitrix(rename = "PROPERTY_VALUES")]
-    pub property_values: Option<String>,
+    pub property_values: Option<types::SortDirection>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

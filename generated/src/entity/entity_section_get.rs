@@ -44,57 +44,57 @@ pub struct EntitySectionGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct EntitySectionGetSort {
-    /// `ID`: documented as string.
+    /// `ID`: documented as `sort_direction`.
     #[bitrix(rename = "ID")]
-    pub id: Option<String>,
-    /// `CODE`: documented as string.
+    pub id: Option<types::SortDirection>,
+    /// `CODE`: documented as `sort_direction`.
     #[bitrix(rename = "CODE")]
-    pub code: Option<String>,
-    /// `TIMESTAMP_X`: documented as string.
+    pub code: Option<types::SortDirection>,
+    /// `TIMESTAMP_X`: documented as `sort_direction`.
     #[bitrix(rename = "TIMESTAMP_X")]
-    pub timestamp_x: Option<String>,
-    /// `DATE_CREATE`: documented as string.
+    pub timestamp_x: Option<types::SortDirection>,
+    /// `DATE_CREATE`: documented as `sort_direction`.
     #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: Option<String>,
-    /// `CREATED_BY`: documented as string.
+    pub date_create: Option<types::SortDirection>,
+    /// `CREATED_BY`: documented as `sort_direction`.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<String>,
-    /// `MODIFIED_BY`: documented as string.
+    pub created_by: Option<types::SortDirection>,
+    /// `MODIFIED_BY`: documented as `sort_direction`.
     #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: Option<String>,
-    /// `ACTIVE`: documented as string.
+    pub modified_by: Option<types::SortDirection>,
+    /// `ACTIVE`: documented as `sort_direction`.
     #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
-    /// `SORT`: documented as string.
+    pub active: Option<types::SortDirection>,
+    /// `SORT`: documented as `sort_direction`.
     #[bitrix(rename = "SORT")]
-    pub sort: Option<String>,
-    /// `NAME`: documented as string.
+    pub sort: Option<types::SortDirection>,
+    /// `NAME`: documented as `sort_direction`.
     #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `PICTURE`: documented as string.
+    pub name: Option<types::SortDirection>,
+    /// `PICTURE`: documented as `sort_direction`.
     #[bitrix(rename = "PICTURE")]
-    pub picture: Option<String>,
-    /// `DETAIL_PICTURE`: documented as string.
+    pub picture: Option<types::SortDirection>,
+    /// `DETAIL_PICTURE`: documented as `sort_direction`.
     #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: Option<String>,
-    /// `DESCRIPTION`: documented as string.
+    pub detail_picture: Option<types::SortDirection>,
+    /// `DESCRIPTION`: documented as `sort_direction`.
     #[bitrix(rename = "DESCRIPTION")]
-    pub description: Option<String>,
-    /// `LEFT_MARGIN`: documented as string.
+    pub description: Option<types::SortDirection>,
+    /// `LEFT_MARGIN`: documented as `sort_direction`.
     #[bitrix(rename = "LEFT_MARGIN")]
-    pub left_margin: Option<String>,
-    /// `RIGHT_MARGIN`: documented as string.
+    pub left_margin: Option<types::SortDirection>,
+    /// `RIGHT_MARGIN`: documented as `sort_direction`.
     #[bitrix(rename = "RIGHT_MARGIN")]
-    pub right_margin: Option<String>,
-    /// `DEPTH_LEVEL`: documented as string.
+    pub right_margin: Option<types::SortDirection>,
+    /// `DEPTH_LEVEL`: documented as `sort_direction`.
     #[bitrix(rename = "DEPTH_LEVEL")]
-    pub depth_level: Option<String>,
-    /// `ENTITY`: documented as string.
+    pub depth_level: Option<types::SortDirection>,
+    /// `ENTITY`: documented as `sort_direction`.
     #[bitrix(rename = "ENTITY")]
-    pub entity: Option<String>,
-    /// `SECTION`: documented as string.
+    pub entity: Option<types::SortDirection>,
+    /// `SECTION`: documented as `sort_direction`.
     #[bitrix(rename = "SECTION")]
-    pub section: Option<String>,
+    pub section: Option<types::SortDirection>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.messages.search` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Find Message in Chat — `im.dialog.messages.search` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)
@@ -36,9 +38,9 @@ pub struct ImDialogMessagesSearch {
     /// `DATE`: documented as datetime.
     #[bitrix(rename = "DATE")]
     pub date: Option<String>,
-    /// `ORDER`: documented as object.
+    /// `ORDER`: documented as object; keys: `*`.
     #[bitrix(rename = "ORDER")]
-    pub order: Option<Map<String, Value>>,
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,

@@ -155,11 +155,21 @@ pub struct ImbotRegisterProperties {
     pub personal_www: Option<String>,
     /// `PERSONAL_GENDER`: documented as string.
     #[bitrix(rename = "PERSONAL_GENDER")]
-    pub personal_gender: Option<String>,
+    pub personal_gender: Option<ImbotRegisterPropertiesPersonalGender>,
     /// `PERSONAL_PHOTO`: documented as file.
     #[bitrix(rename = "PERSONAL_PHOTO")]
     pub personal_photo: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `PERSONAL_GENDER`. Part of `imbot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)).
+#[bitrix_enum(repr = "string")]
+pub enum ImbotRegisterPropertiesPersonalGender {
+    /// `"M"`
+    #[bitrix(value = "M")]
+    M,
+    /// `"F"`
+    #[bitrix(value = "F")]
+    F,
 }

@@ -3,7 +3,7 @@
 //! `imbot.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Chat-Bot — `imbot.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html)
@@ -127,11 +127,21 @@ pub struct ImbotUpdateFieldsProperties {
     pub personal_www: Option<String>,
     /// `PERSONAL_GENDER`: documented as string.
     #[bitrix(rename = "PERSONAL_GENDER")]
-    pub personal_gender: Option<String>,
+    pub personal_gender: Option<ImbotUpdateFieldsPropertiesPersonalGender>,
     /// `PERSONAL_PHOTO`: documented as file.
     #[bitrix(rename = "PERSONAL_PHOTO")]
     pub personal_photo: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `PERSONAL_GENDER`. Part of `imbot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum ImbotUpdateFieldsPropertiesPersonalGender {
+    /// `"M"`
+    #[bitrix(value = "M")]
+    M,
+    /// `"F"`
+    #[bitrix(value = "F")]
+    F,
 }

@@ -225,12 +225,22 @@ pub struct ImbotV2BotRegisterFieldsProperties {
     /// `color`: documented as string.
     pub color: Option<String>,
     /// `gender`: documented as string.
-    pub gender: Option<String>,
+    pub gender: Option<ImbotV2BotRegisterFieldsPropertiesGender>,
     /// `avatar`: documented as file.
     pub avatar: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `gender`. Part of `imbot.v2.Bot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)).
+#[bitrix_enum(repr = "string")]
+pub enum ImbotV2BotRegisterFieldsPropertiesGender {
+    /// `"M"`
+    #[bitrix(value = "M")]
+    M,
+    /// `"F"`
+    #[bitrix(value = "F")]
+    F,
 }
 /// Documented values of `eventMode`. Part of `imbot.v2.Bot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)).
 #[bitrix_enum(repr = "string")]

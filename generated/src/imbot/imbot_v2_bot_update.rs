@@ -3,7 +3,7 @@
 //! `imbot.v2.Bot.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object, Secret};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object, Secret};
 use crate::types;
 /// Update the — `imbot.v2.Bot.update` (REST v1, scope `imbot`).
 ///
@@ -101,10 +101,20 @@ pub struct ImbotV2BotUpdateFieldsProperties {
     /// `color`: documented as string.
     pub color: Option<String>,
     /// `gender`: documented as string.
-    pub gender: Option<String>,
+    pub gender: Option<ImbotV2BotUpdateFieldsPropertiesGender>,
     /// `avatar`: documented as file.
     pub avatar: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `gender`. Part of `imbot.v2.Bot.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum ImbotV2BotUpdateFieldsPropertiesGender {
+    /// `"M"`
+    #[bitrix(value = "M")]
+    M,
+    /// `"F"`
+    #[bitrix(value = "F")]
+    F,
 }

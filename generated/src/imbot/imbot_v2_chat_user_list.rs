@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.v2.Chat.User.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use bitrix24::{bitrix_method, Secret};
 use crate::types;
 /// List of Chat Participants — `imbot.v2.Chat.User.list` (REST v1, scope `imbot`).
@@ -38,8 +38,8 @@ pub struct ImbotV2ChatUserList {
     /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `limit`: documented as integer.
     pub limit: Option<i64>,
 }

@@ -3,7 +3,7 @@
 //! `landing.block.getcontent` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Content of Block — `landing.block.getcontent` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
@@ -58,7 +58,7 @@ pub struct LandingBlockGetcontentResult {
     /// `active`: documented as boolean.
     pub active: Option<bool>,
     /// `access`: documented as string.
-    pub access: Option<String>,
+    pub access: Option<LandingBlockGetcontentResultAccess>,
     /// `anchor`: documented as string.
     pub anchor: Option<String>,
     /// `php`: documented as boolean.
@@ -92,6 +92,25 @@ pub struct LandingBlockGetcontentResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `access`. Part of `landing.block.getcontent` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)).
+#[bitrix_enum(repr = "string")]
+pub enum LandingBlockGetcontentResultAccess {
+    /// `"A"`: access is closed to all blocks
+    #[bitrix(value = "A")]
+    A,
+    /// `"D"`: access is denied
+    #[bitrix(value = "D")]
+    D,
+    /// `"V"`: can edit only the design
+    #[bitrix(value = "V")]
+    V,
+    /// `"W"`: can edit content and design without deletion
+    #[bitrix(value = "W")]
+    W,
+    /// `"X"`: full access
+    #[bitrix(value = "X")]
+    X,
 }
 /// The `params` object. Part of `landing.block.getcontent` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)).
 #[non_exhaustive]

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Cards in — `landing.block.updateCards` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-cards.html)
@@ -69,10 +69,20 @@ pub struct LandingBlockUpdateCardsDataValue {
 pub struct LandingBlockUpdateCardsDataValueSource {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
-    pub type_: Option<String>,
+    pub type_: Option<LandingBlockUpdateCardsDataValueSourceType>,
     /// `value`: documented as `integer|string`.
     pub value: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `type`. Part of `landing.block.updateCards` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-cards.html)).
+#[bitrix_enum(repr = "string")]
+pub enum LandingBlockUpdateCardsDataValueSourceType {
+    /// `"card"`: take the current card by index
+    #[bitrix(value = "card")]
+    Card,
+    /// `"preset"`
+    #[bitrix(value = "preset")]
+    Preset,
 }

@@ -3,7 +3,7 @@
 //! `landing.block.uploadfile` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Upload and Attach an Image to the Block — `landing.block.uploadfile` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-upload-file.html)
@@ -65,8 +65,21 @@ pub struct LandingBlockUploadfileParams {
     /// `height`: documented as integer.
     pub height: Option<i64>,
     /// `resize_type`: documented as integer.
-    pub resize_type: Option<i64>,
+    pub resize_type: Option<LandingBlockUploadfileParamsResizeType>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `resize_type`. Part of `landing.block.uploadfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-upload-file.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum LandingBlockUploadfileParamsResizeType {
+    /// `0`
+    #[bitrix(value = 0)]
+    V0,
+    /// `1`: resize proportionally by the larger side
+    #[bitrix(value = 1)]
+    ResizeProportionallyByTheLargerSide,
+    /// `2`
+    #[bitrix(value = 2)]
+    V2,
 }

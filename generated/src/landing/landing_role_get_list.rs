@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `landing.role.getList` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_enum, bitrix_method};
 use crate::types;
 /// Get the List of Roles — `landing.role.getList` (REST v1, scope `landing`).
 ///
@@ -31,5 +31,18 @@ use crate::types;
 )]
 pub struct LandingRoleGetList {
     /// `scope`: documented as string.
-    pub scope: Option<String>,
+    pub scope: Option<LandingRoleGetListScope>,
+}
+/// Documented values of `scope`. Part of `landing.role.getList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum LandingRoleGetListScope {
+    /// `"GROUP"`: roles for group sites
+    #[bitrix(value = "GROUP")]
+    Group,
+    /// `"KNOWLEDGE"`: roles for knowledge bases
+    #[bitrix(value = "KNOWLEDGE")]
+    Knowledge,
+    /// `"MAINPAGE"`: roles for the main page or vibe
+    #[bitrix(value = "MAINPAGE")]
+    Mainpage,
 }

@@ -48,21 +48,21 @@ pub struct LandingSyspageGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingSyspageGetResultValue {
-    /// `TYPE`: documented as string.
-    #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
+    /// `ACTIVE`: documented as string.
+    #[bitrix(rename = "ACTIVE")]
+    pub active: Option<String>,
+    /// `DELETED`: documented as string.
+    #[bitrix(rename = "DELETED")]
+    pub deleted: Option<String>,
     /// `LANDING_ID`: documented as string.
     #[bitrix(rename = "LANDING_ID")]
     pub landing_id: Option<String>,
     /// `TITLE`: documented as string.
     #[bitrix(rename = "TITLE")]
     pub title: Option<String>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<String>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
+    /// `TYPE`: documented as string.
+    #[bitrix(rename = "TYPE")]
+    pub type_: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -24,9 +24,6 @@ pub struct RpaTaskAddUser {
     /// `stageId`: documented as integer.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<i64>,
-    /// `Automation`: documented as string.
-    #[bitrix(rename = "Automation")]
-    pub automation: Option<String>,
     /// `userValue`: documented as string.
     #[bitrix(rename = "userValue")]
     pub user_value: Option<String>,

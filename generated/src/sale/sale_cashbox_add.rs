@@ -91,15 +91,9 @@ pub enum SaleCashboxAddOfd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleCashboxAddOfdSettings {
-    /// `Settings`: documented as any JSON value.
-    #[bitrix(rename = "Settings")]
-    pub settings: Option<Value>,
     /// `OFD_MODE`: documented as object.
     #[bitrix(rename = "OFD_MODE")]
     pub ofd_mode: Option<Map<String, Value>>,
-    /// `Additional`: documented as any JSON value.
-    #[bitrix(rename = "Additional")]
-    pub additional: Option<Value>,
     /// `SELLER_INFO`: documented as object.
     #[bitrix(rename = "SELLER_INFO")]
     pub seller_info: Option<Map<String, Value>>,

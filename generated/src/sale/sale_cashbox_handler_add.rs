@@ -74,13 +74,23 @@ pub struct SaleCashboxHandlerAddSettings {
     pub check_url: String,
     /// `HTTP_VERSION`: documented as string.
     #[bitrix(rename = "HTTP_VERSION")]
-    pub http_version: Option<String>,
+    pub http_version: Option<SaleCashboxHandlerAddSettingsHttpVersion>,
     /// `CONFIG`: documented as object, required.
     #[bitrix(rename = "CONFIG")]
     pub config: SaleCashboxHandlerAddSettingsConfig,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `HTTP_VERSION`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum SaleCashboxHandlerAddSettingsHttpVersion {
+    /// `"1.0"`
+    #[bitrix(value = "1.0")]
+    V10,
+    /// `"1.1"`
+    #[bitrix(value = "1.1")]
+    V11,
 }
 /// The `CONFIG` object. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
 #[non_exhaustive]

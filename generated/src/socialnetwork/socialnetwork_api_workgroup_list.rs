@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `socialnetwork.api.workgroup.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
@@ -27,8 +28,8 @@ pub struct SocialnetworkApiWorkgroupList {
     pub filter: Option<SocialnetworkApiWorkgroupListFilter>,
     /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `params`: documented as object.
     pub params: Option<SocialnetworkApiWorkgroupListParams>,
     /// `start`: documented as integer.

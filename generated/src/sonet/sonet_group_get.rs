@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sonet_group.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
@@ -17,9 +18,9 @@ use crate::types;
     paging(kind = "start", id = "ID", order = "ORDER", filter = "FILTER"),
 )]
 pub struct SonetGroupGet {
-    /// `ORDER`: documented as object.
+    /// `ORDER`: documented as object; keys: `*`.
     #[bitrix(rename = "ORDER")]
-    pub order: Option<Map<String, Value>>,
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<SonetGroupGetFilter>,

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.checklistitem.getlist` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use bitrix24::bitrix_method;
 use crate::types;
 /// Get the List of Checklist Items — `task.checklistitem.getlist` (REST v1, scope `task`).
@@ -34,7 +34,7 @@ pub struct TaskChecklistitemGetlist {
     /// `TASKID`: documented as integer, required.
     #[bitrix(rename = "TASKID")]
     pub taskid: i64,
-    /// `ORDER`: documented as object.
+    /// `ORDER`: documented as object; keys: `*`.
     #[bitrix(rename = "ORDER")]
-    pub order: Option<Map<String, Value>>,
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
 }

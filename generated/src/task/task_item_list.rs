@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.item.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Tasks — `task.item.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-item/task-item-list.html)
@@ -12,9 +14,9 @@ use bitrix24::bitrix_method;
 #[non_exhaustive]
 #[bitrix_method(name = "task.item.list", version = "v1", scope = "task", result = Value)]
 pub struct TaskItemList {
-    /// `ORDER`: documented as object.
+    /// `ORDER`: documented as object; keys: `*`.
     #[bitrix(rename = "ORDER")]
-    pub order: Option<Map<String, Value>>,
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,

@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `task.items.getlist` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
+use crate::types;
 /// Get the List of Tasks — `task.items.getlist` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/deprecated/task-items-get-list.html)
@@ -18,9 +20,9 @@ use bitrix24::bitrix_method;
     paging(kind = "nav_params", order = "ORDER", filter = "FILTER"),
 )]
 pub struct TaskItemsGetlist {
-    /// `ORDER`: documented as object.
+    /// `ORDER`: documented as object; keys: `*`.
     #[bitrix(rename = "ORDER")]
-    pub order: Option<Map<String, Value>>,
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `FILTER`: documented as object.
     #[bitrix(rename = "FILTER")]
     pub filter: Option<Map<String, Value>>,

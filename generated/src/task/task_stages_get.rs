@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get the List of Kanban Stages or "My Plan" — `task.stages.get` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-get.html)
@@ -47,7 +47,7 @@ pub struct TaskStagesGetResultValue {
     pub color: Option<String>,
     /// `SYSTEM_TYPE`: documented as string.
     #[bitrix(rename = "SYSTEM_TYPE")]
-    pub system_type: Option<String>,
+    pub system_type: Option<TaskStagesGetResultValueSystemType>,
     /// `ENTITY_ID`: documented as integer.
     #[bitrix(rename = "ENTITY_ID")]
     pub entity_id: Option<i64>,
@@ -66,4 +66,23 @@ pub struct TaskStagesGetResultValue {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `SYSTEM_TYPE`. Part of `task.stages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-get.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TaskStagesGetResultValueSystemType {
+    /// `"NEW"`
+    #[bitrix(value = "NEW")]
+    New,
+    /// `"PROGRESS"`
+    #[bitrix(value = "PROGRESS")]
+    Progress,
+    /// `"WORK"`
+    #[bitrix(value = "WORK")]
+    Work,
+    /// `"REVIEW"`
+    #[bitrix(value = "REVIEW")]
+    Review,
+    /// `"FINISH"`
+    #[bitrix(value = "FINISH")]
+    Finish,
 }

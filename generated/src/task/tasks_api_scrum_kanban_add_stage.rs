@@ -3,7 +3,7 @@
 //! `tasks.api.scrum.kanban.addStage` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Create a Scrum Kanban Stage — `tasks.api.scrum.kanban.addStage` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-add-stage.html)
@@ -35,7 +35,7 @@ pub struct TasksApiScrumKanbanAddStageFields {
     pub name: String,
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
-    pub type_: Option<String>,
+    pub type_: Option<TasksApiScrumKanbanAddStageFieldsType>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `color`: documented as string.
@@ -43,4 +43,17 @@ pub struct TasksApiScrumKanbanAddStageFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `type`. Part of `tasks.api.scrum.kanban.addStage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-add-stage.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksApiScrumKanbanAddStageFieldsType {
+    /// `"NEW"`
+    #[bitrix(value = "NEW")]
+    New,
+    /// `"WORK"`
+    #[bitrix(value = "WORK")]
+    Work,
+    /// `"FINISH"`
+    #[bitrix(value = "FINISH")]
+    Finish,
 }

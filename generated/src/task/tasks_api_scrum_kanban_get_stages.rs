@@ -3,7 +3,7 @@
 //! `tasks.api.scrum.kanban.getStages` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Get Kanban Stages by Sprint ID — `tasks.api.scrum.kanban.getStages` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-stages.html)
@@ -33,7 +33,7 @@ pub struct TasksApiScrumKanbanGetStagesResultItem {
     pub name: Option<String>,
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
-    pub type_: Option<String>,
+    pub type_: Option<TasksApiScrumKanbanGetStagesResultItemType>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `color`: documented as string.
@@ -41,4 +41,17 @@ pub struct TasksApiScrumKanbanGetStagesResultItem {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `type`. Part of `tasks.api.scrum.kanban.getStages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-stages.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksApiScrumKanbanGetStagesResultItemType {
+    /// `"NEW"`
+    #[bitrix(value = "NEW")]
+    New,
+    /// `"WORK"`
+    #[bitrix(value = "WORK")]
+    Work,
+    /// `"FINISH"`
+    #[bitrix(value = "FINISH")]
+    Finish,
 }

@@ -3,7 +3,7 @@
 //! `tasks.api.scrum.kanban.updateStage` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Update Scrum Kanban Stage — `tasks.api.scrum.kanban.updateStage` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-update-stage.html)
@@ -38,7 +38,7 @@ pub struct TasksApiScrumKanbanUpdateStageFields {
     pub name: Option<String>,
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
-    pub type_: Option<String>,
+    pub type_: Option<TasksApiScrumKanbanUpdateStageFieldsType>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `color`: documented as string.
@@ -46,4 +46,17 @@ pub struct TasksApiScrumKanbanUpdateStageFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `type`. Part of `tasks.api.scrum.kanban.updateStage` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-update-stage.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksApiScrumKanbanUpdateStageFieldsType {
+    /// `"NEW"`
+    #[bitrix(value = "NEW")]
+    New,
+    /// `"WORK"`
+    #[bitrix(value = "WORK")]
+    Work,
+    /// `"FINISH"`
+    #[bitrix(value = "FINISH")]
+    Finish,
 }

@@ -3,7 +3,7 @@
 //! `tasks.api.scrum.sprint.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
 /// Add Sprint in Scrum — `tasks.api.scrum.sprint.add` (REST v1, scope `task`).
 ///
@@ -54,8 +54,21 @@ pub struct TasksApiScrumSprintAddFields {
     #[bitrix(rename = "dateEnd")]
     pub date_end: Option<String>,
     /// `status`: documented as string.
-    pub status: Option<String>,
+    pub status: Option<TasksApiScrumSprintAddFieldsStatus>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `status`. Part of `tasks.api.scrum.sprint.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksApiScrumSprintAddFieldsStatus {
+    /// `"active"`
+    #[bitrix(value = "active")]
+    Active,
+    /// `"planned"`
+    #[bitrix(value = "planned")]
+    Planned,
+    /// `"completed"`
+    #[bitrix(value = "completed")]
+    Completed,
 }

@@ -31,39 +31,39 @@ pub struct TasksApiScrumSprintList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksApiScrumSprintListOrder {
-    /// `ID`: documented as string.
+    /// `ID`: documented as `sort_direction`.
     #[bitrix(rename = "ID")]
-    pub id: Option<String>,
-    /// `GROUP_ID`: documented as string.
+    pub id: Option<types::SortDirection>,
+    /// `GROUP_ID`: documented as `sort_direction`.
     #[bitrix(rename = "GROUP_ID")]
-    pub group_id: Option<String>,
-    /// `ENTITY_TYPE`: documented as string.
+    pub group_id: Option<types::SortDirection>,
+    /// `ENTITY_TYPE`: documented as `sort_direction`.
     #[bitrix(rename = "ENTITY_TYPE")]
-    pub entity_type: Option<String>,
-    /// `NAME`: documented as string.
+    pub entity_type: Option<types::SortDirection>,
+    /// `NAME`: documented as `sort_direction`.
     #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `SORT`: documented as string.
+    pub name: Option<types::SortDirection>,
+    /// `SORT`: documented as `sort_direction`.
     #[bitrix(rename = "SORT")]
-    pub sort: Option<String>,
-    /// `CREATED_BY`: documented as string.
+    pub sort: Option<types::SortDirection>,
+    /// `CREATED_BY`: documented as `sort_direction`.
     #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<String>,
-    /// `MODIFIED_BY`: documented as string.
+    pub created_by: Option<types::SortDirection>,
+    /// `MODIFIED_BY`: documented as `sort_direction`.
     #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: Option<String>,
-    /// `DATE_START`: documented as string.
+    pub modified_by: Option<types::SortDirection>,
+    /// `DATE_START`: documented as `sort_direction`.
     #[bitrix(rename = "DATE_START")]
-    pub date_start: Option<String>,
-    /// `DATE_END`: documented as string.
+    pub date_start: Option<types::SortDirection>,
+    /// `DATE_END`: documented as `sort_direction`.
     #[bitrix(rename = "DATE_END")]
-    pub date_end: Option<String>,
-    /// `STATUS`: documented as string.
+    pub date_end: Option<types::SortDirection>,
+    /// `STATUS`: documented as `sort_direction`.
     #[bitrix(rename = "STATUS")]
-    pub status: Option<String>,
-    /// `INFO`: documented as string.
+    pub status: Option<types::SortDirection>,
+    /// `INFO`: documented as `sort_direction`.
     #[bitrix(rename = "INFO")]
-    pub info: Option<String>,
+    pub info: Option<types::SortDirection>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

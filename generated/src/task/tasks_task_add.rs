@@ -84,7 +84,7 @@ pub struct TasksTaskAddFields {
     #[bitrix(rename = "chatId")]
     pub chat_id: Option<i64>,
     /// `mark`: documented as string.
-    pub mark: Option<String>,
+    pub mark: Option<TasksTaskAddFieldsMark>,
     /// `priority`: documented as string.
     pub priority: Option<TasksTaskAddFieldsPriority>,
     /// `multitask`: documented as string.
@@ -229,7 +229,7 @@ pub struct TasksTaskAddFields {
     pub duration_plan: Option<String>,
     /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
-    pub duration_type: Option<String>,
+    pub duration_type: Option<TasksTaskAddFieldsDurationType>,
     /// `favorite`: documented as string.
     pub favorite: Option<TasksTaskAddFieldsFavorite>,
     /// `groupId`: documented as string.
@@ -276,6 +276,16 @@ pub struct TasksTaskAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `mark`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsMark {
+    /// `"N"`: negative
+    #[bitrix(value = "N")]
+    N,
+    /// `"P"`: positive
+    #[bitrix(value = "P")]
+    P,
 }
 /// Documented values of `priority`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -438,6 +448,31 @@ pub enum TasksTaskAddFieldsStatus {
     /// `"6"`: postponed
     #[bitrix(value = "6")]
     V6,
+}
+/// Documented values of `durationType`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskAddFieldsDurationType {
+    /// `"secs"`
+    #[bitrix(value = "secs")]
+    Secs,
+    /// `"mins"`
+    #[bitrix(value = "mins")]
+    Mins,
+    /// `"hours"`
+    #[bitrix(value = "hours")]
+    Hours,
+    /// `"days"`
+    #[bitrix(value = "days")]
+    Days,
+    /// `"weeks"`
+    #[bitrix(value = "weeks")]
+    Weeks,
+    /// `"monts"`
+    #[bitrix(value = "monts")]
+    Monts,
+    /// `"years"`
+    #[bitrix(value = "years")]
+    Years,
 }
 /// Documented values of `favorite`. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
 #[bitrix_enum(repr = "string")]

@@ -42,7 +42,7 @@ pub struct TasksTaskGetFieldsResultFields {
     #[bitrix(rename = "chatId")]
     pub chat_id: Option<i64>,
     /// `mark`: documented as string.
-    pub mark: Option<String>,
+    pub mark: Option<TasksTaskGetFieldsResultFieldsMark>,
     /// `priority`: documented as string.
     pub priority: Option<TasksTaskGetFieldsResultFieldsPriority>,
     /// `multitask`: documented as string.
@@ -187,7 +187,7 @@ pub struct TasksTaskGetFieldsResultFields {
     pub duration_plan: Option<String>,
     /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
-    pub duration_type: Option<String>,
+    pub duration_type: Option<TasksTaskGetFieldsResultFieldsDurationType>,
     /// `favorite`: documented as string.
     pub favorite: Option<TasksTaskGetFieldsResultFieldsFavorite>,
     /// `groupId`: documented as string.
@@ -234,6 +234,16 @@ pub struct TasksTaskGetFieldsResultFields {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `mark`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsMark {
+    /// `"N"`: negative
+    #[bitrix(value = "N")]
+    N,
+    /// `"P"`: positive
+    #[bitrix(value = "P")]
+    P,
 }
 /// Documented values of `priority`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[bitrix_enum(repr = "string")]
@@ -396,6 +406,31 @@ pub enum TasksTaskGetFieldsResultFieldsStatus {
     /// `"6"`: postponed
     #[bitrix(value = "6")]
     V6,
+}
+/// Documented values of `durationType`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskGetFieldsResultFieldsDurationType {
+    /// `"secs"`
+    #[bitrix(value = "secs")]
+    Secs,
+    /// `"mins"`
+    #[bitrix(value = "mins")]
+    Mins,
+    /// `"hours"`
+    #[bitrix(value = "hours")]
+    Hours,
+    /// `"days"`
+    #[bitrix(value = "days")]
+    Days,
+    /// `"weeks"`
+    #[bitrix(value = "weeks")]
+    Weeks,
+    /// `"monts"`
+    #[bitrix(value = "monts")]
+    Monts,
+    /// `"years"`
+    #[bitrix(value = "years")]
+    Years,
 }
 /// Documented values of `favorite`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.history.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
@@ -28,8 +29,8 @@ pub struct TasksTaskHistoryList {
     pub task_id: i64,
     /// `filter`: documented as object.
     pub filter: Option<TasksTaskHistoryListFilter>,
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
 }
 /// The `TasksTaskHistoryListResult` object. Part of `tasks.task.history.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)).
 #[non_exhaustive]

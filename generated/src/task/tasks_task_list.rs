@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
@@ -24,8 +25,8 @@ use crate::types;
     error(code = "0", status = 400, message = "Invalid sorting key (internal error)"),
 )]
 pub struct TasksTaskList {
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
     /// `select`: documented as array of string.

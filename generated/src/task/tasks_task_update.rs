@@ -97,7 +97,7 @@ pub struct TasksTaskUpdateFields {
     #[bitrix(rename = "chatId")]
     pub chat_id: Option<i64>,
     /// `mark`: documented as string.
-    pub mark: Option<String>,
+    pub mark: Option<TasksTaskUpdateFieldsMark>,
     /// `priority`: documented as string.
     pub priority: Option<TasksTaskUpdateFieldsPriority>,
     /// `multitask`: documented as string.
@@ -242,7 +242,7 @@ pub struct TasksTaskUpdateFields {
     pub duration_plan: Option<String>,
     /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
-    pub duration_type: Option<String>,
+    pub duration_type: Option<TasksTaskUpdateFieldsDurationType>,
     /// `favorite`: documented as string.
     pub favorite: Option<TasksTaskUpdateFieldsFavorite>,
     /// `groupId`: documented as string.
@@ -289,6 +289,16 @@ pub struct TasksTaskUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `mark`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskUpdateFieldsMark {
+    /// `"N"`: negative
+    #[bitrix(value = "N")]
+    N,
+    /// `"P"`: positive
+    #[bitrix(value = "P")]
+    P,
 }
 /// Documented values of `priority`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -451,6 +461,31 @@ pub enum TasksTaskUpdateFieldsStatus {
     /// `"6"`: postponed
     #[bitrix(value = "6")]
     V6,
+}
+/// Documented values of `durationType`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskUpdateFieldsDurationType {
+    /// `"secs"`
+    #[bitrix(value = "secs")]
+    Secs,
+    /// `"mins"`
+    #[bitrix(value = "mins")]
+    Mins,
+    /// `"hours"`
+    #[bitrix(value = "hours")]
+    Hours,
+    /// `"days"`
+    #[bitrix(value = "days")]
+    Days,
+    /// `"weeks"`
+    #[bitrix(value = "weeks")]
+    Weeks,
+    /// `"monts"`
+    #[bitrix(value = "monts")]
+    Monts,
+    /// `"years"`
+    #[bitrix(value = "years")]
+    Years,
 }
 /// Documented values of `favorite`. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[bitrix_enum(repr = "string")]

@@ -123,7 +123,7 @@ pub struct TasksTemplateAddFields {
 pub struct TasksTemplateAddFieldsReplicateParams {
     /// `PERIOD`: documented as string.
     #[bitrix(rename = "PERIOD")]
-    pub period: Option<String>,
+    pub period: Option<TasksTemplateAddFieldsReplicateParamsPeriod>,
     /// `START_DATE`: documented as datetime.
     #[bitrix(rename = "START_DATE")]
     pub start_date: Option<String>,
@@ -148,6 +148,22 @@ pub struct TasksTemplateAddFieldsReplicateParams {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `PERIOD`. Part of `tasks.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTemplateAddFieldsReplicateParamsPeriod {
+    /// `"daily"`
+    #[bitrix(value = "daily")]
+    Daily,
+    /// `"weekly"`
+    #[bitrix(value = "weekly")]
+    Weekly,
+    /// `"monthly"`
+    #[bitrix(value = "monthly")]
+    Monthly,
+    /// `"yearly"`
+    #[bitrix(value = "yearly")]
+    Yearly,
 }
 /// Documented values of `REPEAT_TILL`. Part of `tasks.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-add.html)).
 #[bitrix_enum(repr = "string")]

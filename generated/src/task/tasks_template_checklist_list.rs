@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the List of Checklist Items for Task Template — `tasks.template.checklist.list` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html)
@@ -29,8 +30,8 @@ pub struct TasksTemplateChecklistList {
     pub filter: Option<Map<String, Value>>,
     /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
 }
 /// The `TasksTemplateChecklistListResult` object. Part of `tasks.template.checklist.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html)).
 #[non_exhaustive]

@@ -135,7 +135,7 @@ pub struct TasksTemplateUpdateFields {
 pub struct TasksTemplateUpdateFieldsReplicateParams {
     /// `PERIOD`: documented as string.
     #[bitrix(rename = "PERIOD")]
-    pub period: Option<String>,
+    pub period: Option<TasksTemplateUpdateFieldsReplicateParamsPeriod>,
     /// `START_DATE`: documented as datetime.
     #[bitrix(rename = "START_DATE")]
     pub start_date: Option<String>,
@@ -160,6 +160,22 @@ pub struct TasksTemplateUpdateFieldsReplicateParams {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `PERIOD`. Part of `tasks.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTemplateUpdateFieldsReplicateParamsPeriod {
+    /// `"daily"`
+    #[bitrix(value = "daily")]
+    Daily,
+    /// `"weekly"`
+    #[bitrix(value = "weekly")]
+    Weekly,
+    /// `"monthly"`
+    #[bitrix(value = "monthly")]
+    Monthly,
+    /// `"yearly"`
+    #[bitrix(value = "yearly")]
+    Yearly,
 }
 /// Documented values of `REPEAT_TILL`. Part of `tasks.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-update.html)).
 #[bitrix_enum(repr = "string")]

@@ -175,7 +175,7 @@ pub struct TasksTaskAddV3Result {
     pub actual_duration: Option<i64>,
     /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
-    pub duration_type: Option<String>,
+    pub duration_type: Option<TasksTaskAddV3ResultDurationType>,
     /// `started`: documented as datetime.
     pub started: Option<String>,
     /// `estimatedTime`: documented as integer.
@@ -223,7 +223,7 @@ pub struct TasksTaskAddV3Result {
     #[bitrix(rename = "outlookVersion")]
     pub outlook_version: Option<i64>,
     /// `mark`: documented as string.
-    pub mark: Option<String>,
+    pub mark: Option<TasksTaskAddV3ResultMark>,
     /// `allowsChangeDeadline`: documented as Y/N flag.
     #[bitrix(rename = "allowsChangeDeadline", yn)]
     pub allows_change_deadline: Option<bool>,
@@ -459,6 +459,41 @@ pub struct TasksTaskAddV3ResultChat {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `durationType`. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskAddV3ResultDurationType {
+    /// `"secs"`
+    #[bitrix(value = "secs")]
+    Secs,
+    /// `"mins"`
+    #[bitrix(value = "mins")]
+    Mins,
+    /// `"hours"`
+    #[bitrix(value = "hours")]
+    Hours,
+    /// `"days"`
+    #[bitrix(value = "days")]
+    Days,
+    /// `"weeks"`
+    #[bitrix(value = "weeks")]
+    Weeks,
+    /// `"monts"`
+    #[bitrix(value = "monts")]
+    Monts,
+    /// `"years"`
+    #[bitrix(value = "years")]
+    Years,
+}
+/// Documented values of `mark`. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskAddV3ResultMark {
+    /// `"N"`: negative
+    #[bitrix(value = "N")]
+    N,
+    /// `"P"`: positive
+    #[bitrix(value = "P")]
+    P,
 }
 /// The `forkedByTemplate` object. Part of `tasks.task.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-add.html)).
 #[non_exhaustive]

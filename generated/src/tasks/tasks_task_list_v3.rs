@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Tasks — `tasks.task.list` (REST 3.0, scope `tasks`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-list.html)
@@ -48,8 +50,8 @@ pub struct TasksTaskListV3 {
     pub select: Option<Vec<String>>,
     /// `filter`: documented as array.
     pub filter: Option<Vec<Value>>,
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
 }
@@ -159,7 +161,7 @@ pub struct TasksTaskListV3ResultItem {
     pub actual_duration: Option<i64>,
     /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
-    pub duration_type: Option<String>,
+    pub duration_type: Option<TasksTaskListV3ResultItemDurationType>,
     /// `started`: documented as datetime.
     pub started: Option<String>,
     /// `estimatedTime`: documented as integer.
@@ -207,7 +209,7 @@ pub struct TasksTaskListV3ResultItem {
     #[bitrix(rename = "outlookVersion")]
     pub outlook_version: Option<i64>,
     /// `mark`: documented as string.
-    pub mark: Option<String>,
+    pub mark: Option<TasksTaskListV3ResultItemMark>,
     /// `allowsChangeDeadline`: documented as Y/N flag.
     #[bitrix(rename = "allowsChangeDeadline", yn)]
     pub allows_change_deadline: Option<bool>,
@@ -443,6 +445,41 @@ pub struct TasksTaskListV3ResultItemChat {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `durationType`. Part of `tasks.task.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskListV3ResultItemDurationType {
+    /// `"secs"`
+    #[bitrix(value = "secs")]
+    Secs,
+    /// `"mins"`
+    #[bitrix(value = "mins")]
+    Mins,
+    /// `"hours"`
+    #[bitrix(value = "hours")]
+    Hours,
+    /// `"days"`
+    #[bitrix(value = "days")]
+    Days,
+    /// `"weeks"`
+    #[bitrix(value = "weeks")]
+    Weeks,
+    /// `"monts"`
+    #[bitrix(value = "monts")]
+    Monts,
+    /// `"years"`
+    #[bitrix(value = "years")]
+    Years,
+}
+/// Documented values of `mark`. Part of `tasks.task.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskListV3ResultItemMark {
+    /// `"N"`: negative
+    #[bitrix(value = "N")]
+    N,
+    /// `"P"`: positive
+    #[bitrix(value = "P")]
+    P,
 }
 /// The `forkedByTemplate` object. Part of `tasks.task.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-list.html)).
 #[non_exhaustive]

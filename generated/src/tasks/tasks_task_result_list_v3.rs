@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.task.result.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
 use crate::types;
@@ -81,8 +82,8 @@ use crate::types;
     ),
 )]
 pub struct TasksTaskResultListV3 {
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `filter`: documented as array, required.
     pub filter: Vec<Value>,
     /// `select`: documented as array of string.

@@ -200,7 +200,7 @@ pub struct TasksTaskUpdateV3Fields {
     pub actual_duration: Option<i64>,
     /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
-    pub duration_type: Option<String>,
+    pub duration_type: Option<TasksTaskUpdateV3FieldsDurationType>,
     /// `started`: documented as datetime.
     pub started: Option<String>,
     /// `estimatedTime`: documented as integer.
@@ -248,7 +248,7 @@ pub struct TasksTaskUpdateV3Fields {
     #[bitrix(rename = "outlookVersion")]
     pub outlook_version: Option<i64>,
     /// `mark`: documented as string.
-    pub mark: Option<String>,
+    pub mark: Option<TasksTaskUpdateV3FieldsMark>,
     /// `allowsChangeDeadline`: documented as Y/N flag.
     #[bitrix(rename = "allowsChangeDeadline", yn)]
     pub allows_change_deadline: Option<bool>,
@@ -484,6 +484,41 @@ pub struct TasksTaskUpdateV3FieldsChat {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `durationType`. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskUpdateV3FieldsDurationType {
+    /// `"secs"`
+    #[bitrix(value = "secs")]
+    Secs,
+    /// `"mins"`
+    #[bitrix(value = "mins")]
+    Mins,
+    /// `"hours"`
+    #[bitrix(value = "hours")]
+    Hours,
+    /// `"days"`
+    #[bitrix(value = "days")]
+    Days,
+    /// `"weeks"`
+    #[bitrix(value = "weeks")]
+    Weeks,
+    /// `"monts"`
+    #[bitrix(value = "monts")]
+    Monts,
+    /// `"years"`
+    #[bitrix(value = "years")]
+    Years,
+}
+/// Documented values of `mark`. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskUpdateV3FieldsMark {
+    /// `"N"`: negative
+    #[bitrix(value = "N")]
+    N,
+    /// `"P"`: positive
+    #[bitrix(value = "P")]
+    P,
 }
 /// The `forkedByTemplate` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.record.list` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
 use crate::types;
@@ -50,8 +51,8 @@ pub struct TimemanRecordList {
     pub filter: Vec<Value>,
     /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `pagination`: documented as object.
     pub pagination: Option<Map<String, Value>>,
 }

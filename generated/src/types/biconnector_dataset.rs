@@ -3,7 +3,7 @@
 //! The `biconnector_dataset` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Description of Dataset Fields (`biconnector_dataset`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html)
@@ -57,7 +57,7 @@ pub struct BiconnectorDatasetFieldsItem {
     pub dataset_id: Option<i64>,
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
-    pub type_: Option<String>,
+    pub type_: Option<BiconnectorDatasetFieldsItemType>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `externalCode`: documented as string.
@@ -68,4 +68,23 @@ pub struct BiconnectorDatasetFieldsItem {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `type`. Part of the `biconnector_dataset` type ([official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html)).
+#[bitrix_enum(repr = "string")]
+pub enum BiconnectorDatasetFieldsItemType {
+    /// `"int"`: integer
+    #[bitrix(value = "int")]
+    Int,
+    /// `"string"`: string
+    #[bitrix(value = "string")]
+    String,
+    /// `"double"`: decimal number, separator is a dot
+    #[bitrix(value = "double")]
+    Double,
+    /// `"date"`: date, format `Y-m-d`
+    #[bitrix(value = "date")]
+    Date,
+    /// `"datetime"`: date with time, format `Y-m-d H:i:s`
+    #[bitrix(value = "datetime")]
+    Datetime,
 }

@@ -3,7 +3,7 @@
 //! The `catalog_documentcontractor` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// catalog_documentcontractor (`catalog_documentcontractor`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
@@ -17,11 +17,21 @@ pub struct CatalogDocumentcontractor {
     pub document_id: Option<i64>,
     /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: Option<i64>,
+    pub entity_type_id: Option<CatalogDocumentcontractorEntityTypeId>,
     /// `entityId`: documented as integer.
     #[bitrix(rename = "entityId")]
     pub entity_id: Option<i64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `entityTypeId`. Part of the `catalog_documentcontractor` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum CatalogDocumentcontractorEntityTypeId {
+    /// `3`: contact
+    #[bitrix(value = 3)]
+    Contact,
+    /// `4`: company
+    #[bitrix(value = 4)]
+    Company,
 }

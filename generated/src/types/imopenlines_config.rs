@@ -211,7 +211,7 @@ pub struct ImopenlinesConfig {
     pub temporary: Option<ImopenlinesConfigTemporary>,
     /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<ImopenlinesConfigXmlId>,
+    pub xml_id: Option<String>,
     /// `LANGUAGE_ID`: documented as string.
     #[bitrix(rename = "LANGUAGE_ID")]
     pub language_id: Option<String>,
@@ -473,16 +473,6 @@ pub enum ImopenlinesConfigTemporary {
     #[bitrix(value = "N")]
     N,
 }
-/// Documented values of `XML_ID`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigXmlId {
-    /// `"string"`: external ID is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: external ID is not set
-    #[bitrix(value = "null")]
-    Null,
-}
 /// The `ImopenlinesConfigQueueFullValue` object. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
@@ -501,49 +491,19 @@ pub struct ImopenlinesConfigQueueFullValue {
     pub department_id: Option<String>,
     /// `USER_NAME`: documented as string.
     #[bitrix(rename = "USER_NAME")]
-    pub user_name: Option<ImopenlinesConfigQueueFullValueUserName>,
+    pub user_name: Option<String>,
     /// `USER_WORK_POSITION`: documented as string.
     #[bitrix(rename = "USER_WORK_POSITION")]
-    pub user_work_position: Option<ImopenlinesConfigQueueFullValueUserWorkPosition>,
+    pub user_work_position: Option<String>,
     /// `USER_AVATAR`: documented as string.
     #[bitrix(rename = "USER_AVATAR")]
-    pub user_avatar: Option<ImopenlinesConfigQueueFullValueUserAvatar>,
+    pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: documented as string.
     #[bitrix(rename = "USER_AVATAR_ID")]
     pub user_avatar_id: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `USER_NAME`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueFullValueUserName {
-    /// `"string"`: user name is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: user name is not set
-    #[bitrix(value = "null")]
-    Null,
-}
-/// Documented values of `USER_WORK_POSITION`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueFullValueUserWorkPosition {
-    /// `"string"`: position is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: position is not set
-    #[bitrix(value = "null")]
-    Null,
-}
-/// Documented values of `USER_AVATAR`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueFullValueUserAvatar {
-    /// `"string"`: link to avatar is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: avatar is not set
-    #[bitrix(value = "null")]
-    Null,
 }
 /// The `ImopenlinesConfigQueueUsersFieldsValue` object. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[non_exhaustive]
@@ -551,51 +511,19 @@ pub enum ImopenlinesConfigQueueFullValueUserAvatar {
 pub struct ImopenlinesConfigQueueUsersFieldsValue {
     /// `USER_NAME`: documented as string.
     #[bitrix(rename = "USER_NAME")]
-    pub user_name: Option<ImopenlinesConfigQueueUsersFieldsValueUserName>,
+    pub user_name: Option<String>,
     /// `USER_WORK_POSITION`: documented as string.
     #[bitrix(rename = "USER_WORK_POSITION")]
-    pub user_work_position: Option<
-        ImopenlinesConfigQueueUsersFieldsValueUserWorkPosition,
-    >,
+    pub user_work_position: Option<String>,
     /// `USER_AVATAR`: documented as string.
     #[bitrix(rename = "USER_AVATAR")]
-    pub user_avatar: Option<ImopenlinesConfigQueueUsersFieldsValueUserAvatar>,
+    pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: documented as string.
     #[bitrix(rename = "USER_AVATAR_ID")]
     pub user_avatar_id: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `USER_NAME`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueUsersFieldsValueUserName {
-    /// `"string"`: user name is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: user name is not set
-    #[bitrix(value = "null")]
-    Null,
-}
-/// Documented values of `USER_WORK_POSITION`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueUsersFieldsValueUserWorkPosition {
-    /// `"string"`: position is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: position is not set
-    #[bitrix(value = "null")]
-    Null,
-}
-/// Documented values of `USER_AVATAR`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueUsersFieldsValueUserAvatar {
-    /// `"string"`: link to avatar is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: avatar is not set
-    #[bitrix(value = "null")]
-    Null,
 }
 /// Documented values of `QUEUE_ONLINE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[bitrix_enum(repr = "string")]

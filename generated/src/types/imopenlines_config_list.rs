@@ -211,7 +211,7 @@ pub struct ImopenlinesConfigList {
     pub temporary: Option<ImopenlinesConfigListTemporary>,
     /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<ImopenlinesConfigListXmlId>,
+    pub xml_id: Option<String>,
     /// `LANGUAGE_ID`: documented as string.
     #[bitrix(rename = "LANGUAGE_ID")]
     pub language_id: Option<String>,
@@ -472,67 +472,25 @@ pub enum ImopenlinesConfigListTemporary {
     #[bitrix(value = "N")]
     N,
 }
-/// Documented values of `XML_ID`. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigListXmlId {
-    /// `"string"`: external identifier is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: external identifier is not set
-    #[bitrix(value = "null")]
-    Null,
-}
 /// The `ImopenlinesConfigListQueueUsersFieldsValue` object. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImopenlinesConfigListQueueUsersFieldsValue {
     /// `USER_NAME`: documented as string.
     #[bitrix(rename = "USER_NAME")]
-    pub user_name: Option<ImopenlinesConfigListQueueUsersFieldsValueUserName>,
+    pub user_name: Option<String>,
     /// `USER_WORK_POSITION`: documented as string.
     #[bitrix(rename = "USER_WORK_POSITION")]
-    pub user_work_position: Option<
-        ImopenlinesConfigListQueueUsersFieldsValueUserWorkPosition,
-    >,
+    pub user_work_position: Option<String>,
     /// `USER_AVATAR`: documented as string.
     #[bitrix(rename = "USER_AVATAR")]
-    pub user_avatar: Option<ImopenlinesConfigListQueueUsersFieldsValueUserAvatar>,
+    pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: documented as string.
     #[bitrix(rename = "USER_AVATAR_ID")]
     pub user_avatar_id: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `USER_NAME`. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigListQueueUsersFieldsValueUserName {
-    /// `"string"`: user's name is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: user's name is not set
-    #[bitrix(value = "null")]
-    Null,
-}
-/// Documented values of `USER_WORK_POSITION`. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigListQueueUsersFieldsValueUserWorkPosition {
-    /// `"string"`: position is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: position is not set
-    #[bitrix(value = "null")]
-    Null,
-}
-/// Documented values of `USER_AVATAR`. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigListQueueUsersFieldsValueUserAvatar {
-    /// `"string"`: link to avatar is set
-    #[bitrix(value = "string")]
-    String,
-    /// `"null"`: avatar is not set
-    #[bitrix(value = "null")]
-    Null,
 }
 /// The `ImopenlinesConfigListConfigQueueItem` object. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
 #[non_exhaustive]

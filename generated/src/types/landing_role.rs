@@ -3,7 +3,7 @@
 //! The `landing_role` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Get the List of Roles (`landing_role`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-list.html)
@@ -18,8 +18,18 @@ pub struct LandingRole {
     pub title: Option<String>,
     /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<String>,
+    pub xml_id: Option<LandingRoleXmlId>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `XML_ID`. Part of the `landing_role` type ([official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum LandingRoleXmlId {
+    /// `"ADMIN"`: administrator
+    #[bitrix(value = "ADMIN")]
+    Admin,
+    /// `"MANAGER"`: manager
+    #[bitrix(value = "MANAGER")]
+    Manager,
 }

@@ -666,6 +666,8 @@ mod sonet_group;
 pub use sonet_group::*;
 mod sonet_group_user;
 pub use sonet_group_user::*;
+mod sort_direction;
+pub use sort_direction::*;
 mod task_checklistitem;
 pub use task_checklistitem::*;
 mod task_commentitem;

@@ -72,7 +72,7 @@ pub struct SaleBasketItem {
     pub barcode_multi: Option<SaleBasketItemBarcodeMulti>,
     /// `type`: documented as integer.
     #[bitrix(rename = "type")]
-    pub type_: Option<i64>,
+    pub type_: Option<SaleBasketItemType>,
     /// `catalogXmlId`: documented as string.
     #[bitrix(rename = "catalogXmlId")]
     pub catalog_xml_id: Option<String>,
@@ -137,4 +137,14 @@ pub enum SaleBasketItemBarcodeMulti {
     /// `"N"`: no
     #[bitrix(value = "N")]
     N,
+}
+/// Documented values of `type`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
+#[bitrix_enum(repr = "integer")]
+pub enum SaleBasketItemType {
+    /// `1`: set
+    #[bitrix(value = 1)]
+    Set,
+    /// `2`: service
+    #[bitrix(value = 2)]
+    Service,
 }

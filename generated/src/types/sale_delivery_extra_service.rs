@@ -3,7 +3,7 @@
 //! The `sale_delivery_extra_service` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_delivery_extra_service (`sale_delivery_extra_service`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -15,13 +15,13 @@ pub struct SaleDeliveryExtraService {
     pub id: Option<i64>,
     /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
+    pub type_: Option<SaleDeliveryExtraServiceType>,
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
     /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
+    pub active: Option<SaleDeliveryExtraServiceActive>,
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
@@ -40,4 +40,27 @@ pub struct SaleDeliveryExtraService {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `TYPE`. Part of the `sale_delivery_extra_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
+#[bitrix_enum(repr = "string")]
+pub enum SaleDeliveryExtraServiceType {
+    /// `"enum"`: list (selecting an option from a pre-formed list)
+    #[bitrix(value = "enum")]
+    Enum,
+    /// `"checkbox"`: single service (e.g., delivery to the door)
+    #[bitrix(value = "checkbox")]
+    Checkbox,
+    /// `"quantity"`: quantitative service (e.g., required number of loaders)
+    #[bitrix(value = "quantity")]
+    Quantity,
+}
+/// Documented values of `ACTIVE`. Part of the `sale_delivery_extra_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
+#[bitrix_enum(repr = "string")]
+pub enum SaleDeliveryExtraServiceActive {
+    /// `"Y"`: active
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`: inactive
+    #[bitrix(value = "N")]
+    N,
 }

@@ -3,7 +3,7 @@
 //! The `sale_delivery_handler_settings_config_item` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// sale_delivery_handler_settings_config_item (`sale_delivery_handler_settings_config_item`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_object;
 pub struct SaleDeliveryHandlerSettingsConfigItem {
     /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
-    pub type_: Option<String>,
+    pub type_: Option<SaleDeliveryHandlerSettingsConfigItemType>,
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
@@ -25,4 +25,26 @@ pub struct SaleDeliveryHandlerSettingsConfigItem {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `TYPE`. Part of the `sale_delivery_handler_settings_config_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
+#[bitrix_enum(repr = "string")]
+pub enum SaleDeliveryHandlerSettingsConfigItemType {
+    /// `"STRING"`: string
+    #[bitrix(value = "STRING")]
+    String,
+    /// `"Y/N"`: checkbox (yes / no)
+    #[bitrix(value = "Y/N")]
+    YN,
+    /// `"NUMBER"`: number
+    #[bitrix(value = "NUMBER")]
+    Number,
+    /// `"ENUM"`: list
+    #[bitrix(value = "ENUM")]
+    Enum,
+    /// `"DATE"`: date
+    #[bitrix(value = "DATE")]
+    Date,
+    /// `"LOCATION"`: location
+    #[bitrix(value = "LOCATION")]
+    Location,
 }

@@ -48,7 +48,7 @@ pub struct SalePaysystem {
     pub can_print_check: Option<SalePaysystemCanPrintCheck>,
     /// `ENCODING`: documented as string.
     #[bitrix(rename = "ENCODING")]
-    pub encoding: Option<String>,
+    pub encoding: Option<SalePaysystemEncoding>,
     /// `IS_CASH`: documented as string.
     #[bitrix(rename = "IS_CASH")]
     pub is_cash: Option<SalePaysystemIsCash>,
@@ -130,6 +130,19 @@ pub enum SalePaysystemCanPrintCheck {
     /// `"N"`: no
     #[bitrix(value = "N")]
     N,
+}
+/// Documented values of `ENCODING`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
+#[bitrix_enum(repr = "string")]
+pub enum SalePaysystemEncoding {
+    /// `"windows-1251"`
+    #[bitrix(value = "windows-1251")]
+    Windows1251,
+    /// `"utf-8"`
+    #[bitrix(value = "utf-8")]
+    Utf8,
+    /// `"iso-8859-1"`
+    #[bitrix(value = "iso-8859-1")]
+    Iso88591,
 }
 /// Documented values of `IS_CASH`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

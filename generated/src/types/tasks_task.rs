@@ -24,7 +24,7 @@ pub struct TasksTask {
     #[bitrix(rename = "chatId")]
     pub chat_id: Option<i64>,
     /// `mark`: documented as string.
-    pub mark: Option<String>,
+    pub mark: Option<TasksTaskMark>,
     /// `priority`: documented as string.
     pub priority: Option<TasksTaskPriority>,
     /// `multitask`: documented as string.
@@ -169,7 +169,7 @@ pub struct TasksTask {
     pub duration_plan: Option<String>,
     /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
-    pub duration_type: Option<String>,
+    pub duration_type: Option<TasksTaskDurationType>,
     /// `favorite`: documented as string.
     pub favorite: Option<TasksTaskFavorite>,
     /// `groupId`: documented as string.
@@ -216,6 +216,16 @@ pub struct TasksTask {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `mark`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskMark {
+    /// `"N"`: negative
+    #[bitrix(value = "N")]
+    N,
+    /// `"P"`: positive
+    #[bitrix(value = "P")]
+    P,
 }
 /// Documented values of `priority`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
 #[bitrix_enum(repr = "string")]
@@ -378,6 +388,31 @@ pub enum TasksTaskStatus {
     /// `"6"`: postponed
     #[bitrix(value = "6")]
     V6,
+}
+/// Documented values of `durationType`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskDurationType {
+    /// `"secs"`
+    #[bitrix(value = "secs")]
+    Secs,
+    /// `"mins"`
+    #[bitrix(value = "mins")]
+    Mins,
+    /// `"hours"`
+    #[bitrix(value = "hours")]
+    Hours,
+    /// `"days"`
+    #[bitrix(value = "days")]
+    Days,
+    /// `"weeks"`
+    #[bitrix(value = "weeks")]
+    Weeks,
+    /// `"monts"`
+    #[bitrix(value = "monts")]
+    Monts,
+    /// `"years"`
+    #[bitrix(value = "years")]
+    Years,
 }
 /// Documented values of `favorite`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,16 +2,18 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! The `tasks_task_result_v3` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_object;
+use crate::types;
 /// Get the list of task results (`tasks_task_result_v3`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-list.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskResultV3 {
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `filter`: documented as array.
     pub filter: Option<Vec<Value>>,
     /// `select`: documented as array.

@@ -112,7 +112,7 @@ pub struct TasksTaskV3 {
     pub actual_duration: Option<i64>,
     /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
-    pub duration_type: Option<String>,
+    pub duration_type: Option<TasksTaskV3DurationType>,
     /// `started`: documented as datetime.
     pub started: Option<String>,
     /// `estimatedTime`: documented as integer.
@@ -160,7 +160,7 @@ pub struct TasksTaskV3 {
     #[bitrix(rename = "outlookVersion")]
     pub outlook_version: Option<i64>,
     /// `mark`: documented as string.
-    pub mark: Option<String>,
+    pub mark: Option<TasksTaskV3Mark>,
     /// `allowsChangeDeadline`: documented as Y/N flag.
     #[bitrix(rename = "allowsChangeDeadline", yn)]
     pub allows_change_deadline: Option<bool>,
@@ -396,6 +396,41 @@ pub struct TasksTaskV3Chat {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `durationType`. Part of the `tasks_task_v3` type ([official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskV3DurationType {
+    /// `"secs"`
+    #[bitrix(value = "secs")]
+    Secs,
+    /// `"mins"`
+    #[bitrix(value = "mins")]
+    Mins,
+    /// `"hours"`
+    #[bitrix(value = "hours")]
+    Hours,
+    /// `"days"`
+    #[bitrix(value = "days")]
+    Days,
+    /// `"weeks"`
+    #[bitrix(value = "weeks")]
+    Weeks,
+    /// `"monts"`
+    #[bitrix(value = "monts")]
+    Monts,
+    /// `"years"`
+    #[bitrix(value = "years")]
+    Years,
+}
+/// Documented values of `mark`. Part of the `tasks_task_v3` type ([official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskV3Mark {
+    /// `"N"`: negative
+    #[bitrix(value = "N")]
+    N,
+    /// `"P"`: positive
+    #[bitrix(value = "P")]
+    P,
 }
 /// The `forkedByTemplate` object. Part of the `tasks_task_v3` type ([official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/fields.html)).
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 //! The `userfieldconfig` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Add Custom Field (`userfieldconfig`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
@@ -104,7 +104,7 @@ pub struct UserfieldconfigSettings {
     pub precision: Option<i64>,
     /// `DISPLAY`: documented as string.
     #[bitrix(rename = "DISPLAY")]
-    pub display: Option<String>,
+    pub display: Option<UserfieldconfigSettingsDisplay>,
     /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]
     pub label: Option<String>,
@@ -180,4 +180,26 @@ pub struct UserfieldconfigSettings {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DISPLAY`. Part of the `userfieldconfig` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserfieldconfigSettingsDisplay {
+    /// `"CHECKBOX"`
+    #[bitrix(value = "CHECKBOX")]
+    Checkbox,
+    /// `"RADIO"`
+    #[bitrix(value = "RADIO")]
+    Radio,
+    /// `"DROPDOWN"`
+    #[bitrix(value = "DROPDOWN")]
+    Dropdown,
+    /// `"LIST"`
+    #[bitrix(value = "LIST")]
+    List,
+    /// `"UI"`
+    #[bitrix(value = "UI")]
+    Ui,
+    /// `"DIALOG"`
+    #[bitrix(value = "DIALOG")]
+    Dialog,
 }

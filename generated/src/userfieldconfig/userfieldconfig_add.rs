@@ -3,7 +3,7 @@
 //! `userfieldconfig.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
 /// Add Custom Field — `userfieldconfig.add` (REST v1, scope `userfieldconfig`).
 ///
@@ -121,7 +121,7 @@ pub struct UserfieldconfigAddFieldSettings {
     pub precision: Option<i64>,
     /// `DISPLAY`: documented as string.
     #[bitrix(rename = "DISPLAY")]
-    pub display: Option<String>,
+    pub display: Option<UserfieldconfigAddFieldSettingsDisplay>,
     /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]
     pub label: Option<String>,
@@ -197,6 +197,28 @@ pub struct UserfieldconfigAddFieldSettings {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DISPLAY`. Part of `userfieldconfig.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserfieldconfigAddFieldSettingsDisplay {
+    /// `"CHECKBOX"`
+    #[bitrix(value = "CHECKBOX")]
+    Checkbox,
+    /// `"RADIO"`
+    #[bitrix(value = "RADIO")]
+    Radio,
+    /// `"DROPDOWN"`
+    #[bitrix(value = "DROPDOWN")]
+    Dropdown,
+    /// `"LIST"`
+    #[bitrix(value = "LIST")]
+    List,
+    /// `"UI"`
+    #[bitrix(value = "UI")]
+    Ui,
+    /// `"DIALOG"`
+    #[bitrix(value = "DIALOG")]
+    Dialog,
 }
 /// The `UserfieldconfigAddFieldEnumItem` object. Part of `userfieldconfig.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)).
 #[non_exhaustive]

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `userfieldconfig.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
@@ -34,8 +35,8 @@ pub struct UserfieldconfigList {
     pub module_id: String,
     /// `select`: documented as object.
     pub select: Option<UserfieldconfigListSelect>,
-    /// `order`: documented as object.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `filter`: documented as object.
     pub filter: Option<UserfieldconfigListFilter>,
     /// `start`: documented as integer.
@@ -74,21 +75,21 @@ pub struct UserfieldconfigListSelect {
     /// `sort`: documented as string.
     pub sort: Option<String>,
     /// `multiple`: documented as string.
-    pub multiple: Option<String>,
+    pub multiple: Option<UserfieldconfigListSelectMultiple>,
     /// `mandatory`: documented as string.
-    pub mandatory: Option<String>,
+    pub mandatory: Option<UserfieldconfigListSelectMandatory>,
     /// `showFilter`: documented as string.
     #[bitrix(rename = "showFilter")]
-    pub show_filter: Option<String>,
+    pub show_filter: Option<UserfieldconfigListSelectShowFilter>,
     /// `showInList`: documented as string.
     #[bitrix(rename = "showInList")]
-    pub show_in_list: Option<String>,
+    pub show_in_list: Option<UserfieldconfigListSelectShowInList>,
     /// `editInList`: documented as string.
     #[bitrix(rename = "editInList")]
-    pub edit_in_list: Option<String>,
+    pub edit_in_list: Option<UserfieldconfigListSelectEditInList>,
     /// `isSearchable`: documented as string.
     #[bitrix(rename = "isSearchable")]
-    pub is_searchable: Option<String>,
+    pub is_searchable: Option<UserfieldconfigListSelectIsSearchable>,
     /// `settings`: documented as string.
     pub settings: Option<String>,
     /// `languageId`: documented as string.
@@ -97,6 +98,72 @@ pub struct UserfieldconfigListSelect {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `multiple`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserfieldconfigListSelectMultiple {
+    /// `"Y"`
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `mandatory`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserfieldconfigListSelectMandatory {
+    /// `"Y"`
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `showFilter`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserfieldconfigListSelectShowFilter {
+    /// `"N"`
+    #[bitrix(value = "N")]
+    N,
+    /// `"I"`
+    #[bitrix(value = "I")]
+    I,
+    /// `"E"`
+    #[bitrix(value = "E")]
+    E,
+    /// `"S"`
+    #[bitrix(value = "S")]
+    S,
+}
+/// Documented values of `showInList`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserfieldconfigListSelectShowInList {
+    /// `"Y"`
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `editInList`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserfieldconfigListSelectEditInList {
+    /// `"Y"`
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`
+    #[bitrix(value = "N")]
+    N,
+}
+/// Documented values of `isSearchable`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserfieldconfigListSelectIsSearchable {
+    /// `"Y"`
+    #[bitrix(value = "Y")]
+    Y,
+    /// `"N"`
+    #[bitrix(value = "N")]
+    N,
 }
 /// Documented values of `languageId`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
 #[bitrix_enum(repr = "string")]
@@ -142,7 +209,7 @@ pub struct UserfieldconfigListFilter {
     pub mandatory: Option<bool>,
     /// `showFilter`: documented as char.
     #[bitrix(rename = "showFilter")]
-    pub show_filter: Option<String>,
+    pub show_filter: Option<UserfieldconfigListFilterShowFilter>,
     /// `showInList`: documented as Y/N flag.
     #[bitrix(rename = "showInList", yn)]
     pub show_in_list: Option<bool>,
@@ -155,4 +222,20 @@ pub struct UserfieldconfigListFilter {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `showFilter`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserfieldconfigListFilterShowFilter {
+    /// `"N"`
+    #[bitrix(value = "N")]
+    N,
+    /// `"I"`
+    #[bitrix(value = "I")]
+    I,
+    /// `"E"`
+    #[bitrix(value = "E")]
+    E,
+    /// `"S"`
+    #[bitrix(value = "S")]
+    S,
 }

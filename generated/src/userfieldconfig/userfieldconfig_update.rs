@@ -3,7 +3,7 @@
 //! `userfieldconfig.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 use crate::types;
 /// Update User Field — `userfieldconfig.update` (REST v1, scope `userfieldconfig`).
 ///
@@ -108,7 +108,7 @@ pub struct UserfieldconfigUpdateFieldSettings {
     pub precision: Option<i64>,
     /// `DISPLAY`: documented as string.
     #[bitrix(rename = "DISPLAY")]
-    pub display: Option<String>,
+    pub display: Option<UserfieldconfigUpdateFieldSettingsDisplay>,
     /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]
     pub label: Option<String>,
@@ -184,6 +184,28 @@ pub struct UserfieldconfigUpdateFieldSettings {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `DISPLAY`. Part of `userfieldconfig.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum UserfieldconfigUpdateFieldSettingsDisplay {
+    /// `"CHECKBOX"`
+    #[bitrix(value = "CHECKBOX")]
+    Checkbox,
+    /// `"RADIO"`
+    #[bitrix(value = "RADIO")]
+    Radio,
+    /// `"DROPDOWN"`
+    #[bitrix(value = "DROPDOWN")]
+    Dropdown,
+    /// `"LIST"`
+    #[bitrix(value = "LIST")]
+    List,
+    /// `"UI"`
+    #[bitrix(value = "UI")]
+    Ui,
+    /// `"DIALOG"`
+    #[bitrix(value = "DIALOG")]
+    Dialog,
 }
 /// The `UserfieldconfigUpdateFieldEnumItem` object. Part of `userfieldconfig.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)).
 #[non_exhaustive]
