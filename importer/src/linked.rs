@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use bitrix_spec::{Field, Kind};
+use bitrix_spec::{Field, KeyPattern, Kind};
 
 use crate::cell::name_cell;
 use crate::fieldtable;
@@ -131,14 +131,19 @@ impl Cx<'_, '_> {
             return;
         }
         for (target, anchor) in page_links(description) {
-            let Some(Linked { mut fields, .. }) = fields_at(
+            let Some(Linked {
+                mut fields,
+                patterns,
+                ..
+            }) = fields_at(
                 self.root,
                 self.rel,
                 &target,
                 anchor.as_deref(),
                 &field.name,
                 self.page,
-            ) else {
+            )
+            else {
                 continue;
             };
             let required = fields.iter().filter(|f| f.required).count();
@@ -153,7 +158,7 @@ impl Cx<'_, '_> {
                 fields.len(),
                 anchor.map(|a| format!("#{a}")).unwrap_or_default()
             ));
-            field.ty.kind = Kind::object_of(fields);
+            field.ty.kind = Kind::Object { fields, patterns };
             return;
         }
     }
@@ -191,6 +196,8 @@ pub(crate) fn page_links(text: &str) -> Vec<(String, Option<String>)> {
 pub(crate) struct Linked {
     /// The fields, as that page documents them.
     pub(crate) fields: Vec<Field>,
+    /// Keys that are patterns (`UF_*` custom fields), as that page documents them.
+    pub(crate) patterns: Vec<KeyPattern>,
     /// The page, relative to the docs root.
     pub(crate) source: String,
     /// The heading over the table: the anchor's, else the page's title.
@@ -246,10 +253,11 @@ pub(crate) fn fields_at(
                     let same = fields
                         .into_iter()
                         .find(|f| f.name.eq_ignore_ascii_case(name));
-                    if let Some(Kind::Object { fields, .. }) = same.map(|f| f.ty.kind) {
+                    if let Some(Kind::Object { fields, patterns }) = same.map(|f| f.ty.kind) {
                         if !fields.is_empty() {
                             return Some(Linked {
                                 fields,
+                                patterns,
                                 source,
                                 title,
                             });
@@ -288,13 +296,20 @@ pub(crate) fn fields_at(
     };
     used.extend(tables.iter().map(|t| t.line));
     let mut fields: Vec<Field> = Vec::new();
+    let mut patterns: Vec<KeyPattern> = Vec::new();
     for table in tables {
-        let (more, _) = fieldtable::fields_of(&linked, table, &mut used, &mut ignored);
+        let (more, their_patterns) = fieldtable::fields_of(&linked, table, &mut used, &mut ignored);
         fieldtable::merge_tab(&mut fields, more);
+        for p in their_patterns {
+            if !patterns.iter().any(|known| known.pattern == p.pattern) {
+                patterns.push(p);
+            }
+        }
     }
     let fields = without_envelope(fields)?;
     (!fields.is_empty()).then_some(Linked {
         fields,
+        patterns,
         source,
         title,
     })

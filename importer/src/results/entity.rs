@@ -9,7 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use bitrix_spec::{ExampleKind, Field, Kind, Method, MethodKey, NamedType, Type, Version};
+use bitrix_spec::{
+    ExampleKind, Field, KeyPattern, Kind, Method, MethodKey, NamedType, Type, Version,
+};
 use serde_json::Value;
 
 use super::{EntityUse, Origin, Step};
@@ -46,6 +48,8 @@ struct Offer {
     /// response example.
     rank: u8,
     fields: Vec<Field>,
+    /// Keys that are patterns (`UF_*` custom fields).
+    patterns: Vec<KeyPattern>,
     title: String,
     source: String,
 }
@@ -148,6 +152,7 @@ pub(crate) fn share(import: &mut Import, uses: BTreeMap<MethodKey, EntityUse>) {
         }
     }
     undocumented_lists(import, &entities);
+    family_answers(import, &entities);
     check_against_examples(import);
     inline_aliases(import);
 }
@@ -222,11 +227,82 @@ fn undocumented_lists(import: &mut Import, entities: &BTreeMap<(Option<String>, 
     }
 }
 
+/// Methods of an entity's family that are not among its actions (`disk.file.moveto`,
+/// `disk.file.rename`) answer with the entity when their object has only its fields: at least
+/// three, every one a field of the entity. Then the answers share the type, not a copy each.
+fn family_answers(import: &mut Import, entities: &BTreeMap<(Option<String>, Version), String>) {
+    for m in import.methods.values_mut() {
+        let Some((prefix, action)) = m.name.rsplit_once('.') else {
+            continue;
+        };
+        // A `*.fields` answer describes the entity's fields; it holds none of their values.
+        if ["fields", "getfields"].contains(&action.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        let Some(name) = entities.get(&(Some(prefix.to_ascii_lowercase()), m.version)) else {
+            continue;
+        };
+        let Some(entity) = import.types.get(name) else {
+            continue;
+        };
+        let list = super::measure::is_list(&m.name);
+        let Some(path) = super::main_object(&m.result, list) else {
+            continue;
+        };
+        let Some(object) = at(&m.result, &path) else {
+            continue;
+        };
+        let own = object.fields();
+        let known = |f: &Field| {
+            entity
+                .ty
+                .fields()
+                .iter()
+                .any(|e| e.name == f.name && alike(&e.ty.kind, &f.ty.kind))
+        };
+        if own.len() < 3 || !own.iter().all(known) {
+            continue;
+        }
+        if let Some(object) = at_mut(&mut m.result, &path) {
+            *object = Type::of(Kind::Named(name.clone()));
+        }
+        if let Some(c) = &mut m.confidence {
+            c.reasons.push(format!(
+                "result: its object has only fields of the entity `{name}`; the shared named type ({})",
+                entity.source
+            ));
+        }
+    }
+}
+
+/// Whether two kinds can describe one field: both objects, both lists, both scalars (a
+/// number arrives as a string), or either unknown or named. A structure and a scalar cannot.
+fn alike(a: &Kind, b: &Kind) -> bool {
+    let loose = |k: &Kind| matches!(k, Kind::Any | Kind::Named(_));
+    let same_shape = matches!(
+        (a, b),
+        (Kind::Object { .. }, Kind::Object { .. }) | (Kind::Array(_), Kind::Array(_))
+    );
+    same_shape || loose(a) || loose(b) || (is_scalar(a) && is_scalar(b))
+}
+
 /// What a method's own answer says of its entity.
 fn offer(m: &Method, u: &EntityUse) -> Option<Offer> {
-    let (rank, fields, title, source) = match &u.origin {
-        Origin::Linked(l) => (4, l.fields.clone(), l.title.clone(), l.source.clone()),
-        Origin::FieldsTable(fields) => (2, fields.clone(), m.title.clone(), m.source.clone()),
+    let (rank, fields, patterns, title, source) = match &u.origin {
+        Origin::Linked(l) => (
+            4,
+            l.fields.clone(),
+            l.patterns.clone(),
+            l.title.clone(),
+            l.source.clone(),
+        ),
+        Origin::FieldsTable(fields) => (
+            2,
+            fields.clone(),
+            Vec::new(),
+            m.title.clone(),
+            m.source.clone(),
+        ),
         Origin::Table | Origin::Example => {
             let object = at(&m.result, &u.path)?;
             let rank = if matches!(u.origin, Origin::Table) {
@@ -237,6 +313,7 @@ fn offer(m: &Method, u: &EntityUse) -> Option<Offer> {
             (
                 rank,
                 object.fields().to_vec(),
+                object.patterns().to_vec(),
                 m.title.clone(),
                 m.source.clone(),
             )
@@ -245,6 +322,7 @@ fn offer(m: &Method, u: &EntityUse) -> Option<Offer> {
     (!fields.is_empty()).then_some(Offer {
         rank,
         fields,
+        patterns,
         title,
         source,
     })
@@ -264,6 +342,7 @@ fn sibling_fields(import: &Import, user: &MethodKey) -> Option<Offer> {
         return (fields.len() >= 2 && super::is_typed(&m.result)).then(|| Offer {
             rank: 2,
             fields: fields.to_vec(),
+            patterns: Vec::new(),
             title: m.title.clone(),
             source: m.source.clone(),
         });
@@ -281,6 +360,7 @@ fn sibling_fields(import: &Import, user: &MethodKey) -> Option<Offer> {
     (fields.len() >= 2).then(|| Offer {
         rank: 2,
         fields,
+        patterns: Vec::new(),
         title: m.title.clone(),
         source: m.source.clone(),
     })
@@ -289,7 +369,7 @@ fn sibling_fields(import: &Import, user: &MethodKey) -> Option<Offer> {
 fn define(import: &mut Import, name: &str, offer: Offer) {
     // The docs' required flags stay (a type may also be sent in requests); generated result
     // types read every field as optional whatever the flag.
-    let fields = offer.fields;
+    let (fields, patterns) = (offer.fields, offer.patterns);
     let doc_url = format!(
         "https://apidocs.bitrix24.com/{}.html",
         offer.source.trim_end_matches(".md")
@@ -301,7 +381,7 @@ fn define(import: &mut Import, name: &str, offer: Offer) {
             title: offer.title,
             doc_url,
             source: offer.source,
-            ty: Type::of(Kind::object_of(fields)),
+            ty: Type::of(Kind::Object { fields, patterns }),
         },
     );
 }

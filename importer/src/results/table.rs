@@ -154,7 +154,10 @@ fn follow(
         let Some(l) = found else {
             continue;
         };
-        let object = Type::of(Kind::object_of(l.fields.clone()));
+        let object = Type::of(Kind::Object {
+            fields: l.fields.clone(),
+            patterns: l.patterns.clone(),
+        });
         let lower = text.to_lowercase();
         let list = matches!(ty.kind, Kind::Array(_))
             || lower.contains("array of")
@@ -194,6 +197,7 @@ fn method_result(root: &Path, rel: &str, target: &str, from: &Page<'_>) -> Optio
         .unwrap_or_default();
     Some(Linked {
         fields: object.fields().to_vec(),
+        patterns: object.patterns().to_vec(),
         source,
         title,
     })

@@ -302,3 +302,47 @@ fn a_method_whose_title_says_list_returns_a_list_of_the_documented_object() {
     let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["ID", "TITLE"]);
 }
+
+#[test]
+fn another_action_of_the_family_answering_with_the_entitys_fields_shares_its_type() {
+    let rows = "|| **ID***\n[`integer`](../data-types.md) | Id ||\n|| **TITLE**\n[`string`](../data-types.md) | Title ||\n|| **SIZE**\n[`integer`](../data-types.md) | Size ||\n|| **OWNER**\n[`integer`](../data-types.md) | Owner ||";
+    let get = page(
+        "crm.thing.get",
+        None,
+        &format!("|| **result**\n[`object`](../data-types.md) | The thing ||\n{rows}"),
+        "",
+    );
+    let three = "|| **ID**\n[`integer`](../data-types.md) | Id ||\n|| **TITLE**\n[`string`](../data-types.md) | Title ||\n|| **SIZE**\n[`integer`](../data-types.md) | Size ||";
+    let moved = page("crm.thing.moveto", None, three, "");
+    // A field the entity lacks: its own object stays.
+    let renamed = page(
+        "crm.thing.rename",
+        None,
+        &format!("{three}\n|| **NEW_NAME**\n[`string`](../data-types.md) | Name ||"),
+        "",
+    );
+    // Too few fields to tell.
+    let touched = page(
+        "crm.thing.touch",
+        None,
+        "|| **ID**\n[`integer`](../data-types.md) | Id ||",
+        "",
+    );
+    let i = import(
+        "family",
+        &[
+            ("crm-thing-get.md", get),
+            ("crm-thing-moveto.md", moved),
+            ("crm-thing-rename.md", renamed),
+            ("crm-thing-touch.md", touched),
+        ],
+    );
+    let named = Type::of(Kind::Named("crm_thing".into()));
+    assert_eq!(method(&i, "crm.thing.get").result, named);
+    assert_eq!(method(&i, "crm.thing.moveto").result, named);
+    assert!(reasons(method(&i, "crm.thing.moveto"))
+        .iter()
+        .any(|r| r.starts_with("result: its object has only fields of the entity `crm_thing`")));
+    assert_eq!(method(&i, "crm.thing.rename").result.fields().len(), 4);
+    assert_eq!(method(&i, "crm.thing.touch").result.fields().len(), 1);
+}
