@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Connector by ID — `biconnector.connector.get` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)
@@ -33,43 +34,8 @@ pub struct BiconnectorConnectorGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorConnectorGetResult {
-    /// `item`: documented as object.
-    pub item: Option<BiconnectorConnectorGetResultItem>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `item` object. Part of `biconnector.connector.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct BiconnectorConnectorGetResultItem {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `logo`: documented as string.
-    pub logo: Option<String>,
-    /// `description`: documented as string.
-    pub description: Option<String>,
-    /// `sort`: documented as integer.
-    pub sort: Option<i64>,
-    /// `urlCheck`: documented as string.
-    #[bitrix(rename = "urlCheck")]
-    pub url_check: Option<String>,
-    /// `urlData`: documented as string.
-    #[bitrix(rename = "urlData")]
-    pub url_data: Option<String>,
-    /// `urlTableList`: documented as string.
-    #[bitrix(rename = "urlTableList")]
-    pub url_table_list: Option<String>,
-    /// `urlTableDescription`: documented as string.
-    #[bitrix(rename = "urlTableDescription")]
-    pub url_table_description: Option<String>,
-    /// `settings`: documented as array.
-    pub settings: Option<Vec<Value>>,
-    /// `dateCreate`: documented as datetime.
-    #[bitrix(rename = "dateCreate")]
-    pub date_create: Option<String>,
+    /// `item`: documented as `biconnector_connector`.
+    pub item: Option<types::BiconnectorConnector>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

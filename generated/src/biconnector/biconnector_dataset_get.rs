@@ -3,7 +3,8 @@
 //! `biconnector.dataset.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get dataset by id — `biconnector.dataset.get` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
@@ -29,91 +30,9 @@ pub struct BiconnectorDatasetGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorDatasetGetResult {
-    /// `item`: documented as object.
-    pub item: Option<BiconnectorDatasetGetResultItem>,
+    /// `item`: documented as `biconnector_dataset`.
+    pub item: Option<types::BiconnectorDataset>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// The `item` object. Part of `biconnector.dataset.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct BiconnectorDatasetGetResultItem {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `description`: documented as string.
-    pub description: Option<String>,
-    /// `externalCode`: documented as string.
-    #[bitrix(rename = "externalCode")]
-    pub external_code: Option<String>,
-    /// `externalName`: documented as string.
-    #[bitrix(rename = "externalName")]
-    pub external_name: Option<String>,
-    /// `dateCreate`: documented as datetime.
-    #[bitrix(rename = "dateCreate")]
-    pub date_create: Option<String>,
-    /// `dateUpdate`: documented as datetime.
-    #[bitrix(rename = "dateUpdate")]
-    pub date_update: Option<String>,
-    /// `createdById`: documented as integer.
-    #[bitrix(rename = "createdById")]
-    pub created_by_id: Option<i64>,
-    /// `updatedById`: documented as integer.
-    #[bitrix(rename = "updatedById")]
-    pub updated_by_id: Option<i64>,
-    /// `externalId`: documented as integer.
-    #[bitrix(rename = "externalId")]
-    pub external_id: Option<i64>,
-    /// `fields`: documented as array of object.
-    pub fields: Option<Vec<BiconnectorDatasetGetResultItemFieldsItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `BiconnectorDatasetGetResultItemFieldsItem` object. Part of `biconnector.dataset.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct BiconnectorDatasetGetResultItemFieldsItem {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `datasetId`: documented as integer.
-    #[bitrix(rename = "datasetId")]
-    pub dataset_id: Option<i64>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<BiconnectorDatasetGetResultItemFieldsItemType>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `externalCode`: documented as string.
-    #[bitrix(rename = "externalCode")]
-    pub external_code: Option<String>,
-    /// `visible`: documented as boolean.
-    pub visible: Option<bool>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// Documented values of `type`. Part of `biconnector.dataset.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BiconnectorDatasetGetResultItemFieldsItemType {
-    /// `"int"`: integer
-    #[bitrix(value = "int")]
-    Int,
-    /// `"string"`: string
-    #[bitrix(value = "string")]
-    String,
-    /// `"double"`: decimal number, separator is a dot
-    #[bitrix(value = "double")]
-    Double,
-    /// `"date"`: date, format `Y-m-d`
-    #[bitrix(value = "date")]
-    Date,
-    /// `"datetime"`: date with time, format `Y-m-d H:i:s`
-    #[bitrix(value = "datetime")]
-    Datetime,
 }

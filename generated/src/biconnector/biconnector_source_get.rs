@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Source by ID — `biconnector.source.get` (REST v1, scope `biconnector`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)
@@ -29,46 +30,8 @@ pub struct BiconnectorSourceGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct BiconnectorSourceGetResult {
-    /// `item`: documented as object.
-    pub item: Option<BiconnectorSourceGetResultItem>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `item` object. Part of `biconnector.source.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct BiconnectorSourceGetResultItem {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `code`: documented as string.
-    pub code: Option<String>,
-    /// `description`: documented as string.
-    pub description: Option<String>,
-    /// `active`: documented as boolean.
-    pub active: Option<bool>,
-    /// `dateCreate`: documented as datetime.
-    #[bitrix(rename = "dateCreate")]
-    pub date_create: Option<String>,
-    /// `dateUpdate`: documented as datetime.
-    #[bitrix(rename = "dateUpdate")]
-    pub date_update: Option<String>,
-    /// `createdById`: documented as integer.
-    #[bitrix(rename = "createdById")]
-    pub created_by_id: Option<i64>,
-    /// `updatedById`: documented as integer.
-    #[bitrix(rename = "updatedById")]
-    pub updated_by_id: Option<i64>,
-    /// `connectorId`: documented as integer.
-    #[bitrix(rename = "connectorId")]
-    pub connector_id: Option<i64>,
-    /// `settings`: documented as array.
-    pub settings: Option<Vec<Value>>,
+    /// `item`: documented as `biconnector_source`.
+    pub item: Option<types::BiconnectorSource>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Update Sales Funnel — `crm.category.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)
@@ -36,39 +37,8 @@ pub struct CrmCategoryUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCategoryUpdateResult {
-    /// `category`: documented as object.
-    pub category: Option<CrmCategoryUpdateResultCategory>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `category` object. Part of `crm.category.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmCategoryUpdateResultCategory {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `sort`: documented as integer.
-    pub sort: Option<i64>,
-    /// `entityTypeId`: documented as integer.
-    #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: Option<i64>,
-    /// `isDefault`: documented as Y/N flag.
-    #[bitrix(rename = "isDefault", yn)]
-    pub is_default: Option<bool>,
-    /// `originId`: documented as string.
-    #[bitrix(rename = "originId")]
-    pub origin_id: Option<String>,
-    /// `originatorId`: documented as string.
-    #[bitrix(rename = "originatorId")]
-    pub originator_id: Option<String>,
-    /// `isSystem`: documented as boolean.
-    #[bitrix(rename = "isSystem")]
-    pub is_system: Option<bool>,
-    /// `code`: documented as string.
-    pub code: Option<String>,
+    /// `category`: documented as `crm_category`.
+    pub category: Option<types::CrmCategory>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Information About The — `crm.timeline.icon.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)
@@ -29,24 +30,8 @@ pub struct CrmTimelineIconGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTimelineIconGetResult {
-    /// `icon`: documented as object.
-    pub icon: Option<CrmTimelineIconGetResultIcon>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `icon` object. Part of `crm.timeline.icon.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmTimelineIconGetResultIcon {
-    /// `code`: documented as string.
-    pub code: Option<String>,
-    /// `isSystem`: documented as boolean.
-    #[bitrix(rename = "isSystem")]
-    pub is_system: Option<bool>,
-    /// `fileUri`: documented as string.
-    #[bitrix(rename = "fileUri")]
-    pub file_uri: Option<String>,
+    /// `icon`: documented as `crm_timeline_icon`.
+    pub icon: Option<types::CrmTimelineIcon>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Information About the Log Entry — `crm.timeline.logmessage.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)
@@ -29,31 +30,9 @@ pub struct CrmTimelineLogmessageGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTimelineLogmessageGetResult {
-    /// `logMessage`: documented as object.
+    /// `logMessage`: documented as `crm_timeline_logmessage`.
     #[bitrix(rename = "logMessage")]
-    pub log_message: Option<CrmTimelineLogmessageGetResultLogMessage>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `logMessage` object. Part of `crm.timeline.logmessage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmTimelineLogmessageGetResultLogMessage {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `created`: documented as datetime.
-    pub created: Option<String>,
-    /// `authorId`: documented as integer.
-    #[bitrix(rename = "authorId")]
-    pub author_id: Option<i64>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `text`: documented as string.
-    pub text: Option<String>,
-    /// `iconCode`: documented as string.
-    #[bitrix(rename = "iconCode")]
-    pub icon_code: Option<String>,
+    pub log_message: Option<types::CrmTimelineLogmessage>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Information About the Logo — `crm.timeline.logo.get` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-get.html)
@@ -29,24 +30,8 @@ pub struct CrmTimelineLogoGet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTimelineLogoGetResult {
-    /// `logo`: documented as object.
-    pub logo: Option<CrmTimelineLogoGetResultLogo>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `logo` object. Part of `crm.timeline.logo.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-get.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmTimelineLogoGetResultLogo {
-    /// `code`: documented as string.
-    pub code: Option<String>,
-    /// `isSystem`: documented as boolean.
-    #[bitrix(rename = "isSystem")]
-    pub is_system: Option<bool>,
-    /// `fileUri`: documented as string.
-    #[bitrix(rename = "fileUri")]
-    pub file_uri: Option<String>,
+    /// `logo`: documented as `crm_timeline_logo`.
+    pub logo: Option<types::CrmTimelineLogo>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

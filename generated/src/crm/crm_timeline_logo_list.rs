@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get a List of Available Logos — `crm.timeline.logo.list` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-list.html)
@@ -21,24 +22,8 @@ pub struct CrmTimelineLogoList {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTimelineLogoListResult {
-    /// `logos`: documented as array of object.
-    pub logos: Option<Vec<CrmTimelineLogoListResultLogosItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `CrmTimelineLogoListResultLogosItem` object. Part of `crm.timeline.logo.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-list.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmTimelineLogoListResultLogosItem {
-    /// `code`: documented as string.
-    pub code: Option<String>,
-    /// `isSystem`: documented as boolean.
-    #[bitrix(rename = "isSystem")]
-    pub is_system: Option<bool>,
-    /// `fileUri`: documented as string.
-    #[bitrix(rename = "fileUri")]
-    pub file_uri: Option<String>,
+    /// `logos`: documented as array of `crm_timeline_logo`.
+    pub logos: Option<Vec<types::CrmTimelineLogo>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the user type by entityTypeId — `crm.type.getByEntityTypeId` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
@@ -30,160 +31,9 @@ pub struct CrmTypeGetByEntityTypeId {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmTypeGetByEntityTypeIdResult {
-    /// `type`: documented as object.
+    /// `type`: documented as `crm_type`.
     #[bitrix(rename = "type")]
-    pub type_: Option<CrmTypeGetByEntityTypeIdResultType>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `type` object. Part of `crm.type.getByEntityTypeId` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmTypeGetByEntityTypeIdResultType {
-    /// `code`: documented as string.
-    pub code: Option<String>,
-    /// `createdBy`: documented as integer.
-    #[bitrix(rename = "createdBy")]
-    pub created_by: Option<i64>,
-    /// `createdTime`: documented as string.
-    #[bitrix(rename = "createdTime")]
-    pub created_time: Option<String>,
-    /// `customSectionId`: documented as any JSON value.
-    #[bitrix(rename = "customSectionId")]
-    pub custom_section_id: Option<Value>,
-    /// `customSections`: documented as array.
-    #[bitrix(rename = "customSections")]
-    pub custom_sections: Option<Vec<Value>>,
-    /// `entityTypeId`: documented as integer.
-    #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: Option<i64>,
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `isAutomationEnabled`: documented as string.
-    #[bitrix(rename = "isAutomationEnabled")]
-    pub is_automation_enabled: Option<String>,
-    /// `isBeginCloseDatesEnabled`: documented as string.
-    #[bitrix(rename = "isBeginCloseDatesEnabled")]
-    pub is_begin_close_dates_enabled: Option<String>,
-    /// `isBizProcEnabled`: documented as string.
-    #[bitrix(rename = "isBizProcEnabled")]
-    pub is_biz_proc_enabled: Option<String>,
-    /// `isCategoriesEnabled`: documented as string.
-    #[bitrix(rename = "isCategoriesEnabled")]
-    pub is_categories_enabled: Option<String>,
-    /// `isClientEnabled`: documented as string.
-    #[bitrix(rename = "isClientEnabled")]
-    pub is_client_enabled: Option<String>,
-    /// `isCountersEnabled`: documented as string.
-    #[bitrix(rename = "isCountersEnabled")]
-    pub is_counters_enabled: Option<String>,
-    /// `isDocumentsEnabled`: documented as string.
-    #[bitrix(rename = "isDocumentsEnabled")]
-    pub is_documents_enabled: Option<String>,
-    /// `isLinkWithProductsEnabled`: documented as string.
-    #[bitrix(rename = "isLinkWithProductsEnabled")]
-    pub is_link_with_products_enabled: Option<String>,
-    /// `isMycompanyEnabled`: documented as string.
-    #[bitrix(rename = "isMycompanyEnabled")]
-    pub is_mycompany_enabled: Option<String>,
-    /// `isObserversEnabled`: documented as string.
-    #[bitrix(rename = "isObserversEnabled")]
-    pub is_observers_enabled: Option<String>,
-    /// `isPaymentsEnabled`: documented as string.
-    #[bitrix(rename = "isPaymentsEnabled")]
-    pub is_payments_enabled: Option<String>,
-    /// `isRecyclebinEnabled`: documented as string.
-    #[bitrix(rename = "isRecyclebinEnabled")]
-    pub is_recyclebin_enabled: Option<String>,
-    /// `isSetOpenPermissions`: documented as string.
-    #[bitrix(rename = "isSetOpenPermissions")]
-    pub is_set_open_permissions: Option<String>,
-    /// `isSourceEnabled`: documented as string.
-    #[bitrix(rename = "isSourceEnabled")]
-    pub is_source_enabled: Option<String>,
-    /// `isStagesEnabled`: documented as string.
-    #[bitrix(rename = "isStagesEnabled")]
-    pub is_stages_enabled: Option<String>,
-    /// `isUseInUserfieldEnabled`: documented as string.
-    #[bitrix(rename = "isUseInUserfieldEnabled")]
-    pub is_use_in_userfield_enabled: Option<String>,
-    /// `linkedUserFields`: documented as object.
-    #[bitrix(rename = "linkedUserFields")]
-    pub linked_user_fields: Option<CrmTypeGetByEntityTypeIdResultTypeLinkedUserFields>,
-    /// `relations`: documented as object.
-    pub relations: Option<CrmTypeGetByEntityTypeIdResultTypeRelations>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `updatedBy`: documented as integer.
-    #[bitrix(rename = "updatedBy")]
-    pub updated_by: Option<i64>,
-    /// `updatedTime`: documented as string.
-    #[bitrix(rename = "updatedTime")]
-    pub updated_time: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `linkedUserFields` object. Part of `crm.type.getByEntityTypeId` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmTypeGetByEntityTypeIdResultTypeLinkedUserFields {
-    /// `CALENDAR_EVENT|UF_CRM_CAL_EVENT`: documented as string.
-    #[bitrix(rename = "CALENDAR_EVENT|UF_CRM_CAL_EVENT")]
-    pub calendar_event_uf_crm_cal_event: Option<String>,
-    /// `TASKS_TASK_TEMPLATE|UF_CRM_TASK`: documented as string.
-    #[bitrix(rename = "TASKS_TASK_TEMPLATE|UF_CRM_TASK")]
-    pub tasks_task_template_uf_crm_task: Option<String>,
-    /// `TASKS_TASK|UF_CRM_TASK`: documented as string.
-    #[bitrix(rename = "TASKS_TASK|UF_CRM_TASK")]
-    pub tasks_task_uf_crm_task: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `relations` object. Part of `crm.type.getByEntityTypeId` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmTypeGetByEntityTypeIdResultTypeRelations {
-    /// `child`: documented as array of object.
-    pub child: Option<Vec<CrmTypeGetByEntityTypeIdResultTypeRelationsChildItem>>,
-    /// `parent`: documented as array of object.
-    pub parent: Option<Vec<CrmTypeGetByEntityTypeIdResultTypeRelationsParentItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `CrmTypeGetByEntityTypeIdResultTypeRelationsChildItem` object. Part of `crm.type.getByEntityTypeId` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmTypeGetByEntityTypeIdResultTypeRelationsChildItem {
-    /// `entityTypeId`: documented as integer.
-    #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: Option<i64>,
-    /// `isChildrenListEnabled`: documented as string.
-    #[bitrix(rename = "isChildrenListEnabled")]
-    pub is_children_list_enabled: Option<String>,
-    /// `isPredefined`: documented as string.
-    #[bitrix(rename = "isPredefined")]
-    pub is_predefined: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `CrmTypeGetByEntityTypeIdResultTypeRelationsParentItem` object. Part of `crm.type.getByEntityTypeId` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmTypeGetByEntityTypeIdResultTypeRelationsParentItem {
-    /// `entityTypeId`: documented as integer.
-    #[bitrix(rename = "entityTypeId")]
-    pub entity_type_id: Option<i64>,
-    /// `isChildrenListEnabled`: documented as string.
-    #[bitrix(rename = "isChildrenListEnabled")]
-    pub is_children_list_enabled: Option<String>,
-    /// `isPredefined`: documented as string.
-    #[bitrix(rename = "isPredefined")]
-    pub is_predefined: Option<String>,
+    pub type_: Option<types::CrmType>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.file.uploadversion` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Upload a New Version of a File — `disk.file.uploadversion` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-upload-version.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "disk.file.uploadversion",
     version = "v1",
     scope = "disk",
-    result = DiskFileUploadversionResult,
+    result = types::DiskFile,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -35,79 +35,4 @@ pub struct DiskFileUploadversion {
     /// `fileContent`: documented as array of string, required.
     #[bitrix(rename = "fileContent")]
     pub file_content: Vec<String>,
-}
-/// The `DiskFileUploadversionResult` object. Part of `disk.file.uploadversion` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-upload-version.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct DiskFileUploadversionResult {
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `CODE`: documented as string.
-    #[bitrix(rename = "CODE")]
-    pub code: Option<String>,
-    /// `STORAGE_ID`: documented as integer.
-    #[bitrix(rename = "STORAGE_ID")]
-    pub storage_id: Option<i64>,
-    /// `TYPE`: documented as `enum`.
-    #[bitrix(rename = "TYPE")]
-    pub type_: Option<Value>,
-    /// `PARENT_ID`: documented as integer.
-    #[bitrix(rename = "PARENT_ID")]
-    pub parent_id: Option<i64>,
-    /// `DELETED_TYPE`: documented as `enum`.
-    #[bitrix(rename = "DELETED_TYPE")]
-    pub deleted_type: Option<DiskFileUploadversionResultDeletedType>,
-    /// `GLOBAL_CONTENT_VERSION`: documented as integer.
-    #[bitrix(rename = "GLOBAL_CONTENT_VERSION")]
-    pub global_content_version: Option<i64>,
-    /// `FILE_ID`: documented as integer.
-    #[bitrix(rename = "FILE_ID")]
-    pub file_id: Option<i64>,
-    /// `SIZE`: documented as integer.
-    #[bitrix(rename = "SIZE")]
-    pub size: Option<i64>,
-    /// `CREATE_TIME`: documented as datetime.
-    #[bitrix(rename = "CREATE_TIME")]
-    pub create_time: Option<String>,
-    /// `UPDATE_TIME`: documented as datetime.
-    #[bitrix(rename = "UPDATE_TIME")]
-    pub update_time: Option<String>,
-    /// `DELETE_TIME`: documented as datetime.
-    #[bitrix(rename = "DELETE_TIME")]
-    pub delete_time: Option<String>,
-    /// `CREATED_BY`: documented as integer.
-    #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<i64>,
-    /// `UPDATED_BY`: documented as integer.
-    #[bitrix(rename = "UPDATED_BY")]
-    pub updated_by: Option<i64>,
-    /// `DELETED_BY`: documented as integer.
-    #[bitrix(rename = "DELETED_BY")]
-    pub deleted_by: Option<i64>,
-    /// `DOWNLOAD_URL`: documented as string.
-    #[bitrix(rename = "DOWNLOAD_URL")]
-    pub download_url: Option<String>,
-    /// `DETAIL_URL`: documented as string.
-    #[bitrix(rename = "DETAIL_URL")]
-    pub detail_url: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// Documented values of `DELETED_TYPE`. Part of `disk.file.uploadversion` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-upload-version.html)).
-#[bitrix_enum(repr = "integer")]
-pub enum DiskFileUploadversionResultDeletedType {
-    /// `0`: not deleted
-    #[bitrix(value = 0)]
-    NotDeleted,
-    /// `3`: in the trash
-    #[bitrix(value = 3)]
-    InTheTrash,
-    /// `4`: deleted along with the parent folder
-    #[bitrix(value = 4)]
-    DeletedAlongWithTheParentFolder,
 }

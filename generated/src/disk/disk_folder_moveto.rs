@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.folder.moveto` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Move a folder and all its contents to the specified folder — `disk.folder.moveto` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-move-to.html)
@@ -14,7 +14,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "disk.folder.moveto",
     version = "v1",
     scope = "disk",
-    result = Option<DiskFolderMovetoResult>,
+    result = Option<types::DiskFolder>,
     mutates,
     error(
         code = "ERROR_ARGUMENT",
@@ -40,70 +40,4 @@ pub struct DiskFolderMoveto {
     /// `targetFolderId`: documented as integer, required.
     #[bitrix(rename = "targetFolderId")]
     pub target_folder_id: i64,
-}
-/// The `DiskFolderMovetoResult` object. Part of `disk.folder.moveto` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-move-to.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct DiskFolderMovetoResult {
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `CODE`: documented as string.
-    #[bitrix(rename = "CODE")]
-    pub code: Option<String>,
-    /// `STORAGE_ID`: documented as integer.
-    #[bitrix(rename = "STORAGE_ID")]
-    pub storage_id: Option<i64>,
-    /// `TYPE`: documented as `enum`.
-    #[bitrix(rename = "TYPE")]
-    pub type_: Option<Value>,
-    /// `REAL_OBJECT_ID`: documented as integer.
-    #[bitrix(rename = "REAL_OBJECT_ID")]
-    pub real_object_id: Option<i64>,
-    /// `PARENT_ID`: documented as integer.
-    #[bitrix(rename = "PARENT_ID")]
-    pub parent_id: Option<i64>,
-    /// `DELETED_TYPE`: documented as `enum`.
-    #[bitrix(rename = "DELETED_TYPE")]
-    pub deleted_type: Option<DiskFolderMovetoResultDeletedType>,
-    /// `CREATE_TIME`: documented as datetime.
-    #[bitrix(rename = "CREATE_TIME")]
-    pub create_time: Option<String>,
-    /// `UPDATE_TIME`: documented as datetime.
-    #[bitrix(rename = "UPDATE_TIME")]
-    pub update_time: Option<String>,
-    /// `DELETE_TIME`: documented as datetime.
-    #[bitrix(rename = "DELETE_TIME")]
-    pub delete_time: Option<String>,
-    /// `CREATED_BY`: documented as integer.
-    #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<i64>,
-    /// `UPDATED_BY`: documented as integer.
-    #[bitrix(rename = "UPDATED_BY")]
-    pub updated_by: Option<i64>,
-    /// `DELETED_BY`: documented as integer.
-    #[bitrix(rename = "DELETED_BY")]
-    pub deleted_by: Option<i64>,
-    /// `DETAIL_URL`: documented as string.
-    #[bitrix(rename = "DETAIL_URL")]
-    pub detail_url: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// Documented values of `DELETED_TYPE`. Part of `disk.folder.moveto` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-move-to.html)).
-#[bitrix_enum(repr = "integer")]
-pub enum DiskFolderMovetoResultDeletedType {
-    /// `0`: not deleted
-    #[bitrix(value = 0)]
-    NotDeleted,
-    /// `3`: in the trash
-    #[bitrix(value = 3)]
-    InTheTrash,
-    /// `4`: deleted along with the parent folder
-    #[bitrix(value = 4)]
-    DeletedAlongWithTheParentFolder,
 }

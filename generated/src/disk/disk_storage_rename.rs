@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.storage.rename` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Rename Application Storage — `disk.storage.rename` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-rename.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "disk.storage.rename",
     version = "v1",
     scope = "disk",
-    result = DiskStorageRenameResult,
+    result = types::DiskStorage,
     mutates,
     error(
         code = "ERROR_NOT_FOUND",
@@ -28,33 +28,4 @@ pub struct DiskStorageRename {
     /// `newName`: documented as string, required.
     #[bitrix(rename = "newName")]
     pub new_name: String,
-}
-/// The `DiskStorageRenameResult` object. Part of `disk.storage.rename` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-rename.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct DiskStorageRenameResult {
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `CODE`: documented as string.
-    #[bitrix(rename = "CODE")]
-    pub code: Option<String>,
-    /// `MODULE_ID`: documented as string.
-    #[bitrix(rename = "MODULE_ID")]
-    pub module_id: Option<String>,
-    /// `ENTITY_TYPE`: documented as string.
-    #[bitrix(rename = "ENTITY_TYPE")]
-    pub entity_type: Option<String>,
-    /// `ENTITY_ID`: documented as string.
-    #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: Option<String>,
-    /// `ROOT_OBJECT_ID`: documented as integer.
-    #[bitrix(rename = "ROOT_OBJECT_ID")]
-    pub root_object_id: Option<i64>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

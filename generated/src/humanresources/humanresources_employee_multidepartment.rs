@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Employees in Multiple Departments — `humanresources.employee.multidepartment` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-multidepartment.html)
@@ -25,40 +26,8 @@ pub struct HumanresourcesEmployeeMultidepartment {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct HumanresourcesEmployeeMultidepartmentResult {
-    /// `employees`: documented as array of object.
-    pub employees: Option<Vec<HumanresourcesEmployeeMultidepartmentResultEmployeesItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `HumanresourcesEmployeeMultidepartmentResultEmployeesItem` object. Part of `humanresources.employee.multidepartment` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-multidepartment.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct HumanresourcesEmployeeMultidepartmentResultEmployeesItem {
-    /// `userId`: documented as integer.
-    #[bitrix(rename = "userId")]
-    pub user_id: Option<i64>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `workPosition`: documented as string.
-    #[bitrix(rename = "workPosition")]
-    pub work_position: Option<String>,
-    /// `departments`: documented as array of object.
-    pub departments: Option<
-        Vec<HumanresourcesEmployeeMultidepartmentResultEmployeesItemDepartmentsItem>,
-    >,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `HumanresourcesEmployeeMultidepartmentResultEmployeesItemDepartmentsItem` object. Part of `humanresources.employee.multidepartment` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-multidepartment.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct HumanresourcesEmployeeMultidepartmentResultEmployeesItemDepartmentsItem {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
+    /// `employees`: documented as array of `humanresources_employee`.
+    pub employees: Option<Vec<types::HumanresourcesEmployee>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.children` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get Child Departments — `humanresources.node.children` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-children.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "humanresources.node.children",
     version = "v3",
     scope = "humanresources",
-    result = Vec<HumanresourcesNodeChildrenResultItem>,
+    result = Vec<types::HumanresourcesNode>,
     wrapper = "items",
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -53,45 +53,4 @@ pub struct HumanresourcesNodeChildren {
     pub id: i64,
     /// `select`: documented as array of string.
     pub select: Option<Vec<String>>,
-}
-/// The `HumanresourcesNodeChildrenResultItem` object. Part of `humanresources.node.children` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-children.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct HumanresourcesNodeChildrenResultItem {
-    /// `accessCode`: documented as string.
-    #[bitrix(rename = "accessCode")]
-    pub access_code: Option<String>,
-    /// `colorName`: documented as any JSON value.
-    #[bitrix(rename = "colorName")]
-    pub color_name: Option<Value>,
-    /// `createdAt`: documented as string.
-    #[bitrix(rename = "createdAt")]
-    pub created_at: Option<String>,
-    /// `description`: documented as string.
-    pub description: Option<String>,
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `parentId`: documented as integer.
-    #[bitrix(rename = "parentId")]
-    pub parent_id: Option<i64>,
-    /// `structureId`: documented as integer.
-    #[bitrix(rename = "structureId")]
-    pub structure_id: Option<i64>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `updatedAt`: documented as string.
-    #[bitrix(rename = "updatedAt")]
-    pub updated_at: Option<String>,
-    /// `userCount`: documented as integer.
-    #[bitrix(rename = "userCount")]
-    pub user_count: Option<i64>,
-    /// `xmlId`: documented as any JSON value.
-    #[bitrix(rename = "xmlId")]
-    pub xml_id: Option<Value>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

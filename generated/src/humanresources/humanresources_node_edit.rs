@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `humanresources.node.edit` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method};
+use crate::types;
 /// Update Department — `humanresources.node.edit` (REST 3.0, scope `humanresources`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-edit.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "humanresources.node.edit",
     version = "v3",
     scope = "humanresources",
-    result = HumanresourcesNodeEditResult,
+    result = types::HumanresourcesNode,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -65,47 +65,6 @@ pub struct HumanresourcesNodeEdit {
     /// `colorName`: documented as string.
     #[bitrix(rename = "colorName")]
     pub color_name: Option<HumanresourcesNodeEditColorName>,
-}
-/// The `HumanresourcesNodeEditResult` object. Part of `humanresources.node.edit` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-edit.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct HumanresourcesNodeEditResult {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<String>,
-    /// `structureId`: documented as integer.
-    #[bitrix(rename = "structureId")]
-    pub structure_id: Option<i64>,
-    /// `parentId`: documented as integer.
-    #[bitrix(rename = "parentId")]
-    pub parent_id: Option<i64>,
-    /// `description`: documented as string.
-    pub description: Option<String>,
-    /// `accessCode`: documented as string.
-    #[bitrix(rename = "accessCode")]
-    pub access_code: Option<String>,
-    /// `userCount`: documented as integer.
-    #[bitrix(rename = "userCount")]
-    pub user_count: Option<i64>,
-    /// `colorName`: documented as string.
-    #[bitrix(rename = "colorName")]
-    pub color_name: Option<String>,
-    /// `xmlId`: documented as string.
-    #[bitrix(rename = "xmlId")]
-    pub xml_id: Option<String>,
-    /// `createdAt`: documented as datetime.
-    #[bitrix(rename = "createdAt")]
-    pub created_at: Option<String>,
-    /// `updatedAt`: documented as datetime.
-    #[bitrix(rename = "updatedAt")]
-    pub updated_at: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }
 /// Documented values of `colorName`. Part of `humanresources.node.edit` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-edit.html)).
 #[bitrix_enum(repr = "string")]

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object, Secret};
+use crate::types;
 /// Register the Team — `imbot.v2.Command.register` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)
@@ -57,30 +58,8 @@ pub struct ImbotV2CommandRegister {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct ImbotV2CommandRegisterResult {
-    /// `command`: documented as `Command`.
-    pub command: Option<ImbotV2CommandRegisterResultCommand>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `command` object. Part of `imbot.v2.Command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct ImbotV2CommandRegisterResultCommand {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `botId`: documented as integer.
-    #[bitrix(rename = "botId")]
-    pub bot_id: Option<i64>,
-    /// `command`: documented as string.
-    pub command: Option<String>,
-    /// `common`: documented as boolean.
-    pub common: Option<bool>,
-    /// `hidden`: documented as boolean.
-    pub hidden: Option<bool>,
-    /// `extranetSupport`: documented as boolean.
-    #[bitrix(rename = "extranetSupport")]
-    pub extranet_support: Option<bool>,
+    /// `command`: documented as `imbot_v2_command`.
+    pub command: Option<types::ImbotV2Command>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get Block by ID — `landing.block.getbyid` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "landing.block.getbyid",
     version = "v1",
     scope = "landing",
-    result = LandingBlockGetbyidResult,
+    result = types::LandingBlock,
     error(
         code = "MISSING_PARAMS",
         status = 400,
@@ -46,76 +47,6 @@ pub struct LandingBlockGetbyid {
     pub block: i64,
     /// `params`: documented as object.
     pub params: Option<LandingBlockGetbyidParams>,
-}
-/// The `LandingBlockGetbyidResult` object. Part of `landing.block.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetbyidResult {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `lid`: documented as integer.
-    pub lid: Option<i64>,
-    /// `code`: documented as string.
-    pub code: Option<String>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `active`: documented as boolean.
-    pub active: Option<bool>,
-    /// `meta`: documented as object.
-    pub meta: Option<LandingBlockGetbyidResultMeta>,
-    /// `content`: documented as string.
-    pub content: Option<String>,
-    /// `css`: documented as array of string.
-    pub css: Option<Vec<String>>,
-    /// `js`: documented as array of string.
-    pub js: Option<Vec<String>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `meta` object. Part of `landing.block.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct LandingBlockGetbyidResultMeta {
-    /// `LID`: documented as string.
-    #[bitrix(rename = "LID")]
-    pub lid: Option<String>,
-    /// `CREATED_BY_ID`: documented as string.
-    #[bitrix(rename = "CREATED_BY_ID")]
-    pub created_by_id: Option<String>,
-    /// `DATE_CREATE`: documented as string.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: Option<String>,
-    /// `MODIFIED_BY_ID`: documented as string.
-    #[bitrix(rename = "MODIFIED_BY_ID")]
-    pub modified_by_id: Option<String>,
-    /// `DATE_MODIFY`: documented as string.
-    #[bitrix(rename = "DATE_MODIFY")]
-    pub date_modify: Option<String>,
-    /// `SITE_TYPE`: documented as string.
-    #[bitrix(rename = "SITE_TYPE")]
-    pub site_type: Option<String>,
-    /// `LANDING_TITLE`: documented as string.
-    #[bitrix(rename = "LANDING_TITLE")]
-    pub landing_title: Option<String>,
-    /// `LANDING_TPL_CODE`: documented as string.
-    #[bitrix(rename = "LANDING_TPL_CODE")]
-    pub landing_tpl_code: Option<String>,
-    /// `SITE_TPL_CODE`: documented as string.
-    #[bitrix(rename = "SITE_TPL_CODE")]
-    pub site_tpl_code: Option<String>,
-    /// `XML_ID`: documented as string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<String>,
-    /// `DESIGNER_MODE`: documented as string.
-    #[bitrix(rename = "DESIGNER_MODE")]
-    pub designer_mode: Option<String>,
-    /// `FAVORITE_META`: documented as string.
-    #[bitrix(rename = "FAVORITE_META")]
-    pub favorite_meta: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }
 /// The `params` object. Part of `landing.block.getbyid` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html)).
 #[non_exhaustive]

@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `mail.message.thread` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get e-mail thread — `mail.message.thread` (REST 3.0, scope `mail`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-thread.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "mail.message.thread",
     version = "v3",
     scope = "mail",
-    result = Vec<MailMessageThreadResultItem>,
+    result = Vec<types::MailMessage>,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
         status = 400,
@@ -40,26 +40,4 @@ pub struct MailMessageThread {
     pub id: i64,
     /// `limit`: documented as integer.
     pub limit: Option<i64>,
-}
-/// The `MailMessageThreadResultItem` object. Part of `mail.message.thread` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-thread.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct MailMessageThreadResultItem {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `subject`: documented as string.
-    pub subject: Option<String>,
-    /// `from`: documented as string.
-    pub from: Option<String>,
-    /// `to`: documented as string.
-    pub to: Option<String>,
-    /// `cc`: documented as string.
-    pub cc: Option<String>,
-    /// `date`: documented as string.
-    pub date: Option<String>,
-    /// `body`: documented as string.
-    pub body: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Get the Timeline Records List for the Element — `rpa.timeline.listForItem` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
@@ -31,65 +32,8 @@ pub struct RpaTimelineListForItem {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct RpaTimelineListForItemResult {
-    /// `timeline`: documented as array of object.
-    pub timeline: Option<Vec<RpaTimelineListForItemResultTimelineItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `RpaTimelineListForItemResultTimelineItem` object. Part of `rpa.timeline.listForItem` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct RpaTimelineListForItemResultTimelineItem {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `typeId`: documented as integer.
-    #[bitrix(rename = "typeId")]
-    pub type_id: Option<i64>,
-    /// `itemId`: documented as integer.
-    #[bitrix(rename = "itemId")]
-    pub item_id: Option<i64>,
-    /// `createdTime`: documented as string.
-    #[bitrix(rename = "createdTime")]
-    pub created_time: Option<String>,
-    /// `userId`: documented as integer.
-    #[bitrix(rename = "userId")]
-    pub user_id: Option<i64>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `description`: documented as string.
-    pub description: Option<String>,
-    /// `action`: documented as string.
-    pub action: Option<String>,
-    /// `isFixed`: documented as boolean.
-    #[bitrix(rename = "isFixed")]
-    pub is_fixed: Option<bool>,
-    /// `data`: documented as object.
-    pub data: Option<RpaTimelineListForItemResultTimelineItemData>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `data` object. Part of `rpa.timeline.listForItem` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct RpaTimelineListForItemResultTimelineItemData {
-    /// `item`: documented as any JSON value.
-    pub item: Option<Value>,
-    /// `scope`: documented as string.
-    pub scope: Option<String>,
-    /// `stageFrom`: documented as any JSON value.
-    #[bitrix(rename = "stageFrom")]
-    pub stage_from: Option<Value>,
-    /// `stageTo`: documented as any JSON value.
-    #[bitrix(rename = "stageTo")]
-    pub stage_to: Option<Value>,
-    /// `fields`: documented as any JSON value.
-    pub fields: Option<Value>,
-    /// `task`: documented as any JSON value.
-    pub task: Option<Value>,
-    /// `users`: documented as any JSON value.
-    pub users: Option<Value>,
+    /// `timeline`: documented as array of `rpa_timeline`.
+    pub timeline: Option<Vec<types::RpaTimeline>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

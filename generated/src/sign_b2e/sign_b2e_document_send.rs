@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Send Document for Signing — `sign.b2e.document.send` (REST v1, scope `sign_b2e`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "sign.b2e.document.send",
     version = "v1",
     scope = "sign_b2e",
-    result = SignB2eDocumentSendResult,
+    result = types::SignB2eDocument,
     mutates,
     error(code = "ACCESS_DENIED", status = 200, message = "Access denied!"),
     error(
@@ -129,20 +130,6 @@ pub struct SignB2eDocumentSend {
     pub fields: SignB2eDocumentSendFields,
     /// `language`: documented as string.
     pub language: Option<String>,
-}
-/// The `SignB2eDocumentSendResult` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct SignB2eDocumentSendResult {
-    /// `uid`: documented as string.
-    pub uid: Option<String>,
-    /// `state`: documented as object.
-    pub state: Option<Map<String, Value>>,
-    /// `members`: documented as array.
-    pub members: Option<Vec<Value>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).
 #[non_exhaustive]

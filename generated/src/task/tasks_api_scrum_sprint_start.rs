@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.sprint.start` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Start Sprint — `tasks.api.scrum.sprint.start` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-start.html)
@@ -12,7 +12,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "tasks.api.scrum.sprint.start",
     version = "v1",
     scope = "task",
-    result = TasksApiScrumSprintStartResult,
+    result = types::TasksApiScrumSprint,
     mutates,
     error(code = "0", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Sprint not found"),
@@ -31,40 +31,4 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct TasksApiScrumSprintStart {
     /// `id`: documented as integer, required.
     pub id: i64,
-}
-/// The `TasksApiScrumSprintStartResult` object. Part of `tasks.api.scrum.sprint.start` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-start.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct TasksApiScrumSprintStartResult {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `groupId`: documented as integer.
-    #[bitrix(rename = "groupId")]
-    pub group_id: Option<i64>,
-    /// `entityType`: documented as string.
-    #[bitrix(rename = "entityType")]
-    pub entity_type: Option<String>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `goal`: documented as string.
-    pub goal: Option<String>,
-    /// `sort`: documented as integer.
-    pub sort: Option<i64>,
-    /// `createdBy`: documented as integer.
-    #[bitrix(rename = "createdBy")]
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: documented as integer.
-    #[bitrix(rename = "modifiedBy")]
-    pub modified_by: Option<i64>,
-    /// `dateStart`: documented as string.
-    #[bitrix(rename = "dateStart")]
-    pub date_start: Option<String>,
-    /// `dateEnd`: documented as string.
-    #[bitrix(rename = "dateEnd")]
-    pub date_end: Option<String>,
-    /// `status`: documented as string.
-    pub status: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Create a New Flow — `tasks.flow.Flow.create` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     name = "tasks.flow.Flow.create",
     version = "v1",
     scope = "task",
-    result = TasksFlowFlowCreateResult,
+    result = types::TasksFlowFlow,
     mutates,
     error(code = "0", status = 400, message = "Access denied or flow not found"),
     error(code = "0", status = 400, message = "Unknown error"),
@@ -27,78 +28,6 @@ pub struct TasksFlowFlowCreate {
     /// `flowData`: documented as object, required.
     #[bitrix(rename = "flowData")]
     pub flow_data: TasksFlowFlowCreateFlowData,
-}
-/// The `TasksFlowFlowCreateResult` object. Part of `tasks.flow.Flow.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct TasksFlowFlowCreateResult {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `creatorId`: documented as integer.
-    #[bitrix(rename = "creatorId")]
-    pub creator_id: Option<i64>,
-    /// `ownerId`: documented as integer.
-    #[bitrix(rename = "ownerId")]
-    pub owner_id: Option<i64>,
-    /// `groupId`: documented as integer.
-    #[bitrix(rename = "groupId")]
-    pub group_id: Option<i64>,
-    /// `templateId`: documented as integer.
-    #[bitrix(rename = "templateId")]
-    pub template_id: Option<i64>,
-    /// `efficiency`: documented as integer.
-    pub efficiency: Option<i64>,
-    /// `active`: documented as boolean.
-    pub active: Option<bool>,
-    /// `plannedCompletionTime`: documented as integer.
-    #[bitrix(rename = "plannedCompletionTime")]
-    pub planned_completion_time: Option<i64>,
-    /// `activity`: documented as string.
-    pub activity: Option<String>,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `description`: documented as string.
-    pub description: Option<String>,
-    /// `distributionType`: documented as string.
-    #[bitrix(rename = "distributionType")]
-    pub distribution_type: Option<String>,
-    /// `responsibleList`: documented as array.
-    #[bitrix(rename = "responsibleList")]
-    pub responsible_list: Option<Vec<Value>>,
-    /// `demo`: documented as boolean.
-    pub demo: Option<bool>,
-    /// `responsibleCanChangeDeadline`: documented as boolean.
-    #[bitrix(rename = "responsibleCanChangeDeadline")]
-    pub responsible_can_change_deadline: Option<bool>,
-    /// `matchWorkTime`: documented as boolean.
-    #[bitrix(rename = "matchWorkTime")]
-    pub match_work_time: Option<bool>,
-    /// `taskControl`: documented as boolean.
-    #[bitrix(rename = "taskControl")]
-    pub task_control: Option<bool>,
-    /// `notifyAtHalfTime`: documented as boolean.
-    #[bitrix(rename = "notifyAtHalfTime")]
-    pub notify_at_half_time: Option<bool>,
-    /// `notifyOnQueueOverflow`: documented as integer.
-    #[bitrix(rename = "notifyOnQueueOverflow")]
-    pub notify_on_queue_overflow: Option<i64>,
-    /// `notifyOnTasksInProgressOverflow`: documented as integer.
-    #[bitrix(rename = "notifyOnTasksInProgressOverflow")]
-    pub notify_on_tasks_in_progress_overflow: Option<i64>,
-    /// `notifyWhenEfficiencyDecreases`: documented as integer.
-    #[bitrix(rename = "notifyWhenEfficiencyDecreases")]
-    pub notify_when_efficiency_decreases: Option<i64>,
-    /// `taskCreators`: documented as object.
-    #[bitrix(rename = "taskCreators")]
-    pub task_creators: Option<Value>,
-    /// `team`: documented as object.
-    pub team: Option<Value>,
-    /// `trialFeatureEnabled`: documented as boolean.
-    #[bitrix(rename = "trialFeatureEnabled")]
-    pub trial_feature_enabled: Option<bool>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }
 /// The `flowData` object. Part of `tasks.flow.Flow.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)).
 #[non_exhaustive]

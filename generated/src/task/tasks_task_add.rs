@@ -54,7 +54,7 @@ use crate::types;
     ),
 )]
 pub struct TasksTaskAdd {
-    /// `fields`: documented as object, required.
+    /// `fields`: documented as object, required; keys: `UF_*`.
     pub fields: TasksTaskAddFields,
 }
 /// The `TasksTaskAddResult` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).

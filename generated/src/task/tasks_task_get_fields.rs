@@ -19,7 +19,7 @@ pub struct TasksTaskGetFields {}
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTaskGetFieldsResult {
-    /// `fields`: documented as object.
+    /// `fields`: documented as object; keys: `UF_*`.
     pub fields: Option<TasksTaskGetFieldsResultFields>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]

@@ -67,7 +67,7 @@ pub struct TasksTaskUpdate {
     /// `taskId`: documented as integer, required.
     #[bitrix(rename = "taskId")]
     pub task_id: i64,
-    /// `fields`: documented as object, required.
+    /// `fields`: documented as object, required; keys: `UF_*`.
     pub fields: TasksTaskUpdateFields,
 }
 /// The `TasksTaskUpdateResult` object. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).

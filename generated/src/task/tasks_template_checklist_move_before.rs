@@ -3,7 +3,8 @@
 //! `tasks.template.checklist.moveBefore` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
+use crate::types;
 /// Move Checklist Item Before Another — `tasks.template.checklist.moveBefore` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)
@@ -56,123 +57,9 @@ pub struct TasksTemplateChecklistMoveBefore {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct TasksTemplateChecklistMoveBeforeResult {
-    /// `checkListItem`: documented as object.
+    /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]
-    pub check_list_item: Option<TasksTemplateChecklistMoveBeforeResultCheckListItem>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `checkListItem` object. Part of `tasks.template.checklist.moveBefore` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct TasksTemplateChecklistMoveBeforeResultCheckListItem {
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `copiedId`: documented as integer.
-    #[bitrix(rename = "copiedId")]
-    pub copied_id: Option<i64>,
-    /// `userId`: documented as integer.
-    #[bitrix(rename = "userId")]
-    pub user_id: Option<i64>,
-    /// `createdBy`: documented as integer.
-    #[bitrix(rename = "createdBy")]
-    pub created_by: Option<i64>,
-    /// `parentId`: documented as integer.
-    #[bitrix(rename = "parentId")]
-    pub parent_id: Option<i64>,
-    /// `title`: documented as string.
-    pub title: Option<String>,
-    /// `sortIndex`: documented as integer.
-    #[bitrix(rename = "sortIndex")]
-    pub sort_index: Option<i64>,
-    /// `displaySortIndex`: documented as string.
-    #[bitrix(rename = "displaySortIndex")]
-    pub display_sort_index: Option<String>,
-    /// `isComplete`: documented as boolean.
-    #[bitrix(rename = "isComplete")]
-    pub is_complete: Option<bool>,
-    /// `isImportant`: documented as boolean.
-    #[bitrix(rename = "isImportant")]
-    pub is_important: Option<bool>,
-    /// `completedCount`: documented as integer.
-    #[bitrix(rename = "completedCount")]
-    pub completed_count: Option<i64>,
-    /// `members`: documented as array of object.
-    pub members: Option<
-        Vec<TasksTemplateChecklistMoveBeforeResultCheckListItemMembersItem>,
-    >,
-    /// `attachments`: documented as object.
-    pub attachments: Option<
-        TasksTemplateChecklistMoveBeforeResultCheckListItemAttachments,
-    >,
-    /// `nodeId`: documented as integer.
-    #[bitrix(rename = "nodeId")]
-    pub node_id: Option<i64>,
-    /// `templateId`: documented as integer.
-    #[bitrix(rename = "templateId")]
-    pub template_id: Option<i64>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `TasksTemplateChecklistMoveBeforeResultCheckListItemMembersItem` object. Part of `tasks.template.checklist.moveBefore` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct TasksTemplateChecklistMoveBeforeResultCheckListItemMembersItem {
-    /// `id`: documented as string.
-    pub id: Option<String>,
-    /// `type`: documented as string.
-    #[bitrix(rename = "type")]
-    pub type_: Option<
-        TasksTemplateChecklistMoveBeforeResultCheckListItemMembersItemType,
-    >,
-    /// `name`: documented as string.
-    pub name: Option<String>,
-    /// `personalPhoto`: documented as string.
-    #[bitrix(rename = "personalPhoto")]
-    pub personal_photo: Option<String>,
-    /// `personalGender`: documented as string.
-    #[bitrix(rename = "personalGender")]
-    pub personal_gender: Option<
-        TasksTemplateChecklistMoveBeforeResultCheckListItemMembersItemPersonalGender,
-    >,
-    /// `image`: documented as string.
-    pub image: Option<String>,
-    /// `isCollaber`: documented as boolean.
-    #[bitrix(rename = "isCollaber")]
-    pub is_collaber: Option<bool>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// Documented values of `type`. Part of `tasks.template.checklist.moveBefore` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTemplateChecklistMoveBeforeResultCheckListItemMembersItemType {
-    /// `"A"`: Participant
-    #[bitrix(value = "A")]
-    A,
-    /// `"U"`: Observer
-    #[bitrix(value = "U")]
-    U,
-}
-/// Documented values of `personalGender`. Part of `tasks.template.checklist.moveBefore` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTemplateChecklistMoveBeforeResultCheckListItemMembersItemPersonalGender {
-    /// `"M"`: Male
-    #[bitrix(value = "M")]
-    M,
-    /// `"F"`: Female
-    #[bitrix(value = "F")]
-    F,
-}
-/// The `attachments` object. Part of `tasks.template.checklist.moveBefore` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct TasksTemplateChecklistMoveBeforeResultCheckListItemAttachments {
-    /// `attachmentId`: documented as string.
-    #[bitrix(rename = "attachmentId")]
-    pub attachment_id: Option<String>,
+    pub check_list_item: Option<types::TasksTemplateChecklist>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

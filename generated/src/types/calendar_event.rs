@@ -124,9 +124,9 @@ pub struct CalendarEvent {
     /// `VERSION`: documented as string.
     #[bitrix(rename = "VERSION")]
     pub version: Option<String>,
-    /// `ATTENDEES_CODES`: documented as array.
+    /// `ATTENDEES_CODES`: documented as array of string.
     #[bitrix(rename = "ATTENDEES_CODES")]
-    pub attendees_codes: Option<Vec<Value>>,
+    pub attendees_codes: Option<Vec<String>>,
     /// `RECURRENCE_ID`: documented as string.
     #[bitrix(rename = "RECURRENCE_ID")]
     pub recurrence_id: Option<String>,
@@ -139,12 +139,12 @@ pub struct CalendarEvent {
     /// `SYNC_STATUS`: documented as string.
     #[bitrix(rename = "SYNC_STATUS")]
     pub sync_status: Option<String>,
-    /// `UF_CRM_CAL_EVENT`: documented as array.
+    /// `UF_CRM_CAL_EVENT`: documented as array of string.
     #[bitrix(rename = "UF_CRM_CAL_EVENT")]
-    pub uf_crm_cal_event: Option<Vec<Value>>,
+    pub uf_crm_cal_event: Option<Vec<String>>,
     /// `UF_WEBDAV_CAL_EVENT`: documented as array.
     #[bitrix(rename = "UF_WEBDAV_CAL_EVENT")]
-    pub uf_webdav_cal_event: Option<Vec<Value>>,
+    pub uf_webdav_cal_event: Option<Value>,
     /// `SECTION_DAV_XML_ID`: documented as array.
     #[bitrix(rename = "SECTION_DAV_XML_ID")]
     pub section_dav_xml_id: Option<Vec<Value>>,

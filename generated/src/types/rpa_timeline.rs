@@ -12,7 +12,7 @@ use bitrix24::bitrix_object;
 #[bitrix_object]
 pub struct RpaTimeline {
     /// `action`: documented as boolean.
-    pub action: Option<bool>,
+    pub action: Option<Value>,
     /// `createdTime`: documented as string.
     #[bitrix(rename = "createdTime")]
     pub created_time: Option<String>,

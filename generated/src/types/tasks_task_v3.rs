@@ -39,8 +39,8 @@ pub struct TasksTaskV3 {
     /// `endPlan`: documented as datetime.
     #[bitrix(rename = "endPlan")]
     pub end_plan: Option<String>,
-    /// `checklist`: documented as array.
-    pub checklist: Option<Vec<Value>>,
+    /// `checklist`: documented as array of integer.
+    pub checklist: Option<Vec<i64>>,
     /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<i64>,
@@ -197,13 +197,13 @@ pub struct TasksTaskV3 {
     /// `link`: documented as string.
     pub link: Option<String>,
     /// `rights`: documented as array.
-    pub rights: Option<Vec<Value>>,
+    pub rights: Option<Value>,
     /// `archiveLink`: documented as string.
     #[bitrix(rename = "archiveLink")]
     pub archive_link: Option<String>,
-    /// `crmItemIds`: documented as array.
+    /// `crmItemIds`: documented as array of string.
     #[bitrix(rename = "crmItemIds")]
-    pub crm_item_ids: Option<Vec<Value>>,
+    pub crm_item_ids: Option<Vec<String>>,
     /// `emailId`: documented as integer.
     #[bitrix(rename = "emailId")]
     pub email_id: Option<i64>,
@@ -241,9 +241,9 @@ pub struct TasksTaskV3 {
     /// `dependsOn`: documented as array.
     #[bitrix(rename = "dependsOn")]
     pub depends_on: Option<Vec<Value>>,
-    /// `scenarios`: documented as array.
-    pub scenarios: Option<Vec<Value>>,
-    /// Undocumented keys sent as they are.
+    /// `scenarios`: documented as array of string.
+    pub scenarios: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -268,7 +268,7 @@ pub struct TasksTaskV3Creator {
     pub external_auth_id: Option<String>,
     /// `rights`: documented as array.
     pub rights: Option<Vec<Value>>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -296,7 +296,7 @@ pub struct TasksTaskV3CreatorImage {
     pub content_type: Option<String>,
     /// `file`: documented as array.
     pub file: Option<Vec<Value>>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -316,7 +316,7 @@ pub struct TasksTaskV3Group {
     /// `isVisible`: documented as boolean.
     #[bitrix(rename = "isVisible")]
     pub is_visible: Option<bool>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -330,7 +330,7 @@ pub struct TasksTaskV3Stage {
     pub title: Option<String>,
     /// `color`: documented as string.
     pub color: Option<String>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -342,7 +342,7 @@ pub struct TasksTaskV3Flow {
     pub id: Option<i64>,
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -393,7 +393,7 @@ pub struct TasksTaskV3Chat {
     /// `entityType`: documented as string.
     #[bitrix(rename = "entityType")]
     pub entity_type: Option<String>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -475,7 +475,7 @@ pub struct TasksTaskV3ForkedByTemplate {
     /// `replicateParams`: documented as object.
     #[bitrix(rename = "replicateParams")]
     pub replicate_params: Option<TasksTaskV3ForkedByTemplateReplicateParams>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -549,7 +549,7 @@ pub struct TasksTaskV3ForkedByTemplateReplicateParams {
     pub end_date: Option<String>,
     /// `times`: documented as string.
     pub times: Option<String>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -576,7 +576,7 @@ pub struct TasksTaskV3Email {
     pub date_ts: Option<i64>,
     /// `link`: documented as string.
     pub link: Option<String>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -609,7 +609,7 @@ pub struct TasksTaskV3ElapsedTime {
     /// `stopTs`: documented as integer.
     #[bitrix(rename = "stopTs")]
     pub stop_ts: Option<i64>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
@@ -622,7 +622,7 @@ pub struct TasksTaskV3Source {
     pub type_: Option<String>,
     /// `data`: documented as array.
     pub data: Option<Vec<Value>>,
-    /// Undocumented keys sent as they are.
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }

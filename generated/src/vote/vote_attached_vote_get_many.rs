@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get Multiple Votes — `vote.AttachedVote.getMany` (REST v1, scope `vote`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)
@@ -35,64 +36,8 @@ pub struct VoteAttachedVoteGetMany {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct VoteAttachedVoteGetManyResult {
-    /// `items`: documented as array of object.
-    pub items: Option<Vec<VoteAttachedVoteGetManyResultItemsItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `VoteAttachedVoteGetManyResultItemsItem` object. Part of `vote.AttachedVote.getMany` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct VoteAttachedVoteGetManyResultItemsItem {
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `VOTE_ID`: documented as integer.
-    #[bitrix(rename = "VOTE_ID")]
-    pub vote_id: Option<i64>,
-    /// `COUNTER`: documented as integer.
-    #[bitrix(rename = "COUNTER")]
-    pub counter: Option<i64>,
-    /// `QUESTIONS`: documented as array.
-    #[bitrix(rename = "QUESTIONS")]
-    pub questions: Option<Value>,
-    /// `ANONYMITY`: documented as integer.
-    #[bitrix(rename = "ANONYMITY")]
-    pub anonymity: Option<i64>,
-    /// `OPTIONS`: documented as integer.
-    #[bitrix(rename = "OPTIONS")]
-    pub options: Option<i64>,
-    /// `userAnswerMap`: documented as array.
-    #[bitrix(rename = "userAnswerMap")]
-    pub user_answer_map: Option<Value>,
-    /// `canEdit`: documented as bool.
-    #[bitrix(rename = "canEdit")]
-    pub can_edit: Option<bool>,
-    /// `canVote`: documented as bool.
-    #[bitrix(rename = "canVote")]
-    pub can_vote: Option<bool>,
-    /// `canRevote`: documented as bool.
-    #[bitrix(rename = "canRevote")]
-    pub can_revote: Option<bool>,
-    /// `isVoted`: documented as bool.
-    #[bitrix(rename = "isVoted")]
-    pub is_voted: Option<bool>,
-    /// `signedAttachId`: documented as string.
-    #[bitrix(rename = "signedAttachId")]
-    pub signed_attach_id: Option<String>,
-    /// `resultUrl`: documented as string.
-    #[bitrix(rename = "resultUrl")]
-    pub result_url: Option<String>,
-    /// `downloadUrl`: documented as string.
-    #[bitrix(rename = "downloadUrl")]
-    pub download_url: Option<String>,
-    /// `entityId`: documented as integer.
-    #[bitrix(rename = "entityId")]
-    pub entity_id: Option<i64>,
-    /// `isFinished`: documented as bool.
-    #[bitrix(rename = "isFinished")]
-    pub is_finished: Option<bool>,
+    /// `items`: documented as array of `vote_attached_vote`.
+    pub items: Option<Vec<types::VoteAttachedVote>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
