@@ -214,7 +214,7 @@ fn read_table(
         // "Empty string" in the message column: the server sends no message.
         let message = Some(get(cols.message))
             .filter(|m| !is_placeholder(m))
-            .map(clean)
+            .map(|m| clean(quoted_message(m)))
             .unwrap_or_default();
         let row_status = get(cols.status)
             .trim_matches('`')
@@ -476,6 +476,22 @@ fn dedupe(out: &mut Vec<ErrorEntry>) {
         }
         new
     });
+}
+
+/// The server's message when a cell quotes it on a line of its own and explains it below
+/// (`` `Order not found` `` then "The order does not exist"); else the whole cell.
+fn quoted_message(cell: &str) -> &str {
+    let mut lines = cell.lines();
+    let first = lines.next().unwrap_or_default().trim();
+    let quoted = first.len() > 2
+        && first.starts_with('`')
+        && first.ends_with('`')
+        && first.matches('`').count() == 2;
+    if quoted && lines.any(|l| !l.trim().is_empty()) {
+        &first[1..first.len() - 1]
+    } else {
+        cell
+    }
 }
 
 /// A cell's text without Markdown decoration, and without a quote the docs left unclosed.

@@ -211,3 +211,20 @@ fn a_page_without_an_error_section_has_no_errors() {
     let (out, reasons) = errors("## Examples\n\nNone.\n", false);
     assert_eq!((out, reasons), (vec![], vec![]));
 }
+
+#[test]
+fn a_quoted_message_explained_below_is_the_message() {
+    let (out, _) = errors(
+        "## Error Handling\n\nHTTP Status: **400**\n\n#|\n|| **Code** | **Description** ||\n|| `200140400009` | `Order not found`\n\nThe order does not exist\n||\n|| `200040300010` | Insufficient permissions to modify ||\n|| `X` | `Bad` value given ||\n|#\n",
+        false,
+    );
+    let messages: Vec<&str> = out.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "Order not found",
+            "Insufficient permissions to modify",
+            "Bad value given"
+        ]
+    );
+}
