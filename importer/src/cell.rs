@@ -191,12 +191,15 @@ fn inline_values(description: &str) -> Vec<(String, Option<String>)> {
     out
 }
 
-/// A listed value as sent: `''` and `""` in code are the empty string, written so it can be
-/// seen.
+/// A listed value as sent, without the quotes it may be written in: `''` and `""` are the
+/// empty string, written so it can be seen.
 fn literal(code: &str) -> String {
-    match code {
-        "''" | "\"\"" => String::new(),
-        _ => code.to_owned(),
+    let quoted = |q: char| code.len() >= 2 && code.starts_with(q) && code.ends_with(q);
+    if quoted('\'') || quoted('"') {
+        // `"Mon"`: the value written with its quotes.
+        code[1..code.len() - 1].to_owned()
+    } else {
+        code.to_owned()
     }
 }
 

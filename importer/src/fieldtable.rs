@@ -114,7 +114,10 @@ pub(crate) fn fields_of(
         };
         let mut ty =
             typewords::from_words(&words, typewords::documents_flags(&description), page.known);
-        enum_values(&mut ty, &description);
+        // `select` names fields, custom ones included: a list of some is no closed set.
+        if !cell.name.eq_ignore_ascii_case("select") {
+            enum_values(&mut ty, &description);
+        }
         // `[section[]](#section)`: the type is the structure this page documents under the
         // anchor, whatever the word would mean elsewhere (`section` is an id type).
         let real = typewords::meaningful(&words);
@@ -433,6 +436,43 @@ fn lists_objects(description: &str) -> bool {
 /// when every listed value is one (`0` — not deleted, `3` — in the trash), and stays loose
 /// when the row lists none (examples send such codes as numbers and as text).
 fn enum_values(ty: &mut Type, description: &str) {
+    // A list's values are those of its items (`BYDAY`: `SU`, `MO`, …); an untyped list's
+    // items are what its values are, unless the row speaks of objects, options, keys or
+    // fields (it then lists names of keys, not values).
+    match &mut ty.kind {
+        Kind::Array(Some(item)) => {
+            if item.enum_values.is_empty() && matches!(item.kind, Kind::Integer | Kind::String) {
+                enum_values(item, description);
+            }
+            return;
+        }
+        Kind::Array(None)
+            if !["object", "option", "key", "field", "param"]
+                .iter()
+                .any(|w| description.to_lowercase().contains(w)) =>
+        {
+            let listed = listed_values(description);
+            // `isExisting => true/false` describes a key, not a value.
+            if listed
+                .iter()
+                .any(|(v, _)| v.is_empty() || v.contains(char::is_whitespace))
+            {
+                return;
+            }
+            let integers = listed.iter().all(|(v, _)| v.parse::<i64>().is_ok());
+            let mut item = Type::of(if integers {
+                Kind::Integer
+            } else {
+                Kind::String
+            });
+            enum_values(&mut item, description);
+            if !item.enum_values.is_empty() {
+                ty.kind = Kind::array_of(item);
+            }
+            return;
+        }
+        _ => {}
+    }
     if ty.doc_type.as_deref() == Some("enum") && ty.kind == Kind::Any {
         let bullets = listed_values(description);
         if bullets.len() < 2 {
@@ -503,7 +543,12 @@ fn is_placeholder(value: &str) -> bool {
             .is_some_and(|c| c.is_ascii_alphabetic())
             && value[open..].contains('>')
     });
-    value.contains("XXX")
+    // `chatXXX`, `L_XX`: a part to fill in.
+    let filled = value.contains("XXX")
+        || value
+            .split('_')
+            .any(|part| part.len() >= 2 && part.chars().all(|c| c == 'X'));
+    filled
         || (value.contains('{') && value.contains('}'))
         || angle
         || (value.contains('#') && value.contains(' '))

@@ -18,6 +18,7 @@
 //! → `results` (result types, shared entity types) → `method`, `event` and `datatypes`, one
 //! per kind of page.
 
+mod alternatives;
 mod answers;
 mod cell;
 mod datatypes;
@@ -29,6 +30,7 @@ mod examples;
 mod fieldtable;
 mod identity;
 mod linked;
+mod linked_entities;
 mod method;
 pub mod mutates;
 pub mod overrides;
@@ -165,6 +167,7 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
     }
     let mut entities = BTreeMap::new();
     let mut alike = BTreeMap::new();
+    let mut linked = BTreeMap::new();
     for (key, imported) in kept {
         let mut m = imported.method;
         note_spellings(&mut m, spellings.get(&key));
@@ -178,9 +181,13 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
         if let Some(other) = imported.answers_like {
             alike.insert(key.clone(), other);
         }
+        if !imported.linked_params.is_empty() {
+            linked.insert(key.clone(), imported.linked_params);
+        }
         import.methods.insert(key, m);
     }
     results::entity::share(&mut import, entities);
+    linked_entities::share(&mut import, &linked);
     results::alike::apply(&mut import, &alike);
     results::field_answers::apply(&mut import);
     secrets::mark(&mut import);

@@ -7,6 +7,7 @@
 //! `filter`, `order` and `select` link to field pages too, but their keys carry operators and
 //! directions, so they keep their loose type.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -18,8 +19,18 @@ use crate::page::Page;
 use crate::text;
 use crate::yfm::Table;
 
+/// A parameter object whose fields, all optional here, another page documents.
+#[derive(Debug, Clone)]
+pub(crate) struct LinkedParam {
+    /// The keys from the parameters down to the object (`fields`, `ADDITIONAL_FIELDS`).
+    pub(crate) path: Vec<String>,
+    /// The page, relative to the docs root.
+    pub(crate) source: String,
+}
+
 /// Gives every object parameter of `page` without documented fields, at any depth of the
-/// parameter tables (`fields.ADDITIONAL_FIELDS`), the fields its row links.
+/// parameter tables (`fields.ADDITIONAL_FIELDS`), the fields its row links; returns those
+/// whose fields are all optional here, for [`crate::linked_entities`].
 pub(crate) fn resolve(
     root: &Path,
     rel: &str,
@@ -27,17 +38,19 @@ pub(crate) fn resolve(
     params: &mut [Field],
     creates: bool,
     reasons: &mut Vec<String>,
-) {
+) -> Vec<LinkedParam> {
     let Some(table) = fieldtable::param_table(page, &mut Vec::new()) else {
-        return;
+        return Vec::new();
     };
     let cx = Cx {
         root,
         rel,
         page,
         creates,
+        found: RefCell::new(Vec::new()),
     };
-    cx.rows(table, params, "", 0, reasons);
+    cx.rows(table, params, &[], 0, reasons);
+    cx.found.into_inner()
 }
 
 /// What every level of the walk shares.
@@ -46,6 +59,8 @@ struct Cx<'a, 'p> {
     rel: &'a str,
     page: &'a Page<'p>,
     creates: bool,
+    /// The linked objects found so far.
+    found: RefCell<Vec<LinkedParam>>,
 }
 
 /// Nested tables deeper than this are not followed (the docs nest three at most).
@@ -57,7 +72,7 @@ impl Cx<'_, '_> {
         &self,
         table: &Table,
         fields: &mut [Field],
-        path: &str,
+        path: &[String],
         depth: usize,
         reasons: &mut Vec<String>,
     ) {
@@ -75,11 +90,7 @@ impl Cx<'_, '_> {
                 continue;
             }
             let description = row[1..].join("\n");
-            let here = if path.is_empty() {
-                cell.name.clone()
-            } else {
-                format!("{path}.{}", cell.name)
-            };
+            let here: Vec<String> = path.iter().chain([&cell.name]).cloned().collect();
             // The docs call associative arrays `array`; one without an item type may be a
             // field set.
             let inner = match &mut field.ty.kind {
@@ -117,7 +128,14 @@ impl Cx<'_, '_> {
     }
 
     /// Gives the loose `field` the fields its row's description links, if any.
-    fn link(&self, field: &mut Field, here: &str, description: &str, reasons: &mut Vec<String>) {
+    fn link(
+        &self,
+        field: &mut Field,
+        path: &[String],
+        description: &str,
+        reasons: &mut Vec<String>,
+    ) {
+        let here = path.join(".");
         // `{"field_1": "value_1", …}`, "the list of keys is not fixed": a map whose keys are
         // named elsewhere, not a structure.
         let lower = description.to_lowercase();
@@ -134,6 +152,7 @@ impl Cx<'_, '_> {
             let Some(Linked {
                 mut fields,
                 patterns,
+                source,
                 ..
             }) = fields_at(
                 self.root,
@@ -151,6 +170,10 @@ impl Cx<'_, '_> {
                 format!("{required} required, as that page marks them, for creating")
             } else {
                 all_optional(&mut fields);
+                self.found.borrow_mut().push(LinkedParam {
+                    path: path.to_vec(),
+                    source,
+                });
                 "none required here".to_owned()
             };
             reasons.push(format!(

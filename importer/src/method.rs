@@ -35,6 +35,8 @@ pub struct Imported {
     pub documents_result: bool,
     /// The method whose answer the page says this one's is like, when it documents none.
     pub(crate) answers_like: Option<String>,
+    /// Parameter objects whose fields another page documents.
+    pub(crate) linked_params: Vec<crate::linked::LinkedParam>,
 }
 
 /// Imports one page. `rel` is its path under the docs root.
@@ -94,12 +96,14 @@ pub fn method(
     let title = identity::title_without(&h1, &name);
 
     let mut params = fieldtable::params(&page, &mut reasons);
+    crate::alternatives::relax(&page.lines, &mut params, &mut reasons);
     // A method that creates the entity requires what the entity's fields page requires.
     let creates = name
         .rsplit('.')
         .next()
         .is_some_and(|a| a.eq_ignore_ascii_case("add"));
-    crate::linked::resolve(root, rel, &page, &mut params, creates, &mut reasons);
+    let linked_params =
+        crate::linked::resolve(root, rel, &page, &mut params, creates, &mut reasons);
     let examples = examples::extract(&page.lines, &page.headings, &mut reasons);
     let response = examples
         .iter()
@@ -172,6 +176,7 @@ pub fn method(
         entity: found.entity,
         documents_result: found.documented,
         answers_like: found.alike,
+        linked_params,
     })
 }
 
