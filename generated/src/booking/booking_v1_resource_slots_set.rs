@@ -3,7 +3,7 @@
 //! `booking.v1.resource.slots.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 /// Set Slots for Resource — `booking.v1.resource.slots.set` (REST v1, scope `booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-set.html)
@@ -37,11 +37,36 @@ pub struct BookingV1ResourceSlotsSetSlotsItem {
     pub timezone: String,
     /// `weekDays`: documented as array of string, required.
     #[bitrix(rename = "weekDays")]
-    pub week_days: Vec<String>,
+    pub week_days: Vec<BookingV1ResourceSlotsSetSlotsItemWeekDaysItem>,
     /// `slotSize`: documented as integer, required.
     #[bitrix(rename = "slotSize")]
     pub slot_size: i64,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `BookingV1ResourceSlotsSetSlotsItemWeekDaysItem`. Part of `booking.v1.resource.slots.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-set.html)).
+#[bitrix_enum(repr = "string")]
+pub enum BookingV1ResourceSlotsSetSlotsItemWeekDaysItem {
+    /// `"Mon"`: Monday
+    #[bitrix(value = "Mon")]
+    Mon,
+    /// `"Tue"`: Tuesday
+    #[bitrix(value = "Tue")]
+    Tue,
+    /// `"Wed"`: Wednesday
+    #[bitrix(value = "Wed")]
+    Wed,
+    /// `"Thu"`: Thursday
+    #[bitrix(value = "Thu")]
+    Thu,
+    /// `"Fri"`: Friday
+    #[bitrix(value = "Fri")]
+    Fri,
+    /// `"Sat"`: Saturday
+    #[bitrix(value = "Sat")]
+    Sat,
+    /// `"Sun"`: Sunday
+    #[bitrix(value = "Sun")]
+    Sun,
 }

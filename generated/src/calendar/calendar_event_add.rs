@@ -187,7 +187,7 @@ pub struct CalendarEventAddRrule {
     pub interval: Option<i64>,
     /// `BYDAY`: documented as array of string.
     #[bitrix(rename = "BYDAY")]
-    pub byday: Option<Vec<String>>,
+    pub byday: Option<Vec<CalendarEventAddRruleBydayItem>>,
     /// `UNTIL`: documented as date.
     #[bitrix(rename = "UNTIL")]
     pub until: Option<String>,
@@ -210,6 +210,31 @@ pub enum CalendarEventAddRruleFreq {
     /// `"YEARLY"`: yearly
     #[bitrix(value = "YEARLY")]
     Yearly,
+}
+/// Documented values of `CalendarEventAddRruleBydayItem`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CalendarEventAddRruleBydayItem {
+    /// `"SU"`: Sunday
+    #[bitrix(value = "SU")]
+    Su,
+    /// `"MO"`: Monday
+    #[bitrix(value = "MO")]
+    Mo,
+    /// `"TU"`: Tuesday
+    #[bitrix(value = "TU")]
+    Tu,
+    /// `"WE"`: Wednesday
+    #[bitrix(value = "WE")]
+    We,
+    /// `"TH"`: Thursday
+    #[bitrix(value = "TH")]
+    Th,
+    /// `"FR"`: Friday
+    #[bitrix(value = "FR")]
+    Fr,
+    /// `"SA"`: Saturday
+    #[bitrix(value = "SA")]
+    Sa,
 }
 /// Documented values of `is_meeting`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
 #[bitrix_enum(repr = "string")]

@@ -190,7 +190,7 @@ pub struct CalendarEventUpdateRrule {
     pub interval: Option<i64>,
     /// `BYDAY`: documented as array of string.
     #[bitrix(rename = "BYDAY")]
-    pub byday: Option<Vec<String>>,
+    pub byday: Option<Vec<CalendarEventUpdateRruleBydayItem>>,
     /// `UNTIL`: documented as date.
     #[bitrix(rename = "UNTIL")]
     pub until: Option<String>,
@@ -213,6 +213,31 @@ pub enum CalendarEventUpdateRruleFreq {
     /// `"YEARLY"`: yearly
     #[bitrix(value = "YEARLY")]
     Yearly,
+}
+/// Documented values of `CalendarEventUpdateRruleBydayItem`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum CalendarEventUpdateRruleBydayItem {
+    /// `"SU"`: Sunday
+    #[bitrix(value = "SU")]
+    Su,
+    /// `"MO"`: Monday
+    #[bitrix(value = "MO")]
+    Mo,
+    /// `"TU"`: Tuesday
+    #[bitrix(value = "TU")]
+    Tu,
+    /// `"WE"`: Wednesday
+    #[bitrix(value = "WE")]
+    We,
+    /// `"TH"`: Thursday
+    #[bitrix(value = "TH")]
+    Th,
+    /// `"FR"`: Friday
+    #[bitrix(value = "FR")]
+    Fr,
+    /// `"SA"`: Saturday
+    #[bitrix(value = "SA")]
+    Sa,
 }
 /// Documented values of `is_meeting`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
 #[bitrix_enum(repr = "string")]

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.dealcategory.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Update Deal Direction — `crm.dealcategory.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-update.html)
@@ -20,29 +21,6 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmDealcategoryUpdate {
     /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `fields`: documented as object.
-    pub fields: Option<CrmDealcategoryUpdateFields>,
-}
-/// The `fields` object. Part of `crm.dealcategory.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmDealcategoryUpdateFields {
-    /// `CREATED_DATE`: documented as datetime.
-    #[bitrix(rename = "CREATED_DATE")]
-    pub created_date: Option<String>,
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `IS_LOCKED`: documented as char.
-    #[bitrix(rename = "IS_LOCKED")]
-    pub is_locked: Option<String>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `SORT`: documented as integer.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
+    /// `fields`: documented as `crm_dealcategory`.
+    pub fields: Option<types::CrmDealcategory>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.recurring.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Add Configuration for Recurring Invoice — `crm.invoice.recurring.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-add.html)
@@ -18,53 +19,6 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct CrmInvoiceRecurringAdd {
-    /// `fields`: documented as object.
-    pub fields: Option<CrmInvoiceRecurringAddFields>,
-}
-/// The `fields` object. Part of `crm.invoice.recurring.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-add.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmInvoiceRecurringAddFields {
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `INVOICE_ID`: documented as integer.
-    #[bitrix(rename = "INVOICE_ID")]
-    pub invoice_id: Option<i64>,
-    /// `ACTIVE`: documented as Y/N flag.
-    #[bitrix(rename = "ACTIVE", yn)]
-    pub active: Option<bool>,
-    /// `NEXT_EXECUTION`: documented as date.
-    #[bitrix(rename = "NEXT_EXECUTION")]
-    pub next_execution: Option<String>,
-    /// `LAST_EXECUTION`: documented as date.
-    #[bitrix(rename = "LAST_EXECUTION")]
-    pub last_execution: Option<String>,
-    /// `COUNTER_REPEAT`: documented as integer.
-    #[bitrix(rename = "COUNTER_REPEAT")]
-    pub counter_repeat: Option<i64>,
-    /// `START_DATE`: documented as date.
-    #[bitrix(rename = "START_DATE")]
-    pub start_date: Option<String>,
-    /// `SEND_BILL`: documented as Y/N flag.
-    #[bitrix(rename = "SEND_BILL", yn)]
-    pub send_bill: Option<bool>,
-    /// `EMAIL_ID`: documented as integer.
-    #[bitrix(rename = "EMAIL_ID")]
-    pub email_id: Option<i64>,
-    /// `IS_LIMIT`: documented as char.
-    #[bitrix(rename = "IS_LIMIT")]
-    pub is_limit: Option<String>,
-    /// `LIMIT_REPEAT`: documented as integer.
-    #[bitrix(rename = "LIMIT_REPEAT")]
-    pub limit_repeat: Option<i64>,
-    /// `LIMIT_DATE`: documented as date.
-    #[bitrix(rename = "LIMIT_DATE")]
-    pub limit_date: Option<String>,
-    /// `PARAMS`: documented as `unknown`.
-    #[bitrix(rename = "PARAMS")]
-    pub params: Option<Value>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
+    /// `fields`: documented as `crm_invoice_recurring`.
+    pub fields: Option<types::CrmInvoiceRecurring>,
 }

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.invoice.status.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Update Invoice Status — `crm.invoice.status.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-update.html)
@@ -20,35 +21,6 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmInvoiceStatusUpdate {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: documented as object, required.
-    pub fields: CrmInvoiceStatusUpdateFields,
-}
-/// The `fields` object. Part of `crm.invoice.status.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmInvoiceStatusUpdateFields {
-    /// `ENTITY_ID`: documented as string.
-    #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: Option<String>,
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `NAME_INIT`: documented as string.
-    #[bitrix(rename = "NAME_INIT")]
-    pub name_init: Option<String>,
-    /// `SORT`: documented as integer.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
-    /// `STATUS_ID`: documented as string.
-    #[bitrix(rename = "STATUS_ID")]
-    pub status_id: Option<String>,
-    /// `SYSTEM`: documented as char.
-    #[bitrix(rename = "SYSTEM")]
-    pub system: Option<String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
+    /// `fields`: documented as `crm_invoice_status`, required.
+    pub fields: types::CrmInvoiceStatus,
 }

@@ -3,7 +3,8 @@
 //! `crm.invoice.userfield.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Create a Custom Field for Invoices — `crm.invoice.userfield.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-add.html)
@@ -18,8 +19,8 @@ use bitrix24::{bitrix_method, bitrix_object};
     mutates,
 )]
 pub struct CrmInvoiceUserfieldAdd {
-    /// `fields`: documented as object.
-    pub fields: Option<CrmInvoiceUserfieldAddFields>,
+    /// `fields`: documented as `crm_userfield`.
+    pub fields: Option<types::CrmUserfield>,
     /// `LIST`: documented as any JSON value.
     #[bitrix(rename = "LIST")]
     pub list: Option<Value>,
@@ -27,69 +28,4 @@ pub struct CrmInvoiceUserfieldAdd {
     pub filter: Option<Map<String, Value>>,
     /// `order`: documented as object.
     pub order: Option<Map<String, Value>>,
-}
-/// The `fields` object. Part of `crm.invoice.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-user-field-add.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmInvoiceUserfieldAddFields {
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `ENTITY_ID`: documented as string.
-    #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: documented as string.
-    #[bitrix(rename = "FIELD_NAME")]
-    pub field_name: Option<String>,
-    /// `USER_TYPE_ID`: documented as string.
-    #[bitrix(rename = "USER_TYPE_ID")]
-    pub user_type_id: Option<String>,
-    /// `XML_ID`: documented as string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<String>,
-    /// `SORT`: documented as integer.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
-    /// `MULTIPLE`: documented as char.
-    #[bitrix(rename = "MULTIPLE")]
-    pub multiple: Option<String>,
-    /// `MANDATORY`: documented as char.
-    #[bitrix(rename = "MANDATORY")]
-    pub mandatory: Option<String>,
-    /// `SHOW_FILTER`: documented as char.
-    #[bitrix(rename = "SHOW_FILTER")]
-    pub show_filter: Option<String>,
-    /// `SHOW_IN_LIST`: documented as char.
-    #[bitrix(rename = "SHOW_IN_LIST")]
-    pub show_in_list: Option<String>,
-    /// `EDIT_IN_LIST`: documented as char.
-    #[bitrix(rename = "EDIT_IN_LIST")]
-    pub edit_in_list: Option<String>,
-    /// `IS_SEARCHABLE`: documented as char.
-    #[bitrix(rename = "IS_SEARCHABLE")]
-    pub is_searchable: Option<String>,
-    /// `EDIT_FORM_LABEL`: documented as `string|lang_map`.
-    #[bitrix(rename = "EDIT_FORM_LABEL")]
-    pub edit_form_label: Option<Value>,
-    /// `LIST_COLUMN_LABEL`: documented as `string|lang_map`.
-    #[bitrix(rename = "LIST_COLUMN_LABEL")]
-    pub list_column_label: Option<Value>,
-    /// `LIST_FILTER_LABEL`: documented as `string|lang_map`.
-    #[bitrix(rename = "LIST_FILTER_LABEL")]
-    pub list_filter_label: Option<Value>,
-    /// `ERROR_MESSAGE`: documented as `string|lang_map`.
-    #[bitrix(rename = "ERROR_MESSAGE")]
-    pub error_message: Option<Value>,
-    /// `HELP_MESSAGE`: documented as `string|lang_map`.
-    #[bitrix(rename = "HELP_MESSAGE")]
-    pub help_message: Option<Value>,
-    /// `LIST`: documented as `uf_enum_element`.
-    #[bitrix(rename = "LIST")]
-    pub list: Option<Value>,
-    /// `SETTINGS`: documented as object.
-    #[bitrix(rename = "SETTINGS")]
-    pub settings: Option<Map<String, Value>>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

@@ -38,11 +38,11 @@ pub struct CrmItemDetailsConfigurationGet {
 /// Documented values of `scope`. Part of `crm.item.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)).
 #[bitrix_enum(repr = "string")]
 pub enum CrmItemDetailsConfigurationGetScope {
-    /// `"'P'"`: personal settings
-    #[bitrix(value = "'P'")]
+    /// `"P"`: personal settings
+    #[bitrix(value = "P")]
     P,
-    /// `"'C'"`: shared settings
-    #[bitrix(value = "'C'")]
+    /// `"C"`: shared settings
+    #[bitrix(value = "C")]
     C,
 }
 /// The `extras` object. Part of `crm.item.details.configuration.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)).

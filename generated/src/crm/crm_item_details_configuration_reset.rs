@@ -37,11 +37,11 @@ pub struct CrmItemDetailsConfigurationReset {
 /// Documented values of `scope`. Part of `crm.item.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-reset.html)).
 #[bitrix_enum(repr = "string")]
 pub enum CrmItemDetailsConfigurationResetScope {
-    /// `"'P'"`: personal settings
-    #[bitrix(value = "'P'")]
+    /// `"P"`: personal settings
+    #[bitrix(value = "P")]
     P,
-    /// `"'C'"`: shared settings
-    #[bitrix(value = "'C'")]
+    /// `"C"`: shared settings
+    #[bitrix(value = "C")]
     C,
 }
 /// The `extras` object. Part of `crm.item.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-reset.html)).

@@ -52,11 +52,11 @@ pub struct CrmItemDetailsConfigurationSet {
 /// Documented values of `scope`. Part of `crm.item.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-set.html)).
 #[bitrix_enum(repr = "string")]
 pub enum CrmItemDetailsConfigurationSetScope {
-    /// `"'P'"`: personal settings
-    #[bitrix(value = "'P'")]
+    /// `"P"`: personal settings
+    #[bitrix(value = "P")]
     P,
-    /// `"'C'"`: shared settings
-    #[bitrix(value = "'C'")]
+    /// `"C"`: shared settings
+    #[bitrix(value = "C")]
     C,
 }
 /// The `extras` object. Part of `crm.item.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-set.html)).

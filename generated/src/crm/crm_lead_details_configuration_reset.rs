@@ -31,11 +31,11 @@ pub struct CrmLeadDetailsConfigurationReset {
 /// Documented values of `scope`. Part of `crm.lead.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-reset.html)).
 #[bitrix_enum(repr = "string")]
 pub enum CrmLeadDetailsConfigurationResetScope {
-    /// `"'P'"`: personal settings
-    #[bitrix(value = "'P'")]
+    /// `"P"`: personal settings
+    #[bitrix(value = "P")]
     P,
-    /// `"'C'"`: general settings
-    #[bitrix(value = "'C'")]
+    /// `"C"`: general settings
+    #[bitrix(value = "C")]
     C,
 }
 /// The `extras` object. Part of `crm.lead.details.configuration.reset` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-reset.html)).

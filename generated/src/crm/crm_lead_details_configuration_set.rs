@@ -90,11 +90,11 @@ pub enum CrmLeadDetailsConfigurationSetDataItemElementsItemOptionFlags {
 /// Documented values of `scope`. Part of `crm.lead.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)).
 #[bitrix_enum(repr = "string")]
 pub enum CrmLeadDetailsConfigurationSetScope {
-    /// `"'P'"`: personal settings
-    #[bitrix(value = "'P'")]
+    /// `"P"`: personal settings
+    #[bitrix(value = "P")]
     P,
-    /// `"'C'"`: shared settings
-    #[bitrix(value = "'C'")]
+    /// `"C"`: shared settings
+    #[bitrix(value = "C")]
     C,
 }
 /// The `extras` object. Part of `crm.lead.details.configuration.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-set.html)).

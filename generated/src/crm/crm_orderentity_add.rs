@@ -15,26 +15,14 @@ use crate::types;
     scope = "crm",
     result = CrmOrderentityAddResult,
     mutates,
-    error(
-        code = "200040300020",
-        status = 400,
-        message = "Access Denied Insufficient access permissions"
-    ),
+    error(code = "200040300020", status = 400, message = "Access Denied"),
     error(
         code = "201650000001",
         status = 400,
-        message = "Duplicate entry for key [ownerId, ownerTypeId, orderId] Binding already exists"
+        message = "Duplicate entry for key [ownerId, ownerTypeId, orderId]"
     ),
-    error(
-        code = "200540400001",
-        status = 400,
-        message = "order does not exist Order not found"
-    ),
-    error(
-        code = "0",
-        status = 400,
-        message = "Required fields: #FIELDS# Required fields not specified (#FIELDS# — list of fields separated by commas)"
-    ),
+    error(code = "200540400001", status = 400, message = "order does not exist"),
+    error(code = "0", status = 400, message = "Required fields: #FIELDS#"),
     error(code = "0", status = 400, message = "Various order saving errors"),
 )]
 pub struct CrmOrderentityAdd {

@@ -14,26 +14,14 @@ use bitrix24::{bitrix_method, bitrix_object};
     scope = "crm",
     result = bool,
     mutates,
-    error(
-        code = "200040300020",
-        status = 400,
-        message = "Access Denied Insufficient access permissions"
-    ),
+    error(code = "200040300020", status = 400, message = "Access Denied"),
     error(
         code = "201640400004",
         status = 400,
-        message = "entity relation is not exists Order binding to the CRM object not found"
+        message = "entity relation is not exists"
     ),
-    error(
-        code = "200540400001",
-        status = 400,
-        message = "order does not exist Order not found"
-    ),
-    error(
-        code = "0",
-        status = 400,
-        message = "Required fields: #FIELDS# Required fields not specified (#FIELDS# — list of fields separated by commas)"
-    ),
+    error(code = "200540400001", status = 400, message = "order does not exist"),
+    error(code = "0", status = 400, message = "Required fields: #FIELDS#"),
     error(code = "0", status = 400, message = "Various order saving errors"),
 )]
 pub struct CrmOrderentityDeletebyfilter {

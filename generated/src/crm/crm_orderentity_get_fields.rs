@@ -15,11 +15,7 @@ use crate::types;
     version = "v1",
     scope = "crm",
     result = CrmOrderentityGetFieldsResult,
-    error(
-        code = "200040300010",
-        status = 400,
-        message = "Access Denied Insufficient access permissions"
-    ),
+    error(code = "200040300010", status = 400, message = "Access Denied"),
 )]
 pub struct CrmOrderentityGetFields {}
 /// The `CrmOrderentityGetFieldsResult` object. Part of `crm.orderentity.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-get-fields.html)).

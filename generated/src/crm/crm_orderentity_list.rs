@@ -16,16 +16,8 @@ use crate::types;
     scope = "crm",
     result = CrmOrderentityListResult,
     paging(kind = "start", order = "order", filter = "filter", items = "orderEntity"),
-    error(
-        code = "200040300010",
-        status = 400,
-        message = "Access Denied Insufficient access permissions"
-    ),
-    error(
-        code = "200540400002",
-        status = 400,
-        message = "module sale does not exist The Online Store (sale) module is missing"
-    ),
+    error(code = "200040300010", status = 400, message = "Access Denied"),
+    error(code = "200540400002", status = 400, message = "module sale does not exist"),
 )]
 pub struct CrmOrderentityList {
     /// `select`: documented as array of string.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.product.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Update Product — `crm.product.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-update.html)
@@ -20,74 +21,6 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmProductUpdate {
     /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `fields`: documented as object.
-    pub fields: Option<CrmProductUpdateFields>,
-}
-/// The `fields` object. Part of `crm.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmProductUpdateFields {
-    /// `ACTIVE`: documented as char.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<String>,
-    /// `CATALOG_ID`: documented as integer.
-    #[bitrix(rename = "CATALOG_ID")]
-    pub catalog_id: Option<i64>,
-    /// `CREATED_BY`: documented as integer.
-    #[bitrix(rename = "CREATED_BY")]
-    pub created_by: Option<i64>,
-    /// `CURRENCY_ID`: documented as string.
-    #[bitrix(rename = "CURRENCY_ID")]
-    pub currency_id: Option<String>,
-    /// `DATE_CREATE`: documented as datetime.
-    #[bitrix(rename = "DATE_CREATE")]
-    pub date_create: Option<String>,
-    /// `DESCRIPTION`: documented as string.
-    #[bitrix(rename = "DESCRIPTION")]
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: documented as string.
-    #[bitrix(rename = "DESCRIPTION_TYPE")]
-    pub description_type: Option<String>,
-    /// `DETAIL_PICTURE`: documented as `product_file`.
-    #[bitrix(rename = "DETAIL_PICTURE")]
-    pub detail_picture: Option<Value>,
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `MEASURE`: documented as integer.
-    #[bitrix(rename = "MEASURE")]
-    pub measure: Option<i64>,
-    /// `MODIFIED_BY`: documented as integer.
-    #[bitrix(rename = "MODIFIED_BY")]
-    pub modified_by: Option<i64>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `PREVIEW_PICTURE`: documented as `product_file`.
-    #[bitrix(rename = "PREVIEW_PICTURE")]
-    pub preview_picture: Option<Value>,
-    /// `PRICE`: documented as double.
-    #[bitrix(rename = "PRICE")]
-    pub price: Option<f64>,
-    /// `SECTION_ID`: documented as integer.
-    #[bitrix(rename = "SECTION_ID")]
-    pub section_id: Option<i64>,
-    /// `SORT`: documented as integer.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
-    /// `TIMESTAMP_X`: documented as datetime.
-    #[bitrix(rename = "TIMESTAMP_X")]
-    pub timestamp_x: Option<String>,
-    /// `VAT_ID`: documented as integer.
-    #[bitrix(rename = "VAT_ID")]
-    pub vat_id: Option<i64>,
-    /// `VAT_INCLUDED`: documented as char.
-    #[bitrix(rename = "VAT_INCLUDED")]
-    pub vat_included: Option<String>,
-    /// `XML_ID`: documented as string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
+    /// `fields`: documented as `crm_product`.
+    pub fields: Option<types::CrmProduct>,
 }

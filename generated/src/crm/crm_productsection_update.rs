@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `crm.productsection.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::serde_json::Value;
+use bitrix24::bitrix_method;
+use crate::types;
 /// Update Product Section — `crm.productsection.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-update.html)
@@ -20,29 +21,6 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmProductsectionUpdate {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: documented as object.
-    pub fields: Option<CrmProductsectionUpdateFields>,
-}
-/// The `fields` object. Part of `crm.productsection.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/product-section/crm-product-section-update.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmProductsectionUpdateFields {
-    /// `CATALOG_ID`: documented as integer.
-    #[bitrix(rename = "CATALOG_ID")]
-    pub catalog_id: Option<i64>,
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `NAME`: documented as string.
-    #[bitrix(rename = "NAME")]
-    pub name: Option<String>,
-    /// `SECTION_ID`: documented as integer.
-    #[bitrix(rename = "SECTION_ID")]
-    pub section_id: Option<i64>,
-    /// `XML_ID`: documented as string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
+    /// `fields`: documented as `crm_productsection`.
+    pub fields: Option<types::CrmProductsection>,
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Create a New Custom Field For — `crm.requisite.userfield.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)
@@ -87,7 +88,7 @@ pub struct CrmRequisiteUserfieldAddFields {
     pub help_message: Option<String>,
     /// `LIST`: documented as `uf_enum_element`.
     #[bitrix(rename = "LIST")]
-    pub list: Option<CrmRequisiteUserfieldAddFieldsList>,
+    pub list: Option<types::CrmUserfieldEnumeration>,
     /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
@@ -110,27 +111,4 @@ pub enum CrmRequisiteUserfieldAddFieldsShowFilter {
     /// `"S"`: substring
     #[bitrix(value = "S")]
     S,
-}
-/// The `LIST` object. Part of `crm.requisite.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmRequisiteUserfieldAddFieldsList {
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
-    /// `SORT`: documented as integer.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
-    /// `VALUE`: documented as string.
-    #[bitrix(rename = "VALUE")]
-    pub value: Option<String>,
-    /// `DEF`: documented as string.
-    #[bitrix(rename = "DEF")]
-    pub def: Option<String>,
-    /// `DEL`: documented as string.
-    #[bitrix(rename = "DEL")]
-    pub del: Option<String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

@@ -55,11 +55,11 @@ pub struct CrmStatusAddFields {
 /// Documented values of `SEMANTICS`. Part of `crm.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum CrmStatusAddFieldsSemantics {
-    /// `"\"S\""`: "Success"
-    #[bitrix(value = "\"S\"")]
+    /// `"S"`: "Success"
+    #[bitrix(value = "S")]
     S,
-    /// `"\"F\""`: "Failure"
-    #[bitrix(value = "\"F\"")]
+    /// `"F"`: "Failure"
+    #[bitrix(value = "F")]
     F,
     /// `""`: "In Progress"
     #[bitrix(value = "")]

@@ -44,8 +44,8 @@ pub struct DiskFolderUploadfile {
     /// `fileContent`: documented as array of string.
     #[bitrix(rename = "fileContent")]
     pub file_content: Option<Vec<String>>,
-    /// `rights`: documented as array.
-    pub rights: Option<Vec<Value>>,
+    /// `rights`: documented as array of string.
+    pub rights: Option<Vec<Map<String, Value>>>,
     /// `generateUniqueName`: documented as boolean.
     #[bitrix(rename = "generateUniqueName")]
     pub generate_unique_name: Option<bool>,

@@ -36,8 +36,8 @@ pub struct DiskStorageAddfolder {
     pub id: i64,
     /// `data`: documented as array, required.
     pub data: Map<String, Value>,
-    /// `rights`: documented as array.
-    pub rights: Option<Vec<Value>>,
+    /// `rights`: documented as array of string.
+    pub rights: Option<Vec<Map<String, Value>>>,
 }
 /// The `DiskStorageAddfolderResult` object. Part of `disk.storage.addfolder` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)).
 #[non_exhaustive]

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.storage.gettypes` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Storage Types — `disk.storage.gettypes` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-types.html)
@@ -11,6 +11,19 @@ use bitrix24::bitrix_method;
     name = "disk.storage.gettypes",
     version = "v1",
     scope = "disk",
-    result = Vec<String>,
+    result = Vec<DiskStorageGettypesResultItem>,
 )]
 pub struct DiskStorageGettypes {}
+/// Documented values of `DiskStorageGettypesResultItem`. Part of `disk.storage.gettypes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-types.html)).
+#[bitrix_enum(repr = "string")]
+pub enum DiskStorageGettypesResultItem {
+    /// `"user"`: user storage
+    #[bitrix(value = "user")]
+    User,
+    /// `"common"`: shared documents storage
+    #[bitrix(value = "common")]
+    Common,
+    /// `"group"`: group storage
+    #[bitrix(value = "group")]
+    Group,
+}

@@ -45,8 +45,8 @@ pub struct DiskStorageUploadfile {
     /// `fileContent`: documented as array of string, required.
     #[bitrix(rename = "fileContent")]
     pub file_content: Vec<String>,
-    /// `rights`: documented as array.
-    pub rights: Option<Vec<Value>>,
+    /// `rights`: documented as array of string.
+    pub rights: Option<Vec<Map<String, Value>>>,
     /// `generateUniqueName`: documented as boolean.
     #[bitrix(rename = "generateUniqueName")]
     pub generate_unique_name: Option<bool>,

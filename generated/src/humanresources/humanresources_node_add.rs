@@ -160,11 +160,65 @@ pub struct HumanresourcesNodeAddUserIds {
 pub struct HumanresourcesNodeAddSettings {
     /// `BUSINESS_PROC_AUTHORITY`: documented as array of string.
     #[bitrix(rename = "BUSINESS_PROC_AUTHORITY")]
-    pub business_proc_authority: Option<Vec<String>>,
+    pub business_proc_authority: Option<
+        Vec<HumanresourcesNodeAddSettingsBusinessProcAuthorityItem>,
+    >,
     /// `REPORTS_AUTHORITY`: documented as array of string.
     #[bitrix(rename = "REPORTS_AUTHORITY")]
-    pub reports_authority: Option<Vec<String>>,
+    pub reports_authority: Option<
+        Vec<HumanresourcesNodeAddSettingsReportsAuthorityItem>,
+    >,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `HumanresourcesNodeAddSettingsBusinessProcAuthorityItem`. Part of `humanresources.node.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum HumanresourcesNodeAddSettingsBusinessProcAuthorityItem {
+    /// `"HEAD"`: department head
+    #[bitrix(value = "HEAD")]
+    Head,
+    /// `"DEPUTY_HEAD"`: deputy department head
+    #[bitrix(value = "DEPUTY_HEAD")]
+    DeputyHead,
+    /// `"ALL_DEPARTMENT_HEADS"`: all department heads
+    #[bitrix(value = "ALL_DEPARTMENT_HEADS")]
+    AllDepartmentHeads,
+    /// `"EMPLOYEE"`: department employee
+    #[bitrix(value = "EMPLOYEE")]
+    Employee,
+    /// `"TEAM_HEAD"`: team leader
+    #[bitrix(value = "TEAM_HEAD")]
+    TeamHead,
+    /// `"TEAM_DEPUTY"`: deputy team leader
+    #[bitrix(value = "TEAM_DEPUTY")]
+    TeamDeputy,
+    /// `"TEAM_EMPLOYEE"`: team member
+    #[bitrix(value = "TEAM_EMPLOYEE")]
+    TeamEmployee,
+}
+/// Documented values of `HumanresourcesNodeAddSettingsReportsAuthorityItem`. Part of `humanresources.node.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum HumanresourcesNodeAddSettingsReportsAuthorityItem {
+    /// `"HEAD"`: department head
+    #[bitrix(value = "HEAD")]
+    Head,
+    /// `"DEPUTY_HEAD"`: deputy department head
+    #[bitrix(value = "DEPUTY_HEAD")]
+    DeputyHead,
+    /// `"ALL_DEPARTMENT_HEADS"`: all department heads
+    #[bitrix(value = "ALL_DEPARTMENT_HEADS")]
+    AllDepartmentHeads,
+    /// `"EMPLOYEE"`: department employee
+    #[bitrix(value = "EMPLOYEE")]
+    Employee,
+    /// `"TEAM_HEAD"`: team leader
+    #[bitrix(value = "TEAM_HEAD")]
+    TeamHead,
+    /// `"TEAM_DEPUTY"`: deputy team leader
+    #[bitrix(value = "TEAM_DEPUTY")]
+    TeamDeputy,
+    /// `"TEAM_EMPLOYEE"`: team member
+    #[bitrix(value = "TEAM_EMPLOYEE")]
+    TeamEmployee,
 }

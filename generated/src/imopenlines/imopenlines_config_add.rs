@@ -149,7 +149,7 @@ pub struct ImopenlinesConfigAddParams {
     pub no_answer_text: Option<String>,
     /// `WORKTIME_DAYOFF`: documented as array of string.
     #[bitrix(rename = "WORKTIME_DAYOFF")]
-    pub worktime_dayoff: Option<Vec<String>>,
+    pub worktime_dayoff: Option<Vec<ImopenlinesConfigAddParamsWorktimeDayoffItem>>,
     /// `WORKTIME_HOLIDAYS`: documented as string.
     #[bitrix(rename = "WORKTIME_HOLIDAYS")]
     pub worktime_holidays: Option<String>,
@@ -345,6 +345,31 @@ pub enum ImopenlinesConfigAddParamsNoAnswerRule {
     /// `"text"`: send a text message
     #[bitrix(value = "text")]
     Text,
+}
+/// Documented values of `ImopenlinesConfigAddParamsWorktimeDayoffItem`. Part of `imopenlines.config.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)).
+#[bitrix_enum(repr = "string")]
+pub enum ImopenlinesConfigAddParamsWorktimeDayoffItem {
+    /// `"MO"`: Monday
+    #[bitrix(value = "MO")]
+    Mo,
+    /// `"TU"`: Tuesday
+    #[bitrix(value = "TU")]
+    Tu,
+    /// `"WE"`: Wednesday
+    #[bitrix(value = "WE")]
+    We,
+    /// `"TH"`: Thursday
+    #[bitrix(value = "TH")]
+    Th,
+    /// `"FR"`: Friday
+    #[bitrix(value = "FR")]
+    Fr,
+    /// `"SA"`: Saturday
+    #[bitrix(value = "SA")]
+    Sa,
+    /// `"SU"`: Sunday
+    #[bitrix(value = "SU")]
+    Su,
 }
 /// Documented values of `WORKTIME_DAYOFF_RULE`. Part of `imopenlines.config.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html)).
 #[bitrix_enum(repr = "string")]

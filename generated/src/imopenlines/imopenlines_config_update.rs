@@ -156,9 +156,9 @@ pub struct ImopenlinesConfigUpdateParams {
     /// `NO_ANSWER_TEXT`: documented as string.
     #[bitrix(rename = "NO_ANSWER_TEXT")]
     pub no_answer_text: Option<String>,
-    /// `WORKTIME_DAYOFF`: documented as array.
+    /// `WORKTIME_DAYOFF`: documented as array of string.
     #[bitrix(rename = "WORKTIME_DAYOFF")]
-    pub worktime_dayoff: Option<Vec<Value>>,
+    pub worktime_dayoff: Option<Vec<ImopenlinesConfigUpdateParamsWorktimeDayoffItem>>,
     /// `WORKTIME_HOLIDAYS`: documented as string.
     #[bitrix(rename = "WORKTIME_HOLIDAYS")]
     pub worktime_holidays: Option<String>,
@@ -354,6 +354,31 @@ pub enum ImopenlinesConfigUpdateParamsNoAnswerRule {
     /// `"text"`: send a text message
     #[bitrix(value = "text")]
     Text,
+}
+/// Documented values of `ImopenlinesConfigUpdateParamsWorktimeDayoffItem`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
+#[bitrix_enum(repr = "string")]
+pub enum ImopenlinesConfigUpdateParamsWorktimeDayoffItem {
+    /// `"MO"`: Monday
+    #[bitrix(value = "MO")]
+    Mo,
+    /// `"TU"`: Tuesday
+    #[bitrix(value = "TU")]
+    Tu,
+    /// `"WE"`: Wednesday
+    #[bitrix(value = "WE")]
+    We,
+    /// `"TH"`: Thursday
+    #[bitrix(value = "TH")]
+    Th,
+    /// `"FR"`: Friday
+    #[bitrix(value = "FR")]
+    Fr,
+    /// `"SA"`: Saturday
+    #[bitrix(value = "SA")]
+    Sa,
+    /// `"SU"`: Sunday
+    #[bitrix(value = "SU")]
+    Su,
 }
 /// Documented values of `WORKTIME_DAYOFF_RULE`. Part of `imopenlines.config.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html)).
 #[bitrix_enum(repr = "string")]

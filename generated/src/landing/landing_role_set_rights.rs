@@ -3,7 +3,7 @@
 //! `landing.role.setRights` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Set Role Permissions for the Site List — `landing.role.setRights` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-set-rights.html)
@@ -41,5 +41,15 @@ pub struct LandingRoleSetRights {
     /// `rights`: documented as `object|array`, required.
     pub rights: Value,
     /// `additional`: documented as array of string.
-    pub additional: Option<Vec<String>>,
+    pub additional: Option<Vec<LandingRoleSetRightsAdditionalItem>>,
+}
+/// Documented values of `LandingRoleSetRightsAdditionalItem`. Part of `landing.role.setRights` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-set-rights.html)).
+#[bitrix_enum(repr = "string")]
+pub enum LandingRoleSetRightsAdditionalItem {
+    /// `"menu24"`: show the "Sites and Stores" menu item for the role
+    #[bitrix(value = "menu24")]
+    Menu24,
+    /// `"create"`: allow creating new sites
+    #[bitrix(value = "create")]
+    Create,
 }

@@ -3,7 +3,7 @@
 //! `landing.site.getRights` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::{bitrix_enum, bitrix_method};
 /// Get Access Permissions for — `landing.site.getRights` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/extended-model/landing-site-get-rights.html)
@@ -12,7 +12,7 @@ use bitrix24::bitrix_method;
     name = "landing.site.getRights",
     version = "v1",
     scope = "landing",
-    result = Vec<String>,
+    result = Vec<LandingSiteGetRightsResultItem>,
     error(
         code = "ACCESS_DENIED",
         status = 400,
@@ -32,4 +32,26 @@ use bitrix24::bitrix_method;
 pub struct LandingSiteGetRights {
     /// `id`: documented as `integer|string`, required.
     pub id: Value,
+}
+/// Documented values of `LandingSiteGetRightsResultItem`. Part of `landing.site.getRights` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/extended-model/landing-site-get-rights.html)).
+#[bitrix_enum(repr = "string")]
+pub enum LandingSiteGetRightsResultItem {
+    /// `"denied"`
+    #[bitrix(value = "denied")]
+    Denied,
+    /// `"read"`: view the site
+    #[bitrix(value = "read")]
+    Read,
+    /// `"edit"`: modify the site pages
+    #[bitrix(value = "edit")]
+    Edit,
+    /// `"sett"`: change site settings
+    #[bitrix(value = "sett")]
+    Sett,
+    /// `"public"`: publish the site
+    #[bitrix(value = "public")]
+    Public,
+    /// `"delete"`: move the site to the trash and restore it from the trash
+    #[bitrix(value = "delete")]
+    Delete,
 }

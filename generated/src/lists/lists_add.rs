@@ -40,7 +40,7 @@ pub struct ListsAdd {
     /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsAddFields,
-    /// `MESSAGES`: documented as array.
+    /// `MESSAGES`: documented as `string[]`.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Option<Map<String, Value>>,
     /// `RIGHTS`: documented as array.

@@ -25,12 +25,12 @@ pub struct ListsDelete {
     /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsDeleteIblockTypeId,
-    /// `IBLOCK_ID`: documented as integer, required.
+    /// `IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_ID")]
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: documented as string, required.
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: documented as string.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: String,
+    pub iblock_code: Option<String>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-delete.html)).
 #[bitrix_enum(repr = "string")]

@@ -37,12 +37,12 @@ pub struct ListsElementAdd {
     /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: documented as integer, required.
+    /// `IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_ID")]
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: documented as string, required.
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: documented as string.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: String,
+    pub iblock_code: Option<String>,
     /// `ELEMENT_CODE`: documented as string, required.
     #[bitrix(rename = "ELEMENT_CODE")]
     pub element_code: String,

@@ -27,18 +27,18 @@ pub struct ListsElementDelete {
     /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsElementDeleteIblockTypeId,
-    /// `IBLOCK_ID`: documented as integer, required.
+    /// `IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_ID")]
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: documented as string, required.
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: documented as string.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: String,
-    /// `ELEMENT_ID`: documented as integer, required.
+    pub iblock_code: Option<String>,
+    /// `ELEMENT_ID`: documented as integer.
     #[bitrix(rename = "ELEMENT_ID")]
-    pub element_id: i64,
-    /// `ELEMENT_CODE`: documented as string, required.
+    pub element_id: Option<i64>,
+    /// `ELEMENT_CODE`: documented as string.
     #[bitrix(rename = "ELEMENT_CODE")]
-    pub element_code: String,
+    pub element_code: Option<String>,
 }
 /// Documented values of `IBLOCK_TYPE_ID`. Part of `lists.element.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-delete.html)).
 #[bitrix_enum(repr = "string")]

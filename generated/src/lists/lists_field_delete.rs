@@ -25,12 +25,12 @@ pub struct ListsFieldDelete {
     /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsFieldDeleteIblockTypeId,
-    /// `IBLOCK_ID`: documented as integer, required.
+    /// `IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_ID")]
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: documented as string, required.
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: documented as string.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: String,
+    pub iblock_code: Option<String>,
     /// `FIELD_ID`: documented as string, required.
     #[bitrix(rename = "FIELD_ID")]
     pub field_id: String,

@@ -16,10 +16,10 @@ use bitrix24::bitrix_method;
     result = Option<String>,
 )]
 pub struct ListsGetIblockTypeIdMethod {
-    /// `IBLOCK_ID`: documented as integer, required.
+    /// `IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_ID")]
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: documented as string, required.
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: documented as string.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: String,
+    pub iblock_code: Option<String>,
 }

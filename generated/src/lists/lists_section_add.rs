@@ -26,12 +26,12 @@ pub struct ListsSectionAdd {
     /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsSectionAddIblockTypeId,
-    /// `IBLOCK_ID`: documented as integer, required.
+    /// `IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_ID")]
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: documented as string, required.
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: documented as string.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: String,
+    pub iblock_code: Option<String>,
     /// `IBLOCK_SECTION_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_SECTION_ID")]
     pub iblock_section_id: Option<i64>,

@@ -27,18 +27,18 @@ pub struct ListsSectionUpdate {
     /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsSectionUpdateIblockTypeId,
-    /// `IBLOCK_ID`: documented as integer, required.
+    /// `IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_ID")]
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: documented as string, required.
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: documented as string.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: String,
-    /// `SECTION_ID`: documented as integer, required.
+    pub iblock_code: Option<String>,
+    /// `SECTION_ID`: documented as integer.
     #[bitrix(rename = "SECTION_ID")]
-    pub section_id: i64,
-    /// `SECTION_CODE`: documented as string, required.
+    pub section_id: Option<i64>,
+    /// `SECTION_CODE`: documented as string.
     #[bitrix(rename = "SECTION_CODE")]
-    pub section_code: String,
+    pub section_code: Option<String>,
     /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsSectionUpdateFields,

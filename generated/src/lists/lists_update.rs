@@ -27,19 +27,19 @@ pub struct ListsUpdate {
     /// `IBLOCK_TYPE_ID`: documented as string, required.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: ListsUpdateIblockTypeId,
-    /// `IBLOCK_ID`: documented as integer, required.
+    /// `IBLOCK_ID`: documented as integer.
     #[bitrix(rename = "IBLOCK_ID")]
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: documented as string, required.
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: documented as string.
     #[bitrix(rename = "IBLOCK_CODE")]
-    pub iblock_code: String,
+    pub iblock_code: Option<String>,
     /// `SOCNET_GROUP_ID`: documented as integer.
     #[bitrix(rename = "SOCNET_GROUP_ID")]
     pub socnet_group_id: Option<i64>,
     /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsUpdateFields,
-    /// `MESSAGES`: documented as array.
+    /// `MESSAGES`: documented as `string[]`.
     #[bitrix(rename = "MESSAGES")]
     pub messages: Option<Map<String, Value>>,
     /// `RIGHTS`: documented as array.

@@ -18,22 +18,18 @@ use crate::types;
     error(
         code = "200140400007",
         status = 400,
-        message = "basket item is not saved - bad data The item was not created. The error occurs if an invalid product identifier is passed or if the product is inactive"
+        message = "basket item is not saved - bad data"
     ),
     error(
         code = "200140400008",
         status = 400,
-        message = "Required fields: fields[ORDER_ID] Order identifier is not specified"
+        message = "Required fields: fields[ORDER_ID]"
     ),
-    error(
-        code = "200140400009",
-        status = 400,
-        message = "Order not found Order not found"
-    ),
+    error(code = "200140400009", status = 400, message = "Order not found"),
     error(
         code = "200140400011",
         status = 400,
-        message = "Currency must be the currency of the order The currency of the item does not match the currency of the order"
+        message = "Currency must be the currency of the order"
     ),
     error(
         code = "200040300010",

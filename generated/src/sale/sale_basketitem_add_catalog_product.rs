@@ -18,27 +18,23 @@ use crate::types;
     error(
         code = "200140400006",
         status = 400,
-        message = "Module catalog does not exist The Trade Catalog module (catalog) is missing"
+        message = "Module catalog does not exist"
     ),
     error(
         code = "200140400007",
         status = 400,
-        message = "basket item is not saved - bad data The item was not created. The error occurs if an incorrect product identifier is passed or if the product is inactive"
+        message = "basket item is not saved - bad data"
     ),
     error(
         code = "200140400008",
         status = 400,
-        message = "Required fields: fields[ORDER_ID] Order identifier is not specified"
+        message = "Required fields: fields[ORDER_ID]"
     ),
-    error(
-        code = "200140400009",
-        status = 400,
-        message = "Order not found Order not found"
-    ),
+    error(code = "200140400009", status = 400, message = "Order not found"),
     error(
         code = "200140400011",
         status = 400,
-        message = "Currency must be the currency of the order The position currency does not match the order currency"
+        message = "Currency must be the currency of the order"
     ),
     error(code = "200040300010", status = 400, message = "Insufficient rights to add"),
     error(code = "100", status = 400, message = "Required parameters are not specified"),

@@ -13,11 +13,7 @@ use bitrix24::bitrix_method;
     scope = "sale",
     result = bool,
     mutates,
-    error(
-        code = "200140400001",
-        status = 400,
-        message = "basket item does not exist Cart item not found"
-    ),
+    error(code = "200140400001", status = 400, message = "basket item does not exist"),
     error(
         code = "200040300010",
         status = 400,

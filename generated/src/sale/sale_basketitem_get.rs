@@ -14,11 +14,7 @@ use crate::types;
     version = "v1",
     scope = "sale",
     result = SaleBasketitemGetResult,
-    error(
-        code = "200140400001",
-        status = 400,
-        message = "basket item does not exist Basket position not found"
-    ),
+    error(code = "200140400001", status = 400, message = "basket item does not exist"),
     error(
         code = "200040300010",
         status = 400,

@@ -15,25 +15,17 @@ use crate::types;
     scope = "sale",
     result = SaleBasketitemUpdateResult,
     mutates,
-    error(
-        code = "200140400001",
-        status = 400,
-        message = "basket item does not exist Basket item not found"
-    ),
+    error(code = "200140400001", status = 400, message = "basket item does not exist"),
     error(
         code = "200140400008",
         status = 400,
-        message = "Required fields: fields[ORDER_ID] Order ID not specified"
+        message = "Required fields: fields[ORDER_ID]"
     ),
-    error(
-        code = "200140400009",
-        status = 400,
-        message = "Order not found Order not found"
-    ),
+    error(code = "200140400009", status = 400, message = "Order not found"),
     error(
         code = "200140400011",
         status = 400,
-        message = "Currency must match the order's currency Item currency does not match the order's currency"
+        message = "Currency must match the order's currency"
     ),
     error(
         code = "200040300010",

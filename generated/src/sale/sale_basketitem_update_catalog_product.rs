@@ -15,30 +15,18 @@ use crate::types;
     scope = "sale",
     result = SaleBasketitemUpdateCatalogProductResult,
     mutates,
-    error(
-        code = "200140400006",
-        status = 400,
-        message = "Module catalog is not exists The Trade Catalog module is missing"
-    ),
-    error(
-        code = "200140400001",
-        status = 400,
-        message = "basket item is not exists Basket item not found"
-    ),
+    error(code = "200140400006", status = 400, message = "Module catalog is not exists"),
+    error(code = "200140400001", status = 400, message = "basket item is not exists"),
     error(
         code = "200140400008",
         status = 400,
-        message = "Required fields: fields[ORDER_ID] Order ID is not specified"
+        message = "Required fields: fields[ORDER_ID]"
     ),
-    error(
-        code = "200140400009",
-        status = 400,
-        message = "Order not found Order not found"
-    ),
+    error(code = "200140400009", status = 400, message = "Order not found"),
     error(
         code = "200140400011",
         status = 400,
-        message = "Currency must be the currency of the order The item's currency does not match the order's currency"
+        message = "Currency must be the currency of the order"
     ),
     error(
         code = "200040300010",

@@ -41,12 +41,12 @@ pub struct TelephonyExternalCallFinish {
     /// `CALL_ID`: documented as string, required.
     #[bitrix(rename = "CALL_ID")]
     pub call_id: String,
-    /// `USER_ID`: documented as integer, required.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: i64,
-    /// `USER_PHONE_INNER`: documented as string, required.
+    pub user_id: Option<i64>,
+    /// `USER_PHONE_INNER`: documented as string.
     #[bitrix(rename = "USER_PHONE_INNER")]
-    pub user_phone_inner: String,
+    pub user_phone_inner: Option<String>,
     /// `DURATION`: documented as integer.
     #[bitrix(rename = "DURATION")]
     pub duration: Option<i64>,

@@ -42,12 +42,12 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     ),
 )]
 pub struct TelephonyExternalCallRegister {
-    /// `USER_ID`: documented as integer, required.
+    /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
-    pub user_id: i64,
-    /// `USER_PHONE_INNER`: documented as string, required.
+    pub user_id: Option<i64>,
+    /// `USER_PHONE_INNER`: documented as string.
     #[bitrix(rename = "USER_PHONE_INNER")]
-    pub user_phone_inner: String,
+    pub user_phone_inner: Option<String>,
     /// `PHONE_NUMBER`: documented as string, required.
     #[bitrix(rename = "PHONE_NUMBER")]
     pub phone_number: String,

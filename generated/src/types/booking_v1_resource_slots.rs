@@ -3,7 +3,7 @@
 //! The `booking_v1_resource_slots` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Get Slot Settings for Resource (`booking_v1_resource_slots`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-list.html)
@@ -20,11 +20,36 @@ pub struct BookingV1ResourceSlots {
     pub timezone: Option<String>,
     /// `weekDays`: documented as array of string.
     #[bitrix(rename = "weekDays")]
-    pub week_days: Option<Vec<String>>,
+    pub week_days: Option<Vec<BookingV1ResourceSlotsWeekDaysItem>>,
     /// `slotSize`: documented as integer.
     #[bitrix(rename = "slotSize")]
     pub slot_size: Option<i64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `BookingV1ResourceSlotsWeekDaysItem`. Part of the `booking_v1_resource_slots` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum BookingV1ResourceSlotsWeekDaysItem {
+    /// `"Mon"`: Monday
+    #[bitrix(value = "Mon")]
+    Mon,
+    /// `"Tue"`: Tuesday
+    #[bitrix(value = "Tue")]
+    Tue,
+    /// `"Wed"`: Wednesday
+    #[bitrix(value = "Wed")]
+    Wed,
+    /// `"Thu"`: Thursday
+    #[bitrix(value = "Thu")]
+    Thu,
+    /// `"Fri"`: Friday
+    #[bitrix(value = "Fri")]
+    Fri,
+    /// `"Sat"`: Saturday
+    #[bitrix(value = "Sat")]
+    Sat,
+    /// `"Sun"`: Sunday
+    #[bitrix(value = "Sun")]
+    Sun,
 }

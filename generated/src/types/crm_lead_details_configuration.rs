@@ -41,10 +41,10 @@ pub struct CrmLeadDetailsConfigurationElementsItem {
 /// Documented values of `optionFlags`. Part of the `crm_lead_details_configuration` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)).
 #[bitrix_enum(repr = "string")]
 pub enum CrmLeadDetailsConfigurationElementsItemOptionFlags {
-    /// `"\"1\""`: always show
-    #[bitrix(value = "\"1\"")]
-    N1,
-    /// `"\"0\""`: not always show
-    #[bitrix(value = "\"0\"")]
-    N0,
+    /// `"1"`: always show
+    #[bitrix(value = "1")]
+    V1,
+    /// `"0"`: not always show
+    #[bitrix(value = "0")]
+    V0,
 }

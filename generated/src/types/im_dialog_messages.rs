@@ -3,7 +3,7 @@
 //! The `im_dialog_messages` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
+use bitrix24::{bitrix_enum, bitrix_object};
 /// Get the List of Recent Messages (`im_dialog_messages`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
@@ -41,13 +41,23 @@ pub struct ImDialogMessagesParams {
     /// `LIKE`: documented as array.
     #[bitrix(rename = "LIKE")]
     pub like: Option<Vec<Value>>,
-    /// `CODE`: documented as array.
+    /// `CODE`: documented as array of string.
     #[bitrix(rename = "CODE")]
-    pub code: Option<Vec<Value>>,
+    pub code: Option<Vec<ImDialogMessagesParamsCodeItem>>,
     /// `NOTIFY`: documented as string.
     #[bitrix(rename = "NOTIFY")]
     pub notify: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `ImDialogMessagesParamsCodeItem`. Part of the `im_dialog_messages` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[bitrix_enum(repr = "string")]
+pub enum ImDialogMessagesParamsCodeItem {
+    /// `"CHAT_JOIN"`: user added to the chat
+    #[bitrix(value = "CHAT_JOIN")]
+    ChatJoin,
+    /// `"CHAT_LEAVE"`: user left the chat
+    #[bitrix(value = "CHAT_LEAVE")]
+    ChatLeave,
 }

@@ -242,7 +242,7 @@ pub struct TasksTaskV3 {
     #[bitrix(rename = "dependsOn")]
     pub depends_on: Option<Vec<Value>>,
     /// `scenarios`: documented as array of string.
-    pub scenarios: Option<Vec<String>>,
+    pub scenarios: Option<Vec<TasksTaskV3ScenariosItem>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -625,4 +625,23 @@ pub struct TasksTaskV3Source {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `TasksTaskV3ScenariosItem`. Part of the `tasks_task_v3` type ([official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/fields.html)).
+#[bitrix_enum(repr = "string")]
+pub enum TasksTaskV3ScenariosItem {
+    /// `"default"`: default value
+    #[bitrix(value = "default")]
+    Default,
+    /// `"crm"`: CRM
+    #[bitrix(value = "crm")]
+    Crm,
+    /// `"mobile"`: mobile application
+    #[bitrix(value = "mobile")]
+    Mobile,
+    /// `"voice"`: audio task AI
+    #[bitrix(value = "voice")]
+    Voice,
+    /// `"video"`: video task AI
+    #[bitrix(value = "video")]
+    Video,
 }
