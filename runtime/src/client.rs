@@ -23,7 +23,7 @@ use crate::limit::{Limits, LocalBucket, OperatingTime, RateLimiter};
 use crate::method::{ApiVersion, Method};
 use crate::oauth::refresh::Refresher;
 use crate::oauth::{OAuthApp, TokenStore, DEFAULT_REFRESH_AHEAD};
-use crate::response::{decode, Response};
+use crate::response::{decode, decode_shaped, Response, ResultShape};
 use crate::retry::{RetryBudget, RetryPolicy};
 use crate::secret::Secret;
 use crate::stats::{CallStats, Counters};
@@ -334,7 +334,8 @@ impl Client {
             .inner
             .exchange(M::VERSION, M::NAME, &body, &plan)
             .await?;
-        decode(answer.status, &answer.body, M::RESULT_WRAPPER).map(|r| r.replayed(answer.replayed))
+        decode_shaped(answer.status, &answer.body, ResultShape::of::<M>())
+            .map(|r| r.replayed(answer.replayed))
     }
 
     /// Calls any method by name with JSON parameters, for what the spec does not cover.

@@ -90,6 +90,10 @@ pub trait Method: Serialize + Validate {
     const MUTATES: bool;
     /// REST 3.0 key wrapping the payload inside `result` (`item`, `items`, `result`), if any.
     const RESULT_WRAPPER: Option<&'static str> = None;
+    /// Whether the answer may say "none" (`null`, `false`, `""`, PHP's `[]`) instead of a
+    /// result: [`Method::Output`] is then an `Option`, `None` for those. `#[bitrix_method]`
+    /// sets it when `result` is an `Option<…>`.
+    const RESULT_OPTIONAL: bool = false;
     /// How the method pages, when it is a list.
     const PAGING: Option<Paging> = None;
     /// What `result` decodes into.

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::codes::ErrorCode;
 use crate::error::{ApiError, Error, FieldError};
+use crate::method::Method;
 use crate::object;
 use crate::wire::{lenient, tolerant};
 
@@ -89,6 +90,26 @@ struct Envelope<'a> {
     time: Option<Time>,
 }
 
+/// Where a method's `result` sits in its answer, and whether the answer may leave it out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResultShape {
+    /// The REST 3.0 key inside `result` that holds the payload (`item`, `items`, `result`).
+    pub wrapper: Option<&'static str>,
+    /// Whether `result` may be `null`, `false`, `""` or PHP's `[]` for "none" (the docs say
+    /// so): the result type is then an `Option`, and those answers are `None`.
+    pub optional: bool,
+}
+
+impl ResultShape {
+    /// The shape of `M`'s answers.
+    pub fn of<M: Method>() -> ResultShape {
+        ResultShape {
+            wrapper: M::RESULT_WRAPPER,
+            optional: M::RESULT_OPTIONAL,
+        }
+    }
+}
+
 /// Decodes an answer body. `wrapper` is the REST 3.0 key inside `result`, if any.
 ///
 /// # Errors
@@ -97,7 +118,26 @@ struct Envelope<'a> {
 pub fn decode<T: DeserializeOwned, C: ErrorCode>(
     status: u16,
     body: &[u8],
-    wrapper: Option<&str>,
+    wrapper: Option<&'static str>,
+) -> Result<Response<T>, Error<C>> {
+    decode_shaped(
+        status,
+        body,
+        ResultShape {
+            wrapper,
+            optional: false,
+        },
+    )
+}
+
+/// [`decode`] for a result of the given shape.
+///
+/// # Errors
+/// As [`decode`].
+pub fn decode_shaped<T: DeserializeOwned, C: ErrorCode>(
+    status: u16,
+    body: &[u8],
+    shape: ResultShape,
 ) -> Result<Response<T>, Error<C>> {
     let decode_error = |reason: String| Error::Decode {
         status,
@@ -121,7 +161,7 @@ pub fn decode<T: DeserializeOwned, C: ErrorCode>(
 
     let result = unwrap_result(
         envelope.result.unwrap_or(RawValue::NULL),
-        wrapper,
+        shape,
         decode_error,
     )?;
     Ok(Response {
@@ -170,17 +210,17 @@ fn envelope(body: &[u8]) -> Result<Envelope<'_>, String> {
     Ok(envelope)
 }
 
-/// Decodes a `result` that arrived inside another answer (a batch command's), unwrapping the
-/// REST 3.0 `wrapper` key. `status` is the status of the answer it arrived in.
+/// Decodes a `result` that arrived inside another answer (a batch command's), of the given
+/// shape. `status` is the status of the answer it arrived in.
 ///
 /// # Errors
 /// [`Error::Decode`] (with the result as its body) when it does not fit `T`.
 pub(crate) fn from_result<T: DeserializeOwned, C: ErrorCode>(
     status: u16,
     result: &RawValue,
-    wrapper: Option<&str>,
+    shape: ResultShape,
 ) -> Result<T, Error<C>> {
-    unwrap_result(result, wrapper, |reason| Error::Decode {
+    unwrap_result(result, shape, |reason| Error::Decode {
         status,
         body: result.get().to_owned(),
         reason,
@@ -191,11 +231,15 @@ pub(crate) fn from_result<T: DeserializeOwned, C: ErrorCode>(
 /// reason into the caller's error.
 fn unwrap_result<T: DeserializeOwned, C: ErrorCode>(
     result: &RawValue,
-    wrapper: Option<&str>,
+    shape: ResultShape,
     decode_error: impl Fn(String) -> Error<C>,
 ) -> Result<T, Error<C>> {
+    // "None" as PHP spells it, before a wrapper is looked for: there is no payload to wrap.
+    if shape.optional && matches!(result.get().trim(), "null" | "false" | "\"\"" | "[]") {
+        return serde_json::from_str("null").map_err(|e| decode_error(e.to_string()));
+    }
     let (mut raw, mut at) = (result, "result".to_owned());
-    if let Some(key) = wrapper {
+    if let Some(key) = shape.wrapper {
         // Owned keys: a borrowed `&str` cannot hold a key written with escapes (`"it\u0065m"`).
         let mut outer: std::collections::BTreeMap<String, &RawValue> =
             serde_json::from_str(raw.get())
@@ -222,14 +266,11 @@ fn unwrap_result<T: DeserializeOwned, C: ErrorCode>(
 
 /// A result that does not fit as sent, read in the forms its wire quirks stand for: a PHP list
 /// sent as an object with the keys `"0"`, `"1"`, …, a number sent as a string, a flag sent as
-/// `Y`/`N`, `"true"`/`"false"` or `0`/`1`, no answer sent as `false` or PHP's empty `[]` (an
-/// `Option` result is then `None`). `None` when no form fits.
+/// `Y`/`N`, `"true"`/`"false"` or `0`/`1`. `None` when no form fits.
 fn quirk_forms<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
     let sent: Value = serde_json::from_str(raw.get()).ok()?;
     let mut forms = Vec::new();
     match &sent {
-        Value::Bool(false) => forms.push(Value::Null),
-        Value::Array(items) if items.is_empty() => forms.push(Value::Null),
         Value::Object(map) => {
             forms.extend(crate::wire::dense_list(map.clone()).ok().map(Value::Array))
         }
@@ -369,32 +410,29 @@ mod tests {
     }
 
     #[test]
-    fn an_optional_result_sent_as_false_null_or_empty_array_is_none() {
-        #[derive(Debug, serde::Deserialize)]
-        struct Chat {
-            #[serde(rename = "chatId")]
-            chat_id: Option<i64>,
-        }
+    fn an_optional_result_sent_as_false_null_or_empty_is_none() {
+        let optional = ResultShape {
+            wrapper: None,
+            optional: true,
+        };
+        // `Vec` reads `[]` as a list of none: only the shape tells it is "no result".
         for body in [
             &br#"{"result":false}"#[..],
             br#"{"result":null}"#,
             br#"{"result":[]}"#,
+            br#"{"result":""}"#,
         ] {
-            let r: R<Option<Chat>> = decode(200, body, None);
-            assert!(
-                r.unwrap().result.is_none(),
-                "{}",
-                String::from_utf8_lossy(body)
-            );
+            let r: R<Option<Vec<i64>>> = decode_shaped(200, body, optional);
+            assert_eq!(r.unwrap().result, None, "{}", String::from_utf8_lossy(body));
         }
-        let r: R<Option<Chat>> = decode(200, br#"{"result":{"chatId":7}}"#, None);
-        assert_eq!(r.unwrap().result.unwrap().chat_id, Some(7));
-        // A flag's `false` stays a value, and a result that must be there is not made up.
-        let r: R<Option<bool>> = decode(200, br#"{"result":false}"#, None);
-        assert_eq!(r.unwrap().result, Some(false));
-        let r: R<Chat> = decode(200, br#"{"result":false}"#, None);
+        let r: R<Option<Vec<i64>>> = decode_shaped(200, br#"{"result":[7]}"#, optional);
+        assert_eq!(r.unwrap().result, Some(vec![7]));
+        // Without the shape, `[]` is a result, and `false` does not fit a list.
+        let r: R<Option<Vec<i64>>> = decode(200, br#"{"result":[]}"#, None);
+        assert_eq!(r.unwrap().result, Some(vec![]));
+        let r: R<Option<Vec<i64>>> = decode(200, br#"{"result":false}"#, None);
         assert!(
-            matches!(&r, Err(Error::Decode { reason, .. }) if reason.starts_with("`result` does not match the documented shape: invalid type: boolean `false`")),
+            matches!(&r, Err(Error::Decode { reason, .. }) if reason.starts_with("`result` does not match the documented shape")),
             "{r:?}"
         );
     }
@@ -459,7 +497,10 @@ mod tests {
         );
     }
 
-    fn reason<T: DeserializeOwned + std::fmt::Debug>(body: &str, wrapper: Option<&str>) -> String {
+    fn reason<T: DeserializeOwned + std::fmt::Debug>(
+        body: &str,
+        wrapper: Option<&'static str>,
+    ) -> String {
         match decode::<T, CommonError>(200, body.as_bytes(), wrapper) {
             Err(Error::Decode { reason, .. }) => reason,
             other => panic!("{body}: {other:?}"),

@@ -575,3 +575,21 @@ async fn validation_errors_iterate() {
     owned.sort_unstable();
     assert_eq!(owned, expected);
 }
+
+#[tokio::test]
+async fn a_result_the_docs_say_may_be_none_is_none_for_false_null_and_empty_array() {
+    let server = MockServer::start();
+    let client = webhook(&server);
+    // crm.activity.todo.add: "on error = `null`"; PHP also spells "none" `false` and `[]`.
+    for none in [json!(false), json!(null), json!([]), json!("")] {
+        server.reply(Reply::json(200, &json!({ "result": none })));
+    }
+    server.reply(Reply::json(200, &json!({"result": {"id": "5"}})));
+    let todo = CrmActivityTodoAdd::new(2, 1, "2026-12-01T10:00:00+00:00");
+    for sent in ["false", "null", "[]", "\"\""] {
+        let answer = client.call_result(&todo).await.unwrap();
+        assert!(answer.is_none(), "{sent}: {answer:?}");
+    }
+    let answer = client.call_result(&todo).await.unwrap();
+    assert_eq!(answer.and_then(|r| r.id), Some(5));
+}

@@ -45,6 +45,8 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
         .result
         .clone()
         .map_or_else(|| quote!(()), |t| quote!(#t));
+    // `result = Option<T>`: the answer may say "none" (`false`, `null`, `[]`).
+    let optional = args.result.as_ref().is_some_and(is_option);
 
     // What the attribute says, nothing more: the generator fills in what the spec's
     // catalogues know, so an expansion reads no files.
@@ -77,12 +79,25 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
             const SCOPE: &'static str = #scope;
             const MUTATES: bool = #mutates;
             const RESULT_WRAPPER: ::core::option::Option<&'static str> = #wrapper;
+            const RESULT_OPTIONAL: bool = #optional;
             #paging
             type Output = #result;
             type Error = #error_ident;
         }
 
         #error_enum
+    }
+}
+
+/// Whether a type is spelled `Option<…>` (or `std::option::Option<…>`).
+fn is_option(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => p
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Option" && !s.arguments.is_empty()),
+        _ => false,
     }
 }
 

@@ -34,7 +34,7 @@ use crate::codes::ErrorCode;
 use crate::common_error::CommonError;
 use crate::error::{Error, FieldError, ValidationErrors};
 use crate::method::{ApiVersion, Method};
-use crate::response::{self, decode, Response, Time};
+use crate::response::{self, decode, Response, ResultShape, Time};
 pub use reference::{Bind, Placeholder, Ref};
 use wire::{Command, Outcome};
 
@@ -55,7 +55,8 @@ struct Queued {
     command: Command,
     /// Commands this one refers to (by index).
     refers_to: Vec<usize>,
-    wrapper: Option<&'static str>,
+    /// Where its result sits in its answer.
+    shape: ResultShape,
     /// Whether the call changes data: a batch request that holds one is a write.
     mutates: bool,
 }
@@ -185,7 +186,7 @@ impl<'c> Batch<'c> {
                 params,
             },
             refers_to,
-            wrapper: M::RESULT_WRAPPER,
+            shape: ResultShape::of::<M>(),
             mutates: M::MUTATES,
         });
         Ok(Handle {
@@ -231,11 +232,11 @@ impl<'c> Batch<'c> {
             status = s;
             outcomes.extend(group);
         }
-        let wrappers = self.commands.iter().map(|q| q.wrapper).collect();
+        let shapes = self.commands.iter().map(|q| q.shape).collect();
         Ok(BatchAnswers {
             status,
             outcomes,
-            wrappers,
+            shapes,
         })
     }
 }
@@ -290,7 +291,8 @@ pub(crate) async fn run(
 pub struct BatchAnswers {
     status: u16,
     outcomes: Vec<Outcome>,
-    wrappers: Vec<Option<&'static str>>,
+    /// Where each call's result sits in its answer.
+    shapes: Vec<ResultShape>,
 }
 
 impl BatchAnswers {
@@ -315,7 +317,7 @@ impl BatchAnswers {
                 result: response::from_result(
                     self.status,
                     result,
-                    self.wrappers.get(handle.index).copied().flatten(),
+                    self.shapes.get(handle.index).copied().unwrap_or_default(),
                 )?,
                 total: *total,
                 next: *next,

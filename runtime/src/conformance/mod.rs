@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::method::Method;
 use crate::object;
-use crate::response::decode;
+use crate::response::{decode_shaped, ResultShape};
 
 pub(crate) mod answer;
 
@@ -217,7 +217,7 @@ where
     M::Output: Serialize,
 {
     let body = serde_json::to_vec(answer).unwrap_or_default();
-    let run = || decode::<M::Output, M::Error>(200, &body, M::RESULT_WRAPPER);
+    let run = || decode_shaped::<M::Output, M::Error>(200, &body, ResultShape::of::<M>());
     let decoded = if strict { object::strict(run) } else { run() }
         .map_err(|e| fail(Cause::ResponseDoesNotDecode, e.to_string()))?;
     let back = serde_json::to_value(&decoded.result).map_err(|e| {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{config, deep, json_text, key, run_shared};
 use crate::batch::wire::{key as command_key, v1_outcomes, v3_outcomes, Outcome};
 use crate::error::Error;
-use crate::response::{decode, from_result, Response};
+use crate::response::{decode, from_result, Response, ResultShape};
 use crate::CommonError;
 
 /// Commands a generated batch holds.
@@ -180,7 +180,7 @@ proptest! {
             };
             for outcome in outcomes.iter().flatten() {
                 if let Outcome::Done { result, .. } = outcome {
-                    match from_result::<Value, CommonError>(200, result, None) {
+                    match from_result::<Value, CommonError>(200, result, ResultShape::default()) {
                         Ok(_) => {}
                         Err(Error::Decode { reason, .. }) => prop_assert!(
                             reason.starts_with("`result` does not match the documented shape: "),
@@ -226,7 +226,8 @@ fn deep_nesting() {
                     // Nothing deep is a valid error entry or count.
                     prop_assert!(place == 0 || place == 3 || (place == 4 && !too_deep));
                     if let Outcome::Done { result, .. } = &outcomes[0] {
-                        let value = from_result::<Value, CommonError>(200, result, None);
+                        let value =
+                            from_result::<Value, CommonError>(200, result, ResultShape::default());
                         prop_assert_eq!(value.is_err(), too_deep);
                     }
                 }

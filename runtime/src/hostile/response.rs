@@ -59,7 +59,7 @@ fn names_a_field(rest: &str) -> bool {
 fn check<T: DeserializeOwned + Debug>(
     status: u16,
     body: &[u8],
-    wrapper: Option<&str>,
+    wrapper: Option<&'static str>,
 ) -> Decoded<T> {
     let decoded = decode::<T, CommonError>(status, body, wrapper);
     match &decoded {
