@@ -1,5 +1,6 @@
 //! The name cell of a field row: wire name, the required marker in every spelling, and the
-//! type expression (linked, bare, `T[]`, unions); plus inline code spans and value bullets.
+//! type expression (linked, bare, `T[]`, unions); plus inline code spans and the values a
+//! description lists.
 
 /// What a name cell says.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +115,13 @@ pub fn listed_values(description: &str) -> Vec<(String, Option<String>)> {
     let mut listed = value_lines(description, true);
     if listed.is_empty() {
         listed = value_lines(description, false);
+        // A line "`USER_TYPE` — type:" introduces values of its own: these are keys.
+        let keys = listed
+            .iter()
+            .any(|(_, label)| label.as_deref().is_some_and(|l| l.ends_with(':')));
+        if keys {
+            return Vec::new();
+        }
         if listed.len() < 2 {
             listed = inline_values(description);
         }
@@ -162,7 +170,9 @@ fn value_lines(description: &str, bulleted: bool) -> Vec<(String, Option<String>
 }
 
 /// Code spans right after "values:" on the same line, separated by nothing but commas, `/`,
-/// `|`, "or" and "and". "Examples of valid values:" shows some values, not all of them.
+/// `|`, "or" and "and", up to the end of the sentence; a list that other text interrupts
+/// (`a`, `b` (default), `c`) gives none, since a closed set missing a value would refuse it.
+/// "Examples of valid values:" shows some values, not all of them.
 fn inline_values(description: &str) -> Vec<(String, Option<String>)> {
     let lower = description.to_ascii_lowercase();
     let Some(at) = lower.find("values:") else {
@@ -179,7 +189,9 @@ fn inline_values(description: &str) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     let mut rest = line.trim_start();
     while let Some(after) = rest.strip_prefix('`') {
-        let Some(end) = after.find('`') else { break };
+        let Some(end) = after.find('`') else {
+            return Vec::new();
+        };
         out.push((literal(&after[..end]), None));
         rest = after[end + 1..].trim_start_matches([',', '/', '|', ' ']);
         for word in ["or ", "and "] {
@@ -188,7 +200,13 @@ fn inline_values(description: &str) -> Vec<(String, Option<String>)> {
             }
         }
     }
-    out
+    // The sentence ends here, or the list was cut short by other text.
+    let ended = rest.is_empty() || rest.starts_with(['.', ';']);
+    if ended {
+        out
+    } else {
+        Vec::new()
+    }
 }
 
 /// A listed value as sent, without the quotes it may be written in: `''` and `""` are the
@@ -295,12 +313,17 @@ mod tests {
             ["secs", "mins", "hours", "days"]
         );
         assert_eq!(values("Direction, values: `asc`/`desc`"), ["asc", "desc"]);
+        // Keys with values of their own are no values.
+        assert!(
+            values("Filter:\n`USER_TYPE` — type:\n`employee` — staff\n`NAME` — name").is_empty()
+        );
         // A line that only starts with code, and code in prose, are no list.
         assert!(values("`ID` of the deal\n`TITLE` is its name").is_empty());
         assert!(values("Send `Y` to confirm, see values: in [the table](x.md)").is_empty());
         assert!(
             values("Must start with a letter. Examples of valid values: `a-b`, `c:1`").is_empty()
         );
-        assert_eq!(values("Possible values: `Y` (yes), `N` (no)"), ["Y"]);
+        assert!(values("Possible values: `Y` (yes), `N` (no)").is_empty());
+        assert!(values("Possible values: `a`, `b` (default), `c`").is_empty());
     }
 }

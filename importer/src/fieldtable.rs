@@ -193,7 +193,7 @@ pub(crate) fn fields_of(
             });
             continue;
         }
-        crate::sorting::sort_keys(&cell.name, &description, &mut ty);
+        crate::sorting::type_sort_object(&cell.name, &description, &mut ty);
         if !seen.insert(cell.name.clone()) {
             reasons.push(format!(
                 "`{}` is listed twice in one table; the first is kept",
@@ -432,9 +432,10 @@ fn lists_objects(description: &str) -> bool {
     said || of_things
 }
 
-/// The values a row's bullets list, for a string or integer field. A doc `enum` is integer
-/// when every listed value is one (`0` — not deleted, `3` — in the trash), and stays loose
-/// when the row lists none (examples send such codes as numbers and as text).
+/// The values a row lists ([`listed_values`]), for a string or integer field or the items of
+/// a list. A doc `enum` is integer when every listed value is one (`0` — not deleted, `3` —
+/// in the trash), and stays loose when the row lists none (examples send such codes as
+/// numbers and as text).
 fn enum_values(ty: &mut Type, description: &str) {
     // A list's values are those of its items (`BYDAY`: `SU`, `MO`, …); an untyped list's
     // items are what its values are, unless the row speaks of objects, options, keys or
@@ -543,7 +544,7 @@ fn is_placeholder(value: &str) -> bool {
             .is_some_and(|c| c.is_ascii_alphabetic())
             && value[open..].contains('>')
     });
-    // `chatXXX`, `L_XX`: a part to fill in.
+    // `chatXXX`, `L_XX` (a part of X's between underscores): a part to fill in.
     let filled = value.contains("XXX")
         || value
             .split('_')

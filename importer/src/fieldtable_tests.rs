@@ -238,7 +238,7 @@ fn a_type_linked_to_an_anchor_is_the_structure_documented_there() {
 
 #[test]
 fn a_lists_values_are_those_of_its_items() {
-    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **BYDAY**\n[`array`](x.md) | Days:\n- `SU` — Sunday\n- `MO` — Monday ||\n|| **ids**\n[`integer[]`](x.md) | Ids, values: `1`, `2` ||\n|| **items**\n[`array`](x.md) | Array of objects with keys:\n- `id` — id\n- `name` — name ||\n|| **result**\n[`array`](x.md) | Two keys:\n- `isExisting => true/false` — exists\n- `isAvailable => true/false` — callable ||\n|#\n";
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **BYDAY**\n[`array`](x.md) | Days:\n- `SU` — Sunday\n- `MO` — Monday ||\n|| **ids**\n[`integer[]`](x.md) | Ids, values: `1`, `2` ||\n|| **items**\n[`array`](x.md) | Array of objects:\n- `id` — id\n- `name` — name ||\n|| **result**\n[`array`](x.md) | Two flags:\n- `isExisting => true/false` — exists\n- `isAvailable => true/false` — callable ||\n|#\n";
     let known = BTreeSet::new();
     let page = Page::new(text, &known);
     let mut used = BTreeSet::from([page.tables[0].line]);
@@ -253,7 +253,7 @@ fn a_lists_values_are_those_of_its_items() {
     assert_eq!(fields[0].ty.items().map(|t| &t.kind), Some(&Kind::String));
     assert_eq!(values(0), ["SU", "MO"]);
     assert_eq!(values(1), ["1", "2"]);
-    // Keys of the listed objects are no values.
+    // Keys of the listed objects are no values, nor are keys written with their values.
     assert_eq!(fields[2].ty.items(), None);
     assert_eq!(fields[3].ty.items(), None);
 }

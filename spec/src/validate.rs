@@ -223,7 +223,7 @@ impl Checker<'_> {
                 self.error(
                     "$.result_optional",
                     format!(
-                        "result_optional on a `{}` result, which holds `false` and `null` itself",
+                        "result_optional on a result of kind `{}`, which holds `false` and `null` itself",
                         kind.name()
                     ),
                 );

@@ -18,9 +18,25 @@ fn docs_root() -> Option<PathBuf> {
 /// case (a REST v1 method sends the spelling of the page's request example when it differs from
 /// the table's only in case).
 fn disagrees(page: &str, name: &str, required: bool) -> bool {
+    if named_as_alternative(page, name) {
+        return false; // "At least one of the parameters must be specified: `A` or `B`"
+    }
     [false, true]
         .iter()
         .all(|&any_case| page_says_as(page, name, any_case).is_some_and(|says| says != required))
+}
+
+/// Whether a sentence of the page names `name` as one of alternatives to send: then the page
+/// may mark each required, and each is optional on its own.
+fn named_as_alternative(page: &str, name: &str) -> bool {
+    let code = format!("`{name}`");
+    page.lines().any(|line| {
+        let lower = line.to_ascii_lowercase();
+        ["at least one of the", "one of the parameters must be"]
+            .iter()
+            .any(|lead| lower.contains(lead))
+            && line.contains(&code)
+    })
 }
 
 /// What the page's table rows say of `name`: `Some(required)` when every row naming it

@@ -257,12 +257,14 @@ fn an_optional_result_must_be_able_to_be_absent() {
     let text = messages(&dir).join("\n");
     assert!(
         text.contains(
-            "crm.a.get.json: $.result_optional: result_optional on a `boolean` result, which holds `false` and `null` itself"
+            "crm.a.get.json: $.result_optional: result_optional on a result of kind `boolean`, which holds `false` and `null` itself"
         ),
         "{text}"
     );
     assert!(
-        text.contains("crm.b.get.json: $.result_optional: result_optional on a `any` result"),
+        text.contains(
+            "crm.b.get.json: $.result_optional: result_optional on a result of kind `any`"
+        ),
         "{text}"
     );
     assert!(

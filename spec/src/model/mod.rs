@@ -72,8 +72,8 @@ pub struct Method {
     /// Shape of `result` (inside [`Method::result_wrapper`] for REST 3.0).
     pub result: Type,
     /// Whether the docs say `result` may be `null` or `false` instead (not found, no access):
-    /// the generated call answers `Option<_>`. Never set on a boolean or untyped result, where
-    /// `false` and `null` are values, nor on a paged list.
+    /// the generated call answers `Option<_>`. Never set on a boolean, Y/N or untyped result,
+    /// where `false` and `null` are values, nor on a paged list.
     #[serde(default, skip_serializing_if = "is_false")]
     pub result_optional: bool,
     /// REST 3.0 key wrapping the payload inside `result`.
