@@ -31,10 +31,10 @@ pub(crate) fn sort_direction() -> NamedType {
     }
 }
 
-/// Types the row `name` when it is a sort object its `description` speaks of: the values of
-/// the keys its table names are texts, and sort directions when the row names `asc`/`desc`
-/// (then a free-form object is a map of directions).
-pub(crate) fn sort_keys(name: &str, description: &str, ty: &mut Type) {
+/// Types the values of the row `name` when it is a sort object its `description` speaks of:
+/// the values of the keys its table names are texts, and sort directions when the row names
+/// `asc`/`desc` (then a free-form object is a map of directions).
+pub(crate) fn type_sort_object(name: &str, description: &str, ty: &mut Type) {
     let sorts = ["order", "sort"]
         .iter()
         .any(|n| n.eq_ignore_ascii_case(name));
@@ -68,6 +68,11 @@ pub(crate) fn sort_keys(name: &str, description: &str, ty: &mut Type) {
         {
             ty.kind = Kind::map_of(value());
         }
+        // PHP's associative array, `{'sort_field': 'sort_direction'}`, which the docs call
+        // `array`.
+        Kind::Array(_) if directions => {
+            ty.kind = Kind::map_of(value());
+        }
         _ => {}
     }
 }
@@ -80,20 +85,27 @@ mod tests {
     fn sort_objects_take_directions_and_other_objects_stay() {
         let direction = Kind::Named(SORT_DIRECTION.to_owned());
         let mut free = Type::of(Kind::object());
-        sort_keys("order", "In the form `{field: 'asc'}`", &mut free);
+        type_sort_object("order", "In the form `{field: 'asc'}`", &mut free);
         assert_eq!(free.patterns()[0].ty.kind, direction);
         let mut keyed = Type::of(Kind::object_of(vec![bitrix_spec::Field::new(
             "ID",
             false,
             Type::of(Kind::Integer),
         )]));
-        sort_keys("SORT", "Sort by these fields", &mut keyed);
+        type_sort_object("SORT", "Sort by these fields", &mut keyed);
         assert_eq!(keyed.fields()[0].ty.kind, Kind::String);
         let mut sale_order = Type::of(Kind::object());
-        sort_keys("order", "The order to pay", &mut sale_order);
+        type_sort_object("order", "The order to pay", &mut sale_order);
         assert_eq!(sale_order.kind, Kind::object());
+        let mut php = Type::of(Kind::Array(None));
+        type_sort_object(
+            "order",
+            "`{'sort_field': 'sort_direction'}`: `asc` or `desc`",
+            &mut php,
+        );
+        assert_eq!(php.patterns()[0].ty.kind, direction);
         let mut filter = Type::of(Kind::object());
-        sort_keys("filter", "Sort of filter, `asc`", &mut filter);
+        type_sort_object("filter", "Sort of filter, `asc`", &mut filter);
         assert_eq!(filter.kind, Kind::object());
         let t = sort_direction();
         let values: Vec<String> =

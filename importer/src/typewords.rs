@@ -119,7 +119,10 @@ pub fn meaningful(words: &[String]) -> Vec<&String> {
 /// Whether a description documents `Y`/`N` flag values.
 pub fn documents_flags(description: &str) -> bool {
     let d = description;
-    (d.contains("`Y`") && d.contains("`N`")) || d.contains("Y/N") || d.contains("`Y/N`")
+    (d.contains("`Y`") && d.contains("`N`"))
+        || d.contains("Y/N")
+        || d.contains("`Y/N`")
+        || d.contains("Y or N")
 }
 
 #[cfg(test)]
@@ -158,6 +161,14 @@ mod tests {
             from_words(&["char".into()], true, &BTreeSet::new()).kind,
             Kind::Yn
         );
+        for flags in [
+            "Allowed values are Y or N",
+            "`Y` — yes, `N` — no",
+            "Y/N flag",
+        ] {
+            assert!(documents_flags(flags), "{flags}");
+        }
+        assert!(!documents_flags("Year of birth or name"));
         let known = BTreeSet::from(["crm_multifield".to_owned()]);
         let t = from_words(&["crm_multifield[]".into()], false, &known);
         assert_eq!(
