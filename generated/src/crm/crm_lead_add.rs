@@ -104,9 +104,9 @@ pub struct CrmLeadAddFields {
     /// `OPPORTUNITY`: documented as double.
     #[bitrix(rename = "OPPORTUNITY")]
     pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`: documented as char.
-    #[bitrix(rename = "IS_MANUAL_OPPORTUNITY")]
-    pub is_manual_opportunity: Option<String>,
+    /// `IS_MANUAL_OPPORTUNITY`: documented as Y/N flag.
+    #[bitrix(rename = "IS_MANUAL_OPPORTUNITY", yn)]
+    pub is_manual_opportunity: Option<bool>,
     /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,

@@ -102,15 +102,15 @@ pub struct CrmLeadUpdateFields {
     /// `SECOND_NAME`: documented as string.
     #[bitrix(rename = "SECOND_NAME")]
     pub second_name: Option<String>,
-    /// `OPENED`: documented as char.
-    #[bitrix(rename = "OPENED")]
-    pub opened: Option<String>,
+    /// `OPENED`: documented as Y/N flag.
+    #[bitrix(rename = "OPENED", yn)]
+    pub opened: Option<bool>,
     /// `OPPORTUNITY`: documented as double.
     #[bitrix(rename = "OPPORTUNITY")]
     pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`: documented as char.
-    #[bitrix(rename = "IS_MANUAL_OPPORTUNITY")]
-    pub is_manual_opportunity: Option<String>,
+    /// `IS_MANUAL_OPPORTUNITY`: documented as Y/N flag.
+    #[bitrix(rename = "IS_MANUAL_OPPORTUNITY", yn)]
+    pub is_manual_opportunity: Option<bool>,
     /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,

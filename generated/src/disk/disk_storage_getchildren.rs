@@ -2,8 +2,10 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `disk.storage.getchildren` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use crate::types;
 /// Get a list of files and folders in the root of the storage — `disk.storage.getchildren` (REST v1, scope `disk`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-children.html)
@@ -30,8 +32,8 @@ pub struct DiskStorageGetchildren {
     pub id: i64,
     /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: documented as array.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `start`: documented as integer.
     pub start: Option<i64>,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `event.offline.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
 use crate::types;
@@ -19,8 +20,8 @@ use crate::types;
 pub struct EventOfflineList {
     /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
-    /// `order`: documented as array.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `start`: documented as integer.
     pub start: Option<i64>,
     /// `auth_connector`: documented as string.

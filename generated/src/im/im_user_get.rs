@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.user.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get User Data — `im.user.get` (REST v1, scope `im`).
 ///
@@ -27,15 +27,5 @@ pub struct ImUserGet {
     pub id: Option<i64>,
     /// `AVATAR_HR`: documented as string.
     #[bitrix(rename = "AVATAR_HR")]
-    pub avatar_hr: Option<ImUserGetAvatarHr>,
-}
-/// Documented values of `AVATAR_HR`. Part of `im.user.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImUserGetAvatarHr {
-    /// `"Y"`
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`
-    #[bitrix(value = "N")]
-    N,
+    pub avatar_hr: Option<String>,
 }

@@ -3,7 +3,7 @@
 //! `im.user.list.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get User Data with — `im.user.list.get` (REST v1, scope `im`).
 ///
@@ -26,18 +26,8 @@ pub struct ImUserListGet {
     pub id: Value,
     /// `AVATAR_HR`: documented as string.
     #[bitrix(rename = "AVATAR_HR")]
-    pub avatar_hr: Option<ImUserListGetAvatarHr>,
+    pub avatar_hr: Option<String>,
     /// `RESULT_TYPE`: documented as string.
     #[bitrix(rename = "RESULT_TYPE")]
     pub result_type: Option<String>,
-}
-/// Documented values of `AVATAR_HR`. Part of `im.user.list.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-list-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImUserListGetAvatarHr {
-    /// `"Y"`
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`
-    #[bitrix(value = "N")]
-    N,
 }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `tasks.api.scrum.epic.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
+use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::bitrix_method;
 use crate::types;
@@ -18,8 +19,8 @@ use crate::types;
     error(code = "0", status = 400, message = "Could not load list"),
 )]
 pub struct TasksApiScrumEpicList {
-    /// `order`: documented as array.
-    pub order: Option<Map<String, Value>>,
+    /// `order`: documented as object; keys: `*`.
+    pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `filter`: documented as array.
     pub filter: Option<Map<String, Value>>,
     /// `select`: documented as array of string.

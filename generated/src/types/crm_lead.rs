@@ -37,9 +37,9 @@ pub struct CrmLead {
     /// `CONTACT_ID`: documented as `crm_contact`.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: Option<i64>,
-    /// `IS_RETURN_CUSTOMER`: documented as char.
-    #[bitrix(rename = "IS_RETURN_CUSTOMER")]
-    pub is_return_customer: Option<String>,
+    /// `IS_RETURN_CUSTOMER`: documented as Y/N flag.
+    #[bitrix(rename = "IS_RETURN_CUSTOMER", yn)]
+    pub is_return_customer: Option<bool>,
     /// `BIRTHDATE`: documented as date.
     #[bitrix(rename = "BIRTHDATE")]
     pub birthdate: Option<String>,
@@ -67,18 +67,18 @@ pub struct CrmLead {
     /// `OPPORTUNITY`: documented as double.
     #[bitrix(rename = "OPPORTUNITY")]
     pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`: documented as char.
-    #[bitrix(rename = "IS_MANUAL_OPPORTUNITY")]
-    pub is_manual_opportunity: Option<String>,
-    /// `HAS_PHONE`: documented as char.
-    #[bitrix(rename = "HAS_PHONE")]
-    pub has_phone: Option<String>,
-    /// `HAS_EMAIL`: documented as char.
-    #[bitrix(rename = "HAS_EMAIL")]
-    pub has_email: Option<String>,
-    /// `HAS_IMOL`: documented as char.
-    #[bitrix(rename = "HAS_IMOL")]
-    pub has_imol: Option<String>,
+    /// `IS_MANUAL_OPPORTUNITY`: documented as Y/N flag.
+    #[bitrix(rename = "IS_MANUAL_OPPORTUNITY", yn)]
+    pub is_manual_opportunity: Option<bool>,
+    /// `HAS_PHONE`: documented as Y/N flag.
+    #[bitrix(rename = "HAS_PHONE", yn)]
+    pub has_phone: Option<bool>,
+    /// `HAS_EMAIL`: documented as Y/N flag.
+    #[bitrix(rename = "HAS_EMAIL", yn)]
+    pub has_email: Option<bool>,
+    /// `HAS_IMOL`: documented as Y/N flag.
+    #[bitrix(rename = "HAS_IMOL", yn)]
+    pub has_imol: Option<bool>,
     /// `ASSIGNED_BY_ID`: documented as `user`.
     #[bitrix(rename = "ASSIGNED_BY_ID")]
     pub assigned_by_id: Option<i64>,
@@ -103,9 +103,9 @@ pub struct CrmLead {
     /// `STATUS_SEMANTIC_ID`: documented as string.
     #[bitrix(rename = "STATUS_SEMANTIC_ID")]
     pub status_semantic_id: Option<String>,
-    /// `OPENED`: documented as char.
-    #[bitrix(rename = "OPENED")]
-    pub opened: Option<String>,
+    /// `OPENED`: documented as Y/N flag.
+    #[bitrix(rename = "OPENED", yn)]
+    pub opened: Option<bool>,
     /// `ORIGINATOR_ID`: documented as string.
     #[bitrix(rename = "ORIGINATOR_ID")]
     pub originator_id: Option<String>,
