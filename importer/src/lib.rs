@@ -168,6 +168,7 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
     let mut entities = BTreeMap::new();
     let mut alike = BTreeMap::new();
     let mut linked = BTreeMap::new();
+    let mut selectable = BTreeMap::new();
     for (key, imported) in kept {
         let mut m = imported.method;
         note_spellings(&mut m, spellings.get(&key));
@@ -184,10 +185,14 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
         if !imported.linked_params.is_empty() {
             linked.insert(key.clone(), imported.linked_params);
         }
+        if !imported.selectable.is_empty() {
+            selectable.insert(key.clone(), imported.selectable);
+        }
         import.methods.insert(key, m);
     }
     results::entity::share(&mut import, entities);
     linked_entities::share(&mut import, &linked);
+    results::selected::add(&mut import, &selectable);
     results::alike::apply(&mut import, &alike);
     results::field_answers::apply(&mut import);
     secrets::mark(&mut import);

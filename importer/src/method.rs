@@ -37,6 +37,8 @@ pub struct Imported {
     pub(crate) answers_like: Option<String>,
     /// Parameter objects whose fields another page documents.
     pub(crate) linked_params: Vec<crate::linked::LinkedParam>,
+    /// The field names the `select` parameter lists.
+    pub(crate) selectable: Vec<String>,
 }
 
 /// Imports one page. `rel` is its path under the docs root.
@@ -177,6 +179,7 @@ pub fn method(
         documents_result: found.documented,
         answers_like: found.alike,
         linked_params,
+        selectable: results::selected::listed(&page),
     })
 }
 

@@ -12,6 +12,7 @@ pub(crate) mod alike;
 pub(crate) mod entity;
 pub(crate) mod field_answers;
 pub mod measure;
+pub(crate) mod selected;
 mod table;
 
 use std::path::Path;
