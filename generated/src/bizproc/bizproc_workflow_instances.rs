@@ -56,6 +56,9 @@ pub struct BizprocWorkflowInstancesResultItem {
     /// `TEMPLATE_ID`: documented as string.
     #[bitrix(rename = "TEMPLATE_ID")]
     pub template_id: Option<String>,
+    /// `MODIFIED`: documented as any JSON value.
+    #[bitrix(rename = "MODIFIED")]
+    pub modified: Option<Value>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

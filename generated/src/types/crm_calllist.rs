@@ -16,6 +16,15 @@ pub struct CrmCalllist {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
+    /// `DATE_CREATE`: documented as any JSON value.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<Value>,
+    /// `WEBFORM_ID`: documented as any JSON value.
+    #[bitrix(rename = "WEBFORM_ID")]
+    pub webform_id: Option<Value>,
+    /// `ENTITY_TYPE_ID`: documented as any JSON value.
+    #[bitrix(rename = "ENTITY_TYPE_ID")]
+    pub entity_type_id: Option<Value>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

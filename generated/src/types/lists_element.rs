@@ -32,6 +32,33 @@ pub struct ListsElement {
     /// `PROPERTY_951`: documented as object; keys: `*`.
     #[bitrix(rename = "PROPERTY_951")]
     pub property_951: Option<BTreeMap<String, String>>,
+    /// `CREATED_USER_NAME`: documented as any JSON value.
+    #[bitrix(rename = "CREATED_USER_NAME")]
+    pub created_user_name: Option<Value>,
+    /// `ACTIVE_TO`: documented as any JSON value.
+    #[bitrix(rename = "ACTIVE_TO")]
+    pub active_to: Option<Value>,
+    /// `BP_PUBLISHED`: documented as any JSON value.
+    #[bitrix(rename = "BP_PUBLISHED")]
+    pub bp_published: Option<Value>,
+    /// `DATE_CREATE`: documented as any JSON value.
+    #[bitrix(rename = "DATE_CREATE")]
+    pub date_create: Option<Value>,
+    /// `PREVIEW_TEXT`: documented as any JSON value.
+    #[bitrix(rename = "PREVIEW_TEXT")]
+    pub preview_text: Option<Value>,
+    /// `DETAIL_TEXT`: documented as any JSON value.
+    #[bitrix(rename = "DETAIL_TEXT")]
+    pub detail_text: Option<Value>,
+    /// `SORT`: documented as any JSON value.
+    #[bitrix(rename = "SORT")]
+    pub sort: Option<Value>,
+    /// `PREVIEW_TEXT_TYPE`: documented as any JSON value.
+    #[bitrix(rename = "PREVIEW_TEXT_TYPE")]
+    pub preview_text_type: Option<Value>,
+    /// `DETAIL_TEXT_TYPE`: documented as any JSON value.
+    #[bitrix(rename = "DETAIL_TEXT_TYPE")]
+    pub detail_text_type: Option<Value>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -61,6 +61,21 @@ pub struct ListsSection {
     /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
+    /// `PICTURE`: documented as any JSON value.
+    #[bitrix(rename = "PICTURE")]
+    pub picture: Option<Value>,
+    /// `DESCRIPTION`: documented as any JSON value.
+    #[bitrix(rename = "DESCRIPTION")]
+    pub description: Option<Value>,
+    /// `DESCRIPTION_TYPE`: documented as any JSON value.
+    #[bitrix(rename = "DESCRIPTION_TYPE")]
+    pub description_type: Option<Value>,
+    /// `SECTION_PAGE_URL`: documented as any JSON value.
+    #[bitrix(rename = "SECTION_PAGE_URL")]
+    pub section_page_url: Option<Value>,
+    /// `DETAIL_PICTURE`: documented as any JSON value.
+    #[bitrix(rename = "DETAIL_PICTURE")]
+    pub detail_picture: Option<Value>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

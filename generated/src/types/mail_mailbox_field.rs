@@ -21,6 +21,21 @@ pub struct MailMailboxField {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
+    /// `description`: documented as any JSON value.
+    pub description: Option<Value>,
+    /// `validationRules`: documented as any JSON value.
+    #[bitrix(rename = "validationRules")]
+    pub validation_rules: Option<Value>,
+    /// `requiredGroups`: documented as any JSON value.
+    #[bitrix(rename = "requiredGroups")]
+    pub required_groups: Option<Value>,
+    /// `editable`: documented as any JSON value.
+    pub editable: Option<Value>,
+    /// `multiple`: documented as any JSON value.
+    pub multiple: Option<Value>,
+    /// `elementType`: documented as any JSON value.
+    #[bitrix(rename = "elementType")]
+    pub element_type: Option<Value>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -20,6 +20,17 @@ pub struct TimemanRecord {
     /// `startTime`: documented as string.
     #[bitrix(rename = "startTime")]
     pub start_time: Option<String>,
+    /// `userId`: documented as any JSON value.
+    #[bitrix(rename = "userId")]
+    pub user_id: Option<Value>,
+    /// `breakLength`: documented as any JSON value.
+    #[bitrix(rename = "breakLength")]
+    pub break_length: Option<Value>,
+    /// `state`: documented as any JSON value.
+    pub state: Option<Value>,
+    /// `isApproved`: documented as any JSON value.
+    #[bitrix(rename = "isApproved")]
+    pub is_approved: Option<Value>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
