@@ -77,7 +77,7 @@ pub fn lower(spec: &Spec) -> Crate {
 
     // Named types. Those an answer reaches (a result or an event) decode what servers send:
     // everything in them may be absent; only those that requests alone use keep required flags.
-    let received = named_types_in_answers(spec);
+    let received = spec.types_in_answers();
     let mut names = Names(type_names.values().cloned().collect());
     let mut modules = Vec::new();
     for t in spec.types.values() {
@@ -208,31 +208,6 @@ fn version_label(v: Version) -> &'static str {
         Version::V1 => "v1",
         Version::V3 => "3.0",
     }
-}
-
-/// Named types reachable from some method's result or some event's payload (directly or
-/// through other named types).
-fn named_types_in_answers(spec: &Spec) -> BTreeSet<String> {
-    fn walk(t: &Type, spec: &Spec, seen: &mut BTreeSet<String>) {
-        if let Some(named) = t.kind.named().and_then(|n| spec.types.get(n)) {
-            if seen.insert(named.name.clone()) {
-                walk(&named.ty, spec, seen);
-            }
-        }
-        for n in t.children() {
-            walk(n, spec, seen);
-        }
-    }
-    let mut seen = BTreeSet::new();
-    for m in spec.methods.values() {
-        walk(&m.result, spec, &mut seen);
-    }
-    for e in spec.events.values() {
-        for f in &e.payload {
-            walk(&f.ty, spec, &mut seen);
-        }
-    }
-    seen
 }
 
 /// A named type's doc: its title and name, and the page it comes from.

@@ -3,9 +3,9 @@
 //! it: the request then uses that type, not a copy per method. Runs once every page is read
 //! and the entities are shared ([`crate::results::entity::share`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use bitrix_spec::{Field, Kind, MethodKey, Type};
+use bitrix_spec::{named_types_reached, Field, Kind, MethodKey, Type};
 
 use crate::linked::LinkedParam;
 use crate::Import;
@@ -15,63 +15,46 @@ use crate::Import;
 /// are linked here (see [`crate::linked::resolve`]): a type that answers reach reads every
 /// field as optional, so a creating method's required fields would be lost in it.
 pub(crate) fn share(import: &mut Import, linked: &BTreeMap<MethodKey, Vec<LinkedParam>>) {
-    let answered = answered_types(import);
+    let roots = import.methods.values().map(|m| &m.result).chain(
+        import
+            .events
+            .values()
+            .flat_map(|e| e.payload.iter().map(|f| &f.ty)),
+    );
+    let answered = named_types_reached(roots, &import.types);
     for (key, params) in linked {
+        let Some(m) = import.methods.get_mut(key) else {
+            continue;
+        };
         for param in params {
-            let Some(object) = import
-                .methods
-                .get_mut(key)
-                .and_then(|m| at_mut(&mut m.params, &param.path))
-            else {
+            let Some(object) = at_mut(&mut m.params, &param.path) else {
                 continue;
             };
-            let own: Vec<String> = object.fields().iter().map(|f| f.name.clone()).collect();
-            // The one type from that page that has every field of the object.
-            // A type only requests use keeps its required fields; these objects have none.
+            let own = object.fields();
+            // The one type from that page that has every field of the object. A type only
+            // requests use keeps its required fields; these objects have none.
             let mut from_page = import.types.values().filter(|t| {
                 t.source == param.source
                     && (answered.contains(&t.name) || t.ty.fields().iter().all(|f| !f.required))
                     && !own.is_empty()
                     && own
                         .iter()
-                        .all(|n| t.ty.fields().iter().any(|e| e.name == *n))
+                        .all(|f| t.ty.fields().iter().any(|e| e.name == f.name))
             });
             let (Some(entity), None) = (from_page.next(), from_page.next()) else {
                 continue;
             };
-            let name = entity.name.clone();
-            let Some(m) = import.methods.get_mut(key) else {
-                continue;
-            };
-            if let Some(object) = at_mut(&mut m.params, &param.path) {
-                object.kind = Kind::Named(name.clone());
-            }
+            object.kind = Kind::Named(entity.name.clone());
             if let Some(c) = &mut m.confidence {
                 c.reasons.push(format!(
-                    "`{}`: the entity `{name}` its linked page ({}) defines",
+                    "`{}`: the entity `{}` its linked page ({}) defines",
                     param.path.join("."),
+                    entity.name,
                     param.source
                 ));
             }
         }
     }
-}
-
-/// The named types some method's result refers to, at any depth of its own shape.
-fn answered_types(import: &Import) -> BTreeSet<String> {
-    fn walk(ty: &Type, out: &mut BTreeSet<String>) {
-        if let Some(name) = ty.kind.named() {
-            out.insert(name.to_owned());
-        }
-        for child in ty.children() {
-            walk(child, out);
-        }
-    }
-    let mut out = BTreeSet::new();
-    for m in import.methods.values() {
-        walk(&m.result, &mut out);
-    }
-    out
 }
 
 /// The type at `path` (keys from the parameters down; a list is passed through to its items).

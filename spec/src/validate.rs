@@ -219,7 +219,7 @@ impl Checker<'_> {
         if m.result_optional {
             // `false` and `null` are values of these results, not their absence.
             let kind = &self.spec.resolve(&m.result).kind;
-            if matches!(kind, Kind::Boolean | Kind::Yn | Kind::Any) {
+            if kind.holds_false_and_null() {
                 self.error(
                     "$.result_optional",
                     format!(

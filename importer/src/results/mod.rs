@@ -213,7 +213,7 @@ pub(crate) fn result(
         alike: (!documented).then(|| alike::said(page)).flatten(),
         entity: path.map(|path| EntityUse { path, origin }),
         // `false` and `null` are values of a flag or an untyped answer, not its absence.
-        may_be_absent: says_absent && !matches!(ty.kind, Kind::Boolean | Kind::Yn | Kind::Any),
+        may_be_absent: says_absent && !ty.kind.holds_false_and_null(),
         ty,
         documented,
         notes,

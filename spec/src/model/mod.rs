@@ -9,7 +9,7 @@ pub use ty::{Constraints, EnumLiteral, EnumValue, Field, KeyPattern, Kind, Named
 
 pub(crate) use json::message;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -260,6 +260,17 @@ impl Spec {
         })
     }
 
+    /// The named types some method's result or some event's payload reaches, directly or
+    /// through other named types: answers, whose fields generated code reads as optional.
+    pub fn types_in_answers(&self) -> BTreeSet<String> {
+        let roots = self.methods.values().map(|m| &m.result).chain(
+            self.events
+                .values()
+                .flat_map(|e| e.payload.iter().map(|f| &f.ty)),
+        );
+        named_types_reached(roots, &self.types)
+    }
+
     /// What a type is underneath its named-type references: `ty` itself unless it refers to a
     /// named type of this spec. An unknown name comes back as it is.
     pub fn resolve<'a>(&'a self, ty: &'a Type) -> &'a Type {
@@ -278,4 +289,26 @@ impl Spec {
 /// For `skip_serializing_if`: a flag that is off is not written.
 fn is_false(flag: &bool) -> bool {
     !*flag
+}
+
+/// The named types `roots` refer to, directly or through other named types of `types`.
+pub fn named_types_reached<'a>(
+    roots: impl IntoIterator<Item = &'a Type>,
+    types: &BTreeMap<String, NamedType>,
+) -> BTreeSet<String> {
+    fn walk(t: &Type, types: &BTreeMap<String, NamedType>, seen: &mut BTreeSet<String>) {
+        if let Some(named) = t.kind.named().and_then(|n| types.get(n)) {
+            if seen.insert(named.name.clone()) {
+                walk(&named.ty, types, seen);
+            }
+        }
+        for child in t.children() {
+            walk(child, types, seen);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for root in roots {
+        walk(root, types, &mut seen);
+    }
+    seen
 }

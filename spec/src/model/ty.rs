@@ -194,6 +194,12 @@ impl Kind {
         matches!(self, Kind::String | Kind::Date | Kind::DateTime)
     }
 
+    /// Whether `false` and `null` are values of this kind (flags and untyped values) rather
+    /// than the absence of one: such a result cannot be `result_optional`.
+    pub fn holds_false_and_null(&self) -> bool {
+        matches!(self, Kind::Boolean | Kind::Yn | Kind::Any)
+    }
+
     /// The referenced type's name, for [`Kind::Named`].
     pub fn named(&self) -> Option<&str> {
         match self {
