@@ -65,10 +65,11 @@ pub(crate) const NOT_FIELD_SETS: [&str; 4] = ["filter", "order", "select", "sort
 
 /// Whether a row of an answer's table sits beside `result` (the envelope, not the payload).
 pub(crate) fn is_envelope(f: &Field) -> bool {
-    ["time", "total", "next", "error", "error_description"]
-        .iter()
-        .any(|e| f.name.eq_ignore_ascii_case(e))
+    ENVELOPE.iter().any(|e| f.name.eq_ignore_ascii_case(e))
 }
+
+/// The keys of an answer beside `result`.
+pub(crate) const ENVELOPE: [&str; 5] = ["time", "total", "next", "error", "error_description"];
 
 /// Fields (and key patterns) of a field table, nested tables resolved.
 pub(crate) fn fields_of(
@@ -89,6 +90,11 @@ pub(crate) fn fields_of(
         &rows[..]
     };
     let mut seen = BTreeSet::new();
+    let names: Vec<String> = body
+        .iter()
+        .filter_map(|r| Some(r.first().and_then(|c| name_cell(c))?.name))
+        .collect();
+    let mut flat = crate::rowpath::FlatElement::new(&names);
     for row in body {
         let Some(cell) = row.first().and_then(|c| name_cell(c)) else {
             continue;
@@ -194,7 +200,8 @@ pub(crate) fn fields_of(
             continue;
         }
         crate::sorting::type_sort_object(&cell.name, &description, &mut ty);
-        if !seen.insert(cell.name.clone()) {
+        let name = flat.path_of(&cell.name, &ty);
+        if !seen.insert(name.clone()) {
             reasons.push(format!(
                 "`{}` is listed twice in one table; the first is kept",
                 cell.name
@@ -208,7 +215,7 @@ pub(crate) fn fields_of(
                 cell.name
             ));
         }
-        fields.push(Field::new(cell.name, required, ty));
+        fields.push(Field::new(name, required, ty));
     }
     crate::rowpath::nest_paths(&mut fields);
     (fields, patterns)

@@ -257,3 +257,46 @@ fn a_lists_values_are_those_of_its_items() {
     assert_eq!(fields[2].ty.items(), None);
     assert_eq!(fields[3].ty.items(), None);
 }
+
+#[test]
+fn keys_listed_flat_after_an_element_row_are_keys_of_each_element() {
+    let row = |name: &str, ty: &str| format!("|| **{name}**\n[`{ty}`](x.md) | About {name} ||\n");
+    let mut text =
+        "# Page\n\n## Returned data\n\n#|\n|| **Name**\n`type` | **Description** ||\n".to_owned();
+    for (name, ty) in [
+        ("result", "object"),
+        ("name", "string"),
+        ("members", "array"),
+        ("members[]", "object"),
+        ("userId", "integer"),
+        ("name", "string"),
+        ("time", "time"),
+    ] {
+        text.push_str(&row(name, ty));
+    }
+    text.push_str("|#\n");
+    let known = BTreeSet::new();
+    let page = Page::new(&text, &known);
+    let mut reasons = Vec::new();
+    let (fields, _) = super::fields_of(&page, &page.tables[0], &mut BTreeSet::new(), &mut reasons);
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["result", "name", "members", "time"]);
+    let member = fields[2].ty.items().expect("members is a list");
+    let keys: Vec<&str> = member.fields().iter().map(|f| f.name.as_str()).collect();
+    // The member's `name` is its own key, not the first `name` listed twice.
+    assert_eq!(keys, ["userId", "name"]);
+    assert!(reasons.is_empty(), "{reasons:?}");
+
+    // A table that spells the element's keys by path keeps its other rows where they are.
+    let text = "# Page\n\n## Returned data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **items[]**\n[`object`](x.md) | Item ||\n|| **items[].id**\n[`integer`](x.md) | Id ||\n|| **total**\n[`integer`](x.md) | Total ||\n|| **count**\n[`integer`](x.md) | Count ||\n|#\n";
+    let page = Page::new(text, &known);
+    let (fields, _) = super::fields_of(
+        &page,
+        &page.tables[0],
+        &mut BTreeSet::new(),
+        &mut Vec::new(),
+    );
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["items", "total", "count"]);
+    assert_eq!(fields[0].ty.items().unwrap().fields().len(), 1);
+}

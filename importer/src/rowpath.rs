@@ -24,6 +24,47 @@ pub(crate) fn nest_paths(fields: &mut Vec<Field>) {
     }
 }
 
+/// REST 3.0 tables list an element's keys flat, after its row: `items`, `items[]` (an object),
+/// then `id`, `name`… with no path. Such rows are keys of each element, spelled here by path
+/// (`items[].id`) so that [`nest_paths`] puts them there. The rows of the envelope (`time`)
+/// stay where they are, and a table that spells any key of the element by path is left as it
+/// is.
+pub(crate) struct FlatElement<'a> {
+    /// The names of every row of the table, in order.
+    names: &'a [String],
+    /// The element row the rows that follow belong to (`items[]`).
+    open: Option<String>,
+}
+
+impl<'a> FlatElement<'a> {
+    /// A reader of a table whose rows have these names.
+    pub(crate) fn new(names: &'a [String]) -> Self {
+        FlatElement { names, open: None }
+    }
+
+    /// The path of the row named `name` of type `ty`: under the open element, if any.
+    pub(crate) fn path_of(&mut self, name: &str, ty: &Type) -> String {
+        let envelope = crate::fieldtable::ENVELOPE
+            .iter()
+            .any(|e| name.eq_ignore_ascii_case(e));
+        let path = match &self.open {
+            Some(element) if !name.contains('.') && !envelope => format!("{element}.{name}"),
+            _ => name.to_owned(),
+        };
+        let list = name.strip_suffix("[]").filter(|n| !n.contains('.'));
+        if let Some(list) = list {
+            let by_path = |n: &String| {
+                n.strip_prefix(list)
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with("[]."))
+            };
+            if ty.kind == Kind::object() && !self.names.iter().any(by_path) {
+                self.open = Some(path.clone());
+            }
+        }
+        path
+    }
+}
+
 /// Puts `row` at `path` among `fields`; `false` when its parent is not documented (or not a
 /// container), and at the top when the list row it is the element of is already typed.
 fn place(fields: &mut Vec<Field>, path: &[(&str, bool)], row: &Field, top: bool) -> bool {
