@@ -63,7 +63,15 @@ pub struct HumanresourcesNodeMemberRemoveResult {
     /// `removed`: documented as array of integer.
     pub removed: Option<Vec<i64>>,
     /// `failed`: documented as array of object.
-    pub failed: Option<Vec<Map<String, Value>>>,
+    pub failed: Option<Vec<HumanresourcesNodeMemberRemoveResultFailedItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `HumanresourcesNodeMemberRemoveResultFailedItem` object. Part of `humanresources.node.member.remove` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-remove.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesNodeMemberRemoveResultFailedItem {
     /// `userId`: documented as integer.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,

@@ -37,8 +37,6 @@ pub struct MailMailboxSenders {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct MailMailboxSendersResultItem {
-    /// `items`: documented as array of object.
-    pub items: Option<Vec<Map<String, Value>>>,
     /// `email`: documented as string.
     pub email: Option<String>,
     /// `name`: documented as string.

@@ -39,8 +39,6 @@ pub struct MailRecipientListcontacts {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct MailRecipientListcontactsResultItem {
-    /// `items`: documented as array of object.
-    pub items: Option<Vec<Map<String, Value>>>,
     /// `id`: documented as integer.
     pub id: Option<i64>,
     /// `email`: documented as string.

@@ -46,8 +46,6 @@ pub struct MailRecipientListemployees {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct MailRecipientListemployeesResultItem {
-    /// `items`: documented as array of object.
-    pub items: Option<Vec<Map<String, Value>>>,
     /// `id`: documented as integer.
     pub id: Option<i64>,
     /// `email`: documented as string.

@@ -3,7 +3,8 @@
 //! `main.eventlog.tail` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
+use crate::types;
 /// Get New Log Entries — `main.eventlog.tail` (REST 3.0, scope `main`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/main/main-eventlog-tail.html)
@@ -12,7 +13,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "main.eventlog.tail",
     version = "v3",
     scope = "main",
-    result = Vec<MainEventlogTailResultItem>,
+    result = Vec<types::MainEventlog>,
     wrapper = "items",
     paging(kind = "cursor", id = "id", filter = "filter"),
     error(
@@ -43,50 +44,4 @@ pub struct MainEventlogTail {
     pub filter: Option<Vec<Value>>,
     /// `cursor`: documented as object.
     pub cursor: Option<Map<String, Value>>,
-}
-/// The `MainEventlogTailResultItem` object. Part of `main.eventlog.tail` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/main/main-eventlog-tail.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct MainEventlogTailResultItem {
-    /// `items`: documented as array of object.
-    pub items: Option<Vec<Map<String, Value>>>,
-    /// `id`: documented as integer.
-    pub id: Option<i64>,
-    /// `timestampX`: documented as datetime.
-    #[bitrix(rename = "timestampX")]
-    pub timestamp_x: Option<String>,
-    /// `severity`: documented as string.
-    pub severity: Option<String>,
-    /// `auditTypeId`: documented as string.
-    #[bitrix(rename = "auditTypeId")]
-    pub audit_type_id: Option<String>,
-    /// `moduleId`: documented as string.
-    #[bitrix(rename = "moduleId")]
-    pub module_id: Option<String>,
-    /// `itemId`: documented as string.
-    #[bitrix(rename = "itemId")]
-    pub item_id: Option<String>,
-    /// `remoteAddr`: documented as string.
-    #[bitrix(rename = "remoteAddr")]
-    pub remote_addr: Option<String>,
-    /// `userAgent`: documented as string.
-    #[bitrix(rename = "userAgent")]
-    pub user_agent: Option<String>,
-    /// `requestUri`: documented as string.
-    #[bitrix(rename = "requestUri")]
-    pub request_uri: Option<String>,
-    /// `siteId`: documented as string.
-    #[bitrix(rename = "siteId")]
-    pub site_id: Option<String>,
-    /// `userId`: documented as integer.
-    #[bitrix(rename = "userId")]
-    pub user_id: Option<i64>,
-    /// `guestId`: documented as integer.
-    #[bitrix(rename = "guestId")]
-    pub guest_id: Option<i64>,
-    /// `description`: documented as string.
-    pub description: Option<String>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

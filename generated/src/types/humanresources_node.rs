@@ -44,10 +44,20 @@ pub struct HumanresourcesNode {
     #[bitrix(rename = "updatedAt")]
     pub updated_at: Option<String>,
     /// `members`: documented as array of object.
-    pub members: Option<Vec<Map<String, Value>>>,
+    pub members: Option<Vec<HumanresourcesNodeMembersItem>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `HumanresourcesNodeMembersItem` object. Part of the `humanresources_node` type ([official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)).
+#[non_exhaustive]
+#[bitrix_object]
+pub struct HumanresourcesNodeMembersItem {
     /// `userId`: documented as integer.
     #[bitrix(rename = "userId")]
     pub user_id: Option<i64>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
     /// `workPosition`: documented as string.
     #[bitrix(rename = "workPosition")]
     pub work_position: Option<String>,

@@ -10,8 +10,6 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct MailMessage {
-    /// `items`: documented as array of object.
-    pub items: Option<Vec<Map<String, Value>>>,
     /// `id`: documented as integer.
     pub id: Option<i64>,
     /// `mailboxId`: documented as integer.

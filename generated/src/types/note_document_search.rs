@@ -10,8 +10,6 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteDocumentSearch {
-    /// `items`: documented as array of object.
-    pub items: Option<Vec<Map<String, Value>>>,
     /// `documentId`: documented as integer.
     #[bitrix(rename = "documentId")]
     pub document_id: Option<i64>,
