@@ -522,6 +522,13 @@ fn enum_values(ty: &mut Type, description: &str) {
         }
         values.push(EnumValue { value, name: label });
     }
+    // The values `Y` and `N` alone make a flag, as they do for `char` and `boolean` rows.
+    let flag = |e: &EnumValue| matches!(&e.value, EnumLiteral::Str(s) if s == "Y" || s == "N");
+    if values.len() == 2 && values.iter().all(flag) {
+        ty.doc_type.get_or_insert_with(|| "string".to_owned());
+        ty.kind = Kind::Yn;
+        return;
+    }
     ty.enum_values = values;
 }
 

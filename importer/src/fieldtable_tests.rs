@@ -300,3 +300,22 @@ fn keys_listed_flat_after_an_element_row_are_keys_of_each_element() {
     assert_eq!(names, ["items", "total", "count"]);
     assert_eq!(fields[0].ty.items().unwrap().fields().len(), 1);
 }
+
+#[test]
+fn a_string_of_the_values_y_and_n_alone_is_a_flag() {
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **PIN**\n[`string`](x.md) | Pin:\n- `Y` — pin the chat\n- `N` — unpin it ||\n|| **MODE**\n[`string`](x.md) | Mode:\n- `Y` — yes\n- `N` — no\n- `D` — by default ||\n|#\n";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let (fields, _) = super::fields_of(
+        &page,
+        &page.tables[0],
+        &mut BTreeSet::new(),
+        &mut Vec::new(),
+    );
+    assert_eq!(fields[0].ty.kind, Kind::Yn);
+    assert_eq!(fields[0].ty.doc_type.as_deref(), Some("string"));
+    assert!(fields[0].ty.enum_values.is_empty());
+    // A third value makes it a set of values, not a flag.
+    assert_eq!(fields[1].ty.kind, Kind::String);
+    assert_eq!(fields[1].ty.enum_values.len(), 3);
+}
