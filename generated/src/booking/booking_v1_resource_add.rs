@@ -49,46 +49,38 @@ pub struct BookingV1ResourceAddFields {
     /// `typeId`: documented as integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
-    /// `isMain`: documented as string.
-    #[bitrix(rename = "isMain")]
-    pub is_main: Option<BookingV1ResourceAddFieldsIsMain>,
-    /// `isInfoNotificationOn`: documented as string.
-    #[bitrix(rename = "isInfoNotificationOn")]
-    pub is_info_notification_on: Option<BookingV1ResourceAddFieldsIsInfoNotificationOn>,
+    /// `isMain`: documented as Y/N flag.
+    #[bitrix(rename = "isMain", yn)]
+    pub is_main: Option<bool>,
+    /// `isInfoNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isInfoNotificationOn", yn)]
+    pub is_info_notification_on: Option<bool>,
     /// `templateTypeInfo`: documented as string.
     #[bitrix(rename = "templateTypeInfo")]
     pub template_type_info: Option<BookingV1ResourceAddFieldsTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: documented as string.
-    #[bitrix(rename = "isConfirmationNotificationOn")]
-    pub is_confirmation_notification_on: Option<
-        BookingV1ResourceAddFieldsIsConfirmationNotificationOn,
-    >,
+    /// `isConfirmationNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isConfirmationNotificationOn", yn)]
+    pub is_confirmation_notification_on: Option<bool>,
     /// `templateTypeConfirmation`: documented as string.
     #[bitrix(rename = "templateTypeConfirmation")]
     pub template_type_confirmation: Option<
         BookingV1ResourceAddFieldsTemplateTypeConfirmation,
     >,
-    /// `isReminderNotificationOn`: documented as string.
-    #[bitrix(rename = "isReminderNotificationOn")]
-    pub is_reminder_notification_on: Option<
-        BookingV1ResourceAddFieldsIsReminderNotificationOn,
-    >,
+    /// `isReminderNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isReminderNotificationOn", yn)]
+    pub is_reminder_notification_on: Option<bool>,
     /// `templateTypeReminder`: documented as string.
     #[bitrix(rename = "templateTypeReminder")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: documented as string.
-    #[bitrix(rename = "isFeedbackNotificationOn")]
-    pub is_feedback_notification_on: Option<
-        BookingV1ResourceAddFieldsIsFeedbackNotificationOn,
-    >,
+    /// `isFeedbackNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isFeedbackNotificationOn", yn)]
+    pub is_feedback_notification_on: Option<bool>,
     /// `templateTypeFeedback`: documented as string.
     #[bitrix(rename = "templateTypeFeedback")]
     pub template_type_feedback: Option<BookingV1ResourceAddFieldsTemplateTypeFeedback>,
-    /// `isDelayedNotificationOn`: documented as string.
-    #[bitrix(rename = "isDelayedNotificationOn")]
-    pub is_delayed_notification_on: Option<
-        BookingV1ResourceAddFieldsIsDelayedNotificationOn,
-    >,
+    /// `isDelayedNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isDelayedNotificationOn", yn)]
+    pub is_delayed_notification_on: Option<bool>,
     /// `templateTypeDelayed`: documented as string.
     #[bitrix(rename = "templateTypeDelayed")]
     pub template_type_delayed: Option<BookingV1ResourceAddFieldsTemplateTypeDelayed>,
@@ -120,26 +112,6 @@ pub struct BookingV1ResourceAddFields {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// Documented values of `isMain`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceAddFieldsIsMain {
-    /// `"Y"`: in the schedule columns
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: when resources overlap
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isInfoNotificationOn`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceAddFieldsIsInfoNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `templateTypeInfo`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsTemplateTypeInfo {
@@ -149,16 +121,6 @@ pub enum BookingV1ResourceAddFieldsTemplateTypeInfo {
     /// `"animate"`: template for booking specialists
     #[bitrix(value = "animate")]
     Animate,
-}
-/// Documented values of `isConfirmationNotificationOn`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceAddFieldsIsConfirmationNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `templateTypeConfirmation`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -170,26 +132,6 @@ pub enum BookingV1ResourceAddFieldsTemplateTypeConfirmation {
     #[bitrix(value = "animate")]
     Animate,
 }
-/// Documented values of `isReminderNotificationOn`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceAddFieldsIsReminderNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isFeedbackNotificationOn`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceAddFieldsIsFeedbackNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `templateTypeFeedback`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceAddFieldsTemplateTypeFeedback {
@@ -199,16 +141,6 @@ pub enum BookingV1ResourceAddFieldsTemplateTypeFeedback {
     /// `"animate"`: template for booking specialists
     #[bitrix(value = "animate")]
     Animate,
-}
-/// Documented values of `isDelayedNotificationOn`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceAddFieldsIsDelayedNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `templateTypeDelayed`. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
 #[bitrix_enum(repr = "string")]

@@ -3,7 +3,7 @@
 //! `booking.v1.resource.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get the list of resources — `booking.v1.resource.list` (REST v1, scope `booking`).
 ///
@@ -48,9 +48,9 @@ pub struct BookingV1ResourceListFilter {
     /// `searchQuery`: documented as string.
     #[bitrix(rename = "searchQuery")]
     pub search_query: Option<String>,
-    /// `isMain`: documented as string.
-    #[bitrix(rename = "isMain")]
-    pub is_main: Option<BookingV1ResourceListFilterIsMain>,
+    /// `isMain`: documented as Y/N flag.
+    #[bitrix(rename = "isMain", yn)]
+    pub is_main: Option<bool>,
     /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
@@ -61,16 +61,6 @@ pub struct BookingV1ResourceListFilter {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `isMain`. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceListFilterIsMain {
-    /// `"Y"`: in schedule columns
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: when resources overlap
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `order` object. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
 #[non_exhaustive]

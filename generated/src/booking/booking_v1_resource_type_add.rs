@@ -45,47 +45,37 @@ pub struct BookingV1ResourceTypeAddFields {
     pub name: String,
     /// `code`: documented as string, required.
     pub code: String,
-    /// `isInfoNotificationOn`: documented as string.
-    #[bitrix(rename = "isInfoNotificationOn")]
-    pub is_info_notification_on: Option<
-        BookingV1ResourceTypeAddFieldsIsInfoNotificationOn,
-    >,
+    /// `isInfoNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isInfoNotificationOn", yn)]
+    pub is_info_notification_on: Option<bool>,
     /// `templateTypeInfo`: documented as string.
     #[bitrix(rename = "templateTypeInfo")]
     pub template_type_info: Option<BookingV1ResourceTypeAddFieldsTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: documented as string.
-    #[bitrix(rename = "isConfirmationNotificationOn")]
-    pub is_confirmation_notification_on: Option<
-        BookingV1ResourceTypeAddFieldsIsConfirmationNotificationOn,
-    >,
+    /// `isConfirmationNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isConfirmationNotificationOn", yn)]
+    pub is_confirmation_notification_on: Option<bool>,
     /// `templateTypeConfirmation`: documented as string.
     #[bitrix(rename = "templateTypeConfirmation")]
     pub template_type_confirmation: Option<
         BookingV1ResourceTypeAddFieldsTemplateTypeConfirmation,
     >,
-    /// `isReminderNotificationOn`: documented as string.
-    #[bitrix(rename = "isReminderNotificationOn")]
-    pub is_reminder_notification_on: Option<
-        BookingV1ResourceTypeAddFieldsIsReminderNotificationOn,
-    >,
+    /// `isReminderNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isReminderNotificationOn", yn)]
+    pub is_reminder_notification_on: Option<bool>,
     /// `templateTypeReminder`: documented as string.
     #[bitrix(rename = "templateTypeReminder")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: documented as string.
-    #[bitrix(rename = "isFeedbackNotificationOn")]
-    pub is_feedback_notification_on: Option<
-        BookingV1ResourceTypeAddFieldsIsFeedbackNotificationOn,
-    >,
+    /// `isFeedbackNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isFeedbackNotificationOn", yn)]
+    pub is_feedback_notification_on: Option<bool>,
     /// `templateTypeFeedback`: documented as string.
     #[bitrix(rename = "templateTypeFeedback")]
     pub template_type_feedback: Option<
         BookingV1ResourceTypeAddFieldsTemplateTypeFeedback,
     >,
-    /// `isDelayedNotificationOn`: documented as string.
-    #[bitrix(rename = "isDelayedNotificationOn")]
-    pub is_delayed_notification_on: Option<
-        BookingV1ResourceTypeAddFieldsIsDelayedNotificationOn,
-    >,
+    /// `isDelayedNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isDelayedNotificationOn", yn)]
+    pub is_delayed_notification_on: Option<bool>,
     /// `templateTypeDelayed`: documented as string.
     #[bitrix(rename = "templateTypeDelayed")]
     pub template_type_delayed: Option<BookingV1ResourceTypeAddFieldsTemplateTypeDelayed>,
@@ -117,16 +107,6 @@ pub struct BookingV1ResourceTypeAddFields {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// Documented values of `isInfoNotificationOn`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeAddFieldsIsInfoNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `templateTypeInfo`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsTemplateTypeInfo {
@@ -136,16 +116,6 @@ pub enum BookingV1ResourceTypeAddFieldsTemplateTypeInfo {
     /// `"animate"`: template for booking specialists
     #[bitrix(value = "animate")]
     Animate,
-}
-/// Documented values of `isConfirmationNotificationOn`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeAddFieldsIsConfirmationNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `templateTypeConfirmation`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -157,26 +127,6 @@ pub enum BookingV1ResourceTypeAddFieldsTemplateTypeConfirmation {
     #[bitrix(value = "animate")]
     Animate,
 }
-/// Documented values of `isReminderNotificationOn`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeAddFieldsIsReminderNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isFeedbackNotificationOn`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeAddFieldsIsFeedbackNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `templateTypeFeedback`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeAddFieldsTemplateTypeFeedback {
@@ -186,16 +136,6 @@ pub enum BookingV1ResourceTypeAddFieldsTemplateTypeFeedback {
     /// `"animate"`: template for booking specialists
     #[bitrix(value = "animate")]
     Animate,
-}
-/// Documented values of `isDelayedNotificationOn`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeAddFieldsIsDelayedNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `templateTypeDelayed`. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
 #[bitrix_enum(repr = "string")]

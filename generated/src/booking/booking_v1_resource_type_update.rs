@@ -37,47 +37,37 @@ pub struct BookingV1ResourceTypeUpdateFields {
     pub name: Option<String>,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `isInfoNotificationOn`: documented as string.
-    #[bitrix(rename = "isInfoNotificationOn")]
-    pub is_info_notification_on: Option<
-        BookingV1ResourceTypeUpdateFieldsIsInfoNotificationOn,
-    >,
+    /// `isInfoNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isInfoNotificationOn", yn)]
+    pub is_info_notification_on: Option<bool>,
     /// `templateTypeInfo`: documented as string.
     #[bitrix(rename = "templateTypeInfo")]
     pub template_type_info: Option<BookingV1ResourceTypeUpdateFieldsTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: documented as string.
-    #[bitrix(rename = "isConfirmationNotificationOn")]
-    pub is_confirmation_notification_on: Option<
-        BookingV1ResourceTypeUpdateFieldsIsConfirmationNotificationOn,
-    >,
+    /// `isConfirmationNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isConfirmationNotificationOn", yn)]
+    pub is_confirmation_notification_on: Option<bool>,
     /// `templateTypeConfirmation`: documented as string.
     #[bitrix(rename = "templateTypeConfirmation")]
     pub template_type_confirmation: Option<
         BookingV1ResourceTypeUpdateFieldsTemplateTypeConfirmation,
     >,
-    /// `isReminderNotificationOn`: documented as string.
-    #[bitrix(rename = "isReminderNotificationOn")]
-    pub is_reminder_notification_on: Option<
-        BookingV1ResourceTypeUpdateFieldsIsReminderNotificationOn,
-    >,
+    /// `isReminderNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isReminderNotificationOn", yn)]
+    pub is_reminder_notification_on: Option<bool>,
     /// `templateTypeReminder`: documented as string.
     #[bitrix(rename = "templateTypeReminder")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: documented as string.
-    #[bitrix(rename = "isFeedbackNotificationOn")]
-    pub is_feedback_notification_on: Option<
-        BookingV1ResourceTypeUpdateFieldsIsFeedbackNotificationOn,
-    >,
+    /// `isFeedbackNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isFeedbackNotificationOn", yn)]
+    pub is_feedback_notification_on: Option<bool>,
     /// `templateTypeFeedback`: documented as string.
     #[bitrix(rename = "templateTypeFeedback")]
     pub template_type_feedback: Option<
         BookingV1ResourceTypeUpdateFieldsTemplateTypeFeedback,
     >,
-    /// `isDelayedNotificationOn`: documented as string.
-    #[bitrix(rename = "isDelayedNotificationOn")]
-    pub is_delayed_notification_on: Option<
-        BookingV1ResourceTypeUpdateFieldsIsDelayedNotificationOn,
-    >,
+    /// `isDelayedNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isDelayedNotificationOn", yn)]
+    pub is_delayed_notification_on: Option<bool>,
     /// `templateTypeDelayed`: documented as string.
     #[bitrix(rename = "templateTypeDelayed")]
     pub template_type_delayed: Option<
@@ -111,16 +101,6 @@ pub struct BookingV1ResourceTypeUpdateFields {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// Documented values of `isInfoNotificationOn`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeUpdateFieldsIsInfoNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `templateTypeInfo`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
 #[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeInfo {
@@ -130,16 +110,6 @@ pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeInfo {
     /// `"animate"`: template for booking specialists
     #[bitrix(value = "animate")]
     Animate,
-}
-/// Documented values of `isConfirmationNotificationOn`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeUpdateFieldsIsConfirmationNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `templateTypeConfirmation`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -151,26 +121,6 @@ pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeConfirmation {
     #[bitrix(value = "animate")]
     Animate,
 }
-/// Documented values of `isReminderNotificationOn`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeUpdateFieldsIsReminderNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isFeedbackNotificationOn`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeUpdateFieldsIsFeedbackNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `templateTypeFeedback`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
 #[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeFeedback {
@@ -180,16 +130,6 @@ pub enum BookingV1ResourceTypeUpdateFieldsTemplateTypeFeedback {
     /// `"animate"`: template for booking specialists
     #[bitrix(value = "animate")]
     Animate,
-}
-/// Documented values of `isDelayedNotificationOn`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeUpdateFieldsIsDelayedNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `templateTypeDelayed`. Part of `booking.v1.resourceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-update.html)).
 #[bitrix_enum(repr = "string")]

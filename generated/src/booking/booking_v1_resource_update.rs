@@ -36,50 +36,40 @@ pub struct BookingV1ResourceUpdateFields {
     /// `typeId`: documented as integer.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<i64>,
-    /// `isMain`: documented as string.
-    #[bitrix(rename = "isMain")]
-    pub is_main: Option<BookingV1ResourceUpdateFieldsIsMain>,
-    /// `isInfoNotificationOn`: documented as string.
-    #[bitrix(rename = "isInfoNotificationOn")]
-    pub is_info_notification_on: Option<
-        BookingV1ResourceUpdateFieldsIsInfoNotificationOn,
-    >,
+    /// `isMain`: documented as Y/N flag.
+    #[bitrix(rename = "isMain", yn)]
+    pub is_main: Option<bool>,
+    /// `isInfoNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isInfoNotificationOn", yn)]
+    pub is_info_notification_on: Option<bool>,
     /// `templateTypeInfo`: documented as string.
     #[bitrix(rename = "templateTypeInfo")]
     pub template_type_info: Option<BookingV1ResourceUpdateFieldsTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: documented as string.
-    #[bitrix(rename = "isConfirmationNotificationOn")]
-    pub is_confirmation_notification_on: Option<
-        BookingV1ResourceUpdateFieldsIsConfirmationNotificationOn,
-    >,
+    /// `isConfirmationNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isConfirmationNotificationOn", yn)]
+    pub is_confirmation_notification_on: Option<bool>,
     /// `templateTypeConfirmation`: documented as string.
     #[bitrix(rename = "templateTypeConfirmation")]
     pub template_type_confirmation: Option<
         BookingV1ResourceUpdateFieldsTemplateTypeConfirmation,
     >,
-    /// `isReminderNotificationOn`: documented as string.
-    #[bitrix(rename = "isReminderNotificationOn")]
-    pub is_reminder_notification_on: Option<
-        BookingV1ResourceUpdateFieldsIsReminderNotificationOn,
-    >,
+    /// `isReminderNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isReminderNotificationOn", yn)]
+    pub is_reminder_notification_on: Option<bool>,
     /// `templateTypeReminder`: documented as string.
     #[bitrix(rename = "templateTypeReminder")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: documented as string.
-    #[bitrix(rename = "isFeedbackNotificationOn")]
-    pub is_feedback_notification_on: Option<
-        BookingV1ResourceUpdateFieldsIsFeedbackNotificationOn,
-    >,
+    /// `isFeedbackNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isFeedbackNotificationOn", yn)]
+    pub is_feedback_notification_on: Option<bool>,
     /// `templateTypeFeedback`: documented as string.
     #[bitrix(rename = "templateTypeFeedback")]
     pub template_type_feedback: Option<
         BookingV1ResourceUpdateFieldsTemplateTypeFeedback,
     >,
-    /// `isDelayedNotificationOn`: documented as string.
-    #[bitrix(rename = "isDelayedNotificationOn")]
-    pub is_delayed_notification_on: Option<
-        BookingV1ResourceUpdateFieldsIsDelayedNotificationOn,
-    >,
+    /// `isDelayedNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isDelayedNotificationOn", yn)]
+    pub is_delayed_notification_on: Option<bool>,
     /// `templateTypeDelayed`: documented as string.
     #[bitrix(rename = "templateTypeDelayed")]
     pub template_type_delayed: Option<BookingV1ResourceUpdateFieldsTemplateTypeDelayed>,
@@ -111,26 +101,6 @@ pub struct BookingV1ResourceUpdateFields {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// Documented values of `isMain`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceUpdateFieldsIsMain {
-    /// `"Y"`: in schedule columns
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: when resources overlap
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isInfoNotificationOn`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceUpdateFieldsIsInfoNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `templateTypeInfo`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
 #[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsTemplateTypeInfo {
@@ -140,16 +110,6 @@ pub enum BookingV1ResourceUpdateFieldsTemplateTypeInfo {
     /// `"animate"`: template for booking specialists
     #[bitrix(value = "animate")]
     Animate,
-}
-/// Documented values of `isConfirmationNotificationOn`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceUpdateFieldsIsConfirmationNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `templateTypeConfirmation`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -161,26 +121,6 @@ pub enum BookingV1ResourceUpdateFieldsTemplateTypeConfirmation {
     #[bitrix(value = "animate")]
     Animate,
 }
-/// Documented values of `isReminderNotificationOn`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceUpdateFieldsIsReminderNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isFeedbackNotificationOn`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceUpdateFieldsIsFeedbackNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `templateTypeFeedback`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
 #[bitrix_enum(repr = "string")]
 pub enum BookingV1ResourceUpdateFieldsTemplateTypeFeedback {
@@ -190,16 +130,6 @@ pub enum BookingV1ResourceUpdateFieldsTemplateTypeFeedback {
     /// `"animate"`: template for booking specialists
     #[bitrix(value = "animate")]
     Animate,
-}
-/// Documented values of `isDelayedNotificationOn`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceUpdateFieldsIsDelayedNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `templateTypeDelayed`. Part of `booking.v1.resource.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-update.html)).
 #[bitrix_enum(repr = "string")]

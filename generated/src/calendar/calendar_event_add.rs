@@ -61,12 +61,14 @@ pub struct CalendarEventAdd {
     pub to_ts: Option<i64>,
     /// `section`: documented as integer.
     pub section: Option<i64>,
-    /// `auto_detect_section`: documented as string.
-    pub auto_detect_section: Option<CalendarEventAddAutoDetectSection>,
+    /// `auto_detect_section`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub auto_detect_section: Option<bool>,
     /// `name`: documented as string, required.
     pub name: String,
-    /// `skip_time`: documented as string.
-    pub skip_time: Option<CalendarEventAddSkipTime>,
+    /// `skip_time`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub skip_time: Option<bool>,
     /// `timezone_from`: documented as string.
     pub timezone_from: Option<String>,
     /// `timezone_to`: documented as string.
@@ -81,12 +83,14 @@ pub struct CalendarEventAdd {
     pub accessibility: Option<CalendarEventAddAccessibility>,
     /// `importance`: documented as string.
     pub importance: Option<CalendarEventAddImportance>,
-    /// `private_event`: documented as string.
-    pub private_event: Option<CalendarEventAddPrivateEvent>,
+    /// `private_event`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub private_event: Option<bool>,
     /// `rrule`: documented as object.
     pub rrule: Option<CalendarEventAddRrule>,
-    /// `is_meeting`: documented as string.
-    pub is_meeting: Option<CalendarEventAddIsMeeting>,
+    /// `is_meeting`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub is_meeting: Option<bool>,
     /// `location`: documented as string.
     pub location: Option<String>,
     /// `remind`: documented as array of object.
@@ -112,26 +116,6 @@ pub enum CalendarEventAddType {
     /// `"company_calendar"`: company calendar
     #[bitrix(value = "company_calendar")]
     CompanyCalendar,
-}
-/// Documented values of `auto_detect_section`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventAddAutoDetectSection {
-    /// `"Y"`: enable auto-detection of the section
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: use the provided `section`
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `skip_time`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventAddSkipTime {
-    /// `"Y"`: use only the date
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: use date and time
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `accessibility`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -161,16 +145,6 @@ pub enum CalendarEventAddImportance {
     /// `"low"`: low
     #[bitrix(value = "low")]
     Low,
-}
-/// Documented values of `private_event`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventAddPrivateEvent {
-    /// `"Y"`: private
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not private
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `rrule` object. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
 #[non_exhaustive]
@@ -235,16 +209,6 @@ pub enum CalendarEventAddRruleBydayItem {
     /// `"SA"`: Saturday
     #[bitrix(value = "SA")]
     Sa,
-}
-/// Documented values of `is_meeting`. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventAddIsMeeting {
-    /// `"Y"`: meeting with participants
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: meeting without participants
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `CalendarEventAddRemindItem` object. Part of `calendar.event.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html)).
 #[non_exhaustive]

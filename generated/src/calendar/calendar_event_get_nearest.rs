@@ -44,9 +44,9 @@ pub struct CalendarEventGetNearestResultItem {
     /// `PARENT_ID`: documented as string.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<String>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<CalendarEventGetNearestResultItemDeleted>,
+    /// `DELETED`: documented as Y/N flag.
+    #[bitrix(rename = "DELETED", yn)]
+    pub deleted: Option<bool>,
     /// `CAL_TYPE`: documented as string.
     #[bitrix(rename = "CAL_TYPE")]
     pub cal_type: Option<String>,
@@ -83,9 +83,9 @@ pub struct CalendarEventGetNearestResultItem {
     /// `DATE_TO_TS_UTC`: documented as string.
     #[bitrix(rename = "DATE_TO_TS_UTC")]
     pub date_to_ts_utc: Option<String>,
-    /// `DT_SKIP_TIME`: documented as string.
-    #[bitrix(rename = "DT_SKIP_TIME")]
-    pub dt_skip_time: Option<CalendarEventGetNearestResultItemDtSkipTime>,
+    /// `DT_SKIP_TIME`: documented as Y/N flag.
+    #[bitrix(rename = "DT_SKIP_TIME", yn)]
+    pub dt_skip_time: Option<bool>,
     /// `DT_LENGTH`: documented as integer.
     #[bitrix(rename = "DT_LENGTH")]
     pub dt_length: Option<i64>,
@@ -104,9 +104,9 @@ pub struct CalendarEventGetNearestResultItem {
     /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `PRIVATE_EVENT`: documented as string.
-    #[bitrix(rename = "PRIVATE_EVENT")]
-    pub private_event: Option<CalendarEventGetNearestResultItemPrivateEvent>,
+    /// `PRIVATE_EVENT`: documented as Y/N flag.
+    #[bitrix(rename = "PRIVATE_EVENT", yn)]
+    pub private_event: Option<bool>,
     /// `ACCESSIBILITY`: documented as string.
     #[bitrix(rename = "ACCESSIBILITY")]
     pub accessibility: Option<String>,
@@ -199,36 +199,6 @@ pub struct CalendarEventGetNearestResultItem {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `DELETED`. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventGetNearestResultItemDeleted {
-    /// `"Y"`: event is deleted
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: event is not deleted
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `DT_SKIP_TIME`. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventGetNearestResultItemDtSkipTime {
-    /// `"Y"`: all day
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not all day
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `PRIVATE_EVENT`. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventGetNearestResultItemPrivateEvent {
-    /// `"Y"`: private
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not private
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `MEETING_STATUS`. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
 #[bitrix_enum(repr = "string")]

@@ -61,8 +61,9 @@ pub struct CalendarEventUpdate {
     pub section: Option<i64>,
     /// `name`: documented as string, required.
     pub name: String,
-    /// `skip_time`: documented as string.
-    pub skip_time: Option<CalendarEventUpdateSkipTime>,
+    /// `skip_time`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub skip_time: Option<bool>,
     /// `timezone_from`: documented as string.
     pub timezone_from: Option<String>,
     /// `timezone_to`: documented as string.
@@ -77,16 +78,18 @@ pub struct CalendarEventUpdate {
     pub accessibility: Option<CalendarEventUpdateAccessibility>,
     /// `importance`: documented as string.
     pub importance: Option<CalendarEventUpdateImportance>,
-    /// `private_event`: documented as string.
-    pub private_event: Option<CalendarEventUpdatePrivateEvent>,
+    /// `private_event`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub private_event: Option<bool>,
     /// `recurrence_mode`: documented as string.
     pub recurrence_mode: Option<CalendarEventUpdateRecurrenceMode>,
     /// `current_date_from`: documented as date.
     pub current_date_from: Option<String>,
     /// `rrule`: documented as object.
     pub rrule: Option<CalendarEventUpdateRrule>,
-    /// `is_meeting`: documented as string.
-    pub is_meeting: Option<CalendarEventUpdateIsMeeting>,
+    /// `is_meeting`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub is_meeting: Option<bool>,
     /// `location`: documented as string.
     pub location: Option<String>,
     /// `remind`: documented as array of object.
@@ -112,16 +115,6 @@ pub enum CalendarEventUpdateType {
     /// `"company_calendar"`: company calendar
     #[bitrix(value = "company_calendar")]
     CompanyCalendar,
-}
-/// Documented values of `skip_time`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventUpdateSkipTime {
-    /// `"Y"`: use only the date
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: use date and time
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `accessibility`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -151,16 +144,6 @@ pub enum CalendarEventUpdateImportance {
     /// `"low"`: low
     #[bitrix(value = "low")]
     Low,
-}
-/// Documented values of `private_event`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventUpdatePrivateEvent {
-    /// `"Y"`: private
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not private
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `recurrence_mode`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -238,16 +221,6 @@ pub enum CalendarEventUpdateRruleBydayItem {
     /// `"SA"`: Saturday
     #[bitrix(value = "SA")]
     Sa,
-}
-/// Documented values of `is_meeting`. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventUpdateIsMeeting {
-    /// `"Y"`: meeting with participants
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: meeting without participants
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `CalendarEventUpdateRemindItem` object. Part of `calendar.event.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html)).
 #[non_exhaustive]

@@ -41,21 +41,21 @@ pub struct CalendarUserSettingsSetSettings {
     /// `denyBusyInvitation`: documented as boolean.
     #[bitrix(rename = "denyBusyInvitation")]
     pub deny_busy_invitation: Option<bool>,
-    /// `collapseOffHours`: documented as string.
-    #[bitrix(rename = "collapseOffHours")]
-    pub collapse_off_hours: Option<CalendarUserSettingsSetSettingsCollapseOffHours>,
-    /// `showWeekNumbers`: documented as string.
-    #[bitrix(rename = "showWeekNumbers")]
-    pub show_week_numbers: Option<CalendarUserSettingsSetSettingsShowWeekNumbers>,
-    /// `showTasks`: documented as string.
-    #[bitrix(rename = "showTasks")]
-    pub show_tasks: Option<CalendarUserSettingsSetSettingsShowTasks>,
-    /// `syncTasks`: documented as string.
-    #[bitrix(rename = "syncTasks")]
-    pub sync_tasks: Option<CalendarUserSettingsSetSettingsSyncTasks>,
-    /// `showCompletedTasks`: documented as string.
-    #[bitrix(rename = "showCompletedTasks")]
-    pub show_completed_tasks: Option<CalendarUserSettingsSetSettingsShowCompletedTasks>,
+    /// `collapseOffHours`: documented as Y/N flag.
+    #[bitrix(rename = "collapseOffHours", yn)]
+    pub collapse_off_hours: Option<bool>,
+    /// `showWeekNumbers`: documented as Y/N flag.
+    #[bitrix(rename = "showWeekNumbers", yn)]
+    pub show_week_numbers: Option<bool>,
+    /// `showTasks`: documented as Y/N flag.
+    #[bitrix(rename = "showTasks", yn)]
+    pub show_tasks: Option<bool>,
+    /// `syncTasks`: documented as Y/N flag.
+    #[bitrix(rename = "syncTasks", yn)]
+    pub sync_tasks: Option<bool>,
+    /// `showCompletedTasks`: documented as Y/N flag.
+    #[bitrix(rename = "showCompletedTasks", yn)]
+    pub show_completed_tasks: Option<bool>,
     /// `lastUsedSection`: documented as string.
     #[bitrix(rename = "lastUsedSection")]
     pub last_used_section: Option<String>,
@@ -93,56 +93,6 @@ pub enum CalendarUserSettingsSetSettingsView {
     /// `"list"`: list
     #[bitrix(value = "list")]
     List,
-}
-/// Documented values of `collapseOffHours`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsSetSettingsCollapseOffHours {
-    /// `"Y"`: hide
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not hide
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `showWeekNumbers`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsSetSettingsShowWeekNumbers {
-    /// `"Y"`: show
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not show
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `showTasks`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsSetSettingsShowTasks {
-    /// `"Y"`: display
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not display
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `syncTasks`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsSetSettingsSyncTasks {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `showCompletedTasks`. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsSetSettingsShowCompletedTasks {
-    /// `"Y"`: display
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not display
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `defaultReminders` object. Part of `calendar.user.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-set.html)).
 #[non_exhaustive]

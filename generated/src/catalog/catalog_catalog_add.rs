@@ -3,7 +3,7 @@
 //! `catalog.catalog.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add Trade Catalog — `catalog.catalog.add` (REST v1, scope `catalog`).
 ///
@@ -109,8 +109,9 @@ pub struct CatalogCatalogAddFields {
     /// `iblockId`: documented as integer, required.
     #[bitrix(rename = "iblockId")]
     pub iblock_id: i64,
-    /// `subscription`: documented as string.
-    pub subscription: Option<CatalogCatalogAddFieldsSubscription>,
+    /// `subscription`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub subscription: Option<bool>,
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
@@ -123,14 +124,4 @@ pub struct CatalogCatalogAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `subscription`. Part of `catalog.catalog.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogCatalogAddFieldsSubscription {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

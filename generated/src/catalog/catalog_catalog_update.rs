@@ -3,7 +3,7 @@
 //! `catalog.catalog.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update Fields of the Trade Catalog — `catalog.catalog.update` (REST v1, scope `catalog`).
 ///
@@ -108,8 +108,9 @@ pub struct CatalogCatalogUpdateResult {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CatalogCatalogUpdateFields {
-    /// `subscription`: documented as string.
-    pub subscription: Option<CatalogCatalogUpdateFieldsSubscription>,
+    /// `subscription`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub subscription: Option<bool>,
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
@@ -122,14 +123,4 @@ pub struct CatalogCatalogUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `subscription`. Part of `catalog.catalog.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogCatalogUpdateFieldsSubscription {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

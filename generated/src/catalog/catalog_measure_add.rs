@@ -3,7 +3,7 @@
 //! `catalog.measure.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add Measurement Unit — `catalog.measure.add` (REST v1, scope `catalog`).
 ///
@@ -54,9 +54,9 @@ pub struct CatalogMeasureAddResult {
 pub struct CatalogMeasureAddFields {
     /// `code`: documented as integer, required.
     pub code: i64,
-    /// `isDefault`: documented as string.
-    #[bitrix(rename = "isDefault")]
-    pub is_default: Option<CatalogMeasureAddFieldsIsDefault>,
+    /// `isDefault`: documented as Y/N flag.
+    #[bitrix(rename = "isDefault", yn)]
+    pub is_default: Option<bool>,
     /// `measureTitle`: documented as string, required.
     #[bitrix(rename = "measureTitle")]
     pub measure_title: String,
@@ -71,14 +71,4 @@ pub struct CatalogMeasureAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `isDefault`. Part of `catalog.measure.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogMeasureAddFieldsIsDefault {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

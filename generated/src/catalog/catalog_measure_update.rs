@@ -3,7 +3,7 @@
 //! `catalog.measure.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update Measurement Unit — `catalog.measure.update` (REST v1, scope `catalog`).
 ///
@@ -66,9 +66,9 @@ pub struct CatalogMeasureUpdateResult {
 pub struct CatalogMeasureUpdateFields {
     /// `code`: documented as integer.
     pub code: Option<i64>,
-    /// `isDefault`: documented as string.
-    #[bitrix(rename = "isDefault")]
-    pub is_default: Option<CatalogMeasureUpdateFieldsIsDefault>,
+    /// `isDefault`: documented as Y/N flag.
+    #[bitrix(rename = "isDefault", yn)]
+    pub is_default: Option<bool>,
     /// `measureTitle`: documented as string.
     #[bitrix(rename = "measureTitle")]
     pub measure_title: Option<String>,
@@ -83,14 +83,4 @@ pub struct CatalogMeasureUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `isDefault`. Part of `catalog.measure.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogMeasureUpdateFieldsIsDefault {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `catalog.priceType.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Create Price Type — `catalog.priceType.add` (REST v1, scope `catalog`).
 ///
@@ -49,8 +49,9 @@ pub struct CatalogPriceTypeAddResult {
 pub struct CatalogPriceTypeAddFields {
     /// `name`: documented as string, required.
     pub name: String,
-    /// `base`: documented as string.
-    pub base: Option<CatalogPriceTypeAddFieldsBase>,
+    /// `base`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub base: Option<bool>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `xmlId`: documented as string.
@@ -59,14 +60,4 @@ pub struct CatalogPriceTypeAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `base`. Part of `catalog.priceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogPriceTypeAddFieldsBase {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `catalog.priceType.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update Price Type — `catalog.priceType.update` (REST v1, scope `catalog`).
 ///
@@ -61,8 +61,9 @@ pub struct CatalogPriceTypeUpdateResult {
 pub struct CatalogPriceTypeUpdateFields {
     /// `name`: documented as string, required.
     pub name: String,
-    /// `base`: documented as string.
-    pub base: Option<CatalogPriceTypeUpdateFieldsBase>,
+    /// `base`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub base: Option<bool>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `xmlId`: documented as string.
@@ -71,14 +72,4 @@ pub struct CatalogPriceTypeUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `base`. Part of `catalog.priceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogPriceTypeUpdateFieldsBase {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

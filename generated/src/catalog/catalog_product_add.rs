@@ -101,19 +101,20 @@ pub struct CatalogProductAddFields {
     pub iblock_id: types::CatalogCatalogId,
     /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: documented as string.
-    pub active: Option<CatalogProductAddFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: documented as string.
-    #[bitrix(rename = "barcodeMulti")]
-    pub barcode_multi: Option<CatalogProductAddFieldsBarcodeMulti>,
-    /// `canBuyZero`: documented as string.
-    #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: Option<CatalogProductAddFieldsCanBuyZero>,
+    /// `barcodeMulti`: documented as Y/N flag.
+    #[bitrix(rename = "barcodeMulti", yn)]
+    pub barcode_multi: Option<bool>,
+    /// `canBuyZero`: documented as Y/N flag.
+    #[bitrix(rename = "canBuyZero", yn)]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
@@ -162,9 +163,9 @@ pub struct CatalogProductAddFields {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<CatalogProductAddFieldsVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `height`: documented as double.
     pub height: Option<f64>,
     /// `length`: documented as double.
@@ -196,45 +197,15 @@ pub struct CatalogProductAddFields {
     /// `trialPriceId`: documented as integer.
     #[bitrix(rename = "trialPriceId")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: documented as string.
-    #[bitrix(rename = "withoutOrder")]
-    pub without_order: Option<CatalogProductAddFieldsWithoutOrder>,
+    /// `withoutOrder`: documented as Y/N flag.
+    #[bitrix(rename = "withoutOrder", yn)]
+    pub without_order: Option<bool>,
     /// `propertyN`: documented as any JSON value.
     #[bitrix(rename = "propertyN")]
     pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.product.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductAddFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `barcodeMulti`. Part of `catalog.product.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductAddFieldsBarcodeMulti {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canBuyZero`. Part of `catalog.product.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductAddFieldsCanBuyZero {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -268,16 +239,6 @@ pub enum CatalogProductAddFieldsSubscribe {
     /// `"D"`: default
     #[bitrix(value = "D")]
     D,
-}
-/// Documented values of `vatIncluded`. Part of `catalog.product.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductAddFieldsVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `quantityTrace`. Part of `catalog.product.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -316,14 +277,4 @@ pub enum CatalogProductAddFieldsRecurSchemeType {
     /// `"Y"`: year
     #[bitrix(value = "Y")]
     Y,
-}
-/// Documented values of `withoutOrder`. Part of `catalog.product.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductAddFieldsWithoutOrder {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -101,19 +101,20 @@ pub struct CatalogProductOfferAddFields {
     pub iblock_id: types::CatalogCatalogId,
     /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: documented as string.
-    pub active: Option<CatalogProductOfferAddFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: documented as string.
-    #[bitrix(rename = "barcodeMulti")]
-    pub barcode_multi: Option<CatalogProductOfferAddFieldsBarcodeMulti>,
-    /// `canBuyZero`: documented as string.
-    #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: Option<CatalogProductOfferAddFieldsCanBuyZero>,
+    /// `barcodeMulti`: documented as Y/N flag.
+    #[bitrix(rename = "barcodeMulti", yn)]
+    pub barcode_multi: Option<bool>,
+    /// `canBuyZero`: documented as Y/N flag.
+    #[bitrix(rename = "canBuyZero", yn)]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
@@ -162,9 +163,9 @@ pub struct CatalogProductOfferAddFields {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<CatalogProductOfferAddFieldsVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `height`: documented as double.
     pub height: Option<f64>,
     /// `length`: documented as double.
@@ -196,9 +197,9 @@ pub struct CatalogProductOfferAddFields {
     /// `trialPriceId`: documented as integer.
     #[bitrix(rename = "trialPriceId")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: documented as string.
-    #[bitrix(rename = "withoutOrder")]
-    pub without_order: Option<CatalogProductOfferAddFieldsWithoutOrder>,
+    /// `withoutOrder`: documented as Y/N flag.
+    #[bitrix(rename = "withoutOrder", yn)]
+    pub without_order: Option<bool>,
     /// `parentId`: documented as integer.
     #[bitrix(rename = "parentId")]
     pub parent_id: Option<i64>,
@@ -208,36 +209,6 @@ pub struct CatalogProductOfferAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductOfferAddFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `barcodeMulti`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductOfferAddFieldsBarcodeMulti {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canBuyZero`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductOfferAddFieldsCanBuyZero {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -271,16 +242,6 @@ pub enum CatalogProductOfferAddFieldsSubscribe {
     /// `"D"`: default
     #[bitrix(value = "D")]
     D,
-}
-/// Documented values of `vatIncluded`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductOfferAddFieldsVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `quantityTrace`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -319,14 +280,4 @@ pub enum CatalogProductOfferAddFieldsRecurSchemeType {
     /// `"Y"`: year
     #[bitrix(value = "Y")]
     Y,
-}
-/// Documented values of `withoutOrder`. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductOfferAddFieldsWithoutOrder {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

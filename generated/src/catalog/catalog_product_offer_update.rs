@@ -105,19 +105,20 @@ pub struct CatalogProductOfferUpdateResult {
 pub struct CatalogProductOfferUpdateFields {
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogProductOfferUpdateFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: documented as string.
-    #[bitrix(rename = "barcodeMulti")]
-    pub barcode_multi: Option<CatalogProductOfferUpdateFieldsBarcodeMulti>,
-    /// `canBuyZero`: documented as string.
-    #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: Option<CatalogProductOfferUpdateFieldsCanBuyZero>,
+    /// `barcodeMulti`: documented as Y/N flag.
+    #[bitrix(rename = "barcodeMulti", yn)]
+    pub barcode_multi: Option<bool>,
+    /// `canBuyZero`: documented as Y/N flag.
+    #[bitrix(rename = "canBuyZero", yn)]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
@@ -166,9 +167,9 @@ pub struct CatalogProductOfferUpdateFields {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<CatalogProductOfferUpdateFieldsVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `height`: documented as double.
     pub height: Option<f64>,
     /// `length`: documented as double.
@@ -200,9 +201,9 @@ pub struct CatalogProductOfferUpdateFields {
     /// `trialPriceId`: documented as integer.
     #[bitrix(rename = "trialPriceId")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: documented as string.
-    #[bitrix(rename = "withoutOrder")]
-    pub without_order: Option<CatalogProductOfferUpdateFieldsWithoutOrder>,
+    /// `withoutOrder`: documented as Y/N flag.
+    #[bitrix(rename = "withoutOrder", yn)]
+    pub without_order: Option<bool>,
     /// `parentId`: documented as object.
     #[bitrix(rename = "parentId")]
     pub parent_id: Option<Map<String, Value>>,
@@ -212,36 +213,6 @@ pub struct CatalogProductOfferUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductOfferUpdateFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `barcodeMulti`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductOfferUpdateFieldsBarcodeMulti {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canBuyZero`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductOfferUpdateFieldsCanBuyZero {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -275,16 +246,6 @@ pub enum CatalogProductOfferUpdateFieldsSubscribe {
     /// `"D"`: default
     #[bitrix(value = "D")]
     D,
-}
-/// Documented values of `vatIncluded`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductOfferUpdateFieldsVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `quantityTrace`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -323,14 +284,4 @@ pub enum CatalogProductOfferUpdateFieldsRecurSchemeType {
     /// `"Y"`: year
     #[bitrix(value = "Y")]
     Y,
-}
-/// Documented values of `withoutOrder`. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductOfferUpdateFieldsWithoutOrder {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -101,8 +101,9 @@ pub struct CatalogProductServiceAddFields {
     pub iblock_id: types::CatalogCatalogId,
     /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: documented as string.
-    pub active: Option<CatalogProductServiceAddFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `xmlId`: documented as string.
@@ -154,25 +155,15 @@ pub struct CatalogProductServiceAddFields {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<CatalogProductServiceAddFieldsVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `propertyN`: documented as any JSON value.
     #[bitrix(rename = "propertyN")]
     pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.product.service.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductServiceAddFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.service.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -193,14 +184,4 @@ pub enum CatalogProductServiceAddFieldsDetailTextType {
     /// `"html"`: HTML
     #[bitrix(value = "html")]
     Html,
-}
-/// Documented values of `vatIncluded`. Part of `catalog.product.service.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductServiceAddFieldsVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -105,8 +105,9 @@ pub struct CatalogProductServiceUpdateResult {
 pub struct CatalogProductServiceUpdateFields {
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogProductServiceUpdateFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `xmlId`: documented as string.
@@ -158,25 +159,15 @@ pub struct CatalogProductServiceUpdateFields {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<CatalogProductServiceUpdateFieldsVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `propertyN`: documented as `object|array`.
     #[bitrix(rename = "propertyN")]
     pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductServiceUpdateFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -197,14 +188,4 @@ pub enum CatalogProductServiceUpdateFieldsDetailTextType {
     /// `"html"`: HTML
     #[bitrix(value = "html")]
     Html,
-}
-/// Documented values of `vatIncluded`. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductServiceUpdateFieldsVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -101,16 +101,17 @@ pub struct CatalogProductSkuAddFields {
     pub iblock_id: types::CatalogCatalogId,
     /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: documented as string.
-    pub active: Option<CatalogProductSkuAddFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `canBuyZero`: documented as string.
-    #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: Option<CatalogProductSkuAddFieldsCanBuyZero>,
+    /// `canBuyZero`: documented as Y/N flag.
+    #[bitrix(rename = "canBuyZero", yn)]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
@@ -159,9 +160,9 @@ pub struct CatalogProductSkuAddFields {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<CatalogProductSkuAddFieldsVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `height`: documented as double.
     pub height: Option<f64>,
     /// `length`: documented as double.
@@ -184,26 +185,6 @@ pub struct CatalogProductSkuAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.product.sku.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuAddFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canBuyZero`. Part of `catalog.product.sku.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuAddFieldsCanBuyZero {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.sku.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -237,14 +218,4 @@ pub enum CatalogProductSkuAddFieldsSubscribe {
     /// `"D"`: default
     #[bitrix(value = "D")]
     D,
-}
-/// Documented values of `vatIncluded`. Part of `catalog.product.sku.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuAddFieldsVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -105,16 +105,17 @@ pub struct CatalogProductSkuUpdateResult {
 pub struct CatalogProductSkuUpdateFields {
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogProductSkuUpdateFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `canBuyZero`: documented as string.
-    #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: Option<CatalogProductSkuUpdateFieldsCanBuyZero>,
+    /// `canBuyZero`: documented as Y/N flag.
+    #[bitrix(rename = "canBuyZero", yn)]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
@@ -163,9 +164,9 @@ pub struct CatalogProductSkuUpdateFields {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<CatalogProductSkuUpdateFieldsVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `height`: documented as double.
     pub height: Option<f64>,
     /// `length`: documented as double.
@@ -188,26 +189,6 @@ pub struct CatalogProductSkuUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuUpdateFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canBuyZero`. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuUpdateFieldsCanBuyZero {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -241,14 +222,4 @@ pub enum CatalogProductSkuUpdateFieldsSubscribe {
     /// `"D"`: default
     #[bitrix(value = "D")]
     D,
-}
-/// Documented values of `vatIncluded`. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuUpdateFieldsVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -105,19 +105,20 @@ pub struct CatalogProductUpdateResult {
 pub struct CatalogProductUpdateFields {
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogProductUpdateFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: documented as string.
-    #[bitrix(rename = "barcodeMulti")]
-    pub barcode_multi: Option<CatalogProductUpdateFieldsBarcodeMulti>,
-    /// `canBuyZero`: documented as string.
-    #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: Option<CatalogProductUpdateFieldsCanBuyZero>,
+    /// `barcodeMulti`: documented as Y/N flag.
+    #[bitrix(rename = "barcodeMulti", yn)]
+    pub barcode_multi: Option<bool>,
+    /// `canBuyZero`: documented as Y/N flag.
+    #[bitrix(rename = "canBuyZero", yn)]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
@@ -166,9 +167,9 @@ pub struct CatalogProductUpdateFields {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<CatalogProductUpdateFieldsVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `height`: documented as double.
     pub height: Option<f64>,
     /// `length`: documented as double.
@@ -200,45 +201,15 @@ pub struct CatalogProductUpdateFields {
     /// `trialPriceId`: documented as integer.
     #[bitrix(rename = "trialPriceId")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: documented as string.
-    #[bitrix(rename = "withoutOrder")]
-    pub without_order: Option<CatalogProductUpdateFieldsWithoutOrder>,
+    /// `withoutOrder`: documented as Y/N flag.
+    #[bitrix(rename = "withoutOrder", yn)]
+    pub without_order: Option<bool>,
     /// `propertyN`: documented as `object|array`.
     #[bitrix(rename = "propertyN")]
     pub property_n: Option<Value>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductUpdateFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `barcodeMulti`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductUpdateFieldsBarcodeMulti {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canBuyZero`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductUpdateFieldsCanBuyZero {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `previewTextType`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -272,16 +243,6 @@ pub enum CatalogProductUpdateFieldsSubscribe {
     /// `"D"`: default
     #[bitrix(value = "D")]
     D,
-}
-/// Documented values of `vatIncluded`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductUpdateFieldsVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `quantityTrace`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
 #[bitrix_enum(repr = "string")]
@@ -320,14 +281,4 @@ pub enum CatalogProductUpdateFieldsRecurSchemeType {
     /// `"Y"`: year
     #[bitrix(value = "Y")]
     Y,
-}
-/// Documented values of `withoutOrder`. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductUpdateFieldsWithoutOrder {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

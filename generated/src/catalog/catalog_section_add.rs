@@ -3,7 +3,7 @@
 //! `catalog.section.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add a Section to the Catalog — `catalog.section.add` (REST v1, scope `catalog`).
 ///
@@ -72,8 +72,9 @@ pub struct CatalogSectionAddFields {
     pub code: Option<String>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogSectionAddFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `description`: documented as string.
     pub description: Option<String>,
     /// `descriptionType`: documented as string.
@@ -82,14 +83,4 @@ pub struct CatalogSectionAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogSectionAddFieldsActive {
-    /// `"Y"`: active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: inactive
-    #[bitrix(value = "N")]
-    N,
 }

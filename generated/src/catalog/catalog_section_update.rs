@@ -3,7 +3,7 @@
 //! `catalog.section.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update the catalog section — `catalog.section.update` (REST v1, scope `catalog`).
 ///
@@ -84,8 +84,9 @@ pub struct CatalogSectionUpdateFields {
     pub code: Option<String>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogSectionUpdateFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `description`: documented as string.
     pub description: Option<String>,
     /// `descriptionType`: documented as string.
@@ -94,14 +95,4 @@ pub struct CatalogSectionUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogSectionUpdateFieldsActive {
-    /// `"Y"`: active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: inactive
-    #[bitrix(value = "N")]
-    N,
 }

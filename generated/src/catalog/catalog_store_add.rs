@@ -3,7 +3,7 @@
 //! `catalog.store.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add Inventory — `catalog.store.add` (REST v1, scope `catalog`).
 ///
@@ -54,8 +54,9 @@ pub struct CatalogStoreAddFields {
     pub address: String,
     /// `title`: documented as string.
     pub title: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogStoreAddFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `description`: documented as string.
     pub description: Option<String>,
     /// `gpsN`: documented as double.
@@ -90,32 +91,12 @@ pub struct CatalogStoreAddFields {
     pub sort: Option<i64>,
     /// `email`: documented as string.
     pub email: Option<String>,
-    /// `issuingCenter`: documented as string.
-    #[bitrix(rename = "issuingCenter")]
-    pub issuing_center: Option<CatalogStoreAddFieldsIssuingCenter>,
+    /// `issuingCenter`: documented as Y/N flag.
+    #[bitrix(rename = "issuingCenter", yn)]
+    pub issuing_center: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.store.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogStoreAddFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `issuingCenter`. Part of `catalog.store.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogStoreAddFieldsIssuingCenter {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `catalog.store.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update Warehouse — `catalog.store.update` (REST v1, scope `catalog`).
 ///
@@ -63,8 +63,9 @@ pub struct CatalogStoreUpdateFields {
     pub address: Option<String>,
     /// `title`: documented as string.
     pub title: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogStoreUpdateFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `description`: documented as string.
     pub description: Option<String>,
     /// `gpsN`: documented as double.
@@ -99,32 +100,12 @@ pub struct CatalogStoreUpdateFields {
     pub sort: Option<i64>,
     /// `email`: documented as string.
     pub email: Option<String>,
-    /// `issuingCenter`: documented as string.
-    #[bitrix(rename = "issuingCenter")]
-    pub issuing_center: Option<CatalogStoreUpdateFieldsIssuingCenter>,
+    /// `issuingCenter`: documented as Y/N flag.
+    #[bitrix(rename = "issuingCenter", yn)]
+    pub issuing_center: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.store.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogStoreUpdateFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `issuingCenter`. Part of `catalog.store.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogStoreUpdateFieldsIssuingCenter {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `catalog.vat.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add VAT Rate — `catalog.vat.add` (REST v1, scope `catalog`).
 ///
@@ -48,8 +48,9 @@ pub struct CatalogVatAddResult {
 pub struct CatalogVatAddFields {
     /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: documented as string.
-    pub active: Option<CatalogVatAddFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `rate`: documented as double, required.
     pub rate: f64,
     /// `sort`: documented as integer.
@@ -57,14 +58,4 @@ pub struct CatalogVatAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.vat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogVatAddFieldsActive {
-    /// `"Y"`: active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: inactive
-    #[bitrix(value = "N")]
-    N,
 }

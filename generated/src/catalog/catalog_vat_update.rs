@@ -3,7 +3,7 @@
 //! `catalog.vat.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update VAT Rate — `catalog.vat.update` (REST v1, scope `catalog`).
 ///
@@ -60,8 +60,9 @@ pub struct CatalogVatUpdateResult {
 pub struct CatalogVatUpdateFields {
     /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: documented as string.
-    pub active: Option<CatalogVatUpdateFieldsActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `rate`: documented as double, required.
     pub rate: f64,
     /// `sort`: documented as integer.
@@ -69,14 +70,4 @@ pub struct CatalogVatUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `catalog.vat.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogVatUpdateFieldsActive {
-    /// `"Y"`: active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: inactive
-    #[bitrix(value = "N")]
-    N,
 }

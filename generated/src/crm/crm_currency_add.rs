@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add Currency — `crm.currency.add` (REST v1, scope `crm`).
 ///
@@ -43,9 +43,9 @@ pub struct CrmCurrencyAddFields {
     /// `CURRENCY`: documented as string, required.
     #[bitrix(rename = "CURRENCY")]
     pub currency: String,
-    /// `BASE`: documented as string.
-    #[bitrix(rename = "BASE")]
-    pub base: Option<CrmCurrencyAddFieldsBase>,
+    /// `BASE`: documented as Y/N flag.
+    #[bitrix(rename = "BASE", yn)]
+    pub base: Option<bool>,
     /// `AMOUNT_CNT`: documented as integer, required.
     #[bitrix(rename = "AMOUNT_CNT")]
     pub amount_cnt: i64,
@@ -61,14 +61,4 @@ pub struct CrmCurrencyAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `BASE`. Part of `crm.currency.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmCurrencyAddFieldsBase {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update Currency — `crm.currency.update` (REST v1, scope `crm`).
 ///
@@ -47,23 +47,13 @@ pub struct CrmCurrencyUpdateFields {
     /// `AMOUNT`: documented as double, required.
     #[bitrix(rename = "AMOUNT")]
     pub amount: f64,
-    /// `BASE`: documented as string.
-    #[bitrix(rename = "BASE")]
-    pub base: Option<CrmCurrencyUpdateFieldsBase>,
+    /// `BASE`: documented as Y/N flag.
+    #[bitrix(rename = "BASE", yn)]
+    pub base: Option<bool>,
     /// `LANG`: documented as object; keys: `*`.
     #[bitrix(rename = "LANG")]
     pub lang: Option<BTreeMap<String, types::CrmCurrencyLocalization>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `BASE`. Part of `crm.currency.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmCurrencyUpdateFieldsBase {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `crm.item.payment.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Payment Fields — `crm.item.payment.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-update.html)
@@ -29,22 +29,13 @@ pub struct CrmItemPaymentUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmItemPaymentUpdateFields {
-    /// `paid`: documented as string.
-    pub paid: Option<CrmItemPaymentUpdateFieldsPaid>,
+    /// `paid`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub paid: Option<bool>,
     /// `paySystemId`: documented as `sale_paysystem.id`.
     #[bitrix(rename = "paySystemId")]
     pub pay_system_id: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `paid`. Part of `crm.item.payment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmItemPaymentUpdateFieldsPaid {
-    /// `"Y"`: Paid
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: Not paid
-    #[bitrix(value = "N")]
-    N,
 }

@@ -76,9 +76,9 @@ pub struct CrmItemProductrowAddFields {
     /// `taxRate`: documented as double.
     #[bitrix(rename = "taxRate")]
     pub tax_rate: Option<f64>,
-    /// `taxIncluded`: documented as string.
-    #[bitrix(rename = "taxIncluded")]
-    pub tax_included: Option<CrmItemProductrowAddFieldsTaxIncluded>,
+    /// `taxIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "taxIncluded", yn)]
+    pub tax_included: Option<bool>,
     /// `measureCode`: documented as `catalog_measure.code`.
     #[bitrix(rename = "measureCode")]
     pub measure_code: Option<String>,
@@ -97,14 +97,4 @@ pub enum CrmItemProductrowAddFieldsDiscountTypeId {
     /// `2`: percentage value
     #[bitrix(value = 2)]
     PercentageValue,
-}
-/// Documented values of `taxIncluded`. Part of `crm.item.productrow.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmItemProductrowAddFieldsTaxIncluded {
-    /// `"Y"`: tax included
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: tax not included
-    #[bitrix(value = "N")]
-    N,
 }

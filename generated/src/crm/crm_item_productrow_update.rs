@@ -73,9 +73,9 @@ pub struct CrmItemProductrowUpdateFields {
     /// `taxRate`: documented as double.
     #[bitrix(rename = "taxRate")]
     pub tax_rate: Option<f64>,
-    /// `taxIncluded`: documented as string.
-    #[bitrix(rename = "taxIncluded")]
-    pub tax_included: Option<CrmItemProductrowUpdateFieldsTaxIncluded>,
+    /// `taxIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "taxIncluded", yn)]
+    pub tax_included: Option<bool>,
     /// `measureCode`: documented as `catalog_measure.code`.
     #[bitrix(rename = "measureCode")]
     pub measure_code: Option<String>,
@@ -94,14 +94,4 @@ pub enum CrmItemProductrowUpdateFieldsDiscountTypeId {
     /// `2`: percentage value
     #[bitrix(value = 2)]
     PercentageValue,
-}
-/// Documented values of `taxIncluded`. Part of `crm.item.productrow.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmItemProductrowUpdateFieldsTaxIncluded {
-    /// `"Y"`: tax included
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: tax not included
-    #[bitrix(value = "N")]
-    N,
 }

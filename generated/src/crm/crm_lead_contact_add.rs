@@ -3,7 +3,7 @@
 //! `crm.lead.contact.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Contact Binding to Lead — `crm.lead.contact.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html)
@@ -35,20 +35,10 @@ pub struct CrmLeadContactAddFields {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `IS_PRIMARY`: documented as string.
-    #[bitrix(rename = "IS_PRIMARY")]
-    pub is_primary: Option<CrmLeadContactAddFieldsIsPrimary>,
+    /// `IS_PRIMARY`: documented as Y/N flag.
+    #[bitrix(rename = "IS_PRIMARY", yn)]
+    pub is_primary: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `IS_PRIMARY`. Part of `crm.lead.contact.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/management-communication/crm-lead-contact-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmLeadContactAddFieldsIsPrimary {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

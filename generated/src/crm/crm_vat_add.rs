@@ -3,7 +3,7 @@
 //! `crm.vat.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Create VAT Rate — `crm.vat.add` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html)
@@ -28,9 +28,9 @@ pub struct CrmVatAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmVatAddFields {
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<CrmVatAddFieldsActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `C_SORT`: documented as integer.
     #[bitrix(rename = "C_SORT")]
     pub c_sort: Option<i64>,
@@ -43,14 +43,4 @@ pub struct CrmVatAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `ACTIVE`. Part of `crm.vat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmVatAddFieldsActive {
-    /// `"Y"`: active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: inactive
-    #[bitrix(value = "N")]
-    N,
 }

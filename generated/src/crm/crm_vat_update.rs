@@ -3,7 +3,7 @@
 //! `crm.vat.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Existing VAT Rate — `crm.vat.update` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html)
@@ -32,9 +32,9 @@ pub struct CrmVatUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmVatUpdateFields {
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<CrmVatUpdateFieldsActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `C_SORT`: documented as integer.
     #[bitrix(rename = "C_SORT")]
     pub c_sort: Option<i64>,
@@ -47,14 +47,4 @@ pub struct CrmVatUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `ACTIVE`. Part of `crm.vat.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmVatUpdateFieldsActive {
-    /// `"Y"`: active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: inactive
-    #[bitrix(value = "N")]
-    N,
 }

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the list of fields for the document — `documentgenerator.document.getfields` (REST v1, scope `documentgenerator`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)
@@ -59,24 +59,13 @@ pub struct DocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue {
     pub group: Option<Vec<Value>>,
     /// `chain`: documented as `string|array`.
     pub chain: Option<Value>,
-    /// `required`: documented as string.
-    pub required: Option<
-        DocumentgeneratorDocumentGetfieldsResultDocumentFieldsValueRequired,
-    >,
+    /// `required`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub required: Option<bool>,
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `required`. Part of `documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum DocumentgeneratorDocumentGetfieldsResultDocumentFieldsValueRequired {
-    /// `"Y"`: field is required
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: field is optional
-    #[bitrix(value = "N")]
-    N,
 }

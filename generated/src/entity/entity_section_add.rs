@@ -3,7 +3,7 @@
 //! `entity.section.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Add Section to the Storage — `entity.section.add` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-add.html)
@@ -49,9 +49,9 @@ pub struct EntitySectionAdd {
     /// `SECTION`: documented as integer.
     #[bitrix(rename = "SECTION")]
     pub section: Option<i64>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<EntitySectionAddActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
@@ -67,14 +67,4 @@ pub struct EntitySectionAdd {
     /// `DETAIL_PICTURE`: documented as file.
     #[bitrix(rename = "DETAIL_PICTURE")]
     pub detail_picture: Option<Value>,
-}
-/// Documented values of `ACTIVE`. Part of `entity.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum EntitySectionAddActive {
-    /// `"Y"`: section is active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: section is inactive
-    #[bitrix(value = "N")]
-    N,
 }

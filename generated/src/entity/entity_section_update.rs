@@ -3,7 +3,7 @@
 //! `entity.section.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Update the method — `entity.section.update` (REST v1, scope `entity`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-update.html)
@@ -52,9 +52,9 @@ pub struct EntitySectionUpdate {
     /// `SECTION`: documented as integer.
     #[bitrix(rename = "SECTION")]
     pub section: Option<i64>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<EntitySectionUpdateActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
@@ -73,14 +73,4 @@ pub struct EntitySectionUpdate {
     /// `UF_COLOR`: documented as string.
     #[bitrix(rename = "UF_COLOR")]
     pub uf_color: Option<String>,
-}
-/// Documented values of `ACTIVE`. Part of `entity.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum EntitySectionUpdateActive {
-    /// `"Y"`: section is active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: section is inactive
-    #[bitrix(value = "N")]
-    N,
 }

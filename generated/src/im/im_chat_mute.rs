@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.mute` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Disable Notifications from Chat — `im.chat.mute` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-chat-mute.html)
@@ -24,17 +24,7 @@ pub struct ImChatMute {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: String,
-    /// `MUTE`: documented as string.
-    #[bitrix(rename = "MUTE")]
-    pub mute: Option<ImChatMuteMute>,
-}
-/// Documented values of `MUTE`. Part of `im.chat.mute` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-chat-mute.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImChatMuteMute {
-    /// `"Y"`: disable notifications
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: enable notifications
-    #[bitrix(value = "N")]
-    N,
+    /// `MUTE`: documented as Y/N flag.
+    #[bitrix(rename = "MUTE", yn)]
+    pub mute: Option<bool>,
 }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.chat.user.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Invite Participants to Chat — `im.chat.user.add` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-chat-user-add.html)
@@ -33,17 +33,7 @@ pub struct ImChatUserAdd {
     /// `USERS`: documented as array of integer, required.
     #[bitrix(rename = "USERS")]
     pub users: Vec<i64>,
-    /// `HIDE_HISTORY`: documented as string.
-    #[bitrix(rename = "HIDE_HISTORY")]
-    pub hide_history: Option<ImChatUserAddHideHistory>,
-}
-/// Documented values of `HIDE_HISTORY`. Part of `im.chat.user.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-chat-user-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImChatUserAddHideHistory {
-    /// `"Y"`: hide
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not hide
-    #[bitrix(value = "N")]
-    N,
+    /// `HIDE_HISTORY`: documented as Y/N flag.
+    #[bitrix(rename = "HIDE_HISTORY", yn)]
+    pub hide_history: Option<bool>,
 }

@@ -3,7 +3,7 @@
 //! `im.department.colleagues.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Get the List of Colleagues for the Current User — `im.department.colleagues.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-colleagues-list.html)
@@ -21,23 +21,13 @@ use bitrix24::{bitrix_enum, bitrix_method};
     ),
 )]
 pub struct ImDepartmentColleaguesList {
-    /// `USER_DATA`: documented as string.
-    #[bitrix(rename = "USER_DATA")]
-    pub user_data: Option<ImDepartmentColleaguesListUserData>,
+    /// `USER_DATA`: documented as Y/N flag.
+    #[bitrix(rename = "USER_DATA", yn)]
+    pub user_data: Option<bool>,
     /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
     /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
-}
-/// Documented values of `USER_DATA`. Part of `im.department.colleagues.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-colleagues-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDepartmentColleaguesListUserData {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

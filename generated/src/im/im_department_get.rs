@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.department.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get Information About the Department — `im.department.get` (REST v1, scope `im`).
 ///
@@ -28,17 +28,7 @@ pub struct ImDepartmentGet {
     /// `ID`: documented as array of integer, required.
     #[bitrix(rename = "ID")]
     pub id: Vec<i64>,
-    /// `USER_DATA`: documented as string.
-    #[bitrix(rename = "USER_DATA")]
-    pub user_data: Option<ImDepartmentGetUserData>,
-}
-/// Documented values of `USER_DATA`. Part of `im.department.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDepartmentGetUserData {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
+    /// `USER_DATA`: documented as Y/N flag.
+    #[bitrix(rename = "USER_DATA", yn)]
+    pub user_data: Option<bool>,
 }

@@ -3,7 +3,7 @@
 //! `im.department.managers.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Get a List of Department Managers — `im.department.managers.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-managers-get.html)
@@ -25,17 +25,7 @@ pub struct ImDepartmentManagersGet {
     /// `ID`: documented as array of integer, required.
     #[bitrix(rename = "ID")]
     pub id: Vec<i64>,
-    /// `USER_DATA`: documented as string.
-    #[bitrix(rename = "USER_DATA")]
-    pub user_data: Option<ImDepartmentManagersGetUserData>,
-}
-/// Documented values of `USER_DATA`. Part of `im.department.managers.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-managers-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDepartmentManagersGetUserData {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
+    /// `USER_DATA`: documented as Y/N flag.
+    #[bitrix(rename = "USER_DATA", yn)]
+    pub user_data: Option<bool>,
 }

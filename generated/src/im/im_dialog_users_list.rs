@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.dialog.users.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get the List of Participants — `im.dialog.users.list` (REST v1, scope `im`).
 ///
@@ -30,9 +30,9 @@ pub struct ImDialogUsersList {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: String,
-    /// `SKIP_EXTERNAL`: documented as string.
-    #[bitrix(rename = "SKIP_EXTERNAL")]
-    pub skip_external: Option<ImDialogUsersListSkipExternal>,
+    /// `SKIP_EXTERNAL`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_EXTERNAL", yn)]
+    pub skip_external: Option<bool>,
     /// `SKIP_EXTERNAL_EXCEPT_TYPES`: documented as string.
     #[bitrix(rename = "SKIP_EXTERNAL_EXCEPT_TYPES")]
     pub skip_external_except_types: Option<String>,
@@ -45,14 +45,4 @@ pub struct ImDialogUsersList {
     /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
-}
-/// Documented values of `SKIP_EXTERNAL`. Part of `im.dialog.users.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/chat-users/im-dialog-users-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDialogUsersListSkipExternal {
-    /// `"Y"`: exclude
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not exclude
-    #[bitrix(value = "N")]
-    N,
 }

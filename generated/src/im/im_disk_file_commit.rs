@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add File to Chat — `im.disk.file.commit` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)
@@ -49,12 +49,12 @@ pub struct ImDiskFileCommit {
     /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
     pub message: Option<String>,
-    /// `SILENT_MODE`: documented as string.
-    #[bitrix(rename = "SILENT_MODE")]
-    pub silent_mode: Option<ImDiskFileCommitSilentMode>,
-    /// `AS_FILE`: documented as string.
-    #[bitrix(rename = "AS_FILE")]
-    pub as_file: Option<ImDiskFileCommitAsFile>,
+    /// `SILENT_MODE`: documented as Y/N flag.
+    #[bitrix(rename = "SILENT_MODE", yn)]
+    pub silent_mode: Option<bool>,
+    /// `AS_FILE`: documented as Y/N flag.
+    #[bitrix(rename = "AS_FILE", yn)]
+    pub as_file: Option<bool>,
 }
 /// The `ImDiskFileCommitResult` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[non_exhaustive]
@@ -279,24 +279,4 @@ pub struct ImDiskFileCommitResultFileModelsValueLinks {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `SILENT_MODE`. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDiskFileCommitSilentMode {
-    /// `"Y"`: send notification to the client
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not send notification to the client
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `AS_FILE`. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImDiskFileCommitAsFile {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

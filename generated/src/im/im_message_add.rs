@@ -3,7 +3,7 @@
 //! `im.message.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Send Message — `im.message.add` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-add.html)
@@ -51,33 +51,13 @@ pub struct ImMessageAdd {
     /// `MENU`: documented as `object|string`.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Value>,
-    /// `SYSTEM`: documented as string.
-    #[bitrix(rename = "SYSTEM")]
-    pub system: Option<ImMessageAddSystem>,
-    /// `URL_PREVIEW`: documented as string.
-    #[bitrix(rename = "URL_PREVIEW")]
-    pub url_preview: Option<ImMessageAddUrlPreview>,
+    /// `SYSTEM`: documented as Y/N flag.
+    #[bitrix(rename = "SYSTEM", yn)]
+    pub system: Option<bool>,
+    /// `URL_PREVIEW`: documented as Y/N flag.
+    #[bitrix(rename = "URL_PREVIEW", yn)]
+    pub url_preview: Option<bool>,
     /// `REPLY_ID`: documented as integer.
     #[bitrix(rename = "REPLY_ID")]
     pub reply_id: Option<i64>,
-}
-/// Documented values of `SYSTEM`. Part of `im.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImMessageAddSystem {
-    /// `"Y"`: system message
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: regular message
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `URL_PREVIEW`. Part of `im.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImMessageAddUrlPreview {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `im.message.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Update Message — `im.message.update` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-update.html)
@@ -59,30 +59,10 @@ pub struct ImMessageUpdate {
     /// `MENU`: documented as `object|string`.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Value>,
-    /// `URL_PREVIEW`: documented as string.
-    #[bitrix(rename = "URL_PREVIEW")]
-    pub url_preview: Option<ImMessageUpdateUrlPreview>,
-    /// `IS_EDITED`: documented as string.
-    #[bitrix(rename = "IS_EDITED")]
-    pub is_edited: Option<ImMessageUpdateIsEdited>,
-}
-/// Documented values of `URL_PREVIEW`. Part of `im.message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImMessageUpdateUrlPreview {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `IS_EDITED`. Part of `im.message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-message-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImMessageUpdateIsEdited {
-    /// `"Y"`: mark
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not mark
-    #[bitrix(value = "N")]
-    N,
+    /// `URL_PREVIEW`: documented as Y/N flag.
+    #[bitrix(rename = "URL_PREVIEW", yn)]
+    pub url_preview: Option<bool>,
+    /// `IS_EDITED`: documented as Y/N flag.
+    #[bitrix(rename = "IS_EDITED", yn)]
+    pub is_edited: Option<bool>,
 }

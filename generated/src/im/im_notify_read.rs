@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.read` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Read or Mark Notification as Unread — `im.notify.read` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read.html)
@@ -18,20 +18,10 @@ pub struct ImNotifyRead {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `ACTION`: documented as string.
-    #[bitrix(rename = "ACTION")]
-    pub action: Option<ImNotifyReadAction>,
+    /// `ACTION`: documented as Y/N flag.
+    #[bitrix(rename = "ACTION", yn)]
+    pub action: Option<bool>,
     /// `ONLY_CURRENT`: documented as string.
     #[bitrix(rename = "ONLY_CURRENT")]
     pub only_current: Option<String>,
-}
-/// Documented values of `ACTION`. Part of `im.notify.read` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImNotifyReadAction {
-    /// `"Y"`: mark as read
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: mark as unread
-    #[bitrix(value = "N")]
-    N,
 }

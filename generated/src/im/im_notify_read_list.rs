@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.notify.read.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Read the list of notifications — `im.notify.read.list` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read-list.html)
@@ -23,17 +23,7 @@ pub struct ImNotifyReadList {
     /// `IDS`: documented as array of integer, required.
     #[bitrix(rename = "IDS")]
     pub ids: Vec<i64>,
-    /// `ACTION`: documented as string.
-    #[bitrix(rename = "ACTION")]
-    pub action: Option<ImNotifyReadListAction>,
-}
-/// Documented values of `ACTION`. Part of `im.notify.read.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImNotifyReadListAction {
-    /// `"Y"`: mark as read
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: mark as unread
-    #[bitrix(value = "N")]
-    N,
+    /// `ACTION`: documented as Y/N flag.
+    #[bitrix(rename = "ACTION", yn)]
+    pub action: Option<bool>,
 }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.recent.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get a Shortened List of Recent Chats — `im.recent.get` (REST v1, scope `im`).
 ///
@@ -15,62 +15,22 @@ use crate::types;
     result = Vec<types::ImRecent>,
 )]
 pub struct ImRecentGet {
-    /// `SKIP_OPENLINES`: documented as string.
-    #[bitrix(rename = "SKIP_OPENLINES")]
-    pub skip_openlines: Option<ImRecentGetSkipOpenlines>,
-    /// `SKIP_CHAT`: documented as string.
-    #[bitrix(rename = "SKIP_CHAT")]
-    pub skip_chat: Option<ImRecentGetSkipChat>,
-    /// `SKIP_DIALOG`: documented as string.
-    #[bitrix(rename = "SKIP_DIALOG")]
-    pub skip_dialog: Option<ImRecentGetSkipDialog>,
+    /// `SKIP_OPENLINES`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_OPENLINES", yn)]
+    pub skip_openlines: Option<bool>,
+    /// `SKIP_CHAT`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_CHAT", yn)]
+    pub skip_chat: Option<bool>,
+    /// `SKIP_DIALOG`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_DIALOG", yn)]
+    pub skip_dialog: Option<bool>,
     /// `LAST_UPDATE`: documented as datetime.
     #[bitrix(rename = "LAST_UPDATE")]
     pub last_update: Option<String>,
-    /// `ONLY_OPENLINES`: documented as string.
-    #[bitrix(rename = "ONLY_OPENLINES")]
-    pub only_openlines: Option<ImRecentGetOnlyOpenlines>,
+    /// `ONLY_OPENLINES`: documented as Y/N flag.
+    #[bitrix(rename = "ONLY_OPENLINES", yn)]
+    pub only_openlines: Option<bool>,
     /// `LAST_SYNC_DATE`: documented as datetime.
     #[bitrix(rename = "LAST_SYNC_DATE")]
     pub last_sync_date: Option<String>,
-}
-/// Documented values of `SKIP_OPENLINES`. Part of `im.recent.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentGetSkipOpenlines {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SKIP_CHAT`. Part of `im.recent.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentGetSkipChat {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SKIP_DIALOG`. Part of `im.recent.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentGetSkipDialog {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `ONLY_OPENLINES`. Part of `im.recent.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentGetOnlyOpenlines {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `im.recent.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get the List of Chats — `im.recent.list` (REST v1, scope `im`).
 ///
@@ -17,39 +17,39 @@ use crate::types;
     paging(kind = "offset_limit"),
 )]
 pub struct ImRecentList {
-    /// `SKIP_OPENLINES`: documented as string.
-    #[bitrix(rename = "SKIP_OPENLINES")]
-    pub skip_openlines: Option<ImRecentListSkipOpenlines>,
-    /// `SKIP_DIALOG`: documented as string.
-    #[bitrix(rename = "SKIP_DIALOG")]
-    pub skip_dialog: Option<ImRecentListSkipDialog>,
-    /// `SKIP_CHAT`: documented as string.
-    #[bitrix(rename = "SKIP_CHAT")]
-    pub skip_chat: Option<ImRecentListSkipChat>,
+    /// `SKIP_OPENLINES`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_OPENLINES", yn)]
+    pub skip_openlines: Option<bool>,
+    /// `SKIP_DIALOG`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_DIALOG", yn)]
+    pub skip_dialog: Option<bool>,
+    /// `SKIP_CHAT`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_CHAT", yn)]
+    pub skip_chat: Option<bool>,
     /// `LAST_MESSAGE_DATE`: documented as datetime.
     #[bitrix(rename = "LAST_MESSAGE_DATE")]
     pub last_message_date: Option<String>,
-    /// `UNREAD_ONLY`: documented as string.
-    #[bitrix(rename = "UNREAD_ONLY")]
-    pub unread_only: Option<ImRecentListUnreadOnly>,
-    /// `PARSE_TEXT`: documented as string.
-    #[bitrix(rename = "PARSE_TEXT")]
-    pub parse_text: Option<ImRecentListParseText>,
-    /// `GET_ORIGINAL_TEXT`: documented as string.
-    #[bitrix(rename = "GET_ORIGINAL_TEXT")]
-    pub get_original_text: Option<ImRecentListGetOriginalText>,
-    /// `SKIP_UNDISTRIBUTED_OPENLINES`: documented as string.
-    #[bitrix(rename = "SKIP_UNDISTRIBUTED_OPENLINES")]
-    pub skip_undistributed_openlines: Option<ImRecentListSkipUndistributedOpenlines>,
-    /// `ONLY_COPILOT`: documented as string.
-    #[bitrix(rename = "ONLY_COPILOT")]
-    pub only_copilot: Option<ImRecentListOnlyCopilot>,
-    /// `ONLY_CHANNEL`: documented as string.
-    #[bitrix(rename = "ONLY_CHANNEL")]
-    pub only_channel: Option<ImRecentListOnlyChannel>,
-    /// `CAN_MANAGE_MESSAGES`: documented as string.
-    #[bitrix(rename = "CAN_MANAGE_MESSAGES")]
-    pub can_manage_messages: Option<ImRecentListCanManageMessages>,
+    /// `UNREAD_ONLY`: documented as Y/N flag.
+    #[bitrix(rename = "UNREAD_ONLY", yn)]
+    pub unread_only: Option<bool>,
+    /// `PARSE_TEXT`: documented as Y/N flag.
+    #[bitrix(rename = "PARSE_TEXT", yn)]
+    pub parse_text: Option<bool>,
+    /// `GET_ORIGINAL_TEXT`: documented as Y/N flag.
+    #[bitrix(rename = "GET_ORIGINAL_TEXT", yn)]
+    pub get_original_text: Option<bool>,
+    /// `SKIP_UNDISTRIBUTED_OPENLINES`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_UNDISTRIBUTED_OPENLINES", yn)]
+    pub skip_undistributed_openlines: Option<bool>,
+    /// `ONLY_COPILOT`: documented as Y/N flag.
+    #[bitrix(rename = "ONLY_COPILOT", yn)]
+    pub only_copilot: Option<bool>,
+    /// `ONLY_CHANNEL`: documented as Y/N flag.
+    #[bitrix(rename = "ONLY_CHANNEL", yn)]
+    pub only_channel: Option<bool>,
+    /// `CAN_MANAGE_MESSAGES`: documented as Y/N flag.
+    #[bitrix(rename = "CAN_MANAGE_MESSAGES", yn)]
+    pub can_manage_messages: Option<bool>,
     /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
@@ -94,104 +94,4 @@ pub struct ImRecentListResultCopilot {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `SKIP_OPENLINES`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentListSkipOpenlines {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SKIP_DIALOG`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentListSkipDialog {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SKIP_CHAT`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentListSkipChat {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `UNREAD_ONLY`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentListUnreadOnly {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `PARSE_TEXT`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentListParseText {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `GET_ORIGINAL_TEXT`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentListGetOriginalText {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SKIP_UNDISTRIBUTED_OPENLINES`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentListSkipUndistributedOpenlines {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `ONLY_COPILOT`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentListOnlyCopilot {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `ONLY_CHANNEL`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentListOnlyChannel {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CAN_MANAGE_MESSAGES`. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentListCanManageMessages {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.recent.pin` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Pin a Chat at the Top of the im.recent List — `im.recent.pin` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)
@@ -28,17 +28,7 @@ pub struct ImRecentPin {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: String,
-    /// `PIN`: documented as string.
-    #[bitrix(rename = "PIN")]
-    pub pin: Option<ImRecentPinPin>,
-}
-/// Documented values of `PIN`. Part of `im.recent.pin` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-pin.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentPinPin {
-    /// `"Y"`: pin the conversation at the top of the list
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: unpin the conversation
-    #[bitrix(value = "N")]
-    N,
+    /// `PIN`: documented as Y/N flag.
+    #[bitrix(rename = "PIN", yn)]
+    pub pin: Option<bool>,
 }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.recent.unread` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Set or Remove the "Read" Flag for the Chat — `im.recent.unread` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-unread.html)
@@ -19,17 +19,7 @@ pub struct ImRecentUnread {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: String,
-    /// `ACTION`: documented as string.
-    #[bitrix(rename = "ACTION")]
-    pub action: Option<ImRecentUnreadAction>,
-}
-/// Documented values of `ACTION`. Part of `im.recent.unread` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/special-operations/im-recent-unread.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImRecentUnreadAction {
-    /// `"Y"`: set the flag
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: remove the flag and mark the dialog as read
-    #[bitrix(value = "N")]
-    N,
+    /// `ACTION`: documented as Y/N flag.
+    #[bitrix(rename = "ACTION", yn)]
+    pub action: Option<bool>,
 }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.department.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Find Departments — `im.search.department.list` (REST v1, scope `im`).
 ///
@@ -20,23 +20,13 @@ pub struct ImSearchDepartmentList {
     /// `FIND`: documented as string, required.
     #[bitrix(rename = "FIND")]
     pub find: String,
-    /// `USER_DATA`: documented as string.
-    #[bitrix(rename = "USER_DATA")]
-    pub user_data: Option<ImSearchDepartmentListUserData>,
+    /// `USER_DATA`: documented as Y/N flag.
+    #[bitrix(rename = "USER_DATA", yn)]
+    pub user_data: Option<bool>,
     /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
     /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
-}
-/// Documented values of `USER_DATA`. Part of `im.search.department.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImSearchDepartmentListUserData {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

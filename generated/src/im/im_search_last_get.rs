@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.last.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Get Search History — `im.search.last.get` (REST v1, scope `im`).
 ///
@@ -15,43 +15,13 @@ use crate::types;
     result = Vec<types::ImSearchLast>,
 )]
 pub struct ImSearchLastGet {
-    /// `SKIP_OPENLINES`: documented as string.
-    #[bitrix(rename = "SKIP_OPENLINES")]
-    pub skip_openlines: Option<ImSearchLastGetSkipOpenlines>,
-    /// `SKIP_CHAT`: documented as string.
-    #[bitrix(rename = "SKIP_CHAT")]
-    pub skip_chat: Option<ImSearchLastGetSkipChat>,
-    /// `SKIP_DIALOG`: documented as string.
-    #[bitrix(rename = "SKIP_DIALOG")]
-    pub skip_dialog: Option<ImSearchLastGetSkipDialog>,
-}
-/// Documented values of `SKIP_OPENLINES`. Part of `im.search.last.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImSearchLastGetSkipOpenlines {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SKIP_CHAT`. Part of `im.search.last.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImSearchLastGetSkipChat {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SKIP_DIALOG`. Part of `im.search.last.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImSearchLastGetSkipDialog {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
+    /// `SKIP_OPENLINES`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_OPENLINES", yn)]
+    pub skip_openlines: Option<bool>,
+    /// `SKIP_CHAT`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_CHAT", yn)]
+    pub skip_chat: Option<bool>,
+    /// `SKIP_DIALOG`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_DIALOG", yn)]
+    pub skip_dialog: Option<bool>,
 }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `im.search.user.list` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 use crate::types;
 /// Find Users — `im.search.user.list` (REST v1, scope `im`).
 ///
@@ -20,23 +20,13 @@ pub struct ImSearchUserList {
     /// `FIND`: documented as string, required.
     #[bitrix(rename = "FIND")]
     pub find: String,
-    /// `BUSINESS`: documented as string.
-    #[bitrix(rename = "BUSINESS")]
-    pub business: Option<ImSearchUserListBusiness>,
+    /// `BUSINESS`: documented as Y/N flag.
+    #[bitrix(rename = "BUSINESS", yn)]
+    pub business: Option<bool>,
     /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
     /// `LIMIT`: documented as integer.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
-}
-/// Documented values of `BUSINESS`. Part of `im.search.user.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImSearchUserListBusiness {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

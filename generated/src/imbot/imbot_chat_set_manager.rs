@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.setManager` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Assign or Revoke Chat Administrator Rights — `imbot.chat.setManager` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-manager.html)
@@ -36,23 +36,13 @@ pub struct ImbotChatSetManager {
     /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
-    /// `IS_MANAGER`: documented as string.
-    #[bitrix(rename = "IS_MANAGER")]
-    pub is_manager: Option<ImbotChatSetManagerIsManager>,
+    /// `IS_MANAGER`: documented as Y/N flag.
+    #[bitrix(rename = "IS_MANAGER", yn)]
+    pub is_manager: Option<bool>,
     /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
     /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
-}
-/// Documented values of `IS_MANAGER`. Part of `imbot.chat.setManager` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-set-manager.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotChatSetManagerIsManager {
-    /// `"Y"`: assign as administrator
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: revoke administrator rights
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `imbot.chat.user.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Add Participants to Chat — `imbot.chat.user.add` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-add.html)
@@ -47,23 +47,13 @@ pub struct ImbotChatUserAdd {
     /// `USERS`: documented as array, required.
     #[bitrix(rename = "USERS")]
     pub users: Vec<Value>,
-    /// `HIDE_HISTORY`: documented as string.
-    #[bitrix(rename = "HIDE_HISTORY")]
-    pub hide_history: Option<ImbotChatUserAddHideHistory>,
+    /// `HIDE_HISTORY`: documented as Y/N flag.
+    #[bitrix(rename = "HIDE_HISTORY", yn)]
+    pub hide_history: Option<bool>,
     /// `BOT_ID`: documented as integer.
     #[bitrix(rename = "BOT_ID")]
     pub bot_id: Option<i64>,
     /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
-}
-/// Documented values of `HIDE_HISTORY`. Part of `imbot.chat.user.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-user-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotChatUserAddHideHistory {
-    /// `"Y"`: hide
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not hide
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `imbot.command.answer` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Send a response to the command — `imbot.command.answer` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html)
@@ -65,33 +65,13 @@ pub struct ImbotCommandAnswer {
     /// `MENU`: documented as object.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Map<String, Value>>,
-    /// `SYSTEM`: documented as string.
-    #[bitrix(rename = "SYSTEM")]
-    pub system: Option<ImbotCommandAnswerSystem>,
-    /// `URL_PREVIEW`: documented as string.
-    #[bitrix(rename = "URL_PREVIEW")]
-    pub url_preview: Option<ImbotCommandAnswerUrlPreview>,
+    /// `SYSTEM`: documented as Y/N flag.
+    #[bitrix(rename = "SYSTEM", yn)]
+    pub system: Option<bool>,
+    /// `URL_PREVIEW`: documented as Y/N flag.
+    #[bitrix(rename = "URL_PREVIEW", yn)]
+    pub url_preview: Option<bool>,
     /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
-}
-/// Documented values of `SYSTEM`. Part of `imbot.command.answer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotCommandAnswerSystem {
-    /// `"Y"`: system message
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: regular message
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `URL_PREVIEW`. Part of `imbot.command.answer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-answer.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotCommandAnswerUrlPreview {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `imbot.command.register` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add the Command — `imbot.command.register` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)
@@ -45,15 +45,15 @@ pub struct ImbotCommandRegister {
     /// `LANG`: documented as array of object, required.
     #[bitrix(rename = "LANG")]
     pub lang: Vec<ImbotCommandRegisterLangItem>,
-    /// `COMMON`: documented as string.
-    #[bitrix(rename = "COMMON")]
-    pub common: Option<ImbotCommandRegisterCommon>,
-    /// `HIDDEN`: documented as string.
-    #[bitrix(rename = "HIDDEN")]
-    pub hidden: Option<ImbotCommandRegisterHidden>,
-    /// `EXTRANET_SUPPORT`: documented as string.
-    #[bitrix(rename = "EXTRANET_SUPPORT")]
-    pub extranet_support: Option<ImbotCommandRegisterExtranetSupport>,
+    /// `COMMON`: documented as Y/N flag.
+    #[bitrix(rename = "COMMON", yn)]
+    pub common: Option<bool>,
+    /// `HIDDEN`: documented as Y/N flag.
+    #[bitrix(rename = "HIDDEN", yn)]
+    pub hidden: Option<bool>,
+    /// `EXTRANET_SUPPORT`: documented as Y/N flag.
+    #[bitrix(rename = "EXTRANET_SUPPORT", yn)]
+    pub extranet_support: Option<bool>,
     /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
@@ -74,34 +74,4 @@ pub struct ImbotCommandRegisterLangItem {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `COMMON`. Part of `imbot.command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotCommandRegisterCommon {
-    /// `"Y"`: the command is available in any chats
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: the command is only available where the bot is present
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `HIDDEN`. Part of `imbot.command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotCommandRegisterHidden {
-    /// `"Y"`: hidden command
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: visible command
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `EXTRANET_SUPPORT`. Part of `imbot.command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotCommandRegisterExtranetSupport {
-    /// `"Y"`: available
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not available
-    #[bitrix(value = "N")]
-    N,
 }

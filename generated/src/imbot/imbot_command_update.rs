@@ -3,7 +3,7 @@
 //! `imbot.command.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update the — `imbot.command.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)
@@ -51,38 +51,18 @@ pub struct ImbotCommandUpdateFields {
     /// `EVENT_COMMAND_ADD`: documented as string.
     #[bitrix(rename = "EVENT_COMMAND_ADD")]
     pub event_command_add: Option<String>,
-    /// `HIDDEN`: documented as string.
-    #[bitrix(rename = "HIDDEN")]
-    pub hidden: Option<ImbotCommandUpdateFieldsHidden>,
-    /// `EXTRANET_SUPPORT`: documented as string.
-    #[bitrix(rename = "EXTRANET_SUPPORT")]
-    pub extranet_support: Option<ImbotCommandUpdateFieldsExtranetSupport>,
+    /// `HIDDEN`: documented as Y/N flag.
+    #[bitrix(rename = "HIDDEN", yn)]
+    pub hidden: Option<bool>,
+    /// `EXTRANET_SUPPORT`: documented as Y/N flag.
+    #[bitrix(rename = "EXTRANET_SUPPORT", yn)]
+    pub extranet_support: Option<bool>,
     /// `LANG`: documented as array of object.
     #[bitrix(rename = "LANG")]
     pub lang: Option<Vec<ImbotCommandUpdateFieldsLangItem>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `HIDDEN`. Part of `imbot.command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotCommandUpdateFieldsHidden {
-    /// `"Y"`: hidden
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: visible
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `EXTRANET_SUPPORT`. Part of `imbot.command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotCommandUpdateFieldsExtranetSupport {
-    /// `"Y"`: available
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not available
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `ImbotCommandUpdateFieldsLangItem` object. Part of `imbot.command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html)).
 #[non_exhaustive]

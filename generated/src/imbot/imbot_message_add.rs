@@ -3,7 +3,7 @@
 //! `imbot.message.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Send Message — `imbot.message.add` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)
@@ -69,46 +69,16 @@ pub struct ImbotMessageAdd {
     /// `MENU`: documented as `object|string`.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Value>,
-    /// `SYSTEM`: documented as string.
-    #[bitrix(rename = "SYSTEM")]
-    pub system: Option<ImbotMessageAddSystem>,
-    /// `URL_PREVIEW`: documented as string.
-    #[bitrix(rename = "URL_PREVIEW")]
-    pub url_preview: Option<ImbotMessageAddUrlPreview>,
-    /// `SKIP_CONNECTOR`: documented as string.
-    #[bitrix(rename = "SKIP_CONNECTOR")]
-    pub skip_connector: Option<ImbotMessageAddSkipConnector>,
+    /// `SYSTEM`: documented as Y/N flag.
+    #[bitrix(rename = "SYSTEM", yn)]
+    pub system: Option<bool>,
+    /// `URL_PREVIEW`: documented as Y/N flag.
+    #[bitrix(rename = "URL_PREVIEW", yn)]
+    pub url_preview: Option<bool>,
+    /// `SKIP_CONNECTOR`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_CONNECTOR", yn)]
+    pub skip_connector: Option<bool>,
     /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
-}
-/// Documented values of `SYSTEM`. Part of `imbot.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotMessageAddSystem {
-    /// `"Y"`: system message
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: regular message, default value
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `URL_PREVIEW`. Part of `imbot.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotMessageAddUrlPreview {
-    /// `"Y"`: enabled, default
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SKIP_CONNECTOR`. Part of `imbot.message.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotMessageAddSkipConnector {
-    /// `"Y"`: skip
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not skip (default)
-    #[bitrix(value = "N")]
-    N,
 }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.message.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Delete Message — `imbot.message.delete` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-delete.html)
@@ -39,20 +39,10 @@ pub struct ImbotMessageDelete {
     /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
-    /// `COMPLETE`: documented as string.
-    #[bitrix(rename = "COMPLETE")]
-    pub complete: Option<ImbotMessageDeleteComplete>,
+    /// `COMPLETE`: documented as Y/N flag.
+    #[bitrix(rename = "COMPLETE", yn)]
+    pub complete: Option<bool>,
     /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
-}
-/// Documented values of `COMPLETE`. Part of `imbot.message.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-delete.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotMessageDeleteComplete {
-    /// `"Y"`: delete completely, without a deletion mark
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: normal deletion, default value
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `imbot.message.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Update Sent Message — `imbot.message.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-update.html)
@@ -70,33 +70,13 @@ pub struct ImbotMessageUpdate {
     /// `MENU`: documented as `object|string`.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Value>,
-    /// `URL_PREVIEW`: documented as string.
-    #[bitrix(rename = "URL_PREVIEW")]
-    pub url_preview: Option<ImbotMessageUpdateUrlPreview>,
-    /// `SKIP_CONNECTOR`: documented as string.
-    #[bitrix(rename = "SKIP_CONNECTOR")]
-    pub skip_connector: Option<ImbotMessageUpdateSkipConnector>,
+    /// `URL_PREVIEW`: documented as Y/N flag.
+    #[bitrix(rename = "URL_PREVIEW", yn)]
+    pub url_preview: Option<bool>,
+    /// `SKIP_CONNECTOR`: documented as Y/N flag.
+    #[bitrix(rename = "SKIP_CONNECTOR", yn)]
+    pub skip_connector: Option<bool>,
     /// `CLIENT_ID`: documented as string.
     #[bitrix(rename = "CLIENT_ID")]
     pub client_id: Option<String>,
-}
-/// Documented values of `URL_PREVIEW`. Part of `imbot.message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotMessageUpdateUrlPreview {
-    /// `"Y"`: enabled, default value
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SKIP_CONNECTOR`. Part of `imbot.message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/imbot-message-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotMessageUpdateSkipConnector {
-    /// `"Y"`: skip
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not skip, default value
-    #[bitrix(value = "N")]
-    N,
 }

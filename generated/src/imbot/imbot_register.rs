@@ -74,9 +74,9 @@ pub struct ImbotRegister {
     /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<ImbotRegisterType>,
-    /// `OPENLINE`: documented as string.
-    #[bitrix(rename = "OPENLINE")]
-    pub openline: Option<ImbotRegisterOpenline>,
+    /// `OPENLINE`: documented as Y/N flag.
+    #[bitrix(rename = "OPENLINE", yn)]
+    pub openline: Option<bool>,
     /// `EVENT_HANDLER`: documented as string.
     #[bitrix(rename = "EVENT_HANDLER")]
     pub event_handler: Option<String>,
@@ -117,16 +117,6 @@ pub enum ImbotRegisterType {
     /// `"S"`
     #[bitrix(value = "S")]
     S,
-}
-/// Documented values of `OPENLINE`. Part of `imbot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotRegisterOpenline {
-    /// `"Y"`: enable Open Channels support mode
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disable, default value
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `PROPERTIES` object. Part of `imbot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-register.html)).
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 //! `imbot.v2.Chat.Message.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object, Secret};
+use bitrix24::{bitrix_method, bitrix_object, Secret};
 /// Update Message — `imbot.v2.Chat.Message.update` (REST v1, scope `imbot`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-update.html)
@@ -61,20 +61,10 @@ pub struct ImbotV2ChatMessageUpdateFields {
     pub attach: Option<Vec<Value>>,
     /// `keyboard`: documented as array.
     pub keyboard: Option<Vec<Value>>,
-    /// `urlPreview`: documented as string.
-    #[bitrix(rename = "urlPreview")]
-    pub url_preview: Option<ImbotV2ChatMessageUpdateFieldsUrlPreview>,
+    /// `urlPreview`: documented as Y/N flag.
+    #[bitrix(rename = "urlPreview", yn)]
+    pub url_preview: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `urlPreview`. Part of `imbot.v2.Chat.Message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImbotV2ChatMessageUpdateFieldsUrlPreview {
-    /// `"Y"`
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`
-    #[bitrix(value = "N")]
-    N,
 }

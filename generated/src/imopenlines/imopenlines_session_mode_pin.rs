@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imopenlines.session.mode.pin` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Pin or Unpin a Dialog — `imopenlines.session.mode.pin` (REST v1, scope `imopenlines`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html)
@@ -31,17 +31,7 @@ pub struct ImopenlinesSessionModePin {
     /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `ACTIVATE`: documented as string.
-    #[bitrix(rename = "ACTIVATE")]
-    pub activate: Option<ImopenlinesSessionModePinActivate>,
-}
-/// Documented values of `ACTIVATE`. Part of `imopenlines.session.mode.pin` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesSessionModePinActivate {
-    /// `"Y"`: pin
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: unpin
-    #[bitrix(value = "N")]
-    N,
+    /// `ACTIVATE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVATE", yn)]
+    pub activate: Option<bool>,
 }

@@ -3,7 +3,7 @@
 //! `landing.landing.addblock` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add Block to Page — `landing.landing.addblock` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-add-block.html)
@@ -66,9 +66,9 @@ pub struct LandingLandingAddblockFields {
     /// `AFTER_ID`: documented as integer.
     #[bitrix(rename = "AFTER_ID")]
     pub after_id: Option<i64>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<LandingLandingAddblockFieldsActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `CONTENT`: documented as string.
     #[bitrix(rename = "CONTENT")]
     pub content: Option<String>,
@@ -78,14 +78,4 @@ pub struct LandingLandingAddblockFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `ACTIVE`. Part of `landing.landing.addblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-add-block.html)).
-#[bitrix_enum(repr = "string")]
-pub enum LandingLandingAddblockFieldsActive {
-    /// `"Y"`: block is active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: block is inactive
-    #[bitrix(value = "N")]
-    N,
 }

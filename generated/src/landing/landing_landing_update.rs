@@ -3,7 +3,7 @@
 //! `landing.landing.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Page — `landing.landing.update` (REST v1, scope `landing`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-update.html)
@@ -102,9 +102,9 @@ pub struct LandingLandingUpdateFields {
     /// `TPL_ID`: documented as integer.
     #[bitrix(rename = "TPL_ID")]
     pub tpl_id: Option<i64>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<LandingLandingUpdateFieldsDeleted>,
+    /// `DELETED`: documented as Y/N flag.
+    #[bitrix(rename = "DELETED", yn)]
+    pub deleted: Option<bool>,
     /// `DATE_PUBLIC`: documented as string.
     #[bitrix(rename = "DATE_PUBLIC")]
     pub date_public: Option<String>,
@@ -114,16 +114,6 @@ pub struct LandingLandingUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `DELETED`. Part of `landing.landing.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum LandingLandingUpdateFieldsDeleted {
-    /// `"Y"`: the page is moved to the trash and becomes inactive
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `ADDITIONAL_FIELDS` object. Part of `landing.landing.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-update.html)).
 #[non_exhaustive]

@@ -76,20 +76,10 @@ pub struct ListsAddFields {
     /// `PICTURE`: documented as array.
     #[bitrix(rename = "PICTURE")]
     pub picture: Option<Vec<Value>>,
-    /// `BIZPROC`: documented as string.
-    #[bitrix(rename = "BIZPROC")]
-    pub bizproc: Option<ListsAddFieldsBizproc>,
+    /// `BIZPROC`: documented as Y/N flag.
+    #[bitrix(rename = "BIZPROC", yn)]
+    pub bizproc: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `BIZPROC`. Part of `lists.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ListsAddFieldsBizproc {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

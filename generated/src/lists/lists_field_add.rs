@@ -76,12 +76,12 @@ pub struct ListsFieldAddFields {
     /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: ListsFieldAddFieldsType,
-    /// `IS_REQUIRED`: documented as string.
-    #[bitrix(rename = "IS_REQUIRED")]
-    pub is_required: Option<ListsFieldAddFieldsIsRequired>,
-    /// `MULTIPLE`: documented as string.
-    #[bitrix(rename = "MULTIPLE")]
-    pub multiple: Option<ListsFieldAddFieldsMultiple>,
+    /// `IS_REQUIRED`: documented as Y/N flag.
+    #[bitrix(rename = "IS_REQUIRED", yn)]
+    pub is_required: Option<bool>,
+    /// `MULTIPLE`: documented as Y/N flag.
+    #[bitrix(rename = "MULTIPLE", yn)]
+    pub multiple: Option<bool>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
@@ -200,24 +200,4 @@ pub enum ListsFieldAddFieldsType {
     /// `"MODIFIED_BY"`: Modified by
     #[bitrix(value = "MODIFIED_BY")]
     ModifiedBy,
-}
-/// Documented values of `IS_REQUIRED`. Part of `lists.field.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ListsFieldAddFieldsIsRequired {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `MULTIPLE`. Part of `lists.field.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ListsFieldAddFieldsMultiple {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -77,12 +77,12 @@ pub struct ListsFieldUpdateFields {
     /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: ListsFieldUpdateFieldsType,
-    /// `IS_REQUIRED`: documented as string.
-    #[bitrix(rename = "IS_REQUIRED")]
-    pub is_required: Option<ListsFieldUpdateFieldsIsRequired>,
-    /// `MULTIPLE`: documented as string.
-    #[bitrix(rename = "MULTIPLE")]
-    pub multiple: Option<ListsFieldUpdateFieldsMultiple>,
+    /// `IS_REQUIRED`: documented as Y/N flag.
+    #[bitrix(rename = "IS_REQUIRED", yn)]
+    pub is_required: Option<bool>,
+    /// `MULTIPLE`: documented as Y/N flag.
+    #[bitrix(rename = "MULTIPLE", yn)]
+    pub multiple: Option<bool>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
@@ -201,24 +201,4 @@ pub enum ListsFieldUpdateFieldsType {
     /// `"MODIFIED_BY"`: Modified by
     #[bitrix(value = "MODIFIED_BY")]
     ModifiedBy,
-}
-/// Documented values of `IS_REQUIRED`. Part of `lists.field.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ListsFieldUpdateFieldsIsRequired {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `MULTIPLE`. Part of `lists.field.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ListsFieldUpdateFieldsMultiple {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -71,9 +71,9 @@ pub struct ListsSectionAddFields {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<ListsSectionAddFieldsActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `PICTURE`: documented as array.
     #[bitrix(rename = "PICTURE")]
     pub picture: Option<Vec<Value>>,
@@ -92,16 +92,6 @@ pub struct ListsSectionAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `ACTIVE`. Part of `lists.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ListsSectionAddFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `DESCRIPTION_TYPE`. Part of `lists.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html)).
 #[bitrix_enum(repr = "string")]

@@ -72,9 +72,9 @@ pub struct ListsSectionUpdateFields {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<ListsSectionUpdateFieldsActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `PICTURE`: documented as array.
     #[bitrix(rename = "PICTURE")]
     pub picture: Option<Vec<Value>>,
@@ -93,16 +93,6 @@ pub struct ListsSectionUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `ACTIVE`. Part of `lists.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ListsSectionUpdateFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `DESCRIPTION_TYPE`. Part of `lists.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-update.html)).
 #[bitrix_enum(repr = "string")]

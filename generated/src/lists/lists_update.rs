@@ -75,20 +75,10 @@ pub struct ListsUpdateFields {
     /// `PICTURE`: documented as array.
     #[bitrix(rename = "PICTURE")]
     pub picture: Option<Vec<Value>>,
-    /// `BIZPROC`: documented as string.
-    #[bitrix(rename = "BIZPROC")]
-    pub bizproc: Option<ListsUpdateFieldsBizproc>,
+    /// `BIZPROC`: documented as Y/N flag.
+    #[bitrix(rename = "BIZPROC", yn)]
+    pub bizproc: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `BIZPROC`. Part of `lists.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ListsUpdateFieldsBizproc {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `log.blogpost.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Add a Message to the News Feed — `log.blogpost.add` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-add.html)
@@ -52,9 +52,9 @@ pub struct LogBlogpostAdd {
     /// `FILES`: documented as array.
     #[bitrix(rename = "FILES")]
     pub files: Option<Vec<Value>>,
-    /// `IMPORTANT`: documented as string.
-    #[bitrix(rename = "IMPORTANT")]
-    pub important: Option<LogBlogpostAddImportant>,
+    /// `IMPORTANT`: documented as Y/N flag.
+    #[bitrix(rename = "IMPORTANT", yn)]
+    pub important: Option<bool>,
     /// `IMPORTANT_DATE_END`: documented as string.
     #[bitrix(rename = "IMPORTANT_DATE_END")]
     pub important_date_end: Option<String>,
@@ -70,27 +70,7 @@ pub struct LogBlogpostAdd {
     /// `BACKGROUND_CODE`: documented as string.
     #[bitrix(rename = "BACKGROUND_CODE")]
     pub background_code: Option<String>,
-    /// `PARSE_PREVIEW`: documented as string.
-    #[bitrix(rename = "PARSE_PREVIEW")]
-    pub parse_preview: Option<LogBlogpostAddParsePreview>,
-}
-/// Documented values of `IMPORTANT`. Part of `log.blogpost.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum LogBlogpostAddImportant {
-    /// `"Y"`: message is important
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: message is not important
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `PARSE_PREVIEW`. Part of `log.blogpost.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum LogBlogpostAddParsePreview {
-    /// `"Y"`: attempt to generate a link preview from `POST_MESSAGE`
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not generate a preview
-    #[bitrix(value = "N")]
-    N,
+    /// `PARSE_PREVIEW`: documented as Y/N flag.
+    #[bitrix(rename = "PARSE_PREVIEW", yn)]
+    pub parse_preview: Option<bool>,
 }

@@ -3,7 +3,7 @@
 //! `log.blogpost.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Update News Feed Message — `log.blogpost.update` (REST v1, scope `log`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-update.html)
@@ -65,9 +65,9 @@ pub struct LogBlogpostUpdate {
     /// `FILES`: documented as array.
     #[bitrix(rename = "FILES")]
     pub files: Option<Map<String, Value>>,
-    /// `IMPORTANT`: documented as string.
-    #[bitrix(rename = "IMPORTANT")]
-    pub important: Option<LogBlogpostUpdateImportant>,
+    /// `IMPORTANT`: documented as Y/N flag.
+    #[bitrix(rename = "IMPORTANT", yn)]
+    pub important: Option<bool>,
     /// `IMPORTANT_DATE_END`: documented as string.
     #[bitrix(rename = "IMPORTANT_DATE_END")]
     pub important_date_end: Option<String>,
@@ -77,14 +77,4 @@ pub struct LogBlogpostUpdate {
     /// `USER_ID`: documented as integer.
     #[bitrix(rename = "USER_ID")]
     pub user_id: Option<i64>,
-}
-/// Documented values of `IMPORTANT`. Part of `log.blogpost.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum LogBlogpostUpdateImportant {
-    /// `"Y"`: message is important
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: message is not important
-    #[bitrix(value = "N")]
-    N,
 }

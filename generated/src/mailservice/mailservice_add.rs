@@ -3,7 +3,7 @@
 //! `mailservice.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Create Mail Service — `mailservice.add` (REST v1, scope `mailservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-add.html)
@@ -30,18 +30,18 @@ pub struct MailserviceAdd {
     /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<MailserviceAddActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `SERVER`: documented as string.
     #[bitrix(rename = "SERVER")]
     pub server: Option<String>,
     /// `PORT`: documented as integer.
     #[bitrix(rename = "PORT")]
     pub port: Option<i64>,
-    /// `ENCRYPTION`: documented as string.
-    #[bitrix(rename = "ENCRYPTION")]
-    pub encryption: Option<MailserviceAddEncryption>,
+    /// `ENCRYPTION`: documented as Y/N flag.
+    #[bitrix(rename = "ENCRYPTION", yn)]
+    pub encryption: Option<bool>,
     /// `LINK`: documented as string.
     #[bitrix(rename = "LINK")]
     pub link: Option<String>,
@@ -51,24 +51,4 @@ pub struct MailserviceAdd {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-}
-/// Documented values of `ACTIVE`. Part of `mailservice.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum MailserviceAddActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `ENCRYPTION`. Part of `mailservice.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum MailserviceAddEncryption {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `mailservice.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Update Mail Service — `mailservice.update` (REST v1, scope `mailservice`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-update.html)
@@ -27,9 +27,9 @@ pub struct MailserviceUpdate {
     /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<MailserviceUpdateActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
@@ -39,9 +39,9 @@ pub struct MailserviceUpdate {
     /// `PORT`: documented as integer.
     #[bitrix(rename = "PORT")]
     pub port: Option<i64>,
-    /// `ENCRYPTION`: documented as string.
-    #[bitrix(rename = "ENCRYPTION")]
-    pub encryption: Option<MailserviceUpdateEncryption>,
+    /// `ENCRYPTION`: documented as Y/N flag.
+    #[bitrix(rename = "ENCRYPTION", yn)]
+    pub encryption: Option<bool>,
     /// `LINK`: documented as string.
     #[bitrix(rename = "LINK")]
     pub link: Option<String>,
@@ -51,24 +51,4 @@ pub struct MailserviceUpdate {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-}
-/// Documented values of `ACTIVE`. Part of `mailservice.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum MailserviceUpdateActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `ENCRYPTION`. Part of `mailservice.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum MailserviceUpdateEncryption {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -53,9 +53,9 @@ pub struct SalePaysystemAdd {
     /// `BX_REST_HANDLER`: documented as `sale_paysystem_handler.CODE`, required.
     #[bitrix(rename = "BX_REST_HANDLER")]
     pub bx_rest_handler: String,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<SalePaysystemAddActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
@@ -65,22 +65,12 @@ pub struct SalePaysystemAdd {
     /// `LOGOTYPE`: documented as string.
     #[bitrix(rename = "LOGOTYPE")]
     pub logotype: Option<String>,
-    /// `NEW_WINDOW`: documented as string.
-    #[bitrix(rename = "NEW_WINDOW")]
-    pub new_window: Option<SalePaysystemAddNewWindow>,
+    /// `NEW_WINDOW`: documented as Y/N flag.
+    #[bitrix(rename = "NEW_WINDOW", yn)]
+    pub new_window: Option<bool>,
     /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-}
-/// Documented values of `ACTIVE`. Part of `sale.paysystem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaysystemAddActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `ENTITY_REGISTRY_TYPE`. Part of `sale.paysystem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -94,14 +84,4 @@ pub enum SalePaysystemAddEntityRegistryType {
     /// `"CRM_QUOTE"`: value for CRM estimates
     #[bitrix(value = "CRM_QUOTE")]
     CrmQuote,
-}
-/// Documented values of `NEW_WINDOW`. Part of `sale.paysystem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaysystemAddNewWindow {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `sale.paysystem.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Payment System — `sale.paysystem.update` (REST v1, scope `pay_system`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-update.html)
@@ -64,39 +64,19 @@ pub struct SalePaysystemUpdateFields {
     /// `BX_REST_HANDLER`: documented as `sale_paysystem_handler.CODE`.
     #[bitrix(rename = "BX_REST_HANDLER")]
     pub bx_rest_handler: Option<String>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<SalePaysystemUpdateFieldsActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `LOGOTYPE`: documented as string.
     #[bitrix(rename = "LOGOTYPE")]
     pub logotype: Option<String>,
-    /// `NEW_WINDOW`: documented as string.
-    #[bitrix(rename = "NEW_WINDOW")]
-    pub new_window: Option<SalePaysystemUpdateFieldsNewWindow>,
+    /// `NEW_WINDOW`: documented as Y/N flag.
+    #[bitrix(rename = "NEW_WINDOW", yn)]
+    pub new_window: Option<bool>,
     /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `ACTIVE`. Part of `sale.paysystem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaysystemUpdateFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `NEW_WINDOW`. Part of `sale.paysystem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaysystemUpdateFieldsNewWindow {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

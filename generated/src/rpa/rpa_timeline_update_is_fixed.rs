@@ -3,7 +3,7 @@
 //! `rpa.timeline.updateIsFixed` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::Value;
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Update the Attachment Flag of — `rpa.timeline.updateIsFixed` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)
@@ -20,17 +20,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
 pub struct RpaTimelineUpdateIsFixed {
     /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `isFixed`: documented as string.
-    #[bitrix(rename = "isFixed")]
-    pub is_fixed: Option<RpaTimelineUpdateIsFixedIsFixed>,
-}
-/// Documented values of `isFixed`. Part of `rpa.timeline.updateIsFixed` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)).
-#[bitrix_enum(repr = "string")]
-pub enum RpaTimelineUpdateIsFixedIsFixed {
-    /// `"Y"`: the record will be attached
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: the record will not be attached
-    #[bitrix(value = "N")]
-    N,
+    /// `isFixed`: documented as Y/N flag.
+    #[bitrix(rename = "isFixed", yn)]
+    pub is_fixed: Option<bool>,
 }

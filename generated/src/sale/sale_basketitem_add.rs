@@ -3,7 +3,7 @@
 //! `sale.basketitem.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add Item (Position) to the Cart of an Existing Order — `sale.basketitem.add` (REST v1, scope `sale`).
 ///
@@ -75,9 +75,9 @@ pub struct SaleBasketitemAddFields {
     pub discount_price: Option<f64>,
     /// `currency`: documented as `crm_currency.CURRENCY`, required.
     pub currency: String,
-    /// `customPrice`: documented as string.
-    #[bitrix(rename = "customPrice")]
-    pub custom_price: Option<SaleBasketitemAddFieldsCustomPrice>,
+    /// `customPrice`: documented as Y/N flag.
+    #[bitrix(rename = "customPrice", yn)]
+    pub custom_price: Option<bool>,
     /// `quantity`: documented as double, required.
     pub quantity: f64,
     /// `xmlId`: documented as string.
@@ -95,15 +95,15 @@ pub struct SaleBasketitemAddFields {
     /// `measureName`: documented as `catalog_measure.symbol`.
     #[bitrix(rename = "measureName")]
     pub measure_name: Option<Value>,
-    /// `canBuy`: documented as string.
-    #[bitrix(rename = "canBuy")]
-    pub can_buy: Option<SaleBasketitemAddFieldsCanBuy>,
+    /// `canBuy`: documented as Y/N flag.
+    #[bitrix(rename = "canBuy", yn)]
+    pub can_buy: Option<bool>,
     /// `vatRate`: documented as double.
     #[bitrix(rename = "vatRate")]
     pub vat_rate: Option<f64>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<SaleBasketitemAddFieldsVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `catalogXmlId`: documented as string.
     #[bitrix(rename = "catalogXmlId")]
     pub catalog_xml_id: Option<String>,
@@ -113,34 +113,4 @@ pub struct SaleBasketitemAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `customPrice`. Part of `sale.basketitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleBasketitemAddFieldsCustomPrice {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canBuy`. Part of `sale.basketitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleBasketitemAddFieldsCanBuy {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `vatIncluded`. Part of `sale.basketitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleBasketitemAddFieldsVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `sale.basketitem.addCatalogProduct` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add a position with a product or service from the catalog module to the cart of an existing order — `sale.basketitem.addCatalogProduct` (REST v1, scope `sale`).
 ///
@@ -76,9 +76,9 @@ pub struct SaleBasketitemAddCatalogProductFields {
     pub discount_price: Option<f64>,
     /// `currency`: documented as `crm_currency.CURRENCY`, required.
     pub currency: String,
-    /// `customPrice`: documented as string.
-    #[bitrix(rename = "customPrice")]
-    pub custom_price: Option<SaleBasketitemAddCatalogProductFieldsCustomPrice>,
+    /// `customPrice`: documented as Y/N flag.
+    #[bitrix(rename = "customPrice", yn)]
+    pub custom_price: Option<bool>,
     /// `quantity`: documented as double, required.
     pub quantity: f64,
     /// `xmlId`: documented as string.
@@ -89,14 +89,4 @@ pub struct SaleBasketitemAddCatalogProductFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `customPrice`. Part of `sale.basketitem.addCatalogProduct` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleBasketitemAddCatalogProductFieldsCustomPrice {
-    /// `"Y"`: price is set manually
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: price is obtained from the product catalog
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `sale.basketitem.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Change the position of the basket in an existing order — `sale.basketitem.update` (REST v1, scope `sale`).
 ///
@@ -83,15 +83,15 @@ pub struct SaleBasketitemUpdateFields {
     /// `measureName`: documented as `catalog_measure.symbol`.
     #[bitrix(rename = "measureName")]
     pub measure_name: Option<Value>,
-    /// `canBuy`: documented as string.
-    #[bitrix(rename = "canBuy")]
-    pub can_buy: Option<SaleBasketitemUpdateFieldsCanBuy>,
+    /// `canBuy`: documented as Y/N flag.
+    #[bitrix(rename = "canBuy", yn)]
+    pub can_buy: Option<bool>,
     /// `vatRate`: documented as double.
     #[bitrix(rename = "vatRate")]
     pub vat_rate: Option<f64>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<SaleBasketitemUpdateFieldsVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `catalogXmlId`: documented as string.
     #[bitrix(rename = "catalogXmlId")]
     pub catalog_xml_id: Option<String>,
@@ -101,24 +101,4 @@ pub struct SaleBasketitemUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `canBuy`. Part of `sale.basketitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleBasketitemUpdateFieldsCanBuy {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `vatIncluded`. Part of `sale.basketitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleBasketitemUpdateFieldsVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -49,15 +49,15 @@ pub struct SaleCashboxAdd {
     /// `NUMBER_KKM`: documented as string.
     #[bitrix(rename = "NUMBER_KKM")]
     pub number_kkm: Option<String>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<SaleCashboxAddActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `USE_OFFLINE`: documented as string.
-    #[bitrix(rename = "USE_OFFLINE")]
-    pub use_offline: Option<SaleCashboxAddUseOffline>,
+    /// `USE_OFFLINE`: documented as Y/N flag.
+    #[bitrix(rename = "USE_OFFLINE", yn)]
+    pub use_offline: Option<bool>,
     /// `SETTINGS`: documented as array.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
@@ -103,24 +103,4 @@ pub struct SaleCashboxAddOfdSettings {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `ACTIVE`. Part of `sale.cashbox.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleCashboxAddActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `USE_OFFLINE`. Part of `sale.cashbox.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleCashboxAddUseOffline {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

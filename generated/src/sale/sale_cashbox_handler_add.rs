@@ -45,22 +45,12 @@ pub struct SaleCashboxHandlerAdd {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `SUPPORTS_FFD105`: documented as string.
-    #[bitrix(rename = "SUPPORTS_FFD105")]
-    pub supports_ffd105: Option<SaleCashboxHandlerAddSupportsFfd105>,
+    /// `SUPPORTS_FFD105`: documented as Y/N flag.
+    #[bitrix(rename = "SUPPORTS_FFD105", yn)]
+    pub supports_ffd105: Option<bool>,
     /// `SETTINGS`: documented as object, required.
     #[bitrix(rename = "SETTINGS")]
     pub settings: SaleCashboxHandlerAddSettings,
-}
-/// Documented values of `SUPPORTS_FFD105`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleCashboxHandlerAddSupportsFfd105 {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `SETTINGS` object. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
 #[non_exhaustive]
@@ -116,24 +106,24 @@ pub struct SaleCashboxHandlerAddSettingsConfigItems {
     /// `LABEL`: documented as string, required.
     #[bitrix(rename = "LABEL")]
     pub label: String,
-    /// `REQUIRED`: documented as string, required.
-    #[bitrix(rename = "REQUIRED")]
-    pub required: SaleCashboxHandlerAddSettingsConfigItemsRequired,
-    /// `DISABLED`: documented as string.
-    #[bitrix(rename = "DISABLED")]
-    pub disabled: Option<SaleCashboxHandlerAddSettingsConfigItemsDisabled>,
-    /// `MULTIPLE`: documented as string.
-    #[bitrix(rename = "MULTIPLE")]
-    pub multiple: Option<SaleCashboxHandlerAddSettingsConfigItemsMultiple>,
-    /// `MULTILINE`: documented as string.
-    #[bitrix(rename = "MULTILINE")]
-    pub multiline: Option<SaleCashboxHandlerAddSettingsConfigItemsMultiline>,
+    /// `REQUIRED`: documented as Y/N flag, required.
+    #[bitrix(rename = "REQUIRED", yn)]
+    pub required: bool,
+    /// `DISABLED`: documented as Y/N flag.
+    #[bitrix(rename = "DISABLED", yn)]
+    pub disabled: Option<bool>,
+    /// `MULTIPLE`: documented as Y/N flag.
+    #[bitrix(rename = "MULTIPLE", yn)]
+    pub multiple: Option<bool>,
+    /// `MULTILINE`: documented as Y/N flag.
+    #[bitrix(rename = "MULTILINE", yn)]
+    pub multiline: Option<bool>,
     /// `OPTIONS`: documented as object, required.
     #[bitrix(rename = "OPTIONS")]
     pub options: Map<String, Value>,
-    /// `TIME`: documented as string.
-    #[bitrix(rename = "TIME")]
-    pub time: Option<SaleCashboxHandlerAddSettingsConfigItemsTime>,
+    /// `TIME`: documented as Y/N flag.
+    #[bitrix(rename = "TIME", yn)]
+    pub time: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -156,54 +146,4 @@ pub enum SaleCashboxHandlerAddSettingsConfigItemsType {
     /// `"DATE"`: date
     #[bitrix(value = "DATE")]
     Date,
-}
-/// Documented values of `REQUIRED`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleCashboxHandlerAddSettingsConfigItemsRequired {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `DISABLED`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleCashboxHandlerAddSettingsConfigItemsDisabled {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `MULTIPLE`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleCashboxHandlerAddSettingsConfigItemsMultiple {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `MULTILINE`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleCashboxHandlerAddSettingsConfigItemsMultiline {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `TIME`. Part of `sale.cashbox.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleCashboxHandlerAddSettingsConfigItemsTime {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -68,9 +68,9 @@ pub struct SaleCashboxUpdateFields {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `USE_OFFLINE`: documented as string.
-    #[bitrix(rename = "USE_OFFLINE")]
-    pub use_offline: Option<SaleCashboxUpdateFieldsUseOffline>,
+    /// `USE_OFFLINE`: documented as Y/N flag.
+    #[bitrix(rename = "USE_OFFLINE", yn)]
+    pub use_offline: Option<bool>,
     /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<Map<String, Value>>,
@@ -119,14 +119,4 @@ pub struct SaleCashboxUpdateFieldsOfdSettings {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `USE_OFFLINE`. Part of `sale.cashbox.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleCashboxUpdateFieldsUseOffline {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

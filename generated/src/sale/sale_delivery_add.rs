@@ -3,7 +3,7 @@
 //! `sale.delivery.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add Delivery Service — `sale.delivery.add` (REST v1, scope `sale`).
 ///
@@ -52,25 +52,15 @@ pub struct SaleDeliveryAdd {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<SaleDeliveryAddActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `CONFIG`: documented as array of object.
     #[bitrix(rename = "CONFIG")]
     pub config: Option<Vec<SaleDeliveryAddConfigItem>>,
     /// `LOGOTYPE`: documented as string.
     #[bitrix(rename = "LOGOTYPE")]
     pub logotype: Option<String>,
-}
-/// Documented values of `ACTIVE`. Part of `sale.delivery.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleDeliveryAddActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `SaleDeliveryAddConfigItem` object. Part of `sale.delivery.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-add.html)).
 #[non_exhaustive]

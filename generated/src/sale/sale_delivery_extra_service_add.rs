@@ -45,9 +45,9 @@ pub struct SaleDeliveryExtraServiceAdd {
     /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<SaleDeliveryExtraServiceAddActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
@@ -76,16 +76,6 @@ pub enum SaleDeliveryExtraServiceAddType {
     /// `"quantity"`: quantitative service (e.g., required number of movers)
     #[bitrix(value = "quantity")]
     Quantity,
-}
-/// Documented values of `ACTIVE`. Part of `sale.delivery.extra.service.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleDeliveryExtraServiceAddActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `SaleDeliveryExtraServiceAddItemsItem` object. Part of `sale.delivery.extra.service.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)).
 #[non_exhaustive]

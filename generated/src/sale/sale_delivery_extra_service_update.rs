@@ -3,7 +3,7 @@
 //! `sale.delivery.extra.service.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update Delivery Service — `sale.delivery.extra.service.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-update.html)
@@ -42,9 +42,9 @@ pub struct SaleDeliveryExtraServiceUpdate {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<SaleDeliveryExtraServiceUpdateActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
@@ -60,16 +60,6 @@ pub struct SaleDeliveryExtraServiceUpdate {
     /// `ITEMS`: documented as array of object.
     #[bitrix(rename = "ITEMS")]
     pub items: Option<Vec<SaleDeliveryExtraServiceUpdateItemsItem>>,
-}
-/// Documented values of `ACTIVE`. Part of `sale.delivery.extra.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleDeliveryExtraServiceUpdateActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `SaleDeliveryExtraServiceUpdateItemsItem` object. Part of `sale.delivery.extra.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-update.html)).
 #[non_exhaustive]

@@ -68,27 +68,15 @@ pub struct SaleDeliveryHandlerAddSettings {
     /// `CANCEL_DELIVERY_REQUEST_URL`: documented as string.
     #[bitrix(rename = "CANCEL_DELIVERY_REQUEST_URL")]
     pub cancel_delivery_request_url: Option<String>,
-    /// `HAS_CALLBACK_TRACKING_SUPPORT`: documented as string.
-    #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT")]
-    pub has_callback_tracking_support: Option<
-        SaleDeliveryHandlerAddSettingsHasCallbackTrackingSupport,
-    >,
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: documented as Y/N flag.
+    #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT", yn)]
+    pub has_callback_tracking_support: Option<bool>,
     /// `CONFIG`: documented as array of object.
     #[bitrix(rename = "CONFIG")]
     pub config: Option<Vec<SaleDeliveryHandlerAddSettingsConfigItem>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `HAS_CALLBACK_TRACKING_SUPPORT`. Part of `sale.delivery.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleDeliveryHandlerAddSettingsHasCallbackTrackingSupport {
-    /// `"Y"`: support available
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no support
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `SaleDeliveryHandlerAddSettingsConfigItem` object. Part of `sale.delivery.handler.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)).
 #[non_exhaustive]

@@ -76,27 +76,15 @@ pub struct SaleDeliveryHandlerUpdateSettings {
     /// `CANCEL_DELIVERY_REQUEST_URL`: documented as string.
     #[bitrix(rename = "CANCEL_DELIVERY_REQUEST_URL")]
     pub cancel_delivery_request_url: Option<String>,
-    /// `HAS_CALLBACK_TRACKING_SUPPORT`: documented as string.
-    #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT")]
-    pub has_callback_tracking_support: Option<
-        SaleDeliveryHandlerUpdateSettingsHasCallbackTrackingSupport,
-    >,
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: documented as Y/N flag.
+    #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT", yn)]
+    pub has_callback_tracking_support: Option<bool>,
     /// `CONFIG`: documented as array of object.
     #[bitrix(rename = "CONFIG")]
     pub config: Option<Vec<SaleDeliveryHandlerUpdateSettingsConfigItem>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `HAS_CALLBACK_TRACKING_SUPPORT`. Part of `sale.delivery.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleDeliveryHandlerUpdateSettingsHasCallbackTrackingSupport {
-    /// `"Y"`: support available
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no support
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `SaleDeliveryHandlerUpdateSettingsConfigItem` object. Part of `sale.delivery.handler.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html)).
 #[non_exhaustive]

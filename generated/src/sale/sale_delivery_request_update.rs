@@ -102,28 +102,18 @@ pub struct SaleDeliveryRequestUpdate {
     /// `REQUEST_ID`: documented as string, required.
     #[bitrix(rename = "REQUEST_ID")]
     pub request_id: String,
-    /// `FINALIZE`: documented as string.
-    #[bitrix(rename = "FINALIZE")]
-    pub finalize: Option<SaleDeliveryRequestUpdateFinalize>,
+    /// `FINALIZE`: documented as Y/N flag.
+    #[bitrix(rename = "FINALIZE", yn)]
+    pub finalize: Option<bool>,
     /// `STATUS`: documented as object.
     #[bitrix(rename = "STATUS")]
     pub status: Option<SaleDeliveryRequestUpdateStatus>,
     /// `PROPERTIES`: documented as array of object.
     #[bitrix(rename = "PROPERTIES")]
     pub properties: Option<Vec<SaleDeliveryRequestUpdatePropertiesItem>>,
-    /// `OVERWRITE_PROPERTIES`: documented as string.
-    #[bitrix(rename = "OVERWRITE_PROPERTIES")]
-    pub overwrite_properties: Option<SaleDeliveryRequestUpdateOverwriteProperties>,
-}
-/// Documented values of `FINALIZE`. Part of `sale.delivery.request.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleDeliveryRequestUpdateFinalize {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
+    /// `OVERWRITE_PROPERTIES`: documented as Y/N flag.
+    #[bitrix(rename = "OVERWRITE_PROPERTIES", yn)]
+    pub overwrite_properties: Option<bool>,
 }
 /// The `STATUS` object. Part of `sale.delivery.request.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)).
 #[non_exhaustive]
@@ -165,14 +155,4 @@ pub struct SaleDeliveryRequestUpdatePropertiesItem {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `OVERWRITE_PROPERTIES`. Part of `sale.delivery.request.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery-request/sale-delivery-request-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleDeliveryRequestUpdateOverwriteProperties {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `sale.delivery.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method};
+use bitrix24::bitrix_method;
 /// Update Delivery Service — `sale.delivery.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-update.html)
@@ -51,23 +51,13 @@ pub struct SaleDeliveryUpdate {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<SaleDeliveryUpdateActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `LOGOTYPE`: documented as string.
     #[bitrix(rename = "LOGOTYPE")]
     pub logotype: Option<String>,
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<Map<String, Value>>,
-}
-/// Documented values of `ACTIVE`. Part of `sale.delivery.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleDeliveryUpdateActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `sale.order.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add Order — `sale.order.add` (REST v1, scope `sale`).
 ///
@@ -67,8 +67,9 @@ pub struct SaleOrderAddFields {
     /// `dateInsert`: documented as datetime.
     #[bitrix(rename = "dateInsert")]
     pub date_insert: Option<String>,
-    /// `marked`: documented as string.
-    pub marked: Option<SaleOrderAddFieldsMarked>,
+    /// `marked`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub marked: Option<bool>,
     /// `empMarkedId`: documented as `user.id`.
     #[bitrix(rename = "empMarkedId")]
     pub emp_marked_id: Option<i64>,
@@ -92,14 +93,15 @@ pub struct SaleOrderAddFields {
     /// `lockedBy`: documented as `user.id`.
     #[bitrix(rename = "lockedBy")]
     pub locked_by: Option<i64>,
-    /// `recountFlag`: documented as string.
-    #[bitrix(rename = "recountFlag")]
-    pub recount_flag: Option<SaleOrderAddFieldsRecountFlag>,
+    /// `recountFlag`: documented as Y/N flag.
+    #[bitrix(rename = "recountFlag", yn)]
+    pub recount_flag: Option<bool>,
     /// `affiliateId`: documented as integer.
     #[bitrix(rename = "affiliateId")]
     pub affiliate_id: Option<i64>,
-    /// `updated1c`: documented as string.
-    pub updated1c: Option<SaleOrderAddFieldsUpdated1c>,
+    /// `updated1c`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub updated1c: Option<bool>,
     /// `orderTopic`: documented as string.
     #[bitrix(rename = "orderTopic")]
     pub order_topic: Option<String>,
@@ -110,11 +112,12 @@ pub struct SaleOrderAddFields {
     pub id1c: Option<String>,
     /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `externalOrder`: documented as string.
-    #[bitrix(rename = "externalOrder")]
-    pub external_order: Option<SaleOrderAddFieldsExternalOrder>,
-    /// `canceled`: documented as string.
-    pub canceled: Option<SaleOrderAddFieldsCanceled>,
+    /// `externalOrder`: documented as Y/N flag.
+    #[bitrix(rename = "externalOrder", yn)]
+    pub external_order: Option<bool>,
+    /// `canceled`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub canceled: Option<bool>,
     /// `empCanceledId`: documented as `user.id`.
     #[bitrix(rename = "empCanceledId")]
     pub emp_canceled_id: Option<i64>,
@@ -127,54 +130,4 @@ pub struct SaleOrderAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `marked`. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderAddFieldsMarked {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `recountFlag`. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderAddFieldsRecountFlag {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `updated1c`. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderAddFieldsUpdated1c {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `externalOrder`. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderAddFieldsExternalOrder {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canceled`. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderAddFieldsCanceled {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

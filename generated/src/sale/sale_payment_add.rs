@@ -52,17 +52,18 @@ pub struct SalePaymentAddFields {
     /// `paySystemId`: documented as `sale_paysystem.id`, required.
     #[bitrix(rename = "paySystemId")]
     pub pay_system_id: i64,
-    /// `paid`: documented as string.
-    pub paid: Option<SalePaymentAddFieldsPaid>,
+    /// `paid`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub paid: Option<bool>,
     /// `datePaid`: documented as datetime.
     #[bitrix(rename = "datePaid")]
     pub date_paid: Option<String>,
     /// `empPaidId`: documented as `user.id`.
     #[bitrix(rename = "empPaidId")]
     pub emp_paid_id: Option<i64>,
-    /// `psStatus`: documented as string.
-    #[bitrix(rename = "psStatus")]
-    pub ps_status: Option<SalePaymentAddFieldsPsStatus>,
+    /// `psStatus`: documented as Y/N flag.
+    #[bitrix(rename = "psStatus", yn)]
+    pub ps_status: Option<bool>,
     /// `psStatusCode`: documented as string.
     #[bitrix(rename = "psStatusCode")]
     pub ps_status_code: Option<String>,
@@ -122,13 +123,14 @@ pub struct SalePaymentAddFields {
     /// `empResponsibleId`: documented as `user.id`.
     #[bitrix(rename = "empResponsibleId")]
     pub emp_responsible_id: Option<i64>,
-    /// `isReturn`: documented as string.
-    #[bitrix(rename = "isReturn")]
-    pub is_return: Option<SalePaymentAddFieldsIsReturn>,
+    /// `isReturn`: documented as Y/N flag.
+    #[bitrix(rename = "isReturn", yn)]
+    pub is_return: Option<bool>,
     /// `comments`: documented as string.
     pub comments: Option<String>,
-    /// `updated1c`: documented as string.
-    pub updated1c: Option<SalePaymentAddFieldsUpdated1c>,
+    /// `updated1c`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub updated1c: Option<bool>,
     /// `id1c`: documented as string.
     pub id1c: Option<String>,
     /// `version1c`: documented as string.
@@ -139,8 +141,9 @@ pub struct SalePaymentAddFields {
     /// `psInvoiceId`: documented as string.
     #[bitrix(rename = "psInvoiceId")]
     pub ps_invoice_id: Option<i64>,
-    /// `marked`: documented as string.
-    pub marked: Option<SalePaymentAddFieldsMarked>,
+    /// `marked`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub marked: Option<bool>,
     /// `reasonMarked`: documented as string.
     #[bitrix(rename = "reasonMarked")]
     pub reason_marked: Option<String>,
@@ -151,46 +154,6 @@ pub struct SalePaymentAddFields {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// Documented values of `paid`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaymentAddFieldsPaid {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `psStatus`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaymentAddFieldsPsStatus {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isReturn`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaymentAddFieldsIsReturn {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `updated1c`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaymentAddFieldsUpdated1c {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `externalPayment`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
 #[bitrix_enum(repr = "string")]
 pub enum SalePaymentAddFieldsExternalPayment {
@@ -200,16 +163,6 @@ pub enum SalePaymentAddFieldsExternalPayment {
     /// `"F"`: yes, loaded with the order
     #[bitrix(value = "F")]
     F,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `marked`. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaymentAddFieldsMarked {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
     /// `"N"`: no
     #[bitrix(value = "N")]
     N,

@@ -105,24 +105,28 @@ pub struct SalePropertyAddFields {
     pub type_: SalePropertyAddFieldsType,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<SalePropertyAddFieldsActive>,
-    /// `util`: documented as string.
-    pub util: Option<SalePropertyAddFieldsUtil>,
-    /// `userProps`: documented as string.
-    #[bitrix(rename = "userProps")]
-    pub user_props: Option<SalePropertyAddFieldsUserProps>,
-    /// `isFiltered`: documented as string.
-    #[bitrix(rename = "isFiltered")]
-    pub is_filtered: Option<SalePropertyAddFieldsIsFiltered>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
+    /// `util`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub util: Option<bool>,
+    /// `userProps`: documented as Y/N flag.
+    #[bitrix(rename = "userProps", yn)]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: documented as Y/N flag.
+    #[bitrix(rename = "isFiltered", yn)]
+    pub is_filtered: Option<bool>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `description`: documented as string.
     pub description: Option<String>,
-    /// `required`: documented as string.
-    pub required: Option<SalePropertyAddFieldsRequired>,
-    /// `multiple`: documented as string.
-    pub multiple: Option<SalePropertyAddFieldsMultiple>,
+    /// `required`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub required: Option<bool>,
+    /// `multiple`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub multiple: Option<bool>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
@@ -163,66 +167,6 @@ pub enum SalePropertyAddFieldsType {
     #[bitrix(value = "ADDRESS")]
     Address,
 }
-/// Documented values of `active`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyAddFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `util`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyAddFieldsUtil {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `userProps`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyAddFieldsUserProps {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isFiltered`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyAddFieldsIsFiltered {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `required`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyAddFieldsRequired {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `multiple`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyAddFieldsMultiple {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
 /// The `settings` object. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
@@ -233,8 +177,9 @@ pub struct SalePropertyAddFieldsSettings {
     pub maxlength: Option<i64>,
     /// `pattern`: documented as string.
     pub pattern: Option<String>,
-    /// `multiline`: documented as string.
-    pub multiline: Option<SalePropertyAddFieldsSettingsMultiline>,
+    /// `multiline`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub multiline: Option<bool>,
     /// `cols`: documented as integer.
     pub cols: Option<i64>,
     /// `rows`: documented as integer.
@@ -244,14 +189,4 @@ pub struct SalePropertyAddFieldsSettings {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `multiline`. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyAddFieldsSettingsMultiline {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `sale.property.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update Order Property — `sale.property.update` (REST v1, scope `sale`).
 ///
@@ -103,24 +103,28 @@ pub struct SalePropertyUpdateFields {
     pub name: String,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<SalePropertyUpdateFieldsActive>,
-    /// `util`: documented as string.
-    pub util: Option<SalePropertyUpdateFieldsUtil>,
-    /// `userProps`: documented as string.
-    #[bitrix(rename = "userProps")]
-    pub user_props: Option<SalePropertyUpdateFieldsUserProps>,
-    /// `isFiltered`: documented as string.
-    #[bitrix(rename = "isFiltered")]
-    pub is_filtered: Option<SalePropertyUpdateFieldsIsFiltered>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
+    /// `util`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub util: Option<bool>,
+    /// `userProps`: documented as Y/N flag.
+    #[bitrix(rename = "userProps", yn)]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: documented as Y/N flag.
+    #[bitrix(rename = "isFiltered", yn)]
+    pub is_filtered: Option<bool>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `description`: documented as string.
     pub description: Option<String>,
-    /// `required`: documented as string.
-    pub required: Option<SalePropertyUpdateFieldsRequired>,
-    /// `multiple`: documented as string.
-    pub multiple: Option<SalePropertyUpdateFieldsMultiple>,
+    /// `required`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub required: Option<bool>,
+    /// `multiple`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub multiple: Option<bool>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
@@ -132,64 +136,4 @@ pub struct SalePropertyUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyUpdateFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `util`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyUpdateFieldsUtil {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `userProps`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyUpdateFieldsUserProps {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isFiltered`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyUpdateFieldsIsFiltered {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `required`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyUpdateFieldsRequired {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `multiple`. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePropertyUpdateFieldsMultiple {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `sale.shipment.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Add Shipment — `sale.shipment.add` (REST v1, scope `sale`).
 ///
@@ -60,11 +60,12 @@ pub struct SaleShipmentAddFields {
     /// `orderId`: documented as `sale_order.id`, required.
     #[bitrix(rename = "orderId")]
     pub order_id: i64,
-    /// `allowDelivery`: documented as string, required.
-    #[bitrix(rename = "allowDelivery")]
-    pub allow_delivery: SaleShipmentAddFieldsAllowDelivery,
-    /// `deducted`: documented as string, required.
-    pub deducted: SaleShipmentAddFieldsDeducted,
+    /// `allowDelivery`: documented as Y/N flag, required.
+    #[bitrix(rename = "allowDelivery", yn)]
+    pub allow_delivery: bool,
+    /// `deducted`: documented as Y/N flag, required.
+    #[bitrix(yn)]
+    pub deducted: bool,
     /// `deliveryId`: documented as `sale_delivery_service.id`, required.
     #[bitrix(rename = "deliveryId")]
     pub delivery_id: i64,
@@ -97,24 +98,4 @@ pub struct SaleShipmentAddFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `allowDelivery`. Part of `sale.shipment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentAddFieldsAllowDelivery {
-    /// `"Y"`: yes (delivery allowed)
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no (delivery not allowed)
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `deducted`. Part of `sale.shipment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentAddFieldsDeducted {
-    /// `"Y"`: yes (shipped)
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no (not shipped)
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `sale.shipment.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Update Shipment — `sale.shipment.update` (REST v1, scope `sale`).
 ///
@@ -59,11 +59,12 @@ pub struct SaleShipmentUpdateResult {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleShipmentUpdateFields {
-    /// `allowDelivery`: documented as string, required.
-    #[bitrix(rename = "allowDelivery")]
-    pub allow_delivery: SaleShipmentUpdateFieldsAllowDelivery,
-    /// `deducted`: documented as string, required.
-    pub deducted: SaleShipmentUpdateFieldsDeducted,
+    /// `allowDelivery`: documented as Y/N flag, required.
+    #[bitrix(rename = "allowDelivery", yn)]
+    pub allow_delivery: bool,
+    /// `deducted`: documented as Y/N flag, required.
+    #[bitrix(yn)]
+    pub deducted: bool,
     /// `deliveryId`: documented as `sale_delivery_service`, required.
     #[bitrix(rename = "deliveryId")]
     pub delivery_id: i64,
@@ -99,24 +100,4 @@ pub struct SaleShipmentUpdateFields {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `allowDelivery`. Part of `sale.shipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentUpdateFieldsAllowDelivery {
-    /// `"Y"`: yes (delivery allowed)
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no (delivery not allowed)
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `deducted`. Part of `sale.shipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentUpdateFieldsDeducted {
-    /// `"Y"`: yes (shipped)
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no (not shipped)
-    #[bitrix(value = "N")]
-    N,
 }

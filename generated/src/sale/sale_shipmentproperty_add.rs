@@ -109,24 +109,28 @@ pub struct SaleShipmentpropertyAddFields {
     pub type_: SaleShipmentpropertyAddFieldsType,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<SaleShipmentpropertyAddFieldsActive>,
-    /// `util`: documented as string.
-    pub util: Option<SaleShipmentpropertyAddFieldsUtil>,
-    /// `userProps`: documented as string.
-    #[bitrix(rename = "userProps")]
-    pub user_props: Option<SaleShipmentpropertyAddFieldsUserProps>,
-    /// `isFiltered`: documented as string.
-    #[bitrix(rename = "isFiltered")]
-    pub is_filtered: Option<SaleShipmentpropertyAddFieldsIsFiltered>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
+    /// `util`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub util: Option<bool>,
+    /// `userProps`: documented as Y/N flag.
+    #[bitrix(rename = "userProps", yn)]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: documented as Y/N flag.
+    #[bitrix(rename = "isFiltered", yn)]
+    pub is_filtered: Option<bool>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `description`: documented as string.
     pub description: Option<String>,
-    /// `required`: documented as string.
-    pub required: Option<SaleShipmentpropertyAddFieldsRequired>,
-    /// `multiple`: documented as string.
-    pub multiple: Option<SaleShipmentpropertyAddFieldsMultiple>,
+    /// `required`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub required: Option<bool>,
+    /// `multiple`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub multiple: Option<bool>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
@@ -167,66 +171,6 @@ pub enum SaleShipmentpropertyAddFieldsType {
     #[bitrix(value = "ADDRESS")]
     Address,
 }
-/// Documented values of `active`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentpropertyAddFieldsActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `util`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentpropertyAddFieldsUtil {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `userProps`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentpropertyAddFieldsUserProps {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isFiltered`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentpropertyAddFieldsIsFiltered {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `required`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentpropertyAddFieldsRequired {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `multiple`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentpropertyAddFieldsMultiple {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
 /// The `settings` object. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
 #[non_exhaustive]
 #[bitrix_object]
@@ -237,8 +181,9 @@ pub struct SaleShipmentpropertyAddFieldsSettings {
     pub maxlength: Option<i64>,
     /// `pattern`: documented as string.
     pub pattern: Option<String>,
-    /// `multiline`: documented as string.
-    pub multiline: Option<SaleShipmentpropertyAddFieldsSettingsMultiline>,
+    /// `multiline`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub multiline: Option<bool>,
     /// `cols`: documented as integer.
     pub cols: Option<i64>,
     /// `rows`: documented as integer.
@@ -248,14 +193,4 @@ pub struct SaleShipmentpropertyAddFieldsSettings {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `multiline`. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleShipmentpropertyAddFieldsSettingsMultiline {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

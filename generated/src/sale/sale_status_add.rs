@@ -71,8 +71,9 @@ pub struct SaleStatusAddFields {
     /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: SaleStatusAddFieldsType,
-    /// `notify`: documented as string.
-    pub notify: Option<SaleStatusAddFieldsNotify>,
+    /// `notify`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub notify: Option<bool>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `color`: documented as string.
@@ -93,14 +94,4 @@ pub enum SaleStatusAddFieldsType {
     /// `"D"`: delivery status
     #[bitrix(value = "D")]
     D,
-}
-/// Documented values of `notify`. Part of `sale.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleStatusAddFieldsNotify {
-    /// `"Y"`: notify
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not notify
-    #[bitrix(value = "N")]
-    N,
 }

@@ -81,8 +81,9 @@ pub struct SaleStatusUpdateFields {
     /// `type`: documented as string, required.
     #[bitrix(rename = "type")]
     pub type_: SaleStatusUpdateFieldsType,
-    /// `notify`: documented as string.
-    pub notify: Option<SaleStatusUpdateFieldsNotify>,
+    /// `notify`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub notify: Option<bool>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `color`: documented as string.
@@ -103,14 +104,4 @@ pub enum SaleStatusUpdateFieldsType {
     /// `"D"`: delivery status
     #[bitrix(value = "D")]
     D,
-}
-/// Documented values of `notify`. Part of `sale.status.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleStatusUpdateFieldsNotify {
-    /// `"Y"`: notify
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not notify
-    #[bitrix(value = "N")]
-    N,
 }

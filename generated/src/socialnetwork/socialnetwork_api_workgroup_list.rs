@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get a List of Workgroups — `socialnetwork.api.workgroup.list` (REST v1, scope `socialnetwork`).
 ///
@@ -109,22 +109,10 @@ pub struct SocialnetworkApiWorkgroupListParams {
     /// `mandatoryFeatures`: documented as array.
     #[bitrix(rename = "mandatoryFeatures")]
     pub mandatory_features: Option<Vec<Value>>,
-    /// `shouldSelectDialogId`: documented as string.
-    #[bitrix(rename = "shouldSelectDialogId")]
-    pub should_select_dialog_id: Option<
-        SocialnetworkApiWorkgroupListParamsShouldSelectDialogId,
-    >,
+    /// `shouldSelectDialogId`: documented as Y/N flag.
+    #[bitrix(rename = "shouldSelectDialogId", yn)]
+    pub should_select_dialog_id: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `shouldSelectDialogId`. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SocialnetworkApiWorkgroupListParamsShouldSelectDialogId {
-    /// `"Y"`: add `dialogId`
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not add `dialogId`
-    #[bitrix(value = "N")]
-    N,
 }

@@ -30,24 +30,24 @@ pub struct SonetGroupCreate {
     /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `VISIBLE`: documented as string.
-    #[bitrix(rename = "VISIBLE")]
-    pub visible: Option<SonetGroupCreateVisible>,
-    /// `OPENED`: documented as string.
-    #[bitrix(rename = "OPENED")]
-    pub opened: Option<SonetGroupCreateOpened>,
-    /// `CLOSED`: documented as string.
-    #[bitrix(rename = "CLOSED")]
-    pub closed: Option<SonetGroupCreateClosed>,
+    /// `VISIBLE`: documented as Y/N flag.
+    #[bitrix(rename = "VISIBLE", yn)]
+    pub visible: Option<bool>,
+    /// `OPENED`: documented as Y/N flag.
+    #[bitrix(rename = "OPENED", yn)]
+    pub opened: Option<bool>,
+    /// `CLOSED`: documented as Y/N flag.
+    #[bitrix(rename = "CLOSED", yn)]
+    pub closed: Option<bool>,
     /// `KEYWORDS`: documented as string.
     #[bitrix(rename = "KEYWORDS")]
     pub keywords: Option<String>,
     /// `INITIATE_PERMS`: documented as string.
     #[bitrix(rename = "INITIATE_PERMS")]
     pub initiate_perms: Option<SonetGroupCreateInitiatePerms>,
-    /// `PROJECT`: documented as string.
-    #[bitrix(rename = "PROJECT")]
-    pub project: Option<SonetGroupCreateProject>,
+    /// `PROJECT`: documented as Y/N flag.
+    #[bitrix(rename = "PROJECT", yn)]
+    pub project: Option<bool>,
     /// `PROJECT_DATE_START`: documented as datetime.
     #[bitrix(rename = "PROJECT_DATE_START")]
     pub project_date_start: Option<String>,
@@ -73,36 +73,6 @@ pub struct SonetGroupCreate {
     #[bitrix(rename = "SUBJECT_ID")]
     pub subject_id: Option<i64>,
 }
-/// Documented values of `VISIBLE`. Part of `sonet_group.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupCreateVisible {
-    /// `"Y"`: the group is visible in the general list
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: the group is hidden from the general list
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `OPENED`. Part of `sonet_group.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupCreateOpened {
-    /// `"Y"`: the user can join the group without confirmation
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: joining by invitation or request
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CLOSED`. Part of `sonet_group.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupCreateClosed {
-    /// `"Y"`: the group is archived
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: the group is active
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `INITIATE_PERMS`. Part of `sonet_group.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)).
 #[bitrix_enum(repr = "string")]
 pub enum SonetGroupCreateInitiatePerms {
@@ -115,14 +85,4 @@ pub enum SonetGroupCreateInitiatePerms {
     /// `"K"`: all participants
     #[bitrix(value = "K")]
     K,
-}
-/// Documented values of `PROJECT`. Part of `sonet_group.create` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-create.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupCreateProject {
-    /// `"Y"`: create a project
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: create a group
-    #[bitrix(value = "N")]
-    N,
 }

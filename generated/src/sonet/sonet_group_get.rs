@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get a list of groups and projects — `sonet_group.get` (REST v1, scope `sonet`).
 ///
@@ -46,18 +46,18 @@ pub struct SonetGroupGetFilter {
     /// `OWNER_ID`: documented as integer.
     #[bitrix(rename = "OWNER_ID")]
     pub owner_id: Option<i64>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<SonetGroupGetFilterActive>,
-    /// `VISIBLE`: documented as string.
-    #[bitrix(rename = "VISIBLE")]
-    pub visible: Option<SonetGroupGetFilterVisible>,
-    /// `OPENED`: documented as string.
-    #[bitrix(rename = "OPENED")]
-    pub opened: Option<SonetGroupGetFilterOpened>,
-    /// `CLOSED`: documented as string.
-    #[bitrix(rename = "CLOSED")]
-    pub closed: Option<SonetGroupGetFilterClosed>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
+    /// `VISIBLE`: documented as Y/N flag.
+    #[bitrix(rename = "VISIBLE", yn)]
+    pub visible: Option<bool>,
+    /// `OPENED`: documented as Y/N flag.
+    #[bitrix(rename = "OPENED", yn)]
+    pub opened: Option<bool>,
+    /// `CLOSED`: documented as Y/N flag.
+    #[bitrix(rename = "CLOSED", yn)]
+    pub closed: Option<bool>,
     /// `DATE_CREATE`: documented as datetime.
     #[bitrix(rename = "DATE_CREATE")]
     pub date_create: Option<String>,
@@ -67,60 +67,10 @@ pub struct SonetGroupGetFilter {
     /// `DATE_ACTIVITY`: documented as datetime.
     #[bitrix(rename = "DATE_ACTIVITY")]
     pub date_activity: Option<String>,
-    /// `IS_EXTRANET`: documented as string.
-    #[bitrix(rename = "IS_EXTRANET")]
-    pub is_extranet: Option<SonetGroupGetFilterIsExtranet>,
+    /// `IS_EXTRANET`: documented as Y/N flag.
+    #[bitrix(rename = "IS_EXTRANET", yn)]
+    pub is_extranet: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `ACTIVE`. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupGetFilterActive {
-    /// `"Y"`: group is active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: group is deactivated
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `VISIBLE`. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupGetFilterVisible {
-    /// `"Y"`: group is visible in the general list
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: group is hidden from the general list
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `OPENED`. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupGetFilterOpened {
-    /// `"Y"`: user can join the group without confirmation
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: membership by invitation or request
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CLOSED`. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupGetFilterClosed {
-    /// `"Y"`: group is archived
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: active group
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `IS_EXTRANET`. Part of `sonet_group.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupGetFilterIsExtranet {
-    /// `"Y"`: extranet groups
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: non-extranet groups
-    #[bitrix(value = "N")]
-    N,
 }

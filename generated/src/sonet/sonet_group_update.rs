@@ -33,15 +33,15 @@ pub struct SonetGroupUpdate {
     /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `VISIBLE`: documented as string.
-    #[bitrix(rename = "VISIBLE")]
-    pub visible: Option<SonetGroupUpdateVisible>,
-    /// `OPENED`: documented as string.
-    #[bitrix(rename = "OPENED")]
-    pub opened: Option<SonetGroupUpdateOpened>,
-    /// `CLOSED`: documented as string.
-    #[bitrix(rename = "CLOSED")]
-    pub closed: Option<SonetGroupUpdateClosed>,
+    /// `VISIBLE`: documented as Y/N flag.
+    #[bitrix(rename = "VISIBLE", yn)]
+    pub visible: Option<bool>,
+    /// `OPENED`: documented as Y/N flag.
+    #[bitrix(rename = "OPENED", yn)]
+    pub opened: Option<bool>,
+    /// `CLOSED`: documented as Y/N flag.
+    #[bitrix(rename = "CLOSED", yn)]
+    pub closed: Option<bool>,
     /// `KEYWORDS`: documented as string.
     #[bitrix(rename = "KEYWORDS")]
     pub keywords: Option<String>,
@@ -66,36 +66,6 @@ pub struct SonetGroupUpdate {
     /// `SITE_ID`: documented as array.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: Option<Vec<Value>>,
-}
-/// Documented values of `VISIBLE`. Part of `sonet_group.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupUpdateVisible {
-    /// `"Y"`: group is visible in the general list
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: group is hidden from the general list
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `OPENED`. Part of `sonet_group.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupUpdateOpened {
-    /// `"Y"`: user can join the group without confirmation
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: joining by invitation or request
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CLOSED`. Part of `sonet_group.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SonetGroupUpdateClosed {
-    /// `"Y"`: group is archived
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: active group
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `INITIATE_PERMS`. Part of `sonet_group.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-update.html)).
 #[bitrix_enum(repr = "string")]

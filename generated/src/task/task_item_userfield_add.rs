@@ -59,12 +59,12 @@ pub struct TaskItemUserfieldAddParams {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: documented as string.
-    #[bitrix(rename = "MULTIPLE")]
-    pub multiple: Option<TaskItemUserfieldAddParamsMultiple>,
-    /// `MANDATORY`: documented as string.
-    #[bitrix(rename = "MANDATORY")]
-    pub mandatory: Option<TaskItemUserfieldAddParamsMandatory>,
+    /// `MULTIPLE`: documented as Y/N flag.
+    #[bitrix(rename = "MULTIPLE", yn)]
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: documented as Y/N flag.
+    #[bitrix(rename = "MANDATORY", yn)]
+    pub mandatory: Option<bool>,
     /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<TaskItemUserfieldAddParamsSettings>,
@@ -99,26 +99,6 @@ pub struct TaskItemUserfieldAddParamsEditFormLabel {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `MULTIPLE`. Part of `task.item.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TaskItemUserfieldAddParamsMultiple {
-    /// `"Y"`: multiple
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: single
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `MANDATORY`. Part of `task.item.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TaskItemUserfieldAddParamsMandatory {
-    /// `"Y"`: mandatory
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: optional
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `SETTINGS` object. Part of `task.item.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html)).
 #[non_exhaustive]

@@ -51,12 +51,12 @@ pub struct TaskItemUserfieldUpdateData {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: documented as string.
-    #[bitrix(rename = "MULTIPLE")]
-    pub multiple: Option<TaskItemUserfieldUpdateDataMultiple>,
-    /// `MANDATORY`: documented as string.
-    #[bitrix(rename = "MANDATORY")]
-    pub mandatory: Option<TaskItemUserfieldUpdateDataMandatory>,
+    /// `MULTIPLE`: documented as Y/N flag.
+    #[bitrix(rename = "MULTIPLE", yn)]
+    pub multiple: Option<bool>,
+    /// `MANDATORY`: documented as Y/N flag.
+    #[bitrix(rename = "MANDATORY", yn)]
+    pub mandatory: Option<bool>,
     /// `SETTINGS`: documented as object.
     #[bitrix(rename = "SETTINGS")]
     pub settings: Option<TaskItemUserfieldUpdateDataSettings>,
@@ -75,26 +75,6 @@ pub struct TaskItemUserfieldUpdateDataEditFormLabel {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `MULTIPLE`. Part of `task.item.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TaskItemUserfieldUpdateDataMultiple {
-    /// `"Y"`: multiple
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: single
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `MANDATORY`. Part of `task.item.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TaskItemUserfieldUpdateDataMandatory {
-    /// `"Y"`: mandatory
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: optional
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `SETTINGS` object. Part of `task.item.userfield.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html)).
 #[non_exhaustive]

@@ -45,13 +45,15 @@ pub struct TasksTaskGetFieldsResultFields {
     pub mark: Option<TasksTaskGetFieldsResultFieldsMark>,
     /// `priority`: documented as string.
     pub priority: Option<TasksTaskGetFieldsResultFieldsPriority>,
-    /// `multitask`: documented as string.
-    pub multitask: Option<TasksTaskGetFieldsResultFieldsMultitask>,
-    /// `notViewed`: documented as string.
-    #[bitrix(rename = "notViewed")]
-    pub not_viewed: Option<TasksTaskGetFieldsResultFieldsNotViewed>,
-    /// `replicate`: documented as string.
-    pub replicate: Option<TasksTaskGetFieldsResultFieldsReplicate>,
+    /// `multitask`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub multitask: Option<bool>,
+    /// `notViewed`: documented as Y/N flag.
+    #[bitrix(rename = "notViewed", yn)]
+    pub not_viewed: Option<bool>,
+    /// `replicate`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub replicate: Option<bool>,
     /// `stageId`: documented as string.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<String>,
@@ -110,18 +112,18 @@ pub struct TasksTaskGetFieldsResultFields {
     /// `serviceCommentsCount`: documented as string.
     #[bitrix(rename = "serviceCommentsCount")]
     pub service_comments_count: Option<String>,
-    /// `allowChangeDeadline`: documented as string.
-    #[bitrix(rename = "allowChangeDeadline")]
-    pub allow_change_deadline: Option<TasksTaskGetFieldsResultFieldsAllowChangeDeadline>,
-    /// `allowTimeTracking`: documented as string.
-    #[bitrix(rename = "allowTimeTracking")]
-    pub allow_time_tracking: Option<TasksTaskGetFieldsResultFieldsAllowTimeTracking>,
-    /// `taskControl`: documented as string.
-    #[bitrix(rename = "taskControl")]
-    pub task_control: Option<TasksTaskGetFieldsResultFieldsTaskControl>,
-    /// `addInReport`: documented as string.
-    #[bitrix(rename = "addInReport")]
-    pub add_in_report: Option<TasksTaskGetFieldsResultFieldsAddInReport>,
+    /// `allowChangeDeadline`: documented as Y/N flag.
+    #[bitrix(rename = "allowChangeDeadline", yn)]
+    pub allow_change_deadline: Option<bool>,
+    /// `allowTimeTracking`: documented as Y/N flag.
+    #[bitrix(rename = "allowTimeTracking", yn)]
+    pub allow_time_tracking: Option<bool>,
+    /// `taskControl`: documented as Y/N flag.
+    #[bitrix(rename = "taskControl", yn)]
+    pub task_control: Option<bool>,
+    /// `addInReport`: documented as Y/N flag.
+    #[bitrix(rename = "addInReport", yn)]
+    pub add_in_report: Option<bool>,
     /// `forkedByTemplateId`: documented as string.
     #[bitrix(rename = "forkedByTemplateId")]
     pub forked_by_template_id: Option<String>,
@@ -131,9 +133,9 @@ pub struct TasksTaskGetFieldsResultFields {
     /// `timeSpentInLogs`: documented as string.
     #[bitrix(rename = "timeSpentInLogs")]
     pub time_spent_in_logs: Option<String>,
-    /// `matchWorkTime`: documented as string.
-    #[bitrix(rename = "matchWorkTime")]
-    pub match_work_time: Option<TasksTaskGetFieldsResultFieldsMatchWorkTime>,
+    /// `matchWorkTime`: documented as Y/N flag.
+    #[bitrix(rename = "matchWorkTime", yn)]
+    pub match_work_time: Option<bool>,
     /// `forumTopicId`: documented as string.
     #[bitrix(rename = "forumTopicId")]
     pub forum_topic_id: Option<String>,
@@ -143,8 +145,9 @@ pub struct TasksTaskGetFieldsResultFields {
     /// `siteId`: documented as string.
     #[bitrix(rename = "siteId")]
     pub site_id: Option<String>,
-    /// `subordinate`: documented as string.
-    pub subordinate: Option<TasksTaskGetFieldsResultFieldsSubordinate>,
+    /// `subordinate`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub subordinate: Option<bool>,
     /// `exchangeModified`: documented as string.
     #[bitrix(rename = "exchangeModified")]
     pub exchange_modified: Option<String>,
@@ -162,21 +165,21 @@ pub struct TasksTaskGetFieldsResultFields {
     /// `durationFact`: documented as string.
     #[bitrix(rename = "durationFact")]
     pub duration_fact: Option<String>,
-    /// `isMuted`: documented as string.
-    #[bitrix(rename = "isMuted")]
-    pub is_muted: Option<TasksTaskGetFieldsResultFieldsIsMuted>,
-    /// `isPinned`: documented as string.
-    #[bitrix(rename = "isPinned")]
-    pub is_pinned: Option<TasksTaskGetFieldsResultFieldsIsPinned>,
-    /// `isPinnedInGroup`: documented as string.
-    #[bitrix(rename = "isPinnedInGroup")]
-    pub is_pinned_in_group: Option<TasksTaskGetFieldsResultFieldsIsPinnedInGroup>,
+    /// `isMuted`: documented as Y/N flag.
+    #[bitrix(rename = "isMuted", yn)]
+    pub is_muted: Option<bool>,
+    /// `isPinned`: documented as Y/N flag.
+    #[bitrix(rename = "isPinned", yn)]
+    pub is_pinned: Option<bool>,
+    /// `isPinnedInGroup`: documented as Y/N flag.
+    #[bitrix(rename = "isPinnedInGroup", yn)]
+    pub is_pinned_in_group: Option<bool>,
     /// `flowId`: documented as string.
     #[bitrix(rename = "flowId")]
     pub flow_id: Option<String>,
-    /// `descriptionInBbcode`: documented as string.
-    #[bitrix(rename = "descriptionInBbcode")]
-    pub description_in_bbcode: Option<TasksTaskGetFieldsResultFieldsDescriptionInBbcode>,
+    /// `descriptionInBbcode`: documented as Y/N flag.
+    #[bitrix(rename = "descriptionInBbcode", yn)]
+    pub description_in_bbcode: Option<bool>,
     /// `status`: documented as string.
     pub status: Option<TasksTaskGetFieldsResultFieldsStatus>,
     /// `statusChangedDate`: documented as string.
@@ -188,8 +191,9 @@ pub struct TasksTaskGetFieldsResultFields {
     /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
     pub duration_type: Option<TasksTaskGetFieldsResultFieldsDurationType>,
-    /// `favorite`: documented as string.
-    pub favorite: Option<TasksTaskGetFieldsResultFieldsFavorite>,
+    /// `favorite`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub favorite: Option<bool>,
     /// `groupId`: documented as string.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<String>,
@@ -258,136 +262,6 @@ pub enum TasksTaskGetFieldsResultFieldsPriority {
     #[bitrix(value = "0")]
     V0,
 }
-/// Documented values of `multitask`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsMultitask {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `notViewed`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsNotViewed {
-    /// `"Y"`: not viewed
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: viewed
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `replicate`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsReplicate {
-    /// `"Y"`: yes, make the task recurring
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not repeat
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `allowChangeDeadline`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsAllowChangeDeadline {
-    /// `"Y"`: allowed
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not allowed
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `allowTimeTracking`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsAllowTimeTracking {
-    /// `"Y"`: allowed
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not allowed
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `taskControl`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsTaskControl {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `addInReport`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsAddInReport {
-    /// `"Y"`: add
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not add
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `matchWorkTime`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsMatchWorkTime {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `subordinate`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsSubordinate {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isMuted`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsIsMuted {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isPinned`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsIsPinned {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isPinnedInGroup`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsIsPinnedInGroup {
-    /// `"Y"`: pinned
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not pinned
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `descriptionInBbcode`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsDescriptionInBbcode {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `status`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[bitrix_enum(repr = "string")]
 pub enum TasksTaskGetFieldsResultFieldsStatus {
@@ -432,16 +306,6 @@ pub enum TasksTaskGetFieldsResultFieldsDurationType {
     #[bitrix(value = "years")]
     Years,
 }
-/// Documented values of `favorite`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsFavorite {
-    /// `"Y"`: added to favorites
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not added to favorites
-    #[bitrix(value = "N")]
-    N,
-}
 /// The `checklist` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]
 #[bitrix_object]
@@ -462,12 +326,12 @@ pub struct TasksTaskGetFieldsResultFieldsChecklist {
     /// `sortIndex`: documented as string.
     #[bitrix(rename = "sortIndex")]
     pub sort_index: Option<String>,
-    /// `isComplete`: documented as string.
-    #[bitrix(rename = "isComplete")]
-    pub is_complete: Option<TasksTaskGetFieldsResultFieldsChecklistIsComplete>,
-    /// `isImportant`: documented as string.
-    #[bitrix(rename = "isImportant")]
-    pub is_important: Option<TasksTaskGetFieldsResultFieldsChecklistIsImportant>,
+    /// `isComplete`: documented as Y/N flag.
+    #[bitrix(rename = "isComplete", yn)]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: documented as Y/N flag.
+    #[bitrix(rename = "isImportant", yn)]
+    pub is_important: Option<bool>,
     /// `toggledBy`: documented as string.
     #[bitrix(rename = "toggledBy")]
     pub toggled_by: Option<String>,
@@ -489,26 +353,6 @@ pub struct TasksTaskGetFieldsResultFieldsChecklist {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `isComplete`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsChecklistIsComplete {
-    /// `"Y"`: item completed
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: item not completed
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isImportant`. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskGetFieldsResultFieldsChecklistIsImportant {
-    /// `"Y"`: important
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not important
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `action` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 //! `telephony.externalLine.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Add External Line — `telephony.externalLine.add` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-add.html)
@@ -30,9 +30,9 @@ pub struct TelephonyExternalLineAdd {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CRM_AUTO_CREATE`: documented as string.
-    #[bitrix(rename = "CRM_AUTO_CREATE")]
-    pub crm_auto_create: Option<TelephonyExternalLineAddCrmAutoCreate>,
+    /// `CRM_AUTO_CREATE`: documented as Y/N flag.
+    #[bitrix(rename = "CRM_AUTO_CREATE", yn)]
+    pub crm_auto_create: Option<bool>,
 }
 /// The `TelephonyExternalLineAddResult` object. Part of `telephony.externalLine.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-add.html)).
 #[non_exhaustive]
@@ -44,14 +44,4 @@ pub struct TelephonyExternalLineAddResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `CRM_AUTO_CREATE`. Part of `telephony.externalLine.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TelephonyExternalLineAddCrmAutoCreate {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! `telephony.externalLine.update` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update External Line — `telephony.externalLine.update` (REST v1, scope `telephony`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-update.html)
@@ -34,9 +34,9 @@ pub struct TelephonyExternalLineUpdate {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CRM_AUTO_CREATE`: documented as string.
-    #[bitrix(rename = "CRM_AUTO_CREATE")]
-    pub crm_auto_create: Option<TelephonyExternalLineUpdateCrmAutoCreate>,
+    /// `CRM_AUTO_CREATE`: documented as Y/N flag.
+    #[bitrix(rename = "CRM_AUTO_CREATE", yn)]
+    pub crm_auto_create: Option<bool>,
 }
 /// The `TelephonyExternalLineUpdateResult` object. Part of `telephony.externalLine.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-update.html)).
 #[non_exhaustive]
@@ -48,14 +48,4 @@ pub struct TelephonyExternalLineUpdateResult {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `CRM_AUTO_CREATE`. Part of `telephony.externalLine.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-update.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TelephonyExternalLineUpdateCrmAutoCreate {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }

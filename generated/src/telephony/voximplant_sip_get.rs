@@ -76,9 +76,9 @@ pub struct VoximplantSipGetFilter {
     /// `OUTBOUND_PROXY`: documented as string.
     #[bitrix(rename = "OUTBOUND_PROXY")]
     pub outbound_proxy: Option<String>,
-    /// `DETECT_LINE_NUMBER`: documented as string.
-    #[bitrix(rename = "DETECT_LINE_NUMBER")]
-    pub detect_line_number: Option<VoximplantSipGetFilterDetectLineNumber>,
+    /// `DETECT_LINE_NUMBER`: documented as Y/N flag.
+    #[bitrix(rename = "DETECT_LINE_NUMBER", yn)]
+    pub detect_line_number: Option<bool>,
     /// `LINE_DETECT_HEADER_ORDER`: documented as string.
     #[bitrix(rename = "LINE_DETECT_HEADER_ORDER")]
     pub line_detect_header_order: Option<String>,
@@ -101,16 +101,6 @@ pub enum VoximplantSipGetFilterType {
     /// `"office"`: office PBX
     #[bitrix(value = "office")]
     Office,
-}
-/// Documented values of `DETECT_LINE_NUMBER`. Part of `voximplant.sip.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum VoximplantSipGetFilterDetectLineNumber {
-    /// `"Y"`: line number detection enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: line number detection disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `ORDER`. Part of `voximplant.sip.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html)).
 #[bitrix_enum(repr = "string")]

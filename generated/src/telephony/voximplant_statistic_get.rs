@@ -103,9 +103,9 @@ pub struct VoximplantStatisticGetFilter {
     /// `TRANSCRIPT_ID`: documented as integer.
     #[bitrix(rename = "TRANSCRIPT_ID")]
     pub transcript_id: Option<i64>,
-    /// `TRANSCRIPT_PENDING`: documented as string.
-    #[bitrix(rename = "TRANSCRIPT_PENDING")]
-    pub transcript_pending: Option<VoximplantStatisticGetFilterTranscriptPending>,
+    /// `TRANSCRIPT_PENDING`: documented as Y/N flag.
+    #[bitrix(rename = "TRANSCRIPT_PENDING", yn)]
+    pub transcript_pending: Option<bool>,
     /// `SESSION_ID`: documented as integer.
     #[bitrix(rename = "SESSION_ID")]
     pub session_id: Option<i64>,
@@ -196,16 +196,6 @@ pub enum VoximplantStatisticGetFilterCrmEntityType {
     /// `"LEAD"`: lead
     #[bitrix(value = "LEAD")]
     Lead,
-}
-/// Documented values of `TRANSCRIPT_PENDING`. Part of `voximplant.statistic.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum VoximplantStatisticGetFilterTranscriptPending {
-    /// `"Y"`: transcription pending
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: transcription available or absent
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `ORDER`. Part of `voximplant.statistic.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)).
 #[bitrix_enum(repr = "string")]

@@ -33,9 +33,9 @@ pub struct TimemanTimecontrolReportAdd {
     /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<TimemanTimecontrolReportAddType>,
-    /// `CALENDAR`: documented as string.
-    #[bitrix(rename = "CALENDAR")]
-    pub calendar: Option<TimemanTimecontrolReportAddCalendar>,
+    /// `CALENDAR`: documented as Y/N flag.
+    #[bitrix(rename = "CALENDAR", yn)]
+    pub calendar: Option<bool>,
 }
 /// Documented values of `TYPE`. Part of `timeman.timecontrol.report.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-report-add.html)).
 #[bitrix_enum(repr = "string")]
@@ -46,14 +46,4 @@ pub enum TimemanTimecontrolReportAddType {
     /// `"PRIVATE"`: personal
     #[bitrix(value = "PRIVATE")]
     Private,
-}
-/// Documented values of `CALENDAR`. Part of `timeman.timecontrol.report.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-report-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TimemanTimecontrolReportAddCalendar {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

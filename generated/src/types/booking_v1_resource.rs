@@ -35,26 +35,24 @@ pub struct BookingV1Resource {
     /// `infoDelay`: documented as integer.
     #[bitrix(rename = "infoDelay")]
     pub info_delay: Option<i64>,
-    /// `isConfirmationNotificationOn`: documented as string.
-    #[bitrix(rename = "isConfirmationNotificationOn")]
-    pub is_confirmation_notification_on: Option<
-        BookingV1ResourceIsConfirmationNotificationOn,
-    >,
-    /// `isDelayedNotificationOn`: documented as string.
-    #[bitrix(rename = "isDelayedNotificationOn")]
-    pub is_delayed_notification_on: Option<BookingV1ResourceIsDelayedNotificationOn>,
-    /// `isFeedbackNotificationOn`: documented as string.
-    #[bitrix(rename = "isFeedbackNotificationOn")]
-    pub is_feedback_notification_on: Option<BookingV1ResourceIsFeedbackNotificationOn>,
-    /// `isInfoNotificationOn`: documented as string.
-    #[bitrix(rename = "isInfoNotificationOn")]
-    pub is_info_notification_on: Option<BookingV1ResourceIsInfoNotificationOn>,
-    /// `isMain`: documented as string.
-    #[bitrix(rename = "isMain")]
-    pub is_main: Option<BookingV1ResourceIsMain>,
-    /// `isReminderNotificationOn`: documented as string.
-    #[bitrix(rename = "isReminderNotificationOn")]
-    pub is_reminder_notification_on: Option<BookingV1ResourceIsReminderNotificationOn>,
+    /// `isConfirmationNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isConfirmationNotificationOn", yn)]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `isDelayedNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isDelayedNotificationOn", yn)]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `isFeedbackNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isFeedbackNotificationOn", yn)]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `isInfoNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isInfoNotificationOn", yn)]
+    pub is_info_notification_on: Option<bool>,
+    /// `isMain`: documented as Y/N flag.
+    #[bitrix(rename = "isMain", yn)]
+    pub is_main: Option<bool>,
+    /// `isReminderNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isReminderNotificationOn", yn)]
+    pub is_reminder_notification_on: Option<bool>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `reminderDelay`: documented as integer.
@@ -81,66 +79,6 @@ pub struct BookingV1Resource {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `isConfirmationNotificationOn`. Part of the `booking_v1_resource` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceIsConfirmationNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isDelayedNotificationOn`. Part of the `booking_v1_resource` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceIsDelayedNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isFeedbackNotificationOn`. Part of the `booking_v1_resource` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceIsFeedbackNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isInfoNotificationOn`. Part of the `booking_v1_resource` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceIsInfoNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isMain`. Part of the `booking_v1_resource` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceIsMain {
-    /// `"Y"`: in the schedule columns
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: when resources intersect
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isReminderNotificationOn`. Part of the `booking_v1_resource` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceIsReminderNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `templateTypeConfirmation`. Part of the `booking_v1_resource` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html)).
 #[bitrix_enum(repr = "string")]

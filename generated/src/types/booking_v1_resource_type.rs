@@ -33,24 +33,18 @@ pub struct BookingV1ResourceType {
     /// `infoDelay`: documented as integer.
     #[bitrix(rename = "infoDelay")]
     pub info_delay: Option<i64>,
-    /// `isConfirmationNotificationOn`: documented as string.
-    #[bitrix(rename = "isConfirmationNotificationOn")]
-    pub is_confirmation_notification_on: Option<
-        BookingV1ResourceTypeIsConfirmationNotificationOn,
-    >,
-    /// `isDelayedNotificationOn`: documented as string.
-    #[bitrix(rename = "isDelayedNotificationOn")]
-    pub is_delayed_notification_on: Option<BookingV1ResourceTypeIsDelayedNotificationOn>,
-    /// `isFeedbackNotificationOn`: documented as string.
-    #[bitrix(rename = "isFeedbackNotificationOn")]
-    pub is_feedback_notification_on: Option<
-        BookingV1ResourceTypeIsFeedbackNotificationOn,
-    >,
-    /// `isReminderNotificationOn`: documented as string.
-    #[bitrix(rename = "isReminderNotificationOn")]
-    pub is_reminder_notification_on: Option<
-        BookingV1ResourceTypeIsReminderNotificationOn,
-    >,
+    /// `isConfirmationNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isConfirmationNotificationOn", yn)]
+    pub is_confirmation_notification_on: Option<bool>,
+    /// `isDelayedNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isDelayedNotificationOn", yn)]
+    pub is_delayed_notification_on: Option<bool>,
+    /// `isFeedbackNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isFeedbackNotificationOn", yn)]
+    pub is_feedback_notification_on: Option<bool>,
+    /// `isReminderNotificationOn`: documented as Y/N flag.
+    #[bitrix(rename = "isReminderNotificationOn", yn)]
+    pub is_reminder_notification_on: Option<bool>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `reminderDelay`: documented as integer.
@@ -73,46 +67,6 @@ pub struct BookingV1ResourceType {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `isConfirmationNotificationOn`. Part of the `booking_v1_resource_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeIsConfirmationNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isDelayedNotificationOn`. Part of the `booking_v1_resource_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeIsDelayedNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isFeedbackNotificationOn`. Part of the `booking_v1_resource_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeIsFeedbackNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isReminderNotificationOn`. Part of the `booking_v1_resource_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BookingV1ResourceTypeIsReminderNotificationOn {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `templateTypeConfirmation`. Part of the `booking_v1_resource_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html)).
 #[bitrix_enum(repr = "string")]

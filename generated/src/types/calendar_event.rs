@@ -16,9 +16,9 @@ pub struct CalendarEvent {
     /// `PARENT_ID`: documented as string.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<String>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<CalendarEventDeleted>,
+    /// `DELETED`: documented as Y/N flag.
+    #[bitrix(rename = "DELETED", yn)]
+    pub deleted: Option<bool>,
     /// `CAL_TYPE`: documented as string.
     #[bitrix(rename = "CAL_TYPE")]
     pub cal_type: Option<String>,
@@ -55,9 +55,9 @@ pub struct CalendarEvent {
     /// `DATE_TO_TS_UTC`: documented as string.
     #[bitrix(rename = "DATE_TO_TS_UTC")]
     pub date_to_ts_utc: Option<String>,
-    /// `DT_SKIP_TIME`: documented as string.
-    #[bitrix(rename = "DT_SKIP_TIME")]
-    pub dt_skip_time: Option<CalendarEventDtSkipTime>,
+    /// `DT_SKIP_TIME`: documented as Y/N flag.
+    #[bitrix(rename = "DT_SKIP_TIME", yn)]
+    pub dt_skip_time: Option<bool>,
     /// `DT_LENGTH`: documented as integer.
     #[bitrix(rename = "DT_LENGTH")]
     pub dt_length: Option<i64>,
@@ -78,7 +78,7 @@ pub struct CalendarEvent {
     pub description: Option<String>,
     /// `PRIVATE_EVENT`: documented as string.
     #[bitrix(rename = "PRIVATE_EVENT")]
-    pub private_event: Option<CalendarEventPrivateEvent>,
+    pub private_event: Option<Value>,
     /// `ACCESSIBILITY`: documented as string.
     #[bitrix(rename = "ACCESSIBILITY")]
     pub accessibility: Option<String>,
@@ -169,36 +169,6 @@ pub struct CalendarEvent {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `DELETED`. Part of the `calendar_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventDeleted {
-    /// `"Y"`: event is deleted
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: event is not deleted
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `DT_SKIP_TIME`. Part of the `calendar_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventDtSkipTime {
-    /// `"Y"`: all day
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not all day
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `PRIVATE_EVENT`. Part of the `calendar_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarEventPrivateEvent {
-    /// `"Y"`: private
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not private
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `MEETING_STATUS`. Part of the `calendar_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
 #[bitrix_enum(repr = "string")]

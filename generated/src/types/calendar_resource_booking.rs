@@ -3,7 +3,7 @@
 //! The `calendar_resource_booking` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// Get Resource Bookings by Filter (`calendar_resource_booking`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-booking-list.html)
@@ -16,9 +16,9 @@ pub struct CalendarResourceBooking {
     /// `PARENT_ID`: documented as string.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<String>,
-    /// `DELETED`: documented as string.
-    #[bitrix(rename = "DELETED")]
-    pub deleted: Option<CalendarResourceBookingDeleted>,
+    /// `DELETED`: documented as Y/N flag.
+    #[bitrix(rename = "DELETED", yn)]
+    pub deleted: Option<bool>,
     /// `CAL_TYPE`: documented as string.
     #[bitrix(rename = "CAL_TYPE")]
     pub cal_type: Option<String>,
@@ -52,9 +52,9 @@ pub struct CalendarResourceBooking {
     /// `DATE_TO_TS_UTC`: documented as string.
     #[bitrix(rename = "DATE_TO_TS_UTC")]
     pub date_to_ts_utc: Option<String>,
-    /// `DT_SKIP_TIME`: documented as string.
-    #[bitrix(rename = "DT_SKIP_TIME")]
-    pub dt_skip_time: Option<CalendarResourceBookingDtSkipTime>,
+    /// `DT_SKIP_TIME`: documented as Y/N flag.
+    #[bitrix(rename = "DT_SKIP_TIME", yn)]
+    pub dt_skip_time: Option<bool>,
     /// `DT_LENGTH`: documented as integer.
     #[bitrix(rename = "DT_LENGTH")]
     pub dt_length: Option<i64>,
@@ -103,24 +103,4 @@ pub struct CalendarResourceBooking {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `DELETED`. Part of the `calendar_resource_booking` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-booking-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarResourceBookingDeleted {
-    /// `"Y"`: booking deleted
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: booking not deleted
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `DT_SKIP_TIME`. Part of the `calendar_resource_booking` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-booking-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarResourceBookingDtSkipTime {
-    /// `"Y"`: all day
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not all day
-    #[bitrix(value = "N")]
-    N,
 }

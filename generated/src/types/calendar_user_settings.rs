@@ -24,21 +24,21 @@ pub struct CalendarUserSettings {
     /// `denyBusyInvitation`: documented as boolean.
     #[bitrix(rename = "denyBusyInvitation")]
     pub deny_busy_invitation: Option<bool>,
-    /// `collapseOffHours`: documented as string.
-    #[bitrix(rename = "collapseOffHours")]
-    pub collapse_off_hours: Option<CalendarUserSettingsCollapseOffHours>,
-    /// `showWeekNumbers`: documented as string.
-    #[bitrix(rename = "showWeekNumbers")]
-    pub show_week_numbers: Option<CalendarUserSettingsShowWeekNumbers>,
-    /// `showTasks`: documented as string.
-    #[bitrix(rename = "showTasks")]
-    pub show_tasks: Option<CalendarUserSettingsShowTasks>,
-    /// `syncTasks`: documented as string.
-    #[bitrix(rename = "syncTasks")]
-    pub sync_tasks: Option<CalendarUserSettingsSyncTasks>,
-    /// `showCompletedTasks`: documented as string.
-    #[bitrix(rename = "showCompletedTasks")]
-    pub show_completed_tasks: Option<CalendarUserSettingsShowCompletedTasks>,
+    /// `collapseOffHours`: documented as Y/N flag.
+    #[bitrix(rename = "collapseOffHours", yn)]
+    pub collapse_off_hours: Option<bool>,
+    /// `showWeekNumbers`: documented as Y/N flag.
+    #[bitrix(rename = "showWeekNumbers", yn)]
+    pub show_week_numbers: Option<bool>,
+    /// `showTasks`: documented as Y/N flag.
+    #[bitrix(rename = "showTasks", yn)]
+    pub show_tasks: Option<bool>,
+    /// `syncTasks`: documented as Y/N flag.
+    #[bitrix(rename = "syncTasks", yn)]
+    pub sync_tasks: Option<bool>,
+    /// `showCompletedTasks`: documented as Y/N flag.
+    #[bitrix(rename = "showCompletedTasks", yn)]
+    pub show_completed_tasks: Option<bool>,
     /// `lastUsedSection`: documented as string.
     #[bitrix(rename = "lastUsedSection")]
     pub last_used_section: Option<String>,
@@ -89,56 +89,6 @@ pub enum CalendarUserSettingsView {
     /// `"list"`: list
     #[bitrix(value = "list")]
     List,
-}
-/// Documented values of `collapseOffHours`. Part of the `calendar_user_settings` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsCollapseOffHours {
-    /// `"Y"`: hide
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not hide
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `showWeekNumbers`. Part of the `calendar_user_settings` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsShowWeekNumbers {
-    /// `"Y"`: show
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not show
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `showTasks`. Part of the `calendar_user_settings` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsShowTasks {
-    /// `"Y"`: display
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not display
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `syncTasks`. Part of the `calendar_user_settings` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsSyncTasks {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `showCompletedTasks`. Part of the `calendar_user_settings` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CalendarUserSettingsShowCompletedTasks {
-    /// `"Y"`: display
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not display
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `defaultReminders` object. Part of the `calendar_user_settings` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)).
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 //! The `catalog_catalog` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// catalog_catalog (`catalog_catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
@@ -28,22 +28,13 @@ pub struct CatalogCatalog {
     /// `skuPropertyId`: documented as integer.
     #[bitrix(rename = "skuPropertyId")]
     pub sku_property_id: Option<i64>,
-    /// `subscription`: documented as string.
-    pub subscription: Option<CatalogCatalogSubscription>,
+    /// `subscription`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub subscription: Option<bool>,
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<i64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `subscription`. Part of the `catalog_catalog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogCatalogSubscription {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

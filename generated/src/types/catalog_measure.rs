@@ -3,7 +3,7 @@
 //! The `catalog_measure` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// catalog_measure (`catalog_measure`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
@@ -14,9 +14,9 @@ pub struct CatalogMeasure {
     pub id: Option<i64>,
     /// `code`: documented as integer.
     pub code: Option<i64>,
-    /// `isDefault`: documented as string.
-    #[bitrix(rename = "isDefault")]
-    pub is_default: Option<CatalogMeasureIsDefault>,
+    /// `isDefault`: documented as Y/N flag.
+    #[bitrix(rename = "isDefault", yn)]
+    pub is_default: Option<bool>,
     /// `measureTitle`: documented as string.
     #[bitrix(rename = "measureTitle")]
     pub measure_title: Option<String>,
@@ -31,14 +31,4 @@ pub struct CatalogMeasure {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `isDefault`. Part of the `catalog_measure` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogMeasureIsDefault {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

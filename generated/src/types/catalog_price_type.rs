@@ -3,7 +3,7 @@
 //! The `catalog_price_type` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// catalog_price_type (`catalog_price_type`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
@@ -14,8 +14,9 @@ pub struct CatalogPriceType {
     pub id: Option<i64>,
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `base`: documented as string.
-    pub base: Option<CatalogPriceTypeBase>,
+    /// `base`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub base: Option<bool>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `xmlId`: documented as string.
@@ -36,14 +37,4 @@ pub struct CatalogPriceType {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `base`. Part of the `catalog_price_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogPriceTypeBase {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -17,17 +17,20 @@ pub struct CatalogProductService {
     pub iblock_id: Option<i64>,
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogProductServiceActive>,
-    /// `available`: documented as string.
-    pub available: Option<CatalogProductServiceAvailable>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
+    /// `available`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub available: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `bundle`: documented as string.
-    pub bundle: Option<CatalogProductServiceBundle>,
+    /// `bundle`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub bundle: Option<bool>,
     /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
@@ -74,9 +77,9 @@ pub struct CatalogProductService {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<i64>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<CatalogProductServiceVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `type`: documented as integer.
     #[bitrix(rename = "type")]
     pub type_: Option<i64>,
@@ -86,36 +89,6 @@ pub struct CatalogProductService {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductServiceActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `available`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductServiceAvailable {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `bundle`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductServiceBundle {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `previewTextType`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]
@@ -136,14 +109,4 @@ pub enum CatalogProductServiceDetailTextType {
     /// `"html"`: HTML
     #[bitrix(value = "html")]
     Html,
-}
-/// Documented values of `vatIncluded`. Part of the `catalog_product_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductServiceVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -17,20 +17,23 @@ pub struct CatalogProductSku {
     pub iblock_id: Option<i64>,
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogProductSkuActive>,
-    /// `available`: documented as string.
-    pub available: Option<CatalogProductSkuAvailable>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
+    /// `available`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub available: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `bundle`: documented as string.
-    pub bundle: Option<CatalogProductSkuBundle>,
-    /// `canBuyZero`: documented as string.
-    #[bitrix(rename = "canBuyZero")]
-    pub can_buy_zero: Option<CatalogProductSkuCanBuyZero>,
+    /// `bundle`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub bundle: Option<bool>,
+    /// `canBuyZero`: documented as Y/N flag.
+    #[bitrix(rename = "canBuyZero", yn)]
+    pub can_buy_zero: Option<bool>,
     /// `createdBy`: documented as `user.id`.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
@@ -79,9 +82,9 @@ pub struct CatalogProductSku {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<i64>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<CatalogProductSkuVatIncluded>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
     /// `height`: documented as float.
     pub height: Option<f64>,
     /// `length`: documented as float.
@@ -107,46 +110,6 @@ pub struct CatalogProductSku {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `available`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuAvailable {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `bundle`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuBundle {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canBuyZero`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuCanBuyZero {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `previewTextType`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "string")]
@@ -180,16 +143,6 @@ pub enum CatalogProductSkuSubscribe {
     /// `"D"`: default
     #[bitrix(value = "D")]
     D,
-}
-/// Documented values of `vatIncluded`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogProductSkuVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `type`. Part of the `catalog_product_sku` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
 #[bitrix_enum(repr = "integer")]

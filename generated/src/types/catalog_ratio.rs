@@ -3,7 +3,7 @@
 //! The `catalog_ratio` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// catalog_ratio (`catalog_ratio`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
@@ -17,20 +17,10 @@ pub struct CatalogRatio {
     pub product_id: Option<i64>,
     /// `ratio`: documented as double.
     pub ratio: Option<f64>,
-    /// `isDefault`: documented as string.
-    #[bitrix(rename = "isDefault")]
-    pub is_default: Option<CatalogRatioIsDefault>,
+    /// `isDefault`: documented as Y/N flag.
+    #[bitrix(rename = "isDefault", yn)]
+    pub is_default: Option<bool>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `isDefault`. Part of the `catalog_ratio` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogRatioIsDefault {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! The `catalog_section` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// catalog_section (`catalog_section`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
@@ -27,8 +27,9 @@ pub struct CatalogSection {
     pub code: Option<String>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogSectionActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `description`: documented as string.
     pub description: Option<String>,
     /// `descriptionType`: documented as string.
@@ -37,14 +38,4 @@ pub struct CatalogSection {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of the `catalog_section` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogSectionActive {
-    /// `"Y"`: active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: inactive
-    #[bitrix(value = "N")]
-    N,
 }

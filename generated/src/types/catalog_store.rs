@@ -3,7 +3,7 @@
 //! The `catalog_store` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// catalog_store (`catalog_store`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
@@ -16,8 +16,9 @@ pub struct CatalogStore {
     pub address: Option<String>,
     /// `title`: documented as string.
     pub title: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogStoreActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `description`: documented as string.
     pub description: Option<String>,
     /// `gpsN`: documented as double.
@@ -52,32 +53,12 @@ pub struct CatalogStore {
     pub sort: Option<i64>,
     /// `email`: documented as string.
     pub email: Option<String>,
-    /// `issuingCenter`: documented as string.
-    #[bitrix(rename = "issuingCenter")]
-    pub issuing_center: Option<CatalogStoreIssuingCenter>,
+    /// `issuingCenter`: documented as Y/N flag.
+    #[bitrix(rename = "issuingCenter", yn)]
+    pub issuing_center: Option<bool>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of the `catalog_store` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogStoreActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `issuingCenter`. Part of the `catalog_store` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogStoreIssuingCenter {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! The `catalog_vat` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// catalog_vat (`catalog_vat`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
@@ -14,8 +14,9 @@ pub struct CatalogVat {
     pub id: Option<i64>,
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<CatalogVatActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `rate`: documented as double.
     pub rate: Option<f64>,
     /// `sort`: documented as integer.
@@ -26,14 +27,4 @@ pub struct CatalogVat {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of the `catalog_vat` type ([official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CatalogVatActive {
-    /// `"Y"`: active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: inactive
-    #[bitrix(value = "N")]
-    N,
 }

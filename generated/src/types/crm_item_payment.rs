@@ -3,7 +3,7 @@
 //! The `crm_item_payment` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// Key Result. (`crm_item_payment`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-get.html)
@@ -15,8 +15,9 @@ pub struct CrmItemPayment {
     /// `accountNumber`: documented as string.
     #[bitrix(rename = "accountNumber")]
     pub account_number: Option<String>,
-    /// `paid`: documented as string.
-    pub paid: Option<CrmItemPaymentPaid>,
+    /// `paid`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub paid: Option<bool>,
     /// `datePaid`: documented as datetime.
     #[bitrix(rename = "datePaid")]
     pub date_paid: Option<String>,
@@ -36,14 +37,4 @@ pub struct CrmItemPayment {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `paid`. Part of the `crm_item_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmItemPaymentPaid {
-    /// `"Y"`: Paid
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: Not paid
-    #[bitrix(value = "N")]
-    N,
 }

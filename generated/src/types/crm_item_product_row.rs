@@ -52,9 +52,9 @@ pub struct CrmItemProductRow {
     /// `taxRate`: documented as double.
     #[bitrix(rename = "taxRate")]
     pub tax_rate: Option<f64>,
-    /// `taxIncluded`: documented as string.
-    #[bitrix(rename = "taxIncluded")]
-    pub tax_included: Option<CrmItemProductRowTaxIncluded>,
+    /// `taxIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "taxIncluded", yn)]
+    pub tax_included: Option<bool>,
     /// `customized`: documented as string.
     pub customized: Option<String>,
     /// `measureCode`: documented as `catalog_measure.code`.
@@ -87,16 +87,6 @@ pub enum CrmItemProductRowDiscountTypeId {
     /// `2`: percentage value
     #[bitrix(value = 2)]
     PercentageValue,
-}
-/// Documented values of `taxIncluded`. Part of the `crm_item_product_row` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum CrmItemProductRowTaxIncluded {
-    /// `"Y"`: tax included
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: tax not included
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `type`. Part of the `crm_item_product_row` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)).
 #[bitrix_enum(repr = "integer")]

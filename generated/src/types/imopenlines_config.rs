@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// Get Open Line by ID (`imopenlines_config`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
@@ -17,30 +17,30 @@ pub struct ImopenlinesConfig {
     /// `LINE_NAME`: documented as string.
     #[bitrix(rename = "LINE_NAME")]
     pub line_name: Option<String>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<ImopenlinesConfigActive>,
-    /// `CRM`: documented as string.
-    #[bitrix(rename = "CRM")]
-    pub crm: Option<ImopenlinesConfigCrm>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
+    /// `CRM`: documented as Y/N flag.
+    #[bitrix(rename = "CRM", yn)]
+    pub crm: Option<bool>,
     /// `CRM_CREATE`: documented as string.
     #[bitrix(rename = "CRM_CREATE")]
     pub crm_create: Option<String>,
     /// `CRM_CREATE_SECOND`: documented as string.
     #[bitrix(rename = "CRM_CREATE_SECOND")]
     pub crm_create_second: Option<String>,
-    /// `CRM_CREATE_THIRD`: documented as string.
-    #[bitrix(rename = "CRM_CREATE_THIRD")]
-    pub crm_create_third: Option<ImopenlinesConfigCrmCreateThird>,
-    /// `CRM_FORWARD`: documented as string.
-    #[bitrix(rename = "CRM_FORWARD")]
-    pub crm_forward: Option<ImopenlinesConfigCrmForward>,
-    /// `CRM_CHAT_TRACKER`: documented as string.
-    #[bitrix(rename = "CRM_CHAT_TRACKER")]
-    pub crm_chat_tracker: Option<ImopenlinesConfigCrmChatTracker>,
-    /// `CRM_TRANSFER_CHANGE`: documented as string.
-    #[bitrix(rename = "CRM_TRANSFER_CHANGE")]
-    pub crm_transfer_change: Option<ImopenlinesConfigCrmTransferChange>,
+    /// `CRM_CREATE_THIRD`: documented as Y/N flag.
+    #[bitrix(rename = "CRM_CREATE_THIRD", yn)]
+    pub crm_create_third: Option<bool>,
+    /// `CRM_FORWARD`: documented as Y/N flag.
+    #[bitrix(rename = "CRM_FORWARD", yn)]
+    pub crm_forward: Option<bool>,
+    /// `CRM_CHAT_TRACKER`: documented as Y/N flag.
+    #[bitrix(rename = "CRM_CHAT_TRACKER", yn)]
+    pub crm_chat_tracker: Option<bool>,
+    /// `CRM_TRANSFER_CHANGE`: documented as Y/N flag.
+    #[bitrix(rename = "CRM_TRANSFER_CHANGE", yn)]
+    pub crm_transfer_change: Option<bool>,
     /// `CRM_SOURCE`: documented as string.
     #[bitrix(rename = "CRM_SOURCE")]
     pub crm_source: Option<String>,
@@ -53,33 +53,33 @@ pub struct ImopenlinesConfig {
     /// `NO_ANSWER_TIME`: documented as string.
     #[bitrix(rename = "NO_ANSWER_TIME")]
     pub no_answer_time: Option<String>,
-    /// `CHECK_AVAILABLE`: documented as string.
-    #[bitrix(rename = "CHECK_AVAILABLE")]
-    pub check_available: Option<ImopenlinesConfigCheckAvailable>,
-    /// `WATCH_TYPING`: documented as string.
-    #[bitrix(rename = "WATCH_TYPING")]
-    pub watch_typing: Option<ImopenlinesConfigWatchTyping>,
-    /// `WELCOME_BOT_ENABLE`: documented as string.
-    #[bitrix(rename = "WELCOME_BOT_ENABLE")]
-    pub welcome_bot_enable: Option<ImopenlinesConfigWelcomeBotEnable>,
-    /// `WELCOME_MESSAGE`: documented as string.
-    #[bitrix(rename = "WELCOME_MESSAGE")]
-    pub welcome_message: Option<ImopenlinesConfigWelcomeMessage>,
+    /// `CHECK_AVAILABLE`: documented as Y/N flag.
+    #[bitrix(rename = "CHECK_AVAILABLE", yn)]
+    pub check_available: Option<bool>,
+    /// `WATCH_TYPING`: documented as Y/N flag.
+    #[bitrix(rename = "WATCH_TYPING", yn)]
+    pub watch_typing: Option<bool>,
+    /// `WELCOME_BOT_ENABLE`: documented as Y/N flag.
+    #[bitrix(rename = "WELCOME_BOT_ENABLE", yn)]
+    pub welcome_bot_enable: Option<bool>,
+    /// `WELCOME_MESSAGE`: documented as Y/N flag.
+    #[bitrix(rename = "WELCOME_MESSAGE", yn)]
+    pub welcome_message: Option<bool>,
     /// `WELCOME_MESSAGE_TEXT`: documented as string.
     #[bitrix(rename = "WELCOME_MESSAGE_TEXT")]
     pub welcome_message_text: Option<String>,
-    /// `VOTE_MESSAGE`: documented as string.
-    #[bitrix(rename = "VOTE_MESSAGE")]
-    pub vote_message: Option<ImopenlinesConfigVoteMessage>,
+    /// `VOTE_MESSAGE`: documented as Y/N flag.
+    #[bitrix(rename = "VOTE_MESSAGE", yn)]
+    pub vote_message: Option<bool>,
     /// `VOTE_TIME_LIMIT`: documented as string.
     #[bitrix(rename = "VOTE_TIME_LIMIT")]
     pub vote_time_limit: Option<String>,
-    /// `VOTE_BEFORE_FINISH`: documented as string.
-    #[bitrix(rename = "VOTE_BEFORE_FINISH")]
-    pub vote_before_finish: Option<ImopenlinesConfigVoteBeforeFinish>,
-    /// `VOTE_CLOSING_DELAY`: documented as string.
-    #[bitrix(rename = "VOTE_CLOSING_DELAY")]
-    pub vote_closing_delay: Option<ImopenlinesConfigVoteClosingDelay>,
+    /// `VOTE_BEFORE_FINISH`: documented as Y/N flag.
+    #[bitrix(rename = "VOTE_BEFORE_FINISH", yn)]
+    pub vote_before_finish: Option<bool>,
+    /// `VOTE_CLOSING_DELAY`: documented as Y/N flag.
+    #[bitrix(rename = "VOTE_CLOSING_DELAY", yn)]
+    pub vote_closing_delay: Option<bool>,
     /// `VOTE_MESSAGE_1_TEXT`: documented as string.
     #[bitrix(rename = "VOTE_MESSAGE_1_TEXT")]
     pub vote_message_1_text: Option<String>,
@@ -98,15 +98,15 @@ pub struct ImopenlinesConfig {
     /// `VOTE_MESSAGE_2_DISLIKE`: documented as string.
     #[bitrix(rename = "VOTE_MESSAGE_2_DISLIKE")]
     pub vote_message_2_dislike: Option<String>,
-    /// `AGREEMENT_MESSAGE`: documented as string.
-    #[bitrix(rename = "AGREEMENT_MESSAGE")]
-    pub agreement_message: Option<ImopenlinesConfigAgreementMessage>,
+    /// `AGREEMENT_MESSAGE`: documented as Y/N flag.
+    #[bitrix(rename = "AGREEMENT_MESSAGE", yn)]
+    pub agreement_message: Option<bool>,
     /// `AGREEMENT_ID`: documented as string.
     #[bitrix(rename = "AGREEMENT_ID")]
     pub agreement_id: Option<String>,
-    /// `CATEGORY_ENABLE`: documented as string.
-    #[bitrix(rename = "CATEGORY_ENABLE")]
-    pub category_enable: Option<ImopenlinesConfigCategoryEnable>,
+    /// `CATEGORY_ENABLE`: documented as Y/N flag.
+    #[bitrix(rename = "CATEGORY_ENABLE", yn)]
+    pub category_enable: Option<bool>,
     /// `CATEGORY_ID`: documented as string.
     #[bitrix(rename = "CATEGORY_ID")]
     pub category_id: Option<String>,
@@ -134,9 +134,9 @@ pub struct ImopenlinesConfig {
     /// `NO_ANSWER_TEXT`: documented as string.
     #[bitrix(rename = "NO_ANSWER_TEXT")]
     pub no_answer_text: Option<String>,
-    /// `WORKTIME_ENABLE`: documented as string.
-    #[bitrix(rename = "WORKTIME_ENABLE")]
-    pub worktime_enable: Option<ImopenlinesConfigWorktimeEnable>,
+    /// `WORKTIME_ENABLE`: documented as Y/N flag.
+    #[bitrix(rename = "WORKTIME_ENABLE", yn)]
+    pub worktime_enable: Option<bool>,
     /// `WORKTIME_FROM`: documented as string.
     #[bitrix(rename = "WORKTIME_FROM")]
     pub worktime_from: Option<String>,
@@ -206,9 +206,9 @@ pub struct ImopenlinesConfig {
     /// `MODIFY_USER_ID`: documented as string.
     #[bitrix(rename = "MODIFY_USER_ID")]
     pub modify_user_id: Option<String>,
-    /// `TEMPORARY`: documented as string.
-    #[bitrix(rename = "TEMPORARY")]
-    pub temporary: Option<ImopenlinesConfigTemporary>,
+    /// `TEMPORARY`: documented as Y/N flag.
+    #[bitrix(rename = "TEMPORARY", yn)]
+    pub temporary: Option<bool>,
     /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
@@ -241,18 +241,18 @@ pub struct ImopenlinesConfig {
     pub queue_users_fields: Option<
         BTreeMap<String, ImopenlinesConfigQueueUsersFieldsValue>,
     >,
-    /// `QUEUE_ONLINE`: documented as string.
-    #[bitrix(rename = "QUEUE_ONLINE")]
-    pub queue_online: Option<ImopenlinesConfigQueueOnline>,
+    /// `QUEUE_ONLINE`: documented as Y/N flag.
+    #[bitrix(rename = "QUEUE_ONLINE", yn)]
+    pub queue_online: Option<bool>,
     /// `DEFAULT_OPERATOR_DATA`: documented as array.
     #[bitrix(rename = "DEFAULT_OPERATOR_DATA")]
     pub default_operator_data: Option<Vec<Value>>,
     /// `KPI_FIRST_ANSWER_TIME`: documented as string.
     #[bitrix(rename = "KPI_FIRST_ANSWER_TIME")]
     pub kpi_first_answer_time: Option<String>,
-    /// `KPI_FIRST_ANSWER_ALERT`: documented as string.
-    #[bitrix(rename = "KPI_FIRST_ANSWER_ALERT")]
-    pub kpi_first_answer_alert: Option<ImopenlinesConfigKpiFirstAnswerAlert>,
+    /// `KPI_FIRST_ANSWER_ALERT`: documented as Y/N flag.
+    #[bitrix(rename = "KPI_FIRST_ANSWER_ALERT", yn)]
+    pub kpi_first_answer_alert: Option<bool>,
     /// `KPI_FIRST_ANSWER_LIST`: documented as array.
     #[bitrix(rename = "KPI_FIRST_ANSWER_LIST")]
     pub kpi_first_answer_list: Option<Vec<Value>>,
@@ -262,216 +262,42 @@ pub struct ImopenlinesConfig {
     /// `KPI_FURTHER_ANSWER_TIME`: documented as string.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_TIME")]
     pub kpi_further_answer_time: Option<String>,
-    /// `KPI_FURTHER_ANSWER_ALERT`: documented as string.
-    #[bitrix(rename = "KPI_FURTHER_ANSWER_ALERT")]
-    pub kpi_further_answer_alert: Option<ImopenlinesConfigKpiFurtherAnswerAlert>,
+    /// `KPI_FURTHER_ANSWER_ALERT`: documented as Y/N flag.
+    #[bitrix(rename = "KPI_FURTHER_ANSWER_ALERT", yn)]
+    pub kpi_further_answer_alert: Option<bool>,
     /// `KPI_FURTHER_ANSWER_LIST`: documented as array.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_LIST")]
     pub kpi_further_answer_list: Option<Vec<Value>>,
     /// `KPI_FURTHER_ANSWER_TEXT`: documented as string.
     #[bitrix(rename = "KPI_FURTHER_ANSWER_TEXT")]
     pub kpi_further_answer_text: Option<String>,
-    /// `KPI_CHECK_OPERATOR_ACTIVITY`: documented as string.
-    #[bitrix(rename = "KPI_CHECK_OPERATOR_ACTIVITY")]
-    pub kpi_check_operator_activity: Option<ImopenlinesConfigKpiCheckOperatorActivity>,
-    /// `SEND_NOTIFICATION_EMPTY_QUEUE`: documented as string.
-    #[bitrix(rename = "SEND_NOTIFICATION_EMPTY_QUEUE")]
-    pub send_notification_empty_queue: Option<
-        ImopenlinesConfigSendNotificationEmptyQueue,
-    >,
-    /// `USE_WELCOME_FORM`: documented as string.
-    #[bitrix(rename = "USE_WELCOME_FORM")]
-    pub use_welcome_form: Option<ImopenlinesConfigUseWelcomeForm>,
+    /// `KPI_CHECK_OPERATOR_ACTIVITY`: documented as Y/N flag.
+    #[bitrix(rename = "KPI_CHECK_OPERATOR_ACTIVITY", yn)]
+    pub kpi_check_operator_activity: Option<bool>,
+    /// `SEND_NOTIFICATION_EMPTY_QUEUE`: documented as Y/N flag.
+    #[bitrix(rename = "SEND_NOTIFICATION_EMPTY_QUEUE", yn)]
+    pub send_notification_empty_queue: Option<bool>,
+    /// `USE_WELCOME_FORM`: documented as Y/N flag.
+    #[bitrix(rename = "USE_WELCOME_FORM", yn)]
+    pub use_welcome_form: Option<bool>,
     /// `WELCOME_FORM_ID`: documented as string.
     #[bitrix(rename = "WELCOME_FORM_ID")]
     pub welcome_form_id: Option<String>,
-    /// `WELCOME_FORM_DELAY`: documented as string.
-    #[bitrix(rename = "WELCOME_FORM_DELAY")]
-    pub welcome_form_delay: Option<ImopenlinesConfigWelcomeFormDelay>,
-    /// `SEND_WELCOME_EACH_SESSION`: documented as string.
-    #[bitrix(rename = "SEND_WELCOME_EACH_SESSION")]
-    pub send_welcome_each_session: Option<ImopenlinesConfigSendWelcomeEachSession>,
-    /// `CONFIRM_CLOSE`: documented as string.
-    #[bitrix(rename = "CONFIRM_CLOSE")]
-    pub confirm_close: Option<ImopenlinesConfigConfirmClose>,
-    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: documented as string.
-    #[bitrix(rename = "IGNORE_WELCOME_FORM_RESPONSIBLE")]
-    pub ignore_welcome_form_responsible: Option<
-        ImopenlinesConfigIgnoreWelcomeFormResponsible,
-    >,
+    /// `WELCOME_FORM_DELAY`: documented as Y/N flag.
+    #[bitrix(rename = "WELCOME_FORM_DELAY", yn)]
+    pub welcome_form_delay: Option<bool>,
+    /// `SEND_WELCOME_EACH_SESSION`: documented as Y/N flag.
+    #[bitrix(rename = "SEND_WELCOME_EACH_SESSION", yn)]
+    pub send_welcome_each_session: Option<bool>,
+    /// `CONFIRM_CLOSE`: documented as Y/N flag.
+    #[bitrix(rename = "CONFIRM_CLOSE", yn)]
+    pub confirm_close: Option<bool>,
+    /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: documented as Y/N flag.
+    #[bitrix(rename = "IGNORE_WELCOME_FORM_RESPONSIBLE", yn)]
+    pub ignore_welcome_form_responsible: Option<bool>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `ACTIVE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigActive {
-    /// `"Y"`: the line is active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: the line is inactive
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CRM`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigCrm {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CRM_CREATE_THIRD`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigCrmCreateThird {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CRM_FORWARD`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigCrmForward {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CRM_CHAT_TRACKER`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigCrmChatTracker {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CRM_TRANSFER_CHANGE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigCrmTransferChange {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CHECK_AVAILABLE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigCheckAvailable {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `WATCH_TYPING`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigWatchTyping {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `WELCOME_BOT_ENABLE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigWelcomeBotEnable {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `WELCOME_MESSAGE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigWelcomeMessage {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `VOTE_MESSAGE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigVoteMessage {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `VOTE_BEFORE_FINISH`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigVoteBeforeFinish {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `VOTE_CLOSING_DELAY`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigVoteClosingDelay {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `AGREEMENT_MESSAGE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigAgreementMessage {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CATEGORY_ENABLE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigCategoryEnable {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `WORKTIME_ENABLE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigWorktimeEnable {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `TEMPORARY`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigTemporary {
-    /// `"Y"`: temporary line
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: permanent line
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `ImopenlinesConfigQueueFullValue` object. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[non_exhaustive]
@@ -524,104 +350,4 @@ pub struct ImopenlinesConfigQueueUsersFieldsValue {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `QUEUE_ONLINE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigQueueOnline {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `KPI_FIRST_ANSWER_ALERT`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigKpiFirstAnswerAlert {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `KPI_FURTHER_ANSWER_ALERT`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigKpiFurtherAnswerAlert {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `KPI_CHECK_OPERATOR_ACTIVITY`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigKpiCheckOperatorActivity {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SEND_NOTIFICATION_EMPTY_QUEUE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigSendNotificationEmptyQueue {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `USE_WELCOME_FORM`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigUseWelcomeForm {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `WELCOME_FORM_DELAY`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigWelcomeFormDelay {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `SEND_WELCOME_EACH_SESSION`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigSendWelcomeEachSession {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CONFIRM_CLOSE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigConfirmClose {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `IGNORE_WELCOME_FORM_RESPONSIBLE`. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum ImopenlinesConfigIgnoreWelcomeFormResponsible {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -22,9 +22,9 @@ pub struct SaleBasketItem {
     pub product_id: Option<i64>,
     /// `price`: documented as double.
     pub price: Option<f64>,
-    /// `customPrice`: documented as string.
-    #[bitrix(rename = "customPrice")]
-    pub custom_price: Option<SaleBasketItemCustomPrice>,
+    /// `customPrice`: documented as Y/N flag.
+    #[bitrix(rename = "customPrice", yn)]
+    pub custom_price: Option<bool>,
     /// `currency`: documented as string.
     pub currency: Option<String>,
     /// `quantity`: documented as double.
@@ -58,18 +58,18 @@ pub struct SaleBasketItem {
     /// `measureName`: documented as string.
     #[bitrix(rename = "measureName")]
     pub measure_name: Option<String>,
-    /// `canBuy`: documented as string.
-    #[bitrix(rename = "canBuy")]
-    pub can_buy: Option<SaleBasketItemCanBuy>,
+    /// `canBuy`: documented as Y/N flag.
+    #[bitrix(rename = "canBuy", yn)]
+    pub can_buy: Option<bool>,
     /// `vatRate`: documented as double.
     #[bitrix(rename = "vatRate")]
     pub vat_rate: Option<f64>,
-    /// `vatIncluded`: documented as string.
-    #[bitrix(rename = "vatIncluded")]
-    pub vat_included: Option<SaleBasketItemVatIncluded>,
-    /// `barcodeMulti`: documented as string.
-    #[bitrix(rename = "barcodeMulti")]
-    pub barcode_multi: Option<SaleBasketItemBarcodeMulti>,
+    /// `vatIncluded`: documented as Y/N flag.
+    #[bitrix(rename = "vatIncluded", yn)]
+    pub vat_included: Option<bool>,
+    /// `barcodeMulti`: documented as Y/N flag.
+    #[bitrix(rename = "barcodeMulti", yn)]
+    pub barcode_multi: Option<bool>,
     /// `type`: documented as integer.
     #[bitrix(rename = "type")]
     pub type_: Option<SaleBasketItemType>,
@@ -85,16 +85,6 @@ pub struct SaleBasketItem {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// Documented values of `customPrice`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleBasketItemCustomPrice {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `dimensions`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]
 pub enum SaleBasketItemDimensions {
@@ -107,36 +97,6 @@ pub enum SaleBasketItemDimensions {
     /// `"LENGTH"`: length
     #[bitrix(value = "LENGTH")]
     Length,
-}
-/// Documented values of `canBuy`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleBasketItemCanBuy {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `vatIncluded`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleBasketItemVatIncluded {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `barcodeMulti`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleBasketItemBarcodeMulti {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `type`. Part of the `sale_basket_item` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "integer")]

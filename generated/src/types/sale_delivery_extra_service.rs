@@ -19,9 +19,9 @@ pub struct SaleDeliveryExtraService {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<SaleDeliveryExtraServiceActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
     pub code: Option<String>,
@@ -53,14 +53,4 @@ pub enum SaleDeliveryExtraServiceType {
     /// `"quantity"`: quantitative service (e.g., required number of loaders)
     #[bitrix(value = "quantity")]
     Quantity,
-}
-/// Documented values of `ACTIVE`. Part of the `sale_delivery_extra_service` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleDeliveryExtraServiceActive {
-    /// `"Y"`: active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: inactive
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! The `sale_delivery_handler_settings` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// sale_delivery_handler_settings (`sale_delivery_handler_settings`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -19,25 +19,13 @@ pub struct SaleDeliveryHandlerSettings {
     /// `CANCEL_DELIVERY_REQUEST_URL`: documented as string.
     #[bitrix(rename = "CANCEL_DELIVERY_REQUEST_URL")]
     pub cancel_delivery_request_url: Option<String>,
-    /// `HAS_CALLBACK_TRACKING_SUPPORT`: documented as string.
-    #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT")]
-    pub has_callback_tracking_support: Option<
-        SaleDeliveryHandlerSettingsHasCallbackTrackingSupport,
-    >,
+    /// `HAS_CALLBACK_TRACKING_SUPPORT`: documented as Y/N flag.
+    #[bitrix(rename = "HAS_CALLBACK_TRACKING_SUPPORT", yn)]
+    pub has_callback_tracking_support: Option<bool>,
     /// `CONFIG`: documented as array of object.
     #[bitrix(rename = "CONFIG")]
     pub config: Option<Vec<Map<String, Value>>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `HAS_CALLBACK_TRACKING_SUPPORT`. Part of the `sale_delivery_handler_settings` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleDeliveryHandlerSettingsHasCallbackTrackingSupport {
-    /// `"Y"`: support exists
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no support
-    #[bitrix(value = "N")]
-    N,
 }

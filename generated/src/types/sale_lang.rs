@@ -3,15 +3,16 @@
 //! The `sale_lang` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// sale_lang (`sale_lang`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
 #[non_exhaustive]
 #[bitrix_object]
 pub struct SaleLang {
-    /// `active`: documented as string.
-    pub active: Option<SaleLangActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `lid`: documented as string.
     pub lid: Option<String>,
     /// `name`: documented as string.
@@ -19,14 +20,4 @@ pub struct SaleLang {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of the `sale_lang` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleLangActive {
-    /// `"Y"`: active
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: inactive
-    #[bitrix(value = "N")]
-    N,
 }

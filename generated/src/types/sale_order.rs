@@ -3,7 +3,7 @@
 //! The `sale_order` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// sale_order (`sale_order`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -35,8 +35,9 @@ pub struct SaleOrder {
     /// `dateStatus`: documented as datetime.
     #[bitrix(rename = "dateStatus")]
     pub date_status: Option<String>,
-    /// `marked`: documented as string.
-    pub marked: Option<SaleOrderMarked>,
+    /// `marked`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub marked: Option<bool>,
     /// `dateMarked`: documented as datetime.
     #[bitrix(rename = "dateMarked")]
     pub date_marked: Option<String>,
@@ -74,14 +75,15 @@ pub struct SaleOrder {
     /// `dateLock`: documented as datetime.
     #[bitrix(rename = "dateLock")]
     pub date_lock: Option<String>,
-    /// `recountFlag`: documented as string.
-    #[bitrix(rename = "recountFlag")]
-    pub recount_flag: Option<SaleOrderRecountFlag>,
+    /// `recountFlag`: documented as Y/N flag.
+    #[bitrix(rename = "recountFlag", yn)]
+    pub recount_flag: Option<bool>,
     /// `affiliateId`: documented as integer.
     #[bitrix(rename = "affiliateId")]
     pub affiliate_id: Option<i64>,
-    /// `updated1c`: documented as string.
-    pub updated1c: Option<SaleOrderUpdated1c>,
+    /// `updated1c`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub updated1c: Option<bool>,
     /// `orderTopic`: documented as string.
     #[bitrix(rename = "orderTopic")]
     pub order_topic: Option<String>,
@@ -97,11 +99,12 @@ pub struct SaleOrder {
     pub version: Option<i64>,
     /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `externalOrder`: documented as string.
-    #[bitrix(rename = "externalOrder")]
-    pub external_order: Option<SaleOrderExternalOrder>,
-    /// `canceled`: documented as string.
-    pub canceled: Option<SaleOrderCanceled>,
+    /// `externalOrder`: documented as Y/N flag.
+    #[bitrix(rename = "externalOrder", yn)]
+    pub external_order: Option<bool>,
+    /// `canceled`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub canceled: Option<bool>,
     /// `dateCanceled`: documented as datetime.
     #[bitrix(rename = "dateCanceled")]
     pub date_canceled: Option<String>,
@@ -119,10 +122,12 @@ pub struct SaleOrder {
     /// `accountNumber`: documented as string.
     #[bitrix(rename = "accountNumber")]
     pub account_number: Option<String>,
-    /// `payed`: documented as string.
-    pub payed: Option<SaleOrderPayed>,
-    /// `deducted`: documented as string.
-    pub deducted: Option<SaleOrderDeducted>,
+    /// `payed`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub payed: Option<bool>,
+    /// `deducted`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub deducted: Option<bool>,
     /// `basketItems`: documented as array of object.
     #[bitrix(rename = "basketItems")]
     pub basket_items: Option<Vec<Map<String, Value>>>,
@@ -144,74 +149,4 @@ pub struct SaleOrder {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `marked`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderMarked {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `recountFlag`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderRecountFlag {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `updated1c`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderUpdated1c {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `externalOrder`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderExternalOrder {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canceled`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderCanceled {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `payed`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPayed {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `deducted`. Part of the `sale_order` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderDeducted {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! The `sale_order_crm_client` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// sale_order_crm_client (`sale_order_crm_client`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -18,9 +18,9 @@ pub struct SaleOrderCrmClient {
     /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: Option<i64>,
-    /// `isPrimary`: documented as string.
-    #[bitrix(rename = "isPrimary")]
-    pub is_primary: Option<SaleOrderCrmClientIsPrimary>,
+    /// `isPrimary`: documented as Y/N flag.
+    #[bitrix(rename = "isPrimary", yn)]
+    pub is_primary: Option<bool>,
     /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
     pub order_id: Option<Map<String, Value>>,
@@ -32,14 +32,4 @@ pub struct SaleOrderCrmClient {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `isPrimary`. Part of the `sale_order_crm_client` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderCrmClientIsPrimary {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! The `sale_order_payment` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// sale_order_payment (`sale_order_payment`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -18,14 +18,15 @@ pub struct SaleOrderPayment {
     /// `paySystemXmlId`: documented as string.
     #[bitrix(rename = "paySystemXmlId")]
     pub pay_system_xml_id: Option<String>,
-    /// `paySystemIsCash`: documented as string.
-    #[bitrix(rename = "paySystemIsCash")]
-    pub pay_system_is_cash: Option<SaleOrderPaymentPaySystemIsCash>,
+    /// `paySystemIsCash`: documented as Y/N flag.
+    #[bitrix(rename = "paySystemIsCash", yn)]
+    pub pay_system_is_cash: Option<bool>,
     /// `accountNumber`: documented as string.
     #[bitrix(rename = "accountNumber")]
     pub account_number: Option<String>,
-    /// `paid`: documented as string.
-    pub paid: Option<SaleOrderPaymentPaid>,
+    /// `paid`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub paid: Option<bool>,
     /// `datePaid`: documented as datetime.
     #[bitrix(rename = "datePaid")]
     pub date_paid: Option<String>,
@@ -37,7 +38,7 @@ pub struct SaleOrderPayment {
     pub pay_system_id: Option<Value>,
     /// `psStatus`: documented as string.
     #[bitrix(rename = "psStatus")]
-    pub ps_status: Option<SaleOrderPaymentPsStatus>,
+    pub ps_status: Option<Value>,
     /// `psStatusCode`: documented as string.
     #[bitrix(rename = "psStatusCode")]
     pub ps_status_code: Option<String>,
@@ -105,25 +106,27 @@ pub struct SaleOrderPayment {
     /// `dateResponsibleId`: documented as datetime.
     #[bitrix(rename = "dateResponsibleId")]
     pub date_responsible_id: Option<String>,
-    /// `isReturn`: documented as string.
-    #[bitrix(rename = "isReturn")]
-    pub is_return: Option<SaleOrderPaymentIsReturn>,
+    /// `isReturn`: documented as Y/N flag.
+    #[bitrix(rename = "isReturn", yn)]
+    pub is_return: Option<bool>,
     /// `comments`: documented as string.
     pub comments: Option<String>,
-    /// `updated1c`: documented as string.
-    pub updated1c: Option<SaleOrderPaymentUpdated1c>,
+    /// `updated1c`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub updated1c: Option<bool>,
     /// `id1c`: documented as string.
     pub id1c: Option<String>,
     /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `externalPayment`: documented as string.
-    #[bitrix(rename = "externalPayment")]
-    pub external_payment: Option<SaleOrderPaymentExternalPayment>,
+    /// `externalPayment`: documented as Y/N flag.
+    #[bitrix(rename = "externalPayment", yn)]
+    pub external_payment: Option<bool>,
     /// `psInvoiceId`: documented as string.
     #[bitrix(rename = "psInvoiceId")]
     pub ps_invoice_id: Option<String>,
-    /// `marked`: documented as string.
-    pub marked: Option<SaleOrderPaymentMarked>,
+    /// `marked`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub marked: Option<bool>,
     /// `reasonMarked`: documented as string.
     #[bitrix(rename = "reasonMarked")]
     pub reason_marked: Option<String>,
@@ -136,74 +139,4 @@ pub struct SaleOrderPayment {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `paySystemIsCash`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPaymentPaySystemIsCash {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `paid`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPaymentPaid {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `psStatus`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPaymentPsStatus {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isReturn`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPaymentIsReturn {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `updated1c`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPaymentUpdated1c {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `externalPayment`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPaymentExternalPayment {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `marked`. Part of the `sale_order_payment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPaymentMarked {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -25,24 +25,28 @@ pub struct SaleOrderProperty {
     pub type_: Option<SaleOrderPropertyType>,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<SaleOrderPropertyActive>,
-    /// `util`: documented as string.
-    pub util: Option<SaleOrderPropertyUtil>,
-    /// `userProps`: documented as string.
-    #[bitrix(rename = "userProps")]
-    pub user_props: Option<SaleOrderPropertyUserProps>,
-    /// `isFiltered`: documented as string.
-    #[bitrix(rename = "isFiltered")]
-    pub is_filtered: Option<SaleOrderPropertyIsFiltered>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
+    /// `util`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub util: Option<bool>,
+    /// `userProps`: documented as Y/N flag.
+    #[bitrix(rename = "userProps", yn)]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: documented as Y/N flag.
+    #[bitrix(rename = "isFiltered", yn)]
+    pub is_filtered: Option<bool>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `description`: documented as string.
     pub description: Option<String>,
-    /// `required`: documented as string.
-    pub required: Option<SaleOrderPropertyRequired>,
-    /// `multiple`: documented as string.
-    pub multiple: Option<SaleOrderPropertyMultiple>,
+    /// `required`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub required: Option<bool>,
+    /// `multiple`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub multiple: Option<bool>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
@@ -51,39 +55,39 @@ pub struct SaleOrderProperty {
     pub default_value: Option<Value>,
     /// `settings`: documented as object.
     pub settings: Option<Map<String, Value>>,
-    /// `isProfileName`: documented as string.
-    #[bitrix(rename = "isProfileName")]
-    pub is_profile_name: Option<SaleOrderPropertyIsProfileName>,
-    /// `isPayer`: documented as string.
-    #[bitrix(rename = "isPayer")]
-    pub is_payer: Option<SaleOrderPropertyIsPayer>,
-    /// `isEmail`: documented as string.
-    #[bitrix(rename = "isEmail")]
-    pub is_email: Option<SaleOrderPropertyIsEmail>,
-    /// `isPhone`: documented as string.
-    #[bitrix(rename = "isPhone")]
-    pub is_phone: Option<SaleOrderPropertyIsPhone>,
-    /// `isZip`: documented as string.
-    #[bitrix(rename = "isZip")]
-    pub is_zip: Option<SaleOrderPropertyIsZip>,
-    /// `isAddress`: documented as string.
-    #[bitrix(rename = "isAddress")]
-    pub is_address: Option<SaleOrderPropertyIsAddress>,
-    /// `isLocation`: documented as string.
-    #[bitrix(rename = "isLocation")]
-    pub is_location: Option<SaleOrderPropertyIsLocation>,
-    /// `isLocation4tax`: documented as string.
-    #[bitrix(rename = "isLocation4tax")]
-    pub is_location4tax: Option<SaleOrderPropertyIsLocation4tax>,
+    /// `isProfileName`: documented as Y/N flag.
+    #[bitrix(rename = "isProfileName", yn)]
+    pub is_profile_name: Option<bool>,
+    /// `isPayer`: documented as Y/N flag.
+    #[bitrix(rename = "isPayer", yn)]
+    pub is_payer: Option<bool>,
+    /// `isEmail`: documented as Y/N flag.
+    #[bitrix(rename = "isEmail", yn)]
+    pub is_email: Option<bool>,
+    /// `isPhone`: documented as Y/N flag.
+    #[bitrix(rename = "isPhone", yn)]
+    pub is_phone: Option<bool>,
+    /// `isZip`: documented as Y/N flag.
+    #[bitrix(rename = "isZip", yn)]
+    pub is_zip: Option<bool>,
+    /// `isAddress`: documented as Y/N flag.
+    #[bitrix(rename = "isAddress", yn)]
+    pub is_address: Option<bool>,
+    /// `isLocation`: documented as Y/N flag.
+    #[bitrix(rename = "isLocation", yn)]
+    pub is_location: Option<bool>,
+    /// `isLocation4tax`: documented as Y/N flag.
+    #[bitrix(rename = "isLocation4tax", yn)]
+    pub is_location4tax: Option<bool>,
     /// `inputFieldLocation`: documented as string.
     #[bitrix(rename = "inputFieldLocation")]
     pub input_field_location: Option<String>,
-    /// `isAddressFrom`: documented as string.
-    #[bitrix(rename = "isAddressFrom")]
-    pub is_address_from: Option<SaleOrderPropertyIsAddressFrom>,
-    /// `isAddressTo`: documented as string.
-    #[bitrix(rename = "isAddressTo")]
-    pub is_address_to: Option<SaleOrderPropertyIsAddressTo>,
+    /// `isAddressFrom`: documented as Y/N flag.
+    #[bitrix(rename = "isAddressFrom", yn)]
+    pub is_address_from: Option<bool>,
+    /// `isAddressTo`: documented as Y/N flag.
+    #[bitrix(rename = "isAddressTo", yn)]
+    pub is_address_to: Option<bool>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -115,164 +119,4 @@ pub enum SaleOrderPropertyType {
     /// `"ADDRESS"`
     #[bitrix(value = "ADDRESS")]
     Address,
-}
-/// Documented values of `active`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `util`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyUtil {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `userProps`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyUserProps {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isFiltered`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsFiltered {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `required`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyRequired {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `multiple`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyMultiple {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isProfileName`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsProfileName {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isPayer`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsPayer {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isEmail`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsEmail {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isPhone`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsPhone {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isZip`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsZip {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isAddress`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsAddress {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isLocation`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsLocation {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isLocation4tax`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsLocation4tax {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isAddressFrom`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsAddressFrom {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isAddressTo`. Part of the `sale_order_property` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderPropertyIsAddressTo {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

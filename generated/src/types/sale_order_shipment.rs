@@ -3,7 +3,7 @@
 //! The `sale_order_shipment` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// sale_order_shipment (`sale_order_shipment`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -21,17 +21,18 @@ pub struct SaleOrderShipment {
     /// `accountNumber`: documented as string.
     #[bitrix(rename = "accountNumber")]
     pub account_number: Option<String>,
-    /// `allowDelivery`: documented as string.
-    #[bitrix(rename = "allowDelivery")]
-    pub allow_delivery: Option<SaleOrderShipmentAllowDelivery>,
+    /// `allowDelivery`: documented as Y/N flag.
+    #[bitrix(rename = "allowDelivery", yn)]
+    pub allow_delivery: Option<bool>,
     /// `dateAllowDelivery`: documented as datetime.
     #[bitrix(rename = "dateAllowDelivery")]
     pub date_allow_delivery: Option<String>,
     /// `empAllowDeliveryId`: documented as `user.id`.
     #[bitrix(rename = "empAllowDeliveryId")]
     pub emp_allow_delivery_id: Option<i64>,
-    /// `deducted`: documented as string.
-    pub deducted: Option<SaleOrderShipmentDeducted>,
+    /// `deducted`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub deducted: Option<bool>,
     /// `dateDeducted`: documented as datetime.
     #[bitrix(rename = "dateDeducted")]
     pub date_deducted: Option<String>,
@@ -41,8 +42,9 @@ pub struct SaleOrderShipment {
     /// `reasonUndoDeducted`: documented as string.
     #[bitrix(rename = "reasonUndoDeducted")]
     pub reason_undo_deducted: Option<String>,
-    /// `system`: documented as string.
-    pub system: Option<SaleOrderShipmentSystem>,
+    /// `system`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub system: Option<bool>,
     /// `deliveryId`: documented as `sale_delivery_service.id`.
     #[bitrix(rename = "deliveryId")]
     pub delivery_id: Option<Value>,
@@ -58,16 +60,18 @@ pub struct SaleOrderShipment {
     /// `statusXmlId`: documented as string.
     #[bitrix(rename = "statusXmlId")]
     pub status_xml_id: Option<String>,
-    /// `canceled`: documented as string.
-    pub canceled: Option<SaleOrderShipmentCanceled>,
+    /// `canceled`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub canceled: Option<bool>,
     /// `dateCanceled`: documented as datetime.
     #[bitrix(rename = "dateCanceled")]
     pub date_canceled: Option<String>,
     /// `empCanceledId`: documented as `user.id`.
     #[bitrix(rename = "empCanceledId")]
     pub emp_canceled_id: Option<i64>,
-    /// `marked`: documented as string.
-    pub marked: Option<SaleOrderShipmentMarked>,
+    /// `marked`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub marked: Option<bool>,
     /// `dateMarked`: documented as datetime.
     #[bitrix(rename = "dateMarked")]
     pub date_marked: Option<String>,
@@ -97,9 +101,9 @@ pub struct SaleOrderShipment {
     pub tracking_status: Option<String>,
     /// `currency`: documented as string.
     pub currency: Option<String>,
-    /// `customPriceDelivery`: documented as string.
-    #[bitrix(rename = "customPriceDelivery")]
-    pub custom_price_delivery: Option<SaleOrderShipmentCustomPriceDelivery>,
+    /// `customPriceDelivery`: documented as Y/N flag.
+    #[bitrix(rename = "customPriceDelivery", yn)]
+    pub custom_price_delivery: Option<bool>,
     /// `basePriceDelivery`: documented as double.
     #[bitrix(rename = "basePriceDelivery")]
     pub base_price_delivery: Option<f64>,
@@ -126,9 +130,9 @@ pub struct SaleOrderShipment {
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `externalDelivery`: documented as string.
-    #[bitrix(rename = "externalDelivery")]
-    pub external_delivery: Option<SaleOrderShipmentExternalDelivery>,
+    /// `externalDelivery`: documented as Y/N flag.
+    #[bitrix(rename = "externalDelivery", yn)]
+    pub external_delivery: Option<bool>,
     /// `id1c`: documented as string.
     pub id1c: Option<String>,
     /// `updated1c`: documented as string.
@@ -141,74 +145,4 @@ pub struct SaleOrderShipment {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `allowDelivery`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderShipmentAllowDelivery {
-    /// `"Y"`: yes (delivery allowed)
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no (delivery not allowed)
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `deducted`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderShipmentDeducted {
-    /// `"Y"`: yes (shipped)
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no (not shipped)
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `system`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderShipmentSystem {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `canceled`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderShipmentCanceled {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `marked`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderShipmentMarked {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `customPriceDelivery`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderShipmentCustomPriceDelivery {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `externalDelivery`. Part of the `sale_order_shipment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderShipmentExternalDelivery {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! The `sale_order_trade_platform` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// sale_order_trade_platform (`sale_order_trade_platform`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
@@ -14,8 +14,9 @@ pub struct SaleOrderTradePlatform {
     pub id: Option<i64>,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `active`: documented as string.
-    pub active: Option<SaleOrderTradePlatformActive>,
+    /// `active`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub active: Option<bool>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `description`: documented as string.
@@ -33,14 +34,4 @@ pub struct SaleOrderTradePlatform {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `active`. Part of the `sale_order_trade_platform` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleOrderTradePlatformActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

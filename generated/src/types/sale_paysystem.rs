@@ -28,24 +28,24 @@ pub struct SalePaysystem {
     /// `ACTION_FILE`: documented as string.
     #[bitrix(rename = "ACTION_FILE")]
     pub action_file: Option<String>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<SalePaysystemActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `ENTITY_REGISTRY_TYPE`: documented as string.
     #[bitrix(rename = "ENTITY_REGISTRY_TYPE")]
     pub entity_registry_type: Option<SalePaysystemEntityRegistryType>,
-    /// `NEW_WINDOW`: documented as string.
-    #[bitrix(rename = "NEW_WINDOW")]
-    pub new_window: Option<SalePaysystemNewWindow>,
-    /// `ALLOW_EDIT_PAYMENT`: documented as string.
-    #[bitrix(rename = "ALLOW_EDIT_PAYMENT")]
-    pub allow_edit_payment: Option<SalePaysystemAllowEditPayment>,
-    /// `AUTO_CHANGE_1C`: documented as string.
-    #[bitrix(rename = "AUTO_CHANGE_1C")]
-    pub auto_change_1c: Option<SalePaysystemAutoChange1c>,
-    /// `CAN_PRINT_CHECK`: documented as string.
-    #[bitrix(rename = "CAN_PRINT_CHECK")]
-    pub can_print_check: Option<SalePaysystemCanPrintCheck>,
+    /// `NEW_WINDOW`: documented as Y/N flag.
+    #[bitrix(rename = "NEW_WINDOW", yn)]
+    pub new_window: Option<bool>,
+    /// `ALLOW_EDIT_PAYMENT`: documented as Y/N flag.
+    #[bitrix(rename = "ALLOW_EDIT_PAYMENT", yn)]
+    pub allow_edit_payment: Option<bool>,
+    /// `AUTO_CHANGE_1C`: documented as Y/N flag.
+    #[bitrix(rename = "AUTO_CHANGE_1C", yn)]
+    pub auto_change_1c: Option<bool>,
+    /// `CAN_PRINT_CHECK`: documented as Y/N flag.
+    #[bitrix(rename = "CAN_PRINT_CHECK", yn)]
+    pub can_print_check: Option<bool>,
     /// `ENCODING`: documented as string.
     #[bitrix(rename = "ENCODING")]
     pub encoding: Option<SalePaysystemEncoding>,
@@ -68,16 +68,6 @@ pub struct SalePaysystem {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// Documented values of `ACTIVE`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaysystemActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `ENTITY_REGISTRY_TYPE`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]
 pub enum SalePaysystemEntityRegistryType {
@@ -90,46 +80,6 @@ pub enum SalePaysystemEntityRegistryType {
     /// `"CRM_QUOTE"`: value for CRM estimates
     #[bitrix(value = "CRM_QUOTE")]
     CrmQuote,
-}
-/// Documented values of `NEW_WINDOW`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaysystemNewWindow {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `ALLOW_EDIT_PAYMENT`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaysystemAllowEditPayment {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `AUTO_CHANGE_1C`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaysystemAutoChange1c {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `CAN_PRINT_CHECK`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SalePaysystemCanPrintCheck {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `ENCODING`. Part of the `sale_paysystem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
 #[bitrix_enum(repr = "string")]

@@ -15,8 +15,9 @@ pub struct SaleStatus {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
     pub type_: Option<SaleStatusType>,
-    /// `notify`: documented as string.
-    pub notify: Option<SaleStatusNotify>,
+    /// `notify`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub notify: Option<bool>,
     /// `color`: documented as string.
     pub color: Option<String>,
     /// `sort`: documented as integer.
@@ -37,14 +38,4 @@ pub enum SaleStatusType {
     /// `"D"`: delivery status
     #[bitrix(value = "D")]
     D,
-}
-/// Documented values of `notify`. Part of the `sale_status` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)).
-#[bitrix_enum(repr = "string")]
-pub enum SaleStatusNotify {
-    /// `"Y"`: notify
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not notify
-    #[bitrix(value = "N")]
-    N,
 }

@@ -27,13 +27,15 @@ pub struct TasksTask {
     pub mark: Option<TasksTaskMark>,
     /// `priority`: documented as string.
     pub priority: Option<TasksTaskPriority>,
-    /// `multitask`: documented as string.
-    pub multitask: Option<TasksTaskMultitask>,
-    /// `notViewed`: documented as string.
-    #[bitrix(rename = "notViewed")]
-    pub not_viewed: Option<TasksTaskNotViewed>,
-    /// `replicate`: documented as string.
-    pub replicate: Option<TasksTaskReplicate>,
+    /// `multitask`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub multitask: Option<bool>,
+    /// `notViewed`: documented as Y/N flag.
+    #[bitrix(rename = "notViewed", yn)]
+    pub not_viewed: Option<bool>,
+    /// `replicate`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub replicate: Option<bool>,
     /// `stageId`: documented as string.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<String>,
@@ -92,18 +94,18 @@ pub struct TasksTask {
     /// `serviceCommentsCount`: documented as string.
     #[bitrix(rename = "serviceCommentsCount")]
     pub service_comments_count: Option<String>,
-    /// `allowChangeDeadline`: documented as string.
-    #[bitrix(rename = "allowChangeDeadline")]
-    pub allow_change_deadline: Option<TasksTaskAllowChangeDeadline>,
-    /// `allowTimeTracking`: documented as string.
-    #[bitrix(rename = "allowTimeTracking")]
-    pub allow_time_tracking: Option<TasksTaskAllowTimeTracking>,
-    /// `taskControl`: documented as string.
-    #[bitrix(rename = "taskControl")]
-    pub task_control: Option<TasksTaskTaskControl>,
-    /// `addInReport`: documented as string.
-    #[bitrix(rename = "addInReport")]
-    pub add_in_report: Option<TasksTaskAddInReport>,
+    /// `allowChangeDeadline`: documented as Y/N flag.
+    #[bitrix(rename = "allowChangeDeadline", yn)]
+    pub allow_change_deadline: Option<bool>,
+    /// `allowTimeTracking`: documented as Y/N flag.
+    #[bitrix(rename = "allowTimeTracking", yn)]
+    pub allow_time_tracking: Option<bool>,
+    /// `taskControl`: documented as Y/N flag.
+    #[bitrix(rename = "taskControl", yn)]
+    pub task_control: Option<bool>,
+    /// `addInReport`: documented as Y/N flag.
+    #[bitrix(rename = "addInReport", yn)]
+    pub add_in_report: Option<bool>,
     /// `forkedByTemplateId`: documented as string.
     #[bitrix(rename = "forkedByTemplateId")]
     pub forked_by_template_id: Option<String>,
@@ -113,9 +115,9 @@ pub struct TasksTask {
     /// `timeSpentInLogs`: documented as string.
     #[bitrix(rename = "timeSpentInLogs")]
     pub time_spent_in_logs: Option<String>,
-    /// `matchWorkTime`: documented as string.
-    #[bitrix(rename = "matchWorkTime")]
-    pub match_work_time: Option<TasksTaskMatchWorkTime>,
+    /// `matchWorkTime`: documented as Y/N flag.
+    #[bitrix(rename = "matchWorkTime", yn)]
+    pub match_work_time: Option<bool>,
     /// `forumTopicId`: documented as string.
     #[bitrix(rename = "forumTopicId")]
     pub forum_topic_id: Option<String>,
@@ -125,8 +127,9 @@ pub struct TasksTask {
     /// `siteId`: documented as string.
     #[bitrix(rename = "siteId")]
     pub site_id: Option<String>,
-    /// `subordinate`: documented as string.
-    pub subordinate: Option<TasksTaskSubordinate>,
+    /// `subordinate`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub subordinate: Option<bool>,
     /// `exchangeModified`: documented as string.
     #[bitrix(rename = "exchangeModified")]
     pub exchange_modified: Option<String>,
@@ -144,21 +147,21 @@ pub struct TasksTask {
     /// `durationFact`: documented as string.
     #[bitrix(rename = "durationFact")]
     pub duration_fact: Option<String>,
-    /// `isMuted`: documented as string.
-    #[bitrix(rename = "isMuted")]
-    pub is_muted: Option<TasksTaskIsMuted>,
-    /// `isPinned`: documented as string.
-    #[bitrix(rename = "isPinned")]
-    pub is_pinned: Option<TasksTaskIsPinned>,
-    /// `isPinnedInGroup`: documented as string.
-    #[bitrix(rename = "isPinnedInGroup")]
-    pub is_pinned_in_group: Option<TasksTaskIsPinnedInGroup>,
+    /// `isMuted`: documented as Y/N flag.
+    #[bitrix(rename = "isMuted", yn)]
+    pub is_muted: Option<bool>,
+    /// `isPinned`: documented as Y/N flag.
+    #[bitrix(rename = "isPinned", yn)]
+    pub is_pinned: Option<bool>,
+    /// `isPinnedInGroup`: documented as Y/N flag.
+    #[bitrix(rename = "isPinnedInGroup", yn)]
+    pub is_pinned_in_group: Option<bool>,
     /// `flowId`: documented as string.
     #[bitrix(rename = "flowId")]
     pub flow_id: Option<String>,
-    /// `descriptionInBbcode`: documented as string.
-    #[bitrix(rename = "descriptionInBbcode")]
-    pub description_in_bbcode: Option<TasksTaskDescriptionInBbcode>,
+    /// `descriptionInBbcode`: documented as Y/N flag.
+    #[bitrix(rename = "descriptionInBbcode", yn)]
+    pub description_in_bbcode: Option<bool>,
     /// `status`: documented as string.
     pub status: Option<TasksTaskStatus>,
     /// `statusChangedDate`: documented as string.
@@ -170,8 +173,9 @@ pub struct TasksTask {
     /// `durationType`: documented as string.
     #[bitrix(rename = "durationType")]
     pub duration_type: Option<TasksTaskDurationType>,
-    /// `favorite`: documented as string.
-    pub favorite: Option<TasksTaskFavorite>,
+    /// `favorite`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub favorite: Option<bool>,
     /// `groupId`: documented as string.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<String>,
@@ -240,136 +244,6 @@ pub enum TasksTaskPriority {
     #[bitrix(value = "0")]
     V0,
 }
-/// Documented values of `multitask`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskMultitask {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `notViewed`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskNotViewed {
-    /// `"Y"`: not viewed
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: viewed
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `replicate`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskReplicate {
-    /// `"Y"`: yes, make the task recurring
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not repeat
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `allowChangeDeadline`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskAllowChangeDeadline {
-    /// `"Y"`: allowed
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not allowed
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `allowTimeTracking`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskAllowTimeTracking {
-    /// `"Y"`: allowed
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not allowed
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `taskControl`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskTaskControl {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `addInReport`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskAddInReport {
-    /// `"Y"`: add
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: do not add
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `matchWorkTime`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskMatchWorkTime {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `subordinate`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskSubordinate {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isMuted`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskIsMuted {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isPinned`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskIsPinned {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isPinnedInGroup`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskIsPinnedInGroup {
-    /// `"Y"`: pinned
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not pinned
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `descriptionInBbcode`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskDescriptionInBbcode {
-    /// `"Y"`: enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: disabled
-    #[bitrix(value = "N")]
-    N,
-}
 /// Documented values of `status`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
 #[bitrix_enum(repr = "string")]
 pub enum TasksTaskStatus {
@@ -414,16 +288,6 @@ pub enum TasksTaskDurationType {
     #[bitrix(value = "years")]
     Years,
 }
-/// Documented values of `favorite`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskFavorite {
-    /// `"Y"`: added to favorites
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not added to favorites
-    #[bitrix(value = "N")]
-    N,
-}
 /// The `TasksTaskChecklistValue` object. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
 #[non_exhaustive]
 #[bitrix_object]
@@ -444,12 +308,12 @@ pub struct TasksTaskChecklistValue {
     /// `sortIndex`: documented as string.
     #[bitrix(rename = "sortIndex")]
     pub sort_index: Option<String>,
-    /// `isComplete`: documented as string.
-    #[bitrix(rename = "isComplete")]
-    pub is_complete: Option<TasksTaskChecklistValueIsComplete>,
-    /// `isImportant`: documented as string.
-    #[bitrix(rename = "isImportant")]
-    pub is_important: Option<TasksTaskChecklistValueIsImportant>,
+    /// `isComplete`: documented as Y/N flag.
+    #[bitrix(rename = "isComplete", yn)]
+    pub is_complete: Option<bool>,
+    /// `isImportant`: documented as Y/N flag.
+    #[bitrix(rename = "isImportant", yn)]
+    pub is_important: Option<bool>,
     /// `toggledBy`: documented as string.
     #[bitrix(rename = "toggledBy")]
     pub toggled_by: Option<String>,
@@ -471,26 +335,6 @@ pub struct TasksTaskChecklistValue {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `isComplete`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskChecklistValueIsComplete {
-    /// `"Y"`: item completed
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: item not completed
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isImportant`. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
-#[bitrix_enum(repr = "string")]
-pub enum TasksTaskChecklistValueIsImportant {
-    /// `"Y"`: important
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: not important
-    #[bitrix(value = "N")]
-    N,
 }
 /// The `action` object. Part of the `tasks_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)).
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 //! The `userconsent_agreement` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object};
+use bitrix24::bitrix_object;
 /// Get the list of agreements (`userconsent_agreement`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-list.html)
@@ -16,23 +16,13 @@ pub struct UserconsentAgreement {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `ACTIVE`: documented as string.
-    #[bitrix(rename = "ACTIVE")]
-    pub active: Option<UserconsentAgreementActive>,
+    /// `ACTIVE`: documented as Y/N flag.
+    #[bitrix(rename = "ACTIVE", yn)]
+    pub active: Option<bool>,
     /// `LANGUAGE_ID`: documented as string.
     #[bitrix(rename = "LANGUAGE_ID")]
     pub language_id: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `ACTIVE`. Part of the `userconsent_agreement` type ([official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum UserconsentAgreementActive {
-    /// `"Y"`: yes
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: no
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! The `voximplant_sip` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object, Secret};
+use bitrix24::{bitrix_object, Secret};
 /// Create SIP Line (`voximplant_sip`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-add.html)
@@ -40,9 +40,9 @@ pub struct VoximplantSip {
     /// `OUTBOUND_PROXY`: documented as string.
     #[bitrix(rename = "OUTBOUND_PROXY")]
     pub outbound_proxy: Option<String>,
-    /// `DETECT_LINE_NUMBER`: documented as string.
-    #[bitrix(rename = "DETECT_LINE_NUMBER")]
-    pub detect_line_number: Option<VoximplantSipDetectLineNumber>,
+    /// `DETECT_LINE_NUMBER`: documented as Y/N flag.
+    #[bitrix(rename = "DETECT_LINE_NUMBER", yn)]
+    pub detect_line_number: Option<bool>,
     /// `LINE_DETECT_HEADER_ORDER`: documented as string.
     #[bitrix(rename = "LINE_DETECT_HEADER_ORDER")]
     pub line_detect_header_order: Option<String>,
@@ -64,14 +64,4 @@ pub struct VoximplantSip {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `DETECT_LINE_NUMBER`. Part of the `voximplant_sip` type ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum VoximplantSipDetectLineNumber {
-    /// `"Y"`: line number detection enabled
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: line number detection disabled
-    #[bitrix(value = "N")]
-    N,
 }

@@ -3,7 +3,7 @@
 //! The `voximplant_user` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_object, Secret};
+use bitrix24::{bitrix_object, Secret};
 /// Get User Settings (`voximplant_user`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/users/voximplant-user-get.html)
@@ -16,9 +16,9 @@ pub struct VoximplantUser {
     /// `DEFAULT_LINE`: documented as string.
     #[bitrix(rename = "DEFAULT_LINE")]
     pub default_line: Option<String>,
-    /// `PHONE_ENABLED`: documented as string.
-    #[bitrix(rename = "PHONE_ENABLED")]
-    pub phone_enabled: Option<VoximplantUserPhoneEnabled>,
+    /// `PHONE_ENABLED`: documented as Y/N flag.
+    #[bitrix(rename = "PHONE_ENABLED", yn)]
+    pub phone_enabled: Option<bool>,
     /// `SIP_SERVER`: documented as string.
     #[bitrix(rename = "SIP_SERVER")]
     pub sip_server: Option<String>,
@@ -34,14 +34,4 @@ pub struct VoximplantUser {
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `PHONE_ENABLED`. Part of the `voximplant_user` type ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/users/voximplant-user-get.html)).
-#[bitrix_enum(repr = "string")]
-pub enum VoximplantUserPhoneEnabled {
-    /// `"Y"`: SIP device is activated for the user
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`: SIP device is not activated for the user
-    #[bitrix(value = "N")]
-    N,
 }

@@ -74,22 +74,24 @@ pub struct UserfieldconfigListSelect {
     pub xml_id: Option<String>,
     /// `sort`: documented as string.
     pub sort: Option<String>,
-    /// `multiple`: documented as string.
-    pub multiple: Option<UserfieldconfigListSelectMultiple>,
-    /// `mandatory`: documented as string.
-    pub mandatory: Option<UserfieldconfigListSelectMandatory>,
+    /// `multiple`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub multiple: Option<bool>,
+    /// `mandatory`: documented as Y/N flag.
+    #[bitrix(yn)]
+    pub mandatory: Option<bool>,
     /// `showFilter`: documented as string.
     #[bitrix(rename = "showFilter")]
     pub show_filter: Option<UserfieldconfigListSelectShowFilter>,
-    /// `showInList`: documented as string.
-    #[bitrix(rename = "showInList")]
-    pub show_in_list: Option<UserfieldconfigListSelectShowInList>,
-    /// `editInList`: documented as string.
-    #[bitrix(rename = "editInList")]
-    pub edit_in_list: Option<UserfieldconfigListSelectEditInList>,
-    /// `isSearchable`: documented as string.
-    #[bitrix(rename = "isSearchable")]
-    pub is_searchable: Option<UserfieldconfigListSelectIsSearchable>,
+    /// `showInList`: documented as Y/N flag.
+    #[bitrix(rename = "showInList", yn)]
+    pub show_in_list: Option<bool>,
+    /// `editInList`: documented as Y/N flag.
+    #[bitrix(rename = "editInList", yn)]
+    pub edit_in_list: Option<bool>,
+    /// `isSearchable`: documented as Y/N flag.
+    #[bitrix(rename = "isSearchable", yn)]
+    pub is_searchable: Option<bool>,
     /// `settings`: documented as string.
     pub settings: Option<String>,
     /// `languageId`: documented as string.
@@ -98,26 +100,6 @@ pub struct UserfieldconfigListSelect {
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
-}
-/// Documented values of `multiple`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum UserfieldconfigListSelectMultiple {
-    /// `"Y"`
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `mandatory`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum UserfieldconfigListSelectMandatory {
-    /// `"Y"`
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `showFilter`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
 #[bitrix_enum(repr = "string")]
@@ -134,36 +116,6 @@ pub enum UserfieldconfigListSelectShowFilter {
     /// `"S"`
     #[bitrix(value = "S")]
     S,
-}
-/// Documented values of `showInList`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum UserfieldconfigListSelectShowInList {
-    /// `"Y"`
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `editInList`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum UserfieldconfigListSelectEditInList {
-    /// `"Y"`
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`
-    #[bitrix(value = "N")]
-    N,
-}
-/// Documented values of `isSearchable`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
-#[bitrix_enum(repr = "string")]
-pub enum UserfieldconfigListSelectIsSearchable {
-    /// `"Y"`
-    #[bitrix(value = "Y")]
-    Y,
-    /// `"N"`
-    #[bitrix(value = "N")]
-    N,
 }
 /// Documented values of `languageId`. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
 #[bitrix_enum(repr = "string")]
