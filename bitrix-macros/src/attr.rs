@@ -117,6 +117,31 @@ fn error_arg(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Err
     Ok(arg)
 }
 
+/// Arguments of `#[bitrix_object(...)]`.
+#[derive(Default)]
+pub struct ObjectArgs {
+    /// `received`: a structure only the server sends (an answer, an event post). It is
+    /// decoded, never built field by field, so it gets no constructor and no setters, which
+    /// also keeps the generated crate quicker to compile; `Default` still makes an empty one.
+    pub received: bool,
+}
+
+pub fn object_args(tokens: TokenStream, errors: &mut Errors) -> ObjectArgs {
+    let mut args = ObjectArgs::default();
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("received") {
+            args.received = true;
+        } else {
+            unknown(&meta, "received", errors)?;
+        }
+        Ok(())
+    });
+    if let Err(e) = parser.parse2(tokens) {
+        errors.push(e);
+    }
+    args
+}
+
 /// Arguments of `#[bitrix_enum(...)]`.
 #[derive(Default)]
 pub struct EnumArgs {

@@ -4,7 +4,8 @@
 //!   method: serialization to the wire format, a constructor taking the required parameters,
 //!   setters for the optional ones, a validator that reports every problem at once, the
 //!   runtime's `Method` impl, and a `#[non_exhaustive]` error-code enum.
-//! - `#[bitrix_object]` does the same for nested parameter and result structures.
+//! - `#[bitrix_object]` does the same for nested parameter and result structures; those only
+//!   the server sends (`received`) have no constructor or setters.
 //! - `#[bitrix_enum]` turns a list of documented values into an enum with an `Unknown`
 //!   catch-all.
 //!
@@ -79,26 +80,20 @@ pub fn bitrix_method(args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 /// Declares a nested parameter or result structure (same field attributes as
-/// `#[bitrix_method]`).
+/// `#[bitrix_method]`). `#[bitrix_object(received)]` declares one only the server sends (an
+/// answer, an event post): it is decoded, not built, and has no constructor or setters.
 #[proc_macro_attribute]
 pub fn bitrix_object(args: TokenStream, input: TokenStream) -> TokenStream {
     let item = parse_macro_input!(input as syn::ItemStruct);
     let mut errors = Errors::default();
-    if !args.is_empty() {
-        errors.at(
-            proc_macro2::TokenStream::from(args)
-                .into_iter()
-                .next()
-                .map_or_else(proc_macro2::Span::call_site, |t| t.span()),
-            "#[bitrix_object] takes no arguments",
-        );
-    }
+    let args = attr::object_args(args.into(), &mut errors);
     let s = ast::parse_struct(item, &mut errors);
     valid::object(&s, &mut errors);
     let krate = krate();
     if errors.is_empty() {
         let what = format!("a [`{}`]", s.item.ident);
-        expand::object::expand(s, &what, &krate).into()
+        let builder = !args.received;
+        expand::object::expand(s, &what, builder, &krate).into()
     } else {
         let fallback = expand::object::fallback(&s, &krate);
         let errs = errors.to_compile_errors();

@@ -195,10 +195,15 @@ fn object_tokens(o: &Object) -> TokenStream {
     let name = ident(&o.name);
     let doc = doc_attrs(&o.doc);
     let fields = o.fields.iter().map(field_tokens);
+    let attr = if o.received {
+        quote!(#[bitrix_object(received)])
+    } else {
+        quote!(#[bitrix_object])
+    };
     quote! {
         #doc
         #[non_exhaustive]
-        #[bitrix_object]
+        #attr
         pub struct #name {
             #(#fields)*
         }

@@ -74,6 +74,9 @@ pub struct Object {
     pub name: String,
     pub doc: String,
     pub fields: Vec<Field>,
+    /// Only the server sends it (an answer, an event post): decoded, never built, so it has
+    /// no constructor or setters.
+    pub received: bool,
 }
 
 /// One documented value of a `#[bitrix_enum]`.

@@ -78,6 +78,7 @@ pub fn lower(spec: &Spec) -> Crate {
     // Named types. Those an answer reaches (a result or an event) decode what servers send:
     // everything in them may be absent; only those that requests alone use keep required flags.
     let received = spec.types_in_answers();
+    let sent = spec.types_in_requests();
     let mut names = Names(type_names.values().cloned().collect());
     let mut modules = Vec::new();
     for t in spec.types.values() {
@@ -92,6 +93,7 @@ pub fn lower(spec: &Spec) -> Crate {
                 t.name, t.doc_url
             ),
         );
+        cx.sent = sent.contains(&t.name);
         let doc = named_type_doc(t);
         let role = if received.contains(&t.name) {
             Role::Result
@@ -235,6 +237,9 @@ struct Cx<'a> {
     names: &'a mut Names,
     items: Vec<Item>,
     in_types: bool,
+    /// Whether requests send the named type being lowered, which then keeps its builders even
+    /// where answers reach it too.
+    sent: bool,
     /// Doc sentence naming the method, type or event the nested items belong to.
     owner: String,
 }
@@ -253,6 +258,7 @@ impl<'a> Cx<'a> {
             names,
             items: Vec::new(),
             in_types,
+            sent: false,
             owner,
         }
     }
@@ -322,6 +328,11 @@ impl<'a> Cx<'a> {
         errors
     }
 
+    /// Whether an object of this role is only ever sent by the server.
+    fn received(&self, role: Role) -> bool {
+        matches!(role, Role::Result | Role::Event) && !self.sent
+    }
+
     /// A named type's item.
     fn named(&mut self, rust: &str, t: &Type, doc: &str, role: Role) {
         if !t.fields().is_empty() {
@@ -350,6 +361,7 @@ impl<'a> Cx<'a> {
                 name: rust.to_owned(),
                 doc: doc.to_owned(),
                 fields,
+                received: self.received(role),
             }),
         );
     }

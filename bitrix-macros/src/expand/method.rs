@@ -69,7 +69,7 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
     );
     let common = quote!(#krate::CommonError);
     let error_enum = codes::error_enum(&vis, &error_ident, &error_doc, &codes, &common, krate);
-    let core = super::object::expand(s, &what, krate);
+    let core = super::object::expand(s, &what, true, krate);
     quote! {
         #core
 

@@ -127,6 +127,7 @@ impl Cx<'_> {
                 name: rust.to_owned(),
                 doc: doc.to_owned(),
                 fields,
+                received: self.received(Role::Event),
             }),
         );
     }

@@ -271,6 +271,16 @@ impl Spec {
         named_types_reached(roots, &self.types)
     }
 
+    /// The named types some method's parameters reach, directly or through other named types:
+    /// structures callers build and send.
+    pub fn types_in_requests(&self) -> BTreeSet<String> {
+        let roots = self
+            .methods
+            .values()
+            .flat_map(|m| m.params.iter().map(|p| &p.ty));
+        named_types_reached(roots, &self.types)
+    }
+
     /// What a type is underneath its named-type references: `ty` itself unless it refers to a
     /// named type of this spec. An unknown name comes back as it is.
     pub fn resolve<'a>(&'a self, ty: &'a Type) -> &'a Type {
