@@ -21,7 +21,7 @@ pub struct AccessName {
 }
 /// The `AccessNameResult` object. Part of `access.name` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct AccessNameResult {
     /// `AU`: documented as object.
     #[bitrix(rename = "AU")]
@@ -35,7 +35,7 @@ pub struct AccessNameResult {
 }
 /// The `AU` object. Part of `access.name` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct AccessNameResultAu {
     /// `name`: documented as string.
     pub name: Option<String>,
@@ -49,7 +49,7 @@ pub struct AccessNameResultAu {
 }
 /// The `G2` object. Part of `access.name` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct AccessNameResultG2 {
     /// `name`: documented as string.
     pub name: Option<String>,

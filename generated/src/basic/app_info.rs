@@ -22,7 +22,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct AppInfo {}
 /// The `AppInfoResult` object. Part of `app.info` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/app-info.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct AppInfoResult {
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]

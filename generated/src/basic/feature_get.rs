@@ -22,7 +22,7 @@ pub struct FeatureGet {
 }
 /// The `FeatureGetResult` object. Part of `feature.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/feature-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct FeatureGetResult {
     /// `value`: documented as string.
     pub value: Option<String>,

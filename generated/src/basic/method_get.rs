@@ -20,7 +20,7 @@ pub struct MethodGet {
 }
 /// The `MethodGetResult` object. Part of `method.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/system/method-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MethodGetResult {
     /// `isAvailable`: documented as boolean.
     #[bitrix(rename = "isAvailable")]

@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct Profile {}
 /// The `ProfileResult` object. Part of `profile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/common/users/profile.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ProfileResult {
     /// `ADMIN`: documented as boolean.
     #[bitrix(rename = "ADMIN")]

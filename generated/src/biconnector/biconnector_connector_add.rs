@@ -71,7 +71,7 @@ pub struct BiconnectorConnectorAdd {
 }
 /// The `BiconnectorConnectorAddResult` object. Part of `biconnector.connector.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorConnectorAddResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

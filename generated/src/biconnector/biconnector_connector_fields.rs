@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct BiconnectorConnectorFields {}
 /// The `BiconnectorConnectorFieldsResult` object. Part of `biconnector.connector.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorConnectorFieldsResult {
     /// `fields`: documented as array of object.
     pub fields: Option<Vec<BiconnectorConnectorFieldsResultFieldsItem>>,
@@ -27,7 +27,7 @@ pub struct BiconnectorConnectorFieldsResult {
 }
 /// The `BiconnectorConnectorFieldsResultFieldsItem` object. Part of `biconnector.connector.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorConnectorFieldsResultFieldsItem {
     /// `title`: documented as string.
     pub title: Option<String>,

@@ -32,7 +32,7 @@ pub struct BiconnectorConnectorGet {
 }
 /// The `BiconnectorConnectorGetResult` object. Part of `biconnector.connector.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorConnectorGetResult {
     /// `item`: documented as `biconnector_connector`.
     pub item: Option<types::BiconnectorConnector>,

@@ -98,7 +98,7 @@ pub struct BiconnectorDatasetAdd {
 }
 /// The `BiconnectorDatasetAddResult` object. Part of `biconnector.dataset.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorDatasetAddResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

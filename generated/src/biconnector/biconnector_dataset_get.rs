@@ -28,7 +28,7 @@ pub struct BiconnectorDatasetGet {
 }
 /// The `BiconnectorDatasetGetResult` object. Part of `biconnector.dataset.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorDatasetGetResult {
     /// `item`: documented as `biconnector_dataset`.
     pub item: Option<types::BiconnectorDataset>,

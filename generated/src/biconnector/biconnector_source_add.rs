@@ -71,7 +71,7 @@ pub struct BiconnectorSourceAdd {
 }
 /// The `BiconnectorSourceAddResult` object. Part of `biconnector.source.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorSourceAddResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

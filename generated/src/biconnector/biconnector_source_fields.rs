@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct BiconnectorSourceFields {}
 /// The `BiconnectorSourceFieldsResult` object. Part of `biconnector.source.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorSourceFieldsResult {
     /// `fields`: documented as array of object.
     pub fields: Option<Vec<BiconnectorSourceFieldsResultFieldsItem>>,
@@ -27,7 +27,7 @@ pub struct BiconnectorSourceFieldsResult {
 }
 /// The `BiconnectorSourceFieldsResultFieldsItem` object. Part of `biconnector.source.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorSourceFieldsResultFieldsItem {
     /// `title`: documented as string.
     pub title: Option<String>,

@@ -28,7 +28,7 @@ pub struct BiconnectorSourceGet {
 }
 /// The `BiconnectorSourceGetResult` object. Part of `biconnector.source.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorSourceGetResult {
     /// `item`: documented as `biconnector_source`.
     pub item: Option<types::BiconnectorSource>,

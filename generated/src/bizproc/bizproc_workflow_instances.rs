@@ -30,7 +30,7 @@ pub struct BizprocWorkflowInstances {
 }
 /// The `BizprocWorkflowInstancesResultItem` object. Part of `bizproc.workflow.instances` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-workflow-instances.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BizprocWorkflowInstancesResultItem {
     /// `DOCUMENT_ID`: documented as string.
     #[bitrix(rename = "DOCUMENT_ID")]

@@ -25,7 +25,7 @@ pub struct BookingV1BookingAdd {
 }
 /// The `BookingV1BookingAddResult` object. Part of `booking.v1.booking.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1BookingAddResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -24,7 +24,7 @@ pub struct BookingV1BookingClientList {
 }
 /// The `BookingV1BookingClientListResult` object. Part of `booking.v1.booking.client.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/client/booking-v1-booking-client-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1BookingClientListResult {
     /// `bookingClient`: documented as array of `booking_v1_booking_client`.
     #[bitrix(rename = "bookingClient")]

@@ -24,7 +24,7 @@ pub struct BookingV1BookingExternalDataList {
 }
 /// The `BookingV1BookingExternalDataListResult` object. Part of `booking.v1.booking.externalData.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/external-data/booking-v1-booking-externaldata-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1BookingExternalDataListResult {
     /// `externalData`: documented as array of `booking_v1_booking_external_data`.
     #[bitrix(rename = "externalData")]

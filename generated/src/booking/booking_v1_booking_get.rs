@@ -23,7 +23,7 @@ pub struct BookingV1BookingGet {
 }
 /// The `BookingV1BookingGetResult` object. Part of `booking.v1.booking.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1BookingGetResult {
     /// `booking`: documented as `booking_v1_booking`.
     pub booking: Option<types::BookingV1Booking>,

@@ -27,7 +27,7 @@ pub struct BookingV1BookingList {
 }
 /// The `BookingV1BookingListResult` object. Part of `booking.v1.booking.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1BookingListResult {
     /// `booking`: documented as array of `booking_v1_booking`.
     pub booking: Option<Vec<types::BookingV1Booking>>,

@@ -18,7 +18,7 @@ use crate::types;
 pub struct BookingV1ClienttypeList {}
 /// The `BookingV1ClienttypeListResult` object. Part of `booking.v1.clienttype.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking-v1-clienttype-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1ClienttypeListResult {
     /// `clientType`: documented as array of `booking_v1_clienttype`.
     #[bitrix(rename = "clientType")]

@@ -30,7 +30,7 @@ pub struct BookingV1ResourceAdd {
 }
 /// The `BookingV1ResourceAddResult` object. Part of `booking.v1.resource.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1ResourceAddResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

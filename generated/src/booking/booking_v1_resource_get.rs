@@ -28,7 +28,7 @@ pub struct BookingV1ResourceGet {
 }
 /// The `BookingV1ResourceGetResult` object. Part of `booking.v1.resource.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1ResourceGetResult {
     /// `resource`: documented as `booking_v1_resource`.
     pub resource: Option<types::BookingV1Resource>,

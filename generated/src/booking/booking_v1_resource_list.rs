@@ -33,7 +33,7 @@ pub struct BookingV1ResourceList {
 }
 /// The `BookingV1ResourceListResult` object. Part of `booking.v1.resource.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1ResourceListResult {
     /// `resource`: documented as array of `booking_v1_resource`.
     pub resource: Option<Vec<types::BookingV1Resource>>,

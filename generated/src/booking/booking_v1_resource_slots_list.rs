@@ -24,7 +24,7 @@ pub struct BookingV1ResourceSlotsList {
 }
 /// The `BookingV1ResourceSlotsListResult` object. Part of `booking.v1.resource.slots.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1ResourceSlotsListResult {
     /// `slots`: documented as array of `booking_v1_resource_slots`.
     pub slots: Option<Vec<types::BookingV1ResourceSlots>>,

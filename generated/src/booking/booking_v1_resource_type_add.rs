@@ -29,7 +29,7 @@ pub struct BookingV1ResourceTypeAdd {
 }
 /// The `BookingV1ResourceTypeAddResult` object. Part of `booking.v1.resourceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1ResourceTypeAddResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -27,7 +27,7 @@ pub struct BookingV1ResourceTypeGet {
 }
 /// The `BookingV1ResourceTypeGetResult` object. Part of `booking.v1.resourceType.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1ResourceTypeGetResult {
     /// `resourceType`: documented as `booking_v1_resource_type`.
     #[bitrix(rename = "resourceType")]

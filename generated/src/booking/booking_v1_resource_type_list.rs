@@ -33,7 +33,7 @@ pub struct BookingV1ResourceTypeList {
 }
 /// The `BookingV1ResourceTypeListResult` object. Part of `booking.v1.resourceType.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1ResourceTypeListResult {
     /// `resource`: documented as array of `booking_v1_resource_type`.
     pub resource: Option<Vec<types::BookingV1ResourceType>>,

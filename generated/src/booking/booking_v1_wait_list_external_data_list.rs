@@ -24,7 +24,7 @@ pub struct BookingV1WaitListExternalDataList {
 }
 /// The `BookingV1WaitListExternalDataListResult` object. Part of `booking.v1.waitList.externalData.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1WaitListExternalDataListResult {
     /// `externalData`: documented as array of `booking_v1_wait_list_external_data`.
     #[bitrix(rename = "externalData")]

@@ -26,7 +26,7 @@ pub struct BookingV1WaitlistAdd {
 }
 /// The `BookingV1WaitlistAddResult` object. Part of `booking.v1.waitlist.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1WaitlistAddResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

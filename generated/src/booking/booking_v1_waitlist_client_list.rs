@@ -24,7 +24,7 @@ pub struct BookingV1WaitlistClientList {
 }
 /// The `BookingV1WaitlistClientListResult` object. Part of `booking.v1.waitlist.client.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/client/booking-v1-waitlist-client-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1WaitlistClientListResult {
     /// `waitListClient`: documented as array of `booking_v1_waitlist_client`.
     #[bitrix(rename = "waitListClient")]

@@ -23,7 +23,7 @@ pub struct BookingV1WaitlistGet {
 }
 /// The `BookingV1WaitlistGetResult` object. Part of `booking.v1.waitlist.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1WaitlistGetResult {
     /// `waitList`: documented as `booking_v1_waitlist`.
     #[bitrix(rename = "waitList")]

@@ -23,7 +23,7 @@ pub struct BookingV1WaitlistList {
 }
 /// The `BookingV1WaitlistListResult` object. Part of `booking.v1.waitlist.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BookingV1WaitlistListResult {
     /// `waitList`: documented as array of `booking_v1_waitlist`.
     #[bitrix(rename = "waitList")]

@@ -36,7 +36,7 @@ pub struct CalendarEventGetNearest {
 }
 /// The `CalendarEventGetNearestResultItem` object. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventGetNearestResultItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
@@ -218,7 +218,7 @@ pub enum CalendarEventGetNearestResultItemMeetingStatus {
 }
 /// The `MEETING` object. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventGetNearestResultItemMeeting {
     /// `HOST_NAME`: documented as string.
     #[bitrix(rename = "HOST_NAME")]
@@ -250,7 +250,7 @@ pub struct CalendarEventGetNearestResultItemMeeting {
 }
 /// The `CalendarEventGetNearestResultItemRemindItem` object. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventGetNearestResultItemRemindItem {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -276,7 +276,7 @@ pub enum CalendarEventGetNearestResultItemRemindItemType {
 }
 /// The `RRULE` object. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventGetNearestResultItemRrule {
     /// `FREQ`: documented as string.
     #[bitrix(rename = "FREQ")]
@@ -315,7 +315,7 @@ pub enum CalendarEventGetNearestResultItemRruleFreq {
 }
 /// The `RELATIONS` object. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventGetNearestResultItemRelations {
     /// `ORIGINAL_RECURSION_ID`: documented as integer.
     #[bitrix(rename = "ORIGINAL_RECURSION_ID")]
@@ -329,7 +329,7 @@ pub struct CalendarEventGetNearestResultItemRelations {
 }
 /// The `CalendarEventGetNearestResultItemAttendeeListItem` object. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventGetNearestResultItemAttendeeListItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -360,7 +360,7 @@ pub enum CalendarEventGetNearestResultItemAttendeeListItemStatus {
 }
 /// The `CalendarEventGetNearestResultItemAttendeesEntityListItem` object. Part of `calendar.event.get.nearest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get-nearest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventGetNearestResultItemAttendeesEntityListItem {
     /// `entityId`: documented as string.
     #[bitrix(rename = "entityId")]

@@ -65,7 +65,7 @@ pub struct CallFollowupGet {
 }
 /// The `CallFollowupGetResult` object. Part of `call.followup.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CallFollowupGetResult {
     /// `item`: documented as object.
     pub item: Option<Map<String, Value>>,

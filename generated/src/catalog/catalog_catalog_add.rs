@@ -94,7 +94,7 @@ pub struct CatalogCatalogAdd {
 }
 /// The `CatalogCatalogAddResult` object. Part of `catalog.catalog.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogCatalogAddResult {
     /// `catalog`: documented as `catalog_catalog`.
     pub catalog: Option<types::CatalogCatalog>,

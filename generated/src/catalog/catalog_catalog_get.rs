@@ -38,7 +38,7 @@ pub struct CatalogCatalogGet {
 }
 /// The `CatalogCatalogGetResult` object. Part of `catalog.catalog.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogCatalogGetResult {
     /// `catalog`: documented as `catalog_catalog`.
     pub catalog: Option<types::CatalogCatalog>,

@@ -20,7 +20,7 @@ use crate::types;
 pub struct CatalogCatalogGetFields {}
 /// The `CatalogCatalogGetFieldsResult` object. Part of `catalog.catalog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogCatalogGetFieldsResult {
     /// `catalog`: documented as object; keys: `*`.
     pub catalog: Option<BTreeMap<String, types::RestFieldDescription>>,

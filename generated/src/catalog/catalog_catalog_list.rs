@@ -46,7 +46,7 @@ pub struct CatalogCatalogList {
 }
 /// The `CatalogCatalogListResult` object. Part of `catalog.catalog.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogCatalogListResult {
     /// `catalogs`: documented as array of `catalog_catalog`.
     pub catalogs: Option<Vec<types::CatalogCatalog>>,

@@ -96,7 +96,7 @@ pub struct CatalogCatalogUpdate {
 }
 /// The `CatalogCatalogUpdateResult` object. Part of `catalog.catalog.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogCatalogUpdateResult {
     /// `catalog`: documented as `catalog_catalog`.
     pub catalog: Option<types::CatalogCatalog>,

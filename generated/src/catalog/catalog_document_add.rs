@@ -34,7 +34,7 @@ pub struct CatalogDocumentAdd {
 }
 /// The `CatalogDocumentAddResult` object. Part of `catalog.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentAddResult {
     /// `document`: documented as `catalog_document`.
     pub document: Option<types::CatalogDocument>,

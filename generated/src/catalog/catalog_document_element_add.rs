@@ -29,7 +29,7 @@ pub struct CatalogDocumentElementAdd {
 }
 /// The `CatalogDocumentElementAddResult` object. Part of `catalog.document.element.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentElementAddResult {
     /// `documentElement`: documented as `catalog_document_element`.
     #[bitrix(rename = "documentElement")]

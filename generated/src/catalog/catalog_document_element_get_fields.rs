@@ -19,7 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CatalogDocumentElementGetFields {}
 /// The `CatalogDocumentElementGetFieldsResult` object. Part of `catalog.document.element.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentElementGetFieldsResult {
     /// `documentElement`: documented as object.
     #[bitrix(rename = "documentElement")]

@@ -37,7 +37,7 @@ pub struct CatalogDocumentElementList {
 }
 /// The `CatalogDocumentElementListResult` object. Part of `catalog.document.element.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentElementListResult {
     /// `documentElements`: documented as array of object.
     #[bitrix(rename = "documentElements")]
@@ -50,7 +50,7 @@ pub struct CatalogDocumentElementListResult {
 }
 /// The `CatalogDocumentElementListResultDocumentElementsItem` object. Part of `catalog.document.element.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentElementListResultDocumentElementsItem {
     /// `documentElement`: documented as array of `catalog_document_element`.
     #[bitrix(rename = "documentElement")]

@@ -31,7 +31,7 @@ pub struct CatalogDocumentElementUpdate {
 }
 /// The `CatalogDocumentElementUpdateResult` object. Part of `catalog.document.element.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentElementUpdateResult {
     /// `documentElement`: documented as `catalog_document_element`.
     #[bitrix(rename = "documentElement")]

@@ -24,7 +24,7 @@ use crate::types;
 pub struct CatalogDocumentGetFields {}
 /// The `CatalogDocumentGetFieldsResult` object. Part of `catalog.document.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentGetFieldsResult {
     /// `document`: documented as object; keys: `*`.
     pub document: Option<BTreeMap<String, types::RestFieldDescription>>,

@@ -40,7 +40,7 @@ pub struct CatalogDocumentList {
 }
 /// The `CatalogDocumentListResult` object. Part of `catalog.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentListResult {
     /// `documents`: documented as array of `catalog_document`.
     pub documents: Option<Vec<types::CatalogDocument>>,

@@ -34,7 +34,7 @@ pub struct CatalogDocumentUpdate {
 }
 /// The `CatalogDocumentUpdateResult` object. Part of `catalog.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/catalog-document-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentUpdateResult {
     /// `document`: documented as `catalog_document`.
     pub document: Option<types::CatalogDocument>,

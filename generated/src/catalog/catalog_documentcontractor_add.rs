@@ -39,7 +39,7 @@ pub struct CatalogDocumentcontractorAdd {
 }
 /// The `CatalogDocumentcontractorAddResult` object. Part of `catalog.documentcontractor.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentcontractorAddResult {
     /// `documentContractor`: documented as `catalog_documentContractor`.
     #[bitrix(rename = "documentContractor")]

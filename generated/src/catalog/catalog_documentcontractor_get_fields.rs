@@ -21,7 +21,7 @@ use crate::types;
 pub struct CatalogDocumentcontractorGetFields {}
 /// The `CatalogDocumentcontractorGetFieldsResult` object. Part of `catalog.documentcontractor.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentcontractorGetFieldsResult {
     /// `documentContractor`: documented as object; keys: `*`.
     #[bitrix(rename = "documentContractor")]

@@ -37,7 +37,7 @@ pub struct CatalogDocumentcontractorList {
 }
 /// The `CatalogDocumentcontractorListResult` object. Part of `catalog.documentcontractor.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogDocumentcontractorListResult {
     /// `documentContractor`: documented as array of `catalog_documentContractor`.
     #[bitrix(rename = "documentContractor")]

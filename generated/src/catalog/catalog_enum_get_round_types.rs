@@ -18,7 +18,7 @@ use crate::types;
 pub struct CatalogEnumGetRoundTypes {}
 /// The `CatalogEnumGetRoundTypesResult` object. Part of `catalog.enum.getRoundTypes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/enum/catalog-enum-get-round-types.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogEnumGetRoundTypesResult {
     /// `enum`: documented as array of `catalog_enum`.
     #[bitrix(rename = "enum")]

@@ -18,7 +18,7 @@ use crate::types;
 pub struct CatalogEnumGetStoreDocumentTypes {}
 /// The `CatalogEnumGetStoreDocumentTypesResult` object. Part of `catalog.enum.getStoreDocumentTypes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/enum/catalog-enum-get-store-document-types.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogEnumGetStoreDocumentTypesResult {
     /// `enum`: documented as array of `catalog_enum`.
     #[bitrix(rename = "enum")]

@@ -33,7 +33,7 @@ pub struct CatalogExtraGet {
 }
 /// The `CatalogExtraGetResult` object. Part of `catalog.extra.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/extra/catalog-extra-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogExtraGetResult {
     /// `extra`: documented as `catalog_extra`.
     pub extra: Option<types::CatalogExtra>,

@@ -21,7 +21,7 @@ use crate::types;
 pub struct CatalogExtraGetFields {}
 /// The `CatalogExtraGetFieldsResult` object. Part of `catalog.extra.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/extra/catalog-extra-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogExtraGetFieldsResult {
     /// `extra`: documented as object; keys: `*`.
     pub extra: Option<BTreeMap<String, types::RestFieldDescription>>,

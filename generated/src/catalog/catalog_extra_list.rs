@@ -31,7 +31,7 @@ pub struct CatalogExtraList {
 }
 /// The `CatalogExtraListResult` object. Part of `catalog.extra.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/extra/catalog-extra-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogExtraListResult {
     /// `extras`: documented as array of `catalog_extra`.
     pub extras: Option<Vec<types::CatalogExtra>>,

@@ -40,7 +40,7 @@ pub struct CatalogMeasureAdd {
 }
 /// The `CatalogMeasureAddResult` object. Part of `catalog.measure.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogMeasureAddResult {
     /// `measure`: documented as `catalog_measure`.
     pub measure: Option<types::CatalogMeasure>,

@@ -29,7 +29,7 @@ pub struct CatalogMeasureGet {
 }
 /// The `CatalogMeasureGetResult` object. Part of `catalog.measure.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogMeasureGetResult {
     /// `measure`: documented as `catalog_measure`.
     pub measure: Option<types::CatalogMeasure>,

@@ -21,7 +21,7 @@ use crate::types;
 pub struct CatalogMeasureGetFields {}
 /// The `CatalogMeasureGetFieldsResult` object. Part of `catalog.measure.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogMeasureGetFieldsResult {
     /// `measure`: documented as object; keys: `*`.
     pub measure: Option<BTreeMap<String, types::RestFieldDescription>>,

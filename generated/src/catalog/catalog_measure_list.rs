@@ -36,7 +36,7 @@ pub struct CatalogMeasureList {
 }
 /// The `CatalogMeasureListResult` object. Part of `catalog.measure.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogMeasureListResult {
     /// `measures`: documented as array of `catalog_measure`.
     pub measures: Option<Vec<types::CatalogMeasure>>,
@@ -50,7 +50,7 @@ pub struct CatalogMeasureListResult {
 }
 /// The `time` object. Part of `catalog.measure.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogMeasureListResultTime {
     /// `date_finish`: documented as string.
     pub date_finish: Option<String>,

@@ -52,7 +52,7 @@ pub struct CatalogMeasureUpdate {
 }
 /// The `CatalogMeasureUpdateResult` object. Part of `catalog.measure.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogMeasureUpdateResult {
     /// `measure`: documented as `catalog_measure`.
     pub measure: Option<types::CatalogMeasure>,

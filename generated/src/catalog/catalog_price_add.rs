@@ -39,7 +39,7 @@ pub struct CatalogPriceAdd {
 }
 /// The `CatalogPriceAddResult` object. Part of `catalog.price.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceAddResult {
     /// `price`: documented as `catalog_price`.
     pub price: Option<types::CatalogPrice>,

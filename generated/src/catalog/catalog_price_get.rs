@@ -29,7 +29,7 @@ pub struct CatalogPriceGet {
 }
 /// The `CatalogPriceGetResult` object. Part of `catalog.price.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceGetResult {
     /// `price`: documented as `catalog_price`.
     pub price: Option<types::CatalogPrice>,

@@ -21,7 +21,7 @@ use crate::types;
 pub struct CatalogPriceGetFields {}
 /// The `CatalogPriceGetFieldsResult` object. Part of `catalog.price.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceGetFieldsResult {
     /// `price`: documented as object; keys: `*`.
     pub price: Option<BTreeMap<String, types::RestFieldDescription>>,

@@ -37,7 +37,7 @@ pub struct CatalogPriceList {
 }
 /// The `CatalogPriceListResult` object. Part of `catalog.price.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceListResult {
     /// `prices`: documented as array of `catalog_price`.
     pub prices: Option<Vec<types::CatalogPrice>>,

@@ -41,7 +41,7 @@ pub struct CatalogPriceModify {
 }
 /// The `CatalogPriceModifyResult` object. Part of `catalog.price.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-modify.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceModifyResult {
     /// `prices`: documented as array of `catalog_price`.
     pub prices: Option<Vec<types::CatalogPrice>>,

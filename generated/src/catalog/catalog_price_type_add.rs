@@ -34,7 +34,7 @@ pub struct CatalogPriceTypeAdd {
 }
 /// The `CatalogPriceTypeAddResult` object. Part of `catalog.priceType.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeAddResult {
     /// `priceType`: documented as `catalog_price_type`.
     #[bitrix(rename = "priceType")]

@@ -33,7 +33,7 @@ pub struct CatalogPriceTypeGet {
 }
 /// The `CatalogPriceTypeGetResult` object. Part of `catalog.priceType.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeGetResult {
     /// `priceType`: documented as `catalog_price_type`.
     #[bitrix(rename = "priceType")]

@@ -21,7 +21,7 @@ use crate::types;
 pub struct CatalogPriceTypeGetFields {}
 /// The `CatalogPriceTypeGetFieldsResult` object. Part of `catalog.priceType.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeGetFieldsResult {
     /// `priceType`: documented as object; keys: `*`.
     #[bitrix(rename = "priceType")]

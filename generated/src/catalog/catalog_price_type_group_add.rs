@@ -40,7 +40,7 @@ pub struct CatalogPriceTypeGroupAdd {
 }
 /// The `CatalogPriceTypeGroupAddResult` object. Part of `catalog.priceTypeGroup.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeGroupAddResult {
     /// `priceTypeGroup`: documented as `catalog_price_type_group`.
     #[bitrix(rename = "priceTypeGroup")]

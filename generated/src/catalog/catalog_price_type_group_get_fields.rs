@@ -20,7 +20,7 @@ use crate::types;
 pub struct CatalogPriceTypeGroupGetFields {}
 /// The `CatalogPriceTypeGroupGetFieldsResult` object. Part of `catalog.priceTypeGroup.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeGroupGetFieldsResult {
     /// `priceTypeGroup`: documented as object; keys: `*`.
     #[bitrix(rename = "priceTypeGroup")]

@@ -36,7 +36,7 @@ pub struct CatalogPriceTypeGroupList {
 }
 /// The `CatalogPriceTypeGroupListResult` object. Part of `catalog.priceTypeGroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeGroupListResult {
     /// `priceTypeGroups`: documented as array of `catalog_price_type_group`.
     #[bitrix(rename = "priceTypeGroups")]

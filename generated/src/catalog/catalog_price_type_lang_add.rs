@@ -48,7 +48,7 @@ pub struct CatalogPriceTypeLangAdd {
 }
 /// The `CatalogPriceTypeLangAddResult` object. Part of `catalog.priceTypeLang.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeLangAddResult {
     /// `priceTypeLang`: documented as `catalog_price_type_lang`.
     #[bitrix(rename = "priceTypeLang")]

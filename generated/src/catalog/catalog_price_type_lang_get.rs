@@ -29,7 +29,7 @@ pub struct CatalogPriceTypeLangGet {
 }
 /// The `CatalogPriceTypeLangGetResult` object. Part of `catalog.priceTypeLang.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeLangGetResult {
     /// `priceTypeLang`: documented as `catalog_price_type_lang`.
     #[bitrix(rename = "priceTypeLang")]

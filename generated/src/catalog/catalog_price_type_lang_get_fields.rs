@@ -25,7 +25,7 @@ use crate::types;
 pub struct CatalogPriceTypeLangGetFields {}
 /// The `CatalogPriceTypeLangGetFieldsResult` object. Part of `catalog.priceTypeLang.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeLangGetFieldsResult {
     /// `priceTypeLang`: documented as object; keys: `*`.
     #[bitrix(rename = "priceTypeLang")]

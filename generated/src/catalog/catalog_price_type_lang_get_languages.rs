@@ -25,7 +25,7 @@ use crate::types;
 pub struct CatalogPriceTypeLangGetLanguages {}
 /// The `CatalogPriceTypeLangGetLanguagesResult` object. Part of `catalog.priceTypeLang.getLanguages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get-languages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeLangGetLanguagesResult {
     /// `languages`: documented as array of `catalog_language`.
     pub languages: Option<Vec<types::CatalogLanguage>>,

@@ -31,7 +31,7 @@ pub struct CatalogPriceTypeLangList {
 }
 /// The `CatalogPriceTypeLangListResult` object. Part of `catalog.priceTypeLang.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeLangListResult {
     /// `priceTypeLangs`: documented as array of `catalog_price_type_lang`.
     #[bitrix(rename = "priceTypeLangs")]

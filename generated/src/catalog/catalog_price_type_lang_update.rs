@@ -60,7 +60,7 @@ pub struct CatalogPriceTypeLangUpdate {
 }
 /// The `CatalogPriceTypeLangUpdateResult` object. Part of `catalog.priceTypeLang.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeLangUpdateResult {
     /// `priceTypeLang`: documented as `catalog_price_type_lang`.
     #[bitrix(rename = "priceTypeLang")]

@@ -35,7 +35,7 @@ pub struct CatalogPriceTypeList {
 }
 /// The `CatalogPriceTypeListResult` object. Part of `catalog.priceType.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeListResult {
     /// `priceTypes`: documented as array of `catalog_price_type`.
     #[bitrix(rename = "priceTypes")]

@@ -46,7 +46,7 @@ pub struct CatalogPriceTypeUpdate {
 }
 /// The `CatalogPriceTypeUpdateResult` object. Part of `catalog.priceType.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceTypeUpdateResult {
     /// `priceType`: documented as `catalog_price_type`.
     #[bitrix(rename = "priceType")]

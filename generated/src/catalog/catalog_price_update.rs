@@ -39,7 +39,7 @@ pub struct CatalogPriceUpdate {
 }
 /// The `CatalogPriceUpdateResult` object. Part of `catalog.price.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogPriceUpdateResult {
     /// `price`: documented as `catalog_price`.
     pub price: Option<types::CatalogPrice>,

@@ -84,7 +84,7 @@ pub struct CatalogProductAdd {
 }
 /// The `CatalogProductAddResult` object. Part of `catalog.product.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductAddResult {
     /// `element`: documented as `catalog_product`.
     pub element: Option<types::CatalogProduct>,

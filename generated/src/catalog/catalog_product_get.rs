@@ -39,7 +39,7 @@ pub struct CatalogProductGet {
 }
 /// The `CatalogProductGetResult` object. Part of `catalog.product.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductGetResult {
     /// `product`: documented as `catalog_product`.
     pub product: Option<types::CatalogProduct>,

@@ -38,7 +38,7 @@ pub struct CatalogProductGetFieldsByFilter {
 }
 /// The `CatalogProductGetFieldsByFilterResult` object. Part of `catalog.product.getFieldsByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get-fields-by-filter.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductGetFieldsByFilterResult {
     /// `product`: documented as object; keys: `*`.
     pub product: Option<BTreeMap<String, types::RestFieldDescription>>,

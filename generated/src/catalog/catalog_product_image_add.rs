@@ -64,7 +64,7 @@ pub struct CatalogProductImageAdd {
 }
 /// The `CatalogProductImageAddResult` object. Part of `catalog.productImage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductImageAddResult {
     /// `productImage`: documented as `catalog_product_image`.
     #[bitrix(rename = "productImage")]

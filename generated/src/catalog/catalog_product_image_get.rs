@@ -47,7 +47,7 @@ pub struct CatalogProductImageGet {
 }
 /// The `CatalogProductImageGetResult` object. Part of `catalog.productImage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductImageGetResult {
     /// `productImage`: documented as `catalog_product_image`.
     #[bitrix(rename = "productImage")]

@@ -25,7 +25,7 @@ use crate::types;
 pub struct CatalogProductImageGetFields {}
 /// The `CatalogProductImageGetFieldsResult` object. Part of `catalog.productImage.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductImageGetFieldsResult {
     /// `productImage`: documented as object; keys: `*`.
     #[bitrix(rename = "productImage")]

@@ -46,7 +46,7 @@ pub struct CatalogProductImageList {
 }
 /// The `CatalogProductImageListResult` object. Part of `catalog.productImage.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductImageListResult {
     /// `productImages`: documented as array of `catalog_product_image`.
     #[bitrix(rename = "productImages")]

@@ -51,7 +51,7 @@ pub struct CatalogProductList {
 }
 /// The `CatalogProductListResult` object. Part of `catalog.product.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductListResult {
     /// `products`: documented as array of `catalog_product`.
     pub products: Option<Vec<types::CatalogProduct>>,

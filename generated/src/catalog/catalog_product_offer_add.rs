@@ -84,7 +84,7 @@ pub struct CatalogProductOfferAdd {
 }
 /// The `CatalogProductOfferAddResult` object. Part of `catalog.product.offer.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductOfferAddResult {
     /// `offer`: documented as `catalog_product_offer`.
     pub offer: Option<types::CatalogProductOffer>,

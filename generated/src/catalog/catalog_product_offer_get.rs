@@ -39,7 +39,7 @@ pub struct CatalogProductOfferGet {
 }
 /// The `CatalogProductOfferGetResult` object. Part of `catalog.product.offer.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductOfferGetResult {
     /// `offer`: documented as `catalog_product_offer`.
     pub offer: Option<types::CatalogProductOffer>,

@@ -38,7 +38,7 @@ pub struct CatalogProductOfferGetFieldsByFilter {
 }
 /// The `CatalogProductOfferGetFieldsByFilterResult` object. Part of `catalog.product.offer.getFieldsByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-get-fields-by-filter.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductOfferGetFieldsByFilterResult {
     /// `offer`: documented as object; keys: `*`.
     pub offer: Option<BTreeMap<String, types::RestFieldDescription>>,

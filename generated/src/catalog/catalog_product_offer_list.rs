@@ -51,7 +51,7 @@ pub struct CatalogProductOfferList {
 }
 /// The `CatalogProductOfferListResult` object. Part of `catalog.product.offer.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductOfferListResult {
     /// `offers`: documented as array of `catalog_product_offer`.
     pub offers: Option<Vec<types::CatalogProductOffer>>,

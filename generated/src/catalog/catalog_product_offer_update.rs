@@ -91,7 +91,7 @@ pub struct CatalogProductOfferUpdate {
 }
 /// The `CatalogProductOfferUpdateResult` object. Part of `catalog.product.offer.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductOfferUpdateResult {
     /// `offer`: documented as `catalog_product_offer`.
     pub offer: Option<types::CatalogProductOffer>,

@@ -42,7 +42,7 @@ pub struct CatalogProductPropertyAdd {
 }
 /// The `CatalogProductPropertyAddResult` object. Part of `catalog.productProperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyAddResult {
     /// `productProperty`: documented as `catalog_product_property`.
     #[bitrix(rename = "productProperty")]

@@ -41,7 +41,7 @@ pub struct CatalogProductPropertyEnumAdd {
 }
 /// The `CatalogProductPropertyEnumAddResult` object. Part of `catalog.productPropertyEnum.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyEnumAddResult {
     /// `productPropertyEnum`: documented as `catalog_product_property_enum`.
     #[bitrix(rename = "productPropertyEnum")]

@@ -28,7 +28,7 @@ pub struct CatalogProductPropertyEnumGet {
 }
 /// The `CatalogProductPropertyEnumGetResult` object. Part of `catalog.productPropertyEnum.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyEnumGetResult {
     /// `productPropertyEnum`: documented as `catalog_product_property_enum`.
     #[bitrix(rename = "productPropertyEnum")]

@@ -20,7 +20,7 @@ use crate::types;
 pub struct CatalogProductPropertyEnumGetFields {}
 /// The `CatalogProductPropertyEnumGetFieldsResult` object. Part of `catalog.productPropertyEnum.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyEnumGetFieldsResult {
     /// `productPropertyEnum`: documented as object; keys: `*`.
     #[bitrix(rename = "productPropertyEnum")]

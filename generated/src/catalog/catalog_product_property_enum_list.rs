@@ -51,7 +51,7 @@ pub struct CatalogProductPropertyEnumList {
 }
 /// The `CatalogProductPropertyEnumListResult` object. Part of `catalog.productPropertyEnum.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyEnumListResult {
     /// `productPropertyEnums`: documented as array of `catalog_product_property_enum`.
     #[bitrix(rename = "productPropertyEnums")]

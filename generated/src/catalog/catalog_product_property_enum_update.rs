@@ -42,7 +42,7 @@ pub struct CatalogProductPropertyEnumUpdate {
 }
 /// The `CatalogProductPropertyEnumUpdateResult` object. Part of `catalog.productPropertyEnum.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyEnumUpdateResult {
     /// `productPropertyEnum`: documented as `catalog_product_property_enum`.
     #[bitrix(rename = "productPropertyEnum")]

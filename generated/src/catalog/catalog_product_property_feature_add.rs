@@ -35,7 +35,7 @@ pub struct CatalogProductPropertyFeatureAdd {
 }
 /// The `CatalogProductPropertyFeatureAddResult` object. Part of `catalog.productPropertyFeature.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyFeatureAddResult {
     /// `productPropertyFeature`: documented as `catalog_product_property_features`.
     #[bitrix(rename = "productPropertyFeature")]

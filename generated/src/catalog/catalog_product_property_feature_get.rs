@@ -28,7 +28,7 @@ pub struct CatalogProductPropertyFeatureGet {
 }
 /// The `CatalogProductPropertyFeatureGetResult` object. Part of `catalog.productPropertyFeature.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyFeatureGetResult {
     /// `productPropertyFeature`: documented as `catalog_product_property_features`.
     #[bitrix(rename = "productPropertyFeature")]

@@ -34,7 +34,7 @@ pub struct CatalogProductPropertyFeatureGetAvailableFeaturesByProperty {
 }
 /// The `CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyResult` object. Part of `catalog.productPropertyFeature.getAvailableFeaturesByProperty` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-available-features-by-property.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyResult {
     /// `features`: documented as array.
     pub features: Option<Vec<Value>>,

@@ -20,7 +20,7 @@ use crate::types;
 pub struct CatalogProductPropertyFeatureGetFields {}
 /// The `CatalogProductPropertyFeatureGetFieldsResult` object. Part of `catalog.productPropertyFeature.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyFeatureGetFieldsResult {
     /// `productPropertyFeature`: documented as object; keys: `*`.
     #[bitrix(rename = "productPropertyFeature")]

@@ -51,7 +51,7 @@ pub struct CatalogProductPropertyFeatureList {
 }
 /// The `CatalogProductPropertyFeatureListResult` object. Part of `catalog.productPropertyFeature.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyFeatureListResult {
     /// `productPropertyFeatures`: documented as array of `catalog_product_property_features`.
     #[bitrix(rename = "productPropertyFeatures")]

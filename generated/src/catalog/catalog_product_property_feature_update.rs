@@ -31,7 +31,7 @@ pub struct CatalogProductPropertyFeatureUpdate {
 }
 /// The `CatalogProductPropertyFeatureUpdateResult` object. Part of `catalog.productPropertyFeature.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyFeatureUpdateResult {
     /// `productPropertyFeature`: documented as `catalog_product_property_features`.
     #[bitrix(rename = "productPropertyFeature")]

@@ -23,7 +23,7 @@ pub struct CatalogProductPropertyGet {
 }
 /// The `CatalogProductPropertyGetResult` object. Part of `catalog.productProperty.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyGetResult {
     /// `productProperty`: documented as `catalog_product_property`.
     #[bitrix(rename = "productProperty")]

@@ -20,7 +20,7 @@ use crate::types;
 pub struct CatalogProductPropertyGetFields {}
 /// The `CatalogProductPropertyGetFieldsResult` object. Part of `catalog.productProperty.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyGetFieldsResult {
     /// `productProperty`: documented as object; keys: `*`.
     #[bitrix(rename = "productProperty")]

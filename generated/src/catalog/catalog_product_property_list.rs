@@ -45,7 +45,7 @@ pub struct CatalogProductPropertyList {
 }
 /// The `CatalogProductPropertyListResultItem` object. Part of `catalog.productProperty.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyListResultItem {
     /// `productProperties`: documented as array of `catalog_product_property`.
     #[bitrix(rename = "productProperties")]

@@ -34,7 +34,7 @@ pub struct CatalogProductPropertySectionGet {
 }
 /// The `CatalogProductPropertySectionGetResult` object. Part of `catalog.productPropertySection.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertySectionGetResult {
     /// `productPropertySection`: documented as `catalog_product_property_section`.
     #[bitrix(rename = "productPropertySection")]

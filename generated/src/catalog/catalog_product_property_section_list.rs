@@ -50,7 +50,7 @@ pub struct CatalogProductPropertySectionList {
 }
 /// The `CatalogProductPropertySectionListResult` object. Part of `catalog.productPropertySection.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertySectionListResult {
     /// `productPropertySections`: documented as array of `catalog_product_property_section`.
     #[bitrix(rename = "productPropertySections")]

@@ -33,7 +33,7 @@ pub struct CatalogProductPropertySectionSet {
 }
 /// The `CatalogProductPropertySectionSetResult` object. Part of `catalog.productPropertySection.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertySectionSetResult {
     /// `productPropertySection`: documented as `catalog_product_property_section`.
     #[bitrix(rename = "productPropertySection")]

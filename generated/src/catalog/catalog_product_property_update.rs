@@ -47,7 +47,7 @@ pub struct CatalogProductPropertyUpdate {
 }
 /// The `CatalogProductPropertyUpdateResult` object. Part of `catalog.productProperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductPropertyUpdateResult {
     /// `productProperty`: documented as `catalog_product_property`.
     #[bitrix(rename = "productProperty")]

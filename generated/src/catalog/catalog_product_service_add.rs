@@ -84,7 +84,7 @@ pub struct CatalogProductServiceAdd {
 }
 /// The `CatalogProductServiceAddResult` object. Part of `catalog.product.service.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductServiceAddResult {
     /// `service`: documented as `catalog_product_service`.
     pub service: Option<types::CatalogProductService>,

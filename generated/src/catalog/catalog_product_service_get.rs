@@ -39,7 +39,7 @@ pub struct CatalogProductServiceGet {
 }
 /// The `CatalogProductServiceGetResult` object. Part of `catalog.product.service.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductServiceGetResult {
     /// `service`: documented as `catalog_product_service`.
     pub service: Option<types::CatalogProductService>,

@@ -38,7 +38,7 @@ pub struct CatalogProductServiceGetFieldsByFilter {
 }
 /// The `CatalogProductServiceGetFieldsByFilterResult` object. Part of `catalog.product.service.getFieldsByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-get-fields-by-filter.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductServiceGetFieldsByFilterResult {
     /// `service`: documented as object; keys: `*`.
     pub service: Option<BTreeMap<String, types::RestFieldDescription>>,

@@ -51,7 +51,7 @@ pub struct CatalogProductServiceList {
 }
 /// The `CatalogProductServiceListResult` object. Part of `catalog.product.service.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductServiceListResult {
     /// `services`: documented as array of `catalog_product_service`.
     pub services: Option<Vec<types::CatalogProductService>>,

@@ -91,7 +91,7 @@ pub struct CatalogProductServiceUpdate {
 }
 /// The `CatalogProductServiceUpdateResult` object. Part of `catalog.product.service.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductServiceUpdateResult {
     /// `service`: documented as `catalog_product_service`.
     pub service: Option<types::CatalogProductService>,

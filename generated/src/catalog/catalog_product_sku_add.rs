@@ -84,7 +84,7 @@ pub struct CatalogProductSkuAdd {
 }
 /// The `CatalogProductSkuAddResult` object. Part of `catalog.product.sku.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductSkuAddResult {
     /// `sku`: documented as `catalog_product_sku`.
     pub sku: Option<types::CatalogProductSku>,

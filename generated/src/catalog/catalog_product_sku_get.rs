@@ -39,7 +39,7 @@ pub struct CatalogProductSkuGet {
 }
 /// The `CatalogProductSkuGetResult` object. Part of `catalog.product.sku.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductSkuGetResult {
     /// `sku`: documented as `catalog_product_sku`.
     pub sku: Option<types::CatalogProductSku>,

@@ -36,7 +36,7 @@ pub struct CatalogProductSkuGetFieldsByFilter {
 }
 /// The `CatalogProductSkuGetFieldsByFilterResult` object. Part of `catalog.product.sku.getFieldsByFilter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-get-fields-by-filter.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductSkuGetFieldsByFilterResult {
     /// `sku`: documented as object.
     pub sku: Option<Map<String, Value>>,

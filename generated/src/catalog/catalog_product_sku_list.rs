@@ -51,7 +51,7 @@ pub struct CatalogProductSkuList {
 }
 /// The `CatalogProductSkuListResult` object. Part of `catalog.product.sku.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductSkuListResult {
     /// `units`: documented as array of `catalog_product_sku`.
     pub units: Option<Vec<types::CatalogProductSku>>,

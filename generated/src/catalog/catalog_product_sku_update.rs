@@ -91,7 +91,7 @@ pub struct CatalogProductSkuUpdate {
 }
 /// The `CatalogProductSkuUpdateResult` object. Part of `catalog.product.sku.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductSkuUpdateResult {
     /// `sku`: documented as `catalog_product_sku`.
     pub sku: Option<types::CatalogProductSku>,

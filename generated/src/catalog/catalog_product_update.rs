@@ -91,7 +91,7 @@ pub struct CatalogProductUpdate {
 }
 /// The `CatalogProductUpdateResult` object. Part of `catalog.product.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogProductUpdateResult {
     /// `element`: documented as `catalog_product`.
     pub element: Option<types::CatalogProduct>,

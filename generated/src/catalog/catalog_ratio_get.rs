@@ -29,7 +29,7 @@ pub struct CatalogRatioGet {
 }
 /// The `CatalogRatioGetResult` object. Part of `catalog.ratio.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogRatioGetResult {
     /// `ratio`: documented as `catalog_ratio`.
     pub ratio: Option<types::CatalogRatio>,

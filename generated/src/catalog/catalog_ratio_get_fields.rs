@@ -25,7 +25,7 @@ use crate::types;
 pub struct CatalogRatioGetFields {}
 /// The `CatalogRatioGetFieldsResult` object. Part of `catalog.ratio.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogRatioGetFieldsResult {
     /// `ratio`: documented as object; keys: `*`.
     pub ratio: Option<BTreeMap<String, types::RestFieldDescription>>,

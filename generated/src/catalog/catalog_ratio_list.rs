@@ -41,7 +41,7 @@ pub struct CatalogRatioList {
 }
 /// The `CatalogRatioListResult` object. Part of `catalog.ratio.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogRatioListResult {
     /// `ratios`: documented as array of `catalog_ratio`.
     pub ratios: Option<Vec<types::CatalogRatio>>,

@@ -34,7 +34,7 @@ pub struct CatalogRoundingRuleAdd {
 }
 /// The `CatalogRoundingRuleAddResult` object. Part of `catalog.roundingRule.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogRoundingRuleAddResult {
     /// `roundingRule`: documented as `catalog_rounding_rule`.
     #[bitrix(rename = "roundingRule")]

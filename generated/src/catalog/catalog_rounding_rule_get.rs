@@ -29,7 +29,7 @@ pub struct CatalogRoundingRuleGet {
 }
 /// The `CatalogRoundingRuleGetResult` object. Part of `catalog.roundingRule.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogRoundingRuleGetResult {
     /// `roundingRule`: documented as `catalog_rounding_rule`.
     #[bitrix(rename = "roundingRule")]

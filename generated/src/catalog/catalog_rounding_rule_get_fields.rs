@@ -25,7 +25,7 @@ use crate::types;
 pub struct CatalogRoundingRuleGetFields {}
 /// The `CatalogRoundingRuleGetFieldsResult` object. Part of `catalog.roundingRule.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogRoundingRuleGetFieldsResult {
     /// `roundingRule`: documented as object; keys: `*`.
     #[bitrix(rename = "roundingRule")]

@@ -46,7 +46,7 @@ pub struct CatalogRoundingRuleUpdate {
 }
 /// The `CatalogRoundingRuleUpdateResult` object. Part of `catalog.roundingRule.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogRoundingRuleUpdateResult {
     /// `roundingRule`: documented as `catalog_rounding_rule`.
     #[bitrix(rename = "roundingRule")]

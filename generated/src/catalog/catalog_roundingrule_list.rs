@@ -31,7 +31,7 @@ pub struct CatalogRoundingruleList {
 }
 /// The `CatalogRoundingruleListResult` object. Part of `catalog.roundingrule.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogRoundingruleListResult {
     /// `roundingRules`: documented as array of `catalog_rounding_rule`.
     #[bitrix(rename = "roundingRules")]

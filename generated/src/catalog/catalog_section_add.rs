@@ -45,7 +45,7 @@ pub struct CatalogSectionAdd {
 }
 /// The `CatalogSectionAddResult` object. Part of `catalog.section.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogSectionAddResult {
     /// `section`: documented as `catalog_section`.
     pub section: Option<types::CatalogSection>,

@@ -29,7 +29,7 @@ pub struct CatalogSectionGet {
 }
 /// The `CatalogSectionGetResult` object. Part of `catalog.section.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogSectionGetResult {
     /// `section`: documented as `catalog_section`.
     pub section: Option<types::CatalogSection>,

@@ -20,7 +20,7 @@ use crate::types;
 pub struct CatalogSectionGetFields {}
 /// The `CatalogSectionGetFieldsResult` object. Part of `catalog.section.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogSectionGetFieldsResult {
     /// `section`: documented as object; keys: `*`.
     pub section: Option<BTreeMap<String, types::RestFieldDescription>>,

@@ -40,7 +40,7 @@ pub struct CatalogSectionList {
 }
 /// The `CatalogSectionListResult` object. Part of `catalog.section.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogSectionListResult {
     /// `sections`: documented as array of `catalog_section`.
     pub sections: Option<Vec<types::CatalogSection>>,
@@ -54,7 +54,7 @@ pub struct CatalogSectionListResult {
 }
 /// The `time` object. Part of `catalog.section.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogSectionListResultTime {
     /// `date_finish`: documented as string.
     pub date_finish: Option<String>,

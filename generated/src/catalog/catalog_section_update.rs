@@ -57,7 +57,7 @@ pub struct CatalogSectionUpdate {
 }
 /// The `CatalogSectionUpdateResult` object. Part of `catalog.section.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogSectionUpdateResult {
     /// `section`: documented as `catalog_section`.
     pub section: Option<types::CatalogSection>,

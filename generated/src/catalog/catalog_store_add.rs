@@ -38,7 +38,7 @@ pub struct CatalogStoreAdd {
 }
 /// The `CatalogStoreAddResult` object. Part of `catalog.store.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogStoreAddResult {
     /// `store`: documented as `catalog_store`.
     pub store: Option<types::CatalogStore>,

@@ -33,7 +33,7 @@ pub struct CatalogStoreGet {
 }
 /// The `CatalogStoreGetResult` object. Part of `catalog.store.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogStoreGetResult {
     /// `store`: documented as `catalog_store`.
     pub store: Option<types::CatalogStore>,

@@ -25,7 +25,7 @@ use crate::types;
 pub struct CatalogStoreGetFields {}
 /// The `CatalogStoreGetFieldsResult` object. Part of `catalog.store.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogStoreGetFieldsResult {
     /// `store`: documented as object; keys: `*`.
     pub store: Option<BTreeMap<String, types::RestFieldDescription>>,

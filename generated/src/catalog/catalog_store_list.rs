@@ -41,7 +41,7 @@ pub struct CatalogStoreList {
 }
 /// The `CatalogStoreListResult` object. Part of `catalog.store.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogStoreListResult {
     /// `stores`: documented as array of `catalog_store`.
     pub stores: Option<Vec<types::CatalogStore>>,

@@ -47,7 +47,7 @@ pub struct CatalogStoreUpdate {
 }
 /// The `CatalogStoreUpdateResult` object. Part of `catalog.store.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogStoreUpdateResult {
     /// `store`: documented as `catalog_store`.
     pub store: Option<types::CatalogStore>,

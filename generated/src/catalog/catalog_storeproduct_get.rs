@@ -29,7 +29,7 @@ pub struct CatalogStoreproductGet {
 }
 /// The `CatalogStoreproductGetResult` object. Part of `catalog.storeproduct.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogStoreproductGetResult {
     /// `storeProduct`: documented as `catalog_storeproduct`.
     #[bitrix(rename = "storeProduct")]

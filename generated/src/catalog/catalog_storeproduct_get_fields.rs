@@ -21,7 +21,7 @@ use crate::types;
 pub struct CatalogStoreproductGetFields {}
 /// The `CatalogStoreproductGetFieldsResult` object. Part of `catalog.storeproduct.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogStoreproductGetFieldsResult {
     /// `storeProduct`: documented as object; keys: `*`.
     #[bitrix(rename = "storeProduct")]

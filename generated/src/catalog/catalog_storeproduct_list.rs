@@ -37,7 +37,7 @@ pub struct CatalogStoreproductList {
 }
 /// The `CatalogStoreproductListResult` object. Part of `catalog.storeproduct.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogStoreproductListResult {
     /// `storeProducts`: documented as array of `catalog_storeproduct`.
     #[bitrix(rename = "storeProducts")]

@@ -40,7 +40,7 @@ pub struct CatalogUserfieldDocumentList {
 }
 /// The `CatalogUserfieldDocumentListResult` object. Part of `catalog.userfield.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogUserfieldDocumentListResult {
     /// `documents`: documented as array of `catalog_userfield_document`.
     pub documents: Option<Vec<types::CatalogUserfieldDocument>>,

@@ -27,7 +27,7 @@ pub struct CatalogUserfieldDocumentUpdate {
 }
 /// The `CatalogUserfieldDocumentUpdateResult` object. Part of `catalog.userfield.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogUserfieldDocumentUpdateResult {
     /// `document`: documented as `catalog_userfield_document`.
     pub document: Option<types::CatalogUserfieldDocument>,

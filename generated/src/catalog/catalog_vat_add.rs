@@ -34,7 +34,7 @@ pub struct CatalogVatAdd {
 }
 /// The `CatalogVatAddResult` object. Part of `catalog.vat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogVatAddResult {
     /// `vat`: documented as `catalog_vat`.
     pub vat: Option<types::CatalogVat>,

@@ -33,7 +33,7 @@ pub struct CatalogVatGet {
 }
 /// The `CatalogVatGetResult` object. Part of `catalog.vat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogVatGetResult {
     /// `vat`: documented as `catalog_vat`.
     pub vat: Option<types::CatalogVat>,

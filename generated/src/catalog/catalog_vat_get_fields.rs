@@ -25,7 +25,7 @@ use crate::types;
 pub struct CatalogVatGetFields {}
 /// The `CatalogVatGetFieldsResult` object. Part of `catalog.vat.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogVatGetFieldsResult {
     /// `vat`: documented as object; keys: `*`.
     pub vat: Option<BTreeMap<String, types::RestFieldDescription>>,

@@ -35,7 +35,7 @@ pub struct CatalogVatList {
 }
 /// The `CatalogVatListResult` object. Part of `catalog.vat.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogVatListResult {
     /// `time`: documented as object.
     pub time: Option<CatalogVatListResultTime>,
@@ -49,7 +49,7 @@ pub struct CatalogVatListResult {
 }
 /// The `time` object. Part of `catalog.vat.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogVatListResultTime {
     /// `date_finish`: documented as string.
     pub date_finish: Option<String>,

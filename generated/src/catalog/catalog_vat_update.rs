@@ -46,7 +46,7 @@ pub struct CatalogVatUpdate {
 }
 /// The `CatalogVatUpdateResult` object. Part of `catalog.vat.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CatalogVatUpdateResult {
     /// `vat`: documented as `catalog_vat`.
     pub vat: Option<types::CatalogVat>,

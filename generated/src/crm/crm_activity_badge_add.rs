@@ -41,7 +41,7 @@ pub struct CrmActivityBadgeAdd {
 }
 /// The `CrmActivityBadgeAddResult` object. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityBadgeAddResult {
     /// `badge`: documented as object.
     pub badge: Option<CrmActivityBadgeAddResultBadge>,
@@ -51,7 +51,7 @@ pub struct CrmActivityBadgeAddResult {
 }
 /// The `badge` object. Part of `crm.activity.badge.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityBadgeAddResultBadge {
     /// `code`: documented as string.
     pub code: Option<String>,

@@ -32,7 +32,7 @@ pub struct CrmActivityBadgeGet {
 }
 /// The `CrmActivityBadgeGetResult` object. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityBadgeGetResult {
     /// `badge`: documented as object.
     pub badge: Option<CrmActivityBadgeGetResultBadge>,
@@ -42,7 +42,7 @@ pub struct CrmActivityBadgeGetResult {
 }
 /// The `badge` object. Part of `crm.activity.badge.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityBadgeGetResultBadge {
     /// `code`: documented as string.
     pub code: Option<String>,

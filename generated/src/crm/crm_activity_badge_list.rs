@@ -23,7 +23,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 pub struct CrmActivityBadgeList {}
 /// The `CrmActivityBadgeListResult` object. Part of `crm.activity.badge.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityBadgeListResult {
     /// `badges`: documented as array of object.
     pub badges: Option<Vec<CrmActivityBadgeListResultBadgesItem>>,
@@ -33,7 +33,7 @@ pub struct CrmActivityBadgeListResult {
 }
 /// The `CrmActivityBadgeListResultBadgesItem` object. Part of `crm.activity.badge.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityBadgeListResultBadgesItem {
     /// `code`: documented as string.
     pub code: Option<String>,

@@ -28,7 +28,7 @@ pub struct CrmActivityBindingList {
 }
 /// The `CrmActivityBindingListResultItem` object. Part of `crm.activity.binding.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/binding/crm-activity-binding-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityBindingListResultItem {
     /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]

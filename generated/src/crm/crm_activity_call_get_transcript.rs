@@ -25,7 +25,7 @@ pub struct CrmActivityCallGetTranscript {
 }
 /// The `CrmActivityCallGetTranscriptResult` object. Part of `crm.activity.call.getTranscript` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-call-get-transcript.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityCallGetTranscriptResult {
     /// `transcription`: documented as string.
     pub transcription: Option<String>,

@@ -20,7 +20,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmActivityCommunicationFields {}
 /// The `CrmActivityCommunicationFieldsResultValue` object. Part of `crm.activity.communication.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-communication-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityCommunicationFieldsResultValue {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]

@@ -60,7 +60,7 @@ pub struct CrmActivityConfigurableAdd {
 }
 /// The `CrmActivityConfigurableAddResult` object. Part of `crm.activity.configurable.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityConfigurableAddResult {
     /// `activity`: documented as object.
     pub activity: Option<CrmActivityConfigurableAddResultActivity>,
@@ -70,7 +70,7 @@ pub struct CrmActivityConfigurableAddResult {
 }
 /// The `activity` object. Part of `crm.activity.configurable.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityConfigurableAddResultActivity {
     /// `id`: documented as integer.
     pub id: Option<i64>,

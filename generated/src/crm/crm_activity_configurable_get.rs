@@ -32,7 +32,7 @@ pub struct CrmActivityConfigurableGet {
 }
 /// The `CrmActivityConfigurableGetResult` object. Part of `crm.activity.configurable.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityConfigurableGetResult {
     /// `activity`: documented as object.
     pub activity: Option<CrmActivityConfigurableGetResultActivity>,
@@ -42,7 +42,7 @@ pub struct CrmActivityConfigurableGetResult {
 }
 /// The `activity` object. Part of `crm.activity.configurable.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityConfigurableGetResultActivity {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -62,7 +62,7 @@ pub struct CrmActivityConfigurableGetResultActivity {
 }
 /// The `fields` object. Part of `crm.activity.configurable.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityConfigurableGetResultActivityFields {
     /// `typeId`: documented as string.
     #[bitrix(rename = "typeId")]

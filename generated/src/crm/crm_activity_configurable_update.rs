@@ -56,7 +56,7 @@ pub struct CrmActivityConfigurableUpdate {
 }
 /// The `CrmActivityConfigurableUpdateResult` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityConfigurableUpdateResult {
     /// `activity`: documented as object.
     pub activity: Option<CrmActivityConfigurableUpdateResultActivity>,
@@ -66,7 +66,7 @@ pub struct CrmActivityConfigurableUpdateResult {
 }
 /// The `activity` object. Part of `crm.activity.configurable.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityConfigurableUpdateResultActivity {
     /// `id`: documented as integer.
     pub id: Option<i64>,

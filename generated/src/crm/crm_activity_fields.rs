@@ -20,7 +20,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmActivityFields {}
 /// The `CrmActivityFieldsResultValue` object. Part of `crm.activity.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityFieldsResultValue {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]

@@ -40,7 +40,7 @@ pub struct CrmActivityLayoutBlocksDelete {
 }
 /// The `CrmActivityLayoutBlocksDeleteResult` object. Part of `crm.activity.layout.blocks.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityLayoutBlocksDeleteResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

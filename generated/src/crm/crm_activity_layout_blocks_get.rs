@@ -40,7 +40,7 @@ pub struct CrmActivityLayoutBlocksGet {
 }
 /// The `CrmActivityLayoutBlocksGetResult` object. Part of `crm.activity.layout.blocks.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityLayoutBlocksGetResult {
     /// `layout`: documented as `RestAppLayoutDto`.
     pub layout: Option<types::RestAppLayoutDto>,

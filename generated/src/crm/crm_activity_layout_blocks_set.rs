@@ -53,7 +53,7 @@ pub struct CrmActivityLayoutBlocksSet {
 }
 /// The `CrmActivityLayoutBlocksSetResult` object. Part of `crm.activity.layout.blocks.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityLayoutBlocksSetResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

@@ -62,7 +62,7 @@ pub struct CrmActivityTodoAdd {
 }
 /// The `CrmActivityTodoAddResult` object. Part of `crm.activity.todo.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityTodoAddResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -74,7 +74,7 @@ pub struct CrmActivityTodoUpdate {
 }
 /// The `CrmActivityTodoUpdateResult` object. Part of `crm.activity.todo.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityTodoUpdateResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -54,7 +54,7 @@ pub struct CrmActivityTodoUpdateColor {
 }
 /// The `CrmActivityTodoUpdateColorResult` object. Part of `crm.activity.todo.updateColor` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-color.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityTodoUpdateColorResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -53,7 +53,7 @@ pub struct CrmActivityTodoUpdateDeadline {
 }
 /// The `CrmActivityTodoUpdateDeadlineResult` object. Part of `crm.activity.todo.updateDeadline` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-deadline.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityTodoUpdateDeadlineResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

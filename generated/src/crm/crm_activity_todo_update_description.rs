@@ -48,7 +48,7 @@ pub struct CrmActivityTodoUpdateDescription {
 }
 /// The `CrmActivityTodoUpdateDescriptionResult` object. Part of `crm.activity.todo.updateDescription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-description.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityTodoUpdateDescriptionResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -54,7 +54,7 @@ pub struct CrmActivityTodoUpdateResponsibleUser {
 }
 /// The `CrmActivityTodoUpdateResponsibleUserResult` object. Part of `crm.activity.todo.updateResponsibleUser` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-responsible-user.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityTodoUpdateResponsibleUserResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -24,7 +24,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmActivityTypeList {}
 /// The `CrmActivityTypeListResultItem` object. Part of `crm.activity.type.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/types/crm-activity-type-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmActivityTypeListResultItem {
     /// `TYPE_ID`: documented as string.
     #[bitrix(rename = "TYPE_ID")]

@@ -32,7 +32,7 @@ pub struct CrmAutomatedsolutionAdd {
 }
 /// The `CrmAutomatedsolutionAddResult` object. Part of `crm.automatedsolution.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmAutomatedsolutionAddResult {
     /// `automatedSolution`: documented as object.
     #[bitrix(rename = "automatedSolution")]

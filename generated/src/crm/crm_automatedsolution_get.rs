@@ -26,7 +26,7 @@ pub struct CrmAutomatedsolutionGet {
 }
 /// The `CrmAutomatedsolutionGetResult` object. Part of `crm.automatedsolution.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmAutomatedsolutionGetResult {
     /// `automatedSolution`: documented as object.
     #[bitrix(rename = "automatedSolution")]

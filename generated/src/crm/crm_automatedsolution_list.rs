@@ -39,7 +39,7 @@ pub struct CrmAutomatedsolutionList {
 }
 /// The `CrmAutomatedsolutionListResult` object. Part of `crm.automatedsolution.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmAutomatedsolutionListResult {
     /// `automatedSolutions`: documented as array of `crm_automatedsolution`.
     #[bitrix(rename = "automatedSolutions")]

@@ -29,7 +29,7 @@ pub struct CrmAutomatedsolutionUpdate {
 }
 /// The `CrmAutomatedsolutionUpdateResult` object. Part of `crm.automatedsolution.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmAutomatedsolutionUpdateResult {
     /// `automatedSolution`: documented as object.
     #[bitrix(rename = "automatedSolution")]

@@ -22,7 +22,7 @@ pub struct CrmCalllistGet {
 }
 /// The `CrmCalllistGetResult` object. Part of `crm.calllist.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCalllistGetResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

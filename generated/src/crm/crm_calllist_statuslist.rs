@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmCalllistStatuslist {}
 /// The `CrmCalllistStatuslistResultItem` object. Part of `crm.calllist.statuslist` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-statuslist.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCalllistStatuslistResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

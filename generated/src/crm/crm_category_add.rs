@@ -43,7 +43,7 @@ pub struct CrmCategoryAdd {
 }
 /// The `CrmCategoryAddResult` object. Part of `crm.category.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCategoryAddResult {
     /// `category`: documented as `crm_category`.
     pub category: Option<types::CrmCategory>,

@@ -29,7 +29,7 @@ pub struct CrmCategoryFields {
 }
 /// The `CrmCategoryFieldsResult` object. Part of `crm.category.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCategoryFieldsResult {
     /// `fields`: documented as object; keys: `*`.
     pub fields: Option<BTreeMap<String, types::CrmRestFieldDescription>>,

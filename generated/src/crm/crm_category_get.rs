@@ -32,7 +32,7 @@ pub struct CrmCategoryGet {
 }
 /// The `CrmCategoryGetResult` object. Part of `crm.category.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCategoryGetResult {
     /// `category`: documented as `crm_category`.
     pub category: Option<types::CrmCategory>,

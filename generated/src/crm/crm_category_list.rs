@@ -29,7 +29,7 @@ pub struct CrmCategoryList {
 }
 /// The `CrmCategoryListResult` object. Part of `crm.category.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCategoryListResult {
     /// `categories`: documented as array of `crm_category`.
     pub categories: Option<Vec<types::CrmCategory>>,

@@ -35,7 +35,7 @@ pub struct CrmCategoryUpdate {
 }
 /// The `CrmCategoryUpdateResult` object. Part of `crm.category.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCategoryUpdateResult {
     /// `category`: documented as `crm_category`.
     pub category: Option<types::CrmCategory>,

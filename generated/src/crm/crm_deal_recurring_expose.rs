@@ -25,7 +25,7 @@ pub struct CrmDealRecurringExpose {
 }
 /// The `CrmDealRecurringExposeResult` object. Part of `crm.deal.recurring.expose` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-expose.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealRecurringExposeResult {
     /// `DEAL_ID`: documented as integer.
     #[bitrix(rename = "DEAL_ID")]

@@ -62,7 +62,7 @@ pub struct CrmDocumentgeneratorDocumentAdd {
 }
 /// The `CrmDocumentgeneratorDocumentAddResult` object. Part of `crm.documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorDocumentAddResult {
     /// `document`: documented as `crm_documentgenerator_document`.
     pub document: Option<types::CrmDocumentgeneratorDocument>,

@@ -34,7 +34,7 @@ pub struct CrmDocumentgeneratorDocumentEnablepublicurl {
 }
 /// The `CrmDocumentgeneratorDocumentEnablepublicurlResult` object. Part of `crm.documentgenerator.document.enablepublicurl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorDocumentEnablepublicurlResult {
     /// `publicUrl`: documented as string.
     #[bitrix(rename = "publicUrl")]

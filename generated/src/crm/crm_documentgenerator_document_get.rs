@@ -31,7 +31,7 @@ pub struct CrmDocumentgeneratorDocumentGet {
 }
 /// The `CrmDocumentgeneratorDocumentGetResult` object. Part of `crm.documentgenerator.document.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorDocumentGetResult {
     /// `document`: documented as `crm_documentgenerator_document`.
     pub document: Option<types::CrmDocumentgeneratorDocument>,

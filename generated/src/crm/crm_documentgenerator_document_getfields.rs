@@ -32,7 +32,7 @@ pub struct CrmDocumentgeneratorDocumentGetfields {
 }
 /// The `CrmDocumentgeneratorDocumentGetfieldsResult` object. Part of `crm.documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorDocumentGetfieldsResult {
     /// `documentFields`: documented as object; keys: `*`.
     #[bitrix(rename = "documentFields")]
@@ -45,7 +45,7 @@ pub struct CrmDocumentgeneratorDocumentGetfieldsResult {
 }
 /// The `CrmDocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue` object. Part of `crm.documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue {
     /// `title`: documented as string.
     pub title: Option<String>,

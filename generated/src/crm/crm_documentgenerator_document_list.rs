@@ -43,7 +43,7 @@ pub struct CrmDocumentgeneratorDocumentList {
 }
 /// The `CrmDocumentgeneratorDocumentListResult` object. Part of `crm.documentgenerator.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorDocumentListResult {
     /// `documents`: documented as array of `crm_documentgenerator_document`.
     pub documents: Option<Vec<types::CrmDocumentgeneratorDocument>>,

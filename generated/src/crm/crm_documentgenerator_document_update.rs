@@ -46,7 +46,7 @@ pub struct CrmDocumentgeneratorDocumentUpdate {
 }
 /// The `CrmDocumentgeneratorDocumentUpdateResult` object. Part of `crm.documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorDocumentUpdateResult {
     /// `document`: documented as `crm_documentgenerator_document`.
     pub document: Option<types::CrmDocumentgeneratorDocument>,

@@ -49,7 +49,7 @@ pub struct CrmDocumentgeneratorDocumentUpload {
 }
 /// The `CrmDocumentgeneratorDocumentUploadResult` object. Part of `crm.documentgenerator.document.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorDocumentUploadResult {
     /// `document`: documented as object.
     pub document: Option<CrmDocumentgeneratorDocumentUploadResultDocument>,
@@ -59,7 +59,7 @@ pub struct CrmDocumentgeneratorDocumentUploadResult {
 }
 /// The `document` object. Part of `crm.documentgenerator.document.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorDocumentUploadResultDocument {
     /// `id`: documented as `integer|string`.
     pub id: Option<Value>,

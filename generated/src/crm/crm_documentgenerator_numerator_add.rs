@@ -30,7 +30,7 @@ pub struct CrmDocumentgeneratorNumeratorAdd {
 }
 /// The `CrmDocumentgeneratorNumeratorAddResult` object. Part of `crm.documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorNumeratorAddResult {
     /// `numerator`: documented as `crm_documentgenerator_numerator`.
     pub numerator: Option<types::CrmDocumentgeneratorNumerator>,

@@ -34,7 +34,7 @@ pub struct CrmDocumentgeneratorNumeratorGet {
 }
 /// The `CrmDocumentgeneratorNumeratorGetResult` object. Part of `crm.documentgenerator.numerator.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorNumeratorGetResult {
     /// `numerator`: documented as `crm_documentgenerator_numerator`.
     pub numerator: Option<types::CrmDocumentgeneratorNumerator>,

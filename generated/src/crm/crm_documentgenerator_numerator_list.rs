@@ -24,7 +24,7 @@ pub struct CrmDocumentgeneratorNumeratorList {
 }
 /// The `CrmDocumentgeneratorNumeratorListResult` object. Part of `crm.documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorNumeratorListResult {
     /// `numerators`: documented as array of `crm_documentgenerator_numerator`.
     pub numerators: Option<Vec<types::CrmDocumentgeneratorNumerator>>,

@@ -41,7 +41,7 @@ pub struct CrmDocumentgeneratorTemplateAdd {
 }
 /// The `CrmDocumentgeneratorTemplateAddResult` object. Part of `crm.documentgenerator.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorTemplateAddResult {
     /// `template`: documented as `crm_documentgenerator_template`.
     pub template: Option<types::CrmDocumentgeneratorTemplate>,

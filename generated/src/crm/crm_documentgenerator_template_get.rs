@@ -25,7 +25,7 @@ pub struct CrmDocumentgeneratorTemplateGet {
 }
 /// The `CrmDocumentgeneratorTemplateGetResult` object. Part of `crm.documentgenerator.template.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorTemplateGetResult {
     /// `template`: documented as `crm_documentgenerator_template`.
     pub template: Option<types::CrmDocumentgeneratorTemplate>,

@@ -39,7 +39,7 @@ pub struct CrmDocumentgeneratorTemplateGetfields {
 }
 /// The `CrmDocumentgeneratorTemplateGetfieldsResult` object. Part of `crm.documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorTemplateGetfieldsResult {
     /// `templateFields`: documented as object; keys: `*`.
     #[bitrix(rename = "templateFields")]
@@ -52,7 +52,7 @@ pub struct CrmDocumentgeneratorTemplateGetfieldsResult {
 }
 /// The `CrmDocumentgeneratorTemplateGetfieldsResultTemplateFieldsValue` object. Part of `crm.documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorTemplateGetfieldsResultTemplateFieldsValue {
     /// `title`: documented as string.
     pub title: Option<String>,

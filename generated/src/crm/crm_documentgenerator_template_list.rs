@@ -32,7 +32,7 @@ pub struct CrmDocumentgeneratorTemplateList {
 }
 /// The `CrmDocumentgeneratorTemplateListResult` object. Part of `crm.documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorTemplateListResult {
     /// `templates`: documented as object; keys: `*`.
     pub templates: Option<
@@ -44,7 +44,7 @@ pub struct CrmDocumentgeneratorTemplateListResult {
 }
 /// The `CrmDocumentgeneratorTemplateListResultTemplatesValue` object. Part of `crm.documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorTemplateListResultTemplatesValue {
     /// `download`: documented as string.
     pub download: Option<String>,

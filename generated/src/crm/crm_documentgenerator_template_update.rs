@@ -39,7 +39,7 @@ pub struct CrmDocumentgeneratorTemplateUpdate {
 }
 /// The `CrmDocumentgeneratorTemplateUpdateResult` object. Part of `crm.documentgenerator.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorTemplateUpdateResult {
     /// `template`: documented as `crm_documentgenerator_template`.
     pub template: Option<types::CrmDocumentgeneratorTemplate>,

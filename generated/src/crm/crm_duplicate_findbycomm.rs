@@ -32,7 +32,7 @@ pub struct CrmDuplicateFindbycomm {
 }
 /// The `CrmDuplicateFindbycommResult` object. Part of `crm.duplicate.findbycomm` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-duplicate-find-by-comm.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDuplicateFindbycommResult {
     /// `LEAD`: documented as array of integer.
     #[bitrix(rename = "LEAD")]

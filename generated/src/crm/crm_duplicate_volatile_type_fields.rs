@@ -21,7 +21,7 @@ pub struct CrmDuplicateVolatileTypeFields {
 }
 /// The `CrmDuplicateVolatileTypeFieldsResultItem` object. Part of `crm.duplicate.volatileType.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDuplicateVolatileTypeFieldsResultItem {
     /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]

@@ -27,7 +27,7 @@ pub struct CrmDuplicateVolatileTypeRegister {
 }
 /// The `CrmDuplicateVolatileTypeRegisterResult` object. Part of `crm.duplicate.volatileType.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/volatile-type/crm-duplicate-volatile-type-register.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDuplicateVolatileTypeRegisterResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

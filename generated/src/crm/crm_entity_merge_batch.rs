@@ -39,7 +39,7 @@ pub struct CrmEntityMergeBatch {
 }
 /// The `CrmEntityMergeBatchResult` object. Part of `crm.entity.mergeBatch` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/duplicates/crm-entity-merge-batch.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmEntityMergeBatchResult {
     /// `STATUS`: documented as string.
     #[bitrix(rename = "STATUS")]

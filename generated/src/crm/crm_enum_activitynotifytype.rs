@@ -19,7 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmEnumActivitynotifytype {}
 /// The `CrmEnumActivitynotifytypeResultItem` object. Part of `crm.enum.activitynotifytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-notify-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmEnumActivitynotifytypeResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -19,7 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmEnumActivitypriority {}
 /// The `CrmEnumActivitypriorityResultItem` object. Part of `crm.enum.activitypriority` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-priority.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmEnumActivitypriorityResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -19,7 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmEnumActivitytype {}
 /// The `CrmEnumActivitytypeResultItem` object. Part of `crm.enum.activitytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-activity-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmEnumActivitytypeResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

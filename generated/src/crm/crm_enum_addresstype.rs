@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmEnumAddresstype {}
 /// The `CrmEnumAddresstypeResultItem` object. Part of `crm.enum.addresstype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-address-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmEnumAddresstypeResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

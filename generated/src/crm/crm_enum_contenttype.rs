@@ -19,7 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmEnumContenttype {}
 /// The `CrmEnumContenttypeResultItem` object. Part of `crm.enum.contenttype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/outdated/crm-enum-content-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmEnumContenttypeResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

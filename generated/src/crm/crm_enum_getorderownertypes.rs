@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmEnumGetorderownertypes {}
 /// The `CrmEnumGetorderownertypesResultItem` object. Part of `crm.enum.getorderownertypes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-get-order-owner-types.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmEnumGetorderownertypesResultItem {
     /// `attribute`: documented as string.
     pub attribute: Option<String>,

@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmEnumOwnertype {}
 /// The `CrmEnumOwnertypeResultItem` object. Part of `crm.enum.ownertype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-owner-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmEnumOwnertypeResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

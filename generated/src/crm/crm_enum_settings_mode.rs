@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmEnumSettingsMode {}
 /// The `CrmEnumSettingsModeResultItem` object. Part of `crm.enum.settings.mode` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/auxiliary/enum/crm-enum-settings-mode.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmEnumSettingsModeResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

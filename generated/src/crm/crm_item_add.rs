@@ -50,7 +50,7 @@ pub struct CrmItemAdd {
 }
 /// The `CrmItemAddResult` object. Part of `crm.item.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemAddResult {
     /// `item`: documented as `crm_item`.
     pub item: Option<types::CrmItem>,

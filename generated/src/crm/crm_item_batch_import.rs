@@ -59,7 +59,7 @@ pub struct CrmItemBatchImport {
 }
 /// The `CrmItemBatchImportResult` object. Part of `crm.item.batchImport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-batch-import.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemBatchImportResult {
     /// `items`: documented as array.
     pub items: Option<Vec<Value>>,

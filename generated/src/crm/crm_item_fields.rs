@@ -35,7 +35,7 @@ pub struct CrmItemFields {
 }
 /// The `CrmItemFieldsResult` object. Part of `crm.item.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemFieldsResult {
     /// `fields`: documented as object.
     pub fields: Option<Map<String, Value>>,

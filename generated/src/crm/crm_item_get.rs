@@ -39,7 +39,7 @@ pub struct CrmItemGet {
 }
 /// The `CrmItemGetResult` object. Part of `crm.item.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemGetResult {
     /// `item`: documented as `crm_item`.
     pub item: Option<types::CrmItem>,

@@ -55,7 +55,7 @@ pub struct CrmItemImport {
 }
 /// The `CrmItemImportResult` object. Part of `crm.item.import` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-import.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemImportResult {
     /// `item`: documented as object.
     pub item: Option<Map<String, Value>>,

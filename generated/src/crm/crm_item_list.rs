@@ -67,7 +67,7 @@ pub struct CrmItemList {
 }
 /// The `CrmItemListResult` object. Part of `crm.item.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemListResult {
     /// `items`: documented as array of `crm_item`.
     pub items: Option<Vec<types::CrmItem>>,

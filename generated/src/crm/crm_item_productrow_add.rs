@@ -35,7 +35,7 @@ pub struct CrmItemProductrowAdd {
 }
 /// The `CrmItemProductrowAddResult` object. Part of `crm.item.productrow.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemProductrowAddResult {
     /// `productRow`: documented as `crm_item_product_row`.
     #[bitrix(rename = "productRow")]

@@ -20,7 +20,7 @@ use crate::types;
 pub struct CrmItemProductrowFields {}
 /// The `CrmItemProductrowFieldsResult` object. Part of `crm.item.productrow.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemProductrowFieldsResult {
     /// `fields`: documented as object; keys: `*`.
     pub fields: Option<BTreeMap<String, types::CrmRestFieldDescription>>,

@@ -30,7 +30,7 @@ pub struct CrmItemProductrowGet {
 }
 /// The `CrmItemProductrowGetResult` object. Part of `crm.item.productrow.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemProductrowGetResult {
     /// `productRow`: documented as `crm_item_product_row`.
     #[bitrix(rename = "productRow")]

@@ -28,7 +28,7 @@ pub struct CrmItemProductrowGetAvailableForPayment {
 }
 /// The `CrmItemProductrowGetAvailableForPaymentResult` object. Part of `crm.item.productrow.getAvailableForPayment` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-get-available-for-payment.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemProductrowGetAvailableForPaymentResult {
     /// `productRows`: documented as array of `crm_item_product_row`.
     #[bitrix(rename = "productRows")]

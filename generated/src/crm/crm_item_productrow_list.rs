@@ -41,7 +41,7 @@ pub struct CrmItemProductrowList {
 }
 /// The `CrmItemProductrowListResult` object. Part of `crm.item.productrow.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemProductrowListResult {
     /// `productRows`: documented as array of `crm_item_product_row`.
     #[bitrix(rename = "productRows")]

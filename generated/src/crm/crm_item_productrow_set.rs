@@ -42,7 +42,7 @@ pub struct CrmItemProductrowSet {
 }
 /// The `CrmItemProductrowSetResult` object. Part of `crm.item.productrow.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemProductrowSetResult {
     /// `productRows`: documented as array of `crm_item_productrow`.
     #[bitrix(rename = "productRows")]

@@ -38,7 +38,7 @@ pub struct CrmItemProductrowUpdate {
 }
 /// The `CrmItemProductrowUpdateResult` object. Part of `crm.item.productrow.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemProductrowUpdateResult {
     /// `productRow`: documented as `crm_item_product_row`.
     #[bitrix(rename = "productRow")]

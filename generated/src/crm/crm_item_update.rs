@@ -53,7 +53,7 @@ pub struct CrmItemUpdate {
 }
 /// The `CrmItemUpdateResult` object. Part of `crm.item.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemUpdateResult {
     /// `item`: documented as `crm_item`.
     pub item: Option<types::CrmItem>,

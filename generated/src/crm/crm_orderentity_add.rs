@@ -31,7 +31,7 @@ pub struct CrmOrderentityAdd {
 }
 /// The `CrmOrderentityAddResult` object. Part of `crm.orderentity.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmOrderentityAddResult {
     /// `dealOrder`: documented as `crm_orderentity`.
     #[bitrix(rename = "dealOrder")]

@@ -20,7 +20,7 @@ use crate::types;
 pub struct CrmOrderentityGetFields {}
 /// The `CrmOrderentityGetFieldsResult` object. Part of `crm.orderentity.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmOrderentityGetFieldsResult {
     /// `orderEntity`: documented as object; keys: `*`.
     #[bitrix(rename = "orderEntity")]

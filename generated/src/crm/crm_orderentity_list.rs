@@ -31,7 +31,7 @@ pub struct CrmOrderentityList {
 }
 /// The `CrmOrderentityListResult` object. Part of `crm.orderentity.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmOrderentityListResult {
     /// `orderEntity`: documented as array of `crm_orderentity`.
     #[bitrix(rename = "orderEntity")]

@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmRequisitePresetCountries {}
 /// The `CrmRequisitePresetCountriesResultItem` object. Part of `crm.requisite.preset.countries` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-countries.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmRequisitePresetCountriesResultItem {
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]

@@ -73,7 +73,7 @@ pub struct CrmStagehistoryList {
 }
 /// The `CrmStagehistoryListResult` object. Part of `crm.stagehistory.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmStagehistoryListResult {
     /// `items`: documented as array of `crm_stagehistory`.
     pub items: Option<Vec<types::CrmStagehistory>>,

@@ -23,7 +23,7 @@ pub struct CrmStatusEntityItems {
 }
 /// The `CrmStatusEntityItemsResultItem` object. Part of `crm.status.entity.items` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-items.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmStatusEntityItemsResultItem {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]

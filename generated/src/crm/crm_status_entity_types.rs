@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmStatusEntityTypes {}
 /// The `CrmStatusEntityTypesResultItem` object. Part of `crm.status.entity.types` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-types.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmStatusEntityTypesResultItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

@@ -38,7 +38,7 @@ pub struct CrmTimelineIconAdd {
 }
 /// The `CrmTimelineIconAddResult` object. Part of `crm.timeline.icon.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineIconAddResult {
     /// `icon`: documented as `crm_timeline_icon`.
     pub icon: Option<types::CrmTimelineIcon>,

@@ -28,7 +28,7 @@ pub struct CrmTimelineIconGet {
 }
 /// The `CrmTimelineIconGetResult` object. Part of `crm.timeline.icon.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineIconGetResult {
     /// `icon`: documented as `crm_timeline_icon`.
     pub icon: Option<types::CrmTimelineIcon>,

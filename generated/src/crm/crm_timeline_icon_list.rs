@@ -20,7 +20,7 @@ use crate::types;
 pub struct CrmTimelineIconList {}
 /// The `CrmTimelineIconListResult` object. Part of `crm.timeline.icon.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineIconListResult {
     /// `icons`: documented as array of `crm_timeline_icon`.
     pub icons: Option<Vec<types::CrmTimelineIcon>>,

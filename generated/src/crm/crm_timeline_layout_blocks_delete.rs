@@ -46,7 +46,7 @@ pub struct CrmTimelineLayoutBlocksDelete {
 }
 /// The `CrmTimelineLayoutBlocksDeleteResult` object. Part of `crm.timeline.layout.blocks.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksDeleteResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

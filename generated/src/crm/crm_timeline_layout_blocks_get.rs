@@ -40,7 +40,7 @@ pub struct CrmTimelineLayoutBlocksGet {
 }
 /// The `CrmTimelineLayoutBlocksGetResult` object. Part of `crm.timeline.layout.blocks.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksGetResult {
     /// `layout`: documented as `crm_timeline_layout_blocks`.
     pub layout: Option<types::CrmTimelineLayoutBlocks>,

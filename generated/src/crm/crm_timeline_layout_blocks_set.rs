@@ -54,7 +54,7 @@ pub struct CrmTimelineLayoutBlocksSet {
 }
 /// The `CrmTimelineLayoutBlocksSetResult` object. Part of `crm.timeline.layout.blocks.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksSetResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

@@ -30,7 +30,7 @@ pub struct CrmTimelineLogmessageAdd {
 }
 /// The `CrmTimelineLogmessageAddResult` object. Part of `crm.timeline.logmessage.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLogmessageAddResult {
     /// `logMessage`: documented as `crm_timeline_logmessage`.
     #[bitrix(rename = "logMessage")]

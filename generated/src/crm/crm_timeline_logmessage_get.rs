@@ -28,7 +28,7 @@ pub struct CrmTimelineLogmessageGet {
 }
 /// The `CrmTimelineLogmessageGetResult` object. Part of `crm.timeline.logmessage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLogmessageGetResult {
     /// `logMessage`: documented as `crm_timeline_logmessage`.
     #[bitrix(rename = "logMessage")]

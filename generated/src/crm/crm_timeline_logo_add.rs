@@ -38,7 +38,7 @@ pub struct CrmTimelineLogoAdd {
 }
 /// The `CrmTimelineLogoAddResult` object. Part of `crm.timeline.logo.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLogoAddResult {
     /// `logo`: documented as `crm_timeline_logo`.
     pub logo: Option<types::CrmTimelineLogo>,

@@ -28,7 +28,7 @@ pub struct CrmTimelineLogoGet {
 }
 /// The `CrmTimelineLogoGetResult` object. Part of `crm.timeline.logo.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLogoGetResult {
     /// `logo`: documented as `crm_timeline_logo`.
     pub logo: Option<types::CrmTimelineLogo>,

@@ -20,7 +20,7 @@ use crate::types;
 pub struct CrmTimelineLogoList {}
 /// The `CrmTimelineLogoListResult` object. Part of `crm.timeline.logo.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLogoListResult {
     /// `logos`: documented as array of `crm_timeline_logo`.
     pub logos: Option<Vec<types::CrmTimelineLogo>>,

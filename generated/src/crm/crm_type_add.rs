@@ -48,7 +48,7 @@ pub struct CrmTypeAdd {
 }
 /// The `CrmTypeAddResult` object. Part of `crm.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTypeAddResult {
     /// `type`: documented as `type`.
     #[bitrix(rename = "type")]

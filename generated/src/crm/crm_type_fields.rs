@@ -23,7 +23,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmTypeFields {}
 /// The `CrmTypeFieldsResult` object. Part of `crm.type.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTypeFieldsResult {
     /// `fields`: documented as object.
     pub fields: Option<Map<String, Value>>,

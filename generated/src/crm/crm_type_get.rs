@@ -28,7 +28,7 @@ pub struct CrmTypeGet {
 }
 /// The `CrmTypeGetResult` object. Part of `crm.type.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTypeGetResult {
     /// `type`: documented as `crm_type`.
     #[bitrix(rename = "type")]

@@ -29,7 +29,7 @@ pub struct CrmTypeGetByEntityTypeId {
 }
 /// The `CrmTypeGetByEntityTypeIdResult` object. Part of `crm.type.getByEntityTypeId` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTypeGetByEntityTypeIdResult {
     /// `type`: documented as `crm_type`.
     #[bitrix(rename = "type")]

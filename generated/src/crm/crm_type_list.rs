@@ -59,7 +59,7 @@ pub struct CrmTypeList {
 }
 /// The `CrmTypeListResult` object. Part of `crm.type.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTypeListResult {
     /// `types`: documented as array of `type`.
     pub types: Option<Vec<types::Type>>,

@@ -40,7 +40,7 @@ pub struct CrmTypeUpdate {
 }
 /// The `CrmTypeUpdateResult` object. Part of `crm.type.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTypeUpdateResult {
     /// `type`: documented as `type`.
     #[bitrix(rename = "type")]

@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct CrmUserfieldTypes {}
 /// The `CrmUserfieldTypesResultItem` object. Part of `crm.userfield.types` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-types.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmUserfieldTypesResultItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

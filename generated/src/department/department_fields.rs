@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct DepartmentFields {}
 /// The `DepartmentFieldsResult` object. Part of `department.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/departments/department-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DepartmentFieldsResult {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

@@ -36,7 +36,7 @@ pub struct DiskFileGetVersions {
 }
 /// The `DiskFileGetVersionsResultItem` object. Part of `disk.file.getVersions` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-versions.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DiskFileGetVersionsResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -19,7 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct DiskFileGetfields {}
 /// The `DiskFileGetfieldsResultValue` object. Part of `disk.file.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DiskFileGetfieldsResultValue {
     /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]

@@ -39,7 +39,7 @@ pub struct DiskFolderGetchildren {
 }
 /// The `DiskFolderGetchildrenResultItem` object. Part of `disk.folder.getchildren` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-children.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DiskFolderGetchildrenResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -19,7 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct DiskFolderGetfields {}
 /// The `DiskFolderGetfieldsResultValue` object. Part of `disk.folder.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DiskFolderGetfieldsResultValue {
     /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]

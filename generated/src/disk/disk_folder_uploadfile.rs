@@ -52,7 +52,7 @@ pub struct DiskFolderUploadfile {
 }
 /// The `DiskFolderUploadfileResult` object. Part of `disk.folder.uploadfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-upload-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DiskFolderUploadfileResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

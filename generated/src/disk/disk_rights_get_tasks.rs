@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct DiskRightsGetTasks {}
 /// The `DiskRightsGetTasksResultItem` object. Part of `disk.rights.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/rights/disk-rights-get-tasks.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DiskRightsGetTasksResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -41,7 +41,7 @@ pub struct DiskStorageAddfolder {
 }
 /// The `DiskStorageAddfolderResult` object. Part of `disk.storage.addfolder` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DiskStorageAddfolderResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -39,7 +39,7 @@ pub struct DiskStorageGetchildren {
 }
 /// The `DiskStorageGetchildrenResultItem` object. Part of `disk.storage.getchildren` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-children.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DiskStorageGetchildrenResultItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -19,7 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct DiskStorageGetfields {}
 /// The `DiskStorageGetfieldsResultValue` object. Part of `disk.storage.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DiskStorageGetfieldsResultValue {
     /// `TYPE`: documented as string.
     #[bitrix(rename = "TYPE")]

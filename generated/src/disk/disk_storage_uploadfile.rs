@@ -53,7 +53,7 @@ pub struct DiskStorageUploadfile {
 }
 /// The `DiskStorageUploadfileResult` object. Part of `disk.storage.uploadfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-upload-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DiskStorageUploadfileResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

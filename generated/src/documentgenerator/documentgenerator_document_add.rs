@@ -59,7 +59,7 @@ pub struct DocumentgeneratorDocumentAdd {
 }
 /// The `DocumentgeneratorDocumentAddResult` object. Part of `documentgenerator.document.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorDocumentAddResult {
     /// `document`: documented as `documentgenerator_document`.
     pub document: Option<types::DocumentgeneratorDocument>,

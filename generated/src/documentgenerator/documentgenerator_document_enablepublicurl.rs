@@ -34,7 +34,7 @@ pub struct DocumentgeneratorDocumentEnablepublicurl {
 }
 /// The `DocumentgeneratorDocumentEnablepublicurlResult` object. Part of `documentgenerator.document.enablepublicurl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorDocumentEnablepublicurlResult {
     /// `publicUrl`: documented as string.
     #[bitrix(rename = "publicUrl")]

@@ -32,7 +32,7 @@ pub struct DocumentgeneratorDocumentGet {
 }
 /// The `DocumentgeneratorDocumentGetResult` object. Part of `documentgenerator.document.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorDocumentGetResult {
     /// `document`: documented as `documentgenerator_document`.
     pub document: Option<types::DocumentgeneratorDocument>,

@@ -34,7 +34,7 @@ pub struct DocumentgeneratorDocumentGetfields {
 }
 /// The `DocumentgeneratorDocumentGetfieldsResult` object. Part of `documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorDocumentGetfieldsResult {
     /// `documentFields`: documented as object; keys: `*`.
     #[bitrix(rename = "documentFields")]
@@ -47,7 +47,7 @@ pub struct DocumentgeneratorDocumentGetfieldsResult {
 }
 /// The `DocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue` object. Part of `documentgenerator.document.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorDocumentGetfieldsResultDocumentFieldsValue {
     /// `title`: documented as string.
     pub title: Option<String>,

@@ -34,7 +34,7 @@ pub struct DocumentgeneratorDocumentList {
 }
 /// The `DocumentgeneratorDocumentListResult` object. Part of `documentgenerator.document.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorDocumentListResult {
     /// `documents`: documented as array of `documentgenerator_document`.
     pub documents: Option<Vec<types::DocumentgeneratorDocument>>,

@@ -40,7 +40,7 @@ pub struct DocumentgeneratorDocumentUpdate {
 }
 /// The `DocumentgeneratorDocumentUpdateResult` object. Part of `documentgenerator.document.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorDocumentUpdateResult {
     /// `document`: documented as `documentgenerator_document`.
     pub document: Option<types::DocumentgeneratorDocument>,

@@ -33,7 +33,7 @@ pub struct DocumentgeneratorNumeratorAdd {
 }
 /// The `DocumentgeneratorNumeratorAddResult` object. Part of `documentgenerator.numerator.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorNumeratorAddResult {
     /// `numerator`: documented as `documentgenerator_numerator`.
     pub numerator: Option<types::DocumentgeneratorNumerator>,

@@ -37,7 +37,7 @@ pub struct DocumentgeneratorNumeratorGet {
 }
 /// The `DocumentgeneratorNumeratorGetResult` object. Part of `documentgenerator.numerator.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorNumeratorGetResult {
     /// `numerator`: documented as `documentgenerator_numerator`.
     pub numerator: Option<types::DocumentgeneratorNumerator>,

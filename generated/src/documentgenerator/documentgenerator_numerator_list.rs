@@ -27,7 +27,7 @@ pub struct DocumentgeneratorNumeratorList {
 }
 /// The `DocumentgeneratorNumeratorListResult` object. Part of `documentgenerator.numerator.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorNumeratorListResult {
     /// `numerators`: documented as array of `documentgenerator_numerator`.
     pub numerators: Option<Vec<types::DocumentgeneratorNumerator>>,

@@ -37,7 +37,7 @@ pub struct DocumentgeneratorRegionAdd {
 }
 /// The `DocumentgeneratorRegionAddResult` object. Part of `documentgenerator.region.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRegionAddResult {
     /// `region`: documented as `documentgenerator_region`.
     pub region: Option<types::DocumentgeneratorRegion>,

@@ -32,7 +32,7 @@ pub struct DocumentgeneratorRegionGet {
 }
 /// The `DocumentgeneratorRegionGetResult` object. Part of `documentgenerator.region.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRegionGetResult {
     /// `region`: documented as `documentgenerator_region`.
     pub region: Option<types::DocumentgeneratorRegion>,

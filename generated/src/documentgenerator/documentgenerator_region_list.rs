@@ -23,7 +23,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct DocumentgeneratorRegionList {}
 /// The `DocumentgeneratorRegionListResult` object. Part of `documentgenerator.region.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRegionListResult {
     /// `regions`: documented as object; keys: `*`.
     pub regions: Option<BTreeMap<String, DocumentgeneratorRegionListResultRegionsValue>>,
@@ -33,7 +33,7 @@ pub struct DocumentgeneratorRegionListResult {
 }
 /// The `DocumentgeneratorRegionListResultRegionsValue` object. Part of `documentgenerator.region.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRegionListResultRegionsValue {
     /// `id`: documented as string.
     pub id: Option<String>,

@@ -40,7 +40,7 @@ pub struct DocumentgeneratorRegionUpdate {
 }
 /// The `DocumentgeneratorRegionUpdateResult` object. Part of `documentgenerator.region.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRegionUpdateResult {
     /// `region`: documented as `documentgenerator_region`.
     pub region: Option<types::DocumentgeneratorRegion>,

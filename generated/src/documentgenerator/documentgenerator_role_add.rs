@@ -42,7 +42,7 @@ pub struct DocumentgeneratorRoleAdd {
 }
 /// The `DocumentgeneratorRoleAddResult` object. Part of `documentgenerator.role.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRoleAddResult {
     /// `role`: documented as `documentgenerator_role`.
     pub role: Option<types::DocumentgeneratorRole>,

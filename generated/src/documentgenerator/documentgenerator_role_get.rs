@@ -37,7 +37,7 @@ pub struct DocumentgeneratorRoleGet {
 }
 /// The `DocumentgeneratorRoleGetResult` object. Part of `documentgenerator.role.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRoleGetResult {
     /// `role`: documented as `documentgenerator_role`.
     pub role: Option<types::DocumentgeneratorRole>,

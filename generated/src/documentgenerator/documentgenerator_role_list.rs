@@ -32,7 +32,7 @@ pub struct DocumentgeneratorRoleList {
 }
 /// The `DocumentgeneratorRoleListResult` object. Part of `documentgenerator.role.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRoleListResult {
     /// `roles`: documented as array of `documentgenerator_role`.
     pub roles: Option<Vec<types::DocumentgeneratorRole>>,

@@ -45,7 +45,7 @@ pub struct DocumentgeneratorRoleUpdate {
 }
 /// The `DocumentgeneratorRoleUpdateResult` object. Part of `documentgenerator.role.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRoleUpdateResult {
     /// `role`: documented as `documentgenerator_role`.
     pub role: Option<types::DocumentgeneratorRole>,

@@ -43,7 +43,7 @@ pub struct DocumentgeneratorTemplateAdd {
 }
 /// The `DocumentgeneratorTemplateAddResult` object. Part of `documentgenerator.template.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorTemplateAddResult {
     /// `template`: documented as `documentgenerator_template`.
     pub template: Option<types::DocumentgeneratorTemplate>,

@@ -32,7 +32,7 @@ pub struct DocumentgeneratorTemplateGet {
 }
 /// The `DocumentgeneratorTemplateGetResult` object. Part of `documentgenerator.template.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorTemplateGetResult {
     /// `template`: documented as `documentgenerator_template`.
     pub template: Option<types::DocumentgeneratorTemplate>,

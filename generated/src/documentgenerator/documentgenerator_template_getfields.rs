@@ -33,7 +33,7 @@ pub struct DocumentgeneratorTemplateGetfields {
 }
 /// The `DocumentgeneratorTemplateGetfieldsResult` object. Part of `documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorTemplateGetfieldsResult {
     /// `templateFields`: documented as object; keys: `*`.
     #[bitrix(rename = "templateFields")]
@@ -46,7 +46,7 @@ pub struct DocumentgeneratorTemplateGetfieldsResult {
 }
 /// The `DocumentgeneratorTemplateGetfieldsResultTemplateFieldsValue` object. Part of `documentgenerator.template.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorTemplateGetfieldsResultTemplateFieldsValue {
     /// `title`: documented as string.
     pub title: Option<String>,

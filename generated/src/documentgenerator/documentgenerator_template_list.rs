@@ -34,7 +34,7 @@ pub struct DocumentgeneratorTemplateList {
 }
 /// The `DocumentgeneratorTemplateListResultItem` object. Part of `documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorTemplateListResultItem {
     /// `templates`: documented as object.
     pub templates: Option<DocumentgeneratorTemplateListResultItemTemplates>,
@@ -44,7 +44,7 @@ pub struct DocumentgeneratorTemplateListResultItem {
 }
 /// The `templates` object. Part of `documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorTemplateListResultItemTemplates {
     /// `id`: documented as string.
     pub id: Option<String>,

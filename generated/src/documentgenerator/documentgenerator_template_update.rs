@@ -45,7 +45,7 @@ pub struct DocumentgeneratorTemplateUpdate {
 }
 /// The `DocumentgeneratorTemplateUpdateResult` object. Part of `documentgenerator.template.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorTemplateUpdateResult {
     /// `template`: documented as `documentgenerator_template`.
     pub template: Option<types::DocumentgeneratorTemplate>,

@@ -37,7 +37,7 @@ pub struct EntityGet {
 }
 /// The `EntityGetResult` object. Part of `entity.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct EntityGetResult {
     /// `ENTITY`: documented as string.
     #[bitrix(rename = "ENTITY")]

@@ -35,7 +35,7 @@ pub struct EntityRights {
 }
 /// The `EntityRightsResult` object. Part of `entity.rights` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/entity/entities/entity-rights.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct EntityRightsResult {
     /// `AU`: documented as string.
     #[bitrix(rename = "AU")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnBookingAdd {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnBookingAdd {
 }
 /// The `data` object. Part of the `onBookingAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnBookingAddData {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

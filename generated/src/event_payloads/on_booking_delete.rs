@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-delete.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnBookingDelete {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnBookingDelete {
 }
 /// The `data` object. Part of the `onBookingDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnBookingDeleteData {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

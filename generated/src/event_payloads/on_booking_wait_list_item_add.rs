@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/events/on-booking-waitlistitem-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnBookingWaitListItemAdd {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnBookingWaitListItemAdd {
 }
 /// The `data` object. Part of the `onBookingWaitListItemAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/events/on-booking-waitlistitem-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnBookingWaitListItemAddData {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-delete.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCalendarEntryDelete {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCalendarEntryDelete {
 }
 /// The `data` object. Part of the `OnCalendarEntryDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCalendarEntryDeleteData {
     /// `id`: documented as string.
     pub id: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCalendarSectionAdd {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCalendarSectionAdd {
 }
 /// The `data` object. Part of the `OnCalendarSectionAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCalendarSectionAddData {
     /// `id`: documented as string.
     pub id: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-delete.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCalendarSectionDelete {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCalendarSectionDelete {
 }
 /// The `data` object. Part of the `OnCalendarSectionDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCalendarSectionDeleteData {
     /// `id`: documented as string.
     pub id: Option<String>,

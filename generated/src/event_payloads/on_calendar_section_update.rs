@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-update.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCalendarSectionUpdate {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCalendarSectionUpdate {
 }
 /// The `data` object. Part of the `OnCalendarSectionUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCalendarSectionUpdateData {
     /// `id`: documented as string.
     pub id: Option<String>,

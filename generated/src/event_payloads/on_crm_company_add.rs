@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCompanyAdd {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCrmCompanyAdd {
 }
 /// The `data` object. Part of the `onCrmCompanyAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCompanyAddData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnCrmCompanyAddData {
 }
 /// The `FIELDS` object. Part of the `onCrmCompanyAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCompanyAddDataFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

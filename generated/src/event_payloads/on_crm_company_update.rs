@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCompanyUpdate {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCrmCompanyUpdate {
 }
 /// The `data` object. Part of the `onCrmCompanyUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCompanyUpdateData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnCrmCompanyUpdateData {
 }
 /// The `FIELDS` object. Part of the `onCrmCompanyUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCompanyUpdateDataFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCompanyUserFieldSetEnumValues {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCrmCompanyUserFieldSetEnumValues {
 }
 /// The `data` object. Part of the `onCrmCompanyUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCompanyUserFieldSetEnumValuesData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnCrmCompanyUserFieldSetEnumValuesData {
 }
 /// The `FIELDS` object. Part of the `onCrmCompanyUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCompanyUserFieldSetEnumValuesDataFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmContactUserFieldDelete {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCrmContactUserFieldDelete {
 }
 /// The `data` object. Part of the `onCrmContactUserFieldDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmContactUserFieldDeleteData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnCrmContactUserFieldDeleteData {
 }
 /// The `FIELDS` object. Part of the `onCrmContactUserFieldDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmContactUserFieldDeleteDataFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

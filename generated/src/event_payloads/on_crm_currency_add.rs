@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCurrencyAdd {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCrmCurrencyAdd {
 }
 /// The `data` object. Part of the `onCrmCurrencyAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCurrencyAddData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnCrmCurrencyAddData {
 }
 /// The `FIELDS` object. Part of the `onCrmCurrencyAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmCurrencyAddDataFields {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-delete.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmDealDelete {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCrmDealDelete {
 }
 /// The `data` object. Part of the `onCrmDealDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmDealDeleteData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnCrmDealDeleteData {
 }
 /// The `FIELDS` object. Part of the `onCrmDealDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmDealDeleteDataFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

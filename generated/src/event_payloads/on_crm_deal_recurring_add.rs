@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmDealRecurringAdd {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCrmDealRecurringAdd {
 }
 /// The `data` object. Part of the `onCrmDealRecurringAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmDealRecurringAddData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnCrmDealRecurringAddData {
 }
 /// The `FIELDS` object. Part of the `onCrmDealRecurringAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmDealRecurringAddDataFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

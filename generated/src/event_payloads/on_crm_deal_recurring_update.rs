@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-update.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmDealRecurringUpdate {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCrmDealRecurringUpdate {
 }
 /// The `data` object. Part of the `onCrmDealRecurringUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmDealRecurringUpdateData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnCrmDealRecurringUpdateData {
 }
 /// The `FIELDS` object. Part of the `onCrmDealRecurringUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmDealRecurringUpdateDataFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-update.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmLeadUpdate {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCrmLeadUpdate {
 }
 /// The `data` object. Part of the `onCrmLeadUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmLeadUpdateData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnCrmLeadUpdateData {
 }
 /// The `FIELDS` object. Part of the `onCrmLeadUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/events/on-crm-lead-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmLeadUpdateDataFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

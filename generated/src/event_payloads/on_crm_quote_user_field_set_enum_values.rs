@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-set-enum-values.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmQuoteUserFieldSetEnumValues {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnCrmQuoteUserFieldSetEnumValues {
 }
 /// The `data` object. Part of the `onCrmQuoteUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-set-enum-values.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmQuoteUserFieldSetEnumValuesData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnCrmQuoteUserFieldSetEnumValuesData {
 }
 /// The `FIELDS` object. Part of the `onCrmQuoteUserFieldSetEnumValues` event ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-set-enum-values.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnCrmQuoteUserFieldSetEnumValuesDataFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageAdd {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnImConnectorMessageAdd {
 }
 /// The `data` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageAddData {
     /// `CONNECTOR`: documented as string.
     #[bitrix(rename = "CONNECTOR")]
@@ -43,7 +43,7 @@ pub struct OnImConnectorMessageAddData {
 }
 /// The `OnImConnectorMessageAddDataMessagesItem` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageAddDataMessagesItem {
     /// `im`: documented as object.
     pub im: Option<OnImConnectorMessageAddDataMessagesItemIm>,
@@ -57,7 +57,7 @@ pub struct OnImConnectorMessageAddDataMessagesItem {
 }
 /// The `im` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageAddDataMessagesItemIm {
     /// `chat_id`: documented as integer.
     pub chat_id: Option<i64>,
@@ -69,7 +69,7 @@ pub struct OnImConnectorMessageAddDataMessagesItemIm {
 }
 /// The `message` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageAddDataMessagesItemMessage {
     /// `user_id`: documented as integer.
     pub user_id: Option<i64>,
@@ -81,7 +81,7 @@ pub struct OnImConnectorMessageAddDataMessagesItemMessage {
 }
 /// The `chat` object. Part of the `OnImConnectorMessageAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageAddDataMessagesItemChat {
     /// `id`: documented as string.
     pub id: Option<String>,

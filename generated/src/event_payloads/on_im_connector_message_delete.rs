@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageDelete {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnImConnectorMessageDelete {
 }
 /// The `data` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageDeleteData {
     /// `CONNECTOR`: documented as string.
     #[bitrix(rename = "CONNECTOR")]
@@ -43,7 +43,7 @@ pub struct OnImConnectorMessageDeleteData {
 }
 /// The `OnImConnectorMessageDeleteDataMessagesItem` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageDeleteDataMessagesItem {
     /// `im`: documented as object.
     pub im: Option<OnImConnectorMessageDeleteDataMessagesItemIm>,
@@ -57,7 +57,7 @@ pub struct OnImConnectorMessageDeleteDataMessagesItem {
 }
 /// The `im` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageDeleteDataMessagesItemIm {
     /// `chat_id`: documented as integer.
     pub chat_id: Option<i64>,
@@ -69,7 +69,7 @@ pub struct OnImConnectorMessageDeleteDataMessagesItemIm {
 }
 /// The `message` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageDeleteDataMessagesItemMessage {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -79,7 +79,7 @@ pub struct OnImConnectorMessageDeleteDataMessagesItemMessage {
 }
 /// The `chat` object. Part of the `OnImConnectorMessageDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageDeleteDataMessagesItemChat {
     /// `id`: documented as string.
     pub id: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageUpdate {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnImConnectorMessageUpdate {
 }
 /// The `data` object. Part of the `OnImConnectorMessageUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageUpdateData {
     /// `CONNECTOR`: documented as string.
     #[bitrix(rename = "CONNECTOR")]
@@ -43,7 +43,7 @@ pub struct OnImConnectorMessageUpdateData {
 }
 /// The `OnImConnectorMessageUpdateDataMessagesItem` object. Part of the `OnImConnectorMessageUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageUpdateDataMessagesItem {
     /// `im`: documented as object.
     pub im: Option<OnImConnectorMessageUpdateDataMessagesItemIm>,
@@ -57,7 +57,7 @@ pub struct OnImConnectorMessageUpdateDataMessagesItem {
 }
 /// The `im` object. Part of the `OnImConnectorMessageUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageUpdateDataMessagesItemIm {
     /// `chat_id`: documented as integer.
     pub chat_id: Option<i64>,
@@ -69,7 +69,7 @@ pub struct OnImConnectorMessageUpdateDataMessagesItemIm {
 }
 /// The `message` object. Part of the `OnImConnectorMessageUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageUpdateDataMessagesItemMessage {
     /// `id`: documented as array of string.
     pub id: Option<Vec<String>>,
@@ -81,7 +81,7 @@ pub struct OnImConnectorMessageUpdateDataMessagesItemMessage {
 }
 /// The `chat` object. Part of the `OnImConnectorMessageUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnImConnectorMessageUpdateDataMessagesItemChat {
     /// `id`: documented as string.
     pub id: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnLiveFeedPostAdd {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnLiveFeedPostAdd {
 }
 /// The `data` object. Part of the `OnLiveFeedPostAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnLiveFeedPostAddData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnLiveFeedPostAddData {
 }
 /// The `FIELDS` object. Part of the `OnLiveFeedPostAdd` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnLiveFeedPostAddDataFields {
     /// `POST_ID`: documented as integer.
     #[bitrix(rename = "POST_ID")]

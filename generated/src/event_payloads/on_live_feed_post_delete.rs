@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnLiveFeedPostDelete {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnLiveFeedPostDelete {
 }
 /// The `data` object. Part of the `OnLiveFeedPostDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnLiveFeedPostDeleteData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnLiveFeedPostDeleteData {
 }
 /// The `FIELDS` object. Part of the `OnLiveFeedPostDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnLiveFeedPostDeleteDataFields {
     /// `POST_ID`: documented as integer.
     #[bitrix(rename = "POST_ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-update.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnLiveFeedPostUpdate {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnLiveFeedPostUpdate {
 }
 /// The `data` object. Part of the `OnLiveFeedPostUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnLiveFeedPostUpdateData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnLiveFeedPostUpdateData {
 }
 /// The `FIELDS` object. Part of the `OnLiveFeedPostUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnLiveFeedPostUpdateDataFields {
     /// `POST_ID`: documented as integer.
     #[bitrix(rename = "POST_ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/events/on-booking-resource-delete.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnResourceDelete {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnResourceDelete {
 }
 /// The `data` object. Part of the `onResourceDelete` event ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/events/on-booking-resource-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnResourceDeleteData {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-document-status-changed.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnSignB2eDocumentStatusChanged {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnSignB2eDocumentStatusChanged {
 }
 /// The `data` object. Part of the `OnSignB2eDocumentStatusChanged` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-document-status-changed.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnSignB2eDocumentStatusChangedData {
     /// `documentUid`: documented as string.
     #[bitrix(rename = "documentUid")]

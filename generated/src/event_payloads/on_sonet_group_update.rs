@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-update.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnSonetGroupUpdate {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct OnSonetGroupUpdate {
 }
 /// The `data` object. Part of the `onSonetGroupUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnSonetGroupUpdateData {
     /// `FIELDS`: documented as object.
     #[bitrix(rename = "FIELDS")]
@@ -37,7 +37,7 @@ pub struct OnSonetGroupUpdateData {
 }
 /// The `FIELDS` object. Part of the `onSonetGroupUpdate` event ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnSonetGroupUpdateDataFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-update.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Onbookingupdate {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct Onbookingupdate {
 }
 /// The `data` object. Part of the `ONBOOKINGUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/events/on-booking-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnbookingupdateData {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

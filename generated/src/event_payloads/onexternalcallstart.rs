@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Onexternalcallstart {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct Onexternalcallstart {
 }
 /// The `data` object. Part of the `ONEXTERNALCALLSTART` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnexternalcallstartData {
     /// `PHONE_NUMBER`: documented as string.
     #[bitrix(rename = "PHONE_NUMBER")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Onimbotjoinchat {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct Onimbotjoinchat {
 }
 /// The `data` object. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotjoinchatData {
     /// `BOT`: documented as object.
     #[bitrix(rename = "BOT")]
@@ -43,7 +43,7 @@ pub struct OnimbotjoinchatData {
 }
 /// The `PARAMS` object. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotjoinchatDataParams {
     /// `CHAT_TYPE`: documented as string.
     #[bitrix(rename = "CHAT_TYPE")]
@@ -167,7 +167,7 @@ pub enum OnimbotjoinchatDataParamsMessageType {
 }
 /// The `USER` object. Part of the `ONIMBOTJOINCHAT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotjoinchatDataUser {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

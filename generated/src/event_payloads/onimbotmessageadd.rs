@@ -9,7 +9,7 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Onimbotmessageadd {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -27,7 +27,7 @@ pub struct Onimbotmessageadd {
 }
 /// The `data` object. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessageaddData {
     /// `BOT`: documented as object.
     #[bitrix(rename = "BOT")]
@@ -44,7 +44,7 @@ pub struct OnimbotmessageaddData {
 }
 /// The `PARAMS` object. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessageaddDataParams {
     /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
@@ -258,7 +258,7 @@ pub enum OnimbotmessageaddDataParamsChatType {
 }
 /// The `USER` object. Part of the `ONIMBOTMESSAGEADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessageaddDataUser {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -9,7 +9,7 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth, Secret};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Onimbotmessagedelete {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -27,7 +27,7 @@ pub struct Onimbotmessagedelete {
 }
 /// The `data` object. Part of the `ONIMBOTMESSAGEDELETE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessagedeleteData {
     /// `BOT`: documented as object; keys: `{BOT_ID}`.
     #[bitrix(rename = "BOT")]
@@ -44,7 +44,7 @@ pub struct OnimbotmessagedeleteData {
 }
 /// The `OnimbotmessagedeleteDataBotValue` object. Part of the `ONIMBOTMESSAGEDELETE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessagedeleteDataBotValue {
     /// `access_token`: documented as string.
     pub access_token: Option<Secret>,
@@ -87,7 +87,7 @@ pub struct OnimbotmessagedeleteDataBotValue {
 }
 /// The `AUTH` object. Part of the `ONIMBOTMESSAGEDELETE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessagedeleteDataBotValueAuth {
     /// `access_token`: documented as string.
     pub access_token: Option<Secret>,
@@ -125,7 +125,7 @@ pub enum OnimbotmessagedeleteDataBotValueAuthStatus {
 }
 /// The `PARAMS` object. Part of the `ONIMBOTMESSAGEDELETE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessagedeleteDataParams {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -252,7 +252,7 @@ pub enum OnimbotmessagedeleteDataParamsChatType {
 }
 /// The `USER` object. Part of the `ONIMBOTMESSAGEDELETE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessagedeleteDataUser {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -9,7 +9,7 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth, Secret};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Onimbotmessageupdate {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -27,7 +27,7 @@ pub struct Onimbotmessageupdate {
 }
 /// The `data` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessageupdateData {
     /// `BOT`: documented as object; keys: `{BOT_ID}`.
     #[bitrix(rename = "BOT")]
@@ -44,7 +44,7 @@ pub struct OnimbotmessageupdateData {
 }
 /// The `OnimbotmessageupdateDataBotValue` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessageupdateDataBotValue {
     /// `access_token`: documented as string.
     pub access_token: Option<Secret>,
@@ -87,7 +87,7 @@ pub struct OnimbotmessageupdateDataBotValue {
 }
 /// The `AUTH` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessageupdateDataBotValueAuth {
     /// `access_token`: documented as string.
     pub access_token: Option<Secret>,
@@ -125,7 +125,7 @@ pub enum OnimbotmessageupdateDataBotValueAuthStatus {
 }
 /// The `PARAMS` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessageupdateDataParams {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -270,7 +270,7 @@ pub enum OnimbotmessageupdateDataParamsChatType {
 }
 /// The `USER` object. Part of the `ONIMBOTMESSAGEUPDATE` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimbotmessageupdateDataUser {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -9,7 +9,7 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth, Secret};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Onimcommandadd {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -27,7 +27,7 @@ pub struct Onimcommandadd {
 }
 /// The `data` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimcommandaddData {
     /// `COMMAND`: documented as object; keys: `{COMMAND_ID}`.
     #[bitrix(rename = "COMMAND")]
@@ -44,7 +44,7 @@ pub struct OnimcommandaddData {
 }
 /// The `OnimcommandaddDataCommandValue` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimcommandaddDataCommandValue {
     /// `access_token`: documented as string.
     pub access_token: Option<Secret>,
@@ -102,7 +102,7 @@ pub struct OnimcommandaddDataCommandValue {
 }
 /// The `AUTH` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimcommandaddDataCommandValueAuth {
     /// `access_token`: documented as string.
     pub access_token: Option<Secret>,
@@ -150,7 +150,7 @@ pub enum OnimcommandaddDataCommandValueCommandContext {
 }
 /// The `PARAMS` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimcommandaddDataParams {
     /// `MESSAGE`: documented as string.
     #[bitrix(rename = "MESSAGE")]
@@ -364,7 +364,7 @@ pub enum OnimcommandaddDataParamsChatType {
 }
 /// The `USER` object. Part of the `ONIMCOMMANDADD` event ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnimcommandaddDataUser {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

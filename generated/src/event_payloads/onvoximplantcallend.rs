@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Onvoximplantcallend {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct Onvoximplantcallend {
 }
 /// The `data` object. Part of the `ONVOXIMPLANTCALLEND` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnvoximplantcallendData {
     /// `CALL_ID`: documented as string.
     #[bitrix(rename = "CALL_ID")]

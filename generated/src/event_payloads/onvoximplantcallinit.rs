@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object, EventAuth};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Onvoximplantcallinit {
     /// `event`: documented as string.
     pub event: Option<String>,
@@ -26,7 +26,7 @@ pub struct Onvoximplantcallinit {
 }
 /// The `data` object. Part of the `ONVOXIMPLANTCALLINIT` event ([official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct OnvoximplantcallinitData {
     /// `CALL_ID`: documented as string.
     #[bitrix(rename = "CALL_ID")]

@@ -34,7 +34,7 @@ pub struct EventOfflineGet {
 }
 /// The `EventOfflineGetResult` object. Part of `event.offline.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct EventOfflineGetResult {
     /// `events`: documented as array of `event_offline`.
     pub events: Option<Vec<types::EventOffline>>,

@@ -27,7 +27,7 @@ pub struct EventUnbind {
 }
 /// The `EventUnbindResult` object. Part of `event.unbind` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/events/event-unbind.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct EventUnbindResult {
     /// `count`: documented as integer.
     pub count: Option<i64>,

@@ -23,7 +23,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct HumanresourcesEmployeeCount {}
 /// The `HumanresourcesEmployeeCountResult` object. Part of `humanresources.employee.count` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-count.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesEmployeeCountResult {
     /// `total`: documented as integer.
     pub total: Option<i64>,

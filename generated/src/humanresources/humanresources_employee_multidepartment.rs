@@ -24,7 +24,7 @@ use crate::types;
 pub struct HumanresourcesEmployeeMultidepartment {}
 /// The `HumanresourcesEmployeeMultidepartmentResult` object. Part of `humanresources.employee.multidepartment` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-multidepartment.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesEmployeeMultidepartmentResult {
     /// `employees`: documented as array of `humanresources_employee`.
     pub employees: Option<Vec<types::HumanresourcesEmployee>>,

@@ -40,7 +40,7 @@ pub struct HumanresourcesEmployeeSubordinates {
 }
 /// The `HumanresourcesEmployeeSubordinatesResult` object. Part of `humanresources.employee.subordinates` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-subordinates.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesEmployeeSubordinatesResult {
     /// `userId`: documented as integer.
     #[bitrix(rename = "userId")]
@@ -55,7 +55,7 @@ pub struct HumanresourcesEmployeeSubordinatesResult {
 }
 /// The `HumanresourcesEmployeeSubordinatesResultDepartmentsItem` object. Part of `humanresources.employee.subordinates` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-subordinates.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesEmployeeSubordinatesResultDepartmentsItem {
     /// `nodeId`: documented as integer.
     #[bitrix(rename = "nodeId")]

@@ -70,7 +70,7 @@ pub struct HumanresourcesNodeCommunicationEdit {
 }
 /// The `HumanresourcesNodeCommunicationEditResult` object. Part of `humanresources.node.communication.edit` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-edit.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesNodeCommunicationEditResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

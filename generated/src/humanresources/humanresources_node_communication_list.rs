@@ -41,7 +41,7 @@ pub struct HumanresourcesNodeCommunicationList {
 }
 /// The `HumanresourcesNodeCommunicationListResult` object. Part of `humanresources.node.communication.list` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-communication/humanresources-node-communication-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesNodeCommunicationListResult {
     /// `chats`: documented as array of `humanresources_node_communication`.
     pub chats: Option<Vec<types::HumanresourcesNodeCommunication>>,

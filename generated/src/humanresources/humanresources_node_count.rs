@@ -29,7 +29,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct HumanresourcesNodeCount {}
 /// The `HumanresourcesNodeCountResult` object. Part of `humanresources.node.count` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-count.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesNodeCountResult {
     /// `departments`: documented as integer.
     pub departments: Option<i64>,

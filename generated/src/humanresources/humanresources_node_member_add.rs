@@ -81,7 +81,7 @@ pub struct HumanresourcesNodeMemberAdd {
 }
 /// The `HumanresourcesNodeMemberAddResult` object. Part of `humanresources.node.member.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesNodeMemberAddResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

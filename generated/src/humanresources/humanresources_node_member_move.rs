@@ -67,7 +67,7 @@ pub struct HumanresourcesNodeMemberMove {
 }
 /// The `HumanresourcesNodeMemberMoveResult` object. Part of `humanresources.node.member.move` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-move.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesNodeMemberMoveResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

@@ -58,7 +58,7 @@ pub struct HumanresourcesNodeMemberRemove {
 }
 /// The `HumanresourcesNodeMemberRemoveResult` object. Part of `humanresources.node.member.remove` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-remove.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesNodeMemberRemoveResult {
     /// `removed`: documented as array of integer.
     pub removed: Option<Vec<i64>>,
@@ -70,7 +70,7 @@ pub struct HumanresourcesNodeMemberRemoveResult {
 }
 /// The `HumanresourcesNodeMemberRemoveResultFailedItem` object. Part of `humanresources.node.member.remove` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-remove.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesNodeMemberRemoveResultFailedItem {
     /// `userId`: documented as integer.
     #[bitrix(rename = "userId")]

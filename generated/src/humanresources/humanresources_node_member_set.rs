@@ -65,7 +65,7 @@ pub struct HumanresourcesNodeMemberSet {
 }
 /// The `HumanresourcesNodeMemberSetResult` object. Part of `humanresources.node.member.set` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesNodeMemberSetResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

@@ -26,7 +26,7 @@ pub struct ImChatGet {
 }
 /// The `ImChatGetResult` object. Part of `im.chat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImChatGetResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

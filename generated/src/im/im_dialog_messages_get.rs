@@ -39,7 +39,7 @@ pub struct ImDialogMessagesGet {
 }
 /// The `ImDialogMessagesGetResult` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesGetResult {
     /// `chat_id`: documented as integer.
     pub chat_id: Option<i64>,
@@ -55,7 +55,7 @@ pub struct ImDialogMessagesGetResult {
 }
 /// The `users` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesGetResultUsers {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -130,7 +130,7 @@ pub enum ImDialogMessagesGetResultUsersGender {
 }
 /// The `files` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesGetResultFiles {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -190,7 +190,7 @@ pub struct ImDialogMessagesGetResultFiles {
 }
 /// The `image` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesGetResultFilesImage {
     /// `height`: documented as integer.
     pub height: Option<i64>,
@@ -202,7 +202,7 @@ pub struct ImDialogMessagesGetResultFilesImage {
 }
 /// The `viewerAttrs` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesGetResultFilesViewerAttrs {
     /// `viewer`: documented as string.
     pub viewer: Option<String>,
@@ -233,7 +233,7 @@ pub struct ImDialogMessagesGetResultFilesViewerAttrs {
 }
 /// The `mediaUrl` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesGetResultFilesMediaUrl {
     /// `preview`: documented as object.
     pub preview: Option<Map<String, Value>>,

@@ -50,7 +50,7 @@ pub struct ImDialogMessagesSearch {
 }
 /// The `ImDialogMessagesSearchResult` object. Part of `im.dialog.messages.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesSearchResult {
     /// `messages`: documented as array of object.
     pub messages: Option<Vec<ImDialogMessagesSearchResultMessagesItem>>,
@@ -79,7 +79,7 @@ pub struct ImDialogMessagesSearchResult {
 }
 /// The `ImDialogMessagesSearchResultMessagesItem` object. Part of `im.dialog.messages.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesSearchResultMessagesItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -113,7 +113,7 @@ pub struct ImDialogMessagesSearchResultMessagesItem {
 }
 /// The `ImDialogMessagesSearchResultUsersItem` object. Part of `im.dialog.messages.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesSearchResultUsersItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -187,7 +187,7 @@ pub struct ImDialogMessagesSearchResultUsersItem {
 }
 /// The `reactions` object. Part of `im.dialog.messages.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesSearchResultReactions {
     /// `messageId`: documented as integer.
     #[bitrix(rename = "messageId")]

@@ -28,7 +28,7 @@ pub struct ImDialogRead {
 }
 /// The `ImDialogReadResult` object. Part of `im.dialog.read` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-read.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogReadResult {
     /// `dialogId`: documented as string.
     #[bitrix(rename = "dialogId")]

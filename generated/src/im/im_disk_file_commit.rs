@@ -58,7 +58,7 @@ pub struct ImDiskFileCommit {
 }
 /// The `ImDiskFileCommitResult` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileCommitResult {
     /// `FILES`: documented as object; keys: `upload{id}`.
     #[bitrix(rename = "FILES")]
@@ -78,7 +78,7 @@ pub struct ImDiskFileCommitResult {
 }
 /// The `ImDiskFileCommitResultFilesValue` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileCommitResultFilesValue {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -138,7 +138,7 @@ pub struct ImDiskFileCommitResultFilesValue {
 }
 /// The `image` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileCommitResultFilesValueImage {
     /// `height`: documented as integer.
     pub height: Option<i64>,
@@ -150,7 +150,7 @@ pub struct ImDiskFileCommitResultFilesValueImage {
 }
 /// The `viewerAttrs` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileCommitResultFilesValueViewerAttrs {
     /// `viewer`: documented as string.
     pub viewer: Option<String>,
@@ -181,7 +181,7 @@ pub struct ImDiskFileCommitResultFilesValueViewerAttrs {
 }
 /// The `mediaUrl` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileCommitResultFilesValueMediaUrl {
     /// `preview`: documented as object.
     pub preview: Option<ImDiskFileCommitResultFilesValueMediaUrlPreview>,
@@ -191,7 +191,7 @@ pub struct ImDiskFileCommitResultFilesValueMediaUrl {
 }
 /// The `preview` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileCommitResultFilesValueMediaUrlPreview {
     /// `250`: documented as string.
     #[bitrix(rename = "250")]
@@ -202,7 +202,7 @@ pub struct ImDiskFileCommitResultFilesValueMediaUrlPreview {
 }
 /// The `ImDiskFileCommitResultFileModelsValue` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileCommitResultFileModelsValue {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -267,7 +267,7 @@ pub struct ImDiskFileCommitResultFileModelsValue {
 }
 /// The `links` object. Part of `im.disk.file.commit` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-commit.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileCommitResultFileModelsValueLinks {
     /// `download`: documented as string.
     pub download: Option<String>,

@@ -24,7 +24,7 @@ pub struct ImDiskFileSave {
 }
 /// The `ImDiskFileSaveResult` object. Part of `im.disk.file.save` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileSaveResult {
     /// `folder`: documented as object.
     pub folder: Option<ImDiskFileSaveResultFolder>,
@@ -36,7 +36,7 @@ pub struct ImDiskFileSaveResult {
 }
 /// The `folder` object. Part of `im.disk.file.save` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileSaveResultFolder {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -48,7 +48,7 @@ pub struct ImDiskFileSaveResultFolder {
 }
 /// The `file` object. Part of `im.disk.file.save` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFileSaveResultFile {
     /// `id`: documented as integer.
     pub id: Option<i64>,

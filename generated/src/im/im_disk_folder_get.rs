@@ -31,7 +31,7 @@ pub struct ImDiskFolderGet {
 }
 /// The `ImDiskFolderGetResult` object. Part of `im.disk.folder.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-folder-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDiskFolderGetResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -31,7 +31,7 @@ pub struct ImNotifyAnswer {
 }
 /// The `ImNotifyAnswerResult` object. Part of `im.notify.answer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-answer.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifyAnswerResult {
     /// `result_message`: documented as `array|boolean`.
     pub result_message: Option<Value>,

@@ -31,7 +31,7 @@ pub struct ImNotifyConfirm {
 }
 /// The `ImNotifyConfirmResult` object. Part of `im.notify.confirm` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-confirm.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifyConfirmResult {
     /// `result_message`: documented as `array|boolean`.
     pub result_message: Option<Value>,

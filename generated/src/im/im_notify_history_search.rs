@@ -61,7 +61,7 @@ pub struct ImNotifyHistorySearch {
 }
 /// The `ImNotifyHistorySearchResult` object. Part of `im.notify.history.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifyHistorySearchResult {
     /// `chat_id`: documented as integer.
     pub chat_id: Option<i64>,
@@ -77,7 +77,7 @@ pub struct ImNotifyHistorySearchResult {
 }
 /// The `ImNotifyHistorySearchResultNotificationsItem` object. Part of `im.notify.history.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifyHistorySearchResultNotificationsItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -115,7 +115,7 @@ pub struct ImNotifyHistorySearchResultNotificationsItem {
 }
 /// The `ImNotifyHistorySearchResultUsersItem` object. Part of `im.notify.history.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifyHistorySearchResultUsersItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -180,7 +180,7 @@ pub struct ImNotifyHistorySearchResultUsersItem {
 }
 /// The `phones` object. Part of `im.notify.history.search` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifyHistorySearchResultUsersItemPhones {
     /// `personal_mobile`: documented as string.
     pub personal_mobile: Option<String>,

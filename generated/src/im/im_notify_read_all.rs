@@ -18,7 +18,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct ImNotifyReadAll {}
 /// The `ImNotifyReadAllResult` object. Part of `im.notify.read.all` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read-all.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifyReadAllResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

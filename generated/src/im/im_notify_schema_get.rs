@@ -18,7 +18,7 @@ use crate::types;
 pub struct ImNotifySchemaGet {}
 /// The `ImNotifySchemaGetResult` object. Part of `im.notify.schema.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifySchemaGetResult {
     /// `tasks`: documented as `im_notify_schema`.
     pub tasks: Option<types::ImNotifySchema>,

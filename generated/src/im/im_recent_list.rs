@@ -59,7 +59,7 @@ pub struct ImRecentList {
 }
 /// The `ImRecentListResult` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecentListResult {
     /// `items`: documented as array of `im_recent`.
     pub items: Option<Vec<types::ImRecent>>,
@@ -80,7 +80,7 @@ pub struct ImRecentListResult {
 }
 /// The `copilot` object. Part of `im.recent.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecentListResultCopilot {
     /// `chats`: documented as object.
     pub chats: Option<Map<String, Value>>,

@@ -27,7 +27,7 @@ pub struct ImV2FileDownload {
 }
 /// The `ImV2FileDownloadResult` object. Part of `im.v2.File.download` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-download.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImV2FileDownloadResult {
     /// `downloadUrl`: documented as string.
     #[bitrix(rename = "downloadUrl")]

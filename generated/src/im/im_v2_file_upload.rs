@@ -31,7 +31,7 @@ pub struct ImV2FileUpload {
 }
 /// The `ImV2FileUploadResult` object. Part of `im.v2.File.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImV2FileUploadResult {
     /// `dialogId`: documented as string.
     #[bitrix(rename = "dialogId")]

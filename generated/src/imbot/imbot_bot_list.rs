@@ -26,7 +26,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct ImbotBotList {}
 /// The `ImbotBotListResultValue` object. Part of `imbot.bot.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/bots/imbot-bot-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotBotListResultValue {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

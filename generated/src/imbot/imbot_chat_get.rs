@@ -38,7 +38,7 @@ pub struct ImbotChatGet {
 }
 /// The `ImbotChatGetResult` object. Part of `imbot.chat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotChatGetResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

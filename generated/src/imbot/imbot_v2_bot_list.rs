@@ -33,7 +33,7 @@ pub struct ImbotV2BotList {
 }
 /// The `ImbotV2BotListResult` object. Part of `imbot.v2.Bot.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2BotListResult {
     /// `bots`: documented as array of object.
     pub bots: Option<Vec<ImbotV2BotListResultBotsItem>>,
@@ -48,7 +48,7 @@ pub struct ImbotV2BotListResult {
 }
 /// The `ImbotV2BotListResultBotsItem` object. Part of `imbot.v2.Bot.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2BotListResultBotsItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -95,7 +95,7 @@ pub struct ImbotV2BotListResultBotsItem {
 }
 /// The `ImbotV2BotListResultUsersItem` object. Part of `imbot.v2.Bot.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2BotListResultUsersItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

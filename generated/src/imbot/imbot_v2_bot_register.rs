@@ -61,7 +61,7 @@ pub struct ImbotV2BotRegister {
 }
 /// The `ImbotV2BotRegisterResult` object. Part of `imbot.v2.Bot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2BotRegisterResult {
     /// `bot`: documented as `Bot`.
     pub bot: Option<ImbotV2BotRegisterResultBot>,
@@ -73,7 +73,7 @@ pub struct ImbotV2BotRegisterResult {
 }
 /// The `bot` object. Part of `imbot.v2.Bot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2BotRegisterResultBot {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -120,7 +120,7 @@ pub struct ImbotV2BotRegisterResultBot {
 }
 /// The `ImbotV2BotRegisterResultUsersItem` object. Part of `imbot.v2.Bot.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2BotRegisterResultUsersItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

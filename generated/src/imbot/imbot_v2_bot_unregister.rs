@@ -42,7 +42,7 @@ pub struct ImbotV2BotUnregister {
 }
 /// The `ImbotV2BotUnregisterResult` object. Part of `imbot.v2.Bot.unregister` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-unregister.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2BotUnregisterResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -39,7 +39,7 @@ pub struct ImbotV2ChatAdd {
 }
 /// The `ImbotV2ChatAddResult` object. Part of `imbot.v2.Chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatAddResult {
     /// `chat`: documented as `Chat`.
     pub chat: Option<ImbotV2ChatAddResultChat>,
@@ -51,7 +51,7 @@ pub struct ImbotV2ChatAddResult {
 }
 /// The `chat` object. Part of `imbot.v2.Chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatAddResultChat {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -91,7 +91,7 @@ pub struct ImbotV2ChatAddResultChat {
 }
 /// The `ImbotV2ChatAddResultUsersItem` object. Part of `imbot.v2.Chat.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatAddResultUsersItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -41,7 +41,7 @@ pub struct ImbotV2ChatGet {
 }
 /// The `ImbotV2ChatGetResult` object. Part of `imbot.v2.Chat.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatGetResult {
     /// `chat`: documented as `imbot_v2_chat`.
     pub chat: Option<types::ImbotV2Chat>,

@@ -46,7 +46,7 @@ pub struct ImbotV2ChatInputActionNotify {
 }
 /// The `ImbotV2ChatInputActionNotifyResult` object. Part of `imbot.v2.Chat.InputAction.notify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/ui/chat-input-action-notify.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatInputActionNotifyResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -41,7 +41,7 @@ pub struct ImbotV2ChatLeave {
 }
 /// The `ImbotV2ChatLeaveResult` object. Part of `imbot.v2.Chat.leave` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-leave.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatLeaveResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

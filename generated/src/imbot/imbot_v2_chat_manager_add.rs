@@ -45,7 +45,7 @@ pub struct ImbotV2ChatManagerAdd {
 }
 /// The `ImbotV2ChatManagerAddResult` object. Part of `imbot.v2.Chat.Manager.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatManagerAddResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -45,7 +45,7 @@ pub struct ImbotV2ChatManagerDelete {
 }
 /// The `ImbotV2ChatManagerDeleteResult` object. Part of `imbot.v2.Chat.Manager.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatManagerDeleteResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

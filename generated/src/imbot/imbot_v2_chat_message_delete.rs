@@ -43,7 +43,7 @@ pub struct ImbotV2ChatMessageDelete {
 }
 /// The `ImbotV2ChatMessageDeleteResult` object. Part of `imbot.v2.Chat.Message.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageDeleteResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -48,7 +48,7 @@ pub struct ImbotV2ChatMessageGetContext {
 }
 /// The `ImbotV2ChatMessageGetContextResult` object. Part of `imbot.v2.Chat.Message.getContext` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageGetContextResult {
     /// `messages`: documented as array of object.
     pub messages: Option<Vec<ImbotV2ChatMessageGetContextResultMessagesItem>>,
@@ -66,7 +66,7 @@ pub struct ImbotV2ChatMessageGetContextResult {
 }
 /// The `ImbotV2ChatMessageGetContextResultMessagesItem` object. Part of `imbot.v2.Chat.Message.getContext` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageGetContextResultMessagesItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -98,7 +98,7 @@ pub struct ImbotV2ChatMessageGetContextResultMessagesItem {
 }
 /// The `ImbotV2ChatMessageGetContextResultUsersItem` object. Part of `imbot.v2.Chat.Message.getContext` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageGetContextResultUsersItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -45,7 +45,7 @@ pub struct ImbotV2ChatMessageReactionAdd {
 }
 /// The `ImbotV2ChatMessageReactionAddResult` object. Part of `imbot.v2.Chat.Message.Reaction.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageReactionAddResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

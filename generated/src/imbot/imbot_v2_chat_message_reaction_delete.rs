@@ -44,7 +44,7 @@ pub struct ImbotV2ChatMessageReactionDelete {
 }
 /// The `ImbotV2ChatMessageReactionDeleteResult` object. Part of `imbot.v2.Chat.Message.Reaction.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-reaction-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageReactionDeleteResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

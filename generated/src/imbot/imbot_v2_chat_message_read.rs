@@ -45,7 +45,7 @@ pub struct ImbotV2ChatMessageRead {
 }
 /// The `ImbotV2ChatMessageReadResult` object. Part of `imbot.v2.Chat.Message.read` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-read.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageReadResult {
     /// `chatId`: documented as integer.
     #[bitrix(rename = "chatId")]

@@ -45,7 +45,7 @@ pub struct ImbotV2ChatMessageSend {
 }
 /// The `ImbotV2ChatMessageSendResult` object. Part of `imbot.v2.Chat.Message.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-send.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageSendResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -43,7 +43,7 @@ pub struct ImbotV2ChatMessageUpdate {
 }
 /// The `ImbotV2ChatMessageUpdateResult` object. Part of `imbot.v2.Chat.Message.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageUpdateResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -44,7 +44,7 @@ pub struct ImbotV2ChatSetOwner {
 }
 /// The `ImbotV2ChatSetOwnerResult` object. Part of `imbot.v2.Chat.setOwner` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-set-owner.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatSetOwnerResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -43,7 +43,7 @@ pub struct ImbotV2ChatTextFieldEnabled {
 }
 /// The `ImbotV2ChatTextFieldEnabledResult` object. Part of `imbot.v2.Chat.TextField.enabled` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/ui/chat-text-field-enabled.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatTextFieldEnabledResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -43,7 +43,7 @@ pub struct ImbotV2ChatUpdate {
 }
 /// The `ImbotV2ChatUpdateResult` object. Part of `imbot.v2.Chat.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatUpdateResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

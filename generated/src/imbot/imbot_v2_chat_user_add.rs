@@ -44,7 +44,7 @@ pub struct ImbotV2ChatUserAdd {
 }
 /// The `ImbotV2ChatUserAddResult` object. Part of `imbot.v2.Chat.User.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatUserAddResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -44,7 +44,7 @@ pub struct ImbotV2ChatUserDelete {
 }
 /// The `ImbotV2ChatUserDeleteResult` object. Part of `imbot.v2.Chat.User.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatUserDeleteResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

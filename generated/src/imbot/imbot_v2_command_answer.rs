@@ -53,7 +53,7 @@ pub struct ImbotV2CommandAnswer {
 }
 /// The `ImbotV2CommandAnswerResult` object. Part of `imbot.v2.Command.answer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2CommandAnswerResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

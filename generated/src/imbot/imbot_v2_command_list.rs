@@ -37,7 +37,7 @@ pub struct ImbotV2CommandList {
 }
 /// The `ImbotV2CommandListResult` object. Part of `imbot.v2.Command.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2CommandListResult {
     /// `commands`: documented as array of `imbot_v2_command`.
     pub commands: Option<Vec<types::ImbotV2Command>>,

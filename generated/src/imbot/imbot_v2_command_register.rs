@@ -56,7 +56,7 @@ pub struct ImbotV2CommandRegister {
 }
 /// The `ImbotV2CommandRegisterResult` object. Part of `imbot.v2.Command.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2CommandRegisterResult {
     /// `command`: documented as `imbot_v2_command`.
     pub command: Option<types::ImbotV2Command>,

@@ -41,7 +41,7 @@ pub struct ImbotV2CommandUnregister {
 }
 /// The `ImbotV2CommandUnregisterResult` object. Part of `imbot.v2.Command.unregister` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-unregister.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2CommandUnregisterResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

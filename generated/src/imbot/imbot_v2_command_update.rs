@@ -55,7 +55,7 @@ pub struct ImbotV2CommandUpdate {
 }
 /// The `ImbotV2CommandUpdateResult` object. Part of `imbot.v2.Command.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2CommandUpdateResult {
     /// `command`: documented as `imbot_v2_command`.
     pub command: Option<types::ImbotV2Command>,

@@ -41,7 +41,7 @@ pub struct ImbotV2FileDownload {
 }
 /// The `ImbotV2FileDownloadResult` object. Part of `imbot.v2.File.download` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/files/file-download.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2FileDownloadResult {
     /// `downloadUrl`: documented as string.
     #[bitrix(rename = "downloadUrl")]

@@ -56,7 +56,7 @@ pub struct ImbotV2FileUpload {
 }
 /// The `ImbotV2FileUploadResult` object. Part of `imbot.v2.File.upload` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/files/file-upload.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2FileUploadResult {
     /// `file`: documented as file.
     pub file: Option<Value>,

@@ -58,7 +58,7 @@ pub struct ImconnectorDeleteMessages {
 }
 /// The `ImconnectorDeleteMessagesResult` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorDeleteMessagesResult {
     /// `SUCCESS`: documented as boolean.
     #[bitrix(rename = "SUCCESS")]
@@ -72,7 +72,7 @@ pub struct ImconnectorDeleteMessagesResult {
 }
 /// The `DATA` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorDeleteMessagesResultData {
     /// `RESULT`: documented as array of object.
     #[bitrix(rename = "RESULT")]
@@ -83,7 +83,7 @@ pub struct ImconnectorDeleteMessagesResultData {
 }
 /// The `ImconnectorDeleteMessagesResultDataResultItem` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorDeleteMessagesResultDataResultItem {
     /// `user`: documented as string.
     pub user: Option<String>,
@@ -103,7 +103,7 @@ pub struct ImconnectorDeleteMessagesResultDataResultItem {
 }
 /// The `message` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorDeleteMessagesResultDataResultItemMessage {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -119,7 +119,7 @@ pub struct ImconnectorDeleteMessagesResultDataResultItemMessage {
 }
 /// The `chat` object. Part of `imconnector.delete.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorDeleteMessagesResultDataResultItemChat {
     /// `id`: documented as string.
     pub id: Option<String>,

@@ -100,7 +100,7 @@ pub struct ImconnectorRegister {
 }
 /// The `ImconnectorRegisterResult` object. Part of `imconnector.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorRegisterResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

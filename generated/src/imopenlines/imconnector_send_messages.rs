@@ -78,7 +78,7 @@ pub struct ImconnectorSendMessages {
 }
 /// The `ImconnectorSendMessagesResult` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorSendMessagesResult {
     /// `SUCCESS`: documented as boolean.
     #[bitrix(rename = "SUCCESS")]
@@ -92,7 +92,7 @@ pub struct ImconnectorSendMessagesResult {
 }
 /// The `DATA` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorSendMessagesResultData {
     /// `RESULT`: documented as array of object.
     #[bitrix(rename = "RESULT")]
@@ -103,7 +103,7 @@ pub struct ImconnectorSendMessagesResultData {
 }
 /// The `ImconnectorSendMessagesResultDataResultItem` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorSendMessagesResultDataResultItem {
     /// `user`: documented as string.
     pub user: Option<String>,
@@ -127,7 +127,7 @@ pub struct ImconnectorSendMessagesResultDataResultItem {
 }
 /// The `message` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorSendMessagesResultDataResultItemMessage {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -143,7 +143,7 @@ pub struct ImconnectorSendMessagesResultDataResultItemMessage {
 }
 /// The `chat` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorSendMessagesResultDataResultItemChat {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -157,7 +157,7 @@ pub struct ImconnectorSendMessagesResultDataResultItemChat {
 }
 /// The `extra` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorSendMessagesResultDataResultItemExtra {
     /// `skip_phone_validate`: documented as string.
     pub skip_phone_validate: Option<String>,
@@ -169,7 +169,7 @@ pub struct ImconnectorSendMessagesResultDataResultItemExtra {
 }
 /// The `session` object. Part of `imconnector.send.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorSendMessagesResultDataResultItemSession {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

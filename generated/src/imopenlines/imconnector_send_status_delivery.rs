@@ -53,7 +53,7 @@ pub struct ImconnectorSendStatusDelivery {
 }
 /// The `ImconnectorSendStatusDeliveryResult` object. Part of `imconnector.send.status.delivery` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorSendStatusDeliveryResult {
     /// `SUCCESS`: documented as boolean.
     #[bitrix(rename = "SUCCESS")]

@@ -53,7 +53,7 @@ pub struct ImconnectorSendStatusReading {
 }
 /// The `ImconnectorSendStatusReadingResult` object. Part of `imconnector.send.status.reading` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorSendStatusReadingResult {
     /// `SUCCESS`: documented as boolean.
     #[bitrix(rename = "SUCCESS")]

@@ -34,7 +34,7 @@ pub struct ImconnectorStatus {
 }
 /// The `ImconnectorStatusResult` object. Part of `imconnector.status` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorStatusResult {
     /// `LINE`: documented as integer.
     #[bitrix(rename = "LINE")]

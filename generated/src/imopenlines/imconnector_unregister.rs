@@ -37,7 +37,7 @@ pub struct ImconnectorUnregister {
 }
 /// The `ImconnectorUnregisterResult` object. Part of `imconnector.unregister` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-unregister.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorUnregisterResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

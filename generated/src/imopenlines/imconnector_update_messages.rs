@@ -58,7 +58,7 @@ pub struct ImconnectorUpdateMessages {
 }
 /// The `ImconnectorUpdateMessagesResult` object. Part of `imconnector.update.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorUpdateMessagesResult {
     /// `SUCCESS`: documented as boolean.
     #[bitrix(rename = "SUCCESS")]
@@ -72,7 +72,7 @@ pub struct ImconnectorUpdateMessagesResult {
 }
 /// The `DATA` object. Part of `imconnector.update.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorUpdateMessagesResultData {
     /// `RESULT`: documented as array of object.
     #[bitrix(rename = "RESULT")]
@@ -83,7 +83,7 @@ pub struct ImconnectorUpdateMessagesResultData {
 }
 /// The `ImconnectorUpdateMessagesResultDataResultItem` object. Part of `imconnector.update.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorUpdateMessagesResultDataResultItem {
     /// `user`: documented as string.
     pub user: Option<String>,
@@ -105,7 +105,7 @@ pub struct ImconnectorUpdateMessagesResultDataResultItem {
 }
 /// The `message` object. Part of `imconnector.update.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorUpdateMessagesResultDataResultItemMessage {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -121,7 +121,7 @@ pub struct ImconnectorUpdateMessagesResultDataResultItemMessage {
 }
 /// The `chat` object. Part of `imconnector.update.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorUpdateMessagesResultDataResultItemChat {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -135,7 +135,7 @@ pub struct ImconnectorUpdateMessagesResultDataResultItemChat {
 }
 /// The `extra` object. Part of `imconnector.update.messages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorUpdateMessagesResultDataResultItemExtra {
     /// `skip_phone_validate`: documented as string.
     pub skip_phone_validate: Option<String>,

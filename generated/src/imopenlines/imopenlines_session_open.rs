@@ -27,7 +27,7 @@ pub struct ImopenlinesSessionOpen {
 }
 /// The `ImopenlinesSessionOpenResult` object. Part of `imopenlines.session.open` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesSessionOpenResult {
     /// `chatId`: documented as integer.
     #[bitrix(rename = "chatId")]

@@ -49,7 +49,7 @@ pub struct LandingBlockGetcontent {
 }
 /// The `LandingBlockGetcontentResult` object. Part of `landing.block.getcontent` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetcontentResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -46,7 +46,7 @@ pub struct LandingBlockGetmanifest {
 }
 /// The `LandingBlockGetmanifestResult` object. Part of `landing.block.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestResult {
     /// `block`: documented as object.
     pub block: Option<LandingBlockGetmanifestResultBlock>,
@@ -78,7 +78,7 @@ pub struct LandingBlockGetmanifestResult {
 }
 /// The `block` object. Part of `landing.block.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestResultBlock {
     /// `name`: documented as string.
     pub name: Option<String>,
@@ -94,7 +94,7 @@ pub struct LandingBlockGetmanifestResultBlock {
 }
 /// The `assets` object. Part of `landing.block.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestResultAssets {
     /// `css`: documented as array of string.
     pub css: Option<Vec<String>>,

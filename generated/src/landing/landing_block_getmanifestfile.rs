@@ -31,7 +31,7 @@ pub struct LandingBlockGetmanifestfile {
 }
 /// The `LandingBlockGetmanifestfileResult` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestfileResult {
     /// `assets`: documented as object.
     pub assets: Option<LandingBlockGetmanifestfileResultAssets>,
@@ -49,7 +49,7 @@ pub struct LandingBlockGetmanifestfileResult {
 }
 /// The `assets` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestfileResultAssets {
     /// `ext`: documented as array of string.
     pub ext: Option<Vec<String>>,
@@ -59,7 +59,7 @@ pub struct LandingBlockGetmanifestfileResultAssets {
 }
 /// The `block` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestfileResultBlock {
     /// `dynamic`: documented as boolean.
     pub dynamic: Option<bool>,
@@ -73,7 +73,7 @@ pub struct LandingBlockGetmanifestfileResultBlock {
 }
 /// The `LandingBlockGetmanifestfileResultCardsValue` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestfileResultCardsValue {
     /// `label`: documented as array of string.
     pub label: Option<Vec<String>>,
@@ -85,7 +85,7 @@ pub struct LandingBlockGetmanifestfileResultCardsValue {
 }
 /// The `LandingBlockGetmanifestfileResultNodesValue` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestfileResultNodesValue {
     /// `allowInlineEdit`: documented as boolean.
     #[bitrix(rename = "allowInlineEdit")]
@@ -109,7 +109,7 @@ pub struct LandingBlockGetmanifestfileResultNodesValue {
 }
 /// The `dimensions` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestfileResultNodesValueDimensions {
     /// `height`: documented as integer.
     pub height: Option<i64>,
@@ -121,7 +121,7 @@ pub struct LandingBlockGetmanifestfileResultNodesValueDimensions {
 }
 /// The `style` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestfileResultStyle {
     /// `block`: documented as object.
     pub block: Option<LandingBlockGetmanifestfileResultStyleBlock>,
@@ -135,7 +135,7 @@ pub struct LandingBlockGetmanifestfileResultStyle {
 }
 /// The `block` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestfileResultStyleBlock {
     /// `additional`: documented as object.
     pub additional: Option<LandingBlockGetmanifestfileResultStyleBlockAdditional>,
@@ -148,7 +148,7 @@ pub struct LandingBlockGetmanifestfileResultStyleBlock {
 }
 /// The `additional` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestfileResultStyleBlockAdditional {
     /// `attrsType`: documented as array of string.
     #[bitrix(rename = "attrsType")]
@@ -161,7 +161,7 @@ pub struct LandingBlockGetmanifestfileResultStyleBlockAdditional {
 }
 /// The `LandingBlockGetmanifestfileResultStyleNodesValue` object. Part of `landing.block.getmanifestfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetmanifestfileResultStyleNodesValue {
     /// `name`: documented as string.
     pub name: Option<String>,

@@ -29,7 +29,7 @@ pub struct LandingBlockGetrepository {
 }
 /// The `LandingBlockGetrepositoryResult` object. Part of `landing.block.getrepository` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetrepositoryResult {
     /// `app_code`: documented as boolean.
     pub app_code: Option<bool>,
@@ -56,7 +56,7 @@ pub struct LandingBlockGetrepositoryResult {
 }
 /// The `items` object. Part of `landing.block.getrepository` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetrepositoryResultItems {
     /// `03.1.three_cols_big_with_text_and_titles`: documented as object.
     #[bitrix(rename = "03.1.three_cols_big_with_text_and_titles")]
@@ -71,7 +71,7 @@ pub struct LandingBlockGetrepositoryResultItems {
 }
 /// The `03.1.three_cols_big_with_text_and_titles` object. Part of `landing.block.getrepository` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetrepositoryResultItemsN031ThreeColsBigWithTextAndTitles {
     /// `app_code`: documented as boolean.
     pub app_code: Option<bool>,
@@ -111,7 +111,7 @@ pub struct LandingBlockGetrepositoryResultItemsN031ThreeColsBigWithTextAndTitles
 }
 /// The `repo_405` object. Part of `landing.block.getrepository` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetrepositoryResultItemsRepo405 {
     /// `app_code`: documented as string.
     pub app_code: Option<String>,
@@ -145,7 +145,7 @@ pub struct LandingBlockGetrepositoryResultItemsRepo405 {
 }
 /// The `meta` object. Part of `landing.block.getrepository` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockGetrepositoryResultMeta {
     /// `ai_text_max_tokens`: documented as integer.
     pub ai_text_max_tokens: Option<i64>,

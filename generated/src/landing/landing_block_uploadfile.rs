@@ -46,7 +46,7 @@ pub struct LandingBlockUploadfile {
 }
 /// The `LandingBlockUploadfileResult` object. Part of `landing.block.uploadfile` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-upload-file.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockUploadfileResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,

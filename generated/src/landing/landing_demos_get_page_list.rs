@@ -37,7 +37,7 @@ pub struct LandingDemosGetPageList {
 }
 /// The `LandingDemosGetPageListResult` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingDemosGetPageListResult {
     /// `empty`: documented as object.
     pub empty: Option<LandingDemosGetPageListResultEmpty>,
@@ -50,7 +50,7 @@ pub struct LandingDemosGetPageListResult {
 }
 /// The `empty` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingDemosGetPageListResultEmpty {
     /// `ACTIVE`: documented as boolean.
     #[bitrix(rename = "ACTIVE")]
@@ -109,7 +109,7 @@ pub struct LandingDemosGetPageListResultEmpty {
 }
 /// The `DATA` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingDemosGetPageListResultEmptyData {
     /// `active`: documented as boolean.
     pub active: Option<bool>,
@@ -134,7 +134,7 @@ pub struct LandingDemosGetPageListResultEmptyData {
 }
 /// The `search-result` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingDemosGetPageListResultSearchResult {
     /// `ACTIVE`: documented as boolean.
     #[bitrix(rename = "ACTIVE")]
@@ -166,7 +166,7 @@ pub struct LandingDemosGetPageListResultSearchResult {
 }
 /// The `DATA` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingDemosGetPageListResultSearchResultData {
     /// `charset`: documented as string.
     pub charset: Option<String>,
@@ -190,7 +190,7 @@ pub struct LandingDemosGetPageListResultSearchResultData {
 }
 /// The `LandingDemosGetPageListResultSearchResultDataItemsValue` object. Part of `landing.demos.getPageList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingDemosGetPageListResultSearchResultDataItemsValue {
     /// `code`: documented as string.
     pub code: Option<String>,

@@ -36,7 +36,7 @@ pub struct LandingDemosGetSiteList {
 }
 /// The `LandingDemosGetSiteListResult` object. Part of `landing.demos.getSiteList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingDemosGetSiteListResult {
     /// `empty`: documented as object.
     pub empty: Option<LandingDemosGetSiteListResultEmpty>,
@@ -46,7 +46,7 @@ pub struct LandingDemosGetSiteListResult {
 }
 /// The `empty` object. Part of `landing.demos.getSiteList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingDemosGetSiteListResultEmpty {
     /// `ACTIVE`: documented as boolean.
     #[bitrix(rename = "ACTIVE")]
@@ -105,7 +105,7 @@ pub struct LandingDemosGetSiteListResultEmpty {
 }
 /// The `DATA` object. Part of `landing.demos.getSiteList` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingDemosGetSiteListResultEmptyData {
     /// `charset`: documented as string.
     pub charset: Option<String>,

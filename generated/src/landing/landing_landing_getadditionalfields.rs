@@ -37,7 +37,7 @@ pub struct LandingLandingGetadditionalfields {
 }
 /// The `LandingLandingGetadditionalfieldsResult` object. Part of `landing.landing.getadditionalfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-additional-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingLandingGetadditionalfieldsResult {
     /// `FONTS_CODE`: documented as string.
     #[bitrix(rename = "FONTS_CODE")]

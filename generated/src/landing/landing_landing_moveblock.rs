@@ -47,7 +47,7 @@ pub struct LandingLandingMoveblock {
 }
 /// The `LandingLandingMoveblockResult` object. Part of `landing.landing.moveblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingLandingMoveblockResult {
     /// `content`: documented as object.
     pub content: Option<LandingLandingMoveblockResultContent>,
@@ -59,7 +59,7 @@ pub struct LandingLandingMoveblockResult {
 }
 /// The `content` object. Part of `landing.landing.moveblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingLandingMoveblockResultContent {
     /// `access`: documented as string.
     pub access: Option<String>,
@@ -102,7 +102,7 @@ pub struct LandingLandingMoveblockResultContent {
 }
 /// The `manifest` object. Part of `landing.landing.moveblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingLandingMoveblockResultContentManifest {
     /// `block`: documented as object.
     pub block: Option<LandingLandingMoveblockResultContentManifestBlock>,
@@ -120,7 +120,7 @@ pub struct LandingLandingMoveblockResultContentManifest {
 }
 /// The `block` object. Part of `landing.landing.moveblock` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingLandingMoveblockResultContentManifestBlock {
     /// `name`: documented as string.
     pub name: Option<String>,

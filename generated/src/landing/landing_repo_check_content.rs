@@ -38,7 +38,7 @@ pub struct LandingRepoCheckContent {
 }
 /// The `LandingRepoCheckContentResult` object. Part of `landing.repo.checkContent` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-check-content.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingRepoCheckContentResult {
     /// `is_bad`: documented as boolean.
     pub is_bad: Option<bool>,

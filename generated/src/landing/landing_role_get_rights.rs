@@ -40,7 +40,7 @@ pub struct LandingRoleGetRights {
 }
 /// The `LandingRoleGetRightsResult` object. Part of `landing.role.getRights` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-rights.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingRoleGetRightsResult {
     /// `0`: documented as array of object.
     #[bitrix(rename = "0")]

@@ -43,7 +43,7 @@ pub struct LandingSiteFullExport {
 }
 /// The `LandingSiteFullExportResult` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteFullExportResult {
     /// `charset`: documented as string.
     pub charset: Option<String>,
@@ -86,7 +86,7 @@ pub struct LandingSiteFullExportResult {
 }
 /// The `fields` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteFullExportResultFields {
     /// `ADDITIONAL_FIELDS`: documented as object.
     #[bitrix(rename = "ADDITIONAL_FIELDS")]
@@ -106,7 +106,7 @@ pub struct LandingSiteFullExportResultFields {
 }
 /// The `ADDITIONAL_FIELDS` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteFullExportResultFieldsAdditionalFields {
     /// `B24BUTTON_COLOR`: documented as string.
     #[bitrix(rename = "B24BUTTON_COLOR")]
@@ -126,7 +126,7 @@ pub struct LandingSiteFullExportResultFieldsAdditionalFields {
 }
 /// The `items` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteFullExportResultItems {
     /// `myfirstsite2026`: documented as object.
     pub myfirstsite2026: Option<LandingSiteFullExportResultItemsMyfirstsite2026>,
@@ -136,7 +136,7 @@ pub struct LandingSiteFullExportResultItems {
 }
 /// The `myfirstsite2026` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteFullExportResultItemsMyfirstsite2026 {
     /// `code`: documented as string.
     pub code: Option<String>,
@@ -175,7 +175,7 @@ pub struct LandingSiteFullExportResultItemsMyfirstsite2026 {
 }
 /// The `fields` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteFullExportResultItemsMyfirstsite2026Fields {
     /// `ADDITIONAL_FIELDS`: documented as object.
     #[bitrix(rename = "ADDITIONAL_FIELDS")]
@@ -194,7 +194,7 @@ pub struct LandingSiteFullExportResultItemsMyfirstsite2026Fields {
 }
 /// The `ADDITIONAL_FIELDS` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteFullExportResultItemsMyfirstsite2026FieldsAdditionalFields {
     /// `B24BUTTON_USE`: documented as string.
     #[bitrix(rename = "B24BUTTON_USE")]
@@ -211,7 +211,7 @@ pub struct LandingSiteFullExportResultItemsMyfirstsite2026FieldsAdditionalFields
 }
 /// The `LandingSiteFullExportResultItemsMyfirstsite2026ItemsValue` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsValue {
     /// `access`: documented as string.
     pub access: Option<String>,
@@ -243,7 +243,7 @@ pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsValue {
 }
 /// The `LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueAttrsValueItem` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueAttrsValueItem {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -253,7 +253,7 @@ pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueAttrsValueIt
 }
 /// The `LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueNodesValueItem` object. Part of `landing.site.fullExport` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteFullExportResultItemsMyfirstsite2026ItemsValueNodesValueItem {
     /// `href`: documented as string.
     pub href: Option<String>,

@@ -45,7 +45,7 @@ pub struct LandingSiteGetFolders {
 }
 /// The `LandingSiteGetFoldersResultItem` object. Part of `landing.site.getFolders` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-folders.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteGetFoldersResultItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

@@ -23,7 +23,7 @@ pub struct LandingSiteGetGroupBindings {
 }
 /// The `LandingSiteGetGroupBindingsResultItem` object. Part of `landing.site.getGroupBindings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-group-bindings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteGetGroupBindingsResultItem {
     /// `ENTITY_ID`: documented as `integer|string`.
     #[bitrix(rename = "ENTITY_ID")]

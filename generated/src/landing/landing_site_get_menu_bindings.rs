@@ -23,7 +23,7 @@ pub struct LandingSiteGetMenuBindings {
 }
 /// The `LandingSiteGetMenuBindingsResultItem` object. Part of `landing.site.getMenuBindings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-menu-bindings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteGetMenuBindingsResultItem {
     /// `ENTITY_ID`: documented as `integer|string`.
     #[bitrix(rename = "ENTITY_ID")]

@@ -44,7 +44,7 @@ pub struct LandingSiteGetadditionalfields {
 }
 /// The `LandingSiteGetadditionalfieldsResult` object. Part of `landing.site.getadditionalfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-additional-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSiteGetadditionalfieldsResult {
     /// `B24BUTTON_CODE`: documented as string.
     #[bitrix(rename = "B24BUTTON_CODE")]

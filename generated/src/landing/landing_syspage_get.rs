@@ -46,7 +46,7 @@ pub struct LandingSyspageGet {
 }
 /// The `LandingSyspageGetResultValue` object. Part of `landing.syspage.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingSyspageGetResultValue {
     /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]

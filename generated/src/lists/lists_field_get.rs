@@ -38,7 +38,7 @@ pub struct ListsFieldGet {
 }
 /// The `ListsFieldGetResult` object. Part of `lists.field.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ListsFieldGetResult {
     /// `L`: documented as object.
     #[bitrix(rename = "L")]
@@ -49,7 +49,7 @@ pub struct ListsFieldGetResult {
 }
 /// The `L` object. Part of `lists.field.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ListsFieldGetResultL {
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
@@ -108,7 +108,7 @@ pub struct ListsFieldGetResultL {
 }
 /// The `SETTINGS` object. Part of `lists.field.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ListsFieldGetResultLSettings {
     /// `ADD_READ_ONLY_FIELD`: documented as string.
     #[bitrix(rename = "ADD_READ_ONLY_FIELD")]

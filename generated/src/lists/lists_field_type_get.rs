@@ -37,7 +37,7 @@ pub struct ListsFieldTypeGet {
 }
 /// The `ListsFieldTypeGetResult` object. Part of `lists.field.type.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-type-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ListsFieldTypeGetResult {
     /// `ACTIVE_FROM`: documented as string.
     #[bitrix(rename = "ACTIVE_FROM")]

@@ -35,7 +35,7 @@ pub struct MailMailboxSenders {
 }
 /// The `MailMailboxSendersResultItem` object. Part of `mail.mailbox.senders` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/mailbox/mail-mailbox-senders.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailMailboxSendersResultItem {
     /// `email`: documented as string.
     pub email: Option<String>,

@@ -85,7 +85,7 @@ pub struct MailMessageCreatecalendarevent {
 }
 /// The `MailMessageCreatecalendareventResult` object. Part of `mail.message.createcalendarevent` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createcalendarevent.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailMessageCreatecalendareventResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

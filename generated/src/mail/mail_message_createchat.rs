@@ -60,7 +60,7 @@ pub struct MailMessageCreatechat {
 }
 /// The `MailMessageCreatechatResult` object. Part of `mail.message.createchat` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createchat.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailMessageCreatechatResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

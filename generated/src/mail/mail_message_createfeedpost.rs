@@ -62,7 +62,7 @@ pub struct MailMessageCreatefeedpost {
 }
 /// The `MailMessageCreatefeedpostResult` object. Part of `mail.message.createfeedpost` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createfeedpost.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailMessageCreatefeedpostResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

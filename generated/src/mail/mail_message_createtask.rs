@@ -61,7 +61,7 @@ pub struct MailMessageCreatetask {
 }
 /// The `MailMessageCreatetaskResult` object. Part of `mail.message.createtask` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-createtask.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailMessageCreatetaskResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

@@ -96,7 +96,7 @@ pub struct MailMessageForward {
 }
 /// The `MailMessageForwardResult` object. Part of `mail.message.forward` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-forward.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailMessageForwardResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

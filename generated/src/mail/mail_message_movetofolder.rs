@@ -74,7 +74,7 @@ pub struct MailMessageMovetofolder {
 }
 /// The `MailMessageMovetofolderResult` object. Part of `mail.message.movetofolder` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-movetofolder.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailMessageMovetofolderResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

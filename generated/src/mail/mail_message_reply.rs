@@ -96,7 +96,7 @@ pub struct MailMessageReply {
 }
 /// The `MailMessageReplyResult` object. Part of `mail.message.reply` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-reply.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailMessageReplyResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

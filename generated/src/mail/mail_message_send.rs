@@ -86,7 +86,7 @@ pub struct MailMessageSend {
 }
 /// The `MailMessageSendResult` object. Part of `mail.message.send` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/message/mail-message-send.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailMessageSendResult {
     /// `success`: documented as boolean.
     pub success: Option<bool>,

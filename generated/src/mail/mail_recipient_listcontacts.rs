@@ -37,7 +37,7 @@ pub struct MailRecipientListcontacts {
 }
 /// The `MailRecipientListcontactsResultItem` object. Part of `mail.recipient.listcontacts` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/recipient/mail-recipient-listcontacts.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailRecipientListcontactsResultItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

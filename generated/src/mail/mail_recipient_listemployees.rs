@@ -44,7 +44,7 @@ pub struct MailRecipientListemployees {
 }
 /// The `MailRecipientListemployeesResultItem` object. Part of `mail.recipient.listemployees` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/recipient/mail-recipient-listemployees.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailRecipientListemployeesResultItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct MailserviceFields {}
 /// The `MailserviceFieldsResult` object. Part of `mailservice.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailserviceFieldsResult {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

@@ -48,7 +48,7 @@ pub struct NoteCollectionArchive {
 }
 /// The `NoteCollectionArchiveResult` object. Part of `note.collection.archive` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-archive.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct NoteCollectionArchiveResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

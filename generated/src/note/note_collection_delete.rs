@@ -54,7 +54,7 @@ pub struct NoteCollectionDelete {
 }
 /// The `NoteCollectionDeleteResult` object. Part of `note.collection.delete` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct NoteCollectionDeleteResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -48,7 +48,7 @@ pub struct NoteDocumentArchive {
 }
 /// The `NoteDocumentArchiveResult` object. Part of `note.document.archive` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-archive.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct NoteDocumentArchiveResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -48,7 +48,7 @@ pub struct NoteDocumentDelete {
 }
 /// The `NoteDocumentDeleteResult` object. Part of `note.document.delete` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct NoteDocumentDeleteResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

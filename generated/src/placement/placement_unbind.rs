@@ -44,7 +44,7 @@ pub struct PlacementUnbind {
 }
 /// The `PlacementUnbindResult` object. Part of `placement.unbind` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-unbind.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct PlacementUnbindResult {
     /// `count`: documented as integer.
     pub count: Option<i64>,

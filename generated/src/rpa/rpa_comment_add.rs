@@ -26,7 +26,7 @@ pub struct RpaCommentAdd {
 }
 /// The `RpaCommentAddResult` object. Part of `rpa.comment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaCommentAddResult {
     /// `comment`: documented as `rpa_comment`.
     pub comment: Option<types::RpaComment>,

@@ -26,7 +26,7 @@ pub struct RpaFieldsGetSettings {
 }
 /// The `RpaFieldsGetSettingsResult` object. Part of `rpa.fields.getSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsGetSettingsResult {
     /// `fields`: documented as object.
     pub fields: Option<RpaFieldsGetSettingsResultFields>,
@@ -36,7 +36,7 @@ pub struct RpaFieldsGetSettingsResult {
 }
 /// The `fields` object. Part of `rpa.fields.getSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsGetSettingsResultFields {
     /// `create`: documented as object.
     pub create: Option<RpaFieldsGetSettingsResultFieldsCreate>,
@@ -48,7 +48,7 @@ pub struct RpaFieldsGetSettingsResultFields {
 }
 /// The `create` object. Part of `rpa.fields.getSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsGetSettingsResultFieldsCreate {
     /// `UF_RPA_1_NAME`: documented as boolean.
     #[bitrix(rename = "UF_RPA_1_NAME")]
@@ -59,7 +59,7 @@ pub struct RpaFieldsGetSettingsResultFieldsCreate {
 }
 /// The `kanban` object. Part of `rpa.fields.getSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsGetSettingsResultFieldsKanban {
     /// `UF_RPA_1_NAME`: documented as boolean.
     #[bitrix(rename = "UF_RPA_1_NAME")]

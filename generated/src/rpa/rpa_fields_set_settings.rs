@@ -29,7 +29,7 @@ pub struct RpaFieldsSetSettings {
 }
 /// The `RpaFieldsSetSettingsResult` object. Part of `rpa.fields.setSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsSetSettingsResult {
     /// `fields`: documented as object.
     pub fields: Option<RpaFieldsSetSettingsResultFields>,
@@ -39,7 +39,7 @@ pub struct RpaFieldsSetSettingsResult {
 }
 /// The `fields` object. Part of `rpa.fields.setSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsSetSettingsResultFields {
     /// `create`: documented as object.
     pub create: Option<RpaFieldsSetSettingsResultFieldsCreate>,
@@ -51,7 +51,7 @@ pub struct RpaFieldsSetSettingsResultFields {
 }
 /// The `create` object. Part of `rpa.fields.setSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsSetSettingsResultFieldsCreate {
     /// `UF_RPA_1_NAME`: documented as boolean.
     #[bitrix(rename = "UF_RPA_1_NAME")]
@@ -62,7 +62,7 @@ pub struct RpaFieldsSetSettingsResultFieldsCreate {
 }
 /// The `kanban` object. Part of `rpa.fields.setSettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsSetSettingsResultFieldsKanban {
     /// `UF_RPA_1_NAME`: documented as boolean.
     #[bitrix(rename = "UF_RPA_1_NAME")]

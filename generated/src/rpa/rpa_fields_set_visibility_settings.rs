@@ -31,7 +31,7 @@ pub struct RpaFieldsSetVisibilitySettings {
 }
 /// The `RpaFieldsSetVisibilitySettingsResult` object. Part of `rpa.fields.setVisibilitySettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsSetVisibilitySettingsResult {
     /// `fields`: documented as object.
     pub fields: Option<RpaFieldsSetVisibilitySettingsResultFields>,
@@ -41,7 +41,7 @@ pub struct RpaFieldsSetVisibilitySettingsResult {
 }
 /// The `fields` object. Part of `rpa.fields.setVisibilitySettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsSetVisibilitySettingsResultFields {
     /// `create`: documented as object.
     pub create: Option<RpaFieldsSetVisibilitySettingsResultFieldsCreate>,
@@ -53,7 +53,7 @@ pub struct RpaFieldsSetVisibilitySettingsResultFields {
 }
 /// The `create` object. Part of `rpa.fields.setVisibilitySettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsSetVisibilitySettingsResultFieldsCreate {
     /// `UF_RPA_1_NAME`: documented as boolean.
     #[bitrix(rename = "UF_RPA_1_NAME")]
@@ -64,7 +64,7 @@ pub struct RpaFieldsSetVisibilitySettingsResultFieldsCreate {
 }
 /// The `kanban` object. Part of `rpa.fields.setVisibilitySettings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-set-visibility-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaFieldsSetVisibilitySettingsResultFieldsKanban {
     /// `UF_RPA_1_NAME`: documented as boolean.
     #[bitrix(rename = "UF_RPA_1_NAME")]

@@ -27,7 +27,7 @@ pub struct RpaItemAdd {
 }
 /// The `RpaItemAddResult` object. Part of `rpa.item.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaItemAddResult {
     /// `item`: documented as `rpa_item`.
     pub item: Option<types::RpaItem>,

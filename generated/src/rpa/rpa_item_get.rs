@@ -26,7 +26,7 @@ pub struct RpaItemGet {
 }
 /// The `RpaItemGetResult` object. Part of `rpa.item.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaItemGetResult {
     /// `item`: documented as `rpa_item`.
     pub item: Option<types::RpaItem>,

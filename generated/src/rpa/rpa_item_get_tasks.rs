@@ -26,7 +26,7 @@ pub struct RpaItemGetTasks {
 }
 /// The `RpaItemGetTasksResult` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaItemGetTasksResult {
     /// `tasks`: documented as array of object.
     pub tasks: Option<Vec<RpaItemGetTasksResultTasksItem>>,
@@ -36,7 +36,7 @@ pub struct RpaItemGetTasksResult {
 }
 /// The `RpaItemGetTasksResultTasksItem` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaItemGetTasksResultTasksItem {
     /// `data`: documented as object.
     pub data: Option<RpaItemGetTasksResultTasksItemData>,
@@ -60,7 +60,7 @@ pub struct RpaItemGetTasksResultTasksItem {
 }
 /// The `data` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaItemGetTasksResultTasksItemData {
     /// `controls`: documented as object.
     pub controls: Option<RpaItemGetTasksResultTasksItemDataControls>,
@@ -89,7 +89,7 @@ pub struct RpaItemGetTasksResultTasksItemData {
 }
 /// The `controls` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaItemGetTasksResultTasksItemDataControls {
     /// `BUTTONS`: documented as array of object.
     #[bitrix(rename = "BUTTONS")]
@@ -100,7 +100,7 @@ pub struct RpaItemGetTasksResultTasksItemDataControls {
 }
 /// The `RpaItemGetTasksResultTasksItemDataControlsButtonsItem` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaItemGetTasksResultTasksItemDataControlsButtonsItem {
     /// `COLOR`: documented as string.
     #[bitrix(rename = "COLOR")]
@@ -126,7 +126,7 @@ pub struct RpaItemGetTasksResultTasksItemDataControlsButtonsItem {
 }
 /// The `RpaItemGetTasksResultTasksItemDataUsersItem` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaItemGetTasksResultTasksItemDataUsersItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -138,7 +138,7 @@ pub struct RpaItemGetTasksResultTasksItemDataUsersItem {
 }
 /// The `RpaItemGetTasksResultTasksItemUsersValue` object. Part of `rpa.item.getTasks` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaItemGetTasksResultTasksItemUsersValue {
     /// `fullName`: documented as string.
     #[bitrix(rename = "fullName")]

@@ -31,7 +31,7 @@ pub struct RpaItemList {
 }
 /// The `RpaItemListResult` object. Part of `rpa.item.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaItemListResult {
     /// `items`: documented as array of `rpa_item`.
     pub items: Option<Vec<types::RpaItem>>,

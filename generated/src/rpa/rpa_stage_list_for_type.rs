@@ -26,7 +26,7 @@ pub struct RpaStageListForType {
 }
 /// The `RpaStageListForTypeResult` object. Part of `rpa.stage.listForType` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-list-for-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaStageListForTypeResult {
     /// `stages`: documented as array of object.
     pub stages: Option<Vec<RpaStageListForTypeResultStagesItem>>,
@@ -36,7 +36,7 @@ pub struct RpaStageListForTypeResult {
 }
 /// The `RpaStageListForTypeResultStagesItem` object. Part of `rpa.stage.listForType` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-list-for-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaStageListForTypeResultStagesItem {
     /// `code`: documented as string.
     pub code: Option<String>,

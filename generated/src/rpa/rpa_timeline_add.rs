@@ -30,7 +30,7 @@ pub struct RpaTimelineAdd {
 }
 /// The `RpaTimelineAddResult` object. Part of `rpa.timeline.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaTimelineAddResult {
     /// `timeline`: documented as `rpa_timeline`.
     pub timeline: Option<types::RpaTimeline>,

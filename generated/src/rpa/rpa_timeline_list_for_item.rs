@@ -30,7 +30,7 @@ pub struct RpaTimelineListForItem {
 }
 /// The `RpaTimelineListForItemResult` object. Part of `rpa.timeline.listForItem` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaTimelineListForItemResult {
     /// `timeline`: documented as array of `rpa_timeline`.
     pub timeline: Option<Vec<types::RpaTimeline>>,

@@ -24,7 +24,7 @@ pub struct RpaTypeAdd {
 }
 /// The `RpaTypeAddResult` object. Part of `rpa.type.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaTypeAddResult {
     /// `type`: documented as `rpa_type`.
     #[bitrix(rename = "type")]

@@ -23,7 +23,7 @@ pub struct RpaTypeGet {
 }
 /// The `RpaTypeGetResult` object. Part of `rpa.type.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaTypeGetResult {
     /// `type`: documented as `rpa_type`.
     #[bitrix(rename = "type")]

@@ -31,7 +31,7 @@ pub struct RpaTypeList {
 }
 /// The `RpaTypeListResult` object. Part of `rpa.type.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaTypeListResult {
     /// `types`: documented as array of `rpa_type`.
     pub types: Option<Vec<types::RpaType>>,

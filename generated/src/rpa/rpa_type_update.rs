@@ -26,7 +26,7 @@ pub struct RpaTypeUpdate {
 }
 /// The `RpaTypeUpdateResult` object. Part of `rpa.type.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaTypeUpdateResult {
     /// `type`: documented as `rpa_type`.
     #[bitrix(rename = "type")]

@@ -45,7 +45,7 @@ pub struct SaleBasketitemAdd {
 }
 /// The `SaleBasketitemAddResult` object. Part of `sale.basketitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketitemAddResult {
     /// `basketItem`: documented as `sale_basket_item`.
     #[bitrix(rename = "basketItem")]

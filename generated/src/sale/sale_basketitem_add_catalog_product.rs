@@ -46,7 +46,7 @@ pub struct SaleBasketitemAddCatalogProduct {
 }
 /// The `SaleBasketitemAddCatalogProductResult` object. Part of `sale.basketitem.addCatalogProduct` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketitemAddCatalogProductResult {
     /// `basketItem`: documented as `sale_basket_item`.
     #[bitrix(rename = "basketItem")]

@@ -29,7 +29,7 @@ pub struct SaleBasketitemGet {
 }
 /// The `SaleBasketitemGetResult` object. Part of `sale.basketitem.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketitemGetResult {
     /// `basketItem`: documented as `sale_basket_item`.
     #[bitrix(rename = "basketItem")]

@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleBasketitemGetFields {}
 /// The `SaleBasketitemGetFieldsResult` object. Part of `sale.basketitem.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketitemGetFieldsResult {
     /// `basketItem`: documented as object; keys: `*`.
     #[bitrix(rename = "basketItem")]

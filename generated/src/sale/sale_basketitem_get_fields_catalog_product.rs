@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleBasketitemGetFieldsCatalogProduct {}
 /// The `SaleBasketitemGetFieldsCatalogProductResult` object. Part of `sale.basketitem.getFieldsCatalogProduct` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get-catalog-product-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketitemGetFieldsCatalogProductResult {
     /// `basketItem`: documented as object; keys: `*`.
     #[bitrix(rename = "basketItem")]

@@ -41,7 +41,7 @@ pub struct SaleBasketitemList {
 }
 /// The `SaleBasketitemListResult` object. Part of `sale.basketitem.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketitemListResult {
     /// `basketItems`: documented as array of `sale_basket_item`.
     #[bitrix(rename = "basketItems")]

@@ -43,7 +43,7 @@ pub struct SaleBasketitemUpdate {
 }
 /// The `SaleBasketitemUpdateResult` object. Part of `sale.basketitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketitemUpdateResult {
     /// `basketItem`: documented as `sale_basket_item`.
     #[bitrix(rename = "basketItem")]

@@ -44,7 +44,7 @@ pub struct SaleBasketitemUpdateCatalogProduct {
 }
 /// The `SaleBasketitemUpdateCatalogProductResult` object. Part of `sale.basketitem.updateCatalogProduct` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update-catalog-product.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketitemUpdateCatalogProductResult {
     /// `basketItem`: documented as `sale_basket_item`.
     #[bitrix(rename = "basketItem")]

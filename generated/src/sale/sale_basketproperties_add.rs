@@ -53,7 +53,7 @@ pub struct SaleBasketpropertiesAdd {
 }
 /// The `SaleBasketpropertiesAddResult` object. Part of `sale.basketproperties.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketpropertiesAddResult {
     /// `basketProperty`: documented as `sale_basket_item_property`.
     #[bitrix(rename = "basketProperty")]

@@ -29,7 +29,7 @@ pub struct SaleBasketpropertiesGet {
 }
 /// The `SaleBasketpropertiesGetResult` object. Part of `sale.basketproperties.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketpropertiesGetResult {
     /// `basketProperty`: documented as `sale_basket_item_property`.
     #[bitrix(rename = "basketProperty")]

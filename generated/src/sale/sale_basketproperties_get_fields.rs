@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleBasketpropertiesGetFields {}
 /// The `SaleBasketpropertiesGetFieldsResult` object. Part of `sale.basketproperties.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketpropertiesGetFieldsResult {
     /// `basketProperties`: documented as object; keys: `*`.
     #[bitrix(rename = "basketProperties")]

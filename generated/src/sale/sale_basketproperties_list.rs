@@ -41,7 +41,7 @@ pub struct SaleBasketpropertiesList {
 }
 /// The `SaleBasketpropertiesListResult` object. Part of `sale.basketproperties.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketpropertiesListResult {
     /// `basketProperties`: documented as array of `sale_basket_item_property`.
     #[bitrix(rename = "basketProperties")]

@@ -31,7 +31,7 @@ pub struct SaleBasketpropertiesUpdate {
 }
 /// The `SaleBasketpropertiesUpdateResult` object. Part of `sale.basketproperties.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBasketpropertiesUpdateResult {
     /// `basketProperty`: documented as `sale_basket_item_property`.
     #[bitrix(rename = "basketProperty")]

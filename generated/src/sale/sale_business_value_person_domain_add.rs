@@ -45,7 +45,7 @@ pub struct SaleBusinessValuePersonDomainAdd {
 }
 /// The `SaleBusinessValuePersonDomainAddResult` object. Part of `sale.businessValuePersonDomain.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBusinessValuePersonDomainAddResult {
     /// `businessValuePersonDomain`: documented as `sale_business_value_person_domain`.
     #[bitrix(rename = "businessValuePersonDomain")]

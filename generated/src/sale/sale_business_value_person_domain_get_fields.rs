@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleBusinessValuePersonDomainGetFields {}
 /// The `SaleBusinessValuePersonDomainGetFieldsResult` object. Part of `sale.businessValuePersonDomain.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBusinessValuePersonDomainGetFieldsResult {
     /// `businessValuePersonDomain`: documented as object; keys: `*`.
     #[bitrix(rename = "businessValuePersonDomain")]

@@ -36,7 +36,7 @@ pub struct SaleBusinessValuePersonDomainList {
 }
 /// The `SaleBusinessValuePersonDomainListResult` object. Part of `sale.businessValuePersonDomain.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleBusinessValuePersonDomainListResult {
     /// `businessValuePersonDomains`: documented as array of `sale_business_value_person_domain`.
     #[bitrix(rename = "businessValuePersonDomains")]

@@ -34,7 +34,7 @@ pub struct SaleOrderAdd {
 }
 /// The `SaleOrderAddResult` object. Part of `sale.order.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleOrderAddResult {
     /// `order`: documented as `sale_order`.
     pub order: Option<types::SaleOrder>,

@@ -30,7 +30,7 @@ pub struct SaleOrderGet {
 }
 /// The `SaleOrderGetResult` object. Part of `sale.order.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleOrderGetResult {
     /// `order`: documented as `sale_order`.
     pub order: Option<types::SaleOrder>,

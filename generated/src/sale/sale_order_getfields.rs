@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleOrderGetfields {}
 /// The `SaleOrderGetfieldsResult` object. Part of `sale.order.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleOrderGetfieldsResult {
     /// `order`: documented as object; keys: `*`.
     pub order: Option<BTreeMap<String, types::RestFieldDescription>>,

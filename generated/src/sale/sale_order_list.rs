@@ -41,7 +41,7 @@ pub struct SaleOrderList {
 }
 /// The `SaleOrderListResult` object. Part of `sale.order.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleOrderListResult {
     /// `orders`: documented as array of `sale_order`.
     pub orders: Option<Vec<types::SaleOrder>>,

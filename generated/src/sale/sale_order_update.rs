@@ -41,7 +41,7 @@ pub struct SaleOrderUpdate {
 }
 /// The `SaleOrderUpdateResult` object. Part of `sale.order.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleOrderUpdateResult {
     /// `order`: documented as `sale_order`.
     pub order: Option<types::SaleOrder>,

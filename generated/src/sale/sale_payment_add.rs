@@ -34,7 +34,7 @@ pub struct SalePaymentAdd {
 }
 /// The `SalePaymentAddResult` object. Part of `sale.payment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentAddResult {
     /// `payment`: documented as `sale_order_payment`.
     pub payment: Option<types::SaleOrderPayment>,

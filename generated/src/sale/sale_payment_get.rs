@@ -29,7 +29,7 @@ pub struct SalePaymentGet {
 }
 /// The `SalePaymentGetResult` object. Part of `sale.payment.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentGetResult {
     /// `payment`: documented as `sale_order_payment`.
     pub payment: Option<types::SaleOrderPayment>,

@@ -20,7 +20,7 @@ use crate::types;
 pub struct SalePaymentGetfields {}
 /// The `SalePaymentGetfieldsResult` object. Part of `sale.payment.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentGetfieldsResult {
     /// `payment`: documented as object; keys: `*`.
     pub payment: Option<BTreeMap<String, types::RestFieldDescription>>,

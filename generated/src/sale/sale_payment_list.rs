@@ -41,7 +41,7 @@ pub struct SalePaymentList {
 }
 /// The `SalePaymentListResult` object. Part of `sale.payment.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentListResult {
     /// `payments`: documented as array of `sale_order_payment`.
     pub payments: Option<Vec<types::SaleOrderPayment>>,

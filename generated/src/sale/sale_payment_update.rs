@@ -41,7 +41,7 @@ pub struct SalePaymentUpdate {
 }
 /// The `SalePaymentUpdateResult` object. Part of `sale.payment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentUpdateResult {
     /// `payment`: documented as `sale_order_payment`.
     pub payment: Option<types::SaleOrderPayment>,

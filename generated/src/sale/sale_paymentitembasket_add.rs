@@ -49,7 +49,7 @@ pub struct SalePaymentitembasketAdd {
 }
 /// The `SalePaymentitembasketAddResult` object. Part of `sale.paymentitembasket.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitembasketAddResult {
     /// `paymentItemBasket`: documented as `sale_payment_item_basket`.
     #[bitrix(rename = "paymentItemBasket")]

@@ -33,7 +33,7 @@ pub struct SalePaymentitembasketGet {
 }
 /// The `SalePaymentitembasketGetResult` object. Part of `sale.paymentitembasket.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitembasketGetResult {
     /// `paymentItemBasket`: documented as `sale_payment_item_basket`.
     #[bitrix(rename = "paymentItemBasket")]

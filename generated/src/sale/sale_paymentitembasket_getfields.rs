@@ -25,7 +25,7 @@ use crate::types;
 pub struct SalePaymentitembasketGetfields {}
 /// The `SalePaymentitembasketGetfieldsResult` object. Part of `sale.paymentitembasket.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitembasketGetfieldsResult {
     /// `paymentItemBasket`: documented as object; keys: `*`.
     #[bitrix(rename = "paymentItemBasket")]

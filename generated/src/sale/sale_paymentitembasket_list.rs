@@ -41,7 +41,7 @@ pub struct SalePaymentitembasketList {
 }
 /// The `SalePaymentitembasketListResult` object. Part of `sale.paymentitembasket.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitembasketListResult {
     /// `paymentItemsBasket`: documented as array of `sale_paymentitembasket`.
     #[bitrix(rename = "paymentItemsBasket")]

@@ -46,7 +46,7 @@ pub struct SalePaymentitembasketUpdate {
 }
 /// The `SalePaymentitembasketUpdateResult` object. Part of `sale.paymentitembasket.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitembasketUpdateResult {
     /// `paymentItemBasket`: documented as `sale_payment_item_basket`.
     #[bitrix(rename = "paymentItemBasket")]

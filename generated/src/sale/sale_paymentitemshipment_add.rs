@@ -49,7 +49,7 @@ pub struct SalePaymentitemshipmentAdd {
 }
 /// The `SalePaymentitemshipmentAddResult` object. Part of `sale.paymentitemshipment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitemshipmentAddResult {
     /// `paymentItemShipment`: documented as `sale_payment_item_shipment`.
     #[bitrix(rename = "paymentItemShipment")]

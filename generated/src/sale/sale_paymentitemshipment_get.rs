@@ -33,7 +33,7 @@ pub struct SalePaymentitemshipmentGet {
 }
 /// The `SalePaymentitemshipmentGetResult` object. Part of `sale.paymentitemshipment.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitemshipmentGetResult {
     /// `paymentItemShipment`: documented as `sale_payment_item_shipment`.
     #[bitrix(rename = "paymentItemShipment")]

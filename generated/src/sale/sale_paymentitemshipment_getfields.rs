@@ -25,7 +25,7 @@ use crate::types;
 pub struct SalePaymentitemshipmentGetfields {}
 /// The `SalePaymentitemshipmentGetfieldsResult` object. Part of `sale.paymentitemshipment.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitemshipmentGetfieldsResult {
     /// `paymentItemShipment`: documented as object; keys: `*`.
     #[bitrix(rename = "paymentItemShipment")]

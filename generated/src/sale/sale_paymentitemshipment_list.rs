@@ -41,7 +41,7 @@ pub struct SalePaymentitemshipmentList {
 }
 /// The `SalePaymentitemshipmentListResult` object. Part of `sale.paymentitemshipment.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitemshipmentListResult {
     /// `paymentItemsShipment`: documented as array of `sale_payment_item_shipment`.
     #[bitrix(rename = "paymentItemsShipment")]

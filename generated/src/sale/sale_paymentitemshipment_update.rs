@@ -46,7 +46,7 @@ pub struct SalePaymentitemshipmentUpdate {
 }
 /// The `SalePaymentitemshipmentUpdateResult` object. Part of `sale.paymentitemshipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitemshipmentUpdateResult {
     /// `paymentItemShipment`: documented as `sale_payment_item_shipment`.
     #[bitrix(rename = "paymentItemShipment")]

@@ -44,7 +44,7 @@ pub struct SalePersontypeAdd {
 }
 /// The `SalePersontypeAddResult` object. Part of `sale.persontype.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePersontypeAddResult {
     /// `personType`: documented as `sale_person_type`.
     #[bitrix(rename = "personType")]

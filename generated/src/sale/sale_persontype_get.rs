@@ -29,7 +29,7 @@ pub struct SalePersontypeGet {
 }
 /// The `SalePersontypeGetResult` object. Part of `sale.persontype.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePersontypeGetResult {
     /// `personType`: documented as `sale_person_type`.
     #[bitrix(rename = "personType")]

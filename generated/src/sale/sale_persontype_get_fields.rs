@@ -21,7 +21,7 @@ use crate::types;
 pub struct SalePersontypeGetFields {}
 /// The `SalePersontypeGetFieldsResult` object. Part of `sale.persontype.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePersontypeGetFieldsResult {
     /// `personType`: documented as object; keys: `*`.
     #[bitrix(rename = "personType")]

@@ -31,7 +31,7 @@ pub struct SalePersontypeList {
 }
 /// The `SalePersontypeListResult` object. Part of `sale.persontype.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePersontypeListResult {
     /// `personTypes`: documented as array of `sale_person_type`.
     #[bitrix(rename = "personTypes")]

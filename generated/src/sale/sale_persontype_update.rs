@@ -44,7 +44,7 @@ pub struct SalePersontypeUpdate {
 }
 /// The `SalePersontypeUpdateResult` object. Part of `sale.persontype.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePersontypeUpdateResult {
     /// `personType`: documented as `sale_person_type`.
     #[bitrix(rename = "personType")]

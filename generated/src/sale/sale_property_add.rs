@@ -80,7 +80,7 @@ pub struct SalePropertyAdd {
 }
 /// The `SalePropertyAddResult` object. Part of `sale.property.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyAddResult {
     /// `property`: documented as `sale_order_property`.
     pub property: Option<types::SaleOrderProperty>,

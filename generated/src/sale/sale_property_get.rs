@@ -29,7 +29,7 @@ pub struct SalePropertyGet {
 }
 /// The `SalePropertyGetResult` object. Part of `sale.property.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetResult {
     /// `property`: documented as `sale_order_property`.
     pub property: Option<types::SaleOrderProperty>,

@@ -27,7 +27,7 @@ pub struct SalePropertyGetfieldsbytype {
 }
 /// The `SalePropertyGetfieldsbytypeResult` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResult {
     /// `property`: documented as object.
     pub property: Option<SalePropertyGetfieldsbytypeResultProperty>,
@@ -37,7 +37,7 @@ pub struct SalePropertyGetfieldsbytypeResult {
 }
 /// The `property` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultProperty {
     /// `active`: documented as object.
     pub active: Option<SalePropertyGetfieldsbytypeResultPropertyActive>,
@@ -86,7 +86,7 @@ pub struct SalePropertyGetfieldsbytypeResultProperty {
 }
 /// The `active` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyActive {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -106,7 +106,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyActive {
 }
 /// The `code` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyCode {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -126,7 +126,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyCode {
 }
 /// The `defaultValue` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyDefaultValue {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -146,7 +146,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyDefaultValue {
 }
 /// The `description` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyDescription {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -166,7 +166,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyDescription {
 }
 /// The `id` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyId {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -186,7 +186,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyId {
 }
 /// The `isFiltered` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyIsFiltered {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -206,7 +206,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyIsFiltered {
 }
 /// The `multiple` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyMultiple {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -226,7 +226,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyMultiple {
 }
 /// The `name` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyName {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -246,7 +246,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyName {
 }
 /// The `personTypeId` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyPersonTypeId {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -266,7 +266,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyPersonTypeId {
 }
 /// The `propsGroupId` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyPropsGroupId {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -286,7 +286,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyPropsGroupId {
 }
 /// The `required` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyRequired {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -306,7 +306,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyRequired {
 }
 /// The `settings` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertySettings {
     /// `fields`: documented as object.
     pub fields: Option<SalePropertyGetfieldsbytypeResultPropertySettingsFields>,
@@ -328,7 +328,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertySettings {
 }
 /// The `fields` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFields {
     /// `max`: documented as object.
     pub max: Option<SalePropertyGetfieldsbytypeResultPropertySettingsFieldsMax>,
@@ -342,7 +342,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFields {
 }
 /// The `max` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFieldsMax {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -362,7 +362,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFieldsMax {
 }
 /// The `min` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFieldsMin {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -382,7 +382,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFieldsMin {
 }
 /// The `step` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFieldsStep {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -402,7 +402,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertySettingsFieldsStep {
 }
 /// The `sort` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertySort {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -422,7 +422,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertySort {
 }
 /// The `type` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyType {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -442,7 +442,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyType {
 }
 /// The `userProps` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyUserProps {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -462,7 +462,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyUserProps {
 }
 /// The `util` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyUtil {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -482,7 +482,7 @@ pub struct SalePropertyGetfieldsbytypeResultPropertyUtil {
 }
 /// The `xmlId` object. Part of `sale.property.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyGetfieldsbytypeResultPropertyXmlId {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]

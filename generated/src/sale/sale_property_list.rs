@@ -41,7 +41,7 @@ pub struct SalePropertyList {
 }
 /// The `SalePropertyListResult` object. Part of `sale.property.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyListResult {
     /// `properties`: documented as array of `sale_order_property`.
     pub properties: Option<Vec<types::SaleOrderProperty>>,

@@ -44,7 +44,7 @@ pub struct SalePropertyRelationAdd {
 }
 /// The `SalePropertyRelationAddResult` object. Part of `sale.propertyRelation.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyRelationAddResult {
     /// `propertyRelation`: documented as `sale_order_property_relation`.
     #[bitrix(rename = "propertyRelation")]

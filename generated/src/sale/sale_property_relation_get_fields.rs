@@ -25,7 +25,7 @@ use crate::types;
 pub struct SalePropertyRelationGetFields {}
 /// The `SalePropertyRelationGetFieldsResult` object. Part of `sale.propertyRelation.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyRelationGetFieldsResult {
     /// `propertyRelation`: documented as object; keys: `*`.
     #[bitrix(rename = "propertyRelation")]

@@ -40,7 +40,7 @@ pub struct SalePropertyRelationList {
 }
 /// The `SalePropertyRelationListResult` object. Part of `sale.propertyRelation.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyRelationListResult {
     /// `propertyRelations`: documented as array of `sale_property_relation`.
     #[bitrix(rename = "propertyRelations")]

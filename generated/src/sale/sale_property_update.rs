@@ -87,7 +87,7 @@ pub struct SalePropertyUpdate {
 }
 /// The `SalePropertyUpdateResult` object. Part of `sale.property.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyUpdateResult {
     /// `property`: documented as `sale_order_property`.
     pub property: Option<types::SaleOrderProperty>,

@@ -39,7 +39,7 @@ pub struct SalePropertygroupAdd {
 }
 /// The `SalePropertygroupAddResult` object. Part of `sale.propertygroup.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertygroupAddResult {
     /// `propertyGroup`: documented as `sale_order_property_group`.
     #[bitrix(rename = "propertyGroup")]

@@ -29,7 +29,7 @@ pub struct SalePropertygroupGet {
 }
 /// The `SalePropertygroupGetResult` object. Part of `sale.propertygroup.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertygroupGetResult {
     /// `propertyGroup`: documented as `sale_order_property_group`.
     #[bitrix(rename = "propertyGroup")]

@@ -25,7 +25,7 @@ use crate::types;
 pub struct SalePropertygroupGetFields {}
 /// The `SalePropertygroupGetFieldsResult` object. Part of `sale.propertygroup.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertygroupGetFieldsResult {
     /// `propertyGroup`: documented as object; keys: `*`.
     #[bitrix(rename = "propertyGroup")]

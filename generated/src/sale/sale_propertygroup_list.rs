@@ -39,7 +39,7 @@ pub struct SalePropertygroupList {
 }
 /// The `SalePropertygroupListResult` object. Part of `sale.propertygroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertygroupListResult {
     /// `propertyGroups`: documented as array of `sale_order_property_group`.
     #[bitrix(rename = "propertyGroups")]

@@ -51,7 +51,7 @@ pub struct SalePropertygroupUpdate {
 }
 /// The `SalePropertygroupUpdateResult` object. Part of `sale.propertygroup.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertygroupUpdateResult {
     /// `propertyGroup`: documented as `sale_order_property_group`.
     #[bitrix(rename = "propertyGroup")]

@@ -29,7 +29,7 @@ pub struct SalePropertyvalueGet {
 }
 /// The `SalePropertyvalueGetResult` object. Part of `sale.propertyvalue.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyvalueGetResult {
     /// `propertyValue`: documented as `sale_order_property_value`.
     #[bitrix(rename = "propertyValue")]

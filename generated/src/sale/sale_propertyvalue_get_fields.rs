@@ -25,7 +25,7 @@ use crate::types;
 pub struct SalePropertyvalueGetFields {}
 /// The `SalePropertyvalueGetFieldsResult` object. Part of `sale.propertyvalue.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyvalueGetFieldsResult {
     /// `propertyValue`: documented as object; keys: `*`.
     #[bitrix(rename = "propertyValue")]

@@ -41,7 +41,7 @@ pub struct SalePropertyvalueList {
 }
 /// The `SalePropertyvalueListResult` object. Part of `sale.propertyvalue.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyvalueListResult {
     /// `propertyValues`: documented as array of `sale_order_property_value`.
     #[bitrix(rename = "propertyValues")]

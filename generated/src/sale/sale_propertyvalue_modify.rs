@@ -35,7 +35,7 @@ pub struct SalePropertyvalueModify {
 }
 /// The `SalePropertyvalueModifyResult` object. Part of `sale.propertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-modify.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyvalueModifyResult {
     /// `propertyValues`: documented as array of `sale_order_property_value`.
     #[bitrix(rename = "propertyValues")]

@@ -45,7 +45,7 @@ pub struct SalePropertyvariantAdd {
 }
 /// The `SalePropertyvariantAddResult` object. Part of `sale.propertyvariant.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyvariantAddResult {
     /// `propertyVariant`: documented as `sale_order_property_variant`.
     #[bitrix(rename = "propertyVariant")]

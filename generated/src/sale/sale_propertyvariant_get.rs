@@ -29,7 +29,7 @@ pub struct SalePropertyvariantGet {
 }
 /// The `SalePropertyvariantGetResult` object. Part of `sale.propertyvariant.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyvariantGetResult {
     /// `propertyVariant`: documented as `sale_order_property_variant`.
     #[bitrix(rename = "propertyVariant")]

@@ -25,7 +25,7 @@ use crate::types;
 pub struct SalePropertyvariantGetFields {}
 /// The `SalePropertyvariantGetFieldsResult` object. Part of `sale.propertyvariant.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyvariantGetFieldsResult {
     /// `propertyVariant`: documented as object; keys: `*`.
     #[bitrix(rename = "propertyVariant")]

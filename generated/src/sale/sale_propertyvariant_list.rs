@@ -39,7 +39,7 @@ pub struct SalePropertyvariantList {
 }
 /// The `SalePropertyvariantListResult` object. Part of `sale.propertyvariant.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyvariantListResult {
     /// `propertyVariants`: documented as array of `sale_order_property_variant`.
     #[bitrix(rename = "propertyVariants")]

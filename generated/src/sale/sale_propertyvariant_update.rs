@@ -56,7 +56,7 @@ pub struct SalePropertyvariantUpdate {
 }
 /// The `SalePropertyvariantUpdateResult` object. Part of `sale.propertyvariant.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePropertyvariantUpdateResult {
     /// `propertyVariant`: documented as `sale_order_property_variant`.
     #[bitrix(rename = "propertyVariant")]

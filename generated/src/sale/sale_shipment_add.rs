@@ -45,7 +45,7 @@ pub struct SaleShipmentAdd {
 }
 /// The `SaleShipmentAddResult` object. Part of `sale.shipment.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentAddResult {
     /// `shipment`: documented as `sale_order_shipment`.
     pub shipment: Option<types::SaleOrderShipment>,

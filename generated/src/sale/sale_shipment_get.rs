@@ -29,7 +29,7 @@ pub struct SaleShipmentGet {
 }
 /// The `SaleShipmentGetResult` object. Part of `sale.shipment.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentGetResult {
     /// `shipment`: documented as `sale_shipment`.
     pub shipment: Option<types::SaleShipment>,

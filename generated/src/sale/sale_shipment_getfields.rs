@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleShipmentGetfields {}
 /// The `SaleShipmentGetfieldsResult` object. Part of `sale.shipment.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentGetfieldsResult {
     /// `shipment`: documented as object; keys: `*`.
     pub shipment: Option<BTreeMap<String, types::RestFieldDescription>>,

@@ -41,7 +41,7 @@ pub struct SaleShipmentList {
 }
 /// The `SaleShipmentListResult` object. Part of `sale.shipment.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentListResult {
     /// `shipments`: documented as array of `sale_order_shipment`.
     pub shipments: Option<Vec<types::SaleOrderShipment>>,

@@ -47,7 +47,7 @@ pub struct SaleShipmentUpdate {
 }
 /// The `SaleShipmentUpdateResult` object. Part of `sale.shipment.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentUpdateResult {
     /// `shipment`: documented as `sale_order_shipment`.
     pub shipment: Option<types::SaleOrderShipment>,

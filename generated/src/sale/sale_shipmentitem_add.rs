@@ -49,7 +49,7 @@ pub struct SaleShipmentitemAdd {
 }
 /// The `SaleShipmentitemAddResult` object. Part of `sale.shipmentitem.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentitemAddResult {
     /// `shipmentItem`: documented as `sale_order_shipment_item`.
     #[bitrix(rename = "shipmentItem")]

@@ -33,7 +33,7 @@ pub struct SaleShipmentitemGet {
 }
 /// The `SaleShipmentitemGetResult` object. Part of `sale.shipmentitem.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentitemGetResult {
     /// `shipmentItem`: documented as `sale_order_shipment_item`.
     #[bitrix(rename = "shipmentItem")]

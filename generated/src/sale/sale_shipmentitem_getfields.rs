@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleShipmentitemGetfields {}
 /// The `SaleShipmentitemGetfieldsResult` object. Part of `sale.shipmentitem.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentitemGetfieldsResult {
     /// `shipmentItem`: documented as object; keys: `*`.
     #[bitrix(rename = "shipmentItem")]

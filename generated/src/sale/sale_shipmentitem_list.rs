@@ -41,7 +41,7 @@ pub struct SaleShipmentitemList {
 }
 /// The `SaleShipmentitemListResult` object. Part of `sale.shipmentitem.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentitemListResult {
     /// `shipmentItems`: documented as array of `sale_order_shipment_item`.
     #[bitrix(rename = "shipmentItems")]

@@ -46,7 +46,7 @@ pub struct SaleShipmentitemUpdate {
 }
 /// The `SaleShipmentitemUpdateResult` object. Part of `sale.shipmentitem.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentitemUpdateResult {
     /// `shipmentItem`: documented as `sale_order_shipment_item`.
     #[bitrix(rename = "shipmentItem")]

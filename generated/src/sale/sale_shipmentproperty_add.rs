@@ -84,7 +84,7 @@ pub struct SaleShipmentpropertyAdd {
 }
 /// The `SaleShipmentpropertyAddResult` object. Part of `sale.shipmentproperty.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyAddResult {
     /// `property`: documented as `sale_shipmentproperty`.
     pub property: Option<types::SaleShipmentproperty>,

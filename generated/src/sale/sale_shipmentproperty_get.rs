@@ -29,7 +29,7 @@ pub struct SaleShipmentpropertyGet {
 }
 /// The `SaleShipmentpropertyGetResult` object. Part of `sale.shipmentproperty.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetResult {
     /// `property`: documented as `sale_shipmentproperty`.
     pub property: Option<types::SaleShipmentproperty>,

@@ -27,7 +27,7 @@ pub struct SaleShipmentpropertyGetfieldsbytype {
 }
 /// The `SaleShipmentpropertyGetfieldsbytypeResult` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResult {
     /// `property`: documented as object.
     pub property: Option<SaleShipmentpropertyGetfieldsbytypeResultProperty>,
@@ -37,7 +37,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResult {
 }
 /// The `property` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultProperty {
     /// `active`: documented as object.
     pub active: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertyActive>,
@@ -94,7 +94,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultProperty {
 }
 /// The `active` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyActive {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -114,7 +114,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyActive {
 }
 /// The `code` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyCode {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -134,7 +134,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyCode {
 }
 /// The `defaultValue` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyDefaultValue {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -154,7 +154,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyDefaultValue {
 }
 /// The `description` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyDescription {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -174,7 +174,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyDescription {
 }
 /// The `id` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyId {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -194,7 +194,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyId {
 }
 /// The `isFiltered` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyIsFiltered {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -214,7 +214,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyIsFiltered {
 }
 /// The `multiple` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyMultiple {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -234,7 +234,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyMultiple {
 }
 /// The `name` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyName {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -254,7 +254,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyName {
 }
 /// The `personTypeId` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyPersonTypeId {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -274,7 +274,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyPersonTypeId {
 }
 /// The `propsGroupId` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyPropsGroupId {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -294,7 +294,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyPropsGroupId {
 }
 /// The `required` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyRequired {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -314,7 +314,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyRequired {
 }
 /// The `settings` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettings {
     /// `fields`: documented as object.
     pub fields: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFields>,
@@ -336,7 +336,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettings {
 }
 /// The `fields` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFields {
     /// `max`: documented as object.
     pub max: Option<SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsMax>,
@@ -352,7 +352,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFields {
 }
 /// The `max` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsMax {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -372,7 +372,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsMax {
 }
 /// The `min` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsMin {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -392,7 +392,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsMin {
 }
 /// The `step` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsStep {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -412,7 +412,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySettingsFieldsStep {
 }
 /// The `sort` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySort {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -432,7 +432,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertySort {
 }
 /// The `type` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyType {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -452,7 +452,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyType {
 }
 /// The `userProps` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyUserProps {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -472,7 +472,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyUserProps {
 }
 /// The `util` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyUtil {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]
@@ -492,7 +492,7 @@ pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyUtil {
 }
 /// The `xmlId` object. Part of `sale.shipmentproperty.getfieldsbytype` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get-fields-by-type.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyGetfieldsbytypeResultPropertyXmlId {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]

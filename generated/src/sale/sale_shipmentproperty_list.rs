@@ -41,7 +41,7 @@ pub struct SaleShipmentpropertyList {
 }
 /// The `SaleShipmentpropertyListResult` object. Part of `sale.shipmentproperty.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyListResult {
     /// `properties`: documented as array of `sale_shipmentproperty`.
     pub properties: Option<Vec<types::SaleShipmentproperty>>,

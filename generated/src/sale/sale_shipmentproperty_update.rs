@@ -87,7 +87,7 @@ pub struct SaleShipmentpropertyUpdate {
 }
 /// The `SaleShipmentpropertyUpdateResult` object. Part of `sale.shipmentproperty.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyUpdateResult {
     /// `property`: documented as `sale_shipmentproperty`.
     pub property: Option<types::SaleShipmentproperty>,

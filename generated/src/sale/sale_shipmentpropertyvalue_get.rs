@@ -29,7 +29,7 @@ pub struct SaleShipmentpropertyvalueGet {
 }
 /// The `SaleShipmentpropertyvalueGetResult` object. Part of `sale.shipmentpropertyvalue.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyvalueGetResult {
     /// `propertyValue`: documented as `sale_shipmentpropertyvalue`.
     #[bitrix(rename = "propertyValue")]

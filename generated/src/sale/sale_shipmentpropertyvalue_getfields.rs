@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleShipmentpropertyvalueGetfields {}
 /// The `SaleShipmentpropertyvalueGetfieldsResult` object. Part of `sale.shipmentpropertyvalue.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyvalueGetfieldsResult {
     /// `propertyValue`: documented as object; keys: `*`.
     #[bitrix(rename = "propertyValue")]

@@ -41,7 +41,7 @@ pub struct SaleShipmentpropertyvalueList {
 }
 /// The `SaleShipmentpropertyvalueListResult` object. Part of `sale.shipmentpropertyvalue.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyvalueListResult {
     /// `propertyValues`: documented as array of `sale_shipment_property_value`.
     #[bitrix(rename = "propertyValues")]

@@ -32,7 +32,7 @@ pub struct SaleShipmentpropertyvalueModify {
 }
 /// The `SaleShipmentpropertyvalueModifyResult` object. Part of `sale.shipmentpropertyvalue.modify` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertyvalueModifyResult {
     /// `propertyValues`: documented as array of `sale_shipment_property_value`.
     #[bitrix(rename = "propertyValues")]

@@ -54,7 +54,7 @@ pub struct SaleStatusAdd {
 }
 /// The `SaleStatusAddResult` object. Part of `sale.status.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleStatusAddResult {
     /// `status`: documented as `sale_status`.
     pub status: Option<types::SaleStatus>,

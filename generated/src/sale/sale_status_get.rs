@@ -29,7 +29,7 @@ pub struct SaleStatusGet {
 }
 /// The `SaleStatusGetResult` object. Part of `sale.status.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleStatusGetResult {
     /// `status`: documented as `sale_status`.
     pub status: Option<types::SaleStatus>,

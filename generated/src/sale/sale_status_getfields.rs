@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleStatusGetfields {}
 /// The `SaleStatusGetfieldsResult` object. Part of `sale.status.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleStatusGetfieldsResult {
     /// `status`: documented as object; keys: `*`.
     pub status: Option<BTreeMap<String, types::RestFieldDescription>>,

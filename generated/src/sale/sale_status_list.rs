@@ -41,7 +41,7 @@ pub struct SaleStatusList {
 }
 /// The `SaleStatusListResult` object. Part of `sale.status.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleStatusListResult {
     /// `statuses`: documented as array of object.
     pub statuses: Option<Vec<SaleStatusListResultStatusesItem>>,
@@ -51,7 +51,7 @@ pub struct SaleStatusListResult {
 }
 /// The `SaleStatusListResultStatusesItem` object. Part of `sale.status.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleStatusListResultStatusesItem {
     /// `status`: documented as array of `sale_status`.
     pub status: Option<Vec<types::SaleStatus>>,

@@ -66,7 +66,7 @@ pub struct SaleStatusUpdate {
 }
 /// The `SaleStatusUpdateResult` object. Part of `sale.status.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleStatusUpdateResult {
     /// `status`: documented as `sale_status`.
     pub status: Option<types::SaleStatus>,

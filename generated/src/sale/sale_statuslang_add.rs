@@ -48,7 +48,7 @@ pub struct SaleStatuslangAdd {
 }
 /// The `SaleStatuslangAddResult` object. Part of `sale.statuslang.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleStatuslangAddResult {
     /// `statusLang`: documented as `sale_status_lang`.
     #[bitrix(rename = "statusLang")]

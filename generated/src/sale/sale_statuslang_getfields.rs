@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleStatuslangGetfields {}
 /// The `SaleStatuslangGetfieldsResult` object. Part of `sale.statuslang.getfields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleStatuslangGetfieldsResult {
     /// `statusLang`: documented as object; keys: `*`.
     #[bitrix(rename = "statusLang")]

@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleStatuslangGetlistlangs {}
 /// The `SaleStatuslangGetlistlangsResult` object. Part of `sale.statuslang.getlistlangs` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-get-list-langs.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleStatuslangGetlistlangsResult {
     /// `langs`: documented as array of `sale_lang`.
     pub langs: Option<Vec<types::SaleLang>>,

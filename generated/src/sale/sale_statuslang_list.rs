@@ -35,7 +35,7 @@ pub struct SaleStatuslangList {
 }
 /// The `SaleStatuslangListResult` object. Part of `sale.statuslang.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleStatuslangListResult {
     /// `statusLangs`: documented as array of `sale_status_lang`.
     #[bitrix(rename = "statusLangs")]

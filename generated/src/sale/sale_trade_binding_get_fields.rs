@@ -25,7 +25,7 @@ use crate::types;
 pub struct SaleTradeBindingGetFields {}
 /// The `SaleTradeBindingGetFieldsResult` object. Part of `sale.tradeBinding.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleTradeBindingGetFieldsResult {
     /// `tradeBinding`: documented as object; keys: `*`.
     #[bitrix(rename = "tradeBinding")]

@@ -35,7 +35,7 @@ pub struct SaleTradeBindingList {
 }
 /// The `SaleTradeBindingListResult` object. Part of `sale.tradeBinding.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleTradeBindingListResult {
     /// `tradeBindings`: documented as array of `sale_order_trade_binding`.
     #[bitrix(rename = "tradeBindings")]

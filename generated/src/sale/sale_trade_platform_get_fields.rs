@@ -24,7 +24,7 @@ use crate::types;
 pub struct SaleTradePlatformGetFields {}
 /// The `SaleTradePlatformGetFieldsResult` object. Part of `sale.tradePlatform.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-platform/sale-trade-platform-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleTradePlatformGetFieldsResult {
     /// `tradePlatform`: documented as object; keys: `*`.
     #[bitrix(rename = "tradePlatform")]

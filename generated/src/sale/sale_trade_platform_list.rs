@@ -40,7 +40,7 @@ pub struct SaleTradePlatformList {
 }
 /// The `SaleTradePlatformListResult` object. Part of `sale.tradePlatform.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-platform/sale-trade-platform-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleTradePlatformListResult {
     /// `tradePlatforms`: documented as array of `sale_order_trade_platform`.
     #[bitrix(rename = "tradePlatforms")]

@@ -24,7 +24,7 @@ pub struct SalescenterPaymentGetPublicUrl {
 }
 /// The `SalescenterPaymentGetPublicUrlResult` object. Part of `salescenter.payment.getPublicUrl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/salescenter-payment-get-public-url.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalescenterPaymentGetPublicUrlResult {
     /// `payment`: documented as object.
     pub payment: Option<SalescenterPaymentGetPublicUrlResultPayment>,
@@ -34,7 +34,7 @@ pub struct SalescenterPaymentGetPublicUrlResult {
 }
 /// The `payment` object. Part of `salescenter.payment.getPublicUrl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/salescenter-payment-get-public-url.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalescenterPaymentGetPublicUrlResultPayment {
     /// `url`: documented as string.
     pub url: Option<String>,

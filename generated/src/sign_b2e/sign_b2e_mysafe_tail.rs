@@ -28,7 +28,7 @@ pub struct SignB2eMysafeTail {
 }
 /// The `SignB2eMysafeTailResultItem` object. Part of `sign.b2e.mysafe.tail` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-mysafe-tail.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SignB2eMysafeTailResultItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -28,7 +28,7 @@ pub struct SignB2ePersonalTail {
 }
 /// The `SignB2ePersonalTailResultItem` object. Part of `sign.b2e.personal.tail` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-personal-tail.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SignB2ePersonalTailResultItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

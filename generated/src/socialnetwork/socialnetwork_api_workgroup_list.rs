@@ -37,7 +37,7 @@ pub struct SocialnetworkApiWorkgroupList {
 }
 /// The `SocialnetworkApiWorkgroupListResult` object. Part of `socialnetwork.api.workgroup.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupListResult {
     /// `workgroups`: documented as array of `socialnetwork_api_workgroup`.
     pub workgroups: Option<Vec<types::SocialnetworkApiWorkgroup>>,

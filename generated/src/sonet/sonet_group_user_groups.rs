@@ -17,7 +17,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 pub struct SonetGroupUserGroups {}
 /// The `SonetGroupUserGroupsResultItem` object. Part of `sonet_group.user.groups` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-user-groups.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SonetGroupUserGroupsResultItem {
     /// `GROUP_ID`: documented as integer.
     #[bitrix(rename = "GROUP_ID")]

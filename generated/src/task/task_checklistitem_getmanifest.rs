@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct TaskChecklistitemGetmanifest {}
 /// The `TaskChecklistitemGetmanifestResult` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResult {
     /// `Manifest version`: documented as string.
     #[bitrix(rename = "Manifest version")]
@@ -51,7 +51,7 @@ pub struct TaskChecklistitemGetmanifestResult {
 }
 /// The `REST: available methods` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethods {
     /// `add`: documented as object.
     pub add: Option<TaskChecklistitemGetmanifestResultRestAvailableMethodsAdd>,
@@ -85,7 +85,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethods {
 }
 /// The `add` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsAdd {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -103,7 +103,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsAdd {
 }
 /// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsAddParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsAddParamsItem {
     /// `allowedKeys`: documented as array of string.
     #[bitrix(rename = "allowedKeys")]
@@ -119,7 +119,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsAddParamsItem {
 }
 /// The `complete` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsComplete {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -137,7 +137,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsComplete {
 }
 /// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsCompleteParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsCompleteParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -150,7 +150,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsCompleteParamsI
 }
 /// The `delete` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsDelete {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -168,7 +168,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsDelete {
 }
 /// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsDeleteParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsDeleteParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -181,7 +181,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsDeleteParamsIte
 }
 /// The `get` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGet {
     /// `allowedKeysInReturnValue`: documented as array of string.
     #[bitrix(rename = "allowedKeysInReturnValue")]
@@ -199,7 +199,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGet {
 }
 /// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsGetParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -212,7 +212,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetParamsItem {
 }
 /// The `getlist` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetlist {
     /// `allowedKeysInReturnValue`: documented as array of string.
     #[bitrix(rename = "allowedKeysInReturnValue")]
@@ -236,7 +236,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetlist {
 }
 /// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsGetlistParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetlistParamsItem {
     /// `allowedKeys`: documented as array of string.
     #[bitrix(rename = "allowedKeys")]
@@ -252,7 +252,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetlistParamsIt
 }
 /// The `getmanifest` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetmanifest {
     /// `params`: documented as array.
     pub params: Option<Vec<Value>>,
@@ -265,7 +265,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsGetmanifest {
 }
 /// The `isactionallowed` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsIsactionallowed {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -285,7 +285,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsIsactionallowed
 }
 /// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -298,7 +298,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsIsactionallowed
 }
 /// The `moveafteritem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsMoveafteritem {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -318,7 +318,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsMoveafteritem {
 }
 /// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsMoveafteritemParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsMoveafteritemParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -331,7 +331,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsMoveafteritemPa
 }
 /// The `renew` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsRenew {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -349,7 +349,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsRenew {
 }
 /// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsRenewParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsRenewParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -362,7 +362,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsRenewParamsItem
 }
 /// The `update` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsUpdate {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -380,7 +380,7 @@ pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsUpdate {
 }
 /// The `TaskChecklistitemGetmanifestResultRestAvailableMethodsUpdateParamsItem` object. Part of `task.checklistitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemGetmanifestResultRestAvailableMethodsUpdateParamsItem {
     /// `allowedKeys`: documented as array of string.
     #[bitrix(rename = "allowedKeys")]

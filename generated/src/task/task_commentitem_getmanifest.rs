@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct TaskCommentitemGetmanifest {}
 /// The `TaskCommentitemGetmanifestResult` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResult {
     /// `Manifest version`: documented as string.
     #[bitrix(rename = "Manifest version")]
@@ -54,7 +54,7 @@ pub struct TaskCommentitemGetmanifestResult {
 }
 /// The `REST: available methods` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethods {
     /// `add`: documented as object.
     pub add: Option<TaskCommentitemGetmanifestResultRestAvailableMethodsAdd>,
@@ -80,7 +80,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethods {
 }
 /// The `add` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsAdd {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -98,7 +98,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsAdd {
 }
 /// The `TaskCommentitemGetmanifestResultRestAvailableMethodsAddParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsAddParamsItem {
     /// `allowedKeys`: documented as array of string.
     #[bitrix(rename = "allowedKeys")]
@@ -114,7 +114,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsAddParamsItem {
 }
 /// The `delete` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsDelete {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -132,7 +132,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsDelete {
 }
 /// The `TaskCommentitemGetmanifestResultRestAvailableMethodsDeleteParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsDeleteParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -145,7 +145,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsDeleteParamsItem 
 }
 /// The `get` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGet {
     /// `allowedKeysInReturnValue`: documented as array of string.
     #[bitrix(rename = "allowedKeysInReturnValue")]
@@ -163,7 +163,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGet {
 }
 /// The `TaskCommentitemGetmanifestResultRestAvailableMethodsGetParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -176,7 +176,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetParamsItem {
 }
 /// The `getlist` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetlist {
     /// `allowedKeysInReturnValue`: documented as array of string.
     #[bitrix(rename = "allowedKeysInReturnValue")]
@@ -200,7 +200,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetlist {
 }
 /// The `TaskCommentitemGetmanifestResultRestAvailableMethodsGetlistParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetlistParamsItem {
     /// `allowedKeyPrefixes`: documented as array of string.
     #[bitrix(rename = "allowedKeyPrefixes")]
@@ -219,7 +219,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetlistParamsItem
 }
 /// The `getmanifest` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetmanifest {
     /// `params`: documented as array.
     pub params: Option<Vec<Value>>,
@@ -232,7 +232,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsGetmanifest {
 }
 /// The `isactionallowed` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsIsactionallowed {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -252,7 +252,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsIsactionallowed {
 }
 /// The `TaskCommentitemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -265,7 +265,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsIsactionallowedPa
 }
 /// The `update` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsUpdate {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -283,7 +283,7 @@ pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsUpdate {
 }
 /// The `TaskCommentitemGetmanifestResultRestAvailableMethodsUpdateParamsItem` object. Part of `task.commentitem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemGetmanifestResultRestAvailableMethodsUpdateParamsItem {
     /// `allowedKeys`: documented as array of string.
     #[bitrix(rename = "allowedKeys")]

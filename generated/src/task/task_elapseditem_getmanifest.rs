@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct TaskElapseditemGetmanifest {}
 /// The `TaskElapseditemGetmanifestResult` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResult {
     /// `Manifest change date`: documented as string.
     #[bitrix(rename = "Manifest change date")]
@@ -57,7 +57,7 @@ pub struct TaskElapseditemGetmanifestResult {
 }
 /// The `REST: available methods` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethods {
     /// `add`: documented as object.
     pub add: Option<TaskElapseditemGetmanifestResultRestAvailableMethodsAdd>,
@@ -83,7 +83,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethods {
 }
 /// The `add` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsAdd {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -101,7 +101,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsAdd {
 }
 /// The `TaskElapseditemGetmanifestResultRestAvailableMethodsAddParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsAddParamsItem {
     /// `allowedKeys`: documented as array of string.
     #[bitrix(rename = "allowedKeys")]
@@ -117,7 +117,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsAddParamsItem {
 }
 /// The `delete` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsDelete {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -135,7 +135,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsDelete {
 }
 /// The `TaskElapseditemGetmanifestResultRestAvailableMethodsDeleteParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsDeleteParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -148,7 +148,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsDeleteParamsItem 
 }
 /// The `get` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGet {
     /// `allowedKeysInReturnValue`: documented as array of string.
     #[bitrix(rename = "allowedKeysInReturnValue")]
@@ -166,7 +166,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGet {
 }
 /// The `TaskElapseditemGetmanifestResultRestAvailableMethodsGetParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -179,7 +179,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetParamsItem {
 }
 /// The `getlist` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetlist {
     /// `allowedAggregations`: documented as array of string.
     #[bitrix(rename = "allowedAggregations")]
@@ -203,7 +203,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetlist {
 }
 /// The `TaskElapseditemGetmanifestResultRestAvailableMethodsGetlistParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetlistParamsItem {
     /// `allowedAggregations`: documented as array of string.
     #[bitrix(rename = "allowedAggregations")]
@@ -231,7 +231,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetlistParamsItem
 }
 /// The `getmanifest` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetmanifest {
     /// `params`: documented as array.
     pub params: Option<Vec<Value>>,
@@ -244,7 +244,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsGetmanifest {
 }
 /// The `isactionallowed` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsIsactionallowed {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -264,7 +264,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsIsactionallowed {
 }
 /// The `TaskElapseditemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsIsactionallowedParamsItem {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -277,7 +277,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsIsactionallowedPa
 }
 /// The `update` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsUpdate {
     /// `mandatoryParamsCount`: documented as integer.
     #[bitrix(rename = "mandatoryParamsCount")]
@@ -295,7 +295,7 @@ pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsUpdate {
 }
 /// The `TaskElapseditemGetmanifestResultRestAvailableMethodsUpdateParamsItem` object. Part of `task.elapseditem.getmanifest` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get-manifest.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskElapseditemGetmanifestResultRestAvailableMethodsUpdateParamsItem {
     /// `allowedKeys`: documented as array of string.
     #[bitrix(rename = "allowedKeys")]

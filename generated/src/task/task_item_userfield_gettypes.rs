@@ -18,7 +18,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct TaskItemUserfieldGettypes {}
 /// The `TaskItemUserfieldGettypesResultItem` object. Part of `task.item.userfield.gettypes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-types.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskItemUserfieldGettypesResultItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

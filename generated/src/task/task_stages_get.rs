@@ -31,7 +31,7 @@ pub struct TaskStagesGet {
 }
 /// The `TaskStagesGetResultValue` object. Part of `task.stages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskStagesGetResultValue {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct TasksApiScrumBacklogGetFields {}
 /// The `TasksApiScrumBacklogGetFieldsResult` object. Part of `tasks.api.scrum.backlog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumBacklogGetFieldsResult {
     /// `fields`: documented as object.
     pub fields: Option<TasksApiScrumBacklogGetFieldsResultFields>,
@@ -27,7 +27,7 @@ pub struct TasksApiScrumBacklogGetFieldsResult {
 }
 /// The `fields` object. Part of `tasks.api.scrum.backlog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumBacklogGetFieldsResultFields {
     /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
@@ -44,7 +44,7 @@ pub struct TasksApiScrumBacklogGetFieldsResultFields {
 }
 /// The `groupId` object. Part of `tasks.api.scrum.backlog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumBacklogGetFieldsResultFieldsGroupId {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -55,7 +55,7 @@ pub struct TasksApiScrumBacklogGetFieldsResultFieldsGroupId {
 }
 /// The `createdBy` object. Part of `tasks.api.scrum.backlog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumBacklogGetFieldsResultFieldsCreatedBy {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -66,7 +66,7 @@ pub struct TasksApiScrumBacklogGetFieldsResultFieldsCreatedBy {
 }
 /// The `modifiedBy` object. Part of `tasks.api.scrum.backlog.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumBacklogGetFieldsResultFieldsModifiedBy {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]

@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct TasksApiScrumEpicGetFields {}
 /// The `TasksApiScrumEpicGetFieldsResult` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumEpicGetFieldsResult {
     /// `fields`: documented as object.
     pub fields: Option<TasksApiScrumEpicGetFieldsResultFields>,
@@ -27,7 +27,7 @@ pub struct TasksApiScrumEpicGetFieldsResult {
 }
 /// The `fields` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumEpicGetFieldsResultFields {
     /// `name`: documented as string.
     pub name: Option<TasksApiScrumEpicGetFieldsResultFieldsName>,
@@ -52,7 +52,7 @@ pub struct TasksApiScrumEpicGetFieldsResultFields {
 }
 /// The `name` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumEpicGetFieldsResultFieldsName {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -63,7 +63,7 @@ pub struct TasksApiScrumEpicGetFieldsResultFieldsName {
 }
 /// The `description` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumEpicGetFieldsResultFieldsDescription {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -74,7 +74,7 @@ pub struct TasksApiScrumEpicGetFieldsResultFieldsDescription {
 }
 /// The `groupId` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumEpicGetFieldsResultFieldsGroupId {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -85,7 +85,7 @@ pub struct TasksApiScrumEpicGetFieldsResultFieldsGroupId {
 }
 /// The `color` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumEpicGetFieldsResultFieldsColor {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -96,7 +96,7 @@ pub struct TasksApiScrumEpicGetFieldsResultFieldsColor {
 }
 /// The `createdBy` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumEpicGetFieldsResultFieldsCreatedBy {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -107,7 +107,7 @@ pub struct TasksApiScrumEpicGetFieldsResultFieldsCreatedBy {
 }
 /// The `modifiedBy` object. Part of `tasks.api.scrum.epic.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumEpicGetFieldsResultFieldsModifiedBy {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]

@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct TasksApiScrumKanbanGetFields {}
 /// The `TasksApiScrumKanbanGetFieldsResult` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumKanbanGetFieldsResult {
     /// `fields`: documented as object.
     pub fields: Option<TasksApiScrumKanbanGetFieldsResultFields>,
@@ -27,7 +27,7 @@ pub struct TasksApiScrumKanbanGetFieldsResult {
 }
 /// The `fields` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumKanbanGetFieldsResultFields {
     /// `color`: documented as object.
     pub color: Option<TasksApiScrumKanbanGetFieldsResultFieldsColor>,
@@ -47,7 +47,7 @@ pub struct TasksApiScrumKanbanGetFieldsResultFields {
 }
 /// The `color` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumKanbanGetFieldsResultFieldsColor {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -58,7 +58,7 @@ pub struct TasksApiScrumKanbanGetFieldsResultFieldsColor {
 }
 /// The `name` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumKanbanGetFieldsResultFieldsName {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -69,7 +69,7 @@ pub struct TasksApiScrumKanbanGetFieldsResultFieldsName {
 }
 /// The `sort` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumKanbanGetFieldsResultFieldsSort {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -80,7 +80,7 @@ pub struct TasksApiScrumKanbanGetFieldsResultFieldsSort {
 }
 /// The `sprintId` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumKanbanGetFieldsResultFieldsSprintId {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -91,7 +91,7 @@ pub struct TasksApiScrumKanbanGetFieldsResultFieldsSprintId {
 }
 /// The `type` object. Part of `tasks.api.scrum.kanban.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumKanbanGetFieldsResultFieldsType {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]

@@ -25,7 +25,7 @@ pub struct TasksApiScrumKanbanGetStages {
 }
 /// The `TasksApiScrumKanbanGetStagesResultItem` object. Part of `tasks.api.scrum.kanban.getStages` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/kanban/tasks-api-scrum-kanban-get-stages.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumKanbanGetStagesResultItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

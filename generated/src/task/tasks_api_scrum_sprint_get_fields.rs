@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct TasksApiScrumSprintGetFields {}
 /// The `TasksApiScrumSprintGetFieldsResult` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumSprintGetFieldsResult {
     /// `fields`: documented as object.
     pub fields: Option<TasksApiScrumSprintGetFieldsResultFields>,
@@ -27,7 +27,7 @@ pub struct TasksApiScrumSprintGetFieldsResult {
 }
 /// The `fields` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumSprintGetFieldsResultFields {
     /// `groupId`: documented as integer.
     #[bitrix(rename = "groupId")]
@@ -56,7 +56,7 @@ pub struct TasksApiScrumSprintGetFieldsResultFields {
 }
 /// The `groupId` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumSprintGetFieldsResultFieldsGroupId {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -67,7 +67,7 @@ pub struct TasksApiScrumSprintGetFieldsResultFieldsGroupId {
 }
 /// The `name` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumSprintGetFieldsResultFieldsName {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -78,7 +78,7 @@ pub struct TasksApiScrumSprintGetFieldsResultFieldsName {
 }
 /// The `sort` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumSprintGetFieldsResultFieldsSort {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -89,7 +89,7 @@ pub struct TasksApiScrumSprintGetFieldsResultFieldsSort {
 }
 /// The `createdBy` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumSprintGetFieldsResultFieldsCreatedBy {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -100,7 +100,7 @@ pub struct TasksApiScrumSprintGetFieldsResultFieldsCreatedBy {
 }
 /// The `modifiedBy` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumSprintGetFieldsResultFieldsModifiedBy {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -111,7 +111,7 @@ pub struct TasksApiScrumSprintGetFieldsResultFieldsModifiedBy {
 }
 /// The `dateStart` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumSprintGetFieldsResultFieldsDateStart {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -122,7 +122,7 @@ pub struct TasksApiScrumSprintGetFieldsResultFieldsDateStart {
 }
 /// The `dateEnd` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumSprintGetFieldsResultFieldsDateEnd {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -133,7 +133,7 @@ pub struct TasksApiScrumSprintGetFieldsResultFieldsDateEnd {
 }
 /// The `status` object. Part of `tasks.api.scrum.sprint.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumSprintGetFieldsResultFieldsStatus {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]

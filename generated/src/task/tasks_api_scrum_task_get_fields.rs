@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct TasksApiScrumTaskGetFields {}
 /// The `TasksApiScrumTaskGetFieldsResult` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumTaskGetFieldsResult {
     /// `fields`: documented as object.
     pub fields: Option<TasksApiScrumTaskGetFieldsResultFields>,
@@ -27,7 +27,7 @@ pub struct TasksApiScrumTaskGetFieldsResult {
 }
 /// The `fields` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumTaskGetFieldsResultFields {
     /// `entityId`: documented as integer.
     #[bitrix(rename = "entityId")]
@@ -52,7 +52,7 @@ pub struct TasksApiScrumTaskGetFieldsResultFields {
 }
 /// The `entityId` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumTaskGetFieldsResultFieldsEntityId {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -63,7 +63,7 @@ pub struct TasksApiScrumTaskGetFieldsResultFieldsEntityId {
 }
 /// The `storyPoints` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumTaskGetFieldsResultFieldsStoryPoints {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -74,7 +74,7 @@ pub struct TasksApiScrumTaskGetFieldsResultFieldsStoryPoints {
 }
 /// The `epicId` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumTaskGetFieldsResultFieldsEpicId {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -85,7 +85,7 @@ pub struct TasksApiScrumTaskGetFieldsResultFieldsEpicId {
 }
 /// The `sort` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumTaskGetFieldsResultFieldsSort {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -96,7 +96,7 @@ pub struct TasksApiScrumTaskGetFieldsResultFieldsSort {
 }
 /// The `createdBy` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumTaskGetFieldsResultFieldsCreatedBy {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -107,7 +107,7 @@ pub struct TasksApiScrumTaskGetFieldsResultFieldsCreatedBy {
 }
 /// The `modifiedBy` object. Part of `tasks.api.scrum.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumTaskGetFieldsResultFieldsModifiedBy {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]

@@ -27,7 +27,7 @@ pub struct TasksApiScrumTaskUpdate {
 }
 /// The `TasksApiScrumTaskUpdateResult` object. Part of `tasks.api.scrum.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksApiScrumTaskUpdateResult {
     /// `status`: documented as string.
     pub status: Option<TasksApiScrumTaskUpdateResultStatus>,

@@ -25,7 +25,7 @@ pub struct TasksFlowFlowDelete {
 }
 /// The `TasksFlowFlowDeleteResult` object. Part of `tasks.flow.Flow.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksFlowFlowDeleteResult {
     /// `deleted`: documented as boolean.
     pub deleted: Option<bool>,

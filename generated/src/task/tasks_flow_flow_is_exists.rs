@@ -27,7 +27,7 @@ pub struct TasksFlowFlowIsExists {
 }
 /// The `TasksFlowFlowIsExistsResult` object. Part of `tasks.flow.Flow.isExists` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-is-exists.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksFlowFlowIsExistsResult {
     /// `exists`: documented as boolean.
     pub exists: Option<bool>,

@@ -59,7 +59,7 @@ pub struct TasksTaskAdd {
 }
 /// The `TasksTaskAddResult` object. Part of `tasks.task.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskAddResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

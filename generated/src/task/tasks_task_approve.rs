@@ -30,7 +30,7 @@ pub struct TasksTaskApprove {
 }
 /// The `TasksTaskApproveResult` object. Part of `tasks.task.approve` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskApproveResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

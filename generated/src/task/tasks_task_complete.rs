@@ -25,7 +25,7 @@ pub struct TasksTaskComplete {
 }
 /// The `TasksTaskCompleteResult` object. Part of `tasks.task.complete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-complete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskCompleteResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

@@ -39,7 +39,7 @@ pub struct TasksTaskCountersGet {
 }
 /// The `TasksTaskCountersGetResultValue` object. Part of `tasks.task.counters.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskCountersGetResultValue {
     /// `counter`: documented as integer.
     pub counter: Option<i64>,

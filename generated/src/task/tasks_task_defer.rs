@@ -25,7 +25,7 @@ pub struct TasksTaskDefer {
 }
 /// The `TasksTaskDeferResult` object. Part of `tasks.task.defer` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-defer.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskDeferResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

@@ -38,7 +38,7 @@ pub struct TasksTaskDelegate {
 }
 /// The `TasksTaskDelegateResult` object. Part of `tasks.task.delegate` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskDelegateResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

@@ -29,7 +29,7 @@ pub struct TasksTaskDelete {
 }
 /// The `TasksTaskDeleteResult` object. Part of `tasks.task.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskDeleteResult {
     /// `task`: documented as boolean.
     pub task: Option<bool>,

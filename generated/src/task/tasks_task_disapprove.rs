@@ -30,7 +30,7 @@ pub struct TasksTaskDisapprove {
 }
 /// The `TasksTaskDisapproveResult` object. Part of `tasks.task.disapprove` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskDisapproveResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

@@ -47,7 +47,7 @@ pub struct TasksTaskFilesAttach {
 }
 /// The `TasksTaskFilesAttachResult` object. Part of `tasks.task.files.attach` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-files-attach.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskFilesAttachResult {
     /// `attachmentId`: documented as integer.
     #[bitrix(rename = "attachmentId")]

@@ -35,7 +35,7 @@ pub struct TasksTaskGet {
 }
 /// The `TasksTaskGetResult` object. Part of `tasks.task.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

@@ -17,7 +17,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 pub struct TasksTaskGetFields {}
 /// The `TasksTaskGetFieldsResult` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetFieldsResult {
     /// `fields`: documented as object; keys: `UF_*`.
     pub fields: Option<TasksTaskGetFieldsResultFields>,
@@ -27,7 +27,7 @@ pub struct TasksTaskGetFieldsResult {
 }
 /// The `fields` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetFieldsResultFields {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -308,7 +308,7 @@ pub enum TasksTaskGetFieldsResultFieldsDurationType {
 }
 /// The `checklist` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetFieldsResultFieldsChecklist {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -356,7 +356,7 @@ pub struct TasksTaskGetFieldsResultFieldsChecklist {
 }
 /// The `action` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetFieldsResultFieldsChecklistAction {
     /// `modify`: documented as boolean.
     pub modify: Option<bool>,
@@ -375,7 +375,7 @@ pub struct TasksTaskGetFieldsResultFieldsChecklistAction {
 }
 /// The `group` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetFieldsResultFieldsGroup {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -397,7 +397,7 @@ pub struct TasksTaskGetFieldsResultFieldsGroup {
 }
 /// The `creator` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetFieldsResultFieldsCreator {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -416,7 +416,7 @@ pub struct TasksTaskGetFieldsResultFieldsCreator {
 }
 /// The `action` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetFieldsResultFieldsAction {
     /// `accept`: documented as boolean.
     pub accept: Option<bool>,
@@ -490,7 +490,7 @@ pub struct TasksTaskGetFieldsResultFieldsAction {
 }
 /// The `checkListTree` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetFieldsResultFieldsCheckListTree {
     /// `nodeId`: documented as integer.
     #[bitrix(rename = "nodeId")]
@@ -507,7 +507,7 @@ pub struct TasksTaskGetFieldsResultFieldsCheckListTree {
 }
 /// The `fields` object. Part of `tasks.task.getFields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetFieldsResultFieldsCheckListTreeFields {
     /// `id`: documented as string.
     pub id: Option<String>,

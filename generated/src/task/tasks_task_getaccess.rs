@@ -35,7 +35,7 @@ pub struct TasksTaskGetaccess {
 }
 /// The `TasksTaskGetaccessResult` object. Part of `tasks.task.getaccess` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetaccessResult {
     /// `allowedActions`: documented as object; keys: `*`.
     #[bitrix(rename = "allowedActions")]
@@ -48,7 +48,7 @@ pub struct TasksTaskGetaccessResult {
 }
 /// The `TasksTaskGetaccessResultAllowedActionsValue` object. Part of `tasks.task.getaccess` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskGetaccessResultAllowedActionsValue {
     /// `ACCEPT`: documented as boolean.
     #[bitrix(rename = "ACCEPT")]

@@ -34,7 +34,7 @@ pub struct TasksTaskHistoryList {
 }
 /// The `TasksTaskHistoryListResult` object. Part of `tasks.task.history.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskHistoryListResult {
     /// `list`: documented as array of `tasks_task_history`.
     pub list: Option<Vec<types::TasksTaskHistory>>,

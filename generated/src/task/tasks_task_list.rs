@@ -38,7 +38,7 @@ pub struct TasksTaskList {
 }
 /// The `TasksTaskListResult` object. Part of `tasks.task.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskListResult {
     /// `tasks`: documented as array of `tasks_task`.
     pub tasks: Option<Vec<types::TasksTask>>,

@@ -23,7 +23,7 @@ pub struct TasksTaskMute {
 }
 /// The `TasksTaskMuteResult` object. Part of `tasks.task.mute` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-mute.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskMuteResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

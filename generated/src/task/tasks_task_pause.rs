@@ -25,7 +25,7 @@ pub struct TasksTaskPause {
 }
 /// The `TasksTaskPauseResult` object. Part of `tasks.task.pause` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-pause.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskPauseResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

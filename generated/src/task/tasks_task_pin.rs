@@ -28,7 +28,7 @@ pub struct TasksTaskPin {
 }
 /// The `TasksTaskPinResult` object. Part of `tasks.task.pin` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-pin.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskPinResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

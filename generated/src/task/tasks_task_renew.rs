@@ -25,7 +25,7 @@ pub struct TasksTaskRenew {
 }
 /// The `TasksTaskRenewResult` object. Part of `tasks.task.renew` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-renew.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskRenewResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

@@ -30,7 +30,7 @@ pub struct TasksTaskResultAddFromComment {
 }
 /// The `TasksTaskResultAddFromCommentResult` object. Part of `tasks.task.result.addFromComment` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add-from-comment.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskResultAddFromCommentResult {
     /// `commentId`: documented as integer.
     #[bitrix(rename = "commentId")]

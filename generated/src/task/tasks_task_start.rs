@@ -25,7 +25,7 @@ pub struct TasksTaskStart {
 }
 /// The `TasksTaskStartResult` object. Part of `tasks.task.start` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-start.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskStartResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

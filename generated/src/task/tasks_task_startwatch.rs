@@ -25,7 +25,7 @@ pub struct TasksTaskStartwatch {
 }
 /// The `TasksTaskStartwatchResult` object. Part of `tasks.task.startwatch` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-start-watch.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskStartwatchResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

@@ -25,7 +25,7 @@ pub struct TasksTaskStopwatch {
 }
 /// The `TasksTaskStopwatchResult` object. Part of `tasks.task.stopwatch` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-stop-watch.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskStopwatchResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

@@ -23,7 +23,7 @@ pub struct TasksTaskUnmute {
 }
 /// The `TasksTaskUnmuteResult` object. Part of `tasks.task.unmute` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-unmute.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskUnmuteResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

@@ -23,7 +23,7 @@ pub struct TasksTaskUnpin {
 }
 /// The `TasksTaskUnpinResult` object. Part of `tasks.task.unpin` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-unpin.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskUnpinResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

@@ -72,7 +72,7 @@ pub struct TasksTaskUpdate {
 }
 /// The `TasksTaskUpdateResult` object. Part of `tasks.task.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskUpdateResult {
     /// `task`: documented as `tasks_task`.
     pub task: Option<types::TasksTask>,

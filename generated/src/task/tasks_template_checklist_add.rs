@@ -42,7 +42,7 @@ pub struct TasksTemplateChecklistAdd {
 }
 /// The `TasksTemplateChecklistAddResult` object. Part of `tasks.template.checklist.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistAddResult {
     /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]

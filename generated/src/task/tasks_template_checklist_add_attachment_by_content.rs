@@ -54,7 +54,7 @@ pub struct TasksTemplateChecklistAddAttachmentByContent {
 }
 /// The `TasksTemplateChecklistAddAttachmentByContentResult` object. Part of `tasks.template.checklist.addAttachmentByContent` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistAddAttachmentByContentResult {
     /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]

@@ -55,7 +55,7 @@ pub struct TasksTemplateChecklistAddAttachmentsFromDisk {
 }
 /// The `TasksTemplateChecklistAddAttachmentsFromDiskResult` object. Part of `tasks.template.checklist.addAttachmentsFromDisk` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistAddAttachmentsFromDiskResult {
     /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]

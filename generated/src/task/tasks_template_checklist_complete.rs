@@ -51,7 +51,7 @@ pub struct TasksTemplateChecklistComplete {
 }
 /// The `TasksTemplateChecklistCompleteResult` object. Part of `tasks.template.checklist.complete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistCompleteResult {
     /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]

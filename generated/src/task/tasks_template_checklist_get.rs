@@ -36,7 +36,7 @@ pub struct TasksTemplateChecklistGet {
 }
 /// The `TasksTemplateChecklistGetResult` object. Part of `tasks.template.checklist.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistGetResult {
     /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]

@@ -35,7 +35,7 @@ pub struct TasksTemplateChecklistList {
 }
 /// The `TasksTemplateChecklistListResult` object. Part of `tasks.template.checklist.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistListResult {
     /// `checkListItems`: documented as object; keys: `*`.
     #[bitrix(rename = "checkListItems")]
@@ -48,7 +48,7 @@ pub struct TasksTemplateChecklistListResult {
 }
 /// The `TasksTemplateChecklistListResultCheckListItemsValue` object. Part of `tasks.template.checklist.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistListResultCheckListItemsValue {
     /// `id`: documented as string.
     pub id: Option<String>,

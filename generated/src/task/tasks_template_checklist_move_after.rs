@@ -55,7 +55,7 @@ pub struct TasksTemplateChecklistMoveAfter {
 }
 /// The `TasksTemplateChecklistMoveAfterResult` object. Part of `tasks.template.checklist.moveAfter` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-after.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistMoveAfterResult {
     /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]

@@ -55,7 +55,7 @@ pub struct TasksTemplateChecklistMoveBefore {
 }
 /// The `TasksTemplateChecklistMoveBeforeResult` object. Part of `tasks.template.checklist.moveBefore` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistMoveBeforeResult {
     /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]

@@ -55,7 +55,7 @@ pub struct TasksTemplateChecklistRemoveAttachments {
 }
 /// The `TasksTemplateChecklistRemoveAttachmentsResult` object. Part of `tasks.template.checklist.removeAttachments` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistRemoveAttachmentsResult {
     /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]

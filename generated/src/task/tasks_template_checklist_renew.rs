@@ -51,7 +51,7 @@ pub struct TasksTemplateChecklistRenew {
 }
 /// The `TasksTemplateChecklistRenewResult` object. Part of `tasks.template.checklist.renew` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-renew.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistRenewResult {
     /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]

@@ -54,7 +54,7 @@ pub struct TasksTemplateChecklistUpdate {
 }
 /// The `TasksTemplateChecklistUpdateResult` object. Part of `tasks.template.checklist.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistUpdateResult {
     /// `checkListItem`: documented as `tasks_template_checklist`.
     #[bitrix(rename = "checkListItem")]

@@ -42,7 +42,7 @@ pub struct TasksTaskChatMessageSend {
 }
 /// The `TasksTaskChatMessageSendResult` object. Part of `tasks.task.chat.message.send` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-chat-message-send.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskChatMessageSendResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

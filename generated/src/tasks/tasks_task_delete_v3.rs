@@ -42,7 +42,7 @@ pub struct TasksTaskDeleteV3 {
 }
 /// The `TasksTaskDeleteV3Result` object. Part of `tasks.task.delete` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskDeleteV3Result {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

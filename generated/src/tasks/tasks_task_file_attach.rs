@@ -45,7 +45,7 @@ pub struct TasksTaskFileAttach {
 }
 /// The `TasksTaskFileAttachResult` object. Part of `tasks.task.file.attach` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-file-attach.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskFileAttachResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -85,7 +85,7 @@ pub struct TasksTaskResultAdd {
 }
 /// The `TasksTaskResultAddResult` object. Part of `tasks.task.result.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskResultAddResult {
     /// `taskId`: documented as integer.
     #[bitrix(rename = "taskId")]

@@ -78,7 +78,7 @@ pub struct TasksTaskResultAddfromchatmessage {
 }
 /// The `TasksTaskResultAddfromchatmessageResult` object. Part of `tasks.task.result.addfromchatmessage` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-addfromchatmessage.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskResultAddfromchatmessageResult {
     /// `messageId`: documented as integer.
     #[bitrix(rename = "messageId")]

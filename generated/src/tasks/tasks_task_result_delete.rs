@@ -49,7 +49,7 @@ pub struct TasksTaskResultDelete {
 }
 /// The `TasksTaskResultDeleteResult` object. Part of `tasks.task.result.delete` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-delete.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskResultDeleteResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -73,7 +73,7 @@ pub struct TasksTaskResultUpdate {
 }
 /// The `TasksTaskResultUpdateResult` object. Part of `tasks.task.result.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskResultUpdateResult {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -85,7 +85,7 @@ pub struct TasksTaskResultUpdateResult {
 }
 /// The `fields` object. Part of `tasks.task.result.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskResultUpdateResultFields {
     /// `text`: documented as string.
     pub text: Option<String>,

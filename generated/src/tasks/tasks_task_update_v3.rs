@@ -87,7 +87,7 @@ pub struct TasksTaskUpdateV3 {
 }
 /// The `TasksTaskUpdateV3Result` object. Part of `tasks.task.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/tasks-task-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskUpdateV3Result {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

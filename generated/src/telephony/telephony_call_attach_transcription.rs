@@ -58,7 +58,7 @@ pub struct TelephonyCallAttachTranscription {
 }
 /// The `TelephonyCallAttachTranscriptionResult` object. Part of `telephony.call.attachTranscription` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TelephonyCallAttachTranscriptionResult {
     /// `TRANSCRIPT_ID`: documented as integer.
     #[bitrix(rename = "TRANSCRIPT_ID")]

@@ -58,7 +58,7 @@ pub struct TelephonyExternalCallAttachRecord {
 }
 /// The `TelephonyExternalCallAttachRecordResult` object. Part of `telephony.externalCall.attachRecord` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-attach-record.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TelephonyExternalCallAttachRecordResult {
     /// `FILE_ID`: documented as integer.
     #[bitrix(rename = "FILE_ID")]

@@ -74,7 +74,7 @@ pub struct TelephonyExternalCallFinish {
 }
 /// The `TelephonyExternalCallFinishResult` object. Part of `telephony.externalCall.finish` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TelephonyExternalCallFinishResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -87,7 +87,7 @@ pub struct TelephonyExternalCallRegister {
 }
 /// The `TelephonyExternalCallRegisterResult` object. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TelephonyExternalCallRegisterResult {
     /// `CALL_ID`: documented as string.
     #[bitrix(rename = "CALL_ID")]
@@ -115,7 +115,7 @@ pub struct TelephonyExternalCallRegisterResult {
 }
 /// The `TelephonyExternalCallRegisterResultCrmCreatedEntitiesItem` object. Part of `telephony.externalCall.register` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TelephonyExternalCallRegisterResultCrmCreatedEntitiesItem {
     /// `ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "ENTITY_TYPE")]

@@ -23,7 +23,7 @@ pub struct TelephonyExternalCallSearchCrmEntities {
 }
 /// The `TelephonyExternalCallSearchCrmEntitiesResultItem` object. Part of `telephony.externalCall.searchCrmEntities` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TelephonyExternalCallSearchCrmEntitiesResultItem {
     /// `CRM_ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "CRM_ENTITY_TYPE")]
@@ -61,7 +61,7 @@ pub enum TelephonyExternalCallSearchCrmEntitiesResultItemCrmEntityType {
 }
 /// The `ASSIGNED_BY` object. Part of `telephony.externalCall.searchCrmEntities` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TelephonyExternalCallSearchCrmEntitiesResultItemAssignedBy {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

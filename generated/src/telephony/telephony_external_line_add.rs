@@ -36,7 +36,7 @@ pub struct TelephonyExternalLineAdd {
 }
 /// The `TelephonyExternalLineAddResult` object. Part of `telephony.externalLine.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TelephonyExternalLineAddResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

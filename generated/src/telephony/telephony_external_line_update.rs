@@ -40,7 +40,7 @@ pub struct TelephonyExternalLineUpdate {
 }
 /// The `TelephonyExternalLineUpdateResult` object. Part of `telephony.externalLine.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TelephonyExternalLineUpdateResult {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -39,7 +39,7 @@ pub struct VoximplantCallbackStart {
 }
 /// The `VoximplantCallbackStartResult` object. Part of `voximplant.callback.start` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-callback-start.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoximplantCallbackStartResult {
     /// `RESULT`: documented as boolean.
     #[bitrix(rename = "RESULT")]

@@ -46,7 +46,7 @@ pub struct VoximplantInfocallStartwithsound {
 }
 /// The `VoximplantInfocallStartwithsoundResult` object. Part of `voximplant.infocall.startwithsound` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-sound.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoximplantInfocallStartwithsoundResult {
     /// `RESULT`: documented as boolean.
     #[bitrix(rename = "RESULT")]

@@ -49,7 +49,7 @@ pub struct VoximplantInfocallStartwithtext {
 }
 /// The `VoximplantInfocallStartwithtextResult` object. Part of `voximplant.infocall.startwithtext` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-text.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoximplantInfocallStartwithtextResult {
     /// `RESULT`: documented as boolean.
     #[bitrix(rename = "RESULT")]

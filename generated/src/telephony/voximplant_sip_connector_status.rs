@@ -18,7 +18,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct VoximplantSipConnectorStatus {}
 /// The `VoximplantSipConnectorStatusResult` object. Part of `voximplant.sip.connector.status` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-connector-status.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoximplantSipConnectorStatusResult {
     /// `FREE_MINUTES`: documented as integer.
     #[bitrix(rename = "FREE_MINUTES")]

@@ -23,7 +23,7 @@ pub struct VoximplantSipStatus {
 }
 /// The `VoximplantSipStatusResult` object. Part of `voximplant.sip.status` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-status.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoximplantSipStatusResult {
     /// `REG_ID`: documented as integer.
     #[bitrix(rename = "REG_ID")]

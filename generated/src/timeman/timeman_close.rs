@@ -40,7 +40,7 @@ pub struct TimemanClose {
 }
 /// The `TimemanCloseResult` object. Part of `timeman.close` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-close.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanCloseResult {
     /// `STATUS`: documented as string.
     #[bitrix(rename = "STATUS")]

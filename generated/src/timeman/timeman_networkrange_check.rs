@@ -28,7 +28,7 @@ pub struct TimemanNetworkrangeCheck {
 }
 /// The `TimemanNetworkrangeCheckResult` object. Part of `timeman.networkrange.check` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-check.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanNetworkrangeCheckResult {
     /// `ip`: documented as string.
     pub ip: Option<String>,

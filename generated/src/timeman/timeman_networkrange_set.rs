@@ -31,7 +31,7 @@ pub struct TimemanNetworkrangeSet {
 }
 /// The `TimemanNetworkrangeSetResult` object. Part of `timeman.networkrange.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanNetworkrangeSetResult {
     /// `result`: documented as boolean.
     pub result: Option<bool>,

@@ -45,7 +45,7 @@ pub struct TimemanOpen {
 }
 /// The `TimemanOpenResult` object. Part of `timeman.open` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-open.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanOpenResult {
     /// `STATUS`: documented as string.
     #[bitrix(rename = "STATUS")]

@@ -23,7 +23,7 @@ pub struct TimemanPause {
 }
 /// The `TimemanPauseResult` object. Part of `timeman.pause` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-pause.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanPauseResult {
     /// `STATUS`: documented as string.
     #[bitrix(rename = "STATUS")]

@@ -22,7 +22,7 @@ pub struct TimemanSettings {
 }
 /// The `TimemanSettingsResult` object. Part of `timeman.settings` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-settings.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanSettingsResult {
     /// `UF_TIMEMAN`: documented as boolean.
     #[bitrix(rename = "UF_TIMEMAN")]

@@ -22,7 +22,7 @@ pub struct TimemanStatus {
 }
 /// The `TimemanStatusResult` object. Part of `timeman.status` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-status.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanStatusResult {
     /// `STATUS`: documented as string.
     #[bitrix(rename = "STATUS")]

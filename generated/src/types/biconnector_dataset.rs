@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorDataset {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -48,7 +48,7 @@ pub struct BiconnectorDataset {
 }
 /// The `BiconnectorDatasetFieldsItem` object. Part of the `biconnector_dataset` type ([official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/index.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BiconnectorDatasetFieldsItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

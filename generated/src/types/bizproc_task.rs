@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BizprocTask {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -133,7 +133,7 @@ pub enum BizprocTaskActivity {
 }
 /// The `PARAMETERS` object. Part of the `bizproc_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BizprocTaskParameters {
     /// `CommentLabel`: documented as string.
     #[bitrix(rename = "CommentLabel")]
@@ -178,7 +178,7 @@ pub enum BizprocTaskParametersCommentRequired {
 }
 /// The `BizprocTaskParametersFieldsItem` object. Part of the `bizproc_task` type ([official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct BizprocTaskParametersFieldsItem {
     /// `Id`: documented as string.
     #[bitrix(rename = "Id")]

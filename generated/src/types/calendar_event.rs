@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEvent {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
@@ -188,7 +188,7 @@ pub enum CalendarEventMeetingStatus {
 }
 /// The `MEETING` object. Part of the `calendar_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventMeeting {
     /// `HOST_NAME`: documented as string.
     #[bitrix(rename = "HOST_NAME")]
@@ -220,7 +220,7 @@ pub struct CalendarEventMeeting {
 }
 /// The `CalendarEventRemindItem` object. Part of the `calendar_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventRemindItem {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -246,7 +246,7 @@ pub enum CalendarEventRemindItemType {
 }
 /// The `RRULE` object. Part of the `calendar_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventRrule {
     /// `FREQ`: documented as string.
     #[bitrix(rename = "FREQ")]
@@ -285,7 +285,7 @@ pub enum CalendarEventRruleFreq {
 }
 /// The `RELATIONS` object. Part of the `calendar_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventRelations {
     /// `ORIGINAL_RECURSION_ID`: documented as integer.
     #[bitrix(rename = "ORIGINAL_RECURSION_ID")]
@@ -299,7 +299,7 @@ pub struct CalendarEventRelations {
 }
 /// The `CalendarEventAttendeeListItem` object. Part of the `calendar_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventAttendeeListItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -330,7 +330,7 @@ pub enum CalendarEventAttendeeListItemStatus {
 }
 /// The `CalendarEventAttendeesEntityListItem` object. Part of the `calendar_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarEventAttendeesEntityListItem {
     /// `entityId`: documented as string.
     #[bitrix(rename = "entityId")]

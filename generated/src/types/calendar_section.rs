@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarSection {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
@@ -73,7 +73,7 @@ pub struct CalendarSection {
 }
 /// The `EXPORT` object. Part of the `calendar_section` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarSectionExport {
     /// `ALLOW`: documented as boolean.
     #[bitrix(rename = "ALLOW")]
@@ -84,7 +84,7 @@ pub struct CalendarSectionExport {
 }
 /// The `PERM` object. Part of the `calendar_section` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarSectionPerm {
     /// `view_time`: documented as boolean.
     pub view_time: Option<bool>,

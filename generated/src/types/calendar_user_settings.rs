@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarUserSettings {
     /// `view`: documented as string.
     pub view: Option<CalendarUserSettingsView>,
@@ -92,7 +92,7 @@ pub enum CalendarUserSettingsView {
 }
 /// The `defaultReminders` object. Part of the `calendar_user_settings` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarUserSettingsDefaultReminders {
     /// `fullDay`: documented as array of object.
     #[bitrix(rename = "fullDay")]
@@ -106,7 +106,7 @@ pub struct CalendarUserSettingsDefaultReminders {
 }
 /// The `CalendarUserSettingsDefaultRemindersFullDayItem` object. Part of the `calendar_user_settings` type ([official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CalendarUserSettingsDefaultRemindersFullDayItem {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]

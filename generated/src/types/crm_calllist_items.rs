@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/call-list/crm-calllist-items-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCalllistItems {
     /// `ENTITY_TYPE`: documented as integer.
     #[bitrix(rename = "ENTITY_TYPE")]

@@ -9,7 +9,7 @@ use crate::types;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompany {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -204,7 +204,7 @@ pub enum CrmCompanyUtmMedium {
 }
 /// The `CrmCompanyPhoneItem` object. Part of the `crm_company` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyPhoneItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

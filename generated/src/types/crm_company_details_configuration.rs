@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyDetailsConfiguration {
     /// `elements`: documented as array of object.
     pub elements: Option<Vec<CrmCompanyDetailsConfigurationElementsItem>>,
@@ -25,7 +25,7 @@ pub struct CrmCompanyDetailsConfiguration {
 }
 /// The `CrmCompanyDetailsConfigurationElementsItem` object. Part of the `crm_company_details_configuration` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyDetailsConfigurationElementsItem {
     /// `name`: documented as string.
     pub name: Option<String>,
@@ -40,7 +40,7 @@ pub struct CrmCompanyDetailsConfigurationElementsItem {
 }
 /// The `options` object. Part of the `crm_company_details_configuration` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyDetailsConfigurationElementsItemOptions {
     /// `defaultCountry`: documented as string.
     #[bitrix(rename = "defaultCountry")]

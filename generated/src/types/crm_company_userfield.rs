@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyUserfield {
     /// `EDIT_FORM_LABEL`: documented as string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
@@ -73,7 +73,7 @@ pub struct CrmCompanyUserfield {
 }
 /// The `CrmCompanyUserfieldListItem` object. Part of the `crm_company_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyUserfieldListItem {
     /// `DEF`: documented as string.
     #[bitrix(rename = "DEF")]
@@ -96,7 +96,7 @@ pub struct CrmCompanyUserfieldListItem {
 }
 /// The `SETTINGS` object. Part of the `crm_company_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyUserfieldSettings {
     /// `ALLOW_OVERBOOKING`: documented as string.
     #[bitrix(rename = "ALLOW_OVERBOOKING")]
@@ -190,7 +190,7 @@ pub struct CrmCompanyUserfieldSettings {
 }
 /// The `RESOURCES` object. Part of the `crm_company_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyUserfieldSettingsResources {
     /// `resource`: documented as object.
     pub resource: Option<CrmCompanyUserfieldSettingsResourcesResource>,
@@ -200,7 +200,7 @@ pub struct CrmCompanyUserfieldSettingsResources {
 }
 /// The `resource` object. Part of the `crm_company_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyUserfieldSettingsResourcesResource {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
@@ -217,7 +217,7 @@ pub struct CrmCompanyUserfieldSettingsResourcesResource {
 }
 /// The `CrmCompanyUserfieldSettingsResourcesResourceSectionsItem` object. Part of the `crm_company_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyUserfieldSettingsResourcesResourceSectionsItem {
     /// `CAL_TYPE`: documented as string.
     #[bitrix(rename = "CAL_TYPE")]
@@ -234,7 +234,7 @@ pub struct CrmCompanyUserfieldSettingsResourcesResourceSectionsItem {
 }
 /// The `CrmCompanyUserfieldSettingsSelectedResourcesItem` object. Part of the `crm_company_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyUserfieldSettingsSelectedResourcesItem {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -249,7 +249,7 @@ pub struct CrmCompanyUserfieldSettingsSelectedResourcesItem {
 }
 /// The `CrmCompanyUserfieldSettingsServiceListItem` object. Part of the `crm_company_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmCompanyUserfieldSettingsServiceListItem {
     /// `duration`: documented as string.
     pub duration: Option<String>,

@@ -9,7 +9,7 @@ use crate::types;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/crm-contact-fields.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmContact {
     /// `ADDRESS`: documented as string.
     #[bitrix(rename = "ADDRESS")]

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmContactDetailsConfiguration {
     /// `elements`: documented as array of object.
     pub elements: Option<Vec<CrmContactDetailsConfigurationElementsItem>>,
@@ -25,7 +25,7 @@ pub struct CrmContactDetailsConfiguration {
 }
 /// The `CrmContactDetailsConfigurationElementsItem` object. Part of the `crm_contact_details_configuration` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmContactDetailsConfigurationElementsItem {
     /// `name`: documented as string.
     pub name: Option<String>,
@@ -40,7 +40,7 @@ pub struct CrmContactDetailsConfigurationElementsItem {
 }
 /// The `options` object. Part of the `crm_contact_details_configuration` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmContactDetailsConfigurationElementsItemOptions {
     /// `defaultCountry`: documented as string.
     #[bitrix(rename = "defaultCountry")]

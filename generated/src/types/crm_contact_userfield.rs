@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmContactUserfield {
     /// `EDIT_FORM_LABEL`: documented as string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
@@ -70,7 +70,7 @@ pub struct CrmContactUserfield {
 }
 /// The `SETTINGS` object. Part of the `crm_contact_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmContactUserfieldSettings {
     /// `EXTENSIONS`: documented as array.
     #[bitrix(rename = "EXTENSIONS")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealDetailsConfiguration {
     /// `name`: documented as string.
     pub name: Option<String>,
@@ -25,7 +25,7 @@ pub struct CrmDealDetailsConfiguration {
 }
 /// The `CrmDealDetailsConfigurationElementsItem` object. Part of the `crm_deal_details_configuration` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealDetailsConfigurationElementsItem {
     /// `name`: documented as string.
     pub name: Option<String>,

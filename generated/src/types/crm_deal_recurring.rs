@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealRecurring {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -68,7 +68,7 @@ pub enum CrmDealRecurringIsLimit {
 }
 /// The `PARAMS` object. Part of the `crm_deal_recurring` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealRecurringParams {
     /// `MODE`: documented as string.
     #[bitrix(rename = "MODE")]

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealUserfield {
     /// `EDIT_FORM_LABEL`: documented as string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
@@ -73,7 +73,7 @@ pub struct CrmDealUserfield {
 }
 /// The `CrmDealUserfieldListItem` object. Part of the `crm_deal_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealUserfieldListItem {
     /// `DEF`: documented as string.
     #[bitrix(rename = "DEF")]
@@ -96,7 +96,7 @@ pub struct CrmDealUserfieldListItem {
 }
 /// The `SETTINGS` object. Part of the `crm_deal_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealUserfieldSettings {
     /// `ALLOW_OVERBOOKING`: documented as string.
     #[bitrix(rename = "ALLOW_OVERBOOKING")]
@@ -188,7 +188,7 @@ pub struct CrmDealUserfieldSettings {
 }
 /// The `RESOURCES` object. Part of the `crm_deal_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealUserfieldSettingsResources {
     /// `resource`: documented as object.
     pub resource: Option<CrmDealUserfieldSettingsResourcesResource>,
@@ -198,7 +198,7 @@ pub struct CrmDealUserfieldSettingsResources {
 }
 /// The `resource` object. Part of the `crm_deal_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealUserfieldSettingsResourcesResource {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
@@ -215,7 +215,7 @@ pub struct CrmDealUserfieldSettingsResourcesResource {
 }
 /// The `CrmDealUserfieldSettingsResourcesResourceSectionsItem` object. Part of the `crm_deal_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealUserfieldSettingsResourcesResourceSectionsItem {
     /// `CAL_TYPE`: documented as string.
     #[bitrix(rename = "CAL_TYPE")]
@@ -232,7 +232,7 @@ pub struct CrmDealUserfieldSettingsResourcesResourceSectionsItem {
 }
 /// The `CrmDealUserfieldSettingsSelectedResourcesItem` object. Part of the `crm_deal_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealUserfieldSettingsSelectedResourcesItem {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -247,7 +247,7 @@ pub struct CrmDealUserfieldSettingsSelectedResourcesItem {
 }
 /// The `CrmDealUserfieldSettingsServiceListItem` object. Part of the `crm_deal_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDealUserfieldSettingsServiceListItem {
     /// `duration`: documented as string.
     pub duration: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorNumerator {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -26,7 +26,7 @@ pub struct CrmDocumentgeneratorNumerator {
 }
 /// The `settings` object. Part of the `crm_documentgenerator_numerator` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmDocumentgeneratorNumeratorSettings {
     /// `start`: documented as integer.
     pub start: Option<i64>,

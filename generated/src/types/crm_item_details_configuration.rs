@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemDetailsConfiguration {
     /// `elements`: documented as array of object.
     pub elements: Option<Vec<CrmItemDetailsConfigurationElementsItem>>,
@@ -25,7 +25,7 @@ pub struct CrmItemDetailsConfiguration {
 }
 /// The `CrmItemDetailsConfigurationElementsItem` object. Part of the `crm_item_details_configuration` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemDetailsConfigurationElementsItem {
     /// `name`: documented as string.
     pub name: Option<String>,
@@ -40,7 +40,7 @@ pub struct CrmItemDetailsConfigurationElementsItem {
 }
 /// The `options` object. Part of the `crm_item_details_configuration` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/item-details-configuration/crm-item-details-configuration-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemDetailsConfigurationElementsItemOptions {
     /// `defaultCountry`: documented as string.
     #[bitrix(rename = "defaultCountry")]

@@ -9,7 +9,7 @@ use crate::types;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-set.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmItemProductrow {
     /// `productRow`: documented as array of `crm_item_product_row`.
     #[bitrix(rename = "productRow")]

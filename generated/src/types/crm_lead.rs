@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLead {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -175,7 +175,7 @@ pub struct CrmLead {
 }
 /// The `CrmLeadPhoneItem` object. Part of the `crm_lead` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadPhoneItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
@@ -195,7 +195,7 @@ pub struct CrmLeadPhoneItem {
 }
 /// The `CrmLeadImItem` object. Part of the `crm_lead` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/crm-lead-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadImItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadDetailsConfiguration {
     /// `name`: documented as string.
     pub name: Option<String>,
@@ -25,7 +25,7 @@ pub struct CrmLeadDetailsConfiguration {
 }
 /// The `CrmLeadDetailsConfigurationElementsItem` object. Part of the `crm_lead_details_configuration` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadDetailsConfigurationElementsItem {
     /// `name`: documented as string.
     pub name: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadUserfield {
     /// `EDIT_FORM_LABEL`: documented as string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
@@ -73,7 +73,7 @@ pub struct CrmLeadUserfield {
 }
 /// The `CrmLeadUserfieldListItem` object. Part of the `crm_lead_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadUserfieldListItem {
     /// `DEF`: documented as string.
     #[bitrix(rename = "DEF")]
@@ -96,7 +96,7 @@ pub struct CrmLeadUserfieldListItem {
 }
 /// The `SETTINGS` object. Part of the `crm_lead_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadUserfieldSettings {
     /// `ALLOW_OVERBOOKING`: documented as string.
     #[bitrix(rename = "ALLOW_OVERBOOKING")]
@@ -188,7 +188,7 @@ pub struct CrmLeadUserfieldSettings {
 }
 /// The `RESOURCES` object. Part of the `crm_lead_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadUserfieldSettingsResources {
     /// `resource`: documented as object.
     pub resource: Option<CrmLeadUserfieldSettingsResourcesResource>,
@@ -198,7 +198,7 @@ pub struct CrmLeadUserfieldSettingsResources {
 }
 /// The `resource` object. Part of the `crm_lead_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadUserfieldSettingsResourcesResource {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
@@ -215,7 +215,7 @@ pub struct CrmLeadUserfieldSettingsResourcesResource {
 }
 /// The `CrmLeadUserfieldSettingsResourcesResourceSectionsItem` object. Part of the `crm_lead_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadUserfieldSettingsResourcesResourceSectionsItem {
     /// `CAL_TYPE`: documented as string.
     #[bitrix(rename = "CAL_TYPE")]
@@ -232,7 +232,7 @@ pub struct CrmLeadUserfieldSettingsResourcesResourceSectionsItem {
 }
 /// The `CrmLeadUserfieldSettingsSelectedResourcesItem` object. Part of the `crm_lead_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadUserfieldSettingsSelectedResourcesItem {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -247,7 +247,7 @@ pub struct CrmLeadUserfieldSettingsSelectedResourcesItem {
 }
 /// The `CrmLeadUserfieldSettingsServiceListItem` object. Part of the `crm_lead_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmLeadUserfieldSettingsServiceListItem {
     /// `duration`: documented as string.
     pub duration: Option<String>,

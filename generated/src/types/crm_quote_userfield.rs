@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmQuoteUserfield {
     /// `EDIT_FORM_LABEL`: documented as string.
     #[bitrix(rename = "EDIT_FORM_LABEL")]
@@ -73,7 +73,7 @@ pub struct CrmQuoteUserfield {
 }
 /// The `CrmQuoteUserfieldListItem` object. Part of the `crm_quote_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmQuoteUserfieldListItem {
     /// `DEF`: documented as string.
     #[bitrix(rename = "DEF")]
@@ -96,7 +96,7 @@ pub struct CrmQuoteUserfieldListItem {
 }
 /// The `SETTINGS` object. Part of the `crm_quote_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmQuoteUserfieldSettings {
     /// `ALLOW_OVERBOOKING`: documented as string.
     #[bitrix(rename = "ALLOW_OVERBOOKING")]
@@ -188,7 +188,7 @@ pub struct CrmQuoteUserfieldSettings {
 }
 /// The `RESOURCES` object. Part of the `crm_quote_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmQuoteUserfieldSettingsResources {
     /// `resource`: documented as object.
     pub resource: Option<CrmQuoteUserfieldSettingsResourcesResource>,
@@ -198,7 +198,7 @@ pub struct CrmQuoteUserfieldSettingsResources {
 }
 /// The `resource` object. Part of the `crm_quote_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmQuoteUserfieldSettingsResourcesResource {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
@@ -215,7 +215,7 @@ pub struct CrmQuoteUserfieldSettingsResourcesResource {
 }
 /// The `CrmQuoteUserfieldSettingsResourcesResourceSectionsItem` object. Part of the `crm_quote_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmQuoteUserfieldSettingsResourcesResourceSectionsItem {
     /// `CAL_TYPE`: documented as string.
     #[bitrix(rename = "CAL_TYPE")]
@@ -232,7 +232,7 @@ pub struct CrmQuoteUserfieldSettingsResourcesResourceSectionsItem {
 }
 /// The `CrmQuoteUserfieldSettingsSelectedResourcesItem` object. Part of the `crm_quote_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmQuoteUserfieldSettingsSelectedResourcesItem {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -247,7 +247,7 @@ pub struct CrmQuoteUserfieldSettingsSelectedResourcesItem {
 }
 /// The `CrmQuoteUserfieldSettingsServiceListItem` object. Part of the `crm_quote_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmQuoteUserfieldSettingsServiceListItem {
     /// `duration`: documented as string.
     pub duration: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmRequisiteLink {
     /// `ENTITY_TYPE_ID`: documented as integer.
     #[bitrix(rename = "ENTITY_TYPE_ID")]

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_rest_field_description)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmRestFieldDescription {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocks {
     /// `blocks`: documented as object.
     pub blocks: Option<CrmTimelineLayoutBlocksBlocks>,
@@ -18,7 +18,7 @@ pub struct CrmTimelineLayoutBlocks {
 }
 /// The `blocks` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocks {
     /// `block_1`: documented as object.
     pub block_1: Option<CrmTimelineLayoutBlocksBlocksBlock1>,
@@ -34,7 +34,7 @@ pub struct CrmTimelineLayoutBlocksBlocks {
 }
 /// The `block_1` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock1 {
     /// `properties`: documented as object.
     pub properties: Option<CrmTimelineLayoutBlocksBlocksBlock1Properties>,
@@ -47,7 +47,7 @@ pub struct CrmTimelineLayoutBlocksBlocksBlock1 {
 }
 /// The `properties` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock1Properties {
     /// `bold`: documented as boolean.
     pub bold: Option<bool>,
@@ -63,7 +63,7 @@ pub struct CrmTimelineLayoutBlocksBlocksBlock1Properties {
 }
 /// The `block_2` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock2 {
     /// `properties`: documented as object.
     pub properties: Option<CrmTimelineLayoutBlocksBlocksBlock2Properties>,
@@ -76,7 +76,7 @@ pub struct CrmTimelineLayoutBlocksBlocksBlock2 {
 }
 /// The `properties` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock2Properties {
     /// `value`: documented as string.
     pub value: Option<String>,
@@ -86,7 +86,7 @@ pub struct CrmTimelineLayoutBlocksBlocksBlock2Properties {
 }
 /// The `block_3` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock3 {
     /// `properties`: documented as object.
     pub properties: Option<CrmTimelineLayoutBlocksBlocksBlock3Properties>,
@@ -99,7 +99,7 @@ pub struct CrmTimelineLayoutBlocksBlocksBlock3 {
 }
 /// The `properties` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock3Properties {
     /// `action`: documented as object.
     pub action: Option<CrmTimelineLayoutBlocksBlocksBlock3PropertiesAction>,
@@ -113,7 +113,7 @@ pub struct CrmTimelineLayoutBlocksBlocksBlock3Properties {
 }
 /// The `action` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock3PropertiesAction {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -126,7 +126,7 @@ pub struct CrmTimelineLayoutBlocksBlocksBlock3PropertiesAction {
 }
 /// The `block_4` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock4 {
     /// `properties`: documented as object.
     pub properties: Option<CrmTimelineLayoutBlocksBlocksBlock4Properties>,
@@ -139,7 +139,7 @@ pub struct CrmTimelineLayoutBlocksBlocksBlock4 {
 }
 /// The `properties` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock4Properties {
     /// `block`: documented as object.
     pub block: Option<CrmTimelineLayoutBlocksBlocksBlock4PropertiesBlock>,
@@ -151,7 +151,7 @@ pub struct CrmTimelineLayoutBlocksBlocksBlock4Properties {
 }
 /// The `block` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock4PropertiesBlock {
     /// `properties`: documented as object.
     pub properties: Option<CrmTimelineLayoutBlocksBlocksBlock4PropertiesBlockProperties>,
@@ -164,7 +164,7 @@ pub struct CrmTimelineLayoutBlocksBlocksBlock4PropertiesBlock {
 }
 /// The `properties` object. Part of the `crm_timeline_layout_blocks` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTimelineLayoutBlocksBlocksBlock4PropertiesBlockProperties {
     /// `value`: documented as string.
     pub value: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmType {
     /// `code`: documented as string.
     pub code: Option<String>,
@@ -96,7 +96,7 @@ pub struct CrmType {
 }
 /// The `linkedUserFields` object. Part of the `crm_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTypeLinkedUserFields {
     /// `CALENDAR_EVENT|UF_CRM_CAL_EVENT`: documented as string.
     #[bitrix(rename = "CALENDAR_EVENT|UF_CRM_CAL_EVENT")]
@@ -113,7 +113,7 @@ pub struct CrmTypeLinkedUserFields {
 }
 /// The `relations` object. Part of the `crm_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTypeRelations {
     /// `child`: documented as array of object.
     pub child: Option<Vec<CrmTypeRelationsChildItem>>,
@@ -125,7 +125,7 @@ pub struct CrmTypeRelations {
 }
 /// The `CrmTypeRelationsChildItem` object. Part of the `crm_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTypeRelationsChildItem {
     /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]
@@ -142,7 +142,7 @@ pub struct CrmTypeRelationsChildItem {
 }
 /// The `CrmTypeRelationsParentItem` object. Part of the `crm_type` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct CrmTypeRelationsParentItem {
     /// `entityTypeId`: documented as integer.
     #[bitrix(rename = "entityTypeId")]

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorDocument {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -103,7 +103,7 @@ pub struct DocumentgeneratorDocument {
 }
 /// The `values` object. Part of the `documentgenerator_document` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorDocumentValues {
     /// `_creationMethod`: documented as string.
     #[bitrix(rename = "_creationMethod")]
@@ -117,7 +117,7 @@ pub struct DocumentgeneratorDocumentValues {
 }
 /// The `publicUrlView` object. Part of the `documentgenerator_document` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorDocumentPublicUrlView {
     /// `time`: documented as datetime.
     pub time: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorNumerator {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -26,7 +26,7 @@ pub struct DocumentgeneratorNumerator {
 }
 /// The `settings` object. Part of the `documentgenerator_numerator` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorNumeratorSettings {
     /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: documented as object.
     #[bitrix(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
@@ -39,7 +39,7 @@ pub struct DocumentgeneratorNumeratorSettings {
 }
 /// The `Bitrix_Main_Numerator_Generator_SequentNumberGenerator` object. Part of the `documentgenerator_numerator` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorNumeratorSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
     /// `start`: documented as integer.
     pub start: Option<i64>,

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRole {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -24,7 +24,7 @@ pub struct DocumentgeneratorRole {
 }
 /// The `permissions` object. Part of the `documentgenerator_role` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRolePermissions {
     /// `settings`: documented as object.
     pub settings: Option<DocumentgeneratorRolePermissionsSettings>,
@@ -38,7 +38,7 @@ pub struct DocumentgeneratorRolePermissions {
 }
 /// The `settings` object. Part of the `documentgenerator_role` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRolePermissionsSettings {
     /// `modify`: documented as string.
     pub modify: Option<DocumentgeneratorRolePermissionsSettingsModify>,
@@ -58,7 +58,7 @@ pub enum DocumentgeneratorRolePermissionsSettingsModify {
 }
 /// The `templates` object. Part of the `documentgenerator_role` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRolePermissionsTemplates {
     /// `modify`: documented as string.
     pub modify: Option<DocumentgeneratorRolePermissionsTemplatesModify>,
@@ -84,7 +84,7 @@ pub enum DocumentgeneratorRolePermissionsTemplatesModify {
 }
 /// The `documents` object. Part of the `documentgenerator_role` type ([official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct DocumentgeneratorRolePermissionsDocuments {
     /// `modify`: documented as string.
     pub modify: Option<DocumentgeneratorRolePermissionsDocumentsModify>,

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object, Secret};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/index.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct EventAuth {
     /// `access_token`: documented as string.
     pub access_token: Option<Secret>,

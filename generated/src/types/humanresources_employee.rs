@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-search.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesEmployee {
     /// `avatar`: documented as string.
     pub avatar: Option<String>,
@@ -32,7 +32,7 @@ pub struct HumanresourcesEmployee {
 }
 /// The `HumanresourcesEmployeeDepartmentsItem` object. Part of the `humanresources_employee` type ([official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/employee/humanresources-employee-search.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesEmployeeDepartmentsItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesNode {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -51,7 +51,7 @@ pub struct HumanresourcesNode {
 }
 /// The `HumanresourcesNodeMembersItem` object. Part of the `humanresources_node` type ([official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node/humanresources-node-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct HumanresourcesNodeMembersItem {
     /// `userId`: documented as integer.
     #[bitrix(rename = "userId")]

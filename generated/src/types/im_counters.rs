@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-counters-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImCounters {
     /// `TYPE`: documented as object.
     #[bitrix(rename = "TYPE")]
@@ -37,7 +37,7 @@ pub struct ImCounters {
 }
 /// The `TYPE` object. Part of the `im_counters` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-counters-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImCountersType {
     /// `ALL`: documented as integer.
     #[bitrix(rename = "ALL")]

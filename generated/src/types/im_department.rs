@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDepartment {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -26,7 +26,7 @@ pub struct ImDepartment {
 }
 /// The `manager_user_data` object. Part of the `im_department` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDepartmentManagerUserData {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -91,7 +91,7 @@ pub struct ImDepartmentManagerUserData {
 }
 /// The `phones` object. Part of the `im_department` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDepartmentManagerUserDataPhones {
     /// `personal_mobile`: documented as string.
     pub personal_mobile: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialog {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -93,7 +93,7 @@ pub struct ImDialog {
 }
 /// The `restrictions` object. Part of the `im_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogRestrictions {
     /// `avatar`: documented as boolean.
     pub avatar: Option<bool>,
@@ -123,7 +123,7 @@ pub struct ImDialogRestrictions {
 }
 /// The `entity_link` object. Part of the `im_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogEntityLink {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -138,7 +138,7 @@ pub struct ImDialogEntityLink {
 }
 /// The `permissions` object. Part of the `im_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogPermissions {
     /// `manage_users_add`: documented as string.
     pub manage_users_add: Option<String>,
@@ -158,7 +158,7 @@ pub struct ImDialogPermissions {
 }
 /// The `ImDialogReadedListItem` object. Part of the `im_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogReadedListItem {
     /// `user_id`: documented as integer.
     pub user_id: Option<i64>,
@@ -174,7 +174,7 @@ pub struct ImDialogReadedListItem {
 }
 /// The `last_message_views` object. Part of the `im_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogLastMessageViews {
     /// `message_id`: documented as integer.
     pub message_id: Option<i64>,

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessages {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -36,7 +36,7 @@ pub struct ImDialogMessages {
 }
 /// The `params` object. Part of the `im_dialog_messages` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImDialogMessagesParams {
     /// `LIKE`: documented as array.
     #[bitrix(rename = "LIKE")]

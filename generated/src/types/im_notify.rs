@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotify {
     /// `total_count`: documented as integer.
     pub total_count: Option<i64>,
@@ -26,7 +26,7 @@ pub struct ImNotify {
 }
 /// The `ImNotifyNotificationsItem` object. Part of the `im_notify` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifyNotificationsItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -64,7 +64,7 @@ pub struct ImNotifyNotificationsItem {
 }
 /// The `ImNotifyUsersItem` object. Part of the `im_notify` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifyUsersItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -129,7 +129,7 @@ pub struct ImNotifyUsersItem {
 }
 /// The `phones` object. Part of the `im_notify` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifyUsersItemPhones {
     /// `personal_mobile`: documented as string.
     pub personal_mobile: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifySchema {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
@@ -25,7 +25,7 @@ pub struct ImNotifySchema {
 }
 /// The `ImNotifySchemaListItem` object. Part of the `im_notify_schema` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImNotifySchemaListItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecent {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -51,7 +51,7 @@ pub struct ImRecent {
 }
 /// The `avatar` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecentAvatar {
     /// `url`: documented as string.
     pub url: Option<String>,
@@ -63,7 +63,7 @@ pub struct ImRecentAvatar {
 }
 /// The `message` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecentMessage {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -89,7 +89,7 @@ pub struct ImRecentMessage {
 }
 /// The `user` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecentUser {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -154,7 +154,7 @@ pub struct ImRecentUser {
 }
 /// The `chat` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecentChat {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -217,7 +217,7 @@ pub struct ImRecentChat {
 }
 /// The `restrictions` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecentChatRestrictions {
     /// `avatar`: documented as boolean.
     pub avatar: Option<bool>,
@@ -243,7 +243,7 @@ pub struct ImRecentChatRestrictions {
 }
 /// The `entity_link` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecentChatEntityLink {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -258,7 +258,7 @@ pub struct ImRecentChatEntityLink {
 }
 /// The `permissions` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecentChatPermissions {
     /// `manage_users_add`: documented as string.
     pub manage_users_add: Option<String>,
@@ -278,7 +278,7 @@ pub struct ImRecentChatPermissions {
 }
 /// The `lines` object. Part of the `im_recent` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImRecentLines {
     /// `id`: documented as integer.
     pub id: Option<i64>,

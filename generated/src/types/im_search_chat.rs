@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchChat {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -85,7 +85,7 @@ pub struct ImSearchChat {
 }
 /// The `restrictions` object. Part of the `im_search_chat` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchChatRestrictions {
     /// `avatar`: documented as boolean.
     pub avatar: Option<bool>,
@@ -115,7 +115,7 @@ pub struct ImSearchChatRestrictions {
 }
 /// The `entity_link` object. Part of the `im_search_chat` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchChatEntityLink {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -130,7 +130,7 @@ pub struct ImSearchChatEntityLink {
 }
 /// The `permissions` object. Part of the `im_search_chat` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchChatPermissions {
     /// `manage_users_add`: documented as string.
     pub manage_users_add: Option<String>,

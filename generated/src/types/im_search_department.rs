@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchDepartment {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -26,7 +26,7 @@ pub struct ImSearchDepartment {
 }
 /// The `manager_user_data` object. Part of the `im_search_department` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchDepartmentManagerUserData {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -91,7 +91,7 @@ pub struct ImSearchDepartmentManagerUserData {
 }
 /// The `phones` object. Part of the `im_search_department` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchDepartmentManagerUserDataPhones {
     /// `personal_mobile`: documented as string.
     pub personal_mobile: Option<String>,

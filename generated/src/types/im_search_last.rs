@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchLast {
     /// `id`: documented as `string|integer`.
     pub id: Option<Value>,
@@ -29,7 +29,7 @@ pub struct ImSearchLast {
 }
 /// The `avatar` object. Part of the `im_search_last` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchLastAvatar {
     /// `url`: documented as string.
     pub url: Option<String>,
@@ -41,7 +41,7 @@ pub struct ImSearchLastAvatar {
 }
 /// The `user` object. Part of the `im_search_last` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchLastUser {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -106,7 +106,7 @@ pub struct ImSearchLastUser {
 }
 /// The `phones` object. Part of the `im_search_last` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchLastUserPhones {
     /// `personal_mobile`: documented as string.
     pub personal_mobile: Option<String>,
@@ -118,7 +118,7 @@ pub struct ImSearchLastUserPhones {
 }
 /// The `chat` object. Part of the `im_search_last` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchLastChat {
     /// `id`: documented as integer.
     pub id: Option<i64>,

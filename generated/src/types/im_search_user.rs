@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchUser {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -58,7 +58,7 @@ pub struct ImSearchUser {
 }
 /// The `phones` object. Part of the `im_search_user` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImSearchUserPhones {
     /// `work_phone`: documented as string.
     pub work_phone: Option<String>,

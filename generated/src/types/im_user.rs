@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImUser {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -73,7 +73,7 @@ pub struct ImUser {
 }
 /// The `phones` object. Part of the `im_user` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImUserPhones {
     /// `personal_mobile`: documented as string.
     pub personal_mobile: Option<String>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-list-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImUserList {
     /// `absent`: documented as boolean.
     pub absent: Option<bool>,
@@ -73,7 +73,7 @@ pub struct ImUserList {
 }
 /// The `phones` object. Part of the `im_user_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-list-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImUserListPhones {
     /// `inner_phone`: documented as string.
     pub inner_phone: Option<String>,

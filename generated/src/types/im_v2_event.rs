@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/event-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImV2Event {
     /// `events`: documented as array of object.
     pub events: Option<Vec<ImV2EventEventsItem>>,
@@ -24,7 +24,7 @@ pub struct ImV2Event {
 }
 /// The `ImV2EventEventsItem` object. Part of the `im_v2_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/events/event-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImV2EventEventsItem {
     /// `eventId`: documented as integer.
     #[bitrix(rename = "eventId")]

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/fields.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotDialog {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -93,7 +93,7 @@ pub struct ImbotDialog {
 }
 /// The `restrictions` object. Part of the `imbot_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotDialogRestrictions {
     /// `avatar`: documented as boolean.
     pub avatar: Option<bool>,
@@ -119,7 +119,7 @@ pub struct ImbotDialogRestrictions {
 }
 /// The `entity_link` object. Part of the `imbot_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotDialogEntityLink {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -134,7 +134,7 @@ pub struct ImbotDialogEntityLink {
 }
 /// The `permissions` object. Part of the `imbot_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotDialogPermissions {
     /// `manage_users_add`: documented as string.
     pub manage_users_add: Option<String>,
@@ -154,7 +154,7 @@ pub struct ImbotDialogPermissions {
 }
 /// The `ImbotDialogReadedListItem` object. Part of the `imbot_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotDialogReadedListItem {
     /// `user_id`: documented as integer.
     pub user_id: Option<i64>,
@@ -170,7 +170,7 @@ pub struct ImbotDialogReadedListItem {
 }
 /// The `last_message_views` object. Part of the `imbot_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotDialogLastMessageViews {
     /// `message_id`: documented as integer.
     pub message_id: Option<i64>,
@@ -184,7 +184,7 @@ pub struct ImbotDialogLastMessageViews {
 }
 /// The `ImbotDialogLastMessageViewsFirstViewersItem` object. Part of the `imbot_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotDialogLastMessageViewsFirstViewersItem {
     /// `user_id`: documented as integer.
     pub user_id: Option<i64>,

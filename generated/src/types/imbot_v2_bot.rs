@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2Bot {
     /// `bot`: documented as `Bot`.
     pub bot: Option<ImbotV2BotBot>,
@@ -20,7 +20,7 @@ pub struct ImbotV2Bot {
 }
 /// The `bot` object. Part of the `imbot_v2_bot` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2BotBot {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -67,7 +67,7 @@ pub struct ImbotV2BotBot {
 }
 /// The `ImbotV2BotUsersItem` object. Part of the `imbot_v2_bot` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2BotUsersItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2Chat {
     /// `id`: documented as integer.
     pub id: Option<i64>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessage {
     /// `message`: documented as `Message`.
     pub message: Option<ImbotV2ChatMessageMessage>,
@@ -20,7 +20,7 @@ pub struct ImbotV2ChatMessage {
 }
 /// The `message` object. Part of the `imbot_v2_chat_message` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageMessage {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -52,7 +52,7 @@ pub struct ImbotV2ChatMessageMessage {
 }
 /// The `user` object. Part of the `imbot_v2_chat_message` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2ChatMessageUser {
     /// `id`: documented as integer.
     pub id: Option<i64>,

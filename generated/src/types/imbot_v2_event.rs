@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/event-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2Event {
     /// `events`: documented as array of object.
     pub events: Option<Vec<ImbotV2EventEventsItem>>,
@@ -24,7 +24,7 @@ pub struct ImbotV2Event {
 }
 /// The `ImbotV2EventEventsItem` object. Part of the `imbot_v2_event` type ([official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/events/event-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImbotV2EventEventsItem {
     /// `eventId`: documented as integer.
     #[bitrix(rename = "eventId")]

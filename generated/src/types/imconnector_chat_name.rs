@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorChatName {
     /// `answer`: documented as object.
     pub answer: Option<ImconnectorChatNameAnswer>,
@@ -22,7 +22,7 @@ pub struct ImconnectorChatName {
 }
 /// The `answer` object. Part of the `imconnector_chat_name` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorChatNameAnswer {
     /// `result`: documented as object.
     pub result: Option<ImconnectorChatNameAnswerResult>,
@@ -34,7 +34,7 @@ pub struct ImconnectorChatNameAnswer {
 }
 /// The `result` object. Part of the `imconnector_chat_name` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorChatNameAnswerResult {
     /// `DATA`: documented as object.
     #[bitrix(rename = "DATA")]
@@ -48,7 +48,7 @@ pub struct ImconnectorChatNameAnswerResult {
 }
 /// The `DATA` object. Part of the `imconnector_chat_name` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorChatNameAnswerResultData {
     /// `RESULT`: documented as object.
     #[bitrix(rename = "RESULT")]
@@ -59,7 +59,7 @@ pub struct ImconnectorChatNameAnswerResultData {
 }
 /// The `time` object. Part of the `imconnector_chat_name` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorChatNameAnswerTime {
     /// `date_finish`: documented as string.
     pub date_finish: Option<String>,
@@ -79,7 +79,7 @@ pub struct ImconnectorChatNameAnswerTime {
 }
 /// The `query` object. Part of the `imconnector_chat_name` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorChatNameQuery {
     /// `data`: documented as object.
     pub data: Option<ImconnectorChatNameQueryData>,
@@ -91,7 +91,7 @@ pub struct ImconnectorChatNameQuery {
 }
 /// The `data` object. Part of the `imconnector_chat_name` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImconnectorChatNameQueryData {
     /// `CHAT_ID`: documented as string.
     #[bitrix(rename = "CHAT_ID")]

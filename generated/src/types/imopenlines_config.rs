@@ -9,7 +9,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesConfig {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
@@ -301,7 +301,7 @@ pub struct ImopenlinesConfig {
 }
 /// The `ImopenlinesConfigQueueFullValue` object. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesConfigQueueFullValue {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
@@ -333,7 +333,7 @@ pub struct ImopenlinesConfigQueueFullValue {
 }
 /// The `ImopenlinesConfigQueueUsersFieldsValue` object. Part of the `imopenlines_config` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesConfigQueueUsersFieldsValue {
     /// `USER_NAME`: documented as string.
     #[bitrix(rename = "USER_NAME")]

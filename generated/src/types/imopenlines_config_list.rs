@@ -9,7 +9,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesConfigList {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
@@ -298,7 +298,7 @@ pub struct ImopenlinesConfigList {
 }
 /// The `ImopenlinesConfigListQueueUsersFieldsValue` object. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesConfigListQueueUsersFieldsValue {
     /// `USER_NAME`: documented as string.
     #[bitrix(rename = "USER_NAME")]
@@ -318,7 +318,7 @@ pub struct ImopenlinesConfigListQueueUsersFieldsValue {
 }
 /// The `ImopenlinesConfigListConfigQueueItem` object. Part of the `imopenlines_config_list` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesConfigListConfigQueueItem {
     /// `ENTITY_ID`: documented as string.
     #[bitrix(rename = "ENTITY_ID")]

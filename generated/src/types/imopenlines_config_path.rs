@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-path-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesConfigPath {
     /// `SERVER_ADDRESS`: documented as string.
     #[bitrix(rename = "SERVER_ADDRESS")]

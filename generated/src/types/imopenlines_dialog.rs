@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesDialog {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -93,7 +93,7 @@ pub struct ImopenlinesDialog {
 }
 /// The `restrictions` object. Part of the `imopenlines_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesDialogRestrictions {
     /// `avatar`: documented as boolean.
     pub avatar: Option<bool>,
@@ -119,7 +119,7 @@ pub struct ImopenlinesDialogRestrictions {
 }
 /// The `entity_link` object. Part of the `imopenlines_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesDialogEntityLink {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -134,7 +134,7 @@ pub struct ImopenlinesDialogEntityLink {
 }
 /// The `permissions` object. Part of the `imopenlines_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesDialogPermissions {
     /// `manage_users_add`: documented as string.
     pub manage_users_add: Option<String>,
@@ -154,7 +154,7 @@ pub struct ImopenlinesDialogPermissions {
 }
 /// The `ImopenlinesDialogReadedListItem` object. Part of the `imopenlines_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesDialogReadedListItem {
     /// `user_id`: documented as integer.
     pub user_id: Option<i64>,
@@ -170,7 +170,7 @@ pub struct ImopenlinesDialogReadedListItem {
 }
 /// The `last_message_views` object. Part of the `imopenlines_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesDialogLastMessageViews {
     /// `message_id`: documented as integer.
     pub message_id: Option<i64>,
@@ -184,7 +184,7 @@ pub struct ImopenlinesDialogLastMessageViews {
 }
 /// The `ImopenlinesDialogLastMessageViewsFirstViewersItem` object. Part of the `imopenlines_dialog` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesDialogLastMessageViewsFirstViewersItem {
     /// `user_id`: documented as integer.
     pub user_id: Option<i64>,

@@ -9,7 +9,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesSessionHistory {
     /// `chatId`: documented as integer.
     #[bitrix(rename = "chatId")]
@@ -63,7 +63,7 @@ pub struct ImopenlinesSessionHistory {
 }
 /// The `ImopenlinesSessionHistoryMessageValue` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesSessionHistoryMessageValue {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -87,7 +87,7 @@ pub struct ImopenlinesSessionHistoryMessageValue {
 }
 /// The `usersMessage` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesSessionHistoryUsersMessage {
     /// `chat`: documented as array of object.
     pub chat: Option<Vec<Map<String, Value>>>,
@@ -97,7 +97,7 @@ pub struct ImopenlinesSessionHistoryUsersMessage {
 }
 /// The `openlines` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct ImopenlinesSessionHistoryOpenlines {
     /// `canvoteashead`: documented as object.
     pub canvoteashead: Option<Map<String, Value>>,

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlock {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -34,7 +34,7 @@ pub struct LandingBlock {
 }
 /// The `meta` object. Part of the `landing_block` type ([official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingBlockMeta {
     /// `LID`: documented as string.
     #[bitrix(rename = "LID")]

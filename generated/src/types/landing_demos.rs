@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LandingDemos {
     /// `ID`: documented as `integer|string`.
     #[bitrix(rename = "ID")]

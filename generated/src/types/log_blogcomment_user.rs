@@ -9,7 +9,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LogBlogcommentUser {
     /// `comments`: documented as array of object.
     pub comments: Option<Vec<Map<String, Value>>>,
@@ -21,7 +21,7 @@ pub struct LogBlogcommentUser {
 }
 /// The `LogBlogcommentUserFilesValue` object. Part of the `log_blogcomment_user` type ([official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LogBlogcommentUserFilesValue {
     /// `authorId`: documented as integer.
     #[bitrix(rename = "authorId")]
@@ -57,7 +57,7 @@ pub struct LogBlogcommentUserFilesValue {
 }
 /// The `image` object. Part of the `log_blogcomment_user` type ([official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct LogBlogcommentUserFilesValueImage {
     /// `height`: documented as integer.
     pub height: Option<i64>,

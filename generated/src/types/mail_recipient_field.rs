@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/mail/recipient/mail-recipient-field-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct MailRecipientField {
     /// `filterable`: documented as boolean.
     pub filterable: Option<bool>,

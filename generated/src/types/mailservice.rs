@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, Secret};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Mailservice {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

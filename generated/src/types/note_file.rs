@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/file/note-file-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct NoteFile {
     /// `item`: documented as object.
     pub item: Option<Map<String, Value>>,

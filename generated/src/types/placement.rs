@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Placement {
     /// `description`: documented as string.
     pub description: Option<String>,
@@ -32,7 +32,7 @@ pub struct Placement {
 }
 /// The `langAll` object. Part of the `placement` type ([official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct PlacementLangAll {
     /// `de`: documented as object.
     pub de: Option<PlacementLangAllDe>,
@@ -42,7 +42,7 @@ pub struct PlacementLangAll {
 }
 /// The `de` object. Part of the `placement` type ([official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct PlacementLangAllDe {
     /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
@@ -59,7 +59,7 @@ pub struct PlacementLangAllDe {
 }
 /// The `options` object. Part of the `placement` type ([official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct PlacementOptions {
     /// `errorHandlerUrl`: documented as string.
     #[bitrix(rename = "errorHandlerUrl")]

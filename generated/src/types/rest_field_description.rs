@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#rest_field_description)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RestFieldDescription {
     /// `isImmutable`: documented as boolean.
     #[bitrix(rename = "isImmutable")]

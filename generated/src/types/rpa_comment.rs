@@ -9,7 +9,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaComment {
     /// `action`: documented as string.
     pub action: Option<String>,
@@ -53,7 +53,7 @@ pub struct RpaComment {
 }
 /// The `data` object. Part of the `rpa_comment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaCommentData {
     /// `files`: documented as array of integer.
     pub files: Option<Vec<i64>>,
@@ -63,7 +63,7 @@ pub struct RpaCommentData {
 }
 /// The `RpaCommentUsersValue` object. Part of the `rpa_comment` type ([official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaCommentUsersValue {
     /// `fullName`: documented as string.
     #[bitrix(rename = "fullName")]

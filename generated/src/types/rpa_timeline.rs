@@ -9,7 +9,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaTimeline {
     /// `action`: documented as boolean.
     pub action: Option<Value>,
@@ -47,7 +47,7 @@ pub struct RpaTimeline {
 }
 /// The `data` object. Part of the `rpa_timeline` type ([official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaTimelineData {
     /// `scope`: documented as string.
     pub scope: Option<String>,
@@ -57,7 +57,7 @@ pub struct RpaTimelineData {
 }
 /// The `RpaTimelineUsersValue` object. Part of the `rpa_timeline` type ([official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct RpaTimelineUsersValue {
     /// `fullName`: documented as string.
     #[bitrix(rename = "fullName")]

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandler {
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]
@@ -31,7 +31,7 @@ pub struct SaleCashboxHandler {
 }
 /// The `SETTINGS` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettings {
     /// `CHECK_URL`: documented as string.
     #[bitrix(rename = "CHECK_URL")]
@@ -51,7 +51,7 @@ pub struct SaleCashboxHandlerSettings {
 }
 /// The `CONFIG` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfig {
     /// `AUTH`: documented as object.
     #[bitrix(rename = "AUTH")]
@@ -68,7 +68,7 @@ pub struct SaleCashboxHandlerSettingsConfig {
 }
 /// The `AUTH` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigAuth {
     /// `ITEMS`: documented as object.
     #[bitrix(rename = "ITEMS")]
@@ -82,7 +82,7 @@ pub struct SaleCashboxHandlerSettingsConfigAuth {
 }
 /// The `ITEMS` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigAuthItems {
     /// `LOGIN`: documented as object.
     #[bitrix(rename = "LOGIN")]
@@ -96,7 +96,7 @@ pub struct SaleCashboxHandlerSettingsConfigAuthItems {
 }
 /// The `LOGIN` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigAuthItemsLogin {
     /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]
@@ -113,7 +113,7 @@ pub struct SaleCashboxHandlerSettingsConfigAuthItemsLogin {
 }
 /// The `PASSWORD` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigAuthItemsPassword {
     /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]
@@ -130,7 +130,7 @@ pub struct SaleCashboxHandlerSettingsConfigAuthItemsPassword {
 }
 /// The `COMPANY` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigCompany {
     /// `ITEMS`: documented as object.
     #[bitrix(rename = "ITEMS")]
@@ -144,7 +144,7 @@ pub struct SaleCashboxHandlerSettingsConfigCompany {
 }
 /// The `ITEMS` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigCompanyItems {
     /// `INN`: documented as object.
     #[bitrix(rename = "INN")]
@@ -155,7 +155,7 @@ pub struct SaleCashboxHandlerSettingsConfigCompanyItems {
 }
 /// The `INN` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigCompanyItemsInn {
     /// `DISABLED`: documented as string.
     #[bitrix(rename = "DISABLED")]
@@ -181,7 +181,7 @@ pub struct SaleCashboxHandlerSettingsConfigCompanyItemsInn {
 }
 /// The `INTERACTION` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigInteraction {
     /// `ITEMS`: documented as object.
     #[bitrix(rename = "ITEMS")]
@@ -195,7 +195,7 @@ pub struct SaleCashboxHandlerSettingsConfigInteraction {
 }
 /// The `ITEMS` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigInteractionItems {
     /// `MODE`: documented as object.
     #[bitrix(rename = "MODE")]
@@ -206,7 +206,7 @@ pub struct SaleCashboxHandlerSettingsConfigInteractionItems {
 }
 /// The `MODE` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigInteractionItemsMode {
     /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]
@@ -223,7 +223,7 @@ pub struct SaleCashboxHandlerSettingsConfigInteractionItemsMode {
 }
 /// The `OPTIONS` object. Part of the `sale_cashbox_handler` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleCashboxHandlerSettingsConfigInteractionItemsModeOptions {
     /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-config-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleDeliveryConfig {
     /// `CODE`: documented as string.
     #[bitrix(rename = "CODE")]

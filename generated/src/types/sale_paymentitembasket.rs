@@ -9,7 +9,7 @@ use crate::types;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaymentitembasket {
     /// `paymentItemBasket`: documented as array of `sale_payment_item_basket`.
     #[bitrix(rename = "paymentItemBasket")]

@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-settings-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SalePaysystemSettings {
     /// `PS_WORK_MODE_IFRAME`: documented as string.
     #[bitrix(rename = "PS_WORK_MODE_IFRAME")]

@@ -9,7 +9,7 @@ use crate::types;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipment {
     /// `property`: documented as `sale_order_shipment`.
     pub property: Option<types::SaleOrderShipment>,

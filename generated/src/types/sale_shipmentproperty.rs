@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentproperty {
     /// `active`: documented as string.
     pub active: Option<String>,
@@ -90,7 +90,7 @@ pub struct SaleShipmentproperty {
 }
 /// The `settings` object. Part of the `sale_shipmentproperty` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SaleShipmentpropertySettings {
     /// `maxlength`: documented as string.
     pub maxlength: Option<String>,

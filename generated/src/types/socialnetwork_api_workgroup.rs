@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroup {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -257,7 +257,7 @@ pub enum SocialnetworkApiWorkgroupType {
 }
 /// The `AVATAR_TYPES` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupAvatarTypes {
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
@@ -276,7 +276,7 @@ pub struct SocialnetworkApiWorkgroupAvatarTypes {
 }
 /// The `AVATAR_DATA` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupAvatarData {
     /// `type`: documented as string.
     #[bitrix(rename = "type")]
@@ -324,7 +324,7 @@ pub enum SocialnetworkApiWorkgroupAvatarDataId {
 }
 /// The `OWNER_DATA` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupOwnerData {
     /// `ID`: documented as `user`.
     #[bitrix(rename = "ID")]
@@ -341,7 +341,7 @@ pub struct SocialnetworkApiWorkgroupOwnerData {
 }
 /// The `SUBJECT_DATA` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupSubjectData {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -355,7 +355,7 @@ pub struct SocialnetworkApiWorkgroupSubjectData {
 }
 /// The `ACTIONS` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupActions {
     /// `EDIT`: documented as boolean.
     #[bitrix(rename = "EDIT")]
@@ -387,7 +387,7 @@ pub struct SocialnetworkApiWorkgroupActions {
 }
 /// The `USER_DATA` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupUserData {
     /// `ROLE`: documented as any JSON value.
     #[bitrix(rename = "ROLE")]
@@ -417,7 +417,7 @@ pub enum SocialnetworkApiWorkgroupPrivacyCode {
 }
 /// The `LIST_OF_MEMBERS` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupListOfMembers {
     /// `id`: documented as `user`.
     pub id: Option<i64>,
@@ -448,7 +448,7 @@ pub struct SocialnetworkApiWorkgroupListOfMembers {
 }
 /// The `FEATURES` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupFeatures {
     /// `featureName`: documented as string.
     #[bitrix(rename = "featureName")]
@@ -468,7 +468,7 @@ pub struct SocialnetworkApiWorkgroupFeatures {
 }
 /// The `LIST_OF_MEMBERS_AWAITING_INVITE` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupListOfMembersAwaitingInvite {
     /// `id`: documented as `user`.
     pub id: Option<i64>,
@@ -482,7 +482,7 @@ pub struct SocialnetworkApiWorkgroupListOfMembersAwaitingInvite {
 }
 /// The `GROUP_MEMBERS_LIST` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupGroupMembersList {
     /// `id`: documented as `user`.
     pub id: Option<i64>,
@@ -500,7 +500,7 @@ pub struct SocialnetworkApiWorkgroupGroupMembersList {
 }
 /// The `COUNTERS` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupCounters {
     /// `workgroup_requests_out`: documented as integer.
     pub workgroup_requests_out: Option<i64>,
@@ -512,7 +512,7 @@ pub struct SocialnetworkApiWorkgroupCounters {
 }
 /// The `ADDITIONAL_DATA` object. Part of the `socialnetwork_api_workgroup` type ([official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct SocialnetworkApiWorkgroupAdditionalData {
     /// `ROLE`: documented as string.
     #[bitrix(rename = "ROLE")]

@@ -9,7 +9,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
@@ -53,7 +53,7 @@ pub struct TaskChecklistitem {
 }
 /// The `TaskChecklistitemMembersItem` object. Part of the `task_checklistitem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemMembersItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
@@ -102,7 +102,7 @@ pub enum TaskChecklistitemMembersItemPersonalGender {
 }
 /// The `TaskChecklistitemAttachmentsValue` object. Part of the `task_checklistitem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskChecklistitemAttachmentsValue {
     /// `ATTACHMENT_ID`: documented as integer.
     #[bitrix(rename = "ATTACHMENT_ID")]

@@ -9,7 +9,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitem {
     /// `POST_MESSAGE_HTML`: documented as string.
     #[bitrix(rename = "POST_MESSAGE_HTML")]
@@ -41,7 +41,7 @@ pub struct TaskCommentitem {
 }
 /// The `TaskCommentitemAttachedObjectsValue` object. Part of the `task_commentitem` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskCommentitemAttachedObjectsValue {
     /// `ATTACHMENT_ID`: documented as string.
     #[bitrix(rename = "ATTACHMENT_ID")]

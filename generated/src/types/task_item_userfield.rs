@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskItemUserfield {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -70,7 +70,7 @@ pub struct TaskItemUserfield {
 }
 /// The `SETTINGS` object. Part of the `task_item_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TaskItemUserfieldSettings {
     /// `SIZE`: documented as integer.
     #[bitrix(rename = "SIZE")]

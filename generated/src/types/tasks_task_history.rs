@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskHistory {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -154,7 +154,7 @@ pub enum TasksTaskHistoryField {
 }
 /// The `user` object. Part of the `tasks_task_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskHistoryUser {
     /// `id`: documented as integer.
     pub id: Option<i64>,

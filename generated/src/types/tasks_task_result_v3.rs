@@ -10,7 +10,7 @@ use crate::types;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/tasks/result/tasks-task-result-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTaskResultV3 {
     /// `order`: documented as object; keys: `*`.
     pub order: Option<BTreeMap<String, types::SortDirection>>,

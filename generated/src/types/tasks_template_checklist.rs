@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklist {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -57,7 +57,7 @@ pub struct TasksTemplateChecklist {
 }
 /// The `TasksTemplateChecklistMembersItem` object. Part of the `tasks_template_checklist` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistMembersItem {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -103,7 +103,7 @@ pub enum TasksTemplateChecklistMembersItemPersonalGender {
 }
 /// The `attachments` object. Part of the `tasks_template_checklist` type ([official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TasksTemplateChecklistAttachments {
     /// `attachmentId`: documented as string.
     #[bitrix(rename = "attachmentId")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanSchedule {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -102,7 +102,7 @@ pub enum TimemanScheduleReportPeriod {
 }
 /// The `REPORT_PERIOD_OPTIONS` object. Part of the `timeman_schedule` type ([official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanScheduleReportPeriodOptions {
     /// `START_WEEK_DAY`: documented as integer.
     #[bitrix(rename = "START_WEEK_DAY")]
@@ -138,7 +138,7 @@ pub enum TimemanScheduleReportPeriodOptionsStartWeekDay {
 }
 /// The `ALLOWED_DEVICES` object. Part of the `timeman_schedule` type ([official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanScheduleAllowedDevices {
     /// `browser`: documented as boolean.
     pub browser: Option<bool>,
@@ -148,7 +148,7 @@ pub struct TimemanScheduleAllowedDevices {
 }
 /// The `TimemanScheduleShiftsItem` object. Part of the `timeman_schedule` type ([official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanScheduleShiftsItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -180,7 +180,7 @@ pub struct TimemanScheduleShiftsItem {
 }
 /// The `CALENDAR` object. Part of the `timeman_schedule` type ([official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanScheduleCalendar {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -203,7 +203,7 @@ pub struct TimemanScheduleCalendar {
 }
 /// The `SCHEDULE_VIOLATION_RULES` object. Part of the `timeman_schedule` type ([official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanScheduleScheduleViolationRules {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -265,7 +265,7 @@ pub struct TimemanScheduleScheduleViolationRules {
 }
 /// The `USERS_TO_NOTIFY` object. Part of the `timeman_schedule` type ([official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanScheduleScheduleViolationRulesUsersToNotify {
     /// `FIXED_START_END`: documented as array of string.
     #[bitrix(rename = "FIXED_START_END")]

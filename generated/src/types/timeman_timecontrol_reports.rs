@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanTimecontrolReports {
     /// `report`: documented as object.
     pub report: Option<Map<String, Value>>,
@@ -28,7 +28,7 @@ pub struct TimemanTimecontrolReports {
 }
 /// The `TimemanTimecontrolReportsDaysItem` object. Part of the `timeman_timecontrol_reports` type ([official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanTimecontrolReportsDaysItem {
     /// `index`: documented as integer.
     pub index: Option<i64>,
@@ -60,7 +60,7 @@ pub struct TimemanTimecontrolReportsDaysItem {
 }
 /// The `TimemanTimecontrolReportsDaysItemReportsItem` object. Part of the `timeman_timecontrol_reports` type ([official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanTimecontrolReportsDaysItemReportsItem {
     /// `id`: documented as string.
     pub id: Option<String>,
@@ -197,7 +197,7 @@ pub enum TimemanTimecontrolReportsDaysItemReportsItemSourceFinish {
 }
 /// The `user` object. Part of the `timeman_timecontrol_reports` type ([official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanTimecontrolReportsUser {
     /// `id`: documented as integer.
     pub id: Option<i64>,

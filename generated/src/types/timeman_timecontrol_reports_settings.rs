@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-settings-get.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanTimecontrolReportsSettings {
     /// `active`: documented as boolean.
     pub active: Option<bool>,
@@ -30,7 +30,7 @@ pub struct TimemanTimecontrolReportsSettings {
 }
 /// The `TimemanTimecontrolReportsSettingsDepartmentsItem` object. Part of the `timeman_timecontrol_reports_settings` type ([official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-settings-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct TimemanTimecontrolReportsSettingsDepartmentsItem {
     /// `id`: documented as string.
     pub id: Option<String>,

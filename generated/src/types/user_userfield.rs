@@ -8,7 +8,7 @@ use bitrix24::bitrix_object;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-list.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserUserfield {
     /// `EDIT_IN_LIST`: documented as string.
     #[bitrix(rename = "EDIT_IN_LIST")]
@@ -58,7 +58,7 @@ pub struct UserUserfield {
 }
 /// The `UserUserfieldListItem` object. Part of the `user_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserUserfieldListItem {
     /// `DEF`: documented as string.
     #[bitrix(rename = "DEF")]
@@ -81,7 +81,7 @@ pub struct UserUserfieldListItem {
 }
 /// The `SETTINGS` object. Part of the `user_userfield` type ([official documentation](https://apidocs.bitrix24.com/api-reference/user/userfields/user-userfield-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserUserfieldSettings {
     /// `CAPTION_NO_VALUE`: documented as string.
     #[bitrix(rename = "CAPTION_NO_VALUE")]

@@ -8,7 +8,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct Userfieldconfig {
     /// `id`: documented as integer.
     pub id: Option<i64>,
@@ -73,7 +73,7 @@ pub struct Userfieldconfig {
 }
 /// The `settings` object. Part of the `userfieldconfig` type ([official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserfieldconfigSettings {
     /// `DEFAULT_VALUE`: documented as `string | integer | double | object`.
     #[bitrix(rename = "DEFAULT_VALUE")]

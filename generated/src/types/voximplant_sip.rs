@@ -8,7 +8,7 @@ use bitrix24::{bitrix_object, Secret};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-add.html)
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoximplantSip {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]

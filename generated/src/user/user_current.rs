@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct UserCurrent {}
 /// The `UserCurrentResult` object. Part of `user.current` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-current.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserCurrentResult {
     /// `ACTIVE`: documented as boolean.
     #[bitrix(rename = "ACTIVE")]

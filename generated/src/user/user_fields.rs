@@ -17,7 +17,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct UserFields {}
 /// The `UserFieldsResult` object. Part of `user.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user/user-fields.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserFieldsResult {
     /// `ACTIVE`: documented as string.
     #[bitrix(rename = "ACTIVE")]

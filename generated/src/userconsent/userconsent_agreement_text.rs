@@ -32,7 +32,7 @@ pub struct UserconsentAgreementText {
 }
 /// The `UserconsentAgreementTextResult` object. Part of `userconsent.agreement.text` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/user-consent/user-consent-agreement-text.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserconsentAgreementTextResult {
     /// `LABEL`: documented as string.
     #[bitrix(rename = "LABEL")]

@@ -32,7 +32,7 @@ pub struct UserfieldconfigAdd {
 }
 /// The `UserfieldconfigAddResult` object. Part of `userfieldconfig.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserfieldconfigAddResult {
     /// `field`: documented as `userfieldconfig`.
     pub field: Option<types::Userfieldconfig>,

@@ -32,7 +32,7 @@ pub struct UserfieldconfigGet {
 }
 /// The `UserfieldconfigGetResult` object. Part of `userfieldconfig.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserfieldconfigGetResult {
     /// `field`: documented as `userfieldconfig`.
     pub field: Option<types::Userfieldconfig>,

@@ -23,7 +23,7 @@ pub struct UserfieldconfigGetTypes {
 }
 /// The `UserfieldconfigGetTypesResult` object. Part of `userfieldconfig.getTypes` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserfieldconfigGetTypesResult {
     /// `types`: documented as object.
     pub types: Option<Map<String, Value>>,

@@ -44,7 +44,7 @@ pub struct UserfieldconfigList {
 }
 /// The `UserfieldconfigListResult` object. Part of `userfieldconfig.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserfieldconfigListResult {
     /// `fields`: documented as array of `userfieldconfig`.
     pub fields: Option<Vec<types::Userfieldconfig>>,

@@ -31,7 +31,7 @@ pub struct UserfieldconfigUpdate {
 }
 /// The `UserfieldconfigUpdateResult` object. Part of `userfieldconfig.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct UserfieldconfigUpdateResult {
     /// `field`: documented as `userfieldconfig`.
     pub field: Option<types::Userfieldconfig>,

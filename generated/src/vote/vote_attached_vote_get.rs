@@ -28,7 +28,7 @@ pub struct VoteAttachedVoteGet {
 }
 /// The `VoteAttachedVoteGetResult` object. Part of `vote.AttachedVote.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoteAttachedVoteGetResult {
     /// `attach`: documented as `vote_attached_vote`.
     pub attach: Option<types::VoteAttachedVote>,

@@ -37,7 +37,7 @@ pub struct VoteAttachedVoteGetAnswerVoted {
 }
 /// The `VoteAttachedVoteGetAnswerVotedResult` object. Part of `vote.AttachedVote.getAnswerVoted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoteAttachedVoteGetAnswerVotedResult {
     /// `items`: documented as array of object.
     pub items: Option<Vec<VoteAttachedVoteGetAnswerVotedResultItemsItem>>,
@@ -47,7 +47,7 @@ pub struct VoteAttachedVoteGetAnswerVotedResult {
 }
 /// The `VoteAttachedVoteGetAnswerVotedResultItemsItem` object. Part of `vote.AttachedVote.getAnswerVoted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoteAttachedVoteGetAnswerVotedResultItemsItem {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -34,7 +34,7 @@ pub struct VoteAttachedVoteGetMany {
 }
 /// The `VoteAttachedVoteGetManyResult` object. Part of `vote.AttachedVote.getMany` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoteAttachedVoteGetManyResult {
     /// `items`: documented as array of `vote_attached_vote`.
     pub items: Option<Vec<types::VoteAttachedVote>>,

@@ -33,7 +33,7 @@ pub struct VoteAttachedVoteGetWithVoted {
 }
 /// The `VoteAttachedVoteGetWithVotedResult` object. Part of `vote.AttachedVote.getWithVoted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoteAttachedVoteGetWithVotedResult {
     /// `attach`: documented as `attached_vote`.
     pub attach: Option<VoteAttachedVoteGetWithVotedResultAttach>,
@@ -45,7 +45,7 @@ pub struct VoteAttachedVoteGetWithVotedResult {
 }
 /// The `attach` object. Part of `vote.AttachedVote.getWithVoted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoteAttachedVoteGetWithVotedResultAttach {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
@@ -101,7 +101,7 @@ pub struct VoteAttachedVoteGetWithVotedResultAttach {
 }
 /// The `voted` object. Part of `vote.AttachedVote.getWithVoted` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoteAttachedVoteGetWithVotedResultVoted {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]

@@ -29,7 +29,7 @@ pub struct VoteAttachedVoteRecall {
 }
 /// The `VoteAttachedVoteRecallResult` object. Part of `vote.AttachedVote.recall` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoteAttachedVoteRecallResult {
     /// `attach`: documented as `vote_attached_vote`.
     pub attach: Option<types::VoteAttachedVote>,

@@ -32,7 +32,7 @@ pub struct VoteAttachedVoteVote {
 }
 /// The `VoteAttachedVoteVoteResult` object. Part of `vote.AttachedVote.vote` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.vote.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoteAttachedVoteVoteResult {
     /// `attach`: documented as `vote_attached_vote`.
     pub attach: Option<types::VoteAttachedVote>,

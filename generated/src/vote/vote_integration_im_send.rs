@@ -43,7 +43,7 @@ pub struct VoteIntegrationImSend {
 }
 /// The `VoteIntegrationImSendResult` object. Part of `vote.Integration.Im.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html)).
 #[non_exhaustive]
-#[bitrix_object]
+#[bitrix_object(received)]
 pub struct VoteIntegrationImSendResult {
     /// `messageId`: documented as integer.
     #[bitrix(rename = "messageId")]
