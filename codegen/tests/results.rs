@@ -194,3 +194,36 @@ fn a_result_the_docs_say_may_be_false_or_null_is_an_option() {
     // Other results stay as they are.
     assert!(text.contains("result = DemoDealGetResult,"), "{text}");
 }
+
+/// The attribute line right above `pub struct {name}`.
+fn object_attribute(text: &str, name: &str) -> String {
+    let start = text
+        .find(&format!("pub struct {name} {{"))
+        .unwrap_or_else(|| panic!("no struct {name} in:\n{text}"));
+    text[..start]
+        .lines()
+        .rev()
+        .find(|l| l.trim().starts_with("#[bitrix_object"))
+        .map(|l| l.trim().to_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn structures_only_answers_reach_are_received_and_have_no_builder() {
+    let text = generated();
+    for answer in [
+        "DemoDeal",
+        "DemoDealGetResult",
+        "DemoDealGetResultDealsItem",
+    ] {
+        assert_eq!(
+            object_attribute(&text, answer),
+            "#[bitrix_object(received)]",
+            "{answer}"
+        );
+    }
+    // A request sends these, one of them also answers reach: callers build them.
+    for sent in ["DemoTag", "DemoFilter"] {
+        assert_eq!(object_attribute(&text, sent), "#[bitrix_object]", "{sent}");
+    }
+}

@@ -100,7 +100,7 @@ pub mod demo {
         }
         /// The `DemoNoteGetResult` object. Part of `demo.note.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
-        #[bitrix_object]
+        #[bitrix_object(received)]
         pub struct DemoNoteGetResult {
             /// `id`: documented as integer.
             pub id: Option<i64>,
@@ -125,7 +125,7 @@ pub mod event_payloads {
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[bitrix_object]
+        #[bitrix_object(received)]
         pub struct OnDemoNoteAdd {
             /// `event`: documented as string.
             pub event: Option<String>,
@@ -143,7 +143,7 @@ pub mod event_payloads {
         }
         /// The `data` object. Part of the `onDemoNoteAdd` event ([official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
-        #[bitrix_object]
+        #[bitrix_object(received)]
         pub struct OnDemoNoteAddData {
             /// `FIELDS`: documented as object.
             #[bitrix(rename = "FIELDS")]
@@ -154,7 +154,7 @@ pub mod event_payloads {
         }
         /// The `FIELDS` object. Part of the `onDemoNoteAdd` event ([official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
-        #[bitrix_object]
+        #[bitrix_object(received)]
         pub struct OnDemoNoteAddDataFields {
             /// `ID`: documented as integer.
             #[bitrix(rename = "ID")]

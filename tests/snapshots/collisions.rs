@@ -10,7 +10,7 @@ pub mod types {
         ///
         /// [Official documentation](https://apidocs.bitrix24.com/fixture.html)
         #[non_exhaustive]
-        #[bitrix_object]
+        #[bitrix_object(received)]
         pub struct OptionType {
             /// `Some`: documented as integer.
             #[bitrix(rename = "Some")]
@@ -210,7 +210,7 @@ pub mod task {
         }
         /// The `TasksTaskGetV3Result` object. Part of `tasks.task.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/fixture.html)).
         #[non_exhaustive]
-        #[bitrix_object]
+        #[bitrix_object(received)]
         pub struct TasksTaskGetV3Result {
             /// `id`: documented as integer.
             pub id: Option<i64>,
