@@ -63,7 +63,12 @@ pub fn name_cell(cell: &str) -> Option<NameCell> {
         name.push_str("...");
         placeholder = true;
     }
-    let name = name.trim_end_matches('.').to_owned();
+    let dotted = name.ends_with("...");
+    let mut name = name.trim_end_matches('.').to_owned();
+    // `UF_RPA_...`, `PARENT_ID_`: a prefix of keys, which the spec writes `UF_RPA_*`.
+    if placeholder && (dotted || name.ends_with('_')) && !name.ends_with('*') {
+        name.push('*');
+    }
     let bold = after.find("**").map_or(after, |end| &after[..end]);
     let label = bold.split_whitespace().count() > 1
         && bold
@@ -261,6 +266,10 @@ mod tests {
     fn placeholders_and_unions() {
         let c = nc("**UF_CRM_...**\n[`string`](x)");
         assert!(c.placeholder);
+        assert_eq!(c.name, "UF_CRM_*");
+        assert_eq!(nc("**PARENT_ID_**\n`integer`").name, "PARENT_ID_*");
+        assert_eq!(nc("**ufCrm...**\n`any`").name, "ufCrm*");
+        assert_eq!(nc("**PROPERTY_<id>**\n`any`").name, "PROPERTY_<id>");
         let c = nc("**UF_\\***\n`any`");
         assert_eq!(
             (c.name.as_str(), c.placeholder, c.required),
