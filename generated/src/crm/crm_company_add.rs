@@ -28,7 +28,7 @@ use crate::types;
     ),
 )]
 pub struct CrmCompanyAdd {
-    /// `fields`: documented as object, required; keys: `UF_`, `PARENT_ID_`.
+    /// `fields`: documented as object, required; keys: `UF_*`, `PARENT_ID_*`.
     pub fields: CrmCompanyAddFields,
     /// `params`: documented as object.
     pub params: Option<Map<String, Value>>,

@@ -31,7 +31,7 @@ pub struct CrmCompanyUpdate {
     /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `FIELDS`: documented as object, required; keys: `PARENT_ID_`, `UF_`.
+    /// `FIELDS`: documented as object, required; keys: `PARENT_ID_*`, `UF_*`.
     #[bitrix(rename = "FIELDS")]
     pub fields: CrmCompanyUpdateFields,
     /// `PARAMS`: documented as object.

@@ -28,7 +28,7 @@ use crate::types;
     ),
 )]
 pub struct CrmContactAdd {
-    /// `FIELDS`: documented as object; keys: `UF_`, `PARENT_ID_`.
+    /// `FIELDS`: documented as object; keys: `UF_*`, `PARENT_ID_*`.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<CrmContactAddFields>,
     /// `params`: documented as object.

@@ -31,7 +31,7 @@ pub struct CrmContactUpdate {
     /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `FIELDS`: documented as object, required; keys: `UF_`, `PARENT_ID_`.
+    /// `FIELDS`: documented as object, required; keys: `UF_*`, `PARENT_ID_*`.
     #[bitrix(rename = "FIELDS")]
     pub fields: CrmContactUpdateFields,
     /// `PARAMS`: documented as object.

@@ -24,7 +24,7 @@ use crate::types;
     error(status = 400, message = "Invalid value for the \"Currency\" field"),
 )]
 pub struct CrmDealAdd {
-    /// `FIELDS`: documented as object; keys: `UF_CRM_`, `PARENT_ID_`.
+    /// `FIELDS`: documented as object; keys: `UF_CRM_*`, `PARENT_ID_*`.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<CrmDealAddFields>,
     /// `PARAMS`: documented as object.

@@ -29,7 +29,7 @@ pub struct CrmDealUpdate {
     /// `ID`: documented as integer, required.
     #[bitrix(rename = "ID")]
     pub id: i64,
-    /// `FIELDS`: documented as object; keys: `UF_CRM_`, `PARENT_ID_`.
+    /// `FIELDS`: documented as object; keys: `UF_CRM_*`, `PARENT_ID_*`.
     #[bitrix(rename = "FIELDS")]
     pub fields: Option<CrmDealUpdateFields>,
     /// `PARAMS`: documented as object.

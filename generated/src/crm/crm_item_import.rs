@@ -47,7 +47,7 @@ pub struct CrmItemImport {
     /// `entityTypeId`: documented as integer, required.
     #[bitrix(rename = "entityTypeId")]
     pub entity_type_id: i64,
-    /// `fields`: documented as object, required; keys: `ufCrm`, `parentId`.
+    /// `fields`: documented as object, required; keys: `ufCrm*`, `parentId*`.
     pub fields: CrmItemImportFields,
     /// `useOriginalUfNames`: documented as Y/N flag.
     #[bitrix(rename = "useOriginalUfNames", yn)]

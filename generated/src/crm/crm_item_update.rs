@@ -45,7 +45,7 @@ pub struct CrmItemUpdate {
     pub entity_type_id: i64,
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: documented as object, required; keys: `ufCrm`, `parentId`.
+    /// `fields`: documented as object, required; keys: `ufCrm*`, `parentId*`.
     pub fields: CrmItemUpdateFields,
     /// `useOriginalUfNames`: documented as Y/N flag.
     #[bitrix(rename = "useOriginalUfNames", yn)]

@@ -20,7 +20,7 @@ use crate::types;
     error(status = 400, message = "Access denied."),
 )]
 pub struct CrmLeadAdd {
-    /// `fields`: documented as object; keys: `UF_`.
+    /// `fields`: documented as object; keys: `UF_*`.
     pub fields: Option<CrmLeadAddFields>,
     /// `params`: documented as object.
     pub params: Option<CrmLeadAddParams>,

@@ -24,7 +24,7 @@ use crate::types;
 pub struct CrmLeadUpdate {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: documented as object; keys: `UF_`.
+    /// `fields`: documented as object; keys: `UF_*`.
     pub fields: Option<CrmLeadUpdateFields>,
     /// `params`: documented as object.
     pub params: Option<CrmLeadUpdateParams>,

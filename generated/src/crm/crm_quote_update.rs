@@ -26,7 +26,7 @@ use crate::types;
 pub struct CrmQuoteUpdate {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `fields`: documented as object; keys: `PARENT_ID_`.
+    /// `fields`: documented as object; keys: `PARENT_ID_*`.
     pub fields: Option<CrmQuoteUpdateFields>,
     /// `params`: documented as object.
     pub params: Option<CrmQuoteUpdateParams>,

@@ -23,7 +23,7 @@ pub struct RpaItemUpdate {
     pub type_id: Option<i64>,
     /// `id`: documented as integer.
     pub id: Option<i64>,
-    /// `fields`: documented as object, required; keys: `UF_RPA_`.
+    /// `fields`: documented as object, required; keys: `UF_RPA_*`.
     pub fields: RpaItemUpdateFields,
 }
 /// The `fields` object. Part of `rpa.item.update` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html)).
