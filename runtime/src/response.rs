@@ -265,14 +265,27 @@ fn unwrap_result<T: DeserializeOwned, C: ErrorCode>(
 }
 
 /// A result that does not fit as sent, read in the forms its wire quirks stand for: a PHP list
-/// sent as an object with the keys `"0"`, `"1"`, …, a number sent as a string, a flag sent as
-/// `Y`/`N`, `"true"`/`"false"` or `0`/`1`. `None` when no form fits.
+/// sent as an object with the keys `"0"`, `"1"`, …, a number sent as a string (alone or in a
+/// list: `["1269", "1271"]`), a flag sent as `Y`/`N`, `"true"`/`"false"` or `0`/`1`. `None`
+/// when no form fits.
 fn quirk_forms<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
     let sent: Value = serde_json::from_str(raw.get()).ok()?;
     let mut forms = Vec::new();
     match &sent {
         Value::Object(map) => {
             forms.extend(crate::wire::dense_list(map.clone()).ok().map(Value::Array))
+        }
+        Value::Array(items) => {
+            let numbers: Vec<Value> = items
+                .iter()
+                .map(|item| match item {
+                    Value::String(text) => number(text).unwrap_or_else(|| item.clone()),
+                    other => other.clone(),
+                })
+                .collect();
+            if numbers != *items {
+                forms.push(Value::Array(numbers));
+            }
         }
         Value::String(text) => {
             let text = text.trim();
@@ -292,6 +305,17 @@ fn quirk_forms<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
             .map(Value::Bool),
     );
     forms.into_iter().find_map(|form| object::plain(form).ok())
+}
+
+/// A number sent as a string (`"1269"`, `"12.50"`); `None` for any other text.
+fn number(text: &str) -> Option<Value> {
+    let text = text.trim();
+    text.parse::<i64>().ok().map(Value::from).or_else(|| {
+        text.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::from)
+    })
 }
 
 /// The code of an `error` value in either shape: v1 `"CODE"`, REST 3.0 `{"code": "CODE", …}`.
@@ -399,6 +423,13 @@ mod tests {
         assert_eq!(id.unwrap().result, 42);
         let sum: R<f64> = decode(200, br#"{"result":"12.50"}"#, None);
         assert_eq!(sum.unwrap().result, 12.5);
+        // A list of numbers sent as strings, as `sonet_group.user.add` answers.
+        let ids: R<Vec<i64>> = decode(200, br#"{"result":["1269","1271",7]}"#, None);
+        assert_eq!(ids.unwrap().result, [1269, 1271, 7]);
+        let texts: R<Vec<String>> = decode(200, br#"{"result":["1269","x"]}"#, None);
+        assert_eq!(texts.unwrap().result, ["1269", "x"]);
+        let bad: R<Vec<i64>> = decode(200, br#"{"result":["1269","x"]}"#, None);
+        assert!(matches!(bad, Err(Error::Decode { .. })), "{bad:?}");
         // A string stays a string.
         let text: R<String> = decode(200, br#"{"result":"Y"}"#, None);
         assert_eq!(text.unwrap().result, "Y");
