@@ -124,6 +124,9 @@ pub(crate) fn fields_of(
         if !cell.name.eq_ignore_ascii_case("select") {
             enum_values(&mut ty, &description);
         }
+        if ty.kind == Kind::Array(None) && typewords::lists_people_ids(&description) {
+            ty.kind = Kind::array_of(Type::of(Kind::Integer));
+        }
         // `[section[]](#section)`: the type is the structure this page documents under the
         // anchor, whatever the word would mean elsewhere (`section` is an id type).
         let real = typewords::meaningful(&words);

@@ -319,3 +319,36 @@ fn a_string_of_the_values_y_and_n_alone_is_a_flag() {
     assert_eq!(fields[1].ty.kind, Kind::String);
     assert_eq!(fields[1].ty.enum_values.len(), 3);
 }
+
+#[test]
+fn keys_listed_flat_after_a_rest_3_item_row_are_the_items_keys() {
+    let text = "# Page\n\n## Returned data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **result**\n[`object`](x.md) | Root ||\n|| **item**\n[`object`](x.md) | The entry ||\n|| **id**\n[`integer`](x.md) | Id ||\n|| **title**\n[`string`](x.md) | Title ||\n|| **time**\n[`time`](x.md) | Timing ||\n|#\n";
+    let known = BTreeSet::new();
+    let page = Page::new(text, &known);
+    let (fields, _) = super::fields_of(
+        &page,
+        &page.tables[0],
+        &mut BTreeSet::new(),
+        &mut Vec::new(),
+    );
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["result", "item", "time"]);
+    let keys: Vec<&str> = fields[1]
+        .ty
+        .fields()
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(keys, ["id", "title"]);
+    // An `item` that is not `result`'s first key is a key like any other.
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **item**\n[`object`](x.md) | Free-form ||\n|| **id**\n[`integer`](x.md) | Id ||\n|#\n";
+    let page = Page::new(text, &known);
+    let (fields, _) = super::fields_of(
+        &page,
+        &page.tables[0],
+        &mut BTreeSet::new(),
+        &mut Vec::new(),
+    );
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["item", "id"]);
+}

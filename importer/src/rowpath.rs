@@ -25,7 +25,7 @@ pub(crate) fn nest_paths(fields: &mut Vec<Field>) {
 }
 
 /// REST 3.0 tables list an element's keys flat, after its row: `items`, `items[]` (an object),
-/// then `id`, `name`… with no path. Such rows are keys of each element, spelled here by path
+/// then `id`, `name`… with no path; a get's `result`, `item`, then the item's keys, likewise. Such rows are keys of each element, spelled here by path
 /// (`items[].id`) so that [`nest_paths`] puts them there. The rows of the envelope (`time`)
 /// stay where they are, and a table that spells any key of the element by path is left as it
 /// is.
@@ -34,12 +34,18 @@ pub(crate) struct FlatElement<'a> {
     names: &'a [String],
     /// The element row the rows that follow belong to (`items[]`).
     open: Option<String>,
+    /// The name of the row before.
+    previous: Option<String>,
 }
 
 impl<'a> FlatElement<'a> {
     /// A reader of a table whose rows have these names.
     pub(crate) fn new(names: &'a [String]) -> Self {
-        FlatElement { names, open: None }
+        FlatElement {
+            names,
+            open: None,
+            previous: None,
+        }
     }
 
     /// The path of the row named `name` of type `ty`: under the open element, if any.
@@ -51,16 +57,24 @@ impl<'a> FlatElement<'a> {
             Some(element) if !name.contains('.') && !envelope => format!("{element}.{name}"),
             _ => name.to_owned(),
         };
-        let list = name.strip_suffix("[]").filter(|n| !n.contains('.'));
-        if let Some(list) = list {
+        // An element row (`items[]`), or REST 3.0's `item` right after `result`: the one
+        // object a get answers with, its keys listed flat after it.
+        let element = name
+            .strip_suffix("[]")
+            .or_else(|| {
+                (name == "item" && self.previous.as_deref() == Some("result")).then_some(name)
+            })
+            .filter(|n| !n.contains('.'));
+        if let Some(element) = element {
             let by_path = |n: &String| {
-                n.strip_prefix(list)
+                n.strip_prefix(element)
                     .is_some_and(|rest| rest.starts_with('.') || rest.starts_with("[]."))
             };
             if ty.kind == Kind::object() && !self.names.iter().any(by_path) {
                 self.open = Some(path.clone());
             }
         }
+        self.previous = Some(name.to_owned());
         path
     }
 }

@@ -125,6 +125,40 @@ pub fn documents_flags(description: &str) -> bool {
         || d.contains("Y or N")
 }
 
+/// Whether a description says a list holds ids of users or departments ("Array of user IDs",
+/// "Identifiers of deputy team leaders", "List of participant identifiers"), which are
+/// integers. Other identifiers (site ids, access codes, prefixed CRM ids) may be strings.
+pub fn lists_people_ids(description: &str) -> bool {
+    const BEFORE: [&str; 5] = ["user", "participant", "member", "employee", "department"];
+    const AFTER: [&str; 7] = [
+        "users",
+        "employees",
+        "heads",
+        "leaders",
+        "members",
+        "participants",
+        "departments",
+    ];
+    const BETWEEN: [&str; 5] = ["the", "deputy", "department", "team", "portal"];
+    let lower = description.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        if !matches!(*w, "ids" | "identifiers") {
+            return false;
+        }
+        let before = i > 0 && BEFORE.contains(&words[i - 1]);
+        let after = words.get(i + 1) == Some(&"of")
+            && words[i + 2..]
+                .iter()
+                .find(|w| !BETWEEN.contains(w))
+                .is_some_and(|w| AFTER.contains(w));
+        before || after
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +169,29 @@ mod tests {
             false,
             &BTreeSet::new(),
         )
+    }
+
+    #[test]
+    fn ids_of_users_and_departments() {
+        for yes in [
+            "Array of user identifiers to be added.",
+            "List of user IDs who have disabled notifications",
+            "Identifiers of deputy heads of the department",
+            "Identifiers of team participants.",
+            "List of participant identifiers for the event.",
+            "List of user department identifiers",
+        ] {
+            assert!(lists_people_ids(yes), "{yes}");
+        }
+        for no in [
+            "List of site identifiers to which the group belongs",
+            "Identifiers of event participants",
+            "Identifier or list of identifiers of the permissions to check access for",
+            "Array of CRM object identifiers to link to the event",
+            "An array of identifiers for the chat participants",
+        ] {
+            assert!(!lists_people_ids(no), "{no}");
+        }
     }
 
     #[test]

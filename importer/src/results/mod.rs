@@ -271,6 +271,26 @@ fn fit_to_example(ty: &mut Type, value: &Value, reasons: &mut Vec<String>) {
         return;
     }
     let object = object.clone();
+    // The table's one key and the example's one key, of one kind and spelt alike
+    // (`paymentItemBasket`, `paymentItemsBasket`): the same key, as the wire spells it.
+    if let ([field], [(key, sent_value)], None) =
+        (own, &sent.iter().collect::<Vec<_>>()[..], ty.items())
+    {
+        let same_kind = matches!(
+            (&field.ty.kind, sent_value),
+            (Kind::Array(_), Value::Array(_)) | (Kind::Object { .. }, Value::Object(_))
+        );
+        if same_kind && spelt_alike(&field.name, key) {
+            reasons.push(format!(
+                "result: the table's `{}` is the response example's `{key}`, spelt differently; the example's spelling is kept",
+                field.name
+            ));
+            let mut field = field.clone();
+            field.name = (*key).clone();
+            *ty = Type::of(Kind::object_of(vec![field]));
+            return;
+        }
+    }
     // A map keyed by id (`{"12": {…}}`) or by code (two keys at least: one is a wrapper),
     // whose every value has some of the table's keys.
     let ids = sent.keys().all(|k| k.parse::<u64>().is_ok());
@@ -312,6 +332,27 @@ fn fit_to_example(ty: &mut Type, value: &Value, reasons: &mut Vec<String>) {
             shape::infer(value)
         }
     };
+}
+
+/// Whether two key names differ by at most two letters, case aside (a plural `s`, a typo).
+fn spelt_alike(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (
+        a.to_lowercase().chars().collect(),
+        b.to_lowercase().chars().collect(),
+    );
+    // Edit distance, one row at a time.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let next = (row[j] + 1).min(row[j + 1] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()] <= 2 && a.len().min(b.len()) >= 6
 }
 
 /// Whether the values of `map` are the documented object of `fields` rather than `map` being

@@ -257,6 +257,31 @@ fn the_example_wins_where_the_table_contradicts_it() {
 }
 
 #[test]
+fn a_table_key_spelt_unlike_the_examples_one_key_is_that_key() {
+    // The table says `thingItem`, the answer sends `thingItems`: one key, the wire's spelling.
+    let rows = "|| **result**\n[`object`](../data-types.md) | Root ||\n|| **thingItem**\n[`object[]`](../data-types.md) | Things ||";
+    let text = page(
+        "crm.thing.list",
+        Some(r#"{"result": {"thingItems": [{"ID": 1}]}}"#),
+        rows,
+        "",
+    );
+    let i = import("spelt", &[("crm-thing-list.md", text)]);
+    let m = method(&i, "crm.thing.list");
+    assert_eq!(field_kinds(&m.result), [("thingItems", "array", false)]);
+    assert!(reasons(m).contains(
+        &"result: the table's `thingItem` is the response example's `thingItems`, spelt differently; the example's spelling is kept"
+    ));
+    // Keys far apart in spelling are not taken for one another.
+    assert!(!super::spelt_alike("thingItem", "products"));
+    assert!(!super::spelt_alike("id", "ids"));
+    assert!(super::spelt_alike(
+        "paymentItemBasket",
+        "paymentItemsBasket"
+    ));
+}
+
+#[test]
 fn entity_names_are_the_method_prefix_in_snake_case() {
     use super::entity::entity_name;
     assert_eq!(entity_name("crm.deal.list").as_deref(), Some("crm_deal"));
