@@ -39,22 +39,9 @@ pub struct CatalogDocumentElementList {
 #[non_exhaustive]
 #[bitrix_object(received)]
 pub struct CatalogDocumentElementListResult {
-    /// `documentElements`: documented as array of object.
+    /// `documentElements`: documented as array of `catalog_document_element`.
     #[bitrix(rename = "documentElements")]
-    pub document_elements: Option<
-        Vec<CatalogDocumentElementListResultDocumentElementsItem>,
-    >,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `CatalogDocumentElementListResultDocumentElementsItem` object. Part of `catalog.document.element.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-list.html)).
-#[non_exhaustive]
-#[bitrix_object(received)]
-pub struct CatalogDocumentElementListResultDocumentElementsItem {
-    /// `documentElement`: documented as array of `catalog_document_element`.
-    #[bitrix(rename = "documentElement")]
-    pub document_element: Option<Vec<types::CatalogDocumentElement>>,
+    pub document_elements: Option<Vec<types::CatalogDocumentElement>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

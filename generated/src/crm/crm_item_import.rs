@@ -58,7 +58,15 @@ pub struct CrmItemImport {
 #[bitrix_object(received)]
 pub struct CrmItemImportResult {
     /// `item`: documented as object.
-    pub item: Option<Map<String, Value>>,
+    pub item: Option<CrmItemImportResultItem>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `item` object. Part of `crm.item.import` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-import.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct CrmItemImportResultItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.

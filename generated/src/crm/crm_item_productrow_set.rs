@@ -44,9 +44,9 @@ pub struct CrmItemProductrowSet {
 #[non_exhaustive]
 #[bitrix_object(received)]
 pub struct CrmItemProductrowSetResult {
-    /// `productRows`: documented as array of `crm_item_productrow`.
+    /// `productRows`: documented as array of `crm_item_product_row`.
     #[bitrix(rename = "productRows")]
-    pub product_rows: Option<Vec<types::CrmItemProductrow>>,
+    pub product_rows: Option<Vec<types::CrmItemProductRow>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

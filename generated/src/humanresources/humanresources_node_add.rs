@@ -135,21 +135,21 @@ pub struct HumanresourcesNodeAddUserIds {
     /// `MEMBER_HEAD`: documented as array of integer.
     #[bitrix(rename = "MEMBER_HEAD")]
     pub member_head: Option<Vec<i64>>,
-    /// `MEMBER_DEPUTY_HEAD`: documented as array.
+    /// `MEMBER_DEPUTY_HEAD`: documented as array of integer.
     #[bitrix(rename = "MEMBER_DEPUTY_HEAD")]
-    pub member_deputy_head: Option<Vec<Value>>,
+    pub member_deputy_head: Option<Vec<i64>>,
     /// `MEMBER_EMPLOYEE`: documented as array of integer.
     #[bitrix(rename = "MEMBER_EMPLOYEE")]
     pub member_employee: Option<Vec<i64>>,
-    /// `MEMBER_TEAM_HEAD`: documented as array.
+    /// `MEMBER_TEAM_HEAD`: documented as array of integer.
     #[bitrix(rename = "MEMBER_TEAM_HEAD")]
-    pub member_team_head: Option<Vec<Value>>,
-    /// `MEMBER_TEAM_DEPUTY_HEAD`: documented as array.
+    pub member_team_head: Option<Vec<i64>>,
+    /// `MEMBER_TEAM_DEPUTY_HEAD`: documented as array of integer.
     #[bitrix(rename = "MEMBER_TEAM_DEPUTY_HEAD")]
-    pub member_team_deputy_head: Option<Vec<Value>>,
-    /// `MEMBER_TEAM_EMPLOYEE`: documented as array.
+    pub member_team_deputy_head: Option<Vec<i64>>,
+    /// `MEMBER_TEAM_EMPLOYEE`: documented as array of integer.
     #[bitrix(rename = "MEMBER_TEAM_EMPLOYEE")]
-    pub member_team_employee: Option<Vec<Value>>,
+    pub member_team_employee: Option<Vec<i64>>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

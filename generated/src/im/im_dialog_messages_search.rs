@@ -167,8 +167,8 @@ pub struct ImDialogMessagesSearchResultUsersItem {
     pub desktop_last_date: Option<String>,
     /// `absent`: documented as boolean.
     pub absent: Option<bool>,
-    /// `departments`: documented as array.
-    pub departments: Option<Vec<Value>>,
+    /// `departments`: documented as array of integer.
+    pub departments: Option<Vec<i64>>,
     /// `phones`: documented as object.
     pub phones: Option<Map<String, Value>>,
     /// `botData`: documented as object.

@@ -161,8 +161,8 @@ pub struct ImNotifyHistorySearchResultUsersItem {
     pub desktop_last_date: Option<String>,
     /// `absent`: documented as datetime.
     pub absent: Option<String>,
-    /// `departments`: documented as array.
-    pub departments: Option<Vec<Value>>,
+    /// `departments`: documented as array of integer.
+    pub departments: Option<Vec<i64>>,
     /// `phones`: documented as object.
     pub phones: Option<ImNotifyHistorySearchResultUsersItemPhones>,
     /// `bot_data`: documented as object.

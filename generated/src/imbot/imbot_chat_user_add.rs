@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `imbot.chat.user.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 /// Add Participants to Chat — `imbot.chat.user.add` (REST v1, scope `imbot`).
 ///
@@ -44,9 +43,9 @@ pub struct ImbotChatUserAdd {
     /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `USERS`: documented as array, required.
+    /// `USERS`: documented as array of integer, required.
     #[bitrix(rename = "USERS")]
-    pub users: Vec<Value>,
+    pub users: Vec<i64>,
     /// `HIDE_HISTORY`: documented as Y/N flag.
     #[bitrix(rename = "HIDE_HISTORY", yn)]
     pub hide_history: Option<bool>,

@@ -11,7 +11,7 @@ use bitrix24::bitrix_method;
     name = "log.blogpost.getusers.important",
     version = "v1",
     scope = "log",
-    result = Vec<String>,
+    result = Vec<i64>,
     error(status = 400, message = "Wrong post ID"),
 )]
 pub struct LogBlogpostGetusersImportant {

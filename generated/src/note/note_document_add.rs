@@ -13,7 +13,7 @@ use crate::types;
     name = "note.document.add",
     version = "v3",
     scope = "note",
-    result = types::NoteDocument,
+    result = NoteDocumentAddResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -79,6 +79,16 @@ use crate::types;
 pub struct NoteDocumentAdd {
     /// `fields`: documented as object, required.
     pub fields: NoteDocumentAddFields,
+}
+/// The `NoteDocumentAddResult` object. Part of `note.document.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-add.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct NoteDocumentAddResult {
+    /// `item`: documented as `note_document`.
+    pub item: Option<types::NoteDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `note.document.add` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-add.html)).
 #[non_exhaustive]

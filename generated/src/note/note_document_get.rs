@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `note.document.get` (REST 3.0).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
 /// Get Document — `note.document.get` (REST 3.0, scope `note`).
 ///
@@ -12,7 +13,7 @@ use crate::types;
     name = "note.document.get",
     version = "v3",
     scope = "note",
-    result = types::NoteDocument,
+    result = NoteDocumentGetResult,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
         status = 400,
@@ -44,4 +45,14 @@ use crate::types;
 pub struct NoteDocumentGet {
     /// `id`: documented as integer, required.
     pub id: i64,
+}
+/// The `NoteDocumentGetResult` object. Part of `note.document.get` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct NoteDocumentGetResult {
+    /// `item`: documented as `note_document`.
+    pub item: Option<types::NoteDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

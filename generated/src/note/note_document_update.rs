@@ -13,7 +13,7 @@ use crate::types;
     name = "note.document.update",
     version = "v3",
     scope = "note",
-    result = types::NoteDocument,
+    result = NoteDocumentUpdateResult,
     mutates,
     error(
         code = "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
@@ -89,6 +89,16 @@ pub struct NoteDocumentUpdate {
     pub fields: NoteDocumentUpdateFields,
     /// `overwrite`: documented as boolean.
     pub overwrite: Option<bool>,
+}
+/// The `NoteDocumentUpdateResult` object. Part of `note.document.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-update.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct NoteDocumentUpdateResult {
+    /// `item`: documented as `note_document`.
+    pub item: Option<types::NoteDocument>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }
 /// The `fields` object. Part of `note.document.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-update.html)).
 #[non_exhaustive]

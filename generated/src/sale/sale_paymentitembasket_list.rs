@@ -43,9 +43,9 @@ pub struct SalePaymentitembasketList {
 #[non_exhaustive]
 #[bitrix_object(received)]
 pub struct SalePaymentitembasketListResult {
-    /// `paymentItemsBasket`: documented as array of `sale_paymentitembasket`.
+    /// `paymentItemsBasket`: documented as array of `sale_payment_item_basket`.
     #[bitrix(rename = "paymentItemsBasket")]
-    pub payment_items_basket: Option<Vec<types::SalePaymentitembasket>>,
+    pub payment_items_basket: Option<Vec<types::SalePaymentItemBasket>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -43,18 +43,8 @@ pub struct SaleStatusList {
 #[non_exhaustive]
 #[bitrix_object(received)]
 pub struct SaleStatusListResult {
-    /// `statuses`: documented as array of object.
-    pub statuses: Option<Vec<SaleStatusListResultStatusesItem>>,
-    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// The `SaleStatusListResultStatusesItem` object. Part of `sale.status.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-list.html)).
-#[non_exhaustive]
-#[bitrix_object(received)]
-pub struct SaleStatusListResultStatusesItem {
-    /// `status`: documented as array of `sale_status`.
-    pub status: Option<Vec<types::SaleStatus>>,
+    /// `statuses`: documented as array of `sale_status`.
+    pub statuses: Option<Vec<types::SaleStatus>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

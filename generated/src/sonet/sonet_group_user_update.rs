@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     name = "sonet_group.user.update",
     version = "v1",
     scope = "sonet",
-    result = Vec<String>,
+    result = Vec<i64>,
     mutates,
     error(status = 400, message = "Wrong group ID"),
     error(status = 400, message = "No permissions to update users role"),

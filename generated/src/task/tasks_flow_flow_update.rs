@@ -54,9 +54,9 @@ pub struct TasksFlowFlowUpdateFlowData {
     /// `distributionType`: documented as string, required.
     #[bitrix(rename = "distributionType")]
     pub distribution_type: TasksFlowFlowUpdateFlowDataDistributionType,
-    /// `responsibleList`: documented as array, required.
+    /// `responsibleList`: documented as array of integer, required.
     #[bitrix(rename = "responsibleList")]
-    pub responsible_list: Vec<Value>,
+    pub responsible_list: Vec<Vec<Value>>,
     /// `taskCreators`: documented as array of array of string.
     #[bitrix(rename = "taskCreators")]
     pub task_creators: Option<Vec<Vec<String>>>,

@@ -197,10 +197,10 @@ pub struct TasksTaskGetFieldsResultFields {
     /// `groupId`: documented as string.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<String>,
-    /// `auditors`: documented as array.
-    pub auditors: Option<Vec<Value>>,
-    /// `accomplices`: documented as array.
-    pub accomplices: Option<Vec<Value>>,
+    /// `auditors`: documented as array of integer.
+    pub auditors: Option<Vec<i64>>,
+    /// `accomplices`: documented as array of integer.
+    pub accomplices: Option<Vec<i64>>,
     /// `checklist`: documented as object.
     pub checklist: Option<TasksTaskGetFieldsResultFieldsChecklist>,
     /// `group`: documented as object.

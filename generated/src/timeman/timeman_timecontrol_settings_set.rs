@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `timeman.timecontrol.settings.set` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::{bitrix_enum, bitrix_method};
 /// Set Time Control Settings — `timeman.timecontrol.settings.set` (REST v1, scope `timeman`).
 ///
@@ -39,21 +38,21 @@ pub struct TimemanTimecontrolSettingsSet {
     /// `REPORT_REQUEST_TYPE`: documented as string.
     #[bitrix(rename = "REPORT_REQUEST_TYPE")]
     pub report_request_type: Option<TimemanTimecontrolSettingsSetReportRequestType>,
-    /// `REPORT_REQUEST_USERS`: documented as array.
+    /// `REPORT_REQUEST_USERS`: documented as array of integer.
     #[bitrix(rename = "REPORT_REQUEST_USERS")]
-    pub report_request_users: Option<Vec<Value>>,
+    pub report_request_users: Option<Vec<i64>>,
     /// `REPORT_SIMPLE_TYPE`: documented as string.
     #[bitrix(rename = "REPORT_SIMPLE_TYPE")]
     pub report_simple_type: Option<TimemanTimecontrolSettingsSetReportSimpleType>,
-    /// `REPORT_SIMPLE_USERS`: documented as array.
+    /// `REPORT_SIMPLE_USERS`: documented as array of integer.
     #[bitrix(rename = "REPORT_SIMPLE_USERS")]
-    pub report_simple_users: Option<Vec<Value>>,
+    pub report_simple_users: Option<Vec<i64>>,
     /// `REPORT_FULL_TYPE`: documented as string.
     #[bitrix(rename = "REPORT_FULL_TYPE")]
     pub report_full_type: Option<TimemanTimecontrolSettingsSetReportFullType>,
-    /// `REPORT_FULL_USERS`: documented as array.
+    /// `REPORT_FULL_USERS`: documented as array of integer.
     #[bitrix(rename = "REPORT_FULL_USERS")]
-    pub report_full_users: Option<Vec<Value>>,
+    pub report_full_users: Option<Vec<i64>>,
 }
 /// Documented values of `REPORT_REQUEST_TYPE`. Part of `timeman.timecontrol.settings.set` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-settings-set.html)).
 #[bitrix_enum(repr = "string")]

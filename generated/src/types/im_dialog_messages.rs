@@ -38,9 +38,9 @@ pub struct ImDialogMessages {
 #[non_exhaustive]
 #[bitrix_object(received)]
 pub struct ImDialogMessagesParams {
-    /// `LIKE`: documented as array.
+    /// `LIKE`: documented as array of integer.
     #[bitrix(rename = "LIKE")]
-    pub like: Option<Vec<Value>>,
+    pub like: Option<Vec<i64>>,
     /// `CODE`: documented as array of string.
     #[bitrix(rename = "CODE")]
     pub code: Option<Vec<ImDialogMessagesParamsCodeItem>>,

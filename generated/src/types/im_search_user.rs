@@ -46,8 +46,8 @@ pub struct ImSearchUser {
     pub last_activity_date: Option<Value>,
     /// `mobile_last_date`: documented as `string|boolean`.
     pub mobile_last_date: Option<Value>,
-    /// `departments`: documented as array.
-    pub departments: Option<Vec<Value>>,
+    /// `departments`: documented as array of integer.
+    pub departments: Option<Vec<i64>>,
     /// `absent`: documented as `string|boolean`.
     pub absent: Option<Value>,
     /// `phones`: documented as object.

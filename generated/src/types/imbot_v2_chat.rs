@@ -36,9 +36,9 @@ pub struct ImbotV2Chat {
     /// `lastMessageId`: documented as `integer\`.
     #[bitrix(rename = "lastMessageId")]
     pub last_message_id: Option<Value>,
-    /// `muteList`: documented as array.
+    /// `muteList`: documented as array of integer.
     #[bitrix(rename = "muteList")]
-    pub mute_list: Option<Vec<Value>>,
+    pub mute_list: Option<Vec<i64>>,
     /// `managerList`: documented as array.
     #[bitrix(rename = "managerList")]
     pub manager_list: Option<Vec<Value>>,

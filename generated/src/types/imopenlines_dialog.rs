@@ -61,8 +61,8 @@ pub struct ImopenlinesDialog {
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: documented as string.
     pub entity_data_3: Option<String>,
-    /// `mute_list`: documented as array.
-    pub mute_list: Option<Vec<Value>>,
+    /// `mute_list`: documented as array of integer.
+    pub mute_list: Option<Vec<i64>>,
     /// `date_create`: documented as datetime.
     pub date_create: Option<String>,
     /// `message_type`: documented as string.

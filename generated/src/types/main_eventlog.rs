@@ -10,8 +10,6 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object(received)]
 pub struct MainEventlog {
-    /// `item`: documented as object.
-    pub item: Option<Map<String, Value>>,
     /// `id`: documented as integer.
     pub id: Option<i64>,
     /// `timestampX`: documented as datetime.

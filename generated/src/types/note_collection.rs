@@ -3,15 +3,13 @@
 //! The `note_collection` type.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::bitrix_object;
-/// Create a Knowledge Base (`note_collection`).
+use bitrix24::{bitrix_enum, bitrix_object};
+/// Get a List of Knowledge Bases (`note_collection`).
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-add.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-list.html)
 #[non_exhaustive]
 #[bitrix_object(received)]
 pub struct NoteCollection {
-    /// `item`: documented as object.
-    pub item: Option<Map<String, Value>>,
     /// `id`: documented as integer.
     pub id: Option<i64>,
     /// `name`: documented as string.
@@ -20,20 +18,39 @@ pub struct NoteCollection {
     pub position: Option<i64>,
     /// `policyLevel`: documented as string.
     #[bitrix(rename = "policyLevel")]
-    pub policy_level: Option<String>,
+    pub policy_level: Option<NoteCollectionPolicyLevel>,
     /// `createdBy`: documented as integer.
     #[bitrix(rename = "createdBy")]
     pub created_by: Option<i64>,
-    /// `createdAt`: documented as datetime.
-    #[bitrix(rename = "createdAt")]
-    pub created_at: Option<String>,
     /// `updatedBy`: documented as integer.
     #[bitrix(rename = "updatedBy")]
     pub updated_by: Option<i64>,
+    /// `createdAt`: documented as datetime.
+    #[bitrix(rename = "createdAt")]
+    pub created_at: Option<String>,
     /// `updatedAt`: documented as datetime.
     #[bitrix(rename = "updatedAt")]
     pub updated_at: Option<String>,
+    /// `nextCursor`: documented as object.
+    #[bitrix(rename = "nextCursor")]
+    pub next_cursor: Option<Map<String, Value>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
+}
+/// Documented values of `policyLevel`. Part of the `note_collection` type ([official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/collection/note-collection-list.html)).
+#[bitrix_enum(repr = "string")]
+pub enum NoteCollectionPolicyLevel {
+    /// `"none"`: no access
+    #[bitrix(value = "none")]
+    None,
+    /// `"view"`: view
+    #[bitrix(value = "view")]
+    View,
+    /// `"manage"`: edit
+    #[bitrix(value = "manage")]
+    Manage,
+    /// `"moderate"`: administration
+    #[bitrix(value = "moderate")]
+    Moderate,
 }

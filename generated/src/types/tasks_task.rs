@@ -179,10 +179,10 @@ pub struct TasksTask {
     /// `groupId`: documented as string.
     #[bitrix(rename = "groupId")]
     pub group_id: Option<String>,
-    /// `auditors`: documented as array of string.
-    pub auditors: Option<Vec<String>>,
-    /// `accomplices`: documented as array of string.
-    pub accomplices: Option<Vec<String>>,
+    /// `auditors`: documented as array of integer.
+    pub auditors: Option<Vec<i64>>,
+    /// `accomplices`: documented as array of integer.
+    pub accomplices: Option<Vec<i64>>,
     /// `checklist`: documented as object; keys: `*`.
     pub checklist: Option<BTreeMap<String, TasksTaskChecklistValue>>,
     /// `group`: documented as object.

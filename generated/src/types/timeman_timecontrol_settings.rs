@@ -22,16 +22,16 @@ pub struct TimemanTimecontrolSettings {
     pub register_desktop: Option<bool>,
     /// `report_request_type`: documented as string.
     pub report_request_type: Option<TimemanTimecontrolSettingsReportRequestType>,
-    /// `report_request_users`: documented as array.
-    pub report_request_users: Option<Vec<Value>>,
+    /// `report_request_users`: documented as array of integer.
+    pub report_request_users: Option<Vec<i64>>,
     /// `report_simple_type`: documented as string.
     pub report_simple_type: Option<TimemanTimecontrolSettingsReportSimpleType>,
-    /// `report_simple_users`: documented as array.
-    pub report_simple_users: Option<Vec<Value>>,
+    /// `report_simple_users`: documented as array of integer.
+    pub report_simple_users: Option<Vec<i64>>,
     /// `report_full_type`: documented as string.
     pub report_full_type: Option<TimemanTimecontrolSettingsReportFullType>,
-    /// `report_full_users`: documented as array.
-    pub report_full_users: Option<Vec<Value>>,
+    /// `report_full_users`: documented as array of integer.
+    pub report_full_users: Option<Vec<i64>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
