@@ -95,7 +95,8 @@ pub(crate) fn result(
         .unwrap_or_default()
         .to_ascii_lowercase();
     let from_table = table::read(root, rel, page, 0);
-    let says_absent = from_table.as_ref().is_some_and(|t| t.may_be_absent);
+    let says_absent = from_table.as_ref().is_some_and(|t| t.may_be_absent)
+        || table::prose_says_may_be_absent(page);
     let has_section = table::section(page).is_some();
     let documented = from_table.is_some() || example.is_some();
     let mut origin = Origin::Table;

@@ -230,6 +230,27 @@ fn says_may_be_absent(text: &str) -> bool {
     (says("null") || says("false")) && !says("true")
 }
 
+/// Whether a sentence of the response section, outside its tables and examples, says the
+/// answer may be `null` or `false` instead ("Returns `{ success: true }` if the blocks are
+/// deleted, otherwise `null`").
+pub(crate) fn prose_says_may_be_absent(page: &Page<'_>) -> bool {
+    let Some((start, end)) = page.find_section(2, &["response"], &["error"]) else {
+        return false;
+    };
+    let mut in_example = false;
+    page.lines[start..end].iter().any(|line| {
+        let line = line.trim();
+        if line.starts_with("```") {
+            in_example = !in_example;
+            return false;
+        }
+        let lower = line.to_lowercase();
+        let about_answer = lower.starts_with("return") || lower.contains("otherwise");
+        let in_table = line.starts_with("||") || line.starts_with('[') || line.ends_with("||");
+        !in_example && !in_table && about_answer && says_may_be_absent(line)
+    })
+}
+
 /// A map with any keys whose values the response example types (see `reconcile`).
 fn keyed_map() -> Type {
     Type::of(Kind::map_of(Type::of(Kind::Any)))
@@ -261,6 +282,26 @@ fn anchors(text: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn response_prose_that_says_the_answer_may_be_null() {
+        let known = std::collections::BTreeSet::new();
+        let page = |body: &str| {
+            format!("# M\n\n## Response Handling\n\n{body}\n\n## Error Handling\n\nNone.\n")
+        };
+        let says = |body: &str| {
+            let text = page(body);
+            super::prose_says_may_be_absent(&crate::page::Page::new(&text, &known))
+        };
+        assert!(says(
+            "Returns `{ success: true }` if the blocks are deleted, otherwise `null`."
+        ));
+        // Examples, table rows and sentences about something else do not count.
+        assert!(!says("```json\n{\"result\": null}\n```"));
+        assert!(!says("[`object`](x.md) | The deal, otherwise `null` ||"));
+        assert!(!says("The `null` value of a field means it is not set."));
+        assert!(!says("Returns `true` on success, otherwise `false`."));
+    }
+
     #[test]
     fn result_rows_that_say_the_answer_may_be_null_or_false() {
         for text in [
