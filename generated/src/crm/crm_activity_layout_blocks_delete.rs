@@ -7,12 +7,14 @@ use bitrix24::{bitrix_method, bitrix_object};
 /// Delete a set of additional content blocks in the CRM activity — `crm.activity.layout.blocks.delete` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-delete.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.activity.layout.blocks.delete",
     version = "v1",
     scope = "crm",
-    result = CrmActivityLayoutBlocksDeleteResult,
+    result = Option<CrmActivityLayoutBlocksDeleteResult>,
     mutates,
     error(
         code = "ERROR_WRONG_CONTEXT",

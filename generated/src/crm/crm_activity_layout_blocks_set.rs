@@ -8,12 +8,14 @@ use crate::types;
 /// Set a set of additional content blocks in the activity — `crm.activity.layout.blocks.set` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-set.html)
+///
+/// Answers `None` when the server sends `null` or `false` instead of a result, which the documentation says it may (nothing found, no access).
 #[non_exhaustive]
 #[bitrix_method(
     name = "crm.activity.layout.blocks.set",
     version = "v1",
     scope = "crm",
-    result = CrmActivityLayoutBlocksSetResult,
+    result = Option<CrmActivityLayoutBlocksSetResult>,
     mutates,
     error(
         code = "ERROR_WRONG_CONTEXT",
