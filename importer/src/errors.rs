@@ -496,6 +496,15 @@ fn quoted_message(cell: &str) -> &str {
 
 /// A cell's text without Markdown decoration, and without a quote the docs left unclosed.
 fn clean(s: &str) -> String {
+    // Markdown escapes (`Bitrix\\Document`, `\*`) stand for their character, except in code
+    // spans, which keep them as written.
+    let unescaped;
+    let s = if s.contains('`') {
+        s
+    } else {
+        unescaped = unescape(s);
+        &unescaped
+    };
     let text = s
         .replace("**", "")
         .replace('`', "")
@@ -507,6 +516,22 @@ fn clean(s: &str) -> String {
     } else {
         text
     }
+}
+
+/// `text` with each Markdown escape (a backslash before ASCII punctuation) as its character.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(&next) if c == '\\' && next.is_ascii_punctuation() => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
