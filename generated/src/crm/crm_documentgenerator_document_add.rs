@@ -33,7 +33,7 @@ use crate::types;
     error(
         code = "100",
         status = 400,
-        message = "Bitrix\\\\DocumentGenerator\\\\Template constructor must be is public"
+        message = "Bitrix\\DocumentGenerator\\Template constructor must be is public"
     ),
     error(
         code = "0",

@@ -17,7 +17,7 @@ use bitrix24::bitrix_method;
     error(
         code = "100",
         status = 400,
-        message = "Bitrix\\\\DocumentGenerator\\\\Document constructor must be is public"
+        message = "Bitrix\\DocumentGenerator\\Document constructor must be is public"
     ),
     error(code = "0", status = 400, message = "Document not found"),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),

@@ -20,7 +20,7 @@ use crate::types;
     error(
         code = "100",
         status = 400,
-        message = "Bitrix\\\\DocumentGenerator\\\\Document constructor must be is public"
+        message = "Bitrix\\DocumentGenerator\\Document constructor must be is public"
     ),
     error(status = 400, message = "You do not have permissions to view documents"),
     error(status = 400, message = "Module documentgenerator is not installed"),

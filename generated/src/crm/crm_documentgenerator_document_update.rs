@@ -18,7 +18,7 @@ use crate::types;
     error(
         code = "100",
         status = 400,
-        message = "Bitrix\\\\DocumentGenerator\\\\Document constructor must be is public"
+        message = "Bitrix\\DocumentGenerator\\Document constructor must be is public"
     ),
     error(code = "DOCGEN_ACCESS_ERROR", status = 400, message = "Access denied"),
     error(code = "0", status = 400, message = "Document not found"),

@@ -19,7 +19,7 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(
         code = "100",
         status = 400,
-        message = "Bitrix\\\\DocumentGenerator\\\\Template constructor must be is public"
+        message = "Bitrix\\DocumentGenerator\\Template constructor must be is public"
     ),
     error(status = 400, message = "Cannot get fields from deleted template"),
     error(status = 400, message = "You do not have permissions to modify templates"),

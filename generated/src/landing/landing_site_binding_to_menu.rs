@@ -26,7 +26,7 @@ use bitrix24::bitrix_method;
     error(
         code = "TYPE_ERROR",
         status = 400,
-        message = "Bitrix\\\\Landing\\\\PublicAction\\\\Site::bindingToMenu(): Argument #1 ($id) must be of type int, string given"
+        message = "Bitrix\\Landing\\PublicAction\\Site::bindingToMenu(): Argument #1 ($id) must be of type int, string given"
     ),
     error(code = "ACCESS_DENIED", status = 400, message = "Insufficient permissions"),
 )]

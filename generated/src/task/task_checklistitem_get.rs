@@ -16,17 +16,17 @@ use crate::types;
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) expected by method ctaskchecklistitem::get(), but not given.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) expected by method ctaskchecklistitem::get(), but not given.; 256/TE/WRONG_ARGUMENTS\\u003Cbr\\u003E"
     ),
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "error_description\":\"TASKS_ERROR_EXCEPTION_#256; Param #0 (taskId) for method ctaskchecklistitem::get() expected to be of type \\u0022integer\\u0022, but given something else.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
+        message = "error_description\":\"TASKS_ERROR_EXCEPTION_#256; Param #0 (taskId) for method ctaskchecklistitem::get() expected to be of type \\u0022integer\\u0022, but given something else.; 256/TE/WRONG_ARGUMENTS\\u003Cbr\\u003E"
     ),
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#512; Check listitem not found or not accessible; 512\\/TE\\/ITEM_NOT_FOUND_OR_NOT_ACCESSIBLE\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#512; Check listitem not found or not accessible; 512/TE/ITEM_NOT_FOUND_OR_NOT_ACCESSIBLE\\u003Cbr\\u003E"
     ),
 )]
 pub struct TaskChecklistitemGet {

@@ -17,17 +17,17 @@ use crate::types;
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#8; Action failed; 8\\/TE\\/ACTION_FAILED_TO_BE_PROCESSED\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#8; Action failed; 8/TE/ACTION_FAILED_TO_BE_PROCESSED\\u003Cbr\\u003E"
     ),
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#256; Param #0 (taskId) for method ctaskchecklistitem::getlist() expected to be of type \\u0022integer\\u0022, but given something else.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#256; Param #0 (taskId) for method ctaskchecklistitem::getlist() expected to be of type \\u0022integer\\u0022, but given something else.; 256/TE/WRONG_ARGUMENTS\\u003Cbr\\u003E"
     ),
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (arOrder) for method ctaskchecklistitem::getlist() must not contain key \\u0022IS_COMPLETED\\u0022.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (arOrder) for method ctaskchecklistitem::getlist() must not contain key \\u0022IS_COMPLETED\\u0022.; 256/TE/WRONG_ARGUMENTS\\u003Cbr\\u003E"
     ),
 )]
 pub struct TaskChecklistitemGetlist {

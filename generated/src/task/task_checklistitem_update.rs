@@ -17,27 +17,27 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#4; No access to edit the task; 4\\/TE\\/ACTION_NOT_ALLOWED\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#4; No access to edit the task; 4/TE/ACTION_NOT_ALLOWED\\u003Cbr\\u003E"
     ),
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#8; Incorrect value [] specified for field [ENTITY_ID] in item [, Prepare report]; 8\\/TE\\/ACTION_FAILED_TO_BE_PROCESSED\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#8; Incorrect value [] specified for field [ENTITY_ID] in item [, Prepare report]; 8/TE/ACTION_FAILED_TO_BE_PROCESSED\\u003Cbr\\u003E"
     ),
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) for method ctaskchecklistitem::update() expected to be of type \\u0022integer\\u0022, but given something else.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) for method ctaskchecklistitem::update() expected to be of type \\u0022integer\\u0022, but given something else.; 256/TE/WRONG_ARGUMENTS\\u003Cbr\\u003E"
     ),
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) expected by method ctaskchecklistitem::update(), but not given.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) expected by method ctaskchecklistitem::update(), but not given.; 256/TE/WRONG_ARGUMENTS\\u003Cbr\\u003E"
     ),
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#256; Param #2 (arFields) expected by method ctaskchecklistitem::update(), but not given.; 256\\/TE\\/WRONG_ARGUMENTS\\u003Cbr\\u003E"
+        message = "TASKS_ERROR_EXCEPTION_#256; Param #2 (arFields) expected by method ctaskchecklistitem::update(), but not given.; 256/TE/WRONG_ARGUMENTS\\u003Cbr\\u003E"
     ),
 )]
 pub struct TaskChecklistitemUpdate {

@@ -23,17 +23,17 @@ use bitrix24::{bitrix_method, bitrix_object};
     error(
         code = "100",
         status = 400,
-        message = "Could not find value for parameter \\{fileId\\} (internal error)"
+        message = "Could not find value for parameter {fileId} (internal error)"
     ),
     error(
         code = "100",
         status = 400,
-        message = "Invalid value {value} to match with parameter \\{fileId\\}. Should be value of type int. (internal error)"
+        message = "Invalid value {value} to match with parameter {fileId}. Should be value of type int. (internal error)"
     ),
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "Insufficient permissions.\\\\u003Cbr\\\\u003E"
+        message = "Insufficient permissions.\\u003Cbr\\u003E"
     ),
     error(code = "0", status = 400, message = "Access denied (internal error)"),
 )]

@@ -27,7 +27,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     error(
         code = "ERROR_CORE",
         status = 400,
-        message = "Field \\* for USER object already exists"
+        message = "Field * for USER object already exists"
     ),
     error(code = "ERROR_CORE", status = 400, message = "Fail to create new user field"),
     error(status = 400, message = "The \\u0027FIELD_NAME\\u0027 field is not found."),
