@@ -127,6 +127,9 @@ pub(crate) fn fields_of(
         if ty.kind == Kind::Array(None) && typewords::lists_people_ids(&description) {
             ty.kind = Kind::array_of(Type::of(Kind::Integer));
         }
+        if ty.default.is_none() {
+            ty.default = crate::defaults::documented(&description, &ty);
+        }
         // `[section[]](#section)`: the type is the structure this page documents under the
         // anchor, whatever the word would mean elsewhere (`section` is an id type).
         let real = typewords::meaningful(&words);

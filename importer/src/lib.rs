@@ -22,6 +22,7 @@ mod alternatives;
 mod answers;
 mod cell;
 mod datatypes;
+mod defaults;
 pub mod diff;
 mod errors;
 pub use errors::report as error_report;
