@@ -92,11 +92,11 @@ pub enum AiEngineRegisterCategory {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct AiEngineRegisterSettings {
-    /// `code_alias`: documented as string.
+    /// `code_alias`: documented as string; default `"ChatGPT"`.
     pub code_alias: Option<String>,
-    /// `model_context_type`: documented as string.
+    /// `model_context_type`: documented as string; default `"token"`.
     pub model_context_type: Option<AiEngineRegisterSettingsModelContextType>,
-    /// `model_context_limit`: documented as integer.
+    /// `model_context_limit`: documented as integer; default `15666`.
     pub model_context_limit: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

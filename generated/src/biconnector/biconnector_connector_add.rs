@@ -103,7 +103,7 @@ pub struct BiconnectorConnectorAddFields {
     pub url_data: String,
     /// `settings`: documented as array, required.
     pub settings: Vec<Value>,
-    /// `sort`: documented as integer.
+    /// `sort`: documented as integer; default `100`.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -87,7 +87,7 @@ pub struct BiconnectorSourceAddFields {
     pub title: String,
     /// `description`: documented as string.
     pub description: Option<String>,
-    /// `active`: documented as boolean.
+    /// `active`: documented as boolean; default `true`.
     pub active: Option<bool>,
     /// `connectorId`: documented as integer, required.
     #[bitrix(rename = "connectorId")]

@@ -54,7 +54,7 @@ pub struct BizprocWorkflowTemplateAdd {
     /// `TEMPLATE_DATA`: documented as file, required.
     #[bitrix(rename = "TEMPLATE_DATA")]
     pub template_data: Value,
-    /// `AUTO_EXECUTE`: documented as integer.
+    /// `AUTO_EXECUTE`: documented as integer; default `0`.
     #[bitrix(rename = "AUTO_EXECUTE")]
     pub auto_execute: Option<BizprocWorkflowTemplateAddAutoExecute>,
 }

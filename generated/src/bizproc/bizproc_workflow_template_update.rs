@@ -72,7 +72,7 @@ pub struct BizprocWorkflowTemplateUpdateFields {
     /// `TEMPLATE_DATA`: documented as file.
     #[bitrix(rename = "TEMPLATE_DATA")]
     pub template_data: Option<Value>,
-    /// `AUTO_EXECUTE`: documented as integer.
+    /// `AUTO_EXECUTE`: documented as integer; default `0`.
     #[bitrix(rename = "AUTO_EXECUTE")]
     pub auto_execute: Option<BizprocWorkflowTemplateUpdateFieldsAutoExecute>,
     /// Undocumented keys sent as they are.

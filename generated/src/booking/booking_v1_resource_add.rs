@@ -49,39 +49,39 @@ pub struct BookingV1ResourceAddFields {
     /// `typeId`: documented as integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
-    /// `isMain`: documented as Y/N flag.
+    /// `isMain`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "isMain", yn)]
     pub is_main: Option<bool>,
-    /// `isInfoNotificationOn`: documented as Y/N flag.
+    /// `isInfoNotificationOn`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "isInfoNotificationOn", yn)]
     pub is_info_notification_on: Option<bool>,
-    /// `templateTypeInfo`: documented as string.
+    /// `templateTypeInfo`: documented as string; default `"inanimate"`.
     #[bitrix(rename = "templateTypeInfo")]
     pub template_type_info: Option<BookingV1ResourceAddFieldsTemplateTypeInfo>,
-    /// `isConfirmationNotificationOn`: documented as Y/N flag.
+    /// `isConfirmationNotificationOn`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "isConfirmationNotificationOn", yn)]
     pub is_confirmation_notification_on: Option<bool>,
-    /// `templateTypeConfirmation`: documented as string.
+    /// `templateTypeConfirmation`: documented as string; default `"inanimate"`.
     #[bitrix(rename = "templateTypeConfirmation")]
     pub template_type_confirmation: Option<
         BookingV1ResourceAddFieldsTemplateTypeConfirmation,
     >,
-    /// `isReminderNotificationOn`: documented as Y/N flag.
+    /// `isReminderNotificationOn`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "isReminderNotificationOn", yn)]
     pub is_reminder_notification_on: Option<bool>,
     /// `templateTypeReminder`: documented as string.
     #[bitrix(rename = "templateTypeReminder")]
     pub template_type_reminder: Option<String>,
-    /// `isFeedbackNotificationOn`: documented as Y/N flag.
+    /// `isFeedbackNotificationOn`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "isFeedbackNotificationOn", yn)]
     pub is_feedback_notification_on: Option<bool>,
-    /// `templateTypeFeedback`: documented as string.
+    /// `templateTypeFeedback`: documented as string; default `"inanimate"`.
     #[bitrix(rename = "templateTypeFeedback")]
     pub template_type_feedback: Option<BookingV1ResourceAddFieldsTemplateTypeFeedback>,
-    /// `isDelayedNotificationOn`: documented as Y/N flag.
+    /// `isDelayedNotificationOn`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "isDelayedNotificationOn", yn)]
     pub is_delayed_notification_on: Option<bool>,
-    /// `templateTypeDelayed`: documented as string.
+    /// `templateTypeDelayed`: documented as string; default `"inanimate"`.
     #[bitrix(rename = "templateTypeDelayed")]
     pub template_type_delayed: Option<BookingV1ResourceAddFieldsTemplateTypeDelayed>,
     /// `infoDelay`: documented as integer.

@@ -22,9 +22,9 @@ pub struct CalendarEventGetNearest {
     /// `ownerId`: documented as integer.
     #[bitrix(rename = "ownerId")]
     pub owner_id: Option<i64>,
-    /// `days`: documented as integer.
+    /// `days`: documented as integer; default `60`.
     pub days: Option<i64>,
-    /// `forCurrentUser`: documented as boolean.
+    /// `forCurrentUser`: documented as boolean; default `true`.
     #[bitrix(rename = "forCurrentUser")]
     pub for_current_user: Option<bool>,
     /// `maxEventsCount`: documented as integer.

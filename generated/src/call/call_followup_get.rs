@@ -59,7 +59,7 @@ pub struct CallFollowupGet {
     pub call_id: i64,
     /// `select`: documented as array.
     pub select: Option<Vec<Value>>,
-    /// `mentionFormat`: documented as string.
+    /// `mentionFormat`: documented as string; default `"bb"`.
     #[bitrix(rename = "mentionFormat")]
     pub mention_format: Option<CallFollowupGetMentionFormat>,
 }

@@ -70,7 +70,7 @@ pub struct CallFollowupList {
     pub order: Option<CallFollowupListOrder>,
     /// `pagination`: documented as object.
     pub pagination: Option<CallFollowupListPagination>,
-    /// `mentionFormat`: documented as string.
+    /// `mentionFormat`: documented as string; default `"bb"`.
     #[bitrix(rename = "mentionFormat")]
     pub mention_format: Option<CallFollowupListMentionFormat>,
 }
@@ -104,7 +104,7 @@ pub struct CallFollowupListFilterStartDate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CallFollowupListOrder {
-    /// `startDate`: documented as string.
+    /// `startDate`: documented as string; default `"desc"`.
     #[bitrix(rename = "startDate")]
     pub start_date: Option<CallFollowupListOrderStartDate>,
     /// Undocumented keys sent as they are.
@@ -125,7 +125,7 @@ pub enum CallFollowupListOrderStartDate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CallFollowupListPagination {
-    /// `limit`: documented as integer.
+    /// `limit`: documented as integer; default `50`.
     pub limit: Option<i64>,
     /// `afterCursor`: documented as object.
     #[bitrix(rename = "afterCursor")]

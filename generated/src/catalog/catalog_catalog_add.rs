@@ -109,7 +109,7 @@ pub struct CatalogCatalogAddFields {
     /// `iblockId`: documented as integer, required.
     #[bitrix(rename = "iblockId")]
     pub iblock_id: i64,
-    /// `subscription`: documented as Y/N flag.
+    /// `subscription`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub subscription: Option<bool>,
     /// `vatId`: documented as `catalog_vat.id`.

@@ -54,7 +54,7 @@ pub struct CatalogDocumentAddFields {
     /// `responsibleId`: documented as `user.id`, required.
     #[bitrix(rename = "responsibleId")]
     pub responsible_id: i64,
-    /// `siteId`: documented as char.
+    /// `siteId`: documented as char; default `"s1"`.
     #[bitrix(rename = "siteId")]
     pub site_id: Option<String>,
     /// `dateDocument`: documented as datetime.

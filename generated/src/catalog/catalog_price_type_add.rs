@@ -49,10 +49,10 @@ pub struct CatalogPriceTypeAddResult {
 pub struct CatalogPriceTypeAddFields {
     /// `name`: documented as string, required.
     pub name: String,
-    /// `base`: documented as Y/N flag.
+    /// `base`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub base: Option<bool>,
-    /// `sort`: documented as integer.
+    /// `sort`: documented as integer; default `100`.
     pub sort: Option<i64>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]

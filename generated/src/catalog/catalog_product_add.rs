@@ -158,7 +158,7 @@ pub struct CatalogProductAddFields {
     pub detail_text_type: Option<CatalogProductAddFieldsDetailTextType>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `subscribe`: documented as string.
+    /// `subscribe`: documented as string; default `"D"`.
     pub subscribe: Option<CatalogProductAddFieldsSubscribe>,
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]

@@ -101,7 +101,7 @@ pub struct CatalogProductOfferAddFields {
     pub iblock_id: types::CatalogCatalogId,
     /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: documented as Y/N flag.
+    /// `active`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub active: Option<bool>,
     /// `code`: documented as string.
@@ -109,10 +109,10 @@ pub struct CatalogProductOfferAddFields {
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: documented as Y/N flag.
+    /// `barcodeMulti`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "barcodeMulti", yn)]
     pub barcode_multi: Option<bool>,
-    /// `canBuyZero`: documented as Y/N flag.
+    /// `canBuyZero`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "canBuyZero", yn)]
     pub can_buy_zero: Option<bool>,
     /// `createdBy`: documented as `user.id`.
@@ -150,20 +150,20 @@ pub struct CatalogProductOfferAddFields {
     /// `detailPicture`: documented as object.
     #[bitrix(rename = "detailPicture")]
     pub detail_picture: Option<Map<String, Value>>,
-    /// `previewTextType`: documented as string.
+    /// `previewTextType`: documented as string; default `"text"`.
     #[bitrix(rename = "previewTextType")]
     pub preview_text_type: Option<CatalogProductOfferAddFieldsPreviewTextType>,
-    /// `detailTextType`: documented as string.
+    /// `detailTextType`: documented as string; default `"text"`.
     #[bitrix(rename = "detailTextType")]
     pub detail_text_type: Option<CatalogProductOfferAddFieldsDetailTextType>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `subscribe`: documented as string.
+    /// `subscribe`: documented as string; default `"D"`.
     pub subscribe: Option<CatalogProductOfferAddFieldsSubscribe>,
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as Y/N flag.
+    /// `vatIncluded`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "vatIncluded", yn)]
     pub vat_included: Option<bool>,
     /// `height`: documented as double.
@@ -174,7 +174,7 @@ pub struct CatalogProductOfferAddFields {
     pub weight: Option<f64>,
     /// `width`: documented as double.
     pub width: Option<f64>,
-    /// `quantityTrace`: documented as string.
+    /// `quantityTrace`: documented as string; default `"D"`.
     #[bitrix(rename = "quantityTrace")]
     pub quantity_trace: Option<CatalogProductOfferAddFieldsQuantityTrace>,
     /// `purchasingCurrency`: documented as string.
@@ -188,16 +188,16 @@ pub struct CatalogProductOfferAddFields {
     /// `quantityReserved`: documented as double.
     #[bitrix(rename = "quantityReserved")]
     pub quantity_reserved: Option<f64>,
-    /// `recurSchemeLength`: documented as integer.
+    /// `recurSchemeLength`: documented as integer; default `0`.
     #[bitrix(rename = "recurSchemeLength")]
     pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: documented as string.
+    /// `recurSchemeType`: documented as string; default `"D"`.
     #[bitrix(rename = "recurSchemeType")]
     pub recur_scheme_type: Option<CatalogProductOfferAddFieldsRecurSchemeType>,
     /// `trialPriceId`: documented as integer.
     #[bitrix(rename = "trialPriceId")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: documented as Y/N flag.
+    /// `withoutOrder`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "withoutOrder", yn)]
     pub without_order: Option<bool>,
     /// `parentId`: documented as integer.

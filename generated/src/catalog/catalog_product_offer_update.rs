@@ -162,7 +162,7 @@ pub struct CatalogProductOfferUpdateFields {
     pub detail_text_type: Option<CatalogProductOfferUpdateFieldsDetailTextType>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `subscribe`: documented as string.
+    /// `subscribe`: documented as string; default `"D"`.
     pub subscribe: Option<CatalogProductOfferUpdateFieldsSubscribe>,
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
@@ -178,7 +178,7 @@ pub struct CatalogProductOfferUpdateFields {
     pub weight: Option<f64>,
     /// `width`: documented as double.
     pub width: Option<f64>,
-    /// `quantityTrace`: documented as string.
+    /// `quantityTrace`: documented as string; default `"D"`.
     #[bitrix(rename = "quantityTrace")]
     pub quantity_trace: Option<CatalogProductOfferUpdateFieldsQuantityTrace>,
     /// `purchasingCurrency`: documented as string.

@@ -63,7 +63,7 @@ pub struct CatalogProductPropertyEnumUpdateFields {
     /// `xmlId`: documented as string, required.
     #[bitrix(rename = "xmlId")]
     pub xml_id: String,
-    /// `def`: documented as Y/N flag.
+    /// `def`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub def: Option<bool>,
     /// `sort`: documented as integer.

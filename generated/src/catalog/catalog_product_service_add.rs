@@ -101,7 +101,7 @@ pub struct CatalogProductServiceAddFields {
     pub iblock_id: types::CatalogCatalogId,
     /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: documented as Y/N flag.
+    /// `active`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub active: Option<bool>,
     /// `code`: documented as string.
@@ -144,10 +144,10 @@ pub struct CatalogProductServiceAddFields {
     /// `detailPicture`: documented as object.
     #[bitrix(rename = "detailPicture")]
     pub detail_picture: Option<Map<String, Value>>,
-    /// `previewTextType`: documented as string.
+    /// `previewTextType`: documented as string; default `"text"`.
     #[bitrix(rename = "previewTextType")]
     pub preview_text_type: Option<CatalogProductServiceAddFieldsPreviewTextType>,
-    /// `detailTextType`: documented as string.
+    /// `detailTextType`: documented as string; default `"text"`.
     #[bitrix(rename = "detailTextType")]
     pub detail_text_type: Option<CatalogProductServiceAddFieldsDetailTextType>,
     /// `sort`: documented as integer.
@@ -155,7 +155,7 @@ pub struct CatalogProductServiceAddFields {
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as Y/N flag.
+    /// `vatIncluded`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "vatIncluded", yn)]
     pub vat_included: Option<bool>,
     /// `propertyN`: documented as any JSON value.

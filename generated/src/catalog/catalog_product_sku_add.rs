@@ -101,7 +101,7 @@ pub struct CatalogProductSkuAddFields {
     pub iblock_id: types::CatalogCatalogId,
     /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: documented as Y/N flag.
+    /// `active`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub active: Option<bool>,
     /// `code`: documented as string.
@@ -109,7 +109,7 @@ pub struct CatalogProductSkuAddFields {
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `canBuyZero`: documented as Y/N flag.
+    /// `canBuyZero`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "canBuyZero", yn)]
     pub can_buy_zero: Option<bool>,
     /// `createdBy`: documented as `user.id`.
@@ -147,20 +147,20 @@ pub struct CatalogProductSkuAddFields {
     /// `detailPicture`: documented as object.
     #[bitrix(rename = "detailPicture")]
     pub detail_picture: Option<Map<String, Value>>,
-    /// `previewTextType`: documented as string.
+    /// `previewTextType`: documented as string; default `"text"`.
     #[bitrix(rename = "previewTextType")]
     pub preview_text_type: Option<CatalogProductSkuAddFieldsPreviewTextType>,
-    /// `detailTextType`: documented as string.
+    /// `detailTextType`: documented as string; default `"text"`.
     #[bitrix(rename = "detailTextType")]
     pub detail_text_type: Option<CatalogProductSkuAddFieldsDetailTextType>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `subscribe`: documented as string.
+    /// `subscribe`: documented as string; default `"D"`.
     pub subscribe: Option<CatalogProductSkuAddFieldsSubscribe>,
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as Y/N flag.
+    /// `vatIncluded`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "vatIncluded", yn)]
     pub vat_included: Option<bool>,
     /// `height`: documented as double.

@@ -105,7 +105,7 @@ pub struct CatalogProductUpdateResult {
 pub struct CatalogProductUpdateFields {
     /// `name`: documented as string.
     pub name: Option<String>,
-    /// `active`: documented as Y/N flag.
+    /// `active`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub active: Option<bool>,
     /// `code`: documented as string.
@@ -113,10 +113,10 @@ pub struct CatalogProductUpdateFields {
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `barcodeMulti`: documented as Y/N flag.
+    /// `barcodeMulti`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "barcodeMulti", yn)]
     pub barcode_multi: Option<bool>,
-    /// `canBuyZero`: documented as Y/N flag.
+    /// `canBuyZero`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "canBuyZero", yn)]
     pub can_buy_zero: Option<bool>,
     /// `createdBy`: documented as `user.id`.
@@ -154,20 +154,20 @@ pub struct CatalogProductUpdateFields {
     /// `detailPicture`: documented as object.
     #[bitrix(rename = "detailPicture")]
     pub detail_picture: Option<Map<String, Value>>,
-    /// `previewTextType`: documented as string.
+    /// `previewTextType`: documented as string; default `"text"`.
     #[bitrix(rename = "previewTextType")]
     pub preview_text_type: Option<CatalogProductUpdateFieldsPreviewTextType>,
-    /// `detailTextType`: documented as string.
+    /// `detailTextType`: documented as string; default `"text"`.
     #[bitrix(rename = "detailTextType")]
     pub detail_text_type: Option<CatalogProductUpdateFieldsDetailTextType>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `subscribe`: documented as string.
+    /// `subscribe`: documented as string; default `"D"`.
     pub subscribe: Option<CatalogProductUpdateFieldsSubscribe>,
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
     pub vat_id: Option<types::CatalogVatId>,
-    /// `vatIncluded`: documented as Y/N flag.
+    /// `vatIncluded`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "vatIncluded", yn)]
     pub vat_included: Option<bool>,
     /// `height`: documented as double.
@@ -178,7 +178,7 @@ pub struct CatalogProductUpdateFields {
     pub weight: Option<f64>,
     /// `width`: documented as double.
     pub width: Option<f64>,
-    /// `quantityTrace`: documented as string.
+    /// `quantityTrace`: documented as string; default `"D"`.
     #[bitrix(rename = "quantityTrace")]
     pub quantity_trace: Option<CatalogProductUpdateFieldsQuantityTrace>,
     /// `purchasingCurrency`: documented as string.
@@ -192,16 +192,16 @@ pub struct CatalogProductUpdateFields {
     /// `quantityReserved`: documented as double.
     #[bitrix(rename = "quantityReserved")]
     pub quantity_reserved: Option<f64>,
-    /// `recurSchemeLength`: documented as integer.
+    /// `recurSchemeLength`: documented as integer; default `0`.
     #[bitrix(rename = "recurSchemeLength")]
     pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: documented as string.
+    /// `recurSchemeType`: documented as string; default `"D"`.
     #[bitrix(rename = "recurSchemeType")]
     pub recur_scheme_type: Option<CatalogProductUpdateFieldsRecurSchemeType>,
     /// `trialPriceId`: documented as integer.
     #[bitrix(rename = "trialPriceId")]
     pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: documented as Y/N flag.
+    /// `withoutOrder`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "withoutOrder", yn)]
     pub without_order: Option<bool>,
     /// `propertyN`: documented as `object|array`.

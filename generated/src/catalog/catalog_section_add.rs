@@ -72,7 +72,7 @@ pub struct CatalogSectionAddFields {
     pub code: Option<String>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `active`: documented as Y/N flag.
+    /// `active`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub active: Option<bool>,
     /// `description`: documented as string.

@@ -54,7 +54,7 @@ pub struct CatalogStoreAddFields {
     pub address: String,
     /// `title`: documented as string.
     pub title: Option<String>,
-    /// `active`: documented as Y/N flag.
+    /// `active`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub active: Option<bool>,
     /// `description`: documented as string.
@@ -87,11 +87,11 @@ pub struct CatalogStoreAddFields {
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sort`: documented as integer.
+    /// `sort`: documented as integer; default `100`.
     pub sort: Option<i64>,
     /// `email`: documented as string.
     pub email: Option<String>,
-    /// `issuingCenter`: documented as Y/N flag.
+    /// `issuingCenter`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "issuingCenter", yn)]
     pub issuing_center: Option<bool>,
     /// `code`: documented as string.

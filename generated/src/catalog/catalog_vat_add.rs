@@ -48,12 +48,12 @@ pub struct CatalogVatAddResult {
 pub struct CatalogVatAddFields {
     /// `name`: documented as string, required.
     pub name: String,
-    /// `active`: documented as Y/N flag.
+    /// `active`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub active: Option<bool>,
     /// `rate`: documented as double, required.
     pub rate: f64,
-    /// `sort`: documented as integer.
+    /// `sort`: documented as integer; default `100`.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -55,11 +55,11 @@ pub struct CrmCategoryAddResult {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCategoryAddFields {
-    /// `name`: documented as string, required.
+    /// `name`: documented as string, required; default `"-"`.
     pub name: String,
-    /// `sort`: documented as integer.
+    /// `sort`: documented as integer; default `500`.
     pub sort: Option<i64>,
-    /// `isDefault`: documented as Y/N flag.
+    /// `isDefault`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "isDefault", yn)]
     pub is_default: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -47,11 +47,11 @@ pub struct CrmCategoryUpdateResult {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCategoryUpdateFields {
-    /// `name`: documented as string.
+    /// `name`: documented as string; default `"-"`.
     pub name: Option<String>,
-    /// `sort`: documented as integer.
+    /// `sort`: documented as integer; default `500`.
     pub sort: Option<i64>,
-    /// `isDefault`: documented as Y/N flag.
+    /// `isDefault`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "isDefault", yn)]
     pub is_default: Option<bool>,
     /// Undocumented keys sent as they are.

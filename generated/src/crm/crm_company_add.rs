@@ -58,7 +58,7 @@ pub struct CrmCompanyAddFields {
     /// `LOGO`: documented as file.
     #[bitrix(rename = "LOGO")]
     pub logo: Option<Value>,
-    /// `OPENED`: documented as Y/N flag.
+    /// `OPENED`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "OPENED", yn)]
     pub opened: Option<bool>,
     /// `ASSIGNED_BY_ID`: documented as `user`.

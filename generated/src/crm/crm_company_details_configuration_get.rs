@@ -20,7 +20,7 @@ use crate::types;
     error(status = 400, message = "Access denied"),
 )]
 pub struct CrmCompanyDetailsConfigurationGet {
-    /// `scope`: documented as string.
+    /// `scope`: documented as string; default `"P"`.
     pub scope: Option<CrmCompanyDetailsConfigurationGetScope>,
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]

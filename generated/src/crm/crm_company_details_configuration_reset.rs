@@ -19,7 +19,7 @@ use crate::types;
     error(status = 400, message = "Access denied"),
 )]
 pub struct CrmCompanyDetailsConfigurationReset {
-    /// `scope`: documented as string.
+    /// `scope`: documented as string; default `"P"`.
     pub scope: Option<CrmCompanyDetailsConfigurationResetScope>,
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]

@@ -33,7 +33,7 @@ use crate::types;
     ),
 )]
 pub struct CrmCompanyDetailsConfigurationSet {
-    /// `scope`: documented as string.
+    /// `scope`: documented as string; default `"P"`.
     pub scope: Option<CrmCompanyDetailsConfigurationSetScope>,
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]

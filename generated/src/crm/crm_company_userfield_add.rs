@@ -59,13 +59,13 @@ pub struct CrmCompanyUserfieldAddFields {
     /// `HELP_MESSAGE`: documented as `string|lang_map`.
     #[bitrix(rename = "HELP_MESSAGE")]
     pub help_message: Option<Value>,
-    /// `MULTIPLE`: documented as Y/N flag.
+    /// `MULTIPLE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "MULTIPLE", yn)]
     pub multiple: Option<bool>,
-    /// `MANDATORY`: documented as Y/N flag.
+    /// `MANDATORY`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "MANDATORY", yn)]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: documented as Y/N flag.
+    /// `SHOW_FILTER`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "SHOW_FILTER", yn)]
     pub show_filter: Option<bool>,
     /// `SETTINGS`: documented as object.
@@ -74,16 +74,16 @@ pub struct CrmCompanyUserfieldAddFields {
     /// `LIST`: documented as array of object.
     #[bitrix(rename = "LIST")]
     pub list: Option<Vec<CrmCompanyUserfieldAddFieldsListItem>>,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer; default `100`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: documented as Y/N flag.
+    /// `SHOW_IN_LIST`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: documented as Y/N flag.
+    /// `EDIT_IN_LIST`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: documented as Y/N flag.
+    /// `IS_SEARCHABLE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
     pub is_searchable: Option<bool>,
     /// Undocumented keys sent as they are.
@@ -149,40 +149,40 @@ pub struct CrmCompanyUserfieldAddFieldsSettings {
     /// `DEFAULT_VALUE`: documented as `string | integer | double | object`.
     #[bitrix(rename = "DEFAULT_VALUE")]
     pub default_value: Option<Value>,
-    /// `ROWS`: documented as integer.
+    /// `ROWS`: documented as integer; default `1`.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
-    /// `PRECISION`: documented as integer.
+    /// `PRECISION`: documented as integer; default `2`.
     #[bitrix(rename = "PRECISION")]
     pub precision: Option<i64>,
-    /// `DISPLAY`: documented as string.
+    /// `DISPLAY`: documented as string; default `"CHECKBOX"`.
     #[bitrix(rename = "DISPLAY")]
     pub display: Option<CrmCompanyUserfieldAddFieldsSettingsDisplay>,
-    /// `LIST_HEIGHT`: documented as integer.
+    /// `LIST_HEIGHT`: documented as integer; default `1`.
     #[bitrix(rename = "LIST_HEIGHT")]
     pub list_height: Option<i64>,
     /// `IBLOCK_TYPE_ID`: documented as string.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: Option<String>,
-    /// `IBLOCK_ID`: documented as string.
+    /// `IBLOCK_ID`: documented as string; default `"0"`.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: Option<String>,
-    /// `ACTIVE_FILTER`: documented as Y/N flag.
+    /// `ACTIVE_FILTER`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "ACTIVE_FILTER", yn)]
     pub active_filter: Option<bool>,
     /// `ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: Option<String>,
-    /// `LEAD`: documented as Y/N flag.
+    /// `LEAD`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "LEAD", yn)]
     pub lead: Option<bool>,
-    /// `CONTACT`: documented as Y/N flag.
+    /// `CONTACT`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "CONTACT", yn)]
     pub contact: Option<bool>,
-    /// `COMPANY`: documented as Y/N flag.
+    /// `COMPANY`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "COMPANY", yn)]
     pub company: Option<bool>,
-    /// `DEAL`: documented as Y/N flag.
+    /// `DEAL`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "DEAL", yn)]
     pub deal: Option<bool>,
     /// Undocumented keys sent as they are.
@@ -218,10 +218,10 @@ pub struct CrmCompanyUserfieldAddFieldsListItem {
     /// `VALUE`: documented as string.
     #[bitrix(rename = "VALUE")]
     pub value: Option<String>,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer; default `0`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `DEF`: documented as Y/N flag.
+    /// `DEF`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "DEF", yn)]
     pub def: Option<bool>,
     /// `XML_ID`: documented as string.

@@ -71,10 +71,10 @@ pub struct CrmContactAddFields {
     /// `COMMENTS`: documented as string.
     #[bitrix(rename = "COMMENTS")]
     pub comments: Option<String>,
-    /// `OPENED`: documented as Y/N flag.
+    /// `OPENED`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "OPENED", yn)]
     pub opened: Option<bool>,
-    /// `EXPORT`: documented as Y/N flag.
+    /// `EXPORT`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "EXPORT", yn)]
     pub export: Option<bool>,
     /// `ASSIGNED_BY_ID`: documented as `user`.
@@ -137,7 +137,7 @@ pub enum CrmContactAddFieldsUtmMedium {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmContactAddParams {
-    /// `REGISTER_SONET_EVENT`: documented as Y/N flag.
+    /// `REGISTER_SONET_EVENT`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "REGISTER_SONET_EVENT", yn)]
     pub register_sonet_event: Option<bool>,
     /// `IMPORT`: documented as boolean.

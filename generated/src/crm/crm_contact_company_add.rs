@@ -37,7 +37,7 @@ pub struct CrmContactCompanyAddFields {
     /// `COMPANY_ID`: documented as `crm_entity`, required.
     #[bitrix(rename = "COMPANY_ID")]
     pub company_id: types::CrmEntity,
-    /// `IS_PRIMARY`: documented as Y/N flag.
+    /// `IS_PRIMARY`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "IS_PRIMARY", yn)]
     pub is_primary: Option<bool>,
     /// `SORT`: documented as integer.

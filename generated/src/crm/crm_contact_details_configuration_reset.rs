@@ -19,7 +19,7 @@ use crate::types;
     error(status = 400, message = "Access denied."),
 )]
 pub struct CrmContactDetailsConfigurationReset {
-    /// `scope`: documented as string.
+    /// `scope`: documented as string; default `"P"`.
     pub scope: Option<String>,
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]

@@ -138,10 +138,10 @@ pub enum CrmContactUpdateFieldsUtmMedium {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmContactUpdateParams {
-    /// `REGISTER_SONET_EVENT`: documented as Y/N flag.
+    /// `REGISTER_SONET_EVENT`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "REGISTER_SONET_EVENT", yn)]
     pub register_sonet_event: Option<bool>,
-    /// `REGISTER_HISTORY_EVENT`: documented as Y/N flag.
+    /// `REGISTER_HISTORY_EVENT`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "REGISTER_HISTORY_EVENT", yn)]
     pub register_history_event: Option<bool>,
     /// Undocumented keys sent as they are.

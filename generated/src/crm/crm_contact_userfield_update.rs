@@ -160,7 +160,7 @@ pub struct CrmContactUserfieldUpdateFieldsListItem {
     /// `ID`: documented as string.
     #[bitrix(rename = "ID")]
     pub id: Option<String>,
-    /// `DEL`: documented as Y/N flag.
+    /// `DEL`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "DEL", yn)]
     pub del: Option<bool>,
     /// `VALUE`: documented as string.

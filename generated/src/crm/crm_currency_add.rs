@@ -43,7 +43,7 @@ pub struct CrmCurrencyAddFields {
     /// `CURRENCY`: documented as string, required.
     #[bitrix(rename = "CURRENCY")]
     pub currency: String,
-    /// `BASE`: documented as Y/N flag.
+    /// `BASE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "BASE", yn)]
     pub base: Option<bool>,
     /// `AMOUNT_CNT`: documented as integer, required.
@@ -52,7 +52,7 @@ pub struct CrmCurrencyAddFields {
     /// `AMOUNT`: documented as double, required.
     #[bitrix(rename = "AMOUNT")]
     pub amount: f64,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer; default `100`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// `LANG`: documented as object; keys: `*`.

@@ -38,7 +38,7 @@ pub struct CrmCurrencyUpdate {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCurrencyUpdateFields {
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer; default `100`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// `AMOUNT_CNT`: documented as integer, required.
@@ -47,7 +47,7 @@ pub struct CrmCurrencyUpdateFields {
     /// `AMOUNT`: documented as double, required.
     #[bitrix(rename = "AMOUNT")]
     pub amount: f64,
-    /// `BASE`: documented as Y/N flag.
+    /// `BASE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "BASE", yn)]
     pub base: Option<bool>,
     /// `LANG`: documented as object; keys: `*`.

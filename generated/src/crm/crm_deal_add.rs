@@ -47,13 +47,13 @@ pub struct CrmDealAddFields {
     /// `STAGE_ID`: documented as `crm_status`.
     #[bitrix(rename = "STAGE_ID")]
     pub stage_id: Option<types::CrmStatusId>,
-    /// `IS_RECURRING`: documented as Y/N flag.
+    /// `IS_RECURRING`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IS_RECURRING", yn)]
     pub is_recurring: Option<bool>,
-    /// `IS_RETURN_CUSTOMER`: documented as Y/N flag.
+    /// `IS_RETURN_CUSTOMER`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IS_RETURN_CUSTOMER", yn)]
     pub is_return_customer: Option<bool>,
-    /// `IS_REPEATED_APPROACH`: documented as Y/N flag.
+    /// `IS_REPEATED_APPROACH`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IS_REPEATED_APPROACH", yn)]
     pub is_repeated_approach: Option<bool>,
     /// `PROBABILITY`: documented as integer.
@@ -62,13 +62,13 @@ pub struct CrmDealAddFields {
     /// `CURRENCY_ID`: documented as `crm_currency`.
     #[bitrix(rename = "CURRENCY_ID")]
     pub currency_id: Option<String>,
-    /// `OPPORTUNITY`: documented as double.
+    /// `OPPORTUNITY`: documented as double; default `0.0`.
     #[bitrix(rename = "OPPORTUNITY")]
     pub opportunity: Option<f64>,
-    /// `IS_MANUAL_OPPORTUNITY`: documented as Y/N flag.
+    /// `IS_MANUAL_OPPORTUNITY`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IS_MANUAL_OPPORTUNITY", yn)]
     pub is_manual_opportunity: Option<bool>,
-    /// `TAX_VALUE`: documented as double.
+    /// `TAX_VALUE`: documented as double; default `0.0`.
     #[bitrix(rename = "TAX_VALUE")]
     pub tax_value: Option<f64>,
     /// `COMPANY_ID`: documented as `crm_company`.
@@ -86,10 +86,10 @@ pub struct CrmDealAddFields {
     /// `CLOSEDATE`: documented as date.
     #[bitrix(rename = "CLOSEDATE")]
     pub closedate: Option<String>,
-    /// `OPENED`: documented as Y/N flag.
+    /// `OPENED`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "OPENED", yn)]
     pub opened: Option<bool>,
-    /// `CLOSED`: documented as Y/N flag.
+    /// `CLOSED`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "CLOSED", yn)]
     pub closed: Option<bool>,
     /// `COMMENTS`: documented as string.
@@ -152,7 +152,7 @@ pub enum CrmDealAddFieldsUtmMedium {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealAddParams {
-    /// `REGISTER_SONET_EVENT`: documented as Y/N flag.
+    /// `REGISTER_SONET_EVENT`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "REGISTER_SONET_EVENT", yn)]
     pub register_sonet_event: Option<bool>,
     /// Undocumented keys sent as they are.

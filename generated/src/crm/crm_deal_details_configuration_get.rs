@@ -21,7 +21,7 @@ use crate::types;
     error(status = 400, message = "Access denied"),
 )]
 pub struct CrmDealDetailsConfigurationGet {
-    /// `scope`: documented as string.
+    /// `scope`: documented as string; default `"P"`.
     pub scope: Option<CrmDealDetailsConfigurationGetScope>,
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]

@@ -33,7 +33,7 @@ use crate::types;
     ),
 )]
 pub struct CrmDealDetailsConfigurationSet {
-    /// `scope`: documented as string.
+    /// `scope`: documented as string; default `"P"`.
     pub scope: Option<CrmDealDetailsConfigurationSetScope>,
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
@@ -76,7 +76,7 @@ pub struct CrmDealDetailsConfigurationSetDataItem {
 pub struct CrmDealDetailsConfigurationSetDataItemElementsItem {
     /// `name`: documented as string, required.
     pub name: String,
-    /// `optionFlags`: documented as integer.
+    /// `optionFlags`: documented as integer; default `0`.
     #[bitrix(rename = "optionFlags")]
     pub option_flags: Option<
         CrmDealDetailsConfigurationSetDataItemElementsItemOptionFlags,

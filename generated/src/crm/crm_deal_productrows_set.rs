@@ -47,13 +47,13 @@ pub struct CrmDealProductrowsSet {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDealProductrowsSetRowsItem {
-    /// `PRODUCT_ID`: documented as integer.
+    /// `PRODUCT_ID`: documented as integer; default `0`.
     #[bitrix(rename = "PRODUCT_ID")]
     pub product_id: Option<i64>,
     /// `PRODUCT_NAME`: documented as string.
     #[bitrix(rename = "PRODUCT_NAME")]
     pub product_name: Option<String>,
-    /// `PRICE`: documented as double.
+    /// `PRICE`: documented as double; default `0.0`.
     #[bitrix(rename = "PRICE")]
     pub price: Option<f64>,
     /// `PRICE_EXCLUSIVE`: documented as double.
@@ -65,22 +65,22 @@ pub struct CrmDealProductrowsSetRowsItem {
     /// `PRICE_BRUTTO`: documented as double.
     #[bitrix(rename = "PRICE_BRUTTO")]
     pub price_brutto: Option<f64>,
-    /// `QUANTITY`: documented as double.
+    /// `QUANTITY`: documented as double; default `1.0`.
     #[bitrix(rename = "QUANTITY")]
     pub quantity: Option<f64>,
-    /// `DISCOUNT_TYPE_ID`: documented as integer.
+    /// `DISCOUNT_TYPE_ID`: documented as integer; default `2`.
     #[bitrix(rename = "DISCOUNT_TYPE_ID")]
     pub discount_type_id: Option<CrmDealProductrowsSetRowsItemDiscountTypeId>,
-    /// `DISCOUNT_RATE`: documented as double.
+    /// `DISCOUNT_RATE`: documented as double; default `0.0`.
     #[bitrix(rename = "DISCOUNT_RATE")]
     pub discount_rate: Option<f64>,
-    /// `DISCOUNT_SUM`: documented as double.
+    /// `DISCOUNT_SUM`: documented as double; default `0.0`.
     #[bitrix(rename = "DISCOUNT_SUM")]
     pub discount_sum: Option<f64>,
     /// `TAX_RATE`: documented as double.
     #[bitrix(rename = "TAX_RATE")]
     pub tax_rate: Option<f64>,
-    /// `TAX_INCLUDED`: documented as Y/N flag.
+    /// `TAX_INCLUDED`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "TAX_INCLUDED", yn)]
     pub tax_included: Option<bool>,
     /// `MEASURE_CODE`: documented as `catalog_measure.code`.
@@ -89,7 +89,7 @@ pub struct CrmDealProductrowsSetRowsItem {
     /// `MEASURE_NAME`: documented as string.
     #[bitrix(rename = "MEASURE_NAME")]
     pub measure_name: Option<String>,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer; default `0`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -54,7 +54,7 @@ pub struct CrmDocumentgeneratorDocumentAdd {
     pub entity_id: i64,
     /// `values`: documented as object.
     pub values: Option<Map<String, Value>>,
-    /// `stampsEnabled`: documented as integer.
+    /// `stampsEnabled`: documented as integer; default `0`.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<CrmDocumentgeneratorDocumentAddStampsEnabled>,
     /// `fields`: documented as object.

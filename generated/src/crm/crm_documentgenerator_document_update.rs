@@ -40,7 +40,7 @@ pub struct CrmDocumentgeneratorDocumentUpdate {
     pub id: i64,
     /// `values`: documented as object.
     pub values: Option<Map<String, Value>>,
-    /// `stampsEnabled`: documented as integer.
+    /// `stampsEnabled`: documented as integer; default `1`.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<CrmDocumentgeneratorDocumentUpdateStampsEnabled>,
 }

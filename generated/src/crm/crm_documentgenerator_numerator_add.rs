@@ -69,13 +69,13 @@ pub struct CrmDocumentgeneratorNumeratorAddFieldsSettings {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    /// `start`: documented as integer.
+    /// `start`: documented as integer; default `1`.
     pub start: Option<i64>,
-    /// `step`: documented as integer.
+    /// `step`: documented as integer; default `1`.
     pub step: Option<i64>,
-    /// `length`: documented as integer.
+    /// `length`: documented as integer; default `0`.
     pub length: Option<i64>,
-    /// `padString`: documented as string.
+    /// `padString`: documented as string; default `"'0'"`.
     #[bitrix(rename = "padString")]
     pub pad_string: Option<String>,
     /// `periodicBy`: documented as string.
@@ -85,7 +85,7 @@ pub struct CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGene
     >,
     /// `timezone`: documented as string.
     pub timezone: Option<String>,
-    /// `isDirectNumeration`: documented as boolean.
+    /// `isDirectNumeration`: documented as boolean; default `false`.
     #[bitrix(rename = "isDirectNumeration")]
     pub is_direct_numeration: Option<bool>,
     /// Undocumented keys sent as they are.

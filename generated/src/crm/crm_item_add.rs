@@ -44,7 +44,7 @@ pub struct CrmItemAdd {
     pub entity_type_id: i64,
     /// `fields`: documented as object, required; keys: `ufCrm*`, `parentId*`.
     pub fields: CrmItemAddFields,
-    /// `useOriginalUfNames`: documented as Y/N flag.
+    /// `useOriginalUfNames`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
 }
@@ -96,12 +96,12 @@ pub struct CrmItemAddFields {
     /// `currencyId`: documented as `crm_currency`.
     #[bitrix(rename = "currencyId")]
     pub currency_id: Option<String>,
-    /// `isManualOpportunity`: documented as Y/N flag.
+    /// `isManualOpportunity`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "isManualOpportunity", yn)]
     pub is_manual_opportunity: Option<bool>,
     /// `opportunity`: documented as double.
     pub opportunity: Option<f64>,
-    /// `opened`: documented as Y/N flag.
+    /// `opened`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub opened: Option<bool>,
     /// `comments`: documented as text.
@@ -152,7 +152,7 @@ pub struct CrmItemAddFields {
     /// `categoryId`: documented as `integer | crm_category`.
     #[bitrix(rename = "categoryId")]
     pub category_id: Option<Value>,
-    /// `isRecurring`: documented as Y/N flag.
+    /// `isRecurring`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "isRecurring", yn)]
     pub is_recurring: Option<bool>,
     /// `probability`: documented as integer.
@@ -195,7 +195,7 @@ pub struct CrmItemAddFields {
     pub industry: Option<types::CrmStatusId>,
     /// `employees`: documented as `crm_status`.
     pub employees: Option<types::CrmStatusId>,
-    /// `revenue`: documented as double.
+    /// `revenue`: documented as double; default `0.0`.
     pub revenue: Option<f64>,
     /// `isMyCompany`: documented as boolean.
     #[bitrix(rename = "isMyCompany")]

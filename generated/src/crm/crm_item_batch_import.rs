@@ -53,7 +53,7 @@ pub struct CrmItemBatchImport {
     pub entity_type_id: i64,
     /// `data`: documented as array, required.
     pub data: Vec<Value>,
-    /// `useOriginalUfNames`: documented as Y/N flag.
+    /// `useOriginalUfNames`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
 }

@@ -33,7 +33,7 @@ pub struct CrmItemGet {
     pub entity_type_id: i64,
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `useOriginalUfNames`: documented as Y/N flag.
+    /// `useOriginalUfNames`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
 }

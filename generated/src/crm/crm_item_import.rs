@@ -49,7 +49,7 @@ pub struct CrmItemImport {
     pub entity_type_id: i64,
     /// `fields`: documented as object, required; keys: `ufCrm*`, `parentId*`.
     pub fields: CrmItemImportFields,
-    /// `useOriginalUfNames`: documented as Y/N flag.
+    /// `useOriginalUfNames`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
 }
@@ -111,12 +111,12 @@ pub struct CrmItemImportFields {
     /// `currencyId`: documented as `crm_currency`.
     #[bitrix(rename = "currencyId")]
     pub currency_id: Option<String>,
-    /// `isManualOpportunity`: documented as Y/N flag.
+    /// `isManualOpportunity`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "isManualOpportunity", yn)]
     pub is_manual_opportunity: Option<bool>,
     /// `opportunity`: documented as double.
     pub opportunity: Option<f64>,
-    /// `opened`: documented as Y/N flag.
+    /// `opened`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub opened: Option<bool>,
     /// `comments`: documented as text.
@@ -165,7 +165,7 @@ pub struct CrmItemImportFields {
     /// `categoryId`: documented as `integer | crm_category`.
     #[bitrix(rename = "categoryId")]
     pub category_id: Option<Value>,
-    /// `isRecurring`: documented as Y/N flag.
+    /// `isRecurring`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "isRecurring", yn)]
     pub is_recurring: Option<bool>,
     /// `probability`: documented as integer.
@@ -208,7 +208,7 @@ pub struct CrmItemImportFields {
     pub industry: Option<types::CrmStatusId>,
     /// `employees`: documented as `crm_status`.
     pub employees: Option<types::CrmStatusId>,
-    /// `revenue`: documented as double.
+    /// `revenue`: documented as double; default `0.0`.
     pub revenue: Option<f64>,
     /// `isMyCompany`: documented as boolean.
     #[bitrix(rename = "isMyCompany")]

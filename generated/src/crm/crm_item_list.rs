@@ -61,7 +61,7 @@ pub struct CrmItemList {
     pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `start`: documented as integer.
     pub start: Option<i64>,
-    /// `useOriginalUfNames`: documented as Y/N flag.
+    /// `useOriginalUfNames`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
 }

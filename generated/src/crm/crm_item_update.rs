@@ -47,7 +47,7 @@ pub struct CrmItemUpdate {
     pub id: i64,
     /// `fields`: documented as object, required; keys: `ufCrm*`, `parentId*`.
     pub fields: CrmItemUpdateFields,
-    /// `useOriginalUfNames`: documented as Y/N flag.
+    /// `useOriginalUfNames`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "useOriginalUfNames", yn)]
     pub use_original_uf_names: Option<bool>,
 }

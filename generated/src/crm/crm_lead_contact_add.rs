@@ -32,10 +32,10 @@ pub struct CrmLeadContactAddFields {
     /// `CONTACT_ID`: documented as integer, required.
     #[bitrix(rename = "CONTACT_ID")]
     pub contact_id: i64,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer; default `10`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `IS_PRIMARY`: documented as Y/N flag.
+    /// `IS_PRIMARY`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IS_PRIMARY", yn)]
     pub is_primary: Option<bool>,
     /// Undocumented keys sent as they are.

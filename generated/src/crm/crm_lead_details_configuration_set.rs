@@ -66,7 +66,7 @@ pub struct CrmLeadDetailsConfigurationSetDataItem {
 pub struct CrmLeadDetailsConfigurationSetDataItemElementsItem {
     /// `name`: documented as string, required.
     pub name: String,
-    /// `optionFlags`: documented as integer.
+    /// `optionFlags`: documented as integer; default `0`.
     #[bitrix(rename = "optionFlags")]
     pub option_flags: Option<
         CrmLeadDetailsConfigurationSetDataItemElementsItemOptionFlags,

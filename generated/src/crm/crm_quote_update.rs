@@ -94,7 +94,7 @@ pub struct CrmQuoteUpdateFields {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmQuoteUpdateParams {
-    /// `REGISTER_HISTORY_EVENT`: documented as Y/N flag.
+    /// `REGISTER_HISTORY_EVENT`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "REGISTER_HISTORY_EVENT", yn)]
     pub register_history_event: Option<bool>,
     /// Undocumented keys sent as they are.

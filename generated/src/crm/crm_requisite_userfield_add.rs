@@ -53,22 +53,22 @@ pub struct CrmRequisiteUserfieldAddFields {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `MULTIPLE`: documented as Y/N flag.
+    /// `MULTIPLE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "MULTIPLE", yn)]
     pub multiple: Option<bool>,
-    /// `MANDATORY`: documented as Y/N flag.
+    /// `MANDATORY`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "MANDATORY", yn)]
     pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: documented as char.
+    /// `SHOW_FILTER`: documented as char; default `"N"`.
     #[bitrix(rename = "SHOW_FILTER")]
     pub show_filter: Option<CrmRequisiteUserfieldAddFieldsShowFilter>,
-    /// `SHOW_IN_LIST`: documented as Y/N flag.
+    /// `SHOW_IN_LIST`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "SHOW_IN_LIST", yn)]
     pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: documented as Y/N flag.
+    /// `EDIT_IN_LIST`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "EDIT_IN_LIST", yn)]
     pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: documented as Y/N flag.
+    /// `IS_SEARCHABLE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IS_SEARCHABLE", yn)]
     pub is_searchable: Option<bool>,
     /// `EDIT_FORM_LABEL`: documented as string.

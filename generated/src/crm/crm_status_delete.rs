@@ -26,6 +26,6 @@ use bitrix24::bitrix_method;
 pub struct CrmStatusDelete {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `params`: documented as string.
+    /// `params`: documented as string; default `"N"`.
     pub params: Option<String>,
 }

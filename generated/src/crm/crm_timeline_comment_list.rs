@@ -25,6 +25,6 @@ pub struct CrmTimelineCommentList {
     pub filter: Map<String, Value>,
     /// `order`: documented as object; keys: `*`.
     pub order: Option<BTreeMap<String, types::SortDirection>>,
-    /// `start`: documented as integer.
+    /// `start`: documented as integer; default `0`.
     pub start: Option<i64>,
 }

@@ -28,7 +28,7 @@ pub struct CrmVatAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmVatAddFields {
-    /// `ACTIVE`: documented as Y/N flag.
+    /// `ACTIVE`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
     /// `C_SORT`: documented as integer.

@@ -50,7 +50,7 @@ pub struct DiskFileSearch {
     /// `QUERY`: documented as string, required.
     #[bitrix(rename = "QUERY")]
     pub query: String,
-    /// `TYPE`: documented as `enum`.
+    /// `TYPE`: documented as `enum`; default `"file"`.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<DiskFileSearchType>,
     /// `FILTER`: documented as object.

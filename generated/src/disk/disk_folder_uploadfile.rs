@@ -46,7 +46,7 @@ pub struct DiskFolderUploadfile {
     pub file_content: Option<Vec<String>>,
     /// `rights`: documented as array of string.
     pub rights: Option<Vec<Map<String, Value>>>,
-    /// `generateUniqueName`: documented as boolean.
+    /// `generateUniqueName`: documented as boolean; default `false`.
     #[bitrix(rename = "generateUniqueName")]
     pub generate_unique_name: Option<bool>,
 }

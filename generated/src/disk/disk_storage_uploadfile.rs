@@ -47,7 +47,7 @@ pub struct DiskStorageUploadfile {
     pub file_content: Vec<String>,
     /// `rights`: documented as array of string.
     pub rights: Option<Vec<Map<String, Value>>>,
-    /// `generateUniqueName`: documented as boolean.
+    /// `generateUniqueName`: documented as boolean; default `false`.
     #[bitrix(rename = "generateUniqueName")]
     pub generate_unique_name: Option<bool>,
 }

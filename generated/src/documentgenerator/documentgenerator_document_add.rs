@@ -44,7 +44,7 @@ pub struct DocumentgeneratorDocumentAdd {
     /// `templateId`: documented as integer, required.
     #[bitrix(rename = "templateId")]
     pub template_id: i64,
-    /// `providerClassName`: documented as string.
+    /// `providerClassName`: documented as string; default `"Bitrix\\DocumentGenerator\\DataProvider\\Rest"`.
     #[bitrix(rename = "providerClassName")]
     pub provider_class_name: Option<String>,
     /// `value`: documented as string, required.

@@ -29,7 +29,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
 pub struct DocumentgeneratorDocumentEnablepublicurl {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `status`: documented as integer.
+    /// `status`: documented as integer; default `1`.
     pub status: Option<DocumentgeneratorDocumentEnablepublicurlStatus>,
 }
 /// The `DocumentgeneratorDocumentEnablepublicurlResult` object. Part of `documentgenerator.document.enablepublicurl` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html)).

@@ -32,7 +32,7 @@ pub struct DocumentgeneratorDocumentUpdate {
     pub id: i64,
     /// `values`: documented as object.
     pub values: Option<Map<String, Value>>,
-    /// `stampsEnabled`: documented as integer.
+    /// `stampsEnabled`: documented as integer; default `1`.
     #[bitrix(rename = "stampsEnabled")]
     pub stamps_enabled: Option<DocumentgeneratorDocumentUpdateStampsEnabled>,
     /// `fields`: documented as object.

@@ -72,13 +72,13 @@ pub struct DocumentgeneratorNumeratorAddFieldsSettings {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct DocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGeneratorSequentNumberGenerator {
-    /// `start`: documented as integer.
+    /// `start`: documented as integer; default `1`.
     pub start: Option<i64>,
-    /// `step`: documented as integer.
+    /// `step`: documented as integer; default `1`.
     pub step: Option<i64>,
-    /// `length`: documented as integer.
+    /// `length`: documented as integer; default `0`.
     pub length: Option<i64>,
-    /// `padString`: documented as string.
+    /// `padString`: documented as string; default `"0"`.
     #[bitrix(rename = "padString")]
     pub pad_string: Option<String>,
     /// `periodicBy`: documented as string.

@@ -71,10 +71,10 @@ pub struct DocumentgeneratorTemplateAddFields {
     pub code: Option<String>,
     /// `users`: documented as array of string.
     pub users: Option<Vec<String>>,
-    /// `active`: documented as Y/N flag.
+    /// `active`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub active: Option<bool>,
-    /// `withStamps`: documented as Y/N flag.
+    /// `withStamps`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "withStamps", yn)]
     pub with_stamps: Option<bool>,
     /// `sort`: documented as integer.

@@ -23,7 +23,7 @@ pub struct EventBind {
     pub handler: String,
     /// `auth_type`: documented as integer.
     pub auth_type: Option<i64>,
-    /// `event_type`: documented as string.
+    /// `event_type`: documented as string; default `"online"`.
     pub event_type: Option<String>,
     /// `auth_connector`: documented as string.
     pub auth_connector: Option<String>,

@@ -22,7 +22,7 @@ pub struct EventUnbind {
     pub handler: String,
     /// `auth_type`: documented as integer.
     pub auth_type: Option<i64>,
-    /// `event_type`: documented as string.
+    /// `event_type`: documented as string; default `"online"`.
     pub event_type: Option<String>,
 }
 /// The `EventUnbindResult` object. Part of `event.unbind` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/events/event-unbind.html)).

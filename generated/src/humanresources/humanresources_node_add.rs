@@ -72,22 +72,22 @@ pub struct HumanresourcesNodeAdd {
     /// `userIds`: documented as object.
     #[bitrix(rename = "userIds")]
     pub user_ids: Option<HumanresourcesNodeAddUserIds>,
-    /// `moveUsersToNode`: documented as boolean.
+    /// `moveUsersToNode`: documented as boolean; default `false`.
     #[bitrix(rename = "moveUsersToNode")]
     pub move_users_to_node: Option<bool>,
-    /// `createChat`: documented as boolean.
+    /// `createChat`: documented as boolean; default `false`.
     #[bitrix(rename = "createChat")]
     pub create_chat: Option<bool>,
     /// `bindingChatIds`: documented as array of integer.
     #[bitrix(rename = "bindingChatIds")]
     pub binding_chat_ids: Option<Vec<i64>>,
-    /// `createChannel`: documented as boolean.
+    /// `createChannel`: documented as boolean; default `false`.
     #[bitrix(rename = "createChannel")]
     pub create_channel: Option<bool>,
     /// `bindingChannelIds`: documented as array.
     #[bitrix(rename = "bindingChannelIds")]
     pub binding_channel_ids: Option<Vec<Value>>,
-    /// `createCollab`: documented as boolean.
+    /// `createCollab`: documented as boolean; default `false`.
     #[bitrix(rename = "createCollab")]
     pub create_collab: Option<bool>,
     /// `bindingCollabIds`: documented as array.

@@ -56,7 +56,7 @@ pub struct HumanresourcesNodeCommunicationEdit {
     /// `communicationType`: documented as string, required.
     #[bitrix(rename = "communicationType")]
     pub communication_type: HumanresourcesNodeCommunicationEditCommunicationType,
-    /// `createDefault`: documented as boolean.
+    /// `createDefault`: documented as boolean; default `false`.
     #[bitrix(rename = "createDefault")]
     pub create_default: Option<bool>,
     /// `ids`: documented as array of integer.
@@ -64,7 +64,7 @@ pub struct HumanresourcesNodeCommunicationEdit {
     /// `removeIds`: documented as array of integer.
     #[bitrix(rename = "removeIds")]
     pub remove_ids: Option<Vec<i64>>,
-    /// `withChildren`: documented as boolean.
+    /// `withChildren`: documented as boolean; default `false`.
     #[bitrix(rename = "withChildren")]
     pub with_children: Option<bool>,
 }

@@ -62,7 +62,7 @@ pub struct HumanresourcesNodeMemberMove {
     /// `userIds`: documented as array of integer, required.
     #[bitrix(rename = "userIds")]
     pub user_ids: Vec<i64>,
-    /// `role`: documented as string.
+    /// `role`: documented as string; default `"MEMBER_EMPLOYEE"`.
     pub role: Option<HumanresourcesNodeMemberMoveRole>,
 }
 /// The `HumanresourcesNodeMemberMoveResult` object. Part of `humanresources.node.member.move` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/humanresources/node-member/humanresources-node-member-move.html)).

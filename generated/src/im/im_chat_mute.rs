@@ -24,7 +24,7 @@ pub struct ImChatMute {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: String,
-    /// `MUTE`: documented as Y/N flag.
+    /// `MUTE`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "MUTE", yn)]
     pub mute: Option<bool>,
 }

@@ -33,7 +33,7 @@ pub struct ImChatUserAdd {
     /// `USERS`: documented as array of integer, required.
     #[bitrix(rename = "USERS")]
     pub users: Vec<i64>,
-    /// `HIDE_HISTORY`: documented as Y/N flag.
+    /// `HIDE_HISTORY`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "HIDE_HISTORY", yn)]
     pub hide_history: Option<bool>,
 }

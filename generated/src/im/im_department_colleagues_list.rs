@@ -27,7 +27,7 @@ pub struct ImDepartmentColleaguesList {
     /// `OFFSET`: documented as integer.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `10`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

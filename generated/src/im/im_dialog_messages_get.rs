@@ -33,7 +33,7 @@ pub struct ImDialogMessagesGet {
     /// `FIRST_ID`: documented as integer.
     #[bitrix(rename = "FIRST_ID")]
     pub first_id: Option<i64>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `20`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

@@ -41,7 +41,7 @@ pub struct ImDialogMessagesSearch {
     /// `ORDER`: documented as object; keys: `*`.
     #[bitrix(rename = "ORDER")]
     pub order: Option<BTreeMap<String, types::SortDirection>>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `50`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
     /// `LAST_ID`: documented as integer.

@@ -30,19 +30,19 @@ pub struct ImDialogUsersList {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: String,
-    /// `SKIP_EXTERNAL`: documented as Y/N flag.
+    /// `SKIP_EXTERNAL`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "SKIP_EXTERNAL", yn)]
     pub skip_external: Option<bool>,
     /// `SKIP_EXTERNAL_EXCEPT_TYPES`: documented as string.
     #[bitrix(rename = "SKIP_EXTERNAL_EXCEPT_TYPES")]
     pub skip_external_except_types: Option<String>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `50`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
     /// `LAST_ID`: documented as integer.
     #[bitrix(rename = "LAST_ID")]
     pub last_id: Option<i64>,
-    /// `OFFSET`: documented as integer.
+    /// `OFFSET`: documented as integer; default `0`.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
 }

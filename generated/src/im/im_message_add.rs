@@ -51,10 +51,10 @@ pub struct ImMessageAdd {
     /// `MENU`: documented as `object|string`.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Value>,
-    /// `SYSTEM`: documented as Y/N flag.
+    /// `SYSTEM`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "SYSTEM", yn)]
     pub system: Option<bool>,
-    /// `URL_PREVIEW`: documented as Y/N flag.
+    /// `URL_PREVIEW`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "URL_PREVIEW", yn)]
     pub url_preview: Option<bool>,
     /// `REPLY_ID`: documented as integer.

@@ -28,7 +28,7 @@ pub struct ImMessageLike {
     /// `MESSAGE_ID`: documented as integer, required.
     #[bitrix(rename = "MESSAGE_ID")]
     pub message_id: i64,
-    /// `ACTION`: documented as string.
+    /// `ACTION`: documented as string; default `"auto"`.
     #[bitrix(rename = "ACTION")]
     pub action: Option<ImMessageLikeAction>,
 }

@@ -62,7 +62,7 @@ pub struct ImMessageUpdate {
     /// `URL_PREVIEW`: documented as Y/N flag.
     #[bitrix(rename = "URL_PREVIEW", yn)]
     pub url_preview: Option<bool>,
-    /// `IS_EDITED`: documented as Y/N flag.
+    /// `IS_EDITED`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "IS_EDITED", yn)]
     pub is_edited: Option<bool>,
 }

@@ -34,7 +34,7 @@ pub struct ImNotify {
     /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
-    /// `TYPE`: documented as string.
+    /// `TYPE`: documented as string; default `"USER"`.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<ImNotifyType>,
     /// `MESSAGE`: documented as string, required.

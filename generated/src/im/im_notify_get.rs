@@ -31,7 +31,7 @@ pub struct ImNotifyGet {
     /// `LAST_TYPE`: documented as integer.
     #[bitrix(rename = "LAST_TYPE")]
     pub last_type: Option<ImNotifyGetLastType>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `50`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
     /// `CONVERT_TEXT`: documented as string.

@@ -49,7 +49,7 @@ pub struct ImNotifyHistorySearch {
     /// `LAST_ID`: documented as integer.
     #[bitrix(rename = "LAST_ID")]
     pub last_id: Option<i64>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `50`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
     /// `CONVERT_TEXT`: documented as string.

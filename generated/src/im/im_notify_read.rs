@@ -18,7 +18,7 @@ pub struct ImNotifyRead {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `ACTION`: documented as Y/N flag.
+    /// `ACTION`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "ACTION", yn)]
     pub action: Option<bool>,
     /// `ONLY_CURRENT`: documented as string.

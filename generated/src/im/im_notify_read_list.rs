@@ -23,7 +23,7 @@ pub struct ImNotifyReadList {
     /// `IDS`: documented as array of integer, required.
     #[bitrix(rename = "IDS")]
     pub ids: Vec<i64>,
-    /// `ACTION`: documented as Y/N flag.
+    /// `ACTION`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "ACTION", yn)]
     pub action: Option<bool>,
 }

@@ -50,10 +50,10 @@ pub struct ImRecentList {
     /// `CAN_MANAGE_MESSAGES`: documented as Y/N flag.
     #[bitrix(rename = "CAN_MANAGE_MESSAGES", yn)]
     pub can_manage_messages: Option<bool>,
-    /// `OFFSET`: documented as integer.
+    /// `OFFSET`: documented as integer; default `0`.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `50`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

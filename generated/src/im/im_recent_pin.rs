@@ -28,7 +28,7 @@ pub struct ImRecentPin {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: String,
-    /// `PIN`: documented as Y/N flag.
+    /// `PIN`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "PIN", yn)]
     pub pin: Option<bool>,
 }

@@ -19,7 +19,7 @@ pub struct ImRecentUnread {
     /// `DIALOG_ID`: documented as string, required.
     #[bitrix(rename = "DIALOG_ID")]
     pub dialog_id: String,
-    /// `ACTION`: documented as Y/N flag.
+    /// `ACTION`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "ACTION", yn)]
     pub action: Option<bool>,
 }

@@ -23,10 +23,10 @@ pub struct ImSearchChatList {
     /// `FIND_LINES`: documented as string.
     #[bitrix(rename = "FIND_LINES")]
     pub find_lines: Option<String>,
-    /// `OFFSET`: documented as integer.
+    /// `OFFSET`: documented as integer; default `0`.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `10`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

@@ -20,13 +20,13 @@ pub struct ImSearchDepartmentList {
     /// `FIND`: documented as string, required.
     #[bitrix(rename = "FIND")]
     pub find: String,
-    /// `USER_DATA`: documented as Y/N flag.
+    /// `USER_DATA`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "USER_DATA", yn)]
     pub user_data: Option<bool>,
-    /// `OFFSET`: documented as integer.
+    /// `OFFSET`: documented as integer; default `0`.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `10`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

@@ -15,13 +15,13 @@ use crate::types;
     result = Vec<types::ImSearchLast>,
 )]
 pub struct ImSearchLastGet {
-    /// `SKIP_OPENLINES`: documented as Y/N flag.
+    /// `SKIP_OPENLINES`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "SKIP_OPENLINES", yn)]
     pub skip_openlines: Option<bool>,
-    /// `SKIP_CHAT`: documented as Y/N flag.
+    /// `SKIP_CHAT`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "SKIP_CHAT", yn)]
     pub skip_chat: Option<bool>,
-    /// `SKIP_DIALOG`: documented as Y/N flag.
+    /// `SKIP_DIALOG`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "SKIP_DIALOG", yn)]
     pub skip_dialog: Option<bool>,
 }

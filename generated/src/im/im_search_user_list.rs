@@ -20,13 +20,13 @@ pub struct ImSearchUserList {
     /// `FIND`: documented as string, required.
     #[bitrix(rename = "FIND")]
     pub find: String,
-    /// `BUSINESS`: documented as Y/N flag.
+    /// `BUSINESS`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "BUSINESS", yn)]
     pub business: Option<bool>,
-    /// `OFFSET`: documented as integer.
+    /// `OFFSET`: documented as integer; default `0`.
     #[bitrix(rename = "OFFSET")]
     pub offset: Option<i64>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `10`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

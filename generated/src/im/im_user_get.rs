@@ -25,7 +25,7 @@ pub struct ImUserGet {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `AVATAR_HR`: documented as string.
+    /// `AVATAR_HR`: documented as string; default `"N"`.
     #[bitrix(rename = "AVATAR_HR")]
     pub avatar_hr: Option<String>,
 }

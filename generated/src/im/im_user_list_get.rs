@@ -24,7 +24,7 @@ pub struct ImUserListGet {
     /// `ID`: documented as `array|string`, required.
     #[bitrix(rename = "ID")]
     pub id: Value,
-    /// `AVATAR_HR`: documented as string.
+    /// `AVATAR_HR`: documented as string; default `"N"`.
     #[bitrix(rename = "AVATAR_HR")]
     pub avatar_hr: Option<String>,
     /// `RESULT_TYPE`: documented as string.

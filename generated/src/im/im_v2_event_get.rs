@@ -18,6 +18,6 @@ use crate::types;
 pub struct ImV2EventGet {
     /// `offset`: documented as integer.
     pub offset: Option<i64>,
-    /// `limit`: documented as integer.
+    /// `limit`: documented as integer; default `100`.
     pub limit: Option<i64>,
 }

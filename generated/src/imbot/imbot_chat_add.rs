@@ -30,7 +30,7 @@ use bitrix24::{bitrix_enum, bitrix_method};
     error(code = "WRONG_REQUEST", status = 400, message = "Chat can't be created"),
 )]
 pub struct ImbotChatAdd {
-    /// `TYPE`: documented as string.
+    /// `TYPE`: documented as string; default `"CHAT"`.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<ImbotChatAddType>,
     /// `TITLE`: documented as string.

@@ -36,7 +36,7 @@ pub struct ImbotChatSetManager {
     /// `USER_ID`: documented as integer, required.
     #[bitrix(rename = "USER_ID")]
     pub user_id: i64,
-    /// `IS_MANAGER`: documented as Y/N flag.
+    /// `IS_MANAGER`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "IS_MANAGER", yn)]
     pub is_manager: Option<bool>,
     /// `BOT_ID`: documented as integer.

@@ -65,10 +65,10 @@ pub struct ImbotCommandAnswer {
     /// `MENU`: documented as object.
     #[bitrix(rename = "MENU")]
     pub menu: Option<Map<String, Value>>,
-    /// `SYSTEM`: documented as Y/N flag.
+    /// `SYSTEM`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "SYSTEM", yn)]
     pub system: Option<bool>,
-    /// `URL_PREVIEW`: documented as Y/N flag.
+    /// `URL_PREVIEW`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "URL_PREVIEW", yn)]
     pub url_preview: Option<bool>,
     /// `CLIENT_ID`: documented as string.

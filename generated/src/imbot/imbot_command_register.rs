@@ -45,13 +45,13 @@ pub struct ImbotCommandRegister {
     /// `LANG`: documented as array of object, required.
     #[bitrix(rename = "LANG")]
     pub lang: Vec<ImbotCommandRegisterLangItem>,
-    /// `COMMON`: documented as Y/N flag.
+    /// `COMMON`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "COMMON", yn)]
     pub common: Option<bool>,
-    /// `HIDDEN`: documented as Y/N flag.
+    /// `HIDDEN`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "HIDDEN", yn)]
     pub hidden: Option<bool>,
-    /// `EXTRANET_SUPPORT`: documented as Y/N flag.
+    /// `EXTRANET_SUPPORT`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "EXTRANET_SUPPORT", yn)]
     pub extranet_support: Option<bool>,
     /// `CLIENT_ID`: documented as string.

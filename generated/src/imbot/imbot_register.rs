@@ -71,7 +71,7 @@ pub struct ImbotRegister {
     /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `TYPE`: documented as string.
+    /// `TYPE`: documented as string; default `"B"`.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<ImbotRegisterType>,
     /// `OPENLINE`: documented as Y/N flag.

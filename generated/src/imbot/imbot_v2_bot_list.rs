@@ -26,9 +26,9 @@ pub struct ImbotV2BotList {
     pub bot_token: Option<Secret>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `limit`: documented as integer.
+    /// `limit`: documented as integer; default `50`.
     pub limit: Option<i64>,
-    /// `offset`: documented as integer.
+    /// `offset`: documented as integer; default `0`.
     pub offset: Option<i64>,
 }
 /// The `ImbotV2BotListResult` object. Part of `imbot.v2.Bot.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)).

@@ -185,22 +185,22 @@ pub struct ImbotV2BotRegisterFields {
     pub bot_token: Option<Secret>,
     /// `properties`: documented as object, required.
     pub properties: ImbotV2BotRegisterFieldsProperties,
-    /// `type`: documented as string.
+    /// `type`: documented as string; default `"bot"`.
     #[bitrix(rename = "type")]
     pub type_: Option<String>,
-    /// `eventMode`: documented as string.
+    /// `eventMode`: documented as string; default `"fetch"`.
     #[bitrix(rename = "eventMode")]
     pub event_mode: Option<ImbotV2BotRegisterFieldsEventMode>,
     /// `webhookUrl`: documented as string.
     #[bitrix(rename = "webhookUrl")]
     pub webhook_url: Option<String>,
-    /// `isHidden`: documented as boolean.
+    /// `isHidden`: documented as boolean; default `false`.
     #[bitrix(rename = "isHidden")]
     pub is_hidden: Option<bool>,
-    /// `isReactionsEnabled`: documented as boolean.
+    /// `isReactionsEnabled`: documented as boolean; default `true`.
     #[bitrix(rename = "isReactionsEnabled")]
     pub is_reactions_enabled: Option<bool>,
-    /// `isSupportOpenline`: documented as boolean.
+    /// `isSupportOpenline`: documented as boolean; default `false`.
     #[bitrix(rename = "isSupportOpenline")]
     pub is_support_openline: Option<bool>,
     /// `backgroundId`: documented as string.

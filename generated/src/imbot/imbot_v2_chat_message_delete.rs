@@ -38,7 +38,7 @@ pub struct ImbotV2ChatMessageDelete {
     /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
-    /// `complete`: documented as boolean.
+    /// `complete`: documented as boolean; default `false`.
     pub complete: Option<bool>,
 }
 /// The `ImbotV2ChatMessageDeleteResult` object. Part of `imbot.v2.Chat.Message.delete` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-delete.html)).

@@ -43,7 +43,7 @@ pub struct ImbotV2ChatMessageGetContext {
     /// `messageId`: documented as integer, required.
     #[bitrix(rename = "messageId")]
     pub message_id: i64,
-    /// `range`: documented as integer.
+    /// `range`: documented as integer; default `50`.
     pub range: Option<i64>,
 }
 /// The `ImbotV2ChatMessageGetContextResult` object. Part of `imbot.v2.Chat.Message.getContext` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/messages/chat-message-get-context.html)).

@@ -66,9 +66,9 @@ pub struct ImbotV2ChatMessageSendFields {
     pub attach: Option<Vec<Value>>,
     /// `keyboard`: documented as array.
     pub keyboard: Option<Vec<Value>>,
-    /// `system`: documented as boolean.
+    /// `system`: documented as boolean; default `false`.
     pub system: Option<bool>,
-    /// `urlPreview`: documented as boolean.
+    /// `urlPreview`: documented as boolean; default `true`.
     #[bitrix(rename = "urlPreview")]
     pub url_preview: Option<bool>,
     /// `replyId`: documented as integer.

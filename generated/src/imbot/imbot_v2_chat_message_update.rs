@@ -61,7 +61,7 @@ pub struct ImbotV2ChatMessageUpdateFields {
     pub attach: Option<Vec<Value>>,
     /// `keyboard`: documented as array.
     pub keyboard: Option<Vec<Value>>,
-    /// `urlPreview`: documented as Y/N flag.
+    /// `urlPreview`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "urlPreview", yn)]
     pub url_preview: Option<bool>,
     /// Undocumented keys sent as they are.

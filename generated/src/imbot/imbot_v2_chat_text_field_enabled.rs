@@ -38,7 +38,7 @@ pub struct ImbotV2ChatTextFieldEnabled {
     /// `dialogId`: documented as string, required.
     #[bitrix(rename = "dialogId")]
     pub dialog_id: String,
-    /// `enabled`: documented as boolean.
+    /// `enabled`: documented as boolean; default `true`.
     pub enabled: Option<bool>,
 }
 /// The `ImbotV2ChatTextFieldEnabledResult` object. Part of `imbot.v2.Chat.TextField.enabled` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/ui/chat-text-field-enabled.html)).

@@ -40,6 +40,6 @@ pub struct ImbotV2ChatUserList {
     pub dialog_id: String,
     /// `order`: documented as object; keys: `*`.
     pub order: Option<BTreeMap<String, types::SortDirection>>,
-    /// `limit`: documented as integer.
+    /// `limit`: documented as integer; default `50`.
     pub limit: Option<i64>,
 }

@@ -74,11 +74,11 @@ pub struct ImbotV2CommandRegisterFields {
     pub title: Option<Map<String, Value>>,
     /// `params`: documented as object.
     pub params: Option<Map<String, Value>>,
-    /// `common`: documented as boolean.
+    /// `common`: documented as boolean; default `false`.
     pub common: Option<bool>,
-    /// `hidden`: documented as boolean.
+    /// `hidden`: documented as boolean; default `false`.
     pub hidden: Option<bool>,
-    /// `extranetSupport`: documented as boolean.
+    /// `extranetSupport`: documented as boolean; default `false`.
     #[bitrix(rename = "extranetSupport")]
     pub extranet_support: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -39,9 +39,9 @@ pub struct ImbotV2EventGet {
     pub bot_token: Option<Secret>,
     /// `offset`: documented as integer.
     pub offset: Option<i64>,
-    /// `limit`: documented as integer.
+    /// `limit`: documented as integer; default `100`.
     pub limit: Option<i64>,
-    /// `withUserEvents`: documented as boolean.
+    /// `withUserEvents`: documented as boolean; default `false`.
     #[bitrix(rename = "withUserEvents")]
     pub with_user_events: Option<bool>,
 }

@@ -76,25 +76,25 @@ pub struct ImconnectorRegister {
     /// `ICON_DISABLED`: documented as object.
     #[bitrix(rename = "ICON_DISABLED")]
     pub icon_disabled: Option<ImconnectorRegisterIconDisabled>,
-    /// `DEL_EXTERNAL_MESSAGES`: documented as boolean.
+    /// `DEL_EXTERNAL_MESSAGES`: documented as boolean; default `true`.
     #[bitrix(rename = "DEL_EXTERNAL_MESSAGES")]
     pub del_external_messages: Option<bool>,
-    /// `EDIT_INTERNAL_MESSAGES`: documented as boolean.
+    /// `EDIT_INTERNAL_MESSAGES`: documented as boolean; default `true`.
     #[bitrix(rename = "EDIT_INTERNAL_MESSAGES")]
     pub edit_internal_messages: Option<bool>,
-    /// `DEL_INTERNAL_MESSAGES`: documented as boolean.
+    /// `DEL_INTERNAL_MESSAGES`: documented as boolean; default `true`.
     #[bitrix(rename = "DEL_INTERNAL_MESSAGES")]
     pub del_internal_messages: Option<bool>,
-    /// `NEWSLETTER`: documented as boolean.
+    /// `NEWSLETTER`: documented as boolean; default `true`.
     #[bitrix(rename = "NEWSLETTER")]
     pub newsletter: Option<bool>,
-    /// `NEED_SYSTEM_MESSAGES`: documented as boolean.
+    /// `NEED_SYSTEM_MESSAGES`: documented as boolean; default `true`.
     #[bitrix(rename = "NEED_SYSTEM_MESSAGES")]
     pub need_system_messages: Option<bool>,
-    /// `NEED_SIGNATURE`: documented as boolean.
+    /// `NEED_SIGNATURE`: documented as boolean; default `true`.
     #[bitrix(rename = "NEED_SIGNATURE")]
     pub need_signature: Option<bool>,
-    /// `CHAT_GROUP`: documented as boolean.
+    /// `CHAT_GROUP`: documented as boolean; default `false`.
     #[bitrix(rename = "CHAT_GROUP")]
     pub chat_group: Option<bool>,
 }

@@ -47,7 +47,7 @@ pub struct ImopenlinesBotSessionTransfer {
     /// `TRANSFER_ID`: documented as `string|integer`.
     #[bitrix(rename = "TRANSFER_ID")]
     pub transfer_id: Option<Value>,
-    /// `LEAVE`: documented as Y/N flag.
+    /// `LEAVE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "LEAVE", yn)]
     pub leave: Option<bool>,
     /// `CLIENT_ID`: documented as string.

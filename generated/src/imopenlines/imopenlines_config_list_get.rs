@@ -49,9 +49,9 @@ pub struct ImopenlinesConfigListGetParams {
     pub order: Option<BTreeMap<String, types::SortDirection>>,
     /// `filter`: documented as object.
     pub filter: Option<Map<String, Value>>,
-    /// `limit`: documented as integer.
+    /// `limit`: documented as integer; default `50`.
     pub limit: Option<i64>,
-    /// `offset`: documented as integer.
+    /// `offset`: documented as integer; default `0`.
     pub offset: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

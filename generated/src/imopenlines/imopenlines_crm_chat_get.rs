@@ -41,7 +41,7 @@ pub struct ImopenlinesCrmChatGet {
     /// `CRM_ENTITY`: documented as integer, required.
     #[bitrix(rename = "CRM_ENTITY")]
     pub crm_entity: i64,
-    /// `ACTIVE_ONLY`: documented as Y/N flag.
+    /// `ACTIVE_ONLY`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "ACTIVE_ONLY", yn)]
     pub active_only: Option<bool>,
 }

@@ -54,7 +54,7 @@ pub struct ImopenlinesNetworkMessageAdd {
     /// `KEYBOARD`: documented as object.
     #[bitrix(rename = "KEYBOARD")]
     pub keyboard: Option<Map<String, Value>>,
-    /// `URL_PREVIEW`: documented as Y/N flag.
+    /// `URL_PREVIEW`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "URL_PREVIEW", yn)]
     pub url_preview: Option<bool>,
 }

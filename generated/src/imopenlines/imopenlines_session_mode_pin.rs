@@ -31,7 +31,7 @@ pub struct ImopenlinesSessionModePin {
     /// `CHAT_ID`: documented as integer, required.
     #[bitrix(rename = "CHAT_ID")]
     pub chat_id: i64,
-    /// `ACTIVATE`: documented as Y/N flag.
+    /// `ACTIVATE`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "ACTIVATE", yn)]
     pub activate: Option<bool>,
 }

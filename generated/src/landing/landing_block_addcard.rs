@@ -50,7 +50,7 @@ pub struct LandingBlockAddcard {
     pub selector: String,
     /// `content`: documented as string, required.
     pub content: String,
-    /// `preventHistory`: documented as boolean.
+    /// `preventHistory`: documented as boolean; default `false`.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

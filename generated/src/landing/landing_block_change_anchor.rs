@@ -48,7 +48,7 @@ pub struct LandingBlockChangeAnchor {
     pub block: i64,
     /// `data`: documented as string, required.
     pub data: String,
-    /// `preventHistory`: documented as boolean.
+    /// `preventHistory`: documented as boolean; default `false`.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

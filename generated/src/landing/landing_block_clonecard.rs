@@ -48,7 +48,7 @@ pub struct LandingBlockClonecard {
     pub block: i64,
     /// `selector`: documented as string, required.
     pub selector: String,
-    /// `preventHistory`: documented as boolean.
+    /// `preventHistory`: documented as boolean; default `false`.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

@@ -41,7 +41,7 @@ pub struct LandingBlockGetcontent {
     pub lid: i64,
     /// `block`: documented as integer, required.
     pub block: i64,
-    /// `editMode`: documented as boolean.
+    /// `editMode`: documented as boolean; default `false`.
     #[bitrix(rename = "editMode")]
     pub edit_mode: Option<bool>,
     /// `params`: documented as object.
@@ -116,9 +116,9 @@ pub enum LandingBlockGetcontentResultAccess {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockGetcontentParams {
-    /// `wrapper_show`: documented as boolean.
+    /// `wrapper_show`: documented as boolean; default `true`.
     pub wrapper_show: Option<bool>,
-    /// `force_unactive`: documented as boolean.
+    /// `force_unactive`: documented as boolean; default `false`.
     pub force_unactive: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -67,7 +67,7 @@ pub struct LandingBlockUpdateCardsDataValue {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockUpdateCardsDataValueSource {
-    /// `type`: documented as string.
+    /// `type`: documented as string; default `"card"`.
     #[bitrix(rename = "type")]
     pub type_: Option<LandingBlockUpdateCardsDataValueSourceType>,
     /// `value`: documented as `integer|string`.

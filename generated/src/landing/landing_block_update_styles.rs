@@ -49,7 +49,7 @@ pub struct LandingBlockUpdateStyles {
     pub block: i64,
     /// `data`: documented as object, required.
     pub data: LandingBlockUpdateStylesData,
-    /// `preventHistory`: documented as boolean.
+    /// `preventHistory`: documented as boolean; default `false`.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

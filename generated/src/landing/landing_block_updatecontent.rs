@@ -46,7 +46,7 @@ pub struct LandingBlockUpdatecontent {
     pub content: String,
     /// `designed`: documented as `boolean|integer|string`.
     pub designed: Option<Value>,
-    /// `preventHistory`: documented as boolean.
+    /// `preventHistory`: documented as boolean; default `false`.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

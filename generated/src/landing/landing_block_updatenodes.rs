@@ -62,7 +62,7 @@ pub struct LandingBlockUpdatenodes {
     pub data: BTreeMap<String, Value>,
     /// `additional`: documented as object.
     pub additional: Option<LandingBlockUpdatenodesAdditional>,
-    /// `preventHistory`: documented as boolean.
+    /// `preventHistory`: documented as boolean; default `false`.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }
@@ -70,7 +70,7 @@ pub struct LandingBlockUpdatenodes {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct LandingBlockUpdatenodesAdditional {
-    /// `appendMenu`: documented as boolean.
+    /// `appendMenu`: documented as boolean; default `false`.
     #[bitrix(rename = "appendMenu")]
     pub append_menu: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -64,7 +64,7 @@ pub struct LandingBlockUploadfileParams {
     pub width: Option<i64>,
     /// `height`: documented as integer.
     pub height: Option<i64>,
-    /// `resize_type`: documented as integer.
+    /// `resize_type`: documented as integer; default `1`.
     pub resize_type: Option<LandingBlockUploadfileParamsResizeType>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

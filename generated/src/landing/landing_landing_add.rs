@@ -75,10 +75,10 @@ pub struct LandingLandingAddFields {
     /// `XML_ID`: documented as string.
     #[bitrix(rename = "XML_ID")]
     pub xml_id: Option<String>,
-    /// `SITEMAP`: documented as string.
+    /// `SITEMAP`: documented as string; default `"N"`.
     #[bitrix(rename = "SITEMAP")]
     pub sitemap: Option<String>,
-    /// `FOLDER`: documented as string.
+    /// `FOLDER`: documented as string; default `"N"`.
     #[bitrix(rename = "FOLDER")]
     pub folder: Option<String>,
     /// `FOLDER_ID`: documented as integer.

@@ -87,7 +87,7 @@ pub struct LandingLandingAddByTemplateFields {
     /// `FOLDER_ID`: documented as integer.
     #[bitrix(rename = "FOLDER_ID")]
     pub folder_id: Option<i64>,
-    /// `SITE_TYPE`: documented as string.
+    /// `SITE_TYPE`: documented as string; default `"PAGE"`.
     #[bitrix(rename = "SITE_TYPE")]
     pub site_type: Option<String>,
     /// `PREPARE_BLOCKS`: documented as boolean.

@@ -52,7 +52,7 @@ pub struct LandingLandingAddblock {
     pub lid: i64,
     /// `fields`: documented as object, required.
     pub fields: LandingLandingAddblockFields,
-    /// `preventHistory`: documented as boolean.
+    /// `preventHistory`: documented as boolean; default `false`.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }
@@ -66,7 +66,7 @@ pub struct LandingLandingAddblockFields {
     /// `AFTER_ID`: documented as integer.
     #[bitrix(rename = "AFTER_ID")]
     pub after_id: Option<i64>,
-    /// `ACTIVE`: documented as Y/N flag.
+    /// `ACTIVE`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
     /// `CONTENT`: documented as string.

@@ -40,7 +40,7 @@ pub struct LandingLandingCopy {
     /// `toFolderId`: documented as integer.
     #[bitrix(rename = "toFolderId")]
     pub to_folder_id: Option<i64>,
-    /// `skipSystem`: documented as boolean.
+    /// `skipSystem`: documented as boolean; default `false`.
     #[bitrix(rename = "skipSystem")]
     pub skip_system: Option<bool>,
 }

@@ -51,7 +51,7 @@ pub struct LandingLandingDownblock {
     pub lid: i64,
     /// `block`: documented as integer, required.
     pub block: i64,
-    /// `preventHistory`: documented as boolean.
+    /// `preventHistory`: documented as boolean; default `false`.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

@@ -46,9 +46,9 @@ pub struct LandingLandingMarkdeletedblock {
     pub lid: i64,
     /// `block`: documented as integer, required.
     pub block: i64,
-    /// `mark`: documented as boolean.
+    /// `mark`: documented as boolean; default `true`.
     pub mark: Option<bool>,
-    /// `preventHistory`: documented as boolean.
+    /// `preventHistory`: documented as boolean; default `false`.
     #[bitrix(rename = "preventHistory")]
     pub prevent_history: Option<bool>,
 }

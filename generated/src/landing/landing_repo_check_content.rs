@@ -33,7 +33,7 @@ use bitrix24::{bitrix_method, bitrix_object};
 pub struct LandingRepoCheckContent {
     /// `content`: documented as string, required.
     pub content: String,
-    /// `splitter`: documented as string.
+    /// `splitter`: documented as string; default `"#SANITIZE#"`.
     pub splitter: Option<String>,
 }
 /// The `LandingRepoCheckContentResult` object. Part of `landing.repo.checkContent` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-check-content.html)).

@@ -82,7 +82,7 @@ pub struct LandingSiteAddFields {
     /// `CODE`: documented as string, required.
     #[bitrix(rename = "CODE")]
     pub code: String,
-    /// `TYPE`: documented as string.
+    /// `TYPE`: documented as string; default `"PAGE"`.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<String>,
     /// `DOMAIN_ID`: documented as `integer|string`.

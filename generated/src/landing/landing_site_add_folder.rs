@@ -57,7 +57,7 @@ pub struct LandingSiteAddFolderFields {
     /// `PARENT_ID`: documented as integer.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
-    /// `ACTIVE`: documented as string.
+    /// `ACTIVE`: documented as string; default `"N"`.
     #[bitrix(rename = "ACTIVE")]
     pub active: Option<String>,
     /// Undocumented keys sent as they are.

@@ -40,6 +40,6 @@ pub struct LandingSitePublicationFolder {
     /// `folderId`: documented as integer, required.
     #[bitrix(rename = "folderId")]
     pub folder_id: i64,
-    /// `mark`: documented as boolean.
+    /// `mark`: documented as boolean; default `true`.
     pub mark: Option<bool>,
 }

@@ -49,7 +49,7 @@ pub struct ListsElementAdd {
     /// `FIELDS`: documented as object, required.
     #[bitrix(rename = "FIELDS")]
     pub fields: ListsElementAddFields,
-    /// `IBLOCK_SECTION_ID`: documented as integer.
+    /// `IBLOCK_SECTION_ID`: documented as integer; default `0`.
     #[bitrix(rename = "IBLOCK_SECTION_ID")]
     pub iblock_section_id: Option<i64>,
     /// `LIST_ELEMENT_URL`: documented as string.

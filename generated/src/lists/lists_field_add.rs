@@ -76,10 +76,10 @@ pub struct ListsFieldAddFields {
     /// `TYPE`: documented as string, required.
     #[bitrix(rename = "TYPE")]
     pub type_: ListsFieldAddFieldsType,
-    /// `IS_REQUIRED`: documented as Y/N flag.
+    /// `IS_REQUIRED`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IS_REQUIRED", yn)]
     pub is_required: Option<bool>,
-    /// `MULTIPLE`: documented as Y/N flag.
+    /// `MULTIPLE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "MULTIPLE", yn)]
     pub multiple: Option<bool>,
     /// `SORT`: documented as integer.
@@ -106,10 +106,10 @@ pub struct ListsFieldAddFields {
     /// `USER_TYPE_SETTINGS`: documented as array.
     #[bitrix(rename = "USER_TYPE_SETTINGS")]
     pub user_type_settings: Option<Vec<Value>>,
-    /// `ROW_COUNT`: documented as integer.
+    /// `ROW_COUNT`: documented as integer; default `1`.
     #[bitrix(rename = "ROW_COUNT")]
     pub row_count: Option<i64>,
-    /// `COL_COUNT`: documented as integer.
+    /// `COL_COUNT`: documented as integer; default `30`.
     #[bitrix(rename = "COL_COUNT")]
     pub col_count: Option<i64>,
     /// `LINK_IBLOCK_ID`: documented as integer.

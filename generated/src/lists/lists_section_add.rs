@@ -32,7 +32,7 @@ pub struct ListsSectionAdd {
     /// `IBLOCK_CODE`: documented as string.
     #[bitrix(rename = "IBLOCK_CODE")]
     pub iblock_code: Option<String>,
-    /// `IBLOCK_SECTION_ID`: documented as integer.
+    /// `IBLOCK_SECTION_ID`: documented as integer; default `0`.
     #[bitrix(rename = "IBLOCK_SECTION_ID")]
     pub iblock_section_id: Option<i64>,
     /// `SECTION_CODE`: documented as string, required.
@@ -80,7 +80,7 @@ pub struct ListsSectionAddFields {
     /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: documented as string.
+    /// `DESCRIPTION_TYPE`: documented as string; default `"text"`.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
     pub description_type: Option<ListsSectionAddFieldsDescriptionType>,
     /// `DETAIL_PICTURE`: documented as array.

@@ -81,7 +81,7 @@ pub struct ListsSectionUpdateFields {
     /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: documented as string.
+    /// `DESCRIPTION_TYPE`: documented as string; default `"text"`.
     #[bitrix(rename = "DESCRIPTION_TYPE")]
     pub description_type: Option<ListsSectionUpdateFieldsDescriptionType>,
     /// `DETAIL_PICTURE`: documented as array.

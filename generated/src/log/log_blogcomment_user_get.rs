@@ -24,7 +24,7 @@ pub struct LogBlogcommentUserGet {
     /// `LAST_ID`: documented as integer.
     #[bitrix(rename = "LAST_ID")]
     pub last_id: Option<i64>,
-    /// `LIMIT`: documented as integer.
+    /// `LIMIT`: documented as integer; default `100`.
     #[bitrix(rename = "LIMIT")]
     pub limit: Option<i64>,
 }

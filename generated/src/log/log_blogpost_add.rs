@@ -52,7 +52,7 @@ pub struct LogBlogpostAdd {
     /// `FILES`: documented as array.
     #[bitrix(rename = "FILES")]
     pub files: Option<Vec<Value>>,
-    /// `IMPORTANT`: documented as Y/N flag.
+    /// `IMPORTANT`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IMPORTANT", yn)]
     pub important: Option<bool>,
     /// `IMPORTANT_DATE_END`: documented as string.
@@ -70,7 +70,7 @@ pub struct LogBlogpostAdd {
     /// `BACKGROUND_CODE`: documented as string.
     #[bitrix(rename = "BACKGROUND_CODE")]
     pub background_code: Option<String>,
-    /// `PARSE_PREVIEW`: documented as Y/N flag.
+    /// `PARSE_PREVIEW`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "PARSE_PREVIEW", yn)]
     pub parse_preview: Option<bool>,
 }

@@ -38,6 +38,6 @@ use crate::types;
 pub struct MailMessageThread {
     /// `id`: documented as integer, required.
     pub id: i64,
-    /// `limit`: documented as integer.
+    /// `limit`: documented as integer; default `20`.
     pub limit: Option<i64>,
 }

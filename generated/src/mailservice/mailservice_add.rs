@@ -30,7 +30,7 @@ pub struct MailserviceAdd {
     /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `ACTIVE`: documented as Y/N flag.
+    /// `ACTIVE`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
     /// `SERVER`: documented as string.
@@ -48,7 +48,7 @@ pub struct MailserviceAdd {
     /// `ICON`: documented as `file|integer|string`.
     #[bitrix(rename = "ICON")]
     pub icon: Option<Value>,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer; default `100`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
 }

@@ -68,7 +68,7 @@ pub struct NoteCollectionAdd {
 pub struct NoteCollectionAddFields {
     /// `name`: documented as string, required.
     pub name: String,
-    /// `position`: documented as integer.
+    /// `position`: documented as integer; default `0`.
     pub position: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

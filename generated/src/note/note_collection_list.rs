@@ -31,7 +31,7 @@ pub struct NoteCollectionList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteCollectionListPagination {
-    /// `limit`: documented as integer.
+    /// `limit`: documented as integer; default `50`.
     pub limit: Option<i64>,
     /// `afterCursor`: documented as object.
     #[bitrix(rename = "afterCursor")]

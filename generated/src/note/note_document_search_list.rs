@@ -59,7 +59,7 @@ pub struct NoteDocumentSearchList {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct NoteDocumentSearchListPagination {
-    /// `limit`: documented as integer.
+    /// `limit`: documented as integer; default `50`.
     pub limit: Option<i64>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]

@@ -87,7 +87,7 @@ pub struct NoteDocumentUpdate {
     pub id: i64,
     /// `fields`: documented as object, required.
     pub fields: NoteDocumentUpdateFields,
-    /// `overwrite`: documented as boolean.
+    /// `overwrite`: documented as boolean; default `false`.
     pub overwrite: Option<bool>,
 }
 /// The `NoteDocumentUpdateResult` object. Part of `note.document.update` (REST 3.0, [official documentation](https://apidocs.bitrix24.com/api-reference/rest-v3/note/document/note-document-update.html)).

@@ -53,7 +53,7 @@ pub struct SalePaysystemAdd {
     /// `BX_REST_HANDLER`: documented as `sale_paysystem_handler.CODE`, required.
     #[bitrix(rename = "BX_REST_HANDLER")]
     pub bx_rest_handler: String,
-    /// `ACTIVE`: documented as Y/N flag.
+    /// `ACTIVE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
     /// `SETTINGS`: documented as object.
@@ -65,7 +65,7 @@ pub struct SalePaysystemAdd {
     /// `LOGOTYPE`: documented as string.
     #[bitrix(rename = "LOGOTYPE")]
     pub logotype: Option<String>,
-    /// `NEW_WINDOW`: documented as Y/N flag.
+    /// `NEW_WINDOW`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "NEW_WINDOW", yn)]
     pub new_window: Option<bool>,
     /// `XML_ID`: documented as string.

@@ -39,7 +39,7 @@ pub struct SalePaysystemHandlerAdd {
     /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer; default `100`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
     /// `CODE`: documented as string, required.
@@ -65,7 +65,7 @@ pub struct SalePaysystemHandlerAddSettings {
     /// `IFRAME_DATA`: documented as object.
     #[bitrix(rename = "IFRAME_DATA")]
     pub iframe_data: Option<SalePaysystemHandlerAddSettingsIframeData>,
-    /// `CLIENT_TYPE`: documented as string.
+    /// `CLIENT_TYPE`: documented as string; default `"b2c"`.
     #[bitrix(rename = "CLIENT_TYPE")]
     pub client_type: Option<SalePaysystemHandlerAddSettingsClientType>,
     /// `CURRENCY`: documented as array of `crm_currency.CURRENCY`.

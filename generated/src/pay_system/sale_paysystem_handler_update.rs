@@ -84,7 +84,7 @@ pub struct SalePaysystemHandlerUpdateFieldsSettings {
     /// `IFRAME_DATA`: documented as object.
     #[bitrix(rename = "IFRAME_DATA")]
     pub iframe_data: Option<SalePaysystemHandlerUpdateFieldsSettingsIframeData>,
-    /// `CLIENT_TYPE`: documented as string.
+    /// `CLIENT_TYPE`: documented as string; default `"b2c"`.
     #[bitrix(rename = "CLIENT_TYPE")]
     pub client_type: Option<SalePaysystemHandlerUpdateFieldsSettingsClientType>,
     /// `CURRENCY`: documented as array of `crm_currency.CURRENCY`.

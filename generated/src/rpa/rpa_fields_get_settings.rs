@@ -20,7 +20,7 @@ pub struct RpaFieldsGetSettings {
     /// `typeId`: documented as integer, required.
     #[bitrix(rename = "typeId")]
     pub type_id: i64,
-    /// `stageId`: documented as integer.
+    /// `stageId`: documented as integer; default `0`.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<i64>,
 }

@@ -21,7 +21,7 @@ pub struct RpaFieldsSetSettings {
     /// `typeId`: documented as number, required.
     #[bitrix(rename = "typeId")]
     pub type_id: f64,
-    /// `stageId`: documented as number.
+    /// `stageId`: documented as number; default `0.0`.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<f64>,
     /// `fields`: documented as object, required.

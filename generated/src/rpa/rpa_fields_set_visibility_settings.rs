@@ -23,7 +23,7 @@ pub struct RpaFieldsSetVisibilitySettings {
     pub type_id: i64,
     /// `visibility`: documented as string, required.
     pub visibility: String,
-    /// `stageId`: documented as integer.
+    /// `stageId`: documented as integer; default `0`.
     #[bitrix(rename = "stageId")]
     pub stage_id: Option<i64>,
     /// `fields`: documented as array, required.

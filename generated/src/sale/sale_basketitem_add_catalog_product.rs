@@ -76,7 +76,7 @@ pub struct SaleBasketitemAddCatalogProductFields {
     pub discount_price: Option<f64>,
     /// `currency`: documented as `crm_currency.CURRENCY`, required.
     pub currency: String,
-    /// `customPrice`: documented as Y/N flag.
+    /// `customPrice`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "customPrice", yn)]
     pub custom_price: Option<bool>,
     /// `quantity`: documented as double, required.

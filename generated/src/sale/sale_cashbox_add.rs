@@ -49,13 +49,13 @@ pub struct SaleCashboxAdd {
     /// `NUMBER_KKM`: documented as string.
     #[bitrix(rename = "NUMBER_KKM")]
     pub number_kkm: Option<String>,
-    /// `ACTIVE`: documented as Y/N flag.
+    /// `ACTIVE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer; default `100`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `USE_OFFLINE`: documented as Y/N flag.
+    /// `USE_OFFLINE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "USE_OFFLINE", yn)]
     pub use_offline: Option<bool>,
     /// `SETTINGS`: documented as array.

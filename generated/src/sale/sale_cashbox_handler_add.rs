@@ -42,10 +42,10 @@ pub struct SaleCashboxHandlerAdd {
     /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `SORT`: documented as integer.
+    /// `SORT`: documented as integer; default `100`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `SUPPORTS_FFD105`: documented as Y/N flag.
+    /// `SUPPORTS_FFD105`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "SUPPORTS_FFD105", yn)]
     pub supports_ffd105: Option<bool>,
     /// `SETTINGS`: documented as object, required.
@@ -109,19 +109,19 @@ pub struct SaleCashboxHandlerAddSettingsConfigItems {
     /// `REQUIRED`: documented as Y/N flag, required.
     #[bitrix(rename = "REQUIRED", yn)]
     pub required: bool,
-    /// `DISABLED`: documented as Y/N flag.
+    /// `DISABLED`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "DISABLED", yn)]
     pub disabled: Option<bool>,
-    /// `MULTIPLE`: documented as Y/N flag.
+    /// `MULTIPLE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "MULTIPLE", yn)]
     pub multiple: Option<bool>,
-    /// `MULTILINE`: documented as Y/N flag.
+    /// `MULTILINE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "MULTILINE", yn)]
     pub multiline: Option<bool>,
     /// `OPTIONS`: documented as object, required.
     #[bitrix(rename = "OPTIONS")]
     pub options: Map<String, Value>,
-    /// `TIME`: documented as Y/N flag.
+    /// `TIME`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "TIME", yn)]
     pub time: Option<bool>,
     /// Undocumented keys sent as they are.

@@ -52,7 +52,7 @@ pub struct SaleDeliveryAdd {
     /// `SORT`: documented as integer.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
-    /// `ACTIVE`: documented as Y/N flag.
+    /// `ACTIVE`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "ACTIVE", yn)]
     pub active: Option<bool>,
     /// `CONFIG`: documented as array of object.

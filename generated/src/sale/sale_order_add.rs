@@ -67,7 +67,7 @@ pub struct SaleOrderAddFields {
     /// `dateInsert`: documented as datetime.
     #[bitrix(rename = "dateInsert")]
     pub date_insert: Option<String>,
-    /// `marked`: documented as Y/N flag.
+    /// `marked`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub marked: Option<bool>,
     /// `empMarkedId`: documented as `user.id`.
@@ -93,13 +93,13 @@ pub struct SaleOrderAddFields {
     /// `lockedBy`: documented as `user.id`.
     #[bitrix(rename = "lockedBy")]
     pub locked_by: Option<i64>,
-    /// `recountFlag`: documented as Y/N flag.
+    /// `recountFlag`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "recountFlag", yn)]
     pub recount_flag: Option<bool>,
     /// `affiliateId`: documented as integer.
     #[bitrix(rename = "affiliateId")]
     pub affiliate_id: Option<i64>,
-    /// `updated1c`: documented as Y/N flag.
+    /// `updated1c`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub updated1c: Option<bool>,
     /// `orderTopic`: documented as string.
@@ -112,10 +112,10 @@ pub struct SaleOrderAddFields {
     pub id1c: Option<String>,
     /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `externalOrder`: documented as Y/N flag.
+    /// `externalOrder`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "externalOrder", yn)]
     pub external_order: Option<bool>,
-    /// `canceled`: documented as Y/N flag.
+    /// `canceled`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub canceled: Option<bool>,
     /// `empCanceledId`: documented as `user.id`.

@@ -52,7 +52,7 @@ pub struct SalePaymentAddFields {
     /// `paySystemId`: documented as `sale_paysystem.id`, required.
     #[bitrix(rename = "paySystemId")]
     pub pay_system_id: i64,
-    /// `paid`: documented as Y/N flag.
+    /// `paid`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub paid: Option<bool>,
     /// `datePaid`: documented as datetime.
@@ -128,20 +128,20 @@ pub struct SalePaymentAddFields {
     pub is_return: Option<bool>,
     /// `comments`: documented as string.
     pub comments: Option<String>,
-    /// `updated1c`: documented as Y/N flag.
+    /// `updated1c`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub updated1c: Option<bool>,
     /// `id1c`: documented as string.
     pub id1c: Option<String>,
     /// `version1c`: documented as string.
     pub version1c: Option<String>,
-    /// `externalPayment`: documented as string.
+    /// `externalPayment`: documented as string; default `"N"`.
     #[bitrix(rename = "externalPayment")]
     pub external_payment: Option<SalePaymentAddFieldsExternalPayment>,
     /// `psInvoiceId`: documented as string.
     #[bitrix(rename = "psInvoiceId")]
     pub ps_invoice_id: Option<i64>,
-    /// `marked`: documented as Y/N flag.
+    /// `marked`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub marked: Option<bool>,
     /// `reasonMarked`: documented as string.

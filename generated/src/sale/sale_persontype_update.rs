@@ -61,9 +61,9 @@ pub struct SalePersontypeUpdateFields {
     pub name: String,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `sort`: documented as string.
+    /// `sort`: documented as string; default `"150"`.
     pub sort: Option<String>,
-    /// `active`: documented as string.
+    /// `active`: documented as string; default `"Y"`.
     pub active: Option<String>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]

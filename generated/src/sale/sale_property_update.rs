@@ -103,26 +103,26 @@ pub struct SalePropertyUpdateFields {
     pub name: String,
     /// `code`: documented as string.
     pub code: Option<String>,
-    /// `active`: documented as Y/N flag.
+    /// `active`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub active: Option<bool>,
-    /// `util`: documented as Y/N flag.
+    /// `util`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub util: Option<bool>,
-    /// `userProps`: documented as Y/N flag.
+    /// `userProps`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "userProps", yn)]
     pub user_props: Option<bool>,
-    /// `isFiltered`: documented as Y/N flag.
+    /// `isFiltered`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "isFiltered", yn)]
     pub is_filtered: Option<bool>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `description`: documented as string.
     pub description: Option<String>,
-    /// `required`: documented as Y/N flag.
+    /// `required`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub required: Option<bool>,
-    /// `multiple`: documented as Y/N flag.
+    /// `multiple`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub multiple: Option<bool>,
     /// `xmlId`: documented as string.

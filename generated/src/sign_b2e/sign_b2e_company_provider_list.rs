@@ -36,7 +36,7 @@ pub struct SignB2eCompanyProviderList {
     /// `companyCrmId`: documented as integer.
     #[bitrix(rename = "companyCrmId")]
     pub company_crm_id: Option<i64>,
-    /// `language`: documented as string.
+    /// `language`: documented as string; default `"en"`.
     pub language: Option<String>,
     /// `limit`: documented as integer.
     pub limit: Option<i64>,

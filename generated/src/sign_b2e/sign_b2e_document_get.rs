@@ -26,6 +26,6 @@ use crate::types;
 pub struct SignB2eDocumentGet {
     /// `uid`: documented as string.
     pub uid: Option<String>,
-    /// `language`: documented as string.
+    /// `language`: documented as string; default `"en"`.
     pub language: Option<String>,
 }

@@ -128,7 +128,7 @@ use crate::types;
 pub struct SignB2eDocumentSend {
     /// `fields`: documented as object, required.
     pub fields: SignB2eDocumentSendFields,
-    /// `language`: documented as string.
+    /// `language`: documented as string; default `"en"`.
     pub language: Option<String>,
 }
 /// The `fields` object. Part of `sign.b2e.document.send` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)).

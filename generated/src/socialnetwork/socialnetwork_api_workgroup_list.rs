@@ -109,7 +109,7 @@ pub struct SocialnetworkApiWorkgroupListParams {
     /// `mandatoryFeatures`: documented as array.
     #[bitrix(rename = "mandatoryFeatures")]
     pub mandatory_features: Option<Vec<Value>>,
-    /// `shouldSelectDialogId`: documented as Y/N flag.
+    /// `shouldSelectDialogId`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "shouldSelectDialogId", yn)]
     pub should_select_dialog_id: Option<bool>,
     /// Undocumented keys sent as they are.

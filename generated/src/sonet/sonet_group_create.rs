@@ -30,13 +30,13 @@ pub struct SonetGroupCreate {
     /// `DESCRIPTION`: documented as string.
     #[bitrix(rename = "DESCRIPTION")]
     pub description: Option<String>,
-    /// `VISIBLE`: documented as Y/N flag.
+    /// `VISIBLE`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "VISIBLE", yn)]
     pub visible: Option<bool>,
-    /// `OPENED`: documented as Y/N flag.
+    /// `OPENED`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "OPENED", yn)]
     pub opened: Option<bool>,
-    /// `CLOSED`: documented as Y/N flag.
+    /// `CLOSED`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "CLOSED", yn)]
     pub closed: Option<bool>,
     /// `KEYWORDS`: documented as string.
@@ -45,7 +45,7 @@ pub struct SonetGroupCreate {
     /// `INITIATE_PERMS`: documented as string.
     #[bitrix(rename = "INITIATE_PERMS")]
     pub initiate_perms: Option<SonetGroupCreateInitiatePerms>,
-    /// `PROJECT`: documented as Y/N flag.
+    /// `PROJECT`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "PROJECT", yn)]
     pub project: Option<bool>,
     /// `PROJECT_DATE_START`: documented as datetime.

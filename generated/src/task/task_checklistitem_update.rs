@@ -61,7 +61,7 @@ pub struct TaskChecklistitemUpdateFields {
     /// `SORT_INDEX`: documented as integer.
     #[bitrix(rename = "SORT_INDEX")]
     pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: documented as Y/N flag.
+    /// `IS_COMPLETE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "IS_COMPLETE", yn)]
     pub is_complete: Option<bool>,
     /// `IS_IMPORTANT`: documented as Y/N flag.

@@ -58,16 +58,16 @@ pub struct TasksFlowFlowCreateFlowData {
     /// `taskCreators`: documented as array of array of string.
     #[bitrix(rename = "taskCreators")]
     pub task_creators: Option<Vec<Vec<String>>>,
-    /// `matchWorkTime`: documented as integer.
+    /// `matchWorkTime`: documented as integer; default `1`.
     #[bitrix(rename = "matchWorkTime")]
     pub match_work_time: Option<i64>,
-    /// `responsibleCanChangeDeadline`: documented as integer.
+    /// `responsibleCanChangeDeadline`: documented as integer; default `0`.
     #[bitrix(rename = "responsibleCanChangeDeadline")]
     pub responsible_can_change_deadline: Option<i64>,
-    /// `notifyAtHalfTime`: documented as integer.
+    /// `notifyAtHalfTime`: documented as integer; default `0`.
     #[bitrix(rename = "notifyAtHalfTime")]
     pub notify_at_half_time: Option<i64>,
-    /// `taskControl`: documented as integer.
+    /// `taskControl`: documented as integer; default `0`.
     #[bitrix(rename = "taskControl")]
     pub task_control: Option<i64>,
     /// `notifyOnQueueOverflow`: documented as integer.

@@ -60,22 +60,22 @@ pub struct TasksFlowFlowUpdateFlowData {
     /// `taskCreators`: documented as array of array of string.
     #[bitrix(rename = "taskCreators")]
     pub task_creators: Option<Vec<Vec<String>>>,
-    /// `matchWorkTime`: documented as integer.
+    /// `matchWorkTime`: documented as integer; default `1`.
     #[bitrix(rename = "matchWorkTime")]
     pub match_work_time: Option<i64>,
-    /// `responsibleCanChangeDeadline`: documented as integer.
+    /// `responsibleCanChangeDeadline`: documented as integer; default `0`.
     #[bitrix(rename = "responsibleCanChangeDeadline")]
     pub responsible_can_change_deadline: Option<i64>,
-    /// `notifyAtHalfTime`: documented as integer.
+    /// `notifyAtHalfTime`: documented as integer; default `0`.
     #[bitrix(rename = "notifyAtHalfTime")]
     pub notify_at_half_time: Option<i64>,
-    /// `taskControl`: documented as integer.
+    /// `taskControl`: documented as integer; default `0`.
     #[bitrix(rename = "taskControl")]
     pub task_control: Option<i64>,
     /// `notifyOnQueueOverflow`: documented as integer.
     #[bitrix(rename = "notifyOnQueueOverflow")]
     pub notify_on_queue_overflow: Option<i64>,
-    /// `notifyOnTasksInProgressOverflow`: documented as integer.
+    /// `notifyOnTasksInProgressOverflow`: documented as integer; default `50`.
     #[bitrix(rename = "notifyOnTasksInProgressOverflow")]
     pub notify_on_tasks_in_progress_overflow: Option<i64>,
     /// `notifyWhenEfficiencyDecreases`: documented as integer.

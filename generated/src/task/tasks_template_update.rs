@@ -44,7 +44,7 @@ pub struct TasksTemplateUpdateFields {
     /// `ID`: documented as integer.
     #[bitrix(rename = "ID")]
     pub id: Option<i64>,
-    /// `PARENT_ID`: documented as integer.
+    /// `PARENT_ID`: documented as integer; default `0`.
     #[bitrix(rename = "PARENT_ID")]
     pub parent_id: Option<i64>,
     /// `TITLE`: documented as string.
@@ -56,10 +56,10 @@ pub struct TasksTemplateUpdateFields {
     /// `PRIORITY`: documented as `enum`.
     #[bitrix(rename = "PRIORITY")]
     pub priority: Option<Value>,
-    /// `GROUP_ID`: documented as integer.
+    /// `GROUP_ID`: documented as integer; default `0`.
     #[bitrix(rename = "GROUP_ID")]
     pub group_id: Option<i64>,
-    /// `STAGE_ID`: documented as integer.
+    /// `STAGE_ID`: documented as integer; default `0`.
     #[bitrix(rename = "STAGE_ID")]
     pub stage_id: Option<i64>,
     /// `CREATED_BY`: documented as integer.
@@ -83,19 +83,19 @@ pub struct TasksTemplateUpdateFields {
     /// `STATUS`: documented as `enum`.
     #[bitrix(rename = "STATUS")]
     pub status: Option<Value>,
-    /// `MULTITASK`: documented as Y/N flag.
+    /// `MULTITASK`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "MULTITASK", yn)]
     pub multitask: Option<bool>,
-    /// `REPLICATE`: documented as Y/N flag.
+    /// `REPLICATE`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "REPLICATE", yn)]
     pub replicate: Option<bool>,
     /// `SITE_ID`: documented as string.
     #[bitrix(rename = "SITE_ID")]
     pub site_id: Option<String>,
-    /// `TASK_CONTROL`: documented as Y/N flag.
+    /// `TASK_CONTROL`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "TASK_CONTROL", yn)]
     pub task_control: Option<bool>,
-    /// `ADD_IN_REPORT`: documented as Y/N flag.
+    /// `ADD_IN_REPORT`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "ADD_IN_REPORT", yn)]
     pub add_in_report: Option<bool>,
     /// `XML_ID`: documented as string.
@@ -113,7 +113,7 @@ pub struct TasksTemplateUpdateFields {
     /// `TPARAM_TYPE`: documented as `enum`.
     #[bitrix(rename = "TPARAM_TYPE")]
     pub tparam_type: Option<Value>,
-    /// `TPARAM_REPLICATION_COUNT`: documented as integer.
+    /// `TPARAM_REPLICATION_COUNT`: documented as integer; default `0`.
     #[bitrix(rename = "TPARAM_REPLICATION_COUNT")]
     pub tparam_replication_count: Option<i64>,
     /// `REPLICATE_PARAMS`: documented as object.
@@ -139,7 +139,7 @@ pub struct TasksTemplateUpdateFieldsReplicateParams {
     /// `START_DATE`: documented as datetime.
     #[bitrix(rename = "START_DATE")]
     pub start_date: Option<String>,
-    /// `TIME`: documented as string.
+    /// `TIME`: documented as string; default `"05:00"`.
     #[bitrix(rename = "TIME")]
     pub time: Option<String>,
     /// `REPEAT_TILL`: documented as string.

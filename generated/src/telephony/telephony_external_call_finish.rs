@@ -47,10 +47,10 @@ pub struct TelephonyExternalCallFinish {
     /// `USER_PHONE_INNER`: documented as string.
     #[bitrix(rename = "USER_PHONE_INNER")]
     pub user_phone_inner: Option<String>,
-    /// `DURATION`: documented as integer.
+    /// `DURATION`: documented as integer; default `0`.
     #[bitrix(rename = "DURATION")]
     pub duration: Option<i64>,
-    /// `COST`: documented as double.
+    /// `COST`: documented as double; default `0.0`.
     #[bitrix(rename = "COST")]
     pub cost: Option<f64>,
     /// `COST_CURRENCY`: documented as string.
@@ -68,7 +68,7 @@ pub struct TelephonyExternalCallFinish {
     /// `VOTE`: documented as integer.
     #[bitrix(rename = "VOTE")]
     pub vote: Option<i64>,
-    /// `ADD_TO_CHAT`: documented as integer.
+    /// `ADD_TO_CHAT`: documented as integer; default `1`.
     #[bitrix(rename = "ADD_TO_CHAT")]
     pub add_to_chat: Option<TelephonyExternalCallFinishAddToChat>,
 }

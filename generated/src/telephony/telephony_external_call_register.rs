@@ -57,7 +57,7 @@ pub struct TelephonyExternalCallRegister {
     /// `CALL_START_DATE`: documented as string.
     #[bitrix(rename = "CALL_START_DATE")]
     pub call_start_date: Option<String>,
-    /// `CRM_CREATE`: documented as integer.
+    /// `CRM_CREATE`: documented as integer; default `0`.
     #[bitrix(rename = "CRM_CREATE")]
     pub crm_create: Option<TelephonyExternalCallRegisterCrmCreate>,
     /// `CRM_SOURCE`: documented as string.
@@ -69,10 +69,10 @@ pub struct TelephonyExternalCallRegister {
     /// `CRM_ENTITY_ID`: documented as integer.
     #[bitrix(rename = "CRM_ENTITY_ID")]
     pub crm_entity_id: Option<i64>,
-    /// `SHOW`: documented as integer.
+    /// `SHOW`: documented as integer; default `1`.
     #[bitrix(rename = "SHOW")]
     pub show: Option<TelephonyExternalCallRegisterShow>,
-    /// `ADD_TO_CHAT`: documented as integer.
+    /// `ADD_TO_CHAT`: documented as integer; default `1`.
     #[bitrix(rename = "ADD_TO_CHAT")]
     pub add_to_chat: Option<TelephonyExternalCallRegisterAddToChat>,
     /// `CALL_LIST_ID`: documented as integer.

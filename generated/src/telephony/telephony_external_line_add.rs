@@ -30,7 +30,7 @@ pub struct TelephonyExternalLineAdd {
     /// `NAME`: documented as string.
     #[bitrix(rename = "NAME")]
     pub name: Option<String>,
-    /// `CRM_AUTO_CREATE`: documented as Y/N flag.
+    /// `CRM_AUTO_CREATE`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "CRM_AUTO_CREATE", yn)]
     pub crm_auto_create: Option<bool>,
 }

@@ -51,7 +51,7 @@ pub struct VoximplantSipAdd {
     /// `PASSWORD`: documented as string.
     #[bitrix(rename = "PASSWORD")]
     pub password: Option<Secret>,
-    /// `TYPE`: documented as string.
+    /// `TYPE`: documented as string; default `"cloud"`.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<VoximplantSipAddType>,
     /// `TITLE`: documented as string.

@@ -30,10 +30,10 @@ pub struct TimemanTimecontrolReportAdd {
     /// `TEXT`: documented as string, required.
     #[bitrix(rename = "TEXT")]
     pub text: String,
-    /// `TYPE`: documented as string.
+    /// `TYPE`: documented as string; default `"PRIVATE"`.
     #[bitrix(rename = "TYPE")]
     pub type_: Option<TimemanTimecontrolReportAddType>,
-    /// `CALENDAR`: documented as Y/N flag.
+    /// `CALENDAR`: documented as Y/N flag; default `"Y"`.
     #[bitrix(rename = "CALENDAR", yn)]
     pub calendar: Option<bool>,
 }

@@ -20,7 +20,7 @@ pub struct CatalogDocument {
     pub doc_number: Option<String>,
     /// `title`: documented as string.
     pub title: Option<String>,
-    /// `siteId`: documented as string.
+    /// `siteId`: documented as string; default `"s1"`.
     #[bitrix(rename = "siteId")]
     pub site_id: Option<String>,
     /// `responsibleId`: documented as integer.

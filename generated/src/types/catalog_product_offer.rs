@@ -80,7 +80,7 @@ pub struct CatalogProductOffer {
     pub detail_text_type: Option<CatalogProductOfferDetailTextType>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `subscribe`: documented as string.
+    /// `subscribe`: documented as string; default `"D"`.
     pub subscribe: Option<CatalogProductOfferSubscribe>,
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]
@@ -96,7 +96,7 @@ pub struct CatalogProductOffer {
     pub weight: Option<f64>,
     /// `width`: documented as float.
     pub width: Option<f64>,
-    /// `quantityTrace`: documented as string.
+    /// `quantityTrace`: documented as string; default `"D"`.
     #[bitrix(rename = "quantityTrace")]
     pub quantity_trace: Option<CatalogProductOfferQuantityTrace>,
     /// `type`: documented as integer.

@@ -20,7 +20,7 @@ pub struct CatalogProductPropertyEnum {
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `def`: documented as Y/N flag.
+    /// `def`: documented as Y/N flag; default `"Y"`.
     #[bitrix(yn)]
     pub def: Option<bool>,
     /// `sort`: documented as integer.

@@ -77,7 +77,7 @@ pub struct CatalogProductSku {
     pub detail_text_type: Option<CatalogProductSkuDetailTextType>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
-    /// `subscribe`: documented as string.
+    /// `subscribe`: documented as string; default `"D"`.
     pub subscribe: Option<CatalogProductSkuSubscribe>,
     /// `vatId`: documented as `catalog_vat.id`.
     #[bitrix(rename = "vatId")]

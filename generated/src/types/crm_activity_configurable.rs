@@ -10,7 +10,7 @@ use bitrix24::bitrix_object;
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmActivityConfigurable {
-    /// `typeId`: documented as string.
+    /// `typeId`: documented as string; default `"CONFIGURABLE"`.
     #[bitrix(rename = "typeId")]
     pub type_id: Option<String>,
     /// `completed`: documented as Y/N flag.

@@ -10,25 +10,25 @@ use bitrix24::{bitrix_enum, bitrix_object};
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmCurrencyLocalization {
-    /// `DECIMALS`: documented as integer.
+    /// `DECIMALS`: documented as integer; default `2`.
     #[bitrix(rename = "DECIMALS")]
     pub decimals: Option<i64>,
-    /// `DEC_POINT`: documented as string.
+    /// `DEC_POINT`: documented as string; default `"."`.
     #[bitrix(rename = "DEC_POINT")]
     pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: documented as string.
+    /// `FORMAT_STRING`: documented as string; default `"#"`.
     #[bitrix(rename = "FORMAT_STRING")]
     pub format_string: Option<String>,
     /// `FULL_NAME`: documented as string.
     #[bitrix(rename = "FULL_NAME")]
     pub full_name: Option<String>,
-    /// `HIDE_ZERO`: documented as string.
+    /// `HIDE_ZERO`: documented as string; default `"N"`.
     #[bitrix(rename = "HIDE_ZERO")]
     pub hide_zero: Option<String>,
     /// `THOUSANDS_SEP`: documented as string.
     #[bitrix(rename = "THOUSANDS_SEP")]
     pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT`: documented as string.
+    /// `THOUSANDS_VARIANT`: documented as string; default `"S"`.
     #[bitrix(rename = "THOUSANDS_VARIANT")]
     pub thousands_variant: Option<CrmCurrencyLocalizationThousandsVariant>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.

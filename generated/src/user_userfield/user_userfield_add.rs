@@ -155,40 +155,40 @@ pub struct UserUserfieldAddFieldsSettings {
     /// `DEFAULT_VALUE`: documented as `string | integer | double | object`.
     #[bitrix(rename = "DEFAULT_VALUE")]
     pub default_value: Option<Value>,
-    /// `ROWS`: documented as integer.
+    /// `ROWS`: documented as integer; default `1`.
     #[bitrix(rename = "ROWS")]
     pub rows: Option<i64>,
-    /// `PRECISION`: documented as integer.
+    /// `PRECISION`: documented as integer; default `2`.
     #[bitrix(rename = "PRECISION")]
     pub precision: Option<i64>,
-    /// `DISPLAY`: documented as string.
+    /// `DISPLAY`: documented as string; default `"CHECKBOX"`.
     #[bitrix(rename = "DISPLAY")]
     pub display: Option<UserUserfieldAddFieldsSettingsDisplay>,
-    /// `LIST_HEIGHT`: documented as integer.
+    /// `LIST_HEIGHT`: documented as integer; default `1`.
     #[bitrix(rename = "LIST_HEIGHT")]
     pub list_height: Option<i64>,
     /// `IBLOCK_TYPE_ID`: documented as string.
     #[bitrix(rename = "IBLOCK_TYPE_ID")]
     pub iblock_type_id: Option<String>,
-    /// `IBLOCK_ID`: documented as string.
+    /// `IBLOCK_ID`: documented as string; default `"0"`.
     #[bitrix(rename = "IBLOCK_ID")]
     pub iblock_id: Option<String>,
-    /// `ACTIVE_FILTER`: documented as Y/N flag.
+    /// `ACTIVE_FILTER`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "ACTIVE_FILTER", yn)]
     pub active_filter: Option<bool>,
     /// `ENTITY_TYPE`: documented as string.
     #[bitrix(rename = "ENTITY_TYPE")]
     pub entity_type: Option<String>,
-    /// `LEAD`: documented as Y/N flag.
+    /// `LEAD`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "LEAD", yn)]
     pub lead: Option<bool>,
-    /// `CONTACT`: documented as Y/N flag.
+    /// `CONTACT`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "CONTACT", yn)]
     pub contact: Option<bool>,
-    /// `COMPANY`: documented as Y/N flag.
+    /// `COMPANY`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "COMPANY", yn)]
     pub company: Option<bool>,
-    /// `DEAL`: documented as Y/N flag.
+    /// `DEAL`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "DEAL", yn)]
     pub deal: Option<bool>,
     /// Undocumented keys sent as they are.

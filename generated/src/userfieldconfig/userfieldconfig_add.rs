@@ -56,15 +56,15 @@ pub struct UserfieldconfigAddField {
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,
-    /// `sort`: documented as integer.
+    /// `sort`: documented as integer; default `100`.
     pub sort: Option<i64>,
-    /// `multiple`: documented as Y/N flag.
+    /// `multiple`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub multiple: Option<bool>,
-    /// `mandatory`: documented as Y/N flag.
+    /// `mandatory`: documented as Y/N flag; default `"N"`.
     #[bitrix(yn)]
     pub mandatory: Option<bool>,
-    /// `showFilter`: documented as Y/N flag.
+    /// `showFilter`: documented as Y/N flag; default `"N"`.
     #[bitrix(rename = "showFilter", yn)]
     pub show_filter: Option<bool>,
     /// `editInList`: documented as Y/N flag.

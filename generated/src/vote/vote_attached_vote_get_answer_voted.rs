@@ -31,7 +31,7 @@ pub struct VoteAttachedVoteGetAnswerVoted {
     /// `pageNavigation`: documented as object.
     #[bitrix(rename = "pageNavigation")]
     pub page_navigation: Option<Map<String, Value>>,
-    /// `userForMobileFormat`: documented as boolean.
+    /// `userForMobileFormat`: documented as boolean; default `false`.
     #[bitrix(rename = "userForMobileFormat")]
     pub user_for_mobile_format: Option<bool>,
 }

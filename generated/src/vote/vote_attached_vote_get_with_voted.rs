@@ -24,10 +24,10 @@ pub struct VoteAttachedVoteGetWithVoted {
     /// `attachId`: documented as integer, required.
     #[bitrix(rename = "attachId")]
     pub attach_id: i64,
-    /// `pageSize`: documented as integer.
+    /// `pageSize`: documented as integer; default `10`.
     #[bitrix(rename = "pageSize")]
     pub page_size: Option<i64>,
-    /// `userForMobileFormat`: documented as boolean.
+    /// `userForMobileFormat`: documented as boolean; default `false`.
     #[bitrix(rename = "userForMobileFormat")]
     pub user_for_mobile_format: Option<bool>,
 }

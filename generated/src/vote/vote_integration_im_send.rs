@@ -62,10 +62,10 @@ pub struct VoteIntegrationImSendImMessageVoteData {
     /// `QUESTIONS`: documented as array of object, required.
     #[bitrix(rename = "QUESTIONS")]
     pub questions: Vec<VoteIntegrationImSendImMessageVoteDataQuestionsItem>,
-    /// `ANONYMITY`: documented as integer.
+    /// `ANONYMITY`: documented as integer; default `0`.
     #[bitrix(rename = "ANONYMITY")]
     pub anonymity: Option<VoteIntegrationImSendImMessageVoteDataAnonymity>,
-    /// `OPTIONS`: documented as integer.
+    /// `OPTIONS`: documented as integer; default `0`.
     #[bitrix(rename = "OPTIONS")]
     pub options: Option<VoteIntegrationImSendImMessageVoteDataOptions>,
     /// Undocumented keys sent as they are.
@@ -79,7 +79,7 @@ pub struct VoteIntegrationImSendImMessageVoteDataQuestionsItem {
     /// `QUESTION`: documented as string.
     #[bitrix(rename = "QUESTION")]
     pub question: Option<String>,
-    /// `FIELD_TYPE`: documented as integer.
+    /// `FIELD_TYPE`: documented as integer; default `0`.
     #[bitrix(rename = "FIELD_TYPE")]
     pub field_type: Option<VoteIntegrationImSendImMessageVoteDataQuestionsItemFieldType>,
     /// `ANSWERS`: documented as array of object.
