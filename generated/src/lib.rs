@@ -15,14 +15,14 @@ extern crate self as bitrix24;
 pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
 pub use bitrix_runtime::{
     ApiError, ApiVersion, AuthError, Batch, BatchAnswers, Bind, Bucket, CallOptions,
-    CallStats, Client, ClientBuilder, CommonCodesOnly, CommonError, ConfigError, Error,
-    ErrorCode, EventAuth, EventDecodeError, EventDecoder, EventPayloadError, EventPost,
-    FieldError, FieldPath, FileStore, FromEventPost, Handle, LimitError, LimitFuture,
-    Limits, List, LocalBucket, MemoryStore, Method, OAuthApp, OfflineAck, OfflineEvent,
-    OfflineEvents, Page, Paging, PagingKind, Placeholder, RateLimiter, Ref, RefreshLock,
-    Response, RetryPolicy, Secret, StoreError, StoreErrorKind, StoreFuture, Time,
-    TokenSet, TokenStore, TransportError, UnknownOutcome, Validate, ValidationErrors,
-    Validator, DEFAULT_REFRESH_AHEAD, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
+    CallStats, Client, ClientBuilder, CommonError, ConfigError, Error, ErrorCode,
+    EventAuth, EventDecodeError, EventDecoder, EventPayloadError, EventPost, FieldError,
+    FieldPath, FileStore, FromEventPost, Handle, LimitError, LimitFuture, Limits, List,
+    LocalBucket, MemoryStore, Method, OAuthApp, OfflineAck, OfflineEvent, OfflineEvents,
+    Page, Paging, PagingKind, Placeholder, RateLimiter, Ref, RefreshLock, Response,
+    RetryPolicy, Secret, StoreError, StoreErrorKind, StoreFuture, Time, TokenSet,
+    TokenStore, TransportError, UnknownOutcome, Validate, ValidationErrors, Validator,
+    DEFAULT_REFRESH_AHEAD, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
 };
 #[cfg(feature = "redis")]
 pub use bitrix_runtime::{RedisBucket, RedisTokenStore};
