@@ -108,7 +108,7 @@ fn lib_rs(krate: &Crate) -> String {
         pub use bitrix_macros::{bitrix_enum, bitrix_method, bitrix_object};
         pub use bitrix_runtime::{
             ApiError, ApiVersion, AuthError, Batch, BatchAnswers, Bind, Bucket, CallOptions,
-            CallStats, Client, ClientBuilder, CommonCodesOnly, CommonError, ConfigError, Error, ErrorCode,
+            CallStats, Client, ClientBuilder, CommonError, ConfigError, Error, ErrorCode,
             EventAuth, EventDecodeError, EventDecoder, EventPayloadError, EventPost, FieldError,
             FieldPath, FileStore, FromEventPost, Handle, LimitError, LimitFuture, Limits, List,
             LocalBucket, MemoryStore, Method, OAuthApp, OfflineAck, OfflineEvent, OfflineEvents,

@@ -23,48 +23,6 @@ pub trait ErrorCode:
     fn is_unknown(&self) -> bool;
 }
 
-/// The error codes of a method whose page documents none of its own: `Common` for the shared
-/// system and REST 3.0 codes, `Unknown` for anything else.
-///
-/// Such a method's `…Error` type is an alias of this one. Should its page document a code
-/// later, the alias becomes an enum of its own with the same two variants beside the new
-/// ones, so code that matches `Common` and `Unknown` keeps compiling.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CommonCodesOnly {
-    /// A shared system or REST 3.0 code.
-    Common(crate::CommonError),
-    /// A code this version of the crate does not know; the wire code is kept.
-    Unknown(String),
-}
-
-impl ErrorCode for CommonCodesOnly {
-    fn from_code(code: &str) -> Self {
-        match crate::CommonError::from_code(code) {
-            shared if shared.is_unknown() => Self::Unknown(code.to_owned()),
-            shared => Self::Common(shared),
-        }
-    }
-
-    fn code(&self) -> &str {
-        match self {
-            Self::Common(shared) => shared.code(),
-            Self::Unknown(code) => code,
-        }
-    }
-
-    fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-}
-
-impl fmt::Display for CommonCodesOnly {
-    /// The wire code.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
 /// Whether an answer with wire `code` and `message` is the error the docs list, without a
 /// code, by the message `documented`.
 ///
@@ -228,14 +186,6 @@ mod tests {
     #[test]
     fn common_codes_round_trip_and_unknown_is_kept() {
         let c = CommonError::from_code("QUERY_LIMIT_EXCEEDED");
-        let only = super::CommonCodesOnly::from_code("QUERY_LIMIT_EXCEEDED");
-        assert_eq!(only, super::CommonCodesOnly::Common(c.clone()));
-        assert_eq!(
-            (only.code(), only.to_string()),
-            ("QUERY_LIMIT_EXCEEDED", "QUERY_LIMIT_EXCEEDED".to_owned())
-        );
-        let new = super::CommonCodesOnly::from_code("SOMETHING_NEW");
-        assert!(new.is_unknown() && new.code() == "SOMETHING_NEW");
         assert_eq!(c, CommonError::QueryLimitExceeded);
         assert_eq!(c.code(), "QUERY_LIMIT_EXCEEDED");
         assert!(!c.is_unknown());

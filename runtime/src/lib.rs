@@ -38,7 +38,7 @@ mod wire;
 
 pub use batch::{Batch, BatchAnswers, Bind, Handle, Placeholder, Ref, MAX_BATCH_COMMANDS};
 pub use client::{CallOptions, Client, ClientBuilder, DEFAULT_TIMEOUT};
-pub use codes::{CommonCodesOnly, ErrorCode};
+pub use codes::ErrorCode;
 pub use common_error::CommonError;
 pub use error::{
     ApiError, ConfigError, Error, FieldError, TransportError, UnknownOutcome, ValidationErrors,

@@ -68,19 +68,7 @@ pub fn expand(args: &MethodArgs, s: Struct, krate: &TokenStream) -> TokenStream 
         if version == "v3" { "3.0" } else { "v1" }
     );
     let common = quote!(#krate::CommonError);
-    // Without codes of its own the enum would repeat `CommonCodesOnly`: an alias of it is one
-    // type less to compile, for a quarter of the methods.
-    let error_enum = if codes.is_empty() {
-        let doc = format!(
-            "Error codes of [`{ident}`] (`{name}`): its page documents none of its own, so these are the shared system and REST 3.0 codes (`Common`) and `Unknown` for anything else."
-        );
-        quote! {
-            #[doc = #doc]
-            #vis type #error_ident = #krate::CommonCodesOnly;
-        }
-    } else {
-        codes::error_enum(&vis, &error_ident, &error_doc, &codes, &common, krate)
-    };
+    let error_enum = codes::error_enum(&vis, &error_ident, &error_doc, &codes, &common, krate);
     let core = super::object::expand(s, &what, true, krate);
     quote! {
         #core
