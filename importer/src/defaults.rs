@@ -9,12 +9,22 @@ use serde_json::Value;
 /// Words that may stand between "default" and its value ("the default value is `Y`").
 const BETWEEN: [&str; 8] = ["value", "values", "is", "are", "to", "equals", "set", "of"];
 
-/// The default the description states for a field of type `ty`, as a wire value.
-pub(crate) fn documented(description: &str, ty: &Type) -> Option<Value> {
+/// The default the description states for the field `name` of type `ty`, as a wire value.
+pub(crate) fn documented(name: &str, description: &str, ty: &Type) -> Option<Value> {
     let span = after_word(description).or_else(|| before_word(description))?;
-    // "By default, `event_type=online`": the value is what is assigned.
-    let value = span.rsplit_once('=').map_or(span, |(_, value)| value);
-    fitting(value.trim(), ty)
+    // "By default, `event_type=online`": the value assigned to this field.
+    let value = match span.split_once('=') {
+        Some((key, value)) if key.trim().eq_ignore_ascii_case(name) => value,
+        Some(_) => return None,
+        None => span,
+    };
+    // `'0'`, `"N"`: the quotes say it is a string; the value is inside them.
+    let value = value.trim();
+    let value = ['\'', '"']
+        .iter()
+        .find_map(|q| value.strip_prefix(*q)?.strip_suffix(*q))
+        .unwrap_or(value);
+    fitting(value, ty)
 }
 
 /// Where the word "default" (or "defaults") stands on its own: not inside a name such as
@@ -74,7 +84,12 @@ fn fitting(value: &str, ty: &Type) -> Option<Value> {
         Kind::Double => Value::from(value.parse::<f64>().ok().filter(|f| f.is_finite())?),
         Kind::Boolean => Value::Bool(value.parse::<bool>().ok()?),
         Kind::Yn if matches!(value, "Y" | "N") => Value::from(value),
-        Kind::String if !value.is_empty() && !value.contains(char::is_whitespace) => {
+        // `true`/`false` for a string field say something the docs did not mean to type.
+        Kind::String
+            if !value.is_empty()
+                && !value.contains(char::is_whitespace)
+                && !matches!(value, "true" | "false") =>
+        {
             Value::from(value)
         }
         _ => return None,
@@ -97,7 +112,7 @@ mod tests {
     use serde_json::{json, Value};
 
     fn default(description: &str, kind: Kind) -> Option<Value> {
-        super::documented(description, &Type::of(kind))
+        super::documented("EVENT_TYPE", description, &Type::of(kind))
     }
 
     #[test]
@@ -124,6 +139,10 @@ mod tests {
         );
         assert_eq!(default("Type; default: `2`", Kind::Integer), Some(json!(2)));
         assert_eq!(
+            default("Pad with `'0'` by default", Kind::String),
+            Some(json!("0"))
+        );
+        assert_eq!(
             default("By default, `event_type=online`", Kind::String),
             Some(json!("online"))
         );
@@ -144,6 +163,9 @@ mod tests {
         );
         assert_eq!(default("Uses the default settings", Kind::String), None);
         assert_eq!(default("Default is `two words`", Kind::String), None);
+        // An assignment to another field, or a flag word for a string, is no default here.
+        assert_eq!(default("By default, `mode=online`", Kind::String), None);
+        assert_eq!(default("Default is `false`", Kind::String), None);
         // No value at all is no default.
         assert_eq!(default("Default is `null`", Kind::String), None);
         assert_eq!(
@@ -161,9 +183,9 @@ mod tests {
             value: bitrix_spec::EnumLiteral::Str("A".into()),
             name: None,
         }];
-        assert_eq!(super::documented("Default is `B`", &listed), None);
+        assert_eq!(super::documented("X", "Default is `B`", &listed), None);
         assert_eq!(
-            super::documented("Default is `A`", &listed),
+            super::documented("X", "Default is `A`", &listed),
             Some(json!("A"))
         );
     }

@@ -497,16 +497,8 @@ fn quoted_message(cell: &str) -> &str {
 /// A cell's text without Markdown decoration, and without a quote the docs left unclosed.
 fn clean(s: &str) -> String {
     // Markdown escapes (`Bitrix\\Document`, `\*`) stand for their character, except in code
-    // spans, which keep them as written.
-    let unescaped;
-    let s = if s.contains('`') {
-        s
-    } else {
-        unescaped = unescape(s);
-        &unescaped
-    };
-    let text = s
-        .replace("**", "")
+    // spans, which keep them as written; bold markers go first, so `\*\*` stays two stars.
+    let text = unescape(&s.replace("**", ""))
         .replace('`', "")
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -518,13 +510,16 @@ fn clean(s: &str) -> String {
     }
 }
 
-/// `text` with each Markdown escape (a backslash before ASCII punctuation) as its character.
+/// `text` with each Markdown escape (a backslash before ASCII punctuation) outside code spans
+/// as its character.
 fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
+    let mut in_span = false;
     while let Some(c) = chars.next() {
+        in_span ^= c == '`';
         match chars.peek() {
-            Some(&next) if c == '\\' && next.is_ascii_punctuation() => {
+            Some(&next) if !in_span && c == '\\' && next.is_ascii_punctuation() => {
                 out.push(next);
                 chars.next();
             }

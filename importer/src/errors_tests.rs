@@ -232,7 +232,7 @@ fn a_quoted_message_explained_below_is_the_message() {
 #[test]
 fn markdown_escapes_in_a_message_are_their_characters() {
     let (out, _) = errors(
-        "## Error Handling\n\nHTTP Status: **400**\n\n#|\n|| **Code** | **Description** ||\n|| `100` | Bitrix\\\\DocumentGenerator\\\\Document must be public ||\n|| `101` | Value \\*required\\* ||\n|| `102` | Path `C:\\\\tmp` is wrong ||\n|#\n",
+        "## Error Handling\n\nHTTP Status: **400**\n\n#|\n|| **Code** | **Description** ||\n|| `100` | Bitrix\\\\DocumentGenerator\\\\Document must be public ||\n|| `101` | Value \\*required\\* ||\n|| `102` | Path `C:\\\\tmp` is wrong ||\n|| `103` | Bitrix\\\\Main in `a\\\\b` ||\n|#\n",
         false,
     );
     let messages: Vec<&str> = out.iter().map(|e| e.message.as_str()).collect();
@@ -241,8 +241,9 @@ fn markdown_escapes_in_a_message_are_their_characters() {
         [
             "Bitrix\\DocumentGenerator\\Document must be public",
             "Value *required*",
-            // A code span keeps what it holds.
-            "Path C:\\\\tmp is wrong"
+            // A code span keeps what it holds, and only it.
+            "Path C:\\\\tmp is wrong",
+            "Bitrix\\Main in a\\\\b"
         ]
     );
 }

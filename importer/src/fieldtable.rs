@@ -123,12 +123,13 @@ pub(crate) fn fields_of(
         // `select` names fields, custom ones included: a list of some is no closed set.
         if !cell.name.eq_ignore_ascii_case("select") {
             enum_values(&mut ty, &description);
+            flag_of_values(&mut ty);
         }
         if ty.kind == Kind::Array(None) && typewords::lists_people_ids(&description) {
             ty.kind = Kind::array_of(Type::of(Kind::Integer));
         }
         if ty.default.is_none() {
-            ty.default = crate::defaults::documented(&description, &ty);
+            ty.default = crate::defaults::documented(&cell.name, &description, &ty);
         }
         // `[section[]](#section)`: the type is the structure this page documents under the
         // anchor, whatever the word would mean elsewhere (`section` is an id type).
@@ -528,14 +529,18 @@ fn enum_values(ty: &mut Type, description: &str) {
         }
         values.push(EnumValue { value, name: label });
     }
-    // The values `Y` and `N` alone make a flag, as they do for `char` and `boolean` rows.
+    ty.enum_values = values;
+}
+
+/// The values `Y` and `N` alone make a field a flag, as they do `char` and `boolean` rows. A
+/// list of them stays a list of the two strings (`yn` is a field's wire form, not an item's).
+fn flag_of_values(ty: &mut Type) {
     let flag = |e: &EnumValue| matches!(&e.value, EnumLiteral::Str(s) if s == "Y" || s == "N");
-    if values.len() == 2 && values.iter().all(flag) {
+    if ty.kind == Kind::String && ty.enum_values.len() == 2 && ty.enum_values.iter().all(flag) {
         ty.doc_type.get_or_insert_with(|| "string".to_owned());
         ty.kind = Kind::Yn;
-        return;
+        ty.enum_values.clear();
     }
-    ty.enum_values = values;
 }
 
 /// Whether a bullet list in `description` holds a list inside: an item that ends in a colon

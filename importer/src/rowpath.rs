@@ -25,10 +25,12 @@ pub(crate) fn nest_paths(fields: &mut Vec<Field>) {
 }
 
 /// REST 3.0 tables list an element's keys flat, after its row: `items`, `items[]` (an object),
-/// then `id`, `name`… with no path; a get's `result`, `item`, then the item's keys, likewise. Such rows are keys of each element, spelled here by path
-/// (`items[].id`) so that [`nest_paths`] puts them there. The rows of the envelope (`time`)
-/// stay where they are, and a table that spells any key of the element by path is left as it
-/// is.
+/// then `id`, `name`… with no path; a get's `result`, `item`, then the item's keys, likewise.
+/// Such rows are keys of each element, spelled here by path (`items[].id`) so that
+/// [`nest_paths`] puts them there. The rows of the envelope (`time`) stay where they are, a
+/// table that spells any key of the element by path is left as it is, and an element row
+/// inside the open one (`tags[]`) opens none: the flat layout cannot tell whose later keys
+/// are whose. Key patterns (`UF_*`) stay with the table.
 pub(crate) struct FlatElement<'a> {
     /// The names of every row of the table, in order.
     names: &'a [String],
@@ -70,7 +72,9 @@ impl<'a> FlatElement<'a> {
                 n.strip_prefix(element)
                     .is_some_and(|rest| rest.starts_with('.') || rest.starts_with("[]."))
             };
-            if ty.kind == Kind::object() && !self.names.iter().any(by_path) {
+            // One level only: a second element row inside the open one (`tags[]`) would
+            // take the open element's later keys, which the flat layout cannot tell apart.
+            if self.open.is_none() && ty.kind == Kind::object() && !self.names.iter().any(by_path) {
                 self.open = Some(path.clone());
             }
         }

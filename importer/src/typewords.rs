@@ -141,6 +141,10 @@ pub fn lists_people_ids(description: &str) -> bool {
     ];
     const BETWEEN: [&str; 5] = ["the", "deputy", "department", "team", "portal"];
     let lower = description.to_lowercase();
+    // "User IDs or access codes (`U1`, `DR2`)": strings.
+    if lower.contains("code") {
+        return false;
+    }
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
@@ -189,6 +193,7 @@ mod tests {
             "Identifier or list of identifiers of the permissions to check access for",
             "Array of CRM object identifiers to link to the event",
             "An array of identifiers for the chat participants",
+            "List of user IDs or access codes (`U1`, `DR2`)",
         ] {
             assert!(!lists_people_ids(no), "{no}");
         }

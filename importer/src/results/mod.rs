@@ -274,9 +274,10 @@ fn fit_to_example(ty: &mut Type, value: &Value, reasons: &mut Vec<String>) {
     let object = object.clone();
     // The table's one key and the example's one key, of one kind and spelt alike
     // (`paymentItemBasket`, `paymentItemsBasket`): the same key, as the wire spells it.
-    if let ([field], [(key, sent_value)], None) =
-        (own, &sent.iter().collect::<Vec<_>>()[..], ty.items())
+    if let (1, 1, None, Some((key, sent_value))) =
+        (own.len(), sent.len(), ty.items(), sent.iter().next())
     {
+        let field = &own[0];
         let same_kind = matches!(
             (&field.ty.kind, sent_value),
             (Kind::Array(_), Value::Array(_)) | (Kind::Object { .. }, Value::Object(_))
@@ -286,9 +287,11 @@ fn fit_to_example(ty: &mut Type, value: &Value, reasons: &mut Vec<String>) {
                 "result: the table's `{}` is the response example's `{key}`, spelt differently; the example's spelling is kept",
                 field.name
             ));
-            let mut field = field.clone();
-            field.name = (*key).clone();
-            *ty = Type::of(Kind::object_of(vec![field]));
+            let key = key.clone();
+            // Renamed in place: the object keeps its doc type and patterns.
+            if let Some(field) = ty.fields_mut().and_then(|f| f.first_mut()) {
+                field.name = key;
+            }
             return;
         }
     }
@@ -335,7 +338,8 @@ fn fit_to_example(ty: &mut Type, value: &Value, reasons: &mut Vec<String>) {
     };
 }
 
-/// Whether two key names differ by at most two letters, case aside (a plural `s`, a typo).
+/// Whether two key names of six letters or more differ by at most two letters, case aside (a
+/// plural `s`, a typo).
 fn spelt_alike(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (
         a.to_lowercase().chars().collect(),

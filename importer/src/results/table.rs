@@ -237,16 +237,19 @@ pub(crate) fn prose_says_may_be_absent(page: &Page<'_>) -> bool {
     let Some((start, end)) = page.find_section(2, &["response"], &["error"]) else {
         return false;
     };
-    let mut in_example = false;
+    let (mut in_example, mut in_table) = (false, false);
     page.lines[start..end].iter().any(|line| {
         let line = line.trim();
-        if line.starts_with("```") {
+        if text::is_fence(line) {
             in_example = !in_example;
+        } else if !in_example && line.starts_with("#|") {
+            in_table = true;
+        } else if !in_example && line.starts_with("|#") {
+            in_table = false;
             return false;
         }
         let lower = line.to_lowercase();
         let about_answer = lower.starts_with("return") || lower.contains("otherwise");
-        let in_table = line.starts_with("||") || line.starts_with('[') || line.ends_with("||");
         !in_example && !in_table && about_answer && says_may_be_absent(line)
     })
 }
@@ -297,7 +300,13 @@ mod tests {
         ));
         // Examples, table rows and sentences about something else do not count.
         assert!(!says("```json\n{\"result\": null}\n```"));
-        assert!(!says("[`object`](x.md) | The deal, otherwise `null` ||"));
+        assert!(!says(
+            "#|\n|| **result**\n[`object`](x.md) | The deal, otherwise `null` ||\n|#"
+        ));
+        // A line of a cell that runs over several lines is still the table's.
+        assert!(!says(
+            "#|\n|| **MODE**\n[`string`](x.md) | Mode:\n- `N` — otherwise `null`\n||\n|#"
+        ));
         assert!(!says("The `null` value of a field means it is not set."));
         assert!(!says("Returns `true` on success, otherwise `false`."));
     }
