@@ -122,10 +122,12 @@ fn error_arg(meta: &ParseNestedMeta<'_>, errors: &mut Errors) -> syn::Result<Err
 pub struct ObjectArgs {
     /// `received`: a structure only the server sends (an answer, an event post). It is
     /// decoded, never built field by field, so it gets no constructor and no setters, which
-    /// also keeps the generated crate quicker to compile; `Default` still makes an empty one.
+    /// also keeps the generated crate quicker to compile; when every field is optional,
+    /// `Default` makes an empty one.
     pub received: bool,
 }
 
+/// Parses `#[bitrix_object(...)]`'s arguments; unknown ones are reported with what is expected.
 pub fn object_args(tokens: TokenStream, errors: &mut Errors) -> ObjectArgs {
     let mut args = ObjectArgs::default();
     let parser = syn::meta::parser(|meta| {

@@ -200,11 +200,15 @@ fn object_attribute(text: &str, name: &str) -> String {
     let start = text
         .find(&format!("pub struct {name} {{"))
         .unwrap_or_else(|| panic!("no struct {name} in:\n{text}"));
+    // Only the lines right above the struct: its doc and attributes.
     text[..start]
+        .trim_end()
         .lines()
         .rev()
-        .find(|l| l.trim().starts_with("#[bitrix_object"))
-        .map(|l| l.trim().to_owned())
+        .map(str::trim)
+        .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+        .find(|l| l.starts_with("#[bitrix_object"))
+        .map(str::to_owned)
         .unwrap_or_default()
 }
 

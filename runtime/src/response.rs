@@ -287,16 +287,7 @@ fn quirk_forms<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
                 forms.push(Value::Array(numbers));
             }
         }
-        Value::String(text) => {
-            let text = text.trim();
-            forms.extend(text.parse::<i64>().ok().map(Value::from));
-            forms.extend(
-                text.parse::<f64>()
-                    .ok()
-                    .filter(|f| f.is_finite())
-                    .map(Value::from),
-            );
-        }
+        Value::String(text) => forms.extend(number(text)),
         _ => {}
     }
     forms.extend(

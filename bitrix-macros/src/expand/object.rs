@@ -10,10 +10,10 @@ use crate::ast::Struct;
 /// The struct with its derives and serde impls, its constructor and setters (with `builder`),
 /// and its `Validate` impl; `what` names the value in the constructor's doc. Methods build on
 /// this.
-pub fn expand(mut s: Struct, what: &str, builder: bool, krate: &TokenStream) -> TokenStream {
+pub fn expand(mut s: Struct, what: &str, with_builder: bool, krate: &TokenStream) -> TokenStream {
     fields::annotate(&mut s);
     let ident = s.item.ident.clone();
-    let builder = builder.then(|| fields::builder_methods(&s, what, krate));
+    let builder = with_builder.then(|| fields::builder_methods(&s, what, krate));
     let accessor = fields::extra_accessor(&s, krate);
     let validate = fields::validate_impl(&s, krate);
     let serde = fields::serde_impls(&s, krate);
