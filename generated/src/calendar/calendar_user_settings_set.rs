@@ -56,7 +56,7 @@ pub struct CalendarUserSettingsSetSettings {
     /// `showCompletedTasks`: documented as Y/N flag.
     #[bitrix(rename = "showCompletedTasks", yn)]
     pub show_completed_tasks: Option<bool>,
-    /// `lastUsedSection`: documented as string; default `"false"`.
+    /// `lastUsedSection`: documented as string.
     #[bitrix(rename = "lastUsedSection")]
     pub last_used_section: Option<String>,
     /// `sendFromEmail`: documented as string.

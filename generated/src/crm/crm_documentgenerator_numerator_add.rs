@@ -75,7 +75,7 @@ pub struct CrmDocumentgeneratorNumeratorAddFieldsSettingsBitrixMainNumeratorGene
     pub step: Option<i64>,
     /// `length`: documented as integer; default `0`.
     pub length: Option<i64>,
-    /// `padString`: documented as string; default `"'0'"`.
+    /// `padString`: documented as string; default `"0"`.
     #[bitrix(rename = "padString")]
     pub pad_string: Option<String>,
     /// `periodicBy`: documented as string.

@@ -24,7 +24,7 @@ pub struct CrmLeadDetailsConfigurationGet {
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<types::UserId>,
-    /// `scope`: documented as string.
+    /// `scope`: documented as string; default `"P"`.
     pub scope: Option<CrmLeadDetailsConfigurationGetScope>,
     /// `extras`: documented as object.
     pub extras: Option<CrmLeadDetailsConfigurationGetExtras>,

@@ -23,7 +23,7 @@ pub struct CrmLeadDetailsConfigurationReset {
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<types::UserId>,
-    /// `scope`: documented as string.
+    /// `scope`: documented as string; default `"P"`.
     pub scope: Option<CrmLeadDetailsConfigurationResetScope>,
     /// `extras`: documented as object.
     pub extras: Option<CrmLeadDetailsConfigurationResetExtras>,

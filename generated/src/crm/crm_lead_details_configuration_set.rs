@@ -38,7 +38,7 @@ pub struct CrmLeadDetailsConfigurationSet {
     /// `userId`: documented as `user`.
     #[bitrix(rename = "userId")]
     pub user_id: Option<types::UserId>,
-    /// `scope`: documented as string.
+    /// `scope`: documented as string; default `"P"`.
     pub scope: Option<CrmLeadDetailsConfigurationSetScope>,
     /// `extras`: documented as object.
     pub extras: Option<CrmLeadDetailsConfigurationSetExtras>,
