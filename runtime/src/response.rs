@@ -278,16 +278,17 @@ fn quirk_forms<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
         Value::Array(items) => {
             let numbers: Vec<Value> = items
                 .iter()
-                .map(|item| match item {
-                    Value::String(text) => number(text).unwrap_or_else(|| item.clone()),
-                    other => other.clone(),
+                .map(|item| {
+                    item.as_str()
+                        .and_then(crate::wire::numeric_text)
+                        .unwrap_or_else(|| item.clone())
                 })
                 .collect();
             if numbers != *items {
                 forms.push(Value::Array(numbers));
             }
         }
-        Value::String(text) => forms.extend(number(text)),
+        Value::String(text) => forms.extend(crate::wire::numeric_text(text)),
         _ => {}
     }
     forms.extend(
@@ -296,17 +297,6 @@ fn quirk_forms<T: DeserializeOwned>(raw: &RawValue) -> Option<T> {
             .map(Value::Bool),
     );
     forms.into_iter().find_map(|form| object::plain(form).ok())
-}
-
-/// A number sent as a string (`"1269"`, `"12.50"`); `None` for any other text.
-fn number(text: &str) -> Option<Value> {
-    let text = text.trim();
-    text.parse::<i64>().ok().map(Value::from).or_else(|| {
-        text.parse::<f64>()
-            .ok()
-            .filter(|f| f.is_finite())
-            .map(Value::from)
-    })
 }
 
 /// The code of an `error` value in either shape: v1 `"CODE"`, REST 3.0 `{"code": "CODE", …}`.

@@ -55,6 +55,15 @@ fn number(value: &Value) -> Option<f64> {
     .filter(|f| f.is_finite())
 }
 
+/// A number sent as text (`"1269"`, `"12.50"`) as a JSON number, integers kept exact; `None`
+/// for text that is no number Bitrix24 means (see [`number`]).
+pub(crate) fn numeric_text(text: &str) -> Option<Value> {
+    match text.trim().parse::<i64>() {
+        Ok(i) => Some(Value::from(i)),
+        Err(_) => number(&Value::from(text)).map(Value::from),
+    }
+}
+
 /// Whether a number's text has a non-zero digit before its exponent (it parsed as zero, so
 /// it was too small for a float).
 fn underflows(text: &str) -> bool {
