@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use serde_json::json;
 
@@ -27,8 +28,14 @@ fn named(name: &str, ty: serde_json::Value) -> serde_json::Value {
     t
 }
 
-/// The generated single file of the synthetic spec.
+/// The generated single file of the synthetic spec, built once: the tests run in parallel and
+/// would otherwise remove and rewrite the same fixture directory under each other.
 fn generated() -> String {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(generate_synthetic).clone()
+}
+
+fn generate_synthetic() -> String {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("results-spec");
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("methods/v1")).unwrap();
