@@ -153,6 +153,7 @@ impl Cx<'_, '_> {
                 mut fields,
                 patterns,
                 source,
+                read_only,
                 ..
             }) = fields_at(
                 self.root,
@@ -164,6 +165,13 @@ impl Cx<'_, '_> {
             )
             else {
                 continue;
+            };
+            // A call cannot set what the page says is read-only (`ID`, `DATE_CREATE`).
+            let before = fields.len();
+            fields.retain(|f| !read_only.contains(&f.name));
+            let left_out = match before - fields.len() {
+                0 => String::new(),
+                n => format!(", {n} read-only left out"),
             };
             let required = fields.iter().filter(|f| f.required).count();
             let rule = if self.creates && required > 0 {
@@ -177,7 +185,7 @@ impl Cx<'_, '_> {
                 "none required here".to_owned()
             };
             reasons.push(format!(
-                "`{here}`: {} fields from {target}{}, {rule}",
+                "`{here}`: {} fields from {target}{}{left_out}, {rule}",
                 fields.len(),
                 anchor.map(|a| format!("#{a}")).unwrap_or_default()
             ));
@@ -225,6 +233,8 @@ pub(crate) struct Linked {
     pub(crate) source: String,
     /// The heading over the table: the anchor's, else the page's title.
     pub(crate) title: String,
+    /// Top-level fields the page says cannot be written ("Read-only", or "No" under "Write").
+    pub(crate) read_only: BTreeSet<String>,
 }
 
 /// The fields the link documents: the table under the anchor; or the same-named parameter of
@@ -283,6 +293,7 @@ pub(crate) fn fields_at(
                                 patterns,
                                 source,
                                 title,
+                                read_only: BTreeSet::new(),
                             });
                         }
                     }
@@ -318,6 +329,7 @@ pub(crate) fn fields_at(
         }
     };
     used.extend(tables.iter().map(|t| t.line));
+    let read_only = tables.iter().flat_map(|t| read_only_rows(t)).collect();
     let mut fields: Vec<Field> = Vec::new();
     let mut patterns: Vec<KeyPattern> = Vec::new();
     for table in tables {
@@ -335,7 +347,37 @@ pub(crate) fn fields_at(
         patterns,
         source,
         title,
+        read_only,
     })
+}
+
+/// The names of the rows of `table` that cannot be written: a sentence of the description is
+/// just "Read-only" ("Identifier. Read-only", "Read-only. Possible values:"), or the row says
+/// "No" in a "Write" column. A field *about* read-only-ness ("Read-only indicator") is not one.
+fn read_only_rows(table: &Table) -> Vec<String> {
+    let header = table.rows.first();
+    let write_column = header.and_then(|h| {
+        h.iter()
+            .position(|c| c.trim().trim_matches('*').eq_ignore_ascii_case("write"))
+    });
+    let says_read_only = |description: &str| {
+        description
+            .split(['.', '\n', ','])
+            .any(|sentence| sentence.trim().eq_ignore_ascii_case("read-only"))
+    };
+    table
+        .rows
+        .iter()
+        .skip(1)
+        .filter_map(|row| {
+            let cell = name_cell(row.first()?)?;
+            let by_column = write_column
+                .and_then(|i| row.get(i))
+                .is_some_and(|c| c.trim().eq_ignore_ascii_case("no"));
+            let described = row.get(1).is_some_and(|d| says_read_only(d));
+            (by_column || described).then_some(cell.name)
+        })
+        .collect()
 }
 
 /// The fields of `result` when the table is an answer's (`result` beside `time`): a fields
@@ -391,197 +433,5 @@ pub(crate) fn all_optional(fields: &mut [Field]) {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeSet;
-    use std::fs;
-
-    use crate::method;
-
-    const THING_FIELDS: &str = "# Thing fields crm.thing.fields\n\n> Scope: [`crm`](../scopes.md)\n\n## Returned Data\n\n#|\n|| **Field** / **Type** | **Description** ||\n|| **TITLE**\n[`string`](../data-types.md) | Title ||\n|| **SORT***\n[`integer`](../data-types.md) | Order ||\n|#\n";
-
-    fn add_page(action: &str, fields_row: &str) -> String {
-        format!(
-            "# Change a thing crm.thing.{action}\n\n> Scope: [`crm`](../scopes.md)\n\nThe method `crm.thing.{action}` changes a thing.\n\n## Method Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **id***\n[`integer`](../data-types.md) | Id ||\n{fields_row}\n|| **filter**\n[`object`](../data-types.md) | Filter by [the fields](./crm-thing-fields.md) ||\n|| **values**\n[`object`](../data-types.md) | Format `{{\"field_1\": \"value_1\"}}`, see [fields](./crm-thing-fields.md) ||\n|#\n"
-        )
-    }
-
-    fn import(fields_row: &str) -> bitrix_spec::Method {
-        import_as("update", fields_row)
-    }
-
-    fn import_as(action: &str, fields_row: &str) -> bitrix_spec::Method {
-        let root = std::env::temp_dir().join(format!(
-            "b24-linked-{}-{action}-{}",
-            std::process::id(),
-            fields_row.len()
-        ));
-        let dir = root.join("api-reference/crm/thing");
-        fs::create_dir_all(&dir).unwrap();
-        fs::write(dir.join("crm-thing-fields.md"), THING_FIELDS).unwrap();
-        let file = format!("crm-thing-{action}.md");
-        fs::write(dir.join(&file), add_page(action, fields_row)).unwrap();
-        let known = BTreeSet::new();
-        let imported = method::method(
-            &root,
-            &format!("api-reference/crm/thing/{file}"),
-            &known,
-            &Default::default(),
-        );
-        fs::remove_dir_all(&root).unwrap();
-        match imported {
-            Ok(i) => i.method,
-            Err(_) => panic!("the test page does not import"),
-        }
-    }
-
-    #[test]
-    fn fields_documented_on_another_page_are_adopted_as_optional() {
-        let m = import("|| **fields***\n[`array`](../data-types.md) | Values; see [thing fields](./crm-thing-fields.md) ||");
-        let fields = m.params.iter().find(|p| p.name == "fields").unwrap();
-        assert!(matches!(fields.ty.kind, bitrix_spec::Kind::Object { .. }));
-        let names: Vec<(&str, &str, Option<bool>)> = fields
-            .ty
-            .fields()
-            .iter()
-            .map(|f| (f.name.as_str(), f.ty.kind.name(), Some(f.required)))
-            .collect();
-        assert_eq!(
-            names,
-            [
-                ("TITLE", "string", Some(false)),
-                ("SORT", "integer", Some(false))
-            ]
-        );
-        assert!(m
-            .confidence
-            .unwrap()
-            .reasons
-            .iter()
-            .any(|r| r == "`fields`: 2 fields from ./crm-thing-fields.md, none required here"));
-        // Filters link field pages too, and free-form maps name their keys elsewhere.
-        for loose in ["filter", "values"] {
-            assert!(
-                m.params
-                    .iter()
-                    .find(|p| p.name == loose)
-                    .unwrap()
-                    .ty
-                    .fields()
-                    .is_empty(),
-                "{loose}"
-            );
-        }
-    }
-
-    #[test]
-    fn an_overview_page_is_a_field_list_only_where_an_anchor_points() {
-        let links = super::page_links(
-            "See [fields](./index.md#fields), [the overview](../index.md), [types](../data-types.md#x)",
-        );
-        assert_eq!(
-            links,
-            [("./index.md".to_owned(), Some("fields".to_owned()))]
-        );
-    }
-
-    #[test]
-    fn links_to_unrelated_or_missing_pages_change_nothing() {
-        let m = import("|| **fields***\n[`object`](../data-types.md) | See [how to upload](../files/how-to-upload-files.md) and [gone](./crm-gone-fields.md) ||");
-        let fields = m.params.iter().find(|p| p.name == "fields").unwrap();
-        assert!(fields.ty.fields().is_empty());
-        assert!(super::siblings(
-            "a/crm-thing-update.md",
-            "./crm-thing-add.md"
-        ));
-        assert!(!super::siblings(
-            "a/sale-pay-system-add.md",
-            "./sale-pay-system-handler-add.md"
-        ));
-        assert!(!super::siblings(
-            "a/crm-thing-update.md",
-            "../other/crm-thing-add.md"
-        ));
-    }
-
-    #[test]
-    fn a_fields_page_documenting_its_answer_gives_the_fields_inside_result() {
-        use bitrix_spec::{Field, Kind, Type};
-        let inner = vec![
-            Field::new("ID", false, Type::of(Kind::Integer)),
-            Field::new("XML_ID", false, Type::of(Kind::String)),
-        ];
-        let answer = vec![
-            Field::new("result", false, Type::of(Kind::object_of(inner.clone()))),
-            Field::new("time", false, Type::of(Kind::Any)),
-        ];
-        assert_eq!(super::without_envelope(answer), Some(inner.clone()));
-        // A table of the entity itself that has a `result` key among others stays whole.
-        let entity = vec![
-            Field::new("result", false, Type::of(Kind::object_of(inner.clone()))),
-            Field::new("NAME", false, Type::of(Kind::String)),
-        ];
-        assert_eq!(super::without_envelope(entity.clone()), Some(entity));
-        // An answer whose result is a bare value documents no entity.
-        let bare = vec![
-            Field::new("result", false, Type::of(Kind::Integer)),
-            Field::new("time", false, Type::of(Kind::Any)),
-        ];
-        assert_eq!(super::without_envelope(bare), None);
-    }
-
-    #[test]
-    fn the_method_that_creates_the_entity_requires_what_its_fields_page_requires() {
-        let row =
-            "|| **fields**\n[`object`](../data-types.md) | The [fields](./crm-thing-fields.md) ||";
-        let m = import_as("add", row);
-        let fields = m.params.iter().find(|p| p.name == "fields").unwrap();
-        let required: Vec<(&str, bool)> = fields
-            .ty
-            .fields()
-            .iter()
-            .map(|f| (f.name.as_str(), f.required))
-            .collect();
-        assert_eq!(required, [("TITLE", false), ("SORT", true)]);
-        let reasons = m.confidence.unwrap().reasons;
-        assert!(reasons.iter().any(|r| r
-            == "`fields`: 2 fields from ./crm-thing-fields.md, 1 required, as that page marks them, for creating"), "{reasons:?}");
-    }
-
-    #[test]
-    fn a_nested_row_links_an_article_whose_tables_all_list_fields() {
-        let root = std::env::temp_dir().join(format!("b24-linked-nested-{}", std::process::id()));
-        let dir = root.join("api-reference/crm/thing");
-        fs::create_dir_all(&dir).unwrap();
-        let article = "# Extra fields\n\nPassed in `EXTRA`.\n\n## Theme\n\n#|\n|| **Field**\n`type` | **Description** ||\n|| **THEME**\n[`string`](../data-types.md) | Theme ||\n|#\n\n## Meta\n\n#|\n|| **Field**\n`type` | **Description** ||\n|| **META_TITLE**\n[`string`](../data-types.md) | Title ||\n|| **THEME**\n[`string`](../data-types.md) | Again ||\n|#\n";
-        fs::write(dir.join("extra-fields.md"), article).unwrap();
-        let page = "# Change a thing crm.thing.update\n\n> Scope: [`crm`](../scopes.md)\n\nThe method `crm.thing.update` changes a thing.\n\n## Method Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **fields***\n[`object`](../data-types.md) | Values, [below](#fields) ||\n|#\n\n### Parameter fields {#fields}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **TITLE**\n[`string`](../data-types.md) | Title ||\n|| **EXTRA**\n[`object`](../data-types.md) | See [Extra fields](./extra-fields.md) ||\n|#\n";
-        fs::write(dir.join("crm-thing-update.md"), page).unwrap();
-        let imported = method::method(
-            &root,
-            "api-reference/crm/thing/crm-thing-update.md",
-            &BTreeSet::new(),
-            &Default::default(),
-        );
-        fs::remove_dir_all(&root).unwrap();
-        let Ok(imported) = imported else {
-            panic!("the test page does not import")
-        };
-        let m = imported.method;
-        let fields = m.params.iter().find(|p| p.name == "fields").unwrap();
-        let extra = fields
-            .ty
-            .fields()
-            .iter()
-            .find(|f| f.name == "EXTRA")
-            .unwrap();
-        let names: Vec<&str> = extra.ty.fields().iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, ["THEME", "META_TITLE"]);
-        let reasons = m.confidence.unwrap().reasons;
-        assert!(
-            reasons
-                .iter()
-                .any(|r| r == "`fields.EXTRA`: 2 fields from ./extra-fields.md, none required here"),
-            "{reasons:?}"
-        );
-    }
-}
+#[path = "linked_tests.rs"]
+mod tests;

@@ -200,6 +200,7 @@ fn method_result(root: &Path, rel: &str, target: &str, from: &Page<'_>) -> Optio
         patterns: object.patterns().to_vec(),
         source,
         title,
+        read_only: Default::default(),
     })
 }
 
