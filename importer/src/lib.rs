@@ -16,7 +16,8 @@
 //! (fields documented on another page), `identity`, `answers`, `examples`, `shape` (a
 //! type from an example), `reconcile`, `paging` (list kinds) and `mutates` (with `verbs`)
 //! → `results` (result types, shared entity types) → `method`, `event` and `datatypes`, one
-//! per kind of page.
+//! per kind of page. Once every page is read, `field_refs` types a value documented as a
+//! field of a named type (`catalog_measure.code`) as that field.
 
 mod alternatives;
 mod answers;
@@ -28,6 +29,7 @@ mod errors;
 pub use errors::report as error_report;
 mod event;
 mod examples;
+mod field_refs;
 mod fieldtable;
 mod identity;
 mod linked;
@@ -196,6 +198,7 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
     results::selected::add(&mut import, &selectable);
     results::alike::apply(&mut import, &alike);
     results::field_answers::apply(&mut import);
+    field_refs::apply(&mut import);
     secrets::mark(&mut import);
     import
 }
