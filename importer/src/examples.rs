@@ -133,7 +133,12 @@ fn repair(text: &str) -> String {
     }
     let mut out = String::with_capacity(s.len());
     for line in s.lines() {
-        out.push_str(strip_comment(line));
+        let line = strip_comment(line);
+        // An elision standing for more elements (`... // one per property`).
+        if matches!(line.trim(), "..." | "...," | "…" | "…,") {
+            continue;
+        }
+        out.push_str(line);
         out.push('\n');
     }
     remove_trailing_commas(&out)
@@ -192,5 +197,17 @@ mod tests {
             parse("{\"deadline\":\"'\"$(date -Iseconds)\"'\",\"url\":\"http://x\"}").unwrap();
         assert_eq!(v["url"], "http://x");
         assert!(parse("{nope").is_none());
+    }
+
+    #[test]
+    fn an_elided_element_line_is_dropped() {
+        let text = "{\"items\": [\n  {\"id\": 1},\n  ... // one per item\n],\n\"next\": 50}";
+        let (v, repaired) = parse(text).unwrap();
+        assert!(repaired);
+        assert_eq!(v, serde_json::json!({"items": [{"id": 1}], "next": 50}));
+        // An elision inside a string is text.
+        let (v, repaired) = parse("{\"a\": \"...\"}").unwrap();
+        assert!(!repaired);
+        assert_eq!(v["a"], "...");
     }
 }

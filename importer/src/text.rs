@@ -9,7 +9,32 @@ const SKIPPED_INCLUDES: &[&str] = &["system-errors.md"];
 /// Reads `file` with every `{% include … (path) %}` replaced by the included text.
 pub fn load(root: &Path, file: &Path) -> Option<String> {
     let text = std::fs::read_to_string(file).ok()?;
-    Some(expand(root, file, &text, 0))
+    Some(close_unclosed_fences(&expand(root, file, &text, 0)))
+}
+
+/// Closes a code block left open where the next one opens: a fence with a language
+/// (```` ```bash ````) cannot close a block, so inside one it means the page forgot the
+/// closing fence, which would otherwise swallow every section that follows.
+fn close_unclosed_fences(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<&str> = None;
+    for line in text.split_inclusive('\n') {
+        if is_fence(line) {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let info = line.trim().trim_start_matches('`').trim();
+            match open {
+                Some(opener) if !info.is_empty() => {
+                    out.push_str(opener);
+                    out.push_str("```\n");
+                    open = Some(indent);
+                }
+                Some(_) => open = None,
+                None => open = Some(indent),
+            }
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 fn expand(root: &Path, file: &Path, text: &str, depth: usize) -> String {
@@ -81,6 +106,33 @@ fn drop_dev_blocks(text: &str) -> String {
     out
 }
 
+/// `text` with each Markdown link `[text](target)` as its text.
+pub fn unlink(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|mid| {
+            let close = after[mid + 2..].find(')')?;
+            // A link's text has no `[` of its own (`a[i]` in code is no link).
+            (!after[..mid].contains('[')).then_some((mid, mid + 2 + close))
+        });
+        match link {
+            Some((mid, close)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(&after[..mid]);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Whether a line opens or closes a fenced code block. A line that also closes its backticks
 /// (```` ```^[0-9]+$``` || ````, code inline in a table cell) does neither.
 pub fn is_fence(line: &str) -> bool {
@@ -129,4 +181,34 @@ pub fn headings(lines: &[&str]) -> Vec<Heading> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{close_unclosed_fences, unlink};
+
+    #[test]
+    fn links_become_their_text() {
+        assert_eq!(
+            unlink("Cannot delete [system statuses](./index.md). See [a](b) and `x[i]`"),
+            "Cannot delete system statuses. See a and `x[i]`"
+        );
+        assert_eq!(unlink("[unclosed](x"), "[unclosed](x");
+    }
+
+    #[test]
+    fn a_block_left_open_closes_where_the_next_one_opens() {
+        let page = "- A\n\n    ```bash\n    curl …/task.comm\n\n- B\n\n    ```bash\n    curl\n    ```\n\n## Response\n";
+        let fixed = close_unclosed_fences(page);
+        assert_eq!(
+            fixed,
+            "- A\n\n    ```bash\n    curl …/task.comm\n\n- B\n\n    ```\n    ```bash\n    curl\n    ```\n\n## Response\n"
+        );
+        let lines: Vec<&str> = fixed.lines().collect();
+        let headings = super::headings(&lines);
+        assert_eq!(headings.len(), 1, "the section after the blocks is seen");
+        // Well-formed blocks are left as they are.
+        let fine = "```json\n{}\n```\ntext\n```\nplain\n```\n";
+        assert_eq!(close_unclosed_fences(fine), fine);
+    }
 }
