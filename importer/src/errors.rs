@@ -449,6 +449,20 @@ fn from_examples(answers: &[Answer], status: u16, out: &mut Vec<ErrorEntry>, not
         let listed = out
             .iter()
             .any(|e| e.code.as_deref() == Some(a.code.as_str()));
+        // The example shows an error a table lists by its message: its code, when the table
+        // gives none, is the example's; a code the table gives wins over the example's.
+        let same_message = out.iter_mut().find(|e| {
+            !a.message.trim().is_empty() && message_key(&e.message) == message_key(&a.message)
+        });
+        if let (false, Some(entry)) = (shared, same_message) {
+            if entry.code.is_none() {
+                if !listed {
+                    notes.example_codes.push(a.code.clone());
+                }
+                entry.code = Some(a.code.clone());
+            }
+            continue;
+        }
         if !shared && !listed {
             notes.example_codes.push(a.code.clone());
             out.extend(with_code(a.code.clone(), status, a.message.clone()));
@@ -456,9 +470,12 @@ fn from_examples(answers: &[Answer], status: u16, out: &mut Vec<ErrorEntry>, not
     }
 }
 
-/// Messages that differ only in case, spacing or a final full stop.
+/// Messages that differ only in case, spacing, a final full stop or a final `<br>`.
 fn message_key(m: &str) -> String {
-    m.split_whitespace()
+    // Legacy methods end their messages with an HTML line break.
+    m.trim_end()
+        .trim_end_matches("<br>")
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .trim_end_matches(['.', '!'])
@@ -498,7 +515,7 @@ fn quoted_message(cell: &str) -> &str {
 fn clean(s: &str) -> String {
     // Markdown escapes (`Bitrix\\Document`, `\*`) stand for their character, except in code
     // spans, which keep them as written; bold markers go first, so `\*\*` stays two stars.
-    let text = unescape(&s.replace("**", ""))
+    let text = index_placeholders(&unescape(&crate::text::unlink(&s.replace("**", ""))))
         .replace('`', "")
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -508,6 +525,38 @@ fn clean(s: &str) -> String {
     } else {
         text
     }
+}
+
+/// `text` with each code span that names a loop index (`` `i` ``, `` `data[i].type` ``) as a
+/// placeholder (`{i}`): the server puts the index or the value there ("Section at index 1").
+fn index_placeholders(text: &str) -> String {
+    let is_index = |span: &str| {
+        let one_letter = |s: &str| s.len() == 1 && s.bytes().all(|b| b.is_ascii_lowercase());
+        one_letter(span)
+            || span
+                .split('[')
+                .skip(1)
+                .any(|rest| rest.split_once(']').is_some_and(|(i, _)| one_letter(i)))
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut parts = text.split('`');
+    out.push_str(parts.next().unwrap_or_default());
+    let mut inside = true;
+    for part in parts {
+        if inside && is_index(part) {
+            out.push('{');
+            out.push_str(part);
+            out.push('}');
+        } else if inside {
+            out.push('`');
+            out.push_str(part);
+            out.push('`');
+        } else {
+            out.push_str(part);
+        }
+        inside = !inside;
+    }
+    out
 }
 
 /// `text` with each Markdown escape (a backslash before ASCII punctuation) outside code spans

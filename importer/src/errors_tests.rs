@@ -247,3 +247,36 @@ fn markdown_escapes_in_a_message_are_their_characters() {
         ]
     );
 }
+
+#[test]
+fn a_loop_index_in_a_message_is_a_placeholder() {
+    use super::clean;
+    assert_eq!(
+        clean("Element at index `j` in section at index `i` does not have name."),
+        "Element at index {j} in section at index {i} does not have name."
+    );
+    assert_eq!(
+        clean("Section at index `i` have type `data[i].type`. The expected type is 'section'."),
+        "Section at index {i} have type {data[i].type}. The expected type is 'section'."
+    );
+    // Names in code spans are the message's own words.
+    assert_eq!(
+        clean("Field `TITLE` is required"),
+        "Field TITLE is required"
+    );
+}
+
+#[test]
+fn an_example_of_a_listed_message_gives_its_code_only_where_the_table_has_none() {
+    let (out, _) = errors(
+        "## Error Handling\n\nHTTP status: **400**\n\n```json\n{\n    \"error\": \"ERROR_CORE\",\n    \"error_description\": \"Discount too big.<br>\"\n}\n```\n\n```json\n{\n    \"error\": \"ERROR_CODE\",\n    \"error_description\": \"Text not specified.<br>\"\n}\n```\n\n#|\n|| **Code** | **Description** ||\n|| Empty string | Discount too big. ||\n|| `ERROR_CORE` | Text not specified. ||\n|#\n",
+        false,
+    );
+    assert_eq!(
+        out,
+        [
+            entry(Some("ERROR_CORE"), 400, "Discount too big."),
+            entry(Some("ERROR_CORE"), 400, "Text not specified."),
+        ]
+    );
+}
