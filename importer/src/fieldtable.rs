@@ -398,6 +398,8 @@ fn keyed_objects(description: &str) -> bool {
         && [
             "objects, each describing",
             "objects, each of which describes",
+            // "For each field, an object with a description is returned".
+            "for each field, an object",
         ]
         .iter()
         .any(|w| d.contains(w))

@@ -32,7 +32,7 @@ fn an_object_described_in_tabs_has_the_keys_of_every_tab() {
 
 #[test]
 fn an_object_of_objects_each_described_by_a_table_is_a_map_of_them() {
-    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **PROPERTIES**\n[`object`](x.md) | Contains objects, each describing a [parameter](#property) ||\n|| **EVENTS**\n[`object`](x.md) | The value is an array of objects, each describing an [event](#event) ||\n|#\n\n### PROPERTY {#property}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **Type**\n[`string`](x.md) | Type ||\n|#\n\n### EVENT {#event}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **ID**\n[`integer`](x.md) | Id ||\n|#\n";
+    let text = "# Page\n\n## Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **PROPERTIES**\n[`object`](x.md) | Contains objects, each describing a [parameter](#property) ||\n|| **EVENTS**\n[`object`](x.md) | The value is an array of objects, each describing an [event](#event) ||\n|| **FIELDS**\n[`object`](x.md) | Object with fields. For each field, an object with a description is returned [(detailed description)](#field-description) ||\n|#\n\n### PROPERTY {#property}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **Type**\n[`string`](x.md) | Type ||\n|#\n\n### EVENT {#event}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **ID**\n[`integer`](x.md) | Id ||\n|#\n\n### Field Description Object {#field-description}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **title**\n[`string`](x.md) | Title ||\n|#\n";
     let known = BTreeSet::new();
     let page = Page::new(text, &known);
     let mut used = BTreeSet::from([page.tables[0].line]);
@@ -47,6 +47,10 @@ fn an_object_of_objects_each_described_by_a_table_is_a_map_of_them() {
     // An array of described objects is not a map of them.
     assert!(fields[1].ty.patterns().is_empty());
     assert_eq!(fields[1].ty.fields()[0].name, "ID");
+    let [per_field] = fields[2].ty.patterns() else {
+        panic!("{:?}", fields[2].ty)
+    };
+    assert_eq!(per_field.ty.fields()[0].name, "title");
 }
 
 #[test]

@@ -246,8 +246,33 @@ pub(crate) fn curl_methods(lines: &[&str], stem: &str) -> Vec<String> {
     out
 }
 
+/// The page's title without the method's name, in whatever case the title spells it
+/// (`sale.paymentItemShipment.list` for `sale.paymentitemshipment.list`), and without "v 3.0".
 pub(crate) fn title_without(h1: &str, name: &str) -> String {
-    let t = h1.replace(name, "").replace("v 3.0", "");
+    // ASCII lowering keeps every byte offset, so the matches index `h1` itself. An undotted
+    // name (`profile`) is also a word of titles ("… User Profile"), so only its own case goes.
+    let dotted = name.contains('.');
+    let lower = if dotted {
+        h1.to_ascii_lowercase()
+    } else {
+        h1.to_owned()
+    };
+    let needle = if dotted {
+        name.to_ascii_lowercase()
+    } else {
+        name.to_owned()
+    };
+    let mut t = String::with_capacity(h1.len());
+    let mut from = 0;
+    while let Some(at) = (!needle.is_empty())
+        .then(|| lower[from..].find(&needle))
+        .flatten()
+    {
+        t.push_str(&h1[from..from + at]);
+        from += at + needle.len();
+    }
+    t.push_str(&h1[from..]);
+    let t = t.replace("v 3.0", "");
     let t = t.trim().trim_end_matches(':').trim_end_matches(" -").trim();
     if t.is_empty() {
         name.to_owned()
@@ -307,6 +332,29 @@ fn clean_scope(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_title_loses_the_name_in_any_case() {
+        assert_eq!(
+            title_without(
+                "Get a list of bindings sale.paymentItemShipment.list",
+                "sale.paymentitemshipment.list"
+            ),
+            "Get a list of bindings"
+        );
+        assert_eq!(
+            title_without("Add a deal crm.deal.add v 3.0", "crm.deal.add"),
+            "Add a deal"
+        );
+        assert_eq!(
+            title_without("crm.deal.add", "crm.deal.add"),
+            "crm.deal.add"
+        );
+        assert_eq!(
+            title_without("Get the Current User Profile profile", "profile"),
+            "Get the Current User Profile"
+        );
+    }
 
     #[test]
     fn names_by_agreement() {
