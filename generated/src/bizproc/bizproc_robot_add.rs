@@ -2,9 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `bizproc.robot.add` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
-use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
+use bitrix24::bitrix_method;
 /// Register a New Automation Rule — `bizproc.robot.add` (REST v1, scope `bizproc`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-add.html)
@@ -104,88 +103,16 @@ pub struct BizprocRobotAdd {
     /// `NAME`: documented as `string|object`, required.
     #[bitrix(rename = "NAME")]
     pub name: Value,
-    /// `DESCRIPTION`: documented as `string|object`.
-    #[bitrix(rename = "DESCRIPTION")]
-    pub description: Option<Value>,
-    /// `PROPERTIES`: documented as object; keys: `*`.
-    #[bitrix(rename = "PROPERTIES")]
-    pub properties: Option<BTreeMap<String, BizprocRobotAddPropertiesValue>>,
-    /// `RETURN_PROPERTIES`: documented as object.
-    #[bitrix(rename = "RETURN_PROPERTIES")]
-    pub return_properties: Option<Map<String, Value>>,
-    /// `DOCUMENT_TYPE`: documented as array.
-    #[bitrix(rename = "DOCUMENT_TYPE")]
-    pub document_type: Option<Vec<Value>>,
-    /// `FILTER`: documented as object.
-    #[bitrix(rename = "FILTER")]
-    pub filter: Option<Map<String, Value>>,
     /// `USE_PLACEMENT`: documented as Y/N flag.
     #[bitrix(rename = "USE_PLACEMENT", yn)]
     pub use_placement: Option<bool>,
     /// `PLACEMENT_HANDLER`: documented as string.
     #[bitrix(rename = "PLACEMENT_HANDLER")]
     pub placement_handler: Option<String>,
-}
-/// The `BizprocRobotAddPropertiesValue` object. Part of `bizproc.robot.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-add.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct BizprocRobotAddPropertiesValue {
-    /// `Name`: documented as `string|object`.
-    #[bitrix(rename = "Name")]
-    pub name: Option<Value>,
-    /// `Description`: documented as `string|object`.
-    #[bitrix(rename = "Description")]
-    pub description: Option<Value>,
-    /// `Type`: documented as string.
-    #[bitrix(rename = "Type")]
-    pub type_: Option<BizprocRobotAddPropertiesValueType>,
-    /// `Options`: documented as array.
-    #[bitrix(rename = "Options")]
-    pub options: Option<Vec<Value>>,
-    /// `Required`: documented as Y/N flag.
-    #[bitrix(rename = "Required", yn)]
-    pub required: Option<bool>,
-    /// `Multiple`: documented as Y/N flag.
-    #[bitrix(rename = "Multiple", yn)]
-    pub multiple: Option<bool>,
-    /// `Default`: documented as any JSON value.
-    #[bitrix(rename = "Default")]
-    pub default: Option<Value>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
-}
-/// Documented values of `Type`. Part of `bizproc.robot.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-add.html)).
-#[bitrix_enum(repr = "string")]
-pub enum BizprocRobotAddPropertiesValueType {
-    /// `"bool"`: yes or no
-    #[bitrix(value = "bool")]
-    Bool,
-    /// `"date"`: date
-    #[bitrix(value = "date")]
-    Date,
-    /// `"datetime"`: date and time
-    #[bitrix(value = "datetime")]
-    Datetime,
-    /// `"double"`: number
-    #[bitrix(value = "double")]
-    Double,
-    /// `"file"`: file
-    #[bitrix(value = "file")]
-    File,
-    /// `"int"`: integer
-    #[bitrix(value = "int")]
-    Int,
-    /// `"select"`: list
-    #[bitrix(value = "select")]
-    Select,
-    /// `"string"`: string
-    #[bitrix(value = "string")]
-    String,
-    /// `"text"`: text
-    #[bitrix(value = "text")]
-    Text,
-    /// `"user"`: user
-    #[bitrix(value = "user")]
-    User,
+    /// `FILTER`: documented as object.
+    #[bitrix(rename = "FILTER")]
+    pub filter: Option<Map<String, Value>>,
+    /// `PROPERTIES`: documented as object.
+    #[bitrix(rename = "PROPERTIES")]
+    pub properties: Option<Map<String, Value>>,
 }

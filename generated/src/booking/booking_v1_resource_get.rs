@@ -20,7 +20,6 @@ use crate::types;
         status = 400,
         message = "Could not find value for parameter {id}"
     ),
-    error(code = "1021", status = 400, message = "Resource not found"),
 )]
 pub struct BookingV1ResourceGet {
     /// `id`: documented as integer, required.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `calendar.accessibility.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::bitrix_method;
-use crate::types;
+use std::collections::BTreeMap;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get User Availability from — `calendar.accessibility.get` (REST v1, scope `calendar`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-accessibility-get.html)
@@ -12,7 +13,8 @@ use crate::types;
     name = "calendar.accessibility.get",
     version = "v1",
     scope = "calendar",
-    result = types::CalendarAccessibility,
+    result = BTreeMap<String,
+    Vec<CalendarAccessibilityGetResultValueItem>>,
     error(
         status = 400,
         message = "The required parameter \"from\" for the method \"calendar.accessibility.get\" is not set."
@@ -34,4 +36,54 @@ pub struct CalendarAccessibilityGet {
     pub from: String,
     /// `to`: documented as date, required.
     pub to: String,
+}
+/// The `CalendarAccessibilityGetResultValueItem` object. Part of `calendar.accessibility.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-accessibility-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct CalendarAccessibilityGetResultValueItem {
+    /// `ACCESSIBILITY`: documented as string.
+    #[bitrix(rename = "ACCESSIBILITY")]
+    pub accessibility: Option<String>,
+    /// `DATE_FROM`: documented as string.
+    #[bitrix(rename = "DATE_FROM")]
+    pub date_from: Option<String>,
+    /// `DATE_FROM_TS_UTC`: documented as string.
+    #[bitrix(rename = "DATE_FROM_TS_UTC")]
+    pub date_from_ts_utc: Option<String>,
+    /// `DATE_TO`: documented as string.
+    #[bitrix(rename = "DATE_TO")]
+    pub date_to: Option<String>,
+    /// `DATE_TO_TS_UTC`: documented as string.
+    #[bitrix(rename = "DATE_TO_TS_UTC")]
+    pub date_to_ts_utc: Option<String>,
+    /// `DT_SKIP_TIME`: documented as string.
+    #[bitrix(rename = "DT_SKIP_TIME")]
+    pub dt_skip_time: Option<String>,
+    /// `EVENT_TYPE`: documented as string.
+    #[bitrix(rename = "EVENT_TYPE")]
+    pub event_type: Option<String>,
+    /// `ID`: documented as any JSON value.
+    #[bitrix(rename = "ID")]
+    pub id: Option<Value>,
+    /// `IMPORTANCE`: documented as string.
+    #[bitrix(rename = "IMPORTANCE")]
+    pub importance: Option<String>,
+    /// `NAME`: documented as string.
+    #[bitrix(rename = "NAME")]
+    pub name: Option<String>,
+    /// `TZ_FROM`: documented as string.
+    #[bitrix(rename = "TZ_FROM")]
+    pub tz_from: Option<String>,
+    /// `TZ_TO`: documented as string.
+    #[bitrix(rename = "TZ_TO")]
+    pub tz_to: Option<String>,
+    /// `~USER_OFFSET_FROM`: documented as integer.
+    #[bitrix(rename = "~USER_OFFSET_FROM")]
+    pub user_offset_from: Option<i64>,
+    /// `~USER_OFFSET_TO`: documented as integer.
+    #[bitrix(rename = "~USER_OFFSET_TO")]
+    pub user_offset_to: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

@@ -14,8 +14,14 @@ use crate::types;
     name = "catalog.productProperty.list",
     version = "v1",
     scope = "catalog",
-    result = Vec<CatalogProductPropertyListResultItem>,
-    paging(kind = "start", order = "order", filter = "filter"),
+    result = CatalogProductPropertyListResult,
+    paging(
+        kind = "start",
+        id = "id",
+        order = "order",
+        filter = "filter",
+        items = "productProperties"
+    ),
     error(code = "0", status = 400, message = "Access Denied"),
     error(
         code = "100",
@@ -43,10 +49,10 @@ pub struct CatalogProductPropertyList {
     /// `start`: documented as integer.
     pub start: Option<i64>,
 }
-/// The `CatalogProductPropertyListResultItem` object. Part of `catalog.productProperty.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html)).
+/// The `CatalogProductPropertyListResult` object. Part of `catalog.productProperty.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html)).
 #[non_exhaustive]
 #[bitrix_object(received)]
-pub struct CatalogProductPropertyListResultItem {
+pub struct CatalogProductPropertyListResult {
     /// `productProperties`: documented as array of `catalog_product_property`.
     #[bitrix(rename = "productProperties")]
     pub product_properties: Option<Vec<types::CatalogProductProperty>>,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Get a list of price rounding rules by filter catalog.roundingRule.list — `catalog.roundingrule.list` (REST v1, scope `catalog`).
+/// Get a list of price rounding rules by filter — `catalog.roundingrule.list` (REST v1, scope `catalog`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-list.html)
 #[non_exhaustive]

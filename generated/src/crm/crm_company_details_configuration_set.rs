@@ -23,7 +23,7 @@ use crate::types;
     error(status = 400, message = "There are no data to write"),
     error(
         status = 400,
-        message = "Section at index # has type data[i].type. The expected type is 'section'"
+        message = "Section at index # has type {data[i].type}. The expected type is 'section'"
     ),
     error(status = 400, message = "Section at index # does not have name"),
     error(status = 400, message = "Section at index # does not have title"),

@@ -23,13 +23,13 @@ use crate::types;
     error(status = 400, message = "The data must be indexed array"),
     error(
         status = 400,
-        message = "Section at index i has type data[i].type. The expected type is 'section'"
+        message = "Section at index {i} has type {data[i].type}. The expected type is 'section'"
     ),
-    error(status = 400, message = "Section at index i does not have a name"),
-    error(status = 400, message = "Section at index i does not have a title"),
+    error(status = 400, message = "Section at index {i} does not have a name"),
+    error(status = 400, message = "Section at index {i} does not have a title"),
     error(
         status = 400,
-        message = "Element at index j in section at index i does not have a name"
+        message = "Element at index {j} in section at index {i} does not have a name"
     ),
 )]
 pub struct CrmDealDetailsConfigurationSet {

@@ -21,17 +21,13 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         message = "The parameter entityIds does not contains valid elements."
     ),
     error(
+        code = "0",
         status = 400,
         message = "The parameter entityIds must contains at least two elements."
     ),
     error(status = 400, message = "Owner was not found"),
     error(status = 400, message = "Entity type {entityTypeName} is not supported"),
     error(status = 400, message = "CRM_FEATURE_RESTRICTION_ERROR"),
-    error(
-        code = "0",
-        status = 400,
-        message = "The parameter entityIds must contains at least two elements."
-    ),
 )]
 pub struct CrmEntityMergeBatch {
     /// `params`: documented as object, required.

@@ -25,27 +25,12 @@ pub struct CrmInvoiceStatusAdd {
 #[non_exhaustive]
 #[bitrix_object]
 pub struct CrmInvoiceStatusAddFields {
-    /// `ENTITY_ID`: documented as string.
-    #[bitrix(rename = "ENTITY_ID")]
-    pub entity_id: Option<String>,
-    /// `ID`: documented as integer.
-    #[bitrix(rename = "ID")]
-    pub id: Option<i64>,
     /// `NAME`: documented as string, required.
     #[bitrix(rename = "NAME")]
     pub name: String,
-    /// `NAME_INIT`: documented as string.
-    #[bitrix(rename = "NAME_INIT")]
-    pub name_init: Option<String>,
     /// `SORT`: documented as integer, required.
     #[bitrix(rename = "SORT")]
     pub sort: i64,
-    /// `STATUS_ID`: documented as string.
-    #[bitrix(rename = "STATUS_ID")]
-    pub status_id: Option<String>,
-    /// `SYSTEM`: documented as char.
-    #[bitrix(rename = "SYSTEM")]
-    pub system: Option<String>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -81,7 +81,7 @@ pub struct CrmItemProductrowAddFields {
     pub tax_included: Option<bool>,
     /// `measureCode`: documented as `catalog_measure.code`.
     #[bitrix(rename = "measureCode")]
-    pub measure_code: Option<String>,
+    pub measure_code: Option<i64>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys sent as they are.

@@ -23,13 +23,13 @@ use crate::types;
     error(status = 400, message = "There are no data to write"),
     error(
         status = 400,
-        message = "Section at index i has type data[i].type. The expected type is 'section'"
+        message = "Section at index {i} has type {data[i].type}. The expected type is 'section'"
     ),
-    error(status = 400, message = "Section at index i does not have name"),
-    error(status = 400, message = "Section at index i does not have title"),
+    error(status = 400, message = "Section at index {i} does not have name"),
+    error(status = 400, message = "Section at index {i} does not have title"),
     error(
         status = 400,
-        message = "Element at index j in section at index i does not have name"
+        message = "Element at index {j} in section at index {i} does not have name"
     ),
 )]
 pub struct CrmLeadDetailsConfigurationSet {

@@ -25,17 +25,13 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
         message = "Discount Rate (DISCOUNT_RATE) is required if Percentage Discount Type (DISCOUNT_TYPE_ID) is defined"
     ),
     error(
+        code = "ERROR_CORE",
         status = 400,
         message = "Discount Sum (DISCOUNT_SUM) is required if Percentage Discount Type (DISCOUNT_TYPE_ID) is defined and Discount Rate (DISCOUNT_RATE) is 100%"
     ),
     error(
         status = 400,
         message = "Discount Sum (DISCOUNT_SUM) is required if Monetary Discount Type (DISCOUNT_TYPE_ID) is defined"
-    ),
-    error(
-        code = "ERROR_CORE",
-        status = 400,
-        message = "Discount Sum (DISCOUNT_SUM) is required if Percentage Discount Type (DISCOUNT_TYPE_ID) is defined and Discount Rate (DISCOUNT_RATE) is 100%<br>"
     ),
 )]
 pub struct CrmLeadProductrowsSet {
@@ -86,7 +82,7 @@ pub struct CrmLeadProductrowsSetRowsItem {
     pub tax_included: Option<bool>,
     /// `MEASURE_CODE`: documented as `catalog_measure.code`.
     #[bitrix(rename = "MEASURE_CODE")]
-    pub measure_code: Option<String>,
+    pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: documented as string.
     #[bitrix(rename = "MEASURE_NAME")]
     pub measure_name: Option<String>,

@@ -14,15 +14,7 @@ use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
     scope = "crm",
     result = i64,
     mutates,
-    error(status = 400, message = "The 'FIELD_NAME' field is not found"),
-    error(status = 400, message = "Field name is too long (more than 50 characters)."),
-    error(
-        status = 400,
-        message = "Field name contains invalid characters. Allowed characters are: A-Z, 0-9 and _."
-    ),
-    error(status = 400, message = "The 'USER_TYPE_ID' field is not found"),
-    error(status = 400, message = "Invalid custom type specified"),
-    error(status = 400, message = "List item with XML_ID='XML_ID' already exists"),
+    error(status = 400, message = "The 'USER_TYPE_ID' field is not found."),
 )]
 pub struct CrmLeadUserfieldAdd {
     /// `fields`: documented as object, required.
@@ -73,7 +65,7 @@ pub struct CrmLeadUserfieldAddFields {
     pub settings: Option<CrmLeadUserfieldAddFieldsSettings>,
     /// `LIST`: documented as array of object.
     #[bitrix(rename = "LIST")]
-    pub list: Option<Vec<CrmLeadUserfieldAddFieldsListItem>>,
+    pub list: Option<Vec<Map<String, Value>>>,
     /// `SORT`: documented as integer; default `100`.
     #[bitrix(rename = "SORT")]
     pub sort: Option<i64>,
@@ -158,33 +150,6 @@ pub struct CrmLeadUserfieldAddFieldsSettings {
     /// `DISPLAY`: documented as string; default `"CHECKBOX"`.
     #[bitrix(rename = "DISPLAY")]
     pub display: Option<CrmLeadUserfieldAddFieldsSettingsDisplay>,
-    /// `LIST_HEIGHT`: documented as integer; default `1`.
-    #[bitrix(rename = "LIST_HEIGHT")]
-    pub list_height: Option<i64>,
-    /// `IBLOCK_TYPE_ID`: documented as string.
-    #[bitrix(rename = "IBLOCK_TYPE_ID")]
-    pub iblock_type_id: Option<String>,
-    /// `IBLOCK_ID`: documented as string; default `"0"`.
-    #[bitrix(rename = "IBLOCK_ID")]
-    pub iblock_id: Option<String>,
-    /// `ACTIVE_FILTER`: documented as Y/N flag; default `"N"`.
-    #[bitrix(rename = "ACTIVE_FILTER", yn)]
-    pub active_filter: Option<bool>,
-    /// `ENTITY_TYPE`: documented as string.
-    #[bitrix(rename = "ENTITY_TYPE")]
-    pub entity_type: Option<String>,
-    /// `LEAD`: documented as Y/N flag; default `"N"`.
-    #[bitrix(rename = "LEAD", yn)]
-    pub lead: Option<bool>,
-    /// `CONTACT`: documented as Y/N flag; default `"N"`.
-    #[bitrix(rename = "CONTACT", yn)]
-    pub contact: Option<bool>,
-    /// `COMPANY`: documented as Y/N flag; default `"N"`.
-    #[bitrix(rename = "COMPANY", yn)]
-    pub company: Option<bool>,
-    /// `DEAL`: documented as Y/N flag; default `"N"`.
-    #[bitrix(rename = "DEAL", yn)]
-    pub deal: Option<bool>,
     /// Undocumented keys sent as they are.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -201,33 +166,4 @@ pub enum CrmLeadUserfieldAddFieldsSettingsDisplay {
     /// `"DROPDOWN"`: dropdown list
     #[bitrix(value = "DROPDOWN")]
     Dropdown,
-    /// `"LIST"`: list
-    #[bitrix(value = "LIST")]
-    List,
-    /// `"UI"`: editable list
-    #[bitrix(value = "UI")]
-    Ui,
-    /// `"DIALOG"`: entity selection dialog
-    #[bitrix(value = "DIALOG")]
-    Dialog,
-}
-/// The `CrmLeadUserfieldAddFieldsListItem` object. Part of `crm.lead.userfield.add` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-add.html)).
-#[non_exhaustive]
-#[bitrix_object]
-pub struct CrmLeadUserfieldAddFieldsListItem {
-    /// `VALUE`: documented as string.
-    #[bitrix(rename = "VALUE")]
-    pub value: Option<String>,
-    /// `SORT`: documented as integer; default `0`.
-    #[bitrix(rename = "SORT")]
-    pub sort: Option<i64>,
-    /// `DEF`: documented as Y/N flag; default `"N"`.
-    #[bitrix(rename = "DEF", yn)]
-    pub def: Option<bool>,
-    /// `XML_ID`: documented as string.
-    #[bitrix(rename = "XML_ID")]
-    pub xml_id: Option<String>,
-    /// Undocumented keys sent as they are.
-    #[bitrix(extra)]
-    pub extra: Map<String, Value>,
 }

@@ -4,7 +4,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
-/// Remove Order Binding to CRM Object crm.orderentity.deleteByFilter — `crm.orderentity.deletebyfilter` (REST v1, scope `crm`).
+/// Remove Order Binding to CRM Object — `crm.orderentity.deletebyfilter` (REST v1, scope `crm`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-delete-by-filter.html)
 #[non_exhaustive]

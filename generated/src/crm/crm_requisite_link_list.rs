@@ -16,8 +16,7 @@ use crate::types;
     scope = "crm",
     result = Vec<types::CrmRequisiteLink>,
     paging(kind = "start", order = "order", filter = "filter"),
-    error(status = 400, message = "Access denied"),
-    error(code = "0", status = 400, message = "Access denied."),
+    error(code = "0", status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisiteLinkList {
     /// `select`: documented as array of string.

@@ -16,8 +16,7 @@ use crate::types;
     scope = "crm",
     result = Vec<types::CrmRequisitePreset>,
     paging(kind = "start", id = "ID", order = "order", filter = "filter"),
-    error(status = 400, message = "Access denied"),
-    error(code = "0", status = 400, message = "Access denied."),
+    error(code = "0", status = 400, message = "Access denied"),
 )]
 pub struct CrmRequisitePresetList {
     /// `select`: documented as array of string.

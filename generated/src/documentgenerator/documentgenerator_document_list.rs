@@ -15,7 +15,13 @@ use crate::types;
     version = "v1",
     scope = "documentgenerator",
     result = DocumentgeneratorDocumentListResult,
-    paging(kind = "start", order = "order", filter = "filter"),
+    paging(
+        kind = "start",
+        id = "id",
+        order = "order",
+        filter = "filter",
+        items = "documents"
+    ),
     error(
         code = "0",
         status = 400,

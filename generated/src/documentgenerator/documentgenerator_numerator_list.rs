@@ -14,7 +14,7 @@ use crate::types;
     version = "v1",
     scope = "documentgenerator",
     result = DocumentgeneratorNumeratorListResult,
-    paging(kind = "start"),
+    paging(kind = "start", id = "id", items = "numerators"),
     error(
         code = "0",
         status = 400,

@@ -14,7 +14,7 @@ use crate::types;
     name = "documentgenerator.template.list",
     version = "v1",
     scope = "documentgenerator",
-    result = Vec<DocumentgeneratorTemplateListResultItem>,
+    result = DocumentgeneratorTemplateListResult,
     paging(kind = "start", order = "order", filter = "filter"),
     error(
         code = "0",
@@ -32,20 +32,22 @@ pub struct DocumentgeneratorTemplateList {
     /// `start`: documented as integer.
     pub start: Option<i64>,
 }
-/// The `DocumentgeneratorTemplateListResultItem` object. Part of `documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)).
+/// The `DocumentgeneratorTemplateListResult` object. Part of `documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)).
 #[non_exhaustive]
 #[bitrix_object(received)]
-pub struct DocumentgeneratorTemplateListResultItem {
-    /// `templates`: documented as object.
-    pub templates: Option<DocumentgeneratorTemplateListResultItemTemplates>,
+pub struct DocumentgeneratorTemplateListResult {
+    /// `templates`: documented as object; keys: `*`.
+    pub templates: Option<
+        BTreeMap<String, DocumentgeneratorTemplateListResultTemplatesValue>,
+    >,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `templates` object. Part of `documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)).
+/// The `DocumentgeneratorTemplateListResultTemplatesValue` object. Part of `documentgenerator.template.list` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)).
 #[non_exhaustive]
 #[bitrix_object(received)]
-pub struct DocumentgeneratorTemplateListResultItemTemplates {
+pub struct DocumentgeneratorTemplateListResultTemplatesValue {
     /// `id`: documented as string.
     pub id: Option<String>,
     /// `active`: documented as Y/N flag.

@@ -4,7 +4,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_enum, bitrix_method, bitrix_object};
-use crate::types;
 /// Get the List of Recent Messages — `im.dialog.messages.get` (REST v1, scope `im`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
@@ -43,20 +42,75 @@ pub struct ImDialogMessagesGet {
 pub struct ImDialogMessagesGetResult {
     /// `chat_id`: documented as integer.
     pub chat_id: Option<i64>,
-    /// `messages`: documented as array of `im_dialog_messages`.
-    pub messages: Option<Vec<types::ImDialogMessages>>,
-    /// `users`: documented as object.
-    pub users: Option<ImDialogMessagesGetResultUsers>,
-    /// `files`: documented as object.
-    pub files: Option<ImDialogMessagesGetResultFiles>,
+    /// `messages`: documented as array of object.
+    pub messages: Option<Vec<ImDialogMessagesGetResultMessagesItem>>,
+    /// `users`: documented as array of object.
+    pub users: Option<Vec<ImDialogMessagesGetResultUsersItem>>,
+    /// `files`: documented as array of object.
+    pub files: Option<Vec<ImDialogMessagesGetResultFilesItem>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
-/// The `users` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+/// The `ImDialogMessagesGetResultMessagesItem` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
 #[bitrix_object(received)]
-pub struct ImDialogMessagesGetResultUsers {
+pub struct ImDialogMessagesGetResultMessagesItem {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `chat_id`: documented as integer.
+    pub chat_id: Option<i64>,
+    /// `author_id`: documented as integer.
+    pub author_id: Option<i64>,
+    /// `date`: documented as datetime.
+    pub date: Option<String>,
+    /// `text`: documented as string.
+    pub text: Option<String>,
+    /// `unread`: documented as boolean.
+    pub unread: Option<bool>,
+    /// `uuid`: documented as string.
+    pub uuid: Option<String>,
+    /// `replaces`: documented as array.
+    pub replaces: Option<Vec<Value>>,
+    /// `params`: documented as object.
+    pub params: Option<ImDialogMessagesGetResultMessagesItemParams>,
+    /// `disappearing_date`: documented as datetime.
+    pub disappearing_date: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `params` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImDialogMessagesGetResultMessagesItemParams {
+    /// `LIKE`: documented as array of integer.
+    #[bitrix(rename = "LIKE")]
+    pub like: Option<Vec<i64>>,
+    /// `CODE`: documented as array of string.
+    #[bitrix(rename = "CODE")]
+    pub code: Option<Vec<ImDialogMessagesGetResultMessagesItemParamsCodeItem>>,
+    /// `NOTIFY`: documented as string.
+    #[bitrix(rename = "NOTIFY")]
+    pub notify: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// Documented values of `ImDialogMessagesGetResultMessagesItemParamsCodeItem`. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[bitrix_enum(repr = "string")]
+pub enum ImDialogMessagesGetResultMessagesItemParamsCodeItem {
+    /// `"CHAT_JOIN"`: user added to the chat
+    #[bitrix(value = "CHAT_JOIN")]
+    ChatJoin,
+    /// `"CHAT_LEAVE"`: user left the chat
+    #[bitrix(value = "CHAT_LEAVE")]
+    ChatLeave,
+}
+/// The `ImDialogMessagesGetResultUsersItem` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImDialogMessagesGetResultUsersItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
     /// `active`: documented as boolean.
@@ -76,7 +130,7 @@ pub struct ImDialogMessagesGetResultUsers {
     /// `avatar_hr`: documented as string.
     pub avatar_hr: Option<String>,
     /// `gender`: documented as string.
-    pub gender: Option<ImDialogMessagesGetResultUsersGender>,
+    pub gender: Option<ImDialogMessagesGetResultUsersItemGender>,
     /// `birthday`: documented as string.
     pub birthday: Option<String>,
     /// `extranet`: documented as boolean.
@@ -120,7 +174,7 @@ pub struct ImDialogMessagesGetResultUsers {
 }
 /// Documented values of `gender`. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[bitrix_enum(repr = "string")]
-pub enum ImDialogMessagesGetResultUsersGender {
+pub enum ImDialogMessagesGetResultUsersItemGender {
     /// `"M"`: male
     #[bitrix(value = "M")]
     M,
@@ -128,10 +182,10 @@ pub enum ImDialogMessagesGetResultUsersGender {
     #[bitrix(value = "F")]
     F,
 }
-/// The `files` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
+/// The `ImDialogMessagesGetResultFilesItem` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
 #[bitrix_object(received)]
-pub struct ImDialogMessagesGetResultFiles {
+pub struct ImDialogMessagesGetResultFilesItem {
     /// `id`: documented as integer.
     pub id: Option<i64>,
     /// `chatId`: documented as integer.
@@ -149,7 +203,7 @@ pub struct ImDialogMessagesGetResultFiles {
     /// `size`: documented as integer.
     pub size: Option<i64>,
     /// `image`: documented as object.
-    pub image: Option<ImDialogMessagesGetResultFilesImage>,
+    pub image: Option<ImDialogMessagesGetResultFilesItemImage>,
     /// `status`: documented as string.
     pub status: Option<String>,
     /// `progress`: documented as integer.
@@ -171,10 +225,10 @@ pub struct ImDialogMessagesGetResultFiles {
     pub url_download: Option<String>,
     /// `viewerAttrs`: documented as object.
     #[bitrix(rename = "viewerAttrs")]
-    pub viewer_attrs: Option<ImDialogMessagesGetResultFilesViewerAttrs>,
+    pub viewer_attrs: Option<ImDialogMessagesGetResultFilesItemViewerAttrs>,
     /// `mediaUrl`: documented as object.
     #[bitrix(rename = "mediaUrl")]
-    pub media_url: Option<ImDialogMessagesGetResultFilesMediaUrl>,
+    pub media_url: Option<ImDialogMessagesGetResultFilesItemMediaUrl>,
     /// `isTranscribable`: documented as boolean.
     #[bitrix(rename = "isTranscribable")]
     pub is_transcribable: Option<bool>,
@@ -191,7 +245,7 @@ pub struct ImDialogMessagesGetResultFiles {
 /// The `image` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
 #[bitrix_object(received)]
-pub struct ImDialogMessagesGetResultFilesImage {
+pub struct ImDialogMessagesGetResultFilesItemImage {
     /// `height`: documented as integer.
     pub height: Option<i64>,
     /// `width`: documented as integer.
@@ -203,7 +257,7 @@ pub struct ImDialogMessagesGetResultFilesImage {
 /// The `viewerAttrs` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
 #[bitrix_object(received)]
-pub struct ImDialogMessagesGetResultFilesViewerAttrs {
+pub struct ImDialogMessagesGetResultFilesItemViewerAttrs {
     /// `viewer`: documented as string.
     pub viewer: Option<String>,
     /// `viewerType`: documented as string.
@@ -234,7 +288,7 @@ pub struct ImDialogMessagesGetResultFilesViewerAttrs {
 /// The `mediaUrl` object. Part of `im.dialog.messages.get` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)).
 #[non_exhaustive]
 #[bitrix_object(received)]
-pub struct ImDialogMessagesGetResultFilesMediaUrl {
+pub struct ImDialogMessagesGetResultFilesItemMediaUrl {
     /// `preview`: documented as object.
     pub preview: Option<Map<String, Value>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.

@@ -88,9 +88,9 @@ pub struct ImRecentListResultCopilot {
     pub messages: Option<Map<String, Value>>,
     /// `roles`: documented as object.
     pub roles: Option<Map<String, Value>>,
-    /// `recommendedRoles`: documented as array.
+    /// `recommendedRoles`: documented as array of string.
     #[bitrix(rename = "recommendedRoles")]
-    pub recommended_roles: Option<Vec<Value>>,
+    pub recommended_roles: Option<Vec<String>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -2,7 +2,6 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `sale.paysystem.settings.invoice.get` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
 use bitrix24::bitrix_method;
 use crate::types;
 /// Get Payment System Settings for a Specific Invoice — `sale.paysystem.settings.invoice.get` (REST v1, scope `pay_system`).
@@ -39,5 +38,5 @@ pub struct SalePaysystemSettingsInvoiceGet {
     pub pay_system_id: Option<i64>,
     /// `BX_REST_HANDLER`: documented as `sale_paysystem.ACTION_FILE`.
     #[bitrix(rename = "BX_REST_HANDLER")]
-    pub bx_rest_handler: Option<Value>,
+    pub bx_rest_handler: Option<String>,
 }

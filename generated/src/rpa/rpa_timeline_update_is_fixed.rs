@@ -2,8 +2,8 @@
 // Do not edit: change the spec and run `cargo run -p bitrix-codegen -- generate`.
 //! `rpa.timeline.updateIsFixed` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
-use bitrix24::serde_json::Value;
-use bitrix24::bitrix_method;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Update the Attachment Flag of — `rpa.timeline.updateIsFixed` (REST v1, scope `rpa`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)
@@ -14,7 +14,7 @@ use bitrix24::bitrix_method;
     name = "rpa.timeline.updateIsFixed",
     version = "v1",
     scope = "rpa",
-    result = Value,
+    result = RpaTimelineUpdateIsFixedResult,
     mutates,
 )]
 pub struct RpaTimelineUpdateIsFixed {
@@ -23,4 +23,24 @@ pub struct RpaTimelineUpdateIsFixed {
     /// `isFixed`: documented as Y/N flag.
     #[bitrix(rename = "isFixed", yn)]
     pub is_fixed: Option<bool>,
+}
+/// The `RpaTimelineUpdateIsFixedResult` object. Part of `rpa.timeline.updateIsFixed` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct RpaTimelineUpdateIsFixedResult {
+    /// `timeline`: documented as object.
+    pub timeline: Option<RpaTimelineUpdateIsFixedResultTimeline>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `timeline` object. Part of `rpa.timeline.updateIsFixed` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct RpaTimelineUpdateIsFixedResultTimeline {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
 }

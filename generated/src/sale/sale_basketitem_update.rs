@@ -79,10 +79,10 @@ pub struct SaleBasketitemUpdateFields {
     pub dimensions: Option<String>,
     /// `measureCode`: documented as `catalog_measure.code`.
     #[bitrix(rename = "measureCode")]
-    pub measure_code: Option<String>,
+    pub measure_code: Option<i64>,
     /// `measureName`: documented as `catalog_measure.symbol`.
     #[bitrix(rename = "measureName")]
-    pub measure_name: Option<Value>,
+    pub measure_name: Option<String>,
     /// `canBuy`: documented as Y/N flag.
     #[bitrix(rename = "canBuy", yn)]
     pub can_buy: Option<bool>,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Get Payment Fields sale.payment.getFields — `sale.payment.getfields` (REST v1, scope `sale`).
+/// Get Payment Fields — `sale.payment.getfields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get-fields.html)
 #[non_exhaustive]

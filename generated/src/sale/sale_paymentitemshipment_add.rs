@@ -5,7 +5,7 @@
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Add Payment Binding to Shipment sale.paymentItemShipment.add — `sale.paymentitemshipment.add` (REST v1, scope `sale`).
+/// Add Payment Binding to Shipment — `sale.paymentitemshipment.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
 #[non_exhaustive]
@@ -18,7 +18,7 @@ use crate::types;
     error(
         code = "201250000001",
         status = 400,
-        message = "An element with the specified field values shipmentId and paymentId already exists. If it is necessary to change the previously specified external identifier of the binding, use the method [sale.paymentitemshipment.update](./sale-payment-item-shipment-update.md)"
+        message = "An element with the specified field values shipmentId and paymentId already exists. If it is necessary to change the previously specified external identifier of the binding, use the method sale.paymentitemshipment.update"
     ),
     error(
         code = "201240400002",

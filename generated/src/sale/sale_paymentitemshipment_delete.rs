@@ -3,7 +3,7 @@
 //! `sale.paymentitemshipment.delete` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use bitrix24::bitrix_method;
-/// Remove the binding sale.paymentItemShipment.delete — `sale.paymentitemshipment.delete` (REST v1, scope `sale`).
+/// Remove the binding — `sale.paymentitemshipment.delete` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-delete.html)
 #[non_exhaustive]

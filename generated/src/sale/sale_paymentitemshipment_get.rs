@@ -5,7 +5,7 @@
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Get Payment Binding by Id sale.paymentItemShipment.get — `sale.paymentitemshipment.get` (REST v1, scope `sale`).
+/// Get Payment Binding by Id — `sale.paymentitemshipment.get` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get.html)
 #[non_exhaustive]

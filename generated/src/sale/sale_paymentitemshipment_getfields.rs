@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Get Fields for sale.paymentItemShipment.getFields — `sale.paymentitemshipment.getfields` (REST v1, scope `sale`).
+/// Get Fields for — `sale.paymentitemshipment.getfields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get-fields.html)
 #[non_exhaustive]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Get a list of bindings sale.paymentItemShipment.list — `sale.paymentitemshipment.list` (REST v1, scope `sale`).
+/// Get a list of bindings — `sale.paymentitemshipment.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-list.html)
 #[non_exhaustive]

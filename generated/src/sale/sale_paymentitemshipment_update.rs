@@ -5,7 +5,7 @@
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Change Payment Binding to Shipment sale.paymentItemShipment.update — `sale.paymentitemshipment.update` (REST v1, scope `sale`).
+/// Change Payment Binding to Shipment — `sale.paymentitemshipment.update` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-update.html)
 #[non_exhaustive]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Get Available Fields of the Property Value sale.propertyvalue.getfields — `sale.propertyvalue.getFields` (REST v1, scope `sale`).
+/// Get Available Fields of the Property Value — `sale.propertyvalue.getFields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-get-fields.html)
 #[non_exhaustive]

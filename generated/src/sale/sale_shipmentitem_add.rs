@@ -18,7 +18,7 @@ use crate::types;
     error(
         code = "201250000001",
         status = 400,
-        message = "An item with the specified field values basketId and orderDeliveryId already exists. To change the quantity of the product, use the method [sale.shipmentitem.update](./sale-shipment-item-update.md)"
+        message = "An item with the specified field values basketId and orderDeliveryId already exists. To change the quantity of the product, use the method sale.shipmentitem.update"
     ),
     error(
         code = "201240400002",

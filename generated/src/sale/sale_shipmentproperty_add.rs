@@ -63,7 +63,7 @@ use crate::types;
     error(
         code = "200850000016",
         status = 400,
-        message = "Error occurs when trying to create a shipment property of type [STRING](../../data-types.md) with the isProfileName parameter set to Y, if the required parameter is not equal to Y. Profile name is required and cannot be empty"
+        message = "Error occurs when trying to create a shipment property of type STRING with the isProfileName parameter set to Y, if the required parameter is not equal to Y. Profile name is required and cannot be empty"
     ),
     error(
         code = "200040300020",

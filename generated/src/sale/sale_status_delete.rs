@@ -26,7 +26,7 @@ use bitrix24::bitrix_method;
     error(
         code = "201350000002",
         status = 400,
-        message = "Error occurs when trying to delete certain [system statuses](./index.md): - N - F - DN - DF"
+        message = "Error occurs when trying to delete certain system statuses: - N - F - DN - DF"
     ),
     error(code = "100", status = 400, message = "Parameter id not specified"),
     error(code = "0", status = 400, message = "Other errors (e.g., fatal errors)"),

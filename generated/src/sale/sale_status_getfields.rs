@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Get Available Fields of sale.status.getFields — `sale.status.getfields` (REST v1, scope `sale`).
+/// Get Available Fields of — `sale.status.getfields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-get-fields.html)
 #[non_exhaustive]

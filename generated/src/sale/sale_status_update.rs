@@ -33,7 +33,7 @@ use crate::types;
     error(
         code = "201350000006",
         status = 400,
-        message = "Error occurs when trying to change the type of certain [system statuses](./index.md): - statuses F and N must always have type O (order) - statuses DF and DN must always have type D (delivery)"
+        message = "Error occurs when trying to change the type of certain system statuses: - statuses F and N must always have type O (order) - statuses DF and DN must always have type D (delivery)"
     ),
     error(
         code = "201350000007",

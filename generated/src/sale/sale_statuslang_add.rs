@@ -5,7 +5,7 @@
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Add Localization sale.statusLang.add — `sale.statuslang.add` (REST v1, scope `sale`).
+/// Add Localization — `sale.statuslang.add` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)
 #[non_exhaustive]

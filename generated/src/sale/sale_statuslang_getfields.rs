@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Get Localization Fields for Statuses sale.statusLang.getFields — `sale.statuslang.getfields` (REST v1, scope `sale`).
+/// Get Localization Fields for Statuses — `sale.statuslang.getfields` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-get-fields.html)
 #[non_exhaustive]

@@ -5,7 +5,7 @@
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Get the list of languages for localization sale.statusLang.getListLangs — `sale.statuslang.getlistlangs` (REST v1, scope `sale`).
+/// Get the list of languages for localization — `sale.statuslang.getlistlangs` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-get-list-langs.html)
 #[non_exhaustive]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use bitrix24::serde_json::{Map, Value};
 use bitrix24::{bitrix_method, bitrix_object};
 use crate::types;
-/// Get a list of localizations for sale.statusLang.list — `sale.statuslang.list` (REST v1, scope `sale`).
+/// Get a list of localizations for — `sale.statuslang.list` (REST v1, scope `sale`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-list.html)
 #[non_exhaustive]

@@ -33,11 +33,6 @@ use bitrix24::{bitrix_method, bitrix_object};
         status = 400,
         message = "TASKS_ERROR_EXCEPTION_#256; Param #0 (taskId) for method ctaskcommentitem::add() expected to be of type \"integer\", but given something else.; 256/TE/WRONG_ARGUMENTS"
     ),
-    error(
-        code = "ERROR_CODE",
-        status = 400,
-        message = "Insufficient permissions to add a comment.<br>"
-    ),
 )]
 pub struct TaskCommentitemAdd {
     /// `TASKID`: documented as integer, required.

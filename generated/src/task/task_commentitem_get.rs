@@ -30,11 +30,6 @@ use crate::types;
         status = 400,
         message = "TASKS_ERROR_EXCEPTION_#256; Param #1 (itemId) expected by method ctaskcommentitem::get(), but not given.; 256/TE/WRONG_ARGUMENTS"
     ),
-    error(
-        code = "ERROR_CODE",
-        status = 400,
-        message = "TASKS_ERROR_EXCEPTION_#512; Check listitem not found or not accessible; 512/TE/ITEM_NOT_FOUND_OR_NOT_ACCESSIBLE.<br>"
-    ),
 )]
 pub struct TaskCommentitemGet {
     /// `TASKID`: documented as integer, required.

@@ -14,8 +14,19 @@ use bitrix24::{bitrix_method, bitrix_object};
     name = "task.commentitem.update",
     version = "v1",
     scope = "task",
-    result = Value,
+    result = bool,
     mutates,
+    error(code = "ERROR_CORE", status = 400, message = "Comment text not specified."),
+    error(
+        code = "ERROR_CORE",
+        status = 400,
+        message = "TASKS_ERROR_EXCEPTION_#4; Action is not allowed; 4/TE/ACTION_NOT_ALLOWED"
+    ),
+    error(
+        code = "ERROR_CORE",
+        status = 400,
+        message = "TASKS_ERROR_EXCEPTION_#256; Param #0 (taskId) for method ctaskcommentitem::delete() expected to be of type \"integer\", but given something else.; 256/TE/WRONG_ARGUMENTS"
+    ),
 )]
 pub struct TaskCommentitemUpdate {
     /// `TASKID`: documented as integer, required.

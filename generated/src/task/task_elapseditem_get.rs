@@ -17,7 +17,6 @@ use crate::types;
     error(code = "0x100002", status = 400, message = "Access denied"),
     error(code = "0x000004", status = 400, message = "Action not allowed"),
     error(code = "0x000040", status = 400, message = "Unknown error"),
-    error(code = "ERROR_CORE", status = 400, message = "Task not found"),
 )]
 pub struct TaskElapseditemGet {
     /// `TASKID`: documented as integer, required.

@@ -15,7 +15,7 @@ pub struct BizprocTask {
     pub id: Option<i64>,
     /// `WORKFLOW_ID`: documented as integer.
     #[bitrix(rename = "WORKFLOW_ID")]
-    pub workflow_id: Option<i64>,
+    pub workflow_id: Option<Value>,
     /// `DOCUMENT_NAME`: documented as string.
     #[bitrix(rename = "DOCUMENT_NAME")]
     pub document_name: Option<String>,
@@ -75,7 +75,7 @@ pub struct BizprocTask {
     pub parameters: Option<BizprocTaskParameters>,
     /// `DOCUMENT_URL`: documented as object.
     #[bitrix(rename = "DOCUMENT_URL")]
-    pub document_url: Option<Map<String, Value>>,
+    pub document_url: Option<Value>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -204,9 +204,9 @@ pub struct BizprocTaskParametersFieldsItem {
     /// `Settings`: documented as object.
     #[bitrix(rename = "Settings")]
     pub settings: Option<Map<String, Value>>,
-    /// `Default`: documented as any JSON value.
+    /// `Default`: documented as string.
     #[bitrix(rename = "Default")]
-    pub default: Option<Value>,
+    pub default: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -59,7 +59,7 @@ pub struct CrmItemProductRow {
     pub customized: Option<String>,
     /// `measureCode`: documented as `catalog_measure.code`.
     #[bitrix(rename = "measureCode")]
-    pub measure_code: Option<String>,
+    pub measure_code: Option<i64>,
     /// `measureName`: documented as string.
     #[bitrix(rename = "measureName")]
     pub measure_name: Option<String>,

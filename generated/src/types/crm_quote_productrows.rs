@@ -69,7 +69,7 @@ pub struct CrmQuoteProductrows {
     pub customized: Option<bool>,
     /// `MEASURE_CODE`: documented as `catalog_measure.code`.
     #[bitrix(rename = "MEASURE_CODE")]
-    pub measure_code: Option<String>,
+    pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: documented as string.
     #[bitrix(rename = "MEASURE_NAME")]
     pub measure_name: Option<String>,

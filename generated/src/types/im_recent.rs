@@ -126,19 +126,19 @@ pub struct ImRecentUser {
     /// `status`: documented as string.
     pub status: Option<String>,
     /// `idle`: documented as datetime.
-    pub idle: Option<String>,
+    pub idle: Option<Value>,
     /// `last_activity_date`: documented as datetime.
     pub last_activity_date: Option<String>,
     /// `mobile_last_date`: documented as datetime.
-    pub mobile_last_date: Option<String>,
+    pub mobile_last_date: Option<Value>,
     /// `desktop_last_date`: documented as datetime.
-    pub desktop_last_date: Option<String>,
+    pub desktop_last_date: Option<Value>,
     /// `absent`: documented as datetime.
-    pub absent: Option<String>,
+    pub absent: Option<Value>,
     /// `departments`: documented as array of integer.
     pub departments: Option<Vec<i64>>,
     /// `phones`: documented as object.
-    pub phones: Option<Map<String, Value>>,
+    pub phones: Option<Value>,
     /// `bot_data`: documented as object.
     pub bot_data: Option<Map<String, Value>>,
     /// `type`: documented as string.
@@ -188,7 +188,7 @@ pub struct ImRecentChat {
     /// `entity_data_3`: documented as string.
     pub entity_data_3: Option<String>,
     /// `mute_list`: documented as array.
-    pub mute_list: Option<Vec<Value>>,
+    pub mute_list: Option<Value>,
     /// `manager_list`: documented as array of integer.
     pub manager_list: Option<Vec<i64>>,
     /// `date_create`: documented as datetime.

@@ -63,15 +63,15 @@ pub struct ImSearchDepartmentManagerUserData {
     /// `status`: documented as string.
     pub status: Option<String>,
     /// `idle`: documented as datetime.
-    pub idle: Option<String>,
+    pub idle: Option<Value>,
     /// `last_activity_date`: documented as datetime.
     pub last_activity_date: Option<String>,
     /// `mobile_last_date`: documented as datetime.
-    pub mobile_last_date: Option<String>,
+    pub mobile_last_date: Option<Value>,
     /// `desktop_last_date`: documented as datetime.
-    pub desktop_last_date: Option<String>,
+    pub desktop_last_date: Option<Value>,
     /// `absent`: documented as datetime.
-    pub absent: Option<String>,
+    pub absent: Option<Value>,
     /// `departments`: documented as array of integer.
     pub departments: Option<Vec<i64>>,
     /// `phones`: documented as object.

@@ -37,26 +37,28 @@ pub struct ImopenlinesSessionHistory {
     /// `usersMessage`: documented as object.
     #[bitrix(rename = "usersMessage")]
     pub users_message: Option<ImopenlinesSessionHistoryUsersMessage>,
-    /// `users`: documented as object.
-    pub users: Option<Map<String, Value>>,
+    /// `users`: documented as object; keys: `*`.
+    pub users: Option<BTreeMap<String, ImopenlinesSessionHistoryUsersValue>>,
     /// `openlines`: documented as object.
     pub openlines: Option<ImopenlinesSessionHistoryOpenlines>,
-    /// `userInGroup`: documented as object.
+    /// `userInGroup`: documented as object; keys: `*`.
     #[bitrix(rename = "userInGroup")]
-    pub user_in_group: Option<Map<String, Value>>,
+    pub user_in_group: Option<
+        BTreeMap<String, ImopenlinesSessionHistoryUserInGroupValue>,
+    >,
     /// `woUserInGroup`: documented as array.
     #[bitrix(rename = "woUserInGroup")]
     pub wo_user_in_group: Option<Vec<Value>>,
-    /// `chat`: documented as object.
-    pub chat: Option<Map<String, Value>>,
-    /// `userBlockChat`: documented as object.
+    /// `chat`: documented as object; keys: `*`.
+    pub chat: Option<BTreeMap<String, ImopenlinesSessionHistoryChatValue>>,
+    /// `userBlockChat`: documented as object; keys: `*`.
     #[bitrix(rename = "userBlockChat")]
-    pub user_block_chat: Option<Map<String, Value>>,
+    pub user_block_chat: Option<BTreeMap<String, BTreeMap<String, bool>>>,
     /// `userInChat`: documented as object.
     #[bitrix(rename = "userInChat")]
     pub user_in_chat: Option<Map<String, Value>>,
-    /// `files`: documented as object.
-    pub files: Option<Map<String, Value>>,
+    /// `files`: documented as object; keys: `*`.
+    pub files: Option<BTreeMap<String, ImopenlinesSessionHistoryFilesValue>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
@@ -95,12 +97,319 @@ pub struct ImopenlinesSessionHistoryUsersMessage {
     #[bitrix(extra)]
     pub extra: Map<String, Value>,
 }
+/// The `ImopenlinesSessionHistoryUsersValue` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImopenlinesSessionHistoryUsersValue {
+    /// `absent`: documented as boolean.
+    pub absent: Option<bool>,
+    /// `active`: documented as boolean.
+    pub active: Option<bool>,
+    /// `avatar`: documented as string.
+    pub avatar: Option<String>,
+    /// `avatarId`: documented as string.
+    #[bitrix(rename = "avatarId")]
+    pub avatar_id: Option<String>,
+    /// `birthday`: documented as string.
+    pub birthday: Option<String>,
+    /// `bot`: documented as boolean.
+    pub bot: Option<bool>,
+    /// `botData`: documented as any JSON value.
+    #[bitrix(rename = "botData")]
+    pub bot_data: Option<Value>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// `connector`: documented as boolean.
+    pub connector: Option<bool>,
+    /// `departments`: documented as array of integer.
+    pub departments: Option<Vec<i64>>,
+    /// `desktopLastDate`: documented as boolean.
+    #[bitrix(rename = "desktopLastDate")]
+    pub desktop_last_date: Option<bool>,
+    /// `externalAuthId`: documented as string.
+    #[bitrix(rename = "externalAuthId")]
+    pub external_auth_id: Option<String>,
+    /// `extranet`: documented as boolean.
+    pub extranet: Option<bool>,
+    /// `firstName`: documented as string.
+    #[bitrix(rename = "firstName")]
+    pub first_name: Option<String>,
+    /// `gender`: documented as string.
+    pub gender: Option<String>,
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `idle`: documented as boolean.
+    pub idle: Option<bool>,
+    /// `lastActivityDate`: documented as string.
+    #[bitrix(rename = "lastActivityDate")]
+    pub last_activity_date: Option<String>,
+    /// `lastName`: documented as string.
+    #[bitrix(rename = "lastName")]
+    pub last_name: Option<String>,
+    /// `mobileLastDate`: documented as boolean.
+    #[bitrix(rename = "mobileLastDate")]
+    pub mobile_last_date: Option<bool>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `network`: documented as boolean.
+    pub network: Option<bool>,
+    /// `phoneDevice`: documented as boolean.
+    #[bitrix(rename = "phoneDevice")]
+    pub phone_device: Option<bool>,
+    /// `phones`: documented as boolean.
+    pub phones: Option<bool>,
+    /// `profile`: documented as string.
+    pub profile: Option<String>,
+    /// `services`: documented as any JSON value.
+    pub services: Option<Value>,
+    /// `status`: documented as string.
+    pub status: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `workPosition`: documented as string.
+    #[bitrix(rename = "workPosition")]
+    pub work_position: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
 /// The `openlines` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
 #[non_exhaustive]
 #[bitrix_object(received)]
 pub struct ImopenlinesSessionHistoryOpenlines {
     /// `canvoteashead`: documented as object.
     pub canvoteashead: Option<Map<String, Value>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImopenlinesSessionHistoryUserInGroupValue` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImopenlinesSessionHistoryUserInGroupValue {
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `users`: documented as array of string.
+    pub users: Option<Vec<String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImopenlinesSessionHistoryChatValue` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImopenlinesSessionHistoryChatValue {
+    /// `avatar`: documented as string.
+    pub avatar: Option<String>,
+    /// `backgroundId`: documented as any JSON value.
+    #[bitrix(rename = "backgroundId")]
+    pub background_id: Option<Value>,
+    /// `call`: documented as string.
+    pub call: Option<String>,
+    /// `callNumber`: documented as string.
+    #[bitrix(rename = "callNumber")]
+    pub call_number: Option<String>,
+    /// `color`: documented as string.
+    pub color: Option<String>,
+    /// `dateCreate`: documented as string.
+    #[bitrix(rename = "dateCreate")]
+    pub date_create: Option<String>,
+    /// `entityData1`: documented as string.
+    #[bitrix(rename = "entityData1")]
+    pub entity_data1: Option<String>,
+    /// `entityData2`: documented as string.
+    #[bitrix(rename = "entityData2")]
+    pub entity_data2: Option<String>,
+    /// `entityData3`: documented as string.
+    #[bitrix(rename = "entityData3")]
+    pub entity_data3: Option<String>,
+    /// `entityId`: documented as string.
+    #[bitrix(rename = "entityId")]
+    pub entity_id: Option<String>,
+    /// `entityLink`: documented as object.
+    #[bitrix(rename = "entityLink")]
+    pub entity_link: Option<ImopenlinesSessionHistoryChatValueEntityLink>,
+    /// `entityType`: documented as string.
+    #[bitrix(rename = "entityType")]
+    pub entity_type: Option<String>,
+    /// `extranet`: documented as boolean.
+    pub extranet: Option<bool>,
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `isNew`: documented as boolean.
+    #[bitrix(rename = "isNew")]
+    pub is_new: Option<bool>,
+    /// `managerList`: documented as array of integer.
+    #[bitrix(rename = "managerList")]
+    pub manager_list: Option<Vec<i64>>,
+    /// `messageCount`: documented as integer.
+    #[bitrix(rename = "messageCount")]
+    pub message_count: Option<i64>,
+    /// `messageType`: documented as string.
+    #[bitrix(rename = "messageType")]
+    pub message_type: Option<String>,
+    /// `muteList`: documented as object; keys: `*`.
+    #[bitrix(rename = "muteList")]
+    pub mute_list: Option<BTreeMap<String, bool>>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `owner`: documented as string.
+    pub owner: Option<String>,
+    /// `parentChatId`: documented as integer.
+    #[bitrix(rename = "parentChatId")]
+    pub parent_chat_id: Option<i64>,
+    /// `parentMessageId`: documented as integer.
+    #[bitrix(rename = "parentMessageId")]
+    pub parent_message_id: Option<i64>,
+    /// `permissions`: documented as object.
+    pub permissions: Option<ImopenlinesSessionHistoryChatValuePermissions>,
+    /// `public`: documented as string.
+    pub public: Option<String>,
+    /// `textFieldEnabled`: documented as boolean.
+    #[bitrix(rename = "textFieldEnabled")]
+    pub text_field_enabled: Option<bool>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `entityLink` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImopenlinesSessionHistoryChatValueEntityLink {
+    /// `id`: documented as string.
+    pub id: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `url`: documented as string.
+    pub url: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `permissions` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImopenlinesSessionHistoryChatValuePermissions {
+    /// `canPost`: documented as string.
+    #[bitrix(rename = "canPost")]
+    pub can_post: Option<String>,
+    /// `manageMessages`: documented as string.
+    #[bitrix(rename = "manageMessages")]
+    pub manage_messages: Option<String>,
+    /// `manageSettings`: documented as string.
+    #[bitrix(rename = "manageSettings")]
+    pub manage_settings: Option<String>,
+    /// `manageUi`: documented as string.
+    #[bitrix(rename = "manageUi")]
+    pub manage_ui: Option<String>,
+    /// `manageUsersAdd`: documented as string.
+    #[bitrix(rename = "manageUsersAdd")]
+    pub manage_users_add: Option<String>,
+    /// `manageUsersDelete`: documented as string.
+    #[bitrix(rename = "manageUsersDelete")]
+    pub manage_users_delete: Option<String>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `ImopenlinesSessionHistoryFilesValue` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImopenlinesSessionHistoryFilesValue {
+    /// `authorid`: documented as integer.
+    pub authorid: Option<i64>,
+    /// `authorname`: documented as string.
+    pub authorname: Option<String>,
+    /// `chatid`: documented as integer.
+    pub chatid: Option<i64>,
+    /// `date`: documented as string.
+    pub date: Option<String>,
+    /// `extension`: documented as string.
+    pub extension: Option<String>,
+    /// `id`: documented as integer.
+    pub id: Option<i64>,
+    /// `image`: documented as object.
+    pub image: Option<ImopenlinesSessionHistoryFilesValueImage>,
+    /// `istranscribable`: documented as boolean.
+    pub istranscribable: Option<bool>,
+    /// `isvideonote`: documented as boolean.
+    pub isvideonote: Option<bool>,
+    /// `isvoicenote`: documented as boolean.
+    pub isvoicenote: Option<bool>,
+    /// `mediaurl`: documented as object.
+    pub mediaurl: Option<ImopenlinesSessionHistoryFilesValueMediaurl>,
+    /// `name`: documented as string.
+    pub name: Option<String>,
+    /// `progress`: documented as integer.
+    pub progress: Option<i64>,
+    /// `size`: documented as integer.
+    pub size: Option<i64>,
+    /// `status`: documented as string.
+    pub status: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `urldownload`: documented as string.
+    pub urldownload: Option<String>,
+    /// `urlpreview`: documented as string.
+    pub urlpreview: Option<String>,
+    /// `urlshow`: documented as string.
+    pub urlshow: Option<String>,
+    /// `viewerattrs`: documented as object.
+    pub viewerattrs: Option<ImopenlinesSessionHistoryFilesValueViewerattrs>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `image` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImopenlinesSessionHistoryFilesValueImage {
+    /// `height`: documented as integer.
+    pub height: Option<i64>,
+    /// `width`: documented as integer.
+    pub width: Option<i64>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `mediaurl` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImopenlinesSessionHistoryFilesValueMediaurl {
+    /// `preview`: documented as object; keys: `*`.
+    pub preview: Option<BTreeMap<String, String>>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
+/// The `viewerattrs` object. Part of the `imopenlines_session_history` type ([official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct ImopenlinesSessionHistoryFilesValueViewerattrs {
+    /// `actions`: documented as string.
+    pub actions: Option<String>,
+    /// `imchatid`: documented as integer.
+    pub imchatid: Option<i64>,
+    /// `objectid`: documented as string.
+    pub objectid: Option<String>,
+    /// `src`: documented as string.
+    pub src: Option<String>,
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `viewer`: documented as string.
+    pub viewer: Option<String>,
+    /// `viewergroupby`: documented as string.
+    pub viewergroupby: Option<String>,
+    /// `viewerresized`: documented as string.
+    pub viewerresized: Option<String>,
+    /// `viewertype`: documented as string.
+    pub viewertype: Option<String>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -14,7 +14,7 @@ pub struct SaleBasketItem {
     pub id: Option<i64>,
     /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
-    pub order_id: Option<Value>,
+    pub order_id: Option<i64>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// `productId`: documented as integer.

@@ -14,7 +14,7 @@ pub struct SaleBasketItemProperty {
     pub id: Option<i64>,
     /// `basketId`: documented as `sale_basket_item.id`.
     #[bitrix(rename = "basketId")]
-    pub basket_id: Option<Value>,
+    pub basket_id: Option<i64>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `value`: documented as string.

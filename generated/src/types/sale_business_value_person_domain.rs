@@ -12,7 +12,7 @@ use bitrix24::{bitrix_enum, bitrix_object};
 pub struct SaleBusinessValuePersonDomain {
     /// `personTypeId`: documented as `sale_person_type.id`.
     #[bitrix(rename = "personTypeId")]
-    pub person_type_id: Option<Value>,
+    pub person_type_id: Option<i64>,
     /// `domain`: documented as string.
     pub domain: Option<SaleBusinessValuePersonDomainDomain>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.

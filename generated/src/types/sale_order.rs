@@ -22,13 +22,13 @@ pub struct SaleOrder {
     pub date_update: Option<String>,
     /// `personTypeId`: documented as `sale_person_type.id`.
     #[bitrix(rename = "personTypeId")]
-    pub person_type_id: Option<Value>,
+    pub person_type_id: Option<i64>,
     /// `personTypeXmlId`: documented as string.
     #[bitrix(rename = "personTypeXmlId")]
     pub person_type_xml_id: Option<String>,
     /// `statusId`: documented as `sale_status.id`.
     #[bitrix(rename = "statusId")]
-    pub status_id: Option<Value>,
+    pub status_id: Option<String>,
     /// `empStatusId`: documented as `user.id`.
     #[bitrix(rename = "empStatusId")]
     pub emp_status_id: Option<i64>,

@@ -14,7 +14,7 @@ pub struct SaleOrderPayment {
     pub id: Option<i64>,
     /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
-    pub order_id: Option<Value>,
+    pub order_id: Option<i64>,
     /// `paySystemXmlId`: documented as string.
     #[bitrix(rename = "paySystemXmlId")]
     pub pay_system_xml_id: Option<String>,
@@ -35,7 +35,7 @@ pub struct SaleOrderPayment {
     pub emp_paid_id: Option<i64>,
     /// `paySystemId`: documented as `sale_paysystem.id`.
     #[bitrix(rename = "paySystemId")]
-    pub pay_system_id: Option<Value>,
+    pub pay_system_id: Option<String>,
     /// `psStatus`: documented as string.
     #[bitrix(rename = "psStatus")]
     pub ps_status: Option<Value>,

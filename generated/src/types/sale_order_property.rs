@@ -14,10 +14,10 @@ pub struct SaleOrderProperty {
     pub id: Option<i64>,
     /// `personTypeId`: documented as `sale_person_type.id`.
     #[bitrix(rename = "personTypeId")]
-    pub person_type_id: Option<Value>,
+    pub person_type_id: Option<i64>,
     /// `propsGroupId`: documented as `sale_order_property_group.id`.
     #[bitrix(rename = "propsGroupId")]
-    pub props_group_id: Option<Value>,
+    pub props_group_id: Option<i64>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `type`: documented as string.

@@ -16,7 +16,7 @@ pub struct SaleOrderPropertyGroup {
     pub name: Option<String>,
     /// `personTypeId`: documented as `sale_person_type.id`.
     #[bitrix(rename = "personTypeId")]
-    pub person_type_id: Option<Value>,
+    pub person_type_id: Option<i64>,
     /// `sort`: documented as integer.
     pub sort: Option<i64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.

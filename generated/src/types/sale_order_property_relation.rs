@@ -18,7 +18,7 @@ pub struct SaleOrderPropertyRelation {
     pub entity_type: Option<SaleOrderPropertyRelationEntityType>,
     /// `propertyId`: documented as `sale_order_property.id`.
     #[bitrix(rename = "propertyId")]
-    pub property_id: Option<Value>,
+    pub property_id: Option<i64>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -16,14 +16,14 @@ pub struct SaleOrderPropertyValue {
     pub name: Option<String>,
     /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
-    pub order_id: Option<Value>,
+    pub order_id: Option<i64>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `value`: documented as `string|sale_order_property_value_file_value`.
     pub value: Option<Value>,
     /// `orderPropsId`: documented as `sale_order_property.id`.
     #[bitrix(rename = "orderPropsId")]
-    pub order_props_id: Option<Value>,
+    pub order_props_id: Option<i64>,
     /// `orderPropsXmlId`: documented as string.
     #[bitrix(rename = "orderPropsXmlId")]
     pub order_props_xml_id: Option<String>,

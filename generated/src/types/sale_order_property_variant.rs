@@ -18,7 +18,7 @@ pub struct SaleOrderPropertyVariant {
     pub value: Option<String>,
     /// `orderPropsId`: documented as `sale_order_property.id`.
     #[bitrix(rename = "orderPropsId")]
-    pub order_props_id: Option<Value>,
+    pub order_props_id: Option<i64>,
     /// `description`: documented as string.
     pub description: Option<String>,
     /// `sort`: documented as integer.

@@ -17,7 +17,7 @@ pub struct SaleOrderShipment {
     pub date_insert: Option<String>,
     /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
-    pub order_id: Option<Value>,
+    pub order_id: Option<i64>,
     /// `accountNumber`: documented as string.
     #[bitrix(rename = "accountNumber")]
     pub account_number: Option<String>,
@@ -47,7 +47,7 @@ pub struct SaleOrderShipment {
     pub system: Option<bool>,
     /// `deliveryId`: documented as `sale_delivery_service.id`.
     #[bitrix(rename = "deliveryId")]
-    pub delivery_id: Option<Value>,
+    pub delivery_id: Option<i64>,
     /// `deliveryName`: documented as string.
     #[bitrix(rename = "deliveryName")]
     pub delivery_name: Option<String>,
@@ -56,7 +56,7 @@ pub struct SaleOrderShipment {
     pub delivery_xml_id: Option<String>,
     /// `statusId`: documented as `sale_status.id`.
     #[bitrix(rename = "statusId")]
-    pub status_id: Option<Value>,
+    pub status_id: Option<String>,
     /// `statusXmlId`: documented as string.
     #[bitrix(rename = "statusXmlId")]
     pub status_xml_id: Option<String>,

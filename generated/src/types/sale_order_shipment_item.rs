@@ -14,10 +14,10 @@ pub struct SaleOrderShipmentItem {
     pub id: Option<String>,
     /// `orderDeliveryId`: documented as `sale_order_shipment.id`.
     #[bitrix(rename = "orderDeliveryId")]
-    pub order_delivery_id: Option<Value>,
+    pub order_delivery_id: Option<String>,
     /// `basketId`: documented as `sale_basket_item.id`.
     #[bitrix(rename = "basketId")]
-    pub basket_id: Option<Value>,
+    pub basket_id: Option<i64>,
     /// `quantity`: documented as float.
     pub quantity: Option<f64>,
     /// `reservedQuantity`: documented as float.

@@ -20,10 +20,10 @@ pub struct SaleOrderTradeBinding {
     pub external_order_id: Option<String>,
     /// `orderId`: documented as `sale_order.id`.
     #[bitrix(rename = "orderId")]
-    pub order_id: Option<Value>,
+    pub order_id: Option<i64>,
     /// `tradingPlatformId`: documented as `sale_order_trade_platform.id`.
     #[bitrix(rename = "tradingPlatformId")]
-    pub trading_platform_id: Option<Value>,
+    pub trading_platform_id: Option<i64>,
     /// `tradingPlatformXmlId`: documented as string.
     #[bitrix(rename = "tradingPlatformXmlId")]
     pub trading_platform_xml_id: Option<String>,

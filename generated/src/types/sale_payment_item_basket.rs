@@ -14,10 +14,10 @@ pub struct SalePaymentItemBasket {
     pub id: Option<i64>,
     /// `paymentId`: documented as `sale_order_payment.id`.
     #[bitrix(rename = "paymentId")]
-    pub payment_id: Option<Value>,
+    pub payment_id: Option<i64>,
     /// `basketId`: documented as `sale_basket_item.id`.
     #[bitrix(rename = "basketId")]
-    pub basket_id: Option<Value>,
+    pub basket_id: Option<i64>,
     /// `quantity`: documented as double.
     pub quantity: Option<f64>,
     /// `xmlId`: documented as string.

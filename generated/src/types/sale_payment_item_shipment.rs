@@ -14,10 +14,10 @@ pub struct SalePaymentItemShipment {
     pub id: Option<i64>,
     /// `shipmentId`: documented as `sale_order_shipment.id`.
     #[bitrix(rename = "shipmentId")]
-    pub shipment_id: Option<Value>,
+    pub shipment_id: Option<String>,
     /// `paymentId`: documented as `sale_order_payment.id`.
     #[bitrix(rename = "paymentId")]
-    pub payment_id: Option<Value>,
+    pub payment_id: Option<i64>,
     /// `xmlId`: documented as string.
     #[bitrix(rename = "xmlId")]
     pub xml_id: Option<String>,

@@ -24,7 +24,7 @@ pub struct SalePaysystem {
     pub xml_id: Option<String>,
     /// `PERSON_TYPE_ID`: documented as `sale_person_type.id`.
     #[bitrix(rename = "PERSON_TYPE_ID")]
-    pub person_type_id: Option<Value>,
+    pub person_type_id: Option<i64>,
     /// `ACTION_FILE`: documented as string.
     #[bitrix(rename = "ACTION_FILE")]
     pub action_file: Option<String>,

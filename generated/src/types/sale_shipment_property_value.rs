@@ -16,7 +16,7 @@ pub struct SaleShipmentPropertyValue {
     pub name: Option<String>,
     /// `shipmentId`: documented as `sale_order_shipment.id`.
     #[bitrix(rename = "shipmentId")]
-    pub shipment_id: Option<Value>,
+    pub shipment_id: Option<String>,
     /// `code`: documented as string.
     pub code: Option<String>,
     /// `value`: documented as `string|sale_order_property_value_file_value`.

@@ -12,9 +12,9 @@ use bitrix24::bitrix_object;
 pub struct SaleStatusLang {
     /// `statusId`: documented as `sale_status.id`.
     #[bitrix(rename = "statusId")]
-    pub status_id: Option<Value>,
+    pub status_id: Option<String>,
     /// `lid`: documented as `sale_lang.lid`.
-    pub lid: Option<Value>,
+    pub lid: Option<String>,
     /// `name`: documented as string.
     pub name: Option<String>,
     /// `description`: documented as string.
