@@ -104,8 +104,9 @@ pub(crate) fn result(
     let fields_method = matches!(action.as_str(), "fields" | "getfields");
     let map = example.and_then(|v| field_map(v, name, page));
     let mut ty = match from_table {
-        // A `*.fields` table lists the entity's fields; the answer describes each of them.
-        Some(t) if fields_method && map.is_some() => {
+        // A `*.fields` table lists the entity's fields; the answer describes each of them —
+        // unless the table itself documents the map and the object under each key.
+        Some(t) if fields_method && map.is_some() && !documents_map(&t.ty) => {
             if !t.ty.fields().is_empty() {
                 origin = Origin::FieldsTable(t.ty.fields().to_vec());
                 path = Some(Vec::new());
@@ -487,6 +488,12 @@ fn field_map(value: &Value, method: &str, page: &Page<'_>) -> Option<Type> {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether `ty` is a map (`*` keys) whose values have documented fields.
+fn documents_map(ty: &Type) -> bool {
+    ty.fields().is_empty()
+        && matches!(ty.patterns(), [one] if one.pattern == "*" && !one.ty.fields().is_empty())
+}
 
 /// Whether the page's title calls what the method returns a list.
 fn title_says_list(page: &Page<'_>) -> bool {

@@ -371,3 +371,34 @@ fn another_action_of_the_family_answering_with_the_entitys_fields_shares_its_typ
     assert_eq!(method(&i, "crm.thing.rename").result.fields().len(), 4);
     assert_eq!(method(&i, "crm.thing.touch").result.fields().len(), 1);
 }
+
+#[test]
+fn a_fields_method_whose_table_documents_each_description_keeps_that_object() {
+    let example = r#"{"result": {"TITLE": {"title": "Title", "type": "string"}, "ID": {"title": "Id", "type": "integer", "primary": true}}}"#;
+    let rows = "|| **result**\n[`object`](../data-types.md) | Object with fields. For each field, an object with a description is returned [(detailed description)](#field-description) ||";
+    let after = "#### Field Description Object {#field-description}\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **title**\n[`string`](../data-types.md) | Title ||\n|| **type**\n[`string`](../data-types.md) | Type ||\n|| **primary**\n[`boolean`](../data-types.md) | Primary ||\n|#\n\n";
+    let import = import(
+        "field-descriptions",
+        &[(
+            "crm-thing-fields.md",
+            page("crm.thing.fields", Some(example), rows, after),
+        )],
+    );
+    let m = method(&import, "crm.thing.fields");
+    let [each] = m.result.patterns() else {
+        panic!("{:?}", m.result)
+    };
+    assert_eq!(
+        field_kinds(&each.ty),
+        [
+            ("title", "string", false),
+            ("type", "string", false),
+            ("primary", "boolean", false)
+        ]
+    );
+    assert!(
+        reasons(m).contains(&"result: typed by the returned-data table"),
+        "{:?}",
+        reasons(m)
+    );
+}
