@@ -3,8 +3,8 @@
 //! `tasks.template.fields` (REST v1).
 #![cfg_attr(rustfmt, rustfmt::skip)]
 use std::collections::BTreeMap;
-use bitrix24::bitrix_method;
-use crate::types;
+use bitrix24::serde_json::{Map, Value};
+use bitrix24::{bitrix_method, bitrix_object};
 /// Get the List of Task Template Fields — `tasks.template.fields` (REST v1, scope `task`).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html)
@@ -14,6 +14,27 @@ use crate::types;
     version = "v1",
     scope = "task",
     result = BTreeMap<String,
-    types::RestFieldDescription>,
+    TasksTemplateFieldsResultValue>,
 )]
 pub struct TasksTemplateFields {}
+/// The `TasksTemplateFieldsResultValue` object. Part of `tasks.template.fields` (REST v1, [official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html)).
+#[non_exhaustive]
+#[bitrix_object(received)]
+pub struct TasksTemplateFieldsResultValue {
+    /// `title`: documented as string.
+    pub title: Option<String>,
+    /// `type`: documented as string.
+    #[bitrix(rename = "type")]
+    pub type_: Option<String>,
+    /// `required`: documented as boolean.
+    pub required: Option<bool>,
+    /// `default`: documented as string.
+    pub default: Option<String>,
+    /// `values`: documented as object.
+    pub values: Option<Map<String, Value>>,
+    /// `primary`: documented as boolean.
+    pub primary: Option<bool>,
+    /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
+    #[bitrix(extra)]
+    pub extra: Map<String, Value>,
+}
