@@ -90,7 +90,7 @@ pub fn import(docs: &Path) -> BTreeMap<String, NamedType> {
         known.extend(structures(&page).into_iter().map(|(name, _, _)| name));
         known.extend(identifiers(&page).into_keys());
     }
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, NamedType> = BTreeMap::new();
     for (rel, text) in &texts {
         let page = Page::new(text, &known);
         let url = format!(
@@ -106,6 +106,13 @@ pub fn import(docs: &Path) -> BTreeMap<String, NamedType> {
                 .expect("found above");
             let (fields, patterns) = fields_of(&page, t, &mut used, &mut Vec::new());
             let ty = Type::of(Kind::Object { fields, patterns });
+            // Two sections may define one name differently (`rest_field_description` of
+            // catalog and of sale): the later one is its section's (`sale_…`), and
+            // [`prefer_local`] points that section's methods at it.
+            let name = match (out.get(&name), section(rel)) {
+                (Some(first), Some(section)) if first.ty != ty => format!("{section}_{name}"),
+                _ => name,
+            };
             out.entry(name.clone())
                 .or_insert_with(|| named(&name, &h.title, &url, h.anchor.as_deref(), rel, ty));
         }
@@ -115,6 +122,41 @@ pub fn import(docs: &Path) -> BTreeMap<String, NamedType> {
         }
     }
     out
+}
+
+/// The section of a page (`sale` of `api-reference/sale/data-types.md`); none for the
+/// general data-types page.
+fn section(rel: &str) -> Option<&str> {
+    let mut parts = rel.strip_prefix("api-reference/")?.split('/');
+    let section = parts.next()?;
+    parts.next().is_some().then_some(section)
+}
+
+/// Points the methods of a section at the section's own definition of a name another section
+/// defines too (`sale.status.getfields` → `sale_rest_field_description`).
+pub(crate) fn prefer_local(import: &mut crate::Import) {
+    let local: Vec<(String, String, String)> = import
+        .types
+        .values()
+        .filter_map(|t| {
+            let section = section(&t.source)?;
+            let base = t.name.strip_prefix(section)?.strip_prefix('_')?;
+            let own_page = t.source == format!("api-reference/{section}/data-types.md");
+            (own_page && import.types.contains_key(base))
+                .then(|| (section.to_owned(), base.to_owned(), t.name.clone()))
+        })
+        .collect();
+    for (section, base, name) in local {
+        let prefix = format!("api-reference/{section}/");
+        for m in import.methods.values_mut() {
+            if m.source.starts_with(&prefix) {
+                m.params
+                    .iter_mut()
+                    .for_each(|f| crate::results::entity::rename_in(&mut f.ty, &base, &name));
+                crate::results::entity::rename_in(&mut m.result, &base, &name);
+            }
+        }
+    }
 }
 
 fn named(
@@ -195,4 +237,50 @@ fn identifiers(page: &Page<'_>) -> BTreeMap<String, Kind> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use bitrix_spec::{Kind, Version};
+
+    #[test]
+    fn a_name_two_sections_define_differently_is_each_sections_own() {
+        let root = std::env::temp_dir().join(format!("b24-datatypes-{}", std::process::id()));
+        let types = |value: &str| {
+            format!("# Types\n\n### rest_field_description {{#rest_field_description}}\n\n#|\n|| **Value**\n`type` | **Description** ||\n|| **type**\n[`string`](../data-types.md) | Type. Possible values:\n- `integer`\n- `{value}`\n||\n|#\n")
+        };
+        for (section, value) in [
+            ("catalog", "productpropertysettings"),
+            ("sale", "productproperty"),
+        ] {
+            let dir = root.join("api-reference").join(section);
+            fs::create_dir_all(dir.join("thing")).unwrap();
+            fs::write(dir.join("data-types.md"), types(value)).unwrap();
+            let page = format!("# Fields {section}.thing.getfields\n\n> Scope: [`{section}`](../scopes.md)\n\nThe method `{section}.thing.getfields` gives fields.\n\n## Method Parameters\n\nNo parameters.\n\n## Response Handling\n\n### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n|| **result**\n[`rest_field_description[]`](../data-types.md#rest_field_description) | Fields ||\n|#\n\n## Error Handling\n\nNone.\n");
+            fs::write(dir.join("thing/thing-getfields.md"), page).unwrap();
+        }
+        let import = crate::import(&root);
+        fs::remove_dir_all(&root).unwrap();
+        let local = &import.types["sale_rest_field_description"];
+        assert_eq!(local.source, "api-reference/sale/data-types.md");
+        assert_eq!(
+            import.types["rest_field_description"].source,
+            "api-reference/catalog/data-types.md"
+        );
+        let item = |name: &str| {
+            let m = &import.methods[&(name.to_owned(), Version::V1)];
+            m.result.items().map(|t| t.kind.clone())
+        };
+        assert_eq!(
+            item("sale.thing.getfields"),
+            Some(Kind::Named("sale_rest_field_description".into()))
+        );
+        assert_eq!(
+            item("catalog.thing.getfields"),
+            Some(Kind::Named("rest_field_description".into()))
+        );
+        assert_eq!(super::section("api-reference/data-types.md"), None);
+    }
 }

@@ -198,6 +198,7 @@ pub fn import_with_progress(docs: &Path, mut progress: impl FnMut(usize, usize))
     results::selected::add(&mut import, &selectable);
     results::alike::apply(&mut import, &alike);
     results::field_answers::apply(&mut import);
+    datatypes::prefer_local(&mut import);
     field_refs::apply(&mut import);
     secrets::mark(&mut import);
     import

@@ -500,7 +500,8 @@ fn rename(import: &mut Import, from: &str, to: &str) {
     }
 }
 
-fn rename_in(ty: &mut Type, from: &str, to: &str) {
+/// Renames every reference to the named type `from` inside `ty`, keeping the docs' spelling.
+pub(crate) fn rename_in(ty: &mut Type, from: &str, to: &str) {
     match &mut ty.kind {
         Kind::Named(n) if n == from => {
             *n = to.to_owned();
