@@ -29,7 +29,7 @@ pub struct SaleBasketpropertiesGetFields {}
 pub struct SaleBasketpropertiesGetFieldsResult {
     /// `basketProperties`: documented as object; keys: `*`.
     #[bitrix(rename = "basketProperties")]
-    pub basket_properties: Option<BTreeMap<String, types::RestFieldDescription>>,
+    pub basket_properties: Option<BTreeMap<String, types::SaleRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -30,7 +30,7 @@ pub struct SaleBusinessValuePersonDomainGetFieldsResult {
     /// `businessValuePersonDomain`: documented as object; keys: `*`.
     #[bitrix(rename = "businessValuePersonDomain")]
     pub business_value_person_domain: Option<
-        BTreeMap<String, types::RestFieldDescription>,
+        BTreeMap<String, types::SaleRestFieldDescription>,
     >,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]

@@ -23,7 +23,7 @@ pub struct SalePaymentGetfields {}
 #[bitrix_object(received)]
 pub struct SalePaymentGetfieldsResult {
     /// `payment`: documented as object; keys: `*`.
-    pub payment: Option<BTreeMap<String, types::RestFieldDescription>>,
+    pub payment: Option<BTreeMap<String, types::SaleRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -29,7 +29,7 @@ pub struct SalePaymentitemshipmentGetfields {}
 pub struct SalePaymentitemshipmentGetfieldsResult {
     /// `paymentItemShipment`: documented as object; keys: `*`.
     #[bitrix(rename = "paymentItemShipment")]
-    pub payment_item_shipment: Option<BTreeMap<String, types::RestFieldDescription>>,
+    pub payment_item_shipment: Option<BTreeMap<String, types::SaleRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

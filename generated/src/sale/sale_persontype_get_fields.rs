@@ -25,7 +25,7 @@ pub struct SalePersontypeGetFields {}
 pub struct SalePersontypeGetFieldsResult {
     /// `personType`: documented as object; keys: `*`.
     #[bitrix(rename = "personType")]
-    pub person_type: Option<BTreeMap<String, types::RestFieldDescription>>,
+    pub person_type: Option<BTreeMap<String, types::SaleRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -29,7 +29,7 @@ pub struct SalePropertygroupGetFields {}
 pub struct SalePropertygroupGetFieldsResult {
     /// `propertyGroup`: documented as object; keys: `*`.
     #[bitrix(rename = "propertyGroup")]
-    pub property_group: Option<BTreeMap<String, types::RestFieldDescription>>,
+    pub property_group: Option<BTreeMap<String, types::SaleRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

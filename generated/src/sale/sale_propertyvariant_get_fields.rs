@@ -29,7 +29,7 @@ pub struct SalePropertyvariantGetFields {}
 pub struct SalePropertyvariantGetFieldsResult {
     /// `propertyVariant`: documented as object; keys: `*`.
     #[bitrix(rename = "propertyVariant")]
-    pub property_variant: Option<BTreeMap<String, types::RestFieldDescription>>,
+    pub property_variant: Option<BTreeMap<String, types::SaleRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -28,7 +28,7 @@ pub struct SaleShipmentGetfields {}
 #[bitrix_object(received)]
 pub struct SaleShipmentGetfieldsResult {
     /// `shipment`: documented as object; keys: `*`.
-    pub shipment: Option<BTreeMap<String, types::RestFieldDescription>>,
+    pub shipment: Option<BTreeMap<String, types::SaleRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -28,7 +28,7 @@ pub struct SaleStatusGetfields {}
 #[bitrix_object(received)]
 pub struct SaleStatusGetfieldsResult {
     /// `status`: documented as object; keys: `*`.
-    pub status: Option<BTreeMap<String, types::RestFieldDescription>>,
+    pub status: Option<BTreeMap<String, types::SaleRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

@@ -28,7 +28,7 @@ pub struct SaleTradePlatformGetFields {}
 pub struct SaleTradePlatformGetFieldsResult {
     /// `tradePlatform`: documented as object; keys: `*`.
     #[bitrix(rename = "tradePlatform")]
-    pub trade_platform: Option<BTreeMap<String, types::RestFieldDescription>>,
+    pub trade_platform: Option<BTreeMap<String, types::SaleRestFieldDescription>>,
     /// Undocumented keys (custom fields such as `UF_CRM_…`) and values that do not fit their documented type, as they came; see `get_extra`.
     #[bitrix(extra)]
     pub extra: Map<String, Value>,

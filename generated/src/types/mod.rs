@@ -634,6 +634,8 @@ mod sale_person_type;
 pub use sale_person_type::*;
 mod sale_property_relation;
 pub use sale_property_relation::*;
+mod sale_rest_field_description;
+pub use sale_rest_field_description::*;
 mod sale_shipment;
 pub use sale_shipment::*;
 mod sale_shipment_property;
